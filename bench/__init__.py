@@ -1,0 +1,1 @@
+"""opsuite benchmarks: ratios against a baseline measured in the same run (``./dev bench``)."""

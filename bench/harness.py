@@ -1,0 +1,119 @@
+"""Shared benchmark pieces: a closed-loop load generator, percentiles, and the JSON result writer."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import platform
+import statistics
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+@dataclass
+class LoadResult:
+    """Throughput and latency of one closed-loop run."""
+
+    label: str
+    concurrency: int
+    requests: int
+    errors: int
+    seconds: float
+    qps: float
+    p50_ms: float
+    p99_ms: float
+
+
+def percentile(sorted_values: list[float], q: float) -> float:
+    """Nearest-rank percentile of an already sorted list."""
+    if not sorted_values:
+        return 0.0
+    rank = max(1, min(len(sorted_values), round(q / 100 * len(sorted_values) + 0.5)))
+    return sorted_values[rank - 1]
+
+
+async def closed_loop(
+    label: str, call: Callable[[], Awaitable[Any]], *, concurrency: int, duration_s: float, warmup_s: float = 0.3
+) -> LoadResult:
+    """``concurrency`` workers call ``call`` back to back for ``duration_s`` (after a warm-up)."""
+    latencies: list[float] = []
+    errors = 0
+    stop_at = 0.0
+    recording = False
+
+    async def worker() -> None:
+        nonlocal errors
+        while True:
+            now = time.perf_counter()
+            if recording and now >= stop_at:
+                return
+            try:
+                await call()
+            except Exception:
+                errors += 1
+            if recording:
+                latencies.append(time.perf_counter() - now)
+
+    warm_end = time.perf_counter() + warmup_s
+    warm = [asyncio.create_task(_until(call, warm_end)) for _ in range(concurrency)]
+    await asyncio.gather(*warm)
+    recording = True
+    started = time.perf_counter()
+    stop_at = started + duration_s
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    elapsed = time.perf_counter() - started
+    latencies.sort()
+    return LoadResult(
+        label=label,
+        concurrency=concurrency,
+        requests=len(latencies),
+        errors=errors,
+        seconds=round(elapsed, 3),
+        qps=round(len(latencies) / elapsed, 1),
+        p50_ms=round(percentile(latencies, 50) * 1000, 3),
+        p99_ms=round(percentile(latencies, 99) * 1000, 3),
+    )
+
+
+async def _until(call: Callable[[], Awaitable[Any]], end: float) -> None:
+    while time.perf_counter() < end:
+        try:
+            await call()
+        except Exception:
+            pass
+
+
+def write_result(name: str, payload: dict[str, Any]) -> Path:
+    """Write ``bench/results/<name>.json`` with machine details and return its path."""
+    RESULTS.mkdir(exist_ok=True)
+    doc = {
+        "benchmark": name,
+        "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "machine": {"python": platform.python_version(), "cpus": _cpus(), "platform": platform.platform()},
+        **payload,
+    }
+    path = RESULTS / f"{name}.json"
+    path.write_text(json.dumps(doc, indent=2, default=_default) + "\n")
+    return path
+
+
+def _cpus() -> int:
+    import os
+
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def _default(o: Any) -> Any:
+    if hasattr(o, "__dataclass_fields__"):
+        return asdict(o)
+    raise TypeError(type(o))
+
+
+def median(values: list[float]) -> float:
+    """Median (for repeated rounds)."""
+    return statistics.median(values) if values else 0.0

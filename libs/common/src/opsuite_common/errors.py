@@ -1,0 +1,322 @@
+"""One exception hierarchy for every opsuite service, mapped to gRPC status codes.
+
+This module is pure Python (no grpc import) so that domain code can raise these errors.
+``opsuite_common.rpc_status`` turns them into ``google.rpc.Status`` on the server and back
+into the same typed exception on the client.
+
+::
+
+    OpsuiteError                      INTERNAL            500  INTERNAL
+    ├── ValidationError               INVALID_ARGUMENT    400  VALIDATION_FAILED   (+ BadRequest field violations)
+    ├── AuthenticationError           UNAUTHENTICATED     401  UNAUTHENTICATED
+    ├── PermissionDeniedError         PERMISSION_DENIED   403  PERMISSION_DENIED
+    ├── NotFoundError                 NOT_FOUND           404  NOT_FOUND
+    ├── ConflictError                 ALREADY_EXISTS      409  ALREADY_EXISTS
+    │   └── StaleEtagError            ABORTED             409  ETAG_MISMATCH
+    ├── FailedPreconditionError       FAILED_PRECONDITION 400  FAILED_PRECONDITION
+    ├── RateLimitedError              RESOURCE_EXHAUSTED  429  RATE_LIMITED        (+ RetryInfo)
+    ├── ResourceLimitError            RESOURCE_EXHAUSTED  413  RESOURCE_LIMIT
+    ├── ServiceUnavailableError       UNAVAILABLE         503  SERVICE_UNAVAILABLE (+ RetryInfo when known)
+    │   ├── CircuitOpenError          UNAVAILABLE         503  CIRCUIT_OPEN
+    │   └── DatabaseUnavailableError  UNAVAILABLE         503  DATABASE_UNAVAILABLE
+    ├── DeadlineExceededError         DEADLINE_EXCEEDED   504  DEADLINE_EXCEEDED
+    ├── CancelledError                CANCELLED           499  CANCELLED
+    ├── UnimplementedError            UNIMPLEMENTED       501  UNIMPLEMENTED
+    └── InternalError                 INTERNAL            500  INTERNAL
+
+Every class carries its gRPC ``code``, the ``http_status`` equivalent (for logs and future
+gateways), an UPPER_SNAKE ``reason`` and a ``default_message``. Instances carry a message,
+string ``metadata`` (sent as ``ErrorInfo.metadata``), optional field violations and an optional
+``retry_after`` in seconds. A subclass may override ``reason`` per instance.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+__all__ = [
+    "ERROR_DOMAIN",
+    "AuthenticationError",
+    "CancelledError",
+    "CircuitOpenError",
+    "Code",
+    "ConflictError",
+    "DatabaseUnavailableError",
+    "DeadlineExceededError",
+    "FailedPreconditionError",
+    "FieldViolation",
+    "InternalError",
+    "NotFoundError",
+    "OpsuiteError",
+    "PermissionDeniedError",
+    "RateLimitedError",
+    "ResourceLimitError",
+    "ServiceUnavailableError",
+    "StaleEtagError",
+    "UnimplementedError",
+    "ValidationError",
+    "error_class_for",
+]
+
+#: The ``ErrorInfo.domain`` every opsuite service reports.
+ERROR_DOMAIN = "opsuite.dev"
+
+_REASON_RE = re.compile(r"^[A-Z][A-Z0-9_]*[A-Z0-9]$")
+
+
+class Code(enum.IntEnum):
+    """The canonical gRPC / google.rpc status codes (mirrors ``grpc.StatusCode`` without importing grpc)."""
+
+    OK = 0
+    CANCELLED = 1
+    UNKNOWN = 2
+    INVALID_ARGUMENT = 3
+    DEADLINE_EXCEEDED = 4
+    NOT_FOUND = 5
+    ALREADY_EXISTS = 6
+    PERMISSION_DENIED = 7
+    RESOURCE_EXHAUSTED = 8
+    FAILED_PRECONDITION = 9
+    ABORTED = 10
+    OUT_OF_RANGE = 11
+    UNIMPLEMENTED = 12
+    INTERNAL = 13
+    UNAVAILABLE = 14
+    DATA_LOSS = 15
+    UNAUTHENTICATED = 16
+
+
+@dataclass(frozen=True, slots=True)
+class FieldViolation:
+    """One problem with one request field: ``field`` is a dotted path, ``description`` says what to fix."""
+
+    field: str
+    description: str
+
+
+class OpsuiteError(Exception):
+    """Base of every error an opsuite service raises on purpose."""
+
+    code: Code = Code.INTERNAL
+    http_status: int = 500
+    reason: str = "INTERNAL"
+    default_message: str = "internal error"
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.code == Code.OK:
+            raise TypeError(f"{cls.__name__}: an error class cannot carry the OK code")
+        if not _REASON_RE.match(cls.reason):
+            raise TypeError(f"{cls.__name__}: reason {cls.reason!r} must be UPPER_SNAKE")
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        reason: str | None = None,
+        metadata: Mapping[str, object] | None = None,
+        field_violations: Iterable[FieldViolation] = (),
+        retry_after: float | None = None,
+    ) -> None:
+        self.message = message or self.default_message
+        if reason is not None:
+            if not _REASON_RE.match(reason):
+                raise ValueError(f"reason {reason!r} must be UPPER_SNAKE")
+            self.reason = reason
+        self.metadata: dict[str, str] = {str(k): str(v) for k, v in (metadata or {}).items()}
+        self.field_violations: list[FieldViolation] = list(field_violations)
+        self.retry_after = retry_after
+        super().__init__(self.message)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.message!r}, reason={self.reason!r})"
+
+
+class ValidationError(OpsuiteError):
+    """The request is malformed; ``field_violations`` says which fields and why."""
+
+    code = Code.INVALID_ARGUMENT
+    http_status = 400
+    reason = "VALIDATION_FAILED"
+    default_message = "the request is invalid"
+
+    @classmethod
+    def for_field(cls, field: str, description: str, message: str | None = None) -> ValidationError:
+        """Build a validation error about a single field."""
+        return cls(message or f"{field}: {description}", field_violations=[FieldViolation(field, description)])
+
+
+class AuthenticationError(OpsuiteError):
+    """No valid credentials: missing, malformed, expired or wrongly signed token."""
+
+    code = Code.UNAUTHENTICATED
+    http_status = 401
+    reason = "UNAUTHENTICATED"
+    default_message = "authentication required: send 'authorization: Bearer <token>'"
+
+
+class PermissionDeniedError(OpsuiteError):
+    """The caller is known but its role does not allow this operation."""
+
+    code = Code.PERMISSION_DENIED
+    http_status = 403
+    reason = "PERMISSION_DENIED"
+    default_message = "permission denied"
+
+
+class NotFoundError(OpsuiteError):
+    """The resource does not exist for this tenant (another tenant's resource is also 'not found')."""
+
+    code = Code.NOT_FOUND
+    http_status = 404
+    reason = "NOT_FOUND"
+    default_message = "not found"
+
+
+class ConflictError(OpsuiteError):
+    """The resource already exists (e.g. a unique name is taken)."""
+
+    code = Code.ALREADY_EXISTS
+    http_status = 409
+    reason = "ALREADY_EXISTS"
+    default_message = "already exists"
+
+
+class StaleEtagError(ConflictError):
+    """The caller's etag no longer matches: re-read the resource and retry the update."""
+
+    code = Code.ABORTED
+    http_status = 409
+    reason = "ETAG_MISMATCH"
+    default_message = "the resource was changed by someone else; re-read it and retry with the new etag"
+
+
+class FailedPreconditionError(OpsuiteError):
+    """The system is not in a state that allows the operation (e.g. the API is disabled)."""
+
+    code = Code.FAILED_PRECONDITION
+    http_status = 400
+    reason = "FAILED_PRECONDITION"
+    default_message = "failed precondition"
+
+
+class RateLimitedError(OpsuiteError):
+    """Too many requests; retry after ``retry_after`` seconds."""
+
+    code = Code.RESOURCE_EXHAUSTED
+    http_status = 429
+    reason = "RATE_LIMITED"
+    default_message = "rate limit exceeded"
+
+
+class ResourceLimitError(OpsuiteError):
+    """A bounded resource was exhausted by this request (output cap, memory, state bound)."""
+
+    code = Code.RESOURCE_EXHAUSTED
+    http_status = 413
+    reason = "RESOURCE_LIMIT"
+    default_message = "a resource limit was exceeded"
+
+
+class ServiceUnavailableError(OpsuiteError):
+    """A dependency is down or overloaded; transient, may be retried."""
+
+    code = Code.UNAVAILABLE
+    http_status = 503
+    reason = "SERVICE_UNAVAILABLE"
+    default_message = "service unavailable, try again later"
+
+
+class CircuitOpenError(ServiceUnavailableError):
+    """The client-side circuit breaker is open: the call failed fast without touching the network."""
+
+    reason = "CIRCUIT_OPEN"
+    default_message = "circuit breaker is open; the dependency is failing, try again later"
+
+
+class DatabaseUnavailableError(ServiceUnavailableError):
+    """The database could not be reached; nothing was written."""
+
+    reason = "DATABASE_UNAVAILABLE"
+    default_message = "the database is unavailable; nothing was written, try again later"
+
+
+class DeadlineExceededError(OpsuiteError):
+    """The operation did not finish before its deadline or timeout."""
+
+    code = Code.DEADLINE_EXCEEDED
+    http_status = 504
+    reason = "DEADLINE_EXCEEDED"
+    default_message = "deadline exceeded"
+
+
+class CancelledError(OpsuiteError):
+    """The caller cancelled the operation."""
+
+    code = Code.CANCELLED
+    http_status = 499
+    reason = "CANCELLED"
+    default_message = "cancelled"
+
+
+class UnimplementedError(OpsuiteError):
+    """The operation is not implemented by this server."""
+
+    code = Code.UNIMPLEMENTED
+    http_status = 501
+    reason = "UNIMPLEMENTED"
+    default_message = "not implemented"
+
+
+class InternalError(OpsuiteError):
+    """A bug or an unexpected failure; details are in the server log, never on the wire."""
+
+
+_BY_CODE: dict[Code, type[OpsuiteError]] = {
+    Code.INVALID_ARGUMENT: ValidationError,
+    Code.OUT_OF_RANGE: ValidationError,
+    Code.UNAUTHENTICATED: AuthenticationError,
+    Code.PERMISSION_DENIED: PermissionDeniedError,
+    Code.NOT_FOUND: NotFoundError,
+    Code.ALREADY_EXISTS: ConflictError,
+    Code.ABORTED: StaleEtagError,
+    Code.FAILED_PRECONDITION: FailedPreconditionError,
+    Code.RESOURCE_EXHAUSTED: RateLimitedError,
+    Code.UNAVAILABLE: ServiceUnavailableError,
+    Code.DEADLINE_EXCEEDED: DeadlineExceededError,
+    Code.CANCELLED: CancelledError,
+    Code.UNIMPLEMENTED: UnimplementedError,
+}
+
+_BY_REASON: dict[str, type[OpsuiteError]] = {
+    c.reason: c
+    for c in (
+        ValidationError,
+        AuthenticationError,
+        PermissionDeniedError,
+        NotFoundError,
+        ConflictError,
+        StaleEtagError,
+        FailedPreconditionError,
+        RateLimitedError,
+        ResourceLimitError,
+        ServiceUnavailableError,
+        CircuitOpenError,
+        DatabaseUnavailableError,
+        DeadlineExceededError,
+        CancelledError,
+        UnimplementedError,
+        InternalError,
+    )
+}
+
+
+def error_class_for(code: Code, reason: str | None) -> type[OpsuiteError]:
+    """The most specific class for a status code and reason: the reason's own class when its code matches."""
+    by_reason = _BY_REASON.get(reason or "")
+    if by_reason is not None and by_reason.code == code:
+        return by_reason
+    return _BY_CODE.get(code, InternalError)

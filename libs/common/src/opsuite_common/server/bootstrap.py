@@ -1,0 +1,138 @@
+"""Server factory and lifecycle: ``build_server`` (tests bind port 0) is separate from ``serve``.
+
+Shutdown on SIGTERM/SIGINT: every health status goes NOT_SERVING, the server stops accepting new
+calls, in-flight calls get ``grace_s`` seconds to finish, then the registered cleanups run
+(channels, database engines) in reverse order of registration.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import grpc
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection, reflection_pb2_grpc
+
+from opsuite_common.logging import get_logger
+from opsuite_common.ratelimit import RateLimiter
+from opsuite_common.server.pipeline import Pipeline, Stage
+from opsuite_common.server.stages import default_stages
+from opsuite_common.settings import ServiceSettings
+
+__all__ = ["ServerHandle", "ServiceRegistration", "build_server", "serve"]
+
+log = get_logger("opsuite.server")
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceRegistration:
+    """One gRPC service to host: its full name and the function that adds its servicer."""
+
+    full_name: str
+    add: Callable[[grpc.aio.Server], None]
+
+
+@dataclass
+class ServerHandle:
+    """A started server: its port, health servicer and cleanups to run after it stops."""
+
+    server: grpc.aio.Server
+    port: int
+    health: health.aio.HealthServicer
+    service_names: list[str]
+    cleanups: list[Callable[[], Awaitable[Any]]] = field(default_factory=list)
+    resources: dict[str, Any] = field(default_factory=dict)
+    _stopped: bool = False
+
+    def on_stop(self, fn: Callable[[], Awaitable[Any]]) -> None:
+        """Register a cleanup to run after the server has stopped (last registered runs first)."""
+        self.cleanups.append(fn)
+
+    async def set_serving(self, serving: bool) -> None:
+        """Set the overall and per-service health status."""
+        status = health_pb2.HealthCheckResponse.SERVING if serving else health_pb2.HealthCheckResponse.NOT_SERVING
+        for name in ["", *self.service_names]:
+            await self.health.set(name, status)
+
+    async def stop(self, grace: float | None = None) -> None:
+        """Graceful stop: NOT_SERVING, refuse new calls, let in-flight calls finish, then clean up."""
+        if self._stopped:
+            return
+        self._stopped = True
+        await self.health.enter_graceful_shutdown()
+        await self.server.stop(grace)
+        for fn in reversed(self.cleanups):
+            try:
+                await fn()
+            except Exception:
+                log.exception("cleanup failed during shutdown")
+
+
+async def build_server(
+    *,
+    service: str,
+    settings: ServiceSettings,
+    registrations: Sequence[ServiceRegistration],
+    extra_stages: Iterable[Stage] = (),
+    stages: Sequence[Stage] | None = None,
+) -> ServerHandle:
+    """Create, bind and start a grpc.aio server with health, reflection and the standard pipeline."""
+    limiter = None
+    if settings.default_rate_limit() is not None or settings.rate_limits:
+        limiter = RateLimiter(settings.default_rate_limit(), settings.method_rate_limits())
+    pipeline_stages = list(stages) if stages is not None else default_stages(service, settings.auth.verifier(), limiter)
+    pipeline_stages.extend(extra_stages)
+    server = grpc.aio.server(
+        options=[
+            ("grpc.max_receive_message_length", settings.max_message_bytes),
+            ("grpc.max_send_message_length", settings.max_message_bytes),
+            ("grpc.so_reuseport", 0),
+        ],
+    )
+    # Every handler (health and reflection included) is registered through the pipeline.
+    registrar: Any = Pipeline(pipeline_stages).wrap_server(server)
+    health_servicer = health.aio.HealthServicer()
+    health_pb2_grpc.add_HealthServicer_to_server(health_servicer, registrar)
+    names = [r.full_name for r in registrations]
+    for r in registrations:
+        r.add(registrar)
+    # The aio reflection servicer, explicitly: enable_server_reflection picks by isinstance(server).
+    reflection_pb2_grpc.add_ServerReflectionServicer_to_server(
+        reflection.aio.ReflectionServicer([*names, health.SERVICE_NAME, reflection.SERVICE_NAME]), registrar
+    )
+    port = server.add_insecure_port(f"{settings.host}:{settings.port}")
+    if port == 0:
+        raise OSError(f"could not bind {settings.host}:{settings.port}")
+    await server.start()
+    handle = ServerHandle(server=server, port=port, health=health_servicer, service_names=names)
+    await handle.set_serving(True)
+    log.info("server started", service=service, address=f"{settings.host}:{port}", services=names)
+    return handle
+
+
+async def serve(
+    create: Callable[[], Awaitable[ServerHandle]],
+    *,
+    grace_s: float,
+    ready: Callable[[ServerHandle], None] | None = None,
+) -> None:
+    """Run a server until SIGTERM/SIGINT, then stop it gracefully within ``grace_s``."""
+    handle = await create()
+    if ready is not None:
+        ready(handle)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    server_done = asyncio.ensure_future(handle.server.wait_for_termination())
+    stop_wait = asyncio.ensure_future(stop.wait())
+    await asyncio.wait({server_done, stop_wait}, return_when=asyncio.FIRST_COMPLETED)
+    log.info("shutting down", grace_s=grace_s)
+    await handle.stop(grace_s)
+    stop_wait.cancel()
+    server_done.cancel()
+    log.info("stopped")

@@ -1,0 +1,169 @@
+"""The standard pipeline stages, in their documented order (see :mod:`.pipeline`)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Sequence
+from typing import Any
+
+import grpc
+import structlog
+
+from opsuite_common.auth import PUBLIC, TokenVerifier, identity_var, required_role
+from opsuite_common.context import REQUEST_ID_HEADER, request_id_var, sanitize_request_id
+from opsuite_common.errors import InternalError, OpsuiteError, PermissionDeniedError
+from opsuite_common.logging import access_log, get_logger
+from opsuite_common.ratelimit import RateLimiter
+from opsuite_common.rpc_status import to_status
+from opsuite_common.server.pipeline import Call, Proceed, Stage
+
+__all__ = [
+    "PUBLIC_METHOD_PREFIXES",
+    "AccessLogStage",
+    "AuthStage",
+    "ErrorMappingStage",
+    "RateLimitStage",
+    "RequestContextStage",
+    "default_stages",
+]
+
+log = get_logger("opsuite.server")
+
+#: Methods that need no token: health checks and server reflection.
+PUBLIC_METHOD_PREFIXES = (
+    "/grpc.health.v1.Health/",
+    "/grpc.reflection.v1alpha.ServerReflection/",
+    "/grpc.reflection.v1.ServerReflection/",
+)
+
+_bind = structlog.contextvars.bind_contextvars
+
+
+class RequestContextStage:
+    """Request id (from ``x-request-id`` or new), returned in trailing metadata and bound to logs.
+
+    Trailers rather than initial metadata: sending initial metadata early costs a separate write
+    per call, and trailers reach the caller on success and on error alike. Each RPC runs in its own
+    task, i.e. its own copy of the context, so bindings never leak from one call to another.
+    """
+
+    def __init__(self, service: str) -> None:
+        self._service = service
+
+    async def __call__(self, call: Call, proceed: Proceed) -> Any:
+        call.request_id = sanitize_request_id(call.metadata.get(REQUEST_ID_HEADER))
+        request_id_var.set(call.request_id)
+        _bind(service=self._service, request_id=call.request_id, method=call.method)
+        call.context.set_trailing_metadata(((REQUEST_ID_HEADER, call.request_id),))
+        return await proceed()
+
+
+class AccessLogStage:
+    """One log line per RPC with its status code and duration (via the logging module's fast path)."""
+
+    _QUIET = frozenset({"OK", "CANCELLED", "NOT_FOUND", "ALREADY_EXISTS"})
+
+    async def __call__(self, call: Call, proceed: Proceed) -> Any:
+        started = time.perf_counter()
+        try:
+            return await proceed()
+        except asyncio.CancelledError:
+            call.code = "CANCELLED"
+            raise
+        except BaseException:
+            if call.code == "OK":
+                call.code = "UNKNOWN"
+            raise
+        finally:
+            ident = identity_var.get()
+            access_log(
+                {
+                    "request_id": call.request_id,
+                    "method": call.method,
+                    "tenant": ident.tenant if ident else None,
+                    "subject": ident.subject if ident else None,
+                    "code": call.code,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 3),
+                },
+                warning=call.code not in self._QUIET,
+            )
+
+
+class ErrorMappingStage:
+    """Typed errors -> rich status; unexpected errors -> logged, generic INTERNAL with the request id."""
+
+    async def __call__(self, call: Call, proceed: Proceed) -> Any:
+        try:
+            return await proceed()
+        except OpsuiteError as exc:
+            call.code = exc.code.name
+            log.info("rpc error", reason=exc.reason, error=exc.message)
+            await call.context.abort_with_status(_with_request_id(to_status(exc), call.request_id))
+        except (asyncio.CancelledError, grpc.aio.AbortError):
+            raise
+        except Exception:
+            call.code = "INTERNAL"
+            log.exception("unhandled error in RPC handler")
+            err = InternalError(
+                f"internal error; quote request id {call.request_id} to the operators",
+                metadata={"request_id": call.request_id},
+            )
+            await call.context.abort_with_status(_with_request_id(to_status(err), call.request_id))
+
+
+def _with_request_id(status: grpc.Status, request_id: str) -> grpc.Status:
+    """``abort_with_status`` replaces trailers set earlier, so the request id goes with the status."""
+    md = (*(status.trailing_metadata or ()), (REQUEST_ID_HEADER, request_id))
+    return _Status(status.code, status.details, md)
+
+
+class _Status(grpc.Status):  # type: ignore[misc]
+    def __init__(self, code: grpc.StatusCode, details: str, trailing_metadata: tuple[tuple[str, Any], ...]) -> None:
+        self.code = code
+        self.details = details
+        self.trailing_metadata = trailing_metadata
+
+
+class AuthStage:
+    """Bearer JWT -> Identity in the context; the handler's declared role is enforced (fail closed)."""
+
+    def __init__(self, verifier: TokenVerifier, public_prefixes: Sequence[str] = PUBLIC_METHOD_PREFIXES) -> None:
+        self._verifier = verifier
+        self._public = tuple(public_prefixes)
+
+    async def __call__(self, call: Call, proceed: Proceed) -> Any:
+        if call.method.startswith(self._public):
+            return await proceed()
+        role = required_role(call.handler)
+        if role == PUBLIC:
+            return await proceed()
+        ident = self._verifier.verify_header(call.metadata.get("authorization"))
+        if role is None:
+            log.error("RPC handler declares no role; refusing (add @requires)", handler=repr(call.handler))
+            raise PermissionDeniedError("this method is not available", reason="ROLE_NOT_DECLARED")
+        ident.require(role)
+        identity_var.set(ident)
+        _bind(tenant=ident.tenant, subject=ident.subject)
+        return await proceed()
+
+
+class RateLimitStage:
+    """Per-tenant token buckets; over the limit -> RESOURCE_EXHAUSTED with RetryInfo."""
+
+    def __init__(self, limiter: RateLimiter) -> None:
+        self._limiter = limiter
+
+    async def __call__(self, call: Call, proceed: Proceed) -> Any:
+        ident = identity_var.get()
+        if ident is not None:
+            self._limiter.acquire(ident.tenant, call.method)
+        return await proceed()
+
+
+def default_stages(service: str, verifier: TokenVerifier, limiter: RateLimiter | None = None) -> list[Stage]:
+    """The standard order: request context, access log, error mapping, auth, rate limit."""
+    stages: list[Stage] = [RequestContextStage(service), AccessLogStage(), ErrorMappingStage(), AuthStage(verifier)]
+    if limiter is not None:
+        stages.append(RateLimitStage(limiter))
+    return stages

@@ -1,0 +1,147 @@
+"""Typed, frozen settings read from environment variables (pydantic-settings).
+
+Each service defines one settings class deriving from :class:`ServiceSettings` with its own
+``env_prefix`` (``OPSUITE_API_MANAGER_``, ``OPSUITE_CEP_``, ``OPSUITE_OPS_``), loads it once in
+``main`` and passes it down. Authentication settings are shared by all services under
+``OPSUITE_AUTH_``. No module reads ``os.environ`` elsewhere.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from opsuite_common.auth import TokenIssuer, TokenVerifier
+from opsuite_common.client import ClientSettings
+from opsuite_common.ratelimit import RateLimit
+from opsuite_common.resilience import RetryPolicy
+
+__all__ = ["AuthSettings", "ClientPolicySettings", "ServiceSettings"]
+
+
+class AuthSettings(BaseSettings):
+    """How tokens are verified (and, for development tools, minted). Env prefix ``OPSUITE_AUTH_``."""
+
+    model_config = SettingsConfigDict(env_prefix="OPSUITE_AUTH_", frozen=True, extra="ignore")
+
+    jwt_algorithm: Literal["HS256", "RS256"] = "HS256"
+    #: HS256 shared secret (all services and the token minter must share it).
+    jwt_secret: SecretStr | None = None
+    #: RS256 public key (PEM) used to verify tokens.
+    jwt_public_key: str | None = None
+    #: RS256 private key (PEM), only for development token minting.
+    jwt_private_key: SecretStr | None = None
+    jwt_issuer: str | None = None
+    jwt_audience: str | None = None
+
+    def verifier(self) -> TokenVerifier:
+        """A verifier; raises ValueError with an actionable message when no key is configured."""
+        if self.jwt_algorithm == "HS256" and self.jwt_secret is None:
+            raise ValueError("set OPSUITE_AUTH_JWT_SECRET (HS256) or OPSUITE_AUTH_JWT_PUBLIC_KEY with RS256")
+        return TokenVerifier(
+            algorithm=self.jwt_algorithm,
+            secret=self.jwt_secret.get_secret_value() if self.jwt_secret else None,
+            public_key=self.jwt_public_key,
+            issuer=self.jwt_issuer,
+            audience=self.jwt_audience,
+        )
+
+    def issuer(self) -> TokenIssuer:
+        """A token issuer for development tools."""
+        if self.jwt_algorithm == "HS256":
+            if self.jwt_secret is None:
+                raise ValueError("set OPSUITE_AUTH_JWT_SECRET to mint HS256 tokens")
+            key = self.jwt_secret.get_secret_value()
+        else:
+            if self.jwt_private_key is None:
+                raise ValueError("set OPSUITE_AUTH_JWT_PRIVATE_KEY to mint RS256 tokens")
+            key = self.jwt_private_key.get_secret_value()
+        return TokenIssuer(algorithm=self.jwt_algorithm, key=key, issuer=self.jwt_issuer)
+
+
+class ClientPolicySettings(BaseSettings):
+    """Outgoing call policy (deadline, retries, breaker). Env prefix ``OPSUITE_CLIENT_``."""
+
+    model_config = SettingsConfigDict(env_prefix="OPSUITE_CLIENT_", frozen=True, extra="ignore")
+
+    timeout_s: float = Field(10.0, gt=0)
+    retry_attempts: int = Field(3, ge=1, le=10)
+    retry_initial_backoff_s: float = Field(0.05, ge=0)
+    retry_max_backoff_s: float = Field(2.0, ge=0)
+    breaker_fail_max: int = Field(5, ge=1)
+    breaker_reset_timeout_s: float = Field(30.0, gt=0)
+    breaker_success_threshold: int = Field(1, ge=1)
+    breaker_half_open_max_calls: int = Field(1, ge=1)
+
+    def client_settings(self, token: str | None = None) -> ClientSettings:
+        """The :class:`ClientSettings` these values describe."""
+        return ClientSettings(
+            default_timeout_s=self.timeout_s,
+            retry=RetryPolicy(
+                max_attempts=self.retry_attempts,
+                initial_backoff_s=self.retry_initial_backoff_s,
+                max_backoff_s=self.retry_max_backoff_s,
+            ),
+            breaker_fail_max=self.breaker_fail_max,
+            breaker_reset_timeout_s=self.breaker_reset_timeout_s,
+            breaker_success_threshold=self.breaker_success_threshold,
+            breaker_half_open_max_calls=self.breaker_half_open_max_calls,
+            token=token,
+        )
+
+
+class ServiceSettings(BaseSettings):
+    """Settings every service has; subclasses set ``env_prefix`` and add their own fields."""
+
+    model_config = SettingsConfigDict(frozen=True, extra="ignore")
+
+    host: str = "127.0.0.1"
+    port: int = Field(0, ge=0, le=65535)
+    #: Seconds in-flight calls get to finish after SIGTERM before they are cancelled.
+    grace_s: float = Field(10.0, ge=0)
+    max_message_bytes: int = Field(16 * 1024 * 1024, ge=1024)
+    log_level: str = "INFO"
+    log_format: Literal["auto", "json", "console"] = "auto"
+    #: SQLAlchemy URL of the service's own metadata store (sqlite file or postgresql://).
+    database_url: str = "sqlite:///./.run/opsuite.db"
+    #: Default per-tenant rate limit for every RPC, in calls per second (0 disables).
+    rate_limit_per_s: float = Field(0.0, ge=0)
+    rate_limit_burst: float = Field(50.0, ge=1)
+    #: Per-method overrides: ``{"ExecuteApi": "20:40"}`` (rate:burst), as JSON in the env var.
+    rate_limits: dict[str, str] = Field(default_factory=dict)
+    #: HTTP port for Prometheus metrics (0 disables).
+    metrics_port: int = Field(0, ge=0, le=65535)
+    auth: AuthSettings = Field(default_factory=AuthSettings)
+    client: ClientPolicySettings = Field(default_factory=ClientPolicySettings)
+
+    @field_validator("rate_limits")
+    @classmethod
+    def _check_rate_limits(cls, v: dict[str, str]) -> dict[str, str]:
+        for method, spec in v.items():
+            parse_rate_limit(spec, method)
+        return v
+
+    def method_rate_limits(self) -> dict[str, RateLimit]:
+        """Per-method limits parsed from ``rate_limits``."""
+        return {m: parse_rate_limit(spec, m) for m, spec in self.rate_limits.items()}
+
+    def default_rate_limit(self) -> RateLimit | None:
+        """The default limit, or None when disabled."""
+        if self.rate_limit_per_s <= 0:
+            return None
+        return RateLimit(self.rate_limit_per_s, self.rate_limit_burst)
+
+
+def parse_rate_limit(spec: str, method: str = "") -> RateLimit:
+    """Parse ``"rate:burst"`` (or ``"rate"``, burst = max(rate, 1))."""
+    rate_s, _, burst_s = spec.partition(":")
+    try:
+        rate = float(rate_s)
+        burst = float(burst_s) if burst_s else max(rate, 1.0)
+    except ValueError:
+        raise ValueError(f"rate limit for {method or 'method'} must be 'rate:burst', got {spec!r}") from None
+    if rate < 0 or burst < 1:
+        raise ValueError(f"rate limit for {method or 'method'}: rate >= 0 and burst >= 1 required")
+    return RateLimit(rate, burst)

@@ -1,0 +1,98 @@
+"""Every error class round-trips through a real channel with its reason, metadata and details."""
+
+from __future__ import annotations
+
+import grpc
+import pytest
+
+from opsuite.testing.v1 import echo_pb2, echo_pb2_grpc
+from opsuite_common import errors
+from opsuite_common.rpc_status import from_grpc_error
+
+from .conftest import make_client
+
+ALL_CLASSES = [
+    errors.ValidationError,
+    errors.AuthenticationError,
+    errors.PermissionDeniedError,
+    errors.NotFoundError,
+    errors.ConflictError,
+    errors.StaleEtagError,
+    errors.FailedPreconditionError,
+    errors.RateLimitedError,
+    errors.ResourceLimitError,
+    errors.ServiceUnavailableError,
+    errors.CircuitOpenError,
+    errors.DatabaseUnavailableError,
+    errors.DeadlineExceededError,
+    errors.CancelledError,
+    errors.UnimplementedError,
+    errors.InternalError,
+]
+
+
+@pytest.mark.parametrize("cls", ALL_CLASSES, ids=lambda c: c.__name__)
+async def test_every_error_class_round_trips(echo_server, tokens, cls):
+    handle, _ = echo_server
+    client = make_client(handle.port, tokens.mint())
+    try:
+        with pytest.raises(errors.OpsuiteError) as info:
+            await client.Mutate(echo_pb2.EchoRequest(message="x", raise_error=cls.__name__))
+    finally:
+        await client.close()
+    err = info.value
+    assert type(err) is cls
+    assert err.reason == cls.reason
+    assert err.code == cls.code
+    assert err.message == f"echo raised {cls.__name__}"
+    assert err.metadata == {"resource": "echo"}
+    if issubclass(cls, errors.ValidationError):
+        assert [(v.field, v.description) for v in err.field_violations] == [
+            ("message", "must not be empty"),
+            ("count", "must be between 0 and 100"),
+        ]
+    if issubclass(cls, (errors.RateLimitedError, errors.ServiceUnavailableError)):
+        assert err.retry_after == pytest.approx(0.05)
+    else:
+        assert err.retry_after is None
+
+
+async def test_unexpected_exception_is_generic_internal_with_request_id(echo_server, tokens):
+    handle, _ = echo_server
+    async with grpc.aio.insecure_channel(f"127.0.0.1:{handle.port}") as channel:
+        stub = echo_pb2_grpc.EchoServiceStub(channel)
+        md = (*tokens.metadata(), ("x-request-id", "req-leak-check"))
+        with pytest.raises(grpc.aio.AioRpcError) as info:
+            await stub.Echo(echo_pb2.EchoRequest(message="m", raise_error="RuntimeError"), metadata=md)
+    exc = info.value
+    assert exc.code() == grpc.StatusCode.INTERNAL
+    wire = exc.details() + repr(exc.trailing_metadata())
+    for leaked in ("boom", "/srv", "SELECT", "s3cr3t", "Traceback", "secret.py"):
+        assert leaked not in wire
+    assert "req-leak-check" in exc.details()
+    typed = from_grpc_error(exc)
+    assert isinstance(typed, errors.InternalError)
+    assert typed.metadata == {"request_id": "req-leak-check"}
+
+
+async def test_streaming_error_is_typed(echo_server, tokens):
+    handle, _ = echo_server
+    client = make_client(handle.port, tokens.mint())
+    got = []
+    with pytest.raises(errors.NotFoundError):
+        async for item in client.EchoStream(echo_pb2.EchoRequest(message="s", count=3, raise_error="NotFoundError")):
+            got.append(item.message)
+    await client.close()
+    assert got == ["s#0"]
+
+
+def test_ok_code_is_rejected():
+    with pytest.raises(TypeError):
+
+        class Bad(errors.OpsuiteError):
+            code = errors.Code.OK
+
+
+def test_reason_must_be_upper_snake():
+    with pytest.raises(ValueError):
+        errors.NotFoundError("x", reason="not-found")

@@ -1,0 +1,203 @@
+"""Retries only for transient errors on idempotent methods, bounded by the deadline; breaker semantics."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from opsuite.testing.v1 import echo_pb2
+from opsuite_common import errors
+from opsuite_common.resilience import AsyncCircuitBreaker, RetryPolicy
+from opsuite_common.testing.servers import running_echo_server
+
+from .conftest import make_client
+
+
+async def test_transient_error_on_idempotent_method_is_retried(echo_server, tokens):
+    handle, servicer = echo_server
+    client = make_client(handle.port, tokens.mint())
+    resp = await client.Echo(echo_pb2.EchoRequest(message="r1", raise_error="ServiceUnavailableError:2"))
+    await client.close()
+    assert resp.attempt == 3
+    assert servicer.attempts["r1"] == 3
+
+
+async def test_non_idempotent_method_is_never_retried(echo_server, tokens):
+    handle, servicer = echo_server
+    client = make_client(handle.port, tokens.mint())
+    with pytest.raises(errors.ServiceUnavailableError):
+        await client.Mutate(echo_pb2.EchoRequest(message="r2", raise_error="ServiceUnavailableError:2"))
+    await client.close()
+    assert servicer.attempts["r2"] == 1
+
+
+@pytest.mark.parametrize("name", ["NotFoundError", "ValidationError", "InternalError", "StaleEtagError"])
+async def test_non_transient_errors_are_not_retried(echo_server, tokens, name):
+    handle, servicer = echo_server
+    client = make_client(handle.port, tokens.mint())
+    with pytest.raises(errors.OpsuiteError):
+        await client.Echo(echo_pb2.EchoRequest(message=name, raise_error=f"{name}:2"))
+    await client.close()
+    assert servicer.attempts[name] == 1
+
+
+async def test_retry_honours_retry_info(echo_server, tokens):
+    handle, servicer = echo_server
+    policy = RetryPolicy(max_attempts=3, initial_backoff_s=0.0, max_backoff_s=0.0)
+    assert policy.backoff(1, retry_after=0.05) == 0.05  # server's RetryInfo is the minimum wait
+    client = make_client(handle.port, tokens.mint(), retry=policy)
+    resp = await client.Echo(echo_pb2.EchoRequest(message="ri", raise_error="RateLimitedError:1"))
+    await client.close()
+    assert resp.attempt == 2
+
+
+async def test_retries_stop_at_the_deadline(echo_server, tokens):
+    handle, servicer = echo_server
+    policy = RetryPolicy(max_attempts=50, initial_backoff_s=0.05, max_backoff_s=0.05)
+    client = make_client(handle.port, tokens.mint(), retry=policy, breaker_fail_max=1000)
+    with pytest.raises((errors.ServiceUnavailableError, errors.DeadlineExceededError)):
+        await client.Echo(
+            echo_pb2.EchoRequest(message="dl", raise_error="ServiceUnavailableError:1000", sleep_ms=20), timeout=0.3
+        )
+    await client.close()
+    # 50 attempts were allowed; the 0.3 s deadline allows only a handful of 20 ms + backoff attempts.
+    assert 1 < servicer.attempts["dl"] < 15
+
+
+async def test_breaker_opens_after_fail_max_and_fails_fast(echo_server, tokens):
+    handle, servicer = echo_server
+    client = make_client(handle.port, tokens.mint(), breaker_fail_max=3, breaker_reset_timeout_s=60)
+    for _ in range(3):
+        with pytest.raises(errors.ServiceUnavailableError):
+            await client.Mutate(echo_pb2.EchoRequest(message="bf", raise_error="ServiceUnavailableError"))
+    assert client.breaker.state == "open"
+    calls_before = servicer.calls
+    with pytest.raises(errors.CircuitOpenError) as info:
+        await client.Mutate(echo_pb2.EchoRequest(message="bf"))
+    await client.close()
+    assert servicer.calls == calls_before  # never touched the network
+    assert info.value.reason == "CIRCUIT_OPEN"
+    assert info.value.retry_after is not None
+
+
+async def test_client_mistakes_never_open_the_breaker(echo_server, tokens):
+    handle, _ = echo_server
+    client = make_client(handle.port, tokens.mint(roles=["viewer"]), breaker_fail_max=2)
+    for name in ["NotFoundError", "ValidationError", "PermissionDeniedError", "StaleEtagError"] * 3:
+        with pytest.raises(errors.OpsuiteError):
+            await client.Echo(echo_pb2.EchoRequest(message="cm", raise_error=name))
+    with pytest.raises(errors.PermissionDeniedError):
+        await client.Mutate(echo_pb2.EchoRequest(message="cm"))
+    assert client.breaker.state == "closed"
+    await client.close()
+
+
+async def test_breaker_opens_when_server_is_down(tokens):
+    async with running_echo_server() as (handle, _):
+        port = handle.port
+    client = make_client(port, tokens.mint(), breaker_fail_max=2, retry=RetryPolicy(max_attempts=1))
+    for _ in range(2):
+        with pytest.raises(errors.ServiceUnavailableError) as info:
+            await client.Echo(echo_pb2.EchoRequest(message="down"), timeout=1)
+        assert info.value.reason == "SERVICE_UNAVAILABLE"
+    with pytest.raises(errors.CircuitOpenError):
+        await client.Echo(echo_pb2.EchoRequest(message="down"))
+    assert client.breaker.state == "open"
+    await client.close()
+
+
+class _Fault(errors.ServiceUnavailableError):
+    pass
+
+
+async def test_half_open_lets_exactly_the_allowed_trials_through_under_concurrency():
+    breaker = AsyncCircuitBreaker("t", fail_max=1, reset_timeout=0.05, success_threshold=2, half_open_max_calls=2)
+
+    async def fail() -> None:
+        raise _Fault("down")
+
+    with pytest.raises(_Fault):
+        await breaker.call(fail)
+    assert breaker.state == "open"
+    await asyncio.sleep(0.08)
+
+    entered = 0
+    release = asyncio.Event()
+
+    async def slow_ok() -> str:
+        nonlocal entered
+        entered += 1
+        await release.wait()
+        return "ok"
+
+    tasks = [asyncio.create_task(breaker.call(slow_ok)) for _ in range(10)]
+    await asyncio.sleep(0.02)
+    assert entered == 2  # only the allowed trials reached the dependency
+    release.set()
+    results = await asyncio.gather(*tasks, return_exceptions=True)
+    assert sum(r == "ok" for r in results) == 2
+    assert sum(isinstance(r, errors.CircuitOpenError) for r in results) == 8
+    # Two successful trials reached success_threshold=2: closed again, calls flow.
+    assert breaker.state == "closed"
+    assert await breaker.call(slow_ok) == "ok"
+
+
+async def test_half_open_stays_until_success_threshold_and_reopens_on_failure():
+    breaker = AsyncCircuitBreaker("t2", fail_max=1, reset_timeout=0.05, success_threshold=3)
+
+    async def fail() -> None:
+        raise _Fault("down")
+
+    async def ok() -> str:
+        return "ok"
+
+    with pytest.raises(_Fault):
+        await breaker.call(fail)
+    await asyncio.sleep(0.08)
+    assert await breaker.call(ok) == "ok"
+    assert breaker.state == "half-open"
+    assert await breaker.call(ok) == "ok"
+    assert breaker.state == "half-open"
+    with pytest.raises(_Fault):
+        await breaker.call(fail)
+    assert breaker.state == "open"
+    with pytest.raises(errors.CircuitOpenError):
+        await breaker.call(ok)
+    await asyncio.sleep(0.08)
+    for _ in range(3):
+        assert await breaker.call(ok) == "ok"
+    assert breaker.state == "closed"
+
+
+async def test_state_changes_are_reported():
+    seen: list[tuple[str, str, str]] = []
+    breaker = AsyncCircuitBreaker("t3", fail_max=1, reset_timeout=0.02, on_state_change=[lambda *a: seen.append(a)])
+
+    async def fail() -> None:
+        raise _Fault("down")
+
+    async def ok() -> None:
+        return None
+
+    with pytest.raises(_Fault):
+        await breaker.call(fail)
+    await asyncio.sleep(0.04)
+    await breaker.call(ok)
+    assert [(s[1], s[2]) for s in seen] == [("closed", "open"), ("open", "half-open"), ("half-open", "closed")]
+
+
+async def test_retry_policy_accepts_a_lambda_returning_a_coroutine():
+    attempts = 0
+    breaker = AsyncCircuitBreaker("lam", fail_max=10)
+
+    async def flaky() -> str:
+        nonlocal attempts
+        attempts += 1
+        if attempts < 3:
+            raise errors.ServiceUnavailableError("down")
+        return "ok"
+
+    policy = RetryPolicy(max_attempts=5, initial_backoff_s=0.0)
+    assert await policy.run(lambda: breaker.call(flaky)) == "ok"
+    assert attempts == 3

@@ -1,0 +1,63 @@
+"""Through a real server: one access-log line per RPC with context; secrets never reach the logs."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+
+from opsuite.testing.v1 import echo_pb2
+from opsuite_common import errors
+from opsuite_common.logging import configure_logging
+from opsuite_common.testing.servers import running_echo_server
+
+from .conftest import make_client
+
+
+@pytest.fixture
+def captured():
+    buf = io.StringIO()
+    configure_logging("echo", fmt="json", stream=buf)
+    yield buf
+    configure_logging("test", fmt="json")
+
+
+def _lines(buf: io.StringIO) -> list[dict]:
+    return [json.loads(line) for line in buf.getvalue().splitlines() if line.strip()]
+
+
+async def test_access_log_line_per_rpc_with_request_context(captured, tokens):
+    async with running_echo_server() as (handle, _):
+        client = make_client(handle.port, tokens.mint(tenant="acme", subject="dora"))
+        await client.Echo(echo_pb2.EchoRequest(message="hello"), metadata=[("x-request-id", "trace-1")])
+        with pytest.raises(errors.NotFoundError):
+            await client.Echo(echo_pb2.EchoRequest(message="nf", raise_error="NotFoundError"))
+        await client.close()
+    access = [line for line in _lines(captured) if line.get("event") == "rpc"]
+    assert len(access) == 2
+    first, second = access
+    assert first["code"] == "OK" and first["request_id"] == "trace-1"
+    assert first["method"] == "/opsuite.testing.v1.EchoService/Echo"
+    assert first["tenant"] == "acme" and first["subject"] == "dora" and first["service"] == "echo"
+    assert isinstance(first["duration_ms"], float)
+    assert second["code"] == "NOT_FOUND"
+
+
+async def test_tokens_and_secrets_never_reach_the_logs(captured, tokens):
+    token = tokens.mint(tenant="acme")
+    bad_token = token[:-4] + "AAAA"
+    async with running_echo_server() as (handle, _):
+        client = make_client(handle.port, token)
+        with pytest.raises(errors.InternalError):
+            await client.Echo(echo_pb2.EchoRequest(message="x", raise_error="RuntimeError"))
+        await client.close()
+        forged = make_client(handle.port, bad_token)
+        with pytest.raises(errors.AuthenticationError):
+            await forged.Echo(echo_pb2.EchoRequest(message="x"))
+        await forged.close()
+    text = captured.getvalue()
+    assert "unhandled error in RPC handler" in text  # the traceback was logged...
+    assert "s3cr3t" not in text  # ...with the secret in it masked
+    assert token not in text and bad_token not in text
+    assert token.split(".")[1] not in text

@@ -1,0 +1,1 @@
+"""opsuite api_manager servicers."""

@@ -1,0 +1,28 @@
+"""GetServerInfo: who the server thinks the caller is."""
+
+from __future__ import annotations
+
+import grpc
+
+from opsuite.apimanager.v1 import api_manager_pb2
+from opsuite.common.v1 import common_pb2
+from opsuite_common.auth import Role, current_identity, requires
+
+__all__ = ["VERSION", "server_info"]
+
+VERSION = "0.1.0"
+
+
+@requires(Role.VIEWER)
+async def server_info(
+    request: api_manager_pb2.GetServerInfoRequest, context: grpc.aio.ServicerContext
+) -> api_manager_pb2.ServerInfo:
+    """The service name, version and the caller's identity."""
+    ident = current_identity()
+    return api_manager_pb2.ServerInfo(
+        service="api_manager",
+        version=VERSION,
+        caller=common_pb2.Identity(
+            subject=ident.subject, tenant=ident.tenant, roles=sorted(r.name.lower() for r in ident.roles)
+        ),
+    )

@@ -1,0 +1,1 @@
+"""opsuite cep db."""
