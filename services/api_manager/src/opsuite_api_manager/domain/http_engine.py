@@ -1,0 +1,372 @@
+"""HTTP APIs: render a request from templates, send it through the SSRF guard, cap and shape the answer.
+
+Connecting to the address that was checked: the httpx transport uses an httpcore network backend
+(:class:`GuardedBackend`) that resolves the host itself, checks every address against the policy and
+opens the TCP connection to that IP. The request keeps the original URL, so the Host header and TLS
+SNI/certificate checks still use the host name, and there is no second DNS lookup to rebind. Every
+new connection goes through it, including each redirect hop (redirects are bounded). Environment
+proxies are ignored (``trust_env=False``), as a proxy would hide the real destination.
+
+Retries (``opsuite_common.resilience.RetryPolicy``) apply only to idempotent methods, on connection
+errors and 5xx answers, and wrap a per-host breaker (``BreakerRegistry``), so every attempt counts
+and an open breaker stops the retries. A 5xx that survives the retries is a ServiceUnavailableError
+(reason UPSTREAM_ERROR); 2xx-4xx answers are returned as results with their status.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
+
+import httpcore
+import httpx
+
+from opsuite_common.errors import (
+    DeadlineExceededError,
+    FailedPreconditionError,
+    OpsuiteError,
+    ResourceLimitError,
+    ServiceUnavailableError,
+    ValidationError,
+)
+from opsuite_common.resilience import BreakerRegistry, RetryPolicy
+
+from . import templates
+from .ssrf import NetworkPolicy, Resolver, check_url, resolve_checked, system_resolver
+
+__all__ = ["IDEMPOTENT_METHODS", "GuardedBackend", "HttpEngine", "HttpReference", "HttpResult", "HttpSpec"]
+
+#: Methods that may be retried.
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+_METHODS = IDEMPOTENT_METHODS | {"POST", "PATCH"}
+_FORBIDDEN_REQUEST_HEADERS = frozenset({"host", "content-length", "transfer-encoding", "connection", "upgrade"})
+_DROPPED_RESPONSE_HEADERS = frozenset(
+    {
+        "set-cookie",
+        "set-cookie2",
+        "connection",
+        "keep-alive",
+        "transfer-encoding",
+        "proxy-authenticate",
+        "proxy-authorization",
+        "www-authenticate",
+        "upgrade",
+        "trailer",
+        "te",
+    }
+)
+_SECRET_QUERY_KEYS = ("token", "key", "secret", "password", "passwd", "pwd", "sig", "auth", "credential", "session")
+_MAX_CACHED_CLIENTS = 64
+
+
+@dataclass(frozen=True, slots=True)
+class HttpSpec:
+    """An HTTP API definition: method, URL, header and body templates over ``{{ params.x }}``.
+
+    ``body`` is a JSON structure (sent as JSON, lone placeholders keep their type), a text template,
+    or None for no body.
+    """
+
+    url: str
+    method: str = "GET"
+    headers: Mapping[str, str] = field(default_factory=dict)
+    body: Any = None
+
+
+@dataclass(frozen=True, slots=True)
+class HttpReference:
+    """What was called: method and URL with credentials and secret query values masked."""
+
+    method: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class HttpResult:
+    """An upstream answer: status, filtered headers, JSON or text body, duration and reference."""
+
+    status: int
+    headers: dict[str, str]
+    body: Any
+    duration_ms: float
+    reference: HttpReference
+
+
+class GuardedBackend(httpcore.AsyncNetworkBackend):
+    """An httpcore backend that resolves, checks and then connects to the checked IP only."""
+
+    def __init__(self, policy: NetworkPolicy, resolver: Resolver | None = None) -> None:
+        """Guard connections with ``policy``; ``resolver`` replaces getaddrinfo (tests, custom DNS)."""
+        self.policy = policy
+        self.resolver = resolver or system_resolver
+        self._inner = httpcore.AnyIOBackend()
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: typing.Iterable[Any] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        """Resolve ``host``, refuse it if any address is forbidden, connect to the first that answers."""
+        addresses = await resolve_checked(host, port, self.policy, self.resolver)
+        last: Exception | None = None
+        for ip in addresses:
+            try:
+                return await self._inner.connect_tcp(str(ip), port, timeout, local_address, socket_options)
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                last = exc
+        assert last is not None
+        raise last
+
+    async def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: typing.Iterable[Any] | None = None
+    ) -> httpcore.AsyncNetworkStream:
+        """Unix sockets are local resources: always refused."""
+        raise httpcore.ConnectError("unix sockets are not allowed")
+
+    async def sleep(self, seconds: float) -> None:
+        """Delegate to anyio."""
+        await self._inner.sleep(seconds)
+
+
+class _GuardedTransport(httpx.AsyncHTTPTransport):
+    """httpx's transport with its connection pool rebuilt on :class:`GuardedBackend`."""
+
+    def __init__(self, backend: GuardedBackend) -> None:
+        super().__init__(trust_env=False)
+        # httpx has no public hook for the network backend; the pool is the documented httpcore API.
+        self._pool = httpcore.AsyncConnectionPool(
+            ssl_context=httpx.create_ssl_context(trust_env=False),
+            max_connections=100,
+            max_keepalive_connections=20,
+            keepalive_expiry=5.0,
+            network_backend=backend,
+        )
+
+
+def redact_url(url: str, secrets: typing.Collection[str] = ()) -> str:
+    """``url`` without userinfo, with secret-looking query values and known secret values masked."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "<invalid url>"
+    netloc = parts.netloc.rsplit("@", 1)[-1]
+    secret_set = {s for s in secrets if len(s) >= 3}
+    query = [
+        (k, "***" if v in secret_set or any(s in k.lower() for s in _SECRET_QUERY_KEYS) else v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+    ]
+    path = parts.path
+    for secret in sorted(secret_set, key=len, reverse=True):
+        path = path.replace(quote(secret, safe=""), "***").replace(secret, "***")
+    return urlunsplit((parts.scheme, netloc, path, urlencode(query, safe="*"), ""))
+
+
+def _body(response: httpx.Response, data: bytes) -> Any:
+    ctype = response.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    text = data.decode(response.encoding or "utf-8", errors="replace")
+    if ctype == "application/json" or ctype.endswith("+json"):
+        try:
+            return json.loads(text) if text.strip() else None
+        except ValueError:
+            return text
+    return text
+
+
+class _Upstream5xx(ServiceUnavailableError):
+    """A 5xx answer, raised inside an attempt so the retry policy and breaker see it."""
+
+    reason = "UPSTREAM_ERROR"
+
+
+class HttpEngine:
+    """Executes HttpSpec requests with the SSRF guard, size cap, timeout, breaker and retries."""
+
+    def __init__(
+        self,
+        *,
+        breakers: BreakerRegistry | None = None,
+        retry: RetryPolicy | None = None,
+        resolver: Resolver | None = None,
+        max_redirects: int = 5,
+    ) -> None:
+        """``breakers``/``retry`` come from the service (opsuite_common.resilience); None disables them."""
+        self.breakers = breakers
+        self.retry = retry
+        self.resolver = resolver
+        self.max_redirects = max_redirects
+        self._clients: dict[NetworkPolicy, httpx.AsyncClient] = {}
+
+    def _new_client(self, policy: NetworkPolicy) -> httpx.AsyncClient:
+        async def check_hop(request: httpx.Request) -> None:
+            check_url(str(request.url), policy)  # scheme and literal addresses on every redirect hop
+
+        return httpx.AsyncClient(
+            transport=_GuardedTransport(GuardedBackend(policy, self.resolver)),
+            follow_redirects=True,
+            max_redirects=self.max_redirects,
+            trust_env=False,
+            event_hooks={"request": [check_hop]},
+        )
+
+    def _client(self, policy: NetworkPolicy) -> tuple[httpx.AsyncClient, bool]:
+        """A pooled client per policy (a connection opened under one policy never serves another)."""
+        client = self._clients.get(policy)
+        if client is not None:
+            return client, False
+        client = self._new_client(policy)
+        if len(self._clients) < _MAX_CACHED_CLIENTS:
+            self._clients[policy] = client
+            return client, False
+        return client, True
+
+    async def aclose(self) -> None:
+        """Close every pooled client."""
+        clients = list(self._clients.values())
+        self._clients.clear()
+        for client in clients:
+            await client.aclose()
+
+    def render(self, spec: HttpSpec, params: Mapping[str, Any], policy: NetworkPolicy | None = None) -> httpx.Request:
+        """Build the request from templates (ValidationError for bad templates or headers).
+
+        With ``policy``, the rendered URL is pre-checked before httpx parses it, so odd spellings of an
+        address (``0177.0.0.1``) are refused as SSRF rather than reported as malformed.
+        """
+        method = spec.method.upper()
+        if method not in _METHODS:
+            raise ValidationError.for_field("spec.method", f"must be one of {', '.join(sorted(_METHODS))}")
+        context = {"params": dict(params)}
+        url = templates.render_url(spec.url, context, field="spec.url")
+        if policy is not None:
+            check_url(url, policy, field="spec.url")
+        headers: dict[str, str] = {}
+        for name, value in spec.headers.items():
+            if name.lower() in _FORBIDDEN_REQUEST_HEADERS or not name or any(c in name for c in ":\r\n "):
+                raise ValidationError.for_field(f"spec.headers.{name}", "this header cannot be set by an API")
+            headers[name] = templates.render_header(value, context, field=f"spec.headers.{name}")
+        kwargs: dict[str, Any] = {}
+        if isinstance(spec.body, str):
+            kwargs["content"] = templates.render_text(spec.body, context, field="spec.body").encode()
+        elif spec.body is not None:
+            kwargs["json"] = templates.render_json(spec.body, context, field="spec.body")
+        try:
+            return httpx.Request(method, url, headers=headers, **kwargs)
+        except (httpx.InvalidURL, httpx.UnsupportedProtocol, ValueError) as exc:
+            raise ValidationError.for_field("spec.url", f"is not a valid URL after rendering: {exc}") from None
+
+    async def execute(
+        self,
+        spec: HttpSpec,
+        params: Mapping[str, Any],
+        *,
+        policy: NetworkPolicy,
+        timeout: float,
+        max_response_bytes: int,
+        secrets: typing.Collection[str] = (),
+    ) -> HttpResult:
+        """Send the rendered request and return the answer; ``secrets`` are masked in the reference."""
+        started = time.perf_counter()
+        request = self.render(spec, params, policy)
+        reference = HttpReference(request.method, redact_url(str(request.url), secrets))
+        host = request.url.host
+        deadline = time.monotonic() + timeout
+        client, ephemeral = self._client(policy)
+
+        async def attempt() -> HttpResult:
+            return await self._send(client, request, timeout, max_response_bytes, started, reference)
+
+        async def guarded() -> HttpResult:
+            if self.breakers is None:
+                return await attempt()
+            return await self.breakers.get(f"http:{host}").call(attempt)
+
+        try:
+            async with asyncio.timeout(timeout):
+                if self.retry is not None and request.method in IDEMPOTENT_METHODS:
+                    return await self.retry.run(guarded, deadline=deadline)
+                return await guarded()
+        except TimeoutError:
+            raise DeadlineExceededError(
+                f"{reference.method} {reference.url} did not answer within {timeout:g}s"
+            ) from None
+        finally:
+            if ephemeral:
+                await client.aclose()
+
+    async def _send(
+        self,
+        client: httpx.AsyncClient,
+        request: httpx.Request,
+        timeout: float,
+        cap: int,
+        started: float,
+        reference: HttpReference,
+    ) -> HttpResult:
+        where = f"{reference.method} {reference.url}"
+        try:
+            # A fresh Request per attempt: a consumed body stream cannot be sent twice.
+            again = client.build_request(
+                request.method,
+                request.url,
+                headers=request.headers,
+                content=request.content,
+                timeout=httpx.Timeout(timeout),
+            )
+            response = await client.send(again, stream=True)
+        except OpsuiteError:
+            raise
+        except httpx.TooManyRedirects:
+            raise FailedPreconditionError(
+                f"{where} redirected more than {self.max_redirects} times", reason="TOO_MANY_REDIRECTS"
+            ) from None
+        except httpx.TimeoutException:
+            raise DeadlineExceededError(f"{where} did not answer within {timeout:g}s") from None
+        except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
+            raise FailedPreconditionError(f"{where} led to an invalid URL: {exc}", reason="BAD_REDIRECT") from None
+        except httpx.TransportError as exc:
+            raise ServiceUnavailableError(
+                f"{where} failed: {type(exc).__name__} {exc}".strip(), reason="UPSTREAM_UNAVAILABLE"
+            ) from None
+        try:
+            declared = response.headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > cap:
+                raise _too_big(where, cap)
+            data = bytearray()
+            async for chunk in response.aiter_bytes():
+                data += chunk
+                if len(data) > cap:
+                    raise _too_big(where, cap)
+        except httpx.TimeoutException:
+            raise DeadlineExceededError(f"{where} did not finish its answer within {timeout:g}s") from None
+        except httpx.TransportError as exc:
+            raise ServiceUnavailableError(f"{where} broke off: {exc}", reason="UPSTREAM_UNAVAILABLE") from None
+        finally:
+            await response.aclose()
+        if response.status_code >= 500:
+            raise _Upstream5xx(
+                f"{where} answered HTTP {response.status_code}", metadata={"status": response.status_code}
+            )
+        headers = {k: v for k, v in response.headers.items() if k.lower() not in _DROPPED_RESPONSE_HEADERS}
+        return HttpResult(
+            status=response.status_code,
+            headers=headers,
+            body=_body(response, bytes(data)),
+            duration_ms=(time.perf_counter() - started) * 1000,
+            reference=reference,
+        )
+
+
+def _too_big(where: str, cap: int) -> ResourceLimitError:
+    return ResourceLimitError(
+        f"{where} returned more than the API's response cap of {cap} bytes; raise the cap or narrow the request",
+        reason="RESPONSE_TOO_LARGE",
+    )

@@ -1,0 +1,261 @@
+"""Parameter validation against an API's JSON Schema (Draft 2020-12), defaults and log redaction.
+
+``ParamSchema(schema)`` compiles once (the service may keep one per API version); ``validate(params)``
+returns a new dict with ``default`` values filled in (nested objects too) and raises ``ValidationError``
+with one ``FieldViolation`` per problem, e.g. ``FieldViolation("params.limit", "must be <= 100")``.
+``check_parameter_schema`` is the save-time check that a schema is itself valid. ``redact`` replaces
+fields marked ``"x-secret": true`` or ``"writeOnly": true`` with ``"***"`` in a copy meant for logs.
+Remote ``$ref``\\ s are never fetched (the ``referencing`` default): a schema cannot make us do I/O.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema import ValidationError as SchemaViolation
+from referencing import Registry
+from referencing.exceptions import Unresolvable
+from referencing.jsonschema import DRAFT202012
+
+from opsuite_common.errors import FieldViolation, ValidationError
+
+__all__ = ["REDACTED", "ParamSchema", "check_parameter_schema", "format_path", "redact", "validate_params"]
+
+#: What a secret value is replaced with in logs.
+REDACTED = "***"
+
+_SECRET_KEYS = ("x-secret", "writeOnly")
+
+
+def format_path(root: str, path: Sequence[str | int]) -> str:
+    """``("a", 0, "b")`` under ``params`` -> ``params.a[0].b``."""
+    out = root
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return out
+
+
+def _describe(error: SchemaViolation) -> Iterator[tuple[Sequence[str | int], str]]:
+    """Turn one jsonschema error into (path, readable description) pairs."""
+    path = list(error.absolute_path)
+    kind: Any = error.validator
+    value: Any = error.validator_value
+    inst: Any = error.instance
+    schema: Any = error.schema
+    if kind == "required" and isinstance(inst, Mapping):
+        for name in value:
+            if name not in inst:
+                yield [*path, name], "is required"
+        return
+    if kind == "additionalProperties" and isinstance(inst, Mapping):
+        known = set((schema.get("properties") or {}).keys())
+        patterns = schema.get("patternProperties") or {}
+        for name in inst:
+            if name not in known and not any(re.search(p, name) for p in patterns):
+                yield [*path, name], "is not an accepted parameter"
+        return
+    simple = {
+        "maximum": f"must be <= {value}",
+        "minimum": f"must be >= {value}",
+        "exclusiveMaximum": f"must be < {value}",
+        "exclusiveMinimum": f"must be > {value}",
+        "minLength": f"must be at least {value} characters long",
+        "maxLength": f"must be at most {value} characters long",
+        "minItems": f"must have at least {value} items",
+        "maxItems": f"must have at most {value} items",
+        "minProperties": f"must have at least {value} properties",
+        "maxProperties": f"must have at most {value} properties",
+        "uniqueItems": "must not contain duplicate items",
+        "multipleOf": f"must be a multiple of {value}",
+        "pattern": f"must match the pattern {value}",
+        "format": f"must be a valid {value}",
+        "const": f"must be exactly {value!r}",
+    }
+    if kind == "type":
+        types = value if isinstance(value, list) else [value]
+        yield path, f"must be of type {' or '.join(types)} (got {_json_type(inst)})"
+    elif kind == "enum":
+        yield path, "must be one of: " + ", ".join(repr(v) for v in value)
+    elif kind in simple:
+        yield path, simple[kind]
+    else:
+        yield path, error.message
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object" if isinstance(value, Mapping) else type(value).__name__
+
+
+class ParamSchema:
+    """A compiled parameter schema: validate-with-defaults and redact, reusable across executions."""
+
+    def __init__(self, schema: Mapping[str, Any] | None) -> None:
+        """Compile ``schema`` (None or ``{}`` accepts any object); call check_parameter_schema first."""
+        self.schema: dict[str, Any] = dict(schema or {})
+        self._validator = Draft202012Validator(self.schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+    def _resolve(self, sub: Any) -> Any:
+        """Follow local ``#/...`` refs so defaults and secrets inside ``$defs`` are honoured."""
+        seen = 0
+        while isinstance(sub, Mapping) and isinstance(sub.get("$ref"), str) and sub["$ref"].startswith("#/"):
+            target: Any = self.schema
+            for part in sub["$ref"][2:].split("/"):
+                target = target.get(part) if isinstance(target, Mapping) else None
+            seen += 1
+            if target is None or seen > 32:
+                return {}
+            sub = target
+        return sub if isinstance(sub, Mapping) else {}
+
+    def _apply_defaults(self, schema: Any, instance: Any) -> None:
+        schema = self._resolve(schema)
+        for part in schema.get("allOf", ()):
+            self._apply_defaults(part, instance)
+        if isinstance(instance, dict):
+            for name, sub in (schema.get("properties") or {}).items():
+                sub_r = self._resolve(sub)
+                if name not in instance and "default" in sub_r:
+                    instance[name] = copy.deepcopy(sub_r["default"])
+                if name in instance:
+                    self._apply_defaults(sub_r, instance[name])
+        elif isinstance(instance, list) and isinstance(schema.get("items"), Mapping):
+            for item in instance:
+                self._apply_defaults(schema["items"], item)
+
+    def validate(self, params: Mapping[str, Any] | None, *, root: str = "params") -> dict[str, Any]:
+        """Return a copy of ``params`` with defaults applied; raise ValidationError listing every problem."""
+        if params is not None and not isinstance(params, Mapping):
+            raise ValidationError.for_field(root, f"must be an object (got {_json_type(params)})")
+        instance: dict[str, Any] = copy.deepcopy(dict(params or {}))
+        self._apply_defaults(self.schema, instance)
+        seen: set[tuple[str, str]] = set()
+        violations: list[FieldViolation] = []
+        try:
+            errors = sorted(self._validator.iter_errors(instance), key=lambda e: list(map(str, e.absolute_path)))
+        except Unresolvable as exc:
+            raise ValidationError.for_field(
+                "parameter_schema", f"cannot resolve reference {exc}; only local '#/$defs/...' refs work"
+            ) from None
+        for error in errors:
+            for path, description in _describe(error):
+                key = (format_path(root, path), description)
+                if key not in seen:
+                    seen.add(key)
+                    violations.append(FieldViolation(*key))
+        if violations:
+            summary = "; ".join(f"{v.field} {v.description}" for v in violations[:5])
+            more = f" (and {len(violations) - 5} more)" if len(violations) > 5 else ""
+            raise ValidationError(f"invalid parameters: {summary}{more}", field_violations=violations)
+        return instance
+
+    def _redact(self, schema: Any, value: Any) -> Any:
+        schema = self._resolve(schema)
+        if any(schema.get(k) is True for k in _SECRET_KEYS):
+            return REDACTED
+        if isinstance(value, Mapping):
+            props = schema.get("properties") or {}
+            return {k: self._redact(props.get(k, {}), v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self._redact(schema.get("items", {}), v) for v in value]
+        return value
+
+    def redact(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        """A copy of ``params`` for logs, with every secret field (at any depth) replaced by ``***``."""
+        return dict(self._redact(self.schema, dict(params)))
+
+    def secret_values(self, params: Mapping[str, Any]) -> set[str]:
+        """The text of every secret value in ``params`` (to scrub them from URLs and messages)."""
+        found: set[str] = set()
+
+        def walk(schema: Any, value: Any) -> None:
+            schema = self._resolve(schema)
+            if any(schema.get(k) is True for k in _SECRET_KEYS):
+                if value not in (None, ""):
+                    found.add(str(value))
+            elif isinstance(value, Mapping):
+                props = schema.get("properties") or {}
+                for k, v in value.items():
+                    walk(props.get(k, {}), v)
+            elif isinstance(value, list):
+                for v in value:
+                    walk(schema.get("items", {}), v)
+
+        walk(self.schema, dict(params))
+        return found
+
+
+def check_parameter_schema(schema: Any, *, field: str = "parameter_schema") -> None:
+    """Save-time check: ``schema`` is a valid Draft 2020-12 schema describing an object of parameters."""
+    if schema is None or schema == {}:
+        return
+    if not isinstance(schema, Mapping):
+        raise ValidationError.for_field(field, "must be a JSON Schema object")
+    meta = Draft202012Validator(Draft202012Validator.META_SCHEMA)
+    violations = [
+        FieldViolation(format_path(field, list(e.absolute_path)), e.message) for e in meta.iter_errors(dict(schema))
+    ]
+    declared = schema.get("type")
+    if declared is not None and declared != "object" and not violations:
+        violations.append(FieldViolation(f"{field}.type", 'parameters are an object: use "type": "object"'))
+    if not violations:
+        violations.extend(_reference_problems(schema, field))
+    if violations:
+        raise ValidationError(
+            f"{field} is not a valid JSON Schema: {violations[0].field}: {violations[0].description}",
+            field_violations=violations,
+        )
+
+
+def _reference_problems(schema: Mapping[str, Any], field: str) -> list[FieldViolation]:
+    """Every ``$ref`` must be local and resolvable: found at save time, not at the first execution."""
+    resolver = Registry().with_resource("", DRAFT202012.create_resource(dict(schema))).resolver()
+    problems: list[FieldViolation] = []
+
+    def walk(node: Any, path: list[str | int]) -> None:
+        if isinstance(node, Mapping):
+            ref = node.get("$ref")
+            if isinstance(ref, str):
+                where = format_path(field, [*path, "$ref"])
+                if not ref.startswith("#"):
+                    problems.append(
+                        FieldViolation(where, f"cannot resolve reference {ref!r}: only local '#/$defs/...' refs")
+                    )
+                else:
+                    try:
+                        resolver.lookup(ref)
+                    except Unresolvable:
+                        problems.append(FieldViolation(where, f"cannot resolve reference {ref!r}"))
+            for key, value in node.items():
+                walk(value, [*path, str(key)])
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                walk(value, [*path, i])
+
+    walk(schema, [])
+    return problems
+
+
+def validate_params(schema: Mapping[str, Any] | None, params: Mapping[str, Any] | None) -> dict[str, Any]:
+    """One-shot ``ParamSchema(schema).validate(params)``."""
+    return ParamSchema(schema).validate(params)
+
+
+def redact(schema: Mapping[str, Any] | None, params: Mapping[str, Any]) -> dict[str, Any]:
+    """One-shot ``ParamSchema(schema).redact(params)``."""
+    return ParamSchema(schema).redact(params)

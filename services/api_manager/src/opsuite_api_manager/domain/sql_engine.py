@@ -1,0 +1,467 @@
+"""Run guarded SQL against a data source: read-only transaction, timeout, row limit, JSON-safe rows.
+
+Why an async engine (aiosqlite / psycopg) rather than a sync engine in a thread: the service is a
+``grpc.aio`` server, and SQLAlchemy's async engine gives pooling, ``pool_pre_ping`` and cancellation
+without sizing a separate thread pool against the connection pool. The statement itself runs as
+driver SQL inside ``AsyncConnection.run_sync``, which keeps server-side cursors (``stream_results``)
+available for :meth:`SqlEngine.stream` and sends values only as driver bind parameters.
+
+The read-only transaction is the second layer after ``sql_guard`` and holds on its own:
+PostgreSQL opens it with ``SET TRANSACTION READ ONLY`` plus ``SET LOCAL statement_timeout`` (and the
+connection defaults to read-only); SQLite connections are ``mode=ro`` with ``PRAGMA query_only=ON`` and
+a progress handler that aborts the statement at its deadline.
+
+Errors: timeout -> DeadlineExceededError; cannot connect -> ServiceUnavailableError
+(reason DATA_SOURCE_UNAVAILABLE); bad values for a bind -> ValidationError; the statement does not fit
+the database (unknown column...) -> FailedPreconditionError (reason SQL_ERROR); a write reaching the
+database -> PermissionDeniedError (reason SQL_READ_ONLY). Messages never carry the URL, host or password.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import secrets
+import time
+from collections.abc import AsyncIterator, Mapping, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import sqlglot
+from sqlalchemy.engine import Connection, CursorResult
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlglot import exp
+
+from opsuite_common.errors import (
+    DeadlineExceededError,
+    FailedPreconditionError,
+    OpsuiteError,
+    PermissionDeniedError,
+    ServiceUnavailableError,
+    ValidationError,
+)
+
+from .datasources import DataSource, EngineCache, create_engine_for, missing_sqlite_file, scrub
+from .jsonsafe import to_jsonable, type_hint
+from .sql_guard import CheckedQuery, SqlDialect
+
+__all__ = [
+    "Column",
+    "ConnectionCheck",
+    "SqlBatch",
+    "SqlEngine",
+    "SqlReference",
+    "SqlResult",
+    "check_connection",
+    "render_for_driver",
+    "test_connection",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """A result column: its name and a type hint (database type name, else inferred from values)."""
+
+    name: str
+    type: str
+
+
+@dataclass(frozen=True, slots=True)
+class SqlReference:
+    """What was queried: the data source's name and the normalized statement."""
+
+    data_source: str
+    statement: str
+
+
+@dataclass(frozen=True, slots=True)
+class SqlResult:
+    """A complete (possibly truncated) SQL result with JSON-safe rows."""
+
+    columns: tuple[Column, ...]
+    rows: list[list[Any]]
+    truncated: bool
+    row_count: int
+    duration_ms: float
+    reference: SqlReference
+
+
+@dataclass(frozen=True, slots=True)
+class SqlBatch:
+    """One batch of a streamed result; the batch with ``last=True`` carries the final counters."""
+
+    columns: tuple[Column, ...]
+    rows: list[list[Any]]
+    index: int
+    last: bool
+    truncated: bool
+    row_count: int
+    duration_ms: float
+    reference: SqlReference
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectionCheck:
+    """Outcome of :func:`test_connection`; ``message`` is safe to show (no credentials)."""
+
+    ok: bool
+    message: str
+    duration_ms: float
+
+
+# --------------------------------------------------------------------------- rendering
+
+
+def render_for_driver(
+    query: CheckedQuery, params: Mapping[str, Any], paramstyle: str
+) -> tuple[str, dict[str, Any] | tuple[Any, ...] | None]:
+    """Driver SQL and parameters for a DB-API ``paramstyle``; every ``:name`` becomes a real bind.
+
+    Placeholders are swapped for random sentinels before generating SQL, so text that merely looks
+    like a placeholder inside a literal is never touched; ``%`` is doubled for the pyformat/format
+    styles only when parameters are sent (that is when drivers interpret it).
+    """
+    missing = [n for n in query.bind_names if n not in params]
+    if missing:
+        raise ValidationError.for_field(f"params.{missing[0]}", "is required by the SQL statement (no value)")
+    tree = query.tree if query.tree is not None else sqlglot.parse_one(query.sql, read=query.dialect.value)
+    token = "b" + secrets.token_hex(8)
+    order: list[str] = []
+
+    def swap(node: exp.Expr) -> exp.Expr:
+        if isinstance(node, exp.Placeholder) and node.name not in ("", "?"):
+            order.append(node.name)
+            return exp.var(f"{token}_{len(order) - 1}_")
+        return node
+
+    sql = tree.copy().transform(swap).sql(dialect=query.dialect.value, comments=False)
+    if not order:
+        return sql, None
+    if paramstyle in ("pyformat", "format"):
+        sql = sql.replace("%", "%%")
+    positional: list[Any] = []
+    numbers: dict[str, int] = {}
+
+    def placeholder(match: re.Match[str]) -> str:
+        name = order[int(match.group(1))]
+        if paramstyle == "named":
+            return f":{name}"
+        if paramstyle == "pyformat":
+            return f"%({name})s"
+        if paramstyle == "numeric_dollar":
+            numbers.setdefault(name, len(numbers) + 1)
+            if len(positional) < len(numbers):
+                positional.append(params[name])
+            return f"${numbers[name]}"
+        positional.append(params[name])
+        return "?" if paramstyle == "qmark" else "%s"
+
+    sql = re.sub(rf"{token}_(\d+)_", placeholder, sql)
+    if paramstyle in ("named", "pyformat"):
+        return sql, {name: params[name] for name in order}
+    return sql, tuple(positional)
+
+
+# --------------------------------------------------------------------------- errors
+
+
+def _sqlstate(error: BaseException) -> str:
+    return str(getattr(error, "sqlstate", None) or getattr(error, "pgcode", None) or "")
+
+
+def _translate(exc: BaseException, source: DataSource, deadline_hit: bool) -> OpsuiteError:
+    """Map a driver/SQLAlchemy error to a typed, credential-free error."""
+    if isinstance(exc, OpsuiteError):
+        return exc
+    orig = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
+    text = scrub(str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__, source.url)
+    state = _sqlstate(orig)
+    name = source.name
+    if deadline_hit or state in ("57014", "55P03") or "interrupted" in text.lower():
+        return DeadlineExceededError(f"the query on data source '{name}' exceeded its timeout and was cancelled")
+    if state == "25006" or "readonly database" in text.lower() or "read-only" in text.lower():
+        return PermissionDeniedError(
+            f"data source '{name}' refused a write: SQL APIs are read-only ({text})", reason="SQL_READ_ONLY"
+        )
+    if isinstance(exc, PoolTimeoutError):
+        return ServiceUnavailableError(
+            f"data source '{name}' has no free connection; try again later", reason="DATA_SOURCE_UNAVAILABLE"
+        )
+    if state.startswith(("08", "57P")) or (isinstance(exc, DBAPIError) and exc.connection_invalidated):
+        return ServiceUnavailableError(
+            f"lost the connection to data source '{name}': {text}", reason="DATA_SOURCE_UNAVAILABLE"
+        )
+    if state.startswith("22"):
+        return ValidationError.for_field("params", f"a value does not fit the query: {text}")
+    return FailedPreconditionError(f"the query failed on data source '{name}': {text}", reason="SQL_ERROR")
+
+
+# --------------------------------------------------------------------------- execution
+
+
+class _Deadline:
+    """A resettable wall-clock deadline, read by SQLite's progress handler from the driver thread."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.at = time.monotonic() + seconds
+        self.hit = False
+
+    def reset(self) -> None:
+        self.at = time.monotonic() + self.seconds
+
+    def check(self) -> int:
+        if time.monotonic() > self.at:
+            self.hit = True
+            return 1  # non-zero aborts the running SQLite statement
+        return 0
+
+
+def _column_types(result: CursorResult[Any], rows: Sequence[Sequence[Any]]) -> tuple[Column, ...]:
+    names = list(result.keys())
+    description = result.cursor.description if result.cursor is not None else None
+    columns = []
+    for i, name in enumerate(names):
+        hint = ""
+        code = description[i][1] if description and i < len(description) else None
+        if isinstance(code, int):
+            try:
+                from psycopg.postgres import types as pg_types
+
+                info = pg_types.get(code)
+                hint = info.name if info is not None else ""
+            except ImportError:  # pragma: no cover - psycopg is a dependency
+                hint = ""
+        if not hint:
+            sample = next((row[i] for row in rows if row[i] is not None), None)
+            hint = type_hint(sample) if sample is not None else "unknown"
+        columns.append(Column(name=str(name), type=hint))
+    return tuple(columns)
+
+
+def _json_rows(rows: Sequence[Sequence[Any]]) -> list[list[Any]]:
+    return [[to_jsonable(value) for value in row] for row in rows]
+
+
+async def _sqlite_progress_handler(conn: AsyncConnection, handler: Any) -> None:
+    """Install (or clear) the aiosqlite connection's progress handler, run every 1000 VM steps."""
+    raw = await conn.get_raw_connection()
+    driver = raw.driver_connection
+    if driver is not None:
+        await driver.set_progress_handler(handler, 1000)
+
+
+class SqlEngine:
+    """Executes CheckedQuery objects against data sources, one cached engine per source."""
+
+    def __init__(self, engines: EngineCache | None = None) -> None:
+        """Use ``engines`` (shared with the data-source admin layer) or a private cache."""
+        self.engines = engines or EngineCache()
+
+    async def aclose(self) -> None:
+        """Dispose every cached engine."""
+        await self.engines.dispose()
+
+    @asynccontextmanager
+    async def _read_only(
+        self, source: DataSource, timeout: float, deadline: _Deadline
+    ) -> AsyncIterator[AsyncConnection]:
+        """A connection inside a read-only transaction with a statement timeout; always rolled back."""
+        engine = await self.engines.get(source)
+        if missing_sqlite_file(source.url):
+            raise ServiceUnavailableError(
+                f"data source '{source.name}' is unavailable: its SQLite database file does not exist",
+                reason="DATA_SOURCE_UNAVAILABLE",
+            )
+        try:
+            conn = await engine.connect()
+        except (SQLAlchemyError, OSError) as exc:
+            if isinstance(exc, PoolTimeoutError):
+                raise _translate(exc, source, False) from None
+            raise ServiceUnavailableError(
+                f"cannot connect to data source '{source.name}': "
+                f"{scrub(str(getattr(exc, 'orig', exc) or exc).splitlines()[0], source.url)}",
+                reason="DATA_SOURCE_UNAVAILABLE",
+            ) from None
+        try:
+            await conn.begin()
+            if source.dialect is SqlDialect.POSTGRES:
+                ms = max(1, int(timeout * 1000))
+                await conn.exec_driver_sql("SET TRANSACTION READ ONLY")
+                await conn.exec_driver_sql(f"SET LOCAL statement_timeout = {ms}")
+                await conn.exec_driver_sql(f"SET LOCAL lock_timeout = {ms}")
+            elif source.dialect is SqlDialect.MYSQL:
+                await conn.exec_driver_sql(f"SET SESSION max_execution_time = {max(1, int(timeout * 1000))}")
+            else:
+                await _sqlite_progress_handler(conn, deadline.check)
+            yield conn
+        finally:
+            try:
+                if source.dialect is SqlDialect.SQLITE:
+                    await _sqlite_progress_handler(conn, None)
+                await conn.rollback()
+            finally:
+                await conn.close()
+
+    async def execute(
+        self,
+        source: DataSource,
+        query: CheckedQuery,
+        params: Mapping[str, Any],
+        *,
+        row_limit: int,
+        timeout: float,
+    ) -> SqlResult:
+        """Run ``query`` with ``params``; at most ``row_limit`` rows, ``truncated`` when more existed."""
+        started = time.perf_counter()
+        deadline = _Deadline(timeout)
+        engine = await self.engines.get(source)
+        sql, driver_params = render_for_driver(query, params, engine.dialect.paramstyle)
+
+        def run(sync_conn: Connection) -> tuple[tuple[Column, ...], list[Any]]:
+            result = sync_conn.exec_driver_sql(sql, driver_params)
+            if not result.returns_rows:
+                return (), []
+            rows = result.fetchmany(row_limit + 1)
+            columns = _column_types(result, rows)
+            result.close()
+            return columns, list(rows)
+
+        try:
+            async with asyncio.timeout(timeout + source.connect_timeout + 2):
+                async with self._read_only(source, timeout, deadline) as conn:
+                    columns, rows = await conn.run_sync(run)
+        except TimeoutError:
+            raise DeadlineExceededError(
+                f"the query on data source '{source.name}' exceeded its timeout of {timeout:g}s"
+            ) from None
+        except (SQLAlchemyError, OSError) as exc:
+            raise _translate(exc, source, deadline.hit) from None
+        truncated = len(rows) > row_limit
+        rows = rows[:row_limit]
+        return SqlResult(
+            columns=columns,
+            rows=_json_rows(rows),
+            truncated=truncated,
+            row_count=len(rows),
+            duration_ms=(time.perf_counter() - started) * 1000,
+            reference=SqlReference(source.name, query.sql),
+        )
+
+    async def stream(
+        self,
+        source: DataSource,
+        query: CheckedQuery,
+        params: Mapping[str, Any],
+        *,
+        row_limit: int,
+        timeout: float,
+        batch_size: int = 500,
+    ) -> AsyncIterator[SqlBatch]:
+        """Yield batches through a server-side cursor, stopping at ``row_limit`` (last batch says truncated).
+
+        ``timeout`` bounds each database round trip (execute, then every fetch). Close the generator
+        (``contextlib.aclosing``) if you stop early, so the connection goes back to the pool at once.
+        """
+        started = time.perf_counter()
+        deadline = _Deadline(timeout)
+        engine = await self.engines.get(source)
+        sql, driver_params = render_for_driver(query, params, engine.dialect.paramstyle)
+        reference = SqlReference(source.name, query.sql)
+        batch_size = max(1, batch_size)
+        try:
+            async with self._read_only(source, timeout, deadline) as conn:
+
+                def open_cursor(sync_conn: Connection) -> CursorResult[Any]:
+                    opts = sync_conn.execution_options(stream_results=True, max_row_buffer=batch_size)
+                    return opts.exec_driver_sql(sql, driver_params)
+
+                async def fetch(result: CursorResult[Any], n: int) -> list[Any]:
+                    deadline.reset()
+                    async with asyncio.timeout(timeout + 2):
+                        return list(await conn.run_sync(lambda _c: result.fetchmany(n)))
+
+                async with asyncio.timeout(timeout + 2):
+                    result = await conn.run_sync(open_cursor)
+                try:
+                    async for batch in _batches(result, fetch, row_limit, batch_size, started, reference):
+                        yield batch
+                finally:
+                    # Closing a server-side cursor is I/O: it must run inside the connection's greenlet.
+                    await conn.run_sync(lambda _c: result.close())
+        except TimeoutError:
+            raise DeadlineExceededError(
+                f"the query on data source '{source.name}' exceeded its timeout of {timeout:g}s"
+            ) from None
+        except (SQLAlchemyError, OSError) as exc:
+            raise _translate(exc, source, deadline.hit) from None
+
+
+async def _batches(
+    result: CursorResult[Any],
+    fetch: Any,
+    row_limit: int,
+    batch_size: int,
+    started: float,
+    reference: SqlReference,
+) -> AsyncIterator[SqlBatch]:
+    """Prefetch one batch ahead so the batch that ends the stream is marked ``last`` (and ``truncated``)."""
+    want = min(batch_size, row_limit)
+    pending: list[Any] = await fetch(result, want) if want else []
+    columns = _column_types(result, pending)
+    fetched, emitted, index = len(pending), 0, 0
+    while True:
+        truncated = False
+        nxt: list[Any] = []
+        if want == 0 or len(pending) < want:
+            last = True
+            truncated = want == 0 and bool(await fetch(result, 1))
+        elif fetched >= row_limit:
+            last, truncated = True, bool(await fetch(result, 1))
+        else:
+            want = min(batch_size, row_limit - fetched)
+            nxt = await fetch(result, want)
+            fetched += len(nxt)
+            last = not nxt
+        emitted += len(pending)
+        yield SqlBatch(
+            columns=columns,
+            rows=_json_rows(pending),
+            index=index,
+            last=last,
+            truncated=truncated,
+            row_count=emitted,
+            duration_ms=(time.perf_counter() - started) * 1000,
+            reference=reference,
+        )
+        if last:
+            return
+        pending, index = nxt, index + 1
+
+
+async def check_connection(url: str, *, timeout: float = 5.0, name: str = "data source") -> ConnectionCheck:
+    """Connect once (no pool) and run ``SELECT 1``; never raises for an unreachable database."""
+    started = time.perf_counter()
+    source = DataSource(id="test", name=name, url=url, connect_timeout=timeout)
+    if missing_sqlite_file(url):
+        return ConnectionCheck(False, "the SQLite database file does not exist", 0.0)
+    engine = create_engine_for(source, pooled=False)
+    try:
+        async with asyncio.timeout(timeout + 1), engine.connect() as conn:
+            await conn.exec_driver_sql("SELECT 1")
+        return ConnectionCheck(True, "connected", (time.perf_counter() - started) * 1000)
+    except TimeoutError:
+        return ConnectionCheck(False, f"no answer within {timeout:g}s", (time.perf_counter() - started) * 1000)
+    except (SQLAlchemyError, OSError) as exc:
+        detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        return ConnectionCheck(False, scrub(detail, url), (time.perf_counter() - started) * 1000)
+    finally:
+        await engine.dispose()
+
+
+#: The name the brief and the TestConnection RPC use; pytest must not collect it as a test.
+test_connection = check_connection
+check_connection.__test__ = False  # type: ignore[attr-defined]
