@@ -1,0 +1,323 @@
+"""The alert layer: fingerprints, silences and the per-rule alert state machine.
+
+CEP_SEMANTICS rows implemented here:
+
+* #11 ``for``: pending first, firing once ``elapsed >= for`` (a timer at ``active_at + for`` is an
+  evaluation with the last known result); a false evaluation while pending drops the alert silently
+  (an ``INACTIVE`` transition, no notification).
+* #12 ``keep_firing_for``: the clock starts at the first false evaluation while firing, a true one
+  resets it, the alert resolves once ``elapsed >= keep_firing_for``.
+* #19 dedup: further true evaluations or signals of a firing alert produce nothing.
+* #20 ``repeat_interval``: a ``REPEAT`` notification at exactly ``last + repeat_interval`` while firing;
+  resolution notifies when the rule has ``send_resolved``.
+* #21 silences mute notifications only; the transition is recorded with ``silenced=True``.
+* #22 signal alerts fire at the signal and resolve ``resolve_timeout`` after the last signal.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from opsuite_cep.domain.results import AlertState, AlertTransition, IngestResult, Notification, NotificationKind
+from opsuite_cep.domain.rules import Rule
+from opsuite_cep.domain.timers import Timer, TimerQueue
+from opsuite_cep.domain.validation import Violations, join_path
+
+__all__ = ["AlertTracker", "Matcher", "Silence", "alert_labels", "fingerprint", "parse_silence"]
+
+_MATCH_OPS = ("=", "!=", "=~", "!~")
+
+
+def fingerprint(rule: str, group_labels: Mapping[str, str]) -> str:
+    """Stable alert identity: a hash of the rule name and the group labels (order-independent)."""
+    payload = json.dumps([rule, sorted(group_labels.items())], separators=(",", ":"))
+    return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+
+def alert_labels(rule: Rule, group_labels: Mapping[str, str]) -> dict[str, str]:
+    """The labels an alert carries: ``alertname``, ``severity``, the rule's labels and the group labels."""
+    return {"alertname": rule.name, "severity": str(rule.severity), **rule.labels, **group_labels}
+
+
+@dataclass(frozen=True, slots=True)
+class Matcher:
+    """A label matcher (Alertmanager): ``=``, ``!=``, ``=~``, ``!~``; regexes are fully anchored."""
+
+    name: str
+    op: str
+    value: str
+
+    def matches(self, labels: Mapping[str, str]) -> bool:
+        """Whether ``labels`` satisfy this matcher; a missing label is the empty string."""
+        actual = labels.get(self.name, "")
+        if self.op == "=":
+            return actual == self.value
+        if self.op == "!=":
+            return actual != self.value
+        found = re.fullmatch(self.value, actual) is not None
+        return found if self.op == "=~" else not found
+
+
+@dataclass(frozen=True, slots=True)
+class Silence:
+    """Mutes notifications of alerts whose labels match every matcher during ``[starts_at, ends_at)``."""
+
+    id: str
+    matchers: tuple[Matcher, ...]
+    starts_at: float
+    ends_at: float
+    comment: str = ""
+
+    def mutes(self, labels: Mapping[str, str], at: float) -> bool:
+        """Whether this silence is active at ``at`` and matches ``labels``."""
+        return self.starts_at <= at < self.ends_at and all(m.matches(labels) for m in self.matchers)
+
+
+def parse_silence(data: Mapping[str, Any]) -> Silence:
+    """Validate a silence dict ``{id, matchers: [{name, op, value}], starts_at, ends_at, comment}``."""
+    v = Violations()
+    v.check_keys(data, {"id", "matchers", "starts_at", "ends_at", "comment"}, "")
+    matchers: list[Matcher] = []
+    raw = data.get("matchers")
+    if not isinstance(raw, list) or not raw:
+        v.add("matchers", "required: at least one matcher like {'name': 'host', 'op': '=', 'value': 'web-1'}")
+        raw = []
+    for i, item in enumerate(raw):
+        path = join_path("matchers", i)
+        if not isinstance(item, Mapping):
+            v.add(path, "expected an object {name, op, value}")
+            continue
+        name, op, value = item.get("name"), item.get("op", "="), item.get("value")
+        if not isinstance(name, str) or not name:
+            v.add(join_path(path, "name"), "required: a label name")
+        if op not in _MATCH_OPS:
+            v.add(join_path(path, "op"), f"unknown operator {op!r}; expected one of {', '.join(_MATCH_OPS)}")
+        if not isinstance(value, str):
+            v.add(join_path(path, "value"), "required: a string")
+        elif op in ("=~", "!~"):
+            try:
+                re.compile(value)
+            except re.error as exc:
+                v.add(join_path(path, "value"), f"invalid regular expression: {exc}")
+        matchers.append(Matcher(str(name), str(op), str(value)))
+    starts, ends = data.get("starts_at"), data.get("ends_at")
+    for key, value in (("starts_at", starts), ("ends_at", ends)):
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            v.add(key, "required: event time in seconds since the epoch")
+    if isinstance(starts, int | float) and isinstance(ends, int | float) and ends <= starts:
+        v.add("ends_at", "must be after starts_at")
+    v.raise_if_any("silence")
+    return Silence(
+        id=str(data.get("id", "")),
+        matchers=tuple(matchers),
+        starts_at=float(starts),  # type: ignore[arg-type]
+        ends_at=float(ends),  # type: ignore[arg-type]
+        comment=str(data.get("comment", "")),
+    )
+
+
+@dataclass(slots=True)
+class _Alert:
+    group_labels: dict[str, str]
+    state: AlertState
+    active_at: float
+    fired_at: float | None = None
+    last_true: float = 0.0
+    keep_since: float | None = None
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+class AlertTracker:
+    """Alert state of one rule, keyed by fingerprint; emits transitions and notifications into a result."""
+
+    def __init__(self, rule: Rule, timers: TimerQueue, silences: Sequence[Silence]) -> None:
+        self.rule = rule
+        self._timers = timers
+        self.silences = silences
+        self._alerts: dict[str, _Alert] = {}
+        self.fired = 0
+
+    # ------------------------------------------------------------------------------------- queries
+    def __len__(self) -> int:
+        return len(self._alerts)
+
+    def is_active(self, group_labels: Mapping[str, str]) -> bool:
+        """Whether the group has a pending or firing alert."""
+        return fingerprint(self.rule.name, group_labels) in self._alerts
+
+    def active_groups(self) -> list[dict[str, str]]:
+        """Group labels of every pending or firing alert."""
+        return [dict(a.group_labels) for a in self._alerts.values()]
+
+    def forget(self, fp: str) -> bool:
+        """Drop an alert's state (after an operator resolved it) so the next true evaluation fires anew."""
+        return self._alerts.pop(fp, None) is not None
+
+    # ------------------------------------------------------------------------------------- inputs
+    def evaluate(
+        self, group_labels: Mapping[str, str], met: bool, at: float, values: Mapping[str, Any], out: IngestResult
+    ) -> None:
+        """One evaluation of a stateful condition (threshold event or closed window)."""
+        fp = fingerprint(self.rule.name, group_labels)
+        alert = self._alerts.get(fp)
+        rule = self.rule
+        if met:
+            if alert is None:
+                alert = _Alert(dict(group_labels), AlertState.PENDING, active_at=at, last_true=at, values=dict(values))
+                self._alerts[fp] = alert
+                if rule.for_ <= 0:
+                    self._fire(fp, alert, at, out)
+                else:
+                    self._emit(fp, alert, AlertState.PENDING, at, out)
+                    self._timers.schedule(at + rule.for_, "for", fp, at)
+                return
+            alert.values, alert.last_true, alert.keep_since = dict(values), at, None
+            if alert.state is AlertState.PENDING and at - alert.active_at >= rule.for_:
+                self._fire(fp, alert, at, out)
+            return  # firing: deduplicated (#19)
+        if alert is None:
+            return
+        if alert.state is AlertState.PENDING:
+            del self._alerts[fp]
+            self._emit(fp, alert, AlertState.INACTIVE, at, out)
+        elif rule.keep_firing_for <= 0:
+            self._resolve(fp, alert, at, out)
+        elif alert.keep_since is None:
+            alert.keep_since = at
+            self._timers.schedule(at + rule.keep_firing_for, "keep", fp, at)
+        elif at - alert.keep_since >= rule.keep_firing_for:
+            self._resolve(fp, alert, at, out)
+
+    def signal(self, group_labels: Mapping[str, str], at: float, values: Mapping[str, Any], out: IngestResult) -> None:
+        """A signal (sequence match, absence, anomaly): fire, or deduplicate while firing (#19, #22)."""
+        fp = fingerprint(self.rule.name, group_labels)
+        alert = self._alerts.get(fp)
+        if alert is None:
+            alert = _Alert(dict(group_labels), AlertState.PENDING, active_at=at, last_true=at, values=dict(values))
+            self._alerts[fp] = alert
+            self._fire(fp, alert, at, out)
+            self._timers.schedule(at + self.rule.resolve_timeout, "resolve", fp, at)
+        else:
+            alert.last_true, alert.values = at, dict(values)
+
+    def on_timer(self, timer: Timer, out: IngestResult) -> None:
+        """Handle a ``for``, ``keep``, ``resolve`` or ``repeat`` timer; stale timers are ignored."""
+        alert = self._alerts.get(timer.key)
+        if alert is None:
+            return
+        at = timer.deadline
+        if timer.kind == "for":
+            if alert.state is AlertState.PENDING and alert.active_at == timer.token:
+                self._fire(timer.key, alert, at, out)
+        elif timer.kind == "keep":
+            if alert.state is AlertState.FIRING and alert.keep_since == timer.token:
+                self._resolve(timer.key, alert, at, out)
+        elif timer.kind == "resolve":
+            due = alert.last_true + self.rule.resolve_timeout
+            if due <= at:
+                self._resolve(timer.key, alert, due, out)
+            else:  # a later signal moved the deadline: one live timer per alert
+                self._timers.schedule(due, "resolve", timer.key, alert.last_true)
+        elif timer.kind == "repeat" and alert.state is AlertState.FIRING and alert.fired_at == timer.token:
+            if not self._silenced(alert, at):
+                self._notify(timer.key, alert, NotificationKind.REPEAT, at, out)
+            self._timers.schedule(at + self.rule.repeat_interval, "repeat", timer.key, alert.fired_at)
+
+    # ------------------------------------------------------------------------------------- outputs
+    def _labels(self, alert: _Alert) -> dict[str, str]:
+        return alert_labels(self.rule, alert.group_labels)
+
+    def _silenced(self, alert: _Alert, at: float) -> bool:
+        labels = self._labels(alert)
+        return any(s.mutes(labels, at) for s in self.silences)
+
+    def _emit(
+        self, fp: str, alert: _Alert, state: AlertState, at: float, out: IngestResult, silenced: bool = False
+    ) -> None:
+        out.transitions.append(
+            AlertTransition(
+                fingerprint=fp,
+                rule=self.rule.name,
+                state=state,
+                at=at,
+                severity=str(self.rule.severity),
+                labels=self._labels(alert),
+                annotations=dict(self.rule.annotations),
+                values=dict(alert.values),
+                starts_at=alert.active_at,
+                fired_at=alert.fired_at,
+                ends_at=at if state is AlertState.RESOLVED else None,
+                silenced=silenced,
+            )
+        )
+
+    def _notify(self, fp: str, alert: _Alert, kind: NotificationKind, at: float, out: IngestResult) -> None:
+        labels = self._labels(alert)
+        for channel in self.rule.channels:
+            out.notifications.append(
+                Notification(
+                    fp,
+                    self.rule.name,
+                    channel,
+                    kind,
+                    at,
+                    str(self.rule.severity),
+                    labels,
+                    dict(self.rule.annotations),
+                    dict(alert.values),
+                )
+            )
+
+    def _fire(self, fp: str, alert: _Alert, at: float, out: IngestResult) -> None:
+        alert.state, alert.fired_at = AlertState.FIRING, at
+        self.fired += 1
+        silenced = self._silenced(alert, at)
+        self._emit(fp, alert, AlertState.FIRING, at, out, silenced)
+        if not silenced:
+            self._notify(fp, alert, NotificationKind.FIRING, at, out)
+        if self.rule.repeat_interval > 0:
+            self._timers.schedule(at + self.rule.repeat_interval, "repeat", fp, at)
+
+    def _resolve(self, fp: str, alert: _Alert, at: float, out: IngestResult) -> None:
+        del self._alerts[fp]
+        silenced = self._silenced(alert, at)
+        self._emit(fp, alert, AlertState.RESOLVED, at, out, silenced)
+        if self.rule.send_resolved and not silenced:
+            self._notify(fp, alert, NotificationKind.RESOLVED, at, out)
+
+    # ------------------------------------------------------------------------------------- checkpoint
+    def snapshot(self) -> list[dict[str, Any]]:
+        """JSON-serialisable state of every active alert."""
+        return [
+            {
+                "fp": fp,
+                "group": a.group_labels,
+                "state": str(a.state),
+                "active_at": a.active_at,
+                "fired_at": a.fired_at,
+                "last_true": a.last_true,
+                "keep_since": a.keep_since,
+                "values": a.values,
+            }
+            for fp, a in self._alerts.items()
+        ]
+
+    def restore(self, items: Iterable[Mapping[str, Any]]) -> None:
+        """Replace the state with a snapshot."""
+        self._alerts = {
+            str(d["fp"]): _Alert(
+                dict(d["group"]),
+                AlertState(d["state"]),
+                float(d["active_at"]),
+                d["fired_at"],
+                float(d["last_true"]),
+                d["keep_since"],
+                dict(d["values"]),
+            )
+            for d in items
+        }
