@@ -1,1 +1,98 @@
-"""opsuite ops domain."""
+"""opsuite ops domain: answer operators' questions by planning and running tools (no grpc here).
+
+Phases, one module each: :mod:`initialise` -> :mod:`catalogue` (discover) -> :mod:`deterministic_planner`
+/ :mod:`llm_planner` (plan) -> :mod:`validate` -> :mod:`executor` -> :mod:`recovery` -> :mod:`compose`,
+run in order by :class:`Orchestrator`. The service layer provides a :class:`ToolCatalogue` over
+api_manager, wraps it in a :class:`CachedCatalogue`, and streams/persists the :class:`RunEvent` s and
+:class:`RunResult` that :meth:`Orchestrator.run` produces.
+"""
+
+from opsuite_ops.domain.catalogue import CachedCatalogue, CatalogueSnapshot, ToolCatalogue
+from opsuite_ops.domain.compose import Composer, Composition, DeterministicComposer, LlmComposer
+from opsuite_ops.domain.deterministic_planner import DeterministicPlanner, PlannerConfig, rank_tools
+from opsuite_ops.domain.in_memory import InMemoryCatalogue, Script
+from opsuite_ops.domain.initialise import DEFAULT_ALIASES, Alias, InitialisedQuestion, initialise
+from opsuite_ops.domain.llm import LlmClient, LlmSettings
+from opsuite_ops.domain.llm_planner import LlmPlanner
+from opsuite_ops.domain.model import (
+    MODE_TAGS,
+    Block,
+    BlockKind,
+    Budget,
+    BudgetLimits,
+    CallRecord,
+    CallStatus,
+    EventKind,
+    Gap,
+    Mode,
+    Phase,
+    PhaseRecord,
+    Plan,
+    PlanStep,
+    Reference,
+    RunEvent,
+    RunResult,
+    SeriesPoint,
+    Tool,
+    ToolResult,
+    Trace,
+    to_jsonable,
+)
+from opsuite_ops.domain.orchestrator import Emit, Orchestrator
+from opsuite_ops.domain.plan_schema import PLAN_JSON_SCHEMA, plan_from_json, plan_to_json
+from opsuite_ops.domain.planning import FailureContext, Planner, PlanOutcome, PlanRequest
+from opsuite_ops.domain.validate import validate_plan
+
+__all__ = [
+    "DEFAULT_ALIASES",
+    "MODE_TAGS",
+    "PLAN_JSON_SCHEMA",
+    "Alias",
+    "Block",
+    "BlockKind",
+    "Budget",
+    "BudgetLimits",
+    "CachedCatalogue",
+    "CallRecord",
+    "CallStatus",
+    "CatalogueSnapshot",
+    "Composer",
+    "Composition",
+    "DeterministicComposer",
+    "DeterministicPlanner",
+    "Emit",
+    "EventKind",
+    "FailureContext",
+    "Gap",
+    "InMemoryCatalogue",
+    "InitialisedQuestion",
+    "LlmClient",
+    "LlmComposer",
+    "LlmPlanner",
+    "LlmSettings",
+    "Mode",
+    "Orchestrator",
+    "Phase",
+    "PhaseRecord",
+    "Plan",
+    "PlanOutcome",
+    "PlanRequest",
+    "PlanStep",
+    "Planner",
+    "PlannerConfig",
+    "Reference",
+    "RunEvent",
+    "RunResult",
+    "Script",
+    "SeriesPoint",
+    "Tool",
+    "ToolCatalogue",
+    "ToolResult",
+    "Trace",
+    "initialise",
+    "plan_from_json",
+    "plan_to_json",
+    "rank_tools",
+    "to_jsonable",
+    "validate_plan",
+]

@@ -1,0 +1,81 @@
+"""Phase 1, initialise: normalise the question and apply configured aliases (host-name patterns).
+
+An :class:`Alias` is a case-insensitive regex plus a ``str.format`` template over its named groups,
+so zero padding is declarative: ``Alias(r"\\bweb[\\s_-]*(?P<n>\\d+)\\b", "web-{n:0>2}")`` turns
+"web 1", "WEB_1" and "web-001"... into "web-01".
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from opsuite_common.errors import ValidationError
+
+__all__ = ["DEFAULT_ALIASES", "MAX_QUESTION_CHARS", "Alias", "InitialisedQuestion", "initialise"]
+
+#: Longest question accepted; longer text is almost certainly a paste accident.
+MAX_QUESTION_CHARS = 4000
+
+_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'"})
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class Alias:
+    """A host/service naming rule: a regex (case-insensitive) and a template over its named groups."""
+
+    pattern: str
+    template: str
+    _regex: re.Pattern[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        try:
+            regex = re.compile(self.pattern, re.IGNORECASE)
+        except re.error as exc:
+            raise ValidationError.for_field("aliases.pattern", f"{self.pattern!r} is not a regex: {exc}") from None
+        object.__setattr__(self, "_regex", regex)
+
+    def apply(self, text: str) -> tuple[str, int]:
+        """``text`` with every match rewritten, and how many matches there were."""
+
+        def sub(m: re.Match[str]) -> str:
+            groups = {k: (v or "") for k, v in m.groupdict().items()}
+            # Strip leading zeros so that "{n:0>2}" pads "001" and "1" the same way.
+            groups = {k: (v.lstrip("0") or "0") if v.isdigit() else v.lower() for k, v in groups.items()}
+            return self.template.format(*[g or "" for g in m.groups()], **groups)
+
+        return self._regex.subn(sub, text)
+
+
+#: Demo-estate naming: web/db/cache/api/lb/worker hosts are ``<role>-NN``.
+DEFAULT_ALIASES: tuple[Alias, ...] = (
+    Alias(r"\b(?P<role>web|db|cache|api|lb|worker)[\s_-]*0*(?P<n>\d{1,3})\b", "{role}-{n:0>2}"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class InitialisedQuestion:
+    """The question as asked, its normalised form, and which aliases changed it."""
+
+    original: str
+    text: str
+    aliases_applied: tuple[str, ...] = ()
+
+
+def initialise(question: str, aliases: Iterable[Alias] = DEFAULT_ALIASES) -> InitialisedQuestion:
+    """Normalise ``question`` (Unicode NFKC, ASCII quotes, single spaces) and apply ``aliases`` in order."""
+    if not question or not question.strip():
+        raise ValidationError.for_field("question", "must not be empty; ask something like 'cpu on web-01'")
+    if len(question) > MAX_QUESTION_CHARS:
+        raise ValidationError.for_field("question", f"must be at most {MAX_QUESTION_CHARS} characters")
+    text = unicodedata.normalize("NFKC", question).translate(_QUOTES)
+    text = _SPACES.sub(" ", text).strip()
+    applied: list[str] = []
+    for alias in aliases:
+        text, n = alias.apply(text)
+        if n:
+            applied.append(alias.pattern)
+    return InitialisedQuestion(original=question, text=text, aliases_applied=tuple(applied))

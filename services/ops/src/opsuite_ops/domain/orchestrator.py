@@ -1,0 +1,293 @@
+"""Phase runner: initialise, discover, plan, validate, execute, recover, compose, emitting RunEvents.
+
+``Orchestrator.run`` is what the Ask / AskStream servicers call. Every piece of run state (the
+trace, outputs, recovery bookkeeping, event sequence) lives in a :class:`_Run` created per call;
+the orchestrator itself only holds shared, run-independent collaborators (catalogue cache,
+planner, composer), so concurrent runs never share locks or state.
+
+Raises only for the caller's input (ValidationError on question, mode, budget or an invalid
+plan) and for a missing catalogue (ServiceUnavailableError TOOL_CATALOGUE_UNAVAILABLE); failed tools
+give a partial RunResult instead.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from opsuite_common.auth import Identity
+from opsuite_common.errors import ValidationError
+from opsuite_ops.domain.catalogue import CachedCatalogue
+from opsuite_ops.domain.compose import Composer, DeterministicComposer
+from opsuite_ops.domain.executor import DagExecutor, RunState
+from opsuite_ops.domain.initialise import DEFAULT_ALIASES, Alias, initialise
+from opsuite_ops.domain.mapping import references_in
+from opsuite_ops.domain.model import (
+    Budget,
+    BudgetLimits,
+    CallRecord,
+    EventKind,
+    Mode,
+    Phase,
+    PhaseRecord,
+    Plan,
+    PlanStep,
+    RunEvent,
+    RunResult,
+    Tool,
+    ToolResult,
+    Trace,
+)
+from opsuite_ops.domain.planning import Planner, PlanRequest
+from opsuite_ops.domain.recovery import RecoveryState, alternative_plan, failure_context, gaps, unresolved
+from opsuite_ops.domain.validate import validate_plan
+
+__all__ = ["Emit", "Orchestrator"]
+
+#: The event sink: the servicer streams events (AskStream) and/or ignores them (Ask).
+Emit = Callable[[RunEvent], Awaitable[None]]
+
+
+async def _ignore(_event: RunEvent) -> None:
+    return None
+
+
+@dataclass(slots=True)
+class _Run:
+    """All state of one run."""
+
+    trace: Trace
+    emit: Emit
+    identity: Identity
+    state: RunState = field(default_factory=RunState)
+    recovery: RecoveryState = field(default_factory=RecoveryState)
+    seq: int = 0
+
+    async def event(self, kind: EventKind, **fields: Any) -> None:
+        self.seq += 1
+        await self.emit(RunEvent(self.trace.run_id, self.seq, kind, datetime.now(UTC), **fields))
+
+    async def warn(self, message: str) -> None:
+        self.trace.warnings.append(message)
+        await self.event(EventKind.WARNING, detail=message)
+
+    @asynccontextmanager
+    async def phase(self, phase: Phase) -> AsyncIterator[PhaseRecord]:
+        rec = PhaseRecord(phase, datetime.now(UTC))
+        self.trace.phases.append(rec)
+        started = time.monotonic()
+        await self.event(EventKind.PHASE_STARTED, phase=phase)
+        try:
+            yield rec
+            rec.status = "ok" if rec.status == "running" else rec.status
+        except BaseException:
+            rec.status = "failed"
+            raise
+        finally:
+            rec.finished_at = datetime.now(UTC)
+            rec.duration_ms = (time.monotonic() - started) * 1000
+        await self.event(EventKind.PHASE_FINISHED, phase=phase, status=rec.status, detail=rec.detail)
+
+
+def _rename(plan: Plan, taken: Iterable[str], prefix: str) -> Plan:
+    """``plan`` with step ids that collide with ``taken`` renamed (mappings and depends_on follow)."""
+    taken = set(taken)
+    ids = {s.id: (f"{prefix}{s.id}" if s.id in taken else s.id) for s in plan.steps}
+    if all(k == v for k, v in ids.items()):
+        return plan
+
+    def fix(v: Any) -> Any:
+        if isinstance(v, str):
+            for old, new in ids.items():
+                if v == f"$steps.{old}" or v.startswith((f"$steps.{old}.", f"$steps.{old}[")):
+                    return f"$steps.{new}" + v[len(f"$steps.{old}") :]
+            return v
+        if isinstance(v, dict):
+            return {k: fix(x) for k, x in v.items()}
+        if isinstance(v, list):
+            return [fix(x) for x in v]
+        return v
+
+    steps = tuple(
+        PlanStep(ids[s.id], s.tool, fix(dict(s.arguments)), tuple(ids.get(d, d) for d in s.depends_on), s.reason)
+        for s in plan.steps
+    )
+    return Plan(steps, plan.planner, plan.rationale, plan.notes)
+
+
+class Orchestrator:
+    """Runs questions through the phases; share one per server."""
+
+    def __init__(
+        self,
+        catalogue: CachedCatalogue,
+        planner: Planner,
+        *,
+        composer: Composer | None = None,
+        aliases: Sequence[Alias] = DEFAULT_ALIASES,
+        limits: BudgetLimits | None = None,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        retry_backoff_s: float = 0.05,
+    ) -> None:
+        self.catalogue = catalogue
+        self.planner = planner
+        self.composer: Composer = composer or DeterministicComposer()
+        self.aliases = tuple(aliases)
+        self.limits = limits or BudgetLimits()
+        self._now = now
+        self._backoff = retry_backoff_s
+
+    async def run(
+        self,
+        question: str,
+        mode: Mode | str | None,
+        budget: Budget | None,
+        identity: Identity,
+        emit: Emit | None = None,
+        *,
+        run_id: str | None = None,
+    ) -> RunResult:
+        """Answer ``question`` as ``identity``, emitting events through ``emit``; see the module docstring."""
+        mode = mode if isinstance(mode, Mode) else Mode.parse(mode)
+        budget = budget or Budget()
+        budget.check(self.limits)
+        deadline = time.monotonic() + budget.total_timeout_s
+        run = _Run(Trace(run_id or uuid.uuid4().hex, question, mode=mode, budget=budget), emit or _ignore, identity)
+        trace = run.trace
+
+        async with run.phase(Phase.INITIALISE) as ph:
+            init = initialise(question, self.aliases)
+            trace.normalised_question, trace.aliases_applied = init.text, list(init.aliases_applied)
+            ph.detail = init.text
+
+        async with run.phase(Phase.DISCOVER) as ph:
+            snap = await self.catalogue.snapshot(identity)
+            trace.catalogue_stale, trace.catalogue_note, trace.tool_count = snap.stale, snap.note, len(snap.tools)
+            ph.detail = f"{len(snap.tools)} tools" + (" (stale)" if snap.stale else "")
+            if snap.stale:
+                ph.status = "degraded"
+                await run.warn(snap.note)
+        tools = snap.by_name()
+
+        async with run.phase(Phase.PLAN) as ph:
+            request = PlanRequest(init.text, snap.tools, budget, self._now(), mode)
+            outcome = await self.planner.plan(request)
+            plan = outcome.plan
+            trace.plans.append(plan)
+            trace.planner, trace.planner_fallback_reason = outcome.planner, outcome.fallback_reason
+            ph.detail = f"{outcome.planner}: {len(plan.steps)} steps"
+            if outcome.fallback_reason:
+                ph.status = "degraded"
+                await run.warn(f"fell back to the {outcome.planner} planner: {outcome.fallback_reason}")
+            for note in outcome.warnings:
+                trace.warnings.append(note)
+            await run.event(EventKind.PLAN, plan=plan)
+
+        executor = DagExecutor(
+            lambda name, params, timeout: self._invoke(identity, name, params, timeout),
+            tools,
+            budget,
+            deadline=deadline,
+            on_start=lambda rec: self._call_event(run, EventKind.CALL_STARTED, rec),
+            on_finish=lambda rec: self._call_event(run, EventKind.CALL_FINISHED, rec),
+            retry_backoff_s=self._backoff,
+        )
+        async with run.phase(Phase.VALIDATE) as ph:
+            if plan.steps:
+                validate_plan(plan, tools, budget)
+                ph.detail = "plan accepted"
+            else:
+                ph.status, ph.detail = "skipped", plan.rationale or "empty plan"
+
+        async with run.phase(Phase.EXECUTE) as ph:
+            if plan.steps:
+                await executor.execute(plan, run.state)
+            ok = sum(1 for r in run.state.latest.values() if r.ok)
+            ph.detail = f"{ok}/{len(run.state.latest)} steps succeeded"
+
+        async with run.phase(Phase.RECOVER) as ph:
+            ph.detail = await self._recover(run, executor, tools, snap.tools, budget, mode, deadline)
+
+        open_gaps = unresolved(gaps(run.state, tools), run.state, tools)
+        trace.gaps = open_gaps
+        if not plan.steps and not run.state.records:
+            trace.warnings.append(plan.rationale or "no tool matched the question")
+
+        async with run.phase(Phase.COMPOSE) as ph:
+            composition = await self.composer.compose(init.text, run.state.records, open_gaps)
+            trace.composer = composition.composer
+            if composition.note:
+                await run.warn(composition.note)
+            for block in composition.blocks:
+                await run.event(EventKind.BLOCK, block=block)
+            ph.detail = f"{len(composition.blocks)} blocks by {composition.composer}"
+        trace.calls = list(run.state.records)
+        partial = bool(open_gaps) or not composition.references
+        result = RunResult(trace.run_id, composition.answer, composition.blocks, composition.references, trace, partial)
+        await run.event(EventKind.ANSWER, result=result)
+        return result
+
+    async def _invoke(self, identity: Identity, name: str, params: dict[str, Any], timeout: float) -> ToolResult:
+        return await self.catalogue.invoke(identity, name, params, timeout)
+
+    @staticmethod
+    async def _call_event(run: _Run, kind: EventKind, rec: CallRecord) -> None:
+        await run.event(kind, call=rec, status=rec.status.value if kind is EventKind.CALL_FINISHED else "running")
+
+    async def _recover(
+        self,
+        run: _Run,
+        executor: DagExecutor,
+        tools: dict[str, Tool],
+        tool_list: Sequence[Tool],
+        budget: Budget,
+        mode: Mode,
+        deadline: float,
+    ) -> str:
+        state, done = run.state, []
+        if not state.failed_steps():
+            return "nothing to recover"
+        # 1. Retries already happened inside the executor. 2. Alternative tools with the same tags.
+        alt = alternative_plan(state, tools, run.recovery)
+        if alt is not None and time.monotonic() < deadline:
+            ok_steps = [s for s, r in state.latest.items() if r.ok]
+            validate_plan(alt, tools, Budget(max_steps=len(alt.steps)), done=ok_steps)
+            run.trace.plans.append(alt)
+            await run.event(EventKind.PLAN, plan=alt, detail="alternative tools")
+            await executor.execute(alt, state, recovery="alternative")
+            done.append(f"alternatives: {', '.join(s.tool for s in alt.steps)}")
+        # 3. One replan, told about the failure.
+        if state.failed_steps() and not run.recovery.replanned and time.monotonic() < deadline:
+            run.recovery.replanned = True
+            ctx = failure_context(state, tools)
+            request = PlanRequest(
+                run.trace.normalised_question, tool_list, budget, self._now(), mode,
+                failure=ctx, step_prefix="r", exclude_tools=ctx.failed_tools | ctx.succeeded_tools,
+            )  # fmt: skip
+            outcome = await self.planner.plan(request)
+            replan = _rename(outcome.plan, state.steps, "r-")
+            if outcome.fallback_reason:
+                await run.warn(f"replan fell back to the {outcome.planner} planner: {outcome.fallback_reason}")
+            if replan.steps:
+                try:
+                    validate_plan(replan, tools, budget, done=[s for s, r in state.latest.items() if r.ok])
+                except ValidationError as exc:
+                    await run.warn(f"the replan was rejected: {exc.message}")
+                    return "; ".join([*done, "replan rejected"])
+                run.trace.plans.append(replan)
+                await run.event(EventKind.PLAN, plan=replan, detail="replan")
+                await executor.execute(replan, state, recovery="replan")
+                done.append(f"replan: {', '.join(s.tool for s in replan.steps)}")
+            else:
+                done.append("replan found no other tool")
+        return "; ".join(done) or "no alternative and no time left"
+
+
+def plan_dependencies(plan: Plan) -> dict[str, list[str]]:
+    """Step id -> step ids it reads outputs from (handy for rendering the plan as a graph)."""
+    return {s.id: sorted({r for r, _ in references_in(s.arguments)} | set(s.depends_on)) for s in plan.steps}

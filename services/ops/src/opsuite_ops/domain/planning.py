@@ -1,0 +1,57 @@
+"""The planner interface shared by the deterministic and LLM planners."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+from opsuite_ops.domain.model import Budget, Gap, Mode, Plan, Tool
+
+__all__ = ["FailureContext", "PlanOutcome", "PlanRequest", "Planner"]
+
+
+@dataclass(frozen=True, slots=True)
+class FailureContext:
+    """What went wrong in the first attempt, given to the planner for its one replan."""
+
+    gaps: tuple[Gap, ...]
+    failed_tools: frozenset[str]
+    succeeded_steps: tuple[str, ...] = ()
+    succeeded_tools: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class PlanRequest:
+    """Everything a planner may use: the question, the visible tools, the budget and the clock.
+
+    ``step_prefix`` keeps step ids of a replan distinct from the first plan's ("r1", "r2"...).
+    """
+
+    question: str
+    tools: Sequence[Tool]
+    budget: Budget
+    now: datetime
+    mode: Mode = Mode.ALL
+    failure: FailureContext | None = None
+    step_prefix: str = "s"
+    exclude_tools: frozenset[str] = field(default_factory=frozenset)
+
+
+@dataclass(frozen=True, slots=True)
+class PlanOutcome:
+    """A plan, which planner made it, and why a fallback happened (empty when none did)."""
+
+    plan: Plan
+    planner: str
+    fallback_reason: str = ""
+    warnings: tuple[str, ...] = ()
+
+
+class Planner(Protocol):
+    """Turns a question into a plan; never raises for "could not plan", returns an empty plan instead."""
+
+    async def plan(self, request: PlanRequest) -> PlanOutcome:
+        """A plan for ``request``."""
+        ...
