@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import importlib
 import sys
+from pathlib import Path
 
-SCENARIOS = ["echo_stack"]
+# Every module in bench/ with a main(flags) is a scenario, except the shared harness.
+SCENARIOS = sorted(
+    p.stem for p in Path(__file__).parent.glob("*.py") if not p.stem.startswith("_") and p.stem != "harness"
+)
 
 
 def main() -> None:

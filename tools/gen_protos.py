@@ -79,10 +79,23 @@ def main() -> int:
                 return 1
             print(f"stubs up to date ({len(new)} files)")
             return 0
-        if (OUT / PACKAGE).exists():
-            shutil.rmtree(OUT / PACKAGE)
-        shutil.copytree(tmpdir / PACKAGE, OUT / PACKAGE)
-        print(f"generated {len(tree(OUT))} files into {OUT.relative_to(ROOT)}/{PACKAGE}")
+        # Sync file by file (changed files replaced atomically, stale ones removed) so that a
+        # concurrent import never sees a half-written package.
+        new = tree(tmpdir)
+        old = tree(OUT) if (OUT / PACKAGE).exists() else set()
+        changed = 0
+        for rel in sorted(new):
+            src, dst = tmpdir / rel, OUT / rel
+            if dst.exists() and filecmp.cmp(src, dst, shallow=False):
+                continue
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            tmp_dst = dst.with_name(dst.name + ".tmp")
+            shutil.copyfile(src, tmp_dst)
+            tmp_dst.replace(dst)
+            changed += 1
+        for rel in sorted(old - new):
+            (OUT / rel).unlink()
+        print(f"{changed} changed, {len(old - new)} removed, {len(new)} files in {OUT.relative_to(ROOT)}/{PACKAGE}")
     return 0
 
 
