@@ -1,0 +1,99 @@
+"""Conversions between protobuf well-known types and plain Python values, for servicers.
+
+Servicers translate proto <-> domain; these helpers keep that translation one-liners:
+``Struct`` <-> ``dict``, ``Value`` <-> any JSON value, ``Timestamp`` <-> aware ``datetime``,
+``Duration`` <-> seconds.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from google.protobuf import duration_pb2, json_format, struct_pb2, timestamp_pb2
+
+from opsuite_common.errors import ValidationError
+
+__all__ = [
+    "dict_to_struct",
+    "dt_to_timestamp",
+    "duration_to_seconds",
+    "py_to_value",
+    "seconds_to_duration",
+    "struct_to_dict",
+    "timestamp_to_dt",
+    "value_to_py",
+]
+
+
+def struct_to_dict(struct: struct_pb2.Struct | None) -> dict[str, Any]:
+    """A Struct as a dict (integral floats stay floats: JSON has one number type)."""
+    if struct is None:
+        return {}
+    return json_format.MessageToDict(struct)
+
+
+def _finite(value: Any, field: str) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValidationError.for_field(field, "must be a finite number (NaN and Infinity are not JSON)")
+    if isinstance(value, Mapping):
+        return {str(k): _finite(v, f"{field}.{k}") for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v, f"{field}[{i}]") for i, v in enumerate(value)]
+    return value
+
+
+def dict_to_struct(data: Mapping[str, Any] | None, field: str = "value") -> struct_pb2.Struct:
+    """A dict as a Struct; values must be JSON (non-finite floats are refused)."""
+    out = struct_pb2.Struct()
+    if data:
+        out.update(_finite(dict(data), field))
+    return out
+
+
+def value_to_py(value: struct_pb2.Value | None) -> Any:
+    """A Value as a Python JSON value (None when unset)."""
+    if value is None or value.WhichOneof("kind") is None:
+        return None
+    return json_format.MessageToDict(value)
+
+
+def py_to_value(data: Any, field: str = "value") -> struct_pb2.Value:
+    """A Python JSON value as a Value."""
+    out = struct_pb2.Value()
+    json_format.ParseDict(_finite(data, field), out)
+    return out
+
+
+def timestamp_to_dt(ts: timestamp_pb2.Timestamp | None) -> datetime | None:
+    """An aware UTC datetime, or None for an unset (all-zero) timestamp."""
+    if ts is None or (ts.seconds == 0 and ts.nanos == 0):
+        return None
+    return ts.ToDatetime(tzinfo=UTC)
+
+
+def dt_to_timestamp(dt: datetime | None) -> timestamp_pb2.Timestamp | None:
+    """A Timestamp for an aware (or UTC-naive) datetime; None stays None."""
+    if dt is None:
+        return None
+    ts = timestamp_pb2.Timestamp()
+    ts.FromDatetime(dt if dt.tzinfo else dt.replace(tzinfo=UTC))
+    return ts
+
+
+def duration_to_seconds(d: duration_pb2.Duration | None) -> float | None:
+    """Seconds, or None for an unset (zero) duration."""
+    if d is None or (d.seconds == 0 and d.nanos == 0):
+        return None
+    return d.ToNanoseconds() / 1e9
+
+
+def seconds_to_duration(seconds: float | None) -> duration_pb2.Duration | None:
+    """A Duration for ``seconds``; None stays None."""
+    if seconds is None:
+        return None
+    d = duration_pb2.Duration()
+    d.FromNanoseconds(int(round(seconds * 1e9)))
+    return d
