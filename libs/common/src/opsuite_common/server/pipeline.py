@@ -28,6 +28,8 @@ from typing import Any, Protocol
 
 import grpc
 
+from opsuite_common.errors import ValidationError
+
 __all__ = ["Call", "Pipeline", "Proceed", "Stage"]
 
 Proceed = Callable[[], Awaitable[Any]]
@@ -109,19 +111,26 @@ class Pipeline:
             behavior = getattr(handler, attr)
             if behavior is not None:
                 return factory(
-                    self._wrap_behavior(method, behavior, streaming),
-                    request_deserializer=handler.request_deserializer,
+                    self._wrap_behavior(method, behavior, streaming, client_streaming=attr.startswith("stream_")),
+                    request_deserializer=_safe_deserializer(handler.request_deserializer),
                     response_serializer=handler.response_serializer,
                 )
         raise ValueError(f"handler for {method} has no behavior")
 
     def _wrap_behavior(
-        self, method: str, behavior: Callable[..., Any], streaming: bool
+        self, method: str, behavior: Callable[..., Any], streaming: bool, *, client_streaming: bool
     ) -> Callable[[Any, grpc.aio.ServicerContext], Awaitable[Any]]:
         drive_generator = streaming and inspect.isasyncgenfunction(behavior)
 
         async def wrapped(request: Any, context: grpc.aio.ServicerContext) -> Any:
             call = Call(method=method, context=context, handler=behavior)
+            if client_streaming:
+                request = _checked_stream(request)
+            elif isinstance(request, _Undecodable):
+                # Raised inside the chain, so the caller is still authenticated first and the
+                # refusal is logged and mapped like any other error.
+                bad = request
+                return await self._run(call, lambda: _raise(bad.error()))
             if drive_generator:
 
                 async def innermost() -> None:
@@ -133,6 +142,46 @@ class Pipeline:
             return await self._run(call, lambda: behavior(request, context))
 
         return wrapped
+
+
+class _Undecodable:
+    """Stands in for a request message that failed to decode (too deep, malformed)."""
+
+    __slots__ = ("reason",)
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+
+    def error(self) -> ValidationError:
+        return ValidationError(
+            f"the request message could not be decoded ({self.reason}); check nesting depth and field types",
+            reason="MALFORMED_REQUEST",
+        )
+
+
+def _safe_deserializer(deserialize: Callable[[bytes], Any] | None) -> Callable[[bytes], Any] | None:
+    """grpc answers UNKNOWN when a deserializer raises; hand the failure to the pipeline instead."""
+    if deserialize is None:
+        return None
+
+    def safe(data: bytes) -> Any:
+        try:
+            return deserialize(data)
+        except Exception as exc:
+            return _Undecodable(type(exc).__name__)
+
+    return safe
+
+
+async def _raise(exc: BaseException) -> Any:
+    raise exc
+
+
+async def _checked_stream(requests: Any) -> Any:
+    async for item in requests:
+        if isinstance(item, _Undecodable):
+            raise item.error()
+        yield item
 
 
 class _WrappedGenericHandler(grpc.GenericRpcHandler):  # type: ignore[misc]
