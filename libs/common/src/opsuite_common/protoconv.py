@@ -95,5 +95,5 @@ def seconds_to_duration(seconds: float | None) -> duration_pb2.Duration | None:
     if seconds is None:
         return None
     d = duration_pb2.Duration()
-    d.FromNanoseconds(int(round(seconds * 1e9)))
+    d.FromNanoseconds(round(seconds * 1e9))
     return d
