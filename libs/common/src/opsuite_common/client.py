@@ -34,6 +34,7 @@ from opsuite_common.auth import identity_var
 from opsuite_common.context import REQUEST_ID_HEADER, current_request_id, new_request_id
 from opsuite_common.errors import DeadlineExceededError, OpsuiteError, ServiceUnavailableError
 from opsuite_common.logging import get_logger
+from opsuite_common.metrics import breaker_state_listener
 from opsuite_common.resilience import AsyncCircuitBreaker, BreakerRegistry, RetryPolicy
 from opsuite_common.rpc_status import from_grpc_error
 
@@ -88,6 +89,7 @@ def default_breakers(settings: ClientSettings) -> BreakerRegistry:
 
 def _log_state_change(name: str, old: str, new: str) -> None:
     log.warning("circuit breaker state changed", breaker=name, old_state=old, new_state=new)
+    breaker_state_listener(name, old, new)
 
 
 class ServiceClient:

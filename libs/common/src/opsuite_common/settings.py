@@ -111,8 +111,8 @@ class ServiceSettings(BaseSettings):
     rate_limit_burst: float = Field(50.0, ge=1)
     #: Per-method overrides: ``{"ExecuteApi": "20:40"}`` (rate:burst), as JSON in the env var.
     rate_limits: dict[str, str] = Field(default_factory=dict)
-    #: HTTP port for Prometheus metrics (0 disables).
-    metrics_port: int = Field(0, ge=0, le=65535)
+    #: HTTP port for Prometheus metrics at /metrics (0 disables; -1 picks a free port, for tests).
+    metrics_port: int = Field(0, ge=-1, le=65535)
     auth: AuthSettings = Field(default_factory=AuthSettings)
     client: ClientPolicySettings = Field(default_factory=ClientPolicySettings)
 

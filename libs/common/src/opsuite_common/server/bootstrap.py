@@ -18,6 +18,7 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection, reflection_pb2_grpc
 
 from opsuite_common.logging import get_logger
+from opsuite_common.metrics import MetricsStage, serve_metrics
 from opsuite_common.ratelimit import RateLimiter
 from opsuite_common.server.pipeline import Pipeline, Stage
 from opsuite_common.server.stages import default_stages
@@ -85,6 +86,9 @@ async def build_server(
     if settings.default_rate_limit() is not None or settings.rate_limits:
         limiter = RateLimiter(settings.default_rate_limit(), settings.method_rate_limits())
     pipeline_stages = list(stages) if stages is not None else default_stages(service, settings.auth.verifier(), limiter)
+    if stages is None and settings.metrics_port:
+        # Right after the access log: outside error mapping, so it sees the final status code.
+        pipeline_stages.insert(2, MetricsStage(service))
     pipeline_stages.extend(extra_stages)
     server = grpc.aio.server(
         options=[
@@ -109,6 +113,15 @@ async def build_server(
         raise OSError(f"could not bind {settings.host}:{settings.port}")
     await server.start()
     handle = ServerHandle(server=server, port=port, health=health_servicer, service_names=names)
+    if settings.metrics_port:
+        metrics_server, metrics_port = serve_metrics(max(settings.metrics_port, 0), settings.host)
+        handle.resources["metrics_port"] = metrics_port
+
+        async def stop_metrics() -> None:
+            metrics_server.shutdown()
+            metrics_server.server_close()
+
+        handle.on_stop(stop_metrics)
     await handle.set_serving(True)
     log.info("server started", service=service, address=f"{settings.host}:{port}", services=names)
     return handle
