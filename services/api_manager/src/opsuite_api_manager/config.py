@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
 from opsuite_common.settings import ServiceSettings
@@ -16,3 +17,26 @@ class Settings(ServiceSettings):
 
     port: int = 50051
     database_url: str = "sqlite:///./.run/api_manager.db"
+    #: Fernet key (urlsafe base64 of 32 bytes) encrypting data source URLs at rest. When unset, a key is
+    #: derived from the JWT secret with HKDF and a warning is logged (development only).
+    secret_key: SecretStr | None = None
+    #: Script executions running at the same time (each is one sandboxed process).
+    script_concurrency: int = Field(8, ge=1, le=256)
+    #: Timeout of an execution when the API's policy sets none, in seconds.
+    default_timeout_s: float = Field(10.0, gt=0)
+    #: Upper bound on any API's timeout, in seconds.
+    max_timeout_s: float = Field(120.0, gt=0)
+    #: Row limit of SQL APIs whose policy sets none.
+    default_row_limit: int = Field(1000, ge=1)
+    #: Upper bound on any SQL API's row limit.
+    max_row_limit: int = Field(100_000, ge=1)
+    #: Output cap (script output, HTTP response body) when the policy sets none, in bytes.
+    default_output_cap_bytes: int = Field(1_000_000, ge=1024)
+    #: Script address-space limit when the policy sets none, in MiB.
+    default_memory_mb: int = Field(256, ge=32)
+    #: How deep APIs may call each other (workflow steps, script ctx.call_api).
+    max_call_depth: int = Field(5, ge=1, le=32)
+    #: Steps a workflow may have.
+    max_workflow_steps: int = Field(100, ge=1)
+    #: Rows per streamed batch in ExecuteApiStream.
+    stream_batch_rows: int = Field(500, ge=1)

@@ -22,22 +22,144 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from google.protobuf import duration_pb2 as google_dot_protobuf_dot_duration__pb2
+from google.protobuf import empty_pb2 as google_dot_protobuf_dot_empty__pb2
+from google.protobuf import struct_pb2 as google_dot_protobuf_dot_struct__pb2
+from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 from opsuite.common.v1 import common_pb2 as opsuite_dot_common_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\'opsuite/apimanager/v1/api_manager.proto\x12\x15opsuite.apimanager.v1\x1a\x1eopsuite/common/v1/common.proto\"\x16\n\x14GetServerInfoRequest\"[\n\nServerInfo\x12\x0f\n\x07service\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\t\x12+\n\x06\x63\x61ller\x18\x03 \x01(\x0b\x32\x1b.opsuite.common.v1.Identity2y\n\x11\x41piManagerService\x12\x64\n\rGetServerInfo\x12+.opsuite.apimanager.v1.GetServerInfoRequest\x1a!.opsuite.apimanager.v1.ServerInfo\"\x03\x90\x02\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\'opsuite/apimanager/v1/api_manager.proto\x12\x15opsuite.apimanager.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1bgoogle/protobuf/empty.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1eopsuite/common/v1/common.proto\"\x16\n\x14GetServerInfoRequest\"[\n\nServerInfo\x12\x0f\n\x07service\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\t\x12+\n\x06\x63\x61ller\x18\x03 \x01(\x0b\x32\x1b.opsuite.common.v1.Identity\"\xf9\x01\n\nDataSource\x12-\n\x04meta\x18\x01 \x01(\x0b\x32\x1f.opsuite.common.v1.ResourceMeta\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x03 \x01(\t\x12\x0b\n\x03url\x18\x04 \x01(\t\x12\x0f\n\x07\x64ialect\x18\x05 \x01(\t\x12\x11\n\tpool_size\x18\x06 \x01(\x05\x12\x32\n\x0f\x63onnect_timeout\x18\x07 \x01(\x0b\x32\x19.google.protobuf.Duration\x12\x34\n\x11statement_timeout\x18\x08 \x01(\x0b\x32\x19.google.protobuf.Duration\"\xc6\x01\n\x17\x43reateDataSourceRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x02 \x01(\t\x12\x0b\n\x03url\x18\x03 \x01(\t\x12\x11\n\tpool_size\x18\x04 \x01(\x05\x12\x32\n\x0f\x63onnect_timeout\x18\x05 \x01(\x0b\x32\x19.google.protobuf.Duration\x12\x34\n\x11statement_timeout\x18\x06 \x01(\x0b\x32\x19.google.protobuf.Duration\";\n\x14GetDataSourceRequest\x12\x0c\n\x02id\x18\x01 \x01(\tH\x00\x12\x0e\n\x04name\x18\x02 \x01(\tH\x00\x42\x05\n\x03ref\"F\n\x16ListDataSourcesRequest\x12,\n\x04page\x18\x01 \x01(\x0b\x32\x1e.opsuite.common.v1.PageRequest\"\x81\x01\n\x17ListDataSourcesResponse\x12\x37\n\x0c\x64\x61ta_sources\x18\x01 \x03(\x0b\x32!.opsuite.apimanager.v1.DataSource\x12-\n\x04page\x18\x02 \x01(\x0b\x32\x1f.opsuite.common.v1.PageResponse\">\n\x17\x44\x65leteDataSourceRequest\x12\x0c\n\x02id\x18\x01 \x01(\tH\x00\x12\x0e\n\x04name\x18\x02 \x01(\tH\x00\x42\x05\n\x03ref\"<\n\x15TestDataSourceRequest\x12\x0c\n\x02id\x18\x01 \x01(\tH\x00\x12\x0e\n\x04name\x18\x02 \x01(\tH\x00\x42\x05\n\x03ref\"w\n\x16TestDataSourceResponse\x12\n\n\x02ok\x18\x01 \x01(\x08\x12*\n\x07latency\x18\x02 \x01(\x0b\x32\x19.google.protobuf.Duration\x12\x16\n\x0eserver_version\x18\x03 \x01(\t\x12\r\n\x05\x65rror\x18\x04 \x01(\t\"1\n\x07SqlSpec\x12\x13\n\x0b\x64\x61ta_source\x18\x01 \x01(\t\x12\x11\n\tstatement\x18\x02 \x01(\t\"\x1c\n\nScriptSpec\x12\x0e\n\x06source\x18\x01 \x01(\t\"\xa4\x01\n\x08HttpSpec\x12\x0e\n\x06method\x18\x01 \x01(\t\x12\x0b\n\x03url\x18\x02 \x01(\t\x12=\n\x07headers\x18\x03 \x03(\x0b\x32,.opsuite.apimanager.v1.HttpSpec.HeadersEntry\x12\x0c\n\x04\x62ody\x18\x04 \x01(\t\x1a.\n\x0cHeadersEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\";\n\x0cWorkflowSpec\x12+\n\ndefinition\x18\x01 \x01(\x0b\x32\x17.google.protobuf.Struct\"\x97\x01\n\rRuntimePolicy\x12*\n\x07timeout\x18\x01 \x01(\x0b\x32\x19.google.protobuf.Duration\x12\x11\n\trow_limit\x18\x02 \x01(\x05\x12\x18\n\x10output_cap_bytes\x18\x03 \x01(\x03\x12\x1a\n\x12network_allow_list\x18\x04 \x03(\t\x12\x11\n\tmemory_mb\x18\x05 \x01(\x05\"\xd2\x03\n\rApiDefinition\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x02 \x01(\t\x12\x0c\n\x04tags\x18\x03 \x03(\t\x12,\n\x04kind\x18\x04 \x01(\x0e\x32\x1e.opsuite.apimanager.v1.ApiKind\x12-\n\x03sql\x18\x05 \x01(\x0b\x32\x1e.opsuite.apimanager.v1.SqlSpecH\x00\x12\x33\n\x06script\x18\x06 \x01(\x0b\x32!.opsuite.apimanager.v1.ScriptSpecH\x00\x12/\n\x04http\x18\x07 \x01(\x0b\x32\x1f.opsuite.apimanager.v1.HttpSpecH\x00\x12\x37\n\x08workflow\x18\x08 \x01(\x0b\x32#.opsuite.apimanager.v1.WorkflowSpecH\x00\x12-\n\x0cparam_schema\x18\t \x01(\x0b\x32\x17.google.protobuf.Struct\x12\x34\n\x06policy\x18\n \x01(\x0b\x32$.opsuite.apimanager.v1.RuntimePolicy\x12\x0f\n\x07\x65nabled\x18\x0b \x01(\x08\x12\x16\n\x0e\x65xpose_as_tool\x18\x0c \x01(\x08\x42\x06\n\x04spec\"\x93\x01\n\x03\x41pi\x12-\n\x04meta\x18\x01 \x01(\x0b\x32\x1f.opsuite.common.v1.ResourceMeta\x12\x38\n\ndefinition\x18\x02 \x01(\x0b\x32$.opsuite.apimanager.v1.ApiDefinition\x12\x0f\n\x07version\x18\x03 \x01(\x05\x12\x12\n\nidempotent\x18\x04 \x01(\x08\"\xbc\x01\n\nApiVersion\x12\x0e\n\x06\x61pi_id\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\x05\x12\x38\n\ndefinition\x18\x03 \x01(\x0b\x32$.opsuite.apimanager.v1.ApiDefinition\x12/\n\x0b\x63reate_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\ncreated_by\x18\x05 \x01(\t\x12\x0e\n\x06\x63hange\x18\x06 \x01(\t\"E\n\x10\x43reateApiRequest\x12\x31\n\x03\x61pi\x18\x01 \x01(\x0b\x32$.opsuite.apimanager.v1.ApiDefinition\"4\n\rGetApiRequest\x12\x0c\n\x02id\x18\x01 \x01(\tH\x00\x12\x0e\n\x04name\x18\x02 \x01(\tH\x00\x42\x05\n\x03ref\"\xdb\x01\n\x0fListApisRequest\x12,\n\x04page\x18\x01 \x01(\x0b\x32\x1e.opsuite.common.v1.PageRequest\x12,\n\x04kind\x18\x02 \x01(\x0e\x32\x1e.opsuite.apimanager.v1.ApiKind\x12\x0b\n\x03tag\x18\x03 \x01(\t\x12\x14\n\x07\x65nabled\x18\x04 \x01(\x08H\x00\x88\x01\x01\x12\r\n\x05query\x18\x05 \x01(\t\x12\x1b\n\x0e\x65xpose_as_tool\x18\x06 \x01(\x08H\x01\x88\x01\x01\x42\n\n\x08_enabledB\x11\n\x0f_expose_as_tool\"k\n\x10ListApisResponse\x12(\n\x04\x61pis\x18\x01 \x03(\x0b\x32\x1a.opsuite.apimanager.v1.Api\x12-\n\x04page\x18\x02 \x01(\x0b\x32\x1f.opsuite.common.v1.PageResponse\"_\n\x10UpdateApiRequest\x12\n\n\x02id\x18\x01 \x01(\t\x12\x31\n\x03\x61pi\x18\x02 \x01(\x0b\x32$.opsuite.apimanager.v1.ApiDefinition\x12\x0c\n\x04\x65tag\x18\x03 \x01(\t\",\n\x10\x44\x65leteApiRequest\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04\x65tag\x18\x02 \x01(\t\"V\n\x16ListApiVersionsRequest\x12\x0e\n\x06\x61pi_id\x18\x01 \x01(\t\x12,\n\x04page\x18\x02 \x01(\x0b\x32\x1e.opsuite.common.v1.PageRequest\"}\n\x17ListApiVersionsResponse\x12\x33\n\x08versions\x18\x01 \x03(\x0b\x32!.opsuite.apimanager.v1.ApiVersion\x12-\n\x04page\x18\x02 \x01(\x0b\x32\x1f.opsuite.common.v1.PageResponse\"7\n\x14GetApiVersionRequest\x12\x0e\n\x06\x61pi_id\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\x05\"C\n\x12RollbackApiRequest\x12\x0e\n\x06\x61pi_id\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\x05\x12\x0c\n\x04\x65tag\x18\x03 \x01(\t\"\x88\x01\n\x11\x45xecuteApiRequest\x12\x0c\n\x02id\x18\x01 \x01(\tH\x00\x12\x0e\n\x04name\x18\x02 \x01(\tH\x00\x12\'\n\x06params\x18\x03 \x01(\x0b\x32\x17.google.protobuf.Struct\x12%\n\x05input\x18\x04 \x01(\x0b\x32\x16.google.protobuf.ValueB\x05\n\x03ref\"$\n\x06\x43olumn\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0c\n\x04type\x18\x02 \x01(\t\"\x8b\x01\n\tSqlResult\x12.\n\x07\x63olumns\x18\x01 \x03(\x0b\x32\x1d.opsuite.apimanager.v1.Column\x12(\n\x04rows\x18\x02 \x03(\x0b\x32\x1a.google.protobuf.ListValue\x12\x11\n\ttruncated\x18\x03 \x01(\x08\x12\x11\n\trow_count\x18\x04 \x01(\x03\"7\n\tReference\x12\x0c\n\x04kind\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x0e\n\x06\x64\x65tail\x18\x03 \x01(\t\"\xaa\x03\n\x12\x45xecuteApiResponse\x12\x14\n\x0c\x65xecution_id\x18\x01 \x01(\t\x12\x0e\n\x06\x61pi_id\x18\x02 \x01(\t\x12\x13\n\x0b\x61pi_version\x18\x03 \x01(\x05\x12\x36\n\x06status\x18\x04 \x01(\x0e\x32&.opsuite.apimanager.v1.ExecutionStatus\x12+\n\x08\x64uration\x18\x05 \x01(\x0b\x32\x19.google.protobuf.Duration\x12/\n\x03sql\x18\x06 \x01(\x0b\x32 .opsuite.apimanager.v1.SqlResultH\x00\x12&\n\x04json\x18\x07 \x01(\x0b\x32\x16.google.protobuf.ValueH\x00\x12\x34\n\nreferences\x18\x08 \x03(\x0b\x32 .opsuite.apimanager.v1.Reference\x12,\n\x04logs\x18\t \x03(\x0b\x32\x1e.opsuite.apimanager.v1.LogLine\x12-\n\x05steps\x18\n \x03(\x0b\x32\x1e.opsuite.apimanager.v1.StepLogB\x08\n\x06result\"\xc6\x01\n\x0f\x45xecuteApiChunk\x12;\n\x06header\x18\x01 \x01(\x0b\x32).opsuite.apimanager.v1.ExecuteApiResponseH\x00\x12/\n\x04rows\x18\x02 \x01(\x0b\x32\x1f.opsuite.apimanager.v1.RowBatchH\x00\x12<\n\x07summary\x18\x03 \x01(\x0b\x32).opsuite.apimanager.v1.ExecuteApiResponseH\x00\x42\x07\n\x05\x63hunk\"4\n\x08RowBatch\x12(\n\x04rows\x18\x01 \x03(\x0b\x32\x1a.google.protobuf.ListValue\"\x95\x01\n\x10\x44ryRunApiRequest\x12\x31\n\x03\x61pi\x18\x01 \x01(\x0b\x32$.opsuite.apimanager.v1.ApiDefinition\x12\'\n\x06params\x18\x02 \x01(\x0b\x32\x17.google.protobuf.Struct\x12%\n\x05input\x18\x03 \x01(\x0b\x32\x16.google.protobuf.Value\"G\n\x12ValidateApiRequest\x12\x31\n\x03\x61pi\x18\x01 \x01(\x0b\x32$.opsuite.apimanager.v1.ApiDefinition\"/\n\tViolation\x12\r\n\x05\x66ield\x18\x01 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x02 \x01(\t\"i\n\x13ValidateApiResponse\x12\r\n\x05valid\x18\x01 \x01(\x08\x12\x34\n\nviolations\x18\x02 \x03(\x0b\x32 .opsuite.apimanager.v1.Violation\x12\r\n\x05notes\x18\x03 \x03(\t\"m\n\x07LogLine\x12(\n\x04time\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0f\n\x07message\x18\x02 \x01(\t\x12\'\n\x06\x66ields\x18\x03 \x01(\x0b\x32\x17.google.protobuf.Struct\"\xa2\x02\n\x07StepLog\x12\x0f\n\x07step_id\x18\x01 \x01(\t\x12\x0b\n\x03\x61pi\x18\x02 \x01(\t\x12\x0e\n\x06status\x18\x03 \x01(\t\x12\x10\n\x08\x61ttempts\x18\x04 \x01(\x05\x12.\n\nstart_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12+\n\x08\x64uration\x18\x06 \x01(\x0b\x32\x19.google.protobuf.Duration\x12%\n\x05input\x18\x07 \x01(\x0b\x32\x16.google.protobuf.Value\x12&\n\x06output\x18\x08 \x01(\x0b\x32\x16.google.protobuf.Value\x12\x14\n\x0c\x65rror_reason\x18\t \x01(\t\x12\x15\n\rerror_message\x18\n \x01(\t\"\x8a\x04\n\tExecution\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0e\n\x06\x61pi_id\x18\x02 \x01(\t\x12\x10\n\x08\x61pi_name\x18\x03 \x01(\t\x12\x13\n\x0b\x61pi_version\x18\x04 \x01(\x05\x12,\n\x04kind\x18\x05 \x01(\x0e\x32\x1e.opsuite.apimanager.v1.ApiKind\x12\x0e\n\x06\x63\x61ller\x18\x06 \x01(\t\x12\'\n\x06params\x18\x07 \x01(\x0b\x32\x17.google.protobuf.Struct\x12\x36\n\x06status\x18\x08 \x01(\x0e\x32&.opsuite.apimanager.v1.ExecutionStatus\x12\x14\n\x0c\x65rror_reason\x18\t \x01(\t\x12\x15\n\rerror_message\x18\n \x01(\t\x12.\n\nstart_time\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12+\n\x08\x64uration\x18\x0c \x01(\x0b\x32\x19.google.protobuf.Duration\x12\x11\n\trow_count\x18\r \x01(\x03\x12\x12\n\nrequest_id\x18\x0e \x01(\t\x12-\n\x05steps\x18\x0f \x03(\x0b\x32\x1e.opsuite.apimanager.v1.StepLog\x12,\n\x04logs\x18\x10 \x03(\x0b\x32\x1e.opsuite.apimanager.v1.LogLine\x12\r\n\x05\x64\x65pth\x18\x11 \x01(\x05\"\xe3\x01\n\x15ListExecutionsRequest\x12,\n\x04page\x18\x01 \x01(\x0b\x32\x1e.opsuite.common.v1.PageRequest\x12\x0e\n\x06\x61pi_id\x18\x02 \x01(\t\x12\x36\n\x06status\x18\x03 \x01(\x0e\x32&.opsuite.apimanager.v1.ExecutionStatus\x12)\n\x05since\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12)\n\x05until\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"}\n\x16ListExecutionsResponse\x12\x34\n\nexecutions\x18\x01 \x03(\x0b\x32 .opsuite.apimanager.v1.Execution\x12-\n\x04page\x18\x02 \x01(\x0b\x32\x1f.opsuite.common.v1.PageResponse\"!\n\x13GetExecutionRequest\x12\n\n\x02id\x18\x01 \x01(\t*P\n\x07\x41piKind\x12\x18\n\x14\x41PI_KIND_UNSPECIFIED\x10\x00\x12\x07\n\x03SQL\x10\x01\x12\n\n\x06SCRIPT\x10\x02\x12\x08\n\x04HTTP\x10\x03\x12\x0c\n\x08WORKFLOW\x10\x04*k\n\x0f\x45xecutionStatus\x12 \n\x1c\x45XECUTION_STATUS_UNSPECIFIED\x10\x00\x12\r\n\tSUCCEEDED\x10\x01\x12\n\n\x06\x46\x41ILED\x10\x02\x12\r\n\tTIMED_OUT\x10\x03\x12\x0c\n\x08REJECTED\x10\x04\x32\xdd\x0f\n\x11\x41piManagerService\x12\x64\n\rGetServerInfo\x12+.opsuite.apimanager.v1.GetServerInfoRequest\x1a!.opsuite.apimanager.v1.ServerInfo\"\x03\x90\x02\x01\x12\x65\n\x10\x43reateDataSource\x12..opsuite.apimanager.v1.CreateDataSourceRequest\x1a!.opsuite.apimanager.v1.DataSource\x12\x64\n\rGetDataSource\x12+.opsuite.apimanager.v1.GetDataSourceRequest\x1a!.opsuite.apimanager.v1.DataSource\"\x03\x90\x02\x01\x12u\n\x0fListDataSources\x12-.opsuite.apimanager.v1.ListDataSourcesRequest\x1a..opsuite.apimanager.v1.ListDataSourcesResponse\"\x03\x90\x02\x01\x12_\n\x10\x44\x65leteDataSource\x12..opsuite.apimanager.v1.DeleteDataSourceRequest\x1a\x16.google.protobuf.Empty\"\x03\x90\x02\x02\x12r\n\x0eTestDataSource\x12,.opsuite.apimanager.v1.TestDataSourceRequest\x1a-.opsuite.apimanager.v1.TestDataSourceResponse\"\x03\x90\x02\x01\x12P\n\tCreateApi\x12\'.opsuite.apimanager.v1.CreateApiRequest\x1a\x1a.opsuite.apimanager.v1.Api\x12O\n\x06GetApi\x12$.opsuite.apimanager.v1.GetApiRequest\x1a\x1a.opsuite.apimanager.v1.Api\"\x03\x90\x02\x01\x12`\n\x08ListApis\x12&.opsuite.apimanager.v1.ListApisRequest\x1a\'.opsuite.apimanager.v1.ListApisResponse\"\x03\x90\x02\x01\x12P\n\tUpdateApi\x12\'.opsuite.apimanager.v1.UpdateApiRequest\x1a\x1a.opsuite.apimanager.v1.Api\x12Q\n\tDeleteApi\x12\'.opsuite.apimanager.v1.DeleteApiRequest\x1a\x16.google.protobuf.Empty\"\x03\x90\x02\x02\x12u\n\x0fListApiVersions\x12-.opsuite.apimanager.v1.ListApiVersionsRequest\x1a..opsuite.apimanager.v1.ListApiVersionsResponse\"\x03\x90\x02\x01\x12\x64\n\rGetApiVersion\x12+.opsuite.apimanager.v1.GetApiVersionRequest\x1a!.opsuite.apimanager.v1.ApiVersion\"\x03\x90\x02\x01\x12T\n\x0bRollbackApi\x12).opsuite.apimanager.v1.RollbackApiRequest\x1a\x1a.opsuite.apimanager.v1.Api\x12\x61\n\nExecuteApi\x12(.opsuite.apimanager.v1.ExecuteApiRequest\x1a).opsuite.apimanager.v1.ExecuteApiResponse\x12\x66\n\x10\x45xecuteApiStream\x12(.opsuite.apimanager.v1.ExecuteApiRequest\x1a&.opsuite.apimanager.v1.ExecuteApiChunk0\x01\x12_\n\tDryRunApi\x12\'.opsuite.apimanager.v1.DryRunApiRequest\x1a).opsuite.apimanager.v1.ExecuteApiResponse\x12i\n\x0bValidateApi\x12).opsuite.apimanager.v1.ValidateApiRequest\x1a*.opsuite.apimanager.v1.ValidateApiResponse\"\x03\x90\x02\x01\x12r\n\x0eListExecutions\x12,.opsuite.apimanager.v1.ListExecutionsRequest\x1a-.opsuite.apimanager.v1.ListExecutionsResponse\"\x03\x90\x02\x01\x12\x61\n\x0cGetExecution\x12*.opsuite.apimanager.v1.GetExecutionRequest\x1a .opsuite.apimanager.v1.Execution\"\x03\x90\x02\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'opsuite.apimanager.v1.api_manager_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
+  _globals['_HTTPSPEC_HEADERSENTRY']._loaded_options = None
+  _globals['_HTTPSPEC_HEADERSENTRY']._serialized_options = b'8\001'
   _globals['_APIMANAGERSERVICE'].methods_by_name['GetServerInfo']._loaded_options = None
   _globals['_APIMANAGERSERVICE'].methods_by_name['GetServerInfo']._serialized_options = b'\220\002\001'
-  _globals['_GETSERVERINFOREQUEST']._serialized_start=98
-  _globals['_GETSERVERINFOREQUEST']._serialized_end=120
-  _globals['_SERVERINFO']._serialized_start=122
-  _globals['_SERVERINFO']._serialized_end=213
-  _globals['_APIMANAGERSERVICE']._serialized_start=215
-  _globals['_APIMANAGERSERVICE']._serialized_end=336
+  _globals['_APIMANAGERSERVICE'].methods_by_name['GetDataSource']._loaded_options = None
+  _globals['_APIMANAGERSERVICE'].methods_by_name['GetDataSource']._serialized_options = b'\220\002\001'
+  _globals['_APIMANAGERSERVICE'].methods_by_name['ListDataSources']._loaded_options = None
+  _globals['_APIMANAGERSERVICE'].methods_by_name['ListDataSources']._serialized_options = b'\220\002\001'
+  _globals['_APIMANAGERSERVICE'].methods_by_name['DeleteDataSource']._loaded_options = None
+  _globals['_APIMANAGERSERVICE'].methods_by_name['DeleteDataSource']._serialized_options = b'\220\002\002'
+  _globals['_APIMANAGERSERVICE'].methods_by_name['TestDataSource']._loaded_options = None
+  _globals['_APIMANAGERSERVICE'].methods_by_name['TestDataSource']._serialized_options = b'\220\002\001'
+  _globals['_APIMANAGERSERVICE'].methods_by_name['GetApi']._loaded_options = None
+  _globals['_APIMANAGERSERVICE'].methods_by_name['GetApi']._serialized_options = b'\220\002\001'
+  _globals['_APIMANAGERSERVICE'].methods_by_name['ListApis']._loaded_options = None
+  _globals['_APIMANAGERSERVICE'].methods_by_name['ListApis']._serialized_options = b'\220\002\001'
+  _globals['_APIMANAGERSERVICE'].methods_by_name['DeleteApi']._loaded_options = None
+  _globals['_APIMANAGERSERVICE'].methods_by_name['DeleteApi']._serialized_options = b'\220\002\002'
+  _globals['_APIMANAGERSERVICE'].methods_by_name['ListApiVersions']._loaded_options = None
+  _globals['_APIMANAGERSERVICE'].methods_by_name['ListApiVersions']._serialized_options = b'\220\002\001'
+  _globals['_APIMANAGERSERVICE'].methods_by_name['GetApiVersion']._loaded_options = None
+  _globals['_APIMANAGERSERVICE'].methods_by_name['GetApiVersion']._serialized_options = b'\220\002\001'
+  _globals['_APIMANAGERSERVICE'].methods_by_name['ValidateApi']._loaded_options = None
+  _globals['_APIMANAGERSERVICE'].methods_by_name['ValidateApi']._serialized_options = b'\220\002\001'
+  _globals['_APIMANAGERSERVICE'].methods_by_name['ListExecutions']._loaded_options = None
+  _globals['_APIMANAGERSERVICE'].methods_by_name['ListExecutions']._serialized_options = b'\220\002\001'
+  _globals['_APIMANAGERSERVICE'].methods_by_name['GetExecution']._loaded_options = None
+  _globals['_APIMANAGERSERVICE'].methods_by_name['GetExecution']._serialized_options = b'\220\002\001'
+  _globals['_APIKIND']._serialized_start=6279
+  _globals['_APIKIND']._serialized_end=6359
+  _globals['_EXECUTIONSTATUS']._serialized_start=6361
+  _globals['_EXECUTIONSTATUS']._serialized_end=6468
+  _globals['_GETSERVERINFOREQUEST']._serialized_start=222
+  _globals['_GETSERVERINFOREQUEST']._serialized_end=244
+  _globals['_SERVERINFO']._serialized_start=246
+  _globals['_SERVERINFO']._serialized_end=337
+  _globals['_DATASOURCE']._serialized_start=340
+  _globals['_DATASOURCE']._serialized_end=589
+  _globals['_CREATEDATASOURCEREQUEST']._serialized_start=592
+  _globals['_CREATEDATASOURCEREQUEST']._serialized_end=790
+  _globals['_GETDATASOURCEREQUEST']._serialized_start=792
+  _globals['_GETDATASOURCEREQUEST']._serialized_end=851
+  _globals['_LISTDATASOURCESREQUEST']._serialized_start=853
+  _globals['_LISTDATASOURCESREQUEST']._serialized_end=923
+  _globals['_LISTDATASOURCESRESPONSE']._serialized_start=926
+  _globals['_LISTDATASOURCESRESPONSE']._serialized_end=1055
+  _globals['_DELETEDATASOURCEREQUEST']._serialized_start=1057
+  _globals['_DELETEDATASOURCEREQUEST']._serialized_end=1119
+  _globals['_TESTDATASOURCEREQUEST']._serialized_start=1121
+  _globals['_TESTDATASOURCEREQUEST']._serialized_end=1181
+  _globals['_TESTDATASOURCERESPONSE']._serialized_start=1183
+  _globals['_TESTDATASOURCERESPONSE']._serialized_end=1302
+  _globals['_SQLSPEC']._serialized_start=1304
+  _globals['_SQLSPEC']._serialized_end=1353
+  _globals['_SCRIPTSPEC']._serialized_start=1355
+  _globals['_SCRIPTSPEC']._serialized_end=1383
+  _globals['_HTTPSPEC']._serialized_start=1386
+  _globals['_HTTPSPEC']._serialized_end=1550
+  _globals['_HTTPSPEC_HEADERSENTRY']._serialized_start=1504
+  _globals['_HTTPSPEC_HEADERSENTRY']._serialized_end=1550
+  _globals['_WORKFLOWSPEC']._serialized_start=1552
+  _globals['_WORKFLOWSPEC']._serialized_end=1611
+  _globals['_RUNTIMEPOLICY']._serialized_start=1614
+  _globals['_RUNTIMEPOLICY']._serialized_end=1765
+  _globals['_APIDEFINITION']._serialized_start=1768
+  _globals['_APIDEFINITION']._serialized_end=2234
+  _globals['_API']._serialized_start=2237
+  _globals['_API']._serialized_end=2384
+  _globals['_APIVERSION']._serialized_start=2387
+  _globals['_APIVERSION']._serialized_end=2575
+  _globals['_CREATEAPIREQUEST']._serialized_start=2577
+  _globals['_CREATEAPIREQUEST']._serialized_end=2646
+  _globals['_GETAPIREQUEST']._serialized_start=2648
+  _globals['_GETAPIREQUEST']._serialized_end=2700
+  _globals['_LISTAPISREQUEST']._serialized_start=2703
+  _globals['_LISTAPISREQUEST']._serialized_end=2922
+  _globals['_LISTAPISRESPONSE']._serialized_start=2924
+  _globals['_LISTAPISRESPONSE']._serialized_end=3031
+  _globals['_UPDATEAPIREQUEST']._serialized_start=3033
+  _globals['_UPDATEAPIREQUEST']._serialized_end=3128
+  _globals['_DELETEAPIREQUEST']._serialized_start=3130
+  _globals['_DELETEAPIREQUEST']._serialized_end=3174
+  _globals['_LISTAPIVERSIONSREQUEST']._serialized_start=3176
+  _globals['_LISTAPIVERSIONSREQUEST']._serialized_end=3262
+  _globals['_LISTAPIVERSIONSRESPONSE']._serialized_start=3264
+  _globals['_LISTAPIVERSIONSRESPONSE']._serialized_end=3389
+  _globals['_GETAPIVERSIONREQUEST']._serialized_start=3391
+  _globals['_GETAPIVERSIONREQUEST']._serialized_end=3446
+  _globals['_ROLLBACKAPIREQUEST']._serialized_start=3448
+  _globals['_ROLLBACKAPIREQUEST']._serialized_end=3515
+  _globals['_EXECUTEAPIREQUEST']._serialized_start=3518
+  _globals['_EXECUTEAPIREQUEST']._serialized_end=3654
+  _globals['_COLUMN']._serialized_start=3656
+  _globals['_COLUMN']._serialized_end=3692
+  _globals['_SQLRESULT']._serialized_start=3695
+  _globals['_SQLRESULT']._serialized_end=3834
+  _globals['_REFERENCE']._serialized_start=3836
+  _globals['_REFERENCE']._serialized_end=3891
+  _globals['_EXECUTEAPIRESPONSE']._serialized_start=3894
+  _globals['_EXECUTEAPIRESPONSE']._serialized_end=4320
+  _globals['_EXECUTEAPICHUNK']._serialized_start=4323
+  _globals['_EXECUTEAPICHUNK']._serialized_end=4521
+  _globals['_ROWBATCH']._serialized_start=4523
+  _globals['_ROWBATCH']._serialized_end=4575
+  _globals['_DRYRUNAPIREQUEST']._serialized_start=4578
+  _globals['_DRYRUNAPIREQUEST']._serialized_end=4727
+  _globals['_VALIDATEAPIREQUEST']._serialized_start=4729
+  _globals['_VALIDATEAPIREQUEST']._serialized_end=4800
+  _globals['_VIOLATION']._serialized_start=4802
+  _globals['_VIOLATION']._serialized_end=4849
+  _globals['_VALIDATEAPIRESPONSE']._serialized_start=4851
+  _globals['_VALIDATEAPIRESPONSE']._serialized_end=4956
+  _globals['_LOGLINE']._serialized_start=4958
+  _globals['_LOGLINE']._serialized_end=5067
+  _globals['_STEPLOG']._serialized_start=5070
+  _globals['_STEPLOG']._serialized_end=5360
+  _globals['_EXECUTION']._serialized_start=5363
+  _globals['_EXECUTION']._serialized_end=5885
+  _globals['_LISTEXECUTIONSREQUEST']._serialized_start=5888
+  _globals['_LISTEXECUTIONSREQUEST']._serialized_end=6115
+  _globals['_LISTEXECUTIONSRESPONSE']._serialized_start=6117
+  _globals['_LISTEXECUTIONSRESPONSE']._serialized_end=6242
+  _globals['_GETEXECUTIONREQUEST']._serialized_start=6244
+  _globals['_GETEXECUTIONREQUEST']._serialized_end=6277
+  _globals['_APIMANAGERSERVICE']._serialized_start=6471
+  _globals['_APIMANAGERSERVICE']._serialized_end=8484
 # @@protoc_insertion_point(module_scope)

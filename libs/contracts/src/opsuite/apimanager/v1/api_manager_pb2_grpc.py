@@ -3,6 +3,7 @@
 import grpc
 import warnings
 
+from google.protobuf import empty_pb2 as google_dot_protobuf_dot_empty__pb2
 from opsuite.apimanager.v1 import api_manager_pb2 as opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2
 
 GRPC_GENERATED_VERSION = '1.85.1'
@@ -39,6 +40,101 @@ class ApiManagerServiceStub:
                 request_serializer=opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.GetServerInfoRequest.SerializeToString,
                 response_deserializer=opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.ServerInfo.FromString,
                 _registered_method=True)
+        self.CreateDataSource = channel.unary_unary(
+                '/opsuite.apimanager.v1.ApiManagerService/CreateDataSource',
+                request_serializer=opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.CreateDataSourceRequest.SerializeToString,
+                response_deserializer=opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.DataSource.FromString,
+                _registered_method=True)
+        self.GetDataSource = channel.unary_unary(
+                '/opsuite.apimanager.v1.ApiManagerService/GetDataSource',
+                request_serializer=opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.GetDataSourceRequest.SerializeToString,
+                response_deserializer=opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.DataSource.FromString,
+                _registered_method=True)
+        self.ListDataSources = channel.unary_unary(
+                '/opsuite.apimanager.v1.ApiManagerService/ListDataSources',
+                request_serializer=opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.ListDataSourcesRequest.SerializeToString,
+                response_deserializer=opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.ListDataSourcesResponse.FromString,
+                _registered_method=True)
+        self.DeleteDataSource = channel.unary_unary(
+                '/opsuite.apimanager.v1.ApiManagerService/DeleteDataSource',
+                request_serializer=opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.DeleteDataSourceRequest.SerializeToString,
+                response_deserializer=google_dot_protobuf_dot_empty__pb2.Empty.FromString,
+                _registered_method=True)
+        self.TestDataSource = channel.unary_unary(
+                '/opsuite.apimanager.v1.ApiManagerService/TestDataSource',
+                request_serializer=opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.TestDataSourceRequest.SerializeToString,
+                response_deserializer=opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.TestDataSourceResponse.FromString,
+                _registered_method=True)
+        self.CreateApi = channel.unary_unary(
+                '/opsuite.apimanager.v1.ApiManagerService/CreateApi',
+                request_serializer=opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.CreateApiRequest.SerializeToString,
+                response_deserializer=opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.Api.FromString,
+                _registered_method=True)
+        self.GetApi = channel.unary_unary(
+                '/opsuite.apimanager.v1.ApiManagerService/GetApi',
+                request_serializer=opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.GetApiRequest.SerializeToString,
+                response_deserializer=opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.Api.FromString,
+                _registered_method=True)
+        self.ListApis = channel.unary_unary(
+                '/opsuite.apimanager.v1.ApiManagerService/ListApis',
+                request_serializer=opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.ListApisRequest.SerializeToString,
+                response_deserializer=opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.ListApisResponse.FromString,
+                _registered_method=True)
+        self.UpdateApi = channel.unary_unary(
+                '/opsuite.apimanager.v1.ApiManagerService/UpdateApi',
+                request_serializer=opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.UpdateApiRequest.SerializeToString,
+                response_deserializer=opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.Api.FromString,
+                _registered_method=True)
+        self.DeleteApi = channel.unary_unary(
+                '/opsuite.apimanager.v1.ApiManagerService/DeleteApi',
+                request_serializer=opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.DeleteApiRequest.SerializeToString,
+                response_deserializer=google_dot_protobuf_dot_empty__pb2.Empty.FromString,
+                _registered_method=True)
+        self.ListApiVersions = channel.unary_unary(
+                '/opsuite.apimanager.v1.ApiManagerService/ListApiVersions',
+                request_serializer=opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.ListApiVersionsRequest.SerializeToString,
+                response_deserializer=opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.ListApiVersionsResponse.FromString,
+                _registered_method=True)
+        self.GetApiVersion = channel.unary_unary(
+                '/opsuite.apimanager.v1.ApiManagerService/GetApiVersion',
+                request_serializer=opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.GetApiVersionRequest.SerializeToString,
+                response_deserializer=opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.ApiVersion.FromString,
+                _registered_method=True)
+        self.RollbackApi = channel.unary_unary(
+                '/opsuite.apimanager.v1.ApiManagerService/RollbackApi',
+                request_serializer=opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.RollbackApiRequest.SerializeToString,
+                response_deserializer=opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.Api.FromString,
+                _registered_method=True)
+        self.ExecuteApi = channel.unary_unary(
+                '/opsuite.apimanager.v1.ApiManagerService/ExecuteApi',
+                request_serializer=opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.ExecuteApiRequest.SerializeToString,
+                response_deserializer=opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.ExecuteApiResponse.FromString,
+                _registered_method=True)
+        self.ExecuteApiStream = channel.unary_stream(
+                '/opsuite.apimanager.v1.ApiManagerService/ExecuteApiStream',
+                request_serializer=opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.ExecuteApiRequest.SerializeToString,
+                response_deserializer=opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.ExecuteApiChunk.FromString,
+                _registered_method=True)
+        self.DryRunApi = channel.unary_unary(
+                '/opsuite.apimanager.v1.ApiManagerService/DryRunApi',
+                request_serializer=opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.DryRunApiRequest.SerializeToString,
+                response_deserializer=opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.ExecuteApiResponse.FromString,
+                _registered_method=True)
+        self.ValidateApi = channel.unary_unary(
+                '/opsuite.apimanager.v1.ApiManagerService/ValidateApi',
+                request_serializer=opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.ValidateApiRequest.SerializeToString,
+                response_deserializer=opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.ValidateApiResponse.FromString,
+                _registered_method=True)
+        self.ListExecutions = channel.unary_unary(
+                '/opsuite.apimanager.v1.ApiManagerService/ListExecutions',
+                request_serializer=opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.ListExecutionsRequest.SerializeToString,
+                response_deserializer=opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.ListExecutionsResponse.FromString,
+                _registered_method=True)
+        self.GetExecution = channel.unary_unary(
+                '/opsuite.apimanager.v1.ApiManagerService/GetExecution',
+                request_serializer=opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.GetExecutionRequest.SerializeToString,
+                response_deserializer=opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.Execution.FromString,
+                _registered_method=True)
 
 
 class ApiManagerServiceServicer:
@@ -51,6 +147,133 @@ class ApiManagerServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def CreateDataSource(self, request, context):
+        """Data sources (admin). Credentials are encrypted at rest and never returned.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetDataSource(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListDataSources(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeleteDataSource(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def TestDataSource(self, request, context):
+        """Opens a connection and runs a trivial query.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CreateApi(self, request, context):
+        """APIs (editor to write, viewer to read and execute).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetApi(self, request, context):
+        """By id or by name.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListApis(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UpdateApi(self, request, context):
+        """Replaces the definition; records a new version. A stale etag gets ABORTED.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeleteApi(self, request, context):
+        """Soft delete: the API can never be executed again; its name becomes free.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListApiVersions(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetApiVersion(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RollbackApi(self, request, context):
+        """Makes version N current again, recorded as a new version.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ExecuteApi(self, request, context):
+        """Executes an API by id or name. Every execution is logged (success, failure, timeout, rejection).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ExecuteApiStream(self, request, context):
+        """Streams a large SQL result in row batches: a header, row batches, then a summary.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DryRunApi(self, request, context):
+        """Executes an unsaved definition: nothing is stored, nothing is logged as a production run.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ValidateApi(self, request, context):
+        """Checks a definition (SQL parse, schema, script compile, workflow graph) without saving it.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListExecutions(self, request, context):
+        """Execution log.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetExecution(self, request, context):
+        """One execution with its workflow step logs and script log lines.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ApiManagerServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -58,6 +281,101 @@ def add_ApiManagerServiceServicer_to_server(servicer, server):
                     servicer.GetServerInfo,
                     request_deserializer=opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.GetServerInfoRequest.FromString,
                     response_serializer=opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.ServerInfo.SerializeToString,
+            ),
+            'CreateDataSource': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateDataSource,
+                    request_deserializer=opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.CreateDataSourceRequest.FromString,
+                    response_serializer=opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.DataSource.SerializeToString,
+            ),
+            'GetDataSource': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetDataSource,
+                    request_deserializer=opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.GetDataSourceRequest.FromString,
+                    response_serializer=opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.DataSource.SerializeToString,
+            ),
+            'ListDataSources': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListDataSources,
+                    request_deserializer=opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.ListDataSourcesRequest.FromString,
+                    response_serializer=opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.ListDataSourcesResponse.SerializeToString,
+            ),
+            'DeleteDataSource': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteDataSource,
+                    request_deserializer=opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.DeleteDataSourceRequest.FromString,
+                    response_serializer=google_dot_protobuf_dot_empty__pb2.Empty.SerializeToString,
+            ),
+            'TestDataSource': grpc.unary_unary_rpc_method_handler(
+                    servicer.TestDataSource,
+                    request_deserializer=opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.TestDataSourceRequest.FromString,
+                    response_serializer=opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.TestDataSourceResponse.SerializeToString,
+            ),
+            'CreateApi': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateApi,
+                    request_deserializer=opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.CreateApiRequest.FromString,
+                    response_serializer=opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.Api.SerializeToString,
+            ),
+            'GetApi': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetApi,
+                    request_deserializer=opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.GetApiRequest.FromString,
+                    response_serializer=opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.Api.SerializeToString,
+            ),
+            'ListApis': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListApis,
+                    request_deserializer=opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.ListApisRequest.FromString,
+                    response_serializer=opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.ListApisResponse.SerializeToString,
+            ),
+            'UpdateApi': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateApi,
+                    request_deserializer=opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.UpdateApiRequest.FromString,
+                    response_serializer=opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.Api.SerializeToString,
+            ),
+            'DeleteApi': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteApi,
+                    request_deserializer=opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.DeleteApiRequest.FromString,
+                    response_serializer=google_dot_protobuf_dot_empty__pb2.Empty.SerializeToString,
+            ),
+            'ListApiVersions': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListApiVersions,
+                    request_deserializer=opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.ListApiVersionsRequest.FromString,
+                    response_serializer=opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.ListApiVersionsResponse.SerializeToString,
+            ),
+            'GetApiVersion': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetApiVersion,
+                    request_deserializer=opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.GetApiVersionRequest.FromString,
+                    response_serializer=opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.ApiVersion.SerializeToString,
+            ),
+            'RollbackApi': grpc.unary_unary_rpc_method_handler(
+                    servicer.RollbackApi,
+                    request_deserializer=opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.RollbackApiRequest.FromString,
+                    response_serializer=opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.Api.SerializeToString,
+            ),
+            'ExecuteApi': grpc.unary_unary_rpc_method_handler(
+                    servicer.ExecuteApi,
+                    request_deserializer=opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.ExecuteApiRequest.FromString,
+                    response_serializer=opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.ExecuteApiResponse.SerializeToString,
+            ),
+            'ExecuteApiStream': grpc.unary_stream_rpc_method_handler(
+                    servicer.ExecuteApiStream,
+                    request_deserializer=opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.ExecuteApiRequest.FromString,
+                    response_serializer=opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.ExecuteApiChunk.SerializeToString,
+            ),
+            'DryRunApi': grpc.unary_unary_rpc_method_handler(
+                    servicer.DryRunApi,
+                    request_deserializer=opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.DryRunApiRequest.FromString,
+                    response_serializer=opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.ExecuteApiResponse.SerializeToString,
+            ),
+            'ValidateApi': grpc.unary_unary_rpc_method_handler(
+                    servicer.ValidateApi,
+                    request_deserializer=opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.ValidateApiRequest.FromString,
+                    response_serializer=opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.ValidateApiResponse.SerializeToString,
+            ),
+            'ListExecutions': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListExecutions,
+                    request_deserializer=opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.ListExecutionsRequest.FromString,
+                    response_serializer=opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.ListExecutionsResponse.SerializeToString,
+            ),
+            'GetExecution': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetExecution,
+                    request_deserializer=opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.GetExecutionRequest.FromString,
+                    response_serializer=opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.Execution.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -87,6 +405,519 @@ class ApiManagerService:
             '/opsuite.apimanager.v1.ApiManagerService/GetServerInfo',
             opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.GetServerInfoRequest.SerializeToString,
             opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.ServerInfo.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateDataSource(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/opsuite.apimanager.v1.ApiManagerService/CreateDataSource',
+            opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.CreateDataSourceRequest.SerializeToString,
+            opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.DataSource.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetDataSource(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/opsuite.apimanager.v1.ApiManagerService/GetDataSource',
+            opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.GetDataSourceRequest.SerializeToString,
+            opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.DataSource.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListDataSources(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/opsuite.apimanager.v1.ApiManagerService/ListDataSources',
+            opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.ListDataSourcesRequest.SerializeToString,
+            opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.ListDataSourcesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeleteDataSource(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/opsuite.apimanager.v1.ApiManagerService/DeleteDataSource',
+            opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.DeleteDataSourceRequest.SerializeToString,
+            google_dot_protobuf_dot_empty__pb2.Empty.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def TestDataSource(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/opsuite.apimanager.v1.ApiManagerService/TestDataSource',
+            opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.TestDataSourceRequest.SerializeToString,
+            opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.TestDataSourceResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateApi(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/opsuite.apimanager.v1.ApiManagerService/CreateApi',
+            opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.CreateApiRequest.SerializeToString,
+            opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.Api.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetApi(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/opsuite.apimanager.v1.ApiManagerService/GetApi',
+            opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.GetApiRequest.SerializeToString,
+            opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.Api.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListApis(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/opsuite.apimanager.v1.ApiManagerService/ListApis',
+            opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.ListApisRequest.SerializeToString,
+            opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.ListApisResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UpdateApi(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/opsuite.apimanager.v1.ApiManagerService/UpdateApi',
+            opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.UpdateApiRequest.SerializeToString,
+            opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.Api.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeleteApi(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/opsuite.apimanager.v1.ApiManagerService/DeleteApi',
+            opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.DeleteApiRequest.SerializeToString,
+            google_dot_protobuf_dot_empty__pb2.Empty.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListApiVersions(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/opsuite.apimanager.v1.ApiManagerService/ListApiVersions',
+            opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.ListApiVersionsRequest.SerializeToString,
+            opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.ListApiVersionsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetApiVersion(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/opsuite.apimanager.v1.ApiManagerService/GetApiVersion',
+            opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.GetApiVersionRequest.SerializeToString,
+            opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.ApiVersion.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RollbackApi(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/opsuite.apimanager.v1.ApiManagerService/RollbackApi',
+            opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.RollbackApiRequest.SerializeToString,
+            opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.Api.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ExecuteApi(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/opsuite.apimanager.v1.ApiManagerService/ExecuteApi',
+            opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.ExecuteApiRequest.SerializeToString,
+            opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.ExecuteApiResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ExecuteApiStream(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/opsuite.apimanager.v1.ApiManagerService/ExecuteApiStream',
+            opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.ExecuteApiRequest.SerializeToString,
+            opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.ExecuteApiChunk.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DryRunApi(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/opsuite.apimanager.v1.ApiManagerService/DryRunApi',
+            opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.DryRunApiRequest.SerializeToString,
+            opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.ExecuteApiResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ValidateApi(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/opsuite.apimanager.v1.ApiManagerService/ValidateApi',
+            opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.ValidateApiRequest.SerializeToString,
+            opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.ValidateApiResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListExecutions(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/opsuite.apimanager.v1.ApiManagerService/ListExecutions',
+            opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.ListExecutionsRequest.SerializeToString,
+            opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.ListExecutionsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetExecution(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/opsuite.apimanager.v1.ApiManagerService/GetExecution',
+            opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.GetExecutionRequest.SerializeToString,
+            opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.Execution.FromString,
             options,
             channel_credentials,
             insecure,

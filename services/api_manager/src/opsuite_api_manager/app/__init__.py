@@ -1,0 +1,32 @@
+"""Use cases between the servicers and storage/domain: data sources, APIs, execution."""
+
+from .apis import ApiFilter, ApiRef, ApiService, ExecutionFilter, definition_of
+from .datasources import DataSourceInput, DataSourceRef, DataSourceService
+from .definitions import KINDS, ApiDefinition, Limits, Policy, ValidationReport
+from .execution import Executor, Runtime, Target
+from .outcomes import Caller, ExecutionStatus, Outcome, Reference, SqlPart, StreamEvent
+
+__all__ = [
+    "KINDS",
+    "ApiDefinition",
+    "ApiFilter",
+    "ApiRef",
+    "ApiService",
+    "Caller",
+    "DataSourceInput",
+    "DataSourceRef",
+    "DataSourceService",
+    "ExecutionFilter",
+    "ExecutionStatus",
+    "Executor",
+    "Limits",
+    "Outcome",
+    "Policy",
+    "Reference",
+    "Runtime",
+    "SqlPart",
+    "StreamEvent",
+    "Target",
+    "ValidationReport",
+    "definition_of",
+]

@@ -1,0 +1,310 @@
+"""API use cases: CRUD with etags, soft delete, versions and rollback, validate, execute, dry run, executions."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from opsuite_api_manager.db import (
+    ApiRepository,
+    ApiRow,
+    ApiVersionRow,
+    DataSourceRepository,
+    ExecutionRepository,
+    ExecutionRow,
+)
+from opsuite_api_manager.domain.sql_guard import SqlDialect
+from opsuite_common.db import Database, new_etag, utcnow
+from opsuite_common.errors import NotFoundError, StaleEtagError, ValidationError
+from opsuite_common.paging import Page, decode_page_token, encode_page_token
+
+from ._session import _detached
+from .definitions import ApiDefinition, Limits, ValidationReport, validate_definition
+from .execution import Executor, Target
+from .outcomes import Caller, Outcome, StreamEvent
+
+__all__ = ["TARGET_TTL_S", "ApiFilter", "ApiRef", "ApiService", "ExecutionFilter"]
+
+#: How long an executable API definition is cached (writes in this process invalidate at once).
+TARGET_TTL_S = 2.0
+
+
+@dataclass(frozen=True, slots=True)
+class ApiRef:
+    """By id or by name."""
+
+    id: str = ""
+    name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ApiFilter:
+    """ListApis filters."""
+
+    kind: str = ""
+    tag: str = ""
+    enabled: bool | None = None
+    query: str = ""
+    expose_as_tool: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ExecutionFilter:
+    """ListExecutions filters."""
+
+    api_id: str = ""
+    status: str = ""
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+def _apply(row: ApiRow, d: ApiDefinition) -> None:
+    row.name = d.name
+    row.description = d.description
+    row.kind = d.kind
+    row.tags_text = "," + ",".join(d.tags) + ("," if d.tags else "")
+    row.enabled = d.enabled
+    row.expose_as_tool = d.expose_as_tool
+    row.definition = d.to_json()
+
+
+def definition_of(row: ApiRow | ApiVersionRow) -> ApiDefinition:
+    """The definition stored in a row."""
+    return ApiDefinition.from_json(row.definition)
+
+
+class ApiService:
+    """Every API use case of the caller's tenant."""
+
+    def __init__(self, db: Database, executor: Executor, limits: Limits) -> None:
+        """Wire storage, the executor and the save-time limits."""
+        self.db, self.executor, self.limits = db, executor, limits
+        self._targets: dict[tuple[str, str, str], tuple[float, Target]] = {}
+
+    # ------------------------------------------------------------------ validation
+
+    async def _report(self, s: AsyncSession, caller: Caller, d: ApiDefinition) -> ValidationReport:
+        dialects: dict[str, SqlDialect] = {}
+        if d.kind == "SQL" and d.spec.get("data_source"):
+            try:
+                row = await DataSourceRepository(s, caller.tenant).get(name=str(d.spec["data_source"]))
+                dialects[row.name] = SqlDialect(row.dialect)
+            except NotFoundError:
+                pass
+        names = await ApiRepository(s, caller.tenant).live_names() if d.kind == "WORKFLOW" else set()
+        return validate_definition(d, limits=self.limits, dialect_of=dialects.get, api_exists=names.__contains__)
+
+    async def validate(self, caller: Caller, d: ApiDefinition) -> ValidationReport:
+        """Validate without saving: violations come back as data."""
+        async with self.db.session(readonly=True) as s:
+            return await self._report(s, caller, d)
+
+    # ------------------------------------------------------------------ CRUD
+
+    async def create(self, caller: Caller, d: ApiDefinition) -> ApiRow:
+        """Validate and store version 1."""
+        now = utcnow()
+        async with self.db.session() as s:
+            (await self._report(s, caller, d)).raise_if_invalid()
+            row = ApiRow(
+                id=str(uuid.uuid4()),
+                version=1,
+                etag=new_etag(),
+                created_by=caller.subject,
+                updated_by=caller.subject,
+                created_at=now,
+                updated_at=now,
+            )
+            _apply(row, d)
+            repo = ApiRepository(s, caller.tenant)
+            self._targets.clear()
+            await repo.add(row)
+            await repo.add_version(self._snapshot(row, caller, "created"))
+            return row
+
+    def _snapshot(self, row: ApiRow, caller: Caller, change: str) -> ApiVersionRow:
+        return ApiVersionRow(
+            api_id=row.id,
+            version=row.version,
+            definition=row.definition,
+            change=change,
+            created_by=caller.subject,
+            created_at=row.updated_at,
+        )
+
+    async def get(self, caller: Caller, ref: ApiRef) -> ApiRow:
+        """A live API by id or name."""
+        async with self.db.session(readonly=True) as s:
+            return _detached(s, await ApiRepository(s, caller.tenant).get(id=ref.id, name=ref.name))
+
+    async def list(self, caller: Caller, f: ApiFilter, size: int, token: str) -> Page:
+        """A page of live APIs ordered by name."""
+        scope: Any = ["apis", caller.tenant, f.kind, f.tag, f.enabled, f.query, f.expose_as_tool]
+        after = decode_page_token(token, scope)
+        async with self.db.session(readonly=True) as s:
+            rows = await ApiRepository(s, caller.tenant).list(
+                size,
+                after,
+                kind=f.kind,
+                tag=f.tag,
+                enabled=f.enabled,
+                query=f.query,
+                expose_as_tool=f.expose_as_tool,
+            )
+            s.expunge_all()
+        more = len(rows) > size
+        rows = rows[:size]
+        return Page(rows, encode_page_token([rows[-1].name, rows[-1].id], scope) if more else "")
+
+    @staticmethod
+    def _check_etag(row: ApiRow, etag: str) -> None:
+        if etag and etag != row.etag:
+            raise StaleEtagError(
+                f"API '{row.name}' changed since you read it (etag {etag} is stale, current version {row.version}); "
+                "read it again and retry"
+            )
+
+    async def update(self, caller: Caller, api_id: str, d: ApiDefinition, etag: str) -> ApiRow:
+        """Replace the definition (etag-checked); records a new version."""
+        async with self.db.session() as s:
+            repo = ApiRepository(s, caller.tenant)
+            row = await repo.get(id=api_id, for_update=True)
+            self._check_etag(row, etag)
+            (await self._report(s, caller, d)).raise_if_invalid()
+            return await self._bump(repo, row, d, caller, "updated")
+
+    async def _bump(self, repo: ApiRepository, row: ApiRow, d: ApiDefinition, caller: Caller, change: str) -> ApiRow:
+        self._targets.clear()
+        _apply(row, d)
+        row.version += 1
+        row.etag = new_etag()
+        row.updated_by = caller.subject
+        row.updated_at = utcnow()
+        await repo.flush_rename(row)
+        await repo.add_version(self._snapshot(row, caller, change))
+        return row
+
+    async def delete(self, caller: Caller, api_id: str, etag: str) -> None:
+        """Soft delete: never executable again, its name becomes free."""
+        async with self.db.session() as s:
+            row = await ApiRepository(s, caller.tenant).get(id=api_id, for_update=True)
+            self._check_etag(row, etag)
+            row.deleted_at = utcnow()
+            self._targets.clear()
+            row.etag = new_etag()
+            row.updated_by = caller.subject
+
+    async def list_versions(self, caller: Caller, api_id: str, size: int, token: str) -> Page:
+        """Versions in order."""
+        scope: Any = ["versions", caller.tenant, api_id]
+        after = decode_page_token(token, scope)
+        async with self.db.session(readonly=True) as s:
+            repo = ApiRepository(s, caller.tenant)
+            await repo.get(id=api_id)
+            rows = await repo.list_versions(api_id, size, after)
+            s.expunge_all()
+        more = len(rows) > size
+        rows = rows[:size]
+        return Page(rows, encode_page_token([rows[-1].version], scope) if more else "")
+
+    async def get_version(self, caller: Caller, api_id: str, version: int) -> ApiVersionRow:
+        """One version of a live API."""
+        async with self.db.session(readonly=True) as s:
+            repo = ApiRepository(s, caller.tenant)
+            await repo.get(id=api_id)
+            return _detached(s, await repo.get_version(api_id, version))
+
+    async def rollback(self, caller: Caller, api_id: str, version: int, etag: str) -> ApiRow:
+        """Make version N current again, as a new version (re-validated: its data source may be gone)."""
+        async with self.db.session() as s:
+            repo = ApiRepository(s, caller.tenant)
+            row = await repo.get(id=api_id, for_update=True)
+            self._check_etag(row, etag)
+            old = definition_of(await repo.get_version(api_id, version))
+            (await self._report(s, caller, old)).raise_if_invalid()
+            return await self._bump(repo, row, old, caller, f"rollback to {version}")
+
+    # ------------------------------------------------------------------ execution
+
+    async def load_target(self, caller: Caller, ref: ApiRef) -> Target:
+        """The live API to execute (NOT_FOUND when deleted or another tenant's).
+
+        Cached for ``TARGET_TTL_S``: every write in this process clears the cache at once, so a deleted
+        or updated API is never served here after the write; other replicas see it within the TTL.
+        """
+        key = (caller.tenant, ref.id, ref.name)
+        now = time.monotonic()
+        hit = self._targets.get(key)
+        if hit is not None and hit[0] > now:
+            return hit[1]
+        row = await self.get(caller, ref)
+        target = Target(row.id, row.version, definition_of(row))
+        if len(self._targets) > 10_000:
+            self._targets.clear()
+        self._targets[key] = (now + TARGET_TTL_S, target)
+        return target
+
+    async def load_by_name(self, caller: Caller, name: str) -> Target:
+        """For nested calls."""
+        return await self.load_target(caller, ApiRef(name=name))
+
+    @staticmethod
+    def _outer(deadline_s: float | None) -> float | None:
+        # Keep part of the caller's deadline for writing the log and answering.
+        if deadline_s is None:
+            return None
+        return time.monotonic() + max(0.0, deadline_s - min(0.25, deadline_s * 0.2))
+
+    async def execute(
+        self, caller: Caller, ref: ApiRef, params: dict[str, Any], input: Any, deadline_s: float | None
+    ) -> Outcome:
+        """Execute a saved API; every run is logged."""
+        target = await self.load_target(caller, ref)
+        return await self.executor.run(caller, target, params, input, outer_deadline=self._outer(deadline_s))
+
+    async def execute_stream(
+        self, caller: Caller, ref: ApiRef, params: dict[str, Any], input: Any, deadline_s: float | None
+    ) -> AsyncIterator[StreamEvent]:
+        """Streamed execution (SQL in batches)."""
+        target = await self.load_target(caller, ref)
+        async for event in self.executor.stream(caller, target, params, input, outer_deadline=self._outer(deadline_s)):
+            yield event
+
+    async def dry_run(
+        self, caller: Caller, d: ApiDefinition, params: dict[str, Any], input: Any, deadline_s: float | None
+    ) -> Outcome:
+        """Validate and run an unsaved definition; nothing is stored (nor for the APIs it calls)."""
+        report = await self.validate(caller, d)
+        if not report.valid:
+            report.raise_if_invalid()
+        return await self.executor.run(
+            caller, Target("", 0, d), params, input, outer_deadline=self._outer(deadline_s), record=False
+        )
+
+    # ------------------------------------------------------------------ execution log
+
+    async def list_executions(self, caller: Caller, f: ExecutionFilter, size: int, token: str) -> Page:
+        """Newest first."""
+        if f.since and f.until and f.since >= f.until:
+            raise ValidationError.for_field("since", "must be before 'until'")
+        scope: Any = ["executions", caller.tenant, f.api_id, f.status, f.since, f.until]
+        after = decode_page_token(token, scope)
+        async with self.db.session(readonly=True) as s:
+            rows = await ExecutionRepository(s, caller.tenant).list(
+                size, after, api_id=f.api_id, status=f.status, since=f.since, until=f.until
+            )
+            s.expunge_all()
+        more = len(rows) > size
+        rows = rows[:size]
+        return Page(rows, encode_page_token([rows[-1].started_at.isoformat(), rows[-1].id], scope) if more else "")
+
+    async def get_execution(self, caller: Caller, execution_id: str) -> ExecutionRow:
+        """One execution with its steps and log lines."""
+        async with self.db.session(readonly=True) as s:
+            return _detached(s, await ExecutionRepository(s, caller.tenant).get(execution_id))

@@ -1,0 +1,132 @@
+"""Data source use cases (admin): create, get, list, delete, test; URLs encrypted, never returned."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from opsuite_api_manager.db import DataSourceRepository, DataSourceRow, SecretBox
+from opsuite_api_manager.domain.datasources import EngineCache, engine_url
+from opsuite_api_manager.domain.sql_engine import ConnectionCheck, check_connection
+from opsuite_api_manager.domain.sql_guard import dialect_for_url
+from opsuite_common.db import Database, new_etag, utcnow
+from opsuite_common.errors import FieldViolation, ValidationError
+from opsuite_common.paging import Page, decode_page_token, encode_page_token
+
+from ._session import _detached
+from .definitions import NAME_RE
+from .outcomes import Caller
+
+__all__ = ["DataSourceInput", "DataSourceRef", "DataSourceService"]
+
+
+@dataclass(frozen=True, slots=True)
+class DataSourceInput:
+    """What CreateDataSource receives (the URL in clear, with credentials)."""
+
+    name: str
+    url: str
+    description: str = ""
+    pool_size: int = 0
+    connect_timeout_s: float = 0.0
+    statement_timeout_s: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class DataSourceRef:
+    """By id or by name."""
+
+    id: str = ""
+    name: str = ""
+
+
+def _mask(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "***"
+
+
+class DataSourceService:
+    """Data sources of the caller's tenant."""
+
+    def __init__(
+        self, db: Database, box: SecretBox, engines: EngineCache, on_change: Callable[[], None] = lambda: None
+    ) -> None:
+        """Share the engine cache with the SQL engine so a deleted source's pool is closed;
+        ``on_change`` drops the executor's cached copies."""
+        self.db, self.box, self.engines, self.on_change = db, box, engines, on_change
+
+    async def create(self, caller: Caller, data: DataSourceInput) -> DataSourceRow:
+        """Validate and store a data source; the URL is encrypted before it touches the database."""
+        problems: list[FieldViolation] = []
+        if not NAME_RE.match(data.name):
+            problems.append(FieldViolation("name", "must be 1-128 letters, digits, '_', '-' or '.'"))
+        dialect = ""
+        try:
+            dialect = dialect_for_url(data.url).value
+            engine_url(data.url)
+        except ValidationError as exc:
+            problems.extend(exc.field_violations)
+        if data.pool_size < 0 or data.pool_size > 100:
+            problems.append(FieldViolation("pool_size", "must be between 0 (default 5) and 100"))
+        if data.connect_timeout_s < 0 or data.statement_timeout_s < 0:
+            problems.append(FieldViolation("connect_timeout", "timeouts must be >= 0"))
+        if problems:
+            raise ValidationError(
+                f"invalid data source: {problems[0].field} {problems[0].description}", field_violations=problems
+            )
+        now = utcnow()
+        row = DataSourceRow(
+            id=str(uuid.uuid4()),
+            name=data.name,
+            description=data.description,
+            url_encrypted=self.box.encrypt(data.url),
+            url_masked=_mask(data.url),
+            dialect=dialect,
+            pool_size=data.pool_size or 5,
+            connect_timeout_s=data.connect_timeout_s or 5.0,
+            statement_timeout_s=data.statement_timeout_s,
+            etag=new_etag(),
+            created_by=caller.subject,
+            created_at=now,
+            updated_at=now,
+        )
+        async with self.db.session() as s:
+            return await DataSourceRepository(s, caller.tenant).add(row)
+
+    async def get(self, caller: Caller, ref: DataSourceRef) -> DataSourceRow:
+        """One data source (NOT_FOUND for another tenant's)."""
+        async with self.db.session(readonly=True) as s:
+            return _detached(s, await DataSourceRepository(s, caller.tenant).get(id=ref.id, name=ref.name))
+
+    async def list(self, caller: Caller, size: int, token: str) -> Page:
+        """A page ordered by name."""
+        scope: Any = ["ds", caller.tenant]
+        after = decode_page_token(token, scope)
+        async with self.db.session(readonly=True) as s:
+            rows = await DataSourceRepository(s, caller.tenant).list(size, after)
+            s.expunge_all()
+        more = len(rows) > size
+        rows = rows[:size]
+        nxt = encode_page_token([rows[-1].name, rows[-1].id], scope) if more else ""
+        return Page(items=rows, next_page_token=nxt)
+
+    async def delete(self, caller: Caller, ref: DataSourceRef) -> None:
+        """Remove it and close its connection pool (APIs using it then fail with DATA_SOURCE_MISSING)."""
+        async with self.db.session() as s:
+            repo = DataSourceRepository(s, caller.tenant)
+            row = await repo.get(id=ref.id, name=ref.name)
+            await repo.delete(row)
+        self.on_change()
+        await self.engines.evict(row.id)
+
+    async def test(self, caller: Caller, ref: DataSourceRef) -> ConnectionCheck:
+        """Connect and run SELECT 1; the message never carries credentials."""
+        row = await self.get(caller, ref)
+        return await check_connection(self.box.decrypt(row.url_encrypted), timeout=row.connect_timeout_s, name=row.name)

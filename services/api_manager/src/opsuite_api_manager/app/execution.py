@@ -1,0 +1,537 @@
+"""Execute an API: admit (enabled, depth, params), dispatch by kind under its policy, ALWAYS log the run.
+
+One ``Executor`` per server holds the engines. ``run`` is the single path for direct calls, workflow
+steps and ``ctx.call_api`` (with ``depth`` > 0), so every execution, nested ones included, gets the same
+checks and the same execution record. Writing that record is part of the use case: if it fails, the
+call fails with EXECUTION_LOG_FAILED (or UNAVAILABLE when the database is down) and the result is not
+returned, because an unlogged production run is exactly the defect this service exists to fix.
+Dry runs (``record=False``) store nothing, for the API and for everything it calls.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import aclosing
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from opsuite_api_manager.db import DataSourceRepository, ExecutionRepository, ExecutionRow, SecretBox
+from opsuite_api_manager.domain.datasources import DataSource
+from opsuite_api_manager.domain.http_engine import HttpEngine, HttpSpec
+from opsuite_api_manager.domain.params import ParamSchema
+from opsuite_api_manager.domain.script import ScriptPolicy, ScriptRunner, script_logs_of
+from opsuite_api_manager.domain.sql_engine import SqlEngine
+from opsuite_api_manager.domain.sql_guard import CheckedQuery, SqlDialect, check_sql
+from opsuite_api_manager.domain.ssrf import NetworkPolicy
+from opsuite_api_manager.domain.workflow import StepLog, WorkflowEngine, WorkflowSpec, WorkflowStatus, parse_workflow
+from opsuite_common.db import Database, utcnow
+from opsuite_common.errors import CancelledError as OpsuiteCancelledError
+from opsuite_common.errors import (
+    DatabaseUnavailableError,
+    DeadlineExceededError,
+    FailedPreconditionError,
+    InternalError,
+    NotFoundError,
+    OpsuiteError,
+    ServiceUnavailableError,
+    ValidationError,
+)
+from opsuite_common.logging import get_logger
+
+from .definitions import ApiDefinition
+from .outcomes import Caller, ExecutionStatus, Outcome, Reference, SqlPart, StreamEvent
+
+__all__ = ["Executor", "Runtime", "Target"]
+
+log = get_logger("opsuite.api_manager.execution")
+_PREPARED_CACHE = 1024
+#: Decrypted data sources are cached this long (a delete in this process clears them at once).
+_SOURCE_TTL_S = 2.0
+
+
+@dataclass(frozen=True, slots=True)
+class Runtime:
+    """Server-wide defaults and bounds applied to every API's policy."""
+
+    default_timeout_s: float = 10.0
+    max_timeout_s: float = 120.0
+    default_row_limit: int = 1000
+    max_row_limit: int = 100_000
+    default_output_cap_bytes: int = 1_000_000
+    default_memory_mb: int = 256
+    max_call_depth: int = 5
+    max_workflow_steps: int = 100
+    stream_batch_rows: int = 500
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """An API about to run: its id and version ('' and 0 for a dry run) and its definition."""
+
+    api_id: str
+    version: int
+    definition: ApiDefinition
+
+
+@dataclass(slots=True)
+class _Prepared:
+    """What can be compiled once per API version: the param schema, the SQL query, the workflow."""
+
+    schema: ParamSchema
+    query: CheckedQuery | None = None
+    workflow: WorkflowSpec | None = None
+
+
+@dataclass(slots=True)
+class _Run:
+    """One execution in progress: identity, limits, and the trace filled in as it goes."""
+
+    caller: Caller
+    target: Target
+    depth: int
+    record: bool
+    deadline: float
+    execution_id: str
+    parent_id: str | None
+    started_at: datetime = field(default_factory=utcnow)
+    t0: float = field(default_factory=time.perf_counter)
+    references: list[Reference] = field(default_factory=list)
+    logs: list[dict[str, Any]] = field(default_factory=list)
+    steps: list[dict[str, Any]] = field(default_factory=list)
+    row_count: int = 0
+
+    @property
+    def remaining(self) -> float:
+        """Seconds left before the deadline."""
+        return self.deadline - time.monotonic()
+
+    def outcome(self, **kw: Any) -> Outcome:
+        """A successful outcome carrying this run's trace."""
+        d = self.target.definition
+        return Outcome(
+            execution_id=self.execution_id if self.record else "",
+            api_id=self.target.api_id,
+            api_version=self.target.version,
+            kind=d.kind,
+            status=ExecutionStatus.SUCCEEDED,
+            started_at=self.started_at,
+            duration_ms=(time.perf_counter() - self.t0) * 1000,
+            references=self.references,
+            logs=self.logs,
+            steps=self.steps,
+            row_count=self.row_count,
+            **kw,
+        )
+
+
+def _status_of(error: OpsuiteError, admitted: bool) -> ExecutionStatus:
+    if not admitted or isinstance(error, ValidationError):
+        return ExecutionStatus.REJECTED
+    if isinstance(error, DeadlineExceededError):
+        return ExecutionStatus.TIMED_OUT
+    return ExecutionStatus.FAILED
+
+
+def _step_json(step: StepLog) -> dict[str, Any]:
+    return {
+        "step_id": step.step_id,
+        "api": step.api,
+        "status": str(step.status),
+        "attempts": step.attempts,
+        "started_at": step.started_at.isoformat() if step.started_at else None,
+        "duration_ms": step.duration_ms,
+        "input": step.input,
+        "output": step.output,
+        "error_reason": step.error.reason if step.error else "",
+        "error_message": step.error.message if step.error else "",
+    }
+
+
+class _Host:
+    """``ctx.http`` and ``ctx.call_api`` for one script run: the API's allow-list only, same tenant."""
+
+    def __init__(self, executor: Executor, run: _Run) -> None:
+        self._executor, self._run = executor, run
+        policy = run.target.definition.policy
+        self._network = NetworkPolicy(allow=policy.network_allow_list, allowlist_only=True)
+        self._cap = policy.output_cap_bytes or executor.runtime.default_output_cap_bytes
+
+    async def http(self, method: str, url: str, headers: dict[str, str], body: str | None) -> dict[str, Any]:
+        """One request through the HTTP engine (SSRF guard, allow-list only, size cap, remaining time)."""
+        remaining = self._run.remaining
+        if remaining <= 0:
+            raise DeadlineExceededError("the script's time is up; no time left for ctx.http")
+        result = await self._executor.http.execute(
+            HttpSpec(url=url, method=method, headers=headers, body=body),
+            {},
+            policy=self._network,
+            timeout=remaining,
+            max_response_bytes=self._cap,
+        )
+        self._run.references.append(Reference("url", result.reference.url, result.reference.method))
+        text = result.body if isinstance(result.body, str) else None
+        return {"status": result.status, "headers": result.headers, "body": text, "json": None if text else result.body}
+
+    async def call_api(self, name: str, params: dict[str, Any]) -> Any:
+        """Run another API of the same tenant one level deeper, logged like any execution."""
+        return await self._executor.call_nested(self._run, name, params, self._run.deadline, self._run.depth + 1)
+
+
+class Executor:
+    """Runs APIs with the service's engines and records every execution."""
+
+    def __init__(
+        self,
+        db: Database,
+        box: SecretBox,
+        runtime: Runtime,
+        *,
+        sql: SqlEngine,
+        http: HttpEngine,
+        scripts: ScriptRunner,
+        workflows: WorkflowEngine,
+        load_api: Any,
+    ) -> None:
+        """``load_api(caller, name) -> Target`` loads a live API by name (for nested calls)."""
+        self.db, self.box, self.runtime = db, box, runtime
+        self.sql, self.http, self.scripts, self.workflows = sql, http, scripts, workflows
+        self._load_api = load_api
+        self._prepared: dict[tuple[str, int], _Prepared] = {}
+        self._sources: dict[tuple[str, str], tuple[float, tuple[DataSource, float]]] = {}
+
+    # ------------------------------------------------------------------ admission
+
+    def _prepare(self, target: Target) -> _Prepared:
+        key = (target.api_id, target.version)
+        cached = self._prepared.get(key) if target.api_id else None
+        if cached is not None:
+            return cached
+        d = target.definition
+        prepared = _Prepared(schema=ParamSchema(d.param_schema or None))
+        if d.kind == "WORKFLOW":
+            prepared.workflow = parse_workflow(d.spec.get("definition"), field_prefix="api.workflow.definition")
+        if target.api_id:
+            if len(self._prepared) >= _PREPARED_CACHE:
+                self._prepared.clear()
+            self._prepared[key] = prepared
+        return prepared
+
+    def _deadline(self, d: ApiDefinition, outer: float | None) -> float:
+        timeout = min(d.policy.timeout_s or self.runtime.default_timeout_s, self.runtime.max_timeout_s)
+        deadline = time.monotonic() + timeout
+        return deadline if outer is None else min(deadline, outer)
+
+    def _admit(self, run: _Run, params: dict[str, Any]) -> tuple[_Prepared, dict[str, Any]]:
+        d = run.target.definition
+        if run.depth > self.runtime.max_call_depth:
+            raise FailedPreconditionError(
+                f"APIs are calling each other {run.depth} deep, more than the limit of {self.runtime.max_call_depth}",
+                reason="CALL_DEPTH_EXCEEDED",
+            )
+        if not d.enabled:
+            raise FailedPreconditionError(f"API '{d.name}' is disabled; enable it to execute it", reason="API_DISABLED")
+        if run.remaining <= 0:
+            raise DeadlineExceededError("no time left to run this API (the caller's deadline has passed)")
+        prepared = self._prepare(run.target)
+        return prepared, prepared.schema.validate(params)
+
+    # ------------------------------------------------------------------ public entry points
+
+    async def run(
+        self,
+        caller: Caller,
+        target: Target,
+        params: dict[str, Any],
+        input: Any = None,
+        *,
+        outer_deadline: float | None = None,
+        depth: int = 0,
+        record: bool = True,
+        parent_id: str | None = None,
+    ) -> Outcome:
+        """Execute ``target``; return its outcome or raise its error (``execution_id`` in the metadata)."""
+        run = _Run(
+            caller=caller,
+            target=target,
+            depth=depth,
+            record=record,
+            deadline=self._deadline(target.definition, outer_deadline),
+            execution_id=str(uuid.uuid4()),
+            parent_id=parent_id,
+        )
+        run.references.append(Reference("api", target.definition.name, f"version {target.version}"))
+        admitted = False
+        try:
+            prepared, valid = self._admit(run, params)
+            admitted = True
+            async with asyncio.timeout(max(0.0, run.remaining) + 2.0):
+                outcome = await self._dispatch(run, prepared, valid, input)
+        except TimeoutError:
+            error: OpsuiteError = DeadlineExceededError(f"API '{target.definition.name}' exceeded its timeout")
+            await self._finish(run, params, ExecutionStatus.TIMED_OUT, error)
+            raise error from None
+        except OpsuiteError as exc:
+            await self._finish(run, params, _status_of(exc, admitted), exc)
+            raise
+        except asyncio.CancelledError:
+            # The caller went away (or its deadline passed): still log the run, then let the cancel through.
+            await self._finish(run, params, ExecutionStatus.FAILED, OpsuiteCancelledError("the caller cancelled"))
+            raise
+        except Exception as exc:
+            log.exception("execution failed unexpectedly", api=target.definition.name)
+            error = InternalError("the execution failed inside the service; see the service log")
+            await self._finish(run, params, ExecutionStatus.FAILED, error)
+            raise error from exc
+        await self._finish(run, params, ExecutionStatus.SUCCEEDED, None)
+        return outcome
+
+    async def call_nested(self, parent: _Run, name: str, params: dict[str, Any], deadline: float, depth: int) -> Any:
+        """A workflow step or ``ctx.call_api``: run another API of the parent's tenant, return its JSON.
+
+        The depth bound is checked inside ``run`` so that the refused call is itself logged (REJECTED).
+        """
+        target = await self._load_api(parent.caller, name)
+        outcome = await self.run(
+            parent.caller,
+            target,
+            params,
+            outer_deadline=deadline,
+            depth=depth,
+            record=parent.record,
+            parent_id=parent.execution_id if parent.record else None,
+        )
+        return outcome.as_json()
+
+    async def stream(
+        self, caller: Caller, target: Target, params: dict[str, Any], input: Any = None, *, outer_deadline: float | None
+    ) -> AsyncIterator[StreamEvent]:
+        """ExecuteApiStream: SQL as header, row batches and summary; other kinds as one summary."""
+        if target.definition.kind != "SQL":
+            outcome = await self.run(caller, target, params, input, outer_deadline=outer_deadline)
+            yield StreamEvent("summary", outcome=outcome)
+            return
+        run = _Run(
+            caller=caller,
+            target=target,
+            depth=0,
+            record=True,
+            deadline=self._deadline(target.definition, outer_deadline),
+            execution_id=str(uuid.uuid4()),
+            parent_id=None,
+        )
+        run.references.append(Reference("api", target.definition.name, f"version {target.version}"))
+        admitted = False
+        try:
+            prepared, valid = self._admit(run, params)
+            admitted = True
+            source, query, row_limit, timeout = await self._sql_setup(run, prepared)
+            batches = self.sql.stream(
+                source, query, valid, row_limit=row_limit, timeout=timeout, batch_size=self.runtime.stream_batch_rows
+            )
+            truncated, columns = False, ()
+            async with aclosing(batches) as it:
+                async for batch in it:
+                    if batch.index == 0:
+                        columns = batch.columns
+                        yield StreamEvent("header", outcome=run.outcome(sql=SqlPart(columns, [], False, 0)))
+                    if batch.rows:
+                        yield StreamEvent("rows", rows=batch.rows)
+                    run.row_count, truncated = batch.row_count, batch.truncated
+        except OpsuiteError as exc:
+            await self._finish(run, params, _status_of(exc, admitted), exc)
+            raise
+        await self._finish(run, params, ExecutionStatus.SUCCEEDED, None)
+        yield StreamEvent("summary", outcome=run.outcome(sql=SqlPart(columns, [], truncated, run.row_count)))
+
+    # ------------------------------------------------------------------ engines
+
+    async def _dispatch(self, run: _Run, prepared: _Prepared, params: dict[str, Any], input: Any) -> Outcome:
+        kind = run.target.definition.kind
+        if kind == "SQL":
+            return await self._run_sql(run, prepared, params)
+        if kind == "SCRIPT":
+            return await self._run_script(run, params, input)
+        if kind == "HTTP":
+            return await self._run_http(run, prepared, params)
+        if kind == "WORKFLOW":
+            return await self._run_workflow(run, prepared, params)
+        raise FailedPreconditionError(f"unknown API kind {kind!r}", reason="BAD_KIND")
+
+    def forget_data_sources(self) -> None:
+        """Drop cached data sources (called when one is deleted)."""
+        self._sources.clear()
+
+    async def _data_source(self, caller: Caller, name: str) -> tuple[DataSource, float]:
+        key = (caller.tenant, name)
+        hit = self._sources.get(key)
+        if hit is not None and hit[0] > time.monotonic():
+            return hit[1]
+        found = await self._load_data_source(caller, name)
+        if len(self._sources) > 10_000:
+            self._sources.clear()
+        self._sources[key] = (time.monotonic() + _SOURCE_TTL_S, found)
+        return found
+
+    async def _load_data_source(self, caller: Caller, name: str) -> tuple[DataSource, float]:
+        async with self.db.session(readonly=True) as s:
+            try:
+                row = await DataSourceRepository(s, caller.tenant).get(name=name)
+            except NotFoundError:
+                raise FailedPreconditionError(
+                    f"the API's data source '{name}' no longer exists; re-create it or edit the API",
+                    reason="DATA_SOURCE_MISSING",
+                ) from None
+            return DataSource(
+                id=row.id,
+                name=row.name,
+                url=self.box.decrypt(row.url_encrypted),
+                pool_size=row.pool_size,
+                connect_timeout=row.connect_timeout_s,
+            ), row.statement_timeout_s
+
+    async def _sql_setup(self, run: _Run, prepared: _Prepared) -> tuple[DataSource, CheckedQuery, int, float]:
+        d = run.target.definition
+        source, statement_timeout = await self._data_source(run.caller, str(d.spec.get("data_source")))
+        query = prepared.query
+        if query is None or query.dialect is not source.dialect:
+            query = check_sql(str(d.spec.get("statement") or ""), SqlDialect(source.dialect), field="api.sql.statement")
+            prepared.query = query
+        row_limit = min(d.policy.row_limit or self.runtime.default_row_limit, self.runtime.max_row_limit)
+        timeout = run.remaining
+        if statement_timeout:
+            timeout = min(timeout, statement_timeout)
+        run.references.append(Reference("data_source", source.name, source.dialect.value))
+        run.references.append(Reference("statement", source.name, query.sql))
+        return source, query, row_limit, timeout
+
+    async def _run_sql(self, run: _Run, prepared: _Prepared, params: dict[str, Any]) -> Outcome:
+        source, query, row_limit, timeout = await self._sql_setup(run, prepared)
+        result = await self.sql.execute(source, query, params, row_limit=row_limit, timeout=timeout)
+        run.row_count = result.row_count
+        return run.outcome(sql=SqlPart(result.columns, result.rows, result.truncated, result.row_count))
+
+    async def _run_script(self, run: _Run, params: dict[str, Any], input: Any) -> Outcome:
+        d = run.target.definition
+        policy = ScriptPolicy(
+            timeout_s=run.remaining,
+            memory_mb=d.policy.memory_mb or self.runtime.default_memory_mb,
+            output_bytes=d.policy.output_cap_bytes or self.runtime.default_output_cap_bytes,
+        )
+        run.references.append(Reference("script", d.name, f"version {run.target.version}"))
+        try:
+            result = await self.scripts.run(str(d.spec.get("source") or ""), params, input, policy, _Host(self, run))
+        except OpsuiteError as exc:
+            run.logs.extend(
+                {"at": line.at, "message": line.message, "fields": line.fields} for line in script_logs_of(exc)
+            )
+            raise
+        run.logs.extend({"at": line.at, "message": line.message, "fields": line.fields} for line in result.logs)
+        return run.outcome(json=result.output)
+
+    async def _run_http(self, run: _Run, prepared: _Prepared, params: dict[str, Any]) -> Outcome:
+        d = run.target.definition
+        spec = HttpSpec(
+            url=str(d.spec.get("url") or ""),
+            method=str(d.spec.get("method") or "GET"),
+            headers=dict(d.spec.get("headers") or {}),
+            body=d.spec.get("body") or None,
+        )
+        result = await self.http.execute(
+            spec,
+            params,
+            policy=NetworkPolicy(allow=d.policy.network_allow_list),
+            timeout=run.remaining,
+            max_response_bytes=d.policy.output_cap_bytes or self.runtime.default_output_cap_bytes,
+            secrets=prepared.schema.secret_values(params),
+        )
+        run.references.append(Reference("url", result.reference.url, result.reference.method))
+        return run.outcome(json={"status": result.status, "headers": result.headers, "body": result.body})
+
+    async def _run_workflow(self, run: _Run, prepared: _Prepared, params: dict[str, Any]) -> Outcome:
+        assert prepared.workflow is not None
+
+        async def call_api(name: str, payload: dict[str, Any], deadline: float, depth: int) -> Any:
+            return await self.call_nested(run, name, payload, min(deadline, run.deadline), depth)
+
+        result = await self.workflows.run(
+            prepared.workflow,
+            params,
+            call_api=call_api,
+            depth=run.depth,
+            max_depth=self.runtime.max_call_depth,
+            deadline=run.deadline,
+        )
+        run.steps.extend(_step_json(s) for s in result.steps)
+        if not result.ok:
+            if result.error is not None:
+                raise result.error
+            if result.status is WorkflowStatus.TIMED_OUT:
+                raise DeadlineExceededError("the workflow exceeded its timeout")
+            raise FailedPreconditionError("the workflow failed", reason="WORKFLOW_FAILED")
+        return run.outcome(json=result.output)
+
+    # ------------------------------------------------------------------ execution log
+
+    async def _finish(
+        self, run: _Run, params: dict[str, Any], status: ExecutionStatus, error: OpsuiteError | None
+    ) -> None:
+        """Write the execution record (not for dry runs); a failure to write is raised, never swallowed."""
+        if error is not None and run.record:
+            error.metadata.setdefault("execution_id", run.execution_id)
+        if not run.record:
+            return
+        d = run.target.definition
+        try:
+            redacted = ParamSchema(d.param_schema or None).redact(params) if isinstance(params, dict) else {}
+        except Exception:
+            redacted = {}
+        row = ExecutionRow(
+            id=run.execution_id,
+            api_id=run.target.api_id,
+            api_name=d.name,
+            api_version=run.target.version,
+            kind=d.kind,
+            caller=run.caller.subject,
+            params=redacted,
+            status=status.value,
+            error_reason=error.reason if error else "",
+            error_message=(error.message[:2000] if error else ""),
+            started_at=run.started_at,
+            duration_ms=(time.perf_counter() - run.t0) * 1000,
+            row_count=run.row_count,
+            request_id=run.caller.request_id,
+            depth=run.depth,
+            parent_id=run.parent_id,
+            steps=run.steps,
+            logs=run.logs,
+        )
+
+        async def write() -> None:
+            async with self.db.session() as s:
+                await ExecutionRepository(s, run.caller.tenant).add(row)
+
+        try:
+            # Shielded: a cancelled RPC (deadline, client gone) must not lose the record half-written.
+            await asyncio.shield(write())
+        except DatabaseUnavailableError as exc:
+            raise ServiceUnavailableError(
+                f"the execution ended ({status.value}) but its log could not be written: {exc.message}",
+                reason="EXECUTION_LOG_UNAVAILABLE",
+                metadata={"execution_id": run.execution_id},
+            ) from exc
+        except Exception as exc:
+            log.exception("writing the execution log failed", execution_id=run.execution_id)
+            raise InternalError(
+                f"the execution ended ({status.value}) but its log could not be written; see the service log",
+                reason="EXECUTION_LOG_FAILED",
+                metadata={"execution_id": run.execution_id},
+            ) from exc
+
+
+def started_plus(started: datetime, seconds: float) -> datetime:
+    """``started`` shifted by ``seconds`` (script log line times)."""
+    return started + timedelta(seconds=seconds)
