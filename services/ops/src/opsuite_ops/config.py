@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from opsuite_common.settings import ServiceSettings
@@ -10,9 +11,61 @@ __all__ = ["Settings"]
 
 
 class Settings(ServiceSettings):
-    """ops settings; every field is documented in the README's configuration table."""
+    """ops settings; every field is documented in the ops README section's configuration table."""
 
     model_config = SettingsConfigDict(env_prefix="OPSUITE_OPS_", frozen=True, extra="ignore")
 
     port: int = 50053
     database_url: str = "sqlite:///./.run/ops.db"
+
+    #: Where api_manager listens (tools are its APIs marked "expose as tool").
+    api_manager_target: str = "127.0.0.1:50051"
+    #: Seconds a discovered tool catalogue is reused before it is refreshed (per tenant and role).
+    catalogue_ttl_s: float = Field(30.0, ge=0)
+
+    #: OpenAI-compatible endpoint (vLLM, Ollama, llama.cpp, OpenAI). Unset: deterministic planner only.
+    llm_base_url: str | None = None
+    llm_model: str = ""
+    llm_api_key: SecretStr | None = None
+    llm_timeout_s: float = Field(20.0, gt=0)
+    llm_max_attempts: int = Field(2, ge=1, le=5)
+    llm_breaker_fail_max: int = Field(3, ge=1)
+    llm_breaker_reset_s: float = Field(30.0, gt=0)
+    #: Let the LLM write the answer text too (otherwise it only plans).
+    llm_compose: bool = True
+
+    #: Defaults applied when a request leaves a budget field unset.
+    default_max_steps: int = Field(8, ge=1)
+    default_max_parallelism: int = Field(4, ge=1)
+    default_total_timeout_s: float = Field(30.0, gt=0)
+    call_timeout_s: float = Field(10.0, gt=0)
+    max_retries: int = Field(2, ge=0)
+    #: Ceilings a request's budget may not exceed (INVALID_ARGUMENT beyond them).
+    limit_max_steps: int = Field(20, ge=1)
+    limit_max_parallelism: int = Field(16, ge=1)
+    limit_total_timeout_s: float = Field(120.0, gt=0)
+    #: Pause before a retry of an idempotent tool (exponential with jitter from here).
+    retry_backoff_s: float = Field(0.05, ge=0)
+
+    #: Host and service names the deterministic planner recognises in questions (besides patterns like web-01).
+    known_hosts: list[str] = Field(default_factory=list)
+    known_services: list[str] = Field(default_factory=list)
+    #: Extra question aliases as JSON: ``[{"pattern": "(?P<n>\\d+)-web", "template": "web-{n}"}]``.
+    aliases: list[dict[str, str]] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _defaults_within_limits(self) -> Settings:
+        pairs = (
+            ("default_max_steps", "limit_max_steps"),
+            ("default_max_parallelism", "limit_max_parallelism"),
+            ("default_total_timeout_s", "limit_total_timeout_s"),
+        )
+        for default, limit in pairs:
+            if getattr(self, default) > getattr(self, limit):
+                raise ValueError(f"{default} must not exceed {limit}")
+        for alias in self.aliases:
+            if set(alias) != {"pattern", "template"}:
+                raise ValueError('each alias needs exactly "pattern" and "template"')
+        if self.llm_base_url and not self.llm_model:
+            raise ValueError("set OPSUITE_OPS_LLM_MODEL when OPSUITE_OPS_LLM_BASE_URL is set")
+        return self

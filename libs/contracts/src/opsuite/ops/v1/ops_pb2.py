@@ -22,10 +22,13 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from google.protobuf import duration_pb2 as google_dot_protobuf_dot_duration__pb2
+from google.protobuf import struct_pb2 as google_dot_protobuf_dot_struct__pb2
+from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 from opsuite.common.v1 import common_pb2 as opsuite_dot_common_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18opsuite/ops/v1/ops.proto\x12\x0eopsuite.ops.v1\x1a\x1eopsuite/common/v1/common.proto\"\x16\n\x14GetServerInfoRequest\"[\n\nServerInfo\x12\x0f\n\x07service\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\t\x12+\n\x06\x63\x61ller\x18\x03 \x01(\x0b\x32\x1b.opsuite.common.v1.Identity2d\n\nOpsService\x12V\n\rGetServerInfo\x12$.opsuite.ops.v1.GetServerInfoRequest\x1a\x1a.opsuite.ops.v1.ServerInfo\"\x03\x90\x02\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18opsuite/ops/v1/ops.proto\x12\x0eopsuite.ops.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1eopsuite/common/v1/common.proto\"\x16\n\x14GetServerInfoRequest\"[\n\nServerInfo\x12\x0f\n\x07service\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\t\x12+\n\x06\x63\x61ller\x18\x03 \x01(\x0b\x32\x1b.opsuite.common.v1.Identity\"f\n\x06\x42udget\x12\x11\n\tmax_steps\x18\x01 \x01(\x05\x12\x17\n\x0fmax_parallelism\x18\x02 \x01(\x05\x12\x30\n\rtotal_timeout\x18\x03 \x01(\x0b\x32\x19.google.protobuf.Duration\"j\n\nAskRequest\x12\x10\n\x08question\x18\x01 \x01(\t\x12\"\n\x04mode\x18\x02 \x01(\x0e\x32\x14.opsuite.ops.v1.Mode\x12&\n\x06\x62udget\x18\x03 \x01(\x0b\x32\x16.opsuite.ops.v1.Budget\"_\n\tReference\x12\x0c\n\x04tool\x18\x01 \x01(\t\x12\x14\n\x0c\x65xecution_id\x18\x02 \x01(\t\x12\x0c\n\x04\x66\x61\x63t\x18\x03 \x01(\t\x12\x0f\n\x07\x63\x61ll_id\x18\x04 \x01(\t\x12\x0f\n\x07step_id\x18\x05 \x01(\t\"\x1d\n\rMarkdownBlock\x12\x0c\n\x04text\x18\x01 \x01(\t\"G\n\nTableBlock\x12\x0f\n\x07\x63olumns\x18\x01 \x03(\t\x12(\n\x04rows\x18\x02 \x03(\x0b\x32\x1a.google.protobuf.ListValue\"*\n\x0bNumberBlock\x12\r\n\x05value\x18\x01 \x01(\x01\x12\x0c\n\x04unit\x18\x02 \x01(\t\"O\n\x05Point\x12(\n\x04time\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\r\n\x05value\x18\x02 \x01(\x01\x12\r\n\x05label\x18\x03 \x01(\t\"F\n\x0fTimeseriesBlock\x12%\n\x06points\x18\x01 \x03(\x0b\x32\x15.opsuite.ops.v1.Point\x12\x0c\n\x04unit\x18\x02 \x01(\t\"@\n\x0fReferencesBlock\x12-\n\nreferences\x18\x01 \x03(\x0b\x32\x19.opsuite.ops.v1.Reference\"\xb0\x02\n\x05\x42lock\x12\r\n\x05title\x18\x01 \x01(\t\x12\x10\n\x08\x63\x61ll_ids\x18\x02 \x03(\t\x12\x31\n\x08markdown\x18\x03 \x01(\x0b\x32\x1d.opsuite.ops.v1.MarkdownBlockH\x00\x12+\n\x05table\x18\x04 \x01(\x0b\x32\x1a.opsuite.ops.v1.TableBlockH\x00\x12-\n\x06number\x18\x05 \x01(\x0b\x32\x1b.opsuite.ops.v1.NumberBlockH\x00\x12\x35\n\ntimeseries\x18\x06 \x01(\x0b\x32\x1f.opsuite.ops.v1.TimeseriesBlockH\x00\x12\x35\n\nreferences\x18\x07 \x01(\x0b\x32\x1f.opsuite.ops.v1.ReferencesBlockH\x00\x42\t\n\x07\x63ontent\"?\n\x03Gap\x12\x0f\n\x07step_id\x18\x01 \x01(\t\x12\x0c\n\x04tool\x18\x02 \x01(\t\x12\x0c\n\x04what\x18\x03 \x01(\t\x12\x0b\n\x03why\x18\x04 \x01(\t\"\xe1\x01\n\x0bPhaseRecord\x12$\n\x05phase\x18\x01 \x01(\x0e\x32\x15.opsuite.ops.v1.Phase\x12.\n\nstart_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0b\x66inish_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12+\n\x08\x64uration\x18\x04 \x01(\x0b\x32\x19.google.protobuf.Duration\x12\x0e\n\x06status\x18\x05 \x01(\t\x12\x0e\n\x06\x64\x65tail\x18\x06 \x01(\t\"t\n\x08PlanStep\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04tool\x18\x02 \x01(\t\x12*\n\targuments\x18\x03 \x01(\x0b\x32\x17.google.protobuf.Struct\x12\x12\n\ndepends_on\x18\x04 \x03(\t\x12\x0e\n\x06reason\x18\x05 \x01(\t\"b\n\x04Plan\x12\'\n\x05steps\x18\x01 \x03(\x0b\x32\x18.opsuite.ops.v1.PlanStep\x12\x0f\n\x07planner\x18\x02 \x01(\t\x12\x11\n\trationale\x18\x03 \x01(\t\x12\r\n\x05notes\x18\x04 \x03(\t\"\xbb\x03\n\nCallRecord\x12\x0f\n\x07\x63\x61ll_id\x18\x01 \x01(\t\x12\x0f\n\x07step_id\x18\x02 \x01(\t\x12\x0c\n\x04tool\x18\x03 \x01(\t\x12*\n\targuments\x18\x04 \x01(\x0b\x32\x17.google.protobuf.Struct\x12*\n\x06status\x18\x05 \x01(\x0e\x32\x1a.opsuite.ops.v1.CallStatus\x12&\n\x06output\x18\x06 \x01(\x0b\x32\x16.google.protobuf.Value\x12\r\n\x05\x65rror\x18\x07 \x01(\t\x12\x14\n\x0c\x65rror_reason\x18\x08 \x01(\t\x12\x10\n\x08\x61ttempts\x18\t \x01(\x05\x12.\n\nstart_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0b\x66inish_time\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12+\n\x08\x64uration\x18\x0c \x01(\x0b\x32\x19.google.protobuf.Duration\x12\x14\n\x0c\x65xecution_id\x18\r \x01(\t\x12\x10\n\x08recovery\x18\x0e \x01(\t\x12\x10\n\x08warnings\x18\x0f \x03(\t\"\xb5\x01\n\x0f\x45\x66\x66\x65\x63tiveBudget\x12\x11\n\tmax_steps\x18\x01 \x01(\x05\x12\x17\n\x0fmax_parallelism\x18\x02 \x01(\x05\x12\x30\n\rtotal_timeout\x18\x03 \x01(\x0b\x32\x19.google.protobuf.Duration\x12/\n\x0c\x63\x61ll_timeout\x18\x04 \x01(\x0b\x32\x19.google.protobuf.Duration\x12\x13\n\x0bmax_retries\x18\x05 \x01(\x05\"\xcd\x03\n\x05Trace\x12\x1b\n\x13normalised_question\x18\x01 \x01(\t\x12\"\n\x04mode\x18\x02 \x01(\x0e\x32\x14.opsuite.ops.v1.Mode\x12/\n\x06\x62udget\x18\x03 \x01(\x0b\x32\x1f.opsuite.ops.v1.EffectiveBudget\x12+\n\x06phases\x18\x04 \x03(\x0b\x32\x1b.opsuite.ops.v1.PhaseRecord\x12#\n\x05plans\x18\x05 \x03(\x0b\x32\x14.opsuite.ops.v1.Plan\x12\x0f\n\x07planner\x18\x06 \x01(\t\x12\x1f\n\x17planner_fallback_reason\x18\x07 \x01(\t\x12\x17\n\x0f\x63\x61talogue_stale\x18\x08 \x01(\x08\x12\x16\n\x0e\x63\x61talogue_note\x18\t \x01(\t\x12\x12\n\ntool_count\x18\n \x01(\x05\x12\x17\n\x0f\x61liases_applied\x18\x0b \x03(\t\x12)\n\x05\x63\x61lls\x18\x0c \x03(\x0b\x32\x1a.opsuite.ops.v1.CallRecord\x12!\n\x04gaps\x18\r \x03(\x0b\x32\x13.opsuite.ops.v1.Gap\x12\x10\n\x08warnings\x18\x0e \x03(\t\x12\x10\n\x08\x63omposer\x18\x0f \x01(\t\"\xdd\x01\n\x0b\x41skResponse\x12\x0e\n\x06run_id\x18\x01 \x01(\t\x12\x0e\n\x06\x61nswer\x18\x02 \x01(\t\x12%\n\x06\x62locks\x18\x03 \x03(\x0b\x32\x15.opsuite.ops.v1.Block\x12-\n\nreferences\x18\x04 \x03(\x0b\x32\x19.opsuite.ops.v1.Reference\x12\x0f\n\x07partial\x18\x05 \x01(\x08\x12!\n\x04gaps\x18\x06 \x03(\x0b\x32\x13.opsuite.ops.v1.Gap\x12$\n\x05trace\x18\x07 \x01(\x0b\x32\x15.opsuite.ops.v1.Trace\"\xc3\x03\n\x08RunEvent\x12\x0e\n\x06run_id\x18\x01 \x01(\t\x12\x0b\n\x03seq\x18\x02 \x01(\x05\x12(\n\x04time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x33\n\rphase_started\x18\x04 \x01(\x0b\x32\x1a.opsuite.ops.v1.PhaseEventH\x00\x12\x34\n\x0ephase_finished\x18\x05 \x01(\x0b\x32\x1a.opsuite.ops.v1.PhaseEventH\x00\x12)\n\x04plan\x18\x06 \x01(\x0b\x32\x19.opsuite.ops.v1.PlanEventH\x00\x12\x32\n\x0c\x63\x61ll_started\x18\x07 \x01(\x0b\x32\x1a.opsuite.ops.v1.CallRecordH\x00\x12\x33\n\rcall_finished\x18\x08 \x01(\x0b\x32\x1a.opsuite.ops.v1.CallRecordH\x00\x12&\n\x05\x62lock\x18\t \x01(\x0b\x32\x15.opsuite.ops.v1.BlockH\x00\x12\x11\n\x07warning\x18\n \x01(\tH\x00\x12-\n\x06\x61nswer\x18\x0b \x01(\x0b\x32\x1b.opsuite.ops.v1.AskResponseH\x00\x42\x07\n\x05\x65vent\"R\n\nPhaseEvent\x12$\n\x05phase\x18\x01 \x01(\x0e\x32\x15.opsuite.ops.v1.Phase\x12\x0e\n\x06status\x18\x02 \x01(\t\x12\x0e\n\x06\x64\x65tail\x18\x03 \x01(\t\"?\n\tPlanEvent\x12\"\n\x04plan\x18\x01 \x01(\x0b\x32\x14.opsuite.ops.v1.Plan\x12\x0e\n\x06\x64\x65tail\x18\x02 \x01(\t\"\xa7\x04\n\x03Run\x12\x0e\n\x06run_id\x18\x01 \x01(\t\x12\x0e\n\x06tenant\x18\x02 \x01(\t\x12\x0f\n\x07subject\x18\x03 \x01(\t\x12\x10\n\x08question\x18\x04 \x01(\t\x12\"\n\x04mode\x18\x05 \x01(\x0e\x32\x14.opsuite.ops.v1.Mode\x12)\n\x06status\x18\x06 \x01(\x0e\x32\x19.opsuite.ops.v1.RunStatus\x12\x0f\n\x07partial\x18\x07 \x01(\x08\x12\x0e\n\x06\x61nswer\x18\x08 \x01(\t\x12%\n\x06\x62locks\x18\t \x03(\x0b\x32\x15.opsuite.ops.v1.Block\x12-\n\nreferences\x18\n \x03(\x0b\x32\x19.opsuite.ops.v1.Reference\x12!\n\x04gaps\x18\x0b \x03(\x0b\x32\x13.opsuite.ops.v1.Gap\x12$\n\x05trace\x18\x0c \x01(\x0b\x32\x15.opsuite.ops.v1.Trace\x12/\n\x0b\x63reate_time\x18\r \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0b\x66inish_time\x18\x0e \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12+\n\x08\x64uration\x18\x0f \x01(\x0b\x32\x19.google.protobuf.Duration\x12\x12\n\nrequest_id\x18\x10 \x01(\t\x12\x14\n\x0c\x65rror_reason\x18\x11 \x01(\t\x12\x15\n\rerror_message\x18\x12 \x01(\t\"\x1f\n\rGetRunRequest\x12\x0e\n\x06run_id\x18\x01 \x01(\t\"\xc0\x01\n\x0fListRunsRequest\x12,\n\x04page\x18\x01 \x01(\x0b\x32\x1e.opsuite.common.v1.PageRequest\x12)\n\x05since\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12)\n\x05until\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12)\n\x06status\x18\x04 \x01(\x0e\x32\x19.opsuite.ops.v1.RunStatus\"d\n\x10ListRunsResponse\x12!\n\x04runs\x18\x01 \x03(\x0b\x32\x13.opsuite.ops.v1.Run\x12-\n\x04page\x18\x02 \x01(\x0b\x32\x1f.opsuite.common.v1.PageResponse\"\x12\n\x10ListToolsRequest\"\xa9\x01\n\x04Tool\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x02 \x01(\t\x12\x0c\n\x04tags\x18\x03 \x03(\t\x12\x0c\n\x04kind\x18\x04 \x01(\t\x12-\n\x0cinput_schema\x18\x05 \x01(\x0b\x32\x17.google.protobuf.Struct\x12\x12\n\nidempotent\x18\x06 \x01(\x08\x12\x0f\n\x07version\x18\x07 \x01(\x05\x12\x0e\n\x06\x61pi_id\x18\x08 \x01(\t\"}\n\x11ListToolsResponse\x12#\n\x05tools\x18\x01 \x03(\x0b\x32\x14.opsuite.ops.v1.Tool\x12\r\n\x05stale\x18\x02 \x01(\x08\x12\x0c\n\x04note\x18\x03 \x01(\t\x12&\n\x03\x61ge\x18\x04 \x01(\x0b\x32\x19.google.protobuf.Duration*\x81\x01\n\x04Mode\x12\x14\n\x10MODE_UNSPECIFIED\x10\x00\x12\x0c\n\x08MODE_ALL\x10\x01\x12\x0f\n\x0bMODE_CONFIG\x10\x02\x12\x0f\n\x0bMODE_METRIC\x10\x03\x12\x10\n\x0cMODE_HISTORY\x10\x04\x12\x0e\n\nMODE_GRAPH\x10\x05\x12\x11\n\rMODE_DOCUMENT\x10\x06*\xa5\x01\n\x05Phase\x12\x15\n\x11PHASE_UNSPECIFIED\x10\x00\x12\x14\n\x10PHASE_INITIALISE\x10\x01\x12\x12\n\x0ePHASE_DISCOVER\x10\x02\x12\x0e\n\nPHASE_PLAN\x10\x03\x12\x12\n\x0ePHASE_VALIDATE\x10\x04\x12\x11\n\rPHASE_EXECUTE\x10\x05\x12\x11\n\rPHASE_RECOVER\x10\x06\x12\x11\n\rPHASE_COMPOSE\x10\x07*}\n\nCallStatus\x12\x1b\n\x17\x43\x41LL_STATUS_UNSPECIFIED\x10\x00\x12\x0b\n\x07\x43\x41LL_OK\x10\x01\x12\x0f\n\x0b\x43\x41LL_FAILED\x10\x02\x12\x10\n\x0c\x43\x41LL_TIMEOUT\x10\x03\x12\x10\n\x0c\x43\x41LL_SKIPPED\x10\x04\x12\x10\n\x0c\x43\x41LL_RUNNING\x10\x05*[\n\tRunStatus\x12\x1a\n\x16RUN_STATUS_UNSPECIFIED\x10\x00\x12\x11\n\rRUN_SUCCEEDED\x10\x01\x12\x0f\n\x0bRUN_PARTIAL\x10\x02\x12\x0e\n\nRUN_FAILED\x10\x03\x32\xd7\x03\n\nOpsService\x12V\n\rGetServerInfo\x12$.opsuite.ops.v1.GetServerInfoRequest\x1a\x1a.opsuite.ops.v1.ServerInfo\"\x03\x90\x02\x01\x12>\n\x03\x41sk\x12\x1a.opsuite.ops.v1.AskRequest\x1a\x1b.opsuite.ops.v1.AskResponse\x12\x43\n\tAskStream\x12\x1a.opsuite.ops.v1.AskRequest\x1a\x18.opsuite.ops.v1.RunEvent0\x01\x12\x41\n\x06GetRun\x12\x1d.opsuite.ops.v1.GetRunRequest\x1a\x13.opsuite.ops.v1.Run\"\x03\x90\x02\x01\x12R\n\x08ListRuns\x12\x1f.opsuite.ops.v1.ListRunsRequest\x1a .opsuite.ops.v1.ListRunsResponse\"\x03\x90\x02\x01\x12U\n\tListTools\x12 .opsuite.ops.v1.ListToolsRequest\x1a!.opsuite.ops.v1.ListToolsResponse\"\x03\x90\x02\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -34,10 +37,80 @@ if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_OPSSERVICE'].methods_by_name['GetServerInfo']._loaded_options = None
   _globals['_OPSSERVICE'].methods_by_name['GetServerInfo']._serialized_options = b'\220\002\001'
-  _globals['_GETSERVERINFOREQUEST']._serialized_start=76
-  _globals['_GETSERVERINFOREQUEST']._serialized_end=98
-  _globals['_SERVERINFO']._serialized_start=100
-  _globals['_SERVERINFO']._serialized_end=191
-  _globals['_OPSSERVICE']._serialized_start=193
-  _globals['_OPSSERVICE']._serialized_end=293
+  _globals['_OPSSERVICE'].methods_by_name['GetRun']._loaded_options = None
+  _globals['_OPSSERVICE'].methods_by_name['GetRun']._serialized_options = b'\220\002\001'
+  _globals['_OPSSERVICE'].methods_by_name['ListRuns']._loaded_options = None
+  _globals['_OPSSERVICE'].methods_by_name['ListRuns']._serialized_options = b'\220\002\001'
+  _globals['_OPSSERVICE'].methods_by_name['ListTools']._loaded_options = None
+  _globals['_OPSSERVICE'].methods_by_name['ListTools']._serialized_options = b'\220\002\001'
+  _globals['_MODE']._serialized_start=4907
+  _globals['_MODE']._serialized_end=5036
+  _globals['_PHASE']._serialized_start=5039
+  _globals['_PHASE']._serialized_end=5204
+  _globals['_CALLSTATUS']._serialized_start=5206
+  _globals['_CALLSTATUS']._serialized_end=5331
+  _globals['_RUNSTATUS']._serialized_start=5333
+  _globals['_RUNSTATUS']._serialized_end=5424
+  _globals['_GETSERVERINFOREQUEST']._serialized_start=171
+  _globals['_GETSERVERINFOREQUEST']._serialized_end=193
+  _globals['_SERVERINFO']._serialized_start=195
+  _globals['_SERVERINFO']._serialized_end=286
+  _globals['_BUDGET']._serialized_start=288
+  _globals['_BUDGET']._serialized_end=390
+  _globals['_ASKREQUEST']._serialized_start=392
+  _globals['_ASKREQUEST']._serialized_end=498
+  _globals['_REFERENCE']._serialized_start=500
+  _globals['_REFERENCE']._serialized_end=595
+  _globals['_MARKDOWNBLOCK']._serialized_start=597
+  _globals['_MARKDOWNBLOCK']._serialized_end=626
+  _globals['_TABLEBLOCK']._serialized_start=628
+  _globals['_TABLEBLOCK']._serialized_end=699
+  _globals['_NUMBERBLOCK']._serialized_start=701
+  _globals['_NUMBERBLOCK']._serialized_end=743
+  _globals['_POINT']._serialized_start=745
+  _globals['_POINT']._serialized_end=824
+  _globals['_TIMESERIESBLOCK']._serialized_start=826
+  _globals['_TIMESERIESBLOCK']._serialized_end=896
+  _globals['_REFERENCESBLOCK']._serialized_start=898
+  _globals['_REFERENCESBLOCK']._serialized_end=962
+  _globals['_BLOCK']._serialized_start=965
+  _globals['_BLOCK']._serialized_end=1269
+  _globals['_GAP']._serialized_start=1271
+  _globals['_GAP']._serialized_end=1334
+  _globals['_PHASERECORD']._serialized_start=1337
+  _globals['_PHASERECORD']._serialized_end=1562
+  _globals['_PLANSTEP']._serialized_start=1564
+  _globals['_PLANSTEP']._serialized_end=1680
+  _globals['_PLAN']._serialized_start=1682
+  _globals['_PLAN']._serialized_end=1780
+  _globals['_CALLRECORD']._serialized_start=1783
+  _globals['_CALLRECORD']._serialized_end=2226
+  _globals['_EFFECTIVEBUDGET']._serialized_start=2229
+  _globals['_EFFECTIVEBUDGET']._serialized_end=2410
+  _globals['_TRACE']._serialized_start=2413
+  _globals['_TRACE']._serialized_end=2874
+  _globals['_ASKRESPONSE']._serialized_start=2877
+  _globals['_ASKRESPONSE']._serialized_end=3098
+  _globals['_RUNEVENT']._serialized_start=3101
+  _globals['_RUNEVENT']._serialized_end=3552
+  _globals['_PHASEEVENT']._serialized_start=3554
+  _globals['_PHASEEVENT']._serialized_end=3636
+  _globals['_PLANEVENT']._serialized_start=3638
+  _globals['_PLANEVENT']._serialized_end=3701
+  _globals['_RUN']._serialized_start=3704
+  _globals['_RUN']._serialized_end=4255
+  _globals['_GETRUNREQUEST']._serialized_start=4257
+  _globals['_GETRUNREQUEST']._serialized_end=4288
+  _globals['_LISTRUNSREQUEST']._serialized_start=4291
+  _globals['_LISTRUNSREQUEST']._serialized_end=4483
+  _globals['_LISTRUNSRESPONSE']._serialized_start=4485
+  _globals['_LISTRUNSRESPONSE']._serialized_end=4585
+  _globals['_LISTTOOLSREQUEST']._serialized_start=4587
+  _globals['_LISTTOOLSREQUEST']._serialized_end=4605
+  _globals['_TOOL']._serialized_start=4608
+  _globals['_TOOL']._serialized_end=4777
+  _globals['_LISTTOOLSRESPONSE']._serialized_start=4779
+  _globals['_LISTTOOLSRESPONSE']._serialized_end=4904
+  _globals['_OPSSERVICE']._serialized_start=5427
+  _globals['_OPSSERVICE']._serialized_end=5898
 # @@protoc_insertion_point(module_scope)

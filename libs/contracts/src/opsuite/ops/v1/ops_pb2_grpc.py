@@ -39,6 +39,31 @@ class OpsServiceStub:
                 request_serializer=opsuite_dot_ops_dot_v1_dot_ops__pb2.GetServerInfoRequest.SerializeToString,
                 response_deserializer=opsuite_dot_ops_dot_v1_dot_ops__pb2.ServerInfo.FromString,
                 _registered_method=True)
+        self.Ask = channel.unary_unary(
+                '/opsuite.ops.v1.OpsService/Ask',
+                request_serializer=opsuite_dot_ops_dot_v1_dot_ops__pb2.AskRequest.SerializeToString,
+                response_deserializer=opsuite_dot_ops_dot_v1_dot_ops__pb2.AskResponse.FromString,
+                _registered_method=True)
+        self.AskStream = channel.unary_stream(
+                '/opsuite.ops.v1.OpsService/AskStream',
+                request_serializer=opsuite_dot_ops_dot_v1_dot_ops__pb2.AskRequest.SerializeToString,
+                response_deserializer=opsuite_dot_ops_dot_v1_dot_ops__pb2.RunEvent.FromString,
+                _registered_method=True)
+        self.GetRun = channel.unary_unary(
+                '/opsuite.ops.v1.OpsService/GetRun',
+                request_serializer=opsuite_dot_ops_dot_v1_dot_ops__pb2.GetRunRequest.SerializeToString,
+                response_deserializer=opsuite_dot_ops_dot_v1_dot_ops__pb2.Run.FromString,
+                _registered_method=True)
+        self.ListRuns = channel.unary_unary(
+                '/opsuite.ops.v1.OpsService/ListRuns',
+                request_serializer=opsuite_dot_ops_dot_v1_dot_ops__pb2.ListRunsRequest.SerializeToString,
+                response_deserializer=opsuite_dot_ops_dot_v1_dot_ops__pb2.ListRunsResponse.FromString,
+                _registered_method=True)
+        self.ListTools = channel.unary_unary(
+                '/opsuite.ops.v1.OpsService/ListTools',
+                request_serializer=opsuite_dot_ops_dot_v1_dot_ops__pb2.ListToolsRequest.SerializeToString,
+                response_deserializer=opsuite_dot_ops_dot_v1_dot_ops__pb2.ListToolsResponse.FromString,
+                _registered_method=True)
 
 
 class OpsServiceServicer:
@@ -51,6 +76,41 @@ class OpsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def Ask(self, request, context):
+        """Answers a question (viewer). The run is persisted; read it back with GetRun.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AskStream(self, request, context):
+        """The same run, streamed as it happens: phases, the plan, each call, blocks, then the answer (viewer).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetRun(self, request, context):
+        """A persisted run with its full trace (viewer). Another tenant's run is NOT_FOUND.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListRuns(self, request, context):
+        """The caller's tenant's runs, newest first (viewer).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListTools(self, request, context):
+        """The tools discovery currently sees for the caller (viewer).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_OpsServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -58,6 +118,31 @@ def add_OpsServiceServicer_to_server(servicer, server):
                     servicer.GetServerInfo,
                     request_deserializer=opsuite_dot_ops_dot_v1_dot_ops__pb2.GetServerInfoRequest.FromString,
                     response_serializer=opsuite_dot_ops_dot_v1_dot_ops__pb2.ServerInfo.SerializeToString,
+            ),
+            'Ask': grpc.unary_unary_rpc_method_handler(
+                    servicer.Ask,
+                    request_deserializer=opsuite_dot_ops_dot_v1_dot_ops__pb2.AskRequest.FromString,
+                    response_serializer=opsuite_dot_ops_dot_v1_dot_ops__pb2.AskResponse.SerializeToString,
+            ),
+            'AskStream': grpc.unary_stream_rpc_method_handler(
+                    servicer.AskStream,
+                    request_deserializer=opsuite_dot_ops_dot_v1_dot_ops__pb2.AskRequest.FromString,
+                    response_serializer=opsuite_dot_ops_dot_v1_dot_ops__pb2.RunEvent.SerializeToString,
+            ),
+            'GetRun': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetRun,
+                    request_deserializer=opsuite_dot_ops_dot_v1_dot_ops__pb2.GetRunRequest.FromString,
+                    response_serializer=opsuite_dot_ops_dot_v1_dot_ops__pb2.Run.SerializeToString,
+            ),
+            'ListRuns': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListRuns,
+                    request_deserializer=opsuite_dot_ops_dot_v1_dot_ops__pb2.ListRunsRequest.FromString,
+                    response_serializer=opsuite_dot_ops_dot_v1_dot_ops__pb2.ListRunsResponse.SerializeToString,
+            ),
+            'ListTools': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListTools,
+                    request_deserializer=opsuite_dot_ops_dot_v1_dot_ops__pb2.ListToolsRequest.FromString,
+                    response_serializer=opsuite_dot_ops_dot_v1_dot_ops__pb2.ListToolsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -87,6 +172,141 @@ class OpsService:
             '/opsuite.ops.v1.OpsService/GetServerInfo',
             opsuite_dot_ops_dot_v1_dot_ops__pb2.GetServerInfoRequest.SerializeToString,
             opsuite_dot_ops_dot_v1_dot_ops__pb2.ServerInfo.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Ask(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/opsuite.ops.v1.OpsService/Ask',
+            opsuite_dot_ops_dot_v1_dot_ops__pb2.AskRequest.SerializeToString,
+            opsuite_dot_ops_dot_v1_dot_ops__pb2.AskResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AskStream(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/opsuite.ops.v1.OpsService/AskStream',
+            opsuite_dot_ops_dot_v1_dot_ops__pb2.AskRequest.SerializeToString,
+            opsuite_dot_ops_dot_v1_dot_ops__pb2.RunEvent.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetRun(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/opsuite.ops.v1.OpsService/GetRun',
+            opsuite_dot_ops_dot_v1_dot_ops__pb2.GetRunRequest.SerializeToString,
+            opsuite_dot_ops_dot_v1_dot_ops__pb2.Run.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListRuns(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/opsuite.ops.v1.OpsService/ListRuns',
+            opsuite_dot_ops_dot_v1_dot_ops__pb2.ListRunsRequest.SerializeToString,
+            opsuite_dot_ops_dot_v1_dot_ops__pb2.ListRunsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListTools(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/opsuite.ops.v1.OpsService/ListTools',
+            opsuite_dot_ops_dot_v1_dot_ops__pb2.ListToolsRequest.SerializeToString,
+            opsuite_dot_ops_dot_v1_dot_ops__pb2.ListToolsResponse.FromString,
             options,
             channel_credentials,
             insecure,
