@@ -12,9 +12,10 @@ import time
 
 import pytest
 
+from opsuite_common.testing.processes import free_port, wait_serving
 from opsuite_common.testing.servers import TEST_SECRET, TokenFactory
 
-from .conftest import GRPCURL, SERVICES, free_port, wait_serving
+from .conftest import GRPCURL, SERVICES
 
 
 def _grpcurl(*args: str, token: str | None = None) -> subprocess.CompletedProcess[str]:
@@ -29,12 +30,12 @@ def test_grpcurl_lists_every_service_through_reflection(stack, name):
     r = _grpcurl(stack.target(name), "list")
     assert r.returncode == 0, r.stderr
     listed = set(r.stdout.split())
-    assert {SERVICES[name][2], "grpc.health.v1.Health", "grpc.reflection.v1alpha.ServerReflection"} <= listed
+    assert {SERVICES[name].proto_service, "grpc.health.v1.Health", "grpc.reflection.v1alpha.ServerReflection"} <= listed
 
 
 @pytest.mark.parametrize("name", list(SERVICES))
 def test_health_check_per_service_and_overall(stack, name):
-    for svc in ("", SERVICES[name][2]):
+    for svc in ("", SERVICES[name].proto_service):
         r = _grpcurl("-d", json.dumps({"service": svc}), stack.target(name), "grpc.health.v1.Health/Check")
         assert r.returncode == 0, r.stderr
         assert json.loads(r.stdout)["status"] == "SERVING"
@@ -42,7 +43,7 @@ def test_health_check_per_service_and_overall(stack, name):
 
 @pytest.mark.parametrize("name", list(SERVICES))
 def test_call_without_token_is_unauthenticated_with_reason(stack, name):
-    r = _grpcurl("-format-error", stack.target(name), f"{SERVICES[name][2]}/GetServerInfo")
+    r = _grpcurl("-format-error", stack.target(name), f"{SERVICES[name].proto_service}/GetServerInfo")
     assert r.returncode != 0
     status = json.loads(r.stderr)
     assert status["code"] == 16  # UNAUTHENTICATED
@@ -53,7 +54,7 @@ def test_call_without_token_is_unauthenticated_with_reason(stack, name):
 @pytest.mark.parametrize("name", list(SERVICES))
 def test_call_with_token_sees_the_callers_tenant(stack, name):
     token = TokenFactory().mint(tenant="acme", roles=["viewer"], subject="carol")
-    r = _grpcurl(stack.target(name), f"{SERVICES[name][2]}/GetServerInfo", token=token)
+    r = _grpcurl(stack.target(name), f"{SERVICES[name].proto_service}/GetServerInfo", token=token)
     assert r.returncode == 0, r.stderr
     info = json.loads(r.stdout)
     assert info["caller"] == {"subject": "carol", "tenant": "acme", "roles": ["viewer"]}

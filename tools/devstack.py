@@ -1,53 +1,36 @@
-"""Run the whole opsuite stack locally on SQLite: ``./dev up``.
+"""Run the whole opsuite stack locally on SQLite, with demo data: ``./dev up``.
 
-Starts api_manager, cep and ops as separate processes (their real ``main``), waits until each
-reports SERVING on grpc.health.v1, prints ports, a development token and grpcurl examples, and
-stops everything cleanly on Ctrl-C / SIGTERM. State lives in ``.run/`` (SQLite files, JWT secret).
+Starts api_manager, cep and ops as separate processes (their real ``main``), waits until each reports
+SERVING on grpc.health.v1, seeds the demo tenant (``demo/``: an estate database, APIs, rules) with the
+same code as ``opsuite apply -f demo/``, prints ports, a development token, grpcurl and CLI examples,
+and stops everything cleanly on Ctrl-C / SIGTERM. State lives in ``.run/`` (SQLite files, JWT secret,
+logs).
 
-``./dev up --check`` starts the stack, verifies health, and stops it (used by the tests).
+``./dev up --check`` starts the stack, seeds it, verifies health, and stops it (used by the tests).
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
+import json
 import os
 import secrets
 import signal
-import subprocess
 import sys
-import time
-from dataclasses import dataclass
+import threading
 from pathlib import Path
 
-import grpc
-from grpc_health.v1 import health_pb2, health_pb2_grpc
-
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from demo.estate import HOSTS as DEMO_HOSTS  # noqa: E402
+from demo.estate import SERVICES as DEMO_SERVICES  # noqa: E402
+from demo.seed import StatusPage, seed  # noqa: E402
+from opsuite_common.auth import TokenIssuer  # noqa: E402
+from opsuite_common.testing.processes import SERVICE_PROCESSES, start_stack, stop_stack  # noqa: E402
+
 RUN = ROOT / ".run"
 GRPCURL = Path(sys.executable).parent / "grpcurl"
-
-
-@dataclass
-class Svc:
-    name: str
-    module: str
-    prefix: str
-    port: int
-    proto_service: str
-
-
-SERVICES = [
-    Svc(
-        "api_manager",
-        "opsuite_api_manager.main",
-        "OPSUITE_API_MANAGER_",
-        50051,
-        "opsuite.apimanager.v1.ApiManagerService",
-    ),
-    Svc("cep", "opsuite_cep.main", "OPSUITE_CEP_", 50052, "opsuite.cep.v1.CepService"),
-    Svc("ops", "opsuite_ops.main", "OPSUITE_OPS_", 50053, "opsuite.ops.v1.OpsService"),
-]
 
 
 def _secret(run_dir: Path) -> str:
@@ -59,44 +42,16 @@ def _secret(run_dir: Path) -> str:
     return path.read_text().strip()
 
 
-def _env(secret: str, run_dir: Path, ports: dict[str, int]) -> dict[str, str]:
-    env = dict(os.environ)
-    env.setdefault("OPSUITE_AUTH_JWT_SECRET", secret)
-    for s in SERVICES:
-        env.setdefault(f"{s.prefix}PORT", str(ports[s.name]))
-        env.setdefault(f"{s.prefix}DATABASE_URL", f"sqlite:///{run_dir / (s.name + '.db')}")
-        env.setdefault(f"{s.prefix}LOG_FORMAT", "json")
-    env.setdefault("OPSUITE_OPS_API_MANAGER_TARGET", f"127.0.0.1:{ports['api_manager']}")
-    env.setdefault("OPSUITE_CEP_API_MANAGER_TARGET", f"127.0.0.1:{ports['api_manager']}")
-    env.setdefault("OPSUITE_CEP_OPS_TARGET", f"127.0.0.1:{ports['ops']}")
-    return env
+def _show(path: Path) -> str:
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
 
 
-async def _wait_serving(port: int, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as channel:
-        stub = health_pb2_grpc.HealthStub(channel)
-        while True:
-            try:
-                resp = await stub.Check(health_pb2.HealthCheckRequest(service=""), timeout=1)
-                if resp.status == health_pb2.HealthCheckResponse.SERVING:
-                    return
-            except grpc.aio.AioRpcError:
-                pass
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"port {port} not SERVING after {timeout}s")
-            await asyncio.sleep(0.1)
-
-
-def _print_banner(ports: dict[str, int], secret: str, run_dir: Path) -> None:
-    from opsuite_common.auth import TokenIssuer
-
-    token = TokenIssuer(key=secret).mint(subject="dev", tenant="demo", roles=["admin"], ttl_s=24 * 3600)
-    g = GRPCURL.relative_to(ROOT) if GRPCURL.exists() and GRPCURL.is_relative_to(ROOT) else "grpcurl"
+def _banner(ports: dict[str, int], token: str, run_dir: Path) -> str:
+    g = _show(GRPCURL) if GRPCURL.exists() else "grpcurl"
     am, cep, ops = ports["api_manager"], ports["cep"], ports["ops"]
-    print(
-        f"""
-opsuite is up (SQLite data in {_show(run_dir)}/):
+    auth = '-H "authorization: Bearer $TOKEN"'
+    return f"""
+opsuite is up (SQLite data in {_show(run_dir)}/, logs in {_show(run_dir)}/<service>.log):
   api_manager  127.0.0.1:{am}
   cep          127.0.0.1:{cep}
   ops          127.0.0.1:{ops}
@@ -107,77 +62,73 @@ Development token (tenant "demo", role admin, valid 24h; mint others with ./dev 
 Try:
   {g} -plaintext 127.0.0.1:{am} list
   {g} -plaintext 127.0.0.1:{am} grpc.health.v1.Health/Check
-  {g} -plaintext -H "authorization: Bearer $TOKEN" 127.0.0.1:{am} opsuite.apimanager.v1.ApiManagerService/GetServerInfo
-  {g} -plaintext -H "authorization: Bearer $TOKEN" 127.0.0.1:{cep} opsuite.cep.v1.CepService/GetServerInfo
-  {g} -plaintext -H "authorization: Bearer $TOKEN" 127.0.0.1:{ops} opsuite.ops.v1.OpsService/GetServerInfo
+  {g} -plaintext {auth} 127.0.0.1:{am} opsuite.apimanager.v1.ApiManagerService/ListApis
+  {g} -plaintext {auth} -d '{{"name": "error_rate", "params": {{"service": "checkout"}}}}' \\
+      127.0.0.1:{am} opsuite.apimanager.v1.ApiManagerService/ExecuteApi
+  {g} -plaintext {auth} 127.0.0.1:{cep} opsuite.cep.v1.CepService/GetServerInfo
+  {g} -plaintext {auth} 127.0.0.1:{ops} opsuite.ops.v1.OpsService/GetServerInfo
 
-Ctrl-C stops everything.""",
-        flush=True,
-    )
+CLI (installed in the virtualenv: .venv/bin/opsuite):
+  .venv/bin/opsuite get api
+  .venv/bin/opsuite execute cpu_by_host -p host=web-02 -p since=2020-01-01T00:00:00Z
+  .venv/bin/opsuite apply -f demo/        # a second apply reports no changes
 
-
-def _show(path: Path) -> str:
-    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+Ctrl-C stops everything."""
 
 
 def main() -> int:
-    """Start the stack; wait for Ctrl-C/SIGTERM (or, with --check, stop right after it is healthy)."""
+    """Start and seed the stack; wait for Ctrl-C/SIGTERM (or, with --check, stop right away)."""
     parser = argparse.ArgumentParser(prog="./dev up", description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="start, verify health, stop")
+    parser.add_argument("--check", action="store_true", help="start, seed, verify health, stop")
+    parser.add_argument("--no-demo", action="store_true", help="do not seed the demo tenant")
     parser.add_argument("--run-dir", type=Path, default=RUN)
     parser.add_argument("--base-port", type=int, default=int(os.environ.get("OPSUITE_BASE_PORT", "50051")))
     args = parser.parse_args()
-    run_dir: Path = args.run_dir
-    run_dir.mkdir(parents=True, exist_ok=True)
+    run_dir: Path = args.run_dir.resolve()
     secret = _secret(run_dir)
-    ports = {s.name: args.base_port + i for i, s in enumerate(SERVICES)}
-    env = _env(secret, run_dir, ports)
-    procs: list[subprocess.Popen[bytes]] = []
-    stopping = False
+    ports = {name: args.base_port + i for i, name in enumerate(SERVICE_PROCESSES)}
+    token = TokenIssuer(key=secret).mint(subject="dev", tenant="demo", roles=["admin"], ttl_s=24 * 3600)
 
-    def stop(*_: object) -> None:
-        nonlocal stopping
-        stopping = True
+    stopping = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+    signal.signal(signal.SIGINT, lambda *_: stopping.set())
 
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    logs = {s.name: open(run_dir / f"{s.name}.log", "ab") for s in SERVICES}  # noqa: SIM115
+    # A stable port keeps the demo's status_page API unchanged between runs (apply stays idempotent).
+    status_page = StatusPage(args.base_port + len(SERVICE_PROCESSES))
     try:
-        for s in SERVICES:
-            procs.append(
-                subprocess.Popen(
-                    [sys.executable, "-m", s.module], env=env, cwd=ROOT, stdout=logs[s.name], stderr=subprocess.STDOUT
-                )
-            )
-        try:
-            for s in SERVICES:
-                asyncio.run(_wait_serving(ports[s.name], timeout=30))
-        except TimeoutError as exc:
-            print(f"stack did not come up: {exc}; see {run_dir}/*.log", file=sys.stderr)
-            return 1
-        _print_banner(ports, secret, run_dir)
-        print(f"logs: {run_dir}/<service>.log", flush=True)
+        # The demo estate's names, so the deterministic planner recognises them in questions.
+        hints = {
+            "OPSUITE_OPS_KNOWN_SERVICES": json.dumps([s[0] for s in DEMO_SERVICES]),
+            "OPSUITE_OPS_KNOWN_HOSTS": json.dumps([h[0] for h in DEMO_HOSTS]),
+        }
+        stack = start_stack(run_dir, secret, ports=ports, extra_env=hints)
+    except (RuntimeError, TimeoutError) as exc:
+        print(f"the stack did not come up: {exc}\nsee {_show(run_dir)}/<service>.log", file=sys.stderr)
+        return 1
+    try:
+        if not args.no_demo:
+            try:
+                targets = {name: f"127.0.0.1:{port}" for name, port in ports.items()}
+                for line in seed(targets, token, run_dir, status_page.url):
+                    print(f"  seeded {line}")
+            except Exception as exc:  # the stack still runs; say why the demo is missing
+                print(f"demo seeding failed: {exc}", file=sys.stderr)
+                if args.check:
+                    return 1
+        print(_banner(ports, token, run_dir), flush=True)
         if args.check:
             return 0
-        while not stopping:
-            for p, s in zip(procs, SERVICES, strict=True):
-                if p.poll() is not None:
-                    print(f"{s.name} exited with {p.returncode}; see {run_dir / (s.name + '.log')}", file=sys.stderr)
+        while not stopping.is_set():
+            for name, proc in stack.procs.items():
+                if proc.poll() is not None:
+                    print(f"{name} exited with {proc.returncode}; see {_show(stack.log(name))}", file=sys.stderr)
                     return 1
-            time.sleep(0.3)
+            stopping.wait(0.3)
         return 0
     finally:
-        for p in procs:
-            if p.poll() is None:
-                p.send_signal(signal.SIGTERM)
-        for p in procs:
-            try:
-                p.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                p.kill()
-        for f in logs.values():
-            f.close()
-        print("stopped.", flush=True)
+        codes = stop_stack(stack, graceful=True)
+        status_page.close()
+        print(f"stopped ({', '.join(f'{n}={c}' for n, c in codes.items())}).", flush=True)
 
 
 if __name__ == "__main__":

@@ -10,8 +10,6 @@ from __future__ import annotations
 import asyncio
 import json
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -21,17 +19,18 @@ from opsuite.apimanager.v1 import api_manager_pb2, api_manager_pb2_grpc
 from opsuite_common import errors
 from opsuite_common.client import ClientSettings, ServiceClient
 from opsuite_common.resilience import BreakerRegistry, RetryPolicy
+from opsuite_common.testing.processes import stop_stack
 from opsuite_common.testing.servers import TokenFactory
 
-from ..conftest import SERVICES, start_stack, stop_stack, wait_serving
+from ..conftest import start_test_stack
 
-RESULTS = Path(__file__).resolve().parents[2] / "bench" / "results" / "breaker_faults.json"
+RESULTS = Path(__file__).resolve().parents[2] / "bench" / "results" / "reliability" / "breaker_faults.json"
 SERVICE = api_manager_pb2.DESCRIPTOR.services_by_name["ApiManagerService"]
 FAIL_MAX, RESET_S = 3, 2.0
 
 
 async def test_breaker_opens_fails_fast_and_recovers_when_the_downstream_restarts(tmp_path):
-    stack = start_stack(tmp_path, ["api_manager"])
+    stack = start_test_stack(tmp_path, ["api_manager"])
     settings = ClientSettings(
         token=TokenFactory().mint(roles=["viewer"]),
         default_timeout_s=2.0,
@@ -76,14 +75,7 @@ async def test_breaker_opens_fails_fast_and_recovers_when_the_downstream_restart
         figures["fail_fast_max_ms"] = round(fast[-1] * 1000, 3)
         assert fast[-1] < 0.05  # milliseconds, not a network timeout
 
-        restarted = subprocess.Popen(
-            [sys.executable, "-m", SERVICES["api_manager"][0]],
-            env=stack.env,
-            stdout=open(tmp_path / "api_manager.restart.log", "w"),  # noqa: SIM115
-            stderr=subprocess.STDOUT,
-        )
-        stack.procs["api_manager"] = restarted
-        wait_serving(stack.ports["api_manager"], restarted, tmp_path / "api_manager.restart.log")
+        stack.start("api_manager")
         back_at = time.monotonic()
         while True:
             try:

@@ -31,7 +31,7 @@ from .protofuzz import message_strategy
 
 EXAMPLES = int(os.environ.get("OPSUITE_FUZZ_EXAMPLES", "15"))
 SUMMARY: dict[str, dict[str, int]] = {}
-SUMMARY_PATH = Path(__file__).resolve().parents[2] / "bench" / "results" / "fuzz_summary.json"
+SUMMARY_PATH = Path(__file__).resolve().parents[2] / "bench" / "results" / "reliability" / "fuzz_summary.json"
 
 DESCRIPTORS = {
     "api_manager": api_manager_pb2.DESCRIPTOR.services_by_name["ApiManagerService"],

@@ -1,0 +1,1 @@
+"""opsuite_cli: the command line for people (``opsuite --help``)."""

@@ -1,0 +1,61 @@
+"""``opsuite ask``: stream an ops run's phases and tool calls live, then the answer and its references."""
+
+from __future__ import annotations
+
+from google.protobuf import json_format
+from rich.markdown import Markdown
+from rich.table import Table
+
+from opsuite.ops.v1 import ops_pb2
+from opsuite_cli.context import CliContext
+from opsuite_cli.output import console
+
+__all__ = ["ask"]
+
+
+async def ask(ctx: CliContext, question: str, mode: str | None) -> None:
+    """Run AskStream and render it."""
+    req = ops_pb2.AskRequest(question=question)
+    if mode:
+        req.mode = ops_pb2.Mode.Value(f"MODE_{mode.upper()}")
+    answer: ops_pb2.AskResponse | None = None
+    async for event in ctx.ops_client().stream("AskStream", req, timeout=ctx.timeout_s):
+        kind = event.WhichOneof("event")
+        if kind == "phase_started":
+            console.print(f"[dim]▶ {_phase(event.phase_started.phase)}[/]")
+        elif kind == "phase_finished":
+            detail = f" — {event.phase_finished.detail}" if event.phase_finished.detail else ""
+            console.print(f"[dim]✓ {_phase(event.phase_finished.phase)} {event.phase_finished.status}{detail}[/]")
+        elif kind == "plan":
+            for step in event.plan.plan.steps:
+                args = json_format.MessageToDict(step.arguments)
+                console.print(f"  plan {step.id}: [bold]{step.tool}[/]({_args(args)})", highlight=False)
+        elif kind == "call_finished":
+            c = event.call_finished
+            ms = c.duration.ToMilliseconds() if c.HasField("duration") else 0
+            status = ops_pb2.CallStatus.Name(c.status)
+            colour = "green" if status.endswith("OK") else "red"
+            console.print(f"  call {c.tool} [{colour}]{status.removeprefix('CALL_')}[/] {ms} ms {c.error}".rstrip())
+        elif kind == "warning":
+            console.print(f"  [yellow]warning:[/] {event.warning}", highlight=False)
+        elif kind == "answer":
+            answer = event.answer
+    if answer is None:
+        console.print("[red]the stream ended without an answer[/]")
+        return
+    console.rule("answer" + (" (partial)" if answer.partial else ""))
+    console.print(Markdown(answer.answer))
+    if answer.references:
+        table = Table("tool", "fact", "execution", header_style="bold", title="references")
+        for r in answer.references:
+            table.add_row(r.tool, r.fact, r.execution_id)
+        console.print(table)
+    console.print(f"run {answer.run_id}", style="dim")
+
+
+def _phase(value: int) -> str:
+    return ops_pb2.Phase.Name(value).removeprefix("PHASE_").lower()
+
+
+def _args(args: dict[str, object]) -> str:
+    return ", ".join(f"{k}={v!r}" for k, v in args.items())

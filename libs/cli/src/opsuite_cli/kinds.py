@@ -1,0 +1,128 @@
+"""How ``apply``, ``get`` and ``delete`` talk to the services for each kind of resource."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from google.protobuf import json_format
+from sqlalchemy.engine import make_url
+
+from opsuite.apimanager.v1 import api_manager_pb2 as am
+from opsuite_cli.context import CliContext
+from opsuite_cli.documents import Document
+from opsuite_common.errors import NotFoundError
+
+__all__ = ["KINDS", "Kind"]
+
+
+@dataclass(frozen=True)
+class Kind:
+    """Operations on one kind of resource; ``apply`` returns created / configured / unchanged."""
+
+    name: str
+    aliases: tuple[str, ...]
+    apply: Callable[[CliContext, Document], Awaitable[str]]
+    get: Callable[[CliContext, str | None], Awaitable[list[dict[str, Any]]]]
+    delete: Callable[[CliContext, str], Awaitable[None]]
+
+
+def _dict(msg: Any) -> dict[str, Any]:
+    return json_format.MessageToDict(msg, preserving_proto_field_name=False)
+
+
+def _pruned(value: Any) -> Any:
+    """Drop empty sub-messages, so a server that materialises an empty message compares equal to omission."""
+    if isinstance(value, dict):
+        out = {k: _pruned(v) for k, v in value.items()}
+        return {k: v for k, v in out.items() if v != {}}
+    if isinstance(value, list):
+        return [_pruned(v) for v in value]
+    return value
+
+
+# ---------------------------------------------------------------- api_manager: data sources
+
+
+def _masked(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return url
+
+
+async def _apply_data_source(ctx: CliContext, doc: Document) -> str:
+    client = ctx.api_manager_client()
+    desired = am.CreateDataSourceRequest(name=doc.name)
+    json_format.ParseDict(doc.spec, desired, ignore_unknown_fields=False)
+    desired.name = doc.name
+    try:
+        current = await client.GetDataSource(am.GetDataSourceRequest(name=doc.name))
+    except NotFoundError:
+        await client.CreateDataSource(desired)
+        return "created"
+    same = current.description == desired.description and current.url == _masked(desired.url)
+    if same:
+        return "unchanged"
+    # Data sources have no update: replace (APIs refer to them by name, so they keep working).
+    await client.DeleteDataSource(am.DeleteDataSourceRequest(name=doc.name))
+    await client.CreateDataSource(desired)
+    return "configured"
+
+
+async def _get_data_sources(ctx: CliContext, name: str | None) -> list[dict[str, Any]]:
+    client = ctx.api_manager_client()
+    if name:
+        return [_dict(await client.GetDataSource(am.GetDataSourceRequest(name=name)))]
+    return [_dict(d) for d in (await client.ListDataSources(am.ListDataSourcesRequest())).data_sources]
+
+
+async def _delete_data_source(ctx: CliContext, name: str) -> None:
+    await ctx.api_manager_client().DeleteDataSource(am.DeleteDataSourceRequest(name=name))
+
+
+# ---------------------------------------------------------------- api_manager: APIs
+
+
+async def _apply_api(ctx: CliContext, doc: Document) -> str:
+    client = ctx.api_manager_client()
+    desired = am.ApiDefinition()
+    json_format.ParseDict({**doc.spec, "name": doc.name}, desired)
+    try:
+        current = await client.GetApi(am.GetApiRequest(name=doc.name))
+    except NotFoundError:
+        await client.CreateApi(am.CreateApiRequest(api=desired))
+        return "created"
+    if _pruned(_dict(current.definition)) == _pruned(_dict(desired)):
+        return "unchanged"
+    await client.UpdateApi(am.UpdateApiRequest(id=current.meta.id, api=desired, etag=current.meta.etag))
+    return "configured"
+
+
+async def _get_apis(ctx: CliContext, name: str | None) -> list[dict[str, Any]]:
+    client = ctx.api_manager_client()
+    if name:
+        return [_dict(await client.GetApi(am.GetApiRequest(name=name)))]
+    out: list[dict[str, Any]] = []
+    token = ""
+    while True:
+        resp = await client.ListApis(am.ListApisRequest(page={"page_size": 200, "page_token": token}))
+        out.extend(_dict(a) for a in resp.apis)
+        token = resp.page.next_page_token
+        if not token:
+            return out
+
+
+async def _delete_api(ctx: CliContext, name: str) -> None:
+    client = ctx.api_manager_client()
+    current = await client.GetApi(am.GetApiRequest(name=name))
+    await client.DeleteApi(am.DeleteApiRequest(id=current.meta.id))
+
+
+KINDS: dict[str, Kind] = {
+    "DataSource": Kind(
+        "DataSource", ("datasource", "datasources", "ds"), _apply_data_source, _get_data_sources, _delete_data_source
+    ),
+    "Api": Kind("Api", ("api", "apis"), _apply_api, _get_apis, _delete_api),
+}

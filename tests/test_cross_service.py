@@ -1,0 +1,108 @@
+"""ops and api_manager as real processes with the demo tenant: answers, references, ids, recovery."""
+
+from __future__ import annotations
+
+import json
+import signal
+import time
+from collections.abc import Iterator
+
+import grpc
+import pytest
+
+from demo.estate import HOSTS
+from demo.estate import SERVICES as DEMO_SERVICES
+from demo.seed import StatusPage, seed
+from opsuite.apimanager.v1 import api_manager_pb2, api_manager_pb2_grpc
+from opsuite.ops.v1 import ops_pb2, ops_pb2_grpc
+from opsuite_common.testing.processes import Stack, stop_stack
+from opsuite_common.testing.servers import TokenFactory
+
+from .conftest import start_test_stack
+
+TOKENS = TokenFactory()
+DEMO = (("authorization", f"Bearer {TOKENS.mint(tenant='demo', roles=['viewer'], subject='dana')}"),)
+OTHER = (("authorization", f"Bearer {TOKENS.mint(tenant='other', roles=['admin'], subject='eve')}"),)
+
+
+@pytest.fixture(scope="module")
+def demo_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    tmp = tmp_path_factory.mktemp("xsvc")
+    env = {
+        "OPSUITE_OPS_KNOWN_SERVICES": json.dumps([s[0] for s in DEMO_SERVICES]),
+        "OPSUITE_OPS_KNOWN_HOSTS": json.dumps([h[0] for h in HOSTS]),
+        "OPSUITE_CLIENT_BREAKER_FAIL_MAX": "2",
+        "OPSUITE_CLIENT_BREAKER_RESET_TIMEOUT_S": "1",
+    }
+    stack = start_test_stack(tmp, ["api_manager", "ops"], extra_env=env)
+    status = StatusPage()
+    admin = TOKENS.mint(tenant="demo", roles=["admin"], subject="seeder")
+    try:
+        seed({n: stack.target(n) for n in stack.ports}, admin, tmp, status.url)
+        yield stack
+    finally:
+        status.close()
+        stop_stack(stack)
+
+
+def _ask(stack: Stack, question: str, metadata=DEMO, timeout: float = 30) -> ops_pb2.AskResponse:
+    with grpc.insecure_channel(stack.target("ops")) as ch:
+        return ops_pb2_grpc.OpsServiceStub(ch).Ask(
+            ops_pb2.AskRequest(question=question), metadata=metadata, timeout=timeout
+        )
+
+
+def test_ops_answers_a_demo_question_with_references_into_the_execution_log(demo_stack):
+    resp = _ask(demo_stack, "what is the cpu on web-02 over the last 2 hours")
+    assert not resp.partial, resp.answer
+    tools = {r.tool for r in resp.references}
+    assert "cpu_by_host" in tools
+    ref = next(r for r in resp.references if r.tool == "cpu_by_host")
+    assert ref.execution_id
+    with grpc.insecure_channel(demo_stack.target("api_manager")) as ch:
+        am = api_manager_pb2_grpc.ApiManagerServiceStub(ch)
+        execution = am.GetExecution(api_manager_pb2.GetExecutionRequest(id=ref.execution_id), metadata=DEMO)
+        assert execution.api_name == "cpu_by_host"
+        assert execution.caller == "dana"  # ops called api_manager as the asking user
+        with pytest.raises(grpc.RpcError) as info:
+            am.GetExecution(api_manager_pb2.GetExecutionRequest(id=ref.execution_id), metadata=OTHER)
+        assert info.value.code() == grpc.StatusCode.NOT_FOUND
+    with grpc.insecure_channel(demo_stack.target("ops")) as ch:
+        run = ops_pb2_grpc.OpsServiceStub(ch).GetRun(ops_pb2.GetRunRequest(run_id=resp.run_id), metadata=DEMO)
+        assert run.answer == resp.answer
+
+
+def test_another_tenant_sees_no_demo_tools(demo_stack):
+    with grpc.insecure_channel(demo_stack.target("ops")) as ch:
+        tools = ops_pb2_grpc.OpsServiceStub(ch).ListTools(ops_pb2.ListToolsRequest(), metadata=OTHER)
+    assert list(tools.tools) == []
+
+
+def test_a_callers_request_id_appears_in_every_services_access_log(demo_stack):
+    rid = f"xsvc-{time.time_ns()}"
+    _ask(demo_stack, "what is the error rate of checkout", metadata=(*DEMO, ("x-request-id", rid)))
+    for name in ("ops", "api_manager"):
+        lines = [json.loads(line) for line in demo_stack.log(name).read_text().splitlines() if rid in line]
+        assert any(line.get("event") == "rpc" for line in lines), f"{rid} not in {name}'s access log"
+
+
+def test_api_manager_killed_then_restarted_partial_answer_then_recovery(demo_stack):
+    question = "what is the error rate of checkout"
+    assert not _ask(demo_stack, question).partial  # warm the catalogue
+    proc = demo_stack.procs["api_manager"]
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    down = _ask(demo_stack, question)
+    assert down.partial
+    assert down.gaps and "error_rate" in down.answer + "".join(g.tool for g in down.gaps)
+    reasons = {c.error_reason for c in down.trace.calls}
+    assert reasons & {"SERVICE_UNAVAILABLE", "CIRCUIT_OPEN"}, reasons
+    demo_stack.start("api_manager")
+    deadline = time.monotonic() + 15
+    while True:  # ops recovers by itself: no restart of ops
+        answer = _ask(demo_stack, question)
+        if not answer.partial:
+            break
+        assert time.monotonic() < deadline, answer.answer
+        time.sleep(0.5)
+    assert any(r.tool == "error_rate" for r in answer.references)
