@@ -84,6 +84,7 @@ async def create_server(settings: Settings) -> ServerHandle:
 
     async def close_all() -> None:
         try:
+            await executor.log.close()
             await scripts.close()
         finally:
             try:

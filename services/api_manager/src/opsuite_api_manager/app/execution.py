@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from opsuite_api_manager.db import DataSourceRepository, ExecutionRepository, ExecutionRow, SecretBox
+from opsuite_api_manager.db import DataSourceRepository, ExecutionRow, SecretBox
 from opsuite_api_manager.domain.datasources import DataSource
 from opsuite_api_manager.domain.http_engine import HttpEngine, HttpSpec
 from opsuite_api_manager.domain.params import ParamSchema
@@ -43,6 +43,7 @@ from opsuite_common.errors import (
 from opsuite_common.logging import get_logger
 
 from .definitions import ApiDefinition
+from .execution_log import ExecutionLog
 from .outcomes import Caller, ExecutionStatus, Outcome, Reference, SqlPart, StreamEvent
 
 __all__ = ["Executor", "Runtime", "Target"]
@@ -195,9 +196,11 @@ class Executor:
         scripts: ScriptRunner,
         workflows: WorkflowEngine,
         load_api: Any,
+        log: ExecutionLog | None = None,
     ) -> None:
         """``load_api(caller, name) -> Target`` loads a live API by name (for nested calls)."""
         self.db, self.box, self.runtime = db, box, runtime
+        self.log = log or ExecutionLog(db)
         self.sql, self.http, self.scripts, self.workflows = sql, http, scripts, workflows
         self._load_api = load_api
         self._prepared: dict[tuple[str, int], _Prepared] = {}
@@ -509,14 +512,10 @@ class Executor:
             steps=run.steps,
             logs=run.logs,
         )
-
-        async def write() -> None:
-            async with self.db.session() as s:
-                await ExecutionRepository(s, run.caller.tenant).add(row)
-
         try:
-            # Shielded: a cancelled RPC (deadline, client gone) must not lose the record half-written.
-            await asyncio.shield(write())
+            # Group-committed with concurrent executions; shielded inside, so a cancelled RPC
+            # (deadline, client gone) still has its record written whole.
+            await self.log.write(run.caller.tenant, row)
         except DatabaseUnavailableError as exc:
             raise ServiceUnavailableError(
                 f"the execution ended ({status.value}) but its log could not be written: {exc.message}",

@@ -20,6 +20,7 @@ database -> PermissionDeniedError (reason SQL_READ_ONLY). Messages never carry t
 from __future__ import annotations
 
 import asyncio
+import functools
 import re
 import secrets
 import time
@@ -120,14 +121,32 @@ def render_for_driver(
 ) -> tuple[str, dict[str, Any] | tuple[Any, ...] | None]:
     """Driver SQL and parameters for a DB-API ``paramstyle``; every ``:name`` becomes a real bind.
 
-    Placeholders are swapped for random sentinels before generating SQL, so text that merely looks
-    like a placeholder inside a literal is never touched; ``%`` is doubled for the pyformat/format
-    styles only when parameters are sent (that is when drivers interpret it).
+    The driver SQL depends only on the statement and the paramstyle, so it is generated once and
+    cached (generating it with sqlglot cost more than the query itself on a point lookup); each call
+    only picks its values.
     """
     missing = [n for n in query.bind_names if n not in params]
     if missing:
         raise ValidationError.for_field(f"params.{missing[0]}", "is required by the SQL statement (no value)")
-    tree = query.tree if query.tree is not None else sqlglot.parse_one(query.sql, read=query.dialect.value)
+    sql, names = _driver_template(query.sql, query.dialect.value, paramstyle)
+    if not names:
+        return sql, None
+    if paramstyle in ("named", "pyformat"):
+        return sql, {name: params[name] for name in names}
+    return sql, tuple(params[name] for name in names)
+
+
+@functools.lru_cache(maxsize=2048)
+def _driver_template(sql: str, dialect: str, paramstyle: str) -> tuple[str, tuple[str, ...]]:
+    """(driver SQL, the parameter names it binds, in order) for one statement and paramstyle.
+
+    Placeholders are swapped for random sentinels before generating SQL, so text that merely looks
+    like a placeholder inside a literal is never touched; ``%`` is doubled for the pyformat/format
+    styles only when parameters are sent (that is when drivers interpret it). For named styles the
+    names are unique; for positional ones they follow the placeholders (repeats included), and for
+    ``numeric_dollar`` they follow the numbering.
+    """
+    tree = sqlglot.parse_one(sql, read=dialect)
     token = "b" + secrets.token_hex(8)
     order: list[str] = []
 
@@ -137,12 +156,12 @@ def render_for_driver(
             return exp.var(f"{token}_{len(order) - 1}_")
         return node
 
-    sql = tree.copy().transform(swap).sql(dialect=query.dialect.value, comments=False)
+    out = tree.transform(swap).sql(dialect=dialect, comments=False)
     if not order:
-        return sql, None
+        return out, ()
     if paramstyle in ("pyformat", "format"):
-        sql = sql.replace("%", "%%")
-    positional: list[Any] = []
+        out = out.replace("%", "%%")
+    names: list[str] = []
     numbers: dict[str, int] = {}
 
     def placeholder(match: re.Match[str]) -> str:
@@ -152,17 +171,17 @@ def render_for_driver(
         if paramstyle == "pyformat":
             return f"%({name})s"
         if paramstyle == "numeric_dollar":
-            numbers.setdefault(name, len(numbers) + 1)
-            if len(positional) < len(numbers):
-                positional.append(params[name])
+            if name not in numbers:
+                numbers[name] = len(numbers) + 1
+                names.append(name)
             return f"${numbers[name]}"
-        positional.append(params[name])
+        names.append(name)
         return "?" if paramstyle == "qmark" else "%s"
 
-    sql = re.sub(rf"{token}_(\d+)_", placeholder, sql)
+    out = re.sub(rf"{token}_(\d+)_", placeholder, out)
     if paramstyle in ("named", "pyformat"):
-        return sql, {name: params[name] for name in order}
-    return sql, tuple(positional)
+        return out, tuple(dict.fromkeys(order))
+    return out, tuple(names)
 
 
 # --------------------------------------------------------------------------- errors

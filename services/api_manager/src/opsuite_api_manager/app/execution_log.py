@@ -1,0 +1,93 @@
+"""The execution log writer: group commit, so the log keeps up with concurrent executions.
+
+Every execution must be recorded before its caller gets an answer, and a failure to record it is an
+error for that caller. Writing one transaction per execution serialises every call on the database's
+write lock (SQLite allows one writer), which capped ExecuteApi at a few hundred calls per second no
+matter the concurrency. Here one writer task commits whatever records are waiting in one transaction;
+each caller awaits the future of its own record. If a batch fails, its records are retried one by
+one, so a single bad record fails only its own caller.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+
+from opsuite_api_manager.db.models import ExecutionRow
+from opsuite_common.db import Database
+
+__all__ = ["ExecutionLog"]
+
+
+class ExecutionLog:
+    """Group-committing writer of execution records (one per server)."""
+
+    def __init__(self, db: Database, *, max_batch: int = 256) -> None:
+        self._db = db
+        self._max_batch = max_batch
+        self._queue: list[tuple[str, ExecutionRow, asyncio.Future[None]]] = []
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._closed = False
+
+    async def write(self, tenant: str, row: ExecutionRow) -> None:
+        """Record ``row`` for ``tenant``; returns once it is committed, raises if it could not be."""
+        if self._closed:
+            raise RuntimeError("the execution log is closed")
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._queue.append((tenant, row, future))
+        self._wake.set()
+        if self._task is None:
+            self._task = asyncio.create_task(self._run(), name="execution-log-writer")
+        # Shielded: a cancelled caller must not lose (or half-write) its record; the writer finishes it.
+        await asyncio.shield(future)
+
+    async def _run(self) -> None:
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            while self._queue:
+                batch, self._queue = self._queue[: self._max_batch], self._queue[self._max_batch :]
+                await self._commit(batch)
+            if self._closed:
+                return
+
+    async def _commit(self, batch: list[tuple[str, ExecutionRow, asyncio.Future[None]]]) -> None:
+        try:
+            await self._insert(batch)
+        except Exception as exc:
+            if len(batch) == 1:
+                _settle(batch[0][2], exc)
+                return
+            for item in batch:  # isolate the record that broke the batch
+                try:
+                    await self._insert([item])
+                except Exception as one_exc:
+                    _settle(item[2], one_exc)
+            return
+        for _, _, future in batch:
+            _settle(future, None)
+
+    async def _insert(self, batch: list[tuple[str, ExecutionRow, asyncio.Future[None]]]) -> None:
+        async with self._db.session() as s:
+            for tenant, row, future in batch:
+                if not future.done():
+                    row.tenant = tenant
+                    s.add(row)
+
+    async def close(self) -> None:
+        """Commit what is queued, then stop the writer."""
+        self._closed = True
+        self._wake.set()
+        if self._task is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+
+def _settle(future: asyncio.Future[None], exc: BaseException | None) -> None:
+    if future.done():
+        return
+    if exc is None:
+        future.set_result(None)
+    else:
+        future.set_exception(exc)
