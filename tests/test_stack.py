@@ -104,7 +104,8 @@ def test_dev_up_check_starts_and_stops_the_stack(tmp_path):
     )
     assert r.returncode == 0, r.stdout + r.stderr
     assert f"api_manager  127.0.0.1:{base}" in r.stdout
-    assert "export TOKEN=" in r.stdout and "stopped." in r.stdout
+    assert "export TOKEN=" in r.stdout
+    assert "stopped (api_manager=0, cep=0, ops=0)" in r.stdout
 
 
 def _free_base_port() -> int:

@@ -110,3 +110,17 @@ async def test_undecodable_request_is_invalid_argument_not_unknown(echo_server, 
             await raw(b"\x0a\xff\xff\xff\xff\x0f")  # no token: authentication still comes first
         assert info.value.code() == grpc.StatusCode.UNAUTHENTICATED
     assert servicer.calls == 0
+
+
+def test_huge_error_details_fit_in_grpc_trailers():
+    """An error quoting a 70 kB input must still fit grpc's 16 KiB trailer limit (found by the fuzzer)."""
+    from opsuite_common.rpc_status import to_status
+
+    huge = errors.ValidationError(
+        "bad value " + "x" * 70_000,
+        field_violations=[errors.FieldViolation(f"f{i}", "y" * 5000) for i in range(100)],
+        metadata={"k": "z" * 10_000},
+    )
+    status = to_status(huge)
+    assert len(status.details) < 1024 + 20 * 600 + 2000
+    assert sum(len(v) for _, v in status.trailing_metadata) < 16 * 1024

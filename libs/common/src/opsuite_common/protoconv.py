@@ -20,6 +20,7 @@ __all__ = [
     "dict_to_struct",
     "dt_to_timestamp",
     "duration_to_seconds",
+    "enum_name",
     "py_to_value",
     "seconds_to_duration",
     "struct_to_dict",
@@ -97,3 +98,12 @@ def seconds_to_duration(seconds: float | None) -> duration_pb2.Duration | None:
     d = duration_pb2.Duration()
     d.FromNanoseconds(round(seconds * 1e9))
     return d
+
+
+def enum_name(enum_type: Any, value: int, field: str) -> str:
+    """The name of an enum value; an unknown number (proto3 enums are open) is a field violation."""
+    try:
+        return str(enum_type.Name(value))
+    except ValueError:
+        names = ", ".join(n for n in enum_type.keys() if not n.endswith("_UNSPECIFIED"))  # noqa: SIM118 - EnumTypeWrapper
+        raise ValidationError.for_field(field, f"unknown value {value}; expected one of {names}") from None

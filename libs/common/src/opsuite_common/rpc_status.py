@@ -34,19 +34,42 @@ def grpc_code(code: Code) -> grpc.StatusCode:
     return _GRPC_BY_VALUE[int(code)]
 
 
+#: Bounds on what an error puts on the wire. Status details travel in trailing metadata, which grpc
+#: limits (16 KiB by default); an error that quotes a huge input would otherwise be replaced by a bare
+#: RESOURCE_EXHAUSTED on the client, losing its reason and field violations.
+MAX_MESSAGE_CHARS = 1024
+MAX_FIELD_CHARS = 256
+MAX_VIOLATIONS = 20
+MAX_METADATA_VALUE_CHARS = 256
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 15] + f"... ({len(text)} chars)"
+
+
 def to_status(exc: OpsuiteError) -> grpc.Status:
-    """Build the rich status for ``exc`` (ErrorInfo always; BadRequest / RetryInfo when present)."""
-    status = status_pb2.Status(code=int(exc.code), message=exc.message)
-    info = error_details_pb2.ErrorInfo(reason=exc.reason, domain=ERROR_DOMAIN, metadata=exc.metadata)
+    """Build the rich status for ``exc`` (ErrorInfo always; BadRequest / RetryInfo when present), size-bounded."""
+    status = status_pb2.Status(code=int(exc.code), message=_clip(exc.message, MAX_MESSAGE_CHARS))
+    metadata = {
+        _clip(k, MAX_FIELD_CHARS): _clip(v, MAX_METADATA_VALUE_CHARS) for k, v in list(exc.metadata.items())[:20]
+    }
+    info = error_details_pb2.ErrorInfo(reason=exc.reason, domain=ERROR_DOMAIN, metadata=metadata)
     status.details.add().Pack(info)
     if exc.field_violations:
-        bad = error_details_pb2.BadRequest(
-            field_violations=[
-                error_details_pb2.BadRequest.FieldViolation(field=v.field, description=v.description)
-                for v in exc.field_violations
-            ]
-        )
-        status.details.add().Pack(bad)
+        shown = exc.field_violations[:MAX_VIOLATIONS]
+        violations = [
+            error_details_pb2.BadRequest.FieldViolation(
+                field=_clip(v.field, MAX_FIELD_CHARS), description=_clip(v.description, MAX_FIELD_CHARS)
+            )
+            for v in shown
+        ]
+        if len(exc.field_violations) > len(shown):
+            violations.append(
+                error_details_pb2.BadRequest.FieldViolation(
+                    field="...", description=f"{len(exc.field_violations) - len(shown)} more problems not shown"
+                )
+            )
+        status.details.add().Pack(error_details_pb2.BadRequest(field_violations=violations))
     if exc.retry_after is not None:
         delay = duration_pb2.Duration()
         delay.FromNanoseconds(int(max(exc.retry_after, 0.0) * 1e9))

@@ -18,6 +18,7 @@ from opsuite_common.protoconv import (
     dict_to_struct,
     dt_to_timestamp,
     duration_to_seconds,
+    enum_name,
     py_to_value,
     seconds_to_duration,
     struct_to_dict,
@@ -58,7 +59,9 @@ def params_from(struct: struct_pb2.Struct) -> dict[str, Any]:
 def definition_from_proto(api: pb.ApiDefinition) -> ApiDefinition:
     """An ApiDefinition message as the use-case value; kind may be inferred from the spec set."""
     which = api.WhichOneof("spec")
-    kind = pb.ApiKind.Name(api.kind) if api.kind else (_SPEC_KIND.get(which or "", "") if which else "")
+    kind = (
+        enum_name(pb.ApiKind, api.kind, "api.kind") if api.kind else (_SPEC_KIND.get(which or "", "") if which else "")
+    )
     if which and api.kind and _SPEC_KIND[which] != kind:
         raise ValidationError.for_field("api.kind", f"is {kind} but the spec given is '{which}'")
     spec: dict[str, Any] = {}

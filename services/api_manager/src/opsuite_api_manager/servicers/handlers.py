@@ -24,7 +24,7 @@ from opsuite_common.auth import Role, current_identity, requires
 from opsuite_common.context import current_request_id
 from opsuite_common.errors import ValidationError
 from opsuite_common.paging import page_size
-from opsuite_common.protoconv import duration_to_seconds, seconds_to_duration, timestamp_to_dt
+from opsuite_common.protoconv import duration_to_seconds, enum_name, seconds_to_duration, timestamp_to_dt
 
 from .convert import (
     api_to_proto,
@@ -153,7 +153,7 @@ class Handlers(api_manager_pb2_grpc.ApiManagerServiceServicer):
     async def ListApis(self, request: pb.ListApisRequest, context: grpc.aio.ServicerContext) -> pb.ListApisResponse:
         """A filtered page of APIs."""
         f = ApiFilter(
-            kind=pb.ApiKind.Name(request.kind) if request.kind else "",
+            kind=enum_name(pb.ApiKind, request.kind, "kind") if request.kind else "",
             tag=request.tag,
             enabled=request.enabled if request.HasField("enabled") else None,
             query=request.query,
@@ -280,7 +280,7 @@ class Handlers(api_manager_pb2_grpc.ApiManagerServiceServicer):
         """Executions, newest first, filtered by API, status and time."""
         f = ExecutionFilter(
             api_id=request.api_id,
-            status=pb.ExecutionStatus.Name(request.status) if request.status else "",
+            status=enum_name(pb.ExecutionStatus, request.status, "status") if request.status else "",
             since=timestamp_to_dt(request.since) if request.HasField("since") else None,
             until=timestamp_to_dt(request.until) if request.HasField("until") else None,
         )
