@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from opsuite_common.settings import ServiceSettings
@@ -16,3 +17,31 @@ class Settings(ServiceSettings):
 
     port: int = 50052
     database_url: str = "sqlite:///./.run/cep.db"
+    #: host:port of api_manager (schedule rules and the ``api`` channel kind call ExecuteApi there).
+    api_manager_target: str = "127.0.0.1:50051"
+    #: Default allowed lateness of event time (a rule's ``allowed_lateness`` overrides it), seconds.
+    allowed_lateness_s: float = Field(0.0, ge=0, le=3600)
+    #: Largest batch PublishEvents accepts.
+    max_batch_events: int = Field(10_000, ge=1)
+    #: Largest serialized attributes of one event, bytes.
+    max_attributes_bytes: int = Field(64 * 1024, ge=256)
+    #: Dispatcher: seconds between outbox scans when nothing woke it.
+    dispatch_poll_s: float = Field(1.0, gt=0)
+    #: Dispatcher: first and largest wait between delivery attempts of one notification.
+    delivery_backoff_initial_s: float = Field(1.0, gt=0)
+    delivery_backoff_max_s: float = Field(300.0, gt=0)
+    #: Dispatcher: give up (status failed) on a notification older than this, seconds.
+    delivery_max_age_s: float = Field(86_400.0, gt=0)
+    #: Timeout of one outbound delivery (HTTP, SMTP, ExecuteApi), seconds.
+    delivery_timeout_s: float = Field(10.0, gt=0)
+    #: Per-channel breaker: consecutive failures before it opens, and seconds before a trial.
+    channel_breaker_fail_max: int = Field(5, ge=1)
+    channel_breaker_reset_s: float = Field(30.0, gt=0)
+    #: Hosts, IPs or CIDRs that outbound HTTP/SMTP may reach although they are private or loopback.
+    outbound_allow: list[str] = Field(default_factory=list)
+    #: Scheduler: seconds between checks for due SCHEDULE rules.
+    schedule_tick_s: float = Field(1.0, gt=0)
+    #: WatchAlerts: seconds between database polls for changes made by other replicas.
+    watch_poll_s: float = Field(1.0, gt=0)
+    #: Run the dispatcher and the scheduler in this process.
+    background_tasks: bool = True

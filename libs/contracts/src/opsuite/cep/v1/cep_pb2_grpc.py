@@ -3,6 +3,7 @@
 import grpc
 import warnings
 
+from google.protobuf import empty_pb2 as google_dot_protobuf_dot_empty__pb2
 from opsuite.cep.v1 import cep_pb2 as opsuite_dot_cep_dot_v1_dot_cep__pb2
 
 GRPC_GENERATED_VERSION = '1.85.1'
@@ -39,6 +40,141 @@ class CepServiceStub:
                 request_serializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.GetServerInfoRequest.SerializeToString,
                 response_deserializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.ServerInfo.FromString,
                 _registered_method=True)
+        self.CreateRule = channel.unary_unary(
+                '/opsuite.cep.v1.CepService/CreateRule',
+                request_serializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.CreateRuleRequest.SerializeToString,
+                response_deserializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.Rule.FromString,
+                _registered_method=True)
+        self.GetRule = channel.unary_unary(
+                '/opsuite.cep.v1.CepService/GetRule',
+                request_serializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.GetRuleRequest.SerializeToString,
+                response_deserializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.Rule.FromString,
+                _registered_method=True)
+        self.ListRules = channel.unary_unary(
+                '/opsuite.cep.v1.CepService/ListRules',
+                request_serializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.ListRulesRequest.SerializeToString,
+                response_deserializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.ListRulesResponse.FromString,
+                _registered_method=True)
+        self.UpdateRule = channel.unary_unary(
+                '/opsuite.cep.v1.CepService/UpdateRule',
+                request_serializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.UpdateRuleRequest.SerializeToString,
+                response_deserializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.Rule.FromString,
+                _registered_method=True)
+        self.DeleteRule = channel.unary_unary(
+                '/opsuite.cep.v1.CepService/DeleteRule',
+                request_serializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.DeleteRuleRequest.SerializeToString,
+                response_deserializer=google_dot_protobuf_dot_empty__pb2.Empty.FromString,
+                _registered_method=True)
+        self.EnableRule = channel.unary_unary(
+                '/opsuite.cep.v1.CepService/EnableRule',
+                request_serializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.SetRuleEnabledRequest.SerializeToString,
+                response_deserializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.Rule.FromString,
+                _registered_method=True)
+        self.DisableRule = channel.unary_unary(
+                '/opsuite.cep.v1.CepService/DisableRule',
+                request_serializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.SetRuleEnabledRequest.SerializeToString,
+                response_deserializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.Rule.FromString,
+                _registered_method=True)
+        self.ValidateRule = channel.unary_unary(
+                '/opsuite.cep.v1.CepService/ValidateRule',
+                request_serializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.ValidateRuleRequest.SerializeToString,
+                response_deserializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.ValidateRuleResponse.FromString,
+                _registered_method=True)
+        self.TestRule = channel.unary_unary(
+                '/opsuite.cep.v1.CepService/TestRule',
+                request_serializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.TestRuleRequest.SerializeToString,
+                response_deserializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.TestRuleResponse.FromString,
+                _registered_method=True)
+        self.GetRuleStats = channel.unary_unary(
+                '/opsuite.cep.v1.CepService/GetRuleStats',
+                request_serializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.GetRuleStatsRequest.SerializeToString,
+                response_deserializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.RuleStats.FromString,
+                _registered_method=True)
+        self.PublishEvents = channel.unary_unary(
+                '/opsuite.cep.v1.CepService/PublishEvents',
+                request_serializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.PublishEventsRequest.SerializeToString,
+                response_deserializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.PublishEventsResponse.FromString,
+                _registered_method=True)
+        self.StreamEvents = channel.stream_unary(
+                '/opsuite.cep.v1.CepService/StreamEvents',
+                request_serializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.PublishEventsRequest.SerializeToString,
+                response_deserializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.StreamEventsResponse.FromString,
+                _registered_method=True)
+        self.ListAlerts = channel.unary_unary(
+                '/opsuite.cep.v1.CepService/ListAlerts',
+                request_serializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.ListAlertsRequest.SerializeToString,
+                response_deserializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.ListAlertsResponse.FromString,
+                _registered_method=True)
+        self.GetAlert = channel.unary_unary(
+                '/opsuite.cep.v1.CepService/GetAlert',
+                request_serializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.GetAlertRequest.SerializeToString,
+                response_deserializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.Alert.FromString,
+                _registered_method=True)
+        self.AcknowledgeAlert = channel.unary_unary(
+                '/opsuite.cep.v1.CepService/AcknowledgeAlert',
+                request_serializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.AcknowledgeAlertRequest.SerializeToString,
+                response_deserializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.Alert.FromString,
+                _registered_method=True)
+        self.ResolveAlert = channel.unary_unary(
+                '/opsuite.cep.v1.CepService/ResolveAlert',
+                request_serializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.ResolveAlertRequest.SerializeToString,
+                response_deserializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.Alert.FromString,
+                _registered_method=True)
+        self.WatchAlerts = channel.unary_stream(
+                '/opsuite.cep.v1.CepService/WatchAlerts',
+                request_serializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.WatchAlertsRequest.SerializeToString,
+                response_deserializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.AlertChange.FromString,
+                _registered_method=True)
+        self.CreateSilence = channel.unary_unary(
+                '/opsuite.cep.v1.CepService/CreateSilence',
+                request_serializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.CreateSilenceRequest.SerializeToString,
+                response_deserializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.Silence.FromString,
+                _registered_method=True)
+        self.ListSilences = channel.unary_unary(
+                '/opsuite.cep.v1.CepService/ListSilences',
+                request_serializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.ListSilencesRequest.SerializeToString,
+                response_deserializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.ListSilencesResponse.FromString,
+                _registered_method=True)
+        self.DeleteSilence = channel.unary_unary(
+                '/opsuite.cep.v1.CepService/DeleteSilence',
+                request_serializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.DeleteSilenceRequest.SerializeToString,
+                response_deserializer=google_dot_protobuf_dot_empty__pb2.Empty.FromString,
+                _registered_method=True)
+        self.CreateChannel = channel.unary_unary(
+                '/opsuite.cep.v1.CepService/CreateChannel',
+                request_serializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.CreateChannelRequest.SerializeToString,
+                response_deserializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.Channel.FromString,
+                _registered_method=True)
+        self.GetChannel = channel.unary_unary(
+                '/opsuite.cep.v1.CepService/GetChannel',
+                request_serializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.GetChannelRequest.SerializeToString,
+                response_deserializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.Channel.FromString,
+                _registered_method=True)
+        self.ListChannels = channel.unary_unary(
+                '/opsuite.cep.v1.CepService/ListChannels',
+                request_serializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.ListChannelsRequest.SerializeToString,
+                response_deserializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.ListChannelsResponse.FromString,
+                _registered_method=True)
+        self.UpdateChannel = channel.unary_unary(
+                '/opsuite.cep.v1.CepService/UpdateChannel',
+                request_serializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.UpdateChannelRequest.SerializeToString,
+                response_deserializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.Channel.FromString,
+                _registered_method=True)
+        self.DeleteChannel = channel.unary_unary(
+                '/opsuite.cep.v1.CepService/DeleteChannel',
+                request_serializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.DeleteChannelRequest.SerializeToString,
+                response_deserializer=google_dot_protobuf_dot_empty__pb2.Empty.FromString,
+                _registered_method=True)
+        self.TestChannel = channel.unary_unary(
+                '/opsuite.cep.v1.CepService/TestChannel',
+                request_serializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.TestChannelRequest.SerializeToString,
+                response_deserializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.TestChannelResponse.FromString,
+                _registered_method=True)
+        self.ListDeliveries = channel.unary_unary(
+                '/opsuite.cep.v1.CepService/ListDeliveries',
+                request_serializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.ListDeliveriesRequest.SerializeToString,
+                response_deserializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.ListDeliveriesResponse.FromString,
+                _registered_method=True)
 
 
 class CepServiceServicer:
@@ -51,6 +187,189 @@ class CepServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def CreateRule(self, request, context):
+        """------------------------------------------------------------------ rules (editor writes, viewer reads)
+        Validates and stores a rule; it receives events from the next call on (if enabled).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetRule(self, request, context):
+        """By id or by name.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListRules(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UpdateRule(self, request, context):
+        """Replaces the definition (a stale etag gets ABORTED). A changed definition starts with empty state.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeleteRule(self, request, context):
+        """Deletes the rule and its engine state; its alerts stay in the alert history.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def EnableRule(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DisableRule(self, request, context):
+        """A disabled rule sees no events and its state is discarded.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ValidateRule(self, request, context):
+        """Checks a definition (fields, operators, durations, regexes, bounds, channel names) without saving.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def TestRule(self, request, context):
+        """Dry run on virtual time: matches, alert changes and notifications that would happen. No side effects.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetRuleStats(self, request, context):
+        """Counters and state size of one rule (schedule rules: runs and failures).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def PublishEvents(self, request, context):
+        """------------------------------------------------------------------ events (editor)
+        Evaluates a batch; returns once the alerts it caused are committed (with their notifications).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def StreamEvents(self, request_iterator, context):
+        """A stream of batches, each evaluated and committed like PublishEvents; one summary acknowledges all.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListAlerts(self, request, context):
+        """------------------------------------------------------------------ alerts
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetAlert(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AcknowledgeAlert(self, request, context):
+        """Sets the acknowledged flag (editor). The state does not change.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ResolveAlert(self, request, context):
+        """Resolves an active alert by hand (editor); the rule may fire it again later.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def WatchAlerts(self, request, context):
+        """Replays every alert change after `after_cursor`, then streams live changes (filtered).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CreateSilence(self, request, context):
+        """------------------------------------------------------------------ silences (editor writes)
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListSilences(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeleteSilence(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CreateChannel(self, request, context):
+        """------------------------------------------------------------------ channels (admin)
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetChannel(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListChannels(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UpdateChannel(self, request, context):
+        """Replaces the config; secret keys left out keep their stored values.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeleteChannel(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def TestChannel(self, request, context):
+        """Sends a test notification now (no outbox, no retry) and reports the outcome.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListDeliveries(self, request, context):
+        """The delivery log of a notification or a channel.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_CepServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -58,6 +377,141 @@ def add_CepServiceServicer_to_server(servicer, server):
                     servicer.GetServerInfo,
                     request_deserializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.GetServerInfoRequest.FromString,
                     response_serializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.ServerInfo.SerializeToString,
+            ),
+            'CreateRule': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateRule,
+                    request_deserializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.CreateRuleRequest.FromString,
+                    response_serializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.Rule.SerializeToString,
+            ),
+            'GetRule': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetRule,
+                    request_deserializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.GetRuleRequest.FromString,
+                    response_serializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.Rule.SerializeToString,
+            ),
+            'ListRules': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListRules,
+                    request_deserializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.ListRulesRequest.FromString,
+                    response_serializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.ListRulesResponse.SerializeToString,
+            ),
+            'UpdateRule': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateRule,
+                    request_deserializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.UpdateRuleRequest.FromString,
+                    response_serializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.Rule.SerializeToString,
+            ),
+            'DeleteRule': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteRule,
+                    request_deserializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.DeleteRuleRequest.FromString,
+                    response_serializer=google_dot_protobuf_dot_empty__pb2.Empty.SerializeToString,
+            ),
+            'EnableRule': grpc.unary_unary_rpc_method_handler(
+                    servicer.EnableRule,
+                    request_deserializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.SetRuleEnabledRequest.FromString,
+                    response_serializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.Rule.SerializeToString,
+            ),
+            'DisableRule': grpc.unary_unary_rpc_method_handler(
+                    servicer.DisableRule,
+                    request_deserializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.SetRuleEnabledRequest.FromString,
+                    response_serializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.Rule.SerializeToString,
+            ),
+            'ValidateRule': grpc.unary_unary_rpc_method_handler(
+                    servicer.ValidateRule,
+                    request_deserializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.ValidateRuleRequest.FromString,
+                    response_serializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.ValidateRuleResponse.SerializeToString,
+            ),
+            'TestRule': grpc.unary_unary_rpc_method_handler(
+                    servicer.TestRule,
+                    request_deserializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.TestRuleRequest.FromString,
+                    response_serializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.TestRuleResponse.SerializeToString,
+            ),
+            'GetRuleStats': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetRuleStats,
+                    request_deserializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.GetRuleStatsRequest.FromString,
+                    response_serializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.RuleStats.SerializeToString,
+            ),
+            'PublishEvents': grpc.unary_unary_rpc_method_handler(
+                    servicer.PublishEvents,
+                    request_deserializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.PublishEventsRequest.FromString,
+                    response_serializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.PublishEventsResponse.SerializeToString,
+            ),
+            'StreamEvents': grpc.stream_unary_rpc_method_handler(
+                    servicer.StreamEvents,
+                    request_deserializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.PublishEventsRequest.FromString,
+                    response_serializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.StreamEventsResponse.SerializeToString,
+            ),
+            'ListAlerts': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListAlerts,
+                    request_deserializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.ListAlertsRequest.FromString,
+                    response_serializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.ListAlertsResponse.SerializeToString,
+            ),
+            'GetAlert': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetAlert,
+                    request_deserializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.GetAlertRequest.FromString,
+                    response_serializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.Alert.SerializeToString,
+            ),
+            'AcknowledgeAlert': grpc.unary_unary_rpc_method_handler(
+                    servicer.AcknowledgeAlert,
+                    request_deserializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.AcknowledgeAlertRequest.FromString,
+                    response_serializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.Alert.SerializeToString,
+            ),
+            'ResolveAlert': grpc.unary_unary_rpc_method_handler(
+                    servicer.ResolveAlert,
+                    request_deserializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.ResolveAlertRequest.FromString,
+                    response_serializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.Alert.SerializeToString,
+            ),
+            'WatchAlerts': grpc.unary_stream_rpc_method_handler(
+                    servicer.WatchAlerts,
+                    request_deserializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.WatchAlertsRequest.FromString,
+                    response_serializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.AlertChange.SerializeToString,
+            ),
+            'CreateSilence': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateSilence,
+                    request_deserializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.CreateSilenceRequest.FromString,
+                    response_serializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.Silence.SerializeToString,
+            ),
+            'ListSilences': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListSilences,
+                    request_deserializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.ListSilencesRequest.FromString,
+                    response_serializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.ListSilencesResponse.SerializeToString,
+            ),
+            'DeleteSilence': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteSilence,
+                    request_deserializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.DeleteSilenceRequest.FromString,
+                    response_serializer=google_dot_protobuf_dot_empty__pb2.Empty.SerializeToString,
+            ),
+            'CreateChannel': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateChannel,
+                    request_deserializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.CreateChannelRequest.FromString,
+                    response_serializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.Channel.SerializeToString,
+            ),
+            'GetChannel': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetChannel,
+                    request_deserializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.GetChannelRequest.FromString,
+                    response_serializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.Channel.SerializeToString,
+            ),
+            'ListChannels': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListChannels,
+                    request_deserializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.ListChannelsRequest.FromString,
+                    response_serializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.ListChannelsResponse.SerializeToString,
+            ),
+            'UpdateChannel': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateChannel,
+                    request_deserializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.UpdateChannelRequest.FromString,
+                    response_serializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.Channel.SerializeToString,
+            ),
+            'DeleteChannel': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteChannel,
+                    request_deserializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.DeleteChannelRequest.FromString,
+                    response_serializer=google_dot_protobuf_dot_empty__pb2.Empty.SerializeToString,
+            ),
+            'TestChannel': grpc.unary_unary_rpc_method_handler(
+                    servicer.TestChannel,
+                    request_deserializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.TestChannelRequest.FromString,
+                    response_serializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.TestChannelResponse.SerializeToString,
+            ),
+            'ListDeliveries': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListDeliveries,
+                    request_deserializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.ListDeliveriesRequest.FromString,
+                    response_serializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.ListDeliveriesResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -87,6 +541,735 @@ class CepService:
             '/opsuite.cep.v1.CepService/GetServerInfo',
             opsuite_dot_cep_dot_v1_dot_cep__pb2.GetServerInfoRequest.SerializeToString,
             opsuite_dot_cep_dot_v1_dot_cep__pb2.ServerInfo.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateRule(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/opsuite.cep.v1.CepService/CreateRule',
+            opsuite_dot_cep_dot_v1_dot_cep__pb2.CreateRuleRequest.SerializeToString,
+            opsuite_dot_cep_dot_v1_dot_cep__pb2.Rule.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetRule(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/opsuite.cep.v1.CepService/GetRule',
+            opsuite_dot_cep_dot_v1_dot_cep__pb2.GetRuleRequest.SerializeToString,
+            opsuite_dot_cep_dot_v1_dot_cep__pb2.Rule.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListRules(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/opsuite.cep.v1.CepService/ListRules',
+            opsuite_dot_cep_dot_v1_dot_cep__pb2.ListRulesRequest.SerializeToString,
+            opsuite_dot_cep_dot_v1_dot_cep__pb2.ListRulesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UpdateRule(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/opsuite.cep.v1.CepService/UpdateRule',
+            opsuite_dot_cep_dot_v1_dot_cep__pb2.UpdateRuleRequest.SerializeToString,
+            opsuite_dot_cep_dot_v1_dot_cep__pb2.Rule.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeleteRule(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/opsuite.cep.v1.CepService/DeleteRule',
+            opsuite_dot_cep_dot_v1_dot_cep__pb2.DeleteRuleRequest.SerializeToString,
+            google_dot_protobuf_dot_empty__pb2.Empty.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def EnableRule(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/opsuite.cep.v1.CepService/EnableRule',
+            opsuite_dot_cep_dot_v1_dot_cep__pb2.SetRuleEnabledRequest.SerializeToString,
+            opsuite_dot_cep_dot_v1_dot_cep__pb2.Rule.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DisableRule(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/opsuite.cep.v1.CepService/DisableRule',
+            opsuite_dot_cep_dot_v1_dot_cep__pb2.SetRuleEnabledRequest.SerializeToString,
+            opsuite_dot_cep_dot_v1_dot_cep__pb2.Rule.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ValidateRule(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/opsuite.cep.v1.CepService/ValidateRule',
+            opsuite_dot_cep_dot_v1_dot_cep__pb2.ValidateRuleRequest.SerializeToString,
+            opsuite_dot_cep_dot_v1_dot_cep__pb2.ValidateRuleResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def TestRule(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/opsuite.cep.v1.CepService/TestRule',
+            opsuite_dot_cep_dot_v1_dot_cep__pb2.TestRuleRequest.SerializeToString,
+            opsuite_dot_cep_dot_v1_dot_cep__pb2.TestRuleResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetRuleStats(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/opsuite.cep.v1.CepService/GetRuleStats',
+            opsuite_dot_cep_dot_v1_dot_cep__pb2.GetRuleStatsRequest.SerializeToString,
+            opsuite_dot_cep_dot_v1_dot_cep__pb2.RuleStats.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def PublishEvents(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/opsuite.cep.v1.CepService/PublishEvents',
+            opsuite_dot_cep_dot_v1_dot_cep__pb2.PublishEventsRequest.SerializeToString,
+            opsuite_dot_cep_dot_v1_dot_cep__pb2.PublishEventsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def StreamEvents(request_iterator,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.stream_unary(
+            request_iterator,
+            target,
+            '/opsuite.cep.v1.CepService/StreamEvents',
+            opsuite_dot_cep_dot_v1_dot_cep__pb2.PublishEventsRequest.SerializeToString,
+            opsuite_dot_cep_dot_v1_dot_cep__pb2.StreamEventsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListAlerts(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/opsuite.cep.v1.CepService/ListAlerts',
+            opsuite_dot_cep_dot_v1_dot_cep__pb2.ListAlertsRequest.SerializeToString,
+            opsuite_dot_cep_dot_v1_dot_cep__pb2.ListAlertsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetAlert(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/opsuite.cep.v1.CepService/GetAlert',
+            opsuite_dot_cep_dot_v1_dot_cep__pb2.GetAlertRequest.SerializeToString,
+            opsuite_dot_cep_dot_v1_dot_cep__pb2.Alert.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AcknowledgeAlert(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/opsuite.cep.v1.CepService/AcknowledgeAlert',
+            opsuite_dot_cep_dot_v1_dot_cep__pb2.AcknowledgeAlertRequest.SerializeToString,
+            opsuite_dot_cep_dot_v1_dot_cep__pb2.Alert.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ResolveAlert(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/opsuite.cep.v1.CepService/ResolveAlert',
+            opsuite_dot_cep_dot_v1_dot_cep__pb2.ResolveAlertRequest.SerializeToString,
+            opsuite_dot_cep_dot_v1_dot_cep__pb2.Alert.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def WatchAlerts(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/opsuite.cep.v1.CepService/WatchAlerts',
+            opsuite_dot_cep_dot_v1_dot_cep__pb2.WatchAlertsRequest.SerializeToString,
+            opsuite_dot_cep_dot_v1_dot_cep__pb2.AlertChange.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateSilence(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/opsuite.cep.v1.CepService/CreateSilence',
+            opsuite_dot_cep_dot_v1_dot_cep__pb2.CreateSilenceRequest.SerializeToString,
+            opsuite_dot_cep_dot_v1_dot_cep__pb2.Silence.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListSilences(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/opsuite.cep.v1.CepService/ListSilences',
+            opsuite_dot_cep_dot_v1_dot_cep__pb2.ListSilencesRequest.SerializeToString,
+            opsuite_dot_cep_dot_v1_dot_cep__pb2.ListSilencesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeleteSilence(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/opsuite.cep.v1.CepService/DeleteSilence',
+            opsuite_dot_cep_dot_v1_dot_cep__pb2.DeleteSilenceRequest.SerializeToString,
+            google_dot_protobuf_dot_empty__pb2.Empty.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateChannel(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/opsuite.cep.v1.CepService/CreateChannel',
+            opsuite_dot_cep_dot_v1_dot_cep__pb2.CreateChannelRequest.SerializeToString,
+            opsuite_dot_cep_dot_v1_dot_cep__pb2.Channel.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetChannel(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/opsuite.cep.v1.CepService/GetChannel',
+            opsuite_dot_cep_dot_v1_dot_cep__pb2.GetChannelRequest.SerializeToString,
+            opsuite_dot_cep_dot_v1_dot_cep__pb2.Channel.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListChannels(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/opsuite.cep.v1.CepService/ListChannels',
+            opsuite_dot_cep_dot_v1_dot_cep__pb2.ListChannelsRequest.SerializeToString,
+            opsuite_dot_cep_dot_v1_dot_cep__pb2.ListChannelsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UpdateChannel(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/opsuite.cep.v1.CepService/UpdateChannel',
+            opsuite_dot_cep_dot_v1_dot_cep__pb2.UpdateChannelRequest.SerializeToString,
+            opsuite_dot_cep_dot_v1_dot_cep__pb2.Channel.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeleteChannel(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/opsuite.cep.v1.CepService/DeleteChannel',
+            opsuite_dot_cep_dot_v1_dot_cep__pb2.DeleteChannelRequest.SerializeToString,
+            google_dot_protobuf_dot_empty__pb2.Empty.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def TestChannel(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/opsuite.cep.v1.CepService/TestChannel',
+            opsuite_dot_cep_dot_v1_dot_cep__pb2.TestChannelRequest.SerializeToString,
+            opsuite_dot_cep_dot_v1_dot_cep__pb2.TestChannelResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListDeliveries(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/opsuite.cep.v1.CepService/ListDeliveries',
+            opsuite_dot_cep_dot_v1_dot_cep__pb2.ListDeliveriesRequest.SerializeToString,
+            opsuite_dot_cep_dot_v1_dot_cep__pb2.ListDeliveriesResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -1,0 +1,136 @@
+"""Channel use cases (admin): CRUD with write-only secrets, and a direct test send."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from opsuite_cep.app.senders import SECRET_KEYS, Sender, validate_config
+from opsuite_cep.db.alerts import new_id
+from opsuite_cep.db.models import ChannelRow
+from opsuite_cep.db.repositories import (
+    add_channel,
+    check_etag,
+    get_channel,
+    get_channel_by_name,
+    list_channels,
+    list_rules,
+    read,
+    touch,
+)
+from opsuite_common.auth import Identity
+from opsuite_common.db import Database, new_etag, utcnow
+from opsuite_common.errors import FailedPreconditionError, NotFoundError, OpsuiteError, ValidationError
+
+__all__ = ["ChannelService", "TestOutcome"]
+
+
+@dataclass(frozen=True, slots=True)
+class TestOutcome:
+    """Result of a test send."""
+
+    ok: bool
+    reason: str
+    error: str
+    latency_s: float
+
+
+class ChannelService:
+    """Channels of a tenant."""
+
+    def __init__(self, db: Database, sender: Sender) -> None:
+        self.db, self.sender = db, sender
+
+    async def create(self, who: Identity, name: str, kind: str, config: Mapping[str, Any]) -> ChannelRow:
+        """Validate and store a channel (names are unique per tenant)."""
+        if not name or len(name) > 128:
+            raise ValidationError.for_field("name", "required: 1-128 characters; rules refer to the channel by it")
+        validate_config(kind, config)
+        now = utcnow()
+        async with self.db.session() as s:
+            return await add_channel(
+                s,
+                ChannelRow(
+                    id=new_id(),
+                    tenant=who.tenant,
+                    name=name,
+                    kind=kind,
+                    config=json.dumps(dict(config)),
+                    enabled=True,
+                    etag=new_etag(),
+                    created_by=who.subject,
+                    updated_by=who.subject,
+                    created_at=now,
+                    updated_at=now,
+                ),
+            )
+
+    async def get(self, tenant: str, channel_id: str = "", name: str = "") -> ChannelRow:
+        """A channel by id or name."""
+        async with read(self.db) as s:
+            if channel_id:
+                return await get_channel(s, tenant, channel_id)
+            row = await get_channel_by_name(s, tenant, name) if name else None
+        if row is None:
+            raise (
+                NotFoundError(f"channel {name!r} not found")
+                if name
+                else ValidationError.for_field("ref", "give the channel's id or name")
+            )
+        return row
+
+    async def list(self, tenant: str, after: str | None, limit: int) -> list[ChannelRow]:
+        """Channels by name."""
+        async with read(self.db) as s:
+            return await list_channels(s, tenant, after=after, limit=limit)
+
+    async def update(
+        self, who: Identity, channel_id: str, config: Mapping[str, Any], etag: str, disabled: bool
+    ) -> ChannelRow:
+        """Replace the config; secrets not given keep their stored values."""
+        async with self.db.session() as s:
+            row = await get_channel(s, who.tenant, channel_id)
+            check_etag(row, etag)
+            old = json.loads(row.config)
+            merged = {**{k: v for k, v in old.items() if k in SECRET_KEYS}, **dict(config)}
+            validate_config(row.kind, merged)
+            row.config, row.enabled = json.dumps(merged), not disabled
+            touch(row, who.subject)
+            return row
+
+    async def delete(self, who: Identity, channel_id: str) -> None:
+        """Delete a channel no rule refers to."""
+        async with self.db.session() as s:
+            row = await get_channel(s, who.tenant, channel_id)
+            users = [
+                r.name
+                for r in await list_rules(s, who.tenant)
+                if row.name in (json.loads(r.definition).get("channels") or [])
+            ]
+            if users:
+                raise FailedPreconditionError(
+                    f"channel {row.name!r} is used by rules {', '.join(users)}; remove it from them first",
+                    reason="CHANNEL_IN_USE",
+                )
+            await s.delete(row)
+
+    async def test(self, tenant: str, channel_id: str) -> TestOutcome:
+        """Send a test notification now (no outbox, no retry)."""
+        row = await self.get(tenant, channel_id)
+        payload = {
+            "kind": "test",
+            "rule": "test",
+            "severity": "info",
+            "labels": {"alertname": "test"},
+            "annotations": {"summary": f"test notification for channel {row.name}"},
+            "values": {},
+        }
+        started = time.perf_counter()
+        try:
+            await self.sender.send(tenant, row.kind, json.loads(row.config), payload)
+        except OpsuiteError as exc:
+            return TestOutcome(False, exc.reason, exc.message, time.perf_counter() - started)
+        return TestOutcome(True, "", "", time.perf_counter() - started)

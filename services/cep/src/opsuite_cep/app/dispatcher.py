@@ -1,0 +1,157 @@
+"""The outbox dispatcher: delivers pending notifications with retries, a breaker per channel and a log.
+
+Guarantees: a notification row is written in the same transaction as its alert change, so none is
+lost; it stays ``pending`` until one attempt succeeds (then ``delivered``, exactly once per row: a
+lease stops two dispatchers from sending it at the same time); failed attempts are logged in
+``cep_deliveries`` and retried with exponential backoff. Delivery runs in its own task, so a slow or
+failing channel never blocks ingestion. Gives up (``failed``) only when the channel was deleted or the
+notification is older than ``delivery_max_age_s``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import time
+from collections import defaultdict
+from datetime import timedelta
+
+from opsuite_cep.app.senders import Sender
+from opsuite_cep.config import Settings
+from opsuite_cep.db.models import NotificationRow
+from opsuite_cep.db.repositories import (
+    claim_notification,
+    due_notifications,
+    get_channel_by_name,
+    read,
+    record_delivery,
+)
+from opsuite_common.db import Database, utcnow
+from opsuite_common.errors import CircuitOpenError, InternalError, OpsuiteError
+from opsuite_common.logging import get_logger
+from opsuite_common.resilience import BreakerRegistry, RetryPolicy
+
+__all__ = ["Dispatcher"]
+
+log = get_logger("opsuite.cep.dispatcher")
+
+_LEASE_S = 120.0
+
+
+class Dispatcher:
+    """Background delivery of the outbox."""
+
+    def __init__(self, db: Database, settings: Settings, sender: Sender) -> None:
+        self.db, self.settings, self.sender = db, settings, sender
+        self.breakers = BreakerRegistry(
+            fail_max=settings.channel_breaker_fail_max, reset_timeout=settings.channel_breaker_reset_s
+        )
+        self.retry = RetryPolicy(max_attempts=3, initial_backoff_s=0.05, max_backoff_s=0.5)
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    def wake(self) -> None:
+        """Scan the outbox now (called after a commit that wrote notifications)."""
+        self._wake.set()
+
+    def start(self) -> None:
+        """Start the background loop."""
+        self._task = asyncio.create_task(self._run(), name="cep-dispatcher")
+
+    async def stop(self) -> None:
+        """Stop the loop (in-flight deliveries are cancelled; their leases expire and they are retried)."""
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        await self.sender.close()
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                await self.drain()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("outbox scan failed; retrying")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self.settings.dispatch_poll_s)
+            self._wake.clear()
+
+    async def drain(self) -> int:
+        """Deliver every due notification once; returns how many were attempted."""
+        async with read(self.db) as s:
+            due = await due_notifications(s)
+        by_channel: dict[tuple[str, str], list[NotificationRow]] = defaultdict(list)
+        for note in due:
+            by_channel[(note.tenant, note.channel)].append(note)
+        # Channels in parallel, each channel's notifications in order.
+        await asyncio.gather(*(self._deliver_all(notes) for notes in by_channel.values()))
+        return len(due)
+
+    async def _deliver_all(self, notes: list[NotificationRow]) -> None:
+        for note in notes:
+            async with self.db.session() as s:
+                claimed = await claim_notification(s, note.id, _LEASE_S)
+            if claimed:
+                await self.deliver(note)
+
+    def _backoff(self, attempts: int) -> float:
+        return min(self.settings.delivery_backoff_max_s, self.settings.delivery_backoff_initial_s * 2**attempts)
+
+    async def deliver(self, note: NotificationRow) -> None:
+        """One dispatcher attempt (with quick in-attempt retries), logged in the delivery log."""
+        async with read(self.db) as s:
+            channel = await get_channel_by_name(s, note.tenant, note.channel)
+        if channel is None:
+            async with self.db.session() as s:
+                await record_delivery(
+                    s,
+                    note,
+                    channel_id="",
+                    ok=False,
+                    reason="CHANNEL_NOT_FOUND",
+                    error=f"channel {note.channel!r} does not exist (deleted?)",
+                    give_up=True,
+                )
+            return
+        payload = {**json.loads(note.payload), "notification_id": note.id}
+        config = json.loads(channel.config)
+        breaker = self.breakers.get(f"{note.tenant}/{channel.id}")
+        ok, reason, error, retry_in = True, "", "", None
+        try:
+            if not channel.enabled:
+                raise CircuitOpenError(f"channel {channel.name!r} is disabled", reason="CHANNEL_DISABLED")
+            await self.retry.run(
+                lambda: breaker.call(lambda: self.sender.send(note.tenant, channel.kind, config, payload)),
+                deadline=time.monotonic() + self.settings.delivery_timeout_s * 3,
+            )
+        except OpsuiteError as exc:
+            ok, reason, error = False, exc.reason, exc.message
+            retry_in = exc.retry_after
+        except Exception as exc:
+            ok, reason, error = False, InternalError.reason, repr(exc)
+        wait = max(retry_in or 0.0, self._backoff(note.attempts))
+        too_old = note.created_at + timedelta(seconds=self.settings.delivery_max_age_s) < utcnow()
+        async with self.db.session() as s:
+            await record_delivery(
+                s,
+                note,
+                channel_id=channel.id,
+                ok=ok,
+                reason=reason,
+                error=error,
+                retry_in=wait,
+                give_up=not ok and too_old,
+            )
+        if not ok:
+            log.warning(
+                "delivery failed",
+                tenant=note.tenant,
+                channel=note.channel,
+                notification=note.id,
+                reason=reason,
+                error=error,
+                retry_in_s=round(wait, 2),
+            )

@@ -1,0 +1,199 @@
+"""Engine hosting: one domain :class:`Engine` per tenant, loaded lazily, checkpointed at shutdown.
+
+State is partitioned by tenant here and, inside an engine, by rule and partition key. A later
+horizontal split would give each replica a subset of keys of a NATS JetStream stream (subject
+``events.<tenant>.<hash(key) % N>``, one durable consumer per shard): every rule's state is keyed, so
+a shard's engine only needs the events of its keys; the watermark would then be per shard. Not built.
+
+Every change to alert state goes through :meth:`EngineHost.commit`, which writes transitions, change
+cursors and outbox rows in **one** transaction while the tenant's lock is held, so alert history is
+written in engine order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from opsuite_cep.config import Settings
+from opsuite_cep.db.alerts import AlertChange, apply_transitions, epoch
+from opsuite_cep.db.models import RuleRow
+from opsuite_cep.db.repositories import list_rules, list_silences, load_checkpoint, read, save_checkpoint
+from opsuite_cep.domain import Engine, IngestResult, Rule, Silence, parse_rule, parse_silence
+from opsuite_common.db import Database
+from opsuite_common.errors import ServiceUnavailableError
+from opsuite_common.logging import get_logger
+
+__all__ = ["EngineHost", "Notifier", "TenantEngine", "rule_from_row", "silence_from_row"]
+
+log = get_logger("opsuite.cep.engines")
+
+
+def rule_from_row(row: RuleRow) -> Rule:
+    """The domain rule of a stored row (the row's enabled flag wins over the definition's)."""
+    return parse_rule({**json.loads(row.definition), "enabled": row.enabled})
+
+
+def silence_from_row(row: Any) -> Silence:
+    """The domain silence of a stored row."""
+    return parse_silence(
+        {
+            "id": row.id,
+            "matchers": json.loads(row.matchers),
+            "starts_at": epoch(row.starts_at),
+            "ends_at": epoch(row.ends_at),
+            "comment": row.comment,
+        }
+    )
+
+
+class Notifier:
+    """Wakes WatchAlerts streams of a tenant when changes were committed in this process."""
+
+    def __init__(self) -> None:
+        self._waiters: dict[str, set[asyncio.Event]] = {}
+
+    def subscribe(self, tenant: str) -> asyncio.Event:
+        """An event set on every commit of ``tenant`` (clear it after waking)."""
+        ev = asyncio.Event()
+        self._waiters.setdefault(tenant, set()).add(ev)
+        return ev
+
+    def unsubscribe(self, tenant: str, ev: asyncio.Event) -> None:
+        """Stop waking ``ev``."""
+        self._waiters.get(tenant, set()).discard(ev)
+
+    def notify(self, tenant: str) -> None:
+        """Wake every watcher of ``tenant``."""
+        for ev in self._waiters.get(tenant, ()):
+            ev.set()
+
+
+@dataclass
+class TenantEngine:
+    """A tenant's engine, its lock, rule ids by name, and results not yet written (database down)."""
+
+    tenant: str
+    engine: Engine
+    rule_ids: dict[str, str]
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    unwritten: list[IngestResult] = field(default_factory=list)
+
+
+class EngineHost:
+    """Owns every tenant's engine; the only writer of engine-driven alert changes."""
+
+    def __init__(self, db: Database, settings: Settings, notifier: Notifier, wake_dispatcher: Any = None) -> None:
+        self.db, self.settings, self.notifier = db, settings, notifier
+        self._engines: dict[str, TenantEngine] = {}
+        self._load_locks: dict[str, asyncio.Lock] = {}
+        self._wake_dispatcher = wake_dispatcher or (lambda: None)
+
+    def loaded(self, tenant: str) -> TenantEngine | None:
+        """The tenant's engine if it is loaded."""
+        return self._engines.get(tenant)
+
+    async def get(self, tenant: str) -> TenantEngine:
+        """The tenant's engine, loading its enabled rules, silences and checkpoint on first use."""
+        te = self._engines.get(tenant)
+        if te is not None:
+            return te
+        lock = self._load_locks.setdefault(tenant, asyncio.Lock())
+        async with lock:
+            te = self._engines.get(tenant)
+            if te is None:
+                te = await self._load(tenant)
+                self._engines[tenant] = te
+            return te
+
+    async def _load(self, tenant: str) -> TenantEngine:
+        async with self.db.session() as s:
+            rows = await list_rules(s, tenant, enabled_only=True)
+            silences = [silence_from_row(r) for r in await list_silences(s, tenant)]
+            snapshot = await load_checkpoint(s, tenant)
+        rules = []
+        for row in rows:
+            try:
+                rules.append(rule_from_row(row))
+            except Exception:
+                log.exception("stored rule no longer parses; it is skipped", tenant=tenant, rule=row.name)
+        engine = Engine(rules, allowed_lateness=self.settings.allowed_lateness_s, silences=silences)
+        if snapshot is not None:
+            try:
+                skipped = engine.restore(snapshot)
+                log.info("engine restored from checkpoint", tenant=tenant, rules=len(rules), skipped=skipped)
+            except (ValueError, KeyError, TypeError):
+                log.exception("checkpoint could not be restored; starting with empty state", tenant=tenant)
+        return TenantEngine(tenant, engine, {r.name: r.id for r in rows})
+
+    async def rule_changed(self, tenant: str, row: RuleRow | None, old_name: str | None = None) -> None:
+        """Apply a saved rule (or a deletion when ``row`` is None) to a loaded engine."""
+        te = self._engines.get(tenant)
+        if te is None:
+            return
+        async with te.lock:
+            if old_name is not None and (row is None or row.name != old_name):
+                te.engine.remove_rule(old_name)
+                te.rule_ids.pop(old_name, None)
+            if row is not None:
+                te.engine.add_rule(rule_from_row(row))
+                te.rule_ids[row.name] = row.id
+
+    async def silences_changed(self, tenant: str) -> None:
+        """Reload a loaded engine's silences."""
+        te = self._engines.get(tenant)
+        if te is None:
+            return
+        async with read(self.db) as s:
+            silences = [silence_from_row(r) for r in await list_silences(s, tenant)]
+        async with te.lock:
+            te.engine.set_silences(silences)
+
+    async def commit(self, te: TenantEngine, result: IngestResult) -> list[AlertChange]:
+        """Write ``result`` (plus earlier unwritten results) in one transaction; call with ``te.lock`` held.
+
+        When the database is down the engine has already moved on, so the result is kept and written
+        by the next successful commit; the caller gets UNAVAILABLE and may resend (duplicates are ignored).
+        """
+        pending = [*te.unwritten, result]
+        if not any(r.transitions or r.notifications for r in pending):
+            te.unwritten.clear()
+            return []
+        try:
+            async with self.db.session() as s:
+                changes: list[AlertChange] = []
+                for r in pending:
+                    changes += await apply_transitions(s, te.tenant, r.transitions, r.notifications, te.rule_ids)
+        except Exception as exc:
+            te.unwritten = pending
+            log.warning("alert changes not written; kept for the next commit", tenant=te.tenant, error=repr(exc))
+            raise ServiceUnavailableError(
+                "the events were evaluated but the alerts they caused could not be stored; they will be "
+                "written with the next call. Resending the same events is safe (duplicates are ignored)",
+                reason="ALERTS_NOT_COMMITTED",
+            ) from exc
+        te.unwritten = []
+        if changes:
+            self.notifier.notify(te.tenant)
+        if any(r.notifications for r in pending):
+            self._wake_dispatcher()
+        return changes
+
+    async def checkpoint_all(self) -> int:
+        """Save every loaded engine's snapshot (graceful shutdown); returns how many were saved."""
+        saved = 0
+        for tenant, te in list(self._engines.items()):
+            async with te.lock:
+                snapshot = te.engine.snapshot()
+                async with self.db.session() as s:
+                    await save_checkpoint(s, tenant, snapshot)
+            saved += 1
+        log.info("engine checkpoints saved", tenants=saved)
+        return saved
+
+    def tenants(self) -> Iterable[str]:
+        """Tenants with a loaded engine."""
+        return list(self._engines)

@@ -1,0 +1,209 @@
+"""Rule use cases: create, update (etag), delete, enable/disable, validate, dry-run and stats."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from opsuite_cep.app.engines import EngineHost, rule_from_row
+from opsuite_cep.db.alerts import new_id
+from opsuite_cep.db.models import RuleRow
+from opsuite_cep.db.repositories import (
+    add_rule,
+    check_etag,
+    get_rule,
+    get_rule_by_name,
+    list_channels,
+    list_rules,
+    read,
+    touch,
+)
+from opsuite_cep.domain import Engine, Event, IngestResult, Rule, RuleStatsSnapshot, parse_rule, validate_rule
+from opsuite_common.auth import Identity
+from opsuite_common.db import Database, new_etag, utcnow
+from opsuite_common.errors import FieldViolation, NotFoundError, ValidationError
+
+__all__ = ["RuleService", "StatsView"]
+
+
+def _definition(data: Mapping[str, Any]) -> tuple[dict[str, Any], bool]:
+    """The stored definition (without ``enabled``, which is a column) and the enabled flag."""
+    if not isinstance(data, Mapping) or not data:
+        raise ValidationError.for_field("definition", "required: the rule as an object {name, kind, spec, ...}")
+    body = dict(data)
+    enabled = body.pop("enabled", True)
+    if not isinstance(enabled, bool):
+        raise ValidationError.for_field("definition.enabled", "expected true or false")
+    return body, enabled
+
+
+def _prefixed(exc: ValidationError) -> ValidationError:
+    """Field violations under ``definition.`` so they name the request field."""
+    return ValidationError(
+        exc.message,
+        field_violations=[FieldViolation(f"definition.{v.field}", v.description) for v in exc.field_violations],
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class StatsView:
+    """Engine counters plus schedule-rule counters."""
+
+    rule: str
+    engine: RuleStatsSnapshot | None
+    schedule: Mapping[str, Any] | None
+
+
+class RuleService:
+    """Rule CRUD; every write is applied to the tenant's engine after it commits."""
+
+    def __init__(self, db: Database, host: EngineHost, allowed_lateness: float = 0.0) -> None:
+        self.db, self.host, self.allowed_lateness = db, host, allowed_lateness
+        self.schedule_stats: Any = None  # set by the scheduler: rule id -> dict
+
+    async def _known_channels(self, session: Any, tenant: str) -> set[str]:
+        return {c.name for c in await list_channels(session, tenant)}
+
+    def _parse(self, body: Mapping[str, Any], enabled: bool, channels: set[str] | None) -> Rule:
+        try:
+            return parse_rule({**body, "enabled": enabled}, known_channels=channels)
+        except ValidationError as exc:
+            raise _prefixed(exc) from exc
+
+    async def create(self, who: Identity, data: Mapping[str, Any]) -> RuleRow:
+        """Validate and store a rule, then add it to the tenant's engine."""
+        body, enabled = _definition(data)
+        async with self.db.session() as s:
+            rule = self._parse(body, enabled, await self._known_channels(s, who.tenant))
+            now = utcnow()
+            row = RuleRow(
+                id=new_id(),
+                tenant=who.tenant,
+                name=rule.name,
+                kind=str(rule.kind),
+                definition=json.dumps(body),
+                enabled=enabled,
+                revision=1,
+                etag=new_etag(),
+                created_by=who.subject,
+                updated_by=who.subject,
+                created_at=now,
+                updated_at=now,
+            )
+            await add_rule(s, row)
+        await self.host.rule_changed(who.tenant, row)
+        return row
+
+    async def get(self, tenant: str, rule_id: str = "", name: str = "") -> RuleRow:
+        """A rule by id or name."""
+        async with read(self.db) as s:
+            if rule_id:
+                return await get_rule(s, tenant, rule_id)
+            if name:
+                return await get_rule_by_name(s, tenant, name)
+        raise ValidationError.for_field("ref", "give the rule's id or name")
+
+    async def list(self, tenant: str, *, kind: str, after: str | None, limit: int) -> list[RuleRow]:
+        """Rules by name."""
+        async with read(self.db) as s:
+            return await list_rules(s, tenant, kind=kind, after=after, limit=limit)
+
+    async def update(self, who: Identity, rule_id: str, data: Mapping[str, Any], etag: str) -> RuleRow:
+        """Replace a definition (stale etag: ABORTED); changed rules restart with empty state."""
+        body, enabled = _definition(data)
+        async with self.db.session() as s:
+            row = await get_rule(s, who.tenant, rule_id)
+            check_etag(row, etag)
+            rule = self._parse(body, enabled, await self._known_channels(s, who.tenant))
+            old_name = row.name
+            row.name, row.kind, row.definition, row.enabled = rule.name, str(rule.kind), json.dumps(body), enabled
+            row.revision += 1
+            touch(row, who.subject)
+            await add_rule(s, row)
+        await self.host.rule_changed(who.tenant, row, old_name)
+        return row
+
+    async def set_enabled(self, who: Identity, rule_id: str, enabled: bool, etag: str) -> RuleRow:
+        """Enable or disable (a disabled rule sees no events and loses its state)."""
+        async with self.db.session() as s:
+            row = await get_rule(s, who.tenant, rule_id)
+            check_etag(row, etag)
+            if row.enabled != enabled:
+                row.enabled = enabled
+                row.revision += 1
+                touch(row, who.subject)
+        await self.host.rule_changed(who.tenant, row, row.name)
+        return row
+
+    async def delete(self, who: Identity, rule_id: str) -> None:
+        """Delete a rule and its engine state (its alerts stay in the history)."""
+        async with self.db.session() as s:
+            row = await get_rule(s, who.tenant, rule_id)
+            name = row.name
+            await s.delete(row)
+        await self.host.rule_changed(who.tenant, None, name)
+
+    async def validate(self, tenant: str, data: Mapping[str, Any]) -> list[FieldViolation]:
+        """Field violations of a definition (empty when it would save)."""
+        try:
+            body, enabled = _definition(data)
+        except ValidationError as exc:
+            return list(exc.field_violations)
+        async with read(self.db) as s:
+            channels = await self._known_channels(s, tenant)
+        found = validate_rule({**body, "enabled": enabled}, known_channels=channels)
+        return [FieldViolation(f"definition.{v.field}", v.description) for v in found]
+
+    async def test(
+        self,
+        tenant: str,
+        *,
+        rule_id: str,
+        data: Mapping[str, Any] | None,
+        events: Sequence[Event],
+        advance_to: datetime | None,
+    ) -> IngestResult:
+        """Dry run on a private engine and virtual time: nothing is stored, no notification is sent."""
+        if rule_id:
+            async with read(self.db) as s:
+                row = await get_rule(s, tenant, rule_id)
+            rule = parse_rule({**json.loads(row.definition), "enabled": True})
+        elif data:
+            body, _ = _definition(data)
+            rule = self._parse(body, True, None)
+        else:
+            raise ValidationError.for_field("rule", "give rule_id (a saved rule) or definition (an unsaved one)")
+        if rule.kind.value == "SCHEDULE":
+            raise ValidationError.for_field("rule", "SCHEDULE rules are not fed by events; nothing to test")
+        engine = Engine([rule], allowed_lateness=self.allowed_lateness)
+        out = engine.ingest(events)
+        out.extend(engine.flush())
+        if advance_to is not None:
+            out.extend(engine.advance_to(advance_to.timestamp()))
+        return out
+
+    async def stats(self, tenant: str, rule_id: str) -> StatsView:
+        """Engine counters of a rule (zeros when it has not seen an event), schedule counters if any."""
+        async with read(self.db) as s:
+            row = await get_rule(s, tenant, rule_id)
+        schedule = (self.schedule_stats or {}).get(row.id) if row.kind == "SCHEDULE" else None
+        te = await self.host.get(tenant) if row.kind != "SCHEDULE" else None
+        snap = None
+        if te is not None:
+            async with te.lock:
+                try:
+                    snap = te.engine.stats(row.name)
+                except KeyError:
+                    snap = None
+        return StatsView(row.name, snap, schedule)
+
+    async def rule_for(self, tenant: str, rule_id: str) -> Rule:
+        """The domain rule of a saved rule."""
+        try:
+            async with read(self.db) as s:
+                return rule_from_row(await get_rule(s, tenant, rule_id))
+        except NotFoundError:
+            raise

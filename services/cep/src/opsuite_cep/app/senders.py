@@ -1,0 +1,261 @@
+"""Channel kinds and how each one delivers a notification; outbound addresses are guarded.
+
+Errors are typed so that the dispatcher's retry policy and breaker can tell them apart: a channel
+that is down or answers 5xx/429 is UNAVAILABLE (transient: retried, counted by the breaker); a channel
+that rejects the message (4xx, refused recipient) or a blocked address is not transient.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import ipaddress
+import json
+import smtplib
+import socket
+from collections.abc import Callable, Mapping
+from email.message import EmailMessage
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from opsuite_common.errors import (
+    FailedPreconditionError,
+    OpsuiteError,
+    PermissionDeniedError,
+    ServiceUnavailableError,
+    ValidationError,
+)
+
+__all__ = [
+    "CHANNEL_KINDS",
+    "SECRET_KEYS",
+    "AddressGuard",
+    "Sender",
+    "redact",
+    "validate_config",
+]
+
+CHANNEL_KINDS = ("webhook", "slack", "email", "api", "ops_investigation")
+#: Config keys that are write-only (never returned by the API).
+SECRET_KEYS = frozenset({"secret", "password"})
+SIGNATURE_HEADER = "X-Opsuite-Signature"
+
+
+def redact(config: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """The config without secrets, and the names of the secrets that are set."""
+    public = {k: v for k, v in config.items() if k not in SECRET_KEYS}
+    return public, sorted(k for k in config if k in SECRET_KEYS and config[k])
+
+
+def _need_str(cfg: Mapping[str, Any], key: str, problems: list[tuple[str, str]], required: bool = True) -> None:
+    value = cfg.get(key)
+    if value is None:
+        if required:
+            problems.append((key, "required"))
+    elif not isinstance(value, str) or not value:
+        problems.append((key, "expected a non-empty string"))
+
+
+def validate_config(kind: str, cfg: Mapping[str, Any]) -> None:
+    """Check a channel config for its kind; violations name ``config.<key>``."""
+    if kind not in CHANNEL_KINDS:
+        raise ValidationError.for_field(
+            "kind", f"unknown channel kind {kind!r}; expected one of {', '.join(CHANNEL_KINDS)}"
+        )
+    allowed = {
+        "webhook": {"url", "secret", "headers"},
+        "slack": {"url"},
+        "email": {"host", "port", "from", "to", "username", "password", "starttls"},
+        "api": {"api", "params"},
+        "ops_investigation": {"question"},
+    }[kind]
+    problems: list[tuple[str, str]] = [(k, f"unknown key for a {kind} channel") for k in cfg if k not in allowed]
+    if kind in ("webhook", "slack"):
+        _need_str(cfg, "url", problems)
+        url = cfg.get("url")
+        if isinstance(url, str) and urlsplit(url).scheme not in ("http", "https"):
+            problems.append(("url", "must be an http:// or https:// URL"))
+        _need_str(cfg, "secret", problems, required=False)
+        headers = cfg.get("headers", {})
+        if not isinstance(headers, Mapping) or not all(isinstance(v, str) for v in headers.values()):
+            problems.append(("headers", "expected an object of string header values"))
+    elif kind == "email":
+        _need_str(cfg, "host", problems)
+        _need_str(cfg, "from", problems)
+        port = cfg.get("port", 25)
+        if (
+            isinstance(port, bool)
+            or not isinstance(port, int | float)
+            or not 0 < int(port) < 65536
+            or port != int(port)
+        ):
+            problems.append(("port", "expected a port number 1-65535"))
+        to = cfg.get("to")
+        if not isinstance(to, list) or not to or not all(isinstance(x, str) and "@" in x for x in to):
+            problems.append(("to", "required: a list of e-mail addresses"))
+        _need_str(cfg, "username", problems, required=False)
+        _need_str(cfg, "password", problems, required=False)
+    elif kind == "api":
+        _need_str(cfg, "api", problems)
+        if not isinstance(cfg.get("params", {}), Mapping):
+            problems.append(("params", "expected an object of API parameters"))
+    if problems:
+        from opsuite_common.errors import FieldViolation
+
+        raise ValidationError(
+            f"the {kind} channel config is invalid",
+            field_violations=[FieldViolation(f"config.{k}", d) for k, d in problems],
+        )
+
+
+class AddressGuard:
+    """Refuses private, loopback, link-local and reserved destinations unless allow-listed."""
+
+    def __init__(self, allow: list[str]) -> None:
+        self.hosts = {a.lower() for a in allow if not _is_network(a)}
+        self.networks = [ipaddress.ip_network(a, strict=False) for a in allow if _is_network(a)]
+
+    async def check(self, host: str, port: int) -> None:
+        """Raise PermissionDeniedError (SSRF_BLOCKED) when ``host`` resolves to a blocked address."""
+        if host.lower() in self.hosts:
+            return
+        loop = asyncio.get_running_loop()
+        try:
+            infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except OSError as exc:
+            raise ServiceUnavailableError(f"cannot resolve {host!r}: {exc}", reason="CHANNEL_UNREACHABLE") from exc
+        for info in infos:
+            ip = ipaddress.ip_address(info[4][0])
+            if any(ip in net for net in self.networks):
+                continue
+            if (
+                ip.is_private
+                or ip.is_loopback
+                or ip.is_link_local
+                or ip.is_reserved
+                or ip.is_multicast
+                or ip.is_unspecified
+            ):
+                raise PermissionDeniedError(
+                    f"{host} resolves to {ip}, a private or local address; add it to OPSUITE_CEP_OUTBOUND_ALLOW "
+                    "to allow it",
+                    reason="SSRF_BLOCKED",
+                )
+
+
+def _is_network(entry: str) -> bool:
+    try:
+        ipaddress.ip_network(entry, strict=False)
+    except ValueError:
+        return False
+    return True
+
+
+def _summary(payload: Mapping[str, Any]) -> str:
+    labels = ", ".join(f"{k}={v}" for k, v in sorted(payload.get("labels", {}).items()) if k != "alertname")
+    return f"[{str(payload.get('kind', '')).upper()}] {payload.get('rule')} ({payload.get('severity')}) {labels}"
+
+
+class Sender:
+    """Delivers one notification payload to one channel (no retries here: the dispatcher owns them)."""
+
+    def __init__(
+        self,
+        guard: AddressGuard,
+        timeout_s: float,
+        execute_api: Callable[[str, str, Mapping[str, Any]], Any] | None = None,
+    ) -> None:
+        self.guard, self.timeout_s = guard, timeout_s
+        self._execute_api = execute_api
+        self._http = httpx.AsyncClient(timeout=timeout_s, follow_redirects=False)
+
+    async def close(self) -> None:
+        """Close the HTTP client."""
+        await self._http.aclose()
+
+    async def send(self, tenant: str, kind: str, config: Mapping[str, Any], payload: Mapping[str, Any]) -> None:
+        """Deliver ``payload``; raise a typed error on failure."""
+        if kind == "webhook":
+            body = json.dumps(payload, default=str).encode()
+            headers = {"Content-Type": "application/json", **dict(config.get("headers") or {})}
+            if payload.get("notification_id"):
+                headers["X-Opsuite-Notification-Id"] = str(payload["notification_id"])
+            if config.get("secret"):
+                digest = hmac.new(str(config["secret"]).encode(), body, hashlib.sha256).hexdigest()
+                headers[SIGNATURE_HEADER] = f"sha256={digest}"
+            await self._post(str(config["url"]), body, headers)
+        elif kind == "slack":
+            body = json.dumps({"text": _summary(payload)}).encode()
+            await self._post(str(config["url"]), body, {"Content-Type": "application/json"})
+        elif kind == "email":
+            await self._email(config, payload)
+        elif kind == "api":
+            if self._execute_api is None:
+                raise ServiceUnavailableError(
+                    "no api_manager client is configured", reason="API_MANAGER_NOT_CONFIGURED"
+                )
+            params = {**dict(config.get("params") or {}), "alert": dict(payload)}
+            await self._execute_api(tenant, str(config["api"]), params)
+        elif kind == "ops_investigation":
+            raise ServiceUnavailableError(
+                "the ops service is not available yet, so no investigation can be started; the notification "
+                "stays pending and is retried",
+                reason="OPS_NOT_AVAILABLE",
+            )
+        else:
+            raise FailedPreconditionError(f"unknown channel kind {kind!r}", reason="CHANNEL_KIND_UNKNOWN")
+
+    async def _post(self, url: str, body: bytes, headers: Mapping[str, str]) -> None:
+        parts = urlsplit(url)
+        await self.guard.check(parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80))
+        try:
+            response = await self._http.post(url, content=body, headers=dict(headers))
+        except httpx.HTTPError as exc:
+            raise ServiceUnavailableError(
+                f"POST {parts.hostname} failed: {exc!r}", reason="CHANNEL_UNREACHABLE"
+            ) from exc
+        if response.status_code >= 500 or response.status_code == 429:
+            raise ServiceUnavailableError(
+                f"{parts.hostname} answered HTTP {response.status_code}", reason="CHANNEL_UNAVAILABLE"
+            )
+        if response.status_code >= 300:
+            raise FailedPreconditionError(
+                f"{parts.hostname} rejected the notification with HTTP {response.status_code}",
+                reason="CHANNEL_REJECTED",
+            )
+
+    async def _email(self, config: Mapping[str, Any], payload: Mapping[str, Any]) -> None:
+        host, port = str(config["host"]), int(config.get("port", 25))
+        await self.guard.check(host, port)
+        msg = EmailMessage()
+        msg["Subject"] = _summary(payload)
+        msg["From"] = str(config["from"])
+        msg["To"] = ", ".join(config["to"])
+        msg.set_content(json.dumps(payload, indent=2, default=str))
+
+        def deliver() -> None:
+            with smtplib.SMTP(host, port, timeout=self.timeout_s) as smtp:
+                if config.get("starttls"):
+                    smtp.starttls()
+                if config.get("username"):
+                    smtp.login(str(config["username"]), str(config.get("password", "")))
+                smtp.send_message(msg)
+
+        try:
+            await asyncio.to_thread(deliver)
+        except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPAuthenticationError) as exc:
+            raise FailedPreconditionError(
+                f"the SMTP server refused the message: {exc}", reason="CHANNEL_REJECTED"
+            ) from exc
+        except (OSError, smtplib.SMTPException) as exc:
+            raise ServiceUnavailableError(
+                f"SMTP delivery to {host}:{port} failed: {exc!r}", reason="CHANNEL_UNREACHABLE"
+            ) from exc
+
+
+def is_opsuite_error(exc: BaseException) -> bool:
+    """Whether ``exc`` is one of ours (anything else is wrapped by the dispatcher)."""
+    return isinstance(exc, OpsuiteError)

@@ -1,0 +1,69 @@
+"""Wiring of cep's use cases: one :class:`CepApp` per server, started and stopped with it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from opsuite_cep.app.alerts import AlertService
+from opsuite_cep.app.apiclient import ApiManagerCaller
+from opsuite_cep.app.channels import ChannelService
+from opsuite_cep.app.dispatcher import Dispatcher
+from opsuite_cep.app.engines import EngineHost, Notifier
+from opsuite_cep.app.rules import RuleService
+from opsuite_cep.app.scheduler import Scheduler
+from opsuite_cep.app.senders import AddressGuard, Sender
+from opsuite_cep.config import Settings
+from opsuite_common.db import Database
+
+__all__ = ["CepApp"]
+
+
+@dataclass
+class CepApp:
+    """Every use-case object of one cep server."""
+
+    settings: Settings
+    db: Database
+    host: EngineHost
+    rules: RuleService
+    alerts: AlertService
+    channels: ChannelService
+    dispatcher: Dispatcher
+    scheduler: Scheduler
+    api: ApiManagerCaller
+
+    @classmethod
+    def build(cls, settings: Settings, db: Database) -> CepApp:
+        """Wire the services (no task is started here)."""
+        notifier = Notifier()
+        api = ApiManagerCaller(settings)
+        sender = Sender(AddressGuard(list(settings.outbound_allow)), settings.delivery_timeout_s, api.execute)
+        dispatcher = Dispatcher(db, settings, sender)
+        host = EngineHost(db, settings, notifier, dispatcher.wake)
+        rules = RuleService(db, host, settings.allowed_lateness_s)
+        scheduler = Scheduler(db, settings, host, api.execute)
+        rules.schedule_stats = scheduler.stats
+        return cls(
+            settings=settings,
+            db=db,
+            host=host,
+            rules=rules,
+            alerts=AlertService(db, host, notifier, settings.watch_poll_s),
+            channels=ChannelService(db, sender),
+            dispatcher=dispatcher,
+            scheduler=scheduler,
+            api=api,
+        )
+
+    def start(self) -> None:
+        """Start the dispatcher and the scheduler (unless disabled in the settings)."""
+        if self.settings.background_tasks:
+            self.dispatcher.start()
+            self.scheduler.start()
+
+    async def stop(self) -> None:
+        """Graceful stop: background tasks, then every engine's checkpoint, then clients."""
+        await self.scheduler.stop()
+        await self.dispatcher.stop()
+        await self.host.checkpoint_all()
+        await self.api.close()

@@ -1,0 +1,192 @@
+"""SQLAlchemy models of cep (tables prefixed ``cep_``). JSON documents are TEXT: anomaly values can be
+``Infinity``, which PostgreSQL JSONB rejects, and the engine checkpoint is opaque to the database."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, Boolean, Index, Integer, MetaData, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from opsuite_common.db import UTCDateTime, new_etag, utcnow
+
+__all__ = [
+    "AlertChangeRow",
+    "AlertRow",
+    "Base",
+    "ChannelRow",
+    "CheckpointRow",
+    "DeliveryRow",
+    "NotificationRow",
+    "RuleRow",
+    "SequenceRow",
+    "SilenceRow",
+    "metadata",
+]
+
+metadata = MetaData()
+
+
+class Base(DeclarativeBase):
+    """Declarative base bound to cep's own MetaData."""
+
+    metadata = metadata
+
+
+class RuleRow(Base):
+    """A rule definition as written (JSON text), with its revision and etag."""
+
+    __tablename__ = "cep_rules"
+    __table_args__ = (UniqueConstraint("tenant", "name", name="uq_cep_rules_tenant_name"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    tenant: Mapped[str] = mapped_column(String(128), nullable=False, index=True)
+    name: Mapped[str] = mapped_column(String(128), nullable=False)
+    kind: Mapped[str] = mapped_column(String(16), nullable=False)
+    definition: Mapped[str] = mapped_column(Text, nullable=False)
+    enabled: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    revision: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    etag: Mapped[str] = mapped_column(String(32), nullable=False, default=new_etag)
+    created_by: Mapped[str] = mapped_column(String(256), nullable=False, default="")
+    updated_by: Mapped[str] = mapped_column(String(256), nullable=False, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+
+
+class AlertRow(Base):
+    """One alert episode: from pending/firing to resolved. At most one active row per fingerprint."""
+
+    __tablename__ = "cep_alerts"
+    __table_args__ = (
+        Index("ix_cep_alerts_tenant_fp", "tenant", "fingerprint"),
+        Index("ix_cep_alerts_tenant_starts", "tenant", "starts_at", "id"),
+    )
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    tenant: Mapped[str] = mapped_column(String(128), nullable=False)
+    fingerprint: Mapped[str] = mapped_column(String(64), nullable=False)
+    rule: Mapped[str] = mapped_column(String(128), nullable=False)
+    rule_id: Mapped[str] = mapped_column(String(32), nullable=False, default="")
+    state: Mapped[str] = mapped_column(String(16), nullable=False)
+    severity: Mapped[str] = mapped_column(String(16), nullable=False, default="")
+    labels: Mapped[str] = mapped_column(Text, nullable=False, default="{}")
+    annotations: Mapped[str] = mapped_column(Text, nullable=False, default="{}")
+    values: Mapped[str] = mapped_column(Text, nullable=False, default="{}")
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    fired_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    acknowledged: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    acknowledged_by: Mapped[str] = mapped_column(String(256), nullable=False, default="")
+    resolved_by: Mapped[str] = mapped_column(String(256), nullable=False, default="")
+    silenced: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    investigation_id: Mapped[str] = mapped_column(String(64), nullable=False, default="")
+    answer: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    cursor: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+
+
+class SequenceRow(Base):
+    """Per-tenant counter of alert changes; its row lock orders changes in commit order."""
+
+    __tablename__ = "cep_sequences"
+
+    tenant: Mapped[str] = mapped_column(String(128), primary_key=True)
+    last_seq: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+
+
+class AlertChangeRow(Base):
+    """One alert change with its cursor (WatchAlerts replays these) and the alert right after it."""
+
+    __tablename__ = "cep_alert_changes"
+
+    tenant: Mapped[str] = mapped_column(String(128), primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    alert_id: Mapped[str] = mapped_column(String(32), nullable=False)
+    change: Mapped[str] = mapped_column(String(32), nullable=False)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+    snapshot: Mapped[str] = mapped_column(Text, nullable=False)
+
+
+class NotificationRow(Base):
+    """The outbox: written with the alert change, delivered by the dispatcher exactly once on success."""
+
+    __tablename__ = "cep_notifications"
+    __table_args__ = (Index("ix_cep_notifications_due", "status", "next_attempt_at"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    tenant: Mapped[str] = mapped_column(String(128), nullable=False)
+    alert_id: Mapped[str] = mapped_column(String(32), nullable=False, index=True)
+    channel: Mapped[str] = mapped_column(String(128), nullable=False)
+    kind: Mapped[str] = mapped_column(String(16), nullable=False)
+    payload: Mapped[str] = mapped_column(Text, nullable=False)
+    #: pending -> delivered, or failed (channel deleted, or gave up after the maximum age).
+    status: Mapped[str] = mapped_column(String(16), nullable=False, default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    last_error: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class DeliveryRow(Base):
+    """The delivery log: one row per attempt."""
+
+    __tablename__ = "cep_deliveries"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
+    tenant: Mapped[str] = mapped_column(String(128), nullable=False)
+    notification_id: Mapped[str] = mapped_column(String(32), nullable=False, index=True)
+    alert_id: Mapped[str] = mapped_column(String(32), nullable=False, index=True)
+    channel: Mapped[str] = mapped_column(String(128), nullable=False)
+    channel_id: Mapped[str] = mapped_column(String(32), nullable=False, default="", index=True)
+    kind: Mapped[str] = mapped_column(String(16), nullable=False)
+    attempt: Mapped[int] = mapped_column(Integer, nullable=False)
+    status: Mapped[str] = mapped_column(String(16), nullable=False)
+    reason: Mapped[str] = mapped_column(String(64), nullable=False, default="")
+    error: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+
+
+class ChannelRow(Base):
+    """A notification channel; ``config`` holds secrets too and is never returned as is."""
+
+    __tablename__ = "cep_channels"
+    __table_args__ = (UniqueConstraint("tenant", "name", name="uq_cep_channels_tenant_name"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    tenant: Mapped[str] = mapped_column(String(128), nullable=False, index=True)
+    name: Mapped[str] = mapped_column(String(128), nullable=False)
+    kind: Mapped[str] = mapped_column(String(32), nullable=False)
+    config: Mapped[str] = mapped_column(Text, nullable=False, default="{}")
+    enabled: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    etag: Mapped[str] = mapped_column(String(32), nullable=False, default=new_etag)
+    created_by: Mapped[str] = mapped_column(String(256), nullable=False, default="")
+    updated_by: Mapped[str] = mapped_column(String(256), nullable=False, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+
+
+class SilenceRow(Base):
+    """Matchers plus an event-time window ``[starts_at, ends_at)``."""
+
+    __tablename__ = "cep_silences"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    tenant: Mapped[str] = mapped_column(String(128), nullable=False, index=True)
+    matchers: Mapped[str] = mapped_column(Text, nullable=False)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    comment: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    created_by: Mapped[str] = mapped_column(String(256), nullable=False, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+
+
+class CheckpointRow(Base):
+    """The engine snapshot of one tenant (TEXT JSON), written at graceful shutdown."""
+
+    __tablename__ = "cep_checkpoints"
+
+    tenant: Mapped[str] = mapped_column(String(128), primary_key=True)
+    snapshot: Mapped[str] = mapped_column(Text, nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)

@@ -1,0 +1,130 @@
+"""Alert and silence RPCs: ListAlerts, GetAlert, AcknowledgeAlert, ResolveAlert, WatchAlerts, silences."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+
+import grpc
+from google.protobuf import empty_pb2
+
+from opsuite.cep.v1 import cep_pb2
+from opsuite.common.v1 import common_pb2
+from opsuite_cep.app.alerts import AlertFilter
+from opsuite_cep.app.service import CepApp
+from opsuite_cep.servicers.convert import STATE_NAMES, alert_to_proto, meta, ts
+from opsuite_common.auth import Role, current_identity, requires
+from opsuite_common.paging import decode_page_token, encode_page_token, page_size
+from opsuite_common.protoconv import dt_to_timestamp, timestamp_to_dt
+
+__all__ = ["AlertRpcs"]
+
+
+def _filter(request: cep_pb2.ListAlertsRequest | cep_pb2.WatchAlertsRequest) -> AlertFilter:
+    return AlertFilter(
+        rule=request.rule,
+        state=STATE_NAMES.get(request.state, ""),
+        severity=request.severity.lower(),
+        labels=dict(request.labels),
+    )
+
+
+def _silence(row: object) -> cep_pb2.Silence:
+    r: object = row
+    return cep_pb2.Silence(
+        meta=meta(r, etag=False),
+        matchers=[cep_pb2.Matcher(**m) for m in json.loads(r.matchers)],  # type: ignore[attr-defined]
+        starts_at=dt_to_timestamp(r.starts_at),  # type: ignore[attr-defined]
+        ends_at=dt_to_timestamp(r.ends_at),  # type: ignore[attr-defined]
+        comment=r.comment,  # type: ignore[attr-defined]
+    )
+
+
+class AlertRpcs:
+    """Alert handlers (viewer reads, editor acts) and silence handlers (editor writes)."""
+
+    app: CepApp
+
+    @requires(Role.VIEWER)
+    async def ListAlerts(
+        self, request: cep_pb2.ListAlertsRequest, context: grpc.aio.ServicerContext
+    ) -> cep_pb2.ListAlertsResponse:
+        """Alerts newest first, filtered."""
+        flt = _filter(request)
+        start, end = timestamp_to_dt(request.start_time), timestamp_to_dt(request.end_time)
+        scope = ["alerts", flt.rule, flt.state, flt.severity, sorted(flt.labels.items()), str(start), str(end)]
+        after = decode_page_token(request.page.page_token, scope)
+        views, nxt = await self.app.alerts.list(
+            current_identity().tenant, flt, start=start, end=end, after=after, limit=page_size(request.page.page_size)
+        )
+        return cep_pb2.ListAlertsResponse(
+            alerts=[alert_to_proto(v) for v in views],
+            page=common_pb2.PageResponse(next_page_token=encode_page_token(nxt, scope) if nxt else ""),
+        )
+
+    @requires(Role.VIEWER)
+    async def GetAlert(self, request: cep_pb2.GetAlertRequest, context: grpc.aio.ServicerContext) -> cep_pb2.Alert:
+        """One alert."""
+        return alert_to_proto(await self.app.alerts.get(current_identity().tenant, request.id))
+
+    @requires(Role.EDITOR)
+    async def AcknowledgeAlert(
+        self, request: cep_pb2.AcknowledgeAlertRequest, context: grpc.aio.ServicerContext
+    ) -> cep_pb2.Alert:
+        """Set the acknowledged flag."""
+        return alert_to_proto(await self.app.alerts.acknowledge(current_identity(), request.id))
+
+    @requires(Role.EDITOR)
+    async def ResolveAlert(
+        self, request: cep_pb2.ResolveAlertRequest, context: grpc.aio.ServicerContext
+    ) -> cep_pb2.Alert:
+        """Resolve by hand."""
+        return alert_to_proto(await self.app.alerts.resolve(current_identity(), request.id))
+
+    @requires(Role.VIEWER)
+    async def WatchAlerts(
+        self, request: cep_pb2.WatchAlertsRequest, context: grpc.aio.ServicerContext
+    ) -> AsyncIterator[cep_pb2.AlertChange]:
+        """Replay after the cursor, then live changes."""
+        async for change in self.app.alerts.watch(current_identity().tenant, request.after_cursor, _filter(request)):
+            yield cep_pb2.AlertChange(
+                cursor=change.cursor, change=change.change, time=ts(change.at), alert=alert_to_proto(change.alert)
+            )
+
+    @requires(Role.EDITOR)
+    async def CreateSilence(
+        self, request: cep_pb2.CreateSilenceRequest, context: grpc.aio.ServicerContext
+    ) -> cep_pb2.Silence:
+        """Mute matching notifications during a window of event time."""
+        row = await self.app.alerts.create_silence(
+            current_identity(),
+            [{"name": m.name, "op": m.op or "=", "value": m.value} for m in request.matchers],
+            timestamp_to_dt(request.starts_at),
+            timestamp_to_dt(request.ends_at),
+            request.comment,
+        )
+        return _silence(row)
+
+    @requires(Role.VIEWER)
+    async def ListSilences(
+        self, request: cep_pb2.ListSilencesRequest, context: grpc.aio.ServicerContext
+    ) -> cep_pb2.ListSilencesResponse:
+        """Silences by creation time."""
+        size = page_size(request.page.page_size)
+        after = decode_page_token(request.page.page_token, "silences")
+        rows = await self.app.alerts.list_silences(current_identity().tenant, after, size + 1)
+        token = ""
+        if len(rows) > size:
+            last = rows[size - 1]
+            token = encode_page_token([last.created_at.isoformat(), last.id], "silences")
+        return cep_pb2.ListSilencesResponse(
+            silences=[_silence(r) for r in rows[:size]], page=common_pb2.PageResponse(next_page_token=token)
+        )
+
+    @requires(Role.EDITOR)
+    async def DeleteSilence(
+        self, request: cep_pb2.DeleteSilenceRequest, context: grpc.aio.ServicerContext
+    ) -> empty_pb2.Empty:
+        """Delete a silence."""
+        await self.app.alerts.delete_silence(current_identity(), request.id)
+        return empty_pb2.Empty()

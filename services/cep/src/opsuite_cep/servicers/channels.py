@@ -1,0 +1,130 @@
+"""Channel RPCs (admin): CRUD, TestChannel, ListDeliveries."""
+
+from __future__ import annotations
+
+import json
+
+import grpc
+from google.protobuf import empty_pb2
+
+from opsuite.cep.v1 import cep_pb2
+from opsuite.common.v1 import common_pb2
+from opsuite_cep.app.senders import redact
+from opsuite_cep.app.service import CepApp
+from opsuite_cep.db.repositories import list_deliveries, read
+from opsuite_cep.servicers.convert import duration, meta, safe_struct, struct_py
+from opsuite_common.auth import Role, current_identity, requires
+from opsuite_common.paging import decode_page_token, encode_page_token, page_size
+from opsuite_common.protoconv import dt_to_timestamp
+
+__all__ = ["ChannelRpcs"]
+
+
+def _channel(row: object) -> cep_pb2.Channel:
+    public, secrets = redact(json.loads(row.config))  # type: ignore[attr-defined]
+    return cep_pb2.Channel(
+        meta=meta(row),
+        name=row.name,
+        kind=row.kind,
+        config=safe_struct(public),  # type: ignore[attr-defined]
+        secrets_set=secrets,
+        enabled=row.enabled,  # type: ignore[attr-defined]
+    )
+
+
+class ChannelRpcs:
+    """Channel handlers."""
+
+    app: CepApp
+
+    @requires(Role.ADMIN)
+    async def CreateChannel(
+        self, request: cep_pb2.CreateChannelRequest, context: grpc.aio.ServicerContext
+    ) -> cep_pb2.Channel:
+        """Create a channel."""
+        row = await self.app.channels.create(current_identity(), request.name, request.kind, struct_py(request.config))
+        return _channel(row)
+
+    @requires(Role.ADMIN)
+    async def GetChannel(
+        self, request: cep_pb2.GetChannelRequest, context: grpc.aio.ServicerContext
+    ) -> cep_pb2.Channel:
+        """A channel by id or name."""
+        return _channel(await self.app.channels.get(current_identity().tenant, request.id, request.name))
+
+    @requires(Role.ADMIN)
+    async def ListChannels(
+        self, request: cep_pb2.ListChannelsRequest, context: grpc.aio.ServicerContext
+    ) -> cep_pb2.ListChannelsResponse:
+        """Channels by name."""
+        size = page_size(request.page.page_size)
+        after = decode_page_token(request.page.page_token, "channels")
+        rows = await self.app.channels.list(current_identity().tenant, after[0] if after else None, size + 1)
+        token = encode_page_token([rows[size - 1].name], "channels") if len(rows) > size else ""
+        return cep_pb2.ListChannelsResponse(
+            channels=[_channel(r) for r in rows[:size]], page=common_pb2.PageResponse(next_page_token=token)
+        )
+
+    @requires(Role.ADMIN)
+    async def UpdateChannel(
+        self, request: cep_pb2.UpdateChannelRequest, context: grpc.aio.ServicerContext
+    ) -> cep_pb2.Channel:
+        """Replace a channel's config."""
+        row = await self.app.channels.update(
+            current_identity(), request.id, struct_py(request.config), request.etag, request.disabled
+        )
+        return _channel(row)
+
+    @requires(Role.ADMIN)
+    async def DeleteChannel(
+        self, request: cep_pb2.DeleteChannelRequest, context: grpc.aio.ServicerContext
+    ) -> empty_pb2.Empty:
+        """Delete a channel no rule uses."""
+        await self.app.channels.delete(current_identity(), request.id)
+        return empty_pb2.Empty()
+
+    @requires(Role.ADMIN)
+    async def TestChannel(
+        self, request: cep_pb2.TestChannelRequest, context: grpc.aio.ServicerContext
+    ) -> cep_pb2.TestChannelResponse:
+        """Send a test notification now."""
+        out = await self.app.channels.test(current_identity().tenant, request.id)
+        return cep_pb2.TestChannelResponse(
+            ok=out.ok, reason=out.reason, error=out.error, latency=duration(out.latency_s)
+        )
+
+    @requires(Role.VIEWER)
+    async def ListDeliveries(
+        self, request: cep_pb2.ListDeliveriesRequest, context: grpc.aio.ServicerContext
+    ) -> cep_pb2.ListDeliveriesResponse:
+        """Delivery attempts of a channel or an alert, oldest first."""
+        size = page_size(request.page.page_size)
+        scope = ["deliveries", request.channel_id, request.alert_id]
+        after = decode_page_token(request.page.page_token, scope)
+        async with read(self.app.db) as s:
+            rows = await list_deliveries(
+                s,
+                current_identity().tenant,
+                channel_id=request.channel_id,
+                alert_id=request.alert_id,
+                after=int(after[0]) if after else None,
+                limit=size + 1,
+            )
+        token = encode_page_token([rows[size - 1].id], scope) if len(rows) > size else ""
+        return cep_pb2.ListDeliveriesResponse(
+            deliveries=[
+                cep_pb2.Delivery(
+                    notification_id=r.notification_id,
+                    alert_id=r.alert_id,
+                    channel=r.channel,
+                    kind=r.kind,
+                    attempt=r.attempt,
+                    status=r.status,
+                    reason=r.reason,
+                    error=r.error,
+                    time=dt_to_timestamp(r.at),
+                )
+                for r in rows[:size]
+            ],
+            page=common_pb2.PageResponse(next_page_token=token),
+        )

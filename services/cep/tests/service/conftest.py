@@ -1,0 +1,106 @@
+"""Fixtures: a real cep server on port 0 over a real channel, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import grpc
+import pytest_asyncio
+from google.protobuf import struct_pb2, timestamp_pb2
+
+from opsuite.cep.v1 import cep_pb2, cep_pb2_grpc
+from opsuite_cep.config import Settings
+from opsuite_cep.server import create_server
+from opsuite_common.server import ServerHandle
+from opsuite_common.testing.servers import TokenFactory, auth_settings_for_tests
+
+T0 = 1_700_000_000.0
+
+
+def struct(data: dict[str, Any]) -> struct_pb2.Struct:
+    out = struct_pb2.Struct()
+    out.update(data)
+    return out
+
+
+def ev(eid: str, etype: str, t: float, key: str = "", **attrs: Any) -> cep_pb2.Event:
+    ts = timestamp_pb2.Timestamp()
+    ts.FromNanoseconds(int((T0 + t) * 1e9))
+    return cep_pb2.Event(id=eid, type=etype, key=key, source="test", time=ts, attributes=struct(attrs))
+
+
+@dataclass
+class Cep:
+    """A running server plus stubs per tenant."""
+
+    handle: ServerHandle
+    channel: grpc.aio.Channel
+    stub: cep_pb2_grpc.CepServiceStub
+    tokens: TokenFactory
+    settings: Settings
+
+    def md(self, tenant: str = "tenant-a", role: str = "admin") -> tuple[tuple[str, str], ...]:
+        return self.tokens.metadata(tenant, [role])
+
+    async def rule(self, definition: dict[str, Any], tenant: str = "tenant-a") -> cep_pb2.Rule:
+        return await self.stub.CreateRule(
+            cep_pb2.CreateRuleRequest(definition=struct(definition)), metadata=self.md(tenant)
+        )
+
+    async def publish(self, events: list[cep_pb2.Event], tenant: str = "tenant-a") -> cep_pb2.PublishEventsResponse:
+        return await self.stub.PublishEvents(cep_pb2.PublishEventsRequest(events=events), metadata=self.md(tenant))
+
+    async def alerts(self, tenant: str = "tenant-a", **kw: Any) -> list[cep_pb2.Alert]:
+        reply = await self.stub.ListAlerts(cep_pb2.ListAlertsRequest(**kw), metadata=self.md(tenant))
+        return list(reply.alerts)
+
+
+def make_settings(db_url: str, **kw: Any) -> Settings:
+    base: dict[str, Any] = {
+        "port": 0,
+        "database_url": db_url,
+        "auth": auth_settings_for_tests(),
+        "dispatch_poll_s": 0.05,
+        "delivery_backoff_initial_s": 0.05,
+        "delivery_backoff_max_s": 0.2,
+        "watch_poll_s": 0.2,
+        "schedule_tick_s": 0.05,
+        "channel_breaker_reset_s": 0.3,
+        "outbound_allow": ["127.0.0.1", "localhost"],
+        "api_manager_target": "127.0.0.1:1",
+    }
+    base.update(kw)
+    return Settings(**base)
+
+
+@pytest_asyncio.fixture
+async def start_cep() -> AsyncIterator[Callable[..., Any]]:
+    """Start servers on demand; every one still running is stopped at the end."""
+    running: list[Cep] = []
+
+    async def start(db_url: str, **kw: Any) -> Cep:
+        settings = make_settings(db_url, **kw)
+        handle = await create_server(settings)
+        channel = grpc.aio.insecure_channel(f"127.0.0.1:{handle.port}")
+        cep = Cep(handle, channel, cep_pb2_grpc.CepServiceStub(channel), TokenFactory(), settings)
+        running.append(cep)
+        return cep
+
+    yield start
+    for cep in running:
+        await cep.channel.close()
+        await cep.handle.stop(0)
+
+
+@pytest_asyncio.fixture
+async def cep(db_url: str, start_cep: Callable[..., Any]) -> Cep:
+    """A server on SQLite and on PostgreSQL."""
+    return await start_cep(db_url)
+
+
+@pytest_asyncio.fixture
+async def cep_sqlite(sqlite_url: str, start_cep: Callable[..., Any]) -> Cep:
+    """A server on SQLite only (for tests whose storage path is the same on both)."""
+    return await start_cep(sqlite_url)

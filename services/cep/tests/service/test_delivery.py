@@ -1,0 +1,220 @@
+"""Outbox delivery: webhook failing then recovering (exactly once), HMAC, SMTP, ops channel, restart."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import json
+import socket
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from opsuite.cep.v1 import cep_pb2
+
+from .conftest import Cep, ev, struct
+
+pytestmark = pytest.mark.asyncio
+
+
+class FakeWebhook:
+    """A loopback HTTP server that answers 500 while ``failing`` and records what it accepted."""
+
+    def __init__(self) -> None:
+        self.failing = False
+        self.received: list[tuple[dict[str, str], bytes]] = []
+        self.refused = 0
+        self.server: asyncio.AbstractServer | None = None
+
+    async def start(self) -> str:
+        self.server = await asyncio.start_server(self._handle, "127.0.0.1", 0)
+        return f"http://127.0.0.1:{self.server.sockets[0].getsockname()[1]}/hook"
+
+    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        head = await reader.readuntil(b"\r\n\r\n")
+        lines = head.decode().split("\r\n")[1:]
+        headers = {k.lower(): v.strip() for k, _, v in (ln.partition(":") for ln in lines if ln)}
+        body = await reader.readexactly(int(headers.get("content-length", "0")))
+        if self.failing:
+            self.refused += 1
+            writer.write(b"HTTP/1.1 500 Internal Server Error\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
+        else:
+            self.received.append((headers, body))
+            writer.write(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
+        await writer.drain()
+        writer.close()
+
+    async def stop(self) -> None:
+        if self.server:
+            self.server.close()
+            await self.server.wait_closed()
+
+
+async def wait_for(predicate: Any, timeout: float = 15.0) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not predicate():
+        assert asyncio.get_running_loop().time() < deadline, "condition not met in time"
+        await asyncio.sleep(0.05)
+
+
+def rule(channel: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "name": "cpu-high",
+        "kind": "THRESHOLD",
+        "event_type": "metric",
+        "channels": [channel],
+        "spec": {"condition": {"field": "cpu", "op": ">", "value": 90}, "group_by": ["host"]},
+        **extra,
+    }
+
+
+async def test_webhook_failing_then_recovering_delivers_each_change_exactly_once(cep: Cep) -> None:
+    hook = FakeWebhook()
+    url = await hook.start()
+    try:
+        hook.failing = True
+        await cep.stub.CreateChannel(
+            cep_pb2.CreateChannelRequest(name="hook", kind="webhook", config=struct({"url": url, "secret": "s3cr3t"})),
+            metadata=cep.md(),
+        )
+        await cep.rule(rule("hook"))
+        fired = await cep.publish([ev("e1", "metric", 0, cpu=95, host="h1")])  # returns although the hook is down
+        await cep.publish([ev("e2", "metric", 1, cpu=96, host="h1")])  # dedup: no new notification
+        await cep.publish([ev("e3", "metric", 2, cpu=10, host="h1")])  # resolved
+        alert_id = fired.alerts[0].id
+
+        async def failed_attempts() -> int:
+            log = await cep.stub.ListDeliveries(cep_pb2.ListDeliveriesRequest(alert_id=alert_id), metadata=cep.md())
+            return sum(d.status == "failed" for d in log.deliveries)
+
+        for _ in range(200):
+            if await failed_attempts() >= 2:
+                break
+            await asyncio.sleep(0.05)
+        assert await failed_attempts() >= 2 and hook.received == []
+        hook.failing = False
+        await wait_for(lambda: len(hook.received) >= 2)
+        await asyncio.sleep(0.5)  # any duplicate delivery would arrive now
+        kinds = [json.loads(body)["kind"] for _, body in hook.received]
+        assert kinds == ["firing", "resolved"]
+        headers, body = hook.received[0]
+        expected = hmac.new(b"s3cr3t", body, hashlib.sha256).hexdigest()
+        assert headers["x-opsuite-signature"] == f"sha256={expected}"
+        log = await cep.stub.ListDeliveries(
+            cep_pb2.ListDeliveriesRequest(alert_id=fired.alerts[0].id), metadata=cep.md()
+        )
+        statuses = [(d.kind, d.status) for d in log.deliveries]
+        assert statuses.count(("firing", "delivered")) == 1 and statuses.count(("resolved", "delivered")) == 1
+        assert ("firing", "failed") in statuses
+        assert {d.reason for d in log.deliveries if d.status == "failed"} <= {"CHANNEL_UNAVAILABLE", "CIRCUIT_OPEN"}
+        # The secret is write-only.
+        got = await cep.stub.GetChannel(cep_pb2.GetChannelRequest(name="hook"), metadata=cep.md())
+        assert "secret" not in got.config.fields and list(got.secrets_set) == ["secret"]
+    finally:
+        await hook.stop()
+
+
+async def test_repeat_interval_renotifies_while_firing(cep_sqlite: Cep) -> None:
+    cep = cep_sqlite
+    hook = FakeWebhook()
+    url = await hook.start()
+    try:
+        await cep.stub.CreateChannel(
+            cep_pb2.CreateChannelRequest(name="hook", kind="slack", config=struct({"url": url})), metadata=cep.md()
+        )
+        await cep.rule(rule("hook", repeat_interval="10m"))
+        await cep.publish([ev(f"e{i}", "metric", i * 60, cpu=95, host="h1") for i in range(11)])  # 0..600s
+        await wait_for(lambda: len(hook.received) >= 2)
+        await asyncio.sleep(0.3)
+        texts = [json.loads(body)["text"] for _, body in hook.received]
+        assert [t.split("]")[0] for t in texts] == ["[FIRING", "[REPEAT"]
+    finally:
+        await hook.stop()
+
+
+class Mailbox:
+    def __init__(self) -> None:
+        self.messages: list[Any] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.messages.append(envelope)
+        return "250 OK"
+
+
+async def test_email_channel_delivers_over_smtp(cep_sqlite: Cep) -> None:
+    cep = cep_sqlite
+    box = Mailbox()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(box, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        await cep.stub.CreateChannel(
+            cep_pb2.CreateChannelRequest(
+                name="mail",
+                kind="email",
+                config=struct(
+                    {"host": "127.0.0.1", "port": port, "from": "cep@example.com", "to": ["ops@example.com"]}
+                ),
+            ),
+            metadata=cep.md(),
+        )
+        await cep.rule(rule("mail"))
+        await cep.publish([ev("e1", "metric", 0, cpu=95, host="h1")])
+        await wait_for(lambda: len(box.messages) >= 1)
+        msg = box.messages[0]
+        assert msg.rcpt_tos == ["ops@example.com"] and b"[FIRING] cpu-high" in msg.content
+    finally:
+        controller.stop()
+
+
+async def test_ops_investigation_channel_fails_unavailable_and_keeps_the_notification(cep_sqlite: Cep) -> None:
+    cep = cep_sqlite
+    ch = await cep.stub.CreateChannel(
+        cep_pb2.CreateChannelRequest(name="ops", kind="ops_investigation", config=struct({})), metadata=cep.md()
+    )
+    test = await cep.stub.TestChannel(cep_pb2.TestChannelRequest(id=ch.meta.id), metadata=cep.md())
+    assert not test.ok and test.reason == "OPS_NOT_AVAILABLE"
+    await cep.rule(rule("ops"))
+    await cep.publish([ev("e1", "metric", 0, cpu=95, host="h1")])
+
+    async def log() -> list[Any]:
+        reply = await cep.stub.ListDeliveries(cep_pb2.ListDeliveriesRequest(channel_id=ch.meta.id), metadata=cep.md())
+        return list(reply.deliveries)
+
+    for _ in range(100):
+        if len(await log()) >= 2:
+            break
+        await asyncio.sleep(0.05)
+    entries = await log()
+    assert len(entries) >= 2 and entries[0].reason == "OPS_NOT_AVAILABLE"
+    assert all(d.status == "failed" and d.reason in ("OPS_NOT_AVAILABLE", "CIRCUIT_OPEN") for d in entries)
+
+
+async def test_private_addresses_are_refused_unless_allow_listed(sqlite_url: str, start_cep: Any) -> None:
+    cep = await start_cep(sqlite_url, outbound_allow=[])
+    ch = await cep.stub.CreateChannel(
+        cep_pb2.CreateChannelRequest(name="hook", kind="webhook", config=struct({"url": "http://127.0.0.1:9/x"})),
+        metadata=cep.md(),
+    )
+    test = await cep.stub.TestChannel(cep_pb2.TestChannelRequest(id=ch.meta.id), metadata=cep.md())
+    assert not test.ok and test.reason == "SSRF_BLOCKED"
+
+
+async def test_restart_with_checkpoint_completes_a_sequence(db_url: str, start_cep: Any) -> None:
+    definition = {
+        "name": "a-then-b",
+        "kind": "SEQUENCE",
+        "spec": {"steps": [{"alias": "a", "event_type": "A"}, {"alias": "b", "event_type": "B"}], "within": "10m"},
+    }
+    first = await start_cep(db_url)
+    await first.rule(definition)
+    assert not (await first.publish([ev("a1", "A", 0, key="k")])).alerts
+    await first.handle.stop(5)  # graceful: the engine state is checkpointed
+    second = await start_cep(db_url)
+    reply = await second.publish([ev("a1", "A", 0, key="k"), ev("b1", "B", 60, key="k")])
+    assert list(reply.duplicate_event_ids) == ["a1"]  # dedup ids survive the restart too
+    assert [a.state for a in reply.alerts] == [cep_pb2.FIRING]
