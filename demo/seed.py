@@ -23,8 +23,20 @@ DEMO_STATUS = {
 }
 
 
+#: Alert notifications the demo webhook received (in this process).
+RECEIVED_ALERTS: list[dict[str, object]] = []
+
+
 class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
+        if self.path == "/alerts":
+            body = json.dumps({"received": len(RECEIVED_ALERTS)}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
         service = self.path.rsplit("/", 1)[-1]
         body = json.dumps({"service": service, "status": DEMO_STATUS.get(service, "unknown")}).encode()
         self.send_response(200 if service in DEMO_STATUS else 404)
@@ -32,6 +44,14 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
+
+    def do_POST(self) -> None:
+        """The demo alert webhook: counts what cep delivers (GET /alerts shows the count)."""
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length)
+        RECEIVED_ALERTS.append(json.loads(body or b"{}"))
+        self.send_response(204)
+        self.end_headers()
 
     def log_message(self, *args: object) -> None:
         pass

@@ -69,6 +69,9 @@ Try:
   {g} -plaintext {auth} 127.0.0.1:{ops} opsuite.ops.v1.OpsService/GetServerInfo
 
 CLI (installed in the virtualenv: .venv/bin/opsuite):
+  .venv/bin/opsuite ask "what changed on checkout before the error spike"
+  python demo/scenario.py > {_show(run_dir)}/demo/events.jsonl && .venv/bin/opsuite publish {_show(run_dir)}/demo/events.jsonl
+  .venv/bin/opsuite alerts watch          # in another terminal: alert changes as they happen
   .venv/bin/opsuite get api
   .venv/bin/opsuite execute cpu_by_host -p host=web-02 -p since=2020-01-01T00:00:00Z
   .venv/bin/opsuite apply -f demo/        # a second apply reports no changes
@@ -100,6 +103,8 @@ def main() -> int:
         hints = {
             "OPSUITE_OPS_KNOWN_SERVICES": json.dumps([s[0] for s in DEMO_SERVICES]),
             "OPSUITE_OPS_KNOWN_HOSTS": json.dumps([h[0] for h in DEMO_HOSTS]),
+            # The demo's alert webhook is the local status page.
+            "OPSUITE_CEP_OUTBOUND_ALLOW": json.dumps(["127.0.0.1"]),
         }
         stack = start_stack(run_dir, secret, ports=ports, extra_env=hints)
     except (RuntimeError, TimeoutError) as exc:

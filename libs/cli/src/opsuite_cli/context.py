@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from opsuite.apimanager.v1 import api_manager_pb2, api_manager_pb2_grpc
+from opsuite.cep.v1 import cep_pb2, cep_pb2_grpc
 from opsuite.ops.v1 import ops_pb2, ops_pb2_grpc
 from opsuite_common.auth import TokenIssuer
 from opsuite_common.client import ClientSettings, ServiceClient
@@ -56,6 +57,12 @@ class CliContext:
             self.api_manager,
             api_manager_pb2_grpc.ApiManagerServiceStub,
             api_manager_pb2.DESCRIPTOR.services_by_name["ApiManagerService"],
+        )
+
+    def cep_client(self) -> ServiceClient:
+        """Client for cep."""
+        return self._client(
+            "cep", self.cep, cep_pb2_grpc.CepServiceStub, cep_pb2.DESCRIPTOR.services_by_name["CepService"]
         )
 
     def ops_client(self) -> ServiceClient:

@@ -10,9 +10,11 @@ from google.protobuf import json_format
 from sqlalchemy.engine import make_url
 
 from opsuite.apimanager.v1 import api_manager_pb2 as am
+from opsuite.cep.v1 import cep_pb2 as cep
 from opsuite_cli.context import CliContext
 from opsuite_cli.documents import Document
 from opsuite_common.errors import NotFoundError
+from opsuite_common.protoconv import dict_to_struct, struct_to_dict
 
 __all__ = ["KINDS", "Kind"]
 
@@ -120,9 +122,83 @@ async def _delete_api(ctx: CliContext, name: str) -> None:
     await client.DeleteApi(am.DeleteApiRequest(id=current.meta.id))
 
 
+# ---------------------------------------------------------------- cep: rules and channels
+
+
+async def _apply_rule(ctx: CliContext, doc: Document) -> str:
+    client = ctx.cep_client()
+    # The server records a rule as enabled unless told otherwise; compare against the same default.
+    desired = {"enabled": True, **doc.spec, "name": doc.name}
+    try:
+        current = await client.GetRule(cep.GetRuleRequest(name=doc.name))
+    except NotFoundError:
+        await client.CreateRule(cep.CreateRuleRequest(definition=dict_to_struct(desired, "spec")))
+        return "created"
+    if _pruned(struct_to_dict(current.definition)) == _pruned(struct_to_dict(dict_to_struct(desired))):
+        return "unchanged"
+    await client.UpdateRule(
+        cep.UpdateRuleRequest(id=current.meta.id, definition=dict_to_struct(desired, "spec"), etag=current.meta.etag)
+    )
+    return "configured"
+
+
+async def _get_rules(ctx: CliContext, name: str | None) -> list[dict[str, Any]]:
+    client = ctx.cep_client()
+    if name:
+        return [_dict(await client.GetRule(cep.GetRuleRequest(name=name)))]
+    return [_dict(r) for r in (await client.ListRules(cep.ListRulesRequest(page={"page_size": 500}))).rules]
+
+
+async def _delete_rule(ctx: CliContext, name: str) -> None:
+    client = ctx.cep_client()
+    current = await client.GetRule(cep.GetRuleRequest(name=name))
+    await client.DeleteRule(cep.DeleteRuleRequest(id=current.meta.id))
+
+
+_SECRET_KEYS = ("secret", "password")
+
+
+async def _apply_channel(ctx: CliContext, doc: Document) -> str:
+    client = ctx.cep_client()
+    kind, config = str(doc.spec.get("kind", "")), dict(doc.spec.get("config") or {})
+    try:
+        current = await client.GetChannel(cep.GetChannelRequest(name=doc.name))
+    except NotFoundError:
+        await client.CreateChannel(
+            cep.CreateChannelRequest(name=doc.name, kind=kind, config=dict_to_struct(config, "spec.config"))
+        )
+        return "created"
+    # Secrets are write-only: compare what can be read back, and whether each secret is set.
+    visible = {k: v for k, v in config.items() if k not in _SECRET_KEYS}
+    secrets_match = {k for k in config if k in _SECRET_KEYS} == set(current.secrets_set)
+    if current.kind == kind and struct_to_dict(current.config) == visible and secrets_match:
+        return "unchanged"
+    await client.UpdateChannel(
+        cep.UpdateChannelRequest(
+            id=current.meta.id, config=dict_to_struct(config, "spec.config"), etag=current.meta.etag
+        )
+    )
+    return "configured"
+
+
+async def _get_channels(ctx: CliContext, name: str | None) -> list[dict[str, Any]]:
+    client = ctx.cep_client()
+    if name:
+        return [_dict(await client.GetChannel(cep.GetChannelRequest(name=name)))]
+    return [_dict(c) for c in (await client.ListChannels(cep.ListChannelsRequest(page={"page_size": 500}))).channels]
+
+
+async def _delete_channel(ctx: CliContext, name: str) -> None:
+    client = ctx.cep_client()
+    current = await client.GetChannel(cep.GetChannelRequest(name=name))
+    await client.DeleteChannel(cep.DeleteChannelRequest(id=current.meta.id))
+
+
 KINDS: dict[str, Kind] = {
     "DataSource": Kind(
         "DataSource", ("datasource", "datasources", "ds"), _apply_data_source, _get_data_sources, _delete_data_source
     ),
     "Api": Kind("Api", ("api", "apis"), _apply_api, _get_apis, _delete_api),
+    "Channel": Kind("Channel", ("channel", "channels"), _apply_channel, _get_channels, _delete_channel),
+    "Rule": Kind("Rule", ("rule", "rules"), _apply_rule, _get_rules, _delete_rule),
 }

@@ -10,6 +10,7 @@ import asyncio
 import functools
 import inspect
 import json
+import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -21,10 +22,12 @@ from opsuite.apimanager.v1 import api_manager_pb2 as am
 from opsuite_cli.ask import ask
 from opsuite_cli.context import CliContext
 from opsuite_cli.documents import load_documents
+from opsuite_cli.events import publish, watch_alerts
 from opsuite_cli.kinds import KINDS
 from opsuite_cli.output import console, print_error, print_json, print_table
 from opsuite_common.devtoken import mint_from_args
 from opsuite_common.errors import OpsuiteError, ValidationError
+from opsuite_common.logging import configure_logging
 from opsuite_common.protoconv import dict_to_struct
 
 __all__ = ["app"]
@@ -42,6 +45,8 @@ def _root(
     token: Annotated[str | None, typer.Option(envvar="OPSUITE_TOKEN", help="bearer token")] = None,
     timeout: Annotated[float, typer.Option(help="seconds per call")] = 30.0,
 ) -> None:
+    # Library log lines (retries, breaker changes) are for services; a person sees warnings only.
+    configure_logging("cli", level="WARNING", fmt="console", stream=sys.stderr)
     typer_ctx.obj = CliContext(api_manager=api_manager, cep=cep, ops=ops, token=token, timeout_s=timeout)
 
 
@@ -181,6 +186,35 @@ async def execute(
     else:
         print_json(result.get("json"))
         console.print(f"execution {resp.execution_id}", style="dim")
+
+
+@app.command("publish")
+@_run
+async def publish_command(
+    ctx: CliContext,
+    file: Annotated[Path, typer.Argument(exists=True, help="JSON lines: {id, type, source, key, time, attributes}")],
+    batch: Annotated[int, typer.Option(min=1, max=10000)] = 500,
+) -> None:
+    """Publish events to cep from a JSONL file, with a progress bar; shows the alerts they changed."""
+    await publish(ctx, file, batch)
+
+
+alerts_app = typer.Typer(help="Follow and inspect cep alerts.", no_args_is_help=True)
+app.add_typer(alerts_app, name="alerts")
+
+
+@alerts_app.command("watch")
+@_run
+async def alerts_watch(
+    ctx: CliContext,
+    after: Annotated[int, typer.Option(help="replay changes after this cursor (0: all history)")] = 0,
+    rule: Annotated[str | None, typer.Option(help="only this rule")] = None,
+) -> None:
+    """Print alert changes as they happen (Ctrl-C to stop); resume with --after <last cursor>."""
+    try:
+        await watch_alerts(ctx, after, rule)
+    except KeyboardInterrupt:
+        pass
 
 
 @app.command("ask")
