@@ -224,10 +224,23 @@ class ServiceClient:
 
 
 def _typed(exc: grpc.RpcError, target: str) -> OpsuiteError:
+    if exc.code() == grpc.StatusCode.CANCELLED and not _has_details(exc):
+        # Our own cancellation raises asyncio.CancelledError, never an RpcError: a bare CANCELLED comes
+        # from the other side, typically a server shutting down that dropped calls it had not started.
+        return ServiceUnavailableError(
+            "the server dropped the call before completing it (it may be shutting down); it is safe to retry",
+            reason="CALL_DROPPED_BY_SERVER",
+            metadata={"target": target},
+        )
     err = from_grpc_error(exc)
     if type(err) is ServiceUnavailableError and not err.metadata:
         err.metadata = {"target": target}
     return err
+
+
+def _has_details(exc: grpc.RpcError) -> bool:
+    md = exc.trailing_metadata() if callable(getattr(exc, "trailing_metadata", None)) else None
+    return any(key == "grpc-status-details-bin" for key, _ in (md or ()))
 
 
 def connect(
