@@ -11,6 +11,7 @@ window. Goal: p99 stable across windows and RSS growth under 10% from the first 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import secrets
 import sys
 import tempfile
@@ -24,6 +25,7 @@ import grpc
 from bench.harness import closed_loop, percentile, write_result
 from demo.seed import StatusPage, seed_async
 from opsuite.apimanager.v1 import api_manager_pb2, api_manager_pb2_grpc
+from opsuite.cep.v1 import cep_pb2, cep_pb2_grpc
 from opsuite.ops.v1 import ops_pb2, ops_pb2_grpc
 from opsuite_common.auth import TokenIssuer
 from opsuite_common.protoconv import dict_to_struct
@@ -89,10 +91,26 @@ async def _scenarios(targets: dict[str, str], token: str) -> dict[str, Callable[
     md = (("authorization", f"Bearer {token}"),)
     am = api_manager_pb2_grpc.ApiManagerServiceStub(grpc.aio.insecure_channel(targets["api_manager"]))
     ops = ops_pb2_grpc.OpsServiceStub(grpc.aio.insecure_channel(targets["ops"]))
+    cep = cep_pb2_grpc.CepServiceStub(grpc.aio.insecure_channel(targets["cep"]))
     execute = api_manager_pb2.ExecuteApiRequest(name="error_rate", params=dict_to_struct({"service": "checkout"}))
     ask = ops_pb2.AskRequest(question="what is the error rate of checkout")
+    counter = itertools.count()
+    base = time.time() - 3600
+
+    def batch() -> cep_pb2.PublishEventsRequest:
+        # 20 in-order metric events per call, unique ids, event time moving forward.
+        events = []
+        for _ in range(20):
+            n = next(counter)
+            ev = cep_pb2.Event(id=f"soak-{n}", type="metric", key=f"web-{n % 50:02d}")
+            ev.time.FromSeconds(int(base + n // 10))
+            ev.attributes.update({"metric": "cpu", "host": f"web-{n % 50:02d}", "value": 50 + n % 40})
+            events.append(ev)
+        return cep_pb2.PublishEventsRequest(events=events)
+
     return {
         "api_manager.ExecuteApi": lambda: am.ExecuteApi(execute, metadata=md, timeout=10),
+        "cep.PublishEvents": lambda: cep.PublishEvents(batch(), metadata=md, timeout=10),
         "ops.Ask": lambda: ops.Ask(ask, metadata=md, timeout=30),
     }
 
@@ -101,7 +119,7 @@ async def run(duration_s: float, window_s: float) -> dict[str, Any]:
     """Start the stack, seed, and soak each scenario."""
     tmp = Path(tempfile.mkdtemp(prefix="opsuite-soak-"))
     secret = secrets.token_urlsafe(24)
-    stack = start_stack(tmp, secret, ["api_manager", "ops"])
+    stack = start_stack(tmp, secret, extra_env={"OPSUITE_CEP_OUTBOUND_ALLOW": '["127.0.0.1"]'})
     status = StatusPage()
     token = TokenIssuer(key=secret).mint(subject="soak", tenant="demo", roles=["admin"], ttl_s=24 * 3600)
     results: dict[str, Any] = {}
