@@ -256,3 +256,16 @@ def test_pem_private_key_is_masked() -> None:
 )
 def test_ordinary_text_is_left_alone(harmless: str) -> None:
     assert redact_text(harmless) == harmless
+
+
+def test_a_closed_stream_never_makes_logging_raise():
+    """A test runner or CLI runner may close the stream logging was pointed at; callers must not see it."""
+    import io
+
+    from opsuite_common.logging import configure_logging, get_logger
+
+    stream = io.StringIO()
+    configure_logging("closing", fmt="json", stream=stream)
+    stream.close()
+    get_logger("t").info("still fine")  # must not raise ValueError
+    configure_logging("test", fmt="json")

@@ -18,6 +18,7 @@ Redaction is a safety net, not a licence: never log a credential on purpose.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import re
@@ -159,9 +160,17 @@ class _Sink:
         self.lock = threading.Lock()
 
     def write_line(self, line: str) -> None:
+        """Write one line; logging never raises into the caller (a closed stream falls back to stderr)."""
         with self.lock:
-            self.stream.write(line + "\n")
-            self.stream.flush()
+            try:
+                self.stream.write(line + "\n")
+                self.stream.flush()
+            except (ValueError, OSError):
+                # The configured stream was closed (e.g. a test runner's capture): keep logging working.
+                self.stream = sys.__stderr__ or sys.stderr
+                with contextlib.suppress(ValueError, OSError):
+                    self.stream.write(line + "\n")
+                    self.stream.flush()
 
 
 _SINK = _Sink()
