@@ -229,3 +229,34 @@ def test_render_for_driver_paramstyles() -> None:
     assert sql.endswith("a = $1 AND b = $2 AND c = $1") and bound == (1, 2)
     no_binds = check_sql("SELECT a % 2 FROM t", "postgres")
     assert render_for_driver(no_binds, {}, "pyformat") == ("SELECT a % 2 FROM t", None)
+
+
+async def test_sqlite_file_deleted_after_use_is_unavailable(sql_runner: SqlEngine, sqlite_url: str) -> None:
+    path = make_url(sqlite_url).database or ""
+    sqlite3.connect(path).close()
+    ds = DataSource(id="del", name="del", url=sqlite_url)
+    assert (await sql_runner.execute(ds, check_sql("SELECT 1", "sqlite"), {}, row_limit=1, timeout=5)).rows == [[1]]
+    import os
+
+    os.remove(path)  # the pooled connection could still read the unlinked file: it must not
+    with pytest.raises(ServiceUnavailableError) as info:
+        await sql_runner.execute(ds, check_sql("SELECT 1", "sqlite"), {}, row_limit=1, timeout=5)
+    assert info.value.reason == "DATA_SOURCE_UNAVAILABLE" and path not in info.value.message
+
+
+async def test_sqlite_cancelled_queries_hand_their_connections_back(sql_runner: SqlEngine, sqlite_url: str) -> None:
+    import asyncio
+
+    sqlite3.connect(make_url(sqlite_url).database or "").close()
+    ds = DataSource(id="c", name="c", url=sqlite_url, pool_size=1, max_overflow=0, pool_timeout=5)
+    runaway = check_sql(
+        "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c", "sqlite"
+    )
+    for _ in range(3):  # one connection: a leak would make the next call wait out the pool timeout
+        task = asyncio.create_task(sql_runner.execute(ds, runaway, {}, row_limit=1, timeout=0.3))
+        await asyncio.sleep(0.05)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+    ok = await sql_runner.execute(ds, check_sql("SELECT 1", "sqlite"), {}, row_limit=1, timeout=5)
+    assert ok.rows == [[1]]

@@ -25,6 +25,7 @@ from opsuite_common.errors import NotFoundError, StaleEtagError, ValidationError
 from opsuite_common.paging import Page, decode_page_token, encode_page_token
 
 from ._session import _detached
+from ._ttl_cache import TtlCache
 from .definitions import ApiDefinition, Limits, ValidationReport, validate_definition
 from .execution import Executor, Target
 from .outcomes import Caller, Outcome, StreamEvent
@@ -85,7 +86,7 @@ class ApiService:
     def __init__(self, db: Database, executor: Executor, limits: Limits) -> None:
         """Wire storage, the executor and the save-time limits."""
         self.db, self.executor, self.limits = db, executor, limits
-        self._targets: dict[tuple[str, str, str], tuple[float, Target]] = {}
+        self._targets: TtlCache[tuple[str, str, str], Target] = TtlCache(TARGET_TTL_S)
 
     # ------------------------------------------------------------------ validation
 
@@ -237,18 +238,14 @@ class ApiService:
 
         Cached for ``TARGET_TTL_S``: every write in this process clears the cache at once, so a deleted
         or updated API is never served here after the write; other replicas see it within the TTL.
+        Concurrent misses share one load.
         """
-        key = (caller.tenant, ref.id, ref.name)
-        now = time.monotonic()
-        hit = self._targets.get(key)
-        if hit is not None and hit[0] > now:
-            return hit[1]
-        row = await self.get(caller, ref)
-        target = Target(row.id, row.version, definition_of(row))
-        if len(self._targets) > 10_000:
-            self._targets.clear()
-        self._targets[key] = (now + TARGET_TTL_S, target)
-        return target
+
+        async def load() -> Target:
+            row = await self.get(caller, ref)
+            return Target(row.id, row.version, definition_of(row))
+
+        return await self._targets.get((caller.tenant, ref.id, ref.name), load)
 
     async def load_by_name(self, caller: Caller, name: str) -> Target:
         """For nested calls."""

@@ -42,6 +42,7 @@ from opsuite_common.errors import (
 )
 from opsuite_common.logging import get_logger
 
+from ._ttl_cache import TtlCache
 from .definitions import ApiDefinition
 from .execution_log import ExecutionLog
 from .outcomes import Caller, ExecutionStatus, Outcome, Reference, SqlPart, StreamEvent
@@ -204,7 +205,7 @@ class Executor:
         self.sql, self.http, self.scripts, self.workflows = sql, http, scripts, workflows
         self._load_api = load_api
         self._prepared: dict[tuple[str, int], _Prepared] = {}
-        self._sources: dict[tuple[str, str], tuple[float, tuple[DataSource, float]]] = {}
+        self._sources: TtlCache[tuple[str, str], tuple[DataSource, float]] = TtlCache(_SOURCE_TTL_S)
 
     # ------------------------------------------------------------------ admission
 
@@ -369,15 +370,7 @@ class Executor:
         self._sources.clear()
 
     async def _data_source(self, caller: Caller, name: str) -> tuple[DataSource, float]:
-        key = (caller.tenant, name)
-        hit = self._sources.get(key)
-        if hit is not None and hit[0] > time.monotonic():
-            return hit[1]
-        found = await self._load_data_source(caller, name)
-        if len(self._sources) > 10_000:
-            self._sources.clear()
-        self._sources[key] = (time.monotonic() + _SOURCE_TTL_S, found)
-        return found
+        return await self._sources.get((caller.tenant, name), lambda: self._load_data_source(caller, name))
 
     async def _load_data_source(self, caller: Caller, name: str) -> tuple[DataSource, float]:
         async with self.db.session(readonly=True) as s:

@@ -5,7 +5,8 @@ error for that caller. Writing one transaction per execution serialises every ca
 write lock (SQLite allows one writer), which capped ExecuteApi at a few hundred calls per second no
 matter the concurrency. Here one writer task commits whatever records are waiting in one transaction;
 each caller awaits the future of its own record. If a batch fails, its records are retried one by
-one, so a single bad record fails only its own caller.
+one, so a single bad record fails only its own caller. On a SQLite file the batch is written by
+``SqliteExecutionWriter`` in one thread hop (aiosqlite needs about eight per transaction).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 
+from opsuite_api_manager.db.execution_writer import SqliteExecutionWriter
 from opsuite_api_manager.db.models import ExecutionRow
 from opsuite_common.db import Database
 
@@ -24,6 +26,7 @@ class ExecutionLog:
 
     def __init__(self, db: Database, *, max_batch: int = 256) -> None:
         self._db = db
+        self._sqlite = SqliteExecutionWriter(db) if SqliteExecutionWriter.supports(db) else None
         self._max_batch = max_batch
         self._queue: list[tuple[str, ExecutionRow, asyncio.Future[None]]] = []
         self._wake = asyncio.Event()
@@ -69,6 +72,14 @@ class ExecutionLog:
             _settle(future, None)
 
     async def _insert(self, batch: list[tuple[str, ExecutionRow, asyncio.Future[None]]]) -> None:
+        if self._sqlite is not None:
+            rows = []
+            for tenant, row, future in batch:
+                if not future.done():
+                    row.tenant = tenant
+                    rows.append(row)
+            await self._sqlite.insert(rows)
+            return
         async with self._db.session() as s:
             for tenant, row, future in batch:
                 if not future.done():
@@ -82,6 +93,8 @@ class ExecutionLog:
         if self._task is not None:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
+        if self._sqlite is not None:
+            await self._sqlite.close()
 
 
 def _settle(future: asyncio.Future[None], exc: BaseException | None) -> None:

@@ -27,8 +27,17 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from opsuite_common.errors import ValidationError
 
 from .sql_guard import SqlDialect, dialect_for_url
+from .sqlite_pool import SqlitePool
 
-__all__ = ["DataSource", "EngineCache", "create_engine_for", "engine_url", "missing_sqlite_file", "scrub"]
+__all__ = [
+    "DataSource",
+    "EngineCache",
+    "create_engine_for",
+    "engine_url",
+    "missing_sqlite_file",
+    "scrub",
+    "sqlite_path",
+]
 
 _ASYNC_DRIVERS = {
     SqlDialect.SQLITE: "sqlite+aiosqlite",
@@ -81,6 +90,14 @@ def engine_url(url: str) -> tuple[URL, dict[str, Any]]:
         parsed = parsed.set(database=f"file:{path}", query={"mode": "ro", "uri": "true"})
         connect_args["timeout"] = 5.0  # busy timeout while a writer holds the lock
     return parsed, connect_args
+
+
+def sqlite_path(url: str) -> str:
+    """The database file path of a SQLite data source URL (validated like ``engine_url``)."""
+    path = _parse(url).database or ""
+    if path in ("", ":memory:") or path.startswith("file:"):
+        raise ValidationError.for_field("url", "SQLite data sources must name a database file: sqlite:///path.db")
+    return path
 
 
 def missing_sqlite_file(url: str) -> bool:
@@ -146,11 +163,13 @@ def create_engine_for(source: DataSource, *, pooled: bool = True) -> AsyncEngine
 
 
 class EngineCache:
-    """One pooled engine per data source configuration; dispose() on shutdown."""
+    """One pooled engine per data source configuration (plus, for SQLite, a sync read pool); dispose() on
+    shutdown."""
 
     def __init__(self) -> None:
         """Start empty."""
         self._engines: dict[str, tuple[str, AsyncEngine]] = {}
+        self._sqlite: dict[str, tuple[str, SqlitePool]] = {}
 
     async def get(self, source: DataSource) -> AsyncEngine:
         """The cached engine for ``source``, replacing (and disposing) one built from an older URL."""
@@ -164,19 +183,43 @@ class EngineCache:
             await cached[1].dispose()
         return engine
 
+    async def sqlite_pool(self, source: DataSource) -> SqlitePool:
+        """The read pool of a SQLite ``source`` (see ``sqlite_pool``), replaced when its URL changes."""
+        source_id, url_hash = source.cache_key
+        cached = self._sqlite.get(source_id)
+        if cached is not None and cached[0] == url_hash:
+            return cached[1]
+        pool = SqlitePool(
+            sqlite_path(source.url),
+            size=source.pool_size + source.max_overflow,
+            timeout_s=source.pool_timeout,
+            recycle_s=source.pool_recycle,
+        )
+        self._sqlite[source_id] = (url_hash, pool)
+        if cached is not None:
+            await cached[1].aclose()
+        return pool
+
     async def evict(self, source_id: str) -> None:
         """Dispose the engine of a deleted data source."""
         cached = self._engines.pop(source_id, None)
         if cached is not None:
             await cached[1].dispose()
+        pool = self._sqlite.pop(source_id, None)
+        if pool is not None:
+            await pool[1].aclose()
 
     async def dispose(self) -> None:
         """Dispose every engine (service shutdown)."""
         engines = [engine for _, engine in self._engines.values()]
+        pools = [pool for _, pool in self._sqlite.values()]
         self._engines.clear()
+        self._sqlite.clear()
         for engine in engines:
             await engine.dispose()
+        for pool in pools:
+            await pool.aclose()
 
     def __len__(self) -> int:
-        """How many engines are cached."""
-        return len(self._engines)
+        """How many data sources have a cached engine or pool."""
+        return len(self._engines.keys() | self._sqlite.keys())

@@ -1,15 +1,16 @@
 """Run guarded SQL against a data source: read-only transaction, timeout, row limit, JSON-safe rows.
 
-Why an async engine (aiosqlite / psycopg) rather than a sync engine in a thread: the service is a
-``grpc.aio`` server, and SQLAlchemy's async engine gives pooling, ``pool_pre_ping`` and cancellation
-without sizing a separate thread pool against the connection pool. The statement itself runs as
-driver SQL inside ``AsyncConnection.run_sync``, which keeps server-side cursors (``stream_results``)
-available for :meth:`SqlEngine.stream` and sends values only as driver bind parameters.
+PostgreSQL (and MySQL) run on SQLAlchemy's async engine: the service is a ``grpc.aio`` server and
+psycopg's async connection gives pooling, ``pool_pre_ping`` and cancellation without a thread per
+query. The statement runs as driver SQL inside ``AsyncConnection.run_sync``, which keeps server-side
+cursors (``stream_results``) available for :meth:`SqlEngine.stream` and sends values only as driver
+bind parameters. SQLite runs on :mod:`.sqlite_pool` instead: sync connections used in one thread hop
+per query, because aiosqlite's one-hop-per-DB-API-call cost twenty hops for a point lookup.
 
 The read-only transaction is the second layer after ``sql_guard`` and holds on its own:
-PostgreSQL opens it with ``SET TRANSACTION READ ONLY`` plus ``SET LOCAL statement_timeout`` (and the
-connection defaults to read-only); SQLite connections are ``mode=ro`` with ``PRAGMA query_only=ON`` and
-a progress handler that aborts the statement at its deadline.
+PostgreSQL opens it with ``SET TRANSACTION READ ONLY`` plus ``SET LOCAL statement_timeout`` (one round
+trip; the connection also defaults to read-only); SQLite connections are ``mode=ro`` with
+``PRAGMA query_only=ON`` and a progress handler that aborts the statement at its deadline.
 
 Errors: timeout -> DeadlineExceededError; cannot connect -> ServiceUnavailableError
 (reason DATA_SOURCE_UNAVAILABLE); bad values for a bind -> ValidationError; the statement does not fit
@@ -23,6 +24,7 @@ import asyncio
 import functools
 import re
 import secrets
+import sqlite3
 import time
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
@@ -48,6 +50,7 @@ from opsuite_common.errors import (
 from .datasources import DataSource, EngineCache, create_engine_for, missing_sqlite_file, scrub
 from .jsonsafe import to_jsonable, type_hint
 from .sql_guard import CheckedQuery, SqlDialect
+from .sqlite_pool import PoolExhaustedError, SqliteConnectError, SqliteConnection, SqliteLease
 
 __all__ = [
     "Column",
@@ -205,7 +208,11 @@ def _translate(exc: BaseException, source: DataSource, deadline_hit: bool) -> Op
         return PermissionDeniedError(
             f"data source '{name}' refused a write: SQL APIs are read-only ({text})", reason="SQL_READ_ONLY"
         )
-    if isinstance(exc, PoolTimeoutError):
+    if isinstance(exc, SqliteConnectError):
+        return ServiceUnavailableError(
+            f"cannot connect to data source '{name}': {text}", reason="DATA_SOURCE_UNAVAILABLE"
+        )
+    if isinstance(exc, PoolTimeoutError | PoolExhaustedError):
         return ServiceUnavailableError(
             f"data source '{name}' has no free connection; try again later", reason="DATA_SOURCE_UNAVAILABLE"
         )
@@ -219,24 +226,6 @@ def _translate(exc: BaseException, source: DataSource, deadline_hit: bool) -> Op
 
 
 # --------------------------------------------------------------------------- execution
-
-
-class _Deadline:
-    """A resettable wall-clock deadline, read by SQLite's progress handler from the driver thread."""
-
-    def __init__(self, seconds: float) -> None:
-        self.seconds = seconds
-        self.at = time.monotonic() + seconds
-        self.hit = False
-
-    def reset(self) -> None:
-        self.at = time.monotonic() + self.seconds
-
-    def check(self) -> int:
-        if time.monotonic() > self.at:
-            self.hit = True
-            return 1  # non-zero aborts the running SQLite statement
-        return 0
 
 
 def _column_types(result: CursorResult[Any], rows: Sequence[Sequence[Any]]) -> tuple[Column, ...]:
@@ -265,12 +254,13 @@ def _json_rows(rows: Sequence[Sequence[Any]]) -> list[list[Any]]:
     return [[to_jsonable(value) for value in row] for row in rows]
 
 
-async def _sqlite_progress_handler(conn: AsyncConnection, handler: Any) -> None:
-    """Install (or clear) the aiosqlite connection's progress handler, run every 1000 VM steps."""
-    raw = await conn.get_raw_connection()
-    driver = raw.driver_connection
-    if driver is not None:
-        await driver.set_progress_handler(handler, 1000)
+def _sqlite_columns(description: Any, rows: Sequence[Sequence[Any]]) -> tuple[Column, ...]:
+    """Column names from the cursor; SQLite declares no result types, so hints come from the values."""
+    columns = []
+    for i, item in enumerate(description or ()):
+        sample = next((row[i] for row in rows if row[i] is not None), None)
+        columns.append(Column(name=str(item[0]), type=type_hint(sample) if sample is not None else "unknown"))
+    return tuple(columns)
 
 
 class SqlEngine:
@@ -285,10 +275,11 @@ class SqlEngine:
         await self.engines.dispose()
 
     @asynccontextmanager
-    async def _read_only(
-        self, source: DataSource, timeout: float, deadline: _Deadline
-    ) -> AsyncIterator[AsyncConnection]:
-        """A connection inside a read-only transaction with a statement timeout; always rolled back."""
+    async def _read_only(self, source: DataSource, timeout: float) -> AsyncIterator[AsyncConnection]:
+        """A connection inside a read-only transaction with a statement timeout; always rolled back.
+
+        Async engine (PostgreSQL, MySQL) only; SQLite goes through its sync pool.
+        """
         engine = await self.engines.get(source)
         if missing_sqlite_file(source.url):
             raise ServiceUnavailableError(
@@ -309,18 +300,15 @@ class SqlEngine:
             await conn.begin()
             if source.dialect is SqlDialect.POSTGRES:
                 ms = max(1, int(timeout * 1000))
-                await conn.exec_driver_sql("SET TRANSACTION READ ONLY")
-                await conn.exec_driver_sql(f"SET LOCAL statement_timeout = {ms}")
-                await conn.exec_driver_sql(f"SET LOCAL lock_timeout = {ms}")
+                # One round trip (no bind parameters, so psycopg accepts several statements).
+                await conn.exec_driver_sql(
+                    f"SET TRANSACTION READ ONLY; SET LOCAL statement_timeout = {ms}; SET LOCAL lock_timeout = {ms}"
+                )
             elif source.dialect is SqlDialect.MYSQL:
                 await conn.exec_driver_sql(f"SET SESSION max_execution_time = {max(1, int(timeout * 1000))}")
-            else:
-                await _sqlite_progress_handler(conn, deadline.check)
             yield conn
         finally:
             try:
-                if source.dialect is SqlDialect.SQLITE:
-                    await _sqlite_progress_handler(conn, None)
                 await conn.rollback()
             finally:
                 await conn.close()
@@ -335,8 +323,9 @@ class SqlEngine:
         timeout: float,
     ) -> SqlResult:
         """Run ``query`` with ``params``; at most ``row_limit`` rows, ``truncated`` when more existed."""
+        if source.dialect is SqlDialect.SQLITE:
+            return await self._execute_sqlite(source, query, params, row_limit=row_limit, timeout=timeout)
         started = time.perf_counter()
-        deadline = _Deadline(timeout)
         engine = await self.engines.get(source)
         sql, driver_params = render_for_driver(query, params, engine.dialect.paramstyle)
 
@@ -351,14 +340,14 @@ class SqlEngine:
 
         try:
             async with asyncio.timeout(timeout + source.connect_timeout + 2):
-                async with self._read_only(source, timeout, deadline) as conn:
+                async with self._read_only(source, timeout) as conn:
                     columns, rows = await conn.run_sync(run)
         except TimeoutError:
             raise DeadlineExceededError(
                 f"the query on data source '{source.name}' exceeded its timeout of {timeout:g}s"
             ) from None
         except (SQLAlchemyError, OSError) as exc:
-            raise _translate(exc, source, deadline.hit) from None
+            raise _translate(exc, source, False) from None
         truncated = len(rows) > row_limit
         rows = rows[:row_limit]
         return SqlResult(
@@ -385,28 +374,34 @@ class SqlEngine:
         ``timeout`` bounds each database round trip (execute, then every fetch). Close the generator
         (``contextlib.aclosing``) if you stop early, so the connection goes back to the pool at once.
         """
+        if source.dialect is SqlDialect.SQLITE:
+            async for batch in self._stream_sqlite(
+                source, query, params, row_limit=row_limit, timeout=timeout, batch_size=batch_size
+            ):
+                yield batch
+            return
         started = time.perf_counter()
-        deadline = _Deadline(timeout)
         engine = await self.engines.get(source)
         sql, driver_params = render_for_driver(query, params, engine.dialect.paramstyle)
         reference = SqlReference(source.name, query.sql)
         batch_size = max(1, batch_size)
         try:
-            async with self._read_only(source, timeout, deadline) as conn:
+            async with self._read_only(source, timeout) as conn:
 
                 def open_cursor(sync_conn: Connection) -> CursorResult[Any]:
                     opts = sync_conn.execution_options(stream_results=True, max_row_buffer=batch_size)
                     return opts.exec_driver_sql(sql, driver_params)
 
                 async def fetch(result: CursorResult[Any], n: int) -> list[Any]:
-                    deadline.reset()
                     async with asyncio.timeout(timeout + 2):
                         return list(await conn.run_sync(lambda _c: result.fetchmany(n)))
 
                 async with asyncio.timeout(timeout + 2):
                     result = await conn.run_sync(open_cursor)
                 try:
-                    async for batch in _batches(result, fetch, row_limit, batch_size, started, reference):
+                    async for batch in _batches(
+                        result, _column_types, fetch, row_limit, batch_size, started, reference
+                    ):
                         yield batch
                 finally:
                     # Closing a server-side cursor is I/O: it must run inside the connection's greenlet.
@@ -416,11 +411,97 @@ class SqlEngine:
                 f"the query on data source '{source.name}' exceeded its timeout of {timeout:g}s"
             ) from None
         except (SQLAlchemyError, OSError) as exc:
-            raise _translate(exc, source, deadline.hit) from None
+            raise _translate(exc, source, False) from None
+
+    # ------------------------------------------------------------------ SQLite (sync pool, one hop)
+
+    async def _execute_sqlite(
+        self, source: DataSource, query: CheckedQuery, params: Mapping[str, Any], *, row_limit: int, timeout: float
+    ) -> SqlResult:
+        started = time.perf_counter()
+        sql, driver_params = render_for_driver(query, params, "qmark")
+        pool = await self.engines.sqlite_pool(source)
+
+        def run(conn: SqliteConnection) -> tuple[tuple[Column, ...], list[Any]]:
+            cursor = conn.raw.execute(sql, driver_params or ())
+            try:
+                if cursor.description is None:
+                    return (), []
+                rows = cursor.fetchmany(row_limit + 1)
+                return _sqlite_columns(cursor.description, rows), rows
+            finally:
+                cursor.close()  # ends the read (WAL snapshot) before the connection goes back
+
+        lease: SqliteLease | None = None
+        try:
+            async with asyncio.timeout(timeout + source.connect_timeout + 2), pool.lease() as lease:
+                columns, rows = await lease.call(run, timeout)
+        except TimeoutError:
+            raise DeadlineExceededError(
+                f"the query on data source '{source.name}' exceeded its timeout of {timeout:g}s"
+            ) from None
+        except (sqlite3.Error, SqliteConnectError, PoolExhaustedError, OSError) as exc:
+            raise _translate(exc, source, lease is not None and lease.hit) from None
+        truncated = len(rows) > row_limit
+        rows = rows[:row_limit]
+        return SqlResult(
+            columns=columns,
+            rows=_json_rows(rows),
+            truncated=truncated,
+            row_count=len(rows),
+            duration_ms=(time.perf_counter() - started) * 1000,
+            reference=SqlReference(source.name, query.sql),
+        )
+
+    async def _stream_sqlite(
+        self,
+        source: DataSource,
+        query: CheckedQuery,
+        params: Mapping[str, Any],
+        *,
+        row_limit: int,
+        timeout: float,
+        batch_size: int,
+    ) -> AsyncIterator[SqlBatch]:
+        started = time.perf_counter()
+        sql, driver_params = render_for_driver(query, params, "qmark")
+        reference = SqlReference(source.name, query.sql)
+        batch_size = max(1, batch_size)
+        pool = await self.engines.sqlite_pool(source)
+        lease: SqliteLease | None = None
+        try:
+            async with pool.lease() as lease:
+                held = lease
+                held.dirty = True  # until the cursor is closed below
+                async with asyncio.timeout(timeout + 2):
+                    cursor = await held.call(lambda c: c.raw.execute(sql, driver_params or ()), timeout)
+
+                async def fetch(_cursor: Any, n: int) -> list[Any]:
+                    if cursor.description is None:
+                        return []
+                    async with asyncio.timeout(timeout + 2):
+                        return await held.call(lambda _c: cursor.fetchmany(n), timeout)
+
+                def columns_of(_cursor: Any, rows: Sequence[Sequence[Any]]) -> tuple[Column, ...]:
+                    return _sqlite_columns(cursor.description, rows)
+
+                try:
+                    async for batch in _batches(cursor, columns_of, fetch, row_limit, batch_size, started, reference):
+                        yield batch
+                finally:
+                    await held.call(lambda _c: cursor.close(), timeout)
+                    held.dirty = False
+        except TimeoutError:
+            raise DeadlineExceededError(
+                f"the query on data source '{source.name}' exceeded its timeout of {timeout:g}s"
+            ) from None
+        except (sqlite3.Error, SqliteConnectError, PoolExhaustedError, OSError) as exc:
+            raise _translate(exc, source, lease is not None and lease.hit) from None
 
 
 async def _batches(
-    result: CursorResult[Any],
+    result: Any,
+    columns_of: Any,
     fetch: Any,
     row_limit: int,
     batch_size: int,
@@ -430,7 +511,7 @@ async def _batches(
     """Prefetch one batch ahead so the batch that ends the stream is marked ``last`` (and ``truncated``)."""
     want = min(batch_size, row_limit)
     pending: list[Any] = await fetch(result, want) if want else []
-    columns = _column_types(result, pending)
+    columns = columns_of(result, pending)
     fetched, emitted, index = len(pending), 0, 0
     while True:
         truncated = False

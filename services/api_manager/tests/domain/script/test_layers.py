@@ -124,3 +124,38 @@ async def test_audit_hook_alone_still_refuses() -> None:
             with pytest.raises(PermissionDeniedError):
                 await runner.run(source, {}, None)
         await assert_still_serves(runner)
+
+
+_NETWORK_PROBE = """
+import sys
+def main(params, input, ctx):
+    socket = sys.modules['__main__'].socket  # the fork server's module, reachable without an import
+    try:
+        s = socket.socket(2, 1)
+        s.settimeout(2)
+        s.connect(('127.0.0.1', params['port']))
+        return 'connected'
+    except OSError as exc:
+        return ['blocked', type(exc).__name__, str(exc)]
+"""
+
+
+@pytest.mark.parametrize("per_child_netns", [False, True], ids=["inherited-netns", "own-netns"])
+async def test_children_have_no_network_in_either_namespace_mode(per_child_netns: bool) -> None:
+    """Children inherit the fork server's empty namespace (default) or get their own: no network either way."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.setblocking(False)
+    try:
+        layers = ALL_LAYERS - {"audit_hook"}  # only the OS layers stand between the script and the network
+        async with ScriptRunner(layers=layers, per_child_netns=per_child_netns) as runner:
+            for _ in range(2):  # the pre-forked spare and a child forked after it
+                outcome = await runner.run(_NETWORK_PROBE, {"port": listener.getsockname()[1]}, None)
+                assert outcome.output[0] == "blocked" and "unreachable" in outcome.output[2].lower()
+            body = "import os\ndef main(p, i, c):\n    return os.readlink('/proc/self/ns/net')\n"
+            spaces = {(await runner.run(body, {}, None)).output for _ in range(2)}
+        assert len(spaces) == (2 if per_child_netns else 1)
+        assert os.readlink("/proc/self/ns/net") not in spaces  # never the service's namespace
+        with pytest.raises(BlockingIOError):
+            listener.accept()
+    finally:
+        listener.close()

@@ -255,3 +255,22 @@ def test_compile_check_rejects_with_a_field_violation(source: str, fragment: str
 def test_compile_check_accepts_a_valid_script() -> None:
     compile_check(NORMAL_SOURCE)
     compile_check("def main(params, input, ctx, extra=None):\n    return 1\n")
+
+
+async def test_each_execution_gets_a_fresh_process_even_with_the_code_cached(runner: ScriptRunner) -> None:
+    """The compiled script is cached in the service, never the process: every run is a new pid and state."""
+    source = (
+        "import os\nSTATE = []\n"
+        "def main(p, i, ctx):\n    STATE.append(1)\n    return [os.getpid(), len(STATE), __name__]\n"
+    )
+    outputs = [(await runner.run(source, {}, None)).output for _ in range(4)]
+    assert len({pid for pid, _, _ in outputs}) == 4
+    assert [(n, name) for _, n, name in outputs] == [(1, "__script__")] * 4
+
+
+async def test_errors_point_at_the_user_line_with_the_service_compiled_code(runner: ScriptRunner) -> None:
+    source = "def main(p, i, ctx):\n    x = 1\n    return 1 / 0\n"
+    for _ in range(2):  # first compile, then the cached code object
+        with pytest.raises(FailedPreconditionError) as caught:
+            await runner.run(source, {}, None)
+        assert str(caught.value.metadata["line"]) == "3" and "ZeroDivisionError" in caught.value.message

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import builtins
 import json
+import marshal
 import sys
 import time
 from typing import Any
@@ -161,9 +162,20 @@ def _describe(exc: BaseException) -> str:
     return text[:_MAX_MESSAGE]
 
 
+def _load_code(blob: object) -> Any:
+    """The script as the service compiled it (marshalled), or None to compile the source here."""
+    if not isinstance(blob, bytes):
+        return None
+    try:
+        code = marshal.loads(blob)  # noqa: S302 - written by the service (same interpreter), not the script
+    except (EOFError, ValueError, TypeError):
+        return None
+    return code if type(code) is type(_load_code.__code__) and code.co_filename == SCRIPT_FILENAME else None
+
+
 def run_job(fd: int, job: dict[str, Any], seen: list[str]) -> int:
     """Run the job's script and send exactly one ``result`` or ``error`` frame; returns the exit code."""
-    from _opsuite_sandbox import SandboxViolation, recv_frame, send_frame
+    from _opsuite_sandbox import SandboxViolation, recv_frame, send_frame, take_ballast
 
     limits: dict[str, int] = job["limits"]
     channel = _Channel(fd, limits, send_frame, recv_frame)
@@ -174,7 +186,7 @@ def run_job(fd: int, job: dict[str, Any], seen: list[str]) -> int:
     sys.stdout = _LogStream(channel, "stdout")
     sys.stderr = _LogStream(channel, "stderr")
     pristine = dict(builtins.__dict__)  # restored before reporting: a script may have vandalised builtins
-    ballast: bytearray | None = bytearray(1 << 20)  # released on MemoryError so we can still report it
+    ballast: bytearray | None = take_ballast()  # released on MemoryError so we can still report it
     real_limit = sys.setrecursionlimit
     sys.setrecursionlimit = lambda n: real_limit(min(int(n), 5000))
 
@@ -186,10 +198,12 @@ def run_job(fd: int, job: dict[str, Any], seen: list[str]) -> int:
                         "dropped_logs": channel.dropped_logs})  # fmt: skip
         return 0
 
-    try:
-        code = compile(source, SCRIPT_FILENAME, "exec", dont_inherit=True)
-    except SyntaxError as exc:
-        return fail("syntax", exc, f"{exc.msg} (line {exc.lineno})", exc.lineno)
+    code = _load_code(job.get("code"))
+    if code is None:
+        try:
+            code = compile(source, SCRIPT_FILENAME, "exec", dont_inherit=True)
+        except SyntaxError as exc:
+            return fail("syntax", exc, f"{exc.msg} (line {exc.lineno})", exc.lineno)
     namespace: dict[str, Any] = {"__name__": "__script__", "__builtins__": builtins}
     try:
         exec(code, namespace)  # noqa: S102 - this is the sandbox: the process is the boundary

@@ -1,10 +1,13 @@
 """Runs inside the fork server and its children: lock one child down, then run one user script in it.
 
 Standard library only: this file is loaded by ``_forkserver.py`` (started with ``python -I -S``), never
-imported by the service. Layers applied in the child, in order (see ``run_child``):
+imported by the service. ``prepare_server`` does once, in the fork server, the work that is identical for
+every child (imports, libc look-ups, the allowed read roots, /dev/null, the memory-error reserve, an empty
+environment, ``gc.freeze``). Layers applied in each child, in order (see ``run_child``):
 
 1. its own session and process group, signals reset, every inherited descriptor closed;
-2. its own empty network namespace (``unshare(CLONE_NEWNET)``), on top of the fork server's;
+2. no network: it lives in the fork server's empty network namespace, which it cannot leave (``setns``
+   needs CAP_SYS_ADMIN, gone with the privilege drop); optionally its own one on top (``per_child_netns``);
 3. resource limits (CPU, address space, no processes, no file size, few descriptors, no core);
 4. privileges dropped to ``nobody`` when running as root, no new privileges, not dumpable,
    parent-death signal so a dead fork server takes its children with it;
@@ -12,12 +15,15 @@ imported by the service. Layers applied in the child, in order (see ``run_child`
 6. an audit hook (PEP 578) that refuses sockets, processes, signals, writes, reads outside the
    standard library, ctypes, mmap and dangerous imports.
 
-Audit hooks are not a security boundary on their own (PEP 578 says so): they give clear errors, while the
-OS layers (2-4) are what still hold when a hook is bypassed.
+A child is forked and locked down (1-5) *before* its execution is known: it then waits for the fork
+server to hand it the execution's channel and CPU/memory limits, applies those, installs the hook and
+runs exactly one job. It is never reused. Audit hooks are not a security boundary on their own (PEP 578
+says so): they give clear errors, while the OS layers (2-4) are what still hold when a hook is bypassed.
 """
 
 from __future__ import annotations
 
+import gc
 import importlib
 import json
 import os
@@ -94,6 +100,12 @@ _CLONE_NEWNET = 0x40000000
 _PR_SET_PDEATHSIG, _PR_SET_DUMPABLE, _PR_SET_NO_NEW_PRIVS = 1, 4, 38
 _NOBODY = 65534
 _MIB = 1024 * 1024
+_BALLAST_BYTES = 1 << 20
+
+# Prepared once by ``prepare_server`` in the fork server; every child inherits them (copy-on-write).
+_LIBC: dict[str, Any] = {}  # libc functions by name (each child clears its copy before user code runs)
+_BALLAST: list[bytearray] = []  # the memory-error reserve, already paged in by the server
+_STATE: dict[str, Any] = {"roots": (), "devnull": -1}
 
 
 class SandboxViolation(PermissionError):
@@ -152,23 +164,50 @@ def prewarm() -> None:
             pass
 
 
-def _libc() -> Any:
-    import ctypes
+def _libc_function(name: str) -> Any:
+    fn = _LIBC.get(name)
+    if fn is None:  # not prepared (or a child that already cleared them): look it up now
+        import ctypes
 
-    return ctypes.CDLL(None, use_errno=True)
+        fn = getattr(ctypes.CDLL(None, use_errno=True), name)
+    return fn
+
+
+def prepare_server() -> None:
+    """In the fork server, once: everything identical for every child, so that no child repeats it."""
+    prewarm()
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        _LIBC.update(unshare=libc.unshare, prctl=libc.prctl)
+    except (OSError, AttributeError):  # a libc without them: the children fall back (and fail) per call
+        pass
+    # Realpath of every import root costs dozens of lstat calls: resolve them once.
+    _STATE["roots"] = tuple(sorted({os.path.realpath(p) for p in sys.path if p} | {"/usr/share/zoneinfo"}))
+    _STATE["devnull"] = os.open(os.devnull, os.O_RDWR)
+    _BALLAST.append(bytearray(_BALLAST_BYTES))  # zero-filled here: children share the pages, never copy them
+    os.environ.clear()  # the server needs none; children inherit the empty one (and clear it again anyway)
+    gc.collect()
+    gc.freeze()  # children never scan (nor copy-on-write, through the GC) the server's objects
+
+
+def take_ballast() -> bytearray:
+    """The memory-error reserve for this child (the server's pre-filled one, now owned by this child only)."""
+    return _BALLAST.pop() if _BALLAST else bytearray(_BALLAST_BYTES)
 
 
 def unshare_network() -> bool:
     """Move this process into a new, empty network namespace; False when the kernel refuses."""
     try:
-        return int(_libc().unshare(_CLONE_NEWNET)) == 0
+        return int(_libc_function("unshare")(_CLONE_NEWNET)) == 0
     except (OSError, AttributeError):
         return False
 
 
 def _prctl(option: int, value: int) -> bool:
     try:
-        return int(_libc().prctl(option, value, 0, 0, 0)) == 0
+        return int(_libc_function("prctl")(option, value, 0, 0, 0)) == 0
     except (OSError, AttributeError):
         return False
 
@@ -308,40 +347,40 @@ class _AuditingFinder:
 
 
 def run_child(
-    fd: int,
-    limits: dict[str, int],
+    link: int,
     layers: frozenset[str],
     workdir: str,
     parent: int,
     run_job: Callable[[int, dict[str, Any], list[str]], int],
+    own_netns: bool = False,
 ) -> None:
-    """Lock this freshly forked process down, run the script it receives on ``fd``, then ``_exit``."""
+    """Lock this freshly forked process down, wait on ``link`` for its execution, run it, then ``_exit``.
+
+    ``own_netns``: also move into a network namespace of its own (on top of the fork server's empty one),
+    so that concurrent children cannot even reach each other's abstract unix sockets.
+    """
     code = 70
     try:
         os.setsid()
         signal.set_wakeup_fd(-1)
         for sig in (signal.SIGCHLD, signal.SIGINT, signal.SIGTERM, signal.SIGXCPU):
             signal.signal(sig, signal.SIG_DFL)
-        devnull = os.open(os.devnull, os.O_RDWR)
+        devnull = _STATE["devnull"] if _STATE["devnull"] >= 0 else os.open(os.devnull, os.O_RDWR)
         for target in (0, 1, 2):
             os.dup2(devnull, target)
-        os.dup2(fd, 3)
-        os.closerange(4, 65536)
-        fd = 3
-        if "namespace" in layers:
+        os.dup2(link, 3)
+        os.closerange(4, 65536)  # close_range(2): one system call whatever the server had open
+        if own_netns:
             unshare_network()
         os.chdir(workdir)
+        base_size = _virtual_size()
         if "rlimits" in layers:
-            ballast_room = 8 * _MIB  # the reserve released on MemoryError needs headroom too
             _set_limit(resource.RLIMIT_CORE, 0)
             _set_limit(resource.RLIMIT_FSIZE, 0)
             _set_limit(resource.RLIMIT_NOFILE, 16)
             _set_limit(resource.RLIMIT_NPROC, 0)
             _set_limit(resource.RLIMIT_MEMLOCK, 0)
             _set_limit(resource.RLIMIT_MSGQUEUE, 0)
-            cpu = max(1, int(limits["cpu_s"]))
-            resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
-            _set_limit(resource.RLIMIT_AS, _virtual_size() + ballast_room + int(limits["memory_mb"]) * _MIB)
         if "drop_privileges" in layers and os.getuid() == 0:
             os.setgroups([])
             os.setgid(_NOBODY)
@@ -352,15 +391,44 @@ def run_child(
         if os.getppid() != parent:  # the fork server died before the death signal was armed
             os._exit(code)
         os.environ.clear()
+        # Locked down (but for the per-execution limits and the hook): now wait to be handed an execution.
+        limits, fd = _await_execution(3)
+        if "rlimits" in layers:
+            ballast_room = 8 * _MIB  # the reserve released on MemoryError needs headroom too
+            cpu = max(1, int(limits["cpu_s"]))
+            resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
+            _set_limit(resource.RLIMIT_AS, base_size + ballast_room + int(limits["memory_mb"]) * _MIB)
+        _LIBC.clear()  # no ready-made libc entry points left lying around for the script
         for name in _UNLOAD:
             sys.modules.pop(name, None)
         seen: list[str] = []
         if "audit_hook" in layers:
-            roots = tuple(sorted({os.path.realpath(p) for p in sys.path if p} | {"/usr/share/zoneinfo"}))
-            sys.addaudithook(_make_hook(roots, seen))
+            sys.addaudithook(_make_hook(_STATE["roots"] or _current_roots(), seen))
             sys.meta_path.insert(0, _AuditingFinder(sys.audit))
         job = recv_frame(fd)
         if isinstance(job, dict):
+            if job.get("code_bytes"):
+                job["code"] = _read_exact(fd, int(job["code_bytes"]))  # the service's compiled script
             code = run_job(fd, job, seen)
     finally:
         os._exit(code)
+
+
+def _current_roots() -> tuple[str, ...]:
+    return tuple(sorted({os.path.realpath(p) for p in sys.path if p} | {"/usr/share/zoneinfo"}))
+
+
+def _await_execution(link: int) -> tuple[dict[str, Any], int]:
+    """Block until the fork server sends this child its limits and channel; the link is then closed."""
+    import socket
+
+    sock = socket.socket(fileno=link)
+    try:
+        data, fds, _flags, _addr = socket.recv_fds(sock, 65536, 1)
+    finally:
+        sock.detach()
+    if not data or len(fds) != 1:
+        os._exit(0)  # the fork server is shutting down: this spare never ran anything
+    os.dup2(fds[0], link)  # the channel takes the link's place (which closes the link)
+    os.close(fds[0])
+    return json.loads(data), link

@@ -2,9 +2,11 @@
 
 Each execution gets its own socketpair. The service keeps one end and hands the other to the fork server
 (SCM_RIGHTS), which forks a child onto it. The service then talks to that child directly with
-length-prefixed JSON frames: the job out; log lines, ``ctx`` requests and exactly one result or error back.
+length-prefixed JSON frames: the job out (written before the fork server even answers, followed by the
+script's code as this service compiled it, cached per source); log lines, ``ctx`` requests and exactly one
+result or error back.
 The child is untrusted: every frame is bounded and checked, and it is SIGKILLed (through the fork server,
-which alone knows whether the pid is still its child) when its time is up or its work is done.
+which alone knows whether the process is still its child) when its time is up or its work is done.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import contextlib
 import itertools
 import json
 import logging
+import marshal
 import os
 import signal
 import socket
@@ -34,6 +37,7 @@ from opsuite_common.errors import (
     ValidationError,
 )
 
+from ._childrun import SCRIPT_FILENAME
 from .checks import SOURCE_FIELD
 from .models import ALL_LAYERS, LogLine, ScriptHost, ScriptPolicy, ScriptResult
 
@@ -44,6 +48,8 @@ _FORKSERVER = Path(__file__).with_name("_forkserver.py")
 _SCRUBBED_ENV = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
 _FRAME_SLACK = 64 * 1024
 _MAX_MESSAGE = 2_000
+_CODE_CACHE_ENTRIES = 512
+_CODE_CACHE_MAX_SOURCE = 512 * 1024  # bigger scripts are compiled by their child, as they are rare
 
 
 class _ServerDied(Exception):
@@ -69,20 +75,23 @@ class _ForkServer:
         self.pid = proc.pid
         self.ready: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
         self._ids = itertools.count(1)
-        self._forks: dict[int, asyncio.Future[int]] = {}
+        self._forks: dict[int, asyncio.Future[None]] = {}
         self.exits: dict[int, asyncio.Future[int]] = {}
         self.dead = False
         self.workdir: str | None = None
         self._reader = asyncio.get_running_loop().create_task(self._read(), name="script-forkserver-reader")
 
     @classmethod
-    async def start(cls, layers: Collection[str], python: str, timeout_s: float) -> _ForkServer:
+    async def start(
+        cls, layers: Collection[str], python: str, timeout_s: float, options: dict[str, Any]
+    ) -> _ForkServer:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        argv = [python, "-I", "-S", "-B", str(_FORKSERVER), str(theirs.fileno()), json.dumps(sorted(layers))]
         try:
             # In a thread: fork+exec must not stall the event loop serving other requests.
             proc = await asyncio.to_thread(
                 subprocess.Popen,
-                [python, "-I", "-S", "-B", str(_FORKSERVER), str(theirs.fileno()), json.dumps(sorted(layers))],
+                [*argv, json.dumps(options)],
                 pass_fds=(theirs.fileno(),),
                 env=dict(_SCRUBBED_ENV),  # the service's secrets stay in the service
                 stdin=subprocess.DEVNULL,
@@ -113,12 +122,12 @@ class _ForkServer:
                 message = json.loads(data[4:])
                 kind = message.get("t")
                 if kind == "forked":
-                    self.exits[message["pid"]] = loop.create_future()
+                    self.exits[message["id"]] = loop.create_future()
                     fut = self._forks.pop(message["id"], None)
                     if fut is not None and not fut.done():
-                        fut.set_result(message["pid"])
+                        fut.set_result(None)
                 elif kind == "exit":
-                    exit_fut = self.exits.get(message["pid"])
+                    exit_fut = self.exits.get(message["id"])
                     if exit_fut is not None and not exit_fut.done():
                         exit_fut.set_result(message["status"])
                 elif kind == "ready" and not self.ready.done():
@@ -135,11 +144,11 @@ class _ForkServer:
                     fut.exception()  # mark retrieved: nobody may be waiting any more
 
     async def fork(self, limits: dict[str, int], child_end: socket.socket) -> int:
-        """Ask for a sandboxed child on ``child_end``; returns its pid."""
+        """Ask for a sandboxed child on ``child_end``; returns the execution id once the server has it."""
         if self.dead:
             raise _ServerDied
         request_id = next(self._ids)
-        fut: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+        fut: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._forks[request_id] = fut
         data = _frame({"op": "fork", "id": request_id, "limits": limits})
         for _ in range(1000):
@@ -151,15 +160,16 @@ class _ForkServer:
             except OSError as exc:
                 self._forks.pop(request_id, None)
                 raise _ServerDied from exc
-        return await fut
+        await fut
+        return request_id
 
-    def kill(self, pid: int) -> None:
-        """SIGKILL a child (its whole process group) if the fork server still owns it."""
-        self.exits.pop(pid, None)
+    def kill(self, execution: int) -> None:
+        """SIGKILL an execution's child (its whole process group) if the fork server still owns it."""
+        self.exits.pop(execution, None)
         if self.dead:
             return
         with contextlib.suppress(OSError):  # a full or broken control socket: the server is going away
-            self.sock.send(_frame({"op": "kill", "pid": pid}))
+            self.sock.send(_frame({"op": "kill", "id": execution}))
 
     async def close(self) -> None:
         """Stop the fork server (its children die with it) and reap it."""
@@ -189,12 +199,24 @@ class ScriptRunner:
         layers: Collection[str] = ALL_LAYERS,
         python: str | None = None,
         start_timeout_s: float = 15.0,
+        per_child_netns: bool = False,
     ) -> None:
+        """``per_child_netns``: give each child a network namespace of its own as well.
+
+        Off by default: the fork server already lives in an empty network namespace that its unprivileged
+        children inherit and cannot leave, so they have no network either way; a namespace per child
+        only also separates concurrent children from each other (abstract unix sockets), for ~0.5 ms of
+        kernel work per execution.
+        """
         unknown = set(layers) - ALL_LAYERS
         if unknown:
             raise ValueError(f"unknown sandbox layers: {sorted(unknown)}")
         self._layers = frozenset(layers)
         self._python = python or sys.executable
+        self._options = {"per_child_netns": bool(per_child_netns)}
+        # Marshalled code only works in the very interpreter that made it.
+        self._send_code = os.path.realpath(self._python) == os.path.realpath(sys.executable)
+        self._code: dict[str, bytes | None] = {}  # source -> marshalled code (None: let the child say why)
         self._start_timeout_s = start_timeout_s
         self._slots = asyncio.Semaphore(max_concurrency)
         self._server: _ForkServer | None = None
@@ -236,8 +258,25 @@ class ScriptRunner:
                 _log.warning("script fork server %s died; restarting it", self._server.pid)
                 await self._server.close()
                 self.restarts += 1
-            self._server = await _ForkServer.start(self._layers, self._python, self._start_timeout_s)
+            self._server = await _ForkServer.start(self._layers, self._python, self._start_timeout_s, self._options)
             return self._server
+
+    def _compiled(self, source: str) -> bytes | None:
+        """The script compiled once per distinct source (bounded cache); None when it does not compile."""
+        if not self._send_code or len(source) > _CODE_CACHE_MAX_SOURCE:
+            return None
+        try:
+            return self._code[source]
+        except KeyError:
+            pass
+        try:
+            blob: bytes | None = marshal.dumps(compile(source, SCRIPT_FILENAME, "exec", dont_inherit=True, optimize=0))
+        except (SyntaxError, ValueError, OverflowError, RecursionError, MemoryError):
+            blob = None  # the child compiles it again and reports the problem exactly as before
+        if len(self._code) >= _CODE_CACHE_ENTRIES:
+            del self._code[next(iter(self._code))]  # oldest first: enough for a cache of API versions
+        self._code[source] = blob
+        return blob
 
     async def run(
         self,
@@ -262,17 +301,27 @@ class ScriptRunner:
                 "max_host_request_bytes": policy.max_host_request_bytes,
             },
         }
+        code = self._compiled(source)
+        if code is not None:
+            job["code_bytes"] = len(code)
         try:
             job_frame = _frame(job)
         except (TypeError, ValueError) as exc:
             raise ValidationError.for_field("params", f"params and input must be JSON data: {exc}") from None
+        if code is not None:
+            job_frame += code
         limits = {"cpu_s": policy.cpu_seconds, "memory_mb": policy.memory_mb}
         async with self._slots:
             for attempt in range(2):
                 server = await self._ready_server()
                 ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+                ours.setblocking(False)
                 try:
-                    pid = await server.fork(limits, theirs)
+                    sent = ours.send(job_frame)  # waits in the buffer for the child: no extra round trip
+                except BlockingIOError:
+                    sent = 0
+                try:
+                    execution = await server.fork(limits, theirs)
                 except _ServerDied:
                     ours.close()
                     if attempt == 0:
@@ -280,7 +329,7 @@ class ScriptRunner:
                     raise ServiceUnavailableError("the script fork server keeps dying; see the service log") from None
                 finally:
                     theirs.close()
-                return await _Execution(server, pid, ours, policy, host).run(job_frame)
+                return await _Execution(server, execution, ours, policy, host).run(job_frame[sent:])
         raise AssertionError("unreachable")
 
 
@@ -288,9 +337,9 @@ class _Execution:
     """One child's conversation: send the job, serve its frames, classify how it ended."""
 
     def __init__(
-        self, server: _ForkServer, pid: int, sock: socket.socket, policy: ScriptPolicy, host: ScriptHost | None
+        self, server: _ForkServer, execution: int, sock: socket.socket, policy: ScriptPolicy, host: ScriptHost | None
     ) -> None:
-        self.server, self.pid, self.sock, self.policy, self.host = server, pid, sock, policy, host
+        self.server, self.execution, self.sock, self.policy, self.host = server, execution, sock, policy, host
         self.logs: list[LogLine] = []
         self.logs_truncated = False
         self.host_calls = 0
@@ -304,11 +353,12 @@ class _Execution:
         try:
             async with asyncio.timeout(self.policy.timeout_s):
                 reader, writer = await asyncio.open_unix_connection(sock=self.sock, limit=1 << 16)
-                try:
-                    writer.write(job_frame)
-                    await writer.drain()
-                except OSError:
-                    raise await self._ended() from None
+                if job_frame:  # what did not fit in the socket buffer before the fork
+                    try:
+                        writer.write(job_frame)
+                        await writer.drain()
+                    except OSError:
+                        raise await self._ended() from None
                 return await self._serve(reader, writer)
         except TimeoutError:
             raise self._fail(
@@ -320,7 +370,7 @@ class _Execution:
         except OpsuiteError as exc:
             raise self._fail(exc) from None
         finally:
-            self.server.kill(self.pid)
+            self.server.kill(self.execution)
             if writer is not None:
                 writer.close()
             else:
@@ -439,7 +489,7 @@ class _Execution:
 
     async def _ended(self) -> OpsuiteError:
         """The child closed its channel without a result: ask the fork server how it died."""
-        exit_fut = self.server.exits.get(self.pid)
+        exit_fut = self.server.exits.get(self.execution)
         try:
             if exit_fut is None:
                 raise _ServerDied
