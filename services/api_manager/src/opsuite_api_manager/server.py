@@ -28,6 +28,7 @@ from opsuite_api_manager.domain.sql_engine import SqlEngine
 from opsuite_api_manager.domain.workflow import WorkflowEngine
 from opsuite_api_manager.servicers.handlers import Handlers, Services
 from opsuite_common.db import Database, run_migrations
+from opsuite_common.metrics import breaker_state_listener
 from opsuite_common.resilience import BreakerRegistry, RetryPolicy
 from opsuite_common.server import ServerHandle, ServiceRegistration, build_server
 
@@ -115,4 +116,4 @@ async def create_server(settings: Settings) -> ServerHandle:
 
 def _breakers() -> BreakerRegistry:
     """One breaker per upstream host for HTTP APIs."""
-    return BreakerRegistry()
+    return BreakerRegistry(on_state_change=[breaker_state_listener])

@@ -41,6 +41,7 @@ from opsuite_common.errors import (
     ValidationError,
 )
 from opsuite_common.logging import get_logger
+from opsuite_common.metrics import counter, histogram
 
 from ._ttl_cache import TtlCache
 from .definitions import ApiDefinition
@@ -181,6 +182,10 @@ class _Host:
     async def call_api(self, name: str, params: dict[str, Any]) -> Any:
         """Run another API of the same tenant one level deeper, logged like any execution."""
         return await self._executor.call_nested(self._run, name, params, self._run.deadline, self._run.depth + 1)
+
+
+_EXECUTIONS = counter("opsuite_api_manager_executions_total", "API executions, by kind and status.", ("kind", "status"))
+_EXECUTION_SECONDS = histogram("opsuite_api_manager_execution_seconds", "API execution time, by kind.", ("kind",))
 
 
 class Executor:
@@ -481,6 +486,8 @@ class Executor:
         if not run.record:
             return
         d = run.target.definition
+        _EXECUTIONS.labels(d.kind, status.value).inc()
+        _EXECUTION_SECONDS.labels(d.kind).observe(time.perf_counter() - run.t0)
         try:
             redacted = ParamSchema(d.param_schema or None).redact(params) if isinstance(params, dict) else {}
         except Exception:

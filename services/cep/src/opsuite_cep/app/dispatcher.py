@@ -30,6 +30,7 @@ from opsuite_cep.db.repositories import (
 from opsuite_common.db import Database, utcnow
 from opsuite_common.errors import CircuitOpenError, InternalError, OpsuiteError
 from opsuite_common.logging import get_logger
+from opsuite_common.metrics import breaker_state_listener
 from opsuite_common.resilience import BreakerRegistry, RetryPolicy
 
 __all__ = ["Dispatcher"]
@@ -45,7 +46,9 @@ class Dispatcher:
     def __init__(self, db: Database, settings: Settings, sender: Sender) -> None:
         self.db, self.settings, self.sender = db, settings, sender
         self.breakers = BreakerRegistry(
-            fail_max=settings.channel_breaker_fail_max, reset_timeout=settings.channel_breaker_reset_s
+            fail_max=settings.channel_breaker_fail_max,
+            reset_timeout=settings.channel_breaker_reset_s,
+            on_state_change=[breaker_state_listener],
         )
         self.retry = RetryPolicy(max_attempts=3, initial_backoff_s=0.05, max_backoff_s=0.5)
         self._wake = asyncio.Event()

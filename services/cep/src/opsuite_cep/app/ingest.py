@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from opsuite_cep.app.engines import EngineHost
 from opsuite_cep.db.alerts import AlertChange
 from opsuite_cep.domain import Event, IngestResult
+from opsuite_common.metrics import counter, histogram
 
 __all__ = ["PublishOutcome", "publish"]
 
@@ -20,10 +22,22 @@ class PublishOutcome:
     changes: list[AlertChange]
 
 
+_EVENTS = counter("opsuite_cep_events_total", "Events received, by outcome.", ("outcome",))
+_ALERT_CHANGES = counter("opsuite_cep_alert_transitions_total", "Alert state transitions committed.", ("state",))
+_EVAL = histogram("opsuite_cep_evaluation_seconds", "Engine evaluation time of one batch of events.")
+
+
 async def publish(host: EngineHost, tenant: str, events: Sequence[Event]) -> PublishOutcome:
     """Run ``engine.ingest`` and commit its transitions and notifications before returning."""
     te = await host.get(tenant)
     async with te.lock:
+        started = time.perf_counter()
         result = te.engine.ingest(events)
+        _EVAL.observe(time.perf_counter() - started)
         changes = await host.commit(te, result)
+    _EVENTS.labels("accepted").inc(result.accepted)
+    _EVENTS.labels("duplicate").inc(len(result.duplicate_events))
+    _EVENTS.labels("late").inc(len({late.event.id for late in result.late_events}))
+    for t in result.transitions:
+        _ALERT_CHANGES.labels(str(getattr(t.state, "value", t.state))).inc()
     return PublishOutcome(result, changes)

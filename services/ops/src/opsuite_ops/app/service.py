@@ -19,6 +19,7 @@ from opsuite_common.auth import Identity
 from opsuite_common.db import Database, utcnow
 from opsuite_common.errors import DeadlineExceededError, OpsuiteError, ValidationError
 from opsuite_common.logging import get_logger
+from opsuite_common.metrics import breaker_state_listener, counter, histogram
 from opsuite_common.paging import Page
 from opsuite_common.resilience import BreakerRegistry
 from opsuite_ops.app.api_manager import ApiManagerCatalogue
@@ -73,6 +74,10 @@ def jsonable(value: Any) -> Any:
 
 def _dumps(value: Any) -> str:
     return json.dumps(jsonable(value), separators=(",", ":"))
+
+
+_RUNS = counter("opsuite_ops_runs_total", "Ask runs, by outcome.", ("status",))
+_PHASES = histogram("opsuite_ops_phase_seconds", "Duration of each phase of a run.", ("phase",))
 
 
 @dataclass(slots=True)
@@ -163,7 +168,11 @@ class OpsApp:
                 duration_ms=(time.monotonic() - started) * 1000,
             )
             await self.runs.save(row)
+            _RUNS.labels("failed").inc()
             raise
+        _RUNS.labels("partial" if result.partial else "succeeded").inc()
+        for phase in result.trace.phases:
+            _PHASES.labels(str(getattr(phase.phase, "value", phase.phase))).observe(phase.duration_ms / 1000)
         row = RunRow(
             **base,
             status="partial" if result.partial else "succeeded",
@@ -231,7 +240,7 @@ async def build_app(settings: Settings, *, breakers: BreakerRegistry | None = No
             reset_timeout=client_settings.breaker_reset_timeout_s,
             success_threshold=client_settings.breaker_success_threshold,
             half_open_max_calls=client_settings.breaker_half_open_max_calls,
-            on_state_change=[_log_breaker],
+            on_state_change=[_log_breaker, breaker_state_listener],
         ),
         discovery_timeout_s=settings.client.timeout_s,
     )
