@@ -31,6 +31,7 @@ from opsuite_cep.domain.validation import Violations, join_path
 __all__ = ["AlertTracker", "Matcher", "Silence", "alert_labels", "fingerprint", "parse_silence"]
 
 _MATCH_OPS = ("=", "!=", "=~", "!~")
+_MAX_CACHED_FINGERPRINTS = 2_048  # memoised fingerprints per rule (cleared when full: memory stays bounded)
 
 
 def fingerprint(rule: str, group_labels: Mapping[str, str]) -> str:
@@ -140,11 +141,29 @@ class AlertTracker:
         self._timers = timers
         self.silences = silences
         self._alerts: dict[str, _Alert] = {}
+        self.active: Mapping[str, object] = self._alerts  # read-only view for hot paths: fingerprint -> alert
         self.fired = 0
+        self._fps: dict[tuple[tuple[str, str], ...], str] = {}
+        self._base_labels = alert_labels(rule, {})
+        self._severity = str(rule.severity)
+
+    def fingerprint_of(self, group_labels: Mapping[str, str]) -> str:
+        """:func:`fingerprint` of this rule and ``group_labels``, memoised (for per-event callers: threshold)."""
+        key = tuple(group_labels.items())
+        fp = self._fps.get(key)
+        if fp is None:
+            if len(self._fps) >= _MAX_CACHED_FINGERPRINTS:
+                self._fps.clear()
+            fp = self._fps[key] = fingerprint(self.rule.name, group_labels)
+        return fp
 
     # ------------------------------------------------------------------------------------- queries
     def __len__(self) -> int:
         return len(self._alerts)
+
+    def has(self, fp: str) -> bool:
+        """Whether the alert ``fp`` is pending or firing."""
+        return fp in self._alerts
 
     def is_active(self, group_labels: Mapping[str, str]) -> bool:
         """Whether the group has a pending or firing alert."""
@@ -160,10 +179,20 @@ class AlertTracker:
 
     # ------------------------------------------------------------------------------------- inputs
     def evaluate(
-        self, group_labels: Mapping[str, str], met: bool, at: float, values: Mapping[str, Any], out: IngestResult
+        self,
+        group_labels: Mapping[str, str],
+        met: bool,
+        at: float,
+        values: Mapping[str, Any],
+        out: IngestResult,
+        fp: str | None = None,
     ) -> None:
-        """One evaluation of a stateful condition (threshold event or closed window)."""
-        fp = fingerprint(self.rule.name, group_labels)
+        """One evaluation of a stateful condition (threshold event or closed window).
+
+        ``fp`` is the group's fingerprint when the caller already has it.
+        """
+        if fp is None:
+            fp = fingerprint(self.rule.name, group_labels)
         alert = self._alerts.get(fp)
         rule = self.rule
         if met:
@@ -193,9 +222,17 @@ class AlertTracker:
         elif at - alert.keep_since >= rule.keep_firing_for:
             self._resolve(fp, alert, at, out)
 
-    def signal(self, group_labels: Mapping[str, str], at: float, values: Mapping[str, Any], out: IngestResult) -> None:
+    def signal(
+        self,
+        group_labels: Mapping[str, str],
+        at: float,
+        values: Mapping[str, Any],
+        out: IngestResult,
+        fp: str | None = None,
+    ) -> None:
         """A signal (sequence match, absence, anomaly): fire, or deduplicate while firing (#19, #22)."""
-        fp = fingerprint(self.rule.name, group_labels)
+        if fp is None:
+            fp = fingerprint(self.rule.name, group_labels)
         alert = self._alerts.get(fp)
         if alert is None:
             alert = _Alert(dict(group_labels), AlertState.PENDING, active_at=at, last_true=at, values=dict(values))
@@ -230,34 +267,53 @@ class AlertTracker:
 
     # ------------------------------------------------------------------------------------- outputs
     def _labels(self, alert: _Alert) -> dict[str, str]:
-        return alert_labels(self.rule, alert.group_labels)
+        return {**self._base_labels, **alert.group_labels}
 
-    def _silenced(self, alert: _Alert, at: float) -> bool:
-        labels = self._labels(alert)
+    def _silenced(self, alert: _Alert, at: float, labels: Mapping[str, str] | None = None) -> bool:
+        if not self.silences:
+            return False
+        if labels is None:
+            labels = self._labels(alert)
         return any(s.mutes(labels, at) for s in self.silences)
 
     def _emit(
-        self, fp: str, alert: _Alert, state: AlertState, at: float, out: IngestResult, silenced: bool = False
+        self,
+        fp: str,
+        alert: _Alert,
+        state: AlertState,
+        at: float,
+        out: IngestResult,
+        silenced: bool = False,
+        labels: dict[str, str] | None = None,
     ) -> None:
         out.transitions.append(
-            AlertTransition(
-                fingerprint=fp,
-                rule=self.rule.name,
-                state=state,
-                at=at,
-                severity=str(self.rule.severity),
-                labels=self._labels(alert),
-                annotations=dict(self.rule.annotations),
-                values=dict(alert.values),
-                starts_at=alert.active_at,
-                fired_at=alert.fired_at,
-                ends_at=at if state is AlertState.RESOLVED else None,
-                silenced=silenced,
+            AlertTransition(  # positional: this runs for every transition
+                fp,
+                self.rule.name,
+                state,
+                at,
+                self._severity,
+                self._labels(alert) if labels is None else labels,
+                dict(self.rule.annotations),
+                dict(alert.values),
+                alert.active_at,
+                alert.fired_at,
+                at if state is AlertState.RESOLVED else None,
+                silenced,
             )
         )
 
-    def _notify(self, fp: str, alert: _Alert, kind: NotificationKind, at: float, out: IngestResult) -> None:
-        labels = self._labels(alert)
+    def _notify(
+        self,
+        fp: str,
+        alert: _Alert,
+        kind: NotificationKind,
+        at: float,
+        out: IngestResult,
+    ) -> None:
+        if not self.rule.channels:
+            return
+        labels = self._labels(alert)  # one dict shared by this call's notifications (never with a transition)
         for channel in self.rule.channels:
             out.notifications.append(
                 Notification(
@@ -276,8 +332,9 @@ class AlertTracker:
     def _fire(self, fp: str, alert: _Alert, at: float, out: IngestResult) -> None:
         alert.state, alert.fired_at = AlertState.FIRING, at
         self.fired += 1
-        silenced = self._silenced(alert, at)
-        self._emit(fp, alert, AlertState.FIRING, at, out, silenced)
+        labels = self._labels(alert)
+        silenced = self._silenced(alert, at, labels)
+        self._emit(fp, alert, AlertState.FIRING, at, out, silenced, labels)
         if not silenced:
             self._notify(fp, alert, NotificationKind.FIRING, at, out)
         if self.rule.repeat_interval > 0:
@@ -285,8 +342,9 @@ class AlertTracker:
 
     def _resolve(self, fp: str, alert: _Alert, at: float, out: IngestResult) -> None:
         del self._alerts[fp]
-        silenced = self._silenced(alert, at)
-        self._emit(fp, alert, AlertState.RESOLVED, at, out, silenced)
+        labels = self._labels(alert)
+        silenced = self._silenced(alert, at, labels)
+        self._emit(fp, alert, AlertState.RESOLVED, at, out, silenced, labels)
         if self.rule.send_resolved and not silenced:
             self._notify(fp, alert, NotificationKind.RESOLVED, at, out)
 
@@ -309,15 +367,18 @@ class AlertTracker:
 
     def restore(self, items: Iterable[Mapping[str, Any]]) -> None:
         """Replace the state with a snapshot."""
-        self._alerts = {
-            str(d["fp"]): _Alert(
-                dict(d["group"]),
-                AlertState(d["state"]),
-                float(d["active_at"]),
-                d["fired_at"],
-                float(d["last_true"]),
-                d["keep_since"],
-                dict(d["values"]),
-            )
-            for d in items
-        }
+        self._alerts.clear()  # in place: ``active`` refers to this dict
+        self._alerts.update(
+            {
+                str(d["fp"]): _Alert(
+                    dict(d["group"]),
+                    AlertState(d["state"]),
+                    float(d["active_at"]),
+                    d["fired_at"],
+                    float(d["last_true"]),
+                    d["keep_since"],
+                    dict(d["values"]),
+                )
+                for d in items
+            }
+        )

@@ -35,7 +35,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final, TypeAlias
 
-from opsuite_cep.domain.events import MISSING, Event, compile_path
+from opsuite_cep.domain.events import ENVELOPE_FIELDS, MISSING, Event, compile_path
 from opsuite_cep.domain.validation import Violations, join_path
 
 __all__ = [
@@ -357,7 +357,73 @@ def compile_condition(condition: Condition, aliases: frozenset[str] = frozenset(
         actual = get(e, b)
         return actual is not MISSING and test(actual, literal)
 
-    return compare
+    return _fast_compare(condition.field, condition.op, literal, aliases, compare) or compare
+
+
+_FAST_ORDERING: Final[dict[str, Callable[[Any, Any], bool]]] = {
+    "<": lambda a, b: a < b,
+    "<=": lambda a, b: a <= b,
+    ">": lambda a, b: a > b,
+    ">=": lambda a, b: a >= b,
+}
+
+
+def _fast_compare(path: str, op: str, literal: Any, aliases: frozenset[str], general: Predicate) -> Predicate | None:
+    """The same predicate as ``general``, specialised for the common leaves on a top-level attribute.
+
+    Covers ``==`` with a string or number literal and ``< <= > >=`` with a number literal; values of
+    another type (bool, str subclasses, ...) go to ``general``, so the semantics are exactly the same.
+    """
+    parts = path.split(".")
+    if parts[0] in aliases or (len(parts) == 1 and parts[0] in ENVELOPE_FIELDS):
+        return None
+    if parts[0] == "attributes" and len(parts) > 1:
+        parts = parts[1:]
+    if len(parts) != 1:
+        return None
+    name = parts[0]
+    if op == "==" and type(literal) is str:
+
+        def eq_str(e: Event, b: Bindings) -> bool:
+            actual = e.attributes.get(name, MISSING)
+            t = type(actual)
+            if t is str:
+                return actual == literal  # type: ignore[no-any-return]
+            return False if t is int or t is float or actual is MISSING else general(e, b)
+
+        return eq_str
+    if not _is_number(literal) or (op != "==" and op not in _FAST_ORDERING):
+        return None
+    if op == "==":
+
+        def eq_num(e: Event, b: Bindings) -> bool:
+            actual = e.attributes.get(name, MISSING)
+            t = type(actual)
+            if t is float or t is int:
+                return actual == literal  # type: ignore[no-any-return]
+            return False if t is str or actual is MISSING else general(e, b)
+
+        return eq_num
+    if op == ">":  # the commonest threshold, without the extra call
+
+        def gt_num(e: Event, b: Bindings) -> bool:
+            actual = e.attributes.get(name, MISSING)
+            t = type(actual)
+            if t is float or t is int:
+                return actual > literal  # type: ignore[no-any-return]
+            return False if t is str or actual is MISSING else general(e, b)
+
+        return gt_num
+    cmp = _FAST_ORDERING[op]
+
+    def order_num(e: Event, b: Bindings) -> bool:
+        actual = e.attributes.get(name, MISSING)
+        t = type(actual)
+        if t is float or t is int:
+            return cmp(actual, literal)
+        return False if t is str or actual is MISSING else general(e, b)
+
+    return order_num
 
 
 # ------------------------------------------------------------------------------------------- analysis

@@ -30,13 +30,14 @@ from __future__ import annotations
 import heapq
 import math
 from collections.abc import Callable, Iterable, Mapping
+from operator import attrgetter
 from time import perf_counter
 from typing import Any
 
 from opsuite_cep.domain.alerts import Silence
 from opsuite_cep.domain.conditions import index_predicate
 from opsuite_cep.domain.events import Event
-from opsuite_cep.domain.index import RuleIndex
+from opsuite_cep.domain.index import RuleIndex, index_key
 from opsuite_cep.domain.processor import RuleProcessor
 from opsuite_cep.domain.results import IngestResult
 from opsuite_cep.domain.rules import (
@@ -60,30 +61,38 @@ class _Dedup:
 
     def __init__(self, retention: float, max_ids: int) -> None:
         self.retention, self.max_ids = retention, max_ids
-        self._ids: dict[str, float] = {}
-        self._heap: list[tuple[float, str]] = []
+        self.ids: dict[str, float] = {}
+        self.heap: list[tuple[float, str]] = []
+
+    def evict(self, max_time: float) -> None:
+        """Forget ids older than the retention and, beyond ``max_ids``, the oldest ones."""
+        horizon = max_time - self.retention
+        ids, heap = self.ids, self.heap
+        while heap and (len(ids) >= self.max_ids or heap[0][0] < horizon):
+            _, old = heapq.heappop(heap)
+            ids.pop(old, None)
 
     def seen(self, event: Event, max_time: float) -> bool:
         """True if ``event.id`` arrived before; otherwise remember it."""
-        horizon = max_time - self.retention
-        while self._heap and (len(self._ids) >= self.max_ids or self._heap[0][0] < horizon):
-            _, old = heapq.heappop(self._heap)
-            self._ids.pop(old, None)
-        if event.id in self._ids:
+        self.evict(max_time)
+        if event.id in self.ids:
             return True
-        self._ids[event.id] = event.time
-        heapq.heappush(self._heap, (event.time, event.id))
+        self.ids[event.id] = event.time
+        heapq.heappush(self.heap, (event.time, event.id))
         return False
 
     def snapshot(self) -> list[list[Any]]:
         """Remembered ids as ``[id, time]`` pairs."""
-        return [[i, t] for i, t in self._ids.items()]
+        return [[i, t] for i, t in self.ids.items()]
 
     def restore(self, pairs: Iterable[list[Any]]) -> None:
         """Replace remembered ids."""
-        self._ids = {str(i): float(t) for i, t in pairs}
-        self._heap = [(t, i) for i, t in self._ids.items()]
-        heapq.heapify(self._heap)
+        self.ids = {str(i): float(t) for i, t in pairs}
+        self.heap = [(t, i) for i, t in self.ids.items()]
+        heapq.heapify(self.heap)
+
+
+_BY_ORDER = attrgetter("order")  # the engine advances rules in the order they were added
 
 
 def _routing(rule: Rule) -> tuple[list[str | None], tuple[str, tuple[Any, ...]] | None]:
@@ -112,6 +121,10 @@ class Engine:
         self._clock = clock
         self._silences: list[Silence] = list(silences)
         self._processors: dict[str, RuleProcessor] = {}
+        self._order = 0
+        # Rules with buffered events or timers after the last call: the only ones a call advances
+        # besides those it gave events to (idle rules cost nothing per call).
+        self._busy: dict[RuleProcessor, None] = {}
         self._index = RuleIndex()
         self._dedup = _Dedup(self.limits.dedup_retention, self.limits.max_dedup_ids)
         self._max_time = -math.inf
@@ -139,14 +152,18 @@ class Engine:
             return
         processor = RuleProcessor(rule, self.limits, self.allowed_lateness, self._silences, self._clock)
         processor.watermark = self._watermark(processor)
+        self._order += 1
+        processor.order = self._order
         self._processors[rule.name] = processor
         types, predicate = _routing(rule)
-        self._index.add(rule.name, types, predicate)
+        self._index.add(rule.name, types, predicate, processor)
 
     def remove_rule(self, name: str) -> None:
         """Remove a rule and its state. Its open alerts stay in storage; resolve them there."""
-        if self._processors.pop(name, None) is not None:
+        processor = self._processors.pop(name, None)
+        if processor is not None:
             self._index.remove(name)
+            self._busy.pop(processor, None)
 
     def set_silences(self, silences: Iterable[Silence]) -> None:
         """Replace the active silences (shared by every rule; checked at notification time)."""
@@ -170,19 +187,39 @@ class Engine:
     def ingest(self, events: Iterable[Event]) -> IngestResult:
         """Dedup, route, late-check and buffer each event in call order, then advance every rule."""
         out = IngestResult()
-        processors = self._processors
+        index = self._index
+        plans = index.plans
+        dedup = self._dedup
+        ids, heap, retention, max_ids = dedup.ids, dedup.heap, dedup.retention, dedup.max_ids
+        busy = self._busy
+        max_time, floor = self._max_time, self._floor
+        accepted = 0
         for event in events:
-            if self._dedup.seen(event, self._max_time):
+            # _Dedup.seen, inlined (this loop runs once per event)
+            if heap and (len(ids) >= max_ids or heap[0][0] < max_time - retention):
+                dedup.evict(max_time)
+            eid, t = event.id, event.time
+            if eid in ids:
                 self.duplicates += 1
                 out.duplicate_events.append(event)
                 continue
-            out.accepted += 1
-            for name in self._index.candidates(event):
-                processor = processors[name]
-                if processor.accepts(event):
-                    processor.offer(event, self._watermark(processor), out)
-            if event.time > self._max_time:
-                self._max_time = event.time
+            ids[eid] = t
+            heapq.heappush(heap, (t, eid))
+            accepted += 1
+            # RuleIndex.targets, inlined
+            plan = plans.get(event.type) or index.plan(event.type)
+            getter, table, general = plan
+            if getter is not None:
+                value = getter(event)
+                found = table.get(value if type(value) is str else index_key(value), ())  # type: ignore[union-attr]
+            else:
+                found = index.general_targets(event, general)  # type: ignore[arg-type]
+            for processor in found:
+                if processor.route(event, max_time, floor, out) and processor not in busy:
+                    busy[processor] = None
+            if t > max_time:
+                max_time = self._max_time = t
+        out.accepted = accepted
         self._advance_all(out)
         return out
 
@@ -201,11 +238,19 @@ class Engine:
         return self.advance_to(self._max_time) if self._max_time > -math.inf else IngestResult()
 
     def _advance_all(self, out: IngestResult) -> None:
+        # Only rules with buffered events or timers can change; advance them in rule order.
+        busy = self._busy
         buffered = 0
-        for processor in self._processors.values():
-            if processor.busy:
-                processor.advance(self._watermark(processor), out)
-            buffered += processor.buffered
+        if busy:
+            still: dict[RuleProcessor, None] = {}
+            max_time, floor = self._max_time, self._floor
+            for processor in sorted(busy, key=_BY_ORDER) if len(busy) > 1 else list(busy):
+                w = max_time - processor.lateness
+                processor.advance(w if w > floor else floor, out)
+                if processor.busy:
+                    still[processor] = None
+                    buffered += processor.buffered
+            self._busy = still
         out.buffered = buffered
         out.watermark = self.watermark
 
@@ -252,4 +297,5 @@ class Engine:
             processor.restore(state)
         for processor in self._processors.values():
             processor.watermark = max(processor.watermark, self._watermark(processor))
+        self._busy = {p: None for p in self._processors.values() if p.busy}
         return skipped

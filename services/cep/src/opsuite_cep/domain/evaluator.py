@@ -33,10 +33,13 @@ class GroupKey:
     def __init__(self, paths: Sequence[str]) -> None:
         self.names = [label_name(p) for p in paths]
         self._getters: list[PathGetter] = [compile_path(p) for p in paths]
+        self._pairs = list(zip(self.names, self._getters, strict=True))
 
     def labels(self, event: Event) -> dict[str, str]:
         """Group labels of ``event`` (a missing attribute gives an empty label value)."""
-        return {n: label_value(g(event)) for n, g in zip(self.names, self._getters, strict=True)}
+        if not self._pairs:
+            return {}
+        return {n: label_value(g(event)) for n, g in self._pairs}
 
     @staticmethod
     def key(labels: Mapping[str, str]) -> str:
@@ -80,13 +83,14 @@ class Evaluator:
         event_ids: Sequence[str],
         values: Mapping[str, Any],
         out: IngestResult,
+        fp: str | None = None,
     ) -> None:
-        """Record a match (counted in stats)."""
+        """Record a match (counted in stats); ``fp`` is the group's fingerprint when the caller has it."""
         self.stats.matches += 1
         out.matches.append(
             Match(
                 self.rule.name,
-                fingerprint(self.rule.name, group_labels),
+                fingerprint(self.rule.name, group_labels) if fp is None else fp,
                 at,
                 dict(group_labels),
                 tuple(event_ids),

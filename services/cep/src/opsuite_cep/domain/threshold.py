@@ -7,17 +7,22 @@ match and feeds ``AlertTracker.evaluate(met=True)``; a false one may drop a pend
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 
 from opsuite_cep.domain.conditions import compile_condition, referenced_paths
 from opsuite_cep.domain.evaluator import Evaluator, GroupKey
 from opsuite_cep.domain.events import MISSING, Event, compile_path
-from opsuite_cep.domain.results import IngestResult
+from opsuite_cep.domain.results import IngestResult, Match
 from opsuite_cep.domain.rules import ThresholdSpec
 from opsuite_cep.domain.stats import StateSize
 from opsuite_cep.domain.timers import Timer
 
 __all__ = ["ThresholdEvaluator"]
+
+_NO_BINDINGS: Mapping[str, Event] = MappingProxyType({})
+_NO_VALUES: Mapping[str, Any] = MappingProxyType({})  # a false evaluation never stores values
 
 
 class ThresholdEvaluator(Evaluator):
@@ -30,15 +35,27 @@ class ThresholdEvaluator(Evaluator):
         self._condition = compile_condition(spec.condition)
         self._groups = GroupKey(spec.group_by)
         self._value_paths = [(p, compile_path(p)) for p in referenced_paths(spec.condition)]
+        # without group_by every event is in the same group: one fingerprint for the rule
+        self._fp0 = self.alerts.fingerprint_of({}) if not spec.group_by else None
 
     def on_event(self, event: Event, out: IngestResult) -> None:
         """One evaluation of the event's group."""
+        alerts = self.alerts
+        if not self._condition(event, _NO_BINDINGS):
+            # A false evaluation only matters to a group with an active alert (drop pending, keep, resolve).
+            if alerts.active:
+                labels = self._groups.labels(event)
+                fp = self._fp0 if self._fp0 is not None else alerts.fingerprint_of(labels)
+                if fp in alerts.active:
+                    alerts.evaluate(labels, False, event.time, _NO_VALUES, out, fp)
+            return
         labels = self._groups.labels(event)
-        met = self._condition(event, {})
+        fp = self._fp0 if self._fp0 is not None else alerts.fingerprint_of(labels)
         values = {p: v for p, get in self._value_paths if (v := get(event)) is not MISSING}
-        if met:
-            self.report_match(labels, event.time, (event.id,), values, out)
-        self.alerts.evaluate(labels, met, event.time, values, out)
+        # report_match without its defensive copies: labels and values are fresh dicts of this event
+        self.stats.matches += 1
+        out.matches.append(Match(self.rule.name, fp, event.time, labels, (event.id,), values))
+        alerts.evaluate(labels, True, event.time, values, out, fp)
 
     def on_timer(self, timer: Timer, out: IngestResult) -> None:
         """Threshold rules own no timers of their own."""

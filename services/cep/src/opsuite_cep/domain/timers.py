@@ -40,6 +40,11 @@ class TimerQueue:
         self._heap: list[Timer] = []
         self._seq = 0
 
+    @property
+    def heap(self) -> list[Timer]:
+        """The heap itself (``heap[0]`` is the next timer), for hot loops; read it, never modify it."""
+        return self._heap
+
     def __len__(self) -> int:
         return len(self._heap)
 
@@ -66,5 +71,6 @@ class TimerQueue:
     def restore(self, data: dict[str, Any]) -> None:
         """Replace the state with a snapshot."""
         self._seq = int(data["seq"])
-        self._heap = [Timer(float(d), int(p), int(s), k, key, tok) for d, p, s, k, key, tok in data["timers"]]
+        # in place: hot loops hold on to ``heap``
+        self._heap[:] = [Timer(float(d), int(p), int(s), k, key, tok) for d, p, s, k, key, tok in data["timers"]]
         heapq.heapify(self._heap)
