@@ -19,6 +19,10 @@ class Settings(ServiceSettings):
     database_url: str = "sqlite:///./.run/cep.db"
     #: host:port of api_manager (schedule rules and the ``api`` channel kind call ExecuteApi there).
     api_manager_target: str = "127.0.0.1:50051"
+    #: host:port of ops (the ``ops_investigation`` channel kind calls Ask there).
+    ops_target: str = "127.0.0.1:50053"
+    #: Deadline of one ops Ask made by an ``ops_investigation`` delivery, seconds.
+    ops_timeout_s: float = Field(30.0, gt=0, le=110)
     #: Default allowed lateness of event time (a rule's ``allowed_lateness`` overrides it), seconds.
     allowed_lateness_s: float = Field(0.0, ge=0, le=3600)
     #: Largest batch PublishEvents accepts.

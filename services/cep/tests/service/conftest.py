@@ -70,6 +70,7 @@ def make_settings(db_url: str, **kw: Any) -> Settings:
         "channel_breaker_reset_s": 0.3,
         "outbound_allow": ["127.0.0.1", "localhost"],
         "api_manager_target": "127.0.0.1:1",
+        "ops_target": "127.0.0.1:1",
     }
     base.update(kw)
     return Settings(**base)

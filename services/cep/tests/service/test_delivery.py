@@ -1,4 +1,4 @@
-"""Outbox delivery: webhook failing then recovering (exactly once), HMAC, SMTP, ops channel, restart."""
+"""Outbox delivery: webhook failing then recovering (exactly once), HMAC, SMTP, ops unreachable, restart."""
 
 from __future__ import annotations
 
@@ -11,8 +11,11 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
+from sqlalchemy import select
 
 from opsuite.cep.v1 import cep_pb2
+from opsuite_cep.db.models import NotificationRow
+from opsuite_cep.db.repositories import read
 
 from .conftest import Cep, ev, struct
 
@@ -171,13 +174,13 @@ async def test_email_channel_delivers_over_smtp(cep_sqlite: Cep) -> None:
         controller.stop()
 
 
-async def test_ops_investigation_channel_fails_unavailable_and_keeps_the_notification(cep_sqlite: Cep) -> None:
-    cep = cep_sqlite
+async def test_ops_investigation_with_ops_unreachable_fails_unavailable_and_stays_pending(cep_sqlite: Cep) -> None:
+    cep = cep_sqlite  # ops_target is 127.0.0.1:1: nothing listens there
     ch = await cep.stub.CreateChannel(
         cep_pb2.CreateChannelRequest(name="ops", kind="ops_investigation", config=struct({})), metadata=cep.md()
     )
     test = await cep.stub.TestChannel(cep_pb2.TestChannelRequest(id=ch.meta.id), metadata=cep.md())
-    assert not test.ok and test.reason == "OPS_NOT_AVAILABLE"
+    assert not test.ok and test.reason == "SERVICE_UNAVAILABLE", test
     await cep.rule(rule("ops"))
     await cep.publish([ev("e1", "metric", 0, cpu=95, host="h1")])
 
@@ -190,8 +193,13 @@ async def test_ops_investigation_channel_fails_unavailable_and_keeps_the_notific
             break
         await asyncio.sleep(0.05)
     entries = await log()
-    assert len(entries) >= 2 and entries[0].reason == "OPS_NOT_AVAILABLE"
-    assert all(d.status == "failed" and d.reason in ("OPS_NOT_AVAILABLE", "CIRCUIT_OPEN") for d in entries)
+    assert len(entries) >= 2 and entries[0].reason == "SERVICE_UNAVAILABLE"
+    assert all(d.status == "failed" and d.reason in ("SERVICE_UNAVAILABLE", "CIRCUIT_OPEN") for d in entries)
+    async with read(cep.handle.resources["db"]) as s:
+        notes = (await s.execute(select(NotificationRow))).scalars().all()
+    assert [n.status for n in notes] == ["pending"]  # kept in the outbox and retried
+    (alert,) = await cep.alerts()
+    assert alert.investigation_id == "" and alert.investigation_answer == ""
 
 
 async def test_private_addresses_are_refused_unless_allow_listed(sqlite_url: str, start_cep: Any) -> None:

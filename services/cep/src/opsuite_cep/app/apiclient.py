@@ -1,8 +1,7 @@
 """Calls api_manager's ExecuteApi on behalf of a tenant (schedule rules and the ``api`` channel kind).
 
 There is no caller to forward a token from (the scheduler and the dispatcher run in the background),
-so each call carries a short-lived service token minted with the shared JWT secret: subject
-``cep-service``, the alert's or rule's tenant, role ``viewer`` (executing an API needs viewer).
+so each call carries a short-lived service token (:class:`~opsuite_cep.app.tokens.ServiceTokens`).
 """
 
 from __future__ import annotations
@@ -11,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from opsuite.apimanager.v1 import api_manager_pb2, api_manager_pb2_grpc
+from opsuite_cep.app.tokens import ServiceTokens
 from opsuite_cep.config import Settings
 from opsuite_common.client import ServiceClient, connect
 from opsuite_common.errors import FailedPreconditionError
@@ -24,9 +24,8 @@ SERVICE = api_manager_pb2.DESCRIPTOR.services_by_name["ApiManagerService"]
 class ApiManagerCaller:
     """A resilient client to api_manager (deadline, breaker, typed errors) with per-tenant tokens."""
 
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        self._issuer = settings.auth.issuer() if settings.auth.jwt_secret or settings.auth.jwt_private_key else None
+    def __init__(self, settings: Settings, tokens: ServiceTokens) -> None:
+        self.settings, self.tokens = settings, tokens
         self.client: ServiceClient = connect(
             settings.api_manager_target,
             api_manager_pb2_grpc.ApiManagerServiceStub,
@@ -35,20 +34,13 @@ class ApiManagerCaller:
             name=f"cep->api_manager@{settings.api_manager_target}",
         )
 
-    def _token(self, tenant: str) -> str:
-        if self._issuer is None:
-            raise FailedPreconditionError(
-                "cep has no JWT signing key to call api_manager with", reason="NO_SERVICE_TOKEN"
-            )
-        return self._issuer.mint(subject="cep-service", tenant=tenant, roles=["viewer"], ttl_s=300)
-
     async def execute(self, tenant: str, api: str, params: Mapping[str, Any]) -> dict[str, Any]:
         """Run API ``api`` (by name) and return its result as a dict: ``{status, rows, row_count}`` for SQL,
         the JSON object (or ``{value}``) otherwise. A non-successful execution raises FailedPrecondition."""
         request = api_manager_pb2.ExecuteApiRequest(name=api, params=dict_to_struct(dict(params), "params"))
         reply = await self.client.ExecuteApi(
             request,
-            metadata=[("authorization", f"Bearer {self._token(tenant)}")],
+            metadata=self.tokens.metadata(tenant, "api_manager"),
             timeout=self.settings.delivery_timeout_s,
         )
         status = api_manager_pb2.ExecutionStatus.Name(reply.status)

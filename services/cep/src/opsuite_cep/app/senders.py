@@ -14,7 +14,8 @@ import ipaddress
 import json
 import smtplib
 import socket
-from collections.abc import Callable, Mapping
+import string
+from collections.abc import Awaitable, Callable, Mapping
 from email.message import EmailMessage
 from typing import Any
 from urllib.parse import urlsplit
@@ -31,10 +32,13 @@ from opsuite_common.errors import (
 
 __all__ = [
     "CHANNEL_KINDS",
+    "DEFAULT_QUESTION",
     "SECRET_KEYS",
     "AddressGuard",
+    "Investigate",
     "Sender",
     "redact",
+    "render_question",
     "validate_config",
 ]
 
@@ -42,6 +46,14 @@ CHANNEL_KINDS = ("webhook", "slack", "email", "api", "ops_investigation")
 #: Config keys that are write-only (never returned by the API).
 SECRET_KEYS = frozenset({"secret", "password"})
 SIGNATURE_HEADER = "X-Opsuite-Signature"
+#: The ops_investigation question when the channel's config sets none.
+DEFAULT_QUESTION = "investigate alert {rule} on {labels}"
+#: The only fields a question template may use.
+QUESTION_FIELDS = ("rule", "severity", "labels")
+MAX_QUESTION_CHARS = 2000
+
+#: ``(tenant, channel config, notification payload)`` -> ask ops and attach the answer to the alert.
+Investigate = Callable[[str, Mapping[str, Any], Mapping[str, Any]], Awaitable[None]]
 
 
 def redact(config: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
@@ -57,6 +69,36 @@ def _need_str(cfg: Mapping[str, Any], key: str, problems: list[tuple[str, str]],
             problems.append((key, "required"))
     elif not isinstance(value, str) or not value:
         problems.append((key, "expected a non-empty string"))
+
+
+def _question_problem(template: str) -> str | None:
+    """Why ``template`` is not a plain ``{rule}``/``{severity}``/``{labels}`` template, or None."""
+    if len(template) > MAX_QUESTION_CHARS:
+        return f"at most {MAX_QUESTION_CHARS} characters"
+    try:
+        parts = list(string.Formatter().parse(template))
+    except ValueError as exc:
+        return f"not a valid template ({exc}); write literal braces as {{{{ and }}}}"
+    for _, name, spec, conversion in parts:
+        if name is None:
+            continue
+        # Only bare names: attribute/index access, conversions and format specs could reach into
+        # objects or build huge strings, and a question needs none of them.
+        if name not in QUESTION_FIELDS or spec or conversion:
+            return f"unsupported placeholder {{{name}}}; use only {{rule}}, {{severity}} and {{labels}}"
+    return None
+
+
+def render_question(template: str, payload: Mapping[str, Any]) -> str:
+    """The ops question for a notification: ``template`` filled with the alert's rule, severity and labels."""
+    problem = _question_problem(template)
+    if problem is not None:
+        raise FailedPreconditionError(
+            f"the channel's question template is invalid: {problem}", reason="CHANNEL_REJECTED"
+        )
+    labels = ", ".join(f"{k}={v}" for k, v in sorted(payload.get("labels", {}).items()) if k != "alertname")
+    values = {"rule": str(payload.get("rule", "")), "severity": str(payload.get("severity", "")), "labels": labels}
+    return template.format_map(values).strip()
 
 
 def validate_config(kind: str, cfg: Mapping[str, Any]) -> None:
@@ -102,6 +144,11 @@ def validate_config(kind: str, cfg: Mapping[str, Any]) -> None:
         _need_str(cfg, "api", problems)
         if not isinstance(cfg.get("params", {}), Mapping):
             problems.append(("params", "expected an object of API parameters"))
+    elif kind == "ops_investigation":
+        _need_str(cfg, "question", problems, required=False)
+        question = cfg.get("question")
+        if isinstance(question, str) and question and (problem := _question_problem(question)):
+            problems.append(("question", problem))
     if problems:
         from opsuite_common.errors import FieldViolation
 
@@ -167,9 +214,11 @@ class Sender:
         guard: AddressGuard,
         timeout_s: float,
         execute_api: Callable[[str, str, Mapping[str, Any]], Any] | None = None,
+        investigate: Investigate | None = None,
     ) -> None:
         self.guard, self.timeout_s = guard, timeout_s
         self._execute_api = execute_api
+        self._investigate = investigate
         self._http = httpx.AsyncClient(timeout=timeout_s, follow_redirects=False)
 
     async def close(self) -> None:
@@ -200,11 +249,9 @@ class Sender:
             params = {**dict(config.get("params") or {}), "alert": dict(payload)}
             await self._execute_api(tenant, str(config["api"]), params)
         elif kind == "ops_investigation":
-            raise ServiceUnavailableError(
-                "the ops service is not available yet, so no investigation can be started; the notification "
-                "stays pending and is retried",
-                reason="OPS_NOT_AVAILABLE",
-            )
+            if self._investigate is None:
+                raise ServiceUnavailableError("no ops client is configured", reason="OPS_NOT_CONFIGURED")
+            await self._investigate(tenant, config, payload)
         else:
             raise FailedPreconditionError(f"unknown channel kind {kind!r}", reason="CHANNEL_KIND_UNKNOWN")
 

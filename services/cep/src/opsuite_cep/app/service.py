@@ -9,9 +9,11 @@ from opsuite_cep.app.apiclient import ApiManagerCaller
 from opsuite_cep.app.channels import ChannelService
 from opsuite_cep.app.dispatcher import Dispatcher
 from opsuite_cep.app.engines import EngineHost, Notifier
+from opsuite_cep.app.investigations import Investigator, OpsCaller
 from opsuite_cep.app.rules import RuleService
 from opsuite_cep.app.scheduler import Scheduler
 from opsuite_cep.app.senders import AddressGuard, Sender
+from opsuite_cep.app.tokens import ServiceTokens
 from opsuite_cep.config import Settings
 from opsuite_common.db import Database
 
@@ -31,13 +33,21 @@ class CepApp:
     dispatcher: Dispatcher
     scheduler: Scheduler
     api: ApiManagerCaller
+    ops: OpsCaller
 
     @classmethod
     def build(cls, settings: Settings, db: Database) -> CepApp:
         """Wire the services (no task is started here)."""
         notifier = Notifier()
-        api = ApiManagerCaller(settings)
-        sender = Sender(AddressGuard(list(settings.outbound_allow)), settings.delivery_timeout_s, api.execute)
+        tokens = ServiceTokens(settings)
+        api = ApiManagerCaller(settings, tokens)
+        ops = OpsCaller(settings, tokens)
+        sender = Sender(
+            AddressGuard(list(settings.outbound_allow)),
+            settings.delivery_timeout_s,
+            api.execute,
+            Investigator(db, ops, notifier),
+        )
         dispatcher = Dispatcher(db, settings, sender)
         host = EngineHost(db, settings, notifier, dispatcher.wake)
         rules = RuleService(db, host, settings.allowed_lateness_s)
@@ -53,6 +63,7 @@ class CepApp:
             dispatcher=dispatcher,
             scheduler=scheduler,
             api=api,
+            ops=ops,
         )
 
     def start(self) -> None:
@@ -67,3 +78,4 @@ class CepApp:
         await self.dispatcher.stop()
         await self.host.checkpoint_all()
         await self.api.close()
+        await self.ops.close()

@@ -65,6 +65,7 @@ def alert_view(row: AlertRow) -> dict[str, Any]:
         "resolved_by": row.resolved_by,
         "silenced": row.silenced,
         "investigation_id": row.investigation_id,
+        "investigation_answer": row.answer,
         "updated_at": epoch(row.updated_at),
         "cursor": row.cursor,
     }

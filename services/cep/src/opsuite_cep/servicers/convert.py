@@ -121,6 +121,8 @@ def alert_to_proto(view: Mapping[str, Any]) -> cep_pb2.Alert:
         acknowledged_by=view["acknowledged_by"],
         silenced=view["silenced"],
         investigation_id=view["investigation_id"],
+        # Snapshots written before the answer was part of the view lack the key.
+        investigation_answer=view.get("investigation_answer", ""),
         update_time=ts(view["updated_at"]),
         cursor=view["cursor"],
         resolved_by=view.get("resolved_by", ""),

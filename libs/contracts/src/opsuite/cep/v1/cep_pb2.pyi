@@ -908,6 +908,7 @@ class Alert(_message.Message):
     UPDATE_TIME_FIELD_NUMBER: _builtins.int
     CURSOR_FIELD_NUMBER: _builtins.int
     RESOLVED_BY_FIELD_NUMBER: _builtins.int
+    INVESTIGATION_ANSWER_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     fingerprint: _builtins.str
     """rule + group labels: one active alert per fingerprint."""
@@ -920,10 +921,12 @@ class Alert(_message.Message):
     silenced: _builtins.bool
     """A silence muted its notification."""
     investigation_id: _builtins.str
-    """Set when an ops investigation is attached (later)."""
+    """Run id of the ops investigation an `ops_investigation` channel started (ops GetRun reads it)."""
     cursor: _builtins.int
     """Cursor of its last change (WatchAlerts)."""
     resolved_by: _builtins.str
+    investigation_answer: _builtins.str
+    """The ops investigation's answer text (set with investigation_id; at most 16,000 characters)."""
     @_builtins.property
     def labels(self) -> _containers.ScalarMap[_builtins.str, _builtins.str]: ...
     @_builtins.property
@@ -962,10 +965,11 @@ class Alert(_message.Message):
         update_time: _timestamp_pb2.Timestamp | None = ...,
         cursor: _builtins.int = ...,
         resolved_by: _builtins.str = ...,
+        investigation_answer: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["ends_at", b"ends_at", "fired_at", b"fired_at", "starts_at", b"starts_at", "update_time", b"update_time", "values", b"values"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["acknowledged", b"acknowledged", "acknowledged_by", b"acknowledged_by", "annotations", b"annotations", "cursor", b"cursor", "ends_at", b"ends_at", "fingerprint", b"fingerprint", "fired_at", b"fired_at", "id", b"id", "investigation_id", b"investigation_id", "labels", b"labels", "resolved_by", b"resolved_by", "rule", b"rule", "rule_id", b"rule_id", "severity", b"severity", "silenced", b"silenced", "starts_at", b"starts_at", "state", b"state", "update_time", b"update_time", "values", b"values"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["acknowledged", b"acknowledged", "acknowledged_by", b"acknowledged_by", "annotations", b"annotations", "cursor", b"cursor", "ends_at", b"ends_at", "fingerprint", b"fingerprint", "fired_at", b"fired_at", "id", b"id", "investigation_answer", b"investigation_answer", "investigation_id", b"investigation_id", "labels", b"labels", "resolved_by", b"resolved_by", "rule", b"rule", "rule_id", b"rule_id", "severity", b"severity", "silenced", b"silenced", "starts_at", b"starts_at", "state", b"state", "update_time", b"update_time", "values", b"values"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -1188,7 +1192,7 @@ class AlertChange(_message.Message):
     cursor: _builtins.int
     """Monotonically increasing per tenant; resume with after_cursor = the last one received."""
     change: _builtins.str
-    """pending, firing, resolved, inactive, repeat, acknowledged, manually_resolved."""
+    """pending, firing, resolved, inactive, repeat, acknowledged, manually_resolved, investigated."""
     @_builtins.property
     def time(self) -> _timestamp_pb2.Timestamp: ...
     @_builtins.property
@@ -1392,7 +1396,8 @@ class Channel(_message.Message):
     @_builtins.property
     def config(self) -> _struct_pb2.Struct:
         """webhook: {url, secret?, headers?}; slack: {url}; email: {host, port, from, to: [...], username?,
-        password?, starttls?}; api: {api, params?}; ops_investigation: {question?}.
+        password?, starttls?}; api: {api, params?}; ops_investigation: {question?}
+        (a template over {rule}, {severity} and {labels}).
         Secrets (secret, password) are write-only: never returned, listed in secrets_set when stored.
         """
 

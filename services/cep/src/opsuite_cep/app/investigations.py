@@ -1,0 +1,93 @@
+"""The ``ops_investigation`` channel kind: ask ops about an alert and attach the answer to the alert.
+
+Delivery calls ops ``Ask`` through the common client (deadline ``ops_timeout_s``, a breaker per
+target, typed errors) with a service token for the alert's tenant. Ask has side effects (it stores a
+run), so the client never retries it by itself; an unreachable ops is UNAVAILABLE and the dispatcher
+keeps the notification pending and retries it with backoff. On success the run id and the answer are
+stored on the alert with an ``investigated`` change, so GetAlert and WatchAlerts show them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from opsuite.ops.v1 import ops_pb2, ops_pb2_grpc
+from opsuite_cep.app.engines import Notifier
+from opsuite_cep.app.senders import DEFAULT_QUESTION, render_question
+from opsuite_cep.app.tokens import ServiceTokens
+from opsuite_cep.config import Settings
+from opsuite_cep.db.alerts import record_change
+from opsuite_cep.db.repositories import get_alert
+from opsuite_common.client import ServiceClient, connect
+from opsuite_common.db import Database
+from opsuite_common.errors import NotFoundError
+from opsuite_common.logging import get_logger
+
+__all__ = ["MAX_ANSWER_CHARS", "Investigator", "OpsCaller"]
+
+log = get_logger("opsuite.cep.investigations")
+
+SERVICE = ops_pb2.DESCRIPTOR.services_by_name["OpsService"]
+#: Longest answer kept on an alert: every later change snapshot of the alert repeats it.
+MAX_ANSWER_CHARS = 16_000
+
+
+class OpsCaller:
+    """A resilient client to ops (deadline, breaker, typed errors) with per-tenant service tokens."""
+
+    def __init__(self, settings: Settings, tokens: ServiceTokens) -> None:
+        self.settings, self.tokens = settings, tokens
+        self.client: ServiceClient = connect(
+            settings.ops_target,
+            ops_pb2_grpc.OpsServiceStub,
+            SERVICE,
+            settings=settings.client.client_settings(),
+            name=f"cep->ops@{settings.ops_target}",
+        )
+
+    async def ask(self, tenant: str, question: str) -> tuple[str, str]:
+        """Ask ops ``question`` as tenant ``tenant``; returns ``(run_id, answer)``."""
+        reply = await self.client.Ask(
+            ops_pb2.AskRequest(question=question),
+            metadata=self.tokens.metadata(tenant, "ops"),
+            timeout=self.settings.ops_timeout_s,
+        )
+        return reply.run_id, reply.answer
+
+    async def close(self) -> None:
+        """Close the channel."""
+        await self.client.close()
+
+
+def _clip(answer: str) -> str:
+    if len(answer) <= MAX_ANSWER_CHARS:
+        return answer
+    return answer[: MAX_ANSWER_CHARS - 40].rstrip() + "\n[answer truncated; see the ops run]"
+
+
+class Investigator:
+    """Delivers ``ops_investigation`` notifications (the :data:`~opsuite_cep.app.senders.Investigate` hook)."""
+
+    def __init__(self, db: Database, ops: OpsCaller, notifier: Notifier) -> None:
+        self.db, self.ops, self.notifier = db, ops, notifier
+
+    async def __call__(self, tenant: str, config: Mapping[str, Any], payload: Mapping[str, Any]) -> None:
+        """Ask ops about the notification's alert and attach the run id and answer to the alert."""
+        if payload.get("kind") == "resolved":
+            return  # nothing left to investigate; delivered as a no-op (no ops run)
+        question = render_question(str(config.get("question") or DEFAULT_QUESTION), payload)
+        run_id, answer = await self.ops.ask(tenant, question)
+        alert_id = str(payload.get("alert_id") or "")
+        if not alert_id:
+            return  # a TestChannel notification: there is no alert to attach to
+        async with self.db.session() as s:
+            try:
+                row = await get_alert(s, tenant, alert_id)
+            except NotFoundError:
+                # A pending alert dropped before ops answered is deleted; the run stays readable in ops.
+                log.info("alert gone before its investigation finished", tenant=tenant, alert=alert_id, run=run_id)
+                return
+            row.investigation_id, row.answer = run_id, _clip(answer)
+            await record_change(s, row, "investigated")
+        self.notifier.notify(tenant)

@@ -1,0 +1,169 @@
+"""cep with ops and api_manager as real processes on the demo tenant: an alert investigated by ops, and a
+SCHEDULE rule executing a demo API."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterator
+from typing import TypeVar
+
+import grpc
+import pytest
+from google.protobuf import struct_pb2
+
+from demo.estate import HOSTS
+from demo.estate import SERVICES as DEMO_SERVICES
+from demo.seed import StatusPage, seed
+from opsuite.apimanager.v1 import api_manager_pb2, api_manager_pb2_grpc
+from opsuite.cep.v1 import cep_pb2, cep_pb2_grpc
+from opsuite.ops.v1 import ops_pb2, ops_pb2_grpc
+from opsuite_common.testing.processes import Stack, stop_stack
+from opsuite_common.testing.servers import TokenFactory
+
+from .conftest import start_test_stack
+
+T = TypeVar("T")
+TOKENS = TokenFactory()
+ADMIN = (("authorization", f"Bearer {TOKENS.mint(tenant='demo', roles=['admin'], subject='ana')}"),)
+VIEWER = (("authorization", f"Bearer {TOKENS.mint(tenant='demo', roles=['viewer'], subject='dana')}"),)
+OTHER = (("authorization", f"Bearer {TOKENS.mint(tenant='other', roles=['admin'], subject='eve')}"),)
+#: cep calls other services as this subject (opsuite_cep.app.tokens.SERVICE_SUBJECT).
+CEP_SUBJECT = "cep-service"
+
+
+@pytest.fixture(scope="module")
+def flows_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    tmp = tmp_path_factory.mktemp("flows")
+    env = {
+        "OPSUITE_OPS_KNOWN_SERVICES": json.dumps([s[0] for s in DEMO_SERVICES]),
+        "OPSUITE_OPS_KNOWN_HOSTS": json.dumps([h[0] for h in HOSTS]),
+        "OPSUITE_CEP_OUTBOUND_ALLOW": json.dumps(["127.0.0.1"]),
+        "OPSUITE_CEP_SCHEDULE_TICK_S": "0.5",
+    }
+    stack = start_test_stack(tmp, extra_env=env)
+    status = StatusPage()
+    try:
+        seed({n: stack.target(n) for n in stack.ports}, ADMIN[0][1].removeprefix("Bearer "), tmp, status.url)
+        yield stack
+    finally:
+        status.close()
+        stop_stack(stack)
+
+
+def _struct(data: dict[str, object]) -> struct_pb2.Struct:
+    out = struct_pb2.Struct()
+    out.update(data)
+    return out
+
+
+def _poll(fetch: Callable[[], T], done: Callable[[T], bool], timeout: float, what: str) -> T:
+    """Call ``fetch`` until ``done`` holds for its result, at most ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = fetch()
+        if done(value):
+            return value
+        assert time.monotonic() < deadline, f"{what} within {timeout}s; last: {value}"
+        time.sleep(0.25)
+
+
+def test_an_ops_investigation_channel_attaches_ops_answer_to_the_alert(flows_stack: Stack) -> None:
+    with grpc.insecure_channel(flows_stack.target("cep")) as ch:
+        cep = cep_pb2_grpc.CepServiceStub(ch)
+        cep.CreateChannel(
+            cep_pb2.CreateChannelRequest(name="investigate", kind="ops_investigation", config=_struct({})),
+            metadata=ADMIN,
+        )
+        rule = {
+            "name": "checkout-error-rate",
+            "kind": "THRESHOLD",
+            "event_type": "metric",
+            "severity": "critical",
+            "channels": ["investigate"],
+            "spec": {
+                "where": {"field": "metric", "op": "==", "value": "error_rate"},
+                "condition": {"field": "value", "op": ">", "value": 5},
+                "group_by": ["service"],
+            },
+        }
+        cep.CreateRule(cep_pb2.CreateRuleRequest(definition=_struct(rule)), metadata=ADMIN)
+        event = cep_pb2.Event(
+            id=f"flow-{time.time_ns()}",
+            type="metric",
+            key="checkout",
+            attributes=_struct({"metric": "error_rate", "service": "checkout", "value": 12.5}),
+        )
+        event.time.GetCurrentTime()
+        published = cep.PublishEvents(cep_pb2.PublishEventsRequest(events=[event]), metadata=ADMIN)
+        (fired,) = [a for a in published.alerts if a.rule == "checkout-error-rate"]
+        assert fired.state == cep_pb2.FIRING
+
+        alert = _poll(
+            lambda: cep.GetAlert(cep_pb2.GetAlertRequest(id=fired.id), metadata=VIEWER),
+            lambda a: bool(a.investigation_id),
+            20,
+            "the alert carries an investigation",
+        )
+        assert alert.investigation_answer.strip()
+
+        changes = []
+        for change in cep.WatchAlerts(
+            cep_pb2.WatchAlertsRequest(after_cursor=0, rule="checkout-error-rate"), metadata=VIEWER, timeout=20
+        ):
+            changes.append(change)
+            if change.change == "investigated":
+                break
+        assert [c.change for c in changes] == ["firing", "investigated"]
+        assert changes[-1].alert.investigation_id == alert.investigation_id
+        assert changes[-1].alert.investigation_answer == alert.investigation_answer
+
+    with grpc.insecure_channel(flows_stack.target("ops")) as ch:
+        ops = ops_pb2_grpc.OpsServiceStub(ch)
+        run = ops.GetRun(ops_pb2.GetRunRequest(run_id=alert.investigation_id), metadata=VIEWER)
+        assert run.answer == alert.investigation_answer
+        assert run.subject == CEP_SUBJECT and run.tenant == "demo"
+        assert "checkout-error-rate" in run.question and "service=checkout" in run.question
+        with pytest.raises(grpc.RpcError) as info:
+            ops.GetRun(ops_pb2.GetRunRequest(run_id=alert.investigation_id), metadata=OTHER)
+        assert info.value.code() == grpc.StatusCode.NOT_FOUND
+
+
+def test_a_schedule_rule_executes_a_demo_api_and_fires(flows_stack: Stack) -> None:
+    with grpc.insecure_channel(flows_stack.target("cep")) as ch:
+        cep = cep_pb2_grpc.CepServiceStub(ch)
+        rule = {
+            "name": "checkout-error-rate-check",
+            "kind": "SCHEDULE",
+            "severity": "warning",
+            "spec": {
+                # 10s is the domain's shortest interval; the first run is one interval after creation.
+                "interval": "10s",
+                "api": "error_rate",
+                "params": {"service": "checkout"},
+                "condition": {
+                    "and": [
+                        {"field": "status", "op": "==", "value": "SUCCEEDED"},
+                        {"field": "row_count", "op": ">=", "value": 1},
+                    ]
+                },
+            },
+        }
+        cep.CreateRule(cep_pb2.CreateRuleRequest(definition=_struct(rule)), metadata=ADMIN)
+        alerts = _poll(
+            lambda: cep.ListAlerts(cep_pb2.ListAlertsRequest(rule="checkout-error-rate-check"), metadata=VIEWER).alerts,
+            lambda found: any(a.state == cep_pb2.FIRING for a in found),
+            30,
+            "the schedule rule fires",
+        )
+        assert alerts[0].values["row_count"] >= 1
+
+    with grpc.insecure_channel(flows_stack.target("api_manager")) as ch:
+        am = api_manager_pb2_grpc.ApiManagerServiceStub(ch)
+        api = am.GetApi(api_manager_pb2.GetApiRequest(name="error_rate"), metadata=VIEWER)
+        executions = am.ListExecutions(api_manager_pb2.ListExecutionsRequest(api_id=api.meta.id), metadata=VIEWER)
+        by_cep = [e for e in executions.executions if e.caller == CEP_SUBJECT]
+        assert by_cep, [(e.caller, e.api_name) for e in executions.executions]
+        assert all(e.api_name == "error_rate" and e.status == api_manager_pb2.SUCCEEDED for e in by_cep)
+        other = am.ListExecutions(api_manager_pb2.ListExecutionsRequest(), metadata=OTHER)
+        assert not [e for e in other.executions if e.caller == CEP_SUBJECT]
