@@ -201,3 +201,25 @@ async def test_retry_policy_accepts_a_lambda_returning_a_coroutine():
     policy = RetryPolicy(max_attempts=5, initial_backoff_s=0.0)
     assert await policy.run(lambda: breaker.call(flaky)) == "ok"
     assert attempts == 3
+
+
+async def test_callers_cancelling_their_own_calls_never_open_the_breaker():
+    """Found in review: cancellations by impatient callers opened a breaker in front of a healthy dependency."""
+    breaker = AsyncCircuitBreaker("cancel", fail_max=3, reset_timeout=30)
+
+    async def slow() -> str:
+        await asyncio.sleep(1)
+        return "late"
+
+    for _ in range(5):
+        task = asyncio.create_task(breaker.call(slow))
+        await asyncio.sleep(0.01)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+    assert breaker.state == "closed"
+
+    async def fast() -> str:
+        return "ok"
+
+    assert await breaker.call(fast) == "ok"

@@ -60,8 +60,9 @@ def is_server_fault(exc: BaseException) -> bool:
         return False
     if isinstance(exc, OpsuiteError):
         return exc.code in SERVER_FAULT_CODES
-    # A call cancelled by the caller's own timeout usually means a slow dependency: count it.
-    return isinstance(exc, (ConnectionError, TimeoutError, OSError, asyncio.CancelledError))
+    # A caller cancelling its own call (a timeout or hang-up on its side) says nothing about the
+    # dependency; a slow dependency shows as DEADLINE_EXCEEDED, which is counted above.
+    return isinstance(exc, (ConnectionError, TimeoutError, OSError))
 
 
 def is_transient(exc: BaseException) -> bool:

@@ -81,6 +81,8 @@ class TenantEngine:
     rule_ids: dict[str, str]
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     unwritten: list[IngestResult] = field(default_factory=list)
+    #: Held by the (shielded) write of alert changes, so a cancelled caller never leaves two writers.
+    commit_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
 
 class EngineHost:
@@ -155,27 +157,36 @@ class EngineHost:
     async def commit(self, te: TenantEngine, result: IngestResult) -> list[AlertChange]:
         """Write ``result`` (plus earlier unwritten results) in one transaction; call with ``te.lock`` held.
 
-        When the database is down the engine has already moved on, so the result is kept and written
-        by the next successful commit; the caller gets UNAVAILABLE and may resend (duplicates are ignored).
+        The engine has already moved on, so the result joins ``te.unwritten`` first and leaves it only
+        once a transaction that contains it has committed. The write runs shielded: a caller that is
+        cancelled (deadline, hang-up) does not abort it, and a failed write keeps the result for the
+        next commit; that caller gets UNAVAILABLE and may resend (duplicates are ignored).
         """
-        pending = [*te.unwritten, result]
-        if not any(r.transitions or r.notifications for r in pending):
-            te.unwritten.clear()
-            return []
+        te.unwritten.append(result)
+        task = asyncio.ensure_future(self._write_unwritten(te))
         try:
-            async with self.db.session() as s:
-                changes: list[AlertChange] = []
-                for r in pending:
-                    changes += await apply_transitions(s, te.tenant, r.transitions, r.notifications, te.rule_ids)
+            return await asyncio.shield(task)
+        except asyncio.CancelledError:
+            raise
         except Exception as exc:
-            te.unwritten = pending
             log.warning("alert changes not written; kept for the next commit", tenant=te.tenant, error=repr(exc))
             raise ServiceUnavailableError(
                 "the events were evaluated but the alerts they caused could not be stored; they will be "
                 "written with the next call. Resending the same events is safe (duplicates are ignored)",
                 reason="ALERTS_NOT_COMMITTED",
             ) from exc
-        te.unwritten = []
+
+    async def _write_unwritten(self, te: TenantEngine) -> list[AlertChange]:
+        async with te.commit_lock:
+            pending = list(te.unwritten)
+            if not pending:
+                return []  # an earlier write (whose caller was cancelled) already committed it
+            changes: list[AlertChange] = []
+            if any(r.transitions or r.notifications for r in pending):
+                async with self.db.session() as s:
+                    for r in pending:
+                        changes += await apply_transitions(s, te.tenant, r.transitions, r.notifications, te.rule_ids)
+            del te.unwritten[: len(pending)]  # committed: results added meanwhile stay for the next write
         if changes:
             self.notifier.notify(te.tenant)
         if any(r.notifications for r in pending):
