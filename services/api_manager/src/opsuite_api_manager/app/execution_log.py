@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from typing import Any
 
-from opsuite_api_manager.db.execution_writer import SqliteExecutionWriter
-from opsuite_api_manager.db.models import ExecutionRow
+from sqlalchemy import insert
+
+from opsuite_api_manager.db.execution_writer import EXECUTIONS_TABLE, SqliteExecutionWriter, complete_record
 from opsuite_common.db import Database
 
 __all__ = ["ExecutionLog"]
@@ -28,13 +30,14 @@ class ExecutionLog:
         self._db = db
         self._sqlite = SqliteExecutionWriter(db) if SqliteExecutionWriter.supports(db) else None
         self._max_batch = max_batch
-        self._queue: list[tuple[str, ExecutionRow, asyncio.Future[None]]] = []
+        self._queue: list[tuple[str, dict[str, Any], asyncio.Future[None]]] = []
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._closed = False
 
-    async def write(self, tenant: str, row: ExecutionRow) -> None:
-        """Record ``row`` for ``tenant``; returns once it is committed, raises if it could not be."""
+    async def write(self, tenant: str, row: dict[str, Any]) -> None:
+        """Record ``row`` (column values of ``am_executions``) for ``tenant``; returns once it is committed,
+        raises if it could not be."""
         if self._closed:
             raise RuntimeError("the execution log is closed")
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
@@ -55,7 +58,7 @@ class ExecutionLog:
             if self._closed:
                 return
 
-    async def _commit(self, batch: list[tuple[str, ExecutionRow, asyncio.Future[None]]]) -> None:
+    async def _commit(self, batch: list[tuple[str, dict[str, Any], asyncio.Future[None]]]) -> None:
         try:
             await self._insert(batch)
         except Exception as exc:
@@ -67,24 +70,24 @@ class ExecutionLog:
                     await self._insert([item])
                 except Exception as one_exc:
                     _settle(item[2], one_exc)
+                else:
+                    _settle(item[2], None)  # written on its own: its caller must not wait forever
             return
         for _, _, future in batch:
             _settle(future, None)
 
-    async def _insert(self, batch: list[tuple[str, ExecutionRow, asyncio.Future[None]]]) -> None:
+    async def _insert(self, batch: list[tuple[str, dict[str, Any], asyncio.Future[None]]]) -> None:
+        rows = []
+        for tenant, row, future in batch:
+            if not future.done():
+                rows.append(complete_record(row, tenant))
+        if not rows:
+            return
         if self._sqlite is not None:
-            rows = []
-            for tenant, row, future in batch:
-                if not future.done():
-                    row.tenant = tenant
-                    rows.append(row)
             await self._sqlite.insert(rows)
             return
         async with self._db.session() as s:
-            for tenant, row, future in batch:
-                if not future.done():
-                    row.tenant = tenant
-                    s.add(row)
+            await s.execute(insert(EXECUTIONS_TABLE), rows)
 
     async def close(self) -> None:
         """Commit what is queued, then stop the writer."""

@@ -13,11 +13,14 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
+import sqlite3
 from collections.abc import Sequence
 from typing import Any, cast
 
 from sqlalchemy import Table, create_engine, event
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import QueuePool
 
 from opsuite_common.db import Database
@@ -25,23 +28,39 @@ from opsuite_common.db.session import translate_db_error
 
 from .models import ExecutionRow
 
-__all__ = ["SqliteExecutionWriter"]
+__all__ = ["EXECUTIONS_TABLE", "SqliteExecutionWriter", "complete_record"]
 
-_TABLE = cast(Table, ExecutionRow.__table__)
+#: The ``am_executions`` table (records are inserted with Core, as plain dicts).
+EXECUTIONS_TABLE = cast(Table, ExecutionRow.__table__)
+_TABLE = EXECUTIONS_TABLE
 
 
 class SqliteExecutionWriter:
-    """Writes batches of ``ExecutionRow`` to the SQLite file behind ``db`` on one dedicated thread."""
+    """Writes batches of execution records (``am_executions``) to the SQLite file behind ``db`` on one
+    dedicated thread."""
 
     def __init__(self, db: Database, *, busy_timeout_ms: int = 5000) -> None:
         """Build a one-connection sync engine on the same file (no connection is opened yet)."""
         url = db.engine.url.set(drivername="sqlite")
         self._engine: Engine = create_engine(url, poolclass=QueuePool, pool_size=1, max_overflow=0)
         self._executor = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="am-exec-log")
+        # The batch is written with the DB-API directly on one held connection: SQLAlchemy's
+        # per-transaction work (pool checkout and reset, begin event, statement execution context)
+        # cost about as much as the INSERT and COMMIT themselves. Values go through each column
+        # type's own bind processor (JSON, UTCDateTime...), so rows are stored exactly as before.
+        columns = list(_TABLE.columns)
+        self._keys = [c.key for c in columns]
+        self._processors = [c.type.bind_processor(self._engine.dialect) for c in columns]
+        quote = self._engine.dialect.identifier_preparer.quote
+        self._sql = (
+            f"INSERT INTO {quote(_TABLE.name)} ({', '.join(quote(c.name) for c in columns)}) "
+            f"VALUES ({', '.join('?' for _ in columns)})"
+        )
+        self._held: Any = None  # the pool's proxy of the open connection, None until the first batch
 
         @event.listens_for(self._engine, "connect")
         def _on_connect(dbapi_conn: Any, _record: Any) -> None:
-            dbapi_conn.isolation_level = None  # transactions are started by "begin" below
+            dbapi_conn.isolation_level = None  # transactions are started explicitly below
             cur = dbapi_conn.cursor()
             try:
                 cur.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
@@ -51,10 +70,6 @@ class SqliteExecutionWriter:
             finally:
                 cur.close()
 
-        @event.listens_for(self._engine, "begin")
-        def _on_begin(conn: Connection) -> None:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
-
     @staticmethod
     def supports(db: Database) -> bool:
         """Whether ``db`` is a SQLite file (an in-memory database cannot be opened a second time)."""
@@ -63,13 +78,42 @@ class SqliteExecutionWriter:
         name = db.engine.url.database or ""
         return name not in ("", ":memory:") and not name.startswith("file::memory:")
 
-    def _insert(self, rows: Sequence[dict[str, Any]]) -> None:
-        with self._engine.begin() as conn:
-            conn.execute(_TABLE.insert(), list(rows))
+    def _params(self, row: dict[str, Any]) -> tuple[Any, ...]:
+        return tuple(
+            value if proc is None else proc(value)
+            for value, proc in zip((row[k] for k in self._keys), self._processors, strict=True)
+        )
 
-    async def insert(self, rows: Sequence[ExecutionRow]) -> None:
-        """Insert ``rows`` in one committed transaction; raises translated database errors."""
-        values = [_values(row) for row in rows]
+    def _insert(self, rows: Sequence[dict[str, Any]]) -> None:
+        params = [self._params(row) for row in rows]
+        try:
+            if self._held is None:
+                self._held = self._engine.raw_connection()
+            conn = self._held.dbapi_connection
+            # BEGIN IMMEDIATE: queue on the write lock (busy timeout) like every other writer.
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                conn.executemany(self._sql, params)
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as exc:
+            self._drop()  # a fresh connection for the next batch, whatever went wrong with this one
+            # Wrapped as SQLAlchemy would have, so translate_db_error classifies it the same way.
+            raise DBAPIError.instance(self._sql, None, exc, sqlite3.Error) from exc
+
+    def _drop(self) -> None:
+        held, self._held = self._held, None
+        if held is not None:
+            with contextlib.suppress(Exception):
+                held.invalidate()
+
+    async def insert(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Insert ``rows`` (complete column values, see ``complete_record``) in one committed transaction;
+        raises translated database errors."""
+        values = list(rows)
         if not values:
             return
         try:
@@ -86,18 +130,21 @@ class SqliteExecutionWriter:
 
     def _shutdown(self) -> None:
         self._executor.shutdown(wait=True)
+        if self._held is not None:
+            with contextlib.suppress(Exception):
+                self._held.close()
+            self._held = None
         self._engine.dispose()
 
 
-def _values(row: ExecutionRow) -> dict[str, Any]:
-    """Every column's value of an ORM row (one executemany needs the same keys in every row); an
-    unset column gets its Python-side default, as the ORM would have given it."""
-    out: dict[str, Any] = {}
+def complete_record(values: dict[str, Any], tenant: str) -> dict[str, Any]:
+    """``values`` for ``tenant`` with every column present (one executemany needs the same keys in every
+    row); a missing or None column gets its Python-side default, as the ORM would have given it."""
+    out = dict(values)
+    out["tenant"] = tenant
     for column in _TABLE.columns:
-        value = getattr(row, column.key, None)
-        default = column.default
-        if value is None and default is not None:
-            arg = getattr(default, "arg", None)
-            value = arg(None) if callable(arg) else arg
-        out[column.key] = value
+        if out.get(column.key) is None:
+            default = column.default
+            arg = getattr(default, "arg", None) if default is not None else None
+            out[column.key] = arg(None) if callable(arg) else arg
     return out

@@ -102,6 +102,26 @@ def _json_type(value: Any) -> str:
     return "object" if isinstance(value, Mapping) else type(value).__name__
 
 
+def _mentions(node: Any, keys: Sequence[str]) -> bool:
+    """Whether any object in the schema tree has one of ``keys``."""
+    if isinstance(node, Mapping):
+        return any(k in node for k in keys) or any(_mentions(v, keys) for v in node.values())
+    if isinstance(node, list):
+        return any(_mentions(v, keys) for v in node)
+    return False
+
+
+def _copy_json(value: Any) -> Any:
+    """A copy of a JSON-like value: new containers at every depth, scalars shared (they are immutable)."""
+    if isinstance(value, dict):
+        return {k: _copy_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copy_json(v) for v in value]
+    if isinstance(value, Mapping | tuple):
+        return copy.deepcopy(value)
+    return value
+
+
 class ParamSchema:
     """A compiled parameter schema: validate-with-defaults and redact, reusable across executions."""
 
@@ -109,6 +129,10 @@ class ParamSchema:
         """Compile ``schema`` (None or ``{}`` accepts any object); call check_parameter_schema first."""
         self.schema: dict[str, Any] = dict(schema or {})
         self._validator = Draft202012Validator(self.schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+        # Decided once per schema (conservatively: the keyword anywhere in the tree, even as a property
+        # name), so the common schema without defaults or secrets skips those walks on every call.
+        self._has_defaults = _mentions(self.schema, ("default",))
+        self._has_secrets = _mentions(self.schema, _SECRET_KEYS)
 
     def _resolve(self, sub: Any) -> Any:
         """Follow local ``#/...`` refs so defaults and secrets inside ``$defs`` are honoured."""
@@ -142,8 +166,9 @@ class ParamSchema:
         """Return a copy of ``params`` with defaults applied; raise ValidationError listing every problem."""
         if params is not None and not isinstance(params, Mapping):
             raise ValidationError.for_field(root, f"must be an object (got {_json_type(params)})")
-        instance: dict[str, Any] = copy.deepcopy(dict(params or {}))
-        self._apply_defaults(self.schema, instance)
+        instance: dict[str, Any] = _copy_json(dict(params or {}))
+        if self._has_defaults:
+            self._apply_defaults(self.schema, instance)
         seen: set[tuple[str, str]] = set()
         violations: list[FieldViolation] = []
         try:
@@ -177,6 +202,8 @@ class ParamSchema:
 
     def redact(self, params: Mapping[str, Any]) -> dict[str, Any]:
         """A copy of ``params`` for logs, with every secret field (at any depth) replaced by ``***``."""
+        if not self._has_secrets:
+            return _copy_json(dict(params))
         return dict(self._redact(self.schema, dict(params)))
 
     def secret_values(self, params: Mapping[str, Any]) -> set[str]:

@@ -119,11 +119,14 @@ class SqlitePool:
         """Hold one connection slot; ``PoolExhaustedError`` if none frees up within the pool timeout."""
         if self._closed:
             raise PoolExhaustedError("the pool is closed")
-        try:
-            async with asyncio.timeout(self._timeout_s):
-                await self._slots.acquire()
-        except TimeoutError:
-            raise PoolExhaustedError("no free connection") from None
+        if self._slots.locked():
+            try:
+                async with asyncio.timeout(self._timeout_s):
+                    await self._slots.acquire()
+            except TimeoutError:
+                raise PoolExhaustedError("no free connection") from None
+        else:
+            await self._slots.acquire()  # a free slot: taken at once, no timer needed
         conn = self._idle.pop() if self._idle else None
         if conn is not None and time.monotonic() - conn.born > self._recycle_s:
             conn.raw.close()

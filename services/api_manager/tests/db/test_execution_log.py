@@ -1,0 +1,111 @@
+"""The execution log: records written as plain column values (SQLite writer and Core insert), read back
+by the ORM exactly as given; a record that cannot be written fails its own caller only; a locked SQLite
+file is DatabaseUnavailableError."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from opsuite_api_manager.app.execution_log import ExecutionLog
+from opsuite_api_manager.db import MIGRATIONS_DIR, VERSION_TABLE, ExecutionRepository
+from opsuite_api_manager.db.execution_writer import SqliteExecutionWriter, complete_record
+from opsuite_common.db import Database, run_migrations
+from opsuite_common.errors import DatabaseUnavailableError, NotFoundError
+
+
+def _record(**kw: Any) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "id": str(uuid.uuid4()),
+        "api_id": "api-1",
+        "api_name": "item_by_id",
+        "api_version": 3,
+        "kind": "SQL",
+        "caller": "alice",
+        "params": {"id": 5, "token": "***", "nested": [1, {"a": None}]},
+        "status": "SUCCEEDED",
+        "error_reason": "",
+        "error_message": "",
+        "started_at": datetime(2026, 1, 2, 3, 4, 5, 678000, tzinfo=UTC),
+        "duration_ms": 1.5,
+        "row_count": 1,
+        "request_id": "req-1",
+        "depth": 0,
+        "parent_id": None,
+        "steps": [{"step_id": "s1"}],
+        "logs": [],
+    }
+    values.update(kw)
+    return values
+
+
+async def _migrated(url: str) -> Database:
+    db = Database.from_url(url)
+    await run_migrations(db.engine, MIGRATIONS_DIR, VERSION_TABLE)
+    return db
+
+
+async def test_records_round_trip_and_stay_tenant_scoped(db_url: str) -> None:
+    db = await _migrated(db_url)
+    log = ExecutionLog(db)
+    try:
+        first, second = _record(), _record(status="FAILED", error_reason="SQL_ERROR", error_message="boom")
+        await asyncio.gather(log.write("tenant-a", first), log.write("tenant-a", second))
+        async with db.session(readonly=True) as s:
+            row = await ExecutionRepository(s, "tenant-a").get(first["id"])
+            assert (row.tenant, row.api_name, row.api_version, row.caller) == ("tenant-a", "item_by_id", 3, "alice")
+            assert row.params == first["params"] and row.steps == [{"step_id": "s1"}] and row.logs == []
+            assert row.started_at == first["started_at"] and row.parent_id is None
+            failed = await ExecutionRepository(s, "tenant-a").get(second["id"])
+            assert (failed.status, failed.error_reason, failed.error_message) == ("FAILED", "SQL_ERROR", "boom")
+            with pytest.raises(NotFoundError):
+                await ExecutionRepository(s, "tenant-b").get(first["id"])
+    finally:
+        await log.close()
+        await db.dispose()
+
+
+async def test_a_record_that_cannot_be_written_fails_only_its_caller(db_url: str) -> None:
+    db = await _migrated(db_url)
+    log = ExecutionLog(db)
+    try:
+        taken = _record()
+        await log.write("tenant-a", taken)
+        good = _record()
+        results = await asyncio.gather(
+            log.write("tenant-a", _record(id=taken["id"])), log.write("tenant-a", good), return_exceptions=True
+        )
+        assert isinstance(results[0], Exception) and results[1] is None
+        await log.write("tenant-a", _record())  # the writer recovers after the failed batch
+        async with db.session(readonly=True) as s:
+            assert (await ExecutionRepository(s, "tenant-a").get(good["id"])).id == good["id"]
+    finally:
+        await log.close()
+        await db.dispose()
+
+
+async def test_a_locked_sqlite_file_is_unavailable(sqlite_url: str) -> None:
+    db = await _migrated(sqlite_url)
+    writer = SqliteExecutionWriter(db, busy_timeout_ms=50)
+    holder = sqlite3.connect(db.engine.url.database or "", isolation_level=None)
+    try:
+        holder.execute("BEGIN IMMEDIATE")  # another writer holds the write lock
+        with pytest.raises(DatabaseUnavailableError):
+            await writer.insert([complete_record(_record(), "tenant-a")])
+        holder.execute("ROLLBACK")
+        await writer.insert([complete_record(_record(), "tenant-a")])  # and works once it is free
+    finally:
+        holder.close()
+        await writer.close()
+        await db.dispose()
+
+
+def test_complete_record_fills_defaults_and_sets_the_tenant() -> None:
+    values = complete_record({"id": "x", "steps": None}, "tenant-a")
+    assert values["tenant"] == "tenant-a" and values["steps"] == [] and values["logs"] == []
+    assert values["caller"] == "" and values["row_count"] == 0 and values["parent_id"] is None
