@@ -363,6 +363,15 @@ class Executor:
         except OpsuiteError as exc:
             await self._finish(run, params, _status_of(exc, admitted), exc)
             raise
+        except (asyncio.CancelledError, GeneratorExit):
+            # The caller went away (or stopped reading) mid-stream: the execution is still recorded.
+            await self._finish(run, params, ExecutionStatus.FAILED, OpsuiteCancelledError("the caller cancelled"))
+            raise
+        except Exception as exc:
+            log.exception("streamed execution failed unexpectedly", api=target.definition.name)
+            error = InternalError("the execution failed inside the service; see the service log")
+            await self._finish(run, params, ExecutionStatus.FAILED, error)
+            raise error from exc
         await self._finish(run, params, ExecutionStatus.SUCCEEDED, None)
         yield StreamEvent("summary", outcome=run.outcome(sql=SqlPart(columns, [], truncated, run.row_count)))
 

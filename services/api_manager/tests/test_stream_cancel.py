@@ -1,0 +1,36 @@
+"""A streamed execution is recorded even when the caller goes away mid-stream (found in review)."""
+
+from __future__ import annotations
+
+import asyncio
+
+from opsuite.apimanager.v1 import api_manager_pb2 as pb
+
+
+async def test_a_stream_cancelled_by_the_caller_is_still_in_the_execution_log(lite, sqlite_source):
+    c = lite
+    await c.data_source("reports", sqlite_source)
+    d = c.api_def(
+        "many_rows",
+        kind=pb.SQL,
+        sql=pb.SqlSpec(
+            data_source="reports",
+            statement="WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 100000) "
+            "SELECT x FROM n",
+        ),
+    )
+    d.policy.row_limit = 100000
+    await c.create(d)
+    call = c.stub.ExecuteApiStream(pb.ExecuteApiRequest(name="many_rows"), metadata=c.md("viewer"))
+    header = await call.read()
+    execution_id = header.header.execution_id
+    assert execution_id
+    call.cancel()  # the caller hangs up after the first chunk
+    for _ in range(50):
+        listed = await c.stub.ListExecutions(pb.ListExecutionsRequest(), metadata=c.md("viewer"))
+        found = [e for e in listed.executions if e.id == execution_id]
+        if found:
+            break
+        await asyncio.sleep(0.1)
+    assert found, "the cancelled stream left no execution record"
+    assert found[0].status == pb.FAILED and found[0].error_reason == "CANCELLED"
