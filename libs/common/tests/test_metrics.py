@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import urllib.request
 
 import pytest
@@ -27,7 +28,12 @@ async def test_rpc_counts_latency_and_breaker_state_are_exported(tokens):
         with pytest.raises(errors.NotFoundError):
             await client.Echo(echo_pb2.EchoRequest(message="m2", raise_error="NotFoundError"))
         await client.close()
-        text = _scrape(port)
+        # grpc sends an aborted call's status before the handler's last stage runs: wait for the count.
+        for _ in range(50):
+            text = _scrape(port)
+            if 'code="NOT_FOUND"' in text:
+                break
+            await asyncio.sleep(0.02)
     method = "/opsuite.testing.v1.EchoService/Echo"
     assert f'opsuite_rpc_requests_total{{code="OK",method="{method}",service="echo"}}' in text
     assert f'opsuite_rpc_requests_total{{code="NOT_FOUND",method="{method}",service="echo"}}' in text

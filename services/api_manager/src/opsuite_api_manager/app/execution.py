@@ -361,6 +361,11 @@ class Executor:
                         yield StreamEvent("rows", rows=batch.rows)
                     run.row_count, truncated = batch.row_count, batch.truncated
         except OpsuiteError as exc:
+            task = asyncio.current_task()
+            if task is not None and task.cancelling():
+                # Closing the query of a cancelled stream surfaces as an SQL error; the cause is the caller.
+                await self._finish(run, params, ExecutionStatus.FAILED, OpsuiteCancelledError("the caller cancelled"))
+                raise
             await self._finish(run, params, _status_of(exc, admitted), exc)
             raise
         except (asyncio.CancelledError, GeneratorExit):
