@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import time
 from typing import Any
 
 import pytest
@@ -204,6 +205,30 @@ async def test_fork_server_is_restarted_after_it_is_killed(runner: ScriptRunner)
     await assert_still_serves(runner)
     assert runner.server_pid not in (None, first)
     assert runner.restarts == 1
+
+
+async def test_fork_server_that_died_unnoticed_is_restarted(runner: ScriptRunner) -> None:
+    # The server is gone before the event loop ran again, so its reader has not seen EOF yet: the next
+    # run finds the control socket broken first and must still restart the server, not retry the dead one.
+    first = runner.server_pid
+    assert first is not None
+    os.kill(first, signal.SIGKILL)
+    deadline = time.monotonic() + 10
+    while not _exited(first) and time.monotonic() < deadline:
+        time.sleep(0.005)  # blocking on purpose: no await, so the reader task cannot run
+    assert _exited(first)
+    await assert_still_serves(runner)
+    assert runner.server_pid not in (None, first)
+    assert runner.restarts == 1
+
+
+def _exited(pid: int) -> bool:
+    """The process has exited (a zombie or gone): its sockets are closed."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] in ("Z", "X")
+    except FileNotFoundError:
+        return True
 
 
 async def test_execution_in_flight_when_the_fork_server_dies_fails_cleanly(runner: ScriptRunner) -> None:

@@ -158,8 +158,14 @@ class _ForkServer:
             except BlockingIOError:
                 await asyncio.sleep(0.001)
             except OSError as exc:
+                # The server is gone though the reader may not have seen EOF yet: say so now, or the
+                # retry would be handed this same dead server again.
                 self._forks.pop(request_id, None)
+                self.dead = True
                 raise _ServerDied from exc
+        else:
+            self._forks.pop(request_id, None)
+            raise ServiceUnavailableError("the script fork server is not taking requests; try again shortly")
         await fut
         return request_id
 
