@@ -8,7 +8,7 @@ import pytest
 
 from opsuite.testing.v1 import echo_pb2
 from opsuite_common import errors
-from opsuite_common.resilience import AsyncCircuitBreaker, RetryPolicy
+from opsuite_common.resilience import AsyncCircuitBreaker, BreakerRegistry, RetryPolicy
 from opsuite_common.testing.servers import running_echo_server
 
 from .conftest import make_client
@@ -90,6 +90,23 @@ async def test_client_mistakes_never_open_the_breaker(echo_server, tokens):
     with pytest.raises(errors.PermissionDeniedError):
         await client.Mutate(echo_pb2.EchoRequest(message="cm"))
     assert client.breaker.state == "closed"
+    await client.close()
+
+
+async def test_failures_blamed_on_a_dependency_never_open_the_breaker(echo_server, tokens):
+    # The server answered: what failed is something it called for this caller (say one tenant's data
+    # source). Counting that would let one caller's broken dependency cut every caller off the server.
+    handle, servicer = echo_server
+    client = make_client(handle.port, tokens.mint(), breaker_fail_max=2)
+    for name in ["ServiceUnavailableError/reports-db", "DeadlineExceededError/slow-report-api"] * 3:
+        with pytest.raises(errors.OpsuiteError) as info:
+            await client.Mutate(echo_pb2.EchoRequest(message="dep", raise_error=name))
+        assert info.value.dependency == name.split("/", 1)[1]
+        assert info.value.metadata == {"resource": "echo", "dependency": info.value.dependency}
+    assert client.breaker.state == "closed" and client.breaker.fail_counter == 0
+    with pytest.raises(errors.ServiceUnavailableError):  # the same code without the blame still counts
+        await client.Mutate(echo_pb2.EchoRequest(message="own", raise_error="ServiceUnavailableError"))
+    assert client.breaker.fail_counter == 1
     await client.close()
 
 
@@ -223,3 +240,22 @@ async def test_callers_cancelling_their_own_calls_never_open_the_breaker():
         return "ok"
 
     assert await breaker.call(fast) == "ok"
+
+
+async def test_a_bounded_registry_forgets_the_least_recently_used_closed_breaker_never_an_open_one():
+    reg = BreakerRegistry(max_breakers=3, fail_max=1, reset_timeout=60)
+
+    async def fail() -> None:
+        raise errors.ServiceUnavailableError("down")
+
+    tripped = reg.get("a")
+    with pytest.raises(errors.ServiceUnavailableError):
+        await tripped.call(fail)
+    assert tripped.state == "open"
+    b, c = reg.get("b"), reg.get("c")
+    reg.get("b")  # b is now more recently used than c
+    reg.get("d")  # full: c goes (a is open, b was used since)
+    assert set(reg.states()) == {"a", "b", "d"} and len(reg) == 3
+    assert reg.get("a") is tripped and reg.get("b") is b and reg.get("c") is not c
+    with pytest.raises(errors.CircuitOpenError):
+        await reg.get("a").call(fail)

@@ -28,6 +28,12 @@ Every class carries its gRPC ``code``, the ``http_status`` equivalent (for logs 
 gateways), an UPPER_SNAKE ``reason`` and a ``default_message``. Instances carry a message,
 string ``metadata`` (sent as ``ErrorInfo.metadata``), optional field violations and an optional
 ``retry_after`` in seconds. A subclass may override ``reason`` per instance.
+
+**Whose fault.** A server that fails because something it called *on the caller's behalf* failed (a
+tenant's data source, an HTTP upstream, a script that ran out of time) is itself healthy. It says so
+with :meth:`OpsuiteError.blame_dependency`, which puts ``dependency=<what failed>`` in the metadata.
+Client-side circuit breakers (``opsuite_common.resilience.is_server_fault``) do not count such errors,
+so one tenant's broken API cannot open the breaker that every tenant's calls to that server share.
 """
 
 from __future__ import annotations
@@ -38,6 +44,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 __all__ = [
+    "DEPENDENCY_KEY",
     "ERROR_DOMAIN",
     "AuthenticationError",
     "CancelledError",
@@ -63,6 +70,8 @@ __all__ = [
 
 #: The ``ErrorInfo.domain`` every opsuite service reports.
 ERROR_DOMAIN = "opsuite.dev"
+#: ``ErrorInfo.metadata`` key naming the dependency that failed when the server itself did not.
+DEPENDENCY_KEY = "dependency"
 
 _REASON_RE = re.compile(r"^[A-Z][A-Z0-9_]*[A-Z0-9]$")
 
@@ -133,6 +142,19 @@ class OpsuiteError(Exception):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.message!r}, reason={self.reason!r})"
+
+    @property
+    def dependency(self) -> str | None:
+        """What failed when it was not the server that answered (see :meth:`blame_dependency`)."""
+        return self.metadata.get(DEPENDENCY_KEY) or None
+
+    def blame_dependency(self, name: str) -> OpsuiteError:
+        """Mark this error as caused by ``name``, something the server called for the caller; returns self.
+
+        The first blame sticks: a nested call that already named the failing dependency keeps it.
+        """
+        self.metadata.setdefault(DEPENDENCY_KEY, name)
+        return self
 
 
 class ValidationError(OpsuiteError):

@@ -25,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import random
 import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -59,7 +60,8 @@ def is_server_fault(exc: BaseException) -> bool:
     if isinstance(exc, CircuitOpenError):
         return False
     if isinstance(exc, OpsuiteError):
-        return exc.code in SERVER_FAULT_CODES
+        # A dependency the server called on the caller's behalf failed; the server itself answered.
+        return exc.code in SERVER_FAULT_CODES and exc.dependency is None
     # A caller cancelling its own call (a timeout or hang-up on its side) says nothing about the
     # dependency; a slow dependency shows as DEADLINE_EXCEEDED, which is counted above.
     return isinstance(exc, (ConnectionError, TimeoutError, OSError))
@@ -167,18 +169,40 @@ class AsyncCircuitBreaker:
 
 
 class BreakerRegistry:
-    """One breaker per target name, created on first use with shared settings."""
+    """One breaker per target name, created on first use with shared settings.
 
-    def __init__(self, **defaults: Any) -> None:
+    ``max_breakers`` bounds the registry when the names come from users (say one per tenant and upstream
+    host): past it, the least recently used *closed* breaker is forgotten (it holds no state worth
+    keeping beyond a few failures); open and half-open breakers are kept, so the bound may be exceeded
+    only while that many of them are tripped at once.
+    """
+
+    def __init__(self, *, max_breakers: int | None = None, **defaults: Any) -> None:
+        if max_breakers is not None and max_breakers < 1:
+            raise ValueError("max_breakers must be at least 1")
         self._defaults = defaults
-        self._breakers: dict[str, AsyncCircuitBreaker] = {}
+        self._max = max_breakers
+        self._breakers: OrderedDict[str, AsyncCircuitBreaker] = OrderedDict()
 
     def get(self, name: str) -> AsyncCircuitBreaker:
         """The breaker for ``name``."""
         br = self._breakers.get(name)
-        if br is None:
-            br = self._breakers[name] = AsyncCircuitBreaker(name, **self._defaults)
+        if br is not None:
+            self._breakers.move_to_end(name)
+            return br
+        if self._max is not None and len(self._breakers) >= self._max:
+            self._evict()
+        br = self._breakers[name] = AsyncCircuitBreaker(name, **self._defaults)
         return br
+
+    def _evict(self) -> None:
+        for name, br in self._breakers.items():  # least recently used first
+            if br.state == "closed":
+                del self._breakers[name]
+                return
+
+    def __len__(self) -> int:
+        return len(self._breakers)
 
     def states(self) -> dict[str, str]:
         """Current state of every breaker, by name."""

@@ -23,7 +23,7 @@ ECHO_SERVICE = echo_pb2.DESCRIPTOR.services_by_name["EchoService"]
 
 
 def _error(spec: str) -> errors.OpsuiteError | Exception:
-    name = spec.split(":", 1)[0]
+    name, _, dependency = spec.split(":", 1)[0].partition("/")
     if name == "RuntimeError":
         # Looks like what must never reach the wire: a path, SQL and a secret.
         return RuntimeError("boom at /srv/opsuite/secret.py: SELECT password FROM users; token=s3cr3t")
@@ -36,11 +36,15 @@ def _error(spec: str) -> errors.OpsuiteError | Exception:
         ]
     if issubclass(cls, (errors.RateLimitedError, errors.ServiceUnavailableError)):
         kwargs["retry_after"] = 0.05
-    return cls(f"echo raised {name}", **kwargs)
+    error = cls(f"echo raised {name}", **kwargs)
+    return error.blame_dependency(dependency) if dependency else error
 
 
 class EchoServicer(echo_pb2_grpc.EchoServiceServicer):
-    """Echo with knobs: ``raise_error="ServiceUnavailableError:2"`` fails the first 2 attempts."""
+    """Echo with knobs: ``raise_error="ServiceUnavailableError:2"`` fails the first 2 attempts.
+
+    ``raise_error="ServiceUnavailableError/db:2"`` blames the failure on a dependency named ``db``.
+    """
 
     def __init__(self, client_settings: ClientSettings | None = None) -> None:
         self.attempts: Counter[str] = Counter()
