@@ -9,12 +9,14 @@ from collections.abc import Iterator
 
 import grpc
 import pytest
+from google.protobuf import duration_pb2
 
 from demo.estate import HOSTS
 from demo.estate import SERVICES as DEMO_SERVICES
 from demo.seed import StatusPage, seed
 from opsuite.apimanager.v1 import api_manager_pb2, api_manager_pb2_grpc
 from opsuite.ops.v1 import ops_pb2, ops_pb2_grpc
+from opsuite_common.rpc_status import from_grpc_error
 from opsuite_common.testing.processes import Stack, stop_stack
 from opsuite_common.testing.servers import TokenFactory
 
@@ -85,6 +87,37 @@ def test_a_callers_request_id_appears_in_every_services_access_log(demo_stack):
     for name in ("ops", "api_manager"):
         lines = [json.loads(line) for line in demo_stack.log(name).read_text().splitlines() if rid in line]
         assert any(line.get("event") == "rpc" for line in lines), f"{rid} not in {name}'s access log"
+
+
+def test_one_tenants_failing_api_never_opens_the_breaker_every_tenant_shares(demo_stack):
+    # ops keeps one breaker for api_manager (fail_max=2 here). A tenant's API that times out is that
+    # tenant's dependency failing, not api_manager: counting it would cut every tenant off their tools.
+    api = api_manager_pb2.ApiDefinition(
+        name="spin_forever",
+        description="spin forever burning cpu",
+        kind=api_manager_pb2.SCRIPT,
+        script=api_manager_pb2.ScriptSpec(source="def main(params, input, ctx):\n    while True:\n        pass\n"),
+        policy=api_manager_pb2.RuntimePolicy(timeout=duration_pb2.Duration(nanos=300_000_000)),
+        enabled=True,
+        expose_as_tool=True,
+    )
+    third = (("authorization", f"Bearer {TOKENS.mint(tenant='third', roles=['admin'], subject='tom')}"),)
+    ops_log = demo_stack.log("ops")
+    seen = ops_log.stat().st_size
+    with grpc.insecure_channel(demo_stack.target("api_manager")) as ch:
+        am = api_manager_pb2_grpc.ApiManagerServiceStub(ch)
+        am.CreateApi(api_manager_pb2.CreateApiRequest(api=api), metadata=third)
+        with pytest.raises(grpc.RpcError) as info:
+            am.ExecuteApi(api_manager_pb2.ExecuteApiRequest(name="spin_forever"), metadata=third)
+    assert info.value.code() == grpc.StatusCode.DEADLINE_EXCEEDED
+    assert from_grpc_error(info.value).dependency == "api:spin_forever"
+    for _ in range(3):
+        failed = _ask(demo_stack, "spin forever burning cpu", metadata=third)
+        assert [c.error_reason for c in failed.trace.calls] == ["SCRIPT_TIMEOUT"], failed.answer
+    assert not _ask(demo_stack, "what is the error rate of checkout").partial  # the demo tenant is unaffected
+    with ops_log.open() as log:
+        log.seek(seen)
+        assert "circuit breaker state changed" not in log.read()
 
 
 def test_api_manager_killed_then_restarted_partial_answer_then_recovery(demo_stack):

@@ -114,6 +114,10 @@ async def create_server(settings: Settings) -> ServerHandle:
     return handle
 
 
+#: Bound on the HTTP breakers kept (tenants x upstream hosts are user-controlled).
+_MAX_HTTP_BREAKERS = 10_000
+
+
 def _breakers() -> BreakerRegistry:
-    """One breaker per upstream host for HTTP APIs."""
-    return BreakerRegistry(on_state_change=[breaker_state_listener])
+    """One breaker per tenant and upstream host for HTTP APIs."""
+    return BreakerRegistry(max_breakers=_MAX_HTTP_BREAKERS, on_state_change=[breaker_state_listener])

@@ -314,6 +314,26 @@ async def test_breaker_opens_per_host_and_fails_fast(server: ThreadingHTTPServer
         await engine.aclose()
 
 
+async def test_breakers_are_per_tenant_one_tenants_failures_never_fail_anothers_calls(
+    server: ThreadingHTTPServer, base: str
+) -> None:
+    engine = HttpEngine(breakers=BreakerRegistry(fail_max=2, reset_timeout=60))
+    spec = HttpSpec(url=base + "/boom")
+    try:
+        for _ in range(2):
+            with pytest.raises(ServiceUnavailableError):
+                await engine.execute(spec, {}, policy=LOCAL, timeout=5, max_response_bytes=100, breaker_scope="t-a")
+        with pytest.raises(CircuitOpenError):
+            await engine.execute(spec, {}, policy=LOCAL, timeout=5, max_response_bytes=100, breaker_scope="t-a")
+        # Tenant b reaches the host (and sees its real answer), not tenant a's open breaker.
+        with pytest.raises(ServiceUnavailableError) as info:
+            await engine.execute(spec, {}, policy=LOCAL, timeout=5, max_response_bytes=100, breaker_scope="t-b")
+        assert not isinstance(info.value, CircuitOpenError)
+        assert server.hits["/boom"] == 3
+    finally:
+        await engine.aclose()
+
+
 async def test_bad_templates_and_header_injection_are_validation_errors(http: HttpEngine, base: str) -> None:
     with pytest.raises(ValidationError) as info:
         await http.execute(

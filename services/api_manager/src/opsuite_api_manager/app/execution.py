@@ -32,6 +32,7 @@ from opsuite_api_manager.domain.workflow import StepLog, WorkflowEngine, Workflo
 from opsuite_common.db import Database, utcnow
 from opsuite_common.errors import CancelledError as OpsuiteCancelledError
 from opsuite_common.errors import (
+    Code,
     DatabaseUnavailableError,
     DeadlineExceededError,
     FailedPreconditionError,
@@ -141,6 +142,21 @@ def _new_id() -> str:
     return str(uuid.UUID(int=random.getrandbits(128), version=4))
 
 
+#: UNAVAILABLE reasons that are this service's own trouble rather than the executed API's.
+_SERVICE_FAULT_REASONS = frozenset({"SCRIPT_RUNNER_UNAVAILABLE", "SCRIPT_RUNNER_RESTARTED", "DATABASE_UNAVAILABLE"})
+
+
+def _blame_api(error: OpsuiteError, run: _Run) -> OpsuiteError:
+    """An API that timed out or whose data source or upstream is down is the caller's dependency failing.
+
+    Callers' circuit breakers must not count it against api_manager (see ``OpsuiteError.blame_dependency``):
+    otherwise one tenant's broken API would open the breaker every tenant's calls share.
+    """
+    if error.code in (Code.UNAVAILABLE, Code.DEADLINE_EXCEEDED) and error.reason not in _SERVICE_FAULT_REASONS:
+        error.blame_dependency(f"api:{run.target.definition.name}")
+    return error
+
+
 def _status_of(error: OpsuiteError, admitted: bool) -> ExecutionStatus:
     if not admitted or isinstance(error, ValidationError):
         return ExecutionStatus.REJECTED
@@ -184,6 +200,7 @@ class _Host:
             policy=self._network,
             timeout=remaining,
             max_response_bytes=self._cap,
+            breaker_scope=self._run.caller.tenant,
         )
         self._run.references.append(Reference("url", result.reference.url, result.reference.method))
         text = result.body if isinstance(result.body, str) else None
@@ -290,10 +307,13 @@ class Executor:
             async with asyncio.timeout(max(0.0, run.remaining) + 2.0):
                 outcome = await self._dispatch(run, prepared, valid, input)
         except TimeoutError:
-            error: OpsuiteError = DeadlineExceededError(f"API '{target.definition.name}' exceeded its timeout")
+            error: OpsuiteError = _blame_api(
+                DeadlineExceededError(f"API '{target.definition.name}' exceeded its timeout"), run
+            )
             await self._finish(run, params, ExecutionStatus.TIMED_OUT, error)
             raise error from None
         except OpsuiteError as exc:
+            _blame_api(exc, run)
             await self._finish(run, params, _status_of(exc, admitted), exc)
             raise
         except asyncio.CancelledError:
@@ -366,6 +386,7 @@ class Executor:
                 # Closing the query of a cancelled stream surfaces as an SQL error; the cause is the caller.
                 await self._finish(run, params, ExecutionStatus.FAILED, OpsuiteCancelledError("the caller cancelled"))
                 raise
+            _blame_api(exc, run)
             await self._finish(run, params, _status_of(exc, admitted), exc)
             raise
         except (asyncio.CancelledError, GeneratorExit):
@@ -472,6 +493,7 @@ class Executor:
             timeout=run.remaining,
             max_response_bytes=d.policy.output_cap_bytes or self.runtime.default_output_cap_bytes,
             secrets=prepared.schema.secret_values(params),
+            breaker_scope=run.caller.tenant,
         )
         run.references.append(Reference("url", result.reference.url, result.reference.method))
         return run.outcome(json={"status": result.status, "headers": result.headers, "body": result.body})

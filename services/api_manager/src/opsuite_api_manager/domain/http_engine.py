@@ -272,8 +272,13 @@ class HttpEngine:
         timeout: float,
         max_response_bytes: int,
         secrets: typing.Collection[str] = (),
+        breaker_scope: str = "",
     ) -> HttpResult:
-        """Send the rendered request and return the answer; ``secrets`` are masked in the reference."""
+        """Send the rendered request and return the answer; ``secrets`` are masked in the reference.
+
+        ``breaker_scope`` (the caller's tenant) gives each scope its own breaker per host, so one
+        tenant's failing calls to a host never fail another tenant's calls fast, nor tell them about it.
+        """
         started = time.perf_counter()
         request = self.render(spec, params, policy)
         reference = HttpReference(request.method, redact_url(str(request.url), secrets))
@@ -287,7 +292,8 @@ class HttpEngine:
         async def guarded() -> HttpResult:
             if self.breakers is None:
                 return await attempt()
-            return await self.breakers.get(f"http:{host}").call(attempt)
+            name = f"http:{breaker_scope}/{host}" if breaker_scope else f"http:{host}"
+            return await self.breakers.get(name).call(attempt)
 
         try:
             async with asyncio.timeout(timeout):

@@ -50,6 +50,8 @@ _FRAME_SLACK = 64 * 1024
 _MAX_MESSAGE = 2_000
 _CODE_CACHE_ENTRIES = 512
 _CODE_CACHE_MAX_SOURCE = 512 * 1024  # bigger scripts are compiled by their child, as they are rare
+#: The runner itself (not the script) cannot run scripts now.
+_RUNNER_UNAVAILABLE = "SCRIPT_RUNNER_UNAVAILABLE"
 
 
 class _ServerDied(Exception):
@@ -108,7 +110,9 @@ class _ForkServer:
                 hello = await server.ready
         except (TimeoutError, _ServerDied) as exc:
             await server.close()
-            raise ServiceUnavailableError("the script fork server did not start; see the service log") from exc
+            raise ServiceUnavailableError(
+                "the script fork server did not start; see the service log", reason=_RUNNER_UNAVAILABLE
+            ) from exc
         _log.info("script fork server %s ready (own network namespace: %s)", server.pid, hello.get("netns"))
         return server
 
@@ -165,7 +169,9 @@ class _ForkServer:
                 raise _ServerDied from exc
         else:
             self._forks.pop(request_id, None)
-            raise ServiceUnavailableError("the script fork server is not taking requests; try again shortly")
+            raise ServiceUnavailableError(
+                "the script fork server is not taking requests; try again shortly", reason=_RUNNER_UNAVAILABLE
+            )
         await fut
         return request_id
 
@@ -257,7 +263,7 @@ class ScriptRunner:
     async def _ready_server(self) -> _ForkServer:
         async with self._lock:
             if self._closed:
-                raise ServiceUnavailableError("the script runner is shut down")
+                raise ServiceUnavailableError("the script runner is shut down", reason=_RUNNER_UNAVAILABLE)
             if self._server is not None and not self._server.dead:
                 return self._server
             if self._server is not None:
@@ -332,7 +338,9 @@ class ScriptRunner:
                     ours.close()
                     if attempt == 0:
                         continue  # nothing of the script ran yet: retry once on a fresh server
-                    raise ServiceUnavailableError("the script fork server keeps dying; see the service log") from None
+                    raise ServiceUnavailableError(
+                        "the script fork server keeps dying; see the service log", reason=_RUNNER_UNAVAILABLE
+                    ) from None
                 finally:
                     theirs.close()
                 return await _Execution(server, execution, ours, policy, host).run(job_frame[sent:])
