@@ -155,7 +155,8 @@ async def _delete_rule(ctx: CliContext, name: str) -> None:
     await client.DeleteRule(cep.DeleteRuleRequest(id=current.meta.id))
 
 
-_SECRET_KEYS = ("secret", "password")
+#: cep's write-only channel config keys (the server never returns them; it lists them in secrets_set).
+_SECRET_KEYS = ("secret", "password", "secret_headers")
 
 
 async def _apply_channel(ctx: CliContext, doc: Document) -> str:

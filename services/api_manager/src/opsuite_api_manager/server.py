@@ -20,7 +20,7 @@ from opsuite_api_manager.app import (
     Target,
 )
 from opsuite_api_manager.config import Settings
-from opsuite_api_manager.db import MIGRATIONS_DIR, VERSION_TABLE, SecretBox
+from opsuite_api_manager.db import MIGRATIONS_DIR, VERSION_TABLE, data_source_box
 from opsuite_api_manager.domain.datasources import EngineCache
 from opsuite_api_manager.domain.http_engine import HttpEngine
 from opsuite_api_manager.domain.script import ScriptRunner
@@ -47,7 +47,7 @@ async def create_server(settings: Settings) -> ServerHandle:
     try:
         await run_migrations(db.engine, MIGRATIONS_DIR, VERSION_TABLE)
         jwt = settings.auth.jwt_secret.get_secret_value() if settings.auth.jwt_secret else None
-        box = SecretBox.from_settings(settings.secret_key.get_secret_value() if settings.secret_key else None, jwt)
+        box = data_source_box(settings.secret_key.get_secret_value() if settings.secret_key else None, jwt)
     except BaseException:
         await db.dispose()
         raise

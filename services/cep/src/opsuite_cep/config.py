@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
 from opsuite_common.settings import ServiceSettings
@@ -17,6 +17,8 @@ class Settings(ServiceSettings):
 
     port: int = 50052
     database_url: str = "sqlite:///./.run/cep.db"
+    #: Fernet key that encrypts channel secrets at rest (derived from the JWT secret when unset: dev only).
+    secret_key: SecretStr | None = None
     #: host:port of api_manager (schedule rules and the ``api`` channel kind call ExecuteApi there).
     api_manager_target: str = "127.0.0.1:50051"
     #: host:port of ops (the ``ops_investigation`` channel kind calls Ask there).

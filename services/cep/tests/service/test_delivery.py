@@ -226,3 +226,75 @@ async def test_restart_with_checkpoint_completes_a_sequence(db_url: str, start_c
     reply = await second.publish([ev("a1", "A", 0, key="k"), ev("b1", "B", 60, key="k")])
     assert list(reply.duplicate_event_ids) == ["a1"]  # dedup ids survive the restart too
     assert [a.state for a in reply.alerts] == [cep_pb2.FIRING]
+
+
+async def test_channel_secrets_are_encrypted_at_rest_write_only_and_delivered(db_url: str, start_cep: Any) -> None:
+    from cryptography.fernet import Fernet
+
+    from opsuite_cep.db.models import ChannelRow
+
+    key = Fernet.generate_key().decode()
+    cep = await start_cep(db_url, secret_key=key)
+    hook = FakeWebhook()
+    url = await hook.start()
+    try:
+        config = {
+            "url": url,
+            "secret": "s3cr3t-hmac",
+            "headers": {"X-Team": "ops"},
+            "secret_headers": {"Authorization": "Bearer tok-9f2e"},
+        }
+        created = await cep.stub.CreateChannel(
+            cep_pb2.CreateChannelRequest(name="hook", kind="webhook", config=struct(config)), metadata=cep.md()
+        )
+        assert list(created.secrets_set) == ["secret", "secret_headers"]
+        assert set(created.config.fields) == {"url", "headers"}  # secrets are write-only
+
+        async def stored() -> str:
+            async with read(cep.handle.resources["db"]) as s:
+                return (await s.execute(select(ChannelRow.config).where(ChannelRow.id == created.meta.id))).scalar_one()
+
+        raw = await stored()
+        assert "s3cr3t-hmac" not in raw and "tok-9f2e" not in raw and "$sealed" in raw
+        # An update that does not repeat the secrets keeps them (still sealed).
+        await cep.stub.UpdateChannel(
+            cep_pb2.UpdateChannelRequest(id=created.meta.id, config=struct({"url": url}), etag=created.meta.etag),
+            metadata=cep.md(),
+        )
+        raw = await stored()
+        assert "s3cr3t-hmac" not in raw and "tok-9f2e" not in raw
+        sent = await cep.stub.TestChannel(cep_pb2.TestChannelRequest(id=created.meta.id), metadata=cep.md())
+        assert sent.ok, sent.error
+        headers, body = hook.received[0]
+        assert headers["authorization"] == "Bearer tok-9f2e"
+        assert headers["x-opsuite-signature"] == "sha256=" + hmac.new(b"s3cr3t-hmac", body, hashlib.sha256).hexdigest()
+        await cep.handle.stop(0)
+        # Another key cannot open them: the test send says which setting changed and leaks nothing.
+        other = await start_cep(db_url, secret_key=Fernet.generate_key().decode())
+        failed = await other.stub.TestChannel(cep_pb2.TestChannelRequest(id=created.meta.id), metadata=other.md())
+        assert not failed.ok and failed.reason == "CHANNEL_KEY_MISMATCH"
+        assert "OPSUITE_CEP_SECRET_KEY" in failed.error and "s3cr3t" not in failed.error
+        assert len(hook.received) == 1
+    finally:
+        await hook.stop()
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        {"headers": {"X-Evil": "a\r\nHost: elsewhere"}},
+        {"secret_headers": {"Bad Name": "x"}},
+        {"secret_headers": ["Authorization: x"]},
+    ],
+)
+async def test_header_injection_in_a_channel_is_refused(cep_sqlite: Cep, config: dict[str, Any]) -> None:
+    import grpc
+
+    with pytest.raises(grpc.aio.AioRpcError) as info:
+        await cep_sqlite.stub.CreateChannel(
+            cep_pb2.CreateChannelRequest(
+                name="hook", kind="webhook", config=struct({"url": "http://x.test", **config})
+            ),
+            metadata=cep_sqlite.md(),
+        )
+    assert info.value.code() == grpc.StatusCode.INVALID_ARGUMENT

@@ -10,13 +10,14 @@ from typing import Any
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from opsuite_api_manager.db import DataSourceRepository, DataSourceRow, SecretBox
+from opsuite_api_manager.db import DataSourceRepository, DataSourceRow
 from opsuite_api_manager.domain.datasources import EngineCache, engine_url
 from opsuite_api_manager.domain.sql_engine import ConnectionCheck, check_connection
 from opsuite_api_manager.domain.sql_guard import dialect_for_url
 from opsuite_common.db import Database, new_etag, utcnow
 from opsuite_common.errors import FieldViolation, ValidationError
 from opsuite_common.paging import Page, decode_page_token, encode_page_token
+from opsuite_common.secretbox import SecretBox
 
 from ._session import _detached
 from .definitions import NAME_RE

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from opsuite_api_manager.db import DataSourceRepository, SecretBox
+from opsuite_api_manager.db import DataSourceRepository
 from opsuite_api_manager.domain.datasources import DataSource
 from opsuite_api_manager.domain.http_engine import HttpEngine, HttpSpec
 from opsuite_api_manager.domain.params import ParamSchema
@@ -44,6 +44,7 @@ from opsuite_common.errors import (
 )
 from opsuite_common.logging import get_logger
 from opsuite_common.metrics import counter, histogram
+from opsuite_common.secretbox import SecretBox
 
 from ._ttl_cache import TtlCache
 from .definitions import ApiDefinition

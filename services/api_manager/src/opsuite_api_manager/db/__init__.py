@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from .crypto import SecretBox, derive_key
+from .crypto import data_source_box
 from .models import ApiRow, ApiVersionRow, DataSourceRow, ExecutionRow, metadata
 from .repositories import ApiRepository, DataSourceRepository, ExecutionRepository
 
@@ -21,7 +21,6 @@ __all__ = [
     "DataSourceRow",
     "ExecutionRepository",
     "ExecutionRow",
-    "SecretBox",
-    "derive_key",
+    "data_source_box",
     "metadata",
 ]

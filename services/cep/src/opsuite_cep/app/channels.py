@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from opsuite_cep.app.channel_secrets import ChannelSecrets
 from opsuite_cep.app.senders import SECRET_KEYS, Sender, validate_config
 from opsuite_cep.db.alerts import new_id
 from opsuite_cep.db.models import ChannelRow
@@ -41,8 +42,8 @@ class TestOutcome:
 class ChannelService:
     """Channels of a tenant."""
 
-    def __init__(self, db: Database, sender: Sender) -> None:
-        self.db, self.sender = db, sender
+    def __init__(self, db: Database, sender: Sender, secrets: ChannelSecrets) -> None:
+        self.db, self.sender, self.secrets = db, sender, secrets
 
     async def create(self, who: Identity, name: str, kind: str, config: Mapping[str, Any]) -> ChannelRow:
         """Validate and store a channel (names are unique per tenant)."""
@@ -58,7 +59,7 @@ class ChannelService:
                     tenant=who.tenant,
                     name=name,
                     kind=kind,
-                    config=json.dumps(dict(config)),
+                    config=self.secrets.seal(config),
                     enabled=True,
                     etag=new_etag(),
                     created_by=who.subject,
@@ -94,10 +95,10 @@ class ChannelService:
         async with self.db.session() as s:
             row = await get_channel(s, who.tenant, channel_id)
             check_etag(row, etag)
-            old = json.loads(row.config)
+            old = self.secrets.open(row.config)
             merged = {**{k: v for k, v in old.items() if k in SECRET_KEYS}, **dict(config)}
             validate_config(row.kind, merged)
-            row.config, row.enabled = json.dumps(merged), not disabled
+            row.config, row.enabled = self.secrets.seal(merged), not disabled
             touch(row, who.subject)
             return row
 
@@ -130,7 +131,7 @@ class ChannelService:
         }
         started = time.perf_counter()
         try:
-            await self.sender.send(tenant, row.kind, json.loads(row.config), payload)
+            await self.sender.send(tenant, row.kind, self.secrets.open(row.config), payload)
         except OpsuiteError as exc:
             return TestOutcome(False, exc.reason, exc.message, time.perf_counter() - started)
         return TestOutcome(True, "", "", time.perf_counter() - started)

@@ -17,6 +17,7 @@ import time
 from collections import defaultdict
 from datetime import timedelta
 
+from opsuite_cep.app.channel_secrets import ChannelSecrets
 from opsuite_cep.app.senders import Sender
 from opsuite_cep.config import Settings
 from opsuite_cep.db.models import NotificationRow
@@ -35,6 +36,9 @@ from opsuite_common.resilience import BreakerRegistry, RetryPolicy
 
 __all__ = ["Dispatcher"]
 
+#: Bound on the per-channel breakers kept (the least recently used closed one is forgotten first).
+_MAX_CHANNEL_BREAKERS = 10_000
+
 log = get_logger("opsuite.cep.dispatcher")
 
 _LEASE_S = 120.0
@@ -43,9 +47,10 @@ _LEASE_S = 120.0
 class Dispatcher:
     """Background delivery of the outbox."""
 
-    def __init__(self, db: Database, settings: Settings, sender: Sender) -> None:
-        self.db, self.settings, self.sender = db, settings, sender
+    def __init__(self, db: Database, settings: Settings, sender: Sender, secrets: ChannelSecrets) -> None:
+        self.db, self.settings, self.sender, self.secrets = db, settings, sender, secrets
         self.breakers = BreakerRegistry(
+            max_breakers=_MAX_CHANNEL_BREAKERS,
             fail_max=settings.channel_breaker_fail_max,
             reset_timeout=settings.channel_breaker_reset_s,
             on_state_change=[breaker_state_listener],
@@ -120,12 +125,12 @@ class Dispatcher:
                 )
             return
         payload = {**json.loads(note.payload), "notification_id": note.id}
-        config = json.loads(channel.config)
         breaker = self.breakers.get(f"{note.tenant}/{channel.id}")
         ok, reason, error, retry_in = True, "", "", None
         try:
             if not channel.enabled:
                 raise CircuitOpenError(f"channel {channel.name!r} is disabled", reason="CHANNEL_DISABLED")
+            config = self.secrets.open(channel.config)  # a changed key is a failed, retried delivery
             await self.retry.run(
                 lambda: breaker.call(lambda: self.sender.send(note.tenant, channel.kind, config, payload)),
                 deadline=time.monotonic() + self.settings.delivery_timeout_s * 3,

@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import ipaddress
 import json
+import re
 import smtplib
 import socket
 import string
@@ -43,8 +44,8 @@ __all__ = [
 ]
 
 CHANNEL_KINDS = ("webhook", "slack", "email", "api", "ops_investigation")
-#: Config keys that are write-only (never returned by the API).
-SECRET_KEYS = frozenset({"secret", "password"})
+#: Config keys that are write-only (never returned by the API) and encrypted at rest.
+SECRET_KEYS = frozenset({"secret", "password", "secret_headers"})
 SIGNATURE_HEADER = "X-Opsuite-Signature"
 #: The ops_investigation question when the channel's config sets none.
 DEFAULT_QUESTION = "investigate alert {rule} on {labels}"
@@ -69,6 +70,21 @@ def _need_str(cfg: Mapping[str, Any], key: str, problems: list[tuple[str, str]],
             problems.append((key, "required"))
     elif not isinstance(value, str) or not value:
         problems.append((key, "expected a non-empty string"))
+
+
+_HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
+
+
+def _headers_problem(headers: object) -> str | None:
+    """Why ``headers`` is not a map of HTTP header names to single-line string values, or None."""
+    if not isinstance(headers, Mapping):
+        return "expected an object of header names to string values"
+    for name, value in headers.items():
+        if not isinstance(name, str) or not _HEADER_NAME.match(name):
+            return f"{name!r} is not a valid header name"
+        if not isinstance(value, str) or any(c in value for c in "\r\n\0"):
+            return f"the value of {name} must be a single-line string"
+    return None
 
 
 def _question_problem(template: str) -> str | None:
@@ -108,7 +124,7 @@ def validate_config(kind: str, cfg: Mapping[str, Any]) -> None:
             "kind", f"unknown channel kind {kind!r}; expected one of {', '.join(CHANNEL_KINDS)}"
         )
     allowed = {
-        "webhook": {"url", "secret", "headers"},
+        "webhook": {"url", "secret", "headers", "secret_headers"},
         "slack": {"url"},
         "email": {"host", "port", "from", "to", "username", "password", "starttls"},
         "api": {"api", "params"},
@@ -121,9 +137,9 @@ def validate_config(kind: str, cfg: Mapping[str, Any]) -> None:
         if isinstance(url, str) and urlsplit(url).scheme not in ("http", "https"):
             problems.append(("url", "must be an http:// or https:// URL"))
         _need_str(cfg, "secret", problems, required=False)
-        headers = cfg.get("headers", {})
-        if not isinstance(headers, Mapping) or not all(isinstance(v, str) for v in headers.values()):
-            problems.append(("headers", "expected an object of string header values"))
+        for key in ("headers", "secret_headers"):
+            if (problem := _headers_problem(cfg.get(key, {}))) is not None:
+                problems.append((key, problem))
     elif kind == "email":
         _need_str(cfg, "host", problems)
         _need_str(cfg, "from", problems)
@@ -229,7 +245,11 @@ class Sender:
         """Deliver ``payload``; raise a typed error on failure."""
         if kind == "webhook":
             body = json.dumps(payload, default=str).encode()
-            headers = {"Content-Type": "application/json", **dict(config.get("headers") or {})}
+            headers = {
+                "Content-Type": "application/json",
+                **dict(config.get("headers") or {}),
+                **dict(config.get("secret_headers") or {}),
+            }
             if payload.get("notification_id"):
                 headers["X-Opsuite-Notification-Id"] = str(payload["notification_id"])
             if config.get("secret"):

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from opsuite_cep.app.alerts import AlertService
 from opsuite_cep.app.apiclient import ApiManagerCaller
+from opsuite_cep.app.channel_secrets import ChannelSecrets, channel_box
 from opsuite_cep.app.channels import ChannelService
 from opsuite_cep.app.dispatcher import Dispatcher
 from opsuite_cep.app.engines import EngineHost, Notifier
@@ -48,7 +49,10 @@ class CepApp:
             api.execute,
             Investigator(db, ops, notifier),
         )
-        dispatcher = Dispatcher(db, settings, sender)
+        jwt = settings.auth.jwt_secret.get_secret_value() if settings.auth.jwt_secret else None
+        key = settings.secret_key.get_secret_value() if settings.secret_key else None
+        secrets = ChannelSecrets(channel_box(key, jwt))
+        dispatcher = Dispatcher(db, settings, sender, secrets)
         host = EngineHost(db, settings, notifier, dispatcher.wake)
         rules = RuleService(db, host, settings.allowed_lateness_s)
         scheduler = Scheduler(db, settings, host, api.execute)
@@ -59,7 +63,7 @@ class CepApp:
             host=host,
             rules=rules,
             alerts=AlertService(db, host, notifier, settings.watch_poll_s),
-            channels=ChannelService(db, sender),
+            channels=ChannelService(db, sender, secrets),
             dispatcher=dispatcher,
             scheduler=scheduler,
             api=api,
