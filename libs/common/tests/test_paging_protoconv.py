@@ -50,3 +50,16 @@ def test_struct_value_timestamp_duration_conversions():
     assert timestamp_to_dt(dt_to_timestamp(None)) is None
     assert duration_to_seconds(seconds_to_duration(1.25)) == 1.25
     assert duration_to_seconds(seconds_to_duration(None)) is None
+
+
+@pytest.mark.parametrize("seconds", [-62135596801, 253402300800])
+def test_a_timestamp_outside_the_timestamp_range_is_a_field_violation_not_an_internal_error(seconds: int) -> None:
+    from google.protobuf import timestamp_pb2
+
+    from opsuite_common.errors import ValidationError
+
+    with pytest.raises(ValidationError) as info:
+        timestamp_to_dt(timestamp_pb2.Timestamp(seconds=seconds), "until")
+    assert info.value.field_violations[0].field == "until" and "9999-12-31" in info.value.message + str(
+        info.value.field_violations
+    )

@@ -68,11 +68,20 @@ def py_to_value(data: Any, field: str = "value") -> struct_pb2.Value:
     return out
 
 
-def timestamp_to_dt(ts: timestamp_pb2.Timestamp | None) -> datetime | None:
-    """An aware UTC datetime, or None for an unset (all-zero) timestamp."""
+def timestamp_to_dt(ts: timestamp_pb2.Timestamp | None, field: str = "time") -> datetime | None:
+    """An aware UTC datetime, or None for an unset (all-zero) timestamp.
+
+    A timestamp outside what a Timestamp may hold (years 1 to 9999, nanos 0 to 999,999,999) is a
+    ValidationError on ``field``.
+    """
     if ts is None or (ts.seconds == 0 and ts.nanos == 0):
         return None
-    return ts.ToDatetime(tzinfo=UTC)
+    try:
+        return ts.ToDatetime(tzinfo=UTC)
+    except (ValueError, OverflowError):
+        raise ValidationError.for_field(
+            field, "must be a time between 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z"
+        ) from None
 
 
 def dt_to_timestamp(dt: datetime | None) -> timestamp_pb2.Timestamp | None:

@@ -281,8 +281,8 @@ class Handlers(api_manager_pb2_grpc.ApiManagerServiceServicer):
         f = ExecutionFilter(
             api_id=request.api_id,
             status=enum_name(pb.ExecutionStatus, request.status, "status") if request.status else "",
-            since=timestamp_to_dt(request.since) if request.HasField("since") else None,
-            until=timestamp_to_dt(request.until) if request.HasField("until") else None,
+            since=timestamp_to_dt(request.since, "since") if request.HasField("since") else None,
+            until=timestamp_to_dt(request.until, "until") if request.HasField("until") else None,
         )
         page = await self.s.apis.list_executions(
             _caller(), f, page_size(request.page.page_size), request.page.page_token

@@ -51,7 +51,7 @@ class AlertRpcs:
     ) -> cep_pb2.ListAlertsResponse:
         """Alerts newest first, filtered."""
         flt = _filter(request)
-        start, end = timestamp_to_dt(request.start_time), timestamp_to_dt(request.end_time)
+        start, end = timestamp_to_dt(request.start_time, "start_time"), timestamp_to_dt(request.end_time, "end_time")
         scope = ["alerts", flt.rule, flt.state, flt.severity, sorted(flt.labels.items()), str(start), str(end)]
         after = decode_page_token(request.page.page_token, scope)
         views, nxt = await self.app.alerts.list(
@@ -99,8 +99,8 @@ class AlertRpcs:
         row = await self.app.alerts.create_silence(
             current_identity(),
             [{"name": m.name, "op": m.op or "=", "value": m.value} for m in request.matchers],
-            timestamp_to_dt(request.starts_at),
-            timestamp_to_dt(request.ends_at),
+            timestamp_to_dt(request.starts_at, "starts_at"),
+            timestamp_to_dt(request.ends_at, "ends_at"),
             request.comment,
         )
         return _silence(row)

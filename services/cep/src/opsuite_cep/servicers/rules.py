@@ -105,7 +105,7 @@ class RuleRpcs:
             rule_id=request.rule_id,
             data=struct_py(request.definition) if request.HasField("definition") else None,
             events=events,
-            advance_to=timestamp_to_dt(request.advance_to) if request.HasField("advance_to") else None,
+            advance_to=timestamp_to_dt(request.advance_to, "advance_to") if request.HasField("advance_to") else None,
         )
         return ingest_to_test_response(result)
 

@@ -111,8 +111,8 @@ class OpsServicer(ops_pb2_grpc.OpsServiceServicer):
     ) -> ops_pb2.ListRunsResponse:
         """The caller's tenant's runs, newest first, without traces."""
         flt = RunFilter(
-            since=timestamp_to_dt(request.since) if request.HasField("since") else None,
-            until=timestamp_to_dt(request.until) if request.HasField("until") else None,
+            since=timestamp_to_dt(request.since, "since") if request.HasField("since") else None,
+            until=timestamp_to_dt(request.until, "until") if request.HasField("until") else None,
             status=STATUS_FROM_PROTO.get(request.status, ""),
         )
         page = await self.app.list_runs(
