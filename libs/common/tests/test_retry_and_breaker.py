@@ -259,3 +259,21 @@ async def test_a_bounded_registry_forgets_the_least_recently_used_closed_breaker
     assert reg.get("a") is tripped and reg.get("b") is b and reg.get("c") is not c
     with pytest.raises(errors.CircuitOpenError):
         await reg.get("a").call(fail)
+
+
+async def test_a_breaker_that_guards_the_dependency_itself_counts_the_blamed_failures():
+    import functools
+
+    from opsuite_common.resilience import is_server_fault
+
+    breaker = AsyncCircuitBreaker(
+        "channel", fail_max=2, reset_timeout=60, is_failure=functools.partial(is_server_fault, count_dependencies=True)
+    )
+
+    async def api_down() -> None:
+        raise errors.ServiceUnavailableError("upstream down").blame_dependency("api:notify")
+
+    for _ in range(2):
+        with pytest.raises(errors.ServiceUnavailableError):
+            await breaker.call(api_down)
+    assert breaker.state == "open"

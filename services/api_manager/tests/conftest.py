@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -108,14 +108,13 @@ def sqlite_source(tmp_path: Path) -> str:
 
 
 async def _start(db_url: str, **overrides: Any) -> ServerHandle:
+    options: dict[str, Any] = {"script_concurrency": 8, "default_timeout_s": 5.0, **overrides}
     settings = Settings(
         port=0,
         database_url=db_url,
         auth=auth_settings_for_tests(),
         secret_key=Fernet.generate_key().decode(),
-        script_concurrency=8,
-        default_timeout_s=5.0,
-        **overrides,
+        **options,
     )
     return await create_server(settings)
 
@@ -139,6 +138,23 @@ async def lite(sqlite_url: str) -> AsyncIterator[Client]:
         async with grpc.aio.insecure_channel(f"127.0.0.1:{handle.port}") as ch:
             yield Client(api_manager_pb2_grpc.ApiManagerServiceStub(ch), TokenFactory(), handle)
     finally:
+        await handle.stop(0)
+
+
+@pytest_asyncio.fixture
+async def start_lite(sqlite_url: str) -> AsyncIterator[Callable[..., Awaitable[Client]]]:
+    """Start a server on SQLite with settings overrides (``script_concurrency=1``...); stopped at the end."""
+    started: list[tuple[ServerHandle, grpc.aio.Channel]] = []
+
+    async def start(**overrides: Any) -> Client:
+        handle = await _start(sqlite_url, **overrides)
+        channel = grpc.aio.insecure_channel(f"127.0.0.1:{handle.port}")
+        started.append((handle, channel))
+        return Client(api_manager_pb2_grpc.ApiManagerServiceStub(channel), TokenFactory(), handle)
+
+    yield start
+    for handle, channel in started:
+        await channel.close()
         await handle.stop(0)
 
 

@@ -216,3 +216,55 @@ async def test_recursive_calls_are_bounded_in_depth(lite):
     depths = sorted({e.depth for e in await executions(c, page={"page_size": 100})})
     assert depths[0] == 0 and depths[-1] > 1
     assert any(e.error_reason == "CALL_DEPTH_EXCEEDED" for e in await executions(c, status=pb.REJECTED))
+
+
+async def test_a_failing_dependency_is_blamed_so_callers_breakers_ignore_it(lite, tmp_path):
+    """Data source down, HTTP upstream down, script out of time: the API's dependency, not api_manager."""
+    from opsuite_common.resilience import is_server_fault
+
+    c = lite
+    import sqlite3
+
+    gone = tmp_path / "gone.db"
+    sqlite3.connect(gone).close()
+    await c.data_source("gone", f"sqlite:///{gone}")
+    gone.unlink()  # the tenant's database disappears after it was registered
+    await c.create(c.api_def("q", kind=pb.SQL, sql=pb.SqlSpec(data_source="gone", statement="SELECT 1")))
+    down = c.api_def("down", kind=pb.HTTP, http=pb.HttpSpec(method="GET", url="http://127.0.0.1:1/x"))
+    down.policy.network_allow_list.append("127.0.0.1")
+    await c.create(down)
+    spin = script(c, "spin", "def main(params, input, ctx):\n    while True:\n        pass\n")
+    spin.policy.timeout.FromMilliseconds(300)
+    await c.create(spin)
+    blamed = {}
+    for name in ("q", "down", "spin"):
+        err = await c.error(c.execute(name))
+        blamed[name] = (err.code.name, err.dependency)
+        assert not is_server_fault(err), (name, err)
+    assert blamed == {
+        "q": ("UNAVAILABLE", "data_source:gone"),
+        "down": ("UNAVAILABLE", "http:127.0.0.1"),
+        "spin": ("DEADLINE_EXCEEDED", "api:spin"),
+    }
+
+
+async def test_an_execution_the_service_itself_held_up_is_not_blamed_on_the_api(start_lite):
+    """One script slot, held by a long script: the next API stalls in the service, and that still counts."""
+    import asyncio
+
+    from opsuite_common.resilience import is_server_fault
+
+    c = await start_lite(script_concurrency=1)
+    hold = script(c, "hold", "import time\ndef main(params, input, ctx):\n    time.sleep(4)\n")
+    hold.policy.timeout.FromSeconds(5)
+    quick = script(c, "quick", "def main(params, input, ctx):\n    return 1\n")
+    quick.policy.timeout.FromMilliseconds(200)
+    await c.create(hold)
+    await c.create(quick)
+    holder = asyncio.ensure_future(c.execute("hold"))
+    await asyncio.sleep(0.5)
+    err = await c.error(c.execute("quick"))
+    assert err.reason == "EXECUTION_STALLED" and err.dependency is None and is_server_fault(err)
+    [ex] = await executions(c, status=pb.TIMED_OUT)
+    assert ex.api_name == "quick" and ex.error_reason == "EXECUTION_STALLED"
+    await holder

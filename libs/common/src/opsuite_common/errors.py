@@ -151,9 +151,11 @@ class OpsuiteError(Exception):
     def blame_dependency(self, name: str) -> OpsuiteError:
         """Mark this error as caused by ``name``, something the server called for the caller; returns self.
 
-        The first blame sticks: a nested call that already named the failing dependency keeps it.
+        Only UNAVAILABLE and DEADLINE_EXCEEDED are marked (the other codes never count against a breaker
+        anyway). The first blame sticks: a nested call that already named the failing dependency keeps it.
         """
-        self.metadata.setdefault(DEPENDENCY_KEY, name)
+        if self.code in (Code.UNAVAILABLE, Code.DEADLINE_EXCEEDED):
+            self.metadata.setdefault(DEPENDENCY_KEY, name)
         return self
 
 

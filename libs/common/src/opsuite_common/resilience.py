@@ -55,13 +55,18 @@ T = TypeVar("T")
 SERVER_FAULT_CODES = frozenset({Code.UNAVAILABLE, Code.DEADLINE_EXCEEDED, Code.INTERNAL, Code.UNKNOWN})
 
 
-def is_server_fault(exc: BaseException) -> bool:
-    """Whether ``exc`` is a server-side fault that should count against a circuit breaker."""
+def is_server_fault(exc: BaseException, *, count_dependencies: bool = False) -> bool:
+    """Whether ``exc`` is a server-side fault that should count against a circuit breaker.
+
+    An error the server blamed on a dependency it called for the caller does not count, unless
+    ``count_dependencies``: for a breaker that guards that very dependency (say a cep channel that
+    runs one API), the API failing is the failure to count.
+    """
     if isinstance(exc, CircuitOpenError):
         return False
     if isinstance(exc, OpsuiteError):
         # A dependency the server called on the caller's behalf failed; the server itself answered.
-        return exc.code in SERVER_FAULT_CODES and exc.dependency is None
+        return exc.code in SERVER_FAULT_CODES and (count_dependencies or exc.dependency is None)
     # A caller cancelling its own call (a timeout or hang-up on its side) says nothing about the
     # dependency; a slow dependency shows as DEADLINE_EXCEEDED, which is counted above.
     return isinstance(exc, (ConnectionError, TimeoutError, OSError))

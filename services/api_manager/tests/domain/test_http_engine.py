@@ -13,7 +13,6 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from opsuite_api_manager.domain.http_engine import HttpEngine, HttpSpec, redact_url
-from opsuite_api_manager.domain.ssrf import NetworkPolicy, system_resolver
 from opsuite_common.errors import (
     CircuitOpenError,
     DeadlineExceededError,
@@ -23,6 +22,7 @@ from opsuite_common.errors import (
     ServiceUnavailableError,
     ValidationError,
 )
+from opsuite_common.netguard import NetworkPolicy, system_resolver
 from opsuite_common.resilience import BreakerRegistry, RetryPolicy
 
 

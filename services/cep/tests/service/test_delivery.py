@@ -6,11 +6,10 @@ import asyncio
 import hashlib
 import hmac
 import json
-import socket
 from typing import Any
 
+import grpc
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from opsuite.cep.v1 import cep_pb2
@@ -18,41 +17,9 @@ from opsuite_cep.db.models import NotificationRow
 from opsuite_cep.db.repositories import read
 
 from .conftest import Cep, ev, struct
+from .fakes import FakeWebhook, running_mailbox
 
 pytestmark = pytest.mark.asyncio
-
-
-class FakeWebhook:
-    """A loopback HTTP server that answers 500 while ``failing`` and records what it accepted."""
-
-    def __init__(self) -> None:
-        self.failing = False
-        self.received: list[tuple[dict[str, str], bytes]] = []
-        self.refused = 0
-        self.server: asyncio.AbstractServer | None = None
-
-    async def start(self) -> str:
-        self.server = await asyncio.start_server(self._handle, "127.0.0.1", 0)
-        return f"http://127.0.0.1:{self.server.sockets[0].getsockname()[1]}/hook"
-
-    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        head = await reader.readuntil(b"\r\n\r\n")
-        lines = head.decode().split("\r\n")[1:]
-        headers = {k.lower(): v.strip() for k, _, v in (ln.partition(":") for ln in lines if ln)}
-        body = await reader.readexactly(int(headers.get("content-length", "0")))
-        if self.failing:
-            self.refused += 1
-            writer.write(b"HTTP/1.1 500 Internal Server Error\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
-        else:
-            self.received.append((headers, body))
-            writer.write(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
-        await writer.drain()
-        writer.close()
-
-    async def stop(self) -> None:
-        if self.server:
-            self.server.close()
-            await self.server.wait_closed()
 
 
 async def wait_for(predicate: Any, timeout: float = 15.0) -> None:
@@ -137,24 +104,9 @@ async def test_repeat_interval_renotifies_while_firing(cep_sqlite: Cep) -> None:
         await hook.stop()
 
 
-class Mailbox:
-    def __init__(self) -> None:
-        self.messages: list[Any] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.messages.append(envelope)
-        return "250 OK"
-
-
 async def test_email_channel_delivers_over_smtp(cep_sqlite: Cep) -> None:
     cep = cep_sqlite
-    box = Mailbox()
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(box, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
+    with running_mailbox() as (box, port):
         await cep.stub.CreateChannel(
             cep_pb2.CreateChannelRequest(
                 name="mail",
@@ -170,8 +122,6 @@ async def test_email_channel_delivers_over_smtp(cep_sqlite: Cep) -> None:
         await wait_for(lambda: len(box.messages) >= 1)
         msg = box.messages[0]
         assert msg.rcpt_tos == ["ops@example.com"] and b"[FIRING] cpu-high" in msg.content
-    finally:
-        controller.stop()
 
 
 async def test_ops_investigation_with_ops_unreachable_fails_unavailable_and_stays_pending(cep_sqlite: Cep) -> None:
@@ -275,6 +225,17 @@ async def test_channel_secrets_are_encrypted_at_rest_write_only_and_delivered(db
         assert not failed.ok and failed.reason == "CHANNEL_KEY_MISMATCH"
         assert "OPSUITE_CEP_SECRET_KEY" in failed.error and "s3cr3t" not in failed.error
         assert len(hook.received) == 1
+        # The way out: an update that gives the secrets again (one that leaves them out says which).
+        current = await other.stub.GetChannel(cep_pb2.GetChannelRequest(id=created.meta.id), metadata=other.md())
+        update = cep_pb2.UpdateChannelRequest(id=created.meta.id, config=struct({"url": url}), etag=current.meta.etag)
+        with pytest.raises(grpc.aio.AioRpcError) as info:
+            await other.stub.UpdateChannel(update, metadata=other.md())
+        assert info.value.code() == grpc.StatusCode.FAILED_PRECONDITION and "secret" in (info.value.details() or "")
+        update.config.CopyFrom(struct({**config, "secret": "n3w-hmac"}))
+        await other.stub.UpdateChannel(update, metadata=other.md())
+        resent = await other.stub.TestChannel(cep_pb2.TestChannelRequest(id=created.meta.id), metadata=other.md())
+        assert resent.ok, resent.error
+        assert hook.received[1][0]["authorization"] == "Bearer tok-9f2e"
     finally:
         await hook.stop()
 
@@ -285,11 +246,11 @@ async def test_channel_secrets_are_encrypted_at_rest_write_only_and_delivered(db
         {"headers": {"X-Evil": "a\r\nHost: elsewhere"}},
         {"secret_headers": {"Bad Name": "x"}},
         {"secret_headers": ["Authorization: x"]},
+        {"secret_headers": {"Authorization": "Bearer s3crét"}},  # httpx could not send it
+        {"secret": {"$sealed": "gAAAAA"}},  # only cep writes sealed values
     ],
 )
 async def test_header_injection_in_a_channel_is_refused(cep_sqlite: Cep, config: dict[str, Any]) -> None:
-    import grpc
-
     with pytest.raises(grpc.aio.AioRpcError) as info:
         await cep_sqlite.stub.CreateChannel(
             cep_pb2.CreateChannelRequest(
@@ -298,3 +259,17 @@ async def test_header_injection_in_a_channel_is_refused(cep_sqlite: Cep, config:
             metadata=cep_sqlite.md(),
         )
     assert info.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+
+
+async def test_a_channel_breaker_counts_its_api_failing_even_when_api_manager_blames_the_api(cep_sqlite: Cep) -> None:
+    from opsuite_common.errors import ServiceUnavailableError
+
+    breaker = cep_sqlite.handle.resources["app"].dispatcher.breakers.get("tenant-a/channel-1")
+
+    async def api_down() -> None:
+        raise ServiceUnavailableError("the API's upstream is down").blame_dependency("api:notify")
+
+    for _ in range(cep_sqlite.settings.channel_breaker_fail_max):
+        with pytest.raises(ServiceUnavailableError):
+            await breaker.call(api_down)
+    assert breaker.state == "open"

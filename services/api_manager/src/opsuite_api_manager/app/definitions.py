@@ -13,9 +13,9 @@ from opsuite_api_manager.domain.http_engine import IDEMPOTENT_METHODS
 from opsuite_api_manager.domain.params import check_parameter_schema
 from opsuite_api_manager.domain.script import compile_check
 from opsuite_api_manager.domain.sql_guard import CheckedQuery, SqlDialect, check_sql
-from opsuite_api_manager.domain.ssrf import NetworkPolicy, check_url
 from opsuite_api_manager.domain.workflow import validate_workflow
 from opsuite_common.errors import FieldViolation, OpsuiteError, ValidationError
+from opsuite_common.netguard import NetworkPolicy, check_url
 
 __all__ = ["KINDS", "NAME_RE", "ApiDefinition", "Limits", "Policy", "ValidationReport", "validate_definition"]
 

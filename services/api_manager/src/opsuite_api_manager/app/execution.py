@@ -27,12 +27,10 @@ from opsuite_api_manager.domain.params import ParamSchema
 from opsuite_api_manager.domain.script import ScriptPolicy, ScriptRunner, script_logs_of
 from opsuite_api_manager.domain.sql_engine import SqlEngine
 from opsuite_api_manager.domain.sql_guard import CheckedQuery, SqlDialect, check_sql
-from opsuite_api_manager.domain.ssrf import NetworkPolicy
 from opsuite_api_manager.domain.workflow import StepLog, WorkflowEngine, WorkflowSpec, WorkflowStatus, parse_workflow
 from opsuite_common.db import Database, utcnow
 from opsuite_common.errors import CancelledError as OpsuiteCancelledError
 from opsuite_common.errors import (
-    Code,
     DatabaseUnavailableError,
     DeadlineExceededError,
     FailedPreconditionError,
@@ -44,6 +42,7 @@ from opsuite_common.errors import (
 )
 from opsuite_common.logging import get_logger
 from opsuite_common.metrics import counter, histogram
+from opsuite_common.netguard import NetworkPolicy
 from opsuite_common.secretbox import SecretBox
 
 from ._ttl_cache import TtlCache
@@ -143,17 +142,20 @@ def _new_id() -> str:
     return str(uuid.UUID(int=random.getrandbits(128), version=4))
 
 
-#: UNAVAILABLE reasons that are this service's own trouble rather than the executed API's.
-_SERVICE_FAULT_REASONS = frozenset({"SCRIPT_RUNNER_UNAVAILABLE", "SCRIPT_RUNNER_RESTARTED", "DATABASE_UNAVAILABLE"})
+#: Failures of the API's own code or definition: it ran out of its time (a data source's or an HTTP
+#: upstream's failure is blamed where the engine called it).
+_WORKLOAD_REASONS = frozenset({"SCRIPT_TIMEOUT", "WORKFLOW_TIMEOUT"})
 
 
 def _blame_api(error: OpsuiteError, run: _Run) -> OpsuiteError:
-    """An API that timed out or whose data source or upstream is down is the caller's dependency failing.
+    """An API that ran out of its time is the caller's dependency failing, not this service.
 
     Callers' circuit breakers must not count it against api_manager (see ``OpsuiteError.blame_dependency``):
-    otherwise one tenant's broken API would open the breaker every tenant's calls share.
+    otherwise one tenant's broken API would open the breaker every tenant's calls share. Only reasons
+    known to be the workload's are blamed, so this service's own trouble (a stalled runner, its database)
+    still counts.
     """
-    if error.code in (Code.UNAVAILABLE, Code.DEADLINE_EXCEEDED) and error.reason not in _SERVICE_FAULT_REASONS:
+    if error.reason in _WORKLOAD_REASONS:
         error.blame_dependency(f"api:{run.target.definition.name}")
     return error
 
@@ -308,8 +310,11 @@ class Executor:
             async with asyncio.timeout(max(0.0, run.remaining) + 2.0):
                 outcome = await self._dispatch(run, prepared, valid, input)
         except TimeoutError:
-            error: OpsuiteError = _blame_api(
-                DeadlineExceededError(f"API '{target.definition.name}' exceeded its timeout"), run
+            # Every engine stops at the API's own timeout; this outer one fires only when the service
+            # itself held the execution up (a saturated script runner, a stuck lookup): not blamed.
+            error: OpsuiteError = DeadlineExceededError(
+                f"API '{target.definition.name}' did not finish in time: the service held it up",
+                reason="EXECUTION_STALLED",
             )
             await self._finish(run, params, ExecutionStatus.TIMED_OUT, error)
             raise error from None
@@ -364,11 +369,12 @@ class Executor:
             parent_id=None,
         )
         run.references.append(Reference("api", target.definition.name, f"version {target.version}"))
-        admitted = False
+        admitted, dependency = False, ""
         try:
             prepared, valid = self._admit(run, params)
             admitted = True
             source, query, row_limit, timeout = await self._sql_setup(run, prepared)
+            dependency = f"data_source:{source.name}"  # from here on, failures are the data source's
             batches = self.sql.stream(
                 source, query, valid, row_limit=row_limit, timeout=timeout, batch_size=self.runtime.stream_batch_rows
             )
@@ -387,7 +393,8 @@ class Executor:
                 # Closing the query of a cancelled stream surfaces as an SQL error; the cause is the caller.
                 await self._finish(run, params, ExecutionStatus.FAILED, OpsuiteCancelledError("the caller cancelled"))
                 raise
-            _blame_api(exc, run)
+            if dependency:
+                exc.blame_dependency(dependency)
             await self._finish(run, params, _status_of(exc, admitted), exc)
             raise
         except (asyncio.CancelledError, GeneratorExit):
@@ -457,7 +464,11 @@ class Executor:
 
     async def _run_sql(self, run: _Run, prepared: _Prepared, params: dict[str, Any]) -> Outcome:
         source, query, row_limit, timeout = await self._sql_setup(run, prepared)
-        result = await self.sql.execute(source, query, params, row_limit=row_limit, timeout=timeout)
+        try:
+            result = await self.sql.execute(source, query, params, row_limit=row_limit, timeout=timeout)
+        except OpsuiteError as exc:
+            exc.blame_dependency(f"data_source:{source.name}")
+            raise
         run.row_count = result.row_count
         return run.outcome(sql=SqlPart(result.columns, result.rows, result.truncated, result.row_count))
 
@@ -518,7 +529,7 @@ class Executor:
             if result.error is not None:
                 raise result.error
             if result.status is WorkflowStatus.TIMED_OUT:
-                raise DeadlineExceededError("the workflow exceeded its timeout")
+                raise DeadlineExceededError("the workflow exceeded its timeout", reason="WORKFLOW_TIMEOUT")
             raise FailedPreconditionError("the workflow failed", reason="WORKFLOW_FAILED")
         return run.outcome(json=result.output)
 

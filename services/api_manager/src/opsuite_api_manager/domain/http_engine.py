@@ -1,11 +1,12 @@
 """HTTP APIs: render a request from templates, send it through the SSRF guard, cap and shape the answer.
 
-Connecting to the address that was checked: the httpx transport uses an httpcore network backend
-(:class:`GuardedBackend`) that resolves the host itself, checks every address against the policy and
-opens the TCP connection to that IP. The request keeps the original URL, so the Host header and TLS
-SNI/certificate checks still use the host name, and there is no second DNS lookup to rebind. Every
-new connection goes through it, including each redirect hop (redirects are bounded). Environment
-proxies are ignored (``trust_env=False``), as a proxy would hide the real destination.
+Connecting to the address that was checked: requests go through ``opsuite_common.netguard.guarded_client``,
+whose httpcore network backend resolves the host itself, checks every address against the API's
+``NetworkPolicy`` and opens the TCP connection to that IP. The request keeps the original URL, so the
+Host header and TLS SNI/certificate checks still use the host name, and there is no second DNS lookup
+to rebind. Every new connection goes through it, including each redirect hop (redirects are bounded
+and each hop's URL is pre-checked). Environment proxies are ignored, as a proxy would hide the real
+destination.
 
 Retries (``opsuite_common.resilience.RetryPolicy``) apply only to idempotent methods, on connection
 errors and 5xx answers, and wrap a per-host breaker (``BreakerRegistry``), so every attempt counts
@@ -24,7 +25,6 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
-import httpcore
 import httpx
 
 from opsuite_common.errors import (
@@ -35,12 +35,12 @@ from opsuite_common.errors import (
     ServiceUnavailableError,
     ValidationError,
 )
+from opsuite_common.netguard import NetworkPolicy, Resolver, check_url, guarded_client
 from opsuite_common.resilience import BreakerRegistry, RetryPolicy
 
 from . import templates
-from .ssrf import NetworkPolicy, Resolver, check_url, resolve_checked, system_resolver
 
-__all__ = ["IDEMPOTENT_METHODS", "GuardedBackend", "HttpEngine", "HttpReference", "HttpResult", "HttpSpec"]
+__all__ = ["IDEMPOTENT_METHODS", "HttpEngine", "HttpReference", "HttpResult", "HttpSpec"]
 
 #: Methods that may be retried.
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
@@ -98,60 +98,6 @@ class HttpResult:
     reference: HttpReference
 
 
-class GuardedBackend(httpcore.AsyncNetworkBackend):
-    """An httpcore backend that resolves, checks and then connects to the checked IP only."""
-
-    def __init__(self, policy: NetworkPolicy, resolver: Resolver | None = None) -> None:
-        """Guard connections with ``policy``; ``resolver`` replaces getaddrinfo (tests, custom DNS)."""
-        self.policy = policy
-        self.resolver = resolver or system_resolver
-        self._inner = httpcore.AnyIOBackend()
-
-    async def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: typing.Iterable[Any] | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        """Resolve ``host``, refuse it if any address is forbidden, connect to the first that answers."""
-        addresses = await resolve_checked(host, port, self.policy, self.resolver)
-        last: Exception | None = None
-        for ip in addresses:
-            try:
-                return await self._inner.connect_tcp(str(ip), port, timeout, local_address, socket_options)
-            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
-                last = exc
-        assert last is not None
-        raise last
-
-    async def connect_unix_socket(
-        self, path: str, timeout: float | None = None, socket_options: typing.Iterable[Any] | None = None
-    ) -> httpcore.AsyncNetworkStream:
-        """Unix sockets are local resources: always refused."""
-        raise httpcore.ConnectError("unix sockets are not allowed")
-
-    async def sleep(self, seconds: float) -> None:
-        """Delegate to anyio."""
-        await self._inner.sleep(seconds)
-
-
-class _GuardedTransport(httpx.AsyncHTTPTransport):
-    """httpx's transport with its connection pool rebuilt on :class:`GuardedBackend`."""
-
-    def __init__(self, backend: GuardedBackend) -> None:
-        super().__init__(trust_env=False)
-        # httpx has no public hook for the network backend; the pool is the documented httpcore API.
-        self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=httpx.create_ssl_context(trust_env=False),
-            max_connections=100,
-            max_keepalive_connections=20,
-            keepalive_expiry=5.0,
-            network_backend=backend,
-        )
-
-
 def redact_url(url: str, secrets: typing.Collection[str] = ()) -> str:
     """``url`` without userinfo, with secret-looking query values and known secret values masked."""
     try:
@@ -206,16 +152,8 @@ class HttpEngine:
         self._clients: dict[NetworkPolicy, httpx.AsyncClient] = {}
 
     def _new_client(self, policy: NetworkPolicy) -> httpx.AsyncClient:
-        async def check_hop(request: httpx.Request) -> None:
-            check_url(str(request.url), policy)  # scheme and literal addresses on every redirect hop
-
-        return httpx.AsyncClient(
-            transport=_GuardedTransport(GuardedBackend(policy, self.resolver)),
-            follow_redirects=True,
-            max_redirects=self.max_redirects,
-            trust_env=False,
-            event_hooks={"request": [check_hop]},
-        )
+        # Checks every redirect hop's URL, then resolves, checks and connects to the checked address.
+        return guarded_client(policy, resolver=self.resolver, follow_redirects=True, max_redirects=self.max_redirects)
 
     def _client(self, policy: NetworkPolicy) -> tuple[httpx.AsyncClient, bool]:
         """A pooled client per policy (a connection opened under one policy never serves another)."""
@@ -303,7 +241,11 @@ class HttpEngine:
         except TimeoutError:
             raise DeadlineExceededError(
                 f"{reference.method} {reference.url} did not answer within {timeout:g}s"
-            ) from None
+            ).blame_dependency(f"http:{host}") from None
+        except OpsuiteError as exc:
+            # Past the breaker and the retries: to this engine's callers the upstream is a dependency.
+            exc.blame_dependency(f"http:{host}")
+            raise
         finally:
             if ephemeral:
                 await client.aclose()

@@ -349,7 +349,7 @@ async def test_a_step_cut_off_by_the_workflow_deadline_times_the_workflow_out_no
     result = await run_workflow({"steps": [{"id": "slow", "api": "hang"}]}, timeout=0.05)
     assert result.status is WorkflowStatus.TIMED_OUT
     assert result.failed_step == "slow"
-    assert result.error.reason == "DEADLINE_EXCEEDED"
+    assert result.error.reason == "WORKFLOW_TIMEOUT"
     assert "cut short: slow" in result.error.message
     assert by_id(result)["slow"].status is StepStatus.TIMED_OUT
 

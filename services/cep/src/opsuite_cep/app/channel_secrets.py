@@ -1,25 +1,29 @@
 """Channel secrets are encrypted at rest: the stored config holds ``{"$sealed": <Fernet token>}`` for each.
 
 Which keys are secret is ``senders.SECRET_KEYS`` (``secret``, ``password``, ``secret_headers``); they
-are write-only in the API as well. A value is sealed as its JSON, so a map (``secret_headers``) is one
-token. Configs stored before sealing existed still open (a plain value is taken as is) and are sealed
-on their next update.
+are write-only in the API as well. A value is sealed as JSON together with the tenant, the channel id
+and the key it belongs to, and opening checks all three, so a token copied into another channel (or
+another key) does not open. Only secret keys are ever opened, and a client can never hand in a sealed
+value (:func:`refuse_sealed_input`). Configs stored before sealing existed still open (a plain value is
+taken as is) and are sealed on their next update.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from opsuite_cep.app.senders import SECRET_KEYS
+from opsuite_common.errors import FailedPreconditionError, InternalError, ValidationError
 from opsuite_common.secretbox import SecretBox
 
-__all__ = ["SEALED", "ChannelSecrets", "channel_box"]
+__all__ = ["SEALED", "ChannelSecrets", "channel_box", "refuse_sealed_input"]
 
 SEALED = "$sealed"
 #: HKDF purpose of the development key (cep's own: api_manager's key cannot open these).
 _PURPOSE = b"opsuite cep channel secrets v1"
+_MISMATCH = "CHANNEL_KEY_MISMATCH"
 
 
 def channel_box(secret_key: str | None, jwt_secret: str | None) -> SecretBox:
@@ -30,9 +34,30 @@ def channel_box(secret_key: str | None, jwt_secret: str | None) -> SecretBox:
         setting="OPSUITE_CEP_SECRET_KEY",
         purpose=_PURPOSE,
         what="channel secret",
-        reason="CHANNEL_KEY_MISMATCH",
-        remedy="update the channel with its secrets again",
+        reason=_MISMATCH,
+        remedy="update the channel giving its secrets again",
     )
+
+
+def refuse_sealed_input(config: Mapping[str, Any]) -> None:
+    """A ValidationError when a client's config holds a ``$sealed`` key anywhere (only cep writes those)."""
+
+    def walk(value: object, path: str) -> str | None:
+        if isinstance(value, Mapping):
+            for key, item in value.items():
+                if key == SEALED:
+                    return path
+                if (found := walk(item, f"{path}.{key}")) is not None:
+                    return found
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                if (found := walk(item, f"{path}[{i}]")) is not None:
+                    return found
+        return None
+
+    found = walk(dict(config), "config")
+    if found is not None:
+        raise ValidationError.for_field(found, f"{SEALED!r} is reserved; give the secret's value itself")
 
 
 class ChannelSecrets:
@@ -41,22 +66,57 @@ class ChannelSecrets:
     def __init__(self, box: SecretBox) -> None:
         self.box = box
 
-    def seal(self, config: Mapping[str, Any]) -> str:
-        """The config as stored: JSON text with every secret value sealed."""
+    def seal(self, config: Mapping[str, Any], *, tenant: str, channel_id: str) -> str:
+        """The config as stored: JSON text with every (non-empty) secret value sealed."""
         stored = {
-            k: {SEALED: self.box.encrypt(json.dumps(v))} if k in SECRET_KEYS and v and not _is_sealed(v) else v
-            for k, v in config.items()
+            key: {SEALED: self._seal_one(value, tenant, channel_id, key)} if key in SECRET_KEYS and value else value
+            for key, value in config.items()
         }
         return json.dumps(stored)
 
-    def open(self, stored: str) -> dict[str, Any]:
-        """The config with its secrets in clear, from its stored JSON text."""
+    def open(self, stored: str, *, tenant: str, channel_id: str, keys: Collection[str] = SECRET_KEYS) -> dict[str, Any]:
+        """The config with the secrets among ``keys`` in clear, from its stored JSON text."""
         config: dict[str, Any] = json.loads(stored)
-        for key, value in config.items():
-            if _is_sealed(value):
-                config[key] = json.loads(self.box.decrypt(str(value[SEALED])))
+        for key in SECRET_KEYS.intersection(keys):
+            value = config.get(key)
+            if isinstance(value, Mapping) and set(value) == {SEALED}:
+                config[key] = self._open_one(str(value[SEALED]), tenant, channel_id, key)
         return config
 
+    def merge_for_update(
+        self, stored: str, update: Mapping[str, Any], *, tenant: str, channel_id: str
+    ) -> dict[str, Any]:
+        """``update`` plus the stored secrets it leaves out (opened): the config an update validates.
 
-def _is_sealed(value: object) -> bool:
-    return isinstance(value, Mapping) and set(value) == {SEALED}
+        A stored secret that no longer opens (the key changed) is a FailedPreconditionError naming it, so
+        the caller can give it again in the same update; secrets the update gives are never opened.
+        """
+        kept = [key for key in SECRET_KEYS if key not in update]
+        try:
+            old = self.open(stored, tenant=tenant, channel_id=channel_id, keys=kept)
+        except InternalError as exc:
+            if exc.reason != _MISMATCH:
+                raise
+            missing = ", ".join(sorted(k for k in kept if json.loads(stored).get(k)))
+            raise FailedPreconditionError(
+                f"the channel's stored {missing} cannot be decrypted (OPSUITE_CEP_SECRET_KEY changed since it "
+                "was saved); give it again in this update",
+                reason=_MISMATCH,
+            ) from None
+        return {**{k: v for k, v in old.items() if k in kept and k in old}, **dict(update)}
+
+    def _seal_one(self, value: Any, tenant: str, channel_id: str, key: str) -> str:
+        return self.box.encrypt(json.dumps({"t": tenant, "c": channel_id, "k": key, "v": value}))
+
+    def _open_one(self, token: str, tenant: str, channel_id: str, key: str) -> Any:
+        sealed = json.loads(self.box.decrypt(token))
+        if not isinstance(sealed, dict) or (sealed.get("t"), sealed.get("c"), sealed.get("k")) != (
+            tenant,
+            channel_id,
+            key,
+        ):
+            raise InternalError(
+                f"a stored channel secret ({key}) belongs to another channel; update the channel giving it again",
+                reason=_MISMATCH,
+            )
+        return sealed.get("v")

@@ -8,8 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from opsuite_cep.app.channel_secrets import ChannelSecrets
-from opsuite_cep.app.senders import SECRET_KEYS, Sender, validate_config
+from opsuite_cep.app.channel_secrets import ChannelSecrets, refuse_sealed_input
+from opsuite_cep.app.senders import Sender, validate_config
 from opsuite_cep.db.alerts import new_id
 from opsuite_cep.db.models import ChannelRow
 from opsuite_cep.db.repositories import (
@@ -49,17 +49,18 @@ class ChannelService:
         """Validate and store a channel (names are unique per tenant)."""
         if not name or len(name) > 128:
             raise ValidationError.for_field("name", "required: 1-128 characters; rules refer to the channel by it")
+        refuse_sealed_input(config)
         validate_config(kind, config)
-        now = utcnow()
+        now, channel_id = utcnow(), new_id()
         async with self.db.session() as s:
             return await add_channel(
                 s,
                 ChannelRow(
-                    id=new_id(),
+                    id=channel_id,
                     tenant=who.tenant,
                     name=name,
                     kind=kind,
-                    config=self.secrets.seal(config),
+                    config=self.secrets.seal(config, tenant=who.tenant, channel_id=channel_id),
                     enabled=True,
                     etag=new_etag(),
                     created_by=who.subject,
@@ -95,10 +96,11 @@ class ChannelService:
         async with self.db.session() as s:
             row = await get_channel(s, who.tenant, channel_id)
             check_etag(row, etag)
-            old = self.secrets.open(row.config)
-            merged = {**{k: v for k, v in old.items() if k in SECRET_KEYS}, **dict(config)}
+            refuse_sealed_input(config)
+            merged = self.secrets.merge_for_update(row.config, config, tenant=who.tenant, channel_id=row.id)
             validate_config(row.kind, merged)
-            row.config, row.enabled = self.secrets.seal(merged), not disabled
+            row.config = self.secrets.seal(merged, tenant=who.tenant, channel_id=row.id)
+            row.enabled = not disabled
             touch(row, who.subject)
             return row
 
@@ -131,7 +133,8 @@ class ChannelService:
         }
         started = time.perf_counter()
         try:
-            await self.sender.send(tenant, row.kind, self.secrets.open(row.config), payload)
+            config = self.secrets.open(row.config, tenant=tenant, channel_id=row.id)
+            await self.sender.send(tenant, row.kind, config, payload)
         except OpsuiteError as exc:
             return TestOutcome(False, exc.reason, exc.message, time.perf_counter() - started)
         return TestOutcome(True, "", "", time.perf_counter() - started)

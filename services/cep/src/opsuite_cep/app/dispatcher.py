@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import time
 from collections import defaultdict
@@ -32,7 +33,7 @@ from opsuite_common.db import Database, utcnow
 from opsuite_common.errors import CircuitOpenError, InternalError, OpsuiteError
 from opsuite_common.logging import get_logger
 from opsuite_common.metrics import breaker_state_listener
-from opsuite_common.resilience import BreakerRegistry, RetryPolicy
+from opsuite_common.resilience import BreakerRegistry, RetryPolicy, is_server_fault
 
 __all__ = ["Dispatcher"]
 
@@ -51,6 +52,9 @@ class Dispatcher:
         self.db, self.settings, self.sender, self.secrets = db, settings, sender, secrets
         self.breakers = BreakerRegistry(
             max_breakers=_MAX_CHANNEL_BREAKERS,
+            # A channel is its destination: an api channel's API failing is this breaker's failure even
+            # when api_manager blames it on the API (which keeps api_manager's own breakers closed).
+            is_failure=functools.partial(is_server_fault, count_dependencies=True),
             fail_max=settings.channel_breaker_fail_max,
             reset_timeout=settings.channel_breaker_reset_s,
             on_state_change=[breaker_state_listener],
@@ -130,7 +134,8 @@ class Dispatcher:
         try:
             if not channel.enabled:
                 raise CircuitOpenError(f"channel {channel.name!r} is disabled", reason="CHANNEL_DISABLED")
-            config = self.secrets.open(channel.config)  # a changed key is a failed, retried delivery
+            # A changed key is a failed delivery (CHANNEL_KEY_MISMATCH), retried like any other.
+            config = self.secrets.open(channel.config, tenant=note.tenant, channel_id=channel.id)
             await self.retry.run(
                 lambda: breaker.call(lambda: self.sender.send(note.tenant, channel.kind, config, payload)),
                 deadline=time.monotonic() + self.settings.delivery_timeout_s * 3,
@@ -139,7 +144,10 @@ class Dispatcher:
             ok, reason, error = False, exc.reason, exc.message
             retry_in = exc.retry_after
         except Exception as exc:
-            ok, reason, error = False, InternalError.reason, repr(exc)
+            # The text of an unexpected error may hold what it was handed (a header value, a secret):
+            # the delivery log, which admins read, gets its type only; the service log has the rest.
+            log.exception("delivery failed unexpectedly", channel=channel.name, notification=note.id)
+            ok, reason, error = False, InternalError.reason, f"unexpected {type(exc).__name__}; see the cep log"
         wait = max(retry_in or 0.0, self._backoff(note.attempts))
         too_old = note.created_at + timedelta(seconds=self.settings.delivery_max_age_s) < utcnow()
         async with self.db.session() as s:

@@ -1,5 +1,11 @@
 """Channel kinds and how each one delivers a notification; outbound addresses are guarded.
 
+Outbound guard: ``opsuite_common.netguard`` with a :class:`NetworkPolicy` built from
+``OPSUITE_CEP_OUTBOUND_ALLOW`` (:func:`outbound_policy`). Webhook and Slack posts go through its guarded
+httpx client and e-mail through an SMTP connection opened to an address it checked, so the address that
+was checked is the one connected to (no second DNS lookup to rebind). A refused destination is
+PERMISSION_DENIED ``SSRF_BLOCKED``; a host that does not resolve is UNAVAILABLE ``CHANNEL_UNREACHABLE``.
+
 Errors are typed so that the dispatcher's retry policy and breaker can tell them apart: a channel
 that is down or answers 5xx/429 is UNAVAILABLE (transient: retried, counted by the breaker); a channel
 that rejects the message (4xx, refused recipient) or a blocked address is not transient.
@@ -10,13 +16,12 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
-import ipaddress
 import json
 import re
 import smtplib
 import socket
 import string
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from email.message import EmailMessage
 from typing import Any
 from urllib.parse import urlsplit
@@ -26,18 +31,26 @@ import httpx
 from opsuite_common.errors import (
     FailedPreconditionError,
     OpsuiteError,
-    PermissionDeniedError,
     ServiceUnavailableError,
     ValidationError,
+)
+from opsuite_common.netguard import (
+    NetworkPolicy,
+    Resolver,
+    check_url,
+    guarded_client,
+    resolve_checked,
+    system_resolver,
 )
 
 __all__ = [
     "CHANNEL_KINDS",
     "DEFAULT_QUESTION",
+    "OUTBOUND_ALLOW_SETTING",
     "SECRET_KEYS",
-    "AddressGuard",
     "Investigate",
     "Sender",
+    "outbound_policy",
     "redact",
     "render_question",
     "validate_config",
@@ -72,7 +85,8 @@ def _need_str(cfg: Mapping[str, Any], key: str, problems: list[tuple[str, str]],
         problems.append((key, "expected a non-empty string"))
 
 
-_HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
+_HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")  # an RFC 9110 token
+_HEADER_VALUE = re.compile(r"^[\t\x20-\x7e]*$")
 
 
 def _headers_problem(headers: object) -> str | None:
@@ -82,8 +96,8 @@ def _headers_problem(headers: object) -> str | None:
     for name, value in headers.items():
         if not isinstance(name, str) or not _HEADER_NAME.match(name):
             return f"{name!r} is not a valid header name"
-        if not isinstance(value, str) or any(c in value for c in "\r\n\0"):
-            return f"the value of {name} must be a single-line string"
+        if not isinstance(value, str) or not _HEADER_VALUE.match(value):
+            return f"the value of {name} must be printable ASCII on one line"
     return None
 
 
@@ -174,47 +188,36 @@ def validate_config(kind: str, cfg: Mapping[str, Any]) -> None:
         )
 
 
-class AddressGuard:
-    """Refuses private, loopback, link-local and reserved destinations unless allow-listed."""
-
-    def __init__(self, allow: list[str]) -> None:
-        self.hosts = {a.lower() for a in allow if not _is_network(a)}
-        self.networks = [ipaddress.ip_network(a, strict=False) for a in allow if _is_network(a)]
-
-    async def check(self, host: str, port: int) -> None:
-        """Raise PermissionDeniedError (SSRF_BLOCKED) when ``host`` resolves to a blocked address."""
-        if host.lower() in self.hosts:
-            return
-        loop = asyncio.get_running_loop()
-        try:
-            infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-        except OSError as exc:
-            raise ServiceUnavailableError(f"cannot resolve {host!r}: {exc}", reason="CHANNEL_UNREACHABLE") from exc
-        for info in infos:
-            ip = ipaddress.ip_address(info[4][0])
-            if any(ip in net for net in self.networks):
-                continue
-            if (
-                ip.is_private
-                or ip.is_loopback
-                or ip.is_link_local
-                or ip.is_reserved
-                or ip.is_multicast
-                or ip.is_unspecified
-            ):
-                raise PermissionDeniedError(
-                    f"{host} resolves to {ip}, a private or local address; add it to OPSUITE_CEP_OUTBOUND_ALLOW "
-                    "to allow it",
-                    reason="SSRF_BLOCKED",
-                )
+#: The setting that lists the hosts/addresses/CIDRs outbound deliveries may reach although private.
+OUTBOUND_ALLOW_SETTING = "OPSUITE_CEP_OUTBOUND_ALLOW"
 
 
-def _is_network(entry: str) -> bool:
-    try:
-        ipaddress.ip_network(entry, strict=False)
-    except ValueError:
-        return False
-    return True
+def outbound_policy(allow: Iterable[str]) -> NetworkPolicy:
+    """The guard policy of outbound deliveries: ``allow`` entries are host names or addresses/CIDRs."""
+    return NetworkPolicy(allow=tuple(allow), allow_list_name=OUTBOUND_ALLOW_SETTING)
+
+
+def _unreachable(exc: ServiceUnavailableError) -> ServiceUnavailableError:
+    """The guard's "cannot resolve" as cep's transient CHANNEL_UNREACHABLE."""
+    return ServiceUnavailableError(exc.message, reason="CHANNEL_UNREACHABLE")
+
+
+class _PinnedSMTP(smtplib.SMTP):
+    """SMTP over a connection to addresses the guard checked; ``host`` stays the name (STARTTLS checks it)."""
+
+    def __init__(self, host: str, port: int, addresses: Sequence[str], timeout: float) -> None:
+        self._addresses = list(addresses)
+        super().__init__(host, port, timeout=timeout)
+
+    def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:
+        # smtplib's connect() keeps ``host`` for STARTTLS and asks this hook for the socket (SMTP_SSL overrides it too).
+        last: OSError | None = None
+        for address in self._addresses:
+            try:
+                return socket.create_connection((address, port), timeout, self.source_address)
+            except OSError as exc:
+                last = exc
+        raise last or OSError(f"no checked address for {host}")
 
 
 def _summary(payload: Mapping[str, Any]) -> str:
@@ -227,15 +230,19 @@ class Sender:
 
     def __init__(
         self,
-        guard: AddressGuard,
+        policy: NetworkPolicy,
         timeout_s: float,
         execute_api: Callable[[str, str, Mapping[str, Any]], Any] | None = None,
         investigate: Investigate | None = None,
+        *,
+        resolver: Resolver | None = None,
     ) -> None:
-        self.guard, self.timeout_s = guard, timeout_s
+        """``policy`` guards webhook, Slack and SMTP destinations; ``resolver`` replaces getaddrinfo (tests)."""
+        self.policy, self.timeout_s = policy, timeout_s
         self._execute_api = execute_api
         self._investigate = investigate
-        self._http = httpx.AsyncClient(timeout=timeout_s, follow_redirects=False)
+        self._resolver = resolver or system_resolver
+        self._http = guarded_client(policy, resolver=self._resolver, timeout=timeout_s, follow_redirects=False)
 
     async def close(self) -> None:
         """Close the HTTP client."""
@@ -277,13 +284,23 @@ class Sender:
 
     async def _post(self, url: str, body: bytes, headers: Mapping[str, str]) -> None:
         parts = urlsplit(url)
-        await self.guard.check(parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80))
+        check_url(url, self.policy, field="config.url")  # scheme, and literal addresses in any spelling
         try:
+            # The guarded client resolves the host, checks every address and connects to a checked one.
             response = await self._http.post(url, content=body, headers=dict(headers))
+        except ServiceUnavailableError as exc:
+            raise _unreachable(exc) from exc
         except httpx.HTTPError as exc:
             raise ServiceUnavailableError(
                 f"POST {parts.hostname} failed: {exc!r}", reason="CHANNEL_UNREACHABLE"
             ) from exc
+        except (UnicodeError, ValueError) as exc:
+            # A header value httpx cannot encode (stored before values were checked): never echo it.
+            raise FailedPreconditionError(
+                f"POST {parts.hostname}: a header of the channel cannot be sent ({type(exc).__name__}); "
+                "update the channel's headers",
+                reason="CHANNEL_REJECTED",
+            ) from None
         if response.status_code >= 500 or response.status_code == 429:
             raise ServiceUnavailableError(
                 f"{parts.hostname} answered HTTP {response.status_code}", reason="CHANNEL_UNAVAILABLE"
@@ -296,7 +313,10 @@ class Sender:
 
     async def _email(self, config: Mapping[str, Any], payload: Mapping[str, Any]) -> None:
         host, port = str(config["host"]), int(config.get("port", 25))
-        await self.guard.check(host, port)
+        try:
+            addresses = [str(ip) for ip in await resolve_checked(host, port, self.policy, self._resolver)]
+        except ServiceUnavailableError as exc:
+            raise _unreachable(exc) from exc
         msg = EmailMessage()
         msg["Subject"] = _summary(payload)
         msg["From"] = str(config["from"])
@@ -304,7 +324,7 @@ class Sender:
         msg.set_content(json.dumps(payload, indent=2, default=str))
 
         def deliver() -> None:
-            with smtplib.SMTP(host, port, timeout=self.timeout_s) as smtp:
+            with _PinnedSMTP(host, port, addresses, self.timeout_s) as smtp:
                 if config.get("starttls"):
                     smtp.starttls()
                 if config.get("username"):

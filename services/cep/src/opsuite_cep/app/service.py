@@ -13,7 +13,7 @@ from opsuite_cep.app.engines import EngineHost, Notifier
 from opsuite_cep.app.investigations import Investigator, OpsCaller
 from opsuite_cep.app.rules import RuleService
 from opsuite_cep.app.scheduler import Scheduler
-from opsuite_cep.app.senders import AddressGuard, Sender
+from opsuite_cep.app.senders import Sender, outbound_policy
 from opsuite_cep.app.tokens import ServiceTokens
 from opsuite_cep.config import Settings
 from opsuite_common.db import Database
@@ -44,7 +44,7 @@ class CepApp:
         api = ApiManagerCaller(settings, tokens)
         ops = OpsCaller(settings, tokens)
         sender = Sender(
-            AddressGuard(list(settings.outbound_allow)),
+            outbound_policy(settings.outbound_allow),
             settings.delivery_timeout_s,
             api.execute,
             Investigator(db, ops, notifier),

@@ -1395,10 +1395,11 @@ class Channel(_message.Message):
     def meta(self) -> _common_pb2.ResourceMeta: ...
     @_builtins.property
     def config(self) -> _struct_pb2.Struct:
-        """webhook: {url, secret?, headers?}; slack: {url}; email: {host, port, from, to: [...], username?,
-        password?, starttls?}; api: {api, params?}; ops_investigation: {question?}
+        """webhook: {url, secret?, headers?, secret_headers?}; slack: {url}; email: {host, port, from,
+        to: [...], username?, password?, starttls?}; api: {api, params?}; ops_investigation: {question?}
         (a template over {rule}, {severity} and {labels}).
-        Secrets (secret, password) are write-only: never returned, listed in secrets_set when stored.
+        Secrets (secret, password, secret_headers) are write-only and encrypted at rest: never returned,
+        listed in secrets_set when stored; an update that leaves one out keeps it.
         """
 
     @_builtins.property

@@ -162,11 +162,15 @@ class _ForkServer:
             except BlockingIOError:
                 await asyncio.sleep(0.001)
             except OSError as exc:
-                # The server is gone though the reader may not have seen EOF yet: say so now, or the
-                # retry would be handed this same dead server again.
                 self._forks.pop(request_id, None)
-                self.dead = True
-                raise _ServerDied from exc
+                if isinstance(exc, BrokenPipeError | ConnectionResetError) or self.proc.poll() is not None:
+                    # The server is gone though the reader may not have seen EOF yet: say so now, or the
+                    # retry would be handed this same dead server again.
+                    self.dead = True
+                    raise _ServerDied from exc
+                raise ServiceUnavailableError(  # ENOBUFS and the like: the server may be fine, keep it
+                    f"could not hand the script to the fork server ({exc.strerror})", reason=_RUNNER_UNAVAILABLE
+                ) from exc
         else:
             self._forks.pop(request_id, None)
             raise ServiceUnavailableError(
@@ -334,6 +338,9 @@ class ScriptRunner:
                     sent = 0
                 try:
                     execution = await server.fork(limits, theirs)
+                except ServiceUnavailableError:
+                    ours.close()
+                    raise
                 except _ServerDied:
                     ours.close()
                     if attempt == 0:

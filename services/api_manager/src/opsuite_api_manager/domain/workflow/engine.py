@@ -313,6 +313,7 @@ class _Run:
             running = f"; cut short: {', '.join(cut_short)}" if cut_short else ""
             error = DeadlineExceededError(
                 f"the workflow did not finish before its deadline{running}",
+                reason="WORKFLOW_TIMEOUT",
                 metadata={"steps": ",".join(cut_short)},
             )
             return WorkflowResult(

@@ -1,4 +1,4 @@
-"""SSRF guard: decide whether an outgoing HTTP connection to a host/address is allowed.
+"""Outbound network guard (SSRF): decide where an outgoing connection may go, and connect only there.
 
 Refused unless the policy's allow-list says otherwise: loopback, private (RFC 1918, ULA), link-local,
 carrier-grade NAT (100.64/10), multicast, unspecified, reserved and every other non-global address,
@@ -12,6 +12,19 @@ Allow-list entries are host names (``api.internal``, ``*.corp.example``) or addr
 (``10.1.2.3``, ``10.0.0.0/8``). A named host may resolve to private addresses, but never to a metadata
 address: only an explicit address/CIDR entry unlocks those, so a DNS record cannot point an allowed
 name at the cloud's credentials endpoint.
+
+Connecting to the address that was checked: :func:`guarded_client` returns an ``httpx.AsyncClient``
+whose transport (:class:`GuardedTransport`) runs on an httpcore network backend
+(:class:`GuardedBackend`) that resolves the host itself, checks EVERY address against the policy (one
+bad record refuses the host) and opens the TCP connection to a checked IP. The request keeps its URL,
+so the Host header and TLS SNI/certificate checks still use the host name, and there is no second DNS
+lookup to rebind. Every new connection goes through it, including each redirect hop, whose URL is also
+pre-checked (:func:`check_url`). Environment proxies are ignored (``trust_env=False``): a proxy would
+hide the real destination. Unix sockets are always refused.
+
+A refusal is ``PermissionDeniedError`` (reason ``SSRF_BLOCKED``) naming the policy's allow-list
+(``NetworkPolicy.allow_list_name``); a host that does not resolve is ``ServiceUnavailableError``
+(reason ``UPSTREAM_UNAVAILABLE``). This module imports no grpc.
 """
 
 from __future__ import annotations
@@ -19,20 +32,27 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
+
+import httpcore
+import httpx
 
 from opsuite_common.errors import PermissionDeniedError, ServiceUnavailableError, ValidationError
 
 __all__ = [
     "METADATA_ADDRESSES",
+    "GuardedBackend",
+    "GuardedTransport",
     "IPAddress",
     "NetworkPolicy",
     "Resolver",
     "blocked",
     "check_url",
     "forbidden_reason",
+    "guarded_client",
     "parse_ip_literal",
     "resolve_checked",
     "system_resolver",
@@ -135,10 +155,14 @@ def forbidden_reason(ip: IPAddress) -> str | None:
 
 @dataclass(frozen=True, slots=True)
 class NetworkPolicy:
-    """Where outgoing HTTP may go: ``allow`` names hosts/CIDRs; ``allowlist_only`` refuses everything else."""
+    """Where outgoing connections may go: ``allow`` names hosts/CIDRs; ``allowlist_only`` refuses everything else.
+
+    ``allow_list_name`` is how refusals name the allow-list to the operator (a setting, a field).
+    """
 
     allow: tuple[str, ...] = ()
     allowlist_only: bool = False
+    allow_list_name: str = "the API's network allow-list"
 
     def names_host(self, host: str) -> bool:
         """Whether a host-name entry (exact or ``*.suffix``) covers ``host``."""
@@ -169,11 +193,11 @@ class NetworkPolicy:
         shown = host if host.strip("[]") == str(ip) else f"{host} ({ip})"
         if reason is not None and not (named and ip not in METADATA_ADDRESSES and "metadata" not in reason):
             raise blocked(
-                f"refused to connect to {shown}: {reason}. If this API really needs it, "
-                f"add the host or address to the API's network allow-list"
+                f"refused to connect to {shown}: {reason}. If it really must be reached, "
+                f"add the host or address to {self.allow_list_name}"
             )
         if self.allowlist_only and not named:
-            raise blocked(f"refused to connect to {shown}: it is not on the API's network allow-list")
+            raise blocked(f"refused to connect to {shown}: it is not on {self.allow_list_name}")
 
 
 def check_url(url: str, policy: NetworkPolicy, *, field: str = "url") -> None:
@@ -194,7 +218,7 @@ def check_url(url: str, policy: NetworkPolicy, *, field: str = "url") -> None:
     if literal is not None:
         policy.check(host, literal)
     elif policy.allowlist_only and not policy.names_host(host):
-        raise blocked(f"refused to connect to {host}: it is not on the API's network allow-list")
+        raise blocked(f"refused to connect to {host}: it is not on {policy.allow_list_name}")
 
 
 async def system_resolver(host: str, port: int) -> list[str]:
@@ -224,3 +248,97 @@ async def resolve_checked(host: str, port: int, policy: NetworkPolicy, resolver:
     for ip in addresses:
         policy.check(host, ip)
     return addresses
+
+
+class GuardedBackend(httpcore.AsyncNetworkBackend):
+    """An httpcore backend that resolves, checks and then connects to the checked IP only."""
+
+    def __init__(self, policy: NetworkPolicy, resolver: Resolver | None = None) -> None:
+        """Guard connections with ``policy``; ``resolver`` replaces getaddrinfo (tests, custom DNS)."""
+        self.policy = policy
+        self.resolver = resolver or system_resolver
+        self._inner = httpcore.AnyIOBackend()
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        """Resolve ``host``, refuse it if any address is forbidden, connect to the first that answers."""
+        addresses = await resolve_checked(host, port, self.policy, self.resolver)
+        last: Exception | None = None
+        for ip in addresses:
+            try:
+                return await self._inner.connect_tcp(str(ip), port, timeout, local_address, socket_options)
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                last = exc
+        assert last is not None
+        raise last
+
+    async def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
+    ) -> httpcore.AsyncNetworkStream:
+        """Unix sockets are local resources: always refused."""
+        raise httpcore.ConnectError("unix sockets are not allowed")
+
+    async def sleep(self, seconds: float) -> None:
+        """Delegate to anyio."""
+        await self._inner.sleep(seconds)
+
+
+class GuardedTransport(httpx.AsyncHTTPTransport):
+    """httpx's transport with its connection pool rebuilt on a :class:`GuardedBackend`."""
+
+    def __init__(self, policy: NetworkPolicy, *, resolver: Resolver | None = None) -> None:
+        """Connections for ``policy``; ``resolver`` replaces getaddrinfo (tests, custom DNS)."""
+        super().__init__(trust_env=False)
+        self.backend = GuardedBackend(policy, resolver)
+        # httpx has no public hook for the network backend; the pool is the documented httpcore API.
+        self._pool = httpcore.AsyncConnectionPool(
+            ssl_context=httpx.create_ssl_context(trust_env=False),
+            max_connections=100,
+            max_keepalive_connections=20,
+            keepalive_expiry=5.0,
+            network_backend=self.backend,
+        )
+
+
+#: AsyncClient arguments that would route requests around the guarded transport.
+_BYPASSING_ARGUMENTS = frozenset({"transport", "mounts", "proxy", "trust_env", "app"})
+
+
+def guarded_client(
+    policy: NetworkPolicy,
+    *,
+    resolver: Resolver | None = None,
+    timeout: httpx.Timeout | float | None = 5.0,
+    follow_redirects: bool = False,
+    **kwargs: Any,
+) -> httpx.AsyncClient:
+    """An ``httpx.AsyncClient`` that only ever connects to addresses ``policy`` allows.
+
+    Every request URL (each redirect hop too) is pre-checked with :func:`check_url`; every connection
+    resolves, checks and connects through :class:`GuardedBackend`. ``kwargs`` go to ``httpx.AsyncClient``
+    (``max_redirects``, ``headers``, ``event_hooks``...); arguments that would bypass the guarded
+    transport (``transport``, ``mounts``, ``proxy``, ``trust_env``, ``app``) are refused.
+    """
+    bypassing = sorted(_BYPASSING_ARGUMENTS.intersection(kwargs))
+    if bypassing:
+        raise TypeError(f"guarded_client() does not accept {', '.join(bypassing)}: it would bypass the guard")
+
+    async def check_hop(request: httpx.Request) -> None:
+        check_url(str(request.url), policy)  # scheme and literal addresses on every request and redirect hop
+
+    hooks: dict[str, list[Callable[..., Any]]] = {k: list(v) for k, v in dict(kwargs.pop("event_hooks", {})).items()}
+    hooks["request"] = [check_hop, *hooks.get("request", [])]
+    return httpx.AsyncClient(
+        transport=GuardedTransport(policy, resolver=resolver),
+        timeout=timeout,
+        follow_redirects=follow_redirects,
+        trust_env=False,
+        event_hooks=hooks,
+        **kwargs,
+    )

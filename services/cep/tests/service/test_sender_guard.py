@@ -1,0 +1,92 @@
+"""Sender with an injected resolver: it connects to the address the guard checked (HTTP and SMTP)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import pytest
+
+from opsuite_cep.app.senders import Sender, outbound_policy
+from opsuite_common.errors import PermissionDeniedError, ServiceUnavailableError
+from opsuite_common.testing.dns import TableResolver
+
+from .fakes import FakeWebhook, Mailbox, running_mailbox
+
+PAYLOAD = {"kind": "firing", "rule": "cpu-high", "severity": "critical", "labels": {"host": "h1"}}
+
+
+def sender(allow: list[str], resolver: TableResolver) -> Sender:
+    return Sender(outbound_policy(allow), 2.0, resolver=resolver)
+
+
+@pytest.fixture
+async def recorder() -> AsyncIterator[FakeWebhook]:
+    hook = FakeWebhook()
+    await hook.start()
+    yield hook
+    await hook.stop()
+
+
+async def test_webhook_to_an_allow_listed_name_goes_to_the_resolved_address_with_its_name(
+    recorder: FakeWebhook,
+) -> None:
+    resolver = TableResolver({"hooks.internal": [["127.0.0.1"]]})
+    s = sender(["hooks.internal"], resolver)
+    try:
+        await s.send("t", "webhook", {"url": f"http://hooks.internal:{recorder.port}/h"}, PAYLOAD)
+        await s.send("t", "slack", {"url": f"http://hooks.internal:{recorder.port}/s"}, PAYLOAD)
+    finally:
+        await s.close()
+    assert recorder.paths == ["/h", "/s"]
+    assert all(headers["host"] == f"hooks.internal:{recorder.port}" for headers, _ in recorder.received)
+
+
+async def test_a_name_resolving_to_loopback_is_blocked_unless_allow_listed(recorder: FakeWebhook) -> None:
+    s = sender([], TableResolver({"hooks.internal": [["127.0.0.1"]]}))
+    try:
+        with pytest.raises(PermissionDeniedError, match="OPSUITE_CEP_OUTBOUND_ALLOW") as info:
+            await s.send("t", "webhook", {"url": f"http://hooks.internal:{recorder.port}/h"}, PAYLOAD)
+    finally:
+        await s.close()
+    assert info.value.reason == "SSRF_BLOCKED"
+    assert recorder.paths == []
+
+
+async def test_an_unresolvable_host_is_channel_unreachable() -> None:
+    s = sender([], TableResolver({}))
+    try:
+        for kind, config in (
+            ("webhook", {"url": "http://nowhere.test/h"}),
+            ("email", {"host": "nowhere.test", "from": "cep@example.com", "to": ["ops@example.com"]}),
+        ):
+            with pytest.raises(ServiceUnavailableError) as info:
+                await s.send("t", kind, config, PAYLOAD)
+            assert info.value.reason == "CHANNEL_UNREACHABLE", kind
+    finally:
+        await s.close()
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[Mailbox, int]]:
+    with running_mailbox() as (box, port):
+        yield box, port
+
+
+async def test_email_connects_to_the_checked_address_and_is_blocked_like_http(smtp: Any) -> None:
+    box, port = smtp
+    config = {"host": "mail.internal", "port": port, "from": "cep@example.com", "to": ["ops@example.com"]}
+    blocked = sender([], TableResolver({"mail.internal": [["127.0.0.1"]]}))
+    try:
+        with pytest.raises(PermissionDeniedError) as info:
+            await blocked.send("t", "email", config, PAYLOAD)
+        assert info.value.reason == "SSRF_BLOCKED" and box.messages == []
+    finally:
+        await blocked.close()
+    # smtplib alone cannot resolve mail.internal: the message arriving proves it went to our checked address.
+    allowed = sender(["mail.internal"], TableResolver({"mail.internal": [["127.0.0.1"]]}))
+    try:
+        await allowed.send("t", "email", config, PAYLOAD)
+    finally:
+        await allowed.close()
+    assert len(box.messages) == 1 and box.messages[0].rcpt_tos == ["ops@example.com"]
