@@ -248,23 +248,26 @@ async def test_a_failing_dependency_is_blamed_so_callers_breakers_ignore_it(lite
     }
 
 
-async def test_an_execution_the_service_itself_held_up_is_not_blamed_on_the_api(start_lite):
-    """One script slot, held by a long script: the next API stalls in the service, and that still counts."""
+async def test_a_saturated_script_runner_says_busy_with_a_retry_after_and_blames_nobody(start_lite):
+    """One script slot, held by a long script: the next script waits its time for it, then gets BUSY."""
     import asyncio
 
-    from opsuite_common.resilience import is_server_fault
+    from opsuite_common.errors import RateLimitedError
+    from opsuite_common.resilience import is_server_fault, is_transient
 
     c = await start_lite(script_concurrency=1)
-    hold = script(c, "hold", "import time\ndef main(params, input, ctx):\n    time.sleep(4)\n")
+    hold = script(c, "hold", "import time\ndef main(params, input, ctx):\n    time.sleep(3)\n")
     hold.policy.timeout.FromSeconds(5)
     quick = script(c, "quick", "def main(params, input, ctx):\n    return 1\n")
-    quick.policy.timeout.FromMilliseconds(200)
+    quick.policy.timeout.FromMilliseconds(300)
     await c.create(hold)
     await c.create(quick)
     holder = asyncio.ensure_future(c.execute("hold"))
     await asyncio.sleep(0.5)
     err = await c.error(c.execute("quick"))
-    assert err.reason == "EXECUTION_STALLED" and err.dependency is None and is_server_fault(err)
-    [ex] = await executions(c, status=pb.TIMED_OUT)
-    assert ex.api_name == "quick" and ex.error_reason == "EXECUTION_STALLED"
+    assert isinstance(err, RateLimitedError) and err.reason == "SCRIPT_RUNNER_BUSY", err
+    assert err.retry_after == 1.0 and is_transient(err) and not is_server_fault(err) and err.dependency is None
+    [ex] = await executions(c, status=pb.FAILED)
+    assert ex.api_name == "quick" and ex.error_reason == "SCRIPT_RUNNER_BUSY"
     await holder
+    assert c.json(await c.execute("quick")) == 1  # a slot is free again

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import itertools
 import json
 import logging
@@ -32,6 +33,7 @@ from opsuite_common.errors import (
     FailedPreconditionError,
     OpsuiteError,
     PermissionDeniedError,
+    RateLimitedError,
     ResourceLimitError,
     ServiceUnavailableError,
     ValidationError,
@@ -234,6 +236,7 @@ class ScriptRunner:
         self._send_code = os.path.realpath(self._python) == os.path.realpath(sys.executable)
         self._code: dict[str, bytes | None] = {}  # source -> marshalled code (None: let the child say why)
         self._start_timeout_s = start_timeout_s
+        self._max_concurrency = max_concurrency
         self._slots = asyncio.Semaphore(max_concurrency)
         self._server: _ForkServer | None = None
         self._lock = asyncio.Lock()
@@ -326,8 +329,9 @@ class ScriptRunner:
             raise ValidationError.for_field("params", f"params and input must be JSON data: {exc}") from None
         if code is not None:
             job_frame += code
+        policy = await self._take_slot(policy)
         limits = {"cpu_s": policy.cpu_seconds, "memory_mb": policy.memory_mb}
-        async with self._slots:
+        try:
             for attempt in range(2):
                 server = await self._ready_server()
                 ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -351,7 +355,31 @@ class ScriptRunner:
                 finally:
                     theirs.close()
                 return await _Execution(server, execution, ours, policy, host).run(job_frame[sent:])
+        finally:
+            self._slots.release()
         raise AssertionError("unreachable")
+
+    async def _take_slot(self, policy: ScriptPolicy) -> ScriptPolicy:
+        """Wait for a sandbox slot within the script's time; the policy with the time that is left.
+
+        A runner whose slots all stay busy for that long answers RESOURCE_EXHAUSTED (SCRIPT_RUNNER_BUSY,
+        retry-after): the service is saturated, the script did nothing wrong.
+        """
+        started = time.monotonic()
+        try:
+            async with asyncio.timeout(policy.timeout_s):
+                await self._slots.acquire()
+        except TimeoutError:
+            raise RateLimitedError(
+                f"the script runner is busy: all {self._max_concurrency} sandbox slots stayed in use for the "
+                f"script's whole {policy.timeout_s:g} s; try again shortly",
+                reason="SCRIPT_RUNNER_BUSY",
+                retry_after=1.0,
+            ) from None
+        waited = time.monotonic() - started
+        if waited < 0.001:
+            return policy
+        return dataclasses.replace(policy, timeout_s=max(policy.timeout_s - waited, 0.001))
 
 
 class _Execution:
