@@ -55,6 +55,8 @@ def test_names_and_invalid_numbers_are_not_literals(host: str) -> None:
         ("::7f00:1", "IPv4-compatible"),
         ("240.0.0.1", ""),
         ("192.0.2.1", ""),
+        ("fec0::1", "not a public"),  # site-local: neither private nor reserved to Python 3.11
+        ("4000::1", "not a public"),  # outside 2000::/3, the only global unicast range
     ],
 )
 def test_forbidden_addresses_have_plain_reasons(address: str, words: str) -> None:
@@ -187,3 +189,11 @@ async def test_an_unresolvable_host_is_unavailable() -> None:
 def test_arguments_that_would_bypass_the_guard_are_refused(argument: str) -> None:
     with pytest.raises(TypeError, match=argument):
         guarded_client(NetworkPolicy(), **{argument: None})
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:99999/", "http://h.test:0/", "http://h.test:x/"])
+def test_a_port_out_of_range_is_a_validation_error(url: str) -> None:
+    from opsuite_common.errors import ValidationError
+
+    with pytest.raises(ValidationError):
+        check_url(url, NetworkPolicy(allow=("127.0.0.1",)))

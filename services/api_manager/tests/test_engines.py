@@ -271,3 +271,23 @@ async def test_a_saturated_script_runner_says_busy_with_a_retry_after_and_blames
     assert ex.api_name == "quick" and ex.error_reason == "SCRIPT_RUNNER_BUSY"
     await holder
     assert c.json(await c.execute("quick")) == 1  # a slot is free again
+
+
+async def test_a_data_source_that_never_answers_is_blamed_when_the_api_times_out(lite):
+    """A server that accepts TCP and then says nothing: the API's timeout names the data source."""
+    import socket
+
+    from opsuite_common.resilience import is_server_fault
+
+    c = lite
+    with socket.socket() as blackhole:
+        blackhole.bind(("127.0.0.1", 0))
+        blackhole.listen(8)  # connections complete in the backlog; nobody ever answers
+        port = blackhole.getsockname()[1]
+        await c.data_source("silent", f"postgresql://nobody@127.0.0.1:{port}/db")
+        d = c.api_def("q", kind=pb.SQL, sql=pb.SqlSpec(data_source="silent", statement="SELECT 1"))
+        d.policy.timeout.FromMilliseconds(500)
+        await c.create(d)
+        err = await c.error(c.execute("q"))
+    assert isinstance(err, DeadlineExceededError) and err.dependency == "data_source:silent", err
+    assert not is_server_fault(err)

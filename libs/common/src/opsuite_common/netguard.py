@@ -43,6 +43,7 @@ import httpx
 from opsuite_common.errors import PermissionDeniedError, ServiceUnavailableError, ValidationError
 
 __all__ = [
+    "FORBIDDEN_REQUEST_HEADERS",
     "METADATA_ADDRESSES",
     "GuardedBackend",
     "GuardedTransport",
@@ -67,6 +68,10 @@ METADATA_ADDRESSES = frozenset(
     ipaddress.ip_address(a) for a in ("169.254.169.254", "fd00:ec2::254", "169.254.170.2", "100.100.100.200")
 )
 _CGNAT = ipaddress.ip_network("100.64.0.0/10")
+#: The only IPv6 range with public unicast addresses (RFC 4291); embedded IPv4 forms are judged earlier.
+_GLOBAL_UNICAST_V6 = ipaddress.ip_network("2000::/3")
+#: Request headers a caller's config may not set: they would change where or how the request is framed.
+FORBIDDEN_REQUEST_HEADERS = frozenset({"host", "content-length", "transfer-encoding", "connection", "upgrade"})
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
 _IPV4_COMPAT = ipaddress.ip_network("::/96")
 
@@ -148,6 +153,8 @@ def forbidden_reason(ip: IPAddress) -> str | None:
         return "it is a multicast address"
     if ip.is_private:
         return "it is a private network address"
+    if isinstance(ip, ipaddress.IPv6Address) and (ip.is_site_local or ip not in _GLOBAL_UNICAST_V6):
+        return "it is not a public internet address"  # site-local fec0::/10 is neither private nor reserved
     if ip.is_reserved or not ip.is_global:
         return "it is not a public internet address"
     return None
@@ -208,8 +215,11 @@ def check_url(url: str, policy: NetworkPolicy, *, field: str = "url") -> None:
     try:
         parts = urlsplit(url)
         host = parts.hostname or ""
+        port = parts.port
     except ValueError:
-        raise ValidationError.for_field(field, "is not a valid URL") from None
+        raise ValidationError.for_field(field, "is not a valid URL (check the host and the port)") from None
+    if port is not None and not 0 < port < 65536:
+        raise ValidationError.for_field(field, f"port {port} is not between 1 and 65535")
     if parts.scheme.lower() not in ("http", "https"):
         raise blocked(f"refused {url.split(':', 1)[0]!r} URL: only http and https are allowed")
     if not host:
@@ -268,6 +278,8 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.AsyncNetworkStream:
         """Resolve ``host``, refuse it if any address is forbidden, connect to the first that answers."""
+        if not 0 < port < 65536:
+            raise httpcore.ConnectError(f"port {port} is not between 1 and 65535")
         addresses = await resolve_checked(host, port, self.policy, self.resolver)
         last: Exception | None = None
         for ip in addresses:

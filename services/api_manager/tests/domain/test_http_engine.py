@@ -301,6 +301,31 @@ async def test_retries_only_idempotent_methods(server: ThreadingHTTPServer, base
         await engine.aclose()
 
 
+async def test_a_hanging_upstream_counts_against_its_breaker() -> None:
+    """Timeouts happen inside the breaker: a host that accepts and never answers opens it."""
+    import socket
+
+    engine = HttpEngine(breakers=BreakerRegistry(fail_max=2, reset_timeout=60))
+    with socket.socket() as blackhole:
+        blackhole.bind(("127.0.0.1", 0))
+        blackhole.listen(8)
+        spec = HttpSpec(url=f"http://127.0.0.1:{blackhole.getsockname()[1]}/hang", method="POST")
+        try:
+            for _ in range(2):
+                with pytest.raises(DeadlineExceededError):
+                    await engine.execute(spec, {}, policy=LOCAL, timeout=0.3, max_response_bytes=100)
+            with pytest.raises(CircuitOpenError):
+                await engine.execute(spec, {}, policy=LOCAL, timeout=0.3, max_response_bytes=100)
+        finally:
+            await engine.aclose()
+
+
+async def test_a_port_out_of_range_is_a_validation_error_not_internal(http: HttpEngine) -> None:
+    spec = HttpSpec(url="http://127.0.0.1:{{params.port}}/x")
+    with pytest.raises(ValidationError):
+        await http.execute(spec, {"port": 99999}, policy=LOCAL, timeout=2, max_response_bytes=100)
+
+
 async def test_breaker_opens_per_host_and_fails_fast(server: ThreadingHTTPServer, base: str) -> None:
     engine = HttpEngine(breakers=BreakerRegistry(fail_max=2, reset_timeout=60))
     try:

@@ -41,10 +41,10 @@ def test_a_token_copied_into_another_channel_or_key_does_not_open() -> None:
 
 def test_a_config_stored_in_clear_before_sealing_still_opens_and_is_sealed_on_its_next_save() -> None:
     secrets = _secrets()
-    legacy = json.dumps({"host": "smtp.test", "password": "pw"})
+    legacy = json.dumps({"host": "smtp.test", "password": "legacy-password-7f3a"})
     opened = secrets.open(legacy, **A)
-    assert opened == {"host": "smtp.test", "password": "pw"}
-    assert "pw" not in secrets.seal(opened, **A)
+    assert opened == {"host": "smtp.test", "password": "legacy-password-7f3a"}
+    assert "legacy-password-7f3a" not in secrets.seal(opened, **A)
 
 
 def test_an_update_opens_only_the_secrets_it_leaves_out() -> None:

@@ -247,6 +247,10 @@ async def test_channel_secrets_are_encrypted_at_rest_write_only_and_delivered(db
         {"secret_headers": {"Bad Name": "x"}},
         {"secret_headers": ["Authorization: x"]},
         {"secret_headers": {"Authorization": "Bearer s3crét"}},  # httpx could not send it
+        {"secret_headers": {"Authorization": "Bearer tok "}},  # h11 refuses trailing whitespace
+        {"secret_headers": {"Authorization": "Bearer tok\n"}},
+        {"headers": {"Host": "internal.example"}},  # would route the checked address elsewhere
+        {"url": "http://127.0.0.1:99999/hook"},
         {"secret": {"$sealed": "gAAAAA"}},  # only cep writes sealed values
     ],
 )

@@ -108,6 +108,8 @@ class _Run:
     logs: list[dict[str, Any]] = field(default_factory=list)
     steps: list[dict[str, Any]] = field(default_factory=list)
     row_count: int = 0
+    #: The dependency the run is waiting on right now ("data_source:<name>"), for a timeout to name.
+    waiting_on: str = ""
 
     @property
     def remaining(self) -> float:
@@ -310,12 +312,19 @@ class Executor:
             async with asyncio.timeout(max(0.0, run.remaining) + 2.0):
                 outcome = await self._dispatch(run, prepared, valid, input)
         except TimeoutError:
-            # Every engine stops at the API's own timeout; this outer one fires only when the service
-            # itself held the execution up (a saturated script runner, a stuck lookup): not blamed.
-            error: OpsuiteError = DeadlineExceededError(
-                f"API '{target.definition.name}' did not finish in time: the service held it up",
-                reason="EXECUTION_STALLED",
-            )
+            error: OpsuiteError
+            if run.waiting_on:
+                # A data source that neither answers nor frees a connection within the API's time.
+                error = DeadlineExceededError(
+                    f"API '{target.definition.name}' timed out waiting on {run.waiting_on}"
+                ).blame_dependency(run.waiting_on)
+            else:
+                # The engines stop at the API's own timeout; past it, this service held the execution up
+                # (a stuck lookup): its own fault, not blamed on the API.
+                error = DeadlineExceededError(
+                    f"API '{target.definition.name}' did not finish in time: the service held it up",
+                    reason="EXECUTION_STALLED",
+                )
             await self._finish(run, params, ExecutionStatus.TIMED_OUT, error)
             raise error from None
         except OpsuiteError as exc:
@@ -464,11 +473,13 @@ class Executor:
 
     async def _run_sql(self, run: _Run, prepared: _Prepared, params: dict[str, Any]) -> Outcome:
         source, query, row_limit, timeout = await self._sql_setup(run, prepared)
+        run.waiting_on = f"data_source:{source.name}"
         try:
             result = await self.sql.execute(source, query, params, row_limit=row_limit, timeout=timeout)
         except OpsuiteError as exc:
-            exc.blame_dependency(f"data_source:{source.name}")
+            exc.blame_dependency(run.waiting_on)
             raise
+        run.waiting_on = ""  # not in a finally: a timeout cancelling this await must still see it
         run.row_count = result.row_count
         return run.outcome(sql=SqlPart(result.columns, result.rows, result.truncated, result.row_count))
 

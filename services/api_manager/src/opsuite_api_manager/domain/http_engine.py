@@ -35,7 +35,7 @@ from opsuite_common.errors import (
     ServiceUnavailableError,
     ValidationError,
 )
-from opsuite_common.netguard import NetworkPolicy, Resolver, check_url, guarded_client
+from opsuite_common.netguard import FORBIDDEN_REQUEST_HEADERS, NetworkPolicy, Resolver, check_url, guarded_client
 from opsuite_common.resilience import BreakerRegistry, RetryPolicy
 
 from . import templates
@@ -45,7 +45,6 @@ __all__ = ["IDEMPOTENT_METHODS", "HttpEngine", "HttpReference", "HttpResult", "H
 #: Methods that may be retried.
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 _METHODS = IDEMPOTENT_METHODS | {"POST", "PATCH"}
-_FORBIDDEN_REQUEST_HEADERS = frozenset({"host", "content-length", "transfer-encoding", "connection", "upgrade"})
 _DROPPED_RESPONSE_HEADERS = frozenset(
     {
         "set-cookie",
@@ -188,7 +187,7 @@ class HttpEngine:
             check_url(url, policy, field="spec.url")
         headers: dict[str, str] = {}
         for name, value in spec.headers.items():
-            if name.lower() in _FORBIDDEN_REQUEST_HEADERS or not name or any(c in name for c in ":\r\n "):
+            if name.lower() in FORBIDDEN_REQUEST_HEADERS or not name or any(c in name for c in ":\r\n "):
                 raise ValidationError.for_field(f"spec.headers.{name}", "this header cannot be set by an API")
             headers[name] = templates.render_header(value, context, field=f"spec.headers.{name}")
         kwargs: dict[str, Any] = {}
@@ -225,7 +224,16 @@ class HttpEngine:
         client, ephemeral = self._client(policy)
 
         async def attempt() -> HttpResult:
-            return await self._send(client, request, timeout, max_response_bytes, started, reference)
+            # Bounded inside the breaker, so a hanging upstream counts as a failure (a cancellation from
+            # outside would count as nothing, and pybreaker would even reset its failure count).
+            remaining = deadline - time.monotonic()
+            try:
+                async with asyncio.timeout(max(remaining, 0.0)):
+                    return await self._send(client, request, remaining, max_response_bytes, started, reference)
+            except TimeoutError:
+                raise DeadlineExceededError(
+                    f"{reference.method} {reference.url} did not answer within {timeout:g}s"
+                ) from None
 
         async def guarded() -> HttpResult:
             if self.breakers is None:
@@ -234,7 +242,7 @@ class HttpEngine:
             return await self.breakers.get(name).call(attempt)
 
         try:
-            async with asyncio.timeout(timeout):
+            async with asyncio.timeout(timeout + 1.0):  # a backstop: each attempt stops at the deadline itself
                 if self.retry is not None and request.method in IDEMPOTENT_METHODS:
                     return await self.retry.run(guarded, deadline=deadline)
                 return await guarded()

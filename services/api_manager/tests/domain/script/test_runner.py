@@ -299,3 +299,25 @@ async def test_errors_point_at_the_user_line_with_the_service_compiled_code(runn
         with pytest.raises(FailedPreconditionError) as caught:
             await runner.run(source, {}, None)
         assert str(caught.value.metadata["line"]) == "3" and "ZeroDivisionError" in caught.value.message
+
+
+async def test_a_run_cancelled_while_its_child_is_being_forked_leaves_no_child_behind(runner: ScriptRunner) -> None:
+    source = "import time\ndef main(p, i, ctx):\n    time.sleep(30)\n"
+    server = runner.server_pid
+    for k in range(1, 6):  # cancel at successive points of the hand-off
+        task = asyncio.ensure_future(runner.run(source, {}, None, ScriptPolicy(timeout_s=30)))
+        for _ in range(k):
+            await asyncio.sleep(0)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+    deadline = time.monotonic() + 10
+    while len(_children(server)) > 1 and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+    assert len(_children(server)) <= 1  # only the fork server's idle spare child is left
+    await assert_still_serves(runner)
+
+
+def _children(pid: int) -> list[str]:
+    with open(f"/proc/{pid}/task/{pid}/children") as f:
+        return f.read().split()

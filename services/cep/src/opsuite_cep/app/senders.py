@@ -20,6 +20,7 @@ import json
 import re
 import smtplib
 import socket
+import ssl
 import string
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from email.message import EmailMessage
@@ -35,6 +36,7 @@ from opsuite_common.errors import (
     ValidationError,
 )
 from opsuite_common.netguard import (
+    FORBIDDEN_REQUEST_HEADERS,
     NetworkPolicy,
     Resolver,
     check_url,
@@ -85,8 +87,9 @@ def _need_str(cfg: Mapping[str, Any], key: str, problems: list[tuple[str, str]],
         problems.append((key, "expected a non-empty string"))
 
 
-_HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")  # an RFC 9110 token
-_HEADER_VALUE = re.compile(r"^[\t\x20-\x7e]*$")
+_HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")  # an RFC 9110 token
+#: Printable ASCII, spaces and tabs only inside (h11 refuses leading/trailing whitespace): checked whole.
+_HEADER_VALUE = re.compile(r"(?:[\x21-\x7e](?:[\t\x20-\x7e]*[\x21-\x7e])?)?")
 
 
 def _headers_problem(headers: object) -> str | None:
@@ -94,10 +97,28 @@ def _headers_problem(headers: object) -> str | None:
     if not isinstance(headers, Mapping):
         return "expected an object of header names to string values"
     for name, value in headers.items():
-        if not isinstance(name, str) or not _HEADER_NAME.match(name):
+        if not isinstance(name, str) or not _HEADER_NAME.fullmatch(name):
             return f"{name!r} is not a valid header name"
-        if not isinstance(value, str) or not _HEADER_VALUE.match(value):
-            return f"the value of {name} must be printable ASCII on one line"
+        if name.lower() in FORBIDDEN_REQUEST_HEADERS:
+            return f"{name} is set by cep itself and cannot be configured"
+        if not isinstance(value, str) or not _HEADER_VALUE.fullmatch(value):
+            return f"the value of {name} must be printable ASCII on one line, without leading or trailing spaces"
+    return None
+
+
+def _url_problem(url: str) -> str | None:
+    """Why ``url`` cannot be posted to (scheme, host, port, encoding), or None. Addresses are checked at send."""
+    try:
+        parsed = httpx.URL(url)
+        port = urlsplit(url).port
+    except (httpx.InvalidURL, ValueError, UnicodeError):
+        return "is not a valid URL (check the host and the port)"
+    if parsed.scheme not in ("http", "https"):
+        return "must be an http:// or https:// URL"
+    if not parsed.host:
+        return "the URL has no host"
+    if port is not None and not 0 < port < 65536:
+        return f"port {port} is not between 1 and 65535"
     return None
 
 
@@ -148,8 +169,8 @@ def validate_config(kind: str, cfg: Mapping[str, Any]) -> None:
     if kind in ("webhook", "slack"):
         _need_str(cfg, "url", problems)
         url = cfg.get("url")
-        if isinstance(url, str) and urlsplit(url).scheme not in ("http", "https"):
-            problems.append(("url", "must be an http:// or https:// URL"))
+        if isinstance(url, str) and (problem := _url_problem(url)) is not None:
+            problems.append(("url", problem))
         _need_str(cfg, "secret", problems, required=False)
         for key in ("headers", "secret_headers"):
             if (problem := _headers_problem(cfg.get(key, {}))) is not None:
@@ -203,7 +224,7 @@ def _unreachable(exc: ServiceUnavailableError) -> ServiceUnavailableError:
 
 
 class _PinnedSMTP(smtplib.SMTP):
-    """SMTP over a connection to addresses the guard checked; ``host`` stays the name (STARTTLS checks it)."""
+    """SMTP over a connection to addresses the guard checked; ``host`` stays the name STARTTLS verifies."""
 
     def __init__(self, host: str, port: int, addresses: Sequence[str], timeout: float) -> None:
         self._addresses = list(addresses)
@@ -290,17 +311,18 @@ class Sender:
             response = await self._http.post(url, content=body, headers=dict(headers))
         except ServiceUnavailableError as exc:
             raise _unreachable(exc) from exc
-        except httpx.HTTPError as exc:
-            raise ServiceUnavailableError(
-                f"POST {parts.hostname} failed: {exc!r}", reason="CHANNEL_UNREACHABLE"
-            ) from exc
-        except (UnicodeError, ValueError) as exc:
-            # A header value httpx cannot encode (stored before values were checked): never echo it.
+        except (httpx.LocalProtocolError, httpx.InvalidURL, httpx.UnsupportedProtocol, UnicodeError, ValueError) as exc:
+            # Our own request cannot be sent (a URL or header stored before they were checked): retrying
+            # will not help, and the error's text may quote a secret header, so only its type is told.
             raise FailedPreconditionError(
-                f"POST {parts.hostname}: a header of the channel cannot be sent ({type(exc).__name__}); "
-                "update the channel's headers",
+                f"POST {parts.hostname}: the channel's URL or headers cannot be sent ({type(exc).__name__}); "
+                "update the channel",
                 reason="CHANNEL_REJECTED",
             ) from None
+        except httpx.HTTPError as exc:
+            raise ServiceUnavailableError(
+                f"POST {parts.hostname} failed: {type(exc).__name__}: {exc}", reason="CHANNEL_UNREACHABLE"
+            ) from exc
         if response.status_code >= 500 or response.status_code == 429:
             raise ServiceUnavailableError(
                 f"{parts.hostname} answered HTTP {response.status_code}", reason="CHANNEL_UNAVAILABLE"
@@ -326,7 +348,8 @@ class Sender:
         def deliver() -> None:
             with _PinnedSMTP(host, port, addresses, self.timeout_s) as smtp:
                 if config.get("starttls"):
-                    smtp.starttls()
+                    # A verifying context: 3.11's default for starttls() checks neither chain nor name.
+                    smtp.starttls(context=ssl.create_default_context())
                 if config.get("username"):
                     smtp.login(str(config["username"]), str(config.get("password", "")))
                 smtp.send_message(msg)

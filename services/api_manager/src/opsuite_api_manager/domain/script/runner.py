@@ -132,6 +132,8 @@ class _ForkServer:
                     fut = self._forks.pop(message["id"], None)
                     if fut is not None and not fut.done():
                         fut.set_result(None)
+                    else:  # its caller went away while the fork was on its way: nobody will run it
+                        self.kill(message["id"])
                 elif kind == "exit":
                     exit_fut = self.exits.get(message["id"])
                     if exit_fut is not None and not exit_fut.done():
@@ -162,7 +164,11 @@ class _ForkServer:
                 socket.send_fds(self.sock, [data], [child_end.fileno()])
                 break
             except BlockingIOError:
-                await asyncio.sleep(0.001)
+                try:
+                    await asyncio.sleep(0.001)
+                except asyncio.CancelledError:
+                    self._forks.pop(request_id, None)  # never sent: no child will come of it
+                    raise
             except OSError as exc:
                 self._forks.pop(request_id, None)
                 if isinstance(exc, BrokenPipeError | ConnectionResetError) or self.proc.poll() is not None:
@@ -178,7 +184,7 @@ class _ForkServer:
             raise ServiceUnavailableError(
                 "the script fork server is not taking requests; try again shortly", reason=_RUNNER_UNAVAILABLE
             )
-        await fut
+        await fut  # cancelled while waiting: the reader kills the child when its "forked" arrives
         return request_id
 
     def kill(self, execution: int) -> None:
@@ -342,9 +348,6 @@ class ScriptRunner:
                     sent = 0
                 try:
                     execution = await server.fork(limits, theirs)
-                except ServiceUnavailableError:
-                    ours.close()
-                    raise
                 except _ServerDied:
                     ours.close()
                     if attempt == 0:
@@ -352,6 +355,9 @@ class ScriptRunner:
                     raise ServiceUnavailableError(
                         "the script fork server keeps dying; see the service log", reason=_RUNNER_UNAVAILABLE
                     ) from None
+                except BaseException:  # refused, or the caller cancelled: the child (if any) is killed
+                    ours.close()
+                    raise
                 finally:
                     theirs.close()
                 return await _Execution(server, execution, ours, policy, host).run(job_frame[sent:])
