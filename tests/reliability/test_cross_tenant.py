@@ -67,7 +67,9 @@ def world(stack, tmp_path_factory):
     )  # fmt: skip
     execution = amc.ExecuteApi(am.ExecuteApiRequest(name="a_api"), metadata=A)
     channel = cepc.CreateChannel(
-        cep.CreateChannelRequest(name="a_hook", kind="webhook", config=dict_to_struct({"url": "http://127.0.0.1:9/"})),
+        cep.CreateChannelRequest(
+            name="a_hook", kind="webhook", config=dict_to_struct({"url": "http://hooks.example.com/"})
+        ),
         metadata=A,
     )
     rule = cepc.CreateRule(

@@ -154,8 +154,18 @@ async def test_ops_investigation_with_ops_unreachable_fails_unavailable_and_stay
 
 async def test_private_addresses_are_refused_unless_allow_listed(sqlite_url: str, start_cep: Any) -> None:
     cep = await start_cep(sqlite_url, outbound_allow=[])
+    # A literal address is refused when the channel is saved...
+    with pytest.raises(grpc.aio.AioRpcError) as info:
+        await cep.stub.CreateChannel(
+            cep_pb2.CreateChannelRequest(name="hook", kind="webhook", config=struct({"url": "http://127.0.0.1:9/x"})),
+            metadata=cep.md(),
+        )
+    assert info.value.code() == grpc.StatusCode.PERMISSION_DENIED and "OPSUITE_CEP_OUTBOUND_ALLOW" in (
+        info.value.details() or ""
+    )
+    # ...a name only when it is resolved, at delivery.
     ch = await cep.stub.CreateChannel(
-        cep_pb2.CreateChannelRequest(name="hook", kind="webhook", config=struct({"url": "http://127.0.0.1:9/x"})),
+        cep_pb2.CreateChannelRequest(name="hook", kind="webhook", config=struct({"url": "http://localhost:9/x"})),
         metadata=cep.md(),
     )
     test = await cep.stub.TestChannel(cep_pb2.TestChannelRequest(id=ch.meta.id), metadata=cep.md())

@@ -25,6 +25,7 @@ from opsuite_cep.db.repositories import (
 from opsuite_common.auth import Identity
 from opsuite_common.db import Database, new_etag, utcnow
 from opsuite_common.errors import FailedPreconditionError, NotFoundError, OpsuiteError, ValidationError
+from opsuite_common.netguard import check_url
 
 __all__ = ["ChannelService", "TestOutcome"]
 
@@ -50,7 +51,7 @@ class ChannelService:
         if not name or len(name) > 128:
             raise ValidationError.for_field("name", "required: 1-128 characters; rules refer to the channel by it")
         refuse_sealed_input(config)
-        validate_config(kind, config)
+        self._validate(kind, config)
         now, channel_id = utcnow(), new_id()
         async with self.db.session() as s:
             return await add_channel(
@@ -69,6 +70,12 @@ class ChannelService:
                     updated_at=now,
                 ),
             )
+
+    def _validate(self, kind: str, config: Mapping[str, Any]) -> None:
+        """The config's shape, then (webhook, Slack) a URL whose literal address is refused: said at save."""
+        validate_config(kind, config)
+        if kind in ("webhook", "slack"):
+            check_url(str(config["url"]), self.sender.policy, field="config.url")
 
     async def get(self, tenant: str, channel_id: str = "", name: str = "") -> ChannelRow:
         """A channel by id or name."""
@@ -98,7 +105,7 @@ class ChannelService:
             check_etag(row, etag)
             refuse_sealed_input(config)
             merged = self.secrets.merge_for_update(row.config, config, tenant=who.tenant, channel_id=row.id)
-            validate_config(row.kind, merged)
+            self._validate(row.kind, merged)
             row.config = self.secrets.seal(merged, tenant=who.tenant, channel_id=row.id)
             row.enabled = not disabled
             touch(row, who.subject)
