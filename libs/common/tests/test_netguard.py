@@ -197,3 +197,24 @@ def test_a_port_out_of_range_is_a_validation_error(url: str) -> None:
 
     with pytest.raises(ValidationError):
         check_url(url, NetworkPolicy(allow=("127.0.0.1",)))
+
+
+async def test_a_redirect_to_an_unusable_port_is_the_upstreams_fault_not_the_callers() -> None:
+    from opsuite_common.errors import FailedPreconditionError
+
+    async def redirect(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(b"HTTP/1.1 302 Found\r\nlocation: http://127.0.0.1:0/x\r\ncontent-length: 0\r\n\r\n")
+        await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(redirect, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        async with guarded_client(NetworkPolicy(allow=("127.0.0.1",)), follow_redirects=True) as client:
+            with pytest.raises(FailedPreconditionError) as info:
+                await client.get(f"http://127.0.0.1:{port}/start")
+        assert info.value.reason == "BAD_REDIRECT"
+    finally:
+        server.close()
+        await server.wait_closed()

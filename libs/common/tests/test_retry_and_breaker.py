@@ -277,3 +277,23 @@ async def test_a_breaker_that_guards_the_dependency_itself_counts_the_blamed_fai
         with pytest.raises(errors.ServiceUnavailableError):
             await breaker.call(api_down)
     assert breaker.state == "open"
+
+
+async def test_no_retry_is_started_that_could_not_finish_before_the_deadline():
+    # A failure with 10 ms left: another attempt could only time out (and count twice against a
+    # breaker); the caller gets the real error instead.
+    import time
+
+    policy = RetryPolicy(max_attempts=5, initial_backoff_s=0.0, max_backoff_s=0.0)
+    deadline = time.monotonic() + 0.3
+    calls = 0
+
+    async def fails_late() -> None:
+        nonlocal calls
+        calls += 1
+        await asyncio.sleep(max(0.0, deadline - time.monotonic() - 0.01))
+        raise errors.ServiceUnavailableError("upstream answered 503")
+
+    with pytest.raises(errors.ServiceUnavailableError, match="503"):
+        await policy.run(fails_late, deadline=deadline)
+    assert calls == 1

@@ -40,7 +40,12 @@ from urllib.parse import urlsplit
 import httpcore
 import httpx
 
-from opsuite_common.errors import PermissionDeniedError, ServiceUnavailableError, ValidationError
+from opsuite_common.errors import (
+    FailedPreconditionError,
+    PermissionDeniedError,
+    ServiceUnavailableError,
+    ValidationError,
+)
 
 __all__ = [
     "FORBIDDEN_REQUEST_HEADERS",
@@ -342,7 +347,14 @@ def guarded_client(
         raise TypeError(f"guarded_client() does not accept {', '.join(bypassing)}: it would bypass the guard")
 
     async def check_hop(request: httpx.Request) -> None:
-        check_url(str(request.url), policy)  # scheme and literal addresses on every request and redirect hop
+        # Scheme and literal addresses on every request and redirect hop. The caller's own URL was
+        # checked before the request was made; a malformed one here came from a redirect.
+        try:
+            check_url(str(request.url), policy)
+        except ValidationError:
+            raise FailedPreconditionError(
+                f"redirected to an unusable URL ({request.url.host}:{request.url.port})", reason="BAD_REDIRECT"
+            ) from None
 
     hooks: dict[str, list[Callable[..., Any]]] = {k: list(v) for k, v in dict(kwargs.pop("event_hooks", {})).items()}
     hooks["request"] = [check_hop, *hooks.get("request", [])]

@@ -239,20 +239,25 @@ class RetryPolicy:
     ) -> T:
         """Run ``fn`` with retries; ``deadline`` is a ``time.monotonic()`` instant no sleep may cross."""
 
-        def wait(state: tenacity.RetryCallState) -> float:
+        planned: dict[int, float] = {}  # the pause stop() decided on, for wait() to take
+
+        def pause_after(state: tenacity.RetryCallState) -> float:
             exc = state.outcome.exception() if state.outcome else None
             retry_after = exc.retry_after if isinstance(exc, OpsuiteError) else None
             return self.backoff(state.attempt_number, retry_after)
+
+        def wait(state: tenacity.RetryCallState) -> float:
+            return planned.pop(state.attempt_number, None) or pause_after(state)
 
         def stop(state: tenacity.RetryCallState) -> bool:
             if state.attempt_number >= self.max_attempts:
                 return True
             if deadline is None:
                 return False
-            exc = state.outcome.exception() if state.outcome else None
-            retry_after = exc.retry_after if isinstance(exc, OpsuiteError) else 0.0
-            # Never start a sleep that would end past the deadline.
-            return time.monotonic() + (retry_after or 0.0) >= deadline
+            pause = planned[state.attempt_number] = pause_after(state)
+            # Never start a pause, nor an attempt, that cannot end before the deadline: the caller then
+            # gets the last real error, not a "no time left" of our own making.
+            return time.monotonic() + pause + _MIN_ATTEMPT_S >= deadline
 
         def before_sleep(state: tenacity.RetryCallState) -> None:
             if on_retry is not None and state.outcome is not None and state.next_action is not None:
@@ -273,6 +278,10 @@ class RetryPolicy:
             sleep=_bounded_sleep(deadline),
         )
         return await retrying(call)
+
+
+#: The least time worth starting another attempt with.
+_MIN_ATTEMPT_S = 0.02
 
 
 def _bounded_sleep(deadline: float | None) -> Callable[[float], Awaitable[None]]:

@@ -287,3 +287,34 @@ async def test_a_channel_breaker_counts_its_api_failing_even_when_api_manager_bl
         with pytest.raises(ServiceUnavailableError):
             await breaker.call(api_down)
     assert breaker.state == "open"
+
+
+async def test_a_channel_a_narrower_allow_list_now_refuses_can_still_be_disabled(
+    sqlite_url: str, start_cep: Any
+) -> None:
+    first = await start_cep(sqlite_url)  # 127.0.0.1 allowed
+    ch = await first.stub.CreateChannel(
+        cep_pb2.CreateChannelRequest(name="hook", kind="webhook", config=struct({"url": "http://127.0.0.1:9/x"})),
+        metadata=first.md(),
+    )
+    await first.handle.stop(0)
+    cep = await start_cep(sqlite_url, outbound_allow=[])
+    same = cep_pb2.UpdateChannelRequest(
+        id=ch.meta.id, config=struct({"url": "http://127.0.0.1:9/x"}), etag=ch.meta.etag, disabled=True
+    )
+    updated = await cep.stub.UpdateChannel(same, metadata=cep.md())
+    assert not updated.enabled
+    moved = cep_pb2.UpdateChannelRequest(
+        id=ch.meta.id, config=struct({"url": "http://127.0.0.2:9/x"}), etag=updated.meta.etag
+    )
+    with pytest.raises(grpc.aio.AioRpcError) as info:  # a new destination is judged
+        await cep.stub.UpdateChannel(moved, metadata=cep.md())
+    assert info.value.code() == grpc.StatusCode.PERMISSION_DENIED
+    with pytest.raises(grpc.aio.AioRpcError) as info:  # e-mail hosts too, when they are addresses
+        await cep.stub.CreateChannel(
+            cep_pb2.CreateChannelRequest(
+                name="mail", kind="email", config=struct({"host": "169.254.169.254", "from": "a@b.c", "to": ["d@e.f"]})
+            ),
+            metadata=cep.md(),
+        )
+    assert info.value.code() == grpc.StatusCode.PERMISSION_DENIED

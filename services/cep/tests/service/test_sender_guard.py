@@ -90,3 +90,14 @@ async def test_email_connects_to_the_checked_address_and_is_blocked_like_http(sm
     finally:
         await allowed.close()
     assert len(box.messages) == 1 and box.messages[0].rcpt_tos == ["ops@example.com"]
+
+
+async def test_a_stored_config_from_before_header_checks_never_sets_host(recorder: FakeWebhook) -> None:
+    s = sender(["127.0.0.1"], TableResolver({}))
+    try:
+        config = {"url": f"http://127.0.0.1:{recorder.port}/h", "headers": {"Host": "internal.example", "X-Team": "a"}}
+        await s.send("t", "webhook", config, PAYLOAD)
+    finally:
+        await s.close()
+    [(headers, _)] = recorder.received
+    assert headers["host"] == f"127.0.0.1:{recorder.port}" and headers["x-team"] == "a"

@@ -216,6 +216,8 @@ class HttpEngine:
         ``breaker_scope`` (the caller's tenant) gives each scope its own breaker per host, so one
         tenant's failing calls to a host never fail another tenant's calls fast, nor tell them about it.
         """
+        if timeout <= 0:  # the caller's time is up: not the upstream's failure, so not its breaker's
+            raise DeadlineExceededError("no time left to call the upstream")
         started = time.perf_counter()
         request = self.render(spec, params, policy)
         reference = HttpReference(request.method, redact_url(str(request.url), secrets))

@@ -311,9 +311,12 @@ async def test_a_run_cancelled_while_its_child_is_being_forked_leaves_no_child_b
         task.cancel()
         with pytest.raises(asyncio.CancelledError):
             await task
+    # A child that survived would be sleeping its 30 s: give every fork time to land, then count.
+    await asyncio.sleep(1.0)
     deadline = time.monotonic() + 10
     while len(_children(server)) > 1 and time.monotonic() < deadline:
         await asyncio.sleep(0.05)
+    await asyncio.sleep(0.5)
     assert len(_children(server)) <= 1  # only the fork server's idle spare child is left
     await assert_still_serves(runner)
 

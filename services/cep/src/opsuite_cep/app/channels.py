@@ -25,7 +25,7 @@ from opsuite_cep.db.repositories import (
 from opsuite_common.auth import Identity
 from opsuite_common.db import Database, new_etag, utcnow
 from opsuite_common.errors import FailedPreconditionError, NotFoundError, OpsuiteError, ValidationError
-from opsuite_common.netguard import check_url
+from opsuite_common.netguard import check_url, parse_ip_literal
 
 __all__ = ["ChannelService", "TestOutcome"]
 
@@ -71,11 +71,20 @@ class ChannelService:
                 ),
             )
 
-    def _validate(self, kind: str, config: Mapping[str, Any]) -> None:
-        """The config's shape, then (webhook, Slack) a URL whose literal address is refused: said at save."""
+    def _validate(self, kind: str, config: Mapping[str, Any], stored: Mapping[str, Any] | None = None) -> None:
+        """The config's shape, then a destination whose literal address is refused: said at save.
+
+        On update, a destination that did not change is not judged again (delivery still is), so an admin
+        can always disable or otherwise edit a channel that a narrower allow-list now refuses.
+        """
         validate_config(kind, config)
-        if kind in ("webhook", "slack"):
+        key = {"webhook": "url", "slack": "url", "email": "host"}.get(kind)
+        if key is None or (stored is not None and stored.get(key) == config.get(key)):
+            return
+        if key == "url":
             check_url(str(config["url"]), self.sender.policy, field="config.url")
+        elif (ip := parse_ip_literal(str(config["host"]))) is not None:
+            self.sender.policy.check(str(config["host"]), ip)
 
     async def get(self, tenant: str, channel_id: str = "", name: str = "") -> ChannelRow:
         """A channel by id or name."""
@@ -105,7 +114,7 @@ class ChannelService:
             check_etag(row, etag)
             refuse_sealed_input(config)
             merged = self.secrets.merge_for_update(row.config, config, tenant=who.tenant, channel_id=row.id)
-            self._validate(row.kind, merged)
+            self._validate(row.kind, merged, stored=json.loads(row.config))
             row.config = self.secrets.seal(merged, tenant=who.tenant, channel_id=row.id)
             row.enabled = not disabled
             touch(row, who.subject)

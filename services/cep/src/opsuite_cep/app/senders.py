@@ -273,10 +273,11 @@ class Sender:
         """Deliver ``payload``; raise a typed error on failure."""
         if kind == "webhook":
             body = json.dumps(payload, default=str).encode()
+            configured = {**dict(config.get("headers") or {}), **dict(config.get("secret_headers") or {})}
             headers = {
                 "Content-Type": "application/json",
-                **dict(config.get("headers") or {}),
-                **dict(config.get("secret_headers") or {}),
+                # Refused at save since they were checked; a config stored before still never sets them.
+                **{k: v for k, v in configured.items() if str(k).lower() not in FORBIDDEN_REQUEST_HEADERS},
             }
             if payload.get("notification_id"):
                 headers["X-Opsuite-Notification-Id"] = str(payload["notification_id"])
@@ -359,6 +360,11 @@ class Sender:
         except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPAuthenticationError) as exc:
             raise FailedPreconditionError(
                 f"the SMTP server refused the message: {exc}", reason="CHANNEL_REJECTED"
+            ) from exc
+        except ssl.SSLCertVerificationError as exc:  # an OSError, but retrying will not fix a certificate
+            raise FailedPreconditionError(
+                f"STARTTLS with {host}:{port} failed: its certificate does not verify ({exc.verify_message})",
+                reason="CHANNEL_REJECTED",
             ) from exc
         except (OSError, smtplib.SMTPException) as exc:
             raise ServiceUnavailableError(

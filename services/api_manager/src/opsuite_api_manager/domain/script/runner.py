@@ -184,7 +184,12 @@ class _ForkServer:
             raise ServiceUnavailableError(
                 "the script fork server is not taking requests; try again shortly", reason=_RUNNER_UNAVAILABLE
             )
-        await fut  # cancelled while waiting: the reader kills the child when its "forked" arrives
+        try:
+            await fut  # cancelled before "forked" arrived: the reader kills the child when it does
+        except asyncio.CancelledError:
+            if fut.done() and not fut.cancelled():
+                self.kill(request_id)  # forked, but cancelled before this task resumed: nobody runs it
+            raise
         return request_id
 
     def kill(self, execution: int) -> None:
