@@ -149,7 +149,7 @@ def _new_id() -> str:
 _WORKLOAD_REASONS = frozenset({"SCRIPT_TIMEOUT", "WORKFLOW_TIMEOUT"})
 
 
-def _blame_api(error: OpsuiteError, run: _Run) -> OpsuiteError:
+def _blame_api(error: OpsuiteError, run: _Run) -> None:
     """An API that ran out of its time is the caller's dependency failing, not this service.
 
     Callers' circuit breakers must not count it against api_manager (see ``OpsuiteError.blame_dependency``):
@@ -159,7 +159,6 @@ def _blame_api(error: OpsuiteError, run: _Run) -> OpsuiteError:
     """
     if error.reason in _WORKLOAD_REASONS:
         error.blame_dependency(f"api:{run.target.definition.name}")
-    return error
 
 
 def _status_of(error: OpsuiteError, admitted: bool) -> ExecutionStatus:
@@ -378,12 +377,12 @@ class Executor:
             parent_id=None,
         )
         run.references.append(Reference("api", target.definition.name, f"version {target.version}"))
-        admitted, dependency = False, ""
+        admitted = False
         try:
             prepared, valid = self._admit(run, params)
             admitted = True
             source, query, row_limit, timeout = await self._sql_setup(run, prepared)
-            dependency = f"data_source:{source.name}"  # from here on, failures are the data source's
+            run.waiting_on = f"data_source:{source.name}"  # from here on, failures are the data source's
             batches = self.sql.stream(
                 source, query, valid, row_limit=row_limit, timeout=timeout, batch_size=self.runtime.stream_batch_rows
             )
@@ -402,8 +401,8 @@ class Executor:
                 # Closing the query of a cancelled stream surfaces as an SQL error; the cause is the caller.
                 await self._finish(run, params, ExecutionStatus.FAILED, OpsuiteCancelledError("the caller cancelled"))
                 raise
-            if dependency:
-                exc.blame_dependency(dependency)
+            if run.waiting_on:
+                exc.blame_dependency(run.waiting_on)
             await self._finish(run, params, _status_of(exc, admitted), exc)
             raise
         except (asyncio.CancelledError, GeneratorExit):
