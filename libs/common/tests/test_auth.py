@@ -63,6 +63,38 @@ async def test_bad_tokens_are_unauthenticated(echo_server, tokens, make_md, reas
     assert servicer.calls == 0  # the handler never ran
 
 
+@pytest.mark.parametrize(
+    "tenant",
+    ["", "x" * 64, "a\x00b", "Acme", "../etc", ".", "a/b", "a b", "-lead", "ténant", 7],
+    ids=["empty", "64-chars", "nul", "upper", "dotdot", "dot", "slash", "space", "leading-dash", "non-ascii", "int"],
+)
+async def test_a_tenant_claim_off_the_pattern_is_invalid_tenant(echo_server, tenant):
+    handle, servicer = echo_server
+    token = jwt.encode({"sub": "x", "tenant": tenant, "roles": ["admin"], "exp": 9999999999}, TEST_SECRET, "HS256")
+    err = await _call_raw(handle.port, (("authorization", f"Bearer {token}"),))
+    assert isinstance(err, errors.AuthenticationError)
+    assert err.reason == "INVALID_TENANT"
+    assert servicer.calls == 0
+
+
+@pytest.mark.parametrize("tenant", ["a", "acme", "tenant-b", "t_1", "9lives", "x" * 63])
+async def test_tenant_names_on_the_pattern_are_accepted(echo_server, tenant):
+    handle, servicer = echo_server
+    token = jwt.encode({"sub": "x", "tenant": tenant, "roles": ["admin"], "exp": 9999999999}, TEST_SECRET, "HS256")
+    assert await _call_raw(handle.port, (("authorization", f"Bearer {token}"),)) is None
+    assert servicer.calls == 1
+
+
+@pytest.mark.parametrize("subject", ["x" * 257, "a\x00b", "line\nbreak"], ids=["long", "nul", "newline"])
+async def test_a_subject_that_is_too_long_or_unprintable_is_refused(echo_server, subject):
+    handle, servicer = echo_server
+    token = jwt.encode({"sub": subject, "tenant": "t", "roles": ["admin"], "exp": 9999999999}, TEST_SECRET, "HS256")
+    err = await _call_raw(handle.port, (("authorization", f"Bearer {token}"),))
+    assert isinstance(err, errors.AuthenticationError)
+    assert err.reason == "INVALID_TOKEN"
+    assert servicer.calls == 0
+
+
 async def test_tampered_token_is_refused(echo_server, tokens):
     handle, _ = echo_server
     header, payload, sig = tokens.mint(tenant="a").split(".")

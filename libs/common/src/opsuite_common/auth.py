@@ -9,12 +9,19 @@ interceptor refuses undeclared methods (fail closed). Roles are ordered: admin >
 The verified :class:`Identity` is available to handlers via :func:`current_identity` and is
 forwarded (the original token) on service-to-service calls, so downstream services see the same
 tenant.
+
+Tenant names are checked once, here at the auth boundary, against :data:`TENANT_PATTERN`: 1 to 63
+characters of lower-case letters, digits, ``-`` and ``_``, starting with a letter or digit (a DNS label,
+so a tenant is safe as a path segment, a metrics label and a database value on every engine). A token
+whose tenant breaks it is UNAUTHENTICATED with reason ``INVALID_TENANT``. The subject must be 1 to 256
+printable characters (reason ``INVALID_TOKEN`` otherwise).
 """
 
 from __future__ import annotations
 
 import contextvars
 import enum
+import re
 import time
 import uuid
 from collections import OrderedDict
@@ -28,6 +35,7 @@ from opsuite_common.errors import AuthenticationError, PermissionDeniedError
 
 __all__ = [
     "PUBLIC",
+    "TENANT_PATTERN",
     "Identity",
     "Role",
     "TokenIssuer",
@@ -36,6 +44,7 @@ __all__ = [
     "identity_var",
     "required_role",
     "requires",
+    "validate_tenant",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -55,6 +64,21 @@ class Role(enum.IntEnum):
             return cls[name.upper()]
         except KeyError:
             raise AuthenticationError(f"unknown role {name!r} in token", reason="INVALID_TOKEN") from None
+
+
+#: What a tenant name must look like (documented in the README and ARCHITECTURE.md "Trust boundaries").
+TENANT_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]{0,62}")
+_MAX_SUBJECT = 256
+
+
+def validate_tenant(tenant: object) -> str:
+    """``tenant`` if it matches :data:`TENANT_PATTERN`, else AuthenticationError(INVALID_TENANT)."""
+    if not isinstance(tenant, str) or TENANT_PATTERN.fullmatch(tenant) is None:
+        raise AuthenticationError(
+            "the token's tenant must be 1-63 lower-case letters, digits, '-' or '_', starting with a letter or digit",
+            reason="INVALID_TENANT",
+        )
+    return tenant
 
 
 #: Marker for RPCs that need no authentication (only health and reflection use it).
@@ -194,9 +218,11 @@ class TokenVerifier:
             roles_claim = [roles_claim]
         if not isinstance(roles_claim, list) or not all(isinstance(r, str) for r in roles_claim):
             raise AuthenticationError("the 'roles' claim must be a list of strings", reason="INVALID_TOKEN")
-        tenant, subject = claims.get("tenant"), claims.get("sub")
-        if not isinstance(tenant, str) or not tenant or not isinstance(subject, str) or not subject:
-            raise AuthenticationError("the token's tenant and subject must be non-empty", reason="INVALID_TOKEN")
+        tenant, subject = validate_tenant(claims.get("tenant")), claims.get("sub")
+        if not isinstance(subject, str) or not subject or len(subject) > _MAX_SUBJECT or not subject.isprintable():
+            raise AuthenticationError(
+                f"the token's subject must be 1-{_MAX_SUBJECT} printable characters", reason="INVALID_TOKEN"
+            )
         ident = Identity(
             subject=subject,
             tenant=tenant,

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from pydantic import SecretStr
 
+from opsuite_common.auth import TENANT_PATTERN
 from opsuite_common.settings import AuthSettings
 
 __all__ = ["main", "mint_from_args"]
@@ -26,6 +27,8 @@ def mint_from_args(argv: list[str] | None = None) -> str:
     parser.add_argument("--ttl", type=float, default=24 * 3600, help="seconds until expiry")
     parser.add_argument("--secret-file", type=Path, default=Path(".run/jwt-secret"))
     args = parser.parse_args(argv)
+    if TENANT_PATTERN.fullmatch(args.tenant) is None:
+        parser.error(f"--tenant {args.tenant!r}: use 1-63 lower-case letters, digits, '-' or '_'")
     auth = AuthSettings()
     if auth.jwt_algorithm == "HS256" and auth.jwt_secret is None:
         if not args.secret_file.exists():
