@@ -197,3 +197,41 @@ def test_secrets_appear_in_no_log_error_or_record(stack, am):
     logs = "".join(p.read_text() for p in stack.run_dir.glob("*.log"))
     for secret in (password, secret_value, TOKEN, TOKEN.split(".")[1]):
         assert secret not in wire and secret not in records and secret not in logs
+
+
+TENANTS = yaml.safe_load((CORPORA / "tenants.yaml").read_text())
+
+
+def test_tenant_claims_off_the_pattern_are_refused_by_every_service(stack):
+    import jwt
+
+    from opsuite.cep.v1 import cep_pb2, cep_pb2_grpc
+    from opsuite.ops.v1 import ops_pb2, ops_pb2_grpc
+    from opsuite_common.testing.servers import TEST_SECRET
+
+    calls = {
+        "api_manager": lambda ch, md: api_manager_pb2_grpc.ApiManagerServiceStub(ch).ListApis(
+            pb.ListApisRequest(), metadata=md, timeout=10
+        ),
+        "cep": lambda ch, md: cep_pb2_grpc.CepServiceStub(ch).ListRules(
+            cep_pb2.ListRulesRequest(), metadata=md, timeout=10
+        ),
+        "ops": lambda ch, md: ops_pb2_grpc.OpsServiceStub(ch).ListRuns(
+            ops_pb2.ListRunsRequest(), metadata=md, timeout=10
+        ),
+    }
+    refused = 0
+    for service, call in calls.items():
+        with grpc.insecure_channel(stack.target(service)) as channel:
+            for tenant in TENANTS["tenants"]:
+                claims = {"sub": "probe", "tenant": tenant, "roles": ["admin"], "exp": 9999999999}
+                md = (("authorization", f"Bearer {jwt.encode(claims, TEST_SECRET, 'HS256')}"),)
+                with pytest.raises(grpc.RpcError) as info:
+                    call(channel, md)
+                err = from_grpc_error(info.value)
+                assert (err.code.name, err.reason) == ("UNAUTHENTICATED", "INVALID_TENANT"), (service, tenant, err)
+                refused += 1
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "corpus_tenants.json").write_text(
+        json.dumps({"tenants": len(TENANTS["tenants"]), "services": len(calls), "refused": refused}, indent=2) + "\n"
+    )
