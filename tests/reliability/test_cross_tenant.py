@@ -68,7 +68,7 @@ def world(stack, tmp_path_factory):
     execution = amc.ExecuteApi(am.ExecuteApiRequest(name="a_api"), metadata=A)
     channel = cepc.CreateChannel(
         cep.CreateChannelRequest(
-            name="a_hook", kind="webhook", config=dict_to_struct({"url": "http://hooks.example.com/"})
+            name="a_hook", kind="webhook", config=dict_to_struct({"url": "http://hooks.invalid/"})
         ),
         metadata=A,
     )
