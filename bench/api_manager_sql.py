@@ -20,7 +20,7 @@ from typing import Any
 
 import grpc
 
-from bench.harness import closed_loop, median, write_result
+from bench.harness import UNLIMITED, closed_loop, median, write_result
 from opsuite.testing.v1 import echo_pb2, echo_pb2_grpc
 
 TOKEN_ROLES = ["admin"]
@@ -54,7 +54,9 @@ def _serve(conn: Any, workdir: str) -> None:
             database_url=f"sqlite:///{workdir}/am.db",
             auth=auth_settings_for_tests(),
             secret_key=Fernet.generate_key().decode(),
+            sqlite_roots=[workdir],  # the bench's reports.db is a data source of every tenant
             script_concurrency=2,
+            **UNLIMITED,
         )
         handle = await create_server(settings)
         services = handle.resources["services"]

@@ -1,6 +1,6 @@
 """Generate the demo estate: a small SQLite database of hosts, services, metrics, deployments and changes.
 
-``python demo/estate.py PATH`` (``./dev up`` runs it into ``.run/demo/estate.db``). Times are relative to
+``python demo/estate.py PATH`` (``./dev up`` runs it into ``.run/data_sources/demo/estate.db``). Times are relative to
 now, so "the last 2 hours" always has data, and the data tells a story an operator can investigate:
 checkout was deployed 40 minutes ago, its error rate and latency jumped right after, and web-02 (a
 checkout host) has had high CPU since then; the search-node heartbeat of web-03 stopped 15 minutes ago.
@@ -139,5 +139,5 @@ def build(path: Path, now: datetime | None = None) -> Path:
 
 
 if __name__ == "__main__":
-    out = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(".run/demo/estate.db")
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(".run/data_sources/demo/estate.db")
     print(build(out))

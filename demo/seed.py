@@ -76,13 +76,15 @@ class StatusPage:
 
 
 async def seed_async(targets: dict[str, str], token: str, run_dir: Path, status_url: str) -> list[str]:
-    """Build the estate database under ``run_dir/demo`` and apply demo/*.yaml; returns outcome lines."""
+    """Build the estate database in the demo tenant's data source folder (``run_dir/data_sources/demo``, the
+    api_manager root the stack sets) and apply demo/*.yaml; returns outcome lines."""
     from opsuite_cli.context import CliContext
     from opsuite_cli.documents import load_documents
     from opsuite_cli.kinds import KINDS
 
-    build_estate(run_dir / "demo" / "estate.db")
-    os.environ["OPSUITE_DEMO_DIR"] = str(run_dir / "demo")
+    demo_dir = run_dir / "data_sources" / "demo"
+    build_estate(demo_dir / "estate.db")
+    os.environ["OPSUITE_DEMO_DIR"] = str(demo_dir)
     os.environ["OPSUITE_DEMO_STATUS_URL"] = status_url
     ctx = CliContext(api_manager=targets["api_manager"], cep=targets["cep"], ops=targets["ops"], token=token)
     lines = []

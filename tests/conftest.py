@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,6 +19,8 @@ SERVICES = SERVICE_PROCESSES
 def start_test_stack(tmp: Path, names: list[str] | None = None, extra_env: dict[str, str] | None = None) -> Stack:
     """Start services as processes with the test secret and short grace periods."""
     env = {f"{s.prefix}GRACE_S": "5" for s in SERVICES.values()}
+    # Network data sources the tests use: the local PostgreSQL, and port 1 (nothing listens) for error paths.
+    env["OPSUITE_API_MANAGER_DATA_SOURCE_ALLOW"] = json.dumps(["127.0.0.1:5432", "127.0.0.1:1"])
     return start_stack(tmp, TEST_SECRET, names, extra_env={**env, **(extra_env or {})})
 
 

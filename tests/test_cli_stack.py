@@ -26,9 +26,9 @@ TOKEN = TokenFactory().mint(tenant="cli-demo", roles=["admin"], subject="cli")
 @pytest.fixture(scope="module")
 def cli_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Stack, StatusPage, Path]]:
     tmp = tmp_path_factory.mktemp("cli")
-    stack = start_test_stack(tmp, extra_env={"OPSUITE_CEP_OUTBOUND_ALLOW": json.dumps(["127.0.0.1"])})
+    stack = start_test_stack(tmp, extra_env={"OPSUITE_OUTBOUND_ALLOW": json.dumps(["127.0.0.1"])})
     status = StatusPage()
-    build_estate(tmp / "demo" / "estate.db")
+    build_estate(stack.data_source_dir("cli-demo") / "estate.db")
     try:
         yield stack, status, tmp
     finally:
@@ -45,7 +45,7 @@ def _cli(stack: Stack, *args: str, token: str = TOKEN) -> tuple[int, str]:
 @pytest.fixture
 def demo_env(cli_stack, monkeypatch):
     stack, status, tmp = cli_stack
-    monkeypatch.setenv("OPSUITE_DEMO_DIR", str(tmp / "demo"))
+    monkeypatch.setenv("OPSUITE_DEMO_DIR", str(stack.data_source_dir("cli-demo")))
     monkeypatch.setenv("OPSUITE_DEMO_STATUS_URL", status.url)
     return stack
 

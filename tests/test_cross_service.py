@@ -35,7 +35,7 @@ def demo_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         "OPSUITE_OPS_KNOWN_HOSTS": json.dumps([h[0] for h in HOSTS]),
         "OPSUITE_CLIENT_BREAKER_FAIL_MAX": "2",
         "OPSUITE_CLIENT_BREAKER_RESET_TIMEOUT_S": "1",
-        "OPSUITE_CEP_OUTBOUND_ALLOW": json.dumps(["127.0.0.1"]),
+        "OPSUITE_OUTBOUND_ALLOW": json.dumps(["127.0.0.1"]),
     }
     stack = start_test_stack(tmp, extra_env=env)
     status = StatusPage()

@@ -38,7 +38,7 @@ def flows_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     env = {
         "OPSUITE_OPS_KNOWN_SERVICES": json.dumps([s[0] for s in DEMO_SERVICES]),
         "OPSUITE_OPS_KNOWN_HOSTS": json.dumps([h[0] for h in HOSTS]),
-        "OPSUITE_CEP_OUTBOUND_ALLOW": json.dumps(["127.0.0.1"]),
+        "OPSUITE_OUTBOUND_ALLOW": json.dumps(["127.0.0.1"]),
         "OPSUITE_CEP_SCHEDULE_TICK_S": "0.5",
     }
     stack = start_test_stack(tmp, extra_env=env)

@@ -31,7 +31,7 @@ def test_every_service_exposes_rpc_and_domain_metrics(tmp_path):
     env = {f"OPSUITE_{n.upper()}_METRICS_PORT": str(p) for n, p in ports.items()}
     stack = start_test_stack(tmp_path, extra_env=env)
     try:
-        db = tmp_path / "items.db"
+        db = stack.data_source_dir("metrics") / "items.db"
         conn = sqlite3.connect(db)
         conn.execute("CREATE TABLE items (id INTEGER PRIMARY KEY)")
         conn.commit()

@@ -105,7 +105,7 @@ def main() -> int:
             "OPSUITE_OPS_KNOWN_SERVICES": json.dumps([s[0] for s in DEMO_SERVICES]),
             "OPSUITE_OPS_KNOWN_HOSTS": json.dumps([h[0] for h in DEMO_HOSTS]),
             # The demo's alert webhook is the local status page.
-            "OPSUITE_CEP_OUTBOUND_ALLOW": json.dumps(["127.0.0.1"]),
+            "OPSUITE_OUTBOUND_ALLOW": json.dumps(["127.0.0.1"]),
         }
         stack = start_stack(run_dir, secret, ports=ports, extra_env=hints)
     except (RuntimeError, TimeoutError) as exc:

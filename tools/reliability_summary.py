@@ -44,6 +44,9 @@ def summarise() -> dict[str, Any]:
         "corpora": {
             "sql": _load("corpus_sql.json"),
             "ssrf": _load("corpus_ssrf.json"),
+            "data_sources": _load("corpus_data_sources.json"),
+            "tenants": _load("corpus_tenants.json"),
+            "secrets_canary": _load("canary_secrets.json"),
             "script_escapes": {
                 "techniques": len(escapes if isinstance(escapes, list) else escapes.get("escapes", [])),
                 "contained": "all (services/api_manager/tests/domain/script/test_escapes.py)",
@@ -62,8 +65,9 @@ def summarise() -> dict[str, Any]:
     }
     if summary["cross_tenant"]:
         summary["cross_tenant"] = {"rpcs_checked": summary["cross_tenant"]["rpcs_checked"], "all_not_found": True}
-    if summary["corpora"]["ssrf"]:
-        summary["corpora"]["ssrf"] = {k: v for k, v in summary["corpora"]["ssrf"].items() if k != "outcomes"}
+    for corpus in ("ssrf", "data_sources"):
+        if summary["corpora"][corpus]:
+            summary["corpora"][corpus] = {k: v for k, v in summary["corpora"][corpus].items() if k != "outcomes"}
     return summary
 
 

@@ -43,7 +43,7 @@ def _fingerprint(db_path: Path) -> str:
 
 @pytest.fixture(scope="module")
 def am(stack, tmp_path_factory):
-    db_path = tmp_path_factory.mktemp("corpus") / "items.db"
+    db_path = stack.data_source_dir("corpus") / "items.db"
     db = sqlite3.connect(db_path)
     db.execute("CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT)")
     db.executemany("INSERT INTO items VALUES (?, ?)", [(i, f"item-{i}") for i in range(1, 21)])
@@ -160,6 +160,16 @@ def test_ssrf_corpus_is_refused_and_the_target_never_reached(am):
             err = from_grpc_error(info.value)
             assert err.code.name in ("PERMISSION_DENIED", "INVALID_ARGUMENT", "UNAVAILABLE"), (url, err)
             outcomes[url] = f"refused at execute: {err.reason}"
+        # Ambiguous spellings are refused at save, before any lookup or connection.
+        for i, template in enumerate(SSRF["ambiguous"]):
+            url = template.format(port=port)
+            api = pb.ApiDefinition(name=f"odd_{i}", kind=pb.HTTP, enabled=True, http=pb.HttpSpec(method="GET", url=url))
+            with pytest.raises(grpc.RpcError) as info:
+                stub.CreateApi(pb.CreateApiRequest(api=api), metadata=MD, timeout=10)
+            err = from_grpc_error(info.value)
+            assert err.code.name in ("INVALID_ARGUMENT", "PERMISSION_DENIED"), (url, err)
+            assert [v.field for v in err.field_violations] == ["api.http.url"], (url, err)
+            outcomes[url] = f"refused at save: {err.reason}"
     finally:
         target.shutdown()
     assert _Target.hits == 0, outcomes
@@ -234,4 +244,58 @@ def test_tenant_claims_off_the_pattern_are_refused_by_every_service(stack):
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "corpus_tenants.json").write_text(
         json.dumps({"tenants": len(TENANTS["tenants"]), "services": len(calls), "refused": refused}, indent=2) + "\n"
+    )
+
+
+DATA_SOURCES = yaml.safe_load((CORPORA / "data_sources.yaml").read_text())
+
+
+def test_data_source_corpus_is_refused_and_nothing_is_stored(tmp_path_factory):
+    """A tenant admin registers every hostile data source URL: each is refused, none is stored."""
+    import os
+
+    from opsuite_common.testing.processes import start_stack, stop_stack
+    from opsuite_common.testing.servers import TEST_SECRET
+
+    # This run's operator allows no network database at all, so every network URL must be refused.
+    tmp = tmp_path_factory.mktemp("ds_corpus")
+    stack = start_stack(tmp, TEST_SECRET, ["api_manager"], extra_env={"OPSUITE_API_MANAGER_DATA_SOURCE_ALLOW": "[]"})
+    try:
+        root = stack.data_source_dir("corpus")
+        outside = tmp / "outside.db"
+        sqlite3.connect(outside).execute("CREATE TABLE t (x)").connection.close()
+        os.symlink(outside, root / "link.db")
+        values = {
+            "own_db": str(stack.run_dir / "api_manager.db"),
+            "root": str(root),
+            "outside": str(outside),
+            "outside_name": outside.name,
+            "link": str(root / "link.db"),
+            "pg_port": "5432",
+        }
+        outcomes: dict[str, str] = {}
+        with grpc.insecure_channel(stack.target("api_manager")) as channel:
+            stub = api_manager_pb2_grpc.ApiManagerServiceStub(channel)
+            for i, template in enumerate(DATA_SOURCES["sqlite"] + DATA_SOURCES["network"]):
+                url = template.format(**values)
+                with pytest.raises(grpc.RpcError) as info:
+                    stub.CreateDataSource(pb.CreateDataSourceRequest(name=f"ds_{i}", url=url), metadata=MD, timeout=10)
+                err = from_grpc_error(info.value)
+                assert (err.code.name, err.reason) in (
+                    ("PERMISSION_DENIED", "DATA_SOURCE_NOT_ALLOWED"),
+                    ("INVALID_ARGUMENT", "VALIDATION_FAILED"),
+                ), (url, err)
+                assert err.field_violations, (url, err)  # the offending field is named
+                outcomes[template] = f"{err.code.name}/{err.reason}"
+            listed = stub.ListDataSources(pb.ListDataSourcesRequest(), metadata=MD, timeout=10)
+            assert list(listed.data_sources) == []  # nothing half-written
+            # The same roots still admit a file that is really inside them.
+            inside = root / "fine.db"
+            sqlite3.connect(inside).execute("CREATE TABLE t (x)").connection.close()
+            stub.CreateDataSource(pb.CreateDataSourceRequest(name="fine", url=f"sqlite:///{inside}"), metadata=MD)
+    finally:
+        stop_stack(stack)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "corpus_data_sources.json").write_text(
+        json.dumps({"urls": len(outcomes), "stored": 0, "outcomes": outcomes}, indent=2) + "\n"
     )

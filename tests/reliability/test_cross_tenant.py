@@ -42,7 +42,7 @@ NOT_RESOURCE_RPCS = {
 @pytest.fixture(scope="module")
 def world(stack, tmp_path_factory):
     """Tenant A's resources in every service, and stubs for the three services."""
-    db = tmp_path_factory.mktemp("xt") / "items.db"
+    db = stack.data_source_dir("tenant-a-x") / "items.db"
     import sqlite3
 
     conn = sqlite3.connect(db)

@@ -74,7 +74,7 @@ async def test_metadata_database_goes_away_and_comes_back(tmp_path, pg_url):
     try:
         async with grpc.aio.insecure_channel(stack.target("api_manager")) as ch:
             am = api_manager_pb2_grpc.ApiManagerServiceStub(ch)
-            src = _items_db(tmp_path / "items.db")
+            src = _items_db(stack.data_source_dir("faults") / "items.db")
             await am.CreateDataSource(pb.CreateDataSourceRequest(name="items", url=f"sqlite:///{src}"), metadata=MD)
             await am.CreateApi(pb.CreateApiRequest(api=_api("before")), metadata=MD)
 
@@ -126,7 +126,9 @@ async def test_metadata_database_goes_away_and_comes_back(tmp_path, pg_url):
 
 
 async def test_sigterm_under_load_loses_no_acknowledged_execution(tmp_path):
-    stack = await asyncio.to_thread(start_test_stack, tmp_path, ["api_manager"], {"OPSUITE_API_MANAGER_GRACE_S": "5"})
+    # A shutdown test, not a fairness one: the load may exceed the default per-tenant rate limit.
+    env = {"OPSUITE_API_MANAGER_GRACE_S": "5", "OPSUITE_API_MANAGER_RATE_LIMIT_PER_S": "0"}
+    stack = await asyncio.to_thread(start_test_stack, tmp_path, ["api_manager"], env)
     proc = stack.procs["api_manager"]
     acknowledged: list[str] = []
     unavailable = 0
@@ -140,7 +142,7 @@ async def test_sigterm_under_load_loses_no_acknowledged_execution(tmp_path):
         breakers=BreakerRegistry(fail_max=10_000),
     )
     try:
-        src = _items_db(tmp_path / "items.db")
+        src = _items_db(stack.data_source_dir("faults") / "items.db")
         await am.CreateDataSource(pb.CreateDataSourceRequest(name="items", url=f"sqlite:///{src}"))
         await am.CreateApi(pb.CreateApiRequest(api=_api("load")))
         stop_at = time.monotonic() + 3.0

@@ -4,8 +4,10 @@ and a loopback HTTP server."""
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
+import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -18,6 +20,7 @@ import pytest
 import pytest_asyncio
 from cryptography.fernet import Fernet
 from google.protobuf import json_format
+from psycopg import sql as psql
 from sqlalchemy import make_url
 
 from opsuite.apimanager.v1 import api_manager_pb2 as pb
@@ -25,8 +28,10 @@ from opsuite.apimanager.v1 import api_manager_pb2_grpc
 from opsuite_api_manager.config import Settings
 from opsuite_api_manager.server import create_server
 from opsuite_common.errors import OpsuiteError
+from opsuite_common.netguard import Resolver
 from opsuite_common.rpc_status import from_grpc_error
 from opsuite_common.server import ServerHandle
+from opsuite_common.testing.db import ADMIN_DSN_ENV, DEFAULT_ADMIN_DSN
 from opsuite_common.testing.servers import TokenFactory, auth_settings_for_tests
 
 ROWS = 30
@@ -107,22 +112,24 @@ def sqlite_source(tmp_path: Path) -> str:
     return seed_sqlite(tmp_path / "reports.db")
 
 
-async def _start(db_url: str, **overrides: Any) -> ServerHandle:
-    options: dict[str, Any] = {"script_concurrency": 8, "default_timeout_s": 5.0, **overrides}
-    settings = Settings(
-        port=0,
-        database_url=db_url,
-        auth=auth_settings_for_tests(),
-        secret_key=Fernet.generate_key().decode(),
-        **options,
-    )
-    return await create_server(settings)
+async def _start(db_url: str, root: Path, resolver: Resolver | None = None, **overrides: Any) -> ServerHandle:
+    # The test's tmp_path is every tenant's SQLite root; network data sources may reach loopback, any port.
+    options: dict[str, Any] = {
+        "script_concurrency": 8,
+        "default_timeout_s": 5.0,
+        "sqlite_roots": [str(root)],
+        "data_source_allow": ["127.0.0.1:*"],
+        "secret_key": Fernet.generate_key().decode(),
+        **overrides,
+    }
+    settings = Settings(port=0, database_url=db_url, auth=auth_settings_for_tests(), **options)
+    return await create_server(settings, resolver=resolver)
 
 
 @pytest_asyncio.fixture
-async def client(db_url: str) -> AsyncIterator[Client]:
+async def client(db_url: str, tmp_path: Path) -> AsyncIterator[Client]:
     """A running server on ``db_url`` (SQLite and PostgreSQL) and a client for it."""
-    handle = await _start(db_url)
+    handle = await _start(db_url, tmp_path)
     try:
         async with grpc.aio.insecure_channel(f"127.0.0.1:{handle.port}") as ch:
             yield Client(api_manager_pb2_grpc.ApiManagerServiceStub(ch), TokenFactory(), handle)
@@ -131,9 +138,9 @@ async def client(db_url: str) -> AsyncIterator[Client]:
 
 
 @pytest_asyncio.fixture
-async def lite(sqlite_url: str) -> AsyncIterator[Client]:
+async def lite(sqlite_url: str, tmp_path: Path) -> AsyncIterator[Client]:
     """A running server on SQLite only (engine tests that do not exercise storage differences)."""
-    handle = await _start(sqlite_url)
+    handle = await _start(sqlite_url, tmp_path)
     try:
         async with grpc.aio.insecure_channel(f"127.0.0.1:{handle.port}") as ch:
             yield Client(api_manager_pb2_grpc.ApiManagerServiceStub(ch), TokenFactory(), handle)
@@ -142,12 +149,14 @@ async def lite(sqlite_url: str) -> AsyncIterator[Client]:
 
 
 @pytest_asyncio.fixture
-async def start_lite(sqlite_url: str) -> AsyncIterator[Callable[..., Awaitable[Client]]]:
-    """Start a server on SQLite with settings overrides (``script_concurrency=1``...); stopped at the end."""
+async def start_lite(sqlite_url: str, tmp_path: Path) -> AsyncIterator[Callable[..., Awaitable[Client]]]:
+    """Start a server on SQLite with settings overrides (``script_concurrency=1``...); stopped at the end.
+
+    ``db_url=`` picks another metadata store, ``resolver=`` the DNS of data source and HTTP hosts."""
     started: list[tuple[ServerHandle, grpc.aio.Channel]] = []
 
-    async def start(**overrides: Any) -> Client:
-        handle = await _start(sqlite_url, **overrides)
+    async def start(db_url: str = sqlite_url, resolver: Resolver | None = None, **overrides: Any) -> Client:
+        handle = await _start(db_url, tmp_path, resolver, **overrides)
         channel = grpc.aio.insecure_channel(f"127.0.0.1:{handle.port}")
         started.append((handle, channel))
         return Client(api_manager_pb2_grpc.ApiManagerServiceStub(channel), TokenFactory(), handle)
@@ -221,6 +230,16 @@ def json_of(resp: pb.ExecuteApiResponse) -> Any:
 
 
 @pytest.fixture
-def pg_source(pg_url: str) -> str:
-    """URL of a seeded PostgreSQL data source (a fresh database)."""
-    return seed_postgres(pg_url)
+def pg_source() -> Iterator[str]:
+    """URL of a seeded PostgreSQL data source: a fresh database of its own, never the service's store
+    (which ``pg_url`` is in the ``[postgresql]`` runs, and which no data source may open)."""
+    admin = os.environ.get(ADMIN_DSN_ENV) or DEFAULT_ADMIN_DSN
+    dsn = make_url(admin).set(drivername="postgresql").render_as_string(hide_password=False)
+    name = f"opsuite_src_{uuid.uuid4().hex[:16]}"
+    with psycopg.connect(dsn, autocommit=True) as c:
+        c.execute(psql.SQL("CREATE DATABASE {}").format(psql.Identifier(name)))
+    try:
+        yield seed_postgres(make_url(admin).set(database=name).render_as_string(hide_password=False))
+    finally:
+        with psycopg.connect(dsn, autocommit=True) as c:
+            c.execute(psql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(psql.Identifier(name)))

@@ -13,6 +13,10 @@ from opsuite_common.errors import (
     PermissionDeniedError,
     ValidationError,
 )
+from opsuite_common.settings import OutboundSettings
+
+#: The operator's outbound policy opening 127.0.0.1 (an API's own allow-list cannot).
+LOOPBACK_OPENED = OutboundSettings(allow=("127.0.0.1",))
 
 
 def script(c: Any, name: str, source: str, **kw: Any) -> pb.ApiDefinition:
@@ -99,8 +103,8 @@ async def test_the_callers_grpc_deadline_bounds_the_api_timeout(lite):
     assert ex.duration.ToNanoseconds() < 5e9  # far below the 5 s server default: the caller's deadline won
 
 
-async def test_http_api_reaches_an_allow_listed_loopback_server(lite, loopback_http):
-    c = lite
+async def test_http_api_reaches_an_allow_listed_loopback_server(start_lite, loopback_http):
+    c = await start_lite(outbound=LOOPBACK_OPENED)
     d = c.api_def(
         "ping",
         kind=pb.HTTP,
@@ -129,21 +133,34 @@ async def test_ssrf_to_loopback_not_allow_listed_is_refused(lite, loopback_http)
     await c.create(d)
     err = await c.error(c.execute("named"))
     assert isinstance(err, PermissionDeniedError) and err.reason == "SSRF_BLOCKED"
-    # ...and a script's ctx.http only reaches its API's allow-list.
+    # ...and a script's ctx.http only reaches its API's allow-list, which cannot open loopback either.
     src = f"def main(params, input, ctx):\n    return ctx.http.get('{loopback_http}/x')\n"
     await c.create(script(c, "sneaky", src))
     err = await c.error(c.execute("sneaky"))
     assert err.reason in ("SCRIPT_ERROR", "SSRF_BLOCKED") and "127.0.0.1" in err.message
+    listed = script(c, "listed", src)
+    listed.policy.network_allow_list.append("127.0.0.0/8")
+    await c.create(listed)
+    err = await c.error(c.execute("listed"))
+    assert err.reason in ("SCRIPT_ERROR", "SSRF_BLOCKED") and "OPSUITE_OUTBOUND_ALLOW" in err.message
+    failed = {e.api_name: e.error_reason for e in await executions(c, status=pb.FAILED)}
+    assert failed["named"] == "SSRF_BLOCKED" and "sneaky" in failed and "listed" in failed
+
+
+async def test_a_script_reaches_loopback_once_the_operator_opened_it_and_its_list_names_it(start_lite, loopback_http):
+    c = await start_lite(outbound=LOOPBACK_OPENED)
+    src = f"def main(params, input, ctx):\n    return ctx.http.get('{loopback_http}/x')\n"
+    await c.create(script(c, "unlisted", src))  # a script's empty list allows nothing
+    err = await c.error(c.execute("unlisted"))
+    assert err.reason in ("SCRIPT_ERROR", "SSRF_BLOCKED") and "network_allow_list" in err.message
     allowed = script(c, "allowed", src)
     allowed.policy.network_allow_list.append("127.0.0.1")
     await c.create(allowed)
     assert c.json(await c.execute("allowed"))["json"] == {"path": "/x", "ok": True}
-    failed = {e.api_name: e.error_reason for e in await executions(c, status=pb.FAILED)}
-    assert failed["named"] == "SSRF_BLOCKED" and "sneaky" in failed
 
 
-async def test_workflow_chains_sql_script_and_http_and_logs_every_step(lite, sqlite_source, loopback_http):
-    c = lite
+async def test_workflow_chains_sql_script_and_http_and_logs_every_step(start_lite, sqlite_source, loopback_http):
+    c = await start_lite(outbound=LOOPBACK_OPENED)
     await c.data_source("reports", sqlite_source)
     await c.create(
         c.api_def(
@@ -218,11 +235,11 @@ async def test_recursive_calls_are_bounded_in_depth(lite):
     assert any(e.error_reason == "CALL_DEPTH_EXCEEDED" for e in await executions(c, status=pb.REJECTED))
 
 
-async def test_a_failing_dependency_is_blamed_so_callers_breakers_ignore_it(lite, tmp_path):
+async def test_a_failing_dependency_is_blamed_so_callers_breakers_ignore_it(start_lite, tmp_path):
     """Data source down, HTTP upstream down, script out of time: the API's dependency, not api_manager."""
     from opsuite_common.resilience import is_server_fault
 
-    c = lite
+    c = await start_lite(outbound=LOOPBACK_OPENED)
     import sqlite3
 
     gone = tmp_path / "gone.db"

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from google.protobuf import json_format
-from sqlalchemy.engine import make_url
 
 from opsuite.apimanager.v1 import api_manager_pb2 as am
 from opsuite.cep.v1 import cep_pb2 as cep
@@ -15,6 +14,7 @@ from opsuite_cli.context import CliContext
 from opsuite_cli.documents import Document
 from opsuite_common.errors import NotFoundError
 from opsuite_common.protoconv import dict_to_struct, struct_to_dict
+from opsuite_common.secretscope import mask_url
 
 __all__ = ["KINDS", "Kind"]
 
@@ -48,10 +48,8 @@ def _pruned(value: Any) -> Any:
 
 
 def _masked(url: str) -> str:
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:
-        return url
+    """The URL as api_manager shows it (the same masking function)."""
+    return mask_url(url)
 
 
 async def _apply_data_source(ctx: CliContext, doc: Document) -> str:
@@ -170,7 +168,9 @@ async def _apply_channel(ctx: CliContext, doc: Document) -> str:
         )
         return "created"
     # Secrets are write-only: compare what can be read back, and whether each secret is set.
-    visible = {k: v for k, v in config.items() if k not in _SECRET_KEYS}
+    # A URL's password is shown masked (the same masking function as cep's).
+    visible = {k: mask_url(v) if k == "url" and isinstance(v, str) else v for k, v in config.items()}
+    visible = {k: v for k, v in visible.items() if k not in _SECRET_KEYS}
     secrets_match = {k for k in config if k in _SECRET_KEYS} == set(current.secrets_set)
     if current.kind == kind and struct_to_dict(current.config) == visible and secrets_match:
         return "unchanged"

@@ -16,6 +16,7 @@ into the same typed exception on the client.
     ├── FailedPreconditionError       FAILED_PRECONDITION 400  FAILED_PRECONDITION
     ├── RateLimitedError              RESOURCE_EXHAUSTED  429  RATE_LIMITED        (+ RetryInfo)
     ├── ResourceLimitError            RESOURCE_EXHAUSTED  413  RESOURCE_LIMIT
+    │   └── ResultTooLargeError       RESOURCE_EXHAUSTED  413  RESULT_TOO_LARGE
     ├── ServiceUnavailableError       UNAVAILABLE         503  SERVICE_UNAVAILABLE (+ RetryInfo when known)
     │   ├── CircuitOpenError          UNAVAILABLE         503  CIRCUIT_OPEN
     │   └── DatabaseUnavailableError  UNAVAILABLE         503  DATABASE_UNAVAILABLE
@@ -61,6 +62,7 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitedError",
     "ResourceLimitError",
+    "ResultTooLargeError",
     "ServiceUnavailableError",
     "StaleEtagError",
     "UnimplementedError",
@@ -245,6 +247,13 @@ class ResourceLimitError(OpsuiteError):
     default_message = "a resource limit was exceeded"
 
 
+class ResultTooLargeError(ResourceLimitError):
+    """The result is bigger than one message the caller can receive; nothing was returned."""
+
+    reason = "RESULT_TOO_LARGE"
+    default_message = "the result is larger than the maximum message size"
+
+
 class ServiceUnavailableError(OpsuiteError):
     """A dependency is down or overloaded; transient, may be retried."""
 
@@ -327,6 +336,7 @@ _BY_REASON: dict[str, type[OpsuiteError]] = {
         FailedPreconditionError,
         RateLimitedError,
         ResourceLimitError,
+        ResultTooLargeError,
         ServiceUnavailableError,
         CircuitOpenError,
         DatabaseUnavailableError,

@@ -11,7 +11,9 @@ stream). Afterwards:
   processors, so they are JSON and redacted too;
 - ``redact`` runs last before rendering, on every line, including rendered tracebacks: values under
   sensitive keys become ``***`` and JWTs, ``Bearer``/``Basic`` credentials, URL passwords,
-  ``password=...`` pairs and PEM private keys are masked inside any string.
+  ``password=...`` pairs and PEM private keys are masked inside any string; so is every secret value
+  registered in the current secret scope (``opsuite_common.secretscope``: secret API parameters, data
+  source and channel passwords), whatever it looks like.
 
 Redaction is a safety net, not a licence: never log a credential on purpose.
 """
@@ -32,6 +34,8 @@ from typing import Any, Literal, TextIO, cast
 import structlog
 from structlog.typing import EventDict, FilteringBoundLogger, Processor, WrappedLogger
 
+from opsuite_common.secretscope import REDACTED, current_scope
+
 __all__ = [
     "REDACTED",
     "access_log",
@@ -45,9 +49,6 @@ __all__ = [
     "redact_text",
     "redact_value",
 ]
-
-#: What a redacted value is replaced with.
-REDACTED = "***"
 
 LogFormat = Literal["auto", "json", "console"]
 
@@ -141,14 +142,21 @@ def redact_value(value: object, _depth: int = 0) -> object:
 
 
 def redact(_logger: WrappedLogger, _method: str, event_dict: EventDict) -> EventDict:
-    """structlog processor: redact every key and value of the event (run after exceptions are rendered)."""
+    """structlog processor: redact every key and value of the event (run after exceptions are rendered).
+
+    Values registered in the current secret scope are masked as well, in every field.
+    """
+    scope = current_scope()
+    if scope is not None and not scope:
+        scope = None
     for key in list(event_dict):
         if key in _INTERNAL_KEYS:
             continue
         if key != "event" and is_sensitive_key(key):
             event_dict[key] = REDACTED
         else:
-            event_dict[key] = redact_value(event_dict[key])
+            value = redact_value(event_dict[key])
+            event_dict[key] = value if scope is None else scope.scrub_value(value)
     return event_dict
 
 
@@ -337,8 +345,11 @@ def access_log(fields: dict[str, Any], *, warning: bool = False) -> None:
         "timestamp": datetime.now(UTC).isoformat().replace("+00:00", "Z"),
         "service": _ACCESS_STATE["service"],
     }
+    scope = current_scope()
     for key, value in fields.items():
-        line[key] = redact_text(value) if isinstance(value, str) else value
+        if isinstance(value, str):
+            value = redact_text(value) if scope is None else scope.scrub(redact_text(value))
+        line[key] = value
     _SINK.write_line(_json_dumps(line))
 
 

@@ -1,29 +1,39 @@
 """Outbound network guard (SSRF): decide where an outgoing connection may go, and connect only there.
 
-Refused unless the policy's allow-list says otherwise: loopback, private (RFC 1918, ULA), link-local,
+Refused unless the OPERATOR's policy says otherwise: loopback, private (RFC 1918, ULA), link-local,
 carrier-grade NAT (100.64/10), multicast, unspecified, reserved and every other non-global address,
 plus cloud metadata endpoints. IPv6 forms that embed an IPv4 address (IPv4-mapped ``::ffff:a.b.c.d``,
 IPv4-compatible ``::a.b.c.d``, NAT64 ``64:ff9b::/96``, 6to4 ``2002::/16``) are judged by that address.
 
-Host spellings are parsed the way ``inet_aton`` (and so ``getaddrinfo``) reads them, so decimal
-``2130706433``, octal ``0177.0.0.1``, hex ``0x7f000001`` and short ``127.1`` are all seen as 127.0.0.1.
+Two lists, two owners. ``NetworkPolicy.allow`` is the operator's (``OPSUITE_OUTBOUND_ALLOW``, see
+``opsuite_common.settings.OutboundSettings``): only an address/CIDR entry there makes a forbidden address
+reachable (a metadata address needs an entry naming exactly that address), and with ``allowlist_only``
+nothing outside it is reached at all. A host NAME admits the name, never the addresses it resolves to: an
+allow-listed name that resolves to a forbidden address is refused, so a DNS record cannot point an allowed
+name at this host, the private network or the cloud's credentials endpoint. A tenant's list
+(:meth:`NetworkPolicy.narrowed`, e.g. an API's ``policy.network_allow_list``) only NARROWS the operator's
+policy: a destination must pass the operator's rules AND be covered by the tenant's list.
 
-Allow-list entries are host names (``api.internal``, ``*.corp.example``) or addresses/CIDRs
-(``10.1.2.3``, ``10.0.0.0/8``). A named host may resolve to private addresses, but never to a metadata
-address: only an explicit address/CIDR entry unlocks those, so a DNS record cannot point an allowed
-name at the cloud's credentials endpoint.
+URLs are parsed once (:func:`parse_url`, httpx's own parser, so the parse that is judged is the parse that
+connects) and refused when different readers could disagree about the host: backslashes, several ``@``,
+percent-encoded hosts, IPv4 spelled other than ``a.b.c.d`` (decimal ``2130706433``, octal ``0177.0.0.1``,
+hex ``0x7f000001``, short ``127.1``), an empty host or a bad port. Such spellings are still recognised
+(:func:`parse_ip_literal`, the way ``inet_aton`` reads them) wherever a URL was not ours to refuse (a
+redirect's Location, a connection's host), so they are judged as the address they denote.
 
 Connecting to the address that was checked: :func:`guarded_client` returns an ``httpx.AsyncClient``
 whose transport (:class:`GuardedTransport`) runs on an httpcore network backend
-(:class:`GuardedBackend`) that resolves the host itself, checks EVERY address against the policy (one
-bad record refuses the host) and opens the TCP connection to a checked IP. The request keeps its URL,
-so the Host header and TLS SNI/certificate checks still use the host name, and there is no second DNS
-lookup to rebind. Every new connection goes through it, including each redirect hop, whose URL is also
-pre-checked (:func:`check_url`). Environment proxies are ignored (``trust_env=False``): a proxy would
-hide the real destination. Unix sockets are always refused.
+(:class:`GuardedBackend`) that resolves the host once per connection, checks EVERY address against the
+policy (one bad record refuses the host) and opens the TCP connection to a checked IP. The request keeps
+its URL, so the Host header and TLS SNI/certificate checks still use the host name, and there is no second
+DNS lookup to rebind. A kept-alive connection is reused only for the same origin in the same client (one
+client per policy), i.e. only to an address already judged under that policy. Every new connection goes
+through it, including each redirect hop, whose URL is also pre-checked (:func:`check_url`). Environment
+proxies are ignored (``trust_env=False``): a proxy would hide the real destination. Unix sockets are
+always refused.
 
-A refusal is ``PermissionDeniedError`` (reason ``SSRF_BLOCKED``) naming the policy's allow-list
-(``NetworkPolicy.allow_list_name``); a host that does not resolve is ``ServiceUnavailableError``
+A refusal is ``PermissionDeniedError`` (reason ``SSRF_BLOCKED``) naming the list to change; an ambiguous
+URL is ``ValidationError`` on its field; a host that does not resolve is ``ServiceUnavailableError``
 (reason ``UPSTREAM_UNAVAILABLE``). This module imports no grpc.
 """
 
@@ -31,11 +41,11 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import re
 import socket
 from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpcore
 import httpx
@@ -50,16 +60,20 @@ from opsuite_common.errors import (
 __all__ = [
     "FORBIDDEN_REQUEST_HEADERS",
     "METADATA_ADDRESSES",
+    "OPERATOR_ALLOW_SETTING",
     "GuardedBackend",
     "GuardedTransport",
     "IPAddress",
     "NetworkPolicy",
     "Resolver",
+    "allow_entry_problem",
     "blocked",
     "check_url",
     "forbidden_reason",
     "guarded_client",
+    "host_problem",
     "parse_ip_literal",
+    "parse_url",
     "resolve_checked",
     "system_resolver",
 ]
@@ -68,6 +82,8 @@ IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 #: ``(host, port) -> addresses as text``; the default uses the event loop's getaddrinfo.
 Resolver = Callable[[str, int], Awaitable[list[str]]]
 
+#: The operator setting that lists what may be reached although not public (named in refusals).
+OPERATOR_ALLOW_SETTING = "OPSUITE_OUTBOUND_ALLOW"
 #: Cloud metadata endpoints (AWS/GCP/Azure/OpenStack, AWS IPv6, ECS task metadata, Alibaba).
 METADATA_ADDRESSES = frozenset(
     ipaddress.ip_address(a) for a in ("169.254.169.254", "fd00:ec2::254", "169.254.170.2", "100.100.100.200")
@@ -79,6 +95,14 @@ _GLOBAL_UNICAST_V6 = ipaddress.ip_network("2000::/3")
 FORBIDDEN_REQUEST_HEADERS = frozenset({"host", "content-length", "transfer-encoding", "connection", "upgrade"})
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
 _IPV4_COMPAT = ipaddress.ip_network("::/96")
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
+#: RFC 3986 userinfo: unreserved, percent-encoded, sub-delims and ':'.
+_USERINFO = re.compile(r"(?:[A-Za-z0-9\-._~!$&'()*+,;=:]|%[0-9A-Fa-f]{2})*")
+#: One DNS label: ASCII letters, digits, '-', '_', or any non-ASCII letter (IDNA encodes it).
+_ENCODED_DELIMITER = re.compile(r"%(?:2[fF]|5[cC]|3[fF]|23)")
+_LABEL = re.compile(r"(?:[A-Za-z0-9_\-]|[^\x00-\x7f])+")
+_NUMERIC_LABEL = re.compile(r"(?:0[xX][0-9A-Fa-f]*|[0-9]+)")
+_ENTRY_NAME = re.compile(r"(\*\.)?[A-Za-z0-9_\-]+(\.[A-Za-z0-9_\-]+)*\.?")
 
 
 def blocked(message: str) -> PermissionDeniedError:
@@ -165,75 +189,223 @@ def forbidden_reason(ip: IPAddress) -> str | None:
     return None
 
 
+def host_problem(host: str) -> str | None:
+    """Why ``host`` (as written in a URL or a config, IPv6 in brackets) is not one unambiguous host, or None."""
+    if not host:
+        return "the URL has no host"
+    if "%" in host:
+        return "the host is percent-encoded; write it plainly (a Unicode name may be written as it is)"
+    if host.startswith("[") or host.endswith("]"):
+        try:
+            if not (host.startswith("[") and host.endswith("]")):
+                raise ValueError(host)
+            ipaddress.IPv6Address(host[1:-1])
+        except ValueError:
+            return f"{host} is not an IPv6 address in brackets, like [2001:db8::1]"
+        return None
+    labels = (host[:-1] if host.endswith(".") else host).split(".")
+    if not all(_LABEL.fullmatch(label) for label in labels):
+        return "the host may only contain letters, digits, '-' and '_', in labels separated by single dots"
+    if _NUMERIC_LABEL.fullmatch(labels[-1]):
+        # A name ending in a number is an IPv4 address to URL parsers; only a.b.c.d reads the same to all.
+        ip = parse_ip_literal(host)
+        if ip is None:
+            return f"{host} is neither a host name nor an IPv4 address written a.b.c.d"
+        if str(ip) != host:
+            return f"{host} is an unusual spelling of the IP address {ip} (decimal, octal, hex or short); write {ip}"
+    return None
+
+
+def parse_url(url: str, *, field: str = "url") -> httpx.URL:
+    """Parse ``url`` once with httpx's parser, refusing what URL parsers could read as different hosts.
+
+    Refused (``ValidationError`` on ``field``): backslashes, spaces and control characters, a relative
+    URL, more than one ``@``, a user part with other than RFC 3986 characters, a percent-encoded or empty
+    host, IPv4 written other than ``a.b.c.d``, a port that is not 1-65535. The returned ``httpx.URL`` is
+    the one to judge AND to send, so no second parse can disagree with the guard.
+    """
+
+    def bad(problem: str) -> ValidationError:
+        return ValidationError.for_field(field, problem)
+
+    if "\\" in url:
+        raise bad("contains a backslash, which URL parsers read differently; percent-encode it (%5C) in a path")
+    if any(ord(c) <= 0x20 or ord(c) == 0x7F for c in url):
+        raise bad("contains a space or a control character; percent-encode it")
+    scheme = _SCHEME.match(url)
+    if scheme is None or not url.startswith("//", scheme.end()):
+        raise bad("must be an absolute URL, like https://host/path")
+    authority = re.split(r"[/?#]", url[scheme.end() + 2 :], maxsplit=1)[0]
+    if authority.count("@") > 1:
+        raise bad("has more than one '@'; percent-encode an '@' inside a user name or password as %40")
+    userinfo, at, hostport = authority.rpartition("@")
+    if at and not _USERINFO.fullmatch(userinfo):
+        raise bad("the user part before '@' may only hold letters, digits, percent-encodings and -._~!$&'()*+,;=:")
+    if at and _ENCODED_DELIMITER.search(userinfo):
+        raise bad("the user part before '@' holds an encoded '/', '\\', '?' or '#', which some parsers decode")
+    if hostport.startswith("["):
+        close = hostport.find("]") + 1 or len(hostport)
+        host, after = hostport[:close], hostport[close:]
+        if after and not after.startswith(":"):
+            raise bad("unexpected text after the IPv6 address")
+        sep, port_text = after[:1], after[1:]
+    else:
+        host, sep, port_text = hostport.partition(":")
+    if (problem := host_problem(host)) is not None:
+        raise bad(problem)
+    port: int | None = None
+    if sep:
+        if not (port_text.isascii() and port_text.isdigit()):
+            raise bad(f"the port {port_text!r} is not a number between 1 and 65535")
+        port = int(port_text)
+        if not 0 < port < 65536:
+            raise bad(f"port {port} is not between 1 and 65535")
+    try:
+        parsed = httpx.URL(url)
+    except (httpx.InvalidURL, ValueError, UnicodeError):
+        raise bad("is not a valid URL (check the host and the port)") from None
+    default = {"http": 80, "https": 443}.get(parsed.scheme)
+    if parsed.scheme != scheme.group(1).lower() or (parsed.port or default) != (port or default):
+        raise bad("is read differently by URL parsers; write the scheme, host and port plainly")
+    if not _same_host(host, parsed.raw_host.decode("ascii", "replace")):
+        raise bad("is read differently by URL parsers; write the host plainly")
+    return parsed
+
+
+def _same_host(written: str, parsed: str) -> bool:
+    """Whether httpx's host is the host as written (IDNA-encoded names are re-checked as such)."""
+    written = written.lower()
+    if written.startswith("["):
+        literal = parse_ip_literal(parsed)
+        return literal is not None and literal == parse_ip_literal(written)
+    if written.isascii():
+        return parsed.lower() == written
+    return parsed.isascii() and host_problem(parsed) is None
+
+
+def allow_entry_problem(entry: str) -> str | None:
+    """Why ``entry`` is not an allow-list entry (host name, ``*.suffix``, address or CIDR), or None."""
+    text = entry.strip()
+    if _entry_network(text) is not None:
+        return None
+    if not text or not _ENTRY_NAME.fullmatch(text):
+        return "must be a host name (*.suffix allowed), an IP address or a CIDR"
+    if _NUMERIC_LABEL.fullmatch(text.rstrip(".").rsplit(".", 1)[-1]):
+        return "an address must be written a.b.c.d (or as a CIDR, a.b.c.d/n)"
+    return None
+
+
+def _entry_network(entry: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
+    text = entry.strip().strip("[]")
+    if not text or not (text[0].isdigit() or ":" in text):
+        return None
+    try:
+        return ipaddress.ip_network(text, strict=False)
+    except ValueError:
+        return None
+
+
+def _names(entries: Iterable[str], host: str) -> bool:
+    host = host.lower().rstrip(".").strip("[]")
+    for entry in entries:
+        entry = entry.lower().strip().rstrip(".")
+        if entry == host or (entry.startswith("*.") and host.endswith(entry[1:])):
+            return True
+    return False
+
+
+def _covers(entries: Iterable[str], ip: IPAddress, *, exact: bool = False) -> bool:
+    for entry in entries:
+        network = _entry_network(entry)
+        covered = network is not None and ip.version == network.version and ip in network
+        if covered and (not exact or (network is not None and network.num_addresses == 1)):
+            return True
+    return False
+
+
+def _may_admit(entries: tuple[str, ...], host: str) -> bool:
+    """Whether a list could admit ``host`` before it resolves: a name entry, or any address entry."""
+    return _names(entries, host) or any(_entry_network(e) is not None for e in entries)
+
+
 @dataclass(frozen=True, slots=True)
 class NetworkPolicy:
-    """Where outgoing connections may go: ``allow`` names hosts/CIDRs; ``allowlist_only`` refuses everything else.
+    """Where outgoing connections may go: the operator's ``allow`` list, narrowed by a tenant's list.
 
-    ``allow_list_name`` is how refusals name the allow-list to the operator (a setting, a field).
+    ``allow`` (operator): addresses/CIDRs that may be reached although not public, and names or addresses
+    that may be reached at all when ``allowlist_only``. ``tenant_allow`` (None: no narrowing): names or
+    addresses a destination must also match. ``allow_list_name``/``tenant_list_name`` are how refusals name
+    the list to change (a setting, a field).
     """
 
     allow: tuple[str, ...] = ()
     allowlist_only: bool = False
-    allow_list_name: str = "the API's network allow-list"
+    allow_list_name: str = OPERATOR_ALLOW_SETTING
+    tenant_allow: tuple[str, ...] | None = None
+    tenant_list_name: str = "the API's network allow-list"
+
+    def narrowed(self, allow: Iterable[str], *, name: str, required: bool = False) -> NetworkPolicy:
+        """This policy narrowed by a tenant's list ``name``; an empty list narrows nothing unless ``required``."""
+        entries = tuple(e.strip() for e in allow if e.strip())
+        if not entries and not required:
+            return self
+        return replace(self, tenant_allow=entries, tenant_list_name=name)
 
     def names_host(self, host: str) -> bool:
-        """Whether a host-name entry (exact or ``*.suffix``) covers ``host``."""
-        host = host.lower().rstrip(".").strip("[]")
-        for entry in self.allow:
-            entry = entry.lower().strip()
-            if entry == host or (entry.startswith("*.") and host.endswith(entry[1:])):
-                return True
-        return False
+        """Whether an operator host-name entry (exact or ``*.suffix``) covers ``host``."""
+        return _names(self.allow, host)
 
     def covers_address(self, ip: IPAddress) -> bool:
-        """Whether an address/CIDR entry covers ``ip``."""
-        for entry in self.allow:
-            try:
-                network = ipaddress.ip_network(entry.strip().strip("[]"), strict=False)
-            except ValueError:
-                continue
-            if ip.version == network.version and ip in network:
-                return True
-        return False
+        """Whether an operator address/CIDR entry opens ``ip`` (a metadata address needs itself listed)."""
+        return _covers(self.allow, ip, exact=ip in METADATA_ADDRESSES)
 
     def check(self, host: str, ip: IPAddress) -> None:
         """Raise PermissionDeniedError(SSRF_BLOCKED) unless connecting to ``ip`` for ``host`` is allowed."""
-        if self.covers_address(ip):
-            return
-        named = self.names_host(host)
-        reason = forbidden_reason(ip)
         shown = host if host.strip("[]") == str(ip) else f"{host} ({ip})"
-        if reason is not None and not (named and ip not in METADATA_ADDRESSES and "metadata" not in reason):
+        opened = self.covers_address(ip)
+        reason = forbidden_reason(ip)
+        if reason is not None and not opened:
+            named = "" if shown == host else " (a host name never opens the addresses it resolves to)"
             raise blocked(
-                f"refused to connect to {shown}: {reason}. If it really must be reached, "
-                f"add the host or address to {self.allow_list_name}"
+                f"refused to connect to {shown}: {reason}. Only the operator can open it, by adding the "
+                f"address or a CIDR covering it to {self.allow_list_name}{named}"
             )
-        if self.allowlist_only and not named:
+        if self.allowlist_only and not (_covers(self.allow, ip) or self.names_host(host)):
             raise blocked(f"refused to connect to {shown}: it is not on {self.allow_list_name}")
+        if self.tenant_allow is not None and not (_names(self.tenant_allow, host) or _covers(self.tenant_allow, ip)):
+            raise blocked(f"refused to connect to {shown}: it is not on {self.tenant_list_name}")
+
+    def check_name(self, host: str) -> None:
+        """Pre-flight for a host name: refused when no entry of a list that must admit it could."""
+        if self.allowlist_only and not _may_admit(self.allow, host):
+            raise blocked(f"refused to connect to {host}: it is not on {self.allow_list_name}")
+        if self.tenant_allow is not None and not _may_admit(self.tenant_allow, host):
+            raise blocked(f"refused to connect to {host}: it is not on {self.tenant_list_name}")
 
 
-def check_url(url: str, policy: NetworkPolicy, *, field: str = "url") -> None:
-    """Cheap pre-flight check of a URL: http(s) scheme, and literal addresses in any spelling.
-
-    Host names are checked again, after resolution, at connect time (see ``resolve_checked``).
-    """
-    try:
-        parts = urlsplit(url)
-        host = parts.hostname or ""
-        port = parts.port
-    except ValueError:
-        raise ValidationError.for_field(field, "is not a valid URL (check the host and the port)") from None
-    if port is not None and not 0 < port < 65536:
-        raise ValidationError.for_field(field, f"port {port} is not between 1 and 65535")
-    if parts.scheme.lower() not in ("http", "https"):
-        raise blocked(f"refused {url.split(':', 1)[0]!r} URL: only http and https are allowed")
-    if not host:
-        raise ValidationError.for_field(field, "the URL has no host")
+def _judge_host(host: str, policy: NetworkPolicy) -> None:
     literal = parse_ip_literal(host)
     if literal is not None:
         policy.check(host, literal)
-    elif policy.allowlist_only and not policy.names_host(host):
-        raise blocked(f"refused to connect to {host}: it is not on {policy.allow_list_name}")
+    else:
+        policy.check_name(host)
+
+
+def check_url(url: str | httpx.URL, policy: NetworkPolicy, *, field: str = "url") -> httpx.URL:
+    """Parse (:func:`parse_url`) and pre-check a URL: http(s) only, literal addresses, allow-lists.
+
+    Returns the parsed URL to send. Host names are checked again, after resolution, at connect time
+    (see :func:`resolve_checked`).
+    """
+    if isinstance(url, str):
+        scheme = _SCHEME.match(url)
+        if scheme is not None and scheme.group(1).lower() not in ("http", "https"):
+            raise blocked(f"refused {scheme.group(1)!r} URL: only http and https are allowed")
+        url = parse_url(url, field=field)
+    if url.scheme not in ("http", "https"):
+        raise blocked(f"refused {url.scheme!r} URL: only http and https are allowed")
+    _judge_host(url.host, policy)
+    return url
 
 
 async def system_resolver(host: str, port: int) -> list[str]:
@@ -347,14 +519,17 @@ def guarded_client(
         raise TypeError(f"guarded_client() does not accept {', '.join(bypassing)}: it would bypass the guard")
 
     async def check_hop(request: httpx.Request) -> None:
-        # Scheme and literal addresses on every request and redirect hop. The caller's own URL was
-        # checked before the request was made; a malformed one here came from a redirect.
+        # Every request and redirect hop. The caller's own URL was checked before the request was made;
+        # an unusable one here came from a redirect's Location. An address in any spelling is judged
+        # first, so a redirect to 2130706433 is refused as loopback rather than as malformed.
+        literal = parse_ip_literal(request.url.host)
+        if literal is not None:
+            policy.check(request.url.host, literal)
         try:
             check_url(str(request.url), policy)
-        except ValidationError:
-            raise FailedPreconditionError(
-                f"redirected to an unusable URL ({request.url.host}:{request.url.port})", reason="BAD_REDIRECT"
-            ) from None
+        except ValidationError as exc:
+            problem = exc.field_violations[0].description if exc.field_violations else exc.message
+            raise FailedPreconditionError(f"redirected to an unusable URL: {problem}", reason="BAD_REDIRECT") from None
 
     hooks: dict[str, list[Callable[..., Any]]] = {k: list(v) for k, v in dict(kwargs.pop("event_hooks", {})).items()}
     hooks["request"] = [check_hop, *hooks.get("request", [])]

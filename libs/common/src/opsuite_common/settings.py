@@ -15,10 +15,11 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from opsuite_common.auth import TokenIssuer, TokenVerifier
 from opsuite_common.client import ClientSettings
-from opsuite_common.ratelimit import RateLimit
+from opsuite_common.netguard import OPERATOR_ALLOW_SETTING, NetworkPolicy, allow_entry_problem
+from opsuite_common.ratelimit import EXECUTION, STREAM, RateLimit
 from opsuite_common.resilience import RetryPolicy
 
-__all__ = ["AuthSettings", "ClientPolicySettings", "ServiceSettings"]
+__all__ = ["AuthSettings", "ClientPolicySettings", "OutboundSettings", "ServiceSettings"]
 
 
 class AuthSettings(BaseSettings):
@@ -92,6 +93,35 @@ class ClientPolicySettings(BaseSettings):
         )
 
 
+class OutboundSettings(BaseSettings):
+    """The operator's outbound policy (HTTP APIs, script ``ctx.http``, cep channels). Env prefix ``OPSUITE_OUTBOUND_``.
+
+    Tenants' allow-lists only narrow it (see ``opsuite_common.netguard``).
+    """
+
+    model_config = SettingsConfigDict(env_prefix="OPSUITE_OUTBOUND_", frozen=True, extra="ignore")
+
+    #: Hosts, addresses or CIDRs (JSON list) that may be reached; only an address/CIDR entry opens a
+    #: non-public address (loopback, private, link-local, CGNAT...), a metadata address only by itself.
+    allow: tuple[str, ...] = ()
+    #: Refuse every destination that ``allow`` does not list, public ones included.
+    allowlist_only: bool = False
+
+    @field_validator("allow")
+    @classmethod
+    def _check_allow(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        for entry in v:
+            if (problem := allow_entry_problem(entry)) is not None:
+                raise ValueError(f"{OPERATOR_ALLOW_SETTING} entry {entry!r}: {problem}")
+        return tuple(e.strip() for e in v)
+
+    def policy(self, *extra: str, allow_list_name: str = OPERATOR_ALLOW_SETTING) -> NetworkPolicy:
+        """The operator's :class:`NetworkPolicy`; ``extra`` entries are added (a deprecated per-service alias)."""
+        return NetworkPolicy(
+            allow=(*self.allow, *extra), allowlist_only=self.allowlist_only, allow_list_name=allow_list_name
+        )
+
+
 class ServiceSettings(BaseSettings):
     """Settings every service has; subclasses set ``env_prefix`` and add their own fields."""
 
@@ -106,15 +136,20 @@ class ServiceSettings(BaseSettings):
     log_format: Literal["auto", "json", "console"] = "auto"
     #: SQLAlchemy URL of the service's own metadata store (sqlite file or postgresql://).
     database_url: str = "sqlite:///./.run/opsuite.db"
-    #: Default per-tenant rate limit for every RPC, in calls per second (0 disables).
-    rate_limit_per_s: float = Field(0.0, ge=0)
-    rate_limit_burst: float = Field(50.0, ge=1)
+    #: Default per-tenant rate limit of each RPC method, in calls per second (0 disables).
+    rate_limit_per_s: float = Field(100.0, ge=0)
+    rate_limit_burst: float = Field(200.0, ge=1)
     #: Per-method overrides: ``{"ExecuteApi": "20:40"}`` (rate:burst), as JSON in the env var.
     rate_limits: dict[str, str] = Field(default_factory=dict)
+    #: Per-tenant cap on calls in progress that execute work (ExecuteApi, DryRunApi, Ask...); 0: no cap.
+    tenant_max_executions: int = Field(32, ge=0)
+    #: Per-tenant cap on open server streams (ExecuteApiStream, WatchAlerts, AskStream); 0: no cap.
+    tenant_max_streams: int = Field(100, ge=0)
     #: HTTP port for Prometheus metrics at /metrics (0 disables; -1 picks a free port, for tests).
     metrics_port: int = Field(0, ge=-1, le=65535)
     auth: AuthSettings = Field(default_factory=AuthSettings)
     client: ClientPolicySettings = Field(default_factory=ClientPolicySettings)
+    outbound: OutboundSettings = Field(default_factory=OutboundSettings)
 
     @field_validator("rate_limits")
     @classmethod
@@ -126,6 +161,10 @@ class ServiceSettings(BaseSettings):
     def method_rate_limits(self) -> dict[str, RateLimit]:
         """Per-method limits parsed from ``rate_limits``."""
         return {m: parse_rate_limit(spec, m) for m, spec in self.rate_limits.items()}
+
+    def tenant_slot_caps(self) -> dict[str, int]:
+        """Per-tenant caps by slot kind (see :func:`opsuite_common.ratelimit.holds_slots`)."""
+        return {EXECUTION: self.tenant_max_executions, STREAM: self.tenant_max_streams}
 
     def default_rate_limit(self) -> RateLimit | None:
         """The default limit, or None when disabled."""

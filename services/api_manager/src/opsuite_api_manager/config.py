@@ -30,6 +30,9 @@ class Settings(ServiceSettings):
     default_row_limit: int = Field(1000, ge=1)
     #: Upper bound on any SQL API's row limit.
     max_row_limit: int = Field(100_000, ge=1)
+    #: Largest SQL cell returned, in bytes (JSON text; binary as base64); longer cells are cut to it and the
+    #: result says ``truncated`` with a ``truncated_cells`` reference.
+    max_cell_bytes: int = Field(1024 * 1024, ge=1024)
     #: Output cap (script output, HTTP response body) when the policy sets none, in bytes.
     default_output_cap_bytes: int = Field(1_000_000, ge=1024)
     #: Script address-space limit when the policy sets none, in MiB.
@@ -40,3 +43,10 @@ class Settings(ServiceSettings):
     max_workflow_steps: int = Field(100, ge=1)
     #: Rows per streamed batch in ExecuteApiStream.
     stream_batch_rows: int = Field(500, ge=1)
+    #: Folders SQLite data sources must lie in (after symlinks and '..'); '{tenant}' is the caller's tenant.
+    sqlite_roots: list[str] = Field(default_factory=lambda: ["./.run/data_sources/{tenant}"])
+    #: Database hosts data sources may reach: 'host[:port]', 'address[:port]', 'cidr[:port]' ('[v6]:port';
+    #: no port: the dialect's default; '*': any). Empty: no network database at all.
+    data_source_allow: list[str] = Field(default_factory=list)
+    #: Other databases no data source may open (this service's own database_url is always protected).
+    protected_database_urls: list[str] = Field(default_factory=list)

@@ -16,23 +16,28 @@ from opsuite_api_manager.app import (
     DataSourceService,
     Executor,
     Limits,
+    ResultLimit,
     Runtime,
     Target,
+    max_result_bytes,
 )
 from opsuite_api_manager.config import Settings
 from opsuite_api_manager.db import MIGRATIONS_DIR, VERSION_TABLE, data_source_box
 from opsuite_api_manager.domain.datasources import EngineCache
 from opsuite_api_manager.domain.http_engine import HttpEngine
 from opsuite_api_manager.domain.script import ScriptRunner
+from opsuite_api_manager.domain.source_policy import DataSourcePolicy
 from opsuite_api_manager.domain.sql_engine import SqlEngine
 from opsuite_api_manager.domain.workflow import WorkflowEngine
+from opsuite_api_manager.servicers.convert import ProtoSizer
 from opsuite_api_manager.servicers.handlers import Handlers, Services
 from opsuite_common.db import Database, run_migrations
 from opsuite_common.metrics import breaker_state_listener
+from opsuite_common.netguard import Resolver
 from opsuite_common.resilience import BreakerRegistry, RetryPolicy
 from opsuite_common.server import ServerHandle, ServiceRegistration, build_server
 
-__all__ = ["SERVICE", "Servicer", "create_server"]
+__all__ = ["SERVICE", "Servicer", "create_server", "data_source_policy"]
 
 SERVICE = api_manager_pb2.DESCRIPTOR.services_by_name["ApiManagerService"]
 
@@ -41,8 +46,13 @@ class Servicer(Handlers):
     """The composed servicer: one handler per RPC, each declaring its role."""
 
 
-async def create_server(settings: Settings) -> ServerHandle:
-    """Create and start the server on ``settings.host:settings.port``."""
+async def create_server(settings: Settings, *, resolver: Resolver | None = None) -> ServerHandle:
+    """Create and start the server on ``settings.host:settings.port``.
+
+    ``resolver`` replaces getaddrinfo for outbound HTTP and data source hosts (tests:
+    ``opsuite_common.testing.dns.TableResolver``).
+    """
+    policy = data_source_policy(settings, resolver)
     db = Database.from_url(settings.database_url, application_name="api_manager")
     try:
         await run_migrations(db.engine, MIGRATIONS_DIR, VERSION_TABLE)
@@ -51,15 +61,17 @@ async def create_server(settings: Settings) -> ServerHandle:
     except BaseException:
         await db.dispose()
         raise
-    engines = EngineCache()
+    engines = EngineCache(policy)
     sql = SqlEngine(engines)
-    http = HttpEngine(breakers=_breakers(), retry=RetryPolicy(max_attempts=2))
+    outbound = settings.outbound.policy()  # the operator's; each API's allow-list only narrows it
+    http = HttpEngine(breakers=_breakers(), retry=RetryPolicy(max_attempts=2), resolver=resolver, policy=outbound)
     scripts = ScriptRunner(max_concurrency=settings.script_concurrency)
     runtime = Runtime(
         default_timeout_s=settings.default_timeout_s,
         max_timeout_s=settings.max_timeout_s,
         default_row_limit=settings.default_row_limit,
         max_row_limit=settings.max_row_limit,
+        max_cell_bytes=settings.max_cell_bytes,
         default_output_cap_bytes=settings.default_output_cap_bytes,
         default_memory_mb=settings.default_memory_mb,
         max_call_depth=settings.max_call_depth,
@@ -70,6 +82,7 @@ async def create_server(settings: Settings) -> ServerHandle:
         max_timeout_s=settings.max_timeout_s,
         max_row_limit=settings.max_row_limit,
         max_workflow_steps=settings.max_workflow_steps,
+        network=outbound,
     )
     apis: ApiService | None = None
 
@@ -78,10 +91,20 @@ async def create_server(settings: Settings) -> ServerHandle:
         return await apis.load_by_name(caller, name)
 
     executor = Executor(
-        db, box, runtime, sql=sql, http=http, scripts=scripts, workflows=WorkflowEngine(), load_api=load_api
+        db,
+        box,
+        runtime,
+        sql=sql,
+        http=http,
+        scripts=scripts,
+        workflows=WorkflowEngine(),
+        load_api=load_api,
+        result_limit=ResultLimit(ProtoSizer(), max_result_bytes(settings.max_message_bytes)),
     )
     apis = ApiService(db, executor, limits)
-    services = Services(apis=apis, data_sources=DataSourceService(db, box, engines, executor.forget_data_sources))
+    services = Services(
+        apis=apis, data_sources=DataSourceService(db, box, engines, executor.forget_data_sources, policy=policy)
+    )
 
     async def close_all() -> None:
         try:
@@ -112,6 +135,19 @@ async def create_server(settings: Settings) -> ServerHandle:
     handle.on_stop(close_all)
     handle.resources.update(db=db, services=services, scripts=scripts, executor=executor)
     return handle
+
+
+def data_source_policy(settings: Settings, resolver: Resolver | None = None) -> DataSourcePolicy:
+    """The operator's data source policy; the service's own database is always protected."""
+    try:
+        return DataSourcePolicy(
+            sqlite_roots=settings.sqlite_roots,
+            allow=settings.data_source_allow,
+            protected_urls=[settings.database_url, *settings.protected_database_urls],
+            resolver=resolver,
+        )
+    except ValueError as exc:
+        raise ValueError(f"OPSUITE_API_MANAGER_DATA_SOURCE_ALLOW: {exc}") from None
 
 
 #: Bound on the HTTP breakers kept (tenants x upstream hosts are user-controlled).

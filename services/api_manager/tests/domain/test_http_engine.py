@@ -164,11 +164,6 @@ async def test_4xx_is_a_result_not_an_error(http: HttpEngine, base: str) -> None
     "host",
     [
         "127.0.0.1",
-        "2130706433",
-        "0177.0.0.1",
-        "0x7f000001",
-        "127.1",
-        "0x7f.1",
         "[::1]",
         "[::ffff:127.0.0.1]",
         "localhost",
@@ -193,7 +188,33 @@ async def test_loopback_private_and_metadata_spellings_are_refused(
     assert sum(server.hits.values()) == 0  # nothing reached the server
 
 
-async def test_allow_listed_name_connects_to_the_checked_address_with_its_host_header(
+@pytest.mark.parametrize("host", ["2130706433", "0177.0.0.1", "0x7f000001", "127.1", "0x7f.1", "1.2.3.04"])
+async def test_unusual_ip_spellings_are_refused_as_invalid_urls(
+    http: HttpEngine, server: ThreadingHTTPServer, host: str
+) -> None:
+    port = server.server_address[1]
+    with pytest.raises(ValidationError) as info:
+        await http.execute(
+            HttpSpec(url=f"http://{host}:{port}/echo"), {}, policy=LOCAL, timeout=2, max_response_bytes=100
+        )
+    assert [v.field for v in info.value.field_violations] == ["spec.url"]
+    assert "unusual spelling" in info.value.message
+    assert sum(server.hits.values()) == 0  # nothing reached the server, not even with 127.0.0.1 opened
+
+
+async def test_a_rendered_url_that_turns_ambiguous_is_refused_before_connecting(
+    http: HttpEngine, server: ThreadingHTTPServer
+) -> None:
+    port = server.server_address[1]
+    spec = HttpSpec(url=f"http://{{{{params.host}}}}:{port}/echo")
+    for host in ("127.0.0.1\\@evil.test", "127.0.0.1@evil.test", "%31%32%37.0.0.1"):
+        with pytest.raises(ValidationError) as info:  # placeholders are percent-encoded: never a new host
+            await http.execute(spec, {"host": host}, policy=LOCAL, timeout=2, max_response_bytes=100)
+        assert [v.field for v in info.value.field_violations] == ["spec.url"], host
+    assert sum(server.hits.values()) == 0
+
+
+async def test_a_name_reaches_an_address_the_operator_opened_with_its_host_header(
     http: HttpEngine, server: ThreadingHTTPServer
 ) -> None:
     port = server.server_address[1]
@@ -201,15 +222,22 @@ async def test_allow_listed_name_connects_to_the_checked_address_with_its_host_h
     result = await http.execute(
         HttpSpec(url=f"http://api.test:{port}/echo"),
         {},
-        policy=NetworkPolicy(allow=("api.test",)),
+        policy=LOCAL.narrowed(["api.test"], name="the API's policy.network_allow_list"),
         timeout=5,
         max_response_bytes=10_000,
     )
     assert result.body["host"] == f"api.test:{port}"
-    with pytest.raises(PermissionDeniedError):  # not allow-listed: the same address is refused
-        await http.execute(
-            HttpSpec(url=f"http://api.test:{port}/echo"), {}, policy=NetworkPolicy(), timeout=5, max_response_bytes=100
-        )
+    # Allow-listing the NAME (operator or tenant) does not open the loopback address it resolves to.
+    for policy in (
+        NetworkPolicy(),
+        NetworkPolicy(allow=("api.test",)),
+        NetworkPolicy().narrowed(["api.test"], name="x"),
+    ):
+        with pytest.raises(PermissionDeniedError, match="loopback"):
+            await http.execute(
+                HttpSpec(url=f"http://api.test:{port}/echo"), {}, policy=policy, timeout=5, max_response_bytes=100
+            )
+    assert server.hits["/echo"] == 1
 
 
 async def test_one_bad_dns_record_refuses_the_host(http: HttpEngine, server: ThreadingHTTPServer) -> None:
@@ -233,7 +261,8 @@ async def test_allow_listed_name_never_unlocks_a_metadata_address(http: HttpEngi
 
 async def test_every_redirect_hop_is_checked(http: HttpEngine, server: ThreadingHTTPServer) -> None:
     port = server.server_address[1]
-    only_api = NetworkPolicy(allow=("api.test",))
+    # The operator opened 127.0.0.1; the API's list narrows it to api.test, on every hop.
+    only_api = LOCAL.narrowed(["api.test"], name="the API's policy.network_allow_list")
     for target in (
         "http://169.254.169.254/latest/meta-data",
         f"http://127.0.0.1:{port}/echo",

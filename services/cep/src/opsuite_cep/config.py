@@ -43,11 +43,14 @@ class Settings(ServiceSettings):
     #: Per-channel breaker: consecutive failures before it opens, and seconds before a trial.
     channel_breaker_fail_max: int = Field(5, ge=1)
     channel_breaker_reset_s: float = Field(30.0, gt=0)
-    #: Hosts, IPs or CIDRs that outbound HTTP/SMTP may reach although they are private or loopback.
+    #: Deprecated alias: entries added to the shared ``OPSUITE_OUTBOUND_ALLOW`` (``outbound.allow``) for cep.
     outbound_allow: list[str] = Field(default_factory=list)
     #: Scheduler: seconds between checks for due SCHEDULE rules.
     schedule_tick_s: float = Field(1.0, gt=0)
-    #: WatchAlerts: seconds between database polls for changes made by other replicas.
-    watch_poll_s: float = Field(1.0, gt=0)
+    #: WatchAlerts: seconds between database polls (one per tenant with watchers, not per stream) for
+    #: changes committed by other replicas; 0 never polls (one replica: local commits wake the feed).
+    watch_poll_s: float = Field(1.0, ge=0)
+    #: WatchAlerts: live changes queued per stream; a stream that falls this far behind is ended.
+    watch_queue_size: int = Field(1000, ge=1)
     #: Run the dispatcher and the scheduler in this process.
     background_tasks: bool = True

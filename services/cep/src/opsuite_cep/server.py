@@ -20,6 +20,7 @@ from opsuite_cep.servicers.events import EventRpcs
 from opsuite_cep.servicers.info import server_info
 from opsuite_cep.servicers.rules import RuleRpcs
 from opsuite_common.db import Database, run_migrations
+from opsuite_common.netguard import Resolver
 from opsuite_common.server import ServerHandle, ServiceRegistration, build_server
 
 __all__ = ["MIGRATIONS", "SERVICE", "Servicer", "create_server"]
@@ -37,11 +38,14 @@ class Servicer(RuleRpcs, EventRpcs, AlertRpcs, ChannelRpcs, cep_pb2_grpc.CepServ
         self.app = app
 
 
-async def create_server(settings: Settings) -> ServerHandle:
-    """Migrate, wire, create and start the server on ``settings.host:settings.port``."""
+async def create_server(settings: Settings, *, resolver: Resolver | None = None) -> ServerHandle:
+    """Migrate, wire, create and start the server on ``settings.host:settings.port``.
+
+    ``resolver`` replaces getaddrinfo for deliveries (tests: ``opsuite_common.testing.dns.TableResolver``).
+    """
     db = Database.from_url(settings.database_url, application_name="cep")
     await run_migrations(db.engine, MIGRATIONS, "alembic_version_cep")
-    app = CepApp.build(settings, db)
+    app = CepApp.build(settings, db, resolver=resolver)
     servicer = Servicer(app)
 
     def add(server: grpc.aio.Server) -> None:

@@ -81,9 +81,9 @@ async def start_cep() -> AsyncIterator[Callable[..., Any]]:
     """Start servers on demand; every one still running is stopped at the end."""
     running: list[Cep] = []
 
-    async def start(db_url: str, **kw: Any) -> Cep:
+    async def start(db_url: str, resolver: Any = None, **kw: Any) -> Cep:
         settings = make_settings(db_url, **kw)
-        handle = await create_server(settings)
+        handle = await create_server(settings, resolver=resolver)
         channel = grpc.aio.insecure_channel(f"127.0.0.1:{handle.port}")
         cep = Cep(handle, channel, cep_pb2_grpc.CepServiceStub(channel), TokenFactory(), settings)
         running.append(cep)

@@ -22,11 +22,11 @@ class FakeWebhook:
         self.port = 0
         self.paths: list[str] = []  # the path of every request, accepted or not
 
-    async def start(self) -> str:
-        """Listen on a free loopback port; returns the hook's URL (``port`` is set too)."""
-        self.server = await asyncio.start_server(self._handle, "127.0.0.1", 0)
+    async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
+        """Listen on ``host`` (a free port unless given); returns the hook's URL (``port`` is set too)."""
+        self.server = await asyncio.start_server(self._handle, host, port)
         self.port = int(self.server.sockets[0].getsockname()[1])
-        return f"http://127.0.0.1:{self.port}/hook"
+        return f"http://{host}:{self.port}/hook"
 
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         head = await reader.readuntil(b"\r\n\r\n")

@@ -160,7 +160,7 @@ async def test_private_addresses_are_refused_unless_allow_listed(sqlite_url: str
             cep_pb2.CreateChannelRequest(name="hook", kind="webhook", config=struct({"url": "http://127.0.0.1:9/x"})),
             metadata=cep.md(),
         )
-    assert info.value.code() == grpc.StatusCode.PERMISSION_DENIED and "OPSUITE_CEP_OUTBOUND_ALLOW" in (
+    assert info.value.code() == grpc.StatusCode.PERMISSION_DENIED and "OPSUITE_OUTBOUND_ALLOW" in (
         info.value.details() or ""
     )
     # ...a name only when it is resolved, at delivery.

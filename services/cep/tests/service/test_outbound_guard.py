@@ -85,8 +85,7 @@ def test_a_name_that_rebinds_to_loopback_after_the_check_never_reaches_loopback(
     [
         "http://100.64.0.1/hook",  # carrier-grade NAT
         "http://[64:ff9b::7f00:1]/hook",  # NAT64 form of 127.0.0.1
-        "http://2130706433/hook",  # decimal 127.0.0.1
-        "http://0x7f.1/hook",  # hex, short form of 127.0.0.1
+        "http://[::1]/hook",  # IPv6 loopback (odd IPv4 spellings are refused as ambiguous: test_outbound_policy)
         "http://169.254.169.254/latest/meta-data",  # cloud metadata
         "http://[::ffff:10.0.0.1]/hook",  # IPv4-mapped private address
     ],
@@ -95,11 +94,11 @@ async def test_forbidden_destinations_are_ssrf_blocked_with_the_setting_to_chang
     sqlite_url: str, start_cep: Any, url: str
 ) -> None:
     cep: Cep = await start_cep(sqlite_url, outbound_allow=[])
-    for kind in ("webhook", "slack"):  # refused when the channel is saved, whatever the spelling
+    for kind in ("webhook", "slack"):  # refused when the channel is saved
         with pytest.raises(grpc.aio.AioRpcError) as info:
             await cep.stub.CreateChannel(
                 cep_pb2.CreateChannelRequest(name=kind, kind=kind, config=struct({"url": url})), metadata=cep.md()
             )
         assert info.value.code() == grpc.StatusCode.PERMISSION_DENIED, (kind, info.value)
         assert from_grpc_error(info.value).reason == "SSRF_BLOCKED"
-        assert "OPSUITE_CEP_OUTBOUND_ALLOW" in (info.value.details() or "")
+        assert "OPSUITE_OUTBOUND_ALLOW" in (info.value.details() or "")

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from opsuite_cep.app.senders import Sender, outbound_policy
-from opsuite_common.errors import PermissionDeniedError, ServiceUnavailableError
+from opsuite_common.errors import FailedPreconditionError, PermissionDeniedError, ServiceUnavailableError
+from opsuite_common.settings import OutboundSettings
 from opsuite_common.testing.dns import TableResolver
 
 from .fakes import FakeWebhook, Mailbox, running_mailbox
@@ -17,7 +18,7 @@ PAYLOAD = {"kind": "firing", "rule": "cpu-high", "severity": "critical", "labels
 
 
 def sender(allow: list[str], resolver: TableResolver) -> Sender:
-    return Sender(outbound_policy(allow), 2.0, resolver=resolver)
+    return Sender(outbound_policy(OutboundSettings(allow=tuple(allow))), 2.0, resolver=resolver)
 
 
 @pytest.fixture
@@ -32,7 +33,7 @@ async def test_webhook_to_an_allow_listed_name_goes_to_the_resolved_address_with
     recorder: FakeWebhook,
 ) -> None:
     resolver = TableResolver({"hooks.internal": [["127.0.0.1"]]})
-    s = sender(["hooks.internal"], resolver)
+    s = sender(["127.0.0.1"], resolver)  # the operator opened the address; the name is anything resolving there
     try:
         await s.send("t", "webhook", {"url": f"http://hooks.internal:{recorder.port}/h"}, PAYLOAD)
         await s.send("t", "slack", {"url": f"http://hooks.internal:{recorder.port}/s"}, PAYLOAD)
@@ -42,14 +43,30 @@ async def test_webhook_to_an_allow_listed_name_goes_to_the_resolved_address_with
     assert all(headers["host"] == f"hooks.internal:{recorder.port}" for headers, _ in recorder.received)
 
 
-async def test_a_name_resolving_to_loopback_is_blocked_unless_allow_listed(recorder: FakeWebhook) -> None:
-    s = sender([], TableResolver({"hooks.internal": [["127.0.0.1"]]}))
+@pytest.mark.parametrize("allow", [[], ["hooks.internal"], ["*.internal"]])
+async def test_a_name_resolving_to_loopback_is_blocked_even_when_the_name_is_allow_listed(
+    recorder: FakeWebhook, allow: list[str]
+) -> None:
+    s = sender(allow, TableResolver({"hooks.internal": [["127.0.0.1"]]}))
     try:
-        with pytest.raises(PermissionDeniedError, match="OPSUITE_CEP_OUTBOUND_ALLOW") as info:
-            await s.send("t", "webhook", {"url": f"http://hooks.internal:{recorder.port}/h"}, PAYLOAD)
+        for kind in ("webhook", "slack"):
+            with pytest.raises(PermissionDeniedError, match="OPSUITE_OUTBOUND_ALLOW") as info:
+                await s.send("t", kind, {"url": f"http://hooks.internal:{recorder.port}/h"}, PAYLOAD)
+            assert info.value.reason == "SSRF_BLOCKED"
     finally:
         await s.close()
-    assert info.value.reason == "SSRF_BLOCKED"
+    assert recorder.paths == []
+
+
+async def test_a_stored_ambiguous_url_is_rejected_without_connecting(recorder: FakeWebhook) -> None:
+    s = sender(["127.0.0.1"], TableResolver({}))
+    try:
+        for url in (f"http://evil.test\\@127.0.0.1:{recorder.port}/h", f"http://2130706433:{recorder.port}/h"):
+            with pytest.raises(FailedPreconditionError) as info:
+                await s.send("t", "webhook", {"url": url}, PAYLOAD)
+            assert info.value.reason == "CHANNEL_REJECTED" and "update the channel" in info.value.message
+    finally:
+        await s.close()
     assert recorder.paths == []
 
 
@@ -83,8 +100,15 @@ async def test_email_connects_to_the_checked_address_and_is_blocked_like_http(sm
         assert info.value.reason == "SSRF_BLOCKED" and box.messages == []
     finally:
         await blocked.close()
+    named = sender(["mail.internal"], TableResolver({"mail.internal": [["127.0.0.1"]]}))
+    try:
+        with pytest.raises(PermissionDeniedError, match="loopback"):  # the name is listed, not the address
+            await named.send("t", "email", config, PAYLOAD)
+        assert box.messages == []
+    finally:
+        await named.close()
     # smtplib alone cannot resolve mail.internal: the message arriving proves it went to our checked address.
-    allowed = sender(["mail.internal"], TableResolver({"mail.internal": [["127.0.0.1"]]}))
+    allowed = sender(["127.0.0.1"], TableResolver({"mail.internal": [["127.0.0.1"]]}))
     try:
         await allowed.send("t", "email", config, PAYLOAD)
     finally:

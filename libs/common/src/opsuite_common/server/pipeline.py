@@ -13,24 +13,34 @@ the outermost. The default order (see
 3. error mapping: OpsuiteError -> ``google.rpc.Status``; anything else -> logged with traceback,
    INTERNAL with a generic message and the request id;
 4. authentication: bearer JWT -> Identity; role check against the handler's ``@requires``;
-5. rate limit: per-tenant token bucket.
+5. rate limit: per-tenant token bucket;
+6. concurrency: per-tenant caps on calls in progress, for handlers that declare slots.
 
 Streaming responses are driven inside the chain (``context.write`` per item), so every stage sees
 a streaming RPC as one awaitable, errors raised mid-stream included.
+
+Every call runs in a fresh secret scope (:mod:`opsuite_common.secretscope`): the secret values the
+handler registers (secret API parameters, data source and channel passwords) are masked in its log
+lines, its error (by the error-mapping stage) and its response messages (here, each streamed item
+too) before they leave the process.
 """
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import grpc
+from google.protobuf.descriptor import FieldDescriptor
+from google.protobuf.message import Message
 
 from opsuite_common.errors import ValidationError
+from opsuite_common.secretscope import SecretScope, secret_scope
 
-__all__ = ["Call", "Pipeline", "Proceed", "Stage"]
+__all__ = ["Call", "Pipeline", "Proceed", "Stage", "scrub_message"]
 
 Proceed = Callable[[], Awaitable[Any]]
 
@@ -124,24 +134,75 @@ class Pipeline:
 
         async def wrapped(request: Any, context: grpc.aio.ServicerContext) -> Any:
             call = Call(method=method, context=context, handler=behavior)
-            if client_streaming:
-                request = _checked_stream(request)
-            elif isinstance(request, _Undecodable):
-                # Raised inside the chain, so the caller is still authenticated first and the
-                # refusal is logged and mapped like any other error.
-                bad = request
-                return await self._run(call, lambda: _raise(bad.error()))
-            if drive_generator:
+            with secret_scope() as scope:
+                if client_streaming:
+                    request = _checked_stream(request)
+                elif isinstance(request, _Undecodable):
+                    # Raised inside the chain, so the caller is still authenticated first and the
+                    # refusal is logged and mapped like any other error.
+                    bad = request
+                    return await self._run(call, lambda: _raise(bad.error()))
+                if drive_generator:
 
-                async def innermost() -> None:
-                    async for item in behavior(request, context):
-                        await context.write(item)
+                    async def innermost() -> None:
+                        # Closed on the spot when the call ends early (cancelled, a write failed), so
+                        # the handler's cleanup runs now, not whenever the generator is collected.
+                        async with contextlib.aclosing(behavior(request, context)) as items:
+                            async for item in items:
+                                await context.write(scrub_message(item, scope))
 
-                await self._run(call, innermost)
-                return None
-            return await self._run(call, lambda: behavior(request, context))
+                    await self._run(call, innermost)
+                    return None
+                return scrub_message(await self._run(call, lambda: behavior(request, context)), scope)
 
         return wrapped
+
+
+def scrub_message(message: Any, scope: SecretScope) -> Any:
+    """``message`` with the scope's secrets masked in every string field, at any depth (in place).
+
+    A no-op when the scope is empty; otherwise the serialized message is searched first, so only a
+    response that really carries a secret is walked.
+    """
+    if not scope or not isinstance(message, Message) or not scope.contains(message.SerializeToString()):
+        return message
+    _scrub_fields(message, scope)
+    return message
+
+
+def _scrub_fields(message: Message, scope: SecretScope) -> None:
+    for fd, value in message.ListFields():
+        repeated = fd.is_repeated
+        if fd.type == FieldDescriptor.TYPE_STRING:
+            if repeated:
+                value[:] = [scope.scrub(v) for v in value]
+            else:
+                setattr(message, fd.name, scope.scrub(value))
+        elif fd.type == FieldDescriptor.TYPE_MESSAGE and fd.message_type is not None:
+            if fd.message_type.GetOptions().map_entry:
+                _scrub_map(value, fd.message_type.fields_by_name["value"], scope)
+            elif repeated:
+                for item in value:
+                    _scrub_fields(item, scope)
+            else:
+                _scrub_fields(value, scope)
+
+
+def _scrub_map(container: Any, value_fd: FieldDescriptor, scope: SecretScope) -> None:
+    scalar = value_fd.type != FieldDescriptor.TYPE_MESSAGE
+    for key in list(container):
+        new_key = scope.scrub(key) if isinstance(key, str) else key
+        if scalar:
+            value = container[key]
+            new_value = scope.scrub(value) if isinstance(value, str) else value
+            if new_key != key:
+                del container[key]
+            container[new_key] = new_value
+        else:
+            _scrub_fields(container[key], scope)
+            if new_key != key:
+                container[new_key].CopyFrom(container[key])
+                del container[key]
 
 
 class _Undecodable:

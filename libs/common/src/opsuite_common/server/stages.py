@@ -12,16 +12,18 @@ import structlog
 
 from opsuite_common.auth import PUBLIC, TokenVerifier, identity_var, required_role
 from opsuite_common.context import REQUEST_ID_HEADER, request_id_var, sanitize_request_id
-from opsuite_common.errors import InternalError, OpsuiteError, PermissionDeniedError
+from opsuite_common.errors import FieldViolation, InternalError, OpsuiteError, PermissionDeniedError
 from opsuite_common.logging import access_log, get_logger
-from opsuite_common.ratelimit import RateLimiter
+from opsuite_common.ratelimit import ConcurrencyLimiter, RateLimiter, declared_slots
 from opsuite_common.rpc_status import to_status
+from opsuite_common.secretscope import current_scope
 from opsuite_common.server.pipeline import Call, Proceed, Stage
 
 __all__ = [
     "PUBLIC_METHOD_PREFIXES",
     "AccessLogStage",
     "AuthStage",
+    "ConcurrencyStage",
     "ErrorMappingStage",
     "RateLimitStage",
     "RequestContextStage",
@@ -98,6 +100,7 @@ class ErrorMappingStage:
             return await proceed()
         except OpsuiteError as exc:
             call.code = exc.code.name
+            _scrub_error(exc)
             log.info("rpc error", reason=exc.reason, error=exc.message)
             await call.context.abort_with_status(_with_request_id(to_status(exc), call.request_id))
         except (asyncio.CancelledError, grpc.aio.AbortError):
@@ -110,6 +113,18 @@ class ErrorMappingStage:
                 metadata={"request_id": call.request_id},
             )
             await call.context.abort_with_status(_with_request_id(to_status(err), call.request_id))
+
+
+def _scrub_error(exc: OpsuiteError) -> None:
+    """Mask the call's registered secrets in everything the status carries (message, metadata, violations)."""
+    scope = current_scope()
+    if not scope:
+        return
+    exc.message = scope.scrub(exc.message)
+    exc.metadata = {scope.scrub(k): scope.scrub(v) for k, v in exc.metadata.items()}
+    exc.field_violations = [
+        FieldViolation(scope.scrub(v.field), scope.scrub(v.description)) for v in exc.field_violations
+    ]
 
 
 def _with_request_id(status: grpc.Status, request_id: str) -> grpc.Status:
@@ -161,9 +176,38 @@ class RateLimitStage:
         return await proceed()
 
 
-def default_stages(service: str, verifier: TokenVerifier, limiter: RateLimiter | None = None) -> list[Stage]:
-    """The standard order: request context, access log, error mapping, auth, rate limit."""
+class ConcurrencyStage:
+    """Per-tenant caps on calls in progress, for handlers that declare slots (``@holds_slots``).
+
+    The slots are held for the whole call, a streaming response included, and given back however
+    the call ends: success, error or cancellation by the caller.
+    """
+
+    def __init__(self, limiter: ConcurrencyLimiter) -> None:
+        self._limiter = limiter
+
+    async def __call__(self, call: Call, proceed: Proceed) -> Any:
+        kinds = declared_slots(call.handler)
+        ident = identity_var.get()
+        if not kinds or ident is None:
+            return await proceed()
+        taken = self._limiter.acquire(ident.tenant, kinds, call.method)
+        try:
+            return await proceed()
+        finally:
+            self._limiter.release(ident.tenant, taken)
+
+
+def default_stages(
+    service: str,
+    verifier: TokenVerifier,
+    limiter: RateLimiter | None = None,
+    concurrency: ConcurrencyLimiter | None = None,
+) -> list[Stage]:
+    """The standard order: request context, access log, error mapping, auth, rate limit, concurrency."""
     stages: list[Stage] = [RequestContextStage(service), AccessLogStage(), ErrorMappingStage(), AuthStage(verifier)]
     if limiter is not None:
         stages.append(RateLimitStage(limiter))
+    if concurrency is not None:
+        stages.append(ConcurrencyStage(concurrency))
     return stages

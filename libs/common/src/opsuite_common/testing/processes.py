@@ -5,6 +5,7 @@ Services are named here only by module path (no imports), so the library stays i
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -86,6 +87,12 @@ class Stack:
         """The log file of a service."""
         return self.run_dir / f"{name}.log"
 
+    def data_source_dir(self, tenant: str) -> Path:
+        """The folder (created) where ``tenant``'s SQLite data sources may live (see ``stack_env``)."""
+        path = self.run_dir / "data_sources" / tenant
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
     def start(self, name: str) -> subprocess.Popen[bytes]:
         """(Re)start one service process and wait until it serves."""
         with open(self.log(name), "ab") as out:
@@ -108,6 +115,10 @@ def stack_env(run_dir: Path, ports: dict[str, int], secret: str, base: dict[str,
         env.setdefault(f"{s.prefix}PORT", str(ports[s.name]))
         env.setdefault(f"{s.prefix}DATABASE_URL", f"sqlite:///{run_dir / (s.name + '.db')}")
         env.setdefault(f"{s.prefix}LOG_FORMAT", "json")
+    # api_manager data sources: SQLite files under run_dir/data_sources/<tenant>, never the other stores.
+    env.setdefault("OPSUITE_API_MANAGER_SQLITE_ROOTS", json.dumps([str(run_dir / "data_sources" / "{tenant}")]))
+    others = [env[f"{s.prefix}DATABASE_URL"] for s in SERVICE_PROCESSES.values() if s.name != "api_manager"]
+    env.setdefault("OPSUITE_API_MANAGER_PROTECTED_DATABASE_URLS", json.dumps(others))
     env.setdefault("OPSUITE_OPS_API_MANAGER_TARGET", f"127.0.0.1:{ports['api_manager']}")
     env.setdefault("OPSUITE_CEP_API_MANAGER_TARGET", f"127.0.0.1:{ports['api_manager']}")
     env.setdefault("OPSUITE_CEP_OPS_TARGET", f"127.0.0.1:{ports['ops']}")

@@ -5,6 +5,7 @@ from .datasources import DataSourceInput, DataSourceRef, DataSourceService
 from .definitions import KINDS, ApiDefinition, Limits, Policy, ValidationReport
 from .execution import Executor, Runtime, Target
 from .outcomes import Caller, ExecutionStatus, Outcome, Reference, SqlPart, StreamEvent
+from .result_size import ResultLimit, max_result_bytes
 
 __all__ = [
     "KINDS",
@@ -23,10 +24,12 @@ __all__ = [
     "Outcome",
     "Policy",
     "Reference",
+    "ResultLimit",
     "Runtime",
     "SqlPart",
     "StreamEvent",
     "Target",
     "ValidationReport",
     "definition_of",
+    "max_result_bytes",
 ]

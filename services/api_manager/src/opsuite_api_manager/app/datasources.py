@@ -1,4 +1,8 @@
-"""Data source use cases (admin): create, get, list, delete, test; URLs encrypted, never returned."""
+"""Data source use cases (admin): create, get, list, delete, test; URLs encrypted, never returned.
+
+The operator's :class:`DataSourcePolicy` judges a URL when it is created and again (in the engines)
+at every connection, so a source the policy stopped allowing fails with DATA_SOURCE_NOT_ALLOWED.
+"""
 
 from __future__ import annotations
 
@@ -7,17 +11,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
-
 from opsuite_api_manager.db import DataSourceRepository, DataSourceRow
 from opsuite_api_manager.domain.datasources import EngineCache, engine_url
+from opsuite_api_manager.domain.source_policy import DataSourcePolicy
 from opsuite_api_manager.domain.sql_engine import ConnectionCheck, check_connection
 from opsuite_api_manager.domain.sql_guard import dialect_for_url
 from opsuite_common.db import Database, new_etag, utcnow
 from opsuite_common.errors import FieldViolation, ValidationError
 from opsuite_common.paging import Page, decode_page_token, encode_page_token
 from opsuite_common.secretbox import SecretBox
+from opsuite_common.secretscope import mask_url, register_url_secrets
 
 from ._session import _detached
 from .definitions import NAME_RE
@@ -47,24 +50,30 @@ class DataSourceRef:
 
 
 def _mask(url: str) -> str:
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        return "***"
+    """The URL for display: userinfo password and ``?password=``-like options masked."""
+    return mask_url(url)
 
 
 class DataSourceService:
     """Data sources of the caller's tenant."""
 
     def __init__(
-        self, db: Database, box: SecretBox, engines: EngineCache, on_change: Callable[[], None] = lambda: None
+        self,
+        db: Database,
+        box: SecretBox,
+        engines: EngineCache,
+        on_change: Callable[[], None] = lambda: None,
+        *,
+        policy: DataSourcePolicy,
     ) -> None:
         """Share the engine cache with the SQL engine so a deleted source's pool is closed;
-        ``on_change`` drops the executor's cached copies."""
+        ``on_change`` drops the executor's cached copies; ``policy`` is the operator's data source policy."""
         self.db, self.box, self.engines, self.on_change = db, box, engines, on_change
+        self.policy = policy
 
     async def create(self, caller: Caller, data: DataSourceInput) -> DataSourceRow:
         """Validate and store a data source; the URL is encrypted before it touches the database."""
+        register_url_secrets(data.url)  # where the password enters: masked in errors and logs from here on
         problems: list[FieldViolation] = []
         if not NAME_RE.match(data.name):
             problems.append(FieldViolation("name", "must be 1-128 letters, digits, '_', '-' or '.'"))
@@ -82,6 +91,8 @@ class DataSourceService:
             raise ValidationError(
                 f"invalid data source: {problems[0].field} {problems[0].description}", field_violations=problems
             )
+        # An allow-listed host that does not resolve right now may still be saved: connections judge it again.
+        await self.policy.check(caller.tenant, data.url, field="url", resolve_strictly=False)
         now = utcnow()
         row = DataSourceRow(
             id=str(uuid.uuid4()),
@@ -128,6 +139,10 @@ class DataSourceService:
         await self.engines.evict(row.id)
 
     async def test(self, caller: Caller, ref: DataSourceRef) -> ConnectionCheck:
-        """Connect and run SELECT 1; the message never carries credentials."""
+        """Connect and run SELECT 1 if the policy still allows the source; the message never carries credentials."""
         row = await self.get(caller, ref)
-        return await check_connection(self.box.decrypt(row.url_encrypted), timeout=row.connect_timeout_s, name=row.name)
+        url = self.box.decrypt(row.url_encrypted)
+        register_url_secrets(url)
+        return await check_connection(
+            url, timeout=row.connect_timeout_s, name=row.name, tenant=caller.tenant, policy=self.policy
+        )

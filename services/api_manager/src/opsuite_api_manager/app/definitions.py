@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -15,15 +14,25 @@ from opsuite_api_manager.domain.script import compile_check
 from opsuite_api_manager.domain.sql_guard import CheckedQuery, SqlDialect, check_sql
 from opsuite_api_manager.domain.workflow import validate_workflow
 from opsuite_common.errors import FieldViolation, OpsuiteError, ValidationError
-from opsuite_common.netguard import NetworkPolicy, check_url
+from opsuite_common.netguard import NetworkPolicy, allow_entry_problem, check_url
 
-__all__ = ["KINDS", "NAME_RE", "ApiDefinition", "Limits", "Policy", "ValidationReport", "validate_definition"]
+__all__ = [
+    "ALLOW_LIST_FIELD",
+    "KINDS",
+    "NAME_RE",
+    "ApiDefinition",
+    "Limits",
+    "Policy",
+    "ValidationReport",
+    "validate_definition",
+]
 
 #: Kinds of API, as stored and as named in the proto enum.
 KINDS = ("SQL", "SCRIPT", "HTTP", "WORKFLOW")
 NAME_RE = re.compile(r"^[A-Za-z0-9_.\-]{1,128}$")
 _HTTP_METHODS = IDEMPOTENT_METHODS | {"POST", "PATCH"}
-_HOST_RE = re.compile(r"^(\*\.)?[A-Za-z0-9_\-]+(\.[A-Za-z0-9_\-]+)*\.?$")
+#: How refusals name an API's own allow-list (it only narrows the operator's OPSUITE_OUTBOUND_ALLOW).
+ALLOW_LIST_FIELD = "the API's policy.network_allow_list"
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +118,8 @@ class Limits:
     max_timeout_s: float
     max_row_limit: int
     max_workflow_steps: int
+    #: The operator's outbound policy, which HTTP URLs are judged against (narrowed by the API's list).
+    network: NetworkPolicy = field(default_factory=NetworkPolicy)
 
 
 @dataclass(slots=True)
@@ -156,17 +167,11 @@ def _check_policy(d: ApiDefinition, limits: Limits, out: list[FieldViolation]) -
     if p.memory_mb < 0 or 0 < p.memory_mb < 32:
         out.append(FieldViolation("api.policy.memory_mb", "must be 0 (server default) or at least 32"))
     for i, entry in enumerate(p.network_allow_list):
-        text = entry.strip().strip("[]")
-        try:
-            ipaddress.ip_network(text, strict=False)
-            continue
-        except ValueError:
-            pass
-        if not text or not _HOST_RE.match(text):
-            out.append(FieldViolation(f"api.policy.network_allow_list[{i}]", "must be a host name, address or CIDR"))
+        if (problem := allow_entry_problem(entry)) is not None:
+            out.append(FieldViolation(f"api.policy.network_allow_list[{i}]", problem))
 
 
-def _check_http(d: ApiDefinition, report: ValidationReport) -> None:
+def _check_http(d: ApiDefinition, report: ValidationReport, network: NetworkPolicy) -> None:
     spec = d.spec
     method = str(spec.get("method") or "GET").upper()
     if method not in _HTTP_METHODS:
@@ -196,8 +201,9 @@ def _check_http(d: ApiDefinition, report: ValidationReport) -> None:
         return
     rendered = _collect(report, lambda: templates.render_url(url, {"params": dummy}, field="api.http.url"))
     if rendered is not None:
-        # Literal addresses (http://127.0.0.1/...) are judged now; host names again at connect time.
-        policy = NetworkPolicy(allow=d.policy.network_allow_list)
+        # Parsed once and refused when ambiguous; literal addresses (http://127.0.0.1/...) are judged now
+        # against the operator's policy narrowed by the API's list; host names again at connect time.
+        policy = network.narrowed(d.policy.network_allow_list, name=ALLOW_LIST_FIELD)
         _collect(report, lambda: check_url(rendered, policy, field="api.http.url"))
         if report.violations and report.violations[-1].field == "api":
             last = report.violations.pop()
@@ -248,7 +254,7 @@ def validate_definition(
     elif d.kind == "SCRIPT":
         _collect(report, lambda: compile_check(str(d.spec.get("source") or ""), "api.script.source"))
     elif d.kind == "HTTP":
-        _check_http(d, report)
+        _check_http(d, report, limits.network)
     else:
         definition = d.spec.get("definition")
         wf = _collect(

@@ -42,13 +42,14 @@ from opsuite_common.errors import (
 )
 from opsuite_common.logging import get_logger
 from opsuite_common.metrics import counter, histogram
-from opsuite_common.netguard import NetworkPolicy
 from opsuite_common.secretbox import SecretBox
+from opsuite_common.secretscope import register_url_secrets, scrub_value
 
 from ._ttl_cache import TtlCache
-from .definitions import ApiDefinition
+from .definitions import ALLOW_LIST_FIELD, ApiDefinition
 from .execution_log import ExecutionLog
 from .outcomes import Caller, ExecutionStatus, Outcome, Reference, SqlPart, StreamEvent
+from .result_size import ResultLimit
 
 __all__ = ["Executor", "Runtime", "Target"]
 
@@ -66,6 +67,7 @@ class Runtime:
     max_timeout_s: float = 120.0
     default_row_limit: int = 1000
     max_row_limit: int = 100_000
+    max_cell_bytes: int = 1024 * 1024
     default_output_cap_bytes: int = 1_000_000
     default_memory_mb: int = 256
     max_call_depth: int = 5
@@ -190,7 +192,9 @@ class _Host:
     def __init__(self, executor: Executor, run: _Run) -> None:
         self._executor, self._run = executor, run
         policy = run.target.definition.policy
-        self._network = NetworkPolicy(allow=policy.network_allow_list, allowlist_only=True)
+        # The operator's policy, narrowed by the API's list; for scripts an empty list allows nothing.
+        network = executor.http.policy
+        self._network = network.narrowed(policy.network_allow_list, name=ALLOW_LIST_FIELD, required=True)
         self._cap = policy.output_cap_bytes or executor.runtime.default_output_cap_bytes
 
     async def http(self, method: str, url: str, headers: dict[str, str], body: str | None) -> dict[str, Any]:
@@ -234,8 +238,13 @@ class Executor:
         workflows: WorkflowEngine,
         load_api: Any,
         log: ExecutionLog | None = None,
+        result_limit: ResultLimit | None = None,
     ) -> None:
-        """``load_api(caller, name) -> Target`` loads a live API by name (for nested calls)."""
+        """``load_api(caller, name) -> Target`` loads a live API by name (for nested calls).
+
+        ``result_limit`` bounds what one response may carry (see ``result_size``); None: no bound.
+        """
+        self.result_limit = result_limit
         self.db, self.box, self.runtime = db, box, runtime
         self.log = log or ExecutionLog(db)
         self.sql, self.http, self.scripts, self.workflows = sql, http, scripts, workflows
@@ -310,6 +319,8 @@ class Executor:
             admitted = True
             async with asyncio.timeout(max(0.0, run.remaining) + 2.0):
                 outcome = await self._dispatch(run, prepared, valid, input)
+            if depth == 0 and self.result_limit is not None:
+                self.result_limit.check(outcome, target.definition.name)  # FAILED, never sent and SUCCEEDED
         except TimeoutError:
             error: OpsuiteError
             if run.waiting_on:
@@ -384,17 +395,28 @@ class Executor:
             source, query, row_limit, timeout = await self._sql_setup(run, prepared)
             run.waiting_on = f"data_source:{source.name}"  # from here on, failures are the data source's
             batches = self.sql.stream(
-                source, query, valid, row_limit=row_limit, timeout=timeout, batch_size=self.runtime.stream_batch_rows
+                source,
+                query,
+                valid,
+                row_limit=row_limit,
+                timeout=timeout,
+                batch_size=self.runtime.stream_batch_rows,
+                max_cell_bytes=self.runtime.max_cell_bytes,
             )
-            truncated, columns = False, ()
+            truncated, columns, cut = False, (), 0
             async with aclosing(batches) as it:
                 async for batch in it:
                     if batch.index == 0:
                         columns = batch.columns
                         yield StreamEvent("header", outcome=run.outcome(sql=SqlPart(columns, [], False, 0)))
-                    if batch.rows:
+                    cut += batch.cells_truncated
+                    if batch.rows and self.result_limit is not None:
+                        for part in self.result_limit.batches(batch.rows, target.definition.name):
+                            yield StreamEvent("rows", rows=part)
+                    elif batch.rows:
                         yield StreamEvent("rows", rows=batch.rows)
-                    run.row_count, truncated = batch.row_count, batch.truncated
+                    run.row_count, truncated = batch.row_count, truncated or batch.truncated
+            self._note_cut_cells(run, source.name, cut)
         except OpsuiteError as exc:
             task = asyncio.current_task()
             if task is not None and task.cancelling():
@@ -436,7 +458,10 @@ class Executor:
         self._sources.clear()
 
     async def _data_source(self, caller: Caller, name: str) -> tuple[DataSource, float]:
-        return await self._sources.get((caller.tenant, name), lambda: self._load_data_source(caller, name))
+        loaded = await self._sources.get((caller.tenant, name), lambda: self._load_data_source(caller, name))
+        # Where the decrypted URL enters this call (cached or not): its password is a secret of the call.
+        register_url_secrets(loaded[0].url)
+        return loaded
 
     async def _load_data_source(self, caller: Caller, name: str) -> tuple[DataSource, float]:
         async with self.db.session(readonly=True) as s:
@@ -451,6 +476,7 @@ class Executor:
                 id=row.id,
                 name=row.name,
                 url=self.box.decrypt(row.url_encrypted),
+                tenant=caller.tenant,
                 pool_size=row.pool_size,
                 connect_timeout=row.connect_timeout_s,
             ), row.statement_timeout_s
@@ -474,13 +500,22 @@ class Executor:
         source, query, row_limit, timeout = await self._sql_setup(run, prepared)
         run.waiting_on = f"data_source:{source.name}"
         try:
-            result = await self.sql.execute(source, query, params, row_limit=row_limit, timeout=timeout)
+            result = await self.sql.execute(
+                source, query, params, row_limit=row_limit, timeout=timeout, max_cell_bytes=self.runtime.max_cell_bytes
+            )
         except OpsuiteError as exc:
             exc.blame_dependency(run.waiting_on)
             raise
         run.waiting_on = ""  # not in a finally: a timeout cancelling this await must still see it
         run.row_count = result.row_count
+        self._note_cut_cells(run, source.name, result.cells_truncated)
         return run.outcome(sql=SqlPart(result.columns, result.rows, result.truncated, result.row_count))
+
+    def _note_cut_cells(self, run: _Run, source: str, cut: int) -> None:
+        """Cells cut to ``max_cell_bytes`` are told in a ``truncated_cells`` reference (the result says truncated)."""
+        if cut:
+            limit = self.runtime.max_cell_bytes
+            run.references.append(Reference("truncated_cells", source, f"{cut} cell(s) cut to {limit} bytes"))
 
     async def _run_script(self, run: _Run, params: dict[str, Any], input: Any) -> Outcome:
         d = run.target.definition
@@ -511,7 +546,7 @@ class Executor:
         result = await self.http.execute(
             spec,
             params,
-            policy=NetworkPolicy(allow=d.policy.network_allow_list),
+            policy=self.http.policy.narrowed(d.policy.network_allow_list, name=ALLOW_LIST_FIELD),
             timeout=run.remaining,
             max_response_bytes=d.policy.output_cap_bytes or self.runtime.default_output_cap_bytes,
             secrets=prepared.schema.secret_values(params),
@@ -584,6 +619,9 @@ class Executor:
             "steps": run.steps,
             "logs": run.logs,
         }
+        # The one place a record leaves for storage: every secret registered in this call (secret
+        # params at any depth, data source passwords) is masked in all of it, error and steps included.
+        record = scrub_value(record)
         try:
             # Group-committed with concurrent executions; shielded inside, so a cancelled RPC
             # (deadline, client gone) still has its record written whole.

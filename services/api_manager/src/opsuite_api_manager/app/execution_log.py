@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 from typing import Any
 
 from sqlalchemy import insert
@@ -44,7 +45,9 @@ class ExecutionLog:
         self._queue.append((tenant, row, future))
         self._wake.set()
         if self._task is None:
-            self._task = asyncio.create_task(self._run(), name="execution-log-writer")
+            # A context of its own: the writer outlives the call that starts it and must not keep that
+            # call's log bindings or secret scope alive (records arrive already scrubbed).
+            self._task = asyncio.create_task(self._run(), name="execution-log-writer", context=contextvars.Context())
         # Shielded: a cancelled caller must not lose (or half-write) its record; the writer finishes it.
         await asyncio.shield(future)
 

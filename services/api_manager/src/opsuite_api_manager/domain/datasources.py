@@ -10,6 +10,11 @@ A data source URL is what the operator stored (``sqlite:///reports.db``, ``postg
 
 Engines are cached per data source, keyed by ``(id, sha256(url))``: editing a data source's URL gives
 a new engine and disposes the old one, and the plaintext URL is never a dictionary key.
+
+With a :class:`~.source_policy.DataSourcePolicy` (the server always passes one), every engine and pool
+opens only what the policy admits: a SQLite source opens the judged, resolved file, and a network source
+connects through an ``async_creator`` that resolves the host once per new connection, judges every
+address and connects to a judged one (psycopg ``hostaddr``, keeping ``host`` for TLS; aiomysql the IP).
 """
 
 from __future__ import annotations
@@ -26,10 +31,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from opsuite_common.errors import ValidationError
 
+from .source_policy import DataSourcePolicy
 from .sql_guard import SqlDialect, dialect_for_url
 from .sqlite_pool import SqlitePool
 
 __all__ = [
+    "STORED_URL_FIELD",
     "DataSource",
     "EngineCache",
     "create_engine_for",
@@ -48,11 +55,14 @@ _ASYNC_DRIVERS = {
 
 @dataclass(frozen=True, slots=True)
 class DataSource:
-    """A database that SQL APIs read from; ``url`` holds decrypted credentials and is never repr'd."""
+    """A database that SQL APIs read from; ``url`` holds decrypted credentials and is never repr'd.
+
+    ``tenant`` owns it: the policy's SQLite roots are per tenant."""
 
     id: str
     name: str
     url: str = field(repr=False)
+    tenant: str = ""
     pool_size: int = 5
     max_overflow: int = 5
     pool_timeout: float = 10.0
@@ -130,10 +140,24 @@ def _sqlite_query_only(dbapi_connection: Any, _record: Any) -> None:
         cursor.close()
 
 
-def create_engine_for(source: DataSource, *, pooled: bool = True) -> AsyncEngine:
-    """A new async engine for ``source`` with pool settings, ``pool_pre_ping`` and read-only connects."""
-    url, connect_args = engine_url(source.url)
+#: The field refusals name when a stored data source is judged at connect time.
+STORED_URL_FIELD = "data_source.url"
+
+
+def create_engine_for(
+    source: DataSource, *, pooled: bool = True, policy: DataSourcePolicy | None = None
+) -> AsyncEngine:
+    """A new async engine for ``source`` with pool settings, ``pool_pre_ping`` and read-only connects.
+
+    With ``policy``, a SQLite source is judged now and opens the resolved file; a network source is
+    judged (and its host resolved) at every new connection.
+    """
     dialect = source.dialect
+    stored = source.url
+    if policy is not None and dialect is SqlDialect.SQLITE:
+        resolved = policy.sqlite_file(source.tenant, source.url, field=STORED_URL_FIELD)
+        stored = _parse(source.url).set(database=resolved).render_as_string(hide_password=False)
+    url, connect_args = engine_url(stored)
     kwargs: dict[str, Any] = {"pool_pre_ping": True}
     if pooled:
         kwargs.update(
@@ -151,23 +175,74 @@ def create_engine_for(source: DataSource, *, pooled: bool = True) -> AsyncEngine
         connect_args["options"] = "-c default_transaction_read_only=on"
     elif dialect is SqlDialect.MYSQL:
         connect_args["connect_timeout"] = max(1, round(source.connect_timeout))
+    engines: list[AsyncEngine] = []
+    if policy is not None and dialect is not SqlDialect.SQLITE:
+        kwargs["async_creator"] = _guarded_connect(policy, source, engines, connect_args)
+    else:
+        kwargs["connect_args"] = connect_args
     try:
-        engine = create_async_engine(url, connect_args=connect_args, **kwargs)
+        engine = create_async_engine(url, **kwargs)
     except ModuleNotFoundError as exc:
         raise ValidationError.for_field(
             "url", f"the database driver '{url.drivername}' is not installed on this server ({exc.name})"
         ) from None
+    engines.append(engine)
     if dialect is SqlDialect.SQLITE:
         event.listen(engine.sync_engine, "connect", _sqlite_query_only)
     return engine
+
+
+def _guarded_connect(
+    policy: DataSourcePolicy, source: DataSource, engines: list[AsyncEngine], connect_args: dict[str, Any]
+) -> Any:
+    """The ``async_creator`` of a network source: judge (resolving once), then connect to a judged address."""
+
+    async def connect() -> Any:
+        endpoint = await policy.endpoint(source.url, field=STORED_URL_FIELD)
+        sync = engines[0].sync_engine
+        # What SQLAlchemy itself would pass the driver (credentials, database, psycopg adapters...).
+        _args, params = sync.dialect.create_connect_args(sync.url)
+        params = {**params, **connect_args, "port": endpoint.port}
+        last: Exception | None = None
+        for ip in endpoint.addresses:  # the judged addresses, in the resolver's order
+            try:
+                return await _driver_connect(source.dialect, params, endpoint.host, str(ip))
+            except Exception as exc:
+                if not _is_connect_failure(exc):
+                    raise
+                last = exc
+        assert last is not None
+        raise last
+
+    return connect
+
+
+async def _driver_connect(dialect: SqlDialect, params: dict[str, Any], host: str, ip: str) -> Any:
+    if dialect is SqlDialect.POSTGRES:
+        import psycopg
+
+        # hostaddr: no second lookup; host still drives TLS verification and SNI.
+        return await psycopg.AsyncConnection.connect(**{**params, "host": host, "hostaddr": ip})
+    import aiomysql  # type: ignore[import-not-found, unused-ignore]
+
+    return await aiomysql.connect(**{**params, "host": ip})
+
+
+def _is_connect_failure(exc: Exception) -> bool:
+    """A failure to reach one address (try the next one), as opposed to a refusal or a bug."""
+    if isinstance(exc, OSError):
+        return True
+    module = type(exc).__module__
+    return type(exc).__name__ == "OperationalError" and module.startswith(("psycopg", "pymysql"))
 
 
 class EngineCache:
     """One pooled engine per data source configuration (plus, for SQLite, a sync read pool); dispose() on
     shutdown."""
 
-    def __init__(self) -> None:
-        """Start empty."""
+    def __init__(self, policy: DataSourcePolicy | None = None) -> None:
+        """Start empty; ``policy`` judges every engine and pool (None: unguarded, for engine-level tests)."""
+        self.policy = policy
         self._engines: dict[str, tuple[str, AsyncEngine]] = {}
         self._sqlite: dict[str, tuple[str, SqlitePool]] = {}
 
@@ -177,7 +252,7 @@ class EngineCache:
         cached = self._engines.get(source_id)
         if cached is not None and cached[0] == url_hash:
             return cached[1]
-        engine = create_engine_for(source)
+        engine = create_engine_for(source, policy=self.policy)
         self._engines[source_id] = (url_hash, engine)
         if cached is not None:
             await cached[1].dispose()
@@ -189,8 +264,11 @@ class EngineCache:
         cached = self._sqlite.get(source_id)
         if cached is not None and cached[0] == url_hash:
             return cached[1]
+        path = sqlite_path(source.url)
+        if self.policy is not None:
+            path = self.policy.sqlite_file(source.tenant, source.url, field=STORED_URL_FIELD)
         pool = SqlitePool(
-            sqlite_path(source.url),
+            path,
             size=source.pool_size + source.max_overflow,
             timeout_s=source.pool_timeout,
             recycle_s=source.pool_recycle,

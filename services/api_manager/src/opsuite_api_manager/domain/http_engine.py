@@ -1,7 +1,12 @@
 """HTTP APIs: render a request from templates, send it through the SSRF guard, cap and shape the answer.
 
+Where a request may go: the engine holds the OPERATOR's ``NetworkPolicy`` (``OPSUITE_OUTBOUND_*``); a
+caller passes it narrowed by the API's own allow-list (``NetworkPolicy.narrowed``), which can only
+restrict it. The URL is rendered, then parsed once (``netguard.check_url``: ambiguous URLs are refused
+as INVALID_ARGUMENT on ``spec.url``), and that parsed URL is the one sent.
+
 Connecting to the address that was checked: requests go through ``opsuite_common.netguard.guarded_client``,
-whose httpcore network backend resolves the host itself, checks every address against the API's
+whose httpcore network backend resolves the host itself, checks every address against the
 ``NetworkPolicy`` and opens the TCP connection to that IP. The request keeps the original URL, so the
 Host header and TLS SNI/certificate checks still use the host name, and there is no second DNS lookup
 to rebind. Every new connection goes through it, including each redirect hop (redirects are bounded
@@ -35,7 +40,14 @@ from opsuite_common.errors import (
     ServiceUnavailableError,
     ValidationError,
 )
-from opsuite_common.netguard import FORBIDDEN_REQUEST_HEADERS, NetworkPolicy, Resolver, check_url, guarded_client
+from opsuite_common.netguard import (
+    FORBIDDEN_REQUEST_HEADERS,
+    NetworkPolicy,
+    Resolver,
+    check_url,
+    guarded_client,
+    parse_url,
+)
 from opsuite_common.resilience import BreakerRegistry, RetryPolicy
 
 from . import templates
@@ -142,8 +154,13 @@ class HttpEngine:
         retry: RetryPolicy | None = None,
         resolver: Resolver | None = None,
         max_redirects: int = 5,
+        policy: NetworkPolicy | None = None,
     ) -> None:
-        """``breakers``/``retry`` come from the service (opsuite_common.resilience); None disables them."""
+        """``breakers``/``retry`` come from the service (opsuite_common.resilience); None disables them.
+
+        ``policy`` is the operator's outbound policy (default: public addresses only); callers narrow it.
+        """
+        self.policy = policy or NetworkPolicy()
         self.breakers = breakers
         self.retry = retry
         self.resolver = resolver
@@ -175,16 +192,19 @@ class HttpEngine:
     def render(self, spec: HttpSpec, params: Mapping[str, Any], policy: NetworkPolicy | None = None) -> httpx.Request:
         """Build the request from templates (ValidationError for bad templates or headers).
 
-        With ``policy``, the rendered URL is pre-checked before httpx parses it, so odd spellings of an
-        address (``0177.0.0.1``) are refused as SSRF rather than reported as malformed.
+        The rendered URL is parsed once and refused when ambiguous (``netguard.parse_url``); with ``policy``
+        it is also pre-checked (scheme, literal addresses, allow-lists). The parsed URL is the one sent.
         """
         method = spec.method.upper()
         if method not in _METHODS:
             raise ValidationError.for_field("spec.method", f"must be one of {', '.join(sorted(_METHODS))}")
         context = {"params": dict(params)}
-        url = templates.render_url(spec.url, context, field="spec.url")
-        if policy is not None:
-            check_url(url, policy, field="spec.url")
+        rendered = templates.render_url(spec.url, context, field="spec.url")
+        url = (
+            check_url(rendered, policy, field="spec.url")
+            if policy is not None
+            else parse_url(rendered, field="spec.url")
+        )
         headers: dict[str, str] = {}
         for name, value in spec.headers.items():
             if name.lower() in FORBIDDEN_REQUEST_HEADERS or not name or any(c in name for c in ":\r\n "):

@@ -5,6 +5,9 @@ returns a new dict with ``default`` values filled in (nested objects too) and ra
 with one ``FieldViolation`` per problem, e.g. ``FieldViolation("params.limit", "must be <= 100")``.
 ``check_parameter_schema`` is the save-time check that a schema is itself valid. ``redact`` replaces
 fields marked ``"x-secret": true`` or ``"writeOnly": true`` with ``"***"`` in a copy meant for logs.
+``validate`` is where a secret parameter enters the service: it registers every secret value with the
+current secret scope (``opsuite_common.secretscope``), so the value is masked wherever it might leave
+(error messages, step inputs and outputs, script log lines, responses, the service log).
 Remote ``$ref``\\ s are never fetched (the ``referencing`` default): a schema cannot make us do I/O.
 """
 
@@ -22,11 +25,9 @@ from referencing.exceptions import Unresolvable
 from referencing.jsonschema import DRAFT202012
 
 from opsuite_common.errors import FieldViolation, ValidationError
+from opsuite_common.secretscope import REDACTED, register_secret
 
 __all__ = ["REDACTED", "ParamSchema", "check_parameter_schema", "format_path", "redact", "validate_params"]
-
-#: What a secret value is replaced with in logs.
-REDACTED = "***"
 
 _SECRET_KEYS = ("x-secret", "writeOnly")
 
@@ -169,6 +170,10 @@ class ParamSchema:
         instance: dict[str, Any] = _copy_json(dict(params or {}))
         if self._has_defaults:
             self._apply_defaults(self.schema, instance)
+        if self._has_secrets:
+            # Before the checks: a violation's description may quote the value it refused.
+            for secret in self.secret_values(instance):
+                register_secret(secret)
         seen: set[tuple[str, str]] = set()
         violations: list[FieldViolation] = []
         try:
@@ -207,14 +212,26 @@ class ParamSchema:
         return dict(self._redact(self.schema, dict(params)))
 
     def secret_values(self, params: Mapping[str, Any]) -> set[str]:
-        """The text of every secret value in ``params`` (to scrub them from URLs and messages)."""
+        """The text of every secret value in ``params`` (to scrub them from URLs and messages).
+
+        A secret object or array gives the text of each of its scalar leaves.
+        """
         found: set[str] = set()
+
+        def leaves(value: Any) -> None:
+            if isinstance(value, Mapping):
+                for v in value.values():
+                    leaves(v)
+            elif isinstance(value, list):
+                for v in value:
+                    leaves(v)
+            elif value not in (None, "") and not isinstance(value, bool):
+                found.add(str(value))
 
         def walk(schema: Any, value: Any) -> None:
             schema = self._resolve(schema)
             if any(schema.get(k) is True for k in _SECRET_KEYS):
-                if value not in (None, ""):
-                    found.add(str(value))
+                leaves(value)
             elif isinstance(value, Mapping):
                 props = schema.get("properties") or {}
                 for k, v in value.items():

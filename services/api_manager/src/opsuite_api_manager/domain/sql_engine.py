@@ -21,9 +21,6 @@ database -> PermissionDeniedError (reason SQL_READ_ONLY). Messages never carry t
 from __future__ import annotations
 
 import asyncio
-import functools
-import re
-import secrets
 import sqlite3
 import time
 from collections.abc import AsyncIterator, Mapping, Sequence
@@ -31,12 +28,10 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
-import sqlglot
 from sqlalchemy.engine import Connection, CursorResult
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.ext.asyncio import AsyncConnection
-from sqlglot import exp
 
 from opsuite_common.errors import (
     DeadlineExceededError,
@@ -47,12 +42,22 @@ from opsuite_common.errors import (
     ValidationError,
 )
 
-from .datasources import DataSource, EngineCache, create_engine_for, missing_sqlite_file, scrub
-from .jsonsafe import to_jsonable, type_hint
+from .datasources import (
+    STORED_URL_FIELD,
+    DataSource,
+    EngineCache,
+    create_engine_for,
+    missing_sqlite_file,
+    scrub,
+)
+from .jsonsafe import cap_cell, to_jsonable, type_hint
+from .source_policy import DataSourcePolicy
 from .sql_guard import CheckedQuery, SqlDialect
+from .sql_render import render_for_driver
 from .sqlite_pool import PoolExhaustedError, SqliteConnectError, SqliteConnection, SqliteLease
 
 __all__ = [
+    "DEFAULT_MAX_CELL_BYTES",
     "Column",
     "ConnectionCheck",
     "SqlBatch",
@@ -63,6 +68,10 @@ __all__ = [
     "render_for_driver",
     "test_connection",
 ]
+
+
+#: Cell size limit when the caller passes none (the service passes ``max_cell_bytes`` from its settings).
+DEFAULT_MAX_CELL_BYTES = 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +92,10 @@ class SqlReference:
 
 @dataclass(frozen=True, slots=True)
 class SqlResult:
-    """A complete (possibly truncated) SQL result with JSON-safe rows."""
+    """A complete SQL result with JSON-safe rows; ``truncated`` when rows or cells were cut.
+
+    ``cells_truncated`` counts the cells cut to the cell size limit (each also sets ``truncated``).
+    """
 
     columns: tuple[Column, ...]
     rows: list[list[Any]]
@@ -91,11 +103,15 @@ class SqlResult:
     row_count: int
     duration_ms: float
     reference: SqlReference
+    cells_truncated: int = 0
 
 
 @dataclass(frozen=True, slots=True)
 class SqlBatch:
-    """One batch of a streamed result; the batch with ``last=True`` carries the final counters."""
+    """One batch of a streamed result; the batch with ``last=True`` carries the final counters.
+
+    ``cells_truncated`` counts the cells of this batch cut to the cell size limit.
+    """
 
     columns: tuple[Column, ...]
     rows: list[list[Any]]
@@ -105,6 +121,7 @@ class SqlBatch:
     row_count: int
     duration_ms: float
     reference: SqlReference
+    cells_truncated: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,77 +131,6 @@ class ConnectionCheck:
     ok: bool
     message: str
     duration_ms: float
-
-
-# --------------------------------------------------------------------------- rendering
-
-
-def render_for_driver(
-    query: CheckedQuery, params: Mapping[str, Any], paramstyle: str
-) -> tuple[str, dict[str, Any] | tuple[Any, ...] | None]:
-    """Driver SQL and parameters for a DB-API ``paramstyle``; every ``:name`` becomes a real bind.
-
-    The driver SQL depends only on the statement and the paramstyle, so it is generated once and
-    cached (generating it with sqlglot cost more than the query itself on a point lookup); each call
-    only picks its values.
-    """
-    missing = [n for n in query.bind_names if n not in params]
-    if missing:
-        raise ValidationError.for_field(f"params.{missing[0]}", "is required by the SQL statement (no value)")
-    sql, names = _driver_template(query.sql, query.dialect.value, paramstyle)
-    if not names:
-        return sql, None
-    if paramstyle in ("named", "pyformat"):
-        return sql, {name: params[name] for name in names}
-    return sql, tuple(params[name] for name in names)
-
-
-@functools.lru_cache(maxsize=2048)
-def _driver_template(sql: str, dialect: str, paramstyle: str) -> tuple[str, tuple[str, ...]]:
-    """(driver SQL, the parameter names it binds, in order) for one statement and paramstyle.
-
-    Placeholders are swapped for random sentinels before generating SQL, so text that merely looks
-    like a placeholder inside a literal is never touched; ``%`` is doubled for the pyformat/format
-    styles only when parameters are sent (that is when drivers interpret it). For named styles the
-    names are unique; for positional ones they follow the placeholders (repeats included), and for
-    ``numeric_dollar`` they follow the numbering.
-    """
-    tree = sqlglot.parse_one(sql, read=dialect)
-    token = "b" + secrets.token_hex(8)
-    order: list[str] = []
-
-    def swap(node: exp.Expr) -> exp.Expr:
-        if isinstance(node, exp.Placeholder) and node.name not in ("", "?"):
-            order.append(node.name)
-            return exp.var(f"{token}_{len(order) - 1}_")
-        return node
-
-    out = tree.transform(swap).sql(dialect=dialect, comments=False)
-    if not order:
-        return out, ()
-    if paramstyle in ("pyformat", "format"):
-        out = out.replace("%", "%%")
-    names: list[str] = []
-    numbers: dict[str, int] = {}
-
-    def placeholder(match: re.Match[str]) -> str:
-        name = order[int(match.group(1))]
-        if paramstyle == "named":
-            return f":{name}"
-        if paramstyle == "pyformat":
-            return f"%({name})s"
-        if paramstyle == "numeric_dollar":
-            if name not in numbers:
-                numbers[name] = len(numbers) + 1
-                names.append(name)
-            return f"${numbers[name]}"
-        names.append(name)
-        return "?" if paramstyle == "qmark" else "%s"
-
-    out = re.sub(rf"{token}_(\d+)_", placeholder, out)
-    if paramstyle in ("named", "pyformat"):
-        return out, tuple(dict.fromkeys(order))
-    return out, tuple(names)
 
 
 # --------------------------------------------------------------------------- errors
@@ -229,6 +175,7 @@ def _translate(exc: BaseException, source: DataSource, deadline_hit: bool) -> Op
 
 
 def _column_types(result: CursorResult[Any], rows: Sequence[Sequence[Any]]) -> tuple[Column, ...]:
+    """Columns with the database's type names; call before fetching (a drained result drops its cursor)."""
     names = list(result.keys())
     description = result.cursor.description if result.cursor is not None else None
     columns = []
@@ -250,8 +197,29 @@ def _column_types(result: CursorResult[Any], rows: Sequence[Sequence[Any]]) -> t
     return tuple(columns)
 
 
-def _json_rows(rows: Sequence[Sequence[Any]]) -> list[list[Any]]:
-    return [[to_jsonable(value) for value in row] for row in rows]
+def _fill_types(columns: tuple[Column, ...], rows: Sequence[Sequence[Any]]) -> tuple[Column, ...]:
+    """Columns whose type is still unknown get a hint from the first non-null value in ``rows``."""
+    if all(c.type != "unknown" for c in columns):
+        return columns
+    filled = []
+    for i, column in enumerate(columns):
+        sample = next((row[i] for row in rows if row[i] is not None), None) if column.type == "unknown" else None
+        filled.append(Column(column.name, type_hint(sample)) if sample is not None else column)
+    return tuple(filled)
+
+
+def _json_rows(rows: Sequence[Sequence[Any]], max_cell_bytes: int) -> tuple[list[list[Any]], int]:
+    """JSON-safe rows with every cell capped at ``max_cell_bytes``, and how many cells were cut."""
+    out: list[list[Any]] = []
+    cut = 0
+    for row in rows:
+        values = []
+        for value in row:
+            capped, was_cut = cap_cell(to_jsonable(value), max_cell_bytes)
+            cut += was_cut
+            values.append(capped)
+        out.append(values)
+    return out, cut
 
 
 def _sqlite_columns(description: Any, rows: Sequence[Sequence[Any]]) -> tuple[Column, ...]:
@@ -268,7 +236,7 @@ class SqlEngine:
 
     def __init__(self, engines: EngineCache | None = None) -> None:
         """Use ``engines`` (shared with the data-source admin layer) or a private cache."""
-        self.engines = engines or EngineCache()
+        self.engines = engines if engines is not None else EngineCache()  # an empty cache is falsy (len 0)
 
     async def aclose(self) -> None:
         """Dispose every cached engine."""
@@ -300,9 +268,11 @@ class SqlEngine:
             await conn.begin()
             if source.dialect is SqlDialect.POSTGRES:
                 ms = max(1, int(timeout * 1000))
-                # One round trip (no bind parameters, so psycopg accepts several statements).
+                # One round trip (no bind parameters, so psycopg accepts several statements). The guard
+                # lexes strings as standard SQL ('\\' is not an escape); the server must read them the same.
                 await conn.exec_driver_sql(
-                    f"SET TRANSACTION READ ONLY; SET LOCAL statement_timeout = {ms}; SET LOCAL lock_timeout = {ms}"
+                    f"SET TRANSACTION READ ONLY; SET LOCAL statement_timeout = {ms}; SET LOCAL lock_timeout = {ms}; "
+                    "SET LOCAL standard_conforming_strings = on"
                 )
             elif source.dialect is SqlDialect.MYSQL:
                 await conn.exec_driver_sql(f"SET SESSION max_execution_time = {max(1, int(timeout * 1000))}")
@@ -321,22 +291,32 @@ class SqlEngine:
         *,
         row_limit: int,
         timeout: float,
+        max_cell_bytes: int = DEFAULT_MAX_CELL_BYTES,
     ) -> SqlResult:
-        """Run ``query`` with ``params``; at most ``row_limit`` rows, ``truncated`` when more existed."""
+        """Run ``query`` with ``params``; at most ``row_limit`` rows, ``truncated`` when more existed.
+
+        PostgreSQL reads through a server-side cursor (``DECLARE ... CURSOR``, then one ``FETCH`` of
+        ``row_limit + 1`` rows), so memory follows the row limit, never the size of the table.
+        """
         if source.dialect is SqlDialect.SQLITE:
-            return await self._execute_sqlite(source, query, params, row_limit=row_limit, timeout=timeout)
+            return await self._execute_sqlite(
+                source, query, params, row_limit=row_limit, timeout=timeout, max_cell_bytes=max_cell_bytes
+            )
         started = time.perf_counter()
         engine = await self.engines.get(source)
         sql, driver_params = render_for_driver(query, params, engine.dialect.paramstyle)
 
         def run(sync_conn: Connection) -> tuple[tuple[Column, ...], list[Any]]:
-            result = sync_conn.exec_driver_sql(sql, driver_params)
-            if not result.returns_rows:
-                return (), []
-            rows = result.fetchmany(row_limit + 1)
-            columns = _column_types(result, rows)
-            result.close()
-            return columns, list(rows)
+            opts = sync_conn.execution_options(stream_results=True, yield_per=row_limit + 1)
+            result = opts.exec_driver_sql(sql, driver_params)
+            try:
+                if not result.returns_rows:
+                    return (), []
+                columns = _column_types(result, ())
+                rows = result.fetchmany(row_limit + 1)
+                return _fill_types(columns, rows), list(rows)
+            finally:
+                result.close()
 
         try:
             async with asyncio.timeout(timeout + source.connect_timeout + 2):
@@ -348,16 +328,7 @@ class SqlEngine:
             ) from None
         except (SQLAlchemyError, OSError) as exc:
             raise _translate(exc, source, False) from None
-        truncated = len(rows) > row_limit
-        rows = rows[:row_limit]
-        return SqlResult(
-            columns=columns,
-            rows=_json_rows(rows),
-            truncated=truncated,
-            row_count=len(rows),
-            duration_ms=(time.perf_counter() - started) * 1000,
-            reference=SqlReference(source.name, query.sql),
-        )
+        return _result(columns, rows, row_limit, max_cell_bytes, started, SqlReference(source.name, query.sql))
 
     async def stream(
         self,
@@ -368,6 +339,7 @@ class SqlEngine:
         row_limit: int,
         timeout: float,
         batch_size: int = 500,
+        max_cell_bytes: int = DEFAULT_MAX_CELL_BYTES,
     ) -> AsyncIterator[SqlBatch]:
         """Yield batches through a server-side cursor, stopping at ``row_limit`` (last batch says truncated).
 
@@ -376,7 +348,13 @@ class SqlEngine:
         """
         if source.dialect is SqlDialect.SQLITE:
             async for batch in self._stream_sqlite(
-                source, query, params, row_limit=row_limit, timeout=timeout, batch_size=batch_size
+                source,
+                query,
+                params,
+                row_limit=row_limit,
+                timeout=timeout,
+                batch_size=batch_size,
+                max_cell_bytes=max_cell_bytes,
             ):
                 yield batch
             return
@@ -388,19 +366,25 @@ class SqlEngine:
         try:
             async with self._read_only(source, timeout) as conn:
 
-                def open_cursor(sync_conn: Connection) -> CursorResult[Any]:
-                    opts = sync_conn.execution_options(stream_results=True, max_row_buffer=batch_size)
-                    return opts.exec_driver_sql(sql, driver_params)
+                def open_cursor(sync_conn: Connection) -> tuple[CursorResult[Any], tuple[Column, ...]]:
+                    opts = sync_conn.execution_options(stream_results=True, yield_per=batch_size)
+                    opened = opts.exec_driver_sql(sql, driver_params)
+                    return opened, _column_types(opened, ())
 
                 async def fetch(result: CursorResult[Any], n: int) -> list[Any]:
                     async with asyncio.timeout(timeout + 2):
                         return list(await conn.run_sync(lambda _c: result.fetchmany(n)))
 
                 async with asyncio.timeout(timeout + 2):
-                    result = await conn.run_sync(open_cursor)
+                    result, declared = await conn.run_sync(open_cursor)
                 try:
                     async for batch in _batches(
-                        result, _column_types, fetch, row_limit, batch_size, started, reference
+                        result,
+                        lambda _r, rows: _fill_types(declared, rows),
+                        fetch,
+                        (row_limit, batch_size, max_cell_bytes),
+                        started,
+                        reference,
                     ):
                         yield batch
                 finally:
@@ -416,14 +400,21 @@ class SqlEngine:
     # ------------------------------------------------------------------ SQLite (sync pool, one hop)
 
     async def _execute_sqlite(
-        self, source: DataSource, query: CheckedQuery, params: Mapping[str, Any], *, row_limit: int, timeout: float
+        self,
+        source: DataSource,
+        query: CheckedQuery,
+        params: Mapping[str, Any],
+        *,
+        row_limit: int,
+        timeout: float,
+        max_cell_bytes: int,
     ) -> SqlResult:
         started = time.perf_counter()
-        sql, driver_params = render_for_driver(query, params, "qmark")
+        sql, driver_params = render_for_driver(query, params, "named")
         pool = await self.engines.sqlite_pool(source)
 
         def run(conn: SqliteConnection) -> tuple[tuple[Column, ...], list[Any]]:
-            cursor = conn.raw.execute(sql, driver_params or ())
+            cursor = conn.raw.execute(sql, driver_params)
             try:
                 if cursor.description is None:
                     return (), []
@@ -442,16 +433,7 @@ class SqlEngine:
             ) from None
         except (sqlite3.Error, SqliteConnectError, PoolExhaustedError, OSError) as exc:
             raise _translate(exc, source, lease is not None and lease.hit) from None
-        truncated = len(rows) > row_limit
-        rows = rows[:row_limit]
-        return SqlResult(
-            columns=columns,
-            rows=_json_rows(rows),
-            truncated=truncated,
-            row_count=len(rows),
-            duration_ms=(time.perf_counter() - started) * 1000,
-            reference=SqlReference(source.name, query.sql),
-        )
+        return _result(columns, rows, row_limit, max_cell_bytes, started, SqlReference(source.name, query.sql))
 
     async def _stream_sqlite(
         self,
@@ -462,9 +444,10 @@ class SqlEngine:
         row_limit: int,
         timeout: float,
         batch_size: int,
+        max_cell_bytes: int,
     ) -> AsyncIterator[SqlBatch]:
         started = time.perf_counter()
-        sql, driver_params = render_for_driver(query, params, "qmark")
+        sql, driver_params = render_for_driver(query, params, "named")
         reference = SqlReference(source.name, query.sql)
         batch_size = max(1, batch_size)
         pool = await self.engines.sqlite_pool(source)
@@ -474,7 +457,7 @@ class SqlEngine:
                 held = lease
                 held.dirty = True  # until the cursor is closed below
                 async with asyncio.timeout(timeout + 2):
-                    cursor = await held.call(lambda c: c.raw.execute(sql, driver_params or ()), timeout)
+                    cursor = await held.call(lambda c: c.raw.execute(sql, driver_params), timeout)
 
                 async def fetch(_cursor: Any, n: int) -> list[Any]:
                     if cursor.description is None:
@@ -486,7 +469,8 @@ class SqlEngine:
                     return _sqlite_columns(cursor.description, rows)
 
                 try:
-                    async for batch in _batches(cursor, columns_of, fetch, row_limit, batch_size, started, reference):
+                    limits = (row_limit, batch_size, max_cell_bytes)
+                    async for batch in _batches(cursor, columns_of, fetch, limits, started, reference):
                         yield batch
                 finally:
                     await held.call(lambda _c: cursor.close(), timeout)
@@ -499,16 +483,40 @@ class SqlEngine:
             raise _translate(exc, source, lease is not None and lease.hit) from None
 
 
+def _result(
+    columns: tuple[Column, ...],
+    rows: list[Any],
+    row_limit: int,
+    max_cell_bytes: int,
+    started: float,
+    reference: SqlReference,
+) -> SqlResult:
+    """The SqlResult of up to ``row_limit + 1`` fetched rows (the extra row only says ``truncated``)."""
+    json_rows, cut = _json_rows(rows[:row_limit], max_cell_bytes)
+    return SqlResult(
+        columns=columns,
+        rows=json_rows,
+        truncated=len(rows) > row_limit or cut > 0,
+        row_count=len(json_rows),
+        duration_ms=(time.perf_counter() - started) * 1000,
+        reference=reference,
+        cells_truncated=cut,
+    )
+
+
 async def _batches(
     result: Any,
     columns_of: Any,
     fetch: Any,
-    row_limit: int,
-    batch_size: int,
+    limits: tuple[int, int, int],
     started: float,
     reference: SqlReference,
 ) -> AsyncIterator[SqlBatch]:
-    """Prefetch one batch ahead so the batch that ends the stream is marked ``last`` (and ``truncated``)."""
+    """Prefetch one batch ahead so the batch that ends the stream is marked ``last`` (and ``truncated``).
+
+    ``limits`` is (row limit, batch size, cell size limit); a batch with a cut cell says ``truncated``.
+    """
+    row_limit, batch_size, max_cell_bytes = limits
     want = min(batch_size, row_limit)
     pending: list[Any] = await fetch(result, want) if want else []
     columns = columns_of(result, pending)
@@ -527,34 +535,52 @@ async def _batches(
             fetched += len(nxt)
             last = not nxt
         emitted += len(pending)
+        json_rows, cut = _json_rows(pending, max_cell_bytes)
         yield SqlBatch(
             columns=columns,
-            rows=_json_rows(pending),
+            rows=json_rows,
             index=index,
             last=last,
-            truncated=truncated,
+            truncated=truncated or cut > 0,
             row_count=emitted,
             duration_ms=(time.perf_counter() - started) * 1000,
             reference=reference,
+            cells_truncated=cut,
         )
         if last:
             return
         pending, index = nxt, index + 1
 
 
-async def check_connection(url: str, *, timeout: float = 5.0, name: str = "data source") -> ConnectionCheck:
-    """Connect once (no pool) and run ``SELECT 1``; never raises for an unreachable database."""
+async def check_connection(
+    url: str,
+    *,
+    timeout: float = 5.0,
+    name: str = "data source",
+    tenant: str = "",
+    policy: DataSourcePolicy | None = None,
+) -> ConnectionCheck:
+    """Connect once (no pool) and run ``SELECT 1``; never raises for an unreachable database.
+
+    With ``policy``, a source the policy refuses raises its refusal (before anything is opened or even
+    looked at, so the answer says nothing about files outside the tenant's roots).
+    """
     started = time.perf_counter()
-    source = DataSource(id="test", name=name, url=url, connect_timeout=timeout)
-    if missing_sqlite_file(url):
+    source = DataSource(id="test", name=name, url=url, connect_timeout=timeout, tenant=tenant)
+    checked = url
+    if policy is not None and source.dialect is SqlDialect.SQLITE:
+        checked = f"sqlite:///{policy.sqlite_file(tenant, url, field=STORED_URL_FIELD)}"
+    if missing_sqlite_file(checked):
         return ConnectionCheck(False, "the SQLite database file does not exist", 0.0)
-    engine = create_engine_for(source, pooled=False)
+    engine = create_engine_for(source, pooled=False, policy=policy)
     try:
         async with asyncio.timeout(timeout + 1), engine.connect() as conn:
             await conn.exec_driver_sql("SELECT 1")
         return ConnectionCheck(True, "connected", (time.perf_counter() - started) * 1000)
     except TimeoutError:
         return ConnectionCheck(False, f"no answer within {timeout:g}s", (time.perf_counter() - started) * 1000)
+    except ServiceUnavailableError as exc:  # the policy could not resolve the host
+        return ConnectionCheck(False, exc.message, (time.perf_counter() - started) * 1000)
     except (SQLAlchemyError, OSError) as exc:
         detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
         return ConnectionCheck(False, scrub(detail, url), (time.perf_counter() - started) * 1000)

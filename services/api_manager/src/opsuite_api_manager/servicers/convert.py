@@ -24,8 +24,10 @@ from opsuite_common.protoconv import (
     struct_to_dict,
     value_to_py,
 )
+from opsuite_common.secretscope import mask_url
 
 __all__ = [
+    "ProtoSizer",
     "api_to_proto",
     "data_source_to_proto",
     "definition_from_proto",
@@ -198,7 +200,8 @@ def data_source_to_proto(row: DataSourceRow) -> pb.DataSource:
         ),
         name=row.name,
         description=row.description,
-        url=row.url_masked,
+        # Masked again: rows stored before query-string passwords were masked show them masked too.
+        url=mask_url(row.url_masked),
         dialect={"postgres": "postgresql"}.get(row.dialect, row.dialect),
         pool_size=row.pool_size,
         connect_timeout=seconds_to_duration(row.connect_timeout_s),
@@ -276,6 +279,18 @@ def row_batch(rows: list[list[Any]]) -> pb.RowBatch:
     for row in rows:
         batch.rows.add().extend(row)
     return batch
+
+
+class ProtoSizer:
+    """Sizes of results as they go on the wire (``app.result_size.ResultSizer``)."""
+
+    def outcome(self, outcome: Outcome) -> int:
+        """Bytes of the ExecuteApiResponse for ``outcome``."""
+        return outcome_to_proto(outcome).ByteSize()
+
+    def rows(self, rows: list[list[Any]]) -> int:
+        """Bytes of one streamed RowBatch."""
+        return row_batch(rows).ByteSize()
 
 
 def execution_to_proto(row: ExecutionRow, *, detail: bool = False) -> pb.Execution:

@@ -6,6 +6,12 @@ and the key it belongs to, and opening checks all three, so a token copied into 
 another key) does not open. Only secret keys are ever opened, and a client can never hand in a sealed
 value (:func:`refuse_sealed_input`). Configs stored before sealing existed still open (a plain value is
 taken as is) and are sealed on their next update.
+
+Where a secret enters (given in a create or update, or opened for a delivery, a test or an update),
+:func:`register_channel_secrets` registers it with the current secret scope
+(``opsuite_common.secretscope``): the secret values, each secret header's value (and the credential
+after its scheme, as in ``Bearer <token>``) and the password in the URL's userinfo are then masked in
+errors, responses, delivery records and logs.
 """
 
 from __future__ import annotations
@@ -17,8 +23,9 @@ from typing import Any
 from opsuite_cep.app.senders import SECRET_KEYS
 from opsuite_common.errors import FailedPreconditionError, InternalError, ValidationError
 from opsuite_common.secretbox import SecretBox
+from opsuite_common.secretscope import register_secret, register_url_secrets
 
-__all__ = ["SEALED", "ChannelSecrets", "channel_box", "refuse_sealed_input"]
+__all__ = ["SEALED", "ChannelSecrets", "channel_box", "refuse_sealed_input", "register_channel_secrets"]
 
 SEALED = "$sealed"
 #: HKDF purpose of the development key (cep's own: api_manager's key cannot open these).
@@ -60,6 +67,24 @@ def refuse_sealed_input(config: Mapping[str, Any]) -> None:
         raise ValidationError.for_field(found, f"{SEALED!r} is reserved; give the secret's value itself")
 
 
+def register_channel_secrets(config: Mapping[str, Any]) -> None:
+    """Register the secrets in clear in ``config`` (sealed ones are skipped) with the current secret scope."""
+    for key in SECRET_KEYS:
+        value = config.get(key)
+        if isinstance(value, Mapping):
+            if set(value) == {SEALED}:
+                continue
+            for item in value.values():
+                register_secret(item)
+                if isinstance(item, str) and " " in item.strip():
+                    register_secret(item.strip().rsplit(" ", 1)[-1])  # "Bearer <token>": the token alone too
+        elif isinstance(value, str):
+            register_secret(value)
+    url = config.get("url")
+    if isinstance(url, str):
+        register_url_secrets(url)
+
+
 class ChannelSecrets:
     """Seals a channel config's secrets for storage and opens them for a delivery or an update."""
 
@@ -81,6 +106,7 @@ class ChannelSecrets:
             value = config.get(key)
             if isinstance(value, Mapping) and set(value) == {SEALED}:
                 config[key] = self._open_one(str(value[SEALED]), tenant, channel_id, key)
+        register_channel_secrets(config)
         return config
 
     def merge_for_update(

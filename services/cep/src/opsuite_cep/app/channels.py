@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from opsuite_cep.app.channel_secrets import ChannelSecrets, refuse_sealed_input
+from opsuite_cep.app.channel_secrets import ChannelSecrets, refuse_sealed_input, register_channel_secrets
 from opsuite_cep.app.senders import Sender, validate_config
 from opsuite_cep.db.alerts import new_id
 from opsuite_cep.db.models import ChannelRow
@@ -50,6 +50,7 @@ class ChannelService:
         """Validate and store a channel (names are unique per tenant)."""
         if not name or len(name) > 128:
             raise ValidationError.for_field("name", "required: 1-128 characters; rules refer to the channel by it")
+        register_channel_secrets(config)
         refuse_sealed_input(config)
         self._validate(kind, config)
         now, channel_id = utcnow(), new_id()
@@ -112,6 +113,7 @@ class ChannelService:
         async with self.db.session() as s:
             row = await get_channel(s, who.tenant, channel_id)
             check_etag(row, etag)
+            register_channel_secrets(config)
             refuse_sealed_input(config)
             merged = self.secrets.merge_for_update(row.config, config, tenant=who.tenant, channel_id=row.id)
             self._validate(row.kind, merged, stored=json.loads(row.config))

@@ -34,6 +34,7 @@ from opsuite_common.errors import CircuitOpenError, InternalError, OpsuiteError
 from opsuite_common.logging import get_logger
 from opsuite_common.metrics import breaker_state_listener
 from opsuite_common.resilience import BreakerRegistry, RetryPolicy, is_server_fault
+from opsuite_common.secretscope import secret_scope
 
 __all__ = ["Dispatcher"]
 
@@ -107,7 +108,10 @@ class Dispatcher:
             async with self.db.session() as s:
                 claimed = await claim_notification(s, note.id, _LEASE_S)
             if claimed:
-                await self.deliver(note)
+                # One secret scope per delivery: the channel's secrets, registered when they are opened,
+                # are masked in this delivery's record and log lines (and forgotten after it).
+                with secret_scope():
+                    await self.deliver(note)
 
     def _backoff(self, attempts: int) -> float:
         return min(self.settings.delivery_backoff_max_s, self.settings.delivery_backoff_initial_s * 2**attempts)

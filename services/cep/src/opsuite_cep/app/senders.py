@@ -1,10 +1,13 @@
 """Channel kinds and how each one delivers a notification; outbound addresses are guarded.
 
-Outbound guard: ``opsuite_common.netguard`` with a :class:`NetworkPolicy` built from
-``OPSUITE_CEP_OUTBOUND_ALLOW`` (:func:`outbound_policy`). Webhook and Slack posts go through its guarded
-httpx client and e-mail through an SMTP connection opened to an address it checked, so the address that
-was checked is the one connected to (no second DNS lookup to rebind). A refused destination is
-PERMISSION_DENIED ``SSRF_BLOCKED``; a host that does not resolve is UNAVAILABLE ``CHANNEL_UNREACHABLE``.
+Outbound guard: ``opsuite_common.netguard`` with the operator's :class:`NetworkPolicy`, shared with
+api_manager (``OPSUITE_OUTBOUND_ALLOW``/``OPSUITE_OUTBOUND_ALLOWLIST_ONLY``, plus the deprecated
+``OPSUITE_CEP_OUTBOUND_ALLOW``; :func:`outbound_policy`). A channel URL is parsed once
+(``netguard.parse_url``; ambiguous URLs are refused at save on ``config.url``) and that parse is the one
+posted to. Webhook and Slack posts go through the guarded httpx client (no redirects followed) and e-mail
+through an SMTP connection opened to an address it checked, so the address that was checked is the one
+connected to (no second DNS lookup to rebind). A refused destination is PERMISSION_DENIED
+``SSRF_BLOCKED``; a host that does not resolve is UNAVAILABLE ``CHANNEL_UNREACHABLE``.
 
 Errors are typed so that the dispatcher's retry policy and breaker can tell them apart: a channel
 that is down or answers 5xx/429 is UNAVAILABLE (transient: retried, counted by the breaker); a channel
@@ -25,7 +28,6 @@ import string
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from email.message import EmailMessage
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
 
@@ -37,13 +39,17 @@ from opsuite_common.errors import (
 )
 from opsuite_common.netguard import (
     FORBIDDEN_REQUEST_HEADERS,
+    OPERATOR_ALLOW_SETTING,
     NetworkPolicy,
     Resolver,
     check_url,
     guarded_client,
+    host_problem,
+    parse_url,
     resolve_checked,
     system_resolver,
 )
+from opsuite_common.settings import OutboundSettings
 
 __all__ = [
     "CHANNEL_KINDS",
@@ -107,19 +113,21 @@ def _headers_problem(headers: object) -> str | None:
 
 
 def _url_problem(url: str) -> str | None:
-    """Why ``url`` cannot be posted to (scheme, host, port, encoding), or None. Addresses are checked at send."""
-    try:
-        parsed = httpx.URL(url)
-        port = urlsplit(url).port
-    except (httpx.InvalidURL, ValueError, UnicodeError):
-        return "is not a valid URL (check the host and the port)"
-    if parsed.scheme not in ("http", "https"):
+    """Why ``url`` cannot be posted to (scheme, an ambiguous host, port), or None. Addresses are judged later."""
+    if not url.lower().startswith(("http://", "https://")):
         return "must be an http:// or https:// URL"
-    if not parsed.host:
-        return "the URL has no host"
-    if port is not None and not 0 < port < 65536:
-        return f"port {port} is not between 1 and 65535"
+    try:
+        parse_url(url, field="config.url")
+    except ValidationError as exc:
+        return exc.field_violations[0].description if exc.field_violations else exc.message
     return None
+
+
+def _email_host_problem(host: str) -> str | None:
+    """Why an SMTP ``host`` is not one unambiguous host name or address (a bare IPv6 address is fine), or None."""
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return host_problem(host)
 
 
 def _question_problem(template: str) -> str | None:
@@ -177,6 +185,9 @@ def validate_config(kind: str, cfg: Mapping[str, Any]) -> None:
                 problems.append((key, problem))
     elif kind == "email":
         _need_str(cfg, "host", problems)
+        host = cfg.get("host")
+        if isinstance(host, str) and host and (problem := _email_host_problem(host)) is not None:
+            problems.append(("host", problem))
         _need_str(cfg, "from", problems)
         port = cfg.get("port", 25)
         if (
@@ -210,12 +221,12 @@ def validate_config(kind: str, cfg: Mapping[str, Any]) -> None:
 
 
 #: The setting that lists the hosts/addresses/CIDRs outbound deliveries may reach although private.
-OUTBOUND_ALLOW_SETTING = "OPSUITE_CEP_OUTBOUND_ALLOW"
+OUTBOUND_ALLOW_SETTING = OPERATOR_ALLOW_SETTING
 
 
-def outbound_policy(allow: Iterable[str]) -> NetworkPolicy:
-    """The guard policy of outbound deliveries: ``allow`` entries are host names or addresses/CIDRs."""
-    return NetworkPolicy(allow=tuple(allow), allow_list_name=OUTBOUND_ALLOW_SETTING)
+def outbound_policy(outbound: OutboundSettings, legacy_allow: Iterable[str] = ()) -> NetworkPolicy:
+    """The operator's policy for deliveries; ``legacy_allow`` is the deprecated ``OPSUITE_CEP_OUTBOUND_ALLOW``."""
+    return outbound.policy(*legacy_allow)
 
 
 def _unreachable(exc: ServiceUnavailableError) -> ServiceUnavailableError:
@@ -304,9 +315,15 @@ class Sender:
         else:
             raise FailedPreconditionError(f"unknown channel kind {kind!r}", reason="CHANNEL_KIND_UNKNOWN")
 
-    async def _post(self, url: str, body: bytes, headers: Mapping[str, str]) -> None:
-        parts = urlsplit(url)
-        check_url(url, self.policy, field="config.url")  # scheme, and literal addresses in any spelling
+    async def _post(self, text: str, body: bytes, headers: Mapping[str, str]) -> None:
+        try:
+            # Parsed once (scheme, ambiguity, literal addresses, allow-lists): this parse is the one posted to.
+            url = check_url(text, self.policy, field="config.url")
+        except ValidationError as exc:  # a URL stored before it was checked: retrying will not help
+            raise FailedPreconditionError(
+                f"the channel's URL cannot be used: {exc.message}; update the channel", reason="CHANNEL_REJECTED"
+            ) from None
+        host = url.host
         try:
             # The guarded client resolves the host, checks every address and connects to a checked one.
             response = await self._http.post(url, content=body, headers=dict(headers))
@@ -316,26 +333,27 @@ class Sender:
             # Our own request cannot be sent (a URL or header stored before they were checked): retrying
             # will not help, and the error's text may quote a secret header, so only its type is told.
             raise FailedPreconditionError(
-                f"POST {parts.hostname}: the channel's URL or headers cannot be sent ({type(exc).__name__}); "
-                "update the channel",
+                f"POST {host}: the channel's URL or headers cannot be sent ({type(exc).__name__}); update the channel",
                 reason="CHANNEL_REJECTED",
             ) from None
         except httpx.HTTPError as exc:
             raise ServiceUnavailableError(
-                f"POST {parts.hostname} failed: {type(exc).__name__}: {exc}", reason="CHANNEL_UNREACHABLE"
+                f"POST {host} failed: {type(exc).__name__}: {exc}", reason="CHANNEL_UNREACHABLE"
             ) from exc
         if response.status_code >= 500 or response.status_code == 429:
-            raise ServiceUnavailableError(
-                f"{parts.hostname} answered HTTP {response.status_code}", reason="CHANNEL_UNAVAILABLE"
-            )
+            raise ServiceUnavailableError(f"{host} answered HTTP {response.status_code}", reason="CHANNEL_UNAVAILABLE")
         if response.status_code >= 300:
             raise FailedPreconditionError(
-                f"{parts.hostname} rejected the notification with HTTP {response.status_code}",
+                f"{host} rejected the notification with HTTP {response.status_code}",
                 reason="CHANNEL_REJECTED",
             )
 
     async def _email(self, config: Mapping[str, Any], payload: Mapping[str, Any]) -> None:
         host, port = str(config["host"]), int(config.get("port", 25))
+        if (problem := _email_host_problem(host)) is not None:  # stored before it was checked
+            raise FailedPreconditionError(
+                f"the channel's SMTP host cannot be used: {problem}; update the channel", reason="CHANNEL_REJECTED"
+            )
         try:
             addresses = [str(ip) for ip in await resolve_checked(host, port, self.policy, self._resolver)]
         except ServiceUnavailableError as exc:

@@ -17,6 +17,7 @@ from opsuite_cep.app.senders import Sender, outbound_policy
 from opsuite_cep.app.tokens import ServiceTokens
 from opsuite_cep.config import Settings
 from opsuite_common.db import Database
+from opsuite_common.netguard import Resolver
 
 __all__ = ["CepApp"]
 
@@ -37,17 +38,18 @@ class CepApp:
     ops: OpsCaller
 
     @classmethod
-    def build(cls, settings: Settings, db: Database) -> CepApp:
-        """Wire the services (no task is started here)."""
+    def build(cls, settings: Settings, db: Database, *, resolver: Resolver | None = None) -> CepApp:
+        """Wire the services (no task is started here); ``resolver`` replaces getaddrinfo for deliveries."""
         notifier = Notifier()
         tokens = ServiceTokens(settings)
         api = ApiManagerCaller(settings, tokens)
         ops = OpsCaller(settings, tokens)
         sender = Sender(
-            outbound_policy(settings.outbound_allow),
+            outbound_policy(settings.outbound, settings.outbound_allow),
             settings.delivery_timeout_s,
             api.execute,
             Investigator(db, ops, notifier),
+            resolver=resolver,
         )
         jwt = settings.auth.jwt_secret.get_secret_value() if settings.auth.jwt_secret else None
         key = settings.secret_key.get_secret_value() if settings.secret_key else None
@@ -62,7 +64,7 @@ class CepApp:
             db=db,
             host=host,
             rules=rules,
-            alerts=AlertService(db, host, notifier, settings.watch_poll_s),
+            alerts=AlertService(db, host, notifier, settings.watch_poll_s, settings.watch_queue_size),
             channels=ChannelService(db, sender, secrets),
             dispatcher=dispatcher,
             scheduler=scheduler,
@@ -78,6 +80,7 @@ class CepApp:
 
     async def stop(self) -> None:
         """Graceful stop: background tasks, then every engine's checkpoint, then clients."""
+        await self.alerts.feed.close()
         await self.scheduler.stop()
         await self.dispatcher.stop()
         await self.host.checkpoint_all()

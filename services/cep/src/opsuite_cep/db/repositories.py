@@ -12,7 +12,7 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -29,6 +29,7 @@ from opsuite_cep.db.models import (
 )
 from opsuite_common.db import Database, is_unique_violation, new_etag, utcnow
 from opsuite_common.errors import ConflictError, NotFoundError, StaleEtagError
+from opsuite_common.secretscope import scrub
 
 __all__ = [
     "add_channel",
@@ -43,6 +44,7 @@ __all__ = [
     "get_channel_by_name",
     "get_rule",
     "get_rule_by_name",
+    "last_cursor",
     "list_alerts",
     "list_channels",
     "list_deliveries",
@@ -264,6 +266,12 @@ async def changes_after(session: AsyncSession, tenant: str, cursor: int, limit: 
     return [AlertChange(r.seq, r.change, r.at.timestamp(), json.loads(r.snapshot)) for r in rows]
 
 
+async def last_cursor(session: AsyncSession, tenant: str) -> int:
+    """The cursor of the tenant's latest alert change (0 when there is none)."""
+    stmt = select(func.max(AlertChangeRow.seq)).where(AlertChangeRow.tenant == tenant)
+    return int((await session.execute(stmt)).scalar() or 0)
+
+
 # ------------------------------------------------------------------------------------------ outbox
 async def due_notifications(session: AsyncSession, limit: int = 100, scan: int = 1000) -> list[NotificationRow]:
     """Pending notifications that may be sent now, oldest first, in each alert's order.
@@ -320,10 +328,15 @@ async def record_delivery(
     retry_in: float | None = None,
     give_up: bool = False,
 ) -> None:
-    """Log one attempt and move the notification on: delivered, retried later, or failed for good."""
+    """Log one attempt and move the notification on: delivered, retried later, or failed for good.
+
+    The error is stored with the secrets of the current scope (the channel's, registered when they were
+    opened) masked: admins read the delivery log.
+    """
     row = await session.get(NotificationRow, note.id)
     if row is None:
         return
+    error = scrub(error)
     row.attempts += 1
     session.add(
         DeliveryRow(

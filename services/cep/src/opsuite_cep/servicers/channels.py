@@ -16,12 +16,15 @@ from opsuite_cep.servicers.convert import duration, meta, safe_struct, struct_py
 from opsuite_common.auth import Role, current_identity, requires
 from opsuite_common.paging import decode_page_token, encode_page_token, page_size
 from opsuite_common.protoconv import dt_to_timestamp
+from opsuite_common.secretscope import mask_url
 
 __all__ = ["ChannelRpcs"]
 
 
 def _channel(row: object) -> cep_pb2.Channel:
     public, secrets = redact(json.loads(row.config))  # type: ignore[attr-defined]
+    if isinstance(public.get("url"), str):
+        public["url"] = mask_url(public["url"])  # a password in the URL's userinfo is shown as ***
     return cep_pb2.Channel(
         meta=meta(row),
         name=row.name,
