@@ -21,6 +21,7 @@ ALL_CLASSES = [
     errors.FailedPreconditionError,
     errors.RateLimitedError,
     errors.ResourceLimitError,
+    errors.ResultTooLargeError,
     errors.ServiceUnavailableError,
     errors.CircuitOpenError,
     errors.DatabaseUnavailableError,

@@ -73,11 +73,14 @@ async def test_postgres_types_become_json_safe(sql_runner: SqlEngine, pg_url: st
 async def test_guard_bypass_write_is_refused_by_the_read_only_transaction(
     sql_runner: SqlEngine, seeded_source: DataSource
 ) -> None:
-    # Built by hand: check_sql would refuse it. The transaction alone must stop the write.
+    # Built by hand: check_sql would refuse it. The engine alone must stop the write: SQLite's read-only
+    # connection refuses it; PostgreSQL reads through DECLARE ... CURSOR FOR, which takes only a query
+    # (the read-only transaction on its own is proven by the nextval test below).
     bypass = CheckedQuery("DELETE FROM items", seeded_source.dialect)
-    with pytest.raises(PermissionDeniedError) as info:
+    refused = PermissionDeniedError if seeded_source.dialect is SqlDialect.SQLITE else FailedPreconditionError
+    with pytest.raises(refused) as info:
         await sql_runner.execute(seeded_source, bypass, {}, row_limit=1, timeout=5)
-    assert info.value.reason == "SQL_READ_ONLY"
+    assert info.value.reason == ("SQL_READ_ONLY" if seeded_source.dialect is SqlDialect.SQLITE else "SQL_ERROR")
     count = await sql_runner.execute(
         seeded_source, check_sql("SELECT count(*) FROM items", seeded_source.dialect), {}, row_limit=1, timeout=5
     )
@@ -228,7 +231,12 @@ def test_render_for_driver_paramstyles() -> None:
     sql, bound = render_for_driver(query, params, "numeric_dollar")
     assert sql.endswith("a = $1 AND b = $2 AND c = $1") and bound == (1, 2)
     no_binds = check_sql("SELECT a % 2 FROM t", "postgres")
-    assert render_for_driver(no_binds, {}, "pyformat") == ("SELECT a % 2 FROM t", None)
+    # Parameters are always sent, so psycopg reads %% as % with or without binds.
+    assert render_for_driver(no_binds, {}, "pyformat") == ("SELECT a %% 2 FROM t", {})
+    assert render_for_driver(no_binds, {}, "named") == ("SELECT a % 2 FROM t", {})
+    # Only the bind spans change: case, spacing, comments and casts stay as written.
+    written = "select  x::int  -- :y\nFROM t /* keep */ WHERE a = :a"
+    assert render_for_driver(check_sql(written, "postgres"), {"a": 1}, "pyformat")[0] == written.replace(":a", "%(a)s")
 
 
 async def test_sqlite_file_deleted_after_use_is_unavailable(sql_runner: SqlEngine, sqlite_url: str) -> None:

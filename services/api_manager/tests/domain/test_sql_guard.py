@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from opsuite_api_manager.domain.sql_guard import SqlDialect, check_sql, dialect_for_url
+from opsuite_api_manager.domain.sql_guard import MAX_NESTING, SqlDialect, check_sql, dialect_for_url
 from opsuite_common.errors import ValidationError
 
 ALL = ["sqlite", "postgres", "mysql"]
@@ -25,7 +25,7 @@ ALL = ["sqlite", "postgres", "mysql"]
 def test_read_only_queries_pass(dialect: str, sql: str) -> None:
     checked = check_sql(sql, dialect)
     assert checked.dialect == SqlDialect(dialect)
-    assert "--" not in checked.sql and "/*" not in checked.sql  # comments never reach the database
+    assert checked.sql == sql  # judged, never rewritten: the database reads what the guard read
 
 
 @pytest.mark.parametrize(
@@ -111,3 +111,48 @@ def test_dialect_for_url() -> None:
     assert dialect_for_url("mysql+pymysql://u@h/db") is SqlDialect.MYSQL
     with pytest.raises(ValidationError):
         dialect_for_url("oracle://u@h/db")
+
+
+@pytest.mark.parametrize("dialect", ALL)
+def test_statement_is_kept_as_written_with_bind_spans(dialect: str) -> None:
+    # sqlglot would have re-generated this as LOWER(x) LIKE LOWER('a%'): a statement nobody wrote.
+    sql = "select x  FROM t WHERE x ILIKE 'a%' AND y = :y /* :z */ AND w <> ':w'"
+    checked = check_sql(sql, dialect)
+    assert checked.sql == sql
+    assert checked.bind_names == ("y",)
+    assert [sql[span.start : span.end] for span in checked.spans] == [":y"]
+
+
+@pytest.mark.parametrize("dialect", ALL)
+def test_nesting_beyond_the_limit_is_refused_on_the_statement_field(dialect: str) -> None:
+    assert check_sql("SELECT " + "(" * MAX_NESTING + "1" + ")" * MAX_NESTING, dialect)
+    for depth in (MAX_NESTING + 1, 50, 5000):
+        with pytest.raises(ValidationError) as info:
+            check_sql("SELECT " + "(" * depth + "1" + ")" * depth, dialect, field="api.sql.statement")
+        assert [v.field for v in info.value.field_violations] == ["api.sql.statement"]
+        assert "nests brackets" in info.value.message
+
+
+def test_recursion_without_brackets_is_refused_not_internal() -> None:
+    deep_case = "SELECT " + "CASE WHEN a = 1 THEN " * 400 + "1" + " END" * 400
+    with pytest.raises(ValidationError) as info:
+        check_sql(deep_case, "postgres", field="api.sql.statement")
+    assert info.value.field_violations[0].field == "api.sql.statement"
+
+
+def test_mysql_executable_comments_are_refused() -> None:
+    with pytest.raises(ValidationError, match="executable comments"):
+        check_sql("SELECT /*! sleep(5) */ 1", "mysql")
+    with pytest.raises(ValidationError, match="executable comments"):
+        check_sql("SELECT 1 /*M!100000 , sleep(5) */", "mysql")
+    assert check_sql("SELECT /* plain */ 1", "mysql").sql == "SELECT /* plain */ 1"
+    # In PostgreSQL and SQLite the same text is an ordinary comment.
+    assert check_sql("SELECT /*! x */ 1", "postgres")
+
+
+def test_postgres_backslash_strings_are_read_as_the_server_reads_them() -> None:
+    # standard_conforming_strings (forced on by the engine): the string ends at the second quote, so the
+    # guard sees the call to pg_sleep that the server would run.
+    with pytest.raises(ValidationError, match="pg_sleep"):
+        check_sql("SELECT 'a\\', pg_sleep(10) --'", "postgres")
+    assert check_sql("SELECT E'a\\', pg_sleep(10) --'", "postgres")  # one E'' string: no call

@@ -10,6 +10,8 @@ Rules, chosen so that no value silently loses information:
 - ``bytes`` / ``bytearray`` / ``memoryview``: standard base64 text.
 - ``UUID``, ``ipaddress`` objects, ``Path`` and other unknown scalars: ``str(value)``.
 - mappings become dicts with string keys; lists, tuples and sets become lists (sets sorted when possible).
+
+:func:`cap_cell` bounds one converted value to a byte size (SQL cells: ``max_cell_bytes``).
 """
 
 from __future__ import annotations
@@ -17,12 +19,13 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import enum
+import json
 import math
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-__all__ = ["MAX_SAFE_INT", "to_jsonable", "type_hint"]
+__all__ = ["MAX_SAFE_INT", "cap_cell", "to_jsonable", "type_hint"]
 
 #: Largest integer a JSON number (an IEEE double) carries exactly.
 MAX_SAFE_INT = 2**53 - 1
@@ -78,6 +81,32 @@ def to_jsonable(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [to_jsonable(v) for v in value]
     return str(value)
+
+
+def _cut_utf8(text: str, max_bytes: int) -> str:
+    return text.encode("utf-8")[:max_bytes].decode("utf-8", errors="ignore")
+
+
+def cap_cell(value: Any, max_bytes: int) -> tuple[Any, bool]:
+    """``(value, False)`` when its JSON size is at most ``max_bytes``, else ``(a cut-down value, True)``.
+
+    Text keeps its first ``max_bytes`` bytes (whole UTF-8 characters); base64 text of binary values is
+    cut on a 4-character boundary so it still decodes (to a prefix of the bytes); an object or array
+    over the limit becomes its compact JSON text, cut like any text. Numbers, booleans and null are small.
+    """
+    if isinstance(value, str):
+        if len(value) * 4 <= max_bytes or len(value.encode("utf-8")) <= max_bytes:
+            return value, False
+        if value.isascii():
+            # base64 (binary cells) and other ASCII text: whole 4-character groups still decode.
+            return value[: max_bytes - max_bytes % 4], True
+        return _cut_utf8(value, max_bytes), True
+    if isinstance(value, dict | list):
+        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        if len(text) * 4 <= max_bytes or len(text.encode("utf-8")) <= max_bytes:
+            return value, False
+        return _cut_utf8(text, max_bytes), True
+    return value, False
 
 
 def type_hint(value: Any) -> str:

@@ -11,22 +11,39 @@ SELECT, a set operation (UNION/INTERSECT/EXCEPT) or VALUES; no node anywhere is 
 (``FOR UPDATE/SHARE``); no function on the dialect's deny-list (sleep, file access, sequences, config,
 cross-database links, signalling other backends). Bind parameters are ``:name`` only; positional
 (``?``, ``$1``) and ``@var`` parameters are refused because values must be named and typed by the schema.
+
+The guard judges, it never rewrites: :class:`CheckedQuery` keeps the statement exactly as written, plus
+the character span of every ``:name`` bind, and the engine sends that text with only those spans turned
+into the driver's placeholders (see ``sql_engine.render_for_driver``). So the database runs what was
+saved and reviewed, never sqlglot's re-generation of it (which once turned SQLite-invalid text such as
+``x ILIKE 'a'`` into a different, valid statement). Running the text as written needs the guard to read
+it as the database will, so whatever it cannot judge is refused (INVALID_ARGUMENT on the statement):
+more than :data:`MAX_NESTING` levels of brackets, anything that makes the parser recurse too deep, MySQL
+executable comments (``/*! ... */``, which MySQL runs and a parser sees as a comment), and a statement
+whose ``:name`` spans the parse tree does not confirm one for one.
 """
 
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import sqlglot
 from sqlglot import exp
+from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import ParseError, TokenError
+from sqlglot.parser import Parser
+from sqlglot.tokens import Token, TokenType
 
 from opsuite_common.errors import FieldViolation, ValidationError
 
-__all__ = ["DENIED_FUNCTIONS", "CheckedQuery", "SqlDialect", "check_sql", "dialect_for_url"]
+__all__ = ["DENIED_FUNCTIONS", "MAX_NESTING", "BindSpan", "CheckedQuery", "SqlDialect", "check_sql", "dialect_for_url"]
+
+#: Deepest nesting of brackets ``( [`` a statement may have; deeper text is refused before parsing
+#: (the parser is recursive, and about 50 levels exhausted Python's stack).
+MAX_NESTING = 32
 
 
 class SqlDialect(enum.StrEnum):
@@ -170,16 +187,27 @@ _FORBIDDEN_NODES: tuple[tuple[type[exp.Expr], str], ...] = (
 
 
 @dataclass(frozen=True, slots=True)
+class BindSpan:
+    """Where a ``:name`` bind sits in the statement: ``sql[start:end]`` is the placeholder text."""
+
+    name: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
 class CheckedQuery:
-    """A statement the guard accepted: normalized SQL (``:name`` binds, no comments) and its bind names.
+    """A statement the guard accepted: the text exactly as written, its bind names and their spans.
 
     Build it with :func:`check_sql`. Constructing one by hand skips the guard (tests use that to prove
     the read-only transaction holds on its own); only the engine's transaction then protects the data.
+    A hand-built query without ``spans`` is run as text with no binds.
     """
 
     sql: str
     dialect: SqlDialect
     bind_names: tuple[str, ...] = ()
+    spans: tuple[BindSpan, ...] = ()
     tree: exp.Expr | None = field(default=None, repr=False, compare=False)
 
 
@@ -235,13 +263,40 @@ def check_sql(
 ) -> CheckedQuery:
     """Parse and vet ``sql``; raise ValidationError (one violation per problem) or return a CheckedQuery.
 
-    When ``param_schema`` is given, every ``:name`` must be one of its ``properties``.
+    When ``param_schema`` is given, every ``:name`` must be one of its ``properties``. The returned
+    query's ``sql`` is ``sql`` itself, unchanged.
     """
     dialect = SqlDialect(dialect)
     if not sql or not sql.strip():
         raise ValidationError.for_field(field, "the SQL statement is empty")
     try:
-        statements = [s for s in sqlglot.parse(sql, read=dialect.value) if s is not None]
+        tree, spans = _parse_one(sql, dialect, field)
+        problems = _problems(tree, dialect, field)
+    except RecursionError:
+        raise ValidationError.for_field(
+            field, "the SQL statement is nested too deeply to check; simplify it (fewer nested expressions)"
+        ) from None
+    bind_names = list(dict.fromkeys(span.name for span in spans))
+    if param_schema is not None:
+        known = set((param_schema.get("properties") or {}).keys())
+        problems.extend(
+            FieldViolation(field, f"bind parameter :{name} is not declared in parameter_schema.properties")
+            for name in bind_names
+            if name not in known
+        )
+    if problems:
+        raise ValidationError(f"{field}: {problems[0].description}", field_violations=problems)
+    return CheckedQuery(sql=sql, dialect=dialect, bind_names=tuple(bind_names), spans=spans, tree=tree)
+
+
+def _parse_one(sql: str, dialect: SqlDialect, field: str) -> tuple[exp.Expr, tuple[BindSpan, ...]]:
+    """The one statement's tree and the spans of its ``:name`` binds; refuses what it cannot judge."""
+    reader = Dialect.get_or_raise(dialect.value)
+    try:
+        tokens = reader.tokenize(sql)
+        _check_tokens(sql, tokens, dialect, field)
+        parser = _span_parser(type(reader))(dialect=reader)
+        statements = [s for s in parser.parse(tokens, sql) if s is not None]
     except (ParseError, TokenError) as exc:
         first = str(exc).splitlines()[0] if str(exc) else "syntax error"
         raise ValidationError.for_field(field, f"cannot parse SQL ({dialect.value}): {first}") from None
@@ -252,24 +307,57 @@ def check_sql(
             field, f"exactly one statement is allowed, found {len(statements)} (remove the extra ';')"
         )
     tree = statements[0]
-    problems = _problems(tree, dialect, field)
-    bind_names: list[str] = []
+    spans: list[BindSpan] = []
     for ph in tree.find_all(exp.Placeholder):
-        if ph.name not in ("", "?") and ph.name not in bind_names:
-            bind_names.append(ph.name)
-    if param_schema is not None:
-        known = set((param_schema.get("properties") or {}).keys())
-        problems.extend(
-            FieldViolation(field, f"bind parameter :{name} is not declared in parameter_schema.properties")
-            for name in bind_names
-            if name not in known
-        )
-    if problems:
-        raise ValidationError(f"{field}: {problems[0].description}", field_violations=problems)
-    return CheckedQuery(sql=_display_sql(tree, dialect), dialect=dialect, bind_names=tuple(bind_names), tree=tree)
+        if ph.name in ("", "?"):
+            continue  # refused by _problems
+        where = ph.meta.get(_SPAN_KEY)
+        if not isinstance(where, tuple) or sql[where[0] : where[1]].lstrip(":").strip('"`') != ph.name:
+            raise ValidationError.for_field(field, f"cannot locate the bind parameter :{ph.name} in the statement")
+        spans.append(BindSpan(ph.name, where[0], where[1]))
+    spans.sort(key=lambda span: span.start)
+    return tree, tuple(spans)
 
 
-def _display_sql(tree: exp.Expr, dialect: SqlDialect) -> str:
-    """Comment-free SQL in the source dialect with ``:name`` binds (for references and logs)."""
-    shown = tree.copy().transform(lambda n: exp.var(f":{n.name}") if isinstance(n, exp.Placeholder) and n.name else n)
-    return shown.sql(dialect=dialect.value, comments=False)
+def _check_tokens(sql: str, tokens: list[Token], dialect: SqlDialect, field: str) -> None:
+    """Refuse, before parsing, text nested deeper than MAX_NESTING and MySQL executable comments."""
+    depth = 0
+    for token in tokens:
+        if token.token_type in (TokenType.L_PAREN, TokenType.L_BRACKET, TokenType.L_BRACE):
+            depth += 1
+            if depth > MAX_NESTING:
+                raise ValidationError.for_field(
+                    field, f"the SQL statement nests brackets more than {MAX_NESTING} levels deep; simplify it"
+                )
+        elif token.token_type in (TokenType.R_PAREN, TokenType.R_BRACKET, TokenType.R_BRACE):
+            depth = max(0, depth - 1)
+    if dialect is SqlDialect.MYSQL:
+        # Between tokens there is only whitespace and comments; MySQL executes /*! ... */ comments.
+        edges = [0, *(i for t in tokens for i in (t.start, t.end + 1)), len(sql)]
+        gaps = (sql[edges[i] : edges[i + 1]] for i in range(0, len(edges), 2))
+        if any("/*!" in gap or "/*M!" in gap for gap in gaps):
+            raise ValidationError.for_field(
+                field, "MySQL executable comments (/*! ... */) are not allowed: the guard cannot judge them"
+            )
+
+
+_SPAN_KEY = "opsuite_span"
+
+
+def _colon_placeholder(self: Parser) -> exp.Expr | None:
+    """sqlglot's ``:name`` rule, also recording where the placeholder is in the text."""
+    colon = self._prev
+    if not self._match_set(self.COLON_PLACEHOLDER_TOKENS):
+        return None
+    name = self._prev
+    node = self.expression(exp.Placeholder(this=name.text))
+    node.meta[_SPAN_KEY] = (colon.start, name.end + 1)
+    return node
+
+
+@functools.lru_cache(maxsize=8)
+def _span_parser(dialect_class: type[Dialect]) -> type[Parser]:
+    """The dialect's parser with the ``:name`` rule replaced by :func:`_colon_placeholder`."""
+    base = dialect_class.parser_class
+    rules = {**base.PLACEHOLDER_PARSERS, TokenType.COLON: _colon_placeholder}
+    return type(f"_Span{base.__name__}", (base,), {"PLACEHOLDER_PARSERS": rules})
