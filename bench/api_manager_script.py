@@ -21,7 +21,7 @@ from typing import Any
 
 import grpc
 
-from bench.harness import percentile, write_result
+from bench.harness import UNLIMITED, percentile, write_result
 
 FIB_MAIN = """
 def fib(n):
@@ -71,6 +71,7 @@ async def run(single_calls: int, workflow_runs: int) -> dict[str, Any]:
             database_url=f"sqlite:///{workdir}/am.db",
             auth=auth_settings_for_tests(),
             secret_key=Fernet.generate_key().decode(),
+            **UNLIMITED,
         )
     )
     md = TokenFactory().metadata(roles=["admin"])

@@ -14,7 +14,7 @@ import time
 import tracemalloc
 from typing import Any
 
-from bench.harness import write_result
+from bench.harness import UNLIMITED, write_result
 from opsuite_cep.domain import Engine, Event, parse_rule
 
 TYPES = ("metric", "log", "trace", "audit")
@@ -136,7 +136,11 @@ async def grpc_ingestion(batches: int, batch_size: int) -> dict[str, float]:
 
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(
-            port=0, database_url=f"sqlite:///{tmp}/cep.db", auth=auth_settings_for_tests(), background_tasks=False
+            port=0,
+            database_url=f"sqlite:///{tmp}/cep.db",
+            auth=auth_settings_for_tests(),
+            background_tasks=False,
+            **UNLIMITED,
         )
         handle = await create_server(settings)
         md = TokenFactory().metadata("bench", ["editor"])

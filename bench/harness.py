@@ -14,6 +14,15 @@ from typing import Any
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
+#: Settings that lift the per-tenant fair-sharing limits: a throughput benchmark drives one tenant
+#: far past a real team's rate on purpose (``noisy_neighbour`` measures those limits instead).
+UNLIMITED: dict[str, Any] = {"rate_limit_per_s": 0, "tenant_max_executions": 0, "tenant_max_streams": 0}
+
+
+def unlimited_env(*prefixes: str) -> dict[str, str]:
+    """:data:`UNLIMITED` as environment variables for services started as processes."""
+    return {f"{p}{k.upper()}": str(v) for p in prefixes for k, v in UNLIMITED.items()}
+
 
 @dataclass
 class LoadResult:
@@ -71,6 +80,37 @@ async def closed_loop(
     return LoadResult(
         label=label,
         concurrency=concurrency,
+        requests=len(latencies),
+        errors=errors,
+        seconds=round(elapsed, 3),
+        qps=round(len(latencies) / elapsed, 1),
+        p50_ms=round(percentile(latencies, 50) * 1000, 3),
+        p99_ms=round(percentile(latencies, 99) * 1000, 3),
+    )
+
+
+async def paced(label: str, call: Callable[[], Awaitable[Any]], *, rate: float, duration_s: float) -> LoadResult:
+    """One call every ``1/rate`` seconds (never two at once) for ``duration_s``: a steady, modest client."""
+    latencies: list[float] = []
+    errors = 0
+    interval = 1.0 / rate
+    started = time.perf_counter()
+    next_at = started
+    while (now := time.perf_counter()) < started + duration_s:
+        if now < next_at:
+            await asyncio.sleep(next_at - now)
+        t0 = time.perf_counter()
+        try:
+            await call()
+        except Exception:
+            errors += 1
+        latencies.append(time.perf_counter() - t0)
+        next_at += interval
+    elapsed = time.perf_counter() - started
+    latencies.sort()
+    return LoadResult(
+        label=label,
+        concurrency=1,
         requests=len(latencies),
         errors=errors,
         seconds=round(elapsed, 3),

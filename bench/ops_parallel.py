@@ -26,7 +26,7 @@ from typing import Any
 
 import grpc
 
-from bench.harness import write_result
+from bench.harness import UNLIMITED, write_result
 from opsuite.apimanager.v1 import api_manager_pb2 as am
 from opsuite.apimanager.v1 import api_manager_pb2_grpc as am_grpc
 from opsuite.ops.v1 import ops_pb2, ops_pb2_grpc
@@ -113,7 +113,7 @@ async def run_parallel(k: int, latency_ms: float, rounds: int) -> dict[str, Any]
     fake = _SleepyApiManager(k, latency_ms / 1000)
     am_handle = await build_server(
         service="api_manager",
-        settings=_AmSettings(port=0, auth=auth_settings_for_tests()),
+        settings=_AmSettings(port=0, auth=auth_settings_for_tests(), **UNLIMITED),
         registrations=[
             ServiceRegistration(
                 "opsuite.apimanager.v1.ApiManagerService",
@@ -134,6 +134,7 @@ async def run_parallel(k: int, latency_ms: float, rounds: int) -> dict[str, Any]
         llm_compose=False,
         limit_max_steps=max(20, k),
         limit_max_parallelism=max(16, k),
+        **UNLIMITED,
     )
     ops_handle = await create_server(settings)
     md = TokenFactory().metadata("bench", ["viewer"])

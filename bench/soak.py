@@ -22,7 +22,7 @@ from typing import Any
 
 import grpc
 
-from bench.harness import closed_loop, percentile, write_result
+from bench.harness import closed_loop, percentile, unlimited_env, write_result
 from demo.seed import StatusPage, seed_async
 from opsuite.apimanager.v1 import api_manager_pb2, api_manager_pb2_grpc
 from opsuite.cep.v1 import cep_pb2, cep_pb2_grpc
@@ -119,7 +119,9 @@ async def run(duration_s: float, window_s: float) -> dict[str, Any]:
     """Start the stack, seed, and soak each scenario."""
     tmp = Path(tempfile.mkdtemp(prefix="opsuite-soak-"))
     secret = secrets.token_urlsafe(24)
-    stack = start_stack(tmp, secret, extra_env={"OPSUITE_CEP_OUTBOUND_ALLOW": '["127.0.0.1"]'})
+    env = {"OPSUITE_CEP_OUTBOUND_ALLOW": '["127.0.0.1"]'}
+    env |= unlimited_env("OPSUITE_API_MANAGER_", "OPSUITE_CEP_", "OPSUITE_OPS_")
+    stack = start_stack(tmp, secret, extra_env=env)
     status = StatusPage()
     token = TokenIssuer(key=secret).mint(subject="soak", tenant="demo", roles=["admin"], ttl_s=24 * 3600)
     results: dict[str, Any] = {}

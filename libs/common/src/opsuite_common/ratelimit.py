@@ -1,20 +1,35 @@
-"""Per-tenant token buckets, used by the rate-limit server stage.
+"""Fair sharing between tenants: per-tenant token buckets and per-tenant concurrency caps.
 
-Buckets live in this process (one set per replica): with N replicas behind a balancer a tenant
-gets up to N times the configured rate. A shared store (Redis) can replace :class:`RateLimiter`
-behind the same ``acquire`` call when that matters.
+:class:`RateLimiter` (calls per second, per tenant and method) and :class:`ConcurrencyLimiter`
+(calls in progress per tenant, for the handlers that declare slots with :func:`holds_slots`) are
+applied by the server pipeline's rate-limit and concurrency stages. Over either, the caller gets
+RESOURCE_EXHAUSTED with RetryInfo (:class:`~opsuite_common.errors.RateLimitedError`).
+
+Both live in this process (one set per replica): with N replicas behind a balancer a tenant gets
+up to N times the configured rate and caps. A shared store (Redis) can replace them behind the same
+``acquire`` calls when that matters.
 """
 
 from __future__ import annotations
 
+import random
 import time
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from opsuite_common.errors import RateLimitedError
 
-__all__ = ["RateLimit", "RateLimiter"]
+__all__ = [
+    "EXECUTION",
+    "STREAM",
+    "ConcurrencyLimiter",
+    "RateLimit",
+    "RateLimiter",
+    "declared_slots",
+    "holds_slots",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,9 +87,83 @@ class RateLimiter:
         if bucket.tokens >= 1.0:
             bucket.tokens -= 1.0
             return
-        wait = (1.0 - bucket.tokens) / limit.rate
+        # Not just until the next token: until a tenth of the burst is back. A client that honours
+        # RetryInfo then comes back a few times a second instead of hammering at the refill rate
+        # (each refusal costs the server nearly as much CPU as a cheap call), and the jitter keeps
+        # a tenant's refused callers from all coming back at the same instant.
+        wait = max(1.0 - bucket.tokens, 0.1 * limit.burst) / limit.rate * random.uniform(1.0, 1.5)
         raise RateLimitedError(
             f"rate limit of {limit.rate:g}/s (burst {limit.burst:g}) exceeded for this tenant; retry in {wait:.2f}s",
             metadata={"method": method.rsplit("/", 1)[-1], "limit_per_second": f"{limit.rate:g}"},
             retry_after=wait,
         )
+
+
+#: Slot kinds a handler can declare with :func:`holds_slots`.
+EXECUTION = "execution"
+STREAM = "stream"
+_SLOTS_ATTR = "__opsuite_slots__"
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def holds_slots(*kinds: str) -> Callable[[_F], _F]:
+    """Declare that each call of an RPC handler holds one per-tenant slot of each kind until it ends."""
+
+    def mark(fn: _F) -> _F:
+        setattr(fn, _SLOTS_ATTR, tuple(kinds))
+        return fn
+
+    return mark
+
+
+def declared_slots(handler: object) -> tuple[str, ...]:
+    """The slot kinds declared on a handler with :func:`holds_slots` (empty when none)."""
+    kinds: tuple[str, ...] = getattr(handler, _SLOTS_ATTR, ())
+    return kinds
+
+
+class ConcurrencyLimiter:
+    """Per-tenant caps on calls in progress, one cap per slot kind (a cap of 0 means no cap).
+
+    A call takes one slot of every kind its handler declares, all or none, and gives them back when
+    it ends, however it ends (success, error, cancellation). There is no queue: a tenant at its cap
+    is refused at once, so one tenant's backlog never holds a worker another tenant needs.
+    """
+
+    def __init__(self, caps: Mapping[str, int], *, retry_after_s: float = 0.5) -> None:
+        self._caps = {kind: cap for kind, cap in caps.items() if cap > 0}
+        self._in_use: dict[tuple[str, str], int] = {}
+        self._retry_after = retry_after_s
+
+    def in_use(self, tenant: str, kind: str) -> int:
+        """Slots of ``kind`` that ``tenant`` holds now."""
+        return self._in_use.get((tenant, kind), 0)
+
+    def acquire(self, tenant: str, kinds: Sequence[str], method: str) -> tuple[str, ...]:
+        """Take one slot of each capped kind (returned, for :meth:`release`) or raise RateLimitedError."""
+        taken = tuple(kind for kind in kinds if kind in self._caps)
+        for kind in taken:
+            cap = self._caps[kind]
+            if self._in_use.get((tenant, kind), 0) >= cap:
+                what = "open streams" if kind == STREAM else f"{kind}s in progress"
+                raise RateLimitedError(
+                    f"this tenant already has {cap} {what} on this server (the per-tenant cap); "
+                    f"retry when one of them has finished",
+                    reason="CONCURRENCY_LIMITED",
+                    metadata={"method": method.rsplit("/", 1)[-1], "slot": kind, "limit": str(cap)},
+                    retry_after=self._retry_after,
+                )
+        for kind in taken:
+            key = (tenant, kind)
+            self._in_use[key] = self._in_use.get(key, 0) + 1
+        return taken
+
+    def release(self, tenant: str, kinds: Sequence[str]) -> None:
+        """Give back the slots :meth:`acquire` returned."""
+        for kind in kinds:
+            key = (tenant, kind)
+            left = self._in_use.get(key, 0) - 1
+            if left > 0:
+                self._in_use[key] = left
+            else:
+                self._in_use.pop(key, None)

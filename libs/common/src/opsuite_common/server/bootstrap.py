@@ -19,7 +19,7 @@ from grpc_reflection.v1alpha import reflection, reflection_pb2_grpc
 
 from opsuite_common.logging import get_logger
 from opsuite_common.metrics import MetricsStage, serve_metrics
-from opsuite_common.ratelimit import RateLimiter
+from opsuite_common.ratelimit import ConcurrencyLimiter, RateLimiter
 from opsuite_common.server.pipeline import Pipeline, Stage
 from opsuite_common.server.stages import default_stages
 from opsuite_common.settings import ServiceSettings
@@ -85,7 +85,10 @@ async def build_server(
     limiter = None
     if settings.default_rate_limit() is not None or settings.rate_limits:
         limiter = RateLimiter(settings.default_rate_limit(), settings.method_rate_limits())
-    pipeline_stages = list(stages) if stages is not None else default_stages(service, settings.auth.verifier(), limiter)
+    concurrency = ConcurrencyLimiter(settings.tenant_slot_caps()) if any(settings.tenant_slot_caps().values()) else None
+    pipeline_stages = (
+        list(stages) if stages is not None else default_stages(service, settings.auth.verifier(), limiter, concurrency)
+    )
     if stages is None and settings.metrics_port:
         # Right after the access log: outside error mapping, so it sees the final status code.
         pipeline_stages.insert(2, MetricsStage(service))

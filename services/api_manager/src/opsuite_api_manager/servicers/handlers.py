@@ -25,6 +25,7 @@ from opsuite_common.context import current_request_id
 from opsuite_common.errors import ValidationError
 from opsuite_common.paging import page_size
 from opsuite_common.protoconv import duration_to_seconds, enum_name, seconds_to_duration, timestamp_to_dt
+from opsuite_common.ratelimit import EXECUTION, STREAM, holds_slots
 
 from .convert import (
     api_to_proto,
@@ -208,6 +209,7 @@ class Handlers(api_manager_pb2_grpc.ApiManagerServiceServicer):
     # ---------------------------------------------------------------- execution
 
     @requires(Role.VIEWER)
+    @holds_slots(EXECUTION)
     async def ExecuteApi(
         self, request: pb.ExecuteApiRequest, context: grpc.aio.ServicerContext
     ) -> pb.ExecuteApiResponse:
@@ -222,6 +224,7 @@ class Handlers(api_manager_pb2_grpc.ApiManagerServiceServicer):
         return outcome_to_proto(outcome)
 
     @requires(Role.VIEWER)
+    @holds_slots(EXECUTION, STREAM)
     async def ExecuteApiStream(
         self, request: pb.ExecuteApiRequest, context: grpc.aio.ServicerContext
     ) -> AsyncIterator[pb.ExecuteApiChunk]:
@@ -242,6 +245,7 @@ class Handlers(api_manager_pb2_grpc.ApiManagerServiceServicer):
                 yield pb.ExecuteApiChunk(summary=outcome_to_proto(event.outcome, with_rows=event.outcome.kind != "SQL"))
 
     @requires(Role.EDITOR)
+    @holds_slots(EXECUTION)
     async def DryRunApi(self, request: pb.DryRunApiRequest, context: grpc.aio.ServicerContext) -> pb.ExecuteApiResponse:
         """Run an unsaved definition; nothing is stored."""
         outcome = await self.s.apis.dry_run(

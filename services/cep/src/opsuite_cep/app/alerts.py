@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import json
 from collections.abc import AsyncIterator, Mapping, Sequence
+from contextlib import aclosing
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from opsuite_cep.app.engines import EngineHost, Notifier, silence_from_row
+from opsuite_cep.app.watch import AlertFeed, watch_changes
 from opsuite_cep.db.alerts import ACTIVE_STATES, AlertChange, alert_view, dt, new_id, record_change
 from opsuite_cep.db.models import SilenceRow
 from opsuite_cep.db.repositories import (
     add_silence,
-    changes_after,
     delete_silence,
     get_alert,
     list_alerts,
@@ -54,8 +53,16 @@ class AlertFilter:
 class AlertService:
     """Reads and operator actions on alerts; silences."""
 
-    def __init__(self, db: Database, host: EngineHost, notifier: Notifier, watch_poll_s: float = 1.0) -> None:
-        self.db, self.host, self.notifier, self.watch_poll_s = db, host, notifier, watch_poll_s
+    def __init__(
+        self,
+        db: Database,
+        host: EngineHost,
+        notifier: Notifier,
+        watch_poll_s: float = 1.0,
+        watch_queue_size: int = 1000,
+    ) -> None:
+        self.db, self.host, self.notifier = db, host, notifier
+        self.feed = AlertFeed(db, notifier, poll_s=watch_poll_s, queue_size=watch_queue_size)
 
     async def list(
         self,
@@ -130,25 +137,11 @@ class AlertService:
         return view
 
     async def watch(self, tenant: str, after: int, flt: AlertFilter) -> AsyncIterator[AlertChange]:
-        """Every change after ``after`` (replay from the database), then live ones as they commit."""
-        wake = self.notifier.subscribe(tenant)
-        try:
-            cursor = after
-            while True:
-                wake.clear()
-                async with read(self.db) as s:
-                    batch = await changes_after(s, tenant, cursor)
-                for change in batch:
-                    cursor = change.cursor
-                    if flt.matches(change.alert):
-                        yield change
-                if len(batch) == 500:
-                    continue
-                # Woken by a local commit; the timeout catches changes committed by other replicas.
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(wake.wait(), self.watch_poll_s)
-        finally:
-            self.notifier.unsubscribe(tenant, wake)
+        """Every change after ``after`` (replay from the database), then live ones from the tenant's feed."""
+        async with aclosing(watch_changes(self.db, self.feed, tenant, after)) as changes:
+            async for change in changes:
+                if flt.matches(change.alert):
+                    yield change
 
     # ------------------------------------------------------------------------------ silences
     async def create_silence(

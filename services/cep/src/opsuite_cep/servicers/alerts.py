@@ -16,6 +16,7 @@ from opsuite_cep.servicers.convert import STATE_NAMES, alert_to_proto, meta, ts
 from opsuite_common.auth import Role, current_identity, requires
 from opsuite_common.paging import decode_page_token, encode_page_token, page_size
 from opsuite_common.protoconv import dt_to_timestamp, timestamp_to_dt
+from opsuite_common.ratelimit import STREAM, holds_slots
 
 __all__ = ["AlertRpcs"]
 
@@ -82,6 +83,7 @@ class AlertRpcs:
         return alert_to_proto(await self.app.alerts.resolve(current_identity(), request.id))
 
     @requires(Role.VIEWER)
+    @holds_slots(STREAM)
     async def WatchAlerts(
         self, request: cep_pb2.WatchAlertsRequest, context: grpc.aio.ServicerContext
     ) -> AsyncIterator[cep_pb2.AlertChange]:

@@ -14,6 +14,7 @@ from opsuite_common.auth import Role, current_identity, requires
 from opsuite_common.context import current_request_id
 from opsuite_common.paging import page_size
 from opsuite_common.protoconv import duration_to_seconds, timestamp_to_dt
+from opsuite_common.ratelimit import EXECUTION, STREAM, holds_slots
 from opsuite_ops.app import OpsApp
 from opsuite_ops.db import RunFilter
 from opsuite_ops.domain import Budget, EventKind, RunEvent
@@ -51,6 +52,7 @@ class OpsServicer(ops_pb2_grpc.OpsServiceServicer):
         return MODE_FROM_PROTO.get(request.mode, "all")
 
     @requires(Role.VIEWER)
+    @holds_slots(EXECUTION)
     async def Ask(self, request: ops_pb2.AskRequest, context: grpc.aio.ServicerContext) -> ops_pb2.AskResponse:
         """Answer the question and persist the run."""
         budget = self._budget(request, context)
@@ -60,6 +62,7 @@ class OpsServicer(ops_pb2_grpc.OpsServiceServicer):
         return result_to_proto(result)
 
     @requires(Role.VIEWER)
+    @holds_slots(EXECUTION, STREAM)
     async def AskStream(
         self, request: ops_pb2.AskRequest, context: grpc.aio.ServicerContext
     ) -> AsyncIterator[ops_pb2.RunEvent]:

@@ -1,0 +1,302 @@
+"""A quiet tenant's latency alone, then beside a noisy tenant calling at full speed (api_manager and cep).
+
+One child process hosts the servers: api_manager and cep with the default fair-sharing limits, and the
+same two with the limits lifted (``bench.harness.UNLIMITED``), so "before" and "after" are measured in
+one run. The quiet tenant calls one at a time, 80 calls a second, from this process (api_manager: a SQL point
+query; cep: PublishEvents of one event). The noisy tenant runs in another process: 16 callers back to back,
+once ignoring RetryInfo (a runaway script) and once waiting as RetryInfo says (what opsuite's own
+client does). Goal: quiet p99 beside the neighbour <= 2x quiet p99 alone, with the default limits.
+
+``./dev bench noisy_neighbour [--quick]``; writes bench/results/noisy_neighbour.json.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import multiprocessing as mp
+import os
+import random
+import sqlite3
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import grpc
+
+from bench.harness import UNLIMITED, paced, write_result
+
+NOISY_CONCURRENCY = 16
+#: The quiet tenant: one call at a time, 80 a second (under the default 100/s per method).
+QUIET_RATE = 80.0
+CEP_NOISY_BATCH = 20
+
+
+def _serve(conn: Any, workdir: str) -> None:
+    async def main() -> None:
+        from cryptography.fernet import Fernet
+
+        from opsuite_api_manager.config import Settings as AmSettings
+        from opsuite_api_manager.server import create_server as create_am
+        from opsuite_cep.config import Settings as CepSettings
+        from opsuite_cep.server import create_server as create_cep
+        from opsuite_common.logging import configure_logging
+        from opsuite_common.testing.servers import auth_settings_for_tests
+
+        configure_logging("bench", fmt="json", stream=open(os.devnull, "w"))  # noqa: SIM115
+        handles = {}
+        for label, extra in (("limited", {}), ("unlimited", UNLIMITED)):
+            handles[f"am_{label}"] = await create_am(
+                AmSettings(
+                    port=0,
+                    database_url=f"sqlite:///{workdir}/am_{label}.db",
+                    auth=auth_settings_for_tests(),
+                    secret_key=Fernet.generate_key().decode(),
+                    sqlite_roots=[workdir],
+                    **extra,
+                )
+            )
+            handles[f"cep_{label}"] = await create_cep(
+                CepSettings(
+                    port=0,
+                    database_url=f"sqlite:///{workdir}/cep_{label}.db",
+                    auth=auth_settings_for_tests(),
+                    background_tasks=False,
+                    **extra,
+                )
+            )
+        conn.send({name: h.port for name, h in handles.items()})
+        await asyncio.get_running_loop().run_in_executor(None, conn.recv)
+        for h in handles.values():
+            await h.stop(0)
+
+    asyncio.run(main())
+
+
+def _am_call(stub: Any, md: Any) -> Any:
+    from google.protobuf import struct_pb2
+
+    from opsuite.apimanager.v1 import api_manager_pb2 as pb
+
+    ids = itertools.cycle(range(1, 1001))
+
+    def call() -> Any:
+        params = struct_pb2.Struct()
+        params.update({"id": next(ids)})
+        return stub.ExecuteApi(pb.ExecuteApiRequest(name="item_by_id", params=params), metadata=md, timeout=10)
+
+    return call
+
+
+def _cep_call(stub: Any, md: Any, batch: int) -> Any:
+    from google.protobuf import struct_pb2
+
+    from opsuite.cep.v1 import cep_pb2
+
+    counter = itertools.count()
+    rnd = random.Random(batch)
+
+    def call() -> Any:
+        events = []
+        for _ in range(batch):
+            n = next(counter)
+            attrs = struct_pb2.Struct()
+            attrs.update({"cpu": rnd.uniform(0, 80), "host": f"h{n % 50}"})
+            ev = cep_pb2.Event(id=f"e{n}", type="metric", key=f"h{n % 50}", source="bench", attributes=attrs)
+            ev.time.FromNanoseconds(int((1_700_000_000 + n * 0.001) * 1e9))
+            events.append(ev)
+        return stub.PublishEvents(cep_pb2.PublishEventsRequest(events=events), metadata=md, timeout=10)
+
+    return call
+
+
+async def _make_noise(call: Any, polite: bool, conn: Any) -> dict[str, int]:
+    """Call back to back from NOISY_CONCURRENCY workers until ``conn`` says stop; count the outcomes."""
+    from opsuite_common.rpc_status import from_grpc_error
+
+    counts = {"ok": 0, "refused": 0, "other": 0}
+    running = True
+
+    async def worker() -> None:
+        while running:
+            try:
+                await call()
+                counts["ok"] += 1
+            except grpc.aio.AioRpcError as exc:
+                if exc.code() != grpc.StatusCode.RESOURCE_EXHAUSTED:
+                    counts["other"] += 1
+                    continue
+                counts["refused"] += 1
+                if polite:  # what opsuite's own client does: wait as RetryInfo says
+                    await asyncio.sleep(from_grpc_error(exc).retry_after or 0.0)
+
+    workers = [asyncio.create_task(worker()) for _ in range(NOISY_CONCURRENCY)]
+    conn.send("running")
+    await asyncio.get_running_loop().run_in_executor(None, conn.recv)
+    running = False
+    await asyncio.gather(*workers)
+    return counts
+
+
+def _noise(conn: Any) -> None:
+    """The noisy tenant: on ("run", service, port, polite), call at full speed until "stop"; reply with counts."""
+
+    async def main() -> None:
+        from opsuite.apimanager.v1 import api_manager_pb2_grpc
+        from opsuite.cep.v1 import cep_pb2_grpc
+        from opsuite_common.testing.servers import TokenFactory
+
+        md = TokenFactory().metadata("noisy", ["viewer", "editor"])
+        loop = asyncio.get_running_loop()
+        while True:
+            cmd = await loop.run_in_executor(None, conn.recv)
+            if cmd == "exit":
+                return
+            _, service, port, polite = cmd
+            async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as ch:
+                if service == "api_manager":
+                    call = _am_call(api_manager_pb2_grpc.ApiManagerServiceStub(ch), md)
+                else:
+                    call = _cep_call(cep_pb2_grpc.CepServiceStub(ch), md, CEP_NOISY_BATCH)
+                counts = await _make_noise(call, polite, conn)
+            conn.send(counts)
+
+    asyncio.run(main())
+
+
+async def _seed(ports: dict[str, int], workdir: str) -> None:
+    from google.protobuf import struct_pb2
+
+    from opsuite.apimanager.v1 import api_manager_pb2 as pb
+    from opsuite.apimanager.v1 import api_manager_pb2_grpc
+    from opsuite.cep.v1 import cep_pb2, cep_pb2_grpc
+    from opsuite_common.testing.servers import TokenFactory
+
+    tokens = TokenFactory()
+    source = Path(workdir, "reports.db")
+    db = sqlite3.connect(source)
+    db.execute("CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT, price NUMERIC)")
+    db.executemany("INSERT INTO items VALUES (?, ?, ?)", [(i, f"item-{i}", i * 1.5) for i in range(1, 1001)])
+    db.commit()
+    db.close()
+    for tenant in ("quiet", "noisy"):
+        md = tokens.metadata(tenant, ["admin"])
+        for label in ("limited", "unlimited"):
+            async with grpc.aio.insecure_channel(f"127.0.0.1:{ports[f'am_{label}']}") as ch:
+                am = api_manager_pb2_grpc.ApiManagerServiceStub(ch)
+                await am.CreateDataSource(
+                    pb.CreateDataSourceRequest(name="reports", url=f"sqlite:///{source}"), metadata=md
+                )
+                d = pb.ApiDefinition(
+                    name="item_by_id",
+                    kind=pb.SQL,
+                    enabled=True,
+                    sql=pb.SqlSpec(data_source="reports", statement="SELECT id, name, price FROM items WHERE id = :id"),
+                )
+                d.param_schema.update({"type": "object", "properties": {"id": {"type": "integer"}}, "required": ["id"]})
+                await am.CreateApi(pb.CreateApiRequest(api=d), metadata=md)
+            async with grpc.aio.insecure_channel(f"127.0.0.1:{ports[f'cep_{label}']}") as ch:
+                rule = struct_pb2.Struct()
+                rule.update(
+                    {
+                        "name": "cpu-high",
+                        "kind": "THRESHOLD",
+                        "event_type": "metric",
+                        "spec": {"condition": {"field": "cpu", "op": ">", "value": 90}, "group_by": ["host"]},
+                    }
+                )
+                await cep_pb2_grpc.CepServiceStub(ch).CreateRule(
+                    cep_pb2.CreateRuleRequest(definition=rule), metadata=md
+                )
+
+
+async def run(duration_s: float) -> dict[str, Any]:
+    """Measure every (service, limits) pair: quiet alone, then quiet beside the noisy tenant."""
+    from opsuite.apimanager.v1 import api_manager_pb2_grpc
+    from opsuite.cep.v1 import cep_pb2_grpc
+    from opsuite_common.testing.servers import TokenFactory
+
+    workdir = tempfile.mkdtemp(prefix="bench-noisy-")
+    ctx = mp.get_context("spawn")
+    server_conn, server_child = mp.Pipe()
+    noise_conn, noise_child = mp.Pipe()
+    server = ctx.Process(target=_serve, args=(server_child, workdir), daemon=True)
+    noise = ctx.Process(target=_noise, args=(noise_child,), daemon=True)
+    server.start()
+    noise.start()
+    ports = server_conn.recv()
+    md = TokenFactory().metadata("quiet", ["viewer", "editor"])
+    rows = []
+    try:
+        await _seed(ports, workdir)
+        for service in ("api_manager", "cep"):
+            for label, polite in (("unlimited", False), ("limited", False), ("limited", True)):
+                port = ports[f"{'am' if service == 'api_manager' else 'cep'}_{label}"]
+                async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as ch:
+                    if service == "api_manager":
+                        quiet = _am_call(api_manager_pb2_grpc.ApiManagerServiceStub(ch), md)
+                    else:
+                        quiet = _cep_call(cep_pb2_grpc.CepServiceStub(ch), md, 1)
+                    alone = await paced("alone", quiet, rate=QUIET_RATE, duration_s=duration_s)
+                    noise_conn.send(("run", service, port, polite))
+                    assert noise_conn.recv() == "running"
+                    started = time.perf_counter()
+                    beside = await paced("beside", quiet, rate=QUIET_RATE, duration_s=duration_s)
+                    noise_conn.send("stop")
+                    counts = noise_conn.recv()
+                    elapsed = time.perf_counter() - started
+                rows.append(
+                    {
+                        "service": service,
+                        "limits": "defaults" if label == "limited" else "off",
+                        "noisy_honours_retry_info": polite,
+                        "quiet_alone_p50_ms": alone.p50_ms,
+                        "quiet_alone_p99_ms": alone.p99_ms,
+                        "quiet_beside_p50_ms": beside.p50_ms,
+                        "quiet_beside_p99_ms": beside.p99_ms,
+                        "p99_ratio": round(beside.p99_ms / alone.p99_ms, 2) if alone.p99_ms else None,
+                        "quiet_errors": alone.errors + beside.errors,
+                        "noisy_ok_per_s": round(counts["ok"] / elapsed, 1),
+                        "noisy_refused_per_s": round(counts["refused"] / elapsed, 1),
+                        "noisy_other_errors": counts["other"],
+                    }
+                )
+    finally:
+        noise_conn.send("exit")
+        server_conn.send("stop")
+        noise.join(15)
+        server.join(15)
+    return {
+        "goal": "quiet p99 beside the noisy tenant <= 2x quiet p99 alone (default limits)",
+        "noisy": f"{NOISY_CONCURRENCY} callers back to back; cep batches of {CEP_NOISY_BATCH} events",
+        "duration_s": duration_s,
+        "rows": rows,
+    }
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    """Run and print the table; write bench/results/noisy_neighbour.json."""
+    quick = "--quick" in (argv or sys.argv[1:])
+    payload = asyncio.run(run(duration_s=1.0 if quick else 3.0))
+    path = write_result("noisy_neighbour", payload)
+    print("quiet tenant alone vs beside a noisy tenant at full speed (same run)")
+    print(
+        f"{'service':<12} {'limits':<9} {'noisy waits':<11} {'alone p50/p99 ms':>17} {'beside p50/p99 ms':>18} "
+        f"{'ratio':>6} {'noisy ok/refused per s':>23}"
+    )
+    for r in payload["rows"]:
+        waits = "RetryInfo" if r["noisy_honours_retry_info"] else "no"
+        print(
+            f"{r['service']:<12} {r['limits']:<9} {waits:<11} "
+            f"{r['quiet_alone_p50_ms']:>8.2f}/{r['quiet_alone_p99_ms']:<8.2f} "
+            f"{r['quiet_beside_p50_ms']:>9.2f}/{r['quiet_beside_p99_ms']:<8.2f} {r['p99_ratio']:>6} "
+            f"{r['noisy_ok_per_s']:>11.0f}/{r['noisy_refused_per_s']:<11.0f}"
+        )
+    print(f"written to {path}")
+    return payload
+
+
+if __name__ == "__main__":
+    main()

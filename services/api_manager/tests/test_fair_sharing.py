@@ -1,0 +1,129 @@
+"""Per-tenant caps on executions and open streams, over a real channel, with a gated HTTP upstream."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import grpc
+import pytest
+
+from opsuite.apimanager.v1 import api_manager_pb2 as pb
+from opsuite_common.errors import Code
+from opsuite_common.settings import OutboundSettings
+
+#: The operator opens loopback to the APIs (as for any upstream on a private address).
+LOOPBACK = OutboundSettings(allow=("127.0.0.1",))
+
+
+@dataclass
+class Gate:
+    """A loopback upstream whose ``/hold`` requests wait until ``release`` (``/now`` answers at once)."""
+
+    url: str
+    opened: threading.Event = field(default_factory=threading.Event)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    waiting: int = 0
+
+    def release(self) -> None:
+        self.opened.set()
+
+
+@pytest.fixture
+def gate() -> Iterator[Gate]:
+    state = Gate(url="")
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            if self.path.startswith("/hold"):
+                with state.lock:
+                    state.waiting += 1
+                state.opened.wait(20)
+                with state.lock:
+                    state.waiting -= 1
+            body = b'{"ok": true}'
+            self.send_response(200)
+            self.send_header("content-type", "application/json")
+            self.send_header("content-length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: Any) -> None:
+            return
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    state.url = f"http://127.0.0.1:{server.server_address[1]}"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield state
+    finally:
+        state.release()
+        server.shutdown()
+        server.server_close()
+
+
+async def _until(predicate: Any, what: str) -> None:
+    for _ in range(250):
+        if predicate():
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"gave up waiting for {what}")
+
+
+async def _apis(c: Any, gate: Gate, tenant: str) -> None:
+    for name, path in (("slow", "/hold"), ("fast", "/now")):
+        d = c.api_def(name, kind=pb.HTTP, http=pb.HttpSpec(method="GET", url=gate.url + path))
+        d.policy.network_allow_list.append("127.0.0.1")
+        await c.create(d, tenant=tenant)
+
+
+async def test_execution_cap_per_tenant_refuses_with_retry_info_and_frees_on_end_and_cancel(start_lite, gate):
+    c = await start_lite(tenant_max_executions=2, outbound=LOOPBACK)
+    await _apis(c, gate, "tenant-a")
+    await _apis(c, gate, "tenant-b")
+    held = [asyncio.ensure_future(c.execute("slow")) for _ in range(2)]
+    await _until(lambda: gate.waiting == 2, "two executions at the upstream")
+    err = await c.error(c.execute("fast"))
+    assert err.code == Code.RESOURCE_EXHAUSTED and err.reason == "CONCURRENCY_LIMITED"
+    assert err.retry_after is not None and err.retry_after > 0
+    assert err.metadata["slot"] == "execution" and err.metadata["method"] == "ExecuteApi"
+    # The other tenant is not affected by tenant-a's full slots.
+    assert c.json(await c.execute("fast", tenant="tenant-b"))["status"] == 200
+    # A caller that gives up frees its slot (its upstream request may still be pending).
+    held[0].cancel()
+    for _ in range(250):
+        try:
+            reply = await c.execute("fast")
+            break
+        except grpc.aio.AioRpcError as exc:
+            assert exc.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
+            await asyncio.sleep(0.02)
+    assert c.json(reply)["status"] == 200
+    # Calls that end normally free theirs.
+    gate.release()
+    assert c.json(await held[1])["status"] == 200
+    both = await asyncio.gather(c.execute("fast"), c.execute("fast"))
+    assert [c.json(r)["status"] for r in both] == [200, 200]
+
+
+async def test_open_stream_cap_per_tenant(start_lite, gate):
+    c = await start_lite(tenant_max_streams=1, outbound=LOOPBACK)
+    await _apis(c, gate, "tenant-a")
+    first = c.stub.ExecuteApiStream(pb.ExecuteApiRequest(name="slow"), metadata=c.md("viewer"))
+    await _until(lambda: gate.waiting == 1, "the streamed execution at the upstream")
+    second = c.stub.ExecuteApiStream(pb.ExecuteApiRequest(name="fast"), metadata=c.md("viewer"))
+    err = await c.error(second.read())
+    assert err.reason == "CONCURRENCY_LIMITED" and err.metadata["slot"] == "stream"
+    # Unary executions are not streams: still served.
+    assert c.json(await c.execute("fast"))["status"] == 200
+    gate.release()
+    async for _ in first:
+        pass
+    chunks = [ch async for ch in c.stub.ExecuteApiStream(pb.ExecuteApiRequest(name="fast"), metadata=c.md("viewer"))]
+    assert chunks and chunks[-1].HasField("summary")

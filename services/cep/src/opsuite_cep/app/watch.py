@@ -1,0 +1,214 @@
+"""WatchAlerts fan-out: one reader of alert changes per tenant, broadcast to that tenant's watchers.
+
+A tenant with watchers has one :class:`_TenantFeed` task. It wakes when this process commits a change
+of the tenant (the :class:`Notifier`), or every ``poll_s`` for changes committed by other replicas
+(``poll_s`` = 0: never), reads what is new once, and puts each change in every watcher's queue. An
+idle watcher is a queue and a set entry: no task, no timer, no database query of its own.
+
+A watcher's queue is bounded. When a watcher reads too slowly and its queue is full, the feed drops
+it and its stream ends with RESOURCE_EXHAUSTED (reason ``WATCHER_TOO_SLOW``, RetryInfo, and the
+cursor to resume after): the documented resume contract (``after_cursor``) replays what it missed
+from the database, and the other watchers never wait for it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+
+from opsuite_cep.app.engines import Notifier
+from opsuite_cep.db.alerts import AlertChange
+from opsuite_cep.db.repositories import changes_after, last_cursor, read
+from opsuite_common.db import Database
+from opsuite_common.errors import RateLimitedError
+from opsuite_common.logging import get_logger
+
+__all__ = ["AlertFeed", "Watcher", "watch_changes"]
+
+log = get_logger("opsuite.cep.watch")
+_BATCH = 500
+
+
+class Watcher:
+    """One WatchAlerts stream's subscription: a bounded queue of the tenant's live changes."""
+
+    __slots__ = ("_queue", "dropped", "tenant")
+
+    def __init__(self, tenant: str, size: int) -> None:
+        self.tenant = tenant
+        self._queue: asyncio.Queue[AlertChange | None] = asyncio.Queue(size)
+        #: Set when the feed dropped this watcher because its queue was full.
+        self.dropped = False
+
+    def offer(self, change: AlertChange) -> bool:
+        """Queue a change; False (and the watcher is dropped) when the queue is full."""
+        try:
+            self._queue.put_nowait(change)
+        except asyncio.QueueFull:
+            self.dropped = True
+            return False
+        return True
+
+    async def next(self, resume_after: int) -> AlertChange:
+        """The next live change; raises RateLimitedError once the feed has dropped this watcher."""
+        if not self.dropped:
+            change = await self._queue.get()
+            if change is not None:
+                return change
+        raise RateLimitedError(
+            f"this watcher read alert changes too slowly and fell behind; "
+            f"reconnect with after_cursor={resume_after} to resume",
+            reason="WATCHER_TOO_SLOW",
+            metadata={"after_cursor": str(resume_after)},
+            retry_after=0.1,
+        )
+
+    def wake_dropped(self) -> None:
+        """Wake a reader blocked on an empty queue (its watcher has just been dropped)."""
+        # The queue of a dropped watcher is full or being drained; a sentinel only fits when empty.
+        with contextlib.suppress(asyncio.QueueFull):
+            self._queue.put_nowait(None)
+
+
+class _TenantFeed:
+    """The tenant's watchers and the one task that reads its changes for all of them."""
+
+    def __init__(self, tenant: str, cursor: int) -> None:
+        self.tenant = tenant
+        self.cursor = cursor
+        self.watchers: set[Watcher] = set()
+        self.task: asyncio.Task[None] | None = None
+
+
+class AlertFeed:
+    """Per-tenant broadcast of committed alert changes to WatchAlerts streams."""
+
+    def __init__(self, db: Database, notifier: Notifier, *, poll_s: float, queue_size: int) -> None:
+        self._db, self._notifier = db, notifier
+        self._poll_s, self._queue_size = poll_s, queue_size
+        self._feeds: dict[str, _TenantFeed] = {}
+        self._starting: dict[str, asyncio.Future[_TenantFeed]] = {}
+
+    def watchers(self, tenant: str) -> int:
+        """How many watchers ``tenant`` has in this process."""
+        feed = self._feeds.get(tenant)
+        return len(feed.watchers) if feed else 0
+
+    async def subscribe(self, tenant: str) -> Watcher:
+        """A watcher that receives every change of ``tenant`` committed from now on."""
+        while True:
+            feed = self._feeds.get(tenant) or await self._start(tenant)
+            # The feed may have ended (its last watcher left) while this one waited for it to start.
+            if self._feeds.get(tenant) is feed:
+                break
+        watcher = Watcher(tenant, self._queue_size)
+        feed.watchers.add(watcher)
+        return watcher
+
+    def unsubscribe(self, watcher: Watcher) -> None:
+        """Forget ``watcher``; the tenant's feed task ends with its last watcher."""
+        feed = self._feeds.get(watcher.tenant)
+        if feed is None:
+            return
+        feed.watchers.discard(watcher)
+        if not feed.watchers and feed.task is not None:
+            feed.task.cancel()
+            del self._feeds[watcher.tenant]
+
+    async def close(self) -> None:
+        """Stop every feed task (server shutdown)."""
+        feeds, self._feeds = list(self._feeds.values()), {}
+        for feed in feeds:
+            if feed.task is not None:
+                feed.task.cancel()
+            for w in feed.watchers:
+                w.dropped = True
+                w.wake_dropped()
+        for feed in feeds:
+            if feed.task is not None:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await feed.task
+
+    async def _start(self, tenant: str) -> _TenantFeed:
+        # Concurrent first watchers of a tenant share one start (one cursor query, one task).
+        pending = self._starting.get(tenant)
+        if pending is not None:
+            return await asyncio.shield(pending)
+        fut: asyncio.Future[_TenantFeed] = asyncio.get_running_loop().create_future()
+        self._starting[tenant] = fut
+        try:
+            # Subscribed before the cursor is read: a commit in between wakes the task, which reads it.
+            wake = self._notifier.subscribe(tenant)
+            try:
+                async with read(self._db) as s:
+                    cursor = await last_cursor(s, tenant)
+            except BaseException:
+                self._notifier.unsubscribe(tenant, wake)
+                raise
+            feed = _TenantFeed(tenant, cursor)
+            self._feeds[tenant] = feed
+            feed.task = asyncio.get_running_loop().create_task(self._run(feed, wake), name=f"alert-feed-{tenant}")
+            fut.set_result(feed)
+            return feed
+        except BaseException as exc:
+            fut.set_exception(exc)
+            fut.exception()  # retrieved here, so an unawaited future logs nothing
+            raise
+        finally:
+            del self._starting[tenant]
+
+    async def _run(self, feed: _TenantFeed, wake: asyncio.Event) -> None:
+        try:
+            while True:
+                if self._poll_s > 0:
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(wake.wait(), self._poll_s)
+                else:
+                    await wake.wait()
+                wake.clear()
+                try:
+                    await self._read_new(feed)
+                except asyncio.CancelledError:
+                    raise
+                except Exception:
+                    # The database is down: keep the watchers; the next wake or poll tries again.
+                    log.warning("alert feed could not read changes", tenant=feed.tenant, exc_info=True)
+        finally:
+            self._notifier.unsubscribe(feed.tenant, wake)
+
+    async def _read_new(self, feed: _TenantFeed) -> None:
+        while True:
+            async with read(self._db) as s:
+                batch = await changes_after(s, feed.tenant, feed.cursor, _BATCH)
+            for change in batch:
+                feed.cursor = change.cursor
+                for w in [w for w in feed.watchers if not w.offer(change)]:
+                    feed.watchers.discard(w)
+                    w.wake_dropped()
+                    log.info("slow watcher dropped", tenant=feed.tenant, cursor=change.cursor)
+            if len(batch) < _BATCH:
+                return
+
+
+async def watch_changes(db: Database, feed: AlertFeed, tenant: str, after: int) -> AsyncIterator[AlertChange]:
+    """Every change of ``tenant`` after cursor ``after``: replayed from the database, then live."""
+    watcher = await feed.subscribe(tenant)
+    try:
+        cursor = after
+        # Subscribed first, so nothing committed during the replay is missed; duplicates are skipped.
+        while True:
+            async with read(db) as s:
+                batch = await changes_after(s, tenant, cursor, _BATCH)
+            for change in batch:
+                cursor = change.cursor
+                yield change
+            if len(batch) < _BATCH:
+                break
+        while True:
+            change = await watcher.next(cursor)
+            if change.cursor > cursor:
+                cursor = change.cursor
+                yield change
+    finally:
+        feed.unsubscribe(watcher)
