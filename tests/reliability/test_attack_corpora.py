@@ -276,7 +276,9 @@ def test_data_source_corpus_is_refused_and_nothing_is_stored(tmp_path_factory):
         outcomes: dict[str, str] = {}
         with grpc.insecure_channel(stack.target("api_manager")) as channel:
             stub = api_manager_pb2_grpc.ApiManagerServiceStub(channel)
-            for i, template in enumerate(DATA_SOURCES["sqlite"] + DATA_SOURCES["network"]):
+            for i, template in enumerate(
+                DATA_SOURCES["sqlite"] + DATA_SOURCES["double_decoded"] + DATA_SOURCES["network"]
+            ):
                 url = template.format(**values)
                 with pytest.raises(grpc.RpcError) as info:
                     stub.CreateDataSource(pb.CreateDataSourceRequest(name=f"ds_{i}", url=url), metadata=MD, timeout=10)

@@ -102,6 +102,9 @@ async def test_child_tasks_share_the_scope_and_nested_ensure_joins_it() -> None:
         ("http://hook:p%40ss-word@hooks.test/in", "http://hook:***@hooks.test/in", {"p%40ss-word", "p@ss-word"}),
         ("mysql://u@h.test/d?PWD=abcd1234", "mysql://u@h.test/d?PWD=***", {"abcd1234"}),
         ("sqlite:///srv/data/reports.db", "sqlite:///srv/data/reports.db", set()),
+        # Unencoded '/', '?', '#' in a database password: the driver reads them as password, urlsplit not.
+        ("postgresql://u:pa/ssW0rd99@db.test/app", "postgresql://u:***@db.test/app", {"pa/ssW0rd99", "pa%2FssW0rd99"}),
+        ("postgresql://u:pa?ss#w0rd@db.test/app", "postgresql://u:***@db.test/app", {"pa?ss#w0rd", "pa%3Fss%23w0rd"}),
         ("https://api.test/x?page=2", "https://api.test/x?page=2", set()),
     ],
 )

@@ -180,13 +180,30 @@ def register_secret(value: object) -> None:
         scope.add(value)
 
 
+def _database_password(url: str) -> str | None:
+    """The password as SQLAlchemy reads a database URL (``[^@]*`` after the user: '/', '?' and '#' included,
+    where ``urlsplit`` would end the authority early); None for http(s) or text that is not such a URL."""
+    if url.split(":", 1)[0].lower() in ("http", "https", ""):
+        return None
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        return make_url(url).password
+    except (ArgumentError, ValueError, TypeError):
+        return None
+
+
 def url_secrets(url: str) -> list[str]:
     """The credentials inside ``url``: the userinfo password and password-like query values."""
+    found: list[str] = []
+    database_password = _database_password(url)
+    if database_password:
+        found += [database_password, quote(database_password, safe="")]
     try:
         parts = urlsplit(url)
     except ValueError:
-        return []
-    found: list[str] = []
+        return found
     userinfo = parts.netloc.rpartition("@")[0]
     if ":" in userinfo:
         raw = userinfo.split(":", 1)[1]
@@ -229,8 +246,15 @@ def mask_url(url: str) -> str:
     """``url`` for display: the userinfo password and password-like query values replaced by REDACTED.
 
     Everything else is kept as written (user, host, port, path, other options). Text that does not
-    parse as a URL is masked whole.
+    parse as a URL is masked whole. A database URL whose password holds an unencoded '/', '?' or '#' is
+    masked as its driver reads it.
     """
+    database_password = _database_password(url)
+    if database_password:
+        for raw in sorted({database_password, quote(database_password, safe="")}, key=len, reverse=True):
+            url = url.replace(f":{raw}@", f":{REDACTED}@", 1)
+        if database_password in url or quote(database_password, safe="") in url:
+            return REDACTED  # the password is spelled some other way: show nothing rather than it
     try:
         parts = urlsplit(url)
     except ValueError:

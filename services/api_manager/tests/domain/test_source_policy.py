@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from opsuite_api_manager.domain.source_policy import DataSourcePolicy, parse_allow_entry
-from opsuite_common.errors import PermissionDeniedError, ServiceUnavailableError
+from opsuite_common.errors import PermissionDeniedError, ServiceUnavailableError, ValidationError
 from opsuite_common.testing.dns import TableResolver
 
 
@@ -97,6 +97,69 @@ async def test_the_service_own_postgres_database_and_mysql_server_are_protected(
     )
     with pytest.raises(PermissionDeniedError):  # another name for the same server and database
         await named.endpoint("postgresql://u@db.test/store", field="url")
+
+
+async def test_a_postgres_url_without_a_database_is_refused_and_the_user_name_default_is_judged():
+    own = ["postgresql+psycopg://svc@127.0.0.1:5432/store"]
+    policy = DataSourcePolicy(allow=["127.0.0.1:*"], protected_urls=own, resolver=TableResolver({}))
+    for url in ("postgresql://store@127.0.0.1:5432", "postgresql://store@127.0.0.1:5432/"):
+        with pytest.raises(ValidationError) as info:  # libpq would open the database named like the user
+            await policy.endpoint(url, field="url")
+        assert info.value.field_violations[0].field == "url"
+    own_by_user = DataSourcePolicy(
+        allow=["127.0.0.1:*"], protected_urls=["postgresql://store@127.0.0.1:5432"], resolver=TableResolver({})
+    )
+    with pytest.raises(PermissionDeniedError):  # the service's store is the user-named database
+        await own_by_user.endpoint("postgresql://u@127.0.0.1:5432/store", field="url")
+
+
+def _local_ipv4_addresses() -> list[str]:
+    """This machine's own non-loopback IPv4 addresses (SIOCGIFADDR per interface; no traffic)."""
+    import fcntl
+    import socket
+    import struct
+
+    found = []
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        for _index, name in socket.if_nameindex():
+            try:
+                packed = fcntl.ioctl(probe.fileno(), 0x8915, struct.pack("256s", name[:15].encode()))
+            except OSError:
+                continue
+            address = socket.inet_ntoa(packed[20:24])
+            if not address.startswith("127."):
+                found.append(address)
+    return found
+
+
+async def test_a_store_on_loopback_is_not_reachable_through_this_host_own_interface_address():
+    local = _local_ipv4_addresses()
+    if not local:
+        pytest.skip("this machine has no non-loopback IPv4 address")
+    policy = DataSourcePolicy(
+        allow=["db.test:*"],
+        protected_urls=["postgresql+psycopg://svc@localhost:5432/store"],
+        resolver=TableResolver({"db.test": [[local[0]]], "localhost": [["127.0.0.1"]]}),
+    )
+    with pytest.raises(PermissionDeniedError) as info:
+        await policy.endpoint("postgresql://u@db.test:5432/store", field="url")
+    assert "own databases" in info.value.message
+    await policy.endpoint("postgresql://u@db.test:5432/other", field="url")  # another database: fine
+
+
+def test_a_sqlite_path_that_would_be_decoded_twice_is_refused(tmp_path: Path):
+    root = tmp_path / "roots" / "{tenant}"
+    (tmp_path / "roots" / "acme").mkdir(parents=True)
+    policy = DataSourcePolicy(sqlite_roots=[str(root)], resolver=TableResolver({}))
+    base = tmp_path / "roots" / "acme"
+    for url in (
+        f"sqlite:///{base}/%252e%252e/%252e%252e/own.db",  # decoded once here, once more by SQLite's URI
+        f"sqlite:///{base}/a.db%3Fmode=rw",  # '?' would start URI options
+        f"sqlite:///{base}/a.db%23x",
+    ):
+        with pytest.raises(ValidationError) as info:
+            policy.sqlite_file("acme", url, field="url")
+        assert "may not contain" in info.value.field_violations[0].description
 
 
 def test_sqlite_roots_are_per_tenant_and_a_tenant_value_never_escapes(tmp_path: Path):

@@ -23,6 +23,7 @@ import hashlib
 import os
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import event
 from sqlalchemy.engine import URL, make_url
@@ -41,6 +42,7 @@ __all__ = [
     "EngineCache",
     "create_engine_for",
     "engine_url",
+    "is_file",
     "missing_sqlite_file",
     "scrub",
     "sqlite_path",
@@ -97,7 +99,8 @@ def engine_url(url: str) -> tuple[URL, dict[str, Any]]:
         path = parsed.database or ""
         if path in ("", ":memory:") or path.startswith("file:"):
             raise ValidationError.for_field("url", "SQLite data sources must name a database file: sqlite:///path.db")
-        parsed = parsed.set(database=f"file:{path}", query={"mode": "ro", "uri": "true"})
+        # Percent-encoded: SQLite decodes URI filenames, so a literal '%', '?' or '#' must stay literal.
+        parsed = parsed.set(database=f"file:{quote(path)}", query={"mode": "ro", "uri": "true"})
         connect_args["timeout"] = 5.0  # busy timeout while a writer holds the lock
     return parsed, connect_args
 
@@ -108,6 +111,11 @@ def sqlite_path(url: str) -> str:
     if path in ("", ":memory:") or path.startswith("file:"):
         raise ValidationError.for_field("url", "SQLite data sources must name a database file: sqlite:///path.db")
     return path
+
+
+def is_file(path: str) -> bool:
+    """Whether ``path`` is an existing regular file (a stat call: cheap enough for the event loop)."""
+    return os.path.isfile(path)
 
 
 def missing_sqlite_file(url: str) -> bool:
@@ -221,8 +229,9 @@ async def _driver_connect(dialect: SqlDialect, params: dict[str, Any], host: str
     if dialect is SqlDialect.POSTGRES:
         import psycopg
 
-        # hostaddr: no second lookup; host still drives TLS verification and SNI.
-        return await psycopg.AsyncConnection.connect(**{**params, "host": host, "hostaddr": ip})
+        # hostaddr: no second lookup; host still drives TLS verification and SNI. passfile: the service's
+        # own ~/.pgpass never lends its passwords to a tenant's data source.
+        return await psycopg.AsyncConnection.connect(**{**params, "host": host, "hostaddr": ip, "passfile": os.devnull})
     import aiomysql  # type: ignore[import-not-found, unused-ignore]
 
     return await aiomysql.connect(**{**params, "host": ip})

@@ -30,6 +30,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import re
+import socket
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -227,6 +228,12 @@ class DataSourcePolicy:
         path = _parse(url, field).database or ""
         if path in ("", ":memory:") or path.startswith("file:"):
             raise ValidationError.for_field(field, "SQLite data sources must name a database file: sqlite:///path.db")
+        if any(c in path for c in "%?#") or not path.isprintable():
+            # The URL was decoded once already; a '%' left over would be decoded again by SQLite's URI
+            # parser ('%2e%2e' -> '..'), and '?'/'#' would start URI options. Such a path is never judged.
+            raise ValidationError.for_field(
+                field, "a SQLite path may not contain '%', '?', '#' or control characters (rename the file)"
+            )
         resolved = os.path.realpath(path)
         for own in self._protected_files():
             if resolved == own or _same_file(resolved, own):
@@ -259,6 +266,9 @@ class DataSourcePolicy:
         if unsafe:
             raise not_allowed(f"the URL option {unsafe[0]!r} is not allowed in a data source URL", field)
         host = (parsed.host or "").strip().lower().rstrip(".").strip("[]")
+        if dialect is SqlDialect.POSTGRES and not parsed.database:
+            # libpq would pick a default database (the user name); the data source must say which.
+            raise ValidationError.for_field(field, "name the database: postgresql://user@host:5432/<database>")
         if not host:
             raise not_allowed("the URL names no host (a local socket is never a data source)", field)
         if "," in host or "/" in host:
@@ -316,7 +326,10 @@ class DataSourcePolicy:
                 continue
             if (own.port or _DEFAULT_PORTS[dialect]) != port:
                 continue
-            if dialect is SqlDialect.POSTGRES and (own.database or "") != (parsed.database or ""):
+            # libpq defaults the database to the user name: compare what the server will really open.
+            if dialect is SqlDialect.POSTGRES and (own.database or own.username or "") != (
+                parsed.database or parsed.username or ""
+            ):
                 continue
             own_host = (own.host or "localhost").lower().rstrip(".")
             if own_host == host or await self._same_addresses(own_host, port, addresses):
@@ -325,9 +338,25 @@ class DataSourcePolicy:
     async def _same_addresses(self, own_host: str, port: int, addresses: Sequence[IPAddress]) -> bool:
         literal = parse_ip_literal(own_host)
         if literal is not None:
-            return literal in addresses
-        try:
-            own = {ipaddress.ip_address(t.split("%", 1)[0]) for t in await self.resolver(own_host, port)}
-        except (OSError, UnicodeError, ValueError):
-            return True  # cannot tell it apart from the service's own database: refuse
-        return bool(own.intersection(addresses))
+            own = {literal}
+        else:
+            try:
+                own = {ipaddress.ip_address(t.split("%", 1)[0]) for t in await self.resolver(own_host, port)}
+            except (OSError, UnicodeError, ValueError):
+                return True  # cannot tell it apart from the service's own database: refuse
+        if own.intersection(addresses):
+            return True
+        # A store on this host's loopback is also reachable through any of this host's own addresses
+        # (a private interface address behind an allow-listed name).
+        return any(ip.is_loopback for ip in own) and any(_is_local_address(ip) for ip in addresses)
+
+
+def _is_local_address(ip: IPAddress) -> bool:
+    """Whether ``ip`` is an address of this machine (binding to it succeeds only then)."""
+    family = socket.AF_INET6 if ip.version == 6 else socket.AF_INET
+    try:
+        with socket.socket(family, socket.SOCK_DGRAM) as probe:
+            probe.bind((str(ip), 0))
+        return True
+    except OSError:
+        return False

@@ -47,6 +47,7 @@ from .datasources import (
     DataSource,
     EngineCache,
     create_engine_for,
+    is_file,
     missing_sqlite_file,
     scrub,
 )
@@ -567,10 +568,11 @@ async def check_connection(
     """
     started = time.perf_counter()
     source = DataSource(id="test", name=name, url=url, connect_timeout=timeout, tenant=tenant)
-    checked = url
     if policy is not None and source.dialect is SqlDialect.SQLITE:
-        checked = f"sqlite:///{policy.sqlite_file(tenant, url, field=STORED_URL_FIELD)}"
-    if missing_sqlite_file(checked):
+        # The judged, resolved path itself: never a URL parsed (and percent-decoded) a second time.
+        if not is_file(policy.sqlite_file(tenant, url, field=STORED_URL_FIELD)):
+            return ConnectionCheck(False, "the SQLite database file does not exist", 0.0)
+    elif missing_sqlite_file(url):
         return ConnectionCheck(False, "the SQLite database file does not exist", 0.0)
     engine = create_engine_for(source, pooled=False, policy=policy)
     try:
