@@ -12,12 +12,22 @@ import base64
 import binascii
 import hashlib
 import json
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from opsuite_common.errors import ValidationError
 
-__all__ = ["DEFAULT_PAGE_SIZE", "MAX_PAGE_SIZE", "Page", "decode_page_token", "encode_page_token", "page_size"]
+__all__ = [
+    "DEFAULT_PAGE_SIZE",
+    "MAX_PAGE_SIZE",
+    "Page",
+    "decode_page_token",
+    "encode_page_token",
+    "fit_page",
+    "list_budget",
+    "page_size",
+]
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
@@ -64,3 +74,48 @@ class Page:
 
     items: list[Any]
     next_page_token: str
+    #: The token resuming after a given item, for a page cut short by :func:`fit_page`.
+    token_after: Callable[[Any], str] | None = None
+
+
+class _Sized(Protocol):
+    def ByteSize(self) -> int: ...  # the protobuf method name
+
+
+T = TypeVar("T")
+M = TypeVar("M", bound=_Sized)
+
+#: Bytes a repeated message field adds per item beyond the item (tag and length prefix, upper bound).
+_ITEM_OVERHEAD = 6
+
+
+def list_budget(max_message_bytes: int) -> int:
+    """The byte budget of one list page: half the max message size, room left for the envelope."""
+    return max_message_bytes // 2
+
+
+def fit_page(
+    items: Sequence[T],
+    to_message: Callable[[T], M],
+    *,
+    budget: int,
+    next_token: str,
+    token_after: Callable[[T], str] | None,
+) -> tuple[list[M], str]:
+    """Convert ``items`` in order, stopping before the one that would take the page past ``budget`` bytes.
+
+    Returns the messages and the next page token: ``next_token`` when every item fitted, else
+    ``token_after(last item sent)`` so that the next page starts at the first item left out (nothing
+    lost, nothing repeated). The first item is always sent: input size limits keep one item well
+    below the budget, and an empty page with a token would never progress. ``token_after=None``
+    (a query that cannot resume mid-page) sends every item.
+    """
+    out: list[M] = []
+    used = 0
+    for i, item in enumerate(items):
+        msg = to_message(item)
+        used += msg.ByteSize() + _ITEM_OVERHEAD
+        if out and used > budget and token_after is not None:
+            return out, token_after(items[i - 1])
+        out.append(msg)
+    return out, next_token

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
+from opsuite_common.limits import EVENT_ATTRIBUTES_BYTES
 from opsuite_common.settings import ServiceSettings
 
 __all__ = ["Settings"]
@@ -30,7 +31,7 @@ class Settings(ServiceSettings):
     #: Largest batch PublishEvents accepts.
     max_batch_events: int = Field(10_000, ge=1)
     #: Largest serialized attributes of one event, bytes.
-    max_attributes_bytes: int = Field(64 * 1024, ge=256)
+    max_attributes_bytes: int = Field(EVENT_ATTRIBUTES_BYTES, ge=256)
     #: Dispatcher: seconds between outbox scans when nothing woke it.
     dispatch_poll_s: float = Field(1.0, gt=0)
     #: Dispatcher: first and largest wait between delivery attempts of one notification.

@@ -161,7 +161,11 @@ class ApiService:
             s.expunge_all()
         more = len(rows) > size
         rows = rows[:size]
-        return Page(rows, encode_page_token([rows[-1].name, rows[-1].id], scope) if more else "")
+
+        def after_row(row: ApiRow) -> str:
+            return encode_page_token([row.name, row.id], scope)
+
+        return Page(rows, after_row(rows[-1]) if more else "", after_row)
 
     @staticmethod
     def _check_etag(row: ApiRow, etag: str) -> None:
@@ -212,7 +216,11 @@ class ApiService:
             s.expunge_all()
         more = len(rows) > size
         rows = rows[:size]
-        return Page(rows, encode_page_token([rows[-1].version], scope) if more else "")
+
+        def after_version(row: ApiVersionRow) -> str:
+            return encode_page_token([row.version], scope)
+
+        return Page(rows, after_version(rows[-1]) if more else "", after_version)
 
     async def get_version(self, caller: Caller, api_id: str, version: int) -> ApiVersionRow:
         """One version of a live API."""
@@ -299,7 +307,11 @@ class ApiService:
             s.expunge_all()
         more = len(rows) > size
         rows = rows[:size]
-        return Page(rows, encode_page_token([rows[-1].started_at.isoformat(), rows[-1].id], scope) if more else "")
+
+        def after_execution(row: ExecutionRow) -> str:
+            return encode_page_token([row.started_at.isoformat(), row.id], scope)
+
+        return Page(rows, after_execution(rows[-1]) if more else "", after_execution)
 
     async def get_execution(self, caller: Caller, execution_id: str) -> ExecutionRow:
         """One execution with its steps and log lines."""

@@ -18,6 +18,7 @@ from opsuite_api_manager.domain.sql_engine import ConnectionCheck, check_connect
 from opsuite_api_manager.domain.sql_guard import dialect_for_url
 from opsuite_common.db import Database, new_etag, utcnow
 from opsuite_common.errors import FieldViolation, ValidationError
+from opsuite_common.limits import DESCRIPTION_BYTES, NAME_CHARS, URL_BYTES, check_text
 from opsuite_common.paging import Page, decode_page_token, encode_page_token
 from opsuite_common.secretbox import SecretBox
 from opsuite_common.secretscope import mask_url, register_url_secrets
@@ -76,7 +77,12 @@ class DataSourceService:
         register_url_secrets(data.url)  # where the password enters: masked in errors and logs from here on
         problems: list[FieldViolation] = []
         if not NAME_RE.match(data.name):
-            problems.append(FieldViolation("name", "must be 1-128 letters, digits, '_', '-' or '.'"))
+            problems.append(FieldViolation("name", f"must be 1-{NAME_CHARS} letters, digits, '_', '-' or '.'"))
+        too_big = [
+            check_text("description", data.description, DESCRIPTION_BYTES),
+            check_text("url", data.url, URL_BYTES),
+        ]
+        problems.extend(v for v in too_big if v is not None)
         dialect = ""
         try:
             dialect = dialect_for_url(data.url).value

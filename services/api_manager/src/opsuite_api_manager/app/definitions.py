@@ -13,6 +13,7 @@ from opsuite_api_manager.domain.params import check_parameter_schema
 from opsuite_api_manager.domain.script import compile_check
 from opsuite_api_manager.domain.sql_guard import CheckedQuery, SqlDialect, check_sql
 from opsuite_api_manager.domain.workflow import validate_workflow
+from opsuite_common import limits as limits_
 from opsuite_common.errors import FieldViolation, OpsuiteError, ValidationError
 from opsuite_common.netguard import NetworkPolicy, allow_entry_problem, check_url
 
@@ -29,7 +30,7 @@ __all__ = [
 
 #: Kinds of API, as stored and as named in the proto enum.
 KINDS = ("SQL", "SCRIPT", "HTTP", "WORKFLOW")
-NAME_RE = re.compile(r"^[A-Za-z0-9_.\-]{1,128}$")
+NAME_RE = re.compile(rf"^[A-Za-z0-9_.\-]{{1,{limits_.NAME_CHARS}}}$")
 _HTTP_METHODS = IDEMPOTENT_METHODS | {"POST", "PATCH"}
 #: How refusals name an API's own allow-list (it only narrows the operator's OPSUITE_OUTBOUND_ALLOW).
 ALLOW_LIST_FIELD = "the API's policy.network_allow_list"
@@ -210,6 +211,32 @@ def _check_http(d: ApiDefinition, report: ValidationReport, network: NetworkPoli
             report.violations.append(FieldViolation("api.http.url", last.description))
 
 
+#: The spec field holding each kind's main text, its request field and its size limit.
+_SPEC_TEXT = {
+    "SQL": ("statement", "api.sql.statement", limits_.STATEMENT_BYTES),
+    "SCRIPT": ("source", "api.script.source", limits_.SCRIPT_BYTES),
+}
+_SPEC_FIELD = {"SQL": "api.sql", "SCRIPT": "api.script", "HTTP": "api.http", "WORKFLOW": "api.workflow"}
+
+
+def _check_sizes(d: ApiDefinition, out: list[FieldViolation]) -> bool:
+    """Append a violation for every input over its size limit (README "Size limits"); True if any."""
+    found = [
+        limits_.check_text("api.description", d.description, limits_.DESCRIPTION_BYTES),
+        limits_.check_json("api.param_schema", d.param_schema, limits_.SCHEMA_BYTES),
+    ]
+    if len(d.tags) > limits_.MAX_LABELS:
+        found.append(FieldViolation("api.tags", f"has {len(d.tags)} tags; the limit is {limits_.MAX_LABELS}"))
+    text = _SPEC_TEXT.get(d.kind)
+    if text is not None:
+        found.append(limits_.check_text(text[1], str(d.spec.get(text[0]) or ""), text[2]))
+    else:
+        found.append(limits_.check_json(_SPEC_FIELD.get(d.kind, "api"), d.spec, limits_.SPEC_BYTES))
+    problems = [v for v in found if v is not None]
+    out.extend(problems)
+    return bool(problems)
+
+
 def validate_definition(
     d: ApiDefinition,
     *,
@@ -227,8 +254,10 @@ def validate_definition(
     if not NAME_RE.match(d.name):
         out.append(FieldViolation("api.name", "must be 1-128 letters, digits, '_', '-' or '.'"))
     for i, tag in enumerate(d.tags):
-        if not tag or "," in tag or len(tag) > 64:
-            out.append(FieldViolation(f"api.tags[{i}]", "must be 1-64 characters without ','"))
+        if not tag or "," in tag or len(tag) > limits_.LABEL_CHARS:
+            out.append(FieldViolation(f"api.tags[{i}]", f"must be 1-{limits_.LABEL_CHARS} characters without ','"))
+    if _check_sizes(d, out):
+        return report  # an oversize input is not parsed further
     _check_policy(d, limits, out)
     _collect(report, lambda: check_parameter_schema(d.param_schema or None, field="api.param_schema"))
     schema_ok = not any(v.field.startswith("api.param_schema") for v in out)

@@ -24,7 +24,15 @@ from opsuite_cep.db.repositories import (
 from opsuite_cep.domain import parse_silence
 from opsuite_common.auth import Identity
 from opsuite_common.db import Database, utcnow
-from opsuite_common.errors import FailedPreconditionError, ValidationError
+from opsuite_common.errors import FailedPreconditionError, FieldViolation, ValidationError
+from opsuite_common.limits import (
+    COMMENT_BYTES,
+    LABEL_CHARS,
+    LABEL_VALUE_CHARS,
+    MAX_MATCHERS,
+    check_text,
+    raise_violations,
+)
 
 __all__ = ["AlertFilter", "AlertService"]
 
@@ -153,6 +161,13 @@ class AlertService:
         comment: str,
     ) -> SilenceRow:
         """Validate and store a silence; the tenant's engine mutes matching notifications from now on."""
+        found = [check_text("comment", comment, COMMENT_BYTES)]
+        if len(matchers) > MAX_MATCHERS:
+            found.append(FieldViolation("matchers", f"has {len(matchers)} matchers; the limit is {MAX_MATCHERS}"))
+        for i, m in enumerate(matchers[:MAX_MATCHERS]):
+            found.append(check_text(f"matchers[{i}].name", m.get("name", ""), LABEL_CHARS, chars=True))
+            found.append(check_text(f"matchers[{i}].value", m.get("value", ""), LABEL_VALUE_CHARS, chars=True))
+        raise_violations(*found)
         if starts is None or ends is None:
             raise ValidationError.for_field(
                 "starts_at" if starts is None else "ends_at", "required: the silence's event-time window"

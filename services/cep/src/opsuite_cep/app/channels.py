@@ -25,6 +25,7 @@ from opsuite_cep.db.repositories import (
 from opsuite_common.auth import Identity
 from opsuite_common.db import Database, new_etag, utcnow
 from opsuite_common.errors import FailedPreconditionError, NotFoundError, OpsuiteError, ValidationError
+from opsuite_common.limits import CHANNEL_CONFIG_BYTES, NAME_CHARS, check_json, raise_violations
 from opsuite_common.netguard import check_url, parse_ip_literal
 
 __all__ = ["ChannelService", "TestOutcome"]
@@ -48,8 +49,11 @@ class ChannelService:
 
     async def create(self, who: Identity, name: str, kind: str, config: Mapping[str, Any]) -> ChannelRow:
         """Validate and store a channel (names are unique per tenant)."""
-        if not name or len(name) > 128:
-            raise ValidationError.for_field("name", "required: 1-128 characters; rules refer to the channel by it")
+        if not name or len(name) > NAME_CHARS:
+            raise ValidationError.for_field(
+                "name", f"required: 1-{NAME_CHARS} characters; rules refer to the channel by it"
+            )
+        raise_violations(check_json("config", config, CHANNEL_CONFIG_BYTES))
         register_channel_secrets(config)
         refuse_sealed_input(config)
         self._validate(kind, config)
@@ -114,6 +118,7 @@ class ChannelService:
             row = await get_channel(s, who.tenant, channel_id)
             check_etag(row, etag)
             register_channel_secrets(config)
+            raise_violations(check_json("config", config, CHANNEL_CONFIG_BYTES))
             refuse_sealed_input(config)
             merged = self.secrets.merge_for_update(row.config, config, tenant=who.tenant, channel_id=row.id)
             self._validate(row.kind, merged, stored=json.loads(row.config))

@@ -25,6 +25,16 @@ from opsuite_cep.domain import Engine, Event, IngestResult, Rule, RuleStatsSnaps
 from opsuite_common.auth import Identity
 from opsuite_common.db import Database, new_etag, utcnow
 from opsuite_common.errors import FieldViolation, NotFoundError, ValidationError
+from opsuite_common.limits import (
+    DESCRIPTION_BYTES,
+    LABEL_CHARS,
+    LABEL_VALUE_CHARS,
+    MAX_LABELS,
+    RULE_DEFINITION_BYTES,
+    check_json,
+    check_text,
+    raise_violations,
+)
 
 __all__ = ["RuleService", "StatsView"]
 
@@ -33,6 +43,19 @@ def _definition(data: Mapping[str, Any]) -> tuple[dict[str, Any], bool]:
     """The stored definition (without ``enabled``, which is a column) and the enabled flag."""
     if not isinstance(data, Mapping) or not data:
         raise ValidationError.for_field("definition", "required: the rule as an object {name, kind, spec, ...}")
+    raise_violations(
+        check_json("definition", data, RULE_DEFINITION_BYTES),
+        check_text("definition.description", str(data.get("description") or ""), DESCRIPTION_BYTES),
+    )
+    labels = data.get("labels")
+    if isinstance(labels, Mapping):
+        found: list[FieldViolation | None] = []
+        if len(labels) > MAX_LABELS:
+            found.append(FieldViolation("definition.labels", f"has {len(labels)} labels; the limit is {MAX_LABELS}"))
+        for key, value in labels.items():
+            found.append(check_text(f"definition.labels.{key}"[:128], str(key), LABEL_CHARS, chars=True))
+            found.append(check_text(f"definition.labels.{key}"[:128], str(value), LABEL_VALUE_CHARS, chars=True))
+        raise_violations(*found)
     body = dict(data)
     enabled = body.pop("enabled", True)
     if not isinstance(enabled, bool):

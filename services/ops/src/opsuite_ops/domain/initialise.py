@@ -13,11 +13,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from opsuite_common.errors import ValidationError
+from opsuite_common.limits import QUESTION_CHARS
 
 __all__ = ["DEFAULT_ALIASES", "MAX_QUESTION_CHARS", "Alias", "InitialisedQuestion", "initialise"]
 
 #: Longest question accepted; longer text is almost certainly a paste accident.
-MAX_QUESTION_CHARS = 4000
+MAX_QUESTION_CHARS = QUESTION_CHARS
 
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'"})
 _SPACES = re.compile(r"\s+")
