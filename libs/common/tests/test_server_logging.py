@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 
 import pytest
 
-from opsuite.testing.v1 import echo_pb2
+from opsuite.testing.v1 import echo_pb2, echo_pb2_grpc
 from opsuite_common import errors
 from opsuite_common.logging import configure_logging
 from opsuite_common.testing.servers import running_echo_server
@@ -25,6 +26,10 @@ def captured():
 
 def _lines(buf: io.StringIO) -> list[dict]:
     return [json.loads(line) for line in buf.getvalue().splitlines() if line.strip()]
+
+
+def _stream_access(buf: io.StringIO) -> list[dict]:
+    return [line for line in _lines(buf) if line.get("event") == "rpc" and line["method"].endswith("/EchoStream")]
 
 
 async def test_access_log_line_per_rpc_with_request_context(captured, tokens):
@@ -61,3 +66,24 @@ async def test_tokens_and_secrets_never_reach_the_logs(captured, tokens):
     assert "s3cr3t" not in text  # ...with the secret in it masked
     assert token not in text and bad_token not in text
     assert token.split(".")[1] not in text
+
+
+@pytest.mark.parametrize("failure", ["RuntimeError", "UnavailableError"])
+async def test_a_stream_the_caller_cancels_is_logged_as_cancelled_without_a_traceback(captured, tokens, failure):
+    async with running_echo_server() as (handle, servicer):
+        client = make_client(handle.port, tokens.mint(tenant="acme"))
+        call = echo_pb2_grpc.EchoServiceStub(client.channel).EchoStream(
+            echo_pb2.EchoRequest(message="m", count=2, sleep_ms=30_000, raise_error=failure),
+            metadata=[("authorization", f"Bearer {client.settings.token}")],
+        )
+        assert (await call.read()).message == "m#0"
+        call.cancel()  # the handler's cleanup then fails with ``failure``
+        for _ in range(100):
+            if _stream_access(captured):
+                break
+            await asyncio.sleep(0.05)
+        await client.close()
+    [access] = _stream_access(captured)
+    assert access["code"] == "CANCELLED"
+    text = captured.getvalue()
+    assert "INTERNAL" not in text and "Traceback" not in text and "unhandled error" not in text

@@ -250,10 +250,10 @@ def mask_url(url: str) -> str:
     masked as its driver reads it.
     """
     database_password = _database_password(url)
-    if database_password:
+    if database_password and database_password != REDACTED:
         for raw in sorted({database_password, quote(database_password, safe="")}, key=len, reverse=True):
             url = url.replace(f":{raw}@", f":{REDACTED}@", 1)
-        if database_password in url or quote(database_password, safe="") in url:
+        if _database_password(url) != REDACTED:
             return REDACTED  # the password is spelled some other way: show nothing rather than it
     try:
         parts = urlsplit(url)

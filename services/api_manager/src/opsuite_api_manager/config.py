@@ -16,6 +16,10 @@ class Settings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="OPSUITE_API_MANAGER_", frozen=True, extra="ignore")
 
     port: int = 50051
+    #: This instance's stable id, stored with each execution; at start-up the RUNNING executions with this
+    #: id (left by a crash of this same instance) are marked ABORTED. Replicas sharing one database need
+    #: distinct, stable ids (e.g. the pod name of a StatefulSet). Empty: the host name.
+    instance_id: str = Field("", max_length=128)
     database_url: str = "sqlite:///./.run/api_manager.db"
     #: Fernet key (urlsafe base64 of 32 bytes) encrypting data source URLs at rest. When unset, a key is
     #: derived from the JWT secret with HKDF and a warning is logged (development only).

@@ -1,11 +1,14 @@
 """Builds the api_manager gRPC server: ``create_server(settings) -> ServerHandle`` (tests bind port 0).
 
-Start-up order: database engine and migrations, the encryption key, the engines (SQL, HTTP, workflow)
+Start-up order: database engine and migrations, executions this instance left RUNNING marked ABORTED
+(see ``app.recording``), the encryption key, the engines (SQL, HTTP, workflow)
 and the script fork server; then the gRPC server. Shutdown runs the cleanups in reverse: the script
 runner, HTTP clients, data source pools, then the metadata database.
 """
 
 from __future__ import annotations
+
+import socket
 
 import grpc
 
@@ -19,6 +22,7 @@ from opsuite_api_manager.app import (
     ResultLimit,
     Runtime,
     Target,
+    abort_orphans,
     max_result_bytes,
 )
 from opsuite_api_manager.config import Settings
@@ -34,6 +38,7 @@ from opsuite_api_manager.servicers.handlers import Handlers, Services
 from opsuite_common.db import Database, run_migrations
 from opsuite_common.metrics import breaker_state_listener
 from opsuite_common.netguard import Resolver
+from opsuite_common.paging import list_budget
 from opsuite_common.resilience import BreakerRegistry, RetryPolicy
 from opsuite_common.server import ServerHandle, ServiceRegistration, build_server
 
@@ -56,6 +61,9 @@ async def create_server(settings: Settings, *, resolver: Resolver | None = None)
     db = Database.from_url(settings.database_url, application_name="api_manager")
     try:
         await run_migrations(db.engine, MIGRATIONS_DIR, VERSION_TABLE)
+        owner = settings.instance_id or socket.gethostname()
+        # Runs this instance left RUNNING when its previous process died (crash, kill -9) end ABORTED.
+        await abort_orphans(db, owner)
         jwt = settings.auth.jwt_secret.get_secret_value() if settings.auth.jwt_secret else None
         box = data_source_box(settings.secret_key.get_secret_value() if settings.secret_key else None, jwt)
     except BaseException:
@@ -100,15 +108,18 @@ async def create_server(settings: Settings, *, resolver: Resolver | None = None)
         workflows=WorkflowEngine(),
         load_api=load_api,
         result_limit=ResultLimit(ProtoSizer(), max_result_bytes(settings.max_message_bytes)),
+        owner=owner,
     )
     apis = ApiService(db, executor, limits)
     services = Services(
-        apis=apis, data_sources=DataSourceService(db, box, engines, executor.forget_data_sources, policy=policy)
+        apis=apis,
+        data_sources=DataSourceService(db, box, engines, executor.forget_data_sources, policy=policy),
+        page_budget=list_budget(settings.max_message_bytes),
     )
 
     async def close_all() -> None:
         try:
-            await executor.log.close()
+            await executor.recorder.stop()  # runs the grace cut off: CANCELLED; then the log closes
             await scripts.close()
         finally:
             try:
@@ -133,6 +144,7 @@ async def create_server(settings: Settings, *, resolver: Resolver | None = None)
         await close_all()
         raise
     handle.on_stop(close_all)
+    handle.on_draining(executor.recorder.draining)
     handle.resources.update(db=db, services=services, scripts=scripts, executor=executor)
     return handle
 

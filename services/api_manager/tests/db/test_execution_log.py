@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from opsuite_api_manager.app.execution_log import ExecutionLog
+from opsuite_api_manager.app.recording import abort_orphans
 from opsuite_api_manager.db import MIGRATIONS_DIR, VERSION_TABLE, ExecutionRepository
 from opsuite_api_manager.db.execution_writer import SqliteExecutionWriter, complete_record
 from opsuite_common.db import Database, run_migrations
@@ -65,6 +66,29 @@ async def test_records_round_trip_and_stay_tenant_scoped(db_url: str) -> None:
             assert (failed.status, failed.error_reason, failed.error_message) == ("FAILED", "SQL_ERROR", "boom")
             with pytest.raises(NotFoundError):
                 await ExecutionRepository(s, "tenant-b").get(first["id"])
+    finally:
+        await log.close()
+        await db.dispose()
+
+
+async def test_a_running_record_is_updated_in_place_and_a_restart_aborts_only_its_own(db_url: str) -> None:
+    db = await _migrated(db_url)
+    log = ExecutionLog(db)
+    try:
+        mine, theirs, done = (
+            _record(status="RUNNING", owner="a"),
+            _record(status="RUNNING", owner="b"),
+            _record(status="RUNNING", owner="a"),
+        )
+        await asyncio.gather(*(log.write("tenant-a", r) for r in (mine, theirs, done)))
+        await log.write("tenant-a", {**done, "status": "SUCCEEDED", "row_count": 7}, update=True)
+        assert await abort_orphans(db, "a") == 1
+        async with db.session(readonly=True) as s:
+            repo = ExecutionRepository(s, "tenant-a")
+            aborted, running, finished = [await repo.get(r["id"]) for r in (mine, theirs, done)]
+            assert (aborted.status, aborted.error_reason) == ("ABORTED", "PROCESS_ENDED")
+            assert running.status == "RUNNING"  # another instance's live run is left alone
+            assert (finished.status, finished.row_count, finished.steps) == ("SUCCEEDED", 7, [{"step_id": "s1"}])
     finally:
         await log.close()
         await db.dispose()

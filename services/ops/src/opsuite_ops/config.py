@@ -16,6 +16,10 @@ class Settings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="OPSUITE_OPS_", frozen=True, extra="ignore")
 
     port: int = 50053
+    #: This instance's stable id, stored with each run; at start-up the running runs with this id (left by a
+    #: crash of this same instance) are marked aborted. Replicas sharing one database need distinct, stable
+    #: ids (e.g. the pod name of a StatefulSet). Empty: the host name.
+    instance_id: str = Field("", max_length=128)
     database_url: str = "sqlite:///./.run/ops.db"
 
     #: Where api_manager listens (tools are its APIs marked "expose as tool").

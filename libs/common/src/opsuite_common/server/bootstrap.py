@@ -46,12 +46,17 @@ class ServerHandle:
     health: health.aio.HealthServicer
     service_names: list[str]
     cleanups: list[Callable[[], Awaitable[Any]]] = field(default_factory=list)
+    draining: list[Callable[[], None]] = field(default_factory=list)
     resources: dict[str, Any] = field(default_factory=dict)
     _stopped: bool = False
 
     def on_stop(self, fn: Callable[[], Awaitable[Any]]) -> None:
         """Register a cleanup to run after the server has stopped (last registered runs first)."""
         self.cleanups.append(fn)
+
+    def on_draining(self, fn: Callable[[], None]) -> None:
+        """Register a callback told, before the grace period starts, that the server is stopping."""
+        self.draining.append(fn)
 
     async def set_serving(self, serving: bool) -> None:
         """Set the overall and per-service health status."""
@@ -64,6 +69,8 @@ class ServerHandle:
         if self._stopped:
             return
         self._stopped = True
+        for hook in self.draining:
+            hook()
         await self.health.enter_graceful_shutdown()
         await self.server.stop(grace)
         for fn in reversed(self.cleanups):

@@ -99,13 +99,23 @@ class ErrorMappingStage:
         try:
             return await proceed()
         except OpsuiteError as exc:
+            if _caller_gone(call):
+                call.code = "CANCELLED"
+                log.info("rpc cancelled by the caller", reason=exc.reason)
+                raise asyncio.CancelledError from None
             call.code = exc.code.name
             _scrub_error(exc)
             log.info("rpc error", reason=exc.reason, error=exc.message)
             await call.context.abort_with_status(_with_request_id(to_status(exc), call.request_id))
         except (asyncio.CancelledError, grpc.aio.AbortError):
             raise
-        except Exception:
+        except Exception as exc:
+            if _caller_gone(call):
+                # Cleanup failing while the caller's cancel unwinds the handler (a closed query, a write
+                # to a dead stream) is the cancel, not a fault of this service: no traceback, no INTERNAL.
+                call.code = "CANCELLED"
+                log.info("rpc cancelled by the caller", error=type(exc).__name__)
+                raise asyncio.CancelledError from None
             call.code = "INTERNAL"
             log.exception("unhandled error in RPC handler")
             err = InternalError(
@@ -113,6 +123,17 @@ class ErrorMappingStage:
                 metadata={"request_id": call.request_id},
             )
             await call.context.abort_with_status(_with_request_id(to_status(err), call.request_id))
+
+
+def _caller_gone(call: Call) -> bool:
+    """Whether the RPC ended on the caller's side (cancelled, deadline passed) or its task is being cancelled."""
+    task = asyncio.current_task()
+    if task is not None and task.cancelling():
+        return True
+    try:
+        return bool(call.context.cancelled())
+    except Exception:  # a context that cannot tell is not a cancelled one
+        return False
 
 
 def _scrub_error(exc: OpsuiteError) -> None:

@@ -102,8 +102,19 @@ class EchoServicer(echo_pb2_grpc.EchoServiceServicer):
     async def EchoStream(
         self, request: echo_pb2.EchoRequest, context: grpc.aio.ServicerContext
     ) -> AsyncIterator[echo_pb2.EchoResponse]:
-        """Stream ``count`` echoes; ``raise_error`` fails after the first one."""
+        """Stream ``count`` echoes; ``raise_error`` fails after the first one.
+
+        ``sleep_ms`` waits before each echo after the first; with ``raise_error``, a cancel arriving
+        during that wait raises the error instead (cleanup failing while the caller goes away).
+        """
         for i in range(max(request.count, 1)):
+            if i and request.sleep_ms:
+                try:
+                    await asyncio.sleep(request.sleep_ms / 1000)
+                except asyncio.CancelledError:
+                    if request.raise_error:
+                        raise _error(request.raise_error.partition(":")[0]) from None
+                    raise
             if i == 1 and request.raise_error:
                 raise _error(request.raise_error.partition(":")[0])
             yield echo_pb2.EchoResponse(message=f"{request.message}#{i}", attempt=i)

@@ -5,6 +5,7 @@ from .datasources import DataSourceInput, DataSourceRef, DataSourceService
 from .definitions import KINDS, ApiDefinition, Limits, Policy, ValidationReport
 from .execution import Executor, Runtime, Target
 from .outcomes import Caller, ExecutionStatus, Outcome, Reference, SqlPart, StreamEvent
+from .recording import abort_orphans
 from .result_size import ResultLimit, max_result_bytes
 
 __all__ = [
@@ -30,6 +31,7 @@ __all__ = [
     "StreamEvent",
     "Target",
     "ValidationReport",
+    "abort_orphans",
     "definition_of",
     "max_result_bytes",
 ]

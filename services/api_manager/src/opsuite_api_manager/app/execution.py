@@ -1,5 +1,7 @@
 """Execute an API: admit (enabled, depth, params), dispatch by kind under its policy, ALWAYS log the run.
 
+Recording (the RUNNING row at the start, its end state, shutdown and crash) lives in ``recording``.
+
 One ``Executor`` per server holds the engines. ``run`` is the single path for direct calls, workflow
 steps and ``ctx.call_api`` (with ``depth`` > 0), so every execution, nested ones included, gets the same
 checks and the same execution record. Writing that record is part of the use case: if it fails, the
@@ -16,7 +18,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import aclosing
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -24,31 +26,35 @@ from opsuite_api_manager.db import DataSourceRepository
 from opsuite_api_manager.domain.datasources import DataSource
 from opsuite_api_manager.domain.http_engine import HttpEngine, HttpSpec
 from opsuite_api_manager.domain.params import ParamSchema
-from opsuite_api_manager.domain.script import ScriptPolicy, ScriptRunner, script_logs_of
+from opsuite_api_manager.domain.script import (
+    ScriptPolicy,
+    ScriptRunner,
+    log_records,
+    script_logs_dropped_of,
+    script_logs_of,
+)
 from opsuite_api_manager.domain.sql_engine import SqlEngine
 from opsuite_api_manager.domain.sql_guard import CheckedQuery, SqlDialect, check_sql
 from opsuite_api_manager.domain.workflow import StepLog, WorkflowEngine, WorkflowSpec, WorkflowStatus, parse_workflow
-from opsuite_common.db import Database, utcnow
+from opsuite_common.db import Database
 from opsuite_common.errors import CancelledError as OpsuiteCancelledError
 from opsuite_common.errors import (
-    DatabaseUnavailableError,
     DeadlineExceededError,
     FailedPreconditionError,
     InternalError,
     NotFoundError,
     OpsuiteError,
-    ServiceUnavailableError,
     ValidationError,
 )
 from opsuite_common.logging import get_logger
-from opsuite_common.metrics import counter, histogram
 from opsuite_common.secretbox import SecretBox
-from opsuite_common.secretscope import register_url_secrets, scrub_value
+from opsuite_common.secretscope import register_url_secrets
 
 from ._ttl_cache import TtlCache
 from .definitions import ALLOW_LIST_FIELD, ApiDefinition
 from .execution_log import ExecutionLog
 from .outcomes import Caller, ExecutionStatus, Outcome, Reference, SqlPart, StreamEvent
+from .recording import Recorder, RunState, Target
 from .result_size import ResultLimit
 
 __all__ = ["Executor", "Runtime", "Target"]
@@ -75,15 +81,6 @@ class Runtime:
     stream_batch_rows: int = 500
 
 
-@dataclass(frozen=True, slots=True)
-class Target:
-    """An API about to run: its id and version ('' and 0 for a dry run) and its definition."""
-
-    api_id: str
-    version: int
-    definition: ApiDefinition
-
-
 @dataclass(slots=True)
 class _Prepared:
     """What can be compiled once per API version: the param schema, the SQL query, the workflow."""
@@ -91,50 +88,6 @@ class _Prepared:
     schema: ParamSchema
     query: CheckedQuery | None = None
     workflow: WorkflowSpec | None = None
-
-
-@dataclass(slots=True)
-class _Run:
-    """One execution in progress: identity, limits, and the trace filled in as it goes."""
-
-    caller: Caller
-    target: Target
-    depth: int
-    record: bool
-    deadline: float
-    execution_id: str
-    parent_id: str | None
-    started_at: datetime = field(default_factory=utcnow)
-    t0: float = field(default_factory=time.perf_counter)
-    references: list[Reference] = field(default_factory=list)
-    logs: list[dict[str, Any]] = field(default_factory=list)
-    steps: list[dict[str, Any]] = field(default_factory=list)
-    row_count: int = 0
-    #: The dependency the run is waiting on right now ("data_source:<name>"), for a timeout to name.
-    waiting_on: str = ""
-
-    @property
-    def remaining(self) -> float:
-        """Seconds left before the deadline."""
-        return self.deadline - time.monotonic()
-
-    def outcome(self, **kw: Any) -> Outcome:
-        """A successful outcome carrying this run's trace."""
-        d = self.target.definition
-        return Outcome(
-            execution_id=self.execution_id if self.record else "",
-            api_id=self.target.api_id,
-            api_version=self.target.version,
-            kind=d.kind,
-            status=ExecutionStatus.SUCCEEDED,
-            started_at=self.started_at,
-            duration_ms=(time.perf_counter() - self.t0) * 1000,
-            references=self.references,
-            logs=self.logs,
-            steps=self.steps,
-            row_count=self.row_count,
-            **kw,
-        )
 
 
 def _new_id() -> str:
@@ -151,7 +104,7 @@ def _new_id() -> str:
 _WORKLOAD_REASONS = frozenset({"SCRIPT_TIMEOUT", "WORKFLOW_TIMEOUT"})
 
 
-def _blame_api(error: OpsuiteError, run: _Run) -> None:
+def _blame_api(error: OpsuiteError, run: RunState) -> None:
     """An API that ran out of its time is the caller's dependency failing, not this service.
 
     Callers' circuit breakers must not count it against api_manager (see ``OpsuiteError.blame_dependency``):
@@ -161,6 +114,10 @@ def _blame_api(error: OpsuiteError, run: _Run) -> None:
     """
     if error.reason in _WORKLOAD_REASONS:
         error.blame_dependency(f"api:{run.target.definition.name}")
+
+
+def _caller_cancelled() -> OpsuiteError:
+    return OpsuiteCancelledError("the caller cancelled")
 
 
 def _status_of(error: OpsuiteError, admitted: bool) -> ExecutionStatus:
@@ -189,7 +146,7 @@ def _step_json(step: StepLog) -> dict[str, Any]:
 class _Host:
     """``ctx.http`` and ``ctx.call_api`` for one script run: the API's allow-list only, same tenant."""
 
-    def __init__(self, executor: Executor, run: _Run) -> None:
+    def __init__(self, executor: Executor, run: RunState) -> None:
         self._executor, self._run = executor, run
         policy = run.target.definition.policy
         # The operator's policy, narrowed by the API's list; for scripts an empty list allows nothing.
@@ -219,10 +176,6 @@ class _Host:
         return await self._executor.call_nested(self._run, name, params, self._run.deadline, self._run.depth + 1)
 
 
-_EXECUTIONS = counter("opsuite_api_manager_executions_total", "API executions, by kind and status.", ("kind", "status"))
-_EXECUTION_SECONDS = histogram("opsuite_api_manager_execution_seconds", "API execution time, by kind.", ("kind",))
-
-
 class Executor:
     """Runs APIs with the service's engines and records every execution."""
 
@@ -239,14 +192,17 @@ class Executor:
         load_api: Any,
         log: ExecutionLog | None = None,
         result_limit: ResultLimit | None = None,
+        owner: str = "",
     ) -> None:
         """``load_api(caller, name) -> Target`` loads a live API by name (for nested calls).
 
         ``result_limit`` bounds what one response may carry (see ``result_size``); None: no bound.
+        ``owner``: this instance's id, stored with every execution record (see ``recording``).
         """
         self.result_limit = result_limit
         self.db, self.box, self.runtime = db, box, runtime
         self.log = log or ExecutionLog(db)
+        self.recorder = Recorder(self.log, owner, lambda target: self._prepare(target).schema)
         self.sql, self.http, self.scripts, self.workflows = sql, http, scripts, workflows
         self._load_api = load_api
         self._prepared: dict[tuple[str, int], _Prepared] = {}
@@ -274,7 +230,7 @@ class Executor:
         deadline = time.monotonic() + timeout
         return deadline if outer is None else min(deadline, outer)
 
-    def _admit(self, run: _Run, params: dict[str, Any]) -> tuple[_Prepared, dict[str, Any]]:
+    def _admit(self, run: RunState, params: dict[str, Any]) -> tuple[_Prepared, dict[str, Any]]:
         d = run.target.definition
         if run.depth > self.runtime.max_call_depth:
             raise FailedPreconditionError(
@@ -303,7 +259,7 @@ class Executor:
         parent_id: str | None = None,
     ) -> Outcome:
         """Execute ``target``; return its outcome or raise its error (``execution_id`` in the metadata)."""
-        run = _Run(
+        run = RunState(
             caller=caller,
             target=target,
             depth=depth,
@@ -317,6 +273,7 @@ class Executor:
         try:
             prepared, valid = self._admit(run, params)
             admitted = True
+            await self.recorder.begin(run, params)  # committed RUNNING before any work or nested record
             async with asyncio.timeout(max(0.0, run.remaining) + 2.0):
                 outcome = await self._dispatch(run, prepared, valid, input)
             if depth == 0 and self.result_limit is not None:
@@ -335,25 +292,27 @@ class Executor:
                     f"API '{target.definition.name}' did not finish in time: the service held it up",
                     reason="EXECUTION_STALLED",
                 )
-            await self._finish(run, params, ExecutionStatus.TIMED_OUT, error)
+            await self.recorder.finish(run, params, ExecutionStatus.TIMED_OUT, error)
             raise error from None
         except OpsuiteError as exc:
             _blame_api(exc, run)
-            await self._finish(run, params, _status_of(exc, admitted), exc)
+            await self.recorder.finish(run, params, _status_of(exc, admitted), exc)
             raise
         except asyncio.CancelledError:
             # The caller went away (or its deadline passed): still log the run, then let the cancel through.
-            await self._finish(run, params, ExecutionStatus.FAILED, OpsuiteCancelledError("the caller cancelled"))
+            await self.recorder.finish(run, params, ExecutionStatus.FAILED, _caller_cancelled())
             raise
         except Exception as exc:
             log.exception("execution failed unexpectedly", api=target.definition.name)
             error = InternalError("the execution failed inside the service; see the service log")
-            await self._finish(run, params, ExecutionStatus.FAILED, error)
+            await self.recorder.finish(run, params, ExecutionStatus.FAILED, error)
             raise error from exc
-        await self._finish(run, params, ExecutionStatus.SUCCEEDED, None)
+        await self.recorder.finish(run, params, ExecutionStatus.SUCCEEDED, None)
         return outcome
 
-    async def call_nested(self, parent: _Run, name: str, params: dict[str, Any], deadline: float, depth: int) -> Any:
+    async def call_nested(
+        self, parent: RunState, name: str, params: dict[str, Any], deadline: float, depth: int
+    ) -> Any:
         """A workflow step or ``ctx.call_api``: run another API of the parent's tenant, return its JSON.
 
         The depth bound is checked inside ``run`` so that the refused call is itself logged (REJECTED).
@@ -378,7 +337,7 @@ class Executor:
             outcome = await self.run(caller, target, params, input, outer_deadline=outer_deadline)
             yield StreamEvent("summary", outcome=outcome)
             return
-        run = _Run(
+        run = RunState(
             caller=caller,
             target=target,
             depth=0,
@@ -392,6 +351,7 @@ class Executor:
         try:
             prepared, valid = self._admit(run, params)
             admitted = True
+            await self.recorder.begin(run, params)  # committed RUNNING before any work or nested record
             source, query, row_limit, timeout = await self._sql_setup(run, prepared)
             run.waiting_on = f"data_source:{source.name}"  # from here on, failures are the data source's
             batches = self.sql.stream(
@@ -421,27 +381,27 @@ class Executor:
             task = asyncio.current_task()
             if task is not None and task.cancelling():
                 # Closing the query of a cancelled stream surfaces as an SQL error; the cause is the caller.
-                await self._finish(run, params, ExecutionStatus.FAILED, OpsuiteCancelledError("the caller cancelled"))
+                await self.recorder.finish(run, params, ExecutionStatus.FAILED, _caller_cancelled())
                 raise
             if run.waiting_on:
                 exc.blame_dependency(run.waiting_on)
-            await self._finish(run, params, _status_of(exc, admitted), exc)
+            await self.recorder.finish(run, params, _status_of(exc, admitted), exc)
             raise
         except (asyncio.CancelledError, GeneratorExit):
             # The caller went away (or stopped reading) mid-stream: the execution is still recorded.
-            await self._finish(run, params, ExecutionStatus.FAILED, OpsuiteCancelledError("the caller cancelled"))
+            await self.recorder.finish(run, params, ExecutionStatus.FAILED, _caller_cancelled())
             raise
         except Exception as exc:
             log.exception("streamed execution failed unexpectedly", api=target.definition.name)
             error = InternalError("the execution failed inside the service; see the service log")
-            await self._finish(run, params, ExecutionStatus.FAILED, error)
+            await self.recorder.finish(run, params, ExecutionStatus.FAILED, error)
             raise error from exc
-        await self._finish(run, params, ExecutionStatus.SUCCEEDED, None)
+        await self.recorder.finish(run, params, ExecutionStatus.SUCCEEDED, None)
         yield StreamEvent("summary", outcome=run.outcome(sql=SqlPart(columns, [], truncated, run.row_count)))
 
     # ------------------------------------------------------------------ engines
 
-    async def _dispatch(self, run: _Run, prepared: _Prepared, params: dict[str, Any], input: Any) -> Outcome:
+    async def _dispatch(self, run: RunState, prepared: _Prepared, params: dict[str, Any], input: Any) -> Outcome:
         kind = run.target.definition.kind
         if kind == "SQL":
             return await self._run_sql(run, prepared, params)
@@ -481,7 +441,7 @@ class Executor:
                 connect_timeout=row.connect_timeout_s,
             ), row.statement_timeout_s
 
-    async def _sql_setup(self, run: _Run, prepared: _Prepared) -> tuple[DataSource, CheckedQuery, int, float]:
+    async def _sql_setup(self, run: RunState, prepared: _Prepared) -> tuple[DataSource, CheckedQuery, int, float]:
         d = run.target.definition
         source, statement_timeout = await self._data_source(run.caller, str(d.spec.get("data_source")))
         query = prepared.query
@@ -496,7 +456,7 @@ class Executor:
         run.references.append(Reference("statement", source.name, query.sql))
         return source, query, row_limit, timeout
 
-    async def _run_sql(self, run: _Run, prepared: _Prepared, params: dict[str, Any]) -> Outcome:
+    async def _run_sql(self, run: RunState, prepared: _Prepared, params: dict[str, Any]) -> Outcome:
         source, query, row_limit, timeout = await self._sql_setup(run, prepared)
         run.waiting_on = f"data_source:{source.name}"
         try:
@@ -511,13 +471,13 @@ class Executor:
         self._note_cut_cells(run, source.name, result.cells_truncated)
         return run.outcome(sql=SqlPart(result.columns, result.rows, result.truncated, result.row_count))
 
-    def _note_cut_cells(self, run: _Run, source: str, cut: int) -> None:
+    def _note_cut_cells(self, run: RunState, source: str, cut: int) -> None:
         """Cells cut to ``max_cell_bytes`` are told in a ``truncated_cells`` reference (the result says truncated)."""
         if cut:
             limit = self.runtime.max_cell_bytes
             run.references.append(Reference("truncated_cells", source, f"{cut} cell(s) cut to {limit} bytes"))
 
-    async def _run_script(self, run: _Run, params: dict[str, Any], input: Any) -> Outcome:
+    async def _run_script(self, run: RunState, params: dict[str, Any], input: Any) -> Outcome:
         d = run.target.definition
         policy = ScriptPolicy(
             timeout_s=run.remaining,
@@ -528,14 +488,12 @@ class Executor:
         try:
             result = await self.scripts.run(str(d.spec.get("source") or ""), params, input, policy, _Host(self, run))
         except OpsuiteError as exc:
-            run.logs.extend(
-                {"at": line.at, "message": line.message, "fields": line.fields} for line in script_logs_of(exc)
-            )
+            run.logs.extend(log_records(script_logs_of(exc), script_logs_dropped_of(exc)))
             raise
-        run.logs.extend({"at": line.at, "message": line.message, "fields": line.fields} for line in result.logs)
+        run.logs.extend(log_records(result.logs, result.logs_dropped))
         return run.outcome(json=result.output)
 
-    async def _run_http(self, run: _Run, prepared: _Prepared, params: dict[str, Any]) -> Outcome:
+    async def _run_http(self, run: RunState, prepared: _Prepared, params: dict[str, Any]) -> Outcome:
         d = run.target.definition
         spec = HttpSpec(
             url=str(d.spec.get("url") or ""),
@@ -555,7 +513,7 @@ class Executor:
         run.references.append(Reference("url", result.reference.url, result.reference.method))
         return run.outcome(json={"status": result.status, "headers": result.headers, "body": result.body})
 
-    async def _run_workflow(self, run: _Run, prepared: _Prepared, params: dict[str, Any]) -> Outcome:
+    async def _run_workflow(self, run: RunState, prepared: _Prepared, params: dict[str, Any]) -> Outcome:
         assert prepared.workflow is not None
 
         async def call_api(name: str, payload: dict[str, Any], deadline: float, depth: int) -> Any:
@@ -577,76 +535,6 @@ class Executor:
                 raise DeadlineExceededError("the workflow exceeded its timeout", reason="WORKFLOW_TIMEOUT")
             raise FailedPreconditionError("the workflow failed", reason="WORKFLOW_FAILED")
         return run.outcome(json=result.output)
-
-    # ------------------------------------------------------------------ execution log
-
-    async def _finish(
-        self, run: _Run, params: dict[str, Any], status: ExecutionStatus, error: OpsuiteError | None
-    ) -> None:
-        """Write the execution record (not for dry runs); a failure to write is raised, never swallowed."""
-        if error is not None and run.record:
-            error.metadata.setdefault("execution_id", run.execution_id)
-        if not run.record:
-            return
-        d = run.target.definition
-        _EXECUTIONS.labels(d.kind, status.value).inc()
-        _EXECUTION_SECONDS.labels(d.kind).observe(time.perf_counter() - run.t0)
-        try:
-            # The compiled schema is cached per API version (compiling one cost more than the query).
-            redacted = self._prepare(run.target).schema.redact(params) if isinstance(params, dict) else {}
-        except Exception:
-            redacted = _redact_uncached(d, params)
-        # Plain column values, inserted with SQLAlchemy Core: building an ORM object per record cost
-        # about as much as running the query.
-        record = {
-            "id": run.execution_id,
-            "tenant": run.caller.tenant,
-            "api_id": run.target.api_id,
-            "api_name": d.name,
-            "api_version": run.target.version,
-            "kind": d.kind,
-            "caller": run.caller.subject,
-            "params": redacted,
-            "status": status.value,
-            "error_reason": error.reason if error else "",
-            "error_message": (error.message[:2000] if error else ""),
-            "started_at": run.started_at,
-            "duration_ms": (time.perf_counter() - run.t0) * 1000,
-            "row_count": run.row_count,
-            "request_id": run.caller.request_id,
-            "depth": run.depth,
-            "parent_id": run.parent_id,
-            "steps": run.steps,
-            "logs": run.logs,
-        }
-        # The one place a record leaves for storage: every secret registered in this call (secret
-        # params at any depth, data source passwords) is masked in all of it, error and steps included.
-        record = scrub_value(record)
-        try:
-            # Group-committed with concurrent executions; shielded inside, so a cancelled RPC
-            # (deadline, client gone) still has its record written whole.
-            await self.log.write(run.caller.tenant, record)
-        except DatabaseUnavailableError as exc:
-            raise ServiceUnavailableError(
-                f"the execution ended ({status.value}) but its log could not be written: {exc.message}",
-                reason="EXECUTION_LOG_UNAVAILABLE",
-                metadata={"execution_id": run.execution_id},
-            ) from exc
-        except Exception as exc:
-            log.exception("writing the execution log failed", execution_id=run.execution_id)
-            raise InternalError(
-                f"the execution ended ({status.value}) but its log could not be written; see the service log",
-                reason="EXECUTION_LOG_FAILED",
-                metadata={"execution_id": run.execution_id},
-            ) from exc
-
-
-def _redact_uncached(d: ApiDefinition, params: Any) -> dict[str, Any]:
-    """Redaction when the API could not be prepared (e.g. a broken workflow): schema only, never raises."""
-    try:
-        return ParamSchema(d.param_schema or None).redact(params) if isinstance(params, dict) else {}
-    except Exception:
-        return {}
 
 
 def started_plus(started: datetime, seconds: float) -> datetime:

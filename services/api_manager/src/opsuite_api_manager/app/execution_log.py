@@ -7,6 +7,9 @@ matter the concurrency. Here one writer task commits whatever records are waitin
 each caller awaits the future of its own record. If a batch fails, its records are retried one by
 one, so a single bad record fails only its own caller. On a SQLite file the batch is written by
 ``SqliteExecutionWriter`` in one thread hop (aiosqlite needs about eight per transaction).
+
+A record is written twice: inserted RUNNING when its run starts (``write``), then updated with how it
+ended (``write(..., update=True)``); both go through the same group commit.
 """
 
 from __future__ import annotations
@@ -16,9 +19,10 @@ import contextlib
 import contextvars
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import insert, update
 
 from opsuite_api_manager.db.execution_writer import EXECUTIONS_TABLE, SqliteExecutionWriter, complete_record
+from opsuite_api_manager.db.models import ExecutionRow
 from opsuite_common.db import Database
 
 __all__ = ["ExecutionLog"]
@@ -31,18 +35,23 @@ class ExecutionLog:
         self._db = db
         self._sqlite = SqliteExecutionWriter(db) if SqliteExecutionWriter.supports(db) else None
         self._max_batch = max_batch
-        self._queue: list[tuple[str, dict[str, Any], asyncio.Future[None]]] = []
+        self._queue: list[_Item] = []
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._closed = False
 
-    async def write(self, tenant: str, row: dict[str, Any]) -> None:
+    @property
+    def closed(self) -> bool:
+        """Whether ``close`` has been called (no record is accepted any more)."""
+        return self._closed
+
+    async def write(self, tenant: str, row: dict[str, Any], *, update: bool = False) -> None:
         """Record ``row`` (column values of ``am_executions``) for ``tenant``; returns once it is committed,
-        raises if it could not be."""
+        raises if it could not be. ``update``: the record exists (inserted RUNNING); replace its values."""
         if self._closed:
             raise RuntimeError("the execution log is closed")
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._queue.append((tenant, row, future))
+        self._queue.append((tenant, row, future, update))
         self._wake.set()
         if self._task is None:
             # A context of its own: the writer outlives the call that starts it and must not keep that
@@ -61,7 +70,7 @@ class ExecutionLog:
             if self._closed:
                 return
 
-    async def _commit(self, batch: list[tuple[str, dict[str, Any], asyncio.Future[None]]]) -> None:
+    async def _commit(self, batch: list[_Item]) -> None:
         try:
             await self._insert(batch)
         except Exception as exc:
@@ -76,21 +85,25 @@ class ExecutionLog:
                 else:
                     _settle(item[2], None)  # written on its own: its caller must not wait forever
             return
-        for _, _, future in batch:
+        for _, _, future, _ in batch:
             _settle(future, None)
 
-    async def _insert(self, batch: list[tuple[str, dict[str, Any], asyncio.Future[None]]]) -> None:
-        rows = []
-        for tenant, row, future in batch:
+    async def _insert(self, batch: list[_Item]) -> None:
+        inserts, updates = [], []
+        for tenant, row, future, is_update in batch:
             if not future.done():
-                rows.append(complete_record(row, tenant))
-        if not rows:
+                (updates if is_update else inserts).append(complete_record(row, tenant))
+        if not inserts and not updates:
             return
         if self._sqlite is not None:
-            await self._sqlite.insert(rows)
+            await self._sqlite.insert(inserts, updates)
             return
         async with self._db.session() as s:
-            await s.execute(insert(EXECUTIONS_TABLE), rows)
+            if inserts:
+                await s.execute(insert(EXECUTIONS_TABLE), inserts)
+            if updates:
+                # ORM bulk UPDATE by primary key: one executemany for the batch.
+                await s.execute(update(ExecutionRow), updates)
 
     async def close(self) -> None:
         """Commit what is queued, then stop the writer."""
@@ -101,6 +114,9 @@ class ExecutionLog:
                 await self._task
         if self._sqlite is not None:
             await self._sqlite.close()
+
+
+_Item = tuple[str, dict[str, Any], asyncio.Future[None], bool]
 
 
 def _settle(future: asyncio.Future[None], exc: BaseException | None) -> None:

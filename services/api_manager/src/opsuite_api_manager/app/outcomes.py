@@ -13,12 +13,18 @@ __all__ = ["Caller", "ExecutionStatus", "Outcome", "Reference", "SqlPart", "Stre
 
 
 class ExecutionStatus(enum.StrEnum):
-    """How an execution ended (stored as text, mirrored by the proto enum)."""
+    """How an execution ended, or RUNNING while it runs (stored as text, mirrored by the proto enum)."""
 
     SUCCEEDED = "SUCCEEDED"
     FAILED = "FAILED"
     TIMED_OUT = "TIMED_OUT"
     REJECTED = "REJECTED"
+    #: Started, not ended yet (or its process is still to be restarted and mark it ABORTED).
+    RUNNING = "RUNNING"
+    #: Cut off by the service's shutdown grace period.
+    CANCELLED = "CANCELLED"
+    #: Its process ended (crash, kill -9) while it ran; marked at the next start of the same instance.
+    ABORTED = "ABORTED"
 
 
 @dataclass(frozen=True, slots=True)

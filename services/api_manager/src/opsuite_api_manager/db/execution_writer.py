@@ -56,6 +56,14 @@ class SqliteExecutionWriter:
             f"INSERT INTO {quote(_TABLE.name)} ({', '.join(quote(c.name) for c in columns)}) "
             f"VALUES ({', '.join('?' for _ in columns)})"
         )
+        keyed = [c for c in columns if not c.primary_key]
+        self._update_keys = [c.key for c in keyed] + [c.key for c in columns if c.primary_key]
+        by_key = dict(zip(self._keys, self._processors, strict=True))
+        self._update_processors = [by_key[k] for k in self._update_keys]
+        self._update_sql = (
+            f"UPDATE {quote(_TABLE.name)} SET {', '.join(f'{quote(c.name)} = ?' for c in keyed)} "
+            f"WHERE {' AND '.join(f'{quote(c.name)} = ?' for c in columns if c.primary_key)}"
+        )
         self._held: Any = None  # the pool's proxy of the open connection, None until the first batch
 
         @event.listens_for(self._engine, "connect")
@@ -84,8 +92,15 @@ class SqliteExecutionWriter:
             for value, proc in zip((row[k] for k in self._keys), self._processors, strict=True)
         )
 
-    def _insert(self, rows: Sequence[dict[str, Any]]) -> None:
+    def _update_params(self, row: dict[str, Any]) -> tuple[Any, ...]:
+        return tuple(
+            value if proc is None else proc(value)
+            for value, proc in zip((row[k] for k in self._update_keys), self._update_processors, strict=True)
+        )
+
+    def _insert(self, rows: Sequence[dict[str, Any]], updates: Sequence[dict[str, Any]]) -> None:
         params = [self._params(row) for row in rows]
+        update_params = [self._update_params(row) for row in updates]
         try:
             if self._held is None:
                 self._held = self._engine.raw_connection()
@@ -93,7 +108,10 @@ class SqliteExecutionWriter:
             # BEGIN IMMEDIATE: queue on the write lock (busy timeout) like every other writer.
             conn.execute("BEGIN IMMEDIATE")
             try:
-                conn.executemany(self._sql, params)
+                if params:
+                    conn.executemany(self._sql, params)
+                if update_params:
+                    conn.executemany(self._update_sql, update_params)
                 conn.execute("COMMIT")
             except BaseException:
                 if conn.in_transaction:
@@ -110,14 +128,14 @@ class SqliteExecutionWriter:
             with contextlib.suppress(Exception):
                 held.invalidate()
 
-    async def insert(self, rows: Sequence[dict[str, Any]]) -> None:
-        """Insert ``rows`` (complete column values, see ``complete_record``) in one committed transaction;
-        raises translated database errors."""
-        values = list(rows)
-        if not values:
+    async def insert(self, rows: Sequence[dict[str, Any]], updates: Sequence[dict[str, Any]] = ()) -> None:
+        """Insert ``rows`` and update ``updates`` (by id; complete column values, see ``complete_record``)
+        in one committed transaction; raises translated database errors."""
+        values, changed = list(rows), list(updates)
+        if not values and not changed:
             return
         try:
-            await asyncio.wrap_future(self._executor.submit(self._insert, values))
+            await asyncio.wrap_future(self._executor.submit(self._insert, values, changed))
         except Exception as exc:
             translated = translate_db_error(exc)
             if translated is None or translated is exc:

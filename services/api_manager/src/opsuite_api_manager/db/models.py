@@ -100,6 +100,7 @@ class ExecutionRow(Base):
     __table_args__ = (
         Index("ix_am_executions_tenant_started", "tenant", "started_at", "id"),
         Index("ix_am_executions_tenant_api_started", "tenant", "api_id", "started_at", "id"),
+        Index("ix_am_executions_owner_status", "owner", "status"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
@@ -121,3 +122,5 @@ class ExecutionRow(Base):
     parent_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
     steps: Mapped[list[Any]] = mapped_column(JSON, nullable=False, default=list)
     logs: Mapped[list[Any]] = mapped_column(JSON, nullable=False, default=list)
+    #: The service instance that ran it (``instance_id`` setting): a restart aborts only its own RUNNING runs.
+    owner: Mapped[str] = mapped_column(String(128), nullable=False, default="", server_default="")

@@ -13,6 +13,7 @@ from opsuite.common.v1 import common_pb2
 from opsuite_api_manager.app import ApiDefinition, Outcome, Policy, Reference, definition_of
 from opsuite_api_manager.app.execution import started_plus
 from opsuite_api_manager.db import ApiRow, ApiVersionRow, DataSourceRow, ExecutionRow
+from opsuite_api_manager.domain.script import escape_controls, split_log_records
 from opsuite_common.errors import ValidationError
 from opsuite_common.protoconv import (
     dict_to_struct,
@@ -209,15 +210,18 @@ def data_source_to_proto(row: DataSourceRow) -> pb.DataSource:
     )
 
 
-def _log_lines(started: datetime, logs: list[dict[str, Any]]) -> list[pb.LogLine]:
+def _log_lines(started: datetime, logs: list[Any]) -> tuple[list[pb.LogLine], int]:
+    """The stored script log lines (control characters escaped, for records older than the escaping
+    at the source) and how many were dropped over the cap."""
+    lines, dropped = split_log_records(logs)
     return [
         pb.LogLine(
             time=dt_to_timestamp(started_plus(started, float(line.get("at") or 0.0))),
-            message=str(line.get("message", "")),
-            fields=dict_to_struct(line.get("fields") or {}),
+            message=escape_controls(str(line.get("message", ""))),
+            fields=dict_to_struct(escape_controls(line.get("fields") or {})),
         )
-        for line in logs
-    ]
+        for line in lines
+    ], dropped
 
 
 def _steps(steps: list[dict[str, Any]]) -> list[pb.StepLog]:
@@ -248,6 +252,7 @@ def _references(refs: list[Reference]) -> list[pb.Reference]:
 
 def outcome_to_proto(o: Outcome, *, with_rows: bool = True) -> pb.ExecuteApiResponse:
     """An outcome as ExecuteApiResponse (SQL as columns + rows, anything else as one JSON value)."""
+    logs, dropped = _log_lines(o.started_at, o.logs)
     out = pb.ExecuteApiResponse(
         execution_id=o.execution_id,
         api_id=o.api_id,
@@ -255,7 +260,8 @@ def outcome_to_proto(o: Outcome, *, with_rows: bool = True) -> pb.ExecuteApiResp
         status=pb.ExecutionStatus.Value(o.status.value),
         duration=seconds_to_duration(o.duration_ms / 1000),
         references=_references(o.references),
-        logs=_log_lines(o.started_at, o.logs),
+        logs=logs,
+        logs_dropped=dropped,
         steps=_steps(o.steps),
     )
     if o.sql is not None:
@@ -314,7 +320,8 @@ def execution_to_proto(row: ExecutionRow, *, detail: bool = False) -> pb.Executi
     )
     if detail:
         out.steps.extend(_steps(row.steps or []))
-        out.logs.extend(_log_lines(row.started_at, row.logs or []))
+        logs, out.logs_dropped = _log_lines(row.started_at, row.logs or [])
+        out.logs.extend(logs)
     return out
 
 

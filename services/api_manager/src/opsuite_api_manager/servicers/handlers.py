@@ -23,7 +23,7 @@ from opsuite_api_manager.app import (
 from opsuite_common.auth import Role, current_identity, requires
 from opsuite_common.context import current_request_id
 from opsuite_common.errors import ValidationError
-from opsuite_common.paging import page_size
+from opsuite_common.paging import fit_page, list_budget, page_size
 from opsuite_common.protoconv import duration_to_seconds, enum_name, seconds_to_duration, timestamp_to_dt
 from opsuite_common.ratelimit import EXECUTION, STREAM, holds_slots
 
@@ -49,6 +49,8 @@ class Services:
 
     apis: ApiService
     data_sources: DataSourceService
+    #: Byte budget of one list page (half the max message size): a page stops early rather than overflow.
+    page_budget: int = list_budget(16 * 1024 * 1024)
 
 
 def _caller() -> Caller:
@@ -161,9 +163,14 @@ class Handlers(api_manager_pb2_grpc.ApiManagerServiceServicer):
             expose_as_tool=request.expose_as_tool if request.HasField("expose_as_tool") else None,
         )
         page = await self.s.apis.list(_caller(), f, page_size(request.page.page_size), request.page.page_token)
-        return pb.ListApisResponse(
-            apis=[api_to_proto(r) for r in page.items], page={"next_page_token": page.next_page_token}
+        apis, token = fit_page(
+            page.items,
+            api_to_proto,
+            budget=self.s.page_budget,
+            next_token=page.next_page_token,
+            token_after=page.token_after,
         )
+        return pb.ListApisResponse(apis=apis, page={"next_page_token": token})
 
     @requires(Role.EDITOR)
     async def UpdateApi(self, request: pb.UpdateApiRequest, context: grpc.aio.ServicerContext) -> pb.Api:
@@ -187,9 +194,14 @@ class Handlers(api_manager_pb2_grpc.ApiManagerServiceServicer):
         page = await self.s.apis.list_versions(
             _caller(), _required(request.api_id, "api_id"), page_size(request.page.page_size), request.page.page_token
         )
-        return pb.ListApiVersionsResponse(
-            versions=[version_to_proto(v) for v in page.items], page={"next_page_token": page.next_page_token}
+        versions, token = fit_page(
+            page.items,
+            version_to_proto,
+            budget=self.s.page_budget,
+            next_token=page.next_page_token,
+            token_after=page.token_after,
         )
+        return pb.ListApiVersionsResponse(versions=versions, page={"next_page_token": token})
 
     @requires(Role.VIEWER)
     async def GetApiVersion(self, request: pb.GetApiVersionRequest, context: grpc.aio.ServicerContext) -> pb.ApiVersion:
@@ -291,9 +303,14 @@ class Handlers(api_manager_pb2_grpc.ApiManagerServiceServicer):
         page = await self.s.apis.list_executions(
             _caller(), f, page_size(request.page.page_size), request.page.page_token
         )
-        return pb.ListExecutionsResponse(
-            executions=[execution_to_proto(r) for r in page.items], page={"next_page_token": page.next_page_token}
+        executions, token = fit_page(
+            page.items,
+            execution_to_proto,
+            budget=self.s.page_budget,
+            next_token=page.next_page_token,
+            token_after=page.token_after,
         )
+        return pb.ListExecutionsResponse(executions=executions, page={"next_page_token": token})
 
     @requires(Role.VIEWER)
     async def GetExecution(self, request: pb.GetExecutionRequest, context: grpc.aio.ServicerContext) -> pb.Execution:

@@ -10,7 +10,13 @@ from typing import Any
 
 import pytest
 
-from opsuite_api_manager.domain.script import ScriptPolicy, ScriptRunner, compile_check, script_logs_of
+from opsuite_api_manager.domain.script import (
+    ScriptPolicy,
+    ScriptRunner,
+    compile_check,
+    script_logs_dropped_of,
+    script_logs_of,
+)
 from opsuite_common.errors import (
     DeadlineExceededError,
     FailedPreconditionError,
@@ -130,8 +136,16 @@ def main(params, input, ctx):
 """
     result = await runner.run(source, {}, None, ScriptPolicy(max_log_lines=5, max_log_line_bytes=100))
     assert result.output == "done"
-    assert len(result.logs) == 5 and result.logs_truncated
+    assert len(result.logs) == 5 and result.logs_truncated and result.logs_dropped == 46
     assert len(result.logs[0].message) < 200 and result.logs[0].message.endswith("[truncated]")
+
+
+async def test_a_failing_script_reports_how_many_log_lines_it_dropped(runner: ScriptRunner) -> None:
+    source = "def main(params, input, ctx):\n    for i in range(30):\n        print(i)\n    raise ValueError('no')\n"
+    with pytest.raises(FailedPreconditionError) as caught:
+        await runner.run(source, {}, None, ScriptPolicy(max_log_lines=10))
+    assert [line.message for line in script_logs_of(caught.value)] == [str(i) for i in range(10)]
+    assert script_logs_dropped_of(caught.value) == 20
 
 
 async def test_user_exception_reports_type_message_and_line(runner: ScriptRunner) -> None:
@@ -144,6 +158,7 @@ async def test_user_exception_reports_type_message_and_line(runner: ScriptRunner
     assert error.metadata == {"line": "3", "exception_type": "KeyError"}
     assert "_childrun" not in error.message and "Traceback" not in error.message
     assert [line.message for line in script_logs_of(error)] == ["before"]
+    assert script_logs_dropped_of(error) == 0
 
 
 async def test_non_json_result_is_a_script_error(runner: ScriptRunner) -> None:

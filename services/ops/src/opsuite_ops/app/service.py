@@ -6,9 +6,11 @@ api_manager catalogue adapter it wires in.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import json
 import math
+import socket
 import time
 import uuid
 from collections.abc import Awaitable, Callable
@@ -20,9 +22,10 @@ from opsuite_common.db import Database, utcnow
 from opsuite_common.errors import DeadlineExceededError, OpsuiteError, ValidationError
 from opsuite_common.logging import get_logger
 from opsuite_common.metrics import breaker_state_listener, counter, histogram
-from opsuite_common.paging import Page
+from opsuite_common.paging import Page, list_budget
 from opsuite_common.resilience import BreakerRegistry
 from opsuite_ops.app.api_manager import ApiManagerCatalogue
+from opsuite_ops.app.run_log import CANCELLED, RunLog, abort_orphans
 from opsuite_ops.config import Settings
 from opsuite_ops.db import RunFilter, RunRepository, RunRow, migrate
 from opsuite_ops.domain import (
@@ -90,6 +93,14 @@ class OpsApp:
     default_budget: Budget
     limits: BudgetLimits
     closers: tuple[Callable[[], Awaitable[Any]], ...] = ()
+    #: Byte budget of one list page (half the max message size): a page stops early rather than overflow.
+    page_budget: int = list_budget(16 * 1024 * 1024)
+    #: Writes the run rows (running at the start, then the end); None: one without an owner id.
+    run_log: RunLog | None = None
+
+    def __post_init__(self) -> None:
+        if self.run_log is None:
+            self.run_log = RunLog(self.runs, "")
 
     def budget(
         self,
@@ -133,8 +144,10 @@ class OpsApp:
     ) -> tuple[RunResult, RunRow]:
         """Run the question through the orchestrator and persist the run (also when it fails).
 
+        The run is stored ``running`` before the orchestrator starts (see ``run_log``), then updated.
         Caller mistakes (ValidationError) are raised without persisting anything.
         """
+        assert self.run_log is not None
         parsed = Mode.parse(mode)
         run_id = uuid.uuid4().hex
         created, started = utcnow(), time.monotonic()
@@ -147,9 +160,26 @@ class OpsApp:
             "created_at": created,
             "request_id": request_id,
         }
+        await self.run_log.begin(base)
         try:
             result = await self.orchestrator.run(question, parsed, budget, identity, emit, run_id=run_id)
         except ValidationError:
+            # Nothing to keep for a caller's mistake: the running row goes.
+            await self.run_log.discard(run_id)
+            raise
+        except asyncio.CancelledError:
+            reason, message = CANCELLED if self.run_log.stopping else ("CANCELLED", "the caller cancelled")
+            row = RunRow(
+                **base,
+                status="cancelled",
+                partial=True,
+                error_reason=reason,
+                error_message=message,
+                finished_at=utcnow(),
+                duration_ms=(time.monotonic() - started) * 1000,
+            )
+            await self.run_log.finish(row)
+            _RUNS.labels("cancelled").inc()
             raise
         except OpsuiteError as exc:
             row = RunRow(
@@ -167,7 +197,7 @@ class OpsApp:
                 finished_at=utcnow(),
                 duration_ms=(time.monotonic() - started) * 1000,
             )
-            await self.runs.save(row)
+            await self.run_log.finish(row)
             _RUNS.labels("failed").inc()
             raise
         _RUNS.labels("partial" if result.partial else "succeeded").inc()
@@ -188,7 +218,7 @@ class OpsApp:
             finished_at=utcnow(),
             duration_ms=(time.monotonic() - started) * 1000,
         )
-        await self.runs.save(row)
+        await self.run_log.finish(row)
         return result, row
 
     async def get_run(self, identity: Identity, run_id: str) -> RunRow:
@@ -230,6 +260,9 @@ async def build_app(settings: Settings, *, breakers: BreakerRegistry | None = No
     """Wire the database (migrated), the api_manager catalogue, the planner/composer and the orchestrator."""
     db = Database.from_url(settings.database_url)
     await migrate(db)
+    owner = settings.instance_id or socket.gethostname()
+    # Runs this instance left running when its previous process died (crash, kill -9) end aborted.
+    await abort_orphans(db, owner)
     client_settings = settings.client.client_settings()
     source = ApiManagerCatalogue(
         settings.api_manager_target,
@@ -279,7 +312,20 @@ async def build_app(settings: Settings, *, breakers: BreakerRegistry | None = No
         call_timeout_s=settings.call_timeout_s,
         max_retries=settings.max_retries,
     )
-    return OpsApp(orchestrator, catalogue, RunRepository(db), default_budget, limits, tuple(closers))
+    runs = RunRepository(db)
+    run_log = RunLog(runs, owner)
+    # Runs the grace period cut off are recorded cancelled before the database closes (closers run last first).
+    closers.insert(1, run_log.stop)
+    return OpsApp(
+        orchestrator,
+        catalogue,
+        runs,
+        default_budget,
+        limits,
+        tuple(closers),
+        page_budget=list_budget(settings.max_message_bytes),
+        run_log=run_log,
+    )
 
 
 def _log_breaker(name: str, old: str, new: str) -> None:

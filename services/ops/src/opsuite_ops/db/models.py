@@ -26,7 +26,7 @@ class RunRow(Base):
     subject: Mapped[str] = mapped_column(String(256), nullable=False)
     question: Mapped[str] = mapped_column(Text, nullable=False)
     mode: Mapped[str] = mapped_column(String(32), nullable=False)
-    #: succeeded, partial or failed.
+    #: running, then succeeded, partial, failed, cancelled (shutdown grace) or aborted (process died).
     status: Mapped[str] = mapped_column(String(16), nullable=False)
     partial: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     answer: Mapped[str] = mapped_column(Text, nullable=False, default="")
@@ -42,9 +42,12 @@ class RunRow(Base):
     finished_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
     duration_ms: Mapped[float] = mapped_column(Float, nullable=False, default=0.0)
     request_id: Mapped[str] = mapped_column(String(128), nullable=False, default="")
+    #: The service instance that ran it (``instance_id`` setting): a restart aborts only its own running runs.
+    owner: Mapped[str] = mapped_column(String(128), nullable=False, default="", server_default="")
 
     __table_args__ = (
         # ListRuns: a tenant's runs newest first (keyset on created_at, id), optionally by status.
         Index("ix_ops_runs_tenant_created", "tenant", "created_at", "id"),
         Index("ix_ops_runs_tenant_status_created", "tenant", "status", "created_at"),
+        Index("ix_ops_runs_owner_status", "owner", "status"),
     )

@@ -1,4 +1,4 @@
-"""Run persistence: save a finished run, read one back, list a tenant's runs (keyset pages).
+"""Run persistence: save a run (running, then replaced by its end), read one back, list a tenant's runs (keyset pages).
 
 Every query is scoped by tenant; another tenant's run is NotFoundError, so its existence is not revealed.
 """
@@ -10,6 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import and_, or_, select
+from sqlalchemy import delete as sa_delete
 
 from opsuite_common.db import Database, run_migrations
 from opsuite_common.errors import NotFoundError
@@ -56,6 +57,16 @@ class RunRepository:
         async with self.db.session() as s:
             s.add(row)
 
+    async def replace(self, row: RunRow) -> None:
+        """Overwrite the stored run with ``row`` (same id): a running run's end."""
+        async with self.db.session() as s:
+            await s.merge(row)
+
+    async def delete(self, run_id: str) -> None:
+        """Remove a run (a running row whose run was refused)."""
+        async with self.db.session() as s:
+            await s.execute(sa_delete(RunRow).where(RunRow.id == run_id))
+
     async def get(self, tenant: str, run_id: str) -> RunRow:
         """The run ``run_id`` of ``tenant``; NotFoundError otherwise (whoever else owns it)."""
         async with self.db.session(readonly=True) as s:
@@ -85,8 +96,12 @@ class RunRepository:
         async with self.db.session(readonly=True) as s:
             rows = list((await s.execute(q)).scalars())
             s.expunge_all()
+
+        def after_row(row: RunRow) -> str:
+            return encode_page_token([row.created_at.isoformat(), row.id], scope)
+
         token = ""
         if len(rows) > size:
             rows = rows[:size]
-            token = encode_page_token([rows[-1].created_at.isoformat(), rows[-1].id], scope)
-        return Page(rows, token)
+            token = after_row(rows[-1])
+        return Page(rows, token, after_row)

@@ -53,7 +53,14 @@ _CALL_STATUS = {
     "skipped": ops_pb2.CALL_SKIPPED,
     "running": ops_pb2.CALL_RUNNING,
 }
-_RUN_STATUS = {"succeeded": ops_pb2.RUN_SUCCEEDED, "partial": ops_pb2.RUN_PARTIAL, "failed": ops_pb2.RUN_FAILED}
+_RUN_STATUS = {
+    "succeeded": ops_pb2.RUN_SUCCEEDED,
+    "partial": ops_pb2.RUN_PARTIAL,
+    "failed": ops_pb2.RUN_FAILED,
+    "running": ops_pb2.RUN_RUNNING,
+    "cancelled": ops_pb2.RUN_CANCELLED,
+    "aborted": ops_pb2.RUN_ABORTED,
+}
 STATUS_FROM_PROTO = {v: k for k, v in _RUN_STATUS.items()}
 
 

@@ -12,7 +12,7 @@ import grpc
 from opsuite.ops.v1 import ops_pb2, ops_pb2_grpc
 from opsuite_common.auth import Role, current_identity, requires
 from opsuite_common.context import current_request_id
-from opsuite_common.paging import page_size
+from opsuite_common.paging import fit_page, page_size
 from opsuite_common.protoconv import duration_to_seconds, timestamp_to_dt
 from opsuite_common.ratelimit import EXECUTION, STREAM, holds_slots
 from opsuite_ops.app import OpsApp
@@ -121,8 +121,15 @@ class OpsServicer(ops_pb2_grpc.OpsServiceServicer):
         page = await self.app.list_runs(
             current_identity(), flt, size=page_size(request.page.page_size), page_token=request.page.page_token
         )
-        resp = ops_pb2.ListRunsResponse(runs=[run_to_proto(r, with_trace=False) for r in page.items])
-        resp.page.next_page_token = page.next_page_token
+        runs, token = fit_page(
+            page.items,
+            lambda r: run_to_proto(r, with_trace=False),
+            budget=self.app.page_budget,
+            next_token=page.next_page_token,
+            token_after=page.token_after,
+        )
+        resp = ops_pb2.ListRunsResponse(runs=runs)
+        resp.page.next_page_token = token
         return resp
 
     @requires(Role.VIEWER)

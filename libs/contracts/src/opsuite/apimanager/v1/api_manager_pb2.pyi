@@ -57,6 +57,12 @@ class _ExecutionStatusEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_Execu
     TIMED_OUT: _ExecutionStatus.ValueType  # 3
     REJECTED: _ExecutionStatus.ValueType  # 4
     """Refused before running (bad params, disabled API, sandbox violation at compile)."""
+    RUNNING: _ExecutionStatus.ValueType  # 5
+    """Started and not ended yet."""
+    CANCELLED: _ExecutionStatus.ValueType  # 6
+    """Cut off by the service's shutdown grace period."""
+    ABORTED: _ExecutionStatus.ValueType  # 7
+    """Its process ended (crash, kill -9) while it ran; marked when the same instance starts again."""
 
 class ExecutionStatus(_ExecutionStatus, metaclass=_ExecutionStatusEnumTypeWrapper): ...
 
@@ -66,6 +72,12 @@ FAILED: ExecutionStatus.ValueType  # 2
 TIMED_OUT: ExecutionStatus.ValueType  # 3
 REJECTED: ExecutionStatus.ValueType  # 4
 """Refused before running (bad params, disabled API, sandbox violation at compile)."""
+RUNNING: ExecutionStatus.ValueType  # 5
+"""Started and not ended yet."""
+CANCELLED: ExecutionStatus.ValueType  # 6
+"""Cut off by the service's shutdown grace period."""
+ABORTED: ExecutionStatus.ValueType  # 7
+"""Its process ended (crash, kill -9) while it ran; marked when the same instance starts again."""
 Global___ExecutionStatus: _TypeAlias = ExecutionStatus  # noqa: Y015
 
 @_typing.final
@@ -1020,10 +1032,13 @@ class ExecuteApiResponse(_message.Message):
     REFERENCES_FIELD_NUMBER: _builtins.int
     LOGS_FIELD_NUMBER: _builtins.int
     STEPS_FIELD_NUMBER: _builtins.int
+    LOGS_DROPPED_FIELD_NUMBER: _builtins.int
     execution_id: _builtins.str
     api_id: _builtins.str
     api_version: _builtins.int
     status: Global___ExecutionStatus.ValueType
+    logs_dropped: _builtins.int
+    """Script ctx.log/print lines dropped over the policy's line cap (the kept ones are in logs)."""
     @_builtins.property
     def duration(self) -> _duration_pb2.Duration: ...
     @_builtins.property
@@ -1053,10 +1068,11 @@ class ExecuteApiResponse(_message.Message):
         references: _abc.Iterable[Global___Reference] | None = ...,
         logs: _abc.Iterable[Global___LogLine] | None = ...,
         steps: _abc.Iterable[Global___StepLog] | None = ...,
+        logs_dropped: _builtins.int = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["duration", b"duration", "json", b"json", "result", b"result", "sql", b"sql"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["api_id", b"api_id", "api_version", b"api_version", "duration", b"duration", "execution_id", b"execution_id", "json", b"json", "logs", b"logs", "references", b"references", "result", b"result", "sql", b"sql", "status", b"status", "steps", b"steps"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["api_id", b"api_id", "api_version", b"api_version", "duration", b"duration", "execution_id", b"execution_id", "json", b"json", "logs", b"logs", "logs_dropped", b"logs_dropped", "references", b"references", "result", b"result", "sql", b"sql", "status", b"status", "steps", b"steps"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     _WhichOneofReturnType_result: _TypeAlias = _typing.Literal["sql", "json"]  # noqa: Y015
     _WhichOneofArgType_result: _TypeAlias = _typing.Literal["result", b"result"]  # noqa: Y015
@@ -1219,6 +1235,10 @@ Global___ValidateApiResponse: _TypeAlias = ValidateApiResponse  # noqa: Y015
 
 @_typing.final
 class LogLine(_message.Message):
+    """Control characters (C0 but TAB and LF, DEL, C1, bidi overrides) in message and fields arrive
+    escaped as text: ESC becomes the four characters \\x1b, U+202E the six characters \\u202e.
+    """
+
     DESCRIPTOR: _descriptor.Descriptor
 
     TIME_FIELD_NUMBER: _builtins.int
@@ -1316,6 +1336,7 @@ class Execution(_message.Message):
     STEPS_FIELD_NUMBER: _builtins.int
     LOGS_FIELD_NUMBER: _builtins.int
     DEPTH_FIELD_NUMBER: _builtins.int
+    LOGS_DROPPED_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     api_id: _builtins.str
     api_name: _builtins.str
@@ -1330,6 +1351,8 @@ class Execution(_message.Message):
     request_id: _builtins.str
     depth: _builtins.int
     """Call depth (0 for a direct call, >0 when a workflow or script called it)."""
+    logs_dropped: _builtins.int
+    """Script ctx.log/print lines dropped over the policy's line cap (the kept ones are in logs)."""
     @_builtins.property
     def params(self) -> _struct_pb2.Struct:
         """Params as received, with fields marked secret in the schema redacted."""
@@ -1362,10 +1385,11 @@ class Execution(_message.Message):
         steps: _abc.Iterable[Global___StepLog] | None = ...,
         logs: _abc.Iterable[Global___LogLine] | None = ...,
         depth: _builtins.int = ...,
+        logs_dropped: _builtins.int = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["duration", b"duration", "params", b"params", "start_time", b"start_time"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["api_id", b"api_id", "api_name", b"api_name", "api_version", b"api_version", "caller", b"caller", "depth", b"depth", "duration", b"duration", "error_message", b"error_message", "error_reason", b"error_reason", "id", b"id", "kind", b"kind", "logs", b"logs", "params", b"params", "request_id", b"request_id", "row_count", b"row_count", "start_time", b"start_time", "status", b"status", "steps", b"steps"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["api_id", b"api_id", "api_name", b"api_name", "api_version", b"api_version", "caller", b"caller", "depth", b"depth", "duration", b"duration", "error_message", b"error_message", "error_reason", b"error_reason", "id", b"id", "kind", b"kind", "logs", b"logs", "logs_dropped", b"logs_dropped", "params", b"params", "request_id", b"request_id", "row_count", b"row_count", "start_time", b"start_time", "status", b"status", "steps", b"steps"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

@@ -118,6 +118,12 @@ class _RunStatusEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_RunStatus.V
     """An answer with gaps."""
     RUN_FAILED: _RunStatus.ValueType  # 3
     """No answer: e.g. no tool catalogue, or the deadline passed."""
+    RUN_RUNNING: _RunStatus.ValueType  # 4
+    """Started and not ended yet."""
+    RUN_CANCELLED: _RunStatus.ValueType  # 5
+    """Cut off: the caller cancelled, or the service's shutdown grace period ended (reason SHUTDOWN)."""
+    RUN_ABORTED: _RunStatus.ValueType  # 6
+    """Its process ended (crash, kill -9) while it ran; marked when the same instance starts again."""
 
 class RunStatus(_RunStatus, metaclass=_RunStatusEnumTypeWrapper): ...
 
@@ -128,6 +134,12 @@ RUN_PARTIAL: RunStatus.ValueType  # 2
 """An answer with gaps."""
 RUN_FAILED: RunStatus.ValueType  # 3
 """No answer: e.g. no tool catalogue, or the deadline passed."""
+RUN_RUNNING: RunStatus.ValueType  # 4
+"""Started and not ended yet."""
+RUN_CANCELLED: RunStatus.ValueType  # 5
+"""Cut off: the caller cancelled, or the service's shutdown grace period ended (reason SHUTDOWN)."""
+RUN_ABORTED: RunStatus.ValueType  # 6
+"""Its process ended (crash, kill -9) while it ran; marked when the same instance starts again."""
 Global___RunStatus: _TypeAlias = RunStatus  # noqa: Y015
 
 @_typing.final

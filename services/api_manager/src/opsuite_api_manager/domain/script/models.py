@@ -56,14 +56,22 @@ class LogLine:
 
 @dataclass(frozen=True, slots=True)
 class ScriptResult:
-    """A successful execution: ``output`` is what ``main`` returned (JSON data)."""
+    """A successful execution: ``output`` is what ``main`` returned (JSON data).
+
+    ``logs_dropped`` counts the log lines over ``max_log_lines`` that were not kept.
+    """
 
     output: Any
     logs: tuple[LogLine, ...]
     duration_s: float
-    logs_truncated: bool = False
+    logs_dropped: int = 0
     host_calls: int = 0
     violations: tuple[str, ...] = ()  # refused operations the script caught and survived
+
+    @property
+    def logs_truncated(self) -> bool:
+        """Whether some log lines were dropped."""
+        return self.logs_dropped > 0
 
 
 class ScriptHost(Protocol):

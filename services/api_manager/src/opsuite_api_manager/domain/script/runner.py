@@ -41,6 +41,7 @@ from opsuite_common.errors import (
 
 from ._childrun import SCRIPT_FILENAME
 from .checks import SOURCE_FIELD
+from .logs import escape_controls
 from .models import ALL_LAYERS, LogLine, ScriptHost, ScriptPolicy, ScriptResult
 
 __all__ = ["ScriptRunner", "script_logs_of"]
@@ -401,7 +402,7 @@ class _Execution:
     ) -> None:
         self.server, self.execution, self.sock, self.policy, self.host = server, execution, sock, policy, host
         self.logs: list[LogLine] = []
-        self.logs_truncated = False
+        self.logs_dropped = 0  # lines over the cap: the child's count (in its last frame) plus ours
         self.host_calls = 0
         self.started = time.monotonic()
         self.max_frame = (
@@ -438,6 +439,7 @@ class _Execution:
 
     def _fail(self, error: OpsuiteError) -> OpsuiteError:
         error.script_logs = tuple(self.logs)  # type: ignore[attr-defined]
+        error.script_logs_dropped = self.logs_dropped  # type: ignore[attr-defined]
         error.script_duration_s = time.monotonic() - self.started  # type: ignore[attr-defined]
         return error
 
@@ -464,30 +466,37 @@ class _Execution:
                 writer.write(_frame(await self._host_call(kind, message)))
                 await writer.drain()
             elif kind == "result":
+                self._count_child_drops(message)
                 return ScriptResult(
                     output=message.get("output"),
                     logs=tuple(self.logs),
                     duration_s=time.monotonic() - self.started,
-                    logs_truncated=self.logs_truncated or bool(message.get("dropped_logs")),
+                    logs_dropped=self.logs_dropped,
                     host_calls=self.host_calls,
                     violations=tuple(str(v)[:_MAX_MESSAGE] for v in message.get("violations") or ())[:20],
                 )
             elif kind == "error":
+                self._count_child_drops(message)
                 raise self._error(message)
             else:
                 raise _violation("send an unknown frame on the sandbox channel")
 
+    def _count_child_drops(self, message: dict[str, Any]) -> None:
+        dropped = message.get("dropped_logs")
+        if isinstance(dropped, int) and not isinstance(dropped, bool) and dropped > 0:
+            self.logs_dropped += dropped
+
     def _add_log(self, message: dict[str, Any]) -> None:
         if len(self.logs) >= self.policy.max_log_lines:
-            self.logs_truncated = True
+            self.logs_dropped += 1
             return
         text = str(message.get("msg", ""))[: self.policy.max_log_line_bytes + 16]
         fields = message.get("fields")
         at = message.get("at")
         self.logs.append(
             LogLine(
-                message=text,
-                fields=fields if isinstance(fields, dict) else {},
+                message=escape_controls(text),
+                fields=escape_controls(fields) if isinstance(fields, dict) else {},
                 at=float(at) if isinstance(at, int | float) else time.monotonic() - self.started,
             )
         )

@@ -1,0 +1,108 @@
+"""Run records that survive the process: a run is stored ``running`` when it starts, its end updates it.
+
+The ``running`` row is committed before the orchestrator calls any tool, so a run that dies with the
+process is still visible. When the service stops, ``stop`` marks runs still in flight after the grace
+period ``cancelled``; after a crash, ``abort_orphans`` (at start-up) marks the ``running`` rows this
+instance left ``aborted``. Rows carry the ``owner`` (instance id) that ran them, so a replica sharing
+the database never aborts another replica's live runs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from sqlalchemy import update
+
+from opsuite_common.db import Database, utcnow
+from opsuite_common.logging import get_logger
+from opsuite_ops.db import RunRepository, RunRow
+
+__all__ = ["RunLog", "abort_orphans"]
+
+log = get_logger("opsuite.ops.run_log")
+
+CANCELLED = ("SHUTDOWN", "the service stopped before the run finished (shutdown grace period over)")
+_ABORTED = ("PROCESS_ENDED", "the service process ended (crash or kill) while the run was running")
+
+
+class RunLog:
+    """Writes each run's row: ``running`` at its start, its end state at its end."""
+
+    def __init__(self, runs: RunRepository, owner: str) -> None:
+        self.runs, self.owner = runs, owner
+        self._inflight: dict[str, dict[str, Any]] = {}
+        self._writes: set[asyncio.Task[None]] = set()
+        self.stopping = False
+
+    async def begin(self, base: dict[str, Any]) -> None:
+        """Insert the run RUNNING (``base``: id, tenant, subject, question, mode, created_at, request_id)."""
+        await self.runs.save(_row(base, self.owner, status="running", finished_at=base["created_at"]))
+        self._inflight[base["id"]] = base
+
+    async def discard(self, run_id: str) -> None:
+        """Delete the running row of a run refused as the caller's mistake."""
+        if self._inflight.pop(run_id, None) is not None:
+            await self.runs.delete(run_id)
+
+    async def finish(self, row: RunRow) -> None:
+        """Replace the running row with how the run ended (written whole even if the caller is cancelled)."""
+        if self._inflight.pop(row.id, None) is None:
+            return  # already recorded cancelled by ``stop``
+        row.owner = self.owner
+        task = asyncio.ensure_future(self.runs.replace(row))
+        self._writes.add(task)
+        task.add_done_callback(self._writes.discard)
+        await asyncio.shield(task)
+
+    def draining(self) -> None:
+        """The service is stopping: runs cancelled from now on are the grace period's."""
+        self.stopping = True
+
+    async def stop(self) -> None:
+        """After the shutdown grace: finish pending writes, record runs still in flight cancelled."""
+        self.stopping = True
+        if self._writes:
+            await asyncio.gather(*self._writes, return_exceptions=True)
+        inflight, self._inflight = list(self._inflight.values()), {}
+        for base in inflight:
+            row = _row(base, self.owner, status="cancelled", finished_at=utcnow())
+            row.error_reason, row.error_message = CANCELLED
+            try:
+                await self.runs.replace(row)
+            except Exception:
+                log.exception("recording a cancelled run failed", run_id=base["id"])
+
+
+def _row(base: dict[str, Any], owner: str, *, status: str, finished_at: Any) -> RunRow:
+    return RunRow(
+        **base,
+        status=status,
+        partial=False,
+        answer="",
+        blocks_json="[]",
+        references_json="[]",
+        gaps_json="[]",
+        trace_json="{}",
+        planner="",
+        error_reason="",
+        error_message="",
+        finished_at=finished_at,
+        duration_ms=0.0,
+        owner=owner,
+    )
+
+
+async def abort_orphans(db: Database, owner: str) -> int:
+    """At start-up: mark ``aborted`` the ``running`` rows ``owner`` left (it crashed); returns how many."""
+    async with db.session() as s:
+        result = await s.execute(
+            update(RunRow)
+            .where(RunRow.owner == owner, RunRow.status == "running")
+            .values(status="aborted", error_reason=_ABORTED[0], error_message=_ABORTED[1], finished_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+    count = int(getattr(result, "rowcount", 0) or 0)
+    if count:
+        log.warning("runs left running by a previous process marked aborted", count=count, owner=owner)
+    return count
