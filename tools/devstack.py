@@ -70,8 +70,8 @@ Try:
 
 CLI (installed in the virtualenv: .venv/bin/opsuite):
   .venv/bin/opsuite ask "what changed on checkout before the error spike"
-  python demo/scenario.py > {_show(run_dir)}/demo/events.jsonl
-  .venv/bin/opsuite publish {_show(run_dir)}/demo/events.jsonl
+  .venv/bin/python demo/scenario.py > {_show(run_dir)}/events.jsonl
+  .venv/bin/opsuite publish {_show(run_dir)}/events.jsonl
   .venv/bin/opsuite alerts watch          # in another terminal: alert changes as they happen
   .venv/bin/opsuite get api
   .venv/bin/opsuite execute cpu_by_host -p host=web-02 -p since=2020-01-01T00:00:00Z
