@@ -12,7 +12,7 @@ import base64
 import binascii
 import hashlib
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
@@ -82,7 +82,6 @@ class _Sized(Protocol):
     def ByteSize(self) -> int: ...  # the protobuf method name
 
 
-T = TypeVar("T")
 M = TypeVar("M", bound=_Sized)
 
 #: Bytes a repeated message field adds per item beyond the item (tag and length prefix, upper bound).
@@ -94,22 +93,16 @@ def list_budget(max_message_bytes: int) -> int:
     return max_message_bytes // 2
 
 
-def fit_page(
-    items: Sequence[T],
-    to_message: Callable[[T], M],
-    *,
-    budget: int,
-    next_token: str,
-    token_after: Callable[[T], str] | None,
-) -> tuple[list[M], str]:
-    """Convert ``items`` in order, stopping before the one that would take the page past ``budget`` bytes.
+def fit_page(page: Page, to_message: Callable[[Any], M], *, budget: int) -> tuple[list[M], str]:
+    """Convert ``page.items`` in order, stopping before the one that would take the page past ``budget`` bytes.
 
-    Returns the messages and the next page token: ``next_token`` when every item fitted, else
-    ``token_after(last item sent)`` so that the next page starts at the first item left out (nothing
+    Returns the messages and the next page token: ``page.next_page_token`` when every item fitted, else
+    ``page.token_after(last item sent)`` so that the next page starts at the first item left out (nothing
     lost, nothing repeated). The first item is always sent: input size limits keep one item well
-    below the budget, and an empty page with a token would never progress. ``token_after=None``
-    (a query that cannot resume mid-page) sends every item.
+    below the budget, and an empty page with a token would never progress. A page without
+    ``token_after`` (a query that cannot resume mid-page) sends every item.
     """
+    items, token_after = page.items, page.token_after
     out: list[M] = []
     used = 0
     for i, item in enumerate(items):
@@ -118,4 +111,4 @@ def fit_page(
         if out and used > budget and token_after is not None:
             return out, token_after(items[i - 1])
         out.append(msg)
-    return out, next_token
+    return out, page.next_page_token

@@ -163,13 +163,7 @@ class Handlers(api_manager_pb2_grpc.ApiManagerServiceServicer):
             expose_as_tool=request.expose_as_tool if request.HasField("expose_as_tool") else None,
         )
         page = await self.s.apis.list(_caller(), f, page_size(request.page.page_size), request.page.page_token)
-        apis, token = fit_page(
-            page.items,
-            api_to_proto,
-            budget=self.s.page_budget,
-            next_token=page.next_page_token,
-            token_after=page.token_after,
-        )
+        apis, token = fit_page(page, api_to_proto, budget=self.s.page_budget)
         return pb.ListApisResponse(apis=apis, page={"next_page_token": token})
 
     @requires(Role.EDITOR)
@@ -194,13 +188,7 @@ class Handlers(api_manager_pb2_grpc.ApiManagerServiceServicer):
         page = await self.s.apis.list_versions(
             _caller(), _required(request.api_id, "api_id"), page_size(request.page.page_size), request.page.page_token
         )
-        versions, token = fit_page(
-            page.items,
-            version_to_proto,
-            budget=self.s.page_budget,
-            next_token=page.next_page_token,
-            token_after=page.token_after,
-        )
+        versions, token = fit_page(page, version_to_proto, budget=self.s.page_budget)
         return pb.ListApiVersionsResponse(versions=versions, page={"next_page_token": token})
 
     @requires(Role.VIEWER)
@@ -303,13 +291,7 @@ class Handlers(api_manager_pb2_grpc.ApiManagerServiceServicer):
         page = await self.s.apis.list_executions(
             _caller(), f, page_size(request.page.page_size), request.page.page_token
         )
-        executions, token = fit_page(
-            page.items,
-            execution_to_proto,
-            budget=self.s.page_budget,
-            next_token=page.next_page_token,
-            token_after=page.token_after,
-        )
+        executions, token = fit_page(page, execution_to_proto, budget=self.s.page_budget)
         return pb.ListExecutionsResponse(executions=executions, page={"next_page_token": token})
 
     @requires(Role.VIEWER)

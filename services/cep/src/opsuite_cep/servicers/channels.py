@@ -14,7 +14,7 @@ from opsuite_cep.app.service import CepApp
 from opsuite_cep.db.repositories import list_deliveries, read
 from opsuite_cep.servicers.convert import duration, meta, safe_struct, struct_py
 from opsuite_common.auth import Role, current_identity, requires
-from opsuite_common.paging import decode_page_token, encode_page_token, fit_page, list_budget, page_size
+from opsuite_common.paging import Page, decode_page_token, encode_page_token, fit_page, list_budget, page_size
 from opsuite_common.protoconv import dt_to_timestamp
 from opsuite_common.secretscope import mask_url
 
@@ -65,11 +65,9 @@ class ChannelRpcs:
         rows = await self.app.channels.list(current_identity().tenant, after[0] if after else None, size + 1)
         token = encode_page_token([rows[size - 1].name], "channels") if len(rows) > size else ""
         channels, token = fit_page(
-            rows[:size],
+            Page(rows[:size], token, token_after=lambda row: encode_page_token([row.name], "channels")),
             _channel,
             budget=list_budget(self.app.settings.max_message_bytes),
-            next_token=token,
-            token_after=lambda row: encode_page_token([row.name], "channels"),
         )
         return cep_pb2.ListChannelsResponse(channels=channels, page=common_pb2.PageResponse(next_page_token=token))
 

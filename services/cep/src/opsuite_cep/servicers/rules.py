@@ -17,7 +17,7 @@ from opsuite_cep.servicers.convert import (
     ts,
 )
 from opsuite_common.auth import Role, current_identity, requires
-from opsuite_common.paging import decode_page_token, encode_page_token, fit_page, list_budget, page_size
+from opsuite_common.paging import Page, decode_page_token, encode_page_token, fit_page, list_budget, page_size
 from opsuite_common.protoconv import timestamp_to_dt
 
 __all__ = ["RuleRpcs"]
@@ -52,11 +52,9 @@ class RuleRpcs:
         )
         token = encode_page_token([rows[size - 1].name], scope) if len(rows) > size else ""
         rules, token = fit_page(
-            rows[:size],
+            Page(rows[:size], token, token_after=lambda row: encode_page_token([row.name], scope)),
             rule_to_proto,
             budget=list_budget(self.app.settings.max_message_bytes),
-            next_token=token,
-            token_after=lambda row: encode_page_token([row.name], scope),
         )
         return cep_pb2.ListRulesResponse(rules=rules, page=common_pb2.PageResponse(next_page_token=token))
 

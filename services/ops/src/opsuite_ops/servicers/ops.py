@@ -121,13 +121,7 @@ class OpsServicer(ops_pb2_grpc.OpsServiceServicer):
         page = await self.app.list_runs(
             current_identity(), flt, size=page_size(request.page.page_size), page_token=request.page.page_token
         )
-        runs, token = fit_page(
-            page.items,
-            lambda r: run_to_proto(r, with_trace=False),
-            budget=self.app.page_budget,
-            next_token=page.next_page_token,
-            token_after=page.token_after,
-        )
+        runs, token = fit_page(page, lambda r: run_to_proto(r, with_trace=False), budget=self.app.page_budget)
         resp = ops_pb2.ListRunsResponse(runs=runs)
         resp.page.next_page_token = token
         return resp
