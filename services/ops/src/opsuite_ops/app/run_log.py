@@ -18,7 +18,7 @@ from opsuite_common.db import Database, utcnow
 from opsuite_common.logging import get_logger
 from opsuite_ops.db import RunRepository, RunRow
 
-__all__ = ["RunLog", "abort_orphans"]
+__all__ = ["RunLog", "abort_orphans", "run_row"]
 
 log = get_logger("opsuite.ops.run_log")
 
@@ -37,7 +37,7 @@ class RunLog:
 
     async def begin(self, base: dict[str, Any]) -> None:
         """Insert the run RUNNING (``base``: id, tenant, subject, question, mode, created_at, request_id)."""
-        await self.runs.save(_row(base, self.owner, status="running", finished_at=base["created_at"]))
+        await self.runs.save(run_row(base, owner=self.owner, status="running", finished_at=base["created_at"]))
         self._inflight[base["id"]] = base
 
     async def discard(self, run_id: str) -> None:
@@ -66,31 +66,33 @@ class RunLog:
             await asyncio.gather(*self._writes, return_exceptions=True)
         inflight, self._inflight = list(self._inflight.values()), {}
         for base in inflight:
-            row = _row(base, self.owner, status="cancelled", finished_at=utcnow())
-            row.error_reason, row.error_message = CANCELLED
+            reason, message = CANCELLED
+            row = run_row(
+                base, owner=self.owner, status="cancelled", error_reason=reason, error_message=message,
+                finished_at=utcnow(),
+            )  # fmt: skip
             try:
                 await self.runs.replace(row)
             except Exception:
                 log.exception("recording a cancelled run failed", run_id=base["id"])
 
 
-def _row(base: dict[str, Any], owner: str, *, status: str, finished_at: Any) -> RunRow:
-    return RunRow(
-        **base,
-        status=status,
-        partial=False,
-        answer="",
-        blocks_json="[]",
-        references_json="[]",
-        gaps_json="[]",
-        trace_json="{}",
-        planner="",
-        error_reason="",
-        error_message="",
-        finished_at=finished_at,
-        duration_ms=0.0,
-        owner=owner,
-    )
+def run_row(base: dict[str, Any], **fields: Any) -> RunRow:
+    """A run's row: ``base`` (id, tenant, subject, question, ...) plus ``fields``, the rest empty."""
+    empty: dict[str, Any] = {
+        "partial": False,
+        "answer": "",
+        "blocks_json": "[]",
+        "references_json": "[]",
+        "gaps_json": "[]",
+        "trace_json": "{}",
+        "planner": "",
+        "error_reason": "",
+        "error_message": "",
+        "duration_ms": 0.0,
+        "owner": "",
+    }
+    return RunRow(**{**base, **empty, **fields})
 
 
 async def abort_orphans(db: Database, owner: str) -> int:

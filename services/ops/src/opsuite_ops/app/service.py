@@ -25,7 +25,7 @@ from opsuite_common.metrics import breaker_state_listener, counter, histogram
 from opsuite_common.paging import Page, list_budget
 from opsuite_common.resilience import BreakerRegistry
 from opsuite_ops.app.api_manager import ApiManagerCatalogue
-from opsuite_ops.app.run_log import CANCELLED, RunLog, abort_orphans
+from opsuite_ops.app.run_log import CANCELLED, RunLog, abort_orphans, run_row
 from opsuite_ops.config import Settings
 from opsuite_ops.db import RunFilter, RunRepository, RunRow, migrate
 from opsuite_ops.domain import (
@@ -169,8 +169,8 @@ class OpsApp:
             raise
         except asyncio.CancelledError:
             reason, message = CANCELLED if self.run_log.stopping else ("CANCELLED", "the caller cancelled")
-            row = RunRow(
-                **base,
+            row = run_row(
+                base,
                 status="cancelled",
                 partial=True,
                 error_reason=reason,
@@ -182,16 +182,10 @@ class OpsApp:
             _RUNS.labels("cancelled").inc()
             raise
         except OpsuiteError as exc:
-            row = RunRow(
-                **base,
+            row = run_row(
+                base,
                 status="failed",
                 partial=True,
-                answer="",
-                blocks_json="[]",
-                references_json="[]",
-                gaps_json="[]",
-                trace_json="{}",
-                planner="",
                 error_reason=exc.reason,
                 error_message=exc.message,
                 finished_at=utcnow(),
