@@ -133,3 +133,105 @@ def test_complete_record_fills_defaults_and_sets_the_tenant() -> None:
     values = complete_record({"id": "x", "steps": None}, "tenant-a")
     assert values["tenant"] == "tenant-a" and values["steps"] == [] and values["logs"] == []
     assert values["caller"] == "" and values["row_count"] == 0 and values["parent_id"] is None
+
+
+def _run(execution_id: str) -> Any:
+    import time
+
+    from opsuite_api_manager.app.definitions import ApiDefinition
+    from opsuite_api_manager.app.outcomes import Caller
+    from opsuite_api_manager.app.recording import RunState, Target
+
+    target = Target("api-1", 1, ApiDefinition(name="item_by_id", kind="SQL", spec={}))
+    return RunState(
+        caller=Caller("tenant-a", "alice"),
+        target=target,
+        depth=0,
+        record=True,
+        deadline=time.monotonic() + 10,
+        execution_id=execution_id,
+        parent_id=None,
+    )
+
+
+async def _status(db: Database, execution_id: str) -> tuple[str, str]:
+    async with db.session(readonly=True) as s:
+        row = await ExecutionRepository(s, "tenant-a").get(execution_id)
+        return row.status, row.error_reason
+
+
+async def test_a_caller_cancelled_while_its_running_row_commits_is_recorded_failed_not_left_running(
+    db_url: str,
+) -> None:
+    from opsuite_api_manager.app.outcomes import ExecutionStatus
+    from opsuite_api_manager.app.recording import Recorder
+    from opsuite_api_manager.domain.params import ParamSchema
+    from opsuite_common.errors import CancelledError as CallerCancelled
+
+    db = await _migrated(db_url)
+    recorder = Recorder(ExecutionLog(db), "a", lambda _t: ParamSchema(None))
+    run = _run(str(uuid.uuid4()))
+
+    async def call() -> None:
+        try:
+            await recorder.begin(run, {})
+            await asyncio.sleep(10)
+        except asyncio.CancelledError:
+            await recorder.finish(run, {}, ExecutionStatus.FAILED, CallerCancelled("the caller cancelled"))
+            raise
+
+    task = asyncio.create_task(call())
+    await asyncio.sleep(0)  # begin has queued its insert and waits for the commit
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    try:
+        assert await _status(db, run.execution_id) == ("FAILED", "CANCELLED")
+    finally:
+        await recorder.log.close()
+        await db.dispose()
+
+
+async def test_a_caller_cancel_during_the_grace_period_is_the_caller_s_and_after_it_the_shutdown_s(
+    db_url: str,
+) -> None:
+    import time
+
+    from opsuite_api_manager.app.outcomes import ExecutionStatus
+    from opsuite_api_manager.app.recording import Recorder
+    from opsuite_api_manager.domain.params import ParamSchema
+    from opsuite_common.errors import CancelledError as CallerCancelled
+
+    db = await _migrated(db_url)
+    recorder = Recorder(ExecutionLog(db), "a", lambda _t: ParamSchema(None))
+    during, after = _run(str(uuid.uuid4())), _run(str(uuid.uuid4()))
+    try:
+        await recorder.begin(during, {})
+        await recorder.begin(after, {})
+        recorder.draining(time.monotonic() + 30)  # SIGTERM: a 30 s grace period starts
+        await recorder.finish(during, {}, ExecutionStatus.FAILED, CallerCancelled("the caller cancelled"))
+        recorder.draining(time.monotonic())  # the grace period is over
+        await recorder.finish(after, {}, ExecutionStatus.FAILED, CallerCancelled("the caller cancelled"))
+        assert await _status(db, during.execution_id) == ("FAILED", "CANCELLED")
+        assert await _status(db, after.execution_id) == ("CANCELLED", "SHUTDOWN")
+    finally:
+        await recorder.log.close()
+        await db.dispose()
+
+
+async def test_an_end_update_whose_running_row_is_missing_is_never_acknowledged(db_url: str) -> None:
+    db = await _migrated(db_url)
+    log = ExecutionLog(db)
+    try:
+        from sqlalchemy.exc import IntegrityError
+        from sqlalchemy.orm.exc import StaleDataError
+
+        with pytest.raises((IntegrityError, StaleDataError)):  # SQLite writer / ORM path
+            await log.write("tenant-a", _record(status="SUCCEEDED"), update=True)
+        written = _record(status="RUNNING")
+        await log.write("tenant-a", written)  # the log still works for everyone else
+        await log.write("tenant-a", {**written, "status": "SUCCEEDED"}, update=True)
+        assert (await _status(db, written["id"]))[0] == "SUCCEEDED"
+    finally:
+        await log.close()
+        await db.dispose()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import signal
+import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -46,7 +47,7 @@ class ServerHandle:
     health: health.aio.HealthServicer
     service_names: list[str]
     cleanups: list[Callable[[], Awaitable[Any]]] = field(default_factory=list)
-    draining: list[Callable[[], None]] = field(default_factory=list)
+    draining: list[Callable[[float | None], None]] = field(default_factory=list)
     resources: dict[str, Any] = field(default_factory=dict)
     _stopped: bool = False
 
@@ -54,8 +55,12 @@ class ServerHandle:
         """Register a cleanup to run after the server has stopped (last registered runs first)."""
         self.cleanups.append(fn)
 
-    def on_draining(self, fn: Callable[[], None]) -> None:
-        """Register a callback told, before the grace period starts, that the server is stopping."""
+    def on_draining(self, fn: Callable[[float | None], None]) -> None:
+        """Register a callback told, as the server starts stopping, when its grace period ends.
+
+        ``fn`` gets that moment on ``time.monotonic()``'s clock (None: no grace limit): calls cancelled
+        from then on were cut off by the shutdown; calls cancelled before it by their own callers.
+        """
         self.draining.append(fn)
 
     async def set_serving(self, serving: bool) -> None:
@@ -69,8 +74,9 @@ class ServerHandle:
         if self._stopped:
             return
         self._stopped = True
+        grace_ends = None if grace is None else time.monotonic() + grace
         for hook in self.draining:
-            hook()
+            hook(grace_ends)
         await self.health.enter_graceful_shutdown()
         await self.server.stop(grace)
         for fn in reversed(self.cleanups):

@@ -13,6 +13,7 @@ aborts another replica's live runs.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -115,15 +116,30 @@ class Recorder:
         self.log, self.owner = log, owner
         self._schema_of = schema_of
         self._inflight: dict[str, tuple[RunState, Any]] = {}
-        self.stopping = False
+        #: When the shutdown grace period ends (``time.monotonic()``), once the server is stopping.
+        self._grace_ends: float | None = None
+        self._stopped = False
+
+    def _past_grace(self) -> bool:
+        return self._stopped or (self._grace_ends is not None and time.monotonic() >= self._grace_ends)
 
     async def begin(self, run: RunState, params: Any) -> None:
         """Insert ``run`` RUNNING and wait for the commit (not for dry runs)."""
         if not run.record:
             return
-        await self._write(run, params, ExecutionStatus.RUNNING, None, update=False)
+        # Marked begun first: a caller cancelled while the (shielded) insert commits still has its row
+        # updated by ``finish``, never inserted twice or left RUNNING.
         run.begun = True
         self._inflight[run.execution_id] = (run, params)
+        try:
+            await self._write(run, params, ExecutionStatus.RUNNING, None, update=False)
+        except asyncio.CancelledError:
+            raise
+        except BaseException:
+            # Nothing was committed and the log cannot take the row now: write nothing more for this run.
+            self._inflight.pop(run.execution_id, None)
+            run.begun = run.record = False
+            raise
 
     async def finish(self, run: RunState, params: Any, status: ExecutionStatus, error: OpsuiteError | None) -> None:
         """Write how ``run`` ended (not for dry runs); a failure to write is raised, never swallowed."""
@@ -133,20 +149,21 @@ class Recorder:
             return
         if run.begun and self._inflight.pop(run.execution_id, None) is None:
             return  # already finished CANCELLED by ``stop`` (the shutdown grace ended first)
-        if self.stopping and isinstance(error, OpsuiteCancelledError):
+        if self._past_grace() and isinstance(error, OpsuiteCancelledError):
             status, error = ExecutionStatus.CANCELLED, ServiceUnavailableError(_CANCELLED[1], reason=_CANCELLED[0])
         d = run.target.definition
         _EXECUTIONS.labels(d.kind, status.value).inc()
         _EXECUTION_SECONDS.labels(d.kind).observe(time.perf_counter() - run.t0)
         await self._write(run, params, status, error, update=run.begun)
 
-    def draining(self) -> None:
-        """The service is stopping: a run cancelled from now on is recorded CANCELLED (the grace ended)."""
-        self.stopping = True
+    def draining(self, grace_ends: float | None) -> None:
+        """The service is stopping: a run cancelled after ``grace_ends`` is recorded CANCELLED (cut off by
+        the shutdown); one its caller cancels before then stays FAILED / CANCELLED."""
+        self._grace_ends = grace_ends
 
     async def stop(self) -> None:
         """After the shutdown grace: record runs still in flight CANCELLED, then close the log."""
-        self.stopping = True
+        self._stopped = True
         inflight, self._inflight = list(self._inflight.values()), {}
         for run, params in inflight:
             error = ServiceUnavailableError(_CANCELLED[1], reason=_CANCELLED[0])

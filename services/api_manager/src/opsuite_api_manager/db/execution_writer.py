@@ -111,7 +111,13 @@ class SqliteExecutionWriter:
                 if params:
                     conn.executemany(self._sql, params)
                 if update_params:
-                    conn.executemany(self._update_sql, update_params)
+                    updated = conn.executemany(self._update_sql, update_params).rowcount
+                    if updated != len(update_params):
+                        # An end state whose RUNNING row is missing: never acknowledge it as written
+                        # (the ORM path raises StaleDataError for the same case).
+                        raise sqlite3.IntegrityError(
+                            f"{len(update_params) - updated} execution end update(s) matched no row"
+                        )
                 conn.execute("COMMIT")
             except BaseException:
                 if conn.in_transaction:

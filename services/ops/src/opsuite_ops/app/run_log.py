@@ -10,6 +10,7 @@ the database never aborts another replica's live runs.
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Any
 
 from sqlalchemy import update
@@ -33,7 +34,9 @@ class RunLog:
         self.runs, self.owner = runs, owner
         self._inflight: dict[str, dict[str, Any]] = {}
         self._writes: set[asyncio.Task[None]] = set()
-        self.stopping = False
+        #: When the shutdown grace period ends (``time.monotonic()``), once the service is stopping.
+        self._grace_ends: float | None = None
+        self._stopped = False
 
     async def begin(self, base: dict[str, Any]) -> None:
         """Insert the run RUNNING (``base``: id, tenant, subject, question, mode, created_at, request_id)."""
@@ -55,13 +58,18 @@ class RunLog:
         task.add_done_callback(self._writes.discard)
         await asyncio.shield(task)
 
-    def draining(self) -> None:
-        """The service is stopping: runs cancelled from now on are the grace period's."""
-        self.stopping = True
+    def draining(self, grace_ends: float | None) -> None:
+        """The service is stopping: runs cancelled after ``grace_ends`` were cut off by the shutdown."""
+        self._grace_ends = grace_ends
+
+    @property
+    def past_grace(self) -> bool:
+        """Whether a cancel now is the shutdown's (the grace period is over), not the caller's."""
+        return self._stopped or (self._grace_ends is not None and time.monotonic() >= self._grace_ends)
 
     async def stop(self) -> None:
         """After the shutdown grace: finish pending writes, record runs still in flight cancelled."""
-        self.stopping = True
+        self._stopped = True
         if self._writes:
             await asyncio.gather(*self._writes, return_exceptions=True)
         inflight, self._inflight = list(self._inflight.values()), {}

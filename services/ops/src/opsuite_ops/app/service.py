@@ -168,7 +168,7 @@ class OpsApp:
             await self.run_log.discard(run_id)
             raise
         except asyncio.CancelledError:
-            reason, message = CANCELLED if self.run_log.stopping else ("CANCELLED", "the caller cancelled")
+            reason, message = CANCELLED if self.run_log.past_grace else ("CANCELLED", "the caller cancelled")
             row = run_row(
                 base,
                 status="cancelled",
