@@ -132,6 +132,8 @@ class ServiceSettings(BaseSettings):
     #: Seconds in-flight calls get to finish after SIGTERM before they are cancelled.
     grace_s: float = Field(10.0, ge=0)
     max_message_bytes: int = Field(16 * 1024 * 1024, ge=1024)
+    #: Seconds one streamed message may wait for the client to take it before the stream is ended.
+    stream_write_timeout_s: float = Field(30.0, gt=0)
     log_level: str = "INFO"
     log_format: Literal["auto", "json", "console"] = "auto"
     #: SQLAlchemy URL of the service's own metadata store (sqlite file or postgresql://).

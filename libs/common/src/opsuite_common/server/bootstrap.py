@@ -114,7 +114,9 @@ async def build_server(
         ],
     )
     # Every handler (health and reflection included) is registered through the pipeline.
-    registrar: Any = Pipeline(pipeline_stages).wrap_server(server)
+    registrar: Any = Pipeline(pipeline_stages, stream_write_timeout_s=settings.stream_write_timeout_s).wrap_server(
+        server
+    )
     health_servicer = health.aio.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, registrar)
     names = [r.full_name for r in registrations]

@@ -17,7 +17,11 @@ the outermost. The default order (see
 6. concurrency: per-tenant caps on calls in progress, for handlers that declare slots.
 
 Streaming responses are driven inside the chain (``context.write`` per item), so every stage sees
-a streaming RPC as one awaitable, errors raised mid-stream included.
+a streaming RPC as one awaitable, errors raised mid-stream included. A client that stops reading
+cannot pin what the handler holds: a write the client has not taken within the service's
+``stream_write_timeout_s`` (or by the deadline a handler set with :func:`limit_stream`, e.g. an API's
+own timeout) ends the stream with DEADLINE_EXCEEDED ``CLIENT_NOT_READING``: the handler's generator is
+closed at once (its cleanup releases what it holds) and can tell why with :func:`stream_ended_by`.
 
 Every call runs in a fresh secret scope (:mod:`opsuite_common.secretscope`): the secret values the
 handler registers (secret API parameters, data source and channel passwords) are masked in its log
@@ -27,8 +31,11 @@ too) before they leave the process.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import contextvars
 import inspect
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -37,12 +44,51 @@ import grpc
 from google.protobuf.descriptor import FieldDescriptor
 from google.protobuf.message import Message
 
-from opsuite_common.errors import ValidationError
+from opsuite_common.errors import DeadlineExceededError, ValidationError
 from opsuite_common.secretscope import SecretScope, secret_scope
 
-__all__ = ["Call", "Pipeline", "Proceed", "Stage", "scrub_message"]
+__all__ = [
+    "CLIENT_NOT_READING",
+    "Call",
+    "Pipeline",
+    "Proceed",
+    "Stage",
+    "limit_stream",
+    "scrub_message",
+    "stream_ended_by",
+]
 
 Proceed = Callable[[], Awaitable[Any]]
+
+#: The reason of the error that ends a stream whose client does not take its messages in time.
+CLIENT_NOT_READING = "CLIENT_NOT_READING"
+
+
+@dataclass(slots=True)
+class _StreamDeadline:
+    at: float | None = None
+    #: Why the pipeline ended the stream (set before the handler's generator is closed).
+    ended_by: DeadlineExceededError | None = None
+
+
+_STREAM_DEADLINE: contextvars.ContextVar[_StreamDeadline | None] = contextvars.ContextVar(
+    "opsuite_stream_deadline", default=None
+)
+
+
+def stream_ended_by() -> DeadlineExceededError | None:
+    """Inside a streaming handler being closed: the error that made the pipeline end the stream (the
+    client stopped reading), or None when it ended for another reason (the caller went away...)."""
+    holder = _STREAM_DEADLINE.get()
+    return None if holder is None else holder.ended_by
+
+
+def limit_stream(deadline: float) -> None:
+    """End the server stream being served at ``deadline`` (``time.monotonic()``) if the client has not
+    taken every message by then. No-op outside a streaming call; the earliest deadline set wins."""
+    holder = _STREAM_DEADLINE.get()
+    if holder is not None:
+        holder.at = deadline if holder.at is None else min(holder.at, deadline)
 
 
 @dataclass(slots=True)
@@ -92,8 +138,10 @@ class Pipeline:
     costs nothing per call beyond the stages themselves and keeps grpc's registered-method fast path.
     """
 
-    def __init__(self, stages: Sequence[Stage]) -> None:
+    def __init__(self, stages: Sequence[Stage], *, stream_write_timeout_s: float = 30.0) -> None:
+        """``stream_write_timeout_s``: how long one streamed message may wait for the client to take it."""
         self._stages = tuple(stages)
+        self._write_timeout_s = stream_write_timeout_s
 
     def wrap_server(self, server: grpc.aio.Server) -> _PipelinedServer:
         """A registration proxy for ``server`` that wraps every handler added through it."""
@@ -145,17 +193,40 @@ class Pipeline:
                 if drive_generator:
 
                     async def innermost() -> None:
-                        # Closed on the spot when the call ends early (cancelled, a write failed), so
-                        # the handler's cleanup runs now, not whenever the generator is collected.
-                        async with contextlib.aclosing(behavior(request, context)) as items:
-                            async for item in items:
-                                await context.write(scrub_message(item, scope))
+                        deadline = _StreamDeadline()
+                        reset = _STREAM_DEADLINE.set(deadline)
+                        try:
+                            # Closed on the spot when the call ends early (cancelled, a write failed), so
+                            # the handler's cleanup runs now, not whenever the generator is collected.
+                            async with contextlib.aclosing(behavior(request, context)) as items:
+                                async for item in items:
+                                    await self._write(context, scrub_message(item, scope), deadline)
+                        finally:
+                            _STREAM_DEADLINE.reset(reset)
 
                     await self._run(call, innermost)
                     return None
                 return scrub_message(await self._run(call, lambda: behavior(request, context)), scope)
 
         return wrapped
+
+    async def _write(self, context: grpc.aio.ServicerContext, message: Any, deadline: _StreamDeadline) -> None:
+        """Send one streamed message, or end the stream if the client does not take it in time."""
+        timeout = self._write_timeout_s
+        if deadline.at is not None:
+            timeout = min(timeout, deadline.at - time.monotonic())
+        try:
+            if timeout <= 0:
+                raise TimeoutError
+            await asyncio.wait_for(context.write(message), timeout)
+        except TimeoutError:
+            error = DeadlineExceededError(
+                "the stream was ended: the client did not take its messages in time (it stopped reading, "
+                "or read slower than the call's time allows); read the stream as it arrives",
+                reason=CLIENT_NOT_READING,
+            )
+            deadline.ended_by = error  # read by the handler's cleanup when aclosing() closes it
+            raise error from None
 
 
 def scrub_message(message: Any, scope: SecretScope) -> Any:

@@ -276,10 +276,9 @@ class ApiService:
     async def execute_stream(
         self, caller: Caller, ref: ApiRef, params: dict[str, Any], input: Any, deadline_s: float | None
     ) -> AsyncIterator[StreamEvent]:
-        """Streamed execution (SQL in batches)."""
+        """Streamed execution (SQL in batches): the executor's stream, for the caller to iterate and close."""
         target = await self.load_target(caller, ref)
-        async for event in self.executor.stream(caller, target, params, input, outer_deadline=self._outer(deadline_s)):
-            yield event
+        return self.executor.stream(caller, target, params, input, outer_deadline=self._outer(deadline_s))
 
     async def dry_run(
         self, caller: Caller, d: ApiDefinition, params: dict[str, Any], input: Any, deadline_s: float | None

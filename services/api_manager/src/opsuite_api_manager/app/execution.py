@@ -49,6 +49,7 @@ from opsuite_common.errors import (
 from opsuite_common.logging import get_logger
 from opsuite_common.secretbox import SecretBox
 from opsuite_common.secretscope import register_url_secrets
+from opsuite_common.server import limit_stream, stream_ended_by
 
 from ._ttl_cache import TtlCache
 from .definitions import ALLOW_LIST_FIELD, ApiDefinition
@@ -348,6 +349,8 @@ class Executor:
         )
         run.references.append(Reference("api", target.definition.name, f"version {target.version}"))
         admitted = False
+        # A client that stops reading cannot hold the data source past the API's own timeout.
+        limit_stream(run.deadline)
         try:
             prepared, valid = self._admit(run, params)
             admitted = True
@@ -388,8 +391,12 @@ class Executor:
             await self.recorder.finish(run, params, _status_of(exc, admitted), exc)
             raise
         except (asyncio.CancelledError, GeneratorExit):
-            # The caller went away (or stopped reading) mid-stream: the execution is still recorded.
-            await self.recorder.finish(run, params, ExecutionStatus.FAILED, _caller_cancelled())
+            # The caller went away, or stopped reading (the pipeline ended the stream): still recorded.
+            stalled = stream_ended_by()
+            if stalled is not None:
+                await self.recorder.finish(run, params, ExecutionStatus.TIMED_OUT, stalled)
+            else:
+                await self.recorder.finish(run, params, ExecutionStatus.FAILED, _caller_cancelled())
             raise
         except Exception as exc:
             log.exception("streamed execution failed unexpectedly", api=target.definition.name)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import aclosing
 from dataclasses import dataclass
 
 import grpc
@@ -229,20 +230,24 @@ class Handlers(api_manager_pb2_grpc.ApiManagerServiceServicer):
         self, request: pb.ExecuteApiRequest, context: grpc.aio.ServicerContext
     ) -> AsyncIterator[pb.ExecuteApiChunk]:
         """Header, row batches, summary (SQL); one summary for the other kinds."""
-        events = self.s.apis.execute_stream(
+        events = await self.s.apis.execute_stream(
             _caller(),
             _api_ref(request),
             params_from(request.params),
             input_from(request.input, request.HasField("input")),
             context.time_remaining(),
         )
-        async for event in events:
-            if event.kind == "header" and event.outcome is not None:
-                yield pb.ExecuteApiChunk(header=outcome_to_proto(event.outcome, with_rows=False))
-            elif event.kind == "rows" and event.rows is not None:
-                yield pb.ExecuteApiChunk(rows=row_batch(event.rows))
-            elif event.outcome is not None:
-                yield pb.ExecuteApiChunk(summary=outcome_to_proto(event.outcome, with_rows=event.outcome.kind != "SQL"))
+        # Closed with this handler (the caller went away, or stopped reading), so the execution is
+        # recorded and its connection released now.
+        async with aclosing(events) as stream:
+            async for event in stream:
+                if event.kind == "header" and event.outcome is not None:
+                    yield pb.ExecuteApiChunk(header=outcome_to_proto(event.outcome, with_rows=False))
+                elif event.kind == "rows" and event.rows is not None:
+                    yield pb.ExecuteApiChunk(rows=row_batch(event.rows))
+                elif event.outcome is not None:
+                    summary = outcome_to_proto(event.outcome, with_rows=event.outcome.kind != "SQL")
+                    yield pb.ExecuteApiChunk(summary=summary)
 
     @requires(Role.EDITOR)
     @holds_slots(EXECUTION)
