@@ -189,3 +189,15 @@ async def test_rpc_responses_and_errors_mask_what_the_handler_registered() -> No
         # Each call has a scope of its own: a previous call's secrets are not applied to the next one.
         other = await stub.Echo(echo_pb2.EchoRequest(message=secret, count=1), metadata=md)
         assert other.message == f"you sent {secret}"
+
+
+def test_many_registered_values_are_all_masked() -> None:
+    values = [f"secret-value-{i:05d}" for i in range(3000)]
+    with secret_scope() as scope:
+        for value in values:
+            register_secret(value)
+        assert len(scope) == 3000
+        text = " ".join(values[::100])
+        assert set(scrub(text).split()) == {REDACTED}
+        register_secret("one-more-secret")  # added after the first use: masked too
+        assert scrub("x one-more-secret y") == f"x {REDACTED} y"

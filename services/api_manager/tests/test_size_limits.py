@@ -143,3 +143,27 @@ async def test_list_api_versions_pages_shrink_to_the_byte_budget(start_lite, sql
         if not token or pages > 12:
             break
     assert seen == list(range(1, 13)) and pages >= 2
+
+
+async def test_oversize_params_and_too_many_secret_values_are_refused_before_anything_runs(lite):
+    c = lite
+    secret_list = {"type": "array", "items": {"type": "string"}, "x-secret": True}
+    await c.create(
+        c.api_def(
+            "echo",
+            kind=pb.SCRIPT,
+            script=pb.ScriptSpec(source="def main(params, input, ctx):\n    return len(params.get('keys', []))\n"),
+            param_schema=c.schema({"keys": secret_list, "blob": {"type": "string"}}),
+        )
+    )
+    cases = [
+        ({"blob": "x" * (limits.PARAMS_BYTES + 1)}, "params"),
+        ({"keys": [f"key-{i:05d}" for i in range(limits.SECRET_VALUES + 1)]}, "params"),
+    ]
+    for params, field in cases:
+        err = await c.error(c.execute("echo", params))
+        assert isinstance(err, ValidationError), err
+        assert [v.field for v in err.field_violations] == [field]
+        assert "the limit is" in err.message
+    ok = await c.execute("echo", {"keys": [f"key-{i:05d}" for i in range(limits.SECRET_VALUES)]})
+    assert c.json(ok) == limits.SECRET_VALUES

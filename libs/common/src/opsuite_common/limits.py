@@ -23,10 +23,12 @@ __all__ = [
     "MAX_LABELS",
     "MAX_MATCHERS",
     "NAME_CHARS",
+    "PARAMS_BYTES",
     "QUESTION_CHARS",
     "RULE_DEFINITION_BYTES",
     "SCHEMA_BYTES",
     "SCRIPT_BYTES",
+    "SECRET_VALUES",
     "SPEC_BYTES",
     "STATEMENT_BYTES",
     "URL_BYTES",
@@ -69,6 +71,10 @@ EVENT_ATTRIBUTES_BYTES = 64 * KIB
 URL_BYTES = 4 * KIB
 #: An ops question (characters).
 QUESTION_CHARS = 4000
+#: An execution's params, and its input document (serialized).
+PARAMS_BYTES = 1024 * KIB
+#: Secret values (leaves of fields marked secret) in one execution's params.
+SECRET_VALUES = 256
 
 
 def json_bytes(value: Any) -> int:

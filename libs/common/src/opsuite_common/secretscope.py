@@ -82,14 +82,20 @@ def _forms(value: str) -> set[str]:
 
 
 class SecretScope:
-    """The secret values registered in one unit of work (an RPC, a delivery) and the masking of them."""
+    """The secret values registered in one unit of work (an RPC, a delivery) and the masking of them.
 
-    __slots__ = ("_forms", "_pattern", "_values")
+    Registering only stores the value; the forms and the pattern are built on the next use, once for
+    however many values were added since (so n registrations cost one compile, not n).
+    """
+
+    __slots__ = ("_forms", "_forms_bytes", "_pattern", "_stale", "_values")
 
     def __init__(self) -> None:
         self._values: set[str] = set()
         self._forms: tuple[str, ...] = ()
+        self._forms_bytes: tuple[bytes, ...] = ()
         self._pattern: re.Pattern[str] | None = None
+        self._stale = False
 
     def __bool__(self) -> bool:
         return bool(self._values)
@@ -105,23 +111,33 @@ class SecretScope:
         if len(text) < MIN_SECRET_CHARS or text in self._values:
             return
         self._values.add(text)
-        forms = set(self._forms) | _forms(text)
-        # Longest first, so a secret that contains another is masked whole.
-        self._forms = tuple(sorted(forms, key=lambda f: (-len(f), f)))
-        self._pattern = re.compile("|".join(re.escape(f) for f in self._forms))
+        self._stale = True
+
+    def _compiled(self) -> re.Pattern[str] | None:
+        if self._stale:
+            forms: set[str] = set()
+            for value in self._values:
+                forms |= _forms(value)
+            # Longest first, so a secret that contains another is masked whole.
+            self._forms = tuple(sorted(forms, key=lambda f: (-len(f), f)))
+            self._forms_bytes = tuple(f.encode() for f in self._forms)
+            self._pattern = re.compile("|".join(re.escape(f) for f in self._forms)) if self._forms else None
+            self._stale = False
+        return self._pattern
 
     def scrub(self, text: str) -> str:
         """``text`` with every registered value (in any of its forms) replaced by REDACTED."""
-        if self._pattern is None or not text:
+        pattern = self._compiled()
+        if pattern is None or not text:
             return text
-        return self._pattern.sub(REDACTED, text)
+        return pattern.sub(REDACTED, text)
 
     def contains(self, data: str | bytes) -> bool:
         """Whether ``data`` holds any registered value (a cheap check before a costly walk)."""
-        if not self._forms:
+        if self._compiled() is None:
             return False
         if isinstance(data, bytes):
-            return any(f.encode() in data for f in self._forms)
+            return any(f in data for f in self._forms_bytes)
         return any(f in data for f in self._forms)
 
     def scrub_value(self, value: Any, _depth: int = 0) -> Any:
@@ -129,7 +145,7 @@ class SecretScope:
 
         Keys are scrubbed too; other objects (numbers, datetimes...) are returned as they are.
         """
-        if self._pattern is None:
+        if self._compiled() is None:
             return value
         if isinstance(value, str):
             return self.scrub(value)

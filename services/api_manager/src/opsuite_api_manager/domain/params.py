@@ -24,6 +24,7 @@ from referencing import Registry
 from referencing.exceptions import Unresolvable
 from referencing.jsonschema import DRAFT202012
 
+from opsuite_common import limits
 from opsuite_common.errors import FieldViolation, ValidationError
 from opsuite_common.secretscope import REDACTED, register_secret
 
@@ -172,7 +173,12 @@ class ParamSchema:
             self._apply_defaults(self.schema, instance)
         if self._has_secrets:
             # Before the checks: a violation's description may quote the value it refused.
-            for secret in self.secret_values(instance):
+            secrets = self.secret_values(instance)
+            if len(secrets) > limits.SECRET_VALUES:
+                raise ValidationError.for_field(
+                    root, f"holds {len(secrets)} secret values; the limit is {limits.SECRET_VALUES}"
+                )
+            for secret in secrets:
                 register_secret(secret)
         seen: set[tuple[str, str]] = set()
         violations: list[FieldViolation] = []

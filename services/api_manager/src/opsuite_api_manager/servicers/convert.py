@@ -14,6 +14,7 @@ from opsuite_api_manager.app import ApiDefinition, Outcome, Policy, Reference, d
 from opsuite_api_manager.app.execution import started_plus
 from opsuite_api_manager.db import ApiRow, ApiVersionRow, DataSourceRow, ExecutionRow
 from opsuite_api_manager.domain.script import escape_controls, split_log_records
+from opsuite_common import limits
 from opsuite_common.errors import ValidationError
 from opsuite_common.protoconv import (
     dict_to_struct,
@@ -76,8 +77,15 @@ def _value_py(value: struct_pb2.Value, field: str) -> Any:
 
 
 def params_from(struct: struct_pb2.Struct) -> dict[str, Any]:
-    """Request params as a dict with integral numbers as ints."""
+    """Request params as a dict with integral numbers as ints (at most ``limits.PARAMS_BYTES``)."""
+    _check_size("params", struct)
     return {k: _value_py(v, f"params.{k}") for k, v in struct.fields.items()}
+
+
+def _check_size(field: str, message: struct_pb2.Struct | struct_pb2.Value) -> None:
+    size = message.ByteSize()
+    if size > limits.PARAMS_BYTES:
+        raise ValidationError.for_field(field, f"is {size} bytes; the limit is {limits.PARAMS_BYTES} bytes")
 
 
 def definition_from_proto(api: pb.ApiDefinition) -> ApiDefinition:
@@ -326,5 +334,8 @@ def execution_to_proto(row: ExecutionRow, *, detail: bool = False) -> pb.Executi
 
 
 def input_from(value: struct_pb2.Value, present: bool) -> Any:
-    """The optional input document."""
-    return integral(value_to_py(value)) if present else None
+    """The optional input document (at most ``limits.PARAMS_BYTES``)."""
+    if not present:
+        return None
+    _check_size("input", value)
+    return integral(value_to_py(value))
