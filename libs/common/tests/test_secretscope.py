@@ -20,7 +20,6 @@ from opsuite_common.rpc_status import from_grpc_error
 from opsuite_common.secretscope import (
     MIN_SECRET_CHARS,
     current_scope,
-    ensure_secret_scope,
     mask_url,
     register_secret,
     register_url_secrets,
@@ -75,18 +74,19 @@ def test_outside_any_scope_registering_does_nothing() -> None:
     assert scrub("canary-outside") == "canary-outside"
 
 
-async def test_child_tasks_share_the_scope_and_nested_ensure_joins_it() -> None:
+async def test_child_tasks_share_the_scope() -> None:
     secret = canary()
     with secret_scope() as scope:
 
         async def step() -> None:
-            with ensure_secret_scope() as joined:
-                assert joined is scope
-                register_secret(secret)
+            joined = current_scope()
+            assert joined is scope
+            register_secret(secret)
 
         await asyncio.gather(step(), asyncio.to_thread(lambda: None))
         assert scrub(f"step got {secret}") == f"step got {REDACTED}"
-    with ensure_secret_scope() as fresh:
+    assert current_scope() is None
+    with secret_scope() as fresh:
         assert fresh is not scope and not fresh
 
 

@@ -47,11 +47,6 @@ def _pruned(value: Any) -> Any:
 # ---------------------------------------------------------------- api_manager: data sources
 
 
-def _masked(url: str) -> str:
-    """The URL as api_manager shows it (the same masking function)."""
-    return mask_url(url)
-
-
 async def _apply_data_source(ctx: CliContext, doc: Document) -> str:
     client = ctx.api_manager_client()
     desired = am.CreateDataSourceRequest(name=doc.name)
@@ -62,7 +57,7 @@ async def _apply_data_source(ctx: CliContext, doc: Document) -> str:
     except NotFoundError:
         await client.CreateDataSource(desired)
         return "created"
-    same = current.description == desired.description and current.url == _masked(desired.url)
+    same = current.description == desired.description and current.url == mask_url(desired.url)
     if same:
         return "unchanged"
     # Data sources have no update: replace (APIs refer to them by name, so they keep working).

@@ -40,9 +40,11 @@ URL is ``ValidationError`` on its field; a host that does not resolve is ``Servi
 from __future__ import annotations
 
 import asyncio
+import functools
 import ipaddress
 import re
 import socket
+import ssl
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import Any
@@ -478,16 +480,22 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         await self._inner.sleep(seconds)
 
 
+@functools.cache
+def _ssl_context() -> ssl.SSLContext:
+    """One verifying client context for every guarded transport (building one loads the CA bundle: ~15 ms)."""
+    return httpx.create_ssl_context(trust_env=False)
+
+
 class GuardedTransport(httpx.AsyncHTTPTransport):
     """httpx's transport with its connection pool rebuilt on a :class:`GuardedBackend`."""
 
     def __init__(self, policy: NetworkPolicy, *, resolver: Resolver | None = None) -> None:
         """Connections for ``policy``; ``resolver`` replaces getaddrinfo (tests, custom DNS)."""
-        super().__init__(trust_env=False)
+        super().__init__(verify=_ssl_context(), trust_env=False)
         self.backend = GuardedBackend(policy, resolver)
         # httpx has no public hook for the network backend; the pool is the documented httpcore API.
         self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=httpx.create_ssl_context(trust_env=False),
+            ssl_context=_ssl_context(),
             max_connections=100,
             max_keepalive_connections=20,
             keepalive_expiry=5.0,

@@ -10,8 +10,7 @@ record before it is written. A registered value is replaced by :data:`REDACTED`,
 URL-quoted, JSON-escaped and ``repr`` forms.
 
 Scope lifetime: the server pipeline opens a fresh scope per RPC (:func:`secret_scope`); background
-workers open one per unit of work (cep's dispatcher: one per delivery); code that may also run outside
-an RPC joins the current scope or opens one with :func:`ensure_secret_scope`. The scope lives in a
+workers open one per unit of work (cep's dispatcher: one per delivery). The scope lives in a
 ``ContextVar``: child asyncio tasks (a workflow's parallel steps, ``asyncio.gather``) and
 ``asyncio.to_thread`` copy the context, i.e. share the *same* scope object, which is mutated in place,
 so a secret registered in a nested step is masked at the parent's exits too. Outside any scope
@@ -37,7 +36,6 @@ __all__ = [
     "REDACTED",
     "SecretScope",
     "current_scope",
-    "ensure_secret_scope",
     "is_password_key",
     "mask_url",
     "register_secret",
@@ -176,17 +174,6 @@ def secret_scope() -> Iterator[SecretScope]:
         yield _SCOPE.get()  # type: ignore[misc]
     finally:
         _SCOPE.reset(token)
-
-
-@contextmanager
-def ensure_secret_scope() -> Iterator[SecretScope]:
-    """Join the current scope, or open one for the ``with`` block when there is none."""
-    scope = _SCOPE.get()
-    if scope is not None:
-        yield scope
-        return
-    with secret_scope() as fresh:
-        yield fresh
 
 
 def register_secret(value: object) -> None:

@@ -76,7 +76,10 @@ class ServerHandle:
         self._stopped = True
         grace_ends = None if grace is None else time.monotonic() + grace
         for hook in self.draining:
-            hook(grace_ends)
+            try:
+                hook(grace_ends)
+            except Exception:  # one hook's bug must not keep the server from stopping
+                log.exception("draining hook failed during shutdown")
         await self.health.enter_graceful_shutdown()
         await self.server.stop(grace)
         for fn in reversed(self.cleanups):

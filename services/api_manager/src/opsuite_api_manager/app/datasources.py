@@ -50,11 +50,6 @@ class DataSourceRef:
     name: str = ""
 
 
-def _mask(url: str) -> str:
-    """The URL for display: userinfo password and ``?password=``-like options masked."""
-    return mask_url(url)
-
-
 class DataSourceService:
     """Data sources of the caller's tenant."""
 
@@ -105,7 +100,7 @@ class DataSourceService:
             name=data.name,
             description=data.description,
             url_encrypted=self.box.encrypt(data.url),
-            url_masked=_mask(data.url),
+            url_masked=mask_url(data.url),
             dialect=dialect,
             pool_size=data.pool_size or 5,
             connect_timeout_s=data.connect_timeout_s or 5.0,
