@@ -374,8 +374,8 @@ class Executor:
                         yield StreamEvent("header", outcome=run.outcome(sql=SqlPart(columns, [], False, 0)))
                     cut += batch.cells_truncated
                     if batch.rows and self.result_limit is not None:
-                        for part in self.result_limit.batches(batch.rows, target.definition.name):
-                            yield StreamEvent("rows", rows=part)
+                        for part, wire in self.result_limit.batches(batch.rows, target.definition.name):
+                            yield StreamEvent("rows", rows=part, wire=wire)
                     elif batch.rows:
                         yield StreamEvent("rows", rows=batch.rows)
                     run.row_count, truncated = batch.row_count, truncated or batch.truncated

@@ -72,6 +72,9 @@ class Outcome:
     logs: list[dict[str, Any]] = field(default_factory=list)
     steps: list[dict[str, Any]] = field(default_factory=list)
     row_count: int = 0
+    #: The response as the servicer layer built it to measure it (``ResultLimit.check``), so it is not
+    #: built twice; None until measured.
+    wire: Any = field(default=None, repr=False, compare=False)
 
     def as_json(self) -> Any:
         """The result as one JSON value (what a workflow step or ``ctx.call_api`` receives)."""
@@ -93,3 +96,5 @@ class StreamEvent:
     kind: str
     outcome: Outcome | None = None
     rows: list[list[Any]] | None = None
+    #: ``rows`` as the servicer layer built them to measure them, when they were measured.
+    wire: Any = None

@@ -32,14 +32,14 @@ def max_result_bytes(max_message_bytes: int) -> int:
 
 
 class ResultSizer(Protocol):
-    """Encoded sizes, in bytes, of what would be sent."""
+    """What would be sent, built once: the message and its encoded size in bytes."""
 
-    def outcome(self, outcome: Outcome) -> int:
-        """The size of the response that carries ``outcome`` (ExecuteApi, DryRunApi, stream summary)."""
+    def outcome(self, outcome: Outcome) -> tuple[Any, int]:
+        """The response that carries ``outcome`` (ExecuteApi, DryRunApi, stream summary) and its size."""
         ...
 
-    def rows(self, rows: list[list[Any]]) -> int:
-        """The size of one streamed row batch."""
+    def rows(self, rows: list[list[Any]]) -> tuple[Any, int]:
+        """One streamed row batch and its size."""
         ...
 
 
@@ -51,16 +51,19 @@ class ResultLimit:
     max_bytes: int
 
     def check(self, outcome: Outcome, api: str) -> None:
-        """Raise ResultTooLargeError when ``outcome`` does not fit in one response."""
-        size = self.sizer.outcome(outcome)
+        """Raise ResultTooLargeError when ``outcome`` does not fit in one response; else keep the response
+        that was built to measure it on ``outcome.wire``."""
+        wire, size = self.sizer.outcome(outcome)
         if size > self.max_bytes:
             raise _too_large(api, size, self.max_bytes, _hint(outcome))
+        outcome.wire = wire
 
-    def batches(self, rows: list[list[Any]], api: str) -> Iterator[list[list[Any]]]:
-        """``rows`` as one or more batches that each fit; a single row that cannot fit raises."""
-        size = self.sizer.rows(rows)
+    def batches(self, rows: list[list[Any]], api: str) -> Iterator[tuple[list[list[Any]], Any]]:
+        """``rows`` as one or more batches that each fit, with the message built for each; a single row
+        that cannot fit raises."""
+        wire, size = self.sizer.rows(rows)
         if size <= self.max_bytes:
-            yield rows
+            yield rows, wire
             return
         if len(rows) == 1:
             raise _too_large(api, size, self.max_bytes, "one row is larger than a message; lower max_cell_bytes")

@@ -259,7 +259,13 @@ def _references(refs: list[Reference]) -> list[pb.Reference]:
 
 
 def outcome_to_proto(o: Outcome, *, with_rows: bool = True) -> pb.ExecuteApiResponse:
-    """An outcome as ExecuteApiResponse (SQL as columns + rows, anything else as one JSON value)."""
+    """An outcome as ExecuteApiResponse (SQL as columns + rows, anything else as one JSON value).
+
+    An outcome already measured against the message size (``ResultLimit.check``) carries the response
+    built then: it is returned as is.
+    """
+    if with_rows and o.wire is not None:
+        return o.wire  # type: ignore[no-any-return]
     logs, dropped = _log_lines(o.started_at, o.logs)
     out = pb.ExecuteApiResponse(
         execution_id=o.execution_id,
@@ -298,13 +304,15 @@ def row_batch(rows: list[list[Any]]) -> pb.RowBatch:
 class ProtoSizer:
     """Sizes of results as they go on the wire (``app.result_size.ResultSizer``)."""
 
-    def outcome(self, outcome: Outcome) -> int:
-        """Bytes of the ExecuteApiResponse for ``outcome``."""
-        return outcome_to_proto(outcome).ByteSize()
+    def outcome(self, outcome: Outcome) -> tuple[pb.ExecuteApiResponse, int]:
+        """The ExecuteApiResponse for ``outcome`` and its size."""
+        message = outcome_to_proto(outcome)
+        return message, message.ByteSize()
 
-    def rows(self, rows: list[list[Any]]) -> int:
-        """Bytes of one streamed RowBatch."""
-        return row_batch(rows).ByteSize()
+    def rows(self, rows: list[list[Any]]) -> tuple[pb.RowBatch, int]:
+        """One streamed RowBatch and its size."""
+        message = row_batch(rows)
+        return message, message.ByteSize()
 
 
 def execution_to_proto(row: ExecutionRow, *, detail: bool = False) -> pb.Execution:

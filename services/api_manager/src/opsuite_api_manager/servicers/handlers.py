@@ -244,7 +244,7 @@ class Handlers(api_manager_pb2_grpc.ApiManagerServiceServicer):
                 if event.kind == "header" and event.outcome is not None:
                     yield pb.ExecuteApiChunk(header=outcome_to_proto(event.outcome, with_rows=False))
                 elif event.kind == "rows" and event.rows is not None:
-                    yield pb.ExecuteApiChunk(rows=row_batch(event.rows))
+                    yield pb.ExecuteApiChunk(rows=event.wire if event.wire is not None else row_batch(event.rows))
                 elif event.outcome is not None:
                     summary = outcome_to_proto(event.outcome, with_rows=event.outcome.kind != "SQL")
                     yield pb.ExecuteApiChunk(summary=summary)
