@@ -54,7 +54,7 @@ __all__ = [
     "Proceed",
     "Stage",
     "limit_stream",
-    "scrub_message",
+    "masked_wire",
     "stream_ended_by",
 ]
 
@@ -171,7 +171,7 @@ class Pipeline:
                 return factory(
                     self._wrap_behavior(method, behavior, streaming, client_streaming=attr.startswith("stream_")),
                     request_deserializer=_safe_deserializer(handler.request_deserializer),
-                    response_serializer=handler.response_serializer,
+                    response_serializer=_passing_bytes(handler.response_serializer),
                 )
         raise ValueError(f"handler for {method} has no behavior")
 
@@ -200,13 +200,13 @@ class Pipeline:
                             # the handler's cleanup runs now, not whenever the generator is collected.
                             async with contextlib.aclosing(behavior(request, context)) as items:
                                 async for item in items:
-                                    await self._write(context, scrub_message(item, scope), deadline)
+                                    await self._write(context, masked_wire(item, scope), deadline)
                         finally:
                             _STREAM_DEADLINE.reset(reset)
 
                     await self._run(call, innermost)
                     return None
-                return scrub_message(await self._run(call, lambda: behavior(request, context)), scope)
+                return masked_wire(await self._run(call, lambda: behavior(request, context)), scope)
 
         return wrapped
 
@@ -229,16 +229,32 @@ class Pipeline:
             raise error from None
 
 
-def scrub_message(message: Any, scope: SecretScope) -> Any:
-    """``message`` with the scope's secrets masked in every string field, at any depth (in place).
+def masked_wire(message: Any, scope: SecretScope) -> Any:
+    """``message`` as it may leave: itself when the scope is empty, else its bytes with the scope's
+    secrets masked in every string field, at any depth.
 
-    A no-op when the scope is empty; otherwise the serialized message is searched first, so only a
-    response that really carries a secret is walked.
+    The message is serialized once to look for a secret; those bytes are what is sent (the response
+    serializer lets bytes through), so a response is only serialized again when it really held one.
     """
-    if not scope or not isinstance(message, Message) or not scope.contains(message.SerializeToString()):
+    if not scope or not isinstance(message, Message):
         return message
+    data = message.SerializeToString()
+    if not scope.contains(data):
+        return data
     _scrub_fields(message, scope)
-    return message
+    return message.SerializeToString()
+
+
+def _passing_bytes(serializer: Callable[[Any], bytes] | None) -> Callable[[Any], bytes] | None:
+    """The handler's response serializer, letting through what :func:`masked_wire` already serialized."""
+    if serializer is None:
+        return None
+    inner = serializer
+
+    def serialize(message: Any) -> bytes:
+        return message if isinstance(message, bytes) else inner(message)
+
+    return serialize
 
 
 def _scrub_fields(message: Message, scope: SecretScope) -> None:
