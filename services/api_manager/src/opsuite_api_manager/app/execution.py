@@ -48,7 +48,7 @@ from opsuite_common.errors import (
 )
 from opsuite_common.logging import get_logger
 from opsuite_common.secretbox import SecretBox
-from opsuite_common.secretscope import register_url_secrets
+from opsuite_common.secretscope import register_secret, url_secrets
 from opsuite_common.server import limit_stream, stream_ended_by
 
 from ._ttl_cache import TtlCache
@@ -427,7 +427,8 @@ class Executor:
     async def _data_source(self, caller: Caller, name: str) -> tuple[DataSource, float]:
         loaded = await self._sources.get((caller.tenant, name), lambda: self._load_data_source(caller, name))
         # Where the decrypted URL enters this call (cached or not): its password is a secret of the call.
-        register_url_secrets(loaded[0].url)
+        for secret in loaded[0].secrets:
+            register_secret(secret)
         return loaded
 
     async def _load_data_source(self, caller: Caller, name: str) -> tuple[DataSource, float]:
@@ -439,10 +440,12 @@ class Executor:
                     f"the API's data source '{name}' no longer exists; re-create it or edit the API",
                     reason="DATA_SOURCE_MISSING",
                 ) from None
+            url = self.box.decrypt(row.url_encrypted)
             return DataSource(
                 id=row.id,
                 name=row.name,
-                url=self.box.decrypt(row.url_encrypted),
+                url=url,
+                secrets=tuple(url_secrets(url)),
                 tenant=caller.tenant,
                 pool_size=row.pool_size,
                 connect_timeout=row.connect_timeout_s,

@@ -64,6 +64,8 @@ class DataSource:
     id: str
     name: str
     url: str = field(repr=False)
+    #: The credentials inside ``url`` (``secretscope.url_secrets``), worked out once when loaded.
+    secrets: tuple[str, ...] = field(default=(), repr=False, compare=False)
     tenant: str = ""
     pool_size: int = 5
     max_overflow: int = 5
