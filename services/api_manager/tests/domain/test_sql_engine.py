@@ -11,8 +11,9 @@ from sqlalchemy import make_url
 
 from opsuite_api_manager.domain import sql_engine
 from opsuite_api_manager.domain.datasources import DataSource, EngineCache
-from opsuite_api_manager.domain.sql_engine import SqlEngine, render_for_driver
+from opsuite_api_manager.domain.sql_engine import SqlEngine
 from opsuite_api_manager.domain.sql_guard import CheckedQuery, SqlDialect, check_sql
+from opsuite_api_manager.domain.sql_render import render_for_driver
 from opsuite_common.errors import (
     DeadlineExceededError,
     FailedPreconditionError,

@@ -66,7 +66,6 @@ __all__ = [
     "SqlReference",
     "SqlResult",
     "check_connection",
-    "render_for_driver",
     "test_connection",
 ]
 
@@ -271,8 +270,13 @@ class SqlEngine:
                 ms = max(1, int(timeout * 1000))
                 # One round trip (no bind parameters, so psycopg accepts several statements). The guard
                 # lexes strings as standard SQL ('\\' is not an escape); the server must read them the same.
+                # idle_in_transaction_session_timeout: a backstop past the call's own limits (the pipeline
+                # ends an unread stream at the API's timeout): should this process stall while holding the
+                # read transaction, the server itself ends the session.
+                idle_ms = 2 * ms + 5000
                 await conn.exec_driver_sql(
                     f"SET TRANSACTION READ ONLY; SET LOCAL statement_timeout = {ms}; SET LOCAL lock_timeout = {ms}; "
+                    f"SET LOCAL idle_in_transaction_session_timeout = {idle_ms}; "
                     "SET LOCAL standard_conforming_strings = on"
                 )
             elif source.dialect is SqlDialect.MYSQL:
@@ -296,8 +300,9 @@ class SqlEngine:
     ) -> SqlResult:
         """Run ``query`` with ``params``; at most ``row_limit`` rows, ``truncated`` when more existed.
 
-        PostgreSQL reads through a server-side cursor (``DECLARE ... CURSOR``, then one ``FETCH`` of
-        ``row_limit + 1`` rows), so memory follows the row limit, never the size of the table.
+        PostgreSQL reads through a server-side cursor (``DECLARE ... CURSOR``, then ``FETCH``es: SQLAlchemy
+        primes its buffer with one row, then fetches up to ``row_limit + 1``), so memory follows the row
+        limit, never the size of the table; the cursor costs round trips a client cursor would not.
         """
         if source.dialect is SqlDialect.SQLITE:
             return await self._execute_sqlite(

@@ -14,7 +14,7 @@ cross-database links, signalling other backends). Bind parameters are ``:name`` 
 
 The guard judges, it never rewrites: :class:`CheckedQuery` keeps the statement exactly as written, plus
 the character span of every ``:name`` bind, and the engine sends that text with only those spans turned
-into the driver's placeholders (see ``sql_engine.render_for_driver``). So the database runs what was
+into the driver's placeholders (see ``sql_render.render_for_driver``). So the database runs what was
 saved and reviewed, never sqlglot's re-generation of it (which once turned SQLite-invalid text such as
 ``x ILIKE 'a'`` into a different, valid statement). Running the text as written needs the guard to read
 it as the database will, so whatever it cannot judge is refused (INVALID_ARGUMENT on the statement):
@@ -248,7 +248,9 @@ def _problems(tree: exp.Expr, dialect: SqlDialect, where: str) -> list[FieldViol
             problems.append(FieldViolation(where, "NEXT VALUE FOR is not allowed (it changes a sequence)"))
         if isinstance(node, exp.Parameter) or (isinstance(node, exp.Placeholder) and node.name in ("", "?")):
             problems.append(
-                FieldViolation(where, f"'{node.sql()}' is not supported: use named bind parameters like :name")
+                FieldViolation(
+                    where, f"'{node.sql(dialect=dialect.value)}' is not supported: use named bind parameters like :name"
+                )
             )
     unique: dict[tuple[str, str], FieldViolation] = {(p.field, p.description): p for p in problems}
     return list(unique.values())
