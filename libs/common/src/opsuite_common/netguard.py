@@ -73,9 +73,11 @@ __all__ = [
     "check_url",
     "forbidden_reason",
     "guarded_client",
+    "host_matches",
     "host_problem",
     "parse_ip_literal",
     "parse_url",
+    "resolve",
     "resolve_checked",
     "system_resolver",
 ]
@@ -307,13 +309,15 @@ def _entry_network(entry: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network 
         return None
 
 
+def host_matches(entry: str, host: str) -> bool:
+    """Whether a host-name entry (``db.internal`` or ``*.corp.example``) covers ``host`` (both normalised:
+    lower case, no trailing dot)."""
+    return entry == host or (entry.startswith("*.") and host.endswith(entry[1:]))
+
+
 def _names(entries: Iterable[str], host: str) -> bool:
     host = host.lower().rstrip(".").strip("[]")
-    for entry in entries:
-        entry = entry.lower().strip().rstrip(".")
-        if entry == host or (entry.startswith("*.") and host.endswith(entry[1:])):
-            return True
-    return False
+    return any(host_matches(entry.lower().strip().rstrip("."), host) for entry in entries)
 
 
 def _covers(entries: Iterable[str], ip: IPAddress, *, exact: bool = False) -> bool:
@@ -421,19 +425,28 @@ async def system_resolver(host: str, port: int) -> list[str]:
     return seen
 
 
-async def resolve_checked(host: str, port: int, policy: NetworkPolicy, resolver: Resolver) -> list[IPAddress]:
-    """Resolve ``host`` and check EVERY address (one bad record refuses the host); return them in order."""
+async def resolve(
+    host: str, port: int, resolver: Resolver, *, what: str = "host", reason: str = "UPSTREAM_UNAVAILABLE"
+) -> list[IPAddress]:
+    """Every address ``host`` denotes, in order: itself when it is a literal, else one lookup.
+
+    A host that does not resolve is ServiceUnavailableError(``reason``), worded with ``what``.
+    """
     literal = parse_ip_literal(host)
     if literal is not None:
-        addresses: list[IPAddress] = [literal]
-    else:
-        try:
-            texts = await resolver(host, port)
-        except (OSError, UnicodeError) as exc:
-            raise ServiceUnavailableError(f"cannot resolve host {host}: {exc}", reason="UPSTREAM_UNAVAILABLE") from None
-        addresses = [ipaddress.ip_address(t.split("%", 1)[0]) for t in texts]
-        if not addresses:
-            raise ServiceUnavailableError(f"host {host} resolves to no address", reason="UPSTREAM_UNAVAILABLE")
+        return [literal]
+    try:
+        addresses = [ipaddress.ip_address(t.split("%", 1)[0]) for t in await resolver(host, port)]
+    except (OSError, UnicodeError, ValueError) as exc:
+        raise ServiceUnavailableError(f"cannot resolve {what} {host}: {exc}", reason=reason) from None
+    if not addresses:
+        raise ServiceUnavailableError(f"{what} {host} resolves to no address", reason=reason)
+    return addresses
+
+
+async def resolve_checked(host: str, port: int, policy: NetworkPolicy, resolver: Resolver) -> list[IPAddress]:
+    """Resolve ``host`` and check EVERY address (one bad record refuses the host); return them in order."""
+    addresses = await resolve(host, port, resolver)
     for ip in addresses:
         policy.check(host, ip)
     return addresses

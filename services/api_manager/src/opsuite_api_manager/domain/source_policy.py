@@ -38,7 +38,15 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
 from opsuite_common.errors import FieldViolation, PermissionDeniedError, ServiceUnavailableError, ValidationError
-from opsuite_common.netguard import IPAddress, Resolver, forbidden_reason, parse_ip_literal, system_resolver
+from opsuite_common.netguard import (
+    IPAddress,
+    Resolver,
+    forbidden_reason,
+    host_matches,
+    parse_ip_literal,
+    resolve,
+    system_resolver,
+)
 
 from .sql_guard import SqlDialect, dialect_for_url
 
@@ -104,9 +112,7 @@ class AllowEntry:
 
     def names(self, host: str) -> bool:
         """Whether this is a name entry covering ``host`` (already lower-cased, no trailing dot)."""
-        if self.name is None:
-            return False
-        return host == self.name or (self.name.startswith("*.") and host.endswith(self.name[1:]))
+        return self.name is not None and host_matches(self.name, host)
 
     def covers(self, ip: IPAddress) -> bool:
         """Whether this is an address/CIDR entry covering ``ip``."""
@@ -282,7 +288,7 @@ class DataSourcePolicy:
         shown = f"{host}:{port}"
         if literal is None and not named and not any(e.network is not None for e in entries):
             raise not_allowed(f"database host {shown} is not on {_ALLOW_SETTING}", field)
-        addresses = [literal] if literal is not None else await self._resolve(host, port)
+        addresses = await resolve(host, port, self.resolver, what="database host", reason="DATA_SOURCE_UNAVAILABLE")
         for ip in addresses:
             if any(e.covers(ip) for e in entries):
                 continue
@@ -299,20 +305,6 @@ class DataSourcePolicy:
             raise not_allowed(f"database host {label} is not on {_ALLOW_SETTING}", field)
         await self._refuse_own_database(parsed, dialect, host, port, addresses, field)
         return Endpoint(host=host, port=port, addresses=tuple(addresses))
-
-    async def _resolve(self, host: str, port: int) -> list[IPAddress]:
-        try:
-            texts = await self.resolver(host, port)
-            addresses = [ipaddress.ip_address(t.split("%", 1)[0]) for t in texts]
-        except (OSError, UnicodeError, ValueError) as exc:
-            raise ServiceUnavailableError(
-                f"cannot resolve database host {host}: {exc}", reason="DATA_SOURCE_UNAVAILABLE"
-            ) from None
-        if not addresses:
-            raise ServiceUnavailableError(
-                f"database host {host} resolves to no address", reason="DATA_SOURCE_UNAVAILABLE"
-            )
-        return addresses
 
     async def _refuse_own_database(
         self, parsed: URL, dialect: SqlDialect, host: str, port: int, addresses: Sequence[IPAddress], field: str
