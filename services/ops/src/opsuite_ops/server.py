@@ -42,7 +42,6 @@ async def create_server(settings: Settings, *, breakers: BreakerRegistry | None 
         await app.close()
         raise
     handle.on_stop(app.close)
-    if app.run_log is not None:
-        handle.on_draining(app.run_log.draining)
+    handle.on_draining(app.run_log.draining)
     handle.resources["app"] = app
     return handle

@@ -10,7 +10,9 @@ the database never aborts another replica's live runs.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import update
@@ -27,36 +29,70 @@ CANCELLED = ("SHUTDOWN", "the service stopped before the run finished (shutdown 
 _ABORTED = ("PROCESS_ENDED", "the service process ended (crash or kill) while the run was running")
 
 
+@dataclass(slots=True)
+class _Inflight:
+    base: dict[str, Any]
+    started: float  # time.monotonic() at begin
+    saved: asyncio.Future[None]  # the running row's insert
+
+
 class RunLog:
     """Writes each run's row: ``running`` at its start, its end state at its end."""
 
     def __init__(self, runs: RunRepository, owner: str) -> None:
         self.runs, self.owner = runs, owner
-        self._inflight: dict[str, dict[str, Any]] = {}
-        self._writes: set[asyncio.Task[None]] = set()
+        self._inflight: dict[str, _Inflight] = {}
+        self._writes: set[asyncio.Future[None]] = set()
         #: When the shutdown grace period ends (``time.monotonic()``), once the service is stopping.
         self._grace_ends: float | None = None
         self._stopped = False
 
     async def begin(self, base: dict[str, Any]) -> None:
-        """Insert the run RUNNING (``base``: id, tenant, subject, question, mode, created_at, request_id)."""
-        await self.runs.save(run_row(base, owner=self.owner, status="running", finished_at=base["created_at"]))
-        self._inflight[base["id"]] = base
+        """Insert the run RUNNING (``base``: id, tenant, subject, question, mode, created_at, request_id).
+
+        Tracked before the insert is awaited (and the insert shielded): a caller cancelled meanwhile
+        still has its row finished, after the insert, never left running.
+        """
+        saved = self._write(
+            self.runs.save(run_row(base, owner=self.owner, status="running", finished_at=base["created_at"]))
+        )
+        self._inflight[base["id"]] = _Inflight(base, time.monotonic(), saved)
+        try:
+            await asyncio.shield(saved)
+        except asyncio.CancelledError:
+            raise
+        except BaseException:
+            self._inflight.pop(base["id"], None)  # nothing was stored: nothing more to write
+            raise
 
     async def discard(self, run_id: str) -> None:
         """Delete the running row of a run refused as the caller's mistake."""
-        if self._inflight.pop(run_id, None) is not None:
+        entry = self._inflight.pop(run_id, None)
+        if entry is not None:
+            with contextlib.suppress(Exception):
+                await entry.saved
             await self.runs.delete(run_id)
 
-    async def finish(self, row: RunRow) -> None:
-        """Replace the running row with how the run ended (written whole even if the caller is cancelled)."""
-        if self._inflight.pop(row.id, None) is None:
-            return  # already recorded cancelled by ``stop``
-        row.owner = self.owner
-        task = asyncio.ensure_future(self.runs.replace(row))
+    async def finish(self, base: dict[str, Any], **fields: Any) -> RunRow:
+        """Replace the running row with how the run ended (``fields``: status, answer, error...); written
+        whole even if the caller is cancelled. Returns the row (not written again when ``stop`` already
+        recorded the run cancelled)."""
+        entry = self._inflight.pop(base["id"], None)
+        started = entry.started if entry is not None else time.monotonic()
+        fields.setdefault("duration_ms", (time.monotonic() - started) * 1000)
+        row = run_row(base, owner=self.owner, finished_at=utcnow(), **fields)
+        if entry is None:
+            return row
+        with contextlib.suppress(Exception):
+            await asyncio.shield(entry.saved)  # the running row is in before its end replaces it
+        await asyncio.shield(self._write(self.runs.replace(row)))
+        return row
+
+    def _write(self, write: Any) -> asyncio.Future[None]:
+        task: asyncio.Future[None] = asyncio.ensure_future(write)
         self._writes.add(task)
         task.add_done_callback(self._writes.discard)
-        await asyncio.shield(task)
+        return task
 
     def draining(self, grace_ends: float | None) -> None:
         """The service is stopping: runs cancelled after ``grace_ends`` were cut off by the shutdown."""
@@ -72,17 +108,14 @@ class RunLog:
         self._stopped = True
         if self._writes:
             await asyncio.gather(*self._writes, return_exceptions=True)
-        inflight, self._inflight = list(self._inflight.values()), {}
-        for base in inflight:
+        for entry in list(self._inflight.values()):
             reason, message = CANCELLED
-            row = run_row(
-                base, owner=self.owner, status="cancelled", error_reason=reason, error_message=message,
-                finished_at=utcnow(),
-            )  # fmt: skip
             try:
-                await self.runs.replace(row)
+                await self.finish(
+                    entry.base, status="cancelled", partial=True, error_reason=reason, error_message=message
+                )
             except Exception:
-                log.exception("recording a cancelled run failed", run_id=base["id"])
+                log.exception("recording a cancelled run failed", run_id=entry.base["id"])
 
 
 def run_row(base: dict[str, Any], **fields: Any) -> RunRow:

@@ -11,7 +11,6 @@ import dataclasses
 import json
 import math
 import socket
-import time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -25,7 +24,7 @@ from opsuite_common.metrics import breaker_state_listener, counter, histogram
 from opsuite_common.paging import Page, list_budget
 from opsuite_common.resilience import BreakerRegistry
 from opsuite_ops.app.api_manager import ApiManagerCatalogue
-from opsuite_ops.app.run_log import CANCELLED, RunLog, abort_orphans, run_row
+from opsuite_ops.app.run_log import CANCELLED, RunLog, abort_orphans
 from opsuite_ops.config import Settings
 from opsuite_ops.db import RunFilter, RunRepository, RunRow, migrate
 from opsuite_ops.domain import (
@@ -92,15 +91,11 @@ class OpsApp:
     runs: RunRepository
     default_budget: Budget
     limits: BudgetLimits
-    closers: tuple[Callable[[], Awaitable[Any]], ...] = ()
+    #: Writes the run rows (running at the start, then the end).
+    run_log: RunLog
     #: Byte budget of one list page (half the max message size): a page stops early rather than overflow.
-    page_budget: int = list_budget(16 * 1024 * 1024)
-    #: Writes the run rows (running at the start, then the end); None: one without an owner id.
-    run_log: RunLog | None = None
-
-    def __post_init__(self) -> None:
-        if self.run_log is None:
-            self.run_log = RunLog(self.runs, "")
+    page_budget: int
+    closers: tuple[Callable[[], Awaitable[Any]], ...] = ()
 
     def budget(
         self,
@@ -147,10 +142,9 @@ class OpsApp:
         The run is stored ``running`` before the orchestrator starts (see ``run_log``), then updated.
         Caller mistakes (ValidationError) are raised without persisting anything.
         """
-        assert self.run_log is not None
         parsed = Mode.parse(mode)
         run_id = uuid.uuid4().hex
-        created, started = utcnow(), time.monotonic()
+        created = utcnow()
         base = {
             "id": run_id,
             "tenant": identity.tenant,
@@ -160,8 +154,8 @@ class OpsApp:
             "created_at": created,
             "request_id": request_id,
         }
-        await self.run_log.begin(base)
         try:
+            await self.run_log.begin(base)
             result = await self.orchestrator.run(question, parsed, budget, identity, emit, run_id=run_id)
         except ValidationError:
             # Nothing to keep for a caller's mistake: the running row goes.
@@ -169,36 +163,34 @@ class OpsApp:
             raise
         except asyncio.CancelledError:
             reason, message = CANCELLED if self.run_log.past_grace else ("CANCELLED", "the caller cancelled")
-            row = run_row(
-                base,
-                status="cancelled",
-                partial=True,
-                error_reason=reason,
-                error_message=message,
-                finished_at=utcnow(),
-                duration_ms=(time.monotonic() - started) * 1000,
+            await self.run_log.finish(
+                base, status="cancelled", partial=True, error_reason=reason, error_message=message
             )
-            await self.run_log.finish(row)
             _RUNS.labels("cancelled").inc()
             raise
         except OpsuiteError as exc:
-            row = run_row(
+            await self.run_log.finish(
+                base, status="failed", partial=True, error_reason=exc.reason, error_message=exc.message
+            )
+            _RUNS.labels("failed").inc()
+            raise
+        except Exception:
+            # A defect: the run is recorded failed (the error mapping logs it and answers INTERNAL), never
+            # left running. The exception's text may hold anything: it is not stored.
+            await self.run_log.finish(
                 base,
                 status="failed",
                 partial=True,
-                error_reason=exc.reason,
-                error_message=exc.message,
-                finished_at=utcnow(),
-                duration_ms=(time.monotonic() - started) * 1000,
+                error_reason="INTERNAL",
+                error_message="the run failed inside the service; see the service log",
             )
-            await self.run_log.finish(row)
             _RUNS.labels("failed").inc()
             raise
         _RUNS.labels("partial" if result.partial else "succeeded").inc()
         for phase in result.trace.phases:
             _PHASES.labels(str(getattr(phase.phase, "value", phase.phase))).observe(phase.duration_ms / 1000)
-        row = RunRow(
-            **base,
+        row = await self.run_log.finish(
+            base,
             status="partial" if result.partial else "succeeded",
             partial=result.partial,
             answer=result.answer,
@@ -207,12 +199,7 @@ class OpsApp:
             gaps_json=_dumps(result.trace.gaps),
             trace_json=_dumps(result.trace),
             planner=result.trace.planner,
-            error_reason="",
-            error_message="",
-            finished_at=utcnow(),
-            duration_ms=(time.monotonic() - started) * 1000,
         )
-        await self.run_log.finish(row)
         return result, row
 
     async def get_run(self, identity: Identity, run_id: str) -> RunRow:
@@ -316,9 +303,9 @@ async def build_app(settings: Settings, *, breakers: BreakerRegistry | None = No
         runs,
         default_budget,
         limits,
-        tuple(closers),
-        page_budget=list_budget(settings.max_message_bytes),
         run_log=run_log,
+        page_budget=list_budget(settings.max_message_bytes),
+        closers=tuple(closers),
     )
 
 

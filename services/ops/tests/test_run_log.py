@@ -1,0 +1,106 @@
+"""ops run records whatever ends the run: a defect in the orchestrator, or a caller cancelled while the
+running row is being written, leaves the run finished (failed / cancelled), never ``running``."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from typing import Any
+
+import pytest
+
+from opsuite_common.auth import Identity, Role
+from opsuite_common.db import Database, utcnow
+from opsuite_ops.app.run_log import RunLog
+from opsuite_ops.app.service import OpsApp
+from opsuite_ops.db import RunRepository, migrate
+from opsuite_ops.domain import Budget, BudgetLimits
+
+IDENTITY = Identity(subject="ana", tenant="t", roles=frozenset({Role.VIEWER}))
+
+
+class _BrokenOrchestrator:
+    """An orchestrator with a defect: every run raises an unexpected exception."""
+
+    async def run(self, *args: Any, **kwargs: Any) -> Any:
+        raise KeyError("secret-looking internals")
+
+
+class _SlowOrchestrator:
+    async def run(self, *args: Any, **kwargs: Any) -> Any:
+        await asyncio.sleep(30)
+
+
+async def _stored(db: Database) -> list[tuple[str, str, str]]:
+    from sqlalchemy import text
+
+    async with db.session(readonly=True) as s:
+        rows = (await s.execute(text("SELECT status, error_reason, error_message FROM ops_runs"))).all()
+    return [tuple(r) for r in rows]
+
+
+async def _app(db_url: str, orchestrator: Any) -> tuple[Database, OpsApp]:
+    db = Database.from_url(db_url)
+    await migrate(db)
+    runs = RunRepository(db)
+    app = OpsApp(
+        orchestrator,  # type: ignore[arg-type]
+        None,  # type: ignore[arg-type]  # the catalogue is not used by ask
+        runs,
+        Budget(),
+        BudgetLimits(),
+        run_log=RunLog(runs, "me"),
+        page_budget=1 << 20,
+    )
+    return db, app
+
+
+async def test_a_defect_in_the_orchestrator_leaves_the_run_failed_not_running(db_url: str) -> None:
+    db, app = await _app(db_url, _BrokenOrchestrator())
+    try:
+        with pytest.raises(KeyError):
+            await app.ask(IDENTITY, "what is up", "all", Budget())
+        [(status, reason, message)] = await _stored(db)
+        assert (status, reason) == ("failed", "INTERNAL")
+        assert "secret-looking" not in message
+    finally:
+        await db.dispose()
+
+
+async def test_a_caller_cancelled_while_the_running_row_is_written_is_recorded_cancelled(db_url: str) -> None:
+    db, app = await _app(db_url, _SlowOrchestrator())
+    try:
+        task = asyncio.create_task(app.ask(IDENTITY, "what is up", "all", Budget()))
+        await asyncio.sleep(0)  # begin has started the insert
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        assert await _stored(db) == [("cancelled", "CANCELLED", "the caller cancelled")]
+    finally:
+        await db.dispose()
+
+
+async def test_stop_records_runs_still_in_flight_cancelled_with_their_duration(db_url: str) -> None:
+    db = Database.from_url(db_url)
+    await migrate(db)
+    log = RunLog(RunRepository(db), "me")
+    base = {
+        "id": uuid.uuid4().hex,
+        "tenant": "t",
+        "subject": "ana",
+        "question": "q",
+        "mode": "auto",
+        "created_at": utcnow(),
+        "request_id": "",
+    }
+    try:
+        await log.begin(base)
+        await asyncio.sleep(0.05)
+        await log.stop()
+        assert await _stored(db) == [
+            ("cancelled", "SHUTDOWN", "the service stopped before the run finished (shutdown grace period over)")
+        ]
+        row = await RunRepository(db).get("t", base["id"])
+        assert row.partial and row.duration_ms >= 50
+    finally:
+        await db.dispose()
