@@ -60,6 +60,7 @@ async def create_server(settings: Settings, *, resolver: Resolver | None = None)
         raise
     handle.on_stop(db.dispose)
     handle.on_stop(app.stop)
+    handle.on_draining(app.alerts.feed.drain)  # open WatchAlerts streams end now, not at the grace's end
     handle.resources["app"] = app
     handle.resources["db"] = db
     app.start()

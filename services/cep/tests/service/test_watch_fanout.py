@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
+import grpc
 import pytest
 from sqlalchemy import event
 
@@ -124,3 +125,22 @@ async def test_a_watcher_that_falls_behind_is_dropped_with_the_cursor_to_resume(
     feed.unsubscribe(slow)
     keeping_up.cancel()
     resumed.cancel()
+
+
+async def test_stopping_the_server_ends_open_watchers_with_the_cursor_to_resume(
+    sqlite_url: str, start_cep: Callable[..., Any]
+) -> None:
+    from opsuite_common.errors import ServiceUnavailableError
+    from opsuite_common.rpc_status import from_grpc_error
+
+    cep: Cep = await start_cep(sqlite_url, watch_poll_s=0)
+    await cep.rule(CPU)
+    stream = cep.stub.WatchAlerts(cep_pb2.WatchAlertsRequest(), metadata=cep.md())
+    await cep.publish([ev("e1", "metric", 1, cpu=97, host="h1")])
+    first = await asyncio.wait_for(stream.read(), 10)
+    await cep.handle.stop(30)  # the grace period is not waited out: the watcher ends at once
+    with pytest.raises(grpc.aio.AioRpcError) as info:
+        await asyncio.wait_for(stream.read(), 10)
+    err = from_grpc_error(info.value)
+    assert isinstance(err, ServiceUnavailableError) and err.reason == "SHUTTING_DOWN"
+    assert err.metadata["after_cursor"] == str(first.cursor)

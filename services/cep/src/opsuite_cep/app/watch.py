@@ -6,9 +6,15 @@ of the tenant (the :class:`Notifier`), or every ``poll_s`` for changes committed
 idle watcher is a queue and a set entry: no task, no timer, no database query of its own.
 
 A watcher's queue is bounded. When a watcher reads too slowly and its queue is full, the feed drops
-it and its stream ends with RESOURCE_EXHAUSTED (reason ``WATCHER_TOO_SLOW``, RetryInfo, and the
-cursor to resume after): the documented resume contract (``after_cursor``) replays what it missed
-from the database, and the other watchers never wait for it.
+it (and empties its queue) and its stream ends with RESOURCE_EXHAUSTED (reason ``WATCHER_TOO_SLOW``,
+RetryInfo, and the cursor to resume after): the documented resume contract (``after_cursor``)
+replays what it missed from the database, and the other watchers never wait for it. A feed whose
+last watcher is dropped ends. A client that reads nothing at all is ended earlier by the server
+pipeline (``stream_write_timeout_s``, DEADLINE_EXCEEDED ``CLIENT_NOT_READING``).
+
+When the server starts stopping, :meth:`AlertFeed.drain` ends every watcher at once with UNAVAILABLE
+(reason ``SHUTTING_DOWN``, the cursor to resume after), so open streams never hold the shutdown for
+the whole grace period.
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ from opsuite_cep.app.engines import Notifier
 from opsuite_cep.db.alerts import AlertChange
 from opsuite_cep.db.repositories import changes_after, last_cursor, read
 from opsuite_common.db import Database
-from opsuite_common.errors import RateLimitedError
+from opsuite_common.errors import RateLimitedError, ServiceUnavailableError
 from opsuite_common.logging import get_logger
 
 __all__ = ["AlertFeed", "Watcher", "watch_changes"]
@@ -33,29 +39,40 @@ _BATCH = 500
 class Watcher:
     """One WatchAlerts stream's subscription: a bounded queue of the tenant's live changes."""
 
-    __slots__ = ("_queue", "dropped", "tenant")
+    __slots__ = ("_queue", "closing", "dropped", "tenant")
 
     def __init__(self, tenant: str, size: int) -> None:
         self.tenant = tenant
         self._queue: asyncio.Queue[AlertChange | None] = asyncio.Queue(size)
         #: Set when the feed dropped this watcher because its queue was full.
         self.dropped = False
+        #: Set when the server is stopping.
+        self.closing = False
 
     def offer(self, change: AlertChange) -> bool:
-        """Queue a change; False (and the watcher is dropped) when the queue is full."""
+        """Queue a change; False (and the watcher is dropped, its queue emptied) when the queue is full."""
         try:
             self._queue.put_nowait(change)
         except asyncio.QueueFull:
             self.dropped = True
+            while not self._queue.empty():  # what it would have read is replayed on resume: hold nothing
+                self._queue.get_nowait()
             return False
         return True
 
     async def next(self, resume_after: int) -> AlertChange:
-        """The next live change; raises RateLimitedError once the feed has dropped this watcher."""
-        if not self.dropped:
+        """The next live change; raises once the feed has dropped this watcher or the server is stopping."""
+        if not (self.dropped or self.closing):
             change = await self._queue.get()
             if change is not None:
                 return change
+        if self.closing:
+            raise ServiceUnavailableError(
+                f"the service is stopping; reconnect with after_cursor={resume_after} to resume",
+                reason="SHUTTING_DOWN",
+                metadata={"after_cursor": str(resume_after)},
+                retry_after=1.0,
+            )
         raise RateLimitedError(
             f"this watcher read alert changes too slowly and fell behind; "
             f"reconnect with after_cursor={resume_after} to resume",
@@ -64,10 +81,9 @@ class Watcher:
             retry_after=0.1,
         )
 
-    def wake_dropped(self) -> None:
-        """Wake a reader blocked on an empty queue (its watcher has just been dropped)."""
-        # The queue of a dropped watcher is full or being drained; a sentinel only fits when empty.
-        with contextlib.suppress(asyncio.QueueFull):
+    def wake(self) -> None:
+        """Wake a reader blocked on an empty queue (its watcher has just been dropped or closed)."""
+        with contextlib.suppress(asyncio.QueueFull):  # a full queue has no reader waiting on it
             self._queue.put_nowait(None)
 
 
@@ -88,7 +104,7 @@ class AlertFeed:
         self._db, self._notifier = db, notifier
         self._poll_s, self._queue_size = poll_s, queue_size
         self._feeds: dict[str, _TenantFeed] = {}
-        self._starting: dict[str, asyncio.Future[_TenantFeed]] = {}
+        self._starting: dict[str, asyncio.Task[_TenantFeed]] = {}
 
     def watchers(self, tenant: str) -> int:
         """How many watchers ``tenant`` has in this process."""
@@ -116,47 +132,54 @@ class AlertFeed:
             feed.task.cancel()
             del self._feeds[watcher.tenant]
 
+    def drain(self, _grace_ends: float | None = None) -> None:
+        """The server is stopping: end every watcher now (UNAVAILABLE with its resume cursor)."""
+        for feed in self._feeds.values():
+            for w in feed.watchers:
+                w.closing = True
+                w.wake()
+
     async def close(self) -> None:
-        """Stop every feed task (server shutdown)."""
+        """Stop every feed task (server shutdown, after the streams have ended)."""
         feeds, self._feeds = list(self._feeds.values()), {}
         for feed in feeds:
             if feed.task is not None:
                 feed.task.cancel()
-            for w in feed.watchers:
-                w.dropped = True
-                w.wake_dropped()
         for feed in feeds:
             if feed.task is not None:
                 with contextlib.suppress(asyncio.CancelledError):
                     await feed.task
 
     async def _start(self, tenant: str) -> _TenantFeed:
-        # Concurrent first watchers of a tenant share one start (one cursor query, one task).
-        pending = self._starting.get(tenant)
-        if pending is not None:
-            return await asyncio.shield(pending)
-        fut: asyncio.Future[_TenantFeed] = asyncio.get_running_loop().create_future()
-        self._starting[tenant] = fut
+        # Concurrent first watchers of a tenant share one start (one cursor query, one task). The start
+        # is a task of its own: a watcher cancelled while it runs never fails the others.
+        task = self._starting.get(tenant)
+        if task is None:
+            task = asyncio.get_running_loop().create_task(self._open(tenant), name=f"alert-feed-start-{tenant}")
+            self._starting[tenant] = task
+
+            def done(t: asyncio.Task[_TenantFeed]) -> None:
+                if self._starting.get(tenant) is t:
+                    del self._starting[tenant]
+                if not t.cancelled():
+                    t.exception()  # retrieved, so a start nobody waits for any more logs nothing
+
+            task.add_done_callback(done)
+        return await asyncio.shield(task)
+
+    async def _open(self, tenant: str) -> _TenantFeed:
+        # Subscribed before the cursor is read: a commit in between wakes the task, which reads it.
+        wake = self._notifier.subscribe(tenant)
         try:
-            # Subscribed before the cursor is read: a commit in between wakes the task, which reads it.
-            wake = self._notifier.subscribe(tenant)
-            try:
-                async with read(self._db) as s:
-                    cursor = await last_cursor(s, tenant)
-            except BaseException:
-                self._notifier.unsubscribe(tenant, wake)
-                raise
-            feed = _TenantFeed(tenant, cursor)
-            self._feeds[tenant] = feed
-            feed.task = asyncio.get_running_loop().create_task(self._run(feed, wake), name=f"alert-feed-{tenant}")
-            fut.set_result(feed)
-            return feed
-        except BaseException as exc:
-            fut.set_exception(exc)
-            fut.exception()  # retrieved here, so an unawaited future logs nothing
+            async with read(self._db) as s:
+                cursor = await last_cursor(s, tenant)
+        except BaseException:
+            self._notifier.unsubscribe(tenant, wake)
             raise
-        finally:
-            del self._starting[tenant]
+        feed = _TenantFeed(tenant, cursor)
+        self._feeds[tenant] = feed
+        feed.task = asyncio.get_running_loop().create_task(self._run(feed, wake), name=f"alert-feed-{tenant}")
+        return feed
 
     async def _run(self, feed: _TenantFeed, wake: asyncio.Event) -> None:
         try:
@@ -174,18 +197,22 @@ class AlertFeed:
                 except Exception:
                     # The database is down: keep the watchers; the next wake or poll tries again.
                     log.warning("alert feed could not read changes", tenant=feed.tenant, exc_info=True)
+                if not feed.watchers:  # every watcher was dropped: nothing left to read for
+                    if self._feeds.get(feed.tenant) is feed:
+                        del self._feeds[feed.tenant]
+                    return
         finally:
             self._notifier.unsubscribe(feed.tenant, wake)
 
     async def _read_new(self, feed: _TenantFeed) -> None:
-        while True:
+        while feed.watchers:
             async with read(self._db) as s:
                 batch = await changes_after(s, feed.tenant, feed.cursor, _BATCH)
             for change in batch:
                 feed.cursor = change.cursor
                 for w in [w for w in feed.watchers if not w.offer(change)]:
                     feed.watchers.discard(w)
-                    w.wake_dropped()
+                    w.wake()
                     log.info("slow watcher dropped", tenant=feed.tenant, cursor=change.cursor)
             if len(batch) < _BATCH:
                 return
