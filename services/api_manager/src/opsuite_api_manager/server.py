@@ -8,8 +8,6 @@ runner, HTTP clients, data source pools, then the metadata database.
 
 from __future__ import annotations
 
-import socket
-
 import grpc
 
 from opsuite.apimanager.v1 import api_manager_pb2, api_manager_pb2_grpc
@@ -35,7 +33,7 @@ from opsuite_api_manager.domain.sql_engine import SqlEngine
 from opsuite_api_manager.domain.workflow import WorkflowEngine
 from opsuite_api_manager.servicers.convert import ProtoSizer
 from opsuite_api_manager.servicers.handlers import Handlers, Services
-from opsuite_common.db import Database, run_migrations
+from opsuite_common.db import Database, claim_instance, instance_owner, run_migrations
 from opsuite_common.metrics import breaker_state_listener
 from opsuite_common.netguard import Resolver
 from opsuite_common.paging import list_budget
@@ -59,14 +57,21 @@ async def create_server(settings: Settings, *, resolver: Resolver | None = None)
     """
     policy = data_source_policy(settings, resolver)
     db = Database.from_url(settings.database_url, application_name="api_manager")
+    owner = instance_owner(settings.instance_id)
     try:
         await run_migrations(db.engine, MIGRATIONS_DIR, VERSION_TABLE)
-        owner = settings.instance_id or socket.gethostname()
-        # Runs this instance left RUNNING when its previous process died (crash, kill -9) end ABORTED.
+        # Held for the process's life (a second live process with this id is refused), so the runs left
+        # RUNNING under it are its previous process's, which died (crash, kill -9): they end ABORTED.
+        release_instance = await claim_instance(db, "api_manager", owner, setting="OPSUITE_API_MANAGER_INSTANCE_ID")
+    except BaseException:
+        await db.dispose()
+        raise
+    try:
         await abort_orphans(db, owner)
         jwt = settings.auth.jwt_secret.get_secret_value() if settings.auth.jwt_secret else None
         box = data_source_box(settings.secret_key.get_secret_value() if settings.secret_key else None, jwt)
     except BaseException:
+        await release_instance()
         await db.dispose()
         raise
     engines = EngineCache(policy)
@@ -126,6 +131,7 @@ async def create_server(settings: Settings, *, resolver: Resolver | None = None)
                 await http.aclose()
                 await sql.aclose()
             finally:
+                await release_instance()
                 await db.dispose()
 
     try:

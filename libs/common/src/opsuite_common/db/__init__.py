@@ -14,6 +14,7 @@ their own Alembic version table (see ``opsuite_common.db.migrations``).
 
 from opsuite_common.db.columns import TimestampMixin, UTCDateTime, etag_column, new_etag, utcnow
 from opsuite_common.db.engine import SQLITE_BEGIN_OPTION, create_engine, is_sqlite, normalize_url, safe_url
+from opsuite_common.db.instance import InstanceInUseError, claim_instance, instance_owner
 from opsuite_common.db.migrations import advisory_lock_key, alembic_config, run_alembic_env, run_migrations
 from opsuite_common.db.session import (
     Database,
@@ -25,12 +26,15 @@ from opsuite_common.db.session import (
 __all__ = [
     "SQLITE_BEGIN_OPTION",
     "Database",
+    "InstanceInUseError",
     "TimestampMixin",
     "UTCDateTime",
     "advisory_lock_key",
     "alembic_config",
+    "claim_instance",
     "create_engine",
     "etag_column",
+    "instance_owner",
     "is_foreign_key_violation",
     "is_sqlite",
     "is_unique_violation",

@@ -10,14 +10,13 @@ import asyncio
 import dataclasses
 import json
 import math
-import socket
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
 from opsuite_common.auth import Identity
-from opsuite_common.db import Database, utcnow
+from opsuite_common.db import Database, claim_instance, instance_owner, utcnow
 from opsuite_common.errors import DeadlineExceededError, OpsuiteError, ValidationError
 from opsuite_common.logging import get_logger
 from opsuite_common.metrics import breaker_state_listener, counter, histogram
@@ -241,8 +240,10 @@ async def build_app(settings: Settings, *, breakers: BreakerRegistry | None = No
     """Wire the database (migrated), the api_manager catalogue, the planner/composer and the orchestrator."""
     db = Database.from_url(settings.database_url)
     await migrate(db)
-    owner = settings.instance_id or socket.gethostname()
-    # Runs this instance left running when its previous process died (crash, kill -9) end aborted.
+    owner = instance_owner(settings.instance_id)
+    # Held for the process's life (a second live process with this id is refused), so the runs left
+    # running under it are its previous process's, which died (crash, kill -9): they end aborted.
+    release_instance = await claim_instance(db, "ops", owner, setting="OPSUITE_OPS_INSTANCE_ID")
     await abort_orphans(db, owner)
     client_settings = settings.client.client_settings()
     source = ApiManagerCatalogue(
@@ -259,7 +260,8 @@ async def build_app(settings: Settings, *, breakers: BreakerRegistry | None = No
         discovery_timeout_s=settings.client.timeout_s,
     )
     catalogue = CachedCatalogue(source, ttl_s=settings.catalogue_ttl_s)
-    closers: list[Callable[[], Awaitable[Any]]] = [db.dispose, source.close]
+    # Closers run last first: the instance id is given up after the last run record, then the database.
+    closers: list[Callable[[], Awaitable[Any]]] = [db.dispose, release_instance, source.close]
     deterministic = DeterministicPlanner(
         PlannerConfig(known_hosts=frozenset(settings.known_hosts), known_services=frozenset(settings.known_services))
     )
@@ -295,8 +297,8 @@ async def build_app(settings: Settings, *, breakers: BreakerRegistry | None = No
     )
     runs = RunRepository(db)
     run_log = RunLog(runs, owner)
-    # Runs the grace period cut off are recorded cancelled before the database closes (closers run last first).
-    closers.insert(1, run_log.stop)
+    # Runs the grace period cut off are recorded cancelled before the instance id and the database go.
+    closers.insert(2, run_log.stop)
     return OpsApp(
         orchestrator,
         catalogue,
