@@ -114,7 +114,9 @@ def sqlite_source(tmp_path: Path) -> str:
 
 async def _start(db_url: str, root: Path, resolver: Resolver | None = None, **overrides: Any) -> ServerHandle:
     # The test's tmp_path is every tenant's SQLite root; network data sources may reach loopback, any port.
+    # Servers a test starts side by side on one store are replicas: each has its own instance id.
     options: dict[str, Any] = {
+        "instance_id": f"test-{uuid.uuid4().hex[:12]}",
         "script_concurrency": 8,
         "default_timeout_s": 5.0,
         "sqlite_roots": [str(root)],

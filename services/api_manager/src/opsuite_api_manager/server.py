@@ -157,15 +157,20 @@ async def create_server(settings: Settings, *, resolver: Resolver | None = None)
 
 def data_source_policy(settings: Settings, resolver: Resolver | None = None) -> DataSourcePolicy:
     """The operator's data source policy; the service's own database is always protected."""
-    try:
-        return DataSourcePolicy(
-            sqlite_roots=settings.sqlite_roots,
-            allow=settings.data_source_allow,
-            protected_urls=[settings.database_url, *settings.protected_database_urls],
-            resolver=resolver,
-        )
-    except ValueError as exc:
-        raise ValueError(f"OPSUITE_API_MANAGER_DATA_SOURCE_ALLOW: {exc}") from None
+    for setting, entries in (
+        ("OPSUITE_API_MANAGER_DATA_SOURCE_ALLOW", {"allow": settings.data_source_allow}),
+        ("OPSUITE_API_MANAGER_PROTECTED_DATABASE_URLS", {"protected_urls": settings.protected_database_urls}),
+    ):
+        try:
+            DataSourcePolicy(**entries)  # each list on its own, so a bad entry names its setting
+        except ValueError as exc:
+            raise ValueError(f"{setting}: {exc}") from None
+    return DataSourcePolicy(
+        sqlite_roots=settings.sqlite_roots,
+        allow=settings.data_source_allow,
+        protected_urls=[settings.database_url, *settings.protected_database_urls],
+        resolver=resolver,
+    )
 
 
 #: Bound on the HTTP breakers kept (tenants x upstream hosts are user-controlled).
