@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import platform
 import statistics
 import time
@@ -157,3 +158,21 @@ def _default(o: Any) -> Any:
 def median(values: list[float]) -> float:
     """Median (for repeated rounds)."""
     return statistics.median(values) if values else 0.0
+
+
+def host_servers(conn: Any, build: Callable[[], Awaitable[dict[str, Any]]]) -> None:
+    """Body of a child process that hosts servers for a benchmark: ``build()`` starts them (a name ->
+    ``ServerHandle`` dict, after this process's logging went to /dev/null), their ports go back through
+    ``conn``, and they are stopped when the parent sends anything."""
+
+    async def main() -> None:
+        from opsuite_common.logging import configure_logging
+
+        configure_logging("bench", fmt="json", stream=open(os.devnull, "w"))  # noqa: SIM115
+        handles = await build()
+        conn.send({name: handle.port for name, handle in handles.items()})
+        await asyncio.get_running_loop().run_in_executor(None, conn.recv)
+        for handle in handles.values():
+            await handle.stop(0)
+
+    asyncio.run(main())

@@ -14,14 +14,13 @@ from __future__ import annotations
 import asyncio
 import itertools
 import multiprocessing as mp
-import os
 import sys
 import tempfile
 from typing import Any
 
 import grpc
 
-from bench.harness import paced, write_result
+from bench.harness import host_servers, paced, write_result
 
 WATCHER_TENANTS = 5
 WATCHERS_PER_TENANT = 100
@@ -30,26 +29,17 @@ QUIET_RATE = 80.0
 
 
 def _serve(conn: Any, workdir: str) -> None:
-    async def main() -> None:
+    async def build() -> dict[str, Any]:
         from opsuite_cep.config import Settings
         from opsuite_cep.server import create_server
-        from opsuite_common.logging import configure_logging
         from opsuite_common.testing.servers import auth_settings_for_tests
 
-        configure_logging("bench", fmt="json", stream=open(os.devnull, "w"))  # noqa: SIM115
-        handle = await create_server(
-            Settings(
-                port=0,
-                database_url=f"sqlite:///{workdir}/cep.db",
-                auth=auth_settings_for_tests(),
-                background_tasks=False,
-            )
+        settings = Settings(
+            port=0, database_url=f"sqlite:///{workdir}/cep.db", auth=auth_settings_for_tests(), background_tasks=False
         )
-        conn.send(handle.port)
-        await asyncio.get_running_loop().run_in_executor(None, conn.recv)
-        await handle.stop(0)
+        return {"cep": await create_server(settings)}
 
-    asyncio.run(main())
+    host_servers(conn, build)
 
 
 def _event(n: int, cpu: float) -> Any:
@@ -75,7 +65,7 @@ async def run(duration_s: float) -> dict[str, Any]:
     parent, child = mp.Pipe()
     proc = mp.get_context("spawn").Process(target=_serve, args=(child, workdir), daemon=True)
     proc.start()
-    port = parent.recv()
+    port = parent.recv()["cep"]
     tokens = TokenFactory()
     rule = struct_pb2.Struct()
     rule.update(

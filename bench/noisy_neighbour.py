@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import itertools
 import multiprocessing as mp
-import os
 import random
 import sqlite3
 import sys
@@ -26,7 +25,7 @@ from typing import Any
 
 import grpc
 
-from bench.harness import UNLIMITED, paced, write_result
+from bench.harness import UNLIMITED, host_servers, paced, write_result
 
 NOISY_CONCURRENCY = 16
 #: The quiet tenant: one call at a time, 80 a second (under the default 100/s per method).
@@ -35,17 +34,15 @@ CEP_NOISY_BATCH = 20
 
 
 def _serve(conn: Any, workdir: str) -> None:
-    async def main() -> None:
+    async def build() -> dict[str, Any]:
         from cryptography.fernet import Fernet
 
         from opsuite_api_manager.config import Settings as AmSettings
         from opsuite_api_manager.server import create_server as create_am
         from opsuite_cep.config import Settings as CepSettings
         from opsuite_cep.server import create_server as create_cep
-        from opsuite_common.logging import configure_logging
         from opsuite_common.testing.servers import auth_settings_for_tests
 
-        configure_logging("bench", fmt="json", stream=open(os.devnull, "w"))  # noqa: SIM115
         handles = {}
         for label, extra in (("limited", {}), ("unlimited", UNLIMITED)):
             handles[f"am_{label}"] = await create_am(
@@ -67,12 +64,9 @@ def _serve(conn: Any, workdir: str) -> None:
                     **extra,
                 )
             )
-        conn.send({name: h.port for name, h in handles.items()})
-        await asyncio.get_running_loop().run_in_executor(None, conn.recv)
-        for h in handles.values():
-            await h.stop(0)
+        return handles
 
-    asyncio.run(main())
+    host_servers(conn, build)
 
 
 def _am_call(stub: Any, md: Any) -> Any:
