@@ -12,6 +12,7 @@ import pytest
 from opsuite_common.errors import PermissionDeniedError, ServiceUnavailableError
 from opsuite_common.netguard import NetworkPolicy, check_url, forbidden_reason, guarded_client, parse_ip_literal
 from opsuite_common.testing.dns import TableResolver
+from opsuite_common.testing.http import Recorder, upstream_and_canary
 
 # --------------------------------------------------------------------------- classification and policy
 
@@ -129,54 +130,6 @@ def test_refusals_name_the_policys_allow_list() -> None:
 # --------------------------------------------------------------------------- guarded client
 
 
-class Recorder:
-    """A loopback HTTP server that records each connection and each request's path and Host header.
-
-    ``/redirect?to=<url>`` answers 302 to ``<url>``; with ``keep_alive`` a connection serves many requests.
-    """
-
-    def __init__(self, keep_alive: bool = False) -> None:
-        self.seen: list[tuple[str, str]] = []
-        self.connections = 0
-        self.keep_alive = keep_alive
-        self.server: asyncio.AbstractServer | None = None
-        self.port = 0
-
-    async def start(self, host: str = "127.0.0.1", port: int = 0) -> None:
-        self.server = await asyncio.start_server(self._handle, host, port)
-        self.port = self.server.sockets[0].getsockname()[1]
-
-    async def stop(self) -> None:
-        if self.server is not None:
-            self.server.close()
-            await self.server.wait_closed()
-
-    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        self.connections += 1
-        try:
-            while True:
-                head = (await reader.readuntil(b"\r\n\r\n")).decode()
-                path = head.split(" ", 2)[1]
-                lines = head.split("\r\n")
-                host = next((ln.split(":", 1)[1].strip() for ln in lines if ln.lower().startswith("host:")), "")
-                self.seen.append((path, host))
-                close = b"" if self.keep_alive else b"connection: close\r\n"
-                if path.startswith("/redirect?to="):
-                    target = path.split("=", 1)[1].encode()
-                    writer.write(
-                        b"HTTP/1.1 302 Found\r\nlocation: " + target + b"\r\ncontent-length: 0\r\n" + close + b"\r\n"
-                    )
-                else:
-                    writer.write(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n" + close + b"\r\nok")
-                await writer.drain()
-                if not self.keep_alive:
-                    break
-        except (asyncio.IncompleteReadError, ConnectionError):
-            pass
-        finally:
-            writer.close()
-
-
 @pytest.fixture
 async def recorder() -> AsyncIterator[Recorder]:
     rec = Recorder()
@@ -186,17 +139,7 @@ async def recorder() -> AsyncIterator[Recorder]:
 
 
 async def _upstream_and_canary(keep_alive: bool) -> tuple[Recorder, Recorder]:
-    """An upstream on 127.0.0.2 and a canary on 127.0.0.1, on the same port (a URL names one port)."""
-    for _ in range(20):
-        upstream, canary = Recorder(keep_alive), Recorder(keep_alive)
-        await upstream.start("127.0.0.2")
-        try:
-            await canary.start("127.0.0.1", upstream.port)
-        except OSError:  # the port is taken on 127.0.0.1: try another one
-            await upstream.stop()
-            continue
-        return upstream, canary
-    raise RuntimeError("no port free on both 127.0.0.1 and 127.0.0.2")
+    return await upstream_and_canary(lambda: Recorder(keep_alive))
 
 
 @pytest.fixture(params=[False, True], ids=["close", "keep-alive"])

@@ -6,7 +6,6 @@ Linux): the canary must never see a connection, since no test here opens 127.0.0
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -16,62 +15,19 @@ from opsuite.apimanager.v1 import api_manager_pb2 as pb
 from opsuite_common.errors import PermissionDeniedError, ValidationError
 from opsuite_common.settings import OutboundSettings
 from opsuite_common.testing.dns import TableResolver
+from opsuite_common.testing.http import Recorder, upstream_and_canary
 
 LIST = "network_allow_list"
 
 
-class Listener:
-    """A tiny HTTP server: records paths and connections; ``/redirect?to=<url>`` answers 302 there."""
-
-    def __init__(self) -> None:
-        self.paths: list[str] = []
-        self.connections = 0
-        self.server: asyncio.AbstractServer | None = None
-        self.port = 0
-
-    async def start(self, host: str, port: int = 0) -> None:
-        self.server = await asyncio.start_server(self._handle, host, port)
-        self.port = self.server.sockets[0].getsockname()[1]
-
-    async def stop(self) -> None:
-        if self.server is not None:
-            self.server.close()
-            await self.server.wait_closed()
-
-    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        self.connections += 1
-        try:
-            path = (await reader.readuntil(b"\r\n\r\n")).decode().split(" ", 2)[1]
-            self.paths.append(path)
-            if path.startswith("/redirect?to="):
-                location = path.split("=", 1)[1]
-                writer.write(f"HTTP/1.1 302 Found\r\nlocation: {location}\r\ncontent-length: 0\r\n".encode())
-                writer.write(b"connection: close\r\n\r\n")
-            else:
-                body = b'{"ok": true}'
-                writer.write(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nconnection: close\r\n")
-                writer.write(b"content-length: %d\r\n\r\n%s" % (len(body), body))
-            await writer.drain()
-        except (asyncio.IncompleteReadError, ConnectionError):
-            pass
-        finally:
-            writer.close()
+def _listener() -> Recorder:
+    return Recorder(body=b'{"ok": true}', content_type="application/json")
 
 
 @pytest.fixture
-async def hosts() -> AsyncIterator[tuple[Listener, Listener]]:
+async def hosts() -> AsyncIterator[tuple[Recorder, Recorder]]:
     """(upstream on 127.0.0.2, canary on 127.0.0.1), on one port."""
-    for _ in range(20):
-        upstream, canary = Listener(), Listener()
-        await upstream.start("127.0.0.2")
-        try:
-            await canary.start("127.0.0.1", upstream.port)
-        except OSError:
-            await upstream.stop()
-            continue
-        break
-    else:
-        raise RuntimeError("no port free on both 127.0.0.1 and 127.0.0.2")
+    upstream, canary = await upstream_and_canary(_listener)
     yield upstream, canary
     await upstream.stop()
     await canary.stop()

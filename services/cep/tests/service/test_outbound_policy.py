@@ -16,6 +16,7 @@ from opsuite.cep.v1 import cep_pb2
 from opsuite_common.rpc_status import from_grpc_error
 from opsuite_common.settings import OutboundSettings
 from opsuite_common.testing.dns import TableResolver
+from opsuite_common.testing.http import upstream_and_canary
 
 from .conftest import Cep, struct
 from .fakes import FakeWebhook
@@ -24,17 +25,7 @@ from .fakes import FakeWebhook
 @pytest.fixture
 async def hooks() -> AsyncIterator[tuple[FakeWebhook, FakeWebhook]]:
     """(upstream on 127.0.0.2, canary on 127.0.0.1), on one port."""
-    for _ in range(20):
-        upstream, canary = FakeWebhook(), FakeWebhook()
-        await upstream.start("127.0.0.2")
-        try:
-            await canary.start("127.0.0.1", upstream.port)
-        except OSError:
-            await upstream.stop()
-            continue
-        break
-    else:
-        raise RuntimeError("no port free on both 127.0.0.1 and 127.0.0.2")
+    upstream, canary = await upstream_and_canary(FakeWebhook)
     yield upstream, canary
     await upstream.stop()
     await canary.stop()
