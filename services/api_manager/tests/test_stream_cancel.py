@@ -28,7 +28,8 @@ async def test_a_stream_cancelled_by_the_caller_is_still_in_the_execution_log(li
     call.cancel()  # the caller hangs up after the first chunk
     for _ in range(50):
         listed = await c.stub.ListExecutions(pb.ListExecutionsRequest(), metadata=c.md("viewer"))
-        found = [e for e in listed.executions if e.id == execution_id]
+        # Recorded RUNNING from the start: wait for the end the cancel writes.
+        found = [e for e in listed.executions if e.id == execution_id and e.status != pb.RUNNING]
         if found:
             break
         await asyncio.sleep(0.1)
