@@ -99,7 +99,7 @@ async def test_a_cancelled_stream_is_recorded_as_cancelled_without_an_internal_e
     found: list[pb.Execution] = []
     for _ in range(100):
         listed = await c.stub.ListExecutions(pb.ListExecutionsRequest(), metadata=c.md("viewer"))
-        found = [e for e in listed.executions if e.api_name == "slow"]
+        found = [e for e in listed.executions if e.api_name == "slow" and e.status != pb.RUNNING]
         if found and _stream_access(service_log):
             break
         await asyncio.sleep(0.05)
