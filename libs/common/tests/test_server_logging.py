@@ -87,3 +87,26 @@ async def test_a_stream_the_caller_cancels_is_logged_as_cancelled_without_a_trac
     assert access["code"] == "CANCELLED"
     text = captured.getvalue()
     assert "INTERNAL" not in text and "Traceback" not in text and "unhandled error" not in text
+
+
+async def test_refusals_by_a_limit_are_summarised_not_logged_one_line_each(captured, tokens):
+    """A runaway client refused 30 times in a row leaves one access line (a flood must not flood the log)."""
+    async with running_echo_server(rate_limit_per_s=0.01, rate_limit_burst=1) as (handle, _):
+        client = make_client(handle.port, tokens.mint(tenant="acme", subject="dora"))
+        await client.Echo(echo_pb2.EchoRequest(message="first"))
+        refused = 0
+        for _ in range(30):
+            with pytest.raises(errors.RateLimitedError):
+                await client.Echo(echo_pb2.EchoRequest(message="again"))
+            refused += 1
+        await client.close()
+    access = [line for line in _lines(captured) if line.get("event") == "rpc"]
+    codes = [line["code"] for line in access]
+    assert codes.count("OK") == 1
+    limited = [line for line in access if line["code"] == "RESOURCE_EXHAUSTED"]
+    assert refused == 30
+    # One line a second per tenant, method and reason; the refusals left out are counted into the next line.
+    assert 1 <= len(limited) < 5
+    assert all(line["reason"] == "RATE_LIMITED" and line["tenant"] == "acme" for line in limited)
+    assert len(limited) + sum(line.get("suppressed", 0) for line in limited) <= 30
+    assert not [line for line in _lines(captured) if line.get("event") == "rpc error"]

@@ -12,7 +12,13 @@ import structlog
 
 from opsuite_common.auth import PUBLIC, TokenVerifier, identity_var, required_role
 from opsuite_common.context import REQUEST_ID_HEADER, request_id_var, sanitize_request_id
-from opsuite_common.errors import FieldViolation, InternalError, OpsuiteError, PermissionDeniedError
+from opsuite_common.errors import (
+    FieldViolation,
+    InternalError,
+    OpsuiteError,
+    PermissionDeniedError,
+    RateLimitedError,
+)
 from opsuite_common.logging import access_log, get_logger
 from opsuite_common.ratelimit import ConcurrencyLimiter, RateLimiter, declared_slots
 from opsuite_common.rpc_status import to_status
@@ -41,6 +47,9 @@ PUBLIC_METHOD_PREFIXES = (
 
 _bind = structlog.contextvars.bind_contextvars
 
+#: ``Call.extra`` key: the reason a limit refused the call (set by error mapping, read by the access log).
+REFUSED = "refused"
+
 
 class RequestContextStage:
     """Request id (from ``x-request-id`` or new), returned in trailing metadata and bound to logs.
@@ -61,10 +70,46 @@ class RequestContextStage:
         return await proceed()
 
 
+class _RefusalSummary:
+    """Coalesces the access-log lines of refused calls: a runaway client must not flood the log.
+
+    The first refusal of a (tenant, method, reason) is logged; later ones within ``window_s`` are only
+    counted, and the next line logged for that key says how many were left out (``suppressed``). The
+    per-call metrics still count every refusal.
+    """
+
+    def __init__(self, window_s: float = 1.0, max_keys: int = 10_000) -> None:
+        self._window = window_s
+        self._max = max_keys
+        self._seen: dict[tuple[str, str, str], list[float]] = {}  # key -> [last logged at, count since]
+
+    def admit(self, key: tuple[str, str, str], now: float) -> int | None:
+        """None: leave this refusal out of the log; else log it, with this many left out before it."""
+        entry = self._seen.get(key)
+        if entry is None:
+            if len(self._seen) >= self._max:
+                self._seen.clear()
+            self._seen[key] = [now, 0]
+            return 0
+        if now - entry[0] < self._window:
+            entry[1] += 1
+            return None
+        suppressed = int(entry[1])
+        entry[0], entry[1] = now, 0
+        return suppressed
+
+
 class AccessLogStage:
-    """One log line per RPC with its status code and duration (via the logging module's fast path)."""
+    """One log line per RPC with its status code and duration (via the logging module's fast path).
+
+    Refusals by the rate and concurrency limits are the exception: at most one line a second per
+    tenant, method and reason, carrying the count of refusals it stands for (see :class:`_RefusalSummary`).
+    """
 
     _QUIET = frozenset({"OK", "CANCELLED", "NOT_FOUND", "ALREADY_EXISTS"})
+
+    def __init__(self) -> None:
+        self._refusals = _RefusalSummary()
 
     async def __call__(self, call: Call, proceed: Proceed) -> Any:
         started = time.perf_counter()
@@ -79,17 +124,26 @@ class AccessLogStage:
             raise
         finally:
             ident = identity_var.get()
-            access_log(
-                {
-                    "request_id": call.request_id,
-                    "method": call.method,
-                    "tenant": ident.tenant if ident else None,
-                    "subject": ident.subject if ident else None,
-                    "code": call.code,
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 3),
-                },
-                warning=call.code not in self._QUIET,
-            )
+            fields: dict[str, Any] = {
+                "request_id": call.request_id,
+                "method": call.method,
+                "tenant": ident.tenant if ident else None,
+                "subject": ident.subject if ident else None,
+                "code": call.code,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 3),
+            }
+            refused = call.extra.get(REFUSED)
+            suppressed = 0
+            if refused is not None:
+                key = (ident.tenant if ident else "", call.method, str(refused))
+                admitted = self._refusals.admit(key, time.monotonic())
+                if admitted is not None:
+                    suppressed = admitted
+                    fields["reason"] = refused
+                    if suppressed:
+                        fields["suppressed"] = suppressed
+            if refused is None or "reason" in fields:
+                access_log(fields, warning=call.code not in self._QUIET)
 
 
 class ErrorMappingStage:
@@ -105,7 +159,10 @@ class ErrorMappingStage:
                 raise asyncio.CancelledError from None
             call.code = exc.code.name
             _scrub_error(exc)
-            log.info("rpc error", reason=exc.reason, error=exc.message)
+            if isinstance(exc, RateLimitedError):
+                call.extra[REFUSED] = exc.reason  # the access log summarises refusals (no line per call)
+            else:
+                log.info("rpc error", reason=exc.reason, error=exc.message)
             await call.context.abort_with_status(_with_request_id(to_status(exc), call.request_id))
         except (asyncio.CancelledError, grpc.aio.AbortError):
             raise
