@@ -125,3 +125,30 @@ def test_huge_error_details_fit_in_grpc_trailers():
     status = to_status(huge)
     assert len(status.details) < 1024 + 20 * 600 + 2000
     assert sum(len(v) for _, v in status.trailing_metadata) < 16 * 1024
+
+
+@pytest.mark.parametrize(
+    ("code", "reason", "expected"),
+    [
+        # grpc's own "message larger than max" carries no reason: a resource limit, never a rate limit.
+        (errors.Code.RESOURCE_EXHAUSTED, None, errors.ResourceLimitError),
+        (errors.Code.RESOURCE_EXHAUSTED, "SCRIPT_MEMORY_LIMIT", errors.ResourceLimitError),
+        (errors.Code.RESOURCE_EXHAUSTED, "RESULT_TOO_LARGE", errors.ResultTooLargeError),
+        (errors.Code.RESOURCE_EXHAUSTED, "RATE_LIMITED", errors.RateLimitedError),
+        (errors.Code.RESOURCE_EXHAUSTED, "CONCURRENCY_LIMITED", errors.RateLimitedError),
+        (errors.Code.OUT_OF_RANGE, None, errors.ValidationError),
+        (errors.Code.UNAVAILABLE, "CIRCUIT_OPEN", errors.CircuitOpenError),
+        # A reason whose class has another code does not win over the code.
+        (errors.Code.NOT_FOUND, "CIRCUIT_OPEN", errors.NotFoundError),
+        (errors.Code.DATA_LOSS, None, errors.InternalError),
+    ],
+)
+def test_a_status_maps_back_to_the_most_specific_class(code, reason, expected):
+    assert errors.error_class_for(code, reason) is expected
+
+
+def test_a_reason_belongs_to_one_class():
+    with pytest.raises(TypeError, match="already belongs"):
+
+        class Clash(errors.OpsuiteError):
+            reason = "RATE_LIMITED"

@@ -14,9 +14,9 @@ into the same typed exception on the client.
     ├── ConflictError                 ALREADY_EXISTS      409  ALREADY_EXISTS
     │   └── StaleEtagError            ABORTED             409  ETAG_MISMATCH
     ├── FailedPreconditionError       FAILED_PRECONDITION 400  FAILED_PRECONDITION
-    ├── RateLimitedError              RESOURCE_EXHAUSTED  429  RATE_LIMITED        (+ RetryInfo)
     ├── ResourceLimitError            RESOURCE_EXHAUSTED  413  RESOURCE_LIMIT
     │   └── ResultTooLargeError       RESOURCE_EXHAUSTED  413  RESULT_TOO_LARGE
+    ├── RateLimitedError              RESOURCE_EXHAUSTED  429  RATE_LIMITED        (+ RetryInfo)
     ├── ServiceUnavailableError       UNAVAILABLE         503  SERVICE_UNAVAILABLE (+ RetryInfo when known)
     │   ├── CircuitOpenError          UNAVAILABLE         503  CIRCUIT_OPEN
     │   └── DatabaseUnavailableError  UNAVAILABLE         503  DATABASE_UNAVAILABLE
@@ -108,13 +108,28 @@ class FieldViolation:
     description: str
 
 
+#: The class a status code maps back to when its reason names no class: the first class that declares
+#: the code (classes listed in ``also_for`` count too). Filled by ``OpsuiteError.__init_subclass__``.
+_BY_CODE: dict[Code, type[OpsuiteError]] = {}
+#: The class each reason maps back to: the class that declares it.
+_BY_REASON: dict[str, type[OpsuiteError]] = {}
+
+
 class OpsuiteError(Exception):
-    """Base of every error an opsuite service raises on purpose."""
+    """Base of every error an opsuite service raises on purpose.
+
+    Defining a subclass registers it: its own ``reason`` maps back to it, and the first class to declare
+    a ``code`` (or list it in ``also_for``) is what that code maps back to when the reason is unknown.
+    """
 
     code: Code = Code.INTERNAL
     http_status: int = 500
     reason: str = "INTERNAL"
     default_message: str = "internal error"
+    #: Other codes that map back to this class when received with no known reason.
+    also_for: tuple[Code, ...] = ()
+    #: Reasons that instances set (``reason=`` at raise) and that map back to this class.
+    also_reasons: tuple[str, ...] = ()
 
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)
@@ -122,6 +137,17 @@ class OpsuiteError(Exception):
             raise TypeError(f"{cls.__name__}: an error class cannot carry the OK code")
         if not _REASON_RE.match(cls.reason):
             raise TypeError(f"{cls.__name__}: reason {cls.reason!r} must be UPPER_SNAKE")
+        own = cls.__dict__
+        reasons = ([cls.reason] if "reason" in own or cls.reason not in _BY_REASON else []) + list(
+            own.get("also_reasons", ())
+        )
+        for reason in reasons:
+            if _BY_REASON.get(reason, cls) is not cls:
+                raise TypeError(f"{cls.__name__}: reason {reason} already belongs to {_BY_REASON[reason].__name__}")
+            _BY_REASON[reason] = cls
+        codes = ([own["code"]] if "code" in own else []) + list(own.get("also_for", ()))
+        for code in codes:
+            _BY_CODE.setdefault(code, cls)
 
     def __init__(
         self,
@@ -164,6 +190,7 @@ class OpsuiteError(Exception):
 class ValidationError(OpsuiteError):
     """The request is malformed; ``field_violations`` says which fields and why."""
 
+    also_for = (Code.OUT_OF_RANGE,)
     code = Code.INVALID_ARGUMENT
     http_status = 400
     reason = "VALIDATION_FAILED"
@@ -229,17 +256,12 @@ class FailedPreconditionError(OpsuiteError):
     default_message = "failed precondition"
 
 
-class RateLimitedError(OpsuiteError):
-    """Too many requests; retry after ``retry_after`` seconds."""
-
-    code = Code.RESOURCE_EXHAUSTED
-    http_status = 429
-    reason = "RATE_LIMITED"
-    default_message = "rate limit exceeded"
-
-
 class ResourceLimitError(OpsuiteError):
-    """A bounded resource was exhausted by this request (output cap, memory, state bound)."""
+    """A bounded resource was exhausted by this request (output cap, memory, state bound).
+
+    Declared before :class:`RateLimitedError`, so RESOURCE_EXHAUSTED without a known reason (grpc's own
+    "message larger than max", for one) maps back to this class and never reads as a rate limit.
+    """
 
     code = Code.RESOURCE_EXHAUSTED
     http_status = 413
@@ -252,6 +274,16 @@ class ResultTooLargeError(ResourceLimitError):
 
     reason = "RESULT_TOO_LARGE"
     default_message = "the result is larger than the maximum message size"
+
+
+class RateLimitedError(OpsuiteError):
+    """Too many requests; retry after ``retry_after`` seconds."""
+
+    code = Code.RESOURCE_EXHAUSTED
+    http_status = 429
+    reason = "RATE_LIMITED"
+    also_reasons = ("CONCURRENCY_LIMITED", "SCRIPT_RUNNER_BUSY", "WATCHER_TOO_SLOW")
+    default_message = "rate limit exceeded"
 
 
 class ServiceUnavailableError(OpsuiteError):
@@ -306,46 +338,6 @@ class UnimplementedError(OpsuiteError):
 
 class InternalError(OpsuiteError):
     """A bug or an unexpected failure; details are in the server log, never on the wire."""
-
-
-_BY_CODE: dict[Code, type[OpsuiteError]] = {
-    Code.INVALID_ARGUMENT: ValidationError,
-    Code.OUT_OF_RANGE: ValidationError,
-    Code.UNAUTHENTICATED: AuthenticationError,
-    Code.PERMISSION_DENIED: PermissionDeniedError,
-    Code.NOT_FOUND: NotFoundError,
-    Code.ALREADY_EXISTS: ConflictError,
-    Code.ABORTED: StaleEtagError,
-    Code.FAILED_PRECONDITION: FailedPreconditionError,
-    Code.RESOURCE_EXHAUSTED: RateLimitedError,
-    Code.UNAVAILABLE: ServiceUnavailableError,
-    Code.DEADLINE_EXCEEDED: DeadlineExceededError,
-    Code.CANCELLED: CancelledError,
-    Code.UNIMPLEMENTED: UnimplementedError,
-}
-
-_BY_REASON: dict[str, type[OpsuiteError]] = {
-    c.reason: c
-    for c in (
-        ValidationError,
-        AuthenticationError,
-        PermissionDeniedError,
-        NotFoundError,
-        ConflictError,
-        StaleEtagError,
-        FailedPreconditionError,
-        RateLimitedError,
-        ResourceLimitError,
-        ResultTooLargeError,
-        ServiceUnavailableError,
-        CircuitOpenError,
-        DatabaseUnavailableError,
-        DeadlineExceededError,
-        CancelledError,
-        UnimplementedError,
-        InternalError,
-    )
-}
 
 
 def error_class_for(code: Code, reason: str | None) -> type[OpsuiteError]:

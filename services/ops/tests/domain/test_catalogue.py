@@ -1,7 +1,7 @@
 import pytest
 
 from opsuite_common.auth import Identity, Role
-from opsuite_common.errors import ServiceUnavailableError
+from opsuite_common.errors import Code, ServiceUnavailableError, error_class_for
 from opsuite_ops.domain.catalogue import CachedCatalogue, ToolCatalogue
 from opsuite_ops.domain.in_memory import InMemoryCatalogue
 from opsuite_ops.domain.model import Tool
@@ -54,6 +54,20 @@ async def test_no_catalogue_at_all_is_unavailable(identity: Identity) -> None:
         await CachedCatalogue(source).snapshot(identity)
     assert err.value.reason == "TOOL_CATALOGUE_UNAVAILABLE"
     assert "api_manager" in err.value.message
+
+
+async def test_a_failed_discovery_is_reported_with_its_own_cause_not_as_a_rate_limit(identity: Identity) -> None:
+    """A catalogue too big for one message (RESOURCE_EXHAUSTED, no reason) once read as RATE_LIMITED."""
+
+    class Oversized(InMemoryCatalogue):
+        async def list_tools(self, identity: Identity) -> list[Tool]:
+            raise error_class_for(Code.RESOURCE_EXHAUSTED, None)("Received message larger than max")
+
+    with pytest.raises(ServiceUnavailableError) as err:
+        await CachedCatalogue(Oversized()).snapshot(identity)
+    message = err.value.message
+    assert err.value.metadata["cause"] == "RESOURCE_LIMIT" and "RATE_LIMITED" not in message
+    assert "larger than max" in message and "fix that cause" in message
 
 
 async def test_invalidate_forces_a_refresh(identity: Identity) -> None:

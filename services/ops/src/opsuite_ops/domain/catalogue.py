@@ -16,10 +16,13 @@ from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
 from opsuite_common.auth import Identity
-from opsuite_common.errors import OpsuiteError, ServiceUnavailableError
+from opsuite_common.errors import Code, OpsuiteError, ServiceUnavailableError
 from opsuite_ops.domain.model import Tool, ToolResult
 
 __all__ = ["CachedCatalogue", "CatalogueSnapshot", "ToolCatalogue"]
+
+#: Discovery failures worth a plain retry (anything else needs its cause fixed first).
+_TRANSIENT = frozenset({Code.UNAVAILABLE, Code.DEADLINE_EXCEEDED})
 
 
 @runtime_checkable
@@ -99,9 +102,11 @@ class CachedCatalogue:
         why = getattr(exc, "reason", type(exc).__name__)
         entry = self._entries.get(key)
         if entry is None:
+            transient = isinstance(exc, (OSError, TimeoutError)) or getattr(exc, "code", None) in _TRANSIENT
+            hint = "check that api_manager is reachable and retry" if transient else "fix that cause and retry"
             raise ServiceUnavailableError(
-                "no tool catalogue is available: tool discovery (api_manager) failed with "
-                f"{why} and nothing is cached yet; check that api_manager is reachable and retry",
+                f"no tool catalogue is available: tool discovery (api_manager) failed with {why} "
+                f"({getattr(exc, 'message', exc)}) and nothing is cached yet; {hint}",
                 reason="TOOL_CATALOGUE_UNAVAILABLE",
                 metadata={"cause": why},
             ) from exc
