@@ -1,10 +1,13 @@
-"""Input size limits and list byte budgets over a real channel (README "Size limits")."""
+"""Input size limits and list byte budgets over a real channel (README "Size limits").
+
+The oversize-input tests run with the service's own store on SQLite and on PostgreSQL (``client``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
+from google.protobuf import struct_pb2
 
 from opsuite.apimanager.v1 import api_manager_pb2 as pb
 from opsuite.common.v1 import common_pb2
@@ -51,12 +54,21 @@ OVERSIZE_APIS = [
         ),
         "api.http",
     ),
+    (
+        "workflow",
+        lambda c: c.api_def(
+            "over",
+            kind=pb.WORKFLOW,
+            workflow={"steps": [{"id": "one", "api": "fine", "input": {"pad": "w" * limits.SPEC_BYTES}}]},
+        ),
+        "api.workflow",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("case", "build", "field"), OVERSIZE_APIS, ids=[c[0] for c in OVERSIZE_APIS])
-async def test_oversize_api_input_is_invalid_argument_naming_the_field(lite, sqlite_source, case, build, field):
-    c = lite
+async def test_oversize_api_input_is_invalid_argument_naming_the_field(client, sqlite_source, case, build, field):
+    c = client
     await c.data_source("reports", sqlite_source)
     err = await c.error(c.create(build(c)))
     assert isinstance(err, ValidationError), err
@@ -84,15 +96,18 @@ async def test_at_the_limit_is_accepted(lite, sqlite_source):
     [
         ({"description": "d" * (limits.DESCRIPTION_BYTES + 1)}, "description"),
         ({"name": "n" * (limits.NAME_CHARS + 1)}, "name"),
+        ({"url": "sqlite:///" + "u" * limits.URL_BYTES}, "url"),
     ],
-    ids=["description", "name"],
+    ids=["description", "name", "url"],
 )
-async def test_oversize_data_source_input_is_invalid_argument(lite, sqlite_source, kw, field):
-    c = lite
+async def test_oversize_data_source_input_is_invalid_argument(client, sqlite_source, kw, field):
+    c = client
     request = pb.CreateDataSourceRequest(**{"name": "reports", "url": sqlite_source, **kw})
     err = await c.error(c.stub.CreateDataSource(request, metadata=c.md()))
     assert isinstance(err, ValidationError)
     assert field in [v.field for v in err.field_violations]
+    listed = await c.stub.ListDataSources(pb.ListDataSourcesRequest(), metadata=c.md())
+    assert not listed.data_sources  # nothing was stored
 
 
 async def test_list_apis_pages_shrink_to_the_byte_budget_and_lose_nothing(start_lite, sqlite_source):
@@ -145,8 +160,34 @@ async def test_list_api_versions_pages_shrink_to_the_byte_budget(start_lite, sql
     assert seen == list(range(1, 13)) and pages >= 2
 
 
-async def test_oversize_params_and_too_many_secret_values_are_refused_before_anything_runs(lite):
-    c = lite
+async def test_list_data_sources_pages_shrink_to_the_byte_budget_and_lose_nothing(db_url, start_lite, sqlite_source):
+    # 64 KiB messages: a list page may carry 32 KiB; 12 sources near the description limit are ~50 KiB.
+    c = await start_lite(db_url=db_url, max_message_bytes=64 * 1024)
+    names = [f"source-{i:02d}" for i in range(12)]
+    for name in names:
+        request = pb.CreateDataSourceRequest(
+            name=name, url=sqlite_source, description=name * (limits.DESCRIPTION_BYTES // len(name))
+        )
+        await c.stub.CreateDataSource(request, metadata=c.md())
+    seen: list[str] = []
+    sizes: list[int] = []
+    token = ""
+    for _ in range(len(names)):
+        resp = await c.stub.ListDataSources(
+            pb.ListDataSourcesRequest(page=common_pb2.PageRequest(page_size=100, page_token=token)), metadata=c.md()
+        )
+        seen.extend(d.name for d in resp.data_sources)
+        sizes.append(resp.ByteSize())
+        token = resp.page.next_page_token
+        if not token:
+            break
+    assert seen == names  # in order, nothing lost, nothing repeated
+    assert len(sizes) >= 2  # the first page was cut short although page_size allowed all
+    assert max(sizes) <= 32 * 1024
+
+
+async def test_oversize_params_and_too_many_secret_values_are_refused_before_anything_runs(client):
+    c = client
     secret_list = {"type": "array", "items": {"type": "string"}, "x-secret": True}
     await c.create(
         c.api_def(
@@ -167,3 +208,44 @@ async def test_oversize_params_and_too_many_secret_values_are_refused_before_any
         assert "the limit is" in err.message
     ok = await c.execute("echo", {"keys": [f"key-{i:05d}" for i in range(limits.SECRET_VALUES)]})
     assert c.json(ok) == limits.SECRET_VALUES
+
+
+async def test_an_oversize_input_document_is_refused_on_every_execute_rpc_before_anything_runs(client):
+    c = client
+    echo = c.api_def(
+        "echo",
+        kind=pb.SCRIPT,
+        script=pb.ScriptSpec(source="def main(params, input, ctx):\n    return 1\n"),
+        param_schema=c.schema({"blob": {"type": "string"}}),
+    )
+    await c.create(echo)
+    big = "x" * (limits.PARAMS_BYTES + 1)
+
+    async def stream(request: pb.ExecuteApiRequest) -> None:
+        async for _ in c.stub.ExecuteApiStream(request, metadata=c.md("viewer")):
+            pass
+
+    calls = [
+        ("ExecuteApi input", lambda: c.stub.ExecuteApi(
+            pb.ExecuteApiRequest(name="echo", input=struct_pb2.Value(string_value=big)), metadata=c.md("viewer")
+        ), "input"),
+        ("ExecuteApiStream params", lambda: stream(
+            pb.ExecuteApiRequest(name="echo", params=c.struct({"blob": big}))
+        ), "params"),
+        ("ExecuteApiStream input", lambda: stream(
+            pb.ExecuteApiRequest(name="echo", input=struct_pb2.Value(string_value=big))
+        ), "input"),
+        ("DryRunApi params", lambda: c.stub.DryRunApi(
+            pb.DryRunApiRequest(api=echo, params=c.struct({"blob": big})), metadata=c.md("editor")
+        ), "params"),
+        ("DryRunApi input", lambda: c.stub.DryRunApi(
+            pb.DryRunApiRequest(api=echo, input=struct_pb2.Value(string_value=big)), metadata=c.md("editor")
+        ), "input"),
+    ]  # fmt: skip
+    for what, call, field in calls:
+        err = await c.error(call())
+        assert isinstance(err, ValidationError), (what, err)
+        assert [v.field for v in err.field_violations] == [field], what
+        assert "the limit is" in err.message, what
+    listed = await c.stub.ListExecutions(pb.ListExecutionsRequest(), metadata=c.md("viewer"))
+    assert not listed.executions  # nothing ran, nothing was recorded

@@ -127,8 +127,11 @@ class DataSourceService:
             s.expunge_all()
         more = len(rows) > size
         rows = rows[:size]
-        nxt = encode_page_token([rows[-1].name, rows[-1].id], scope) if more else ""
-        return Page(items=rows, next_page_token=nxt)
+
+        def after_row(row: DataSourceRow) -> str:
+            return encode_page_token([row.name, row.id], scope)
+
+        return Page(rows, after_row(rows[-1]) if more else "", after_row)
 
     async def delete(self, caller: Caller, ref: DataSourceRef) -> None:
         """Remove it and close its connection pool (APIs using it then fail with DATA_SOURCE_MISSING)."""

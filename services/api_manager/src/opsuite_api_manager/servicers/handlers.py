@@ -39,7 +39,6 @@ from .convert import (
     row_batch,
     version_to_proto,
 )
-from .info import server_info
 
 __all__ = ["Handlers", "Services"]
 
@@ -86,8 +85,6 @@ class Handlers(api_manager_pb2_grpc.ApiManagerServiceServicer):
         """Bind the use cases."""
         self.s = services
 
-    GetServerInfo = staticmethod(server_info)
-
     # ---------------------------------------------------------------- data sources (admin)
 
     @requires(Role.ADMIN)
@@ -119,9 +116,8 @@ class Handlers(api_manager_pb2_grpc.ApiManagerServiceServicer):
     ) -> pb.ListDataSourcesResponse:
         """A page of data sources."""
         page = await self.s.data_sources.list(_caller(), page_size(request.page.page_size), request.page.page_token)
-        return pb.ListDataSourcesResponse(
-            data_sources=[data_source_to_proto(r) for r in page.items], page={"next_page_token": page.next_page_token}
-        )
+        data_sources, token = fit_page(page, data_source_to_proto, budget=self.s.page_budget)
+        return pb.ListDataSourcesResponse(data_sources=data_sources, page={"next_page_token": token})
 
     @requires(Role.ADMIN)
     async def DeleteDataSource(

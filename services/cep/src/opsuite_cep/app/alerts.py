@@ -81,9 +81,14 @@ class AlertService:
         end: datetime | None,
         after: list[Any] | None,
         limit: int,
-    ) -> tuple[list[dict[str, Any]], list[Any] | None]:
-        """A page of alerts (newest first) and the key to continue after, or None at the end."""
-        out: list[dict[str, Any]] = []
+    ) -> tuple[list[tuple[dict[str, Any], list[Any]]], list[Any] | None]:
+        """A page of alerts (newest first), each with its own sort key, and the key to continue after
+        (None at the end).
+
+        An alert's key resumes the list right after it, so a caller that sends only part of the page
+        (a page cut at its byte budget) continues from the first alert it left out.
+        """
+        out: list[tuple[dict[str, Any], list[Any]]] = []
         cursor = after
         async with read(self.db) as s:
             while len(out) < limit:
@@ -102,7 +107,7 @@ class AlertService:
                     cursor = [row.starts_at.isoformat(), row.id]
                     view = alert_view(row)
                     if flt.matches(view):
-                        out.append(view)
+                        out.append((view, cursor))
                         if len(out) == limit:
                             return out, cursor
                 if len(rows) < limit:

@@ -11,10 +11,11 @@ from google.protobuf import empty_pb2
 from opsuite.cep.v1 import cep_pb2
 from opsuite.common.v1 import common_pb2
 from opsuite_cep.app.alerts import AlertFilter
-from opsuite_cep.app.service import CepApp
+from opsuite_cep.app.wiring import App
+from opsuite_cep.db.models import SilenceRow
 from opsuite_cep.servicers.convert import STATE_NAMES, alert_to_proto, meta, ts
 from opsuite_common.auth import Role, current_identity, requires
-from opsuite_common.paging import decode_page_token, encode_page_token, page_size
+from opsuite_common.paging import Page, decode_page_token, encode_page_token, fit_page, list_budget, page_size
 from opsuite_common.protoconv import dt_to_timestamp, timestamp_to_dt
 from opsuite_common.ratelimit import STREAM, holds_slots
 
@@ -44,7 +45,7 @@ def _silence(row: object) -> cep_pb2.Silence:
 class AlertRpcs:
     """Alert handlers (viewer reads, editor acts) and silence handlers (editor writes)."""
 
-    app: CepApp
+    app: App
 
     @requires(Role.VIEWER)
     async def ListAlerts(
@@ -55,13 +56,19 @@ class AlertRpcs:
         start, end = timestamp_to_dt(request.start_time, "start_time"), timestamp_to_dt(request.end_time, "end_time")
         scope = ["alerts", flt.rule, flt.state, flt.severity, sorted(flt.labels.items()), str(start), str(end)]
         after = decode_page_token(request.page.page_token, scope)
-        views, nxt = await self.app.alerts.list(
+        found, nxt = await self.app.alerts.list(
             current_identity().tenant, flt, start=start, end=end, after=after, limit=page_size(request.page.page_size)
         )
-        return cep_pb2.ListAlertsResponse(
-            alerts=[alert_to_proto(v) for v in views],
-            page=common_pb2.PageResponse(next_page_token=encode_page_token(nxt, scope) if nxt else ""),
+        alerts, token = fit_page(
+            Page(
+                found,
+                encode_page_token(nxt, scope) if nxt else "",
+                token_after=lambda item: encode_page_token(item[1], scope),
+            ),
+            lambda item: alert_to_proto(item[0]),
+            budget=list_budget(self.app.settings.max_message_bytes),
         )
+        return cep_pb2.ListAlertsResponse(alerts=alerts, page=common_pb2.PageResponse(next_page_token=token))
 
     @requires(Role.VIEWER)
     async def GetAlert(self, request: cep_pb2.GetAlertRequest, context: grpc.aio.ServicerContext) -> cep_pb2.Alert:
@@ -115,13 +122,16 @@ class AlertRpcs:
         size = page_size(request.page.page_size)
         after = decode_page_token(request.page.page_token, "silences")
         rows = await self.app.alerts.list_silences(current_identity().tenant, after, size + 1)
-        token = ""
-        if len(rows) > size:
-            last = rows[size - 1]
-            token = encode_page_token([last.created_at.isoformat(), last.id], "silences")
-        return cep_pb2.ListSilencesResponse(
-            silences=[_silence(r) for r in rows[:size]], page=common_pb2.PageResponse(next_page_token=token)
+
+        def after_silence(row: SilenceRow) -> str:
+            return encode_page_token([row.created_at.isoformat(), row.id], "silences")
+
+        silences, token = fit_page(
+            Page(rows[:size], after_silence(rows[size - 1]) if len(rows) > size else "", token_after=after_silence),
+            _silence,
+            budget=list_budget(self.app.settings.max_message_bytes),
         )
+        return cep_pb2.ListSilencesResponse(silences=silences, page=common_pb2.PageResponse(next_page_token=token))
 
     @requires(Role.EDITOR)
     async def DeleteSilence(

@@ -10,7 +10,8 @@ from google.protobuf import empty_pb2
 from opsuite.cep.v1 import cep_pb2
 from opsuite.common.v1 import common_pb2
 from opsuite_cep.app.senders import redact
-from opsuite_cep.app.service import CepApp
+from opsuite_cep.app.wiring import App
+from opsuite_cep.db.models import DeliveryRow
 from opsuite_cep.db.repositories import list_deliveries, read
 from opsuite_cep.servicers.convert import duration, meta, safe_struct, struct_py
 from opsuite_common.auth import Role, current_identity, requires
@@ -35,10 +36,24 @@ def _channel(row: object) -> cep_pb2.Channel:
     )
 
 
+def _delivery(row: DeliveryRow) -> cep_pb2.Delivery:
+    return cep_pb2.Delivery(
+        notification_id=row.notification_id,
+        alert_id=row.alert_id,
+        channel=row.channel,
+        kind=row.kind,
+        attempt=row.attempt,
+        status=row.status,
+        reason=row.reason,
+        error=row.error,
+        time=dt_to_timestamp(row.at),
+    )
+
+
 class ChannelRpcs:
     """Channel handlers."""
 
-    app: CepApp
+    app: App
 
     @requires(Role.ADMIN)
     async def CreateChannel(
@@ -117,20 +132,11 @@ class ChannelRpcs:
                 limit=size + 1,
             )
         token = encode_page_token([rows[size - 1].id], scope) if len(rows) > size else ""
+        deliveries, token = fit_page(
+            Page(rows[:size], token, token_after=lambda row: encode_page_token([row.id], scope)),
+            _delivery,
+            budget=list_budget(self.app.settings.max_message_bytes),
+        )
         return cep_pb2.ListDeliveriesResponse(
-            deliveries=[
-                cep_pb2.Delivery(
-                    notification_id=r.notification_id,
-                    alert_id=r.alert_id,
-                    channel=r.channel,
-                    kind=r.kind,
-                    attempt=r.attempt,
-                    status=r.status,
-                    reason=r.reason,
-                    error=r.error,
-                    time=dt_to_timestamp(r.at),
-                )
-                for r in rows[:size]
-            ],
-            page=common_pb2.PageResponse(next_page_token=token),
+            deliveries=deliveries, page=common_pb2.PageResponse(next_page_token=token)
         )

@@ -13,6 +13,7 @@ from typing import Any
 from google.protobuf import struct_pb2
 
 from opsuite.ops.v1 import ops_pb2
+from opsuite_common.paging import Page, fit_page
 from opsuite_common.protoconv import dict_to_struct, dt_to_timestamp, py_to_value, seconds_to_duration
 from opsuite_ops.app import jsonable
 from opsuite_ops.db import RunRow
@@ -300,11 +301,21 @@ def tool_to_proto(tool: Tool) -> ops_pb2.Tool:
     )
 
 
-def snapshot_to_proto(snap: CatalogueSnapshot) -> ops_pb2.ListToolsResponse:
-    """ListTools' response."""
-    return ops_pb2.ListToolsResponse(
-        tools=[tool_to_proto(t) for t in sorted(snap.tools, key=lambda t: t.name)],
-        stale=snap.stale,
-        note=snap.note,
-        age=seconds_to_duration(snap.age_s),
-    )
+def snapshot_to_proto(snap: CatalogueSnapshot, *, budget: int) -> ops_pb2.ListToolsResponse:
+    """ListTools' response: the tools by name, stopped at ``budget`` bytes.
+
+    ListToolsRequest has no page token, so a catalogue over the budget is cut after the last tool that
+    fits and the note says how many were left out and where to read them all (api_manager's ListApis).
+    """
+    ordered = sorted(snap.tools, key=lambda t: t.name)
+    # token_after only marks the page as cuttable; there is no token to hand back.
+    tools, _ = fit_page(Page(ordered, "", token_after=lambda t: t.name), tool_to_proto, budget=budget)
+    note = snap.note
+    if len(tools) < len(ordered):
+        cut = (
+            f"showing the first {len(tools)} of {len(ordered)} tools by name (up to {tools[-1].name!r}): the "
+            f"catalogue is over the {budget}-byte response budget; api_manager's ListApis with "
+            "expose_as_tool=true and enabled=true lists them all, page by page"
+        )
+        note = f"{note}; {cut}" if note else cut
+    return ops_pb2.ListToolsResponse(tools=tools, stale=snap.stale, note=note, age=seconds_to_duration(snap.age_s))

@@ -130,5 +130,5 @@ class OpsServicer(ops_pb2_grpc.OpsServiceServicer):
     async def ListTools(
         self, request: ops_pb2.ListToolsRequest, context: grpc.aio.ServicerContext
     ) -> ops_pb2.ListToolsResponse:
-        """What discovery currently sees for the caller."""
-        return snapshot_to_proto(await self.app.list_tools(current_identity()))
+        """What discovery currently sees for the caller, cut at the page byte budget (the note then says so)."""
+        return snapshot_to_proto(await self.app.list_tools(current_identity()), budget=self.app.page_budget)
