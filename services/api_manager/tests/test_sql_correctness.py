@@ -1,5 +1,6 @@
 """SQL correctness and bounded results over a real channel, on SQLite and PostgreSQL data sources:
-literal '%', the statement run as saved, nesting refused, server-side cursors, cell and message limits."""
+literal '%', the statement run as saved, nesting refused, server-side cursors, cell and message limits.
+The literal '%' and message-limit tests also run with the service's own store on both (``client``, ``db_url``)."""
 
 from __future__ import annotations
 
@@ -35,7 +36,7 @@ def pg_exec(url: str, sql: str) -> None:
         conn.execute(sql)
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", "postgresql"], ids=["sqlite_source", "pg_source"])
 def source_url(request: pytest.FixtureRequest, sqlite_source: str) -> str:
     """A seeded data source (``items``, 30 rows) on each dialect."""
     if request.param == "sqlite":
@@ -43,8 +44,8 @@ def source_url(request: pytest.FixtureRequest, sqlite_source: str) -> str:
     return str(request.getfixturevalue("pg_source"))
 
 
-async def test_a_literal_percent_works_with_and_without_binds(lite, source_url):
-    c = lite
+async def test_a_literal_percent_works_with_and_without_binds(client, source_url):
+    c = client
     await c.data_source("reports", source_url)
     await c.create(sql_api(c, "plain", "SELECT name FROM items WHERE name LIKE 'item-1%' ORDER BY id", "reports"))
     schema = c.schema({"id": {"type": "integer"}}, ["id"])
@@ -55,6 +56,36 @@ async def test_a_literal_percent_works_with_and_without_binds(lite, source_url):
     assert c.rows(await c.execute("bound", {"id": 10})) == [["item-10", "100%", 3]]
     _, streamed = await stream_rows(c, "plain")
     assert [r.values[0].string_value for r in streamed] == [row[0] for row in c.rows(plain)]
+
+
+async def test_a_literal_percent_or_underscore_in_a_list_filter_matches_only_itself(client):
+    # ListApis' text and tag filters are LIKE patterns in the store: '%' and '_' must not be wildcards there.
+    c = client
+    script = c.api_def(
+        "x", kind=pb.SCRIPT, script=pb.ScriptSpec(source="def main(params, input, ctx):\n    return 1\n")
+    )
+    for name, description, tags in [
+        ("disk_full", "alert at 100% of the disk", ["100%", "a_b"]),
+        ("diskxfull", "alert at 1000 of the disk", ["1000", "axb"]),
+        ("disk-half", "alert at 50% of the disk", ["50%"]),
+    ]:
+        d = pb.ApiDefinition()
+        d.CopyFrom(script)
+        d.name, d.description = name, description
+        d.tags.extend(tags)
+        await c.create(d)
+
+    async def names(**kw: str) -> list[str]:
+        listed = await c.stub.ListApis(pb.ListApisRequest(**kw), metadata=c.md("viewer"))
+        return [a.definition.name for a in listed.apis]
+
+    assert await names(query="100%") == ["disk_full"]
+    assert await names(query="0%") == ["disk-half", "disk_full"]
+    assert await names(query="disk_") == ["disk_full"]
+    assert await names(query="%") == ["disk-half", "disk_full"]
+    assert await names(tag="100%") == ["disk_full"]
+    assert await names(tag="a_b") == ["disk_full"]
+    assert await names(tag="%") == []
 
 
 async def test_postgres_runs_the_statement_byte_for_byte(lite, pg_source):
@@ -123,8 +154,8 @@ async def test_an_oversized_cell_is_cut_and_flagged(start_lite, source_url):
     assert rows[0].values[1].string_value == "x" * 2048 and chunks[-1].summary.sql.truncated
 
 
-async def test_a_result_over_the_message_size_is_refused_and_logged_failed(start_lite, source_url):
-    c = await start_lite(max_message_bytes=200_000, max_cell_bytes=400_000)
+async def test_a_result_over_the_message_size_is_refused_and_logged_failed(start_lite, db_url, source_url):
+    c = await start_lite(db_url=db_url, max_message_bytes=200_000, max_cell_bytes=400_000)
     await c.data_source("reports", source_url)
     text = "replace(hex(zeroblob(5000)), '0', 'x')" if source_url.startswith("sqlite") else "repeat('x', 10000)"
     await c.create(sql_api(c, "bulky", f"SELECT id, {text} AS body FROM items ORDER BY id", "reports"))
@@ -145,8 +176,8 @@ async def test_a_result_over_the_message_size_is_refused_and_logged_failed(start
     assert ex.status == pb.FAILED and ex.error_reason == "RESULT_TOO_LARGE"
 
 
-async def test_script_output_over_the_message_size_is_refused_and_logged_failed(start_lite):
-    c = await start_lite(max_message_bytes=200_000)
+async def test_script_output_over_the_message_size_is_refused_and_logged_failed(start_lite, db_url):
+    c = await start_lite(db_url=db_url, max_message_bytes=200_000)
     source = "def main(params, input, ctx):\n    return 'y' * 300000\n"
     await c.create(c.api_def("chatty", kind=pb.SCRIPT, script=pb.ScriptSpec(source=source)))
     err = await c.error(c.execute("chatty"))

@@ -1,4 +1,5 @@
-"""A streamed execution is recorded even when the caller goes away mid-stream (found in review)."""
+"""A streamed execution is recorded even when the caller goes away mid-stream (found in review), with the
+service's own store on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ import asyncio
 from opsuite.apimanager.v1 import api_manager_pb2 as pb
 
 
-async def test_a_stream_cancelled_by_the_caller_is_still_in_the_execution_log(lite, sqlite_source):
-    c = lite
+async def test_a_stream_cancelled_by_the_caller_is_still_in_the_execution_log(client, sqlite_source):
+    c = client
     await c.data_source("reports", sqlite_source)
     d = c.api_def(
         "many_rows",

@@ -1,5 +1,6 @@
 """ops run records whatever ends the run: a defect in the orchestrator, or a caller cancelled while the
-running row is being written, leaves the run finished (failed / cancelled), never ``running``."""
+running row is being written, leaves the run finished (failed / cancelled), never ``running``; so does a caller
+hanging up an AskStream mid-run over a real channel. Each on SQLite and PostgreSQL (``db_url``)."""
 
 from __future__ import annotations
 
@@ -9,12 +10,14 @@ from typing import Any
 
 import pytest
 
+from opsuite.ops.v1 import ops_pb2
 from opsuite_common.auth import Identity, Role
 from opsuite_common.db import Database, utcnow
 from opsuite_ops.app.run_log import RunLog
 from opsuite_ops.app.service import OpsApp
 from opsuite_ops.db import RunRepository, migrate
 from opsuite_ops.domain import Budget, BudgetLimits
+from opsuite_ops.domain.in_memory import Script
 
 IDENTITY = Identity(subject="ana", tenant="t", roles=frozenset({Role.VIEWER}))
 
@@ -104,3 +107,28 @@ async def test_stop_records_runs_still_in_flight_cancelled_with_their_duration(d
         assert row.partial and row.duration_ms >= 50
     finally:
         await db.dispose()
+
+
+async def test_an_ask_stream_the_caller_cancels_mid_run_is_recorded_cancelled(
+    fake_am, start_ops, tokens, db_url: str
+) -> None:
+    fake_am.catalogue.script("cpu_by_host", Script(delay_s=5.0))
+    ops = await start_ops(fake_am.target, db_url=db_url)
+    md = tokens.metadata("acme", ["viewer"])  # the demo tools' tenant (conftest.py)
+    stream = ops.stub.AskStream(
+        ops_pb2.AskRequest(question="what is the cpu on web-01 over the last 2 hours"), metadata=md
+    )
+    run_id = (await stream.read()).run_id
+    for _ in range(200):  # until the slow tool call is in flight in the fake api_manager
+        if fake_am.catalogue.in_flight:
+            break
+        await asyncio.sleep(0.02)
+    assert fake_am.catalogue.in_flight == 1
+    stream.cancel()  # the caller hangs up mid-run
+    for _ in range(200):  # until the cancel's end record is written
+        run = await ops.stub.GetRun(ops_pb2.GetRunRequest(run_id=run_id), metadata=md)
+        if run.status != ops_pb2.RUN_RUNNING:
+            break
+        await asyncio.sleep(0.02)
+    assert (run.status, run.error_reason) == (ops_pb2.RUN_CANCELLED, "CANCELLED"), run
+    assert run.HasField("finish_time")

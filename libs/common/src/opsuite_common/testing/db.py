@@ -7,6 +7,7 @@ The PostgreSQL admin DSN is ``postgresql://postgres@127.0.0.1:5432/test`` (trust
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -20,7 +21,7 @@ from sqlalchemy import make_url
 
 from opsuite_common.db import Database, create_engine, safe_url
 
-__all__ = ["ADMIN_DSN_ENV", "DEFAULT_ADMIN_DSN", "database", "db_url", "pg_url", "sqlite_url"]
+__all__ = ["ADMIN_DSN_ENV", "DEFAULT_ADMIN_DSN", "database", "db_url", "fresh_pg_database", "pg_url", "sqlite_url"]
 
 #: Environment variable overriding the admin DSN used to create and drop test databases.
 ADMIN_DSN_ENV = "OPSUITE_TEST_PG_DSN"
@@ -39,9 +40,10 @@ def _libpq_dsn(url: str) -> str:
     return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    """The URL of a fresh, empty PostgreSQL database, dropped (WITH FORCE) after the test."""
+@contextlib.contextmanager
+def fresh_pg_database() -> Iterator[str]:
+    """The URL of a fresh, empty PostgreSQL database, dropped (WITH FORCE) on exit; fails the test if the
+    server is down. For tests that need more than one database (``pg_url`` is one)."""
     admin = _admin_dsn()
     try:
         conn = psycopg.connect(_libpq_dsn(admin), autocommit=True, connect_timeout=5)
@@ -60,6 +62,13 @@ def pg_url() -> Iterator[str]:
             conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
         finally:
             conn.close()
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """The URL of a fresh, empty PostgreSQL database, dropped (WITH FORCE) after the test."""
+    with fresh_pg_database() as url:
+        yield url
 
 
 @pytest.fixture
