@@ -17,6 +17,7 @@ from demo.seed import StatusPage, seed
 from opsuite.apimanager.v1 import api_manager_pb2, api_manager_pb2_grpc
 from opsuite.ops.v1 import ops_pb2, ops_pb2_grpc
 from opsuite_common.rpc_status import from_grpc_error
+from opsuite_common.testing.eventually import eventually_sync
 from opsuite_common.testing.processes import Stack, stop_stack
 from opsuite_common.testing.servers import TokenFactory
 
@@ -132,11 +133,11 @@ def test_api_manager_killed_then_restarted_partial_answer_then_recovery(demo_sta
     reasons = {c.error_reason for c in down.trace.calls}
     assert reasons & {"SERVICE_UNAVAILABLE", "CIRCUIT_OPEN"}, reasons
     demo_stack.start("api_manager")
-    deadline = time.monotonic() + 15
-    while True:  # ops recovers by itself: no restart of ops
-        answer = _ask(demo_stack, question)
-        if not answer.partial:
-            break
-        assert time.monotonic() < deadline, answer.answer
-        time.sleep(0.5)
+    answer = eventually_sync(  # ops recovers by itself: no restart of ops
+        lambda: _ask(demo_stack, question),
+        until=lambda answer: not answer.partial,
+        timeout=15,
+        interval=0.5,
+        what="a full answer once api_manager is back",
+    )
     assert any(r.tool == "error_rate" for r in answer.references)

@@ -1,12 +1,17 @@
 """cep with ops and api_manager as real processes on the demo tenant: an alert investigated by ops, and a
-SCHEDULE rule executing a demo API."""
+SCHEDULE rule executing a demo API.
+
+The stack's cep runs a new SCHEDULE rule at its first tick (``OPSUITE_CEP_SCHEDULE_FIRST_RUN_AT_ONCE``,
+dev/test only) rather than one interval (10 s at least) after creation: what is tested here is the flow
+across the processes; the interval itself is tested in-process with a fake clock
+(services/cep/tests/service/test_schedule.py).
+"""
 
 from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Iterator
-from typing import TypeVar
+from collections.abc import Iterator
 
 import grpc
 import pytest
@@ -18,12 +23,12 @@ from demo.seed import StatusPage, seed
 from opsuite.apimanager.v1 import api_manager_pb2, api_manager_pb2_grpc
 from opsuite.cep.v1 import cep_pb2, cep_pb2_grpc
 from opsuite.ops.v1 import ops_pb2, ops_pb2_grpc
+from opsuite_common.testing.eventually import eventually_sync
 from opsuite_common.testing.processes import Stack, stop_stack
 from opsuite_common.testing.servers import TokenFactory
 
 from .conftest import start_test_stack
 
-T = TypeVar("T")
 TOKENS = TokenFactory()
 ADMIN = (("authorization", f"Bearer {TOKENS.mint(tenant='demo', roles=['admin'], subject='ana')}"),)
 VIEWER = (("authorization", f"Bearer {TOKENS.mint(tenant='demo', roles=['viewer'], subject='dana')}"),)
@@ -40,6 +45,7 @@ def flows_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         "OPSUITE_OPS_KNOWN_HOSTS": json.dumps([h[0] for h in HOSTS]),
         "OPSUITE_OUTBOUND_ALLOW": json.dumps(["127.0.0.1"]),
         "OPSUITE_CEP_SCHEDULE_TICK_S": "0.5",
+        "OPSUITE_CEP_SCHEDULE_FIRST_RUN_AT_ONCE": "true",
     }
     stack = start_test_stack(tmp, extra_env=env)
     status = StatusPage()
@@ -55,17 +61,6 @@ def _struct(data: dict[str, object]) -> struct_pb2.Struct:
     out = struct_pb2.Struct()
     out.update(data)
     return out
-
-
-def _poll(fetch: Callable[[], T], done: Callable[[T], bool], timeout: float, what: str) -> T:
-    """Call ``fetch`` until ``done`` holds for its result, at most ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = fetch()
-        if done(value):
-            return value
-        assert time.monotonic() < deadline, f"{what} within {timeout}s; last: {value}"
-        time.sleep(0.25)
 
 
 def test_an_ops_investigation_channel_attaches_ops_answer_to_the_alert(flows_stack: Stack) -> None:
@@ -99,11 +94,12 @@ def test_an_ops_investigation_channel_attaches_ops_answer_to_the_alert(flows_sta
         (fired,) = [a for a in published.alerts if a.rule == "checkout-error-rate"]
         assert fired.state == cep_pb2.FIRING
 
-        alert = _poll(
+        alert = eventually_sync(
             lambda: cep.GetAlert(cep_pb2.GetAlertRequest(id=fired.id), metadata=VIEWER),
-            lambda a: bool(a.investigation_id),
-            20,
-            "the alert carries an investigation",
+            until=lambda a: bool(a.investigation_id),
+            timeout=20,
+            interval=0.25,
+            what="the alert carries an investigation",
         )
         assert alert.investigation_answer.strip()
 
@@ -137,7 +133,7 @@ def test_a_schedule_rule_executes_a_demo_api_and_fires(flows_stack: Stack) -> No
             "kind": "SCHEDULE",
             "severity": "warning",
             "spec": {
-                # 10s is the domain's shortest interval; the first run is one interval after creation.
+                # 10s is the domain's shortest interval; this stack runs a new rule at its first tick.
                 "interval": "10s",
                 "api": "error_rate",
                 "params": {"service": "checkout"},
@@ -150,11 +146,12 @@ def test_a_schedule_rule_executes_a_demo_api_and_fires(flows_stack: Stack) -> No
             },
         }
         cep.CreateRule(cep_pb2.CreateRuleRequest(definition=_struct(rule)), metadata=ADMIN)
-        alerts = _poll(
+        alerts = eventually_sync(
             lambda: cep.ListAlerts(cep_pb2.ListAlertsRequest(rule="checkout-error-rate-check"), metadata=VIEWER).alerts,
-            lambda found: any(a.state == cep_pb2.FIRING for a in found),
-            30,
-            "the schedule rule fires",
+            until=lambda found: any(a.state == cep_pb2.FIRING for a in found),
+            timeout=30,
+            interval=0.25,
+            what="the schedule rule fires",
         )
         assert alerts[0].values["row_count"] >= 1
 

@@ -9,6 +9,8 @@ import pytest
 from opsuite.testing.v1 import echo_pb2
 from opsuite_common import errors
 from opsuite_common.resilience import AsyncCircuitBreaker, BreakerRegistry, RetryPolicy
+from opsuite_common.testing.clock import FakeClock
+from opsuite_common.testing.eventually import eventually
 from opsuite_common.testing.servers import running_echo_server
 
 from .conftest import make_client
@@ -81,6 +83,21 @@ async def test_breaker_opens_after_fail_max_and_fails_fast(echo_server, tokens):
     assert info.value.retry_after is not None
 
 
+async def test_a_client_uses_the_breaker_registry_it_is_given_even_an_empty_one():
+    """Found with the fake clock: an empty registry is falsy, and the client fell back to the process-wide one."""
+    from opsuite.testing.v1 import echo_pb2_grpc
+    from opsuite_common.client import ServiceClient
+    from opsuite_common.testing.echo import ECHO_SERVICE
+
+    registry = BreakerRegistry(fail_max=1)
+    assert len(registry) == 0
+    client = ServiceClient("127.0.0.1:1", echo_pb2_grpc.EchoServiceStub, ECHO_SERVICE, breakers=registry)
+    try:
+        assert registry.get(client.name) is client.breaker
+    finally:
+        await client.close()
+
+
 async def test_client_mistakes_never_open_the_breaker(echo_server, tokens):
     handle, _ = echo_server
     client = make_client(handle.port, tokens.mint(roles=["viewer"]), breaker_fail_max=2)
@@ -129,7 +146,10 @@ class _Fault(errors.ServiceUnavailableError):
 
 
 async def test_half_open_lets_exactly_the_allowed_trials_through_under_concurrency():
-    breaker = AsyncCircuitBreaker("t", fail_max=1, reset_timeout=0.05, success_threshold=2, half_open_max_calls=2)
+    clock = FakeClock()
+    breaker = AsyncCircuitBreaker(
+        "t", fail_max=1, reset_timeout=30, success_threshold=2, half_open_max_calls=2, clock=clock.monotonic
+    )
 
     async def fail() -> None:
         raise _Fault("down")
@@ -137,7 +157,7 @@ async def test_half_open_lets_exactly_the_allowed_trials_through_under_concurren
     with pytest.raises(_Fault):
         await breaker.call(fail)
     assert breaker.state == "open"
-    await asyncio.sleep(0.08)
+    clock.advance(30)
 
     entered = 0
     release = asyncio.Event()
@@ -149,7 +169,7 @@ async def test_half_open_lets_exactly_the_allowed_trials_through_under_concurren
         return "ok"
 
     tasks = [asyncio.create_task(breaker.call(slow_ok)) for _ in range(10)]
-    await asyncio.sleep(0.02)
+    await eventually(lambda: sum(t.done() for t in tasks) == 8, what="8 calls refused")
     assert entered == 2  # only the allowed trials reached the dependency
     release.set()
     results = await asyncio.gather(*tasks, return_exceptions=True)
@@ -161,7 +181,8 @@ async def test_half_open_lets_exactly_the_allowed_trials_through_under_concurren
 
 
 async def test_half_open_stays_until_success_threshold_and_reopens_on_failure():
-    breaker = AsyncCircuitBreaker("t2", fail_max=1, reset_timeout=0.05, success_threshold=3)
+    clock = FakeClock()
+    breaker = AsyncCircuitBreaker("t2", fail_max=1, reset_timeout=30, success_threshold=3, clock=clock.monotonic)
 
     async def fail() -> None:
         raise _Fault("down")
@@ -171,7 +192,7 @@ async def test_half_open_stays_until_success_threshold_and_reopens_on_failure():
 
     with pytest.raises(_Fault):
         await breaker.call(fail)
-    await asyncio.sleep(0.08)
+    clock.advance(30)
     assert await breaker.call(ok) == "ok"
     assert breaker.state == "half-open"
     assert await breaker.call(ok) == "ok"
@@ -181,7 +202,7 @@ async def test_half_open_stays_until_success_threshold_and_reopens_on_failure():
     assert breaker.state == "open"
     with pytest.raises(errors.CircuitOpenError):
         await breaker.call(ok)
-    await asyncio.sleep(0.08)
+    clock.advance(30)  # timed from the reopening, not from the first opening
     for _ in range(3):
         assert await breaker.call(ok) == "ok"
     assert breaker.state == "closed"
@@ -189,7 +210,10 @@ async def test_half_open_stays_until_success_threshold_and_reopens_on_failure():
 
 async def test_state_changes_are_reported():
     seen: list[tuple[str, str, str]] = []
-    breaker = AsyncCircuitBreaker("t3", fail_max=1, reset_timeout=0.02, on_state_change=[lambda *a: seen.append(a)])
+    clock = FakeClock()
+    breaker = AsyncCircuitBreaker(
+        "t3", fail_max=1, reset_timeout=30, on_state_change=[lambda *a: seen.append(a)], clock=clock.monotonic
+    )
 
     async def fail() -> None:
         raise _Fault("down")
@@ -199,9 +223,36 @@ async def test_state_changes_are_reported():
 
     with pytest.raises(_Fault):
         await breaker.call(fail)
-    await asyncio.sleep(0.04)
+    clock.advance(30)
     await breaker.call(ok)
     assert [(s[1], s[2]) for s in seen] == [("closed", "open"), ("open", "half-open"), ("half-open", "closed")]
+
+
+async def test_the_reset_timeout_is_measured_on_the_injected_clock_only():
+    clock = FakeClock()
+    reg = BreakerRegistry(fail_max=1, reset_timeout=30, clock=clock.monotonic)  # defaults reach every breaker
+    breaker = reg.get("dep")
+    calls = 0
+
+    async def fail() -> None:
+        raise _Fault("down")
+
+    async def ok() -> str:
+        nonlocal calls
+        calls += 1
+        return "ok"
+
+    with pytest.raises(_Fault):
+        await breaker.call(fail)
+    clock.advance(29.5)
+    with pytest.raises(errors.CircuitOpenError) as info:
+        await breaker.call(ok)
+    assert info.value.retry_after == pytest.approx(0.5) and "retry in 0.5s" in info.value.message
+    assert calls == 0
+    # 30 s have passed on the breaker's clock, not on the wall clock: pybreaker's own check is not asked.
+    clock.advance(0.5)
+    assert await breaker.call(ok) == "ok" and calls == 1
+    assert breaker.state == "closed"
 
 
 async def test_retry_policy_accepts_a_lambda_returning_a_coroutine():

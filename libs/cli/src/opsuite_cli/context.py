@@ -47,7 +47,8 @@ class CliContext:
                 retry=RetryPolicy(max_attempts=3),
                 breaker_fail_max=1000,  # a person is watching; fail on each call rather than fast
             )
-            self._clients[key] = ServiceClient(target, stub, service, settings=settings, breakers=BreakerRegistry())
+            breakers = BreakerRegistry(fail_max=settings.breaker_fail_max)
+            self._clients[key] = ServiceClient(target, stub, service, settings=settings, breakers=breakers)
         return self._clients[key]
 
     def api_manager_client(self) -> ServiceClient:

@@ -119,7 +119,9 @@ class ServiceClient:
         )
         self._stub = stub_factory(self.channel)
         self._service = service
-        self.breaker: AsyncCircuitBreaker = (breakers or default_breakers(self.settings)).get(self.name)
+        # `is None`, not `or`: a registry defines __len__, so one that is still empty is falsy.
+        registry = breakers if breakers is not None else default_breakers(self.settings)
+        self.breaker: AsyncCircuitBreaker = registry.get(self.name)
 
     def is_idempotent(self, method: str) -> bool:
         """Whether the proto declares ``method`` idempotent (so it may be retried)."""

@@ -1,13 +1,16 @@
 """Circuit breakers and retries for asyncio code, on typed opsuite errors (no grpc import).
 
 Breaker: :class:`AsyncCircuitBreaker` adapts ``pybreaker.CircuitBreaker`` to asyncio through
-pybreaker's public API only (``calling()``, ``current_state``, listeners, ``fail_max``,
-``reset_timeout``, ``success_threshold``). pybreaker's own ``call_async`` needs Tornado and, like
-the platform we replace, lets any number of trial calls through when half-open; the adapter adds
-an asyncio gate so that at most ``half_open_max_calls`` trials run at once. Only *server-side
-faults* count as failures (UNAVAILABLE, DEADLINE_EXCEEDED, INTERNAL, UNKNOWN and connection
-errors); a caller's own mistakes (INVALID_ARGUMENT, NOT_FOUND, ...) never open it. While open,
-a call fails at once with :class:`CircuitOpenError` without running.
+pybreaker's public API only (``calling()``, ``half_open()``, ``current_state``, listeners,
+``fail_max``, ``reset_timeout``, ``success_threshold``). pybreaker's own ``call_async`` needs Tornado
+and, like the platform we replace, lets any number of trial calls through when half-open; the adapter
+adds an asyncio gate so that at most ``half_open_max_calls`` trials run at once. The reset timeout is
+timed on the breaker's own ``clock`` (``time.monotonic`` unless a test injects one): the adapter
+moves an open breaker to half-open itself once that clock says the timeout has passed, so
+pybreaker's wall-clock check never decides. Only *server-side faults* count as failures
+(UNAVAILABLE, DEADLINE_EXCEEDED, INTERNAL, UNKNOWN and connection errors); a caller's own mistakes
+(INVALID_ARGUMENT, NOT_FOUND, ...) never open it. While open, a call fails at once with
+:class:`CircuitOpenError` without running.
 
 Retries: :class:`RetryPolicy` runs tenacity (exponential backoff with full jitter, bounded
 attempts) only for transient errors (UNAVAILABLE except CIRCUIT_OPEN, RESOURCE_EXHAUSTED with a
@@ -93,13 +96,17 @@ class _StateListener(pybreaker.CircuitBreakerListener):
         old = getattr(old_state, "name", str(old_state))
         new = getattr(new_state, "name", str(new_state))
         if new == pybreaker.STATE_OPEN:
-            self._owner._opened_at = time.monotonic()
+            self._owner._opened_at = self._owner.clock()
         for cb_fn in self._owner._on_state_change:
             cb_fn(self._owner.name, old, new)
 
 
 class AsyncCircuitBreaker:
-    """An asyncio-safe circuit breaker on top of pybreaker, with a bounded half-open gate."""
+    """An asyncio-safe circuit breaker on top of pybreaker, with a bounded half-open gate.
+
+    ``clock`` returns monotonic seconds; the reset timeout is measured on it (tests pass a fake one,
+    e.g. ``opsuite_common.testing.clock.FakeClock().monotonic``, and advance it instead of waiting).
+    """
 
     def __init__(
         self,
@@ -111,8 +118,10 @@ class AsyncCircuitBreaker:
         half_open_max_calls: int = 1,
         is_failure: Callable[[BaseException], bool] = is_server_fault,
         on_state_change: list[Callable[[str, str, str], None]] | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.name = name
+        self.clock = clock
         self.half_open_max_calls = half_open_max_calls
         self._opened_at = 0.0
         self._trials = 0
@@ -143,7 +152,7 @@ class AsyncCircuitBreaker:
         self._on_state_change.append(fn)
 
     def _open_error(self) -> CircuitOpenError:
-        remaining = max(0.0, self._opened_at + self._cb.reset_timeout - time.monotonic())
+        remaining = max(0.0, self._opened_at + self._cb.reset_timeout - self.clock())
         return CircuitOpenError(
             f"circuit breaker {self.name!r} is open after repeated failures; retry in {remaining:.1f}s",
             metadata={"breaker": self.name},
@@ -154,7 +163,7 @@ class AsyncCircuitBreaker:
         """Run ``fn`` through the breaker: fail fast while open, gate trials while half-open."""
         state = self._cb.current_state
         trial = False
-        if state == pybreaker.STATE_OPEN and time.monotonic() < self._opened_at + self._cb.reset_timeout:
+        if state == pybreaker.STATE_OPEN and self.clock() < self._opened_at + self._cb.reset_timeout:
             raise self._open_error()
         if state != pybreaker.STATE_CLOSED:
             # Open with its timeout elapsed, or half-open: this call would be a trial.
@@ -163,6 +172,8 @@ class AsyncCircuitBreaker:
             self._trials += 1
             trial = True
         try:
+            if state == pybreaker.STATE_OPEN:
+                self._cb.half_open()  # our clock says the timeout passed; pybreaker's own check is not asked
             try:
                 with self._cb.calling():
                     return await fn()
@@ -175,6 +186,8 @@ class AsyncCircuitBreaker:
 
 class BreakerRegistry:
     """One breaker per target name, created on first use with shared settings.
+
+    ``defaults`` are :class:`AsyncCircuitBreaker`'s keyword arguments (``clock`` included).
 
     ``max_breakers`` bounds the registry when the names come from users (say one per tenant and upstream
     host): past it, the least recently used *closed* breaker is forgotten (it holds no state worth

@@ -48,6 +48,9 @@ class Settings(ServiceSettings):
     outbound_allow: list[str] = Field(default_factory=list)
     #: Scheduler: seconds between checks for due SCHEDULE rules.
     schedule_tick_s: float = Field(1.0, gt=0)
+    #: Scheduler, dev/test only: a new, changed or (after a restart) every rule first runs at the next tick
+    #: instead of one interval (or cron period) later.
+    schedule_first_run_at_once: bool = False
     #: WatchAlerts: seconds between database polls (one per tenant with watchers, not per stream) for
     #: changes committed by other replicas; 0 never polls (one replica: local commits wake the feed).
     watch_poll_s: float = Field(1.0, ge=0)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -13,6 +12,7 @@ import pytest_asyncio
 
 from opsuite.cep.v1 import cep_pb2
 from opsuite.ops.v1 import ops_pb2, ops_pb2_grpc
+from opsuite_common.testing.eventually import eventually
 from opsuite_common.testing.servers import TEST_SECRET
 
 from .conftest import Cep, ev, struct
@@ -48,13 +48,6 @@ async def fake_ops() -> AsyncIterator[FakeOps]:
     await ops.server.stop(0)
 
 
-async def _wait(predicate: Any, timeout: float = 10.0) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not await predicate():
-        assert asyncio.get_running_loop().time() < deadline, "condition not met in time"
-        await asyncio.sleep(0.05)
-
-
 async def _channel(cep: Cep, config: dict[str, Any]) -> cep_pb2.Channel:
     return await cep.stub.CreateChannel(
         cep_pb2.CreateChannelRequest(name="ops", kind="ops_investigation", config=struct(config)), metadata=cep.md()
@@ -83,7 +76,7 @@ async def test_the_answer_is_attached_to_the_alert_and_watchable(
         alert = await cep.stub.GetAlert(cep_pb2.GetAlertRequest(id=alert_id), metadata=cep.md())
         return alert.investigation_id != ""
 
-    await _wait(investigated)
+    await eventually(investigated, what="the alert is investigated")
     alert = await cep.stub.GetAlert(cep_pb2.GetAlertRequest(id=alert_id), metadata=cep.md())
     assert alert.investigation_id == "run-1"
     assert alert.investigation_answer == "answer 1: checkout was deployed"
@@ -126,14 +119,14 @@ async def test_an_ops_error_is_logged_and_the_dispatcher_keeps_working(
         reply = await cep.stub.ListDeliveries(cep_pb2.ListDeliveriesRequest(channel_id=ch.meta.id), metadata=cep.md())
         return any(d.status == "failed" for d in reply.deliveries)
 
-    await _wait(failed_once)
+    await eventually(failed_once, what="a failed delivery")
     fake_ops.failing = False  # ops recovers: the pending notification is retried and delivered
 
     async def delivered() -> bool:
         reply = await cep.stub.ListDeliveries(cep_pb2.ListDeliveriesRequest(channel_id=ch.meta.id), metadata=cep.md())
         return any(d.status == "delivered" for d in reply.deliveries)
 
-    await _wait(delivered)
+    await eventually(delivered, what="the retried delivery")
     (alert,) = await cep.alerts()
     assert alert.investigation_id.startswith("run-")
     assert fake_ops.questions[-1] == "investigate alert cpu-high on host=h1, severity=warning"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import time
 from typing import Any
 
 import pytest
@@ -25,6 +24,7 @@ from opsuite_common.errors import (
     ServiceUnavailableError,
     ValidationError,
 )
+from opsuite_common.testing.eventually import eventually, eventually_sync
 
 from .conftest import NORMAL_SOURCE, assert_still_serves
 
@@ -228,10 +228,8 @@ async def test_fork_server_that_died_unnoticed_is_restarted(runner: ScriptRunner
     first = runner.server_pid
     assert first is not None
     os.kill(first, signal.SIGKILL)
-    deadline = time.monotonic() + 10
-    while not _exited(first) and time.monotonic() < deadline:
-        time.sleep(0.005)  # blocking on purpose: no await, so the reader task cannot run
-    assert _exited(first)
+    # Blocking on purpose (the sync variant): no await, so the reader task cannot run.
+    eventually_sync(lambda: _exited(first), timeout=10, interval=0.005, what=f"the fork server {first} exits")
     await assert_still_serves(runner)
     assert runner.server_pid not in (None, first)
     assert runner.restarts == 1
@@ -328,9 +326,7 @@ async def test_a_run_cancelled_while_its_child_is_being_forked_leaves_no_child_b
             await task
     # A child that survived would be sleeping its 30 s: give every fork time to land, then count.
     await asyncio.sleep(1.0)
-    deadline = time.monotonic() + 10
-    while len(_children(server)) > 1 and time.monotonic() < deadline:
-        await asyncio.sleep(0.05)
+    await eventually(lambda: len(_children(server)) <= 1, timeout=10, what="the cancelled runs' children exit")
     await asyncio.sleep(0.5)
     assert len(_children(server)) <= 1  # only the fork server's idle spare child is left
     await assert_still_serves(runner)

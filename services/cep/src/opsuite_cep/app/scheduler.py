@@ -5,6 +5,9 @@ Each tick looks at every enabled SCHEDULE rule; a due rule executes its API thro
 rule's stats and logged, and the rule runs again at its next fire time: the scheduler never crashes.
 Alerts use wall-clock time and go through the same alert + outbox transaction as engine alerts.
 Fire times are kept in memory: after a restart the first run is one period after start-up.
+``schedule_first_run_at_once`` (dev/test only) runs a new, changed or restarted rule at the next tick
+instead. The scheduler reads the time and sleeps between ticks through a :class:`SchedulerClock`
+(the real one unless a test injects ``opsuite_common.testing.clock.FakeClock``).
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import select
 
@@ -39,18 +42,51 @@ from opsuite_common.db import Database, utcnow
 from opsuite_common.errors import OpsuiteError
 from opsuite_common.logging import get_logger
 
-__all__ = ["Scheduler"]
+__all__ = ["Scheduler", "SchedulerClock", "SystemClock"]
 
 log = get_logger("opsuite.cep.scheduler")
 
 ExecuteApi = Callable[[str, str, Mapping[str, Any]], Awaitable[dict[str, Any]]]
 
 
+class SchedulerClock(Protocol):
+    """Where the scheduler reads the wall-clock time and waits between ticks."""
+
+    def now(self) -> datetime:
+        """The current instant, timezone-aware UTC."""
+        ...
+
+    async def sleep(self, seconds: float) -> None:
+        """Return after ``seconds`` of this clock's time."""
+        ...
+
+
+class SystemClock:
+    """The real clock: UTC wall time and ``asyncio.sleep``."""
+
+    def now(self) -> datetime:
+        """The current instant, timezone-aware UTC."""
+        return utcnow()
+
+    async def sleep(self, seconds: float) -> None:
+        """Sleep ``seconds`` of real time."""
+        await asyncio.sleep(seconds)
+
+
 class Scheduler:
     """Background runner of SCHEDULE rules."""
 
-    def __init__(self, db: Database, settings: Settings, host: EngineHost, execute_api: ExecuteApi) -> None:
+    def __init__(
+        self,
+        db: Database,
+        settings: Settings,
+        host: EngineHost,
+        execute_api: ExecuteApi,
+        *,
+        clock: SchedulerClock | None = None,
+    ) -> None:
         self.db, self.settings, self.host, self.execute_api = db, settings, host, execute_api
+        self.clock: SchedulerClock = clock or SystemClock()
         #: rule id -> {runs, failures, last_error, next_run}
         self.stats: dict[str, dict[str, Any]] = {}
         self._next: dict[str, tuple[int, datetime]] = {}
@@ -75,11 +111,11 @@ class Scheduler:
                 raise
             except Exception:
                 log.exception("scheduler tick failed; continuing")
-            await asyncio.sleep(self.settings.schedule_tick_s)
+            await self.clock.sleep(self.settings.schedule_tick_s)
 
     async def tick(self, now: datetime | None = None) -> int:
-        """Run every due rule once; returns how many ran."""
-        now = now or utcnow()
+        """Run every due rule once (at ``now``, by default the clock's time); returns how many ran."""
+        now = now or self.clock.now()
         async with read(self.db) as s:
             rows = await schedule_rules(s)
         seen, ran = set(), 0
@@ -91,7 +127,8 @@ class Scheduler:
                 continue
             planned = self._next.get(row.id)
             if planned is None or planned[0] != row.revision:
-                planned = (row.revision, next_fire(rule, now))
+                first = now if self.settings.schedule_first_run_at_once else next_fire(rule, now)
+                planned = (row.revision, first)
                 self._next[row.id] = planned
             stats = self.stats.setdefault(row.id, {"runs": 0, "failures": 0, "last_error": "", "next_run": None})
             if now >= planned[1]:
