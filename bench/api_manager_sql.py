@@ -59,7 +59,7 @@ def _serve(conn: Any, workdir: str) -> None:
             **UNLIMITED,
         )
         handle = await create_server(settings)
-        services = handle.resources["services"]
+        services = handle.app
         from opsuite_api_manager.app import ApiDefinition, Caller, DataSourceInput
 
         caller = Caller("tenant-a", "bench")

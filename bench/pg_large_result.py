@@ -47,7 +47,7 @@ def _serve(conn: Any, workdir: str, source_url: str) -> None:
             **UNLIMITED,
         )
         handle = await create_server(settings)
-        services = handle.resources["services"]
+        services = handle.app
         caller = Caller("tenant-a", "bench")
         identity_var.set(Identity("bench", "tenant-a", frozenset({Role.ADMIN})))
         await services.data_sources.create(caller, DataSourceInput(name="warehouse", url=source_url))

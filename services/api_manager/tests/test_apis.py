@@ -205,7 +205,7 @@ async def test_data_source_url_is_masked_and_encrypted_at_rest(client, tmp_path,
     assert secret not in str(got) and secret not in str(listed)
     test = await c.stub.TestDataSource(pb.TestDataSourceRequest(id=ds.meta.id), metadata=c.md())
     assert not test.ok and secret not in test.error
-    db = c.handle.resources["db"]
+    db = c.handle.app.db
     from sqlalchemy import text
 
     async with db.engine.connect() as conn:

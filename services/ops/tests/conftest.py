@@ -195,7 +195,7 @@ class OpsClient:
 
     @property
     def app(self) -> Any:
-        return self.handle.resources["app"]
+        return self.handle.app
 
 
 StartOps = Callable[..., Awaitable[OpsClient]]

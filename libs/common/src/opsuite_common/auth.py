@@ -24,12 +24,12 @@ import enum
 import re
 import time
 import uuid
-from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
 
 import jwt
+from cachetools import TLRUCache
 
 from opsuite_common.errors import AuthenticationError, PermissionDeniedError
 
@@ -167,9 +167,11 @@ class TokenVerifier:
         self._audience = audience
         self._leeway = leeway_s
         # Verified tokens by their exact bytes: callers reuse a token for many calls, and a
-        # signature check plus claim parsing costs more than the rest of the server pipeline.
-        self._cache: OrderedDict[str, tuple[Identity, float]] = OrderedDict()
-        self._cache_size = cache_size
+        # signature check plus claim parsing costs more than the rest of the server pipeline. An
+        # entry lives until its token expires (plus the leeway), the least recently used goes first.
+        self._cache: TLRUCache[str, tuple[Identity, float]] = TLRUCache(
+            maxsize=cache_size, ttu=lambda _token, hit, now: hit[1] + leeway_s, timer=time.time
+        )
 
     def verify_header(self, authorization: str | None) -> Identity:
         """Verify an ``authorization`` metadata value (``Bearer <jwt>``)."""
@@ -184,14 +186,9 @@ class TokenVerifier:
         """Verify a raw JWT; any defect raises AuthenticationError with a specific reason."""
         hit = self._cache.get(token)
         if hit is not None:
-            ident, exp = hit
-            if time.time() < exp + self._leeway:
-                return ident
-            del self._cache[token]
+            return hit[0]
         ident, exp = self._verify_uncached(token)
         self._cache[token] = (ident, exp)
-        if len(self._cache) > self._cache_size:
-            self._cache.popitem(last=False)
         return ident
 
     def _verify_uncached(self, token: str) -> tuple[Identity, float]:

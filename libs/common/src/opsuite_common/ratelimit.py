@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import random
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
+
+from cachetools import LRUCache
 
 from opsuite_common.errors import RateLimitedError
 
@@ -60,8 +61,8 @@ class RateLimiter:
     ) -> None:
         self._default = default
         self._per_method = dict(per_method or {})
-        self._buckets: OrderedDict[tuple[str, str], _Bucket] = OrderedDict()
-        self._max = max_buckets
+        # Least recently used first out: a tenant that comes back after eviction starts with a full burst.
+        self._buckets: LRUCache[tuple[str, str], _Bucket] = LRUCache(maxsize=max_buckets)
 
     def limit_for(self, method: str) -> RateLimit | None:
         """The limit for a full method name (``/pkg.Service/Method``) or its short name."""
@@ -78,10 +79,7 @@ class RateLimiter:
         bucket = self._buckets.get(key)
         if bucket is None:
             bucket = self._buckets[key] = _Bucket(limit.burst, now)
-            if len(self._buckets) > self._max:
-                self._buckets.popitem(last=False)
         else:
-            self._buckets.move_to_end(key)
             bucket.tokens = min(limit.burst, bucket.tokens + (now - bucket.updated) * limit.rate)
             bucket.updated = now
         if bucket.tokens >= 1.0:

@@ -1,67 +1,52 @@
-"""Builds the cep gRPC server: ``create_server(settings) -> ServerHandle`` (tests bind port 0).
+"""Hosts cep: ``create_server(settings) -> ServerHandle`` (tests bind port 0).
 
-Start-up: migrations, the use-case wiring (:class:`CepApp`), the dispatcher and the scheduler.
-Graceful stop (``handle.on_stop``): background tasks stop, then every tenant engine is checkpointed
-to the database (restored lazily at the tenant's first call after the restart), then the database.
+The wiring (database, migrations, use cases) is :func:`opsuite_cep.app.wiring.build_app`; the hosting
+(start, pipeline, GetServerInfo, drain, close) is the common skeleton's
+:func:`opsuite_common.server.create_service_server`.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import grpc
-
 from opsuite.cep.v1 import cep_pb2, cep_pb2_grpc
-from opsuite_cep.app.service import CepApp
+from opsuite_cep.app.scheduler import SchedulerClock
+from opsuite_cep.app.wiring import App, build_app
 from opsuite_cep.config import Settings
 from opsuite_cep.servicers.alerts import AlertRpcs
 from opsuite_cep.servicers.channels import ChannelRpcs
 from opsuite_cep.servicers.events import EventRpcs
-from opsuite_cep.servicers.info import server_info
 from opsuite_cep.servicers.rules import RuleRpcs
-from opsuite_common.db import Database, run_migrations
 from opsuite_common.netguard import Resolver
-from opsuite_common.server import ServerHandle, ServiceRegistration, build_server
+from opsuite_common.server import ServerHandle, ServerInfoRpc, create_service_server
 
-__all__ = ["MIGRATIONS", "SERVICE", "Servicer", "create_server"]
+__all__ = ["SERVICE", "Servicer", "create_server"]
 
 SERVICE = cep_pb2.DESCRIPTOR.services_by_name["CepService"]
-MIGRATIONS = Path(__file__).resolve().parent / "db" / "migrations"
 
 
-class Servicer(RuleRpcs, EventRpcs, AlertRpcs, ChannelRpcs, cep_pb2_grpc.CepServiceServicer):
+class Servicer(ServerInfoRpc, RuleRpcs, EventRpcs, AlertRpcs, ChannelRpcs, cep_pb2_grpc.CepServiceServicer):
     """The composed servicer: one handler per RPC, each declaring its role."""
 
-    GetServerInfo = staticmethod(server_info)
+    server_name = "cep"
+    server_distribution = "opsuite-cep"
 
-    def __init__(self, app: CepApp) -> None:
+    def __init__(self, app: App) -> None:
         self.app = app
 
 
-async def create_server(settings: Settings, *, resolver: Resolver | None = None) -> ServerHandle:
-    """Migrate, wire, create and start the server on ``settings.host:settings.port``.
+async def create_server(
+    settings: Settings, *, resolver: Resolver | None = None, clock: SchedulerClock | None = None
+) -> ServerHandle:
+    """Wire, start and serve on ``settings.host:settings.port``; ``handle.app`` is the :class:`App`.
 
-    ``resolver`` replaces getaddrinfo for deliveries (tests: ``opsuite_common.testing.dns.TableResolver``).
+    ``resolver`` replaces getaddrinfo for deliveries (tests: ``opsuite_common.testing.dns.TableResolver``);
+    ``clock`` replaces the scheduler's clock (tests: ``opsuite_common.testing.clock.FakeClock``).
     """
-    db = Database.from_url(settings.database_url, application_name="cep")
-    await run_migrations(db.engine, MIGRATIONS, "alembic_version_cep")
-    app = CepApp.build(settings, db, resolver=resolver)
-    servicer = Servicer(app)
-
-    def add(server: grpc.aio.Server) -> None:
-        cep_pb2_grpc.add_CepServiceServicer_to_server(servicer, server)
-
-    try:
-        handle = await build_server(
-            service="cep", settings=settings, registrations=[ServiceRegistration(SERVICE.full_name, add)]
-        )
-    except BaseException:
-        await db.dispose()
-        raise
-    handle.on_stop(db.dispose)
-    handle.on_stop(app.stop)
-    handle.on_draining(app.alerts.feed.drain)  # open WatchAlerts streams end now, not at the grace's end
-    handle.resources["app"] = app
-    handle.resources["db"] = db
-    app.start()
-    return handle
+    app = await build_app(settings, resolver=resolver, clock=clock)
+    return await create_service_server(
+        service="cep",
+        settings=settings,
+        app=app,
+        descriptor=SERVICE,
+        servicer=Servicer(app),
+        add_servicer=cep_pb2_grpc.add_CepServiceServicer_to_server,
+    )

@@ -15,18 +15,12 @@ from sqlalchemy import select
 from opsuite.cep.v1 import cep_pb2
 from opsuite_cep.db.models import NotificationRow
 from opsuite_cep.db.repositories import read
+from opsuite_common.testing.eventually import eventually
 
 from .conftest import Cep, ev, struct
 from .fakes import FakeWebhook, running_mailbox
 
 pytestmark = pytest.mark.asyncio
-
-
-async def wait_for(predicate: Any, timeout: float = 15.0) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not predicate():
-        assert asyncio.get_running_loop().time() < deadline, "condition not met in time"
-        await asyncio.sleep(0.05)
 
 
 def rule(channel: str, **extra: Any) -> dict[str, Any]:
@@ -59,13 +53,10 @@ async def test_webhook_failing_then_recovering_delivers_each_change_exactly_once
             log = await cep.stub.ListDeliveries(cep_pb2.ListDeliveriesRequest(alert_id=alert_id), metadata=cep.md())
             return sum(d.status == "failed" for d in log.deliveries)
 
-        for _ in range(200):
-            if await failed_attempts() >= 2:
-                break
-            await asyncio.sleep(0.05)
-        assert await failed_attempts() >= 2 and hook.received == []
+        await eventually(failed_attempts, until=lambda n: n >= 2, what="two failed delivery attempts")
+        assert hook.received == []
         hook.failing = False
-        await wait_for(lambda: len(hook.received) >= 2)
+        await eventually(lambda: len(hook.received) >= 2, timeout=15, what="both changes delivered")
         await asyncio.sleep(0.5)  # any duplicate delivery would arrive now
         kinds = [json.loads(body)["kind"] for _, body in hook.received]
         assert kinds == ["firing", "resolved"]
@@ -96,7 +87,7 @@ async def test_repeat_interval_renotifies_while_firing(cep_sqlite: Cep) -> None:
         )
         await cep.rule(rule("hook", repeat_interval="10m"))
         await cep.publish([ev(f"e{i}", "metric", i * 60, cpu=95, host="h1") for i in range(11)])  # 0..600s
-        await wait_for(lambda: len(hook.received) >= 2)
+        await eventually(lambda: len(hook.received) >= 2, timeout=15, what="the notification and its repeat")
         await asyncio.sleep(0.3)
         texts = [json.loads(body)["text"] for _, body in hook.received]
         assert [t.split("]")[0] for t in texts] == ["[FIRING", "[REPEAT"]
@@ -119,7 +110,7 @@ async def test_email_channel_delivers_over_smtp(cep_sqlite: Cep) -> None:
         )
         await cep.rule(rule("mail"))
         await cep.publish([ev("e1", "metric", 0, cpu=95, host="h1")])
-        await wait_for(lambda: len(box.messages) >= 1)
+        await eventually(lambda: len(box.messages) >= 1, timeout=15, what="the e-mail")
         msg = box.messages[0]
         assert msg.rcpt_tos == ["ops@example.com"] and b"[FIRING] cpu-high" in msg.content
 
@@ -138,14 +129,10 @@ async def test_ops_investigation_with_ops_unreachable_fails_unavailable_and_stay
         reply = await cep.stub.ListDeliveries(cep_pb2.ListDeliveriesRequest(channel_id=ch.meta.id), metadata=cep.md())
         return list(reply.deliveries)
 
-    for _ in range(100):
-        if len(await log()) >= 2:
-            break
-        await asyncio.sleep(0.05)
-    entries = await log()
-    assert len(entries) >= 2 and entries[0].reason == "SERVICE_UNAVAILABLE"
+    entries = await eventually(log, until=lambda e: len(e) >= 2, timeout=5, what="two failed attempts logged")
+    assert entries[0].reason == "SERVICE_UNAVAILABLE"
     assert all(d.status == "failed" and d.reason in ("SERVICE_UNAVAILABLE", "CIRCUIT_OPEN") for d in entries)
-    async with read(cep.handle.resources["db"]) as s:
+    async with read(cep.handle.app.db) as s:
         notes = (await s.execute(select(NotificationRow))).scalars().all()
     assert [n.status for n in notes] == ["pending"]  # kept in the outbox and retried
     (alert,) = await cep.alerts()
@@ -211,7 +198,7 @@ async def test_channel_secrets_are_encrypted_at_rest_write_only_and_delivered(db
         assert set(created.config.fields) == {"url", "headers"}  # secrets are write-only
 
         async def stored() -> str:
-            async with read(cep.handle.resources["db"]) as s:
+            async with read(cep.handle.app.db) as s:
                 return (await s.execute(select(ChannelRow.config).where(ChannelRow.id == created.meta.id))).scalar_one()
 
         raw = await stored()
@@ -278,7 +265,7 @@ async def test_header_injection_in_a_channel_is_refused(cep_sqlite: Cep, config:
 async def test_a_channel_breaker_counts_its_api_failing_even_when_api_manager_blames_the_api(cep_sqlite: Cep) -> None:
     from opsuite_common.errors import ServiceUnavailableError
 
-    breaker = cep_sqlite.handle.resources["app"].dispatcher.breakers.get("tenant-a/channel-1")
+    breaker = cep_sqlite.handle.app.dispatcher.breakers.get("tenant-a/channel-1")
 
     async def api_down() -> None:
         raise ServiceUnavailableError("the API's upstream is down").blame_dependency("api:notify")

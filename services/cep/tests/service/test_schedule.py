@@ -38,7 +38,7 @@ async def test_schedule_rule_fires_resolves_and_records_failures(sqlite_url: str
     port = server.add_insecure_port("127.0.0.1:0")
     await server.start()
     cep: Cep = await start_cep(sqlite_url, api_manager_target=f"127.0.0.1:{port}")
-    app = cep.handle.resources["app"]
+    app = cep.handle.app
     try:
         rule = await cep.rule(
             {

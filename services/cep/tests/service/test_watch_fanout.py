@@ -27,7 +27,7 @@ CPU = {
 
 
 def _alerts(cep: Cep) -> AlertService:
-    service: AlertService = cep.handle.resources["app"].alerts
+    service: AlertService = cep.handle.app.alerts
     return service
 
 
@@ -42,7 +42,7 @@ async def _until(predicate: Callable[[], bool], what: str) -> None:
 def _count_queries(cep: Cep) -> tuple[list[str], Callable[[], None]]:
     """Record every statement the server's database engine runs, until the returned stop is called."""
     seen: list[str] = []
-    engine = cep.handle.resources["db"].engine.sync_engine
+    engine = cep.handle.app.db.engine.sync_engine
 
     def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
         seen.append(statement)

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-
-from opsuite_common.logging import configure_logging
-from opsuite_common.server import ServerHandle, serve
+from opsuite_common.server import run_service
 from opsuite_ops.config import Settings
 from opsuite_ops.server import create_server
 
@@ -13,14 +10,8 @@ __all__ = ["main"]
 
 
 def main() -> None:
-    """Load settings once, configure logging, serve until SIGTERM/SIGINT."""
-    settings = Settings()
-    configure_logging("ops", level=settings.log_level, fmt=settings.log_format)
-
-    def ready(handle: ServerHandle) -> None:
-        print(f"ops listening on {settings.host}:{handle.port}", flush=True)
-
-    asyncio.run(serve(lambda: create_server(settings), grace_s=settings.grace_s, ready=ready))
+    """Settings from the environment, logging, serve until SIGTERM/SIGINT."""
+    run_service("ops", Settings, create_server)
 
 
 if __name__ == "__main__":

@@ -10,8 +10,16 @@ from opsuite_common.server.pipeline import (
     limit_stream,
     stream_ended_by,
 )
+from opsuite_common.server.service import (
+    App,
+    ServerInfoRpc,
+    create_service_server,
+    package_version,
+    run_service,
+)
 from opsuite_common.server.stages import (
     PUBLIC_METHOD_PREFIXES,
+    STAGE_SLOTS,
     AccessLogStage,
     AuthStage,
     ConcurrencyStage,
@@ -19,12 +27,15 @@ from opsuite_common.server.stages import (
     RateLimitStage,
     RequestContextStage,
     default_stages,
+    in_slot_order,
 )
 
 __all__ = [
     "CLIENT_NOT_READING",
     "PUBLIC_METHOD_PREFIXES",
+    "STAGE_SLOTS",
     "AccessLogStage",
+    "App",
     "AuthStage",
     "Call",
     "ConcurrencyStage",
@@ -34,11 +45,16 @@ __all__ = [
     "RateLimitStage",
     "RequestContextStage",
     "ServerHandle",
+    "ServerInfoRpc",
     "ServiceRegistration",
     "Stage",
     "build_server",
+    "create_service_server",
     "default_stages",
+    "in_slot_order",
     "limit_stream",
+    "package_version",
+    "run_service",
     "serve",
     "stream_ended_by",
 ]

@@ -22,7 +22,7 @@ from opsuite_common.logging import get_logger
 from opsuite_common.metrics import MetricsStage, serve_metrics
 from opsuite_common.ratelimit import ConcurrencyLimiter, RateLimiter
 from opsuite_common.server.pipeline import Pipeline, Stage
-from opsuite_common.server.stages import default_stages
+from opsuite_common.server.stages import default_stages, in_slot_order
 from opsuite_common.settings import ServiceSettings
 
 __all__ = ["ServerHandle", "ServiceRegistration", "build_server", "serve"]
@@ -49,6 +49,8 @@ class ServerHandle:
     cleanups: list[Callable[[], Awaitable[Any]]] = field(default_factory=list)
     draining: list[Callable[[float | None], None]] = field(default_factory=list)
     resources: dict[str, Any] = field(default_factory=dict)
+    #: The service's application object (see :func:`opsuite_common.server.service.create_service_server`).
+    app: Any = None
     _stopped: bool = False
 
     def on_stop(self, fn: Callable[[], Awaitable[Any]]) -> None:
@@ -102,12 +104,13 @@ async def build_server(
     if settings.default_rate_limit() is not None or settings.rate_limits:
         limiter = RateLimiter(settings.default_rate_limit(), settings.method_rate_limits())
     concurrency = ConcurrencyLimiter(settings.tenant_slot_caps()) if any(settings.tenant_slot_caps().values()) else None
-    pipeline_stages = (
-        list(stages) if stages is not None else default_stages(service, settings.auth.verifier(), limiter, concurrency)
-    )
-    if stages is None and settings.metrics_port:
-        # Right after the access log: outside error mapping, so it sees the final status code.
-        pipeline_stages.insert(2, MetricsStage(service))
+    if stages is None:
+        slots = default_stages(service, settings.auth.verifier(), limiter, concurrency)
+        if settings.metrics_port:
+            slots["metrics"] = MetricsStage(service)  # outside error mapping: it sees the final status code
+        pipeline_stages = in_slot_order(slots)
+    else:
+        pipeline_stages = list(stages)
     pipeline_stages.extend(extra_stages)
     server = grpc.aio.server(
         options=[
@@ -116,7 +119,8 @@ async def build_server(
             ("grpc.so_reuseport", 0),
         ],
     )
-    # Every handler (health and reflection included) is registered through the pipeline.
+    # Every handler (health and reflection included) is registered through the pipeline; afterwards the
+    # raw server refuses registrations, so no handler can skip authentication and error mapping.
     registrar: Any = Pipeline(pipeline_stages, stream_write_timeout_s=settings.stream_write_timeout_s).wrap_server(
         server
     )
@@ -129,9 +133,14 @@ async def build_server(
     reflection_pb2_grpc.add_ServerReflectionServicer_to_server(
         reflection.aio.ReflectionServicer([*names, health.SERVICE_NAME, reflection.SERVICE_NAME]), registrar
     )
-    port = server.add_insecure_port(f"{settings.host}:{settings.port}")
+    _refuse_unwrapped_registrations(server)
+    address = f"{settings.host}:{settings.port}"
+    try:
+        port = server.add_insecure_port(address)
+    except RuntimeError as exc:  # grpc's "Failed to bind": the address is in use or not this host's
+        raise OSError(f"could not bind {address}: is another process listening there? ({exc})") from None
     if port == 0:
-        raise OSError(f"could not bind {settings.host}:{settings.port}")
+        raise OSError(f"could not bind {address}")
     await server.start()
     handle = ServerHandle(server=server, port=port, health=health_servicer, service_names=names)
     if settings.metrics_port:
@@ -146,6 +155,19 @@ async def build_server(
     await handle.set_serving(True)
     log.info("server started", service=service, address=f"{settings.host}:{port}", services=names)
     return handle
+
+
+def _refuse_unwrapped_registrations(server: grpc.aio.Server) -> None:
+    """Make ``server`` refuse handlers added directly (they would run without the pipeline's stages)."""
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError(
+            "handlers must be registered through the server pipeline (build_server's registrations); "
+            "one added to the raw grpc server would run without authentication and error mapping"
+        )
+
+    server.add_generic_rpc_handlers = refuse
+    server.add_registered_method_handlers = refuse
 
 
 async def serve(

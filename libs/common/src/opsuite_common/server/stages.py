@@ -27,6 +27,7 @@ from opsuite_common.server.pipeline import Call, Proceed, Stage
 
 __all__ = [
     "PUBLIC_METHOD_PREFIXES",
+    "STAGE_SLOTS",
     "AccessLogStage",
     "AuthStage",
     "ConcurrencyStage",
@@ -34,6 +35,7 @@ __all__ = [
     "RateLimitStage",
     "RequestContextStage",
     "default_stages",
+    "in_slot_order",
 ]
 
 log = get_logger("opsuite.server")
@@ -276,16 +278,35 @@ class ConcurrencyStage:
             self._limiter.release(ident.tenant, taken)
 
 
+#: The pipeline's named slots, outermost first. :func:`build_server` fills them from
+#: :func:`default_stages` (plus ``metrics`` when a metrics port is set) and runs the filled ones in
+#: this order; a slot that is not filled is skipped.
+STAGE_SLOTS = ("request_context", "access_log", "metrics", "error_mapping", "auth", "rate_limit", "concurrency")
+
+
 def default_stages(
     service: str,
     verifier: TokenVerifier,
     limiter: RateLimiter | None = None,
     concurrency: ConcurrencyLimiter | None = None,
-) -> list[Stage]:
-    """The standard order: request context, access log, error mapping, auth, rate limit, concurrency."""
-    stages: list[Stage] = [RequestContextStage(service), AccessLogStage(), ErrorMappingStage(), AuthStage(verifier)]
+) -> dict[str, Stage]:
+    """The standard stages by slot (see :data:`STAGE_SLOTS`); the limit stages only when limits are set."""
+    stages: dict[str, Stage] = {
+        "request_context": RequestContextStage(service),
+        "access_log": AccessLogStage(),
+        "error_mapping": ErrorMappingStage(),
+        "auth": AuthStage(verifier),
+    }
     if limiter is not None:
-        stages.append(RateLimitStage(limiter))
+        stages["rate_limit"] = RateLimitStage(limiter)
     if concurrency is not None:
-        stages.append(ConcurrencyStage(concurrency))
+        stages["concurrency"] = ConcurrencyStage(concurrency)
     return stages
+
+
+def in_slot_order(stages: dict[str, Stage]) -> list[Stage]:
+    """The filled slots' stages, outermost first; an unknown slot name is a bug (ValueError)."""
+    unknown = set(stages) - set(STAGE_SLOTS)
+    if unknown:
+        raise ValueError(f"unknown pipeline slots {sorted(unknown)}; the slots are {STAGE_SLOTS}")
+    return [stages[name] for name in STAGE_SLOTS if name in stages]

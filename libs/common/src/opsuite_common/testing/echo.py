@@ -15,7 +15,7 @@ from opsuite_common import errors
 from opsuite_common.auth import Role, current_identity, requires
 from opsuite_common.client import ClientSettings, connect
 from opsuite_common.context import current_request_id
-from opsuite_common.server import ServiceRegistration
+from opsuite_common.server import ServerInfoRpc, ServiceRegistration
 
 __all__ = ["ECHO_SERVICE", "EchoServicer", "echo_registration"]
 
@@ -40,11 +40,14 @@ def _error(spec: str) -> errors.OpsuiteError | Exception:
     return error.blame_dependency(dependency) if dependency else error
 
 
-class EchoServicer(echo_pb2_grpc.EchoServiceServicer):
+class EchoServicer(ServerInfoRpc, echo_pb2_grpc.EchoServiceServicer):
     """Echo with knobs: ``raise_error="ServiceUnavailableError:2"`` fails the first 2 attempts.
 
     ``raise_error="ServiceUnavailableError/db:2"`` blames the failure on a dependency named ``db``.
     """
+
+    server_name = "echo"
+    server_distribution = "opsuite-common"
 
     def __init__(self, client_settings: ClientSettings | None = None) -> None:
         self.attempts: Counter[str] = Counter()

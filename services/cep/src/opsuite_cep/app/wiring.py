@@ -1,8 +1,16 @@
-"""Wiring of cep's use cases: one :class:`CepApp` per server, started and stopped with it."""
+"""Wiring of cep: :func:`build_app` opens the database, applies the migrations and builds the typed
+:class:`App` (every use-case object of one server), which the common skeleton starts and closes
+(:func:`opsuite_common.server.create_service_server`).
+
+Graceful stop: open WatchAlerts streams end as the drain starts (``draining``); after the grace
+period background tasks stop, every tenant engine is checkpointed (restored lazily at the tenant's
+first call after the restart), the clients close, then the database.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from opsuite_cep.app.alerts import AlertService
 from opsuite_cep.app.apiclient import ApiManagerCaller
@@ -12,18 +20,36 @@ from opsuite_cep.app.dispatcher import Dispatcher
 from opsuite_cep.app.engines import EngineHost, Notifier
 from opsuite_cep.app.investigations import Investigator, OpsCaller
 from opsuite_cep.app.rules import RuleService
-from opsuite_cep.app.scheduler import Scheduler
+from opsuite_cep.app.scheduler import Scheduler, SchedulerClock
 from opsuite_cep.app.senders import Sender, outbound_policy
 from opsuite_cep.app.tokens import ServiceTokens
 from opsuite_cep.config import Settings
-from opsuite_common.db import Database
+from opsuite_common.db import Database, run_migrations
 from opsuite_common.netguard import Resolver
 
-__all__ = ["CepApp"]
+__all__ = ["MIGRATIONS", "App", "build_app"]
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "db" / "migrations"
+
+
+async def build_app(
+    settings: Settings, *, resolver: Resolver | None = None, clock: SchedulerClock | None = None
+) -> App:
+    """Open the database, migrate it and wire the app; ``resolver`` replaces getaddrinfo for deliveries.
+
+    ``clock`` replaces the scheduler's real clock (tests: ``opsuite_common.testing.clock.FakeClock``).
+    """
+    db = Database.from_url(settings.database_url, application_name="cep")
+    try:
+        await run_migrations(db.engine, MIGRATIONS, "alembic_version_cep")
+        return App.build(settings, db, resolver=resolver, clock=clock)
+    except BaseException:
+        await db.dispose()
+        raise
 
 
 @dataclass
-class CepApp:
+class App:
     """Every use-case object of one cep server."""
 
     settings: Settings
@@ -38,8 +64,10 @@ class CepApp:
     ops: OpsCaller
 
     @classmethod
-    def build(cls, settings: Settings, db: Database, *, resolver: Resolver | None = None) -> CepApp:
-        """Wire the services (no task is started here); ``resolver`` replaces getaddrinfo for deliveries."""
+    def build(
+        cls, settings: Settings, db: Database, *, resolver: Resolver | None = None, clock: SchedulerClock | None = None
+    ) -> App:
+        """Wire the services (no task is started here); ``resolver`` and ``clock`` as in :func:`build_app`."""
         notifier = Notifier()
         tokens = ServiceTokens(settings)
         api = ApiManagerCaller(settings, tokens)
@@ -57,7 +85,7 @@ class CepApp:
         dispatcher = Dispatcher(db, settings, sender, secrets)
         host = EngineHost(db, settings, notifier, dispatcher.wake)
         rules = RuleService(db, host, settings.allowed_lateness_s)
-        scheduler = Scheduler(db, settings, host, api.execute)
+        scheduler = Scheduler(db, settings, host, api.execute, clock=clock)
         rules.schedule_stats = scheduler.stats
         return cls(
             settings=settings,
@@ -72,17 +100,24 @@ class CepApp:
             ops=ops,
         )
 
-    def start(self) -> None:
+    async def start(self) -> None:
         """Start the dispatcher and the scheduler (unless disabled in the settings)."""
         if self.settings.background_tasks:
             self.dispatcher.start()
             self.scheduler.start()
 
-    async def stop(self) -> None:
-        """Graceful stop: background tasks, then every engine's checkpoint, then clients."""
-        await self.alerts.feed.close()
-        await self.scheduler.stop()
-        await self.dispatcher.stop()
-        await self.host.checkpoint_all()
-        await self.api.close()
-        await self.ops.close()
+    def draining(self, grace_ends: float | None) -> None:
+        """The server is stopping: open WatchAlerts streams end now, not at the grace's end."""
+        self.alerts.feed.drain(grace_ends)
+
+    async def aclose(self) -> None:
+        """Background tasks, then every engine's checkpoint, then clients, then the database."""
+        try:
+            await self.alerts.feed.close()
+            await self.scheduler.stop()
+            await self.dispatcher.stop()
+            await self.host.checkpoint_all()
+            await self.api.close()
+            await self.ops.close()
+        finally:
+            await self.db.dispose()

@@ -8,7 +8,7 @@ import grpc
 
 from opsuite.cep.v1 import cep_pb2
 from opsuite_cep.app.ingest import PublishOutcome, publish
-from opsuite_cep.app.service import CepApp
+from opsuite_cep.app.wiring import App
 from opsuite_cep.servicers.convert import alert_to_proto, events_from_proto, ts
 from opsuite_common.auth import Role, current_identity, requires
 
@@ -34,7 +34,7 @@ def _reply(outcome: PublishOutcome) -> cep_pb2.PublishEventsResponse:
 class EventRpcs:
     """Ingestion handlers (editor)."""
 
-    app: CepApp
+    app: App
 
     async def _publish(self, request: cep_pb2.PublishEventsRequest) -> PublishOutcome:
         s = self.app.settings

@@ -7,7 +7,7 @@ from google.protobuf import empty_pb2
 
 from opsuite.cep.v1 import cep_pb2
 from opsuite.common.v1 import common_pb2
-from opsuite_cep.app.service import CepApp
+from opsuite_cep.app.wiring import App
 from opsuite_cep.servicers.convert import (
     duration,
     events_from_proto,
@@ -26,7 +26,7 @@ __all__ = ["RuleRpcs"]
 class RuleRpcs:
     """Rule handlers (editor writes, viewer reads)."""
 
-    app: CepApp
+    app: App
 
     @requires(Role.EDITOR)
     async def CreateRule(self, request: cep_pb2.CreateRuleRequest, context: grpc.aio.ServicerContext) -> cep_pb2.Rule:

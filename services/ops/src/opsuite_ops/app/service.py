@@ -217,7 +217,14 @@ class OpsApp:
         """What discovery currently sees for the caller (cached; stale when api_manager is down)."""
         return await self.catalogue.snapshot(identity)
 
-    async def close(self) -> None:
+    async def start(self) -> None:
+        """Nothing runs in the background: the app is ready once built."""
+
+    def draining(self, grace_ends: float | None) -> None:
+        """The server is stopping: runs cut off after ``grace_ends`` are recorded cancelled."""
+        self.run_log.draining(grace_ends)
+
+    async def aclose(self) -> None:
         """Release clients and the database."""
         for close in reversed(self.closers):
             try:

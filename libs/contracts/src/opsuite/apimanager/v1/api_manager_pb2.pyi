@@ -81,47 +81,6 @@ ABORTED: ExecutionStatus.ValueType  # 7
 Global___ExecutionStatus: _TypeAlias = ExecutionStatus  # noqa: Y015
 
 @_typing.final
-class GetServerInfoRequest(_message.Message):
-    DESCRIPTOR: _descriptor.Descriptor
-
-    def __init__(
-        self,
-    ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
-    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _Never  # noqa: Y015
-    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
-    def WhichOneof(self, oneof_group: _Never) -> None: ...
-
-Global___GetServerInfoRequest: _TypeAlias = GetServerInfoRequest  # noqa: Y015
-
-@_typing.final
-class ServerInfo(_message.Message):
-    DESCRIPTOR: _descriptor.Descriptor
-
-    SERVICE_FIELD_NUMBER: _builtins.int
-    VERSION_FIELD_NUMBER: _builtins.int
-    CALLER_FIELD_NUMBER: _builtins.int
-    service: _builtins.str
-    version: _builtins.str
-    @_builtins.property
-    def caller(self) -> _common_pb2.Identity: ...
-    def __init__(
-        self,
-        *,
-        service: _builtins.str = ...,
-        version: _builtins.str = ...,
-        caller: _common_pb2.Identity | None = ...,
-    ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["caller", b"caller"]  # noqa: Y015
-    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["caller", b"caller", "service", b"service", "version", b"version"]  # noqa: Y015
-    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
-    def WhichOneof(self, oneof_group: _Never) -> None: ...
-
-Global___ServerInfo: _TypeAlias = ServerInfo  # noqa: Y015
-
-@_typing.final
 class DataSource(_message.Message):
     """---------------------------------------------------------------- data sources"""
 

@@ -5,6 +5,7 @@ import warnings
 
 from google.protobuf import empty_pb2 as google_dot_protobuf_dot_empty__pb2
 from opsuite.apimanager.v1 import api_manager_pb2 as opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2
+from opsuite.common.v1 import common_pb2 as opsuite_dot_common_dot_v1_dot_common__pb2
 
 GRPC_GENERATED_VERSION = '1.85.1'
 GRPC_VERSION = grpc.__version__
@@ -37,8 +38,8 @@ class ApiManagerServiceStub:
         """
         self.GetServerInfo = channel.unary_unary(
                 '/opsuite.apimanager.v1.ApiManagerService/GetServerInfo',
-                request_serializer=opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.GetServerInfoRequest.SerializeToString,
-                response_deserializer=opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.ServerInfo.FromString,
+                request_serializer=opsuite_dot_common_dot_v1_dot_common__pb2.GetServerInfoRequest.SerializeToString,
+                response_deserializer=opsuite_dot_common_dot_v1_dot_common__pb2.ServerInfo.FromString,
                 _registered_method=True)
         self.CreateDataSource = channel.unary_unary(
                 '/opsuite.apimanager.v1.ApiManagerService/CreateDataSource',
@@ -279,8 +280,8 @@ def add_ApiManagerServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
             'GetServerInfo': grpc.unary_unary_rpc_method_handler(
                     servicer.GetServerInfo,
-                    request_deserializer=opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.GetServerInfoRequest.FromString,
-                    response_serializer=opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.ServerInfo.SerializeToString,
+                    request_deserializer=opsuite_dot_common_dot_v1_dot_common__pb2.GetServerInfoRequest.FromString,
+                    response_serializer=opsuite_dot_common_dot_v1_dot_common__pb2.ServerInfo.SerializeToString,
             ),
             'CreateDataSource': grpc.unary_unary_rpc_method_handler(
                     servicer.CreateDataSource,
@@ -403,8 +404,8 @@ class ApiManagerService:
             request,
             target,
             '/opsuite.apimanager.v1.ApiManagerService/GetServerInfo',
-            opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.GetServerInfoRequest.SerializeToString,
-            opsuite_dot_apimanager_dot_v1_dot_api__manager__pb2.ServerInfo.FromString,
+            opsuite_dot_common_dot_v1_dot_common__pb2.GetServerInfoRequest.SerializeToString,
+            opsuite_dot_common_dot_v1_dot_common__pb2.ServerInfo.FromString,
             options,
             channel_credentials,
             insecure,

@@ -7,6 +7,7 @@ from collections import abc as _abc
 from google.protobuf import empty_pb2 as _empty_pb2
 from grpc import aio as _aio
 from opsuite.apimanager.v1 import api_manager_pb2 as _api_manager_pb2
+from opsuite.common.v1 import common_pb2 as _common_pb2
 import abc as _abc_1
 import grpc as _grpc
 import sys
@@ -32,7 +33,7 @@ class ApiManagerServiceStub:
     def __new__(cls, channel: _grpc.Channel) -> _Self: ...
     @_typing.overload
     def __new__(cls, channel: _aio.Channel) -> ApiManagerServiceAsyncStub: ...
-    GetServerInfo: _grpc.UnaryUnaryMultiCallable[_api_manager_pb2.GetServerInfoRequest, _api_manager_pb2.ServerInfo]
+    GetServerInfo: _grpc.UnaryUnaryMultiCallable[_common_pb2.GetServerInfoRequest, _common_pb2.ServerInfo]
     """Who the server thinks the caller is, and the server's version. Any authenticated role."""
     CreateDataSource: _grpc.UnaryUnaryMultiCallable[_api_manager_pb2.CreateDataSourceRequest, _api_manager_pb2.DataSource]
     """Data sources (admin). Credentials are encrypted at rest and never returned."""
@@ -70,7 +71,7 @@ class ApiManagerServiceStub:
 @_typing.type_check_only
 class ApiManagerServiceAsyncStub(ApiManagerServiceStub):
     def __init__(self, channel: _aio.Channel) -> None: ...
-    GetServerInfo: _aio.UnaryUnaryMultiCallable[_api_manager_pb2.GetServerInfoRequest, _api_manager_pb2.ServerInfo]  # type: ignore[assignment]
+    GetServerInfo: _aio.UnaryUnaryMultiCallable[_common_pb2.GetServerInfoRequest, _common_pb2.ServerInfo]  # type: ignore[assignment]
     """Who the server thinks the caller is, and the server's version. Any authenticated role."""
     CreateDataSource: _aio.UnaryUnaryMultiCallable[_api_manager_pb2.CreateDataSourceRequest, _api_manager_pb2.DataSource]  # type: ignore[assignment]
     """Data sources (admin). Credentials are encrypted at rest and never returned."""
@@ -109,9 +110,9 @@ class ApiManagerServiceServicer(metaclass=_abc_1.ABCMeta):
     @_abc_1.abstractmethod
     def GetServerInfo(
         self,
-        request: _api_manager_pb2.GetServerInfoRequest,
+        request: _common_pb2.GetServerInfoRequest,
         context: _ServicerContext,
-    ) -> _typing.Union[_api_manager_pb2.ServerInfo, _abc.Awaitable[_api_manager_pb2.ServerInfo]]:
+    ) -> _typing.Union[_common_pb2.ServerInfo, _abc.Awaitable[_common_pb2.ServerInfo]]:
         """Who the server thinks the caller is, and the server's version. Any authenticated role."""
 
     @_abc_1.abstractmethod

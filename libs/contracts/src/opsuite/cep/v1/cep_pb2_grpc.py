@@ -5,6 +5,7 @@ import warnings
 
 from google.protobuf import empty_pb2 as google_dot_protobuf_dot_empty__pb2
 from opsuite.cep.v1 import cep_pb2 as opsuite_dot_cep_dot_v1_dot_cep__pb2
+from opsuite.common.v1 import common_pb2 as opsuite_dot_common_dot_v1_dot_common__pb2
 
 GRPC_GENERATED_VERSION = '1.85.1'
 GRPC_VERSION = grpc.__version__
@@ -37,8 +38,8 @@ class CepServiceStub:
         """
         self.GetServerInfo = channel.unary_unary(
                 '/opsuite.cep.v1.CepService/GetServerInfo',
-                request_serializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.GetServerInfoRequest.SerializeToString,
-                response_deserializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.ServerInfo.FromString,
+                request_serializer=opsuite_dot_common_dot_v1_dot_common__pb2.GetServerInfoRequest.SerializeToString,
+                response_deserializer=opsuite_dot_common_dot_v1_dot_common__pb2.ServerInfo.FromString,
                 _registered_method=True)
         self.CreateRule = channel.unary_unary(
                 '/opsuite.cep.v1.CepService/CreateRule',
@@ -375,8 +376,8 @@ def add_CepServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
             'GetServerInfo': grpc.unary_unary_rpc_method_handler(
                     servicer.GetServerInfo,
-                    request_deserializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.GetServerInfoRequest.FromString,
-                    response_serializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.ServerInfo.SerializeToString,
+                    request_deserializer=opsuite_dot_common_dot_v1_dot_common__pb2.GetServerInfoRequest.FromString,
+                    response_serializer=opsuite_dot_common_dot_v1_dot_common__pb2.ServerInfo.SerializeToString,
             ),
             'CreateRule': grpc.unary_unary_rpc_method_handler(
                     servicer.CreateRule,
@@ -539,8 +540,8 @@ class CepService:
             request,
             target,
             '/opsuite.cep.v1.CepService/GetServerInfo',
-            opsuite_dot_cep_dot_v1_dot_cep__pb2.GetServerInfoRequest.SerializeToString,
-            opsuite_dot_cep_dot_v1_dot_cep__pb2.ServerInfo.FromString,
+            opsuite_dot_common_dot_v1_dot_common__pb2.GetServerInfoRequest.SerializeToString,
+            opsuite_dot_common_dot_v1_dot_common__pb2.ServerInfo.FromString,
             options,
             channel_credentials,
             insecure,

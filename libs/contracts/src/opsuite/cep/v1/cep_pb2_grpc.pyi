@@ -10,6 +10,7 @@ from collections import abc as _abc
 from google.protobuf import empty_pb2 as _empty_pb2
 from grpc import aio as _aio
 from opsuite.cep.v1 import cep_pb2 as _cep_pb2
+from opsuite.common.v1 import common_pb2 as _common_pb2
 import abc as _abc_1
 import grpc as _grpc
 import sys
@@ -35,7 +36,7 @@ class CepServiceStub:
     def __new__(cls, channel: _grpc.Channel) -> _Self: ...
     @_typing.overload
     def __new__(cls, channel: _aio.Channel) -> CepServiceAsyncStub: ...
-    GetServerInfo: _grpc.UnaryUnaryMultiCallable[_cep_pb2.GetServerInfoRequest, _cep_pb2.ServerInfo]
+    GetServerInfo: _grpc.UnaryUnaryMultiCallable[_common_pb2.GetServerInfoRequest, _common_pb2.ServerInfo]
     """Who the server thinks the caller is, and the server's version. Any authenticated role."""
     CreateRule: _grpc.UnaryUnaryMultiCallable[_cep_pb2.CreateRuleRequest, _cep_pb2.Rule]
     """------------------------------------------------------------------ rules (editor writes, viewer reads)
@@ -91,7 +92,7 @@ class CepServiceStub:
 @_typing.type_check_only
 class CepServiceAsyncStub(CepServiceStub):
     def __init__(self, channel: _aio.Channel) -> None: ...
-    GetServerInfo: _aio.UnaryUnaryMultiCallable[_cep_pb2.GetServerInfoRequest, _cep_pb2.ServerInfo]  # type: ignore[assignment]
+    GetServerInfo: _aio.UnaryUnaryMultiCallable[_common_pb2.GetServerInfoRequest, _common_pb2.ServerInfo]  # type: ignore[assignment]
     """Who the server thinks the caller is, and the server's version. Any authenticated role."""
     CreateRule: _aio.UnaryUnaryMultiCallable[_cep_pb2.CreateRuleRequest, _cep_pb2.Rule]  # type: ignore[assignment]
     """------------------------------------------------------------------ rules (editor writes, viewer reads)
@@ -148,9 +149,9 @@ class CepServiceServicer(metaclass=_abc_1.ABCMeta):
     @_abc_1.abstractmethod
     def GetServerInfo(
         self,
-        request: _cep_pb2.GetServerInfoRequest,
+        request: _common_pb2.GetServerInfoRequest,
         context: _ServicerContext,
-    ) -> _typing.Union[_cep_pb2.ServerInfo, _abc.Awaitable[_cep_pb2.ServerInfo]]:
+    ) -> _typing.Union[_common_pb2.ServerInfo, _abc.Awaitable[_common_pb2.ServerInfo]]:
         """Who the server thinks the caller is, and the server's version. Any authenticated role."""
 
     @_abc_1.abstractmethod

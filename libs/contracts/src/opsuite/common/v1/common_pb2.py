@@ -25,15 +25,15 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1eopsuite/common/v1/common.proto\x12\x11opsuite.common.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xc2\x01\n\x0cResourceMeta\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0e\n\x06tenant\x18\x02 \x01(\t\x12/\n\x0b\x63reate_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bupdate_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0c\n\x04\x65tag\x18\x05 \x01(\t\x12\x12\n\ncreated_by\x18\x06 \x01(\t\x12\x12\n\nupdated_by\x18\x07 \x01(\t\"4\n\x0bPageRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\"\'\n\x0cPageResponse\x12\x17\n\x0fnext_page_token\x18\x01 \x01(\t\":\n\x08Identity\x12\x0f\n\x07subject\x18\x01 \x01(\t\x12\x0e\n\x06tenant\x18\x02 \x01(\t\x12\r\n\x05roles\x18\x03 \x03(\t*\xef\x02\n\x0b\x45rrorReason\x12\x1c\n\x18\x45RROR_REASON_UNSPECIFIED\x10\x00\x12\x15\n\x11VALIDATION_FAILED\x10\x01\x12\x13\n\x0fUNAUTHENTICATED\x10\x02\x12\x15\n\x11PERMISSION_DENIED\x10\x03\x12\r\n\tNOT_FOUND\x10\x04\x12\x12\n\x0e\x41LREADY_EXISTS\x10\x05\x12\x11\n\rETAG_MISMATCH\x10\x06\x12\x17\n\x13\x46\x41ILED_PRECONDITION\x10\x07\x12\x10\n\x0cRATE_LIMITED\x10\x08\x12\x12\n\x0eRESOURCE_LIMIT\x10\t\x12\x17\n\x13SERVICE_UNAVAILABLE\x10\n\x12\x10\n\x0c\x43IRCUIT_OPEN\x10\x0b\x12\x18\n\x14\x44\x41TABASE_UNAVAILABLE\x10\x0c\x12\x15\n\x11\x44\x45\x41\x44LINE_EXCEEDED\x10\r\x12\r\n\tCANCELLED\x10\x0e\x12\x11\n\rUNIMPLEMENTED\x10\x0f\x12\x0c\n\x08INTERNAL\x10\x10\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1eopsuite/common/v1/common.proto\x12\x11opsuite.common.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xc2\x01\n\x0cResourceMeta\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0e\n\x06tenant\x18\x02 \x01(\t\x12/\n\x0b\x63reate_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bupdate_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0c\n\x04\x65tag\x18\x05 \x01(\t\x12\x12\n\ncreated_by\x18\x06 \x01(\t\x12\x12\n\nupdated_by\x18\x07 \x01(\t\"4\n\x0bPageRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\"\'\n\x0cPageResponse\x12\x17\n\x0fnext_page_token\x18\x01 \x01(\t\":\n\x08Identity\x12\x0f\n\x07subject\x18\x01 \x01(\t\x12\x0e\n\x06tenant\x18\x02 \x01(\t\x12\r\n\x05roles\x18\x03 \x03(\t\"\x16\n\x14GetServerInfoRequest\"[\n\nServerInfo\x12\x0f\n\x07service\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\t\x12+\n\x06\x63\x61ller\x18\x03 \x01(\x0b\x32\x1b.opsuite.common.v1.Identity*\xef\x02\n\x0b\x45rrorReason\x12\x1c\n\x18\x45RROR_REASON_UNSPECIFIED\x10\x00\x12\x15\n\x11VALIDATION_FAILED\x10\x01\x12\x13\n\x0fUNAUTHENTICATED\x10\x02\x12\x15\n\x11PERMISSION_DENIED\x10\x03\x12\r\n\tNOT_FOUND\x10\x04\x12\x12\n\x0e\x41LREADY_EXISTS\x10\x05\x12\x11\n\rETAG_MISMATCH\x10\x06\x12\x17\n\x13\x46\x41ILED_PRECONDITION\x10\x07\x12\x10\n\x0cRATE_LIMITED\x10\x08\x12\x12\n\x0eRESOURCE_LIMIT\x10\t\x12\x17\n\x13SERVICE_UNAVAILABLE\x10\n\x12\x10\n\x0c\x43IRCUIT_OPEN\x10\x0b\x12\x18\n\x14\x44\x41TABASE_UNAVAILABLE\x10\x0c\x12\x15\n\x11\x44\x45\x41\x44LINE_EXCEEDED\x10\r\x12\r\n\tCANCELLED\x10\x0e\x12\x11\n\rUNIMPLEMENTED\x10\x0f\x12\x0c\n\x08INTERNAL\x10\x10\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'opsuite.common.v1.common_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_ERRORREASON']._serialized_start=439
-  _globals['_ERRORREASON']._serialized_end=806
+  _globals['_ERRORREASON']._serialized_start=556
+  _globals['_ERRORREASON']._serialized_end=923
   _globals['_RESOURCEMETA']._serialized_start=87
   _globals['_RESOURCEMETA']._serialized_end=281
   _globals['_PAGEREQUEST']._serialized_start=283
@@ -42,4 +42,8 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_PAGERESPONSE']._serialized_end=376
   _globals['_IDENTITY']._serialized_start=378
   _globals['_IDENTITY']._serialized_end=436
+  _globals['_GETSERVERINFOREQUEST']._serialized_start=438
+  _globals['_GETSERVERINFOREQUEST']._serialized_end=460
+  _globals['_SERVERINFO']._serialized_start=462
+  _globals['_SERVERINFO']._serialized_end=553
 # @@protoc_insertion_point(module_scope)

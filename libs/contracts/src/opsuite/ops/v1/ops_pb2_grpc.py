@@ -3,6 +3,7 @@
 import grpc
 import warnings
 
+from opsuite.common.v1 import common_pb2 as opsuite_dot_common_dot_v1_dot_common__pb2
 from opsuite.ops.v1 import ops_pb2 as opsuite_dot_ops_dot_v1_dot_ops__pb2
 
 GRPC_GENERATED_VERSION = '1.85.1'
@@ -36,8 +37,8 @@ class OpsServiceStub:
         """
         self.GetServerInfo = channel.unary_unary(
                 '/opsuite.ops.v1.OpsService/GetServerInfo',
-                request_serializer=opsuite_dot_ops_dot_v1_dot_ops__pb2.GetServerInfoRequest.SerializeToString,
-                response_deserializer=opsuite_dot_ops_dot_v1_dot_ops__pb2.ServerInfo.FromString,
+                request_serializer=opsuite_dot_common_dot_v1_dot_common__pb2.GetServerInfoRequest.SerializeToString,
+                response_deserializer=opsuite_dot_common_dot_v1_dot_common__pb2.ServerInfo.FromString,
                 _registered_method=True)
         self.Ask = channel.unary_unary(
                 '/opsuite.ops.v1.OpsService/Ask',
@@ -116,8 +117,8 @@ def add_OpsServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
             'GetServerInfo': grpc.unary_unary_rpc_method_handler(
                     servicer.GetServerInfo,
-                    request_deserializer=opsuite_dot_ops_dot_v1_dot_ops__pb2.GetServerInfoRequest.FromString,
-                    response_serializer=opsuite_dot_ops_dot_v1_dot_ops__pb2.ServerInfo.SerializeToString,
+                    request_deserializer=opsuite_dot_common_dot_v1_dot_common__pb2.GetServerInfoRequest.FromString,
+                    response_serializer=opsuite_dot_common_dot_v1_dot_common__pb2.ServerInfo.SerializeToString,
             ),
             'Ask': grpc.unary_unary_rpc_method_handler(
                     servicer.Ask,
@@ -170,8 +171,8 @@ class OpsService:
             request,
             target,
             '/opsuite.ops.v1.OpsService/GetServerInfo',
-            opsuite_dot_ops_dot_v1_dot_ops__pb2.GetServerInfoRequest.SerializeToString,
-            opsuite_dot_ops_dot_v1_dot_ops__pb2.ServerInfo.FromString,
+            opsuite_dot_common_dot_v1_dot_common__pb2.GetServerInfoRequest.SerializeToString,
+            opsuite_dot_common_dot_v1_dot_common__pb2.ServerInfo.FromString,
             options,
             channel_credentials,
             insecure,

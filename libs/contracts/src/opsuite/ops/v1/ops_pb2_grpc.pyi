@@ -7,6 +7,7 @@ planning calls, running them as a DAG and composing an answer with references an
 
 from collections import abc as _abc
 from grpc import aio as _aio
+from opsuite.common.v1 import common_pb2 as _common_pb2
 from opsuite.ops.v1 import ops_pb2 as _ops_pb2
 import abc as _abc_1
 import grpc as _grpc
@@ -33,7 +34,7 @@ class OpsServiceStub:
     def __new__(cls, channel: _grpc.Channel) -> _Self: ...
     @_typing.overload
     def __new__(cls, channel: _aio.Channel) -> OpsServiceAsyncStub: ...
-    GetServerInfo: _grpc.UnaryUnaryMultiCallable[_ops_pb2.GetServerInfoRequest, _ops_pb2.ServerInfo]
+    GetServerInfo: _grpc.UnaryUnaryMultiCallable[_common_pb2.GetServerInfoRequest, _common_pb2.ServerInfo]
     """Who the server thinks the caller is, and the server's version. Any authenticated role."""
     Ask: _grpc.UnaryUnaryMultiCallable[_ops_pb2.AskRequest, _ops_pb2.AskResponse]
     """Answers a question (viewer). The run is persisted; read it back with GetRun."""
@@ -49,7 +50,7 @@ class OpsServiceStub:
 @_typing.type_check_only
 class OpsServiceAsyncStub(OpsServiceStub):
     def __init__(self, channel: _aio.Channel) -> None: ...
-    GetServerInfo: _aio.UnaryUnaryMultiCallable[_ops_pb2.GetServerInfoRequest, _ops_pb2.ServerInfo]  # type: ignore[assignment]
+    GetServerInfo: _aio.UnaryUnaryMultiCallable[_common_pb2.GetServerInfoRequest, _common_pb2.ServerInfo]  # type: ignore[assignment]
     """Who the server thinks the caller is, and the server's version. Any authenticated role."""
     Ask: _aio.UnaryUnaryMultiCallable[_ops_pb2.AskRequest, _ops_pb2.AskResponse]  # type: ignore[assignment]
     """Answers a question (viewer). The run is persisted; read it back with GetRun."""
@@ -66,9 +67,9 @@ class OpsServiceServicer(metaclass=_abc_1.ABCMeta):
     @_abc_1.abstractmethod
     def GetServerInfo(
         self,
-        request: _ops_pb2.GetServerInfoRequest,
+        request: _common_pb2.GetServerInfoRequest,
         context: _ServicerContext,
-    ) -> _typing.Union[_ops_pb2.ServerInfo, _abc.Awaitable[_ops_pb2.ServerInfo]]:
+    ) -> _typing.Union[_common_pb2.ServerInfo, _abc.Awaitable[_common_pb2.ServerInfo]]:
         """Who the server thinks the caller is, and the server's version. Any authenticated role."""
 
     @_abc_1.abstractmethod

@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from opsuite.common.v1 import common_pb2 as opsuite_dot_common_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dopsuite/testing/v1/echo.proto\x12\x12opsuite.testing.v1\x1a\x1eopsuite/common/v1/common.proto\"e\n\x0b\x45\x63hoRequest\x12\x0f\n\x07message\x18\x01 \x01(\t\x12\x13\n\x0braise_error\x18\x02 \x01(\t\x12\x10\n\x08sleep_ms\x18\x03 \x01(\x05\x12\r\n\x05\x63ount\x18\x04 \x01(\x05\x12\x0f\n\x07payload\x18\x05 \x01(\x0c\"A\n\x0c\x45\x63hoResponse\x12\x0f\n\x07message\x18\x01 \x01(\t\x12\x0f\n\x07payload\x18\x02 \x01(\x0c\x12\x0f\n\x07\x61ttempt\x18\x03 \x01(\x05\"#\n\rWhoAmIRequest\x12\x12\n\nforward_to\x18\x01 \x01(\t\"S\n\x0eWhoAmIResponse\x12-\n\x08identity\x18\x01 \x01(\x0b\x32\x1b.opsuite.common.v1.Identity\x12\x12\n\nrequest_id\x18\x02 \x01(\t2\xd3\x02\n\x0b\x45\x63hoService\x12N\n\x04\x45\x63ho\x12\x1f.opsuite.testing.v1.EchoRequest\x1a .opsuite.testing.v1.EchoResponse\"\x03\x90\x02\x02\x12K\n\x06Mutate\x12\x1f.opsuite.testing.v1.EchoRequest\x1a .opsuite.testing.v1.EchoResponse\x12T\n\x06WhoAmI\x12!.opsuite.testing.v1.WhoAmIRequest\x1a\".opsuite.testing.v1.WhoAmIResponse\"\x03\x90\x02\x01\x12Q\n\nEchoStream\x12\x1f.opsuite.testing.v1.EchoRequest\x1a .opsuite.testing.v1.EchoResponse0\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dopsuite/testing/v1/echo.proto\x12\x12opsuite.testing.v1\x1a\x1eopsuite/common/v1/common.proto\"e\n\x0b\x45\x63hoRequest\x12\x0f\n\x07message\x18\x01 \x01(\t\x12\x13\n\x0braise_error\x18\x02 \x01(\t\x12\x10\n\x08sleep_ms\x18\x03 \x01(\x05\x12\r\n\x05\x63ount\x18\x04 \x01(\x05\x12\x0f\n\x07payload\x18\x05 \x01(\x0c\"A\n\x0c\x45\x63hoResponse\x12\x0f\n\x07message\x18\x01 \x01(\t\x12\x0f\n\x07payload\x18\x02 \x01(\x0c\x12\x0f\n\x07\x61ttempt\x18\x03 \x01(\x05\"#\n\rWhoAmIRequest\x12\x12\n\nforward_to\x18\x01 \x01(\t\"S\n\x0eWhoAmIResponse\x12-\n\x08identity\x18\x01 \x01(\x0b\x32\x1b.opsuite.common.v1.Identity\x12\x12\n\nrequest_id\x18\x02 \x01(\t2\xb1\x03\n\x0b\x45\x63hoService\x12N\n\x04\x45\x63ho\x12\x1f.opsuite.testing.v1.EchoRequest\x1a .opsuite.testing.v1.EchoResponse\"\x03\x90\x02\x02\x12K\n\x06Mutate\x12\x1f.opsuite.testing.v1.EchoRequest\x1a .opsuite.testing.v1.EchoResponse\x12T\n\x06WhoAmI\x12!.opsuite.testing.v1.WhoAmIRequest\x1a\".opsuite.testing.v1.WhoAmIResponse\"\x03\x90\x02\x01\x12Q\n\nEchoStream\x12\x1f.opsuite.testing.v1.EchoRequest\x1a .opsuite.testing.v1.EchoResponse0\x01\x12\\\n\rGetServerInfo\x12\'.opsuite.common.v1.GetServerInfoRequest\x1a\x1d.opsuite.common.v1.ServerInfo\"\x03\x90\x02\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -36,6 +36,8 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_ECHOSERVICE'].methods_by_name['Echo']._serialized_options = b'\220\002\002'
   _globals['_ECHOSERVICE'].methods_by_name['WhoAmI']._loaded_options = None
   _globals['_ECHOSERVICE'].methods_by_name['WhoAmI']._serialized_options = b'\220\002\001'
+  _globals['_ECHOSERVICE'].methods_by_name['GetServerInfo']._loaded_options = None
+  _globals['_ECHOSERVICE'].methods_by_name['GetServerInfo']._serialized_options = b'\220\002\001'
   _globals['_ECHOREQUEST']._serialized_start=85
   _globals['_ECHOREQUEST']._serialized_end=186
   _globals['_ECHORESPONSE']._serialized_start=188
@@ -45,5 +47,5 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_WHOAMIRESPONSE']._serialized_start=292
   _globals['_WHOAMIRESPONSE']._serialized_end=375
   _globals['_ECHOSERVICE']._serialized_start=378
-  _globals['_ECHOSERVICE']._serialized_end=717
+  _globals['_ECHOSERVICE']._serialized_end=811
 # @@protoc_insertion_point(module_scope)

@@ -3,6 +3,7 @@
 import grpc
 import warnings
 
+from opsuite.common.v1 import common_pb2 as opsuite_dot_common_dot_v1_dot_common__pb2
 from opsuite.testing.v1 import echo_pb2 as opsuite_dot_testing_dot_v1_dot_echo__pb2
 
 GRPC_GENERATED_VERSION = '1.85.1'
@@ -54,6 +55,11 @@ class EchoServiceStub:
                 request_serializer=opsuite_dot_testing_dot_v1_dot_echo__pb2.EchoRequest.SerializeToString,
                 response_deserializer=opsuite_dot_testing_dot_v1_dot_echo__pb2.EchoResponse.FromString,
                 _registered_method=True)
+        self.GetServerInfo = channel.unary_unary(
+                '/opsuite.testing.v1.EchoService/GetServerInfo',
+                request_serializer=opsuite_dot_common_dot_v1_dot_common__pb2.GetServerInfoRequest.SerializeToString,
+                response_deserializer=opsuite_dot_common_dot_v1_dot_common__pb2.ServerInfo.FromString,
+                _registered_method=True)
 
 
 class EchoServiceServicer:
@@ -87,6 +93,13 @@ class EchoServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetServerInfo(self, request, context):
+        """Answered by the common handler when the echo server is hosted by create_service_server.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_EchoServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -109,6 +122,11 @@ def add_EchoServiceServicer_to_server(servicer, server):
                     servicer.EchoStream,
                     request_deserializer=opsuite_dot_testing_dot_v1_dot_echo__pb2.EchoRequest.FromString,
                     response_serializer=opsuite_dot_testing_dot_v1_dot_echo__pb2.EchoResponse.SerializeToString,
+            ),
+            'GetServerInfo': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetServerInfo,
+                    request_deserializer=opsuite_dot_common_dot_v1_dot_common__pb2.GetServerInfoRequest.FromString,
+                    response_serializer=opsuite_dot_common_dot_v1_dot_common__pb2.ServerInfo.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -219,6 +237,33 @@ class EchoService:
             '/opsuite.testing.v1.EchoService/EchoStream',
             opsuite_dot_testing_dot_v1_dot_echo__pb2.EchoRequest.SerializeToString,
             opsuite_dot_testing_dot_v1_dot_echo__pb2.EchoResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetServerInfo(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/opsuite.testing.v1.EchoService/GetServerInfo',
+            opsuite_dot_common_dot_v1_dot_common__pb2.GetServerInfoRequest.SerializeToString,
+            opsuite_dot_common_dot_v1_dot_common__pb2.ServerInfo.FromString,
             options,
             channel_credentials,
             insecure,

@@ -5,6 +5,7 @@ A tiny service used by the common library's tests and by bench/ as the bare base
 
 from collections import abc as _abc
 from grpc import aio as _aio
+from opsuite.common.v1 import common_pb2 as _common_pb2
 from opsuite.testing.v1 import echo_pb2 as _echo_pb2
 import abc as _abc_1
 import grpc as _grpc
@@ -39,6 +40,8 @@ class EchoServiceStub:
     """Returns the caller's identity and request id; with `forward_to`, asks that server instead."""
     EchoStream: _grpc.UnaryStreamMultiCallable[_echo_pb2.EchoRequest, _echo_pb2.EchoResponse]
     """Streams `count` echoes."""
+    GetServerInfo: _grpc.UnaryUnaryMultiCallable[_common_pb2.GetServerInfoRequest, _common_pb2.ServerInfo]
+    """Answered by the common handler when the echo server is hosted by create_service_server."""
 
 @_typing.type_check_only
 class EchoServiceAsyncStub(EchoServiceStub):
@@ -51,6 +54,8 @@ class EchoServiceAsyncStub(EchoServiceStub):
     """Returns the caller's identity and request id; with `forward_to`, asks that server instead."""
     EchoStream: _aio.UnaryStreamMultiCallable[_echo_pb2.EchoRequest, _echo_pb2.EchoResponse]  # type: ignore[assignment]
     """Streams `count` echoes."""
+    GetServerInfo: _aio.UnaryUnaryMultiCallable[_common_pb2.GetServerInfoRequest, _common_pb2.ServerInfo]  # type: ignore[assignment]
+    """Answered by the common handler when the echo server is hosted by create_service_server."""
 
 class EchoServiceServicer(metaclass=_abc_1.ABCMeta):
     @_abc_1.abstractmethod
@@ -84,5 +89,13 @@ class EchoServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_abc.Iterator[_echo_pb2.EchoResponse], _abc.AsyncIterator[_echo_pb2.EchoResponse]]:
         """Streams `count` echoes."""
+
+    @_abc_1.abstractmethod
+    def GetServerInfo(
+        self,
+        request: _common_pb2.GetServerInfoRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_common_pb2.ServerInfo, _abc.Awaitable[_common_pb2.ServerInfo]]:
+        """Answered by the common handler when the echo server is hosted by create_service_server."""
 
 def add_EchoServiceServicer_to_server(servicer: EchoServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...
