@@ -53,7 +53,7 @@ async def ask(ctx: CliContext, question: str, mode: str | None) -> None:
     console.print(f"run {answer.run_id}", style="dim")
 
 
-def _phase(value: int) -> str:
+def _phase(value: ops_pb2.Phase.ValueType) -> str:
     return ops_pb2.Phase.Name(value).removeprefix("PHASE_").lower()
 
 

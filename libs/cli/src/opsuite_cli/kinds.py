@@ -10,6 +10,7 @@ from google.protobuf import json_format
 
 from opsuite.apimanager.v1 import api_manager_pb2 as am
 from opsuite.cep.v1 import cep_pb2 as cep
+from opsuite.common.v1 import common_pb2
 from opsuite_cli.context import CliContext
 from opsuite_cli.documents import Document
 from opsuite_common.errors import NotFoundError
@@ -102,7 +103,7 @@ async def _get_apis(ctx: CliContext, name: str | None) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     token = ""
     while True:
-        resp = await client.ListApis(am.ListApisRequest(page={"page_size": 200, "page_token": token}))
+        resp = await client.ListApis(am.ListApisRequest(page=common_pb2.PageRequest(page_size=200, page_token=token)))
         out.extend(_dict(a) for a in resp.apis)
         token = resp.page.next_page_token
         if not token:
@@ -139,7 +140,7 @@ async def _get_rules(ctx: CliContext, name: str | None) -> list[dict[str, Any]]:
     client = ctx.cep_client()
     if name:
         return [_dict(await client.GetRule(cep.GetRuleRequest(name=name)))]
-    return [_dict(r) for r in (await client.ListRules(cep.ListRulesRequest(page={"page_size": 500}))).rules]
+    return [_dict(r) for r in (await client.ListRules(cep.ListRulesRequest(page=common_pb2.PageRequest(page_size=500)))).rules]
 
 
 async def _delete_rule(ctx: CliContext, name: str) -> None:
@@ -181,7 +182,7 @@ async def _get_channels(ctx: CliContext, name: str | None) -> list[dict[str, Any
     client = ctx.cep_client()
     if name:
         return [_dict(await client.GetChannel(cep.GetChannelRequest(name=name)))]
-    return [_dict(c) for c in (await client.ListChannels(cep.ListChannelsRequest(page={"page_size": 500}))).channels]
+    return [_dict(c) for c in (await client.ListChannels(cep.ListChannelsRequest(page=common_pb2.PageRequest(page_size=500)))).channels]
 
 
 async def _delete_channel(ctx: CliContext, name: str) -> None:

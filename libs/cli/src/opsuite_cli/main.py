@@ -72,7 +72,7 @@ def _run(fn: Callable[..., Awaitable[T]]) -> Callable[..., T]:
     # Typer reads the signature: the command's own options, with typer's Context in place of ours.
     sig = inspect.signature(fn, eval_str=True)
     typer_ctx = inspect.Parameter("typer_ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context)
-    del wrapper.__wrapped__  # type: ignore[attr-defined]
+    del wrapper.__wrapped__
     wrapper.__signature__ = sig.replace(parameters=[typer_ctx, *list(sig.parameters.values())[1:]])  # type: ignore[attr-defined]
     return wrapper
 
