@@ -33,7 +33,7 @@ TOKENS = TokenFactory()
 ADMIN = (("authorization", f"Bearer {TOKENS.mint(tenant='demo', roles=['admin'], subject='ana')}"),)
 VIEWER = (("authorization", f"Bearer {TOKENS.mint(tenant='demo', roles=['viewer'], subject='dana')}"),)
 OTHER = (("authorization", f"Bearer {TOKENS.mint(tenant='other', roles=['admin'], subject='eve')}"),)
-#: cep calls other services as this subject (opsuite_cep.app.tokens.SERVICE_SUBJECT).
+#: cep calls other services as this subject (opsuite_cep.adapters.tokens.SERVICE_SUBJECT).
 CEP_SUBJECT = "cep-service"
 
 

@@ -22,6 +22,7 @@ from opsuite.ops.v1 import ops_pb2_grpc
 from opsuite_common.auth import Identity, Role, current_identity, requires
 from opsuite_common.errors import FailedPreconditionError
 from opsuite_common.protoconv import dict_to_struct, py_to_value, struct_to_dict
+from opsuite_common.resilience import BreakerRegistry
 from opsuite_common.server import ServerHandle, ServiceRegistration, build_server
 from opsuite_common.settings import ClientPolicySettings, ServiceSettings
 from opsuite_common.testing.servers import TokenFactory, auth_settings_for_tests
@@ -203,11 +204,13 @@ StartOps = Callable[..., Awaitable[OpsClient]]
 
 @pytest_asyncio.fixture
 async def start_ops(sqlite_url: str) -> AsyncIterator[StartOps]:
-    """``await start_ops(target, db_url=..., **settings)``: an ops server (stopped after the test)."""
+    """``await start_ops(target, db_url=..., breakers=..., **settings)``: an ops server (stopped after the test)."""
     started: list[OpsClient] = []
 
-    async def start(target: str, *, db_url: str | None = None, **overrides: Any) -> OpsClient:
-        handle = await create_server(ops_settings(db_url or sqlite_url, target, **overrides))
+    async def start(
+        target: str, *, db_url: str | None = None, breakers: BreakerRegistry | None = None, **overrides: Any
+    ) -> OpsClient:
+        handle = await create_server(ops_settings(db_url or sqlite_url, target, **overrides), breakers=breakers)
         channel = grpc.aio.insecure_channel(f"127.0.0.1:{handle.port}")
         client = OpsClient(handle, ops_pb2_grpc.OpsServiceStub(channel), channel)
         started.append(client)

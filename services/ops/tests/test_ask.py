@@ -9,8 +9,9 @@ import pytest
 
 from opsuite.ops.v1 import ops_pb2
 from opsuite_common.auth import Identity, Role
+from opsuite_common.resilience import BreakerRegistry
 from opsuite_common.rpc_status import from_grpc_error
-from opsuite_ops.app import ApiManagerCatalogue
+from opsuite_ops.adapters import ApiManagerCatalogue
 from opsuite_ops.domain.in_memory import Script
 
 TENANT = "acme"  # the tenant the fake api_manager shows the demo tools to (conftest.py)
@@ -122,7 +123,17 @@ async def test_api_manager_killed_mid_run_gives_a_partial_answer_and_an_open_bre
     assert "could not find" in resp.answer.lower() and "cpu_by_host" in resp.answer
     reasons = [c.error_reason for c in resp.trace.calls]
     assert "CIRCUIT_OPEN" in reasons, reasons
-    assert ops.app.catalogue.source.breaker_state == "open"
+    assert ops.app.runs.catalogue.source.breaker_state == "open"
+
+
+async def test_a_breaker_registry_passed_in_is_used_even_while_empty(fake_am, start_ops) -> None:
+    """An empty registry is falsy: build_app must still use it rather than make its own."""
+    breakers = BreakerRegistry(fail_max=1, reset_timeout=60)
+    assert not breakers  # the case the wiring must not mistake for "none given"
+    ops = await start_ops(fake_am.target, breakers=breakers)
+    name = f"api_manager@{fake_am.target}"
+    assert breakers.states() == {name: "closed"}
+    assert ops.app.runs.catalogue.source.client.breaker is breakers.get(name)
 
 
 async def test_identity_is_forwarded_explicitly_outside_an_rpc(fake_am, tokens) -> None:

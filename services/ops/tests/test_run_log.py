@@ -14,7 +14,7 @@ from opsuite.ops.v1 import ops_pb2
 from opsuite_common.auth import Identity, Role
 from opsuite_common.db import Database, utcnow
 from opsuite_ops.app.run_log import RunLog
-from opsuite_ops.app.service import OpsApp
+from opsuite_ops.app.runs import RunService
 from opsuite_ops.db import RunRepository, migrate
 from opsuite_ops.domain import Budget, BudgetLimits
 from opsuite_ops.domain.in_memory import Script
@@ -42,18 +42,17 @@ async def _stored(db: Database) -> list[tuple[str, str, str]]:
     return [tuple(r) for r in rows]
 
 
-async def _app(db_url: str, orchestrator: Any) -> tuple[Database, OpsApp]:
+async def _app(db_url: str, orchestrator: Any) -> tuple[Database, RunService]:
     db = Database.from_url(db_url)
     await migrate(db)
     runs = RunRepository(db)
-    app = OpsApp(
+    app = RunService(
         orchestrator,  # type: ignore[arg-type]
         None,  # type: ignore[arg-type]  # the catalogue is not used by ask
         runs,
         Budget(),
         BudgetLimits(),
         run_log=RunLog(runs, "me"),
-        page_budget=1 << 20,
     )
     return db, app
 

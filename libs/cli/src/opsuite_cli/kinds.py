@@ -140,7 +140,10 @@ async def _get_rules(ctx: CliContext, name: str | None) -> list[dict[str, Any]]:
     client = ctx.cep_client()
     if name:
         return [_dict(await client.GetRule(cep.GetRuleRequest(name=name)))]
-    return [_dict(r) for r in (await client.ListRules(cep.ListRulesRequest(page=common_pb2.PageRequest(page_size=500)))).rules]
+    return [
+        _dict(r)
+        for r in (await client.ListRules(cep.ListRulesRequest(page=common_pb2.PageRequest(page_size=500)))).rules
+    ]
 
 
 async def _delete_rule(ctx: CliContext, name: str) -> None:
@@ -182,7 +185,12 @@ async def _get_channels(ctx: CliContext, name: str | None) -> list[dict[str, Any
     client = ctx.cep_client()
     if name:
         return [_dict(await client.GetChannel(cep.GetChannelRequest(name=name)))]
-    return [_dict(c) for c in (await client.ListChannels(cep.ListChannelsRequest(page=common_pb2.PageRequest(page_size=500)))).channels]
+    return [
+        _dict(c)
+        for c in (
+            await client.ListChannels(cep.ListChannelsRequest(page=common_pb2.PageRequest(page_size=500)))
+        ).channels
+    ]
 
 
 async def _delete_channel(ctx: CliContext, name: str) -> None:

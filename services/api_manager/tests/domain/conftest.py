@@ -17,8 +17,8 @@ import pytest
 import pytest_asyncio
 from sqlalchemy import make_url
 
-from opsuite_api_manager.domain.datasources import DataSource
-from opsuite_api_manager.domain.sql_engine import SqlEngine
+from opsuite_api_manager.adapters.datasources import DataSource
+from opsuite_api_manager.adapters.sql_engine import SqlEngine
 
 ROWS = 25
 

@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from opsuite_api_manager.domain.http_engine import HttpEngine, HttpSpec, redact_url
+from opsuite_api_manager.adapters.http_engine import HttpEngine, HttpSpec, redact_url
 from opsuite_common.errors import (
     CircuitOpenError,
     DeadlineExceededError,

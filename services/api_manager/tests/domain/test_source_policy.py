@@ -8,9 +8,13 @@ from pathlib import Path
 
 import pytest
 
+from opsuite_api_manager.adapters.local_machine import LocalMachine
 from opsuite_api_manager.domain.source_policy import DataSourcePolicy, parse_allow_entry
 from opsuite_common.errors import PermissionDeniedError, ServiceUnavailableError, ValidationError
 from opsuite_common.testing.dns import TableResolver
+
+#: The real machine (real files under tmp_path; names resolve through a TableResolver where given).
+MACHINE = LocalMachine()
 
 
 @pytest.mark.parametrize(
@@ -38,7 +42,7 @@ def test_bad_allow_entries_are_refused_at_start_up(text):
 
 
 async def judge(allow: list[str], url: str, table: dict[str, list[list[str]]] | None = None, **kw: object) -> object:
-    policy = DataSourcePolicy(allow=allow, resolver=TableResolver(table or {}), **kw)  # type: ignore[arg-type]
+    policy = DataSourcePolicy(machine=MACHINE, allow=allow, resolver=TableResolver(table or {}), **kw)  # type: ignore[arg-type]
     return await policy.endpoint(url, field="url")
 
 
@@ -65,14 +69,14 @@ async def test_an_address_entry_admits_what_it_covers_on_its_port_only():
 
 async def test_a_host_off_the_list_is_refused_without_being_resolved():
     resolver = TableResolver({})
-    policy = DataSourcePolicy(allow=["db.test"], resolver=resolver)
+    policy = DataSourcePolicy(machine=MACHINE, allow=["db.test"], resolver=resolver)
     with pytest.raises(PermissionDeniedError):
         await policy.endpoint("postgresql://u@other.test/app", field="url")
     assert resolver.lookups == []
 
 
 async def test_an_allow_listed_name_that_does_not_resolve_is_unavailable_at_connect_but_may_be_saved():
-    policy = DataSourcePolicy(allow=["db.test"], resolver=TableResolver({}))
+    policy = DataSourcePolicy(machine=MACHINE, allow=["db.test"], resolver=TableResolver({}))
     with pytest.raises(ServiceUnavailableError) as info:
         await policy.endpoint("postgresql://u@db.test/app", field="data_source.url")
     assert info.value.reason == "DATA_SOURCE_UNAVAILABLE"
@@ -81,7 +85,9 @@ async def test_an_allow_listed_name_that_does_not_resolve_is_unavailable_at_conn
 
 async def test_the_service_own_postgres_database_and_mysql_server_are_protected():
     own = ["postgresql+psycopg://svc@127.0.0.1:5432/store", "mysql://svc@127.0.0.1/meta"]
-    policy = DataSourcePolicy(allow=["127.0.0.1:*", "db.test:*"], protected_urls=own, resolver=TableResolver({}))
+    policy = DataSourcePolicy(
+        machine=MACHINE, allow=["127.0.0.1:*", "db.test:*"], protected_urls=own, resolver=TableResolver({})
+    )
     await policy.endpoint("postgresql://u@127.0.0.1:5432/other", field="url")  # another database: fine
     for url in (
         "postgresql://u@127.0.0.1:5432/store",
@@ -91,6 +97,7 @@ async def test_the_service_own_postgres_database_and_mysql_server_are_protected(
         with pytest.raises(PermissionDeniedError):
             await policy.endpoint(url, field="url")
     named = DataSourcePolicy(
+        machine=MACHINE,
         allow=["127.0.0.1:*", "db.test:*"],
         protected_urls=["postgresql://svc@store.test/store"],
         resolver=TableResolver({"db.test": [["127.0.0.1"]], "store.test": [["127.0.0.1"]]}),
@@ -101,13 +108,16 @@ async def test_the_service_own_postgres_database_and_mysql_server_are_protected(
 
 async def test_a_postgres_url_without_a_database_is_refused_and_the_user_name_default_is_judged():
     own = ["postgresql+psycopg://svc@127.0.0.1:5432/store"]
-    policy = DataSourcePolicy(allow=["127.0.0.1:*"], protected_urls=own, resolver=TableResolver({}))
+    policy = DataSourcePolicy(machine=MACHINE, allow=["127.0.0.1:*"], protected_urls=own, resolver=TableResolver({}))
     for url in ("postgresql://store@127.0.0.1:5432", "postgresql://store@127.0.0.1:5432/"):
         with pytest.raises(ValidationError) as info:  # libpq would open the database named like the user
             await policy.endpoint(url, field="url")
         assert info.value.field_violations[0].field == "url"
     own_by_user = DataSourcePolicy(
-        allow=["127.0.0.1:*"], protected_urls=["postgresql://store@127.0.0.1:5432"], resolver=TableResolver({})
+        machine=MACHINE,
+        allow=["127.0.0.1:*"],
+        protected_urls=["postgresql://store@127.0.0.1:5432"],
+        resolver=TableResolver({}),
     )
     with pytest.raises(PermissionDeniedError):  # the service's store is the user-named database
         await own_by_user.endpoint("postgresql://u@127.0.0.1:5432/store", field="url")
@@ -137,6 +147,7 @@ async def test_a_store_on_loopback_is_not_reachable_through_this_host_own_interf
     if not local:
         pytest.skip("this machine has no non-loopback IPv4 address")
     policy = DataSourcePolicy(
+        machine=MACHINE,
         allow=["db.test:*"],
         protected_urls=["postgresql+psycopg://svc@localhost:5432/store"],
         resolver=TableResolver({"db.test": [[local[0]]], "localhost": [["127.0.0.1"]]}),
@@ -150,7 +161,7 @@ async def test_a_store_on_loopback_is_not_reachable_through_this_host_own_interf
 def test_a_sqlite_path_that_would_be_decoded_twice_is_refused(tmp_path: Path):
     root = tmp_path / "roots" / "{tenant}"
     (tmp_path / "roots" / "acme").mkdir(parents=True)
-    policy = DataSourcePolicy(sqlite_roots=[str(root)], resolver=TableResolver({}))
+    policy = DataSourcePolicy(machine=MACHINE, sqlite_roots=[str(root)], resolver=TableResolver({}))
     base = tmp_path / "roots" / "acme"
     for url in (
         f"sqlite:///{base}/%252e%252e/%252e%252e/own.db",  # decoded once here, once more by SQLite's URI
@@ -166,12 +177,14 @@ def test_sqlite_roots_are_per_tenant_and_a_tenant_value_never_escapes(tmp_path: 
     for tenant in ("acme", "other"):
         (tmp_path / tenant).mkdir()
         (tmp_path / tenant / "x.db").write_bytes(b"")
-    policy = DataSourcePolicy(sqlite_roots=[f"{tmp_path}/{{tenant}}"])
+    policy = DataSourcePolicy(machine=MACHINE, sqlite_roots=[f"{tmp_path}/{{tenant}}"])
     assert policy.sqlite_file("acme", f"sqlite:///{tmp_path}/acme/x.db", field="url") == str(tmp_path / "acme/x.db")
     for tenant in ("other", "..", ".", "../acme", "acme/..", ""):
         with pytest.raises(PermissionDeniedError):
             policy.sqlite_file(tenant, f"sqlite:///{tmp_path}/acme/x.db", field="url")
-    own = DataSourcePolicy(sqlite_roots=[str(tmp_path)], protected_urls=[f"sqlite:///{tmp_path}/acme/x.db"])
+    own = DataSourcePolicy(
+        machine=MACHINE, sqlite_roots=[str(tmp_path)], protected_urls=[f"sqlite:///{tmp_path}/acme/x.db"]
+    )
     (tmp_path / "other" / "hard.db").unlink(missing_ok=True)
     (tmp_path / "other" / "hard.db").hardlink_to(tmp_path / "acme" / "x.db")
     with pytest.raises(PermissionDeniedError):  # the same file under another name

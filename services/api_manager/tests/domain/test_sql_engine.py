@@ -9,9 +9,9 @@ from contextlib import aclosing
 import pytest
 from sqlalchemy import make_url
 
-from opsuite_api_manager.domain import sql_engine
-from opsuite_api_manager.domain.datasources import DataSource, EngineCache
-from opsuite_api_manager.domain.sql_engine import SqlEngine
+from opsuite_api_manager.adapters import sql_engine
+from opsuite_api_manager.adapters.datasources import DataSource, EngineCache
+from opsuite_api_manager.adapters.sql_engine import SqlEngine
 from opsuite_api_manager.domain.sql_guard import CheckedQuery, SqlDialect, check_sql
 from opsuite_api_manager.domain.sql_render import render_for_driver
 from opsuite_common.errors import (

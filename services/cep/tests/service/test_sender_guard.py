@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from opsuite_cep.app.senders import Sender, outbound_policy
+from opsuite_cep.adapters.senders import Sender, outbound_policy
 from opsuite_common.errors import FailedPreconditionError, PermissionDeniedError, ServiceUnavailableError
 from opsuite_common.settings import OutboundSettings
 from opsuite_common.testing.dns import TableResolver

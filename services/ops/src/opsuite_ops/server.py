@@ -1,6 +1,6 @@
 """Hosts ops: ``create_server(settings) -> ServerHandle`` (tests bind port 0).
 
-The wiring (database, migrations, catalogue, planner, orchestrator) is :func:`opsuite_ops.app.build_app`;
+The wiring (database, migrations, catalogue, planner, orchestrator) is :func:`opsuite_ops.app.wiring.build_app`;
 the hosting (start, pipeline, GetServerInfo, drain, close) is the common skeleton's
 :func:`opsuite_common.server.create_service_server`.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 from opsuite.ops.v1 import ops_pb2, ops_pb2_grpc
 from opsuite_common.resilience import BreakerRegistry
 from opsuite_common.server import ServerHandle, ServerInfoRpc, create_service_server
-from opsuite_ops.app import OpsApp, build_app
+from opsuite_ops.app.wiring import App, build_app
 from opsuite_ops.config import Settings
 from opsuite_ops.servicers.ops import OpsServicer
 
@@ -27,8 +27,8 @@ class Servicer(ServerInfoRpc, OpsServicer):
 
 
 async def create_server(settings: Settings, *, breakers: BreakerRegistry | None = None) -> ServerHandle:
-    """Wire, start and serve on ``settings.host:settings.port``; ``handle.app`` is the :class:`OpsApp`."""
-    app: OpsApp = await build_app(settings, breakers=breakers)
+    """Wire, start and serve on ``settings.host:settings.port``; ``handle.app`` is the :class:`App`."""
+    app: App = await build_app(settings, breakers=breakers)
     return await create_service_server(
         service="ops",
         settings=settings,

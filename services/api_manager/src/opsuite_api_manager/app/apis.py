@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -144,12 +144,12 @@ class ApiService:
         async with self.db.session(readonly=True) as s:
             return _detached(s, await ApiRepository(s, caller.tenant).get(id=ref.id, name=ref.name))
 
-    async def list(self, caller: Caller, f: ApiFilter, size: int, token: str) -> Page:
+    async def list_apis(self, caller: Caller, f: ApiFilter, size: int, token: str) -> Page:
         """A page of live APIs ordered by name."""
         scope: Any = ["apis", caller.tenant, f.kind, f.tag, f.enabled, f.query, f.expose_as_tool]
         after = decode_page_token(token, scope)
         async with self.db.session(readonly=True) as s:
-            rows = await ApiRepository(s, caller.tenant).list(
+            rows = await ApiRepository(s, caller.tenant).list_apis(
                 size,
                 after,
                 kind=f.kind,
@@ -275,7 +275,7 @@ class ApiService:
 
     async def execute_stream(
         self, caller: Caller, ref: ApiRef, params: dict[str, Any], input: Any, deadline_s: float | None
-    ) -> AsyncIterator[StreamEvent]:
+    ) -> AsyncGenerator[StreamEvent, None]:
         """Streamed execution (SQL in batches): the executor's stream, for the caller to iterate and close."""
         target = await self.load_target(caller, ref)
         return self.executor.stream(caller, target, params, input, outer_deadline=self._outer(deadline_s))
@@ -300,7 +300,7 @@ class ApiService:
         scope: Any = ["executions", caller.tenant, f.api_id, f.status, f.since, f.until]
         after = decode_page_token(token, scope)
         async with self.db.session(readonly=True) as s:
-            rows = await ExecutionRepository(s, caller.tenant).list(
+            rows = await ExecutionRepository(s, caller.tenant).list_executions(
                 size, after, api_id=f.api_id, status=f.status, since=f.since, until=f.until
             )
             s.expunge_all()

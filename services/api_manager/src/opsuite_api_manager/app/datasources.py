@@ -11,10 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from opsuite_api_manager.adapters.datasources import EngineCache, engine_url
+from opsuite_api_manager.adapters.sql_engine import ConnectionCheck, check_connection
 from opsuite_api_manager.db import DataSourceRepository, DataSourceRow
-from opsuite_api_manager.domain.datasources import EngineCache, engine_url
 from opsuite_api_manager.domain.source_policy import DataSourcePolicy
-from opsuite_api_manager.domain.sql_engine import ConnectionCheck, check_connection
 from opsuite_api_manager.domain.sql_guard import dialect_for_url
 from opsuite_common.db import Database, new_etag, utcnow
 from opsuite_common.errors import FieldViolation, ValidationError
@@ -118,12 +118,12 @@ class DataSourceService:
         async with self.db.session(readonly=True) as s:
             return _detached(s, await DataSourceRepository(s, caller.tenant).get(id=ref.id, name=ref.name))
 
-    async def list(self, caller: Caller, size: int, token: str) -> Page:
+    async def list_data_sources(self, caller: Caller, size: int, token: str) -> Page:
         """A page ordered by name."""
         scope: Any = ["ds", caller.tenant]
         after = decode_page_token(token, scope)
         async with self.db.session(readonly=True) as s:
-            rows = await DataSourceRepository(s, caller.tenant).list(size, after)
+            rows = await DataSourceRepository(s, caller.tenant).list_sources(size, after)
             s.expunge_all()
         more = len(rows) > size
         rows = rows[:size]

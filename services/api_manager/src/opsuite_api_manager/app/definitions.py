@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from opsuite_api_manager.adapters.http_engine import IDEMPOTENT_METHODS
 from opsuite_api_manager.domain import templates
-from opsuite_api_manager.domain.http_engine import IDEMPOTENT_METHODS
 from opsuite_api_manager.domain.params import check_parameter_schema
 from opsuite_api_manager.domain.script import compile_check
 from opsuite_api_manager.domain.sql_guard import CheckedQuery, SqlDialect, check_sql
@@ -197,7 +198,7 @@ def _check_http(d: ApiDefinition, report: ValidationReport, network: NetworkPoli
         else:
             dummy[rest.split(".")[0]] = "x"
     for name, value in (spec.get("headers") or {}).items():
-        _collect(report, lambda v=value, n=name: templates.find_references(str(v), field=f"api.http.headers.{n}"))
+        _collect(report, functools.partial(templates.find_references, str(value), field=f"api.http.headers.{name}"))
     if report.violations:
         return
     rendered = _collect(report, lambda: templates.render_url(url, {"params": dummy}, field="api.http.url"))

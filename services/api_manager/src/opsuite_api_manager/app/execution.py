@@ -1,6 +1,8 @@
 """Execute an API: admit (enabled, depth, params), dispatch by kind under its policy, ALWAYS log the run.
 
-Recording (the RUNNING row at the start, its end state, shutdown and crash) lives in ``recording``.
+Admission (deadline, compiled API versions, the checks) lives in ``admission``; recording (the RUNNING
+row at the start, its end state, shutdown and crash) in ``recording``; the work of each API kind in one
+runner per kind (``runners``: SQL, SCRIPT, HTTP, WORKFLOW behind the ``KindRunner`` protocol).
 
 One ``Executor`` per server holds the engines. ``run`` is the single path for direct calls, workflow
 steps and ``ctx.call_api`` (with ``depth`` > 0), so every execution, nested ones included, gets the same
@@ -13,91 +15,41 @@ Dry runs (``record=False``) store nothing, for the API and for everything it cal
 from __future__ import annotations
 
 import asyncio
-import random
-import time
-import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from contextlib import aclosing
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from opsuite_api_manager.db import DataSourceRepository
-from opsuite_api_manager.domain.datasources import DataSource
-from opsuite_api_manager.domain.http_engine import HttpEngine, HttpSpec
-from opsuite_api_manager.domain.params import ParamSchema
-from opsuite_api_manager.domain.script import (
-    ScriptPolicy,
-    ScriptRunner,
-    log_records,
-    script_logs_dropped_of,
-    script_logs_of,
-)
-from opsuite_api_manager.domain.sql_engine import SqlEngine
-from opsuite_api_manager.domain.sql_guard import CheckedQuery, SqlDialect, check_sql
-from opsuite_api_manager.domain.workflow import StepLog, WorkflowEngine, WorkflowSpec, WorkflowStatus, parse_workflow
+from opsuite_api_manager.adapters.http_engine import HttpEngine
+from opsuite_api_manager.adapters.script import ScriptRunner
+from opsuite_api_manager.adapters.sql_engine import SqlEngine
+from opsuite_api_manager.domain.workflow import WorkflowEngine
 from opsuite_common.db import Database
 from opsuite_common.errors import CancelledError as OpsuiteCancelledError
 from opsuite_common.errors import (
     DeadlineExceededError,
     FailedPreconditionError,
     InternalError,
-    NotFoundError,
     OpsuiteError,
     ValidationError,
 )
 from opsuite_common.logging import get_logger
 from opsuite_common.secretbox import SecretBox
-from opsuite_common.secretscope import register_secret, url_secrets
 from opsuite_common.server import limit_stream, stream_ended_by
 
-from ._ttl_cache import TtlCache
-from .definitions import ALLOW_LIST_FIELD, ApiDefinition
+from .admission import Admission, Prepared, Runtime
 from .execution_log import ExecutionLog
-from .outcomes import Caller, ExecutionStatus, Outcome, Reference, SqlPart, StreamEvent
+from .outcomes import Caller, ExecutionStatus, Outcome, SqlPart, StreamEvent
 from .recording import Recorder, RunState, Target
 from .result_size import ResultLimit
+from .runners import HttpRunner, KindRunner, ScriptApiRunner, SqlRunner, StreamTally, WorkflowRunner
 
-__all__ = ["Executor", "Runtime", "Target"]
+__all__ = ["Executor", "Runtime", "Target", "started_plus"]
 
 log = get_logger("opsuite.api_manager.execution")
-_PREPARED_CACHE = 1024
-#: Decrypted data sources are cached this long (a delete in this process clears them at once).
-_SOURCE_TTL_S = 2.0
 
-
-@dataclass(frozen=True, slots=True)
-class Runtime:
-    """Server-wide defaults and bounds applied to every API's policy."""
-
-    default_timeout_s: float = 10.0
-    max_timeout_s: float = 120.0
-    default_row_limit: int = 1000
-    max_row_limit: int = 100_000
-    max_cell_bytes: int = 1024 * 1024
-    default_output_cap_bytes: int = 1_000_000
-    default_memory_mb: int = 256
-    max_call_depth: int = 5
-    max_workflow_steps: int = 100
-    stream_batch_rows: int = 500
-
-
-@dataclass(slots=True)
-class _Prepared:
-    """What can be compiled once per API version: the param schema, the SQL query, the workflow."""
-
-    schema: ParamSchema
-    query: CheckedQuery | None = None
-    workflow: WorkflowSpec | None = None
-
-
-def _new_id() -> str:
-    """A random (version 4) UUID for an execution record.
-
-    From ``random`` rather than ``os.urandom``: the urandom syscall was a visible part of each call,
-    and an execution id is not a secret (every lookup is scoped to the caller's tenant).
-    """
-    return str(uuid.UUID(int=random.getrandbits(128), version=4))
+#: ``load_api(caller, name)``: a live API of the caller's tenant, by name (for nested calls).
+LoadApi = Callable[[Caller, str], Awaitable[Target]]
 
 
 #: Failures of the API's own code or definition: it ran out of its time (a data source's or an HTTP
@@ -129,54 +81,6 @@ def _status_of(error: OpsuiteError, admitted: bool) -> ExecutionStatus:
     return ExecutionStatus.FAILED
 
 
-def _step_json(step: StepLog) -> dict[str, Any]:
-    return {
-        "step_id": step.step_id,
-        "api": step.api,
-        "status": str(step.status),
-        "attempts": step.attempts,
-        "started_at": step.started_at.isoformat() if step.started_at else None,
-        "duration_ms": step.duration_ms,
-        "input": step.input,
-        "output": step.output,
-        "error_reason": step.error.reason if step.error else "",
-        "error_message": step.error.message if step.error else "",
-    }
-
-
-class _Host:
-    """``ctx.http`` and ``ctx.call_api`` for one script run: the API's allow-list only, same tenant."""
-
-    def __init__(self, executor: Executor, run: RunState) -> None:
-        self._executor, self._run = executor, run
-        policy = run.target.definition.policy
-        # The operator's policy, narrowed by the API's list; for scripts an empty list allows nothing.
-        network = executor.http.policy
-        self._network = network.narrowed(policy.network_allow_list, name=ALLOW_LIST_FIELD, required=True)
-        self._cap = policy.output_cap_bytes or executor.runtime.default_output_cap_bytes
-
-    async def http(self, method: str, url: str, headers: dict[str, str], body: str | None) -> dict[str, Any]:
-        """One request through the HTTP engine (SSRF guard, allow-list only, size cap, remaining time)."""
-        remaining = self._run.remaining
-        if remaining <= 0:
-            raise DeadlineExceededError("the script's time is up; no time left for ctx.http")
-        result = await self._executor.http.execute(
-            HttpSpec(url=url, method=method, headers=headers, body=body),
-            {},
-            policy=self._network,
-            timeout=remaining,
-            max_response_bytes=self._cap,
-            breaker_scope=self._run.caller.tenant,
-        )
-        self._run.references.append(Reference("url", result.reference.url, result.reference.method))
-        text = result.body if isinstance(result.body, str) else None
-        return {"status": result.status, "headers": result.headers, "body": text, "json": None if text else result.body}
-
-    async def call_api(self, name: str, params: dict[str, Any]) -> Any:
-        """Run another API of the same tenant one level deeper, logged like any execution."""
-        return await self._executor.call_nested(self._run, name, params, self._run.deadline, self._run.depth + 1)
-
-
 class Executor:
     """Runs APIs with the service's engines and records every execution."""
 
@@ -190,7 +94,7 @@ class Executor:
         http: HttpEngine,
         scripts: ScriptRunner,
         workflows: WorkflowEngine,
-        load_api: Any,
+        load_api: LoadApi,
         log: ExecutionLog | None = None,
         result_limit: ResultLimit | None = None,
         owner: str = "",
@@ -203,47 +107,17 @@ class Executor:
         self.result_limit = result_limit
         self.db, self.box, self.runtime = db, box, runtime
         self.log = log or ExecutionLog(db)
-        self.recorder = Recorder(self.log, owner, lambda target: self._prepare(target).schema)
+        self.admission = Admission(runtime)
+        self.recorder = Recorder(self.log, owner, lambda target: self.admission.prepare(target).schema)
         self.sql, self.http, self.scripts, self.workflows = sql, http, scripts, workflows
         self._load_api = load_api
-        self._prepared: dict[tuple[str, int], _Prepared] = {}
-        self._sources: TtlCache[tuple[str, str], tuple[DataSource, float]] = TtlCache(_SOURCE_TTL_S)
-
-    # ------------------------------------------------------------------ admission
-
-    def _prepare(self, target: Target) -> _Prepared:
-        key = (target.api_id, target.version)
-        cached = self._prepared.get(key) if target.api_id else None
-        if cached is not None:
-            return cached
-        d = target.definition
-        prepared = _Prepared(schema=ParamSchema(d.param_schema or None))
-        if d.kind == "WORKFLOW":
-            prepared.workflow = parse_workflow(d.spec.get("definition"), field_prefix="api.workflow.definition")
-        if target.api_id:
-            if len(self._prepared) >= _PREPARED_CACHE:
-                self._prepared.clear()
-            self._prepared[key] = prepared
-        return prepared
-
-    def _deadline(self, d: ApiDefinition, outer: float | None) -> float:
-        timeout = min(d.policy.timeout_s or self.runtime.default_timeout_s, self.runtime.max_timeout_s)
-        deadline = time.monotonic() + timeout
-        return deadline if outer is None else min(deadline, outer)
-
-    def _admit(self, run: RunState, params: dict[str, Any]) -> tuple[_Prepared, dict[str, Any]]:
-        d = run.target.definition
-        if run.depth > self.runtime.max_call_depth:
-            raise FailedPreconditionError(
-                f"APIs are calling each other {run.depth} deep, more than the limit of {self.runtime.max_call_depth}",
-                reason="CALL_DEPTH_EXCEEDED",
-            )
-        if not d.enabled:
-            raise FailedPreconditionError(f"API '{d.name}' is disabled; enable it to execute it", reason="API_DISABLED")
-        if run.remaining <= 0:
-            raise DeadlineExceededError("no time left to run this API (the caller's deadline has passed)")
-        prepared = self._prepare(run.target)
-        return prepared, prepared.schema.validate(params)
+        self._sql = SqlRunner(db, box, sql, runtime)
+        self._runners: dict[str, KindRunner] = {
+            "SQL": self._sql,
+            "SCRIPT": ScriptApiRunner(scripts, http, runtime, self.call_nested),
+            "HTTP": HttpRunner(http, runtime),
+            "WORKFLOW": WorkflowRunner(workflows, runtime, self.call_nested),
+        }
 
     # ------------------------------------------------------------------ public entry points
 
@@ -260,19 +134,12 @@ class Executor:
         parent_id: str | None = None,
     ) -> Outcome:
         """Execute ``target``; return its outcome or raise its error (``execution_id`` in the metadata)."""
-        run = RunState(
-            caller=caller,
-            target=target,
-            depth=depth,
-            record=record,
-            deadline=self._deadline(target.definition, outer_deadline),
-            execution_id=_new_id(),
-            parent_id=parent_id,
+        run = self.admission.new_run(
+            caller, target, outer_deadline=outer_deadline, depth=depth, record=record, parent_id=parent_id
         )
-        run.references.append(Reference("api", target.definition.name, f"version {target.version}"))
         admitted = False
         try:
-            prepared, valid = self._admit(run, params)
+            prepared, valid = self.admission.admit(run, params)
             admitted = True
             await self.recorder.begin(run, params)  # committed RUNNING before any work or nested record
             async with asyncio.timeout(max(0.0, run.remaining) + 2.0):
@@ -332,54 +199,24 @@ class Executor:
 
     async def stream(
         self, caller: Caller, target: Target, params: dict[str, Any], input: Any = None, *, outer_deadline: float | None
-    ) -> AsyncIterator[StreamEvent]:
+    ) -> AsyncGenerator[StreamEvent, None]:
         """ExecuteApiStream: SQL as header, row batches and summary; other kinds as one summary."""
         if target.definition.kind != "SQL":
             outcome = await self.run(caller, target, params, input, outer_deadline=outer_deadline)
             yield StreamEvent("summary", outcome=outcome)
             return
-        run = RunState(
-            caller=caller,
-            target=target,
-            depth=0,
-            record=True,
-            deadline=self._deadline(target.definition, outer_deadline),
-            execution_id=_new_id(),
-            parent_id=None,
-        )
-        run.references.append(Reference("api", target.definition.name, f"version {target.version}"))
+        run = self.admission.new_run(caller, target, outer_deadline=outer_deadline)
         admitted = False
         # A client that stops reading cannot hold the data source past the API's own timeout.
         limit_stream(run.deadline)
+        tally = StreamTally()
         try:
-            prepared, valid = self._admit(run, params)
+            prepared, valid = self.admission.admit(run, params)
             admitted = True
             await self.recorder.begin(run, params)  # committed RUNNING before any work or nested record
-            source, query, row_limit, timeout = await self._sql_setup(run, prepared)
-            run.waiting_on = f"data_source:{source.name}"  # from here on, failures are the data source's
-            batches = self.sql.stream(
-                source,
-                query,
-                valid,
-                row_limit=row_limit,
-                timeout=timeout,
-                batch_size=self.runtime.stream_batch_rows,
-                max_cell_bytes=self.runtime.max_cell_bytes,
-            )
-            truncated, columns, cut = False, (), 0
-            async with aclosing(batches) as it:
-                async for batch in it:
-                    if batch.index == 0:
-                        columns = batch.columns
-                        yield StreamEvent("header", outcome=run.outcome(sql=SqlPart(columns, [], False, 0)))
-                    cut += batch.cells_truncated
-                    if batch.rows and self.result_limit is not None:
-                        for part, wire in self.result_limit.batches(batch.rows, target.definition.name):
-                            yield StreamEvent("rows", rows=part, wire=wire)
-                    elif batch.rows:
-                        yield StreamEvent("rows", rows=batch.rows)
-                    run.row_count, truncated = batch.row_count, truncated or batch.truncated
-            self._note_cut_cells(run, source.name, cut)
+            async with aclosing(self._sql.stream(run, prepared, valid, tally, self.result_limit)) as events:
+                async for event in events:
+                    yield event
         except OpsuiteError as exc:
             task = asyncio.current_task()
             if task is not None and task.cancelling():
@@ -404,147 +241,21 @@ class Executor:
             await self.recorder.finish(run, params, ExecutionStatus.FAILED, error)
             raise error from exc
         await self.recorder.finish(run, params, ExecutionStatus.SUCCEEDED, None)
-        yield StreamEvent("summary", outcome=run.outcome(sql=SqlPart(columns, [], truncated, run.row_count)))
+        summary = SqlPart(tally.columns, [], tally.truncated, run.row_count)
+        yield StreamEvent("summary", outcome=run.outcome(sql=summary))
 
-    # ------------------------------------------------------------------ engines
+    # ------------------------------------------------------------------ dispatch
 
-    async def _dispatch(self, run: RunState, prepared: _Prepared, params: dict[str, Any], input: Any) -> Outcome:
+    async def _dispatch(self, run: RunState, prepared: Prepared, params: dict[str, Any], input: Any) -> Outcome:
         kind = run.target.definition.kind
-        if kind == "SQL":
-            return await self._run_sql(run, prepared, params)
-        if kind == "SCRIPT":
-            return await self._run_script(run, params, input)
-        if kind == "HTTP":
-            return await self._run_http(run, prepared, params)
-        if kind == "WORKFLOW":
-            return await self._run_workflow(run, prepared, params)
-        raise FailedPreconditionError(f"unknown API kind {kind!r}", reason="BAD_KIND")
+        runner = self._runners.get(kind)
+        if runner is None:
+            raise FailedPreconditionError(f"unknown API kind {kind!r}", reason="BAD_KIND")
+        return await runner.run(run, prepared, params, input)
 
     def forget_data_sources(self) -> None:
         """Drop cached data sources (called when one is deleted)."""
-        self._sources.clear()
-
-    async def _data_source(self, caller: Caller, name: str) -> tuple[DataSource, float]:
-        loaded = await self._sources.get((caller.tenant, name), lambda: self._load_data_source(caller, name))
-        # Where the decrypted URL enters this call (cached or not): its password is a secret of the call.
-        for secret in loaded[0].secrets:
-            register_secret(secret)
-        return loaded
-
-    async def _load_data_source(self, caller: Caller, name: str) -> tuple[DataSource, float]:
-        async with self.db.session(readonly=True) as s:
-            try:
-                row = await DataSourceRepository(s, caller.tenant).get(name=name)
-            except NotFoundError:
-                raise FailedPreconditionError(
-                    f"the API's data source '{name}' no longer exists; re-create it or edit the API",
-                    reason="DATA_SOURCE_MISSING",
-                ) from None
-            url = self.box.decrypt(row.url_encrypted)
-            return DataSource(
-                id=row.id,
-                name=row.name,
-                url=url,
-                secrets=tuple(url_secrets(url)),
-                tenant=caller.tenant,
-                pool_size=row.pool_size,
-                connect_timeout=row.connect_timeout_s,
-            ), row.statement_timeout_s
-
-    async def _sql_setup(self, run: RunState, prepared: _Prepared) -> tuple[DataSource, CheckedQuery, int, float]:
-        d = run.target.definition
-        source, statement_timeout = await self._data_source(run.caller, str(d.spec.get("data_source")))
-        query = prepared.query
-        if query is None or query.dialect is not source.dialect:
-            query = check_sql(str(d.spec.get("statement") or ""), SqlDialect(source.dialect), field="api.sql.statement")
-            prepared.query = query
-        row_limit = min(d.policy.row_limit or self.runtime.default_row_limit, self.runtime.max_row_limit)
-        timeout = run.remaining
-        if statement_timeout:
-            timeout = min(timeout, statement_timeout)
-        run.references.append(Reference("data_source", source.name, source.dialect.value))
-        run.references.append(Reference("statement", source.name, query.sql))
-        return source, query, row_limit, timeout
-
-    async def _run_sql(self, run: RunState, prepared: _Prepared, params: dict[str, Any]) -> Outcome:
-        source, query, row_limit, timeout = await self._sql_setup(run, prepared)
-        run.waiting_on = f"data_source:{source.name}"
-        try:
-            result = await self.sql.execute(
-                source, query, params, row_limit=row_limit, timeout=timeout, max_cell_bytes=self.runtime.max_cell_bytes
-            )
-        except OpsuiteError as exc:
-            exc.blame_dependency(run.waiting_on)
-            raise
-        run.waiting_on = ""  # not in a finally: a timeout cancelling this await must still see it
-        run.row_count = result.row_count
-        self._note_cut_cells(run, source.name, result.cells_truncated)
-        return run.outcome(sql=SqlPart(result.columns, result.rows, result.truncated, result.row_count))
-
-    def _note_cut_cells(self, run: RunState, source: str, cut: int) -> None:
-        """Cells cut to ``max_cell_bytes`` are told in a ``truncated_cells`` reference (the result says truncated)."""
-        if cut:
-            limit = self.runtime.max_cell_bytes
-            run.references.append(Reference("truncated_cells", source, f"{cut} cell(s) cut to {limit} bytes"))
-
-    async def _run_script(self, run: RunState, params: dict[str, Any], input: Any) -> Outcome:
-        d = run.target.definition
-        policy = ScriptPolicy(
-            timeout_s=run.remaining,
-            memory_mb=d.policy.memory_mb or self.runtime.default_memory_mb,
-            output_bytes=d.policy.output_cap_bytes or self.runtime.default_output_cap_bytes,
-        )
-        run.references.append(Reference("script", d.name, f"version {run.target.version}"))
-        try:
-            result = await self.scripts.run(str(d.spec.get("source") or ""), params, input, policy, _Host(self, run))
-        except OpsuiteError as exc:
-            run.logs.extend(log_records(script_logs_of(exc), script_logs_dropped_of(exc)))
-            raise
-        run.logs.extend(log_records(result.logs, result.logs_dropped))
-        return run.outcome(json=result.output)
-
-    async def _run_http(self, run: RunState, prepared: _Prepared, params: dict[str, Any]) -> Outcome:
-        d = run.target.definition
-        spec = HttpSpec(
-            url=str(d.spec.get("url") or ""),
-            method=str(d.spec.get("method") or "GET"),
-            headers=dict(d.spec.get("headers") or {}),
-            body=d.spec.get("body") or None,
-        )
-        result = await self.http.execute(
-            spec,
-            params,
-            policy=self.http.policy.narrowed(d.policy.network_allow_list, name=ALLOW_LIST_FIELD),
-            timeout=run.remaining,
-            max_response_bytes=d.policy.output_cap_bytes or self.runtime.default_output_cap_bytes,
-            secrets=prepared.schema.secret_values(params),
-            breaker_scope=run.caller.tenant,
-        )
-        run.references.append(Reference("url", result.reference.url, result.reference.method))
-        return run.outcome(json={"status": result.status, "headers": result.headers, "body": result.body})
-
-    async def _run_workflow(self, run: RunState, prepared: _Prepared, params: dict[str, Any]) -> Outcome:
-        assert prepared.workflow is not None
-
-        async def call_api(name: str, payload: dict[str, Any], deadline: float, depth: int) -> Any:
-            return await self.call_nested(run, name, payload, min(deadline, run.deadline), depth)
-
-        result = await self.workflows.run(
-            prepared.workflow,
-            params,
-            call_api=call_api,
-            depth=run.depth,
-            max_depth=self.runtime.max_call_depth,
-            deadline=run.deadline,
-        )
-        run.steps.extend(_step_json(s) for s in result.steps)
-        if not result.ok:
-            if result.error is not None:
-                raise result.error
-            if result.status is WorkflowStatus.TIMED_OUT:
-                raise DeadlineExceededError("the workflow exceeded its timeout", reason="WORKFLOW_TIMEOUT")
-            raise FailedPreconditionError("the workflow failed", reason="WORKFLOW_FAILED")
-        return run.outcome(json=result.output)
+        self._sql.forget_data_sources()
 
 
 def started_plus(started: datetime, seconds: float) -> datetime:

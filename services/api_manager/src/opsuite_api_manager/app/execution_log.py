@@ -89,7 +89,8 @@ class ExecutionLog:
             _settle(future, None)
 
     async def _insert(self, batch: list[_Item]) -> None:
-        inserts, updates = [], []
+        inserts: list[dict[str, Any]] = []
+        updates: list[dict[str, Any]] = []
         for tenant, row, future, is_update in batch:
             if not future.done():
                 (updates if is_update else inserts).append(complete_record(row, tenant))

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from opsuite_api_manager.domain.sql_engine import Column
+from opsuite_api_manager.adapters.sql_engine import Column
 
 __all__ = ["Caller", "ExecutionStatus", "Outcome", "Reference", "SqlPart", "StreamEvent"]
 

@@ -13,6 +13,11 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from opsuite_api_manager.adapters.datasources import EngineCache
+from opsuite_api_manager.adapters.http_engine import HttpEngine
+from opsuite_api_manager.adapters.local_machine import LocalMachine
+from opsuite_api_manager.adapters.script import ScriptRunner
+from opsuite_api_manager.adapters.sql_engine import SqlEngine
 from opsuite_api_manager.app.apis import ApiService
 from opsuite_api_manager.app.datasources import DataSourceService
 from opsuite_api_manager.app.definitions import Limits
@@ -22,11 +27,7 @@ from opsuite_api_manager.app.recording import abort_orphans
 from opsuite_api_manager.app.result_size import ResultLimit, ResultSizer, max_result_bytes
 from opsuite_api_manager.config import Settings
 from opsuite_api_manager.db import MIGRATIONS_DIR, VERSION_TABLE, data_source_box
-from opsuite_api_manager.domain.datasources import EngineCache
-from opsuite_api_manager.domain.http_engine import HttpEngine
-from opsuite_api_manager.domain.script import ScriptRunner
 from opsuite_api_manager.domain.source_policy import DataSourcePolicy
-from opsuite_api_manager.domain.sql_engine import SqlEngine
 from opsuite_api_manager.domain.workflow import WorkflowEngine
 from opsuite_common.db import Database, claim_instance, instance_owner, run_migrations
 from opsuite_common.metrics import breaker_state_listener
@@ -160,15 +161,24 @@ async def build_app(settings: Settings, *, sizer: ResultSizer, resolver: Resolve
 
 def data_source_policy(settings: Settings, resolver: Resolver | None = None) -> DataSourcePolicy:
     """The operator's data source policy; the service's own database is always protected."""
-    for setting, entries in (
-        ("OPSUITE_API_MANAGER_DATA_SOURCE_ALLOW", {"allow": settings.data_source_allow}),
-        ("OPSUITE_API_MANAGER_PROTECTED_DATABASE_URLS", {"protected_urls": settings.protected_database_urls}),
-    ):
+    machine = LocalMachine()
+    checks: tuple[tuple[str, Callable[[], DataSourcePolicy]], ...] = (
+        (
+            "OPSUITE_API_MANAGER_DATA_SOURCE_ALLOW",
+            lambda: DataSourcePolicy(machine=machine, allow=settings.data_source_allow),
+        ),
+        (
+            "OPSUITE_API_MANAGER_PROTECTED_DATABASE_URLS",
+            lambda: DataSourcePolicy(machine=machine, protected_urls=settings.protected_database_urls),
+        ),
+    )
+    for setting, check in checks:
         try:
-            DataSourcePolicy(**entries)  # each list on its own, so a bad entry names its setting
+            check()  # each list on its own, so a bad entry names its setting
         except ValueError as exc:
             raise ValueError(f"{setting}: {exc}") from None
     return DataSourcePolicy(
+        machine=machine,
         sqlite_roots=settings.sqlite_roots,
         allow=settings.data_source_allow,
         protected_urls=[settings.database_url, *settings.protected_database_urls],

@@ -50,7 +50,7 @@ class DataSourceRepository:
             raise NotFoundError(f"no data source with {shown} in this tenant", metadata={"resource": "data_source"})
         return row
 
-    async def list(self, limit: int, after: list[Any] | None) -> list[DataSourceRow]:
+    async def list_sources(self, limit: int, after: list[Any] | None) -> list[DataSourceRow]:
         """Ordered by (name, id), after the keyset ``after``."""
         q = select(DataSourceRow).where(DataSourceRow.tenant == self.tenant)
         if after:
@@ -73,7 +73,7 @@ class ApiRepository:
         """Bind to a session and the caller's tenant."""
         self.s, self.tenant = session, tenant
 
-    def _live(self) -> Select[tuple[ApiRow]]:
+    def _live(self) -> Select[ApiRow]:
         return select(ApiRow).where(ApiRow.tenant == self.tenant, ApiRow.deleted_at.is_(None))
 
     async def add(self, row: ApiRow) -> ApiRow:
@@ -104,7 +104,7 @@ class ApiRepository:
         q = select(ApiRow.name).where(ApiRow.tenant == self.tenant, ApiRow.deleted_at.is_(None))
         return set((await self.s.execute(q)).scalars())
 
-    async def list(
+    async def list_apis(
         self,
         limit: int,
         after: list[Any] | None,
@@ -184,7 +184,7 @@ class ExecutionRepository:
             raise NotFoundError(f"no execution with id '{id}' in this tenant", metadata={"resource": "execution"})
         return row
 
-    async def list(
+    async def list_executions(
         self,
         limit: int,
         after: list[Any] | None,

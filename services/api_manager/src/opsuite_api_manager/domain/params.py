@@ -213,9 +213,10 @@ class ParamSchema:
 
     def redact(self, params: Mapping[str, Any]) -> dict[str, Any]:
         """A copy of ``params`` for logs, with every secret field (at any depth) replaced by ``***``."""
-        if not self._has_secrets:
-            return _copy_json(dict(params))
-        return dict(self._redact(self.schema, dict(params)))
+        redacted: dict[str, Any] = (
+            _copy_json(dict(params)) if not self._has_secrets else self._redact(self.schema, dict(params))
+        )
+        return redacted
 
     def secret_values(self, params: Mapping[str, Any]) -> set[str]:
         """The text of every secret value in ``params`` (to scrub them from URLs and messages).

@@ -23,6 +23,9 @@ after a data source was created makes that source fail with the same refusal; no
 A refusal is ``PermissionDeniedError`` with reason ``DATA_SOURCE_NOT_ALLOWED`` and a field violation on
 the data source's URL; a host that does not resolve is ``ServiceUnavailableError``
 (``DATA_SOURCE_UNAVAILABLE``).
+
+The judging is pure: what it needs from the machine (resolving paths and host names, telling whether an
+address is this machine's) comes through the ``Machine`` protocol, given by ``adapters.local_machine``.
 """
 
 from __future__ import annotations
@@ -30,9 +33,9 @@ from __future__ import annotations
 import ipaddress
 import os
 import re
-import socket
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
@@ -45,7 +48,6 @@ from opsuite_common.netguard import (
     host_matches,
     parse_ip_literal,
     resolve,
-    system_resolver,
 )
 
 from .sql_guard import SqlDialect, dialect_for_url
@@ -55,6 +57,7 @@ __all__ = [
     "AllowEntry",
     "DataSourcePolicy",
     "Endpoint",
+    "Machine",
     "not_allowed",
     "parse_allow_entry",
 ]
@@ -169,11 +172,24 @@ def _inside(path: str, root: str) -> bool:
     return path != root and path.startswith(root.rstrip(os.sep) + os.sep)
 
 
-def _same_file(a: str, b: str) -> bool:
-    try:
-        return os.path.samefile(a, b)
-    except OSError:
-        return False
+class Machine(Protocol):
+    """The I/O the policy needs from the machine it runs on (``opsuite_api_manager.adapters.local_machine``)."""
+
+    def realpath(self, path: str) -> str:
+        """``path`` with symlinks and ``..`` followed (``os.path.realpath``)."""
+        ...
+
+    def same_file(self, a: str, b: str) -> bool:
+        """Whether ``a`` and ``b`` are the same existing file (same inode); False when either is missing."""
+        ...
+
+    def is_local_address(self, ip: IPAddress) -> bool:
+        """Whether ``ip`` is an address of this machine."""
+        ...
+
+    async def resolve(self, host: str, port: int) -> list[str]:
+        """The addresses ``host`` resolves to (getaddrinfo), as text."""
+        ...
 
 
 class DataSourcePolicy:
@@ -182,20 +198,23 @@ class DataSourcePolicy:
     def __init__(
         self,
         *,
+        machine: Machine,
         sqlite_roots: Iterable[str] = (),
         allow: Iterable[str] = (),
         protected_urls: Iterable[str] = (),
         resolver: Resolver | None = None,
     ) -> None:
         """``sqlite_roots`` may contain ``{tenant}``; ``allow`` entries are parsed now (ValueError if bad);
-        ``protected_urls`` are the service's own databases; ``resolver`` replaces getaddrinfo (tests)."""
+        ``protected_urls`` are the service's own databases; ``machine`` does the file and network look-ups;
+        ``resolver`` replaces its name resolution (tests)."""
+        self.machine = machine
         self.sqlite_roots = tuple(r for r in sqlite_roots if r.strip())
         self.allow = tuple(parse_allow_entry(entry) for entry in allow if entry.strip())
         try:
             self.protected = tuple(make_url(u) for u in protected_urls if u)
         except ArgumentError:
             raise ValueError("a protected database URL is not a valid database URL") from None
-        self.resolver: Resolver = resolver or system_resolver
+        self.resolver: Resolver = resolver or machine.resolve
 
     # ------------------------------------------------------------------ whole URL
 
@@ -226,7 +245,7 @@ class DataSourcePolicy:
                 if not _TENANT_RE.match(tenant) or tenant in (".", ".."):
                     continue  # never let a tenant value build a path outside the root
                 template = template.replace("{tenant}", tenant)
-            roots.append(os.path.realpath(template))
+            roots.append(self.machine.realpath(template))
         return roots
 
     def sqlite_file(self, tenant: str, url: str, *, field: str) -> str:
@@ -240,9 +259,9 @@ class DataSourcePolicy:
             raise ValidationError.for_field(
                 field, "a SQLite path may not contain '%', '?', '#' or control characters (rename the file)"
             )
-        resolved = os.path.realpath(path)
+        resolved = self.machine.realpath(path)
         for own in self._protected_files():
-            if resolved == own or _same_file(resolved, own):
+            if resolved == own or self.machine.same_file(resolved, own):
                 raise not_allowed(f"{path} is one of this service's own databases, never a data source", field)
         roots = self.roots_for(tenant)
         if not any(_inside(resolved, root) for root in roots):
@@ -258,7 +277,7 @@ class DataSourcePolicy:
         files = []
         for url in self.protected:
             if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
-                files.append(os.path.realpath(str(url.database)))
+                files.append(self.machine.realpath(str(url.database)))
         return files
 
     # ------------------------------------------------------------------ network databases
@@ -340,15 +359,4 @@ class DataSourcePolicy:
             return True
         # A store on this host's loopback is also reachable through any of this host's own addresses
         # (a private interface address behind an allow-listed name).
-        return any(ip.is_loopback for ip in own) and any(_is_local_address(ip) for ip in addresses)
-
-
-def _is_local_address(ip: IPAddress) -> bool:
-    """Whether ``ip`` is an address of this machine (binding to it succeeds only then)."""
-    family = socket.AF_INET6 if ip.version == 6 else socket.AF_INET
-    try:
-        with socket.socket(family, socket.SOCK_DGRAM) as probe:
-            probe.bind((str(ip), 0))
-        return True
-    except OSError:
-        return False
+        return any(ip.is_loopback for ip in own) and any(self.machine.is_local_address(ip) for ip in addresses)

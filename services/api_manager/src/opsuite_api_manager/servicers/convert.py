@@ -133,7 +133,7 @@ def definition_to_proto(d: ApiDefinition) -> pb.ApiDefinition:
         name=d.name,
         description=d.description,
         tags=list(d.tags),
-        kind=pb.ApiKind.Value(d.kind) if d.kind in pb.ApiKind.keys() else 0,  # noqa: SIM118
+        kind=pb.ApiKind.Value(d.kind) if d.kind in pb.ApiKind.keys() else pb.API_KIND_UNSPECIFIED,  # noqa: SIM118
         enabled=d.enabled,
         expose_as_tool=d.expose_as_tool,
         policy=pb.RuntimePolicy(
@@ -244,8 +244,9 @@ def _steps(steps: list[dict[str, Any]]) -> list[pb.StepLog]:
             error_reason=s.get("error_reason", ""),
             error_message=s.get("error_message", ""),
         )
-        if s.get("started_at"):
-            msg.start_time.CopyFrom(dt_to_timestamp(datetime.fromisoformat(s["started_at"])))
+        started = dt_to_timestamp(datetime.fromisoformat(s["started_at"])) if s.get("started_at") else None
+        if started is not None:
+            msg.start_time.CopyFrom(started)
         if s.get("input") is not None:
             msg.input.CopyFrom(py_to_value(s["input"]))
         if s.get("output") is not None:
@@ -322,7 +323,7 @@ def execution_to_proto(row: ExecutionRow, *, detail: bool = False) -> pb.Executi
         api_id=row.api_id,
         api_name=row.api_name,
         api_version=row.api_version,
-        kind=pb.ApiKind.Value(row.kind) if row.kind in pb.ApiKind.keys() else 0,  # noqa: SIM118
+        kind=pb.ApiKind.Value(row.kind) if row.kind in pb.ApiKind.keys() else pb.API_KIND_UNSPECIFIED,  # noqa: SIM118
         caller=row.caller,
         params=dict_to_struct(row.params or {}),
         status=pb.ExecutionStatus.Value(row.status),

@@ -11,6 +11,7 @@ from google.protobuf import empty_pb2
 
 from opsuite.apimanager.v1 import api_manager_pb2 as pb
 from opsuite.apimanager.v1 import api_manager_pb2_grpc
+from opsuite.common.v1 import common_pb2
 from opsuite_api_manager.app import (
     ApiFilter,
     ApiRef,
@@ -115,9 +116,13 @@ class Handlers(api_manager_pb2_grpc.ApiManagerServiceServicer):
         self, request: pb.ListDataSourcesRequest, context: grpc.aio.ServicerContext
     ) -> pb.ListDataSourcesResponse:
         """A page of data sources."""
-        page = await self.s.data_sources.list(_caller(), page_size(request.page.page_size), request.page.page_token)
+        page = await self.s.data_sources.list_data_sources(
+            _caller(), page_size(request.page.page_size), request.page.page_token
+        )
         data_sources, token = fit_page(page, data_source_to_proto, budget=self.s.page_budget)
-        return pb.ListDataSourcesResponse(data_sources=data_sources, page={"next_page_token": token})
+        return pb.ListDataSourcesResponse(
+            data_sources=data_sources, page=common_pb2.PageResponse(next_page_token=token)
+        )
 
     @requires(Role.ADMIN)
     async def DeleteDataSource(
@@ -159,9 +164,9 @@ class Handlers(api_manager_pb2_grpc.ApiManagerServiceServicer):
             query=request.query,
             expose_as_tool=request.expose_as_tool if request.HasField("expose_as_tool") else None,
         )
-        page = await self.s.apis.list(_caller(), f, page_size(request.page.page_size), request.page.page_token)
+        page = await self.s.apis.list_apis(_caller(), f, page_size(request.page.page_size), request.page.page_token)
         apis, token = fit_page(page, api_to_proto, budget=self.s.page_budget)
-        return pb.ListApisResponse(apis=apis, page={"next_page_token": token})
+        return pb.ListApisResponse(apis=apis, page=common_pb2.PageResponse(next_page_token=token))
 
     @requires(Role.EDITOR)
     async def UpdateApi(self, request: pb.UpdateApiRequest, context: grpc.aio.ServicerContext) -> pb.Api:
@@ -186,7 +191,7 @@ class Handlers(api_manager_pb2_grpc.ApiManagerServiceServicer):
             _caller(), _required(request.api_id, "api_id"), page_size(request.page.page_size), request.page.page_token
         )
         versions, token = fit_page(page, version_to_proto, budget=self.s.page_budget)
-        return pb.ListApiVersionsResponse(versions=versions, page={"next_page_token": token})
+        return pb.ListApiVersionsResponse(versions=versions, page=common_pb2.PageResponse(next_page_token=token))
 
     @requires(Role.VIEWER)
     async def GetApiVersion(self, request: pb.GetApiVersionRequest, context: grpc.aio.ServicerContext) -> pb.ApiVersion:
@@ -293,7 +298,7 @@ class Handlers(api_manager_pb2_grpc.ApiManagerServiceServicer):
             _caller(), f, page_size(request.page.page_size), request.page.page_token
         )
         executions, token = fit_page(page, execution_to_proto, budget=self.s.page_budget)
-        return pb.ListExecutionsResponse(executions=executions, page={"next_page_token": token})
+        return pb.ListExecutionsResponse(executions=executions, page=common_pb2.PageResponse(next_page_token=token))
 
     @requires(Role.VIEWER)
     async def GetExecution(self, request: pb.GetExecutionRequest, context: grpc.aio.ServicerContext) -> pb.Execution:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from opsuite_api_manager.domain.script import ScriptRunner
+from opsuite_api_manager.adapters.script import ScriptRunner
 
 SECRET_NAME = "OPSUITE_SCRIPT_TEST_SECRET"
 SECRET_VALUE = "s3cr3t-4a7f-only-the-service-knows"

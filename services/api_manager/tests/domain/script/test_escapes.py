@@ -12,8 +12,9 @@ import pytest
 import pytest_asyncio
 import yaml
 
-import opsuite_api_manager.domain.script.runner as runner_module
-from opsuite_api_manager.domain.script import ScriptPolicy, ScriptRunner
+import opsuite_api_manager.adapters.script.runner as runner_module
+from opsuite_api_manager.adapters.script import ScriptRunner
+from opsuite_api_manager.domain.script import ScriptPolicy
 from opsuite_common.errors import OpsuiteError
 
 from .conftest import SECRET_NAME, SECRET_VALUE, assert_still_serves, put_secret_in_service_env

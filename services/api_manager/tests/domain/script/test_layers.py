@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from opsuite_api_manager.domain.script import ALL_LAYERS, ScriptRunner
+from opsuite_api_manager.adapters.script import ScriptRunner
+from opsuite_api_manager.domain.script import ALL_LAYERS
 from opsuite_common.errors import PermissionDeniedError
 
 from .conftest import SECRET_NAME, SECRET_VALUE, assert_still_serves, put_secret_in_service_env

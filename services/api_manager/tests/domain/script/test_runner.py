@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
+from opsuite_api_manager.adapters.script import ScriptRunner
 from opsuite_api_manager.domain.script import (
     ScriptPolicy,
-    ScriptRunner,
     compile_check,
     script_logs_dropped_of,
     script_logs_of,

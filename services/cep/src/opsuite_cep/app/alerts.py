@@ -61,18 +61,11 @@ class AlertFilter:
 class AlertService:
     """Reads and operator actions on alerts; silences."""
 
-    def __init__(
-        self,
-        db: Database,
-        host: EngineHost,
-        notifier: Notifier,
-        watch_poll_s: float = 1.0,
-        watch_queue_size: int = 1000,
-    ) -> None:
-        self.db, self.host, self.notifier = db, host, notifier
-        self.feed = AlertFeed(db, notifier, poll_s=watch_poll_s, queue_size=watch_queue_size)
+    def __init__(self, db: Database, host: EngineHost, notifier: Notifier, feed: AlertFeed) -> None:
+        """``feed`` broadcasts committed changes to WatchAlerts streams (built by the wiring)."""
+        self.db, self.host, self.notifier, self.feed = db, host, notifier, feed
 
-    async def list(
+    async def list_alerts(
         self,
         tenant: str,
         flt: AlertFilter,

@@ -20,7 +20,7 @@ import json
 from collections.abc import Collection, Mapping
 from typing import Any
 
-from opsuite_cep.app.senders import SECRET_KEYS
+from opsuite_cep.adapters.senders import SECRET_KEYS
 from opsuite_common.errors import FailedPreconditionError, InternalError, ValidationError
 from opsuite_common.secretbox import SecretBox
 from opsuite_common.secretscope import register_secret, register_url_secrets

@@ -1,4 +1,4 @@
-"""Channel use cases (admin): CRUD with write-only secrets, and a direct test send."""
+"""Channel use cases (admin): CRUD with write-only secrets, a direct test send, and the delivery log."""
 
 from __future__ import annotations
 
@@ -8,16 +8,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from opsuite_cep.adapters.senders import Sender, validate_config
 from opsuite_cep.app.channel_secrets import ChannelSecrets, refuse_sealed_input, register_channel_secrets
-from opsuite_cep.app.senders import Sender, validate_config
 from opsuite_cep.db.alerts import new_id
-from opsuite_cep.db.models import ChannelRow
+from opsuite_cep.db.models import ChannelRow, DeliveryRow
 from opsuite_cep.db.repositories import (
     add_channel,
     check_etag,
     get_channel,
     get_channel_by_name,
     list_channels,
+    list_deliveries,
     list_rules,
     read,
     touch,
@@ -105,10 +106,17 @@ class ChannelService:
             )
         return row
 
-    async def list(self, tenant: str, after: str | None, limit: int) -> list[ChannelRow]:
+    async def list_channels(self, tenant: str, after: str | None, limit: int) -> list[ChannelRow]:
         """Channels by name."""
         async with read(self.db) as s:
             return await list_channels(s, tenant, after=after, limit=limit)
+
+    async def list_deliveries(
+        self, tenant: str, *, channel_id: str, alert_id: str, after: int | None, limit: int
+    ) -> list[DeliveryRow]:
+        """Delivery attempts of a channel or an alert (either may be empty), oldest first, after id ``after``."""
+        async with read(self.db) as s:
+            return await list_deliveries(s, tenant, channel_id=channel_id, alert_id=alert_id, after=after, limit=limit)
 
     async def update(
         self, who: Identity, channel_id: str, config: Mapping[str, Any], etag: str, disabled: bool

@@ -18,8 +18,8 @@ import time
 from collections import defaultdict
 from datetime import timedelta
 
+from opsuite_cep.adapters.senders import Sender
 from opsuite_cep.app.channel_secrets import ChannelSecrets
-from opsuite_cep.app.senders import Sender
 from opsuite_cep.config import Settings
 from opsuite_cep.db.models import NotificationRow
 from opsuite_cep.db.repositories import (
@@ -114,7 +114,7 @@ class Dispatcher:
                     await self.deliver(note)
 
     def _backoff(self, attempts: int) -> float:
-        return min(self.settings.delivery_backoff_max_s, self.settings.delivery_backoff_initial_s * 2**attempts)
+        return min(self.settings.delivery_backoff_max_s, self.settings.delivery_backoff_initial_s * 2.0**attempts)
 
     async def deliver(self, note: NotificationRow) -> None:
         """One dispatcher attempt (with quick in-attempt retries), logged in the delivery log."""

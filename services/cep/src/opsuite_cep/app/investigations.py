@@ -1,10 +1,11 @@
 """The ``ops_investigation`` channel kind: ask ops about an alert and attach the answer to the alert.
 
-Delivery calls ops ``Ask`` through the common client (deadline ``ops_timeout_s``, a breaker per
-target, typed errors) with a service token for the alert's tenant. Ask has side effects (it stores a
-run), so the client never retries it by itself; an unreachable ops is UNAVAILABLE and the dispatcher
-keeps the notification pending and retries it with backoff. On success the run id and the answer are
-stored on the alert with an ``investigated`` change, so GetAlert and WatchAlerts show them.
+Delivery calls ops ``Ask`` through :class:`~opsuite_cep.adapters.opsclient.OpsCaller` (deadline
+``ops_timeout_s``, a breaker per target, typed errors) with a service token for the alert's tenant. Ask
+has side effects (it stores a run), so the client never retries it by itself; an unreachable ops is
+UNAVAILABLE and the dispatcher keeps the notification pending and retries it with backoff. On success the
+run id and the answer are stored on the alert with an ``investigated`` change, so GetAlert and WatchAlerts
+show them.
 """
 
 from __future__ import annotations
@@ -12,52 +13,21 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from opsuite.ops.v1 import ops_pb2, ops_pb2_grpc
+from opsuite_cep.adapters.opsclient import OpsCaller
+from opsuite_cep.adapters.senders import DEFAULT_QUESTION, render_question
 from opsuite_cep.app.engines import Notifier
-from opsuite_cep.app.senders import DEFAULT_QUESTION, render_question
-from opsuite_cep.app.tokens import ServiceTokens
-from opsuite_cep.config import Settings
 from opsuite_cep.db.alerts import record_change
 from opsuite_cep.db.repositories import get_alert
-from opsuite_common.client import ServiceClient, connect
 from opsuite_common.db import Database
 from opsuite_common.errors import NotFoundError
 from opsuite_common.logging import get_logger
 
-__all__ = ["MAX_ANSWER_CHARS", "Investigator", "OpsCaller"]
+__all__ = ["MAX_ANSWER_CHARS", "Investigator"]
 
 log = get_logger("opsuite.cep.investigations")
 
-SERVICE = ops_pb2.DESCRIPTOR.services_by_name["OpsService"]
 #: Longest answer kept on an alert: every later change snapshot of the alert repeats it.
 MAX_ANSWER_CHARS = 16_000
-
-
-class OpsCaller:
-    """A resilient client to ops (deadline, breaker, typed errors) with per-tenant service tokens."""
-
-    def __init__(self, settings: Settings, tokens: ServiceTokens) -> None:
-        self.settings, self.tokens = settings, tokens
-        self.client: ServiceClient = connect(
-            settings.ops_target,
-            ops_pb2_grpc.OpsServiceStub,
-            SERVICE,
-            settings=settings.client.client_settings(),
-            name=f"cep->ops@{settings.ops_target}",
-        )
-
-    async def ask(self, tenant: str, question: str) -> tuple[str, str]:
-        """Ask ops ``question`` as tenant ``tenant``; returns ``(run_id, answer)``."""
-        reply = await self.client.Ask(
-            ops_pb2.AskRequest(question=question),
-            metadata=self.tokens.metadata(tenant, "ops"),
-            timeout=self.settings.ops_timeout_s,
-        )
-        return reply.run_id, reply.answer
-
-    async def close(self) -> None:
-        """Close the channel."""
-        await self.client.close()
 
 
 def _clip(answer: str) -> str:
@@ -67,7 +37,7 @@ def _clip(answer: str) -> str:
 
 
 class Investigator:
-    """Delivers ``ops_investigation`` notifications (the :data:`~opsuite_cep.app.senders.Investigate` hook)."""
+    """Delivers ``ops_investigation`` notifications (the :data:`~opsuite_cep.adapters.senders.Investigate` hook)."""
 
     def __init__(self, db: Database, ops: OpsCaller, notifier: Notifier) -> None:
         self.db, self.ops, self.notifier = db, ops, notifier

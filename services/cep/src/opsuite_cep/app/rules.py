@@ -129,7 +129,7 @@ class RuleService:
                 return await get_rule_by_name(s, tenant, name)
         raise ValidationError.for_field("ref", "give the rule's id or name")
 
-    async def list(self, tenant: str, *, kind: str, after: str | None, limit: int) -> list[RuleRow]:
+    async def list_rules(self, tenant: str, *, kind: str, after: str | None, limit: int) -> list[RuleRow]:
         """Rules by name."""
         async with read(self.db) as s:
             return await list_rules(s, tenant, kind=kind, after=after, limit=limit)

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 
 from opsuite_cep.app.engines import Notifier
 from opsuite_cep.db.alerts import AlertChange
@@ -218,7 +218,7 @@ class AlertFeed:
                 return
 
 
-async def watch_changes(db: Database, feed: AlertFeed, tenant: str, after: int) -> AsyncIterator[AlertChange]:
+async def watch_changes(db: Database, feed: AlertFeed, tenant: str, after: int) -> AsyncGenerator[AlertChange, None]:
     """Every change of ``tenant`` after cursor ``after``: replayed from the database, then live."""
     watcher = await feed.subscribe(tenant)
     try:

@@ -12,17 +12,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from opsuite_cep.adapters.apiclient import ApiManagerCaller
+from opsuite_cep.adapters.opsclient import OpsCaller
+from opsuite_cep.adapters.senders import Sender, outbound_policy
+from opsuite_cep.adapters.tokens import ServiceTokens
 from opsuite_cep.app.alerts import AlertService
-from opsuite_cep.app.apiclient import ApiManagerCaller
 from opsuite_cep.app.channel_secrets import ChannelSecrets, channel_box
 from opsuite_cep.app.channels import ChannelService
 from opsuite_cep.app.dispatcher import Dispatcher
 from opsuite_cep.app.engines import EngineHost, Notifier
-from opsuite_cep.app.investigations import Investigator, OpsCaller
+from opsuite_cep.app.investigations import Investigator
 from opsuite_cep.app.rules import RuleService
 from opsuite_cep.app.scheduler import Scheduler, SchedulerClock
-from opsuite_cep.app.senders import Sender, outbound_policy
-from opsuite_cep.app.tokens import ServiceTokens
+from opsuite_cep.app.watch import AlertFeed
 from opsuite_cep.config import Settings
 from opsuite_common.db import Database, run_migrations
 from opsuite_common.netguard import Resolver
@@ -86,13 +88,14 @@ class App:
         host = EngineHost(db, settings, notifier, dispatcher.wake)
         rules = RuleService(db, host, settings.allowed_lateness_s)
         scheduler = Scheduler(db, settings, host, api.execute, clock=clock)
+        feed = AlertFeed(db, notifier, poll_s=settings.watch_poll_s, queue_size=settings.watch_queue_size)
         rules.schedule_stats = scheduler.stats
         return cls(
             settings=settings,
             db=db,
             host=host,
             rules=rules,
-            alerts=AlertService(db, host, notifier, settings.watch_poll_s, settings.watch_queue_size),
+            alerts=AlertService(db, host, notifier, feed),
             channels=ChannelService(db, sender, secrets),
             dispatcher=dispatcher,
             scheduler=scheduler,

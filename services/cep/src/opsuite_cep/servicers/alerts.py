@@ -56,7 +56,7 @@ class AlertRpcs:
         start, end = timestamp_to_dt(request.start_time, "start_time"), timestamp_to_dt(request.end_time, "end_time")
         scope = ["alerts", flt.rule, flt.state, flt.severity, sorted(flt.labels.items()), str(start), str(end)]
         after = decode_page_token(request.page.page_token, scope)
-        found, nxt = await self.app.alerts.list(
+        found, nxt = await self.app.alerts.list_alerts(
             current_identity().tenant, flt, start=start, end=end, after=after, limit=page_size(request.page.page_size)
         )
         alerts, token = fit_page(

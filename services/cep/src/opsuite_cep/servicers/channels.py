@@ -1,4 +1,4 @@
-"""Channel RPCs (admin): CRUD, TestChannel, ListDeliveries."""
+"""Channel RPCs (admin): CRUD, TestChannel, ListDeliveries; translation only (use cases in ``app.channels``)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,9 @@ from google.protobuf import empty_pb2
 
 from opsuite.cep.v1 import cep_pb2
 from opsuite.common.v1 import common_pb2
-from opsuite_cep.app.senders import redact
+from opsuite_cep.adapters.senders import redact
 from opsuite_cep.app.wiring import App
-from opsuite_cep.db.models import DeliveryRow
-from opsuite_cep.db.repositories import list_deliveries, read
+from opsuite_cep.db.models import ChannelRow, DeliveryRow
 from opsuite_cep.servicers.convert import duration, meta, safe_struct, struct_py
 from opsuite_common.auth import Role, current_identity, requires
 from opsuite_common.paging import Page, decode_page_token, encode_page_token, fit_page, list_budget, page_size
@@ -22,17 +21,17 @@ from opsuite_common.secretscope import mask_url
 __all__ = ["ChannelRpcs"]
 
 
-def _channel(row: object) -> cep_pb2.Channel:
-    public, secrets = redact(json.loads(row.config))  # type: ignore[attr-defined]
+def _channel(row: ChannelRow) -> cep_pb2.Channel:
+    public, secrets = redact(json.loads(row.config))
     if isinstance(public.get("url"), str):
         public["url"] = mask_url(public["url"])  # a password in the URL's userinfo is shown as ***
     return cep_pb2.Channel(
         meta=meta(row),
         name=row.name,
         kind=row.kind,
-        config=safe_struct(public),  # type: ignore[attr-defined]
+        config=safe_struct(public),
         secrets_set=secrets,
-        enabled=row.enabled,  # type: ignore[attr-defined]
+        enabled=row.enabled,
     )
 
 
@@ -77,7 +76,7 @@ class ChannelRpcs:
         """Channels by name."""
         size = page_size(request.page.page_size)
         after = decode_page_token(request.page.page_token, "channels")
-        rows = await self.app.channels.list(current_identity().tenant, after[0] if after else None, size + 1)
+        rows = await self.app.channels.list_channels(current_identity().tenant, after[0] if after else None, size + 1)
         token = encode_page_token([rows[size - 1].name], "channels") if len(rows) > size else ""
         channels, token = fit_page(
             Page(rows[:size], token, token_after=lambda row: encode_page_token([row.name], "channels")),
@@ -122,15 +121,13 @@ class ChannelRpcs:
         size = page_size(request.page.page_size)
         scope = ["deliveries", request.channel_id, request.alert_id]
         after = decode_page_token(request.page.page_token, scope)
-        async with read(self.app.db) as s:
-            rows = await list_deliveries(
-                s,
-                current_identity().tenant,
-                channel_id=request.channel_id,
-                alert_id=request.alert_id,
-                after=int(after[0]) if after else None,
-                limit=size + 1,
-            )
+        rows = await self.app.channels.list_deliveries(
+            current_identity().tenant,
+            channel_id=request.channel_id,
+            alert_id=request.alert_id,
+            after=int(after[0]) if after else None,
+            limit=size + 1,
+        )
         token = encode_page_token([rows[size - 1].id], scope) if len(rows) > size else ""
         deliveries, token = fit_page(
             Page(rows[:size], token, token_after=lambda row: encode_page_token([row.id], scope)),

@@ -47,7 +47,7 @@ class RuleRpcs:
         size = page_size(request.page.page_size)
         scope = ["rules", request.kind]
         after = decode_page_token(request.page.page_token, scope)
-        rows = await self.app.rules.list(
+        rows = await self.app.rules.list_rules(
             current_identity().tenant, kind=request.kind, after=after[0] if after else None, limit=size + 1
         )
         token = encode_page_token([rows[size - 1].name], scope) if len(rows) > size else ""

@@ -1,6 +1,7 @@
-"""ops use cases (between servicers and db/domain) and the api_manager tool catalogue adapter."""
+"""ops use cases (between servicers and db/domain): runs and tools (``runs``), the run records (``run_log``), and
+the wiring of one server (``wiring``: :class:`App`, :func:`build_app`)."""
 
-from opsuite_ops.app.api_manager import ApiManagerCatalogue, result_to_tool_result, tool_from_api
-from opsuite_ops.app.service import OpsApp, build_app, jsonable
+from opsuite_ops.app.runs import RunService, jsonable
+from opsuite_ops.app.wiring import App, build_app
 
-__all__ = ["ApiManagerCatalogue", "OpsApp", "build_app", "jsonable", "result_to_tool_result", "tool_from_api"]
+__all__ = ["App", "RunService", "build_app", "jsonable"]

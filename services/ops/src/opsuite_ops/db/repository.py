@@ -78,7 +78,7 @@ class RunRepository:
             raise NotFoundError(f"run {run_id!r} not found; list your runs with ListRuns")
         return row
 
-    async def list(self, tenant: str, flt: RunFilter, *, size: int, page_token: str) -> Page:
+    async def list_runs(self, tenant: str, flt: RunFilter, *, size: int, page_token: str) -> Page:
         """One page of ``tenant``'s runs, newest first."""
         scope = flt.scope(tenant)
         after = decode_page_token(page_token, scope)

@@ -8,11 +8,11 @@ api_manager, wraps it in a :class:`CachedCatalogue`, and streams/persists the :c
 """
 
 from opsuite_ops.domain.catalogue import CachedCatalogue, CatalogueSnapshot, ToolCatalogue
+from opsuite_ops.domain.chat import ChatModel
 from opsuite_ops.domain.compose import Composer, Composition, DeterministicComposer, LlmComposer
 from opsuite_ops.domain.deterministic_planner import DeterministicPlanner, PlannerConfig, rank_tools
 from opsuite_ops.domain.in_memory import InMemoryCatalogue, Script
 from opsuite_ops.domain.initialise import DEFAULT_ALIASES, Alias, InitialisedQuestion, initialise
-from opsuite_ops.domain.llm import LlmClient, LlmSettings
 from opsuite_ops.domain.llm_planner import LlmPlanner
 from opsuite_ops.domain.model import (
     MODE_TAGS,
@@ -56,6 +56,7 @@ __all__ = [
     "CallRecord",
     "CallStatus",
     "CatalogueSnapshot",
+    "ChatModel",
     "Composer",
     "Composition",
     "DeterministicComposer",
@@ -66,10 +67,8 @@ __all__ = [
     "Gap",
     "InMemoryCatalogue",
     "InitialisedQuestion",
-    "LlmClient",
     "LlmComposer",
     "LlmPlanner",
-    "LlmSettings",
     "Mode",
     "Orchestrator",
     "Phase",

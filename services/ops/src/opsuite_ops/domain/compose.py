@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from opsuite_common.errors import OpsuiteError
-from opsuite_ops.domain.llm import LlmClient
+from opsuite_ops.domain.chat import ChatModel
 from opsuite_ops.domain.model import Block, BlockKind, CallRecord, Gap, Reference, SeriesPoint
 
 __all__ = [
@@ -192,7 +192,7 @@ class LlmComposer:
 
     name = "llm"
 
-    def __init__(self, client: LlmClient, fallback: DeterministicComposer | None = None) -> None:
+    def __init__(self, client: ChatModel, fallback: DeterministicComposer | None = None) -> None:
         self.client = client
         self.fallback = fallback or DeterministicComposer()
 

@@ -18,8 +18,8 @@ from opsuite_common.errors import (
     OpsuiteError,
     ValidationError,
 )
+from opsuite_ops.domain.chat import ChatModel
 from opsuite_ops.domain.deterministic_planner import DeterministicPlanner, rank_tools
-from opsuite_ops.domain.llm import LlmClient
 from opsuite_ops.domain.model import Plan, Tool
 from opsuite_ops.domain.plan_schema import PLAN_JSON_SCHEMA, plan_from_json
 from opsuite_ops.domain.planning import PlanOutcome, PlanRequest
@@ -52,7 +52,7 @@ class LlmPlanner:
     name = "llm"
 
     def __init__(
-        self, client: LlmClient, fallback: DeterministicPlanner | None = None, *, max_tools_in_prompt: int = 40
+        self, client: ChatModel, fallback: DeterministicPlanner | None = None, *, max_tools_in_prompt: int = 40
     ) -> None:
         self.client = client
         self.fallback = fallback or DeterministicPlanner()

@@ -10,7 +10,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from google.protobuf import struct_pb2
+from google.protobuf import duration_pb2, struct_pb2, timestamp_pb2
 
 from opsuite.ops.v1 import ops_pb2
 from opsuite_common.paging import Page, fit_page
@@ -65,7 +65,7 @@ _RUN_STATUS = {
 STATUS_FROM_PROTO = {v: k for k, v in _RUN_STATUS.items()}
 
 
-def _ts(value: Any) -> Any:
+def _ts(value: Any) -> timestamp_pb2.Timestamp | None:
     if not value:
         return None
     try:
@@ -74,7 +74,7 @@ def _ts(value: Any) -> Any:
         return None
 
 
-def _ms(value: Any) -> Any:
+def _ms(value: Any) -> duration_pb2.Duration | None:
     return seconds_to_duration(float(value) / 1000) if value else None
 
 
@@ -161,7 +161,9 @@ def call_to_proto(d: dict[str, Any], *, running: bool = False) -> ops_pb2.CallRe
         step_id=d.get("step_id", ""),
         tool=d.get("tool", ""),
         arguments=_struct(d.get("arguments")),
-        status=ops_pb2.CALL_RUNNING if running else _CALL_STATUS.get(d.get("status", ""), 0),
+        status=ops_pb2.CALL_RUNNING
+        if running
+        else _CALL_STATUS.get(d.get("status", ""), ops_pb2.CALL_STATUS_UNSPECIFIED),
         error=d.get("error", ""),
         error_reason=d.get("error_reason", ""),
         attempts=int(d.get("attempts") or 0),
@@ -175,21 +177,25 @@ def call_to_proto(d: dict[str, Any], *, running: bool = False) -> ops_pb2.CallRe
         ts = _ts(d.get(key))
         if ts is not None:
             getattr(c, field).CopyFrom(ts)
-    if not running and d.get("duration_ms"):
-        c.duration.CopyFrom(_ms(d["duration_ms"]))
+    duration = None if running else _ms(d.get("duration_ms"))
+    if duration is not None:
+        c.duration.CopyFrom(duration)
     return c
 
 
 def _phase(d: dict[str, Any]) -> ops_pb2.PhaseRecord:
     p = ops_pb2.PhaseRecord(
-        phase=_PHASES.get(d.get("phase", ""), 0), status=d.get("status", ""), detail=d.get("detail", "")
+        phase=_PHASES.get(d.get("phase", ""), ops_pb2.PHASE_UNSPECIFIED),
+        status=d.get("status", ""),
+        detail=d.get("detail", ""),
     )
     for field, key in (("start_time", "started_at"), ("finish_time", "finished_at")):
         ts = _ts(d.get(key))
         if ts is not None:
             getattr(p, field).CopyFrom(ts)
-    if d.get("duration_ms"):
-        p.duration.CopyFrom(_ms(d["duration_ms"]))
+    duration = _ms(d.get("duration_ms"))
+    if duration is not None:
+        p.duration.CopyFrom(duration)
     return p
 
 
@@ -200,11 +206,9 @@ def trace_to_proto(d: dict[str, Any]) -> ops_pb2.Trace:
         max_steps=int(b.get("max_steps") or 0),
         max_parallelism=int(b.get("max_parallelism") or 0),
         max_retries=int(b.get("max_retries") or 0),
+        total_timeout=seconds_to_duration(float(b["total_timeout_s"])) if b.get("total_timeout_s") else None,
+        call_timeout=seconds_to_duration(float(b["call_timeout_s"])) if b.get("call_timeout_s") else None,
     )
-    if b.get("total_timeout_s"):
-        budget.total_timeout.CopyFrom(seconds_to_duration(float(b["total_timeout_s"])))
-    if b.get("call_timeout_s"):
-        budget.call_timeout.CopyFrom(seconds_to_duration(float(b["call_timeout_s"])))
     return ops_pb2.Trace(
         normalised_question=d.get("normalised_question", ""),
         mode=MODE_TO_PROTO.get(d.get("mode", "all"), ops_pb2.MODE_ALL),
@@ -246,7 +250,7 @@ def run_to_proto(row: RunRow, *, with_trace: bool = True) -> ops_pb2.Run:
         subject=row.subject,
         question=row.question,
         mode=MODE_TO_PROTO.get(row.mode, ops_pb2.MODE_ALL),
-        status=_RUN_STATUS.get(row.status, 0),
+        status=_RUN_STATUS.get(row.status, ops_pb2.RUN_STATUS_UNSPECIFIED),
         partial=row.partial,
         answer=row.answer,
         blocks=[block_to_proto(b) for b in json.loads(row.blocks_json)],
@@ -268,7 +272,11 @@ def event_to_proto(event: RunEvent, answer: ops_pb2.AskResponse | None = None) -
     """A streamed RunEvent (``answer`` is the AskResponse for the final event)."""
     out = ops_pb2.RunEvent(run_id=event.run_id, seq=event.seq, time=dt_to_timestamp(event.at))
     kind = event.kind
-    phase = _PHASES.get(event.phase.value, 0) if event.phase is not None else 0
+    phase = (
+        _PHASES.get(event.phase.value, ops_pb2.PHASE_UNSPECIFIED)
+        if event.phase is not None
+        else ops_pb2.PHASE_UNSPECIFIED
+    )
     if kind is EventKind.PHASE_STARTED:
         out.phase_started.CopyFrom(ops_pb2.PhaseEvent(phase=phase))
     elif kind is EventKind.PHASE_FINISHED:

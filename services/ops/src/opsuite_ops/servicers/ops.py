@@ -15,7 +15,7 @@ from opsuite_common.context import current_request_id
 from opsuite_common.paging import fit_page, page_size
 from opsuite_common.protoconv import duration_to_seconds, timestamp_to_dt
 from opsuite_common.ratelimit import EXECUTION, STREAM, holds_slots
-from opsuite_ops.app import OpsApp
+from opsuite_ops.app import App
 from opsuite_ops.db import RunFilter
 from opsuite_ops.domain import Budget, EventKind, RunEvent
 from opsuite_ops.servicers.convert import (
@@ -33,14 +33,14 @@ _DONE = object()
 
 
 class OpsServicer(ops_pb2_grpc.OpsServiceServicer):
-    """The ops RPCs over one :class:`OpsApp`."""
+    """The ops RPCs over one :class:`App`."""
 
-    def __init__(self, app: OpsApp) -> None:
+    def __init__(self, app: App) -> None:
         self.app = app
 
     def _budget(self, request: ops_pb2.AskRequest, context: grpc.aio.ServicerContext) -> Budget:
         b = request.budget
-        return self.app.budget(
+        return self.app.runs.budget(
             max_steps=b.max_steps or None,
             max_parallelism=b.max_parallelism or None,
             total_timeout_s=duration_to_seconds(b.total_timeout) if b.HasField("total_timeout") else None,
@@ -56,7 +56,7 @@ class OpsServicer(ops_pb2_grpc.OpsServiceServicer):
     async def Ask(self, request: ops_pb2.AskRequest, context: grpc.aio.ServicerContext) -> ops_pb2.AskResponse:
         """Answer the question and persist the run."""
         budget = self._budget(request, context)
-        result, _ = await self.app.ask(
+        result, _ = await self.app.runs.ask(
             current_identity(), request.question, self._mode(request), budget, request_id=current_request_id() or ""
         )
         return result_to_proto(result)
@@ -75,7 +75,7 @@ class OpsServicer(ops_pb2_grpc.OpsServiceServicer):
 
         async def run() -> Any:
             try:
-                return await self.app.ask(
+                return await self.app.runs.ask(
                     current_identity(),
                     request.question,
                     self._mode(request),
@@ -106,7 +106,7 @@ class OpsServicer(ops_pb2_grpc.OpsServiceServicer):
     @requires(Role.VIEWER)
     async def GetRun(self, request: ops_pb2.GetRunRequest, context: grpc.aio.ServicerContext) -> ops_pb2.Run:
         """A persisted run with its trace."""
-        return run_to_proto(await self.app.get_run(current_identity(), request.run_id))
+        return run_to_proto(await self.app.runs.get_run(current_identity(), request.run_id))
 
     @requires(Role.VIEWER)
     async def ListRuns(
@@ -118,7 +118,7 @@ class OpsServicer(ops_pb2_grpc.OpsServiceServicer):
             until=timestamp_to_dt(request.until, "until") if request.HasField("until") else None,
             status=STATUS_FROM_PROTO.get(request.status, ""),
         )
-        page = await self.app.list_runs(
+        page = await self.app.runs.list_runs(
             current_identity(), flt, size=page_size(request.page.page_size), page_token=request.page.page_token
         )
         runs, token = fit_page(page, lambda r: run_to_proto(r, with_trace=False), budget=self.app.page_budget)
@@ -131,4 +131,4 @@ class OpsServicer(ops_pb2_grpc.OpsServiceServicer):
         self, request: ops_pb2.ListToolsRequest, context: grpc.aio.ServicerContext
     ) -> ops_pb2.ListToolsResponse:
         """What discovery currently sees for the caller, cut at the page byte budget (the note then says so)."""
-        return snapshot_to_proto(await self.app.list_tools(current_identity()), budget=self.app.page_budget)
+        return snapshot_to_proto(await self.app.runs.list_tools(current_identity()), budget=self.app.page_budget)

@@ -20,7 +20,7 @@ from typing import Any
 
 from .models import LogLine
 
-__all__ = ["escape_controls", "log_records", "script_logs_dropped_of", "split_log_records"]
+__all__ = ["escape_controls", "log_records", "script_logs_dropped_of", "script_logs_of", "split_log_records"]
 
 _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _DROPPED_KEY = "dropped"
@@ -40,6 +40,12 @@ def escape_controls(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [escape_controls(v) for v in value]
     return value
+
+
+def script_logs_of(error: BaseException) -> tuple[LogLine, ...]:
+    """The log lines a failed execution wrote before it failed (empty when it wrote none)."""
+    logs = getattr(error, "script_logs", ())
+    return tuple(logs) if isinstance(logs, tuple | list) else ()
 
 
 def script_logs_dropped_of(error: BaseException) -> int:

@@ -1,7 +1,7 @@
 """Calls api_manager's ExecuteApi on behalf of a tenant (schedule rules and the ``api`` channel kind).
 
 There is no caller to forward a token from (the scheduler and the dispatcher run in the background),
-so each call carries a short-lived service token (:class:`~opsuite_cep.app.tokens.ServiceTokens`).
+so each call carries a short-lived service token (:class:`~opsuite_cep.adapters.tokens.ServiceTokens`).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from opsuite.apimanager.v1 import api_manager_pb2, api_manager_pb2_grpc
-from opsuite_cep.app.tokens import ServiceTokens
+from opsuite_cep.adapters.tokens import ServiceTokens
 from opsuite_cep.config import Settings
 from opsuite_common.client import ServiceClient, connect
 from opsuite_common.errors import FailedPreconditionError

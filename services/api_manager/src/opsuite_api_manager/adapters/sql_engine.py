@@ -4,8 +4,9 @@ PostgreSQL (and MySQL) run on SQLAlchemy's async engine: the service is a ``grpc
 psycopg's async connection gives pooling, ``pool_pre_ping`` and cancellation without a thread per
 query. The statement runs as driver SQL inside ``AsyncConnection.run_sync``, which keeps server-side
 cursors (``stream_results``) available for :meth:`SqlEngine.stream` and sends values only as driver
-bind parameters. SQLite runs on :mod:`.sqlite_pool` instead: sync connections used in one thread hop
-per query, because aiosqlite's one-hop-per-DB-API-call cost twenty hops for a point lookup.
+bind parameters; the result values and row shaping are in :mod:`.sql_results`. SQLite runs on
+:mod:`.sqlite_pool` instead: sync connections used in one thread hop per query, because aiosqlite's
+one-hop-per-DB-API-call cost twenty hops for a point lookup.
 
 The read-only transaction is the second layer after ``sql_guard`` and holds on its own:
 PostgreSQL opens it with ``SET TRANSACTION READ ONLY`` plus ``SET LOCAL statement_timeout`` (one round
@@ -23,9 +24,8 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import time
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.engine import Connection, CursorResult
@@ -33,6 +33,9 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from opsuite_api_manager.domain.source_policy import DataSourcePolicy
+from opsuite_api_manager.domain.sql_guard import CheckedQuery, SqlDialect
+from opsuite_api_manager.domain.sql_render import render_for_driver
 from opsuite_common.errors import (
     DeadlineExceededError,
     FailedPreconditionError,
@@ -51,10 +54,19 @@ from .datasources import (
     missing_sqlite_file,
     scrub,
 )
-from .jsonsafe import cap_cell, to_jsonable, type_hint
-from .source_policy import DataSourcePolicy
-from .sql_guard import CheckedQuery, SqlDialect
-from .sql_render import render_for_driver
+from .sql_results import (
+    DEFAULT_MAX_CELL_BYTES,
+    Column,
+    ConnectionCheck,
+    SqlBatch,
+    SqlReference,
+    SqlResult,
+    batches,
+    column_types,
+    fill_types,
+    sql_result,
+    sqlite_columns,
+)
 from .sqlite_pool import PoolExhaustedError, SqliteConnectError, SqliteConnection, SqliteLease
 
 __all__ = [
@@ -68,69 +80,6 @@ __all__ = [
     "check_connection",
     "test_connection",
 ]
-
-
-#: Cell size limit when the caller passes none (the service passes ``max_cell_bytes`` from its settings).
-DEFAULT_MAX_CELL_BYTES = 1024 * 1024
-
-
-@dataclass(frozen=True, slots=True)
-class Column:
-    """A result column: its name and a type hint (database type name, else inferred from values)."""
-
-    name: str
-    type: str
-
-
-@dataclass(frozen=True, slots=True)
-class SqlReference:
-    """What was queried: the data source's name and the normalized statement."""
-
-    data_source: str
-    statement: str
-
-
-@dataclass(frozen=True, slots=True)
-class SqlResult:
-    """A complete SQL result with JSON-safe rows; ``truncated`` when rows or cells were cut.
-
-    ``cells_truncated`` counts the cells cut to the cell size limit (each also sets ``truncated``).
-    """
-
-    columns: tuple[Column, ...]
-    rows: list[list[Any]]
-    truncated: bool
-    row_count: int
-    duration_ms: float
-    reference: SqlReference
-    cells_truncated: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class SqlBatch:
-    """One batch of a streamed result; the batch with ``last=True`` carries the final counters.
-
-    ``cells_truncated`` counts the cells of this batch cut to the cell size limit.
-    """
-
-    columns: tuple[Column, ...]
-    rows: list[list[Any]]
-    index: int
-    last: bool
-    truncated: bool
-    row_count: int
-    duration_ms: float
-    reference: SqlReference
-    cells_truncated: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class ConnectionCheck:
-    """Outcome of :func:`test_connection`; ``message`` is safe to show (no credentials)."""
-
-    ok: bool
-    message: str
-    duration_ms: float
 
 
 # --------------------------------------------------------------------------- errors
@@ -169,66 +118,6 @@ def _translate(exc: BaseException, source: DataSource, deadline_hit: bool) -> Op
     if state.startswith("22"):
         return ValidationError.for_field("params", f"a value does not fit the query: {text}")
     return FailedPreconditionError(f"the query failed on data source '{name}': {text}", reason="SQL_ERROR")
-
-
-# --------------------------------------------------------------------------- execution
-
-
-def _column_types(result: CursorResult[Any], rows: Sequence[Sequence[Any]]) -> tuple[Column, ...]:
-    """Columns with the database's type names; call before fetching (a drained result drops its cursor)."""
-    names = list(result.keys())
-    description = result.cursor.description if result.cursor is not None else None
-    columns = []
-    for i, name in enumerate(names):
-        hint = ""
-        code = description[i][1] if description and i < len(description) else None
-        if isinstance(code, int):
-            try:
-                from psycopg.postgres import types as pg_types
-
-                info = pg_types.get(code)
-                hint = info.name if info is not None else ""
-            except ImportError:  # pragma: no cover - psycopg is a dependency
-                hint = ""
-        if not hint:
-            sample = next((row[i] for row in rows if row[i] is not None), None)
-            hint = type_hint(sample) if sample is not None else "unknown"
-        columns.append(Column(name=str(name), type=hint))
-    return tuple(columns)
-
-
-def _fill_types(columns: tuple[Column, ...], rows: Sequence[Sequence[Any]]) -> tuple[Column, ...]:
-    """Columns whose type is still unknown get a hint from the first non-null value in ``rows``."""
-    if all(c.type != "unknown" for c in columns):
-        return columns
-    filled = []
-    for i, column in enumerate(columns):
-        sample = next((row[i] for row in rows if row[i] is not None), None) if column.type == "unknown" else None
-        filled.append(Column(column.name, type_hint(sample)) if sample is not None else column)
-    return tuple(filled)
-
-
-def _json_rows(rows: Sequence[Sequence[Any]], max_cell_bytes: int) -> tuple[list[list[Any]], int]:
-    """JSON-safe rows with every cell capped at ``max_cell_bytes``, and how many cells were cut."""
-    out: list[list[Any]] = []
-    cut = 0
-    for row in rows:
-        values = []
-        for value in row:
-            capped, was_cut = cap_cell(to_jsonable(value), max_cell_bytes)
-            cut += was_cut
-            values.append(capped)
-        out.append(values)
-    return out, cut
-
-
-def _sqlite_columns(description: Any, rows: Sequence[Sequence[Any]]) -> tuple[Column, ...]:
-    """Column names from the cursor; SQLite declares no result types, so hints come from the values."""
-    columns = []
-    for i, item in enumerate(description or ()):
-        sample = next((row[i] for row in rows if row[i] is not None), None)
-        columns.append(Column(name=str(item[0]), type=type_hint(sample) if sample is not None else "unknown"))
-    return tuple(columns)
 
 
 class SqlEngine:
@@ -318,9 +207,9 @@ class SqlEngine:
             try:
                 if not result.returns_rows:
                     return (), []
-                columns = _column_types(result, ())
+                columns = column_types(result, ())
                 rows = result.fetchmany(row_limit + 1)
-                return _fill_types(columns, rows), list(rows)
+                return fill_types(columns, rows), list(rows)
             finally:
                 result.close()
 
@@ -334,7 +223,7 @@ class SqlEngine:
             ) from None
         except (SQLAlchemyError, OSError) as exc:
             raise _translate(exc, source, False) from None
-        return _result(columns, rows, row_limit, max_cell_bytes, started, SqlReference(source.name, query.sql))
+        return sql_result(columns, rows, row_limit, max_cell_bytes, started, SqlReference(source.name, query.sql))
 
     async def stream(
         self,
@@ -346,7 +235,7 @@ class SqlEngine:
         timeout: float,
         batch_size: int = 500,
         max_cell_bytes: int = DEFAULT_MAX_CELL_BYTES,
-    ) -> AsyncIterator[SqlBatch]:
+    ) -> AsyncGenerator[SqlBatch, None]:
         """Yield batches through a server-side cursor, stopping at ``row_limit`` (last batch says truncated).
 
         ``timeout`` bounds each database round trip (execute, then every fetch). Close the generator
@@ -375,7 +264,7 @@ class SqlEngine:
                 def open_cursor(sync_conn: Connection) -> tuple[CursorResult[Any], tuple[Column, ...]]:
                     opts = sync_conn.execution_options(stream_results=True, yield_per=batch_size)
                     opened = opts.exec_driver_sql(sql, driver_params)
-                    return opened, _column_types(opened, ())
+                    return opened, column_types(opened, ())
 
                 async def fetch(result: CursorResult[Any], n: int) -> list[Any]:
                     async with asyncio.timeout(timeout + 2):
@@ -384,9 +273,9 @@ class SqlEngine:
                 async with asyncio.timeout(timeout + 2):
                     result, declared = await conn.run_sync(open_cursor)
                 try:
-                    async for batch in _batches(
+                    async for batch in batches(
                         result,
-                        lambda _r, rows: _fill_types(declared, rows),
+                        lambda _r, rows: fill_types(declared, rows),
                         fetch,
                         (row_limit, batch_size, max_cell_bytes),
                         started,
@@ -425,7 +314,7 @@ class SqlEngine:
                 if cursor.description is None:
                     return (), []
                 rows = cursor.fetchmany(row_limit + 1)
-                return _sqlite_columns(cursor.description, rows), rows
+                return sqlite_columns(cursor.description, rows), rows
             finally:
                 cursor.close()  # ends the read (WAL snapshot) before the connection goes back
 
@@ -439,7 +328,7 @@ class SqlEngine:
             ) from None
         except (sqlite3.Error, SqliteConnectError, PoolExhaustedError, OSError) as exc:
             raise _translate(exc, source, lease is not None and lease.hit) from None
-        return _result(columns, rows, row_limit, max_cell_bytes, started, SqlReference(source.name, query.sql))
+        return sql_result(columns, rows, row_limit, max_cell_bytes, started, SqlReference(source.name, query.sql))
 
     async def _stream_sqlite(
         self,
@@ -451,7 +340,7 @@ class SqlEngine:
         timeout: float,
         batch_size: int,
         max_cell_bytes: int,
-    ) -> AsyncIterator[SqlBatch]:
+    ) -> AsyncGenerator[SqlBatch, None]:
         started = time.perf_counter()
         sql, driver_params = render_for_driver(query, params, "named")
         reference = SqlReference(source.name, query.sql)
@@ -472,11 +361,11 @@ class SqlEngine:
                         return await held.call(lambda _c: cursor.fetchmany(n), timeout)
 
                 def columns_of(_cursor: Any, rows: Sequence[Sequence[Any]]) -> tuple[Column, ...]:
-                    return _sqlite_columns(cursor.description, rows)
+                    return sqlite_columns(cursor.description, rows)
 
                 try:
                     limits = (row_limit, batch_size, max_cell_bytes)
-                    async for batch in _batches(cursor, columns_of, fetch, limits, started, reference):
+                    async for batch in batches(cursor, columns_of, fetch, limits, started, reference):
                         yield batch
                 finally:
                     await held.call(lambda _c: cursor.close(), timeout)
@@ -487,75 +376,6 @@ class SqlEngine:
             ) from None
         except (sqlite3.Error, SqliteConnectError, PoolExhaustedError, OSError) as exc:
             raise _translate(exc, source, lease is not None and lease.hit) from None
-
-
-def _result(
-    columns: tuple[Column, ...],
-    rows: list[Any],
-    row_limit: int,
-    max_cell_bytes: int,
-    started: float,
-    reference: SqlReference,
-) -> SqlResult:
-    """The SqlResult of up to ``row_limit + 1`` fetched rows (the extra row only says ``truncated``)."""
-    json_rows, cut = _json_rows(rows[:row_limit], max_cell_bytes)
-    return SqlResult(
-        columns=columns,
-        rows=json_rows,
-        truncated=len(rows) > row_limit or cut > 0,
-        row_count=len(json_rows),
-        duration_ms=(time.perf_counter() - started) * 1000,
-        reference=reference,
-        cells_truncated=cut,
-    )
-
-
-async def _batches(
-    result: Any,
-    columns_of: Any,
-    fetch: Any,
-    limits: tuple[int, int, int],
-    started: float,
-    reference: SqlReference,
-) -> AsyncIterator[SqlBatch]:
-    """Prefetch one batch ahead so the batch that ends the stream is marked ``last`` (and ``truncated``).
-
-    ``limits`` is (row limit, batch size, cell size limit); a batch with a cut cell says ``truncated``.
-    """
-    row_limit, batch_size, max_cell_bytes = limits
-    want = min(batch_size, row_limit)
-    pending: list[Any] = await fetch(result, want) if want else []
-    columns = columns_of(result, pending)
-    fetched, emitted, index = len(pending), 0, 0
-    while True:
-        truncated = False
-        nxt: list[Any] = []
-        if want == 0 or len(pending) < want:
-            last = True
-            truncated = want == 0 and bool(await fetch(result, 1))
-        elif fetched >= row_limit:
-            last, truncated = True, bool(await fetch(result, 1))
-        else:
-            want = min(batch_size, row_limit - fetched)
-            nxt = await fetch(result, want)
-            fetched += len(nxt)
-            last = not nxt
-        emitted += len(pending)
-        json_rows, cut = _json_rows(pending, max_cell_bytes)
-        yield SqlBatch(
-            columns=columns,
-            rows=json_rows,
-            index=index,
-            last=last,
-            truncated=truncated or cut > 0,
-            row_count=emitted,
-            duration_ms=(time.perf_counter() - started) * 1000,
-            reference=reference,
-            cells_truncated=cut,
-        )
-        if last:
-            return
-        pending, index = nxt, index + 1
 
 
 async def check_connection(

@@ -1,4 +1,5 @@
-"""An OpenAI-compatible chat-completions client behind a circuit breaker ("llm") and tenacity retries.
+"""An OpenAI-compatible chat-completions client behind a circuit breaker ("llm") and tenacity retries: the
+domain's :class:`~opsuite_ops.domain.chat.ChatModel`.
 
 Works with any OpenAI-compatible endpoint (vLLM, Ollama, llama.cpp, OpenAI) through the ``openai``
 SDK. SDK errors become typed opsuite errors, so the breaker counts only server-side faults

@@ -30,10 +30,10 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from opsuite_api_manager.domain.source_policy import DataSourcePolicy
+from opsuite_api_manager.domain.sql_guard import SqlDialect, dialect_for_url
 from opsuite_common.errors import ValidationError
 
-from .source_policy import DataSourcePolicy
-from .sql_guard import SqlDialect, dialect_for_url
 from .sqlite_pool import SqlitePool
 
 __all__ = [

@@ -32,6 +32,7 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 import httpx
 
+from opsuite_api_manager.domain import templates
 from opsuite_common.errors import (
     DeadlineExceededError,
     FailedPreconditionError,
@@ -49,8 +50,6 @@ from opsuite_common.netguard import (
     parse_url,
 )
 from opsuite_common.resilience import BreakerRegistry, RetryPolicy
-
-from . import templates
 
 __all__ = ["IDEMPOTENT_METHODS", "HttpEngine", "HttpReference", "HttpResult", "HttpSpec"]
 

@@ -1,0 +1,93 @@
+"""What every channel sender shares: the operator's outbound policy, the guarded POST and the summary line.
+
+A channel URL is parsed once (``netguard.check_url``) and that parse is the one posted to, through the
+guarded httpx client (no redirects followed), so the address that was checked is the one connected to. A
+refused destination is PERMISSION_DENIED ``SSRF_BLOCKED``; a host that does not resolve is UNAVAILABLE
+``CHANNEL_UNREACHABLE``; a channel that is down or answers 5xx/429 is UNAVAILABLE (transient); a channel
+that rejects the message (other 3xx/4xx) is FAILED_PRECONDITION ``CHANNEL_REJECTED``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from typing import Any
+
+import httpx
+
+from opsuite_common.errors import FailedPreconditionError, OpsuiteError, ServiceUnavailableError, ValidationError
+from opsuite_common.netguard import OPERATOR_ALLOW_SETTING, NetworkPolicy, check_url
+from opsuite_common.settings import OutboundSettings
+
+__all__ = [
+    "OUTBOUND_ALLOW_SETTING",
+    "Post",
+    "guarded_post",
+    "is_opsuite_error",
+    "outbound_policy",
+    "summary",
+    "unreachable",
+]
+
+#: The setting that lists the hosts/addresses/CIDRs outbound deliveries may reach although private.
+OUTBOUND_ALLOW_SETTING = OPERATOR_ALLOW_SETTING
+
+#: ``(url, body, headers)`` -> POST through the guard; raises the typed errors described above.
+Post = Callable[[str, bytes, Mapping[str, str]], Awaitable[None]]
+
+
+def outbound_policy(outbound: OutboundSettings, legacy_allow: Iterable[str] = ()) -> NetworkPolicy:
+    """The operator's policy for deliveries; ``legacy_allow`` is the deprecated ``OPSUITE_CEP_OUTBOUND_ALLOW``."""
+    return outbound.policy(*legacy_allow)
+
+
+def unreachable(exc: ServiceUnavailableError) -> ServiceUnavailableError:
+    """The guard's "cannot resolve" as cep's transient CHANNEL_UNREACHABLE."""
+    return ServiceUnavailableError(exc.message, reason="CHANNEL_UNREACHABLE")
+
+
+def summary(payload: Mapping[str, Any]) -> str:
+    """One line for a notification: ``[KIND] rule (severity) labels``."""
+    labels = ", ".join(f"{k}={v}" for k, v in sorted(payload.get("labels", {}).items()) if k != "alertname")
+    return f"[{str(payload.get('kind', '')).upper()}] {payload.get('rule')} ({payload.get('severity')}) {labels}"
+
+
+async def guarded_post(
+    http: httpx.AsyncClient, policy: NetworkPolicy, text: str, body: bytes, headers: Mapping[str, str]
+) -> None:
+    """POST ``body`` to the channel URL ``text`` through the guarded client ``http``; typed errors on failure."""
+    try:
+        # Parsed once (scheme, ambiguity, literal addresses, allow-lists): this parse is the one posted to.
+        url = check_url(text, policy, field="config.url")
+    except ValidationError as exc:  # a URL stored before it was checked: retrying will not help
+        raise FailedPreconditionError(
+            f"the channel's URL cannot be used: {exc.message}; update the channel", reason="CHANNEL_REJECTED"
+        ) from None
+    host = url.host
+    try:
+        # The guarded client resolves the host, checks every address and connects to a checked one.
+        response = await http.post(url, content=body, headers=dict(headers))
+    except ServiceUnavailableError as exc:
+        raise unreachable(exc) from exc
+    except (httpx.LocalProtocolError, httpx.InvalidURL, httpx.UnsupportedProtocol, UnicodeError, ValueError) as exc:
+        # Our own request cannot be sent (a URL or header stored before they were checked): retrying
+        # will not help, and the error's text may quote a secret header, so only its type is told.
+        raise FailedPreconditionError(
+            f"POST {host}: the channel's URL or headers cannot be sent ({type(exc).__name__}); update the channel",
+            reason="CHANNEL_REJECTED",
+        ) from None
+    except httpx.HTTPError as exc:
+        raise ServiceUnavailableError(
+            f"POST {host} failed: {type(exc).__name__}: {exc}", reason="CHANNEL_UNREACHABLE"
+        ) from exc
+    if response.status_code >= 500 or response.status_code == 429:
+        raise ServiceUnavailableError(f"{host} answered HTTP {response.status_code}", reason="CHANNEL_UNAVAILABLE")
+    if response.status_code >= 300:
+        raise FailedPreconditionError(
+            f"{host} rejected the notification with HTTP {response.status_code}",
+            reason="CHANNEL_REJECTED",
+        )
+
+
+def is_opsuite_error(exc: BaseException) -> bool:
+    """Whether ``exc`` is one of ours (anything else is wrapped by the dispatcher)."""
+    return isinstance(exc, OpsuiteError)
