@@ -41,7 +41,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
 from opsuite_common.errors import FieldViolation, PermissionDeniedError, ServiceUnavailableError, ValidationError
-from opsuite_common.netguard import (
+from opsuite_common.netguard.policy import (
     IPAddress,
     Resolver,
     forbidden_reason,

@@ -1,59 +1,18 @@
-"""Outbound network guard (SSRF): decide where an outgoing connection may go, and connect only there.
+"""What an outgoing connection may reach: URL parsing, address classification, the operator's and tenants' allow-lists.
 
-Refused unless the OPERATOR's policy says otherwise: loopback, private (RFC 1918, ULA), link-local,
-carrier-grade NAT (100.64/10), multicast, unspecified, reserved and every other non-global address,
-plus cloud metadata endpoints. IPv6 forms that embed an IPv4 address (IPv4-mapped ``::ffff:a.b.c.d``,
-IPv4-compatible ``::a.b.c.d``, NAT64 ``64:ff9b::/96``, 6to4 ``2002::/16``) are judged by that address.
-
-Two lists, two owners. ``NetworkPolicy.allow`` is the operator's (``OPSUITE_OUTBOUND_ALLOW``, see
-``opsuite_common.settings.OutboundSettings``): only an address/CIDR entry there makes a forbidden address
-reachable (a metadata address needs an entry naming exactly that address), and with ``allowlist_only``
-nothing outside it is reached at all. A host NAME admits the name, never the addresses it resolves to: an
-allow-listed name that resolves to a forbidden address is refused, so a DNS record cannot point an allowed
-name at this host, the private network or the cloud's credentials endpoint. A tenant's list
-(:meth:`NetworkPolicy.narrowed`, e.g. an API's ``policy.network_allow_list``) only NARROWS the operator's
-policy: a destination must pass the operator's rules AND be covered by the tenant's list.
-
-URLs are parsed once (:func:`parse_url`, httpx's own parser, so the parse that is judged is the parse that
-connects) and refused when different readers could disagree about the host: backslashes, several ``@``,
-percent-encoded hosts, IPv4 spelled other than ``a.b.c.d`` (decimal ``2130706433``, octal ``0177.0.0.1``,
-hex ``0x7f000001``, short ``127.1``), an empty host or a bad port. Such spellings are still recognised
-(:func:`parse_ip_literal`, the way ``inet_aton`` reads them) wherever a URL was not ours to refuse (a
-redirect's Location, a connection's host), so they are judged as the address they denote.
-
-Connecting to the address that was checked: :func:`guarded_client` returns an ``httpx.AsyncClient``
-whose transport (:class:`GuardedTransport`) runs on an httpcore network backend
-(:class:`GuardedBackend`) that resolves the host once per connection, checks EVERY address against the
-policy (one bad record refuses the host) and opens the TCP connection to a checked IP. The request keeps
-its URL, so the Host header and TLS SNI/certificate checks still use the host name, and there is no second
-DNS lookup to rebind. A kept-alive connection is reused only for the same origin in the same client (one
-client per policy), i.e. only to an address already judged under that policy. Every new connection goes
-through it, including each redirect hop, whose URL is also pre-checked (:func:`check_url`). Environment
-proxies are ignored (``trust_env=False``): a proxy would hide the real destination. Unix sockets are
-always refused.
-
-A refusal is ``PermissionDeniedError`` (reason ``SSRF_BLOCKED``) naming the list to change; an ambiguous
-URL is ``ValidationError`` on its field; a host that does not resolve is ``ServiceUnavailableError``
-(reason ``UPSTREAM_UNAVAILABLE``). This module imports no grpc.
+Pure decisions (no sockets); :mod:`opsuite_common.netguard.transport` connects only where these allow.
 """
 
 from __future__ import annotations
 
-import asyncio
-import functools
 import ipaddress
 import re
-import socket
-import ssl
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, replace
-from typing import Any
 
-import httpcore
 import httpx
 
 from opsuite_common.errors import (
-    FailedPreconditionError,
     PermissionDeniedError,
     ServiceUnavailableError,
     ValidationError,
@@ -63,8 +22,6 @@ __all__ = [
     "FORBIDDEN_REQUEST_HEADERS",
     "METADATA_ADDRESSES",
     "OPERATOR_ALLOW_SETTING",
-    "GuardedBackend",
-    "GuardedTransport",
     "IPAddress",
     "NetworkPolicy",
     "Resolver",
@@ -72,14 +29,11 @@ __all__ = [
     "blocked",
     "check_url",
     "forbidden_reason",
-    "guarded_client",
     "host_matches",
     "host_problem",
     "parse_ip_literal",
     "parse_url",
     "resolve",
-    "resolve_checked",
-    "system_resolver",
 ]
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -414,17 +368,6 @@ def check_url(url: str | httpx.URL, policy: NetworkPolicy, *, field: str = "url"
     return url
 
 
-async def system_resolver(host: str, port: int) -> list[str]:
-    """Resolve with the event loop's getaddrinfo (TCP), in the order the system prefers."""
-    infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    seen: list[str] = []
-    for info in infos:
-        address = str(info[4][0])
-        if address not in seen:
-            seen.append(address)
-    return seen
-
-
 async def resolve(
     host: str, port: int, resolver: Resolver, *, what: str = "host", reason: str = "UPSTREAM_UNAVAILABLE"
 ) -> list[IPAddress]:
@@ -442,123 +385,3 @@ async def resolve(
     if not addresses:
         raise ServiceUnavailableError(f"{what} {host} resolves to no address", reason=reason)
     return addresses
-
-
-async def resolve_checked(host: str, port: int, policy: NetworkPolicy, resolver: Resolver) -> list[IPAddress]:
-    """Resolve ``host`` and check EVERY address (one bad record refuses the host); return them in order."""
-    addresses = await resolve(host, port, resolver)
-    for ip in addresses:
-        policy.check(host, ip)
-    return addresses
-
-
-class GuardedBackend(httpcore.AsyncNetworkBackend):
-    """An httpcore backend that resolves, checks and then connects to the checked IP only."""
-
-    def __init__(self, policy: NetworkPolicy, resolver: Resolver | None = None) -> None:
-        """Guard connections with ``policy``; ``resolver`` replaces getaddrinfo (tests, custom DNS)."""
-        self.policy = policy
-        self.resolver = resolver or system_resolver
-        self._inner = httpcore.AnyIOBackend()
-
-    async def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Iterable[Any] | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        """Resolve ``host``, refuse it if any address is forbidden, connect to the first that answers."""
-        if not 0 < port < 65536:
-            raise httpcore.ConnectError(f"port {port} is not between 1 and 65535")
-        addresses = await resolve_checked(host, port, self.policy, self.resolver)
-        last: Exception | None = None
-        for ip in addresses:
-            try:
-                return await self._inner.connect_tcp(str(ip), port, timeout, local_address, socket_options)
-            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
-                last = exc
-        assert last is not None
-        raise last
-
-    async def connect_unix_socket(
-        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
-    ) -> httpcore.AsyncNetworkStream:
-        """Unix sockets are local resources: always refused."""
-        raise httpcore.ConnectError("unix sockets are not allowed")
-
-    async def sleep(self, seconds: float) -> None:
-        """Delegate to anyio."""
-        await self._inner.sleep(seconds)
-
-
-@functools.cache
-def _ssl_context() -> ssl.SSLContext:
-    """One verifying client context for every guarded transport (building one loads the CA bundle: ~15 ms)."""
-    return httpx.create_ssl_context(trust_env=False)
-
-
-class GuardedTransport(httpx.AsyncHTTPTransport):
-    """httpx's transport with its connection pool rebuilt on a :class:`GuardedBackend`."""
-
-    def __init__(self, policy: NetworkPolicy, *, resolver: Resolver | None = None) -> None:
-        """Connections for ``policy``; ``resolver`` replaces getaddrinfo (tests, custom DNS)."""
-        super().__init__(verify=_ssl_context(), trust_env=False)
-        self.backend = GuardedBackend(policy, resolver)
-        # httpx has no public hook for the network backend; the pool is the documented httpcore API.
-        self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=_ssl_context(),
-            max_connections=100,
-            max_keepalive_connections=20,
-            keepalive_expiry=5.0,
-            network_backend=self.backend,
-        )
-
-
-#: AsyncClient arguments that would route requests around the guarded transport.
-_BYPASSING_ARGUMENTS = frozenset({"transport", "mounts", "proxy", "trust_env", "app"})
-
-
-def guarded_client(
-    policy: NetworkPolicy,
-    *,
-    resolver: Resolver | None = None,
-    timeout: httpx.Timeout | float | None = 5.0,
-    follow_redirects: bool = False,
-    **kwargs: Any,
-) -> httpx.AsyncClient:
-    """An ``httpx.AsyncClient`` that only ever connects to addresses ``policy`` allows.
-
-    Every request URL (each redirect hop too) is pre-checked with :func:`check_url`; every connection
-    resolves, checks and connects through :class:`GuardedBackend`. ``kwargs`` go to ``httpx.AsyncClient``
-    (``max_redirects``, ``headers``, ``event_hooks``...); arguments that would bypass the guarded
-    transport (``transport``, ``mounts``, ``proxy``, ``trust_env``, ``app``) are refused.
-    """
-    bypassing = sorted(_BYPASSING_ARGUMENTS.intersection(kwargs))
-    if bypassing:
-        raise TypeError(f"guarded_client() does not accept {', '.join(bypassing)}: it would bypass the guard")
-
-    async def check_hop(request: httpx.Request) -> None:
-        # Every request and redirect hop. The caller's own URL was checked before the request was made;
-        # an unusable one here came from a redirect's Location. An address in any spelling is judged
-        # first, so a redirect to 2130706433 is refused as loopback rather than as malformed.
-        literal = parse_ip_literal(request.url.host)
-        if literal is not None:
-            policy.check(request.url.host, literal)
-        try:
-            check_url(str(request.url), policy)
-        except ValidationError as exc:
-            problem = exc.field_violations[0].description if exc.field_violations else exc.message
-            raise FailedPreconditionError(f"redirected to an unusable URL: {problem}", reason="BAD_REDIRECT") from None
-
-    hooks: dict[str, list[Callable[..., Any]]] = {k: list(v) for k, v in dict(kwargs.pop("event_hooks", {})).items()}
-    hooks["request"] = [check_hop, *hooks.get("request", [])]
-    return httpx.AsyncClient(
-        transport=GuardedTransport(policy, resolver=resolver),
-        timeout=timeout,
-        follow_redirects=follow_redirects,
-        trust_env=False,
-        event_hooks=hooks,
-        **kwargs,
-    )
