@@ -34,7 +34,9 @@ async def create_server(settings: Settings, *, resolver: Resolver | None = None)
     ``opsuite_common.testing.dns.TableResolver``).
     """
     app = await build_app(settings, sizer=ProtoSizer(), resolver=resolver)
-    services = Services(apis=app.apis, data_sources=app.data_sources, page_budget=app.page_budget)
+    services = Services(
+        apis=app.apis, executions=app.executions, data_sources=app.data_sources, page_budget=app.page_budget
+    )
     return await create_service_server(
         service="api_manager",
         settings=settings,

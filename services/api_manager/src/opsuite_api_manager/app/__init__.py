@@ -1,9 +1,10 @@
 """Use cases between the servicers and storage/domain: data sources, APIs, execution."""
 
-from .apis import ApiFilter, ApiRef, ApiService, ExecutionFilter, definition_of
+from .apis import ApiFilter, ApiRef, ApiService, definition_of
 from .datasources import DataSourceInput, DataSourceRef, DataSourceService
 from .definitions import KINDS, ApiDefinition, Limits, Policy, ValidationReport
 from .execution import Executor, Runtime, Target
+from .executions import ExecutionFilter, ExecutionService
 from .outcomes import Caller, ExecutionStatus, Outcome, Reference, SqlPart, StreamEvent
 from .recording import abort_orphans
 from .result_size import ResultLimit, max_result_bytes
@@ -19,6 +20,7 @@ __all__ = [
     "DataSourceRef",
     "DataSourceService",
     "ExecutionFilter",
+    "ExecutionService",
     "ExecutionStatus",
     "Executor",
     "Limits",

@@ -1,12 +1,9 @@
-"""API use cases: CRUD with etags, soft delete, versions and rollback, validate, execute, dry run, executions."""
+"""API definition use cases: validate, CRUD with etags, soft delete, versions, rollback, and the live target."""
 
 from __future__ import annotations
 
-import time
 import uuid
-from collections.abc import AsyncGenerator
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,21 +13,19 @@ from opsuite_api_manager.db import (
     ApiRow,
     ApiVersionRow,
     DataSourceRepository,
-    ExecutionRepository,
-    ExecutionRow,
 )
 from opsuite_api_manager.domain.sql_guard import SqlDialect
 from opsuite_common.db import Database, new_etag, utcnow
-from opsuite_common.errors import NotFoundError, StaleEtagError, ValidationError
+from opsuite_common.errors import NotFoundError, StaleEtagError
 from opsuite_common.paging import Page, decode_page_token, encode_page_token
 
 from ._session import _detached
 from ._ttl_cache import TtlCache
 from .definitions import ApiDefinition, Limits, ValidationReport, validate_definition
-from .execution import Executor, Target
-from .outcomes import Caller, Outcome, StreamEvent
+from .execution import Target
+from .outcomes import Caller
 
-__all__ = ["TARGET_TTL_S", "ApiFilter", "ApiRef", "ApiService", "ExecutionFilter"]
+__all__ = ["TARGET_TTL_S", "ApiFilter", "ApiRef", "ApiService", "definition_of"]
 
 #: How long an executable API definition is cached (writes in this process invalidate at once).
 TARGET_TTL_S = 2.0
@@ -55,16 +50,6 @@ class ApiFilter:
     expose_as_tool: bool | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class ExecutionFilter:
-    """ListExecutions filters."""
-
-    api_id: str = ""
-    status: str = ""
-    since: datetime | None = None
-    until: datetime | None = None
-
-
 def _apply(row: ApiRow, d: ApiDefinition) -> None:
     row.name = d.name
     row.description = d.description
@@ -81,11 +66,11 @@ def definition_of(row: ApiRow | ApiVersionRow) -> ApiDefinition:
 
 
 class ApiService:
-    """Every API use case of the caller's tenant."""
+    """The API definitions of the caller's tenant: what is saved, its versions, and what runs."""
 
-    def __init__(self, db: Database, executor: Executor, limits: Limits) -> None:
-        """Wire storage, the executor and the save-time limits."""
-        self.db, self.executor, self.limits = db, executor, limits
+    def __init__(self, db: Database, limits: Limits) -> None:
+        """Wire storage and the save-time limits."""
+        self.db, self.limits = db, limits
         self._targets: TtlCache[tuple[str, str, str], Target] = TtlCache(TARGET_TTL_S)
 
     # ------------------------------------------------------------------ validation
@@ -239,7 +224,7 @@ class ApiService:
             (await self._report(s, caller, old)).raise_if_invalid()
             return await self._bump(repo, row, old, caller, f"rollback to {version}")
 
-    # ------------------------------------------------------------------ execution
+    # ------------------------------------------------------------------ the live target
 
     async def load_target(self, caller: Caller, ref: ApiRef) -> Target:
         """The live API to execute (NOT_FOUND when deleted or another tenant's).
@@ -258,61 +243,3 @@ class ApiService:
     async def load_by_name(self, caller: Caller, name: str) -> Target:
         """For nested calls."""
         return await self.load_target(caller, ApiRef(name=name))
-
-    @staticmethod
-    def _outer(deadline_s: float | None) -> float | None:
-        # Keep part of the caller's deadline for writing the log and answering.
-        if deadline_s is None:
-            return None
-        return time.monotonic() + max(0.0, deadline_s - min(0.25, deadline_s * 0.2))
-
-    async def execute(
-        self, caller: Caller, ref: ApiRef, params: dict[str, Any], input: Any, deadline_s: float | None
-    ) -> Outcome:
-        """Execute a saved API; every run is logged."""
-        target = await self.load_target(caller, ref)
-        return await self.executor.run(caller, target, params, input, outer_deadline=self._outer(deadline_s))
-
-    async def execute_stream(
-        self, caller: Caller, ref: ApiRef, params: dict[str, Any], input: Any, deadline_s: float | None
-    ) -> AsyncGenerator[StreamEvent, None]:
-        """Streamed execution (SQL in batches): the executor's stream, for the caller to iterate and close."""
-        target = await self.load_target(caller, ref)
-        return self.executor.stream(caller, target, params, input, outer_deadline=self._outer(deadline_s))
-
-    async def dry_run(
-        self, caller: Caller, d: ApiDefinition, params: dict[str, Any], input: Any, deadline_s: float | None
-    ) -> Outcome:
-        """Validate and run an unsaved definition; nothing is stored (nor for the APIs it calls)."""
-        report = await self.validate(caller, d)
-        if not report.valid:
-            report.raise_if_invalid()
-        return await self.executor.run(
-            caller, Target("", 0, d), params, input, outer_deadline=self._outer(deadline_s), record=False
-        )
-
-    # ------------------------------------------------------------------ execution log
-
-    async def list_executions(self, caller: Caller, f: ExecutionFilter, size: int, token: str) -> Page:
-        """Newest first."""
-        if f.since and f.until and f.since >= f.until:
-            raise ValidationError.for_field("since", "must be before 'until'")
-        scope: Any = ["executions", caller.tenant, f.api_id, f.status, f.since, f.until]
-        after = decode_page_token(token, scope)
-        async with self.db.session(readonly=True) as s:
-            rows = await ExecutionRepository(s, caller.tenant).list_executions(
-                size, after, api_id=f.api_id, status=f.status, since=f.since, until=f.until
-            )
-            s.expunge_all()
-        more = len(rows) > size
-        rows = rows[:size]
-
-        def after_execution(row: ExecutionRow) -> str:
-            return encode_page_token([row.started_at.isoformat(), row.id], scope)
-
-        return Page(rows, after_execution(rows[-1]) if more else "", after_execution)
-
-    async def get_execution(self, caller: Caller, execution_id: str) -> ExecutionRow:
-        """One execution with its steps and log lines."""
-        async with self.db.session(readonly=True) as s:
-            return _detached(s, await ExecutionRepository(s, caller.tenant).get(execution_id))

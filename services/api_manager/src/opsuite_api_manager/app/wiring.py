@@ -21,8 +21,8 @@ from opsuite_api_manager.adapters.sql_engine import SqlEngine
 from opsuite_api_manager.app.apis import ApiService
 from opsuite_api_manager.app.datasources import DataSourceService
 from opsuite_api_manager.app.definitions import Limits
-from opsuite_api_manager.app.execution import Executor, Runtime, Target
-from opsuite_api_manager.app.outcomes import Caller
+from opsuite_api_manager.app.execution import Executor, Runtime
+from opsuite_api_manager.app.executions import ExecutionService
 from opsuite_api_manager.app.recording import abort_orphans
 from opsuite_api_manager.app.result_size import ResultLimit, ResultSizer, max_result_bytes
 from opsuite_api_manager.config import Settings
@@ -47,6 +47,7 @@ class App:
 
     db: Database
     apis: ApiService
+    executions: ExecutionService
     data_sources: DataSourceService
     executor: Executor
     scripts: ScriptRunner
@@ -119,13 +120,7 @@ async def build_app(settings: Settings, *, sizer: ResultSizer, resolver: Resolve
         max_workflow_steps=settings.max_workflow_steps,
         network=outbound,
     )
-    apis: ApiService | None = None
-
-    async def load_api(caller: Caller, name: str) -> Target:
-        if apis is None:  # the executor is built before the API service that it needs to look up steps
-            raise RuntimeError("api_manager is still starting")
-        return await apis.load_by_name(caller, name)
-
+    apis = ApiService(db, limits)
     executor = Executor(
         db,
         box,
@@ -134,11 +129,10 @@ async def build_app(settings: Settings, *, sizer: ResultSizer, resolver: Resolve
         http=http,
         scripts=scripts,
         workflows=WorkflowEngine(),
-        load_api=load_api,
+        load_api=apis.load_by_name,
         result_limit=ResultLimit(sizer, max_result_bytes(settings.max_message_bytes)),
         owner=owner,
     )
-    apis = ApiService(db, executor, limits)
 
     async def close_engines() -> None:
         try:
@@ -151,6 +145,7 @@ async def build_app(settings: Settings, *, sizer: ResultSizer, resolver: Resolve
     return App(
         db=db,
         apis=apis,
+        executions=ExecutionService(db, apis, executor),
         data_sources=DataSourceService(db, box, engines, executor.forget_data_sources, policy=policy),
         executor=executor,
         scripts=scripts,

@@ -21,6 +21,7 @@ from opsuite_api_manager.app import (
     DataSourceRef,
     DataSourceService,
     ExecutionFilter,
+    ExecutionService,
 )
 from opsuite_common.auth import Role, current_identity, requires
 from opsuite_common.context import current_request_id
@@ -49,6 +50,7 @@ class Services:
     """The use cases the handlers call."""
 
     apis: ApiService
+    executions: ExecutionService
     data_sources: DataSourceService
     #: Byte budget of one list page (half the max message size): a page stops early rather than overflow.
     page_budget: int = list_budget(16 * 1024 * 1024)
@@ -216,7 +218,7 @@ class Handlers(api_manager_pb2_grpc.ApiManagerServiceServicer):
         self, request: pb.ExecuteApiRequest, context: grpc.aio.ServicerContext
     ) -> pb.ExecuteApiResponse:
         """Execute by id or name; the caller's deadline bounds the API's timeout."""
-        outcome = await self.s.apis.execute(
+        outcome = await self.s.executions.execute(
             _caller(),
             _api_ref(request),
             params_from(request.params),
@@ -231,7 +233,7 @@ class Handlers(api_manager_pb2_grpc.ApiManagerServiceServicer):
         self, request: pb.ExecuteApiRequest, context: grpc.aio.ServicerContext
     ) -> AsyncIterator[pb.ExecuteApiChunk]:
         """Header, row batches, summary (SQL); one summary for the other kinds."""
-        events = await self.s.apis.execute_stream(
+        events = await self.s.executions.execute_stream(
             _caller(),
             _api_ref(request),
             params_from(request.params),
@@ -254,7 +256,7 @@ class Handlers(api_manager_pb2_grpc.ApiManagerServiceServicer):
     @holds_slots(EXECUTION)
     async def DryRunApi(self, request: pb.DryRunApiRequest, context: grpc.aio.ServicerContext) -> pb.ExecuteApiResponse:
         """Run an unsaved definition; nothing is stored."""
-        outcome = await self.s.apis.dry_run(
+        outcome = await self.s.executions.dry_run(
             _caller(),
             definition_from_proto(request.api),
             params_from(request.params),
@@ -294,7 +296,7 @@ class Handlers(api_manager_pb2_grpc.ApiManagerServiceServicer):
             since=timestamp_to_dt(request.since, "since") if request.HasField("since") else None,
             until=timestamp_to_dt(request.until, "until") if request.HasField("until") else None,
         )
-        page = await self.s.apis.list_executions(
+        page = await self.s.executions.list_executions(
             _caller(), f, page_size(request.page.page_size), request.page.page_token
         )
         executions, token = fit_page(page, execution_to_proto, budget=self.s.page_budget)
@@ -303,5 +305,5 @@ class Handlers(api_manager_pb2_grpc.ApiManagerServiceServicer):
     @requires(Role.VIEWER)
     async def GetExecution(self, request: pb.GetExecutionRequest, context: grpc.aio.ServicerContext) -> pb.Execution:
         """One execution with its step logs and script log lines."""
-        row = await self.s.apis.get_execution(_caller(), _required(request.id, "id"))
+        row = await self.s.executions.get_execution(_caller(), _required(request.id, "id"))
         return execution_to_proto(row, detail=True)
