@@ -4,16 +4,17 @@ Why single-flight: with a plain TTL cache, every concurrent caller that arrives 
 expires loads it again (thirty-two concurrent ExecuteApi calls meant thirty-two metadata sessions
 at once, competing for the pool, every TTL). Here the first caller loads and the others await it.
 ``clear()`` also bumps a generation, so a load that started before a write never stores the
-pre-write value afterwards.
+pre-write value afterwards. Expiry and the size bound (least recently used first) are cachetools'.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import time
 from collections.abc import Awaitable, Callable, Hashable
 from typing import Generic, TypeVar
+
+from cachetools import TTLCache
 
 __all__ = ["TtlCache"]
 
@@ -25,10 +26,8 @@ class TtlCache(Generic[K, V]):
     """``key -> value`` for ``ttl_s`` seconds; concurrent misses of one key share one load."""
 
     def __init__(self, ttl_s: float, *, max_entries: int = 10_000) -> None:
-        """Empty cache; it is cleared whole when it would grow past ``max_entries``."""
-        self._ttl_s = ttl_s
-        self._max = max_entries
-        self._entries: dict[K, tuple[float, V]] = {}
+        """Empty cache holding at most ``max_entries`` (the least recently used go first)."""
+        self._entries: TTLCache[K, V] = TTLCache(maxsize=max_entries, ttl=ttl_s)
         self._loading: dict[K, asyncio.Future[V]] = {}
         self._generation = 0
 
@@ -40,9 +39,8 @@ class TtlCache(Generic[K, V]):
 
     async def get(self, key: K, load: Callable[[], Awaitable[V]]) -> V:
         """The cached value, else the result of ``load()`` (shared with concurrent callers of ``key``)."""
-        hit = self._entries.get(key)
-        if hit is not None and hit[0] > time.monotonic():
-            return hit[1]
+        if key in self._entries:
+            return self._entries[key]
         pending = self._loading.get(key)
         if pending is not None:
             # The leader's failure is its own: on error, load for ourselves (and raise our own error).
@@ -64,7 +62,5 @@ class TtlCache(Generic[K, V]):
         if not future.done():
             future.set_result(value)
         if generation == self._generation:
-            if len(self._entries) >= self._max:
-                self._entries.clear()
-            self._entries[key] = (time.monotonic() + self._ttl_s, value)
+            self._entries[key] = value
         return value
