@@ -106,9 +106,9 @@ async def test_tampered_token_is_refused(echo_server, tokens):
 async def test_role_too_low_is_permission_denied(echo_server, tokens):
     handle, servicer = echo_server
     client = make_client(handle.port, tokens.mint(roles=[Role.VIEWER]))
-    assert (await client.Echo(echo_pb2.EchoRequest(message="ok"))).message == "ok"
+    assert (await client.rpc.Echo(echo_pb2.EchoRequest(message="ok"))).message == "ok"
     with pytest.raises(errors.PermissionDeniedError) as info:
-        await client.Mutate(echo_pb2.EchoRequest(message="no"))
+        await client.rpc.Mutate(echo_pb2.EchoRequest(message="no"))
     await client.close()
     assert info.value.metadata == {"required_role": "editor"}
     assert servicer.attempts["no"] == 0

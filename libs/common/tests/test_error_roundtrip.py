@@ -38,7 +38,7 @@ async def test_every_error_class_round_trips(echo_server, tokens, cls):
     client = make_client(handle.port, tokens.mint())
     try:
         with pytest.raises(errors.OpsuiteError) as info:
-            await client.Mutate(echo_pb2.EchoRequest(message="x", raise_error=cls.__name__))
+            await client.rpc.Mutate(echo_pb2.EchoRequest(message="x", raise_error=cls.__name__))
     finally:
         await client.close()
     err = info.value
@@ -81,7 +81,9 @@ async def test_streaming_error_is_typed(echo_server, tokens):
     client = make_client(handle.port, tokens.mint())
     got = []
     with pytest.raises(errors.NotFoundError):
-        async for item in client.EchoStream(echo_pb2.EchoRequest(message="s", count=3, raise_error="NotFoundError")):
+        async for item in client.rpc.EchoStream(
+            echo_pb2.EchoRequest(message="s", count=3, raise_error="NotFoundError")
+        ):
             got.append(item.message)
     await client.close()
     assert got == ["s#0"]

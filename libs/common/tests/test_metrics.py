@@ -24,9 +24,9 @@ async def test_rpc_counts_latency_and_breaker_state_are_exported(tokens):
     async with running_echo_server(metrics_port=-1) as (handle, _):
         port = handle.resources["metrics_port"]
         client = make_client(handle.port, tokens.mint())
-        await client.Echo(echo_pb2.EchoRequest(message="m1"))
+        await client.rpc.Echo(echo_pb2.EchoRequest(message="m1"))
         with pytest.raises(errors.NotFoundError):
-            await client.Echo(echo_pb2.EchoRequest(message="m2", raise_error="NotFoundError"))
+            await client.rpc.Echo(echo_pb2.EchoRequest(message="m2", raise_error="NotFoundError"))
         await client.close()
         # grpc sends an aborted call's status before the handler's last stage runs: wait for the count.
         for _ in range(50):

@@ -37,14 +37,14 @@ def test_per_method_override():
 async def test_over_limit_is_resource_exhausted_and_client_retry_honours_it(tokens):
     async with running_echo_server(rate_limit_per_s=20, rate_limit_burst=1) as (handle, servicer):
         no_retry = make_client(handle.port, tokens.mint(), retry=RetryPolicy(max_attempts=1))
-        await no_retry.Echo(echo_pb2.EchoRequest(message="a"))
+        await no_retry.rpc.Echo(echo_pb2.EchoRequest(message="a"))
         with pytest.raises(errors.RateLimitedError) as info:
-            await no_retry.Echo(echo_pb2.EchoRequest(message="b"))
+            await no_retry.rpc.Echo(echo_pb2.EchoRequest(message="b"))
         assert info.value.retry_after and info.value.retry_after > 0
         await no_retry.close()
         retrying = make_client(handle.port, tokens.mint(), retry=RetryPolicy(max_attempts=5, initial_backoff_s=0.0))
         for i in range(3):
-            await retrying.Echo(echo_pb2.EchoRequest(message=f"c{i}"))
+            await retrying.rpc.Echo(echo_pb2.EchoRequest(message=f"c{i}"))
         await retrying.close()
         assert servicer.attempts["b"] == 0
         assert all(servicer.attempts[f"c{i}"] == 1 for i in range(3))

@@ -35,9 +35,9 @@ def _stream_access(buf: io.StringIO) -> list[dict]:
 async def test_access_log_line_per_rpc_with_request_context(captured, tokens):
     async with running_echo_server() as (handle, _):
         client = make_client(handle.port, tokens.mint(tenant="acme", subject="dora"))
-        await client.Echo(echo_pb2.EchoRequest(message="hello"), metadata=[("x-request-id", "trace-1")])
+        await client.rpc.Echo(echo_pb2.EchoRequest(message="hello"), metadata=[("x-request-id", "trace-1")])
         with pytest.raises(errors.NotFoundError):
-            await client.Echo(echo_pb2.EchoRequest(message="nf", raise_error="NotFoundError"))
+            await client.rpc.Echo(echo_pb2.EchoRequest(message="nf", raise_error="NotFoundError"))
         await client.close()
     access = [line for line in _lines(captured) if line.get("event") == "rpc"]
     assert len(access) == 2
@@ -55,11 +55,11 @@ async def test_tokens_and_secrets_never_reach_the_logs(captured, tokens):
     async with running_echo_server() as (handle, _):
         client = make_client(handle.port, token)
         with pytest.raises(errors.InternalError):
-            await client.Echo(echo_pb2.EchoRequest(message="x", raise_error="RuntimeError"))
+            await client.rpc.Echo(echo_pb2.EchoRequest(message="x", raise_error="RuntimeError"))
         await client.close()
         forged = make_client(handle.port, bad_token)
         with pytest.raises(errors.AuthenticationError):
-            await forged.Echo(echo_pb2.EchoRequest(message="x"))
+            await forged.rpc.Echo(echo_pb2.EchoRequest(message="x"))
         await forged.close()
     text = captured.getvalue()
     assert "unhandled error in RPC handler" in text  # the traceback was logged...
@@ -71,10 +71,11 @@ async def test_tokens_and_secrets_never_reach_the_logs(captured, tokens):
 @pytest.mark.parametrize("failure", ["RuntimeError", "UnavailableError"])
 async def test_a_stream_the_caller_cancels_is_logged_as_cancelled_without_a_traceback(captured, tokens, failure):
     async with running_echo_server() as (handle, servicer):
-        client = make_client(handle.port, tokens.mint(tenant="acme"))
+        token = tokens.mint(tenant="acme")
+        client = make_client(handle.port, token)
         call = echo_pb2_grpc.EchoServiceStub(client.channel).EchoStream(
             echo_pb2.EchoRequest(message="m", count=2, sleep_ms=30_000, raise_error=failure),
-            metadata=[("authorization", f"Bearer {client.settings.token}")],
+            metadata=[("authorization", f"Bearer {token}")],
         )
         assert (await call.read()).message == "m#0"
         call.cancel()  # the handler's cleanup then fails with ``failure``
@@ -93,11 +94,11 @@ async def test_refusals_by_a_limit_are_summarised_not_logged_one_line_each(captu
     """A runaway client refused 30 times in a row leaves one access line (a flood must not flood the log)."""
     async with running_echo_server(rate_limit_per_s=0.01, rate_limit_burst=1) as (handle, _):
         client = make_client(handle.port, tokens.mint(tenant="acme", subject="dora"))
-        await client.Echo(echo_pb2.EchoRequest(message="first"))
+        await client.rpc.Echo(echo_pb2.EchoRequest(message="first"))
         refused = 0
         for _ in range(30):
             with pytest.raises(errors.RateLimitedError):
-                await client.Echo(echo_pb2.EchoRequest(message="again"))
+                await client.rpc.Echo(echo_pb2.EchoRequest(message="again"))
             refused += 1
         await client.close()
     access = [line for line in _lines(captured) if line.get("event") == "rpc"]

@@ -19,7 +19,7 @@ async def ask(ctx: CliContext, question: str, mode: str | None) -> None:
     if mode:
         req.mode = ops_pb2.Mode.Value(f"MODE_{mode.upper()}")
     answer: ops_pb2.AskResponse | None = None
-    async for event in ctx.ops_client().stream("AskStream", req, timeout=ctx.timeout_s):
+    async for event in ctx.ops_client().rpc.AskStream(req, timeout=ctx.timeout_s):
         kind = event.WhichOneof("event")
         if kind == "phase_started":
             console.print(f"[dim]▶ {_phase(event.phase_started.phase)}[/]")

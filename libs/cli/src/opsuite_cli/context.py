@@ -3,18 +3,29 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+import grpc
+from google.protobuf.descriptor import ServiceDescriptor
 
 from opsuite.apimanager.v1 import api_manager_pb2, api_manager_pb2_grpc
 from opsuite.cep.v1 import cep_pb2, cep_pb2_grpc
 from opsuite.ops.v1 import ops_pb2, ops_pb2_grpc
 from opsuite_common.auth import TokenIssuer
-from opsuite_common.client import ClientSettings, ServiceClient
-from opsuite_common.resilience import BreakerRegistry, RetryPolicy
+from opsuite_common.client import ServiceClient
+from opsuite_common.settings import ClientSettings
+
+if TYPE_CHECKING:  # the async stubs exist only in the .pyi files
+    from opsuite.apimanager.v1.api_manager_pb2_grpc import ApiManagerServiceAsyncStub
+    from opsuite.cep.v1.cep_pb2_grpc import CepServiceAsyncStub
+    from opsuite.ops.v1.ops_pb2_grpc import OpsServiceAsyncStub
 
 __all__ = ["CliContext"]
+
+StubT = TypeVar("StubT")
 
 
 @dataclass
@@ -26,7 +37,7 @@ class CliContext:
     ops: str = "127.0.0.1:50053"
     token: str | None = None
     timeout_s: float = 30.0
-    _clients: dict[str, ServiceClient] = field(default_factory=dict)
+    _clients: dict[str, ServiceClient[Any]] = field(default_factory=dict)
 
     def resolved_token(self) -> str:
         """The token: --token / OPSUITE_TOKEN, else a dev token minted from .run/jwt-secret (tenant demo)."""
@@ -39,19 +50,24 @@ class CliContext:
             )
         raise SystemExit("no token: pass --token, set OPSUITE_TOKEN, or run ./dev up to create .run/jwt-secret")
 
-    def _client(self, key: str, target: str, stub: Any, service: Any) -> ServiceClient:
-        if key not in self._clients:
-            settings = ClientSettings(
+    def _client(
+        self, key: str, target: str, stub: Callable[[grpc.aio.Channel], StubT], service: ServiceDescriptor
+    ) -> ServiceClient[StubT]:
+        client = self._clients.get(key)
+        if client is None:
+            # A person is watching: fail on each call rather than fast (a breaker that hardly ever opens).
+            settings = ClientSettings(timeout_s=self.timeout_s, retry_attempts=3, breaker_fail_max=1000)
+            client = self._clients[key] = ServiceClient(
+                target,
+                stub,
+                service,
+                settings=settings,
                 token=self.resolved_token(),
-                default_timeout_s=self.timeout_s,
-                retry=RetryPolicy(max_attempts=3),
-                breaker_fail_max=1000,  # a person is watching; fail on each call rather than fast
+                breakers=settings.breaker_registry(),
             )
-            breakers = BreakerRegistry(fail_max=settings.breaker_fail_max)
-            self._clients[key] = ServiceClient(target, stub, service, settings=settings, breakers=breakers)
-        return self._clients[key]
+        return cast(ServiceClient[StubT], client)
 
-    def api_manager_client(self) -> ServiceClient:
+    def api_manager_client(self) -> ServiceClient[ApiManagerServiceAsyncStub]:
         """Client for api_manager."""
         return self._client(
             "api_manager",
@@ -60,13 +76,13 @@ class CliContext:
             api_manager_pb2.DESCRIPTOR.services_by_name["ApiManagerService"],
         )
 
-    def cep_client(self) -> ServiceClient:
+    def cep_client(self) -> ServiceClient[CepServiceAsyncStub]:
         """Client for cep."""
         return self._client(
             "cep", self.cep, cep_pb2_grpc.CepServiceStub, cep_pb2.DESCRIPTOR.services_by_name["CepService"]
         )
 
-    def ops_client(self) -> ServiceClient:
+    def ops_client(self) -> ServiceClient[OpsServiceAsyncStub]:
         """Client for ops."""
         return self._client(
             "ops", self.ops, ops_pb2_grpc.OpsServiceStub, ops_pb2.DESCRIPTOR.services_by_name["OpsService"]

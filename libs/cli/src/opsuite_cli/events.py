@@ -37,7 +37,7 @@ async def publish(ctx: CliContext, path: Path, batch: int) -> None:
     events = _load_events(path)
     totals: dict[str, int] = {"accepted": 0, "duplicates": 0, "late": 0}
     changed: dict[str, Any] = {}
-    client = ctx.cep_client()
+    client = ctx.cep_client().rpc
     with Progress(
         TextColumn("publishing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=console
     ) as progress:
@@ -63,7 +63,7 @@ async def publish(ctx: CliContext, path: Path, batch: int) -> None:
 async def watch_alerts(ctx: CliContext, after: int, rule: str | None) -> None:
     """Follow alert changes (replaying those after ``after``) until interrupted."""
     req = cep_pb2.WatchAlertsRequest(after_cursor=after, rule=rule or "")
-    async for change in ctx.cep_client().stream("WatchAlerts", req, timeout=None):
+    async for change in ctx.cep_client().rpc.WatchAlerts(req, timeout=None):
         a = change.alert
         labels = ", ".join(f"{k}={v}" for k, v in sorted(a.labels.items()) if k not in ("alertname", "severity"))
         when = change.time.ToDatetime().isoformat(timespec="seconds") if change.HasField("time") else ""

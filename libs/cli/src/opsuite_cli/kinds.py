@@ -49,7 +49,7 @@ def _pruned(value: Any) -> Any:
 
 
 async def _apply_data_source(ctx: CliContext, doc: Document) -> str:
-    client = ctx.api_manager_client()
+    client = ctx.api_manager_client().rpc
     desired = am.CreateDataSourceRequest(name=doc.name)
     json_format.ParseDict(doc.spec, desired, ignore_unknown_fields=False)
     desired.name = doc.name
@@ -68,21 +68,21 @@ async def _apply_data_source(ctx: CliContext, doc: Document) -> str:
 
 
 async def _get_data_sources(ctx: CliContext, name: str | None) -> list[dict[str, Any]]:
-    client = ctx.api_manager_client()
+    client = ctx.api_manager_client().rpc
     if name:
         return [_dict(await client.GetDataSource(am.GetDataSourceRequest(name=name)))]
     return [_dict(d) for d in (await client.ListDataSources(am.ListDataSourcesRequest())).data_sources]
 
 
 async def _delete_data_source(ctx: CliContext, name: str) -> None:
-    await ctx.api_manager_client().DeleteDataSource(am.DeleteDataSourceRequest(name=name))
+    await ctx.api_manager_client().rpc.DeleteDataSource(am.DeleteDataSourceRequest(name=name))
 
 
 # ---------------------------------------------------------------- api_manager: APIs
 
 
 async def _apply_api(ctx: CliContext, doc: Document) -> str:
-    client = ctx.api_manager_client()
+    client = ctx.api_manager_client().rpc
     desired = am.ApiDefinition()
     json_format.ParseDict({**doc.spec, "name": doc.name}, desired)
     try:
@@ -97,7 +97,7 @@ async def _apply_api(ctx: CliContext, doc: Document) -> str:
 
 
 async def _get_apis(ctx: CliContext, name: str | None) -> list[dict[str, Any]]:
-    client = ctx.api_manager_client()
+    client = ctx.api_manager_client().rpc
     if name:
         return [_dict(await client.GetApi(am.GetApiRequest(name=name)))]
     out: list[dict[str, Any]] = []
@@ -111,7 +111,7 @@ async def _get_apis(ctx: CliContext, name: str | None) -> list[dict[str, Any]]:
 
 
 async def _delete_api(ctx: CliContext, name: str) -> None:
-    client = ctx.api_manager_client()
+    client = ctx.api_manager_client().rpc
     current = await client.GetApi(am.GetApiRequest(name=name))
     await client.DeleteApi(am.DeleteApiRequest(id=current.meta.id))
 
@@ -120,7 +120,7 @@ async def _delete_api(ctx: CliContext, name: str) -> None:
 
 
 async def _apply_rule(ctx: CliContext, doc: Document) -> str:
-    client = ctx.cep_client()
+    client = ctx.cep_client().rpc
     # The server records a rule as enabled unless told otherwise; compare against the same default.
     desired = {"enabled": True, **doc.spec, "name": doc.name}
     try:
@@ -137,7 +137,7 @@ async def _apply_rule(ctx: CliContext, doc: Document) -> str:
 
 
 async def _get_rules(ctx: CliContext, name: str | None) -> list[dict[str, Any]]:
-    client = ctx.cep_client()
+    client = ctx.cep_client().rpc
     if name:
         return [_dict(await client.GetRule(cep.GetRuleRequest(name=name)))]
     return [
@@ -147,7 +147,7 @@ async def _get_rules(ctx: CliContext, name: str | None) -> list[dict[str, Any]]:
 
 
 async def _delete_rule(ctx: CliContext, name: str) -> None:
-    client = ctx.cep_client()
+    client = ctx.cep_client().rpc
     current = await client.GetRule(cep.GetRuleRequest(name=name))
     await client.DeleteRule(cep.DeleteRuleRequest(id=current.meta.id))
 
@@ -157,7 +157,7 @@ _SECRET_KEYS = ("secret", "password", "secret_headers")
 
 
 async def _apply_channel(ctx: CliContext, doc: Document) -> str:
-    client = ctx.cep_client()
+    client = ctx.cep_client().rpc
     kind, config = str(doc.spec.get("kind", "")), dict(doc.spec.get("config") or {})
     try:
         current = await client.GetChannel(cep.GetChannelRequest(name=doc.name))
@@ -182,7 +182,7 @@ async def _apply_channel(ctx: CliContext, doc: Document) -> str:
 
 
 async def _get_channels(ctx: CliContext, name: str | None) -> list[dict[str, Any]]:
-    client = ctx.cep_client()
+    client = ctx.cep_client().rpc
     if name:
         return [_dict(await client.GetChannel(cep.GetChannelRequest(name=name)))]
     return [
@@ -194,7 +194,7 @@ async def _get_channels(ctx: CliContext, name: str | None) -> list[dict[str, Any
 
 
 async def _delete_channel(ctx: CliContext, name: str) -> None:
-    client = ctx.cep_client()
+    client = ctx.cep_client().rpc
     current = await client.GetChannel(cep.GetChannelRequest(name=name))
     await client.DeleteChannel(cep.DeleteChannelRequest(id=current.meta.id))
 

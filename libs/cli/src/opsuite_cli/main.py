@@ -170,7 +170,7 @@ async def execute(
             params[key] = json.loads(raw)
         except json.JSONDecodeError:
             params[key] = raw
-    resp = await ctx.api_manager_client().ExecuteApi(am.ExecuteApiRequest(name=name, params=dict_to_struct(params)))
+    resp = await ctx.api_manager_client().rpc.ExecuteApi(am.ExecuteApiRequest(name=name, params=dict_to_struct(params)))
     result = json_format.MessageToDict(resp)
     if resp.HasField("sql"):
         cols = [c.name for c in resp.sql.columns]

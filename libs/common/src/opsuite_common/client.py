@@ -1,30 +1,44 @@
-"""Resilient gRPC clients: one call site for deadlines, identity, retries, breakers and typed errors.
+"""Resilient, typed gRPC clients: one call site for deadlines, identity, retries, breakers and typed errors.
 
-``connect(target, EchoServiceStub, echo_pb2.DESCRIPTOR.services_by_name["EchoService"])`` returns a
-:class:`ServiceClient` whose attributes are the service's methods::
+``connect(target, EchoServiceStub, ECHO_SERVICE, settings=...)`` returns a ``ServiceClient[EchoServiceAsyncStub]``:
+its ``rpc`` attribute is typed as the service's async stub (from the committed ``*_pb2_grpc.pyi``), so mypy
+checks method names, request and response types::
 
     client = connect("127.0.0.1:50051", ApiManagerServiceStub, SERVICE, settings=ClientSettings())
-    api = await client.GetApi(GetApiRequest(name="x"), timeout=2.0)
+    api = await client.rpc.GetApi(GetApiRequest(name="x"), timeout=2.0)
+    async for change in client.rpc.WatchAlerts(WatchAlertsRequest(), timeout=None):  # a watch: no deadline
+        ...
+
+At run time every method of ``rpc`` is this module's wrapper, not grpc's multi-callable. It takes the request
+(or, client-streaming, an iterator of requests), ``timeout``, ``metadata`` and grpc's ``wait_for_ready`` and
+``compression``. A unary or client-streaming call is awaited; a server stream is iterated, and offers ``read()``
+and ``cancel()`` besides (none of grpc's other call accessors: metadata, code, details).
 
 Every call:
-- gets a deadline (``timeout`` or the default), shared by all of its attempts;
+- gets a deadline: ``timeout`` when given, else the settings' ``timeout_s``; ``timeout=None`` given
+  explicitly means no deadline (for long-lived watches). A unary call's deadline is shared by all of its
+  attempts; a stream's bounds the whole stream;
 - carries ``x-request-id`` (the current request's id, or a new one) and ``authorization``: the
   caller's own token when serving an RPC (so the downstream service sees the same tenant), or the
-  client's configured token;
+  client's ``token``;
 - for unary calls, is retried by :class:`~opsuite_common.resilience.RetryPolicy` only when the
   method is declared idempotent in the proto (``option idempotency_level = IDEMPOTENT`` or
-  ``NO_SIDE_EFFECTS``) and the error is transient;
-- passes through the target's :class:`~opsuite_common.resilience.AsyncCircuitBreaker` per attempt
-  (retries wrap the breaker);
+  ``NO_SIDE_EFFECTS``) and the error is transient; streams are never retried;
+- passes through the target's :class:`~opsuite_common.resilience.AsyncCircuitBreaker`: each attempt of a
+  unary call (retries wrap the breaker), a client-streaming call as a whole, and a server stream's opening:
+  a failure before its first item counts, its first item (or an end without items) is a success, and
+  errors later in the stream do not count;
 - raises the server's typed :class:`~opsuite_common.errors.OpsuiteError`, never a bare RpcError.
 """
 
 from __future__ import annotations
 
+import enum
 import time
-from collections.abc import AsyncIterator, Callable, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import AsyncIterable, Callable, Iterable
+from functools import partial
+from types import SimpleNamespace
+from typing import Any, Final, Generic, TypeVar, cast
 
 import grpc
 from google.protobuf import descriptor as _descriptor
@@ -35,41 +49,37 @@ from opsuite_common.context import REQUEST_ID_HEADER, current_request_id, new_re
 from opsuite_common.errors import DeadlineExceededError, OpsuiteError, ServiceUnavailableError
 from opsuite_common.logging import get_logger
 from opsuite_common.metrics import breaker_state_listener
-from opsuite_common.resilience import AsyncCircuitBreaker, BreakerRegistry, RetryPolicy
+from opsuite_common.resilience import AsyncCircuitBreaker, BreakerRegistry
 from opsuite_common.rpc_status import from_grpc_error
+from opsuite_common.settings import ClientSettings
 
 __all__ = ["ClientSettings", "ServiceClient", "connect", "default_breakers"]
 
 log = get_logger("opsuite.client")
+
+StubT = TypeVar("StubT")
 
 _IDEMPOTENT_LEVELS = {
     descriptor_pb2.MethodOptions.IDEMPOTENT,
     descriptor_pb2.MethodOptions.NO_SIDE_EFFECTS,
 }
 
-
-@dataclass(frozen=True, slots=True)
-class ClientSettings:
-    """How a client calls one target."""
-
-    default_timeout_s: float = 10.0
-    retry: RetryPolicy = field(default_factory=RetryPolicy)
-    breaker_fail_max: int = 5
-    breaker_reset_timeout_s: float = 30.0
-    breaker_success_threshold: int = 1
-    breaker_half_open_max_calls: int = 1
-    max_message_bytes: int = 16 * 1024 * 1024
-    #: Token used when the call is not made on behalf of an authenticated caller (CLI, scheduler).
-    token: str | None = field(default=None, repr=False)
+Metadata = Iterable[tuple[str, str | bytes]]
 
 
-_DEFAULT_BREAKERS: dict[tuple[str, float, int, int, int], BreakerRegistry] = {}
+class _Default(enum.Enum):
+    TIMEOUT = enum.auto()
+
+
+#: ``timeout`` not given: the settings' default deadline (``None`` given means no deadline).
+DEFAULT_TIMEOUT: Final = _Default.TIMEOUT
+
+_DEFAULT_BREAKERS: dict[tuple[float, int, int, int], BreakerRegistry] = {}
 
 
 def default_breakers(settings: ClientSettings) -> BreakerRegistry:
     """A process-wide registry per breaker configuration (one breaker per target within it)."""
     key = (
-        "default",
         settings.breaker_reset_timeout_s,
         settings.breaker_fail_max,
         settings.breaker_success_threshold,
@@ -77,13 +87,7 @@ def default_breakers(settings: ClientSettings) -> BreakerRegistry:
     )
     reg = _DEFAULT_BREAKERS.get(key)
     if reg is None:
-        reg = _DEFAULT_BREAKERS[key] = BreakerRegistry(
-            fail_max=settings.breaker_fail_max,
-            reset_timeout=settings.breaker_reset_timeout_s,
-            success_threshold=settings.breaker_success_threshold,
-            half_open_max_calls=settings.breaker_half_open_max_calls,
-            on_state_change=[_log_state_change],
-        )
+        reg = _DEFAULT_BREAKERS[key] = settings.breaker_registry(on_state_change=[_log_state_change])
     return reg
 
 
@@ -92,23 +96,30 @@ def _log_state_change(name: str, old: str, new: str) -> None:
     breaker_state_listener(name, old, new)
 
 
-class ServiceClient:
-    """A gRPC stub wrapped with deadlines, metadata propagation, retries, a breaker and typed errors."""
+class ServiceClient(Generic[StubT]):
+    """A gRPC stub wrapped with deadlines, metadata propagation, retries, a breaker and typed errors.
+
+    ``rpc`` is typed as the stub ``stub_factory`` returns for an aio channel (the service's async stub);
+    its methods are this client's wrappers (see the module's docstring).
+    """
 
     def __init__(
         self,
         target: str,
-        stub_factory: Callable[[grpc.aio.Channel], Any],
+        stub_factory: Callable[[grpc.aio.Channel], StubT],
         service: _descriptor.ServiceDescriptor,
         *,
         settings: ClientSettings | None = None,
+        token: str | None = None,
         breakers: BreakerRegistry | None = None,
         name: str | None = None,
         channel: grpc.aio.Channel | None = None,
     ) -> None:
-        self.settings = settings or ClientSettings()
+        self.settings = settings if settings is not None else ClientSettings()
         self.target = target
         self.name = name or f"{service.full_name}@{target}"
+        #: Sent when the call is not made on behalf of an authenticated caller (CLI, background work).
+        self._token = token
         self.channel = channel or grpc.aio.insecure_channel(
             target,
             options=[
@@ -119,110 +130,164 @@ class ServiceClient:
         )
         self._stub = stub_factory(self.channel)
         self._service = service
+        self._retry = self.settings.retry_policy()
         # `is None`, not `or`: a registry defines __len__, so one that is still empty is falsy.
         registry = breakers if breakers is not None else default_breakers(self.settings)
         self.breaker: AsyncCircuitBreaker = registry.get(self.name)
+        #: The service's methods, typed as the async stub; each one is a wrapper of this client.
+        self.rpc: StubT = cast(StubT, SimpleNamespace(**{m.name: self._wrapper(m) for m in service.methods}))
+
+    def _wrapper(self, desc: _descriptor.MethodDescriptor) -> Callable[..., Any]:
+        if desc.server_streaming:
+            return partial(_StreamCall, self, desc.name)
+        if desc.client_streaming:
+            return partial(self._client_stream, desc.name)
+        return partial(self._unary, desc.name)
 
     def is_idempotent(self, method: str) -> bool:
         """Whether the proto declares ``method`` idempotent (so it may be retried)."""
         m = self._service.methods_by_name[method]
         return m.GetOptions().idempotency_level in _IDEMPOTENT_LEVELS
 
-    def _metadata(self, extra: Sequence[tuple[str, str]] | None) -> list[tuple[str, str]]:
+    def _timeout(self, timeout: float | _Default | None) -> float | None:
+        return self.settings.timeout_s if timeout is DEFAULT_TIMEOUT else timeout
+
+    def _metadata(self, extra: Metadata | None) -> list[tuple[str, str | bytes]]:
         md = list(extra or [])
         keys = {k for k, _ in md}
         if REQUEST_ID_HEADER not in keys:
             md.append((REQUEST_ID_HEADER, current_request_id() or new_request_id()))
         if "authorization" not in keys:
             ident = identity_var.get()
-            token = ident.token if ident is not None and ident.token else self.settings.token
+            token = ident.token if ident is not None and ident.token else self._token
             if token:
                 md.append(("authorization", f"Bearer {token}"))
         return md
 
-    def __getattr__(self, method: str) -> Callable[..., Any]:
-        if method.startswith("_") or method not in self._service.methods_by_name:
-            raise AttributeError(f"{self._service.full_name} has no method {method!r}")
-        desc = self._service.methods_by_name[method]
-        if desc.server_streaming and not desc.client_streaming:
-            return lambda request, **kw: self.stream(method, request, **kw)
-        if desc.client_streaming:
-            return lambda requests, **kw: self._client_stream(method, requests, **kw)
-        return lambda request, **kw: self.unary(method, request, **kw)
-
-    async def unary(
+    async def _unary(
         self,
         method: str,
         request: Any,
         *,
-        timeout: float | None = None,
-        metadata: Sequence[tuple[str, str]] | None = None,
-        retry: bool | None = None,
+        timeout: float | _Default | None = DEFAULT_TIMEOUT,
+        metadata: Metadata | None = None,
+        **options: Any,
     ) -> Any:
         """Call a unary method with deadline, retries (idempotent only), breaker and typed errors."""
-        budget = timeout if timeout is not None else self.settings.default_timeout_s
-        deadline = time.monotonic() + budget
+        budget = self._timeout(timeout)
+        deadline = None if budget is None else time.monotonic() + budget
         md = self._metadata(metadata)
         rpc = getattr(self._stub, method)
 
         async def attempt() -> Any:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
+            remaining = None if deadline is None else deadline - time.monotonic()
+            if remaining is not None and remaining <= 0:
                 raise DeadlineExceededError(f"deadline of {budget:.1f}s for {method} passed")
 
             async def once() -> Any:
                 try:
-                    return await rpc(request, timeout=remaining, metadata=md)
+                    return await rpc(request, timeout=remaining, metadata=md, **options)
                 except grpc.RpcError as exc:
                     raise _typed(exc, self.target) from exc
 
             return await self.breaker.call(once)
 
-        may_retry = self.is_idempotent(method) if retry is None else retry
-        if not may_retry:
+        if not self.is_idempotent(method):
             return await attempt()
 
         def on_retry(n: int, exc: BaseException, sleep: float) -> None:
             log.info("retrying call", target=self.target, rpc=method, attempt=n, error=repr(exc), sleep_s=sleep)
 
-        return await self.settings.retry.run(attempt, deadline=deadline, on_retry=on_retry)
-
-    async def stream(
-        self,
-        method: str,
-        request: Any,
-        *,
-        timeout: float | None = None,
-        metadata: Sequence[tuple[str, str]] | None = None,
-    ) -> AsyncIterator[Any]:
-        """Call a server-streaming method; errors (including mid-stream) are typed."""
-        md = self._metadata(metadata)
-        call = getattr(self._stub, method)(request, timeout=timeout, metadata=md)
-        try:
-            async for item in call:
-                yield item
-        except grpc.RpcError as exc:
-            raise _typed(exc, self.target) from exc
-        finally:
-            call.cancel()
+        return await self._retry.run(attempt, deadline=deadline, on_retry=on_retry)
 
     async def _client_stream(
         self,
         method: str,
-        requests: Any,
-        *,
-        timeout: float | None = None,
-        metadata: Sequence[tuple[str, str]] | None = None,
+        requests: Iterable[Any] | AsyncIterable[Any],
+        timeout: float | _Default | None = DEFAULT_TIMEOUT,
+        metadata: Metadata | None = None,
+        **options: Any,
     ) -> Any:
+        """Call a client-streaming method (never retried: the requests are consumed) through the breaker."""
         md = self._metadata(metadata)
-        try:
-            return await getattr(self._stub, method)(requests, timeout=timeout, metadata=md)
-        except grpc.RpcError as exc:
-            raise _typed(exc, self.target) from exc
+        rpc = getattr(self._stub, method)
+
+        async def once() -> Any:
+            try:
+                return await rpc(requests, timeout=self._timeout(timeout), metadata=md, **options)
+            except grpc.RpcError as exc:
+                raise _typed(exc, self.target) from exc
+
+        return await self.breaker.call(once)
 
     async def close(self, grace: float | None = None) -> None:
         """Close the channel."""
         await self.channel.close(grace)
+
+
+class _StreamCall:
+    """A server stream (or bidirectional stream) of a :class:`ServiceClient`: iterate it, or ``read()`` it.
+
+    The call starts on the first read, through the breaker, which sees the stream's opening only. Errors are
+    typed; an error, the end of the stream or ``cancel()`` ends the underlying call.
+    """
+
+    def __init__(
+        self,
+        client: ServiceClient[Any],
+        method: str,
+        request: Any,
+        timeout: float | _Default | None = DEFAULT_TIMEOUT,
+        metadata: Metadata | None = None,
+        **options: Any,
+    ) -> None:
+        self._client = client
+        self._method = method
+        self._request = request
+        self._timeout = client._timeout(timeout)
+        self._metadata = client._metadata(metadata)
+        self._options = options
+        self._call: Any = None
+        self._done = False
+
+    def __aiter__(self) -> _StreamCall:
+        return self
+
+    async def __anext__(self) -> Any:
+        if self._done:
+            raise StopAsyncIteration
+        try:
+            item = await (self._read() if self._call is not None else self._client.breaker.call(self._open))
+        except BaseException:
+            self.cancel()
+            raise
+        if item is grpc.aio.EOF:
+            self.cancel()
+            raise StopAsyncIteration
+        return item
+
+    async def read(self) -> Any:
+        """The next item, or ``grpc.aio.EOF`` at the end of the stream."""
+        try:
+            return await self.__anext__()
+        except StopAsyncIteration:
+            return grpc.aio.EOF
+
+    def cancel(self) -> bool:
+        """End the stream (cancelling the call if it is still running); True if a running call was cancelled."""
+        self._done = True
+        return bool(self._call.cancel()) if self._call is not None else False
+
+    async def _open(self) -> Any:
+        rpc = getattr(self._client._stub, self._method)
+        self._call = rpc(self._request, timeout=self._timeout, metadata=self._metadata, **self._options)
+        return await self._read()
+
+    async def _read(self) -> Any:
+        try:
+            return await self._call.read()
+        except grpc.RpcError as exc:
+            raise _typed(exc, self._client.target) from exc
 
 
 def _typed(exc: grpc.RpcError, target: str) -> OpsuiteError:
@@ -241,18 +306,19 @@ def _typed(exc: grpc.RpcError, target: str) -> OpsuiteError:
 
 
 def _has_details(exc: grpc.RpcError) -> bool:
-    md = exc.trailing_metadata() if callable(getattr(exc, "trailing_metadata", None)) else None
+    md = exc.trailing_metadata() if isinstance(exc, grpc.aio.AioRpcError) else None
     return any(key == "grpc-status-details-bin" for key, _ in (md or ()))
 
 
 def connect(
     target: str,
-    stub_factory: Callable[[grpc.aio.Channel], Any],
+    stub_factory: Callable[[grpc.aio.Channel], StubT],
     service: _descriptor.ServiceDescriptor,
     *,
     settings: ClientSettings | None = None,
+    token: str | None = None,
     breakers: BreakerRegistry | None = None,
     name: str | None = None,
-) -> ServiceClient:
+) -> ServiceClient[StubT]:
     """Open a resilient client to ``target`` (host:port) for one service."""
-    return ServiceClient(target, stub_factory, service, settings=settings, breakers=breakers, name=name)
+    return ServiceClient(target, stub_factory, service, settings=settings, token=token, breakers=breakers, name=name)

@@ -74,7 +74,8 @@ def to_status(exc: OpsuiteError) -> grpc.Status:
         delay = duration_pb2.Duration()
         delay.FromNanoseconds(int(max(exc.retry_after, 0.0) * 1e9))
         status.details.add().Pack(error_details_pb2.RetryInfo(retry_delay=delay))
-    return rpc_status.to_status(status)
+    wire: grpc.Status = rpc_status.to_status(status)  # grpc_status ships no types
+    return wire
 
 
 def from_grpc_error(exc: grpc.RpcError) -> OpsuiteError:

@@ -8,18 +8,18 @@ Each service defines one settings class deriving from :class:`ServiceSettings` w
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Callable
+from typing import Any, Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from opsuite_common.auth import TokenIssuer, TokenVerifier
-from opsuite_common.client import ClientSettings
 from opsuite_common.netguard import OPERATOR_ALLOW_SETTING, NetworkPolicy, allow_entry_problem
 from opsuite_common.ratelimit import EXECUTION, STREAM, RateLimit
-from opsuite_common.resilience import RetryPolicy
+from opsuite_common.resilience import BreakerRegistry, RetryPolicy
 
-__all__ = ["AuthSettings", "ClientPolicySettings", "OutboundSettings", "ServiceSettings"]
+__all__ = ["AuthSettings", "ClientSettings", "OutboundSettings", "ServiceSettings"]
 
 
 class AuthSettings(BaseSettings):
@@ -62,11 +62,17 @@ class AuthSettings(BaseSettings):
         return TokenIssuer(algorithm=self.jwt_algorithm, key=key, issuer=self.jwt_issuer)
 
 
-class ClientPolicySettings(BaseSettings):
-    """Outgoing call policy (deadline, retries, breaker). Env prefix ``OPSUITE_CLIENT_``."""
+class ClientSettings(BaseSettings):
+    """How a :class:`~opsuite_common.client.ServiceClient` calls its target. Env prefix ``OPSUITE_CLIENT_``.
+
+    The one client settings class: services read it as ``ServiceSettings.client``, the CLI and tests build
+    it directly. The token a client sends when it does not act for a caller is not a setting here; it is
+    passed to the client itself.
+    """
 
     model_config = SettingsConfigDict(env_prefix="OPSUITE_CLIENT_", frozen=True, extra="ignore")
 
+    #: Default deadline of every call, streams included (a stream passes ``timeout=None`` to stay open).
     timeout_s: float = Field(10.0, gt=0)
     retry_attempts: int = Field(3, ge=1, le=10)
     retry_initial_backoff_s: float = Field(0.05, ge=0)
@@ -75,21 +81,32 @@ class ClientPolicySettings(BaseSettings):
     breaker_reset_timeout_s: float = Field(30.0, gt=0)
     breaker_success_threshold: int = Field(1, ge=1)
     breaker_half_open_max_calls: int = Field(1, ge=1)
+    #: Largest message the client sends or accepts.
+    max_message_bytes: int = Field(16 * 1024 * 1024, ge=1024)
 
-    def client_settings(self, token: str | None = None) -> ClientSettings:
-        """The :class:`ClientSettings` these values describe."""
-        return ClientSettings(
-            default_timeout_s=self.timeout_s,
-            retry=RetryPolicy(
-                max_attempts=self.retry_attempts,
-                initial_backoff_s=self.retry_initial_backoff_s,
-                max_backoff_s=self.retry_max_backoff_s,
-            ),
-            breaker_fail_max=self.breaker_fail_max,
-            breaker_reset_timeout_s=self.breaker_reset_timeout_s,
-            breaker_success_threshold=self.breaker_success_threshold,
-            breaker_half_open_max_calls=self.breaker_half_open_max_calls,
-            token=token,
+    def retry_policy(self) -> RetryPolicy:
+        """The :class:`RetryPolicy` for idempotent calls."""
+        return RetryPolicy(
+            max_attempts=self.retry_attempts,
+            initial_backoff_s=self.retry_initial_backoff_s,
+            max_backoff_s=self.retry_max_backoff_s,
+        )
+
+    def breaker_registry(
+        self,
+        *,
+        on_state_change: list[Callable[[str, str, str], None]] | None = None,
+        clock: Callable[[], float] | None = None,
+    ) -> BreakerRegistry:
+        """A new :class:`BreakerRegistry` whose breakers follow these settings."""
+        extra: dict[str, Any] = {} if clock is None else {"clock": clock}
+        return BreakerRegistry(
+            fail_max=self.breaker_fail_max,
+            reset_timeout=self.breaker_reset_timeout_s,
+            success_threshold=self.breaker_success_threshold,
+            half_open_max_calls=self.breaker_half_open_max_calls,
+            on_state_change=on_state_change,
+            **extra,
         )
 
 
@@ -150,7 +167,7 @@ class ServiceSettings(BaseSettings):
     #: HTTP port for Prometheus metrics at /metrics (0 disables; -1 picks a free port, for tests).
     metrics_port: int = Field(0, ge=-1, le=65535)
     auth: AuthSettings = Field(default_factory=AuthSettings)
-    client: ClientPolicySettings = Field(default_factory=ClientPolicySettings)
+    client: ClientSettings = Field(default_factory=ClientSettings)
     outbound: OutboundSettings = Field(default_factory=OutboundSettings)
 
     @field_validator("rate_limits")

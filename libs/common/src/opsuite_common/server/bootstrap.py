@@ -166,8 +166,8 @@ def _refuse_unwrapped_registrations(server: grpc.aio.Server) -> None:
             "one added to the raw grpc server would run without authentication and error mapping"
         )
 
-    server.add_generic_rpc_handlers = refuse
-    server.add_registered_method_handlers = refuse
+    server.add_generic_rpc_handlers = refuse  # type: ignore[method-assign]
+    server.add_registered_method_handlers = refuse  # type: ignore[method-assign]
 
 
 async def serve(

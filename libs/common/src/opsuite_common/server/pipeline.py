@@ -96,7 +96,7 @@ class Call:
     """What the stages know about the RPC being served (mutable, one per call)."""
 
     method: str
-    context: grpc.aio.ServicerContext
+    context: grpc.aio.ServicerContext[Any, Any]
     handler: Callable[..., Any]
     request_id: str = ""
     code: str = "OK"
@@ -157,7 +157,7 @@ class Pipeline:
 
         return step(0)
 
-    def wrap_handler(self, method: str, handler: grpc.RpcMethodHandler) -> grpc.RpcMethodHandler:
+    def wrap_handler(self, method: str, handler: grpc.RpcMethodHandler[Any, Any]) -> grpc.RpcMethodHandler[Any, Any]:
         """``handler`` (for the full method name ``method``) with the stages around it."""
         kinds = (
             ("unary_unary", grpc.unary_unary_rpc_method_handler, False),
@@ -177,10 +177,10 @@ class Pipeline:
 
     def _wrap_behavior(
         self, method: str, behavior: Callable[..., Any], streaming: bool, *, client_streaming: bool
-    ) -> Callable[[Any, grpc.aio.ServicerContext], Awaitable[Any]]:
+    ) -> Callable[[Any, grpc.aio.ServicerContext[Any, Any]], Awaitable[Any]]:
         drive_generator = streaming and inspect.isasyncgenfunction(behavior)
 
-        async def wrapped(request: Any, context: grpc.aio.ServicerContext) -> Any:
+        async def wrapped(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
             call = Call(method=method, context=context, handler=behavior)
             with secret_scope() as scope:
                 if client_streaming:
@@ -210,7 +210,9 @@ class Pipeline:
 
         return wrapped
 
-    async def _write(self, context: grpc.aio.ServicerContext, message: Any, deadline: _StreamDeadline) -> None:
+    async def _write(
+        self, context: grpc.aio.ServicerContext[Any, Any], message: Any, deadline: _StreamDeadline
+    ) -> None:
         """Send one streamed message, or end the stream if the client does not take it in time."""
         timeout = self._write_timeout_s
         if deadline.at is not None:
@@ -332,15 +334,15 @@ async def _checked_stream(requests: Any) -> Any:
         yield item
 
 
-class _WrappedGenericHandler(grpc.GenericRpcHandler):  # type: ignore[misc]
+class _WrappedGenericHandler(grpc.GenericRpcHandler):
     """A generic handler whose method handlers are wrapped by the pipeline (cached per method)."""
 
     def __init__(self, inner: grpc.GenericRpcHandler, pipeline: Pipeline) -> None:
         self._inner = inner
         self._pipeline = pipeline
-        self._cache: dict[str, grpc.RpcMethodHandler] = {}
+        self._cache: dict[str, grpc.RpcMethodHandler[Any, Any]] = {}
 
-    def service(self, handler_call_details: grpc.HandlerCallDetails) -> grpc.RpcMethodHandler | None:
+    def service(self, handler_call_details: grpc.HandlerCallDetails) -> grpc.RpcMethodHandler[Any, Any] | None:
         method = handler_call_details.method
         wrapped = self._cache.get(method)
         if wrapped is None:
@@ -361,7 +363,9 @@ class _PipelinedServer:
     def add_generic_rpc_handlers(self, handlers: Sequence[grpc.GenericRpcHandler]) -> None:
         self._server.add_generic_rpc_handlers(tuple(_WrappedGenericHandler(h, self._pipeline) for h in handlers))
 
-    def add_registered_method_handlers(self, service_name: str, handlers: dict[str, grpc.RpcMethodHandler]) -> None:
+    def add_registered_method_handlers(
+        self, service_name: str, handlers: dict[str, grpc.RpcMethodHandler[Any, Any]]
+    ) -> None:
         self._server.add_registered_method_handlers(
             service_name,
             {name: self._pipeline.wrap_handler(f"/{service_name}/{name}", h) for name, h in handlers.items()},

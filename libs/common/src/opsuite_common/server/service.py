@@ -73,7 +73,7 @@ class ServerInfoRpc:
 
     @requires(Role.VIEWER)
     async def GetServerInfo(
-        self, request: common_pb2.GetServerInfoRequest, context: grpc.aio.ServicerContext
+        self, request: common_pb2.GetServerInfoRequest, context: grpc.aio.ServicerContext[Any, Any]
     ) -> common_pb2.ServerInfo:
         """The service's name and version, and the caller's identity as the server sees it."""
         ident = current_identity()

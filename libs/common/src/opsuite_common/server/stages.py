@@ -213,7 +213,7 @@ def _with_request_id(status: grpc.Status, request_id: str) -> grpc.Status:
     return _Status(status.code, status.details, md)
 
 
-class _Status(grpc.Status):  # type: ignore[misc]
+class _Status(grpc.Status):
     def __init__(self, code: grpc.StatusCode, details: str, trailing_metadata: tuple[tuple[str, Any], ...]) -> None:
         self.code = code
         self.details = details

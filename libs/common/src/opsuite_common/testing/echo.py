@@ -67,18 +67,22 @@ class EchoServicer(ServerInfoRpc, echo_pb2_grpc.EchoServiceServicer):
         return echo_pb2.EchoResponse(message=request.message, payload=request.payload, attempt=self.attempts[key])
 
     @requires(Role.VIEWER)
-    async def Echo(self, request: echo_pb2.EchoRequest, context: grpc.aio.ServicerContext) -> echo_pb2.EchoResponse:
+    async def Echo(
+        self, request: echo_pb2.EchoRequest, context: grpc.aio.ServicerContext[Any, Any]
+    ) -> echo_pb2.EchoResponse:
         """Echo the message (viewer)."""
         return await self._handle(request)
 
     @requires(Role.EDITOR)
-    async def Mutate(self, request: echo_pb2.EchoRequest, context: grpc.aio.ServicerContext) -> echo_pb2.EchoResponse:
+    async def Mutate(
+        self, request: echo_pb2.EchoRequest, context: grpc.aio.ServicerContext[Any, Any]
+    ) -> echo_pb2.EchoResponse:
         """Echo, but declared non-idempotent and for editors."""
         return await self._handle(request)
 
     @requires(Role.VIEWER)
     async def WhoAmI(
-        self, request: echo_pb2.WhoAmIRequest, context: grpc.aio.ServicerContext
+        self, request: echo_pb2.WhoAmIRequest, context: grpc.aio.ServicerContext[Any, Any]
     ) -> echo_pb2.WhoAmIResponse:
         """The caller's identity; with forward_to, the identity another server sees for this call."""
         if request.forward_to:
@@ -89,8 +93,7 @@ class EchoServicer(ServerInfoRpc, echo_pb2_grpc.EchoServiceServicer):
                 settings=self._client_settings,
             )
             try:
-                resp: echo_pb2.WhoAmIResponse = await client.WhoAmI(echo_pb2.WhoAmIRequest(), timeout=5)
-                return resp
+                return await client.rpc.WhoAmI(echo_pb2.WhoAmIRequest(), timeout=5)
             finally:
                 await client.close()
         ident = current_identity()
@@ -103,7 +106,7 @@ class EchoServicer(ServerInfoRpc, echo_pb2_grpc.EchoServiceServicer):
 
     @requires(Role.VIEWER)
     async def EchoStream(
-        self, request: echo_pb2.EchoRequest, context: grpc.aio.ServicerContext
+        self, request: echo_pb2.EchoRequest, context: grpc.aio.ServicerContext[Any, Any]
     ) -> AsyncIterator[echo_pb2.EchoResponse]:
         """Stream ``count`` echoes; ``raise_error`` fails after the first one.
 

@@ -1,23 +1,45 @@
-"""Run the services as real processes (dev stack, cross-service tests, soak benchmarks).
+"""Run services as real processes (dev stack, cross-service tests, soak benchmarks).
 
-Services are named here only by module path (no imports), so the library stays independent of them.
+The library knows no service: the caller passes a :class:`ServiceTable` (each service's module, env
+prefix and proto service name, plus a ``wiring`` function that tells the services how to find each
+other). The repository's table is ``tests/service_table.py``.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
-__all__ = ["SERVICE_PROCESSES", "ServiceProcess", "Stack", "free_port", "start_stack", "stop_stack", "wait_serving"]
+__all__ = [
+    "ServiceProcess",
+    "ServiceTable",
+    "Stack",
+    "Wiring",
+    "free_port",
+    "stack_env",
+    "start_stack",
+    "stop_stack",
+    "wait_serving",
+]
+
+#: Extra environment wiring services together: ``(run_dir, ports, env so far) -> defaults to add``.
+Wiring = Callable[[Path, Mapping[str, int], Mapping[str, str]], Mapping[str, str]]
+
+#: Reconnect quickly while a server starts (gRPC's default first backoff is 1 s).
+_FAST_RECONNECT = [
+    ("grpc.initial_reconnect_backoff_ms", 50),
+    ("grpc.min_reconnect_backoff_ms", 50),
+    ("grpc.max_reconnect_backoff_ms", 200),
+]
 
 
 @dataclass(frozen=True)
@@ -31,15 +53,25 @@ class ServiceProcess:
     default_port: int
 
 
-SERVICE_PROCESSES: dict[str, ServiceProcess] = {
-    s.name: s
-    for s in (
-        ServiceProcess("api_manager", "opsuite_api_manager.main", "OPSUITE_API_MANAGER_",
-                       "opsuite.apimanager.v1.ApiManagerService", 50051),
-        ServiceProcess("cep", "opsuite_cep.main", "OPSUITE_CEP_", "opsuite.cep.v1.CepService", 50052),
-        ServiceProcess("ops", "opsuite_ops.main", "OPSUITE_OPS_", "opsuite.ops.v1.OpsService", 50053),
-    )
-}  # fmt: skip
+def _no_wiring(run_dir: Path, ports: Mapping[str, int], env: Mapping[str, str]) -> Mapping[str, str]:
+    return {}
+
+
+class ServiceTable(Mapping[str, ServiceProcess]):
+    """The services a stack can run, by name in start order, and how they are wired to each other."""
+
+    def __init__(self, processes: Iterable[ServiceProcess], wiring: Wiring = _no_wiring) -> None:
+        self._processes = {p.name: p for p in processes}
+        self.wiring = wiring
+
+    def __getitem__(self, name: str) -> ServiceProcess:
+        return self._processes[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._processes)
+
+    def __len__(self) -> int:
+        return len(self._processes)
 
 
 def free_port() -> int:
@@ -54,7 +86,7 @@ def wait_serving(
 ) -> None:
     """Wait until the server on ``port`` reports SERVING; fail early (with its log) if the process died."""
     deadline = time.monotonic() + timeout
-    with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
+    with grpc.insecure_channel(f"127.0.0.1:{port}", options=_FAST_RECONNECT) as channel:
         stub = health_pb2_grpc.HealthStub(channel)
         while time.monotonic() < deadline:
             if proc is not None and proc.poll() is not None:
@@ -66,7 +98,7 @@ def wait_serving(
                     return
             except grpc.RpcError:
                 pass
-            time.sleep(0.1)
+            time.sleep(0.05)
     raise TimeoutError(f"port {port} did not report SERVING within {timeout}s")
 
 
@@ -74,6 +106,7 @@ def wait_serving(
 class Stack:
     """Running service processes: ports, processes, their environment and state folder."""
 
+    services: ServiceTable
     ports: dict[str, int]
     env: dict[str, str]
     run_dir: Path
@@ -88,44 +121,52 @@ class Stack:
         return self.run_dir / f"{name}.log"
 
     def data_source_dir(self, tenant: str) -> Path:
-        """The folder (created) where ``tenant``'s SQLite data sources may live (see ``stack_env``)."""
+        """The folder (created) for ``tenant``'s data files: ``run_dir/data_sources/<tenant>``."""
         path = self.run_dir / "data_sources" / tenant
         path.mkdir(parents=True, exist_ok=True)
         return path
 
-    def start(self, name: str) -> subprocess.Popen[bytes]:
-        """(Re)start one service process and wait until it serves."""
+    def launch(self, name: str) -> subprocess.Popen[bytes]:
+        """(Re)start one service process without waiting for it (see :meth:`wait`)."""
         with open(self.log(name), "ab") as out:
             proc = subprocess.Popen(
-                [sys.executable, "-m", SERVICE_PROCESSES[name].module],
+                [sys.executable, "-m", self.services[name].module],
                 env=self.env,
                 stdout=out,
                 stderr=subprocess.STDOUT,
             )
         self.procs[name] = proc
-        wait_serving(self.ports[name], proc, self.log(name))
+        return proc
+
+    def wait(self, name: str) -> None:
+        """Wait until a launched service serves; fail with its log if it exited."""
+        wait_serving(self.ports[name], self.procs[name], self.log(name))
+
+    def start(self, name: str) -> subprocess.Popen[bytes]:
+        """(Re)start one service process and wait until it serves."""
+        proc = self.launch(name)
+        self.wait(name)
         return proc
 
 
-def stack_env(run_dir: Path, ports: dict[str, int], secret: str, base: dict[str, str] | None = None) -> dict[str, str]:
-    """The environment the services need to find each other, with SQLite state in ``run_dir``."""
+def stack_env(
+    services: ServiceTable, run_dir: Path, ports: Mapping[str, int], secret: str, base: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """The environment of a stack: ``base`` (default: this process's), then per service its port, a SQLite
+    database in ``run_dir`` and JSON logs, then the table's wiring; a variable already set is kept."""
     env = dict(base if base is not None else os.environ)
     env.setdefault("OPSUITE_AUTH_JWT_SECRET", secret)
-    for s in SERVICE_PROCESSES.values():
+    for s in services.values():
         env.setdefault(f"{s.prefix}PORT", str(ports[s.name]))
         env.setdefault(f"{s.prefix}DATABASE_URL", f"sqlite:///{run_dir / (s.name + '.db')}")
         env.setdefault(f"{s.prefix}LOG_FORMAT", "json")
-    # api_manager data sources: SQLite files under run_dir/data_sources/<tenant>, never the other stores.
-    env.setdefault("OPSUITE_API_MANAGER_SQLITE_ROOTS", json.dumps([str(run_dir / "data_sources" / "{tenant}")]))
-    others = [env[f"{s.prefix}DATABASE_URL"] for s in SERVICE_PROCESSES.values() if s.name != "api_manager"]
-    env.setdefault("OPSUITE_API_MANAGER_PROTECTED_DATABASE_URLS", json.dumps(others))
-    env.setdefault("OPSUITE_OPS_API_MANAGER_TARGET", f"127.0.0.1:{ports['api_manager']}")
-    env.setdefault("OPSUITE_CEP_API_MANAGER_TARGET", f"127.0.0.1:{ports['api_manager']}")
-    env.setdefault("OPSUITE_CEP_OPS_TARGET", f"127.0.0.1:{ports['ops']}")
+    for key, value in services.wiring(run_dir, ports, env).items():
+        env.setdefault(key, value)
     return env
 
 
 def start_stack(
+    services: ServiceTable,
     run_dir: Path,
     secret: str,
     names: list[str] | None = None,
@@ -133,14 +174,17 @@ def start_stack(
     ports: dict[str, int] | None = None,
     extra_env: dict[str, str] | None = None,
 ) -> Stack:
-    """Start services as real processes (free ports unless given) and wait until each serves."""
+    """Start services as real processes (free ports unless given), all at once, and wait until each serves."""
     run_dir.mkdir(parents=True, exist_ok=True)
-    ports = ports or {name: free_port() for name in SERVICE_PROCESSES}
-    env = stack_env(run_dir, ports, secret, {**os.environ, **(extra_env or {})})
-    stack = Stack(ports=ports, env=env, run_dir=run_dir)
+    ports = ports or {name: free_port() for name in services}
+    env = stack_env(services, run_dir, ports, secret, {**os.environ, **(extra_env or {})})
+    stack = Stack(services=services, ports=ports, env=env, run_dir=run_dir)
     try:
-        for name in names or list(SERVICE_PROCESSES):
-            stack.start(name)
+        chosen = names or list(services)
+        for name in chosen:
+            stack.launch(name)
+        for name in chosen:
+            stack.wait(name)
     except BaseException:
         stop_stack(stack)
         raise
