@@ -24,14 +24,14 @@ from opsuite_common.errors import FailedPreconditionError
 from opsuite_common.protoconv import dict_to_struct, py_to_value, struct_to_dict
 from opsuite_common.resilience import BreakerRegistry
 from opsuite_common.server import ServerHandle, ServiceRegistration, build_server
-from opsuite_common.settings import ClientPolicySettings, ServiceSettings
+from opsuite_common.settings import ClientSettings, ServiceSettings
+from opsuite_common.testing.llm import FakeLlm
 from opsuite_common.testing.servers import TokenFactory, auth_settings_for_tests
 from opsuite_ops.config import Settings
 from opsuite_ops.domain import Tool
 from opsuite_ops.domain.demo import DEMO_SERVICES, demo_catalogue, demo_tools
 from opsuite_ops.domain.in_memory import InMemoryCatalogue
 from opsuite_ops.server import create_server
-from opsuite_ops.testing import FakeLlm
 
 TENANT, OTHER = "acme", "globex"
 SECRET_TOOL = Tool(
@@ -179,7 +179,7 @@ def ops_settings(db_url: str, target: str, **overrides: Any) -> Settings:
     """Settings for an in-process ops server on port 0 (fast retries, a breaker that opens after 2 faults)."""
     values: dict[str, Any] = {
         "port": 0, "database_url": db_url, "auth": auth_settings_for_tests(), "api_manager_target": target,
-        "client": ClientPolicySettings(timeout_s=5, retry_attempts=1, breaker_fail_max=2, breaker_reset_timeout_s=60),
+        "client": ClientSettings(timeout_s=5, retry_attempts=1, breaker_fail_max=2, breaker_reset_timeout_s=60),
         "retry_backoff_s": 0.01, "known_services": list(DEMO_SERVICES), "catalogue_ttl_s": 30,
     }  # fmt: skip
     values.update(overrides)

@@ -12,10 +12,10 @@ import pytest
 
 from opsuite.ops.v1 import ops_pb2
 from opsuite_common.auth import Identity, Role
-from opsuite_common.db import Database, utcnow
+from opsuite_common.db import Database, run_migrations, utcnow
 from opsuite_ops.app.run_log import RunLog
 from opsuite_ops.app.runs import RunService
-from opsuite_ops.db import RunRepository, migrate
+from opsuite_ops.db import MIGRATIONS_DIR, VERSION_TABLE, RunRepository
 from opsuite_ops.domain import Budget, BudgetLimits
 from opsuite_ops.domain.in_memory import Script
 
@@ -44,15 +44,14 @@ async def _stored(db: Database) -> list[tuple[str, str, str]]:
 
 async def _app(db_url: str, orchestrator: Any) -> tuple[Database, RunService]:
     db = Database.from_url(db_url)
-    await migrate(db)
-    runs = RunRepository(db)
+    await run_migrations(db.engine, MIGRATIONS_DIR, VERSION_TABLE)
     app = RunService(
         orchestrator,  # type: ignore[arg-type]
         None,  # type: ignore[arg-type]  # the catalogue is not used by ask
-        runs,
+        db,
         Budget(),
         BudgetLimits(),
-        run_log=RunLog(runs, "me"),
+        run_log=RunLog(db, "me"),
     )
     return db, app
 
@@ -84,8 +83,8 @@ async def test_a_caller_cancelled_while_the_running_row_is_written_is_recorded_c
 
 async def test_stop_records_runs_still_in_flight_cancelled_with_their_duration(db_url: str) -> None:
     db = Database.from_url(db_url)
-    await migrate(db)
-    log = RunLog(RunRepository(db), "me")
+    await run_migrations(db.engine, MIGRATIONS_DIR, VERSION_TABLE)
+    log = RunLog(db, "me")
     base = {
         "id": uuid.uuid4().hex,
         "tenant": "t",
@@ -102,8 +101,9 @@ async def test_stop_records_runs_still_in_flight_cancelled_with_their_duration(d
         assert await _stored(db) == [
             ("cancelled", "SHUTDOWN", "the service stopped before the run finished (shutdown grace period over)")
         ]
-        row = await RunRepository(db).get("t", base["id"])
-        assert row.partial and row.duration_ms >= 50
+        async with db.session(readonly=True) as s:
+            row = await RunRepository(s, "t").get(base["id"])
+            assert row.partial and row.duration_ms >= 50
     finally:
         await db.dispose()
 

@@ -2,13 +2,38 @@
 
 from __future__ import annotations
 
-from pydantic import Field, SecretStr
+from dataclasses import dataclass
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
 from opsuite_common.limits import EVENT_ATTRIBUTES_BYTES
 from opsuite_common.settings import ServiceSettings
 
-__all__ = ["Settings"]
+__all__ = ["Settings", "TenantTime", "TimePolicy"]
+
+
+class TenantTime(BaseModel):
+    """One tenant's overrides of the event-time policy (an unset field takes the service setting)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    idle_progress: bool | None = None
+    idle_timeout_s: float | None = Field(None, gt=0, le=86_400)
+    max_future_skew_s: float | None = Field(None, gt=0, le=31_536_000)
+
+
+@dataclass(frozen=True, slots=True)
+class TimePolicy:
+    """The event-time policy of one tenant, as the engine takes it.
+
+    See docs/cep-semantics.md, Time without events #24 (idle progress) and #25 (future skew).
+    """
+
+    #: Seconds without an event after which the watermark follows the clock; None: idle progress off.
+    idle_timeout: float | None
+    #: Events more than this many seconds ahead of the server's clock are refused.
+    max_future_skew: float
 
 
 class Settings(ServiceSettings):
@@ -28,6 +53,16 @@ class Settings(ServiceSettings):
     ops_timeout_s: float = Field(30.0, gt=0, le=110)
     #: Default allowed lateness of event time (a rule's ``allowed_lateness`` overrides it), seconds.
     allowed_lateness_s: float = Field(0.0, ge=0, le=3600)
+    #: Idle progress: once a tenant has received no event for ``idle_timeout_s``, its watermark follows the
+    #: wall clock (``now - idle_timeout_s - allowed lateness``), so absences, ``for`` and timeouts fire in an
+    #: outage. Driven by the scheduler's tick (``schedule_tick_s``), so it needs ``background_tasks``.
+    idle_progress: bool = True
+    idle_timeout_s: float = Field(30.0, gt=0, le=86_400)
+    #: An event more than this many seconds ahead of the server's clock is refused on its own.
+    max_future_skew_s: float = Field(300.0, gt=0, le=31_536_000)
+    #: Per-tenant overrides of the three settings above, JSON in the env var:
+    #: ``{"tenant-a": {"idle_timeout_s": 120, "max_future_skew_s": 60}, "lab": {"idle_progress": false}}``.
+    tenant_time: dict[str, TenantTime] = Field(default_factory=dict)
     #: Largest batch PublishEvents accepts.
     max_batch_events: int = Field(10_000, ge=1)
     #: Largest serialized attributes of one event, bytes.
@@ -46,7 +81,7 @@ class Settings(ServiceSettings):
     channel_breaker_reset_s: float = Field(30.0, gt=0)
     #: Deprecated alias: entries added to the shared ``OPSUITE_OUTBOUND_ALLOW`` (``outbound.allow``) for cep.
     outbound_allow: list[str] = Field(default_factory=list)
-    #: Scheduler: seconds between checks for due SCHEDULE rules.
+    #: Scheduler: seconds between ticks (checks for due SCHEDULE rules, and idle progress of every loaded tenant).
     schedule_tick_s: float = Field(1.0, gt=0)
     #: Scheduler, dev/test only: a new, changed or (after a restart) every rule first runs at the next tick
     #: instead of one interval (or cron period) later.
@@ -58,3 +93,11 @@ class Settings(ServiceSettings):
     watch_queue_size: int = Field(1000, ge=1)
     #: Run the dispatcher and the scheduler in this process.
     background_tasks: bool = True
+
+    def time_policy(self, tenant: str) -> TimePolicy:
+        """The tenant's event-time policy: its ``tenant_time`` overrides over the service settings."""
+        own = self.tenant_time.get(tenant) or TenantTime()
+        idle = self.idle_progress if own.idle_progress is None else own.idle_progress
+        timeout = self.idle_timeout_s if own.idle_timeout_s is None else own.idle_timeout_s
+        skew = self.max_future_skew_s if own.max_future_skew_s is None else own.max_future_skew_s
+        return TimePolicy(idle_timeout=timeout if idle else None, max_future_skew=skew)

@@ -1,4 +1,5 @@
-"""ANOMALY rules: CEP_SEMANTICS #23 (score before update, warm-up count, |z| >= threshold), MAD variant."""
+"""ANOMALY rules: docs/cep-semantics.md, Anomaly #23 (score before update, warm-up count,
+|z| >= threshold), MAD variant."""
 
 from __future__ import annotations
 

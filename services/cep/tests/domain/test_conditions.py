@@ -1,4 +1,7 @@
-"""Conditions: parsing, compilation to closures and the documented typing rules (CEP_SEMANTICS #13)."""
+"""Conditions: parsing, compilation to closures and the documented typing rules.
+
+See docs/cep-semantics.md, Threshold alerts #13.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""Event time: CEP_SEMANTICS #1 (watermark, late iff time < W), #2 (late reported), #3 (ordered
-processing), #4 (timers before same-timestamp events), #5 (duplicates)."""
+"""Event time: docs/cep-semantics.md, Event time and watermarks #1 (watermark, late iff time < W),
+#2 (late reported), #3 (ordered processing), #4 (timers before same-timestamp events), and Duplicates #5."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""SEQUENCE and ABSENCE rules: CEP_SEMANTICS #6 (within exclusive), #7 (relaxed contiguity),
-#8 (NO_SKIP vs skip_past_last_event), #9 (partitions, alias references), #10 (absence), #22."""
+"""SEQUENCE and ABSENCE rules: docs/cep-semantics.md, Sequences and absences #6 (within exclusive),
+#7 (relaxed contiguity), #8 (NO_SKIP vs skip_past_last_event), #9 (partitions, alias references),
+#10 (absence), and Alert lifecycle #22."""
 
 from __future__ import annotations
 

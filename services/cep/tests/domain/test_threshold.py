@@ -1,4 +1,5 @@
-"""THRESHOLD rules and the alert layer: CEP_SEMANTICS #11, #12, #19, #20, #21."""
+"""THRESHOLD rules and the alert layer: docs/cep-semantics.md, Threshold alerts #11, #12 and Alert
+lifecycle #19, #20, #21."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""WINDOW rules: CEP_SEMANTICS #14 (tumbling [start,end), fires_at=end), #15 (sliding = hopping),
+"""WINDOW rules: docs/cep-semantics.md, Windows #14 (tumbling [start,end), fires_at=end), #15 (sliding = hopping),
 #16 (session gap inclusive), #17 (empty window resolves), #18 (aggregates)."""
 
 from __future__ import annotations

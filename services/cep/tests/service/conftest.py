@@ -14,6 +14,8 @@ from opsuite.cep.v1 import cep_pb2, cep_pb2_grpc
 from opsuite_cep.config import Settings
 from opsuite_cep.server import create_server
 from opsuite_common.server import ServerHandle
+from opsuite_common.testing.clock import FakeClock
+from opsuite_common.testing.eventually import eventually
 from opsuite_common.testing.servers import TokenFactory, auth_settings_for_tests
 
 T0 = 1_700_000_000.0
@@ -29,6 +31,14 @@ def ev(eid: str, etype: str, t: float, key: str = "", **attrs: Any) -> cep_pb2.E
     ts = timestamp_pb2.Timestamp()
     ts.FromNanoseconds(int((T0 + t) * 1e9))
     return cep_pb2.Event(id=eid, type=etype, key=key, source="test", time=ts, attributes=struct(attrs))
+
+
+async def advance_clock(clock: FakeClock, seconds: float) -> None:
+    """Move a server's fake clock once its scheduler sleeps; return when that tick (schedule rules and idle
+    progress, committed) is done and the scheduler sleeps again."""
+    await eventually(lambda: clock.sleepers == 1, what="the scheduler asleep")
+    clock.advance(seconds)  # wakes it: its sleep is no longer counted until the next one starts
+    await eventually(lambda: clock.sleepers == 1, what="the scheduler's tick to end")
 
 
 @dataclass
@@ -81,9 +91,9 @@ async def start_cep() -> AsyncIterator[Callable[..., Any]]:
     """Start servers on demand; every one still running is stopped at the end."""
     running: list[Cep] = []
 
-    async def start(db_url: str, resolver: Any = None, **kw: Any) -> Cep:
+    async def start(db_url: str, resolver: Any = None, clock: FakeClock | None = None, **kw: Any) -> Cep:
         settings = make_settings(db_url, **kw)
-        handle = await create_server(settings, resolver=resolver)
+        handle = await create_server(settings, resolver=resolver, clock=clock)
         channel = grpc.aio.insecure_channel(f"127.0.0.1:{handle.port}")
         cep = Cep(handle, channel, cep_pb2_grpc.CepServiceStub(channel), TokenFactory(), settings)
         running.append(cep)

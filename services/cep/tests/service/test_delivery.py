@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import select
 
 from opsuite.cep.v1 import cep_pb2
+from opsuite_cep.app._session import read
 from opsuite_cep.db.models import NotificationRow
-from opsuite_cep.db.repositories import read
 from opsuite_common.testing.eventually import eventually
 
 from .conftest import Cep, ev, struct

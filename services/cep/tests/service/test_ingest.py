@@ -6,7 +6,7 @@ import pytest
 
 from opsuite.cep.v1 import cep_pb2
 
-from .conftest import Cep, ev
+from .conftest import T0, Cep, ev
 
 pytestmark = pytest.mark.asyncio
 
@@ -146,8 +146,14 @@ async def test_test_rule_is_a_dry_run_with_virtual_time(cep_sqlite: Cep) -> None
         definition=struct({**THRESHOLD}),
         events=[ev("t1", "metric", 0, cpu=95, host="h1"), ev("t1", "metric", 0, cpu=95, host="h1")],
     )
-    request.advance_to.FromSeconds(1_700_000_060)
+    # The virtual clock moves to advance_to with no further event: idle progress (idle_timeout 30 s by
+    # default) puts the watermark at advance_to - 30 s, as it would for a quiet tenant in production.
+    request.advance_to.FromSeconds(1_700_000_089)
     reply = await cep.stub.TestRule(request, metadata=cep.md())
-    assert [t.state for t in reply.transitions] == ["pending", "firing"]
+    assert [t.state for t in reply.transitions] == ["pending"]
+    assert reply.watermark.seconds == 1_700_000_059
+    request.advance_to.FromSeconds(1_700_000_090)
+    reply = await cep.stub.TestRule(request, metadata=cep.md())
+    assert [(t.state, t.time.seconds) for t in reply.transitions] == [("pending", T0), ("firing", T0 + 60)]
     assert list(reply.duplicate_event_ids) == ["t1"]
     assert await cep.alerts() == []  # nothing stored

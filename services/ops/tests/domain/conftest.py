@@ -7,9 +7,9 @@ from collections.abc import Iterator
 import pytest
 
 from opsuite_common.auth import Identity, Role
+from opsuite_common.testing.llm import FakeLlm
 from opsuite_ops.domain.demo import demo_catalogue
 from opsuite_ops.domain.in_memory import InMemoryCatalogue
-from opsuite_ops.testing import FakeLlm
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from google.protobuf import struct_pb2
 
@@ -12,7 +12,6 @@ from opsuite.apimanager.v1 import api_manager_pb2 as pb
 from opsuite.common.v1 import common_pb2
 from opsuite_api_manager.app import ApiDefinition, Outcome, Policy, Reference, definition_of
 from opsuite_api_manager.app.execution import started_plus
-from opsuite_api_manager.db import ApiRow, ApiVersionRow, DataSourceRow, ExecutionRow
 from opsuite_api_manager.domain.script import escape_controls, split_log_records
 from opsuite_common import limits
 from opsuite_common.errors import ValidationError
@@ -27,6 +26,9 @@ from opsuite_common.protoconv import (
     value_to_py,
 )
 from opsuite_common.secretscope import mask_url
+
+if TYPE_CHECKING:  # the rows' types only: servicers never query the database
+    from opsuite_api_manager.db import ApiRow, ApiVersionRow, DataSourceRow, ExecutionRow
 
 __all__ = [
     "ProtoSizer",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import aclosing
 from dataclasses import dataclass
+from typing import Any
 
 import grpc
 from google.protobuf import empty_pb2
@@ -92,7 +93,7 @@ class Handlers(api_manager_pb2_grpc.ApiManagerServiceServicer):
 
     @requires(Role.ADMIN)
     async def CreateDataSource(
-        self, request: pb.CreateDataSourceRequest, context: grpc.aio.ServicerContext
+        self, request: pb.CreateDataSourceRequest, context: grpc.aio.ServicerContext[Any, Any]
     ) -> pb.DataSource:
         """Store a data source (URL encrypted)."""
         row = await self.s.data_sources.create(
@@ -109,13 +110,15 @@ class Handlers(api_manager_pb2_grpc.ApiManagerServiceServicer):
         return data_source_to_proto(row)
 
     @requires(Role.ADMIN)
-    async def GetDataSource(self, request: pb.GetDataSourceRequest, context: grpc.aio.ServicerContext) -> pb.DataSource:
+    async def GetDataSource(
+        self, request: pb.GetDataSourceRequest, context: grpc.aio.ServicerContext[Any, Any]
+    ) -> pb.DataSource:
         """One data source, URL masked."""
         return data_source_to_proto(await self.s.data_sources.get(_caller(), _ds_ref(request)))
 
     @requires(Role.ADMIN)
     async def ListDataSources(
-        self, request: pb.ListDataSourcesRequest, context: grpc.aio.ServicerContext
+        self, request: pb.ListDataSourcesRequest, context: grpc.aio.ServicerContext[Any, Any]
     ) -> pb.ListDataSourcesResponse:
         """A page of data sources."""
         page = await self.s.data_sources.list_data_sources(
@@ -128,7 +131,7 @@ class Handlers(api_manager_pb2_grpc.ApiManagerServiceServicer):
 
     @requires(Role.ADMIN)
     async def DeleteDataSource(
-        self, request: pb.DeleteDataSourceRequest, context: grpc.aio.ServicerContext
+        self, request: pb.DeleteDataSourceRequest, context: grpc.aio.ServicerContext[Any, Any]
     ) -> empty_pb2.Empty:
         """Delete a data source."""
         await self.s.data_sources.delete(_caller(), _ds_ref(request))
@@ -136,7 +139,7 @@ class Handlers(api_manager_pb2_grpc.ApiManagerServiceServicer):
 
     @requires(Role.ADMIN)
     async def TestDataSource(
-        self, request: pb.TestDataSourceRequest, context: grpc.aio.ServicerContext
+        self, request: pb.TestDataSourceRequest, context: grpc.aio.ServicerContext[Any, Any]
     ) -> pb.TestDataSourceResponse:
         """Connect and run SELECT 1."""
         check = await self.s.data_sources.test(_caller(), _ds_ref(request))
@@ -147,17 +150,19 @@ class Handlers(api_manager_pb2_grpc.ApiManagerServiceServicer):
     # ---------------------------------------------------------------- APIs
 
     @requires(Role.EDITOR)
-    async def CreateApi(self, request: pb.CreateApiRequest, context: grpc.aio.ServicerContext) -> pb.Api:
+    async def CreateApi(self, request: pb.CreateApiRequest, context: grpc.aio.ServicerContext[Any, Any]) -> pb.Api:
         """Create an API (version 1)."""
         return api_to_proto(await self.s.apis.create(_caller(), definition_from_proto(request.api)))
 
     @requires(Role.VIEWER)
-    async def GetApi(self, request: pb.GetApiRequest, context: grpc.aio.ServicerContext) -> pb.Api:
+    async def GetApi(self, request: pb.GetApiRequest, context: grpc.aio.ServicerContext[Any, Any]) -> pb.Api:
         """A live API by id or name."""
         return api_to_proto(await self.s.apis.get(_caller(), _api_ref(request)))
 
     @requires(Role.VIEWER)
-    async def ListApis(self, request: pb.ListApisRequest, context: grpc.aio.ServicerContext) -> pb.ListApisResponse:
+    async def ListApis(
+        self, request: pb.ListApisRequest, context: grpc.aio.ServicerContext[Any, Any]
+    ) -> pb.ListApisResponse:
         """A filtered page of APIs."""
         f = ApiFilter(
             kind=enum_name(pb.ApiKind, request.kind, "kind") if request.kind else "",
@@ -171,7 +176,7 @@ class Handlers(api_manager_pb2_grpc.ApiManagerServiceServicer):
         return pb.ListApisResponse(apis=apis, page=common_pb2.PageResponse(next_page_token=token))
 
     @requires(Role.EDITOR)
-    async def UpdateApi(self, request: pb.UpdateApiRequest, context: grpc.aio.ServicerContext) -> pb.Api:
+    async def UpdateApi(self, request: pb.UpdateApiRequest, context: grpc.aio.ServicerContext[Any, Any]) -> pb.Api:
         """Replace the definition (etag-checked)."""
         row = await self.s.apis.update(
             _caller(), _required(request.id, "id"), definition_from_proto(request.api), request.etag
@@ -179,14 +184,16 @@ class Handlers(api_manager_pb2_grpc.ApiManagerServiceServicer):
         return api_to_proto(row)
 
     @requires(Role.EDITOR)
-    async def DeleteApi(self, request: pb.DeleteApiRequest, context: grpc.aio.ServicerContext) -> empty_pb2.Empty:
+    async def DeleteApi(
+        self, request: pb.DeleteApiRequest, context: grpc.aio.ServicerContext[Any, Any]
+    ) -> empty_pb2.Empty:
         """Soft delete."""
         await self.s.apis.delete(_caller(), _required(request.id, "id"), request.etag)
         return empty_pb2.Empty()
 
     @requires(Role.VIEWER)
     async def ListApiVersions(
-        self, request: pb.ListApiVersionsRequest, context: grpc.aio.ServicerContext
+        self, request: pb.ListApiVersionsRequest, context: grpc.aio.ServicerContext[Any, Any]
     ) -> pb.ListApiVersionsResponse:
         """Versions of an API."""
         page = await self.s.apis.list_versions(
@@ -196,14 +203,16 @@ class Handlers(api_manager_pb2_grpc.ApiManagerServiceServicer):
         return pb.ListApiVersionsResponse(versions=versions, page=common_pb2.PageResponse(next_page_token=token))
 
     @requires(Role.VIEWER)
-    async def GetApiVersion(self, request: pb.GetApiVersionRequest, context: grpc.aio.ServicerContext) -> pb.ApiVersion:
+    async def GetApiVersion(
+        self, request: pb.GetApiVersionRequest, context: grpc.aio.ServicerContext[Any, Any]
+    ) -> pb.ApiVersion:
         """One version."""
         return version_to_proto(
             await self.s.apis.get_version(_caller(), _required(request.api_id, "api_id"), request.version)
         )
 
     @requires(Role.EDITOR)
-    async def RollbackApi(self, request: pb.RollbackApiRequest, context: grpc.aio.ServicerContext) -> pb.Api:
+    async def RollbackApi(self, request: pb.RollbackApiRequest, context: grpc.aio.ServicerContext[Any, Any]) -> pb.Api:
         """Make version N current again (as a new version)."""
         if request.version <= 0:
             raise ValidationError.for_field("version", "must be a version number >= 1")
@@ -215,7 +224,7 @@ class Handlers(api_manager_pb2_grpc.ApiManagerServiceServicer):
     @requires(Role.VIEWER)
     @holds_slots(EXECUTION)
     async def ExecuteApi(
-        self, request: pb.ExecuteApiRequest, context: grpc.aio.ServicerContext
+        self, request: pb.ExecuteApiRequest, context: grpc.aio.ServicerContext[Any, Any]
     ) -> pb.ExecuteApiResponse:
         """Execute by id or name; the caller's deadline bounds the API's timeout."""
         outcome = await self.s.executions.execute(
@@ -230,7 +239,7 @@ class Handlers(api_manager_pb2_grpc.ApiManagerServiceServicer):
     @requires(Role.VIEWER)
     @holds_slots(EXECUTION, STREAM)
     async def ExecuteApiStream(
-        self, request: pb.ExecuteApiRequest, context: grpc.aio.ServicerContext
+        self, request: pb.ExecuteApiRequest, context: grpc.aio.ServicerContext[Any, Any]
     ) -> AsyncIterator[pb.ExecuteApiChunk]:
         """Header, row batches, summary (SQL); one summary for the other kinds."""
         events = await self.s.executions.execute_stream(
@@ -254,7 +263,9 @@ class Handlers(api_manager_pb2_grpc.ApiManagerServiceServicer):
 
     @requires(Role.EDITOR)
     @holds_slots(EXECUTION)
-    async def DryRunApi(self, request: pb.DryRunApiRequest, context: grpc.aio.ServicerContext) -> pb.ExecuteApiResponse:
+    async def DryRunApi(
+        self, request: pb.DryRunApiRequest, context: grpc.aio.ServicerContext[Any, Any]
+    ) -> pb.ExecuteApiResponse:
         """Run an unsaved definition; nothing is stored."""
         outcome = await self.s.executions.dry_run(
             _caller(),
@@ -267,7 +278,7 @@ class Handlers(api_manager_pb2_grpc.ApiManagerServiceServicer):
 
     @requires(Role.VIEWER)
     async def ValidateApi(
-        self, request: pb.ValidateApiRequest, context: grpc.aio.ServicerContext
+        self, request: pb.ValidateApiRequest, context: grpc.aio.ServicerContext[Any, Any]
     ) -> pb.ValidateApiResponse:
         """Violations as data (valid=false), not as an error."""
         try:
@@ -287,7 +298,7 @@ class Handlers(api_manager_pb2_grpc.ApiManagerServiceServicer):
 
     @requires(Role.VIEWER)
     async def ListExecutions(
-        self, request: pb.ListExecutionsRequest, context: grpc.aio.ServicerContext
+        self, request: pb.ListExecutionsRequest, context: grpc.aio.ServicerContext[Any, Any]
     ) -> pb.ListExecutionsResponse:
         """Executions, newest first, filtered by API, status and time."""
         f = ExecutionFilter(
@@ -303,7 +314,9 @@ class Handlers(api_manager_pb2_grpc.ApiManagerServiceServicer):
         return pb.ListExecutionsResponse(executions=executions, page=common_pb2.PageResponse(next_page_token=token))
 
     @requires(Role.VIEWER)
-    async def GetExecution(self, request: pb.GetExecutionRequest, context: grpc.aio.ServicerContext) -> pb.Execution:
+    async def GetExecution(
+        self, request: pb.GetExecutionRequest, context: grpc.aio.ServicerContext[Any, Any]
+    ) -> pb.Execution:
         """One execution with its step logs and script log lines."""
         row = await self.s.executions.get_execution(_caller(), _required(request.id, "id"))
         return execution_to_proto(row, detail=True)

@@ -12,7 +12,7 @@ from typing import Any
 from opsuite.apimanager.v1 import api_manager_pb2, api_manager_pb2_grpc
 from opsuite_cep.adapters.tokens import ServiceTokens
 from opsuite_cep.config import Settings
-from opsuite_common.client import ServiceClient, connect
+from opsuite_common.client import connect
 from opsuite_common.errors import FailedPreconditionError
 from opsuite_common.protoconv import dict_to_struct, value_to_py
 
@@ -26,11 +26,11 @@ class ApiManagerCaller:
 
     def __init__(self, settings: Settings, tokens: ServiceTokens) -> None:
         self.settings, self.tokens = settings, tokens
-        self.client: ServiceClient = connect(
+        self.client = connect(
             settings.api_manager_target,
             api_manager_pb2_grpc.ApiManagerServiceStub,
             SERVICE,
-            settings=settings.client.client_settings(),
+            settings=settings.client,
             name=f"cep->api_manager@{settings.api_manager_target}",
         )
 
@@ -38,7 +38,7 @@ class ApiManagerCaller:
         """Run API ``api`` (by name) and return its result as a dict: ``{status, rows, row_count}`` for SQL,
         the JSON object (or ``{value}``) otherwise. A non-successful execution raises FailedPrecondition."""
         request = api_manager_pb2.ExecuteApiRequest(name=api, params=dict_to_struct(dict(params), "params"))
-        reply = await self.client.ExecuteApi(
+        reply = await self.client.rpc.ExecuteApi(
             request,
             metadata=self.tokens.metadata(tenant, "api_manager"),
             timeout=self.settings.delivery_timeout_s,

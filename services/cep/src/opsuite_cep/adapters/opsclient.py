@@ -10,7 +10,7 @@ from __future__ import annotations
 from opsuite.ops.v1 import ops_pb2, ops_pb2_grpc
 from opsuite_cep.adapters.tokens import ServiceTokens
 from opsuite_cep.config import Settings
-from opsuite_common.client import ServiceClient, connect
+from opsuite_common.client import connect
 
 __all__ = ["OpsCaller"]
 
@@ -22,17 +22,17 @@ class OpsCaller:
 
     def __init__(self, settings: Settings, tokens: ServiceTokens) -> None:
         self.settings, self.tokens = settings, tokens
-        self.client: ServiceClient = connect(
+        self.client = connect(
             settings.ops_target,
             ops_pb2_grpc.OpsServiceStub,
             SERVICE,
-            settings=settings.client.client_settings(),
+            settings=settings.client,
             name=f"cep->ops@{settings.ops_target}",
         )
 
     async def ask(self, tenant: str, question: str) -> tuple[str, str]:
         """Ask ops ``question`` as tenant ``tenant``; returns ``(run_id, answer)``."""
-        reply = await self.client.Ask(
+        reply = await self.client.rpc.Ask(
             ops_pb2.AskRequest(question=question),
             metadata=self.tokens.metadata(tenant, "ops"),
             timeout=self.settings.ops_timeout_s,

@@ -9,18 +9,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from opsuite_cep.app._session import read
 from opsuite_cep.app.engines import EngineHost, Notifier, silence_from_row
 from opsuite_cep.app.watch import AlertFeed, watch_changes
-from opsuite_cep.db.alerts import ACTIVE_STATES, AlertChange, alert_view, dt, new_id, record_change
-from opsuite_cep.db.models import SilenceRow
-from opsuite_cep.db.repositories import (
-    add_silence,
-    delete_silence,
-    get_alert,
-    list_alerts,
-    list_silences,
-    read,
-)
+from opsuite_cep.db import AlertRepository, SilenceRepository, SilenceRow
+from opsuite_cep.db.alerts import ACTIVE_STATES, AlertChange, alert_view, dt, new_id
 from opsuite_cep.domain import parse_silence
 from opsuite_common.auth import Identity
 from opsuite_common.db import Database, utcnow
@@ -33,6 +26,7 @@ from opsuite_common.limits import (
     check_text,
     raise_violations,
 )
+from opsuite_common.paging import Page, decode_page_token, encode_page_token
 
 __all__ = ["AlertFilter", "AlertService"]
 
@@ -66,59 +60,52 @@ class AlertService:
         self.db, self.host, self.notifier, self.feed = db, host, notifier, feed
 
     async def list_alerts(
-        self,
-        tenant: str,
-        flt: AlertFilter,
-        *,
-        start: datetime | None,
-        end: datetime | None,
-        after: list[Any] | None,
-        limit: int,
-    ) -> tuple[list[tuple[dict[str, Any], list[Any]]], list[Any] | None]:
-        """A page of alerts (newest first), each with its own sort key, and the key to continue after
-        (None at the end).
+        self, tenant: str, flt: AlertFilter, *, start: datetime | None, end: datetime | None, size: int, token: str
+    ) -> Page:
+        """A page of alert views, newest first; a full page always carries a token.
 
-        An alert's key resumes the list right after it, so a caller that sends only part of the page
+        The label filters are applied here, so the rows are read in batches until the page is full.
+        Each alert's key resumes the list right after it, so a caller that sends only part of the page
         (a page cut at its byte budget) continues from the first alert it left out.
         """
-        out: list[tuple[dict[str, Any], list[Any]]] = []
-        cursor = after
+        scope: Any = ["alerts", flt.rule, flt.state, flt.severity, sorted(flt.labels.items()), str(start), str(end)]
+        cursor = decode_page_token(token, scope)
+        views: list[dict[str, Any]] = []
+        keys: dict[str, list[Any]] = {}  # alert id -> its sort key
+
+        def after_view(view: dict[str, Any]) -> str:
+            return encode_page_token(keys[view["id"]], scope)
+
         async with read(self.db) as s:
-            while len(out) < limit:
-                rows = await list_alerts(
-                    s,
-                    tenant,
-                    rule=flt.rule,
-                    state=flt.state,
-                    severity=flt.severity,
-                    start=start,
-                    end=end,
-                    after=cursor,
-                    limit=limit,
+            repo = AlertRepository(s, tenant)
+            while True:
+                rows = await repo.list_alerts(
+                    size, cursor, rule=flt.rule, state=flt.state, severity=flt.severity, start=start, end=end
                 )
-                for row in rows:
+                for row in rows[:size]:
                     cursor = [row.starts_at.isoformat(), row.id]
                     view = alert_view(row)
                     if flt.matches(view):
-                        out.append((view, cursor))
-                        if len(out) == limit:
-                            return out, cursor
-                if len(rows) < limit:
-                    return out, None
-        return out, cursor
+                        views.append(view)
+                        keys[row.id] = cursor
+                        if len(views) == size:
+                            return Page(views, after_view(view), after_view)
+                if len(rows) <= size:
+                    return Page(views, "", after_view)
 
     async def get(self, tenant: str, alert_id: str) -> dict[str, Any]:
         """One alert."""
         async with read(self.db) as s:
-            return alert_view(await get_alert(s, tenant, alert_id))
+            return alert_view(await AlertRepository(s, tenant).get(alert_id))
 
     async def acknowledge(self, who: Identity, alert_id: str) -> dict[str, Any]:
         """Set the acknowledged flag (idempotent: acknowledging twice records one change)."""
         async with self.db.session() as s:
-            row = await get_alert(s, who.tenant, alert_id)
+            repo = AlertRepository(s, who.tenant)
+            row = await repo.get(alert_id)
             if not row.acknowledged:
                 row.acknowledged, row.acknowledged_by = True, who.subject
-                await record_change(s, row, "acknowledged")
+                await repo.record_change(row, "acknowledged")
             view = alert_view(row)
         self.notifier.notify(who.tenant)
         return view
@@ -128,7 +115,8 @@ class AlertService:
         te = await self.host.get(who.tenant)
         async with te.lock:
             async with self.db.session() as s:
-                row = await get_alert(s, who.tenant, alert_id)
+                repo = AlertRepository(s, who.tenant)
+                row = await repo.get(alert_id)
                 if row.state == "resolved":
                     return alert_view(row)
                 if row.state not in ACTIVE_STATES:
@@ -136,7 +124,7 @@ class AlertService:
                 wm = te.engine.watermark
                 row.state, row.resolved_by = "resolved", who.subject
                 row.ends_at = dt(wm) if wm is not None else utcnow()
-                await record_change(s, row, "manually_resolved")
+                await repo.record_change(row, "manually_resolved")
                 view = alert_view(row)
             te.engine.forget_alert(row.rule, row.fingerprint)
         self.notifier.notify(who.tenant)
@@ -179,8 +167,7 @@ class AlertService:
             }
         )
         async with self.db.session() as s:
-            row = await add_silence(
-                s,
+            row = await SilenceRepository(s, who.tenant).add(
                 SilenceRow(
                     id=new_id(),
                     tenant=who.tenant,
@@ -196,13 +183,21 @@ class AlertService:
         await self.host.silences_changed(who.tenant)
         return row
 
-    async def list_silences(self, tenant: str, after: list[Any] | None, limit: int) -> list[SilenceRow]:
-        """Silences by creation time."""
+    async def list_silences(self, tenant: str, size: int, token: str) -> Page:
+        """A page of silences by creation time."""
+        after = decode_page_token(token, "silences")
         async with read(self.db) as s:
-            return await list_silences(s, tenant, after=after, limit=limit)
+            rows = await SilenceRepository(s, tenant).list_silences(size, after)
+        more = len(rows) > size
+        rows = rows[:size]
+
+        def after_row(row: SilenceRow) -> str:
+            return encode_page_token([row.created_at.isoformat(), row.id], "silences")
+
+        return Page(rows, after_row(rows[-1]) if more else "", after_row)
 
     async def delete_silence(self, who: Identity, silence_id: str) -> None:
         """Delete a silence."""
         async with self.db.session() as s:
-            await delete_silence(s, who.tenant, silence_id)
+            await SilenceRepository(s, who.tenant).delete(silence_id)
         await self.host.silences_changed(who.tenant)

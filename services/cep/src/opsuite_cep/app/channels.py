@@ -9,25 +9,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from opsuite_cep.adapters.senders import Sender, validate_config
+from opsuite_cep.app._session import check_etag, read, touch
 from opsuite_cep.app.channel_secrets import ChannelSecrets, refuse_sealed_input, register_channel_secrets
+from opsuite_cep.db import ChannelRepository, ChannelRow, DeliveryRepository, DeliveryRow, RuleRepository
 from opsuite_cep.db.alerts import new_id
-from opsuite_cep.db.models import ChannelRow, DeliveryRow
-from opsuite_cep.db.repositories import (
-    add_channel,
-    check_etag,
-    get_channel,
-    get_channel_by_name,
-    list_channels,
-    list_deliveries,
-    list_rules,
-    read,
-    touch,
-)
 from opsuite_common.auth import Identity
 from opsuite_common.db import Database, new_etag, utcnow
 from opsuite_common.errors import FailedPreconditionError, NotFoundError, OpsuiteError, ValidationError
 from opsuite_common.limits import CHANNEL_CONFIG_BYTES, NAME_CHARS, check_json, raise_violations
 from opsuite_common.netguard import check_url, parse_ip_literal
+from opsuite_common.paging import Page, decode_page_token, encode_page_token
 
 __all__ = ["ChannelService", "TestOutcome"]
 
@@ -60,8 +51,7 @@ class ChannelService:
         self._validate(kind, config)
         now, channel_id = utcnow(), new_id()
         async with self.db.session() as s:
-            return await add_channel(
-                s,
+            return await ChannelRepository(s, who.tenant).add(
                 ChannelRow(
                     id=channel_id,
                     tenant=who.tenant,
@@ -95,9 +85,10 @@ class ChannelService:
     async def get(self, tenant: str, channel_id: str = "", name: str = "") -> ChannelRow:
         """A channel by id or name."""
         async with read(self.db) as s:
+            repo = ChannelRepository(s, tenant)
             if channel_id:
-                return await get_channel(s, tenant, channel_id)
-            row = await get_channel_by_name(s, tenant, name) if name else None
+                return await repo.get(channel_id)
+            row = await repo.find(name) if name else None
         if row is None:
             raise (
                 NotFoundError(f"channel {name!r} not found")
@@ -106,24 +97,41 @@ class ChannelService:
             )
         return row
 
-    async def list_channels(self, tenant: str, after: str | None, limit: int) -> list[ChannelRow]:
-        """Channels by name."""
+    async def list_channels(self, tenant: str, size: int, token: str) -> Page:
+        """A page of channels by name."""
+        after = decode_page_token(token, "channels")
         async with read(self.db) as s:
-            return await list_channels(s, tenant, after=after, limit=limit)
+            rows = await ChannelRepository(s, tenant).list_channels(size, after)
+        more = len(rows) > size
+        rows = rows[:size]
 
-    async def list_deliveries(
-        self, tenant: str, *, channel_id: str, alert_id: str, after: int | None, limit: int
-    ) -> list[DeliveryRow]:
-        """Delivery attempts of a channel or an alert (either may be empty), oldest first, after id ``after``."""
+        def after_row(row: ChannelRow) -> str:
+            return encode_page_token([row.name], "channels")
+
+        return Page(rows, after_row(rows[-1]) if more else "", after_row)
+
+    async def list_deliveries(self, tenant: str, *, channel_id: str, alert_id: str, size: int, token: str) -> Page:
+        """A page of the delivery attempts of a channel or an alert (either may be empty), oldest first."""
+        scope: Any = ["deliveries", channel_id, alert_id]
+        after = decode_page_token(token, scope)
         async with read(self.db) as s:
-            return await list_deliveries(s, tenant, channel_id=channel_id, alert_id=alert_id, after=after, limit=limit)
+            rows = await DeliveryRepository(s, tenant).list_deliveries(
+                size, after, channel_id=channel_id, alert_id=alert_id
+            )
+        more = len(rows) > size
+        rows = rows[:size]
+
+        def after_row(row: DeliveryRow) -> str:
+            return encode_page_token([row.id], scope)
+
+        return Page(rows, after_row(rows[-1]) if more else "", after_row)
 
     async def update(
         self, who: Identity, channel_id: str, config: Mapping[str, Any], etag: str, disabled: bool
     ) -> ChannelRow:
         """Replace the config; secrets not given keep their stored values."""
         async with self.db.session() as s:
-            row = await get_channel(s, who.tenant, channel_id)
+            row = await ChannelRepository(s, who.tenant).get(channel_id)
             check_etag(row, etag)
             register_channel_secrets(config)
             raise_violations(check_json("config", config, CHANNEL_CONFIG_BYTES))
@@ -138,10 +146,11 @@ class ChannelService:
     async def delete(self, who: Identity, channel_id: str) -> None:
         """Delete a channel no rule refers to."""
         async with self.db.session() as s:
-            row = await get_channel(s, who.tenant, channel_id)
+            channels = ChannelRepository(s, who.tenant)
+            row = await channels.get(channel_id)
             users = [
                 r.name
-                for r in await list_rules(s, who.tenant)
+                for r in await RuleRepository(s, who.tenant).all_rules()
                 if row.name in (json.loads(r.definition).get("channels") or [])
             ]
             if users:
@@ -149,7 +158,7 @@ class ChannelService:
                     f"channel {row.name!r} is used by rules {', '.join(users)}; remove it from them first",
                     reason="CHANNEL_IN_USE",
                 )
-            await s.delete(row)
+            await channels.delete(row)
 
     async def test(self, tenant: str, channel_id: str) -> TestOutcome:
         """Send a test notification now (no outbox, no retry)."""

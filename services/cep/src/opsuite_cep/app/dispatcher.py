@@ -19,16 +19,10 @@ from collections import defaultdict
 from datetime import timedelta
 
 from opsuite_cep.adapters.senders import Sender
+from opsuite_cep.app._session import read
 from opsuite_cep.app.channel_secrets import ChannelSecrets
 from opsuite_cep.config import Settings
-from opsuite_cep.db.models import NotificationRow
-from opsuite_cep.db.repositories import (
-    claim_notification,
-    due_notifications,
-    get_channel_by_name,
-    read,
-    record_delivery,
-)
+from opsuite_cep.db import ChannelRepository, NotificationQueue, NotificationRow
 from opsuite_common.db import Database, utcnow
 from opsuite_common.errors import CircuitOpenError, InternalError, OpsuiteError
 from opsuite_common.logging import get_logger
@@ -95,7 +89,7 @@ class Dispatcher:
     async def drain(self) -> int:
         """Deliver every due notification once; returns how many were attempted."""
         async with read(self.db) as s:
-            due = await due_notifications(s)
+            due = await NotificationQueue(s).due()
         by_channel: dict[tuple[str, str], list[NotificationRow]] = defaultdict(list)
         for note in due:
             by_channel[(note.tenant, note.channel)].append(note)
@@ -106,7 +100,7 @@ class Dispatcher:
     async def _deliver_all(self, notes: list[NotificationRow]) -> None:
         for note in notes:
             async with self.db.session() as s:
-                claimed = await claim_notification(s, note.id, _LEASE_S)
+                claimed = await NotificationQueue(s).claim(note.id, _LEASE_S)
             if claimed:
                 # One secret scope per delivery: the channel's secrets, registered when they are opened,
                 # are masked in this delivery's record and log lines (and forgotten after it).
@@ -119,11 +113,10 @@ class Dispatcher:
     async def deliver(self, note: NotificationRow) -> None:
         """One dispatcher attempt (with quick in-attempt retries), logged in the delivery log."""
         async with read(self.db) as s:
-            channel = await get_channel_by_name(s, note.tenant, note.channel)
+            channel = await ChannelRepository(s, note.tenant).find(note.channel)
         if channel is None:
             async with self.db.session() as s:
-                await record_delivery(
-                    s,
+                await NotificationQueue(s).record_delivery(
                     note,
                     channel_id="",
                     ok=False,
@@ -155,8 +148,7 @@ class Dispatcher:
         wait = max(retry_in or 0.0, self._backoff(note.attempts))
         too_old = note.created_at + timedelta(seconds=self.settings.delivery_max_age_s) < utcnow()
         async with self.db.session() as s:
-            await record_delivery(
-                s,
+            await NotificationQueue(s).record_delivery(
                 note,
                 channel_id=channel.id,
                 ok=ok,

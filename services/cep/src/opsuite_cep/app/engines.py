@@ -8,21 +8,29 @@ a shard's engine only needs the events of its keys; the watermark would then be 
 Every change to alert state goes through :meth:`EngineHost.commit`, which writes transitions, change
 cursors and outbox rows in **one** transaction while the tenant's lock is held, so alert history is
 written in engine order.
+
+Time (docs/cep-semantics.md, Time without events #24-#25): the host reads one clock (the scheduler's,
+so a test's ``FakeClock`` drives both). It bounds the future skew of each published event and, at each
+:meth:`EngineHost.tick` (the scheduler calls it every ``schedule_tick_s``), lets every loaded tenant that
+has been idle for its ``idle_timeout`` make progress by that clock. :meth:`EngineHost.dry_run` (TestRule)
+builds a private engine with the same policy, the tenant's silences and the same lateness.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from opsuite_cep.app._session import read
 from opsuite_cep.config import Settings
-from opsuite_cep.db.alerts import AlertChange, apply_transitions, epoch
+from opsuite_cep.db.alerts import AlertChange, AlertRepository, epoch
 from opsuite_cep.db.models import RuleRow
-from opsuite_cep.db.repositories import list_rules, list_silences, load_checkpoint, read, save_checkpoint
-from opsuite_cep.domain import Engine, IngestResult, Rule, Silence, parse_rule, parse_silence
+from opsuite_cep.db.repositories import CheckpointRepository, RuleRepository, SilenceRepository
+from opsuite_cep.domain import Engine, Event, IngestResult, Rule, Silence, parse_rule, parse_silence
 from opsuite_common.db import Database
 from opsuite_common.errors import ServiceUnavailableError
 from opsuite_common.logging import get_logger
@@ -88,9 +96,20 @@ class TenantEngine:
 class EngineHost:
     """Owns every tenant's engine; the only writer of engine-driven alert changes."""
 
-    def __init__(self, db: Database, settings: Settings, notifier: Notifier, wake_dispatcher: Any = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        settings: Settings,
+        notifier: Notifier,
+        wake_dispatcher: Any = None,
+        *,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        """``clock`` reads the wall clock in epoch seconds (tests inject the scheduler's fake clock)."""
         self.db, self.settings, self.notifier = db, settings, notifier
+        self.now = clock
         self._engines: dict[str, TenantEngine] = {}
+        self._resumed = False  # tenants with a stored checkpoint are loaded at the first tick
         self._load_locks: dict[str, asyncio.Lock] = {}
         self._wake_dispatcher = wake_dispatcher or (lambda: None)
 
@@ -111,18 +130,33 @@ class EngineHost:
                 self._engines[tenant] = te
             return te
 
+    def new_engine(self, tenant: str, rules: Iterable[Rule], silences: Iterable[Silence]) -> Engine:
+        """An engine with the tenant's time policy and the service's default lateness."""
+        policy = self.settings.time_policy(tenant)
+        return Engine(
+            rules,
+            allowed_lateness=self.settings.allowed_lateness_s,
+            silences=silences,
+            idle_timeout=policy.idle_timeout,
+            max_future_skew=policy.max_future_skew,
+        )
+
+    async def _silences(self, tenant: str) -> list[Silence]:
+        async with read(self.db) as s:
+            return [silence_from_row(r) for r in await SilenceRepository(s, tenant).all_silences()]
+
     async def _load(self, tenant: str) -> TenantEngine:
         async with self.db.session() as s:
-            rows = await list_rules(s, tenant, enabled_only=True)
-            silences = [silence_from_row(r) for r in await list_silences(s, tenant)]
-            snapshot = await load_checkpoint(s, tenant)
+            rows = await RuleRepository(s, tenant).all_rules(enabled_only=True)
+            silences = [silence_from_row(r) for r in await SilenceRepository(s, tenant).all_silences()]
+            snapshot = await CheckpointRepository(s, tenant).load()
         rules = []
         for row in rows:
             try:
                 rules.append(rule_from_row(row))
             except Exception:
                 log.exception("stored rule no longer parses; it is skipped", tenant=tenant, rule=row.name)
-        engine = Engine(rules, allowed_lateness=self.settings.allowed_lateness_s, silences=silences)
+        engine = self.new_engine(tenant, rules, silences)
         if snapshot is not None:
             try:
                 skipped = engine.restore(snapshot)
@@ -149,10 +183,64 @@ class EngineHost:
         te = self._engines.get(tenant)
         if te is None:
             return
-        async with read(self.db) as s:
-            silences = [silence_from_row(r) for r in await list_silences(s, tenant)]
+        silences = await self._silences(tenant)
         async with te.lock:
             te.engine.set_silences(silences)
+
+    async def tick(self, now: float | None = None) -> int:
+        """Idle progress of every loaded tenant at ``now`` (the clock's time by default); commits what fired.
+
+        A tenant whose write fails keeps its results for its next commit (as :meth:`commit`); the other
+        tenants go on. Returns how many alert transitions the tick produced.
+        """
+        now = self.now() if now is None else now
+        if not self._resumed:
+            await self._resume()
+        produced = 0
+        for tenant in self.tenants():
+            te = self._engines.get(tenant)
+            if te is None:
+                continue
+            async with te.lock:
+                result = te.engine.tick(now)
+                produced += len(result.transitions)
+                if not (result.transitions or result.notifications or te.unwritten):
+                    continue
+                try:
+                    await self.commit(te, result)
+                except ServiceUnavailableError:
+                    pass  # kept in te.unwritten and logged by commit; written at a later tick or call
+        return produced
+
+    async def _resume(self) -> None:
+        """Load every tenant with a stored checkpoint (after a restart), so that a tenant that sends nothing
+        after the start still makes idle progress (its engine would otherwise wait for its first call)."""
+        async with read(self.db) as s:
+            tenants = await CheckpointRepository.tenants(s)
+        for tenant in tenants:
+            await self.get(tenant)
+        self._resumed = True
+        if tenants:
+            log.info("engines with a checkpoint loaded for idle progress", tenants=len(tenants))
+
+    async def dry_run(self, tenant: str, rule: Rule, events: Sequence[Event], advance_to: float | None) -> IngestResult:
+        """TestRule: ``rule`` on a private engine that applies what live ingestion applies.
+
+        The tenant's silences, the service's default lateness (the rule's own wins), the future-skew bound
+        against this host's clock, and idle progress on a virtual clock: the events arrive together at the
+        time of the newest of them (as one PublishEvents call would), then the clock moves to
+        ``advance_to`` with no further event (docs/cep-semantics.md, What TestRule does #26).
+        Nothing is stored and nobody is notified.
+        """
+        engine = self.new_engine(tenant, [rule], await self._silences(tenant))
+        wall = self.now()
+        horizon = wall + (engine.max_future_skew or 0.0)
+        arrival = max((e.time for e in events if e.time <= horizon), default=None)
+        out = engine.ingest(events, now=wall, arrived_at=arrival)
+        if advance_to is not None:
+            out.extend(engine.tick(advance_to))
+        out.watermark = engine.rule_watermark(rule.name)
+        return out
 
     async def commit(self, te: TenantEngine, result: IngestResult) -> list[AlertChange]:
         """Write ``result`` (plus earlier unwritten results) in one transaction; call with ``te.lock`` held.
@@ -185,7 +273,9 @@ class EngineHost:
             if any(r.transitions or r.notifications for r in pending):
                 async with self.db.session() as s:
                     for r in pending:
-                        changes += await apply_transitions(s, te.tenant, r.transitions, r.notifications, te.rule_ids)
+                        changes += await AlertRepository(s, te.tenant).apply_transitions(
+                            r.transitions, r.notifications, te.rule_ids
+                        )
             del te.unwritten[: len(pending)]  # committed: results added meanwhile stay for the next write
         if changes:
             self.notifier.notify(te.tenant)
@@ -200,7 +290,7 @@ class EngineHost:
             async with te.lock:
                 snapshot = te.engine.snapshot()
                 async with self.db.session() as s:
-                    await save_checkpoint(s, tenant, snapshot)
+                    await CheckpointRepository(s, tenant).save(snapshot)
             saved += 1
         log.info("engine checkpoints saved", tenants=saved)
         return saved

@@ -1,4 +1,8 @@
-"""Ingestion use case: evaluate a batch under the tenant's lock and commit the alerts it caused."""
+"""Ingestion use case: evaluate a batch under the tenant's lock and commit the alerts it caused.
+
+The batch is evaluated at the host's clock: events too far ahead of it are refused on their own, and
+the call counts as the tenant's latest arrival for idle progress (docs/cep-semantics.md, Time without events #24, #25).
+"""
 
 from __future__ import annotations
 
@@ -32,12 +36,13 @@ async def publish(host: EngineHost, tenant: str, events: Sequence[Event]) -> Pub
     te = await host.get(tenant)
     async with te.lock:
         started = time.perf_counter()
-        result = te.engine.ingest(events)
+        result = te.engine.ingest(events, now=host.now())
         _EVAL.observe(time.perf_counter() - started)
         changes = await host.commit(te, result)
     _EVENTS.labels("accepted").inc(result.accepted)
     _EVENTS.labels("duplicate").inc(len(result.duplicate_events))
-    _EVENTS.labels("late").inc(len({late.event.id for late in result.late_events}))
+    _EVENTS.labels("late").inc(result.late)
+    _EVENTS.labels("refused").inc(len(result.refused))
     for t in result.transitions:
         _ALERT_CHANGES.labels(str(getattr(t.state, "value", t.state))).inc()
     return PublishOutcome(result, changes)

@@ -16,8 +16,7 @@ from typing import Any
 from opsuite_cep.adapters.opsclient import OpsCaller
 from opsuite_cep.adapters.senders import DEFAULT_QUESTION, render_question
 from opsuite_cep.app.engines import Notifier
-from opsuite_cep.db.alerts import record_change
-from opsuite_cep.db.repositories import get_alert
+from opsuite_cep.db.alerts import AlertRepository
 from opsuite_common.db import Database
 from opsuite_common.errors import NotFoundError
 from opsuite_common.logging import get_logger
@@ -52,12 +51,13 @@ class Investigator:
         if not alert_id:
             return  # a TestChannel notification: there is no alert to attach to
         async with self.db.session() as s:
+            alerts = AlertRepository(s, tenant)
             try:
-                row = await get_alert(s, tenant, alert_id)
+                row = await alerts.get(alert_id)
             except NotFoundError:
                 # A pending alert dropped before ops answered is deleted; the run stays readable in ops.
                 log.info("alert gone before its investigation finished", tenant=tenant, alert=alert_id, run=run_id)
                 return
             row.investigation_id, row.answer = run_id, _clip(answer)
-            await record_change(s, row, "investigated")
+            await alerts.record_change(row, "investigated")
         self.notifier.notify(tenant)

@@ -8,23 +8,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from opsuite_cep.app._session import check_etag, read, touch
 from opsuite_cep.app.engines import EngineHost, rule_from_row
+from opsuite_cep.db import ChannelRepository, RuleRepository, RuleRow
 from opsuite_cep.db.alerts import new_id
-from opsuite_cep.db.models import RuleRow
-from opsuite_cep.db.repositories import (
-    add_rule,
-    check_etag,
-    get_rule,
-    get_rule_by_name,
-    list_channels,
-    list_rules,
-    read,
-    touch,
-)
-from opsuite_cep.domain import Engine, Event, IngestResult, Rule, RuleStatsSnapshot, parse_rule, validate_rule
+from opsuite_cep.domain import Event, IngestResult, Rule, RuleStatsSnapshot, parse_rule, validate_rule
 from opsuite_common.auth import Identity
 from opsuite_common.db import Database, new_etag, utcnow
-from opsuite_common.errors import FieldViolation, NotFoundError, ValidationError
+from opsuite_common.errors import FieldViolation, ValidationError
 from opsuite_common.limits import (
     DESCRIPTION_BYTES,
     LABEL_CHARS,
@@ -35,6 +28,7 @@ from opsuite_common.limits import (
     check_text,
     raise_violations,
 )
+from opsuite_common.paging import Page, decode_page_token, encode_page_token
 
 __all__ = ["RuleService", "StatsView"]
 
@@ -87,8 +81,8 @@ class RuleService:
         self.db, self.host, self.allowed_lateness = db, host, allowed_lateness
         self.schedule_stats: Any = None  # set by the scheduler: rule id -> dict
 
-    async def _known_channels(self, session: Any, tenant: str) -> set[str]:
-        return {c.name for c in await list_channels(session, tenant)}
+    async def _known_channels(self, session: AsyncSession, tenant: str) -> set[str]:
+        return await ChannelRepository(session, tenant).names()
 
     def _parse(self, body: Mapping[str, Any], enabled: bool, channels: set[str] | None) -> Rule:
         try:
@@ -116,43 +110,51 @@ class RuleService:
                 created_at=now,
                 updated_at=now,
             )
-            await add_rule(s, row)
+            await RuleRepository(s, who.tenant).add(row)
         await self.host.rule_changed(who.tenant, row)
         return row
 
     async def get(self, tenant: str, rule_id: str = "", name: str = "") -> RuleRow:
         """A rule by id or name."""
+        if not rule_id and not name:
+            raise ValidationError.for_field("ref", "give the rule's id or name")
         async with read(self.db) as s:
-            if rule_id:
-                return await get_rule(s, tenant, rule_id)
-            if name:
-                return await get_rule_by_name(s, tenant, name)
-        raise ValidationError.for_field("ref", "give the rule's id or name")
+            return await RuleRepository(s, tenant).get(id=rule_id, name=name)
 
-    async def list_rules(self, tenant: str, *, kind: str, after: str | None, limit: int) -> list[RuleRow]:
-        """Rules by name."""
+    async def list_rules(self, tenant: str, *, kind: str, size: int, token: str) -> Page:
+        """A page of rules by name (``kind`` '' = any)."""
+        scope: Any = ["rules", kind]
+        after = decode_page_token(token, scope)
         async with read(self.db) as s:
-            return await list_rules(s, tenant, kind=kind, after=after, limit=limit)
+            rows = await RuleRepository(s, tenant).list_rules(size, after, kind=kind)
+        more = len(rows) > size
+        rows = rows[:size]
+
+        def after_row(row: RuleRow) -> str:
+            return encode_page_token([row.name], scope)
+
+        return Page(rows, after_row(rows[-1]) if more else "", after_row)
 
     async def update(self, who: Identity, rule_id: str, data: Mapping[str, Any], etag: str) -> RuleRow:
         """Replace a definition (stale etag: ABORTED); changed rules restart with empty state."""
         body, enabled = _definition(data)
         async with self.db.session() as s:
-            row = await get_rule(s, who.tenant, rule_id)
+            repo = RuleRepository(s, who.tenant)
+            row = await repo.get(id=rule_id)
             check_etag(row, etag)
             rule = self._parse(body, enabled, await self._known_channels(s, who.tenant))
             old_name = row.name
             row.name, row.kind, row.definition, row.enabled = rule.name, str(rule.kind), json.dumps(body), enabled
             row.revision += 1
             touch(row, who.subject)
-            await add_rule(s, row)
+            await repo.flush_rename(row)
         await self.host.rule_changed(who.tenant, row, old_name)
         return row
 
     async def set_enabled(self, who: Identity, rule_id: str, enabled: bool, etag: str) -> RuleRow:
         """Enable or disable (a disabled rule sees no events and loses its state)."""
         async with self.db.session() as s:
-            row = await get_rule(s, who.tenant, rule_id)
+            row = await RuleRepository(s, who.tenant).get(id=rule_id)
             check_etag(row, etag)
             if row.enabled != enabled:
                 row.enabled = enabled
@@ -164,9 +166,10 @@ class RuleService:
     async def delete(self, who: Identity, rule_id: str) -> None:
         """Delete a rule and its engine state (its alerts stay in the history)."""
         async with self.db.session() as s:
-            row = await get_rule(s, who.tenant, rule_id)
+            repo = RuleRepository(s, who.tenant)
+            row = await repo.get(id=rule_id)
             name = row.name
-            await s.delete(row)
+            await repo.delete(row)
         await self.host.rule_changed(who.tenant, None, name)
 
     async def validate(self, tenant: str, data: Mapping[str, Any]) -> list[FieldViolation]:
@@ -189,10 +192,11 @@ class RuleService:
         events: Sequence[Event],
         advance_to: datetime | None,
     ) -> IngestResult:
-        """Dry run on a private engine and virtual time: nothing is stored, no notification is sent."""
+        """Dry run on a private engine and virtual time, as live ingestion would run it (silences, lateness,
+        skew, idle progress: :meth:`EngineHost.dry_run`); nothing is stored, no notification is sent."""
         if rule_id:
             async with read(self.db) as s:
-                row = await get_rule(s, tenant, rule_id)
+                row = await RuleRepository(s, tenant).get(id=rule_id)
             rule = parse_rule({**json.loads(row.definition), "enabled": True})
         elif data:
             body, _ = _definition(data)
@@ -201,17 +205,12 @@ class RuleService:
             raise ValidationError.for_field("rule", "give rule_id (a saved rule) or definition (an unsaved one)")
         if rule.kind.value == "SCHEDULE":
             raise ValidationError.for_field("rule", "SCHEDULE rules are not fed by events; nothing to test")
-        engine = Engine([rule], allowed_lateness=self.allowed_lateness)
-        out = engine.ingest(events)
-        out.extend(engine.flush())
-        if advance_to is not None:
-            out.extend(engine.advance_to(advance_to.timestamp()))
-        return out
+        return await self.host.dry_run(tenant, rule, events, None if advance_to is None else advance_to.timestamp())
 
     async def stats(self, tenant: str, rule_id: str) -> StatsView:
         """Engine counters of a rule (zeros when it has not seen an event), schedule counters if any."""
         async with read(self.db) as s:
-            row = await get_rule(s, tenant, rule_id)
+            row = await RuleRepository(s, tenant).get(id=rule_id)
         schedule = (self.schedule_stats or {}).get(row.id) if row.kind == "SCHEDULE" else None
         te = await self.host.get(tenant) if row.kind != "SCHEDULE" else None
         snap = None
@@ -225,8 +224,5 @@ class RuleService:
 
     async def rule_for(self, tenant: str, rule_id: str) -> Rule:
         """The domain rule of a saved rule."""
-        try:
-            async with read(self.db) as s:
-                return rule_from_row(await get_rule(s, tenant, rule_id))
-        except NotFoundError:
-            raise
+        async with read(self.db) as s:
+            return rule_from_row(await RuleRepository(s, tenant).get(id=rule_id))

@@ -7,7 +7,9 @@ Alerts use wall-clock time and go through the same alert + outbox transaction as
 Fire times are kept in memory: after a restart the first run is one period after start-up.
 ``schedule_first_run_at_once`` (dev/test only) runs a new, changed or restarted rule at the next tick
 instead. The scheduler reads the time and sleeps between ticks through a :class:`SchedulerClock`
-(the real one unless a test injects ``opsuite_common.testing.clock.FakeClock``).
+(the real one unless a test injects ``opsuite_common.testing.clock.FakeClock``). Each round of the loop
+also calls :meth:`EngineHost.tick` with that clock's time: idle progress, so that a quiet tenant's
+absences and ``for`` alerts fire by the clock (the host reads the same clock).
 """
 
 from __future__ import annotations
@@ -18,13 +20,10 @@ from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
 from typing import Any, Protocol
 
-from sqlalchemy import select
-
+from opsuite_cep.app._session import read
 from opsuite_cep.app.engines import EngineHost, rule_from_row, silence_from_row
 from opsuite_cep.config import Settings
-from opsuite_cep.db.alerts import ACTIVE_STATES
-from opsuite_cep.db.models import AlertRow
-from opsuite_cep.db.repositories import list_silences, read, schedule_rules
+from opsuite_cep.db import AlertRepository, ScheduleIndex, SilenceRepository
 from opsuite_cep.domain import (
     AlertState,
     AlertTransition,
@@ -104,6 +103,8 @@ class Scheduler:
                 await self._task
 
     async def _run(self) -> None:
+        # One loop, one sleeper on the clock: SCHEDULE rules, then idle progress of the loaded tenants
+        # (docs/cep-semantics.md, Time without events #24), both at the clock's time.
         while True:
             try:
                 await self.tick()
@@ -111,13 +112,19 @@ class Scheduler:
                 raise
             except Exception:
                 log.exception("scheduler tick failed; continuing")
+            try:
+                await self.host.tick(self.clock.now().timestamp())
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("idle-progress tick failed; continuing")
             await self.clock.sleep(self.settings.schedule_tick_s)
 
     async def tick(self, now: datetime | None = None) -> int:
         """Run every due rule once (at ``now``, by default the clock's time); returns how many ran."""
         now = now or self.clock.now()
         async with read(self.db) as s:
-            rows = await schedule_rules(s)
+            rows = await ScheduleIndex(s).enabled_schedule_rules()
         seen, ran = set(), 0
         for row in rows:
             seen.add(row.id)
@@ -167,14 +174,8 @@ class Scheduler:
         te = await self.host.get(tenant)
         async with te.lock:
             async with read(self.db) as s:
-                active = (
-                    await s.execute(
-                        select(AlertRow.id).where(
-                            AlertRow.tenant == tenant, AlertRow.fingerprint == fp, AlertRow.state.in_(ACTIVE_STATES)
-                        )
-                    )
-                ).first()
-                silences = [silence_from_row(r) for r in await list_silences(s, tenant)]
+                active = await AlertRepository(s, tenant).active_id(fp)
+                silences = [silence_from_row(r) for r in await SilenceRepository(s, tenant).all_silences()]
             if matched == (active is not None):
                 return  # firing stays firing (dedup), quiet stays quiet
             state = AlertState.FIRING if matched else AlertState.RESOLVED

@@ -23,9 +23,9 @@ import asyncio
 import contextlib
 from collections.abc import AsyncGenerator
 
+from opsuite_cep.app._session import read
 from opsuite_cep.app.engines import Notifier
-from opsuite_cep.db.alerts import AlertChange
-from opsuite_cep.db.repositories import changes_after, last_cursor, read
+from opsuite_cep.db.alerts import AlertChange, AlertRepository
 from opsuite_common.db import Database
 from opsuite_common.errors import RateLimitedError, ServiceUnavailableError
 from opsuite_common.logging import get_logger
@@ -172,7 +172,7 @@ class AlertFeed:
         wake = self._notifier.subscribe(tenant)
         try:
             async with read(self._db) as s:
-                cursor = await last_cursor(s, tenant)
+                cursor = await AlertRepository(s, tenant).last_cursor()
         except BaseException:
             self._notifier.unsubscribe(tenant, wake)
             raise
@@ -207,7 +207,7 @@ class AlertFeed:
     async def _read_new(self, feed: _TenantFeed) -> None:
         while feed.watchers:
             async with read(self._db) as s:
-                batch = await changes_after(s, feed.tenant, feed.cursor, _BATCH)
+                batch = await AlertRepository(s, feed.tenant).changes_after(feed.cursor, _BATCH)
             for change in batch:
                 feed.cursor = change.cursor
                 for w in [w for w in feed.watchers if not w.offer(change)]:
@@ -226,7 +226,7 @@ async def watch_changes(db: Database, feed: AlertFeed, tenant: str, after: int) 
         # Subscribed first, so nothing committed during the replay is missed; duplicates are skipped.
         while True:
             async with read(db) as s:
-                batch = await changes_after(s, tenant, cursor, _BATCH)
+                batch = await AlertRepository(s, tenant).changes_after(cursor, _BATCH)
             for change in batch:
                 cursor = change.cursor
                 yield change

@@ -10,7 +10,6 @@ first call after the restart), the clients close, then the database.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 from opsuite_cep.adapters.apiclient import ApiManagerCaller
 from opsuite_cep.adapters.opsclient import OpsCaller
@@ -23,15 +22,14 @@ from opsuite_cep.app.dispatcher import Dispatcher
 from opsuite_cep.app.engines import EngineHost, Notifier
 from opsuite_cep.app.investigations import Investigator
 from opsuite_cep.app.rules import RuleService
-from opsuite_cep.app.scheduler import Scheduler, SchedulerClock
+from opsuite_cep.app.scheduler import Scheduler, SchedulerClock, SystemClock
 from opsuite_cep.app.watch import AlertFeed
 from opsuite_cep.config import Settings
+from opsuite_cep.db import MIGRATIONS_DIR, VERSION_TABLE
 from opsuite_common.db import Database, run_migrations
 from opsuite_common.netguard import Resolver
 
-__all__ = ["MIGRATIONS", "App", "build_app"]
-
-MIGRATIONS = Path(__file__).resolve().parent.parent / "db" / "migrations"
+__all__ = ["App", "build_app"]
 
 
 async def build_app(
@@ -39,11 +37,12 @@ async def build_app(
 ) -> App:
     """Open the database, migrate it and wire the app; ``resolver`` replaces getaddrinfo for deliveries.
 
-    ``clock`` replaces the scheduler's real clock (tests: ``opsuite_common.testing.clock.FakeClock``).
+    ``clock`` replaces the real clock of the scheduler and of event time (future-skew bound, idle progress)
+    (tests: ``opsuite_common.testing.clock.FakeClock``).
     """
     db = Database.from_url(settings.database_url, application_name="cep")
     try:
-        await run_migrations(db.engine, MIGRATIONS, "alembic_version_cep")
+        await run_migrations(db.engine, MIGRATIONS_DIR, VERSION_TABLE)
         return App.build(settings, db, resolver=resolver, clock=clock)
     except BaseException:
         await db.dispose()
@@ -85,9 +84,10 @@ class App:
         key = settings.secret_key.get_secret_value() if settings.secret_key else None
         secrets = ChannelSecrets(channel_box(key, jwt))
         dispatcher = Dispatcher(db, settings, sender, secrets)
-        host = EngineHost(db, settings, notifier, dispatcher.wake)
+        wall = clock or SystemClock()
+        host = EngineHost(db, settings, notifier, dispatcher.wake, clock=lambda: wall.now().timestamp())
         rules = RuleService(db, host, settings.allowed_lateness_s)
-        scheduler = Scheduler(db, settings, host, api.execute, clock=clock)
+        scheduler = Scheduler(db, settings, host, api.execute, clock=wall)
         feed = AlertFeed(db, notifier, poll_s=settings.watch_poll_s, queue_size=settings.watch_queue_size)
         rules.schedule_stats = scheduler.stats
         return cls(

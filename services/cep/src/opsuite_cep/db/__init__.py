@@ -1,1 +1,53 @@
-"""opsuite cep db."""
+"""Storage of cep: models, Alembic migrations and repositories (bound to a session and the caller's tenant)."""
+
+from pathlib import Path
+
+from .alerts import AlertChange, AlertRepository
+from .models import (
+    AlertChangeRow,
+    AlertRow,
+    ChannelRow,
+    CheckpointRow,
+    DeliveryRow,
+    NotificationRow,
+    RuleRow,
+    SilenceRow,
+    metadata,
+)
+from .repositories import (
+    ChannelRepository,
+    CheckpointRepository,
+    DeliveryRepository,
+    NotificationQueue,
+    RuleRepository,
+    ScheduleIndex,
+    SilenceRepository,
+)
+
+#: The Alembic script location (env.py + versions/).
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+#: The service's own Alembic version table.
+VERSION_TABLE = "alembic_version_cep"
+
+__all__ = [
+    "MIGRATIONS_DIR",
+    "VERSION_TABLE",
+    "AlertChange",
+    "AlertChangeRow",
+    "AlertRepository",
+    "AlertRow",
+    "ChannelRepository",
+    "ChannelRow",
+    "CheckpointRepository",
+    "CheckpointRow",
+    "DeliveryRepository",
+    "DeliveryRow",
+    "NotificationQueue",
+    "NotificationRow",
+    "RuleRepository",
+    "RuleRow",
+    "ScheduleIndex",
+    "SilenceRepository",
+    "SilenceRow",
+    "metadata",
+]

@@ -1,4 +1,5 @@
-"""Alert storage: transitions + change cursors + outbox rows, written in the caller's one transaction."""
+"""Alert storage: :class:`AlertRepository` (transitions + change cursors + outbox rows, written in the caller's
+one transaction; reads by id, pages, the change history) and the plain helpers the use cases share."""
 
 from __future__ import annotations
 
@@ -9,22 +10,22 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import and_, func, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from opsuite_cep.db.models import AlertChangeRow, AlertRow, NotificationRow
 from opsuite_cep.domain import AlertState, AlertTransition, Notification
 from opsuite_common.db import utcnow
+from opsuite_common.errors import NotFoundError
 
 __all__ = [
     "ACTIVE_STATES",
     "AlertChange",
+    "AlertRepository",
     "alert_view",
-    "apply_transitions",
     "dt",
     "epoch",
     "new_id",
-    "record_change",
 ]
 
 ACTIVE_STATES = ("pending", "firing")
@@ -73,57 +74,16 @@ def alert_view(row: AlertRow) -> dict[str, Any]:
 
 @dataclass(frozen=True, slots=True)
 class AlertChange:
-    """One committed alert change (cursor, kind, the alert after it)."""
+    """One committed alert change (cursor, kind, the alert after it).
+
+    ``at``: event time for a change the engine made (the transition's or re-notification's time), the
+    wall clock of the commit for an operator's action (proto ``AlertChange.time``).
+    """
 
     cursor: int
     change: str
     at: float
     alert: dict[str, Any]
-
-
-async def _next_seq(session: AsyncSession, tenant: str) -> int:
-    # The UPDATE takes the tenant's row lock until commit, so cursors are handed out in commit order
-    # and a watcher reading "after N" can never miss a change committed later with a smaller cursor.
-    await session.execute(
-        text("INSERT INTO cep_sequences (tenant, last_seq) VALUES (:t, 0) ON CONFLICT (tenant) DO NOTHING"),
-        {"t": tenant},
-    )
-    result = await session.execute(
-        text("UPDATE cep_sequences SET last_seq = last_seq + 1 WHERE tenant = :t RETURNING last_seq"), {"t": tenant}
-    )
-    return int(result.scalar_one())
-
-
-async def record_change(session: AsyncSession, row: AlertRow, change: str) -> AlertChange:
-    """Give ``row`` the next cursor of its tenant and append the change to the history."""
-    seq = await _next_seq(session, row.tenant)
-    row.cursor = seq
-    row.updated_at = utcnow()
-    await session.flush()
-    view = alert_view(row)
-    session.add(
-        AlertChangeRow(
-            tenant=row.tenant, seq=seq, alert_id=row.id, change=change, at=row.updated_at, snapshot=json.dumps(view)
-        )
-    )
-    return AlertChange(seq, change, view["updated_at"], view)
-
-
-async def _active(session: AsyncSession, tenant: str, fp: str) -> AlertRow | None:
-    stmt = select(AlertRow).where(
-        AlertRow.tenant == tenant, AlertRow.fingerprint == fp, AlertRow.state.in_(ACTIVE_STATES)
-    )
-    return (await session.execute(stmt.limit(1))).scalar_one_or_none()
-
-
-async def _latest(session: AsyncSession, tenant: str, fp: str) -> AlertRow | None:
-    stmt = (
-        select(AlertRow)
-        .where(AlertRow.tenant == tenant, AlertRow.fingerprint == fp)
-        .order_by(AlertRow.starts_at.desc(), AlertRow.updated_at.desc())
-        .limit(1)
-    )
-    return (await session.execute(stmt)).scalar_one_or_none()
 
 
 def _notification_payload(n: Notification, alert: Mapping[str, Any]) -> str:
@@ -146,77 +106,193 @@ def _notification_payload(n: Notification, alert: Mapping[str, Any]) -> str:
     )
 
 
-async def apply_transitions(
-    session: AsyncSession,
-    tenant: str,
-    transitions: Sequence[AlertTransition],
-    notifications: Iterable[Notification],
-    rule_ids: Mapping[str, str],
-) -> list[AlertChange]:
-    """Write alert transitions, their change cursors and their outbox rows (no commit here).
+class AlertRepository:
+    """Alerts of one tenant, their change history (cursors) and the outbox rows they queue."""
 
-    A pending/firing transition updates the fingerprint's active row or opens a new episode; resolved
-    closes it; inactive (a pending alert dropped, CEP_SEMANTICS #11) deletes the pending row.
-    """
-    changes: list[AlertChange] = []
-    touched: dict[str, AlertRow] = {}
-    for tr in transitions:
-        row = await _active(session, tenant, tr.fingerprint)
-        if tr.state in (AlertState.PENDING, AlertState.FIRING):
-            if row is None:
-                row = AlertRow(
-                    id=new_id(),
-                    tenant=tenant,
-                    fingerprint=tr.fingerprint,
-                    rule=tr.rule,
-                    rule_id=rule_ids.get(tr.rule, ""),
-                    starts_at=dt(tr.starts_at),
-                    acknowledged=False,
-                    acknowledged_by="",
-                    resolved_by="",
-                    investigation_id="",
-                    answer="",
-                    cursor=0,
-                )
-                session.add(row)
-            row.state = str(tr.state)
-            row.fired_at = dt(tr.fired_at)
-        elif row is None:
-            continue  # already resolved by hand: nothing left to close
-        elif tr.state is AlertState.RESOLVED:
-            row.state = "resolved"
-            row.ends_at = dt(tr.ends_at if tr.ends_at is not None else tr.at)
-        else:  # INACTIVE
-            row.state = "inactive"
-        row.severity = tr.severity
-        row.labels = json.dumps(dict(tr.labels))
-        row.annotations = json.dumps(dict(tr.annotations))
-        row.values = json.dumps(dict(tr.values), default=str)
-        row.silenced = tr.silenced
-        changes.append(await record_change(session, row, str(tr.state)))
-        if tr.state is AlertState.INACTIVE:
-            await session.delete(row)
-        touched[tr.fingerprint] = row
-    for n in notifications:
-        row = touched.get(n.fingerprint) or await _latest(session, tenant, n.fingerprint)
-        if row is None:
-            continue
+    def __init__(self, session: AsyncSession, tenant: str) -> None:
+        """Bind to a session and the caller's tenant."""
+        self.s, self.tenant = session, tenant
+
+    async def get(self, id: str) -> AlertRow:
+        """An alert by id; NotFoundError otherwise (also for another tenant's)."""
+        row = await self.s.get(AlertRow, id)
+        if row is None or row.tenant != self.tenant:
+            raise NotFoundError(f"alert {id!r} not found", metadata={"alert_id": id})
+        return row
+
+    async def list_alerts(
+        self,
+        limit: int,
+        after: list[Any] | None,
+        *,
+        rule: str = "",
+        state: str = "",
+        severity: str = "",
+        start: datetime | None = None,
+        end: datetime | None = None,
+    ) -> list[AlertRow]:
+        """Newest first (starts_at desc, id desc) after the keyset ``after`` ([starts_at ISO, id]), inactive
+        ones left out; label filters are applied by the caller."""
+        stmt = select(AlertRow).where(AlertRow.tenant == self.tenant, AlertRow.state != "inactive")
+        if rule:
+            stmt = stmt.where(AlertRow.rule == rule)
+        if state:
+            stmt = stmt.where(AlertRow.state == state)
+        if severity:
+            stmt = stmt.where(AlertRow.severity == severity)
+        if start is not None:
+            stmt = stmt.where(AlertRow.starts_at >= start)
+        if end is not None:
+            stmt = stmt.where(AlertRow.starts_at < end)
+        if after:
+            at = datetime.fromisoformat(after[0])
+            stmt = stmt.where(or_(AlertRow.starts_at < at, and_(AlertRow.starts_at == at, AlertRow.id < after[1])))
+        stmt = stmt.order_by(AlertRow.starts_at.desc(), AlertRow.id.desc()).limit(limit + 1)
+        return list((await self.s.execute(stmt)).scalars())
+
+    async def active_id(self, fingerprint: str) -> str | None:
+        """The id of the fingerprint's pending or firing alert, if there is one."""
+        row = await self._active(fingerprint)
+        return None if row is None else row.id
+
+    async def changes_after(self, cursor: int, limit: int = 500) -> list[AlertChange]:
+        """Changes with a cursor greater than ``cursor``, in cursor order."""
+        stmt = (
+            select(AlertChangeRow)
+            .where(AlertChangeRow.tenant == self.tenant, AlertChangeRow.seq > cursor)
+            .order_by(AlertChangeRow.seq)
+            .limit(limit)
+        )
+        rows = (await self.s.execute(stmt)).scalars()
+        return [AlertChange(r.seq, r.change, r.at.timestamp(), json.loads(r.snapshot)) for r in rows]
+
+    async def last_cursor(self) -> int:
+        """The cursor of the latest change (0 when there is none)."""
+        stmt = select(func.max(AlertChangeRow.seq)).where(AlertChangeRow.tenant == self.tenant)
+        return int((await self.s.execute(stmt)).scalar() or 0)
+
+    async def _next_seq(self) -> int:
+        # The UPDATE takes the tenant's row lock until commit, so cursors are handed out in commit order
+        # and a watcher reading "after N" can never miss a change committed later with a smaller cursor.
+        await self.s.execute(
+            text("INSERT INTO cep_sequences (tenant, last_seq) VALUES (:t, 0) ON CONFLICT (tenant) DO NOTHING"),
+            {"t": self.tenant},
+        )
+        result = await self.s.execute(
+            text("UPDATE cep_sequences SET last_seq = last_seq + 1 WHERE tenant = :t RETURNING last_seq"),
+            {"t": self.tenant},
+        )
+        return int(result.scalar_one())
+
+    async def record_change(self, row: AlertRow, change: str, at: float | None = None) -> AlertChange:
+        """Give ``row`` (an alert of this tenant) the next cursor and append the change to the history.
+
+        ``at`` is the change's event time (engine transitions); without it, the commit's wall clock.
+        """
+        seq = await self._next_seq()
+        row.cursor = seq
+        row.updated_at = utcnow()
+        await self.s.flush()
         view = alert_view(row)
-        session.add(
-            NotificationRow(
-                id=new_id(),
-                tenant=tenant,
+        when = row.updated_at if at is None else dt(at)
+        self.s.add(
+            AlertChangeRow(
+                tenant=self.tenant,
+                seq=seq,
                 alert_id=row.id,
-                channel=n.channel,
-                kind=str(n.kind),
-                payload=_notification_payload(n, view),
-                status="pending",
-                attempts=0,
-                next_attempt_at=utcnow(),
-                last_error="",
-                created_at=utcnow(),
+                change=change,
+                at=when,
+                snapshot=json.dumps(view),
             )
         )
-        if n.kind.value == "repeat":
-            changes.append(await record_change(session, row, "repeat"))
-    return changes
+        return AlertChange(seq, change, view["updated_at"] if at is None else at, view)
+
+    async def _active(self, fp: str) -> AlertRow | None:
+        stmt = select(AlertRow).where(
+            AlertRow.tenant == self.tenant, AlertRow.fingerprint == fp, AlertRow.state.in_(ACTIVE_STATES)
+        )
+        return (await self.s.execute(stmt.limit(1))).scalar_one_or_none()
+
+    async def _latest(self, fp: str) -> AlertRow | None:
+        stmt = (
+            select(AlertRow)
+            .where(AlertRow.tenant == self.tenant, AlertRow.fingerprint == fp)
+            .order_by(AlertRow.starts_at.desc(), AlertRow.updated_at.desc())
+            .limit(1)
+        )
+        return (await self.s.execute(stmt)).scalar_one_or_none()
+
+    async def apply_transitions(
+        self,
+        transitions: Sequence[AlertTransition],
+        notifications: Iterable[Notification],
+        rule_ids: Mapping[str, str],
+    ) -> list[AlertChange]:
+        """Write alert transitions, their change cursors and their outbox rows (no commit here).
+
+        A pending/firing transition updates the fingerprint's active row or opens a new episode; resolved
+        closes it; inactive (a pending alert dropped, docs/cep-semantics.md, Threshold alerts #11) deletes
+        the pending row. Each change is stamped with the transition's event time.
+        """
+        changes: list[AlertChange] = []
+        touched: dict[str, AlertRow] = {}
+        for tr in transitions:
+            row = await self._active(tr.fingerprint)
+            if tr.state in (AlertState.PENDING, AlertState.FIRING):
+                if row is None:
+                    row = AlertRow(
+                        id=new_id(),
+                        tenant=self.tenant,
+                        fingerprint=tr.fingerprint,
+                        rule=tr.rule,
+                        rule_id=rule_ids.get(tr.rule, ""),
+                        starts_at=dt(tr.starts_at),
+                        acknowledged=False,
+                        acknowledged_by="",
+                        resolved_by="",
+                        investigation_id="",
+                        answer="",
+                        cursor=0,
+                    )
+                    self.s.add(row)
+                row.state = str(tr.state)
+                row.fired_at = dt(tr.fired_at)
+            elif row is None:
+                continue  # already resolved by hand: nothing left to close
+            elif tr.state is AlertState.RESOLVED:
+                row.state = "resolved"
+                row.ends_at = dt(tr.ends_at if tr.ends_at is not None else tr.at)
+            else:  # INACTIVE
+                row.state = "inactive"
+            row.severity = tr.severity
+            row.labels = json.dumps(dict(tr.labels))
+            row.annotations = json.dumps(dict(tr.annotations))
+            row.values = json.dumps(dict(tr.values), default=str)
+            row.silenced = tr.silenced
+            changes.append(await self.record_change(row, str(tr.state), tr.at))
+            if tr.state is AlertState.INACTIVE:
+                await self.s.delete(row)
+            touched[tr.fingerprint] = row
+        for n in notifications:
+            row = touched.get(n.fingerprint) or await self._latest(n.fingerprint)
+            if row is None:
+                continue
+            view = alert_view(row)
+            self.s.add(
+                NotificationRow(
+                    id=new_id(),
+                    tenant=self.tenant,
+                    alert_id=row.id,
+                    channel=n.channel,
+                    kind=str(n.kind),
+                    payload=_notification_payload(n, view),
+                    status="pending",
+                    attempts=0,
+                    next_attempt_at=utcnow(),
+                    last_error="",
+                    created_at=utcnow(),
+                )
+            )
+            if n.kind.value == "repeat":
+                changes.append(await self.record_change(row, "repeat", n.at))
+        return changes

@@ -1,25 +1,25 @@
-"""Tenant-scoped queries of cep: rules, channels, silences, checkpoints, alerts, outbox and deliveries.
+"""Repositories of cep: one class per kind of row, bound to a session and the caller's tenant.
 
-Every function takes the caller's session (one transaction per use case) and the tenant; another
-tenant's row is simply not found.
+Every query filters by the tenant, so another tenant's row is simply not found. The use cases in
+``app/`` own the session (one transaction per use case) and the page tokens: ``list_<things>(limit,
+after)`` returns up to ``limit + 1`` rows after the keyset ``after``, the extra one telling that
+another page follows. Background work that spans every tenant (the outbox, the schedule rules) uses
+the session-only :class:`NotificationQueue` and :class:`ScheduleIndex`. Alerts are in
+:mod:`opsuite_cep.db.alerts` (:class:`~opsuite_cep.db.alerts.AlertRepository`).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import Select, and_, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from opsuite_cep.db.alerts import AlertChange, new_id
+from opsuite_cep.db.alerts import AlertRepository
 from opsuite_cep.db.models import (
-    AlertChangeRow,
-    AlertRow,
     ChannelRow,
     CheckpointRow,
     DeliveryRow,
@@ -27,41 +27,20 @@ from opsuite_cep.db.models import (
     RuleRow,
     SilenceRow,
 )
-from opsuite_common.db import Database, is_unique_violation, new_etag, utcnow
-from opsuite_common.errors import ConflictError, NotFoundError, StaleEtagError
+from opsuite_common.db import is_unique_violation, utcnow
+from opsuite_common.errors import ConflictError, NotFoundError
 from opsuite_common.secretscope import scrub
 
 __all__ = [
-    "add_channel",
-    "add_rule",
-    "add_silence",
-    "changes_after",
-    "check_etag",
-    "claim_notification",
-    "due_notifications",
-    "get_alert",
-    "get_channel",
-    "get_channel_by_name",
-    "get_rule",
-    "get_rule_by_name",
-    "last_cursor",
-    "list_alerts",
-    "list_channels",
-    "list_deliveries",
-    "list_rules",
-    "list_silences",
-    "load_checkpoint",
-    "read",
-    "record_delivery",
-    "save_checkpoint",
-    "schedule_rules",
+    "AlertRepository",
+    "ChannelRepository",
+    "CheckpointRepository",
+    "DeliveryRepository",
+    "NotificationQueue",
+    "RuleRepository",
+    "ScheduleIndex",
+    "SilenceRepository",
 ]
-
-
-def check_etag(row: Any, etag: str) -> None:
-    """Raise StaleEtagError when ``etag`` is given and differs from the row's."""
-    if etag and etag != row.etag:
-        raise StaleEtagError(metadata={"current_etag": row.etag})
 
 
 async def _flush_unique(session: AsyncSession, what: str, name: str) -> None:
@@ -73,337 +52,290 @@ async def _flush_unique(session: AsyncSession, what: str, name: str) -> None:
         raise
 
 
-# ------------------------------------------------------------------------------------------ rules
-async def add_rule(session: AsyncSession, row: RuleRow) -> RuleRow:
-    """Insert a rule; a duplicate name is ALREADY_EXISTS."""
-    session.add(row)
-    await _flush_unique(session, "rule", row.name)
-    return row
+class _TenantBound:
+    """Bound to a session and the caller's tenant."""
+
+    def __init__(self, session: AsyncSession, tenant: str) -> None:
+        """Bind to a session and the caller's tenant."""
+        self.s, self.tenant = session, tenant
 
 
-async def get_rule(session: AsyncSession, tenant: str, rule_id: str) -> RuleRow:
-    """A rule of the tenant by id."""
-    row = await session.get(RuleRow, rule_id)
-    if row is None or row.tenant != tenant:
-        raise NotFoundError(f"rule {rule_id!r} not found", metadata={"rule_id": rule_id})
-    return row
+class RuleRepository(_TenantBound):
+    """Rules of one tenant."""
+
+    async def add(self, row: RuleRow) -> RuleRow:
+        """Insert a rule; a duplicate name is ALREADY_EXISTS."""
+        row.tenant = self.tenant
+        self.s.add(row)
+        await _flush_unique(self.s, "rule", row.name)
+        return row
+
+    async def flush_rename(self, row: RuleRow) -> None:
+        """Flush an update that may have changed the name (a duplicate is ALREADY_EXISTS)."""
+        await _flush_unique(self.s, "rule", row.name)
+
+    async def get(self, *, id: str = "", name: str = "") -> RuleRow:
+        """A rule by id or name; NotFoundError otherwise (also for another tenant's)."""
+        if id:
+            row = await self.s.get(RuleRow, id)
+            if row is None or row.tenant != self.tenant:
+                raise NotFoundError(f"rule {id!r} not found", metadata={"rule_id": id})
+            return row
+        stmt = select(RuleRow).where(RuleRow.tenant == self.tenant, RuleRow.name == name)
+        found = (await self.s.execute(stmt)).scalar_one_or_none()
+        if found is None:
+            raise NotFoundError(f"rule named {name!r} not found", metadata={"rule": name})
+        return found
+
+    async def list_rules(self, limit: int, after: list[Any] | None, *, kind: str = "") -> list[RuleRow]:
+        """Ordered by name, after the keyset ``after`` ([name])."""
+        stmt = select(RuleRow).where(RuleRow.tenant == self.tenant)
+        if kind:
+            stmt = stmt.where(RuleRow.kind == kind.upper())
+        if after:
+            stmt = stmt.where(RuleRow.name > after[0])
+        stmt = stmt.order_by(RuleRow.name).limit(limit + 1)
+        return list((await self.s.execute(stmt)).scalars())
+
+    async def all_rules(self, *, enabled_only: bool = False) -> list[RuleRow]:
+        """Every rule of the tenant (or every enabled one) by name: what its engine runs."""
+        stmt = select(RuleRow).where(RuleRow.tenant == self.tenant)
+        if enabled_only:
+            stmt = stmt.where(RuleRow.enabled.is_(True))
+        return list((await self.s.execute(stmt.order_by(RuleRow.name))).scalars())
+
+    async def delete(self, row: RuleRow) -> None:
+        """Remove the rule (its alerts stay in the history)."""
+        await self.s.delete(row)
+        await self.s.flush()
 
 
-async def get_rule_by_name(session: AsyncSession, tenant: str, name: str) -> RuleRow:
-    """A rule of the tenant by name."""
-    stmt = select(RuleRow).where(RuleRow.tenant == tenant, RuleRow.name == name)
-    row = (await session.execute(stmt)).scalar_one_or_none()
-    if row is None:
-        raise NotFoundError(f"rule named {name!r} not found", metadata={"rule": name})
-    return row
+class ChannelRepository(_TenantBound):
+    """Channels of one tenant."""
+
+    async def add(self, row: ChannelRow) -> ChannelRow:
+        """Insert a channel; a duplicate name is ALREADY_EXISTS."""
+        row.tenant = self.tenant
+        self.s.add(row)
+        await _flush_unique(self.s, "channel", row.name)
+        return row
+
+    async def get(self, id: str) -> ChannelRow:
+        """A channel by id; NotFoundError otherwise (also for another tenant's)."""
+        row = await self.s.get(ChannelRow, id)
+        if row is None or row.tenant != self.tenant:
+            raise NotFoundError(f"channel {id!r} not found", metadata={"channel_id": id})
+        return row
+
+    async def find(self, name: str) -> ChannelRow | None:
+        """A channel by name, or None."""
+        stmt = select(ChannelRow).where(ChannelRow.tenant == self.tenant, ChannelRow.name == name)
+        return (await self.s.execute(stmt)).scalar_one_or_none()
+
+    async def names(self) -> set[str]:
+        """The names of every channel (rules refer to channels by name)."""
+        stmt = select(ChannelRow.name).where(ChannelRow.tenant == self.tenant)
+        return set((await self.s.execute(stmt)).scalars())
+
+    async def list_channels(self, limit: int, after: list[Any] | None) -> list[ChannelRow]:
+        """Ordered by name, after the keyset ``after`` ([name])."""
+        stmt = select(ChannelRow).where(ChannelRow.tenant == self.tenant)
+        if after:
+            stmt = stmt.where(ChannelRow.name > after[0])
+        stmt = stmt.order_by(ChannelRow.name).limit(limit + 1)
+        return list((await self.s.execute(stmt)).scalars())
+
+    async def delete(self, row: ChannelRow) -> None:
+        """Remove the channel."""
+        await self.s.delete(row)
+        await self.s.flush()
 
 
-async def list_rules(
-    session: AsyncSession,
-    tenant: str,
-    *,
-    kind: str = "",
-    enabled_only: bool = False,
-    after: str | None = None,
-    limit: int | None = None,
-) -> list[RuleRow]:
-    """Rules of a tenant ordered by name (keyset paging after ``after``)."""
-    stmt = select(RuleRow).where(RuleRow.tenant == tenant)
-    if kind:
-        stmt = stmt.where(RuleRow.kind == kind.upper())
-    if enabled_only:
-        stmt = stmt.where(RuleRow.enabled.is_(True))
-    if after is not None:
-        stmt = stmt.where(RuleRow.name > after)
-    stmt = stmt.order_by(RuleRow.name)
-    if limit is not None:
-        stmt = stmt.limit(limit)
-    return list((await session.execute(stmt)).scalars())
+class SilenceRepository(_TenantBound):
+    """Silences of one tenant."""
+
+    async def add(self, row: SilenceRow) -> SilenceRow:
+        """Insert a silence."""
+        row.tenant = self.tenant
+        self.s.add(row)
+        await self.s.flush()
+        return row
+
+    async def list_silences(self, limit: int, after: list[Any] | None) -> list[SilenceRow]:
+        """Ordered by (created_at, id), after the keyset ``after`` ([created_at ISO, id])."""
+        stmt = self._ordered()
+        if after:
+            at = datetime.fromisoformat(after[0])
+            stmt = stmt.where(
+                or_(SilenceRow.created_at > at, and_(SilenceRow.created_at == at, SilenceRow.id > after[1]))
+            )
+        return list((await self.s.execute(stmt.limit(limit + 1))).scalars())
+
+    async def all_silences(self) -> list[SilenceRow]:
+        """Every silence of the tenant, by creation time: what its engine mutes with."""
+        return list((await self.s.execute(self._ordered())).scalars())
+
+    def _ordered(self) -> Select[SilenceRow]:
+        return select(SilenceRow).where(SilenceRow.tenant == self.tenant).order_by(SilenceRow.created_at, SilenceRow.id)
+
+    async def delete(self, id: str) -> None:
+        """Delete a silence; NotFoundError when absent or another tenant's."""
+        row = await self.s.get(SilenceRow, id)
+        if row is None or row.tenant != self.tenant:
+            raise NotFoundError(f"silence {id!r} not found", metadata={"silence_id": id})
+        await self.s.delete(row)
+        await self.s.flush()
 
 
-async def schedule_rules(session: AsyncSession) -> list[RuleRow]:
-    """Every enabled SCHEDULE rule of every tenant (the scheduler runs them all)."""
-    stmt = select(RuleRow).where(RuleRow.kind == "SCHEDULE", RuleRow.enabled.is_(True))
-    return list((await session.execute(stmt)).scalars())
+class CheckpointRepository(_TenantBound):
+    """The engine checkpoint of one tenant (JSON text: scores may be Infinity)."""
+
+    async def save(self, snapshot: dict[str, Any]) -> None:
+        """Replace the tenant's checkpoint."""
+        row = await self.s.get(CheckpointRow, self.tenant)
+        body = json.dumps(snapshot)
+        if row is None:
+            self.s.add(CheckpointRow(tenant=self.tenant, snapshot=body, updated_at=utcnow()))
+        else:
+            row.snapshot, row.updated_at = body, utcnow()
+
+    @staticmethod
+    async def tenants(session: AsyncSession) -> list[str]:
+        """Every tenant that has a stored checkpoint (the engine host loads them for idle progress)."""
+        return list((await session.execute(select(CheckpointRow.tenant))).scalars())
+
+    async def load(self, *, consume: bool = True) -> dict[str, Any] | None:
+        """The checkpoint, deleted once read (``consume``) so that an older state is never restored twice."""
+        row = await self.s.get(CheckpointRow, self.tenant)
+        if row is None:
+            return None
+        data: dict[str, Any] = json.loads(row.snapshot)
+        if consume:
+            await self.s.delete(row)
+        return data
 
 
-# ------------------------------------------------------------------------------------------ channels
-async def add_channel(session: AsyncSession, row: ChannelRow) -> ChannelRow:
-    """Insert a channel; a duplicate name is ALREADY_EXISTS."""
-    session.add(row)
-    await _flush_unique(session, "channel", row.name)
-    return row
+class DeliveryRepository(_TenantBound):
+    """The delivery log of one tenant (written by :meth:`NotificationQueue.record_delivery`)."""
 
-
-async def get_channel(session: AsyncSession, tenant: str, channel_id: str) -> ChannelRow:
-    """A channel of the tenant by id."""
-    row = await session.get(ChannelRow, channel_id)
-    if row is None or row.tenant != tenant:
-        raise NotFoundError(f"channel {channel_id!r} not found", metadata={"channel_id": channel_id})
-    return row
-
-
-async def get_channel_by_name(session: AsyncSession, tenant: str, name: str) -> ChannelRow | None:
-    """A channel of the tenant by name, or None."""
-    stmt = select(ChannelRow).where(ChannelRow.tenant == tenant, ChannelRow.name == name)
-    return (await session.execute(stmt)).scalar_one_or_none()
-
-
-async def list_channels(
-    session: AsyncSession, tenant: str, *, after: str | None = None, limit: int | None = None
-) -> list[ChannelRow]:
-    """Channels of a tenant ordered by name."""
-    stmt = select(ChannelRow).where(ChannelRow.tenant == tenant)
-    if after is not None:
-        stmt = stmt.where(ChannelRow.name > after)
-    stmt = stmt.order_by(ChannelRow.name)
-    if limit is not None:
-        stmt = stmt.limit(limit)
-    return list((await session.execute(stmt)).scalars())
-
-
-# ------------------------------------------------------------------------------------------ silences
-async def add_silence(session: AsyncSession, row: SilenceRow) -> SilenceRow:
-    """Insert a silence."""
-    session.add(row)
-    await session.flush()
-    return row
-
-
-async def list_silences(
-    session: AsyncSession, tenant: str, *, after: list[Any] | None = None, limit: int | None = None
-) -> list[SilenceRow]:
-    """Silences of a tenant ordered by (created_at, id)."""
-    stmt = select(SilenceRow).where(SilenceRow.tenant == tenant)
-    if after is not None:
-        at = datetime.fromisoformat(after[0])
-        stmt = stmt.where(or_(SilenceRow.created_at > at, and_(SilenceRow.created_at == at, SilenceRow.id > after[1])))
-    stmt = stmt.order_by(SilenceRow.created_at, SilenceRow.id)
-    if limit is not None:
-        stmt = stmt.limit(limit)
-    return list((await session.execute(stmt)).scalars())
-
-
-async def delete_silence(session: AsyncSession, tenant: str, silence_id: str) -> None:
-    """Delete a silence of the tenant."""
-    row = await session.get(SilenceRow, silence_id)
-    if row is None or row.tenant != tenant:
-        raise NotFoundError(f"silence {silence_id!r} not found", metadata={"silence_id": silence_id})
-    await session.delete(row)
-
-
-# ------------------------------------------------------------------------------------------ checkpoints
-async def save_checkpoint(session: AsyncSession, tenant: str, snapshot: dict[str, Any]) -> None:
-    """Replace the tenant's engine checkpoint (JSON text: scores may be Infinity)."""
-    row = await session.get(CheckpointRow, tenant)
-    body = json.dumps(snapshot)
-    if row is None:
-        session.add(CheckpointRow(tenant=tenant, snapshot=body, updated_at=utcnow()))
-    else:
-        row.snapshot, row.updated_at = body, utcnow()
-
-
-async def load_checkpoint(session: AsyncSession, tenant: str, *, consume: bool = True) -> dict[str, Any] | None:
-    """The tenant's checkpoint, deleted once read so that an older state is never restored twice."""
-    row = await session.get(CheckpointRow, tenant)
-    if row is None:
-        return None
-    data: dict[str, Any] = json.loads(row.snapshot)
-    if consume:
-        await session.delete(row)
-    return data
-
-
-# ------------------------------------------------------------------------------------------ alerts
-async def get_alert(session: AsyncSession, tenant: str, alert_id: str) -> AlertRow:
-    """An alert of the tenant by id."""
-    row = await session.get(AlertRow, alert_id)
-    if row is None or row.tenant != tenant:
-        raise NotFoundError(f"alert {alert_id!r} not found", metadata={"alert_id": alert_id})
-    return row
-
-
-async def list_alerts(
-    session: AsyncSession,
-    tenant: str,
-    *,
-    rule: str = "",
-    state: str = "",
-    severity: str = "",
-    start: datetime | None = None,
-    end: datetime | None = None,
-    after: list[Any] | None = None,
-    limit: int = 50,
-) -> list[AlertRow]:
-    """Alerts newest first (starts_at desc, id desc); label filters are applied by the caller."""
-    stmt = select(AlertRow).where(AlertRow.tenant == tenant, AlertRow.state != "inactive")
-    if rule:
-        stmt = stmt.where(AlertRow.rule == rule)
-    if state:
-        stmt = stmt.where(AlertRow.state == state)
-    if severity:
-        stmt = stmt.where(AlertRow.severity == severity)
-    if start is not None:
-        stmt = stmt.where(AlertRow.starts_at >= start)
-    if end is not None:
-        stmt = stmt.where(AlertRow.starts_at < end)
-    if after is not None:
-        at = datetime.fromisoformat(after[0])
-        stmt = stmt.where(or_(AlertRow.starts_at < at, and_(AlertRow.starts_at == at, AlertRow.id < after[1])))
-    stmt = stmt.order_by(AlertRow.starts_at.desc(), AlertRow.id.desc()).limit(limit)
-    return list((await session.execute(stmt)).scalars())
-
-
-async def changes_after(session: AsyncSession, tenant: str, cursor: int, limit: int = 500) -> list[AlertChange]:
-    """Alert changes of the tenant with a cursor greater than ``cursor``, in cursor order."""
-    stmt = (
-        select(AlertChangeRow)
-        .where(AlertChangeRow.tenant == tenant, AlertChangeRow.seq > cursor)
-        .order_by(AlertChangeRow.seq)
-        .limit(limit)
-    )
-    rows = (await session.execute(stmt)).scalars()
-    return [AlertChange(r.seq, r.change, r.at.timestamp(), json.loads(r.snapshot)) for r in rows]
-
-
-async def last_cursor(session: AsyncSession, tenant: str) -> int:
-    """The cursor of the tenant's latest alert change (0 when there is none)."""
-    stmt = select(func.max(AlertChangeRow.seq)).where(AlertChangeRow.tenant == tenant)
-    return int((await session.execute(stmt)).scalar() or 0)
-
-
-# ------------------------------------------------------------------------------------------ outbox
-async def due_notifications(session: AsyncSession, limit: int = 100, scan: int = 1000) -> list[NotificationRow]:
-    """Pending notifications that may be sent now, oldest first, in each alert's order.
-
-    Per alert and channel only the oldest pending notification is eligible: a "resolved" never
-    overtakes the "firing" it follows while that one is backing off after a failed delivery. It is
-    sent when its next attempt is due and no other dispatcher holds its lease.
-    """
-    now = utcnow()
-    stmt = (
-        select(NotificationRow)
-        .where(NotificationRow.status == "pending")
-        .order_by(NotificationRow.created_at, NotificationRow.id)
-        .limit(scan)
-    )
-    heads: dict[tuple[str, str, str], NotificationRow] = {}
-    for row in (await session.execute(stmt)).scalars():
-        heads.setdefault((row.tenant, row.alert_id, row.channel), row)
-    due = [
-        row
-        for row in heads.values()
-        if _aware(row.next_attempt_at) <= now and (row.lease_until is None or _aware(row.lease_until) < now)
-    ]
-    return sorted(due, key=lambda r: (_aware(r.next_attempt_at), _aware(r.created_at)))[:limit]
+    async def list_deliveries(
+        self, limit: int, after: list[Any] | None, *, channel_id: str = "", alert_id: str = ""
+    ) -> list[DeliveryRow]:
+        """Attempts of a channel or an alert (either may be empty), oldest first, after the keyset ([id])."""
+        stmt = select(DeliveryRow).where(DeliveryRow.tenant == self.tenant)
+        if channel_id:
+            stmt = stmt.where(DeliveryRow.channel_id == channel_id)
+        if alert_id:
+            stmt = stmt.where(DeliveryRow.alert_id == alert_id)
+        if after:
+            stmt = stmt.where(DeliveryRow.id > int(after[0]))
+        return list((await self.s.execute(stmt.order_by(DeliveryRow.id).limit(limit + 1))).scalars())
 
 
 def _aware(dt: datetime) -> datetime:
     return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
 
 
-async def claim_notification(session: AsyncSession, notification_id: str, lease_s: float) -> bool:
-    """Lease one notification (compare-and-set) so that two dispatchers never send it at once."""
-    now = utcnow()
-    result = await session.execute(
-        update(NotificationRow)
-        .where(
-            NotificationRow.id == notification_id,
-            NotificationRow.status == "pending",
-            or_(NotificationRow.lease_until.is_(None), NotificationRow.lease_until < now),
+class NotificationQueue:
+    """The outbox of every tenant, for the dispatcher (bound to the session only: it serves all tenants)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        """Bind to a session."""
+        self.s = session
+
+    async def due(self, limit: int = 100, scan: int = 1000) -> list[NotificationRow]:
+        """Pending notifications that may be sent now, oldest first, in each alert's order.
+
+        Per alert and channel only the oldest pending notification is eligible: a "resolved" never
+        overtakes the "firing" it follows while that one is backing off after a failed delivery. It is
+        sent when its next attempt is due and no other dispatcher holds its lease.
+        """
+        now = utcnow()
+        stmt = (
+            select(NotificationRow)
+            .where(NotificationRow.status == "pending")
+            .order_by(NotificationRow.created_at, NotificationRow.id)
+            .limit(scan)
         )
-        .values(lease_until=now + timedelta(seconds=lease_s))
-    )
-    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+        heads: dict[tuple[str, str, str], NotificationRow] = {}
+        for row in (await self.s.execute(stmt)).scalars():
+            heads.setdefault((row.tenant, row.alert_id, row.channel), row)
+        due = [
+            row
+            for row in heads.values()
+            if _aware(row.next_attempt_at) <= now and (row.lease_until is None or _aware(row.lease_until) < now)
+        ]
+        return sorted(due, key=lambda r: (_aware(r.next_attempt_at), _aware(r.created_at)))[:limit]
 
-
-async def record_delivery(
-    session: AsyncSession,
-    note: NotificationRow,
-    *,
-    channel_id: str,
-    ok: bool,
-    reason: str = "",
-    error: str = "",
-    retry_in: float | None = None,
-    give_up: bool = False,
-) -> None:
-    """Log one attempt and move the notification on: delivered, retried later, or failed for good.
-
-    The error is stored with the secrets of the current scope (the channel's, registered when they were
-    opened) masked: admins read the delivery log.
-    """
-    row = await session.get(NotificationRow, note.id)
-    if row is None:
-        return
-    error = scrub(error)
-    row.attempts += 1
-    session.add(
-        DeliveryRow(
-            tenant=row.tenant,
-            notification_id=row.id,
-            alert_id=row.alert_id,
-            channel=row.channel,
-            channel_id=channel_id,
-            kind=row.kind,
-            attempt=row.attempts,
-            status="delivered" if ok else "failed",
-            reason=reason,
-            error=error[:2000],
-            at=utcnow(),
+    async def claim(self, notification_id: str, lease_s: float) -> bool:
+        """Lease one notification (compare-and-set) so that two dispatchers never send it at once."""
+        now = utcnow()
+        result = await self.s.execute(
+            update(NotificationRow)
+            .where(
+                NotificationRow.id == notification_id,
+                NotificationRow.status == "pending",
+                or_(NotificationRow.lease_until.is_(None), NotificationRow.lease_until < now),
+            )
+            .values(lease_until=now + timedelta(seconds=lease_s))
         )
-    )
-    row.lease_until = None
-    if ok:
-        row.status, row.delivered_at, row.last_error = "delivered", utcnow(), ""
-    else:
-        row.last_error = f"{reason}: {error}"[:2000]
-        if give_up:
-            row.status = "failed"
+        return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
+    async def record_delivery(
+        self,
+        note: NotificationRow,
+        *,
+        channel_id: str,
+        ok: bool,
+        reason: str = "",
+        error: str = "",
+        retry_in: float | None = None,
+        give_up: bool = False,
+    ) -> None:
+        """Log one attempt and move the notification on: delivered, retried later, or failed for good.
+
+        The error is stored with the secrets of the current scope (the channel's, registered when they were
+        opened) masked: admins read the delivery log.
+        """
+        row = await self.s.get(NotificationRow, note.id)
+        if row is None:
+            return
+        error = scrub(error)
+        row.attempts += 1
+        self.s.add(
+            DeliveryRow(
+                tenant=row.tenant,
+                notification_id=row.id,
+                alert_id=row.alert_id,
+                channel=row.channel,
+                channel_id=channel_id,
+                kind=row.kind,
+                attempt=row.attempts,
+                status="delivered" if ok else "failed",
+                reason=reason,
+                error=error[:2000],
+                at=utcnow(),
+            )
+        )
+        row.lease_until = None
+        if ok:
+            row.status, row.delivered_at, row.last_error = "delivered", utcnow(), ""
         else:
-            row.next_attempt_at = utcnow() + timedelta(seconds=retry_in or 1.0)
+            row.last_error = f"{reason}: {error}"[:2000]
+            if give_up:
+                row.status = "failed"
+            else:
+                row.next_attempt_at = utcnow() + timedelta(seconds=retry_in or 1.0)
 
 
-async def list_deliveries(
-    session: AsyncSession,
-    tenant: str,
-    *,
-    channel_id: str = "",
-    alert_id: str = "",
-    after: int | None = None,
-    limit: int = 50,
-) -> list[DeliveryRow]:
-    """Delivery attempts of a channel or an alert, oldest first."""
-    stmt = select(DeliveryRow).where(DeliveryRow.tenant == tenant)
-    if channel_id:
-        stmt = stmt.where(DeliveryRow.channel_id == channel_id)
-    if alert_id:
-        stmt = stmt.where(DeliveryRow.alert_id == alert_id)
-    if after is not None:
-        stmt = stmt.where(DeliveryRow.id > after)
-    return list((await session.execute(stmt.order_by(DeliveryRow.id).limit(limit))).scalars())
+class ScheduleIndex:
+    """The SCHEDULE rules of every tenant, for the scheduler (bound to the session only)."""
 
+    def __init__(self, session: AsyncSession) -> None:
+        """Bind to a session."""
+        self.s = session
 
-async def delete_rows(session: AsyncSession, model: Any, ids: Sequence[str]) -> None:
-    """Delete rows by primary key (internal helper)."""
-    await session.execute(delete(model).where(model.id.in_(ids)))
-
-
-def new_row_id() -> str:
-    """A fresh row id."""
-    return new_id()
-
-
-def touch(row: Any, subject: str) -> None:
-    """Stamp an update: new etag, time and author."""
-    row.etag, row.updated_at, row.updated_by = new_etag(), utcnow(), subject
-
-
-@asynccontextmanager
-async def read(db: Database) -> AsyncIterator[AsyncSession]:
-    """A read-only session whose rows stay usable afterwards (detached before the rollback expires them)."""
-    async with db.session(readonly=True) as s:
-        try:
-            yield s
-        finally:
-            s.expunge_all()
+    async def enabled_schedule_rules(self) -> list[RuleRow]:
+        """Every enabled SCHEDULE rule of every tenant (the scheduler runs them all)."""
+        stmt = select(RuleRow).where(RuleRow.kind == "SCHEDULE", RuleRow.enabled.is_(True))
+        return list((await self.s.execute(stmt)).scalars())

@@ -1,7 +1,7 @@
 """The pure cep domain: rules, conditions, the event-time engine, alerts and checkpoints.
 
 No grpc, database or network here. Entry points: :func:`parse_rule` (dict -> :class:`Rule`),
-:class:`Engine` (``ingest`` / ``advance_to`` / ``flush`` / ``snapshot`` / ``restore`` / ``stats``),
+:class:`Engine` (``ingest`` / ``tick`` / ``advance_to`` / ``flush`` / ``snapshot`` / ``restore`` / ``stats``),
 :func:`parse_silence`, and the plain output records in :mod:`.results`.
 """
 
@@ -30,6 +30,7 @@ from opsuite_cep.domain.results import (
     Match,
     Notification,
     NotificationKind,
+    RefusedEvent,
 )
 from opsuite_cep.domain.rules import (
     AbsenceSpec,
@@ -76,6 +77,7 @@ __all__ = [
     "Notification",
     "NotificationKind",
     "Or",
+    "RefusedEvent",
     "Rule",
     "RuleKind",
     "RuleStatsSnapshot",

@@ -1,4 +1,5 @@
-"""Window aggregates (CEP_SEMANTICS #18): avg is the arithmetic mean, p95/p99 nearest-rank, stddev population."""
+"""Window aggregates (docs/cep-semantics.md, Windows #18): avg is the arithmetic mean, p95/p99
+nearest-rank, stddev population."""
 
 from __future__ import annotations
 

@@ -1,13 +1,14 @@
 """The alert layer: fingerprints, silences and the per-rule alert state machine.
 
-CEP_SEMANTICS rows implemented here:
+docs/cep-semantics.md rows implemented here (sections Threshold alerts and Alert lifecycle):
 
 * #11 ``for``: pending first, firing once ``elapsed >= for`` (a timer at ``active_at + for`` is an
   evaluation with the last known result); a false evaluation while pending drops the alert silently
   (an ``INACTIVE`` transition, no notification).
 * #12 ``keep_firing_for``: the clock starts at the first false evaluation while firing, a true one
   resets it, the alert resolves once ``elapsed >= keep_firing_for``.
-* #19 dedup: further true evaluations or signals of a firing alert produce nothing.
+* #19 dedup: further true evaluations or signals of a firing alert produce nothing; an active alert
+  keeps its latest evaluation's values, so a resolved record carries the evaluation that resolved it.
 * #20 ``repeat_interval``: a ``REPEAT`` notification at exactly ``last + repeat_interval`` while firing;
   resolution notifies when the rule has ``send_resolved``.
 * #21 silences mute notifications only; the transition is recorded with ``silenced=True``.
@@ -189,7 +190,9 @@ class AlertTracker:
     ) -> None:
         """One evaluation of a stateful condition (threshold event or closed window).
 
-        ``fp`` is the group's fingerprint when the caller already has it.
+        ``values`` are this evaluation's values; an active alert keeps the latest ones, so the record of
+        a transition (firing, resolved, dropped) carries the evaluation that caused it. ``fp`` is the
+        group's fingerprint when the caller already has it.
         """
         if fp is None:
             fp = fingerprint(self.rule.name, group_labels)
@@ -211,6 +214,7 @@ class AlertTracker:
             return  # firing: deduplicated (#19)
         if alert is None:
             return
+        alert.values = dict(values)
         if alert.state is AlertState.PENDING:
             del self._alerts[fp]
             self._emit(fp, alert, AlertState.INACTIVE, at, out)

@@ -1,4 +1,4 @@
-"""ANOMALY rules: an online baseline per group key, EWMA z-score or median/MAD (CEP_SEMANTICS #23).
+"""ANOMALY rules: an online baseline per group key, EWMA z-score or median/MAD (docs/cep-semantics.md, Anomaly #23).
 
 * EWMA: mean ``m`` and exponentially weighted variance ``v`` with smoothing ``alpha``. The first sample
   sets ``m = x, v = 0``; later ones ``d = x - m; m += alpha*d; v = (1 - alpha) * (v + alpha*d*d)``.

@@ -11,7 +11,7 @@ Dict form::
 Paths follow :mod:`opsuite_cep.domain.events` (envelope fields ``id type source key time``, dotted
 attribute paths). In a sequence step a path may start with a step alias (``a.version``).
 
-Comparison semantics (CEP_SEMANTICS #13, plus this project's typing rules):
+Comparison semantics (docs/cep-semantics.md, Threshold alerts #13, plus this project's typing rules):
 
 * **Numbers** (``int``/``float``) compare numerically with each other: ``1 == 1.0``.
   **``bool`` is not a number**: ``true == 1`` is false and ``true > 0`` is false.
@@ -90,7 +90,7 @@ class Or:
 
 @dataclass(frozen=True, slots=True)
 class Not:
-    """Two-valued negation: true over a missing attribute (CEP_SEMANTICS #13)."""
+    """Two-valued negation: true over a missing attribute (docs/cep-semantics.md, Threshold alerts #13)."""
 
     child: Condition
 

@@ -1,7 +1,11 @@
 """The event-time CEP engine: routes events to rules, keeps watermarks, fires timers, checkpoints.
 
-How a call is processed (CEP_SEMANTICS #1-#5):
+How a call is processed (docs/cep-semantics.md, Event time and watermarks #1-#4, Duplicates #5, Time
+without events #24-#25):
 
+0. With ``now`` (the wall clock) given, an event more than ``max_future_skew`` ahead of it is
+   **refused** on its own (``refused``, with its index and reason): it never reaches dedup, a rule or a
+   watermark (#25).
 1. For each event **in call order**: a repeated ``id`` (within ``Limits.dedup_retention`` seconds of event
    time and ``max_dedup_ids``) is listed in ``duplicate_events`` and ignored (#5). Otherwise the rule
    index picks candidate rules, each runs its filter, and the event is late for a rule iff
@@ -17,8 +21,13 @@ accepted event of the call. With a lateness ``L > 0`` events newer than ``max - 
 (``IngestResult.buffered``) and are applied by a later call once the watermark passes them; they are part
 of :meth:`Engine.snapshot`, so a planned restart loses none. The production servicer therefore reports
 "accepted" events as committed: their effects are written by whichever call applies them.
-``TestRule`` calls :meth:`Engine.flush` after ingesting (apply everything buffered) and optionally
-:meth:`Engine.advance_to` a virtual end time so that absences, ``for``, ``resolve_timeout`` fire.
+
+Time without events (#24): a tenant that has received no event for ``idle_timeout`` (by the clock the
+caller passes to :meth:`Engine.tick`) makes progress as if an event stamped ``now - idle_timeout`` had
+arrived: every rule's watermark becomes ``now - idle_timeout - lateness``, so absences, ``for`` and
+timeouts fire in an outage. ``TestRule`` runs the same code on a virtual clock: the events arrive at the
+time of the newest of them, then :meth:`Engine.tick` moves the virtual clock to ``advance_to``.
+:meth:`Engine.flush` and :meth:`Engine.advance_to` remain for tests and tools.
 
 Rules: each enabled, event-driven rule has its own :class:`RuleProcessor` (state partitioned by rule
 and then by partition key, so replicas could later split keys). SCHEDULE and disabled rules are kept out
@@ -39,7 +48,7 @@ from opsuite_cep.domain.conditions import index_predicate
 from opsuite_cep.domain.events import Event
 from opsuite_cep.domain.index import RuleIndex, index_key
 from opsuite_cep.domain.processor import RuleProcessor
-from opsuite_cep.domain.results import IngestResult
+from opsuite_cep.domain.results import IngestResult, RefusedEvent
 from opsuite_cep.domain.rules import (
     AnomalySpec,
     Limits,
@@ -51,9 +60,19 @@ from opsuite_cep.domain.rules import (
 )
 from opsuite_cep.domain.stats import RuleStatsSnapshot
 
-__all__ = ["CHECKPOINT_VERSION", "Engine"]
+__all__ = ["CHECKPOINT_VERSION", "FUTURE_TIME", "Engine", "future_skew_description"]
 
 CHECKPOINT_VERSION = 1
+#: The reason code of an event refused for being too far ahead of the wall clock.
+FUTURE_TIME = "FUTURE_TIME"
+
+
+def future_skew_description(ahead: float, bound: float) -> str:
+    """Why an event ``ahead`` seconds ahead of the clock was refused (bound ``bound`` seconds)."""
+    return (
+        f"the event time is {ahead:.3f}s ahead of the server's clock, more than max_future_skew ({bound:g}s): "
+        "check the sender's clock and the time units (seconds, not milliseconds); send it again with its real time"
+    )
 
 
 class _Dedup:
@@ -115,9 +134,17 @@ class Engine:
         allowed_lateness: float = 0.0,
         silences: Iterable[Silence] = (),
         clock: Callable[[], float] = perf_counter,
+        idle_timeout: float | None = None,
+        max_future_skew: float | None = None,
     ) -> None:
+        """``clock`` times evaluations (stats); ``idle_timeout`` (None: no idle progress) and
+        ``max_future_skew`` (None: no bound) are the tenant's time policy (#24, #25)."""
         self.limits = limits or Limits()
         self.allowed_lateness = allowed_lateness
+        self.idle_timeout = idle_timeout
+        self.max_future_skew = max_future_skew
+        #: When the last event arrived (wall or virtual clock); None until an event or a tick.
+        self.last_arrival: float | None = None
         self._clock = clock
         self._silences: list[Silence] = list(silences)
         self._processors: dict[str, RuleProcessor] = {}
@@ -184,8 +211,23 @@ class Engine:
     def _watermark(self, processor: RuleProcessor) -> float:
         return max(self._max_time - processor.lateness, self._floor)
 
-    def ingest(self, events: Iterable[Event]) -> IngestResult:
-        """Dedup, route, late-check and buffer each event in call order, then advance every rule."""
+    def rule_watermark(self, rule: str) -> float | None:
+        """One rule's watermark (its own lateness); None before the first event or for an unknown rule."""
+        processor = self._processors.get(rule)
+        if processor is None:
+            return None
+        w = max(self._watermark(processor), processor.watermark)
+        return None if w == -math.inf else w
+
+    def ingest(
+        self, events: Iterable[Event], *, now: float | None = None, arrived_at: float | None = None
+    ) -> IngestResult:
+        """Refuse, dedup, route, late-check and buffer each event in call order, then advance every rule.
+
+        ``now`` is the wall clock: events more than ``max_future_skew`` ahead of it are refused (no
+        bound without it). ``arrived_at`` is when the events arrived, for idle progress (``now`` by
+        default; TestRule passes its virtual clock). Without either, arrival is not tracked.
+        """
         out = IngestResult()
         index = self._index
         plans = index.plans
@@ -193,8 +235,17 @@ class Engine:
         ids, heap, retention, max_ids = dedup.ids, dedup.heap, dedup.retention, dedup.max_ids
         busy = self._busy
         max_time, floor = self._max_time, self._floor
-        accepted = 0
-        for event in events:
+        late_events = out.late_events
+        skew = self.max_future_skew
+        bounded = now is not None and skew is not None
+        clock = now if now is not None else 0.0
+        horizon = clock + (skew or 0.0) if bounded else math.inf
+        accepted = late = 0
+        for position, event in enumerate(events):
+            if event.time > horizon:  # refused on its own: no dedup entry, no watermark move (#25)
+                reason = future_skew_description(event.time - clock, skew or 0.0)
+                out.refused.append(RefusedEvent(position, event, FUTURE_TIME, reason))
+                continue
             # _Dedup.seen, inlined (this loop runs once per event)
             if heap and (len(ids) >= max_ids or heap[0][0] < max_time - retention):
                 dedup.evict(max_time)
@@ -205,7 +256,6 @@ class Engine:
                 continue
             ids[eid] = t
             heapq.heappush(heap, (t, eid))
-            accepted += 1
             # RuleIndex.targets, inlined
             plan = plans.get(event.type) or index.plan(event.type)
             getter, table, general = plan
@@ -214,14 +264,51 @@ class Engine:
                 found = table.get(value if type(value) is str else index_key(value), ())  # type: ignore[union-attr]
             else:
                 found = index.general_targets(event, general)  # type: ignore[arg-type]
+            lates, used = len(late_events), False
             for processor in found:
-                if processor.route(event, max_time, floor, out) and processor not in busy:
-                    busy[processor] = None
+                if processor.route(event, max_time, floor, out):
+                    used = True
+                    if processor not in busy:
+                        busy[processor] = None
+            if used or len(late_events) == lates:
+                accepted += 1
+            else:
+                late += 1  # late for every rule it reached
             if t > max_time:
                 max_time = self._max_time = t
-        out.accepted = accepted
+        out.accepted, out.late = accepted, late
+        arrival = arrived_at if arrived_at is not None else now
+        if arrival is not None and (accepted or late):
+            self.last_arrival = arrival if self.last_arrival is None else max(self.last_arrival, arrival)
         self._advance_all(out)
         return out
+
+    def tick(self, now: float) -> IngestResult:
+        """The clock reads ``now`` (wall or virtual): idle progress (#24).
+
+        Once no event has arrived for ``idle_timeout``, event time moves on as if an event stamped
+        ``now - idle_timeout`` had arrived: each rule's watermark becomes at least ``now - idle_timeout -
+        lateness``, and the timers and buffered events it passes are applied. Idle time counts from the
+        last arrival, or from the first tick when no event has arrived since the engine was built.
+        """
+        out = IngestResult()
+        if self.idle_timeout is not None:
+            if self.last_arrival is None:
+                self.last_arrival = now
+            elif now - self.last_arrival >= self.idle_timeout and now - self.idle_timeout > self._max_time:
+                self._max_time = now - self.idle_timeout
+                self._advance_all(out)
+                return out
+        out.watermark = self.watermark
+        return out
+
+    def idle(self, now: float) -> bool:
+        """Whether idle progress drives this engine's time at ``now``."""
+        return (
+            self.idle_timeout is not None
+            and self.last_arrival is not None
+            and now - self.last_arrival >= self.idle_timeout
+        )
 
     def advance_to(self, time: float) -> IngestResult:
         """Move every watermark to at least ``time`` (virtual time); fires due timers and buffered events.

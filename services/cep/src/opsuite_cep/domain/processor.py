@@ -1,7 +1,8 @@
 """One rule's runtime: its watermark, event buffer, timers, evaluator, alerts and stats.
 
 Events are buffered and applied in event-time order once the rule's watermark reaches them
-(CEP_SEMANTICS #3); due timers fire in deadline order and before events with the same timestamp (#4).
+(docs/cep-semantics.md, Event time and watermarks #3); due timers fire in deadline order and before
+events with the same timestamp (#4).
 """
 
 from __future__ import annotations

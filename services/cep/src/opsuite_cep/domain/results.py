@@ -21,11 +21,15 @@ __all__ = [
     "Match",
     "Notification",
     "NotificationKind",
+    "RefusedEvent",
 ]
 
 
 class AlertState(enum.StrEnum):
-    """Alert lifecycle states. ``INACTIVE`` marks a pending alert dropped silently (CEP_SEMANTICS #11)."""
+    """Alert lifecycle states.
+
+    ``INACTIVE`` marks a pending alert dropped silently (docs/cep-semantics.md, Threshold alerts #11).
+    """
 
     PENDING = "pending"
     FIRING = "firing"
@@ -58,8 +62,9 @@ class AlertTransition:
     """An alert changed state; the storage layer upserts the alert row identified by ``fingerprint``.
 
     ``at`` is the event time of the change; ``starts_at`` when the alert became active (pending or
-    firing); ``fired_at`` when it started firing; ``ends_at`` when it resolved. ``silenced`` is true when
-    a silence muted the notification of this transition (CEP_SEMANTICS #21). ``INACTIVE`` means a
+    firing); ``fired_at`` when it started firing; ``ends_at`` when it resolved. ``values`` are those of the
+    evaluation that caused the change (Alert lifecycle #19). ``silenced`` is true when a silence muted the
+    notification of this transition (docs/cep-semantics.md, Alert lifecycle #21). ``INACTIVE`` means a
     pending alert was dropped: delete or close the pending row, notify nobody.
     """
 
@@ -94,20 +99,43 @@ class Notification:
 
 @dataclass(frozen=True, slots=True)
 class LateEvent:
-    """An event older than a rule's watermark: reported, never used (CEP_SEMANTICS #1, #2)."""
+    """An event older than a rule's watermark: reported, never used.
+
+    See docs/cep-semantics.md, Event time and watermarks #1, #2.
+    """
 
     event: Event
     rule: str
     watermark: float
 
 
+@dataclass(frozen=True, slots=True)
+class RefusedEvent:
+    """An event refused on its own (docs/cep-semantics.md, Time without events #25).
+
+    ``index`` is its position in the call.
+    ``reason`` is a stable code (``FUTURE_TIME``); ``description`` says why for a person. A refused
+    event never moves a watermark and is not remembered by de-duplication.
+    """
+
+    index: int
+    event: Event
+    reason: str
+    description: str
+
+
 @dataclass(slots=True)
 class IngestResult:
     """Everything one ``ingest``/``advance_to``/``flush`` call produced.
 
-    ``accepted``: events of the call that were neither duplicates nor late for every rule they reached.
+    Every event of an ``ingest`` call is counted once: ``accepted + late + len(duplicate_events) +
+    len(refused) == len(events)``.
+
+    ``accepted``: events neither refused, nor duplicate, nor late for every rule they reached (an event
+    that reaches no rule is accepted). ``late``: events late for every rule they reached (each
+    (event, rule) pair is listed in ``late_events``, which also lists the late rules of accepted events).
     ``buffered``: events (of any call) still waiting for the watermark after this call; they are applied
-    by a later call or by ``flush()``.
+    by a later call, by idle progress or by ``flush()``.
     """
 
     matches: list[Match] = field(default_factory=list)
@@ -115,7 +143,9 @@ class IngestResult:
     notifications: list[Notification] = field(default_factory=list)
     late_events: list[LateEvent] = field(default_factory=list)
     duplicate_events: list[Event] = field(default_factory=list)
+    refused: list[RefusedEvent] = field(default_factory=list)
     accepted: int = 0
+    late: int = 0
     buffered: int = 0
     watermark: float | None = None
 
@@ -126,6 +156,8 @@ class IngestResult:
         self.notifications.extend(other.notifications)
         self.late_events.extend(other.late_events)
         self.duplicate_events.extend(other.duplicate_events)
+        self.refused.extend(other.refused)
         self.accepted += other.accepted
+        self.late += other.late
         self.buffered = other.buffered
         self.watermark = other.watermark

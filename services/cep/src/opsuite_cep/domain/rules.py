@@ -54,7 +54,7 @@ class Severity(enum.StrEnum):
 
 
 class WindowType(enum.StrEnum):
-    """Window shapes (CEP_SEMANTICS #14-#16)."""
+    """Window shapes (docs/cep-semantics.md, Windows #14-#16)."""
 
     TUMBLING = "tumbling"
     SLIDING = "sliding"
@@ -62,7 +62,7 @@ class WindowType(enum.StrEnum):
 
 
 class Aggregate(enum.StrEnum):
-    """Window aggregate functions (CEP_SEMANTICS #18)."""
+    """Window aggregate functions (docs/cep-semantics.md, Windows #18)."""
 
     COUNT = "count"
     SUM = "sum"
@@ -75,7 +75,7 @@ class Aggregate(enum.StrEnum):
 
 
 class AfterMatch(enum.StrEnum):
-    """After-match skip strategy for sequences (CEP_SEMANTICS #8)."""
+    """After-match skip strategy for sequences (docs/cep-semantics.md, Sequences and absences #8)."""
 
     NO_SKIP = "no_skip"
     SKIP_PAST_LAST_EVENT = "skip_past_last_event"
@@ -113,7 +113,7 @@ class Limits:
 
 @dataclass(frozen=True, slots=True)
 class ThresholdSpec:
-    """Evaluate ``condition`` at each in-order event of a group (CEP_SEMANTICS #11-#13)."""
+    """Evaluate ``condition`` at each in-order event of a group (docs/cep-semantics.md, Threshold alerts #11-#13)."""
 
     condition: Condition
     where: Condition | None = None
@@ -147,7 +147,10 @@ class Step:
 
 @dataclass(frozen=True, slots=True)
 class SequenceSpec:
-    """Steps A -> B -> ... with ``last.time - first.time < within`` (CEP_SEMANTICS #6-#9)."""
+    """Steps A -> B -> ... with ``last.time - first.time < within``.
+
+    See docs/cep-semantics.md, Sequences and absences #6-#9.
+    """
 
     steps: tuple[Step, ...]
     within: float
@@ -158,7 +161,10 @@ class SequenceSpec:
 
 @dataclass(frozen=True, slots=True)
 class AbsenceSpec:
-    """``trigger`` not followed by ``expected`` within ``within`` (CEP_SEMANTICS #10)."""
+    """``trigger`` not followed by ``expected`` within ``within``.
+
+    See docs/cep-semantics.md, Sequences and absences #10.
+    """
 
     trigger: Step
     expected: Step
@@ -169,7 +175,7 @@ class AbsenceSpec:
 
 @dataclass(frozen=True, slots=True)
 class AnomalySpec:
-    """Score ``field`` against a per-group online baseline (CEP_SEMANTICS #23)."""
+    """Score ``field`` against a per-group online baseline (docs/cep-semantics.md, Anomaly #23)."""
 
     field: str
     method: AnomalyMethod = AnomalyMethod.EWMA

@@ -1,4 +1,4 @@
-"""SEQUENCE and ABSENCE rules: partial matches per partition key (CEP_SEMANTICS #6-#10).
+"""SEQUENCE and ABSENCE rules: partial matches per partition key (docs/cep-semantics.md, Sequences and absences #6-#10).
 
 Sequence ``a -> b -> c`` within T:
 

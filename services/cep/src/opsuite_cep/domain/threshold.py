@@ -1,4 +1,6 @@
-"""THRESHOLD rules: evaluate the condition at each in-order event of a group (CEP_SEMANTICS #11-#13).
+"""THRESHOLD rules: evaluate the condition at each in-order event of a group.
+
+See docs/cep-semantics.md, Threshold alerts #11-#13.
 
 An event that passed the rule's ``where`` filter is one evaluation for its group: a true condition is a
 match and feeds ``AlertTracker.evaluate(met=True)``; a false one may drop a pending alert or start
@@ -22,7 +24,6 @@ from opsuite_cep.domain.timers import Timer
 __all__ = ["ThresholdEvaluator"]
 
 _NO_BINDINGS: Mapping[str, Event] = MappingProxyType({})
-_NO_VALUES: Mapping[str, Any] = MappingProxyType({})  # a false evaluation never stores values
 
 
 class ThresholdEvaluator(Evaluator):
@@ -46,16 +47,20 @@ class ThresholdEvaluator(Evaluator):
             if alerts.active:
                 labels = self._groups.labels(event)
                 fp = self._fp0 if self._fp0 is not None else alerts.fingerprint_of(labels)
-                if fp in alerts.active:
-                    alerts.evaluate(labels, False, event.time, _NO_VALUES, out, fp)
+                if fp in alerts.active:  # the record of a resolution carries this evaluation's values
+                    alerts.evaluate(labels, False, event.time, self._values(event), out, fp)
             return
         labels = self._groups.labels(event)
         fp = self._fp0 if self._fp0 is not None else alerts.fingerprint_of(labels)
-        values = {p: v for p, get in self._value_paths if (v := get(event)) is not MISSING}
+        values = self._values(event)
         # report_match without its defensive copies: labels and values are fresh dicts of this event
         self.stats.matches += 1
         out.matches.append(Match(self.rule.name, fp, event.time, labels, (event.id,), values))
         alerts.evaluate(labels, True, event.time, values, out, fp)
+
+    def _values(self, event: Event) -> dict[str, Any]:
+        """The attributes the condition reads, as the evaluation's values (missing ones left out)."""
+        return {p: v for p, get in self._value_paths if (v := get(event)) is not MISSING}
 
     def on_timer(self, timer: Timer, out: IngestResult) -> None:
         """Threshold rules own no timers of their own."""

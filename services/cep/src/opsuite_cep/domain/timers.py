@@ -4,8 +4,8 @@ Timers are plain data (kind, key, token) so that checkpoints can store them; a h
 a timer is still current (lazy cancellation: a stale token is ignored).
 
 Phases order a timer against events with the same timestamp: ``BEFORE_EVENTS`` timers fire before
-events at their deadline (CEP_SEMANTICS #4); ``AFTER_EVENTS`` (session close only) fire after them,
-so that a session gap is inclusive (CEP_SEMANTICS #16).
+events at their deadline (docs/cep-semantics.md, Event time and watermarks #4); ``AFTER_EVENTS``
+(session close only) fire after them, so that a session gap is inclusive (Windows #16).
 """
 
 from __future__ import annotations

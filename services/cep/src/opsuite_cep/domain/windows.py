@@ -1,4 +1,4 @@
-"""WINDOW rules: tumbling, sliding (= hopping) and session windows per group (CEP_SEMANTICS #14-#18).
+"""WINDOW rules: tumbling, sliding (= hopping) and session windows per group (docs/cep-semantics.md, Windows #14-#18).
 
 * Time windows are ``[start, end)``, aligned to the epoch; a window closes when ``W >= end`` and is
   evaluated at ``fires_at = end``. A sliding window is ``(size, slide)``; tumbling is ``slide = size``.
@@ -154,7 +154,9 @@ class WindowEvaluator(Evaluator):
             self._evaluate(labels, acc, start, end, out)
         for labels in self.alerts.active_groups():  # empty windows of alerting groups (#17)
             if GroupKey.key(labels) not in closed:
-                values = {"value": None, "count": 0, "window_start": start, "window_end": end}
+                # the aggregate of no sample: count 0, the others None (the record carries it, #17)
+                empty = Accumulator(False).result(self.spec.aggregate)
+                values = {"value": empty, "count": 0, "window_start": start, "window_end": end}
                 self.alerts.evaluate(labels, False, end, values, out)
         if len(self.alerts):
             self._schedule_boundary(end + self.spec.slide)

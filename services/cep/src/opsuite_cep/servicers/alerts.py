@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING, Any
 
 import grpc
 from google.protobuf import empty_pb2
@@ -12,12 +13,14 @@ from opsuite.cep.v1 import cep_pb2
 from opsuite.common.v1 import common_pb2
 from opsuite_cep.app.alerts import AlertFilter
 from opsuite_cep.app.wiring import App
-from opsuite_cep.db.models import SilenceRow
 from opsuite_cep.servicers.convert import STATE_NAMES, alert_to_proto, meta, ts
 from opsuite_common.auth import Role, current_identity, requires
-from opsuite_common.paging import Page, decode_page_token, encode_page_token, fit_page, list_budget, page_size
+from opsuite_common.paging import fit_page, list_budget, page_size
 from opsuite_common.protoconv import dt_to_timestamp, timestamp_to_dt
 from opsuite_common.ratelimit import STREAM, holds_slots
+
+if TYPE_CHECKING:  # the row's type only: servicers never query the database
+    from opsuite_cep.db import SilenceRow
 
 __all__ = ["AlertRpcs"]
 
@@ -31,14 +34,13 @@ def _filter(request: cep_pb2.ListAlertsRequest | cep_pb2.WatchAlertsRequest) -> 
     )
 
 
-def _silence(row: object) -> cep_pb2.Silence:
-    r: object = row
+def _silence(row: SilenceRow) -> cep_pb2.Silence:
     return cep_pb2.Silence(
-        meta=meta(r, etag=False),
-        matchers=[cep_pb2.Matcher(**m) for m in json.loads(r.matchers)],  # type: ignore[attr-defined]
-        starts_at=dt_to_timestamp(r.starts_at),  # type: ignore[attr-defined]
-        ends_at=dt_to_timestamp(r.ends_at),  # type: ignore[attr-defined]
-        comment=r.comment,  # type: ignore[attr-defined]
+        meta=meta(row, etag=False),
+        matchers=[cep_pb2.Matcher(**m) for m in json.loads(row.matchers)],
+        starts_at=dt_to_timestamp(row.starts_at),
+        ends_at=dt_to_timestamp(row.ends_at),
+        comment=row.comment,
     )
 
 
@@ -49,42 +51,39 @@ class AlertRpcs:
 
     @requires(Role.VIEWER)
     async def ListAlerts(
-        self, request: cep_pb2.ListAlertsRequest, context: grpc.aio.ServicerContext
+        self, request: cep_pb2.ListAlertsRequest, context: grpc.aio.ServicerContext[Any, Any]
     ) -> cep_pb2.ListAlertsResponse:
         """Alerts newest first, filtered."""
         flt = _filter(request)
         start, end = timestamp_to_dt(request.start_time, "start_time"), timestamp_to_dt(request.end_time, "end_time")
-        scope = ["alerts", flt.rule, flt.state, flt.severity, sorted(flt.labels.items()), str(start), str(end)]
-        after = decode_page_token(request.page.page_token, scope)
-        found, nxt = await self.app.alerts.list_alerts(
-            current_identity().tenant, flt, start=start, end=end, after=after, limit=page_size(request.page.page_size)
+        page = await self.app.alerts.list_alerts(
+            current_identity().tenant,
+            flt,
+            start=start,
+            end=end,
+            size=page_size(request.page.page_size),
+            token=request.page.page_token,
         )
-        alerts, token = fit_page(
-            Page(
-                found,
-                encode_page_token(nxt, scope) if nxt else "",
-                token_after=lambda item: encode_page_token(item[1], scope),
-            ),
-            lambda item: alert_to_proto(item[0]),
-            budget=list_budget(self.app.settings.max_message_bytes),
-        )
+        alerts, token = fit_page(page, alert_to_proto, budget=list_budget(self.app.settings.max_message_bytes))
         return cep_pb2.ListAlertsResponse(alerts=alerts, page=common_pb2.PageResponse(next_page_token=token))
 
     @requires(Role.VIEWER)
-    async def GetAlert(self, request: cep_pb2.GetAlertRequest, context: grpc.aio.ServicerContext) -> cep_pb2.Alert:
+    async def GetAlert(
+        self, request: cep_pb2.GetAlertRequest, context: grpc.aio.ServicerContext[Any, Any]
+    ) -> cep_pb2.Alert:
         """One alert."""
         return alert_to_proto(await self.app.alerts.get(current_identity().tenant, request.id))
 
     @requires(Role.EDITOR)
     async def AcknowledgeAlert(
-        self, request: cep_pb2.AcknowledgeAlertRequest, context: grpc.aio.ServicerContext
+        self, request: cep_pb2.AcknowledgeAlertRequest, context: grpc.aio.ServicerContext[Any, Any]
     ) -> cep_pb2.Alert:
         """Set the acknowledged flag."""
         return alert_to_proto(await self.app.alerts.acknowledge(current_identity(), request.id))
 
     @requires(Role.EDITOR)
     async def ResolveAlert(
-        self, request: cep_pb2.ResolveAlertRequest, context: grpc.aio.ServicerContext
+        self, request: cep_pb2.ResolveAlertRequest, context: grpc.aio.ServicerContext[Any, Any]
     ) -> cep_pb2.Alert:
         """Resolve by hand."""
         return alert_to_proto(await self.app.alerts.resolve(current_identity(), request.id))
@@ -92,7 +91,7 @@ class AlertRpcs:
     @requires(Role.VIEWER)
     @holds_slots(STREAM)
     async def WatchAlerts(
-        self, request: cep_pb2.WatchAlertsRequest, context: grpc.aio.ServicerContext
+        self, request: cep_pb2.WatchAlertsRequest, context: grpc.aio.ServicerContext[Any, Any]
     ) -> AsyncIterator[cep_pb2.AlertChange]:
         """Replay after the cursor, then live changes."""
         async for change in self.app.alerts.watch(current_identity().tenant, request.after_cursor, _filter(request)):
@@ -102,7 +101,7 @@ class AlertRpcs:
 
     @requires(Role.EDITOR)
     async def CreateSilence(
-        self, request: cep_pb2.CreateSilenceRequest, context: grpc.aio.ServicerContext
+        self, request: cep_pb2.CreateSilenceRequest, context: grpc.aio.ServicerContext[Any, Any]
     ) -> cep_pb2.Silence:
         """Mute matching notifications during a window of event time."""
         row = await self.app.alerts.create_silence(
@@ -116,26 +115,18 @@ class AlertRpcs:
 
     @requires(Role.VIEWER)
     async def ListSilences(
-        self, request: cep_pb2.ListSilencesRequest, context: grpc.aio.ServicerContext
+        self, request: cep_pb2.ListSilencesRequest, context: grpc.aio.ServicerContext[Any, Any]
     ) -> cep_pb2.ListSilencesResponse:
         """Silences by creation time."""
-        size = page_size(request.page.page_size)
-        after = decode_page_token(request.page.page_token, "silences")
-        rows = await self.app.alerts.list_silences(current_identity().tenant, after, size + 1)
-
-        def after_silence(row: SilenceRow) -> str:
-            return encode_page_token([row.created_at.isoformat(), row.id], "silences")
-
-        silences, token = fit_page(
-            Page(rows[:size], after_silence(rows[size - 1]) if len(rows) > size else "", token_after=after_silence),
-            _silence,
-            budget=list_budget(self.app.settings.max_message_bytes),
+        page = await self.app.alerts.list_silences(
+            current_identity().tenant, page_size(request.page.page_size), request.page.page_token
         )
+        silences, token = fit_page(page, _silence, budget=list_budget(self.app.settings.max_message_bytes))
         return cep_pb2.ListSilencesResponse(silences=silences, page=common_pb2.PageResponse(next_page_token=token))
 
     @requires(Role.EDITOR)
     async def DeleteSilence(
-        self, request: cep_pb2.DeleteSilenceRequest, context: grpc.aio.ServicerContext
+        self, request: cep_pb2.DeleteSilenceRequest, context: grpc.aio.ServicerContext[Any, Any]
     ) -> empty_pb2.Empty:
         """Delete a silence."""
         await self.app.alerts.delete_silence(current_identity(), request.id)

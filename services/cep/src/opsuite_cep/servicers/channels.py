@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING, Any
 
 import grpc
 from google.protobuf import empty_pb2
@@ -11,12 +12,14 @@ from opsuite.cep.v1 import cep_pb2
 from opsuite.common.v1 import common_pb2
 from opsuite_cep.adapters.senders import redact
 from opsuite_cep.app.wiring import App
-from opsuite_cep.db.models import ChannelRow, DeliveryRow
 from opsuite_cep.servicers.convert import duration, meta, safe_struct, struct_py
 from opsuite_common.auth import Role, current_identity, requires
-from opsuite_common.paging import Page, decode_page_token, encode_page_token, fit_page, list_budget, page_size
+from opsuite_common.paging import fit_page, list_budget, page_size
 from opsuite_common.protoconv import dt_to_timestamp
 from opsuite_common.secretscope import mask_url
+
+if TYPE_CHECKING:  # the rows' types only: servicers never query the database
+    from opsuite_cep.db import ChannelRow, DeliveryRow
 
 __all__ = ["ChannelRpcs"]
 
@@ -56,7 +59,7 @@ class ChannelRpcs:
 
     @requires(Role.ADMIN)
     async def CreateChannel(
-        self, request: cep_pb2.CreateChannelRequest, context: grpc.aio.ServicerContext
+        self, request: cep_pb2.CreateChannelRequest, context: grpc.aio.ServicerContext[Any, Any]
     ) -> cep_pb2.Channel:
         """Create a channel."""
         row = await self.app.channels.create(current_identity(), request.name, request.kind, struct_py(request.config))
@@ -64,30 +67,25 @@ class ChannelRpcs:
 
     @requires(Role.ADMIN)
     async def GetChannel(
-        self, request: cep_pb2.GetChannelRequest, context: grpc.aio.ServicerContext
+        self, request: cep_pb2.GetChannelRequest, context: grpc.aio.ServicerContext[Any, Any]
     ) -> cep_pb2.Channel:
         """A channel by id or name."""
         return _channel(await self.app.channels.get(current_identity().tenant, request.id, request.name))
 
     @requires(Role.ADMIN)
     async def ListChannels(
-        self, request: cep_pb2.ListChannelsRequest, context: grpc.aio.ServicerContext
+        self, request: cep_pb2.ListChannelsRequest, context: grpc.aio.ServicerContext[Any, Any]
     ) -> cep_pb2.ListChannelsResponse:
         """Channels by name."""
-        size = page_size(request.page.page_size)
-        after = decode_page_token(request.page.page_token, "channels")
-        rows = await self.app.channels.list_channels(current_identity().tenant, after[0] if after else None, size + 1)
-        token = encode_page_token([rows[size - 1].name], "channels") if len(rows) > size else ""
-        channels, token = fit_page(
-            Page(rows[:size], token, token_after=lambda row: encode_page_token([row.name], "channels")),
-            _channel,
-            budget=list_budget(self.app.settings.max_message_bytes),
+        page = await self.app.channels.list_channels(
+            current_identity().tenant, page_size(request.page.page_size), request.page.page_token
         )
+        channels, token = fit_page(page, _channel, budget=list_budget(self.app.settings.max_message_bytes))
         return cep_pb2.ListChannelsResponse(channels=channels, page=common_pb2.PageResponse(next_page_token=token))
 
     @requires(Role.ADMIN)
     async def UpdateChannel(
-        self, request: cep_pb2.UpdateChannelRequest, context: grpc.aio.ServicerContext
+        self, request: cep_pb2.UpdateChannelRequest, context: grpc.aio.ServicerContext[Any, Any]
     ) -> cep_pb2.Channel:
         """Replace a channel's config."""
         row = await self.app.channels.update(
@@ -97,7 +95,7 @@ class ChannelRpcs:
 
     @requires(Role.ADMIN)
     async def DeleteChannel(
-        self, request: cep_pb2.DeleteChannelRequest, context: grpc.aio.ServicerContext
+        self, request: cep_pb2.DeleteChannelRequest, context: grpc.aio.ServicerContext[Any, Any]
     ) -> empty_pb2.Empty:
         """Delete a channel no rule uses."""
         await self.app.channels.delete(current_identity(), request.id)
@@ -105,7 +103,7 @@ class ChannelRpcs:
 
     @requires(Role.ADMIN)
     async def TestChannel(
-        self, request: cep_pb2.TestChannelRequest, context: grpc.aio.ServicerContext
+        self, request: cep_pb2.TestChannelRequest, context: grpc.aio.ServicerContext[Any, Any]
     ) -> cep_pb2.TestChannelResponse:
         """Send a test notification now."""
         out = await self.app.channels.test(current_identity().tenant, request.id)
@@ -115,25 +113,17 @@ class ChannelRpcs:
 
     @requires(Role.VIEWER)
     async def ListDeliveries(
-        self, request: cep_pb2.ListDeliveriesRequest, context: grpc.aio.ServicerContext
+        self, request: cep_pb2.ListDeliveriesRequest, context: grpc.aio.ServicerContext[Any, Any]
     ) -> cep_pb2.ListDeliveriesResponse:
         """Delivery attempts of a channel or an alert, oldest first."""
-        size = page_size(request.page.page_size)
-        scope = ["deliveries", request.channel_id, request.alert_id]
-        after = decode_page_token(request.page.page_token, scope)
-        rows = await self.app.channels.list_deliveries(
+        page = await self.app.channels.list_deliveries(
             current_identity().tenant,
             channel_id=request.channel_id,
             alert_id=request.alert_id,
-            after=int(after[0]) if after else None,
-            limit=size + 1,
+            size=page_size(request.page.page_size),
+            token=request.page.page_token,
         )
-        token = encode_page_token([rows[size - 1].id], scope) if len(rows) > size else ""
-        deliveries, token = fit_page(
-            Page(rows[:size], token, token_after=lambda row: encode_page_token([row.id], scope)),
-            _delivery,
-            budget=list_budget(self.app.settings.max_message_bytes),
-        )
+        deliveries, token = fit_page(page, _delivery, budget=list_budget(self.app.settings.max_message_bytes))
         return cep_pb2.ListDeliveriesResponse(
             deliveries=deliveries, page=common_pb2.PageResponse(next_page_token=token)
         )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -26,7 +25,6 @@ __all__ = [
     "ts",
 ]
 
-_MAX_FUTURE_S = 86_400.0
 _STATE = {"pending": cep_pb2.PENDING, "firing": cep_pb2.FIRING, "resolved": cep_pb2.RESOLVED}
 STATE_NAMES = {v: k for k, v in _STATE.items()}
 
@@ -135,7 +133,6 @@ def events_from_proto(events: Sequence[cep_pb2.Event], *, max_events: int, max_a
         raise ValidationError.for_field("events", f"at most {max_events} events per batch; split the batch")
     problems: list[FieldViolation] = []
     out: list[Event] = []
-    horizon = time.time() + _MAX_FUTURE_S
     for i, e in enumerate(events):
         path = f"events[{i}]"
         if not e.id or len(e.id) > 256:
@@ -147,9 +144,8 @@ def events_from_proto(events: Sequence[cep_pb2.Event], *, max_events: int, max_a
         if not e.HasField("time") or (e.time.seconds == 0 and e.time.nanos == 0):
             problems.append(FieldViolation(f"{path}.time", "required: the event time (when it happened)"))
             continue
+        # An event too far in the future is refused on its own by the engine (max_future_skew), not here.
         seconds = e.time.seconds + e.time.nanos / 1e9
-        if seconds > horizon:
-            problems.append(FieldViolation(f"{path}.time", "is more than 24h in the future; check the clock/units"))
         if seconds < 0:
             problems.append(FieldViolation(f"{path}.time", "is before 1970-01-01"))
         if e.attributes.ByteSize() > max_attr_bytes:
@@ -198,6 +194,12 @@ def ingest_to_test_response(result: IngestResult) -> cep_pb2.TestRuleResponse:
             for le in result.late_events
         ],
         duplicate_event_ids=[e.id for e in result.duplicate_events],
+        refused_events=[
+            cep_pb2.RefusedEvent(index=r.index, event_id=r.event.id, reason=r.reason, description=r.description)
+            for r in result.refused
+        ],
+        watermark=ts(result.watermark),
+        buffered=result.buffered,
     )
 
 

@@ -1,18 +1,39 @@
-"""Event RPCs: PublishEvents (unary batch) and StreamEvents (client streaming, one summary)."""
+"""Event RPCs: PublishEvents (unary batch) and StreamEvents (client streaming, one summary).
+
+Every event sent is counted once: accepted + late + duplicates + refused = events sent (the proto says
+what each means). A refused event (too far in the future) is listed with its index and reason; the rest
+of its batch is processed.
+"""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import Any
 
 import grpc
 
 from opsuite.cep.v1 import cep_pb2
 from opsuite_cep.app.ingest import PublishOutcome, publish
 from opsuite_cep.app.wiring import App
+from opsuite_cep.domain import RefusedEvent
 from opsuite_cep.servicers.convert import alert_to_proto, events_from_proto, ts
 from opsuite_common.auth import Role, current_identity, requires
 
 __all__ = ["EventRpcs"]
+
+#: Refused events a StreamEvents summary lists (its ``refused`` count has them all).
+STREAM_REFUSED_LISTED = 1_000
+
+
+def refused_to_proto(refused: RefusedEvent, batch: int = 0) -> cep_pb2.RefusedEvent:
+    """A refused event as the reply lists it."""
+    return cep_pb2.RefusedEvent(
+        index=refused.index,
+        event_id=refused.event.id,
+        reason=refused.reason,
+        description=refused.description,
+        batch=batch,
+    )
 
 
 def _reply(outcome: PublishOutcome) -> cep_pb2.PublishEventsResponse:
@@ -28,6 +49,9 @@ def _reply(outcome: PublishOutcome) -> cep_pb2.PublishEventsResponse:
         buffered=r.buffered,
         alerts=[alert_to_proto(a) for a in latest.values()],
         watermark=ts(r.watermark),
+        late=r.late,
+        refused=len(r.refused),
+        refused_events=[refused_to_proto(x) for x in r.refused],
     )
 
 
@@ -43,14 +67,14 @@ class EventRpcs:
 
     @requires(Role.EDITOR)
     async def PublishEvents(
-        self, request: cep_pb2.PublishEventsRequest, context: grpc.aio.ServicerContext
+        self, request: cep_pb2.PublishEventsRequest, context: grpc.aio.ServicerContext[Any, Any]
     ) -> cep_pb2.PublishEventsResponse:
         """Evaluate a batch; returns after the alerts it caused are committed."""
         return _reply(await self._publish(request))
 
     @requires(Role.EDITOR)
     async def StreamEvents(
-        self, request_iterator: AsyncIterator[cep_pb2.PublishEventsRequest], context: grpc.aio.ServicerContext
+        self, request_iterator: AsyncIterator[cep_pb2.PublishEventsRequest], context: grpc.aio.ServicerContext[Any, Any]
     ) -> cep_pb2.StreamEventsResponse:
         """Each batch is evaluated and committed as it arrives; the summary acknowledges them all.
 
@@ -59,10 +83,14 @@ class EventRpcs:
         out = cep_pb2.StreamEventsResponse()
         async for batch in request_iterator:
             outcome = await self._publish(batch)
+            r = outcome.result
+            room = STREAM_REFUSED_LISTED - len(out.refused_events)
+            out.refused_events.extend(refused_to_proto(x, out.batches) for x in r.refused[: max(room, 0)])
             out.batches += 1
-            out.accepted += outcome.result.accepted
-            out.duplicates += len(outcome.result.duplicate_events)
-            out.late += len(outcome.result.late_events)
+            out.accepted += r.accepted
+            out.duplicates += len(r.duplicate_events)
+            out.late += r.late
+            out.refused += len(r.refused)
             out.alerts_changed += len(outcome.changes)
             if outcome.result.watermark is not None:
                 out.watermark.CopyFrom(ts(outcome.result.watermark))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import grpc
 from google.protobuf import empty_pb2
 
@@ -17,7 +19,7 @@ from opsuite_cep.servicers.convert import (
     ts,
 )
 from opsuite_common.auth import Role, current_identity, requires
-from opsuite_common.paging import Page, decode_page_token, encode_page_token, fit_page, list_budget, page_size
+from opsuite_common.paging import fit_page, list_budget, page_size
 from opsuite_common.protoconv import timestamp_to_dt
 
 __all__ = ["RuleRpcs"]
@@ -29,44 +31,45 @@ class RuleRpcs:
     app: App
 
     @requires(Role.EDITOR)
-    async def CreateRule(self, request: cep_pb2.CreateRuleRequest, context: grpc.aio.ServicerContext) -> cep_pb2.Rule:
+    async def CreateRule(
+        self, request: cep_pb2.CreateRuleRequest, context: grpc.aio.ServicerContext[Any, Any]
+    ) -> cep_pb2.Rule:
         """Create a rule."""
         return rule_to_proto(await self.app.rules.create(current_identity(), struct_py(request.definition)))
 
     @requires(Role.VIEWER)
-    async def GetRule(self, request: cep_pb2.GetRuleRequest, context: grpc.aio.ServicerContext) -> cep_pb2.Rule:
+    async def GetRule(
+        self, request: cep_pb2.GetRuleRequest, context: grpc.aio.ServicerContext[Any, Any]
+    ) -> cep_pb2.Rule:
         """A rule by id or name."""
         row = await self.app.rules.get(current_identity().tenant, request.id, request.name)
         return rule_to_proto(row)
 
     @requires(Role.VIEWER)
     async def ListRules(
-        self, request: cep_pb2.ListRulesRequest, context: grpc.aio.ServicerContext
+        self, request: cep_pb2.ListRulesRequest, context: grpc.aio.ServicerContext[Any, Any]
     ) -> cep_pb2.ListRulesResponse:
         """Rules by name."""
-        size = page_size(request.page.page_size)
-        scope = ["rules", request.kind]
-        after = decode_page_token(request.page.page_token, scope)
-        rows = await self.app.rules.list_rules(
-            current_identity().tenant, kind=request.kind, after=after[0] if after else None, limit=size + 1
+        page = await self.app.rules.list_rules(
+            current_identity().tenant,
+            kind=request.kind,
+            size=page_size(request.page.page_size),
+            token=request.page.page_token,
         )
-        token = encode_page_token([rows[size - 1].name], scope) if len(rows) > size else ""
-        rules, token = fit_page(
-            Page(rows[:size], token, token_after=lambda row: encode_page_token([row.name], scope)),
-            rule_to_proto,
-            budget=list_budget(self.app.settings.max_message_bytes),
-        )
+        rules, token = fit_page(page, rule_to_proto, budget=list_budget(self.app.settings.max_message_bytes))
         return cep_pb2.ListRulesResponse(rules=rules, page=common_pb2.PageResponse(next_page_token=token))
 
     @requires(Role.EDITOR)
-    async def UpdateRule(self, request: cep_pb2.UpdateRuleRequest, context: grpc.aio.ServicerContext) -> cep_pb2.Rule:
+    async def UpdateRule(
+        self, request: cep_pb2.UpdateRuleRequest, context: grpc.aio.ServicerContext[Any, Any]
+    ) -> cep_pb2.Rule:
         """Replace a rule's definition."""
         row = await self.app.rules.update(current_identity(), request.id, struct_py(request.definition), request.etag)
         return rule_to_proto(row)
 
     @requires(Role.EDITOR)
     async def DeleteRule(
-        self, request: cep_pb2.DeleteRuleRequest, context: grpc.aio.ServicerContext
+        self, request: cep_pb2.DeleteRuleRequest, context: grpc.aio.ServicerContext[Any, Any]
     ) -> empty_pb2.Empty:
         """Delete a rule."""
         await self.app.rules.delete(current_identity(), request.id)
@@ -74,21 +77,21 @@ class RuleRpcs:
 
     @requires(Role.EDITOR)
     async def EnableRule(
-        self, request: cep_pb2.SetRuleEnabledRequest, context: grpc.aio.ServicerContext
+        self, request: cep_pb2.SetRuleEnabledRequest, context: grpc.aio.ServicerContext[Any, Any]
     ) -> cep_pb2.Rule:
         """Enable a rule."""
         return rule_to_proto(await self.app.rules.set_enabled(current_identity(), request.id, True, request.etag))
 
     @requires(Role.EDITOR)
     async def DisableRule(
-        self, request: cep_pb2.SetRuleEnabledRequest, context: grpc.aio.ServicerContext
+        self, request: cep_pb2.SetRuleEnabledRequest, context: grpc.aio.ServicerContext[Any, Any]
     ) -> cep_pb2.Rule:
         """Disable a rule."""
         return rule_to_proto(await self.app.rules.set_enabled(current_identity(), request.id, False, request.etag))
 
     @requires(Role.VIEWER)
     async def ValidateRule(
-        self, request: cep_pb2.ValidateRuleRequest, context: grpc.aio.ServicerContext
+        self, request: cep_pb2.ValidateRuleRequest, context: grpc.aio.ServicerContext[Any, Any]
     ) -> cep_pb2.ValidateRuleResponse:
         """Field violations of a definition."""
         found = await self.app.rules.validate(current_identity().tenant, struct_py(request.definition))
@@ -98,7 +101,7 @@ class RuleRpcs:
 
     @requires(Role.VIEWER)
     async def TestRule(
-        self, request: cep_pb2.TestRuleRequest, context: grpc.aio.ServicerContext
+        self, request: cep_pb2.TestRuleRequest, context: grpc.aio.ServicerContext[Any, Any]
     ) -> cep_pb2.TestRuleResponse:
         """Dry run on virtual time."""
         s = self.app.settings
@@ -114,7 +117,7 @@ class RuleRpcs:
 
     @requires(Role.VIEWER)
     async def GetRuleStats(
-        self, request: cep_pb2.GetRuleStatsRequest, context: grpc.aio.ServicerContext
+        self, request: cep_pb2.GetRuleStatsRequest, context: grpc.aio.ServicerContext[Any, Any]
     ) -> cep_pb2.RuleStats:
         """Counters and state size."""
         view = await self.app.rules.stats(current_identity().tenant, request.rule_id)

@@ -17,10 +17,11 @@ from opsuite.apimanager.v1 import api_manager_pb2 as am
 from opsuite.apimanager.v1.api_manager_pb2_grpc import ApiManagerServiceStub
 from opsuite.common.v1 import common_pb2
 from opsuite_common.auth import Identity
-from opsuite_common.client import ClientSettings, ServiceClient, connect
+from opsuite_common.client import connect
 from opsuite_common.logging import get_logger
 from opsuite_common.protoconv import dict_to_struct, struct_to_dict, value_to_py
 from opsuite_common.resilience import BreakerRegistry
+from opsuite_common.settings import ClientSettings
 from opsuite_ops.domain import Tool, ToolResult
 
 __all__ = ["OUTPUT_HINTS_KEY", "SERVICE", "ApiManagerCatalogue", "result_to_tool_result", "tool_from_api"]
@@ -102,7 +103,7 @@ class ApiManagerCatalogue:
     ) -> None:
         self.target = target
         self.discovery_timeout_s = discovery_timeout_s
-        self.client: ServiceClient = connect(
+        self.client = connect(
             target, ApiManagerServiceStub, SERVICE, settings=settings, breakers=breakers, name=f"api_manager@{target}"
         )
 
@@ -125,7 +126,7 @@ class ApiManagerCatalogue:
                 expose_as_tool=True,
                 enabled=True,
             )
-            resp = await self.client.ListApis(req, timeout=self.discovery_timeout_s, metadata=self._auth(identity))
+            resp = await self.client.rpc.ListApis(req, timeout=self.discovery_timeout_s, metadata=self._auth(identity))
             tools.extend(tool_from_api(api) for api in resp.apis)
             token = resp.page.next_page_token
             if not token:
@@ -137,7 +138,7 @@ class ApiManagerCatalogue:
     async def invoke(self, identity: Identity, tool_name: str, params: dict[str, Any], timeout: float) -> ToolResult:
         """Execute the API ``tool_name`` as ``identity``; transport errors raise typed OpsuiteErrors."""
         req = am.ExecuteApiRequest(name=tool_name, params=dict_to_struct(params, "params"))
-        resp = await self.client.ExecuteApi(req, timeout=timeout, metadata=self._auth(identity))
+        resp = await self.client.rpc.ExecuteApi(req, timeout=timeout, metadata=self._auth(identity))
         return result_to_tool_result(resp, tool_name)
 
     async def close(self) -> None:

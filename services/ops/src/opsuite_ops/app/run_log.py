@@ -15,11 +15,9 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import update
-
 from opsuite_common.db import Database, utcnow
 from opsuite_common.logging import get_logger
-from opsuite_ops.db import RunRepository, RunRow
+from opsuite_ops.db import InstanceRuns, RunRepository, RunRow
 
 __all__ = ["RunLog", "abort_orphans", "run_row"]
 
@@ -39,8 +37,9 @@ class _Inflight:
 class RunLog:
     """Writes each run's row: ``running`` at its start, its end state at its end."""
 
-    def __init__(self, runs: RunRepository, owner: str) -> None:
-        self.runs, self.owner = runs, owner
+    def __init__(self, db: Database, owner: str) -> None:
+        """Write through ``db``; ``owner`` is this instance's id, stored on every row."""
+        self.db, self.owner = db, owner
         self._inflight: dict[str, _Inflight] = {}
         self._writes: set[asyncio.Future[None]] = set()
         #: When the shutdown grace period ends (``time.monotonic()``), once the service is stopping.
@@ -54,7 +53,7 @@ class RunLog:
         still has its row finished, after the insert, never left running.
         """
         saved = self._write(
-            self.runs.save(run_row(base, owner=self.owner, status="running", finished_at=base["created_at"]))
+            self._add(run_row(base, owner=self.owner, status="running", finished_at=base["created_at"]))
         )
         self._inflight[base["id"]] = _Inflight(base, time.monotonic(), saved)
         try:
@@ -71,7 +70,8 @@ class RunLog:
         if entry is not None:
             with contextlib.suppress(Exception):
                 await entry.saved
-            await self.runs.delete(run_id)
+            async with self.db.session() as s:
+                await RunRepository(s, entry.base["tenant"]).delete(run_id)
 
     async def finish(self, base: dict[str, Any], **fields: Any) -> RunRow:
         """Replace the running row with how the run ended (``fields``: status, answer, error...); written
@@ -85,8 +85,16 @@ class RunLog:
             return row
         with contextlib.suppress(Exception):
             await asyncio.shield(entry.saved)  # the running row is in before its end replaces it
-        await asyncio.shield(self._write(self.runs.replace(row)))
+        await asyncio.shield(self._write(self._replace(row)))
         return row
+
+    async def _add(self, row: RunRow) -> None:
+        async with self.db.session() as s:
+            await RunRepository(s, row.tenant).add(row)
+
+    async def _replace(self, row: RunRow) -> None:
+        async with self.db.session() as s:
+            await RunRepository(s, row.tenant).replace(row)
 
     def _write(self, write: Any) -> asyncio.Future[None]:
         task: asyncio.Future[None] = asyncio.ensure_future(write)
@@ -139,13 +147,7 @@ def run_row(base: dict[str, Any], **fields: Any) -> RunRow:
 async def abort_orphans(db: Database, owner: str) -> int:
     """At start-up: mark ``aborted`` the ``running`` rows ``owner`` left (it crashed); returns how many."""
     async with db.session() as s:
-        result = await s.execute(
-            update(RunRow)
-            .where(RunRow.owner == owner, RunRow.status == "running")
-            .values(status="aborted", error_reason=_ABORTED[0], error_message=_ABORTED[1], finished_at=utcnow())
-            .execution_options(synchronize_session=False)
-        )
-    count = int(getattr(result, "rowcount", 0) or 0)
+        count = await InstanceRuns(s).abort_running(owner, reason=_ABORTED[0], message=_ABORTED[1])
     if count:
         log.warning("runs left running by a previous process marked aborted", count=count, owner=owner)
     return count

@@ -13,15 +13,16 @@ import math
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from opsuite_common.auth import Identity
-from opsuite_common.db import utcnow
+from opsuite_common.db import Database, utcnow
 from opsuite_common.errors import DeadlineExceededError, OpsuiteError, ValidationError
 from opsuite_common.metrics import counter, histogram
-from opsuite_common.paging import Page
+from opsuite_common.paging import Page, decode_page_token, encode_page_token
 from opsuite_ops.app.run_log import CANCELLED, RunLog
-from opsuite_ops.db import RunFilter, RunRepository, RunRow
+from opsuite_ops.db import RunRepository, RunRow
 from opsuite_ops.domain import (
     Budget,
     BudgetLimits,
@@ -34,7 +35,7 @@ from opsuite_ops.domain import (
     to_jsonable,
 )
 
-__all__ = ["RunService", "jsonable"]
+__all__ = ["RunFilter", "RunService", "jsonable"]
 
 Emit = Callable[[RunEvent], Awaitable[None]]
 
@@ -64,13 +65,32 @@ _RUNS = counter("opsuite_ops_runs_total", "Ask runs, by outcome.", ("status",))
 _PHASES = histogram("opsuite_ops_phase_seconds", "Duration of each phase of a run.", ("phase",))
 
 
+@dataclass(frozen=True, slots=True)
+class RunFilter:
+    """ListRuns filters: creation time window and status ('' = any)."""
+
+    since: datetime | None = None
+    until: datetime | None = None
+    status: str = ""
+
+    def scope(self, tenant: str) -> list[str]:
+        """What a page token is bound to."""
+        return [
+            tenant,
+            self.since.isoformat() if self.since else "",
+            self.until.isoformat() if self.until else "",
+            self.status,
+        ]
+
+
 @dataclass(slots=True)
 class RunService:
     """The ops use cases (runs and tools); one per server."""
 
     orchestrator: Orchestrator
     catalogue: CachedCatalogue
-    repository: RunRepository
+    #: The runs' store (one session per use case).
+    db: Database
     default_budget: Budget
     limits: BudgetLimits
     #: Writes the run rows (running at the start, then the end).
@@ -185,13 +205,29 @@ class RunService:
         """A run of the caller's tenant (NotFoundError otherwise)."""
         if not run_id:
             raise ValidationError.for_field("run_id", "is required")
-        return await self.repository.get(identity.tenant, run_id)
+        async with self.db.session(readonly=True) as s:
+            row = await RunRepository(s, identity.tenant).get(run_id)
+            s.expunge(row)  # the read-only session rolls back, which would expire a loaded row
+        return row
 
     async def list_runs(self, identity: Identity, flt: RunFilter, *, size: int, page_token: str) -> Page:
         """One page of the caller's tenant's runs, newest first."""
         if flt.since and flt.until and flt.since >= flt.until:
             raise ValidationError.for_field("until", "must be later than since")
-        return await self.repository.list_runs(identity.tenant, flt, size=size, page_token=page_token)
+        scope = flt.scope(identity.tenant)
+        after = decode_page_token(page_token, scope)
+        async with self.db.session(readonly=True) as s:
+            rows = await RunRepository(s, identity.tenant).list_runs(
+                size, after, since=flt.since, until=flt.until, status=flt.status
+            )
+            s.expunge_all()
+        more = len(rows) > size
+        rows = rows[:size]
+
+        def after_row(row: RunRow) -> str:
+            return encode_page_token([row.created_at.isoformat(), row.id], scope)
+
+        return Page(rows, after_row(rows[-1]) if more else "", after_row)
 
     async def list_tools(self, identity: Identity) -> CatalogueSnapshot:
         """What discovery currently sees for the caller (cached; stale when api_manager is down)."""

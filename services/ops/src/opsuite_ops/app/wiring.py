@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from opsuite_common.db import Database, claim_instance, instance_owner
+from opsuite_common.db import Database, claim_instance, instance_owner, run_migrations
 from opsuite_common.logging import get_logger
 from opsuite_common.metrics import breaker_state_listener
 from opsuite_common.paging import list_budget
@@ -21,7 +21,7 @@ from opsuite_ops.adapters import ApiManagerCatalogue, LlmClient, LlmSettings
 from opsuite_ops.app.run_log import RunLog, abort_orphans
 from opsuite_ops.app.runs import RunService
 from opsuite_ops.config import Settings
-from opsuite_ops.db import RunRepository, migrate
+from opsuite_ops.db import MIGRATIONS_DIR, VERSION_TABLE
 from opsuite_ops.domain import (
     DEFAULT_ALIASES,
     Alias,
@@ -85,24 +85,17 @@ async def build_app(settings: Settings, *, breakers: BreakerRegistry | None = No
     ``breakers`` is used as given, even empty; without it the catalogue gets its own registry.
     """
     db = Database.from_url(settings.database_url)
-    await migrate(db)
+    await run_migrations(db.engine, MIGRATIONS_DIR, VERSION_TABLE)
     owner = instance_owner(settings.instance_id)
     # Held for the process's life (a second live process with this id is refused), so the runs left
     # running under it are its previous process's, which died (crash, kill -9): they end aborted.
     release_instance = await claim_instance(db, "ops", owner, setting="OPSUITE_OPS_INSTANCE_ID")
     await abort_orphans(db, owner)
-    client_settings = settings.client.client_settings()
     if breakers is None:
-        breakers = BreakerRegistry(
-            fail_max=client_settings.breaker_fail_max,
-            reset_timeout=client_settings.breaker_reset_timeout_s,
-            success_threshold=client_settings.breaker_success_threshold,
-            half_open_max_calls=client_settings.breaker_half_open_max_calls,
-            on_state_change=[_log_breaker, breaker_state_listener],
-        )
+        breakers = settings.client.breaker_registry(on_state_change=[_log_breaker, breaker_state_listener])
     source = ApiManagerCatalogue(
         settings.api_manager_target,
-        settings=client_settings,
+        settings=settings.client,
         breakers=breakers,
         discovery_timeout_s=settings.client.timeout_s,
     )
@@ -142,11 +135,10 @@ async def build_app(settings: Settings, *, breakers: BreakerRegistry | None = No
         call_timeout_s=settings.call_timeout_s,
         max_retries=settings.max_retries,
     )
-    repository = RunRepository(db)
-    run_log = RunLog(repository, owner)
+    run_log = RunLog(db, owner)
     # Runs the grace period cut off are recorded cancelled before the instance id and the database go.
     closers.insert(2, run_log.stop)
-    runs = RunService(orchestrator, catalogue, repository, default_budget, limits, run_log=run_log)
+    runs = RunService(orchestrator, catalogue, db, default_budget, limits, run_log=run_log)
     return App(runs, page_budget=list_budget(settings.max_message_bytes), closers=tuple(closers))
 
 

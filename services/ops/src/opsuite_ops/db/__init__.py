@@ -1,6 +1,13 @@
-"""ops persistence: runs with their trace (``ops_runs``), Alembic migrations (``alembic_version_ops``)."""
+"""Storage of ops: runs with their trace (``ops_runs``), Alembic migrations and repositories."""
 
-from opsuite_ops.db.models import Base, RunRow
-from opsuite_ops.db.repository import MIGRATIONS_DIR, VERSION_TABLE, RunFilter, RunRepository, migrate
+from pathlib import Path
 
-__all__ = ["MIGRATIONS_DIR", "VERSION_TABLE", "Base", "RunFilter", "RunRepository", "RunRow", "migrate"]
+from .models import Base, RunRow
+from .repositories import InstanceRuns, RunRepository
+
+#: The Alembic script location (env.py + versions/).
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+#: The service's own Alembic version table.
+VERSION_TABLE = "alembic_version_ops"
+
+__all__ = ["MIGRATIONS_DIR", "VERSION_TABLE", "Base", "InstanceRuns", "RunRepository", "RunRow"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from google.protobuf import duration_pb2, struct_pb2, timestamp_pb2
 
@@ -16,8 +16,10 @@ from opsuite.ops.v1 import ops_pb2
 from opsuite_common.paging import Page, fit_page
 from opsuite_common.protoconv import dict_to_struct, dt_to_timestamp, py_to_value, seconds_to_duration
 from opsuite_ops.app import jsonable
-from opsuite_ops.db import RunRow
 from opsuite_ops.domain import CatalogueSnapshot, EventKind, RunEvent, RunResult, Tool
+
+if TYPE_CHECKING:  # the row's type only: servicers never query the database
+    from opsuite_ops.db import RunRow
 
 __all__ = [
     "MODE_FROM_PROTO",

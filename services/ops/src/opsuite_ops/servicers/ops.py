@@ -15,8 +15,7 @@ from opsuite_common.context import current_request_id
 from opsuite_common.paging import fit_page, page_size
 from opsuite_common.protoconv import duration_to_seconds, timestamp_to_dt
 from opsuite_common.ratelimit import EXECUTION, STREAM, holds_slots
-from opsuite_ops.app import App
-from opsuite_ops.db import RunFilter
+from opsuite_ops.app import App, RunFilter
 from opsuite_ops.domain import Budget, EventKind, RunEvent
 from opsuite_ops.servicers.convert import (
     MODE_FROM_PROTO,
@@ -38,7 +37,7 @@ class OpsServicer(ops_pb2_grpc.OpsServiceServicer):
     def __init__(self, app: App) -> None:
         self.app = app
 
-    def _budget(self, request: ops_pb2.AskRequest, context: grpc.aio.ServicerContext) -> Budget:
+    def _budget(self, request: ops_pb2.AskRequest, context: grpc.aio.ServicerContext[Any, Any]) -> Budget:
         b = request.budget
         return self.app.runs.budget(
             max_steps=b.max_steps or None,
@@ -53,7 +52,9 @@ class OpsServicer(ops_pb2_grpc.OpsServiceServicer):
 
     @requires(Role.VIEWER)
     @holds_slots(EXECUTION)
-    async def Ask(self, request: ops_pb2.AskRequest, context: grpc.aio.ServicerContext) -> ops_pb2.AskResponse:
+    async def Ask(
+        self, request: ops_pb2.AskRequest, context: grpc.aio.ServicerContext[Any, Any]
+    ) -> ops_pb2.AskResponse:
         """Answer the question and persist the run."""
         budget = self._budget(request, context)
         result, _ = await self.app.runs.ask(
@@ -64,7 +65,7 @@ class OpsServicer(ops_pb2_grpc.OpsServiceServicer):
     @requires(Role.VIEWER)
     @holds_slots(EXECUTION, STREAM)
     async def AskStream(
-        self, request: ops_pb2.AskRequest, context: grpc.aio.ServicerContext
+        self, request: ops_pb2.AskRequest, context: grpc.aio.ServicerContext[Any, Any]
     ) -> AsyncIterator[ops_pb2.RunEvent]:
         """Stream the run's events as they happen; the final answer is sent once the run is persisted."""
         budget = self._budget(request, context)
@@ -104,13 +105,13 @@ class OpsServicer(ops_pb2_grpc.OpsServiceServicer):
                     await task
 
     @requires(Role.VIEWER)
-    async def GetRun(self, request: ops_pb2.GetRunRequest, context: grpc.aio.ServicerContext) -> ops_pb2.Run:
+    async def GetRun(self, request: ops_pb2.GetRunRequest, context: grpc.aio.ServicerContext[Any, Any]) -> ops_pb2.Run:
         """A persisted run with its trace."""
         return run_to_proto(await self.app.runs.get_run(current_identity(), request.run_id))
 
     @requires(Role.VIEWER)
     async def ListRuns(
-        self, request: ops_pb2.ListRunsRequest, context: grpc.aio.ServicerContext
+        self, request: ops_pb2.ListRunsRequest, context: grpc.aio.ServicerContext[Any, Any]
     ) -> ops_pb2.ListRunsResponse:
         """The caller's tenant's runs, newest first, without traces."""
         flt = RunFilter(
@@ -128,7 +129,7 @@ class OpsServicer(ops_pb2_grpc.OpsServiceServicer):
 
     @requires(Role.VIEWER)
     async def ListTools(
-        self, request: ops_pb2.ListToolsRequest, context: grpc.aio.ServicerContext
+        self, request: ops_pb2.ListToolsRequest, context: grpc.aio.ServicerContext[Any, Any]
     ) -> ops_pb2.ListToolsResponse:
         """What discovery currently sees for the caller, cut at the page byte budget (the note then says so)."""
         return snapshot_to_proto(await self.app.runs.list_tools(current_identity()), budget=self.app.page_budget)

@@ -328,10 +328,16 @@ class TestRuleRequest(_message.Message):
         """An unsaved definition."""
 
     @_builtins.property
-    def events(self) -> _containers.RepeatedCompositeFieldContainer[Global___Event]: ...
+    def events(self) -> _containers.RepeatedCompositeFieldContainer[Global___Event]:
+        """Arrive together, at the virtual time of the newest of them (as one PublishEvents call would)."""
+
     @_builtins.property
     def advance_to(self) -> _timestamp_pb2.Timestamp:
-        """After the events, move virtual time here so that absences, `for` and timeouts fire (optional)."""
+        """After the events, the virtual wall clock moves here with no further event (optional). As live: once
+        the tenant has been idle for its idle_timeout, the watermark follows this clock less idle_timeout
+        and the rule's allowed lateness, so absences, `for` and timeouts fire. Without it (or with idle
+        progress off) the run ends at the events' own watermark: events within the lateness stay buffered.
+        """
 
     def __init__(
         self,
@@ -509,6 +515,11 @@ class TestRuleResponse(_message.Message):
     NOTIFICATIONS_FIELD_NUMBER: _builtins.int
     LATE_EVENTS_FIELD_NUMBER: _builtins.int
     DUPLICATE_EVENT_IDS_FIELD_NUMBER: _builtins.int
+    REFUSED_EVENTS_FIELD_NUMBER: _builtins.int
+    WATERMARK_FIELD_NUMBER: _builtins.int
+    BUFFERED_FIELD_NUMBER: _builtins.int
+    buffered: _builtins.int
+    """Events still waiting for the watermark at the end (within the allowed lateness)."""
     @_builtins.property
     def matches(self) -> _containers.RepeatedCompositeFieldContainer[Global___Match]: ...
     @_builtins.property
@@ -519,6 +530,14 @@ class TestRuleResponse(_message.Message):
     def late_events(self) -> _containers.RepeatedCompositeFieldContainer[Global___LateEvent]: ...
     @_builtins.property
     def duplicate_event_ids(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]: ...
+    @_builtins.property
+    def refused_events(self) -> _containers.RepeatedCompositeFieldContainer[Global___RefusedEvent]:
+        """Events more than the tenant's max_future_skew ahead of the server's clock (as PublishEvents)."""
+
+    @_builtins.property
+    def watermark(self) -> _timestamp_pb2.Timestamp:
+        """Where the rule's virtual watermark ended."""
+
     def __init__(
         self,
         *,
@@ -527,10 +546,13 @@ class TestRuleResponse(_message.Message):
         notifications: _abc.Iterable[Global___NotificationPreview] | None = ...,
         late_events: _abc.Iterable[Global___LateEvent] | None = ...,
         duplicate_event_ids: _abc.Iterable[_builtins.str] | None = ...,
+        refused_events: _abc.Iterable[Global___RefusedEvent] | None = ...,
+        watermark: _timestamp_pb2.Timestamp | None = ...,
+        buffered: _builtins.int = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["watermark", b"watermark"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["duplicate_event_ids", b"duplicate_event_ids", "late_events", b"late_events", "matches", b"matches", "notifications", b"notifications", "transitions", b"transitions"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["buffered", b"buffered", "duplicate_event_ids", b"duplicate_event_ids", "late_events", b"late_events", "matches", b"matches", "notifications", b"notifications", "refused_events", b"refused_events", "transitions", b"transitions", "watermark", b"watermark"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -654,7 +676,9 @@ class Event(_message.Message):
     """Partition key (sequences and absences match within one key by default)."""
     @_builtins.property
     def time(self) -> _timestamp_pb2.Timestamp:
-        """Event time: the engine orders and windows by this, never by arrival."""
+        """Event time: the engine orders and windows by this, never by arrival. More than the tenant's
+        max_future_skew (5 min by default) ahead of the server's clock: the event is refused on its own.
+        """
 
     @_builtins.property
     def attributes(self) -> _struct_pb2.Struct: ...
@@ -723,7 +747,48 @@ class LateEvent(_message.Message):
 Global___LateEvent: _TypeAlias = LateEvent  # noqa: Y015
 
 @_typing.final
+class RefusedEvent(_message.Message):
+    """An event refused on its own (the rest of its batch is processed). It never moves a watermark and is
+    not remembered for de-duplication: it may be sent again with a corrected time.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    INDEX_FIELD_NUMBER: _builtins.int
+    EVENT_ID_FIELD_NUMBER: _builtins.int
+    REASON_FIELD_NUMBER: _builtins.int
+    DESCRIPTION_FIELD_NUMBER: _builtins.int
+    BATCH_FIELD_NUMBER: _builtins.int
+    index: _builtins.int
+    """Position of the event in its batch (PublishEventsRequest.events)."""
+    event_id: _builtins.str
+    reason: _builtins.str
+    """FUTURE_TIME: more than the tenant's max_future_skew ahead of the server's clock."""
+    description: _builtins.str
+    """For a person: how far ahead, the bound, what to check."""
+    batch: _builtins.int
+    """StreamEvents only: the position of the batch in the stream (0 is the first)."""
+    def __init__(
+        self,
+        *,
+        index: _builtins.int = ...,
+        event_id: _builtins.str = ...,
+        reason: _builtins.str = ...,
+        description: _builtins.str = ...,
+        batch: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["batch", b"batch", "description", b"description", "event_id", b"event_id", "index", b"index", "reason", b"reason"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___RefusedEvent: _TypeAlias = RefusedEvent  # noqa: Y015
+
+@_typing.final
 class PublishEventsResponse(_message.Message):
+    """Every event sent is counted once: accepted + late + duplicates + refused = the events of the batch."""
+
     DESCRIPTOR: _descriptor.Descriptor
 
     ACCEPTED_FIELD_NUMBER: _builtins.int
@@ -733,16 +798,28 @@ class PublishEventsResponse(_message.Message):
     BUFFERED_FIELD_NUMBER: _builtins.int
     ALERTS_FIELD_NUMBER: _builtins.int
     WATERMARK_FIELD_NUMBER: _builtins.int
+    LATE_FIELD_NUMBER: _builtins.int
+    REFUSED_FIELD_NUMBER: _builtins.int
+    REFUSED_EVENTS_FIELD_NUMBER: _builtins.int
     accepted: _builtins.int
-    """Events neither duplicate nor late for every rule they reached."""
+    """Events neither refused, nor duplicate, nor late for every rule they reached: they are used (or
+    buffered until the watermark reaches them). An event that reaches no rule is accepted.
+    """
     duplicates: _builtins.int
+    """Events whose id was seen before (within the dedup retention): ignored, the first arrival wins."""
     buffered: _builtins.int
     """Events (of any call) waiting for the watermark (allowed_lateness > 0)."""
+    late: _builtins.int
+    """Events late for every rule they reached (used by none)."""
+    refused: _builtins.int
+    """Events refused on their own; each is listed in refused_events."""
     @_builtins.property
     def duplicate_event_ids(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]: ...
     @_builtins.property
     def late_events(self) -> _containers.RepeatedCompositeFieldContainer[Global___LateEvent]:
-        """Events older than a rule's watermark: never used, reported here and in the rule's stats."""
+        """One entry per (event, rule) where the event was older than the rule's watermark: that rule never
+        uses it. An event late for some rules and on time for others is accepted (and listed here).
+        """
 
     @_builtins.property
     def alerts(self) -> _containers.RepeatedCompositeFieldContainer[Global___Alert]:
@@ -750,6 +827,8 @@ class PublishEventsResponse(_message.Message):
 
     @_builtins.property
     def watermark(self) -> _timestamp_pb2.Timestamp: ...
+    @_builtins.property
+    def refused_events(self) -> _containers.RepeatedCompositeFieldContainer[Global___RefusedEvent]: ...
     def __init__(
         self,
         *,
@@ -760,10 +839,13 @@ class PublishEventsResponse(_message.Message):
         buffered: _builtins.int = ...,
         alerts: _abc.Iterable[Global___Alert] | None = ...,
         watermark: _timestamp_pb2.Timestamp | None = ...,
+        late: _builtins.int = ...,
+        refused: _builtins.int = ...,
+        refused_events: _abc.Iterable[Global___RefusedEvent] | None = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["watermark", b"watermark"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["accepted", b"accepted", "alerts", b"alerts", "buffered", b"buffered", "duplicate_event_ids", b"duplicate_event_ids", "duplicates", b"duplicates", "late_events", b"late_events", "watermark", b"watermark"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["accepted", b"accepted", "alerts", b"alerts", "buffered", b"buffered", "duplicate_event_ids", b"duplicate_event_ids", "duplicates", b"duplicates", "late", b"late", "late_events", b"late_events", "refused", b"refused", "refused_events", b"refused_events", "watermark", b"watermark"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -771,6 +853,8 @@ Global___PublishEventsResponse: _TypeAlias = PublishEventsResponse  # noqa: Y015
 
 @_typing.final
 class StreamEventsResponse(_message.Message):
+    """Totals over every batch of the stream, counted as in PublishEventsResponse."""
+
     DESCRIPTOR: _descriptor.Descriptor
 
     BATCHES_FIELD_NUMBER: _builtins.int
@@ -779,13 +863,21 @@ class StreamEventsResponse(_message.Message):
     LATE_FIELD_NUMBER: _builtins.int
     ALERTS_CHANGED_FIELD_NUMBER: _builtins.int
     WATERMARK_FIELD_NUMBER: _builtins.int
+    REFUSED_FIELD_NUMBER: _builtins.int
+    REFUSED_EVENTS_FIELD_NUMBER: _builtins.int
     batches: _builtins.int
     accepted: _builtins.int
     duplicates: _builtins.int
     late: _builtins.int
+    """Events late for every rule they reached."""
     alerts_changed: _builtins.int
+    refused: _builtins.int
     @_builtins.property
     def watermark(self) -> _timestamp_pb2.Timestamp: ...
+    @_builtins.property
+    def refused_events(self) -> _containers.RepeatedCompositeFieldContainer[Global___RefusedEvent]:
+        """The first 1,000 refused events of the stream (refused counts them all)."""
+
     def __init__(
         self,
         *,
@@ -795,10 +887,12 @@ class StreamEventsResponse(_message.Message):
         late: _builtins.int = ...,
         alerts_changed: _builtins.int = ...,
         watermark: _timestamp_pb2.Timestamp | None = ...,
+        refused: _builtins.int = ...,
+        refused_events: _abc.Iterable[Global___RefusedEvent] | None = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["watermark", b"watermark"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["accepted", b"accepted", "alerts_changed", b"alerts_changed", "batches", b"batches", "duplicates", b"duplicates", "late", b"late", "watermark", b"watermark"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["accepted", b"accepted", "alerts_changed", b"alerts_changed", "batches", b"batches", "duplicates", b"duplicates", "late", b"late", "refused", b"refused", "refused_events", b"refused_events", "watermark", b"watermark"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -892,7 +986,10 @@ class Alert(_message.Message):
     def annotations(self) -> _containers.ScalarMap[_builtins.str, _builtins.str]: ...
     @_builtins.property
     def values(self) -> _struct_pb2.Struct:
-        """What made it fire (the value, the aggregate, the z-score, the matched event ids...)."""
+        """The values of the evaluation behind its latest state: what made it fire (the value, the aggregate,
+        the z-score...); once resolved, the evaluation that resolved it (an empty window: count 0, other
+        aggregates null). A signal alert resolved by resolve_timeout keeps its last signal's values.
+        """
 
     @_builtins.property
     def starts_at(self) -> _timestamp_pb2.Timestamp: ...
@@ -1153,7 +1250,13 @@ class AlertChange(_message.Message):
     change: _builtins.str
     """pending, firing, resolved, inactive, repeat, acknowledged, manually_resolved, investigated."""
     @_builtins.property
-    def time(self) -> _timestamp_pb2.Timestamp: ...
+    def time(self) -> _timestamp_pb2.Timestamp:
+        """When the change happened. For changes the engine made (pending, firing, resolved, inactive, repeat)
+        this is event time, the same instant as the alert's starts_at / fired_at / ends_at for that change
+        (a repeat: the event time of the re-notification). For an operator's action (acknowledged,
+        manually_resolved) and for investigated it is the server's wall clock when it was committed.
+        """
+
     @_builtins.property
     def alert(self) -> Global___Alert:
         """The alert as it was right after the change."""

@@ -245,6 +245,8 @@ class CepServiceServicer:
 
     def TestRule(self, request, context):
         """Dry run on virtual time: matches, alert changes and notifications that would happen. No side effects.
+        It applies what live ingestion applies: the tenant's silences, allowed lateness, the future-skew
+        bound and idle progress (docs/cep-semantics.md, "What TestRule does").
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

@@ -55,7 +55,10 @@ class CepServiceStub:
     ValidateRule: _grpc.UnaryUnaryMultiCallable[_cep_pb2.ValidateRuleRequest, _cep_pb2.ValidateRuleResponse]
     """Checks a definition (fields, operators, durations, regexes, bounds, channel names) without saving."""
     TestRule: _grpc.UnaryUnaryMultiCallable[_cep_pb2.TestRuleRequest, _cep_pb2.TestRuleResponse]
-    """Dry run on virtual time: matches, alert changes and notifications that would happen. No side effects."""
+    """Dry run on virtual time: matches, alert changes and notifications that would happen. No side effects.
+    It applies what live ingestion applies: the tenant's silences, allowed lateness, the future-skew
+    bound and idle progress (docs/cep-semantics.md, "What TestRule does").
+    """
     GetRuleStats: _grpc.UnaryUnaryMultiCallable[_cep_pb2.GetRuleStatsRequest, _cep_pb2.RuleStats]
     """Counters and state size of one rule (schedule rules: runs and failures)."""
     PublishEvents: _grpc.UnaryUnaryMultiCallable[_cep_pb2.PublishEventsRequest, _cep_pb2.PublishEventsResponse]
@@ -111,7 +114,10 @@ class CepServiceAsyncStub(CepServiceStub):
     ValidateRule: _aio.UnaryUnaryMultiCallable[_cep_pb2.ValidateRuleRequest, _cep_pb2.ValidateRuleResponse]  # type: ignore[assignment]
     """Checks a definition (fields, operators, durations, regexes, bounds, channel names) without saving."""
     TestRule: _aio.UnaryUnaryMultiCallable[_cep_pb2.TestRuleRequest, _cep_pb2.TestRuleResponse]  # type: ignore[assignment]
-    """Dry run on virtual time: matches, alert changes and notifications that would happen. No side effects."""
+    """Dry run on virtual time: matches, alert changes and notifications that would happen. No side effects.
+    It applies what live ingestion applies: the tenant's silences, allowed lateness, the future-skew
+    bound and idle progress (docs/cep-semantics.md, "What TestRule does").
+    """
     GetRuleStats: _aio.UnaryUnaryMultiCallable[_cep_pb2.GetRuleStatsRequest, _cep_pb2.RuleStats]  # type: ignore[assignment]
     """Counters and state size of one rule (schedule rules: runs and failures)."""
     PublishEvents: _aio.UnaryUnaryMultiCallable[_cep_pb2.PublishEventsRequest, _cep_pb2.PublishEventsResponse]  # type: ignore[assignment]
@@ -224,7 +230,10 @@ class CepServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _cep_pb2.TestRuleRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_cep_pb2.TestRuleResponse, _abc.Awaitable[_cep_pb2.TestRuleResponse]]:
-        """Dry run on virtual time: matches, alert changes and notifications that would happen. No side effects."""
+        """Dry run on virtual time: matches, alert changes and notifications that would happen. No side effects.
+        It applies what live ingestion applies: the tenant's silences, allowed lateness, the future-skew
+        bound and idle progress (docs/cep-semantics.md, "What TestRule does").
+        """
 
     @_abc_1.abstractmethod
     def GetRuleStats(
