@@ -30,6 +30,7 @@ from opsuite.ops.v1 import ops_pb2, ops_pb2_grpc
 from opsuite_common.auth import TokenIssuer
 from opsuite_common.protoconv import dict_to_struct
 from opsuite_common.testing.processes import start_stack, stop_stack
+from tests.service_table import SERVICES
 
 
 def _rss_kib(pid: int) -> int:
@@ -121,7 +122,7 @@ async def run(duration_s: float, window_s: float) -> dict[str, Any]:
     secret = secrets.token_urlsafe(24)
     env = {"OPSUITE_CEP_OUTBOUND_ALLOW": '["127.0.0.1"]'}
     env |= unlimited_env("OPSUITE_API_MANAGER_", "OPSUITE_CEP_", "OPSUITE_OPS_")
-    stack = start_stack(tmp, secret, extra_env=env)
+    stack = start_stack(SERVICES, tmp, secret, extra_env=env)
     status = StatusPage()
     token = TokenIssuer(key=secret).mint(subject="soak", tenant="demo", roles=["admin"], ttl_s=24 * 3600)
     results: dict[str, Any] = {}

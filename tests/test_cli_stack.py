@@ -4,7 +4,6 @@ fire its rules, execute and ask work, and errors are shown for people."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,26 +13,21 @@ from demo import scenario
 from demo.estate import build as build_estate
 from demo.seed import StatusPage
 from opsuite_cli.main import app
-from opsuite_common.testing.processes import Stack, stop_stack
+from opsuite_common.testing.processes import Stack
 from opsuite_common.testing.servers import TokenFactory
-
-from .conftest import start_test_stack
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = TokenFactory().mint(tenant="cli-demo", roles=["admin"], subject="cli")
 
 
 @pytest.fixture(scope="module")
-def cli_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Stack, StatusPage, Path]]:
-    tmp = tmp_path_factory.mktemp("cli")
-    stack = start_test_stack(tmp, extra_env={"OPSUITE_OUTBOUND_ALLOW": json.dumps(["127.0.0.1"])})
-    status = StatusPage()
-    build_estate(stack.data_source_dir("cli-demo") / "estate.db")
-    try:
-        yield stack, status, tmp
-    finally:
-        status.close()
-        stop_stack(stack)
+def cli_stack(stack: Stack, status_page: StatusPage) -> tuple[Stack, StatusPage]:
+    """The shared stack (its outbound policy allows the loopback status page), with the demo estate built
+    for the tenant ``cli-demo``."""
+    estate = stack.data_source_dir("cli-demo") / "estate.db"
+    if not estate.exists():
+        build_estate(estate)
+    return stack, status_page
 
 
 def _cli(stack: Stack, *args: str, token: str = TOKEN) -> tuple[int, str]:
@@ -44,7 +38,7 @@ def _cli(stack: Stack, *args: str, token: str = TOKEN) -> tuple[int, str]:
 
 @pytest.fixture
 def demo_env(cli_stack, monkeypatch):
-    stack, status, tmp = cli_stack
+    stack, status = cli_stack
     monkeypatch.setenv("OPSUITE_DEMO_DIR", str(stack.data_source_dir("cli-demo")))
     monkeypatch.setenv("OPSUITE_DEMO_STATUS_URL", status.url)
     return stack
@@ -96,6 +90,7 @@ def test_ask_shows_phases_then_the_answer_and_references(demo_env):
 
 
 def test_errors_are_shown_for_people(demo_env):
+    _cli(demo_env, "apply", "-f", str(ROOT / "demo"))
     code, out = _cli(demo_env, "get", "api", "does-not-exist")
     assert code == 1
     assert "Error: NOT_FOUND (NOT_FOUND)" in out and "Traceback" not in out

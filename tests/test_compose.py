@@ -13,8 +13,9 @@ from pathlib import Path
 
 import yaml
 
-from opsuite_common.settings import AuthSettings, ClientPolicySettings
-from opsuite_common.testing.processes import SERVICE_PROCESSES
+from opsuite_common.settings import AuthSettings, ClientSettings
+
+from .service_table import SERVICES
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
@@ -29,7 +30,7 @@ def _settings_class(module: str) -> type:
 def _known_vars(prefix: str, settings_cls: type) -> set[str]:
     names = {f"{prefix}{f.upper()}" for f in settings_cls.model_fields}
     names |= {f"OPSUITE_AUTH_{f.upper()}" for f in AuthSettings.model_fields}
-    names |= {f"OPSUITE_CLIENT_{f.upper()}" for f in ClientPolicySettings.model_fields}
+    names |= {f"OPSUITE_CLIENT_{f.upper()}" for f in ClientSettings.model_fields}
     return names
 
 
@@ -42,8 +43,8 @@ def _documented(var: str) -> bool:
 
 def test_every_service_is_in_compose_with_health_checks_and_grace():
     services = COMPOSE["services"]
-    assert {"postgres", *SERVICE_PROCESSES} <= set(services)
-    for name, proc in SERVICE_PROCESSES.items():
+    assert {"postgres", *SERVICES} <= set(services)
+    for name, proc in SERVICES.items():
         svc = services[name]
         assert svc["command"][-1] == proc.module
         assert svc["depends_on"]["postgres"]["condition"] == "service_healthy"
@@ -53,7 +54,7 @@ def test_every_service_is_in_compose_with_health_checks_and_grace():
 
 
 def test_every_command_module_and_environment_variable_exists_and_is_documented():
-    for name, proc in SERVICE_PROCESSES.items():
+    for name, proc in SERVICES.items():
         svc = COMPOSE["services"][name]
         module = svc["command"][-1]
         assert importlib.util.find_spec(module) is not None, module

@@ -11,42 +11,31 @@ import grpc
 import pytest
 from google.protobuf import duration_pb2
 
-from demo.estate import HOSTS
-from demo.estate import SERVICES as DEMO_SERVICES
-from demo.seed import StatusPage, seed
 from opsuite.apimanager.v1 import api_manager_pb2, api_manager_pb2_grpc
 from opsuite.ops.v1 import ops_pb2, ops_pb2_grpc
 from opsuite_common.rpc_status import from_grpc_error
 from opsuite_common.testing.eventually import eventually_sync
-from opsuite_common.testing.processes import Stack, stop_stack
+from opsuite_common.testing.processes import Stack
 from opsuite_common.testing.servers import TokenFactory
 
-from .conftest import start_test_stack
+from .conftest import seeded_stack
 
 TOKENS = TokenFactory()
 DEMO = (("authorization", f"Bearer {TOKENS.mint(tenant='demo', roles=['viewer'], subject='dana')}"),)
 OTHER = (("authorization", f"Bearer {TOKENS.mint(tenant='other', roles=['admin'], subject='eve')}"),)
 
 
-@pytest.fixture(scope="module")
-def demo_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    tmp = tmp_path_factory.mktemp("xsvc")
-    env = {
-        "OPSUITE_OPS_KNOWN_SERVICES": json.dumps([s[0] for s in DEMO_SERVICES]),
-        "OPSUITE_OPS_KNOWN_HOSTS": json.dumps([h[0] for h in HOSTS]),
-        "OPSUITE_CLIENT_BREAKER_FAIL_MAX": "2",
-        "OPSUITE_CLIENT_BREAKER_RESET_TIMEOUT_S": "1",
-        "OPSUITE_OUTBOUND_ALLOW": json.dumps(["127.0.0.1"]),
-    }
-    stack = start_test_stack(tmp, extra_env=env)
-    status = StatusPage()
-    admin = TOKENS.mint(tenant="demo", roles=["admin"], subject="seeder")
-    try:
-        seed({n: stack.target(n) for n in stack.ports}, admin, tmp, status.url)
+@pytest.fixture
+def demo_stack(stack: Stack) -> Stack:
+    """The shared stack (seeded with the demo tenant; breaker threshold 2, reset 1 s: see ``SHARED_ENV``)."""
+    return stack
+
+
+@pytest.fixture
+def own_demo_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """A seeded stack of this test's own, with the shared stack's settings: the test kills a process."""
+    with seeded_stack(tmp_path_factory.mktemp("xsvc")) as (stack, _):
         yield stack
-    finally:
-        status.close()
-        stop_stack(stack)
 
 
 def _ask(stack: Stack, question: str, metadata=DEMO, timeout: float = 30) -> ops_pb2.AskResponse:
@@ -121,20 +110,20 @@ def test_one_tenants_failing_api_never_opens_the_breaker_every_tenant_shares(dem
         assert "circuit breaker state changed" not in log.read()
 
 
-def test_api_manager_killed_then_restarted_partial_answer_then_recovery(demo_stack):
+def test_api_manager_killed_then_restarted_partial_answer_then_recovery(own_demo_stack):
     question = "what is the error rate of checkout"
-    assert not _ask(demo_stack, question).partial  # warm the catalogue
-    proc = demo_stack.procs["api_manager"]
+    assert not _ask(own_demo_stack, question).partial  # warm the catalogue
+    proc = own_demo_stack.procs["api_manager"]
     proc.send_signal(signal.SIGKILL)
     proc.wait()
-    down = _ask(demo_stack, question)
+    down = _ask(own_demo_stack, question)
     assert down.partial
     assert down.gaps and "error_rate" in down.answer + "".join(g.tool for g in down.gaps)
     reasons = {c.error_reason for c in down.trace.calls}
     assert reasons & {"SERVICE_UNAVAILABLE", "CIRCUIT_OPEN"}, reasons
-    demo_stack.start("api_manager")
+    own_demo_stack.start("api_manager")
     answer = eventually_sync(  # ops recovers by itself: no restart of ops
-        lambda: _ask(demo_stack, question),
+        lambda: _ask(own_demo_stack, question),
         until=lambda answer: not answer.partial,
         timeout=15,
         interval=0.5,

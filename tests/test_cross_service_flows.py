@@ -9,25 +9,18 @@ across the processes; the interval itself is tested in-process with a fake clock
 
 from __future__ import annotations
 
-import json
 import time
-from collections.abc import Iterator
 
 import grpc
 import pytest
 from google.protobuf import struct_pb2
 
-from demo.estate import HOSTS
-from demo.estate import SERVICES as DEMO_SERVICES
-from demo.seed import StatusPage, seed
 from opsuite.apimanager.v1 import api_manager_pb2, api_manager_pb2_grpc
 from opsuite.cep.v1 import cep_pb2, cep_pb2_grpc
 from opsuite.ops.v1 import ops_pb2, ops_pb2_grpc
 from opsuite_common.testing.eventually import eventually_sync
-from opsuite_common.testing.processes import Stack, stop_stack
+from opsuite_common.testing.processes import Stack
 from opsuite_common.testing.servers import TokenFactory
-
-from .conftest import start_test_stack
 
 TOKENS = TokenFactory()
 ADMIN = (("authorization", f"Bearer {TOKENS.mint(tenant='demo', roles=['admin'], subject='ana')}"),)
@@ -37,24 +30,10 @@ OTHER = (("authorization", f"Bearer {TOKENS.mint(tenant='other', roles=['admin']
 CEP_SUBJECT = "cep-service"
 
 
-@pytest.fixture(scope="module")
-def flows_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    tmp = tmp_path_factory.mktemp("flows")
-    env = {
-        "OPSUITE_OPS_KNOWN_SERVICES": json.dumps([s[0] for s in DEMO_SERVICES]),
-        "OPSUITE_OPS_KNOWN_HOSTS": json.dumps([h[0] for h in HOSTS]),
-        "OPSUITE_OUTBOUND_ALLOW": json.dumps(["127.0.0.1"]),
-        "OPSUITE_CEP_SCHEDULE_TICK_S": "0.5",
-        "OPSUITE_CEP_SCHEDULE_FIRST_RUN_AT_ONCE": "true",
-    }
-    stack = start_test_stack(tmp, extra_env=env)
-    status = StatusPage()
-    try:
-        seed({n: stack.target(n) for n in stack.ports}, ADMIN[0][1].removeprefix("Bearer "), tmp, status.url)
-        yield stack
-    finally:
-        status.close()
-        stop_stack(stack)
+@pytest.fixture
+def flows_stack(stack: Stack) -> Stack:
+    """The shared seeded stack (its settings name the demo estate and run new SCHEDULE rules at once)."""
+    return stack
 
 
 def _struct(data: dict[str, object]) -> struct_pb2.Struct:

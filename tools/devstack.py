@@ -27,7 +27,8 @@ from demo.estate import HOSTS as DEMO_HOSTS  # noqa: E402
 from demo.estate import SERVICES as DEMO_SERVICES  # noqa: E402
 from demo.seed import StatusPage, seed  # noqa: E402
 from opsuite_common.auth import TokenIssuer  # noqa: E402
-from opsuite_common.testing.processes import SERVICE_PROCESSES, start_stack, stop_stack  # noqa: E402
+from opsuite_common.testing.processes import start_stack, stop_stack  # noqa: E402
+from tests.service_table import SERVICES  # noqa: E402
 
 RUN = ROOT / ".run"
 GRPCURL = Path(sys.executable).parent / "grpcurl"
@@ -90,7 +91,7 @@ def main() -> int:
     args = parser.parse_args()
     run_dir: Path = args.run_dir.resolve()
     secret = _secret(run_dir)
-    ports = {name: args.base_port + i for i, name in enumerate(SERVICE_PROCESSES)}
+    ports = {name: args.base_port + i for i, name in enumerate(SERVICES)}
     token = TokenIssuer(key=secret).mint(subject="dev", tenant="demo", roles=["admin"], ttl_s=24 * 3600)
 
     stopping = threading.Event()
@@ -98,7 +99,7 @@ def main() -> int:
     signal.signal(signal.SIGINT, lambda *_: stopping.set())
 
     # A stable port keeps the demo's status_page API unchanged between runs (apply stays idempotent).
-    status_page = StatusPage(args.base_port + len(SERVICE_PROCESSES))
+    status_page = StatusPage(args.base_port + len(SERVICES))
     try:
         # The demo estate's names, so the deterministic planner recognises them in questions.
         hints = {
@@ -107,7 +108,7 @@ def main() -> int:
             # The demo's alert webhook is the local status page.
             "OPSUITE_OUTBOUND_ALLOW": json.dumps(["127.0.0.1"]),
         }
-        stack = start_stack(run_dir, secret, ports=ports, extra_env=hints)
+        stack = start_stack(SERVICES, run_dir, secret, ports=ports, extra_env=hints)
     except (RuntimeError, TimeoutError) as exc:
         print(f"the stack did not come up: {exc}\nsee {_show(run_dir)}/<service>.log", file=sys.stderr)
         return 1

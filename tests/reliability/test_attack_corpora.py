@@ -138,8 +138,24 @@ class _Target(BaseHTTPRequestHandler):
         pass
 
 
-def test_ssrf_corpus_is_refused_and_the_target_never_reached(am):
-    stub, _ = am
+@pytest.fixture(scope="module")
+def strict_am(tmp_path_factory):
+    """api_manager alone with the operator's default outbound policy (the shared stack allows loopback)."""
+    from opsuite_common.testing.processes import stop_stack
+
+    from ..conftest import start_test_stack
+
+    stack = start_test_stack(tmp_path_factory.mktemp("ssrf"), ["api_manager"])
+    channel = grpc.insecure_channel(stack.target("api_manager"))
+    try:
+        yield api_manager_pb2_grpc.ApiManagerServiceStub(channel)
+    finally:
+        channel.close()
+        stop_stack(stack)
+
+
+def test_ssrf_corpus_is_refused_and_the_target_never_reached(strict_am):
+    stub = strict_am
     target = ThreadingHTTPServer(("127.0.0.1", 0), _Target)
     threading.Thread(target=target.serve_forever, daemon=True).start()
     port = target.server_address[1]
@@ -257,9 +273,12 @@ def test_data_source_corpus_is_refused_and_nothing_is_stored(tmp_path_factory):
     from opsuite_common.testing.processes import start_stack, stop_stack
     from opsuite_common.testing.servers import TEST_SECRET
 
+    from ..service_table import SERVICES
+
     # This run's operator allows no network database at all, so every network URL must be refused.
     tmp = tmp_path_factory.mktemp("ds_corpus")
-    stack = start_stack(tmp, TEST_SECRET, ["api_manager"], extra_env={"OPSUITE_API_MANAGER_DATA_SOURCE_ALLOW": "[]"})
+    no_network = {"OPSUITE_API_MANAGER_DATA_SOURCE_ALLOW": "[]"}
+    stack = start_stack(SERVICES, tmp, TEST_SECRET, ["api_manager"], extra_env=no_network)
     try:
         root = stack.data_source_dir("corpus")
         outside = tmp / "outside.db"

@@ -21,7 +21,6 @@ from opsuite.apimanager.v1 import api_manager_pb2, api_manager_pb2_grpc
 from opsuite.common.v1 import common_pb2
 from opsuite_common import errors
 from opsuite_common.client import ClientSettings, ServiceClient
-from opsuite_common.resilience import BreakerRegistry, RetryPolicy
 from opsuite_common.testing.clock import FakeClock
 from opsuite_common.testing.eventually import eventually
 from opsuite_common.testing.processes import stop_stack
@@ -50,25 +49,21 @@ async def test_breaker_opens_fails_fast_and_recovers_when_the_downstream_restart
     clock = FakeClock()
     sent = _CallCounter()
     settings = ClientSettings(
-        token=TokenFactory().mint(roles=["viewer"]),
-        default_timeout_s=2.0,
-        retry=RetryPolicy(max_attempts=1),
-        breaker_fail_max=FAIL_MAX,
-        breaker_reset_timeout_s=RESET_S,
+        timeout_s=2.0, retry_attempts=1, breaker_fail_max=FAIL_MAX, breaker_reset_timeout_s=RESET_S
     )
-    registry = BreakerRegistry(fail_max=FAIL_MAX, reset_timeout=RESET_S, clock=clock.monotonic)
     client = ServiceClient(
         stack.target("api_manager"),
         api_manager_pb2_grpc.ApiManagerServiceStub,
         SERVICE,
         settings=settings,
-        breakers=registry,
+        token=TokenFactory().mint(roles=["viewer"]),
+        breakers=settings.breaker_registry(clock=clock.monotonic),
         channel=grpc.aio.insecure_channel(stack.target("api_manager"), interceptors=[sent]),
     )
     req = common_pb2.GetServerInfoRequest()
     figures: dict[str, float | int] = {"fail_max": FAIL_MAX, "reset_timeout_s": RESET_S}
     try:
-        assert (await client.GetServerInfo(req)).service == "api_manager"
+        assert (await client.rpc.GetServerInfo(req)).service == "api_manager"
         proc = stack.procs["api_manager"]
         proc.send_signal(signal.SIGKILL)
         proc.wait()
@@ -77,7 +72,7 @@ async def test_breaker_opens_fails_fast_and_recovers_when_the_downstream_restart
         failures = 0
         while client.breaker.state != "open":
             with pytest.raises(errors.ServiceUnavailableError):
-                await client.GetServerInfo(req)
+                await client.rpc.GetServerInfo(req)
             failures += 1
             assert failures <= FAIL_MAX
         figures["failures_to_open"] = failures
@@ -88,7 +83,7 @@ async def test_breaker_opens_fails_fast_and_recovers_when_the_downstream_restart
         for _ in range(20):
             t0 = time.perf_counter()
             with pytest.raises(errors.CircuitOpenError):
-                await client.GetServerInfo(req)
+                await client.rpc.GetServerInfo(req)
             fast.append(time.perf_counter() - t0)
         assert sent.calls == before  # failed fast: not one call reached the network
         fast.sort()
@@ -99,7 +94,7 @@ async def test_breaker_opens_fails_fast_and_recovers_when_the_downstream_restart
         back_at = time.monotonic()
         clock.advance(RESET_S - 0.1)
         with pytest.raises(errors.CircuitOpenError):  # back, but the reset timeout has not passed yet
-            await client.GetServerInfo(req)
+            await client.rpc.GetServerInfo(req)
         assert sent.calls == before
         trials = 0
 
@@ -107,7 +102,7 @@ async def test_breaker_opens_fails_fast_and_recovers_when_the_downstream_restart
             nonlocal trials
             clock.advance(RESET_S)  # the reset timeout passes (again, if the last trial reopened it)
             trials += 1
-            await client.GetServerInfo(req)  # the half-open probe: a real call
+            await client.rpc.GetServerInfo(req)  # the half-open probe: a real call
             return True
 
         # A probe may still fail while the channel reconnects; it reopens the breaker and the next one tries.

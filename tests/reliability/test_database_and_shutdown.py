@@ -134,13 +134,15 @@ async def test_sigterm_under_load_loses_no_acknowledged_execution(tmp_path):
     unavailable = 0
     other: list[str] = []
     # Through the client services use to call each other: typed errors, no retries for ExecuteApi.
-    am = ServiceClient(
+    client = ServiceClient(
         stack.target("api_manager"),
         api_manager_pb2_grpc.ApiManagerServiceStub,
         pb.DESCRIPTOR.services_by_name["ApiManagerService"],
-        settings=ClientSettings(token=TokenFactory().mint(tenant="faults", roles=["admin"]), breaker_fail_max=10_000),
+        settings=ClientSettings(breaker_fail_max=10_000),
+        token=TokenFactory().mint(tenant="faults", roles=["admin"]),
         breakers=BreakerRegistry(fail_max=10_000),
     )
+    am = client.rpc
     try:
         src = _items_db(stack.data_source_dir("faults") / "items.db")
         await am.CreateDataSource(pb.CreateDataSourceRequest(name="items", url=f"sqlite:///{src}"))
@@ -173,7 +175,7 @@ async def test_sigterm_under_load_loses_no_acknowledged_execution(tmp_path):
         results = await asyncio.gather(*(worker(n) for n in range(16)), terminate())
         exit_s = results[-1]
     finally:
-        await am.close()
+        await client.close()
         stop_stack(stack)
     assert other == [], other[:3]
     assert proc.returncode == 0

@@ -32,10 +32,11 @@ from opsuite.apimanager.v1 import api_manager_pb2_grpc
 from opsuite.ops.v1 import ops_pb2, ops_pb2_grpc
 from opsuite_common.protoconv import dict_to_struct
 from opsuite_common.testing.db import fresh_pg_database
-from opsuite_common.testing.processes import SERVICE_PROCESSES, Stack, stop_stack
+from opsuite_common.testing.processes import Stack, stop_stack
 from opsuite_common.testing.servers import TokenFactory
 
 from ..conftest import start_test_stack
+from ..service_table import SERVICES
 
 MD = TokenFactory().metadata(tenant="records", roles=["admin"])
 SLOW = "import time\ndef main(params, input, ctx):\n    time.sleep(5)\n    return 'late'\n"
@@ -53,7 +54,7 @@ class Store:
 
     def env(self) -> dict[str, str]:
         """``<P>DATABASE_URL`` of each service."""
-        return {f"{SERVICE_PROCESSES[name].prefix}DATABASE_URL": url for name, url in self.urls.items()}
+        return {f"{SERVICES[name].prefix}DATABASE_URL": url for name, url in self.urls.items()}
 
     def rows(self, service: str, query: str) -> Rows:
         """The rows of ``query`` on ``service``'s database, as dicts."""
