@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import signal
 import sqlite3
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +31,7 @@ from opsuite.apimanager.v1 import api_manager_pb2_grpc
 from opsuite.ops.v1 import ops_pb2, ops_pb2_grpc
 from opsuite_common.protoconv import dict_to_struct
 from opsuite_common.testing.db import fresh_pg_database
+from opsuite_common.testing.eventually import eventually
 from opsuite_common.testing.processes import Stack, stop_stack
 from opsuite_common.testing.servers import TokenFactory
 
@@ -91,20 +91,6 @@ def _script(name: str, source: str) -> pb.ApiDefinition:
     return api
 
 
-async def _wait_for(
-    read: Callable[[], Rows], predicate: Callable[[Rows], bool], what: str, timeout: float = 20
-) -> Rows:
-    """Poll the rows until ``predicate(rows)`` holds (a condition, never a timed assert); fail saying ``what``."""
-    end = time.monotonic() + timeout
-    while True:
-        rows = read()
-        if predicate(rows):
-            return rows
-        if time.monotonic() > end:
-            raise AssertionError(f"not seen within {timeout:g} s: {what}; last rows: {rows}")
-        await asyncio.sleep(0.1)
-
-
 def _running(before: set[object]) -> Callable[[Rows], bool]:
     """A predicate: some execution not among ``before`` is RUNNING."""
     return lambda rows: any(r["status"] == "RUNNING" and r["id"] not in before for r in rows)
@@ -140,10 +126,11 @@ async def test_kill_mid_workflow_aborts_it_at_restart_and_a_call_past_the_grace_
             await _setup(stub)
             call = asyncio.ensure_future(stub.ExecuteApi(pb.ExecuteApiRequest(name="flow"), metadata=MD, timeout=30))
             # The slow second step is running: the workflow and that step are RUNNING, the first step ended.
-            rows = await _wait_for(
+            rows = await eventually(
                 executions,
-                lambda rs: any(r["api_name"] == "slow" and r["status"] == "RUNNING" for r in rs),
-                "the workflow's slow step RUNNING",
+                until=lambda rs: any(r["api_name"] == "slow" and r["status"] == "RUNNING" for r in rs),
+                timeout=20,
+                what="the workflow's slow step RUNNING",
             )
             statuses = {r["api_name"]: r["status"] for r in rows}
             assert statuses == {"flow": "RUNNING", "quick": "SUCCEEDED", "slow": "RUNNING"}, rows
@@ -157,7 +144,9 @@ async def test_kill_mid_workflow_aborts_it_at_restart_and_a_call_past_the_grace_
         async with grpc.aio.insecure_channel(stack.target("api_manager")) as channel:
             stub = api_manager_pb2_grpc.ApiManagerServiceStub(channel)
             call = asyncio.ensure_future(stub.ExecuteApi(pb.ExecuteApiRequest(name="slow"), metadata=MD, timeout=30))
-            await _wait_for(executions, _running({r["id"] for r in after_restart}), "the new call RUNNING")
+            await eventually(
+                executions, until=_running({r["id"] for r in after_restart}), timeout=20, what="the new call RUNNING"
+            )
             proc.send_signal(signal.SIGTERM)
             code = await asyncio.to_thread(proc.wait, 30)
             await _ended_by_the_signal(call)
@@ -189,7 +178,7 @@ async def test_restart_of_another_instance_leaves_running_runs_alone(tmp_path: P
             stub = api_manager_pb2_grpc.ApiManagerServiceStub(channel)
             await _setup(stub)
             call = asyncio.ensure_future(stub.ExecuteApi(pb.ExecuteApiRequest(name="slow"), metadata=MD, timeout=30))
-            await _wait_for(executions, _running(set()), "the call RUNNING")
+            await eventually(executions, until=_running(set()), timeout=20, what="the call RUNNING")
             stack.procs["api_manager"].send_signal(signal.SIGKILL)
             await asyncio.to_thread(stack.procs["api_manager"].wait, 10)
             await _ended_by_the_signal(call)
@@ -226,7 +215,8 @@ async def _ask_until_running(stack: Stack, store: Store) -> tuple[grpc.aio.Chann
     )
     call = asyncio.ensure_future(ask)
     # The tool call is in api_manager (RUNNING there) while the ops run is running.
-    await _wait_for(store.reader("api_manager", EXECUTIONS), _running(before), "the tool call RUNNING")
+    reader = store.reader("api_manager", EXECUTIONS)
+    await eventually(reader, until=_running(before), timeout=20, what="the tool call RUNNING")
     return channel, call
 
 

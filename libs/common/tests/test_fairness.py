@@ -15,6 +15,7 @@ from opsuite_common.auth import Role, requires
 from opsuite_common.ratelimit import EXECUTION, STREAM, ConcurrencyLimiter, RateLimit, holds_slots
 from opsuite_common.rpc_status import from_grpc_error
 from opsuite_common.testing.echo import EchoServicer
+from opsuite_common.testing.eventually import eventually
 from opsuite_common.testing.servers import EchoSettings, TokenFactory, running_echo_server
 
 
@@ -70,14 +71,6 @@ async def _error(call: object) -> errors.OpsuiteError:
     return from_grpc_error(info.value)
 
 
-async def _until(predicate: object, what: str) -> None:
-    for _ in range(200):
-        if predicate():  # type: ignore[operator]
-            return
-        await asyncio.sleep(0.02)
-    raise AssertionError(f"gave up waiting for {what}")
-
-
 def test_rate_limits_are_on_by_default():
     settings = EchoSettings()
     assert settings.default_rate_limit() == RateLimit(100, 200)
@@ -114,7 +107,7 @@ async def test_execution_cap_refuses_the_next_call_and_frees_slots_on_end_and_on
     async with serving(servicer, tenant_max_executions=2) as (stub, _):
         a = md(tokens, "tenant-a")
         held = [stub.Echo(echo_pb2.EchoRequest(message=f"hold{i}"), metadata=a) for i in range(2)]
-        await _until(lambda: servicer.waiting == 2, "two held calls")
+        await eventually(lambda: servicer.waiting == 2, what="two held calls")
         err = await _error(stub.Echo(echo_pb2.EchoRequest(message="third"), metadata=a))
         assert err.code == errors.Code.RESOURCE_EXHAUSTED and err.reason == "CONCURRENCY_LIMITED"
         assert err.retry_after is not None and err.retry_after > 0
@@ -123,15 +116,15 @@ async def test_execution_cap_refuses_the_next_call_and_frees_slots_on_end_and_on
         assert (await stub.Echo(echo_pb2.EchoRequest(message="b"), metadata=md(tokens, "tenant-b"))).message == "b"
         # The caller cancels one held call: its slot comes back.
         held[0].cancel()
-        await _until(lambda: servicer.waiting == 1, "the cancelled call to end")
+        await eventually(lambda: servicer.waiting == 1, what="the cancelled call to end")
         late = stub.Echo(echo_pb2.EchoRequest(message="hold-late"), metadata=a)
-        await _until(lambda: servicer.waiting == 2, "a call in the freed slot")
+        await eventually(lambda: servicer.waiting == 2, what="a call in the freed slot")
         # Both held calls end normally: their slots come back too.
         servicer.gate.set()
         assert (await held[1]).message == "hold1" and (await late).message == "hold-late"
         servicer.gate.clear()
         more = [stub.Echo(echo_pb2.EchoRequest(message=f"hold-again{i}"), metadata=a) for i in range(2)]
-        await _until(lambda: servicer.waiting == 2, "two new held calls")
+        await eventually(lambda: servicer.waiting == 2, what="two new held calls")
         servicer.gate.set()
         assert [(await c).message for c in more] == ["hold-again0", "hold-again1"]
 
@@ -150,16 +143,18 @@ async def test_stream_cap_refuses_another_open_stream_until_one_is_cancelled(tok
         assert (await other.read()).message == "b"
         other.cancel()
         streams[0].cancel()
-        again = None
-        for _ in range(200):  # the server learns of the cancellation asynchronously
+
+        async def a_stream_in_the_freed_slot() -> tuple[grpc.aio.UnaryStreamCall, echo_pb2.EchoResponse] | None:
             candidate = stub.EchoStream(echo_pb2.EchoRequest(message="s3"), metadata=a)
             try:
-                again = await candidate.read()
-                break
+                return candidate, await candidate.read()
             except grpc.aio.AioRpcError as exc:
                 assert from_grpc_error(exc).reason == "CONCURRENCY_LIMITED"
-                await asyncio.sleep(0.02)
-        assert again is not None and again.message == "s3"
+                return None
+
+        # The server learns of the cancellation asynchronously: refused (over the cap) until it has.
+        candidate, again = await eventually(a_stream_in_the_freed_slot, what="a stream in the slot the cancel freed")
+        assert again.message == "s3"
         servicer.gate.set()
         candidate.cancel()
         streams[1].cancel()

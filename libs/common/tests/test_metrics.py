@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import urllib.request
 
 import pytest
@@ -10,6 +9,7 @@ import pytest
 from opsuite.testing.v1 import echo_pb2
 from opsuite_common import errors
 from opsuite_common.client import default_breakers
+from opsuite_common.testing.eventually import eventually
 from opsuite_common.testing.servers import running_echo_server
 
 from .conftest import make_client
@@ -29,11 +29,9 @@ async def test_rpc_counts_latency_and_breaker_state_are_exported(tokens):
             await client.rpc.Echo(echo_pb2.EchoRequest(message="m2", raise_error="NotFoundError"))
         await client.close()
         # grpc sends an aborted call's status before the handler's last stage runs: wait for the count.
-        for _ in range(50):
-            text = _scrape(port)
-            if 'code="NOT_FOUND"' in text:
-                break
-            await asyncio.sleep(0.02)
+        text = await eventually(
+            lambda: _scrape(port), until=lambda t: 'code="NOT_FOUND"' in t, what="the NOT_FOUND count in /metrics"
+        )
     method = "/opsuite.testing.v1.EchoService/Echo"
     assert f'opsuite_rpc_requests_total{{code="OK",method="{method}",service="echo"}}' in text
     assert f'opsuite_rpc_requests_total{{code="NOT_FOUND",method="{method}",service="echo"}}' in text

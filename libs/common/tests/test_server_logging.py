@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import io
 import json
 
@@ -11,6 +10,7 @@ import pytest
 from opsuite.testing.v1 import echo_pb2, echo_pb2_grpc
 from opsuite_common import errors
 from opsuite_common.logging import configure_logging
+from opsuite_common.testing.eventually import eventually
 from opsuite_common.testing.servers import running_echo_server
 
 from .conftest import make_client
@@ -79,10 +79,7 @@ async def test_a_stream_the_caller_cancels_is_logged_as_cancelled_without_a_trac
         )
         assert (await call.read()).message == "m#0"
         call.cancel()  # the handler's cleanup then fails with ``failure``
-        for _ in range(100):
-            if _stream_access(captured):
-                break
-            await asyncio.sleep(0.05)
+        await eventually(lambda: _stream_access(captured), what="the cancelled stream's access line")
         await client.close()
     [access] = _stream_access(captured)
     assert access["code"] == "CANCELLED"

@@ -15,6 +15,7 @@ import pytest
 from opsuite.apimanager.v1 import api_manager_pb2 as pb
 from opsuite_common.errors import Code
 from opsuite_common.settings import OutboundSettings
+from opsuite_common.testing.eventually import eventually
 
 #: The operator opens loopback to the APIs (as for any upstream on a private address).
 LOOPBACK = OutboundSettings(allow=("127.0.0.1",))
@@ -68,14 +69,6 @@ def gate() -> Iterator[Gate]:
         server.server_close()
 
 
-async def _until(predicate: Any, what: str) -> None:
-    for _ in range(250):
-        if predicate():
-            return
-        await asyncio.sleep(0.02)
-    raise AssertionError(f"gave up waiting for {what}")
-
-
 async def _apis(c: Any, gate: Gate, tenant: str) -> None:
     for name, path in (("slow", "/hold"), ("fast", "/now")):
         d = c.api_def(name, kind=pb.HTTP, http=pb.HttpSpec(method="GET", url=gate.url + path))
@@ -88,7 +81,7 @@ async def test_execution_cap_per_tenant_refuses_with_retry_info_and_frees_on_end
     await _apis(c, gate, "tenant-a")
     await _apis(c, gate, "tenant-b")
     held = [asyncio.ensure_future(c.execute("slow")) for _ in range(2)]
-    await _until(lambda: gate.waiting == 2, "two executions at the upstream")
+    await eventually(lambda: gate.waiting == 2, what="two executions at the upstream")
     err = await c.error(c.execute("fast"))
     assert err.code == Code.RESOURCE_EXHAUSTED and err.reason == "CONCURRENCY_LIMITED"
     assert err.retry_after is not None and err.retry_after > 0
@@ -97,13 +90,15 @@ async def test_execution_cap_per_tenant_refuses_with_retry_info_and_frees_on_end
     assert c.json(await c.execute("fast", tenant="tenant-b"))["status"] == 200
     # A caller that gives up frees its slot (its upstream request may still be pending).
     held[0].cancel()
-    for _ in range(250):
+
+    async def served() -> Any:
         try:
-            reply = await c.execute("fast")
-            break
+            return await c.execute("fast")
         except grpc.aio.AioRpcError as exc:
-            assert exc.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
-            await asyncio.sleep(0.02)
+            assert exc.code() == grpc.StatusCode.RESOURCE_EXHAUSTED  # refused until the slot is back
+            return None
+
+    reply = await eventually(served, what="a call in the slot the cancelled one freed")
     assert c.json(reply)["status"] == 200
     # Calls that end normally free theirs.
     gate.release()
@@ -116,7 +111,7 @@ async def test_open_stream_cap_per_tenant(start_lite, gate):
     c = await start_lite(tenant_max_streams=1, outbound=LOOPBACK)
     await _apis(c, gate, "tenant-a")
     first = c.stub.ExecuteApiStream(pb.ExecuteApiRequest(name="slow"), metadata=c.md("viewer"))
-    await _until(lambda: gate.waiting == 1, "the streamed execution at the upstream")
+    await eventually(lambda: gate.waiting == 1, what="the streamed execution at the upstream")
     second = c.stub.ExecuteApiStream(pb.ExecuteApiRequest(name="fast"), metadata=c.md("viewer"))
     err = await c.error(second.read())
     assert err.reason == "CONCURRENCY_LIMITED" and err.metadata["slot"] == "stream"

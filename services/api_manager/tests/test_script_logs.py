@@ -3,7 +3,6 @@ and a caller cancelling a stream leaves a CANCELLED record with no INTERNAL erro
 
 from __future__ import annotations
 
-import asyncio
 import io
 import json
 
@@ -12,6 +11,7 @@ from google.protobuf import json_format
 
 from opsuite.apimanager.v1 import api_manager_pb2 as pb
 from opsuite_common.logging import configure_logging
+from opsuite_common.testing.eventually import eventually
 
 CHATTY = """
 def main(params, input, ctx):
@@ -95,22 +95,23 @@ async def test_a_cancelled_stream_is_recorded_as_cancelled_without_an_internal_e
     c = client
     await c.create(script(c, "slow", SLOW))
     call = c.stub.ExecuteApiStream(pb.ExecuteApiRequest(name="slow"), metadata=c.md("viewer"))
-    for _ in range(100):  # until the script runs (a script streams one summary at its end)
+
+    async def slow_executions() -> list[pb.Execution]:
         listed = await c.stub.ListExecutions(pb.ListExecutionsRequest(), metadata=c.md("viewer"))
-        if any(e.api_name == "slow" and e.status == pb.RUNNING for e in listed.executions):
-            break
-        await asyncio.sleep(0.05)
-    else:
-        raise AssertionError("the script's execution was never RUNNING")
+        return [e for e in listed.executions if e.api_name == "slow"]
+
+    # Until the script runs (a script streams one summary at its end).
+    await eventually(
+        slow_executions, until=lambda ex: any(e.status == pb.RUNNING for e in ex), what="the script's execution RUNNING"
+    )
     call.cancel()
-    found: list[pb.Execution] = []
-    for _ in range(100):
-        listed = await c.stub.ListExecutions(pb.ListExecutionsRequest(), metadata=c.md("viewer"))
-        found = [e for e in listed.executions if e.api_name == "slow" and e.status != pb.RUNNING]
-        if found and _stream_access(service_log):
-            break
-        await asyncio.sleep(0.05)
-    assert found and found[0].status == pb.FAILED and found[0].error_reason == "CANCELLED"
+
+    async def ended() -> list[pb.Execution] | None:
+        found = [e for e in await slow_executions() if e.status != pb.RUNNING]
+        return found if found and _stream_access(service_log) else None
+
+    found = await eventually(ended, what="the cancelled stream's end record and access line")
+    assert found[0].status == pb.FAILED and found[0].error_reason == "CANCELLED"
     assert [line["code"] for line in _stream_access(service_log)] == ["CANCELLED"]
     text = service_log.getvalue()
     assert "INTERNAL" not in text and "Traceback" not in text

@@ -3,9 +3,8 @@ service's own store on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
-import asyncio
-
 from opsuite.apimanager.v1 import api_manager_pb2 as pb
+from opsuite_common.testing.eventually import eventually
 
 
 async def test_a_stream_cancelled_by_the_caller_is_still_in_the_execution_log(client, sqlite_source):
@@ -27,12 +26,11 @@ async def test_a_stream_cancelled_by_the_caller_is_still_in_the_execution_log(cl
     execution_id = header.header.execution_id
     assert execution_id
     call.cancel()  # the caller hangs up after the first chunk
-    for _ in range(50):
+
+    async def ended() -> list[pb.Execution]:
         listed = await c.stub.ListExecutions(pb.ListExecutionsRequest(), metadata=c.md("viewer"))
         # Recorded RUNNING from the start: wait for the end the cancel writes.
-        found = [e for e in listed.executions if e.id == execution_id and e.status != pb.RUNNING]
-        if found:
-            break
-        await asyncio.sleep(0.1)
-    assert found, "the cancelled stream left no execution record"
+        return [e for e in listed.executions if e.id == execution_id and e.status != pb.RUNNING]
+
+    found = await eventually(ended, what="the end record of the cancelled stream's execution")
     assert found[0].status == pb.FAILED and found[0].error_reason == "CANCELLED"

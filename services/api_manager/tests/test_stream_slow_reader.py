@@ -8,8 +8,6 @@ and on PostgreSQL (``client``).
 
 from __future__ import annotations
 
-import asyncio
-
 import grpc
 import psycopg
 import pytest
@@ -18,6 +16,7 @@ from sqlalchemy import make_url
 from opsuite.apimanager.v1 import api_manager_pb2 as pb
 from opsuite.apimanager.v1 import api_manager_pb2_grpc
 from opsuite_common.rpc_status import from_grpc_error
+from opsuite_common.testing.eventually import eventually
 
 ROWS = 20_000  # 2 KB each: far more than the HTTP/2 flow-control window lets through unread
 
@@ -35,13 +34,13 @@ async def _stall(c, source_url: str, statement: str) -> pb.Execution:
     # until the server has ended the run: the API's 1.5 s, plus a margin for a loaded machine.
     async with grpc.aio.insecure_channel(f"127.0.0.1:{c.handle.port}") as watcher:
         get = api_manager_pb2_grpc.ApiManagerServiceStub(watcher).GetExecution
-        deadline = asyncio.get_running_loop().time() + 20
-        while True:
-            execution = await get(pb.GetExecutionRequest(id=execution_id), metadata=c.md("viewer"))
-            if execution.status != pb.RUNNING:
-                break
-            assert asyncio.get_running_loop().time() < deadline, "the unread stream's execution is still RUNNING"
-            await asyncio.sleep(0.1)
+        execution = await eventually(
+            lambda: get(pb.GetExecutionRequest(id=execution_id), metadata=c.md("viewer")),
+            until=lambda ex: ex.status != pb.RUNNING,
+            timeout=20,
+            interval=0.1,
+            what="the unread stream's execution to end",
+        )
     assert (execution.status, execution.error_reason) == (pb.TIMED_OUT, "CLIENT_NOT_READING")
     assert "data_source" not in execution.error_message  # the client's doing, not the source's
     with pytest.raises(grpc.aio.AioRpcError) as info:

@@ -11,6 +11,7 @@ from opsuite.ops.v1 import ops_pb2
 from opsuite_common.auth import Identity, Role
 from opsuite_common.resilience import BreakerRegistry
 from opsuite_common.rpc_status import from_grpc_error
+from opsuite_common.testing.eventually import eventually
 from opsuite_ops.adapters import ApiManagerCatalogue
 from opsuite_ops.domain.in_memory import Script
 
@@ -108,14 +109,12 @@ async def test_parallel_calls_one_fails_the_others_are_kept(fake_am, start_ops, 
 async def test_api_manager_killed_mid_run_gives_a_partial_answer_and_an_open_breaker(
     fake_am, start_ops, tokens
 ) -> None:
-    fake_am.catalogue.script("cpu_by_host", Script(delay_s=2.0))
+    # Longer than the run's 10 s call timeout: the call cannot end by itself before the kill cancels it.
+    fake_am.catalogue.script("cpu_by_host", Script(delay_s=30.0))
     ops = await start_ops(fake_am.target)
     md = tokens.metadata(TENANT, ["viewer"])
     ask = asyncio.ensure_future(ops.stub.Ask(ops_pb2.AskRequest(question=CPU_Q), metadata=md))
-    for _ in range(200):  # wait until the tool call is in flight in the fake
-        if fake_am.catalogue.in_flight:
-            break
-        await asyncio.sleep(0.02)
+    await eventually(lambda: fake_am.catalogue.in_flight, what="the tool call in flight in the fake")
     assert fake_am.catalogue.in_flight == 1
     await fake_am.kill()
     resp = await ask

@@ -13,6 +13,7 @@ import pytest
 from opsuite.ops.v1 import ops_pb2
 from opsuite_common.auth import Identity, Role
 from opsuite_common.db import Database, run_migrations, utcnow
+from opsuite_common.testing.eventually import eventually
 from opsuite_ops.app.run_log import RunLog
 from opsuite_ops.app.runs import RunService
 from opsuite_ops.db import MIGRATIONS_DIR, VERSION_TABLE, RunRepository
@@ -111,23 +112,21 @@ async def test_stop_records_runs_still_in_flight_cancelled_with_their_duration(d
 async def test_an_ask_stream_the_caller_cancels_mid_run_is_recorded_cancelled(
     fake_am, start_ops, tokens, db_url: str
 ) -> None:
-    fake_am.catalogue.script("cpu_by_host", Script(delay_s=5.0))
+    # Longer than the run's 10 s call timeout: the call cannot end by itself before the cancel reaches it.
+    fake_am.catalogue.script("cpu_by_host", Script(delay_s=30.0))
     ops = await start_ops(fake_am.target, db_url=db_url)
     md = tokens.metadata("acme", ["viewer"])  # the demo tools' tenant (conftest.py)
     stream = ops.stub.AskStream(
         ops_pb2.AskRequest(question="what is the cpu on web-01 over the last 2 hours"), metadata=md
     )
     run_id = (await stream.read()).run_id
-    for _ in range(200):  # until the slow tool call is in flight in the fake api_manager
-        if fake_am.catalogue.in_flight:
-            break
-        await asyncio.sleep(0.02)
+    await eventually(lambda: fake_am.catalogue.in_flight, what="the slow tool call in flight in the fake api_manager")
     assert fake_am.catalogue.in_flight == 1
     stream.cancel()  # the caller hangs up mid-run
-    for _ in range(200):  # until the cancel's end record is written
-        run = await ops.stub.GetRun(ops_pb2.GetRunRequest(run_id=run_id), metadata=md)
-        if run.status != ops_pb2.RUN_RUNNING:
-            break
-        await asyncio.sleep(0.02)
+    run = await eventually(
+        lambda: ops.stub.GetRun(ops_pb2.GetRunRequest(run_id=run_id), metadata=md),
+        until=lambda r: r.status != ops_pb2.RUN_RUNNING,
+        what="the cancel's end record",
+    )
     assert (run.status, run.error_reason) == (ops_pb2.RUN_CANCELLED, "CANCELLED"), run
     assert run.HasField("finish_time")

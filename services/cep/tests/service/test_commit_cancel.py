@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import sqlite3
 
 import grpc
@@ -10,6 +9,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from opsuite.cep.v1 import cep_pb2
+from opsuite_common.testing.eventually import eventually
 
 from .conftest import ev
 
@@ -37,11 +37,7 @@ async def test_alerts_of_a_cancelled_publish_are_still_committed(sqlite_url, sta
     finally:
         blocker.rollback()
         blocker.close()
-    for _ in range(50):  # the shielded write finishes once the lock is released
-        alerts = await cep.alerts()
-        if alerts:
-            break
-        await asyncio.sleep(0.1)
+    alerts = await eventually(cep.alerts, what="the shielded alert write to finish once the lock is released")
     assert [(a.rule, cep_pb2.AlertState.Name(a.state)) for a in alerts] == [("hot", "FIRING")]
     # Resending the same event is a duplicate, and the alert is not written twice.
     reply = await cep.publish([ev("e1", "m", 1_000, v=5)])

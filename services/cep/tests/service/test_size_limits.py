@@ -4,7 +4,6 @@ The oversize-input test runs with the service's own store on SQLite and on Postg
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -17,6 +16,7 @@ from opsuite.common.v1 import common_pb2
 from opsuite_common import limits
 from opsuite_common.errors import ValidationError
 from opsuite_common.rpc_status import from_grpc_error
+from opsuite_common.testing.eventually import eventually
 
 from .conftest import Cep, ev, struct
 from .fakes import FakeWebhook
@@ -290,10 +290,12 @@ async def test_list_deliveries_pages_shrink_to_the_byte_budget_and_lose_nothing(
         def notification(delivery: cep_pb2.Delivery) -> str:
             return delivery.notification_id
 
-        deadline = asyncio.get_running_loop().time() + 15
-        while len(seen := (await _walk(page, "deliveries", notification))[0]) < count:
-            assert asyncio.get_running_loop().time() < deadline, f"{len(seen)} of {count} deliveries recorded"
-            await asyncio.sleep(0.05)
+        await eventually(
+            lambda: _walk(page, "deliveries", notification),
+            until=lambda walked: len(walked[0]) >= count,
+            timeout=15,
+            what=f"{count} deliveries recorded",
+        )
         seen, sizes = await _walk(page, "deliveries", notification)
         delivered = [json.loads(body)["notification_id"] for _, body in hook.received]
         assert len(delivered) == count  # each notification delivered once, so one record each

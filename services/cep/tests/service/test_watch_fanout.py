@@ -13,6 +13,7 @@ from sqlalchemy import event
 from opsuite.cep.v1 import cep_pb2
 from opsuite_cep.app.alerts import AlertService
 from opsuite_common.errors import RateLimitedError
+from opsuite_common.testing.eventually import eventually
 
 from .conftest import Cep, ev
 
@@ -29,14 +30,6 @@ CPU = {
 def _alerts(cep: Cep) -> AlertService:
     service: AlertService = cep.handle.app.alerts
     return service
-
-
-async def _until(predicate: Callable[[], bool], what: str) -> None:
-    for _ in range(250):
-        if predicate():
-            return
-        await asyncio.sleep(0.02)
-    raise AssertionError(f"gave up waiting for {what}")
 
 
 def _count_queries(cep: Cep) -> tuple[list[str], Callable[[], None]]:
@@ -60,7 +53,7 @@ async def test_one_change_reaches_every_watcher_of_the_tenant_and_none_of_anothe
     a_streams = [cep.stub.WatchAlerts(cep_pb2.WatchAlertsRequest(), metadata=cep.md("tenant-a")) for _ in range(5)]
     b_stream = cep.stub.WatchAlerts(cep_pb2.WatchAlertsRequest(), metadata=cep.md("tenant-b"))
     feed = _alerts(cep).feed
-    await _until(lambda: feed.watchers("tenant-a") == 5 and feed.watchers("tenant-b") == 1, "six watchers")
+    await eventually(lambda: feed.watchers("tenant-a") == 5 and feed.watchers("tenant-b") == 1, what="six watchers")
     fired = (await cep.publish([ev("e1", "metric", 0, cpu=95, host="h1")], tenant="tenant-a")).alerts[0]
     got = await asyncio.wait_for(asyncio.gather(*(s.read() for s in a_streams)), 10)
     assert {(c.change, c.alert.id) for c in got} == {("firing", fired.id)}
@@ -70,7 +63,9 @@ async def test_one_change_reaches_every_watcher_of_the_tenant_and_none_of_anothe
     assert (first_b.alert.id, first_b.alert.labels["host"]) == (b_fired.id, "h9")
     for s in [*a_streams, b_stream]:
         s.cancel()
-    await _until(lambda: feed.watchers("tenant-a") == 0 and feed.watchers("tenant-b") == 0, "watchers to leave")
+    await eventually(
+        lambda: feed.watchers("tenant-a") == 0 and feed.watchers("tenant-b") == 0, what="watchers to leave"
+    )
 
 
 async def test_idle_watchers_run_no_database_query(sqlite_url: str, start_cep: Callable[..., Any]) -> None:
@@ -80,7 +75,7 @@ async def test_idle_watchers_run_no_database_query(sqlite_url: str, start_cep: C
     streams = [cep.stub.WatchAlerts(cep_pb2.WatchAlertsRequest(), metadata=cep.md()) for _ in range(20)]
     replayed = await asyncio.wait_for(asyncio.gather(*(s.read() for s in streams)), 10)
     assert {c.change for c in replayed} == {"firing"}
-    await _until(lambda: _alerts(cep).feed.watchers("tenant-a") == 20, "twenty watchers")
+    await eventually(lambda: _alerts(cep).feed.watchers("tenant-a") == 20, what="twenty watchers")
     seen, stop = _count_queries(cep)
     try:
         await asyncio.sleep(1.0)  # many former per-stream poll intervals
@@ -105,7 +100,7 @@ async def test_a_watcher_that_falls_behind_is_dropped_with_the_cursor_to_resume(
     feed = _alerts(cep).feed
     slow = await feed.subscribe("tenant-a")
     keeping_up = cep.stub.WatchAlerts(cep_pb2.WatchAlertsRequest(), metadata=cep.md())
-    await _until(lambda: feed.watchers("tenant-a") == 2, "both watchers")
+    await eventually(lambda: feed.watchers("tenant-a") == 2, what="both watchers")
     hosts = [f"h{i}" for i in range(5)]
     got = []
     for i, h in enumerate(hosts):
@@ -113,7 +108,7 @@ async def test_a_watcher_that_falls_behind_is_dropped_with_the_cursor_to_resume(
         await cep.publish([ev(f"e{i}", "metric", i, cpu=95, host=h)])
         got.append(await asyncio.wait_for(keeping_up.read(), 10))
     assert [c.alert.labels["host"] for c in got] == hosts
-    await _until(lambda: feed.watchers("tenant-a") == 1, "the slow watcher to be dropped")
+    await eventually(lambda: feed.watchers("tenant-a") == 1, what="the slow watcher to be dropped")
     with pytest.raises(RateLimitedError) as info:
         await slow.next(resume_after=got[0].cursor)
     assert info.value.reason == "WATCHER_TOO_SLOW" and info.value.retry_after is not None

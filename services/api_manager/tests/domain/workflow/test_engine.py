@@ -14,6 +14,7 @@ from opsuite_api_manager.domain.workflow import (
     parse_workflow,
 )
 from opsuite_common.errors import DeadlineExceededError, FailedPreconditionError
+from opsuite_common.testing.eventually import eventually
 
 
 def by_id(result):
@@ -337,8 +338,7 @@ async def test_a_mapping_that_fails_at_run_time_fails_the_step(apis, run_workflo
 
 async def test_cancelling_the_run_cancels_running_steps(apis, run_workflow):
     task = asyncio.create_task(run_workflow({"steps": [{"id": "a", "api": "hang", "input": {"label": "h"}}]}))
-    while ("start", "h") not in apis.events:
-        await asyncio.sleep(0.01)
+    await eventually(lambda: ("start", "h") in apis.events, what="the hanging step to start")
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
