@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 from pydantic_settings import SettingsConfigDict
@@ -93,6 +94,12 @@ class Settings(ServiceSettings):
     watch_queue_size: int = Field(1000, ge=1)
     #: Run the dispatcher and the scheduler in this process.
     background_tasks: bool = True
+    #: Where PublishEvents appends before it acknowledges: ``db`` (a table in this database, the default) or
+    #: ``none`` (nothing logged: acknowledged events survive only a graceful stop; benchmark baseline).
+    event_log: Literal["db", "none"] = "db"
+    #: Seconds between checkpoints of a tenant that receives events (also saved after rule changes, manual
+    #: resolutions and at a graceful stop); a restart replays at most this much of the log.
+    checkpoint_interval_s: float = Field(10.0, gt=0, le=3600)
 
     def time_policy(self, tenant: str) -> TimePolicy:
         """The tenant's event-time policy: its ``tenant_time`` overrides over the service settings."""

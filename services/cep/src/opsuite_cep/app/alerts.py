@@ -126,7 +126,8 @@ class AlertService:
                 row.ends_at = dt(wm) if wm is not None else utcnow()
                 await repo.record_change(row, "manually_resolved")
                 view = alert_view(row)
-            te.engine.forget_alert(row.rule, row.fingerprint)
+            if te.engine.forget_alert(row.rule, row.fingerprint):
+                await self.host.checkpoint(te)  # a replay must not bring the forgotten state back
         self.notifier.notify(who.tenant)
         return view
 

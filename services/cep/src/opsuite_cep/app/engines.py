@@ -1,9 +1,14 @@
-"""Engine hosting: one domain :class:`Engine` per tenant, loaded lazily, checkpointed at shutdown.
+"""Engine hosting: one domain :class:`Engine` per tenant, loaded lazily, restored from its checkpoint
+and the event log after a restart.
 
-State is partitioned by tenant here and, inside an engine, by rule and partition key. A later
-horizontal split would give each replica a subset of keys of a NATS JetStream stream (subject
-``events.<tenant>.<hash(key) % N>``, one durable consumer per shard): every rule's state is keyed, so
-a shard's engine only needs the events of its keys; the watermark would then be per shard. Not built.
+Durability (docs/architecture/cep.md, The event log): everything that moves an engine is first appended
+to the event log (:mod:`opsuite_cep.app.eventlog`), then applied, then its alert changes are committed
+together with the tenant's log cursor. A checkpoint (the engine's snapshot and the log position it
+includes) is saved every ``checkpoint_interval_s`` while records arrive, after rule changes and manual
+resolutions, and at a graceful stop; the log is trimmed up to it. Loading a tenant restores the
+checkpoint and replays the records after it: the engine is deterministic given the records and the
+times they carry, and the alert changes of records at or before the cursor were committed already, so
+none is written twice and none is lost.
 
 Every change to alert state goes through :meth:`EngineHost.commit`, which writes transitions, change
 cursors and outbox rows in **one** transaction while the tenant's lock is held, so alert history is
@@ -26,18 +31,23 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from opsuite_cep.app._session import read
+from opsuite_cep.app.eventlog import EventLog, NoLog, RecordKind
 from opsuite_cep.config import Settings
 from opsuite_cep.db.alerts import AlertChange, AlertRepository, epoch
+from opsuite_cep.db.eventlog import LogCursorRepository
 from opsuite_cep.db.models import RuleRow
 from opsuite_cep.db.repositories import CheckpointRepository, RuleRepository, SilenceRepository
 from opsuite_cep.domain import Engine, Event, IngestResult, Rule, Silence, parse_rule, parse_silence
 from opsuite_common.db import Database
 from opsuite_common.errors import ServiceUnavailableError
 from opsuite_common.logging import get_logger
+from opsuite_common.metrics import histogram
 
 __all__ = ["EngineHost", "Notifier", "TenantEngine", "rule_from_row", "silence_from_row"]
 
 log = get_logger("opsuite.cep.engines")
+
+_EVAL = histogram("opsuite_cep_evaluation_seconds", "Engine evaluation time of one batch of events.")
 
 
 def rule_from_row(row: RuleRow) -> Rule:
@@ -80,17 +90,26 @@ class Notifier:
             ev.set()
 
 
+#: Log records read per query while a tenant is replayed.
+REPLAY_PAGE = 1_000
+
+
 @dataclass
 class TenantEngine:
-    """A tenant's engine, its lock, rule ids by name, and results not yet written (database down)."""
+    """A tenant's engine, its lock, rule ids by name, results not yet written (database down) with the
+    log position each came from (0: not from the log), and where the engine and its checkpoint are."""
 
     tenant: str
     engine: Engine
     rule_ids: dict[str, str]
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-    unwritten: list[IngestResult] = field(default_factory=list)
+    unwritten: list[tuple[IngestResult, int]] = field(default_factory=list)
     #: Held by the (shielded) write of alert changes, so a cancelled caller never leaves two writers.
     commit_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    #: The last log record the engine applied, and the one its stored checkpoint includes.
+    position: int = 0
+    checkpointed: int = 0
+    checkpointed_at: float = field(default_factory=time.monotonic)
 
 
 class EngineHost:
@@ -104,9 +123,12 @@ class EngineHost:
         wake_dispatcher: Any = None,
         *,
         clock: Callable[[], float] = time.time,
+        log: EventLog | None = None,
     ) -> None:
-        """``clock`` reads the wall clock in epoch seconds (tests inject the scheduler's fake clock)."""
+        """``clock`` reads the wall clock in epoch seconds (tests inject the scheduler's fake clock);
+        ``log`` is the event log (none: nothing is logged, see :class:`~opsuite_cep.app.eventlog.NoLog`)."""
         self.db, self.settings, self.notifier = db, settings, notifier
+        self.log: EventLog = log if log is not None else NoLog(db)
         self.now = clock
         self._engines: dict[str, TenantEngine] = {}
         self._resumed = False  # tenants with a stored checkpoint are loaded at the first tick
@@ -149,7 +171,8 @@ class EngineHost:
         async with self.db.session() as s:
             rows = await RuleRepository(s, tenant).all_rules(enabled_only=True)
             silences = [silence_from_row(r) for r in await SilenceRepository(s, tenant).all_silences()]
-            snapshot = await CheckpointRepository(s, tenant).load()
+            checkpoint = await CheckpointRepository(s, tenant).load()
+            applied = await LogCursorRepository(s, tenant).applied()
         rules = []
         for row in rows:
             try:
@@ -157,13 +180,74 @@ class EngineHost:
             except Exception:
                 log.exception("stored rule no longer parses; it is skipped", tenant=tenant, rule=row.name)
         engine = self.new_engine(tenant, rules, silences)
-        if snapshot is not None:
+        te = TenantEngine(tenant, engine, {r.name: r.id for r in rows})
+        if checkpoint is not None:
+            snapshot, te.position = checkpoint
+            te.checkpointed = te.position
             try:
                 skipped = engine.restore(snapshot)
                 log.info("engine restored from checkpoint", tenant=tenant, rules=len(rules), skipped=skipped)
             except (ValueError, KeyError, TypeError):
                 log.exception("checkpoint could not be restored; starting with empty state", tenant=tenant)
-        return TenantEngine(tenant, engine, {r.name: r.id for r in rows})
+        await self._replay(te, applied)
+        return te
+
+    async def _replay(self, te: TenantEngine, applied: int) -> None:
+        """Apply the log records after the checkpoint; write the alert changes of those after ``applied``.
+
+        Idle time then counts from the first tick (docs/cep-semantics.md, Time without events #24): senders
+        get ``idle_timeout`` to deliver what they held while cep was down before time moves on.
+        """
+        engine, replayed = te.engine, 0
+        while records := await self.log.read(te.tenant, te.position, REPLAY_PAGE):
+            for record in records:
+                if record.kind == "tick":
+                    result = engine.idle_advance(record.now)
+                else:
+                    result = engine.ingest(record.events, now=record.now)
+                if record.position > applied and (result.transitions or result.notifications):
+                    te.unwritten.append((result, record.position))
+                te.position = record.position
+                replayed += 1
+        engine.last_arrival = None
+        if replayed:
+            log.info("event log replayed", tenant=te.tenant, records=replayed, position=te.position)
+        if te.unwritten:
+            await self._write_unwritten(te)
+
+    async def append(self, te: TenantEngine, kind: RecordKind, now: float, events: Sequence[Event] = ()) -> int:
+        """Append a record for ``te`` before its engine applies it; call with ``te.lock`` held.
+
+        A failed append applies nothing: the caller gets UNAVAILABLE and may send the same input again.
+        """
+        try:
+            return await self.log.append(te.tenant, kind, now, events)
+        except Exception as exc:
+            log.warning("event log append failed; nothing applied", tenant=te.tenant, error=repr(exc))
+            raise ServiceUnavailableError(
+                "the events could not be stored in the event log, so none of them was applied; "
+                "send them again (events already applied are recognised as duplicates)",
+                reason="EVENT_LOG_UNAVAILABLE",
+            ) from exc
+
+    async def publish(self, tenant: str, events: Sequence[Event]) -> tuple[IngestResult, list[AlertChange]]:
+        """Append the batch to the log, apply it and commit the alert changes it caused.
+
+        Runs shielded from the caller's cancellation once started: a batch in the log is always applied by
+        this process too, so the live engine and a later replay never differ.
+        """
+        te = await self.get(tenant)
+        return await asyncio.shield(asyncio.ensure_future(self._publish(te, events)))
+
+    async def _publish(self, te: TenantEngine, events: Sequence[Event]) -> tuple[IngestResult, list[AlertChange]]:
+        async with te.lock:
+            now = self.now()
+            position = await self.append(te, "events", now, events)
+            started = time.perf_counter()
+            result = te.engine.ingest(events, now=now)
+            _EVAL.observe(time.perf_counter() - started)
+            te.position = position
+            return result, await self.commit(te, result, position)
 
     async def rule_changed(self, tenant: str, row: RuleRow | None, old_name: str | None = None) -> None:
         """Apply a saved rule (or a deletion when ``row`` is None) to a loaded engine."""
@@ -177,6 +261,7 @@ class EngineHost:
             if row is not None:
                 te.engine.add_rule(rule_from_row(row))
                 te.rule_ids[row.name] = row.id
+            await self.checkpoint(te)  # a replay must not apply the records before it with the new rules
 
     async def silences_changed(self, tenant: str) -> None:
         """Reload a loaded engine's silences."""
@@ -202,21 +287,38 @@ class EngineHost:
             if te is None:
                 continue
             async with te.lock:
-                result = te.engine.tick(now)
+                position = 0
+                if te.engine.idle_progress_due(now):
+                    try:
+                        position = await self.append(te, "tick", now)
+                    except ServiceUnavailableError:
+                        continue  # time does not move unlogged; the next tick tries again
+                    result = te.engine.idle_advance(now)
+                    te.position = position
+                else:
+                    result = te.engine.tick(now)  # at most starts the idle count
                 produced += len(result.transitions)
-                if not (result.transitions or result.notifications or te.unwritten):
-                    continue
-                try:
-                    await self.commit(te, result)
-                except ServiceUnavailableError:
-                    pass  # kept in te.unwritten and logged by commit; written at a later tick or call
+                if result.transitions or result.notifications or te.unwritten:
+                    try:
+                        await self.commit(te, result, position)
+                    except ServiceUnavailableError:
+                        continue  # kept in te.unwritten and logged by commit; written at a later tick or call
+                if self._checkpoint_due(te):
+                    await self.checkpoint(te)
         return produced
 
+    def _checkpoint_due(self, te: TenantEngine) -> bool:
+        return (
+            self.log.durable
+            and te.position > te.checkpointed
+            and time.monotonic() - te.checkpointed_at >= self.settings.checkpoint_interval_s
+        )
+
     async def _resume(self) -> None:
-        """Load every tenant with a stored checkpoint (after a restart), so that a tenant that sends nothing
-        after the start still makes idle progress (its engine would otherwise wait for its first call)."""
-        async with read(self.db) as s:
-            tenants = await CheckpointRepository.tenants(s)
+        """Load every tenant with a checkpoint or log records (after a restart): its log is replayed, and a
+        tenant that sends nothing after the start still makes idle progress (its engine would otherwise
+        wait for its first call)."""
+        tenants = await self.log.tenants()
         for tenant in tenants:
             await self.get(tenant)
         self._resumed = True
@@ -242,15 +344,17 @@ class EngineHost:
         out.watermark = engine.rule_watermark(rule.name)
         return out
 
-    async def commit(self, te: TenantEngine, result: IngestResult) -> list[AlertChange]:
+    async def commit(self, te: TenantEngine, result: IngestResult, position: int = 0) -> list[AlertChange]:
         """Write ``result`` (plus earlier unwritten results) in one transaction; call with ``te.lock`` held.
 
-        The engine has already moved on, so the result joins ``te.unwritten`` first and leaves it only
-        once a transaction that contains it has committed. The write runs shielded: a caller that is
-        cancelled (deadline, hang-up) does not abort it, and a failed write keeps the result for the
-        next commit; that caller gets UNAVAILABLE and may resend (duplicates are ignored).
+        ``position`` is the log record the result came from (0: none, e.g. a SCHEDULE rule's run); the
+        tenant's log cursor moves to it in the same transaction. The engine has already moved on, so the
+        result joins ``te.unwritten`` first and leaves it only once a transaction that contains it has
+        committed. The write runs shielded: a caller that is cancelled (deadline, hang-up) does not abort
+        it, and a failed write keeps the result for the next commit; that caller gets UNAVAILABLE and may
+        resend (duplicates are ignored; the events are in the log already).
         """
-        te.unwritten.append(result)
+        te.unwritten.append((result, position))
         task = asyncio.ensure_future(self._write_unwritten(te))
         try:
             return await asyncio.shield(task)
@@ -270,28 +374,47 @@ class EngineHost:
             if not pending:
                 return []  # an earlier write (whose caller was cancelled) already committed it
             changes: list[AlertChange] = []
-            if any(r.transitions or r.notifications for r in pending):
+            if any(r.transitions or r.notifications for r, _ in pending):
+                position = max(p for _, p in pending) if self.log.durable else 0
                 async with self.db.session() as s:
-                    for r in pending:
+                    for r, _ in pending:
                         changes += await AlertRepository(s, te.tenant).apply_transitions(
                             r.transitions, r.notifications, te.rule_ids
                         )
+                    if position:
+                        await LogCursorRepository(s, te.tenant).advance(position)
             del te.unwritten[: len(pending)]  # committed: results added meanwhile stay for the next write
         if changes:
             self.notifier.notify(te.tenant)
-        if any(r.notifications for r in pending):
+        if any(r.notifications for r, _ in pending):
             self._wake_dispatcher()
         return changes
 
+    async def checkpoint(self, te: TenantEngine) -> bool:
+        """Save ``te``'s snapshot with its log position, then trim the log up to it; call with ``te.lock``
+        held. Skipped (False) while alert changes are unwritten: the records behind them must stay."""
+        if te.unwritten:
+            try:
+                await self._write_unwritten(te)
+            except Exception as exc:
+                log.warning("checkpoint skipped: alert changes not written", tenant=te.tenant, error=repr(exc))
+                return False
+        try:
+            async with self.db.session() as s:
+                await CheckpointRepository(s, te.tenant).save(te.engine.snapshot(), te.position)
+            te.checkpointed, te.checkpointed_at = te.position, time.monotonic()
+            await self.log.trim(te.tenant, te.position)
+        except Exception as exc:
+            log.warning("checkpoint not saved; the log keeps every record", tenant=te.tenant, error=repr(exc))
+            return False
+        return True
+
     async def checkpoint_all(self) -> int:
-        """Save every loaded engine's snapshot (graceful shutdown); returns how many were saved."""
+        """Save every loaded engine's checkpoint (graceful stop); returns how many were saved."""
         saved = 0
-        for tenant, te in list(self._engines.items()):
+        for te in list(self._engines.values()):
             async with te.lock:
-                snapshot = te.engine.snapshot()
-                async with self.db.session() as s:
-                    await CheckpointRepository(s, tenant).save(snapshot)
-            saved += 1
+                saved += await self.checkpoint(te)
         log.info("engine checkpoints saved", tenants=saved)
         return saved
 

@@ -1,4 +1,4 @@
-"""Ingestion use case: evaluate a batch under the tenant's lock and commit the alerts it caused.
+"""Ingestion use case: log a batch, evaluate it under the tenant's lock and commit the alerts it caused.
 
 The batch is evaluated at the host's clock: events too far ahead of it are refused on their own, and
 the call counts as the tenant's latest arrival for idle progress (docs/cep-semantics.md, Time without events #24, #25).
@@ -6,14 +6,13 @@ the call counts as the tenant's latest arrival for idle progress (docs/cep-seman
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from opsuite_cep.app.engines import EngineHost
 from opsuite_cep.db.alerts import AlertChange
 from opsuite_cep.domain import Event, IngestResult
-from opsuite_common.metrics import counter, histogram
+from opsuite_common.metrics import counter
 
 __all__ = ["PublishOutcome", "publish"]
 
@@ -28,17 +27,11 @@ class PublishOutcome:
 
 _EVENTS = counter("opsuite_cep_events_total", "Events received, by outcome.", ("outcome",))
 _ALERT_CHANGES = counter("opsuite_cep_alert_transitions_total", "Alert state transitions committed.", ("state",))
-_EVAL = histogram("opsuite_cep_evaluation_seconds", "Engine evaluation time of one batch of events.")
 
 
 async def publish(host: EngineHost, tenant: str, events: Sequence[Event]) -> PublishOutcome:
-    """Run ``engine.ingest`` and commit its transitions and notifications before returning."""
-    te = await host.get(tenant)
-    async with te.lock:
-        started = time.perf_counter()
-        result = te.engine.ingest(events, now=host.now())
-        _EVAL.observe(time.perf_counter() - started)
-        changes = await host.commit(te, result)
+    """Log the batch, evaluate it and commit its transitions and notifications before returning."""
+    result, changes = await host.publish(tenant, events)
     _EVENTS.labels("accepted").inc(result.accepted)
     _EVENTS.labels("duplicate").inc(len(result.duplicate_events))
     _EVENTS.labels("late").inc(result.late)

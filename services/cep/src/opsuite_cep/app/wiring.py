@@ -20,6 +20,7 @@ from opsuite_cep.app.channel_secrets import ChannelSecrets, channel_box
 from opsuite_cep.app.channels import ChannelService
 from opsuite_cep.app.dispatcher import Dispatcher
 from opsuite_cep.app.engines import EngineHost, Notifier
+from opsuite_cep.app.eventlog import open_event_log
 from opsuite_cep.app.investigations import Investigator
 from opsuite_cep.app.rules import RuleService
 from opsuite_cep.app.scheduler import Scheduler, SchedulerClock, SystemClock
@@ -85,7 +86,14 @@ class App:
         secrets = ChannelSecrets(channel_box(key, jwt))
         dispatcher = Dispatcher(db, settings, sender, secrets)
         wall = clock or SystemClock()
-        host = EngineHost(db, settings, notifier, dispatcher.wake, clock=lambda: wall.now().timestamp())
+        host = EngineHost(
+            db,
+            settings,
+            notifier,
+            dispatcher.wake,
+            clock=lambda: wall.now().timestamp(),
+            log=open_event_log(settings.event_log, db),
+        )
         rules = RuleService(db, host, settings.allowed_lateness_s)
         scheduler = Scheduler(db, settings, host, api.execute, clock=wall)
         feed = AlertFeed(db, notifier, poll_s=settings.watch_poll_s, queue_size=settings.watch_queue_size)

@@ -3,12 +3,15 @@
 from pathlib import Path
 
 from .alerts import AlertChange, AlertRepository
+from .eventlog import EventLogRepository, LogCursorRepository
 from .models import (
     AlertChangeRow,
     AlertRow,
     ChannelRow,
     CheckpointRow,
     DeliveryRow,
+    EventLogRow,
+    LogCursorRow,
     NotificationRow,
     RuleRow,
     SilenceRow,
@@ -42,6 +45,10 @@ __all__ = [
     "CheckpointRow",
     "DeliveryRepository",
     "DeliveryRow",
+    "EventLogRepository",
+    "EventLogRow",
+    "LogCursorRepository",
+    "LogCursorRow",
     "NotificationQueue",
     "NotificationRow",
     "RuleRepository",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, Index, Integer, MetaData, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, Float, Index, Integer, MetaData, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from opsuite_common.db import UTCDateTime, new_etag, utcnow
@@ -17,6 +17,8 @@ __all__ = [
     "ChannelRow",
     "CheckpointRow",
     "DeliveryRow",
+    "EventLogRow",
+    "LogCursorRow",
     "NotificationRow",
     "RuleRow",
     "SequenceRow",
@@ -183,10 +185,37 @@ class SilenceRow(Base):
 
 
 class CheckpointRow(Base):
-    """The engine snapshot of one tenant (TEXT JSON), written at graceful shutdown."""
+    """The engine snapshot of one tenant (TEXT JSON) and the event log position it includes."""
 
     __tablename__ = "cep_checkpoints"
 
     tenant: Mapped[str] = mapped_column(String(128), primary_key=True)
     snapshot: Mapped[str] = mapped_column(Text, nullable=False)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+    #: The last event log record the snapshot includes; a restart replays the records after it.
+    log_position: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0, server_default="0")
+
+
+class EventLogRow(Base):
+    """One record of the embedded event log: a batch of events as acknowledged, or a clock reading that
+    moved a quiet tenant's time (``kind`` ``events`` / ``tick``), with the wall-clock time it was evaluated at."""
+
+    __tablename__ = "cep_event_log"
+    # SQLite's AUTOINCREMENT: a position is never reused, not even once a trim emptied the table.
+    __table_args__ = (Index("ix_cep_event_log_tenant_seq", "tenant", "seq"), {"sqlite_autoincrement": True})
+
+    seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
+    tenant: Mapped[str] = mapped_column(String(128), nullable=False)
+    kind: Mapped[str] = mapped_column(String(8), nullable=False)
+    now: Mapped[float] = mapped_column(Float(precision=53), nullable=False)
+    body: Mapped[str] = mapped_column(Text, nullable=False, default="[]")
+
+
+class LogCursorRow(Base):
+    """The last event log record whose alert changes are committed, per tenant (written in the same
+    transaction as those changes, so a replay never writes them twice)."""
+
+    __tablename__ = "cep_log_cursors"
+
+    tenant: Mapped[str] = mapped_column(String(128), primary_key=True)
+    applied: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)

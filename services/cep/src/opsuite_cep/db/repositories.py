@@ -188,31 +188,29 @@ class SilenceRepository(_TenantBound):
 
 
 class CheckpointRepository(_TenantBound):
-    """The engine checkpoint of one tenant (JSON text: scores may be Infinity)."""
+    """The engine checkpoint of one tenant (JSON text: scores may be Infinity) and its log position."""
 
-    async def save(self, snapshot: dict[str, Any]) -> None:
-        """Replace the tenant's checkpoint."""
+    async def save(self, snapshot: dict[str, Any], position: int = 0) -> None:
+        """Replace the tenant's checkpoint; ``position`` is the last event log record it includes."""
         row = await self.s.get(CheckpointRow, self.tenant)
         body = json.dumps(snapshot)
         if row is None:
-            self.s.add(CheckpointRow(tenant=self.tenant, snapshot=body, updated_at=utcnow()))
+            self.s.add(CheckpointRow(tenant=self.tenant, snapshot=body, updated_at=utcnow(), log_position=position))
         else:
-            row.snapshot, row.updated_at = body, utcnow()
+            row.snapshot, row.updated_at, row.log_position = body, utcnow(), position
 
     @staticmethod
     async def tenants(session: AsyncSession) -> list[str]:
-        """Every tenant that has a stored checkpoint (the engine host loads them for idle progress)."""
+        """Every tenant that has a stored checkpoint."""
         return list((await session.execute(select(CheckpointRow.tenant))).scalars())
 
-    async def load(self, *, consume: bool = True) -> dict[str, Any] | None:
-        """The checkpoint, deleted once read (``consume``) so that an older state is never restored twice."""
+    async def load(self) -> tuple[dict[str, Any], int] | None:
+        """The checkpoint and the log position it includes (kept: a restart replays the log after it)."""
         row = await self.s.get(CheckpointRow, self.tenant)
         if row is None:
             return None
         data: dict[str, Any] = json.loads(row.snapshot)
-        if consume:
-            await self.s.delete(row)
-        return data
+        return data, int(row.log_position)
 
 
 class DeliveryRepository(_TenantBound):

@@ -291,15 +291,32 @@ class Engine:
         lateness``, and the timers and buffered events it passes are applied. Idle time counts from the
         last arrival, or from the first tick when no event has arrived since the engine was built.
         """
+        if self.idle_progress_due(now):
+            return self.idle_advance(now)
+        if self.idle_timeout is not None and self.last_arrival is None:
+            self.last_arrival = now
         out = IngestResult()
-        if self.idle_timeout is not None:
-            if self.last_arrival is None:
-                self.last_arrival = now
-            elif now - self.last_arrival >= self.idle_timeout and now - self.idle_timeout > self._max_time:
-                self._max_time = now - self.idle_timeout
-                self._advance_all(out)
-                return out
         out.watermark = self.watermark
+        return out
+
+    def idle_progress_due(self, now: float) -> bool:
+        """Whether a tick at ``now`` moves event time (the host logs such a tick before applying it)."""
+        return (
+            self.idle_timeout is not None
+            and self.last_arrival is not None
+            and now - self.last_arrival >= self.idle_timeout
+            and now - self.idle_timeout > self._max_time
+        )
+
+    def idle_advance(self, now: float) -> IngestResult:
+        """The progress of an idle tick at ``now``, applied unconditionally (a replayed ``tick`` record:
+        the decision that time moves was taken, and logged, when the tick happened)."""
+        out = IngestResult()
+        if self.idle_timeout is not None and now - self.idle_timeout > self._max_time:
+            self._max_time = now - self.idle_timeout
+            self._advance_all(out)
+        else:
+            out.watermark = self.watermark
         return out
 
     def idle(self, now: float) -> bool:

@@ -1,0 +1,138 @@
+"""The event log cep acknowledges against (docs/architecture/cep.md, The event log).
+
+Everything that moves a tenant's engine is a record of the log, in the order the engine saw it: a batch
+of events as acknowledged (``events``), or a clock reading that moved a quiet tenant's time (``tick``).
+Each record carries the wall-clock time it was evaluated at, so replaying the records after a
+checkpoint's position reproduces the engine's state exactly (the engine is deterministic given its
+inputs and those times).
+
+- :class:`DatabaseLog` (``OPSUITE_CEP_EVENT_LOG=db``, the default): a table in cep's own database.
+- :class:`NoLog` (``OPSUITE_CEP_EVENT_LOG=none``): nothing is logged, an acknowledged event survives
+  only a graceful stop. The benchmarks' baseline; not for production.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+from opsuite_cep.db.eventlog import EventLogRepository
+from opsuite_cep.domain import Event
+from opsuite_common.db import Database
+
+__all__ = ["DatabaseLog", "EventLog", "LogRecord", "NoLog", "RecordKind", "open_event_log"]
+
+RecordKind = Literal["events", "tick"]
+
+
+@dataclass(frozen=True, slots=True)
+class LogRecord:
+    """One record: its position, kind, the wall-clock time it was evaluated at, and its events."""
+
+    position: int
+    kind: RecordKind
+    now: float
+    events: tuple[Event, ...] = ()
+
+
+class EventLog(Protocol):
+    """Where acknowledged input is appended before the engine applies it."""
+
+    #: Whether an appended record survives a crash (False: replay finds nothing).
+    durable: bool
+
+    async def append(self, tenant: str, kind: RecordKind, now: float, events: Sequence[Event] = ()) -> int:
+        """Append durably and return the record's position (positions grow per tenant)."""
+        ...
+
+    async def read(self, tenant: str, after: int, limit: int) -> list[LogRecord]:
+        """Up to ``limit`` of the tenant's records after ``after``, in order."""
+        ...
+
+    async def trim(self, tenant: str, through: int) -> int:
+        """Forget the tenant's records up to ``through`` (a checkpoint includes them)."""
+        ...
+
+    async def tenants(self) -> list[str]:
+        """Tenants that have records or a checkpoint (a restart brings each back)."""
+        ...
+
+
+def _body(events: Sequence[Event]) -> str:
+    return json.dumps([e.to_dict() for e in events], separators=(",", ":"))
+
+
+class DatabaseLog:
+    """The embedded log: the table ``cep_event_log`` in cep's own database (one short transaction per
+    append, committed before the caller is acknowledged)."""
+
+    durable = True
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def append(self, tenant: str, kind: RecordKind, now: float, events: Sequence[Event] = ()) -> int:
+        """Append and commit; returns the record's position."""
+        async with self.db.session() as s:
+            return await EventLogRepository(s, tenant).append(kind, now, _body(events))
+
+    async def read(self, tenant: str, after: int, limit: int) -> list[LogRecord]:
+        """The tenant's records after ``after``, oldest first."""
+        async with self.db.session() as s:
+            rows = await EventLogRepository(s, tenant).read(after, limit)
+        return [
+            LogRecord(
+                int(r.seq),
+                "tick" if r.kind == "tick" else "events",
+                float(r.now),
+                tuple(Event.from_dict(e) for e in json.loads(r.body)),
+            )
+            for r in rows
+        ]
+
+    async def trim(self, tenant: str, through: int) -> int:
+        """Delete the tenant's records up to ``through``."""
+        async with self.db.session() as s:
+            return await EventLogRepository(s, tenant).trim(through)
+
+    async def tenants(self) -> list[str]:
+        """Tenants with records or a checkpoint."""
+        async with self.db.session() as s:
+            return await EventLogRepository.tenants(s)
+
+
+class NoLog:
+    """No log: positions are counted in memory only, nothing survives a crash (benchmark baseline)."""
+
+    durable = False
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self._position = 0
+
+    async def append(self, tenant: str, kind: RecordKind, now: float, events: Sequence[Event] = ()) -> int:
+        """Count the record; nothing is stored."""
+        self._position += 1
+        return self._position
+
+    async def read(self, tenant: str, after: int, limit: int) -> list[LogRecord]:
+        """Nothing to replay."""
+        return []
+
+    async def trim(self, tenant: str, through: int) -> int:
+        """Nothing to trim."""
+        return 0
+
+    async def tenants(self) -> list[str]:
+        """Tenants with a checkpoint (restored after a graceful stop)."""
+        async with self.db.session() as s:
+            return await EventLogRepository.tenants(s)
+
+
+def open_event_log(setting: str, db: Database) -> EventLog:
+    """The log ``OPSUITE_CEP_EVENT_LOG`` names: ``db`` or ``none``."""
+    if setting == "none":
+        return NoLog(db)
+    return DatabaseLog(db)

@@ -1,0 +1,74 @@
+"""The embedded event log and the cursor of committed alert changes, bound to a session and a tenant.
+
+The log is a table in cep's own database: ``seq`` grows with every append (one sequence for every
+tenant), a tenant reads its own records in ``seq`` order. Records are trimmed once a checkpoint includes
+them. The use case that owns the session is :class:`opsuite_cep.app.eventlog.DatabaseLog`.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from opsuite_cep.db.models import CheckpointRow, EventLogRow, LogCursorRow
+
+__all__ = ["EventLogRepository", "LogCursorRepository"]
+
+
+class EventLogRepository:
+    """One tenant's records of the embedded event log."""
+
+    def __init__(self, session: AsyncSession, tenant: str) -> None:
+        self.s, self.tenant = session, tenant
+
+    async def append(self, kind: str, now: float, body: str) -> int:
+        """Add a record (flushed, not committed) and return its position."""
+        row = EventLogRow(tenant=self.tenant, kind=kind, now=now, body=body)
+        self.s.add(row)
+        await self.s.flush()
+        return int(row.seq)
+
+    async def read(self, after: int, limit: int) -> list[EventLogRow]:
+        """Up to ``limit`` records after position ``after``, oldest first."""
+        stmt = (
+            select(EventLogRow)
+            .where(EventLogRow.tenant == self.tenant, EventLogRow.seq > after)
+            .order_by(EventLogRow.seq)
+            .limit(limit)
+        )
+        return list((await self.s.execute(stmt)).scalars())
+
+    async def trim(self, through: int) -> int:
+        """Delete the records up to and including position ``through``; returns how many went."""
+        result = await self.s.execute(
+            delete(EventLogRow).where(EventLogRow.tenant == self.tenant, EventLogRow.seq <= through)
+        )
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+    @staticmethod
+    async def tenants(session: AsyncSession) -> list[str]:
+        """Every tenant with a record in the log or a checkpoint (what a restart must bring back)."""
+        logged = select(EventLogRow.tenant).distinct()
+        checkpointed = select(CheckpointRow.tenant)
+        found = set((await session.execute(logged)).scalars())
+        return sorted(found | set((await session.execute(checkpointed)).scalars()))
+
+
+class LogCursorRepository:
+    """The position of the last log record whose alert changes one tenant has committed."""
+
+    def __init__(self, session: AsyncSession, tenant: str) -> None:
+        self.s, self.tenant = session, tenant
+
+    async def applied(self) -> int:
+        """The position (0 when nothing was committed yet)."""
+        row = await self.s.get(LogCursorRow, self.tenant)
+        return 0 if row is None else int(row.applied)
+
+    async def advance(self, position: int) -> None:
+        """Move the cursor forward to ``position`` (never back), in the caller's transaction."""
+        row = await self.s.get(LogCursorRow, self.tenant)
+        if row is None:
+            self.s.add(LogCursorRow(tenant=self.tenant, applied=position))
+        elif position > row.applied:
+            row.applied = position
