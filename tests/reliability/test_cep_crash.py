@@ -1,4 +1,5 @@
-"""kill -9 of cep mid-stream, on its embedded event log (a real process, SQLite and PostgreSQL).
+"""kill -9 of cep mid-stream (a real process): on its embedded event log (SQLite, PostgreSQL) and on the
+NATS JetStream server of this machine (127.0.0.1:4222).
 
 A client publishes a scenario batch by batch into tenant ``crashed``; cep is killed with SIGKILL while a
 batch is in flight, restarted, and the client resends every batch (it cannot know which were applied).
@@ -12,6 +13,7 @@ from __future__ import annotations
 import signal
 import threading
 import time
+import uuid
 from pathlib import Path
 
 import grpc
@@ -32,6 +34,7 @@ RULE = {
     "event_type": "metric",
     "spec": {"condition": {"field": "cpu", "op": ">", "value": 90}, "group_by": ["host"]},
 }
+NATS_URL = "nats://127.0.0.1:4222"
 BATCHES, PER_BATCH, HOSTS = 40, 25, 8
 KILL_AFTER = 15  # acknowledged batches before the kill
 
@@ -80,19 +83,23 @@ def _history(stub: cep_pb2_grpc.CepServiceStub, tenant: str) -> list[tuple[str, 
     return changes
 
 
-@pytest.mark.parametrize("store", ["sqlite", "postgresql"])
+@pytest.mark.parametrize("store", ["sqlite", "postgresql", "jetstream"])
 def test_kill_9_mid_stream_then_resend_processes_every_acknowledged_event_exactly_once(
     store: str, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
     env = {"OPSUITE_CEP_IDLE_PROGRESS": "false"}  # no wall-clock progress: the two tenants must see the same time
     if store == "postgresql":
         env["OPSUITE_CEP_DATABASE_URL"] = request.getfixturevalue("pg_url")
+    if store == "jetstream":
+        env["OPSUITE_CEP_EVENT_LOG"] = NATS_URL
+    run = uuid.uuid4().hex[:8]  # the JetStream stream outlives the test: tenants of this run only
+    crashed_tenant, reference_tenant = f"crashed-{run}", f"reference-{run}"
     stack = start_test_stack(tmp_path, ["cep"], extra_env=env)
     batches = _batches(time.time() - 3600)
     try:
         with grpc.insecure_channel(stack.target("cep")) as channel:
             stub = cep_pb2_grpc.CepServiceStub(channel)
-            for tenant in ("crashed", "reference"):
+            for tenant in (crashed_tenant, reference_tenant):
                 definition = struct_pb2.Struct()
                 definition.update(RULE)
                 stub.CreateRule(cep_pb2.CreateRuleRequest(definition=definition), metadata=_md(tenant))
@@ -104,7 +111,9 @@ def test_kill_9_mid_stream_then_resend_processes_every_acknowledged_event_exactl
                     killer = threading.Timer(0.002, proc.send_signal, (signal.SIGKILL,))
                     killer.start()
                 try:
-                    stub.PublishEvents(cep_pb2.PublishEventsRequest(events=batch), metadata=_md("crashed"), timeout=10)
+                    stub.PublishEvents(
+                        cep_pb2.PublishEventsRequest(events=batch), metadata=_md(crashed_tenant), timeout=10
+                    )
                 except grpc.RpcError:
                     break
                 acked += 1
@@ -119,14 +128,14 @@ def test_kill_9_mid_stream_then_resend_processes_every_acknowledged_event_exactl
             stub = cep_pb2_grpc.CepServiceStub(channel)
             duplicates = 0
             for batch in batches:  # the client resends everything: it cannot know what was applied
-                reply = stub.PublishEvents(cep_pb2.PublishEventsRequest(events=batch), metadata=_md("crashed"))
+                reply = stub.PublishEvents(cep_pb2.PublishEventsRequest(events=batch), metadata=_md(crashed_tenant))
                 duplicates += reply.duplicates
                 assert reply.late == 0 and reply.refused == 0
             for batch in batches:
-                stub.PublishEvents(cep_pb2.PublishEventsRequest(events=batch), metadata=_md("reference"))
+                stub.PublishEvents(cep_pb2.PublishEventsRequest(events=batch), metadata=_md(reference_tenant))
             # every acknowledged event was kept (a batch in flight at the kill may have been kept too)
             assert acked * PER_BATCH <= duplicates <= (acked + 1) * PER_BATCH
-            crashed, reference = _history(stub, "crashed"), _history(stub, "reference")
+            crashed, reference = _history(stub, crashed_tenant), _history(stub, reference_tenant)
     finally:
         stop_stack(stack)
     assert len(reference) > 2 * HOSTS  # the scenario fires and resolves alerts

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 from pydantic_settings import SettingsConfigDict
@@ -94,9 +93,13 @@ class Settings(ServiceSettings):
     watch_queue_size: int = Field(1000, ge=1)
     #: Run the dispatcher and the scheduler in this process.
     background_tasks: bool = True
-    #: Where PublishEvents appends before it acknowledges: ``db`` (a table in this database, the default) or
-    #: ``none`` (nothing logged: acknowledged events survive only a graceful stop; benchmark baseline).
-    event_log: Literal["db", "none"] = "db"
+    #: Where PublishEvents appends before it acknowledges: ``db`` (a table in this database, the default),
+    #: ``nats://host:port`` (a NATS JetStream stream) or ``none`` (nothing logged: acknowledged events
+    #: survive only a graceful stop; benchmark baseline).
+    event_log: str = Field("db", pattern=r"^(db|none|nats://\S+)$")
+    #: JetStream event log: records older than this are dropped by the stream (a checkpoint normally trims
+    #: them long before).
+    event_log_max_age_s: float = Field(7 * 86_400.0, gt=0)
     #: Seconds between checkpoints of a tenant that receives events (also saved after rule changes, manual
     #: resolutions and at a graceful stop); a restart replays at most this much of the log.
     checkpoint_interval_s: float = Field(10.0, gt=0, le=3600)

@@ -128,7 +128,7 @@ class EngineHost:
         """``clock`` reads the wall clock in epoch seconds (tests inject the scheduler's fake clock);
         ``log`` is the event log (none: nothing is logged, see :class:`~opsuite_cep.app.eventlog.NoLog`)."""
         self.db, self.settings, self.notifier = db, settings, notifier
-        self.log: EventLog = log if log is not None else NoLog(db)
+        self.log: EventLog = log if log is not None else NoLog()
         self.now = clock
         self._engines: dict[str, TenantEngine] = {}
         self._resumed = False  # tenants with a stored checkpoint are loaded at the first tick
@@ -198,8 +198,10 @@ class EngineHost:
         Idle time then counts from the first tick (docs/cep-semantics.md, Time without events #24): senders
         get ``idle_timeout`` to deliver what they held while cep was down before time moves on.
         """
-        engine, replayed = te.engine, 0
-        while records := await self.log.read(te.tenant, te.position, REPLAY_PAGE):
+        engine, replayed, more = te.engine, 0, True
+        while more:
+            records = await self.log.read(te.tenant, te.position, REPLAY_PAGE)
+            more = len(records) == REPLAY_PAGE
             for record in records:
                 if record.kind == "tick":
                     result = engine.idle_advance(record.now)
@@ -318,7 +320,9 @@ class EngineHost:
         """Load every tenant with a checkpoint or log records (after a restart): its log is replayed, and a
         tenant that sends nothing after the start still makes idle progress (its engine would otherwise
         wait for its first call)."""
-        tenants = await self.log.tenants()
+        async with read(self.db) as s:
+            checkpointed = await CheckpointRepository.tenants(s)
+        tenants = sorted(set(checkpointed) | set(await self.log.tenants()))
         for tenant in tenants:
             await self.get(tenant)
         self._resumed = True

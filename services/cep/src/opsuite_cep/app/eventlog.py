@@ -9,32 +9,22 @@ inputs and those times).
 - :class:`DatabaseLog` (``OPSUITE_CEP_EVENT_LOG=db``, the default): a table in cep's own database.
 - :class:`NoLog` (``OPSUITE_CEP_EVENT_LOG=none``): nothing is logged, an acknowledged event survives
   only a graceful stop. The benchmarks' baseline; not for production.
+- ``opsuite_cep.adapters.natslog.JetStreamLog`` (``OPSUITE_CEP_EVENT_LOG=nats://...``): a NATS JetStream
+  stream (chosen in ``app/wiring.py``).
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import Protocol
 
 from opsuite_cep.db.eventlog import EventLogRepository
 from opsuite_cep.domain import Event
+from opsuite_cep.domain.logrecords import LogRecord, RecordKind
 from opsuite_common.db import Database
 
-__all__ = ["DatabaseLog", "EventLog", "LogRecord", "NoLog", "RecordKind", "open_event_log"]
-
-RecordKind = Literal["events", "tick"]
-
-
-@dataclass(frozen=True, slots=True)
-class LogRecord:
-    """One record: its position, kind, the wall-clock time it was evaluated at, and its events."""
-
-    position: int
-    kind: RecordKind
-    now: float
-    events: tuple[Event, ...] = ()
+__all__ = ["DatabaseLog", "EventLog", "LogRecord", "NoLog", "RecordKind"]
 
 
 class EventLog(Protocol):
@@ -56,7 +46,11 @@ class EventLog(Protocol):
         ...
 
     async def tenants(self) -> list[str]:
-        """Tenants that have records or a checkpoint (a restart brings each back)."""
+        """Tenants that have records (a restart brings each back)."""
+        ...
+
+    async def close(self) -> None:
+        """Release connections (the app's close)."""
         ...
 
 
@@ -98,9 +92,12 @@ class DatabaseLog:
             return await EventLogRepository(s, tenant).trim(through)
 
     async def tenants(self) -> list[str]:
-        """Tenants with records or a checkpoint."""
+        """Tenants with records."""
         async with self.db.session() as s:
             return await EventLogRepository.tenants(s)
+
+    async def close(self) -> None:
+        """Nothing to release: the database is the app's."""
 
 
 class NoLog:
@@ -108,8 +105,7 @@ class NoLog:
 
     durable = False
 
-    def __init__(self, db: Database) -> None:
-        self.db = db
+    def __init__(self) -> None:
         self._position = 0
 
     async def append(self, tenant: str, kind: RecordKind, now: float, events: Sequence[Event] = ()) -> int:
@@ -126,13 +122,8 @@ class NoLog:
         return 0
 
     async def tenants(self) -> list[str]:
-        """Tenants with a checkpoint (restored after a graceful stop)."""
-        async with self.db.session() as s:
-            return await EventLogRepository.tenants(s)
+        """None: nothing is logged."""
+        return []
 
-
-def open_event_log(setting: str, db: Database) -> EventLog:
-    """The log ``OPSUITE_CEP_EVENT_LOG`` names: ``db`` or ``none``."""
-    if setting == "none":
-        return NoLog(db)
-    return DatabaseLog(db)
+    async def close(self) -> None:
+        """Nothing to release."""

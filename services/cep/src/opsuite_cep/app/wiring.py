@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from opsuite_cep.adapters.apiclient import ApiManagerCaller
+from opsuite_cep.adapters.natslog import JetStreamLog
 from opsuite_cep.adapters.opsclient import OpsCaller
 from opsuite_cep.adapters.senders import Sender, outbound_policy
 from opsuite_cep.adapters.tokens import ServiceTokens
@@ -20,7 +21,7 @@ from opsuite_cep.app.channel_secrets import ChannelSecrets, channel_box
 from opsuite_cep.app.channels import ChannelService
 from opsuite_cep.app.dispatcher import Dispatcher
 from opsuite_cep.app.engines import EngineHost, Notifier
-from opsuite_cep.app.eventlog import open_event_log
+from opsuite_cep.app.eventlog import DatabaseLog, EventLog, NoLog
 from opsuite_cep.app.investigations import Investigator
 from opsuite_cep.app.rules import RuleService
 from opsuite_cep.app.scheduler import Scheduler, SchedulerClock, SystemClock
@@ -48,6 +49,15 @@ async def build_app(
     except BaseException:
         await db.dispose()
         raise
+
+
+def open_event_log(settings: Settings, db: Database) -> EventLog:
+    """The log ``OPSUITE_CEP_EVENT_LOG`` names: ``db``, ``nats://...`` or ``none``."""
+    if settings.event_log == "none":
+        return NoLog()
+    if settings.event_log.startswith("nats://"):
+        return JetStreamLog(settings.event_log, max_age_s=settings.event_log_max_age_s)
+    return DatabaseLog(db)
 
 
 @dataclass
@@ -92,7 +102,7 @@ class App:
             notifier,
             dispatcher.wake,
             clock=lambda: wall.now().timestamp(),
-            log=open_event_log(settings.event_log, db),
+            log=open_event_log(settings, db),
         )
         rules = RuleService(db, host, settings.allowed_lateness_s)
         scheduler = Scheduler(db, settings, host, api.execute, clock=wall)
@@ -128,6 +138,7 @@ class App:
             await self.scheduler.stop()
             await self.dispatcher.stop()
             await self.host.checkpoint_all()
+            await self.host.log.close()
             await self.api.close()
             await self.ops.close()
         finally:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from opsuite_cep.db.models import CheckpointRow, EventLogRow, LogCursorRow
+from opsuite_cep.db.models import EventLogRow, LogCursorRow
 
 __all__ = ["EventLogRepository", "LogCursorRepository"]
 
@@ -47,11 +47,8 @@ class EventLogRepository:
 
     @staticmethod
     async def tenants(session: AsyncSession) -> list[str]:
-        """Every tenant with a record in the log or a checkpoint (what a restart must bring back)."""
-        logged = select(EventLogRow.tenant).distinct()
-        checkpointed = select(CheckpointRow.tenant)
-        found = set((await session.execute(logged)).scalars())
-        return sorted(found | set((await session.execute(checkpointed)).scalars()))
+        """Every tenant with a record in the log."""
+        return sorted((await session.execute(select(EventLogRow.tenant).distinct())).scalars())
 
 
 class LogCursorRepository:
