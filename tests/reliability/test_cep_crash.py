@@ -35,8 +35,8 @@ RULE = {
     "spec": {"condition": {"field": "cpu", "op": ">", "value": 90}, "group_by": ["host"]},
 }
 NATS_URL = "nats://127.0.0.1:4222"
-BATCHES, PER_BATCH, HOSTS = 40, 25, 8
-KILL_AFTER = 15  # acknowledged batches before the kill
+BATCHES, PER_BATCH, HOSTS = 24, 25, 8
+KILL_AFTER = 8  # acknowledged batches before the kill
 
 
 def _md(tenant: str) -> tuple[tuple[str, str], ...]:
