@@ -6,8 +6,10 @@ applied by the server pipeline's rate-limit and concurrency stages. Over either,
 RESOURCE_EXHAUSTED with RetryInfo (:class:`~opsuite_common.errors.RateLimitedError`).
 
 Both live in this process (one set per replica): with N replicas behind a balancer a tenant gets
-up to N times the configured rate and caps. A shared store (Redis) can replace them behind the same
-``acquire`` calls when that matters.
+up to N times the configured rate and caps. The token buckets can be shared instead:
+:class:`opsuite_common.ratelimit_redis.RedisRateLimiter` keeps them in Redis for every replica that
+points at the same server, behind the :class:`SharedRateLimiter` protocol. The concurrency caps stay
+per process.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ import random
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
+from urllib.parse import urlsplit
 
 from cachetools import LRUCache
 
@@ -24,12 +27,16 @@ from opsuite_common.errors import RateLimitedError
 
 __all__ = [
     "EXECUTION",
+    "REDIS_SCHEMES",
     "STREAM",
     "ConcurrencyLimiter",
     "RateLimit",
     "RateLimiter",
+    "SharedRateLimiter",
+    "check_redis_url",
     "declared_slots",
     "holds_slots",
+    "over_limit",
 ]
 
 
@@ -85,16 +92,54 @@ class RateLimiter:
         if bucket.tokens >= 1.0:
             bucket.tokens -= 1.0
             return
-        # Not just until the next token: until a tenth of the burst is back. A client that honours
-        # RetryInfo then comes back a few times a second instead of hammering at the refill rate
-        # (each refusal costs the server nearly as much CPU as a cheap call), and the jitter keeps
-        # a tenant's refused callers from all coming back at the same instant.
-        wait = max(1.0 - bucket.tokens, 0.1 * limit.burst) / limit.rate * random.uniform(1.0, 1.5)
-        raise RateLimitedError(
-            f"rate limit of {limit.rate:g}/s (burst {limit.burst:g}) exceeded for this tenant; retry in {wait:.2f}s",
-            metadata={"method": method.rsplit("/", 1)[-1], "limit_per_second": f"{limit.rate:g}"},
-            retry_after=wait,
-        )
+        raise over_limit(limit, bucket.tokens, method)
+
+
+class SharedRateLimiter(Protocol):
+    """Token buckets kept outside this process (see :mod:`opsuite_common.ratelimit_redis`).
+
+    Same contract as :meth:`RateLimiter.acquire`, awaited: return when a token was taken, raise
+    :class:`RateLimitedError` (from :func:`over_limit`) when the tenant's bucket is empty.
+    """
+
+    async def acquire(self, tenant: str, method: str) -> None:
+        """Take one token of ``tenant``'s bucket for ``method`` or raise RateLimitedError."""
+        ...
+
+    async def close(self) -> None:
+        """Release the connections to the store."""
+        ...
+
+
+def over_limit(limit: RateLimit, tokens: float, method: str) -> RateLimitedError:
+    """The refusal for a bucket of ``limit`` that holds ``tokens`` (< 1), with its RetryInfo delay."""
+    # Not just until the next token: until a tenth of the burst is back. A client that honours
+    # RetryInfo then comes back a few times a second instead of hammering at the refill rate
+    # (each refusal costs the server nearly as much CPU as a cheap call), and the jitter keeps
+    # a tenant's refused callers from all coming back at the same instant.
+    wait = max(1.0 - tokens, 0.1 * limit.burst) / limit.rate * random.uniform(1.0, 1.5)
+    return RateLimitedError(
+        f"rate limit of {limit.rate:g}/s (burst {limit.burst:g}) exceeded for this tenant; retry in {wait:.2f}s",
+        metadata={"method": method.rsplit("/", 1)[-1], "limit_per_second": f"{limit.rate:g}"},
+        retry_after=wait,
+    )
+
+
+#: URL schemes of the store a :class:`SharedRateLimiter` may use (Redis over TCP, and over TLS).
+REDIS_SCHEMES = ("redis", "rediss")
+
+
+def check_redis_url(url: str) -> str:
+    """``url`` if it is a ``redis://`` or ``rediss://`` URL with a host, else ValueError."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+        _ = parts.port  # raises ValueError on a bad port
+    except ValueError as exc:
+        raise ValueError(f"not a Redis URL ({exc})") from None
+    if parts.scheme not in REDIS_SCHEMES or not host:
+        raise ValueError("must be redis://host[:port][/db] or rediss://... (TLS)")
+    return url
 
 
 #: Slot kinds a handler can declare with :func:`holds_slots`.

@@ -16,7 +16,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from opsuite_common.auth import TokenIssuer, TokenVerifier
 from opsuite_common.netguard import OPERATOR_ALLOW_SETTING, NetworkPolicy, allow_entry_problem
-from opsuite_common.ratelimit import EXECUTION, STREAM, RateLimit
+from opsuite_common.ratelimit import EXECUTION, STREAM, RateLimit, check_redis_url
 from opsuite_common.resilience import BreakerRegistry, RetryPolicy
 
 __all__ = ["AuthSettings", "ClientSettings", "OutboundSettings", "ServiceSettings"]
@@ -160,6 +160,9 @@ class ServiceSettings(BaseSettings):
     rate_limit_burst: float = Field(200.0, ge=1)
     #: Per-method overrides: ``{"ExecuteApi": "20:40"}`` (rate:burst), as JSON in the env var.
     rate_limits: dict[str, str] = Field(default_factory=dict)
+    #: ``redis://`` or ``rediss://`` URL: the token buckets live there, shared by every replica that
+    #: points at it (see ``opsuite_common.ratelimit_redis``). Empty: in this process's memory.
+    rate_limit_redis_url: str = ""
     #: Per-tenant cap on calls in progress that execute work (ExecuteApi, DryRunApi, Ask...); 0: no cap.
     tenant_max_executions: int = Field(32, ge=0)
     #: Per-tenant cap on open server streams (ExecuteApiStream, WatchAlerts, AskStream); 0: no cap.
@@ -176,6 +179,12 @@ class ServiceSettings(BaseSettings):
         for method, spec in v.items():
             parse_rate_limit(spec, method)
         return v
+
+    @field_validator("rate_limit_redis_url")
+    @classmethod
+    def _check_rate_limit_redis_url(cls, v: str) -> str:
+        v = v.strip()
+        return check_redis_url(v) if v else v
 
     def method_rate_limits(self) -> dict[str, RateLimit]:
         """Per-method limits parsed from ``rate_limits``."""

@@ -20,7 +20,7 @@ from grpc_reflection.v1alpha import reflection, reflection_pb2_grpc
 
 from opsuite_common.logging import get_logger
 from opsuite_common.metrics import MetricsStage, serve_metrics
-from opsuite_common.ratelimit import ConcurrencyLimiter, RateLimiter
+from opsuite_common.ratelimit import ConcurrencyLimiter, RateLimiter, SharedRateLimiter
 from opsuite_common.server.pipeline import Pipeline, Stage
 from opsuite_common.server.stages import default_stages, in_slot_order
 from opsuite_common.settings import ServiceSettings
@@ -100,9 +100,20 @@ async def build_server(
     stages: Sequence[Stage] | None = None,
 ) -> ServerHandle:
     """Create, bind and start a grpc.aio server with health, reflection and the standard pipeline."""
-    limiter = None
+    limiter: RateLimiter | SharedRateLimiter | None = None
+    shared: SharedRateLimiter | None = None
     if settings.default_rate_limit() is not None or settings.rate_limits:
-        limiter = RateLimiter(settings.default_rate_limit(), settings.method_rate_limits())
+        if settings.rate_limit_redis_url:
+            from opsuite_common.ratelimit_redis import RedisRateLimiter  # imports redis only when used
+
+            limiter = shared = RedisRateLimiter(
+                settings.rate_limit_redis_url,
+                service=service,
+                default=settings.default_rate_limit(),
+                per_method=settings.method_rate_limits(),
+            )
+        else:
+            limiter = RateLimiter(settings.default_rate_limit(), settings.method_rate_limits())
     concurrency = ConcurrencyLimiter(settings.tenant_slot_caps()) if any(settings.tenant_slot_caps().values()) else None
     if stages is None:
         slots = default_stages(service, settings.auth.verifier(), limiter, concurrency)
@@ -143,6 +154,8 @@ async def build_server(
         raise OSError(f"could not bind {address}")
     await server.start()
     handle = ServerHandle(server=server, port=port, health=health_servicer, service_names=names)
+    if shared is not None:
+        handle.on_stop(shared.close)
     if settings.metrics_port:
         metrics_server, metrics_port = serve_metrics(max(settings.metrics_port, 0), settings.host)
         handle.resources["metrics_port"] = metrics_port

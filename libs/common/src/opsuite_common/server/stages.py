@@ -20,7 +20,7 @@ from opsuite_common.errors import (
     RateLimitedError,
 )
 from opsuite_common.logging import access_log, get_logger
-from opsuite_common.ratelimit import ConcurrencyLimiter, RateLimiter, declared_slots
+from opsuite_common.ratelimit import ConcurrencyLimiter, RateLimiter, SharedRateLimiter, declared_slots
 from opsuite_common.rpc_status import to_status
 from opsuite_common.secretscope import current_scope
 from opsuite_common.server.pipeline import Call, Proceed, Stage
@@ -244,15 +244,23 @@ class AuthStage:
 
 
 class RateLimitStage:
-    """Per-tenant token buckets; over the limit -> RESOURCE_EXHAUSTED with RetryInfo."""
+    """Per-tenant token buckets; over the limit -> RESOURCE_EXHAUSTED with RetryInfo.
 
-    def __init__(self, limiter: RateLimiter) -> None:
-        self._limiter = limiter
+    The buckets are this process's (:class:`RateLimiter`, checked without awaiting) or shared by the
+    replicas (a :class:`SharedRateLimiter`, e.g. in Redis, awaited).
+    """
+
+    def __init__(self, limiter: RateLimiter | SharedRateLimiter) -> None:
+        self._local = limiter if isinstance(limiter, RateLimiter) else None
+        self._shared = None if isinstance(limiter, RateLimiter) else limiter
 
     async def __call__(self, call: Call, proceed: Proceed) -> Any:
         ident = identity_var.get()
         if ident is not None:
-            self._limiter.acquire(ident.tenant, call.method)
+            if self._local is not None:
+                self._local.acquire(ident.tenant, call.method)
+            elif self._shared is not None:
+                await self._shared.acquire(ident.tenant, call.method)
         return await proceed()
 
 
@@ -287,7 +295,7 @@ STAGE_SLOTS = ("request_context", "access_log", "metrics", "error_mapping", "aut
 def default_stages(
     service: str,
     verifier: TokenVerifier,
-    limiter: RateLimiter | None = None,
+    limiter: RateLimiter | SharedRateLimiter | None = None,
     concurrency: ConcurrencyLimiter | None = None,
 ) -> dict[str, Stage]:
     """The standard stages by slot (see :data:`STAGE_SLOTS`); the limit stages only when limits are set."""
