@@ -83,9 +83,14 @@ class Settings(ServiceSettings):
     outbound_allow: list[str] = Field(default_factory=list)
     #: Scheduler: seconds between ticks (checks for due SCHEDULE rules, and idle progress of every loaded tenant).
     schedule_tick_s: float = Field(1.0, gt=0)
-    #: Scheduler, dev/test only: a new, changed or (after a restart) every rule first runs at the next tick
-    #: instead of one interval (or cron period) later.
+    #: Scheduler, dev/test only: a new or changed rule first runs at the next tick instead of one interval (or
+    #: cron period) later. A restart is neither: the plan is stored in the database.
     schedule_first_run_at_once: bool = False
+    #: Scheduler: how long the scheduler that claimed a due run of a SCHEDULE rule holds it, seconds; a claim
+    #: still held after this (its scheduler died mid-run) is taken over by any scheduler on the database and
+    #: the run is repeated. Keep it above the longest run (the ExecuteApi deadline ``delivery_timeout_s``
+    #: with its retries, plus the alert commit) and the clock skew between replicas.
+    schedule_claim_timeout_s: float = Field(60.0, gt=0, le=86_400)
     #: WatchAlerts: seconds between database polls (one per tenant with watchers, not per stream) for
     #: changes committed by other replicas; 0 never polls (one replica: local commits wake the feed).
     watch_poll_s: float = Field(1.0, ge=0)

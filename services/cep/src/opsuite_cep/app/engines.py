@@ -106,6 +106,8 @@ class TenantEngine:
     unwritten: list[tuple[IngestResult, int]] = field(default_factory=list)
     #: Held by the (shielded) write of alert changes, so a cancelled caller never leaves two writers.
     commit_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    #: The engine unit ("" for the tenant's one engine; ``p<partition>.<scope>`` on a partition's owner).
+    unit: str = ""
     #: The last log record the engine applied, and the one its stored checkpoint includes.
     position: int = 0
     checkpointed: int = 0
@@ -386,7 +388,7 @@ class EngineHost:
                             r.transitions, r.notifications, te.rule_ids
                         )
                     if position:
-                        await LogCursorRepository(s, te.tenant).advance(position)
+                        await LogCursorRepository(s, te.tenant, te.unit).advance(position)
             del te.unwritten[: len(pending)]  # committed: results added meanwhile stay for the next write
         if changes:
             self.notifier.notify(te.tenant)
@@ -405,7 +407,7 @@ class EngineHost:
                 return False
         try:
             async with self.db.session() as s:
-                await CheckpointRepository(s, te.tenant).save(te.engine.snapshot(), te.position)
+                await CheckpointRepository(s, te.tenant).save(te.engine.snapshot(), te.position, te.unit)
             te.checkpointed, te.checkpointed_at = te.position, time.monotonic()
             await self.log.trim(te.tenant, te.position)
         except Exception as exc:

@@ -4,26 +4,52 @@ Each tick looks at every enabled SCHEDULE rule; a due rule executes its API thro
 (deadline + breaker). A failure (api_manager down, breaker open, execution failed) is counted in the
 rule's stats and logged, and the rule runs again at its next fire time: the scheduler never crashes.
 Alerts use wall-clock time and go through the same alert + outbox transaction as engine alerts.
-Fire times are kept in memory: after a restart the first run is one period after start-up.
-``schedule_first_run_at_once`` (dev/test only) runs a new, changed or restarted rule at the next tick
-instead. The scheduler reads the time and sleeps between ticks through a :class:`SchedulerClock`
-(the real one unless a test injects ``opsuite_common.testing.clock.FakeClock``). Each round of the loop
-also calls :meth:`EngineHost.tick` with that clock's time: idle progress, so that a quiet tenant's
-absences and ``for`` alerts fire by the clock (the host reads the same clock).
+
+The plan of every rule is stored in the database (``cep_schedule_state``, :class:`ScheduleStateRepository`),
+so any number of schedulers (replicas) on one database share it and a restart resumes it:
+
+* a rule without a plan, or whose plan was computed for an older revision, is planned at the first tick
+  that sees it: one interval (or cron period) later, or at once with ``schedule_first_run_at_once``
+  (dev/test). Planning is insert-if-absent / compare-and-set on the revision: one scheduler plans it.
+* a due run is claimed with one conditional UPDATE (compare-and-set on the stored ``next_run_at`` and on
+  the claim being free or expired): of all schedulers exactly one runs it. The winner runs the rule, then
+  stores the following fire time (``next_fire`` from the tick's time) and frees the claim.
+* a run whose stored fire time passed while no scheduler ran (every replica down) runs at the next tick,
+  once, not once per missed period.
+* a claim still held ``schedule_claim_timeout_s`` after it was taken (its scheduler died mid-run) is taken
+  over and the run repeated (at least once on a crash, exactly once otherwise). A scheduler that finishes
+  after its claim was taken over leaves the new plan alone.
+
+Run counters (``stats``) are per process; ``next_run`` there is the stored plan. The scheduler reads the
+time and sleeps between ticks through a :class:`SchedulerClock` (the real one unless a test injects
+``opsuite_common.testing.clock.FakeClock``); claims compare instants of that clock, so replicas' clocks
+must agree to well within the claim timeout. Each round of the loop also calls :meth:`EngineHost.tick`
+with that clock's time: idle progress, so that a quiet tenant's absences and ``for`` alerts fire by the
+clock (the host reads the same clock).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
+import secrets
+import socket
 from collections.abc import Awaitable, Callable, Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from opsuite_cep.app._session import read
 from opsuite_cep.app.engines import EngineHost, rule_from_row, silence_from_row
 from opsuite_cep.config import Settings
-from opsuite_cep.db import AlertRepository, ScheduleIndex, SilenceRepository
+from opsuite_cep.db import (
+    AlertRepository,
+    RuleRow,
+    ScheduleIndex,
+    ScheduleStateRepository,
+    ScheduleStateRow,
+    SilenceRepository,
+)
 from opsuite_cep.domain import (
     AlertState,
     AlertTransition,
@@ -86,9 +112,10 @@ class Scheduler:
     ) -> None:
         self.db, self.settings, self.host, self.execute_api = db, settings, host, execute_api
         self.clock: SchedulerClock = clock or SystemClock()
-        #: rule id -> {runs, failures, last_error, next_run}
+        #: rule id -> {runs, failures, last_error, next_run}: the runs of this process, the stored plan.
         self.stats: dict[str, dict[str, Any]] = {}
-        self._next: dict[str, tuple[int, datetime]] = {}
+        #: Who holds a claim (``cep_schedule_state.claimed_by``): host, process and a random suffix.
+        self.instance_id = f"{socket.gethostname()[:96]}:{os.getpid()}:{secrets.token_hex(4)}"
         self._task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
@@ -121,31 +148,87 @@ class Scheduler:
             await self.clock.sleep(self.settings.schedule_tick_s)
 
     async def tick(self, now: datetime | None = None) -> int:
-        """Run every due rule once (at ``now``, by default the clock's time); returns how many ran."""
+        """Run every due rule that this scheduler claims (at ``now``, by default the clock's time); returns how
+        many it ran."""
         now = now or self.clock.now()
         async with read(self.db) as s:
+            plans = await ScheduleStateRepository(s).plans()  # before the rules: a plan's rule is among them
             rows = await ScheduleIndex(s).enabled_schedule_rules()
-        seen, ran = set(), 0
+        ran = 0
         for row in rows:
-            seen.add(row.id)
             try:
                 rule = rule_from_row(row)
             except OpsuiteError:
                 continue
-            planned = self._next.get(row.id)
-            if planned is None or planned[0] != row.revision:
-                first = now if self.settings.schedule_first_run_at_once else next_fire(rule, now)
-                planned = (row.revision, first)
-                self._next[row.id] = planned
             stats = self.stats.setdefault(row.id, {"runs": 0, "failures": 0, "last_error": "", "next_run": None})
-            if now >= planned[1]:
-                ran += 1
+            plan = plans.get(row.id)
+            if plan is None or plan.revision < row.revision:
+                plan = await self._plan(row, rule, plan, now)
+            if plan is None or plan.revision != row.revision:
+                continue  # deleted meanwhile, or planned for a revision newer than this read of the rule
+            stats["next_run"] = plan.next_run_at
+            if now < plan.next_run_at or not await self._claim(plan, now):
+                continue
+            ran += 1
+            try:
                 await self._run_rule(row.tenant, row.id, rule, now, stats)
-                self._next[row.id] = (row.revision, next_fire(rule, now))
-            stats["next_run"] = self._next[row.id][1]
-        for gone in set(self._next) - seen:
-            self._next.pop(gone, None)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # e.g. the alert commit failed: free the claim, the next tick runs it again
+                stats["failures"] += 1
+                stats["last_error"] = f"{exc.reason}: {exc.message}" if isinstance(exc, OpsuiteError) else repr(exc)
+                log.exception("schedule rule run failed; retrying at the next tick", rule_id=row.id)
+                await self._complete(plan, plan.next_run_at)
+                continue
+            following = next_fire(rule, now)
+            if await self._complete(plan, following):
+                stats["next_run"] = following
+        gone = set(plans) - {row.id for row in rows}
+        if gone:
+            async with self.db.session() as s:
+                await ScheduleStateRepository(s).forget(gone)
         return ran
+
+    async def _plan(
+        self, row: RuleRow, rule: Rule, seen: ScheduleStateRow | None, now: datetime
+    ) -> ScheduleStateRow | None:
+        """Plan a new or changed rule, unless another scheduler did first; returns the plan now stored."""
+        first = now if self.settings.schedule_first_run_at_once else next_fire(rule, now)
+        async with self.db.session() as s:
+            repo = ScheduleStateRepository(s)
+            if seen is None:
+                await repo.plan(row.id, row.revision, first)
+            else:
+                await repo.replan(row.id, seen.revision, row.revision, first)
+            stored = await repo.get(row.id)
+            s.expunge_all()
+        return stored
+
+    async def _claim(self, plan: ScheduleStateRow, now: datetime) -> bool:
+        """Claim the due run of ``plan`` for this scheduler (False: another one holds or has run it)."""
+        if plan.claimed_until is not None and now < plan.claimed_until:
+            return False  # held by a scheduler that is running it (or has not been gone for long enough)
+        until = now + timedelta(seconds=self.settings.schedule_claim_timeout_s)
+        async with self.db.session() as s:
+            won = await ScheduleStateRepository(s).claim(
+                plan.rule_id, plan.revision, plan.next_run_at, self.instance_id, now, until
+            )
+        if won and plan.claimed_by:
+            log.warning("took over an expired schedule claim", rule_id=plan.rule_id, claimed_by=plan.claimed_by)
+        return won
+
+    async def _complete(self, plan: ScheduleStateRow, following: datetime) -> bool:
+        """Store the fire time after this run and free the claim, unless the claim was lost meanwhile."""
+        async with self.db.session() as s:
+            done = await ScheduleStateRepository(s).complete(
+                plan.rule_id, plan.revision, plan.next_run_at, self.instance_id, following
+            )
+        if not done:
+            log.warning(
+                "schedule claim lost during the run (taken over, or the rule changed); the stored plan stands",
+                rule_id=plan.rule_id,
+            )
+        return done
 
     async def _run_rule(self, tenant: str, rule_id: str, rule: Rule, now: datetime, stats: dict[str, Any]) -> None:
         spec = rule.spec

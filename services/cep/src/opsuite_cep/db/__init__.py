@@ -14,6 +14,7 @@ from .models import (
     LogCursorRow,
     NotificationRow,
     RuleRow,
+    ScheduleStateRow,
     SilenceRow,
     metadata,
 )
@@ -26,6 +27,7 @@ from .repositories import (
     ScheduleIndex,
     SilenceRepository,
 )
+from .schedule import ScheduleStateRepository
 
 #: The Alembic script location (env.py + versions/).
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
@@ -54,6 +56,8 @@ __all__ = [
     "RuleRepository",
     "RuleRow",
     "ScheduleIndex",
+    "ScheduleStateRepository",
+    "ScheduleStateRow",
     "SilenceRepository",
     "SilenceRow",
     "metadata",

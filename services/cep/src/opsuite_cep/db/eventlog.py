@@ -52,20 +52,20 @@ class EventLogRepository:
 
 
 class LogCursorRepository:
-    """The position of the last log record whose alert changes one tenant has committed."""
+    """The position of the last log record whose alert changes one engine unit of a tenant has committed."""
 
-    def __init__(self, session: AsyncSession, tenant: str) -> None:
-        self.s, self.tenant = session, tenant
+    def __init__(self, session: AsyncSession, tenant: str, unit: str = "") -> None:
+        self.s, self.tenant, self.unit = session, tenant, unit
 
     async def applied(self) -> int:
         """The position (0 when nothing was committed yet)."""
-        row = await self.s.get(LogCursorRow, self.tenant)
+        row = await self.s.get(LogCursorRow, (self.tenant, self.unit))
         return 0 if row is None else int(row.applied)
 
     async def advance(self, position: int) -> None:
         """Move the cursor forward to ``position`` (never back), in the caller's transaction."""
-        row = await self.s.get(LogCursorRow, self.tenant)
+        row = await self.s.get(LogCursorRow, (self.tenant, self.unit))
         if row is None:
-            self.s.add(LogCursorRow(tenant=self.tenant, applied=position))
+            self.s.add(LogCursorRow(tenant=self.tenant, unit=self.unit, applied=position))
         elif position > row.applied:
             row.applied = position

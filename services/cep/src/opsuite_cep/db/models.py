@@ -21,6 +21,7 @@ __all__ = [
     "LogCursorRow",
     "NotificationRow",
     "RuleRow",
+    "ScheduleStateRow",
     "SequenceRow",
     "SilenceRow",
     "metadata",
@@ -190,6 +191,8 @@ class CheckpointRow(Base):
     __tablename__ = "cep_checkpoints"
 
     tenant: Mapped[str] = mapped_column(String(128), primary_key=True)
+    #: The engine unit: "" for the tenant's one engine; ``p<partition>.<scope>`` with replicas.
+    unit: Mapped[str] = mapped_column(String(32), primary_key=True, default="")
     snapshot: Mapped[str] = mapped_column(Text, nullable=False)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
     #: The last event log record the snapshot includes; a restart replays the records after it.
@@ -218,4 +221,20 @@ class LogCursorRow(Base):
     __tablename__ = "cep_log_cursors"
 
     tenant: Mapped[str] = mapped_column(String(128), primary_key=True)
+    unit: Mapped[str] = mapped_column(String(32), primary_key=True, default="")
     applied: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+
+
+class ScheduleStateRow(Base):
+    """The plan of one SCHEDULE rule, shared by every scheduler on this database: its next fire time (for the
+    rule revision it was computed for) and the claim of the run in progress (who, and until when)."""
+
+    __tablename__ = "cep_schedule_state"
+
+    rule_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    #: The rule revision ``next_run_at`` was computed for; a newer revision is planned afresh.
+    revision: Mapped[int] = mapped_column(Integer, nullable=False)
+    next_run_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    #: The scheduler instance running the due run, until ``claimed_until`` (then anyone may take it over).
+    claimed_by: Mapped[str] = mapped_column(String(128), nullable=False, default="", server_default="")
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)

@@ -188,29 +188,39 @@ class SilenceRepository(_TenantBound):
 
 
 class CheckpointRepository(_TenantBound):
-    """The engine checkpoint of one tenant (JSON text: scores may be Infinity) and its log position."""
+    """The engine checkpoints of one tenant (JSON text: scores may be Infinity) and their log positions,
+    one per engine unit (``""``: the tenant's one engine; ``p<partition>.<scope>`` with replicas)."""
 
-    async def save(self, snapshot: dict[str, Any], position: int = 0) -> None:
-        """Replace the tenant's checkpoint; ``position`` is the last event log record it includes."""
-        row = await self.s.get(CheckpointRow, self.tenant)
+    async def save(self, snapshot: dict[str, Any], position: int = 0, unit: str = "") -> None:
+        """Replace a unit's checkpoint; ``position`` is the last event log record it includes."""
+        row = await self.s.get(CheckpointRow, (self.tenant, unit))
         body = json.dumps(snapshot)
         if row is None:
-            self.s.add(CheckpointRow(tenant=self.tenant, snapshot=body, updated_at=utcnow(), log_position=position))
+            self.s.add(
+                CheckpointRow(tenant=self.tenant, unit=unit, snapshot=body, updated_at=utcnow(), log_position=position)
+            )
         else:
             row.snapshot, row.updated_at, row.log_position = body, utcnow(), position
 
     @staticmethod
     async def tenants(session: AsyncSession) -> list[str]:
-        """Every tenant that has a stored checkpoint."""
-        return list((await session.execute(select(CheckpointRow.tenant))).scalars())
+        """Every tenant that has a checkpoint of its one engine (unit "")."""
+        return list((await session.execute(select(CheckpointRow.tenant).where(CheckpointRow.unit == ""))).scalars())
 
-    async def load(self) -> tuple[dict[str, Any], int] | None:
-        """The checkpoint and the log position it includes (kept: a restart replays the log after it)."""
-        row = await self.s.get(CheckpointRow, self.tenant)
+    async def load(self, unit: str = "") -> tuple[dict[str, Any], int] | None:
+        """A unit's checkpoint and the log position it includes (kept: a restart replays the log after it)."""
+        row = await self.s.get(CheckpointRow, (self.tenant, unit))
         if row is None:
             return None
         data: dict[str, Any] = json.loads(row.snapshot)
         return data, int(row.log_position)
+
+    @staticmethod
+    async def positions_of_units(session: AsyncSession, units: list[str]) -> list[int]:
+        """The log positions of every tenant's checkpoints of these units (a partition's owner starts after
+        the oldest)."""
+        stmt = select(CheckpointRow.log_position).where(CheckpointRow.unit.in_(units))
+        return [int(p) for p in (await session.execute(stmt)).scalars()]
 
 
 class DeliveryRepository(_TenantBound):

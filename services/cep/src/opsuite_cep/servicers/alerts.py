@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
+from contextlib import aclosing
 from typing import TYPE_CHECKING, Any
 
 import grpc
@@ -94,10 +95,14 @@ class AlertRpcs:
         self, request: cep_pb2.WatchAlertsRequest, context: grpc.aio.ServicerContext[Any, Any]
     ) -> AsyncIterator[cep_pb2.AlertChange]:
         """Replay after the cursor, then live changes."""
-        async for change in self.app.alerts.watch(current_identity().tenant, request.after_cursor, _filter(request)):
-            yield cep_pb2.AlertChange(
-                cursor=change.cursor, change=change.change, time=ts(change.at), alert=alert_to_proto(change.alert)
-            )
+        # Closed explicitly: when the caller goes away, the watcher leaves the feed at once, not when the
+        # abandoned generators are finalized.
+        changes = self.app.alerts.watch(current_identity().tenant, request.after_cursor, _filter(request))
+        async with aclosing(changes):
+            async for change in changes:
+                yield cep_pb2.AlertChange(
+                    cursor=change.cursor, change=change.change, time=ts(change.at), alert=alert_to_proto(change.alert)
+                )
 
     @requires(Role.EDITOR)
     async def CreateSilence(
