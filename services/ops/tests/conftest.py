@@ -45,7 +45,9 @@ class _AmSettings(ServiceSettings):
 
 
 class FakeApiManagerServicer(am_grpc.ApiManagerServiceServicer):
-    """ListApis (expose_as_tool filter, small pages) and ExecuteApi over an InMemoryCatalogue, per tenant."""
+    """ListApis (expose_as_tool filter, small pages) and ExecuteApi over an InMemoryCatalogue, per tenant.
+
+    A handler's ``{"rows": [...], "truncated": true}`` comes back as an SQL result marked truncated."""
 
     def __init__(self, catalogue: InMemoryCatalogue, page_size: int = 4) -> None:
         self.catalogue = catalogue
@@ -101,6 +103,7 @@ class FakeApiManagerServicer(am_grpc.ApiManagerServiceServicer):
             for r in rows:
                 resp.sql.rows.add().extend([r.get(c) for c in columns])
             resp.sql.row_count = len(rows)
+            resp.sql.truncated = data.get("truncated") is True  # as api_manager marks a result cut at its row limit
         else:
             resp.json.CopyFrom(py_to_value(data))
         return resp

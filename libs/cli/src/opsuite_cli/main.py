@@ -224,8 +224,17 @@ async def ask_command(
     question: str,
     mode: Annotated[str | None, typer.Option(help="all, config, metric, history, graph, document")] = None,
 ) -> None:
-    """Ask ops a question: shows the phases and tool calls live, then the answer and references."""
-    await ask(ctx, question, mode)
+    """Ask ops a question: shows the phases and tool calls live, then the answer, its references and status.
+
+    Exit codes:
+    0 the answer is COMPLETE;
+    3 PARTIAL: part of it is missing or cut (the reasons are printed);
+    4 UNANSWERED, or the server gave no status, or no answer arrived;
+    1 the call failed (the error is shown); 2 usage error.
+    """
+    code = await ask(ctx, question, mode)
+    if code:
+        raise typer.Exit(code)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,5 @@
-from opsuite_ops.domain.compose import DeterministicComposer, blocks_for_call
-from opsuite_ops.domain.model import BlockKind, CallRecord, CallStatus, Gap
+from opsuite_ops.domain.compose import MAX_TABLE_ROWS, DeterministicComposer, blocks_for_call
+from opsuite_ops.domain.model import AnswerReason, BlockKind, CallRecord, CallStatus, Gap
 
 
 def call(output: object, tool: str = "t") -> CallRecord:
@@ -22,3 +22,14 @@ async def test_deterministic_answer_states_facts_references_and_gaps() -> None:
     assert "error_rate(service=checkout): 2.5 %" in out.answer and "[c1]" in out.answer
     assert "Could not find" in out.answer and "error store unavailable" in out.answer
     assert out.references[0].execution_id == "e1" and out.blocks[-1].kind is BlockKind.REFERENCES
+
+
+async def test_a_table_cut_to_the_row_limit_is_reported_and_one_that_fits_is_not() -> None:
+    rows = [{"n": i} for i in range(MAX_TABLE_ROWS + 10)]
+    out = await DeterministicComposer().compose("q", [call({"rows": rows}, "audit")], [])
+    assert len(out.blocks[0].rows) == MAX_TABLE_ROWS
+    (cut,) = out.truncated
+    assert cut.reason is AnswerReason.TRUNCATED and (cut.tool, cut.step_id) == ("audit", "s1")
+    assert cut.detail.startswith(f"the table from audit(service=checkout) has {len(rows)} rows and the answer shows")
+    fits = await DeterministicComposer().compose("q", [call({"rows": rows[:MAX_TABLE_ROWS]}, "audit")], [])
+    assert fits.truncated == ()

@@ -140,6 +140,8 @@ def run_row(base: dict[str, Any], **fields: Any) -> RunRow:
         "error_message": "",
         "duration_ms": 0.0,
         "owner": "",
+        "answer_status": "",
+        "answer_reasons_json": "[]",
     }
     return RunRow(**{**base, **empty, **fields})
 

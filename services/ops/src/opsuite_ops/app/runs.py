@@ -188,10 +188,13 @@ class RunService:
         _RUNS.labels("partial" if result.partial else "succeeded").inc()
         for phase in result.trace.phases:
             _PHASES.labels(str(getattr(phase.phase, "value", phase.phase))).observe(phase.duration_ms / 1000)
+        completeness = result.completeness
         row = await self.run_log.finish(
             base,
             status="partial" if result.partial else "succeeded",
             partial=result.partial,
+            answer_status=completeness.status.value if completeness is not None else "",
+            answer_reasons_json=_dumps(completeness.reasons if completeness is not None else ()),
             answer=result.answer,
             blocks_json=_dumps(result.blocks),
             references_json=_dumps(result.references),

@@ -44,6 +44,10 @@ class RunRow(Base):
     request_id: Mapped[str] = mapped_column(String(128), nullable=False, default="")
     #: The service instance that ran it (``instance_id`` setting): a restart aborts only its own running runs.
     owner: Mapped[str] = mapped_column(String(128), nullable=False, default="", server_default="")
+    #: How complete the answer is: complete, partial, unanswered; "" for a run without an answer.
+    answer_status: Mapped[str] = mapped_column(String(16), nullable=False, default="", server_default="")
+    #: Why it is not complete: a JSON list of ``{reason, detail, tool, step_id}``.
+    answer_reasons_json: Mapped[str] = mapped_column(Text, nullable=False, default="[]", server_default="[]")
 
     __table_args__ = (
         # ListRuns: a tenant's runs newest first (keyset on created_at, id), optionally by status.

@@ -9,6 +9,7 @@ api_manager, wraps it in a :class:`CachedCatalogue`, and streams/persists the :c
 
 from opsuite_ops.domain.catalogue import CachedCatalogue, CatalogueSnapshot, ToolCatalogue
 from opsuite_ops.domain.chat import ChatModel
+from opsuite_ops.domain.completeness import assess
 from opsuite_ops.domain.compose import Composer, Composition, DeterministicComposer, LlmComposer
 from opsuite_ops.domain.deterministic_planner import DeterministicPlanner, PlannerConfig, rank_tools
 from opsuite_ops.domain.in_memory import InMemoryCatalogue, Script
@@ -16,12 +17,16 @@ from opsuite_ops.domain.initialise import DEFAULT_ALIASES, Alias, InitialisedQue
 from opsuite_ops.domain.llm_planner import LlmPlanner
 from opsuite_ops.domain.model import (
     MODE_TAGS,
+    AnswerReason,
+    AnswerStatus,
+    AnswerStatusReason,
     Block,
     BlockKind,
     Budget,
     BudgetLimits,
     CallRecord,
     CallStatus,
+    Completeness,
     EventKind,
     Gap,
     Mode,
@@ -48,6 +53,9 @@ __all__ = [
     "MODE_TAGS",
     "PLAN_JSON_SCHEMA",
     "Alias",
+    "AnswerReason",
+    "AnswerStatus",
+    "AnswerStatusReason",
     "Block",
     "BlockKind",
     "Budget",
@@ -57,6 +65,7 @@ __all__ = [
     "CallStatus",
     "CatalogueSnapshot",
     "ChatModel",
+    "Completeness",
     "Composer",
     "Composition",
     "DeterministicComposer",
@@ -88,6 +97,7 @@ __all__ = [
     "ToolCatalogue",
     "ToolResult",
     "Trace",
+    "assess",
     "initialise",
     "plan_from_json",
     "plan_to_json",

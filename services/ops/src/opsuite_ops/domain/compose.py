@@ -4,11 +4,14 @@ Block shapes are recognised from the data: ``{"series"|"points": [{"t", "v"}...]
 timeseries, a list of objects or ``{"rows": [...]}`` a table, a number or ``{"value": n, "unit"}``
 a number, text is markdown, any other object a two-column table. The deterministic composer writes
 one line per fact plus a plain "could not find" paragraph per gap; the LLM composer asks the model
-for the summary and still appends the same gap paragraph, so gaps are never glossed over.
+for the summary and still appends the same gap paragraph, so gaps are never glossed over. A table
+block keeps at most :data:`MAX_TABLE_ROWS` rows: each cut is reported in ``Composition.truncated``
+(a TRUNCATED reason for the answer status); the trace keeps the call's whole output.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -16,7 +19,16 @@ from typing import Any, Protocol
 
 from opsuite_common.errors import OpsuiteError
 from opsuite_ops.domain.chat import ChatModel
-from opsuite_ops.domain.model import Block, BlockKind, CallRecord, Gap, Reference, SeriesPoint
+from opsuite_ops.domain.model import (
+    AnswerReason,
+    AnswerStatusReason,
+    Block,
+    BlockKind,
+    CallRecord,
+    Gap,
+    Reference,
+    SeriesPoint,
+)
 
 __all__ = [
     "MAX_TABLE_ROWS",
@@ -27,6 +39,7 @@ __all__ = [
     "blocks_for_call",
     "gap_text",
     "reference_for",
+    "table_cut",
 ]
 
 #: Rows shown per table block; the trace keeps the full output.
@@ -35,13 +48,14 @@ MAX_TABLE_ROWS = 50
 
 @dataclass(frozen=True, slots=True)
 class Composition:
-    """The composed answer."""
+    """The composed answer; ``truncated`` says which table blocks show only part of their call's rows."""
 
     answer: str
     blocks: tuple[Block, ...]
     references: tuple[Reference, ...]
     composer: str
     note: str = ""
+    truncated: tuple[AnswerStatusReason, ...] = ()
 
 
 class Composer(Protocol):
@@ -140,25 +154,49 @@ def reference_for(call: CallRecord, blocks: Sequence[Block]) -> Reference:
     )
 
 
+def table_cut(call: CallRecord, blocks: Sequence[Block]) -> AnswerStatusReason | None:
+    """A TRUNCATED reason when a table block of ``call`` shows fewer rows than the call returned."""
+    table = _rows(call.output)
+    shown = next((len(b.rows) for b in blocks if b.kind is BlockKind.TABLE), None)
+    if table is None or shown is None or len(table[1]) <= shown:
+        return None
+    total = len(table[1])
+    return AnswerStatusReason(
+        AnswerReason.TRUNCATED,
+        f"the table from {call.tool}({_fmt_args(call.arguments)}) has {total} rows and the answer shows the "
+        f"first {shown}; the run's trace keeps the call's whole output",
+        call.tool,
+        call.step_id,
+    )
+
+
 def gap_text(gaps: Sequence[Gap]) -> str:
     """The plain "could not find" paragraph of a partial answer (empty when nothing is missing)."""
     if not gaps:
         return ""
-    lines = ["This answer is partial. Could not find:"]
+    lines = ["Could not find:"]
     lines.extend(f"- {g.what} — {g.tool} failed: {g.why}" for g in gaps)
     return "\n".join(lines)
 
 
-def _facts(calls: Sequence[CallRecord]) -> tuple[list[Block], list[Reference]]:
-    blocks: list[Block] = []
-    refs: list[Reference] = []
+@dataclass(slots=True)
+class _Facts:
+    blocks: list[Block]
+    refs: list[Reference]
+    cuts: list[AnswerStatusReason]
+
+
+def _facts(calls: Sequence[CallRecord]) -> _Facts:
+    out = _Facts([], [], [])
     for call in calls:
         if not call.ok:
             continue
         bs = blocks_for_call(call)
-        blocks.extend(bs)
-        refs.append(reference_for(call, bs))
-    return blocks, refs
+        out.blocks.extend(bs)
+        out.refs.append(reference_for(call, bs))
+        if (cut := table_cut(call, bs)) is not None:
+            out.cuts.append(cut)
+    return out
 
 
 class DeterministicComposer:
@@ -168,23 +206,23 @@ class DeterministicComposer:
 
     async def compose(self, question: str, calls: Sequence[CallRecord], gaps: Sequence[Gap]) -> Composition:
         """The answer: one line per fact, then the gaps."""
-        blocks, refs = _facts(calls)
-        if refs:
+        facts = _facts(calls)
+        if facts.refs:
             lines = [f'For "{question}":']
-            lines.extend(f"- {r.fact} [{r.call_id}]" for r in refs)
+            lines.extend(f"- {r.fact} [{r.call_id}]" for r in facts.refs)
             text = "\n".join(lines)
         else:
             text = f'I could not answer "{question}": no tool returned data.'
         if gaps:
             text += "\n\n" + gap_text(gaps)
-        return _finish(text, blocks, refs, self.name)
+        return _finish(text, facts, self.name)
 
 
-def _finish(text: str, blocks: list[Block], refs: list[Reference], composer: str, note: str = "") -> Composition:
-    all_blocks = list(blocks)
-    if refs:
-        all_blocks.append(Block(BlockKind.REFERENCES, title="References", references=tuple(refs)))
-    return Composition(text, tuple(all_blocks), tuple(refs), composer, note)
+def _finish(text: str, facts: _Facts, composer: str) -> Composition:
+    all_blocks = list(facts.blocks)
+    if facts.refs:
+        all_blocks.append(Block(BlockKind.REFERENCES, title="References", references=tuple(facts.refs)))
+    return Composition(text, tuple(all_blocks), tuple(facts.refs), composer, truncated=tuple(facts.cuts))
 
 
 class LlmComposer:
@@ -198,17 +236,17 @@ class LlmComposer:
 
     async def compose(self, question: str, calls: Sequence[CallRecord], gaps: Sequence[Gap]) -> Composition:
         """The LLM summary plus the deterministic gap paragraph and references."""
-        blocks, refs = _facts(calls)
-        if not refs:
+        facts = _facts(calls)
+        if not facts.refs:
             return await self.fallback.compose(question, calls, gaps)
-        facts = [{"ref": r.call_id, "fact": r.fact} for r in refs]
+        given = [{"ref": r.call_id, "fact": r.fact} for r in facts.refs]
         messages = [
             {
                 "role": "system",
                 "content": "Answer the operator's question in a few sentences using only the facts given. "
                 "Cite each fact with its ref in square brackets, e.g. [c1]. Say plainly what is unknown.",
             },
-            {"role": "user", "content": json.dumps({"question": question, "facts": facts,
+            {"role": "user", "content": json.dumps({"question": question, "facts": given,
                                                      "missing": [g.what for g in gaps]})},
         ]  # fmt: skip
         try:
@@ -216,12 +254,10 @@ class LlmComposer:
             text = (completion.choices[0].message.content or "").strip() if completion.choices else ""
         except OpsuiteError as exc:
             out = await self.fallback.compose(question, calls, gaps)
-            return Composition(
-                out.answer, out.blocks, out.references, out.composer, f"LLM summary failed: {exc.message}"
-            )
+            return dataclasses.replace(out, note=f"LLM summary failed: {exc.message}")
         if not text:
             out = await self.fallback.compose(question, calls, gaps)
-            return Composition(out.answer, out.blocks, out.references, out.composer, "LLM returned an empty summary")
+            return dataclasses.replace(out, note="LLM returned an empty summary")
         if gaps:
             text += "\n\n" + gap_text(gaps)
-        return _finish(text, blocks, refs, self.name)
+        return _finish(text, facts, self.name)

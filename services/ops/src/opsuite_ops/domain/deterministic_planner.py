@@ -27,7 +27,7 @@ from opsuite_ops.domain.extract import (
     ranking_text,
 )
 from opsuite_ops.domain.mapping import step_ref
-from opsuite_ops.domain.model import MODE_TAGS, Plan, PlanStep, Tool
+from opsuite_ops.domain.model import MODE_TAGS, AnswerReason, AnswerStatusReason, Plan, PlanStep, Tool
 from opsuite_ops.domain.planning import PlanOutcome, PlanRequest
 
 __all__ = ["DEFAULT_SYNONYMS", "DeterministicPlanner", "PlannerConfig", "rank_tools", "tool_tokens"]
@@ -137,11 +137,20 @@ class DeterministicPlanner:
         steps = builder.steps[: request.budget.max_steps]
         if len(builder.steps) > len(steps):
             notes.append(f"plan trimmed to the budget's {request.budget.max_steps} steps")
+            for cut in builder.steps[len(steps) :]:
+                builder.dropped.append(
+                    AnswerStatusReason(
+                        AnswerReason.NOT_COVERED,
+                        f"{cut.tool} matched the question but was left out: the budget allows "
+                        f"{request.budget.max_steps} steps",
+                        cut.tool,
+                    )
+                )
         if entities.time_range is None and any("assumed" in s.reason for s in steps):
             notes.append(f"no time range in the question; assumed the last {human_duration(cfg.default_window)}")
         rationale = "BM25 over tool name/description/tags/params: " + ", ".join(f"{t.name} {s:.2f}" for t, s in chosen)
         plan = Plan(tuple(steps), planner=self.name, rationale=rationale, notes=tuple(notes))
-        return PlanOutcome(plan, self.name, warnings=tuple(notes))
+        return PlanOutcome(plan, self.name, warnings=tuple(notes), not_covered=tuple(builder.dropped))
 
 
 class _PlanBuilder:
@@ -156,6 +165,8 @@ class _PlanBuilder:
     ) -> None:
         self.request, self.entities, self.cfg, self.ranked = request, entities, cfg, ranked
         self.steps: list[PlanStep] = []
+        #: Matching tools left out of the plan, for the answer status.
+        self.dropped: list[AnswerStatusReason] = []
         self._by_key: dict[tuple[str, str], str] = {}
 
     def _next_id(self) -> str:
@@ -182,6 +193,14 @@ class _PlanBuilder:
             producer = self._producer_for(tool, param)
             if producer is None:
                 notes.append(f"skipped {tool.name}: needs {param!r}, which the question does not give")
+                self.dropped.append(
+                    AnswerStatusReason(
+                        AnswerReason.NOT_COVERED,
+                        f"{tool.name} matched the question but was not run: it needs {param!r}, "
+                        "which the question does not give",
+                        tool.name,
+                    )
+                )
                 return None
             ptool, path, pid = producer
             args[param] = step_ref(pid, path)

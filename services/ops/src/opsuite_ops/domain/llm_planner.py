@@ -98,7 +98,13 @@ class LlmPlanner:
 
     async def _fall_back(self, request: PlanRequest, reason: str) -> PlanOutcome:
         outcome = await self.fallback.plan(request)
-        return PlanOutcome(outcome.plan, outcome.planner, fallback_reason=reason, warnings=outcome.warnings)
+        return PlanOutcome(
+            outcome.plan,
+            outcome.planner,
+            fallback_reason=reason,
+            warnings=outcome.warnings,
+            not_covered=outcome.not_covered,
+        )
 
     async def _llm_plan(self, request: PlanRequest) -> Plan:
         fn = {

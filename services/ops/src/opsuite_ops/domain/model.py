@@ -18,12 +18,16 @@ from opsuite_common.errors import FieldViolation, ValidationError
 
 __all__ = [
     "MODE_TAGS",
+    "AnswerReason",
+    "AnswerStatus",
+    "AnswerStatusReason",
     "Block",
     "BlockKind",
     "Budget",
     "BudgetLimits",
     "CallRecord",
     "CallStatus",
+    "Completeness",
     "EventKind",
     "Gap",
     "Mode",
@@ -323,6 +327,50 @@ class Gap:
     why: str
 
 
+class AnswerStatus(enum.StrEnum):
+    """How complete an answer is: everything asked was answered, some of it, or none of it."""
+
+    COMPLETE = "complete"
+    PARTIAL = "partial"
+    UNANSWERED = "unanswered"
+
+
+class AnswerReason(enum.StrEnum):
+    """Why an answer is not complete (one per missing or cut part; see :mod:`completeness`)."""
+
+    #: A result was cut (by api_manager or by the composer's table limit): rows are left out.
+    TRUNCATED = "truncated"
+    #: A planned call failed, timed out or was not run because one it needed failed: its part is missing.
+    TOOL_FAILED = "tool_failed"
+    #: Reserved: a name in the question matched nothing. Not set yet: no step can tell it apart from "no data".
+    ENTITY_UNKNOWN = "entity_unknown"
+    #: The planner dropped a matching tool (a required argument the question does not give) or cut it to the budget.
+    NOT_COVERED = "not_covered"
+    #: No tool matched the question at all.
+    NO_TOOL = "no_tool"
+    #: Every call the run made failed.
+    ALL_FAILED = "all_failed"
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerStatusReason:
+    """One reason with a sentence saying which tool and which part (``tool``/``step_id`` empty when none)."""
+
+    reason: AnswerReason
+    detail: str
+    tool: str = ""
+    step_id: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Completeness:
+    """The answer's status and its reasons (none when complete); ``headline`` opens an incomplete answer."""
+
+    status: AnswerStatus
+    reasons: tuple[AnswerStatusReason, ...] = ()
+    headline: str = ""
+
+
 @dataclass(slots=True)
 class Trace:
     """Everything a run did, for GetRun and for debugging: phases, plans, calls, gaps, warnings."""
@@ -353,7 +401,7 @@ class Trace:
 
 @dataclass(frozen=True, slots=True)
 class RunResult:
-    """The answer to one question: text, blocks, references, the trace, and whether it is partial."""
+    """The answer to one question: text, blocks, references, the trace, whether it is partial, its completeness."""
 
     run_id: str
     answer: str
@@ -361,6 +409,8 @@ class RunResult:
     references: tuple[Reference, ...]
     trace: Trace
     partial: bool = False
+    #: How complete the answer is; None only for results built outside the orchestrator.
+    completeness: Completeness | None = None
 
 
 class EventKind(enum.StrEnum):

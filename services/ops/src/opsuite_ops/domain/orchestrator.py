@@ -7,7 +7,9 @@ planner, composer), so concurrent runs never share locks or state.
 
 Raises only for the caller's input (ValidationError on question, mode, budget or an invalid
 plan) and for a missing catalogue (ServiceUnavailableError TOOL_CATALOGUE_UNAVAILABLE); failed tools
-give a partial RunResult instead.
+give a partial RunResult instead. Every result carries its :class:`Completeness` (see
+:mod:`completeness`), computed from the main plan, the calls, the open gaps and the composer's cuts;
+an incomplete answer's text starts with its headline.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from typing import Any
 from opsuite_common.auth import Identity
 from opsuite_common.errors import ValidationError
 from opsuite_ops.domain.catalogue import CachedCatalogue
+from opsuite_ops.domain.completeness import assess
 from opsuite_ops.domain.compose import Composer, DeterministicComposer
 from opsuite_ops.domain.executor import DagExecutor, RunState
 from opsuite_ops.domain.initialise import DEFAULT_ALIASES, Alias, initialise
@@ -228,7 +231,11 @@ class Orchestrator:
             ph.detail = f"{len(composition.blocks)} blocks by {composition.composer}"
         trace.calls = list(run.state.records)
         partial = bool(open_gaps) or not composition.references
-        result = RunResult(trace.run_id, composition.answer, composition.blocks, composition.references, trace, partial)
+        completeness = assess(plan, outcome.not_covered, run.state.records, open_gaps, composition.truncated)
+        answer = f"{completeness.headline}\n\n{composition.answer}" if completeness.headline else composition.answer
+        result = RunResult(
+            trace.run_id, answer, composition.blocks, composition.references, trace, partial, completeness
+        )
         await run.event(EventKind.ANSWER, result=result)
         return result
 

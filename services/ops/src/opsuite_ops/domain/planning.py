@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
-from opsuite_ops.domain.model import Budget, Gap, Mode, Plan, Tool
+from opsuite_ops.domain.model import AnswerStatusReason, Budget, Gap, Mode, Plan, Tool
 
 __all__ = ["FailureContext", "PlanOutcome", "PlanRequest", "Planner"]
 
@@ -41,12 +41,17 @@ class PlanRequest:
 
 @dataclass(frozen=True, slots=True)
 class PlanOutcome:
-    """A plan, which planner made it, and why a fallback happened (empty when none did)."""
+    """A plan, which planner made it, and why a fallback happened (empty when none did).
+
+    ``not_covered`` lists the matching tools the planner left out of the plan (a required argument the
+    question does not give, or the budget's step limit), as NOT_COVERED reasons for the answer status.
+    """
 
     plan: Plan
     planner: str
     fallback_reason: str = ""
     warnings: tuple[str, ...] = ()
+    not_covered: tuple[AnswerStatusReason, ...] = ()
 
 
 class Planner(Protocol):

@@ -65,6 +65,19 @@ _RUN_STATUS = {
     "aborted": ops_pb2.RUN_ABORTED,
 }
 STATUS_FROM_PROTO = {v: k for k, v in _RUN_STATUS.items()}
+_ANSWER_STATUS = {
+    "complete": ops_pb2.ANSWER_STATUS_COMPLETE,
+    "partial": ops_pb2.ANSWER_STATUS_PARTIAL,
+    "unanswered": ops_pb2.ANSWER_STATUS_UNANSWERED,
+}
+_ANSWER_REASON = {
+    "truncated": ops_pb2.ANSWER_REASON_TRUNCATED,
+    "tool_failed": ops_pb2.ANSWER_REASON_TOOL_FAILED,
+    "entity_unknown": ops_pb2.ANSWER_REASON_ENTITY_UNKNOWN,
+    "not_covered": ops_pb2.ANSWER_REASON_NOT_COVERED,
+    "no_tool": ops_pb2.ANSWER_REASON_NO_TOOL,
+    "all_failed": ops_pb2.ANSWER_REASON_ALL_FAILED,
+}
 
 
 def _ts(value: Any) -> timestamp_pb2.Timestamp | None:
@@ -109,6 +122,21 @@ def gap_to_proto(d: dict[str, Any]) -> ops_pb2.Gap:
     """A Gap."""
     return ops_pb2.Gap(
         step_id=d.get("step_id", ""), tool=d.get("tool", ""), what=d.get("what", ""), why=d.get("why", "")
+    )
+
+
+def answer_status_to_proto(value: str) -> ops_pb2.AnswerStatus.ValueType:
+    """The AnswerStatus of a persisted status ("" -> UNSPECIFIED)."""
+    return _ANSWER_STATUS.get(value, ops_pb2.ANSWER_STATUS_UNSPECIFIED)
+
+
+def answer_reason_to_proto(d: dict[str, Any]) -> ops_pb2.AnswerStatusReason:
+    """An AnswerStatusReason."""
+    return ops_pb2.AnswerStatusReason(
+        reason=_ANSWER_REASON.get(d.get("reason", ""), ops_pb2.ANSWER_REASON_UNSPECIFIED),
+        detail=d.get("detail", ""),
+        tool=d.get("tool", ""),
+        step_id=d.get("step_id", ""),
     )
 
 
@@ -233,6 +261,7 @@ def trace_to_proto(d: dict[str, Any]) -> ops_pb2.Trace:
 def result_to_proto(result: RunResult) -> ops_pb2.AskResponse:
     """The AskResponse for a finished run."""
     trace = jsonable(result.trace)
+    completeness = result.completeness
     return ops_pb2.AskResponse(
         run_id=result.run_id,
         answer=result.answer,
@@ -241,6 +270,8 @@ def result_to_proto(result: RunResult) -> ops_pb2.AskResponse:
         partial=result.partial,
         gaps=[gap_to_proto(g) for g in trace.get("gaps") or []],
         trace=trace_to_proto(trace),
+        answer_status=answer_status_to_proto(completeness.status.value if completeness is not None else ""),
+        answer_reasons=[answer_reason_to_proto(r) for r in jsonable(completeness.reasons if completeness else ())],
     )
 
 
@@ -264,6 +295,8 @@ def run_to_proto(row: RunRow, *, with_trace: bool = True) -> ops_pb2.Run:
         request_id=row.request_id,
         error_reason=row.error_reason,
         error_message=row.error_message,
+        answer_status=answer_status_to_proto(row.answer_status),
+        answer_reasons=[answer_reason_to_proto(r) for r in json.loads(row.answer_reasons_json or "[]")],
     )
     if with_trace:
         run.trace.CopyFrom(trace_to_proto(json.loads(row.trace_json)))

@@ -105,6 +105,104 @@ CALL_RUNNING: CallStatus.ValueType  # 5
 """Started, not finished yet (streamed call_started events only)."""
 Global___CallStatus: _TypeAlias = CallStatus  # noqa: Y015
 
+class _AnswerStatus:
+    ValueType = _typing.NewType("ValueType", _builtins.int)
+    V: _TypeAlias = ValueType  # noqa: Y015
+
+class _AnswerStatusEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_AnswerStatus.ValueType], _builtins.type):
+    DESCRIPTOR: _descriptor.EnumDescriptor
+    ANSWER_STATUS_UNSPECIFIED: _AnswerStatus.ValueType  # 0
+    """Not assessed: a run that ended without an answer (running, failed, cancelled, aborted), or one
+    stored before answers had a status.
+    """
+    ANSWER_STATUS_COMPLETE: _AnswerStatus.ValueType  # 1
+    """Every planned part was found (a failed call whose part recovery found counts as found), nothing was
+    cut, no matching tool was left out. No reasons.
+    """
+    ANSWER_STATUS_PARTIAL: _AnswerStatus.ValueType  # 2
+    """At least one call succeeded, and at least one reason applies."""
+    ANSWER_STATUS_UNANSWERED: _AnswerStatus.ValueType  # 3
+    """No call succeeded: no tool matched (NO_TOOL), every matching tool was left out (NOT_COVERED), or
+    every call failed (ALL_FAILED).
+    """
+
+class AnswerStatus(_AnswerStatus, metaclass=_AnswerStatusEnumTypeWrapper):
+    """How complete an answer is, computed from what the run did (never from the answer's wording): the main
+    plan, every call's outcome, the gaps left after recovery and the composer's cut tables.
+    """
+
+ANSWER_STATUS_UNSPECIFIED: AnswerStatus.ValueType  # 0
+"""Not assessed: a run that ended without an answer (running, failed, cancelled, aborted), or one
+stored before answers had a status.
+"""
+ANSWER_STATUS_COMPLETE: AnswerStatus.ValueType  # 1
+"""Every planned part was found (a failed call whose part recovery found counts as found), nothing was
+cut, no matching tool was left out. No reasons.
+"""
+ANSWER_STATUS_PARTIAL: AnswerStatus.ValueType  # 2
+"""At least one call succeeded, and at least one reason applies."""
+ANSWER_STATUS_UNANSWERED: AnswerStatus.ValueType  # 3
+"""No call succeeded: no tool matched (NO_TOOL), every matching tool was left out (NOT_COVERED), or
+every call failed (ALL_FAILED).
+"""
+Global___AnswerStatus: _TypeAlias = AnswerStatus  # noqa: Y015
+
+class _AnswerReason:
+    ValueType = _typing.NewType("ValueType", _builtins.int)
+    V: _TypeAlias = ValueType  # noqa: Y015
+
+class _AnswerReasonEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_AnswerReason.ValueType], _builtins.type):
+    DESCRIPTOR: _descriptor.EnumDescriptor
+    ANSWER_REASON_UNSPECIFIED: _AnswerReason.ValueType  # 0
+    ANSWER_REASON_TRUNCATED: _AnswerReason.ValueType  # 1
+    """A result was cut so that rows are left out of the answer: api_manager marked the tool's result
+    truncated (row limit, or content over its size limit), or a table block shows only its first 50 rows
+    (the trace keeps the call's whole output).
+    """
+    ANSWER_REASON_TOOL_FAILED: _AnswerReason.ValueType  # 2
+    """A planned call failed, timed out, or was not run because a call it needed did not succeed, and no
+    recovery step found its part: that part is missing (it is also in `gaps`).
+    """
+    ANSWER_REASON_ENTITY_UNKNOWN: _AnswerReason.ValueType  # 3
+    """Reserved: a name in the question (host, service...) matched nothing. ops does not set it yet: no
+    step of a run can tell "unknown name" from "no data".
+    """
+    ANSWER_REASON_NOT_COVERED: _AnswerReason.ValueType  # 4
+    """A tool matching the question was left out of the plan: a required argument the question does not
+    give, or the budget's step limit.
+    """
+    ANSWER_REASON_NO_TOOL: _AnswerReason.ValueType  # 5
+    """No tool matched the question at all (in its mode); nothing was called."""
+    ANSWER_REASON_ALL_FAILED: _AnswerReason.ValueType  # 6
+    """Calls were planned and none succeeded; listed before the TOOL_FAILED reason of each missing part."""
+
+class AnswerReason(_AnswerReason, metaclass=_AnswerReasonEnumTypeWrapper):
+    """Why an answer is not complete; an answer may have several (one per missing or cut part)."""
+
+ANSWER_REASON_UNSPECIFIED: AnswerReason.ValueType  # 0
+ANSWER_REASON_TRUNCATED: AnswerReason.ValueType  # 1
+"""A result was cut so that rows are left out of the answer: api_manager marked the tool's result
+truncated (row limit, or content over its size limit), or a table block shows only its first 50 rows
+(the trace keeps the call's whole output).
+"""
+ANSWER_REASON_TOOL_FAILED: AnswerReason.ValueType  # 2
+"""A planned call failed, timed out, or was not run because a call it needed did not succeed, and no
+recovery step found its part: that part is missing (it is also in `gaps`).
+"""
+ANSWER_REASON_ENTITY_UNKNOWN: AnswerReason.ValueType  # 3
+"""Reserved: a name in the question (host, service...) matched nothing. ops does not set it yet: no
+step of a run can tell "unknown name" from "no data".
+"""
+ANSWER_REASON_NOT_COVERED: AnswerReason.ValueType  # 4
+"""A tool matching the question was left out of the plan: a required argument the question does not
+give, or the budget's step limit.
+"""
+ANSWER_REASON_NO_TOOL: AnswerReason.ValueType  # 5
+"""No tool matched the question at all (in its mode); nothing was called."""
+ANSWER_REASON_ALL_FAILED: AnswerReason.ValueType  # 6
+"""Calls were planned and none succeeded; listed before the TOOL_FAILED reason of each missing part."""
+Global___AnswerReason: _TypeAlias = AnswerReason  # noqa: Y015
+
 class _RunStatus:
     ValueType = _typing.NewType("ValueType", _builtins.int)
     V: _TypeAlias = ValueType  # noqa: Y015
@@ -729,6 +827,41 @@ class Trace(_message.Message):
 Global___Trace: _TypeAlias = Trace  # noqa: Y015
 
 @_typing.final
+class AnswerStatusReason(_message.Message):
+    """One reason an answer is not complete."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    REASON_FIELD_NUMBER: _builtins.int
+    DETAIL_FIELD_NUMBER: _builtins.int
+    TOOL_FIELD_NUMBER: _builtins.int
+    STEP_ID_FIELD_NUMBER: _builtins.int
+    reason: Global___AnswerReason.ValueType
+    detail: _builtins.str
+    """A sentence naming the tool and the part, e.g. "the call to cpu_by_host failed (...); missing: CPU
+    utilisation of a host over time (host=web-01, ...)".
+    """
+    tool: _builtins.str
+    """The tool concerned; empty for NO_TOOL and ALL_FAILED."""
+    step_id: _builtins.str
+    """The plan step concerned, when there is one."""
+    def __init__(
+        self,
+        *,
+        reason: Global___AnswerReason.ValueType = ...,
+        detail: _builtins.str = ...,
+        tool: _builtins.str = ...,
+        step_id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["detail", b"detail", "reason", b"reason", "step_id", b"step_id", "tool", b"tool"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___AnswerStatusReason: _TypeAlias = AnswerStatusReason  # noqa: Y015
+
+@_typing.final
 class AskResponse(_message.Message):
     DESCRIPTOR: _descriptor.Descriptor
 
@@ -739,10 +872,19 @@ class AskResponse(_message.Message):
     PARTIAL_FIELD_NUMBER: _builtins.int
     GAPS_FIELD_NUMBER: _builtins.int
     TRACE_FIELD_NUMBER: _builtins.int
+    ANSWER_STATUS_FIELD_NUMBER: _builtins.int
+    ANSWER_REASONS_FIELD_NUMBER: _builtins.int
     run_id: _builtins.str
     answer: _builtins.str
+    """The answer text; when not complete it starts with a line stating the status and every reason
+    ("Partial answer: ..." / "No answer: ...").
+    """
     partial: _builtins.bool
-    """Some of the question could not be answered; `gaps` says what and why."""
+    """Some of the question could not be answered; `gaps` says what and why. Set when a planned call's part
+    is missing or no tool returned data; `answer_status` is the full verdict (it also covers truncation
+    and tools left out of the plan).
+    """
+    answer_status: Global___AnswerStatus.ValueType
     @_builtins.property
     def blocks(self) -> _containers.RepeatedCompositeFieldContainer[Global___Block]: ...
     @_builtins.property
@@ -751,6 +893,10 @@ class AskResponse(_message.Message):
     def gaps(self) -> _containers.RepeatedCompositeFieldContainer[Global___Gap]: ...
     @_builtins.property
     def trace(self) -> Global___Trace: ...
+    @_builtins.property
+    def answer_reasons(self) -> _containers.RepeatedCompositeFieldContainer[Global___AnswerStatusReason]:
+        """Empty when COMPLETE."""
+
     def __init__(
         self,
         *,
@@ -761,10 +907,12 @@ class AskResponse(_message.Message):
         partial: _builtins.bool = ...,
         gaps: _abc.Iterable[Global___Gap] | None = ...,
         trace: Global___Trace | None = ...,
+        answer_status: Global___AnswerStatus.ValueType = ...,
+        answer_reasons: _abc.Iterable[Global___AnswerStatusReason] | None = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["trace", b"trace"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["answer", b"answer", "blocks", b"blocks", "gaps", b"gaps", "partial", b"partial", "references", b"references", "run_id", b"run_id", "trace", b"trace"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["answer", b"answer", "answer_reasons", b"answer_reasons", "answer_status", b"answer_status", "blocks", b"blocks", "gaps", b"gaps", "partial", b"partial", "references", b"references", "run_id", b"run_id", "trace", b"trace"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -905,6 +1053,8 @@ class Run(_message.Message):
     REQUEST_ID_FIELD_NUMBER: _builtins.int
     ERROR_REASON_FIELD_NUMBER: _builtins.int
     ERROR_MESSAGE_FIELD_NUMBER: _builtins.int
+    ANSWER_STATUS_FIELD_NUMBER: _builtins.int
+    ANSWER_REASONS_FIELD_NUMBER: _builtins.int
     run_id: _builtins.str
     tenant: _builtins.str
     subject: _builtins.str
@@ -918,6 +1068,8 @@ class Run(_message.Message):
     error_reason: _builtins.str
     """Set for failed runs."""
     error_message: _builtins.str
+    answer_status: Global___AnswerStatus.ValueType
+    """As the run's AskResponse had them; UNSPECIFIED (and no reasons) for a run without an answer."""
     @_builtins.property
     def blocks(self) -> _containers.RepeatedCompositeFieldContainer[Global___Block]: ...
     @_builtins.property
@@ -932,6 +1084,8 @@ class Run(_message.Message):
     def finish_time(self) -> _timestamp_pb2.Timestamp: ...
     @_builtins.property
     def duration(self) -> _duration_pb2.Duration: ...
+    @_builtins.property
+    def answer_reasons(self) -> _containers.RepeatedCompositeFieldContainer[Global___AnswerStatusReason]: ...
     def __init__(
         self,
         *,
@@ -953,10 +1107,12 @@ class Run(_message.Message):
         request_id: _builtins.str = ...,
         error_reason: _builtins.str = ...,
         error_message: _builtins.str = ...,
+        answer_status: Global___AnswerStatus.ValueType = ...,
+        answer_reasons: _abc.Iterable[Global___AnswerStatusReason] | None = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["create_time", b"create_time", "duration", b"duration", "finish_time", b"finish_time", "trace", b"trace"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["answer", b"answer", "blocks", b"blocks", "create_time", b"create_time", "duration", b"duration", "error_message", b"error_message", "error_reason", b"error_reason", "finish_time", b"finish_time", "gaps", b"gaps", "mode", b"mode", "partial", b"partial", "question", b"question", "references", b"references", "request_id", b"request_id", "run_id", b"run_id", "status", b"status", "subject", b"subject", "tenant", b"tenant", "trace", b"trace"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["answer", b"answer", "answer_reasons", b"answer_reasons", "answer_status", b"answer_status", "blocks", b"blocks", "create_time", b"create_time", "duration", b"duration", "error_message", b"error_message", "error_reason", b"error_reason", "finish_time", b"finish_time", "gaps", b"gaps", "mode", b"mode", "partial", b"partial", "question", b"question", "references", b"references", "request_id", b"request_id", "run_id", b"run_id", "status", b"status", "subject", b"subject", "tenant", b"tenant", "trace", b"trace"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
