@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from opsuite_common.limits import EVENT_ATTRIBUTES_BYTES
@@ -108,6 +108,23 @@ class Settings(ServiceSettings):
     #: Seconds between checkpoints of a tenant that receives events (also saved after rule changes, manual
     #: resolutions and at a graceful stop); a restart replays at most this much of the log.
     checkpoint_interval_s: float = Field(10.0, gt=0, le=3600)
+    #: Replicas sharing the work: the number of partitions of the JetStream event stream (0: off, this
+    #: replica evaluates what it receives). Needs ``event_log`` ``nats://``; every replica must use the
+    #: same number.
+    partitions: int = Field(0, ge=0, le=1024)
+    #: Partition leases: a replica that stops renewing loses its partitions after this many seconds.
+    lease_ttl_s: float = Field(6.0, ge=1, le=300)
+    #: A partition's owner reads rule and silence changes of its tenants this often, seconds.
+    partition_refresh_s: float = Field(1.0, gt=0, le=60)
+    #: Separates cep deployments sharing one NATS server: suffixes the partition stream, its subjects and
+    #: the lease bucket (letters, digits and ``_``; empty: the default names).
+    stream_namespace: str = Field("", pattern=r"^[A-Za-z0-9_]{0,32}$")
+
+    @model_validator(mode="after")
+    def _partitions_need_jetstream(self) -> Settings:
+        if self.partitions and not self.event_log.startswith("nats://"):
+            raise ValueError("OPSUITE_CEP_PARTITIONS > 0 needs OPSUITE_CEP_EVENT_LOG=nats://host:port")
+        return self
 
     def time_policy(self, tenant: str) -> TimePolicy:
         """The tenant's event-time policy: its ``tenant_time`` overrides over the service settings."""

@@ -2,22 +2,30 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncGenerator, Mapping, Sequence
 from contextlib import aclosing
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from opsuite_cep.app._session import read
-from opsuite_cep.app.engines import EngineHost, Notifier, silence_from_row
+from opsuite_cep.app.engines import EngineHost, Notifier, rule_from_row, silence_from_row
+from opsuite_cep.app.partitions import PartitionedIngest
 from opsuite_cep.app.watch import AlertFeed, watch_changes
-from opsuite_cep.db import AlertRepository, SilenceRepository, SilenceRow
+from opsuite_cep.db import AlertRepository, RuleRepository, RuleRow, SilenceRepository, SilenceRow
 from opsuite_cep.db.alerts import ACTIVE_STATES, AlertChange, alert_view, dt, new_id
 from opsuite_cep.domain import parse_silence
 from opsuite_common.auth import Identity
 from opsuite_common.db import Database, utcnow
-from opsuite_common.errors import FailedPreconditionError, FieldViolation, ValidationError
+from opsuite_common.errors import (
+    FailedPreconditionError,
+    FieldViolation,
+    NotFoundError,
+    OpsuiteError,
+    ValidationError,
+)
 from opsuite_common.limits import (
     COMMENT_BYTES,
     LABEL_CHARS,
@@ -55,9 +63,19 @@ class AlertFilter:
 class AlertService:
     """Reads and operator actions on alerts; silences."""
 
-    def __init__(self, db: Database, host: EngineHost, notifier: Notifier, feed: AlertFeed) -> None:
-        """``feed`` broadcasts committed changes to WatchAlerts streams (built by the wiring)."""
+    def __init__(
+        self,
+        db: Database,
+        host: EngineHost,
+        notifier: Notifier,
+        feed: AlertFeed,
+        *,
+        partitioned: PartitionedIngest | None = None,
+    ) -> None:
+        """``feed`` broadcasts committed changes to WatchAlerts streams (built by the wiring); ``partitioned``
+        is set when replicas share partitions (the engine state lives with each partition's owner)."""
         self.db, self.host, self.notifier, self.feed = db, host, notifier, feed
+        self.partitioned = partitioned
 
     async def list_alerts(
         self, tenant: str, flt: AlertFilter, *, start: datetime | None, end: datetime | None, size: int, token: str
@@ -112,6 +130,8 @@ class AlertService:
 
     async def resolve(self, who: Identity, alert_id: str) -> dict[str, Any]:
         """Resolve an active alert by hand and forget its engine state so that it can fire again."""
+        if self.partitioned is not None:
+            return await self._resolve_partitioned(who, alert_id)
         te = await self.host.get(who.tenant)
         async with te.lock:
             async with self.db.session() as s:
@@ -131,7 +151,33 @@ class AlertService:
         self.notifier.notify(who.tenant)
         return view
 
-    async def watch(self, tenant: str, after: int, flt: AlertFilter) -> AsyncIterator[AlertChange]:
+    async def _resolve_partitioned(self, who: Identity, alert_id: str) -> dict[str, Any]:
+        """Replicas: the row is resolved here; the owner of the alert's unit forgets its state when it reads
+        the forget record (in stream order with the events)."""
+        assert self.partitioned is not None
+        async with self.db.session() as s:
+            repo = AlertRepository(s, who.tenant)
+            row = await repo.get(alert_id)
+            if row.state == "resolved":
+                return alert_view(row)
+            if row.state not in ACTIVE_STATES:
+                raise FailedPreconditionError(f"alert {alert_id!r} is {row.state}; only active alerts resolve")
+            row.state, row.resolved_by, row.ends_at = "resolved", who.subject, utcnow()
+            await repo.record_change(row, "manually_resolved")
+            view = alert_view(row)
+            try:
+                rule_row: RuleRow | None = await RuleRepository(s, who.tenant).get(name=row.rule)
+            except NotFoundError:
+                rule_row = None
+        rule = None
+        if rule_row is not None:
+            with contextlib.suppress(OpsuiteError):
+                rule = rule_from_row(rule_row)
+        await self.partitioned.forget(who.tenant, rule, dict(view.get("labels") or {}), row.fingerprint)
+        self.notifier.notify(who.tenant)
+        return view
+
+    async def watch(self, tenant: str, after: int, flt: AlertFilter) -> AsyncGenerator[AlertChange, None]:
         """Every change after ``after`` (replay from the database), then live ones from the tenant's feed."""
         async with aclosing(watch_changes(self.db, self.feed, tenant, after)) as changes:
             async for change in changes:

@@ -381,7 +381,9 @@ class EngineHost:
                 return []  # an earlier write (whose caller was cancelled) already committed it
             changes: list[AlertChange] = []
             if any(r.transitions or r.notifications for r, _ in pending):
-                position = max(p for _, p in pending) if self.log.durable else 0
+                # A unit of a partition reads a durable stream; the tenant's one engine, this host's log.
+                durable = bool(te.unit) or self.log.durable
+                position = max(p for _, p in pending) if durable else 0
                 async with self.db.session() as s:
                     for r, _ in pending:
                         changes += await AlertRepository(s, te.tenant).apply_transitions(

@@ -17,7 +17,7 @@ from opsuite_cep.db.alerts import new_id
 from opsuite_cep.domain import Event, IngestResult, Rule, RuleStatsSnapshot, parse_rule, validate_rule
 from opsuite_common.auth import Identity
 from opsuite_common.db import Database, new_etag, utcnow
-from opsuite_common.errors import FieldViolation, ValidationError
+from opsuite_common.errors import FailedPreconditionError, FieldViolation, ValidationError
 from opsuite_common.limits import (
     DESCRIPTION_BYTES,
     LABEL_CHARS,
@@ -80,6 +80,8 @@ class RuleService:
     def __init__(self, db: Database, host: EngineHost, allowed_lateness: float = 0.0) -> None:
         self.db, self.host, self.allowed_lateness = db, host, allowed_lateness
         self.schedule_stats: Any = None  # set by the scheduler: rule id -> dict
+        #: Replicas share partitions: engine counters are with each partition's owner (set by the wiring).
+        self.partitioned = False
 
     async def _known_channels(self, session: AsyncSession, tenant: str) -> set[str]:
         return await ChannelRepository(session, tenant).names()
@@ -212,6 +214,12 @@ class RuleService:
         async with read(self.db) as s:
             row = await RuleRepository(s, tenant).get(id=rule_id)
         schedule = (self.schedule_stats or {}).get(row.id) if row.kind == "SCHEDULE" else None
+        if self.partitioned and row.kind != "SCHEDULE":
+            raise FailedPreconditionError(
+                "with replicas sharing partitions (OPSUITE_CEP_PARTITIONS), a rule's engine counters live with "
+                "each partition's owner and are not gathered here; ListAlerts and WatchAlerts show its alerts",
+                reason="STATS_NOT_GATHERED",
+            )
         te = await self.host.get(tenant) if row.kind != "SCHEDULE" else None
         snap = None
         if te is not None:

@@ -9,11 +9,15 @@ first call after the restart), the clients close, then the database.
 
 from __future__ import annotations
 
+import os
+import socket
+import uuid
 from dataclasses import dataclass
 
 from opsuite_cep.adapters.apiclient import ApiManagerCaller
 from opsuite_cep.adapters.natslog import JetStreamLog
 from opsuite_cep.adapters.opsclient import OpsCaller
+from opsuite_cep.adapters.partitions import Leases, PartitionStream
 from opsuite_cep.adapters.senders import Sender, outbound_policy
 from opsuite_cep.adapters.tokens import ServiceTokens
 from opsuite_cep.app.alerts import AlertService
@@ -23,6 +27,7 @@ from opsuite_cep.app.dispatcher import Dispatcher
 from opsuite_cep.app.engines import EngineHost, Notifier
 from opsuite_cep.app.eventlog import DatabaseLog, EventLog, NoLog
 from opsuite_cep.app.investigations import Investigator
+from opsuite_cep.app.partitions import PartitionCoordinator, PartitionedIngest
 from opsuite_cep.app.rules import RuleService
 from opsuite_cep.app.scheduler import Scheduler, SchedulerClock, SystemClock
 from opsuite_cep.app.watch import AlertFeed
@@ -52,8 +57,9 @@ async def build_app(
 
 
 def open_event_log(settings: Settings, db: Database) -> EventLog:
-    """The log ``OPSUITE_CEP_EVENT_LOG`` names: ``db``, ``nats://...`` or ``none``."""
-    if settings.event_log == "none":
+    """The log ``OPSUITE_CEP_EVENT_LOG`` names: ``db``, ``nats://...`` or ``none``. With partitions the
+    partition stream is the log and the host's own log is unused (nothing is evaluated where it arrives)."""
+    if settings.event_log == "none" or settings.partitions:
         return NoLog()
     if settings.event_log.startswith("nats://"):
         return JetStreamLog(settings.event_log, max_age_s=settings.event_log_max_age_s)
@@ -74,6 +80,9 @@ class App:
     scheduler: Scheduler
     api: ApiManagerCaller
     ops: OpsCaller
+    #: With partitions (``OPSUITE_CEP_PARTITIONS`` > 0): where PublishEvents appends, and the ownership loop.
+    partitioned: PartitionedIngest | None = None
+    coordinator: PartitionCoordinator | None = None
 
     @classmethod
     def build(
@@ -108,17 +117,36 @@ class App:
         scheduler = Scheduler(db, settings, host, api.execute, clock=wall)
         feed = AlertFeed(db, notifier, poll_s=settings.watch_poll_s, queue_size=settings.watch_queue_size)
         rules.schedule_stats = scheduler.stats
+        partitioned, coordinator = None, None
+        if settings.partitions:
+            ns = settings.stream_namespace
+            stream = PartitionStream(
+                settings.event_log,
+                settings.partitions,
+                max_age_s=settings.event_log_max_age_s,
+                stream=f"OPSUITE_CEP_PARTITIONS_{ns}" if ns else "OPSUITE_CEP_PARTITIONS",
+                prefix=f"opsuite.cep.{ns}.part" if ns else "opsuite.cep.part",
+            )
+            replica = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
+            bucket = f"opsuite_cep_leases_{ns}" if ns else "opsuite_cep_leases"
+            leases = Leases(settings.event_log, replica, bucket=bucket, ttl_s=settings.lease_ttl_s)
+            partitioned = PartitionedIngest(stream, settings, host.now)
+            coordinator = PartitionCoordinator(host, stream, leases, settings, replica)
+        alerts = AlertService(db, host, notifier, feed, partitioned=partitioned)
+        rules.partitioned = partitioned is not None
         return cls(
             settings=settings,
             db=db,
             host=host,
             rules=rules,
-            alerts=AlertService(db, host, notifier, feed),
+            alerts=alerts,
             channels=ChannelService(db, sender, secrets),
             dispatcher=dispatcher,
             scheduler=scheduler,
             api=api,
             ops=ops,
+            partitioned=partitioned,
+            coordinator=coordinator,
         )
 
     async def start(self) -> None:
@@ -126,6 +154,8 @@ class App:
         if self.settings.background_tasks:
             self.dispatcher.start()
             self.scheduler.start()
+        if self.coordinator is not None:
+            self.coordinator.start()
 
     def draining(self, grace_ends: float | None) -> None:
         """The server is stopping: open WatchAlerts streams end now, not at the grace's end."""
@@ -137,6 +167,8 @@ class App:
             await self.alerts.feed.close()
             await self.scheduler.stop()
             await self.dispatcher.stop()
+            if self.coordinator is not None:
+                await self.coordinator.stop()  # every partition checkpointed and handed back
             await self.host.checkpoint_all()
             await self.host.log.close()
             await self.api.close()

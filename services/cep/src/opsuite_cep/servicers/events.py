@@ -36,7 +36,7 @@ def refused_to_proto(refused: RefusedEvent, batch: int = 0) -> cep_pb2.RefusedEv
     )
 
 
-def _reply(outcome: PublishOutcome) -> cep_pb2.PublishEventsResponse:
+def _reply(outcome: PublishOutcome, evaluated: bool) -> cep_pb2.PublishEventsResponse:
     r = outcome.result
     latest = {c.alert["id"]: c.alert for c in outcome.changes}
     return cep_pb2.PublishEventsResponse(
@@ -52,6 +52,7 @@ def _reply(outcome: PublishOutcome) -> cep_pb2.PublishEventsResponse:
         late=r.late,
         refused=len(r.refused),
         refused_events=[refused_to_proto(x) for x in r.refused],
+        evaluated=evaluated,
     )
 
 
@@ -63,14 +64,17 @@ class EventRpcs:
     async def _publish(self, request: cep_pb2.PublishEventsRequest) -> PublishOutcome:
         s = self.app.settings
         events = events_from_proto(request.events, max_events=s.max_batch_events, max_attr_bytes=s.max_attributes_bytes)
-        return await publish(self.app.host, current_identity().tenant, events)
+        tenant = current_identity().tenant
+        if self.app.partitioned is not None:  # logged for the partitions' owners; evaluated after the reply
+            return PublishOutcome(await self.app.partitioned.publish(tenant, events), [])
+        return await publish(self.app.host, tenant, events)
 
     @requires(Role.EDITOR)
     async def PublishEvents(
         self, request: cep_pb2.PublishEventsRequest, context: grpc.aio.ServicerContext[Any, Any]
     ) -> cep_pb2.PublishEventsResponse:
         """Evaluate a batch; returns after the alerts it caused are committed."""
-        return _reply(await self._publish(request))
+        return _reply(await self._publish(request), self.app.partitioned is None)
 
     @requires(Role.EDITOR)
     async def StreamEvents(
@@ -80,7 +84,7 @@ class EventRpcs:
 
         A bad batch fails the stream with INVALID_ARGUMENT; the batches before it were already applied
         (the error names the batch index in its message)."""
-        out = cep_pb2.StreamEventsResponse()
+        out = cep_pb2.StreamEventsResponse(evaluated=self.app.partitioned is None)
         async for batch in request_iterator:
             outcome = await self._publish(batch)
             r = outcome.result

@@ -801,6 +801,7 @@ class PublishEventsResponse(_message.Message):
     LATE_FIELD_NUMBER: _builtins.int
     REFUSED_FIELD_NUMBER: _builtins.int
     REFUSED_EVENTS_FIELD_NUMBER: _builtins.int
+    EVALUATED_FIELD_NUMBER: _builtins.int
     accepted: _builtins.int
     """Events neither refused, nor duplicate, nor late for every rule they reached: they are used (or
     buffered until the watermark reaches them). An event that reaches no rule is accepted.
@@ -813,6 +814,13 @@ class PublishEventsResponse(_message.Message):
     """Events late for every rule they reached (used by none)."""
     refused: _builtins.int
     """Events refused on their own; each is listed in refused_events."""
+    evaluated: _builtins.bool
+    """True when this reply carries the evaluation. False when cep replicas share the partitions of the
+    event stream (OPSUITE_CEP_PARTITIONS > 0): the events are durably logged and each partition's owner
+    evaluates them after this reply; accepted then counts the events logged for evaluation (every event
+    not refused), duplicates, late, buffered, late_events, alerts and watermark are not known here and
+    are empty. Alerts appear in ListAlerts and WatchAlerts.
+    """
     @_builtins.property
     def duplicate_event_ids(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]: ...
     @_builtins.property
@@ -842,10 +850,11 @@ class PublishEventsResponse(_message.Message):
         late: _builtins.int = ...,
         refused: _builtins.int = ...,
         refused_events: _abc.Iterable[Global___RefusedEvent] | None = ...,
+        evaluated: _builtins.bool = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["watermark", b"watermark"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["accepted", b"accepted", "alerts", b"alerts", "buffered", b"buffered", "duplicate_event_ids", b"duplicate_event_ids", "duplicates", b"duplicates", "late", b"late", "late_events", b"late_events", "refused", b"refused", "refused_events", b"refused_events", "watermark", b"watermark"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["accepted", b"accepted", "alerts", b"alerts", "buffered", b"buffered", "duplicate_event_ids", b"duplicate_event_ids", "duplicates", b"duplicates", "evaluated", b"evaluated", "late", b"late", "late_events", b"late_events", "refused", b"refused", "refused_events", b"refused_events", "watermark", b"watermark"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -865,6 +874,7 @@ class StreamEventsResponse(_message.Message):
     WATERMARK_FIELD_NUMBER: _builtins.int
     REFUSED_FIELD_NUMBER: _builtins.int
     REFUSED_EVENTS_FIELD_NUMBER: _builtins.int
+    EVALUATED_FIELD_NUMBER: _builtins.int
     batches: _builtins.int
     accepted: _builtins.int
     duplicates: _builtins.int
@@ -872,6 +882,8 @@ class StreamEventsResponse(_message.Message):
     """Events late for every rule they reached."""
     alerts_changed: _builtins.int
     refused: _builtins.int
+    evaluated: _builtins.bool
+    """As in PublishEventsResponse: false when the batches were only logged for the partitions' owners."""
     @_builtins.property
     def watermark(self) -> _timestamp_pb2.Timestamp: ...
     @_builtins.property
@@ -889,10 +901,11 @@ class StreamEventsResponse(_message.Message):
         watermark: _timestamp_pb2.Timestamp | None = ...,
         refused: _builtins.int = ...,
         refused_events: _abc.Iterable[Global___RefusedEvent] | None = ...,
+        evaluated: _builtins.bool = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["watermark", b"watermark"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["accepted", b"accepted", "alerts_changed", b"alerts_changed", "batches", b"batches", "duplicates", b"duplicates", "late", b"late", "refused", b"refused", "refused_events", b"refused_events", "watermark", b"watermark"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["accepted", b"accepted", "alerts_changed", b"alerts_changed", "batches", b"batches", "duplicates", b"duplicates", "evaluated", b"evaluated", "late", b"late", "refused", b"refused", "refused_events", b"refused_events", "watermark", b"watermark"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

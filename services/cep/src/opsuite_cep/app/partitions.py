@@ -1,0 +1,417 @@
+"""Replicas sharing the partitions of the event stream (``OPSUITE_CEP_PARTITIONS`` > 0, on JetStream;
+docs/architecture/cep.md, Replicas and partitions).
+
+- **Publishing** (any replica): a batch's events more than ``max_future_skew`` ahead of the clock are
+  refused here; the rest are appended to partition ``partition_of(tenant, key)`` for the tenant's keyed
+  rules, and all of them once more to the tenant's home partition for its tenant-wide rules
+  (:mod:`opsuite_cep.domain.partitioning`). The reply is sent once JetStream has stored them; it carries
+  no evaluation (``evaluated = false``).
+- **Ownership** (:class:`PartitionCoordinator`): leases in a JetStream key-value bucket. Every replica
+  heartbeats, takes free partitions up to its fair share of the live replicas, renews what it holds, and
+  hands back partitions beyond its share (checkpointed first). A dead replica's leases expire after the
+  lease TTL; the survivors take its partitions at their next round.
+- **Evaluation** (:class:`PartitionRunner`, one per owned partition): the records of the partition are
+  applied in stream order to one engine per (tenant, scope): a unit. A unit is restored from its
+  checkpoint; records at or before its position are skipped, so taking a partition over is restoring its
+  checkpoints and replaying what follows them. Alert changes commit with the unit's log cursor (never
+  written twice). Idle progress and manual resolutions are records of the partition too, so a replay
+  reproduces them. Rule and silence changes are picked up from the database every ``partition_refresh_s``
+  and followed by a checkpoint.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import math
+import time
+import zlib
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol
+
+from opsuite_cep.app._session import read
+from opsuite_cep.app.engines import EngineHost, TenantEngine, rule_from_row, silence_from_row
+from opsuite_cep.config import Settings
+from opsuite_cep.db.eventlog import LogCursorRepository
+from opsuite_cep.db.repositories import CheckpointRepository, RuleRepository, SilenceRepository
+from opsuite_cep.domain import Event, IngestResult, Rule
+from opsuite_cep.domain.engine import FUTURE_TIME, future_skew_description
+from opsuite_cep.domain.partitioning import Scope, home_of, partition_of, scope_of
+from opsuite_cep.domain.results import RefusedEvent
+from opsuite_common.errors import OpsuiteError, ServiceUnavailableError
+from opsuite_common.logging import get_logger
+
+__all__ = ["PartitionCoordinator", "PartitionRunner", "PartitionedIngest", "unit_name"]
+
+log = get_logger("opsuite.cep.partitions")
+
+
+class Stream(Protocol):
+    """The partitioned event stream (``opsuite_cep.adapters.partitions.PartitionStream``)."""
+
+    async def publish(self, partition: int, body: bytes, headers: dict[str, str] | None = None) -> int: ...
+
+    async def publish_many(self, items: Sequence[tuple[int, bytes, dict[str, str] | None]]) -> list[int]: ...
+
+    def records(self, partition: int, after: int) -> Any: ...
+
+    async def purge_below(self, partition: int, seq: int) -> None: ...
+
+    async def close(self) -> None: ...
+
+
+class LeaseStore(Protocol):
+    """Ownership leases (``opsuite_cep.adapters.partitions.Leases``)."""
+
+    async def heartbeat(self) -> None: ...
+
+    async def live_replicas(self) -> list[str]: ...
+
+    async def acquire(self, partition: int) -> bool: ...
+
+    async def renew(self, partition: int) -> bool: ...
+
+    async def release(self, partition: int) -> None: ...
+
+    async def close(self) -> None: ...
+
+
+def unit_name(partition: int, scope: Scope) -> str:
+    """The engine unit of a tenant on a partition (the checkpoint and cursor key)."""
+    return f"p{partition}.{scope}"
+
+
+def _body(record: dict[str, Any]) -> bytes:
+    return json.dumps(record, separators=(",", ":")).encode()
+
+
+class PartitionedIngest:
+    """PublishEvents and manual resolutions when replicas share partitions: append, do not evaluate."""
+
+    def __init__(self, stream: Stream, settings: Settings, clock: Callable[[], float]) -> None:
+        self.stream, self.settings, self.now = stream, settings, clock
+        self.partitions = settings.partitions
+
+    async def publish(self, tenant: str, events: Sequence[Event]) -> IngestResult:
+        """Refuse events too far ahead of the clock, append the rest; returns once JetStream stored them."""
+        now = self.now()
+        skew = self.settings.time_policy(tenant).max_future_skew
+        out = IngestResult()
+        kept: list[Event] = []
+        for i, e in enumerate(events):
+            if skew is not None and e.time > now + skew:
+                out.refused.append(RefusedEvent(i, e, FUTURE_TIME, future_skew_description(e.time - now, skew)))
+            else:
+                kept.append(e)
+        out.accepted = len(kept)
+        if not kept:
+            return out
+        by_partition: dict[int, list[Event]] = {}
+        for e in kept:
+            by_partition.setdefault(partition_of(tenant, e.key, self.partitions), []).append(e)
+        items: list[tuple[int, bytes, dict[str, str] | None]] = [
+            (p, _body({"tenant": tenant, "scope": "keyed", "kind": "events", "now": now, "events": _dicts(evs)}), None)
+            for p, evs in sorted(by_partition.items())
+        ]
+        whole = {"tenant": tenant, "scope": "tenant", "kind": "events", "now": now, "events": _dicts(kept)}
+        items.append((home_of(tenant, self.partitions), _body(whole), None))
+        try:
+            await self.stream.publish_many(items)
+        except Exception as exc:
+            log.warning("partition stream append failed", tenant=tenant, error=repr(exc))
+            raise ServiceUnavailableError(
+                "the events could not be stored in the event stream; send them again (events already stored "
+                "are recognised as duplicates)",
+                reason="EVENT_LOG_UNAVAILABLE",
+            ) from exc
+        return out
+
+    async def forget(self, tenant: str, rule: Rule | None, labels: dict[str, str], fingerprint: str) -> None:
+        """After an operator resolved an alert: the unit that holds its state forgets it (in stream order)."""
+        name = rule.name if rule is not None else ""
+        record = {"tenant": tenant, "kind": "forget", "rule": name, "fingerprint": fingerprint}
+        if rule is not None and scope_of(rule) == "keyed" and "key" in labels:
+            targets = [(partition_of(tenant, labels["key"], self.partitions), "keyed")]
+        elif rule is not None and scope_of(rule) == "tenant":
+            targets = [(home_of(tenant, self.partitions), "tenant")]
+        else:  # unknown placement: every unit of the tenant forgets it (a no-op where it is not)
+            targets = [(p, s) for p in range(self.partitions) for s in ("keyed", "tenant")]
+        await self.stream.publish_many([(p, _body({**record, "scope": s}), None) for p, s in targets])
+
+
+def _dicts(events: Sequence[Event]) -> list[dict[str, Any]]:
+    return [e.to_dict() for e in events]
+
+
+class PartitionRunner:
+    """Applies one owned partition's records to its units, commits their alerts, checkpoints them."""
+
+    def __init__(self, partition: int, host: EngineHost, stream: Stream, settings: Settings) -> None:
+        self.partition, self.host, self.stream, self.settings = partition, host, stream, settings
+        self.units: dict[tuple[str, Scope], TenantEngine] = {}
+        self.applied: dict[tuple[str, Scope], int] = {}
+        self.position = 0
+        self.checkpointed = 0
+        self.lock = asyncio.Lock()
+        self._rules_seen: dict[str, tuple[Any, ...]] = {}
+        self._tick_pending: set[tuple[str, Scope]] = set()
+        self._tasks: list[asyncio.Task[None]] = []
+        self.started_at = time.monotonic()
+
+    async def start(self) -> None:
+        """Find where to resume (the oldest checkpoint of the partition's units), then consume and tick."""
+        units = [unit_name(self.partition, "keyed"), unit_name(self.partition, "tenant")]
+        async with read(self.host.db) as s:
+            positions = await CheckpointRepository.positions_of_units(s, units)
+        self.position = self.checkpointed = min(positions) if positions else 0
+        self._tasks = [
+            asyncio.create_task(self._consume(), name=f"cep-partition-{self.partition}"),
+            asyncio.create_task(self._periodic(), name=f"cep-partition-{self.partition}-timer"),
+        ]
+        log.info("partition taken", partition=self.partition, position=self.position)
+
+    async def stop(self, *, checkpoint: bool) -> None:
+        """Stop consuming; with ``checkpoint`` (a handover or a graceful stop) save every unit first."""
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        if checkpoint:
+            async with self.lock:
+                await self.checkpoint()
+        log.info("partition given up", partition=self.partition, position=self.position, checkpointed=checkpoint)
+
+    async def _unit(self, tenant: str, scope: Scope) -> TenantEngine:
+        te = self.units.get((tenant, scope))
+        if te is not None:
+            return te
+        name = unit_name(self.partition, scope)
+        async with read(self.host.db) as s:
+            rows = await RuleRepository(s, tenant).all_rules(enabled_only=True)
+            silences = [silence_from_row(r) for r in await SilenceRepository(s, tenant).all_silences()]
+            checkpoint = await CheckpointRepository(s, tenant).load(name)
+            applied = await LogCursorRepository(s, tenant, name).applied()
+        rules = self._rules_of(rows, scope)
+        te = TenantEngine(tenant, self.host.new_engine(tenant, rules.values(), silences), {}, unit=name)
+        te.rule_ids = {r.name: r.id for r in rows}
+        if checkpoint is not None:
+            snapshot, te.position = checkpoint
+            te.checkpointed = te.position
+            try:
+                te.engine.restore(snapshot)
+            except (ValueError, KeyError, TypeError):
+                log.exception("unit checkpoint could not be restored; empty state", tenant=tenant, unit=name)
+        self._rules_seen[tenant] = _signature(rows)
+        self.units[(tenant, scope)] = te
+        self.applied[(tenant, scope)] = applied
+        return te
+
+    @staticmethod
+    def _rules_of(rows: Sequence[Any], scope: Scope) -> dict[str, Rule]:
+        out = {}
+        for row in rows:
+            try:
+                rule = rule_from_row(row)
+            except OpsuiteError:
+                continue
+            if scope_of(rule) == scope:
+                out[rule.name] = rule
+        return out
+
+    async def _consume(self) -> None:
+        async with contextlib.aclosing(self.stream.records(self.partition, self.position)) as records:
+            async for seq, body, _headers in records:
+                async with self.lock:
+                    try:
+                        await self._apply(seq, json.loads(body))
+                    except ServiceUnavailableError:
+                        pass  # alert changes kept unwritten by commit; written with the unit's next commit
+                    except Exception:
+                        log.exception("partition record failed", partition=self.partition, seq=seq)
+                        raise
+
+    async def _apply(self, seq: int, record: dict[str, Any]) -> None:
+        scope: Scope = "tenant" if record.get("scope") == "tenant" else "keyed"
+        tenant = str(record["tenant"])
+        te = await self._unit(tenant, scope)
+        self.position = max(self.position, seq)
+        if seq <= te.position:
+            return  # included in the unit's checkpoint
+        kind = record.get("kind")
+        if kind == "events":
+            result = te.engine.ingest([Event.from_dict(e) for e in record["events"]], now=float(record["now"]))
+        elif kind == "tick":
+            self._tick_pending.discard((tenant, scope))
+            result = te.engine.idle_advance(float(record["now"]))
+        elif kind == "forget":
+            te.engine.forget_alert(str(record["rule"]), str(record["fingerprint"]))
+            result = IngestResult()
+        else:
+            log.warning("unknown record kind skipped", partition=self.partition, seq=seq, kind=kind)
+            result = IngestResult()
+        te.position = seq
+        if seq > self.applied[(tenant, scope)] and (result.transitions or result.notifications or te.unwritten):
+            await self.host.commit(te, result, seq)
+
+    async def _periodic(self) -> None:
+        tick_s = self.settings.schedule_tick_s
+        last_refresh = time.monotonic()
+        while True:
+            await asyncio.sleep(tick_s)
+            try:
+                async with self.lock:
+                    await self._ticks()
+                    if time.monotonic() - last_refresh >= self.settings.partition_refresh_s:
+                        last_refresh = time.monotonic()
+                        await self._refresh()
+                    if self.position > self.checkpointed and (
+                        time.monotonic() - self.started_at >= self.settings.checkpoint_interval_s
+                    ):
+                        await self.checkpoint()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("partition timer round failed; continuing", partition=self.partition)
+
+    async def _ticks(self) -> None:
+        """Idle progress: a tick that would move a unit's time is appended to the partition (and applied
+        when read back, in stream order); one at a time per unit."""
+        if not self.settings.idle_progress and not self.settings.tenant_time:
+            return
+        now = self.host.now()
+        due = []
+        for key, te in self.units.items():
+            if key in self._tick_pending:
+                continue
+            if te.engine.idle_progress_due(now):
+                due.append(key)
+            else:
+                te.engine.tick(now)  # at most starts the idle count
+        for tenant, scope in due:
+            record = {"tenant": tenant, "scope": scope, "kind": "tick", "now": now}
+            await self.stream.publish(self.partition, _body(record))
+            self._tick_pending.add((tenant, scope))
+
+    async def _refresh(self) -> None:
+        """Apply rule and silence changes of the loaded tenants; checkpoint when any changed (a replay must
+        not apply earlier records with the new rules)."""
+        changed = False
+        for tenant in {t for t, _ in self.units}:
+            async with read(self.host.db) as s:
+                rows = await RuleRepository(s, tenant).all_rules(enabled_only=True)
+                silences = [silence_from_row(r) for r in await SilenceRepository(s, tenant).all_silences()]
+            signature = _signature(rows)
+            scopes: tuple[Scope, ...] = ("keyed", "tenant")
+            for scope in scopes:
+                te = self.units.get((tenant, scope))
+                if te is None:
+                    continue
+                te.engine.set_silences(silences)
+                if signature != self._rules_seen.get(tenant):
+                    wanted = self._rules_of(rows, scope)
+                    for rule in te.engine.rules:
+                        if rule.name not in wanted:
+                            te.engine.remove_rule(rule.name)
+                    for rule in wanted.values():
+                        te.engine.add_rule(rule)
+                    te.rule_ids = {r.name: r.id for r in rows}
+                    changed = True
+            self._rules_seen[tenant] = signature
+        if changed:
+            await self.checkpoint()
+
+    async def checkpoint(self) -> bool:
+        """Save every unit at the partition's position in one transaction, then purge the stream below it.
+        Skipped while a unit has unwritten alert changes (their records must stay)."""
+        for te in self.units.values():
+            if te.unwritten:
+                try:
+                    await self.host.commit(te, IngestResult())
+                except ServiceUnavailableError:
+                    return False
+        position = self.position
+        try:
+            async with self.host.db.session() as s:
+                for te in self.units.values():
+                    await CheckpointRepository(s, te.tenant).save(te.engine.snapshot(), position, te.unit)
+        except Exception as exc:
+            log.warning("partition checkpoint not saved", partition=self.partition, error=repr(exc))
+            return False
+        for te in self.units.values():
+            te.position = te.checkpointed = position
+        self.checkpointed, self.started_at = position, time.monotonic()
+        with contextlib.suppress(Exception):
+            await self.stream.purge_below(self.partition, position + 1)
+        return True
+
+
+def _signature(rows: Sequence[Any]) -> tuple[Any, ...]:
+    return tuple(sorted((r.id, r.revision, r.enabled) for r in rows))
+
+
+class PartitionCoordinator:
+    """Holds this replica's fair share of the partitions through leases, and a runner for each."""
+
+    def __init__(
+        self, host: EngineHost, stream: Stream, leases: LeaseStore, settings: Settings, replica_id: str
+    ) -> None:
+        self.host, self.stream, self.leases, self.settings = host, stream, leases, settings
+        self.replica_id = replica_id
+        self.runners: dict[int, PartitionRunner] = {}
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        """Start the ownership loop."""
+        self._task = asyncio.create_task(self._loop(), name="cep-partitions")
+
+    async def _loop(self) -> None:
+        interval = self.settings.lease_ttl_s / 3
+        while True:
+            try:
+                await self.round()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("partition ownership round failed; continuing")
+            await asyncio.sleep(interval)
+
+    def _order(self) -> list[int]:
+        n = self.settings.partitions
+        start = zlib.crc32(self.replica_id.encode()) % n
+        return [(start + i) % n for i in range(n)]
+
+    async def round(self) -> None:
+        """Heartbeat, renew, take free partitions up to the fair share, hand back what is beyond it."""
+        await self.leases.heartbeat()
+        live = await self.leases.live_replicas()
+        target = math.ceil(self.settings.partitions / max(1, len(live)))
+        for p in list(self.runners):
+            if not await self.leases.renew(p):
+                log.warning("partition lease lost; its runner stops", partition=p)
+                await self.runners.pop(p).stop(checkpoint=False)
+        for p in self._order():
+            if len(self.runners) >= target:
+                break
+            if p not in self.runners and await self.leases.acquire(p):
+                runner = PartitionRunner(p, self.host, self.stream, self.settings)
+                await runner.start()
+                self.runners[p] = runner
+        while len(self.runners) > target:
+            p = max(self.runners)
+            await self.runners.pop(p).stop(checkpoint=True)
+            await self.leases.release(p)
+
+    async def stop(self) -> None:
+        """Graceful stop: every partition checkpointed and handed back at once."""
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        for p in list(self.runners):
+            await self.runners.pop(p).stop(checkpoint=True)
+            with contextlib.suppress(Exception):
+                await self.leases.release(p)
+        await self.leases.close()
+        await self.stream.close()
