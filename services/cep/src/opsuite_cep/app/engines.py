@@ -112,6 +112,8 @@ class TenantEngine:
     position: int = 0
     checkpointed: int = 0
     checkpointed_at: float = field(default_factory=time.monotonic)
+    #: The last (shielded) write of alert changes, which outlives a cancelled caller.
+    writing: asyncio.Future[list[AlertChange]] | None = None
 
 
 class EngineHost:
@@ -361,7 +363,7 @@ class EngineHost:
         resend (duplicates are ignored; the events are in the log already).
         """
         te.unwritten.append((result, position))
-        task = asyncio.ensure_future(self._write_unwritten(te))
+        task = te.writing = asyncio.ensure_future(self._write_unwritten(te))
         try:
             return await asyncio.shield(task)
         except asyncio.CancelledError:
