@@ -134,18 +134,14 @@ class AlertService:
             return await self._resolve_partitioned(who, alert_id)
         te = await self.host.get(who.tenant)
         async with te.lock:
+            wm = te.engine.watermark
             async with self.db.session() as s:
-                repo = AlertRepository(s, who.tenant)
-                row = await repo.get(alert_id)
-                if row.state == "resolved":
-                    return alert_view(row)
-                if row.state not in ACTIVE_STATES:
-                    raise FailedPreconditionError(f"alert {alert_id!r} is {row.state}; only active alerts resolve")
-                wm = te.engine.watermark
-                row.state, row.resolved_by = "resolved", who.subject
-                row.ends_at = dt(wm) if wm is not None else utcnow()
-                await repo.record_change(row, "manually_resolved")
+                row, changed = await _resolve_row(
+                    AlertRepository(s, who.tenant), who, alert_id, dt(wm) if wm is not None else None
+                )
                 view = alert_view(row)
+            if not changed:
+                return view
             if te.engine.forget_alert(row.rule, row.fingerprint):
                 await self.host.checkpoint(te)  # a replay must not bring the forgotten state back
         self.notifier.notify(who.tenant)
@@ -156,15 +152,10 @@ class AlertService:
         the forget record (in stream order with the events)."""
         assert self.partitioned is not None
         async with self.db.session() as s:
-            repo = AlertRepository(s, who.tenant)
-            row = await repo.get(alert_id)
-            if row.state == "resolved":
-                return alert_view(row)
-            if row.state not in ACTIVE_STATES:
-                raise FailedPreconditionError(f"alert {alert_id!r} is {row.state}; only active alerts resolve")
-            row.state, row.resolved_by, row.ends_at = "resolved", who.subject, utcnow()
-            await repo.record_change(row, "manually_resolved")
+            row, changed = await _resolve_row(AlertRepository(s, who.tenant), who, alert_id, None)
             view = alert_view(row)
+            if not changed:
+                return view
             try:
                 rule_row: RuleRow | None = await RuleRepository(s, who.tenant).get(name=row.rule)
             except NotFoundError:
@@ -248,3 +239,18 @@ class AlertService:
         async with self.db.session() as s:
             await SilenceRepository(s, who.tenant).delete(silence_id)
         await self.host.silences_changed(who.tenant)
+
+
+async def _resolve_row(
+    repo: AlertRepository, who: Identity, alert_id: str, ends_at: datetime | None
+) -> tuple[Any, bool]:
+    """Mark an active alert resolved by ``who`` (``ends_at``: the engine's watermark, else now); returns the
+    row and whether it changed (an alert already resolved is returned as it is)."""
+    row = await repo.get(alert_id)
+    if row.state == "resolved":
+        return row, False
+    if row.state not in ACTIVE_STATES:
+        raise FailedPreconditionError(f"alert {alert_id!r} is {row.state}; only active alerts resolve")
+    row.state, row.resolved_by, row.ends_at = "resolved", who.subject, ends_at or utcnow()
+    await repo.record_change(row, "manually_resolved")
+    return row, True
