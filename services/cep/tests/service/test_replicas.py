@@ -114,3 +114,19 @@ async def test_replicas_share_partitions_and_take_over_a_dead_ones(db_url: str, 
     async with a.handle.app.db.session() as s:
         changes = (await s.execute(select(func.count()).select_from(AlertChangeRow))).scalar_one()
     assert changes == 2 * len(expected) + len(KEYS)  # nothing doubled by the takeover or the resend
+
+
+async def test_a_manual_resolution_reaches_the_partition_owner_in_stream_order(
+    sqlite_url: str, start_cep: Callable[..., Any]
+) -> None:
+    ns, tenant = f"t{uuid.uuid4().hex[:10]}", "tenant-a"
+    a = await _replica(start_cep, sqlite_url, ns)
+    await a.rule(BY_KEY, tenant)
+    await eventually(lambda: len(_owned(a)) == 4, timeout=20, what="every partition")
+    await a.publish([ev("e1", "metric", 1, key="svc-1", errors=9)], tenant)
+    (alert,) = await eventually(lambda: a.alerts(tenant), timeout=20, what="the alert")
+    await a.stub.ResolveAlert(cep_pb2.ResolveAlertRequest(id=alert.id), metadata=a.md(tenant))
+    # The owner forgot the alert's state (a forget record), so the next hot event opens a new alert.
+    await a.publish([ev("e2", "metric", 2, key="svc-1", errors=9)], tenant)
+    alerts = await eventually(lambda: a.alerts(tenant), until=lambda xs: len(xs) == 2, timeout=20, what="a new alert")
+    assert sorted(cep_pb2.AlertState.Name(x.state) for x in alerts) == ["FIRING", "RESOLVED"]

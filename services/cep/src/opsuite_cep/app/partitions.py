@@ -177,9 +177,10 @@ class PartitionRunner:
         """Stop consuming; with ``checkpoint`` (a handover or a graceful stop) save every unit first."""
         for task in self._tasks:
             task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+        if self._tasks:
+            done, pending = await asyncio.wait(self._tasks, timeout=self.settings.lease_ttl_s)
+            if pending:
+                log.warning("partition tasks did not stop in time", partition=self.partition, tasks=len(pending))
         writes = [te.writing for te in self.units.values() if te.writing is not None and not te.writing.done()]
         if writes:  # a shielded alert write still running finishes before the next owner reads the cursor
             await asyncio.wait(writes)
@@ -423,6 +424,9 @@ class PartitionCoordinator:
         for p in list(self.runners):
             await self.runners.pop(p).stop(checkpoint=True)
             with contextlib.suppress(Exception):
-                await self.leases.release(p)
-        await self.leases.close()
-        await self.stream.close()
+                await asyncio.wait_for(self.leases.release(p), self.settings.lease_ttl_s)
+        for close in (self.leases.close, self.stream.close):  # a NATS drain must not hold the stop forever
+            try:
+                await asyncio.wait_for(close(), self.settings.lease_ttl_s)
+            except Exception as exc:
+                log.warning("NATS connection not closed cleanly", error=repr(exc))
