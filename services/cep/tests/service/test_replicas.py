@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 
 from opsuite.cep.v1 import cep_pb2
 from opsuite_cep.db.models import AlertChangeRow
+from opsuite_cep.domain.partitioning import partition_of
 from opsuite_common.testing.eventually import eventually
 
 from .conftest import Cep, ev
@@ -130,3 +131,25 @@ async def test_a_manual_resolution_reaches_the_partition_owner_in_stream_order(
     await a.publish([ev("e2", "metric", 2, key="svc-1", errors=9)], tenant)
     alerts = await eventually(lambda: a.alerts(tenant), until=lambda xs: len(xs) == 2, timeout=20, what="a new alert")
     assert sorted(cep_pb2.AlertState.Name(x.state) for x in alerts) == ["FIRING", "RESOLVED"]
+
+
+async def test_test_rule_places_a_keyed_rule_as_live_does(sqlite_url: str, start_cep: Callable[..., Any]) -> None:
+    """A key's `for` timer waits for its own partition's time, live and in TestRule alike: an event of a key
+    in another partition does not move it (in one engine it would fire)."""
+    ns, tenant = f"t{uuid.uuid4().hex[:10]}", "tenant-a"
+    a = await _replica(start_cep, sqlite_url, ns)
+    slow = {**BY_KEY, "name": "errors-for", "for": "10s"}
+    rule = await a.rule(slow, tenant)
+    await eventually(lambda: len(_owned(a)) == 4, timeout=20, what="every partition")
+    keys = [f"svc-{i}" for i in range(40)]
+    k1 = keys[0]
+    k2 = next(k for k in keys if partition_of(tenant, k, 4) != partition_of(tenant, k1, 4))
+    events = [ev("e1", "metric", 0, key=k1, errors=9), ev("e2", "metric", 30, key=k2, errors=1)]
+    tested = await a.stub.TestRule(cep_pb2.TestRuleRequest(rule_id=rule.meta.id, events=events), metadata=a.md(tenant))
+    final = {}
+    for tr in tested.transitions:
+        final[tr.labels["key"]] = tr.state.upper()
+    assert final == {k1: "PENDING"}  # k1's partition saw no later event: its `for` has not run out
+    await a.publish(events, tenant)
+    live = await eventually(lambda: a.alerts(tenant), timeout=20, what="the live alert")
+    assert {x.labels["key"]: cep_pb2.AlertState.Name(x.state) for x in live} == final
