@@ -54,6 +54,8 @@ async def test_no_catalogue_at_all_is_unavailable(identity: Identity) -> None:
         await CachedCatalogue(source).snapshot(identity)
     assert err.value.reason == "TOOL_CATALOGUE_UNAVAILABLE"
     assert "api_manager" in err.value.message
+    # ops is healthy: the failure is api_manager's, so callers' breakers toward ops do not count it.
+    assert err.value.dependency == "api_manager"
 
 
 async def test_a_failed_discovery_is_reported_with_its_own_cause_not_as_a_rate_limit(identity: Identity) -> None:

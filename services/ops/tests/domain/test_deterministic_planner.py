@@ -5,7 +5,7 @@ import pytest
 from opsuite_ops.domain.demo import DEMO_SERVICES, demo_tools, plan_with_many_tools, synthetic_tools
 from opsuite_ops.domain.deterministic_planner import DeterministicPlanner, PlannerConfig
 from opsuite_ops.domain.initialise import initialise
-from opsuite_ops.domain.model import Budget, Mode, Plan
+from opsuite_ops.domain.model import Budget, Mode, Plan, Tool
 from opsuite_ops.domain.planning import PlanRequest
 from opsuite_ops.domain.validate import validate_plan
 
@@ -91,3 +91,24 @@ def test_planning_with_many_tools_still_picks_the_right_tool(n: int) -> None:
     outcome = plan_with_many_tools(n_tools=n)
     assert outcome.plan.steps[0].tool == "cpu_by_host"
     assert outcome.plan.steps[0].arguments["host"] == "web-01"
+
+
+@pytest.mark.parametrize("question", ["what does checkout depend on?", "what are the dependencies of checkout"])
+async def test_a_mode_finds_the_tool_the_default_mode_finds(question: str) -> None:
+    default = calls(await plan(question))
+    assert default, "the default mode finds a tool"
+    graph = calls(await plan(question, Mode.GRAPH))
+    assert graph == default  # every tool found here is a graph tool: the mode keeps them all
+
+
+async def test_a_mode_ranks_with_the_whole_catalogues_statistics() -> None:
+    # Every tool of the mode carries its tag: ranked among themselves, the tag would score nothing.
+    tools = [
+        Tool("alpha", "first thing", frozenset({"graph"})),
+        Tool("beta", "second thing", frozenset({"graph"})),
+        *(Tool(f"other_{i}", "unrelated", frozenset({"metric"})) for i in range(5)),
+    ]
+    for mode in (Mode.ALL, Mode.GRAPH):
+        request = PlanRequest("show the graph of the first thing", tools, Budget(), NOW, mode)
+        steps = (await DeterministicPlanner().plan(request)).plan.steps
+        assert [s.tool for s in steps][:1] == ["alpha"], mode

@@ -3,9 +3,10 @@
 Guarantees: a notification row is written in the same transaction as its alert change, so none is
 lost; it stays ``pending`` until one attempt succeeds (then ``delivered``, exactly once per row: a
 lease stops two dispatchers from sending it at the same time); failed attempts are logged in
-``cep_deliveries`` and retried with exponential backoff. Delivery runs in its own task, so a slow or
-failing channel never blocks ingestion. Gives up (``failed``) only when the channel was deleted or the
-notification is older than ``delivery_max_age_s``.
+``cep_deliveries`` and retried with exponential backoff (an attempt retries quickly within itself, except
+for a kind whose delivery is not idempotent: an ``ops_investigation`` attempt is one ops Ask). Delivery
+runs in its own task, so a slow or failing channel never blocks ingestion. Gives up (``failed``) only when
+the channel was deleted or the notification is older than ``delivery_max_age_s``.
 """
 
 from __future__ import annotations
@@ -38,6 +39,10 @@ _MAX_CHANNEL_BREAKERS = 10_000
 log = get_logger("opsuite.cep.dispatcher")
 
 _LEASE_S = 120.0
+
+#: Kinds whose delivery is not idempotent and is tried once per dispatcher attempt (no quick retries): an
+#: ops_investigation delivery is an ops Ask, which stores a run. The next attempt waits for the backoff.
+_ONE_TRY_KINDS = frozenset({"ops_investigation"})
 
 
 class Dispatcher:
@@ -133,10 +138,11 @@ class Dispatcher:
                 raise CircuitOpenError(f"channel {channel.name!r} is disabled", reason="CHANNEL_DISABLED")
             # A changed key is a failed delivery (CHANNEL_KEY_MISMATCH), retried like any other.
             config = self.secrets.open(channel.config, tenant=note.tenant, channel_id=channel.id)
-            await self.retry.run(
-                lambda: breaker.call(lambda: self.sender.send(note.tenant, channel.kind, config, payload)),
-                deadline=time.monotonic() + self.settings.delivery_timeout_s * 3,
-            )
+            send = functools.partial(breaker.call, lambda: self.sender.send(note.tenant, channel.kind, config, payload))
+            if channel.kind in _ONE_TRY_KINDS:
+                await send()
+            else:
+                await self.retry.run(send, deadline=time.monotonic() + self.settings.delivery_timeout_s * 3)
         except OpsuiteError as exc:
             ok, reason, error = False, exc.reason, exc.message
             retry_in = exc.retry_after

@@ -4,7 +4,8 @@ The service implements :class:`ToolCatalogue` over api_manager's gRPC client (as
 user sees exactly the tools their tenant and role allow). :class:`CachedCatalogue` wraps it: one
 cache entry per (tenant, top role), refreshed after ``ttl_s``; when the source fails, the last good
 catalogue is served and the snapshot says so (``stale=True`` and ``note``), which the trace records.
-With no catalogue at all it raises ServiceUnavailableError(reason="TOOL_CATALOGUE_UNAVAILABLE").
+With no catalogue at all it raises ServiceUnavailableError(reason="TOOL_CATALOGUE_UNAVAILABLE") blamed on the
+tool source (``dependency=api_manager``), so the callers' breakers toward ops do not count it.
 """
 
 from __future__ import annotations
@@ -19,7 +20,10 @@ from opsuite_common.auth import Identity
 from opsuite_common.errors import Code, OpsuiteError, ServiceUnavailableError
 from opsuite_ops.domain.model import Tool, ToolResult
 
-__all__ = ["CachedCatalogue", "CatalogueSnapshot", "ToolCatalogue"]
+__all__ = ["TOOL_SOURCE", "CachedCatalogue", "CatalogueSnapshot", "ToolCatalogue"]
+
+#: The dependency a failed discovery is blamed on (``OpsuiteError.dependency``).
+TOOL_SOURCE = "api_manager"
 
 #: Discovery failures worth a plain retry (anything else needs its cause fixed first).
 _TRANSIENT = frozenset({Code.UNAVAILABLE, Code.DEADLINE_EXCEEDED})
@@ -104,12 +108,13 @@ class CachedCatalogue:
         if entry is None:
             transient = isinstance(exc, (OSError, TimeoutError)) or getattr(exc, "code", None) in _TRANSIENT
             hint = "check that api_manager is reachable and retry" if transient else "fix that cause and retry"
+            # Blamed on the tool source: ops itself is healthy, so its callers' breakers must not count this.
             raise ServiceUnavailableError(
                 f"no tool catalogue is available: tool discovery (api_manager) failed with {why} "
                 f"({getattr(exc, 'message', exc)}) and nothing is cached yet; {hint}",
                 reason="TOOL_CATALOGUE_UNAVAILABLE",
                 metadata={"cause": why},
-            ) from exc
+            ).blame_dependency(TOOL_SOURCE) from exc
         age = self._clock() - entry.fetched_at
         note = f"tool discovery failed ({why}: {exc}); using the last good catalogue from {age:.0f}s ago"
         return CatalogueSnapshot(entry.tools, stale=True, note=note, age_s=age)

@@ -2,7 +2,8 @@
 
 1. Keep the tools of the mode's tags (``all`` keeps every tool), minus excluded ones.
 2. Rank them with BM25 over name (twice), description, tags and parameter names against the
-   question (plus a few synonyms: "changed" also searches "deploy", "slow" also "latency"...).
+   question (plus a few synonyms: "changed" also searches "deploy", "slow" also "latency"...). The
+   term statistics come from the whole catalogue, so a tool scores the same in its mode as in ``all``.
 3. Keep the best tools above an absolute floor and a fraction of the best score.
 4. Fill each tool's arguments from the question (see :mod:`extract`). When a required parameter
    is missing, chain a producer: a tool whose ``output_hints`` provide that value and whose own
@@ -114,7 +115,10 @@ class DeterministicPlanner:
         if request.failure is not None:
             # A replan looks for other tools covering the same gaps: search their wording too.
             question += " " + " ".join(g.what for g in request.failure.gaps)
-        ranked = rank_tools(question, candidates, cfg.synonyms)
+        # Ranked against the whole catalogue, then cut to the mode: ranking only the mode's tools would make
+        # the mode's own tag (shared by all of them) worthless, and a mode would miss the tool the default finds.
+        allowed = {t.name for t in candidates}
+        ranked = [(t, s) for t, s in rank_tools(question, request.tools, cfg.synonyms) if t.name in allowed]
         vocabulary = {tok for t in candidates for tok in tool_tokens(t)}
         entities = extract_entities(
             request.question,
