@@ -46,7 +46,7 @@ from opsuite_common.errors import ServiceUnavailableError
 from opsuite_common.logging import get_logger
 from opsuite_common.metrics import histogram
 
-__all__ = ["EngineHost", "Notifier", "TenantEngine", "rule_from_row", "silence_from_row"]
+__all__ = ["EngineHost", "FencedError", "Notifier", "TenantEngine", "rule_from_row", "silence_from_row"]
 
 log = get_logger("opsuite.cep.engines")
 
@@ -93,6 +93,16 @@ class Notifier:
             ev.set()
 
 
+class FencedError(Exception):
+    """A partition unit's alert changes were not written: another owner already committed records from
+    ``first`` on (the unit's log cursor did not move), so this engine's owner is stale. Nothing was written,
+    and the unit writes nothing more."""
+
+    def __init__(self, tenant: str, unit: str, first: int, position: int) -> None:
+        super().__init__(f"unit {unit} of tenant {tenant}: records {first}..{position} already committed")
+        self.tenant, self.unit, self.first, self.position = tenant, unit, first, position
+
+
 #: Log records read per query while a tenant is replayed.
 REPLAY_PAGE = 1_000
 
@@ -117,6 +127,9 @@ class TenantEngine:
     checkpointed_at: float = field(default_factory=time.monotonic)
     #: The last (shielded) write of alert changes, which outlives a cancelled caller.
     writing: asyncio.Future[list[AlertChange]] | None = None
+    #: A partition unit whose commit found its records already committed by another owner: it never writes
+    #: again (its runner stops).
+    fenced: bool = False
 
 
 class EngineHost:
@@ -402,12 +415,17 @@ class EngineHost:
         committed. The write runs shielded: a caller that is cancelled (deadline, hang-up) does not abort
         it, and a failed write keeps the result for the next commit; that caller gets UNAVAILABLE and may
         resend (duplicates are ignored; the events are in the log already).
+
+        A partition unit's commit is a compare-and-set on its log cursor: if another owner already committed
+        these records, nothing is written and :class:`FencedError` is raised (then and at every later call).
         """
+        if te.fenced:
+            raise FencedError(te.tenant, te.unit, position, position)
         te.unwritten.append((result, position))
         task = te.writing = asyncio.ensure_future(self._write_unwritten(te))
         try:
             return await asyncio.shield(task)
-        except asyncio.CancelledError:
+        except (asyncio.CancelledError, FencedError):
             raise
         except Exception as exc:
             log.warning("alert changes not written; kept for the next commit", tenant=te.tenant, error=repr(exc))
@@ -427,13 +445,20 @@ class EngineHost:
                 # A unit of a partition reads a durable stream; the tenant's one engine, this host's log.
                 durable = bool(te.unit) or self.log.durable
                 position = max(p for _, p in pending) if durable else 0
+                # A unit's cursor must still be below the first record written here (else another owner
+                # wrote them: fenced); the tenant's one engine only never moves its cursor back.
+                first = min((p for _, p in pending if p), default=position) if te.unit else position
                 async with self.db.session() as s:
+                    if position:  # first: on PostgreSQL a concurrent owner waits here for this commit
+                        moved = await LogCursorRepository(s, te.tenant, te.unit).advance(position, first=first)
+                        if not moved and te.unit:
+                            te.fenced = True
+                            te.unwritten.clear()
+                            raise FencedError(te.tenant, te.unit, first, position)  # rolls back
                     for r, _ in pending:
                         changes += await AlertRepository(s, te.tenant).apply_transitions(
                             r.transitions, r.notifications, te.rule_ids
                         )
-                    if position:
-                        await LogCursorRepository(s, te.tenant, te.unit).advance(position)
             del te.unwritten[: len(pending)]  # committed: results added meanwhile stay for the next write
         if changes:
             self.notifier.notify(te.tenant)

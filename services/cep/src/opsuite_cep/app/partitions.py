@@ -1,11 +1,8 @@
 """Replicas sharing the partitions of the event stream (``OPSUITE_CEP_PARTITIONS`` > 0, on JetStream;
 docs/architecture/cep.md, Replicas and partitions).
 
-- **Publishing** (any replica): a batch's events more than ``max_future_skew`` ahead of the clock are
-  refused here; the rest are appended to partition ``partition_of(tenant, key)`` for the tenant's keyed
-  rules, and all of them once more to the tenant's home partition for its tenant-wide rules
-  (:mod:`opsuite_cep.domain.partitioning`). The reply is sent once JetStream has stored them; it carries
-  no evaluation (``evaluated = false``).
+- **Publishing** (any replica, :mod:`opsuite_cep.app.partition_ingest`): events are appended to their
+  partitions, for keyed and for tenant-wide rules; nothing is evaluated on the way.
 - **Ownership** (:class:`PartitionCoordinator`): leases in a JetStream key-value bucket. Every replica
   heartbeats, takes free partitions up to its fair share of the live replicas, renews what it holds, and
   hands back partitions beyond its share (checkpointed first). A dead replica's leases expire after the
@@ -17,12 +14,19 @@ docs/architecture/cep.md, Replicas and partitions).
   written twice). Idle progress and manual resolutions are records of the partition too, so a replay
   reproduces them. Rule and silence changes are picked up from the database every ``partition_refresh_s``
   and followed by a checkpoint.
+- **Fencing** (the database decides, where the side effects land): a runner applies a record only while
+  its lease surely holds (it waits otherwise, and is stopped once the lease is lost). Its alert changes
+  commit only if the unit's log cursor is still below their records (compare-and-set), and its checkpoints
+  only under the partition's epoch, which every new runner raises before reading the checkpoints. A runner
+  whose commit or checkpoint is refused is fenced: it writes nothing more and stops; the coordinator starts
+  a fresh one at its next round if the lease is still its own.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import math
 import time
@@ -31,14 +35,13 @@ from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 from opsuite_cep.app._session import read
-from opsuite_cep.app.engines import EngineHost, TenantEngine, rule_from_row, silence_from_row
+from opsuite_cep.app.engines import EngineHost, FencedError, TenantEngine, rule_from_row, silence_from_row
+from opsuite_cep.app.partition_ingest import PartitionedIngest, Stream, encode_record
 from opsuite_cep.config import Settings
 from opsuite_cep.db.eventlog import LogCursorRepository
-from opsuite_cep.db.repositories import CheckpointRepository, RuleRepository, SilenceRepository
+from opsuite_cep.db.repositories import CheckpointRepository, PartitionEpochs, RuleRepository, SilenceRepository
 from opsuite_cep.domain import Event, IngestResult, Rule
-from opsuite_cep.domain.engine import FUTURE_TIME, future_skew_description
-from opsuite_cep.domain.partitioning import Scope, home_of, partition_of, scope_of
-from opsuite_cep.domain.results import RefusedEvent
+from opsuite_cep.domain.partitioning import Scope, scope_of
 from opsuite_common.errors import OpsuiteError, ServiceUnavailableError
 from opsuite_common.logging import get_logger
 
@@ -46,19 +49,12 @@ __all__ = ["PartitionCoordinator", "PartitionRunner", "PartitionedIngest", "unit
 
 log = get_logger("opsuite.cep.partitions")
 
+#: How often a runner whose lease is not surely held looks again (it applies nothing meanwhile).
+LEASE_WAIT_S = 0.05
 
-class Stream(Protocol):
-    """The partitioned event stream (``opsuite_cep.adapters.partitions.PartitionStream``)."""
 
-    async def publish(self, partition: int, body: bytes, headers: dict[str, str] | None = None) -> int: ...
-
-    async def publish_many(self, items: Sequence[tuple[int, bytes, dict[str, str] | None]]) -> list[int]: ...
-
-    def records(self, partition: int, after: int) -> Any: ...
-
-    async def purge_below(self, partition: int, seq: int) -> None: ...
-
-    async def close(self) -> None: ...
+class _Superseded(Exception):
+    """Raised inside a checkpoint's transaction (rolling it back) when another runner claimed the partition."""
 
 
 class LeaseStore(Protocol):
@@ -84,73 +80,31 @@ def unit_name(partition: int, scope: Scope) -> str:
     return f"p{partition}.{scope}"
 
 
-def _body(record: dict[str, Any]) -> bytes:
-    return json.dumps(record, separators=(",", ":")).encode()
-
-
-class PartitionedIngest:
-    """PublishEvents and manual resolutions when replicas share partitions: append, do not evaluate."""
-
-    def __init__(self, stream: Stream, settings: Settings, clock: Callable[[], float]) -> None:
-        self.stream, self.settings, self.now = stream, settings, clock
-        self.partitions = settings.partitions
-
-    async def publish(self, tenant: str, events: Sequence[Event]) -> IngestResult:
-        """Refuse events too far ahead of the clock, append the rest; returns once JetStream stored them."""
-        now = self.now()
-        skew = self.settings.time_policy(tenant).max_future_skew
-        out = IngestResult()
-        kept: list[Event] = []
-        for i, e in enumerate(events):
-            if skew is not None and e.time > now + skew:
-                out.refused.append(RefusedEvent(i, e, FUTURE_TIME, future_skew_description(e.time - now, skew)))
-            else:
-                kept.append(e)
-        out.accepted = len(kept)
-        if not kept:
-            return out
-        by_partition: dict[int, list[Event]] = {}
-        for e in kept:
-            by_partition.setdefault(partition_of(tenant, e.key, self.partitions), []).append(e)
-        items: list[tuple[int, bytes, dict[str, str] | None]] = [
-            (p, _body({"tenant": tenant, "scope": "keyed", "kind": "events", "now": now, "events": _dicts(evs)}), None)
-            for p, evs in sorted(by_partition.items())
-        ]
-        whole = {"tenant": tenant, "scope": "tenant", "kind": "events", "now": now, "events": _dicts(kept)}
-        items.append((home_of(tenant, self.partitions), _body(whole), None))
-        try:
-            await self.stream.publish_many(items)
-        except Exception as exc:
-            log.warning("partition stream append failed", tenant=tenant, error=repr(exc))
-            raise ServiceUnavailableError(
-                "the events could not be stored in the event stream; send them again (events already stored "
-                "are recognised as duplicates)",
-                reason="EVENT_LOG_UNAVAILABLE",
-            ) from exc
-        return out
-
-    async def forget(self, tenant: str, rule: Rule | None, labels: dict[str, str], fingerprint: str) -> None:
-        """After an operator resolved an alert: the unit that holds its state forgets it (in stream order)."""
-        name = rule.name if rule is not None else ""
-        record = {"tenant": tenant, "kind": "forget", "rule": name, "fingerprint": fingerprint}
-        if rule is not None and scope_of(rule) == "keyed" and "key" in labels:
-            targets = [(partition_of(tenant, labels["key"], self.partitions), "keyed")]
-        elif rule is not None and scope_of(rule) == "tenant":
-            targets = [(home_of(tenant, self.partitions), "tenant")]
-        else:  # unknown placement: every unit of the tenant forgets it (a no-op where it is not)
-            targets = [(p, s) for p in range(self.partitions) for s in ("keyed", "tenant")]
-        await self.stream.publish_many([(p, _body({**record, "scope": s}), None) for p, s in targets])
-
-
-def _dicts(events: Sequence[Event]) -> list[dict[str, Any]]:
-    return [e.to_dict() for e in events]
-
-
 class PartitionRunner:
-    """Applies one owned partition's records to its units, commits their alerts, checkpoints them."""
+    """Applies one owned partition's records to its units, commits their alerts, checkpoints them.
 
-    def __init__(self, partition: int, host: EngineHost, stream: Stream, settings: Settings) -> None:
+    ``lease_held`` says whether the partition's lease surely holds (no record is applied while it does
+    not); ``owner`` is written with the partition's epoch (for operators).
+    """
+
+    def __init__(
+        self,
+        partition: int,
+        host: EngineHost,
+        stream: Stream,
+        settings: Settings,
+        *,
+        owner: str = "",
+        lease_held: Callable[[], bool] | None = None,
+    ) -> None:
         self.partition, self.host, self.stream, self.settings = partition, host, stream, settings
+        self.owner = owner
+        self.lease_held: Callable[[], bool] = lease_held or (lambda: True)
+        #: The partition's epoch this runner claimed at its start (its checkpoints are written under it).
+        self.epoch = 0
+        #: Set once a commit or a checkpoint found that another runner wrote this partition: nothing more
+        #: is written, the tasks end, and the coordinator replaces this runner.
+        self.fenced = False
         self.units: dict[tuple[str, Scope], TenantEngine] = {}
         self.applied: dict[tuple[str, Scope], int] = {}
         self.position = 0
@@ -162,16 +116,19 @@ class PartitionRunner:
         self.started_at = time.monotonic()
 
     async def start(self) -> None:
-        """Find where to resume (the oldest checkpoint of the partition's units), then consume and tick."""
+        """Claim the partition's next epoch (fencing every earlier runner's checkpoints), find where to
+        resume (the oldest checkpoint of the partition's units, read after the claim), then consume and
+        tick."""
         units = [unit_name(self.partition, "keyed"), unit_name(self.partition, "tenant")]
-        async with read(self.host.db) as s:
+        async with self.host.db.session() as s:
+            self.epoch = await PartitionEpochs(s).claim(self.partition, self.owner)
             positions = await CheckpointRepository.positions_of_units(s, units)
         self.position = self.checkpointed = min(positions) if positions else 0
         self._tasks = [
             asyncio.create_task(self._consume(), name=f"cep-partition-{self.partition}"),
             asyncio.create_task(self._periodic(), name=f"cep-partition-{self.partition}-timer"),
         ]
-        log.info("partition taken", partition=self.partition, position=self.position)
+        log.info("partition taken", partition=self.partition, position=self.position, epoch=self.epoch)
 
     async def stop(self, *, checkpoint: bool) -> None:
         """Stop consuming; with ``checkpoint`` (a handover or a graceful stop) save every unit first."""
@@ -226,12 +183,39 @@ class PartitionRunner:
                 out[rule.name] = rule
         return out
 
+    def _fence(self, why: str, **fields: Any) -> None:
+        """Stop writing: another runner wrote this partition (this one is stale)."""
+        if not self.fenced:
+            self.fenced = True
+            log.warning(
+                "partition runner fenced; it stops", partition=self.partition, epoch=self.epoch, why=why, **fields
+            )
+
+    async def _hold_lease(self) -> None:
+        """Return once the lease surely holds; while it does not (a renew late or failing), apply nothing.
+        The coordinator stops this runner once the lease is lost."""
+        waited = False
+        while True:  # the lease's time runs out by the clock: there is no event to wait for
+            if self.lease_held():
+                return
+            if not waited:
+                log.warning("partition lease not surely held; applying nothing until renewed", partition=self.partition)
+                waited = True
+            await asyncio.sleep(LEASE_WAIT_S)
+
     async def _consume(self) -> None:
         async with contextlib.aclosing(self.stream.records(self.partition, self.position)) as records:
             async for seq, body, _headers in records:
+                await self._hold_lease()
                 async with self.lock:
+                    if self.fenced:
+                        return
                     try:
                         await self._apply(seq, json.loads(body))
+                    except FencedError as exc:
+                        why = "alert changes of these records already committed by another runner"
+                        self._fence(why, tenant=exc.tenant, unit=exc.unit, seq=seq, first=exc.first)
+                        return
                     except ServiceUnavailableError:
                         pass  # alert changes kept unwritten by commit; written with the unit's next commit
                     except Exception:
@@ -264,10 +248,14 @@ class PartitionRunner:
     async def _periodic(self) -> None:
         tick_s = self.settings.schedule_tick_s
         last_refresh = time.monotonic()
-        while True:
+        while not self.fenced:
             await asyncio.sleep(tick_s)
+            if not self.lease_held():
+                continue
             try:
                 async with self.lock:
+                    if self.fenced:
+                        return
                     await self._ticks()
                     if time.monotonic() - last_refresh >= self.settings.partition_refresh_s:
                         last_refresh = time.monotonic()
@@ -297,7 +285,7 @@ class PartitionRunner:
                 te.engine.tick(now)  # at most starts the idle count
         for tenant, scope in due:
             record = {"tenant": tenant, "scope": scope, "kind": "tick", "now": now}
-            await self.stream.publish(self.partition, _body(record))
+            await self.stream.publish(self.partition, encode_record(record))
             self._tick_pending.add((tenant, scope))
 
     async def _refresh(self) -> None:
@@ -330,23 +318,38 @@ class PartitionRunner:
 
     async def checkpoint(self) -> bool:
         """Save every unit at the partition's position in one transaction, then purge the stream below it.
-        Skipped while a unit has unwritten alert changes (their records must stay)."""
+        Skipped while a unit has unwritten alert changes (their records must stay). Written only under this
+        runner's epoch: once another runner claimed the partition, nothing is saved or purged and this
+        runner is fenced. A unit whose own position is later (its checkpoint was not reached yet in the
+        replay) keeps it: a unit's checkpoint never goes back."""
+        if self.fenced:
+            return False
         for te in self.units.values():
             if te.unwritten:
                 try:
                     await self.host.commit(te, IngestResult())
+                except FencedError as exc:
+                    why = "alert changes of these records already committed by another runner"
+                    self._fence(why, tenant=exc.tenant, unit=exc.unit, first=exc.first, seq=exc.position)
+                    return False
                 except ServiceUnavailableError:
                     return False
         position = self.position
+        saved = {key: max(position, te.position) for key, te in self.units.items()}
         try:
             async with self.host.db.session() as s:
-                for te in self.units.values():
-                    await CheckpointRepository(s, te.tenant).save(te.engine.snapshot(), position, te.unit)
+                if not await PartitionEpochs(s).holds(self.partition, self.epoch):
+                    raise _Superseded
+                for key, te in self.units.items():
+                    await CheckpointRepository(s, te.tenant).save(te.engine.snapshot(), saved[key], te.unit)
+        except _Superseded:
+            self._fence("another runner claimed the partition; checkpoint not saved", position=position)
+            return False
         except Exception as exc:
             log.warning("partition checkpoint not saved", partition=self.partition, error=repr(exc))
             return False
-        for te in self.units.values():
-            te.position = te.checkpointed = position
+        for key, te in self.units.items():
+            te.position = te.checkpointed = saved[key]
         self.checkpointed, self.started_at = position, time.monotonic()
         with contextlib.suppress(Exception):
             await self.stream.purge_below(self.partition, position + 1)
@@ -383,6 +386,12 @@ class PartitionCoordinator:
                 log.exception("partition ownership round failed; continuing")
             await asyncio.sleep(interval)
 
+    def surely_held(self, partition: int) -> bool:
+        """Whether this replica's lease of ``partition`` holds for at least another TTL/3 (its local expiry
+        is never later than the server's): the margin covers a record being applied and committed."""
+        expires = self.leases.expires_at(partition)
+        return expires is not None and time.monotonic() < expires - self.settings.lease_ttl_s / 3
+
     def _order(self) -> list[int]:
         n = self.settings.partitions
         start = zlib.crc32(self.replica_id.encode()) % n
@@ -394,11 +403,13 @@ class PartitionCoordinator:
         live = await self.leases.live_replicas()
         target = math.ceil(self.settings.partitions / max(1, len(live)))
         for p in list(self.runners):
+            if self.runners[p].fenced:  # replaced below by a fresh runner if the lease is still ours
+                await self.runners.pop(p).stop(checkpoint=False)
+                continue
             try:
                 kept = await self.leases.renew(p)
             except Exception as exc:  # NATS slow or away: keep going while the lease surely holds
-                expires = self.leases.expires_at(p)
-                kept = expires is not None and time.monotonic() < expires - self.settings.lease_ttl_s / 3
+                kept = self.surely_held(p)
                 log.warning("partition lease not renewed", partition=p, error=repr(exc), still_held=kept)
             if not kept:
                 log.warning("partition lease lost; its runner stops", partition=p)
@@ -407,7 +418,14 @@ class PartitionCoordinator:
             if len(self.runners) >= target:
                 break
             if p not in self.runners and await self.leases.acquire(p):
-                runner = PartitionRunner(p, self.host, self.stream, self.settings)
+                runner = PartitionRunner(
+                    p,
+                    self.host,
+                    self.stream,
+                    self.settings,
+                    owner=self.replica_id,
+                    lease_held=functools.partial(self.surely_held, p),
+                )
                 await runner.start()
                 self.runners[p] = runner
         while len(self.runners) > target:

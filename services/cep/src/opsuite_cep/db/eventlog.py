@@ -3,16 +3,30 @@
 The log is a table in cep's own database: ``seq`` grows with every append (one sequence for every
 tenant), a tenant reads its own records in ``seq`` order. Records are trimmed once a checkpoint includes
 them. The use case that owns the session is :class:`opsuite_cep.app.eventlog.DatabaseLog`.
+
+The log cursor of an engine unit moves by compare-and-set (:meth:`LogCursorRepository.advance`): one
+``INSERT .. ON CONFLICT DO UPDATE .. WHERE`` statement, atomic on SQLite and PostgreSQL alike (on
+PostgreSQL a concurrent writer of the same row waits for the first to commit, then sees its value).
 """
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select
+from typing import Any
+
+from sqlalchemy import Table, delete, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from opsuite_cep.db.models import EventLogRow, LogCursorRow
 
-__all__ = ["EventLogRepository", "LogCursorRepository"]
+__all__ = ["EventLogRepository", "LogCursorRepository", "upsert"]
+
+
+def upsert(session: AsyncSession, table: Table) -> Any:
+    """An ``INSERT`` into ``table`` that takes ``on_conflict_do_update`` (the session's dialect: SQLite or
+    PostgreSQL, which spell it alike)."""
+    dialect = session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
 
 
 class EventLogRepository:
@@ -62,10 +76,15 @@ class LogCursorRepository:
         row = await self.s.get(LogCursorRow, (self.tenant, self.unit))
         return 0 if row is None else int(row.applied)
 
-    async def advance(self, position: int) -> None:
-        """Move the cursor forward to ``position`` (never back), in the caller's transaction."""
-        row = await self.s.get(LogCursorRow, (self.tenant, self.unit))
-        if row is None:
-            self.s.add(LogCursorRow(tenant=self.tenant, unit=self.unit, applied=position))
-        elif position > row.applied:
-            row.applied = position
+    async def advance(self, position: int, *, first: int | None = None) -> bool:
+        """Compare-and-set, in the caller's transaction: move the cursor to ``position`` if it is below
+        ``first`` (default ``position``), i.e. if nobody committed the records from ``first`` on yet; an
+        absent cursor is created. True if it moved; False leaves it as it was (never back)."""
+        table: Table = LogCursorRow.__table__  # type: ignore[assignment]
+        insert = upsert(self.s, table).values(tenant=self.tenant, unit=self.unit, applied=position)
+        stmt = insert.on_conflict_do_update(
+            index_elements=[table.c.tenant, table.c.unit],
+            set_={"applied": insert.excluded.applied},
+            where=table.c.applied < (position if first is None else first),
+        ).returning(table.c.applied)
+        return (await self.s.execute(stmt)).first() is not None

@@ -20,6 +20,7 @@ __all__ = [
     "EventLogRow",
     "LogCursorRow",
     "NotificationRow",
+    "PartitionEpochRow",
     "RuleRow",
     "ScheduleStateRow",
     "SequenceRow",
@@ -223,6 +224,20 @@ class LogCursorRow(Base):
     tenant: Mapped[str] = mapped_column(String(128), primary_key=True)
     unit: Mapped[str] = mapped_column(String(32), primary_key=True, default="")
     applied: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+
+
+class PartitionEpochRow(Base):
+    """The fencing token of one partition of the event stream (replicas): raised by every owner that starts
+    running the partition; a checkpoint of the partition is written only by the owner holding the current
+    epoch, so a stale owner can no longer overwrite its successor's checkpoint."""
+
+    __tablename__ = "cep_partition_epochs"
+
+    partition: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    epoch: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    #: The replica that claimed the current epoch, and when (for operators; nothing decides on them).
+    owner: Mapped[str] = mapped_column(String(256), nullable=False, default="", server_default="")
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
 
 
 class ScheduleStateRow(Base):

@@ -14,16 +14,18 @@ import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, or_, select, update
+from sqlalchemy import Select, Table, and_, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from opsuite_cep.db.alerts import AlertRepository
+from opsuite_cep.db.eventlog import upsert
 from opsuite_cep.db.models import (
     ChannelRow,
     CheckpointRow,
     DeliveryRow,
     NotificationRow,
+    PartitionEpochRow,
     RuleRow,
     SilenceRow,
 )
@@ -37,6 +39,7 @@ __all__ = [
     "CheckpointRepository",
     "DeliveryRepository",
     "NotificationQueue",
+    "PartitionEpochs",
     "RuleRepository",
     "ScheduleIndex",
     "SilenceRepository",
@@ -192,7 +195,8 @@ class CheckpointRepository(_TenantBound):
     one per engine unit (``""``: the tenant's one engine; ``p<partition>.<scope>`` with replicas)."""
 
     async def save(self, snapshot: dict[str, Any], position: int = 0, unit: str = "") -> None:
-        """Replace a unit's checkpoint; ``position`` is the last event log record it includes."""
+        """Replace a unit's checkpoint; ``position`` is the last event log record it includes. A partition's
+        owner saves only under its epoch (:class:`PartitionEpochs`), so a stale owner writes none."""
         row = await self.s.get(CheckpointRow, (self.tenant, unit))
         body = json.dumps(snapshot)
         if row is None:
@@ -221,6 +225,37 @@ class CheckpointRepository(_TenantBound):
         the oldest)."""
         stmt = select(CheckpointRow.log_position).where(CheckpointRow.unit.in_(units))
         return [int(p) for p in (await session.execute(stmt)).scalars()]
+
+
+class PartitionEpochs:
+    """The fencing tokens of the partitions of the event stream (bound to the session only: a partition
+    holds units of many tenants). A partition's owner claims a new epoch before it reads the partition's
+    checkpoints, and writes checkpoints only while :meth:`holds` that epoch."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        """Bind to a session."""
+        self.s = session
+
+    async def claim(self, partition: int, owner: str) -> int:
+        """Raise the partition's epoch by one (1 when it has none) and return it: every earlier claimant is
+        fenced from now on. On PostgreSQL the row stays locked until the caller's transaction ends."""
+        table: Table = PartitionEpochRow.__table__  # type: ignore[assignment]
+        insert = upsert(self.s, table).values(partition=partition, epoch=1, owner=owner, claimed_at=utcnow())
+        stmt = insert.on_conflict_do_update(
+            index_elements=[table.c.partition],
+            set_={"epoch": table.c.epoch + 1, "owner": owner, "claimed_at": utcnow()},
+        ).returning(table.c.epoch)
+        return int((await self.s.execute(stmt)).scalar_one())
+
+    async def holds(self, partition: int, epoch: int) -> bool:
+        """Whether ``epoch`` is still the partition's current one; the row is then locked (PostgreSQL) until
+        the caller's transaction ends, so no claim slips in before its writes commit."""
+        result = await self.s.execute(
+            update(PartitionEpochRow)
+            .where(PartitionEpochRow.partition == partition, PartitionEpochRow.epoch == epoch)
+            .values(epoch=epoch)
+        )
+        return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
 
 class DeliveryRepository(_TenantBound):
