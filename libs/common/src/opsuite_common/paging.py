@@ -86,6 +86,8 @@ M = TypeVar("M", bound=_Sized)
 
 #: Bytes a repeated message field adds per item beyond the item (tag and length prefix, upper bound).
 _ITEM_OVERHEAD = 6
+#: Bytes kept free for the reply's next page token (tokens are a few hundred bytes at most).
+_TOKEN_RESERVE = 512
 
 
 def list_budget(max_message_bytes: int) -> int:
@@ -98,13 +100,14 @@ def fit_page(page: Page, to_message: Callable[[Any], M], *, budget: int) -> tupl
 
     Returns the messages and the next page token: ``page.next_page_token`` when every item fitted, else
     ``page.token_after(last item sent)`` so that the next page starts at the first item left out (nothing
-    lost, nothing repeated). The first item is always sent: input size limits keep one item well
-    below the budget, and an empty page with a token would never progress. A page without
+    lost, nothing repeated). The items keep ``_TOKEN_RESERVE`` bytes of the budget free, so the page
+    with its token stays within ``budget``. The first item is always sent: input size limits keep one
+    item well below the budget, and an empty page with a token would never progress. A page without
     ``token_after`` (a query that cannot resume mid-page) sends every item.
     """
     items, token_after = page.items, page.token_after
     out: list[M] = []
-    used = 0
+    used = _TOKEN_RESERVE if budget > 2 * _TOKEN_RESERVE else 0
     for i, item in enumerate(items):
         msg = to_message(item)
         used += msg.ByteSize() + _ITEM_OVERHEAD
