@@ -183,7 +183,7 @@ async def run_parallel(k: int, latency_ms: float, rounds: int) -> dict[str, Any]
 
 def run_planning(repeats: int) -> dict[str, Any]:
     """Median deterministic planning time with 500 tools vs the 11 demo tools."""
-    from opsuite_ops.domain.demo import demo_tools, plan_with_many_tools, synthetic_tools
+    from services.ops.tests.demo_estate import demo_tools, plan_with_many_tools, synthetic_tools
 
     many, few = synthetic_tools(500), demo_tools()
 

@@ -19,8 +19,6 @@ from pathlib import Path
 
 import pytest
 
-from demo.estate import HOSTS as DEMO_HOSTS
-from demo.estate import SERVICES as DEMO_SERVICES
 from demo.seed import StatusPage, seed
 from opsuite_common.testing.processes import Stack, start_stack, stop_stack
 from opsuite_common.testing.servers import TEST_SECRET, TokenFactory
@@ -36,9 +34,6 @@ STACK_GROUP = "stack"
 
 #: The shared stack's settings, each for the tests that need it.
 SHARED_ENV = {
-    # The demo estate's names, so ops's deterministic planner recognises them in questions.
-    "OPSUITE_OPS_KNOWN_SERVICES": json.dumps([s[0] for s in DEMO_SERVICES]),
-    "OPSUITE_OPS_KNOWN_HOSTS": json.dumps([h[0] for h in DEMO_HOSTS]),
     # Loopback peers: the demo status page (API and alert webhook), the canary's receiver, the CLI's demo.
     "OPSUITE_OUTBOUND_ALLOW": json.dumps(["127.0.0.1"]),
     # test_cross_service: three failing calls of one tenant's API exceed the breaker's threshold.

@@ -23,8 +23,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from demo.estate import HOSTS as DEMO_HOSTS  # noqa: E402
-from demo.estate import SERVICES as DEMO_SERVICES  # noqa: E402
 from demo.seed import StatusPage, seed  # noqa: E402
 from opsuite_common.auth import TokenIssuer  # noqa: E402
 from opsuite_common.testing.processes import start_stack, stop_stack  # noqa: E402
@@ -101,10 +99,8 @@ def main() -> int:
     # A stable port keeps the demo's status_page API unchanged between runs (apply stays idempotent).
     status_page = StatusPage(args.base_port + len(SERVICES))
     try:
-        # The demo estate's names, so the deterministic planner recognises them in questions.
+        # ops is told no estate's names (with or without the demo): it reads them from the tools at run time.
         hints = {
-            "OPSUITE_OPS_KNOWN_SERVICES": json.dumps([s[0] for s in DEMO_SERVICES]),
-            "OPSUITE_OPS_KNOWN_HOSTS": json.dumps([h[0] for h in DEMO_HOSTS]),
             # The demo's alert webhook is the local status page.
             "OPSUITE_OUTBOUND_ALLOW": json.dumps(["127.0.0.1"]),
         }

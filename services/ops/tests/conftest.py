@@ -29,9 +29,10 @@ from opsuite_common.testing.llm import FakeLlm
 from opsuite_common.testing.servers import TokenFactory, auth_settings_for_tests
 from opsuite_ops.config import Settings
 from opsuite_ops.domain import Tool
-from opsuite_ops.domain.demo import DEMO_SERVICES, demo_catalogue, demo_tools
 from opsuite_ops.domain.in_memory import InMemoryCatalogue
 from opsuite_ops.server import create_server
+
+from .demo_estate import demo_catalogue, demo_tools
 
 TENANT, OTHER = "acme", "globex"
 SECRET_TOOL = Tool(
@@ -183,7 +184,7 @@ def ops_settings(db_url: str, target: str, **overrides: Any) -> Settings:
     values: dict[str, Any] = {
         "port": 0, "database_url": db_url, "auth": auth_settings_for_tests(), "api_manager_target": target,
         "client": ClientSettings(timeout_s=5, retry_attempts=1, breaker_fail_max=2, breaker_reset_timeout_s=60),
-        "retry_backoff_s": 0.01, "known_services": list(DEMO_SERVICES), "catalogue_ttl_s": 30,
+        "retry_backoff_s": 0.01, "catalogue_ttl_s": 30,
     }  # fmt: skip
     values.update(overrides)
     return Settings(**values)

@@ -13,8 +13,9 @@ from opsuite.ops.v1 import ops_pb2
 from opsuite_cli.ask import EXIT_NO_ANSWER, EXIT_PARTIAL
 from opsuite_cli.main import app as cli
 from opsuite_ops.domain import Tool
-from opsuite_ops.domain.demo import demo_tools
 from opsuite_ops.domain.in_memory import Script
+
+from .demo_estate import demo_tools
 
 TENANT = "acme"  # the tenant the fake api_manager shows the demo tools to (conftest.py)
 CPU_Q = "what is the cpu on web-01 over the last 2 hours"

@@ -51,10 +51,10 @@ class Settings(ServiceSettings):
     #: Pause before a retry of an idempotent tool (exponential with jitter from here).
     retry_backoff_s: float = Field(0.05, ge=0)
 
-    #: Host and service names the deterministic planner recognises in questions (besides patterns like web-01).
+    #: Host and service names added to those the estate's own tools list at run time (ops has no built-in names).
     known_hosts: list[str] = Field(default_factory=list)
     known_services: list[str] = Field(default_factory=list)
-    #: Extra question aliases as JSON: ``[{"pattern": "(?P<n>\\d+)-web", "template": "web-{n}"}]``.
+    #: Question rewrite rules as JSON (none built in): ``[{"pattern": "(?P<n>\\d+)-web", "template": "web-{n}"}]``.
     aliases: list[dict[str, str]] = Field(default_factory=list)
 
     @model_validator(mode="after")

@@ -8,8 +8,9 @@ import pytest
 
 from opsuite_common.auth import Identity, Role
 from opsuite_common.testing.llm import FakeLlm
-from opsuite_ops.domain.demo import demo_catalogue
 from opsuite_ops.domain.in_memory import InMemoryCatalogue
+
+from ..demo_estate import demo_catalogue
 
 
 @pytest.fixture

@@ -2,19 +2,22 @@ from datetime import UTC, datetime
 
 import pytest
 
-from opsuite_ops.domain.demo import DEMO_SERVICES, demo_tools, plan_with_many_tools, synthetic_tools
-from opsuite_ops.domain.deterministic_planner import DeterministicPlanner, PlannerConfig
+from opsuite_ops.domain.deterministic_planner import DeterministicPlanner
 from opsuite_ops.domain.initialise import initialise
 from opsuite_ops.domain.model import Budget, Mode, Plan, Tool
 from opsuite_ops.domain.planning import PlanRequest
 from opsuite_ops.domain.validate import validate_plan
 
+from ..demo_estate import demo_inventory, demo_tools, plan_with_many_tools, synthetic_tools
+
 NOW = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 
 
 async def plan(question: str, mode: Mode = Mode.ALL, budget: Budget | None = None) -> Plan:
-    planner = DeterministicPlanner(PlannerConfig(known_services=frozenset(DEMO_SERVICES)))
-    request = PlanRequest(initialise(question).text, demo_tools(), budget or Budget(), NOW, mode)
+    planner = DeterministicPlanner()
+    request = PlanRequest(
+        initialise(question).text, demo_tools(), budget or Budget(), NOW, mode, inventory=demo_inventory()
+    )
     result = (await planner.plan(request)).plan
     if result.steps:
         validate_plan(result, {t.name: t for t in demo_tools()}, budget or Budget())

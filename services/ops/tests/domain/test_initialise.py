@@ -4,10 +4,12 @@ from opsuite_common.errors import ValidationError
 from opsuite_ops.domain.initialise import Alias, initialise
 
 
-def test_default_aliases_canonicalise_host_names() -> None:
-    q = initialise("  what is the CPU on  web 1 and WEB_002 vs db-3 ?")
-    assert q.text == "what is the CPU on web-01 and web-02 vs db-03 ?"
-    assert q.aliases_applied
+@pytest.mark.parametrize("name", ["pay-api-1", "web 1", "WEB_002", "db-3", "lb-2"])
+def test_no_built_in_alias_rewrites_a_name(name: str) -> None:
+    # Names are resolved against the estate's own inventory, never rewritten to one estate's convention.
+    q = initialise(f"  what is the CPU on  {name} ?")
+    assert q.text == f"what is the CPU on {name} ?"
+    assert q.aliases_applied == ()
     assert q.original.startswith("  what")
 
 

@@ -5,12 +5,13 @@ from opsuite_common.auth import Identity
 from opsuite_ops.adapters.llm import LlmClient, LlmSettings
 from opsuite_ops.domain.catalogue import CachedCatalogue
 from opsuite_ops.domain.compose import LlmComposer
-from opsuite_ops.domain.demo import demo_tools
 from opsuite_ops.domain.in_memory import InMemoryCatalogue
 from opsuite_ops.domain.llm_planner import LlmPlanner
 from opsuite_ops.domain.model import Budget
 from opsuite_ops.domain.orchestrator import Orchestrator
 from opsuite_ops.domain.planning import PlanRequest
+
+from ..demo_estate import demo_tools
 
 GOOD = {
     "rationale": "cpu of the host",

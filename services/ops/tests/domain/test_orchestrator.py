@@ -3,7 +3,6 @@ import pytest
 from opsuite_common.auth import Identity
 from opsuite_common.errors import ServiceUnavailableError, ValidationError
 from opsuite_ops.domain.catalogue import CachedCatalogue
-from opsuite_ops.domain.demo import DEMO_SERVICES
 from opsuite_ops.domain.deterministic_planner import DeterministicPlanner, PlannerConfig
 from opsuite_ops.domain.in_memory import InMemoryCatalogue, Script
 from opsuite_ops.domain.model import BlockKind, Budget, EventKind, Phase, RunEvent, Tool, to_jsonable
@@ -15,7 +14,7 @@ class RecordingPlanner:
     """Wraps the deterministic planner and keeps every request it was given."""
 
     def __init__(self, **cfg: object) -> None:
-        self.inner = DeterministicPlanner(PlannerConfig(known_services=frozenset(DEMO_SERVICES), **cfg))
+        self.inner = DeterministicPlanner(PlannerConfig(**cfg))
         self.requests: list[PlanRequest] = []
 
     async def plan(self, request: PlanRequest) -> PlanOutcome:

@@ -1,11 +1,12 @@
 import pytest
 
 from opsuite_common.errors import ValidationError
-from opsuite_ops.domain.demo import demo_tools
 from opsuite_ops.domain.mapping import MappingError, references_in, resolve_arguments
 from opsuite_ops.domain.model import Budget, BudgetLimits, Plan, PlanStep
 from opsuite_ops.domain.plan_schema import plan_from_json, plan_to_json
 from opsuite_ops.domain.validate import topological_levels, validate_plan
+
+from ..demo_estate import demo_tools
 
 TOOLS = {t.name: t for t in demo_tools()}
 

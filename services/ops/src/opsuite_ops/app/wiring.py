@@ -23,7 +23,6 @@ from opsuite_ops.app.runs import RunService
 from opsuite_ops.config import Settings
 from opsuite_ops.db import MIGRATIONS_DIR, VERSION_TABLE
 from opsuite_ops.domain import (
-    DEFAULT_ALIASES,
     Alias,
     Budget,
     BudgetLimits,
@@ -123,7 +122,7 @@ async def build_app(settings: Settings, *, breakers: BreakerRegistry | None = No
         planner = LlmPlanner(llm, deterministic)
         if settings.llm_compose:
             composer = LlmComposer(llm)
-    aliases = (*DEFAULT_ALIASES, *(Alias(a["pattern"], a["template"]) for a in settings.aliases))
+    aliases = tuple(Alias(a["pattern"], a["template"]) for a in settings.aliases)
     limits = _limits(settings)
     orchestrator = Orchestrator(
         catalogue, planner, composer=composer, aliases=aliases, limits=limits, retry_backoff_s=settings.retry_backoff_s

@@ -12,8 +12,9 @@ from opsuite_ops.domain.chat import ChatModel
 from opsuite_ops.domain.completeness import assess
 from opsuite_ops.domain.compose import Composer, Composition, DeterministicComposer, LlmComposer
 from opsuite_ops.domain.deterministic_planner import DeterministicPlanner, PlannerConfig, rank_tools
+from opsuite_ops.domain.entities import Inventory
 from opsuite_ops.domain.in_memory import InMemoryCatalogue, Script
-from opsuite_ops.domain.initialise import DEFAULT_ALIASES, Alias, InitialisedQuestion, initialise
+from opsuite_ops.domain.initialise import Alias, InitialisedQuestion, initialise
 from opsuite_ops.domain.llm_planner import LlmPlanner
 from opsuite_ops.domain.model import (
     MODE_TAGS,
@@ -49,7 +50,6 @@ from opsuite_ops.domain.planning import FailureContext, Planner, PlanOutcome, Pl
 from opsuite_ops.domain.validate import validate_plan
 
 __all__ = [
-    "DEFAULT_ALIASES",
     "MODE_TAGS",
     "PLAN_JSON_SCHEMA",
     "Alias",
@@ -76,6 +76,7 @@ __all__ = [
     "Gap",
     "InMemoryCatalogue",
     "InitialisedQuestion",
+    "Inventory",
     "LlmComposer",
     "LlmPlanner",
     "Mode",

@@ -2,9 +2,12 @@
 
 :func:`assess` reads only facts of the run, never the answer's wording:
 
-* the main plan: empty with no tool left out is NO_TOOL (nothing matched the question); each matching
-  tool the planner left out (a required argument the question does not give, the budget's step limit)
-  is NOT_COVERED;
+* what the planner could not cover (``not_covered``, listed first when a name is unknown): a name the
+  estate does not have (ENTITY_UNKNOWN, with its closest matches; also a name no output of the run
+  mentions when no tool lists the estate's names); each matching tool the planner left out (a required
+  argument the question does not give, arguments its schema refuses, the budget's step limit) and a part
+  of the question no tool covers ("no tool reports disk usage") are NOT_COVERED; an empty main plan with
+  nothing left out is NO_TOOL (nothing matched the question);
 * the executor's calls: each open gap (a step whose latest call failed, timed out or was not run because
   one it needed failed, and that no replan closed) is TOOL_FAILED; calls planned and none succeeded
   is ALL_FAILED (listed first, before each TOOL_FAILED);
@@ -13,7 +16,6 @@
   composer cut to :data:`~opsuite_ops.domain.compose.MAX_TABLE_ROWS` rows, are TRUNCATED.
 
 No successful call means UNANSWERED; any reason otherwise means PARTIAL; COMPLETE only when none applies.
-ENTITY_UNKNOWN is never set here: nothing in a run tells "this name matches nothing" from "no data".
 The :attr:`Completeness.headline` states the status and every reason in short words; the orchestrator
 puts it at the top of an incomplete answer.
 """
@@ -99,7 +101,12 @@ def assess(
     reasons: list[AnswerStatusReason] = []
     phrases: list[str] = []
     ok = [r for r in records if r.ok]
-    if not records and (plan is None or not plan.steps) and not not_covered:
+    unknown = [r for r in not_covered if r.reason is AnswerReason.ENTITY_UNKNOWN]
+    not_covered = [r for r in not_covered if r.reason is not AnswerReason.ENTITY_UNKNOWN]
+    for reason in unknown:  # first: it explains the parts that follow
+        reasons.append(reason)
+        phrases.append(reason.detail)
+    if not records and (plan is None or not plan.steps) and not not_covered and not unknown:
         note = (plan.rationale if plan is not None else "") or "no tool matched the question"
         reasons.append(AnswerStatusReason(AnswerReason.NO_TOOL, note))
         phrases.append(note)

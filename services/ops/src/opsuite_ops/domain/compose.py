@@ -4,9 +4,25 @@ Block shapes are recognised from the data: ``{"series"|"points": [{"t", "v"}...]
 timeseries, a list of objects or ``{"rows": [...]}`` a table, a number or ``{"value": n, "unit"}``
 a number, text is markdown, any other object a two-column table. The deterministic composer writes
 one line per fact plus a plain "could not find" paragraph per gap; the LLM composer asks the model
-for the summary and still appends the same gap paragraph, so gaps are never glossed over. A table
-block keeps at most :data:`MAX_TABLE_ROWS` rows: each cut is reported in ``Composition.truncated``
-(a TRUNCATED reason for the answer status); the trace keeps the call's whole output.
+for the summary and still appends the same gap paragraph, so gaps are never glossed over.
+
+Tables are read before they are shown:
+
+* a **series table** (a time column and numeric columns, see :mod:`series`) is summarised per series
+  over every row (latest, min, max, mean, trend, onset of a spike) and shows at most
+  :data:`SERIES_TABLE_ROWS` rows, the newest first plus those around each onset, saying what was left
+  out. Its summaries state every value, so showing fewer rows is not a cut, unless the table has columns
+  the summaries do not cover (free text): then it shows up to :data:`MAX_TABLE_ROWS` rows and a shorter
+  table is a cut;
+* a **change table** (a time column and columns such as version/change/old/new, see :mod:`timeline`)
+  gives the run's changes; with the series' onsets they make the answer's timeline, which names the last
+  change before each onset (appended by both composers, like the gaps);
+* any other table keeps at most :data:`MAX_TABLE_ROWS` rows: the newest when it has a time column,
+  otherwise the first.
+
+Each cut (a table showing fewer rows than its call returned with facts left out, or more series than
+:data:`MAX_SERIES` described) is reported in ``Composition.truncated`` (a TRUNCATED reason for the
+answer status); the trace keeps the call's whole output.
 """
 
 from __future__ import annotations
@@ -14,7 +30,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from opsuite_common.errors import OpsuiteError
@@ -29,9 +45,22 @@ from opsuite_ops.domain.model import (
     Reference,
     SeriesPoint,
 )
+from opsuite_ops.domain.series import (
+    MIN_POINTS,
+    SeriesSummary,
+    SeriesTable,
+    analyse_table,
+    parse_time,
+    select_rows,
+    summarise_points,
+    time_column,
+)
+from opsuite_ops.domain.timeline import ChangeEvent, Onset, Timeline, build_timeline, change_events
 
 __all__ = [
+    "MAX_SERIES",
     "MAX_TABLE_ROWS",
+    "SERIES_TABLE_ROWS",
     "Composer",
     "Composition",
     "DeterministicComposer",
@@ -44,11 +73,17 @@ __all__ = [
 
 #: Rows shown per table block; the trace keeps the full output.
 MAX_TABLE_ROWS = 50
+#: Rows a series table shows when its summaries cover every column.
+SERIES_TABLE_ROWS = 20
+#: Series described per call; more are counted and reported as a cut.
+MAX_SERIES = 10
+#: A series table with at most this many series also gets one TIMESERIES block (every point) per series.
+MAX_SERIES_BLOCKS = 4
 
 
 @dataclass(frozen=True, slots=True)
 class Composition:
-    """The composed answer; ``truncated`` says which table blocks show only part of their call's rows."""
+    """The composed answer; ``truncated`` says which blocks leave out facts their call returned."""
 
     answer: str
     blocks: tuple[Block, ...]
@@ -68,6 +103,16 @@ class Composer(Protocol):
 
 def _fmt_args(args: Mapping[str, Any]) -> str:
     return ", ".join(f"{k}={v}" for k, v in args.items())
+
+
+def _title(call: CallRecord) -> str:
+    return f"{call.tool}({_fmt_args(call.arguments)})"
+
+
+def _source(call: CallRecord) -> str:
+    """The call without its time arguments (``latency_by_service(service=checkout)``), to name a series."""
+    args = {k: v for k, v in call.arguments.items() if parse_time(v) is None}
+    return f"{call.tool}({_fmt_args(args)})"
 
 
 def _num(v: Any) -> float | None:
@@ -94,38 +139,148 @@ def _series(data: Any) -> list[SeriesPoint] | None:
     return out
 
 
-def _rows(data: Any) -> tuple[list[str], list[tuple[Any, ...]]] | None:
+def _dict_rows(data: Any) -> tuple[list[str], list[Mapping[str, Any]]] | None:
     rows = data.get("rows") if isinstance(data, Mapping) else data
     if not isinstance(rows, list) or not all(isinstance(r, Mapping) for r in rows):
         return None
-    columns = list(data.get("columns") or []) if isinstance(data, Mapping) else []
+    columns = [str(c) for c in (data.get("columns") or [])] if isinstance(data, Mapping) else []
     for r in rows:
         columns.extend(k for k in r if k not in columns)
-    return columns, [tuple(r.get(c) for c in columns) for r in rows]
+    return columns, rows
+
+
+def _row_tuples(columns: Sequence[str], rows: Sequence[Mapping[str, Any]]) -> tuple[tuple[Any, ...], ...]:
+    return tuple(tuple(r.get(c) for c in columns) for r in rows)
+
+
+@dataclass(slots=True)
+class _CallFacts:
+    """What one successful call contributes: blocks, its fact sentence, a cut, onsets and changes."""
+
+    blocks: list[Block]
+    fact: str
+    cuts: list[AnswerStatusReason] = field(default_factory=list)
+    onsets: list[Onset] = field(default_factory=list)
+    #: None when the call's output is not a change table.
+    changes: list[ChangeEvent] | None = None
+
+
+def _cut(call: CallRecord, detail: str) -> AnswerStatusReason:
+    return AnswerStatusReason(AnswerReason.TRUNCATED, detail, call.tool, call.step_id)
+
+
+def _points_facts(call: CallRecord, points: list[SeriesPoint], unit: str) -> _CallFacts:
+    title = _title(call)
+    block = Block(BlockKind.TIMESERIES, title=title, series=tuple(points), unit=unit, call_ids=(call.call_id,))
+    parsed = [(parse_time(p.t, epoch=True), p.v) for p in points]
+    timed = [(t, v) for t, v in parsed if t is not None]
+    if len(timed) < len(parsed) or len(timed) < MIN_POINTS:
+        return _CallFacts([block], f"{title}: {summarise(block)}")
+    summary = summarise_points("value", timed)
+    onsets = [Onset(_source(call), call.call_id, summary.onset)] if summary.onset is not None else []
+    return _CallFacts([block], f"{title}: {summary.describe(unit)}", onsets=onsets)
+
+
+def _series_table_facts(
+    call: CallRecord, columns: list[str], rows: list[Mapping[str, Any]], table: SeriesTable
+) -> _CallFacts:
+    title, ids, total = _title(call), (call.call_id,), len(rows)
+    limit = SERIES_TABLE_ROWS if table.covers_every_column else MAX_TABLE_ROWS
+    selection = select_rows(table, total, limit)
+    blocks: list[Block] = []
+    if len(table.series) <= MAX_SERIES_BLOCKS:
+        for s in table.series:
+            col = s.column
+            pts = tuple(
+                SeriesPoint(table.times[k].isoformat().replace("+00:00", "Z"), float(rows[k][col])) for k in s.rows
+            )
+            blocks.append(Block(BlockKind.TIMESERIES, title=f"{title}: {s.name}", series=pts, call_ids=ids))
+    shown = [rows[k] for k in selection.rows]
+    suffix = f" ({selection.note})" if selection.note else ""
+    blocks.append(
+        Block(BlockKind.TABLE, title=title + suffix, columns=tuple(columns), rows=_row_tuples(columns, shown),
+              call_ids=ids)
+    )  # fmt: skip
+    described = table.series[:MAX_SERIES]
+    if len(table.series) == 1:
+        fact = f"{title}: {total} rows; {described[0].describe()}"
+    else:
+        fact = f"{title}: {total} rows, {len(table.series)} series:" + "".join(
+            f"\n  - {s.describe()}" for s in described
+        )
+    cuts: list[AnswerStatusReason] = []
+    if len(table.series) > len(described):
+        more = len(table.series) - len(described)
+        fact += f"\n  - (+{more} more series: {', '.join(s.name for s in table.series[len(described) :])})"
+        cuts.append(_cut(call, f"{title} returned {len(table.series)} series and the answer describes "
+                              f"{len(described)}; the run's trace keeps the call's whole output"))  # fmt: skip
+    if selection.note:
+        fact += f"; {selection.note}" if len(table.series) == 1 else f"\n  - {selection.note}"
+    if len(selection.rows) < total and not table.covers_every_column:
+        cuts.append(_cut(call, f"the table from {title} has {total} rows and the answer shows {len(selection.rows)}; "
+                               f"the series are summarised over every row, but the rows left out are not shown with "
+                               f"their {', '.join(table.other_columns)}; the run's trace keeps the call's whole "
+                               "output"))  # fmt: skip
+    onsets = [Onset(_series_name(call, table, s), call.call_id, s.onset) for s in table.series if s.onset is not None]
+    return _CallFacts(blocks, fact, cuts, onsets)
+
+
+def _series_name(call: CallRecord, table: SeriesTable, s: SeriesSummary) -> str:
+    """``cpu_by_host(host=web-02)``, ``metrics() for host=web-02``, ``error_pct of metrics() for service=x``."""
+    name = _source(call) if len(table.value_columns) == 1 else f"{s.column} of {_source(call)}"
+    return f"{name} for {s.group}" if s.group else name
+
+
+def _table_facts(call: CallRecord, columns: list[str], rows: list[Mapping[str, Any]]) -> _CallFacts:
+    title, total = _title(call), len(rows)
+    changes = change_events(call.call_id, columns, rows)
+    if changes is None and (series := analyse_table(columns, rows)) is not None:
+        return _series_table_facts(call, columns, rows, series)
+    shown, cuts, how = rows, [], ""
+    if total > MAX_TABLE_ROWS:
+        tcol = time_column(columns, rows)
+        if tcol is not None:
+            when = [parse_time(r.get(tcol), epoch=True) for r in rows]
+            timed = sorted(((t, k) for k, t in enumerate(when) if t is not None), key=lambda p: p[0], reverse=True)
+            order = [k for _, k in timed] + [k for k, t in enumerate(when) if t is None]
+            shown, how = [rows[k] for k in order[:MAX_TABLE_ROWS]], "newest"
+        else:
+            shown, how = rows[:MAX_TABLE_ROWS], "first"
+        cuts.append(_cut(call, f"the table from {title} has {total} rows and the answer shows the {how} "
+                               f"{MAX_TABLE_ROWS}; the run's trace keeps the call's whole output"))  # fmt: skip
+    block = Block(BlockKind.TABLE, title=title, columns=tuple(columns), rows=_row_tuples(columns, shown),
+                  call_ids=(call.call_id,))  # fmt: skip
+    fact = f"{title}: {summarise(block)}"
+    if how:
+        fact = f"{title}: {total} rows (the table shows the {how} {MAX_TABLE_ROWS})" + fact.split(" rows", 1)[1]
+    return _CallFacts([block], fact, cuts, changes=changes)
+
+
+def _analyse(call: CallRecord) -> _CallFacts:
+    data, title, ids = call.output, _title(call), (call.call_id,)
+    unit = str(data.get("unit", "")) if isinstance(data, Mapping) else ""
+    if (points := _series(data)) is not None:
+        return _points_facts(call, points, unit)
+    if (table := _dict_rows(data)) is not None:
+        return _table_facts(call, *table)
+    value = _num(data) if not isinstance(data, Mapping) else _num(data.get("value"))
+    if value is not None:
+        block = Block(BlockKind.NUMBER, title=title, value=value, unit=unit, call_ids=ids)
+    elif isinstance(data, str):
+        block = Block(BlockKind.MARKDOWN, title=title, markdown=data, call_ids=ids)
+    elif isinstance(data, Mapping):
+        rows2 = tuple(
+            (str(k), json.dumps(v, default=str) if isinstance(v, (dict, list)) else v) for k, v in data.items()
+        )
+        block = Block(BlockKind.TABLE, title=title, columns=("field", "value"), rows=rows2, call_ids=ids)
+    else:
+        block = Block(BlockKind.MARKDOWN, title=title, markdown=f"`{json.dumps(data, default=str)}`", call_ids=ids)
+    return _CallFacts([block], f"{title}: {summarise(block) or 'no data'}")
 
 
 def blocks_for_call(call: CallRecord) -> list[Block]:
     """The blocks one successful call contributes (recognised from the shape of its output)."""
-    data, title, ids = call.output, f"{call.tool}({_fmt_args(call.arguments)})", (call.call_id,)
-    unit = str(data.get("unit", "")) if isinstance(data, Mapping) else ""
-    if (series := _series(data)) is not None:
-        return [Block(BlockKind.TIMESERIES, title=title, series=tuple(series), unit=unit, call_ids=ids)]
-    if (table := _rows(data)) is not None:
-        cols, rows = table
-        return [
-            Block(BlockKind.TABLE, title=title, columns=tuple(cols), rows=tuple(rows[:MAX_TABLE_ROWS]), call_ids=ids)
-        ]
-    value = _num(data) if not isinstance(data, Mapping) else _num(data.get("value"))
-    if value is not None:
-        return [Block(BlockKind.NUMBER, title=title, value=value, unit=unit, call_ids=ids)]
-    if isinstance(data, str):
-        return [Block(BlockKind.MARKDOWN, title=title, markdown=data, call_ids=ids)]
-    if isinstance(data, Mapping):
-        rows2 = tuple(
-            (str(k), json.dumps(v, default=str) if isinstance(v, (dict, list)) else v) for k, v in data.items()
-        )
-        return [Block(BlockKind.TABLE, title=title, columns=("field", "value"), rows=rows2, call_ids=ids)]
-    return [Block(BlockKind.MARKDOWN, title=title, markdown=f"`{json.dumps(data, default=str)}`", call_ids=ids)]
+    return _analyse(call).blocks
 
 
 def summarise(block: Block) -> str:
@@ -147,27 +302,15 @@ def summarise(block: Block) -> str:
 
 
 def reference_for(call: CallRecord, blocks: Sequence[Block]) -> Reference:
-    """Which tool call produced which fact, with its execution id."""
+    """Which tool call produced which fact (its blocks' summaries), with its execution id."""
     fact = "; ".join(summarise(b) for b in blocks) or "no data"
-    return Reference(
-        call.tool, call.call_id, call.step_id, call.execution_id, f"{call.tool}({_fmt_args(call.arguments)}): {fact}"
-    )
+    return Reference(call.tool, call.call_id, call.step_id, call.execution_id, f"{_title(call)}: {fact}")
 
 
-def table_cut(call: CallRecord, blocks: Sequence[Block]) -> AnswerStatusReason | None:
-    """A TRUNCATED reason when a table block of ``call`` shows fewer rows than the call returned."""
-    table = _rows(call.output)
-    shown = next((len(b.rows) for b in blocks if b.kind is BlockKind.TABLE), None)
-    if table is None or shown is None or len(table[1]) <= shown:
-        return None
-    total = len(table[1])
-    return AnswerStatusReason(
-        AnswerReason.TRUNCATED,
-        f"the table from {call.tool}({_fmt_args(call.arguments)}) has {total} rows and the answer shows the "
-        f"first {shown}; the run's trace keeps the call's whole output",
-        call.tool,
-        call.step_id,
-    )
+def table_cut(call: CallRecord, blocks: Sequence[Block] = ()) -> AnswerStatusReason | None:
+    """The first TRUNCATED reason of ``call``'s output as composed (None when nothing is left out)."""
+    cuts = _analyse(call).cuts
+    return cuts[0] if cuts else None
 
 
 def gap_text(gaps: Sequence[Gap]) -> str:
@@ -184,19 +327,37 @@ class _Facts:
     blocks: list[Block]
     refs: list[Reference]
     cuts: list[AnswerStatusReason]
+    timeline: Timeline | None = None
 
 
-def _facts(calls: Sequence[CallRecord]) -> _Facts:
+def _facts(question: str, calls: Sequence[CallRecord]) -> _Facts:
     out = _Facts([], [], [])
+    onsets: list[Onset] = []
+    changes: list[ChangeEvent] = []
+    sources: list[str] = []
     for call in calls:
         if not call.ok:
             continue
-        bs = blocks_for_call(call)
-        out.blocks.extend(bs)
-        out.refs.append(reference_for(call, bs))
-        if (cut := table_cut(call, bs)) is not None:
-            out.cuts.append(cut)
+        facts = _analyse(call)
+        out.blocks.extend(facts.blocks)
+        out.refs.append(Reference(call.tool, call.call_id, call.step_id, call.execution_id, facts.fact))
+        out.cuts.extend(facts.cuts)
+        onsets.extend(facts.onsets)
+        if facts.changes is not None:
+            changes.extend(facts.changes)
+            sources.append(_title(call))
+    out.timeline = build_timeline(question, changes, onsets, sources)
+    if out.timeline is not None:
+        out.blocks.append(Block(BlockKind.MARKDOWN, title="Timeline", markdown=out.timeline.text))
     return out
+
+
+def _tail(facts: _Facts, gaps: Sequence[Gap]) -> str:
+    """The deterministic paragraphs every answer ends with: the timeline, then the gaps."""
+    parts = [facts.timeline.text] if facts.timeline is not None else []
+    if gaps:
+        parts.append(gap_text(gaps))
+    return "".join(f"\n\n{p}" for p in parts)
 
 
 class DeterministicComposer:
@@ -205,17 +366,15 @@ class DeterministicComposer:
     name = "deterministic"
 
     async def compose(self, question: str, calls: Sequence[CallRecord], gaps: Sequence[Gap]) -> Composition:
-        """The answer: one line per fact, then the gaps."""
-        facts = _facts(calls)
+        """The answer: one line per fact, then the timeline and the gaps."""
+        facts = _facts(question, calls)
         if facts.refs:
             lines = [f'For "{question}":']
             lines.extend(f"- {r.fact} [{r.call_id}]" for r in facts.refs)
             text = "\n".join(lines)
         else:
             text = f'I could not answer "{question}": no tool returned data.'
-        if gaps:
-            text += "\n\n" + gap_text(gaps)
-        return _finish(text, facts, self.name)
+        return _finish(text + _tail(facts, gaps), facts, self.name)
 
 
 def _finish(text: str, facts: _Facts, composer: str) -> Composition:
@@ -235,11 +394,13 @@ class LlmComposer:
         self.fallback = fallback or DeterministicComposer()
 
     async def compose(self, question: str, calls: Sequence[CallRecord], gaps: Sequence[Gap]) -> Composition:
-        """The LLM summary plus the deterministic gap paragraph and references."""
-        facts = _facts(calls)
+        """The LLM summary plus the deterministic timeline and gap paragraphs and the references."""
+        facts = _facts(question, calls)
         if not facts.refs:
             return await self.fallback.compose(question, calls, gaps)
         given = [{"ref": r.call_id, "fact": r.fact} for r in facts.refs]
+        if facts.timeline is not None:
+            given.append({"ref": "timeline", "fact": facts.timeline.text})
         messages = [
             {
                 "role": "system",
@@ -258,6 +419,4 @@ class LlmComposer:
         if not text:
             out = await self.fallback.compose(question, calls, gaps)
             return dataclasses.replace(out, note="LLM returned an empty summary")
-        if gaps:
-            text += "\n\n" + gap_text(gaps)
-        return _finish(text, facts, self.name)
+        return _finish(text + _tail(facts, gaps), facts, self.name)

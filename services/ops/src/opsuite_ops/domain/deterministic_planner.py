@@ -1,14 +1,20 @@
 """Phase 3 (default): the deterministic planner, BM25 ranking plus argument filling and chaining.
 
-1. Keep the tools of the mode's tags (``all`` keeps every tool), minus excluded ones.
-2. Rank them with BM25 over name (twice), description, tags and parameter names against the
-   question (plus a few synonyms: "changed" also searches "deploy", "slow" also "latency"...). The
-   term statistics come from the whole catalogue, so a tool scores the same in its mode as in ``all``.
-3. Keep the best tools above an absolute floor and a fraction of the best score.
-4. Fill each tool's arguments from the question (see :mod:`extract`). When a required parameter
-   is missing, chain a producer: a tool whose ``output_hints`` provide that value and whose own
-   arguments can be filled; the consumer then maps ``$steps.<producer>.<hint>``. A tool that can
-   still not be filled is skipped, with a note saying which parameter was missing.
+1. Read the question (:mod:`extract`): names resolved against the estate's inventory (the names its own
+   tools listed this run), ids, times, numbers, and its content terms. A name the estate does not have
+   is reported (ENTITY_UNKNOWN, with its closest matches) and never passed to a tool.
+2. Keep the tools of the mode's tags (``all`` keeps every tool), minus excluded ones.
+3. Rank them with BM25 over name (twice), description, tags and parameter names against the terms
+   (plus a few synonyms: "changed" also searches "deploy", "slow" also "latency"...). The term
+   statistics come from the whole catalogue, so a tool scores the same in its mode as in ``all``.
+4. Keep the best tools above an absolute floor and a fraction of the best score. When a term is known
+   to no tool ("disk"), keep only the tools the question names (:mod:`coverage`) and say "no tool
+   reports disk usage".
+5. Fill each tool's arguments (:mod:`fill`): one call per side of "A and B", "A vs B", "A or B"
+   (names and enum values). When a required parameter is missing, chain a producer: a tool whose
+   ``output_hints`` provide that value and whose own arguments can be filled; the consumer then maps
+   ``$steps.<producer>.<hint>``. A call that can still not be filled, or whose arguments its schema
+   refuses, is left out with a NOT_COVERED reason; the rest of the plan stands.
 """
 
 from __future__ import annotations
@@ -19,17 +25,13 @@ from datetime import timedelta
 from typing import Any
 
 from opsuite_ops.domain.bm25 import BM25Index, tokenise
-from opsuite_ops.domain.extract import (
-    Entities,
-    canonical_param,
-    extract_entities,
-    fill_arguments,
-    human_duration,
-    ranking_text,
-)
+from opsuite_ops.domain.coverage import CoverageCheck, enum_words, strong_tokens, term_tokens, vocabulary
+from opsuite_ops.domain.extract import Entities, canonical_param, extract_entities, human_duration
+from opsuite_ops.domain.fill import FilledArguments, fill_arguments, fill_variants
 from opsuite_ops.domain.mapping import step_ref
 from opsuite_ops.domain.model import MODE_TAGS, AnswerReason, AnswerStatusReason, Plan, PlanStep, Tool
 from opsuite_ops.domain.planning import PlanOutcome, PlanRequest
+from opsuite_ops.domain.validate import schema_violations
 
 __all__ = ["DEFAULT_SYNONYMS", "DeterministicPlanner", "PlannerConfig", "rank_tools", "tool_tokens"]
 
@@ -48,6 +50,11 @@ DEFAULT_SYNONYMS: Mapping[str, tuple[str, ...]] = {
     "doc": ("document",),
     "depend": ("graph",),
     "healthy": ("health",),
+    # Status words onto the usual enum values (a tool's schema decides which exist, see fill.ENUM_SYNONYMS).
+    "offlin": ("down",),
+    "unreachabl": ("down",),
+    "onlin": ("up",),
+    "unhealthy": ("degraded", "down"),
 }
 
 
@@ -65,13 +72,15 @@ class PlannerConfig:
 
 
 def tool_tokens(tool: Tool) -> list[str]:
-    """The BM25 document of a tool: name twice (it is the strongest signal), description, tags, params."""
+    """The BM25 document of a tool: name twice (it is the strongest signal), description, tags, params and
+    their enum values ("down hosts" finds the tool with a ``status`` enum holding ``down``)."""
     name = tokenise(tool.name, keep_stop_words=True)
     parts = [*name, *name, *tokenise(tool.description)]
     for tag in sorted(tool.tags):
         parts.extend(tokenise(tag, keep_stop_words=True))
     for param in tool.properties:
         parts.extend(tokenise(param, keep_stop_words=True))
+    parts.extend(sorted(enum_words(tool)))
     return parts
 
 
@@ -83,10 +92,10 @@ def _mode_filter(tools: Sequence[Tool], request: PlanRequest) -> list[Tool]:
 def rank_tools(
     question: str, tools: Sequence[Tool], synonyms: Mapping[str, tuple[str, ...]] = DEFAULT_SYNONYMS
 ) -> list[tuple[Tool, float]]:
-    """Tools with their BM25 score for ``question``, best first (ties broken by name)."""
+    """Tools with their BM25 score for ``question`` (its words, names already removed), best first."""
     if not tools:
         return []
-    query = tokenise(ranking_text(question))
+    query = tokenise(question)
     for tok in list(query):
         for extra in synonyms.get(tok, ()):
             query.extend(tokenise(extra, keep_stop_words=True))
@@ -95,8 +104,13 @@ def rank_tools(
     return sorted(zip(tools, scores, strict=True), key=lambda p: (-p[1], p[0].name))
 
 
+def _no_tool(request: PlanRequest) -> str:
+    mode = request.mode.value
+    return f"no tool matched the question{' in mode ' + mode if mode != 'all' else ''}"
+
+
 class DeterministicPlanner:
-    """The embedded default planner: no network, same question and tools give the same plan."""
+    """The embedded default planner: no network, same question, tools and inventory give the same plan."""
 
     name = "deterministic"
 
@@ -104,37 +118,59 @@ class DeterministicPlanner:
         self.config = config or PlannerConfig()
 
     async def plan(self, request: PlanRequest) -> PlanOutcome:
-        """A plan for ``request`` (empty, with a note, when no tool is relevant)."""
+        """A plan for ``request`` (empty, with a note and a reason, when nothing can be run)."""
         return self.plan_sync(request)
+
+    def entities(self, request: PlanRequest, vocab: frozenset[str] | None = None) -> Entities:
+        """What the question names, resolved against the request's inventory and the configured names."""
+        cfg = self.config
+        return extract_entities(
+            request.question,
+            now=request.now,
+            inventory=request.inventory,
+            known_hosts=cfg.known_hosts,
+            known_services=cfg.known_services,
+            vocabulary=vocab if vocab is not None else vocabulary(request.tools),
+        )
 
     def plan_sync(self, request: PlanRequest) -> PlanOutcome:
         """Synchronous :meth:`plan` (it does no I/O), handy for benchmarks."""
         cfg = self.config
         candidates = _mode_filter(request.tools, request)
-        question = request.question
+        vocab = vocabulary(request.tools)
+        entities = self.entities(request, vocab)
+        query = " ".join(entities.terms)
         if request.failure is not None:
             # A replan looks for other tools covering the same gaps: search their wording too.
-            question += " " + " ".join(g.what for g in request.failure.gaps)
+            query += " " + " ".join(g.what for g in request.failure.gaps)
         # Ranked against the whole catalogue, then cut to the mode: ranking only the mode's tools would make
         # the mode's own tag (shared by all of them) worthless, and a mode would miss the tool the default finds.
         allowed = {t.name for t in candidates}
-        ranked = [(t, s) for t, s in rank_tools(question, request.tools, cfg.synonyms) if t.name in allowed]
-        vocabulary = {tok for t in candidates for tok in tool_tokens(t)}
-        entities = extract_entities(
-            request.question,
-            now=request.now,
-            known_hosts=cfg.known_hosts,
-            known_services=cfg.known_services,
-            vocabulary=vocabulary,
-        )
-        notes: list[str] = []
+        ranked = [(t, s) for t, s in rank_tools(query, request.tools, cfg.synonyms) if t.name in allowed]
+        reasons = [u.reason() for u in entities.unknown]
+        notes = [r.detail for r in reasons]
+        coverage = CoverageCheck.of(entities.terms, request.tools, cfg.synonyms, vocab)
+        missing_part = f"no tool reports {coverage.phrase}" if coverage.phrase else ""
         if not ranked or ranked[0][1] < cfg.absolute_floor:
-            note = (
-                f"no tool matched the question{' in mode ' + request.mode.value if request.mode.value != 'all' else ''}"
-            )
-            return PlanOutcome(Plan((), planner=self.name, rationale=note, notes=(note,)), self.name)
+            # "no tool reports X" helps when part of the question is known; for "favourite pizza" it is noise.
+            partly_known = len(coverage.uncovered) < len(coverage.terms)
+            note = _no_tool(request) + (f": {missing_part}" if missing_part and partly_known else "")
+            if not reasons or missing_part:
+                reasons.append(AnswerStatusReason(AnswerReason.NO_TOOL, note))
+            plan = Plan((), planner=self.name, rationale=note, notes=(*notes, note))
+            return PlanOutcome(plan, self.name, warnings=tuple(notes), not_covered=tuple(reasons))
         floor = max(cfg.absolute_floor, cfg.relative_floor * ranked[0][1])
         chosen = [(t, s) for t, s in ranked if s >= floor][: min(cfg.max_tools, request.budget.max_steps)]
+        if coverage.uncovered:
+            # Tools matched only through their description answer another question than the one asked.
+            named = [(t, s) for t, s in chosen if coverage.names(t)]
+            if len(named) < len(chosen):
+                kept = {t.name for t, _s in named}
+                left = ", ".join(t.name for t, _s in chosen if t.name not in kept)
+                notes.append(f"{missing_part}; left out {left}, which only share words with the question")
+            elif not coverage.measured:
+                missing_part = ""  # every tool is one the question names: the unknown word only qualifies it
+            chosen = named
         builder = _PlanBuilder(request, entities, cfg, ranked)
         for tool, score in chosen:
             builder.add(tool, score, notes)
@@ -150,11 +186,20 @@ class DeterministicPlanner:
                         cut.tool,
                     )
                 )
+        if missing_part:
+            kind = AnswerReason.NOT_COVERED if steps else AnswerReason.NO_TOOL
+            reasons.append(AnswerStatusReason(kind, missing_part))
+        reasons.extend(builder.dropped)
+        reasons.extend(builder.uncovered_parts(steps, coverage, notes))
+        if not steps and not reasons:
+            reasons.append(AnswerStatusReason(AnswerReason.NO_TOOL, _no_tool(request)))
         if entities.time_range is None and any("assumed" in s.reason for s in steps):
             notes.append(f"no time range in the question; assumed the last {human_duration(cfg.default_window)}")
         rationale = "BM25 over tool name/description/tags/params: " + ", ".join(f"{t.name} {s:.2f}" for t, s in chosen)
+        if not chosen:
+            rationale = missing_part or _no_tool(request)
         plan = Plan(tuple(steps), planner=self.name, rationale=rationale, notes=tuple(notes))
-        return PlanOutcome(plan, self.name, warnings=tuple(notes), not_covered=tuple(builder.dropped))
+        return PlanOutcome(plan, self.name, warnings=tuple(notes), not_covered=tuple(reasons))
 
 
 class _PlanBuilder:
@@ -169,8 +214,10 @@ class _PlanBuilder:
     ) -> None:
         self.request, self.entities, self.cfg, self.ranked = request, entities, cfg, ranked
         self.steps: list[PlanStep] = []
-        #: Matching tools left out of the plan, for the answer status.
+        #: Matching tools (or calls of them) left out of the plan, for the answer status.
         self.dropped: list[AnswerStatusReason] = []
+        #: Tools left out for a parameter the question does not give: a missing part only if no step covers it.
+        self.unfilled: list[tuple[Tool, AnswerStatusReason]] = []
         self._by_key: dict[tuple[str, str], str] = {}
 
     def _next_id(self) -> str:
@@ -185,31 +232,82 @@ class _PlanBuilder:
         self._by_key[key] = sid
         return sid
 
-    def add(self, tool: Tool, score: float, notes: list[str]) -> str | None:
-        """Add ``tool`` (and any producer it needs); None when its arguments cannot be filled."""
-        filled = fill_arguments(tool, self.entities, now=self.request.now, default_window=self.cfg.default_window)
+    def uncovered_parts(
+        self, steps: Sequence[PlanStep], coverage: CoverageCheck, notes: list[str]
+    ) -> list[AnswerStatusReason]:
+        """The unfilled tools that stand for a part of the question no planned step covers.
+
+        A step covers the words of its tool (name, tags, parameters, enums) and the key terms it searches
+        for: "runbook for high cpu" searches "high cpu", so ``cpu_by_host`` (no host given) misses nothing.
+        """
+        if not steps:
+            return [r for _t, r in self.unfilled]
+        tools = {t.name: t for t in self.request.tools}
+        covered: set[str] = set()
+        for step in steps:
+            if step.tool in tools:
+                covered |= strong_tokens(tools[step.tool])
+            for value in step.arguments.values():
+                if isinstance(value, str) and not value.startswith("$steps."):
+                    covered.update(tokenise(value, keep_stop_words=True))
+        out = []
+        for tool, reason in self.unfilled:
+            mine = strong_tokens(tool)
+            parts = [t for t in coverage.terms if term_tokens(t, coverage.synonyms) & mine]
+            if any(not term_tokens(t, coverage.synonyms) & covered for t in parts):
+                out.append(reason)
+            else:
+                notes.append(f"{tool.name} was not needed: the planned steps cover what it matched")
+        return out
+
+    def _drop(self, tool: Tool, detail: str) -> None:
+        if not any(r.tool == tool.name and r.detail == detail for r in self.dropped):
+            self.dropped.append(AnswerStatusReason(AnswerReason.NOT_COVERED, detail, tool.name))
+
+    def add(self, tool: Tool, score: float, notes: list[str]) -> list[str]:
+        """Add one call of ``tool`` per argument set (and any producer it needs); the step ids added."""
+        variants = fill_variants(
+            tool,
+            self.entities,
+            now=self.request.now,
+            default_window=self.cfg.default_window,
+            synonyms=self.cfg.synonyms,
+            limit=self.request.budget.max_steps,
+        )
+        return [sid for filled in variants if (sid := self._add_one(tool, score, filled, notes)) is not None]
+
+    def _add_one(self, tool: Tool, score: float, filled: FilledArguments, notes: list[str]) -> str | None:
         args = dict(filled.arguments)
         deps: list[str] = []
         why = [
             f"{k} {('= ' + str(v)) if len(str(v)) < 40 else ''} ({filled.sources.get(k, '')})" for k, v in args.items()
         ]
         for param in filled.missing:
-            producer = self._producer_for(tool, param)
+            unknown = self.entities.unknown_of(canonical_param(param))
+            # A name the estate does not have is not replaced by whatever a producer returns.
+            producer = None if unknown else self._producer_for(tool, param)
             if producer is None:
                 notes.append(f"skipped {tool.name}: needs {param!r}, which the question does not give")
-                self.dropped.append(
-                    AnswerStatusReason(
-                        AnswerReason.NOT_COVERED,
+                if not unknown and all(t.name != tool.name for t, _r in self.unfilled):
+                    # (otherwise the unknown name's own reason says why)
+                    detail = (
                         f"{tool.name} matched the question but was not run: it needs {param!r}, "
-                        "which the question does not give",
-                        tool.name,
+                        "which the question does not give"
                     )
-                )
+                    self.unfilled.append((tool, AnswerStatusReason(AnswerReason.NOT_COVERED, detail, tool.name)))
                 return None
             ptool, path, pid = producer
             args[param] = step_ref(pid, path)
             deps.append(pid)
             why.append(f"{param} from {ptool.name} output {path}")
+        bad = schema_violations(tool, args, "arguments")
+        if bad:
+            refused = "; ".join(f"{v.field.removeprefix('arguments.')}: {v.description}" for v in bad)
+            notes.append(f"skipped {tool.name}: its schema refuses the arguments ({refused})")
+            self._drop(
+                tool, f"{tool.name} matched the question but was not run: its arguments break its schema ({refused})"
+            )
+            return None
         reason = f"BM25 {score:.2f}; " + "; ".join(w.replace("  ", " ") for w in why)
         return self._append(tool, args, reason, tuple(deps))
 
@@ -224,7 +322,7 @@ class _PlanBuilder:
             if path is None:
                 continue
             filled = fill_arguments(tool, self.entities, now=self.request.now, default_window=self.cfg.default_window)
-            if filled.missing:
+            if filled.missing or schema_violations(tool, filled.arguments, "arguments"):
                 continue
             reason = f"produces {param} for {consumer.name}"
             pid = self._append(tool, dict(filled.arguments), reason)

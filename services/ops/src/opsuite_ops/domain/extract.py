@@ -1,44 +1,61 @@
-"""Entities found in a question (hosts, services, times, numbers, quoted strings) and argument filling.
+"""Entities found in a question: names (hosts, services), ids, times, numbers, quoted strings, key terms.
 
-:func:`extract_entities` reads the question once; :func:`fill_arguments` then fills one tool's
-parameters by parameter *name* and JSON-schema *type*, and reports which required ones it could
-not fill (the planner then tries to chain a producer tool, or skips the tool).
+:func:`extract_entities` reads the question once. Names are kept whole (``payments-api``, ``pay-api-1``)
+and resolved against the estate's :class:`~opsuite_ops.domain.entities.Inventory` (names its own tools
+reported this run, plus operator-configured ones): a known name is a host or a service as the estate
+says; a name-like word the estate does not have is an :class:`~opsuite_ops.domain.entities.UnknownName`
+with its closest matches. Ticket-like ids (``INC-4211``) are ids, never hosts.
+
+When no tool listed names of a kind, that kind falls back to generic shapes (no estate's naming): a
+hyphenated name ending in digits is a host, a name after "service"/"on"/"for"... is a service.
+:mod:`fill` then fills each tool's parameters from the result.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from opsuite_ops.domain.bm25 import STOP_WORDS, stem
-from opsuite_ops.domain.model import Tool
+from opsuite_ops.domain.entities import ENTITY_CONCEPTS, Inventory, UnknownName, name_key
 
 __all__ = [
+    "GENERIC_WORDS",
     "HOST_PARAMS",
     "SERVICE_PARAMS",
     "SINCE_PARAMS",
     "UNTIL_PARAMS",
     "Entities",
-    "FilledArguments",
     "TimeRange",
     "canonical_param",
     "extract_entities",
-    "fill_arguments",
     "human_duration",
-    "ranking_text",
 ]
 
-HOST_PARAMS = frozenset({"host", "hostname", "host_name", "server", "node", "instance", "machine"})
-SERVICE_PARAMS = frozenset({"service", "service_name", "app", "application", "component", "svc"})
+HOST_PARAMS = ENTITY_CONCEPTS["host"]
+SERVICE_PARAMS = ENTITY_CONCEPTS["service"]
 SINCE_PARAMS = frozenset({"since", "start", "start_time", "from", "from_time", "begin", "after"})
 UNTIL_PARAMS = frozenset({"until", "end", "end_time", "to", "to_time", "before"})
-_LIMIT_PARAMS = frozenset({"limit", "top", "n", "count", "max_rows", "size"})
-_TEXT_PARAMS = frozenset({"query", "q", "text", "search", "pattern", "keyword", "keywords", "term"})
+ID_PARAMS = frozenset({"id", "ticket", "ticket_id", "incident", "incident_id", "issue", "issue_id", "key", "ref"})
 
-_HOST_RE = re.compile(r"\b[a-z][a-z0-9]*(?:-[a-z][a-z0-9]*)*-\d+[a-z]?\b", re.IGNORECASE)
+#: Words of a question's form, not of its subject: never a metric, a name, or a search term.
+GENERIC_WORDS = frozenset(
+    """happening happened happen going wrong look looks check ok okay fine problem problems
+    issue issues doing anything something everything currently current right like see need know value values
+    number data info information detail details overview summary compare comparison between vs versus
+    than both each every same other others trend level why seem seems getting got going right now latest
+    current please thanks hi hello whats what's tell us it's is isn't are aren't""".split()  # noqa: SIM905
+)
+# "host X" names a host, "X service" a service; "hosts running X" and "a web host" do not name the word next to them.
+_HOST_CUES = frozenset({"host", "server", "node", "machine", "instance"})
+_SERVICE_CUES = frozenset({"service", "app", "application", "svc", "component"})
+_SERVICE_AFTER = frozenset({"service", "services", "app", "application"})
+_PLACE_CUES = frozenset({"on", "for", "of", "in", "about", "from", "run", "runs", "running", "serving", "to"})
+_JOINERS = frozenset({"and", "or", "vs", "versus", "&", "with"})
+
 _ISO_RE = re.compile(
     r"\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?\b", re.IGNORECASE
 )
@@ -55,13 +72,20 @@ _REL_RE = re.compile(
     r"|(?P<n2>\d+)\s*(?P<u2>" + _UNIT_ALT + r")\s+ago\b)",
     re.IGNORECASE,
 )
-_DAY_RE = re.compile(r"\b(today|yesterday)\b", re.IGNORECASE)
+_DAY_RE = re.compile(r"\b(?:since |from )?(today|yesterday)\b", re.IGNORECASE)
 _NUMBER_RE = re.compile(r"(?<![\w.-])-?\d+(?:\.\d+)?(?![\w.-])")
-_QUOTED_RE = re.compile(r"\"([^\"]+)\"|'([^']+)'")
-_SERVICE_BEFORE = re.compile(
-    r"\b(?:on|for|of|in|service|app|from|about|run|runs|running|serving)\s+(?:the\s+)?([a-z][a-z0-9_-]*)", re.I
+_QUOTED_RE = re.compile(r"\"([^\"]+)\"|'([^']{2,})'(?!\w)")
+_TOKEN_RE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?|&")
+_ID_RE = re.compile(r"^[A-Z]{2,}[A-Z0-9]*-\d+$")
+_VERSION_RE = re.compile(r"^v?\d+(?:[._-]\d+)*[a-z]?$", re.IGNORECASE)
+_SEPARATED = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:[._-][A-Za-z0-9]+)+$")
+_TRAILING_NUMBER = re.compile(r"[._-]\d+[a-z]?$", re.IGNORECASE)
+#: ``key=value`` labels (an alert's): the key says what the value is.
+_LABEL_RE = re.compile(r"(?<![\w.-])([A-Za-z_][\w.-]*)=([^\s,;]+)")
+#: A rule's or alert's own name ("alert checkout-error-rate") is words, not a host or service.
+_RULE_NAME_RE = re.compile(
+    r"\b(alert|alerts|rule|alarm|monitor|check|dashboard|job)\s+([A-Za-z][\w]*(?:[._-][\w]+)+)", re.IGNORECASE
 )
-_SERVICE_AFTER = re.compile(r"\b([a-z][a-z0-9_-]*)\s+(?:service|app|application)\b", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +104,11 @@ class TimeRange:
 
 @dataclass(frozen=True, slots=True)
 class Entities:
-    """What the question mentions, in order of appearance."""
+    """What the question mentions, in order of appearance.
+
+    ``terms`` are its content words (no names, ids, stop words, times or quoted text): what tools are
+    ranked and checked for coverage with; ``keywords`` are the terms without the question's form words.
+    """
 
     hosts: tuple[str, ...] = ()
     services: tuple[str, ...] = ()
@@ -89,31 +117,29 @@ class Entities:
     quoted: tuple[str, ...] = ()
     words: tuple[str, ...] = ()
     keywords: str = ""
+    ids: tuple[str, ...] = ()
+    unknown: tuple[UnknownName, ...] = ()
+    terms: tuple[str, ...] = ()
 
+    def names(self, concept: str) -> tuple[str, ...]:
+        """The names filling parameters of ``concept`` (host, service, id)."""
+        return {"host": self.hosts, "service": self.services, "id": self.ids}.get(concept, ())
 
-@dataclass(frozen=True, slots=True)
-class FilledArguments:
-    """Arguments for one tool, the required parameters still missing, and how each was found."""
-
-    arguments: dict[str, Any]
-    missing: tuple[str, ...]
-    sources: dict[str, str] = field(default_factory=dict)
+    def unknown_of(self, concept: str) -> tuple[UnknownName, ...]:
+        """Unknown names that were meant as a ``concept`` (or could have been)."""
+        return tuple(u for u in self.unknown if u.kind in (concept, "host or service"))
 
 
 def canonical_param(name: str) -> str:
-    """The concept a parameter name stands for: host, service, since, until, or the name itself."""
+    """The concept a parameter name stands for: host, service, since, until, id, or the name itself."""
     n = name.lower()
     for concept, names in (("host", HOST_PARAMS), ("service", SERVICE_PARAMS), ("since", SINCE_PARAMS),
-                           ("until", UNTIL_PARAMS)):  # fmt: skip
+                           ("until", UNTIL_PARAMS), ("id", ID_PARAMS)):  # fmt: skip
         if n in names:
             return concept
+    if n.endswith("_id") or n.endswith("_key"):
+        return "id"
     return n
-
-
-def ranking_text(text: str) -> str:
-    """``text`` without host names, timestamps, time phrases and bare numbers (noise for tool ranking)."""
-    masked = _REL_RE.sub(" ", _ISO_RE.sub(" ", _HOST_RE.sub(" ", text)))
-    return _NUMBER_RE.sub(" ", masked)
 
 
 def _time_range(text: str, now: datetime) -> TimeRange | None:
@@ -136,7 +162,9 @@ def _time_range(text: str, now: datetime) -> TimeRange | None:
         midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
         if m.group(1).lower() == "today":
             return TimeRange(midnight, now, "today")
-        return TimeRange(midnight - timedelta(days=1), midnight, "yesterday")
+        # "since yesterday" runs to now; "yesterday" alone is the day before today.
+        until = now if m.group(0).lower().startswith(("since", "from")) else midnight
+        return TimeRange(midnight - timedelta(days=1), until, m.group(0))
     return None
 
 
@@ -148,137 +176,167 @@ def _parse_iso(s: str) -> datetime | None:
     return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
 
 
+def _plain_labels(text: str) -> str:
+    """``service=checkout`` -> "service checkout" (a cue), ``metric=error_rate`` -> "error rate" (words)."""
+
+    def label(m: re.Match[str]) -> str:
+        key, value = m.group(1), m.group(2)
+        concept = canonical_param(key)
+        if concept in ("host", "service"):
+            return f"{concept} {value}"
+        if concept == "id":
+            return value
+        return re.sub(r"[._-]+", " ", value)
+
+    text = _LABEL_RE.sub(label, text)
+    return _RULE_NAME_RE.sub(lambda m: f"{m.group(1)} {re.sub(r'[._-]+', ' ', m.group(2))}", text)
+
+
+def _blank(text: str, pattern: re.Pattern[str]) -> str:
+    """``text`` with every match of ``pattern`` turned into a break (spaces around a "|")."""
+    return pattern.sub(lambda m: " | " + " " * max(0, len(m.group(0)) - 3), text)
+
+
+@dataclass(slots=True)
+class _Reader:
+    """One pass over the question's tokens (local state of :func:`extract_entities`)."""
+
+    inventory: Inventory
+    vocabulary: frozenset[str]
+    hosts: list[str]
+    services: list[str]
+    ids: list[str]
+    unknown: list[UnknownName]
+    terms: list[str]
+
+    def is_word(self, low: str) -> bool:
+        """A word of the tools' vocabulary or of the question's form (never taken for a name on its own)."""
+        return low in STOP_WORDS or low in GENERIC_WORDS or stem(low) in self.vocabulary or low in self.vocabulary
+
+    def add(self, kind: str, name: str) -> None:
+        target = self.hosts if kind == "host" else self.services
+        if name not in target:
+            target.append(name)
+
+    def add_unknown(self, name: str, kind: str) -> None:
+        if any(u.name == name for u in self.unknown):
+            return
+        if kind == "host or service":
+            # The kind of the best match decides; the suggestions are names of that kind.
+            best = self.inventory.closest(name, n=1)
+            found = self.inventory.lookup(best[0]) if best else None
+            kind = found[0] if found else kind
+        suggestions = self.inventory.closest(name, None if kind == "host or service" else kind)
+        self.unknown.append(UnknownName(name, kind, suggestions))
+
+
+def _cue_kind(prev: str, nxt: str) -> str | None:
+    if prev in _HOST_CUES:
+        return "host"
+    if prev in _SERVICE_CUES or nxt in _SERVICE_AFTER:
+        return "service"
+    return None
+
+
 def extract_entities(
     text: str,
     *,
     now: datetime,
+    inventory: Inventory | None = None,
     known_hosts: Iterable[str] = (),
     known_services: Iterable[str] = (),
     vocabulary: Iterable[str] = (),
 ) -> Entities:
-    """Find hosts, services, a time range, free numbers, quoted strings and keywords in ``text``.
+    """Find names, ids, a time range, free numbers, quoted strings and the key terms of ``text``.
 
-    ``vocabulary`` is the stemmed tool vocabulary: a word that names a tool concept ("cpu",
-    "error") is never mistaken for a service name unless it is in ``known_services``.
+    ``vocabulary`` is the stemmed tool vocabulary: a word that names a tool concept ("cpu", "error") is
+    a name only when the estate has it and the question points at it ("on search", "checkout or search").
     """
-    lower = text.lower()
-    hosts = list(dict.fromkeys(h.lower() for h in _HOST_RE.findall(text)))
-    for h in known_hosts:
-        if re.search(rf"\b{re.escape(h.lower())}\b", lower) and h.lower() not in hosts:
-            hosts.append(h.lower())
+    inv = (inventory or Inventory()).merged(known_hosts, known_services)
     time_range = _time_range(text, now)
-    # Numbers inside hosts, ISO stamps and time phrases are not free numbers.
-    masked = _ISO_RE.sub(" ", _HOST_RE.sub(" ", text))
-    masked = _REL_RE.sub(" ", masked)
-    numbers = tuple(float(n) for n in _NUMBER_RE.findall(masked))
     quoted = tuple(a or b for a, b in _QUOTED_RE.findall(text))
-    services: list[str] = []
-    known = {s.lower() for s in known_services}
-    for s in known:
-        if re.search(rf"\b{re.escape(s)}\b", lower):
-            services.append(s)
-    vocab = set(vocabulary)
-    host_set = set(hosts)
-    for rx in (_SERVICE_BEFORE, _SERVICE_AFTER):
-        for m in rx.finditer(masked):
-            word = m.group(1).lower()
-            if (word in STOP_WORDS or word in host_set or word in services or stem(word) in vocab
-                    or word in {"service", "services", "app", "the"}):  # fmt: skip
+    masked = _plain_labels(_blank(_blank(_blank(_blank(text, _QUOTED_RE), _ISO_RE), _REL_RE), _DAY_RE))
+    reader = _Reader(inv, frozenset(vocabulary), [], [], [], [], [])
+    matches = list(_TOKEN_RE.finditer(masked))
+    tokens = [m.group(0) for m in matches]
+    lows = [t.lower() for t in tokens]
+    # A break ("|", where a time phrase or quote was) separates tokens: no bigram or cue across it.
+    gaps = [masked[matches[i].end() : matches[i + 1].start()] for i in range(len(matches) - 1)] + [""]
+    consumed: list[tuple[int, int]] = []
+    last_entity = -10
+    i = 0
+    while i < len(tokens):
+        tok, low = tokens[i], lows[i]
+        prev = lows[i - 1] if i and "|" not in gaps[i - 1] else ""
+        nxt = lows[i + 1] if i + 1 < len(tokens) and "|" not in gaps[i] else ""
+        joined_cue = prev in _JOINERS and last_entity == i - 2
+        pointed = prev in _PLACE_CUES or _cue_kind(prev, nxt) is not None or joined_cue
+        # "web 1" -> the estate's "web-01": a word and a number, joined, when the estate has that name.
+        if nxt.isdigit() and tok.isalpha() and (found := inv.lookup(f"{tok}-{nxt}")) is not None:
+            reader.add(*found)
+            consumed.append((matches[i].start(), matches[i + 1].end()))
+            last_entity = i + 1
+            i += 2
+            continue
+        found = inv.lookup(tok)
+        explicit = _cue_kind(prev, nxt)
+        if found is not None and not (reader.is_word(low) and not pointed):
+            reader.add(*found)
+        elif _ID_RE.match(tok):
+            if tok not in reader.ids:
+                reader.ids.append(tok)
+        elif _SEPARATED.match(tok) and not _VERSION_RE.match(tok):
+            guess = explicit or ("host" if _TRAILING_NUMBER.search(tok) else "service")
+            if not inv.knows(guess):
+                reader.add(guess, low)
+            elif explicit is None and inv.knows("host") and inv.knows("service"):
+                reader.add_unknown(low, "host or service")
+            else:
+                reader.add_unknown(low, guess)
+        elif len(low) < 2 or low.isdigit() or low in STOP_WORDS or low in _JOINERS:
+            i += 1
+            continue
+        elif pointed and not reader.is_word(low) and not _VERSION_RE.match(low):
+            kind = explicit or ("host" if prev in _HOST_CUES else "service")
+            if not inv.knows(kind):
+                reader.add(kind, low)
+            elif explicit is not None or _close(low, inv):
+                reader.add_unknown(low, explicit or "host or service")
+            else:
+                reader.terms.append(low)
+                i += 1
                 continue
-            services.append(word)
-    words = tuple(w for w in re.findall(r"[a-z0-9_-]+", lower) if w not in STOP_WORDS)
+        else:
+            if low not in GENERIC_WORDS:
+                reader.terms.append(low)
+            i += 1
+            continue
+        consumed.append((matches[i].start(), matches[i].end()))
+        last_entity = i
+        i += 1
+    free = list(masked)
+    for start, end in consumed:
+        free[start:end] = " " * (end - start)
+    numbers = tuple(float(n) for n in _NUMBER_RE.findall("".join(free)))
+    words = tuple(w for w in lows if w not in STOP_WORDS and w != "&")
     return Entities(
-        hosts=tuple(hosts),
-        services=tuple(dict.fromkeys(services)),
+        hosts=tuple(reader.hosts),
+        services=tuple(reader.services),
         time_range=time_range,
         numbers=numbers,
         quoted=quoted,
         words=words,
-        keywords=" ".join(words),
+        keywords=" ".join(reader.terms),
+        ids=tuple(reader.ids),
+        unknown=tuple(reader.unknown),
+        terms=tuple(reader.terms),
     )
 
 
-def _type_of(schema: Mapping[str, Any]) -> str:
-    t = schema.get("type", "string")
-    if isinstance(t, list):
-        t = next((x for x in t if x != "null"), "string")
-    return str(t)
-
-
-def _format_time(dt: datetime, schema: Mapping[str, Any]) -> Any:
-    if _type_of(schema) in ("integer", "number"):
-        return int(dt.timestamp())
-    return dt.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-
-
-def _duration_value(name: str, schema: Mapping[str, Any], tr: TimeRange) -> Any | None:
-    n = name.lower()
-    for unit, secs in (("second", 1), ("minute", 60), ("hour", 3600), ("day", 86400)):
-        if unit in n:
-            value = tr.seconds / secs
-            return round(value) if _type_of(schema) == "integer" else value
-    if n in ("window", "duration", "lookback", "period", "range", "interval"):
-        if _type_of(schema) in ("integer", "number"):
-            return int(tr.seconds)
-        return f"{int(tr.seconds)}s"
-    return None
-
-
-def fill_arguments(
-    tool: Tool,
-    entities: Entities,
-    *,
-    now: datetime,
-    default_window: timedelta = timedelta(hours=24),
-) -> FilledArguments:
-    """Arguments for ``tool`` from ``entities``; required parameters left unfilled are in ``missing``."""
-    args: dict[str, Any] = {}
-    sources: dict[str, str] = {}
-    free_numbers = list(entities.numbers)
-    free_quoted = list(entities.quoted)
-    word_set = {stem(w) for w in entities.words} | set(entities.words)
-    required = set(tool.required)
-    for name, schema in tool.properties.items():
-        concept = canonical_param(name)
-        typ = _type_of(schema)
-        value: Any = None
-        source = ""
-        enum = schema.get("enum")
-        if isinstance(enum, list) and enum:
-            for option in enum:
-                if str(option).lower() in word_set or stem(str(option).lower()) in word_set:
-                    value, source = option, "enum value named in the question"
-                    break
-        elif concept == "host" and entities.hosts:
-            value, source = entities.hosts[0], "host named in the question"
-        elif concept == "service" and entities.services:
-            value, source = entities.services[0], "service named in the question"
-        elif concept == "since" or (schema.get("format") == "date-time" and concept != "until"):
-            if entities.time_range is not None:
-                value, source = _format_time(entities.time_range.since, schema), entities.time_range.text
-            elif name in required:
-                since = now - default_window
-                value = _format_time(since, schema)
-                source = f"no time in the question; assumed the last {human_duration(default_window)}"
-        elif concept == "until":
-            if entities.time_range is not None:
-                value, source = _format_time(entities.time_range.until, schema), entities.time_range.text
-        elif entities.time_range is not None and (dv := _duration_value(name, schema, entities.time_range)):
-            value, source = dv, entities.time_range.text
-        elif typ in ("integer", "number") and free_numbers:
-            if name.lower() in _LIMIT_PARAMS or name in required or len(free_numbers) == 1:
-                raw = free_numbers.pop(0)
-                value = int(raw) if typ == "integer" else raw
-                source = "number in the question"
-        elif typ == "string" and free_quoted:
-            value, source = free_quoted.pop(0), "quoted text in the question"
-        elif typ == "string" and name.lower() in _TEXT_PARAMS and entities.keywords:
-            value, source = entities.keywords, "keywords of the question"
-        if value is not None:
-            args[name] = value
-            sources[name] = source
-    missing = tuple(r for r in tool.required if r not in args)
-    return FilledArguments(arguments=args, missing=missing, sources=sources)
+def _close(word: str, inv: Inventory) -> bool:
+    """A plain word is taken for a misspelt name only when it is very close to one the estate has."""
+    keys = [name_key(n) for n in (*inv.hosts, *inv.services)]
+    return bool(difflib.get_close_matches(name_key(word), keys, n=1, cutoff=0.8))
 
 
 def human_duration(delta: timedelta) -> str:

@@ -1,8 +1,10 @@
-"""Phase 1, initialise: normalise the question and apply configured aliases (host-name patterns).
+"""Phase 1, initialise: normalise the question and apply the operator's aliases (none by default).
 
-An :class:`Alias` is a case-insensitive regex plus a ``str.format`` template over its named groups,
-so zero padding is declarative: ``Alias(r"\\bweb[\\s_-]*(?P<n>\\d+)\\b", "web-{n:0>2}")`` turns
-"web 1", "WEB_1" and "web-001"... into "web-01".
+ops knows no estate's naming: names are resolved against the names the estate's own tools list (see
+:mod:`entities`), where "web 1", "WEB_01" and "web-01" already meet. An operator can still add rewrite
+rules (``OPSUITE_OPS_ALIASES``): an :class:`Alias` is a case-insensitive regex plus a ``str.format``
+template over its named groups, so zero padding is declarative: ``Alias(r"\\bpg(?P<n>\\d+)\\b",
+"db-{n:0>2}")`` turns "pg1" into "db-01".
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from dataclasses import dataclass, field
 from opsuite_common.errors import ValidationError
 from opsuite_common.limits import QUESTION_CHARS
 
-__all__ = ["DEFAULT_ALIASES", "MAX_QUESTION_CHARS", "Alias", "InitialisedQuestion", "initialise"]
+__all__ = ["MAX_QUESTION_CHARS", "Alias", "InitialisedQuestion", "initialise"]
 
 #: Longest question accepted; longer text is almost certainly a paste accident.
 MAX_QUESTION_CHARS = QUESTION_CHARS
@@ -51,12 +53,6 @@ class Alias:
         return self._regex.subn(sub, text)
 
 
-#: Demo-estate naming: web/db/cache/api/lb/worker hosts are ``<role>-NN``.
-DEFAULT_ALIASES: tuple[Alias, ...] = (
-    Alias(r"\b(?P<role>web|db|cache|api|lb|worker)[\s_-]*0*(?P<n>\d{1,3})\b", "{role}-{n:0>2}"),
-)
-
-
 @dataclass(frozen=True, slots=True)
 class InitialisedQuestion:
     """The question as asked, its normalised form, and which aliases changed it."""
@@ -66,7 +62,7 @@ class InitialisedQuestion:
     aliases_applied: tuple[str, ...] = ()
 
 
-def initialise(question: str, aliases: Iterable[Alias] = DEFAULT_ALIASES) -> InitialisedQuestion:
+def initialise(question: str, aliases: Iterable[Alias] = ()) -> InitialisedQuestion:
     """Normalise ``question`` (Unicode NFKC, ASCII quotes, single spaces) and apply ``aliases`` in order."""
     if not question or not question.strip():
         raise ValidationError.for_field("question", "must not be empty; ask something like 'cpu on web-01'")

@@ -342,9 +342,10 @@ class AnswerReason(enum.StrEnum):
     TRUNCATED = "truncated"
     #: A planned call failed, timed out or was not run because one it needed failed: its part is missing.
     TOOL_FAILED = "tool_failed"
-    #: Reserved: a name in the question matched nothing. Not set yet: no step can tell it apart from "no data".
+    #: A name in the question is not one the estate's tools list (or, with no such tool, no output mentions it).
     ENTITY_UNKNOWN = "entity_unknown"
-    #: The planner dropped a matching tool (a required argument the question does not give) or cut it to the budget.
+    #: The planner dropped a matching tool (a required argument the question does not give, arguments its schema
+    #: refuses) or cut it to the budget, or no tool covers a part of the question ("no tool reports disk usage").
     NOT_COVERED = "not_covered"
     #: No tool matched the question at all.
     NO_TOOL = "no_tool"

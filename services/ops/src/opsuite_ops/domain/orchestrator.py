@@ -5,8 +5,14 @@ trace, outputs, recovery bookkeeping, event sequence) lives in a :class:`_Run` c
 the orchestrator itself only holds shared, run-independent collaborators (catalogue cache,
 planner, composer), so concurrent runs never share locks or state.
 
-Raises only for the caller's input (ValidationError on question, mode, budget or an invalid
-plan) and for a missing catalogue (ServiceUnavailableError TOOL_CATALOGUE_UNAVAILABLE); failed tools
+Before planning, the estate's names are read from its own tools (:mod:`entities`: the idempotent,
+argument-free tools that list hosts or services, called once per run as the caller) when the question
+has a word no tool knows; the planner resolves the question's names against them. A step whose tool
+or arguments the catalogue refuses is taken out of the plan (NOT_COVERED) and the rest runs; after the
+calls, a name no inventory vouched for and no output mentions is ENTITY_UNKNOWN.
+
+Raises only for the caller's input (ValidationError on question, mode, budget or a plan whose structure
+is broken) and for a missing catalogue (ServiceUnavailableError TOOL_CATALOGUE_UNAVAILABLE); failed tools
 give a partial RunResult instead. Every result carries its :class:`Completeness` (see
 :mod:`completeness`), computed from the main plan, the calls, the open gaps and the composer's cuts;
 an incomplete answer's text starts with its headline.
@@ -14,6 +20,8 @@ an incomplete answer's text starts with its headline.
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
@@ -23,14 +31,20 @@ from datetime import UTC, datetime
 from typing import Any
 
 from opsuite_common.auth import Identity
-from opsuite_common.errors import ValidationError
+from opsuite_common.errors import OpsuiteError, ValidationError
+from opsuite_ops.domain.bm25 import stem
 from opsuite_ops.domain.catalogue import CachedCatalogue
 from opsuite_ops.domain.completeness import assess
 from opsuite_ops.domain.compose import Composer, DeterministicComposer
+from opsuite_ops.domain.coverage import vocabulary
+from opsuite_ops.domain.entities import Inventory, inventory_candidates, inventory_from_outputs, unmatched_names
 from opsuite_ops.domain.executor import DagExecutor, RunState
-from opsuite_ops.domain.initialise import DEFAULT_ALIASES, Alias, initialise
+from opsuite_ops.domain.extract import extract_entities
+from opsuite_ops.domain.initialise import Alias, initialise
 from opsuite_ops.domain.mapping import references_in
 from opsuite_ops.domain.model import (
+    AnswerReason,
+    AnswerStatusReason,
     Budget,
     BudgetLimits,
     CallRecord,
@@ -48,7 +62,7 @@ from opsuite_ops.domain.model import (
 )
 from opsuite_ops.domain.planning import Planner, PlanRequest
 from opsuite_ops.domain.recovery import RecoveryState, alternative_plan, failure_context, gaps, unresolved
-from opsuite_ops.domain.validate import validate_plan
+from opsuite_ops.domain.validate import prune_plan, validate_plan
 
 __all__ = ["Emit", "Orchestrator"]
 
@@ -132,7 +146,7 @@ class Orchestrator:
         planner: Planner,
         *,
         composer: Composer | None = None,
-        aliases: Sequence[Alias] = DEFAULT_ALIASES,
+        aliases: Sequence[Alias] = (),
         limits: BudgetLimits | None = None,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
         retry_backoff_s: float = 0.05,
@@ -178,9 +192,24 @@ class Orchestrator:
         tools = snap.by_name()
 
         async with run.phase(Phase.PLAN) as ph:
-            request = PlanRequest(init.text, snap.tools, budget, self._now(), mode)
+            inventory = await self._inventory(identity, init.text, snap.tools, budget, deadline)
+            request = PlanRequest(init.text, snap.tools, budget, self._now(), mode, inventory=inventory)
             outcome = await self.planner.plan(request)
-            plan = outcome.plan
+            plan, refused = prune_plan(outcome.plan, tools)
+            if inventory is not None:
+                note = (
+                    f"names resolved against {', '.join(inventory.sources)}: "
+                    f"{len(inventory.hosts)} hosts, {len(inventory.services)} services"
+                )
+                plan = dataclasses.replace(plan, notes=(*plan.notes, note))
+            not_covered = list(outcome.not_covered)
+            for step, why in refused:
+                not_covered.append(
+                    AnswerStatusReason(
+                        AnswerReason.NOT_COVERED, f"{step.tool} was left out of the plan: {why}", step.tool, step.id
+                    )
+                )
+                trace.warnings.append(f"left {step.id} ({step.tool}) out of the plan: {why}")
             trace.plans.append(plan)
             trace.planner, trace.planner_fallback_reason = outcome.planner, outcome.fallback_reason
             ph.detail = f"{outcome.planner}: {len(plan.steps)} steps"
@@ -214,7 +243,8 @@ class Orchestrator:
             ph.detail = f"{ok}/{len(run.state.latest)} steps succeeded"
 
         async with run.phase(Phase.RECOVER) as ph:
-            ph.detail = await self._recover(run, executor, tools, snap.tools, budget, mode, deadline)
+            ph.detail = await self._recover(run, executor, tools, snap.tools, budget, mode, deadline, inventory)
+        not_covered.extend(unmatched_names(run.state.records, tools, inventory))
 
         open_gaps = unresolved(gaps(run.state, tools), run.state, tools)
         trace.gaps = open_gaps
@@ -231,7 +261,7 @@ class Orchestrator:
             ph.detail = f"{len(composition.blocks)} blocks by {composition.composer}"
         trace.calls = list(run.state.records)
         partial = bool(open_gaps) or not composition.references
-        completeness = assess(plan, outcome.not_covered, run.state.records, open_gaps, composition.truncated)
+        completeness = assess(plan, not_covered, run.state.records, open_gaps, composition.truncated)
         answer = f"{completeness.headline}\n\n{composition.answer}" if completeness.headline else composition.answer
         result = RunResult(
             trace.run_id, answer, composition.blocks, composition.references, trace, partial, completeness
@@ -241,6 +271,35 @@ class Orchestrator:
 
     async def _invoke(self, identity: Identity, name: str, params: dict[str, Any], timeout: float) -> ToolResult:
         return await self.catalogue.invoke(identity, name, params, timeout)
+
+    async def _inventory(
+        self, identity: Identity, question: str, tools: Sequence[Tool], budget: Budget, deadline: float
+    ) -> Inventory | None:
+        """The names the estate's own tools list, when the question has a word no tool knows (else None).
+
+        Read once per run (the replan reuses it); a candidate that fails or lists nothing is ignored.
+        """
+        candidates = inventory_candidates(tools)
+        if not candidates:
+            return None
+        vocab = vocabulary(tools)
+        seen = extract_entities(question, now=self._now(), vocabulary=vocab)
+        unknown_word = any(stem(t) not in vocab and t not in vocab for t in seen.terms)
+        if not (seen.hosts or seen.services or seen.unknown or seen.ids or unknown_word):
+            return None
+        timeout = max(0.05, min(budget.call_timeout_s, deadline - time.monotonic()))
+
+        async def call(tool: Tool) -> tuple[str, Any]:
+            try:
+                async with asyncio.timeout(timeout):
+                    result = await self._invoke(identity, tool.name, {}, timeout)
+            except (TimeoutError, OpsuiteError, OSError, ValueError, LookupError):
+                return tool.name, None
+            return tool.name, result.data if result.success else None
+
+        outputs = dict(await asyncio.gather(*(call(t) for t in candidates)))
+        found = inventory_from_outputs({k: v for k, v in outputs.items() if v is not None})
+        return found if found else None
 
     @staticmethod
     async def _call_event(run: _Run, kind: EventKind, rec: CallRecord) -> None:
@@ -255,6 +314,7 @@ class Orchestrator:
         budget: Budget,
         mode: Mode,
         deadline: float,
+        inventory: Inventory | None,
     ) -> str:
         state, done = run.state, []
         if not state.failed_steps():
@@ -275,6 +335,7 @@ class Orchestrator:
             request = PlanRequest(
                 run.trace.normalised_question, tool_list, budget, self._now(), mode,
                 failure=ctx, step_prefix="r", exclude_tools=ctx.failed_tools | ctx.succeeded_tools,
+                inventory=inventory,
             )  # fmt: skip
             outcome = await self.planner.plan(request)
             replan = _rename(outcome.plan, state.steps, "r-")

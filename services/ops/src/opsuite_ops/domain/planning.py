@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
+from opsuite_ops.domain.entities import Inventory
 from opsuite_ops.domain.model import AnswerStatusReason, Budget, Gap, Mode, Plan, Tool
 
 __all__ = ["FailureContext", "PlanOutcome", "PlanRequest", "Planner"]
@@ -27,6 +28,8 @@ class PlanRequest:
     """Everything a planner may use: the question, the visible tools, the budget and the clock.
 
     ``step_prefix`` keeps step ids of a replan distinct from the first plan's ("r1", "r2"...).
+    ``inventory`` holds the host and service names the estate's own tools listed for this run (None when
+    no tool lists them); the deterministic planner resolves the question's names against it.
     """
 
     question: str
@@ -37,14 +40,17 @@ class PlanRequest:
     failure: FailureContext | None = None
     step_prefix: str = "s"
     exclude_tools: frozenset[str] = field(default_factory=frozenset)
+    inventory: Inventory | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class PlanOutcome:
     """A plan, which planner made it, and why a fallback happened (empty when none did).
 
-    ``not_covered`` lists the matching tools the planner left out of the plan (a required argument the
-    question does not give, or the budget's step limit), as NOT_COVERED reasons for the answer status.
+    ``not_covered`` lists what the planner could not cover, as answer-status reasons: a name the estate does
+    not have (ENTITY_UNKNOWN), a matching tool left out of the plan (a required argument the question does
+    not give, arguments its schema refuses, the budget's step limit) or a part of the question no tool
+    covers (NOT_COVERED), and nothing at all to run (NO_TOOL).
     """
 
     plan: Plan

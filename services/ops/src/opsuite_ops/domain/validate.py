@@ -4,11 +4,17 @@ Rejected with one ValidationError listing every violation: more steps than the b
 duplicate step ids, unknown tools, arguments that break the tool's input JSON schema, dependencies
 on unknown steps, bad output mappings, and cycles. Arguments that are output mappings cannot be
 type-checked yet; they are checked again, resolved, just before the call (see the executor).
+
+Formats are checked too: ``date-time`` must be RFC 3339 (``2024-05-01T12:00:00Z``; "yesterday" is
+refused, never sent), ``date`` a calendar day. :func:`prune_plan` takes out the steps whose tool or
+arguments are refused (and the steps that need them), so the rest of a plan can still run.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
+from datetime import date, datetime
 from typing import Any
 
 import jsonschema
@@ -17,7 +23,33 @@ from opsuite_common.errors import FieldViolation, ValidationError
 from opsuite_ops.domain.mapping import is_reference, references_in, validate_jmespath
 from opsuite_ops.domain.model import Budget, Plan, PlanStep, Tool
 
-__all__ = ["dependencies", "schema_violations", "topological_levels", "validate_plan"]
+__all__ = ["FORMAT_CHECKER", "dependencies", "prune_plan", "schema_violations", "topological_levels", "validate_plan"]
+
+_RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})$")
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+#: The formats ops checks before a call (jsonschema checks ``date-time`` only with an optional package).
+FORMAT_CHECKER = jsonschema.FormatChecker(formats=())
+
+
+@FORMAT_CHECKER.checks("date-time", raises=ValueError)
+def _is_date_time(value: object) -> bool:
+    if not isinstance(value, str):
+        return True
+    if not _RFC3339.match(value):
+        return False
+    datetime.fromisoformat(value.replace("z", "Z").replace("Z", "+00:00").replace("t", "T"))
+    return True
+
+
+@FORMAT_CHECKER.checks("date", raises=ValueError)
+def _is_date(value: object) -> bool:
+    if not isinstance(value, str):
+        return True
+    if not _DAY.match(value):
+        return False
+    date.fromisoformat(value)
+    return True
 
 
 def dependencies(step: PlanStep) -> tuple[str, ...]:
@@ -37,12 +69,17 @@ def schema_violations(tool: Tool, arguments: Mapping[str, Any], field_prefix: st
     except jsonschema.SchemaError as exc:
         return [FieldViolation(f"{field_prefix}", f"tool {tool.name!r} has an invalid input schema: {exc.message}")]
     out: list[FieldViolation] = []
-    for err in validator_cls(schema).iter_errors(literal):
+    for err in validator_cls(schema, format_checker=FORMAT_CHECKER).iter_errors(literal):
         # A required property that is mapped from another step is present, just not resolved yet.
         if err.validator == "required" and all(r in mapped or r in literal for r in tool.required):
             continue
         path = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in err.absolute_path)
-        out.append(FieldViolation(f"{field_prefix}{path}", err.message))
+        message = err.message
+        if err.validator == "format":
+            message = f"{err.instance!r} is not a valid {err.validator_value} (RFC 3339, e.g. 2024-05-01T12:00:00Z)"
+            if err.validator_value == "date":
+                message = f"{err.instance!r} is not a valid date (e.g. 2024-05-01)"
+        out.append(FieldViolation(f"{field_prefix}{path}", message))
     return out
 
 
@@ -103,3 +140,28 @@ def validate_plan(
     if bad:
         raise ValidationError("the plan was rejected before running anything", field_violations=bad)
     return topological_levels(plan.steps, done)
+
+
+def prune_plan(plan: Plan, tools: Mapping[str, Tool]) -> tuple[Plan, list[tuple[PlanStep, str]]]:
+    """``plan`` without the steps whose tool is unknown or whose literal arguments break its schema, nor
+    the steps that need their output; each removed step comes with why."""
+    refused: dict[str, str] = {}
+    for step in plan.steps:
+        tool = tools.get(step.tool)
+        if tool is None:
+            refused[step.id] = f"{step.tool} is not in the catalogue"
+        elif bad := schema_violations(tool, step.arguments, "arguments"):
+            detail = "; ".join(f"{v.field.removeprefix('arguments.')}: {v.description}" for v in bad)
+            refused[step.id] = f"its arguments break its schema ({detail})"
+    changed = bool(refused)
+    while changed:
+        changed = False
+        for step in plan.steps:
+            if step.id not in refused and (needs := [d for d in dependencies(step) if d in refused]):
+                refused[step.id] = f"it needs the output of {', '.join(needs)}, which was left out"
+                changed = True
+    if not refused:
+        return plan, []
+    kept = tuple(s for s in plan.steps if s.id not in refused)
+    dropped = [(s, refused[s.id]) for s in plan.steps if s.id in refused]
+    return Plan(kept, plan.planner, plan.rationale, plan.notes), dropped

@@ -1,7 +1,8 @@
-"""The demo estate as tools (hosts, services, metrics, deployments, changes, runbooks) and a 500-tool bench.
+"""Test helper: the demo estate as tools (hosts, services, metrics, deployments, changes, runbooks), 500-tool bench.
 
-``demo_catalogue()`` is what examples, tests and benchmarks plan against; its tool names, tags and
-schemas mirror the demo APIs api_manager seeds ("expose as tool"). Data is deterministic.
+``demo_catalogue()`` is what tests and benchmarks plan against; its tool names, tags and schemas mirror the
+demo APIs api_manager seeds ("expose as tool"). Data is deterministic. It lives with the tests, not in the
+product: ops knows no estate's names (it reads them from the estate's tools, here ``list_hosts``).
 """
 
 from __future__ import annotations
@@ -11,14 +12,23 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from opsuite_ops.domain.deterministic_planner import DeterministicPlanner
+from opsuite_ops.domain.entities import Inventory
 from opsuite_ops.domain.in_memory import InMemoryCatalogue
 from opsuite_ops.domain.model import Budget, Tool
 from opsuite_ops.domain.planning import PlanOutcome, PlanRequest
 
-__all__ = ["DEMO_HOSTS", "DEMO_SERVICES", "demo_catalogue", "demo_tools", "plan_with_many_tools", "synthetic_tools"]
+__all__ = [
+    "DEMO_HOSTS",
+    "DEMO_SERVICES",
+    "demo_catalogue",
+    "demo_inventory",
+    "demo_tools",
+    "plan_with_many_tools",
+    "synthetic_tools",
+]
 
 DEMO_HOSTS = {
-    "web-01": "checkout", "web-02": "checkout", "web-03": "search",
+    "web-01": "checkout", "web-02": "checkout", "web-03": "search", "api-01": "payments",
     "db-01": "postgres", "db-02": "postgres", "cache-01": "redis",
 }  # fmt: skip
 DEMO_SERVICES = ("checkout", "search", "payments", "postgres", "redis")
@@ -148,6 +158,11 @@ _HANDLERS = {
 }  # fmt: skip
 
 
+def demo_inventory() -> Inventory:
+    """The names ``list_hosts`` reports, as the orchestrator hands them to the planner."""
+    return Inventory(frozenset(DEMO_HOSTS), frozenset(DEMO_HOSTS.values()), ("list_hosts",))
+
+
 def demo_catalogue() -> InMemoryCatalogue:
     """An in-memory catalogue of the demo tools with deterministic data."""
     return InMemoryCatalogue((t, _HANDLERS[t.name]) for t in demo_tools())
@@ -176,5 +191,7 @@ def plan_with_many_tools(
     tools: list[Tool] | None = None,
 ) -> PlanOutcome:
     """One deterministic planning pass over ``n_tools`` tools (for ``bench/``; time it there)."""
-    request = PlanRequest(question, tools or synthetic_tools(n_tools), Budget(), datetime.now(UTC))
+    request = PlanRequest(
+        question, tools or synthetic_tools(n_tools), Budget(), datetime.now(UTC), inventory=demo_inventory()
+    )
     return DeterministicPlanner().plan_sync(request)

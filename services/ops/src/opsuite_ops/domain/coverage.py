@@ -1,0 +1,115 @@
+"""Which parts of a question the catalogue covers: never answer "disk usage" with memory data.
+
+A question's *terms* (its content words, see :mod:`extract`) are checked against the catalogue's own
+vocabulary: the words of every tool's name, description, tags and parameters, and its enum values,
+with the planner's synonyms. A term no tool knows ("disk") is *uncovered*. When a question has one,
+a tool that matches it only through words of its description ("usage" in "Memory usage of a host") or
+through measure words (:data:`MEASURE_WORDS`: "usage" in ``mem_usage``) is answering something else and
+is left out; the tools the question names (a term in the tool's name, tags, parameters or enum values:
+"cpu" for ``cpu_by_host``) stay. The answer then says "no tool reports
+disk usage".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from opsuite_ops.domain.bm25 import stem, tokenise
+from opsuite_ops.domain.model import Tool
+
+#: Words that measure something rather than name it: "disk usage" is not answered by a tool named ``mem_usage``.
+MEASURE_WORDS = frozenset(
+    """usage use used utilisation utilization free space size level levels percent percentage consumption
+    capacity amount total count number value values metric metrics stat stats statistics""".split()  # noqa: SIM905
+)
+
+__all__ = ["MEASURE_WORDS", "CoverageCheck", "enum_words", "strong_tokens", "term_tokens", "vocabulary"]
+
+
+def enum_words(tool: Tool) -> set[str]:
+    """The (stemmed) words of a tool's enum values."""
+    out: set[str] = set()
+    for schema in tool.properties.values():
+        for source in (schema.get("enum"), (schema.get("items") or {}).get("enum")):
+            if isinstance(source, list):
+                for v in source:
+                    out.update(tokenise(str(v), keep_stop_words=True))
+    return out
+
+
+def strong_tokens(tool: Tool) -> set[str]:
+    """The words that name what a tool is about: its name, tags, parameter names and enum values."""
+    out = set(tokenise(tool.name, keep_stop_words=True))
+    for tag in tool.tags:
+        out.update(tokenise(tag, keep_stop_words=True))
+    for param in tool.properties:
+        out.update(tokenise(param, keep_stop_words=True))
+    return out | enum_words(tool)
+
+
+def vocabulary(tools: Iterable[Tool]) -> frozenset[str]:
+    """Every (stemmed) word of the catalogue: names, descriptions, tags, parameters, enum values."""
+    out: set[str] = set()
+    for tool in tools:
+        out |= strong_tokens(tool)
+        out.update(tokenise(tool.description, keep_stop_words=True))
+    return frozenset(out)
+
+
+def term_tokens(term: str, synonyms: Mapping[str, tuple[str, ...]]) -> set[str]:
+    """A term's stem and its synonyms' tokens ("changed" -> chang, deploy, releas, change)."""
+    s = stem(term)
+    out = {s, term}
+    for extra in synonyms.get(s, ()):
+        out.update(tokenise(extra, keep_stop_words=True))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class CoverageCheck:
+    """The uncovered terms of a question, and which tools match it only weakly."""
+
+    terms: tuple[str, ...]
+    uncovered: tuple[str, ...]
+    phrase: str
+    synonyms: Mapping[str, tuple[str, ...]]
+    #: The unknown words come with a measure word ("disk usage"): a metric was asked for, not a qualifier ("high").
+    measured: bool = False
+
+    @classmethod
+    def of(
+        cls,
+        terms: Sequence[str],
+        tools: Sequence[Tool],
+        synonyms: Mapping[str, tuple[str, ...]],
+        vocab: frozenset[str] | None = None,
+    ) -> CoverageCheck:
+        """Check ``terms`` against the whole catalogue ``tools``."""
+        vocab = vocab if vocab is not None else vocabulary(tools)
+        strong = set().union(*(strong_tokens(t) for t in tools)) if tools else set()
+        uncovered = tuple(t for t in terms if not term_tokens(t, synonyms) & vocab)
+        # The phrase names what is missing: each unknown word and the words after it that name no tool
+        # ("disk usage": "usage" is only in a description).
+        runs: list[list[str]] = []
+        open_run = False
+        for t in terms:
+            if t in uncovered:
+                if open_run:
+                    runs[-1].append(t)
+                else:
+                    runs.append([t])
+                open_run = True
+            elif open_run and (t in MEASURE_WORDS or not term_tokens(t, synonyms) & strong):
+                runs[-1].append(t)
+            else:
+                open_run = False
+        phrase = " and ".join(dict.fromkeys(" ".join(dict.fromkeys(run)) for run in runs))
+        measured = any(t in MEASURE_WORDS for run in runs for t in run)
+        return cls(tuple(terms), uncovered, phrase, synonyms, measured)
+
+    def names(self, tool: Tool) -> bool:
+        """Whether the question names ``tool``: one of its terms, not a mere measure word ("usage"), is in the
+        tool's name, tags, params or enums."""
+        strong = strong_tokens(tool)
+        return any(term_tokens(t, self.synonyms) & strong for t in self.terms if t not in MEASURE_WORDS)

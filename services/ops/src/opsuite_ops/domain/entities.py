@@ -1,0 +1,258 @@
+"""The estate's own names, learnt from its tools at run time: which tool lists them, and what they are.
+
+Nothing here knows any estate. An *inventory tool* is recognised by its schema and its output, never
+by its name: a tool that is safe to call (idempotent), needs no argument, and whose document speaks of
+hosts or services is a candidate; its output counts only if it has rows with host or service columns
+(``host``, ``hostname``, ``service``, ``*_service``...). The orchestrator calls the candidates once per
+run and hands the :class:`Inventory` to the planner, which then resolves the names in the question
+against it (:mod:`extract`) and reports an unknown one with its closest matches.
+
+Names are compared by :func:`name_key`: case, separators and leading zeros aside, so "web 1", "WEB_01"
+and "web-01" meet, and "pay-api-1" stays itself.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from opsuite_ops.domain.bm25 import BM25Index, tokenise
+from opsuite_ops.domain.model import AnswerReason, AnswerStatusReason, CallRecord, Tool
+
+__all__ = [
+    "ENTITY_CONCEPTS",
+    "Inventory",
+    "UnknownName",
+    "column_concept",
+    "inventory_candidates",
+    "inventory_from_outputs",
+    "name_key",
+    "unmatched_names",
+]
+
+#: Parameter / column names per entity concept (kept in sync with :mod:`extract`'s parameter concepts).
+ENTITY_CONCEPTS: Mapping[str, frozenset[str]] = {
+    "host": frozenset({"host", "hostname", "host_name", "server", "node", "instance", "machine"}),
+    "service": frozenset({"service", "service_name", "app", "application", "component", "svc"}),
+}
+_CONCEPT_WORDS = frozenset(
+    tok for names in ENTITY_CONCEPTS.values() for n in names for tok in tokenise(n, keep_stop_words=True)
+)
+#: Most inventory calls a run makes (the best candidates by how much they speak of hosts and services).
+MAX_INVENTORY_CALLS = 3
+_SEPARATORS = re.compile(r"[\s._-]+")
+_DIGITS = re.compile(r"\d+")
+
+
+def name_key(name: str) -> str:
+    """How names compare: lower case, no separators, no leading zeros ("WEB_001" -> "web1")."""
+    return _DIGITS.sub(lambda m: str(int(m.group())), _SEPARATORS.sub("", name.lower()))
+
+
+def column_concept(column: str) -> str | None:
+    """``host`` or ``service`` when a column (or parameter) names one (``to_service`` -> service)."""
+    col = column.lower()
+    for concept, names in ENTITY_CONCEPTS.items():
+        if col in names or col.rsplit("_", 1)[-1] in names or f"{concept}s" == col:
+            return concept
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class UnknownName:
+    """A name in the question that the estate does not have, with its closest known names."""
+
+    name: str
+    kind: str
+    suggestions: tuple[str, ...] = ()
+
+    def sentence(self) -> str:
+        """ "no host named web-99 (did you mean web-01 or web-02?)"."""
+        text = f"no {self.kind} named {self.name}"
+        if self.suggestions:
+            names = list(self.suggestions)
+            joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+            text += f" (did you mean {joined}?)"
+        return text
+
+    def reason(self) -> AnswerStatusReason:
+        """The ENTITY_UNKNOWN answer-status reason."""
+        return AnswerStatusReason(AnswerReason.ENTITY_UNKNOWN, self.sentence())
+
+
+@dataclass(frozen=True, slots=True)
+class Inventory:
+    """Host and service names the estate's tools reported (``sources``: the tools that listed them)."""
+
+    hosts: frozenset[str] = frozenset()
+    services: frozenset[str] = frozenset()
+    sources: tuple[str, ...] = ()
+    _keys: dict[str, tuple[str, str]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        keys: dict[str, tuple[str, str]] = {}
+        for kind, names in (("service", self.services), ("host", self.hosts)):
+            for n in sorted(names):
+                keys[name_key(n)] = (kind, n)  # a host wins over a service spelt the same
+        object.__setattr__(self, "_keys", keys)
+
+    def __bool__(self) -> bool:
+        return bool(self.hosts or self.services)
+
+    def knows(self, kind: str) -> bool:
+        """Whether the estate reported any name of ``kind`` (so an unknown one can be called unknown)."""
+        return bool(self.hosts if kind == "host" else self.services)
+
+    def lookup(self, name: str) -> tuple[str, str] | None:
+        """``(kind, the estate's spelling)`` of ``name``, or None."""
+        return self._keys.get(name_key(name))
+
+    def closest(self, name: str, kind: str | None = None, n: int = 3) -> tuple[str, ...]:
+        """Known names that look like ``name`` (of ``kind`` when given), best first."""
+        key = name_key(name)
+        scored = []
+        for k, (found_kind, spelt) in self._keys.items():
+            if kind is not None and found_kind != kind:
+                continue
+            ratio = difflib.SequenceMatcher(None, key, k).ratio()
+            if ratio >= 0.6:
+                scored.append((-round(ratio, 3), spelt))
+        return tuple(spelt for _r, spelt in sorted(scored)[:n])
+
+    def merged(self, hosts: Iterable[str] = (), services: Iterable[str] = ()) -> Inventory:
+        """This inventory plus operator-configured names."""
+        return Inventory(self.hosts | frozenset(hosts), self.services | frozenset(services), self.sources)
+
+
+def _speaks_of_entities(tool: Tool) -> bool:
+    if any(column_concept(k) for k in tool.output_hints):
+        return True
+    words = {*tokenise(tool.name, keep_stop_words=True), *tokenise(tool.description, keep_stop_words=True)}
+    return bool(words & _CONCEPT_WORDS)
+
+
+def inventory_candidates(tools: Sequence[Tool]) -> list[Tool]:
+    """Tools that may list the estate's hosts/services: idempotent, no required argument, about hosts or services.
+
+    Ranked by how much they speak of listing hosts and services, at most :data:`MAX_INVENTORY_CALLS`.
+    """
+    pool = [t for t in tools if t.idempotent and not t.required and _speaks_of_entities(t)]
+    if not pool:
+        return []
+    docs = [
+        [*tokenise(t.name, keep_stop_words=True), *tokenise(t.description), *(c for k in t.output_hints for c in [k])]
+        for t in pool
+    ]
+    scores = BM25Index(docs).scores(tokenise("list every host service inventory all hosts services"))
+    ranked = sorted(zip(pool, scores, strict=True), key=lambda p: (-p[1], p[0].name))
+    return [t for t, _s in ranked[:MAX_INVENTORY_CALLS]]
+
+
+def _rows(data: Any) -> list[Mapping[str, Any]]:
+    if isinstance(data, Mapping):
+        for key in ("rows", "items", "results", "data", "hosts", "services"):
+            inner = data.get(key)
+            if isinstance(inner, list):
+                return [r for r in inner if isinstance(r, Mapping)]
+        return []
+    if isinstance(data, list):
+        return [r for r in data if isinstance(r, Mapping)]
+    return []
+
+
+def _name_lists(data: Any) -> dict[str, list[str]]:
+    """``{"hosts": ["a", "b"]}``-style outputs: a plural concept key holding a list of strings."""
+    out: dict[str, list[str]] = {}
+    if isinstance(data, Mapping):
+        for key, value in data.items():
+            concept = column_concept(str(key).rstrip("s"))
+            if concept and isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+                out.setdefault(concept, []).extend(value)
+    return out
+
+
+def inventory_from_outputs(outputs: Mapping[str, Any]) -> Inventory:
+    """The names in the outputs of inventory candidates (tool name -> output); tools without any are ignored."""
+    hosts: set[str] = set()
+    services: set[str] = set()
+    sources: list[str] = []
+    for tool, data in outputs.items():
+        found: dict[str, set[str]] = {"host": set(), "service": set()}
+        for row in _rows(data):
+            for col, value in row.items():
+                concept = column_concept(str(col))
+                if concept and isinstance(value, str) and value.strip():
+                    found[concept].add(value.strip())
+        for concept, names in _name_lists(data).items():
+            found[concept].update(n.strip() for n in names if n.strip())
+        if found["host"] or found["service"]:
+            sources.append(tool)
+            hosts |= found["host"]
+            services |= found["service"]
+    return Inventory(frozenset(hosts), frozenset(services), tuple(sources))
+
+
+def _mentions(data: Any, key: str) -> bool:
+    """Whether any string in ``data`` is the name with ``key`` (or contains it as a word)."""
+    if isinstance(data, str):
+        return name_key(data) == key or key in {name_key(w) for w in re.findall(r"[\w.-]+", data)}
+    if isinstance(data, Mapping):
+        return any(_mentions(v, key) for v in data.values())
+    if isinstance(data, list):
+        return any(_mentions(v, key) for v in data)
+    return False
+
+
+def _empty(data: Any) -> bool:
+    if data is None or data == "" or data == [] or data == {}:
+        return True
+    if isinstance(data, Mapping):
+        rows = data.get("rows")
+        if isinstance(rows, list) and not rows:
+            return True
+        series = data.get("series")
+        if isinstance(series, list) and not series and len(data) <= 2:
+            return True
+    return False
+
+
+def unmatched_names(
+    records: Sequence[CallRecord], tools: Mapping[str, Tool], vouched: Inventory | None = None
+) -> list[AnswerStatusReason]:
+    """ENTITY_UNKNOWN for each host/service argument that matched nothing anywhere.
+
+    For the kinds of name no inventory vouched for (``vouched`` lists the estate's names; the planner
+    already refused the unknown ones): a name every successful call with it returned no data for, and that
+    no output of the run mentions, may not exist; "0 rows" is then not a complete answer.
+    """
+    vouched = vouched or Inventory()
+    used: dict[str, tuple[str, str, list[CallRecord]]] = {}
+    for rec in records:
+        tool = tools.get(rec.tool)
+        for param, value in rec.arguments.items():
+            concept = column_concept(param) if tool is None or param in tool.properties else None
+            if concept and vouched.knows(concept):
+                continue
+            if concept and isinstance(value, str) and value and not value.startswith("$steps."):
+                used.setdefault(name_key(value), (value, concept, []))[2].append(rec)
+    out: list[AnswerStatusReason] = []
+    ok = [r for r in records if r.ok]
+    for key, (name, concept, recs) in used.items():
+        succeeded = [r for r in recs if r.ok]
+        if not succeeded or not all(_empty(r.output) for r in succeeded):
+            continue
+        if any(_mentions(r.output, key) for r in ok):
+            continue
+        tools_used = ", ".join(dict.fromkeys(r.tool for r in succeeded))
+        out.append(
+            AnswerStatusReason(
+                AnswerReason.ENTITY_UNKNOWN,
+                f"no data names the {concept} {name}: {tools_used} returned nothing for it, so it may not exist",
+                succeeded[0].tool,
+                succeeded[0].step_id,
+            )
+        )
+    return out

@@ -1,0 +1,221 @@
+"""A tool's arguments from the question's entities, by parameter *name* and JSON-schema *type*.
+
+:func:`fill_variants` gives one argument set per side of a comparison or an "or": "cpu on pay-api-1 vs
+pay-api-2" is two calls, "degraded or down hosts" calls a ``status`` enum with each named value (a few
+operator synonyms map onto enum values: "offline" is ``down``). Times follow the parameter's schema
+(``format: date-time`` is RFC 3339, ``format: date`` a day, integers epoch seconds). A free-text search
+parameter (``query``/``q``/``text``..., or any required string of a ``document``/``search`` tool) gets the
+question's key terms, without the words that only name the search tool itself ("runbook", "docs").
+Required parameters left unfilled are reported in ``missing``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from itertools import product
+from typing import Any
+
+from opsuite_ops.domain.bm25 import stem, tokenise
+from opsuite_ops.domain.extract import Entities, TimeRange, canonical_param, human_duration
+from opsuite_ops.domain.model import Tool
+
+__all__ = ["ENUM_SYNONYMS", "FilledArguments", "enum_choices", "fill_arguments", "fill_variants", "format_time"]
+
+_LIMIT_PARAMS = frozenset({"limit", "top", "n", "count", "max_rows", "size"})
+_TEXT_PARAMS = frozenset({"query", "q", "text", "search", "pattern", "keyword", "keywords", "term", "terms"})
+_SEARCH_TAGS = frozenset({"document", "search"})
+_ENTITY_CONCEPTS = ("host", "service", "id")
+
+#: Operator words for common status values; an enum value is used only if the tool's schema has it.
+ENUM_SYNONYMS: Mapping[str, tuple[str, ...]] = {
+    "offline": ("down",), "unreachable": ("down",), "dead": ("down",), "failed": ("down",),
+    "online": ("up",), "running": ("up",), "healthy": ("up", "ok", "healthy"),
+    "unhealthy": ("degraded", "down"), "impaired": ("degraded",), "degrading": ("degraded",),
+    "warning": ("warn", "warning"), "error": ("error", "err"), "critical": ("critical", "crit"),
+}  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class FilledArguments:
+    """Arguments for one tool call, the required parameters still missing, and how each was found."""
+
+    arguments: dict[str, Any]
+    missing: tuple[str, ...]
+    sources: dict[str, str] = field(default_factory=dict)
+
+
+def _type_of(schema: Mapping[str, Any]) -> str:
+    t = schema.get("type", "string")
+    if isinstance(t, list):
+        t = next((x for x in t if x != "null"), "string")
+    return str(t)
+
+
+def format_time(dt: datetime, schema: Mapping[str, Any], name: str = "") -> Any:
+    """``dt`` as the parameter's schema wants it: RFC 3339 (UTC, "Z"), a date, or epoch (milli)seconds."""
+    if _type_of(schema) in ("integer", "number"):
+        millis = name.lower().endswith("_ms") or "millisecond" in str(schema.get("description", "")).lower()
+        return int(dt.timestamp() * 1000) if millis else int(dt.timestamp())
+    if schema.get("format") == "date":
+        return dt.astimezone(UTC).date().isoformat()
+    return dt.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def _duration_value(name: str, schema: Mapping[str, Any], tr: TimeRange) -> Any | None:
+    n = name.lower()
+    for unit, secs in (("second", 1), ("minute", 60), ("hour", 3600), ("day", 86400)):
+        if unit in n:
+            value = tr.seconds / secs
+            return round(value) if _type_of(schema) == "integer" else value
+    if n in ("window", "duration", "lookback", "period", "range", "interval"):
+        if _type_of(schema) in ("integer", "number"):
+            return int(tr.seconds)
+        return f"{int(tr.seconds)}s"
+    return None
+
+
+def _enum_of(schema: Mapping[str, Any]) -> list[Any]:
+    enum = schema.get("enum")
+    if not isinstance(enum, list):
+        items = schema.get("items")
+        enum = items.get("enum") if isinstance(items, Mapping) and _type_of(schema) == "array" else None
+    return [o for o in enum if o not in ("", None)] if isinstance(enum, list) else []
+
+
+def enum_choices(options: Sequence[Any], words: Sequence[str]) -> list[Any]:
+    """Every option the question names, itself or through :data:`ENUM_SYNONYMS` ("degraded or down": both)."""
+    named = set(words) | {stem(w) for w in words}
+    for w in words:
+        named.update(ENUM_SYNONYMS.get(w, ()))
+    chosen = [o for o in options if str(o).lower() in named or stem(str(o).lower()) in named]
+    return chosen
+
+
+def key_terms(tool: Tool, entities: Entities, synonyms: Mapping[str, tuple[str, ...]] | None = None) -> str:
+    """The question's key terms for ``tool``'s search: no names, no form words, no words naming the tool."""
+    synonyms = synonyms or {}
+    own = {*tokenise(tool.name, keep_stop_words=True)}
+    for tag in tool.tags:
+        own.update(tokenise(tag, keep_stop_words=True))
+    out = []
+    for term in entities.terms:
+        s = stem(term)
+        if s in own or any(x in own for extra in synonyms.get(s, ()) for x in tokenise(extra, keep_stop_words=True)):
+            continue
+        out.append(term)
+    return " ".join(out)
+
+
+def _is_search_param(tool: Tool, name: str, schema: Mapping[str, Any]) -> bool:
+    if _type_of(schema) != "string":
+        return False
+    return name.lower() in _TEXT_PARAMS or bool(tool.tags & _SEARCH_TAGS and name in tool.required)
+
+
+def fill_variants(
+    tool: Tool,
+    entities: Entities,
+    *,
+    now: datetime,
+    default_window: timedelta = timedelta(hours=24),
+    synonyms: Mapping[str, tuple[str, ...]] | None = None,
+    limit: int = 8,
+) -> list[FilledArguments]:
+    """One argument set per combination of the names and enum values the question gives ``tool`` (at most ``limit``).
+
+    A name parameter's concept (host, service, id) takes each name of that concept; when a tool needs
+    none of them, each named entity is an alternative call of its own. Never empty: with nothing to vary,
+    one set (perhaps with ``missing`` parameters).
+    """
+    base: dict[str, Any] = {}
+    sources: dict[str, str] = {}
+    free_numbers = list(entities.numbers)
+    free_quoted = list(entities.quoted)
+    required = set(tool.required)
+    enum_dims: list[tuple[str, list[Any]]] = []
+    entity_params: dict[str, list[str]] = {}
+    for name, schema in tool.properties.items():
+        concept = canonical_param(name)
+        typ = _type_of(schema)
+        value: Any = None
+        source = ""
+        if options := _enum_of(schema):
+            chosen = enum_choices(options, entities.words)
+            if chosen and typ == "array":
+                value, source = chosen, "values named in the question"
+            elif chosen:
+                enum_dims.append((name, chosen))
+        elif concept in _ENTITY_CONCEPTS:
+            entity_params.setdefault(concept, []).append(name)
+        elif concept == "since" or (schema.get("format") in ("date-time", "date") and concept != "until"):
+            if entities.time_range is not None:
+                value, source = format_time(entities.time_range.since, schema, name), entities.time_range.text
+            elif name in required:
+                value = format_time(now - default_window, schema, name)
+                source = f"no time in the question; assumed the last {human_duration(default_window)}"
+        elif concept == "until":
+            if entities.time_range is not None:
+                value, source = format_time(entities.time_range.until, schema, name), entities.time_range.text
+        elif entities.time_range is not None and (dv := _duration_value(name, schema, entities.time_range)):
+            value, source = dv, entities.time_range.text
+        elif typ in ("integer", "number") and free_numbers:
+            if name.lower() in _LIMIT_PARAMS or name in required or len(free_numbers) == 1:
+                raw = free_numbers.pop(0)
+                value = int(raw) if typ == "integer" else raw
+                source = "number in the question"
+        elif typ == "string" and free_quoted:
+            value, source = free_quoted.pop(0), "quoted text in the question"
+        elif _is_search_param(tool, name, schema) and (terms := key_terms(tool, entities, synonyms)):
+            value, source = terms, "key terms of the question"
+        if value is not None:
+            base[name] = value
+            sources[name] = source
+    assignments = _entity_assignments(entity_params, entities, required)
+    enum_sets = [
+        dict(zip([n for n, _ in enum_dims], combo, strict=True)) for combo in product(*(c for _, c in enum_dims))
+    ]
+    out: list[FilledArguments] = []
+    for names, enums in product(assignments, enum_sets or [{}]):
+        args = {**base, **{k: v for k, (v, _s) in names.items()}, **enums}
+        why = {**sources, **{k: s for k, (_v, s) in names.items()}}
+        why.update({k: "enum value named in the question" for k in enums})
+        out.append(FilledArguments(args, tuple(r for r in tool.required if r not in args), why))
+        if len(out) >= limit:
+            break
+    return out
+
+
+def _entity_assignments(
+    params: Mapping[str, list[str]], entities: Entities, required: set[str]
+) -> list[dict[str, tuple[Any, str]]]:
+    """Per call: name parameter -> (value, source)."""
+    if not params:
+        return [{}]
+    # The parameter of each concept to fill: a required one first.
+    pick = {c: next((p for p in ps if p in required), ps[0]) for c, ps in params.items()}
+    needed = [c for c, ps in params.items() if any(p in required for p in ps)]
+    if needed:
+        lists = [[(pick[c], n) for n in entities.names(c)] for c in needed]
+        if not all(lists):
+            # The calls need a name the question does not give; the known ones still fill what they can.
+            return [
+                {p: (n, f"{canonical_param(p)} named in the question") for p, n in (lst[0] for lst in lists if lst)}
+            ]
+        return [{p: (n, f"{canonical_param(p)} named in the question") for p, n in combo} for combo in product(*lists)]
+    alternatives: list[dict[str, tuple[Any, str]]] = [
+        {pick[c]: (n, f"{c} named in the question")} for c in params for n in entities.names(c)
+    ]
+    return alternatives or [{}]
+
+
+def fill_arguments(
+    tool: Tool,
+    entities: Entities,
+    *,
+    now: datetime,
+    default_window: timedelta = timedelta(hours=24),
+) -> FilledArguments:
+    """The first of :func:`fill_variants` (a producer's arguments, one call)."""
+    return fill_variants(tool, entities, now=now, default_window=default_window, limit=1)[0]

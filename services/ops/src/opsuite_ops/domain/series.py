@@ -1,0 +1,424 @@
+"""Time series in tool results: recognised from the rows, summarised per series, and the rows that matter.
+
+A table is a *series table* when one column holds times (ISO-8601 strings, or epoch seconds/milliseconds
+in a column named like ``time``/``ts``/``timestamp``/``at``/``date`` or ``*_at``/``*_time``) and at least
+one other column holds numbers; its string columns with few distinct values (``host``, ``service``) group
+the rows into one series per label combination. Each numeric column of each group is one series.
+
+Per series (:class:`SeriesSummary`): the latest value and its time, min, max, mean, a trend and the
+change points:
+
+* **trend**: the least-squares slope over time times the window's length, relative to the mean level
+  (or, for a mean near zero, half the range): above +10% rising, below -10% falling, otherwise flat;
+* **change points**: a robust level-shift test (the Hampel identifier / modified z-score of Iglewicz and
+  Hoaglin, 1993, with the median absolute deviation as recommended by Leys et al., 2013). Point ``i``
+  starts a shift when it and the next :data:`PERSIST` - 1 points (every point left if fewer, but at least
+  2 points) all lie on the same side of the median of the up to :data:`BASELINE_MAX` points before it,
+  each more than :data:`K_MAD` scaled MADs away (1.4826 x MAD, floored at 5% of the median's size; when
+  the MAD is 0, mostly equal values, 1.2533 x the mean absolute deviation stands in for it, as Iglewicz
+  and Hoaglin advise). At least :data:`BASELINE_MIN` points of baseline are needed. The scan continues
+  after each shift, so a spike and its recovery are both found; a shift is an **onset** when it moves
+  away from the whole series' median (a recovery moves back to it).
+
+The test is deterministic, pure Python, O(n x BASELINE_MAX) and needs no tuning per metric.
+:func:`select_rows` picks the rows a table shows: the newest first, plus those around each series' latest
+onset, with a sentence saying what was left out.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+__all__ = [
+    "BASELINE_MAX",
+    "BASELINE_MIN",
+    "K_MAD",
+    "MIN_POINTS",
+    "ChangePoint",
+    "RowSelection",
+    "SeriesSummary",
+    "SeriesTable",
+    "analyse_table",
+    "change_points",
+    "fmt_duration",
+    "fmt_num",
+    "fmt_time",
+    "parse_time",
+    "select_rows",
+    "summarise_points",
+    "time_column",
+    "trend",
+]
+
+#: Fewest points (per series) for rows to be treated as a series.
+MIN_POINTS = 3
+#: Baseline length of the level-shift test: at least this many points before a candidate...
+BASELINE_MIN = 8
+#: ...and at most this many (the most recent ones).
+BASELINE_MAX = 24
+#: How many scaled MADs from the baseline median a point must lie to depart from it.
+K_MAD = 3.5
+#: Consecutive departing points that make a shift (fewer when the series ends, but at least 2).
+PERSIST = 3
+#: |relative change over the window| below which a trend is flat.
+FLAT = 0.10
+#: Rows a series table shows around an onset that the newest rows do not reach (the rest are the newest).
+AROUND_ROWS = 10
+#: Fewest rows shown per series group when a table has many groups.
+MIN_GROUP_ROWS = 4
+
+_TIME_NAMES = frozenset({"t", "time", "ts", "timestamp", "at", "date", "datetime", "when", "period"})
+_TIME_SUFFIXES = ("_at", "_time", "_ts", "_timestamp", "_date")
+_MAD_SCALE = 1.4826
+_MEANAD_SCALE = 1.2533
+
+
+def _is_time_name(name: str) -> bool:
+    low = name.lower()
+    return low in _TIME_NAMES or low.endswith(_TIME_SUFFIXES)
+
+
+def _num(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value) if math.isfinite(value) else None
+
+
+def parse_time(value: Any, *, epoch: bool = False) -> datetime | None:
+    """A UTC datetime from an ISO-8601 string (naive means UTC) or, with ``epoch``, epoch s/ms; else None."""
+    if isinstance(value, str):
+        text = value.strip()
+        if len(text) < 10 or not text[:4].isdigit() or text[4] != "-":
+            return None
+        try:
+            dt = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+        except ValueError:
+            return None
+        return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
+    n = _num(value)
+    if not epoch or n is None:
+        return None
+    if 1e12 <= abs(n) < 1e14:
+        n /= 1000.0  # milliseconds
+    if not 1e8 <= abs(n) < 1e11:
+        return None
+    return datetime.fromtimestamp(n, UTC)
+
+
+def time_column(columns: Sequence[str], rows: Sequence[Mapping[str, Any]]) -> str | None:
+    """The column whose every non-empty value is a time: a time-like name first, then ISO-8601 by value."""
+    named = [c for c in columns if _is_time_name(c)]
+    for col in [*named, *(c for c in columns if c not in named)]:
+        values = [r.get(col) for r in rows if r.get(col) not in (None, "")]
+        if values and all(parse_time(v, epoch=col in named) is not None for v in values):
+            return col
+    return None
+
+
+def fmt_num(value: float) -> str:
+    """A number with about 4 significant digits, never in exponent form."""
+    if value == 0 or not math.isfinite(value):
+        return "0" if value == 0 else str(value)
+    decimals = max(0, 3 - math.floor(math.log10(abs(value))))
+    text = f"{value:,.{decimals}f}" if abs(value) >= 10_000 else f"{value:.{decimals}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def fmt_time(at: datetime) -> str:
+    """``2026-05-01 11:42Z`` (seconds only when not zero)."""
+    at = at.astimezone(UTC)
+    return at.strftime("%Y-%m-%d %H:%M:%SZ" if at.second else "%Y-%m-%d %H:%MZ")
+
+
+def fmt_duration(delta: timedelta) -> str:
+    """``8 min``, ``1 h 5 min``, ``2 d 3 h``, ``40 s``."""
+    secs = round(abs(delta.total_seconds()))
+    days, rest = divmod(secs, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, seconds = divmod(rest, 60)
+    if days:
+        return f"{days} d {hours} h" if hours else f"{days} d"
+    if hours:
+        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+    if minutes:
+        return f"{minutes} min"
+    return f"{seconds} s"
+
+
+@dataclass(frozen=True, slots=True)
+class ChangePoint:
+    """A level shift starting at point ``index``: from the baseline median ``before`` to ``after``."""
+
+    index: int
+    at: datetime
+    #: The time of the point before it (the shift happened after this and at or before ``at``).
+    previous_at: datetime | None
+    before: float
+    after: float
+    #: Whether it moves away from the series' median (the onset of a spike) rather than back to it.
+    onset: bool
+
+    @property
+    def direction(self) -> str:
+        """``rise`` or ``drop``."""
+        return "rise" if self.after > self.before else "drop"
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesSummary:
+    """One series' facts: every point counts, so a summary never drops data."""
+
+    name: str
+    count: int
+    first_at: datetime
+    last_at: datetime
+    latest: float
+    minimum: float
+    min_at: datetime
+    maximum: float
+    max_at: datetime
+    mean: float
+    trend: str
+    change_points: tuple[ChangePoint, ...] = ()
+    #: The label values that make its group (``host=web-02``), empty for an ungrouped table.
+    group: str = ""
+    #: The table column it is from (empty for a points block).
+    column: str = ""
+    #: Row positions (in the table) of the points, oldest first; empty for a points block.
+    rows: tuple[int, ...] = ()
+
+    @property
+    def onset(self) -> ChangePoint | None:
+        """The latest shift away from the usual level, if any."""
+        return next((c for c in reversed(self.change_points) if c.onset), None)
+
+    def describe(self, unit: str = "") -> str:
+        """``value: latest 95.2% at ...; min ...; max ...; mean ...; rising; onset of a rise at ...``."""
+        u = unit if unit in ("", "%") else f" {unit}"
+        text = (
+            f"{self.name}: latest {fmt_num(self.latest)}{u} at {fmt_time(self.last_at)}, "
+            f"min {fmt_num(self.minimum)}{u} at {fmt_time(self.min_at)}, "
+            f"max {fmt_num(self.maximum)}{u} at {fmt_time(self.max_at)}, mean {fmt_num(self.mean)}{u} "
+            f"over {self.count} points from {fmt_time(self.first_at)}; trend {self.trend}"
+        )
+        onset = self.onset
+        if onset is None:
+            return text + ("; no onset of a spike" if self.change_points else "; no change point")
+        text += (
+            f"; onset of a {onset.direction} at {fmt_time(onset.at)} "
+            f"({fmt_num(onset.before)}{u} before, {fmt_num(onset.after)}{u} after)"
+        )
+        back = [c for c in self.change_points if c.index > onset.index]
+        if back:
+            text += f", back to {fmt_num(back[-1].after)}{u} at {fmt_time(back[-1].at)}"
+        return text
+
+
+def trend(times: Sequence[datetime], values: Sequence[float]) -> str:
+    """``rising``/``falling``/``flat``: least-squares change over the window relative to the level."""
+    if len(values) < 2:
+        return "flat"
+    xs = [(t - times[0]).total_seconds() for t in times]
+    span = xs[-1] - xs[0]
+    mx, my = statistics.fmean(xs), statistics.fmean(values)
+    sxx = sum((x - mx) ** 2 for x in xs)
+    if span <= 0 or sxx == 0:
+        return "flat"
+    slope = sum((x - mx) * (y - my) for x, y in zip(xs, values, strict=True)) / sxx
+    level = max(abs(my), (max(values) - min(values)) / 2)
+    if level == 0:
+        return "flat"
+    relative = slope * span / level
+    return "rising" if relative > FLAT else "falling" if relative < -FLAT else "flat"
+
+
+def _scale(window: Sequence[float], median: float) -> float:
+    """1.4826 x MAD; for a MAD of 0 (mostly equal values) 1.2533 x the mean absolute deviation instead."""
+    deviations = [abs(v - median) for v in window]
+    mad = statistics.median(deviations)
+    spread = _MAD_SCALE * mad if mad > 0 else _MEANAD_SCALE * statistics.fmean(deviations)
+    return max(spread, 0.05 * abs(median), 1e-9)
+
+
+def change_points(times: Sequence[datetime], values: Sequence[float]) -> list[ChangePoint]:
+    """Level shifts of a series in time order (see the module docstring for the test)."""
+    n = len(values)
+    if n < BASELINE_MIN + 2:
+        return []
+    overall = statistics.median(values)
+    out: list[ChangePoint] = []
+    start = 0  # the baseline never reaches back past the previous shift
+    i = BASELINE_MIN
+    while i < n - 1:
+        base = values[max(start, i - BASELINE_MAX) : i]
+        if len(base) < BASELINE_MIN:
+            i += 1
+            continue
+        med = statistics.median(base)
+        limit = K_MAD * _scale(base, med)
+        run = values[i : min(n, i + PERSIST)]
+        ups = all(v - med > limit for v in run)
+        if len(run) >= 2 and (ups or all(med - v > limit for v in run)):
+            end = i
+            while end < n and ((values[end] - med > limit) if ups else (med - values[end] > limit)):
+                end += 1
+            after = statistics.median(values[i:end])
+            onset = abs(after - overall) > abs(med - overall)
+            prev = times[i - 1] if i > 0 else None
+            out.append(ChangePoint(i, times[i], prev, med, after, onset))
+            start = i
+            i = max(i + 1, min(end, i + BASELINE_MIN))
+            continue
+        i += 1
+    return out
+
+
+def summarise_points(
+    name: str, points: Sequence[tuple[datetime, float]], rows: Sequence[int] = (), group: str = "", column: str = ""
+) -> SeriesSummary:
+    """The summary of one series (``points`` in any order; sorted by time here, ties kept in order)."""
+    order = sorted(range(len(points)), key=lambda k: points[k][0])
+    times = [points[k][0] for k in order]
+    values = [points[k][1] for k in order]
+    lo = min(range(len(values)), key=lambda k: (values[k], -k))
+    hi = max(range(len(values)), key=lambda k: (values[k], k))
+    return SeriesSummary(
+        name=name,
+        count=len(values),
+        first_at=times[0],
+        last_at=times[-1],
+        latest=values[-1],
+        minimum=values[lo],
+        min_at=times[lo],
+        maximum=values[hi],
+        max_at=times[hi],
+        mean=statistics.fmean(values),
+        trend=trend(times, values),
+        change_points=tuple(change_points(times, values)),
+        group=group,
+        column=column,
+        rows=tuple(rows[k] for k in order) if rows else (),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesTable:
+    """A table recognised as series: its time, value and label columns, and one summary per series."""
+
+    time_column: str
+    value_columns: tuple[str, ...]
+    label_columns: tuple[str, ...]
+    #: Columns neither summarised nor a label (free text, ids): leaving rows out drops their values.
+    other_columns: tuple[str, ...]
+    series: tuple[SeriesSummary, ...]
+    times: tuple[datetime, ...] = field(default=(), repr=False)
+
+    @property
+    def covers_every_column(self) -> bool:
+        """Whether the summaries state every value of every row (then showing fewer rows drops nothing)."""
+        return not self.other_columns
+
+
+def _is_id(name: str) -> bool:
+    low = name.lower()
+    return low == "id" or low.endswith(("_id", "-id")) or low == "uuid"
+
+
+def analyse_table(columns: Sequence[str], rows: Sequence[Mapping[str, Any]]) -> SeriesTable | None:
+    """The series in ``rows`` (dicts keyed by ``columns``), or None when they are not a series table."""
+    if len(rows) < MIN_POINTS:
+        return None
+    tcol = time_column(columns, rows)
+    if tcol is None:
+        return None
+    times = [parse_time(r.get(tcol), epoch=_is_time_name(tcol)) for r in rows]
+    if any(t is None for t in times):
+        return None  # a row without a time cannot be placed on the series
+    when = [t for t in times if t is not None]
+    value_cols, label_cols, other_cols = [], [], []
+    for col in columns:
+        if col == tcol:
+            continue
+        values = [r.get(col) for r in rows if r.get(col) is not None]
+        if values and not _is_id(col) and all(_num(v) is not None for v in values):
+            value_cols.append(col)
+        elif values and all(isinstance(v, str) for v in values) and len(set(values)) * MIN_POINTS <= len(rows):
+            label_cols.append(col)
+        elif values:
+            other_cols.append(col)
+    if not value_cols:
+        return None
+    groups: dict[tuple[Any, ...], list[int]] = {}
+    for k, r in enumerate(rows):
+        groups.setdefault(tuple(r.get(c) for c in label_cols), []).append(k)
+    series: list[SeriesSummary] = []
+    for key, idx in groups.items():
+        label = ", ".join(f"{c}={v}" for c, v in zip(label_cols, key, strict=True) if v is not None)
+        for col in value_cols:
+            pts = [(when[k], v, k) for k in idx if (v := _num(rows[k].get(col))) is not None]
+            if len(pts) < MIN_POINTS:
+                continue
+            name = f"{col} ({label})" if label else col
+            series.append(summarise_points(name, [(t, v) for t, v, _ in pts], [k for _, _, k in pts], label, col))
+    if not series:
+        return None
+    return SeriesTable(tcol, tuple(value_cols), tuple(label_cols), tuple(other_cols), tuple(series), tuple(when))
+
+
+@dataclass(frozen=True, slots=True)
+class RowSelection:
+    """Which rows a table shows (positions, in display order) and a sentence saying what was left out."""
+
+    rows: tuple[int, ...]
+    note: str = ""
+
+
+def _pick(s: SeriesSummary, budget: int) -> tuple[list[int], str]:
+    """Positions into ``s.rows`` (newest first, at most ``budget``) and how they were chosen."""
+    n = len(s.rows)
+    budget = min(budget, n)
+    newest = set(range(n - budget, n))
+    onset = s.onset
+    if onset is None:
+        return sorted(newest, reverse=True), f"the newest {budget}"
+    around = min(AROUND_ROWS, budget // 2)
+    lo = max(0, onset.index - around // 2 + 1)
+    at = fmt_time(onset.at)
+    if lo >= n - budget:  # the newest rows reach back to a few before the onset
+        return sorted(
+            newest, reverse=True
+        ), f"the newest {budget}, back to {onset.index - (n - budget)} before the onset at {at}"
+    keep = set(range(n - (budget - around), n)) | set(range(lo, lo + around))
+    return sorted(keep, reverse=True), f"the newest {budget - around} and the {around} around the onset at {at}"
+
+
+def select_rows(table: SeriesTable, total: int, limit: int) -> RowSelection:
+    """The rows to show of a series table with ``total`` rows: all when they fit in ``limit``; otherwise, per
+    group, its share of ``limit``: the newest rows, reaching back past its latest onset when that is recent,
+    or else with the :data:`AROUND_ROWS` rows around the onset instead of the oldest of them (newest first),
+    and a note on what was left out."""
+    if total <= limit:
+        return RowSelection(tuple(range(total)))
+    # A group's rows carry one series per value column: choose by the one with an onset, else the first.
+    by_group: dict[str, SeriesSummary] = {}
+    for s in table.series:
+        if s.group not in by_group or (by_group[s.group].onset is None and s.onset is not None):
+            by_group[s.group] = s
+    groups = list(by_group.values())
+    budget = max(MIN_GROUP_ROWS, limit // len(groups))
+    chosen: list[int] = []
+    hows: list[str] = []
+    for s in groups:
+        positions, how = _pick(s, budget)
+        chosen.extend(s.rows[p] for p in positions if s.rows[p] not in chosen)
+        hows.append(how if len(groups) == 1 else f"{how} of {s.group or s.name}")
+    shown = chosen[:limit]
+    note = f"showing {len(shown)} of {total} rows, newest first: " + "; ".join(hows)
+    if len(shown) < len(chosen):
+        note += f" (cut to {limit})"
+    return RowSelection(tuple(shown), note)

@@ -1,0 +1,261 @@
+"""Causal timelines: the changes a run found and the onsets of its series, in order, with the last change
+before each onset.
+
+A table is a *change table* when it has a time column (see :func:`~opsuite_ops.domain.series.time_column`;
+an empty table is judged by its ``columns``, by name) and its column names say what changed: a strong word
+(``version``, ``change``/``changed``, ``deploy``/``deployed``/``deployment``, ``release``, ``commit``,
+``rollout``, ``old``/``new``), or a weak one (``kind``, ``type``, ``event``, ``action``, ``key``,
+``description``) when no other column holds numbers (a ``type`` next to a ``value`` is a metric label).
+Nothing depends on a tool's name: each row becomes a :class:`ChangeEvent` labelled from its own fields
+(what kind, of what, which version or key, old -> new, the description, by whom).
+
+:func:`build_timeline` puts the changes and the series onsets on one timeline and, for each onset time,
+names the last change at or before it with the time between them; a change after the point before the
+onset and at or before the onset's own point is "within one sampling interval" of it. When the run has
+onsets and change tables but no change before an onset, it says nothing changed before it; when it has
+changes but no onset (a single current value has none), it says the changes cannot be placed against one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from opsuite_ops.domain.series import (
+    ChangePoint,
+    fmt_duration,
+    fmt_num,
+    fmt_time,
+    parse_time,
+    time_column,
+)
+
+__all__ = [
+    "MAX_TIMELINE_CHANGES",
+    "ChangeEvent",
+    "Onset",
+    "Timeline",
+    "build_timeline",
+    "change_events",
+    "is_change_table",
+]
+
+#: Changes listed on a timeline (the most recent ones; the rest are counted).
+MAX_TIMELINE_CHANGES = 15
+
+_STRONG = frozenset({"version", "change", "changes", "changed", "deploy", "deployed", "deployment", "deploys",
+                     "release", "released", "commit", "rollout", "old", "new", "previous"})  # fmt: skip
+_WEAK = frozenset({"kind", "type", "event", "action", "key", "description", "operation"})
+_SUBJECT = ("service", "target", "host", "app", "application", "component", "resource", "system", "name")
+_TEXT = ("change", "changes", "description", "summary", "message", "title", "details", "reason", "comment", "notes")
+_BY = ("by", "author", "user", "actor", "owner")
+_CAUSAL = re.compile(r"\b(before|after|since|caus\w*|why|led|lead|trigger\w*|root|chang\w*|investigat\w*)\b", re.I)
+
+
+def _tokens(name: str) -> list[str]:
+    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", name)
+    return [t for t in re.split(r"[^a-zA-Z0-9]+", spaced.lower()) if t]
+
+
+def _is_time_name(name: str) -> bool:
+    low = name.lower()
+    return low in {"t", "time", "ts", "timestamp", "at", "date", "datetime", "when"} or low.endswith(
+        ("_at", "_time", "_ts", "_timestamp", "_date")
+    )
+
+
+def _numeric(rows: Sequence[Mapping[str, Any]], col: str) -> bool:
+    values = [r.get(col) for r in rows if r.get(col) is not None]
+    return bool(values) and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)
+
+
+def is_change_table(columns: Sequence[str], rows: Sequence[Mapping[str, Any]]) -> str | None:
+    """The time column of a change table, or None when ``columns``/``rows`` do not look like one."""
+    tcol = time_column(columns, rows) if rows else next((c for c in columns if _is_time_name(c)), None)
+    if tcol is None:
+        return None
+    others = [c for c in columns if c != tcol]
+    words = {t for c in [*others, tcol] for t in _tokens(c)}
+    if words & _STRONG:
+        return tcol
+    measures = [c for c in others if rows and _numeric(rows, c) and not c.lower().endswith("id")]
+    if words & _WEAK and not measures:
+        return tcol
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeEvent:
+    """One change (a row of a change table): when, a label saying what it was, and the call it came from."""
+
+    at: datetime
+    label: str
+    call_id: str
+
+
+def _field(row: Mapping[str, Any], columns: Sequence[str], names: Sequence[str], *, skip: str = "") -> str:
+    """The first non-empty value of a column whose name (or one of its words) is one of ``names``."""
+    for name in names:
+        for col in columns:
+            if col == skip or _is_time_name(col):
+                continue
+            if (col.lower() == name or name in _tokens(col)) and row.get(col) not in (None, ""):
+                return str(row[col])
+    return ""
+
+
+def _kind(columns: Sequence[str], row: Mapping[str, Any]) -> str:
+    explicit = _field(row, columns, ("kind", "type", "event", "action", "operation"))
+    if explicit:
+        return explicit
+    words = {t for c in columns for t in _tokens(c)}
+    if words & {"deploy", "deployed", "deployment", "deploys", "rollout"}:
+        return "deploy"
+    if words & {"release", "released", "version"}:
+        return "release"
+    if {"old", "new"} <= words or "key" in words:
+        return "config change"
+    return "change"
+
+
+def _label(columns: Sequence[str], row: Mapping[str, Any], tcol: str) -> str:
+    kind = _kind(columns, row)
+    subject = _field(row, columns, _SUBJECT)
+    parts = [f"{kind} of {subject}" if subject else kind]
+    if version := _field(row, columns, ("version", "release", "commit")):
+        parts.append(f"version {version}")
+    key = _field(row, columns, ("key", "setting", "parameter", "property"))
+    old = _field(row, columns, ("old", "previous", "from", "before"))
+    new = _field(row, columns, ("new", "to", "after", "value"))
+    change = f"{old} → {new}" if old and new else f"= {new}" if new else f"(was {old})" if old else ""
+    if key or change:
+        parts.append(" ".join(p for p in (key, change) if p))
+    text = _field(row, columns, _TEXT, skip=tcol)
+    if text and text not in (kind, version):
+        parts.append(f"({text})")
+    if by := _field(row, columns, _BY):
+        parts.append(f"by {by}")
+    return " ".join(parts)
+
+
+def change_events(call_id: str, columns: Sequence[str], rows: Sequence[Mapping[str, Any]]) -> list[ChangeEvent] | None:
+    """The changes in a table (oldest first), or None when it is not a change table (see the module docstring)."""
+    tcol = is_change_table(columns, rows)
+    if tcol is None:
+        return None
+    out = []
+    for row in rows:
+        at = parse_time(row.get(tcol), epoch=True)
+        if at is not None:
+            out.append(ChangeEvent(at, _label(columns, row, tcol), call_id))
+    return sorted(out, key=lambda e: e.at)
+
+
+@dataclass(frozen=True, slots=True)
+class Onset:
+    """The onset of a spike in one series of one call; ``series`` names it (``latency_by_service(service=x)``)."""
+
+    series: str
+    call_id: str
+    point: ChangePoint
+
+
+@dataclass(frozen=True, slots=True)
+class Timeline:
+    """The ordered lines of a timeline and the conclusion sentences (last change before each onset)."""
+
+    lines: tuple[str, ...]
+    conclusions: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        """The timeline paragraph of the answer."""
+        body = ["Timeline (oldest first):", *self.lines] if self.lines else []
+        return "\n".join([*body, *self.conclusions])
+
+
+def _onset_line(o: Onset) -> str:
+    p = o.point
+    return (
+        f"- {fmt_time(p.at)} onset of a {p.direction} in {o.series}: "
+        f"{fmt_num(p.before)} before, {fmt_num(p.after)} after [{o.call_id}]"
+    )
+
+
+def _what(onsets: Sequence[Onset]) -> str:
+    names = [o.series for o in onsets]
+    return f"the {onsets[0].point.direction} in " + (" and ".join(names) if len(names) < 3 else ", ".join(names))
+
+
+def _conclusion(onsets: Sequence[Onset], changes: Sequence[ChangeEvent], sources: Sequence[str]) -> str:
+    """The sentence naming the last change at or before ``onsets`` (all at one time)."""
+    at = onsets[0].point.at
+    what = _what(onsets)
+    before = [c for c in changes if c.at <= at]
+    if not before:
+        searched = ", ".join(sources)
+        if not changes:
+            return f"Nothing changed before the onset of {what} at {fmt_time(at)}: {searched} returned no change."
+        first = changes[0]
+        return (
+            f"Nothing changed before the onset of {what} at {fmt_time(at)}: the first change in {searched} is the "
+            f"{first.label} at {fmt_time(first.at)}, {fmt_duration(first.at - at)} after it [{first.call_id}]."
+        )
+    last = before[-1]
+    gap = "at the same time as" if last.at == at else f"{fmt_duration(at - last.at)} before"
+    prev = onsets[0].point.previous_at
+    within = ""
+    if prev is not None and last.at > prev:
+        within = f" (within one sampling interval: the series' point before the onset is at {fmt_time(prev)})"
+    text = (
+        f"Last change before the onset: the {last.label} at {fmt_time(last.at)}, {gap} the onset of {what} "
+        f"at {fmt_time(at)}{within} [{last.call_id}]."
+    )
+    if len(before) > 1:
+        prior = before[-2]
+        text += f" Before it: the {prior.label} at {fmt_time(prior.at)} [{prior.call_id}]."
+    return text
+
+
+def build_timeline(
+    question: str, changes: Sequence[ChangeEvent], onsets: Sequence[Onset], change_sources: Sequence[str]
+) -> Timeline | None:
+    """The timeline of a run: ``changes`` from the change tables of ``change_sources`` (call titles) and the
+    series ``onsets``; None when there is nothing to order (see the module docstring)."""
+    changes = sorted(changes, key=lambda c: c.at)
+    causal = bool(_CAUSAL.search(question))
+    if not onsets:
+        if not changes or not causal:
+            return None
+        listed = tuple(f"- {fmt_time(c.at)} {c.label} [{c.call_id}]" for c in changes[-MAX_TIMELINE_CHANGES:])
+        return Timeline(
+            listed,
+            ("No onset to compare them with: no tool returned a series in which a spike starts (a single current "
+             "value has no onset), so these changes cannot be placed before or after one.",),
+        )  # fmt: skip
+    if not change_sources:
+        if not causal:
+            return None
+        first = min(onsets, key=lambda o: o.point.at)
+        return Timeline(
+            (),
+            (f"No change history was returned, so no change can be placed before the onset of "
+             f"{_what([first])} at {fmt_time(first.point.at)}.",),
+        )  # fmt: skip
+    by_time: dict[datetime, list[Onset]] = {}
+    for o in sorted(onsets, key=lambda o: o.point.at):
+        by_time.setdefault(o.point.at, []).append(o)
+    latest_onset = max(by_time)
+    shown = [c for c in changes if c.at <= latest_onset][-MAX_TIMELINE_CHANGES:]
+    shown += [c for c in changes if c.at > latest_onset][:3]
+    items: list[tuple[datetime, int, str]] = [(c.at, 0, f"- {fmt_time(c.at)} {c.label} [{c.call_id}]") for c in shown]
+    items += [(o.point.at, 1, _onset_line(o)) for o in onsets]
+    lines = [line for _, _, line in sorted(items, key=lambda i: (i[0], i[1]))]
+    left = len(changes) - len(shown)
+    if left:
+        lines.append(f"- ({left} other changes not listed; they are in the tables above)")
+    conclusions = tuple(_conclusion(group, changes, change_sources) for group in by_time.values())
+    return Timeline(tuple(lines), conclusions)
