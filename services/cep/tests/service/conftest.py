@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import uuid
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any
 
 import grpc
+import nats
 import pytest_asyncio
 from google.protobuf import struct_pb2, timestamp_pb2
 
@@ -19,6 +22,8 @@ from opsuite_common.testing.eventually import eventually
 from opsuite_common.testing.servers import TokenFactory, auth_settings_for_tests
 
 T0 = 1_700_000_000.0
+#: The NATS server (JetStream) of this machine.
+NATS_URL = "nats://127.0.0.1:4222"
 
 
 def struct(data: dict[str, Any]) -> struct_pb2.Struct:
@@ -115,3 +120,21 @@ async def cep(db_url: str, start_cep: Callable[..., Any]) -> Cep:
 async def cep_sqlite(sqlite_url: str, start_cep: Callable[..., Any]) -> Cep:
     """A server on SQLite only (for tests whose storage path is the same on both)."""
     return await start_cep(sqlite_url)
+
+
+@pytest_asyncio.fixture
+async def stream_namespace() -> AsyncIterator[str]:
+    """A ``stream_namespace`` of this test's own for partitioned servers on the NATS server of this machine;
+    its partition stream and lease bucket are deleted at the end. Request it before ``start_cep``, so that
+    the servers stop (checkpointing and handing their leases back) before the deletion."""
+    ns = f"t{uuid.uuid4().hex[:10]}"
+    yield ns
+    with contextlib.suppress(Exception):  # nothing to delete, or no NATS server: the test did not use it
+        nc = await nats.connect(NATS_URL, allow_reconnect=False, connect_timeout=2)
+        try:
+            with contextlib.suppress(Exception):
+                await nc.jetstream().delete_stream(f"OPSUITE_CEP_PARTITIONS_{ns}")
+            with contextlib.suppress(Exception):
+                await nc.jetstream().delete_key_value(f"opsuite_cep_leases_{ns}")
+        finally:
+            await nc.close()

@@ -1,11 +1,19 @@
-"""TestRule equals live ingestion (docs/cep-semantics.md, What TestRule does #26).
+"""TestRule equals live ingestion (docs/cep-semantics.md, What TestRule does #26), on both live paths.
 
 Every case of the event-time semantics (the rows the domain tests check one by one, plus quiet-tenant
 and future-skew cases) runs twice on one real server whose clock is a FakeClock: through PublishEvents
 (the events arrive at the time of the newest of them; then the clock moves to ``advance`` with no
-further event, and the scheduler's tick applies idle progress) and through TestRule (same events, same
-``advance_to``). Every transition (state, time, fingerprint, labels, values, silenced) must be the same,
-in the same order, and so must the late, duplicate and refused events.
+further event, and idle progress follows) and through TestRule (same events, same ``advance_to``).
+Every transition (state, time, fingerprint, labels, values, silenced) must be the same, in the same
+order, and so must the late, duplicate and refused events.
+
+The server is either one engine per tenant on SQLite (the scheduler's tick applies idle progress), or one
+replica owning four partitions of a JetStream stream of this test's own (NATS at 127.0.0.1:4222;
+docs/architecture/cep.md, Replicas and partitions). There the reply has ``evaluated = false`` and gives
+only the refused events; the partitions' owners evaluate after it, and log idle progress as tick records
+read by the same clock, so the test waits (``eventually``) until every owner has applied every record of
+its partition and no tick is due. The owners commit independently, so transitions are compared in order
+within each partition (a keyed rule's follow their key), which is how TestRule lists them there.
 """
 
 from __future__ import annotations
@@ -22,9 +30,13 @@ from google.protobuf.json_format import MessageToDict
 from sqlalchemy import text
 
 from opsuite.cep.v1 import cep_pb2
+from opsuite_cep.adapters.partitions import PartitionStream
+from opsuite_cep.domain import parse_rule
+from opsuite_cep.domain.partitioning import home_of, partition_of, scope_of
 from opsuite_common.testing.clock import FakeClock
+from opsuite_common.testing.eventually import eventually
 
-from .conftest import T0, Cep, advance_clock, struct
+from .conftest import NATS_URL, T0, Cep, advance_clock, struct
 
 pytestmark = pytest.mark.asyncio
 
@@ -286,12 +298,68 @@ async def _live_transitions(cep: Cep, tenant: str) -> list[tuple[Any, ...]]:
     ]
 
 
+def _by_partition(transitions: list[tuple[Any, ...]], case: Case, tenant: str, partitions: int) -> dict[int, Any]:
+    """Partitions: the transitions of each partition, in order (a keyed rule's follow their key; a tenant-wide
+    rule's are all at the tenant's home). The owners of different partitions commit independently, so
+    WatchAlerts interleaves their changes in no defined order; TestRule lists them partition by partition."""
+    keyed = scope_of(parse_rule(case.rule)) == "keyed"
+    out: dict[int, list[tuple[Any, ...]]] = {}
+    for t in transitions:
+        p = partition_of(tenant, dict(t[3])["key"], partitions) if keyed else home_of(tenant, partitions)
+        out.setdefault(p, []).append(t)
+    return out
+
+
+async def _caught_up(cep: Cep) -> bool:
+    """Partitions: whether every partition's owner has applied every record of its partition (committing its
+    alert changes), and no unit has idle progress due at the clock's time (a tick waiting to be logged or
+    applied). The clock does not move while a test waits on this, so it stays true once true."""
+    coordinator = cep.handle.app.coordinator
+    assert coordinator is not None
+    partitions = range(cep.settings.partitions)
+    if set(coordinator.runners) != set(partitions):
+        return False
+    runners = [coordinator.runners[p] for p in partitions]
+    assert isinstance(coordinator.stream, PartitionStream)
+    last = [await coordinator.stream.last_sequence(p) for p in partitions]
+    now = cep.handle.app.host.now()  # no await from here on: one consistent reading of every runner
+    return all(
+        not r.lock.locked()  # held while a record is applied and committed, and while ticks are logged
+        and r.position >= seq
+        and not r._tick_pending
+        and not any(te.unwritten or te.engine.idle_progress_due(now) for te in r.units.values())
+        for r, seq in zip(runners, last, strict=True)
+    )
+
+
+async def _settled(cep: Cep) -> None:
+    """Return once live evaluation has caught up with what was published and with the clock (partitions
+    evaluate after the reply; one engine per tenant has by then, and its idle progress is the scheduler's
+    tick that ``advance_clock`` waits for)."""
+    if cep.settings.partitions:
+        await eventually(lambda: _caught_up(cep), timeout=20, what="the partitions' owners to catch up")
+
+
+@pytest.mark.parametrize("partitions", [0, 4], ids=["one-engine-per-tenant", "four-partitions-on-jetstream"])
 async def test_test_rule_gives_the_transitions_of_live_ingestion_on_every_semantics_case(
-    sqlite_url: str, start_cep: Callable[..., Any]
+    partitions: int, stream_namespace: str, sqlite_url: str, start_cep: Callable[..., Any]
 ) -> None:
     clock = FakeClock(datetime.fromtimestamp(T0, UTC))
-    cep: Cep = await start_cep(sqlite_url, clock=clock, schedule_tick_s=1.0)
-    checked = 0
+    if partitions:  # one replica owns every partition; its runners look for due ticks every 0.05 s of real time
+        # and log them at this clock's reading (the host's clock, as PublishEvents' records)
+        options: dict[str, Any] = {
+            "event_log": NATS_URL,
+            "partitions": partitions,
+            "stream_namespace": stream_namespace,
+            "schedule_tick_s": 0.05,
+            "partition_refresh_s": 0.2,
+        }
+    else:
+        options = {"schedule_tick_s": 1.0}
+    cep: Cep = await start_cep(sqlite_url, clock=clock, **options)
+    if partitions:
+        await eventually(lambda: _caught_up(cep), timeout=20, what="every partition owned")
+    checked = spread = 0
     for number, case in enumerate(CASES):
         tenant = f"case-{number}"
         # each case on its own tenant, at a base on a whole hour (windows align to the epoch) ahead of the clock
@@ -311,10 +379,13 @@ async def test_test_rule_gives_the_transitions_of_live_ingestion_on_every_semant
         await advance_clock(clock, base + arrival - clock.time())
         published = await cep.publish(events, tenant)
         assert published.accepted + published.late + published.duplicates + published.refused == len(events)
+        assert published.evaluated == (not partitions)
+        await _settled(cep)
         dry = cep_pb2.TestRuleRequest(definition=struct(case.rule), events=events)
         if case.advance is not None:
             assert case.advance > arrival + cep.settings.idle_timeout_s, case.name
             await advance_clock(clock, base + case.advance - clock.time())
+            await _settled(cep)
             dry.advance_to.FromNanoseconds(round((base + case.advance) * 1e9))
         live = await _live_transitions(cep, tenant)
 
@@ -322,7 +393,17 @@ async def test_test_rule_gives_the_transitions_of_live_ingestion_on_every_semant
         predicted = [
             _transition(t.state, t.time, t.fingerprint, t.labels, t.values, t.silenced) for t in tested.transitions
         ]
-        assert predicted == live, case.name
-        assert _events_reported(tested) == _events_reported(published), case.name
+        if partitions:
+            by_partition = _by_partition(predicted, case, tenant, partitions)
+            assert by_partition == _by_partition(live, case, tenant, partitions), case.name
+            spread += len(by_partition) > 1
+        else:
+            assert predicted == live, case.name
+        if published.evaluated:
+            assert _events_reported(tested) == _events_reported(published), case.name
+        else:  # the reply of a partitioned server knows only what was refused before the events were logged
+            assert _events_reported(tested)[2] == _events_reported(published)[2], case.name
+            assert published.accepted == len(events) - published.refused, case.name
         checked += bool(live)
     assert checked >= 30  # the comparison is not vacuous: most cases change alerts
+    assert spread >= 1 if partitions else spread == 0  # some case's alerts are in several partitions
