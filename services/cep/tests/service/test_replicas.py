@@ -8,7 +8,6 @@ tests/reliability/test_cep_replicas.py."""
 from __future__ import annotations
 
 import asyncio
-import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -79,8 +78,10 @@ async def _states(cep: Cep, tenant: str) -> dict[tuple[str, str], str]:
     return out
 
 
-async def test_replicas_share_partitions_and_take_over_a_dead_ones(db_url: str, start_cep: Callable[..., Any]) -> None:
-    ns, tenant = f"t{uuid.uuid4().hex[:10]}", "tenant-a"
+async def test_replicas_share_partitions_and_take_over_a_dead_ones(
+    stream_namespace: str, db_url: str, start_cep: Callable[..., Any]
+) -> None:
+    ns, tenant = stream_namespace, "tenant-a"
     a = await _replica(start_cep, db_url, ns)
     b = await _replica(start_cep, db_url, ns)
     await a.rule(BY_HOST, tenant)
@@ -118,9 +119,9 @@ async def test_replicas_share_partitions_and_take_over_a_dead_ones(db_url: str, 
 
 
 async def test_a_manual_resolution_reaches_the_partition_owner_in_stream_order(
-    sqlite_url: str, start_cep: Callable[..., Any]
+    stream_namespace: str, sqlite_url: str, start_cep: Callable[..., Any]
 ) -> None:
-    ns, tenant = f"t{uuid.uuid4().hex[:10]}", "tenant-a"
+    ns, tenant = stream_namespace, "tenant-a"
     a = await _replica(start_cep, sqlite_url, ns)
     await a.rule(BY_KEY, tenant)
     await eventually(lambda: len(_owned(a)) == 4, timeout=20, what="every partition")
@@ -133,10 +134,12 @@ async def test_a_manual_resolution_reaches_the_partition_owner_in_stream_order(
     assert sorted(cep_pb2.AlertState.Name(x.state) for x in alerts) == ["FIRING", "RESOLVED"]
 
 
-async def test_test_rule_places_a_keyed_rule_as_live_does(sqlite_url: str, start_cep: Callable[..., Any]) -> None:
+async def test_test_rule_places_a_keyed_rule_as_live_does(
+    stream_namespace: str, sqlite_url: str, start_cep: Callable[..., Any]
+) -> None:
     """A key's `for` timer waits for its own partition's time, live and in TestRule alike: an event of a key
     in another partition does not move it (in one engine it would fire)."""
-    ns, tenant = f"t{uuid.uuid4().hex[:10]}", "tenant-a"
+    ns, tenant = stream_namespace, "tenant-a"
     a = await _replica(start_cep, sqlite_url, ns)
     slow = {**BY_KEY, "name": "errors-for", "for": "10s"}
     rule = await a.rule(slow, tenant)
