@@ -89,7 +89,11 @@ async def test_a_stream_the_caller_cancels_is_logged_as_cancelled_without_a_trac
 
 async def test_refusals_by_a_limit_are_summarised_not_logged_one_line_each(captured, tokens):
     """A runaway client refused 30 times in a row leaves one access line (a flood must not flood the log)."""
-    async with running_echo_server(rate_limit_per_s=0.01, rate_limit_burst=1) as (handle, _):
+    # Refusals answered at once (no hold), so that all 30 fall within the summary's one-second window.
+    async with running_echo_server(rate_limit_per_s=0.01, rate_limit_burst=1, rate_limit_refusal_hold_s=0) as (
+        handle,
+        _,
+    ):
         client = make_client(handle.port, tokens.mint(tenant="acme", subject="dora"))
         await client.rpc.Echo(echo_pb2.EchoRequest(message="first"))
         refused = 0

@@ -10,11 +10,19 @@ up to N times the configured rate and caps. The token buckets can be shared inst
 :class:`opsuite_common.ratelimit_redis.RedisRateLimiter` keeps them in Redis for every replica that
 points at the same server, behind the :class:`SharedRateLimiter` protocol. The concurrency caps stay
 per process.
+
+A refusal is not answered at once: :class:`RefusalPause` holds it for half its RetryInfo delay (at
+most a quarter of a second, never past half the call's time left) and announces only the rest. A caller that
+honours RetryInfo waits as long as before; one that ignores it (a runaway script retrying in a tight
+loop) can no longer turn refusals into a flood that keeps the server's event loop busy, and so slow
+every other tenant's calls: each of its callers is refused at most a few times a second.
 """
 
 from __future__ import annotations
 
+import asyncio
 import random
+import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -32,6 +40,7 @@ __all__ = [
     "ConcurrencyLimiter",
     "RateLimit",
     "RateLimiter",
+    "RefusalPause",
     "SharedRateLimiter",
     "check_redis_url",
     "declared_slots",
@@ -194,7 +203,8 @@ class ConcurrencyLimiter:
                     f"retry when one of them has finished",
                     reason="CONCURRENCY_LIMITED",
                     metadata={"method": method.rsplit("/", 1)[-1], "slot": kind, "limit": str(cap)},
-                    retry_after=self._retry_after,
+                    # Jittered, so that a tenant's refused callers do not all come back at the same instant.
+                    retry_after=self._retry_after * random.uniform(1.0, 1.5),
                 )
         for kind in taken:
             key = (tenant, kind)
@@ -210,3 +220,54 @@ class ConcurrencyLimiter:
                 self._in_use[key] = left
             else:
                 self._in_use.pop(key, None)
+
+
+_RETRY_IN = re.compile(r"retry in [0-9.]+s$")
+
+
+class RefusalPause:
+    """Holds refused calls for part of their RetryInfo delay before they are answered.
+
+    A refusal held ``h`` seconds of a ``d``-second delay announces ``d - h``: a caller that honours
+    RetryInfo comes back when it would have anyway. The hold is half the delay (so a delay is still
+    announced), at most ``max_hold_s`` and half the time the call has left before its deadline. A
+    tenant with ``max_held_per_tenant`` refusals already held is answered at once (a held refusal
+    costs a timer and an open stream, not CPU).
+    """
+
+    def __init__(self, max_hold_s: float = 0.25, *, max_held_per_tenant: int = 256) -> None:
+        self._max_hold = max_hold_s
+        self._max_held = max_held_per_tenant
+        self._held: dict[str, int] = {}
+
+    def held(self, tenant: str) -> int:
+        """Refusals of ``tenant`` being held now."""
+        return self._held.get(tenant, 0)
+
+    def hold_for(self, exc: RateLimitedError, tenant: str, time_remaining: float | None) -> float:
+        """How long to hold ``exc`` (0: answer at once)."""
+        delay = exc.retry_after or 0.0
+        if self._max_hold <= 0 or delay <= 0 or self._held.get(tenant, 0) >= self._max_held:
+            return 0.0
+        hold = min(delay / 2, self._max_hold)
+        if time_remaining is not None:
+            hold = min(hold, time_remaining / 2)
+        return max(hold, 0.0)
+
+    async def pause(self, exc: RateLimitedError, tenant: str, time_remaining: float | None) -> None:
+        """Wait before ``exc`` is raised, and take the wait off the delay it announces."""
+        hold = self.hold_for(exc, tenant, time_remaining)
+        if hold <= 0:
+            return
+        self._held[tenant] = self._held.get(tenant, 0) + 1
+        try:
+            await asyncio.sleep(hold)
+        finally:
+            left = self._held[tenant] - 1
+            if left > 0:
+                self._held[tenant] = left
+            else:
+                del self._held[tenant]
+        rest = max((exc.retry_after or 0.0) - hold, 0.0)
+        exc.retry_after = rest
+        exc.message = _RETRY_IN.sub(f"retry in {rest:.2f}s", exc.message)

@@ -163,6 +163,10 @@ class ServiceSettings(BaseSettings):
     #: ``redis://`` or ``rediss://`` URL: the token buckets live there, shared by every replica that
     #: points at it (see ``opsuite_common.ratelimit_redis``). Empty: in this process's memory.
     rate_limit_redis_url: str = ""
+    #: Longest a refused call (rate limit or per-tenant cap) is held before it is answered; the hold is
+    #: taken off its RetryInfo delay. Keeps a client that ignores RetryInfo from flooding the server
+    #: with refusals (see ``opsuite_common.ratelimit.RefusalPause``). 0: answer at once.
+    rate_limit_refusal_hold_s: float = Field(0.25, ge=0, le=5)
     #: Per-tenant cap on calls in progress that execute work (ExecuteApi, DryRunApi, Ask...); 0: no cap.
     tenant_max_executions: int = Field(32, ge=0)
     #: Per-tenant cap on open server streams (ExecuteApiStream, WatchAlerts, AskStream); 0: no cap.

@@ -20,7 +20,7 @@ from grpc_reflection.v1alpha import reflection, reflection_pb2_grpc
 
 from opsuite_common.logging import get_logger
 from opsuite_common.metrics import MetricsStage, serve_metrics
-from opsuite_common.ratelimit import ConcurrencyLimiter, RateLimiter, SharedRateLimiter
+from opsuite_common.ratelimit import ConcurrencyLimiter, RateLimiter, RefusalPause, SharedRateLimiter
 from opsuite_common.server.pipeline import Pipeline, Stage
 from opsuite_common.server.stages import default_stages, in_slot_order
 from opsuite_common.settings import ServiceSettings
@@ -116,7 +116,8 @@ async def build_server(
             limiter = RateLimiter(settings.default_rate_limit(), settings.method_rate_limits())
     concurrency = ConcurrencyLimiter(settings.tenant_slot_caps()) if any(settings.tenant_slot_caps().values()) else None
     if stages is None:
-        slots = default_stages(service, settings.auth.verifier(), limiter, concurrency)
+        pause = RefusalPause(settings.rate_limit_refusal_hold_s) if settings.rate_limit_refusal_hold_s > 0 else None
+        slots = default_stages(service, settings.auth.verifier(), limiter, concurrency, pause)
         if settings.metrics_port:
             slots["metrics"] = MetricsStage(service)  # outside error mapping: it sees the final status code
         pipeline_stages = in_slot_order(slots)

@@ -20,7 +20,13 @@ from opsuite_common.errors import (
     RateLimitedError,
 )
 from opsuite_common.logging import access_log, get_logger
-from opsuite_common.ratelimit import ConcurrencyLimiter, RateLimiter, SharedRateLimiter, declared_slots
+from opsuite_common.ratelimit import (
+    ConcurrencyLimiter,
+    RateLimiter,
+    RefusalPause,
+    SharedRateLimiter,
+    declared_slots,
+)
 from opsuite_common.rpc_status import to_status
 from opsuite_common.secretscope import current_scope
 from opsuite_common.server.pipeline import Call, Proceed, Stage
@@ -247,20 +253,27 @@ class RateLimitStage:
     """Per-tenant token buckets; over the limit -> RESOURCE_EXHAUSTED with RetryInfo.
 
     The buckets are this process's (:class:`RateLimiter`, checked without awaiting) or shared by the
-    replicas (a :class:`SharedRateLimiter`, e.g. in Redis, awaited).
+    replicas (a :class:`SharedRateLimiter`, e.g. in Redis, awaited). A refusal is held by ``pause``
+    (see :class:`RefusalPause`) before it is answered.
     """
 
-    def __init__(self, limiter: RateLimiter | SharedRateLimiter) -> None:
+    def __init__(self, limiter: RateLimiter | SharedRateLimiter, pause: RefusalPause | None = None) -> None:
         self._local = limiter if isinstance(limiter, RateLimiter) else None
         self._shared = None if isinstance(limiter, RateLimiter) else limiter
+        self._pause = pause
 
     async def __call__(self, call: Call, proceed: Proceed) -> Any:
         ident = identity_var.get()
         if ident is not None:
-            if self._local is not None:
-                self._local.acquire(ident.tenant, call.method)
-            elif self._shared is not None:
-                await self._shared.acquire(ident.tenant, call.method)
+            try:
+                if self._local is not None:
+                    self._local.acquire(ident.tenant, call.method)
+                elif self._shared is not None:
+                    await self._shared.acquire(ident.tenant, call.method)
+            except RateLimitedError as exc:
+                if self._pause is not None:
+                    await self._pause.pause(exc, ident.tenant, _time_remaining(call))
+                raise
         return await proceed()
 
 
@@ -268,22 +281,38 @@ class ConcurrencyStage:
     """Per-tenant caps on calls in progress, for handlers that declare slots (``@holds_slots``).
 
     The slots are held for the whole call, a streaming response included, and given back however
-    the call ends: success, error or cancellation by the caller.
+    the call ends: success, error or cancellation by the caller. A refusal is held by ``pause``
+    (see :class:`RefusalPause`) before it is answered.
     """
 
-    def __init__(self, limiter: ConcurrencyLimiter) -> None:
+    def __init__(self, limiter: ConcurrencyLimiter, pause: RefusalPause | None = None) -> None:
         self._limiter = limiter
+        self._pause = pause
 
     async def __call__(self, call: Call, proceed: Proceed) -> Any:
         kinds = declared_slots(call.handler)
         ident = identity_var.get()
         if not kinds or ident is None:
             return await proceed()
-        taken = self._limiter.acquire(ident.tenant, kinds, call.method)
+        try:
+            taken = self._limiter.acquire(ident.tenant, kinds, call.method)
+        except RateLimitedError as exc:
+            if self._pause is not None:
+                await self._pause.pause(exc, ident.tenant, _time_remaining(call))
+            raise
         try:
             return await proceed()
         finally:
             self._limiter.release(ident.tenant, taken)
+
+
+def _time_remaining(call: Call) -> float | None:
+    """Seconds until the call's deadline, None when it has none."""
+    try:
+        left = call.context.time_remaining()
+    except Exception:  # a context that cannot tell has no deadline we know of
+        return None
+    return None if left is None or left > 1e9 else float(left)
 
 
 #: The pipeline's named slots, outermost first. :func:`build_server` fills them from
@@ -297,8 +326,11 @@ def default_stages(
     verifier: TokenVerifier,
     limiter: RateLimiter | SharedRateLimiter | None = None,
     concurrency: ConcurrencyLimiter | None = None,
+    pause: RefusalPause | None = None,
 ) -> dict[str, Stage]:
-    """The standard stages by slot (see :data:`STAGE_SLOTS`); the limit stages only when limits are set."""
+    """The standard stages by slot (see :data:`STAGE_SLOTS`); the limit stages only when limits are set.
+
+    ``pause`` holds the limits' refusals before they are answered (see :class:`RefusalPause`)."""
     stages: dict[str, Stage] = {
         "request_context": RequestContextStage(service),
         "access_log": AccessLogStage(),
@@ -306,9 +338,9 @@ def default_stages(
         "auth": AuthStage(verifier),
     }
     if limiter is not None:
-        stages["rate_limit"] = RateLimitStage(limiter)
+        stages["rate_limit"] = RateLimitStage(limiter, pause)
     if concurrency is not None:
-        stages["concurrency"] = ConcurrencyStage(concurrency)
+        stages["concurrency"] = ConcurrencyStage(concurrency, pause)
     return stages
 
 
