@@ -42,7 +42,7 @@ from typing import Any
 import grpc
 import nats
 from google.protobuf import struct_pb2
-from nats.js.errors import BucketNotFoundError, KeyNotFoundError, NotFoundError
+from nats.js.errors import BucketNotFoundError, KeyNotFoundError
 
 from bench._replicas_workload import BATCH, PARTITIONS, PROBE, PROBE_RULE, RULES, STEP_S, TENANTS, event, keys_covering
 from bench._replicas_workload import batches as build_batches
@@ -335,15 +335,9 @@ async def _drive(run: _Run, batches: dict[str, list[Any]], db: Path) -> dict[str
 
 async def _delete_namespace(ns: str) -> None:
     """Delete what a stack created on the NATS server: its partition stream and lease bucket."""
-    nc = await nats.connect(NATS_URL, connect_timeout=2)
-    try:
-        js = nc.jetstream()
-        with contextlib.suppress(NotFoundError):
-            await js.delete_stream(f"OPSUITE_CEP_PARTITIONS_{ns}")
-        with contextlib.suppress(NotFoundError, BucketNotFoundError):
-            await js.delete_key_value(f"opsuite_cep_leases_{ns}")
-    finally:
-        await nc.close()
+    from opsuite_cep.adapters.partitions import delete_namespace
+
+    await delete_namespace(NATS_URL, ns)
 
 
 def _stack(tmp: Path, ns: str, secret: str, replicas: int) -> tuple[Stack, subprocess.Popen[bytes] | None, int]:

@@ -10,6 +10,7 @@ replica owned its partition, before or after the takeover.
 
 from __future__ import annotations
 
+import asyncio
 import signal
 import subprocess
 import sys
@@ -22,6 +23,7 @@ import grpc
 from google.protobuf import struct_pb2, timestamp_pb2
 
 from opsuite.cep.v1 import cep_pb2, cep_pb2_grpc
+from opsuite_cep.adapters.partitions import delete_namespace
 from opsuite_cep.domain.partitioning import partition_of
 from opsuite_common.testing.eventually import eventually_sync
 from opsuite_common.testing.processes import free_port, stop_stack, wait_serving
@@ -148,5 +150,6 @@ def test_kill_9_of_a_replica_mid_stream_loses_and_doubles_nothing(tmp_path: Path
             got, want = sorted(_history(a, crashed)), sorted(_history(a, reference))
     finally:
         stop_stack(stack)
+        asyncio.run(delete_namespace("nats://127.0.0.1:4222", ns))
     assert len(want) > 20  # the scenario fires and resolves alerts
     assert got == want

@@ -6,6 +6,7 @@ fires. The same semantics are tested in-process, with a fake clock, in services/
 
 from __future__ import annotations
 
+import asyncio
 import time
 import uuid
 from pathlib import Path
@@ -14,6 +15,7 @@ import grpc
 from google.protobuf import struct_pb2, timestamp_pb2
 
 from opsuite.cep.v1 import cep_pb2, cep_pb2_grpc
+from opsuite_cep.adapters.partitions import delete_namespace
 from opsuite_common.testing.eventually import eventually_sync
 from opsuite_common.testing.processes import stop_stack
 from opsuite_common.testing.servers import TokenFactory
@@ -61,7 +63,7 @@ def test_a_quiet_tenant_fires_by_the_clock_and_a_future_event_is_refused_alone(t
     env = {
         "OPSUITE_CEP_EVENT_LOG": "nats://127.0.0.1:4222",
         "OPSUITE_CEP_PARTITIONS": "2",
-        "OPSUITE_CEP_STREAM_NAMESPACE": f"q{uuid.uuid4().hex[:10]}",
+        "OPSUITE_CEP_STREAM_NAMESPACE": (ns := f"q{uuid.uuid4().hex[:10]}"),
         "OPSUITE_CEP_LEASE_TTL_S": "2",
         "OPSUITE_CEP_IDLE_TIMEOUT_S": "1",
         "OPSUITE_CEP_SCHEDULE_TICK_S": "0.2",
@@ -91,3 +93,4 @@ def test_a_quiet_tenant_fires_by_the_clock_and_a_future_event_is_refused_alone(t
             assert fired.labels["key"] == "web-2"
     finally:
         stop_stack(stack)
+        asyncio.run(delete_namespace("nats://127.0.0.1:4222", ns))

@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import grpc
-import nats
 import pytest_asyncio
 from google.protobuf import struct_pb2, timestamp_pb2
 
 from opsuite.cep.v1 import cep_pb2, cep_pb2_grpc
+from opsuite_cep.adapters.partitions import delete_namespace
 from opsuite_cep.config import Settings
 from opsuite_cep.server import create_server
 from opsuite_common.server import ServerHandle
@@ -129,12 +129,5 @@ async def stream_namespace() -> AsyncIterator[str]:
     the servers stop (checkpointing and handing their leases back) before the deletion."""
     ns = f"t{uuid.uuid4().hex[:10]}"
     yield ns
-    with contextlib.suppress(Exception):  # nothing to delete, or no NATS server: the test did not use it
-        nc = await nats.connect(NATS_URL, allow_reconnect=False, connect_timeout=2)
-        try:
-            with contextlib.suppress(Exception):
-                await nc.jetstream().delete_stream(f"OPSUITE_CEP_PARTITIONS_{ns}")
-            with contextlib.suppress(Exception):
-                await nc.jetstream().delete_key_value(f"opsuite_cep_leases_{ns}")
-        finally:
-            await nc.close()
+    with contextlib.suppress(Exception):  # no NATS server: the test did not use it
+        await delete_namespace(NATS_URL, ns)

@@ -40,6 +40,7 @@ import asyncio
 import re
 import time
 from collections.abc import AsyncGenerator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import nats
@@ -57,13 +58,57 @@ from nats.js.errors import (
 
 from opsuite_common.logging import get_logger
 
-__all__ = ["Leases", "PartitionStream", "key_safe", "key_unsafe"]
+__all__ = [
+    "Leases",
+    "NamespaceNames",
+    "PartitionStream",
+    "delete_namespace",
+    "key_safe",
+    "key_unsafe",
+    "namespace_names",
+]
 
 log = get_logger("opsuite.cep.partitions")
 
 STREAM = "OPSUITE_CEP_PARTITIONS"
 PREFIX = "opsuite.cep.part"
 BUCKET = "opsuite_cep_leases"
+
+
+@dataclass(frozen=True, slots=True)
+class NamespaceNames:
+    """What one deployment (``OPSUITE_CEP_STREAM_NAMESPACE``) creates on the NATS server."""
+
+    stream: str
+    prefix: str
+    bucket: str
+
+
+def namespace_names(namespace: str) -> NamespaceNames:
+    """The partition stream, its subject prefix and the lease bucket of a namespace ('' = the defaults)."""
+    if not namespace:
+        return NamespaceNames(STREAM, PREFIX, BUCKET)
+    return NamespaceNames(f"{STREAM}_{namespace}", f"opsuite.cep.{namespace}.part", f"{BUCKET}_{namespace}")
+
+
+async def delete_namespace(url: str, namespace: str) -> None:
+    """Delete a namespace's partition stream and lease bucket (decommissioning, tests, benchmarks); what is
+    already gone is skipped. Stop its replicas first: a running one would create them again."""
+    names = namespace_names(namespace)
+    nc = await nats.connect(url, allow_reconnect=False, connect_timeout=2)
+    try:
+        js = nc.jetstream()
+        try:
+            await js.delete_stream(names.stream)
+        except NotFoundError:
+            pass
+        try:
+            await js.delete_key_value(names.bucket)
+        except (NotFoundError, BucketNotFoundError):
+            pass
+    finally:
+        await nc.close()
+
 
 #: Polling of a quiet partition: the first wait after finding nothing new, and the longest.
 POLL_MIN_S = 0.01

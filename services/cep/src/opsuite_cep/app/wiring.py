@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from opsuite_cep.adapters.apiclient import ApiManagerCaller
 from opsuite_cep.adapters.natslog import JetStreamLog
 from opsuite_cep.adapters.opsclient import OpsCaller
-from opsuite_cep.adapters.partitions import Leases, PartitionStream
+from opsuite_cep.adapters.partitions import Leases, PartitionStream, namespace_names
 from opsuite_cep.adapters.senders import Sender, outbound_policy
 from opsuite_cep.adapters.tokens import ServiceTokens
 from opsuite_cep.app.alerts import AlertService
@@ -119,17 +119,16 @@ class App:
         rules.schedule_stats = scheduler.stats
         partitioned, coordinator = None, None
         if settings.partitions:
-            ns = settings.stream_namespace
+            names = namespace_names(settings.stream_namespace)
             stream = PartitionStream(
                 settings.event_log,
                 settings.partitions,
                 max_age_s=settings.event_log_max_age_s,
-                stream=f"OPSUITE_CEP_PARTITIONS_{ns}" if ns else "OPSUITE_CEP_PARTITIONS",
-                prefix=f"opsuite.cep.{ns}.part" if ns else "opsuite.cep.part",
+                stream=names.stream,
+                prefix=names.prefix,
             )
             replica = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
-            bucket = f"opsuite_cep_leases_{ns}" if ns else "opsuite_cep_leases"
-            leases = Leases(settings.event_log, replica, bucket=bucket, ttl_s=settings.lease_ttl_s)
+            leases = Leases(settings.event_log, replica, bucket=names.bucket, ttl_s=settings.lease_ttl_s)
             partitioned = PartitionedIngest(stream, settings, host.now)
             coordinator = PartitionCoordinator(host, stream, leases, settings, replica)
         alerts = AlertService(db, host, notifier, feed, partitioned=partitioned)
