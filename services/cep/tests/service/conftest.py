@@ -22,6 +22,23 @@ from opsuite_common.testing.eventually import eventually
 from opsuite_common.testing.servers import TokenFactory, auth_settings_for_tests
 
 T0 = 1_700_000_000.0
+
+#: Two rules the event-time and event-log tests share: a heartbeat that stops, and cpu over 90 per host.
+HEARTBEAT = {
+    "name": "heartbeat-lost",
+    "kind": "ABSENCE",
+    "spec": {
+        "trigger": {"alias": "a", "event_type": "heartbeat"},
+        "expected": {"alias": "b", "event_type": "heartbeat"},
+        "within": "20s",
+    },
+}
+CPU = {
+    "name": "cpu-high",
+    "kind": "THRESHOLD",
+    "event_type": "metric",
+    "spec": {"condition": {"field": "cpu", "op": ">", "value": 90}, "group_by": ["host"]},
+}
 #: The NATS server (JetStream) of this machine.
 NATS_URL = "nats://127.0.0.1:4222"
 

@@ -22,25 +22,9 @@ from opsuite_cep.domain import Event
 from opsuite_common.rpc_status import from_grpc_error
 from opsuite_common.testing.clock import FakeClock
 
-from .conftest import T0, Cep, advance_clock, ev
+from .conftest import CPU, HEARTBEAT, T0, Cep, advance_clock, ev
 
 pytestmark = pytest.mark.asyncio
-
-HEARTBEAT = {
-    "name": "heartbeat-lost",
-    "kind": "ABSENCE",
-    "spec": {
-        "trigger": {"alias": "a", "event_type": "heartbeat"},
-        "expected": {"alias": "b", "event_type": "heartbeat"},
-        "within": "20s",
-    },
-}
-CPU = {
-    "name": "cpu-high",
-    "kind": "THRESHOLD",
-    "event_type": "metric",
-    "spec": {"condition": {"field": "cpu", "op": ">", "value": 90}, "group_by": ["host"]},
-}
 
 
 async def crash(cep: Cep) -> None:

@@ -13,25 +13,10 @@ import pytest
 from opsuite.cep.v1 import cep_pb2
 from opsuite_common.testing.clock import FakeClock
 
-from .conftest import T0, Cep, advance_clock, ev, struct
+from .conftest import CPU, HEARTBEAT, T0, Cep, advance_clock, ev, struct
 
 pytestmark = pytest.mark.asyncio
 
-HEARTBEAT = {
-    "name": "heartbeat-lost",
-    "kind": "ABSENCE",
-    "spec": {
-        "trigger": {"alias": "a", "event_type": "heartbeat"},
-        "expected": {"alias": "b", "event_type": "heartbeat"},
-        "within": "20s",
-    },
-}
-CPU = {
-    "name": "cpu-high",
-    "kind": "THRESHOLD",
-    "event_type": "metric",
-    "spec": {"condition": {"field": "cpu", "op": ">", "value": 90}, "group_by": ["host"]},
-}
 IDLE_S = 5.0
 
 
