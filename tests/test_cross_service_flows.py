@@ -81,6 +81,9 @@ def test_an_ops_investigation_channel_attaches_ops_answer_to_the_alert(flows_sta
             what="the alert carries an investigation",
         )
         assert alert.investigation_answer.strip()
+        # The seeded estate's story: checkout's latency rises with its deploy 40 minutes before the stack started.
+        assert "onset of a rise in latency_by_service(service=checkout)" in alert.investigation_answer
+        assert "Last change before the onset: the deploy of checkout version 2026.11.3" in alert.investigation_answer
 
         changes = []
         for change in cep.WatchAlerts(

@@ -72,7 +72,8 @@ async def test_iso_times_quoted_text_and_enums() -> None:
 
 async def test_mode_filters_tools_by_tag() -> None:
     c = calls(await plan("what changed on checkout before the error spike", mode=Mode.METRIC))
-    assert set(c) == {"error_rate"}
+    # Only metric tools; an investigation adds the subject's series (where the spike starts) to error_rate.
+    assert set(c) == {"error_rate", "latency_by_service"}
     none = await plan("cpu on web-01", mode=Mode.DOCUMENT)
     assert all(s.tool == "search_runbooks" for s in none.steps)
 

@@ -11,10 +11,12 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-__all__ = ["STOP_WORDS", "BM25Index", "stem", "tokenise"]
+__all__ = ["ON_CALL", "STOP_WORDS", "BM25Index", "stem", "tokenise"]
 
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _WORD = re.compile(r"[a-z0-9]+")
+#: "on call", "on-call", "On-Call": one word.
+ON_CALL = re.compile(r"\bon[- ]call\b", re.IGNORECASE)
 
 #: Words that carry no signal for picking a tool (question words, time words, fillers).
 STOP_WORDS = frozenset(
@@ -40,8 +42,11 @@ def stem(word: str) -> str:
 
 
 def tokenise(text: str, *, keep_stop_words: bool = False) -> list[str]:
-    """Lower-case stemmed tokens of ``text``; ``cpu_by_host`` -> cpu, host; ``errorRate`` -> error, rat."""
-    words = _WORD.findall(_CAMEL.sub(" ", text).lower())
+    """Lower-case stemmed tokens of ``text``; ``cpu_by_host`` -> cpu, host; ``errorRate`` -> error, rat.
+
+    "on-call" / "on call" is one word, ``oncall`` (a rota, not a call between services).
+    """
+    words = _WORD.findall(ON_CALL.sub("oncall", _CAMEL.sub(" ", text)).lower())
     return [stem(w) for w in words if keep_stop_words or w not in STOP_WORDS]
 
 

@@ -73,6 +73,8 @@ __all__ = [
 
 #: Rows shown per table block; the trace keeps the full output.
 MAX_TABLE_ROWS = 50
+#: Rows of a table block the answer's text line states (the block itself holds up to MAX_TABLE_ROWS).
+TEXT_ROWS = 20
 #: Rows a series table shows when its summaries cover every column.
 SERIES_TABLE_ROWS = 20
 #: Series described per call; more are counted and reported as a cut.
@@ -83,7 +85,8 @@ MAX_SERIES_BLOCKS = 4
 
 @dataclass(frozen=True, slots=True)
 class Composition:
-    """The composed answer; ``truncated`` says which blocks leave out facts their call returned."""
+    """The composed answer; ``truncated`` says which blocks leave out facts their call returned (TRUNCATED)
+    and, for a question asking for a cause, what its timeline lacks (NOT_COVERED: no onset, no changes)."""
 
     answer: str
     blocks: tuple[Block, ...]
@@ -295,8 +298,9 @@ def summarise(block: Block) -> str:
     if block.kind is BlockKind.NUMBER and block.value is not None:
         return f"{block.value:g}{unit}"
     if block.kind is BlockKind.TABLE:
-        head = "; ".join(", ".join(f"{c}={v}" for c, v in zip(block.columns, r, strict=False)) for r in block.rows[:3])
-        more = f" (+{len(block.rows) - 3} more)" if len(block.rows) > 3 else ""
+        shown = block.rows[:TEXT_ROWS]
+        head = "; ".join(", ".join(f"{c}={v}" for c, v in zip(block.columns, r, strict=False)) for r in shown)
+        more = f" (+{len(block.rows) - len(shown)} more in the table)" if len(block.rows) > len(shown) else ""
         return f"{len(block.rows)} rows" + (f": {head}{more}" if head else "")
     return block.markdown.strip().splitlines()[0][:200] if block.markdown.strip() else ""
 
@@ -349,6 +353,8 @@ def _facts(question: str, calls: Sequence[CallRecord]) -> _Facts:
     out.timeline = build_timeline(question, changes, onsets, sources)
     if out.timeline is not None:
         out.blocks.append(Block(BlockKind.MARKDOWN, title="Timeline", markdown=out.timeline.text))
+        if out.timeline.missing:  # the cause asked for cannot be placed: not a complete answer
+            out.cuts.append(AnswerStatusReason(AnswerReason.NOT_COVERED, out.timeline.missing))
     return out
 
 

@@ -16,7 +16,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from opsuite_ops.domain.bm25 import stem, tokenise
+from opsuite_ops.domain.entities import ENTITY_CONCEPTS
+from opsuite_ops.domain.extract import canonical_param
 from opsuite_ops.domain.model import Tool
+from opsuite_ops.domain.timeline import is_trouble_word
 
 #: Words that measure something rather than name it: "disk usage" is not answered by a tool named ``mem_usage``.
 MEASURE_WORDS = frozenset(
@@ -24,7 +27,18 @@ MEASURE_WORDS = frozenset(
     capacity amount total count number value values metric metrics stat stats statistics""".split()  # noqa: SIM905
 )
 
-__all__ = ["MEASURE_WORDS", "CoverageCheck", "enum_words", "strong_tokens", "term_tokens", "vocabulary"]
+#: Words naming only the kind of a name ("the checkout service"): they point at an entity, not at a tool.
+CONCEPT_WORDS = frozenset(w for names in ENTITY_CONCEPTS.values() for n in names for w in (n, f"{n}s") if "_" not in n)
+
+__all__ = [
+    "CONCEPT_WORDS",
+    "MEASURE_WORDS",
+    "CoverageCheck",
+    "enum_words",
+    "strong_tokens",
+    "term_tokens",
+    "vocabulary",
+]
 
 
 def enum_words(tool: Tool) -> set[str]:
@@ -43,9 +57,15 @@ def strong_tokens(tool: Tool) -> set[str]:
     out = set(tokenise(tool.name, keep_stop_words=True))
     for tag in tool.tags:
         out.update(tokenise(tag, keep_stop_words=True))
-    for param in tool.properties:
+    for param in subject_params(tool):
         out.update(tokenise(param, keep_stop_words=True))
     return out | enum_words(tool)
+
+
+def subject_params(tool: Tool) -> list[str]:
+    """A tool's parameters but its time-window bounds (``since``, ``after``, ``start_time``...): those name
+    when, not what, so "start" or "after" in a question do not make it match."""
+    return [p for p in tool.properties if canonical_param(p) not in ("since", "until")]
 
 
 def vocabulary(tools: Iterable[Tool]) -> frozenset[str]:
@@ -76,6 +96,9 @@ class CoverageCheck:
     synonyms: Mapping[str, tuple[str, ...]]
     #: The unknown words come with a measure word ("disk usage"): a metric was asked for, not a qualifier ("high").
     measured: bool = False
+    #: An unknown word is not followed by a word a tool knows ("error rate and who is oncall", "who owns the
+    #: checkout service"): it is a part of the question of its own, not a qualifier of the next word ("high cpu").
+    standalone: bool = False
 
     @classmethod
     def of(
@@ -88,7 +111,8 @@ class CoverageCheck:
         """Check ``terms`` against the whole catalogue ``tools``."""
         vocab = vocab if vocab is not None else vocabulary(tools)
         strong = set().union(*(strong_tokens(t) for t in tools)) if tools else set()
-        uncovered = tuple(t for t in terms if not term_tokens(t, synonyms) & vocab)
+        # Words of trouble ("jump", "spike", "rise") are what a series' onset reports, whatever the tool.
+        uncovered = tuple(t for t in terms if not term_tokens(t, synonyms) & vocab and not is_trouble_word(t))
         # The phrase names what is missing: each unknown word and the words after it that name no tool
         # ("disk usage": "usage" is only in a description).
         runs: list[list[str]] = []
@@ -100,16 +124,27 @@ class CoverageCheck:
                 else:
                     runs.append([t])
                 open_run = True
-            elif open_run and (t in MEASURE_WORDS or not term_tokens(t, synonyms) & strong):
+            elif open_run and not is_trouble_word(t) and (t in MEASURE_WORDS or not term_tokens(t, synonyms) & strong):
                 runs[-1].append(t)
             else:
                 open_run = False
         phrase = " and ".join(dict.fromkeys(" ".join(dict.fromkeys(run)) for run in runs))
         measured = any(t in MEASURE_WORDS for run in runs for t in run)
-        return cls(tuple(terms), uncovered, phrase, synonyms, measured)
+        standalone = False
+        for k, t in enumerate(terms):
+            if t in uncovered:
+                nxt = next((x for x in terms[k + 1 :] if x not in uncovered), None)
+                named = is_trouble_word(nxt) if nxt is not None else False  # "start to jump": what an onset says
+                if nxt is None or nxt in CONCEPT_WORDS or not (named or term_tokens(nxt, synonyms) & strong):
+                    standalone = True
+        return cls(tuple(terms), uncovered, phrase, synonyms, measured, standalone)
 
     def names(self, tool: Tool) -> bool:
         """Whether the question names ``tool``: one of its terms, not a mere measure word ("usage"), is in the
         tool's name, tags, params or enums."""
         strong = strong_tokens(tool)
-        return any(term_tokens(t, self.synonyms) & strong for t in self.terms if t not in MEASURE_WORDS)
+        return any(
+            term_tokens(t, self.synonyms) & strong
+            for t in self.terms
+            if t not in MEASURE_WORDS and t not in CONCEPT_WORDS
+        )

@@ -19,15 +19,25 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from opsuite_ops.domain.bm25 import BM25Index, tokenise
-from opsuite_ops.domain.coverage import CoverageCheck, enum_words, strong_tokens, term_tokens, vocabulary
-from opsuite_ops.domain.extract import Entities, canonical_param, extract_entities, human_duration
-from opsuite_ops.domain.fill import FilledArguments, fill_arguments, fill_variants
+from opsuite_ops.domain.bm25 import BM25Index, stem, tokenise
+from opsuite_ops.domain.coverage import (
+    CONCEPT_WORDS,
+    CoverageCheck,
+    enum_words,
+    strong_tokens,
+    subject_params,
+    term_tokens,
+    vocabulary,
+)
+from opsuite_ops.domain.extract import Entities, TimeRange, canonical_param, extract_entities, human_duration
+from opsuite_ops.domain.fill import FilledArguments, fill_arguments, fill_variants, is_search_param, param_concept
+from opsuite_ops.domain.investigate import CHANGES, SERIES, investigation_tools, is_investigation
 from opsuite_ops.domain.mapping import step_ref
 from opsuite_ops.domain.model import MODE_TAGS, AnswerReason, AnswerStatusReason, Plan, PlanStep, Tool
 from opsuite_ops.domain.planning import PlanOutcome, PlanRequest
@@ -49,12 +59,12 @@ DEFAULT_SYNONYMS: Mapping[str, tuple[str, ...]] = {
     "runbook": ("document",),
     "doc": ("document",),
     "depend": ("graph",),
-    "healthy": ("health",),
+    "healthy": ("health", "status"),
     # Status words onto the usual enum values (a tool's schema decides which exist, see fill.ENUM_SYNONYMS).
     "offlin": ("down",),
     "unreachabl": ("down",),
     "onlin": ("up",),
-    "unhealthy": ("degraded", "down"),
+    "unhealthy": ("degraded", "down", "status", "health"),
 }
 
 
@@ -78,7 +88,7 @@ def tool_tokens(tool: Tool) -> list[str]:
     parts = [*name, *name, *tokenise(tool.description)]
     for tag in sorted(tool.tags):
         parts.extend(tokenise(tag, keep_stop_words=True))
-    for param in tool.properties:
+    for param in subject_params(tool):
         parts.extend(tokenise(param, keep_stop_words=True))
     parts.extend(sorted(enum_words(tool)))
     return parts
@@ -122,16 +132,57 @@ class DeterministicPlanner:
         return self.plan_sync(request)
 
     def entities(self, request: PlanRequest, vocab: frozenset[str] | None = None) -> Entities:
-        """What the question names, resolved against the request's inventory and the configured names."""
+        """What the question names, resolved against the request's inventory and the configured names.
+
+        A known name that is also a tool word ("who deployed search") is read as a word first; when the
+        tools that word-reading ranks best need a name of its kind that the question gives no other way,
+        the question is read again with it as a name.
+        """
         cfg = self.config
-        return extract_entities(
-            request.question,
-            now=request.now,
-            inventory=request.inventory,
-            known_hosts=cfg.known_hosts,
-            known_services=cfg.known_services,
-            vocabulary=vocab if vocab is not None else vocabulary(request.tools),
-        )
+        vocab = vocab if vocab is not None else vocabulary(request.tools)
+
+        def read(as_names: Sequence[str] = ()) -> Entities:
+            return extract_entities(
+                request.question,
+                now=request.now,
+                inventory=request.inventory,
+                known_hosts=cfg.known_hosts,
+                known_services=cfg.known_services,
+                vocabulary=vocab,
+                as_names=as_names,
+            )
+
+        first = read()
+        if not first.ambiguous:
+            return first
+        ranked = [(t, sc) for t, sc in rank_tools(" ".join(first.terms), request.tools, cfg.synonyms) if sc > 0]
+        if not ranked:
+            return first
+        floor = max(cfg.absolute_floor, cfg.relative_floor * ranked[0][1])
+        needed: set[str] = set()
+        for tool, _score in [(t, sc) for t, sc in ranked if sc >= floor][: cfg.max_tools]:
+            for param in tool.required:
+                concept = param_concept(param, tool.properties.get(param, {}))
+                if not first.names(concept):
+                    needed.update(("host", "service") if concept == "entity" else (concept,))
+        names = [word for word, kind in first.ambiguous if kind in needed]
+        return read(names) if names else first
+
+    def coverage_reasons(self, request: PlanRequest, steps: Sequence[PlanStep]) -> list[AnswerStatusReason]:
+        """What no tool can answer whatever the plan (for another planner's ``steps``): the unknown names, and
+        the part of the question no tool's words cover unless it only qualifies what the steps answer or a
+        step searches for it."""
+        vocab = vocabulary(request.tools)
+        entities = self.entities(request, vocab)
+        reasons = [u.reason() for u in entities.unknown]
+        coverage = CoverageCheck.of(entities.terms, request.tools, self.config.synonyms, vocab)
+        if coverage.phrase and not _searched(steps, coverage.uncovered):
+            tools = {t.name: t for t in request.tools}
+            named = any(coverage.names(tools[s.tool]) for s in steps if s.tool in tools)
+            if coverage.measured or coverage.standalone or not named:
+                kind = AnswerReason.NOT_COVERED if steps else AnswerReason.NO_TOOL
+                reasons.append(AnswerStatusReason(kind, f"no tool reports {coverage.phrase}"))
+        return reasons
 
     def plan_sync(self, request: PlanRequest) -> PlanOutcome:
         """Synchronous :meth:`plan` (it does no I/O), handy for benchmarks."""
@@ -139,7 +190,12 @@ class DeterministicPlanner:
         candidates = _mode_filter(request.tools, request)
         vocab = vocabulary(request.tools)
         entities = self.entities(request, vocab)
-        query = " ".join(entities.terms)
+        # An id's letters ("INC" of INC-4211) name the kind of record it is: tools whose words carry them
+        # ("One incident ticket (INC-nnnn)") are the ones that look such ids up.
+        id_words = [w for i in entities.ids for w in tokenise(i.rsplit("-", 1)[0], keep_stop_words=True)]
+        # A value of an inventory column ("zone-a-1") is looked for by the tools that speak of that column.
+        columns = [c for c, _v in entities.values if c]
+        query = " ".join([*entities.terms, *id_words, *columns])
         if request.failure is not None:
             # A replan looks for other tools covering the same gaps: search their wording too.
             query += " " + " ".join(g.what for g in request.failure.gaps)
@@ -151,29 +207,61 @@ class DeterministicPlanner:
         notes = [r.detail for r in reasons]
         coverage = CoverageCheck.of(entities.terms, request.tools, cfg.synonyms, vocab)
         missing_part = f"no tool reports {coverage.phrase}" if coverage.phrase else ""
+        searchers: set[str] = set()
+        if MODE_TAGS[request.mode] and (not ranked or ranked[0][1] < cfg.absolute_floor):
+            # A mode the caller chose ("document") whose tools share no word with the question: its search
+            # tools still look for the question's key terms ("how do I handle high cpu": a runbook search).
+            found = [t for t in candidates if any(is_search_param(t, n, p) for n, p in t.properties.items())]
+            searchers = {t.name for t in found}
+            ranked = [(t, cfg.absolute_floor) for t in found]
         if not ranked or ranked[0][1] < cfg.absolute_floor:
             # "no tool reports X" helps when part of the question is known; for "favourite pizza" it is noise.
-            partly_known = len(coverage.uncovered) < len(coverage.terms)
+            # A named host or service also makes the rest known: "disk usage on db-7".
+            partly_known = len(coverage.uncovered) < len(coverage.terms) or bool(entities.hosts or entities.services)
             note = _no_tool(request) + (f": {missing_part}" if missing_part and partly_known else "")
             if not reasons or missing_part:
                 reasons.append(AnswerStatusReason(AnswerReason.NO_TOOL, note))
             plan = Plan((), planner=self.name, rationale=note, notes=(*notes, note))
             return PlanOutcome(plan, self.name, warnings=tuple(notes), not_covered=tuple(reasons))
         floor = max(cfg.absolute_floor, cfg.relative_floor * ranked[0][1])
-        chosen = [(t, s) for t, s in ranked if s >= floor][: min(cfg.max_tools, request.budget.max_steps)]
+        above = [(t, s) for t, s in ranked if s >= floor]
+        limit = min(cfg.max_tools, request.budget.max_steps)
+        chosen, spare = above[:limit], above[limit:]
         if coverage.uncovered:
+            spare = [(t, s) for t, s in spare if coverage.names(t)]
             # Tools matched only through their description answer another question than the one asked.
-            named = [(t, s) for t, s in chosen if coverage.names(t)]
+            named = [(t, s) for t, s in chosen if coverage.names(t) or t.name in searchers]
             if len(named) < len(chosen):
                 kept = {t.name for t, _s in named}
                 left = ", ".join(t.name for t, _s in chosen if t.name not in kept)
                 notes.append(f"{missing_part}; left out {left}, which only share words with the question")
-            elif not coverage.measured:
+            elif not (coverage.measured or coverage.standalone):
                 missing_part = ""  # every tool is one the question names: the unknown word only qualifies it
             chosen = named
         builder = _PlanBuilder(request, entities, cfg, ranked)
+        investigated: set[str] = set()
+        if is_investigation(request.question, entities):
+            # A cause is asked for: the subject's series (for an onset) and the change histories (for what
+            # came before it), whatever words the question used; see :mod:`investigate`.
+            for tool, score, role in investigation_tools(ranked):
+                if len(builder.steps) >= request.budget.max_steps - len(chosen):
+                    break  # room for the tools the question names
+                # A series needs the whole window to show where the trouble starts ("the last N minutes"
+                # parameters too, not only their default).
+                if builder.add(tool, score, notes, optional=True, broad=role == CHANGES, windowed=role == SERIES):
+                    investigated.add(tool.name)
+            if investigated:
+                notes.append(f"an investigation: added the series and change histories {', '.join(investigated)}")
         for tool, score in chosen:
-            builder.add(tool, score, notes)
+            if tool.name not in investigated:
+                builder.add(tool, score, notes)
+        # Matching tools past the first few stand in for those the question cannot fill ("which hosts are in
+        # zone-a-1": the lookups need a host, the listing needs nothing).
+        for tool, score in spare:
+            if len({st.tool for st in builder.steps}) >= limit:
+                break
+            if builder.add(tool, score, notes, optional=True):
+                chosen.append((tool, score))
         steps = builder.steps[: request.budget.max_steps]
         if len(builder.steps) > len(steps):
             notes.append(f"plan trimmed to the budget's {request.budget.max_steps} steps")
@@ -186,6 +274,8 @@ class DeterministicPlanner:
                         cut.tool,
                     )
                 )
+        if missing_part and _searched(steps, coverage.uncovered):
+            missing_part = ""  # a search step looks for those very words: its rows (or their absence) answer them
         if missing_part:
             kind = AnswerReason.NOT_COVERED if steps else AnswerReason.NO_TOOL
             reasons.append(AnswerStatusReason(kind, missing_part))
@@ -200,6 +290,16 @@ class DeterministicPlanner:
             rationale = missing_part or _no_tool(request)
         plan = Plan(tuple(steps), planner=self.name, rationale=rationale, notes=tuple(notes))
         return PlanOutcome(plan, self.name, warnings=tuple(notes), not_covered=tuple(reasons))
+
+
+def _searched(steps: Sequence[PlanStep], words: Sequence[str]) -> bool:
+    """Whether every word is in a free-text argument of a step (a search for "missing heartbeat")."""
+    searched: set[str] = set()
+    for step in steps:
+        for value in step.arguments.values():
+            if isinstance(value, str) and not value.startswith("$steps."):
+                searched.update(tokenise(value, keep_stop_words=True))
+    return bool(words) and all(stem(w) in searched or w in searched for w in words)
 
 
 class _PlanBuilder:
@@ -253,7 +353,8 @@ class _PlanBuilder:
         out = []
         for tool, reason in self.unfilled:
             mine = strong_tokens(tool)
-            parts = [t for t in coverage.terms if term_tokens(t, coverage.synonyms) & mine]
+            # (a word that only names a kind of name, "service" or "nodes", is no part of its own)
+            parts = [t for t in coverage.terms if t not in CONCEPT_WORDS and term_tokens(t, coverage.synonyms) & mine]
             if any(not term_tokens(t, coverage.synonyms) & covered for t in parts):
                 out.append(reason)
             else:
@@ -264,16 +365,45 @@ class _PlanBuilder:
         if not any(r.tool == tool.name and r.detail == detail for r in self.dropped):
             self.dropped.append(AnswerStatusReason(AnswerReason.NOT_COVERED, detail, tool.name))
 
-    def add(self, tool: Tool, score: float, notes: list[str]) -> list[str]:
+    def add(
+        self,
+        tool: Tool,
+        score: float,
+        notes: list[str],
+        *,
+        optional: bool = False,
+        broad: bool = False,
+        windowed: bool = False,
+    ) -> list[str]:
         """Add one call of ``tool`` per argument set (and any producer it needs); the step ids added."""
+        entities = self.entities
+        if windowed and entities.time_range is None:
+            window = self.cfg.default_window
+            assumed = f"no time in the question; assumed the last {human_duration(window)}"
+            entities = dataclasses.replace(
+                entities, time_range=TimeRange(self.request.now - window, self.request.now, assumed)
+            )
         variants = fill_variants(
             tool,
-            self.entities,
+            entities,
             now=self.request.now,
             default_window=self.cfg.default_window,
             synonyms=self.cfg.synonyms,
             limit=self.request.budget.max_steps,
         )
+        if optional and any(v.missing for v in variants):
+            return []
+        if broad:  # no optional name filter: every change in the window
+            names = {"host", "service", "entity"}
+            variants = [
+                FilledArguments(
+                    {k: v for k, v in f.arguments.items() if k in tool.required
+                     or param_concept(k, tool.properties.get(k, {})) not in names},
+                    f.missing,
+                    f.sources,
+                )
+                for f in variants
+            ]  # fmt: skip
         return [sid for filled in variants if (sid := self._add_one(tool, score, filled, notes)) is not None]
 
     def _add_one(self, tool: Tool, score: float, filled: FilledArguments, notes: list[str]) -> str | None:
@@ -283,7 +413,7 @@ class _PlanBuilder:
             f"{k} {('= ' + str(v)) if len(str(v)) < 40 else ''} ({filled.sources.get(k, '')})" for k, v in args.items()
         ]
         for param in filled.missing:
-            unknown = self.entities.unknown_of(canonical_param(param))
+            unknown = self.entities.unknown_of(param_concept(param, tool.properties.get(param, {})))
             # A name the estate does not have is not replaced by whatever a producer returns.
             producer = None if unknown else self._producer_for(tool, param)
             if producer is None:

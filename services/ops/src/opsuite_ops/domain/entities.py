@@ -29,6 +29,7 @@ __all__ = [
     "column_concept",
     "inventory_candidates",
     "inventory_from_outputs",
+    "is_empty",
     "name_key",
     "unmatched_names",
 ]
@@ -43,6 +44,8 @@ _CONCEPT_WORDS = frozenset(
 )
 #: Most inventory calls a run makes (the best candidates by how much they speak of hosts and services).
 MAX_INVENTORY_CALLS = 3
+_KIND_WORDS = {"id": "record"}
+_TICKET_ID = re.compile(r"^[A-Z]{2,}[A-Z0-9]*-\d+$")
 _SEPARATORS = re.compile(r"[\s._-]+")
 _DIGITS = re.compile(r"\d+")
 
@@ -52,9 +55,18 @@ def name_key(name: str) -> str:
     return _DIGITS.sub(lambda m: str(int(m.group())), _SEPARATORS.sub("", name.lower()))
 
 
+#: Suffixes that make a column the key or name of the entity its first part names (``node_id`` is a node).
+_KEY_SUFFIXES = ("_id", "_name", "_key")
+
+
 def column_concept(column: str) -> str | None:
-    """``host`` or ``service`` when a column (or parameter) names one (``to_service`` -> service)."""
+    """``host`` or ``service`` when a column (or parameter) names one (``to_service`` -> service, ``node_id``
+    -> host: the id of a node)."""
     col = column.lower()
+    for suffix in _KEY_SUFFIXES:
+        if col.endswith(suffix) and len(col) > len(suffix):
+            col = col[: -len(suffix)]
+            break
     for concept, names in ENTITY_CONCEPTS.items():
         if col in names or col.rsplit("_", 1)[-1] in names or f"{concept}s" == col:
             return concept
@@ -90,6 +102,8 @@ class Inventory:
     hosts: frozenset[str] = frozenset()
     services: frozenset[str] = frozenset()
     sources: tuple[str, ...] = ()
+    #: Other text values of the inventory's rows, by name_key: (column, spelling) ("zone-a-1" is a zone).
+    values: Mapping[str, tuple[str, str]] = field(default_factory=dict)
     _keys: dict[str, tuple[str, str]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -104,7 +118,7 @@ class Inventory:
 
     def knows(self, kind: str) -> bool:
         """Whether the estate reported any name of ``kind`` (so an unknown one can be called unknown)."""
-        return bool(self.hosts if kind == "host" else self.services)
+        return bool(self.hosts if kind == "host" else self.services if kind == "service" else ())
 
     def lookup(self, name: str) -> tuple[str, str] | None:
         """``(kind, the estate's spelling)`` of ``name``, or None."""
@@ -124,7 +138,11 @@ class Inventory:
 
     def merged(self, hosts: Iterable[str] = (), services: Iterable[str] = ()) -> Inventory:
         """This inventory plus operator-configured names."""
-        return Inventory(self.hosts | frozenset(hosts), self.services | frozenset(services), self.sources)
+        return Inventory(self.hosts | frozenset(hosts), self.services | frozenset(services), self.sources, self.values)
+
+    def value(self, text: str) -> tuple[str, str] | None:
+        """``(column, spelling)`` when ``text`` is a value of another column of the inventory (not a name)."""
+        return self.values.get(name_key(text))
 
 
 def _speaks_of_entities(tool: Tool) -> bool:
@@ -179,20 +197,27 @@ def inventory_from_outputs(outputs: Mapping[str, Any]) -> Inventory:
     hosts: set[str] = set()
     services: set[str] = set()
     sources: list[str] = []
+    values: dict[str, tuple[str, str]] = {}
     for tool, data in outputs.items():
         found: dict[str, set[str]] = {"host": set(), "service": set()}
+        others: dict[str, tuple[str, str]] = {}
         for row in _rows(data):
             for col, value in row.items():
                 concept = column_concept(str(col))
                 if concept and isinstance(value, str) and value.strip():
                     found[concept].add(value.strip())
+                elif isinstance(value, str) and value.strip():
+                    others.setdefault(name_key(value), (str(col), value.strip()))
         for concept, names in _name_lists(data).items():
             found[concept].update(n.strip() for n in names if n.strip())
         if found["host"] or found["service"]:
             sources.append(tool)
             hosts |= found["host"]
             services |= found["service"]
-    return Inventory(frozenset(hosts), frozenset(services), tuple(sources))
+            values.update(others)
+    name_keys = {name_key(n) for n in hosts | services}
+    kept = {k: v for k, v in values.items() if k not in name_keys}
+    return Inventory(frozenset(hosts), frozenset(services), tuple(sources), kept)
 
 
 def _mentions(data: Any, key: str) -> bool:
@@ -204,6 +229,11 @@ def _mentions(data: Any, key: str) -> bool:
     if isinstance(data, list):
         return any(_mentions(v, key) for v in data)
     return False
+
+
+def is_empty(data: Any) -> bool:
+    """Whether a tool output holds no data (nothing, an empty list, no rows, no series)."""
+    return _empty(data)
 
 
 def _empty(data: Any) -> bool:
@@ -234,6 +264,8 @@ def unmatched_names(
         tool = tools.get(rec.tool)
         for param, value in rec.arguments.items():
             concept = column_concept(param) if tool is None or param in tool.properties else None
+            if concept is None and isinstance(value, str) and _TICKET_ID.match(value):
+                concept = "id"  # a record id (INC-9999): no inventory vouches for those
             if concept and vouched.knows(concept):
                 continue
             if concept and isinstance(value, str) and value and not value.startswith("$steps."):
@@ -250,7 +282,8 @@ def unmatched_names(
         out.append(
             AnswerStatusReason(
                 AnswerReason.ENTITY_UNKNOWN,
-                f"no data names the {concept} {name}: {tools_used} returned nothing for it, so it may not exist",
+                f"no data names the {_KIND_WORDS.get(concept, concept)} {name}: {tools_used} returned nothing "
+                "for it, so it may not exist",
                 succeeded[0].tool,
                 succeeded[0].step_id,
             )

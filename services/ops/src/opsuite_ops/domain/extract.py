@@ -16,11 +16,11 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from opsuite_ops.domain.bm25 import STOP_WORDS, stem
-from opsuite_ops.domain.entities import ENTITY_CONCEPTS, Inventory, UnknownName, name_key
+from opsuite_ops.domain.bm25 import ON_CALL, STOP_WORDS, stem
+from opsuite_ops.domain.entities import ENTITY_CONCEPTS, Inventory, UnknownName, column_concept, name_key
 
 __all__ = [
     "GENERIC_WORDS",
@@ -47,7 +47,8 @@ GENERIC_WORDS = frozenset(
     issue issues doing anything something everything currently current right like see need know value values
     number data info information detail details overview summary compare comparison between vs versus
     than both each every same other others trend level why seem seems getting got going right now latest
-    current please thanks hi hello whats what's tell us it's is isn't are aren't""".split()  # noqa: SIM905
+    current please thanks hi hello whats what's tell us it's is isn't are aren't start started starting begin
+    began begun""".split()  # noqa: SIM905
 )
 # "host X" names a host, "X service" a service; "hosts running X" and "a web host" do not name the word next to them.
 _HOST_CUES = frozenset({"host", "server", "node", "machine", "instance"})
@@ -120,13 +121,20 @@ class Entities:
     ids: tuple[str, ...] = ()
     unknown: tuple[UnknownName, ...] = ()
     terms: tuple[str, ...] = ()
+    #: Known names also read as words ("search" is a service and a tool word): (word, kind), kept as terms.
+    ambiguous: tuple[tuple[str, str], ...] = ()
+    #: Values that are no names: (inventory column or "", text) ("zone", "zone-a-1"), a key "a.b_c".
+    values: tuple[tuple[str, str], ...] = ()
 
     def names(self, concept: str) -> tuple[str, ...]:
         """The names filling parameters of ``concept`` (host, service, id)."""
-        return {"host": self.hosts, "service": self.services, "id": self.ids}.get(concept, ())
+        both = (*self.hosts, *self.services)
+        return {"host": self.hosts, "service": self.services, "id": self.ids, "entity": both}.get(concept, ())
 
     def unknown_of(self, concept: str) -> tuple[UnknownName, ...]:
         """Unknown names that were meant as a ``concept`` (or could have been)."""
+        if concept == "entity":
+            return tuple(u for u in self.unknown if u.kind in ("host", "service", "host or service"))
         return tuple(u for u in self.unknown if u.kind in (concept, "host or service"))
 
 
@@ -137,6 +145,8 @@ def canonical_param(name: str) -> str:
                            ("until", UNTIL_PARAMS), ("id", ID_PARAMS)):  # fmt: skip
         if n in names:
             return concept
+    if (entity := column_concept(n)) is not None:
+        return entity
     if n.endswith("_id") or n.endswith("_key"):
         return "id"
     return n
@@ -208,6 +218,8 @@ class _Reader:
     ids: list[str]
     unknown: list[UnknownName]
     terms: list[str]
+    ambiguous: list[tuple[str, str]] = field(default_factory=list)
+    values: list[tuple[str, str]] = field(default_factory=list)
 
     def is_word(self, low: str) -> bool:
         """A word of the tools' vocabulary or of the question's form (never taken for a name on its own)."""
@@ -246,17 +258,21 @@ def extract_entities(
     known_hosts: Iterable[str] = (),
     known_services: Iterable[str] = (),
     vocabulary: Iterable[str] = (),
+    as_names: Iterable[str] = (),
 ) -> Entities:
     """Find names, ids, a time range, free numbers, quoted strings and the key terms of ``text``.
 
     ``vocabulary`` is the stemmed tool vocabulary: a word that names a tool concept ("cpu", "error") is
-    a name only when the estate has it and the question points at it ("on search", "checkout or search").
+    a name only when the estate has it and the question points at it ("on search", "checkout or search"),
+    or when it is in ``as_names`` (the planner's second reading, see :attr:`Entities.ambiguous`).
     """
     inv = (inventory or Inventory()).merged(known_hosts, known_services)
+    text = ON_CALL.sub("oncall", text)  # one word: "on call" is a rota, not "call"
     time_range = _time_range(text, now)
     quoted = tuple(a or b for a, b in _QUOTED_RE.findall(text))
     masked = _plain_labels(_blank(_blank(_blank(_blank(text, _QUOTED_RE), _ISO_RE), _REL_RE), _DAY_RE))
     reader = _Reader(inv, frozenset(vocabulary), [], [], [], [], [])
+    names = frozenset(n.lower() for n in as_names)
     matches = list(_TOKEN_RE.finditer(masked))
     tokens = [m.group(0) for m in matches]
     lows = [t.lower() for t in tokens]
@@ -280,11 +296,15 @@ def extract_entities(
             continue
         found = inv.lookup(tok)
         explicit = _cue_kind(prev, nxt)
-        if found is not None and not (reader.is_word(low) and not pointed):
+        if (found is not None and not (reader.is_word(low) and not pointed)) or (found is not None and low in names):
             reader.add(*found)
         elif _ID_RE.match(tok):
             if tok not in reader.ids:
                 reader.ids.append(tok)
+        elif (known := _value_of(tok, inv, pointed and not reader.is_word(low))) is not None or _is_key(tok, inv):
+            # A value of another inventory column ("zone-a-1", a zone) or a setting's key
+            # ("pool.max_size"): what the question filters on or asks about, never a host or service.
+            reader.values.append((known[0] if known else "", tok))
         elif _SEPARATED.match(tok) and not _VERSION_RE.match(tok):
             guess = explicit or ("host" if _TRAILING_NUMBER.search(tok) else "service")
             if not inv.knows(guess):
@@ -309,6 +329,8 @@ def extract_entities(
         else:
             if low not in GENERIC_WORDS:
                 reader.terms.append(low)
+                if found is not None:
+                    reader.ambiguous.append((low, found[0]))
             i += 1
             continue
         consumed.append((matches[i].start(), matches[i].end()))
@@ -330,7 +352,24 @@ def extract_entities(
         ids=tuple(reader.ids),
         unknown=tuple(reader.unknown),
         terms=tuple(reader.terms),
+        ambiguous=tuple(reader.ambiguous),
+        values=tuple(reader.values),
     )
+
+
+def _value_of(token: str, inv: Inventory, pointed: bool) -> tuple[str, str] | None:
+    """The inventory value a would-be name is (a separated token, or a pointed non-word: "in fra2")."""
+    if not (pointed or _SEPARATED.match(token)) or _VERSION_RE.match(token):
+        return None
+    return inv.value(token)
+
+
+def _is_key(token: str, inv: Inventory) -> bool:
+    """A dotted setting key ("pool.max_size", "agent.poll_s"): a dot and an underscore (no host
+    name has one), or a known name before the first dot that the whole token is not."""
+    if "." not in token or _VERSION_RE.match(token) or inv.lookup(token) is not None:
+        return False
+    return "_" in token or (inv.lookup(token.split(".", 1)[0]) is not None and not _TRAILING_NUMBER.search(token))
 
 
 def _close(word: str, inv: Inventory) -> bool:

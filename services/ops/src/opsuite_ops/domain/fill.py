@@ -18,15 +18,26 @@ from itertools import product
 from typing import Any
 
 from opsuite_ops.domain.bm25 import stem, tokenise
+from opsuite_ops.domain.entities import ENTITY_CONCEPTS
 from opsuite_ops.domain.extract import Entities, TimeRange, canonical_param, human_duration
 from opsuite_ops.domain.model import Tool
 
-__all__ = ["ENUM_SYNONYMS", "FilledArguments", "enum_choices", "fill_arguments", "fill_variants", "format_time"]
+__all__ = [
+    "ENUM_SYNONYMS",
+    "FilledArguments",
+    "enum_choices",
+    "fill_arguments",
+    "fill_variants",
+    "format_time",
+    "is_search_param",
+    "param_concept",
+]
 
 _LIMIT_PARAMS = frozenset({"limit", "top", "n", "count", "max_rows", "size"})
 _TEXT_PARAMS = frozenset({"query", "q", "text", "search", "pattern", "keyword", "keywords", "term", "terms"})
 _SEARCH_TAGS = frozenset({"document", "search"})
-_ENTITY_CONCEPTS = ("host", "service", "id")
+_ENTITY_CONCEPTS = ("host", "service", "id", "entity")
+_KNOWN_CONCEPTS = frozenset({"host", "service", "id", "since", "until"})
 
 #: Operator words for common status values; an enum value is used only if the tool's schema has it.
 ENUM_SYNONYMS: Mapping[str, tuple[str, ...]] = {
@@ -35,6 +46,11 @@ ENUM_SYNONYMS: Mapping[str, tuple[str, ...]] = {
     "unhealthy": ("degraded", "down"), "impaired": ("degraded",), "degrading": ("degraded",),
     "warning": ("warn", "warning"), "error": ("error", "err"), "critical": ("critical", "crit"),
 }  # fmt: skip
+
+
+#: Values of a health or status enum that mean all is well, and the words asking for every other value.
+_HEALTHY = frozenset({"healthy", "up", "ok", "running", "online", "green", "active", "available"})
+_NOT_HEALTHY = frozenset({"unhealthy", "unwell", "problematic"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +105,10 @@ def enum_choices(options: Sequence[Any], words: Sequence[str]) -> list[Any]:
     named = set(words) | {stem(w) for w in words}
     for w in words:
         named.update(ENUM_SYNONYMS.get(w, ()))
+    values = [str(o).lower() for o in options]
+    if named & _NOT_HEALTHY and any(v in _HEALTHY for v in values):
+        # "unhealthy" on a health enum: every value that is not a healthy one ("impaired", "offline").
+        named.update(v for v in values if v and v not in _HEALTHY)
     chosen = [o for o in options if str(o).lower() in named or stem(str(o).lower()) in named]
     return chosen
 
@@ -108,7 +128,41 @@ def key_terms(tool: Tool, entities: Entities, synonyms: Mapping[str, tuple[str, 
     return " ".join(out)
 
 
-def _is_search_param(tool: Tool, name: str, schema: Mapping[str, Any]) -> bool:
+#: The words of a kind of name ("node", "app"); not "name" itself (of ``host_name``): any name has it.
+_HOST_WORDS = frozenset(t for n in ENTITY_CONCEPTS["host"] if "_" not in n for t in tokenise(n, keep_stop_words=True))
+_SERVICE_WORDS = frozenset(
+    t for n in ENTITY_CONCEPTS["service"] if "_" not in n for t in tokenise(n, keep_stop_words=True)
+)
+
+
+def _column_value(name: str, schema: Mapping[str, Any], entities: Entities) -> str | None:
+    """A value of the inventory column this parameter is named after ("zone" -> "zone-a-1")."""
+    for column, value in entities.values:
+        if column and column.lower() == name.lower():
+            return value
+    return None
+
+
+def param_concept(name: str, schema: Mapping[str, Any]) -> str:
+    """The concept of a parameter: by its name (:func:`canonical_param`), else by its description.
+
+    A plain string parameter whose name says nothing ("target") but whose description speaks of hosts
+    ("node or application") takes names of the kinds it speaks of: ``host``, ``service``, or ``entity``
+    (either). Search parameters, enums and formatted strings never do.
+    """
+    concept = canonical_param(name)
+    if concept in _KNOWN_CONCEPTS or _type_of(schema) != "string" or schema.get("enum") or schema.get("format"):
+        return concept
+    if name.lower() in _TEXT_PARAMS:
+        return concept
+    words = set(tokenise(str(schema.get("description", "")), keep_stop_words=True))
+    host, service = bool(words & _HOST_WORDS), bool(words & _SERVICE_WORDS)
+    if host and service:
+        return "entity"
+    return "host" if host else "service" if service else concept
+
+
+def is_search_param(tool: Tool, name: str, schema: Mapping[str, Any]) -> bool:
     if _type_of(schema) != "string":
         return False
     return name.lower() in _TEXT_PARAMS or bool(tool.tags & _SEARCH_TAGS and name in tool.required)
@@ -137,7 +191,7 @@ def fill_variants(
     enum_dims: list[tuple[str, list[Any]]] = []
     entity_params: dict[str, list[str]] = {}
     for name, schema in tool.properties.items():
-        concept = canonical_param(name)
+        concept = param_concept(name, schema)
         typ = _type_of(schema)
         value: Any = None
         source = ""
@@ -165,9 +219,11 @@ def fill_variants(
                 raw = free_numbers.pop(0)
                 value = int(raw) if typ == "integer" else raw
                 source = "number in the question"
+        elif typ == "string" and (given := _column_value(name, schema, entities)) is not None:
+            value, source = given, f"a {name} named in the question"
         elif typ == "string" and free_quoted:
             value, source = free_quoted.pop(0), "quoted text in the question"
-        elif _is_search_param(tool, name, schema) and (terms := key_terms(tool, entities, synonyms)):
+        elif is_search_param(tool, name, schema) and (terms := key_terms(tool, entities, synonyms)):
             value, source = terms, "key terms of the question"
         if value is not None:
             base[name] = value

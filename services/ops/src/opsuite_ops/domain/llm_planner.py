@@ -2,9 +2,12 @@
 
 The model is offered a single function, ``submit_plan``, whose parameters are
 :data:`~opsuite_ops.domain.plan_schema.PLAN_JSON_SCHEMA`. Its arguments are parsed, checked against
-the schema and then against the catalogue and budget (:func:`validate_plan`). Malformed JSON, an
-invalid plan, an open breaker, a timeout or an unreachable endpoint all fall back to the
-deterministic planner; ``PlanOutcome.fallback_reason`` says which, for the trace.
+the schema and then against the catalogue and budget (:func:`validate_plan`). A plan with no steps is the
+model saying that no tool answers the question (NO_TOOL); the parts it lists in ``not_covered``, and the
+catalogue's own coverage check (:meth:`DeterministicPlanner.coverage_reasons`), make the answer PARTIAL or
+UNANSWERED as for a deterministic plan. Malformed JSON, an invalid plan, an open breaker, a timeout or an
+unreachable endpoint all fall back to the deterministic planner; ``PlanOutcome.fallback_reason`` says
+which, for the trace.
 """
 
 from __future__ import annotations
@@ -20,8 +23,8 @@ from opsuite_common.errors import (
 )
 from opsuite_ops.domain.chat import ChatModel
 from opsuite_ops.domain.deterministic_planner import DeterministicPlanner, rank_tools
-from opsuite_ops.domain.model import Plan, Tool
-from opsuite_ops.domain.plan_schema import PLAN_JSON_SCHEMA, plan_from_json
+from opsuite_ops.domain.model import AnswerReason, AnswerStatusReason, Plan, Tool
+from opsuite_ops.domain.plan_schema import PLAN_JSON_SCHEMA, declared_gaps, plan_from_json
 from opsuite_ops.domain.planning import PlanOutcome, PlanRequest
 from opsuite_ops.domain.validate import validate_plan
 
@@ -32,7 +35,9 @@ SYSTEM_PROMPT = (
     "Call submit_plan exactly once. Use only the listed tools and give every required argument, "
     "matching each tool's input schema. Steps without dependencies run in parallel. To use an earlier "
     "step's output as an argument, write the string '$steps.<step id>.<JMESPath>' (e.g. "
-    "'$steps.s1.rows[0].host') and list that step in depends_on. Use ISO-8601 UTC timestamps."
+    "'$steps.s1.rows[0].host') and list that step in depends_on. Use ISO-8601 UTC timestamps. "
+    "List in not_covered each part of the question that no listed tool answers; when no tool answers any "
+    "of it, submit no steps."
 )
 
 
@@ -82,7 +87,7 @@ class LlmPlanner:
     async def plan(self, request: PlanRequest) -> PlanOutcome:
         """An LLM plan, or the deterministic one with ``fallback_reason`` set."""
         try:
-            plan = await self._llm_plan(request)
+            plan, declared = await self._llm_plan(request)
         except CircuitOpenError as exc:
             return await self._fall_back(request, f"LLM circuit breaker open: {exc.message}")
         except DeadlineExceededError as exc:
@@ -94,7 +99,15 @@ class LlmPlanner:
             )
         except OpsuiteError as exc:
             return await self._fall_back(request, f"LLM unavailable ({exc.reason}): {exc.message}")
-        return PlanOutcome(plan, self.name)
+        # What no tool covers is a fact of the catalogue, not of the planner: the same check as the
+        # deterministic planner's (unknown names, words no tool knows), plus what the model itself declared.
+        reasons = list(self.fallback.coverage_reasons(request, plan.steps))
+        kind = AnswerReason.NOT_COVERED if plan.steps else AnswerReason.NO_TOOL
+        reasons.extend(AnswerStatusReason(kind, gap) for gap in declared)
+        if not plan.steps and not any(r.reason is not AnswerReason.ENTITY_UNKNOWN for r in reasons):
+            note = plan.rationale or "the model found no tool that answers the question"
+            reasons.append(AnswerStatusReason(AnswerReason.NO_TOOL, note))
+        return PlanOutcome(plan, self.name, not_covered=tuple(reasons))
 
     async def _fall_back(self, request: PlanRequest, reason: str) -> PlanOutcome:
         outcome = await self.fallback.plan(request)
@@ -106,7 +119,7 @@ class LlmPlanner:
             not_covered=outcome.not_covered,
         )
 
-    async def _llm_plan(self, request: PlanRequest) -> Plan:
+    async def _llm_plan(self, request: PlanRequest) -> tuple[Plan, list[str]]:
         fn = {
             "type": "function",
             "function": {
@@ -138,6 +151,7 @@ class LlmPlanner:
         except json.JSONDecodeError as exc:
             raise ValidationError(f"the LLM's submit_plan arguments are not JSON ({exc.msg} at {exc.pos})") from None
         plan = plan_from_json(document, planner=self.name)
-        tools = {t.name: t for t in request.tools if t.name not in request.exclude_tools}
-        validate_plan(plan, tools, request.budget)
-        return plan
+        if plan.steps:  # no steps: the model says no tool answers the question
+            tools = {t.name: t for t in request.tools if t.name not in request.exclude_tools}
+            validate_plan(plan, tools, request.budget)
+        return plan, declared_gaps(document)

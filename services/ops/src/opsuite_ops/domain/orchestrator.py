@@ -9,7 +9,8 @@ Before planning, the estate's names are read from its own tools (:mod:`entities`
 argument-free tools that list hosts or services, called once per run as the caller) when the question
 has a word no tool knows; the planner resolves the question's names against them. A step whose tool
 or arguments the catalogue refuses is taken out of the plan (NOT_COVERED) and the rest runs; after the
-calls, a name no inventory vouched for and no output mentions is ENTITY_UNKNOWN.
+calls, a name no inventory vouched for and no output mentions is ENTITY_UNKNOWN. A search that found
+nothing is asked again with fewer words (:mod:`broaden`); one that never finds anything is NOT_COVERED.
 
 Raises only for the caller's input (ValidationError on question, mode, budget or a plan whose structure
 is broken) and for a missing catalogue (ServiceUnavailableError TOOL_CATALOGUE_UNAVAILABLE); failed tools
@@ -32,7 +33,7 @@ from typing import Any
 
 from opsuite_common.auth import Identity
 from opsuite_common.errors import OpsuiteError, ValidationError
-from opsuite_ops.domain.bm25 import stem
+from opsuite_ops.domain.broaden import Narrowing, empty_searches, narrower_plan
 from opsuite_ops.domain.catalogue import CachedCatalogue
 from opsuite_ops.domain.completeness import assess
 from opsuite_ops.domain.compose import Composer, DeterministicComposer
@@ -244,7 +245,18 @@ class Orchestrator:
 
         async with run.phase(Phase.RECOVER) as ph:
             ph.detail = await self._recover(run, executor, tools, snap.tools, budget, mode, deadline, inventory)
+            narrowing = Narrowing()
+            while time.monotonic() < deadline:
+                narrower = narrower_plan(plan.steps, run.state, tools, narrowing, budget.max_steps)
+                if narrower is None:
+                    break
+                validate_plan(narrower, tools, dataclasses.replace(budget, max_steps=len(narrower.steps)))
+                run.trace.plans.append(narrower)
+                await run.event(EventKind.PLAN, plan=narrower, detail="narrower searches")
+                await executor.execute(narrower, run.state, recovery="narrower search")
+                ph.detail += f"; narrower searches: {len(narrower.steps)}"
         not_covered.extend(unmatched_names(run.state.records, tools, inventory))
+        not_covered.extend(empty_searches(plan.steps, run.state, tools, narrowing))
 
         open_gaps = unresolved(gaps(run.state, tools), run.state, tools)
         trace.gaps = open_gaps
@@ -284,9 +296,8 @@ class Orchestrator:
             return None
         vocab = vocabulary(tools)
         seen = extract_entities(question, now=self._now(), vocabulary=vocab)
-        unknown_word = any(stem(t) not in vocab and t not in vocab for t in seen.terms)
-        if not (seen.hosts or seen.services or seen.unknown or seen.ids or unknown_word):
-            return None
+        if not (seen.hosts or seen.services or seen.unknown or seen.ids or seen.terms):
+            return None  # nothing that could be a name (a service may be called "search": any word may be one)
         timeout = max(0.05, min(budget.call_timeout_s, deadline - time.monotonic()))
 
         async def call(tool: Tool) -> tuple[str, Any]:

@@ -1,8 +1,9 @@
 """The JSON Schema of a plan as an LLM (or any external planner) must produce it, and its parser.
 
-A plan document::
+A plan document (``not_covered`` optional: the parts of the question no tool answers; a plan may have no
+steps when no tool answers any of it)::
 
-    {"rationale": "why these tools",
+    {"rationale": "why these tools", "not_covered": [{"part": "who is on call", "why": "no rota tool"}],
      "steps": [{"id": "s1", "tool": "host_lookup", "arguments": {"host": "web-01"}},
                {"id": "s2", "tool": "cpu_by_host", "arguments": {"host": "$steps.s1.rows[0].host"},
                 "depends_on": ["s1"], "reason": "cpu of that host"}]}
@@ -18,7 +19,7 @@ import jsonschema
 from opsuite_common.errors import FieldViolation, ValidationError
 from opsuite_ops.domain.model import Plan, PlanStep
 
-__all__ = ["PLAN_JSON_SCHEMA", "plan_from_json", "plan_to_json"]
+__all__ = ["PLAN_JSON_SCHEMA", "declared_gaps", "plan_from_json", "plan_to_json"]
 
 #: JSON Schema (draft 2020-12) of a plan document; also the parameters of the LLM's ``submit_plan`` tool.
 PLAN_JSON_SCHEMA: Mapping[str, Any] = {
@@ -27,6 +28,19 @@ PLAN_JSON_SCHEMA: Mapping[str, Any] = {
     "required": ["steps"],
     "properties": {
         "rationale": {"type": "string", "maxLength": 2000},
+        "not_covered": {
+            "type": "array",
+            "maxItems": 20,
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["part"],
+                "properties": {
+                    "part": {"type": "string", "minLength": 1, "maxLength": 500},
+                    "why": {"type": "string", "maxLength": 1000},
+                },
+            },
+        },
         "steps": {
             "type": "array",
             "maxItems": 100,
@@ -70,6 +84,15 @@ def plan_from_json(document: Any, *, planner: str = "llm") -> Plan:
         for s in document["steps"]
     )
     return Plan(steps=steps, planner=planner, rationale=document.get("rationale", ""))
+
+
+def declared_gaps(document: Any) -> list[str]:
+    """The parts of the question a (schema-valid) plan document says no tool covers, as sentences."""
+    out = []
+    for gap in document.get("not_covered", ()) if isinstance(document, Mapping) else ():
+        why = str(gap.get("why", "")).strip()
+        out.append(f"no tool covers {gap['part']}" + (f": {why}" if why else ""))
+    return out
 
 
 def plan_to_json(plan: Plan) -> dict[str, Any]:

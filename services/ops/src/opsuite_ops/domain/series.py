@@ -59,6 +59,8 @@ __all__ = [
 MIN_POINTS = 3
 #: Baseline length of the level-shift test: at least this many points before a candidate...
 BASELINE_MIN = 8
+#: A series' first shift may have as few as this many points before it when it is clear (see _clear_shift).
+SHORT_BASELINE = 3
 #: ...and at most this many (the most recent ones).
 BASELINE_MAX = 24
 #: How many scaled MADs from the baseline median a point must lie to depart from it.
@@ -245,30 +247,66 @@ def _scale(window: Sequence[float], median: float) -> float:
     return max(spread, 0.05 * abs(median), 1e-9)
 
 
+def _clear_shift(base: Sequence[float], rest: Sequence[float], med: float) -> bool:
+    """A shift after a short baseline (too short for a robust spread): the points from it on lie past the
+    baseline's whole range by more than half its width, for :data:`BASELINE_MIN` points (or to the series'
+    end), and the level moves by at least half of the smaller of the two levels."""
+    lo, hi = min(base), max(base)
+    margin = (hi - lo) / 2
+    ups = rest[0] > hi
+    held = 0
+    for v in rest:
+        if not (v > hi + margin if ups else v < lo - margin):
+            break
+        held += 1
+    if held < PERSIST or held < min(BASELINE_MIN, len(rest)):
+        return False
+    after = statistics.median(rest[:held])
+    return abs(after - med) >= 0.5 * min(abs(med), abs(after))
+
+
+def _is_onset(after: float, before: float, overall: float, previous: ChangePoint | None) -> bool:
+    """Onset or recovery: after an onset, a shift back toward the level before it is its recovery; the first
+    shift is an onset when it moves away from the series' median or rises (a spike that fills most of the
+    window still starts with a rise)."""
+    if previous is None:
+        return abs(after - overall) > abs(before - overall) or after > before
+    if previous.onset:
+        return abs(after - previous.before) >= abs(after - previous.after)
+    return True
+
+
 def change_points(times: Sequence[datetime], values: Sequence[float]) -> list[ChangePoint]:
     """Level shifts of a series in time order (see the module docstring for the test)."""
     n = len(values)
-    if n < BASELINE_MIN + 2:
+    if n < SHORT_BASELINE + 2:
         return []
     overall = statistics.median(values)
     out: list[ChangePoint] = []
     start = 0  # the baseline never reaches back past the previous shift
-    i = BASELINE_MIN
+    i = SHORT_BASELINE
     while i < n - 1:
         base = values[max(start, i - BASELINE_MAX) : i]
-        if len(base) < BASELINE_MIN:
+        short = len(base) < BASELINE_MIN
+        if short and (start > 0 or len(base) < SHORT_BASELINE):
             i += 1
             continue
         med = statistics.median(base)
         limit = K_MAD * _scale(base, med)
         run = values[i : min(n, i + PERSIST)]
         ups = all(v - med > limit for v in run)
-        if len(run) >= 2 and (ups or all(med - v > limit for v in run)):
+        shifted = len(run) >= 2 and (ups or all(med - v > limit for v in run))
+        if short and _clear_shift(base, values[i:], med):
+            ups, shifted = values[i] > med, True
+            limit = min(limit, abs(values[i] - med) / 2)
+        elif short:
+            shifted = False
+        if shifted:
             end = i
             while end < n and ((values[end] - med > limit) if ups else (med - values[end] > limit)):
                 end += 1
             after = statistics.median(values[i:end])
-            onset = abs(after - overall) > abs(med - overall)
+            onset = _is_onset(after, med, overall, out[-1] if out else None)
             prev = times[i - 1] if i > 0 else None
             out.append(ChangePoint(i, times[i], prev, med, after, onset))
             start = i

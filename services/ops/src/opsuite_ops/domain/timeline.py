@@ -38,9 +38,11 @@ __all__ = [
     "ChangeEvent",
     "Onset",
     "Timeline",
+    "asks_for_cause",
     "build_timeline",
     "change_events",
     "is_change_table",
+    "is_trouble_word",
 ]
 
 #: Changes listed on a timeline (the most recent ones; the rest are counted).
@@ -53,6 +55,29 @@ _SUBJECT = ("service", "target", "host", "app", "application", "component", "res
 _TEXT = ("change", "changes", "description", "summary", "message", "title", "details", "reason", "comment", "notes")
 _BY = ("by", "author", "user", "actor", "owner")
 _CAUSAL = re.compile(r"\b(before|after|since|caus\w*|why|led|lead|trigger\w*|root|chang\w*|investigat\w*)\b", re.I)
+
+
+_CAUSE = re.compile(r"\b(investigat\w*|why|root cause|caus(?:e|ed|es|ing))\b", re.IGNORECASE)
+_WHEN = re.compile(r"\b(before|after|led to|leading to)\b", re.IGNORECASE)
+_TROUBLE = re.compile(
+    r"\b(spik\w*|onset|jump\w*|surg\w*|ris(?:e|es|ing)|increas\w*|drop\w*|alert\w*|incident\w*|outage\w*|"
+    r"degrad\w*|slow\w*|errors?|failures?|timeouts?)\b",
+    re.IGNORECASE,
+)
+
+
+def is_trouble_word(word: str) -> bool:
+    """Whether ``word`` names a change in a series' level ("spike", "jumped", "rising", "drop")."""
+    return bool(_TROUBLE_SHAPE.fullmatch(word))
+
+
+_TROUBLE_SHAPE = re.compile(r"(spik\w*|onset|jump\w*|surg\w*|ris(?:e|es|ing)|rose|drop\w*|dip\w*)", re.IGNORECASE)
+
+
+def asks_for_cause(question: str) -> bool:
+    """Whether a question asks what caused some trouble ("why", "investigate", "what changed before the
+    spike"): its answer then needs an onset and the changes before it. English question form only."""
+    return bool(_CAUSE.search(question) or (_WHEN.search(question) and _TROUBLE.search(question)))
 
 
 def _tokens(name: str) -> list[str]:
@@ -169,6 +194,8 @@ class Timeline:
 
     lines: tuple[str, ...]
     conclusions: tuple[str, ...]
+    #: What the timeline lacks for a question asking for a cause ("no onset"), empty when nothing is lacking.
+    missing: str = ""
 
     @property
     def text(self) -> str:
@@ -235,6 +262,8 @@ def build_timeline(
             listed,
             ("No onset to compare them with: no tool returned a series in which a spike starts (a single current "
              "value has no onset), so these changes cannot be placed before or after one.",),
+            "no series with an onset: the changes cannot be placed before or after the trouble"
+            if asks_for_cause(question) else "",
         )  # fmt: skip
     if not change_sources:
         if not causal:
@@ -244,6 +273,7 @@ def build_timeline(
             (),
             (f"No change history was returned, so no change can be placed before the onset of "
              f"{_what([first])} at {fmt_time(first.point.at)}.",),
+            "no change history: nothing can be placed before the onset" if asks_for_cause(question) else "",
         )  # fmt: skip
     by_time: dict[datetime, list[Onset]] = {}
     for o in sorted(onsets, key=lambda o: o.point.at):

@@ -1,0 +1,104 @@
+"""Narrower searches: a free-text search that found nothing is asked again with fewer of its words.
+
+Keyword search tools differ: some match the whole phrase, some every word. A search for the question's key
+terms ("covers error spike deployment") may then find nothing although a document on "error spike" exists.
+:func:`narrower_plan` takes each search step whose call succeeded with no rows and whose search argument
+has several words, and plans the same tool with each run of one word fewer (contiguous, in the question's
+order: "covers error spike", "error spike deployment"), in one round. The orchestrator runs a round, and
+asks for the next (one word fewer again) only for the searches whose every narrower call still found
+nothing; at most :data:`MAX_NARROWER_CALLS` calls per search in all. A search that finds nothing at any
+width is reported by :func:`empty_searches` (the answer is then not complete: nothing was found).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from opsuite_ops.domain.entities import is_empty
+from opsuite_ops.domain.executor import RunState
+from opsuite_ops.domain.fill import is_search_param
+from opsuite_ops.domain.model import AnswerReason, AnswerStatusReason, Plan, PlanStep, Tool
+
+__all__ = ["MAX_NARROWER_CALLS", "Narrowing", "empty_searches", "narrower_plan"]
+
+#: Most narrower calls made for one search.
+MAX_NARROWER_CALLS = 10
+
+
+@dataclass(slots=True)
+class Narrowing:
+    """Per run: the searches being narrowed (step id of the original -> its narrower steps, by round)."""
+
+    rounds: dict[str, list[list[str]]] = field(default_factory=dict)
+    calls: dict[str, int] = field(default_factory=dict)
+
+
+def _search_param(tool: Tool, step: PlanStep) -> str | None:
+    for name, value in step.arguments.items():
+        schema = tool.properties.get(name, {})
+        if isinstance(value, str) and not value.startswith("$") and is_search_param(tool, name, schema):
+            return name
+    return None
+
+
+def _found(state: RunState, step_ids: Sequence[str]) -> bool:
+    return any((rec := state.latest.get(s)) is not None and rec.ok and not is_empty(rec.output) for s in step_ids)
+
+
+def narrower_plan(
+    plan_steps: Sequence[PlanStep], state: RunState, tools: Mapping[str, Tool], narrowing: Narrowing, max_steps: int
+) -> Plan | None:
+    """The next round of narrower searches for the run's empty searches, or None when there is none."""
+    steps: list[PlanStep] = []
+    for step in plan_steps:
+        tool = tools.get(step.tool)
+        rec = state.latest.get(step.id)
+        if tool is None or rec is None or not rec.ok or (param := _search_param(tool, step)) is None:
+            continue
+        rounds = narrowing.rounds.get(step.id, [])
+        if not is_empty(rec.output) or (rounds and _found(state, rounds[-1])):
+            continue
+        words = str(step.arguments[param]).split()
+        width = len(words) - 1 - len(rounds)
+        used = narrowing.calls.get(step.id, 0)
+        if width < 1 or used >= MAX_NARROWER_CALLS:
+            continue
+        ids: list[str] = []
+        for start in range(len(words) - width + 1):
+            if used + len(ids) >= MAX_NARROWER_CALLS or len(steps) >= max_steps:
+                break
+            args: dict[str, Any] = {**step.arguments, param: " ".join(words[start : start + width])}
+            sid = f"{step.id}-n{width}-{start + 1}"
+            ids.append(sid)
+            steps.append(PlanStep(sid, step.tool, args, (), f"the search for {step.arguments[param]!r} found nothing"))
+        if ids:
+            narrowing.rounds.setdefault(step.id, []).append(ids)
+            narrowing.calls[step.id] = used + len(ids)
+    return Plan(tuple(steps), planner="narrower search", rationale="fewer words for empty searches") if steps else None
+
+
+def empty_searches(
+    plan_steps: Sequence[PlanStep], state: RunState, tools: Mapping[str, Tool], narrowing: Narrowing
+) -> list[AnswerStatusReason]:
+    """NOT_COVERED for each search of the plan that found nothing, with all its narrower searches."""
+    out = []
+    for step in plan_steps:
+        tool = tools.get(step.tool)
+        rec = state.latest.get(step.id)
+        if tool is None or rec is None or not rec.ok or (param := _search_param(tool, step)) is None:
+            continue
+        tried = [step.id, *(s for r in narrowing.rounds.get(step.id, []) for s in r)]
+        if _found(state, tried):
+            continue
+        narrower = " (nor did any narrower search)" if len(tried) > 1 else ""
+        out.append(
+            AnswerStatusReason(
+                AnswerReason.NOT_COVERED,
+                f"the search {step.tool}({param}={step.arguments[param]}) found nothing{narrower}",
+                step.tool,
+                step.id,
+            )
+        )
+    return out

@@ -1,0 +1,75 @@
+"""Investigations: "what changed before the spike", "why is X slow", an alert's "investigate alert R on k=v".
+
+Such a question asks for a cause, so its answer needs a timeline (:mod:`timeline`): a series in which the
+trouble starts (an onset) and the changes before it. Ranking the question's words finds the tools for what
+it names ("error rate"), not necessarily a series or a change history; :func:`investigation_tools` adds,
+from the catalogue's own schemas and tags (no tool names):
+
+* **series tools** of the subject: tagged ``metric`` and taking a time window (a ``since``-like parameter, a
+  ``date-time``, or a duration such as ``window_minutes``), so their output is a series over time;
+* **change tools**: tagged ``history``, or ``config`` with "change" in their name or description, and
+  taking a time window. Their optional name filters are left empty (``broad``): a cause is often a change to
+  something the subject depends on (the database behind an application), and the timeline names the last
+  change before the onset whatever it touched.
+
+:func:`is_investigation` reads the question's form only (English words of asking for a cause), never any
+estate's vocabulary.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from opsuite_ops.domain.bm25 import tokenise
+from opsuite_ops.domain.extract import Entities, canonical_param
+from opsuite_ops.domain.model import Tool
+from opsuite_ops.domain.timeline import asks_for_cause
+
+__all__ = ["CHANGES", "SERIES", "Role", "investigation_tools", "is_investigation", "role"]
+
+_DURATION_WORDS = ("second", "minute", "hour", "day")
+_DURATION_NAMES = frozenset({"window", "duration", "lookback", "period", "range", "interval"})
+
+#: What a tool adds to an investigation.
+Role = str
+SERIES: Role = "series"
+CHANGES: Role = "changes"
+
+
+def is_investigation(question: str, entities: Entities) -> bool:
+    """A question asking for the cause of something that happened to a named host or service."""
+    if not (entities.hosts or entities.services):
+        return False
+    return asks_for_cause(question)
+
+
+def _windowed(tool: Tool) -> bool:
+    for name, schema in tool.properties.items():
+        low = name.lower()
+        if canonical_param(name) == "since" or schema.get("format") in ("date-time", "date"):
+            return True
+        if low in _DURATION_NAMES or any(w in low for w in _DURATION_WORDS):
+            return True
+    return False
+
+
+def role(tool: Tool) -> Role | None:
+    """Whether ``tool`` gives an investigation a series, a change history, or nothing."""
+    if not _windowed(tool):
+        return None
+    words = {*tokenise(tool.name), *tokenise(tool.description)}
+    if "history" in tool.tags or ("config" in tool.tags and "chang" in words):
+        return CHANGES
+    if "metric" in tool.tags:
+        return SERIES
+    return None
+
+
+def investigation_tools(ranked: Sequence[tuple[Tool, float]]) -> list[tuple[Tool, float, Role]]:
+    """The series and change tools among ``ranked`` (best first), with their role."""
+    out = []
+    for tool, score in ranked:
+        r = role(tool)
+        if r is not None:
+            out.append((tool, score, r))
+    return out
