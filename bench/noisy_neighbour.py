@@ -1,11 +1,13 @@
 """A quiet tenant's latency alone, then beside a noisy tenant calling at full speed (api_manager and cep).
 
-One child process hosts the servers: api_manager and cep with the default fair-sharing limits, and the
-same two with the limits lifted (``bench.harness.UNLIMITED``), so "before" and "after" are measured in
-one run. The quiet tenant calls one at a time, 80 calls a second, from this process (api_manager: a SQL point
-query; cep: PublishEvents of one event). The noisy tenant runs in another process: 16 callers back to back,
-once ignoring RetryInfo (a runaway script) and once waiting as RetryInfo says (what opsuite's own
-client does). Goal: quiet p99 beside the neighbour <= 2x quiet p99 alone, with the default limits.
+One child process hosts the servers: api_manager and cep with the default fair-sharing limits, the
+same two with the defaults but without fair admission between tenants (``tenant_fair_share`` 0), and
+the same two with the limits lifted (``bench.harness.UNLIMITED``, fair admission off too), so "before"
+and "after" are measured in one run. The quiet tenant calls one at a time, 80 calls a second, from
+this process (api_manager: a SQL point query; cep: PublishEvents of one event). The noisy tenant runs
+in another process: 16 callers back to back, once ignoring RetryInfo (a runaway script) and once
+waiting as RetryInfo says (what opsuite's own client does). Goal: quiet p99 beside the neighbour
+<= 2x quiet p99 alone, with the default limits.
 
 Control rows ("noise on: other"): the same noisy tenant calls a second, separate server process with the
 same limits while the quiet tenant calls its own. The machine then does the same work, but the tenants
@@ -36,9 +38,19 @@ NOISY_CONCURRENCY = 16
 #: The quiet tenant: one call at a time, 80 a second (under the default 100/s per method).
 QUIET_RATE = 80.0
 CEP_NOISY_BATCH = 20
-#: (limits, noisy tenant honours RetryInfo, noisy tenant calls the quiet tenant's server) per service.
+#: Settings of each server set: limits lifted (fair admission too), the defaults without fair admission
+#: (the state before it, for a before/after in one run), and the defaults.
+SERVER_SETS: dict[str, dict[str, Any]] = {
+    "unlimited": {**UNLIMITED, "tenant_fair_share": 0},
+    "nofair": {"tenant_fair_share": 0},
+    "limited": {},
+}
+LIMITS_LABEL = {"unlimited": "off", "nofair": "defaults, fair share off", "limited": "defaults"}
+#: (server set, noisy tenant honours RetryInfo, noisy tenant calls the quiet tenant's server) per service.
 ROWS = (
     ("unlimited", False, True),
+    ("nofair", False, True),
+    ("nofair", True, True),
     ("limited", False, True),
     ("limited", True, True),
     ("limited", False, False),
@@ -57,7 +69,7 @@ def _serve(conn: Any, workdir: str) -> None:
         from opsuite_common.testing.servers import auth_settings_for_tests
 
         handles = {}
-        for label, extra in (("limited", {}), ("unlimited", UNLIMITED)):
+        for label, extra in SERVER_SETS.items():
             handles[f"am_{label}"] = await create_am(
                 AmSettings(
                     port=0,
@@ -190,7 +202,7 @@ async def _seed(ports: dict[str, int], workdir: str) -> None:
     db.close()
     for tenant in ("quiet", "noisy"):
         md = tokens.metadata(tenant, ["admin"])
-        for label in ("limited", "unlimited"):
+        for label in SERVER_SETS:
             async with grpc.aio.insecure_channel(f"127.0.0.1:{ports[f'am_{label}']}") as ch:
                 am = api_manager_pb2_grpc.ApiManagerServiceStub(ch)
                 await am.CreateDataSource(
@@ -267,7 +279,8 @@ async def run(duration_s: float) -> dict[str, Any]:
                 (rows if shared else controls).append(
                     {
                         "service": service,
-                        "limits": "defaults" if label == "limited" else "off",
+                        "limits": LIMITS_LABEL[label],
+                        "fair_share": label == "limited",
                         "noisy_honours_retry_info": polite,
                         "noisy_calls": "the quiet tenant's server" if shared else "a separate server (control)",
                         "quiet_alone_p50_ms": alone.p50_ms,
@@ -306,7 +319,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     path = write_result("noisy_neighbour", payload)
     print("quiet tenant alone vs beside a noisy tenant at full speed (same run)")
     print(
-        f"{'service':<12} {'limits':<9} {'noisy waits':<11} {'noise on':<8} {'alone p50/p99 ms':>17} "
+        f"{'service':<12} {'limits':<9} {'fair':<4} {'noisy waits':<11} {'noise on':<8} {'alone p50/p99 ms':>17} "
         f"{'beside p50/p99 ms':>18} "
         f"{'ratio':>6} {'noisy ok/refused per s':>23}"
     )
@@ -314,7 +327,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         waits = "RetryInfo" if r["noisy_honours_retry_info"] else "no"
         target = "same" if r["noisy_calls"].startswith("the quiet") else "other"
         print(
-            f"{r['service']:<12} {r['limits']:<9} {waits:<11} {target:<8} "
+            f"{r['service']:<12} {r['limits'][:9]:<9} {'on' if r['fair_share'] else 'off':<4} {waits:<11} {target:<8} "
             f"{r['quiet_alone_p50_ms']:>8.2f}/{r['quiet_alone_p99_ms']:<8.2f} "
             f"{r['quiet_beside_p50_ms']:>9.2f}/{r['quiet_beside_p99_ms']:<8.2f} {r['p99_ratio']:>6} "
             f"{r['noisy_ok_per_s']:>11.0f}/{r['noisy_refused_per_s']:<11.0f}"

@@ -18,6 +18,7 @@ import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection, reflection_pb2_grpc
 
+from opsuite_common.fairness import FairShare
 from opsuite_common.logging import get_logger
 from opsuite_common.metrics import MetricsStage, serve_metrics
 from opsuite_common.ratelimit import ConcurrencyLimiter, RateLimiter, RefusalPause, SharedRateLimiter
@@ -115,9 +116,11 @@ async def build_server(
         else:
             limiter = RateLimiter(settings.default_rate_limit(), settings.method_rate_limits())
     concurrency = ConcurrencyLimiter(settings.tenant_slot_caps()) if any(settings.tenant_slot_caps().values()) else None
+    fair: FairShare | None = None
     if stages is None:
         pause = RefusalPause(settings.rate_limit_refusal_hold_s) if settings.rate_limit_refusal_hold_s > 0 else None
-        slots = default_stages(service, settings.auth.verifier(), limiter, concurrency, pause)
+        fair = FairShare(settings.tenant_fair_share) if settings.tenant_fair_share > 0 else None
+        slots = default_stages(service, settings.auth.verifier(), limiter, concurrency, pause, fair)
         if settings.metrics_port:
             slots["metrics"] = MetricsStage(service)  # outside error mapping: it sees the final status code
         pipeline_stages = in_slot_order(slots)
@@ -155,6 +158,8 @@ async def build_server(
         raise OSError(f"could not bind {address}")
     await server.start()
     handle = ServerHandle(server=server, port=port, health=health_servicer, service_names=names)
+    if fair is not None:
+        handle.resources["fair_share"] = fair  # for tests and diagnostics: calls in progress and waiting
     if shared is not None:
         handle.on_stop(shared.close)
     if settings.metrics_port:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import grpc
@@ -19,8 +20,10 @@ from opsuite_common.errors import (
     PermissionDeniedError,
     RateLimitedError,
 )
+from opsuite_common.fairness import FairShare
 from opsuite_common.logging import access_log, get_logger
 from opsuite_common.ratelimit import (
+    STREAM,
     ConcurrencyLimiter,
     RateLimiter,
     RefusalPause,
@@ -38,6 +41,7 @@ __all__ = [
     "AuthStage",
     "ConcurrencyStage",
     "ErrorMappingStage",
+    "FairShareStage",
     "RateLimitStage",
     "RequestContextStage",
     "default_stages",
@@ -306,6 +310,59 @@ class ConcurrencyStage:
             self._limiter.release(ident.tenant, taken)
 
 
+class FairShareStage:
+    """Fair admission between tenants (:class:`~opsuite_common.fairness.FairShare`), innermost.
+
+    Applies to every authenticated unary call: those are the calls that compete for the event loop a
+    short while each, cep's PublishEvents as much as api_manager's ExecuteApi, so the slot
+    declarations (``@holds_slots``, which PublishEvents has none of) are not what selects them.
+    Streams (server streams: async generators or handlers declaring a stream slot; client streams:
+    a first parameter named ``request_iterator``) are left out: they may stay open for minutes and
+    would hold a place all that time; the per-tenant stream cap bounds them. A refusal (the
+    tenant's queue is full) is held by ``pause`` (see :class:`RefusalPause`) before it is answered.
+    """
+
+    def __init__(self, fair: FairShare, pause: RefusalPause | None = None) -> None:
+        self._fair = fair
+        self._pause = pause
+        self._streams: dict[Callable[..., Any], bool] = {}
+
+    def _is_stream(self, handler: Callable[..., Any]) -> bool:
+        known = self._streams.get(handler)
+        if known is None:
+            known = self._streams[handler] = (
+                inspect.isasyncgenfunction(handler)
+                or STREAM in declared_slots(handler)
+                or _takes_request_stream(handler)
+            )
+        return known
+
+    async def __call__(self, call: Call, proceed: Proceed) -> Any:
+        ident = identity_var.get()
+        if ident is None or self._is_stream(call.handler):
+            return await proceed()
+        try:
+            await self._fair.acquire(ident.tenant, call.method, _time_remaining(call))
+        except RateLimitedError as exc:
+            if self._pause is not None:
+                await self._pause.pause(exc, ident.tenant, _time_remaining(call))
+            raise
+        try:
+            return await proceed()
+        finally:
+            self._fair.release(ident.tenant)
+
+
+def _takes_request_stream(handler: Callable[..., Any]) -> bool:
+    """Whether ``handler`` is a client-streaming method (grpc's generated servicers name its first
+    parameter ``request_iterator``): such a call stays open as long as its client keeps sending."""
+    try:
+        params = list(inspect.signature(handler).parameters)
+    except (TypeError, ValueError):
+        return False
+    return bool(params) and params[0] == "request_iterator"
+
+
 def _time_remaining(call: Call) -> float | None:
     """Seconds until the call's deadline, None when it has none."""
     try:
@@ -318,7 +375,16 @@ def _time_remaining(call: Call) -> float | None:
 #: The pipeline's named slots, outermost first. :func:`build_server` fills them from
 #: :func:`default_stages` (plus ``metrics`` when a metrics port is set) and runs the filled ones in
 #: this order; a slot that is not filled is skipped.
-STAGE_SLOTS = ("request_context", "access_log", "metrics", "error_mapping", "auth", "rate_limit", "concurrency")
+STAGE_SLOTS = (
+    "request_context",
+    "access_log",
+    "metrics",
+    "error_mapping",
+    "auth",
+    "rate_limit",
+    "concurrency",
+    "fair_share",
+)
 
 
 def default_stages(
@@ -327,10 +393,12 @@ def default_stages(
     limiter: RateLimiter | SharedRateLimiter | None = None,
     concurrency: ConcurrencyLimiter | None = None,
     pause: RefusalPause | None = None,
+    fair: FairShare | None = None,
 ) -> dict[str, Stage]:
     """The standard stages by slot (see :data:`STAGE_SLOTS`); the limit stages only when limits are set.
 
-    ``pause`` holds the limits' refusals before they are answered (see :class:`RefusalPause`)."""
+    ``pause`` holds the limits' refusals before they are answered (see :class:`RefusalPause`);
+    ``fair`` is the fair admission between tenants (see :class:`FairShareStage`)."""
     stages: dict[str, Stage] = {
         "request_context": RequestContextStage(service),
         "access_log": AccessLogStage(),
@@ -341,6 +409,8 @@ def default_stages(
         stages["rate_limit"] = RateLimitStage(limiter, pause)
     if concurrency is not None:
         stages["concurrency"] = ConcurrencyStage(concurrency, pause)
+    if fair is not None and fair.share > 0:
+        stages["fair_share"] = FairShareStage(fair, pause)
     return stages
 
 

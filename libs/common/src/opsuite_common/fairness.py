@@ -1,0 +1,205 @@
+"""Fair admission between tenants: while tenants compete, each has at most ``share`` calls in progress.
+
+The rate limit bounds how many calls a tenant makes per second, not how many it has in progress at
+once: a tenant calling from 16 workers runs 16 calls at a time on the server's one event loop, and
+every other tenant's call waits its turn behind their steps. :class:`FairShare` bounds that number,
+but only while another tenant is present (has calls in progress or waiting, or had one end less than
+``linger_s`` ago): a tenant alone on the process is never held back, so one tenant's parallel
+fan-out keeps its speed.
+
+A call beyond its tenant's share waits in that tenant's FIFO queue (an asyncio future, no CPU) until
+one of the tenant's calls ends, bounded by the call's deadline (then DEADLINE_EXCEEDED) and by
+``max_waiting_per_tenant`` (beyond it, RESOURCE_EXHAUSTED with RetryInfo, like the per-tenant caps).
+As calls end, the freed places go to the waiting tenants in turn (round robin), so a tenant with a
+long queue cannot take them all.
+
+Why the linger: a quiet tenant calling one call at a time is between two calls most of the time. If
+only calls in progress counted, the busy tenant would get back all of its places between the quiet
+tenant's calls, and each quiet call would arrive behind a full set of them. With the linger, a
+tenant that called within the last ``linger_s`` still counts as present.
+
+The state is this process's (one per replica), like :class:`~opsuite_common.ratelimit.ConcurrencyLimiter`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from collections import deque
+
+from opsuite_common.errors import DeadlineExceededError, RateLimitedError
+
+__all__ = ["FairShare"]
+
+
+class FairShare:
+    """Per-process fair admission of calls between tenants (see the module docstring).
+
+    :meth:`acquire` before the call's work, :meth:`release` after it, however it ended. ``share``
+    of 0 admits everything at once (no fairness).
+    """
+
+    def __init__(
+        self,
+        share: int,
+        *,
+        linger_s: float = 0.1,
+        max_waiting_per_tenant: int = 256,
+        retry_after_s: float = 0.5,
+    ) -> None:
+        self._share = share
+        self._linger = linger_s
+        self._max_waiting = max_waiting_per_tenant
+        self._retry_after = retry_after_s
+        self._running: dict[str, int] = {}
+        #: Waiting calls per tenant; the dict's order is the round-robin order.
+        self._waiting: dict[str, deque[asyncio.Future[None]]] = {}
+        #: When each tenant's last call ended (tenants with none in progress), oldest first.
+        self._recent: dict[str, float] = {}
+
+    @property
+    def share(self) -> int:
+        """Calls in progress a tenant may have while other tenants are present (0: no limit)."""
+        return self._share
+
+    def running(self, tenant: str) -> int:
+        """Calls of ``tenant`` admitted and not yet released."""
+        return self._running.get(tenant, 0)
+
+    def waiting(self, tenant: str) -> int:
+        """Calls of ``tenant`` waiting for a place."""
+        queue = self._waiting.get(tenant)
+        return len(queue) if queue else 0
+
+    def present(self) -> list[str]:
+        """Tenants with calls in progress or waiting, or whose last call ended within the linger."""
+        return sorted({*self._running, *self._waiting, *self._recent})
+
+    def totals(self) -> tuple[int, int]:
+        """(calls in progress, calls waiting) over all tenants."""
+        return sum(self._running.values()), sum(len(q) for q in self._waiting.values())
+
+    def _others_present(self, tenant: str, now: float) -> bool:
+        """Whether a tenant other than ``tenant`` has calls in progress or waiting, or had one lately."""
+        for other in self._running:
+            if other != tenant:
+                return True
+        for other in self._waiting:
+            if other != tenant:
+                return True
+        self._forget_old(now)
+        return any(other != tenant for other in self._recent)
+
+    def _forget_old(self, now: float) -> None:
+        """Drop the tenants whose last call ended more than the linger ago (oldest first, so cheap)."""
+        recent = self._recent
+        while recent:
+            oldest, ended = next(iter(recent.items()))
+            if now - ended <= self._linger:
+                return
+            del recent[oldest]
+
+    def _may_run(self, tenant: str, now: float) -> bool:
+        return self._running.get(tenant, 0) < self._share or not self._others_present(tenant, now)
+
+    async def acquire(self, tenant: str, method: str = "", time_remaining: float | None = None) -> None:
+        """Take a place for one call of ``tenant``, waiting for it when the tenant is over its share.
+
+        Raises RateLimitedError (its queue is full) or DeadlineExceededError (``time_remaining``
+        seconds passed first); a cancelled wait leaves no trace.
+        """
+        if self._share <= 0:
+            return
+        now = time.monotonic()
+        if tenant not in self._waiting and self._may_run(tenant, now):
+            self._running[tenant] = self._running.get(tenant, 0) + 1
+            self._recent.pop(tenant, None)
+            return
+        queue = self._waiting.get(tenant)
+        if queue is None:
+            queue = self._waiting[tenant] = deque()
+        if len(queue) >= self._max_waiting:
+            if not queue:
+                del self._waiting[tenant]
+            raise RateLimitedError(
+                f"this tenant already has {len(queue)} calls waiting for their turn on this server "
+                f"(other tenants are being served); retry when some of them have finished",
+                reason="CONCURRENCY_LIMITED",
+                metadata={"method": method.rsplit("/", 1)[-1], "slot": "fair_share", "limit": str(self._max_waiting)},
+                retry_after=self._retry_after * random.uniform(1.0, 1.5),
+            )
+        fut: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        queue.append(fut)
+        try:
+            if time_remaining is None:
+                await fut
+            else:
+                async with asyncio.timeout(max(time_remaining, 0.0)):
+                    await fut
+        except TimeoutError:
+            self._give_up(tenant, fut)
+            raise DeadlineExceededError(
+                "the deadline passed while this call waited for its turn (other tenants are being served)",
+                reason="DEADLINE_EXCEEDED",
+                metadata={"method": method.rsplit("/", 1)[-1]},
+            ) from None
+        except BaseException:
+            self._give_up(tenant, fut)
+            raise
+
+    def _give_up(self, tenant: str, fut: asyncio.Future[None]) -> None:
+        """A waiting call leaves: out of its queue, or, when it was granted meanwhile, its place passes on."""
+        if fut.done() and not fut.cancelled():
+            self.release(tenant)
+            return
+        fut.cancel()
+        queue = self._waiting.get(tenant)
+        if queue is not None:
+            try:
+                queue.remove(fut)
+            except ValueError:
+                pass
+            if not queue:
+                del self._waiting[tenant]
+        if self._waiting:
+            # A tenant leaving the queue may end the contention that held the others back.
+            self._dispatch(time.monotonic())
+
+    def release(self, tenant: str) -> None:
+        """Give back a place taken by :meth:`acquire` and hand the free places to waiting tenants in turn."""
+        if self._share <= 0:
+            return
+        now = time.monotonic()
+        left = self._running.get(tenant, 0) - 1
+        if left > 0:
+            self._running[tenant] = left
+        else:
+            self._running.pop(tenant, None)
+            if self._linger > 0:
+                self._forget_old(now)
+                self._recent.pop(tenant, None)
+                self._recent[tenant] = now
+        if self._waiting:
+            self._dispatch(now)
+
+    def _dispatch(self, now: float) -> None:
+        """Admit waiting calls, one per tenant per round, in round-robin order, while any may run."""
+        progressed = True
+        while progressed and self._waiting:
+            progressed = False
+            for tenant in list(self._waiting):
+                if not self._may_run(tenant, now):
+                    continue
+                queue = self._waiting.pop(tenant)
+                fut = queue.popleft()
+                while fut.done() and queue:  # cancelled, its task not yet resumed to leave the queue
+                    fut = queue.popleft()
+                if queue:
+                    self._waiting[tenant] = queue  # to the back of the round
+                if fut.done():
+                    continue
+                self._running[tenant] = self._running.get(tenant, 0) + 1
+                self._recent.pop(tenant, None)
+                fut.set_result(None)
+                progressed = True
