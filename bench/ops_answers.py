@@ -5,7 +5,7 @@ estate ops has never seen (other names, APIs and story) are seeded into two tena
 ``tests/ops_eval/demo.yaml`` and ``tests/ops_eval/second.yaml`` is asked through ops's ``Ask`` with the
 deterministic planner (no LLM, no host or service names configured). ``--llm`` also runs the sets through
 the OpenAI-compatible planner path against the loopback fake server (it replays the deterministic plans),
-``--set=demo`` (or ``second``) runs one set.
+``--set=demo`` (or ``second``, or ``third``: a held-out estate and set, not run by default) runs one set.
 
 Goals, per set: at least 95% of the expected facts in the answers; no answer marked COMPLETE that misses a
 fact or states a forbidden one; every unanswerable question PARTIAL or UNANSWERED.

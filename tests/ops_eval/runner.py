@@ -39,7 +39,7 @@ from opsuite_common.server import ServerHandle
 from opsuite_common.settings import OutboundSettings
 from opsuite_common.testing.llm import FakeLlm
 from opsuite_common.testing.servers import TokenFactory, auth_settings_for_tests
-from tests.ops_eval import second_estate
+from tests.ops_eval import second_estate, third_estate
 from tests.ops_eval.questions import EvalContext, QuestionSet, load_set
 from tests.ops_eval.scoring import GOALS, AskOutcome, score_question, set_totals
 
@@ -50,7 +50,7 @@ __all__ = ["SETS_DIR", "run_evaluation", "write_results"]
 
 SETS_DIR = Path(__file__).resolve().parent
 REPO = SETS_DIR.parents[1]
-TENANTS = {"demo": "demo", "second": "ledgerco"}
+TENANTS = {"demo": "demo", "second": "ledgerco", "third": "clusterco"}
 #: Questions in flight at once (ops runs them concurrently; each is one run).
 CONCURRENCY = 4
 ASK_TIMEOUT_S = 60.0
@@ -174,6 +174,18 @@ async def _seed_second(servers: _Servers, workdir: Path, tokens: TokenFactory) -
     return now
 
 
+async def _seed_third(servers: _Servers, workdir: Path, tokens: TokenFactory) -> datetime:
+    tenant = TENANTS["third"]
+    path = workdir / "data_sources" / tenant / "clusterops.db"
+    now = third_estate.build(path)
+    admin = tokens.metadata(tenant=tenant, roles=["admin"], subject="seeder")
+    await third_estate.register(am_grpc.ApiManagerServiceStub(servers.am_channel), admin, path)
+    return now
+
+
+_SEEDERS = {"demo": _seed_demo, "second": _seed_second, "third": _seed_third}
+
+
 def _main_plan(resp: ops_pb2.AskResponse) -> dict[str, Any]:
     """The deterministic run's main-plan calls as a plan document with concrete arguments (for the fake LLM)."""
     steps: list[dict[str, Any]] = []
@@ -234,7 +246,7 @@ async def run_evaluation(
             if fake is not None:
                 runs["llm_fake"] = {}
             for name in sets:
-                seeder = _seed_demo if name == "demo" else _seed_second
+                seeder = _SEEDERS[name]
                 estate_now = await seeder(servers, workdir, tokens)
                 qset = load_set(SETS_DIR / f"{name}.yaml", estate_now)
                 md = tokens.metadata(tenant=qset.tenant, roles=["viewer"], subject="operator")
