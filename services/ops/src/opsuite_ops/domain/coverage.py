@@ -7,7 +7,8 @@ a tool that matches it only through words of its description ("usage" in "Memory
 through measure words (:data:`MEASURE_WORDS`: "usage" in ``mem_usage``) is answering something else and
 is left out; the tools the question names (a term in the tool's name, tags, parameters or enum values:
 "cpu" for ``cpu_by_host``) stay. The answer then says "no tool reports
-disk usage".
+disk usage". Only words that can name a topic are uncovered (:func:`is_topic`): adverbs and verb forms
+that say what happened or how ("went", "safely", "running") are not.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 
 from opsuite_ops.domain.bm25 import stem, tokenise
 from opsuite_ops.domain.entities import ENTITY_CONCEPTS
-from opsuite_ops.domain.extract import canonical_param
+from opsuite_ops.domain.extract import GENERIC_WORDS, canonical_param, is_verb_or_adverb
 from opsuite_ops.domain.model import Tool
 from opsuite_ops.domain.timeline import is_trouble_word
 
@@ -35,6 +36,7 @@ __all__ = [
     "MEASURE_WORDS",
     "CoverageCheck",
     "enum_words",
+    "is_topic",
     "strong_tokens",
     "term_tokens",
     "vocabulary",
@@ -49,6 +51,8 @@ def enum_words(tool: Tool) -> set[str]:
             if isinstance(source, list):
                 for v in source:
                     out.update(tokenise(str(v), keep_stop_words=True))
+                    if str(v).isalnum():
+                        out.update({str(v).lower(), stem(str(v).lower())})  # "NotReady" is also one word
     return out
 
 
@@ -75,6 +79,28 @@ def vocabulary(tools: Iterable[Tool]) -> frozenset[str]:
         out |= strong_tokens(tool)
         out.update(tokenise(tool.description, keep_stop_words=True))
     return frozenset(out)
+
+
+def _bases(word: str) -> set[str]:
+    """Base forms of a regular participle or gerund ("running" -> run, runn, rune; "restarted" -> restart)."""
+    for suffix in ("ing", "ed"):
+        if word.endswith(suffix):
+            root = word[: -len(suffix)]
+            out = {root, root + "e"}
+            if len(root) > 2 and root[-1] == root[-2]:
+                out.add(root[:-1])  # a doubled consonant
+            return out
+    return set()
+
+
+def is_topic(word: str, vocab: frozenset[str], *, cause: bool = False) -> bool:
+    """Whether ``word`` could name what a question asks about (see :meth:`CoverageCheck.of`)."""
+    if not is_verb_or_adverb(word):
+        return True
+    bases = _bases(word)
+    if not bases:
+        return False  # "-ly" adverbs and irregular verb forms
+    return not (cause or any(b in vocab or stem(b) in vocab or b in GENERIC_WORDS for b in bases))
 
 
 def term_tokens(term: str, synonyms: Mapping[str, tuple[str, ...]]) -> set[str]:
@@ -107,12 +133,29 @@ class CoverageCheck:
         tools: Sequence[Tool],
         synonyms: Mapping[str, tuple[str, ...]],
         vocab: frozenset[str] | None = None,
+        cause: bool = False,
     ) -> CoverageCheck:
-        """Check ``terms`` against the whole catalogue ``tools``."""
+        """Check ``terms`` against the whole catalogue ``tools``.
+
+        Only a word that can name a topic counts (:func:`is_topic`): not an adverb or an irregular verb
+        form ("safely", "went"), nor a participle or gerund whose base a tool knows ("running": run,
+        "restarted": restart) or that describes the trouble a ``cause`` question asks about ("why are the
+        pods crashlooping": the investigation's series and changes answer it), nor a verb form followed by a
+        word a tool knows ("seeing CRC errors": it acts on that word). "rebooted" in "which hosts were
+        rebooted" is a topic: no tool knowing "reboot", no tool reports it.
+        """
         vocab = vocab if vocab is not None else vocabulary(tools)
         strong = set().union(*(strong_tokens(t) for t in tools)) if tools else set()
         # Words of trouble ("jump", "spike", "rise") are what a series' onset reports, whatever the tool.
-        uncovered = tuple(t for t in terms if not term_tokens(t, synonyms) & vocab and not is_trouble_word(t))
+        known = [bool(term_tokens(t, synonyms) & vocab) or is_trouble_word(t) for t in terms]
+        # A verb form followed by a word a tool knows acts on it ("seeing CRC errors"): that word is the topic.
+        uncovered = tuple(
+            t
+            for k, t in enumerate(terms)
+            if not known[k]
+            and is_topic(t, vocab, cause=cause)
+            and not (is_verb_or_adverb(t) and k + 1 < len(terms) and known[k + 1])
+        )
         # The phrase names what is missing: each unknown word and the words after it that name no tool
         # ("disk usage": "usage" is only in a description).
         runs: list[list[str]] = []

@@ -36,11 +36,19 @@ from opsuite_ops.domain.coverage import (
     vocabulary,
 )
 from opsuite_ops.domain.extract import Entities, TimeRange, canonical_param, extract_entities, human_duration
-from opsuite_ops.domain.fill import FilledArguments, fill_arguments, fill_variants, is_search_param, param_concept
+from opsuite_ops.domain.fill import (
+    FilledArguments,
+    fill_arguments,
+    fill_variants,
+    is_search_param,
+    name_kinds,
+    param_concept,
+)
 from opsuite_ops.domain.investigate import CHANGES, SERIES, investigation_tools, is_investigation
 from opsuite_ops.domain.mapping import step_ref
 from opsuite_ops.domain.model import MODE_TAGS, AnswerReason, AnswerStatusReason, Plan, PlanStep, Tool
 from opsuite_ops.domain.planning import PlanOutcome, PlanRequest
+from opsuite_ops.domain.timeline import asks_for_cause
 from opsuite_ops.domain.validate import schema_violations
 
 __all__ = ["DEFAULT_SYNONYMS", "DeterministicPlanner", "PlannerConfig", "rank_tools", "tool_tokens"]
@@ -150,6 +158,7 @@ class DeterministicPlanner:
                 known_services=cfg.known_services,
                 vocabulary=vocab,
                 as_names=as_names,
+                kinds=name_kinds(request.tools),
             )
 
         first = read()
@@ -175,17 +184,28 @@ class DeterministicPlanner:
         vocab = vocabulary(request.tools)
         entities = self.entities(request, vocab)
         reasons = [u.reason() for u in entities.unknown]
-        coverage = CoverageCheck.of(entities.terms, request.tools, self.config.synonyms, vocab)
+        coverage = CoverageCheck.of(
+            entities.terms, request.tools, self.config.synonyms, vocab, cause=asks_for_cause(request.question)
+        )
         if coverage.phrase and not _searched(steps, coverage.uncovered):
             tools = {t.name: t for t in request.tools}
             named = any(coverage.names(tools[s.tool]) for s in steps if s.tool in tools)
             if coverage.measured or coverage.standalone or not named:
                 kind = AnswerReason.NOT_COVERED if steps else AnswerReason.NO_TOOL
                 reasons.append(AnswerStatusReason(kind, f"no tool reports {coverage.phrase}"))
+        # A tool the question matches that needs what the question does not give stands for a part no step
+        # of the other plan covers ("who is the network on-call": the rota needs a team): say so.
+        builder = self._plan(request)[1]
+        if builder is not None:
+            planned = {s.tool for s in steps}
+            reasons.extend(r for r in builder.uncovered_parts(steps, coverage, []) if r.tool not in planned)
         return reasons
 
     def plan_sync(self, request: PlanRequest) -> PlanOutcome:
         """Synchronous :meth:`plan` (it does no I/O), handy for benchmarks."""
+        return self._plan(request)[0]
+
+    def _plan(self, request: PlanRequest) -> tuple[PlanOutcome, _PlanBuilder | None]:
         cfg = self.config
         candidates = _mode_filter(request.tools, request)
         vocab = vocabulary(request.tools)
@@ -205,7 +225,9 @@ class DeterministicPlanner:
         ranked = [(t, s) for t, s in rank_tools(query, request.tools, cfg.synonyms) if t.name in allowed]
         reasons = [u.reason() for u in entities.unknown]
         notes = [r.detail for r in reasons]
-        coverage = CoverageCheck.of(entities.terms, request.tools, cfg.synonyms, vocab)
+        coverage = CoverageCheck.of(
+            entities.terms, request.tools, cfg.synonyms, vocab, cause=asks_for_cause(request.question)
+        )
         missing_part = f"no tool reports {coverage.phrase}" if coverage.phrase else ""
         searchers: set[str] = set()
         if MODE_TAGS[request.mode] and (not ranked or ranked[0][1] < cfg.absolute_floor):
@@ -214,6 +236,18 @@ class DeterministicPlanner:
             found = [t for t in candidates if any(is_search_param(t, n, p) for n, p in t.properties.items())]
             searchers = {t.name for t in found}
             ranked = [(t, cfg.absolute_floor) for t in found]
+        elif (
+            0 < len(coverage.uncovered) < len(coverage.terms)  # partly known: not "favourite pizza topping"
+            and not (entities.hosts or entities.services or entities.values or entities.ids or entities.unknown)
+            and not any(coverage.names(t) for t, _sc in ranked[: cfg.max_tools])
+        ):
+            # Words no tool knows beside known ones, about nothing the estate names, and no tool the question
+            # names ("how do I drain a node safely"): only a free-text search can look for them; its tools
+            # lead, with the question's key terms.
+            found = [t for t in candidates if any(is_search_param(t, n, p) for n, p in t.properties.items())]
+            searchers = {t.name for t in found}
+            top = max([cfg.absolute_floor, *(sc for _t, sc in ranked)])
+            ranked = [(t, top) for t in found] + [(t, sc) for t, sc in ranked if t.name not in searchers]
         if not ranked or ranked[0][1] < cfg.absolute_floor:
             # "no tool reports X" helps when part of the question is known; for "favourite pizza" it is noise.
             # A named host or service also makes the rest known: "disk usage on db-7".
@@ -222,7 +256,7 @@ class DeterministicPlanner:
             if not reasons or missing_part:
                 reasons.append(AnswerStatusReason(AnswerReason.NO_TOOL, note))
             plan = Plan((), planner=self.name, rationale=note, notes=(*notes, note))
-            return PlanOutcome(plan, self.name, warnings=tuple(notes), not_covered=tuple(reasons))
+            return PlanOutcome(plan, self.name, warnings=tuple(notes), not_covered=tuple(reasons)), None
         floor = max(cfg.absolute_floor, cfg.relative_floor * ranked[0][1])
         above = [(t, s) for t, s in ranked if s >= floor]
         limit = min(cfg.max_tools, request.budget.max_steps)
@@ -289,7 +323,7 @@ class DeterministicPlanner:
         if not chosen:
             rationale = missing_part or _no_tool(request)
         plan = Plan(tuple(steps), planner=self.name, rationale=rationale, notes=tuple(notes))
-        return PlanOutcome(plan, self.name, warnings=tuple(notes), not_covered=tuple(reasons))
+        return PlanOutcome(plan, self.name, warnings=tuple(notes), not_covered=tuple(reasons)), builder
 
 
 def _searched(steps: Sequence[PlanStep], words: Sequence[str]) -> bool:

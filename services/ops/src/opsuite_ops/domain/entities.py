@@ -2,8 +2,11 @@
 
 Nothing here knows any estate. An *inventory tool* is recognised by its schema and its output, never
 by its name: a tool that is safe to call (idempotent), needs no argument, and whose document speaks of
-hosts or services is a candidate; its output counts only if it has rows with host or service columns
-(``host``, ``hostname``, ``service``, ``*_service``...). The orchestrator calls the candidates once per
+hosts or services (or that is tagged ``inventory``/``config``) is a candidate. Host and service columns
+(``host``, ``hostname``, ``service``, ``*_service``...) give hosts and services; every other text column is
+a kind of its own named by the column (``router``, ``site``, ``namespace``), its values names of that kind
+(:attr:`Inventory.values`), and each row says what its names go with (:attr:`Inventory.rows`). The
+orchestrator calls the candidates once per
 run and hands the :class:`Inventory` to the planner, which then resolves the names in the question
 against it (:mod:`extract`) and reports an unknown one with its closest matches.
 
@@ -43,7 +46,9 @@ _CONCEPT_WORDS = frozenset(
     tok for names in ENTITY_CONCEPTS.values() for n in names for tok in tokenise(n, keep_stop_words=True)
 )
 #: Most inventory calls a run makes (the best candidates by how much they speak of hosts and services).
-MAX_INVENTORY_CALLS = 3
+MAX_INVENTORY_CALLS = 4
+#: Tags of tools that list what the estate has (routers, deployments): their rows name things of other kinds.
+_LISTS = frozenset({"inventory", "config"})
 _KIND_WORDS = {"id": "record"}
 _TICKET_ID = re.compile(r"^[A-Z]{2,}[A-Z0-9]*-\d+$")
 _SEPARATORS = re.compile(r"[\s._-]+")
@@ -104,6 +109,9 @@ class Inventory:
     sources: tuple[str, ...] = ()
     #: Other text values of the inventory's rows, by name_key: (column, spelling) ("zone-a-1" is a zone).
     values: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    #: The other text columns of the row each name or value was listed in, by name_key ("billing-worker" ->
+    #: namespace "billing"): what a question naming one says about the rest.
+    rows: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
     _keys: dict[str, tuple[str, str]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -114,7 +122,7 @@ class Inventory:
         object.__setattr__(self, "_keys", keys)
 
     def __bool__(self) -> bool:
-        return bool(self.hosts or self.services)
+        return bool(self.hosts or self.services or self.values)
 
     def knows(self, kind: str) -> bool:
         """Whether the estate reported any name of ``kind`` (so an unknown one can be called unknown)."""
@@ -138,7 +146,34 @@ class Inventory:
 
     def merged(self, hosts: Iterable[str] = (), services: Iterable[str] = ()) -> Inventory:
         """This inventory plus operator-configured names."""
-        return Inventory(self.hosts | frozenset(hosts), self.services | frozenset(services), self.sources, self.values)
+        return Inventory(
+            self.hosts | frozenset(hosts), self.services | frozenset(services), self.sources, self.values, self.rows
+        )
+
+    def row_of(self, name: str) -> tuple[tuple[str, str], ...]:
+        """``(column, value)`` of the other text columns of the row ``name`` was listed in."""
+        return self.rows.get(name_key(name), ())
+
+    def closest_value(self, name: str, n: int = 3) -> tuple[str, tuple[str, ...], float]:
+        """``(column, closest values of it, best ratio)`` for a name that may be a misspelt value ("rtr-ams-05" ->
+        the router column's "rtr-ams-02"...); ``("", (), 0.0)`` when nothing is close."""
+        key = name_key(name)
+        scored = sorted(
+            (-difflib.SequenceMatcher(None, key, k).ratio(), col, spelt) for k, (col, spelt) in self.values.items()
+        )
+        if not scored or -scored[0][0] < 0.6:
+            return "", (), 0.0
+        column = scored[0][1]
+        same = [spelt for r, col, spelt in scored if col == column and -r >= 0.6][:n]
+        return column, tuple(same), -scored[0][0]
+
+    def best_ratio(self, name: str, kind: str | None = None) -> float:
+        """How close the closest host/service name (of ``kind``) is to ``name`` (0 when none is)."""
+        key = name_key(name)
+        return max(
+            (difflib.SequenceMatcher(None, key, k).ratio() for k, (kd, _s) in self._keys.items() if kind in (None, kd)),
+            default=0.0,
+        )
 
     def value(self, text: str) -> tuple[str, str] | None:
         """``(column, spelling)`` when ``text`` is a value of another column of the inventory (not a name)."""
@@ -157,7 +192,7 @@ def inventory_candidates(tools: Sequence[Tool]) -> list[Tool]:
 
     Ranked by how much they speak of listing hosts and services, at most :data:`MAX_INVENTORY_CALLS`.
     """
-    pool = [t for t in tools if t.idempotent and not t.required and _speaks_of_entities(t)]
+    pool = [t for t in tools if t.idempotent and not t.required and (_speaks_of_entities(t) or _LISTS & t.tags)]
     if not pool:
         return []
     docs = [
@@ -198,10 +233,14 @@ def inventory_from_outputs(outputs: Mapping[str, Any]) -> Inventory:
     services: set[str] = set()
     sources: list[str] = []
     values: dict[str, tuple[str, str]] = {}
+    rows: dict[str, tuple[tuple[str, str], ...]] = {}
     for tool, data in outputs.items():
         found: dict[str, set[str]] = {"host": set(), "service": set()}
         others: dict[str, tuple[str, str]] = {}
         for row in _rows(data):
+            texts = [(str(c), v.strip()) for c, v in row.items() if isinstance(v, str) and v.strip()]
+            for col, value in texts:
+                rows.setdefault(name_key(value), tuple((c, v) for c, v in texts if c != col))
             for col, value in row.items():
                 concept = column_concept(str(col))
                 if concept and isinstance(value, str) and value.strip():
@@ -210,14 +249,17 @@ def inventory_from_outputs(outputs: Mapping[str, Any]) -> Inventory:
                     others.setdefault(name_key(value), (str(col), value.strip()))
         for concept, names in _name_lists(data).items():
             found[concept].update(n.strip() for n in names if n.strip())
-        if found["host"] or found["service"]:
+        if found["host"] or found["service"] or others:
+            # A listing without hosts or services still names things of its own kinds: its column names
+            # are the kinds ("router", "namespace", "site"), its values the names.
             sources.append(tool)
             hosts |= found["host"]
             services |= found["service"]
-            values.update(others)
+            for k, v in others.items():
+                values.setdefault(k, v)
     name_keys = {name_key(n) for n in hosts | services}
     kept = {k: v for k, v in values.items() if k not in name_keys}
-    return Inventory(frozenset(hosts), frozenset(services), tuple(sources), kept)
+    return Inventory(frozenset(hosts), frozenset(services), tuple(sources), kept, rows)
 
 
 def _mentions(data: Any, key: str) -> bool:
@@ -249,6 +291,20 @@ def _empty(data: Any) -> bool:
     return False
 
 
+def _names_a_thing(tool: Tool, param: str, value: Any, vouched: Inventory) -> bool:
+    """A required plain string parameter (no enum, format, or free text) holding a word no inventory vouches
+    for: the name of a thing, which may not exist when nothing comes back for it."""
+    schema = tool.properties.get(param, {})
+    if param not in tool.required or schema.get("type", "string") != "string":
+        return False
+    if schema.get("enum") or schema.get("format") or tool.tags & {"document", "search"}:
+        return False
+    words = {*tokenise(param, keep_stop_words=True), *tokenise(str(schema.get("description", "")))}
+    if words & {"text", "phrase", "query", "search", "pattern", "keyword"}:
+        return False
+    return isinstance(value, str) and vouched.lookup(value) is None and vouched.value(value) is None
+
+
 def unmatched_names(
     records: Sequence[CallRecord], tools: Mapping[str, Tool], vouched: Inventory | None = None
 ) -> list[AnswerStatusReason]:
@@ -266,6 +322,8 @@ def unmatched_names(
             concept = column_concept(param) if tool is None or param in tool.properties else None
             if concept is None and isinstance(value, str) and _TICKET_ID.match(value):
                 concept = "id"  # a record id (INC-9999): no inventory vouches for those
+            elif concept is None and tool is not None and _names_a_thing(tool, param, value, vouched):
+                concept = param  # "team" = "dba": a name of a kind no inventory lists
             if concept and vouched.knows(concept):
                 continue
             if concept and isinstance(value, str) and value and not value.startswith("$steps."):

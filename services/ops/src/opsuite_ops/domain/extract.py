@@ -6,6 +6,10 @@ reported this run, plus operator-configured ones): a known name is a host or a s
 says; a name-like word the estate does not have is an :class:`~opsuite_ops.domain.entities.UnknownName`
 with its closest matches. Ticket-like ids (``INC-4211``) are ids, never hosts.
 
+Values of the inventory's other columns are filters of that column (a kind: "ams" is a site), a word
+before a kind word is a value of that kind ("the dba team"), and an unknown name takes the kind and close
+matches of the known name or value of its shape ("rtr-ams-05": no router named rtr-ams-05).
+
 When no tool listed names of a kind, that kind falls back to generic shapes (no estate's naming): a
 hyphenated name ending in digits is a host, a name after "service"/"on"/"for"... is a service.
 :mod:`fill` then fills each tool's parameters from the result.
@@ -19,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from opsuite_ops.domain.bm25 import ON_CALL, STOP_WORDS, stem
+from opsuite_ops.domain.bm25 import ON_CALL, STOP_WORDS, is_verb_or_adverb, stem
 from opsuite_ops.domain.entities import ENTITY_CONCEPTS, Inventory, UnknownName, column_concept, name_key
 
 __all__ = [
@@ -33,6 +37,7 @@ __all__ = [
     "canonical_param",
     "extract_entities",
     "human_duration",
+    "is_verb_or_adverb",
 ]
 
 HOST_PARAMS = ENTITY_CONCEPTS["host"]
@@ -80,6 +85,7 @@ _TOKEN_RE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?|&")
 _ID_RE = re.compile(r"^[A-Z]{2,}[A-Z0-9]*-\d+$")
 _VERSION_RE = re.compile(r"^v?\d+(?:[._-]\d+)*[a-z]?$", re.IGNORECASE)
 _SEPARATED = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:[._-][A-Za-z0-9]+)+$")
+_SEPARATORS_RE = re.compile(r"[\s._/-]+")
 _TRAILING_NUMBER = re.compile(r"[._-]\d+[a-z]?$", re.IGNORECASE)
 #: ``key=value`` labels (an alert's): the key says what the value is.
 _LABEL_RE = re.compile(r"(?<![\w.-])([A-Za-z_][\w.-]*)=([^\s,;]+)")
@@ -125,6 +131,11 @@ class Entities:
     ambiguous: tuple[tuple[str, str], ...] = ()
     #: Values that are no names: (inventory column or "", text) ("zone", "zone-a-1"), a key "a.b_c".
     values: tuple[tuple[str, str], ...] = ()
+    #: Names read by their shape alone, of kinds no inventory lists: they may be names of any kind ("billing-sre").
+    guessed: tuple[str, ...] = ()
+    #: What the inventory rows of the names and values found say besides ("billing-worker": namespace
+    #: "billing"): (column, value), for a required parameter the question gives no other way.
+    related: tuple[tuple[str, str], ...] = ()
 
     def names(self, concept: str) -> tuple[str, ...]:
         """The names filling parameters of ``concept`` (host, service, id)."""
@@ -220,18 +231,62 @@ class _Reader:
     terms: list[str]
     ambiguous: list[tuple[str, str]] = field(default_factory=list)
     values: list[tuple[str, str]] = field(default_factory=list)
+    guessed: list[str] = field(default_factory=list)
 
     def is_word(self, low: str) -> bool:
         """A word of the tools' vocabulary or of the question's form (never taken for a name on its own)."""
-        return low in STOP_WORDS or low in GENERIC_WORDS or stem(low) in self.vocabulary or low in self.vocabulary
+        return (
+            low in STOP_WORDS
+            or low in GENERIC_WORDS
+            or stem(low) in self.vocabulary
+            or low in self.vocabulary
+            or (is_verb_or_adverb(low) and not low.endswith(("ing", "ed")))  # "safely": never a name
+        )
 
     def add(self, kind: str, name: str) -> None:
         target = self.hosts if kind == "host" else self.services
         if name not in target:
             target.append(name)
 
+    def guess(self, kind: str, name: str) -> None:
+        """A name of a kind no inventory lists, by its shape alone (it may be a name of any other kind too)."""
+        self.add(kind, name)
+        if name not in self.guessed:
+            self.guessed.append(name)
+
+    def misspelt_value(self, name: str, kind: str | None) -> bool:
+        """Report ``name`` as unknown when it looks more like a value of an inventory column than like any
+        host/service name ("rtr-ams-05" next to the router column's "rtr-ams-02": no router named rtr-ams-05).
+
+        A misspelling keeps the name's shape: a value with another number of parts ("billing" for
+        "billing-sre") is another name, not a close match."""
+        column, close, ratio = self.inventory.closest_value(name)
+        close = tuple(c for c in close if _parts(c) == _parts(name))
+        if not close or ratio <= self.inventory.best_ratio(name, kind):
+            return False
+        if not any(u.name == name for u in self.unknown):
+            self.unknown.append(UnknownName(name, column, close))
+        return True
+
+    def misspelt_name(self, name: str) -> bool:
+        """Report a name of no known kind as unknown when a known host or service of the same shape is close
+        ("node-a6" next to the estate's "node-a7": no host named node-a6)."""
+        if self.misspelt_value(name, None):
+            return True
+        close = tuple(c for c in self.inventory.closest(name) if _parts(c) == _parts(name))
+        found = self.inventory.lookup(close[0]) if close else None
+        if found is None:
+            return False
+        if not any(u.name == name for u in self.unknown):
+            self.unknown.append(
+                UnknownName(name, found[0], tuple(c for c in close if self.inventory.lookup(c) == (found[0], c)))
+            )
+        return True
+
     def add_unknown(self, name: str, kind: str) -> None:
         if any(u.name == name for u in self.unknown):
+            return
+        if self.misspelt_value(name, None if kind == "host or service" else kind):
             return
         if kind == "host or service":
             # The kind of the best match decides; the suggestions are names of that kind.
@@ -259,12 +314,15 @@ def extract_entities(
     known_services: Iterable[str] = (),
     vocabulary: Iterable[str] = (),
     as_names: Iterable[str] = (),
+    kinds: Iterable[str] = (),
 ) -> Entities:
     """Find names, ids, a time range, free numbers, quoted strings and the key terms of ``text``.
 
     ``vocabulary`` is the stemmed tool vocabulary: a word that names a tool concept ("cpu", "error") is
     a name only when the estate has it and the question points at it ("on search", "checkout or search"),
     or when it is in ``as_names`` (the planner's second reading, see :attr:`Entities.ambiguous`).
+    ``kinds`` are the words naming a kind of thing a tool takes or lists (its parameter and inventory column
+    names: "team", "site"): a non-word next to one is a value of that kind ("the dba team", "ams site").
     """
     inv = (inventory or Inventory()).merged(known_hosts, known_services)
     text = ON_CALL.sub("oncall", text)  # one word: "on call" is a rota, not "call"
@@ -273,6 +331,7 @@ def extract_entities(
     masked = _plain_labels(_blank(_blank(_blank(_blank(text, _QUOTED_RE), _ISO_RE), _REL_RE), _DAY_RE))
     reader = _Reader(inv, frozenset(vocabulary), [], [], [], [], [])
     names = frozenset(n.lower() for n in as_names)
+    kind_words = frozenset(k.lower() for k in kinds) | frozenset(c.lower() for c, _s in inv.values.values())
     matches = list(_TOKEN_RE.finditer(masked))
     tokens = [m.group(0) for m in matches]
     lows = [t.lower() for t in tokens]
@@ -301,14 +360,24 @@ def extract_entities(
         elif _ID_RE.match(tok):
             if tok not in reader.ids:
                 reader.ids.append(tok)
-        elif (known := _value_of(tok, inv, pointed and not reader.is_word(low))) is not None or _is_key(tok, inv):
+        elif (known := _value_of(tok, inv, not reader.is_word(low))) is not None or _is_key(tok, inv):
             # A value of another inventory column ("zone-a-1", a zone) or a setting's key
             # ("pool.max_size"): what the question filters on or asks about, never a host or service.
             reader.values.append((known[0] if known else "", tok))
+        elif (
+            (cue := _kind_cue(prev, nxt, kind_words))
+            and not reader.is_word(low)
+            and not _VERSION_RE.match(low)
+            and not inv.closest_value(low)[1]
+            and inv.best_ratio(low) < 0.6
+        ):
+            reader.values.append((cue, tok))  # "the dba team": a team, whether or not anything lists teams
         elif _SEPARATED.match(tok) and not _VERSION_RE.match(tok):
             guess = explicit or ("host" if _TRAILING_NUMBER.search(tok) else "service")
-            if not inv.knows(guess):
-                reader.add(guess, low)
+            if reader.misspelt_name(low):
+                pass
+            elif not inv.knows(guess):
+                reader.guess(guess, low)
             elif explicit is None and inv.knows("host") and inv.knows("service"):
                 reader.add_unknown(low, "host or service")
             else:
@@ -319,7 +388,7 @@ def extract_entities(
         elif pointed and not reader.is_word(low) and not _VERSION_RE.match(low):
             kind = explicit or ("host" if prev in _HOST_CUES else "service")
             if not inv.knows(kind):
-                reader.add(kind, low)
+                reader.guess(kind, low)
             elif explicit is not None or _close(low, inv):
                 reader.add_unknown(low, explicit or "host or service")
             else:
@@ -354,7 +423,27 @@ def extract_entities(
         terms=tuple(reader.terms),
         ambiguous=tuple(reader.ambiguous),
         values=tuple(reader.values),
+        guessed=tuple(reader.guessed),
+        related=tuple(
+            dict.fromkeys(
+                pair
+                for name in (*reader.hosts, *reader.services, *(v for _c, v in reader.values))
+                for pair in inv.row_of(name)
+            )
+        ),
     )
+
+
+def _parts(name: str) -> int:
+    return len([p for p in _SEPARATORS_RE.split(name) if p])
+
+
+def _kind_cue(prev: str, nxt: str, kinds: frozenset[str]) -> str:
+    """The kind word right after a token, when it names a kind ("dba team" -> "team")."""
+    for word in (nxt,):
+        if word and (word in kinds or (word.endswith("s") and word[:-1] in kinds)):
+            return word if word in kinds else word[:-1]
+    return ""
 
 
 def _value_of(token: str, inv: Inventory, pointed: bool) -> tuple[str, str] | None:

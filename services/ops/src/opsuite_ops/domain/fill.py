@@ -4,8 +4,11 @@
 pay-api-2" is two calls, "degraded or down hosts" calls a ``status`` enum with each named value (a few
 operator synonyms map onto enum values: "offline" is ``down``). Times follow the parameter's schema
 (``format: date-time`` is RFC 3339, ``format: date`` a day, integers epoch seconds). A free-text search
-parameter (``query``/``q``/``text``..., or any required string of a ``document``/``search`` tool) gets the
-question's key terms, without the words that only name the search tool itself ("runbook", "docs").
+parameter (``query``/``q``/``text``..., or a required string of a search-like tool: tagged
+``document``/``search``, or speaking of search/find/phrase) gets the question's key terms, without the
+words that only name the search tool itself ("runbook", "docs"). A parameter named after an inventory
+column takes the value the question gives of it; a required one the question gives no other way takes
+the column's value in the rows of the question's names, else a name no inventory lists.
 Required parameters left unfilled are reported in ``missing``.
 """
 
@@ -19,7 +22,7 @@ from typing import Any
 
 from opsuite_ops.domain.bm25 import stem, tokenise
 from opsuite_ops.domain.entities import ENTITY_CONCEPTS
-from opsuite_ops.domain.extract import Entities, TimeRange, canonical_param, human_duration
+from opsuite_ops.domain.extract import Entities, TimeRange, canonical_param, human_duration, is_verb_or_adverb
 from opsuite_ops.domain.model import Tool
 
 __all__ = [
@@ -30,12 +33,15 @@ __all__ = [
     "fill_variants",
     "format_time",
     "is_search_param",
+    "name_kinds",
     "param_concept",
 ]
 
 _LIMIT_PARAMS = frozenset({"limit", "top", "n", "count", "max_rows", "size"})
 _TEXT_PARAMS = frozenset({"query", "q", "text", "search", "pattern", "keyword", "keywords", "term", "terms"})
 _SEARCH_TAGS = frozenset({"document", "search"})
+#: Words of a parameter's name or description that make a required string the text a tool searches for.
+_SEARCH_WORDS = frozenset({"search", "find", "phrase", "query", "look", "match", "matching", "contain", "contains"})
 _ENTITY_CONCEPTS = ("host", "service", "id", "entity")
 _KNOWN_CONCEPTS = frozenset({"host", "service", "id", "since", "until"})
 
@@ -119,8 +125,10 @@ def key_terms(tool: Tool, entities: Entities, synonyms: Mapping[str, tuple[str, 
     own = {*tokenise(tool.name, keep_stop_words=True)}
     for tag in tool.tags:
         own.update(tokenise(tag, keep_stop_words=True))
-    out = []
+    out = [n for n in entities.guessed if n not in entities.terms]  # an unresolved name is what is looked for
     for term in entities.terms:
+        if is_verb_or_adverb(term) and not term.endswith(("ing", "ed")):
+            continue  # "safely", "went": how or that, never what a document is about
         s = stem(term)
         if s in own or any(x in own for extra in synonyms.get(s, ()) for x in tokenise(extra, keep_stop_words=True)):
             continue
@@ -143,6 +151,20 @@ def _column_value(name: str, schema: Mapping[str, Any], entities: Entities) -> s
     return None
 
 
+def _related_value(name: str, entities: Entities) -> str | None:
+    """The one value of the column ``name`` in the inventory rows of the question's names (none if several)."""
+    found = {v for c, v in entities.related if c.lower() == name.lower()}
+    return found.pop() if len(found) == 1 else None
+
+
+def _guessed_for(name: str, schema: Mapping[str, Any], entities: Entities) -> str | None:
+    """A required name of a kind nothing lists ("team") takes a name the question gives that no inventory
+    knows ("billing-sre"): the only thing the question can mean by it."""
+    if schema.get("enum") or schema.get("format") or param_concept(name, schema) in _KNOWN_CONCEPTS:
+        return None
+    return entities.guessed[0] if entities.guessed else None
+
+
 def param_concept(name: str, schema: Mapping[str, Any]) -> str:
     """The concept of a parameter: by its name (:func:`canonical_param`), else by its description.
 
@@ -163,9 +185,36 @@ def param_concept(name: str, schema: Mapping[str, Any]) -> str:
 
 
 def is_search_param(tool: Tool, name: str, schema: Mapping[str, Any]) -> bool:
-    if _type_of(schema) != "string":
+    """A free-text parameter: named so (``query``), or a required plain string of a search-like tool (tagged
+    ``document``/``search``, or whose name, description or the parameter's own words speak of searching)."""
+    if _type_of(schema) != "string" or schema.get("enum") or schema.get("format"):
         return False
-    return name.lower() in _TEXT_PARAMS or bool(tool.tags & _SEARCH_TAGS and name in tool.required)
+    if name.lower() in _TEXT_PARAMS:
+        return True
+    if name not in tool.required:
+        return False
+    if tool.tags & _SEARCH_TAGS:
+        return True
+    words = {*tokenise(tool.name, keep_stop_words=True), *tokenise(tool.description, keep_stop_words=True)}
+    words |= {
+        *tokenise(name, keep_stop_words=True),
+        *tokenise(str(schema.get("description", "")), keep_stop_words=True),
+    }
+    return bool(words & {stem(w) for w in _SEARCH_WORDS})
+
+
+def name_kinds(tools: Sequence[Tool]) -> frozenset[str]:
+    """The kinds of thing the tools take by name: plain string parameters that are no host, service, id,
+    time or search text ("team", "site", "namespace"); a word of the question next to one is a value of it."""
+    out: set[str] = set()
+    for tool in tools:
+        for name, schema in tool.properties.items():
+            if _type_of(schema) != "string" or schema.get("enum") or schema.get("format"):
+                continue
+            if canonical_param(name) in _KNOWN_CONCEPTS or is_search_param(tool, name, schema):
+                continue
+            out.add(name.lower())
+    return frozenset(out)
 
 
 def fill_variants(
@@ -201,7 +250,9 @@ def fill_variants(
                 value, source = chosen, "values named in the question"
             elif chosen:
                 enum_dims.append((name, chosen))
-        elif concept in _ENTITY_CONCEPTS:
+        elif concept in _ENTITY_CONCEPTS and _column_value(name, schema, entities) is None:
+            # A parameter named after an inventory column the question gives a value of ("router", described
+            # as a "router hostname") takes that value; otherwise the names of its concept.
             entity_params.setdefault(concept, []).append(name)
         elif concept == "since" or (schema.get("format") in ("date-time", "date") and concept != "until"):
             if entities.time_range is not None:
@@ -221,6 +272,10 @@ def fill_variants(
                 source = "number in the question"
         elif typ == "string" and (given := _column_value(name, schema, entities)) is not None:
             value, source = given, f"a {name} named in the question"
+        elif typ == "string" and name in required and (given := _related_value(name, entities)) is not None:
+            value, source = given, f"the {name} the estate lists with a name in the question"
+        elif typ == "string" and name in required and (given := _guessed_for(name, schema, entities)) is not None:
+            value, source = given, f"a name in the question no tool lists, taken as the {name}"
         elif typ == "string" and free_quoted:
             value, source = free_quoted.pop(0), "quoted text in the question"
         elif is_search_param(tool, name, schema) and (terms := key_terms(tool, entities, synonyms)):

@@ -107,9 +107,31 @@ def is_change_table(columns: Sequence[str], rows: Sequence[Mapping[str, Any]]) -
     if words & _STRONG:
         return tcol
     measures = [c for c in others if rows and _numeric(rows, c) and not c.lower().endswith("id")]
-    if words & _WEAK and not measures:
+    if measures or words & _STATE:
+        return None
+    if words & _WEAK or _records_events(others, rows):
         return tcol
     return None
+
+
+#: Columns of a record's current state (a ticket's status, an alert's severity, a log line's level): such
+#: a row is a thing that is, not a change that happened.
+_STATE = frozenset({"status", "state", "priority", "severity", "level", "phase", "health"})
+_RECORD_ID = re.compile(r"^[A-Z]{2,}[A-Z0-9]*(?:-\d+)+$")
+
+
+def _records_events(columns: Sequence[str], rows: Sequence[Mapping[str, Any]]) -> bool:
+    """A row shape of change records without any change word in the column names ("cr, system, summary,
+    implementer, implemented_at"): besides its time, a column saying what was done (a summary, description,
+    title...) and one saying to what or which record (a subject such as ``system``/``target``, or ids such
+    as CR-2024-109)."""
+    tokens = {c: set(_tokens(c)) for c in columns}
+    has_text = any(t & set(_TEXT) for t in tokens.values())
+    has_subject = any(t & set(_SUBJECT) for t in tokens.values())
+    has_ids = any(
+        rows and all(isinstance(r.get(c), str) and _RECORD_ID.match(str(r.get(c))) for r in rows) for c in columns
+    )
+    return has_text and (has_subject or has_ids)
 
 
 @dataclass(frozen=True, slots=True)
