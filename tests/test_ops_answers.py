@@ -1,4 +1,5 @@
-"""The ops answer evaluation runs end to end (issue 13, item 7): both question sets are asked through real
+"""The ops answer evaluation runs end to end (issue 13, item 7): the three question sets (the demo estate,
+a second estate and a third written blind, without reading the planner) are asked through real
 api_manager and ops servers, every answer is scored and the results file is written.
 
 Both the structure and the issue's goals are asserted, for the deterministic planner and for the
@@ -19,7 +20,7 @@ from tests.ops_eval.questions import EvalContext, Fact, load_set, scoring_text
 from tests.ops_eval.runner import SETS_DIR, run_evaluation, write_results
 
 
-@pytest.mark.parametrize("name, minimum, unanswerable", [("demo", 40, 10), ("second", 20, 5)])
+@pytest.mark.parametrize("name, minimum, unanswerable", [("demo", 40, 10), ("second", 20, 5), ("third", 20, 5)])
 def test_question_sets_are_big_enough_and_their_facts_are_not_in_their_questions(
     name: str, minimum: int, unanswerable: int
 ) -> None:
@@ -29,10 +30,10 @@ def test_question_sets_are_big_enough_and_their_facts_are_not_in_their_questions
 
 
 async def test_every_question_of_both_sets_is_asked_scored_written_and_meets_the_goals(tmp_path: Path) -> None:
-    payload = await run_evaluation(tmp_path / "run", sets=("demo", "second"), llm=True)
+    payload = await run_evaluation(tmp_path / "run", sets=("demo", "second", "third"), llm=True)
     path = write_results(payload, tmp_path / "ops_answers.json")
     doc = json.loads(path.read_text())
-    for name in ("demo", "second"):
+    for name in ("demo", "second", "third"):
         qset = load_set(SETS_DIR / f"{name}.yaml", datetime.now(UTC))
         result = doc["runs"]["deterministic"][name]
         assert [q["id"] for q in result["questions"]] == [q.id for q in qset.questions]

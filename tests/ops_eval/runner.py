@@ -233,7 +233,7 @@ async def _run_set(
 
 
 async def run_evaluation(
-    workdir: Path, *, sets: Sequence[str] = ("demo", "second"), llm: bool = False
+    workdir: Path, *, sets: Sequence[str] = ("demo", "second", "third"), llm: bool = False
 ) -> dict[str, Any]:
     """Start the servers, seed the sets' estates, ask and score every question; returns the results."""
     workdir.mkdir(parents=True, exist_ok=True)
