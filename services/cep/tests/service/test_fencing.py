@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import time
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -22,13 +23,14 @@ import pytest
 import pytest_asyncio
 from sqlalchemy import func, select
 
-from opsuite_cep.adapters.partitions import PartitionStream
+from opsuite_cep.adapters.partitions import Leases, PartitionStream, delete_namespace, lease_clock, namespace_names
 from opsuite_cep.app.engines import EngineHost, FencedError, Notifier, TenantEngine, rule_from_row
-from opsuite_cep.app.partitions import PartitionedIngest, PartitionRunner
+from opsuite_cep.app.partitions import PartitionCoordinator, PartitionedIngest, PartitionRunner
 from opsuite_cep.config import Settings
 from opsuite_cep.db import MIGRATIONS_DIR, VERSION_TABLE
 from opsuite_cep.db.eventlog import LogCursorRepository
 from opsuite_cep.db.models import AlertChangeRow, CheckpointRow, LogCursorRow, PartitionEpochRow, RuleRow
+from opsuite_cep.db.repositories import CheckpointRepository
 from opsuite_cep.domain import Event, IngestResult
 from opsuite_common.db import Database, run_migrations
 from opsuite_common.testing.eventually import eventually
@@ -328,3 +330,166 @@ async def test_the_log_cursor_is_a_compare_and_set(db_url: str) -> None:
     finally:
         for db in dbs:
             await db.dispose()
+
+
+async def test_a_stale_owner_with_a_carried_over_result_is_fenced_not_written_twice(db_url: str) -> None:
+    """Host 0 commits r18 and r20; host 1's write of r18 had failed (kept unwritten): its commit of r23
+    carries r18 and must be refused (the cursor is past 18), leaving host 0's history as it is."""
+    dbs = [await _database(db_url), Database.from_url(db_url)]
+    try:
+        settings = _settings(db_url)
+        hosts = [EngineHost(db, settings, Notifier()) for db in dbs]
+        async with dbs[0].session(readonly=True) as s:
+            rule = rule_from_row((await s.execute(select(RuleRow))).scalar_one())
+        units = [TenantEngine(TENANT, h.new_engine(TENANT, [rule], []), {}, unit=UNIT) for h in hosts]
+        fire = [Event("e1", "metric", T0 + 1, key="svc-1", attributes={"errors": 9})]
+        calm = [Event("e2", "metric", T0 + 2, key="svc-1", attributes={"errors": 0})]
+        r18 = [te.engine.ingest(fire, now=T0 + 1) for te in units]
+        r20 = [te.engine.ingest(calm, now=T0 + 2) for te in units]
+        assert r18[0].transitions and r20[0].transitions
+        await hosts[0].commit(units[0], r18[0], 18)
+        await hosts[0].commit(units[0], r20[0], 20)
+        history = await _history(dbs[0])
+        assert len(history) == len(r18[0].transitions) + len(r20[0].transitions)
+
+        units[1].unwritten.append((r18[1], 18))  # host 1's write of record 18 had failed
+        with pytest.raises(FencedError):
+            await hosts[1].commit(units[1], r20[1], 23)
+        assert await _history(dbs[0]) == history
+        async with dbs[0].session(readonly=True) as s:
+            assert await LogCursorRepository(s, TENANT, UNIT).applied() == 20
+    finally:
+        for db in dbs:
+            await db.dispose()
+
+
+async def test_a_checkpoint_before_the_replay_reaches_a_unit_keeps_that_units_later_position(
+    sqlite_url: str, tmp_path: Path, streams: tuple[PartitionStream, PartitionStream]
+) -> None:
+    """Tenants x (checkpoint at its first record) and y (at a later one) share the partition; a new runner
+    resumes from x's and checkpoints before it has replayed up to y's: y's stored position does not go
+    down (its state there is that of its own checkpoint, not of the partition's position)."""
+    w = World(sqlite_url, tmp_path, *streams)
+    await w.setup()
+    try:
+        seqs: dict[str, list[int]] = {"x": [], "y": []}
+        for tenant in ("x", "y", "x", "y", "x"):
+            event = Event(f"{tenant}-{len(seqs[tenant])}", "metric", T0 + 1, key="k", attributes={"errors": 1})
+            record = {"tenant": tenant, "scope": "keyed", "kind": "events", "now": T0 + 1, "events": [event.to_dict()]}
+            seqs[tenant].append(await w.main.publish(0, json.dumps(record).encode()))
+        host = EngineHost(w.db, w.settings, Notifier())
+        async with w.db.session() as s:
+            for tenant, position in (("x", seqs["x"][0]), ("y", seqs["y"][1])):
+                snapshot = host.new_engine(tenant, [], []).snapshot()
+                await CheckpointRepository(s, tenant).save(snapshot, position, UNIT)
+        stop_at = seqs["x"][1]  # the runner applies records up to x's second, then waits for its lease
+        holder: list[PartitionRunner] = []
+        runner = PartitionRunner(
+            0, host, w.main, w.settings, owner="b", lease_held=lambda: holder[0].position < stop_at
+        )
+        holder.append(runner)
+        await runner.start()
+        w.runners.append(runner)
+        assert runner.position == seqs["x"][0]
+        await eventually(lambda: runner.position >= stop_at, timeout=20, what="the runner at x's second record")
+        async with runner.lock:
+            assert runner.position == stop_at < seqs["y"][1]
+            assert await runner.checkpoint()
+        async with w.db.session(readonly=True) as s:
+            stmt = select(CheckpointRow.tenant, CheckpointRow.log_position).where(CheckpointRow.unit == UNIT)
+            stored = {tenant: int(p) for tenant, p in (await s.execute(stmt)).all()}
+        assert stored == {"x": stop_at, "y": seqs["y"][1]}
+    finally:
+        await w.close()
+
+
+async def test_the_lease_is_looked_at_again_once_the_lock_is_taken(
+    sqlite_url: str, tmp_path: Path, streams: tuple[PartitionStream, PartitionStream]
+) -> None:
+    """A record read while the lease held but applied only after the timer let go of the lock waits if the
+    lease is no longer surely held by then."""
+    w = World(sqlite_url, tmp_path, *streams)
+    await w.setup()
+    try:
+        held, looked = [True], [0]
+
+        def lease_held() -> bool:
+            looked[0] += 1
+            return held[0]
+
+        settings = make_settings(
+            sqlite_url, event_log=NATS_URL, partitions=1, idle_progress=False, schedule_tick_s=3600
+        )  # the timer never looks at the lease: every look is the consumer's
+        host = EngineHost(w.db, settings, Notifier())
+        runner = PartitionRunner(0, host, w.main, settings, owner="a", lease_held=lease_held)
+        await runner.start()
+        w.runners.append(runner)
+        await w.publish(1, 9)
+        await w.caught_up(runner)
+        position = runner.position
+
+        async with runner.lock:  # the timer holds the lock (a long checkpoint); the lease runs short
+            seen = looked[0]
+            await w.publish(10, 0)
+            await eventually(lambda: looked[0] > seen, timeout=20, what="the consumer waiting for the lock")
+            held[0] = False
+            seen = looked[0]
+        await eventually(lambda: looked[0] >= seen + 3, timeout=20, what="the runner waiting for its lease")
+        assert runner.position == position  # not applied
+
+        held[0] = True
+        await w.caught_up(runner)
+    finally:
+        await w.close()
+
+
+async def test_a_fenced_runners_partition_is_restarted_or_handed_back_in_the_same_round(sqlite_url: str) -> None:
+    """Replica a owns both partitions; replica b appears (a's share drops to one) while a's runner of
+    partition 0 is fenced. After a's next round every partition has a live runner of a or a free lease:
+    none is held by a without a runner until its lease expires."""
+    namespace = f"fence{uuid.uuid4().hex[:10]}"
+    names = namespace_names(namespace)
+    # Leases long enough that none expires between the rounds, however slow the machine.
+    settings = make_settings(sqlite_url, event_log=NATS_URL, partitions=2, idle_progress=False, lease_ttl_s=120)
+    db = await _database(sqlite_url)
+    stream = PartitionStream(NATS_URL, 2, stream=names.stream, prefix=names.prefix)
+    leases = [Leases(NATS_URL, r, bucket=names.bucket, ttl_s=settings.lease_ttl_s) for r in ("a", "b")]
+    coordinator = PartitionCoordinator(EngineHost(db, settings, Notifier()), stream, leases[0], settings, "a")
+    other: PartitionRunner | None = None
+    try:
+        await coordinator.round()
+        assert set(coordinator.runners) == {0, 1}
+        fenced = coordinator.runners[0]
+        other = PartitionRunner(0, EngineHost(db, settings, Notifier()), stream, settings, owner="x")
+        await other.start()  # claims partition 0's next epoch: a's runner is stale
+        async with fenced.lock:
+            assert not await fenced.checkpoint()
+        assert fenced.fenced
+        await other.stop(checkpoint=False)
+        other = None
+        await leases[1].heartbeat()
+
+        await coordinator.round()
+        for p in (0, 1):
+            runner = coordinator.runners.get(p)
+            if runner is None:
+                assert await leases[0].owner(p) is None, f"partition {p} held by a without a runner"
+            else:
+                assert not runner.fenced and runner is not fenced
+        assert 0 in coordinator.runners and coordinator.runners[0].epoch == fenced.epoch + 2
+    finally:
+        if other is not None:
+            await other.stop(checkpoint=False)
+        await coordinator.stop()
+        await leases[1].close()
+        await db.dispose()
+        await delete_namespace(NATS_URL, namespace)
+
+
+async def test_lease_times_keep_counting_while_the_host_is_suspended() -> None:
+    """On Linux lease expiries are read on CLOCK_BOOTTIME (monotonic, suspend included)."""
+    if not hasattr(time, "CLOCK_BOOTTIME"):
+        pytest.skip("no CLOCK_BOOTTIME on this system")
+    before = time.clock_gettime(time.CLOCK_BOOTTIME)
+    now = lease_clock()
+    assert before <= now <= time.clock_gettime(time.CLOCK_BOOTTIME)

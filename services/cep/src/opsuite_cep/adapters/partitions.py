@@ -31,7 +31,8 @@ entry expired (and perhaps another replica took it) or was deleted. An entry tha
 id is taken as its own (a write whose acknowledgement was lost, or this replica's previous run), so
 replica ids must be unique among live replicas. NATS removes an expired entry shortly after the TTL (a few
 milliseconds to about a second late, never early): the old owner must stop using a partition once
-:meth:`Leases.expires_at` has passed without a renew, and then the next owner may start.
+:meth:`Leases.expires_at` has passed without a renew, and then the next owner may start. Lease times are
+read with :func:`lease_clock`, which keeps counting while the host is suspended.
 """
 
 from __future__ import annotations
@@ -69,6 +70,18 @@ __all__ = [
 ]
 
 log = get_logger("opsuite.cep.partitions")
+
+_BOOTTIME = getattr(time, "CLOCK_BOOTTIME", None)
+
+
+def lease_clock() -> float:
+    """Seconds on the clock lease expiries are counted by: ``CLOCK_BOOTTIME`` on Linux, which (unlike
+    ``time.monotonic()``) also advances while the system is suspended, so a replica resumed after a
+    suspend does not take a lease that ran out meanwhile for one still held; ``time.monotonic()`` elsewhere."""
+    if _BOOTTIME is not None:
+        return time.clock_gettime(_BOOTTIME)
+    return time.monotonic()
+
 
 STREAM = "OPSUITE_CEP_PARTITIONS"
 PREFIX = "opsuite.cep.part"
@@ -299,7 +312,7 @@ class Leases:
         self._nc: Any = None
         self._kv: Any = None
         self._lock = asyncio.Lock()
-        self._held: dict[int, tuple[int, float]] = {}  # partition -> (revision, monotonic time the write left)
+        self._held: dict[int, tuple[int, float]] = {}  # partition -> (revision, lease_clock() when the write left)
 
     async def _context(self) -> Any:
         if self._kv is not None:
@@ -338,7 +351,7 @@ class Leases:
         return frozenset(self._held)
 
     def expires_at(self, partition: int) -> float | None:
-        """When (``time.monotonic()``) a held lease may expire unless renewed; None if not held.
+        """When (:func:`lease_clock`) a held lease may expire unless renewed; None if not held.
 
         Counted from before the last successful write was sent, so it is never later than the server's
         expiry.
@@ -368,7 +381,7 @@ class Leases:
         if partition in self._held:
             return await self.renew(partition)
         kv = await self._context()
-        sent = time.monotonic()
+        sent = lease_clock()
         try:
             revision = await kv.create(self._key(partition), self._value)
         except (KeyWrongLastSequenceError, KeyNotFoundError):  # held, or expired while we looked
@@ -382,7 +395,7 @@ class Leases:
         if held is None:
             return False
         kv = await self._context()
-        sent = time.monotonic()
+        sent = lease_clock()
         try:
             revision = await kv.update(self._key(partition), self._value, last=held[0])
         except KeyWrongLastSequenceError:
@@ -397,7 +410,7 @@ class Leases:
             entry = await kv.get(self._key(partition))
             if entry.value != self._value:
                 return False
-            sent = time.monotonic()
+            sent = lease_clock()
             revision = await kv.update(self._key(partition), self._value, last=entry.revision)
         except (KeyNotFoundError, KeyWrongLastSequenceError):
             return False

@@ -34,6 +34,7 @@ import zlib
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
+from opsuite_cep.adapters.partitions import lease_clock
 from opsuite_cep.app._session import read
 from opsuite_cep.app.engines import EngineHost, FencedError, TenantEngine, rule_from_row, silence_from_row
 from opsuite_cep.app.partition_ingest import PartitionedIngest, Stream, encode_record
@@ -51,6 +52,12 @@ log = get_logger("opsuite.cep.partitions")
 
 #: How often a runner whose lease is not surely held looks again (it applies nothing meanwhile).
 LEASE_WAIT_S = 0.05
+
+#: Why a runner is fenced when a unit's commit is refused by the log cursor.
+ALREADY_COMMITTED = (
+    "alert changes of these records already committed (by another runner, or by this one when a commit's "
+    "acknowledgement was lost)"
+)
 
 
 class _Superseded(Exception):
@@ -206,21 +213,28 @@ class PartitionRunner:
     async def _consume(self) -> None:
         async with contextlib.aclosing(self.stream.records(self.partition, self.position)) as records:
             async for seq, body, _headers in records:
-                await self._hold_lease()
-                async with self.lock:
-                    if self.fenced:
-                        return
-                    try:
-                        await self._apply(seq, json.loads(body))
-                    except FencedError as exc:
-                        why = "alert changes of these records already committed by another runner"
-                        self._fence(why, tenant=exc.tenant, unit=exc.unit, seq=seq, first=exc.first)
-                        return
-                    except ServiceUnavailableError:
-                        pass  # alert changes kept unwritten by commit; written with the unit's next commit
-                    except Exception:
-                        log.exception("partition record failed", partition=self.partition, seq=seq)
-                        raise
+                while True:  # the lease is looked at again under the lock: the timer may have held it long
+                    await self._hold_lease()
+                    async with self.lock:
+                        if self.fenced:
+                            return
+                        if self.lease_held():
+                            await self._apply_held(seq, body)
+                            break
+                if self.fenced:
+                    return
+
+    async def _apply_held(self, seq: int, body: bytes) -> None:
+        """Apply one record with the lock and the lease held; fenced if its changes were committed already."""
+        try:
+            await self._apply(seq, json.loads(body))
+        except FencedError as exc:
+            self._fence(ALREADY_COMMITTED, tenant=exc.tenant, unit=exc.unit, seq=seq, first=exc.first)
+        except ServiceUnavailableError:
+            pass  # alert changes kept unwritten by commit; written with the unit's next commit
+        except Exception:
+            log.exception("partition record failed", partition=self.partition, seq=seq)
+            raise
 
     async def _apply(self, seq: int, record: dict[str, Any]) -> None:
         scope: Scope = "tenant" if record.get("scope") == "tenant" else "keyed"
@@ -329,8 +343,7 @@ class PartitionRunner:
                 try:
                     await self.host.commit(te, IngestResult())
                 except FencedError as exc:
-                    why = "alert changes of these records already committed by another runner"
-                    self._fence(why, tenant=exc.tenant, unit=exc.unit, first=exc.first, seq=exc.position)
+                    self._fence(ALREADY_COMMITTED, tenant=exc.tenant, unit=exc.unit, first=exc.first, seq=exc.position)
                     return False
                 except ServiceUnavailableError:
                     return False
@@ -390,7 +403,7 @@ class PartitionCoordinator:
         """Whether this replica's lease of ``partition`` holds for at least another TTL/3 (its local expiry
         is never later than the server's): the margin covers a record being applied and committed."""
         expires = self.leases.expires_at(partition)
-        return expires is not None and time.monotonic() < expires - self.settings.lease_ttl_s / 3
+        return expires is not None and lease_clock() < expires - self.settings.lease_ttl_s / 3
 
     def _order(self) -> list[int]:
         n = self.settings.partitions
@@ -403,8 +416,9 @@ class PartitionCoordinator:
         live = await self.leases.live_replicas()
         target = math.ceil(self.settings.partitions / max(1, len(live)))
         for p in list(self.runners):
-            if self.runners[p].fenced:  # replaced below by a fresh runner if the lease is still ours
+            if self.runners[p].fenced:  # replaced at once by a fresh runner if the lease is still ours
                 await self.runners.pop(p).stop(checkpoint=False)
+                await self._restart(p)
                 continue
             try:
                 kept = await self.leases.renew(p)
@@ -418,19 +432,34 @@ class PartitionCoordinator:
             if len(self.runners) >= target:
                 break
             if p not in self.runners and await self.leases.acquire(p):
-                runner = PartitionRunner(
-                    p,
-                    self.host,
-                    self.stream,
-                    self.settings,
-                    owner=self.replica_id,
-                    lease_held=functools.partial(self.surely_held, p),
-                )
-                await runner.start()
-                self.runners[p] = runner
+                await self._start_runner(p)
         while len(self.runners) > target:
             p = max(self.runners)
             await self.runners.pop(p).stop(checkpoint=True)
+            await self.leases.release(p)
+
+    async def _start_runner(self, p: int) -> None:
+        runner = PartitionRunner(
+            p,
+            self.host,
+            self.stream,
+            self.settings,
+            owner=self.replica_id,
+            lease_held=functools.partial(self.surely_held, p),
+        )
+        await runner.start()
+        self.runners[p] = runner
+
+    async def _restart(self, p: int) -> None:
+        """After a fenced runner of ``p``: a fresh runner if the lease is still ours, else the lease handed
+        back (a partition held without a runner would sit idle until its lease expired)."""
+        try:
+            if await self.leases.renew(p):
+                await self._start_runner(p)
+                return
+        except Exception as exc:
+            log.warning("fenced partition not restarted; lease handed back", partition=p, error=repr(exc))
+        with contextlib.suppress(Exception):
             await self.leases.release(p)
 
     async def stop(self) -> None:

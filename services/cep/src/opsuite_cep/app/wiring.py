@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import socket
+import sqlite3
 import uuid
 from dataclasses import dataclass
 
@@ -34,6 +35,7 @@ from opsuite_cep.app.watch import AlertFeed
 from opsuite_cep.config import Settings
 from opsuite_cep.db import MIGRATIONS_DIR, VERSION_TABLE
 from opsuite_common.db import Database, run_migrations
+from opsuite_common.errors import FailedPreconditionError
 from opsuite_common.netguard import Resolver
 
 __all__ = ["App", "build_app"]
@@ -47,6 +49,7 @@ async def build_app(
     ``clock`` replaces the real clock of the scheduler and of event time (future-skew bound, idle progress)
     (tests: ``opsuite_common.testing.clock.FakeClock``).
     """
+    require_sqlite_returning(settings.database_url)
     db = Database.from_url(settings.database_url, application_name="cep")
     try:
         await run_migrations(db.engine, MIGRATIONS_DIR, VERSION_TABLE)
@@ -54,6 +57,20 @@ async def build_app(
     except BaseException:
         await db.dispose()
         raise
+
+
+#: The oldest SQLite with ``RETURNING`` (the log cursor's compare-and-set, the partition epochs, sequences).
+MIN_SQLITE = (3, 35, 0)
+
+
+def require_sqlite_returning(database_url: str, version: tuple[int, int, int] = sqlite3.sqlite_version_info) -> None:
+    """Refuse to start on a SQLite library older than :data:`MIN_SQLITE` (``version``: the linked one)."""
+    if database_url.startswith("sqlite") and tuple(version) < MIN_SQLITE:
+        found, needed = ".".join(map(str, version)), ".".join(map(str, MIN_SQLITE))
+        raise FailedPreconditionError(
+            f"cep needs SQLite {needed} or later (RETURNING); this Python is linked with SQLite {found}: "
+            "use a Python built with a newer SQLite, or PostgreSQL"
+        )
 
 
 def open_event_log(settings: Settings, db: Database) -> EventLog:
