@@ -39,7 +39,7 @@ from opsuite_common.server import ServerHandle
 from opsuite_common.settings import OutboundSettings
 from opsuite_common.testing.llm import FakeLlm
 from opsuite_common.testing.servers import TokenFactory, auth_settings_for_tests
-from tests.ops_eval import second_estate, third_estate
+from tests.ops_eval import fourth_estate, second_estate, third_estate
 from tests.ops_eval.questions import EvalContext, QuestionSet, load_set
 from tests.ops_eval.scoring import GOALS, AskOutcome, score_question, set_totals
 
@@ -50,7 +50,7 @@ __all__ = ["SETS_DIR", "run_evaluation", "write_results"]
 
 SETS_DIR = Path(__file__).resolve().parent
 REPO = SETS_DIR.parents[1]
-TENANTS = {"demo": "demo", "second": "ledgerco", "third": "clusterco"}
+TENANTS = {"demo": "demo", "second": "ledgerco", "third": "clusterco", "fourth": "streamco"}
 #: Questions in flight at once (ops runs them concurrently; each is one run).
 CONCURRENCY = 4
 ASK_TIMEOUT_S = 60.0
@@ -183,7 +183,16 @@ async def _seed_third(servers: _Servers, workdir: Path, tokens: TokenFactory) ->
     return now
 
 
-_SEEDERS = {"demo": _seed_demo, "second": _seed_second, "third": _seed_third}
+async def _seed_fourth(servers: _Servers, workdir: Path, tokens: TokenFactory) -> datetime:
+    tenant = TENANTS["fourth"]
+    path = workdir / "data_sources" / tenant / "dataplatform.db"
+    now = fourth_estate.build(path)
+    admin = tokens.metadata(tenant=tenant, roles=["admin"], subject="seeder")
+    await fourth_estate.register(am_grpc.ApiManagerServiceStub(servers.am_channel), admin, path)
+    return now
+
+
+_SEEDERS = {"demo": _seed_demo, "second": _seed_second, "third": _seed_third, "fourth": _seed_fourth}
 
 
 def _main_plan(resp: ops_pb2.AskResponse) -> dict[str, Any]:
