@@ -16,7 +16,6 @@ from collections.abc import Iterator
 
 import grpc
 import pytest
-from google.protobuf import struct_pb2
 
 from opsuite.cep.v1 import cep_pb2, cep_pb2_grpc
 from opsuite.ops.v1 import ops_pb2, ops_pb2_grpc
@@ -29,6 +28,7 @@ from opsuite_common.testing.processes import Stack, stop_stack
 from opsuite_common.testing.servers import TokenFactory
 
 from .conftest import start_test_stack
+from .investigations import fire_investigated_alert
 
 TOKENS = TokenFactory()
 TENANT = "noretry"
@@ -59,12 +59,6 @@ def dead_api_manager(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack
         stop_stack(stack)
 
 
-def _struct(data: dict[str, object]) -> struct_pb2.Struct:
-    out = struct_pb2.Struct()
-    out.update(data)
-    return out
-
-
 def _runs(stack: Stack, question_part: str) -> list[ops_pb2.Run]:
     with grpc.insecure_channel(stack.target("ops")) as ch:
         runs = ops_pb2_grpc.OpsServiceStub(ch).ListRuns(ops_pb2.ListRunsRequest(), metadata=ADMIN).runs
@@ -79,31 +73,7 @@ def test_an_investigation_with_api_manager_down_asks_once_per_attempt_spaced_by_
     stack = dead_api_manager
     with grpc.insecure_channel(stack.target("cep")) as ch:
         cep = cep_pb2_grpc.CepServiceStub(ch)
-        channel = cep.CreateChannel(
-            cep_pb2.CreateChannelRequest(name="investigate", kind="ops_investigation", config=_struct({})),
-            metadata=ADMIN,
-        )
-        rule = {
-            "name": "noretry-error-rate",
-            "kind": "THRESHOLD",
-            "event_type": "metric",
-            "severity": "critical",
-            "channels": ["investigate"],
-            "spec": {
-                "where": {"field": "metric", "op": "==", "value": "error_rate"},
-                "condition": {"field": "value", "op": ">", "value": 5},
-                "group_by": ["service"],
-            },
-        }
-        cep.CreateRule(cep_pb2.CreateRuleRequest(definition=_struct(rule)), metadata=ADMIN)
-        event = cep_pb2.Event(
-            id=f"noretry-{time.time_ns()}",
-            type="metric",
-            key="svc-a",
-            attributes=_struct({"metric": "error_rate", "service": "svc-a", "value": 12.5}),
-        )
-        event.time.GetCurrentTime()
-        published = cep.PublishEvents(cep_pb2.PublishEventsRequest(events=[event]), metadata=ADMIN)
+        channel, published = fire_investigated_alert(cep, ADMIN, rule="noretry-error-rate", service="svc-a")
         assert [a.rule for a in published.alerts] == ["noretry-error-rate"]
 
         def deliveries() -> list[cep_pb2.Delivery]:

@@ -9,11 +9,8 @@ across the processes; the interval itself is tested in-process with a fake clock
 
 from __future__ import annotations
 
-import time
-
 import grpc
 import pytest
-from google.protobuf import struct_pb2
 
 from opsuite.apimanager.v1 import api_manager_pb2, api_manager_pb2_grpc
 from opsuite.cep.v1 import cep_pb2, cep_pb2_grpc
@@ -21,6 +18,8 @@ from opsuite.ops.v1 import ops_pb2, ops_pb2_grpc
 from opsuite_common.testing.eventually import eventually_sync
 from opsuite_common.testing.processes import Stack
 from opsuite_common.testing.servers import TokenFactory
+
+from .investigations import fire_investigated_alert, struct
 
 TOKENS = TokenFactory()
 ADMIN = (("authorization", f"Bearer {TOKENS.mint(tenant='demo', roles=['admin'], subject='ana')}"),)
@@ -36,40 +35,10 @@ def flows_stack(stack: Stack) -> Stack:
     return stack
 
 
-def _struct(data: dict[str, object]) -> struct_pb2.Struct:
-    out = struct_pb2.Struct()
-    out.update(data)
-    return out
-
-
 def test_an_ops_investigation_channel_attaches_ops_answer_to_the_alert(flows_stack: Stack) -> None:
     with grpc.insecure_channel(flows_stack.target("cep")) as ch:
         cep = cep_pb2_grpc.CepServiceStub(ch)
-        cep.CreateChannel(
-            cep_pb2.CreateChannelRequest(name="investigate", kind="ops_investigation", config=_struct({})),
-            metadata=ADMIN,
-        )
-        rule = {
-            "name": "checkout-error-rate",
-            "kind": "THRESHOLD",
-            "event_type": "metric",
-            "severity": "critical",
-            "channels": ["investigate"],
-            "spec": {
-                "where": {"field": "metric", "op": "==", "value": "error_rate"},
-                "condition": {"field": "value", "op": ">", "value": 5},
-                "group_by": ["service"],
-            },
-        }
-        cep.CreateRule(cep_pb2.CreateRuleRequest(definition=_struct(rule)), metadata=ADMIN)
-        event = cep_pb2.Event(
-            id=f"flow-{time.time_ns()}",
-            type="metric",
-            key="checkout",
-            attributes=_struct({"metric": "error_rate", "service": "checkout", "value": 12.5}),
-        )
-        event.time.GetCurrentTime()
-        published = cep.PublishEvents(cep_pb2.PublishEventsRequest(events=[event]), metadata=ADMIN)
+        _, published = fire_investigated_alert(cep, ADMIN, rule="checkout-error-rate", service="checkout")
         (fired,) = [a for a in published.alerts if a.rule == "checkout-error-rate"]
         assert fired.state == cep_pb2.FIRING
 
@@ -127,7 +96,7 @@ def test_a_schedule_rule_executes_a_demo_api_and_fires(flows_stack: Stack) -> No
                 },
             },
         }
-        cep.CreateRule(cep_pb2.CreateRuleRequest(definition=_struct(rule)), metadata=ADMIN)
+        cep.CreateRule(cep_pb2.CreateRuleRequest(definition=struct(rule)), metadata=ADMIN)
         alerts = eventually_sync(
             lambda: cep.ListAlerts(cep_pb2.ListAlertsRequest(rule="checkout-error-rate-check"), metadata=VIEWER).alerts,
             until=lambda found: any(a.state == cep_pb2.FIRING for a in found),
