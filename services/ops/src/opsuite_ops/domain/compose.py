@@ -219,6 +219,10 @@ def _series_table_facts(
                               f"{len(described)}; the run's trace keeps the call's whole output"))  # fmt: skip
     if selection.note:
         fact += f"; {selection.note}" if len(table.series) == 1 else f"\n  - {selection.note}"
+    if not table.covers_every_column and table.times:
+        # Columns no series summarises (a status, an error text) say what the newest record was.
+        k = max(range(len(table.times)), key=lambda i: table.times[i])
+        fact += "; newest row: " + ", ".join(f"{c}={rows[k][c]}" for c in columns if rows[k].get(c) not in (None, ""))
     if len(selection.rows) < total and not table.covers_every_column:
         cuts.append(_cut(call, f"the table from {title} has {total} rows and the answer shows {len(selection.rows)}; "
                                f"the series are summarised over every row, but the rows left out are not shown with "

@@ -13,12 +13,14 @@ that say what happened or how ("went", "safely", "running") are not.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from opsuite_ops.domain.bm25 import stem, tokenise
 from opsuite_ops.domain.entities import ENTITY_CONCEPTS
 from opsuite_ops.domain.extract import GENERIC_WORDS, canonical_param, is_verb_or_adverb
+from opsuite_ops.domain.fill import ENUM_SYNONYMS
 from opsuite_ops.domain.model import Tool
 from opsuite_ops.domain.timeline import is_trouble_word
 
@@ -28,19 +30,38 @@ MEASURE_WORDS = frozenset(
     capacity amount total count number value values metric metrics stat stats statistics""".split()  # noqa: SIM905
 )
 
+#: Words that never name a measured thing or a topic, so no tool has to "report" them: parts of time
+#: expressions ("last night", "up to date", "just now", "this morning") and function words ("just", "still").
+#: Generic English, no estate's vocabulary.
+NON_TOPIC_WORDS = frozenset(
+    """night nights tonight overnight morning mornings afternoon evening evenings noon midnight weekend
+    just up still yet already ever again also only even lately soon far""".split()  # noqa: SIM905
+)
+
 #: Words naming only the kind of a name ("the checkout service"): they point at an entity, not at a tool.
 CONCEPT_WORDS = frozenset(w for names in ENTITY_CONCEPTS.values() for n in names for w in (n, f"{n}s") if "_" not in n)
 
 __all__ = [
     "CONCEPT_WORDS",
     "MEASURE_WORDS",
+    "NON_TOPIC_WORDS",
     "CoverageCheck",
+    "asks_how_to",
     "enum_words",
     "is_topic",
     "strong_tokens",
     "term_tokens",
     "vocabulary",
 ]
+
+
+#: "how do I ...", "how can we ...", "how to ...": a question asking for a procedure (English form only).
+_HOW_TO = re.compile(r"^\s*how\s+(?:(?:do|can|could|should|would|shall|must)\s+(?:i|we|you|one)\b|to\b)", re.I)
+
+
+def asks_how_to(question: str) -> bool:
+    """Whether ``question`` asks how to do something: documents (a runbook search) answer it, not a listing."""
+    return bool(_HOW_TO.search(question))
 
 
 def enum_words(tool: Tool) -> set[str]:
@@ -94,13 +115,22 @@ def _bases(word: str) -> set[str]:
 
 
 def is_topic(word: str, vocab: frozenset[str], *, cause: bool = False) -> bool:
-    """Whether ``word`` could name what a question asks about (see :meth:`CoverageCheck.of`)."""
+    """Whether ``word`` could name what a question asks about (see :meth:`CoverageCheck.of`): not a time or
+    function word (:data:`NON_TOPIC_WORDS`), nor a state word that names a value of some tool's enum through
+    :data:`fill.ENUM_SYNONYMS` ("down" for an enum holding ``offline``)."""
+    if word in NON_TOPIC_WORDS or _enum_synonym(word, vocab):
+        return False
     if not is_verb_or_adverb(word):
         return True
     bases = _bases(word)
     if not bases:
         return False  # "-ly" adverbs and irregular verb forms
     return not (cause or any(b in vocab or stem(b) in vocab or b in GENERIC_WORDS for b in bases))
+
+
+def _enum_synonym(word: str, vocab: frozenset[str]) -> bool:
+    """Whether ``word`` is a state word that some enum value of the catalogue (in ``vocab``) stands for."""
+    return any(word in words and (value in vocab or stem(value) in vocab) for value, words in ENUM_SYNONYMS.items())
 
 
 def term_tokens(term: str, synonyms: Mapping[str, tuple[str, ...]]) -> set[str]:

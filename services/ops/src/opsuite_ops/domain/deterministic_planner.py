@@ -29,6 +29,7 @@ from opsuite_ops.domain.bm25 import BM25Index, stem, tokenise
 from opsuite_ops.domain.coverage import (
     CONCEPT_WORDS,
     CoverageCheck,
+    asks_how_to,
     enum_words,
     strong_tokens,
     subject_params,
@@ -73,6 +74,8 @@ DEFAULT_SYNONYMS: Mapping[str, tuple[str, ...]] = {
     "unreachabl": ("down",),
     "onlin": ("up",),
     "unhealthy": ("degraded", "down", "status", "health"),
+    "pag": ("escalation", "oncall"),  # operator words for whom to call: "who do I page"
+    "behind": ("lag",),  # "falling behind": a consumer's or a replica's lag
 }
 
 
@@ -172,8 +175,8 @@ class DeterministicPlanner:
         for tool, _score in [(t, sc) for t, sc in ranked if sc >= floor][: cfg.max_tools]:
             for param in tool.required:
                 concept = param_concept(param, tool.properties.get(param, {}))
-                if not first.names(concept):
-                    needed.update(("host", "service") if concept == "entity" else (concept,))
+                if not first.names(concept):  # the parameter's own name is a kind too ("the warehouse area")
+                    needed.update(("host", "service") if concept == "entity" else (concept, param.lower()))
         names = [word for word, kind in first.ambiguous if kind in needed]
         return read(names) if names else first
 
@@ -237,13 +240,15 @@ class DeterministicPlanner:
             searchers = {t.name for t in found}
             ranked = [(t, cfg.absolute_floor) for t in found]
         elif (
-            0 < len(coverage.uncovered) < len(coverage.terms)  # partly known: not "favourite pizza topping"
-            and not (entities.hosts or entities.services or entities.values or entities.ids or entities.unknown)
-            and not any(coverage.names(t) for t, _sc in ranked[: cfg.max_tools])
+            asks_how_to(request.question)
+            or (
+                0 < len(coverage.uncovered) < len(coverage.terms)  # partly known: not "favourite pizza topping"
+                and not (entities.hosts or entities.services or entities.values or entities.ids or entities.unknown)
+                and not any(coverage.names(t) for t, _sc in ranked[: cfg.max_tools])
+            )
         ):
-            # Words no tool knows beside known ones, about nothing the estate names, and no tool the question
-            # names ("how do I drain a node safely"): only a free-text search can look for them; its tools
-            # lead, with the question's key terms.
+            # A how-to question ("how do I rerun a failed load"), or words no tool knows beside known ones about
+            # nothing named ("what is a node drain"): the search tools lead, with the question's key terms.
             found = [t for t in candidates if any(is_search_param(t, n, p) for n, p in t.properties.items())]
             searchers = {t.name for t in found}
             top = max([cfg.absolute_floor, *(sc for _t, sc in ranked)])

@@ -48,7 +48,7 @@ _CONCEPT_WORDS = frozenset(
 #: Most inventory calls a run makes (the best candidates by how much they speak of hosts and services).
 MAX_INVENTORY_CALLS = 4
 #: Tags of tools that list what the estate has (routers, deployments): their rows name things of other kinds.
-_LISTS = frozenset({"inventory", "config"})
+_LISTS = frozenset({"inventory", "config", "history"})
 _KIND_WORDS = {"id": "record"}
 _TICKET_ID = re.compile(r"^[A-Z]{2,}[A-Z0-9]*-\d+$")
 _SEPARATORS = re.compile(r"[\s._-]+")
@@ -175,6 +175,17 @@ class Inventory:
             default=0.0,
         )
 
+    def containing(self, word: str, column: str) -> tuple[str, str] | None:
+        """``(column, spelling)`` of the one value of ``column`` that has ``word`` as a whole part ("rollup" ->
+        job ``nightly_rollup``); None when no value or several do."""
+        low = word.lower()
+        found = {
+            spelt
+            for col, spelt in self.values.values()
+            if col.lower() == column.lower() and low in _SEPARATORS.split(spelt.lower())
+        }
+        return (column, found.pop()) if len(found) == 1 else None
+
     def value(self, text: str) -> tuple[str, str] | None:
         """``(column, spelling)`` when ``text`` is a value of another column of the inventory (not a name)."""
         return self.values.get(name_key(text))
@@ -292,10 +303,11 @@ def _empty(data: Any) -> bool:
 
 
 def _names_a_thing(tool: Tool, param: str, value: Any, vouched: Inventory) -> bool:
-    """A required plain string parameter (no enum, format, or free text) holding a word no inventory vouches
-    for: the name of a thing, which may not exist when nothing comes back for it."""
+    """A plain string parameter (no enum, format, or free text), required or a filter the question set,
+    holding a word no inventory vouches for: the name of a thing, which may not exist when nothing comes back
+    for it ("job" = "rollup" where the job is "nightly_rollup")."""
     schema = tool.properties.get(param, {})
-    if param not in tool.required or schema.get("type", "string") != "string":
+    if schema.get("type", "string") != "string" or value == schema.get("default"):
         return False
     if schema.get("enum") or schema.get("format") or tool.tags & {"document", "search"}:
         return False

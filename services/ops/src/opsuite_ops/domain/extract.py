@@ -60,6 +60,8 @@ _HOST_CUES = frozenset({"host", "server", "node", "machine", "instance"})
 _SERVICE_CUES = frozenset({"service", "app", "application", "svc", "component"})
 _SERVICE_AFTER = frozenset({"service", "services", "app", "application"})
 _PLACE_CUES = frozenset({"on", "for", "of", "in", "about", "from", "run", "runs", "running", "serving", "to"})
+#: Auxiliaries opening a yes/no question whose main verb then stands bare ("did the load succeed").
+_DO_SUPPORT = frozenset({"did", "does", "do", "will", "can", "could", "would", "should"})
 _JOINERS = frozenset({"and", "or", "vs", "versus", "&", "with"})
 
 _ISO_RE = re.compile(
@@ -136,6 +138,9 @@ class Entities:
     #: What the inventory rows of the names and values found say besides ("billing-worker": namespace
     #: "billing"): (column, value), for a required parameter the question gives no other way.
     related: tuple[tuple[str, str], ...] = ()
+    #: The question asks whether something happened ("did the job succeed?", "does it fail"): a bare verb
+    #: in it is what is asked, not a filter (see :func:`fill.enum_choices`).
+    asks_whether: bool = False
 
     def names(self, concept: str) -> tuple[str, ...]:
         """The names filling parameters of ``concept`` (host, service, id)."""
@@ -364,9 +369,11 @@ def extract_entities(
             # A value of another inventory column ("zone-a-1", a zone) or a setting's key
             # ("pool.max_size"): what the question filters on or asks about, never a host or service.
             reader.values.append((known[0] if known else "", tok))
+        elif (cue := _kind_cue(prev, nxt, kind_words)) and (whole := inv.containing(low, cue)) is not None:
+            reader.values.append(whole)  # a part of one name of that kind: "the rollup job" -> nightly_rollup
         elif (
             (cue := _kind_cue(prev, nxt, kind_words))
-            and not reader.is_word(low)
+            and (not reader.is_word(low) or low in names)
             and not _VERSION_RE.match(low)
             and not inv.closest_value(low)[1]
             and inv.best_ratio(low) < 0.6
@@ -400,6 +407,10 @@ def extract_entities(
                 reader.terms.append(low)
                 if found is not None:
                     reader.ambiguous.append((low, found[0]))
+                elif (cue := _kind_cue(prev, nxt, kind_words)) and not nxt.endswith("s"):
+                    # A tool word before a kind may name one ("the warehouse area"); before a plural it only
+                    # qualifies them ("kafka brokers").
+                    reader.ambiguous.append((low, cue))
             i += 1
             continue
         consumed.append((matches[i].start(), matches[i].end()))
@@ -417,6 +428,7 @@ def extract_entities(
         numbers=numbers,
         quoted=quoted,
         words=words,
+        asks_whether=bool(lows) and lows[0] in _DO_SUPPORT,
         keywords=" ".join(reader.terms),
         ids=tuple(reader.ids),
         unknown=tuple(reader.unknown),
@@ -439,10 +451,14 @@ def _parts(name: str) -> int:
 
 
 def _kind_cue(prev: str, nxt: str, kinds: frozenset[str]) -> str:
-    """The kind word right after a token, when it names a kind ("dba team" -> "team")."""
-    for word in (nxt,):
-        if word and (word in kinds or (word.endswith("s") and word[:-1] in kinds)):
-            return word if word in kinds else word[:-1]
+    """The kind word right after a token, when it names a kind ("dba team" -> "team"), or the last part of
+    exactly one compound kind ("warehouse area" -> "service_area")."""
+    for word in (nxt, nxt[:-1] if nxt.endswith("s") else ""):
+        if word and word in kinds:
+            return word
+        compound = [k for k in kinds if k.endswith(f"_{word}")] if word else []
+        if len(compound) == 1:
+            return compound[0]
     return ""
 
 

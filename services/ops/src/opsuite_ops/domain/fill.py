@@ -14,6 +14,7 @@ Required parameters left unfilled are reported in ``missing``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -106,8 +107,16 @@ def _enum_of(schema: Mapping[str, Any]) -> list[Any]:
     return [o for o in enum if o not in ("", None)] if isinstance(enum, list) else []
 
 
-def enum_choices(options: Sequence[Any], words: Sequence[str]) -> list[Any]:
-    """Every option the question names, itself or through :data:`ENUM_SYNONYMS` ("degraded or down": both)."""
+def enum_choices(options: Sequence[Any], words: Sequence[str], *, asks_whether: bool = False) -> list[Any]:
+    """Every option the question names, itself or through :data:`ENUM_SYNONYMS` ("degraded or down": both).
+
+    In a yes/no question (``asks_whether``: "did the load succeed?") a bare verb naming an option only by
+    its stem ("succeed" for ``succeeded``) is what is asked, not a filter: it names no option.
+    """
+    if asks_whether:
+        own = {str(o).lower() for o in options}
+        stems = {stem(v) for v in own}
+        words = [w for w in words if w in own or not ({w, stem(w)} & stems)]
     named = set(words) | {stem(w) for w in words}
     for w in words:
         named.update(ENUM_SYNONYMS.get(w, ()))
@@ -157,12 +166,26 @@ def _related_value(name: str, entities: Entities) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
-def _guessed_for(name: str, schema: Mapping[str, Any], entities: Entities) -> str | None:
+def _guessed_for(name: str, schema: Mapping[str, Any], entities: Entities, tool: Tool) -> str | None:
     """A required name of a kind nothing lists ("team") takes a name the question gives that no inventory
-    knows ("billing-sre"): the only thing the question can mean by it."""
+    knows ("billing-sre"): the only thing the question can mean by it. Not a name spelt like the example of
+    another parameter of the tool and unlike this one's ("orders.v2" is a topic like "e.g. events.v1", not a
+    group like "e.g. cg-payments"): it is of that other kind."""
     if schema.get("enum") or schema.get("format") or param_concept(name, schema) in _KNOWN_CONCEPTS:
         return None
-    return entities.guessed[0] if entities.guessed else None
+    mine = _example_separators(schema)
+    others = {_example_separators(s) for p, s in tool.properties.items() if p != name} - {None, mine}
+    for guess in entities.guessed:
+        spelt = "".join(c for c in guess if not c.isalnum())
+        if mine is None or spelt == mine or spelt not in others:
+            return guess
+    return None
+
+
+def _example_separators(schema: Mapping[str, Any]) -> str | None:
+    """The punctuation of the example a parameter's description gives ("e.g. cg-payments" -> "-"), or None."""
+    found = re.search(r"\be\.g\.\s*([A-Za-z0-9][\w.:/-]*[A-Za-z0-9])", str(schema.get("description", "")))
+    return "".join(c for c in found.group(1) if not c.isalnum()) if found else None
 
 
 def param_concept(name: str, schema: Mapping[str, Any]) -> str:
@@ -245,7 +268,7 @@ def fill_variants(
         value: Any = None
         source = ""
         if options := _enum_of(schema):
-            chosen = enum_choices(options, entities.words)
+            chosen = enum_choices(options, entities.words, asks_whether=entities.asks_whether)
             if chosen and typ == "array":
                 value, source = chosen, "values named in the question"
             elif chosen:
@@ -274,7 +297,7 @@ def fill_variants(
             value, source = given, f"a {name} named in the question"
         elif typ == "string" and name in required and (given := _related_value(name, entities)) is not None:
             value, source = given, f"the {name} the estate lists with a name in the question"
-        elif typ == "string" and name in required and (given := _guessed_for(name, schema, entities)) is not None:
+        elif typ == "string" and name in required and (given := _guessed_for(name, schema, entities, tool)) is not None:
             value, source = given, f"a name in the question no tool lists, taken as the {name}"
         elif typ == "string" and free_quoted:
             value, source = free_quoted.pop(0), "quoted text in the question"

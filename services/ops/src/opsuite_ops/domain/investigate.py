@@ -37,8 +37,9 @@ CHANGES: Role = "changes"
 
 
 def is_investigation(question: str, entities: Entities) -> bool:
-    """A question asking for the cause of something that happened to a named host or service."""
-    if not (entities.hosts or entities.services):
+    """A question asking for the cause of something that happened to a named host or service, or to a record
+    the question names by id ("what caused INC-12": the incident alone does not say what caused it)."""
+    if not (entities.hosts or entities.services or entities.ids):
         return False
     return asks_for_cause(question)
 
