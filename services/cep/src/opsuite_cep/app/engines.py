@@ -55,7 +55,7 @@ _EVAL = histogram("opsuite_cep_evaluation_seconds", "Engine evaluation time of o
 
 def rule_from_row(row: RuleRow) -> Rule:
     """The domain rule of a stored row (the row's enabled flag wins over the definition's)."""
-    return parse_rule({**json.loads(row.definition), "enabled": row.enabled})
+    return parse_rule({**json.loads(row.definition), "enabled": row.enabled}, stored=True)
 
 
 def silence_from_row(row: Any) -> Silence:

@@ -199,7 +199,7 @@ class RuleService:
         if rule_id:
             async with read(self.db) as s:
                 row = await RuleRepository(s, tenant).get(id=rule_id)
-            rule = parse_rule({**json.loads(row.definition), "enabled": True})
+            rule = parse_rule({**json.loads(row.definition), "enabled": True}, stored=True)
         elif data:
             body, _ = _definition(data)
             rule = self._parse(body, True, None)

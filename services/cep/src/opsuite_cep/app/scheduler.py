@@ -63,6 +63,7 @@ from opsuite_cep.domain import (
     next_fire,
     result_matches,
 )
+from opsuite_cep.domain.templates import alert_data, compile_map, render_all
 from opsuite_common.db import Database, utcnow
 from opsuite_common.errors import OpsuiteError
 from opsuite_common.logging import get_logger
@@ -264,6 +265,10 @@ class Scheduler:
             state = AlertState.FIRING if matched else AlertState.RESOLVED
             silenced = any(sl.mutes(labels, at) for sl in silences)
             values = {k: v for k, v in result.items() if k != "rows"}
+            templates = compile_map(rule.annotations)
+            annotations = (
+                dict(rule.annotations) if templates is None else render_all(templates, alert_data(labels, values))
+            )
             tr = AlertTransition(
                 fingerprint=fp,
                 rule=rule.name,
@@ -271,7 +276,7 @@ class Scheduler:
                 at=at,
                 severity=str(rule.severity),
                 labels=labels,
-                annotations=dict(rule.annotations),
+                annotations=annotations,
                 values=values,
                 starts_at=at,
                 fired_at=at if matched else None,
@@ -282,9 +287,7 @@ class Scheduler:
             if not silenced and (matched or rule.send_resolved):
                 kind = NotificationKind.FIRING if matched else NotificationKind.RESOLVED
                 out.notifications = [
-                    Notification(
-                        fp, rule.name, ch, kind, at, str(rule.severity), labels, dict(rule.annotations), values
-                    )
+                    Notification(fp, rule.name, ch, kind, at, str(rule.severity), labels, annotations, values)
                     for ch in rule.channels
                 ]
             await self.host.commit(te, out)

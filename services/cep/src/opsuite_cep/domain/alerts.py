@@ -26,6 +26,7 @@ from typing import Any
 
 from opsuite_cep.domain.results import AlertState, AlertTransition, IngestResult, Notification, NotificationKind
 from opsuite_cep.domain.rules import Rule
+from opsuite_cep.domain.templates import alert_data, compile_map, render_all
 from opsuite_cep.domain.timers import Timer, TimerQueue
 from opsuite_cep.domain.validation import Violations, join_path
 
@@ -147,6 +148,7 @@ class AlertTracker:
         self._fps: dict[tuple[tuple[str, str], ...], str] = {}
         self._base_labels = alert_labels(rule, {})
         self._severity = str(rule.severity)
+        self._templates = compile_map(rule.annotations)  # None: no annotation is a template
 
     def fingerprint_of(self, group_labels: Mapping[str, str]) -> str:
         """:func:`fingerprint` of this rule and ``group_labels``, memoised (for per-event callers: threshold)."""
@@ -273,6 +275,12 @@ class AlertTracker:
     def _labels(self, alert: _Alert) -> dict[str, str]:
         return {**self._base_labels, **alert.group_labels}
 
+    def annotations(self, labels: Mapping[str, str], values: Mapping[str, Any]) -> dict[str, str]:
+        """The rule's annotations rendered for one alert (its labels and its latest evaluation's values)."""
+        if self._templates is None:
+            return dict(self.rule.annotations)
+        return render_all(self._templates, alert_data(labels, values))
+
     def _silenced(self, alert: _Alert, at: float, labels: Mapping[str, str] | None = None) -> bool:
         if not self.silences:
             return False
@@ -290,6 +298,8 @@ class AlertTracker:
         silenced: bool = False,
         labels: dict[str, str] | None = None,
     ) -> None:
+        if labels is None:
+            labels = self._labels(alert)
         out.transitions.append(
             AlertTransition(  # positional: this runs for every transition
                 fp,
@@ -297,8 +307,8 @@ class AlertTracker:
                 state,
                 at,
                 self._severity,
-                self._labels(alert) if labels is None else labels,
-                dict(self.rule.annotations),
+                labels,
+                self.annotations(labels, alert.values),
                 dict(alert.values),
                 alert.active_at,
                 alert.fired_at,
@@ -318,6 +328,7 @@ class AlertTracker:
         if not self.rule.channels:
             return
         labels = self._labels(alert)  # one dict shared by this call's notifications (never with a transition)
+        annotations = self.annotations(labels, alert.values)
         for channel in self.rule.channels:
             out.notifications.append(
                 Notification(
@@ -328,7 +339,7 @@ class AlertTracker:
                     at,
                     str(self.rule.severity),
                     labels,
-                    dict(self.rule.annotations),
+                    annotations,
                     dict(alert.values),
                 )
             )

@@ -52,6 +52,7 @@ from opsuite_cep.domain.rules import (
     WindowSpec,
     WindowType,
 )
+from opsuite_cep.domain.templates import template_problem
 from opsuite_cep.domain.validation import Violations, join_path
 
 __all__ = ["COMPARATORS", "parse_rule", "validate_rule"]
@@ -219,11 +220,17 @@ class _Reader:
 
 
 def parse_rule(
-    data: Mapping[str, Any], *, known_channels: Collection[str] | None = None, limits: Limits | None = None
+    data: Mapping[str, Any],
+    *,
+    known_channels: Collection[str] | None = None,
+    limits: Limits | None = None,
+    stored: bool = False,
 ) -> Rule:
     """Validate ``data`` and build a :class:`Rule`; raise one ``ValidationError`` listing every problem.
 
     ``known_channels`` is the set of channel names that exist for the tenant; None skips that check.
+    ``stored``: a definition saved before, loaded again. Its annotation templates are not judged (one saved
+    before the sandbox checked them renders as plain text), so a stored rule always loads.
     """
     limits = limits or Limits()
     v = Violations()
@@ -257,6 +264,10 @@ def parse_rule(
                 v.add(key, f"'{key}' applies to THRESHOLD and WINDOW rules only; {kind} rules fire per signal")
     if kind is RuleKind.SCHEDULE and data.get("event_type") is not None:
         v.add("event_type", "SCHEDULE rules are not fed by events; remove event_type")
+    annotations = r.string_map("annotations")
+    for key, text in {} if stored else annotations.items():
+        if (problem := template_problem(text)) is not None:
+            v.add(join_path("annotations", key), problem)
     rule = Rule(
         name=name or "",
         kind=kind or RuleKind.THRESHOLD,
@@ -265,7 +276,7 @@ def parse_rule(
         event_type=r.string("event_type"),
         severity=r.enum("severity", Severity, Severity.WARNING) or Severity.WARNING,
         labels=r.string_map("labels"),
-        annotations=r.string_map("annotations"),
+        annotations=annotations,
         for_=for_,
         keep_firing_for=keep,
         repeat_interval=r.duration("repeat_interval", 0.0) or 0.0,

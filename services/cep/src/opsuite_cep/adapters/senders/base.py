@@ -14,6 +14,7 @@ from typing import Any
 
 import httpx
 
+from opsuite_cep.domain.templates import CHANNEL_VARIABLES, TemplateError, alert_data, compile_template, is_template
 from opsuite_common.errors import FailedPreconditionError, OpsuiteError, ServiceUnavailableError, ValidationError
 from opsuite_common.netguard import OPERATOR_ALLOW_SETTING, NetworkPolicy, check_url
 from opsuite_common.settings import OutboundSettings
@@ -24,6 +25,7 @@ __all__ = [
     "guarded_post",
     "is_opsuite_error",
     "outbound_policy",
+    "render_text",
     "summary",
     "unreachable",
 ]
@@ -49,6 +51,31 @@ def summary(payload: Mapping[str, Any]) -> str:
     """One line for a notification: ``[KIND] rule (severity) labels``."""
     labels = ", ".join(f"{k}={v}" for k, v in sorted(payload.get("labels", {}).items()) if k != "alertname")
     return f"[{str(payload.get('kind', '')).upper()}] {payload.get('rule')} ({payload.get('severity')}) {labels}"
+
+
+def render_text(config: Mapping[str, Any], payload: Mapping[str, Any]) -> str | None:
+    """The channel's ``template`` rendered for a notification payload, or None when it has none.
+
+    Its variables: ``$labels``, ``$values``, ``$value``, ``$annotations`` (as rendered for the alert) and
+    ``$kind`` (firing, resolved, repeat). A template refused by the sandbox (stored before it was checked)
+    is sent as plain text: a notification is never lost to its template.
+    """
+    source = config.get("template")
+    if not isinstance(source, str) or not source:
+        return None
+    if not is_template(source):
+        return source
+    try:
+        template = compile_template(source, CHANNEL_VARIABLES)
+    except TemplateError:
+        return source
+    data = alert_data(
+        dict(payload.get("labels") or {}),
+        dict(payload.get("values") or {}),
+        annotations=dict(payload.get("annotations") or {}),
+        kind=str(payload.get("kind", "")),
+    )
+    return template.render(data)
 
 
 async def guarded_post(

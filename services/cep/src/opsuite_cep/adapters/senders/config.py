@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from opsuite_cep.adapters.senders.ops_investigation import question_problem
+from opsuite_cep.domain.templates import CHANNEL_VARIABLES, template_problem
 from opsuite_common.errors import FieldViolation, ValidationError
 from opsuite_common.netguard import FORBIDDEN_REQUEST_HEADERS, host_problem, parse_url
 
@@ -80,8 +81,8 @@ def validate_config(kind: str, cfg: Mapping[str, Any]) -> None:
             "kind", f"unknown channel kind {kind!r}; expected one of {', '.join(CHANNEL_KINDS)}"
         )
     allowed = {
-        "webhook": {"url", "secret", "headers", "secret_headers"},
-        "slack": {"url"},
+        "webhook": {"url", "secret", "headers", "secret_headers", "template"},
+        "slack": {"url", "template"},
         "email": {"host", "port", "from", "to", "username", "password", "starttls"},
         "api": {"api", "params"},
         "ops_investigation": {"question"},
@@ -96,6 +97,10 @@ def validate_config(kind: str, cfg: Mapping[str, Any]) -> None:
         for key in ("headers", "secret_headers"):
             if (problem := _headers_problem(cfg.get(key, {}))) is not None:
                 problems.append((key, problem))
+        _need_str(cfg, "template", problems, required=False)
+        template = cfg.get("template")
+        if isinstance(template, str) and (problem := template_problem(template, CHANNEL_VARIABLES)) is not None:
+            problems.append(("template", problem))
     elif kind == "email":
         _need_str(cfg, "host", problems)
         host = cfg.get("host")

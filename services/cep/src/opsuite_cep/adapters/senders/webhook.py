@@ -1,4 +1,7 @@
-"""The ``webhook`` channel kind: the notification as JSON, signed with the channel's secret when it has one."""
+"""The ``webhook`` channel kind: the notification as JSON, signed with the channel's secret when it has one.
+
+A channel with a ``template`` adds its rendered text to the payload as ``text``.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from opsuite_cep.adapters.senders.base import Post
+from opsuite_cep.adapters.senders.base import Post, render_text
 from opsuite_common.netguard import FORBIDDEN_REQUEST_HEADERS
 
 __all__ = ["SIGNATURE_HEADER", "send_webhook"]
@@ -18,7 +21,8 @@ SIGNATURE_HEADER = "X-Opsuite-Signature"
 
 async def send_webhook(post: Post, config: Mapping[str, Any], payload: Mapping[str, Any]) -> None:
     """POST ``payload`` with the configured headers, the notification id and the HMAC-SHA256 signature."""
-    body = json.dumps(payload, default=str).encode()
+    text = render_text(config, payload)
+    body = json.dumps(payload if text is None else {**payload, "text": text}, default=str).encode()
     configured = {**dict(config.get("headers") or {}), **dict(config.get("secret_headers") or {})}
     headers = {
         "Content-Type": "application/json",
