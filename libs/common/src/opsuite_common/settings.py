@@ -173,8 +173,10 @@ class ServiceSettings(BaseSettings):
     tenant_max_streams: int = Field(100, ge=0)
     #: Calls in progress (unary calls, not streams) a tenant may have on this process while other tenants
     #: are present; beyond it its calls wait their turn, handed out round robin (see
-    #: ``opsuite_common.fairness``). A tenant alone is not limited. 0: no fair admission.
-    tenant_fair_share: int = Field(4, ge=0)
+    #: ``opsuite_common.fairness``). A tenant alone is not limited. 0 (the default): no fair admission, since
+    #: the share also holds back a tenant's I/O-bound calls (a fan-out waiting on upstreams) while the
+    #: process is idle; 4 is the value measured in bench/noisy_neighbour.
+    tenant_fair_share: int = Field(0, ge=0)
     #: HTTP port for Prometheus metrics at /metrics (0 disables; -1 picks a free port, for tests).
     metrics_port: int = Field(0, ge=-1, le=65535)
     auth: AuthSettings = Field(default_factory=AuthSettings)
