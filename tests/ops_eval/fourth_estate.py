@@ -32,14 +32,11 @@ api_manager's gRPC API, as a tenant's admin would.
 from __future__ import annotations
 
 import sqlite3
-import zlib
-from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from opsuite.apimanager.v1 import api_manager_pb2 as am
-from opsuite_common.protoconv import dict_to_struct
+from tests.ops_eval.estates import iso, noise, obj, register_sql_estate
 
 if TYPE_CHECKING:  # the async stubs exist only in the .pyi files
     from opsuite.apimanager.v1.api_manager_pb2_grpc import ApiManagerServiceAsyncStub
@@ -90,33 +87,25 @@ URP_ONSET = timedelta(hours=6)
 BROKER_DOWN = timedelta(hours=2)
 
 
-def _iso(t: datetime) -> str:
-    return t.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _noise(key: str, i: int) -> float:
-    return (zlib.crc32(f"{key}:{i}".encode()) % 1000) / 1000.0
-
-
 def _series(now: datetime) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
     """Consumer lag and broker health: one row per 5 minutes for 24 hours."""
     lag: list[tuple[Any, ...]] = []
     health: list[tuple[Any, ...]] = []
     for step in range(24 * 12):
         t = now - timedelta(minutes=5 * step)
-        at = (_iso(t), int(t.timestamp()))
+        at = (iso(t), int(t.timestamp()))
         for group, topic in LAG_SERIES:
-            n = 50 + int(400 * _noise("lag" + group, step))
+            n = 50 + int(400 * noise("lag" + group, step))
             if group == "cg-invoicing" and t >= now - LAG_ONSET:
-                n = 40000 + int(16000 * _noise("laghot", step))
+                n = 40000 + int(16000 * noise("laghot", step))
             lag.append((group, topic, *at, n))
         for broker, *_ in BROKERS:
             if broker == "kb-5" and t >= now - BROKER_DOWN:
                 continue
-            cpu = 18 + 22 * _noise("cpu" + broker, step)
+            cpu = 18 + 22 * noise("cpu" + broker, step)
             urp = 0
             if broker == "kb-3" and t >= now - URP_ONSET:
-                urp = 4 + int(6 * _noise("urp", step))
+                urp = 4 + int(6 * noise("urp", step))
             health.append((broker, *at, round(cpu, 1), urp))
     return lag, health
 
@@ -154,7 +143,7 @@ def build(path: Path, now: datetime | None = None) -> datetime:
     db.executemany("INSERT INTO runbooks VALUES (?,?,?)", RUNBOOKS)
 
     def ago(**kw: float) -> str:
-        return _iso(now - timedelta(**kw))
+        return iso(now - timedelta(**kw))
 
     storage = []
     for bucket, region, base, growth, objects in BUCKETS:
@@ -164,7 +153,7 @@ def build(path: Path, now: datetime | None = None) -> datetime:
     db.executemany("INSERT INTO storage VALUES (?,?,?,?,?)", storage)
     db.executemany(
         "INSERT INTO escalation VALUES (?,?,?,?,?)",
-        [(a, p, s, m, _iso(now + timedelta(hours=h))) for a, p, s, m, h in ESCALATION],
+        [(a, p, s, m, iso(now + timedelta(hours=h))) for a, p, s, m, h in ESCALATION],
     )
     db.executemany(
         "INSERT INTO job_runs VALUES (?,?,?,?,?,?,?)",
@@ -213,10 +202,6 @@ def build(path: Path, now: datetime | None = None) -> datetime:
     return now
 
 
-def _obj(props: dict[str, Any], required: Sequence[str] = ()) -> dict[str, Any]:
-    return {"type": "object", "properties": props, "required": list(required)}
-
-
 _SINCE = {"type": "string", "format": "date-time", "description": "start of the period (UTC, RFC 3339)"}
 
 #: name -> (description, tags, statement, param schema)
@@ -226,7 +211,7 @@ APIS: dict[str, tuple[str, list[str], str, dict[str, Any]]] = {
         ["config", "inventory", "kafka"],
         "SELECT broker, cluster, rack, state, kafka_version FROM brokers "
         "WHERE (:cluster = '' OR cluster = :cluster) AND (:state = '' OR state = :state) ORDER BY broker",
-        _obj(
+        obj(
             {
                 "cluster": {"type": "string", "default": "", "description": "Kafka cluster, empty for all"},
                 "state": {"type": "string", "enum": ["", "online", "degraded", "offline"], "default": ""},
@@ -238,7 +223,7 @@ APIS: dict[str, tuple[str, list[str], str, dict[str, Any]]] = {
         ["metric", "kafka"],
         "SELECT ts, topic, messages_behind FROM lag WHERE grp = :group AND (:topic = '' OR topic = :topic) "
         "AND julianday(ts) >= julianday(:since) ORDER BY ts_epoch, topic",
-        _obj(
+        obj(
             {
                 "group": {"type": "string", "description": "consumer group id, e.g. cg-payments"},
                 "topic": {"type": "string", "default": "", "description": "topic, e.g. events.v1; empty for all"},
@@ -251,14 +236,14 @@ APIS: dict[str, tuple[str, list[str], str, dict[str, Any]]] = {
         "CPU percent and under-replicated partitions of a Kafka broker, 5-minute samples over the last day",
         ["metric", "kafka"],
         "SELECT ts, cpu_pct, under_replicated FROM broker_samples WHERE broker = :broker ORDER BY ts_epoch",
-        _obj({"broker": {"type": "string", "description": "broker id, e.g. kb-1"}}, ["broker"]),
+        obj({"broker": {"type": "string", "description": "broker id, e.g. kb-1"}}, ["broker"]),
     ),
     "job_runs": (
         "Runs of the ETL scheduler's jobs: start, finish, status, rows written and error",
         ["history", "etl"],
         "SELECT run_id, job, started, finished, status, rows_written, error FROM job_runs "
         "WHERE (:job = '' OR job = :job) AND (:status = '' OR status = :status) ORDER BY started DESC",
-        _obj(
+        obj(
             {
                 "job": {"type": "string", "default": "", "description": "job name, empty for all"},
                 "status": {"type": "string", "enum": ["", "succeeded", "failed", "running"], "default": ""},
@@ -269,26 +254,26 @@ APIS: dict[str, tuple[str, list[str], str, dict[str, Any]]] = {
         "When a warehouse table was last loaded, by which job, and its row count",
         ["config", "warehouse"],
         "SELECT tbl, warehouse, last_loaded, loaded_by, row_count FROM freshness WHERE tbl = :table",
-        _obj({"table": {"type": "string", "description": "table name without warehouse, e.g. customers"}}, ["table"]),
+        obj({"table": {"type": "string", "description": "table name without warehouse, e.g. customers"}}, ["table"]),
     ),
     "storage_usage": (
         "Daily size (GiB) and object count (millions) of an object-storage bucket over the last week",
         ["metric", "storage"],
         "SELECT day, bucket, region, size_gib, objects_millions FROM storage WHERE bucket = :bucket ORDER BY day",
-        _obj({"bucket": {"type": "string", "description": "bucket name, e.g. backups-us"}}, ["bucket"]),
+        obj({"bucket": {"type": "string", "description": "bucket name, e.g. backups-us"}}, ["bucket"]),
     ),
     "incident": (
         "One incident record (SEV-nnnn): severity, state, title, incident commander and when it was opened",
         ["history", "incident"],
         "SELECT sev_id, severity, state, title, commander, opened FROM incidents WHERE sev_id = :sev_id",
-        _obj({"sev_id": {"type": "string", "description": "incident id, e.g. SEV-1000"}}, ["sev_id"]),
+        obj({"sev_id": {"type": "string", "description": "incident id, e.g. SEV-1000"}}, ["sev_id"]),
     ),
     "change_tickets": (
         "Implemented ServiceNow change tickets (CHGnnnnnnn) with configuration item, description and assignee",
         ["history", "config"],
         "SELECT number, ci, short_description, assigned_to, implemented FROM changes "
         "WHERE julianday(implemented) >= julianday(:since) AND (:ci = '' OR ci = :ci) ORDER BY implemented DESC",
-        _obj(
+        obj(
             {
                 "since": _SINCE,
                 "ci": {"type": "string", "default": "", "description": "configuration item: broker, group, bucket"},
@@ -301,33 +286,19 @@ APIS: dict[str, tuple[str, list[str], str, dict[str, Any]]] = {
         ["config"],
         "SELECT service_area, primary_contact, secondary_contact, escalation_manager, handover FROM escalation "
         "WHERE service_area = :service_area",
-        _obj({"service_area": {"type": "string", "description": "service area, e.g. networking"}}, ["service_area"]),
+        obj({"service_area": {"type": "string", "description": "service area, e.g. networking"}}, ["service_area"]),
     ),
     "docs_search": (
         "Full-text search of the data platform runbooks",
         ["document"],
         "SELECT doc_id, title, body FROM runbooks WHERE instr(lower(title || ' ' || body), lower(:terms)) > 0",
-        _obj({"terms": {"type": "string", "description": "words to look for"}}, ["terms"]),
+        obj({"terms": {"type": "string", "description": "words to look for"}}, ["terms"]),
     ),
 }
 
 
 async def register(stub: ApiManagerServiceAsyncStub, admin: tuple[tuple[str, str], ...], db_path: Path) -> None:
     """Create the estate's data source and APIs (exposed as tools) through api_manager's gRPC API."""
-    await stub.CreateDataSource(
-        am.CreateDataSourceRequest(name=DATA_SOURCE, description="data platform operations store",
-                                   url=f"sqlite:///{db_path}"),
-        metadata=admin,
-    )  # fmt: skip
-    for name, (description, tags, statement, schema) in APIS.items():
-        api = am.ApiDefinition(
-            name=name,
-            description=description,
-            tags=tags,
-            kind=am.SQL,
-            sql=am.SqlSpec(data_source=DATA_SOURCE, statement=statement),
-            param_schema=dict_to_struct(schema),
-            enabled=True,
-            expose_as_tool=True,
-        )
-        await stub.CreateApi(am.CreateApiRequest(api=api), metadata=admin)
+    await register_sql_estate(
+        stub, admin, db_path, data_source=DATA_SOURCE, description="data platform operations store", apis=APIS
+    )

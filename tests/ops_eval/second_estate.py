@@ -25,14 +25,11 @@ from __future__ import annotations
 
 import math
 import sqlite3
-import zlib
-from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from opsuite.apimanager.v1 import api_manager_pb2 as am
-from opsuite_common.protoconv import dict_to_struct
+from tests.ops_eval.estates import iso, noise, obj, register_sql_estate
 
 if TYPE_CHECKING:  # the async stubs exist only in the .pyi files
     from opsuite.apimanager.v1.api_manager_pb2_grpc import ApiManagerServiceAsyncStub
@@ -75,36 +72,28 @@ ONSET = timedelta(minutes=85)
 OFFLINE = timedelta(hours=3)
 
 
-def _iso(t: datetime) -> str:
-    return t.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _noise(key: str, i: int) -> float:
-    return (zlib.crc32(f"{key}:{i}".encode()) % 1000) / 1000.0
-
-
 def _samples(now: datetime) -> list[tuple[Any, ...]]:
     rows: list[tuple[Any, ...]] = []
     onset = now - ONSET
     for step in range(24 * 12):  # every 5 minutes for 24 hours
         t = now - timedelta(minutes=5 * step)
         hot = t >= onset
-        at = (_iso(t), int(t.timestamp()))
+        at = (iso(t), int(t.timestamp()))
         for node, app, *_ in NODES:
             if node == "fraud-worker-1" and t >= now - OFFLINE:
                 continue
-            cpu = 18 + 12 * math.cos(step / 15) ** 2 + 8 * _noise("cpu" + node, step)
+            cpu = 18 + 12 * math.cos(step / 15) ** 2 + 8 * noise("cpu" + node, step)
             if node == "ledger-db-2" and hot:
-                cpu = 78 + 10 * _noise("hot", step)
+                cpu = 78 + 10 * noise("hot", step)
             rows.append((node, app, "cpu_pct", *at, round(cpu, 1)))
             if app == "ledger":
-                conns = 50 if node == "ledger-db-2" and hot else 20 + int(15 * _noise("conn" + node, step))
+                conns = 50 if node == "ledger-db-2" and hot else 20 + int(15 * noise("conn" + node, step))
                 rows.append((node, app, "conn_used", *at, conns))
         for app, *_ in APPS:
-            p99 = 120 + 40 * _noise("p99" + app, step) if app != "edge-gateway" else 40 + 30 * _noise("edge", step)
-            errors = float(int(4 * _noise("err" + app, step)))
+            p99 = 120 + 40 * noise("p99" + app, step) if app != "edge-gateway" else 40 + 30 * noise("edge", step)
+            errors = float(int(4 * noise("err" + app, step)))
             if app == "payments-api" and hot:
-                p99, errors = 1800 + 600 * _noise("slow", step), float(40 + int(20 * _noise("fail", step)))
+                p99, errors = 1800 + 600 * noise("slow", step), float(40 + int(20 * noise("fail", step)))
             rows.append((None, app, "p99_ms", *at, round(p99, 1)))
             rows.append((None, app, "errors_per_min", *at, errors))
     return rows
@@ -140,7 +129,7 @@ def build(path: Path, now: datetime | None = None) -> datetime:
     db.executemany("INSERT INTO samples VALUES (?,?,?,?,?,?)", _samples(now))
 
     def ago(**kw: float) -> str:
-        return _iso(now - timedelta(**kw))
+        return iso(now - timedelta(**kw))
 
     db.executemany(
         "INSERT INTO releases VALUES (?,?,?,?,?,?)",
@@ -172,10 +161,6 @@ def build(path: Path, now: datetime | None = None) -> datetime:
     return now
 
 
-def _obj(props: dict[str, Any], required: Sequence[str] = ()) -> dict[str, Any]:
-    return {"type": "object", "properties": props, "required": list(required)}
-
-
 _NODE = {"type": "string", "description": "node id, e.g. pay-api-1"}
 _APP = {"type": "string", "description": "application name, e.g. payments-api"}
 _AFTER = {"type": "string", "format": "date-time", "description": "only what happened after this instant (UTC)"}
@@ -186,26 +171,26 @@ APIS: dict[str, tuple[str, list[str], str, dict[str, Any]]] = {
         "Inventory of the fleet: every node with its application, datacenter and health",
         ["config", "inventory"],
         "SELECT node_id, app, dc, health FROM nodes WHERE (:health = '' OR health = :health) ORDER BY node_id",
-        _obj({"health": {"type": "string", "enum": ["", "healthy", "impaired", "offline"], "default": ""}}),
+        obj({"health": {"type": "string", "enum": ["", "healthy", "impaired", "offline"], "default": ""}}),
     ),
     "node_details": (
         "Details of one node: application, datacenter, health and cores",
         ["config", "inventory"],
         "SELECT node_id, app, dc, health, cores FROM nodes WHERE node_id = :node_id",
-        _obj({"node_id": _NODE}, ["node_id"]),
+        obj({"node_id": _NODE}, ["node_id"]),
     ),
     "nodes_of_app": (
         "Nodes serving an application, with their health",
         ["config", "graph"],
         "SELECT node_id, health, dc FROM nodes WHERE app = :app ORDER BY node_id",
-        _obj({"app": _APP}, ["app"]),
+        obj({"app": _APP}, ["app"]),
     ),
     "node_cpu": (
         "CPU busy percentage of a node, one sample every 5 minutes",
         ["metric", "cpu"],
         "SELECT at, val AS cpu_pct FROM samples WHERE kind = 'cpu_pct' AND node_id = :node_id "
         "AND at_epoch >= :start_time ORDER BY at_epoch",
-        _obj(
+        obj(
             {"node_id": _NODE, "start_time": {"type": "integer", "description": "window start, unix seconds"}},
             ["node_id", "start_time"],
         ),
@@ -215,28 +200,28 @@ APIS: dict[str, tuple[str, list[str], str, dict[str, Any]]] = {
         ["metric", "database"],
         "SELECT at, val AS connections FROM samples WHERE kind = 'conn_used' AND node_id = :node_id "
         "AND julianday(at) >= julianday(:after) ORDER BY at_epoch",
-        _obj({"node_id": _NODE, "after": _AFTER}, ["node_id", "after"]),
+        obj({"node_id": _NODE, "after": _AFTER}, ["node_id", "after"]),
     ),
     "app_p99": (
         "p99 response time (milliseconds) of an application over the last N minutes",
         ["metric", "latency"],
         "SELECT at, val AS p99_ms FROM samples WHERE kind = 'p99_ms' AND app = :app "
         "AND at_epoch >= CAST(strftime('%s', 'now') AS INTEGER) - :window_minutes * 60 ORDER BY at_epoch",
-        _obj({"app": _APP, "window_minutes": {"type": "integer", "minimum": 1, "default": 60}}, ["app"]),
+        obj({"app": _APP, "window_minutes": {"type": "integer", "minimum": 1, "default": 60}}, ["app"]),
     ),
     "app_errors": (
         "Failed requests per minute of an application over time",
         ["metric", "errors"],
         "SELECT at, val AS failed_per_min FROM samples WHERE kind = 'errors_per_min' AND app = :app "
         "AND julianday(at) >= julianday(:after) ORDER BY at_epoch",
-        _obj({"app": _APP, "after": _AFTER}, ["app", "after"]),
+        obj({"app": _APP, "after": _AFTER}, ["app", "after"]),
     ),
     "release_history": (
         "Releases (builds shipped) of an application: build, who shipped it, when, release notes",
         ["history"],
         "SELECT release_id, app, build, shipped_by, shipped_at, notes FROM releases WHERE app = :app "
         "AND julianday(shipped_at) >= julianday(:after) ORDER BY shipped_at DESC",
-        _obj({"app": _APP, "after": _AFTER}, ["app", "after"]),
+        obj({"app": _APP, "after": _AFTER}, ["app", "after"]),
     ),
     "change_log": (
         "Approved change requests (CHG tickets) applied to nodes or applications",
@@ -244,7 +229,7 @@ APIS: dict[str, tuple[str, list[str], str, dict[str, Any]]] = {
         "SELECT change_id, target, summary, approved_by, applied_at FROM change_requests "
         "WHERE julianday(applied_at) >= julianday(:after) AND (:target = '' OR target = :target) "
         "ORDER BY applied_at DESC",
-        _obj(
+        obj(
             {"after": _AFTER, "target": {"type": "string", "default": "", "description": "node or application"}},
             ["after"],
         ),
@@ -253,45 +238,32 @@ APIS: dict[str, tuple[str, list[str], str, dict[str, Any]]] = {
         "One incident ticket (INC-nnnn): severity, state, title and when it was opened",
         ["history", "incident"],
         "SELECT ticket, app, severity, state, opened_at, title FROM tickets WHERE ticket = :ticket",
-        _obj({"ticket": {"type": "string", "description": "ticket id, e.g. INC-1000"}}, ["ticket"]),
+        obj({"ticket": {"type": "string", "description": "ticket id, e.g. INC-1000"}}, ["ticket"]),
     ),
     "incidents_for_app": (
         "Incident tickets of an application, open or resolved",
         ["history", "incident"],
         "SELECT ticket, severity, state, opened_at, title FROM tickets WHERE app = :app AND state = :state "
         "ORDER BY opened_at DESC",
-        _obj({"app": _APP, "state": {"type": "string", "enum": ["open", "resolved"], "default": "open"}}, ["app"]),
+        obj({"app": _APP, "state": {"type": "string", "enum": ["open", "resolved"], "default": "open"}}, ["app"]),
     ),
     "call_graph": (
         "Which applications call which: the callers and callees of an application",
         ["graph"],
         "SELECT caller, callee FROM app_links WHERE caller = :app OR callee = :app",
-        _obj({"app": _APP}, ["app"]),
+        obj({"app": _APP}, ["app"]),
     ),
     "playbook_search": (
         "Full-text search over the on-call playbooks",
         ["document"],
         "SELECT pb_id, name, steps FROM playbooks WHERE instr(lower(name || ' ' || steps), lower(:text)) > 0",
-        _obj({"text": {"type": "string", "description": "words to look for"}}, ["text"]),
+        obj({"text": {"type": "string", "description": "words to look for"}}, ["text"]),
     ),
 }
 
 
 async def register(stub: ApiManagerServiceAsyncStub, admin: tuple[tuple[str, str], ...], db_path: Path) -> None:
     """Create the estate's data source and APIs (exposed as tools) through api_manager's gRPC API."""
-    await stub.CreateDataSource(
-        am.CreateDataSourceRequest(name=DATA_SOURCE, description="ledger operations store", url=f"sqlite:///{db_path}"),
-        metadata=admin,
+    await register_sql_estate(
+        stub, admin, db_path, data_source=DATA_SOURCE, description="ledger operations store", apis=APIS
     )
-    for name, (description, tags, statement, schema) in APIS.items():
-        api = am.ApiDefinition(
-            name=name,
-            description=description,
-            tags=tags,
-            kind=am.SQL,
-            sql=am.SqlSpec(data_source=DATA_SOURCE, statement=statement),
-            param_schema=dict_to_struct(schema),
-            enabled=True,
-            expose_as_tool=True,
-        )
-        await stub.CreateApi(am.CreateApiRequest(api=api), metadata=admin)

@@ -28,14 +28,11 @@ api_manager's gRPC API, as a tenant's admin would.
 from __future__ import annotations
 
 import sqlite3
-import zlib
-from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from opsuite.apimanager.v1 import api_manager_pb2 as am
-from opsuite_common.protoconv import dict_to_struct
+from tests.ops_eval.estates import iso, noise, obj, register_sql_estate
 
 if TYPE_CHECKING:  # the async stubs exist only in the .pyi files
     from opsuite.apimanager.v1.api_manager_pb2_grpc import ApiManagerServiceAsyncStub
@@ -101,14 +98,6 @@ OPTIC_AT = timedelta(minutes=190)
 CRC_ONSET = timedelta(minutes=180)
 
 
-def _iso(t: datetime) -> str:
-    return t.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _noise(key: str, i: int) -> float:
-    return (zlib.crc32(f"{key}:{i}".encode()) % 1000) / 1000.0
-
-
 def _series(now: datetime) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]]:
     """Pod restarts, node pressure and link errors: one row per 5 minutes for 24 hours."""
     restarts: list[tuple[Any, ...]] = []
@@ -116,27 +105,27 @@ def _series(now: datetime) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]
     links: list[tuple[Any, ...]] = []
     for step in range(24 * 12):
         t = now - timedelta(minutes=5 * step)
-        at = (_iso(t), int(t.timestamp()))
+        at = (iso(t), int(t.timestamp()))
         hot = t >= now - ONSET
         for pod, deployment, namespace, node, _ in PODS:
             n = 0
             if deployment == "billing-worker" and hot:
-                n = 3 + int(4 * _noise("rs" + pod, step))
+                n = 3 + int(4 * noise("rs" + pod, step))
             restarts.append((pod, namespace, *at, n))
         for node, *_ in NODES:
             if node == "node-a8" and step < 36:  # NotReady for the last 3 hours: no samples
                 continue
-            mem = 52 + 12 * _noise("mem" + node, step)
-            cpu = 20 + 25 * _noise("cpu" + node, step)
+            mem = 52 + 12 * noise("mem" + node, step)
+            cpu = 20 + 25 * noise("cpu" + node, step)
             if node == "node-a7" and hot:
-                mem = 91 + 7 * _noise("memhot", step)
+                mem = 91 + 7 * noise("memhot", step)
             pressure.append((node, *at, round(mem, 1), round(cpu, 1)))
         for router, _, _, _, ifaces in ROUTERS:
             for iface in ifaces:
-                crc = int(3 * _noise("crc" + router + iface, step))
+                crc = int(3 * noise("crc" + router + iface, step))
                 if router == "rtr-ams-02" and iface == "xe-0/0/3" and t >= now - CRC_ONSET:
-                    crc = 40 + int(31 * _noise("crchot", step))
-                drops = int(5 * _noise("drop" + router + iface, step))
+                    crc = 40 + int(31 * noise("crchot", step))
+                drops = int(5 * noise("drop" + router + iface, step))
                 links.append((router, iface, *at, crc, drops))
     return restarts, pressure, links
 
@@ -180,10 +169,10 @@ def build(path: Path, now: datetime | None = None) -> datetime:
     db.executemany("INSERT INTO kb VALUES (?,?,?)", KB)
 
     def ago(**kw: float) -> str:
-        return _iso(now - timedelta(**kw))
+        return iso(now - timedelta(**kw))
 
     db.executemany(
-        "INSERT INTO rota VALUES (?,?,?,?)", [(t, p, s, _iso(now + timedelta(hours=h))) for t, p, s, h in ROTA]
+        "INSERT INTO rota VALUES (?,?,?,?)", [(t, p, s, iso(now + timedelta(hours=h))) for t, p, s, h in ROTA]
     )
     db.executemany(
         "INSERT INTO rollouts VALUES (?,?,?,?,?,?)",
@@ -219,10 +208,6 @@ def build(path: Path, now: datetime | None = None) -> datetime:
     return now
 
 
-def _obj(props: dict[str, Any], required: Sequence[str] = ()) -> dict[str, Any]:
-    return {"type": "object", "properties": props, "required": list(required)}
-
-
 _NODE = {"type": "string", "description": "Kubernetes node name, e.g. node-a1"}
 _SINCE = {"type": "string", "format": "date-time", "description": "start of the period (UTC, RFC 3339)"}
 
@@ -233,7 +218,7 @@ APIS: dict[str, tuple[str, list[str], str, dict[str, Any]]] = {
         ["config", "inventory", "kubernetes"],
         "SELECT node, cluster, pool, condition, kubelet FROM nodes "
         "WHERE (:cluster = '' OR cluster = :cluster) AND (:condition = '' OR condition = :condition) ORDER BY node",
-        _obj(
+        obj(
             {
                 "cluster": {"type": "string", "default": "", "description": "cluster name, empty for all"},
                 "condition": {"type": "string", "enum": ["", "Ready", "NotReady", "SchedulingDisabled"], "default": ""},
@@ -245,20 +230,20 @@ APIS: dict[str, tuple[str, list[str], str, dict[str, Any]]] = {
         ["config", "kubernetes"],
         "SELECT deployment, namespace, cluster, replicas, ready, image FROM deployments "
         "WHERE (:namespace = '' OR namespace = :namespace) ORDER BY namespace, deployment",
-        _obj({"namespace": {"type": "string", "default": "", "description": "namespace, empty for all"}}),
+        obj({"namespace": {"type": "string", "default": "", "description": "namespace, empty for all"}}),
     ),
     "pods_on_node": (
         "Pods scheduled on a node, with their namespace and phase",
         ["config", "kubernetes"],
         "SELECT pod, namespace, deployment, phase FROM pods WHERE node = :node ORDER BY pod",
-        _obj({"node": _NODE}, ["node"]),
+        obj({"node": _NODE}, ["node"]),
     ),
     "pod_restarts": (
         "Container restarts per pod in a namespace, counted per 5-minute bucket",
         ["metric", "kubernetes"],
         "SELECT bucket, pod, restarts FROM restarts WHERE namespace = :namespace "
         "AND julianday(bucket) >= julianday(:since) ORDER BY bucket_epoch, pod",
-        _obj(
+        obj(
             {"namespace": {"type": "string", "description": "Kubernetes namespace"}, "since": _SINCE},
             ["namespace", "since"],
         ),
@@ -268,14 +253,14 @@ APIS: dict[str, tuple[str, list[str], str, dict[str, Any]]] = {
         ["metric", "kubernetes"],
         "SELECT ts, memory_pct, cpu_pct FROM pressure WHERE node = :node "
         "AND ts_epoch >= CAST(strftime('%s', 'now') AS INTEGER) - :window_minutes * 60 ORDER BY ts_epoch",
-        _obj({"node": _NODE, "window_minutes": {"type": "integer", "minimum": 5, "default": 120}}, ["node"]),
+        obj({"node": _NODE, "window_minutes": {"type": "integer", "minimum": 5, "default": 120}}, ["node"]),
     ),
     "rollout_history": (
         "Rollout revisions of a deployment: image, when it started, the change request and who rolled it out",
         ["history", "kubernetes"],
         "SELECT revision, deployment, image, started_at, change_ref, rolled_out_by FROM rollouts "
         "WHERE deployment = :deployment ORDER BY revision DESC",
-        _obj({"deployment": {"type": "string", "description": "deployment name, e.g. web-frontend"}}, ["deployment"]),
+        obj({"deployment": {"type": "string", "description": "deployment name, e.g. web-frontend"}}, ["deployment"]),
     ),
     "change_calendar": (
         "Implemented change requests (CR-yyyy-nnn) for clusters, workloads and network gear",
@@ -283,7 +268,7 @@ APIS: dict[str, tuple[str, list[str], str, dict[str, Any]]] = {
         "SELECT cr, system, summary, implementer, implemented_at FROM change_requests "
         "WHERE julianday(implemented_at) >= julianday(:since) AND (:system = '' OR system = :system) "
         "ORDER BY implemented_at DESC",
-        _obj(
+        obj(
             {
                 "since": _SINCE,
                 "system": {"type": "string", "default": "", "description": "router, deployment or cluster"},
@@ -296,7 +281,7 @@ APIS: dict[str, tuple[str, list[str], str, dict[str, Any]]] = {
         ["metric", "network"],
         "SELECT sampled_at, interface, crc_errors, drops FROM link_counters WHERE router = :router "
         "AND (:interface = '' OR interface = :interface) ORDER BY sampled_epoch, interface",
-        _obj(
+        obj(
             {
                 "router": {"type": "string", "description": "router hostname, e.g. rtr-lon-01"},
                 "interface": {
@@ -312,45 +297,31 @@ APIS: dict[str, tuple[str, list[str], str, dict[str, Any]]] = {
         "WAN routers by site with model and OS version",
         ["config", "inventory", "network"],
         "SELECT router, site, model, os_version FROM routers WHERE (:site = '' OR site = :site) ORDER BY router",
-        _obj({"site": {"type": "string", "default": "", "description": "site code, e.g. lon"}}),
+        obj({"site": {"type": "string", "default": "", "description": "site code, e.g. lon"}}),
     ),
     "ticket_lookup": (
         "One operations ticket (OPS-nn): priority, status, summary, reporter and creation time",
         ["history", "incident"],
         "SELECT key, priority, status, summary, reporter, created FROM tickets WHERE key = :key",
-        _obj({"key": {"type": "string", "description": "ticket key, e.g. OPS-1"}}, ["key"]),
+        obj({"key": {"type": "string", "description": "ticket key, e.g. OPS-1"}}, ["key"]),
     ),
     "oncall_rota": (
         "On-call rota: primary and secondary engineer of a team and when the shift ends",
         ["config"],
         "SELECT team, primary_engineer, secondary_engineer, shift_ends FROM rota WHERE team = :team",
-        _obj({"team": {"type": "string", "description": "team name, e.g. platform"}}, ["team"]),
+        obj({"team": {"type": "string", "description": "team name, e.g. platform"}}, ["team"]),
     ),
     "kb_search": (
         "Search the operations knowledge base (how-to and troubleshooting articles)",
         ["document"],
         "SELECT article, title, body FROM kb WHERE instr(lower(title || ' ' || body), lower(:phrase)) > 0",
-        _obj({"phrase": {"type": "string", "description": "text to look for"}}, ["phrase"]),
+        obj({"phrase": {"type": "string", "description": "text to look for"}}, ["phrase"]),
     ),
 }
 
 
 async def register(stub: ApiManagerServiceAsyncStub, admin: tuple[tuple[str, str], ...], db_path: Path) -> None:
     """Create the estate's data source and APIs (exposed as tools) through api_manager's gRPC API."""
-    await stub.CreateDataSource(
-        am.CreateDataSourceRequest(name=DATA_SOURCE, description="cluster and network operations store",
-                                   url=f"sqlite:///{db_path}"),
-        metadata=admin,
-    )  # fmt: skip
-    for name, (description, tags, statement, schema) in APIS.items():
-        api = am.ApiDefinition(
-            name=name,
-            description=description,
-            tags=tags,
-            kind=am.SQL,
-            sql=am.SqlSpec(data_source=DATA_SOURCE, statement=statement),
-            param_schema=dict_to_struct(schema),
-            enabled=True,
-            expose_as_tool=True,
-        )
-        await stub.CreateApi(am.CreateApiRequest(api=api), metadata=admin)
+    await register_sql_estate(
+        stub, admin, db_path, data_source=DATA_SOURCE, description="cluster and network operations store", apis=APIS
+    )

@@ -1,0 +1,65 @@
+"""What the evaluation estates share: timestamps, deterministic noise, JSON schemas, and registering an
+estate's SQLite data source and SQL APIs (exposed as tools) through api_manager's gRPC API, as a
+tenant's admin would."""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from opsuite.apimanager.v1 import api_manager_pb2 as am
+from opsuite_common.protoconv import dict_to_struct
+
+if TYPE_CHECKING:  # the async stubs exist only in the .pyi files
+    from opsuite.apimanager.v1.api_manager_pb2_grpc import ApiManagerServiceAsyncStub
+
+__all__ = ["SqlApi", "iso", "noise", "obj", "register_sql_estate"]
+
+#: name -> (description, tags, statement, param schema)
+SqlApi = tuple[str, list[str], str, dict[str, Any]]
+
+
+def iso(t: datetime) -> str:
+    """RFC 3339 in UTC, to the second."""
+    return t.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def noise(key: str, i: int) -> float:
+    """A deterministic number in [0, 1) for (key, i)."""
+    return (zlib.crc32(f"{key}:{i}".encode()) % 1000) / 1000.0
+
+
+def obj(props: dict[str, Any], required: Sequence[str] = ()) -> dict[str, Any]:
+    """A JSON schema object with these properties."""
+    return {"type": "object", "properties": props, "required": list(required)}
+
+
+async def register_sql_estate(
+    stub: ApiManagerServiceAsyncStub,
+    admin: tuple[tuple[str, str], ...],
+    db_path: Path,
+    *,
+    data_source: str,
+    description: str,
+    apis: Mapping[str, SqlApi],
+) -> None:
+    """Create the data source over ``db_path`` and every API of ``apis`` on it, enabled and exposed as tools."""
+    await stub.CreateDataSource(
+        am.CreateDataSourceRequest(name=data_source, description=description, url=f"sqlite:///{db_path}"),
+        metadata=admin,
+    )
+    for name, (text, tags, statement, schema) in apis.items():
+        api = am.ApiDefinition(
+            name=name,
+            description=text,
+            tags=tags,
+            kind=am.SQL,
+            sql=am.SqlSpec(data_source=data_source, statement=statement),
+            param_schema=dict_to_struct(schema),
+            enabled=True,
+            expose_as_tool=True,
+        )
+        await stub.CreateApi(am.CreateApiRequest(api=api), metadata=admin)
