@@ -231,7 +231,8 @@ async def test_an_entry_with_this_replicas_id_counts_as_its_own(bucket: str) -> 
 
 async def test_live_replicas_lists_those_that_beat(bucket: str) -> None:
     odd = "cep 1.example/x_y-é"  # any id: stored key-safe, listed as given
-    a, b = Leases(NATS_URL, odd, bucket=bucket, ttl_s=TTL), Leases(NATS_URL, "replica-b", bucket=bucket, ttl_s=TTL)
+    # A heartbeat lives 5 s here: long enough that both are still listed on a loaded machine right after.
+    a, b = Leases(NATS_URL, odd, bucket=bucket, ttl_s=5.0), Leases(NATS_URL, "replica-b", bucket=bucket, ttl_s=5.0)
     try:
         assert await a.live_replicas() == []
         await a.heartbeat()
