@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import os
 import time
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -165,34 +166,24 @@ async def _seed_demo(servers: _Servers, workdir: Path, tokens: TokenFactory) -> 
     return now
 
 
-async def _seed_second(servers: _Servers, workdir: Path, tokens: TokenFactory) -> datetime:
-    tenant = TENANTS["second"]
-    path = workdir / "data_sources" / tenant / "ledgerops.db"
-    now = second_estate.build(path)
+async def _seed_estate(
+    estate: Any, db_name: str, set_name: str, servers: _Servers, workdir: Path, tokens: TokenFactory
+) -> datetime:
+    """Build one of the tests' own estates (a module with ``build`` and ``register``) and register its APIs."""
+    tenant = TENANTS[set_name]
+    path = workdir / "data_sources" / tenant / db_name
+    now: datetime = estate.build(path)
     admin = tokens.metadata(tenant=tenant, roles=["admin"], subject="seeder")
-    await second_estate.register(am_grpc.ApiManagerServiceStub(servers.am_channel), admin, path)
+    await estate.register(am_grpc.ApiManagerServiceStub(servers.am_channel), admin, path)
     return now
 
 
-async def _seed_third(servers: _Servers, workdir: Path, tokens: TokenFactory) -> datetime:
-    tenant = TENANTS["third"]
-    path = workdir / "data_sources" / tenant / "clusterops.db"
-    now = third_estate.build(path)
-    admin = tokens.metadata(tenant=tenant, roles=["admin"], subject="seeder")
-    await third_estate.register(am_grpc.ApiManagerServiceStub(servers.am_channel), admin, path)
-    return now
-
-
-async def _seed_fourth(servers: _Servers, workdir: Path, tokens: TokenFactory) -> datetime:
-    tenant = TENANTS["fourth"]
-    path = workdir / "data_sources" / tenant / "dataplatform.db"
-    now = fourth_estate.build(path)
-    admin = tokens.metadata(tenant=tenant, roles=["admin"], subject="seeder")
-    await fourth_estate.register(am_grpc.ApiManagerServiceStub(servers.am_channel), admin, path)
-    return now
-
-
-_SEEDERS = {"demo": _seed_demo, "second": _seed_second, "third": _seed_third, "fourth": _seed_fourth}
+_SEEDERS: dict[str, Callable[[_Servers, Path, TokenFactory], Awaitable[datetime]]] = {
+    "demo": _seed_demo,
+    "second": functools.partial(_seed_estate, second_estate, "ledgerops.db", "second"),
+    "third": functools.partial(_seed_estate, third_estate, "clusterops.db", "third"),
+    "fourth": functools.partial(_seed_estate, fourth_estate, "dataplatform.db", "fourth"),
+}
 
 
 def _main_plan(resp: ops_pb2.AskResponse) -> dict[str, Any]:
