@@ -26,8 +26,17 @@ async def test_alerts_of_a_cancelled_publish_are_still_committed(sqlite_url, sta
     )
     await cep.publish([ev("warm", "other", 999)])  # load the tenant's engine before the database is busy
     # Hold SQLite's write lock so the alert write has to wait (as under a slow or busy database).
-    blocker = sqlite3.connect(make_url(sqlite_url).database, timeout=1)
-    blocker.execute("BEGIN IMMEDIATE")
+    blocker = sqlite3.connect(make_url(sqlite_url).database, timeout=0.05)
+
+    async def take_write_lock() -> bool:
+        # Without blocking the server's event loop: its background writes (log, ticks) may hold it a moment.
+        try:
+            blocker.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError:
+            return False
+        return True
+
+    await eventually(take_write_lock, timeout=30, interval=0.05, what="SQLite's write lock")
     try:
         with pytest.raises(grpc.aio.AioRpcError) as info:
             await cep.stub.PublishEvents(
