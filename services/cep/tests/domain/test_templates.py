@@ -14,6 +14,7 @@ from opsuite_cep.domain.templates import (
     FUNCTIONS,
     MAX_ACTIONS,
     MAX_OUTPUT_CHARS,
+    MAX_PIPELINE_CALLS,
     MAX_SOURCE_CHARS,
     TemplateError,
     alert_data,
@@ -201,3 +202,33 @@ def test_a_stored_rule_loads_although_the_sandbox_refuses_its_annotation() -> No
     out = IngestResult()
     AlertTracker(rule, TimerQueue(), []).evaluate({"host": "h1"}, True, 1.0, {"cpu": 95}, out)
     assert out.notifications[0].annotations == {"summary": "{{ .Legacy }} on {{ $labels.host }}"}
+
+
+def test_an_action_chains_a_bounded_number_of_functions() -> None:
+    ok = "{{ $labels.host" + " | toUpper" * MAX_PIPELINE_CALLS + " }}"
+    assert render(ok) == "WEB-1"
+    with pytest.raises(TemplateError, match="at most"):
+        compile_template("{{ $labels.host" + " | toUpper" * (MAX_PIPELINE_CALLS + 1) + " }}")
+
+
+def test_each_step_of_a_pipeline_works_on_at_most_the_output_cap() -> None:
+    # urlquery grows a value of '%' threefold each step: the value is cut to the cap between steps.
+    data = alert_data({"a": "%" * 5000}, {})
+    out = compile_template("{{ $labels.a" + " | urlquery" * MAX_PIPELINE_CALLS + " }}").render(data)
+    assert len(out) <= MAX_OUTPUT_CHARS
+    assert out.startswith("%25")
+
+
+@pytest.mark.parametrize(
+    ("source", "value"),
+    [
+        ("{{ $value | humanizeTimestamp }}", -1e11),  # before year 1
+        ("{{ $labels.t | humanizeTimestamp }}", "-99999999999"),
+        ("{{ $value | humanize }}", 10**400),
+        ("{{ $value | humanize1024 }}", 10**400),
+        ("{{ $value | humanizeDuration }}", 10**400),
+    ],
+)
+def test_a_value_a_function_cannot_handle_renders_without_failing(source: str, value: Any) -> None:
+    data = alert_data({"t": str(value)}, {"value": value})
+    assert isinstance(compile_template(source).render(data), str)

@@ -111,7 +111,7 @@ def _humanize_duration(v: float) -> str:
 
 
 def _humanize_timestamp(v: float) -> str:
-    if not math.isfinite(v) or abs(v) > 253_402_300_799:  # beyond year 9999
+    if not math.isfinite(v) or not -62_135_596_800 <= v <= 253_402_300_799:  # outside years 1 to 9999
         return _g4(v)
     t = datetime.fromtimestamp(v, UTC)
     frac = f"{t.microsecond / 1e6:.6f}"[1:].rstrip("0").rstrip(".")

@@ -44,6 +44,7 @@ __all__ = [
     "FUNCTIONS",
     "MAX_ACTIONS",
     "MAX_OUTPUT_CHARS",
+    "MAX_PIPELINE_CALLS",
     "MAX_SOURCE_CHARS",
     "Template",
     "TemplateError",
@@ -58,6 +59,8 @@ __all__ = [
 MAX_SOURCE_CHARS = 8_192
 MAX_ACTIONS = 200
 MAX_OUTPUT_CHARS = 16_384
+#: Functions one action may chain with ``|`` (each step works on at most MAX_OUTPUT_CHARS characters).
+MAX_PIPELINE_CALLS = 8
 
 #: Variables of annotation templates; the maps among them take exactly one ``.name``.
 ALERT_VARIABLES: Mapping[str, bool] = {"value": False, "labels": True, "values": True}
@@ -128,8 +131,22 @@ def _evaluate(op: _Operand, data: Mapping[str, Any]) -> Any:
     return value.get(op.key) if isinstance(value, Mapping) else None
 
 
+def _clip(value: Any) -> Any:
+    """A text value cut to the output cap, so no step of a pipeline works on more than that."""
+    return value[:MAX_OUTPUT_CHARS] if isinstance(value, str) and len(value) > MAX_OUTPUT_CHARS else value
+
+
+def _call(call: _Call, data: Mapping[str, Any], piped: tuple[Any, ...]) -> Any:
+    """One function of a pipeline on clipped arguments; a value it cannot handle passes through as text."""
+    args = [_clip(_evaluate(a, data)) for a in call.args] + [_clip(v) for v in piped]
+    try:
+        return _clip(FUNCTIONS[call.fn][0](*args))
+    except (ValueError, OverflowError, ArithmeticError, TypeError):
+        return text_of(args[-1]) if args else ""
+
+
 class Template:
-    """A compiled template; :meth:`render` never raises and caps its output."""
+    """A compiled template; :meth:`render` never raises and caps its output (and each step's value)."""
 
     __slots__ = ("_nodes", "source")
 
@@ -145,12 +162,9 @@ class Template:
                 piece = node
             else:
                 head = node.head
-                if isinstance(head, _Call):
-                    value = FUNCTIONS[head.fn][0](*(_evaluate(a, data) for a in head.args))
-                else:
-                    value = _evaluate(head, data)
+                value = _call(head, data, ()) if isinstance(head, _Call) else _clip(_evaluate(head, data))
                 for call in node.calls:
-                    value = FUNCTIONS[call.fn][0](*(_evaluate(a, data) for a in call.args), value)
+                    value = _call(call, data, (value,))
                 piece = text_of(value)
             out.append(piece)
             size += len(piece)
@@ -237,6 +251,8 @@ def _parse_action(source: str, base: int, body: str, variables: Mapping[str, boo
             commands[-1].append((kind, m.group(), at))
     if not commands[0]:
         raise TemplateError("empty action", source, base)
+    if len(commands) > MAX_PIPELINE_CALLS + 1:
+        raise TemplateError(f"an action chains at most {MAX_PIPELINE_CALLS} functions with |", source, base)
     parsed = [_command(source, c, variables, i == 0, base) for i, c in enumerate(commands)]
     head, calls = parsed[0], parsed[1:]
     for call in calls:
