@@ -11,6 +11,7 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
+import grpc
 import pytest
 from sqlalchemy import func, select
 
@@ -132,6 +133,23 @@ async def test_a_manual_resolution_reaches_the_partition_owner_in_stream_order(
     await a.publish([ev("e2", "metric", 2, key="svc-1", errors=9)], tenant)
     alerts = await eventually(lambda: a.alerts(tenant), until=lambda xs: len(xs) == 2, timeout=20, what="a new alert")
     assert sorted(cep_pb2.AlertState.Name(x.state) for x in alerts) == ["FIRING", "RESOLVED"]
+
+
+async def test_a_resolution_the_stream_cannot_store_is_unavailable_and_resolves_nothing(
+    stream_namespace: str, sqlite_url: str, start_cep: Callable[..., Any]
+) -> None:
+    ns, tenant = stream_namespace, "tenant-a"
+    a = await _replica(start_cep, sqlite_url, ns)
+    await a.rule(BY_KEY, tenant)
+    await eventually(lambda: len(_owned(a)) == 4, timeout=20, what="every partition")
+    await a.publish([ev("e1", "metric", 1, key="svc-1", errors=9)], tenant)
+    (alert,) = await eventually(lambda: a.alerts(tenant), timeout=20, what="the alert")
+    await a.handle.app.partitioned.stream.close()  # the event stream is out of reach
+    with pytest.raises(grpc.aio.AioRpcError) as info:
+        await a.stub.ResolveAlert(cep_pb2.ResolveAlertRequest(id=alert.id), metadata=a.md(tenant))
+    assert info.value.code() == grpc.StatusCode.UNAVAILABLE
+    (still,) = await a.alerts(tenant)
+    assert still.state == cep_pb2.FIRING  # rolled back: a retry resolves it and appends the forget record
 
 
 async def test_test_rule_places_a_keyed_rule_as_live_does(

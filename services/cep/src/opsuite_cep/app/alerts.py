@@ -149,7 +149,9 @@ class AlertService:
 
     async def _resolve_partitioned(self, who: Identity, alert_id: str) -> dict[str, Any]:
         """Replicas: the row is resolved here; the owner of the alert's unit forgets its state when it reads
-        the forget record (in stream order with the events)."""
+        the forget record (in stream order with the events). The record is appended before the row's
+        transaction commits: a failed append rolls the resolution back (UNAVAILABLE, a retry does both), and a
+        crash between the two leaves the row firing for a retry (forgetting twice is harmless)."""
         assert self.partitioned is not None
         async with self.db.session() as s:
             row, changed = await _resolve_row(AlertRepository(s, who.tenant), who, alert_id, None)
@@ -160,11 +162,11 @@ class AlertService:
                 rule_row: RuleRow | None = await RuleRepository(s, who.tenant).get(name=row.rule)
             except NotFoundError:
                 rule_row = None
-        rule = None
-        if rule_row is not None:
-            with contextlib.suppress(OpsuiteError):
-                rule = rule_from_row(rule_row)
-        await self.partitioned.forget(who.tenant, rule, dict(view.get("labels") or {}), row.fingerprint)
+            rule = None
+            if rule_row is not None:
+                with contextlib.suppress(OpsuiteError):
+                    rule = rule_from_row(rule_row)
+            await self.partitioned.forget(who.tenant, rule, dict(view.get("labels") or {}), row.fingerprint)
         self.notifier.notify(who.tenant)
         return view
 

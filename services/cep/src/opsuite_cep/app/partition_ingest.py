@@ -97,7 +97,14 @@ class PartitionedIngest:
             targets = [(home_of(tenant, self.partitions), "tenant")]
         else:  # unknown placement: every unit of the tenant forgets it (a no-op where it is not)
             targets = [(p, s) for p in range(self.partitions) for s in ("keyed", "tenant")]
-        await self.stream.publish_many([(p, encode_record({**record, "scope": s}), None) for p, s in targets])
+        try:
+            await self.stream.publish_many([(p, encode_record({**record, "scope": s}), None) for p, s in targets])
+        except Exception as exc:
+            log.warning("partition stream append failed", tenant=tenant, error=repr(exc))
+            raise ServiceUnavailableError(
+                "the resolution could not be stored in the event stream; nothing was resolved: retry",
+                reason="EVENT_LOG_UNAVAILABLE",
+            ) from exc
 
 
 def _dicts(events: Sequence[Event]) -> list[dict[str, Any]]:
