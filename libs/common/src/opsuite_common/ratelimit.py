@@ -15,7 +15,8 @@ A refusal is not answered at once: :class:`RefusalPause` holds it for half its R
 most a quarter of a second, never past half the call's time left) and announces only the rest. A caller that
 honours RetryInfo waits as long as before; one that ignores it (a runaway script retrying in a tight
 loop) can no longer turn refusals into a flood that keeps the server's event loop busy, and so slow
-every other tenant's calls: each of its callers is refused at most a few times a second.
+every other tenant's calls: each of its callers is refused at most a few times a second (up to 256 held
+refusals per tenant; beyond that, refusals are answered at once).
 """
 
 from __future__ import annotations
