@@ -27,6 +27,8 @@ from opsuite_ops.domain.model import AnswerReason, AnswerStatusReason, CallRecor
 
 __all__ = [
     "ENTITY_CONCEPTS",
+    "MAX_FUZZY_LOOKUPS",
+    "TICKET_ID",
     "Inventory",
     "UnknownName",
     "column_concept",
@@ -50,7 +52,8 @@ MAX_INVENTORY_CALLS = 4
 #: Tags of tools that list what the estate has (routers, deployments): their rows name things of other kinds.
 _LISTS = frozenset({"inventory", "config", "history"})
 _KIND_WORDS = {"id": "record"}
-_TICKET_ID = re.compile(r"^[A-Z]{2,}[A-Z0-9]*-\d+$")
+#: A record id such as a ticket or change number (``INC-4211``): an id, never a host.
+TICKET_ID = re.compile(r"^[A-Z]{2,}[A-Z0-9]*-\d+$")
 _SEPARATORS = re.compile(r"[\s._-]+")
 _DIGITS = re.compile(r"\d+")
 
@@ -100,6 +103,18 @@ class UnknownName:
         return AnswerStatusReason(AnswerReason.ENTITY_UNKNOWN, self.sentence())
 
 
+#: Fuzzy look-ups (closest names, closest values, best ratio) one reading of a question may make.
+MAX_FUZZY_LOOKUPS = 48
+
+
+def _similarity(a: str, b: str) -> float:
+    """difflib's ratio of two names, 0.0 at once when the cheap upper bounds already rule out 0.6."""
+    matcher = difflib.SequenceMatcher(None, a, b)
+    if matcher.real_quick_ratio() < 0.6 or matcher.quick_ratio() < 0.6:
+        return 0.0
+    return matcher.ratio()
+
+
 @dataclass(frozen=True, slots=True)
 class Inventory:
     """Host and service names the estate's tools reported (``sources``: the tools that listed them)."""
@@ -113,6 +128,9 @@ class Inventory:
     #: namespace "billing"): what a question naming one says about the rest.
     rows: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
     _keys: dict[str, tuple[str, str]] = field(init=False, repr=False, compare=False)
+    #: Fuzzy look-ups left to this instance (one reading of a question): each compares a word with every
+    #: known name, so a question of many odd words cannot make the planner's work grow without bound.
+    _fuzzy_left: list[int] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         keys: dict[str, tuple[str, str]] = {}
@@ -120,6 +138,14 @@ class Inventory:
             for n in sorted(names):
                 keys[name_key(n)] = (kind, n)  # a host wins over a service spelt the same
         object.__setattr__(self, "_keys", keys)
+        object.__setattr__(self, "_fuzzy_left", [MAX_FUZZY_LOOKUPS])
+
+    def _fuzzy(self) -> bool:
+        """Take one fuzzy look-up from the budget; False once it is spent (then nothing is "close")."""
+        if self._fuzzy_left[0] <= 0:
+            return False
+        self._fuzzy_left[0] -= 1
+        return True
 
     def __bool__(self) -> bool:
         return bool(self.hosts or self.services or self.values)
@@ -134,12 +160,14 @@ class Inventory:
 
     def closest(self, name: str, kind: str | None = None, n: int = 3) -> tuple[str, ...]:
         """Known names that look like ``name`` (of ``kind`` when given), best first."""
+        if not self._fuzzy():
+            return ()
         key = name_key(name)
         scored = []
         for k, (found_kind, spelt) in self._keys.items():
             if kind is not None and found_kind != kind:
                 continue
-            ratio = difflib.SequenceMatcher(None, key, k).ratio()
+            ratio = _similarity(key, k)
             if ratio >= 0.6:
                 scored.append((-round(ratio, 3), spelt))
         return tuple(spelt for _r, spelt in sorted(scored)[:n])
@@ -157,10 +185,10 @@ class Inventory:
     def closest_value(self, name: str, n: int = 3) -> tuple[str, tuple[str, ...], float]:
         """``(column, closest values of it, best ratio)`` for a name that may be a misspelt value ("rtr-ams-05" ->
         the router column's "rtr-ams-02"...); ``("", (), 0.0)`` when nothing is close."""
+        if not self._fuzzy():
+            return "", (), 0.0
         key = name_key(name)
-        scored = sorted(
-            (-difflib.SequenceMatcher(None, key, k).ratio(), col, spelt) for k, (col, spelt) in self.values.items()
-        )
+        scored = sorted((-_similarity(key, k), col, spelt) for k, (col, spelt) in self.values.items())
         if not scored or -scored[0][0] < 0.6:
             return "", (), 0.0
         column = scored[0][1]
@@ -169,11 +197,10 @@ class Inventory:
 
     def best_ratio(self, name: str, kind: str | None = None) -> float:
         """How close the closest host/service name (of ``kind``) is to ``name`` (0 when none is)."""
+        if not self._fuzzy():
+            return 0.0
         key = name_key(name)
-        return max(
-            (difflib.SequenceMatcher(None, key, k).ratio() for k, (kd, _s) in self._keys.items() if kind in (None, kd)),
-            default=0.0,
-        )
+        return max((_similarity(key, k) for k, (kd, _s) in self._keys.items() if kind in (None, kd)), default=0.0)
 
     def containing(self, word: str, column: str) -> tuple[str, str] | None:
         """``(column, spelling)`` of the one value of ``column`` that has ``word`` as a whole part ("rollup" ->
@@ -332,7 +359,7 @@ def unmatched_names(
         tool = tools.get(rec.tool)
         for param, value in rec.arguments.items():
             concept = column_concept(param) if tool is None or param in tool.properties else None
-            if concept is None and isinstance(value, str) and _TICKET_ID.match(value):
+            if concept is None and isinstance(value, str) and TICKET_ID.match(value):
                 concept = "id"  # a record id (INC-9999): no inventory vouches for those
             elif concept is None and tool is not None and _names_a_thing(tool, param, value, vouched):
                 concept = param  # "team" = "dba": a name of a kind no inventory lists

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from opsuite_ops.domain.bm25 import ON_CALL, STOP_WORDS, is_verb_or_adverb, stem
-from opsuite_ops.domain.entities import ENTITY_CONCEPTS, Inventory, UnknownName, column_concept, name_key
+from opsuite_ops.domain.entities import ENTITY_CONCEPTS, TICKET_ID, Inventory, UnknownName, column_concept, name_key
 
 __all__ = [
     "GENERIC_WORDS",
@@ -84,7 +84,7 @@ _DAY_RE = re.compile(r"\b(?:since |from )?(today|yesterday)\b", re.IGNORECASE)
 _NUMBER_RE = re.compile(r"(?<![\w.-])-?\d+(?:\.\d+)?(?![\w.-])")
 _QUOTED_RE = re.compile(r"\"([^\"]+)\"|'([^']{2,})'(?!\w)")
 _TOKEN_RE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?|&")
-_ID_RE = re.compile(r"^[A-Z]{2,}[A-Z0-9]*-\d+$")
+_ID_RE = TICKET_ID
 _VERSION_RE = re.compile(r"^v?\d+(?:[._-]\d+)*[a-z]?$", re.IGNORECASE)
 _SEPARATED = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:[._-][A-Za-z0-9]+)+$")
 _SEPARATORS_RE = re.compile(r"[\s._/-]+")

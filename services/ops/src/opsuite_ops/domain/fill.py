@@ -18,7 +18,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from itertools import product
+from itertools import islice, product
 from typing import Any
 
 from opsuite_ops.domain.bm25 import stem, tokenise
@@ -306,9 +306,11 @@ def fill_variants(
         if value is not None:
             base[name] = value
             sources[name] = source
-    assignments = _entity_assignments(entity_params, entities, required)
+    # Lazily, at most ``limit`` of each: a question naming many values must not build their whole product.
+    assignments = _entity_assignments(entity_params, entities, required, limit)
     enum_sets = [
-        dict(zip([n for n, _ in enum_dims], combo, strict=True)) for combo in product(*(c for _, c in enum_dims))
+        dict(zip([n for n, _ in enum_dims], combo, strict=True))
+        for combo in islice(product(*(c for _, c in enum_dims)), limit)
     ]
     out: list[FilledArguments] = []
     for names, enums in product(assignments, enum_sets or [{}]):
@@ -322,7 +324,7 @@ def fill_variants(
 
 
 def _entity_assignments(
-    params: Mapping[str, list[str]], entities: Entities, required: set[str]
+    params: Mapping[str, list[str]], entities: Entities, required: set[str], limit: int
 ) -> list[dict[str, tuple[Any, str]]]:
     """Per call: name parameter -> (value, source)."""
     if not params:
@@ -337,7 +339,10 @@ def _entity_assignments(
             return [
                 {p: (n, f"{canonical_param(p)} named in the question") for p, n in (lst[0] for lst in lists if lst)}
             ]
-        return [{p: (n, f"{canonical_param(p)} named in the question") for p, n in combo} for combo in product(*lists)]
+        return [
+            {p: (n, f"{canonical_param(p)} named in the question") for p, n in combo}
+            for combo in islice(product(*lists), limit)
+        ]
     alternatives: list[dict[str, tuple[Any, str]]] = [
         {pick[c]: (n, f"{c} named in the question")} for c in params for n in entities.names(c)
     ]

@@ -250,7 +250,10 @@ class Orchestrator:
                 narrower = narrower_plan(plan.steps, run.state, tools, narrowing, budget.max_steps)
                 if narrower is None:
                     break
-                validate_plan(narrower, tools, dataclasses.replace(budget, max_steps=len(narrower.steps)))
+                try:
+                    validate_plan(narrower, tools, dataclasses.replace(budget, max_steps=len(narrower.steps)))
+                except ValidationError:
+                    break  # a narrower query the tool's schema refuses: the searches stay as they were
                 run.trace.plans.append(narrower)
                 await run.event(EventKind.PLAN, plan=narrower, detail="narrower searches")
                 await executor.execute(narrower, run.state, recovery="narrower search")
@@ -304,7 +307,7 @@ class Orchestrator:
             try:
                 async with asyncio.timeout(timeout):
                     result = await self._invoke(identity, tool.name, {}, timeout)
-            except (TimeoutError, OpsuiteError, OSError, ValueError, LookupError):
+            except (TimeoutError, OpsuiteError, OSError, ValueError, LookupError, TypeError):
                 return tool.name, None
             return tool.name, result.data if result.success else None
 
