@@ -11,6 +11,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import ConnectionPoolEntry, StaticPool
 
+from opsuite_common.db.checkpointer import FALLBACK_AUTOCHECKPOINT_PAGES
 from opsuite_common.logging import get_logger
 
 __all__ = [
@@ -75,7 +76,8 @@ def create_engine(
     """An ``AsyncEngine`` for a SQLite file or a PostgreSQL server.
 
     SQLite: the parent directory is created, and every connection gets WAL journaling,
-    ``foreign_keys=ON``, ``busy_timeout`` and ``synchronous=NORMAL``. Transactions start with
+    ``foreign_keys=ON``, ``busy_timeout``, ``synchronous=NORMAL`` and a high ``wal_autocheckpoint``
+    (``Database`` checkpoints on a background thread, see ``opsuite_common.db.checkpointer``). Transactions start with
     ``BEGIN IMMEDIATE`` by default so that concurrent writers queue on the busy timeout instead of
     failing on a read-to-write lock upgrade. PostgreSQL: ``pool_pre_ping`` and bounded pool sizes.
     No connection is opened here; failures surface (translated) on first use.
@@ -147,6 +149,8 @@ def _install_sqlite_pragmas(engine: AsyncEngine, *, busy_timeout_ms: int, begin:
             cur.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
             if wal:
                 cur.execute("PRAGMA journal_mode = WAL")
+                # Checkpoints run on a background thread (db/checkpointer.py); this is the fallback.
+                cur.execute(f"PRAGMA wal_autocheckpoint = {FALLBACK_AUTOCHECKPOINT_PAGES}")
             cur.execute("PRAGMA foreign_keys = ON")
             cur.execute("PRAGMA synchronous = NORMAL")
         finally:

@@ -9,14 +9,17 @@ Database failures are translated there: a connection-level failure becomes
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import URL, text
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from opsuite_common.db.checkpointer import WalCheckpointer
 from opsuite_common.db.engine import SQLITE_BEGIN_OPTION, create_engine, sqlite_error_text
 from opsuite_common.errors import DatabaseUnavailableError, OpsuiteError
 from opsuite_common.logging import get_logger, redact_text
@@ -121,6 +124,14 @@ class Database:
         self.sessionmaker: async_sessionmaker[AsyncSession] = async_sessionmaker(
             engine, expire_on_commit=False, autoflush=True
         )
+        #: WAL checkpoints of a SQLite file, on a thread of their own (None for PostgreSQL or memory).
+        self.checkpointer: WalCheckpointer | None = None
+        name = (engine.url.database or "") if self.is_sqlite else ""
+        if name and name != ":memory:" and not name.startswith("file:"):
+            self.checkpointer = WalCheckpointer(Path(name).expanduser())
+            self.checkpointer.start()
+            # A database dropped without dispose() (tests, scripts) must not leave its thread behind.
+            weakref.finalize(self, self.checkpointer.stop_event.set)
 
     @classmethod
     def from_url(cls, url: str | URL, **engine_kwargs: Any) -> Database:
@@ -172,5 +183,7 @@ class Database:
             raise translated from exc
 
     async def dispose(self) -> None:
-        """Close every pooled connection (call on shutdown)."""
+        """Close every pooled connection and stop the checkpoint thread (call on shutdown)."""
+        if self.checkpointer is not None:
+            self.checkpointer.stop_event.set()  # the thread exits at its next wake-up; no join on the loop
         await self.engine.dispose()

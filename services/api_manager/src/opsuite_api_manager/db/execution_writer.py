@@ -4,9 +4,10 @@ Why a sync engine next to the async one: aiosqlite runs every DB-API call of a s
 BEGIN IMMEDIATE, INSERT, close, COMMIT, the pool's reset) as its own round trip to its thread,
 about eight per batch. Here the whole transaction runs as one function on a single dedicated
 thread: same file, same pragmas as ``opsuite_common.db`` (WAL, busy timeout, foreign keys,
-``synchronous=NORMAL``), same ``BEGIN IMMEDIATE``, so it queues on the write lock like every other
-writer. Errors are translated exactly as ``Database.session`` does (``DatabaseUnavailableError``
-for a locked or unopenable database).
+``synchronous=NORMAL``, checkpoints left to the database's background thread), same
+``BEGIN IMMEDIATE``, so it queues on the write lock like every other writer. Errors are translated
+exactly as ``Database.session`` does (``DatabaseUnavailableError`` for a locked or unopenable
+database).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import QueuePool
 
 from opsuite_common.db import Database
+from opsuite_common.db.checkpointer import FALLBACK_AUTOCHECKPOINT_PAGES
 from opsuite_common.db.session import translate_db_error
 
 from .models import ExecutionRow
@@ -73,6 +75,7 @@ class SqliteExecutionWriter:
             try:
                 cur.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
                 cur.execute("PRAGMA journal_mode = WAL")
+                cur.execute(f"PRAGMA wal_autocheckpoint = {FALLBACK_AUTOCHECKPOINT_PAGES}")
                 cur.execute("PRAGMA foreign_keys = ON")
                 cur.execute("PRAGMA synchronous = NORMAL")
             finally:
