@@ -33,9 +33,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-import pybreaker
 import tenacity
 
+from opsuite_common._pybreaker import pybreaker
 from opsuite_common.errors import (
     CircuitOpenError,
     Code,

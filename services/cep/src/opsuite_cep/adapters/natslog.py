@@ -7,8 +7,8 @@ once JetStream has stored the message (its publish acknowledgement). Replay read
 sequence on through an ephemeral, unacknowledged consumer; a trim purges the tenant's subject below a
 sequence. The stream's ``max_age`` bounds what a checkpoint that cannot be saved may leave to replay.
 
-What this does not do yet: several cep replicas do not share partitions of the stream (docs/architecture/
-cep.md, The event log): one replica must still ingest all of a tenant's events.
+This is the log of one replica. Several replicas share a partitioned stream instead
+(``opsuite_cep.adapters.partitions``, ``OPSUITE_CEP_PARTITIONS``; docs/architecture/cep.md).
 """
 
 from __future__ import annotations

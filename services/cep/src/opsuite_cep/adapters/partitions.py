@@ -39,7 +39,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import time
 from collections.abc import AsyncGenerator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -57,6 +56,7 @@ from nats.js.errors import (
     NotFoundError,
 )
 
+from opsuite_cep.adapters.leaseclock import lease_clock
 from opsuite_common.logging import get_logger
 
 __all__ = [
@@ -66,22 +66,11 @@ __all__ = [
     "delete_namespace",
     "key_safe",
     "key_unsafe",
+    "lease_clock",
     "namespace_names",
 ]
 
 log = get_logger("opsuite.cep.partitions")
-
-_BOOTTIME = getattr(time, "CLOCK_BOOTTIME", None)
-
-
-def lease_clock() -> float:
-    """Seconds on the clock lease expiries are counted by: ``CLOCK_BOOTTIME`` on Linux, which (unlike
-    ``time.monotonic()``) also advances while the system is suspended, so a replica resumed after a
-    suspend does not take a lease that ran out meanwhile for one still held; ``time.monotonic()`` elsewhere."""
-    if _BOOTTIME is not None:
-        return time.clock_gettime(_BOOTTIME)
-    return time.monotonic()
-
 
 STREAM = "OPSUITE_CEP_PARTITIONS"
 PREFIX = "opsuite.cep.part"

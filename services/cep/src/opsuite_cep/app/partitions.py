@@ -34,7 +34,7 @@ import zlib
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
-from opsuite_cep.adapters.partitions import lease_clock
+from opsuite_cep.adapters.leaseclock import lease_clock
 from opsuite_cep.app._session import read
 from opsuite_cep.app.engines import EngineHost, FencedError, TenantEngine, rule_from_row, silence_from_row
 from opsuite_cep.app.partition_ingest import PartitionedIngest, Stream, encode_record

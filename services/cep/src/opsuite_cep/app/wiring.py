@@ -16,9 +16,7 @@ import uuid
 from dataclasses import dataclass
 
 from opsuite_cep.adapters.apiclient import ApiManagerCaller
-from opsuite_cep.adapters.natslog import JetStreamLog
 from opsuite_cep.adapters.opsclient import OpsCaller
-from opsuite_cep.adapters.partitions import Leases, PartitionStream, namespace_names
 from opsuite_cep.adapters.senders import Sender, outbound_policy
 from opsuite_cep.adapters.tokens import ServiceTokens
 from opsuite_cep.app.alerts import AlertService
@@ -79,6 +77,8 @@ def open_event_log(settings: Settings, db: Database) -> EventLog:
     if settings.event_log == "none" or settings.partitions:
         return NoLog()
     if settings.event_log.startswith("nats://"):
+        from opsuite_cep.adapters.natslog import JetStreamLog  # nats-py only when the log is on NATS
+
         return JetStreamLog(settings.event_log, max_age_s=settings.event_log_max_age_s)
     return DatabaseLog(db)
 
@@ -136,6 +136,8 @@ class App:
         rules.schedule_stats = scheduler.stats
         partitioned, coordinator = None, None
         if settings.partitions:
+            from opsuite_cep.adapters.partitions import Leases, PartitionStream, namespace_names  # nats-py
+
             names = namespace_names(settings.stream_namespace)
             stream = PartitionStream(
                 settings.event_log,

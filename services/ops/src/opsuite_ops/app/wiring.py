@@ -17,7 +17,7 @@ from opsuite_common.logging import get_logger
 from opsuite_common.metrics import breaker_state_listener
 from opsuite_common.paging import list_budget
 from opsuite_common.resilience import BreakerRegistry
-from opsuite_ops.adapters import ApiManagerCatalogue, LlmClient, LlmSettings
+from opsuite_ops.adapters import ApiManagerCatalogue
 from opsuite_ops.app.run_log import RunLog, abort_orphans
 from opsuite_ops.app.runs import RunService
 from opsuite_ops.config import Settings
@@ -107,6 +107,8 @@ async def build_app(settings: Settings, *, breakers: BreakerRegistry | None = No
     planner: Planner = deterministic
     composer: Composer = DeterministicComposer()
     if settings.llm_base_url:
+        from opsuite_ops.adapters.llm import LlmClient, LlmSettings  # openai is imported only when configured
+
         llm = LlmClient(
             LlmSettings(
                 base_url=settings.llm_base_url,

@@ -7,9 +7,10 @@ The client that speaks to a real endpoint (breaker, retries, typed errors) is
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from openai.types.chat import ChatCompletion
+if TYPE_CHECKING:  # openai is imported only when an LLM is configured (adapters/llm.py)
+    from openai.types.chat import ChatCompletion
 
 __all__ = ["ChatModel"]
 
