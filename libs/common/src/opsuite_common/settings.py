@@ -12,17 +12,18 @@ from collections.abc import Callable
 from typing import Any, Literal
 
 from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
 
 from opsuite_common.auth import TokenIssuer, TokenVerifier
 from opsuite_common.netguard import OPERATOR_ALLOW_SETTING, NetworkPolicy, allow_entry_problem
 from opsuite_common.ratelimit import EXECUTION, STREAM, RateLimit, check_redis_url
 from opsuite_common.resilience import BreakerRegistry, RetryPolicy
+from opsuite_common.secretfiles import FileSecretSettings
 
 __all__ = ["AuthSettings", "ClientSettings", "OutboundSettings", "ServiceSettings"]
 
 
-class AuthSettings(BaseSettings):
+class AuthSettings(FileSecretSettings):
     """How tokens are verified (and, for development tools, minted). Env prefix ``OPSUITE_AUTH_``."""
 
     model_config = SettingsConfigDict(env_prefix="OPSUITE_AUTH_", frozen=True, extra="ignore")
@@ -62,7 +63,7 @@ class AuthSettings(BaseSettings):
         return TokenIssuer(algorithm=self.jwt_algorithm, key=key, issuer=self.jwt_issuer)
 
 
-class ClientSettings(BaseSettings):
+class ClientSettings(FileSecretSettings):
     """How a :class:`~opsuite_common.client.ServiceClient` calls its target. Env prefix ``OPSUITE_CLIENT_``.
 
     The one client settings class: services read it as ``ServiceSettings.client``, the CLI and tests build
@@ -110,7 +111,7 @@ class ClientSettings(BaseSettings):
         )
 
 
-class OutboundSettings(BaseSettings):
+class OutboundSettings(FileSecretSettings):
     """The operator's outbound policy (HTTP APIs, script ``ctx.http``, cep channels). Env prefix ``OPSUITE_OUTBOUND_``.
 
     Tenants' allow-lists only narrow it (see ``opsuite_common.netguard``).
@@ -139,7 +140,7 @@ class OutboundSettings(BaseSettings):
         )
 
 
-class ServiceSettings(BaseSettings):
+class ServiceSettings(FileSecretSettings):
     """Settings every service has; subclasses set ``env_prefix`` and add their own fields."""
 
     model_config = SettingsConfigDict(frozen=True, extra="ignore")
