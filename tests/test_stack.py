@@ -30,7 +30,8 @@ def test_grpcurl_lists_every_service_through_reflection(stack, name):
     r = _grpcurl(stack.target(name), "list")
     assert r.returncode == 0, r.stderr
     listed = set(r.stdout.split())
-    assert {SERVICES[name].proto_service, "grpc.health.v1.Health", "grpc.reflection.v1alpha.ServerReflection"} <= listed
+    reflection = {"grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection"}
+    assert {SERVICES[name].proto_service, "grpc.health.v1.Health", *reflection} <= listed
 
 
 @pytest.mark.parametrize("name", list(SERVICES))
@@ -104,6 +105,7 @@ def test_dev_up_check_starts_and_stops_the_stack(tmp_path):
     )
     assert r.returncode == 0, r.stdout + r.stderr
     assert f"api_manager  127.0.0.1:{base}" in r.stdout
+    assert f"api_manager http://127.0.0.1:{base + 100}/metrics" in r.stdout  # metrics are on by default
     assert "export TOKEN=" in r.stdout
     assert "stopped (api_manager=0, cep=0, ops=0)" in r.stdout
 

@@ -35,7 +35,7 @@ NOT_RESOURCE_RPCS = {
     "GetServerInfo", "CreateDataSource", "ListDataSources", "CreateApi", "ListApis", "DryRunApi", "ValidateApi",
     "ListExecutions", "CreateRule", "ListRules", "ValidateRule", "PublishEvents", "StreamEvents", "ListAlerts",
     "WatchAlerts", "CreateSilence", "ListSilences", "CreateChannel", "ListChannels", "Ask", "AskStream",
-    "ListRuns", "ListTools", "ListDeliveries",
+    "ListRuns", "ListTools", "ListDeliveries", "GetRouting", "SetRouting", "DeleteRouting",
 }  # fmt: skip
 
 

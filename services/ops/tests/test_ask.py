@@ -123,6 +123,9 @@ async def test_api_manager_killed_mid_run_gives_a_partial_answer_and_an_open_bre
     reasons = [c.error_reason for c in resp.trace.calls]
     assert "CIRCUIT_OPEN" in reasons, reasons
     assert ops.app.runs.catalogue.source.breaker_state == "open"
+    # The open breaker's error still names the cause (api_manager's, not only that a breaker is open).
+    opened = next(c for c in resp.trace.calls if c.error_reason == "CIRCUIT_OPEN")
+    assert opened.error.startswith("api_manager unreachable: ") and "(circuit open, retrying after " in opened.error
 
 
 async def test_a_breaker_registry_passed_in_is_used_even_while_empty(fake_am, start_ops) -> None:

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from google.protobuf import json_format
 from rich.markdown import Markdown
-from rich.table import Table
 
 from opsuite.ops.v1 import ops_pb2
 from opsuite_cli.context import CliContext
-from opsuite_cli.output import console
+from opsuite_cli.output import console, print_table
 
 __all__ = ["EXIT_CODES", "EXIT_NO_ANSWER", "EXIT_PARTIAL", "ask", "exit_code"]
 
@@ -66,10 +65,8 @@ async def ask(ctx: CliContext, question: str, mode: str | None) -> int:
     console.rule(f"answer ([{colour}]{status.lower()}[/])")
     console.print(Markdown(answer.answer))
     if answer.references:
-        table = Table("tool", "fact", "execution", header_style="bold", title="references")
-        for r in answer.references:
-            table.add_row(r.tool, r.fact, r.execution_id)
-        console.print(table)
+        rows = [{"tool": r.tool, "fact": r.fact, "execution": r.execution_id} for r in answer.references]
+        print_table(rows, ["tool", "fact", "execution"], title="references")
     console.print(f"status: [bold {colour}]{status}[/]", highlight=False)
     for reason in answer.answer_reasons:
         name = ops_pb2.AnswerReason.Name(reason.reason).removeprefix("ANSWER_REASON_")

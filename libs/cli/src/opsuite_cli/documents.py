@@ -15,7 +15,7 @@ from opsuite_common.errors import FieldViolation, ValidationError
 __all__ = ["KIND_ORDER", "Document", "load_documents"]
 
 #: Apply order: what others refer to first.
-KIND_ORDER = ("DataSource", "Channel", "Api", "Rule", "Silence")
+KIND_ORDER = ("DataSource", "Channel", "Api", "Rule", "Silence", "AlertRouting")
 _ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
@@ -62,6 +62,9 @@ def load_documents(path: Path) -> list[Document]:
             raw_docs = list(yaml.safe_load_all(f.read_text()))
         except yaml.YAMLError as exc:
             problems.append(FieldViolation(str(f), f"not valid YAML: {exc}"))
+            continue
+        except UnicodeDecodeError as exc:
+            problems.append(FieldViolation(str(f), f"not UTF-8 text ({exc.reason} at byte {exc.start})"))
             continue
         for i, raw in enumerate(d for d in raw_docs if d is not None):
             where = f"{f.name}[{i}]"

@@ -20,7 +20,11 @@ __all__ = ["publish", "watch_alerts"]
 def _load_events(path: Path) -> list[cep_pb2.Event]:
     events: list[cep_pb2.Event] = []
     problems: list[FieldViolation] = []
-    for n, line in enumerate(path.read_text().splitlines(), start=1):
+    try:
+        text = path.read_text()
+    except UnicodeDecodeError as exc:
+        raise ValidationError.for_field(str(path), f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    for n, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:

@@ -199,6 +199,36 @@ async def _delete_channel(ctx: CliContext, name: str) -> None:
     await client.DeleteChannel(cep.DeleteChannelRequest(id=current.meta.id))
 
 
+# ---------------------------------------------------------------- cep: alert routing (one per tenant)
+
+
+async def _apply_routing(ctx: CliContext, doc: Document) -> str:
+    client = ctx.cep_client().rpc
+    desired = dict_to_struct(doc.spec, "spec")
+    try:
+        current = await client.GetRouting(cep.GetRoutingRequest())
+    except NotFoundError:
+        await client.SetRouting(cep.SetRoutingRequest(config=desired))
+        return "created"
+    if struct_to_dict(current.config) == struct_to_dict(desired):
+        return "unchanged"
+    await client.SetRouting(cep.SetRoutingRequest(config=desired, etag=current.meta.etag))
+    return "configured"
+
+
+async def _get_routing(ctx: CliContext, name: str | None) -> list[dict[str, Any]]:
+    try:
+        return [_dict(await ctx.cep_client().rpc.GetRouting(cep.GetRoutingRequest()))]
+    except NotFoundError:
+        if name:
+            raise
+        return []
+
+
+async def _delete_routing(ctx: CliContext, name: str) -> None:
+    await ctx.cep_client().rpc.DeleteRouting(cep.DeleteRoutingRequest())
+
+
 KINDS: dict[str, Kind] = {
     "DataSource": Kind(
         "DataSource", ("datasource", "datasources", "ds"), _apply_data_source, _get_data_sources, _delete_data_source
@@ -206,4 +236,6 @@ KINDS: dict[str, Kind] = {
     "Api": Kind("Api", ("api", "apis"), _apply_api, _get_apis, _delete_api),
     "Channel": Kind("Channel", ("channel", "channels"), _apply_channel, _get_channels, _delete_channel),
     "Rule": Kind("Rule", ("rule", "rules"), _apply_rule, _get_rules, _delete_rule),
+    # A tenant has one routing config: the document's name is only a label.
+    "AlertRouting": Kind("AlertRouting", ("alertrouting", "routing"), _apply_routing, _get_routing, _delete_routing),
 }

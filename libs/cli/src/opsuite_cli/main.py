@@ -1,30 +1,33 @@
 """``opsuite``: the command line for people.
 
 Targets come from --api-manager/--cep/--ops (or OPSUITE_API_MANAGER_TARGET, ...); the token from
---token / OPSUITE_TOKEN, or a development token minted from ./dev up's .run/jwt-secret.
+--token / OPSUITE_TOKEN, or a development token minted from ./dev up's .run/jwt-secret; TLS from --tls-ca,
+--tls-cert, --tls-key, --tls-server-name (or the services' own OPSUITE_CLIENT_TLS_* variables).
 """
 
 from __future__ import annotations
 
-import asyncio
-import functools
-import inspect
+import contextlib
+import enum
+import io
 import json
 import sys
-from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Literal
 
 import typer
 from google.protobuf import json_format
 
 from opsuite.apimanager.v1 import api_manager_pb2 as am
+from opsuite_cli.alerts import alerts_app
 from opsuite_cli.ask import ask
+from opsuite_cli.command import OneLineErrors, async_command
 from opsuite_cli.context import CliContext
 from opsuite_cli.documents import load_documents
-from opsuite_cli.events import publish, watch_alerts
+from opsuite_cli.events import publish
+from opsuite_cli.history import executions_app, runs_app
 from opsuite_cli.kinds import KINDS
-from opsuite_cli.output import console, print_error, print_json, print_table
+from opsuite_cli.output import OutputOption, console, print_json, print_table
 from opsuite_common.devtoken import mint_from_args
 from opsuite_common.errors import OpsuiteError, ValidationError
 from opsuite_common.logging import configure_logging
@@ -32,8 +35,25 @@ from opsuite_common.protoconv import dict_to_struct
 
 __all__ = ["app"]
 
-app = typer.Typer(no_args_is_help=True, add_completion=False, help="Operate opsuite: apply, get, execute, ask.")
-T = TypeVar("T")
+app = typer.Typer(
+    cls=OneLineErrors,
+    no_args_is_help=True,
+    add_completion=False,
+    help="Operate opsuite: apply, get, execute, ask; alerts, runs and executions.",
+)
+app.add_typer(alerts_app, name="alerts")
+app.add_typer(runs_app, name="runs")
+app.add_typer(executions_app, name="executions")
+
+Mode = Literal["all", "config", "metric", "history", "graph", "document"]
+
+
+class Role(enum.StrEnum):
+    """A role a development token grants."""
+
+    viewer = "viewer"
+    editor = "editor"
+    admin = "admin"
 
 
 @app.callback()
@@ -44,37 +64,25 @@ def _root(
     ops: Annotated[str, typer.Option(envvar="OPSUITE_OPS_TARGET")] = "127.0.0.1:50053",
     token: Annotated[str | None, typer.Option(envvar="OPSUITE_TOKEN", help="bearer token")] = None,
     timeout: Annotated[float, typer.Option(help="seconds per call")] = 30.0,
+    tls: Annotated[
+        bool, typer.Option(envvar="OPSUITE_CLIENT_TLS", help="TLS (implied by --tls-ca, --tls-cert)")
+    ] = False,
+    tls_ca: Annotated[str, typer.Option(envvar="OPSUITE_CLIENT_TLS_CA_FILE", help="CA bundle to trust (PEM)")] = "",
+    tls_cert: Annotated[
+        str, typer.Option(envvar="OPSUITE_CLIENT_TLS_CERT_FILE", help="client certificate for mTLS (PEM)")
+    ] = "",
+    tls_key: Annotated[str, typer.Option(envvar="OPSUITE_CLIENT_TLS_KEY_FILE", help="its private key (PEM)")] = "",
+    tls_server_name: Annotated[
+        str, typer.Option(envvar="OPSUITE_CLIENT_TLS_SERVER_NAME", help="name the server certificate must carry")
+    ] = "",
 ) -> None:
     # Library log lines (retries, breaker changes) are for services; a person sees warnings only.
     configure_logging("cli", level="WARNING", fmt="console", stream=sys.stderr)
-    typer_ctx.obj = CliContext(api_manager=api_manager, cep=cep, ops=ops, token=token, timeout_s=timeout)
-
-
-def _run(fn: Callable[..., Awaitable[T]]) -> Callable[..., T]:
-    """Run an async command; typed errors become a readable message and exit code 1."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> T:
-        ctx: CliContext = kwargs.pop("typer_ctx").obj
-
-        async def main() -> T:
-            try:
-                return await fn(ctx, *args, **kwargs)
-            finally:
-                await ctx.close()
-
-        try:
-            return asyncio.run(main())
-        except OpsuiteError as exc:
-            print_error(exc)
-            raise typer.Exit(1) from None
-
-    # Typer reads the signature: the command's own options, with typer's Context in place of ours.
-    sig = inspect.signature(fn, eval_str=True)
-    typer_ctx = inspect.Parameter("typer_ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context)
-    del wrapper.__wrapped__
-    wrapper.__signature__ = sig.replace(parameters=[typer_ctx, *list(sig.parameters.values())[1:]])  # type: ignore[attr-defined]
-    return wrapper
+    files = {"tls_ca_file": tls_ca, "tls_cert_file": tls_cert, "tls_key_file": tls_key}
+    tls_settings: dict[str, str | bool] = {"tls": tls, **files, "tls_server_name": tls_server_name}
+    typer_ctx.obj = CliContext(
+        api_manager=api_manager, cep=cep, ops=ops, token=token, timeout_s=timeout, tls=tls_settings
+    )
 
 
 def _kind(name: str) -> str:
@@ -88,18 +96,27 @@ def _kind(name: str) -> str:
 def token(
     tenant: str = "demo",
     subject: str = "dev",
-    role: Annotated[list[str] | None, typer.Option(help="viewer, editor or admin (repeatable)")] = None,
+    role: Annotated[list[Role] | None, typer.Option(help="viewer, editor or admin (repeatable)")] = None,
     ttl: float = 24 * 3600,
 ) -> None:
     """Mint a development token (signed with OPSUITE_AUTH_JWT_SECRET or .run/jwt-secret)."""
     args = ["--tenant", tenant, "--subject", subject, "--ttl", str(ttl)]
-    for r in role or ["admin"]:
-        args += ["--role", r]
-    console.print(mint_from_args(args), highlight=False, soft_wrap=True)
+    for r in role or [Role.admin]:
+        args += ["--role", r.value]
+    refusal = io.StringIO()
+    try:
+        with contextlib.redirect_stderr(refusal):  # argparse's usage block: only its last line is the reason
+            minted = mint_from_args(args)
+    except SystemExit:
+        lines = refusal.getvalue().strip().splitlines() or ["cannot mint a token"]
+        raise ValidationError(lines[-1].removeprefix("./dev token: error: ")) from None
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from None
+    console.print(minted, highlight=False, soft_wrap=True)
 
 
 @app.command()
-@_run
+@async_command
 async def apply(
     ctx: CliContext,
     file: Annotated[Path, typer.Option("-f", "--file", exists=True, help="a YAML file or a folder of them")],
@@ -122,12 +139,12 @@ async def apply(
 
 
 @app.command()
-@_run
+@async_command
 async def get(
     ctx: CliContext,
     kind: Annotated[str, typer.Argument(help="datasource, api, ...")],
     name: Annotated[str | None, typer.Argument()] = None,
-    output: Annotated[str, typer.Option("-o", "--output", help="table or json")] = "table",
+    output: OutputOption = "table",
 ) -> None:
     """Show one resource by name, or list a kind."""
     rows = await KINDS[_kind(kind)].get(ctx, name)
@@ -143,7 +160,7 @@ async def get(
 
 
 @app.command()
-@_run
+@async_command
 async def delete(ctx: CliContext, kind: str, name: str) -> None:
     """Delete a resource by kind and name."""
     await KINDS[_kind(kind)].delete(ctx, name)
@@ -151,7 +168,7 @@ async def delete(ctx: CliContext, kind: str, name: str) -> None:
 
 
 @app.command()
-@_run
+@async_command
 async def execute(
     ctx: CliContext,
     name: str,
@@ -161,7 +178,7 @@ async def execute(
     params_json: Annotated[str | None, typer.Option("--params", help="all params as a JSON object")] = None,
 ) -> None:
     """Execute an API by name and print its result."""
-    params: dict[str, Any] = json.loads(params_json) if params_json else {}
+    params: dict[str, Any] = _params_json(params_json) if params_json else {}
     for item in param or []:
         key, sep, raw = item.partition("=")
         if not sep:
@@ -188,41 +205,35 @@ async def execute(
         console.print(f"execution {resp.execution_id}", style="dim")
 
 
+def _params_json(text: str) -> dict[str, Any]:
+    try:
+        params = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValidationError.for_field("--params", f"not valid JSON: {exc}") from None
+    if not isinstance(params, dict):
+        raise ValidationError.for_field("--params", "must be a JSON object of params by name")
+    return params
+
+
 @app.command("publish")
-@_run
+@async_command
 async def publish_command(
     ctx: CliContext,
-    file: Annotated[Path, typer.Argument(exists=True, help="JSON lines: {id, type, source, key, time, attributes}")],
+    file: Annotated[
+        Path, typer.Argument(exists=True, dir_okay=False, help="JSON lines: {id, type, source, key, time, attributes}")
+    ],
     batch: Annotated[int, typer.Option(min=1, max=10000)] = 500,
 ) -> None:
     """Publish events to cep from a JSONL file, with a progress bar; shows the alerts they changed."""
     await publish(ctx, file, batch)
 
 
-alerts_app = typer.Typer(help="Follow and inspect cep alerts.", no_args_is_help=True)
-app.add_typer(alerts_app, name="alerts")
-
-
-@alerts_app.command("watch")
-@_run
-async def alerts_watch(
-    ctx: CliContext,
-    after: Annotated[int, typer.Option(help="replay changes after this cursor (0: all history)")] = 0,
-    rule: Annotated[str | None, typer.Option(help="only this rule")] = None,
-) -> None:
-    """Print alert changes as they happen (Ctrl-C to stop); resume with --after <last cursor>."""
-    try:
-        await watch_alerts(ctx, after, rule)
-    except KeyboardInterrupt:
-        pass
-
-
 @app.command("ask")
-@_run
+@async_command
 async def ask_command(
     ctx: CliContext,
     question: str,
-    mode: Annotated[str | None, typer.Option(help="all, config, metric, history, graph, document")] = None,
+    mode: Annotated[Mode | None, typer.Option(help="all, config, metric, history, graph, document")] = None,
 ) -> None:
     """Ask ops a question: shows the phases and tool calls live, then the answer, its references and status.
 

@@ -15,12 +15,16 @@ At run time every method of ``rpc`` is this module's wrapper, not grpc's multi-c
 and ``cancel()`` besides (none of grpc's other call accessors: metadata, code, details).
 
 Every call:
+- goes to the target's addresses in turn (gRPC's ``round_robin``): a target naming several replicas
+  (``ipv4:10.0.0.5:50051,10.0.0.6:50051``, or a DNS name with a record per replica) spreads the calls over them;
 - gets a deadline: ``timeout`` when given, else the settings' ``timeout_s``; ``timeout=None`` given
   explicitly means no deadline (for long-lived watches). A unary call's deadline is shared by all of its
   attempts; a stream's bounds the whole stream;
 - carries ``x-request-id`` (the current request's id, or a new one) and ``authorization``: the
   caller's own token when serving an RPC (so the downstream service sees the same tenant), or the
   client's ``token``;
+- with tracing on (:mod:`opsuite_common.tracing`), is a CLIENT span per attempt (a stream: one span from its
+  opening to its end) whose W3C ``traceparent`` goes out in the metadata, so the server's span is its child;
 - for unary calls, is retried by :class:`~opsuite_common.resilience.RetryPolicy` only when the
   method is declared idempotent in the proto (``option idempotency_level = IDEMPOTENT`` or
   ``NO_SIDE_EFFECTS``) and the error is transient; streams are never retried;
@@ -28,12 +32,17 @@ Every call:
   unary call (retries wrap the breaker), a client-streaming call as a whole, and a server stream's opening:
   a failure before its first item counts, its first item (or an end without items) is a success, and
   errors later in the stream do not count;
-- raises the server's typed :class:`~opsuite_common.errors.OpsuiteError`, never a bare RpcError.
+- raises the server's typed :class:`~opsuite_common.errors.OpsuiteError`, never a bare RpcError. A failure
+  grpc reports itself (no server answered) names the peer and the cause: "api_manager unreachable:
+  connection refused" (the peer is the service's name in snake case, ``ApiManagerService`` ->
+  ``api_manager``); once the breaker is open, its errors repeat that cause.
 """
 
 from __future__ import annotations
 
 import enum
+import json
+import re
 import time
 from collections.abc import AsyncIterable, Callable, Iterable
 from functools import partial
@@ -46,14 +55,16 @@ from google.protobuf import descriptor_pb2
 
 from opsuite_common.auth import identity_var
 from opsuite_common.context import REQUEST_ID_HEADER, current_request_id, new_request_id
-from opsuite_common.errors import DeadlineExceededError, OpsuiteError, ServiceUnavailableError
+from opsuite_common.errors import Code, DeadlineExceededError, OpsuiteError, ServiceUnavailableError
 from opsuite_common.logging import get_logger
 from opsuite_common.metrics import breaker_state_listener
 from opsuite_common.resilience import AsyncCircuitBreaker, BreakerRegistry
 from opsuite_common.rpc_status import from_grpc_error
 from opsuite_common.settings import ClientSettings
+from opsuite_common.tls import aio_channel, handshake_failure
+from opsuite_common.tracing import error_code, rpc_attributes, rpc_client_span, start_span
 
-__all__ = ["ClientSettings", "ServiceClient", "connect", "default_breakers"]
+__all__ = ["ClientSettings", "ServiceClient", "connect", "default_breakers", "peer_name"]
 
 log = get_logger("opsuite.client")
 
@@ -73,6 +84,9 @@ class _Default(enum.Enum):
 
 #: ``timeout`` not given: the settings' default deadline (``None`` given means no deadline).
 DEFAULT_TIMEOUT: Final = _Default.TIMEOUT
+
+#: Client-side balancing over every address of a target (see ``ServiceClient``).
+_ROUND_ROBIN = json.dumps({"loadBalancingConfig": [{"round_robin": {}}]})
 
 _DEFAULT_BREAKERS: dict[tuple[float, int, int, int], BreakerRegistry] = {}
 
@@ -118,14 +132,21 @@ class ServiceClient(Generic[StubT]):
         self.settings = settings if settings is not None else ClientSettings()
         self.target = target
         self.name = name or f"{service.full_name}@{target}"
+        #: How errors name the server: the service's name in snake case (``ApiManagerService`` -> ``api_manager``).
+        self.peer = peer_name(service)
         #: Sent when the call is not made on behalf of an authenticated caller (CLI, background work).
         self._token = token
-        self.channel = channel or grpc.aio.insecure_channel(
+        # TLS when the settings ask for it (opsuite_common.tls); the files are read here.
+        self.channel = channel or aio_channel(
             target,
+            self.settings,
             options=[
                 ("grpc.max_receive_message_length", self.settings.max_message_bytes),
                 ("grpc.max_send_message_length", self.settings.max_message_bytes),
                 ("grpc.enable_retries", 0),
+                # Every address the target names or resolves to takes calls in turn (replicas behind one DNS
+                # name, or ``ipv4:a:p,b:p``); with one address this is the same as grpc's default pick_first.
+                ("grpc.service_config", _ROUND_ROBIN),
             ],
         )
         self._stub = stub_factory(self.channel)
@@ -183,14 +204,16 @@ class ServiceClient(Generic[StubT]):
             remaining = None if deadline is None else deadline - time.monotonic()
             if remaining is not None and remaining <= 0:
                 raise DeadlineExceededError(f"deadline of {budget:.1f}s for {method} passed")
+            with rpc_client_span(self._service.full_name, method, self.target) as traced:
+                sent = traced.inject(md)
 
-            async def once() -> Any:
-                try:
-                    return await rpc(request, timeout=remaining, metadata=md, **options)
-                except grpc.RpcError as exc:
-                    raise _typed(exc, self.target) from exc
+                async def once() -> Any:
+                    try:
+                        return await rpc(request, timeout=remaining, metadata=sent, **options)
+                    except grpc.RpcError as exc:
+                        raise _typed(exc, self.target, self.peer) from exc
 
-            return await self.breaker.call(once)
+                return await self.breaker.call(once)
 
         if not self.is_idempotent(method):
             return await attempt()
@@ -211,14 +234,16 @@ class ServiceClient(Generic[StubT]):
         """Call a client-streaming method (never retried: the requests are consumed) through the breaker."""
         md = self._metadata(metadata)
         rpc = getattr(self._stub, method)
+        with rpc_client_span(self._service.full_name, method, self.target) as traced:
+            sent = traced.inject(md)
 
-        async def once() -> Any:
-            try:
-                return await rpc(requests, timeout=self._timeout(timeout), metadata=md, **options)
-            except grpc.RpcError as exc:
-                raise _typed(exc, self.target) from exc
+            async def once() -> Any:
+                try:
+                    return await rpc(requests, timeout=self._timeout(timeout), metadata=sent, **options)
+                except grpc.RpcError as exc:
+                    raise _typed(exc, self.target, self.peer) from exc
 
-        return await self.breaker.call(once)
+            return await self.breaker.call(once)
 
     async def close(self, grace: float | None = None) -> None:
         """Close the channel."""
@@ -249,6 +274,9 @@ class _StreamCall:
         self._options = options
         self._call: Any = None
         self._done = False
+        full = f"{client._service.full_name}/{method}"
+        # Started here, in the caller's context (the stream may be read elsewhere); ended with the stream.
+        self._span = start_span(full, rpc_attributes(full, client.target), kind="client")
 
     def __aiter__(self) -> _StreamCall:
         return self
@@ -258,10 +286,14 @@ class _StreamCall:
             raise StopAsyncIteration
         try:
             item = await (self._read() if self._call is not None else self._client.breaker.call(self._open))
-        except BaseException:
+        except BaseException as exc:
+            if not self._done:
+                self._span.set_attribute("rpc.grpc.status_code", int(error_code(exc)))
+                self._span.fail(exc)
             self.cancel()
             raise
         if item is grpc.aio.EOF:
+            self._span.set_attribute("rpc.grpc.status_code", 0)
             self.cancel()
             raise StopAsyncIteration
         return item
@@ -275,22 +307,42 @@ class _StreamCall:
 
     def cancel(self) -> bool:
         """End the stream (cancelling the call if it is still running); True if a running call was cancelled."""
+        if not self._done:
+            self._span.end()
         self._done = True
         return bool(self._call.cancel()) if self._call is not None else False
 
     async def _open(self) -> Any:
         rpc = getattr(self._client._stub, self._method)
-        self._call = rpc(self._request, timeout=self._timeout, metadata=self._metadata, **self._options)
+        metadata = self._span.inject(self._metadata)
+        self._call = rpc(self._request, timeout=self._timeout, metadata=metadata, **self._options)
         return await self._read()
 
     async def _read(self) -> Any:
         try:
             return await self._call.read()
         except grpc.RpcError as exc:
-            raise _typed(exc, self._client.target) from exc
+            raise _typed(exc, self._client.target, self._client.peer) from exc
 
 
-def _typed(exc: grpc.RpcError, target: str) -> OpsuiteError:
+def peer_name(service: _descriptor.ServiceDescriptor) -> str:
+    """``ApiManagerService`` -> ``api_manager``: how a person calls the server in an error message."""
+    base = service.name.removesuffix("Service") or service.name
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", base).lower()
+
+
+def _transport_cause(details: str) -> str:
+    """The last clause of grpc's own error text, e.g. ``connection refused`` out of "failed to connect to all
+    addresses; last error: UNKNOWN: ipv4:127.0.0.1:1: Failed to connect to remote host: Connection refused"."""
+    text = " ".join(details.split())
+    if (tls := handshake_failure(text)) is not None:
+        return tls
+    last = text.rsplit(":", 1)[-1].strip(" []") or text or "no details from grpc"
+    last = last[:1].lower() + last[1:]
+    return f"name resolution failed ({last})" if "resolv" in text.lower() else last
+
+
+def _typed(exc: grpc.RpcError, target: str, peer: str) -> OpsuiteError:
     if exc.code() == grpc.StatusCode.CANCELLED and not _has_details(exc):
         # Our own cancellation raises asyncio.CancelledError, never an RpcError: a bare CANCELLED comes
         # from the other side, typically a server shutting down that dropped calls it had not started.
@@ -300,6 +352,12 @@ def _typed(exc: grpc.RpcError, target: str) -> OpsuiteError:
             metadata={"target": target},
         )
     err = from_grpc_error(exc)
+    if not _has_details(exc):
+        # No opsuite server answered: grpc's own text, whose useful part is its last clause.
+        if err.code == Code.UNAVAILABLE:
+            err.message = f"{peer} unreachable: {_transport_cause(err.message)}"
+        elif err.code == Code.DEADLINE_EXCEEDED:
+            err.message = f"{peer} did not answer before the call's deadline"
     if type(err) is ServiceUnavailableError and not err.metadata:
         err.metadata = {"target": target}
     return err

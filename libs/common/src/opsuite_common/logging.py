@@ -7,6 +7,8 @@ stream). Afterwards:
   coloured console line when the stream is a terminal and ``fmt="auto"``);
 - fields bound with ``bind_context`` (the server interceptor binds request_id, tenant, subject,
   method) appear on every line logged in that task, and ``service`` on every line;
+- with tracing on (:mod:`opsuite_common.tracing`), a line logged inside a span carries its ``trace_id`` and
+  ``span_id`` (the access log's line too);
 - stdlib ``logging`` records (grpc, sqlalchemy, alembic, httpx...) go through the same
   processors, so they are JSON and redacted too;
 - ``redact`` runs last before rendering, on every line, including rendered tracebacks: values under
@@ -35,6 +37,7 @@ import structlog
 from structlog.typing import EventDict, FilteringBoundLogger, Processor, WrappedLogger
 
 from opsuite_common.secretscope import REDACTED, current_scope
+from opsuite_common.tracing import add_trace_ids, current_ids
 
 __all__ = [
     "REDACTED",
@@ -273,6 +276,7 @@ def configure_logging(
 
     shared: list[Processor] = [
         structlog.contextvars.merge_contextvars,
+        add_trace_ids,
         _add_service(service),
         structlog.processors.add_log_level,
         _add_logger_name,
@@ -350,6 +354,9 @@ def access_log(fields: dict[str, Any], *, warning: bool = False) -> None:
         if isinstance(value, str):
             value = redact_text(value) if scope is None else scope.scrub(redact_text(value))
         line[key] = value
+    ids = current_ids()
+    if ids is not None:
+        line["trace_id"], line["span_id"] = ids
     _SINK.write_line(_json_dumps(line))
 
 

@@ -6,10 +6,11 @@ applied by the server pipeline's rate-limit and concurrency stages. Over either,
 RESOURCE_EXHAUSTED with RetryInfo (:class:`~opsuite_common.errors.RateLimitedError`).
 
 Both live in this process (one set per replica): with N replicas behind a balancer a tenant gets
-up to N times the configured rate and caps. The token buckets can be shared instead:
-:class:`opsuite_common.ratelimit_redis.RedisRateLimiter` keeps them in Redis for every replica that
-points at the same server, behind the :class:`SharedRateLimiter` protocol. The concurrency caps stay
-per process.
+up to N times the configured rate and caps. Both can be shared instead, in Redis, by every replica that
+points at the same server: :class:`opsuite_common.ratelimit_redis.RedisRateLimiter` keeps the token buckets
+(behind the :class:`SharedRateLimiter` protocol) and
+:class:`opsuite_common.concurrency_redis.RedisConcurrencyLimiter` the slots, as leases that expire when a
+replica dies (behind :class:`SharedConcurrencyLimiter`).
 
 A refusal is not answered at once: :class:`RefusalPause` holds it for half its RetryInfo delay (at
 most a quarter of a second, never past half the call's time left) and announces only the rest. A caller that
@@ -42,6 +43,7 @@ __all__ = [
     "RateLimit",
     "RateLimiter",
     "RefusalPause",
+    "SharedConcurrencyLimiter",
     "SharedRateLimiter",
     "check_redis_url",
     "declared_slots",
@@ -133,6 +135,26 @@ def over_limit(limit: RateLimit, tokens: float, method: str) -> RateLimitedError
         metadata={"method": method.rsplit("/", 1)[-1], "limit_per_second": f"{limit.rate:g}"},
         retry_after=wait,
     )
+
+
+class SharedConcurrencyLimiter(Protocol):
+    """Per-tenant caps counted outside this process (see :mod:`opsuite_common.concurrency_redis`).
+
+    :meth:`acquire` is :meth:`ConcurrencyLimiter.acquire` awaited; what it returns is given back to
+    :meth:`release`, which does not wait (a call's end never waits for the store).
+    """
+
+    async def acquire(self, tenant: str, kinds: Sequence[str], method: str) -> Any:
+        """Take one slot of each capped kind of ``kinds`` or raise RateLimitedError."""
+        ...
+
+    def release(self, tenant: str, taken: Any) -> None:
+        """Give back what :meth:`acquire` returned."""
+        ...
+
+    async def close(self) -> None:
+        """Release the connections to the store."""
+        ...
 
 
 #: URL schemes of the store a :class:`SharedRateLimiter` may use (Redis over TCP, and over TLS).

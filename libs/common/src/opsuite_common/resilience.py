@@ -10,7 +10,9 @@ moves an open breaker to half-open itself once that clock says the timeout has p
 pybreaker's wall-clock check never decides. Only *server-side faults* count as failures
 (UNAVAILABLE, DEADLINE_EXCEEDED, INTERNAL, UNKNOWN and connection errors); a caller's own mistakes
 (INVALID_ARGUMENT, NOT_FOUND, ...) never open it. While open, a call fails at once with
-:class:`CircuitOpenError` without running.
+:class:`CircuitOpenError` without running; its message is the last counted failure's, so a caller reads
+the cause ("api_manager unreachable: connection refused (circuit open, retrying after 10s)"), not only
+that the breaker is open.
 
 Retries: :class:`RetryPolicy` runs tenacity (exponential backoff with full jitter, bounded
 attempts) only for transient errors (UNAVAILABLE except CIRCUIT_OPEN, RESOURCE_EXHAUSTED with a
@@ -86,6 +88,15 @@ def is_transient(exc: BaseException) -> bool:
     return isinstance(exc, (ConnectionError, OSError)) and not isinstance(exc, TimeoutError)
 
 
+#: The longest failure message an open breaker repeats.
+_CAUSE_CHARS = 300
+
+
+def _seconds(value: float) -> str:
+    """``10s``, ``0.5s``: a wait as a person reads it."""
+    return f"{max(value, 0.1):.1f}".rstrip("0").rstrip(".") + "s"
+
+
 class _StateListener(pybreaker.CircuitBreakerListener):
     """Records when the breaker opened and reports state changes."""
 
@@ -125,6 +136,9 @@ class AsyncCircuitBreaker:
         self.half_open_max_calls = half_open_max_calls
         self._opened_at = 0.0
         self._trials = 0
+        self._is_failure = is_failure
+        #: What the last counted failure said (its message, not the exception: no traceback is kept alive).
+        self._last_failure = ""
         self._on_state_change = list(on_state_change or [])
         self._cb = pybreaker.CircuitBreaker(
             fail_max=fail_max,
@@ -151,10 +165,25 @@ class AsyncCircuitBreaker:
         """Call ``fn(name, old_state, new_state)`` on every state change."""
         self._on_state_change.append(fn)
 
+    @property
+    def last_failure(self) -> str:
+        """The message of the last failure the breaker counted ("" before the first one)."""
+        return self._last_failure
+
+    def _note(self, exc: BaseException) -> None:
+        if self._is_failure(exc):
+            text = exc.message if isinstance(exc, OpsuiteError) else (str(exc) or type(exc).__name__)
+            self._last_failure = " ".join(text.split())[:_CAUSE_CHARS]
+
     def _open_error(self) -> CircuitOpenError:
         remaining = max(0.0, self._opened_at + self._cb.reset_timeout - self.clock())
+        cause = self._last_failure or f"circuit breaker {self.name!r} tripped"
+        if remaining > 0:
+            state = f"circuit open, retrying after {_seconds(remaining)}"
+        else:
+            state = "circuit half-open, a trial call is under way"
         return CircuitOpenError(
-            f"circuit breaker {self.name!r} is open after repeated failures; retry in {remaining:.1f}s",
+            f"{cause} ({state})",
             metadata={"breaker": self.name},
             retry_after=remaining or None,
         )
@@ -176,7 +205,11 @@ class AsyncCircuitBreaker:
                 self._cb.half_open()  # our clock says the timeout passed; pybreaker's own check is not asked
             try:
                 with self._cb.calling():
-                    return await fn()
+                    try:
+                        return await fn()
+                    except BaseException as exc:
+                        self._note(exc)
+                        raise
             except pybreaker.CircuitBreakerError:
                 raise self._open_error() from None
         finally:

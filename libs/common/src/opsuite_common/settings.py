@@ -9,7 +9,7 @@ Each service defines one settings class deriving from :class:`ServiceSettings` w
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import Any, Literal, Self
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import SettingsConfigDict
@@ -84,6 +84,14 @@ class ClientSettings(FileSecretSettings):
     breaker_half_open_max_calls: int = Field(1, ge=1)
     #: Largest message the client sends or accepts.
     max_message_bytes: int = Field(16 * 1024 * 1024, ge=1024)
+    #: TLS (see ``opsuite_common.tls``): on when ``tls`` or any file below is set. PEM files, read when a channel
+    #: opens: the CA bundle to trust (unset with ``tls``: the system's), and a client certificate and key (mTLS).
+    tls: bool = False
+    tls_ca_file: str = ""
+    tls_cert_file: str = ""
+    tls_key_file: str = ""
+    #: The name the server's certificate must carry instead of the target's host (``grpc.ssl_target_name_override``).
+    tls_server_name: str = ""
 
     def retry_policy(self) -> RetryPolicy:
         """The :class:`RetryPolicy` for idempotent calls."""
@@ -161,8 +169,9 @@ class ServiceSettings(FileSecretSettings):
     rate_limit_burst: float = Field(200.0, ge=1)
     #: Per-method overrides: ``{"ExecuteApi": "20:40"}`` (rate:burst), as JSON in the env var.
     rate_limits: dict[str, str] = Field(default_factory=dict)
-    #: ``redis://`` or ``rediss://`` URL: the token buckets live there, shared by every replica that
-    #: points at it (see ``opsuite_common.ratelimit_redis``). Empty: in this process's memory.
+    #: ``redis://`` or ``rediss://`` URL: the token buckets and the per-tenant caps' slots live there, shared
+    #: by every replica that points at it (see ``opsuite_common.ratelimit_redis`` and
+    #: ``opsuite_common.concurrency_redis``). Empty: in this process's memory.
     rate_limit_redis_url: str = ""
     #: Longest a refused call (rate limit or per-tenant cap) is held before it is answered; the hold is
     #: taken off its RetryInfo delay. Keeps a client that ignores RetryInfo from flooding the server
@@ -172,6 +181,10 @@ class ServiceSettings(FileSecretSettings):
     tenant_max_executions: int = Field(32, ge=0)
     #: Per-tenant cap on open server streams (ExecuteApiStream, WatchAlerts, AskStream); 0: no cap.
     tenant_max_streams: int = Field(100, ge=0)
+    #: With ``rate_limit_redis_url``: seconds a shared slot's lease lasts in Redis. A call renews its leases
+    #: every third of this while it runs; a replica that dies gives its slots back this long after its last
+    #: renewal.
+    tenant_slot_lease_s: float = Field(30.0, ge=1, le=3600)
     #: Calls in progress (unary calls, not streams) a tenant may have on this process while other tenants
     #: are present; beyond it its calls wait their turn, handed out round robin (see
     #: ``opsuite_common.fairness``). A tenant alone is not limited. 0 (the default): no fair admission, since
@@ -180,6 +193,15 @@ class ServiceSettings(FileSecretSettings):
     tenant_fair_share: int = Field(0, ge=0)
     #: HTTP port for Prometheus metrics at /metrics (0 disables; -1 picks a free port, for tests).
     metrics_port: int = Field(0, ge=-1, le=65535)
+    #: Server processes sharing the port through SO_REUSEPORT (``--workers`` overrides it); see
+    #: ``opsuite_common.server.workers``. Each worker is a replica on the same database.
+    workers: int = Field(1, ge=1, le=64)
+    #: TLS on the gRPC port (see ``opsuite_common.tls``): PEM paths, read when the server is built. The chain
+    #: and its key turn TLS on; the client CA bundle with ``tls_require_client_cert`` turns on mTLS.
+    tls_cert_file: str = ""
+    tls_key_file: str = ""
+    tls_client_ca_file: str = ""
+    tls_require_client_cert: bool = False
     auth: AuthSettings = Field(default_factory=AuthSettings)
     client: ClientSettings = Field(default_factory=ClientSettings)
     outbound: OutboundSettings = Field(default_factory=OutboundSettings)
@@ -196,6 +218,13 @@ class ServiceSettings(FileSecretSettings):
     def _check_rate_limit_redis_url(cls, v: str) -> str:
         v = v.strip()
         return check_redis_url(v) if v else v
+
+    def for_worker(self, index: int) -> Self:
+        """The settings of worker ``index`` (0-based) of ``workers``: worker k serves metrics on
+        ``metrics_port + k``; a service adds what must differ per process (its instance id)."""
+        if index and self.metrics_port > 0:
+            return self.model_copy(update={"metrics_port": self.metrics_port + index})
+        return self
 
     def method_rate_limits(self) -> dict[str, RateLimit]:
         """Per-method limits parsed from ``rate_limits``."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
+from opsuite_common.db import worker_instance_id
 from opsuite_common.settings import ServiceSettings
 
 __all__ = ["Settings"]
@@ -54,3 +55,9 @@ class Settings(ServiceSettings):
     data_source_allow: list[str] = Field(default_factory=list)
     #: Other databases no data source may open (this service's own database_url is always protected).
     protected_database_urls: list[str] = Field(default_factory=list)
+
+    def for_worker(self, index: int) -> Settings:
+        """Worker ``index``'s settings: its own instance id (worker 0 keeps the configured one, worker k
+        is ``<id>/worker-<k>``), so a restarted worker marks only its own executions ABORTED."""
+        own = super().for_worker(index)
+        return own.model_copy(update={"instance_id": worker_instance_id(self.instance_id, index)}) if index else own

@@ -126,6 +126,20 @@ class Settings(ServiceSettings):
             raise ValueError("OPSUITE_CEP_PARTITIONS > 0 needs OPSUITE_CEP_EVENT_LOG=nats://host:port")
         return self
 
+    @model_validator(mode="after")
+    def _workers_are_replicas(self) -> Settings:
+        # Workers are replicas on one port: without partitions each evaluates only the events its own
+        # connections bring, so a tenant's events would be split between engines; and a WatchAlerts stream
+        # sees its siblings' commits only by polling.
+        if self.workers > 1 and not self.partitions:
+            raise ValueError(
+                "OPSUITE_CEP_WORKERS (--workers) > 1 needs OPSUITE_CEP_PARTITIONS > 0 (with OPSUITE_CEP_EVENT_LOG="
+                "nats://host:port): without partitions each worker would evaluate only the events sent to it"
+            )
+        if self.workers > 1 and self.watch_poll_s == 0:
+            raise ValueError("OPSUITE_CEP_WORKERS (--workers) > 1 needs OPSUITE_CEP_WATCH_POLL_S > 0")
+        return self
+
     def time_policy(self, tenant: str) -> TimePolicy:
         """The tenant's event-time policy: its ``tenant_time`` overrides over the service settings."""
         own = self.tenant_time.get(tenant) or TenantTime()

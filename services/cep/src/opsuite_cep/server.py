@@ -14,6 +14,7 @@ from opsuite_cep.config import Settings
 from opsuite_cep.servicers.alerts import AlertRpcs
 from opsuite_cep.servicers.channels import ChannelRpcs
 from opsuite_cep.servicers.events import EventRpcs
+from opsuite_cep.servicers.routing import RoutingRpcs
 from opsuite_cep.servicers.rules import RuleRpcs
 from opsuite_common.netguard import Resolver
 from opsuite_common.server import ServerHandle, ServerInfoRpc, create_service_server
@@ -23,7 +24,9 @@ __all__ = ["SERVICE", "Servicer", "create_server"]
 SERVICE = cep_pb2.DESCRIPTOR.services_by_name["CepService"]
 
 
-class Servicer(ServerInfoRpc, RuleRpcs, EventRpcs, AlertRpcs, ChannelRpcs, cep_pb2_grpc.CepServiceServicer):
+class Servicer(
+    ServerInfoRpc, RuleRpcs, EventRpcs, AlertRpcs, ChannelRpcs, RoutingRpcs, cep_pb2_grpc.CepServiceServicer
+):
     """The composed servicer: one handler per RPC, each declaring its role."""
 
     server_name = "cep"

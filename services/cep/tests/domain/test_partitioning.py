@@ -25,7 +25,9 @@ def test_a_rule_is_keyed_when_its_groups_follow_the_event_key() -> None:
     assert is_keyed(_rule("THRESHOLD", {"condition": cond, "group_by": ["key"]}))
     assert is_keyed(_rule("THRESHOLD", {"condition": cond, "group_by": ["key", "host"]}))
     assert scope_of(_rule("THRESHOLD", {"condition": cond, "group_by": ["host"]})) == "tenant"
-    assert scope_of(_rule("THRESHOLD", {"condition": cond})) == "tenant"
+    # one default for every kind: the envelope key (docs/cep-semantics.md #11); [] asks for one tenant-wide group
+    assert scope_of(_rule("THRESHOLD", {"condition": cond})) == "keyed"
+    assert scope_of(_rule("THRESHOLD", {"condition": cond, "group_by": []})) == "tenant"
     absence = {
         "trigger": {"alias": "a", "event_type": "hb"},
         "expected": {"alias": "b", "event_type": "hb"},

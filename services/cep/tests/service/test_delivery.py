@@ -132,6 +132,8 @@ async def test_ops_investigation_with_ops_unreachable_fails_unavailable_and_stay
     entries = await eventually(log, until=lambda e: len(e) >= 2, timeout=5, what="two failed attempts logged")
     assert entries[0].reason == "SERVICE_UNAVAILABLE"
     assert all(d.status == "failed" and d.reason in ("SERVICE_UNAVAILABLE", "CIRCUIT_OPEN") for d in entries)
+    # The cause is named, also once the breaker is open: "ops unreachable: connection refused (circuit open, ...)".
+    assert all(d.error.startswith("ops unreachable: connection refused") for d in entries), entries
     async with read(cep.handle.app.db) as s:
         notes = (await s.execute(select(NotificationRow))).scalars().all()
     assert [n.status for n in notes] == ["pending"]  # kept in the outbox and retried

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
+from opsuite_common.db import worker_instance_id
 from opsuite_common.settings import ServiceSettings
 
 __all__ = ["Settings"]
@@ -73,3 +74,9 @@ class Settings(ServiceSettings):
         if self.llm_base_url and not self.llm_model:
             raise ValueError("set OPSUITE_OPS_LLM_MODEL when OPSUITE_OPS_LLM_BASE_URL is set")
         return self
+
+    def for_worker(self, index: int) -> Settings:
+        """Worker ``index``'s settings: its own instance id (worker 0 keeps the configured one, worker k
+        is ``<id>/worker-<k>``), so a restarted worker marks only its own runs aborted."""
+        own = super().for_worker(index)
+        return own.model_copy(update={"instance_id": worker_instance_id(self.instance_id, index)}) if index else own

@@ -1,14 +1,16 @@
-"""A question cannot make the planner's work grow without bound: argument combinations and fuzzy name
-look-ups are capped (a hostile caller writes the question)."""
+"""A question cannot make the planner's work grow without bound: argument combinations, fuzzy name
+look-ups, typo look-ups and calls over a kind's values are capped (a hostile caller writes the question)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
 from opsuite_ops.domain.entities import MAX_FUZZY_LOOKUPS, Inventory
-from opsuite_ops.domain.extract import Entities
+from opsuite_ops.domain.extract import Entities, extract_entities
 from opsuite_ops.domain.fill import fill_variants
 from opsuite_ops.domain.model import Tool
+from opsuite_ops.domain.typos import MAX_TYPO_LOOKUPS
+from opsuite_ops.domain.values import every_value
 
 NOW = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
 
@@ -36,3 +38,19 @@ def test_fuzzy_look_ups_of_one_reading_are_budgeted() -> None:
     assert all(answers[:MAX_FUZZY_LOOKUPS])  # close names while the budget lasts
     assert answers[MAX_FUZZY_LOOKUPS:] == [()] * 5  # then nothing is "close": no more comparisons
     assert inventory.merged().closest("web-1x")  # a new reading has a budget of its own
+
+
+def test_typo_look_ups_of_one_question_are_budgeted() -> None:
+    found = extract_entities(" ".join(["moisure"] * 100), now=NOW, vocabulary=frozenset({"moistur"}))
+    assert found.terms.count("moistur") == MAX_TYPO_LOOKUPS  # read as the tool word while the budget lasts
+    assert found.terms.count("moisure") == 100 - MAX_TYPO_LOOKUPS  # then taken as it is, with no comparison
+
+
+def test_many_values_of_a_kind_give_at_most_limit_calls_and_no_fan_out_past_it() -> None:
+    tool = Tool("flow", "flow of a circuit", input_schema={"type": "object", "properties": {
+        "circuit": {"type": "string"}}, "required": ["circuit"]})  # fmt: skip
+    inventory = Inventory(values={f"c{i}": ("circuit", f"c-{i}") for i in range(300)})
+    many = Entities(values=tuple(("circuit", f"c-{i}") for i in range(300)), inventory=inventory)
+    assert 1 <= len(fill_variants(tool, many, now=NOW, limit=8)) <= 8
+    across = Entities(words=("slowest", "circuit"), across=True, inventory=inventory)
+    assert every_value("circuit", across, inventory, 8) == []  # 300 circuits: no call for each

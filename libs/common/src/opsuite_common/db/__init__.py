@@ -14,7 +14,7 @@ their own Alembic version table (see ``opsuite_common.db.migrations``).
 
 from opsuite_common.db.columns import TimestampMixin, UTCDateTime, etag_column, new_etag, utcnow
 from opsuite_common.db.engine import SQLITE_BEGIN_OPTION, create_engine, is_sqlite, normalize_url, safe_url
-from opsuite_common.db.instance import InstanceInUseError, claim_instance, instance_owner
+from opsuite_common.db.instance import InstanceInUseError, claim_instance, instance_owner, worker_instance_id
 from opsuite_common.db.migrations import advisory_lock_key, alembic_config, run_alembic_env, run_migrations
 from opsuite_common.db.session import (
     Database,
@@ -45,4 +45,5 @@ __all__ = [
     "safe_url",
     "translate_db_error",
     "utcnow",
+    "worker_instance_id",
 ]

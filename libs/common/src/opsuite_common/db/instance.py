@@ -25,7 +25,10 @@ from sqlalchemy import text
 
 from opsuite_common.db.session import Database
 
-__all__ = ["InstanceInUseError", "claim_instance", "instance_owner"]
+__all__ = ["InstanceInUseError", "claim_instance", "instance_owner", "worker_instance_id"]
+
+#: Longest instance id (the ``owner`` columns of the run records are 128 characters).
+MAX_INSTANCE_ID = 128
 
 
 class InstanceInUseError(RuntimeError):
@@ -35,6 +38,23 @@ class InstanceInUseError(RuntimeError):
 def instance_owner(configured: str) -> str:
     """The instance id: the configured one, else the host name."""
     return configured or socket.gethostname()
+
+
+def worker_instance_id(configured: str, index: int) -> str:
+    """The instance id of worker ``index`` of a process started with ``--workers``: worker 0 keeps the
+    configured id (empty: the host name, as with one process), worker k gets ``<id>/worker-<k>``.
+
+    Stable across restarts, so a restarted worker claims its predecessor's id and marks only that one's
+    leftovers ABORTED, never a sibling's live runs.
+    """
+    if index == 0:
+        return configured
+    suffix = f"/worker-{index}"
+    base = instance_owner(configured)
+    if len(base) + len(suffix) > MAX_INSTANCE_ID:  # cut, with a hash keeping distinct long ids distinct
+        digest = hashlib.sha256(base.encode()).hexdigest()[:8]
+        base = f"{base[: MAX_INSTANCE_ID - len(suffix) - 9]}~{digest}"
+    return base + suffix
 
 
 def _key(service: str, owner: str) -> bytes:

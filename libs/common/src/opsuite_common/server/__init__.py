@@ -26,6 +26,7 @@ from opsuite_common.server.stages import (
     ErrorMappingStage,
     RateLimitStage,
     RequestContextStage,
+    TracingStage,
     default_stages,
     in_slot_order,
 )
@@ -48,6 +49,7 @@ __all__ = [
     "ServerInfoRpc",
     "ServiceRegistration",
     "Stage",
+    "TracingStage",
     "build_server",
     "create_service_server",
     "default_stages",

@@ -16,15 +16,22 @@ from typing import Any
 
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
-from grpc_reflection.v1alpha import reflection, reflection_pb2_grpc
 
 from opsuite_common.fairness import FairShare
 from opsuite_common.logging import get_logger
 from opsuite_common.metrics import MetricsStage, serve_metrics
-from opsuite_common.ratelimit import ConcurrencyLimiter, RateLimiter, RefusalPause, SharedRateLimiter
+from opsuite_common.ratelimit import (
+    ConcurrencyLimiter,
+    RateLimiter,
+    RefusalPause,
+    SharedConcurrencyLimiter,
+    SharedRateLimiter,
+)
 from opsuite_common.server.pipeline import Pipeline, Stage
+from opsuite_common.server.reflection import add_reflection
 from opsuite_common.server.stages import default_stages, in_slot_order
 from opsuite_common.settings import ServiceSettings
+from opsuite_common.tls import server_tls
 
 __all__ = ["ServerHandle", "ServiceRegistration", "build_server", "serve"]
 
@@ -101,8 +108,10 @@ async def build_server(
     stages: Sequence[Stage] | None = None,
 ) -> ServerHandle:
     """Create, bind and start a grpc.aio server with health, reflection and the standard pipeline."""
+    tls = server_tls(settings)  # read first (nothing to undo if a file is wrong), in each worker process
     limiter: RateLimiter | SharedRateLimiter | None = None
     shared: SharedRateLimiter | None = None
+    shared_caps: SharedConcurrencyLimiter | None = None
     if settings.default_rate_limit() is not None or settings.rate_limits:
         if settings.rate_limit_redis_url:
             from opsuite_common.ratelimit_redis import RedisRateLimiter  # imports redis only when used
@@ -115,7 +124,19 @@ async def build_server(
             )
         else:
             limiter = RateLimiter(settings.default_rate_limit(), settings.method_rate_limits())
-    concurrency = ConcurrencyLimiter(settings.tenant_slot_caps()) if any(settings.tenant_slot_caps().values()) else None
+    concurrency: ConcurrencyLimiter | SharedConcurrencyLimiter | None = None
+    if any(settings.tenant_slot_caps().values()):
+        if settings.rate_limit_redis_url:
+            from opsuite_common.concurrency_redis import RedisConcurrencyLimiter  # imports redis only when used
+
+            concurrency = shared_caps = RedisConcurrencyLimiter(
+                settings.rate_limit_redis_url,
+                service=service,
+                caps=settings.tenant_slot_caps(),
+                lease_s=settings.tenant_slot_lease_s,
+            )
+        else:
+            concurrency = ConcurrencyLimiter(settings.tenant_slot_caps())
     fair: FairShare | None = None
     if stages is None:
         pause = RefusalPause(settings.rate_limit_refusal_hold_s) if settings.rate_limit_refusal_hold_s > 0 else None
@@ -131,7 +152,9 @@ async def build_server(
         options=[
             ("grpc.max_receive_message_length", settings.max_message_bytes),
             ("grpc.max_send_message_length", settings.max_message_bytes),
-            ("grpc.so_reuseport", 0),
+            # Off unless workers share the port (opsuite_common.server.workers): a second server started by
+            # mistake on a port in use fails to bind instead of silently taking half the connections.
+            ("grpc.so_reuseport", 1 if settings.workers > 1 else 0),
         ],
     )
     # Every handler (health and reflection included) is registered through the pipeline; afterwards the
@@ -144,14 +167,11 @@ async def build_server(
     names = [r.full_name for r in registrations]
     for r in registrations:
         r.add(registrar)
-    # The aio reflection servicer, explicitly: enable_server_reflection picks by isinstance(server).
-    reflection_pb2_grpc.add_ServerReflectionServicer_to_server(
-        reflection.aio.ReflectionServicer([*names, health.SERVICE_NAME, reflection.SERVICE_NAME]), registrar
-    )
+    add_reflection(registrar, [*names, health.SERVICE_NAME])  # grpc.reflection.v1 and v1alpha
     _refuse_unwrapped_registrations(server)
     address = f"{settings.host}:{settings.port}"
     try:
-        port = server.add_insecure_port(address)
+        port = server.add_secure_port(address, tls.credentials()) if tls else server.add_insecure_port(address)
     except RuntimeError as exc:  # grpc's "Failed to bind": the address is in use or not this host's
         raise OSError(f"could not bind {address}: is another process listening there? ({exc})") from None
     if port == 0:
@@ -162,6 +182,8 @@ async def build_server(
         handle.resources["fair_share"] = fair  # for tests and diagnostics: calls in progress and waiting
     if shared is not None:
         handle.on_stop(shared.close)
+    if shared_caps is not None:
+        handle.on_stop(shared_caps.close)
     if settings.metrics_port:
         metrics_server, metrics_port = serve_metrics(max(settings.metrics_port, 0), settings.host)
         handle.resources["metrics_port"] = metrics_port
@@ -172,7 +194,8 @@ async def build_server(
 
         handle.on_stop(stop_metrics)
     await handle.set_serving(True)
-    log.info("server started", service=service, address=f"{settings.host}:{port}", services=names)
+    transport = tls.describe() if tls else "plaintext"
+    log.info("server started", service=service, address=f"{settings.host}:{port}", services=names, transport=transport)
     return handle
 
 

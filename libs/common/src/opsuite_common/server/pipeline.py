@@ -7,9 +7,12 @@ registered, with an ordered list of :class:`Stage` middlewares. A stage is
 the outermost. The default order (see
 :func:`opsuite_common.server.stages.default_stages`) is:
 
+0. tracing (only when OpenTelemetry tracing is on, :mod:`opsuite_common.tracing`): the RPC's SERVER
+   span, child of the caller's ``traceparent``;
 1. request context: request id from ``x-request-id`` (or new), returned in the trailers,
    bound to the log context with service and method;
-2. access log: one line per RPC with code and duration;
+2. access log: one line per RPC with code and duration; then, with a metrics port, the ``grpc_server_*``
+   metrics (:class:`opsuite_common.metrics.MetricsStage`);
 3. error mapping: OpsuiteError -> ``google.rpc.Status``; anything else -> logged with traceback,
    INTERNAL with a generic message and the request id;
 4. authentication: bearer JWT -> Identity; role check against the handler's ``@requires``;
@@ -100,6 +103,8 @@ class Call:
     method: str
     context: grpc.aio.ServicerContext[Any, Any]
     handler: Callable[..., Any]
+    #: ``unary``, ``client_stream``, ``server_stream`` or ``bidi_stream`` (the ``grpc_type`` of metrics).
+    rpc_type: str = "unary"
     request_id: str = ""
     code: str = "OK"
     extra: dict[str, Any] = field(default_factory=dict)
@@ -162,28 +167,36 @@ class Pipeline:
     def wrap_handler(self, method: str, handler: grpc.RpcMethodHandler[Any, Any]) -> grpc.RpcMethodHandler[Any, Any]:
         """``handler`` (for the full method name ``method``) with the stages around it."""
         kinds = (
-            ("unary_unary", grpc.unary_unary_rpc_method_handler, False),
-            ("stream_unary", grpc.stream_unary_rpc_method_handler, False),
-            ("unary_stream", grpc.unary_stream_rpc_method_handler, True),
-            ("stream_stream", grpc.stream_stream_rpc_method_handler, True),
+            ("unary_unary", grpc.unary_unary_rpc_method_handler, False, "unary"),
+            ("stream_unary", grpc.stream_unary_rpc_method_handler, False, "client_stream"),
+            ("unary_stream", grpc.unary_stream_rpc_method_handler, True, "server_stream"),
+            ("stream_stream", grpc.stream_stream_rpc_method_handler, True, "bidi_stream"),
         )
-        for attr, factory, streaming in kinds:
+        for attr, factory, streaming, rpc_type in kinds:
             behavior = getattr(handler, attr)
             if behavior is not None:
                 return factory(
-                    self._wrap_behavior(method, behavior, streaming, client_streaming=attr.startswith("stream_")),
+                    self._wrap_behavior(
+                        method, behavior, streaming, client_streaming=attr.startswith("stream_"), rpc_type=rpc_type
+                    ),
                     request_deserializer=_safe_deserializer(handler.request_deserializer),
                     response_serializer=_passing_bytes(handler.response_serializer),
                 )
         raise ValueError(f"handler for {method} has no behavior")
 
     def _wrap_behavior(
-        self, method: str, behavior: Callable[..., Any], streaming: bool, *, client_streaming: bool
+        self,
+        method: str,
+        behavior: Callable[..., Any],
+        streaming: bool,
+        *,
+        client_streaming: bool,
+        rpc_type: str = "unary",
     ) -> Callable[[Any, grpc.aio.ServicerContext[Any, Any]], Awaitable[Any]]:
         drive_generator = streaming and inspect.isasyncgenfunction(behavior)
 
         async def wrapped(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
-            call = Call(method=method, context=context, handler=behavior)
+            call = Call(method=method, context=context, handler=behavior, rpc_type=rpc_type)
             with secret_scope() as scope:
                 if client_streaming:
                     request = _checked_stream(request)

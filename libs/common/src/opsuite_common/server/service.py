@@ -11,25 +11,33 @@ calls. :func:`create_service_server` hosts them the same way in every service:
    grace period. A failure at any step closes what was opened.
 
 :func:`run_service` is every service's ``main``: settings from the environment, logging, serve until
-SIGTERM/SIGINT.
+SIGTERM/SIGINT, in one process or in ``--workers N`` processes sharing the port (:mod:`.workers`).
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import functools
 import importlib.metadata
-from collections.abc import Awaitable, Callable
+import os
+import sys
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, ClassVar, Protocol, TypeVar
 
 import grpc
+import pydantic
 from google.protobuf.descriptor import ServiceDescriptor
 
 from opsuite.common.v1 import common_pb2
 from opsuite_common.auth import Role, current_identity, requires
 from opsuite_common.logging import configure_logging
+from opsuite_common.metrics import set_build_info
 from opsuite_common.server.bootstrap import ServerHandle, ServiceRegistration, build_server, serve
+from opsuite_common.server.workers import run_workers
 from opsuite_common.settings import ServiceSettings
+from opsuite_common.tls import TlsConfigError, check_service_settings
+from opsuite_common.tracing import configure_tracing, shutdown_tracing
 
 __all__ = ["App", "ServerInfoRpc", "create_service_server", "package_version", "run_service"]
 
@@ -99,6 +107,8 @@ async def create_service_server(
 
     ``handle.app`` is ``app``. On any failure the app is closed before the error propagates.
     """
+    distribution = getattr(servicer, "server_distribution", "")
+    set_build_info(service, package_version(distribution) if distribution else "0+unknown")
     try:
         await app.start()
 
@@ -118,13 +128,64 @@ async def create_service_server(
 
 
 def run_service(
-    service: str, settings_type: Callable[[], S], create_server: Callable[[S], Awaitable[ServerHandle]]
+    service: str,
+    settings_type: Callable[..., S],
+    create_server: Callable[[S], Awaitable[ServerHandle]],
+    argv: Sequence[str] | None = None,
 ) -> None:
-    """A service's ``main``: settings from the environment, logging, serve until SIGTERM/SIGINT."""
-    settings = settings_type()
+    """A service's ``main``: settings from the environment (``--workers`` overrides ``<P>WORKERS``), logging,
+    its TLS files checked (:mod:`opsuite_common.tls`; one that cannot be used is one line on stderr, exit 2),
+    tracing when the standard ``OTEL_*`` variables ask for it (:mod:`opsuite_common.tracing`), serve until
+    SIGTERM/SIGINT, then flush the spans. With more than one worker the server runs in worker processes
+    (:func:`~opsuite_common.server.workers.run_workers`; each one sets up its own tracing), so
+    ``create_server`` must be a module-level function (it is pickled to them).
+    """
+    settings = _settings(service, settings_type, argv)
     configure_logging(service, level=settings.log_level, fmt=settings.log_format)
+    try:  # every TLS file read once here, so that a wrong one is a line naming its setting, not a traceback
+        transport = check_service_settings(settings)
+    except TlsConfigError as exc:
+        print(f"{service}: {exc}", file=sys.stderr, flush=True)
+        raise SystemExit(2) from None
 
-    def ready(handle: ServerHandle) -> None:
-        print(f"{service} listening on {settings.host}:{handle.port}", flush=True)
+    def listening(port: int) -> None:
+        workers = f" ({settings.workers} workers)" if settings.workers > 1 else ""
+        over = "" if transport == "plaintext" else f" over {transport}"
+        print(f"{service} listening on {settings.host}:{port}{workers}{over}", flush=True)
 
-    asyncio.run(serve(lambda: create_server(settings), grace_s=settings.grace_s, ready=ready))
+    if settings.workers > 1:
+        setup = functools.partial(_start_tracing, service)
+        raise SystemExit(
+            run_workers(service, settings, create_server, ready=listening, setup=setup, teardown=shutdown_tracing)
+        )
+    _start_tracing(service)
+    try:
+        asyncio.run(serve(lambda: create_server(settings), grace_s=settings.grace_s, ready=lambda h: listening(h.port)))
+    finally:
+        shutdown_tracing()
+
+
+def _settings(service: str, settings_type: Callable[..., S], argv: Sequence[str] | None) -> S:
+    """The settings from the environment and ``--workers``; an invalid one is a clear message and exit 2."""
+    prefix = getattr(settings_type, "model_config", {}).get("env_prefix", "")
+    parser = argparse.ArgumentParser(
+        prog=f"python -m opsuite_{service}.main",
+        description=f"Run the {service} gRPC service; its settings come from {prefix}* environment variables.",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        help=f"server processes sharing the port with SO_REUSEPORT (default: {prefix}WORKERS, else 1)",
+    )
+    args = parser.parse_args(argv)
+    try:
+        return settings_type(**({} if args.workers is None else {"workers": args.workers}))
+    except pydantic.ValidationError as exc:
+        print(f"{service}: invalid settings: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+def _start_tracing(service: str) -> None:
+    # The services' distributions are named opsuite-<service> (opsuite-api-manager...).
+    configure_tracing(service, package_version(f"opsuite-{service.replace('_', '-')}"), os.environ)

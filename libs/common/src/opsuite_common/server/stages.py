@@ -27,12 +27,15 @@ from opsuite_common.ratelimit import (
     ConcurrencyLimiter,
     RateLimiter,
     RefusalPause,
+    SharedConcurrencyLimiter,
     SharedRateLimiter,
     declared_slots,
 )
 from opsuite_common.rpc_status import to_status
 from opsuite_common.secretscope import current_scope
 from opsuite_common.server.pipeline import Call, Proceed, Stage
+from opsuite_common.tracing import enabled as tracing_enabled
+from opsuite_common.tracing import rpc_server_span
 
 __all__ = [
     "PUBLIC_METHOD_PREFIXES",
@@ -44,6 +47,7 @@ __all__ = [
     "FairShareStage",
     "RateLimitStage",
     "RequestContextStage",
+    "TracingStage",
     "default_stages",
     "in_slot_order",
 ]
@@ -61,6 +65,25 @@ _bind = structlog.contextvars.bind_contextvars
 
 #: ``Call.extra`` key: the reason a limit refused the call (set by error mapping, read by the access log).
 REFUSED = "refused"
+
+
+_HEALTH = "/grpc.health.v1.Health/"
+
+
+class TracingStage:
+    """The RPC's SERVER span (:mod:`opsuite_common.tracing`), outermost: the caller's ``traceparent`` is its
+    parent, every stage and the handler run inside it (their log lines carry its ids), and it ends with the
+    final status code the inner stages settled on. Health checks are not traced: probes every few seconds
+    would bury the traces that matter."""
+
+    async def __call__(self, call: Call, proceed: Proceed) -> Any:
+        if call.method.startswith(_HEALTH):
+            return await proceed()
+        with rpc_server_span(call.method, call.metadata) as current:
+            try:
+                return await proceed()
+            finally:
+                current.finish(call.code)
 
 
 class RequestContextStage:
@@ -286,11 +309,16 @@ class ConcurrencyStage:
 
     The slots are held for the whole call, a streaming response included, and given back however
     the call ends: success, error or cancellation by the caller. A refusal is held by ``pause``
-    (see :class:`RefusalPause`) before it is answered.
+    (see :class:`RefusalPause`) before it is answered. The slots are this process's
+    (:class:`ConcurrencyLimiter`) or shared by the replicas (a :class:`SharedConcurrencyLimiter`, awaited).
     """
 
-    def __init__(self, limiter: ConcurrencyLimiter, pause: RefusalPause | None = None) -> None:
+    def __init__(
+        self, limiter: ConcurrencyLimiter | SharedConcurrencyLimiter, pause: RefusalPause | None = None
+    ) -> None:
         self._limiter = limiter
+        self._local = limiter if isinstance(limiter, ConcurrencyLimiter) else None
+        self._shared = None if isinstance(limiter, ConcurrencyLimiter) else limiter
         self._pause = pause
 
     async def __call__(self, call: Call, proceed: Proceed) -> Any:
@@ -299,7 +327,10 @@ class ConcurrencyStage:
         if not kinds or ident is None:
             return await proceed()
         try:
-            taken = self._limiter.acquire(ident.tenant, kinds, call.method)
+            if self._local is not None:
+                taken: Any = self._local.acquire(ident.tenant, kinds, call.method)
+            elif self._shared is not None:
+                taken = await self._shared.acquire(ident.tenant, kinds, call.method)
         except RateLimitedError as exc:
             if self._pause is not None:
                 await self._pause.pause(exc, ident.tenant, _time_remaining(call))
@@ -376,6 +407,7 @@ def _time_remaining(call: Call) -> float | None:
 #: :func:`default_stages` (plus ``metrics`` when a metrics port is set) and runs the filled ones in
 #: this order; a slot that is not filled is skipped.
 STAGE_SLOTS = (
+    "tracing",
     "request_context",
     "access_log",
     "metrics",
@@ -391,11 +423,12 @@ def default_stages(
     service: str,
     verifier: TokenVerifier,
     limiter: RateLimiter | SharedRateLimiter | None = None,
-    concurrency: ConcurrencyLimiter | None = None,
+    concurrency: ConcurrencyLimiter | SharedConcurrencyLimiter | None = None,
     pause: RefusalPause | None = None,
     fair: FairShare | None = None,
 ) -> dict[str, Stage]:
-    """The standard stages by slot (see :data:`STAGE_SLOTS`); the limit stages only when limits are set.
+    """The standard stages by slot (see :data:`STAGE_SLOTS`); the limit stages only when limits are set, the
+    tracing stage only when tracing is on (``configure_tracing`` ran first).
 
     ``pause`` holds the limits' refusals before they are answered (see :class:`RefusalPause`);
     ``fair`` is the fair admission between tenants (see :class:`FairShareStage`)."""
@@ -405,6 +438,8 @@ def default_stages(
         "error_mapping": ErrorMappingStage(),
         "auth": AuthStage(verifier),
     }
+    if tracing_enabled():
+        stages["tracing"] = TracingStage()
     if limiter is not None:
         stages["rate_limit"] = RateLimitStage(limiter, pause)
     if concurrency is not None:

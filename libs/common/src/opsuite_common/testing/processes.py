@@ -19,6 +19,9 @@ from pathlib import Path
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
+from opsuite_common.settings import ClientSettings
+from opsuite_common.tls import sync_channel
+
 __all__ = [
     "ServiceProcess",
     "ServiceTable",
@@ -82,11 +85,16 @@ def free_port() -> int:
 
 
 def wait_serving(
-    port: int, proc: subprocess.Popen[bytes] | None = None, log: Path | None = None, timeout: float = 40
+    port: int,
+    proc: subprocess.Popen[bytes] | None = None,
+    log: Path | None = None,
+    timeout: float = 40,
+    tls: ClientSettings | None = None,
 ) -> None:
-    """Wait until the server on ``port`` reports SERVING; fail early (with its log) if the process died."""
+    """Wait until the server on ``port`` reports SERVING; fail early (with its log) if the process died.
+    ``tls``: client settings for a server that serves TLS."""
     deadline = time.monotonic() + timeout
-    with grpc.insecure_channel(f"127.0.0.1:{port}", options=_FAST_RECONNECT) as channel:
+    with sync_channel(f"127.0.0.1:{port}", tls, options=_FAST_RECONNECT) as channel:
         stub = health_pb2_grpc.HealthStub(channel)
         while time.monotonic() < deadline:
             if proc is not None and proc.poll() is not None:
@@ -111,6 +119,8 @@ class Stack:
     env: dict[str, str]
     run_dir: Path
     procs: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    #: How to reach the services when they serve TLS (their ``<P>TLS_*`` settings in ``env``).
+    tls: ClientSettings | None = None
 
     def target(self, name: str) -> str:
         """host:port of a service."""
@@ -140,7 +150,7 @@ class Stack:
 
     def wait(self, name: str) -> None:
         """Wait until a launched service serves; fail with its log if it exited."""
-        wait_serving(self.ports[name], self.procs[name], self.log(name))
+        wait_serving(self.ports[name], self.procs[name], self.log(name), tls=self.tls)
 
     def start(self, name: str) -> subprocess.Popen[bytes]:
         """(Re)start one service process and wait until it serves."""
@@ -173,12 +183,14 @@ def start_stack(
     *,
     ports: dict[str, int] | None = None,
     extra_env: dict[str, str] | None = None,
+    tls: ClientSettings | None = None,
 ) -> Stack:
-    """Start services as real processes (free ports unless given), all at once, and wait until each serves."""
+    """Start services as real processes (free ports unless given), all at once, and wait until each serves
+    (``tls``: how to reach them when ``extra_env`` makes them serve TLS)."""
     run_dir.mkdir(parents=True, exist_ok=True)
     ports = ports or {name: free_port() for name in services}
     env = stack_env(services, run_dir, ports, secret, {**os.environ, **(extra_env or {})})
-    stack = Stack(services=services, ports=ports, env=env, run_dir=run_dir)
+    stack = Stack(services=services, ports=ports, env=env, run_dir=run_dir, tls=tls)
     try:
         chosen = names or list(services)
         for name in chosen:

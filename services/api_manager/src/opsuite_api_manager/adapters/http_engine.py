@@ -50,6 +50,7 @@ from opsuite_common.netguard import (
     parse_url,
 )
 from opsuite_common.resilience import BreakerRegistry, RetryPolicy
+from opsuite_common.tracing import AttributeValue, inject, mark_failed, span
 
 __all__ = ["IDEMPOTENT_METHODS", "HttpEngine", "HttpReference", "HttpResult", "HttpSpec"]
 
@@ -243,18 +244,33 @@ class HttpEngine:
         host = request.url.host
         deadline = time.monotonic() + timeout
         client, ephemeral = self._client(policy)
+        # Semantic conventions of an HTTP client span; the URL without its query, fragment and credentials.
+        traced_as: dict[str, AttributeValue] = {
+            "http.request.method": request.method,
+            "url.full": redact_url(str(request.url.copy_with(query=None, fragment=None, userinfo=b"")), secrets),
+            "server.address": host,
+            "server.port": request.url.port or (443 if request.url.scheme == "https" else 80),
+        }
 
         async def attempt() -> HttpResult:
             # Bounded inside the breaker, so a hanging upstream counts as a failure (a cancellation from
             # outside would count as nothing, and pybreaker would even reset its failure count).
             remaining = deadline - time.monotonic()
-            try:
-                async with asyncio.timeout(max(remaining, 0.0)):
-                    return await self._send(client, request, remaining, max_response_bytes, started, reference)
-            except TimeoutError:
-                raise DeadlineExceededError(
-                    f"{reference.method} {reference.url} did not answer within {timeout:g}s"
-                ) from None
+            with span(request.method, traced_as, kind="client") as traced:
+                try:
+                    async with asyncio.timeout(max(remaining, 0.0)):
+                        result = await self._send(client, request, remaining, max_response_bytes, started, reference)
+                except TimeoutError:
+                    raise DeadlineExceededError(
+                        f"{reference.method} {reference.url} did not answer within {timeout:g}s"
+                    ) from None
+                except _Upstream5xx as exc:
+                    traced.set_attribute("http.response.status_code", int(exc.metadata.get("status", 0)))
+                    raise
+                traced.set_attribute("http.response.status_code", result.status)
+                if result.status >= 400:
+                    mark_failed(traced, str(result.status))
+                return result
 
         async def guarded() -> HttpResult:
             if self.breakers is None:
@@ -298,6 +314,7 @@ class HttpEngine:
                 content=request.content,
                 timeout=httpx.Timeout(timeout),
             )
+            inject(again.headers)  # W3C traceparent of this attempt's span (nothing when tracing is off)
             response = await client.send(again, stream=True)
         except OpsuiteError:
             raise

@@ -5,6 +5,8 @@ expires loads it again (thirty-two concurrent ExecuteApi calls meant thirty-two 
 at once, competing for the pool, every TTL). Here the first caller loads and the others await it.
 ``clear()`` also bumps a generation, so a load that started before a write never stores the
 pre-write value afterwards. Expiry and the size bound (least recently used first) are cachetools'.
+A hit can also be checked (``fresh``): one that fails the check is dropped and loaded again, which is how
+replicas sharing a database keep each other's writes visible (``opsuite_api_manager.adapters.freshness``).
 """
 
 from __future__ import annotations
@@ -37,10 +39,21 @@ class TtlCache(Generic[K, V]):
         self._loading.clear()
         self._generation += 1
 
-    async def get(self, key: K, load: Callable[[], Awaitable[V]]) -> V:
-        """The cached value, else the result of ``load()`` (shared with concurrent callers of ``key``)."""
+    async def get(
+        self, key: K, load: Callable[[], Awaitable[V]], fresh: Callable[[V], bool | Awaitable[bool]] | None = None
+    ) -> V:
+        """The cached value, else the result of ``load()`` (shared with concurrent callers of ``key``).
+
+        ``fresh(value)`` (a bool, or awaited) False on a hit: the value is dropped and loaded again."""
         if key in self._entries:
-            return self._entries[key]
+            value = self._entries[key]
+            current = True if fresh is None else fresh(value)
+            if not isinstance(current, bool):
+                current = await current
+            if current:
+                return value
+            if self._entries.get(key) is value:
+                self._entries.pop(key, None)
         pending = self._loading.get(key)
         if pending is not None:
             # The leader's failure is its own: on error, load for ourselves (and raise our own error).

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from opsuite_api_manager.adapters.freshness import Freshness, Trusting
 from opsuite_api_manager.db import (
     ApiRepository,
     ApiRow,
@@ -27,7 +29,8 @@ from .outcomes import Caller
 
 __all__ = ["TARGET_TTL_S", "ApiFilter", "ApiRef", "ApiService", "definition_of"]
 
-#: How long an executable API definition is cached (writes in this process invalidate at once).
+#: How long an executable API definition is cached (writes in this process invalidate at once, other replicas'
+#: writes through ``adapters.freshness``).
 TARGET_TTL_S = 2.0
 
 
@@ -68,10 +71,13 @@ def definition_of(row: ApiRow | ApiVersionRow) -> ApiDefinition:
 class ApiService:
     """The API definitions of the caller's tenant: what is saved, its versions, and what runs."""
 
-    def __init__(self, db: Database, limits: Limits) -> None:
-        """Wire storage and the save-time limits."""
+    def __init__(self, db: Database, limits: Limits, freshness: Freshness | None = None) -> None:
+        """Wire storage and the save-time limits; ``freshness`` keeps the cached targets in step with other
+        replicas' writes (default: none can write)."""
         self.db, self.limits = db, limits
         self._targets: TtlCache[tuple[str, str, str], Target] = TtlCache(TARGET_TTL_S)
+        self._freshness = freshness if freshness is not None else Trusting()
+        self._freshness.on_change(self._targets.clear)
 
     # ------------------------------------------------------------------ validation
 
@@ -112,6 +118,7 @@ class ApiService:
             self._targets.clear()
             await repo.add(row)
             await repo.add_version(self._snapshot(row, caller, "created"))
+            await self._freshness.announce(s, caller.tenant)
             return row
 
     def _snapshot(self, row: ApiRow, caller: Caller, change: str) -> ApiVersionRow:
@@ -178,6 +185,7 @@ class ApiService:
         row.updated_at = utcnow()
         await repo.flush_rename(row)
         await repo.add_version(self._snapshot(row, caller, change))
+        await self._freshness.announce(repo.s, caller.tenant)
         return row
 
     async def delete(self, caller: Caller, api_id: str, etag: str) -> None:
@@ -189,6 +197,7 @@ class ApiService:
             self._targets.clear()
             row.etag = new_etag()
             row.updated_by = caller.subject
+            await self._freshness.announce(s, caller.tenant)
 
     async def list_versions(self, caller: Caller, api_id: str, size: int, token: str) -> Page:
         """Versions in order."""
@@ -229,16 +238,19 @@ class ApiService:
     async def load_target(self, caller: Caller, ref: ApiRef) -> Target:
         """The live API to execute (NOT_FOUND when deleted or another tenant's).
 
-        Cached for ``TARGET_TTL_S``: every write in this process clears the cache at once, so a deleted
-        or updated API is never served here after the write; other replicas see it within the TTL.
-        Concurrent misses share one load.
+        Cached for ``TARGET_TTL_S``: every write in this process clears the cache at once, and a hit is
+        checked against other replicas' writes (``adapters.freshness``), so once an update, rollback or delete
+        has answered, no replica runs what it replaced. Concurrent misses share one load.
         """
 
         async def load() -> Target:
             row = await self.get(caller, ref)
             return Target(row.id, row.version, definition_of(row))
 
-        return await self._targets.get((caller.tenant, ref.id, ref.name), load)
+        def fresh(target: Target) -> bool | Awaitable[bool]:
+            return self._freshness.api_current(caller.tenant, ref.id, ref.name, target.api_id, target.version)
+
+        return await self._targets.get((caller.tenant, ref.id, ref.name), load, fresh)
 
     async def load_by_name(self, caller: Caller, name: str) -> Target:
         """For nested calls."""

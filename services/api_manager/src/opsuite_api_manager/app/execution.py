@@ -20,6 +20,7 @@ from contextlib import aclosing
 from datetime import datetime, timedelta
 from typing import Any
 
+from opsuite_api_manager.adapters.freshness import Freshness
 from opsuite_api_manager.adapters.http_engine import HttpEngine
 from opsuite_api_manager.adapters.script import ScriptRunner
 from opsuite_api_manager.adapters.sql_engine import SqlEngine
@@ -36,6 +37,7 @@ from opsuite_common.errors import (
 from opsuite_common.logging import get_logger
 from opsuite_common.secretbox import SecretBox
 from opsuite_common.server import limit_stream, stream_ended_by
+from opsuite_common.tracing import AttributeValue, span
 
 from .admission import Admission, Prepared, Runtime
 from .execution_log import ExecutionLog
@@ -98,11 +100,13 @@ class Executor:
         log: ExecutionLog | None = None,
         result_limit: ResultLimit | None = None,
         owner: str = "",
+        freshness: Freshness | None = None,
     ) -> None:
         """``load_api(caller, name) -> Target`` loads a live API by name (for nested calls).
 
         ``result_limit`` bounds what one response may carry (see ``result_size``); None: no bound.
         ``owner``: this instance's id, stored with every execution record (see ``recording``).
+        ``freshness``: how cached data sources follow other replicas' deletes (see ``adapters.freshness``).
         """
         self.result_limit = result_limit
         self.db, self.box, self.runtime = db, box, runtime
@@ -111,7 +115,7 @@ class Executor:
         self.recorder = Recorder(self.log, owner, lambda target: self.admission.prepare(target).schema)
         self.sql, self.http, self.scripts, self.workflows = sql, http, scripts, workflows
         self._load_api = load_api
-        self._sql = SqlRunner(db, box, sql, runtime)
+        self._sql = SqlRunner(db, box, sql, runtime, freshness)
         self._runners: dict[str, KindRunner] = {
             "SQL": self._sql,
             "SCRIPT": ScriptApiRunner(scripts, http, runtime, self.call_nested),
@@ -251,7 +255,16 @@ class Executor:
         runner = self._runners.get(kind)
         if runner is None:
             raise FailedPreconditionError(f"unknown API kind {kind!r}", reason="BAD_KIND")
-        return await runner.run(run, prepared, params, input)
+        attributes: dict[str, AttributeValue] = {
+            "opsuite.api.name": run.target.definition.name,
+            "opsuite.api.kind": kind,
+            "opsuite.api.version": run.target.version,
+            "opsuite.execution.depth": run.depth,
+        }
+        if run.record:  # a dry run's id is stored nowhere
+            attributes["opsuite.execution.id"] = run.execution_id
+        with span(f"execute {kind}", attributes):
+            return await runner.run(run, prepared, params, input)
 
     def forget_data_sources(self) -> None:
         """Drop cached data sources (called when one is deleted)."""

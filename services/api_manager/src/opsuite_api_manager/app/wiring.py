@@ -2,8 +2,9 @@
 :class:`App`, which the common skeleton starts and closes (:func:`opsuite_common.server.create_service_server`).
 
 Start-up order: database engine and migrations, the instance id (held for the process's life), executions
-this instance left RUNNING marked ABORTED (see :mod:`.recording`), the encryption key, the engines (SQL,
-HTTP, workflow); ``App.start`` then starts the script fork server. ``App.aclose`` runs in reverse: runs the
+this instance left RUNNING marked ABORTED (see :mod:`.recording`), the encryption key, how the caches follow
+other replicas' writes (``adapters.freshness``), the engines (SQL, HTTP, workflow); ``App.start`` then starts
+the script fork server. ``App.aclose`` runs in reverse: runs the
 grace period cut off are recorded CANCELLED, the script runner, HTTP clients and data source pools close,
 the instance id is given up, then the metadata database.
 """
@@ -14,6 +15,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from opsuite_api_manager.adapters.datasources import EngineCache
+from opsuite_api_manager.adapters.freshness import freshness_for
 from opsuite_api_manager.adapters.http_engine import HttpEngine
 from opsuite_api_manager.adapters.local_machine import LocalMachine
 from opsuite_api_manager.adapters.script import ScriptRunner
@@ -97,6 +99,13 @@ async def build_app(settings: Settings, *, sizer: ResultSizer, resolver: Resolve
         await release_instance()
         await db.dispose()
         raise
+    freshness = freshness_for(db)
+    try:
+        await freshness.start()
+    except BaseException:
+        await release_instance()
+        await db.dispose()
+        raise
     engines = EngineCache(policy)
     sql = SqlEngine(engines)
     outbound = settings.outbound.policy()  # the operator's; each API's allow-list only narrows it
@@ -120,7 +129,7 @@ async def build_app(settings: Settings, *, sizer: ResultSizer, resolver: Resolve
         max_workflow_steps=settings.max_workflow_steps,
         network=outbound,
     )
-    apis = ApiService(db, limits)
+    apis = ApiService(db, limits, freshness)
     executor = Executor(
         db,
         box,
@@ -132,6 +141,7 @@ async def build_app(settings: Settings, *, sizer: ResultSizer, resolver: Resolve
         load_api=apis.load_by_name,
         result_limit=ResultLimit(sizer, max_result_bytes(settings.max_message_bytes)),
         owner=owner,
+        freshness=freshness,
     )
 
     async def close_engines() -> None:
@@ -139,6 +149,7 @@ async def build_app(settings: Settings, *, sizer: ResultSizer, resolver: Resolve
             await http.aclose()
             await sql.aclose()
         finally:
+            await freshness.aclose()
             await release_instance()
             await db.dispose()
 
@@ -146,7 +157,9 @@ async def build_app(settings: Settings, *, sizer: ResultSizer, resolver: Resolve
         db=db,
         apis=apis,
         executions=ExecutionService(db, apis, executor),
-        data_sources=DataSourceService(db, box, engines, executor.forget_data_sources, policy=policy),
+        data_sources=DataSourceService(
+            db, box, engines, executor.forget_data_sources, policy=policy, freshness=freshness
+        ),
         executor=executor,
         scripts=scripts,
         page_budget=list_budget(settings.max_message_bytes),

@@ -14,7 +14,6 @@ Remote ``$ref``\\ s are never fetched (the ``referencing`` default): a schema ca
 from __future__ import annotations
 
 import copy
-import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
@@ -24,6 +23,7 @@ from referencing import Registry
 from referencing.exceptions import Unresolvable
 from referencing.jsonschema import DRAFT202012
 
+from opsuite_api_manager.domain.schema_regex import ParamValidator, pattern_search, regex_problems
 from opsuite_common import limits
 from opsuite_common.errors import FieldViolation, ValidationError
 from opsuite_common.secretscope import REDACTED, register_secret
@@ -57,7 +57,7 @@ def _describe(error: SchemaViolation) -> Iterator[tuple[Sequence[str | int], str
         known = set((schema.get("properties") or {}).keys())
         patterns = schema.get("patternProperties") or {}
         for name in inst:
-            if name not in known and not any(re.search(p, name) for p in patterns):
+            if name not in known and not any(pattern_search(p, name) for p in patterns):
                 yield [*path, name], "is not an accepted parameter"
         return
     simple = {
@@ -130,7 +130,8 @@ class ParamSchema:
     def __init__(self, schema: Mapping[str, Any] | None) -> None:
         """Compile ``schema`` (None or ``{}`` accepts any object); call check_parameter_schema first."""
         self.schema: dict[str, Any] = dict(schema or {})
-        self._validator = Draft202012Validator(self.schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+        # Regex keywords on RE2 (schema_regex): a tenant's pattern never backtracks on a caller's value.
+        self._validator = ParamValidator(self.schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
         # Decided once per schema (conservatively: the keyword anywhere in the tree, even as a property
         # name), so the common schema without defaults or secrets skips those walks on every call.
         self._has_defaults = _mentions(self.schema, ("default",))
@@ -266,6 +267,7 @@ def check_parameter_schema(schema: Any, *, field: str = "parameter_schema") -> N
         violations.append(FieldViolation(f"{field}.type", 'parameters are an object: use "type": "object"'))
     if not violations:
         violations.extend(_reference_problems(schema, field))
+        violations.extend(FieldViolation(format_path(field, path), message) for path, message in regex_problems(schema))
     if violations:
         raise ValidationError(
             f"{field} is not a valid JSON Schema: {violations[0].field}: {violations[0].description}",

@@ -35,8 +35,9 @@ class ApiManagerCaller:
         )
 
     async def execute(self, tenant: str, api: str, params: Mapping[str, Any]) -> dict[str, Any]:
-        """Run API ``api`` (by name) and return its result as a dict: ``{status, rows, row_count}`` for SQL,
-        the JSON object (or ``{value}``) otherwise. A non-successful execution raises FailedPrecondition."""
+        """Run API ``api`` (by name) and return its result as a dict: ``{status, rows, row_count}`` for SQL
+        (plus ``truncated: true`` when the API's row limit cut the rows), the JSON object (or ``{value}``)
+        otherwise. A non-successful execution raises FailedPrecondition."""
         request = api_manager_pb2.ExecuteApiRequest(name=api, params=dict_to_struct(dict(params), "params"))
         reply = await self.client.rpc.ExecuteApi(
             request,
@@ -52,6 +53,8 @@ class ApiManagerCaller:
             cols = [c.name for c in reply.sql.columns]
             rows = [dict(zip(cols, [value_to_py(v) for v in row.values], strict=False)) for row in reply.sql.rows]
             result = {"rows": rows, "row_count": reply.sql.row_count or len(rows)}
+            if reply.sql.truncated:  # the API's row limit cut the rows (an absent-keys list says so)
+                result["truncated"] = True
         elif which == "json":
             value = value_to_py(reply.json)
             result = dict(value) if isinstance(value, dict) else {"value": value}

@@ -7,11 +7,11 @@ import json
 from collections.abc import AsyncGenerator, Mapping, Sequence
 from contextlib import aclosing
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from opsuite_cep.app._session import read
-from opsuite_cep.app.engines import EngineHost, Notifier, rule_from_row, silence_from_row
+from opsuite_cep.app.engines import EngineHost, Notifier, rule_from_row
 from opsuite_cep.app.partitions import PartitionedIngest
 from opsuite_cep.app.watch import AlertFeed, watch_changes
 from opsuite_cep.db import AlertRepository, RuleRepository, RuleRow, SilenceRepository, SilenceRow
@@ -36,7 +36,20 @@ from opsuite_common.limits import (
 )
 from opsuite_common.paging import Page, decode_page_token, encode_page_token
 
-__all__ = ["AlertFilter", "AlertService"]
+__all__ = ["MAX_SILENCE_S", "SILENCE_STATES", "AlertFilter", "AlertService", "silence_state"]
+
+#: The longest silence ``duration`` (a year); an ``ends_at`` may be anything after the start.
+MAX_SILENCE_S = 366 * 86_400
+SILENCE_STATES = ("pending", "active", "expired")
+
+
+def silence_state(row: SilenceRow, now: datetime | None = None) -> str:
+    """pending, active or expired by the clock reading ``now`` (the server's clock by default; muting itself
+    follows event time)."""
+    now = now or utcnow()
+    if now < row.starts_at:
+        return "pending"
+    return "active" if now < row.ends_at else "expired"
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,8 +198,13 @@ class AlertService:
         starts: datetime | None,
         ends: datetime | None,
         comment: str,
+        duration: float | None = None,
     ) -> SilenceRow:
-        """Validate and store a silence; the tenant's engine mutes matching notifications from now on."""
+        """Validate and store a silence; the tenant's engine mutes matching notifications from now on.
+
+        It starts at ``starts`` (the server's clock when None) and expires at ``ends`` or after ``duration``
+        (exactly one of them). As Alertmanager, at least one matcher must not match the empty string.
+        """
         found = [check_text("comment", comment, COMMENT_BYTES)]
         if len(matchers) > MAX_MATCHERS:
             found.append(FieldViolation("matchers", f"has {len(matchers)} matchers; the limit is {MAX_MATCHERS}"))
@@ -194,11 +212,15 @@ class AlertService:
             found.append(check_text(f"matchers[{i}].name", m.get("name", ""), LABEL_CHARS, chars=True))
             found.append(check_text(f"matchers[{i}].value", m.get("value", ""), LABEL_VALUE_CHARS, chars=True))
         raise_violations(*found)
-        if starts is None or ends is None:
-            raise ValidationError.for_field(
-                "starts_at" if starts is None else "ends_at", "required: the silence's event-time window"
-            )
-        parse_silence(
+        if (ends is None) == (duration is None):
+            raise ValidationError.for_field("ends_at", "give the expiry: ends_at or duration (exactly one of them)")
+        starts = starts or utcnow()
+        if duration is not None:
+            if not 0 < duration <= MAX_SILENCE_S:
+                raise ValidationError.for_field("duration", f"positive, at most {MAX_SILENCE_S // 86_400} days")
+            ends = starts + timedelta(seconds=duration)
+        assert ends is not None
+        silence = parse_silence(
             {
                 "matchers": list(matchers),
                 "starts_at": starts.timestamp(),
@@ -206,6 +228,10 @@ class AlertService:
                 "comment": comment,
             }
         )
+        if all(m.matches({}) for m in silence.matchers):
+            raise ValidationError.for_field(
+                "matchers", "at least one matcher must not match the empty string (else it silences every alert)"
+            )
         async with self.db.session() as s:
             row = await SilenceRepository(s, who.tenant).add(
                 SilenceRow(
@@ -219,22 +245,33 @@ class AlertService:
                     created_at=utcnow(),
                 ),
             )
-        silence_from_row(row)
         await self.host.silences_changed(who.tenant)
         return row
 
-    async def list_silences(self, tenant: str, size: int, token: str) -> Page:
-        """A page of silences by creation time."""
-        after = decode_page_token(token, "silences")
-        async with read(self.db) as s:
-            rows = await SilenceRepository(s, tenant).list_silences(size, after)
-        more = len(rows) > size
-        rows = rows[:size]
+    async def list_silences(self, tenant: str, size: int, token: str, state: str = "") -> Page:
+        """A page of silences by creation time; ``state`` (pending, active, expired by the server's clock)
+        filters them."""
+        if state not in ("", *SILENCE_STATES):
+            raise ValidationError.for_field("state", f"one of {', '.join(SILENCE_STATES)} (or empty for every silence)")
+        scope: Any = ["silences", state] if state else "silences"
+        after = decode_page_token(token, scope)
+        now, rows = utcnow(), []
 
         def after_row(row: SilenceRow) -> str:
-            return encode_page_token([row.created_at.isoformat(), row.id], "silences")
+            return encode_page_token([row.created_at.isoformat(), row.id], scope)
 
-        return Page(rows, after_row(rows[-1]) if more else "", after_row)
+        async with read(self.db) as s:
+            while True:  # the state depends on the clock: filtered here, read on until the page is full
+                batch = await SilenceRepository(s, tenant).list_silences(size, after)
+                for i, row in enumerate(batch[:size]):
+                    after = [row.created_at.isoformat(), row.id]
+                    if not state or silence_state(row, now) == state:
+                        rows.append(row)
+                        if len(rows) == size:
+                            more = i < size - 1 or len(batch) > size
+                            return Page(rows, after_row(row) if more else "", after_row)
+                if len(batch) <= size:
+                    return Page(rows, "", after_row)
 
     async def delete_silence(self, who: Identity, silence_id: str) -> None:
         """Delete a silence."""

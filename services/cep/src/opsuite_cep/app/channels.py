@@ -13,6 +13,7 @@ from opsuite_cep.app._session import check_etag, read, touch
 from opsuite_cep.app.channel_secrets import ChannelSecrets, refuse_sealed_input, register_channel_secrets
 from opsuite_cep.db import ChannelRepository, ChannelRow, DeliveryRepository, DeliveryRow, RuleRepository
 from opsuite_cep.db.alerts import new_id
+from opsuite_cep.db.routing import load_routing
 from opsuite_common.auth import Identity
 from opsuite_common.db import Database, new_etag, utcnow
 from opsuite_common.errors import FailedPreconditionError, NotFoundError, OpsuiteError, ValidationError
@@ -144,18 +145,20 @@ class ChannelService:
             return row
 
     async def delete(self, who: Identity, channel_id: str) -> None:
-        """Delete a channel no rule refers to."""
+        """Delete a channel no rule and no receiver of the routing config refers to."""
         async with self.db.session() as s:
             channels = ChannelRepository(s, who.tenant)
             row = await channels.get(channel_id)
             users = [
-                r.name
+                f"rule {r.name}"
                 for r in await RuleRepository(s, who.tenant).all_rules()
                 if row.name in (json.loads(r.definition).get("channels") or [])
             ]
+            if (routing := await load_routing(s, who.tenant)) is not None and row.name in routing.channels():
+                users.append("the alert routing")
             if users:
                 raise FailedPreconditionError(
-                    f"channel {row.name!r} is used by rules {', '.join(users)}; remove it from them first",
+                    f"channel {row.name!r} is used by {', '.join(users)}; remove it from them first",
                     reason="CHANNEL_IN_USE",
                 )
             await channels.delete(row)

@@ -27,9 +27,10 @@ from opsuite_cep.db import ChannelRepository, NotificationQueue, NotificationRow
 from opsuite_common.db import Database, utcnow
 from opsuite_common.errors import CircuitOpenError, InternalError, OpsuiteError
 from opsuite_common.logging import get_logger
-from opsuite_common.metrics import breaker_state_listener
+from opsuite_common.metrics import breaker_state_listener, counter, gauge
 from opsuite_common.resilience import BreakerRegistry, RetryPolicy, is_server_fault
 from opsuite_common.secretscope import secret_scope
+from opsuite_common.tracing import current_span, mark_current_failed, span
 
 __all__ = ["Dispatcher"]
 
@@ -39,6 +40,14 @@ _MAX_CHANNEL_BREAKERS = 10_000
 log = get_logger("opsuite.cep.dispatcher")
 
 _LEASE_S = 120.0
+
+_OUTBOX = gauge("opsuite_cep_outbox_pending", "Notifications waiting in the outbox (all tenants), at the last scan.")
+_DELIVERIES = counter(
+    "opsuite_cep_deliveries_total",
+    "Delivery attempts by channel kind (webhook, slack, email, api, ops_investigation; unknown for a deleted "
+    "channel) and result: delivered, failed (retried later) or gave_up.",
+    ("channel_kind", "result"),
+)
 
 #: Kinds whose delivery is not idempotent and is tried once per dispatcher attempt (no quick retries): an
 #: ops_investigation delivery is an ops Ask, which stores a run. The next attempt waits for the backoff.
@@ -95,6 +104,7 @@ class Dispatcher:
         """Deliver every due notification once; returns how many were attempted."""
         async with read(self.db) as s:
             due = await NotificationQueue(s).due()
+            _OUTBOX.set(await NotificationQueue(s).pending_count())
         by_channel: dict[tuple[str, str], list[NotificationRow]] = defaultdict(list)
         for note in due:
             by_channel[(note.tenant, note.channel)].append(note)
@@ -109,7 +119,9 @@ class Dispatcher:
             if claimed:
                 # One secret scope per delivery: the channel's secrets, registered when they are opened,
                 # are masked in this delivery's record and log lines (and forgotten after it).
-                with secret_scope():
+                # Each delivery starts a trace of its own; its calls to api_manager and ops carry it on.
+                attributes = {"opsuite.cep.notification.kind": note.kind, "opsuite.cep.notification.id": note.id}
+                with secret_scope(), span("cep.deliver", attributes):
                     await self.deliver(note)
 
     def _backoff(self, attempts: int) -> float:
@@ -129,8 +141,10 @@ class Dispatcher:
                     error=f"channel {note.channel!r} does not exist (deleted?)",
                     give_up=True,
                 )
+            _DELIVERIES.labels("unknown", "gave_up").inc()
             return
-        payload = {**json.loads(note.payload), "notification_id": note.id}
+        current_span().set_attribute("opsuite.cep.channel.kind", channel.kind)
+        payload = {**json.loads(note.payload), "notification_id": note.id, "channel": note.channel}
         breaker = self.breakers.get(f"{note.tenant}/{channel.id}")
         ok, reason, error, retry_in = True, "", "", None
         try:
@@ -163,7 +177,9 @@ class Dispatcher:
                 retry_in=wait,
                 give_up=not ok and too_old,
             )
+        _DELIVERIES.labels(channel.kind, "delivered" if ok else "gave_up" if too_old else "failed").inc()
         if not ok:
+            mark_current_failed(reason)
             log.warning(
                 "delivery failed",
                 tenant=note.tenant,

@@ -32,15 +32,19 @@ from typing import Any
 
 from opsuite_cep.app._session import read
 from opsuite_cep.app.eventlog import EventLog, NoLog, RecordKind
+from opsuite_cep.app.expected_keys import apply_stored_lists, expected_keys_of, tenants_watching
+from opsuite_cep.app.notifier import Notifier
 from opsuite_cep.config import Settings
 from opsuite_cep.db.alerts import AlertChange, AlertRepository, epoch
 from opsuite_cep.db.eventlog import LogCursorRepository
 from opsuite_cep.db.models import RuleRow
 from opsuite_cep.db.repositories import CheckpointRepository, RuleRepository, SilenceRepository
+from opsuite_cep.db.routing import load_routing
 from opsuite_cep.domain import Engine, Event, IngestResult, Rule, Silence, parse_rule, parse_silence
 from opsuite_cep.domain.engine import FUTURE_TIME, future_skew_description
 from opsuite_cep.domain.partitioning import partition_of, scope_of
 from opsuite_cep.domain.results import RefusedEvent
+from opsuite_cep.domain.routing import Routing
 from opsuite_common.db import Database
 from opsuite_common.errors import ServiceUnavailableError
 from opsuite_common.logging import get_logger
@@ -69,28 +73,6 @@ def silence_from_row(row: Any) -> Silence:
             "comment": row.comment,
         }
     )
-
-
-class Notifier:
-    """Wakes WatchAlerts streams of a tenant when changes were committed in this process."""
-
-    def __init__(self) -> None:
-        self._waiters: dict[str, set[asyncio.Event]] = {}
-
-    def subscribe(self, tenant: str) -> asyncio.Event:
-        """An event set on every commit of ``tenant`` (clear it after waking)."""
-        ev = asyncio.Event()
-        self._waiters.setdefault(tenant, set()).add(ev)
-        return ev
-
-    def unsubscribe(self, tenant: str, ev: asyncio.Event) -> None:
-        """Stop waking ``ev``."""
-        self._waiters.get(tenant, set()).discard(ev)
-
-    def notify(self, tenant: str) -> None:
-        """Wake every watcher of ``tenant``."""
-        for ev in self._waiters.get(tenant, ()):
-            ev.set()
 
 
 class FencedError(Exception):
@@ -172,8 +154,16 @@ class EngineHost:
                 self._engines[tenant] = te
             return te
 
-    def new_engine(self, tenant: str, rules: Iterable[Rule], silences: Iterable[Silence]) -> Engine:
-        """An engine with the tenant's time policy and the service's default lateness."""
+    def new_engine(
+        self,
+        tenant: str,
+        rules: Iterable[Rule],
+        silences: Iterable[Silence],
+        routing: Routing | None = None,
+        owns_key: Callable[[str], bool] | None = None,
+    ) -> Engine:
+        """An engine with the tenant's time policy, the service's default lateness and its ``routing``;
+        ``owns_key`` picks the expected keys it watches (a partition's)."""
         policy = self.settings.time_policy(tenant)
         return Engine(
             rules,
@@ -181,6 +171,8 @@ class EngineHost:
             silences=silences,
             idle_timeout=policy.idle_timeout,
             max_future_skew=policy.max_future_skew,
+            routing=routing,
+            owns_key=owns_key,
         )
 
     async def _silences(self, tenant: str) -> list[Silence]:
@@ -193,13 +185,14 @@ class EngineHost:
             silences = [silence_from_row(r) for r in await SilenceRepository(s, tenant).all_silences()]
             checkpoint = await CheckpointRepository(s, tenant).load()
             applied = await LogCursorRepository(s, tenant).applied()
+            routing = await load_routing(s, tenant)
         rules = []
         for row in rows:
             try:
                 rules.append(rule_from_row(row))
             except Exception:
                 log.exception("stored rule no longer parses; it is skipped", tenant=tenant, rule=row.name)
-        engine = self.new_engine(tenant, rules, silences)
+        engine = self.new_engine(tenant, rules, silences, routing)
         te = TenantEngine(tenant, engine, {r.name: r.id for r in rows})
         if checkpoint is not None:
             snapshot, te.position = checkpoint
@@ -209,6 +202,7 @@ class EngineHost:
                 log.info("engine restored from checkpoint", tenant=tenant, rules=len(rules), skipped=skipped)
             except (ValueError, KeyError, TypeError):
                 log.exception("checkpoint could not be restored; starting with empty state", tenant=tenant)
+        await apply_stored_lists(self.db, tenant, engine, te.rule_ids)  # as rules: before the replay
         await self._replay(te, applied)
         return te
 
@@ -272,8 +266,11 @@ class EngineHost:
             return result, await self.commit(te, result, position)
 
     async def rule_changed(self, tenant: str, row: RuleRow | None, old_name: str | None = None) -> None:
-        """Apply a saved rule (or a deletion when ``row`` is None) to a loaded engine."""
+        """Apply a saved rule (or a deletion when ``row`` is None) to a loaded engine; a rule that watches
+        expected keys loads the engine (it fires without any event)."""
         te = self._engines.get(tenant)
+        if te is None and row is not None and row.enabled and not self.settings.partitions:
+            te = await self.get(tenant) if expected_keys_of(rule_from_row(row)) is not None else None
         if te is None:
             return
         async with te.lock:
@@ -283,6 +280,7 @@ class EngineHost:
             if row is not None:
                 te.engine.add_rule(rule_from_row(row))
                 te.rule_ids[row.name] = row.id
+                await apply_stored_lists(self.db, tenant, te.engine, te.rule_ids)
             await self.checkpoint(te)  # a replay must not apply the records before it with the new rules
 
     async def silences_changed(self, tenant: str) -> None:
@@ -342,7 +340,8 @@ class EngineHost:
         wait for its first call)."""
         async with read(self.db) as s:
             checkpointed = await CheckpointRepository.tenants(s)
-        tenants = sorted(set(checkpointed) | set(await self.log.tenants()))
+        watching = [] if self.settings.partitions else await tenants_watching(self.db)  # owners run those
+        tenants = sorted(set(checkpointed) | set(await self.log.tenants()) | set(watching))
         for tenant in tenants:
             await self.get(tenant)
         self._resumed = True
@@ -361,7 +360,7 @@ class EngineHost:
         partition by partition; the watermark is the slowest partition's).
         """
         silences = await self._silences(tenant)
-        if self.settings.partitions and scope_of(rule) == "keyed":
+        if self.settings.partitions and scope_of(rule) == "keyed" and expected_keys_of(rule) is None:
             return self._dry_run_partitioned(tenant, rule, silences, events, advance_to)
         engine = self.new_engine(tenant, [rule], silences)
         wall = self.now()

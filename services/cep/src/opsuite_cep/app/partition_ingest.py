@@ -10,8 +10,9 @@ sent once JetStream has stored them; it carries no evaluation (``evaluated = fal
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Protocol
 
 from opsuite_cep.config import Settings
@@ -21,8 +22,9 @@ from opsuite_cep.domain.partitioning import home_of, partition_of, scope_of
 from opsuite_cep.domain.results import RefusedEvent
 from opsuite_common.errors import ServiceUnavailableError
 from opsuite_common.logging import get_logger
+from opsuite_common.tracing import AttributeValue, SpanHandle, inject, span
 
-__all__ = ["PartitionedIngest", "Stream", "encode_record"]
+__all__ = ["PartitionedIngest", "Stream", "consumed", "encode_record"]
 
 log = get_logger("opsuite.cep.partitions")
 
@@ -44,6 +46,29 @@ class Stream(Protocol):
 def encode_record(record: dict[str, Any]) -> bytes:
     """A record of a partition as stored in the stream (compact JSON)."""
     return json.dumps(record, separators=(",", ":")).encode()
+
+
+def _trace_headers() -> dict[str, str] | None:
+    """The current span's ``traceparent`` as message headers (None when tracing is off or nothing is traced)."""
+    headers: dict[str, str] = {}
+    inject(headers)
+    return headers or None
+
+
+@contextlib.contextmanager
+def consumed(headers: dict[str, str], partition: int, seq: int) -> Iterator[SpanHandle | None]:
+    """A CONSUMER span around applying one record, child of the publisher's span when the record carries a
+    ``traceparent`` (records published outside a trace, ticks, get none)."""
+    if "traceparent" not in headers:
+        yield None
+        return
+    attributes: dict[str, AttributeValue] = {
+        "messaging.system": "nats",
+        "opsuite.cep.partition": partition,
+        "opsuite.cep.sequence": seq,
+    }
+    with span("cep.evaluate", attributes, kind="consumer", parent=headers) as traced:
+        yield traced
 
 
 class PartitionedIngest:
@@ -71,13 +96,16 @@ class PartitionedIngest:
         for e in kept:
             by_partition.setdefault(partition_of(tenant, e.key, self.partitions), []).append(e)
         keyed = {"tenant": tenant, "scope": "keyed", "kind": "events", "now": now}
-        items: list[tuple[int, bytes, dict[str, str] | None]] = [
-            (p, encode_record({**keyed, "events": _dicts(evs)}), None) for p, evs in sorted(by_partition.items())
-        ]
         whole = {"tenant": tenant, "scope": "tenant", "kind": "events", "now": now, "events": _dicts(kept)}
-        items.append((home_of(tenant, self.partitions), encode_record(whole), None))
         try:
-            await self.stream.publish_many(items)
+            with span("cep.ingest", {"opsuite.cep.events": len(events)}):
+                traced = _trace_headers()  # the owners' evaluation of each record joins this trace
+                items: list[tuple[int, bytes, dict[str, str] | None]] = [
+                    (p, encode_record({**keyed, "events": _dicts(evs)}), traced)
+                    for p, evs in sorted(by_partition.items())
+                ]
+                items.append((home_of(tenant, self.partitions), encode_record(whole), traced))
+                await self.stream.publish_many(items)
         except Exception as exc:
             log.warning("partition stream append failed", tenant=tenant, error=repr(exc))
             raise ServiceUnavailableError(

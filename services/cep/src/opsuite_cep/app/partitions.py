@@ -37,12 +37,15 @@ from typing import Any, Protocol
 from opsuite_cep.adapters.leaseclock import lease_clock
 from opsuite_cep.app._session import read
 from opsuite_cep.app.engines import EngineHost, FencedError, TenantEngine, rule_from_row, silence_from_row
-from opsuite_cep.app.partition_ingest import PartitionedIngest, Stream, encode_record
+from opsuite_cep.app.expected_keys import apply_stored_lists, units_watching
+from opsuite_cep.app.ingest import observe_watermark_lag
+from opsuite_cep.app.partition_ingest import PartitionedIngest, Stream, consumed, encode_record
 from opsuite_cep.config import Settings
 from opsuite_cep.db.eventlog import LogCursorRepository
 from opsuite_cep.db.repositories import CheckpointRepository, PartitionEpochs, RuleRepository, SilenceRepository
+from opsuite_cep.db.routing import load_routing
 from opsuite_cep.domain import Event, IngestResult, Rule
-from opsuite_cep.domain.partitioning import Scope, scope_of
+from opsuite_cep.domain.partitioning import Scope, key_filter, scope_of
 from opsuite_common.errors import OpsuiteError, ServiceUnavailableError
 from opsuite_common.logging import get_logger
 
@@ -118,6 +121,7 @@ class PartitionRunner:
         self.checkpointed = 0
         self.lock = asyncio.Lock()
         self._rules_seen: dict[str, tuple[Any, ...]] = {}
+        self._lists_seen: dict[tuple[str, Scope], tuple[Any, ...]] = {}  # absent keys' stored lists
         self._tick_pending: set[tuple[str, Scope]] = set()
         self._tasks: list[asyncio.Task[None]] = []
         self.started_at = time.monotonic()
@@ -163,8 +167,11 @@ class PartitionRunner:
             silences = [silence_from_row(r) for r in await SilenceRepository(s, tenant).all_silences()]
             checkpoint = await CheckpointRepository(s, tenant).load(name)
             applied = await LogCursorRepository(s, tenant, name).applied()
+            routing = await load_routing(s, tenant)
         rules = self._rules_of(rows, scope)
-        te = TenantEngine(tenant, self.host.new_engine(tenant, rules.values(), silences), {}, unit=name)
+        owns = key_filter(tenant, self.partition, self.settings.partitions) if scope == "keyed" else None
+        engine = self.host.new_engine(tenant, rules.values(), silences, routing, owns_key=owns)
+        te = TenantEngine(tenant, engine, {}, unit=name)
         te.rule_ids = {r.name: r.id for r in rows}
         if checkpoint is not None:
             snapshot, te.position = checkpoint
@@ -173,6 +180,7 @@ class PartitionRunner:
                 te.engine.restore(snapshot)
             except (ValueError, KeyError, TypeError):
                 log.exception("unit checkpoint could not be restored; empty state", tenant=tenant, unit=name)
+        self._lists_seen[(tenant, scope)] = await apply_stored_lists(self.host.db, tenant, te.engine, te.rule_ids)
         self._rules_seen[tenant] = _signature(rows)
         self.units[(tenant, scope)] = te
         self.applied[(tenant, scope)] = applied
@@ -212,14 +220,15 @@ class PartitionRunner:
 
     async def _consume(self) -> None:
         async with contextlib.aclosing(self.stream.records(self.partition, self.position)) as records:
-            async for seq, body, _headers in records:
+            async for seq, body, headers in records:
                 while True:  # the lease is looked at again under the lock: the timer may have held it long
                     await self._hold_lease()
                     async with self.lock:
                         if self.fenced:
                             return
                         if self.lease_held():
-                            await self._apply_held(seq, body)
+                            with consumed(headers, self.partition, seq):  # the publisher's trace, if any
+                                await self._apply_held(seq, body)
                             break
                 if self.fenced:
                     return
@@ -246,6 +255,7 @@ class PartitionRunner:
         kind = record.get("kind")
         if kind == "events":
             result = te.engine.ingest([Event.from_dict(e) for e in record["events"]], now=float(record["now"]))
+            observe_watermark_lag(self.host.now(), result.watermark)
         elif kind == "tick":
             self._tick_pending.discard((tenant, scope))
             result = te.engine.idle_advance(float(record["now"]))
@@ -273,6 +283,9 @@ class PartitionRunner:
                     await self._ticks()
                     if time.monotonic() - last_refresh >= self.settings.partition_refresh_s:
                         last_refresh = time.monotonic()
+                        watching = await units_watching(self.host.db, self.partition, self.settings.partitions)
+                        for tenant, scope in watching:  # expected keys fire without any event of theirs
+                            await self._unit(tenant, scope)
                         await self._refresh()
                     if self.position > self.checkpointed and (
                         time.monotonic() - self.started_at >= self.settings.checkpoint_interval_s
@@ -310,6 +323,7 @@ class PartitionRunner:
             async with read(self.host.db) as s:
                 rows = await RuleRepository(s, tenant).all_rules(enabled_only=True)
                 silences = [silence_from_row(r) for r in await SilenceRepository(s, tenant).all_silences()]
+                routing = await load_routing(s, tenant)
             signature = _signature(rows)
             scopes: tuple[Scope, ...] = ("keyed", "tenant")
             for scope in scopes:
@@ -317,6 +331,7 @@ class PartitionRunner:
                 if te is None:
                     continue
                 te.engine.set_silences(silences)
+                changed = te.engine.set_routing(routing) or changed
                 if signature != self._rules_seen.get(tenant):
                     wanted = self._rules_of(rows, scope)
                     for rule in te.engine.rules:
@@ -326,6 +341,9 @@ class PartitionRunner:
                         te.engine.add_rule(rule)
                     te.rule_ids = {r.name: r.id for r in rows}
                     changed = True
+                lists = await apply_stored_lists(self.host.db, tenant, te.engine, te.rule_ids)
+                changed = changed or lists != self._lists_seen.get((tenant, scope))
+                self._lists_seen[(tenant, scope)] = lists
             self._rules_seen[tenant] = signature
         if changed:
             await self.checkpoint()

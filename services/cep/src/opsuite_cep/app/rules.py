@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from opsuite_cep.app._session import check_etag, read, touch
 from opsuite_cep.app.engines import EngineHost, rule_from_row
+from opsuite_cep.app.expected_keys import rule_status
 from opsuite_cep.db import ChannelRepository, RuleRepository, RuleRow
 from opsuite_cep.db.alerts import new_id
 from opsuite_cep.domain import Event, IngestResult, Rule, RuleStatsSnapshot, parse_rule, validate_rule
@@ -72,6 +73,8 @@ class StatsView:
     rule: str
     engine: RuleStatsSnapshot | None
     schedule: Mapping[str, Any] | None
+    #: ABSENCE rules with ``expected_keys``: the list in force and its latest refresh.
+    expected_keys: Mapping[str, Any] | None = None
 
 
 class RuleService:
@@ -193,13 +196,15 @@ class RuleService:
         data: Mapping[str, Any] | None,
         events: Sequence[Event],
         advance_to: datetime | None,
-    ) -> IngestResult:
+    ) -> tuple[Rule, IngestResult]:
         """Dry run on a private engine and virtual time, as live ingestion would run it (silences, lateness,
-        skew, idle progress: :meth:`EngineHost.dry_run`); nothing is stored, no notification is sent."""
+        skew, idle progress: :meth:`EngineHost.dry_run`); nothing is stored, no notification is sent.
+        Returns the rule as parsed (TestRule shows its conditions) and the run's result."""
         if rule_id:
             async with read(self.db) as s:
                 row = await RuleRepository(s, tenant).get(id=rule_id)
             rule = parse_rule({**json.loads(row.definition), "enabled": True}, stored=True)
+            rule, _ = await rule_status(self.db, rule, row.id)  # an API's list: the one stored for the rule
         elif data:
             body, _ = _definition(data)
             rule = self._parse(body, True, None)
@@ -207,13 +212,15 @@ class RuleService:
             raise ValidationError.for_field("rule", "give rule_id (a saved rule) or definition (an unsaved one)")
         if rule.kind.value == "SCHEDULE":
             raise ValidationError.for_field("rule", "SCHEDULE rules are not fed by events; nothing to test")
-        return await self.host.dry_run(tenant, rule, events, None if advance_to is None else advance_to.timestamp())
+        at = None if advance_to is None else advance_to.timestamp()
+        return rule, await self.host.dry_run(tenant, rule, events, at)
 
     async def stats(self, tenant: str, rule_id: str) -> StatsView:
         """Engine counters of a rule (zeros when it has not seen an event), schedule counters if any."""
         async with read(self.db) as s:
             row = await RuleRepository(s, tenant).get(id=rule_id)
         schedule = (self.schedule_stats or {}).get(row.id) if row.kind == "SCHEDULE" else None
+        _, keys = await rule_status(self.db, rule_from_row(row), row.id) if row.kind == "ABSENCE" else (None, None)
         if self.partitioned and row.kind != "SCHEDULE":
             raise FailedPreconditionError(
                 "with replicas sharing partitions (OPSUITE_CEP_PARTITIONS), a rule's engine counters live with "
@@ -228,7 +235,7 @@ class RuleService:
                     snap = te.engine.stats(row.name)
                 except KeyError:
                     snap = None
-        return StatsView(row.name, snap, schedule)
+        return StatsView(row.name, snap, schedule, keys)
 
     async def rule_for(self, tenant: str, rule_id: str) -> Rule:
         """The domain rule of a saved rule."""

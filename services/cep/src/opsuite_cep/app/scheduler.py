@@ -3,7 +3,8 @@
 Each tick looks at every enabled SCHEDULE rule; a due rule executes its API through the common client
 (deadline + breaker). A failure (api_manager down, breaker open, execution failed) is counted in the
 rule's stats and logged, and the rule runs again at its next fire time: the scheduler never crashes.
-Alerts use wall-clock time and go through the same alert + outbox transaction as engine alerts.
+Alerts use wall-clock time and go through the same alert + outbox transaction as engine alerts. Each round
+also refreshes the key lists of absent-key rules (:mod:`opsuite_cep.app.expected_keys`).
 
 The plan of every rule is stored in the database (``cep_schedule_state``, :class:`ScheduleStateRepository`),
 so any number of schedulers (replicas) on one database share it and a restart resumes it:
@@ -67,6 +68,7 @@ from opsuite_cep.domain.templates import alert_data, compile_map, render_all
 from opsuite_common.db import Database, utcnow
 from opsuite_common.errors import OpsuiteError
 from opsuite_common.logging import get_logger
+from opsuite_common.tracing import mark_current_failed, span
 
 __all__ = ["Scheduler", "SchedulerClock", "SystemClock"]
 
@@ -118,6 +120,8 @@ class Scheduler:
         #: Who holds a claim (``cep_schedule_state.claimed_by``): host, process and a random suffix.
         self.instance_id = f"{socket.gethostname()[:96]}:{os.getpid()}:{secrets.token_hex(4)}"
         self._task: asyncio.Task[None] | None = None
+        #: Refreshes the key lists of absent-key rules in each round (``KeyListRefresher``; set by the wiring).
+        self.refresher: Any = None
 
     def start(self) -> None:
         """Start the tick loop."""
@@ -140,6 +144,13 @@ class Scheduler:
                 raise
             except Exception:
                 log.exception("scheduler tick failed; continuing")
+            try:
+                if self.refresher is not None:
+                    await self.refresher.tick(self.clock.now())
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("expected keys refresh failed; continuing")
             try:
                 await self.host.tick(self.clock.now().timestamp())
             except asyncio.CancelledError:
@@ -172,7 +183,9 @@ class Scheduler:
                 continue
             ran += 1
             try:
-                await self._run_rule(row.tenant, row.id, rule, now, stats)
+                # Each run starts a trace of its own; its ExecuteApi call carries it to api_manager.
+                with span("cep.schedule", {"opsuite.cep.rule": rule.name, "opsuite.cep.rule.id": row.id}):
+                    await self._run_rule(row.tenant, row.id, rule, now, stats)
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # e.g. the alert commit failed: free the claim, the next tick runs it again
@@ -240,6 +253,7 @@ class Scheduler:
         except OpsuiteError as exc:
             stats["failures"] += 1
             stats["last_error"] = f"{exc.reason}: {exc.message}"
+            mark_current_failed(exc.reason)
             log.warning(
                 "schedule rule run failed; retrying at the next tick",
                 tenant=tenant,

@@ -25,8 +25,10 @@ from opsuite_cep.app.channels import ChannelService
 from opsuite_cep.app.dispatcher import Dispatcher
 from opsuite_cep.app.engines import EngineHost, Notifier
 from opsuite_cep.app.eventlog import DatabaseLog, EventLog, NoLog
+from opsuite_cep.app.expected_keys import KeyListRefresher
 from opsuite_cep.app.investigations import Investigator
 from opsuite_cep.app.partitions import PartitionCoordinator, PartitionedIngest
+from opsuite_cep.app.routing import RoutingService
 from opsuite_cep.app.rules import RuleService
 from opsuite_cep.app.scheduler import Scheduler, SchedulerClock, SystemClock
 from opsuite_cep.app.watch import AlertFeed
@@ -97,6 +99,7 @@ class App:
     scheduler: Scheduler
     api: ApiManagerCaller
     ops: OpsCaller
+    routing: RoutingService
     #: With partitions (``OPSUITE_CEP_PARTITIONS`` > 0): where PublishEvents appends, and the ownership loop.
     partitioned: PartitionedIngest | None = None
     coordinator: PartitionCoordinator | None = None
@@ -132,6 +135,7 @@ class App:
         )
         rules = RuleService(db, host, settings.allowed_lateness_s)
         scheduler = Scheduler(db, settings, host, api.execute, clock=wall)
+        scheduler.refresher = KeyListRefresher(db, host, api.execute, partitioned=bool(settings.partitions))
         feed = AlertFeed(db, notifier, poll_s=settings.watch_poll_s, queue_size=settings.watch_queue_size)
         rules.schedule_stats = scheduler.stats
         partitioned, coordinator = None, None
@@ -163,6 +167,7 @@ class App:
             scheduler=scheduler,
             api=api,
             ops=ops,
+            routing=RoutingService(db, host),
             partitioned=partitioned,
             coordinator=coordinator,
         )

@@ -13,8 +13,10 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from opsuite_cep.db.groups import add_group_notification
 from opsuite_cep.db.models import AlertChangeRow, AlertRow, NotificationRow
 from opsuite_cep.domain import AlertState, AlertTransition, Notification
+from opsuite_cep.domain.results import GroupNotification
 from opsuite_common.db import utcnow
 from opsuite_common.errors import NotFoundError
 
@@ -225,7 +227,7 @@ class AlertRepository:
     async def apply_transitions(
         self,
         transitions: Sequence[AlertTransition],
-        notifications: Iterable[Notification],
+        notifications: Iterable[Notification | GroupNotification],
         rule_ids: Mapping[str, str],
     ) -> list[AlertChange]:
         """Write alert transitions, their change cursors and their outbox rows (no commit here).
@@ -274,6 +276,11 @@ class AlertRepository:
                 await self.s.delete(row)
             touched[tr.fingerprint] = row
         for n in notifications:
+            if isinstance(n, GroupNotification):  # a group's flush (docs/cep-semantics.md, Routes and groups)
+                rows = {a.fingerprint: touched.get(a.fingerprint) for a in n.alerts}
+                rows = {fp: row or await self._latest(fp) for fp, row in rows.items()}
+                add_group_notification(self.s, self.tenant, n, rows)
+                continue
             row = touched.get(n.fingerprint) or await self._latest(n.fingerprint)
             if row is None:
                 continue

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import BigInteger, Boolean, Float, Index, Integer, MetaData, String, Text, UniqueConstraint
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from opsuite_common.db import UTCDateTime, new_etag, utcnow
@@ -18,9 +19,12 @@ __all__ = [
     "CheckpointRow",
     "DeliveryRow",
     "EventLogRow",
+    "ExpectedKeysRow",
     "LogCursorRow",
+    "NotificationAlertRow",
     "NotificationRow",
     "PartitionEpochRow",
+    "RoutingRow",
     "RuleRow",
     "ScheduleStateRow",
     "SequenceRow",
@@ -253,3 +257,55 @@ class ScheduleStateRow(Base):
     #: The scheduler instance running the due run, until ``claimed_until`` (then anyone may take it over).
     claimed_by: Mapped[str] = mapped_column(String(128), nullable=False, default="", server_default="")
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class ExpectedKeysRow(Base):
+    """The key list an ABSENCE rule reads from an api_manager API (``spec.expected_keys.api``): the last good
+    list, for the source (API, field and params) it was read from, and the status of the latest refresh. A
+    failed refresh changes only the status: the list stays (docs/cep-semantics.md, Absent keys #28)."""
+
+    __tablename__ = "cep_expected_keys"
+
+    rule_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    tenant: Mapped[str] = mapped_column(String(128), nullable=False, index=True)
+    #: A digest of the rule's API, field and params: a list read for another source is not used.
+    source: Mapped[str] = mapped_column(String(32), nullable=False)
+    #: The keys (JSON list), and a number that grows whenever they change (engines compare it).
+    keys: Mapped[str] = mapped_column(Text, nullable=False, default="[]", server_default="[]")
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
+    #: The API listed more keys than the limit; the first ones are kept.
+    truncated: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False, server_default=sa_false())
+    refreshed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    attempted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    #: The next refresh, and the compare-and-set by which one scheduler claims it.
+    next_refresh_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    #: Why the latest refresh failed ("" after a success), and how many failed in a row.
+    last_error: Mapped[str] = mapped_column(Text, nullable=False, default="", server_default="")
+    failures: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
+
+
+class RoutingRow(Base):
+    """A tenant's alert routing config (routing tree, receivers, inhibition rules) as written (JSON text)."""
+
+    __tablename__ = "cep_routing"
+
+    tenant: Mapped[str] = mapped_column(String(128), primary_key=True)
+    id: Mapped[str] = mapped_column(String(32), nullable=False)
+    config: Mapped[str] = mapped_column(Text, nullable=False)
+    revision: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    etag: Mapped[str] = mapped_column(String(32), nullable=False, default=new_etag)
+    created_by: Mapped[str] = mapped_column(String(256), nullable=False, default="")
+    updated_by: Mapped[str] = mapped_column(String(256), nullable=False, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+
+
+class NotificationAlertRow(Base):
+    """The alerts a group notification carries (ListDeliveries by alert finds the group's deliveries)."""
+
+    __tablename__ = "cep_notification_alerts"
+    __table_args__ = (Index("ix_cep_notification_alerts_alert", "tenant", "alert_id"),)
+
+    notification_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    alert_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    tenant: Mapped[str] = mapped_column(String(128), nullable=False)

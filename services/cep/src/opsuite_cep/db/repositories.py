@@ -14,7 +14,7 @@ import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, Table, and_, or_, select, update
+from sqlalchemy import Select, Table, and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -24,6 +24,7 @@ from opsuite_cep.db.models import (
     ChannelRow,
     CheckpointRow,
     DeliveryRow,
+    NotificationAlertRow,
     NotificationRow,
     PartitionEpochRow,
     RuleRow,
@@ -264,12 +265,16 @@ class DeliveryRepository(_TenantBound):
     async def list_deliveries(
         self, limit: int, after: list[Any] | None, *, channel_id: str = "", alert_id: str = ""
     ) -> list[DeliveryRow]:
-        """Attempts of a channel or an alert (either may be empty), oldest first, after the keyset ([id])."""
+        """Attempts of a channel or an alert (either may be empty; an alert's include those of the group
+        notifications that carried it), oldest first, after the keyset ([id])."""
         stmt = select(DeliveryRow).where(DeliveryRow.tenant == self.tenant)
         if channel_id:
             stmt = stmt.where(DeliveryRow.channel_id == channel_id)
         if alert_id:
-            stmt = stmt.where(DeliveryRow.alert_id == alert_id)
+            groups = select(NotificationAlertRow.notification_id).where(
+                NotificationAlertRow.tenant == self.tenant, NotificationAlertRow.alert_id == alert_id
+            )
+            stmt = stmt.where(or_(DeliveryRow.alert_id == alert_id, DeliveryRow.notification_id.in_(groups)))
         if after:
             stmt = stmt.where(DeliveryRow.id > int(after[0]))
         return list((await self.s.execute(stmt.order_by(DeliveryRow.id).limit(limit + 1))).scalars())
@@ -309,6 +314,11 @@ class NotificationQueue:
             if _aware(row.next_attempt_at) <= now and (row.lease_until is None or _aware(row.lease_until) < now)
         ]
         return sorted(due, key=lambda r: (_aware(r.next_attempt_at), _aware(r.created_at)))[:limit]
+
+    async def pending_count(self) -> int:
+        """How many notifications wait for delivery (the outbox's depth), due now or backing off."""
+        stmt = select(func.count()).select_from(NotificationRow).where(NotificationRow.status == "pending")
+        return int((await self.s.execute(stmt)).scalar_one())
 
     async def claim(self, notification_id: str, lease_s: float) -> bool:
         """Lease one notification (compare-and-set) so that two dispatchers never send it at once."""

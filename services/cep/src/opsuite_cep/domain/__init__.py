@@ -11,6 +11,7 @@ from opsuite_cep.domain.conditions import (
     And,
     Comparison,
     Condition,
+    Expr,
     Not,
     Or,
     compile_condition,
@@ -21,6 +22,7 @@ from opsuite_cep.domain.conditions import (
 from opsuite_cep.domain.durations import format_duration, parse_duration
 from opsuite_cep.domain.engine import CHECKPOINT_VERSION, Engine
 from opsuite_cep.domain.events import Event
+from opsuite_cep.domain.expressions import ExpressionError, format_condition, parse_expression, parsed_conditions
 from opsuite_cep.domain.parsing import parse_rule, validate_rule
 from opsuite_cep.domain.results import (
     AlertState,
@@ -68,6 +70,8 @@ __all__ = [
     "Condition",
     "Engine",
     "Event",
+    "Expr",
+    "ExpressionError",
     "IngestResult",
     "LateEvent",
     "Limits",
@@ -95,12 +99,15 @@ __all__ = [
     "compile_condition",
     "condition_to_dict",
     "fingerprint",
+    "format_condition",
     "format_duration",
     "next_fire",
     "parse_condition",
     "parse_duration",
+    "parse_expression",
     "parse_rule",
     "parse_silence",
+    "parsed_conditions",
     "result_matches",
     "validate_rule",
     "values_equal",

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,6 +28,7 @@ from opsuite_cep.domain.rules import Rule
 from opsuite_cep.domain.templates import alert_data, compile_map, render_all
 from opsuite_cep.domain.timers import Timer, TimerQueue
 from opsuite_cep.domain.validation import Violations, join_path
+from opsuite_common.regex import RegexError, compile_regex
 
 __all__ = ["AlertTracker", "Matcher", "Silence", "alert_labels", "fingerprint", "parse_silence"]
 
@@ -62,7 +62,10 @@ class Matcher:
             return actual == self.value
         if self.op == "!=":
             return actual != self.value
-        found = re.fullmatch(self.value, actual) is not None
+        try:
+            found = compile_regex(self.value).fullmatch(actual) is not None
+        except RegexError:  # refused at save; a matcher stored before RE2 matches nothing
+            found = False
         return found if self.op == "=~" else not found
 
 
@@ -104,8 +107,8 @@ def parse_silence(data: Mapping[str, Any]) -> Silence:
             v.add(join_path(path, "value"), "required: a string")
         elif op in ("=~", "!~"):
             try:
-                re.compile(value)
-            except re.error as exc:
+                compile_regex(value)
+            except RegexError as exc:
                 v.add(join_path(path, "value"), f"invalid regular expression: {exc}")
         matchers.append(Matcher(str(name), str(op), str(value)))
     starts, ends = data.get("starts_at"), data.get("ends_at")
@@ -362,6 +365,16 @@ class AlertTracker:
         self._emit(fp, alert, AlertState.RESOLVED, at, out, silenced, labels)
         if self.rule.send_resolved and not silenced:
             self._notify(fp, alert, NotificationKind.RESOLVED, at, out)
+
+    def firing(self) -> list[tuple[str, dict[str, str], dict[str, str], dict[str, Any], float]]:
+        """Every firing alert as (fingerprint, labels, annotations, values, starts_at): a routing config set
+        while alerts fire groups them (docs/cep-semantics.md, Routes and groups #35)."""
+        out = []
+        for fp, a in self._alerts.items():
+            if a.state is AlertState.FIRING:
+                labels = self._labels(a)
+                out.append((fp, labels, self.annotations(labels, a.values), dict(a.values), a.active_at))
+        return out
 
     # ------------------------------------------------------------------------------------- checkpoint
     def snapshot(self) -> list[dict[str, Any]]:

@@ -8,6 +8,8 @@ Dict form::
     {"field": "trace_id", "op": "exists"}
     {"and": [...]}, {"or": [...]}, {"not": {...}}
 
+A condition in one line (``cpu > 90 and host =~ "web-.*"``) is lowered to this tree by :mod:`.expressions`.
+
 Paths follow :mod:`opsuite_cep.domain.events` (envelope fields ``id type source key time``, dotted
 attribute paths). In a sequence step a path may start with a step alias (``a.version``).
 
@@ -25,18 +27,23 @@ Comparison semantics (docs/cep-semantics.md, Threshold alerts #13, plus this pro
 * ``NOT`` is two-valued: ``not(cpu > 90)`` is **true** when ``cpu`` is missing.
 * ``in``/``not_in`` use ``==`` against each list element; ``not_in`` needs the attribute present.
 * ``contains``: a case-sensitive substring test on strings; on a list attribute, element ``==``.
-* ``regex`` is **fully anchored** (``re.fullmatch``) and applies to strings only.
+* ``regex`` is **fully anchored** and applies to strings only; patterns run on RE2 (``opsuite_common.regex``:
+  linear time whatever the pattern, Prometheus's syntax; backreferences and lookaround are refused at save).
+  ``not_regex`` (``!~``) is true when the attribute is present and is not a string the pattern matches (as ``!=``).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Any, Final, TypeAlias
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Final, TypeAlias
 
 from opsuite_cep.domain.events import ENVELOPE_FIELDS, MISSING, Event, compile_path
 from opsuite_cep.domain.validation import Violations, join_path
+from opsuite_common.regex import RegexError, compile_regex
+
+if TYPE_CHECKING:
+    from opsuite_cep.domain.expr_eval import EvalFrame
 
 __all__ = [
     "OPERATORS",
@@ -44,10 +51,12 @@ __all__ = [
     "Bindings",
     "Comparison",
     "Condition",
+    "Expr",
     "Not",
     "Or",
     "Predicate",
     "compile_condition",
+    "compile_getter",
     "condition_to_dict",
     "equality_keys",
     "index_predicate",
@@ -56,12 +65,13 @@ __all__ = [
     "values_equal",
 ]
 
-OPERATORS: Final = ("==", "!=", "<", "<=", ">", ">=", "in", "not_in", "contains", "regex", "exists")
+OPERATORS: Final = ("==", "!=", "<", "<=", ">", ">=", "in", "not_in", "contains", "regex", "not_regex", "exists")
 _ORDERING: Final = frozenset({"<", "<=", ">", ">="})
 _LEAF_KEYS: Final = frozenset({"field", "op", "value", "value_from"})
 
 Bindings: TypeAlias = Mapping[str, Event]
 Predicate: TypeAlias = Callable[[Event, Bindings], bool]
+Frame: TypeAlias = "EvalFrame | None"  # a THRESHOLD rule's window state and the values an evaluation computed
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +105,17 @@ class Not:
     child: Condition
 
 
-Condition: TypeAlias = Comparison | And | Or | Not
+@dataclass(frozen=True, slots=True)
+class Expr:
+    """A one-line leaf with no tree node (arithmetic, functions): canonical ``text``, the ``paths`` it reads, and
+    ``build(aliases, frame)`` compiling it (:mod:`.expressions`)."""
+
+    text: str
+    paths: tuple[str, ...]
+    build: Callable[[frozenset[str], Frame], Predicate] = field(compare=False, repr=False)
+
+
+Condition: TypeAlias = Comparison | And | Or | Not | Expr
 
 
 def _is_number(value: object) -> bool:
@@ -225,7 +245,7 @@ def _parse_leaf(
     if value_from is not None:
         if "value" in data:
             v.add(value_path, "give either 'value' or 'value_from', not both")
-        if op in ("in", "not_in", "regex", "exists"):
+        if op in ("in", "not_in", "regex", "not_regex", "exists"):
             v.add(join_path(path, "value_from"), f"'value_from' is not supported with '{op}'")
         else:
             _check_path(value_from, v, join_path(path, "value_from"), aliases)
@@ -241,15 +261,15 @@ def _parse_leaf(
     elif op in ("in", "not_in"):
         if not isinstance(value, list) or any(equality_keys(x) is None for x in value):
             v.add(value_path, f"'{op}' needs a list of strings, numbers, booleans or nulls")
-    elif op == "regex":
+    elif op in ("regex", "not_regex"):
         if not isinstance(value, str):
-            v.add(value_path, "'regex' needs a string pattern")
+            v.add(value_path, f"'{op}' needs a string pattern")
         elif len(value) > max_regex:
             v.add(value_path, f"the pattern is longer than {max_regex} characters")
         else:
             try:
-                re.compile(value)
-            except re.error as exc:
+                compile_regex(value)
+            except RegexError as exc:
                 v.add(value_path, f"invalid regular expression: {exc}")
     if len(v.items) != before:
         return None
@@ -259,7 +279,9 @@ def _parse_leaf(
 
 
 def condition_to_dict(condition: Condition) -> dict[str, Any]:
-    """The dict form of a condition (inverse of :func:`parse_condition`)."""
+    """The dict form of a condition (inverse of :func:`parse_condition`); an ``Expr`` leaf is ``{"expr": text}``."""
+    if isinstance(condition, Expr):
+        return {"expr": condition.text}
     if isinstance(condition, And):
         return {"and": [condition_to_dict(c) for c in condition.children]}
     if isinstance(condition, Or):
@@ -279,7 +301,8 @@ def condition_to_dict(condition: Condition) -> dict[str, Any]:
 _Getter = Callable[[Event, Bindings], Any]
 
 
-def _compile_getter(path: str, aliases: frozenset[str]) -> _Getter:
+def compile_getter(path: str, aliases: frozenset[str]) -> _Getter:
+    """A getter ``(event, bindings) -> value or MISSING`` for a path that may start with a step alias."""
     head, _, rest = path.partition(".")
     if head in aliases and rest:
         inner = compile_path(rest)
@@ -322,29 +345,31 @@ def _compile_test(op: str, literal: Any) -> Callable[[Any, Any], bool]:
             return False
 
         return contains
-    if op == "regex":
-        pattern = re.compile(literal)
-        return lambda a, _b: isinstance(a, str) and pattern.fullmatch(a) is not None
+    if op in ("regex", "not_regex"):
+        pattern, negate = compile_regex(literal), op == "not_regex"
+        return lambda a, _b: (isinstance(a, str) and pattern.fullmatch(a) is not None) is not negate
     raise ValueError(f"unknown operator {op!r}")  # unreachable for parsed conditions
 
 
-def compile_condition(condition: Condition, aliases: frozenset[str] = frozenset()) -> Predicate:
-    """Compile a parsed condition into a closure ``(event, bindings) -> bool``."""
+def compile_condition(condition: Condition, aliases: frozenset[str] = frozenset(), frame: Frame = None) -> Predicate:
+    """Compile a parsed condition into a closure ``(event, bindings) -> bool`` (``frame``: see :class:`Expr`)."""
+    if isinstance(condition, Expr):
+        return condition.build(aliases, frame)
     if isinstance(condition, And):
-        parts = [compile_condition(c, aliases) for c in condition.children]
+        parts = [compile_condition(c, aliases, frame) for c in condition.children]
         return lambda e, b: all(p(e, b) for p in parts)
     if isinstance(condition, Or):
-        parts = [compile_condition(c, aliases) for c in condition.children]
+        parts = [compile_condition(c, aliases, frame) for c in condition.children]
         return lambda e, b: any(p(e, b) for p in parts)
     if isinstance(condition, Not):
-        inner = compile_condition(condition.child, aliases)
+        inner = compile_condition(condition.child, aliases, frame)
         return lambda e, b: not inner(e, b)
-    get = _compile_getter(condition.field, aliases)
+    get = compile_getter(condition.field, aliases)
     if condition.op == "exists":
         return lambda e, b: get(e, b) is not MISSING
     test = _compile_test(condition.op, condition.value)
     if condition.value_from is not None:
-        other = _compile_getter(condition.value_from, aliases)
+        other = compile_getter(condition.value_from, aliases)
 
         def compare_paths(e: Event, b: Bindings) -> bool:
             actual, expected = get(e, b), other(e, b)
@@ -439,6 +464,8 @@ def referenced_paths(condition: Condition) -> list[str]:
                 walk(child)
         elif isinstance(node, Not):
             walk(node.child)
+        elif isinstance(node, Expr):
+            seen.update(dict.fromkeys(node.paths))
         else:
             seen.setdefault(node.field)
             if node.value_from:

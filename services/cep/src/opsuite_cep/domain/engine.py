@@ -43,13 +43,17 @@ from operator import attrgetter
 from time import perf_counter
 from typing import Any
 
+from opsuite_cep.domain.absent_keys import AbsentKeysEvaluator
 from opsuite_cep.domain.alerts import Silence
 from opsuite_cep.domain.conditions import index_predicate
 from opsuite_cep.domain.events import Event
+from opsuite_cep.domain.grouping import Router
 from opsuite_cep.domain.index import RuleIndex, index_key
 from opsuite_cep.domain.processor import RuleProcessor
-from opsuite_cep.domain.results import IngestResult, RefusedEvent
+from opsuite_cep.domain.results import GroupAlert, IngestResult, RefusedEvent
+from opsuite_cep.domain.routing import Routing
 from opsuite_cep.domain.rules import (
+    AbsenceSpec,
     AnomalySpec,
     Limits,
     Rule,
@@ -120,7 +124,7 @@ def _routing(rule: Rule) -> tuple[list[str | None], tuple[str, tuple[Any, ...]] 
     if isinstance(spec, ThresholdSpec | WindowSpec | AnomalySpec):
         return [rule.event_type], index_predicate(spec.where)
     steps = spec.steps if isinstance(spec, SequenceSpec) else (spec.trigger, spec.expected)  # type: ignore[union-attr]
-    return [s.event_type or rule.event_type for s in steps], None
+    return [s.event_type or rule.event_type for s in steps if s is not None], None
 
 
 class Engine:
@@ -136,10 +140,15 @@ class Engine:
         clock: Callable[[], float] = perf_counter,
         idle_timeout: float | None = None,
         max_future_skew: float | None = None,
+        owns_key: Callable[[str], bool] | None = None,
+        routing: Routing | None = None,
     ) -> None:
         """``clock`` times evaluations (stats); ``idle_timeout`` (None: no idle progress) and
-        ``max_future_skew`` (None: no bound) are the tenant's time policy (#24, #25)."""
+        ``max_future_skew`` (None: no bound) are the tenant's time policy (#24, #25). ``owns_key`` picks
+        the expected keys this engine watches (a partition's keys; None: all of them, #27). ``routing``: the
+        tenant's routing tree, groups and inhibition (docs/cep-semantics.md, Routes and groups #31-#35)."""
         self.limits = limits or Limits()
+        self.owns_key = owns_key
         self.allowed_lateness = allowed_lateness
         self.idle_timeout = idle_timeout
         self.max_future_skew = max_future_skew
@@ -147,6 +156,8 @@ class Engine:
         self.last_arrival: float | None = None
         self._clock = clock
         self._silences: list[Silence] = list(silences)
+        #: Groups alerts along the tenant's routing tree (it keeps nothing while the tenant has none).
+        self.router = Router(routing, self._silences)
         self._processors: dict[str, RuleProcessor] = {}
         self._order = 0
         # Rules with buffered events or timers after the last call: the only ones a call advances
@@ -184,6 +195,28 @@ class Engine:
         self._processors[rule.name] = processor
         types, predicate = _routing(rule)
         self._index.add(rule.name, types, predicate, processor)
+        spec = rule.spec
+        if isinstance(spec, AbsenceSpec) and spec.expected_keys is not None and spec.expected_keys.keys:
+            self.set_expected_keys(rule.name, spec.expected_keys.keys)
+
+    def set_expected_keys(self, rule: str, keys: Iterable[str]) -> bool:
+        """Replace the keys an ABSENCE rule with ``expected_keys`` watches (those ``owns_key`` accepts);
+        False for another rule. New keys start at the rule's next progress (#27)."""
+        processor = self._processors.get(rule)
+        evaluator = processor.evaluator if processor is not None else None
+        if processor is None or not isinstance(evaluator, AbsentKeysEvaluator):
+            return False
+        owns = self.owns_key
+        evaluator.set_keys(keys if owns is None else (k for k in keys if owns(k)))
+        if processor.busy:
+            self._busy[processor] = None
+        return True
+
+    def expected_keys(self, rule: str) -> list[str] | None:
+        """The keys an ABSENCE rule with ``expected_keys`` watches here; None for another rule."""
+        processor = self._processors.get(rule)
+        evaluator = processor.evaluator if processor is not None else None
+        return evaluator.keys() if isinstance(evaluator, AbsentKeysEvaluator) else None
 
     def remove_rule(self, name: str) -> None:
         """Remove a rule and its state. Its open alerts stay in storage; resolve them there."""
@@ -195,10 +228,27 @@ class Engine:
     def set_silences(self, silences: Iterable[Silence]) -> None:
         """Replace the active silences (shared by every rule; checked at notification time)."""
         self._silences[:] = list(silences)
+        self.router.silences_changed()
+
+    def set_routing(self, routing: Routing | None) -> bool:
+        """Replace the routing config: the alerts are grouped again (:meth:`Router.reconfigure`). False, and
+        nothing done, when its revision is the one in use."""
+        current = self.router.routing
+        if (routing.revision if routing else "") == (current.revision if current else ""):
+            return False
+        if current is None:  # without a config the router kept nothing: the trackers know what fires
+            self.router.seed(
+                GroupAlert(fp, p.rule.name, str(p.rule.severity), labels, annotations, values, starts)
+                for p in self._processors.values()
+                for fp, labels, annotations, values, starts in p.alerts.firing()
+            )
+        self.router.reconfigure(routing)
+        return True
 
     def forget_alert(self, rule: str, fingerprint: str) -> bool:
         """Drop an alert's engine state after an operator resolved it, so it can fire again."""
         processor = self._processors.get(rule)
+        self.router.forget(fingerprint, self.watermark)
         return processor is not None and processor.alerts.forget(fingerprint)
 
     # ------------------------------------------------------------------------------------- time
@@ -357,6 +407,7 @@ class Engine:
             self._busy = still
         out.buffered = buffered
         out.watermark = self.watermark
+        self.router.advance(out.transitions, out.watermark, out)
 
     # ------------------------------------------------------------------------------------- stats
     def stats(self, rule: str) -> RuleStatsSnapshot:
@@ -378,6 +429,7 @@ class Engine:
             "duplicates": self.duplicates,
             "dedup": self._dedup.snapshot(),
             "rules": {name: p.snapshot() for name, p in self._processors.items()},
+            "router": self.router.snapshot(),
         }
 
     def restore(self, snapshot: Mapping[str, Any]) -> list[str]:
@@ -402,4 +454,5 @@ class Engine:
         for processor in self._processors.values():
             processor.watermark = max(processor.watermark, self._watermark(processor))
         self._busy = {p: None for p in self._processors.values() if p.busy}
+        self.router.restore(snapshot.get("router"))
         return skipped

@@ -54,8 +54,15 @@ class Evaluator:
     :meth:`restore`. Timers whose kind the evaluator does not own are alert timers.
     """
 
+    #: Work for :meth:`catch_up` at the rule's next progress, even without an event or a timer.
+    pending = False
+
     def __init__(self, rule: Rule, limits: Limits, timers: TimerQueue, alerts: AlertTracker, stats: RuleStats) -> None:
         self.rule, self.limits, self.timers, self.alerts, self.stats = rule, limits, timers, alerts, stats
+
+    def catch_up(self, at: float, out: IngestResult) -> None:
+        """The rule progresses to ``at`` (the first event it applies next, or its new watermark) while
+        :attr:`pending` is set (absent keys start their first window then)."""
 
     def on_event(self, event: Event, out: IngestResult) -> None:
         """Process one on-time event that passed the rule's filter, in event-time order."""

@@ -7,15 +7,17 @@ Every problem is gathered into one ``ValidationError`` whose ``field_violations`
      "for": "5m", "keep_firing_for": "1m", "channels": ["ops-slack"],
      "spec": {"condition": {"field": "cpu", "op": ">", "value": 90}, "group_by": ["host"]}}
 
-Kind-specific ``spec`` keys:
+Kind-specific ``spec`` keys (``group_by`` / ``partition_by`` default to ``["key"]`` for every kind:
+:data:`~opsuite_cep.domain.rules.DEFAULT_PARTITION`; ``[]`` is one tenant-wide group):
 
-* THRESHOLD: ``condition`` (required), ``where``, ``group_by``.
+* THRESHOLD: ``condition`` (required; a tree or a one-line string, :mod:`.expressions`), ``where``, ``group_by``.
 * WINDOW: ``window`` (tumbling|sliding|session), ``size`` (tumbling/sliding), ``slide`` (sliding),
   ``gap`` (session), ``aggregate`` (count|sum|avg|min|max|p95|p99|stddev), ``field`` (all but count),
   ``op`` (one of < <= > >= == !=), ``threshold`` (number), ``where``, ``group_by``.
-* SEQUENCE: ``steps`` (list of ``{alias, event_type, where}``, 2 or more), ``within``, ``partition_by``
-  (default ``["key"]``), ``after_match`` (no_skip|skip_past_last_event), ``max_partial_matches``.
-* ABSENCE: ``trigger`` and ``expected`` (steps), ``within``, ``partition_by``, ``max_partial_matches``.
+* SEQUENCE: ``steps`` (list of ``{alias, event_type, where}``, 2 or more), ``within``, ``partition_by``,
+  ``after_match`` (no_skip|skip_past_last_event), ``max_partial_matches``.
+* ABSENCE: ``trigger`` and ``expected`` (steps), ``within``, ``partition_by``, ``max_partial_matches``; or,
+  instead of ``trigger``, ``expected_keys`` (:mod:`opsuite_cep.domain.expected_keys`).
 * ANOMALY: ``field``, ``method`` (ewma|mad), ``alpha`` (0 < alpha <= 1), ``min_samples``, ``threshold``
   (the sensitivity: fire when ``|z| >= threshold``), ``window`` (mad), ``where``, ``group_by``.
 * SCHEDULE: exactly one of ``cron`` / ``interval``, ``api``, ``params``, ``condition`` (on the result).
@@ -34,7 +36,10 @@ from croniter import croniter
 
 from opsuite_cep.domain.conditions import Condition, parse_condition
 from opsuite_cep.domain.durations import parse_duration
+from opsuite_cep.domain.expected_keys import parse_expected_keys
+from opsuite_cep.domain.expressions import expression_condition
 from opsuite_cep.domain.rules import (
+    DEFAULT_PARTITION,
     AbsenceSpec,
     AfterMatch,
     Aggregate,
@@ -86,7 +91,9 @@ _SPEC_KEYS = {
         {"window", "size", "slide", "gap", "aggregate", "field", "op", "threshold", "where", "group_by"}
     ),
     RuleKind.SEQUENCE: frozenset({"steps", "within", "partition_by", "after_match", "max_partial_matches"}),
-    RuleKind.ABSENCE: frozenset({"trigger", "expected", "within", "partition_by", "max_partial_matches"}),
+    RuleKind.ABSENCE: frozenset(
+        {"trigger", "expected", "within", "partition_by", "max_partial_matches", "expected_keys"}
+    ),
     RuleKind.ANOMALY: frozenset(
         {"field", "method", "alpha", "min_samples", "threshold", "window", "where", "group_by"}
     ),
@@ -194,13 +201,19 @@ class _Reader:
             return {}
         return dict(value)
 
-    def condition(self, key: str, *, required: bool = False, aliases: frozenset[str] = frozenset()) -> Condition | None:
-        value = self.data.get(key)
+    def condition(
+        self, key: str, *, required: bool = False, aliases: frozenset[str] = frozenset(), windows: bool = False
+    ) -> Condition | None:
+        value = self.data.get(key)  # a JSON tree, or a string in the one-line syntax
         if value is None:
             if required:
-                self.v.add(self.path(key), "required: a condition like {'field': 'cpu', 'op': '>', 'value': 90}")
+                self.v.add(
+                    self.path(key), "required: a condition like 'cpu > 90' or {'field': 'cpu', 'op': '>', 'value': 90}"
+                )
             return None
         lim = self.limits
+        if isinstance(value, str):
+            return expression_condition(value, self.v, self.path(key), aliases=aliases, limits=lim, windows=windows)
         return parse_condition(
             value,
             self.v,
@@ -320,9 +333,9 @@ def _channels(value: object, known: Collection[str] | None, v: Violations) -> tu
 
 def _threshold(r: _Reader) -> ThresholdSpec:
     return ThresholdSpec(
-        condition=r.condition("condition", required=True),  # type: ignore[arg-type]
+        condition=r.condition("condition", required=True, windows=True),  # type: ignore[arg-type]
         where=r.condition("where"),
-        group_by=r.paths("group_by", ()),
+        group_by=r.paths("group_by", DEFAULT_PARTITION),
     )
 
 
@@ -371,7 +384,7 @@ def _window(r: _Reader) -> WindowSpec:
         op=str(op),
         threshold=r.number("threshold", None) or 0.0,
         where=r.condition("where"),
-        group_by=r.paths("group_by", ()),
+        group_by=r.paths("group_by", DEFAULT_PARTITION),
     )
 
 
@@ -414,7 +427,7 @@ def _sequence(r: _Reader) -> SequenceSpec:
     return SequenceSpec(
         steps=tuple(steps),
         within=r.duration("within", None, maximum=r.limits.max_within) or 0.0,
-        partition_by=r.paths("partition_by", ("key",)),
+        partition_by=r.paths("partition_by", DEFAULT_PARTITION),
         after_match=r.enum("after_match", AfterMatch, AfterMatch.NO_SKIP) or AfterMatch.NO_SKIP,
         max_partial_matches=_max_partials(r),
     )
@@ -422,17 +435,20 @@ def _sequence(r: _Reader) -> SequenceSpec:
 
 def _absence(r: _Reader) -> AbsenceSpec:
     seen: set[str] = set()
-    trigger = _step(r.data.get("trigger"), r, r.path("trigger"), frozenset(), seen)
+    partition_by = r.paths("partition_by", DEFAULT_PARTITION)
+    keys = parse_expected_keys(r.data, r.v, r.prefix, r.limits, partition_by)  # no trigger with expected keys
+    trigger = _step(r.data.get("trigger"), r, r.path("trigger"), frozenset(), seen) if keys is None else None
     expected = _step(r.data.get("expected"), r, r.path("expected"), frozenset(seen), seen)
     within = r.duration("within", None, maximum=r.limits.max_within) or 0.0
     if "within" in r.data and within == 0:
         r.v.add(r.path("within"), "must be greater than zero")
     return AbsenceSpec(
-        trigger=trigger or Step(""),
+        trigger=trigger or (None if keys is not None else Step("")),
         expected=expected or Step(""),
         within=within,
-        partition_by=r.paths("partition_by", ("key",)),
+        partition_by=partition_by,
         max_partial_matches=_max_partials(r),
+        expected_keys=keys,
     )
 
 
@@ -445,7 +461,7 @@ def _anomaly(r: _Reader) -> AnomalySpec:
         threshold=r.number("threshold", 3.0, low=0, low_open=True) or 3.0,
         window=int(r.number("window", 50, low=3, high=r.limits.max_mad_window, integer=True) or 50),
         where=r.condition("where"),
-        group_by=r.paths("group_by", ("key",)),
+        group_by=r.paths("group_by", DEFAULT_PARTITION),
     )
 
 

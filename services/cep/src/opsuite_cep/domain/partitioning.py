@@ -12,11 +12,12 @@ versions.
 from __future__ import annotations
 
 import zlib
+from collections.abc import Callable
 from typing import Literal
 
 from opsuite_cep.domain.rules import AbsenceSpec, AnomalySpec, Rule, SequenceSpec, ThresholdSpec, WindowSpec
 
-__all__ = ["Scope", "home_of", "is_keyed", "partition_of", "scope_of"]
+__all__ = ["Scope", "home_of", "is_keyed", "key_filter", "partition_of", "scope_of"]
 
 #: ``keyed``: rules spread by event key; ``tenant``: tenant-wide rules, at the tenant's home partition.
 Scope = Literal["keyed", "tenant"]
@@ -25,6 +26,11 @@ Scope = Literal["keyed", "tenant"]
 def partition_of(tenant: str, key: str, partitions: int) -> int:
     """The partition of a tenant's events with this key."""
     return zlib.crc32(f"{tenant}\x00{key}".encode()) % partitions
+
+
+def key_filter(tenant: str, partition: int, partitions: int) -> Callable[[str], bool]:
+    """Whether a key is ``partition``'s: a keyed unit watches only the expected keys hashed to it."""
+    return lambda key: partition_of(tenant, key, partitions) == partition
 
 
 def home_of(tenant: str, partitions: int) -> int:

@@ -19,15 +19,16 @@ from opsuite_cep.domain.conditions import Predicate, compile_condition
 from opsuite_cep.domain.evaluator import Evaluator
 from opsuite_cep.domain.events import Event
 from opsuite_cep.domain.results import IngestResult, LateEvent
-from opsuite_cep.domain.rules import AnomalySpec, Limits, Rule, RuleKind, ThresholdSpec, WindowSpec
+from opsuite_cep.domain.rules import AbsenceSpec, AnomalySpec, Limits, Rule, RuleKind, ThresholdSpec, WindowSpec
 from opsuite_cep.domain.stats import RuleStats, RuleStatsSnapshot
 from opsuite_cep.domain.timers import EVENT_PHASE, Timer, TimerQueue
 
 __all__ = ["RuleProcessor"]
 
 
-def _evaluator_class(kind: RuleKind) -> type[Evaluator]:
+def _evaluator_class(kind: RuleKind, spec: object = None) -> type[Evaluator]:
     # Imported lazily: the kind modules import this package's base classes.
+    from opsuite_cep.domain.absent_keys import AbsentKeysEvaluator
     from opsuite_cep.domain.anomaly import AnomalyEvaluator
     from opsuite_cep.domain.sequences import AbsenceEvaluator, SequenceEvaluator
     from opsuite_cep.domain.threshold import ThresholdEvaluator
@@ -42,6 +43,8 @@ def _evaluator_class(kind: RuleKind) -> type[Evaluator]:
     }
     if kind not in classes:
         raise ValueError(f"{kind} rules are run by the scheduler, not by the event engine")
+    if isinstance(spec, AbsenceSpec) and spec.expected_keys is not None:
+        return AbsentKeysEvaluator
     return classes[kind]
 
 
@@ -72,7 +75,7 @@ class RuleProcessor:
         self._timer_heap = self.timers.heap
         self.stats = RuleStats()
         self.alerts = AlertTracker(rule, self.timers, silences)
-        self.evaluator = _evaluator_class(rule.kind)(rule, limits, self.timers, self.alerts, self.stats)
+        self.evaluator = _evaluator_class(rule.kind, rule.spec)(rule, limits, self.timers, self.alerts, self.stats)
         self.watermark = -math.inf
         self._buffer: list[tuple[float, int, Event]] = []
         self._pending: list[Event] = []
@@ -88,8 +91,8 @@ class RuleProcessor:
 
     @property
     def busy(self) -> bool:
-        """Whether buffered events or timers may need the watermark to move."""
-        return bool(self._buffer or self._pending or self._timer_heap)
+        """Whether buffered events, timers or the evaluator's pending work may need the watermark to move."""
+        return bool(self._buffer or self._pending or self._timer_heap or self.evaluator.pending)
 
     @property
     def buffered(self) -> int:
@@ -145,6 +148,8 @@ class RuleProcessor:
         if watermark > self.watermark:
             self.watermark = watermark
         pending = self._pending
+        if self.evaluator.pending and self.watermark > -math.inf:
+            self._catch_up(out)
         if pending:
             if self._buffer or pending[-1].time > self.watermark:  # not all due: use the general path
                 self._spill()
@@ -156,6 +161,15 @@ class RuleProcessor:
                 self._apply_in_order(pending, out)
         if self._buffer or self._timer_heap:
             self._advance_general(out)
+
+    def _catch_up(self, out: IngestResult) -> None:
+        """The evaluator's pending work, at the first event this advance applies or else the watermark."""
+        at = self.watermark
+        if self._pending and self._pending[0].time < at:
+            at = self._pending[0].time
+        if self._buffer and self._buffer[0][0] < at:
+            at = self._buffer[0][0]
+        self.evaluator.catch_up(at, out)
 
     def _apply_in_order(self, events: list[Event], out: IngestResult) -> None:
         clock = self._clock

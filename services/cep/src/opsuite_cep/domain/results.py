@@ -16,6 +16,8 @@ from opsuite_cep.domain.events import Event
 __all__ = [
     "AlertState",
     "AlertTransition",
+    "GroupAlert",
+    "GroupNotification",
     "IngestResult",
     "LateEvent",
     "Match",
@@ -98,6 +100,43 @@ class Notification:
 
 
 @dataclass(frozen=True, slots=True)
+class GroupAlert:
+    """An alert as a group holds it (docs/cep-semantics.md, Routes and groups): ``ends_at`` None while firing."""
+
+    fingerprint: str
+    rule: str
+    severity: str
+    labels: Mapping[str, str]
+    annotations: Mapping[str, str]
+    values: Mapping[str, Any]
+    starts_at: float
+    ends_at: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class GroupNotification:
+    """One outbox entry for a group: its alerts to ``channel`` of ``receiver`` at event time ``at``.
+
+    ``fingerprint`` identifies the group (route node and group key): the outbox keeps a group's notifications
+    to a channel in order. ``kind`` is the group's status: firing when any alert sent fires.
+    """
+
+    fingerprint: str
+    channel: str
+    kind: NotificationKind
+    at: float
+    receiver: str
+    group_key: str
+    group_labels: Mapping[str, str]
+    alerts: tuple[GroupAlert, ...]
+
+    @property
+    def rule(self) -> str:
+        """Groups span rules: no single rule."""
+        return ""
+
+
+@dataclass(frozen=True, slots=True)
 class LateEvent:
     """An event older than a rule's watermark: reported, never used.
 
@@ -140,7 +179,7 @@ class IngestResult:
 
     matches: list[Match] = field(default_factory=list)
     transitions: list[AlertTransition] = field(default_factory=list)
-    notifications: list[Notification] = field(default_factory=list)
+    notifications: list[Notification | GroupNotification] = field(default_factory=list)
     late_events: list[LateEvent] = field(default_factory=list)
     duplicate_events: list[Event] = field(default_factory=list)
     refused: list[RefusedEvent] = field(default_factory=list)

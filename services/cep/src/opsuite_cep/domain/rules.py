@@ -14,11 +14,13 @@ from typing import Any, TypeAlias
 from opsuite_cep.domain.conditions import Condition
 
 __all__ = [
+    "DEFAULT_PARTITION",
     "AbsenceSpec",
     "AfterMatch",
     "Aggregate",
     "AnomalyMethod",
     "AnomalySpec",
+    "ExpectedKeys",
     "Limits",
     "Rule",
     "RuleKind",
@@ -31,6 +33,12 @@ __all__ = [
     "WindowSpec",
     "WindowType",
 ]
+
+
+#: What every rule kind groups (or partitions) by when the rule does not say: the envelope ``key``, so one
+#: alert per key (docs/cep-semantics.md, Threshold alerts #11). ``group_by: []`` asks for one tenant-wide
+#: alert; threshold and window rules stored before this default were given that explicitly (migration 0007).
+DEFAULT_PARTITION: tuple[str, ...] = ("key",)
 
 
 class RuleKind(enum.StrEnum):
@@ -109,6 +117,8 @@ class Limits:
     min_schedule_interval: float = 10.0
     dedup_retention: float = 3_600.0
     max_dedup_ids: int = 100_000
+    max_expected_keys: int = 5_000
+    max_expected_key_chars: int = 256
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +127,7 @@ class ThresholdSpec:
 
     condition: Condition
     where: Condition | None = None
-    group_by: tuple[str, ...] = ()
+    group_by: tuple[str, ...] = DEFAULT_PARTITION
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,7 +143,7 @@ class WindowSpec:
     gap: float = 0.0
     field: str | None = None
     where: Condition | None = None
-    group_by: tuple[str, ...] = ()
+    group_by: tuple[str, ...] = DEFAULT_PARTITION
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,23 +164,37 @@ class SequenceSpec:
 
     steps: tuple[Step, ...]
     within: float
-    partition_by: tuple[str, ...] = ("key",)
+    partition_by: tuple[str, ...] = DEFAULT_PARTITION
     after_match: AfterMatch = AfterMatch.NO_SKIP
     max_partial_matches: int = 100
 
 
 @dataclass(frozen=True, slots=True)
-class AbsenceSpec:
-    """``trigger`` not followed by ``expected`` within ``within``.
+class ExpectedKeys:
+    """The keys an ABSENCE rule expects to report (docs/cep-semantics.md, Absent keys #27-#28):
+    the static list ``keys``, or the ``key_field`` of the rows of api_manager API ``api``, every ``refresh``."""
 
-    See docs/cep-semantics.md, Sequences and absences #10.
+    keys: tuple[str, ...] | None = None
+    api: str | None = None
+    params: Mapping[str, Any] = field(default_factory=dict)
+    key_field: str = ""
+    refresh: float = 300.0
+
+
+@dataclass(frozen=True, slots=True)
+class AbsenceSpec:
+    """``trigger`` not followed by ``expected`` within ``within``; with ``expected_keys`` (and no trigger),
+    every listed key must send an ``expected`` event within ``within``.
+
+    See docs/cep-semantics.md, Sequences and absences #10 and Absent keys #27-#28.
     """
 
-    trigger: Step
+    trigger: Step | None
     expected: Step
     within: float
-    partition_by: tuple[str, ...] = ("key",)
+    partition_by: tuple[str, ...] = DEFAULT_PARTITION
     max_partial_matches: int = 100
+    expected_keys: ExpectedKeys | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,7 +208,7 @@ class AnomalySpec:
     threshold: float = 3.0
     window: int = 50
     where: Condition | None = None
-    group_by: tuple[str, ...] = ("key",)
+    group_by: tuple[str, ...] = DEFAULT_PARTITION
 
 
 @dataclass(frozen=True, slots=True)

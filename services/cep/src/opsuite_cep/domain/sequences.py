@@ -193,6 +193,7 @@ class AbsenceEvaluator(_PartitionedEvaluator):
         super().__init__(*args)
         spec = self.rule.spec
         assert isinstance(spec, AbsenceSpec)
+        assert spec.trigger is not None  # without a trigger: AbsentKeysEvaluator
         self.partition_by, self.within, self.max_partials = spec.partition_by, spec.within, spec.max_partial_matches
         self._alias = spec.trigger.alias
         self._trigger = _CompiledStep(spec.trigger, self.rule.event_type, frozenset({spec.trigger.alias}))

@@ -12,7 +12,7 @@ from google.protobuf import empty_pb2
 
 from opsuite.cep.v1 import cep_pb2
 from opsuite.common.v1 import common_pb2
-from opsuite_cep.app.alerts import AlertFilter
+from opsuite_cep.app.alerts import AlertFilter, silence_state
 from opsuite_cep.app.wiring import App
 from opsuite_cep.servicers.convert import STATE_NAMES, alert_to_proto, meta, ts
 from opsuite_common.auth import Role, current_identity, requires
@@ -37,6 +37,7 @@ def _filter(request: cep_pb2.ListAlertsRequest | cep_pb2.WatchAlertsRequest) -> 
 
 def _silence(row: SilenceRow) -> cep_pb2.Silence:
     return cep_pb2.Silence(
+        state=silence_state(row),
         meta=meta(row, etag=False),
         matchers=[cep_pb2.Matcher(**m) for m in json.loads(row.matchers)],
         starts_at=dt_to_timestamp(row.starts_at),
@@ -115,6 +116,7 @@ class AlertRpcs:
             timestamp_to_dt(request.starts_at, "starts_at"),
             timestamp_to_dt(request.ends_at, "ends_at"),
             request.comment,
+            request.duration.ToNanoseconds() / 1e9 if request.HasField("duration") else None,
         )
         return _silence(row)
 
@@ -124,7 +126,7 @@ class AlertRpcs:
     ) -> cep_pb2.ListSilencesResponse:
         """Silences by creation time."""
         page = await self.app.alerts.list_silences(
-            current_identity().tenant, page_size(request.page.page_size), request.page.page_token
+            current_identity().tenant, page_size(request.page.page_size), request.page.page_token, request.state
         )
         silences, token = fit_page(page, _silence, budget=list_budget(self.app.settings.max_message_bytes))
         return cep_pb2.ListSilencesResponse(silences=silences, page=common_pb2.PageResponse(next_page_token=token))

@@ -159,8 +159,10 @@ def events_from_proto(events: Sequence[cep_pb2.Event], *, max_events: int, max_a
     return out
 
 
-def ingest_to_test_response(result: IngestResult) -> cep_pb2.TestRuleResponse:
-    """A dry-run result."""
+def ingest_to_test_response(
+    result: IngestResult, parsed_conditions: Mapping[str, str] | None = None
+) -> cep_pb2.TestRuleResponse:
+    """A dry-run result, with the rule's conditions as parsed (canonical one-line text by field)."""
     return cep_pb2.TestRuleResponse(
         matches=[
             cep_pb2.Match(
@@ -182,6 +184,7 @@ def ingest_to_test_response(result: IngestResult) -> cep_pb2.TestRuleResponse:
                 labels=dict(t.labels),
                 values=safe_struct(t.values),
                 silenced=t.silenced,
+                annotations=dict(t.annotations),
             )
             for t in result.transitions
         ],
@@ -200,6 +203,7 @@ def ingest_to_test_response(result: IngestResult) -> cep_pb2.TestRuleResponse:
         ],
         watermark=ts(result.watermark),
         buffered=result.buffered,
+        parsed_conditions=dict(parsed_conditions or {}),
     )
 
 

@@ -10,6 +10,7 @@ from google.protobuf import empty_pb2
 from opsuite.cep.v1 import cep_pb2
 from opsuite.common.v1 import common_pb2
 from opsuite_cep.app.wiring import App
+from opsuite_cep.domain import parsed_conditions
 from opsuite_cep.servicers.convert import (
     duration,
     events_from_proto,
@@ -106,14 +107,14 @@ class RuleRpcs:
         """Dry run on virtual time."""
         s = self.app.settings
         events = events_from_proto(request.events, max_events=s.max_batch_events, max_attr_bytes=s.max_attributes_bytes)
-        result = await self.app.rules.test(
+        rule, result = await self.app.rules.test(
             current_identity().tenant,
             rule_id=request.rule_id,
             data=struct_py(request.definition) if request.HasField("definition") else None,
             events=events,
             advance_to=timestamp_to_dt(request.advance_to, "advance_to") if request.HasField("advance_to") else None,
         )
-        return ingest_to_test_response(result)
+        return ingest_to_test_response(result, parsed_conditions(rule))
 
     @requires(Role.VIEWER)
     async def GetRuleStats(
@@ -149,4 +150,17 @@ class RuleRpcs:
             out.schedule_last_error = view.schedule["last_error"]
             if nxt is not None:
                 out.schedule_next_run.CopyFrom(ts(nxt.timestamp()))
+        if view.expected_keys is not None:
+            k = view.expected_keys
+            status = cep_pb2.ExpectedKeysStatus(
+                source=k["source"],
+                count=k["count"],
+                truncated=k.get("truncated", False),
+                last_error=k.get("last_error", ""),
+                consecutive_failures=k.get("consecutive_failures", 0),
+            )
+            for name in ("refreshed_at", "last_attempt_at", "next_refresh_at"):
+                if k.get(name) is not None:
+                    getattr(status, name).CopyFrom(ts(k[name].timestamp()))
+            out.expected_keys.CopyFrom(status)
         return out

@@ -18,10 +18,13 @@ from opsuite.apimanager.v1.api_manager_pb2_grpc import ApiManagerServiceStub
 from opsuite.common.v1 import common_pb2
 from opsuite_common.auth import Identity
 from opsuite_common.client import connect
+from opsuite_common.errors import OpsuiteError
 from opsuite_common.logging import get_logger
+from opsuite_common.metrics import counter
 from opsuite_common.protoconv import dict_to_struct, struct_to_dict, value_to_py
 from opsuite_common.resilience import BreakerRegistry
 from opsuite_common.settings import ClientSettings
+from opsuite_common.tracing import span
 from opsuite_ops.domain import Tool, ToolResult
 
 __all__ = ["OUTPUT_HINTS_KEY", "SERVICE", "ApiManagerCatalogue", "result_to_tool_result", "tool_from_api"]
@@ -34,6 +37,12 @@ _LIST_PAGE_SIZE = 500
 _MAX_PAGES = 100
 
 log = get_logger("opsuite.ops.catalogue")
+
+_TOOL_CALLS = counter(
+    "opsuite_ops_tool_calls_total",
+    "Tool calls (api_manager executions) by outcome: ok, failed (the tool ran and failed), or the error's reason.",
+    ("outcome",),
+)
 
 
 def tool_from_api(api: am.Api) -> Tool:
@@ -136,10 +145,24 @@ class ApiManagerCatalogue:
         return tools
 
     async def invoke(self, identity: Identity, tool_name: str, params: dict[str, Any], timeout: float) -> ToolResult:
-        """Execute the API ``tool_name`` as ``identity``; transport errors raise typed OpsuiteErrors."""
+        """Execute the API ``tool_name`` as ``identity``; transport errors raise typed OpsuiteErrors.
+
+        Each call is a ``tool <name>`` span (the ExecuteApi client span, and api_manager's spans, under it)
+        and counted in ``opsuite_ops_tool_calls_total``."""
         req = am.ExecuteApiRequest(name=tool_name, params=dict_to_struct(params, "params"))
-        resp = await self.client.rpc.ExecuteApi(req, timeout=timeout, metadata=self._auth(identity))
-        return result_to_tool_result(resp, tool_name)
+        with span(f"tool {tool_name}", {"opsuite.tool.name": tool_name}) as traced:
+            try:
+                resp = await self.client.rpc.ExecuteApi(req, timeout=timeout, metadata=self._auth(identity))
+            except OpsuiteError as exc:
+                _TOOL_CALLS.labels(exc.reason.lower()).inc()
+                raise
+            result = result_to_tool_result(resp, tool_name)
+            outcome = "ok" if result.success else "failed"
+            traced.set_attribute("opsuite.tool.outcome", outcome)
+            if resp.execution_id:
+                traced.set_attribute("opsuite.execution.id", resp.execution_id)
+        _TOOL_CALLS.labels(outcome).inc()
+        return result
 
     async def close(self) -> None:
         """Close the channel."""

@@ -21,6 +21,7 @@ from opsuite_common.db import Database, utcnow
 from opsuite_common.errors import DeadlineExceededError, OpsuiteError, ValidationError
 from opsuite_common.metrics import counter, histogram
 from opsuite_common.paging import Page, decode_page_token, encode_page_token
+from opsuite_common.tracing import span
 from opsuite_ops.app.run_log import CANCELLED, RunLog
 from opsuite_ops.db import RunRepository, RunRow
 from opsuite_ops.domain import (
@@ -63,6 +64,7 @@ def _dumps(value: Any) -> str:
 
 _RUNS = counter("opsuite_ops_runs_total", "Ask runs, by outcome.", ("status",))
 _PHASES = histogram("opsuite_ops_phase_seconds", "Duration of each phase of a run.", ("phase",))
+_ANSWERS = counter("opsuite_ops_answers_total", "Answers by their status: complete, partial, unanswered.", ("status",))
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,7 +157,11 @@ class RunService:
         }
         try:
             await self.run_log.begin(base)
-            result = await self.orchestrator.run(question, parsed, budget, identity, emit, run_id=run_id)
+            # The run's span: its phases (and their tool calls) hang under it; it ends with the answer's status.
+            with span("ops.run", {"opsuite.run.id": run_id, "opsuite.run.mode": parsed.value}) as traced:
+                result = await self.orchestrator.run(question, parsed, budget, identity, emit, run_id=run_id)
+                if result.completeness is not None:
+                    traced.set_attribute("opsuite.answer.status", result.completeness.status.value)
         except ValidationError:
             # Nothing to keep for a caller's mistake: the running row goes.
             await self.run_log.discard(run_id)
@@ -186,6 +192,8 @@ class RunService:
             _RUNS.labels("failed").inc()
             raise
         _RUNS.labels("partial" if result.partial else "succeeded").inc()
+        if result.completeness is not None:
+            _ANSWERS.labels(result.completeness.status.value).inc()
         for phase in result.trace.phases:
             _PHASES.labels(str(getattr(phase.phase, "value", phase.phase))).observe(phase.duration_ms / 1000)
         completeness = result.completeness

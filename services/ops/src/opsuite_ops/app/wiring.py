@@ -17,6 +17,7 @@ from opsuite_common.logging import get_logger
 from opsuite_common.metrics import breaker_state_listener
 from opsuite_common.paging import list_budget
 from opsuite_common.resilience import BreakerRegistry
+from opsuite_common.tracing import span
 from opsuite_ops.adapters import ApiManagerCatalogue
 from opsuite_ops.app.run_log import RunLog, abort_orphans
 from opsuite_ops.app.runs import RunService
@@ -127,7 +128,13 @@ async def build_app(settings: Settings, *, breakers: BreakerRegistry | None = No
     aliases = tuple(Alias(a["pattern"], a["template"]) for a in settings.aliases)
     limits = _limits(settings)
     orchestrator = Orchestrator(
-        catalogue, planner, composer=composer, aliases=aliases, limits=limits, retry_backoff_s=settings.retry_backoff_s
+        catalogue,
+        planner,
+        composer=composer,
+        aliases=aliases,
+        limits=limits,
+        retry_backoff_s=settings.retry_backoff_s,
+        phase_span=lambda phase: span(f"ops.{phase}", {"opsuite.phase": phase}),
     )
     default_budget = Budget(
         max_steps=settings.default_max_steps,

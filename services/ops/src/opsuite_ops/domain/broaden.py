@@ -6,8 +6,14 @@ terms ("covers error spike deployment") may then find nothing although a documen
 has several words, and plans the same tool with each run of one word fewer (contiguous, in the question's
 order: "covers error spike", "error spike deployment"), in one round. The orchestrator runs a round, and
 asks for the next (one word fewer again) only for the searches whose every narrower call still found
-nothing; at most :data:`MAX_NARROWER_CALLS` calls per search in all. A search that finds nothing at any
-width is reported by :func:`empty_searches` (the answer is then not complete: nothing was found).
+nothing; at most :data:`MAX_NARROWER_CALLS` calls per search and :data:`MAX_NARROWER_CALLS_PER_RUN` per run
+in all. A search that finds nothing at any width is reported by :func:`empty_searches` (the answer is then
+not complete: nothing was found).
+
+An *auxiliary* search (:func:`auxiliary_searches`) is neither narrowed nor reported: one the question does
+not name (no word of it is in the search tool's name, tags or parameters) while another step of the main
+plan, no search, returned data; a how-to question asks for the documents themselves, so its searches never
+are. "who's on call for search" answered by the rota is complete, whatever a playbook search found.
 """
 
 from __future__ import annotations
@@ -16,15 +22,26 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from opsuite_ops.domain.bm25 import tokenise
+from opsuite_ops.domain.coverage import asks_how_to, strong_tokens
 from opsuite_ops.domain.entities import is_empty
 from opsuite_ops.domain.executor import RunState
 from opsuite_ops.domain.fill import is_search_param
 from opsuite_ops.domain.model import AnswerReason, AnswerStatusReason, Plan, PlanStep, Tool
 
-__all__ = ["MAX_NARROWER_CALLS", "Narrowing", "empty_searches", "narrower_plan"]
+__all__ = [
+    "MAX_NARROWER_CALLS",
+    "MAX_NARROWER_CALLS_PER_RUN",
+    "Narrowing",
+    "auxiliary_searches",
+    "empty_searches",
+    "narrower_plan",
+]
 
 #: Most narrower calls made for one search.
 MAX_NARROWER_CALLS = 10
+#: Most narrower calls made in one run, whatever the number of searches.
+MAX_NARROWER_CALLS_PER_RUN = 10
 
 
 @dataclass(slots=True)
@@ -33,6 +50,8 @@ class Narrowing:
 
     rounds: dict[str, list[list[str]]] = field(default_factory=dict)
     calls: dict[str, int] = field(default_factory=dict)
+    #: Search steps neither narrowed nor reported (see :func:`auxiliary_searches`).
+    auxiliary: frozenset[str] = frozenset()
 
 
 def _search_param(tool: Tool, step: PlanStep) -> str | None:
@@ -52,10 +71,13 @@ def narrower_plan(
 ) -> Plan | None:
     """The next round of narrower searches for the run's empty searches, or None when there is none."""
     steps: list[PlanStep] = []
+    spent = sum(narrowing.calls.values())
     for step in plan_steps:
         tool = tools.get(step.tool)
         rec = state.latest.get(step.id)
         if tool is None or rec is None or not rec.ok or (param := _search_param(tool, step)) is None:
+            continue
+        if step.id in narrowing.auxiliary:
             continue
         rounds = narrowing.rounds.get(step.id, [])
         if not is_empty(rec.output) or (rounds and _found(state, rounds[-1])):
@@ -68,6 +90,8 @@ def narrower_plan(
         ids: list[str] = []
         for start in range(len(words) - width + 1):
             if used + len(ids) >= MAX_NARROWER_CALLS or len(steps) >= max_steps:
+                break
+            if spent + len(steps) >= MAX_NARROWER_CALLS_PER_RUN:
                 break
             args: dict[str, Any] = {**step.arguments, param: " ".join(words[start : start + width])}
             sid = f"{step.id}-n{width}-{start + 1}"
@@ -89,6 +113,8 @@ def empty_searches(
         rec = state.latest.get(step.id)
         if tool is None or rec is None or not rec.ok or (param := _search_param(tool, step)) is None:
             continue
+        if step.id in narrowing.auxiliary:
+            continue
         tried = [step.id, *(s for r in narrowing.rounds.get(step.id, []) for s in r)]
         if _found(state, tried):
             continue
@@ -102,3 +128,28 @@ def empty_searches(
             )
         )
     return out
+
+
+def auxiliary_searches(
+    question: str, plan_steps: Sequence[PlanStep], state: RunState, tools: Mapping[str, Tool]
+) -> frozenset[str]:
+    """The search steps of the main plan that only add to an answer other steps gave: the question names
+    nothing of their tool (name, tags, parameters, enum values) and another step, no search, returned data.
+    None in a how-to question: the documents are what it asks for."""
+    if asks_how_to(question):
+        return frozenset()
+    words = set(tokenise(question, keep_stop_words=True))
+    searches: list[PlanStep] = []
+    answered = False
+    for step in plan_steps:
+        tool = tools.get(step.tool)
+        rec = state.latest.get(step.id)
+        if tool is None:
+            continue
+        if _search_param(tool, step) is not None:
+            searches.append(step)
+        elif rec is not None and rec.ok and not is_empty(rec.output):
+            answered = True
+    if not answered:
+        return frozenset()
+    return frozenset(s.id for s in searches if not strong_tokens(tools[s.tool]) & words)

@@ -31,6 +31,7 @@ import dataclasses
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Protocol
 
 from opsuite_common.errors import OpsuiteError
@@ -44,18 +45,21 @@ from opsuite_ops.domain.model import (
     Gap,
     Reference,
     SeriesPoint,
+    Tool,
 )
 from opsuite_ops.domain.series import (
     MIN_POINTS,
     SeriesSummary,
     SeriesTable,
     analyse_table,
+    fmt_time,
     parse_time,
     select_rows,
     summarise_points,
     time_column,
 )
-from opsuite_ops.domain.timeline import ChangeEvent, Onset, Timeline, build_timeline, change_events
+from opsuite_ops.domain.timeline import ChangeEvent, Onset, Timeline, build_timeline, change_events, lists_changes
+from opsuite_ops.domain.window_rows import asked_start
 
 __all__ = [
     "MAX_SERIES",
@@ -99,8 +103,15 @@ class Composition:
 class Composer(Protocol):
     """Writes the answer from successful calls and gaps."""
 
-    async def compose(self, question: str, calls: Sequence[CallRecord], gaps: Sequence[Gap]) -> Composition:
-        """The answer for ``question``."""
+    async def compose(
+        self,
+        question: str,
+        calls: Sequence[CallRecord],
+        gaps: Sequence[Gap],
+        *,
+        tools: Mapping[str, Tool] | None = None,
+    ) -> Composition:
+        """The answer for ``question`` (``tools``: the catalogue, to tell a change history from a snapshot)."""
         ...
 
 
@@ -238,9 +249,34 @@ def _series_name(call: CallRecord, table: SeriesTable, s: SeriesSummary) -> str:
     return f"{name} for {s.group}" if s.group else name
 
 
-def _table_facts(call: CallRecord, columns: list[str], rows: list[Mapping[str, Any]]) -> _CallFacts:
+def _table_facts(
+    call: CallRecord,
+    columns: list[str],
+    rows: list[Mapping[str, Any]],
+    tool: Tool | None = None,
+    since: datetime | None = None,
+) -> _CallFacts:
+    older = 0
+    if since is not None and (tcol := time_column(columns, rows)) is not None:
+        # The tool's window started on a whole day: rows before the asked window are no part of the answer.
+        kept = [r for r in rows if (t := parse_time(r.get(tcol), epoch=True)) is None or t >= since]
+        older, rows = len(rows) - len(kept), kept
+    facts = _shown_table_facts(call, columns, rows, tool)
+    if older and since is not None:
+        facts.fact += f" ({older} older rows left out: before the asked window, from {fmt_time(since)})"
+    return facts
+
+
+def _shown_table_facts(
+    call: CallRecord, columns: list[str], rows: list[Mapping[str, Any]], tool: Tool | None
+) -> _CallFacts:
     title, total = _title(call), len(rows)
     changes = change_events(call.call_id, columns, rows)
+    if changes is not None and tool is not None and not lists_changes(tool.name, tool.description, tool.tags):
+        changes = []  # a snapshot shaped like changes (versions, last contact): shown as it is, on no timeline
+        plain = True
+    else:
+        plain = False
     if changes is None and (series := analyse_table(columns, rows)) is not None:
         return _series_table_facts(call, columns, rows, series)
     shown, cuts, how = rows, [], ""
@@ -260,16 +296,16 @@ def _table_facts(call: CallRecord, columns: list[str], rows: list[Mapping[str, A
     fact = f"{title}: {summarise(block)}"
     if how:
         fact = f"{title}: {total} rows (the table shows the {how} {MAX_TABLE_ROWS})" + fact.split(" rows", 1)[1]
-    return _CallFacts([block], fact, cuts, changes=changes)
+    return _CallFacts([block], fact, cuts, changes=None if plain else changes)
 
 
-def _analyse(call: CallRecord) -> _CallFacts:
+def _analyse(call: CallRecord, tool: Tool | None = None, since: datetime | None = None) -> _CallFacts:
     data, title, ids = call.output, _title(call), (call.call_id,)
     unit = str(data.get("unit", "")) if isinstance(data, Mapping) else ""
     if (points := _series(data)) is not None:
         return _points_facts(call, points, unit)
     if (table := _dict_rows(data)) is not None:
-        return _table_facts(call, *table)
+        return _table_facts(call, *table, tool, since)
     value = _num(data) if not isinstance(data, Mapping) else _num(data.get("value"))
     if value is not None:
         block = Block(BlockKind.NUMBER, title=title, value=value, unit=unit, call_ids=ids)
@@ -338,7 +374,7 @@ class _Facts:
     timeline: Timeline | None = None
 
 
-def _facts(question: str, calls: Sequence[CallRecord]) -> _Facts:
+def _facts(question: str, calls: Sequence[CallRecord], tools: Mapping[str, Tool] | None = None) -> _Facts:
     out = _Facts([], [], [])
     onsets: list[Onset] = []
     changes: list[ChangeEvent] = []
@@ -346,7 +382,8 @@ def _facts(question: str, calls: Sequence[CallRecord]) -> _Facts:
     for call in calls:
         if not call.ok:
             continue
-        facts = _analyse(call)
+        tool = (tools or {}).get(call.tool)
+        facts = _analyse(call, tool, asked_start(question, call, tool))
         out.blocks.extend(facts.blocks)
         out.refs.append(Reference(call.tool, call.call_id, call.step_id, call.execution_id, facts.fact))
         out.cuts.extend(facts.cuts)
@@ -375,9 +412,16 @@ class DeterministicComposer:
 
     name = "deterministic"
 
-    async def compose(self, question: str, calls: Sequence[CallRecord], gaps: Sequence[Gap]) -> Composition:
+    async def compose(
+        self,
+        question: str,
+        calls: Sequence[CallRecord],
+        gaps: Sequence[Gap],
+        *,
+        tools: Mapping[str, Tool] | None = None,
+    ) -> Composition:
         """The answer: one line per fact, then the timeline and the gaps."""
-        facts = _facts(question, calls)
+        facts = _facts(question, calls, tools)
         if facts.refs:
             lines = [f'For "{question}":']
             lines.extend(f"- {r.fact} [{r.call_id}]" for r in facts.refs)
@@ -403,11 +447,18 @@ class LlmComposer:
         self.client = client
         self.fallback = fallback or DeterministicComposer()
 
-    async def compose(self, question: str, calls: Sequence[CallRecord], gaps: Sequence[Gap]) -> Composition:
+    async def compose(
+        self,
+        question: str,
+        calls: Sequence[CallRecord],
+        gaps: Sequence[Gap],
+        *,
+        tools: Mapping[str, Tool] | None = None,
+    ) -> Composition:
         """The LLM summary plus the deterministic timeline and gap paragraphs and the references."""
-        facts = _facts(question, calls)
+        facts = _facts(question, calls, tools)
         if not facts.refs:
-            return await self.fallback.compose(question, calls, gaps)
+            return await self.fallback.compose(question, calls, gaps, tools=tools)
         given = [{"ref": r.call_id, "fact": r.fact} for r in facts.refs]
         if facts.timeline is not None:
             given.append({"ref": "timeline", "fact": facts.timeline.text})
@@ -424,9 +475,9 @@ class LlmComposer:
             completion = await self.client.chat(messages)
             text = (completion.choices[0].message.content or "").strip() if completion.choices else ""
         except OpsuiteError as exc:
-            out = await self.fallback.compose(question, calls, gaps)
+            out = await self.fallback.compose(question, calls, gaps, tools=tools)
             return dataclasses.replace(out, note=f"LLM summary failed: {exc.message}")
         if not text:
-            out = await self.fallback.compose(question, calls, gaps)
+            out = await self.fallback.compose(question, calls, gaps, tools=tools)
             return dataclasses.replace(out, note="LLM returned an empty summary")
         return _finish(text + _tail(facts, gaps), facts, self.name)

@@ -8,21 +8,27 @@ through measure words (:data:`MEASURE_WORDS`: "usage" in ``mem_usage``) is answe
 is left out; the tools the question names (a term in the tool's name, tags, parameters or enum values:
 "cpu" for ``cpu_by_host``) stay. The answer then says "no tool reports
 disk usage". Only words that can name a topic are uncovered (:func:`is_topic`): adverbs and verb forms
-that say what happened or how ("went", "safely", "running") are not.
+that say what happened or how ("went", "safely", "running") are not, nor comparison words ("slowest",
+"big"), numbers with a suffix ("504s"), nor a verb form qualifying a subject a tool knows ("any
+maintenance planned", "5xx is the pool returning"; but "which hosts were rebooted" asks for the act).
+A free-text parameter's name ("query") names no subject: "dns queries" is not covered by a search tool.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from opsuite_ops.domain.bm25 import stem, tokenise
 from opsuite_ops.domain.entities import ENTITY_CONCEPTS
-from opsuite_ops.domain.extract import GENERIC_WORDS, canonical_param, is_verb_or_adverb
-from opsuite_ops.domain.fill import ENUM_SYNONYMS
-from opsuite_ops.domain.model import Tool
+from opsuite_ops.domain.extract import Entities, canonical_param, is_verb_or_adverb
+from opsuite_ops.domain.fill import ENUM_SYNONYMS, TEXT_PARAMS
+from opsuite_ops.domain.model import PlanStep, Tool
 from opsuite_ops.domain.timeline import is_trouble_word
+from opsuite_ops.domain.timerange import time_bound
+from opsuite_ops.domain.words import GENERIC_WORDS, NON_TOPIC_WORDS
 
 #: Words that measure something rather than name it: "disk usage" is not answered by a tool named ``mem_usage``.
 MEASURE_WORDS = frozenset(
@@ -30,13 +36,8 @@ MEASURE_WORDS = frozenset(
     capacity amount total count number value values metric metrics stat stats statistics""".split()  # noqa: SIM905
 )
 
-#: Words that never name a measured thing or a topic, so no tool has to "report" them: parts of time
-#: expressions ("last night", "up to date", "just now", "this morning") and function words ("just", "still").
-#: Generic English, no estate's vocabulary.
-NON_TOPIC_WORDS = frozenset(
-    """night nights tonight overnight morning mornings afternoon evening evenings noon midnight weekend
-    just up still yet already ever again also only even lately soon far""".split()  # noqa: SIM905
-)
+#: A number with a plural or unit suffix ("504s", "5xx", "10k"): a value the question gives, never a topic.
+_NUMBERISH = re.compile(r"^\d+[a-z]{0,2}$|^\d[\dx]*$", re.IGNORECASE)
 
 #: Words naming only the kind of a name ("the checkout service"): they point at an entity, not at a tool.
 CONCEPT_WORDS = frozenset(w for names in ENTITY_CONCEPTS.values() for n in names for w in (n, f"{n}s") if "_" not in n)
@@ -49,6 +50,8 @@ __all__ = [
     "asks_how_to",
     "enum_words",
     "is_topic",
+    "known_by_synonym",
+    "searched",
     "strong_tokens",
     "term_tokens",
     "vocabulary",
@@ -88,9 +91,16 @@ def strong_tokens(tool: Tool) -> set[str]:
 
 
 def subject_params(tool: Tool) -> list[str]:
-    """A tool's parameters but its time-window bounds (``since``, ``after``, ``start_time``...): those name
-    when, not what, so "start" or "after" in a question do not make it match."""
-    return [p for p in tool.properties if canonical_param(p) not in ("since", "until")]
+    """A tool's parameters but its time-window bounds (``since``, ``after``, ``start_time``...) and its free
+    text (``query``, ``q``): those say when or how to search, not what, so "start", "after" or "queries" in a
+    question do not make it match."""
+    return [
+        p
+        for p, schema in tool.properties.items()
+        if canonical_param(p) not in ("since", "until")
+        and time_bound(p, schema) is None
+        and p.lower() not in TEXT_PARAMS
+    ]
 
 
 def vocabulary(tools: Iterable[Tool]) -> frozenset[str]:
@@ -99,6 +109,9 @@ def vocabulary(tools: Iterable[Tool]) -> frozenset[str]:
     for tool in tools:
         out |= strong_tokens(tool)
         out.update(tokenise(tool.description, keep_stop_words=True))
+        for param in tool.properties:
+            if param.lower() not in TEXT_PARAMS:  # a window's "start_date" too: known words, if weak ones
+                out.update(tokenise(param, keep_stop_words=True))
     return frozenset(out)
 
 
@@ -118,7 +131,7 @@ def is_topic(word: str, vocab: frozenset[str], *, cause: bool = False) -> bool:
     """Whether ``word`` could name what a question asks about (see :meth:`CoverageCheck.of`): not a time or
     function word (:data:`NON_TOPIC_WORDS`), nor a state word that names a value of some tool's enum through
     :data:`fill.ENUM_SYNONYMS` ("down" for an enum holding ``offline``)."""
-    if word in NON_TOPIC_WORDS or _enum_synonym(word, vocab):
+    if word in NON_TOPIC_WORDS or _NUMBERISH.match(word) or _enum_synonym(word, vocab):
         return False
     if not is_verb_or_adverb(word):
         return True
@@ -164,6 +177,8 @@ class CoverageCheck:
         synonyms: Mapping[str, tuple[str, ...]],
         vocab: frozenset[str] | None = None,
         cause: bool = False,
+        qualifiers: Iterable[str] = (),
+        apart: Iterable[str] = (),
     ) -> CoverageCheck:
         """Check ``terms`` against the whole catalogue ``tools``.
 
@@ -175,16 +190,23 @@ class CoverageCheck:
         rebooted" is a topic: no tool knowing "reboot", no tool reports it.
         """
         vocab = vocab if vocab is not None else vocabulary(tools)
+        qualifiers = frozenset(qualifiers)
         strong = set().union(*(strong_tokens(t) for t in tools)) if tools else set()
         # Words of trouble ("jump", "spike", "rise") are what a series' onset reports, whatever the tool.
         known = [bool(term_tokens(t, synonyms) & vocab) or is_trouble_word(t) for t in terms]
         # A verb form followed by a word a tool knows acts on it ("seeing CRC errors"): that word is the topic.
+        # A verb form qualifying a known subject says what it did ("maintenance planned", "5xx is X returning",
+        # see :attr:`Entities.qualifiers`); "which hosts were rebooted" and "NotReady or cordoned" ask for the act.
+        subject = any(
+            (known[k] or _NUMBERISH.match(t)) and t not in CONCEPT_WORDS | MEASURE_WORDS and not is_verb_or_adverb(t)
+            for k, t in enumerate(terms)
+        )
         uncovered = tuple(
             t
             for k, t in enumerate(terms)
             if not known[k]
             and is_topic(t, vocab, cause=cause)
-            and not (is_verb_or_adverb(t) and k + 1 < len(terms) and known[k + 1])
+            and not (is_verb_or_adverb(t) and ((t in qualifiers and subject) or (k + 1 < len(terms) and known[k + 1])))
         )
         # The phrase names what is missing: each unknown word and the words after it that name no tool
         # ("disk usage": "usage" is only in a description).
@@ -204,8 +226,11 @@ class CoverageCheck:
         phrase = " and ".join(dict.fromkeys(" ".join(dict.fromkeys(run)) for run in runs))
         measured = any(t in MEASURE_WORDS for run in runs for t in run)
         standalone = False
+        alone = frozenset(apart)
         for k, t in enumerate(terms):
-            if t in uncovered:
+            if t in uncovered and t in alone:
+                standalone = True  # "spend on cdn": followed by a preposition, not by the word it qualifies
+            elif t in uncovered:
                 nxt = next((x for x in terms[k + 1 :] if x not in uncovered), None)
                 named = is_trouble_word(nxt) if nxt is not None else False  # "start to jump": what an onset says
                 if nxt is None or nxt in CONCEPT_WORDS or not (named or term_tokens(nxt, synonyms) & strong):
@@ -221,3 +246,24 @@ class CoverageCheck:
             for t in self.terms
             if t not in MEASURE_WORDS and t not in CONCEPT_WORDS
         )
+
+
+def known_by_synonym(entities: Entities, synonyms: Mapping[str, tuple[str, ...]], vocab: frozenset[str]) -> Entities:
+    """``entities`` without the rare terms that a synonym makes known ("traffic" is egress): those are what
+    other tools answer, not words to look for in a log."""
+    rare = tuple(t for t in entities.rare if not (term_tokens(t, synonyms) - {t, stem(t)}) & vocab)
+    return entities if rare == entities.rare else dataclasses.replace(entities, rare=rare)
+
+
+def searched(steps: Sequence[PlanStep], words: Sequence[str], tools: Sequence[Tool]) -> bool:
+    """Whether every word is in a free-text argument of a document search step (a search for "missing
+    heartbeat"; a log search for "spend" does not say what was spent)."""
+    documents = {t.name for t in tools if t.tags & {"document", "search"}}
+    searched: set[str] = set()
+    for step in steps:
+        if step.tool not in documents:
+            continue
+        for value in step.arguments.values():
+            if isinstance(value, str) and not value.startswith("$steps."):
+                searched.update(tokenise(value, keep_stop_words=True))
+    return bool(words) and all(stem(w) in searched or w in searched for w in words)

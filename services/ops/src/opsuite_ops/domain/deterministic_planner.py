@@ -5,16 +5,19 @@
    is reported (ENTITY_UNKNOWN, with its closest matches) and never passed to a tool.
 2. Keep the tools of the mode's tags (``all`` keeps every tool), minus excluded ones.
 3. Rank them with BM25 over name (twice), description, tags and parameter names against the terms
-   (plus a few synonyms: "changed" also searches "deploy", "slow" also "latency"...). The term
-   statistics come from the whole catalogue, so a tool scores the same in its mode as in ``all``.
+   (plus a few synonyms: "changed" also searches "deploy", "slow" also "latency"..., see :mod:`ranking`).
+   The term statistics come from the whole catalogue, so a tool scores the same in its mode as in ``all``.
 4. Keep the best tools above an absolute floor and a fraction of the best score. When a term is known
    to no tool ("disk"), keep only the tools the question names (:mod:`coverage`) and say "no tool
-   reports disk usage".
+   reports disk usage". A how-to question, or a "why" with nothing named to investigate, puts the
+   document searches first (not the log or ticket searches, which keep their rank).
 5. Fill each tool's arguments (:mod:`fill`): one call per side of "A and B", "A vs B", "A or B"
    (names and enum values). When a required parameter is missing, chain a producer: a tool whose
    ``output_hints`` provide that value and whose own arguments can be filled; the consumer then maps
    ``$steps.<producer>.<hint>``. A call that can still not be filled, or whose arguments its schema
-   refuses, is left out with a NOT_COVERED reason; the rest of the plan stands.
+   refuses, is left out with a NOT_COVERED reason; the rest of the plan stands. When none of the best
+   tools can be filled, the next ones above the absolute floor that can stand in ("are any PoPs down":
+   the listing, when the per-PoP series needs a PoP).
 """
 
 from __future__ import annotations
@@ -25,14 +28,14 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from opsuite_ops.domain.bm25 import BM25Index, stem, tokenise
+from opsuite_ops.domain.bm25 import tokenise
 from opsuite_ops.domain.coverage import (
     CONCEPT_WORDS,
     CoverageCheck,
     asks_how_to,
-    enum_words,
+    known_by_synonym,
+    searched,
     strong_tokens,
-    subject_params,
     term_tokens,
     vocabulary,
 )
@@ -43,40 +46,18 @@ from opsuite_ops.domain.fill import (
     fill_variants,
     is_search_param,
     name_kinds,
+    names_a_thing,
     param_concept,
 )
-from opsuite_ops.domain.investigate import CHANGES, SERIES, investigation_tools, is_investigation
+from opsuite_ops.domain.investigate import CHANGES, SERIES, investigation_tools, is_investigation, role
 from opsuite_ops.domain.mapping import step_ref
 from opsuite_ops.domain.model import MODE_TAGS, AnswerReason, AnswerStatusReason, Plan, PlanStep, Tool
 from opsuite_ops.domain.planning import PlanOutcome, PlanRequest
+from opsuite_ops.domain.ranking import DEFAULT_SYNONYMS, rank_tools, tool_tokens
 from opsuite_ops.domain.timeline import asks_for_cause
 from opsuite_ops.domain.validate import schema_violations
 
 __all__ = ["DEFAULT_SYNONYMS", "DeterministicPlanner", "PlannerConfig", "rank_tools", "tool_tokens"]
-
-#: Question word (stemmed) -> extra search words; small and operator-flavoured on purpose.
-DEFAULT_SYNONYMS: Mapping[str, tuple[str, ...]] = {
-    "chang": ("deploy", "release", "change"),
-    "slow": ("latency",),
-    "load": ("cpu",),
-    "fail": ("error",),
-    "spik": ("error", "anomaly"),
-    "broken": ("error",),
-    "outag": ("error", "incident"),
-    "releas": ("deploy",),
-    "memory": ("mem",),
-    "runbook": ("document",),
-    "doc": ("document",),
-    "depend": ("graph",),
-    "healthy": ("health", "status"),
-    # Status words onto the usual enum values (a tool's schema decides which exist, see fill.ENUM_SYNONYMS).
-    "offlin": ("down",),
-    "unreachabl": ("down",),
-    "onlin": ("up",),
-    "unhealthy": ("degraded", "down", "status", "health"),
-    "pag": ("escalation", "oncall"),  # operator words for whom to call: "who do I page"
-    "behind": ("lag",),  # "falling behind": a consumer's or a replica's lag
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,37 +73,9 @@ class PlannerConfig:
     synonyms: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: dict(DEFAULT_SYNONYMS))
 
 
-def tool_tokens(tool: Tool) -> list[str]:
-    """The BM25 document of a tool: name twice (it is the strongest signal), description, tags, params and
-    their enum values ("down hosts" finds the tool with a ``status`` enum holding ``down``)."""
-    name = tokenise(tool.name, keep_stop_words=True)
-    parts = [*name, *name, *tokenise(tool.description)]
-    for tag in sorted(tool.tags):
-        parts.extend(tokenise(tag, keep_stop_words=True))
-    for param in subject_params(tool):
-        parts.extend(tokenise(param, keep_stop_words=True))
-    parts.extend(sorted(enum_words(tool)))
-    return parts
-
-
 def _mode_filter(tools: Sequence[Tool], request: PlanRequest) -> list[Tool]:
     tags = MODE_TAGS[request.mode]
     return [t for t in tools if t.name not in request.exclude_tools and (not tags or t.tags & tags)]
-
-
-def rank_tools(
-    question: str, tools: Sequence[Tool], synonyms: Mapping[str, tuple[str, ...]] = DEFAULT_SYNONYMS
-) -> list[tuple[Tool, float]]:
-    """Tools with their BM25 score for ``question`` (its words, names already removed), best first."""
-    if not tools:
-        return []
-    query = tokenise(question)
-    for tok in list(query):
-        for extra in synonyms.get(tok, ()):
-            query.extend(tokenise(extra, keep_stop_words=True))
-    index = BM25Index([tool_tokens(t) for t in tools])
-    scores = index.scores(query)
-    return sorted(zip(tools, scores, strict=True), key=lambda p: (-p[1], p[0].name))
 
 
 def _no_tool(request: PlanRequest) -> str:
@@ -164,7 +117,7 @@ class DeterministicPlanner:
                 kinds=name_kinds(request.tools),
             )
 
-        first = read()
+        first = known_by_synonym(read(), cfg.synonyms, vocab)
         if not first.ambiguous:
             return first
         ranked = [(t, sc) for t, sc in rank_tools(" ".join(first.terms), request.tools, cfg.synonyms) if sc > 0]
@@ -178,7 +131,11 @@ class DeterministicPlanner:
                 if not first.names(concept):  # the parameter's own name is a kind too ("the warehouse area")
                     needed.update(("host", "service") if concept == "entity" else (concept, param.lower()))
         names = [word for word, kind in first.ambiguous if kind in needed]
-        return read(names) if names else first
+        return known_by_synonym(read(names), cfg.synonyms, vocab) if names else first
+
+    def readings(self, request: PlanRequest) -> tuple[str, ...]:
+        """How the question's words were read as values the estate lists (for another planner's answer)."""
+        return tuple(r.sentence() for r in self.entities(request).readings)
 
     def coverage_reasons(self, request: PlanRequest, steps: Sequence[PlanStep]) -> list[AnswerStatusReason]:
         """What no tool can answer whatever the plan (for another planner's ``steps``): the unknown names, and
@@ -188,9 +145,15 @@ class DeterministicPlanner:
         entities = self.entities(request, vocab)
         reasons = [u.reason() for u in entities.unknown]
         coverage = CoverageCheck.of(
-            entities.terms, request.tools, self.config.synonyms, vocab, cause=asks_for_cause(request.question)
+            entities.terms,
+            request.tools,
+            self.config.synonyms,
+            vocab,
+            cause=asks_for_cause(request.question),
+            qualifiers=entities.qualifiers,
+            apart=entities.apart,
         )
-        if coverage.phrase and not _searched(steps, coverage.uncovered):
+        if coverage.phrase and not searched(steps, coverage.uncovered, request.tools):
             tools = {t.name: t for t in request.tools}
             named = any(coverage.names(tools[s.tool]) for s in steps if s.tool in tools)
             if coverage.measured or coverage.standalone or not named:
@@ -229,7 +192,13 @@ class DeterministicPlanner:
         reasons = [u.reason() for u in entities.unknown]
         notes = [r.detail for r in reasons]
         coverage = CoverageCheck.of(
-            entities.terms, request.tools, cfg.synonyms, vocab, cause=asks_for_cause(request.question)
+            entities.terms,
+            request.tools,
+            cfg.synonyms,
+            vocab,
+            cause=asks_for_cause(request.question),
+            qualifiers=entities.qualifiers,
+            apart=entities.apart,
         )
         missing_part = f"no tool reports {coverage.phrase}" if coverage.phrase else ""
         searchers: set[str] = set()
@@ -241,6 +210,8 @@ class DeterministicPlanner:
             ranked = [(t, cfg.absolute_floor) for t in found]
         elif (
             asks_how_to(request.question)
+            # "why isn't the cert renewing": with no named thing to investigate, the knowledge base answers it
+            or (asks_for_cause(request.question) and not is_investigation(request.question, entities))
             or (
                 0 < len(coverage.uncovered) < len(coverage.terms)  # partly known: not "favourite pizza topping"
                 and not (entities.hosts or entities.services or entities.values or entities.ids or entities.unknown)
@@ -248,8 +219,10 @@ class DeterministicPlanner:
             )
         ):
             # A how-to question ("how do I rerun a failed load"), or words no tool knows beside known ones about
-            # nothing named ("what is a node drain"): the search tools lead, with the question's key terms.
+            # nothing named ("what is a node drain"): the search tools lead, with the question's key terms; the
+            # searches of documents only, when there are any (not the log and ticket searches).
             found = [t for t in candidates if any(is_search_param(t, n, p) for n, p in t.properties.items())]
+            found = [t for t in found if "document" in t.tags] or found
             searchers = {t.name for t in found}
             top = max([cfg.absolute_floor, *(sc for _t, sc in ranked)])
             ranked = [(t, top) for t in found] + [(t, sc) for t, sc in ranked if t.name not in searchers]
@@ -301,6 +274,17 @@ class DeterministicPlanner:
                 break
             if builder.add(tool, score, notes, optional=True):
                 chosen.append((tool, score))
+        if not builder.steps:
+            # The best tools need what the question does not give ("are any PoPs down": the per-PoP series needs
+            # a PoP): the next ones above the absolute floor that it does fill stand in (the listing).
+            tried = {t.name for t, _s in (*above, *chosen)}
+            for tool, score in ranked:
+                if len({st.tool for st in builder.steps}) >= limit or score < cfg.absolute_floor:
+                    break
+                if tool.name in tried or (coverage.uncovered and not coverage.names(tool)):
+                    continue
+                if builder.add(tool, score, notes, optional=True):
+                    chosen.append((tool, score))
         steps = builder.steps[: request.budget.max_steps]
         if len(builder.steps) > len(steps):
             notes.append(f"plan trimmed to the budget's {request.budget.max_steps} steps")
@@ -313,7 +297,7 @@ class DeterministicPlanner:
                         cut.tool,
                     )
                 )
-        if missing_part and _searched(steps, coverage.uncovered):
+        if missing_part and searched(steps, coverage.uncovered, request.tools):
             missing_part = ""  # a search step looks for those very words: its rows (or their absence) answer them
         if missing_part:
             kind = AnswerReason.NOT_COVERED if steps else AnswerReason.NO_TOOL
@@ -328,17 +312,9 @@ class DeterministicPlanner:
         if not chosen:
             rationale = missing_part or _no_tool(request)
         plan = Plan(tuple(steps), planner=self.name, rationale=rationale, notes=tuple(notes))
-        return PlanOutcome(plan, self.name, warnings=tuple(notes), not_covered=tuple(reasons)), builder
-
-
-def _searched(steps: Sequence[PlanStep], words: Sequence[str]) -> bool:
-    """Whether every word is in a free-text argument of a step (a search for "missing heartbeat")."""
-    searched: set[str] = set()
-    for step in steps:
-        for value in step.arguments.values():
-            if isinstance(value, str) and not value.startswith("$steps."):
-                searched.update(tokenise(value, keep_stop_words=True))
-    return bool(words) and all(stem(w) in searched or w in searched for w in words)
+        readings = (*(r.sentence() for r in entities.readings), *builder.readings)
+        outcome = PlanOutcome(plan, self.name, warnings=tuple(notes), not_covered=tuple(reasons), readings=readings)
+        return outcome, builder
 
 
 class _PlanBuilder:
@@ -358,6 +334,8 @@ class _PlanBuilder:
         #: Tools left out for a parameter the question does not give: a missing part only if no step covers it.
         self.unfilled: list[tuple[Tool, AnswerStatusReason]] = []
         self._by_key: dict[tuple[str, str], str] = {}
+        #: Words read as listed values while filling arguments ("search" is the rotation search-core).
+        self.readings: list[str] = []
 
     def _next_id(self) -> str:
         return f"{self.request.step_prefix}{len(self.steps) + 1}"
@@ -386,6 +364,8 @@ class _PlanBuilder:
         for step in steps:
             if step.tool in tools:
                 covered |= strong_tokens(tools[step.tool])
+                if role(tools[step.tool]) == CHANGES:
+                    covered |= {"chang", "change"}  # a change history covers "what changed"
             for value in step.arguments.values():
                 if isinstance(value, str) and not value.startswith("$steps."):
                     covered.update(tokenise(value, keep_stop_words=True))
@@ -432,17 +412,18 @@ class _PlanBuilder:
         )
         if optional and any(v.missing for v in variants):
             return []
-        if broad:  # no optional name filter: every change in the window
-            names = {"host", "service", "entity"}
+        if broad:  # no optional name filter nor search text: every change in the window
             variants = [
                 FilledArguments(
                     {k: v for k, v in f.arguments.items() if k in tool.required
-                     or param_concept(k, tool.properties.get(k, {})) not in names},
+                     or (not names_a_thing(tool, k, tool.properties.get(k, {}))
+                     and not is_search_param(tool, k, tool.properties.get(k, {})))},
                     f.missing,
                     f.sources,
                 )
                 for f in variants
             ]  # fmt: skip
+            variants = list({repr(sorted(f.arguments.items())): f for f in variants}.values())
         return [sid for filled in variants if (sid := self._add_one(tool, score, filled, notes)) is not None]
 
     def _add_one(self, tool: Tool, score: float, filled: FilledArguments, notes: list[str]) -> str | None:
@@ -478,6 +459,7 @@ class _PlanBuilder:
             )
             return None
         reason = f"BM25 {score:.2f}; " + "; ".join(w.replace("  ", " ") for w in why)
+        self.readings.extend(r for r in filled.readings if r not in self.readings)
         return self._append(tool, args, reason, tuple(deps))
 
     def _producer_for(self, consumer: Tool, param: str) -> tuple[Tool, str, str] | None:

@@ -28,6 +28,7 @@ from opsuite_ops.domain.model import AnswerReason, AnswerStatusReason, CallRecor
 __all__ = [
     "ENTITY_CONCEPTS",
     "MAX_FUZZY_LOOKUPS",
+    "TEXT_PARAMS",
     "TICKET_ID",
     "Inventory",
     "UnknownName",
@@ -35,7 +36,9 @@ __all__ = [
     "inventory_candidates",
     "inventory_from_outputs",
     "is_empty",
+    "kind_of",
     "name_key",
+    "same_kind",
     "unmatched_names",
 ]
 
@@ -47,6 +50,8 @@ ENTITY_CONCEPTS: Mapping[str, frozenset[str]] = {
 _CONCEPT_WORDS = frozenset(
     tok for names in ENTITY_CONCEPTS.values() for n in names for tok in tokenise(n, keep_stop_words=True)
 )
+#: Parameter names of free search text ("query", "q"): what a tool looks for, never the name of a thing.
+TEXT_PARAMS = frozenset({"query", "q", "text", "search", "pattern", "keyword", "keywords", "term", "terms"})
 #: Most inventory calls a run makes (the best candidates by how much they speak of hosts and services).
 MAX_INVENTORY_CALLS = 4
 #: Tags of tools that list what the estate has (routers, deployments): their rows name things of other kinds.
@@ -81,6 +86,22 @@ def column_concept(column: str) -> str | None:
     return None
 
 
+def kind_of(name: str) -> str:
+    """The kind a column or parameter names, without a key suffix ("pop_code" -> "pop", "team_name" -> "team")."""
+    low = name.lower()
+    for suffix in (*_KEY_SUFFIXES, "_code"):
+        if low.endswith(suffix) and len(low) > len(suffix):
+            return low[: -len(suffix)]
+    return low
+
+
+def same_kind(column: str, param: str) -> bool:
+    """Whether an inventory column and a parameter name the same kind of thing: the same name but a key
+    suffix ("pop_code" and "pop"), or one a qualified form of the other ("origin_pool" and "pool")."""
+    a, b = kind_of(column), kind_of(param)
+    return a == b or a.endswith(f"_{b}") or b.endswith(f"_{a}")
+
+
 @dataclass(frozen=True, slots=True)
 class UnknownName:
     """A name in the question that the estate does not have, with its closest known names."""
@@ -88,10 +109,14 @@ class UnknownName:
     name: str
     kind: str
     suggestions: tuple[str, ...] = ()
+    #: The one close name of the same spelling but a typo (same digits) that the answer is for instead.
+    assumed: str = ""
 
     def sentence(self) -> str:
         """ "no host named web-99 (did you mean web-01 or web-02?)"."""
         text = f"no {self.kind} named {self.name}"
+        if self.assumed:
+            return f"{text}; the answer is for {self.assumed}, the closest name"
         if self.suggestions:
             names = list(self.suggestions)
             joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
@@ -127,10 +152,16 @@ class Inventory:
     #: The other text columns of the row each name or value was listed in, by name_key ("billing-worker" ->
     #: namespace "billing"): what a question naming one says about the rest.
     rows: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    #: Every column that listed each value, by name_key ("arm64" is a pool and an architecture).
+    kinds: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     _keys: dict[str, tuple[str, str]] = field(init=False, repr=False, compare=False)
     #: Fuzzy look-ups left to this instance (one reading of a question): each compares a word with every
     #: known name, so a question of many odd words cannot make the planner's work grow without bound.
     _fuzzy_left: list[int] = field(init=False, repr=False, compare=False)
+    #: Column -> its values as (name_key, spelling), sorted by spelling.
+    _columns: Mapping[str, tuple[tuple[str, str], ...]] = field(init=False, repr=False, compare=False)
+    #: Part of a value ("media" of "og-media-eu") -> (column, spelling) of the values having it.
+    _parts: Mapping[str, frozenset[tuple[str, str]]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         keys: dict[str, tuple[str, str]] = {}
@@ -139,6 +170,17 @@ class Inventory:
                 keys[name_key(n)] = (kind, n)  # a host wins over a service spelt the same
         object.__setattr__(self, "_keys", keys)
         object.__setattr__(self, "_fuzzy_left", [MAX_FUZZY_LOOKUPS])
+        columns: dict[str, dict[str, str]] = {}
+        for key, (col, spelt) in self.values.items():
+            for listed in {col, *self.kinds.get(key, ())}:
+                columns.setdefault(listed, {})[spelt] = key
+        object.__setattr__(self, "_columns", {col: tuple((v[s], s) for s in sorted(v)) for col, v in columns.items()})
+        parts: dict[str, set[tuple[str, str]]] = {}
+        for col, spelt in self.values.values():
+            for part in _SEPARATORS.split(spelt.lower()):
+                if part:
+                    parts.setdefault(part, set()).add((col, spelt))
+        object.__setattr__(self, "_parts", {p: frozenset(found) for p, found in parts.items()})
 
     def _fuzzy(self) -> bool:
         """Take one fuzzy look-up from the budget; False once it is spent (then nothing is "close")."""
@@ -175,7 +217,12 @@ class Inventory:
     def merged(self, hosts: Iterable[str] = (), services: Iterable[str] = ()) -> Inventory:
         """This inventory plus operator-configured names."""
         return Inventory(
-            self.hosts | frozenset(hosts), self.services | frozenset(services), self.sources, self.values, self.rows
+            self.hosts | frozenset(hosts),
+            self.services | frozenset(services),
+            self.sources,
+            self.values,
+            self.rows,
+            self.kinds,
         )
 
     def row_of(self, name: str) -> tuple[tuple[str, str], ...]:
@@ -206,16 +253,51 @@ class Inventory:
         """``(column, spelling)`` of the one value of ``column`` that has ``word`` as a whole part ("rollup" ->
         job ``nightly_rollup``); None when no value or several do."""
         low = word.lower()
-        found = {
-            spelt
-            for col, spelt in self.values.values()
-            if col.lower() == column.lower() and low in _SEPARATORS.split(spelt.lower())
-        }
+        kinds = set(self._kinds(column))
+        found = {spelt for col, spelt in self._parts.get(low, ()) if col in kinds}
         return (column, found.pop()) if len(found) == 1 else None
+
+    def part_of(self, word: str, words: Iterable[str]) -> bool:
+        """Whether ``word`` is a whole part of a known value ("media" of "og-media-eu") of a kind one of
+        ``words`` names ("pool" or "pools" for a column ``origin_pool``)."""
+        low = word.lower()
+        columns = {col for col, _spelt in self._parts.get(low, ())}
+        if len(low) < 2 or not columns:
+            return False
+        named = {w.removesuffix("s") for w in words} | set(words)
+        return any({kind_of(c), kind_of(c).rsplit("_", 1)[-1]} & named for c in columns)
+
+    def _kinds(self, kind: str) -> list[str]:
+        return [col for col in self._columns if same_kind(col, kind)]
+
+    def lists(self, kind: str) -> bool:
+        """Whether the inventory has a column of ``kind`` (:func:`same_kind`), so its values are known."""
+        return bool(self._kinds(kind))
+
+    def values_of(self, kind: str) -> list[str]:
+        """Every value of the columns of ``kind`` (:func:`same_kind`: "pool" has "origin_pool"'s), sorted."""
+        cols = self._kinds(kind)
+        if len(cols) == 1:
+            return [spelt for _key, spelt in self._columns[cols[0]]]
+        return sorted({spelt for col in cols for _key, spelt in self._columns[col]})
+
+    def closest_of_kind(self, name: str, kind: str, n: int = 3) -> tuple[str, ...]:
+        """Values of ``kind`` that look like ``name``, best first (a fuzzy look-up of the budget)."""
+        if not self._fuzzy():
+            return ()
+        key = name_key(name)
+        scored = [(-_similarity(key, k), v) for col in self._kinds(kind) for k, v in self._columns[col]]
+        return tuple(v for r, v in sorted(scored) if -r >= 0.6)[:n]
 
     def value(self, text: str) -> tuple[str, str] | None:
         """``(column, spelling)`` when ``text`` is a value of another column of the inventory (not a name)."""
         return self.values.get(name_key(text))
+
+    def columns_of(self, text: str) -> tuple[str, ...]:
+        """Every column that listed the value ``text`` (empty when none did)."""
+        key = name_key(text)
+        found = self.values.get(key)
+        return tuple(dict.fromkeys([found[0], *self.kinds.get(key, ())])) if found else ()
 
 
 def _speaks_of_entities(tool: Tool) -> bool:
@@ -271,20 +353,26 @@ def inventory_from_outputs(outputs: Mapping[str, Any]) -> Inventory:
     services: set[str] = set()
     sources: list[str] = []
     values: dict[str, tuple[str, str]] = {}
+    kinds: dict[str, set[str]] = {}
     rows: dict[str, tuple[tuple[str, str], ...]] = {}
     for tool, data in outputs.items():
         found: dict[str, set[str]] = {"host": set(), "service": set()}
         others: dict[str, tuple[str, str]] = {}
+        mine: dict[str, set[tuple[tuple[str, str], ...]]] = {}
         for row in _rows(data):
             texts = [(str(c), v.strip()) for c, v in row.items() if isinstance(v, str) and v.strip()]
             for col, value in texts:
-                rows.setdefault(name_key(value), tuple((c, v) for c, v in texts if c != col))
+                mine.setdefault(name_key(value), set()).add(tuple((c, v) for c, v in texts if c != col))
             for col, value in row.items():
                 concept = column_concept(str(col))
                 if concept and isinstance(value, str) and value.strip():
                     found[concept].add(value.strip())
                 elif isinstance(value, str) and value.strip():
                     others.setdefault(name_key(value), (str(col), value.strip()))
+                    kinds.setdefault(name_key(value), set()).add(str(col))
+        for key, found_rows in mine.items():
+            # A value of many rows ("par", the site of two switches) says nothing of one row's other columns.
+            rows.setdefault(key, found_rows.pop() if len(found_rows) == 1 else ())
         for concept, names in _name_lists(data).items():
             found[concept].update(n.strip() for n in names if n.strip())
         if found["host"] or found["service"] or others:
@@ -297,7 +385,8 @@ def inventory_from_outputs(outputs: Mapping[str, Any]) -> Inventory:
                 values.setdefault(k, v)
     name_keys = {name_key(n) for n in hosts | services}
     kept = {k: v for k, v in values.items() if k not in name_keys}
-    return Inventory(frozenset(hosts), frozenset(services), tuple(sources), kept, rows)
+    listed = {k: tuple(sorted(kinds[k])) for k in kept if len(kinds.get(k, ())) > 1}
+    return Inventory(frozenset(hosts), frozenset(services), tuple(sources), kept, rows, listed)
 
 
 def _mentions(data: Any, key: str) -> bool:
@@ -339,7 +428,7 @@ def _names_a_thing(tool: Tool, param: str, value: Any, vouched: Inventory) -> bo
     if schema.get("enum") or schema.get("format") or tool.tags & {"document", "search"}:
         return False
     words = {*tokenise(param, keep_stop_words=True), *tokenise(str(schema.get("description", "")))}
-    if words & {"text", "phrase", "query", "search", "pattern", "keyword"}:
+    if param.lower() in TEXT_PARAMS or words & {"text", "phrase", "query", "search", "pattern", "keyword"}:
         return False
     return isinstance(value, str) and vouched.lookup(value) is None and vouched.value(value) is None
 

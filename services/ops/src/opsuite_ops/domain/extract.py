@@ -7,8 +7,14 @@ says; a name-like word the estate does not have is an :class:`~opsuite_ops.domai
 with its closest matches. Ticket-like ids (``INC-4211``) are ids, never hosts.
 
 Values of the inventory's other columns are filters of that column (a kind: "ams" is a site), a word
-before a kind word is a value of that kind ("the dba team"), and an unknown name takes the kind and close
-matches of the known name or value of its shape ("rtr-ams-05": no router named rtr-ams-05).
+before a kind word is a value of that kind ("the dba team") unless the estate lists that kind (then "the
+video property" is no property named video), a dotted name also names the known values it ends with
+("api.example.org": the zone ``example.org``), and an unknown name takes the kind and close matches of the
+known name or value of its shape ("rtr-ams-05": no router named rtr-ams-05). A typo of a known name (the
+same digits, very close, clearly closer than any other: "og-meida-eu") is still reported, and the answer
+is for the name it misspells. A word that is a part of a known value ("media" of ``og-media-eu``) is left
+to :mod:`values`; a misspelt word of the tools ("capacty") is read as the word it misspells (a few per
+question, each compared with the vocabulary's words of its length and first letter).
 
 When no tool listed names of a kind, that kind falls back to generic shapes (no estate's naming): a
 hyphenated name ending in digits is a host, a name after "service"/"on"/"for"... is a service.
@@ -21,10 +27,23 @@ import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 
-from opsuite_ops.domain.bm25 import ON_CALL, STOP_WORDS, is_verb_or_adverb, stem
-from opsuite_ops.domain.entities import ENTITY_CONCEPTS, TICKET_ID, Inventory, UnknownName, column_concept, name_key
+from opsuite_ops.domain.bm25 import ON_CALL, STOP_WORDS, is_verb_or_adverb
+from opsuite_ops.domain.entities import (
+    ENTITY_CONCEPTS,
+    TICKET_ID,
+    Inventory,
+    UnknownName,
+    column_concept,
+    name_key,
+)
+from opsuite_ops.domain.reader import Reader
+from opsuite_ops.domain.shortnames import Reading
+from opsuite_ops.domain.timerange import DAY_RE, ISO_RE, REL_RE, TimeRange, human_duration
+from opsuite_ops.domain.timerange import time_range as parse_time_range
+from opsuite_ops.domain.values import asks_across, enclosing_values
+from opsuite_ops.domain.words import GENERIC_WORDS, NON_TOPIC_WORDS
 
 __all__ = [
     "GENERIC_WORDS",
@@ -46,15 +65,6 @@ SINCE_PARAMS = frozenset({"since", "start", "start_time", "from", "from_time", "
 UNTIL_PARAMS = frozenset({"until", "end", "end_time", "to", "to_time", "before"})
 ID_PARAMS = frozenset({"id", "ticket", "ticket_id", "incident", "incident_id", "issue", "issue_id", "key", "ref"})
 
-#: Words of a question's form, not of its subject: never a metric, a name, or a search term.
-GENERIC_WORDS = frozenset(
-    """happening happened happen going wrong look looks check ok okay fine problem problems
-    issue issues doing anything something everything currently current right like see need know value values
-    number data info information detail details overview summary compare comparison between vs versus
-    than both each every same other others trend level why seem seems getting got going right now latest
-    current please thanks hi hello whats what's tell us it's is isn't are aren't start started starting begin
-    began begun""".split()  # noqa: SIM905
-)
 # "host X" names a host, "X service" a service; "hosts running X" and "a web host" do not name the word next to them.
 _HOST_CUES = frozenset({"host", "server", "node", "machine", "instance"})
 _SERVICE_CUES = frozenset({"service", "app", "application", "svc", "component"})
@@ -63,31 +73,18 @@ _PLACE_CUES = frozenset({"on", "for", "of", "in", "about", "from", "run", "runs"
 #: Auxiliaries opening a yes/no question whose main verb then stands bare ("did the load succeed").
 _DO_SUPPORT = frozenset({"did", "does", "do", "will", "can", "could", "would", "should"})
 _JOINERS = frozenset({"and", "or", "vs", "versus", "&", "with"})
+#: Forms of "be", "get" and "have" before a participle: "were rebooted" asks for the act itself.
+_AUXILIARIES = frozenset(
+    ["is", "are", "was", "were", "be", "been", "being", "get", "gets", "got", "gotten", "has", "have", "had"]
+)
 
-_ISO_RE = re.compile(
-    r"\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?\b", re.IGNORECASE
-)
-_UNITS = {
-    "s": 1, "sec": 1, "second": 1, "m": 60, "min": 60, "minute": 60, "h": 3600, "hr": 3600,
-    "hour": 3600, "d": 86400, "day": 86400, "w": 604800, "week": 604800,
-}  # fmt: skip
-_WORD_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-                 "ten": 10, "twelve": 12, "fifteen": 15, "thirty": 30, "few": 3, "couple": 2}  # fmt: skip
-_UNIT_ALT = r"(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|[smhdw])"
-_REL_RE = re.compile(
-    r"\b(?:(?:last|past|previous|in the last|over the last)\s+(?:(?P<n>\d+|a|an|one|two|three|four|five|six|"
-    r"ten|twelve|fifteen|thirty|few|couple(?: of)?)\s*)?(?P<u>" + _UNIT_ALT + r")\b"
-    r"|(?P<n2>\d+)\s*(?P<u2>" + _UNIT_ALT + r")\s+ago\b)",
-    re.IGNORECASE,
-)
-_DAY_RE = re.compile(r"\b(?:since |from )?(today|yesterday)\b", re.IGNORECASE)
 _NUMBER_RE = re.compile(r"(?<![\w.-])-?\d+(?:\.\d+)?(?![\w.-])")
 _QUOTED_RE = re.compile(r"\"([^\"]+)\"|'([^']{2,})'(?!\w)")
 _TOKEN_RE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?|&")
 _ID_RE = TICKET_ID
 _VERSION_RE = re.compile(r"^v?\d+(?:[._-]\d+)*[a-z]?$", re.IGNORECASE)
 _SEPARATED = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:[._-][A-Za-z0-9]+)+$")
-_SEPARATORS_RE = re.compile(r"[\s._/-]+")
+_VERSION_SEP = re.compile(r"\d[._-]\d")
 _TRAILING_NUMBER = re.compile(r"[._-]\d+[a-z]?$", re.IGNORECASE)
 #: ``key=value`` labels (an alert's): the key says what the value is.
 _LABEL_RE = re.compile(r"(?<![\w.-])([A-Za-z_][\w.-]*)=([^\s,;]+)")
@@ -95,20 +92,6 @@ _LABEL_RE = re.compile(r"(?<![\w.-])([A-Za-z_][\w.-]*)=([^\s,;]+)")
 _RULE_NAME_RE = re.compile(
     r"\b(alert|alerts|rule|alarm|monitor|check|dashboard|job)\s+([A-Za-z][\w]*(?:[._-][\w]+)+)", re.IGNORECASE
 )
-
-
-@dataclass(frozen=True, slots=True)
-class TimeRange:
-    """A time window mentioned in the question; ``text`` is the phrase it came from."""
-
-    since: datetime
-    until: datetime
-    text: str
-
-    @property
-    def seconds(self) -> float:
-        """Length of the window in seconds."""
-        return (self.until - self.since).total_seconds()
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +124,23 @@ class Entities:
     #: The question asks whether something happened ("did the job succeed?", "does it fail"): a bare verb
     #: in it is what is asked, not a filter (see :func:`fill.enum_choices`).
     asks_whether: bool = False
+    #: Terms no tool's words include and that are no verb forms ("504s", "timeout"): what a log or ticket
+    #: search looks for (a document search takes every key term).
+    rare: tuple[str, ...] = ()
+    #: Verb forms right after a word that is no auxiliary nor "and"/"or" ("maintenance planned", "is X
+    #: returning"): they say what their subject did, unlike "were rebooted" or "NotReady or cordoned".
+    qualifiers: tuple[str, ...] = ()
+    #: Terms not followed by another word of the subject (the question's end, "of", "on"...): "spend" in
+    #: "spend on cdn" is a part of its own, unlike "high" in "high cpu".
+    apart: tuple[str, ...] = ()
+    #: The question asks across the values of a kind ("which pool is the slowest"), see :mod:`values`.
+    across: bool = False
+    #: Version strings ("2.31.0", "v1.9"): values the question gives (a search looks for them), never topics.
+    versions: tuple[str, ...] = ()
+    #: Words read as the one listed value they stand for ("billing" is quill/billing-svc), said in the answer.
+    readings: tuple[Reading, ...] = ()
+    #: The inventory the names were resolved against (its values fill parameters, see :mod:`values`).
+    inventory: Inventory | None = field(default=None, compare=False, repr=False)
 
     def names(self, concept: str) -> tuple[str, ...]:
         """The names filling parameters of ``concept`` (host, service, id)."""
@@ -168,40 +168,6 @@ def canonical_param(name: str) -> str:
     return n
 
 
-def _time_range(text: str, now: datetime) -> TimeRange | None:
-    m = _REL_RE.search(text)
-    if m:
-        raw_n = (m.group("n") or m.group("n2") or "1").lower().removesuffix(" of")
-        n = int(raw_n) if raw_n.isdigit() else _WORD_NUMBERS.get(raw_n, 1)
-        unit = (m.group("u") or m.group("u2") or "h").lower()
-        key = unit if unit in _UNITS else unit.rstrip("s")
-        seconds = n * _UNITS.get(key, _UNITS.get(key[:3], 3600))
-        return TimeRange(now - timedelta(seconds=seconds), now, m.group(0))
-    isos = _ISO_RE.findall(text)
-    if isos:
-        stamps = [_parse_iso(s) for s in isos]
-        valid = [s for s in stamps if s is not None]
-        if valid:
-            return TimeRange(valid[0], valid[1] if len(valid) > 1 else now, " .. ".join(isos[:2]))
-    m = _DAY_RE.search(text)
-    if m:
-        midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
-        if m.group(1).lower() == "today":
-            return TimeRange(midnight, now, "today")
-        # "since yesterday" runs to now; "yesterday" alone is the day before today.
-        until = now if m.group(0).lower().startswith(("since", "from")) else midnight
-        return TimeRange(midnight - timedelta(days=1), until, m.group(0))
-    return None
-
-
-def _parse_iso(s: str) -> datetime | None:
-    try:
-        dt = datetime.fromisoformat(s.replace("z", "Z").replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
-
-
 def _plain_labels(text: str) -> str:
     """``service=checkout`` -> "service checkout" (a cue), ``metric=error_rate`` -> "error rate" (words)."""
 
@@ -221,85 +187,6 @@ def _plain_labels(text: str) -> str:
 def _blank(text: str, pattern: re.Pattern[str]) -> str:
     """``text`` with every match of ``pattern`` turned into a break (spaces around a "|")."""
     return pattern.sub(lambda m: " | " + " " * max(0, len(m.group(0)) - 3), text)
-
-
-@dataclass(slots=True)
-class _Reader:
-    """One pass over the question's tokens (local state of :func:`extract_entities`)."""
-
-    inventory: Inventory
-    vocabulary: frozenset[str]
-    hosts: list[str]
-    services: list[str]
-    ids: list[str]
-    unknown: list[UnknownName]
-    terms: list[str]
-    ambiguous: list[tuple[str, str]] = field(default_factory=list)
-    values: list[tuple[str, str]] = field(default_factory=list)
-    guessed: list[str] = field(default_factory=list)
-
-    def is_word(self, low: str) -> bool:
-        """A word of the tools' vocabulary or of the question's form (never taken for a name on its own)."""
-        return (
-            low in STOP_WORDS
-            or low in GENERIC_WORDS
-            or stem(low) in self.vocabulary
-            or low in self.vocabulary
-            or (is_verb_or_adverb(low) and not low.endswith(("ing", "ed")))  # "safely": never a name
-        )
-
-    def add(self, kind: str, name: str) -> None:
-        target = self.hosts if kind == "host" else self.services
-        if name not in target:
-            target.append(name)
-
-    def guess(self, kind: str, name: str) -> None:
-        """A name of a kind no inventory lists, by its shape alone (it may be a name of any other kind too)."""
-        self.add(kind, name)
-        if name not in self.guessed:
-            self.guessed.append(name)
-
-    def misspelt_value(self, name: str, kind: str | None) -> bool:
-        """Report ``name`` as unknown when it looks more like a value of an inventory column than like any
-        host/service name ("rtr-ams-05" next to the router column's "rtr-ams-02": no router named rtr-ams-05).
-
-        A misspelling keeps the name's shape: a value with another number of parts ("billing" for
-        "billing-sre") is another name, not a close match."""
-        column, close, ratio = self.inventory.closest_value(name)
-        close = tuple(c for c in close if _parts(c) == _parts(name))
-        if not close or ratio <= self.inventory.best_ratio(name, kind):
-            return False
-        if not any(u.name == name for u in self.unknown):
-            self.unknown.append(UnknownName(name, column, close))
-        return True
-
-    def misspelt_name(self, name: str) -> bool:
-        """Report a name of no known kind as unknown when a known host or service of the same shape is close
-        ("node-a6" next to the estate's "node-a7": no host named node-a6)."""
-        if self.misspelt_value(name, None):
-            return True
-        close = tuple(c for c in self.inventory.closest(name) if _parts(c) == _parts(name))
-        found = self.inventory.lookup(close[0]) if close else None
-        if found is None:
-            return False
-        if not any(u.name == name for u in self.unknown):
-            self.unknown.append(
-                UnknownName(name, found[0], tuple(c for c in close if self.inventory.lookup(c) == (found[0], c)))
-            )
-        return True
-
-    def add_unknown(self, name: str, kind: str) -> None:
-        if any(u.name == name for u in self.unknown):
-            return
-        if self.misspelt_value(name, None if kind == "host or service" else kind):
-            return
-        if kind == "host or service":
-            # The kind of the best match decides; the suggestions are names of that kind.
-            best = self.inventory.closest(name, n=1)
-            found = self.inventory.lookup(best[0]) if best else None
-            kind = found[0] if found else kind
-        suggestions = self.inventory.closest(name, None if kind == "host or service" else kind)
-        self.unknown.append(UnknownName(name, kind, suggestions))
 
 
 def _cue_kind(prev: str, nxt: str) -> str | None:
@@ -331,10 +218,10 @@ def extract_entities(
     """
     inv = (inventory or Inventory()).merged(known_hosts, known_services)
     text = ON_CALL.sub("oncall", text)  # one word: "on call" is a rota, not "call"
-    time_range = _time_range(text, now)
+    time_range = parse_time_range(text, now)
     quoted = tuple(a or b for a, b in _QUOTED_RE.findall(text))
-    masked = _plain_labels(_blank(_blank(_blank(_blank(text, _QUOTED_RE), _ISO_RE), _REL_RE), _DAY_RE))
-    reader = _Reader(inv, frozenset(vocabulary), [], [], [], [], [])
+    masked = _plain_labels(_blank(_blank(_blank(_blank(text, _QUOTED_RE), ISO_RE), REL_RE), DAY_RE))
+    reader = Reader(inv, frozenset(vocabulary), [], [], [], [], [])
     names = frozenset(n.lower() for n in as_names)
     kind_words = frozenset(k.lower() for k in kinds) | frozenset(c.lower() for c, _s in inv.values.values())
     matches = list(_TOKEN_RE.finditer(masked))
@@ -343,6 +230,7 @@ def extract_entities(
     # A break ("|", where a time phrase or quote was) separates tokens: no bigram or cue across it.
     gaps = [masked[matches[i].end() : matches[i + 1].start()] for i in range(len(matches) - 1)] + [""]
     consumed: list[tuple[int, int]] = []
+    asked = _asked_verbs(lows, gaps)
     last_entity = -10
     i = 0
     while i < len(tokens):
@@ -365,23 +253,43 @@ def extract_entities(
         elif _ID_RE.match(tok):
             if tok not in reader.ids:
                 reader.ids.append(tok)
-        elif (known := _value_of(tok, inv, not reader.is_word(low))) is not None or _is_key(tok, inv):
+        elif _VERSION_RE.match(low) and _VERSION_SEP.search(low):
+            reader.versions.append(tok)  # "2.31.0": a value the question gives, not a topic
+        elif (known := _value_of(tok, inv, not reader.is_word(low) or joined_cue)) is not None or _is_key(tok, inv):
             # A value of another inventory column ("zone-a-1", a zone) or a setting's key
             # ("pool.max_size"): what the question filters on or asks about, never a host or service.
             reader.values.append((known[0] if known else "", tok))
+        elif _SEPARATED.match(tok) and (short := reader.shorts().ending(tok)) is not None:
+            reader.short(tok, short, "whose name ends so", explicit or _shape_kind(tok))  # "billing-svc"
         elif (cue := _kind_cue(prev, nxt, kind_words)) and (whole := inv.containing(low, cue)) is not None:
             reader.values.append(whole)  # a part of one name of that kind: "the rollup job" -> nightly_rollup
         elif (
             (cue := _kind_cue(prev, nxt, kind_words))
             and (not reader.is_word(low) or low in names)
+            and not inv.lists(cue)  # a kind the estate lists takes its known values (or parts of them) only
             and not _VERSION_RE.match(low)
             and not inv.closest_value(low)[1]
             and inv.best_ratio(low) < 0.6
         ):
             reader.values.append((cue, tok))  # "the dba team": a team, whether or not anything lists teams
+        elif (
+            (cue := _kind_cue(prev, nxt, kind_words)) in (nxt, nxt.removesuffix("s"))
+            and inv.lists(cue)
+            and not reader.is_word(low)
+            and not inv.part_of(low, lows)
+            and not _VERSION_RE.match(low)
+            and reader.typo(low) is None
+        ):
+            # "the video property" where the estate lists its properties and none is called so: unknown.
+            if not any(u.name == low for u in reader.unknown):
+                reader.unknown.append(UnknownName(low, cue, inv.closest_of_kind(low, cue)))
         elif _SEPARATED.match(tok) and not _VERSION_RE.match(tok):
-            guess = explicit or ("host" if _TRAILING_NUMBER.search(tok) else "service")
-            if reader.misspelt_name(low):
+            guess = explicit or _shape_kind(tok)
+            if (short := reader.shorts().typo(low)) is not None:
+                # "serach-indexer": a misspelt last segment of one listed value; still reported, answered for it.
+                reader.unknown.append(UnknownName(low, short[0], (short[1],), short[1]))
+                reader.short(tok, short, "closest to it", guess)
+            elif reader.misspelt_name(low):
                 pass
             elif not inv.knows(guess):
                 reader.guess(guess, low)
@@ -392,6 +300,17 @@ def extract_entities(
         elif len(low) < 2 or low.isdigit() or low in STOP_WORDS or low in _JOINERS:
             i += 1
             continue
+        elif explicit is None and not reader.is_word(low) and inv.part_of(low, lows):
+            reader.part_words.append(low)  # a part of a known value ("the media eu pool"): it names that value
+            i += 1
+            continue
+        elif (
+            not reader.is_word(low)
+            and low not in NON_TOPIC_WORDS
+            and len(low) > 2
+            and (short := reader.shorts().part(low)) is not None
+        ):
+            reader.short(tok, short, "with it in its name", explicit or "service")  # "billing": quill/billing-svc
         elif pointed and not reader.is_word(low) and not _VERSION_RE.match(low):
             kind = explicit or ("host" if prev in _HOST_CUES else "service")
             if not inv.knows(kind):
@@ -403,11 +322,23 @@ def extract_entities(
                 i += 1
                 continue
         else:
-            if low not in GENERIC_WORDS:
+            if not reader.is_word(low) and (fixed := reader.typo(low)) is not None:
+                if fixed:
+                    reader.terms.append(fixed)  # "capacty" is "capacity"; "recnt" only a form word
+            elif low not in GENERIC_WORDS:
                 reader.terms.append(low)
+                if (
+                    is_verb_or_adverb(low)
+                    and prev
+                    and prev not in _JOINERS | _AUXILIARIES
+                    and i not in asked  # "what are those runners costing": the verb is what is asked
+                ):
+                    reader.qualifiers.append(low)  # "maintenance planned", "is X returning", not "were rebooted"
+                if not nxt or nxt in STOP_WORDS:
+                    reader.apart.append(low)  # "spend on cdn": no qualifier of the next word
                 if found is not None:
                     reader.ambiguous.append((low, found[0]))
-                elif (cue := _kind_cue(prev, nxt, kind_words)) and not nxt.endswith("s"):
+                elif (cue := _kind_cue(prev, nxt, kind_words)) and not nxt.endswith("s") and not inv.lists(cue):
                     # A tool word before a kind may name one ("the warehouse area"); before a plural it only
                     # qualifies them ("kafka brokers").
                     reader.ambiguous.append((low, cue))
@@ -416,6 +347,13 @@ def extract_entities(
         consumed.append((matches[i].start(), matches[i].end()))
         last_entity = i
         i += 1
+    parts = [*reader.part_words, *reader.terms]  # "large", "linux" are tool words too (an enum's linux-large)
+    if parts and (implied := reader.shorts().implied(parts, lows)) is not None and implied not in reader.values:
+        said = " ".join(p for p in parts if p in re.split(r"[/:._-]+", implied[1].lower()))
+        reader.short(said or implied[1], implied, "having those words in its name", None)
+    for tok in dict.fromkeys(t for t in tokens if "." in t):
+        # A dotted name names the known values it ends with: "api.example.org" is in the zone "example.org".
+        reader.values.extend(v for v in enclosing_values(tok, inv) if v not in reader.values)
     free = list(masked)
     for start, end in consumed:
         free[start:end] = " " * (end - start)
@@ -429,10 +367,19 @@ def extract_entities(
         quoted=quoted,
         words=words,
         asks_whether=bool(lows) and lows[0] in _DO_SUPPORT,
+        across=asks_across(lows),
+        inventory=inv,
         keywords=" ".join(reader.terms),
         ids=tuple(reader.ids),
         unknown=tuple(reader.unknown),
         terms=tuple(reader.terms),
+        qualifiers=tuple(reader.qualifiers),
+        apart=tuple(reader.apart),
+        rare=tuple(
+            t for t in reader.terms if not reader.is_word(t) and not is_verb_or_adverb(t) and t not in NON_TOPIC_WORDS
+        ),
+        versions=tuple(reader.versions),
+        readings=tuple(reader.readings),
         ambiguous=tuple(reader.ambiguous),
         values=tuple(reader.values),
         guessed=tuple(reader.guessed),
@@ -446,8 +393,31 @@ def extract_entities(
     )
 
 
-def _parts(name: str) -> int:
-    return len([p for p in _SEPARATORS_RE.split(name) if p])
+#: Opening a clause that asks for a verb's object: "what are X costing", "how much is X using".
+_ASKING = frozenset({"what", "much"})
+_CLAUSE_BREAK = re.compile(r"[,;?.!|]")
+
+
+def _asked_verbs(lows: list[str], gaps: list[str]) -> set[int]:
+    """Positions of verb forms a clause asks for: in a clause opening with "what" or "how much" and an
+    auxiliary ("what are those runners costing us", "what's it doing"), the verb is the question's topic,
+    not what its subject did; "how many 502s is X returning" asks for the 502s."""
+    out: set[int] = set()
+    asking = False
+    for k, word in enumerate(lows):
+        if k and (_CLAUSE_BREAK.search(gaps[k - 1]) or word in ("and", "but", "also")):
+            asking = False
+        nxt = lows[k + 1] if k + 1 < len(lows) and not _CLAUSE_BREAK.search(gaps[k]) else ""
+        if word in _ASKING and (word == "what" or (k and lows[k - 1] == "how")):
+            asking = asking or nxt in _AUXILIARIES | _DO_SUPPORT | {"s", "re"}
+        elif asking and is_verb_or_adverb(word) and word.endswith(("ing", "ed")):
+            out.add(k)
+    return out
+
+
+def _shape_kind(token: str) -> str:
+    """The kind a name's shape suggests where no inventory says: a trailing number makes a host ("pay-api-1")."""
+    return "host" if _TRAILING_NUMBER.search(token) else "service"
 
 
 def _kind_cue(prev: str, nxt: str, kinds: frozenset[str]) -> str:
@@ -481,12 +451,3 @@ def _close(word: str, inv: Inventory) -> bool:
     """A plain word is taken for a misspelt name only when it is very close to one the estate has."""
     keys = [name_key(n) for n in (*inv.hosts, *inv.services)]
     return bool(difflib.get_close_matches(name_key(word), keys, n=1, cutoff=0.8))
-
-
-def human_duration(delta: timedelta) -> str:
-    """ "2 hours", "hour", "30 minutes"."""
-    seconds = delta.total_seconds()
-    if seconds < 3600:
-        return f"{seconds / 60:g} minutes"
-    hours = seconds / 3600
-    return f"{hours:g} hours" if hours != 1 else "hour"

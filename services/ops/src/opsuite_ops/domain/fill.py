@@ -1,33 +1,56 @@
 """A tool's arguments from the question's entities, by parameter *name* and JSON-schema *type*.
 
 :func:`fill_variants` gives one argument set per side of a comparison or an "or": "cpu on pay-api-1 vs
-pay-api-2" is two calls, "degraded or down hosts" calls a ``status`` enum with each named value (a few
-operator synonyms map onto enum values: "offline" is ``down``). Times follow the parameter's schema
-(``format: date-time`` is RFC 3339, ``format: date`` a day, integers epoch seconds). A free-text search
-parameter (``query``/``q``/``text``..., or a required string of a search-like tool: tagged
-``document``/``search``, or speaking of search/find/phrase) gets the question's key terms, without the
-words that only name the search tool itself ("runbook", "docs"). A parameter named after an inventory
-column takes the value the question gives of it; a required one the question gives no other way takes
-the column's value in the rows of the question's names, else a name no inventory lists.
-Required parameters left unfilled are reported in ``missing``.
+pay-api-2" is two calls, and so is "acme-www vs acme-static" for a parameter of the estate's own kinds;
+"degraded or down hosts" calls a ``status`` enum with each named value (a few operator synonyms map onto
+enum values: "offline" is ``down``).
+
+Times follow the parameter's schema (``format: date-time`` is RFC 3339, ``format: date`` a day, integers
+epoch seconds); a window's start and end parameters (``from_ts``/``to_ts``, see :mod:`timerange`) get both
+ends of the window (a required end with no time in the question is now), and a look-back in its own unit
+(``days_back``, ``lookback_hours``, ``minutes``) the window's length, or the default window's when it is
+required and the question gives none.
+
+A parameter of one of the estate's kinds (:mod:`values`) takes the values of that kind the question names,
+or the one value in the inventory rows of its names, or the one value having its words as parts ("the
+media eu pool"), or every value when it asks across the kind ("which pool is the slowest"); a required one
+of a kind no inventory lists takes a name no inventory knows, but a plain word only when nothing lists
+that kind ("europe" is no pool where the estate lists its pools).
+
+A free-text search parameter (``query``/``q``/``text``..., or a required string of a search-like tool:
+tagged ``document``/``search``, or speaking of search/find/phrase) gets a record id when it looks records
+up by id ("ticket id or words of the title": NOC-512), else the question's key terms, without the words
+that only name the search tool itself ("runbook", "docs") or chose one of its enum values; a search of
+logs or records (not of documents) only the terms no tool's words include ("504s", not "pops" or
+"status": other tools answer those). Required parameters left unfilled are reported in ``missing``.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from itertools import islice, product
 from typing import Any
 
 from opsuite_ops.domain.bm25 import stem, tokenise
-from opsuite_ops.domain.entities import ENTITY_CONCEPTS
-from opsuite_ops.domain.extract import Entities, TimeRange, canonical_param, human_duration, is_verb_or_adverb
+from opsuite_ops.domain.entities import ENTITY_CONCEPTS, TEXT_PARAMS
+from opsuite_ops.domain.extract import Entities, canonical_param, human_duration, is_verb_or_adverb
 from opsuite_ops.domain.model import Tool
+from opsuite_ops.domain.timerange import duration_value, enum_duration, time_bound
+from opsuite_ops.domain.values import (
+    every_value,
+    example_value,
+    identifier_like,
+    named_values,
+    part_value,
+    related_value,
+)
 
 __all__ = [
     "ENUM_SYNONYMS",
+    "TEXT_PARAMS",
     "FilledArguments",
     "enum_choices",
     "fill_arguments",
@@ -35,16 +58,21 @@ __all__ = [
     "format_time",
     "is_search_param",
     "name_kinds",
+    "names_a_thing",
     "param_concept",
 ]
 
 _LIMIT_PARAMS = frozenset({"limit", "top", "n", "count", "max_rows", "size"})
-_TEXT_PARAMS = frozenset({"query", "q", "text", "search", "pattern", "keyword", "keywords", "term", "terms"})
 _SEARCH_TAGS = frozenset({"document", "search"})
 #: Words of a parameter's name or description that make a required string the text a tool searches for.
 _SEARCH_WORDS = frozenset({"search", "find", "phrase", "query", "look", "match", "matching", "contain", "contains"})
 _ENTITY_CONCEPTS = ("host", "service", "id", "entity")
+_NUMBER_PLURAL = re.compile(r"^(\d+)s$")
+#: Most calls one parameter fans out to over the values the estate lists ("which pool is the slowest").
+_FAN_OUT = 8
 _KNOWN_CONCEPTS = frozenset({"host", "service", "id", "since", "until"})
+#: How a source says a word of the question was read as a value (the answer states such readings).
+_READ_AS = "read: "
 
 #: Operator words for common status values; an enum value is used only if the tool's schema has it.
 ENUM_SYNONYMS: Mapping[str, tuple[str, ...]] = {
@@ -52,6 +80,7 @@ ENUM_SYNONYMS: Mapping[str, tuple[str, ...]] = {
     "online": ("up",), "running": ("up",), "healthy": ("up", "ok", "healthy"),
     "unhealthy": ("degraded", "down"), "impaired": ("degraded",), "degrading": ("degraded",),
     "warning": ("warn", "warning"), "error": ("error", "err"), "critical": ("critical", "crit"),
+    "red": ("failed", "failing", "failure"), "green": ("success", "succeeded", "passed", "passing"),
 }  # fmt: skip
 
 
@@ -67,6 +96,9 @@ class FilledArguments:
     arguments: dict[str, Any]
     missing: tuple[str, ...]
     sources: dict[str, str] = field(default_factory=dict)
+    #: Words of the question read as a value of the estate's ("search" is the rotation search-core), said in
+    #: the answer.
+    readings: tuple[str, ...] = ()
 
 
 def _type_of(schema: Mapping[str, Any]) -> str:
@@ -86,17 +118,14 @@ def format_time(dt: datetime, schema: Mapping[str, Any], name: str = "") -> Any:
     return dt.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-def _duration_value(name: str, schema: Mapping[str, Any], tr: TimeRange) -> Any | None:
-    n = name.lower()
-    for unit, secs in (("second", 1), ("minute", 60), ("hour", 3600), ("day", 86400)):
-        if unit in n:
-            value = tr.seconds / secs
-            return round(value) if _type_of(schema) == "integer" else value
-    if n in ("window", "duration", "lookback", "period", "range", "interval"):
-        if _type_of(schema) in ("integer", "number"):
-            return int(tr.seconds)
-        return f"{int(tr.seconds)}s"
-    return None
+def _bound(concept: str, name: str, schema: Mapping[str, Any]) -> str | None:
+    """``since``/``until`` for a window's start/end parameter (a lone timestamp is a start), else None."""
+    if concept in ("since", "until"):
+        return concept
+    bound = time_bound(name, schema)
+    if bound is None and schema.get("format") in ("date-time", "date"):
+        return "since"
+    return bound
 
 
 def _enum_of(schema: Mapping[str, Any]) -> list[Any]:
@@ -128,20 +157,37 @@ def enum_choices(options: Sequence[Any], words: Sequence[str], *, asks_whether: 
     return chosen
 
 
-def key_terms(tool: Tool, entities: Entities, synonyms: Mapping[str, tuple[str, ...]] | None = None) -> str:
-    """The question's key terms for ``tool``'s search: no names, no form words, no words naming the tool."""
+def key_terms(
+    tool: Tool,
+    entities: Entities,
+    synonyms: Mapping[str, tuple[str, ...]] | None = None,
+    exclude: Iterable[str] = (),
+    *,
+    rare: bool = False,
+) -> str:
+    """The question's key terms for ``tool``'s search: no names, no form words, no words naming the tool,
+    none of ``exclude`` (the words that chose one of its enum values). With ``rare`` (a search of records or
+    logs, not of documents) only the terms no tool's words include (:attr:`Entities.rare`: "504s", not
+    "pops" or "status", which other tools answer)."""
     synonyms = synonyms or {}
+    excluded = set(exclude)
     own = {*tokenise(tool.name, keep_stop_words=True)}
     for tag in tool.tags:
         own.update(tokenise(tag, keep_stop_words=True))
-    out = [n for n in entities.guessed if n not in entities.terms]  # an unresolved name is what is looked for
-    for term in entities.terms:
+    # An unresolved name is what is looked for; in a log or ticket search only one shaped like an identifier.
+    out = [n for n in entities.guessed if n not in entities.terms and (not rare or identifier_like(n))]
+    out.extend(v for v in entities.versions if v not in out)  # "billing-svc 2.31.0": name and tag
+    for term in entities.rare if rare else entities.terms:
         if is_verb_or_adverb(term) and not term.endswith(("ing", "ed")):
             continue  # "safely", "went": how or that, never what a document is about
         s = stem(term)
-        if s in own or any(x in own for extra in synonyms.get(s, ()) for x in tokenise(extra, keep_stop_words=True)):
+        if (
+            term in excluded
+            or s in own
+            or any(x in own for extra in synonyms.get(s, ()) for x in tokenise(extra, keep_stop_words=True))
+        ):
             continue
-        out.append(term)
+        out.append(_NUMBER_PLURAL.sub(r"\1", term))  # "504s" is looked for as "504"
     return " ".join(out)
 
 
@@ -152,18 +198,39 @@ _SERVICE_WORDS = frozenset(
 )
 
 
-def _column_value(name: str, schema: Mapping[str, Any], entities: Entities) -> str | None:
-    """A value of the inventory column this parameter is named after ("zone" -> "zone-a-1")."""
-    for column, value in entities.values:
-        if column and column.lower() == name.lower():
-            return value
+def _required_name(
+    name: str, schema: Mapping[str, Any], entities: Entities, tool: Tool
+) -> tuple[str | list[str], str] | None:
+    """A value for a required name the question gives no value of its kind: the value of that kind in the
+    inventory rows of its names, the one known value having its words as parts, every known value when it
+    asks across the kind (a list: one call each), a name of a kind nothing lists, else the one listed value
+    (of any column) spelt like the parameter's example with a word of the question in it."""
+    if (given := related_value(name, entities)) is not None:
+        return given, f"the {name} the estate lists with a name in the question"
+    if (given := part_value(name, entities, entities.inventory)) is not None:
+        return given, f"the one {name} the estate lists with words of the question in its name"
+    if every := every_value(name, entities, entities.inventory, _FAN_OUT):
+        return every, f"every {name} the estate lists"
+    if (given := _guessed_for(name, schema, entities, tool)) is not None:
+        return given, f"a name in the question no tool lists, taken as the {name}"
+    if (found := example_value(str(schema.get("description", "")), entities, entities.inventory)) is not None:
+        word, value = found
+        return value, f'{_READ_AS}"{word}" is read as the {name} {value}, the one listed name spelt like its example'
     return None
 
 
-def _related_value(name: str, entities: Entities) -> str | None:
-    """The one value of the column ``name`` in the inventory rows of the question's names (none if several)."""
-    found = {v for c, v in entities.related if c.lower() == name.lower()}
-    return found.pop() if len(found) == 1 else None
+def _takes_ids(tool: Tool, name: str, schema: Mapping[str, Any]) -> bool:
+    """Whether a search parameter looks records up by id: its description, or its tool's, speaks of ids."""
+    words = {*tokenise(str(schema.get("description", "")), keep_stop_words=True), *tokenise(name, keep_stop_words=True)}
+    words |= set(tokenise(tool.description, keep_stop_words=True))
+    return bool(words & {"id", "ids", "identifier", "number", "key"})
+
+
+def _naming_words(chosen: Sequence[Any], words: Sequence[str]) -> set[str]:
+    """The question's words that named the chosen enum values (no search term then: "resolved tickets")."""
+    values = {str(o).lower() for o in chosen}
+    stems = {stem(v) for v in values}
+    return {w for w in words if w in values or stem(w) in stems}
 
 
 def _guessed_for(name: str, schema: Mapping[str, Any], entities: Entities, tool: Tool) -> str | None:
@@ -175,11 +242,17 @@ def _guessed_for(name: str, schema: Mapping[str, Any], entities: Entities, tool:
         return None
     mine = _example_separators(schema)
     others = {_example_separators(s) for p, s in tool.properties.items() if p != name} - {None, mine}
+    listed = entities.inventory is not None and entities.inventory.lists(name)
     for guess in entities.guessed:
+        if listed and not identifier_like(guess):
+            continue  # the estate lists this kind: a plain word ("europe") is none of its values
         spelt = "".join(c for c in guess if not c.isalnum())
         if mine is None or spelt == mine or spelt not in others:
             return guess
     return None
+
+
+_EXAMPLE = re.compile(r"\b(?:e\.g\.|eg\.|such as|for example|like)\s*[\w.:/-]+", re.IGNORECASE)
 
 
 def _example_separators(schema: Mapping[str, Any]) -> str | None:
@@ -198,9 +271,10 @@ def param_concept(name: str, schema: Mapping[str, Any]) -> str:
     concept = canonical_param(name)
     if concept in _KNOWN_CONCEPTS or _type_of(schema) != "string" or schema.get("enum") or schema.get("format"):
         return concept
-    if name.lower() in _TEXT_PARAMS:
+    if name.lower() in TEXT_PARAMS:
         return concept
-    words = set(tokenise(str(schema.get("description", "")), keep_stop_words=True))
+    # (not the words of its example: "origin pool, e.g. og-app-us" speaks of pools, not of apps)
+    words = set(tokenise(_EXAMPLE.sub(" ", str(schema.get("description", ""))), keep_stop_words=True))
     host, service = bool(words & _HOST_WORDS), bool(words & _SERVICE_WORDS)
     if host and service:
         return "entity"
@@ -212,7 +286,7 @@ def is_search_param(tool: Tool, name: str, schema: Mapping[str, Any]) -> bool:
     ``document``/``search``, or whose name, description or the parameter's own words speak of searching)."""
     if _type_of(schema) != "string" or schema.get("enum") or schema.get("format"):
         return False
-    if name.lower() in _TEXT_PARAMS:
+    if name.lower() in TEXT_PARAMS:
         return True
     if name not in tool.required:
         return False
@@ -224,6 +298,16 @@ def is_search_param(tool: Tool, name: str, schema: Mapping[str, Any]) -> bool:
         *tokenise(str(schema.get("description", "")), keep_stop_words=True),
     }
     return bool(words & {stem(w) for w in _SEARCH_WORDS})
+
+
+def names_a_thing(tool: Tool, name: str, schema: Mapping[str, Any]) -> bool:
+    """Whether a parameter takes the name of a thing (``property``, ``host``, ``pop``): a plain string that
+    is no enum, timestamp, duration or free search text."""
+    if _type_of(schema) != "string" or schema.get("enum") or schema.get("format"):
+        return False
+    if _bound(param_concept(name, schema), name, schema) is not None or is_search_param(tool, name, schema):
+        return False
+    return duration_value(name, schema, 60.0) is None
 
 
 def name_kinds(tools: Sequence[Tool]) -> frozenset[str]:
@@ -260,64 +344,105 @@ def fill_variants(
     free_numbers = list(entities.numbers)
     free_quoted = list(entities.quoted)
     required = set(tool.required)
-    enum_dims: list[tuple[str, list[Any]]] = []
+    # Parameters taking one value per call (enum values, several names of a kind): (name, values, source).
+    dims: list[tuple[str, list[Any], str]] = []
     entity_params: dict[str, list[str]] = {}
+    enum_words: set[str] = set()
+    readings: list[str] = []
+    inv = entities.inventory
     for name, schema in tool.properties.items():
         concept = param_concept(name, schema)
         typ = _type_of(schema)
         value: Any = None
         source = ""
-        if options := _enum_of(schema):
+        named = named_values(name, entities) if typ == "string" and not schema.get("format") else []
+        window = entities.time_range.seconds if entities.time_range is not None else None
+        if (options := _enum_of(schema)) and window is not None and (dv := enum_duration(options, window)):
+            value, source = dv, entities.time_range.text if entities.time_range else ""  # "1h" for the last hour
+        elif options:
             chosen = enum_choices(options, entities.words, asks_whether=entities.asks_whether)
+            enum_words.update(_naming_words(chosen, entities.words))
             if chosen and typ == "array":
                 value, source = chosen, "values named in the question"
             elif chosen:
-                enum_dims.append((name, chosen))
-        elif concept in _ENTITY_CONCEPTS and _column_value(name, schema, entities) is None:
-            # A parameter named after an inventory column the question gives a value of ("router", described
-            # as a "router hostname") takes that value; otherwise the names of its concept.
+                dims.append((name, chosen, "enum value named in the question"))
+        elif concept in _ENTITY_CONCEPTS and not named and (concept == "id" or inv is None or not inv.lists(name)):
+            # A parameter named after an inventory column ("router", described as a "router hostname") takes
+            # that column's values (below); otherwise the names of its concept.
             entity_params.setdefault(concept, []).append(name)
-        elif concept == "since" or (schema.get("format") in ("date-time", "date") and concept != "until"):
+        elif (bound := _bound(concept, name, schema)) == "since":
             if entities.time_range is not None:
                 value, source = format_time(entities.time_range.since, schema, name), entities.time_range.text
             elif name in required:
                 value = format_time(now - default_window, schema, name)
                 source = f"no time in the question; assumed the last {human_duration(default_window)}"
-        elif concept == "until":
+        elif bound == "until":
+            # The end of a window: the question's, else now (a required end never repeats the start).
             if entities.time_range is not None:
                 value, source = format_time(entities.time_range.until, schema, name), entities.time_range.text
-        elif entities.time_range is not None and (dv := _duration_value(name, schema, entities.time_range)):
+            elif name in required:
+                value, source = format_time(now, schema, name), "no time in the question; the window ends now"
+        elif (
+            entities.time_range is not None
+            and (dv := duration_value(name, schema, entities.time_range.seconds)) is not None
+        ):
             value, source = dv, entities.time_range.text
+        elif (
+            name in required
+            and entities.time_range is None
+            and (dv := duration_value(name, schema, default_window.total_seconds())) is not None
+        ):
+            value = dv
+            source = f"no time in the question; assumed the last {human_duration(default_window)}"
         elif typ in ("integer", "number") and free_numbers:
             if name.lower() in _LIMIT_PARAMS or name in required or len(free_numbers) == 1:
                 raw = free_numbers.pop(0)
                 value = int(raw) if typ == "integer" else raw
                 source = "number in the question"
-        elif typ == "string" and (given := _column_value(name, schema, entities)) is not None:
-            value, source = given, f"a {name} named in the question"
-        elif typ == "string" and name in required and (given := _related_value(name, entities)) is not None:
-            value, source = given, f"the {name} the estate lists with a name in the question"
-        elif typ == "string" and name in required and (given := _guessed_for(name, schema, entities, tool)) is not None:
-            value, source = given, f"a name in the question no tool lists, taken as the {name}"
+        elif named:
+            if len(named) > 1:
+                dims.append((name, named, f"a {name} named in the question"))
+            else:
+                value, source = named[0], f"a {name} named in the question"
+        elif (
+            typ == "string"
+            and name in required
+            and not is_search_param(tool, name, schema)
+            and (found := _required_name(name, schema, entities, tool))
+        ):
+            given, source = found
+            if isinstance(given, list):
+                dims.append((name, given, source))
+            else:
+                value = given
+                if source.startswith(_READ_AS):  # a word read as a listed value: the answer says so
+                    readings.append(f"{source.removeprefix(_READ_AS)}; the answer is for {given}")
         elif typ == "string" and free_quoted:
             value, source = free_quoted.pop(0), "quoted text in the question"
-        elif is_search_param(tool, name, schema) and (terms := key_terms(tool, entities, synonyms)):
-            value, source = terms, "key terms of the question"
+        elif is_search_param(tool, name, schema):
+            if entities.ids and _takes_ids(tool, name, schema):
+                # A record id ("INC-4211") is what a search "by id or words" looks for, not the other words.
+                if len(entities.ids) > 1:
+                    dims.append((name, list(entities.ids), "record id in the question"))
+                else:
+                    value, source = entities.ids[0], "record id in the question"
+            elif terms := key_terms(tool, entities, synonyms, exclude=enum_words, rare=not tool.tags & _SEARCH_TAGS):
+                value, source = terms, "key terms of the question"
         if value is not None:
             base[name] = value
             sources[name] = source
     # Lazily, at most ``limit`` of each: a question naming many values must not build their whole product.
     assignments = _entity_assignments(entity_params, entities, required, limit)
     enum_sets = [
-        dict(zip([n for n, _ in enum_dims], combo, strict=True))
-        for combo in islice(product(*(c for _, c in enum_dims)), limit)
+        dict(zip([n for n, _v, _s in dims], combo, strict=True))
+        for combo in islice(product(*(c for _n, c, _s in dims)), limit)
     ]
     out: list[FilledArguments] = []
     for names, enums in product(assignments, enum_sets or [{}]):
         args = {**base, **{k: v for k, (v, _s) in names.items()}, **enums}
         why = {**sources, **{k: s for k, (_v, s) in names.items()}}
-        why.update({k: "enum value named in the question" for k in enums})
-        out.append(FilledArguments(args, tuple(r for r in tool.required if r not in args), why))
+        why.update({n: src for n, _v, src in dims})
+        out.append(FilledArguments(args, tuple(r for r in tool.required if r not in args), why, tuple(readings)))
         if len(out) >= limit:
             break
     return out

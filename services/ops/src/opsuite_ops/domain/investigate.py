@@ -5,12 +5,14 @@ trouble starts (an onset) and the changes before it. Ranking the question's word
 it names ("error rate"), not necessarily a series or a change history; :func:`investigation_tools` adds,
 from the catalogue's own schemas and tags (no tool names):
 
-* **series tools** of the subject: tagged ``metric`` and taking a time window (a ``since``-like parameter, a
-  ``date-time``, or a duration such as ``window_minutes``), so their output is a series over time;
+* **series tools** of the subject: tagged ``metric`` and taking a time window (a ``since``-like parameter,
+  a ``date-time``, a timestamp :func:`~opsuite_ops.domain.timerange.time_bound` reads as a window's bound such
+  as ``since_epoch``, or a duration such as ``window_minutes``), so their output is a series over time;
 * **change tools**: tagged ``history``, or ``config`` with "change" in their name or description, and
-  taking a time window. Their optional name filters are left empty (``broad``): a cause is often a change to
-  something the subject depends on (the database behind an application), and the timeline names the last
-  change before the onset whatever it touched.
+  taking a time window (or a ``history`` tool needing no argument: it lists its recent history). Their
+  optional name filters are left empty (``broad``): a cause is often a change to something the subject
+  depends on (the database behind an application), and the timeline names the last change before the
+  onset whatever it touched.
 
 :func:`is_investigation` reads the question's form only (English words of asking for a cause), never any
 estate's vocabulary.
@@ -24,6 +26,7 @@ from opsuite_ops.domain.bm25 import tokenise
 from opsuite_ops.domain.extract import Entities, canonical_param
 from opsuite_ops.domain.model import Tool
 from opsuite_ops.domain.timeline import asks_for_cause
+from opsuite_ops.domain.timerange import time_bound
 
 __all__ = ["CHANGES", "SERIES", "Role", "investigation_tools", "is_investigation", "role"]
 
@@ -37,9 +40,10 @@ CHANGES: Role = "changes"
 
 
 def is_investigation(question: str, entities: Entities) -> bool:
-    """A question asking for the cause of something that happened to a named host or service, or to a record
-    the question names by id ("what caused INC-12": the incident alone does not say what caused it)."""
-    if not (entities.hosts or entities.services or entities.ids):
+    """A question asking for the cause of something that happened to a named host, service or value of the
+    estate's own kinds, or to a record the question names by id ("what caused INC-12": the incident alone
+    does not say what caused it)."""
+    if not (entities.hosts or entities.services or entities.ids or entities.values):
         return False
     return asks_for_cause(question)
 
@@ -49,17 +53,21 @@ def _windowed(tool: Tool) -> bool:
         low = name.lower()
         if canonical_param(name) == "since" or schema.get("format") in ("date-time", "date"):
             return True
+        if time_bound(name, schema) is not None:  # "since_epoch" (unix seconds), "from_ts"
+            return True
         if low in _DURATION_NAMES or any(w in low for w in _DURATION_WORDS):
             return True
     return False
 
 
 def role(tool: Tool) -> Role | None:
-    """Whether ``tool`` gives an investigation a series, a change history, or nothing."""
+    """Whether ``tool`` gives an investigation a series, a change history, or nothing. A history that takes no
+    window but needs no argument either lists its whole (recent) history: a change history too."""
+    history = "history" in tool.tags
     if not _windowed(tool):
-        return None
+        return CHANGES if history and not tool.required and tool.properties else None
     words = {*tokenise(tool.name), *tokenise(tool.description)}
-    if "history" in tool.tags or ("config" in tool.tags and "chang" in words):
+    if history or ("config" in tool.tags and "chang" in words):
         return CHANGES
     if "metric" in tool.tags:
         return SERIES

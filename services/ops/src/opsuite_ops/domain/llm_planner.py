@@ -107,7 +107,7 @@ class LlmPlanner:
         if not plan.steps and not any(r.reason is not AnswerReason.ENTITY_UNKNOWN for r in reasons):
             note = plan.rationale or "the model found no tool that answers the question"
             reasons.append(AnswerStatusReason(AnswerReason.NO_TOOL, note))
-        return PlanOutcome(plan, self.name, not_covered=tuple(reasons))
+        return PlanOutcome(plan, self.name, not_covered=tuple(reasons), readings=self.fallback.readings(request))
 
     async def _fall_back(self, request: PlanRequest, reason: str) -> PlanOutcome:
         outcome = await self.fallback.plan(request)
@@ -117,6 +117,7 @@ class LlmPlanner:
             fallback_reason=reason,
             warnings=outcome.warnings,
             not_covered=outcome.not_covered,
+            readings=outcome.readings,
         )
 
     async def _llm_plan(self, request: PlanRequest) -> tuple[Plan, list[str]]:

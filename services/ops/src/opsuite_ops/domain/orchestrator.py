@@ -10,7 +10,10 @@ argument-free tools that list hosts or services, called once per run as the call
 has a word no tool knows; the planner resolves the question's names against them. A step whose tool
 or arguments the catalogue refuses is taken out of the plan (NOT_COVERED) and the rest runs; after the
 calls, a name no inventory vouched for and no output mentions is ENTITY_UNKNOWN. A search that found
-nothing is asked again with fewer words (:mod:`broaden`); one that never finds anything is NOT_COVERED.
+nothing is asked again with fewer words (:mod:`broaden`); one that never finds anything is NOT_COVERED,
+unless it only added to what other steps answered. A comparison one side of which came back empty is
+NOT_COVERED (:mod:`comparison`). How the planner read words of the question as values the estate lists
+("billing" is quill/billing-svc) is said at the top of the answer.
 
 Raises only for the caller's input (ValidationError on question, mode, budget or a plan whose structure
 is broken) and for a missing catalogue (ServiceUnavailableError TOOL_CATALOGUE_UNAVAILABLE); failed tools
@@ -26,15 +29,17 @@ import dataclasses
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
-from contextlib import asynccontextmanager
+from contextlib import AbstractContextManager, asynccontextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from opsuite_common.auth import Identity
 from opsuite_common.errors import OpsuiteError, ValidationError
-from opsuite_ops.domain.broaden import Narrowing, empty_searches, narrower_plan
+from opsuite_ops.domain.absence import empty_results
+from opsuite_ops.domain.broaden import Narrowing, auxiliary_searches, empty_searches, narrower_plan
 from opsuite_ops.domain.catalogue import CachedCatalogue
+from opsuite_ops.domain.comparison import one_sided
 from opsuite_ops.domain.completeness import assess
 from opsuite_ops.domain.compose import Composer, DeterministicComposer
 from opsuite_ops.domain.coverage import vocabulary
@@ -65,10 +70,17 @@ from opsuite_ops.domain.planning import Planner, PlanRequest
 from opsuite_ops.domain.recovery import RecoveryState, alternative_plan, failure_context, gaps, unresolved
 from opsuite_ops.domain.validate import prune_plan, validate_plan
 
-__all__ = ["Emit", "Orchestrator"]
+__all__ = ["Emit", "Orchestrator", "PhaseSpan"]
 
 #: The event sink: the servicer streams events (AskStream) and/or ignores them (Ask).
 Emit = Callable[[RunEvent], Awaitable[None]]
+#: What wraps each phase (the wiring passes a tracing span: ``ops.plan``, ``ops.execute``...); a phase's tool
+#: calls run inside it. The domain only calls it with the phase's name.
+PhaseSpan = Callable[[str], AbstractContextManager[object]]
+
+
+def _no_span(_phase: str) -> AbstractContextManager[object]:
+    return nullcontext()
 
 
 async def _ignore(_event: RunEvent) -> None:
@@ -82,6 +94,7 @@ class _Run:
     trace: Trace
     emit: Emit
     identity: Identity
+    phase_span: PhaseSpan = _no_span
     state: RunState = field(default_factory=RunState)
     recovery: RecoveryState = field(default_factory=RecoveryState)
     seq: int = 0
@@ -101,7 +114,8 @@ class _Run:
         started = time.monotonic()
         await self.event(EventKind.PHASE_STARTED, phase=phase)
         try:
-            yield rec
+            with self.phase_span(phase.value):
+                yield rec
             rec.status = "ok" if rec.status == "running" else rec.status
         except BaseException:
             rec.status = "failed"
@@ -151,8 +165,10 @@ class Orchestrator:
         limits: BudgetLimits | None = None,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
         retry_backoff_s: float = 0.05,
+        phase_span: PhaseSpan = _no_span,
     ) -> None:
         self.catalogue = catalogue
+        self.phase_span = phase_span
         self.planner = planner
         self.composer: Composer = composer or DeterministicComposer()
         self.aliases = tuple(aliases)
@@ -175,7 +191,12 @@ class Orchestrator:
         budget = budget or Budget()
         budget.check(self.limits)
         deadline = time.monotonic() + budget.total_timeout_s
-        run = _Run(Trace(run_id or uuid.uuid4().hex, question, mode=mode, budget=budget), emit or _ignore, identity)
+        run = _Run(
+            Trace(run_id or uuid.uuid4().hex, question, mode=mode, budget=budget),
+            emit or _ignore,
+            identity,
+            self.phase_span,
+        )
         trace = run.trace
 
         async with run.phase(Phase.INITIALISE) as ph:
@@ -197,6 +218,7 @@ class Orchestrator:
             request = PlanRequest(init.text, snap.tools, budget, self._now(), mode, inventory=inventory)
             outcome = await self.planner.plan(request)
             plan, refused = prune_plan(outcome.plan, tools)
+            readings = outcome.readings
             if inventory is not None:
                 note = (
                     f"names resolved against {', '.join(inventory.sources)}: "
@@ -245,7 +267,7 @@ class Orchestrator:
 
         async with run.phase(Phase.RECOVER) as ph:
             ph.detail = await self._recover(run, executor, tools, snap.tools, budget, mode, deadline, inventory)
-            narrowing = Narrowing()
+            narrowing = Narrowing(auxiliary=auxiliary_searches(init.text, plan.steps, run.state, tools))
             while time.monotonic() < deadline:
                 narrower = narrower_plan(plan.steps, run.state, tools, narrowing, budget.max_steps)
                 if narrower is None:
@@ -260,6 +282,8 @@ class Orchestrator:
                 ph.detail += f"; narrower searches: {len(narrower.steps)}"
         not_covered.extend(unmatched_names(run.state.records, tools, inventory))
         not_covered.extend(empty_searches(plan.steps, run.state, tools, narrowing))
+        not_covered.extend(empty_results(init.text, plan.steps, run.state, tools, not_covered))
+        not_covered.extend(one_sided(init.text, plan.steps, run.state, tools))
 
         open_gaps = unresolved(gaps(run.state, tools), run.state, tools)
         trace.gaps = open_gaps
@@ -267,7 +291,7 @@ class Orchestrator:
             trace.warnings.append(plan.rationale or "no tool matched the question")
 
         async with run.phase(Phase.COMPOSE) as ph:
-            composition = await self.composer.compose(init.text, run.state.records, open_gaps)
+            composition = await self.composer.compose(init.text, run.state.records, open_gaps, tools=tools)
             trace.composer = composition.composer
             if composition.note:
                 await run.warn(composition.note)
@@ -277,7 +301,9 @@ class Orchestrator:
         trace.calls = list(run.state.records)
         partial = bool(open_gaps) or not composition.references
         completeness = assess(plan, not_covered, run.state.records, open_gaps, composition.truncated)
-        answer = f"{completeness.headline}\n\n{composition.answer}" if completeness.headline else composition.answer
+        read = "".join(f"Note: {r}.\n" for r in readings)
+        head = "".join(f"{p}\n\n" for p in (completeness.headline, read.strip()) if p)
+        answer = head + composition.answer
         result = RunResult(
             trace.run_id, answer, composition.blocks, composition.references, trace, partial, completeness
         )

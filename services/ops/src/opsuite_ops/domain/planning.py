@@ -58,6 +58,9 @@ class PlanOutcome:
     fallback_reason: str = ""
     warnings: tuple[str, ...] = ()
     not_covered: tuple[AnswerStatusReason, ...] = ()
+    #: How words of the question were read as values the estate lists ("billing" is quill/billing-svc): the
+    #: answer states each, so a wrong reading is visible.
+    readings: tuple[str, ...] = ()
 
 
 class Planner(Protocol):

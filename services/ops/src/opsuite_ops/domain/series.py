@@ -27,6 +27,7 @@ onset, with a sentence saying what was left out.
 
 from __future__ import annotations
 
+import itertools
 import math
 import statistics
 from collections.abc import Mapping, Sequence
@@ -48,6 +49,7 @@ __all__ = [
     "fmt_duration",
     "fmt_num",
     "fmt_time",
+    "interval_span",
     "parse_time",
     "select_rows",
     "summarise_points",
@@ -164,6 +166,9 @@ class ChangePoint:
     after: float
     #: Whether it moves away from the series' median (the onset of a spike) rather than back to it.
     onset: bool
+    #: The interval each point stands for when the points are the starts of whole hours or days (an hourly
+    #: aggregate): the shift then happened within ``at`` .. ``at + span``. None for samples at instants.
+    span: timedelta | None = None
 
     @property
     def direction(self) -> str:
@@ -276,11 +281,25 @@ def _is_onset(after: float, before: float, overall: float, previous: ChangePoint
     return True
 
 
+def interval_span(times: Sequence[datetime]) -> timedelta | None:
+    """The interval the points stand for when they are the starts of whole hours or days: spaced by at least an
+    hour and each a multiple of that spacing since the epoch (``10:00``, ``11:00``...: a GROUP BY hour); None
+    for samples at instants (``10:26``, ``10:31``...)."""
+    steps = [b - a for a, b in itertools.pairwise(times) if b > a]
+    if not steps:
+        return None
+    step = min(steps).total_seconds()
+    if step < 3600 or any(t.timestamp() % step for t in times):
+        return None
+    return timedelta(seconds=step)
+
+
 def change_points(times: Sequence[datetime], values: Sequence[float]) -> list[ChangePoint]:
     """Level shifts of a series in time order (see the module docstring for the test)."""
     n = len(values)
     if n < SHORT_BASELINE + 2:
         return []
+    span = interval_span(times)
     overall = statistics.median(values)
     out: list[ChangePoint] = []
     start = 0  # the baseline never reaches back past the previous shift
@@ -308,7 +327,7 @@ def change_points(times: Sequence[datetime], values: Sequence[float]) -> list[Ch
             after = statistics.median(values[i:end])
             onset = _is_onset(after, med, overall, out[-1] if out else None)
             prev = times[i - 1] if i > 0 else None
-            out.append(ChangePoint(i, times[i], prev, med, after, onset))
+            out.append(ChangePoint(i, times[i], prev, med, after, onset, span))
             start = i
             i = max(i + 1, min(end, i + BASELINE_MIN))
             continue

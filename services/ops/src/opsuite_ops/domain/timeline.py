@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from opsuite_ops.domain.bm25 import tokenise
 from opsuite_ops.domain.series import (
     ChangePoint,
     fmt_duration,
@@ -43,6 +44,7 @@ __all__ = [
     "change_events",
     "is_change_table",
     "is_trouble_word",
+    "lists_changes",
 ]
 
 #: Changes listed on a timeline (the most recent ones; the rest are counted).
@@ -57,11 +59,13 @@ _BY = ("by", "author", "user", "actor", "owner")
 _CAUSAL = re.compile(r"\b(before|after|since|caus\w*|why|led|lead|trigger\w*|root|chang\w*|investigat\w*)\b", re.I)
 
 
-_CAUSE = re.compile(r"\b(investigat\w*|why|root cause|caus(?:e|ed|es|ing))\b", re.IGNORECASE)
-_WHEN = re.compile(r"\b(before|after|led to|leading to)\b", re.IGNORECASE)
+_CAUSE = re.compile(
+    r"\b(investigat\w*|why|root cause|caus(?:e|ed|es|ing)|what happened|what went wrong)\b", re.IGNORECASE
+)
+_WHEN = re.compile(r"\b(before|after|led to|leading to|since when)\b", re.IGNORECASE)
 _TROUBLE = re.compile(
     r"\b(spik\w*|onset|jump\w*|surg\w*|ris(?:e|es|ing)|increas\w*|drop\w*|alert\w*|incident\w*|outage\w*|"
-    r"degrad\w*|slow\w*|errors?|failures?|timeouts?)\b",
+    r"degrad\w*|slow\w*|errors?|fail\w*|timeouts?|doubl\w*|tripl\w*|halv\w*)\b",
     re.IGNORECASE,
 )
 
@@ -71,13 +75,29 @@ def is_trouble_word(word: str) -> bool:
     return bool(_TROUBLE_SHAPE.fullmatch(word))
 
 
-_TROUBLE_SHAPE = re.compile(r"(spik\w*|onset|jump\w*|surg\w*|ris(?:e|es|ing)|rose|drop\w*|dip\w*)", re.IGNORECASE)
+_TROUBLE_SHAPE = re.compile(
+    r"(spik\w*|onset|jump\w*|surg\w*|ris(?:e|es|ing)|rose|drop\w*|dip\w*|doubl\w*|tripl\w*|halv\w*)", re.IGNORECASE
+)
 
 
 def asks_for_cause(question: str) -> bool:
     """Whether a question asks what caused some trouble ("why", "investigate", "what changed before the
     spike"): its answer then needs an onset and the changes before it. English question form only."""
     return bool(_CAUSE.search(question) or (_WHEN.search(question) and _TROUBLE.search(question)))
+
+
+#: Words (stems) of a tool's name or description saying that it lists changes: deploys, releases, rollouts,
+#: config edits, merges, migrations, upgrades, activations, audits.
+_CHANGE_TOOL_WORDS = frozenset({"chang", "deploy", "releas", "rollout", "revision", "commit", "merg", "edit",
+                                "migr", "upgrad", "activ", "audit"})  # fmt: skip
+
+
+def lists_changes(name: str, description: str, tags: frozenset[str]) -> bool:
+    """Whether a tool is a change history by its own words: tagged ``history``, or its name or description
+    speaks of changes, deployments, releases, config edits... A status snapshot (a runner's agent version
+    and last contact) or a log of failed tests is no change, whatever its columns."""
+    words = {*tokenise(name), *tokenise(description)}
+    return "history" in tags or bool(words & _CHANGE_TOOL_WORDS)
 
 
 def _tokens(name: str) -> list[str]:
@@ -239,13 +259,32 @@ def _what(onsets: Sequence[Onset]) -> str:
     return f"the {onsets[0].point.direction} in " + (" and ".join(names) if len(names) < 3 else ", ".join(names))
 
 
+def _within(onsets: Sequence[Onset], changes: Sequence[ChangeEvent]) -> str:
+    """For an onset whose point stands for a whole interval (an hourly aggregate), the changes made within that
+    interval: any of them may have started the shift, and none is "before" it ("" when there are none)."""
+    at, span = onsets[0].point.at, onsets[0].point.span
+    inside = [c for c in changes if span is not None and at < c.at < at + span]
+    if span is None or not inside:
+        return ""
+    listed = "; ".join(f"the {c.label} at {fmt_time(c.at)} [{c.call_id}]" for c in inside[:3])
+    more = f" (+{len(inside) - 3} more)" if len(inside) > 3 else ""
+    return (
+        f"The onset of {_what(onsets)} at {fmt_time(at)} is within the {fmt_duration(span)} from then (each point "
+        f"of the series stands for an interval), and so are changes: {listed}{more}."
+    )
+
+
 def _conclusion(onsets: Sequence[Onset], changes: Sequence[ChangeEvent], sources: Sequence[str]) -> str:
-    """The sentence naming the last change at or before ``onsets`` (all at one time)."""
+    """The sentence naming the last change at or before ``onsets`` (all at one time), and the changes within
+    the onset's interval when its points stand for intervals."""
     at = onsets[0].point.at
     what = _what(onsets)
     before = [c for c in changes if c.at <= at]
+    inside = _within(onsets, changes)
     if not before:
         searched = ", ".join(sources)
+        if inside:
+            return f"{inside} Nothing in {searched} changed before that interval."
         if not changes:
             return f"Nothing changed before the onset of {what} at {fmt_time(at)}: {searched} returned no change."
         first = changes[0]
@@ -266,7 +305,7 @@ def _conclusion(onsets: Sequence[Onset], changes: Sequence[ChangeEvent], sources
     if len(before) > 1:
         prior = before[-2]
         text += f" Before it: the {prior.label} at {fmt_time(prior.at)} [{prior.call_id}]."
-    return text
+    return f"{text} {inside}" if inside else text
 
 
 def build_timeline(

@@ -469,6 +469,26 @@ class AlertTransition(_message.Message):
         def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
         def WhichOneof(self, oneof_group: _Never) -> None: ...
 
+    @_typing.final
+    class AnnotationsEntry(_message.Message):
+        DESCRIPTOR: _descriptor.Descriptor
+
+        KEY_FIELD_NUMBER: _builtins.int
+        VALUE_FIELD_NUMBER: _builtins.int
+        key: _builtins.str
+        value: _builtins.str
+        def __init__(
+            self,
+            *,
+            key: _builtins.str = ...,
+            value: _builtins.str = ...,
+        ) -> None: ...
+        _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+        def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+        _ClearFieldArgType: _TypeAlias = _typing.Literal["key", b"key", "value", b"value"]  # noqa: Y015
+        def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+        def WhichOneof(self, oneof_group: _Never) -> None: ...
+
     FINGERPRINT_FIELD_NUMBER: _builtins.int
     RULE_FIELD_NUMBER: _builtins.int
     STATE_FIELD_NUMBER: _builtins.int
@@ -476,6 +496,7 @@ class AlertTransition(_message.Message):
     LABELS_FIELD_NUMBER: _builtins.int
     VALUES_FIELD_NUMBER: _builtins.int
     SILENCED_FIELD_NUMBER: _builtins.int
+    ANNOTATIONS_FIELD_NUMBER: _builtins.int
     fingerprint: _builtins.str
     rule: _builtins.str
     state: _builtins.str
@@ -487,6 +508,10 @@ class AlertTransition(_message.Message):
     def labels(self) -> _containers.ScalarMap[_builtins.str, _builtins.str]: ...
     @_builtins.property
     def values(self) -> _struct_pb2.Struct: ...
+    @_builtins.property
+    def annotations(self) -> _containers.ScalarMap[_builtins.str, _builtins.str]:
+        """The rule's annotations rendered for this change (its labels and values), as a live alert stores them."""
+
     def __init__(
         self,
         *,
@@ -497,10 +522,11 @@ class AlertTransition(_message.Message):
         labels: _abc.Mapping[_builtins.str, _builtins.str] | None = ...,
         values: _struct_pb2.Struct | None = ...,
         silenced: _builtins.bool = ...,
+        annotations: _abc.Mapping[_builtins.str, _builtins.str] | None = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["time", b"time", "values", b"values"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["fingerprint", b"fingerprint", "labels", b"labels", "rule", b"rule", "silenced", b"silenced", "state", b"state", "time", b"time", "values", b"values"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["annotations", b"annotations", "fingerprint", b"fingerprint", "labels", b"labels", "rule", b"rule", "silenced", b"silenced", "state", b"state", "time", b"time", "values", b"values"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -510,6 +536,26 @@ Global___AlertTransition: _TypeAlias = AlertTransition  # noqa: Y015
 class TestRuleResponse(_message.Message):
     DESCRIPTOR: _descriptor.Descriptor
 
+    @_typing.final
+    class ParsedConditionsEntry(_message.Message):
+        DESCRIPTOR: _descriptor.Descriptor
+
+        KEY_FIELD_NUMBER: _builtins.int
+        VALUE_FIELD_NUMBER: _builtins.int
+        key: _builtins.str
+        value: _builtins.str
+        def __init__(
+            self,
+            *,
+            key: _builtins.str = ...,
+            value: _builtins.str = ...,
+        ) -> None: ...
+        _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+        def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+        _ClearFieldArgType: _TypeAlias = _typing.Literal["key", b"key", "value", b"value"]  # noqa: Y015
+        def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+        def WhichOneof(self, oneof_group: _Never) -> None: ...
+
     MATCHES_FIELD_NUMBER: _builtins.int
     TRANSITIONS_FIELD_NUMBER: _builtins.int
     NOTIFICATIONS_FIELD_NUMBER: _builtins.int
@@ -518,6 +564,7 @@ class TestRuleResponse(_message.Message):
     REFUSED_EVENTS_FIELD_NUMBER: _builtins.int
     WATERMARK_FIELD_NUMBER: _builtins.int
     BUFFERED_FIELD_NUMBER: _builtins.int
+    PARSED_CONDITIONS_FIELD_NUMBER: _builtins.int
     buffered: _builtins.int
     """Events still waiting for the watermark at the end (within the allowed lateness)."""
     @_builtins.property
@@ -538,6 +585,13 @@ class TestRuleResponse(_message.Message):
     def watermark(self) -> _timestamp_pb2.Timestamp:
         """Where the rule's virtual watermark ended."""
 
+    @_builtins.property
+    def parsed_conditions(self) -> _containers.ScalarMap[_builtins.str, _builtins.str]:
+        """Each condition of the rule as parsed, by its field in the definition ("spec.condition", "spec.where",
+        "spec.steps[1].where"): the one-line syntax, canonical and fully parenthesised, whether it was written
+        in one line or as a JSON tree, e.g. `((value > 90) and (host =~ "web-.*"))`.
+        """
+
     def __init__(
         self,
         *,
@@ -549,10 +603,11 @@ class TestRuleResponse(_message.Message):
         refused_events: _abc.Iterable[Global___RefusedEvent] | None = ...,
         watermark: _timestamp_pb2.Timestamp | None = ...,
         buffered: _builtins.int = ...,
+        parsed_conditions: _abc.Mapping[_builtins.str, _builtins.str] | None = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["watermark", b"watermark"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["buffered", b"buffered", "duplicate_event_ids", b"duplicate_event_ids", "late_events", b"late_events", "matches", b"matches", "notifications", b"notifications", "refused_events", b"refused_events", "transitions", b"transitions", "watermark", b"watermark"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["buffered", b"buffered", "duplicate_event_ids", b"duplicate_event_ids", "late_events", b"late_events", "matches", b"matches", "notifications", b"notifications", "parsed_conditions", b"parsed_conditions", "refused_events", b"refused_events", "transitions", b"transitions", "watermark", b"watermark"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -600,6 +655,7 @@ class RuleStats(_message.Message):
     SCHEDULE_FAILURES_FIELD_NUMBER: _builtins.int
     SCHEDULE_LAST_ERROR_FIELD_NUMBER: _builtins.int
     SCHEDULE_NEXT_RUN_FIELD_NUMBER: _builtins.int
+    EXPECTED_KEYS_FIELD_NUMBER: _builtins.int
     rule: _builtins.str
     events_evaluated: _builtins.int
     filter_evaluations: _builtins.int
@@ -625,6 +681,10 @@ class RuleStats(_message.Message):
     def eval_time_p99(self) -> _duration_pb2.Duration: ...
     @_builtins.property
     def schedule_next_run(self) -> _timestamp_pb2.Timestamp: ...
+    @_builtins.property
+    def expected_keys(self) -> Global___ExpectedKeysStatus:
+        """ABSENCE rules with expected_keys only: the key list in force (docs/cep-semantics.md, Absent keys)."""
+
     def __init__(
         self,
         *,
@@ -647,14 +707,68 @@ class RuleStats(_message.Message):
         schedule_failures: _builtins.int = ...,
         schedule_last_error: _builtins.str = ...,
         schedule_next_run: _timestamp_pb2.Timestamp | None = ...,
+        expected_keys: Global___ExpectedKeysStatus | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["eval_time_avg", b"eval_time_avg", "eval_time_p99", b"eval_time_p99", "schedule_next_run", b"schedule_next_run"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["eval_time_avg", b"eval_time_avg", "eval_time_p99", b"eval_time_p99", "expected_keys", b"expected_keys", "schedule_next_run", b"schedule_next_run"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["active_alerts", b"active_alerts", "alerts_fired", b"alerts_fired", "buffered_events", b"buffered_events", "dropped", b"dropped", "eval_time_avg", b"eval_time_avg", "eval_time_p99", b"eval_time_p99", "events_evaluated", b"events_evaluated", "evicted", b"evicted", "filter_evaluations", b"filter_evaluations", "keys", b"keys", "late_events", b"late_events", "matches", b"matches", "open_windows", b"open_windows", "partial_matches", b"partial_matches", "rule", b"rule", "schedule_failures", b"schedule_failures", "schedule_last_error", b"schedule_last_error", "schedule_next_run", b"schedule_next_run", "schedule_runs", b"schedule_runs"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["active_alerts", b"active_alerts", "alerts_fired", b"alerts_fired", "buffered_events", b"buffered_events", "dropped", b"dropped", "eval_time_avg", b"eval_time_avg", "eval_time_p99", b"eval_time_p99", "events_evaluated", b"events_evaluated", "evicted", b"evicted", "expected_keys", b"expected_keys", "filter_evaluations", b"filter_evaluations", "keys", b"keys", "late_events", b"late_events", "matches", b"matches", "open_windows", b"open_windows", "partial_matches", b"partial_matches", "rule", b"rule", "schedule_failures", b"schedule_failures", "schedule_last_error", b"schedule_last_error", "schedule_next_run", b"schedule_next_run", "schedule_runs", b"schedule_runs"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___RuleStats: _TypeAlias = RuleStats  # noqa: Y015
+
+@_typing.final
+class ExpectedKeysStatus(_message.Message):
+    """The keys an ABSENCE rule expects to report, and for a list read from an api_manager API its latest
+    refresh. A failed refresh keeps the last good list: only last_error and consecutive_failures change.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    SOURCE_FIELD_NUMBER: _builtins.int
+    COUNT_FIELD_NUMBER: _builtins.int
+    TRUNCATED_FIELD_NUMBER: _builtins.int
+    REFRESHED_AT_FIELD_NUMBER: _builtins.int
+    LAST_ATTEMPT_AT_FIELD_NUMBER: _builtins.int
+    NEXT_REFRESH_AT_FIELD_NUMBER: _builtins.int
+    LAST_ERROR_FIELD_NUMBER: _builtins.int
+    CONSECUTIVE_FAILURES_FIELD_NUMBER: _builtins.int
+    source: _builtins.str
+    """"static" (listed in the rule) or "api" (read from an api_manager API)."""
+    count: _builtins.int
+    """Keys in the list in force (at most 5,000)."""
+    truncated: _builtins.bool
+    """The API listed more keys than the limit; the first ones, in the API's order, are kept."""
+    last_error: _builtins.str
+    """Why the latest refresh failed (REASON: message); empty after a successful one."""
+    consecutive_failures: _builtins.int
+    @_builtins.property
+    def refreshed_at(self) -> _timestamp_pb2.Timestamp:
+        """When the list in force was read, the latest attempt, and the next one (api only)."""
+
+    @_builtins.property
+    def last_attempt_at(self) -> _timestamp_pb2.Timestamp: ...
+    @_builtins.property
+    def next_refresh_at(self) -> _timestamp_pb2.Timestamp: ...
+    def __init__(
+        self,
+        *,
+        source: _builtins.str = ...,
+        count: _builtins.int = ...,
+        truncated: _builtins.bool = ...,
+        refreshed_at: _timestamp_pb2.Timestamp | None = ...,
+        last_attempt_at: _timestamp_pb2.Timestamp | None = ...,
+        next_refresh_at: _timestamp_pb2.Timestamp | None = ...,
+        last_error: _builtins.str = ...,
+        consecutive_failures: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["last_attempt_at", b"last_attempt_at", "next_refresh_at", b"next_refresh_at", "refreshed_at", b"refreshed_at"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["consecutive_failures", b"consecutive_failures", "count", b"count", "last_attempt_at", b"last_attempt_at", "last_error", b"last_error", "next_refresh_at", b"next_refresh_at", "refreshed_at", b"refreshed_at", "source", b"source", "truncated", b"truncated"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ExpectedKeysStatus: _TypeAlias = ExpectedKeysStatus  # noqa: Y015
 
 @_typing.final
 class Event(_message.Message):
@@ -1327,7 +1441,10 @@ class Silence(_message.Message):
     STARTS_AT_FIELD_NUMBER: _builtins.int
     ENDS_AT_FIELD_NUMBER: _builtins.int
     COMMENT_FIELD_NUMBER: _builtins.int
+    STATE_FIELD_NUMBER: _builtins.int
     comment: _builtins.str
+    state: _builtins.str
+    """pending, active or expired, by the server's clock when it was read (muting itself follows event time)."""
     @_builtins.property
     def meta(self) -> _common_pb2.ResourceMeta: ...
     @_builtins.property
@@ -1346,10 +1463,11 @@ class Silence(_message.Message):
         starts_at: _timestamp_pb2.Timestamp | None = ...,
         ends_at: _timestamp_pb2.Timestamp | None = ...,
         comment: _builtins.str = ...,
+        state: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["ends_at", b"ends_at", "meta", b"meta", "starts_at", b"starts_at"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["comment", b"comment", "ends_at", b"ends_at", "matchers", b"matchers", "meta", b"meta", "starts_at", b"starts_at"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["comment", b"comment", "ends_at", b"ends_at", "matchers", b"matchers", "meta", b"meta", "starts_at", b"starts_at", "state", b"state"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -1363,13 +1481,24 @@ class CreateSilenceRequest(_message.Message):
     STARTS_AT_FIELD_NUMBER: _builtins.int
     ENDS_AT_FIELD_NUMBER: _builtins.int
     COMMENT_FIELD_NUMBER: _builtins.int
+    DURATION_FIELD_NUMBER: _builtins.int
     comment: _builtins.str
     @_builtins.property
-    def matchers(self) -> _containers.RepeatedCompositeFieldContainer[Global___Matcher]: ...
+    def matchers(self) -> _containers.RepeatedCompositeFieldContainer[Global___Matcher]:
+        """At least one of them must not match the empty string (as Alertmanager: a silence must not match
+        every alert that lacks a label).
+        """
+
     @_builtins.property
-    def starts_at(self) -> _timestamp_pb2.Timestamp: ...
+    def starts_at(self) -> _timestamp_pb2.Timestamp:
+        """Optional: the server's clock by default."""
+
     @_builtins.property
-    def ends_at(self) -> _timestamp_pb2.Timestamp: ...
+    def ends_at(self) -> _timestamp_pb2.Timestamp:
+        """The expiry: ends_at, or starts_at + duration (exactly one of them)."""
+
+    @_builtins.property
+    def duration(self) -> _duration_pb2.Duration: ...
     def __init__(
         self,
         *,
@@ -1377,10 +1506,11 @@ class CreateSilenceRequest(_message.Message):
         starts_at: _timestamp_pb2.Timestamp | None = ...,
         ends_at: _timestamp_pb2.Timestamp | None = ...,
         comment: _builtins.str = ...,
+        duration: _duration_pb2.Duration | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["ends_at", b"ends_at", "starts_at", b"starts_at"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["duration", b"duration", "ends_at", b"ends_at", "starts_at", b"starts_at"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["comment", b"comment", "ends_at", b"ends_at", "matchers", b"matchers", "starts_at", b"starts_at"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["comment", b"comment", "duration", b"duration", "ends_at", b"ends_at", "matchers", b"matchers", "starts_at", b"starts_at"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -1391,16 +1521,20 @@ class ListSilencesRequest(_message.Message):
     DESCRIPTOR: _descriptor.Descriptor
 
     PAGE_FIELD_NUMBER: _builtins.int
+    STATE_FIELD_NUMBER: _builtins.int
+    state: _builtins.str
+    """Optional filter: pending, active or expired (by the server's clock)."""
     @_builtins.property
     def page(self) -> _common_pb2.PageRequest: ...
     def __init__(
         self,
         *,
         page: _common_pb2.PageRequest | None = ...,
+        state: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["page", b"page"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["page", b"page"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["page", b"page", "state", b"state"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -1450,6 +1584,95 @@ class DeleteSilenceRequest(_message.Message):
 Global___DeleteSilenceRequest: _TypeAlias = DeleteSilenceRequest  # noqa: Y015
 
 @_typing.final
+class Routing(_message.Message):
+    """---------------------------------------------------------------- routing"""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    META_FIELD_NUMBER: _builtins.int
+    CONFIG_FIELD_NUMBER: _builtins.int
+    REVISION_FIELD_NUMBER: _builtins.int
+    revision: _builtins.int
+    """Incremented on every change."""
+    @_builtins.property
+    def meta(self) -> _common_pb2.ResourceMeta: ...
+    @_builtins.property
+    def config(self) -> _struct_pb2.Struct:
+        """As written: {route: {receiver, group_by, group_wait, group_interval, repeat_interval, matchers, match,
+        match_re, continue, routes: [...]}, receivers: [{name, channels: [...], send_resolved}],
+        inhibit_rules: [{source_matchers, target_matchers, equal}]}.
+        """
+
+    def __init__(
+        self,
+        *,
+        meta: _common_pb2.ResourceMeta | None = ...,
+        config: _struct_pb2.Struct | None = ...,
+        revision: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["config", b"config", "meta", b"meta"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["config", b"config", "meta", b"meta", "revision", b"revision"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___Routing: _TypeAlias = Routing  # noqa: Y015
+
+@_typing.final
+class GetRoutingRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    def __init__(
+        self,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetRoutingRequest: _TypeAlias = GetRoutingRequest  # noqa: Y015
+
+@_typing.final
+class SetRoutingRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CONFIG_FIELD_NUMBER: _builtins.int
+    ETAG_FIELD_NUMBER: _builtins.int
+    etag: _builtins.str
+    """The etag read last; empty skips the check."""
+    @_builtins.property
+    def config(self) -> _struct_pb2.Struct: ...
+    def __init__(
+        self,
+        *,
+        config: _struct_pb2.Struct | None = ...,
+        etag: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["config", b"config"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["config", b"config", "etag", b"etag"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SetRoutingRequest: _TypeAlias = SetRoutingRequest  # noqa: Y015
+
+@_typing.final
+class DeleteRoutingRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    def __init__(
+        self,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___DeleteRoutingRequest: _TypeAlias = DeleteRoutingRequest  # noqa: Y015
+
+@_typing.final
 class Channel(_message.Message):
     """---------------------------------------------------------------- channels"""
 
@@ -1470,7 +1693,8 @@ class Channel(_message.Message):
     def meta(self) -> _common_pb2.ResourceMeta: ...
     @_builtins.property
     def config(self) -> _struct_pb2.Struct:
-        """webhook: {url, secret?, headers?, secret_headers?}; slack: {url}; email: {host, port, from,
+        """webhook: {url, secret?, headers?, secret_headers?, template?, format?, external_url?, max_alerts?}
+        (format "alertmanager": Alertmanager's webhook payload version 4); slack: {url}; email: {host, port, from,
         to: [...], username?, password?, starttls?}; api: {api, params?}; ops_investigation: {question?}
         (a template over {rule}, {severity} and {labels}).
         Secrets (secret, password, secret_headers) are write-only and encrypted at rest: never returned,

@@ -141,6 +141,21 @@ class CepServiceStub:
                 request_serializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.DeleteSilenceRequest.SerializeToString,
                 response_deserializer=google_dot_protobuf_dot_empty__pb2.Empty.FromString,
                 _registered_method=True)
+        self.GetRouting = channel.unary_unary(
+                '/opsuite.cep.v1.CepService/GetRouting',
+                request_serializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.GetRoutingRequest.SerializeToString,
+                response_deserializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.Routing.FromString,
+                _registered_method=True)
+        self.SetRouting = channel.unary_unary(
+                '/opsuite.cep.v1.CepService/SetRouting',
+                request_serializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.SetRoutingRequest.SerializeToString,
+                response_deserializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.Routing.FromString,
+                _registered_method=True)
+        self.DeleteRouting = channel.unary_unary(
+                '/opsuite.cep.v1.CepService/DeleteRouting',
+                request_serializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.DeleteRoutingRequest.SerializeToString,
+                response_deserializer=google_dot_protobuf_dot_empty__pb2.Empty.FromString,
+                _registered_method=True)
         self.CreateChannel = channel.unary_unary(
                 '/opsuite.cep.v1.CepService/CreateChannel',
                 request_serializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.CreateChannelRequest.SerializeToString,
@@ -327,6 +342,31 @@ class CepServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetRouting(self, request, context):
+        """------------------------------------------------------------------ routing (editor writes, viewer reads)
+        The tenant's routing tree, receivers and inhibition rules (Alertmanager's meanings; README "Routes,
+        groups and inhibition"). NOT_FOUND when none is set.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SetRouting(self, request, context):
+        """Validates and stores the whole config (a stale etag gets ABORTED); the alerts are grouped again.
+        Problems (sizes, regexes, durations, unknown receivers or channels) are INVALID_ARGUMENT with a field
+        violation each, on `config.<path>`.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeleteRouting(self, request, context):
+        """Removes the config: alerts notify only through their rules' channels again.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def CreateChannel(self, request, context):
         """------------------------------------------------------------------ channels (admin)
         """
@@ -479,6 +519,21 @@ def add_CepServiceServicer_to_server(servicer, server):
             'DeleteSilence': grpc.unary_unary_rpc_method_handler(
                     servicer.DeleteSilence,
                     request_deserializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.DeleteSilenceRequest.FromString,
+                    response_serializer=google_dot_protobuf_dot_empty__pb2.Empty.SerializeToString,
+            ),
+            'GetRouting': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetRouting,
+                    request_deserializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.GetRoutingRequest.FromString,
+                    response_serializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.Routing.SerializeToString,
+            ),
+            'SetRouting': grpc.unary_unary_rpc_method_handler(
+                    servicer.SetRouting,
+                    request_deserializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.SetRoutingRequest.FromString,
+                    response_serializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.Routing.SerializeToString,
+            ),
+            'DeleteRouting': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteRouting,
+                    request_deserializer=opsuite_dot_cep_dot_v1_dot_cep__pb2.DeleteRoutingRequest.FromString,
                     response_serializer=google_dot_protobuf_dot_empty__pb2.Empty.SerializeToString,
             ),
             'CreateChannel': grpc.unary_unary_rpc_method_handler(
@@ -1083,6 +1138,87 @@ class CepService:
             target,
             '/opsuite.cep.v1.CepService/DeleteSilence',
             opsuite_dot_cep_dot_v1_dot_cep__pb2.DeleteSilenceRequest.SerializeToString,
+            google_dot_protobuf_dot_empty__pb2.Empty.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetRouting(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/opsuite.cep.v1.CepService/GetRouting',
+            opsuite_dot_cep_dot_v1_dot_cep__pb2.GetRoutingRequest.SerializeToString,
+            opsuite_dot_cep_dot_v1_dot_cep__pb2.Routing.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SetRouting(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/opsuite.cep.v1.CepService/SetRouting',
+            opsuite_dot_cep_dot_v1_dot_cep__pb2.SetRoutingRequest.SerializeToString,
+            opsuite_dot_cep_dot_v1_dot_cep__pb2.Routing.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeleteRouting(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/opsuite.cep.v1.CepService/DeleteRouting',
+            opsuite_dot_cep_dot_v1_dot_cep__pb2.DeleteRoutingRequest.SerializeToString,
             google_dot_protobuf_dot_empty__pb2.Empty.FromString,
             options,
             channel_credentials,

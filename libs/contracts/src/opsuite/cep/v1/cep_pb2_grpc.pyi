@@ -80,6 +80,18 @@ class CepServiceStub:
     """------------------------------------------------------------------ silences (editor writes)"""
     ListSilences: _grpc.UnaryUnaryMultiCallable[_cep_pb2.ListSilencesRequest, _cep_pb2.ListSilencesResponse]
     DeleteSilence: _grpc.UnaryUnaryMultiCallable[_cep_pb2.DeleteSilenceRequest, _empty_pb2.Empty]
+    GetRouting: _grpc.UnaryUnaryMultiCallable[_cep_pb2.GetRoutingRequest, _cep_pb2.Routing]
+    """------------------------------------------------------------------ routing (editor writes, viewer reads)
+    The tenant's routing tree, receivers and inhibition rules (Alertmanager's meanings; README "Routes,
+    groups and inhibition"). NOT_FOUND when none is set.
+    """
+    SetRouting: _grpc.UnaryUnaryMultiCallable[_cep_pb2.SetRoutingRequest, _cep_pb2.Routing]
+    """Validates and stores the whole config (a stale etag gets ABORTED); the alerts are grouped again.
+    Problems (sizes, regexes, durations, unknown receivers or channels) are INVALID_ARGUMENT with a field
+    violation each, on `config.<path>`.
+    """
+    DeleteRouting: _grpc.UnaryUnaryMultiCallable[_cep_pb2.DeleteRoutingRequest, _empty_pb2.Empty]
+    """Removes the config: alerts notify only through their rules' channels again."""
     CreateChannel: _grpc.UnaryUnaryMultiCallable[_cep_pb2.CreateChannelRequest, _cep_pb2.Channel]
     """------------------------------------------------------------------ channels (admin)"""
     GetChannel: _grpc.UnaryUnaryMultiCallable[_cep_pb2.GetChannelRequest, _cep_pb2.Channel]
@@ -139,6 +151,18 @@ class CepServiceAsyncStub(CepServiceStub):
     """------------------------------------------------------------------ silences (editor writes)"""
     ListSilences: _aio.UnaryUnaryMultiCallable[_cep_pb2.ListSilencesRequest, _cep_pb2.ListSilencesResponse]  # type: ignore[assignment]
     DeleteSilence: _aio.UnaryUnaryMultiCallable[_cep_pb2.DeleteSilenceRequest, _empty_pb2.Empty]  # type: ignore[assignment]
+    GetRouting: _aio.UnaryUnaryMultiCallable[_cep_pb2.GetRoutingRequest, _cep_pb2.Routing]  # type: ignore[assignment]
+    """------------------------------------------------------------------ routing (editor writes, viewer reads)
+    The tenant's routing tree, receivers and inhibition rules (Alertmanager's meanings; README "Routes,
+    groups and inhibition"). NOT_FOUND when none is set.
+    """
+    SetRouting: _aio.UnaryUnaryMultiCallable[_cep_pb2.SetRoutingRequest, _cep_pb2.Routing]  # type: ignore[assignment]
+    """Validates and stores the whole config (a stale etag gets ABORTED); the alerts are grouped again.
+    Problems (sizes, regexes, durations, unknown receivers or channels) are INVALID_ARGUMENT with a field
+    violation each, on `config.<path>`.
+    """
+    DeleteRouting: _aio.UnaryUnaryMultiCallable[_cep_pb2.DeleteRoutingRequest, _empty_pb2.Empty]  # type: ignore[assignment]
+    """Removes the config: alerts notify only through their rules' channels again."""
     CreateChannel: _aio.UnaryUnaryMultiCallable[_cep_pb2.CreateChannelRequest, _cep_pb2.Channel]  # type: ignore[assignment]
     """------------------------------------------------------------------ channels (admin)"""
     GetChannel: _aio.UnaryUnaryMultiCallable[_cep_pb2.GetChannelRequest, _cep_pb2.Channel]  # type: ignore[assignment]
@@ -321,6 +345,36 @@ class CepServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _cep_pb2.DeleteSilenceRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_empty_pb2.Empty, _abc.Awaitable[_empty_pb2.Empty]]: ...
+
+    @_abc_1.abstractmethod
+    def GetRouting(
+        self,
+        request: _cep_pb2.GetRoutingRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_cep_pb2.Routing, _abc.Awaitable[_cep_pb2.Routing]]:
+        """------------------------------------------------------------------ routing (editor writes, viewer reads)
+        The tenant's routing tree, receivers and inhibition rules (Alertmanager's meanings; README "Routes,
+        groups and inhibition"). NOT_FOUND when none is set.
+        """
+
+    @_abc_1.abstractmethod
+    def SetRouting(
+        self,
+        request: _cep_pb2.SetRoutingRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_cep_pb2.Routing, _abc.Awaitable[_cep_pb2.Routing]]:
+        """Validates and stores the whole config (a stale etag gets ABORTED); the alerts are grouped again.
+        Problems (sizes, regexes, durations, unknown receivers or channels) are INVALID_ARGUMENT with a field
+        violation each, on `config.<path>`.
+        """
+
+    @_abc_1.abstractmethod
+    def DeleteRouting(
+        self,
+        request: _cep_pb2.DeleteRoutingRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_empty_pb2.Empty, _abc.Awaitable[_empty_pb2.Empty]]:
+        """Removes the config: alerts notify only through their rules' channels again."""
 
     @_abc_1.abstractmethod
     def CreateChannel(

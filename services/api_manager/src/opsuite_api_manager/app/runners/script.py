@@ -8,6 +8,7 @@ from opsuite_api_manager.adapters.http_engine import HttpEngine, HttpSpec
 from opsuite_api_manager.adapters.script import ScriptRunner
 from opsuite_api_manager.domain.script import ScriptPolicy, log_records, script_logs_dropped_of, script_logs_of
 from opsuite_common.errors import DeadlineExceededError, OpsuiteError
+from opsuite_common.tracing import AttributeValue, span
 
 from ..admission import Prepared, Runtime
 from ..definitions import ALLOW_LIST_FIELD
@@ -67,8 +68,13 @@ class ScriptApiRunner:
         )
         run.references.append(Reference("script", d.name, f"version {run.target.version}"))
         host = _Host(self.http, self.runtime, self._call_nested, run)
+        attributes: dict[str, AttributeValue] = {
+            "opsuite.api.name": d.name,
+            "opsuite.script.memory_mb": policy.memory_mb,
+        }
         try:
-            result = await self.scripts.run(str(d.spec.get("source") or ""), params, input, policy, host)
+            with span("script.run", attributes):
+                result = await self.scripts.run(str(d.spec.get("source") or ""), params, input, policy, host)
         except OpsuiteError as exc:
             run.logs.extend(log_records(script_logs_of(exc), script_logs_dropped_of(exc)))
             raise

@@ -1,7 +1,8 @@
 """SQL APIs: the API's checked statement on its data source, whole (``run``) or in batches (``stream``).
 
 The data source is loaded by name from the caller's tenant and decrypted; decrypted sources are cached for
-a short time (a delete in this process clears them at once, ``forget_data_sources``).
+a short time (a delete in this process clears them at once, ``forget_data_sources``; another replica's
+delete is caught by ``adapters.freshness``).
 """
 
 from __future__ import annotations
@@ -11,7 +12,10 @@ from contextlib import aclosing
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy.engine import make_url
+
 from opsuite_api_manager.adapters.datasources import DataSource
+from opsuite_api_manager.adapters.freshness import Freshness, Trusting
 from opsuite_api_manager.adapters.sql_engine import Column, SqlEngine
 from opsuite_api_manager.db import DataSourceRepository
 from opsuite_api_manager.domain.sql_guard import CheckedQuery, SqlDialect, check_sql
@@ -19,6 +23,7 @@ from opsuite_common.db import Database
 from opsuite_common.errors import FailedPreconditionError, NotFoundError, OpsuiteError
 from opsuite_common.secretbox import SecretBox
 from opsuite_common.secretscope import register_secret, url_secrets
+from opsuite_common.tracing import AttributeValue, span, start_span
 
 from .._ttl_cache import TtlCache
 from ..admission import Prepared, Runtime
@@ -30,6 +35,34 @@ __all__ = ["SqlRunner", "StreamTally"]
 
 #: Decrypted data sources are cached this long (a delete in this process clears them at once).
 _SOURCE_TTL_S = 2.0
+
+#: ``db.system`` of the semantic conventions, by guard dialect.
+_DB_SYSTEM = {SqlDialect.SQLITE: "sqlite", SqlDialect.POSTGRES: "postgresql", SqlDialect.MYSQL: "mysql"}
+
+
+def _db_span(source: DataSource, query: CheckedQuery) -> tuple[str, dict[str, AttributeValue]]:
+    """The name and attributes of a query's span. The statement itself is not recorded: an API's SQL may
+    hold a tenant's literals; ``db.operation`` (the statement's kind) and the data source's name are."""
+    if query.tree is not None:
+        op = query.tree.key.upper()
+    else:
+        words = query.sql.split(None, 1)
+        op = words[0].upper() if words else "QUERY"
+    attributes: dict[str, AttributeValue] = {
+        "db.system": _DB_SYSTEM.get(source.dialect, source.dialect.value),
+        "db.operation": op,
+        "opsuite.data_source": source.name,
+    }
+    if source.dialect is not SqlDialect.SQLITE:
+        try:
+            url = make_url(source.url)
+        except Exception:  # a stored URL SQLAlchemy cannot parse fails at connect: no address to tell
+            url = None
+        if url is not None and url.host:
+            attributes["server.address"] = url.host
+            if url.port:
+                attributes["server.port"] = url.port
+    return f"{op} {source.name}", attributes
 
 
 @dataclass(slots=True)
@@ -43,17 +76,26 @@ class StreamTally:
 class SqlRunner:
     """Runs SQL APIs with the SQL engine; owns the cache of decrypted data sources."""
 
-    def __init__(self, db: Database, box: SecretBox, sql: SqlEngine, runtime: Runtime) -> None:
-        """Bind the metadata database (data sources), the key that decrypts their URLs, the engine and bounds."""
+    def __init__(
+        self, db: Database, box: SecretBox, sql: SqlEngine, runtime: Runtime, freshness: Freshness | None = None
+    ) -> None:
+        """Bind the metadata database (data sources), the key that decrypts their URLs, the engine and bounds;
+        ``freshness`` checks cached sources against other replicas' deletes (``adapters.freshness``)."""
         self.db, self.box, self.sql, self.runtime = db, box, sql, runtime
         self._sources: TtlCache[tuple[str, str], tuple[DataSource, float]] = TtlCache(_SOURCE_TTL_S)
+        self._freshness = freshness if freshness is not None else Trusting()
+        self._freshness.on_change(self._sources.clear)
 
     def forget_data_sources(self) -> None:
         """Drop cached data sources (called when one is deleted)."""
         self._sources.clear()
 
     async def _data_source(self, caller: Caller, name: str) -> tuple[DataSource, float]:
-        loaded = await self._sources.get((caller.tenant, name), lambda: self._load_data_source(caller, name))
+        loaded = await self._sources.get(
+            (caller.tenant, name),
+            lambda: self._load_data_source(caller, name),
+            lambda cached: self._freshness.source_current(caller.tenant, name, cached[0].id),
+        )
         # Where the decrypted URL enters this call (cached or not): its password is a secret of the call.
         for secret in loaded[0].secrets:
             register_secret(secret)
@@ -98,10 +140,18 @@ class SqlRunner:
         """The whole result (up to the row limit); a failure of the data source is blamed on it."""
         source, query, row_limit, timeout = await self._setup(run, prepared)
         run.waiting_on = f"data_source:{source.name}"
+        name, attributes = _db_span(source, query)
         try:
-            result = await self.sql.execute(
-                source, query, params, row_limit=row_limit, timeout=timeout, max_cell_bytes=self.runtime.max_cell_bytes
-            )
+            with span(name, attributes, kind="client") as traced:
+                result = await self.sql.execute(
+                    source,
+                    query,
+                    params,
+                    row_limit=row_limit,
+                    timeout=timeout,
+                    max_cell_bytes=self.runtime.max_cell_bytes,
+                )
+                traced.set_attribute("db.response.returned_rows", len(result.rows))
         except OpsuiteError as exc:
             exc.blame_dependency(run.waiting_on)
             raise
@@ -132,18 +182,27 @@ class SqlRunner:
             max_cell_bytes=self.runtime.max_cell_bytes,
         )
         name, cut = run.target.definition.name, 0
-        async with aclosing(batches) as it:
-            async for batch in it:
-                if batch.index == 0:
-                    tally.columns = batch.columns
-                    yield StreamEvent("header", outcome=run.outcome(sql=SqlPart(tally.columns, [], False, 0)))
-                cut += batch.cells_truncated
-                if batch.rows and result_limit is not None:
-                    for part, wire in result_limit.batches(batch.rows, name):
-                        yield StreamEvent("rows", rows=part, wire=wire)
-                elif batch.rows:
-                    yield StreamEvent("rows", rows=batch.rows)
-                run.row_count, tally.truncated = batch.row_count, tally.truncated or batch.truncated
+        # Not a current span: the stream's consumer runs between the batches (the span ends with the stream).
+        traced = start_span(*_db_span(source, query), kind="client")
+        try:
+            async with aclosing(batches) as it:
+                async for batch in it:
+                    if batch.index == 0:
+                        tally.columns = batch.columns
+                        yield StreamEvent("header", outcome=run.outcome(sql=SqlPart(tally.columns, [], False, 0)))
+                    cut += batch.cells_truncated
+                    if batch.rows and result_limit is not None:
+                        for part, wire in result_limit.batches(batch.rows, name):
+                            yield StreamEvent("rows", rows=part, wire=wire)
+                    elif batch.rows:
+                        yield StreamEvent("rows", rows=batch.rows)
+                    run.row_count, tally.truncated = batch.row_count, tally.truncated or batch.truncated
+        except Exception as exc:  # not GeneratorExit: a consumer that stops reading ends the span, not fails it
+            traced.fail(exc)
+            raise
+        finally:
+            traced.set_attribute("db.response.returned_rows", run.row_count)
+            traced.end()
         self._note_cut_cells(run, source.name, cut)
 
     def _note_cut_cells(self, run: RunState, source: str, cut: int) -> None:

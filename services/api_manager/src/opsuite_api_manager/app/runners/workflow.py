@@ -6,6 +6,7 @@ from typing import Any
 
 from opsuite_api_manager.domain.workflow import StepLog, WorkflowEngine, WorkflowStatus
 from opsuite_common.errors import DeadlineExceededError, FailedPreconditionError
+from opsuite_common.tracing import span
 
 from ..admission import Prepared, Runtime
 from ..outcomes import Outcome
@@ -42,7 +43,9 @@ class WorkflowRunner:
         assert prepared.workflow is not None
 
         async def call_api(name: str, payload: dict[str, Any], deadline: float, depth: int) -> Any:
-            return await self._call_nested(run, name, payload, min(deadline, run.deadline), depth)
+            # One span per attempt of a step; the step's execution (and its SQL, HTTP...) hangs under it.
+            with span(f"workflow.step {name}", {"opsuite.workflow.step.api": name, "opsuite.execution.depth": depth}):
+                return await self._call_nested(run, name, payload, min(deadline, run.deadline), depth)
 
         result = await self.workflows.run(
             prepared.workflow,

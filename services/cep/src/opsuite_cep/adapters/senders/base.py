@@ -18,6 +18,7 @@ from opsuite_cep.domain.templates import CHANNEL_VARIABLES, TemplateError, alert
 from opsuite_common.errors import FailedPreconditionError, OpsuiteError, ServiceUnavailableError, ValidationError
 from opsuite_common.netguard import OPERATOR_ALLOW_SETTING, NetworkPolicy, check_url
 from opsuite_common.settings import OutboundSettings
+from opsuite_common.tracing import inject, mark_failed, span
 
 __all__ = [
     "OUTBOUND_ALLOW_SETTING",
@@ -48,9 +49,12 @@ def unreachable(exc: ServiceUnavailableError) -> ServiceUnavailableError:
 
 
 def summary(payload: Mapping[str, Any]) -> str:
-    """One line for a notification: ``[KIND] rule (severity) labels``."""
+    """One line for a notification: ``[KIND] rule (severity) labels``; a group's adds its alert count (its
+    rule, severity and labels are those its alerts share)."""
     labels = ", ".join(f"{k}={v}" for k, v in sorted(payload.get("labels", {}).items()) if k != "alertname")
-    return f"[{str(payload.get('kind', '')).upper()}] {payload.get('rule')} ({payload.get('severity')}) {labels}"
+    line = f"[{str(payload.get('kind', '')).upper()}] {payload.get('rule')} ({payload.get('severity')}) {labels}"
+    alerts = payload.get("alerts")
+    return f"{line} ({len(alerts)} alerts)" if isinstance(alerts, list) else line
 
 
 def render_text(config: Mapping[str, Any], payload: Mapping[str, Any]) -> str | None:
@@ -90,9 +94,29 @@ async def guarded_post(
             f"the channel's URL cannot be used: {exc.message}; update the channel", reason="CHANNEL_REJECTED"
         ) from None
     host = url.host
+    # An HTTP client span without url.full: a channel's URL path may be its credential (a Slack webhook).
+    with span("POST", {"http.request.method": "POST", "server.address": host}, kind="client") as traced:
+        sent = dict(headers)
+        inject(sent)  # W3C traceparent of the delivery (nothing when tracing is off)
+        response = await _post(http, url, body, sent)
+        traced.set_attribute("http.response.status_code", response.status_code)
+        if response.status_code >= 400:
+            mark_failed(traced, str(response.status_code))
+    if response.status_code >= 500 or response.status_code == 429:
+        raise ServiceUnavailableError(f"{host} answered HTTP {response.status_code}", reason="CHANNEL_UNAVAILABLE")
+    if response.status_code >= 300:
+        raise FailedPreconditionError(
+            f"{host} rejected the notification with HTTP {response.status_code}",
+            reason="CHANNEL_REJECTED",
+        )
+
+
+async def _post(http: httpx.AsyncClient, url: httpx.URL, body: bytes, headers: dict[str, str]) -> httpx.Response:
+    """The POST itself; transport failures as typed errors."""
+    host = url.host
     try:
         # The guarded client resolves the host, checks every address and connects to a checked one.
-        response = await http.post(url, content=body, headers=dict(headers))
+        return await http.post(url, content=body, headers=headers)
     except ServiceUnavailableError as exc:
         raise unreachable(exc) from exc
     except (httpx.LocalProtocolError, httpx.InvalidURL, httpx.UnsupportedProtocol, UnicodeError, ValueError) as exc:
@@ -106,13 +130,6 @@ async def guarded_post(
         raise ServiceUnavailableError(
             f"POST {host} failed: {type(exc).__name__}: {exc}", reason="CHANNEL_UNREACHABLE"
         ) from exc
-    if response.status_code >= 500 or response.status_code == 429:
-        raise ServiceUnavailableError(f"{host} answered HTTP {response.status_code}", reason="CHANNEL_UNAVAILABLE")
-    if response.status_code >= 300:
-        raise FailedPreconditionError(
-            f"{host} rejected the notification with HTTP {response.status_code}",
-            reason="CHANNEL_REJECTED",
-        )
 
 
 def is_opsuite_error(exc: BaseException) -> bool:

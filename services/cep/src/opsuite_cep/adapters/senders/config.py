@@ -10,6 +10,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from opsuite_cep.adapters.senders.alertmanager import FORMATS
 from opsuite_cep.adapters.senders.ops_investigation import question_problem
 from opsuite_cep.domain.templates import CHANNEL_VARIABLES, template_problem
 from opsuite_common.errors import FieldViolation, ValidationError
@@ -67,6 +68,23 @@ def _url_problem(url: str) -> str | None:
     return None
 
 
+def _format_problems(cfg: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """A webhook's ``format`` (``opsuite`` or ``alertmanager``), ``external_url`` and ``max_alerts``."""
+    problems = []
+    fmt = cfg.get("format", "opsuite")
+    if fmt not in FORMATS:
+        problems.append(("format", f"one of {', '.join(FORMATS)}"))
+    elif fmt == "alertmanager" and cfg.get("template"):
+        problems.append(("template", "not used with format alertmanager: its payload is Alertmanager's, exactly"))
+    url = cfg.get("external_url", "")
+    if not isinstance(url, str) or len(url) > 4096 or (url and not url.lower().startswith(("http://", "https://"))):
+        problems.append(("external_url", "an http:// or https:// URL of at most 4096 characters"))
+    limit = cfg.get("max_alerts", 0)
+    if isinstance(limit, bool) or not isinstance(limit, int | float) or not 0 <= limit <= 10_000 or limit != int(limit):
+        problems.append(("max_alerts", "a whole number 0-10000 (0: no limit)"))
+    return problems
+
+
 def email_host_problem(host: str) -> str | None:
     """Why an SMTP ``host`` is not one unambiguous host name or address (a bare IPv6 address is fine), or None."""
     if ":" in host and not host.startswith("["):
@@ -81,7 +99,7 @@ def validate_config(kind: str, cfg: Mapping[str, Any]) -> None:
             "kind", f"unknown channel kind {kind!r}; expected one of {', '.join(CHANNEL_KINDS)}"
         )
     allowed = {
-        "webhook": {"url", "secret", "headers", "secret_headers", "template"},
+        "webhook": {"url", "secret", "headers", "secret_headers", "template", "format", "external_url", "max_alerts"},
         "slack": {"url", "template"},
         "email": {"host", "port", "from", "to", "username", "password", "starttls"},
         "api": {"api", "params"},
@@ -101,6 +119,7 @@ def validate_config(kind: str, cfg: Mapping[str, Any]) -> None:
         template = cfg.get("template")
         if isinstance(template, str) and (problem := template_problem(template, CHANNEL_VARIABLES)) is not None:
             problems.append(("template", problem))
+        problems += _format_problems(cfg)
     elif kind == "email":
         _need_str(cfg, "host", problems)
         host = cfg.get("host")

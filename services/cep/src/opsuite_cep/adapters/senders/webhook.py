@@ -1,6 +1,7 @@
 """The ``webhook`` channel kind: the notification as JSON, signed with the channel's secret when it has one.
 
-A channel with a ``template`` adds its rendered text to the payload as ``text``.
+A channel with a ``template`` adds its rendered text to the payload as ``text``. With ``format:
+alertmanager`` the body is Alertmanager's webhook payload, version 4 (:mod:`.alertmanager`).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from opsuite_cep.adapters.senders.alertmanager import alertmanager_payload
 from opsuite_cep.adapters.senders.base import Post, render_text
 from opsuite_common.netguard import FORBIDDEN_REQUEST_HEADERS
 
@@ -21,8 +23,11 @@ SIGNATURE_HEADER = "X-Opsuite-Signature"
 
 async def send_webhook(post: Post, config: Mapping[str, Any], payload: Mapping[str, Any]) -> None:
     """POST ``payload`` with the configured headers, the notification id and the HMAC-SHA256 signature."""
-    text = render_text(config, payload)
-    body = json.dumps(payload if text is None else {**payload, "text": text}, default=str).encode()
+    if config.get("format") == "alertmanager":
+        body = json.dumps(alertmanager_payload(config, payload)).encode()
+    else:
+        text = render_text(config, payload)
+        body = json.dumps(payload if text is None else {**payload, "text": text}, default=str).encode()
     configured = {**dict(config.get("headers") or {}), **dict(config.get("secret_headers") or {})}
     headers = {
         "Content-Type": "application/json",

@@ -1,0 +1,106 @@
+"""Empty results: a call that returned no rows for what was asked is no complete answer.
+
+A successful call that returned nothing says nothing about the thing asked, unless nothing *is* the answer.
+:func:`empty_results` gives a NOT_COVERED reason for each step of the main plan whose call succeeded
+with no data, except when the emptiness answers the question:
+
+* the question asks whether any exist ("are any hosts down", "any maintenance planned for X"): "none
+  found" is the answer (:func:`asks_whether_any`);
+* the call lists or filters with nothing named ("hosts with status=down", "changes since T"): no row
+  matching the filter is the answer. A call of a time series (a ``metric`` tool taking a window) is never
+  such a listing: an empty series is missing data;
+* another call of the plan returned data about the same named thing ("details of node X" came back, its
+  database connections did not): the empty call only adds to an answer that stands;
+* the call's own name was already reported as unknown, or it is a free-text search (reported by
+  :mod:`broaden` after its narrower searches).
+
+The thing a call asks about is read from its schema: the string arguments that are no enum, timestamp,
+duration or search text (``property=acme-img``, ``host=web-01``). No tool or estate names.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from opsuite_ops.domain.entities import is_empty
+from opsuite_ops.domain.executor import RunState
+from opsuite_ops.domain.fill import is_search_param, names_a_thing
+from opsuite_ops.domain.investigate import SERIES, role
+from opsuite_ops.domain.model import AnswerReason, AnswerStatusReason, CallRecord, PlanStep, Tool
+from opsuite_ops.domain.shortnames import last_segment
+
+__all__ = ["asks_whether_any", "empty_results", "subject_values"]
+
+#: "any", "is there", "are there any", "none": the question asks whether something exists (English form).
+_ANY = re.compile(r"\b(any|anything|anyone|anybody|none|is there|are there|was there|were there)\b", re.IGNORECASE)
+
+
+def asks_whether_any(question: str) -> bool:
+    """Whether ``question`` asks if anything of a kind exists: then "none found" answers it."""
+    return bool(_ANY.search(question[:2000]))
+
+
+def subject_values(tool: Tool, arguments: Mapping[str, Any]) -> set[str]:
+    """The names a call asks about: its arguments naming things (:func:`~opsuite_ops.domain.fill.names_a_thing`),
+    not its enum values, times, durations or search text; a parameter left at its default names nothing."""
+    out: set[str] = set()
+    for name, value in arguments.items():
+        schema = tool.properties.get(name, {})
+        if isinstance(value, str) and value and value != schema.get("default") and names_a_thing(tool, name, schema):
+            out.add(value.lower())
+    return out
+
+
+def _latest_ok(state: RunState, step_id: str) -> CallRecord | None:
+    rec = state.latest.get(step_id)
+    return rec if rec is not None and rec.ok else None
+
+
+def empty_results(
+    question: str,
+    plan_steps: Sequence[PlanStep],
+    state: RunState,
+    tools: Mapping[str, Tool],
+    reported: Sequence[AnswerStatusReason] = (),
+) -> list[AnswerStatusReason]:
+    """NOT_COVERED for each main-plan call that returned no data for what was asked (see the module
+    docstring); ``reported`` are the reasons already given (a step named there is not reported again)."""
+    if asks_whether_any(question):
+        return []
+    done = {r.step_id for r in reported if r.step_id}
+    with_data: set[str] = set()
+    empty: list[tuple[PlanStep, CallRecord, Tool, set[str]]] = []
+    for step in plan_steps:
+        tool = tools.get(step.tool)
+        rec = _latest_ok(state, step.id)
+        if tool is None or rec is None:
+            continue
+        subjects = subject_values(tool, rec.arguments)
+        if not is_empty(rec.output):
+            with_data |= subjects
+            continue
+        if step.id in done or any(
+            is_search_param(tool, n, tool.properties.get(n, {})) and isinstance(v, str) and v
+            for n, v in rec.arguments.items()
+        ):
+            continue
+        empty.append((step, rec, tool, subjects))
+    out = []
+    for step, rec, tool, subjects in empty:
+        if not subjects and role(tool) != SERIES:
+            continue  # a listing: no row matches its filters, which is the answer
+        if {last_segment(s) for s in subjects} & {last_segment(s) for s in with_data}:
+            continue  # another call answered about the same thing (quill/billing-svc is billing-svc)
+        args = ", ".join(f"{k}={v}" for k, v in rec.arguments.items())
+        what = f" for {', '.join(sorted(subjects))}" if subjects else ""
+        out.append(
+            AnswerStatusReason(
+                AnswerReason.NOT_COVERED,
+                f"{tool.name}({args}) returned no data{what}; the answer has nothing for it",
+                tool.name,
+                step.id,
+            )
+        )
+    return out

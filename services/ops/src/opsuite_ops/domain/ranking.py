@@ -1,0 +1,78 @@
+"""Ranking tools for a question: BM25 over each tool's words, with a few operator synonyms.
+
+A tool's document (:func:`tool_tokens`) is its name (twice: the strongest signal), description, tags, the
+parameters that say what it is about (:func:`~opsuite_ops.domain.coverage.subject_params`) and its enum
+values. :data:`DEFAULT_SYNONYMS` adds search words for a few operator words ("changed" also searches
+"deploy", "traffic" also "egress"): generic operations English, no estate's names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from opsuite_ops.domain.bm25 import BM25Index, tokenise
+from opsuite_ops.domain.coverage import enum_words, subject_params
+from opsuite_ops.domain.model import Tool
+
+__all__ = ["DEFAULT_SYNONYMS", "rank_tools", "tool_tokens"]
+
+#: Question word (stemmed) -> extra search words; small and operator-flavoured on purpose.
+DEFAULT_SYNONYMS: Mapping[str, tuple[str, ...]] = {
+    "chang": ("deploy", "release", "change"),
+    "slow": ("latency",),
+    "load": ("cpu",),
+    "fail": ("error",),
+    "spik": ("error", "anomaly"),
+    "broken": ("error",),
+    "outag": ("error", "incident"),
+    "releas": ("deploy",),
+    "memory": ("mem",),
+    "runbook": ("document",),
+    "doc": ("document",),
+    "depend": ("graph",),
+    "healthy": ("health", "status"),
+    # Status words onto the usual enum values (a tool's schema decides which exist, see fill.ENUM_SYNONYMS).
+    "offlin": ("down",),
+    "unreachabl": ("down",),
+    "onlin": ("up",),
+    "unhealthy": ("degraded", "down", "status", "health"),
+    "pag": ("escalation", "oncall"),  # operator words for whom to call: "who do I page"
+    "behind": ("lag",),  # "falling behind": a consumer's or a replica's lag
+    "traffic": ("egress", "ingress", "bandwidth", "throughput", "requests"),
+    "statu": ("state",),  # "status" and "state" are one word to an operator
+    "stat": ("status",),
+    "slowest": ("latency",),
+    "slower": ("latency",),
+    # A build or check that is "red" has failed; "green" passed (CI and dashboard slang).
+    "red": ("failed",),
+    "green": ("success", "passed"),
+    "error": ("failure", "exception"),  # "what error is the test throwing": its failure message
+}
+
+
+def tool_tokens(tool: Tool) -> list[str]:
+    """The BM25 document of a tool: name twice (it is the strongest signal), description, tags, params and
+    their enum values ("down hosts" finds the tool with a ``status`` enum holding ``down``)."""
+    name = tokenise(tool.name, keep_stop_words=True)
+    parts = [*name, *name, *tokenise(tool.description)]
+    for tag in sorted(tool.tags):
+        parts.extend(tokenise(tag, keep_stop_words=True))
+    for param in subject_params(tool):
+        parts.extend(tokenise(param, keep_stop_words=True))
+    parts.extend(sorted(enum_words(tool)))
+    return parts
+
+
+def rank_tools(
+    question: str, tools: Sequence[Tool], synonyms: Mapping[str, tuple[str, ...]] = DEFAULT_SYNONYMS
+) -> list[tuple[Tool, float]]:
+    """Tools with their BM25 score for ``question`` (its words, names already removed), best first."""
+    if not tools:
+        return []
+    query = tokenise(question)
+    for tok in list(query):
+        for extra in synonyms.get(tok, ()):
+            query.extend(tokenise(extra, keep_stop_words=True))
+    index = BM25Index([tool_tokens(t) for t in tools])
+    scores = index.scores(query)
+    return sorted(zip(tools, scores, strict=True), key=lambda p: (-p[1], p[0].name))

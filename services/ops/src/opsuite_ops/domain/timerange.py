@@ -1,0 +1,222 @@
+"""Time in a question and in a tool's parameters: the window asked for, and how each parameter takes it.
+
+:func:`time_range` reads a question's window: "the last 3 hours" and "2 days ago" (back from now),
+"the next two weeks" and "within 10 days" (forward from now), ISO dates and times, "today" and "yesterday".
+
+A tool takes a window through its parameters, read from their schema alone (no tool names):
+
+* :func:`time_bound`: whether a timestamp parameter is the window's start or its end. Its name says so
+  (``since``/``until``, ``from_ts``/``to_ts``, ``start_time``/``end_time``, ``after``/``before``...), or,
+  for a name that says neither, its description ("window start", "end of the window"). A pair such as
+  ``from_ts``/``to_ts`` so gets both ends of the window, never the same instant twice.
+* :func:`duration_value`: a look-back or look-ahead parameter in its own unit (``days_back``,
+  ``lookback_hours``, ``minutes``, ``within_days``, ``window_s``...): "the last 3 hours" is 180 for
+  ``minutes`` and 1 for ``days_back`` (rounded up, so the window asked for is covered, and kept within the
+  schema's ``minimum``/``maximum``).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+__all__ = [
+    "DAY_RE",
+    "ISO_RE",
+    "REL_RE",
+    "TimeRange",
+    "duration_value",
+    "enum_duration",
+    "human_duration",
+    "time_bound",
+    "time_range",
+]
+
+ISO_RE = re.compile(
+    r"\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?\b", re.IGNORECASE
+)
+_UNITS = {
+    "s": 1, "sec": 1, "second": 1, "m": 60, "min": 60, "minute": 60, "h": 3600, "hr": 3600,
+    "hour": 3600, "d": 86400, "day": 86400, "w": 604800, "week": 604800, "month": 2592000, "mo": 2592000,
+}  # fmt: skip
+_WORD_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                 "eight": 8, "nine": 9, "ten": 10, "twelve": 12, "fifteen": 15, "thirty": 30, "few": 3,
+                 "couple": 2}  # fmt: skip
+_N = r"\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|thirty|few|couple(?: of)?"
+_UNIT_ALT = r"(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|[smhdw])"
+#: Back from now ("the last 3 hours", "2 days ago") or forward ("the next two weeks", "within 10 days").
+REL_RE = re.compile(
+    r"\b(?:(?:last|past|previous|in the last|over the last)\s+(?:(?P<n>" + _N + r")\s*)?(?P<u>" + _UNIT_ALT + r")\b"
+    r"|(?P<n2>\d+)\s*(?P<u2>" + _UNIT_ALT + r")\s+ago\b"
+    r"|(?:next|coming|upcoming|within(?: the next)?)\s+(?:(?P<n3>" + _N + r")\s*)?(?P<u3>" + _UNIT_ALT + r")\b)",
+    re.IGNORECASE,
+)
+DAY_RE = re.compile(r"\b(?:since |from )?(today|yesterday)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class TimeRange:
+    """A time window mentioned in the question; ``text`` is the phrase it came from."""
+
+    since: datetime
+    until: datetime
+    text: str
+
+    @property
+    def seconds(self) -> float:
+        """Length of the window in seconds."""
+        return (self.until - self.since).total_seconds()
+
+
+def time_range(text: str, now: datetime) -> TimeRange | None:
+    """The window ``text`` asks about, or None (see the module docstring)."""
+    m = REL_RE.search(text)
+    if m:
+        raw_n = (m.group("n") or m.group("n2") or m.group("n3") or "1").lower().removesuffix(" of")
+        n = int(raw_n) if raw_n.isdigit() else _WORD_NUMBERS.get(raw_n, 1)
+        unit = (m.group("u") or m.group("u2") or m.group("u3") or "h").lower()
+        key = unit if unit in _UNITS else unit.rstrip("s")
+        span = timedelta(seconds=n * _UNITS.get(key, _UNITS.get(key[:3], 3600)))
+        if m.group("u3"):
+            return TimeRange(now, now + span, m.group(0))
+        return TimeRange(now - span, now, m.group(0))
+    isos = ISO_RE.findall(text)
+    if isos:
+        stamps = [_parse_iso(s) for s in isos]
+        valid = [s for s in stamps if s is not None]
+        if valid:
+            return TimeRange(valid[0], valid[1] if len(valid) > 1 else now, " .. ".join(isos[:2]))
+    m = DAY_RE.search(text)
+    if m:
+        midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+        if m.group(1).lower() == "today":
+            return TimeRange(midnight, now, "today")
+        # "since yesterday" runs to now; "yesterday" alone is the day before today.
+        until = now if m.group(0).lower().startswith(("since", "from")) else midnight
+        return TimeRange(midnight - timedelta(days=1), until, m.group(0))
+    return None
+
+
+def _parse_iso(s: str) -> datetime | None:
+    try:
+        dt = datetime.fromisoformat(s.replace("z", "Z").replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
+
+
+def human_duration(delta: timedelta) -> str:
+    """ "2 hours", "hour", "30 minutes"."""
+    seconds = delta.total_seconds()
+    if seconds < 3600:
+        return f"{seconds / 60:g} minutes"
+    hours = seconds / 3600
+    return f"{hours:g} hours" if hours != 1 else "hour"
+
+
+#: Words of a parameter's name (or description) that make a timestamp the start or the end of a window.
+_START = frozenset({"since", "from", "start", "starts", "begin", "begins", "after", "earliest", "oldest", "lower",
+                    "min", "first"})  # fmt: skip
+_END = frozenset({"until", "till", "to", "end", "ends", "stop", "before", "latest", "newest", "upper", "max", "last"})
+#: Words that make a parameter a window's bound by themselves ("max" alone is a number, "last" a count).
+_ALONE = frozenset({"since", "until", "till", "from", "to", "after", "before", "start", "end", "begin", "stop"})
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+#: Words of a name that make it a timestamp ("from_ts", "start_epoch", "created_at").
+_TIME_WORDS = frozenset({"ts", "time", "timestamp", "date", "datetime", "at", "epoch", "t"})
+
+
+def _words(text: str) -> set[str]:
+    """The lower-case words of a name or description, unstemmed ("from_ts" -> from, ts; "startTime" -> start, time)."""
+    return set(re.findall(r"[a-z0-9]+", _CAMEL.sub(" ", text).lower()))
+
+
+def time_bound(name: str, schema: Mapping[str, Any]) -> str | None:
+    """``since`` or ``until`` when the parameter is a window's start or end (by its name, else by its
+    description); None when it is no timestamp, or one whose role neither says."""
+    words = _words(name)
+    timed = schema.get("format") in ("date-time", "date") or bool(words & _TIME_WORDS)
+    start, end = bool(words & _START), bool(words & _END)
+    if len(words) == 1 and words & _ALONE:
+        timed = True  # "since", "until", "after", "to": a bound by its name alone (not "max" or "last")
+    if not timed:
+        return None
+    if start != end:
+        return "since" if start else "until"
+    described = _words(str(schema.get("description", "")))
+    start, end = bool(described & _START), bool(described & _END)
+    if start != end:
+        return "since" if start else "until"
+    return None
+
+
+#: Unit words of a look-back parameter's name: anywhere in it ("lookback_hours"), or abbreviations as a word.
+_DURATION_UNITS = (("second", 1), ("minute", 60), ("hour", 3600), ("day", 86400), ("week", 604800))
+_ABBREVIATIONS = {"secs": 1, "sec": 1, "mins": 60, "hrs": 3600, "hr": 3600}
+_DURATION_NAMES = frozenset({"window", "duration", "lookback", "period", "range", "interval", "span", "age"})
+
+
+def _unit_seconds(name: str) -> float | None:
+    low = name.lower()
+    for unit, secs in _DURATION_UNITS:
+        if unit in low:
+            return secs
+    return next((float(s) for w in _words(name) if (s := _ABBREVIATIONS.get(w)) is not None), None)
+
+
+def duration_value(name: str, schema: Mapping[str, Any], seconds: float) -> Any | None:
+    """``seconds`` in the unit of a look-back/look-ahead parameter (by its name: ``days_back``,
+    ``lookback_hours``, ``minutes``, ``within_days``), rounded up for an integer and kept within the
+    schema's bounds; a unitless ``window``/``duration`` takes seconds. None for any other parameter."""
+    typ = schema.get("type", "string")
+    numeric = typ in ("integer", "number") or (isinstance(typ, list) and ("integer" in typ or "number" in typ))
+    unit = _unit_seconds(name)
+    if unit is None:
+        if name.lower() not in _DURATION_NAMES:
+            return None
+        if not numeric:
+            return f"{int(seconds)}s"
+        unit = 1
+    if not numeric:
+        return None
+    value: float = seconds / unit
+    if typ == "integer" or (isinstance(typ, list) and "integer" in typ):
+        value = math.ceil(value - 1e-9)
+    low, high = schema.get("minimum"), schema.get("maximum")
+    if isinstance(low, int | float) and value < low:
+        value = low
+    if isinstance(high, int | float) and value > high:
+        value = high
+    return value
+
+
+_DURATION_TEXT = re.compile(r"^(\d+(?:\.\d+)?)\s*([a-z]+)$", re.IGNORECASE)
+_ISO_DURATION = re.compile(r"^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$", re.IGNORECASE)
+
+
+def _enum_seconds(option: Any) -> float | None:
+    """Seconds of an enum value that is a duration ("1h", "15m", "7 days", "PT6H"), else None."""
+    text = str(option).strip()
+    if (m := _ISO_DURATION.match(text)) and any(m.groups()):
+        w, d, h, mi, sec = (int(g) if g else 0 for g in m.groups())
+        return float(w * 604800 + d * 86400 + h * 3600 + mi * 60 + sec)
+    m = _DURATION_TEXT.match(text)
+    if m is None:
+        return None
+    unit = m.group(2).lower()
+    key = unit if unit in _UNITS else unit.rstrip("s")
+    secs = _UNITS.get(key) or _UNITS.get(key[:3]) if key else None
+    return float(m.group(1)) * secs if secs else None
+
+
+def enum_duration(options: list[Any], seconds: float) -> Any | None:
+    """The enum value of a window parameter (every option a duration: ``1h | 6h | 24h``) for a window of
+    ``seconds``: the smallest that covers it, else the largest; None when the options are no durations."""
+    parsed = [(secs, k, option) for k, option in enumerate(options) if (secs := _enum_seconds(option)) is not None]
+    if not parsed or len(parsed) < len(options):
+        return None
+    covering = [p for p in parsed if p[0] >= seconds - 1e-6]
+    return min(covering)[2] if covering else max(parsed)[2]

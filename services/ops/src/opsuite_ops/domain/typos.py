@@ -1,0 +1,51 @@
+"""Typos: a question's misspelt word read as the word it misspells, a misspelt name as the name.
+
+:func:`misspelt` reads a word of five letters or more that no tool knows as the tool word it misspells
+("orgin" is "origin", "capacty" is "capacity"), or as a form word ("recnt"): one letter off, compared only
+with the words of its first letter and about its length, and a few words per question
+(:data:`MAX_TYPO_LOOKUPS`, counted by the reader of the question). :func:`typo_of` picks the known name an
+unknown one misspells: the same digits (another number is another thing), very close, and clearly closer
+than the next ("og-meida-eu" is "og-media-eu"; "rtr-ams-05" is no "rtr-ams-02").
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+
+from opsuite_ops.domain.bm25 import is_verb_or_adverb, stem
+from opsuite_ops.domain.entities import name_key
+
+__all__ = ["MAX_TYPO_LOOKUPS", "MIN_TYPO_LENGTH", "misspelt", "typo_of"]
+
+#: Words of one question looked up as possible typos of the tools' words.
+MAX_TYPO_LOOKUPS = 16
+#: Shorter words are not read as typos (one letter off in four is another word: "disk", "dns").
+MIN_TYPO_LENGTH = 5
+_DIGITS = re.compile(r"\d+")
+
+
+def misspelt(word: str, vocabulary: Iterable[str], form_words: frozenset[str]) -> str | None:
+    """The word of ``vocabulary`` (or of ``form_words``: then "") that ``word`` misspells, or None. The
+    vocabulary holds stems ("pipelin"), so a plural's stem is compared too ("pipleines": "piplein"); a verb
+    form's is not ("running" is no typo of "run")."""
+    words = (*vocabulary, *form_words)
+    forms = (word,) if is_verb_or_adverb(word) else (word, stem(word))
+    for form in dict.fromkeys(forms):
+        pool = [w for w in words if w[:1] == form[:1] and abs(len(w) - len(form)) <= 2 and w.isalpha()]
+        found = difflib.get_close_matches(form, pool, n=1, cutoff=0.85)
+        if found:
+            return "" if found[0] in form_words else found[0]
+    return None
+
+
+def typo_of(name: str, close: tuple[str, ...]) -> str:
+    """The one name of ``close`` (best first) that ``name`` misspells, else "" (see the module docstring)."""
+    if not close:
+        return ""
+    key = name_key(name)
+    ratios = [difflib.SequenceMatcher(None, key, name_key(c)).ratio() for c in close[:2]]
+    if _DIGITS.findall(name) != _DIGITS.findall(close[0]) or ratios[0] < 0.8:
+        return ""
+    return close[0] if len(ratios) == 1 or ratios[0] - ratios[1] >= 0.1 else ""

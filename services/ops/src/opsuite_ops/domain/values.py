@@ -1,0 +1,163 @@
+"""Values of the estate's own kinds for a tool's parameters: what the question names, and what it implies.
+
+The inventory (:mod:`entities`) lists values of kinds besides hosts and services: a column ``origin_pool``
+holds pools, ``pop_code`` PoPs, ``zone`` DNS zones. A parameter takes values of the kind it names
+(:func:`~opsuite_ops.domain.entities.same_kind`: ``pool`` takes ``origin_pool``'s, ``pop`` takes
+``pop_code``'s), found in the question in these ways, read from names and values alone:
+
+* :func:`named_values`: every value of that kind the question names ("acme-www vs acme-static": one call
+  per value);
+* :func:`enclosing_values`: a dotted name implies the known values it ends with
+  ("api.example.org" names the zone ``example.org`` when the estate lists that zone);
+* :func:`part_value`: words of the question that are parts of exactly one value ("the media eu pool" is
+  ``og-media-eu`` when no other pool has both words; "dns" is ``dns-platform`` when it is the only team
+  having that part);
+* :func:`every_value`: a question across a kind ("which pool is the slowest", "each zone") with no value of
+  it asks about every value the estate lists (when they fit in the budget);
+* :func:`example_value`: a required name of a kind no inventory lists ("rotation name, e.g. data-eng") takes
+  the one listed value of any column spelt like the parameter's example (the same separators) that has a
+  word of the question as a whole part ("who's on call for search": the team ``search-core``).
+
+A plain English word is never taken for a value on its own (:func:`identifier_like`): only a known value,
+a part of one, or a word shaped like an identifier (digits, separators, inner capitals) names a thing.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from opsuite_ops.domain.entities import Inventory, kind_of, same_kind
+
+if TYPE_CHECKING:
+    from opsuite_ops.domain.extract import Entities
+
+__all__ = [
+    "asks_across",
+    "enclosing_values",
+    "every_value",
+    "example_value",
+    "identifier_like",
+    "named_values",
+    "part_value",
+    "related_value",
+]
+
+_PARTS = re.compile(r"[._:/-]+")
+#: Words asking about every value of a kind: "which pool", "each zone", "the slowest pool", "compare all".
+_ACROSS = frozenset(
+    """each every across compare most least top worst best highest lowest slowest fastest busiest
+    biggest largest smallest hottest longest shortest heaviest noisiest""".split()  # noqa: SIM905
+)
+#: Most question words looked at for parts of values (a question is bounded, this keeps the work small).
+_MAX_WORDS = 64
+
+
+def identifier_like(word: str) -> bool:
+    """Whether ``word`` looks like an identifier rather than an English word: it has a digit, a separator
+    (``-._:/``) or a capital after its first letter ("NotReady")."""
+    return any(c.isdigit() for c in word) or bool(_PARTS.search(word)) or any(c.isupper() for c in word[1:])
+
+
+def asks_across(words: list[str]) -> bool:
+    """Whether the question's lower-case words ask across the values of a kind ("which", "each", "slowest")."""
+    return any(w in _ACROSS for w in words[:_MAX_WORDS])
+
+
+def named_values(param: str, entities: Entities) -> list[str]:
+    """The values of ``param``'s kind the question names, in its order (a value several columns list is of
+    each of their kinds: "arm64" is a pool as well as an architecture)."""
+    inv = entities.inventory
+
+    def of_kind(column: str, value: str) -> bool:
+        columns = inv.columns_of(value) if inv is not None else ()
+        return any(same_kind(c, param) for c in (column, *columns) if c)
+
+    return list(dict.fromkeys(v for c, v in entities.values if c and of_kind(c, v)))
+
+
+def related_value(param: str, entities: Entities) -> str | None:
+    """The one value of ``param``'s kind in the inventory rows of the question's names (none if several)."""
+    found = {v for c, v in entities.related if same_kind(c, param)}
+    return found.pop() if len(found) == 1 else None
+
+
+def enclosing_values(token: str, inventory: Inventory) -> list[tuple[str, str]]:
+    """``(column, value)`` of each known value a dotted name ends with ("api.example.org" -> the zone
+    ``example.org``); the name itself is not one."""
+    out = []
+    parts = token.split(".")
+    for i in range(1, min(len(parts) - 1, 8)):
+        found = inventory.value(".".join(parts[i:]))
+        if found is not None:
+            out.append(found)
+    return out
+
+
+def part_value(param: str, entities: Entities, inventory: Inventory | None) -> str | None:
+    """The one known value of ``param``'s kind having the most of the question's words as parts ("media eu"
+    -> ``og-media-eu``); None when no word is a part of one, or when two values tie."""
+    if inventory is None:
+        return None
+    kind = kind_of(param)
+    # (not a word the question already names a thing with: "the par site" is a site, not a part of a switch)
+    named = {n.lower() for n in (*entities.hosts, *entities.services, *(v for _c, v in entities.values))}
+    words = {
+        w for w in entities.words[:_MAX_WORDS] if len(w) > 1 and not _PARTS.search(w) and w != kind and w not in named
+    }
+    if not words:
+        return None
+    scored: dict[str, int] = {}
+    for value in inventory.values_of(param):
+        hits = len(words & {p.lower() for p in _PARTS.split(value) if p})
+        if hits:
+            scored[value] = hits
+    if not scored:
+        return None
+    best = max(scored.values())
+    top = [v for v, n in scored.items() if n == best]
+    return top[0] if len(top) == 1 else None
+
+
+def every_value(param: str, entities: Entities, inventory: Inventory | None, limit: int) -> list[str]:
+    """Every known value of ``param``'s kind, when the question asks across that kind ("which pool is the
+    slowest": its kind word and an "across" word) and names none; empty when they are more than ``limit``."""
+    if inventory is None or not entities.across:
+        return []
+    kind = kind_of(param)
+    kinds = {kind, kind.rsplit("_", 1)[-1]}
+    if not any(w in kinds or w.removesuffix("s") in kinds for w in entities.words[:_MAX_WORDS]):
+        return []
+    values = inventory.values_of(param)
+    return values if 1 < len(values) <= limit else []
+
+
+_EXAMPLE = re.compile(r"\b(?:e\.g\.|eg\.|for example|such as)\s*([A-Za-z0-9][\w.:/-]*[A-Za-z0-9])", re.IGNORECASE)
+
+
+def _separators(text: str) -> str:
+    return "".join(c for c in text if not c.isalnum())
+
+
+def example_value(description: str, entities: Entities, inventory: Inventory | None) -> tuple[str, str] | None:
+    """``(word, value)``: the one listed value (of any column; free text with spaces names nothing) spelt like
+    the compound example a parameter's description gives (the same separators: "e.g. data-eng" and
+    ``search-core``) that has a word of the question as a whole part; None when the example has no separator
+    ("e.g. customers": a plain word is never expanded), or when none or several values qualify."""
+    example = _EXAMPLE.search(description)
+    shape = _separators(example.group(1)) if example is not None else ""
+    if inventory is None or not shape:
+        return None  # a plain example ("e.g. customers") says nothing of how names are made
+    named = {n.lower() for n in (*entities.hosts, *entities.services, *(v for _c, v in entities.values))}
+    words = [w for w in entities.words[:_MAX_WORDS] if len(w) > 2 and w.isalpha() and w not in named]
+    found: dict[str, str] = {}
+    for _column, spelt in inventory.values.values():
+        if not words or any(c.isspace() for c in spelt) or _separators(spelt) != shape:
+            continue
+        parts = {p.lower() for p in _PARTS.split(spelt) if p}
+        if (word := next((w for w in words if w in parts and w != spelt.lower()), None)) is not None:
+            found[spelt] = word
+    if len(found) != 1:
+        return None
+    value, word = next(iter(found.items()))
+    return word, value

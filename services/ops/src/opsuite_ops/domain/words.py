@@ -1,0 +1,45 @@
+"""Small generic English word lists the planner reads a question's form with (no estate's vocabulary).
+
+* :data:`GENERIC_WORDS`: words of a question's form, not of its subject ("what's", "compare", "right now"),
+  with the common chat abbreviations operators type ("rn" for right now, "atm", "asap", "pls"): never a
+  metric, a name, or a search term.
+* :data:`NON_TOPIC_WORDS`: words that never name a measured thing or a topic, so no tool has to "report"
+  them: parts of time expressions ("last night", "up to date"), function words ("just", "still"),
+  comparison, size and degree words ("slowest", "closest", "big", "forever").
+
+Both are English only and kept short on purpose: a word missing here is at worst reported as a part of the
+question no tool covers (a PARTIAL answer), never taken for a name.
+"""
+
+from __future__ import annotations
+
+__all__ = ["CHAT_WORDS", "GENERIC_WORDS", "NON_TOPIC_WORDS"]
+
+#: Chat abbreviations and informal fillers ("any runners offline rn?", "taking forever", "for ages").
+CHAT_WORDS = frozenset(
+    """rn atm asap pls plz thx ty btw fyi tbh imo imho iirc afaik lol hey yo ur u ya forever ages
+    kinda sorta gonna wanna""".split()  # noqa: SIM905
+)
+
+#: Words of a question's form, not of its subject: never a metric, a name, or a search term.
+GENERIC_WORDS = (
+    frozenset(
+        """happening happened happen going wrong look looks check ok okay fine problem problems
+    issue issues doing anything something everything currently current right like see need know value values
+    number data info information detail details overview summary compare comparison between vs versus
+    than both each every same other others trend level why seem seems getting got going right now latest
+    current please thanks hi hello whats what's tell us it's is isn't are aren't start started starting begin
+    began begun few several roughly approximately around isn aren wasn weren doesn didn hasn haven hadn couldn
+    shouldn wouldn""".split()  # noqa: SIM905
+    )
+    | CHAT_WORDS
+)
+
+#: Words that never name a measured thing or a topic (see the module docstring).
+NON_TOPIC_WORDS = frozenset(
+    """night nights tonight overnight morning mornings afternoon evening evenings noon midnight weekend
+    just up still yet already ever again also only even lately soon far roughly about around approximately
+    most least top worst best highest lowest slowest fastest busiest biggest largest smallest hottest longest
+    shortest heaviest noisiest closest nearest furthest farthest higher lower slower faster bigger larger
+    smaller closer nearer more less fewer big large small huge tiny high low forever""".split()  # noqa: SIM905
+)
