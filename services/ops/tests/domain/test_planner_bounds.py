@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from opsuite_ops.domain.entities import MAX_FUZZY_LOOKUPS, Inventory
+from opsuite_ops.domain.comparison import compared_sides
+from opsuite_ops.domain.entities import MAX_FUZZY_LOOKUPS, Inventory, name_key
 from opsuite_ops.domain.extract import Entities, extract_entities
 from opsuite_ops.domain.fill import fill_variants
 from opsuite_ops.domain.model import Tool
+from opsuite_ops.domain.shortnames import MAX_SHORT_TYPOS, ShortNames
 from opsuite_ops.domain.typos import MAX_TYPO_LOOKUPS
 from opsuite_ops.domain.values import every_value
 
@@ -54,3 +56,13 @@ def test_many_values_of_a_kind_give_at_most_limit_calls_and_no_fan_out_past_it()
     assert 1 <= len(fill_variants(tool, many, now=NOW, limit=8)) <= 8
     across = Entities(words=("slowest", "circuit"), across=True, inventory=inventory)
     assert every_value("circuit", across, inventory, 8) == []  # 300 circuits: no call for each
+
+
+def test_misspelt_short_names_of_one_reading_are_budgeted() -> None:
+    names = ["grp/loader-api", *(f"grp/q{i}-x" for i in range(300))]
+    shorts = ShortNames(Inventory(values={name_key(n): ("project", n) for n in names}))
+    found = [shorts.typo("laoder-api") for _ in range(MAX_SHORT_TYPOS + 5)]
+    assert found[:MAX_SHORT_TYPOS] == [("project", "grp/loader-api")] * MAX_SHORT_TYPOS
+    assert found[MAX_SHORT_TYPOS:] == [None] * 5  # then no more comparisons with every segment
+    many = " ".join(["a-1 vs b-2"] * 2000)
+    assert len(compared_sides(many)) <= 200  # the sides of a hostile question are read from its first words

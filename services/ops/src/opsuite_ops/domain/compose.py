@@ -14,9 +14,13 @@ Tables are read before they are shown:
   out. Its summaries state every value, so showing fewer rows is not a cut, unless the table has columns
   the summaries do not cover (free text): then it shows up to :data:`MAX_TABLE_ROWS` rows and a shorter
   table is a cut;
-* a **change table** (a time column and columns such as version/change/old/new, see :mod:`timeline`)
-  gives the run's changes; with the series' onsets they make the answer's timeline, which names the last
-  change before each onset (appended by both composers, like the gaps);
+* a **change table** (a time column and columns such as version/change/old/new, see :mod:`timeline`) of a
+  tool that lists changes (:func:`~opsuite_ops.domain.timeline.lists_changes`, when the catalogue is
+  given: a snapshot with a version column is none) gives the run's changes; with the series' onsets they
+  make the answer's timeline, which names the last change before each onset (appended by both
+  composers, like the gaps);
+* rows older than the window asked, from a tool windowed by whole days, are left out and counted
+  (:mod:`window_rows`);
 * any other table keeps at most :data:`MAX_TABLE_ROWS` rows: the newest when it has a time column,
   otherwise the first.
 

@@ -16,6 +16,11 @@ is for the name it misspells. A word that is a part of a known value ("media" of
 to :mod:`values`; a misspelt word of the tools ("capacty") is read as the word it misspells (a few per
 question, each compared with the vocabulary's words of its length and first letter).
 
+A short name of one listed value (its last path segment, "billing-svc" for ``quill/billing-svc``; a part
+no other value has, "billing"; a misspelt segment) is read as that value and the reading kept for the
+answer (:mod:`shortnames`); a version string ("2.31.0") is a value, never a term; chat words ("rn") are
+form words (:mod:`words`). In a clause opening "what are ..." the verb form is asked for, not a qualifier.
+
 When no tool listed names of a kind, that kind falls back to generic shapes (no estate's naming): a
 hyphenated name ending in digits is a host, a name after "service"/"on"/"for"... is a service.
 :mod:`fill` then fills each tool's parameters from the result.
@@ -307,7 +312,7 @@ def extract_entities(
         elif (
             not reader.is_word(low)
             and low not in NON_TOPIC_WORDS
-            and len(low) > 2
+            and len(low) > 3  # "dev", "svc": too short to stand for one name
             and (short := reader.shorts().part(low)) is not None
         ):
             reader.short(tok, short, "with it in its name", explicit or "service")  # "billing": quill/billing-svc

@@ -15,7 +15,9 @@ A parameter of one of the estate's kinds (:mod:`values`) takes the values of tha
 or the one value in the inventory rows of its names, or the one value having its words as parts ("the
 media eu pool"), or every value when it asks across the kind ("which pool is the slowest"); a required one
 of a kind no inventory lists takes a name no inventory knows, but a plain word only when nothing lists
-that kind ("europe" is no pool where the estate lists its pools).
+that kind ("europe" is no pool where the estate lists its pools), else the one listed value spelt like
+its compound example with a word of the question in it ("e.g. data-eng": "search" is ``search-core``).
+An enum of durations (``1h | 6h | 24h``) takes the smallest covering the window asked.
 
 A free-text search parameter (``query``/``q``/``text``..., or a required string of a search-like tool:
 tagged ``document``/``search``, or speaking of search/find/phrase) gets a record id when it looks records

@@ -56,7 +56,7 @@ class Reading:
     how: str
 
     def sentence(self) -> str:
-        """ ``"billing" is read as quill/billing-svc, the one project with it in its name; the answer is for
+        """``"billing" is read as quill/billing-svc, the one project with it in its name; the answer is for
         quill/billing-svc``."""
         kind = kind_of(self.column).replace("_", " ") if self.column else "value"
         return f'"{self.said}" is read as {self.value}, the one {kind} {self.how}; the answer is for {self.value}'

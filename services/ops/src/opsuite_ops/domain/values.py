@@ -149,14 +149,14 @@ def example_value(description: str, entities: Entities, inventory: Inventory | N
     if inventory is None or not shape:
         return None  # a plain example ("e.g. customers") says nothing of how names are made
     named = {n.lower() for n in (*entities.hosts, *entities.services, *(v for _c, v in entities.values))}
-    words = [w for w in entities.words[:_MAX_WORDS] if len(w) > 2 and w.isalpha() and w not in named]
+    words = {w: k for k, w in enumerate(entities.words[:_MAX_WORDS]) if len(w) > 2 and w.isalpha() and w not in named}
     found: dict[str, str] = {}
     for _column, spelt in inventory.values.values():
         if not words or any(c.isspace() for c in spelt) or _separators(spelt) != shape:
             continue
-        parts = {p.lower() for p in _PARTS.split(spelt) if p}
-        if (word := next((w for w in words if w in parts and w != spelt.lower()), None)) is not None:
-            found[spelt] = word
+        hits = {p.lower() for p in _PARTS.split(spelt) if p} & words.keys()
+        if hits:
+            found[spelt] = min(hits, key=words.__getitem__)  # the question's first word among them
     if len(found) != 1:
         return None
     value, word = next(iter(found.items()))
