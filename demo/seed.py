@@ -8,6 +8,7 @@ import os
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 from demo.estate import build as build_estate
 
@@ -23,14 +24,22 @@ DEMO_STATUS = {
 }
 
 
-#: Alert notifications the demo webhook received (in this process).
-RECEIVED_ALERTS: list[dict[str, object]] = []
+#: The newest alert notifications GET /alerts shows.
+SHOWN_ALERTS = 20
+
+
+class _Server(ThreadingHTTPServer):
+    #: Alert notifications the demo webhook received, oldest first.
+    received: list[dict[str, Any]]
 
 
 class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+
     def do_GET(self) -> None:
         if self.path == "/alerts":
-            body = json.dumps({"received": len(RECEIVED_ALERTS)}).encode()
+            received = self.server.received
+            body = json.dumps({"received": len(received), "notifications": received[-SHOWN_ALERTS:]}).encode()
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(body)))
@@ -46,10 +55,10 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
     def do_POST(self) -> None:
-        """The demo alert webhook: counts what cep delivers (GET /alerts shows the count)."""
+        """The demo alert webhook: keeps what cep delivers (GET /alerts shows the count and the newest)."""
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length)
-        RECEIVED_ALERTS.append(json.loads(body or b"{}"))
+        self.server.received.append(json.loads(body or b"{}"))
         self.send_response(204)
         self.end_headers()
 
@@ -58,11 +67,18 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 class StatusPage:
-    """The demo's local status page (GET /status/<service> -> JSON), called by the status_page API."""
+    """The demo's local status page (GET /status/<service> -> JSON), called by the status_page API, and the
+    demo's alert webhook (POST /alerts; GET /alerts -> what it received)."""
 
     def __init__(self, port: int = 0) -> None:
-        self.server = ThreadingHTTPServer(("127.0.0.1", port), _Handler)
+        self.server = _Server(("127.0.0.1", port), _Handler)
+        self.server.received = []
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    @property
+    def received(self) -> list[dict[str, Any]]:
+        """The alert notifications received so far, oldest first (each a webhook's JSON body)."""
+        return self.server.received
 
     @property
     def url(self) -> str:

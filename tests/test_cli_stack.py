@@ -65,7 +65,7 @@ def test_publishing_the_scenario_fires_every_demo_rule(demo_env, tmp_path):
     assert code == 0, out
     assert "0 duplicates, 0 late" in out
     for line in (
-        "cpu-high [host=web-02] FIRING",
+        "cpu-high [host=web-02, service=checkout, team=web] FIRING",
         "error-burst [service=checkout] FIRING",
         "heartbeat-missing [host=web-03] FIRING",
     ):
