@@ -79,7 +79,9 @@ def test_execute_and_get(demo_env):
     assert code == 0, out
     assert "checkout" in out and "1 row(s)" in out
     code, out = _cli(demo_env, "get", "rule")
-    assert code == 0 and "heartbeat-missing" in out
+    assert code == 0 and "heartbeat-missing" in out and "THRESHOLD" in out
+    code, out = _cli(demo_env, "get", "routing")  # one routing per tenant: its root receiver, not an empty row
+    assert code == 0 and "config.route.receiver" in out and "status" in out, out
 
 
 def test_ask_shows_phases_then_the_answer_and_references(demo_env):

@@ -29,6 +29,8 @@ class Kind:
     apply: Callable[[CliContext, Document], Awaitable[str]]
     get: Callable[[CliContext, str | None], Awaitable[list[dict[str, Any]]]]
     delete: Callable[[CliContext, str], Awaitable[None]]
+    #: What ``opsuite get KIND`` shows as a table: paths into the JSON of each resource.
+    columns: tuple[str, ...]
 
 
 def _dict(msg: Any) -> dict[str, Any]:
@@ -231,11 +233,39 @@ async def _delete_routing(ctx: CliContext, name: str) -> None:
 
 KINDS: dict[str, Kind] = {
     "DataSource": Kind(
-        "DataSource", ("datasource", "datasources", "ds"), _apply_data_source, _get_data_sources, _delete_data_source
+        "DataSource",
+        ("datasource", "datasources", "ds"),
+        _apply_data_source,
+        _get_data_sources,
+        _delete_data_source,
+        ("name", "dialect", "url"),
     ),
-    "Api": Kind("Api", ("api", "apis"), _apply_api, _get_apis, _delete_api),
-    "Channel": Kind("Channel", ("channel", "channels"), _apply_channel, _get_channels, _delete_channel),
-    "Rule": Kind("Rule", ("rule", "rules"), _apply_rule, _get_rules, _delete_rule),
+    "Api": Kind(
+        "Api",
+        ("api", "apis"),
+        _apply_api,
+        _get_apis,
+        _delete_api,
+        ("definition.name", "definition.kind", "version", "definition.enabled"),
+    ),
+    "Channel": Kind(
+        "Channel", ("channel", "channels"), _apply_channel, _get_channels, _delete_channel, ("name", "kind", "enabled")
+    ),
+    "Rule": Kind(
+        "Rule",
+        ("rule", "rules"),
+        _apply_rule,
+        _get_rules,
+        _delete_rule,
+        ("name", "kind", "definition.severity", "enabled"),
+    ),
     # A tenant has one routing config: the document's name is only a label.
-    "AlertRouting": Kind("AlertRouting", ("alertrouting", "routing"), _apply_routing, _get_routing, _delete_routing),
+    "AlertRouting": Kind(
+        "AlertRouting",
+        ("alertrouting", "routing"),
+        _apply_routing,
+        _get_routing,
+        _delete_routing,
+        ("config.route.receiver", "revision", "meta.updateTime", "meta.updatedBy"),
+    ),
 }

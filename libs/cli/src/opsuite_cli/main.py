@@ -151,12 +151,7 @@ async def get(
     if output == "json" or name:
         print_json(rows[0] if name else rows)
         return
-    cols = (
-        ["definition.name", "definition.kind", "version", "definition.enabled"]
-        if _kind(kind) == "Api"
-        else ["name", "url"]
-    )
-    print_table(rows, cols)
+    print_table(rows, list(KINDS[_kind(kind)].columns))
 
 
 @app.command()
