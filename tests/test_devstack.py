@@ -5,6 +5,7 @@ exported the demo is seeded and the banner's CLI commands work on ports other th
 from __future__ import annotations
 
 import os
+import random
 import re
 import shlex
 import signal
@@ -25,7 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def _free_base_port(count: int = 4) -> int:
     """The first of ``count`` consecutive free ports (3 services and the demo status page)."""
-    for base in range(53000, 60000, 11):
+    # A random start: two xdist workers scanning the same range would race to the same base.
+    for base in random.sample(range(46000, 51800, 11), 200):
         socks: list[socket.socket] = []
         try:
             for p in range(base, base + count):

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import random
 import re
 import shlex
 import signal
@@ -32,7 +33,8 @@ CLEAN_ENV = {k: v for k, v in os.environ.items() if not k.startswith(("OPSUITE_C
 
 def _free_base_port(count: int = 4) -> int:
     """The first of ``count`` consecutive free ports (3 services and the demo status page)."""
-    for base in range(46000, 52000, 13):
+    # A random start: two xdist workers scanning the same range would race to the same base.
+    for base in random.sample(range(33000, 45000, 13), 200):
         socks: list[socket.socket] = []
         try:
             for p in range(base, base + count):

@@ -337,7 +337,7 @@ async def _settled(cep: Cep) -> None:
     evaluate after the reply; one engine per tenant has by then, and its idle progress is the scheduler's
     tick that ``advance_clock`` waits for)."""
     if cep.settings.partitions:
-        await eventually(lambda: _caught_up(cep), timeout=20, what="the partitions' owners to catch up")
+        await eventually(lambda: _caught_up(cep), timeout=60, what="the partitions' owners to catch up")
 
 
 @pytest.mark.parametrize("partitions", [0, 4], ids=["one-engine-per-tenant", "four-partitions-on-jetstream"])
