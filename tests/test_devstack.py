@@ -5,11 +5,9 @@ exported the demo is seeded and the banner's CLI commands work on ports other th
 from __future__ import annotations
 
 import os
-import random
 import re
 import shlex
 import signal
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -19,28 +17,10 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from opsuite_common.auth import TokenVerifier
 from opsuite_common.testing.eventually import eventually_sync
+from opsuite_common.testing.processes import free_base_port
 from opsuite_common.testing.servers import TEST_SECRET
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def _free_base_port(count: int = 4) -> int:
-    """The first of ``count`` consecutive free ports (3 services and the demo status page)."""
-    # A random start: two xdist workers scanning the same range would race to the same base.
-    for base in random.sample(range(46000, 51800, 11), 200):
-        socks: list[socket.socket] = []
-        try:
-            for p in range(base, base + count):
-                s = socket.socket()
-                socks.append(s)
-                s.bind(("127.0.0.1", p))
-            return base
-        except OSError:
-            continue
-        finally:
-            for s in socks:
-                s.close()
-    raise RuntimeError("no free port range")
 
 
 def _serving(port: int) -> bool:
@@ -74,7 +54,7 @@ def _cli_env(banner: str) -> dict[str, str]:
 
 
 def test_a_killed_service_comes_back_while_the_others_keep_serving(tmp_path):
-    base = _free_base_port()
+    base = free_base_port(26000, 28000)
     ports = {"api_manager": base, "cep": base + 1, "ops": base + 2}
     env = {**os.environ, "OPSUITE_BASE_PORT": str(base), "OPSUITE_AUTH_JWT_SECRET": TEST_SECRET}
     env.pop("OPSUITE_CEP_PARTITIONS", None)

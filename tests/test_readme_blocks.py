@@ -50,10 +50,8 @@ import hashlib
 import json
 import os
 import queue
-import random
 import re
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -68,6 +66,7 @@ import yaml
 from markdown_it import MarkdownIt
 
 from opsuite_common.testing.eventually import eventually_sync
+from opsuite_common.testing.processes import free_base_port
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
@@ -215,27 +214,6 @@ def _venv_is_current() -> bool:
     stamp = ROOT / ".venv" / ".opsuite-stamp"
     data = b"".join((ROOT / f).read_bytes() for f in VENV_STAMP_FILES)
     return stamp.exists() and stamp.read_text().strip() == hashlib.sha256(data).hexdigest()
-
-
-def _free_base_port() -> int:
-    """A base port whose stack ports (+0..+3) and metrics ports (+100, +110, +120) are free; below the
-    ephemeral range, so no test's port-0 server can take one meanwhile."""
-    offsets = (0, 1, 2, 3, 100, 110, 120)
-    for _ in range(200):
-        base = random.randrange(20000, 32000)
-        socks: list[socket.socket] = []
-        try:
-            for offset in offsets:
-                s = socket.socket()
-                socks.append(s)
-                s.bind(("127.0.0.1", base + offset))
-            return base
-        except OSError:
-            continue
-        finally:
-            for s in socks:
-                s.close()
-    raise RuntimeError("no free port range")
 
 
 def _user_env() -> dict[str, str]:
@@ -398,7 +376,7 @@ def test_the_readmes_runnable_blocks_run_against_a_started_stack(tmp_path):
     blocks = [b for b in fences(README.read_text()) if b.runnable]
     assert len(blocks) >= 9, f"only {len(blocks)} blocks are marked {MARKER}"
     assert _venv_is_current(), "the virtualenv is not current: ./dev token in the README would reinstall it"
-    work, base, env = _work_tree(tmp_path), _free_base_port(), _user_env()
+    work, base, env = _work_tree(tmp_path), free_base_port(20000, 24000), _user_env()
     scripts = tmp_path / "blocks"
     scripts.mkdir()
     with _dev_up(work, base, env, tmp_path / "dev-up.log") as banner:

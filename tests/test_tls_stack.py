@@ -4,11 +4,9 @@
 from __future__ import annotations
 
 import os
-import random
 import re
 import shlex
 import signal
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -19,6 +17,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from opsuite_common.testing.certs import write_dev_pki
 from opsuite_common.testing.eventually import eventually_sync
+from opsuite_common.testing.processes import free_base_port
 from opsuite_common.testing.servers import TEST_SECRET
 from opsuite_common.tls import sync_channel
 
@@ -29,25 +28,6 @@ DEVSTACK = [sys.executable, str(ROOT / "tools" / "devstack.py")]
 OPSUITE = str(Path(sys.executable).parent / "opsuite")
 #: The environment of this test run without any TLS or target setting of its own.
 CLEAN_ENV = {k: v for k, v in os.environ.items() if not k.startswith(("OPSUITE_CLIENT_", "OPSUITE_TOKEN"))}
-
-
-def _free_base_port(count: int = 4) -> int:
-    """The first of ``count`` consecutive free ports (3 services and the demo status page)."""
-    # A random start: two xdist workers scanning the same range would race to the same base.
-    for base in random.sample(range(33000, 45000, 13), 200):
-        socks: list[socket.socket] = []
-        try:
-            for p in range(base, base + count):
-                s = socket.socket()
-                socks.append(s)
-                s.bind(("127.0.0.1", p))
-            return base
-        except OSError:
-            continue
-        finally:
-            for s in socks:
-                s.close()
-    raise RuntimeError("no free port range")
 
 
 def _exports(banner: str) -> dict[str, str]:
@@ -76,7 +56,7 @@ def _one_line_error(done: subprocess.CompletedProcess[str]) -> str:
 
 
 def test_dev_up_tls_check_passes(tmp_path):
-    base = _free_base_port()
+    base = free_base_port(28000, 30000)
     env = {**CLEAN_ENV, "OPSUITE_BASE_PORT": str(base), "OPSUITE_AUTH_JWT_SECRET": TEST_SECRET}
     done = _run([*DEVSTACK, "--tls", "--check", "--run-dir", str(tmp_path / "run")], env, timeout=300)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
@@ -92,7 +72,7 @@ def test_dev_up_tls_check_passes(tmp_path):
 
 
 def test_dev_up_tls_serves_the_cli_grpcurl_and_ops_calls_api_manager_over_mtls(tmp_path):
-    base = _free_base_port()
+    base = free_base_port(28000, 30000)
     run = tmp_path / "run"
     env = {**CLEAN_ENV, "OPSUITE_BASE_PORT": str(base), "OPSUITE_AUTH_JWT_SECRET": TEST_SECRET}
     log = tmp_path / "dev-up.log"

@@ -8,6 +8,7 @@ other). The repository's table is ``tests/service_table.py``.
 from __future__ import annotations
 
 import os
+import random
 import socket
 import subprocess
 import sys
@@ -27,6 +28,7 @@ __all__ = [
     "ServiceTable",
     "Stack",
     "Wiring",
+    "free_base_port",
     "free_port",
     "stack_env",
     "start_stack",
@@ -82,6 +84,32 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+#: The ports ``./dev up --base-port B`` takes: the three services and the demo status page (B..B+3), and
+#: the services' metrics (B+100, B+110, B+120).
+STACK_PORT_OFFSETS = (0, 1, 2, 3, 100, 110, 120)
+
+
+def free_base_port(low: int, high: int, offsets: Iterable[int] = STACK_PORT_OFFSETS) -> int:
+    """A base port in ``[low, high)`` whose ``base + offset`` ports are all free now, tried in random order:
+    parallel test workers scanning one range in order would race to the same base. Keep the range below
+    the ephemeral ports (32768) so no port-0 server takes one meanwhile."""
+    wanted = tuple(offsets)
+    for base in random.sample(range(low, high), min(400, high - low)):
+        socks: list[socket.socket] = []
+        try:
+            for offset in wanted:
+                s = socket.socket()
+                socks.append(s)
+                s.bind(("127.0.0.1", base + offset))
+            return base
+        except OSError:
+            continue
+        finally:
+            for s in socks:
+                s.close()
+    raise RuntimeError(f"no free block of ports in {low}-{high}")
 
 
 def wait_serving(
