@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from opsuite_common.testing.processes import free_port, stack_env, wait_serving
+from opsuite_common.testing.processes import free_base_port, stack_env, wait_serving
 from opsuite_common.testing.servers import TEST_SECRET
 
 from .service_table import SERVICES
@@ -127,8 +127,10 @@ def start_replicas(
     for service in chosen:
         for i in range(count):
             name = f"{service}-{chr(ord('a') + i)}"
-            stack.ports[name] = free_port()
-            stack.metrics_ports[name] = free_port()
+            # Below the ephemeral range (a port-0 socket elsewhere cannot take it meanwhile), in a range no
+            # other process test uses.
+            stack.ports[name] = free_base_port(30200, 32600, (0,))
+            stack.metrics_ports[name] = free_base_port(30200, 32600, (0,))
     first = {s: stack.ports.get(f"{s}-a", 0) for s in SERVICES}
     base = {
         "OPSUITE_API_MANAGER_DATA_SOURCE_ALLOW": json.dumps(["127.0.0.1:5432"]),

@@ -25,6 +25,7 @@ waits up to the busy timeout).
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import hashlib
 from pathlib import Path
 from typing import Any
@@ -89,7 +90,13 @@ async def run_migrations(
         version_table=version_table,
         revision=revision,
     )
+    lock = _sqlite_migration_lock(engine)
     try:
+        if lock is not None:
+            # Two processes migrating one fresh SQLite file at once were seen to both apply a revision
+            # ("duplicate column name"): a lock file beside the database serialises them, as the advisory
+            # lock does on PostgreSQL, and the second one then finds the schema at head.
+            await asyncio.to_thread(fcntl.flock, lock, fcntl.LOCK_EX)
         async with engine.connect() as conn:
             await conn.run_sync(_upgrade, cfg, version_table, revision)
             await conn.commit()
@@ -99,8 +106,22 @@ async def run_migrations(
             raise
         raise translated from exc
     finally:
+        if lock is not None:
+            lock.close()  # releases the flock
         if own_engine:
             await engine.dispose()
+
+
+def _sqlite_migration_lock(engine: AsyncEngine) -> Any:
+    """The open lock file of a SQLite file database (``<file>.migrate-lock``), else None."""
+    if engine.dialect.name != "sqlite":
+        return None
+    name = engine.url.database or ""
+    if not name or name == ":memory:" or name.startswith("file:"):
+        return None
+    path = Path(name).expanduser()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return open(path.with_name(path.name + ".migrate-lock"), "a+b")
 
 
 def _upgrade(conn: Connection, cfg: Config, version_table: str, revision: str) -> None:
