@@ -86,6 +86,10 @@ async def claim_instance(db: Database, service: str, owner: str, *, setting: str
 
         async def release_pg() -> None:
             with contextlib.suppress(Exception):
+                # Unlocked first: a closed session drops the lock only once the server notices the
+                # disconnect, and a process restarting at once was refused meanwhile (seen in CI).
+                await conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
+            with contextlib.suppress(Exception):
                 # Invalidated, not returned to the pool: ending the session ends the lock.
                 await conn.invalidate()
                 await conn.close()
