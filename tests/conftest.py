@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
+import shlex
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -49,6 +51,19 @@ SHARED_ENV = {
     "OPSUITE_CEP_DELIVERY_BACKOFF_INITIAL_S": "0.2",
     "OPSUITE_CEP_DELIVERY_TIMEOUT_S": "2",
 }
+
+
+def banner_exports(banner: str) -> dict[str, str]:
+    """The variables of ``./dev up``'s banner's CLI ``export`` lines ($TOKEN expanded)."""
+    token = re.search(r"export TOKEN=(\S+)", banner)
+    assert token is not None, banner
+    env = {}
+    for line in banner.split("CLI (", 1)[1].splitlines():
+        if line.strip().startswith("export "):
+            for item in shlex.split(line.strip()[len("export ") :]):
+                key, _, value = item.partition("=")
+                env[key] = value.replace("$TOKEN", token.group(1))
+    return env
 
 
 def start_test_stack(tmp: Path, names: list[str] | None = None, extra_env: dict[str, str] | None = None) -> Stack:

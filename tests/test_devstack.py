@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import re
-import shlex
 import signal
 import subprocess
 import sys
@@ -19,6 +18,8 @@ from opsuite_common.auth import TokenVerifier
 from opsuite_common.testing.eventually import eventually_sync
 from opsuite_common.testing.processes import free_base_port
 from opsuite_common.testing.servers import TEST_SECRET
+
+from .conftest import banner_exports
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -38,19 +39,6 @@ def _children(pid: int) -> dict[str, int]:
             if f"opsuite_{name}.main".encode() in cmdline:
                 out[name] = int(child)
     return out
-
-
-def _cli_env(banner: str) -> dict[str, str]:
-    """The variables of the banner's ``export`` lines ($TOKEN expanded)."""
-    token = re.search(r"export TOKEN=(\S+)", banner)
-    assert token is not None, banner
-    env = {}
-    for line in banner.split("CLI (", 1)[1].splitlines():
-        if line.strip().startswith("export "):
-            for item in shlex.split(line.strip()[len("export ") :]):
-                key, _, value = item.partition("=")
-                env[key] = value.replace("$TOKEN", token.group(1))
-    return env
 
 
 def test_a_killed_service_comes_back_while_the_others_keep_serving(tmp_path):
@@ -84,7 +72,7 @@ def test_a_killed_service_comes_back_while_the_others_keep_serving(tmp_path):
         # The banner's CLI commands, with its exports: a second apply of the demo changes nothing.
         cli = subprocess.run(
             [str(Path(sys.executable).parent / "opsuite"), "apply", "-f", "demo/"],
-            env={**os.environ, **_cli_env(text)},
+            env={**os.environ, **banner_exports(text)},
             cwd=ROOT,
             capture_output=True,
             text=True,

@@ -21,26 +21,13 @@ from opsuite_common.testing.processes import free_base_port
 from opsuite_common.testing.servers import TEST_SECRET
 from opsuite_common.tls import sync_channel
 
-from .conftest import GRPCURL, SERVICES
+from .conftest import GRPCURL, SERVICES, banner_exports
 
 ROOT = Path(__file__).resolve().parent.parent
 DEVSTACK = [sys.executable, str(ROOT / "tools" / "devstack.py")]
 OPSUITE = str(Path(sys.executable).parent / "opsuite")
 #: The environment of this test run without any TLS or target setting of its own.
 CLEAN_ENV = {k: v for k, v in os.environ.items() if not k.startswith(("OPSUITE_CLIENT_", "OPSUITE_TOKEN"))}
-
-
-def _exports(banner: str) -> dict[str, str]:
-    """The variables of the banner's CLI ``export`` lines ($TOKEN expanded)."""
-    token = re.search(r"export TOKEN=(\S+)", banner)
-    assert token is not None, banner
-    env = {}
-    for line in banner.split("CLI (", 1)[1].splitlines():
-        if line.strip().startswith("export "):
-            for item in shlex.split(line.strip()[len("export ") :]):
-                key, _, value = item.partition("=")
-                env[key] = value.replace("$TOKEN", token.group(1))
-    return env
 
 
 def _run(args: list[str], env: dict[str, str], timeout: float = 120) -> subprocess.CompletedProcess[str]:
@@ -88,7 +75,7 @@ def test_dev_up_tls_serves_the_cli_grpcurl_and_ops_calls_api_manager_over_mtls(t
 
         text = eventually_sync(banner, timeout=240, interval=0.5, what="the dev stack's banner")
         assert "demo seeding failed" not in text
-        exports = _exports(text)
+        exports = banner_exports(text)
         assert exports["OPSUITE_CLIENT_TLS_CERT_FILE"] == str(run / "tls" / "client.pem")
         cli_env = {**CLEAN_ENV, **exports}
 
