@@ -8,7 +8,7 @@ RE2 (``google-re2``) matches in time linear in the text, whatever the pattern, a
 do that way (backreferences, lookaround). It is also the syntax of Prometheus and Alertmanager, whose
 rules operators bring here.
 
-:func:`compile_regex` compiles once per pattern (an LRU of 2,048), raises :class:`RegexError` (a
+:func:`compile_regex` compiles once per pattern (an LRU of ``CACHED_PATTERNS``), raises :class:`RegexError` (a
 ``ValueError``) with RE2's reason for a pattern it refuses, and caps a compiled program at
 ``MAX_PROGRAM_BYTES`` of memory.
 """
@@ -20,10 +20,15 @@ from typing import Any, Protocol
 
 import re2  # type: ignore[import-untyped]
 
-__all__ = ["MAX_PROGRAM_BYTES", "RegexError", "TenantPattern", "compile_regex"]
+__all__ = ["CACHED_PATTERNS", "MAX_PROGRAM_BYTES", "RegexError", "TenantPattern", "compile_regex"]
 
-#: Memory RE2 may use for one compiled pattern (its DFA cache included); a pattern needing more is refused.
-MAX_PROGRAM_BYTES = 8 << 20
+#: Memory RE2 may use for one compiled pattern (its DFA cache included): a pattern whose program needs more
+#: is refused, and a match whose DFA would need more runs on RE2's NFA instead (still linear). With the
+#: cache below, what tenants' patterns can hold stays under ``CACHED_PATTERNS * MAX_PROGRAM_BYTES`` (128 MiB)
+#: however many distinct patterns they write.
+MAX_PROGRAM_BYTES = 256 << 10
+#: Compiled patterns kept (least recently used dropped first).
+CACHED_PATTERNS = 512
 
 
 class RegexError(ValueError):
@@ -50,7 +55,7 @@ def _options() -> Any:
 _OPTIONS = _options()
 
 
-@functools.lru_cache(maxsize=2048)
+@functools.lru_cache(maxsize=CACHED_PATTERNS)
 def compile_regex(pattern: str) -> TenantPattern:
     """``pattern`` compiled by RE2 (cached); :class:`RegexError` when RE2 refuses it."""
     try:
