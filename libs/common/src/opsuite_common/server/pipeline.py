@@ -235,7 +235,11 @@ class Pipeline:
         try:
             if timeout <= 0:
                 raise TimeoutError
-            await asyncio.wait_for(context.write(message), timeout)
+            # asyncio.timeout, not wait_for: Python 3.11's wait_for returns the write's result when the
+            # caller's cancel arrives just as the write completes, losing the cancel, and the handler then
+            # ran on (its next wait, its slots held) although the caller had gone.
+            async with asyncio.timeout(timeout):
+                await context.write(message)
         except TimeoutError:
             error = DeadlineExceededError(
                 "the stream was ended: the client did not take its messages in time (it stopped reading, "
