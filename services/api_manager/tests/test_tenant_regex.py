@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 
 from opsuite.apimanager.v1 import api_manager_pb2 as pb
-from opsuite_common.errors import ValidationError
+from opsuite_api_manager.domain.params import ParamSchema
+from opsuite_common.errors import FailedPreconditionError, ValidationError
 
 EVIL = "^(a+)+$"
 
@@ -79,3 +80,19 @@ async def test_unevaluated_properties_beside_pattern_properties_is_refused(lite,
     err = await c.error(c.create(_sql(c, "uneval", schema)))
     assert isinstance(err, ValidationError)
     assert "api.param_schema.unevaluatedProperties" in [v.field for v in err.field_violations]
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [
+        {"type": "object", "properties": {"name": {"type": "string", "pattern": "(?<=a)b"}}},
+        {"type": "object", "patternProperties": {"^(x+)+$": {}}, "unevaluatedProperties": False},
+    ],
+)
+def test_a_schema_stored_before_the_save_check_is_the_apis_fault_not_the_callers(schema: dict[str, Any]) -> None:
+    # Stored before patterns were checked at save: no call can be checked against it (and jsonschema would
+    # match the second with Python's backtracking re), so every call is FAILED_PRECONDITION naming the field.
+    with pytest.raises(FailedPreconditionError) as info:
+        ParamSchema(schema).validate({"name": "b", "x" * 40 + "!": 1})
+    assert info.value.reason == "PARAMETER_SCHEMA_UNSUPPORTED"
+    assert "parameter_schema." in info.value.message and "update the API" in info.value.message

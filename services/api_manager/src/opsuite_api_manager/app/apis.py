@@ -77,7 +77,6 @@ class ApiService:
         self.db, self.limits = db, limits
         self._targets: TtlCache[tuple[str, str, str], Target] = TtlCache(TARGET_TTL_S)
         self._freshness = freshness if freshness is not None else Trusting()
-        self._freshness.on_change(self._targets.clear)
 
     # ------------------------------------------------------------------ validation
 
@@ -118,7 +117,6 @@ class ApiService:
             self._targets.clear()
             await repo.add(row)
             await repo.add_version(self._snapshot(row, caller, "created"))
-            await self._freshness.announce(s, caller.tenant)
             return row
 
     def _snapshot(self, row: ApiRow, caller: Caller, change: str) -> ApiVersionRow:
@@ -185,7 +183,6 @@ class ApiService:
         row.updated_at = utcnow()
         await repo.flush_rename(row)
         await repo.add_version(self._snapshot(row, caller, change))
-        await self._freshness.announce(repo.s, caller.tenant)
         return row
 
     async def delete(self, caller: Caller, api_id: str, etag: str) -> None:
@@ -197,7 +194,6 @@ class ApiService:
             self._targets.clear()
             row.etag = new_etag()
             row.updated_by = caller.subject
-            await self._freshness.announce(s, caller.tenant)
 
     async def list_versions(self, caller: Caller, api_id: str, size: int, token: str) -> Page:
         """Versions in order."""

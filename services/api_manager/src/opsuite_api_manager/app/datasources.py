@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from opsuite_api_manager.adapters.datasources import EngineCache, engine_url
-from opsuite_api_manager.adapters.freshness import Freshness, Trusting
 from opsuite_api_manager.adapters.sql_engine import ConnectionCheck, check_connection
 from opsuite_api_manager.db import DataSourceRepository, DataSourceRow
 from opsuite_api_manager.domain.source_policy import DataSourcePolicy
@@ -62,14 +61,12 @@ class DataSourceService:
         on_change: Callable[[], None] = lambda: None,
         *,
         policy: DataSourcePolicy,
-        freshness: Freshness | None = None,
     ) -> None:
         """Share the engine cache with the SQL engine so a deleted source's pool is closed;
-        ``on_change`` drops the executor's cached copies; ``policy`` is the operator's data source policy;
-        ``freshness`` tells other replicas of a delete (``adapters.freshness``)."""
+        ``on_change`` drops the executor's cached copies (other replicas' caches check each hit against the
+        database, ``adapters.freshness``); ``policy`` is the operator's data source policy."""
         self.db, self.box, self.engines, self.on_change = db, box, engines, on_change
         self.policy = policy
-        self.freshness = freshness if freshness is not None else Trusting()
 
     async def create(self, caller: Caller, data: DataSourceInput) -> DataSourceRow:
         """Validate and store a data source; the URL is encrypted before it touches the database."""
@@ -143,7 +140,6 @@ class DataSourceService:
             repo = DataSourceRepository(s, caller.tenant)
             row = await repo.get(id=ref.id, name=ref.name)
             await repo.delete(row)
-            await self.freshness.announce(s, caller.tenant)
         self.on_change()
         await self.engines.evict(row.id)
 

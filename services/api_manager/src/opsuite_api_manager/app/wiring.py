@@ -157,9 +157,7 @@ async def build_app(settings: Settings, *, sizer: ResultSizer, resolver: Resolve
         db=db,
         apis=apis,
         executions=ExecutionService(db, apis, executor),
-        data_sources=DataSourceService(
-            db, box, engines, executor.forget_data_sources, policy=policy, freshness=freshness
-        ),
+        data_sources=DataSourceService(db, box, engines, executor.forget_data_sources, policy=policy),
         executor=executor,
         scripts=scripts,
         page_budget=list_budget(settings.max_message_bytes),

@@ -25,7 +25,7 @@ from referencing.jsonschema import DRAFT202012
 
 from opsuite_api_manager.domain.schema_regex import ParamValidator, pattern_search, regex_problems
 from opsuite_common import limits
-from opsuite_common.errors import FieldViolation, ValidationError
+from opsuite_common.errors import FailedPreconditionError, FieldViolation, ValidationError
 from opsuite_common.secretscope import REDACTED, register_secret
 
 __all__ = ["REDACTED", "ParamSchema", "check_parameter_schema", "format_path", "redact", "validate_params"]
@@ -136,6 +136,10 @@ class ParamSchema:
         # name), so the common schema without defaults or secrets skips those walks on every call.
         self._has_defaults = _mentions(self.schema, ("default",))
         self._has_secrets = _mentions(self.schema, _SECRET_KEYS)
+        # A schema saved before its patterns were checked may hold one RE2 refuses, or unevaluatedProperties
+        # beside patternProperties (which jsonschema matches with Python's backtracking ``re``): no call can be
+        # checked against it, and the fault is the API's, not the caller's.
+        self._refused = next(regex_problems(self.schema), None)
 
     def _resolve(self, sub: Any) -> Any:
         """Follow local ``#/...`` refs so defaults and secrets inside ``$defs`` are honoured."""
@@ -169,6 +173,13 @@ class ParamSchema:
         """Return a copy of ``params`` with defaults applied; raise ValidationError listing every problem."""
         if params is not None and not isinstance(params, Mapping):
             raise ValidationError.for_field(root, f"must be an object (got {_json_type(params)})")
+        if self._refused is not None:
+            where, why = self._refused
+            raise FailedPreconditionError(
+                f"the API's parameter schema cannot be used: {format_path('parameter_schema', where)} {why}; "
+                "update the API's parameter_schema",
+                reason="PARAMETER_SCHEMA_UNSUPPORTED",
+            )
         instance: dict[str, Any] = _copy_json(dict(params or {}))
         if self._has_defaults:
             self._apply_defaults(self.schema, instance)

@@ -7,7 +7,8 @@ validator here replaces the keywords that match regexes (``pattern``, ``patternP
 ``additionalProperties``, which consults ``patternProperties``) with the same checks on RE2, which runs
 in linear time. ``unevaluatedProperties`` next to ``patternProperties`` anywhere in one schema is refused
 at save (jsonschema evaluates that pair with ``re`` internally), as is any pattern RE2 refuses
-(backreferences, lookaround): :func:`regex_problems` lists them for the save-time check.
+(backreferences, lookaround): :func:`regex_problems` lists them for the save-time check, and a schema stored
+before that check that holds one is FAILED_PRECONDITION at execution (``params.ParamSchema``).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ def pattern_search(pattern: str, text: str) -> bool:
     """Whether ``pattern`` (RE2) matches somewhere in ``text``; a pattern RE2 refuses matches nothing."""
     try:
         return compile_regex(pattern).search(text) is not None
-    except RegexError:  # refused at save; a schema stored before that check matches nothing
+    except RegexError:  # refused at save, and a schema stored before that check is refused whole (ParamSchema)
         return False
 
 

@@ -84,7 +84,6 @@ class SqlRunner:
         self.db, self.box, self.sql, self.runtime = db, box, sql, runtime
         self._sources: TtlCache[tuple[str, str], tuple[DataSource, float]] = TtlCache(_SOURCE_TTL_S)
         self._freshness = freshness if freshness is not None else Trusting()
-        self._freshness.on_change(self._sources.clear)
 
     def forget_data_sources(self) -> None:
         """Drop cached data sources (called when one is deleted)."""
