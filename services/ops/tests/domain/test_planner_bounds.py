@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from opsuite_ops.domain.comparison import compared_sides
-from opsuite_ops.domain.entities import MAX_FUZZY_LOOKUPS, Inventory, name_key
+from opsuite_ops.domain.entities import MAX_FUZZY_COMPARISONS, MAX_FUZZY_LOOKUPS, Inventory, name_key
 from opsuite_ops.domain.extract import Entities, extract_entities
 from opsuite_ops.domain.fill import fill_variants
 from opsuite_ops.domain.model import Tool
@@ -66,3 +66,16 @@ def test_misspelt_short_names_of_one_reading_are_budgeted() -> None:
     assert found[MAX_SHORT_TYPOS:] == [None] * 5  # then no more comparisons with every segment
     many = " ".join(["a-1 vs b-2"] * 2000)
     assert len(compared_sides(many)) <= 200  # the sides of a hostile question are read from its first words
+
+
+def test_fuzzy_look_ups_compare_a_bounded_number_of_names_whatever_the_inventorys_size() -> None:
+    # The estate's own tools decide the inventory's size: 48 look-ups against 20,001 names would be ~1M
+    # comparisons on the event loop. Here the second look-up would pass MAX_FUZZY_COMPARISONS.
+    big = MAX_FUZZY_COMPARISONS // 2 + 1
+    inventory = Inventory(hosts=frozenset(f"web-{i:05d}" for i in range(big)))
+    assert inventory.closest("web-0001x")
+    assert inventory.closest("web-0001x") == ()
+    names = ["grp/loader-api", *(f"grp/q{i}-x" for i in range(big))]
+    shorts = ShortNames(Inventory(values={name_key(n): ("project", n) for n in names}))
+    assert shorts.typo("laoder-api") == ("project", "grp/loader-api")
+    assert shorts.typo("laoder-api") is None

@@ -210,12 +210,13 @@ class CoverageCheck:
             and is_topic(t, vocab, cause=cause)
             and not (is_verb_or_adverb(t) and ((t in qualifiers and subject) or (k + 1 < len(terms) and known[k + 1])))
         )
+        missing = frozenset(uncovered)
         # The phrase names what is missing: each unknown word and the words after it that name no tool
         # ("disk usage": "usage" is only in a description).
         runs: list[list[str]] = []
         open_run = False
         for t in terms:
-            if t in uncovered:
+            if t in missing:
                 if open_run:
                     runs[-1].append(t)
                 else:
@@ -229,14 +230,25 @@ class CoverageCheck:
         measured = any(t in MEASURE_WORDS for run in runs for t in run)
         standalone = False
         alone = frozenset(apart)
+        # The first covered term after each position (one pass from the end: a long question stays linear).
+        following: list[str | None] = []
+        nxt: str | None = None
+        for t in reversed(terms):
+            following.append(nxt)
+            if t not in missing:
+                nxt = t
+        following.reverse()
         for k, t in enumerate(terms):
-            if t in uncovered and t in alone:
+            if t not in missing:
+                continue
+            if t in alone:
                 standalone = True  # "spend on cdn": followed by a preposition, not by the word it qualifies
-            elif t in uncovered:
-                nxt = next((x for x in terms[k + 1 :] if x not in uncovered), None)
-                named = is_trouble_word(nxt) if nxt is not None else False  # "start to jump": what an onset says
-                if nxt is None or nxt in CONCEPT_WORDS or not (named or term_tokens(nxt, synonyms) & strong):
-                    standalone = True
+                break
+            nxt = following[k]
+            named = is_trouble_word(nxt) if nxt is not None else False  # "start to jump": what an onset says
+            if nxt is None or nxt in CONCEPT_WORDS or not (named or term_tokens(nxt, synonyms) & strong):
+                standalone = True
+                break
         return cls(tuple(terms), uncovered, phrase, synonyms, measured, standalone)
 
     def names(self, tool: Tool) -> bool:

@@ -141,6 +141,13 @@ class DeterministicPlanner:
         """What no tool can answer whatever the plan (for another planner's ``steps``): the unknown names, and
         the part of the question no tool's words cover unless it only qualifies what the steps answer or a
         step searches for it."""
+        return self.review(request, steps)[0]
+
+    def review(
+        self, request: PlanRequest, steps: Sequence[PlanStep]
+    ) -> tuple[list[AnswerStatusReason], tuple[str, ...]]:
+        """:meth:`coverage_reasons` and :meth:`readings` for another planner's ``steps``, from one reading of
+        the question (reading it is the costly part)."""
         vocab = vocabulary(request.tools)
         entities = self.entities(request, vocab)
         reasons = [u.reason() for u in entities.unknown]
@@ -161,21 +168,23 @@ class DeterministicPlanner:
                 reasons.append(AnswerStatusReason(kind, f"no tool reports {coverage.phrase}"))
         # A tool the question matches that needs what the question does not give stands for a part no step
         # of the other plan covers ("who is the network on-call": the rota needs a team): say so.
-        builder = self._plan(request)[1]
+        builder = self._plan(request, vocab, entities)[1]
         if builder is not None:
             planned = {s.tool for s in steps}
             reasons.extend(r for r in builder.uncovered_parts(steps, coverage, []) if r.tool not in planned)
-        return reasons
+        return reasons, tuple(r.sentence() for r in entities.readings)
 
     def plan_sync(self, request: PlanRequest) -> PlanOutcome:
         """Synchronous :meth:`plan` (it does no I/O), handy for benchmarks."""
         return self._plan(request)[0]
 
-    def _plan(self, request: PlanRequest) -> tuple[PlanOutcome, _PlanBuilder | None]:
+    def _plan(
+        self, request: PlanRequest, vocab: frozenset[str] | None = None, entities: Entities | None = None
+    ) -> tuple[PlanOutcome, _PlanBuilder | None]:
         cfg = self.config
         candidates = _mode_filter(request.tools, request)
-        vocab = vocabulary(request.tools)
-        entities = self.entities(request, vocab)
+        vocab = vocab if vocab is not None else vocabulary(request.tools)
+        entities = entities if entities is not None else self.entities(request, vocab)
         # An id's letters ("INC" of INC-4211) name the kind of record it is: tools whose words carry them
         # ("One incident ticket (INC-nnnn)") are the ones that look such ids up.
         id_words = [w for i in entities.ids for w in tokenise(i.rsplit("-", 1)[0], keep_stop_words=True)]

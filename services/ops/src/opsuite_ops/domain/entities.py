@@ -27,6 +27,7 @@ from opsuite_ops.domain.model import AnswerReason, AnswerStatusReason, CallRecor
 
 __all__ = [
     "ENTITY_CONCEPTS",
+    "MAX_FUZZY_COMPARISONS",
     "MAX_FUZZY_LOOKUPS",
     "TEXT_PARAMS",
     "TICKET_ID",
@@ -130,10 +131,16 @@ class UnknownName:
 
 #: Fuzzy look-ups (closest names, closest values, best ratio) one reading of a question may make.
 MAX_FUZZY_LOOKUPS = 48
+#: Name comparisons those look-ups may make in all (each compares a word with every candidate name): the work
+#: is bounded by the inventory's size too, which an estate's own tools decide (a listing of 20,000 values).
+MAX_FUZZY_COMPARISONS = 40_000
 
 
 def _similarity(a: str, b: str) -> float:
     """difflib's ratio of two names, 0.0 at once when the cheap upper bounds already rule out 0.6."""
+    total = len(a) + len(b)
+    if total and 2 * min(len(a), len(b)) < 0.6 * total:
+        return 0.0  # difflib's real_quick_ratio, without building a matcher
     matcher = difflib.SequenceMatcher(None, a, b)
     if matcher.real_quick_ratio() < 0.6 or matcher.quick_ratio() < 0.6:
         return 0.0
@@ -169,7 +176,7 @@ class Inventory:
             for n in sorted(names):
                 keys[name_key(n)] = (kind, n)  # a host wins over a service spelt the same
         object.__setattr__(self, "_keys", keys)
-        object.__setattr__(self, "_fuzzy_left", [MAX_FUZZY_LOOKUPS])
+        object.__setattr__(self, "_fuzzy_left", [MAX_FUZZY_LOOKUPS, MAX_FUZZY_COMPARISONS])
         columns: dict[str, dict[str, str]] = {}
         for key, (col, spelt) in self.values.items():
             for listed in {col, *self.kinds.get(key, ())}:
@@ -182,11 +189,14 @@ class Inventory:
                     parts.setdefault(part, set()).add((col, spelt))
         object.__setattr__(self, "_parts", {p: frozenset(found) for p, found in parts.items()})
 
-    def _fuzzy(self) -> bool:
-        """Take one fuzzy look-up from the budget; False once it is spent (then nothing is "close")."""
-        if self._fuzzy_left[0] <= 0:
+    def _fuzzy(self, comparisons: int) -> bool:
+        """Take one fuzzy look-up of ``comparisons`` names from the budget; False when it is spent (then nothing
+        is "close")."""
+        left = self._fuzzy_left
+        if left[0] <= 0 or left[1] < comparisons:
             return False
-        self._fuzzy_left[0] -= 1
+        left[0] -= 1
+        left[1] -= comparisons
         return True
 
     def __bool__(self) -> bool:
@@ -202,7 +212,7 @@ class Inventory:
 
     def closest(self, name: str, kind: str | None = None, n: int = 3) -> tuple[str, ...]:
         """Known names that look like ``name`` (of ``kind`` when given), best first."""
-        if not self._fuzzy():
+        if not self._fuzzy(len(self._keys)):
             return ()
         key = name_key(name)
         scored = []
@@ -232,7 +242,7 @@ class Inventory:
     def closest_value(self, name: str, n: int = 3) -> tuple[str, tuple[str, ...], float]:
         """``(column, closest values of it, best ratio)`` for a name that may be a misspelt value ("rtr-ams-05" ->
         the router column's "rtr-ams-02"...); ``("", (), 0.0)`` when nothing is close."""
-        if not self._fuzzy():
+        if not self._fuzzy(len(self.values)):
             return "", (), 0.0
         key = name_key(name)
         scored = sorted((-_similarity(key, k), col, spelt) for k, (col, spelt) in self.values.items())
@@ -244,7 +254,7 @@ class Inventory:
 
     def best_ratio(self, name: str, kind: str | None = None) -> float:
         """How close the closest host/service name (of ``kind``) is to ``name`` (0 when none is)."""
-        if not self._fuzzy():
+        if not self._fuzzy(len(self._keys)):
             return 0.0
         key = name_key(name)
         return max((_similarity(key, k) for k, (kd, _s) in self._keys.items() if kind in (None, kd)), default=0.0)
@@ -283,10 +293,11 @@ class Inventory:
 
     def closest_of_kind(self, name: str, kind: str, n: int = 3) -> tuple[str, ...]:
         """Values of ``kind`` that look like ``name``, best first (a fuzzy look-up of the budget)."""
-        if not self._fuzzy():
+        columns = self._kinds(kind)
+        if not self._fuzzy(sum(len(self._columns[col]) for col in columns)):
             return ()
         key = name_key(name)
-        scored = [(-_similarity(key, k), v) for col in self._kinds(kind) for k, v in self._columns[col]]
+        scored = [(-_similarity(key, k), v) for col in columns for k, v in self._columns[col]]
         return tuple(v for r, v in sorted(scored) if -r >= 0.6)[:n]
 
     def value(self, text: str) -> tuple[str, str] | None:

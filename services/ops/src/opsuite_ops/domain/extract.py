@@ -28,7 +28,6 @@ hyphenated name ending in digits is a host, a name after "service"/"on"/"for"...
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -41,7 +40,6 @@ from opsuite_ops.domain.entities import (
     Inventory,
     UnknownName,
     column_concept,
-    name_key,
 )
 from opsuite_ops.domain.reader import Reader
 from opsuite_ops.domain.shortnames import Reading
@@ -453,6 +451,6 @@ def _is_key(token: str, inv: Inventory) -> bool:
 
 
 def _close(word: str, inv: Inventory) -> bool:
-    """A plain word is taken for a misspelt name only when it is very close to one the estate has."""
-    keys = [name_key(n) for n in (*inv.hosts, *inv.services)]
-    return bool(difflib.get_close_matches(name_key(word), keys, n=1, cutoff=0.8))
+    """A plain word is taken for a misspelt name only when it is very close to one the estate has (a fuzzy
+    look-up of the reading's budget: once it is spent, nothing is close)."""
+    return inv.best_ratio(word) >= 0.8

@@ -4,10 +4,10 @@ The model is offered a single function, ``submit_plan``, whose parameters are
 :data:`~opsuite_ops.domain.plan_schema.PLAN_JSON_SCHEMA`. Its arguments are parsed, checked against
 the schema and then against the catalogue and budget (:func:`validate_plan`). A plan with no steps is the
 model saying that no tool answers the question (NO_TOOL); the parts it lists in ``not_covered``, and the
-catalogue's own coverage check (:meth:`DeterministicPlanner.coverage_reasons`), make the answer PARTIAL or
-UNANSWERED as for a deterministic plan. Malformed JSON, an invalid plan, an open breaker, a timeout or an
-unreachable endpoint all fall back to the deterministic planner; ``PlanOutcome.fallback_reason`` says
-which, for the trace.
+catalogue's own coverage check (:meth:`DeterministicPlanner.review`, which also gives the readings), make
+the answer PARTIAL or UNANSWERED as for a deterministic plan. Malformed JSON, an invalid plan, an open
+breaker, a timeout or an unreachable endpoint all fall back to the deterministic planner;
+``PlanOutcome.fallback_reason`` says which, for the trace.
 """
 
 from __future__ import annotations
@@ -101,13 +101,14 @@ class LlmPlanner:
             return await self._fall_back(request, f"LLM unavailable ({exc.reason}): {exc.message}")
         # What no tool covers is a fact of the catalogue, not of the planner: the same check as the
         # deterministic planner's (unknown names, words no tool knows), plus what the model itself declared.
-        reasons = list(self.fallback.coverage_reasons(request, plan.steps))
+        covered, readings = self.fallback.review(request, plan.steps)
+        reasons = list(covered)
         kind = AnswerReason.NOT_COVERED if plan.steps else AnswerReason.NO_TOOL
         reasons.extend(AnswerStatusReason(kind, gap) for gap in declared)
         if not plan.steps and not any(r.reason is not AnswerReason.ENTITY_UNKNOWN for r in reasons):
             note = plan.rationale or "the model found no tool that answers the question"
             reasons.append(AnswerStatusReason(AnswerReason.NO_TOOL, note))
-        return PlanOutcome(plan, self.name, not_covered=tuple(reasons), readings=self.fallback.readings(request))
+        return PlanOutcome(plan, self.name, not_covered=tuple(reasons), readings=readings)
 
     async def _fall_back(self, request: PlanRequest, reason: str) -> PlanOutcome:
         outcome = await self.fallback.plan(request)

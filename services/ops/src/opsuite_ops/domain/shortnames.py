@@ -30,15 +30,17 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from opsuite_ops.domain.entities import Inventory, kind_of, name_key
+from opsuite_ops.domain.entities import MAX_FUZZY_COMPARISONS, Inventory, kind_of, name_key
 from opsuite_ops.domain.typos import typo_of
 
 __all__ = ["MAX_SHORT_TYPOS", "Reading", "ShortNames", "last_segment"]
 
-#: Misspelt last segments looked up per reading of a question (each compares a name with every segment).
+#: Misspelt last segments looked up per reading of a question (each compares a name with every segment, and
+#: they compare at most ``entities.MAX_FUZZY_COMPARISONS`` in all).
 MAX_SHORT_TYPOS = 8
 _PATH = re.compile(r"[/:]")
 _PARTS = re.compile(r"[/:._-]+")
+_SPACE = re.compile(r"\s")
 
 
 def last_segment(value: str) -> str:
@@ -69,8 +71,9 @@ class ShortNames:
         self._ends: dict[str, set[tuple[str, str]]] = {}
         self._parts: dict[str, set[tuple[str, str]]] = {}
         self._typos_left = MAX_SHORT_TYPOS
+        self._comparisons_left = MAX_FUZZY_COMPARISONS
         for column, spelt in inventory.values.values():
-            if any(c.isspace() for c in spelt):
+            if _SPACE.search(spelt):
                 continue  # free text (a title, a note) names nothing
             segments = _PATH.split(spelt)
             if len(segments) > 1 and segments[-1]:
@@ -82,8 +85,15 @@ class ShortNames:
 
     @staticmethod
     def _one(found: Iterable[tuple[str, str]]) -> tuple[str, str] | None:
-        by_spelling = {spelt: column for column, spelt in sorted(found)}
-        return next(((c, s) for s, c in by_spelling.items()), None) if len(by_spelling) == 1 else None
+        """``(column, value)`` when every entry is of one value (its last column by name), else None; stops at
+        the second value (a part many values share is no reading, however many they are)."""
+        one: tuple[str, str] | None = None
+        for column, spelt in found:
+            if one is None or (spelt == one[1] and column > one[0]):
+                one = (column, spelt)
+            elif spelt != one[1]:
+                return None
+        return one
 
     def ending(self, token: str) -> tuple[str, str] | None:
         """``(column, value)`` of the one listed value whose last path segment ``token`` is, else None."""
@@ -111,9 +121,10 @@ class ShortNames:
     def typo(self, token: str) -> tuple[str, str] | None:
         """``(column, value)`` of the one listed value whose last path segment ``token`` misspells (see
         :func:`typos.typo_of`), else None; at most :data:`MAX_SHORT_TYPOS` look-ups per reading."""
-        if self._typos_left <= 0 or not self._ends:
+        if self._typos_left <= 0 or not self._ends or self._comparisons_left < len(self._ends):
             return None
         self._typos_left -= 1
+        self._comparisons_left -= len(self._ends)
         close = difflib.get_close_matches(name_key(token), list(self._ends), n=2, cutoff=0.8)
         spelt = {key: last_segment(next(iter(sorted(self._ends[key])))[1]) for key in close}
         assumed = typo_of(token, tuple(spelt[k] for k in close))
