@@ -8,11 +8,11 @@ from typing import Annotated, Literal
 import typer
 
 from opsuite.cep.v1 import cep_pb2
-from opsuite.common.v1 import common_pb2
 from opsuite_cli.command import async_command
 from opsuite_cli.context import CliContext
 from opsuite_cli.events import watch_alerts
-from opsuite_cli.output import OutputOption, console, message_dict, print_json, print_rows, say, when
+from opsuite_cli.listing import fetch, show
+from opsuite_cli.output import OutputOption, message_dict, print_json, print_rows, say, when
 from opsuite_cli.parsing import parse_duration, parse_labels, parse_matcher, parse_time, timestamp
 from opsuite_common.errors import ValidationError
 
@@ -28,8 +28,6 @@ _STATES: dict[str, cep_pb2.AlertState.ValueType] = {
 }
 #: Labels every alert carries, shown in their own columns.
 _OWN_LABELS = ("alertname", "severity")
-#: Alerts (or silences) asked for per call while paging.
-_PAGE = 200
 
 
 def _labels(alert: cep_pb2.Alert) -> str:
@@ -79,21 +77,8 @@ async def list_alerts(
         req.start_time.CopyFrom(timestamp(parse_time(since, "--since")))
     if until:
         req.end_time.CopyFrom(timestamp(parse_time(until, "--until")))
-    alerts: list[cep_pb2.Alert] = []
-    token = ""
-    client = ctx.cep_client().rpc
-    while True:
-        req.page.CopyFrom(common_pb2.PageRequest(page_size=min(_PAGE, limit - len(alerts)), page_token=token))
-        resp = await client.ListAlerts(req)
-        alerts.extend(resp.alerts)
-        token = resp.page.next_page_token
-        if not token or len(alerts) >= limit:
-            break
-    alerts = alerts[:limit]
-    rows = [_alert_row(a) for a in alerts]
-    print_rows(output, [message_dict(a) for a in alerts], rows, list(rows[0]) if rows else [])
-    if token and output == "table":
-        console.print(f"first {limit} shown; more with --limit", style="dim")
+    alerts, more = await fetch(ctx.cep_client().rpc.ListAlerts, req, "alerts", limit)
+    show(output, alerts, _alert_row, more, limit)
 
 
 @alerts_app.command("ack")
@@ -186,17 +171,7 @@ def _matchers(s: cep_pb2.Silence) -> str:
 @async_command
 async def silences(ctx: CliContext, output: OutputOption = "table") -> None:
     """List silences, oldest first."""
-    found: list[cep_pb2.Silence] = []
-    token = ""
-    client = ctx.cep_client().rpc
-    while True:
-        resp = await client.ListSilences(
-            cep_pb2.ListSilencesRequest(page=common_pb2.PageRequest(page_size=_PAGE, page_token=token))
-        )
-        found.extend(resp.silences)
-        token = resp.page.next_page_token
-        if not token:
-            break
+    found, _ = await fetch(ctx.cep_client().rpc.ListSilences, cep_pb2.ListSilencesRequest(), "silences", None)
     rows = [
         {
             "id": s.meta.id,

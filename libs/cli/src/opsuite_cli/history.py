@@ -13,11 +13,11 @@ from rich.markdown import Markdown
 from rich.text import Text
 
 from opsuite.apimanager.v1 import api_manager_pb2 as am
-from opsuite.common.v1 import common_pb2
 from opsuite.ops.v1 import ops_pb2
 from opsuite_cli.command import async_command
 from opsuite_cli.context import CliContext
-from opsuite_cli.output import OutputOption, console, message_dict, print_json, print_rows, print_table, when
+from opsuite_cli.listing import fetch, show
+from opsuite_cli.output import OutputOption, console, message_dict, print_json, print_table, when
 from opsuite_cli.parsing import parse_time, timestamp
 
 __all__ = ["executions_app", "runs_app"]
@@ -28,7 +28,6 @@ executions_app = typer.Typer(help="Inspect api_manager's execution log.", no_arg
 RunStatus = Literal["succeeded", "partial", "failed", "running", "cancelled", "aborted"]
 ExecutionStatus = Literal["succeeded", "failed", "timed_out", "rejected", "running", "cancelled", "aborted"]
 #: Items asked for per call while paging.
-_PAGE = 200
 
 Since = Annotated[str | None, typer.Option(help="created at or after: ISO time or a duration ago (1h)")]
 Until = Annotated[str | None, typer.Option(help="created before: ISO time or a duration ago")]
@@ -87,21 +86,8 @@ async def list_runs(
         req.since.CopyFrom(timestamp(parse_time(since, "--since")))
     if until:
         req.until.CopyFrom(timestamp(parse_time(until, "--until")))
-    runs: list[ops_pb2.Run] = []
-    token = ""
-    client = ctx.ops_client().rpc
-    while True:
-        req.page.CopyFrom(common_pb2.PageRequest(page_size=min(_PAGE, limit - len(runs)), page_token=token))
-        resp = await client.ListRuns(req)
-        runs.extend(resp.runs)
-        token = resp.page.next_page_token
-        if not token or len(runs) >= limit:
-            break
-    runs = runs[:limit]
-    rows = [_run_row(r) for r in runs]
-    print_rows(output, [message_dict(r) for r in runs], rows, list(rows[0]) if rows else [])
-    if token and output == "table":
-        console.print(f"first {limit} shown; more with --limit", style="dim")
+    runs, more = await fetch(ctx.ops_client().rpc.ListRuns, req, "runs", limit)
+    show(output, runs, _run_row, more, limit)
 
 
 @runs_app.command("get")
@@ -174,20 +160,8 @@ async def list_executions(
         req.since.CopyFrom(timestamp(parse_time(since, "--since")))
     if until:
         req.until.CopyFrom(timestamp(parse_time(until, "--until")))
-    found: list[am.Execution] = []
-    token = ""
-    while True:
-        req.page.CopyFrom(common_pb2.PageRequest(page_size=min(_PAGE, limit - len(found)), page_token=token))
-        resp = await client.ListExecutions(req)
-        found.extend(resp.executions)
-        token = resp.page.next_page_token
-        if not token or len(found) >= limit:
-            break
-    found = found[:limit]
-    rows = [_execution_row(e) for e in found]
-    print_rows(output, [message_dict(e) for e in found], rows, list(rows[0]) if rows else [])
-    if token and output == "table":
-        console.print(f"first {limit} shown; more with --limit", style="dim")
+    found, more = await fetch(client.ListExecutions, req, "executions", limit)
+    show(output, found, _execution_row, more, limit)
 
 
 @executions_app.command("get")
