@@ -6,13 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import grpc
 import pytest
 from google.protobuf import json_format
 
 from opsuite.cep.v1 import cep_pb2
-from opsuite_common.errors import ValidationError
-from opsuite_common.rpc_status import from_grpc_error
+from opsuite_common.testing.rpc import invalid_argument
 
 from .conftest import Cep, ev, struct
 
@@ -28,15 +26,6 @@ def rule(condition: Any, **extra: Any) -> dict[str, Any]:
         "annotations": {"summary": '{{ $labels.host }} at {{ $value | printf "%.1f" }} errors/s'},
         **extra,
     }
-
-
-async def _invalid(call: Any) -> ValidationError:
-    with pytest.raises(grpc.aio.AioRpcError) as info:
-        await call
-    assert info.value.code() is grpc.StatusCode.INVALID_ARGUMENT
-    err = from_grpc_error(info.value)
-    assert isinstance(err, ValidationError)
-    return err
 
 
 async def test_a_one_line_rule_fires_on_published_events(cep: Cep) -> None:
@@ -76,7 +65,7 @@ async def test_a_one_line_rule_fires_on_published_events(cep: Cep) -> None:
 async def test_a_bad_expression_is_invalid_argument_with_the_field(
     cep_sqlite: Cep, condition: str, field: str, message: str
 ) -> None:
-    err = await _invalid(cep_sqlite.rule(rule(condition)))
+    err = await invalid_argument(cep_sqlite.rule(rule(condition)))
     [violation] = err.field_violations
     assert violation.field == field
     assert violation.description.startswith(message)
@@ -89,7 +78,7 @@ async def test_a_bad_expression_is_invalid_argument_with_the_field(
 async def test_a_window_in_a_filter_is_refused_with_its_field(cep_sqlite: Cep) -> None:
     definition = rule("cpu > 90")
     definition["spec"]["where"] = "rate(cpu[5m]) > 0"
-    err = await _invalid(cep_sqlite.rule(definition))
+    err = await invalid_argument(cep_sqlite.rule(definition))
     assert [v.field for v in err.field_violations] == ["definition.spec.where"]
     assert "only a THRESHOLD rule's spec.condition has one" in err.field_violations[0].description
 

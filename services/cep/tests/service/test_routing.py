@@ -9,7 +9,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import grpc
 import pytest
 from sqlalchemy import select
 
@@ -20,8 +19,8 @@ from opsuite_cli.context import CliContext
 from opsuite_cli.documents import Document, load_documents
 from opsuite_cli.kinds import KINDS
 from opsuite_common.errors import NotFoundError, PermissionDeniedError, StaleEtagError, ValidationError
-from opsuite_common.rpc_status import from_grpc_error
 from opsuite_common.testing.eventually import eventually
+from opsuite_common.testing.rpc import rpc_error
 
 from .conftest import T0, Cep, ev, struct
 from .fakes import FakeWebhook
@@ -40,12 +39,6 @@ def cpu_rule(name: str = "cpu-high", severity: str = "warning", **extra: Any) ->
         "spec": {"condition": {"field": "cpu", "op": ">", "value": 90}, "group_by": ["host"]},
         **extra,
     }
-
-
-async def _error(call: Any) -> Exception:
-    with pytest.raises(grpc.aio.AioRpcError) as info:
-        await call
-    return from_grpc_error(info.value)
 
 
 async def _hook(cep: Cep, name: str = "am", **config: Any) -> FakeWebhook:
@@ -215,18 +208,18 @@ async def test_silence_validation(cep_sqlite: Cep) -> None:
     cep = cep_sqlite
     everything = cep_pb2.CreateSilenceRequest(matchers=[cep_pb2.Matcher(name="host", op="=~", value=".*")])
     everything.duration.FromSeconds(60)
-    err = await _error(cep.stub.CreateSilence(everything, metadata=cep.md()))
+    err = await rpc_error(cep.stub.CreateSilence(everything, metadata=cep.md()))
     assert isinstance(err, ValidationError) and [v.field for v in err.field_violations] == ["matchers"]
     both = cep_pb2.CreateSilenceRequest(matchers=[cep_pb2.Matcher(name="host", value="h1")])
     both.duration.FromSeconds(60)
     both.ends_at.FromSeconds(int(T0))
-    err = await _error(cep.stub.CreateSilence(both, metadata=cep.md()))
+    err = await rpc_error(cep.stub.CreateSilence(both, metadata=cep.md()))
     assert [v.field for v in err.field_violations] == ["ends_at"]
     negative = cep_pb2.CreateSilenceRequest(matchers=[cep_pb2.Matcher(name="host", value="h1")])
     negative.duration.FromSeconds(-5)
-    err = await _error(cep.stub.CreateSilence(negative, metadata=cep.md()))
+    err = await rpc_error(cep.stub.CreateSilence(negative, metadata=cep.md()))
     assert [v.field for v in err.field_violations] == ["duration"]
-    err = await _error(cep.stub.ListSilences(cep_pb2.ListSilencesRequest(state="later"), metadata=cep.md()))
+    err = await rpc_error(cep.stub.ListSilences(cep_pb2.ListSilencesRequest(state="later"), metadata=cep.md()))
     assert [v.field for v in err.field_violations] == ["state"]
     fine = cep_pb2.CreateSilenceRequest(matchers=[cep_pb2.Matcher(name="host", op="!=", value="")])
     fine.duration.FromSeconds(3600)  # starts now (the server's clock): active
@@ -238,7 +231,7 @@ async def test_set_routing_validates_everything_and_needs_the_editor_role(cep: C
         cep_pb2.CreateChannelRequest(name="hook", kind="webhook", config=struct({"url": "http://127.0.0.1:9/x"})),
         metadata=cep.md(),
     )
-    err = await _error(cep.stub.GetRouting(cep_pb2.GetRoutingRequest(), metadata=cep.md(role="viewer")))
+    err = await rpc_error(cep.stub.GetRouting(cep_pb2.GetRoutingRequest(), metadata=cep.md(role="viewer")))
     assert isinstance(err, NotFoundError)
     bad = {
         "route": {
@@ -253,7 +246,7 @@ async def test_set_routing_validates_everything_and_needs_the_editor_role(cep: C
         "receivers": [{"name": "team", "channels": ["hook", "missing"]}],
         "inhibit_rules": [{"source_matchers": ['severity="critical"'], "equal": ["..."]}],
     }
-    err = await _error(_set_routing(cep, bad))
+    err = await rpc_error(_set_routing(cep, bad))
     assert isinstance(err, ValidationError)
     assert sorted(v.field for v in err.field_violations) == [
         "config.inhibit_rules[0].equal",
@@ -265,14 +258,14 @@ async def test_set_routing_validates_everything_and_needs_the_editor_role(cep: C
         "config.route.routes[1].matchers[0]",
         "config.route.routes[1].mute_time_intervals",
     ]
-    err = await _error(_set_routing(cep, {"route": {"receiver": "hook", "group_by": ["x" * 70_000]}}))
+    err = await rpc_error(_set_routing(cep, {"route": {"receiver": "hook", "group_by": ["x" * 70_000]}}))
     assert [v.field for v in err.field_violations] == ["config"]
     deep: dict[str, Any] = {"receiver": "hook"}
     for _ in range(12):
         deep = {"receiver": "hook", "routes": [deep]}
-    err = await _error(_set_routing(cep, {"route": deep}))
+    err = await rpc_error(_set_routing(cep, {"route": deep}))
     assert any("nest" in v.description for v in err.field_violations)
-    err = await _error(_set_routing(cep, {"route": {"receiver": "hook"}}, role="viewer"))
+    err = await rpc_error(_set_routing(cep, {"route": {"receiver": "hook"}}, role="viewer"))
     assert isinstance(err, PermissionDeniedError)
 
     config = {"route": {"receiver": "hook", "group_by": ["..."]}}
@@ -283,11 +276,11 @@ async def test_set_routing_validates_everything_and_needs_the_editor_role(cep: C
     got = await cep.stub.GetRouting(cep_pb2.GetRoutingRequest(), metadata=cep.md(role="viewer"))
     assert list(got.config["route"]["group_by"]) == ["..."]
     stale = cep_pb2.SetRoutingRequest(config=struct({"route": {"receiver": "hook"}}), etag="not-the-etag")
-    err = await _error(cep.stub.SetRouting(stale, metadata=cep.md()))
+    err = await rpc_error(cep.stub.SetRouting(stale, metadata=cep.md()))
     assert isinstance(err, StaleEtagError)
     # A channel the routing uses cannot be deleted; once the routing is gone it can.
     channel = await cep.stub.GetChannel(cep_pb2.GetChannelRequest(name="hook"), metadata=cep.md())
-    err = await _error(cep.stub.DeleteChannel(cep_pb2.DeleteChannelRequest(id=channel.meta.id), metadata=cep.md()))
+    err = await rpc_error(cep.stub.DeleteChannel(cep_pb2.DeleteChannelRequest(id=channel.meta.id), metadata=cep.md()))
     assert "alert routing" in str(err)
     await cep.stub.DeleteRouting(cep_pb2.DeleteRoutingRequest(), metadata=cep.md(role="editor"))
     await cep.stub.DeleteChannel(cep_pb2.DeleteChannelRequest(id=channel.meta.id), metadata=cep.md())

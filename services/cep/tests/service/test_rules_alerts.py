@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import asyncio
 
-import grpc
 import pytest
 
 from opsuite.cep.v1 import cep_pb2
 from opsuite_common.errors import NotFoundError, StaleEtagError, ValidationError
-from opsuite_common.rpc_status import from_grpc_error
+from opsuite_common.testing.rpc import rpc_error
 
 from .conftest import Cep, ev, struct
 
@@ -21,12 +20,6 @@ CPU = {
     "event_type": "metric",
     "spec": {"condition": {"field": "cpu", "op": ">", "value": 90}, "group_by": ["host"]},
 }
-
-
-async def _error(call) -> Exception:  # type: ignore[no-untyped-def]
-    with pytest.raises(grpc.aio.AioRpcError) as info:
-        await call
-    return from_grpc_error(info.value)
 
 
 @pytest.mark.parametrize(
@@ -52,7 +45,7 @@ async def _error(call) -> Exception:  # type: ignore[no-untyped-def]
     ],
 )
 async def test_bad_rules_are_invalid_argument_with_field_violations(cep_sqlite: Cep, definition, field) -> None:  # type: ignore[no-untyped-def]
-    err = await _error(cep_sqlite.rule(definition))
+    err = await rpc_error(cep_sqlite.rule(definition))
     assert isinstance(err, ValidationError)
     assert field in [v.field for v in err.field_violations], err.field_violations
     check = await cep_sqlite.stub.ValidateRule(
@@ -63,7 +56,7 @@ async def test_bad_rules_are_invalid_argument_with_field_violations(cep_sqlite: 
 
 async def test_bad_event_time_and_id_are_field_violations(cep_sqlite: Cep) -> None:
     bad = cep_pb2.Event(id="", type="metric")
-    err = await _error(cep_sqlite.publish([ev("ok", "metric", 0), bad]))
+    err = await rpc_error(cep_sqlite.publish([ev("ok", "metric", 0), bad]))
     assert isinstance(err, ValidationError)
     assert {"events[1].id", "events[1].time"} <= {v.field for v in err.field_violations}
     # a time far in the future (here: milliseconds sent as seconds) is refused on its own, not the batch
@@ -81,7 +74,7 @@ async def test_rule_crud_with_etag_enable_disable(cep: Cep) -> None:
         cep_pb2.UpdateRuleRequest(id=rule.meta.id, definition=struct(changed), etag=rule.meta.etag), metadata=cep.md()
     )
     assert updated.revision == 2
-    err = await _error(
+    err = await rpc_error(
         cep.stub.UpdateRule(
             cep_pb2.UpdateRuleRequest(id=rule.meta.id, definition=struct(changed), etag=rule.meta.etag),
             metadata=cep.md(),
@@ -95,7 +88,7 @@ async def test_rule_crud_with_etag_enable_disable(cep: Cep) -> None:
     listed = await cep.stub.ListRules(cep_pb2.ListRulesRequest(), metadata=cep.md())
     assert [(r.name, r.enabled) for r in listed.rules] == [("cpu-high", False)]
     await cep.stub.DeleteRule(cep_pb2.DeleteRuleRequest(id=rule.meta.id), metadata=cep.md())
-    err = await _error(cep.stub.GetRule(cep_pb2.GetRuleRequest(id=rule.meta.id), metadata=cep.md()))
+    err = await rpc_error(cep.stub.GetRule(cep_pb2.GetRuleRequest(id=rule.meta.id), metadata=cep.md()))
     assert isinstance(err, NotFoundError)
 
 
@@ -139,7 +132,7 @@ async def test_silence_mutes_notifications_but_records_the_alert(cep_sqlite: Cep
     bad = cep_pb2.CreateSilenceRequest(matchers=[cep_pb2.Matcher(name="host", op="=~", value="(")])
     bad.starts_at.FromSeconds(1)
     bad.ends_at.FromSeconds(2)
-    err = await _error(cep.stub.CreateSilence(bad, metadata=cep.md()))
+    err = await rpc_error(cep.stub.CreateSilence(bad, metadata=cep.md()))
     assert [v.field for v in err.field_violations] == ["matchers[0].value"]
 
 
@@ -161,11 +154,11 @@ async def test_tenants_are_isolated(cep: Cep) -> None:
         cep.stub.GetChannel(cep_pb2.GetChannelRequest(id=channel.meta.id), metadata=b),
         cep.stub.DeleteRule(cep_pb2.DeleteRuleRequest(id=rule.meta.id), metadata=b),
     ):
-        assert isinstance(await _error(call), NotFoundError)
+        assert isinstance(await rpc_error(call), NotFoundError)
     b_rule = await cep.stub.GetRule(cep_pb2.GetRuleRequest(name="cpu-high"), metadata=b)
     stats = await cep.stub.GetRuleStats(cep_pb2.GetRuleStatsRequest(rule_id=b_rule.meta.id), metadata=b)
     assert stats.events_evaluated == 0
     # B's channel list is empty, and a rule in B cannot name A's channel.
     assert not (await cep.stub.ListChannels(cep_pb2.ListChannelsRequest(), metadata=b)).channels
-    err = await _error(cep.rule({**CPU, "name": "x", "channels": ["hook"]}, tenant="tenant-b"))
+    err = await rpc_error(cep.rule({**CPU, "name": "x", "channels": ["hook"]}, tenant="tenant-b"))
     assert [v.field for v in err.field_violations] == ["definition.channels[0]"]

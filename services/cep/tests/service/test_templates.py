@@ -5,13 +5,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import grpc
 import pytest
 
 from opsuite.cep.v1 import cep_pb2
-from opsuite_common.errors import ValidationError
-from opsuite_common.rpc_status import from_grpc_error
 from opsuite_common.testing.eventually import eventually
+from opsuite_common.testing.rpc import invalid_argument
 
 from .conftest import Cep, ev, struct
 from .fakes import FakeWebhook
@@ -32,15 +30,6 @@ def rule(*channels: str, **annotations: str) -> dict[str, Any]:
         "spec": {"condition": {"field": "cpu", "op": ">", "value": 90}, "group_by": ["host"]},
         "annotations": annotations or {"summary": SUMMARY, "runbook": RUNBOOK, "team": TEAM},
     }
-
-
-async def _error(call: Any) -> ValidationError:
-    with pytest.raises(grpc.aio.AioRpcError) as info:
-        await call
-    assert info.value.code() is grpc.StatusCode.INVALID_ARGUMENT
-    err = from_grpc_error(info.value)
-    assert isinstance(err, ValidationError)
-    return err
 
 
 async def test_rendered_annotations_and_channel_texts_are_delivered(cep: Cep) -> None:
@@ -96,7 +85,7 @@ async def test_a_bad_annotation_template_is_invalid_argument_with_the_field(
     cep_sqlite: Cep, template: str, message: str
 ) -> None:
     definition = rule(summary=template, description="fine: {{ $value }}")
-    err = await _error(cep_sqlite.rule(definition))
+    err = await invalid_argument(cep_sqlite.rule(definition))
     [violation] = err.field_violations
     assert violation.field == "definition.annotations.summary"
     assert violation.description.startswith(f"invalid template at {message}")
@@ -105,7 +94,7 @@ async def test_a_bad_annotation_template_is_invalid_argument_with_the_field(
     )
     assert [v.field for v in check.violations] == ["definition.annotations.summary"]
     tested = cep_pb2.TestRuleRequest(definition=struct(definition), events=[ev("e", "metric", 0, cpu=95, host="h")])
-    err = await _error(cep_sqlite.stub.TestRule(tested, metadata=cep_sqlite.md()))
+    err = await invalid_argument(cep_sqlite.stub.TestRule(tested, metadata=cep_sqlite.md()))
     assert [v.field for v in err.field_violations] == ["definition.annotations.summary"]
 
 
@@ -114,7 +103,7 @@ async def test_update_rule_refuses_a_bad_template_and_keeps_the_old_definition(c
     update = cep_pb2.UpdateRuleRequest(
         id=saved.meta.id, definition=struct(rule(summary="{{ .Host }}")), etag=saved.meta.etag
     )
-    err = await _error(cep_sqlite.stub.UpdateRule(update, metadata=cep_sqlite.md()))
+    err = await invalid_argument(cep_sqlite.stub.UpdateRule(update, metadata=cep_sqlite.md()))
     assert [v.field for v in err.field_violations] == ["definition.annotations.summary"]
     got = await cep_sqlite.stub.GetRule(cep_pb2.GetRuleRequest(id=saved.meta.id), metadata=cep_sqlite.md())
     assert got.definition["annotations"]["summary"] == "{{ $labels.host }}"
@@ -125,7 +114,7 @@ async def test_a_bad_channel_template_is_invalid_argument_at_create_and_update(c
     url = await hook.start()
     try:
         bad = {"url": url, "template": "{{ $annotations.summary | exec }}"}
-        err = await _error(
+        err = await invalid_argument(
             cep_sqlite.stub.CreateChannel(
                 cep_pb2.CreateChannelRequest(name="chat", kind="slack", config=struct(bad)), metadata=cep_sqlite.md()
             )
@@ -140,7 +129,7 @@ async def test_a_bad_channel_template_is_invalid_argument_at_create_and_update(c
         update = cep_pb2.UpdateChannelRequest(
             id=created.meta.id, config=struct({"url": url, "template": "{{ range }}"}), etag=created.meta.etag
         )
-        err = await _error(cep_sqlite.stub.UpdateChannel(update, metadata=cep_sqlite.md()))
+        err = await invalid_argument(cep_sqlite.stub.UpdateChannel(update, metadata=cep_sqlite.md()))
         assert [v.field for v in err.field_violations] == ["config.template"]
     finally:
         await hook.stop()

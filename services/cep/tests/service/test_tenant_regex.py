@@ -9,12 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import grpc
 import pytest
 
 from opsuite.cep.v1 import cep_pb2
-from opsuite_common.errors import ValidationError
-from opsuite_common.rpc_status import from_grpc_error
+from opsuite_common.testing.rpc import invalid_argument
 
 from .conftest import T0, Cep, ev, struct
 
@@ -25,15 +23,6 @@ HOSTILE = "a" * 40 + "!"
 
 def _rule(condition: Any, name: str = "odd-hosts") -> dict[str, Any]:
     return {"name": name, "kind": "THRESHOLD", "event_type": "metric", "spec": {"condition": condition}}
-
-
-async def _invalid(call: Any) -> ValidationError:
-    with pytest.raises(grpc.aio.AioRpcError) as info:
-        await call
-    assert info.value.code() is grpc.StatusCode.INVALID_ARGUMENT
-    err = from_grpc_error(info.value)
-    assert isinstance(err, ValidationError)
-    return err
 
 
 @pytest.mark.parametrize(
@@ -55,17 +44,18 @@ async def test_a_backtracking_condition_on_a_hostile_attribute_is_evaluated_at_o
 
 @pytest.mark.parametrize("pattern", ["(?<=a)b", r"(\w)\1"])
 async def test_patterns_re2_refuses_are_invalid_argument_everywhere(cep: Cep, pattern: str) -> None:
-    err = await _invalid(cep.rule(_rule(f'host =~ "{pattern}"'.replace("\\", "\\\\"))))
+    err = await invalid_argument(cep.rule(_rule(f'host =~ "{pattern}"'.replace("\\", "\\\\"))))
     assert err.field_violations[0].field.startswith("definition.spec.condition")
-    err = await _invalid(cep.rule(_rule({"field": "host", "op": "regex", "value": pattern}, "json-rule")))
+    err = await invalid_argument(cep.rule(_rule({"field": "host", "op": "regex", "value": pattern}, "json-rule")))
     assert err.field_violations[0].field.startswith("definition.spec.condition")
     silence = cep_pb2.CreateSilenceRequest(matchers=[cep_pb2.Matcher(name="host", op="=~", value=pattern)])
     silence.duration.FromSeconds(60)
-    err = await _invalid(cep.stub.CreateSilence(silence, metadata=cep.md()))
+    err = await invalid_argument(cep.stub.CreateSilence(silence, metadata=cep.md()))
     assert err.field_violations[0].field == "matchers[0].value"
     routing = {"route": {"receiver": "none", "routes": [{"matchers": [f"host=~{pattern}"], "receiver": "none"}]},
                "receivers": [{"name": "none"}]}  # fmt: skip
-    err = await _invalid(cep.stub.SetRouting(cep_pb2.SetRoutingRequest(config=struct(routing)), metadata=cep.md()))
+    request = cep_pb2.SetRoutingRequest(config=struct(routing))
+    err = await invalid_argument(cep.stub.SetRouting(request, metadata=cep.md()))
     assert any("matchers" in v.field for v in err.field_violations), err.field_violations
 
 
