@@ -175,3 +175,23 @@ def test_runs_list_and_get(ops_stack):
     assert _json(ops_stack, "runs", "get", run_id)["trace"]["calls"]  # JSON adds the whole trace
     code, _, err = _cli(ops_stack, "runs", "get", "no-such-run")
     assert code == 1 and err.startswith("Error: NOT_FOUND (NOT_FOUND): ") and err.count("\n") == 1
+
+
+def test_publish_counts_late_and_refused_events_apart_from_late_rule_pairs(ops_stack, tmp_path):
+    now = datetime.now(UTC).replace(microsecond=0)
+
+    def event(eid: str, seconds: int) -> str:
+        time = datetime.fromtimestamp(now.timestamp() + seconds, UTC).isoformat().replace("+00:00", "Z")
+        attributes = {"metric": "cpu", "host": "late-1", "value": 50}
+        return json.dumps({"id": eid, "type": "metric", "source": "test", "key": "late-1", "time": time,
+                           "attributes": attributes}) + "\n"  # fmt: skip
+
+    path = tmp_path / "late.jsonl"
+    path.write_text(event("on-time", 0) + event("an-hour-old", -3600) + event("tomorrow", 86400))
+    out = _ok(ops_stack, "publish", str(path), "--batch", "1")
+    summary = re.search(r"3 events: (\d+) accepted, 0 duplicates, (\d+) late, 1 refused", out)
+    assert summary, out
+    assert int(summary.group(1)) + int(summary.group(2)) == 2
+    pairs = re.search(r"(\d+) \(event, rule\) pair\(s\) late", out)
+    assert pairs and int(pairs.group(1)) >= 1, out  # the hour-old event, for ops-cpu-high at least
+    assert "refused tomorrow: FUTURE_TIME: " in out

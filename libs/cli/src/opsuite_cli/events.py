@@ -36,10 +36,16 @@ def _load_events(path: Path) -> list[cep_pb2.Event]:
     return events
 
 
+#: Refused events listed one per line after the totals (all are counted).
+_SHOWN = 20
+
+
 async def publish(ctx: CliContext, path: Path, batch: int) -> None:
     """Publish the events of a JSONL file in batches; print what was accepted and which alerts changed."""
     events = _load_events(path)
-    totals: dict[str, int] = {"accepted": 0, "duplicates": 0, "late": 0}
+    totals = dict.fromkeys(("accepted", "duplicates", "late", "refused", "late_pairs"), 0)
+    evaluated = True
+    refused: list[cep_pb2.RefusedEvent] = []
     changed: dict[str, Any] = {}
     client = ctx.cep_client().rpc
     with Progress(
@@ -51,13 +57,34 @@ async def publish(ctx: CliContext, path: Path, batch: int) -> None:
             resp = await client.PublishEvents(cep_pb2.PublishEventsRequest(events=chunk))
             totals["accepted"] += resp.accepted
             totals["duplicates"] += resp.duplicates
-            totals["late"] += len(resp.late_events)
+            totals["late"] += resp.late  # events late for every rule they reached
+            totals["refused"] += resp.refused
+            totals["late_pairs"] += len(resp.late_events)  # (event, rule) pairs: one event may be late for some
+            evaluated = evaluated and resp.evaluated
+            refused.extend(resp.refused_events[: max(0, _SHOWN - len(refused))])
             for alert in resp.alerts:
                 changed[alert.id] = alert
             progress.advance(task, len(chunk))
-    console.print(
-        f"{len(events)} events: {totals['accepted']} accepted, {totals['duplicates']} duplicates, {totals['late']} late"
-    )
+    if evaluated:
+        console.print(
+            f"{len(events)} events: {totals['accepted']} accepted, {totals['duplicates']} duplicates, "
+            f"{totals['late']} late, {totals['refused']} refused"
+        )
+        # "late" counts events no rule used; an event late for one rule and on time for another is accepted, so
+        # the (event, rule) pairs are a count of their own, not of events.
+        if totals["late_pairs"]:
+            console.print(
+                f"  {totals['late_pairs']} (event, rule) pair(s) late: the rule was past the event's time and "
+                "did not use it",
+                style="dim",
+            )
+    else:  # partitioned cep: the owners evaluate after the reply, which knows only what it refused
+        console.print(
+            f"{len(events)} events: {totals['accepted']} logged for evaluation, {totals['refused']} refused "
+            "(cep evaluates them on its partitions after the reply: opsuite alerts list / watch show the alerts)"
+        )
+    for r in refused:
+        console.print(f"  refused {r.event_id or f'#{r.index}'}: {r.reason}: {r.description}", markup=False)
     for alert in changed.values():
         labels = ", ".join(f"{k}={v}" for k, v in sorted(alert.labels.items()) if k not in ("alertname", "severity"))
         state = cep_pb2.AlertState.Name(alert.state)
