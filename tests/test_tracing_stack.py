@@ -1,5 +1,6 @@
 """Traces across real processes, exported over OTLP/gRPC: one Ask is one trace ops -> api_manager -> SQL; a
-cep schedule run and a delivery start traces that api_manager and ops continue.
+cep schedule run starts a trace that api_manager continues, and a delivery joins the trace of the PublishEvents
+that fired its alert, which ops continues.
 
 The services run as processes with ``OTEL_EXPORTER_OTLP_ENDPOINT`` pointing at a real OTLP receiver in
 the test (opentelemetry-proto's TraceService). The caller sends its own W3C ``traceparent``: every span of
@@ -189,6 +190,13 @@ def test_cep_schedule_runs_ingestion_and_deliveries_carry_their_traces_on(tmp_pa
     ingest = next(s for s in spans if s.service == "cep" and s.name == "cep.ingest")
     assert chain(ingest) == [("cep", "cep.ingest"), ("cep", "opsuite.cep.v1.CepService/PublishEvents")]
     ask = next(s for s in spans if s.service == "ops" and s.name == ASK)
-    assert chain(ask) == [("ops", ASK), ("cep", ASK), ("cep", "cep.deliver")]
+    # The delivery joins the trace of the PublishEvents that fired the alert (through its outbox row).
+    assert chain(ask) == [
+        ("ops", ASK),
+        ("cep", ASK),
+        ("cep", "cep.deliver"),
+        ("cep", "cep.ingest"),
+        ("cep", "opsuite.cep.v1.CepService/PublishEvents"),
+    ]
     deliver = by_id[ask.parent_id] and by_id[by_id[ask.parent_id].parent_id]
     assert deliver.attributes["opsuite.cep.channel.kind"] == "ops_investigation"

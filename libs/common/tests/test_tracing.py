@@ -143,3 +143,12 @@ async def test_a_client_call_is_one_trace_from_the_caller_to_the_server(receiver
     assert (echo_line["trace_id"], echo_line["span_id"]) == (caller.trace_id, server_echo.span_id)
     error_line = next(json.loads(ln) for ln in logs.getvalue().splitlines() if "unhandled error" in ln)
     assert error_line["trace_id"] == caller.trace_id and error_line["span_id"] == internal.span_id
+
+
+def test_a_stored_carrier_that_is_not_a_json_object_of_strings_gives_no_parent():
+    assert tracing.stored_parent("") is None
+    assert tracing.stored_parent("not json") is None
+    assert tracing.stored_parent('["traceparent"]') is None
+    assert tracing.stored_parent('{"traceparent": 7}') is None
+    header = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
+    assert tracing.stored_parent(json.dumps({"traceparent": header})) == {"traceparent": header}

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 from collections.abc import Iterator, Mapping, MutableMapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
@@ -41,6 +42,7 @@ __all__ = [
     "NO_SPAN",
     "SpanHandle",
     "add_trace_ids",
+    "carrier",
     "configure_tracing",
     "current_ids",
     "current_span",
@@ -55,6 +57,7 @@ __all__ = [
     "shutdown_tracing",
     "span",
     "start_span",
+    "stored_parent",
     "tracing_requested",
 ]
 
@@ -284,6 +287,29 @@ def inject(headers: MutableMapping[str, str]) -> None:
     state = _STATE
     if state is not None:
         state.propagate.inject(headers)
+
+
+def carrier() -> str:
+    """The current span's context as stored text (JSON of the propagators' headers, ``traceparent`` by default),
+    for work that runs later from a stored row (an outbox entry): ``span(..., parent=json.loads(text))`` joins
+    it. ``""`` when tracing is off or nothing is traced."""
+    headers: dict[str, str] = {}
+    inject(headers)
+    return json.dumps(headers, separators=(",", ":"), sort_keys=True) if headers else ""
+
+
+def stored_parent(text: str) -> dict[str, str] | None:
+    """The headers of a :func:`carrier` text, for ``span(parent=...)``; None when none was stored (or it is not
+    a JSON object of strings: a new trace then, not an error)."""
+    if not text:
+        return None
+    try:
+        headers = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(headers, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in headers.items()):
+        return None
+    return headers
 
 
 def current_ids() -> tuple[str, str] | None:

@@ -1,6 +1,7 @@
 """cep's spans, exported to a real OTLP/gRPC receiver: ingestion under the PublishEvents span (with partitions,
-the owner's evaluation joins the publisher's trace through the JetStream message headers), and a delivery as
-a trace of its own whose call to api_manager is a child span marked with its failure."""
+the owner's evaluation joins the publisher's trace through the JetStream message headers), and a delivery in
+the trace of the PublishEvents that queued it (through the outbox row), whose call to api_manager is a child
+span marked with its failure."""
 
 from __future__ import annotations
 
@@ -73,7 +74,7 @@ async def test_partitioned_evaluation_joins_the_publishers_trace(
         assert evaluation.attributes["messaging.system"] == "nats"
 
 
-async def test_a_delivery_is_a_trace_whose_failed_call_is_its_child(
+async def test_a_delivery_joins_the_publishers_trace_and_its_failed_call_is_its_child(
     receiver: OtlpReceiver, sqlite_url: str, start_cep: Callable[..., Any]
 ) -> None:
     cep = await start_cep(sqlite_url)  # api_manager at 127.0.0.1:1: nothing listens
@@ -88,7 +89,10 @@ async def test_a_delivery_is_a_trace_whose_failed_call_is_its_child(
 
     spans = await eventually(receiver.spans, until=delivered, timeout=20, what="a delivery span and its call")
     deliver = _named(spans, "cep.deliver")[0]
-    assert deliver.parent_id == ""  # a trace of its own
+    # The delivery joins the trace of the PublishEvents that fired the alert, under its ingestion span.
+    publish = next(s for s in spans if s.name == PUBLISH and s.kind == "server")
+    ingest = next(s for s in _named(spans, "cep.ingest") if s.parent_id == publish.span_id)
+    assert (deliver.trace_id, deliver.parent_id, deliver.kind) == (publish.trace_id, ingest.span_id, "consumer")
     assert deliver.attributes["opsuite.cep.channel.kind"] == "api"
     assert deliver.attributes["opsuite.cep.notification.kind"] == "firing"
     assert deliver.status_code == 2 and deliver.attributes["error.type"] == deliver.status_message

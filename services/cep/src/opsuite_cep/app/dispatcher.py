@@ -30,7 +30,7 @@ from opsuite_common.logging import get_logger
 from opsuite_common.metrics import breaker_state_listener, counter, gauge
 from opsuite_common.resilience import BreakerRegistry, RetryPolicy, is_server_fault
 from opsuite_common.secretscope import secret_scope
-from opsuite_common.tracing import current_span, mark_current_failed, span
+from opsuite_common.tracing import current_span, mark_current_failed, span, stored_parent
 
 __all__ = ["Dispatcher"]
 
@@ -119,9 +119,12 @@ class Dispatcher:
             if claimed:
                 # One secret scope per delivery: the channel's secrets, registered when they are opened,
                 # are masked in this delivery's record and log lines (and forgotten after it).
-                # Each delivery starts a trace of its own; its calls to api_manager and ops carry it on.
+                # A delivery joins the trace of the work that queued it (the PublishEvents or the scheduled
+                # run that changed the alert), or starts one of its own when that was not traced; its calls to
+                # api_manager and ops carry it on.
                 attributes = {"opsuite.cep.notification.kind": note.kind, "opsuite.cep.notification.id": note.id}
-                with secret_scope(), span("cep.deliver", attributes):
+                parent = stored_parent(note.trace_context)
+                with secret_scope(), span("cep.deliver", attributes, kind="consumer", parent=parent):
                     await self.deliver(note)
 
     def _backoff(self, attempts: int) -> float:

@@ -19,6 +19,7 @@ from opsuite_cep.domain import AlertState, AlertTransition, Notification
 from opsuite_cep.domain.results import GroupNotification
 from opsuite_common.db import utcnow
 from opsuite_common.errors import NotFoundError
+from opsuite_common.tracing import carrier
 
 __all__ = [
     "ACTIVE_STATES",
@@ -297,6 +298,7 @@ class AlertRepository:
                     attempts=0,
                     next_attempt_at=utcnow(),
                     last_error="",
+                    trace_context=carrier(),
                     created_at=utcnow(),
                 )
             )

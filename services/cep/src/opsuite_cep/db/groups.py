@@ -18,6 +18,7 @@ from opsuite_cep.db.models import AlertRow, NotificationAlertRow, NotificationRo
 from opsuite_cep.domain.amcompat import common_labels
 from opsuite_cep.domain.results import GroupNotification
 from opsuite_common.db import utcnow
+from opsuite_common.tracing import carrier
 
 __all__ = ["add_group_notification", "group_payload"]
 
@@ -88,6 +89,7 @@ def add_group_notification(
             attempts=0,
             next_attempt_at=now,
             last_error="",
+            trace_context=carrier(),
             created_at=now,
         )
     )

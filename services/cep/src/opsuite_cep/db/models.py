@@ -135,6 +135,9 @@ class NotificationRow(Base):
     last_error: Mapped[str] = mapped_column(Text, nullable=False, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    #: The trace context of the work that queued it (``opsuite_common.tracing.carrier``: JSON of the
+    #: ``traceparent`` headers), so its delivery joins that trace; "" when nothing was traced.
+    trace_context: Mapped[str] = mapped_column(Text, nullable=False, default="")
 
 
 class DeliveryRow(Base):
