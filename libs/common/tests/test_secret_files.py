@@ -57,6 +57,38 @@ def test_a_variable_and_its_file_together_are_refused(clean_env: pytest.MonkeyPa
         AuthSettings()
 
 
+def test_an_empty_variable_beside_its_file_does_not_win(clean_env: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    # compose's ${X:-} leaves an empty variable: the file must give the value, not the empty string.
+    clean_env.setenv("OPSUITE_AUTH_JWT_SECRET", "")
+    clean_env.setenv("OPSUITE_AUTH_JWT_SECRET_FILE", str(_write(tmp_path / "jwt", "from-file\n")))
+    auth = AuthSettings()
+    assert auth.jwt_secret is not None and auth.jwt_secret.get_secret_value() == "from-file"
+    clean_env.setenv("OPSUITE_OPS_RATE_LIMIT_REDIS_URL", "")
+    clean_env.setenv("OPSUITE_OPS_RATE_LIMIT_REDIS_URL_FILE", str(_write(tmp_path / "r", "redis://127.0.0.1:6379/0")))
+    assert OpsSettings().rate_limit_redis_url == "redis://127.0.0.1:6379/0"
+
+
+def _start(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("OPSUITE_")}
+    args = [sys.executable, "-m", "opsuite_ops.main"]
+    return subprocess.run(args, env=clean | env, capture_output=True, text=True, timeout=60)
+
+
+def test_a_refused_secret_file_is_one_line_that_never_shows_the_secret(tmp_path: Path) -> None:
+    # A Redis URL whose password comes from a file, refused (port out of range): the error names the setting
+    # and why, never the value.
+    url = _write(tmp_path / "redis", "redis://:s3cretpw@127.0.0.1:99999/0")
+    r = _start({"OPSUITE_OPS_RATE_LIMIT_REDIS_URL_FILE": str(url)})
+    assert r.returncode == 2 and "rate_limit_redis_url" in r.stderr and "s3cretpw" not in r.stderr
+    r = _start({"OPSUITE_OPS_DATABASE_URL_FILE": str(tmp_path / "missing")})
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert (
+        r.stderr.strip()
+        == f"ops: invalid settings: OPSUITE_OPS_DATABASE_URL_FILE: cannot read {tmp_path / 'missing'}: "
+        "No such file or directory"
+    )
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [(None, "cannot read"), ("", "is empty"), ("\n", "is empty"), (b"\xff\xfe", "not UTF-8")],

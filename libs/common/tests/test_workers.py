@@ -49,6 +49,26 @@ def test_a_port_another_program_listens_on_is_refused():
             reserve_port("127.0.0.1", other.getsockname()[1])
 
 
+def test_a_port_another_reuseport_program_holds_is_refused():
+    # Another --workers instance (or any SO_REUSEPORT listener): sharing would split connections between them.
+    first = reserve_port("127.0.0.1", 0)
+    port = first.getsockname()[1]
+    try:
+        with pytest.raises(OSError, match="could not reserve"):
+            reserve_port("127.0.0.1", port)
+        with socket.socket() as listener:
+            listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+            listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            first.close()
+            listener.bind(("127.0.0.1", port))
+            listener.listen()
+            with pytest.raises(OSError, match="could not reserve"):
+                reserve_port("127.0.0.1", port)
+        reserve_port("127.0.0.1", port).close()  # free again once they are gone
+    finally:
+        first.close()
+
+
 def test_exit_statuses_in_words():
     assert describe_exit(0) == "exit code 0"
     assert describe_exit(3) == "exit code 3"

@@ -6,9 +6,12 @@ crash reports show them. Every secret setting (``SecretStr`` fields, plus the UR
 password: ``database_url`` and ``rate_limit_redis_url``) therefore also accepts ``<VARIABLE>_FILE``: the
 path of a file whose content is the value (one trailing newline removed, as ``echo`` leaves one).
 
-Setting both the variable and its ``_FILE`` is refused at start-up (which one was meant is a guess), as
-is a ``_FILE`` that cannot be read or is empty: a service never starts without the secret it was told
-to read. Values given in code (``Settings(...)``) win over both.
+Setting both the variable (to a non-empty value) and its ``_FILE`` is refused at start-up (which one was
+meant is a guess), as is a ``_FILE`` that cannot be read or is empty: a service never starts without the
+secret it was told to read. An empty variable beside its ``_FILE`` counts as unset (compose's ``${X:-}``
+leaves one): the file gives the value, never the empty string. Values given in code (``Settings(...)``) win
+over both. Settings errors never echo the value they refused (``hide_input_in_errors``): it may be a secret
+read from its file.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from typing import Any
 
 from pydantic import SecretStr
 from pydantic.fields import FieldInfo
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 __all__ = ["FILE_SUFFIX", "SECRET_URL_FIELDS", "FileSecretSettings", "SecretFilesSource", "secret_fields"]
 
@@ -88,7 +91,11 @@ def _read(variable: str, path: Path) -> str:
 
 class FileSecretSettings(BaseSettings):
     """A ``BaseSettings`` whose secret fields also read ``<VARIABLE>_FILE`` (precedence: values given in
-    code, then the environment and its ``_FILE`` variables, then defaults)."""
+    code, then the ``_FILE`` variables, then the environment, then defaults; a variable and its ``_FILE``
+    both non-empty is refused)."""
+
+    # Subclasses' model_config is merged with this one: no settings error shows the refused input.
+    model_config = SettingsConfigDict(hide_input_in_errors=True)
 
     @classmethod
     def settings_customise_sources(
@@ -99,5 +106,6 @@ class FileSecretSettings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        """Insert :class:`SecretFilesSource` next to the environment."""
-        return init_settings, env_settings, SecretFilesSource(settings_cls), dotenv_settings, file_secret_settings
+        """Insert :class:`SecretFilesSource` before the environment (an empty variable must not win over its
+        file; a non-empty one beside its file is refused by the source itself)."""
+        return init_settings, SecretFilesSource(settings_cls), env_settings, dotenv_settings, file_secret_settings

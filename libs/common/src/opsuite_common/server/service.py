@@ -184,6 +184,9 @@ def _settings(service: str, settings_type: Callable[..., S], argv: Sequence[str]
     except pydantic.ValidationError as exc:
         print(f"{service}: invalid settings: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
+    except ValueError as exc:  # a *_FILE that cannot be used (opsuite_common.secretfiles): one line, no traceback
+        print(f"{service}: invalid settings: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
 
 
 def _start_tracing(service: str) -> None:

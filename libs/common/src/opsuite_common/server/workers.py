@@ -85,6 +85,14 @@ def reserve_port(host: str, port: int) -> socket.socket:
     except OSError as exc:
         raise OSError(f"could not reserve {host}:{port} for the workers: {exc}") from None
     try:
+        if port:
+            # SO_REUSEPORT would share the port with any other program's SO_REUSEPORT socket (another
+            # --workers instance, a second deployment): the kernel would split connections between them. A
+            # plain bind first (SO_REUSEADDR only, so a restart's TIME_WAIT connections do not block it) fails
+            # while anything else holds the port.
+            with socket.socket(family, kind, proto) as probe:
+                probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                probe.bind(sockaddr)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
         sock.bind(sockaddr)
     except OSError as exc:
