@@ -142,3 +142,40 @@ async def test_unreachable_redis_fails_open_to_this_processs_counts() -> None:
     finally:
         await limiter.close()
     assert REGISTRY.get_sample_value("opsuite_concurrency_fail_open_total", {"service": service}) == 3
+
+
+async def test_calls_holding_redis_leases_count_when_redis_goes_away(prefix: str) -> None:
+    # Cap 2: one call holds a Redis lease when Redis becomes unreachable; the fallback admits one more, not two.
+    limiter = replica(prefix, {EXECUTION: 2})
+    try:
+        held = await limiter.acquire("t", (EXECUTION,), M)
+        assert not held.local and limiter.local.in_use("t", EXECUTION) == 1
+        reachable = limiter._redis
+        limiter._redis = Redis.from_url(DEAD_URL, socket_connect_timeout=0.2, socket_timeout=0.2)
+        try:
+            fallback = await limiter.acquire("t", (EXECUTION,), M)
+            assert fallback.local
+            with pytest.raises(errors.RateLimitedError):
+                await limiter.acquire("t", (EXECUTION,), M)
+            limiter.release("t", fallback)
+        finally:
+            await limiter._redis.aclose()
+            limiter._redis = reachable
+        limiter.release("t", held)
+        assert limiter.local.in_use("t", EXECUTION) == 0
+    finally:
+        await limiter.close()
+
+
+async def test_many_leases_are_renewed_in_batches_within_the_lease(prefix: str, redis: Redis) -> None:
+    lease_s, calls = 0.6, 1200  # more than two renewal batches
+    limiter = replica(prefix, {EXECUTION: calls}, lease_s)
+    try:
+        for _ in range(calls):
+            await limiter.acquire("t", (EXECUTION,), M)
+        await asyncio.sleep(lease_s * 4)  # only renewals keep them
+        assert await redis.zcard(limiter.key("t", EXECUTION)) == calls
+        with pytest.raises(errors.RateLimitedError):
+            await limiter.acquire("t", (EXECUTION,), M)
+    finally:
+        await limiter.close()

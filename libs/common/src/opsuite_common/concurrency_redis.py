@@ -13,8 +13,10 @@ removed (in the background: a call never waits for Redis on its way out). A repl
 OOM, a lost host) renews nothing, so its slots come back ``lease_s`` after its last renewal. The braces
 put a tenant's sets in one Redis Cluster slot, so the script's keys are always co-located.
 
-Redis out of reach (refused, timed out, any Redis error) never refuses a call: it is decided by this
-process's own :class:`~opsuite_common.ratelimit.ConcurrencyLimiter` with the same caps (fail open),
+Redis out of reach (refused, timed out, any Redis error) never refuses a call for that: it is decided by
+this process's own :class:`~opsuite_common.ratelimit.ConcurrencyLimiter` with the same caps (fail open),
+which counts every call this process runs, those holding Redis leases included, so during an outage one
+replica never runs more than the cap for a tenant (N replicas at most N times the cap, as without Redis);
 counted in ``opsuite_concurrency_fail_open_total{service}`` and logged as a warning at most once a minute;
 after a failure the next second's calls go to memory without trying Redis. Leases already taken are
 renewed when Redis answers again; a lease whose renewals failed for longer than ``lease_s`` has expired
@@ -50,6 +52,9 @@ from opsuite_common.ratelimit import STREAM, ConcurrencyLimiter, check_redis_url
 __all__ = ["FAIL_OPEN", "KEY_PREFIX", "Lease", "RedisConcurrencyLimiter"]
 
 log = get_logger("opsuite.concurrency")
+
+#: Leases renewed per pipelined round trip.
+_RENEW_BATCH = 500
 
 #: Default first part of every lease set's key.
 KEY_PREFIX = "opsuite:cc"
@@ -185,6 +190,11 @@ class RedisConcurrencyLimiter:
         self._skip_until = 0.0
         if int(full):
             raise self._refusal(taken[int(full) - 1], method)
+        try:  # this process's own count holds every call it runs, so a fallback bounds them all (module doc)
+            self.local.acquire(tenant, taken, method)
+        except RateLimitedError:  # its fallback calls already fill the cap here
+            self._forget(lease)
+            raise
         self._held[lease.member] = lease
         if self._renewer is None or self._renewer.done():
             self._renewer = asyncio.get_running_loop().create_task(self._renew_forever())
@@ -195,6 +205,7 @@ class RedisConcurrencyLimiter:
         if lease.local:
             self.local.release(tenant, lease.kinds)
         elif lease.keys and self._held.pop(lease.member, None) is not None:
+            self.local.release(tenant, lease.kinds)
             self._forget(lease)
 
     async def close(self) -> None:
@@ -241,14 +252,29 @@ class RedisConcurrencyLimiter:
         every = self._lease_ms / 3000.0
         while self._held:
             await asyncio.sleep(every)
-            for lease in list(self._held.values()):
-                if lease.member not in self._held:
-                    continue  # released meanwhile
+            leases = list(self._held.values())
+            # One round trip per batch, not per lease: thousands of calls in progress renew within a few round
+            # trips, far inside the lease (a renewal of a lease released meanwhile finds nothing and adds nothing).
+            for start in range(0, len(leases), _RENEW_BATCH):
                 try:
-                    await self._script("renew", lease.keys, self._lease_ms, lease.member)
+                    await self._renew(leases[start : start + _RENEW_BATCH])
                 except (RedisError, OSError) as exc:
                     self._warn(exc, "renewing leases")
                     break  # the next round tries again
+
+    async def _renew(self, leases: Sequence[Lease]) -> None:
+        source, sha = _SCRIPTS["renew"]
+        for attempt in (1, 2):
+            async with self._redis.pipeline(transaction=False) as pipe:
+                for lease in leases:
+                    pipe.evalsha(sha, len(lease.keys), *lease.keys, self._lease_ms, lease.member)
+                try:
+                    await pipe.execute()
+                    return
+                except NoScriptError:  # a new or restarted server, or SCRIPT FLUSH: load it once and redo
+                    if attempt == 2:
+                        raise
+                    await self._redis.script_load(source)
 
     async def _script(self, name: str, keys: Sequence[str], *args: Any) -> Any:
         source, sha = _SCRIPTS[name]
