@@ -194,3 +194,19 @@ async def test_client_streams_to_a_dead_target_open_the_breaker():
 def test_retry_policy_follows_the_settings():
     policy = ClientSettings(retry_attempts=7, retry_initial_backoff_s=0.5, retry_max_backoff_s=4).retry_policy()
     assert policy == RetryPolicy(max_attempts=7, initial_backoff_s=0.5, max_backoff_s=4)
+
+
+async def test_a_stream_left_early_is_cancelled_by_async_with_and_by_aclose(echo_server, tokens):
+    handle, _ = echo_server
+    client = make_client(handle.port, tokens.mint(), timeout=60)
+    slow = echo_pb2.EchoRequest(message="e", count=2, sleep_ms=NEVER)  # the second item never comes in time
+    try:
+        async with client.rpc.EchoStream(slow) as stream:
+            assert (await stream.read()).message == "e#0"
+        assert stream._call.cancelled()  # the call ended with the block, not when its deadline passed
+        other = client.rpc.EchoStream(slow)
+        assert (await other.read()).message == "e#0"
+        await other.aclose()
+        assert other._call.cancelled() and await other.read() is grpc.aio.EOF
+    finally:
+        await client.close()

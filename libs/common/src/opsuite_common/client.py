@@ -40,6 +40,7 @@ Every call:
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import json
 import re
@@ -280,6 +281,23 @@ class _StreamCall:
 
     def __aiter__(self) -> _StreamCall:
         return self
+
+    async def __aenter__(self) -> _StreamCall:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        self.cancel()
+
+    async def aclose(self) -> None:
+        """End the stream early (``async with`` does it on exit); the same as :meth:`cancel`."""
+        self.cancel()
+
+    def __del__(self) -> None:
+        # A reader that stopped early without cancel() (``async for ...: break``): the call and its CLIENT
+        # span end when the stream is collected, not never.
+        if not self._done:
+            with contextlib.suppress(Exception):
+                self.cancel()
 
     async def __anext__(self) -> Any:
         if self._done:
