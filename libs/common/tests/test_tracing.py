@@ -152,3 +152,22 @@ def test_a_stored_carrier_that_is_not_a_json_object_of_strings_gives_no_parent()
     assert tracing.stored_parent('{"traceparent": 7}') is None
     header = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
     assert tracing.stored_parent(json.dumps({"traceparent": header})) == {"traceparent": header}
+
+
+def test_with_tracing_off_a_served_rpcs_context_is_passed_on_unchanged():
+    assert not tracing.enabled()
+    parent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
+    served = {"traceparent": parent, "tracestate": "vendor=1", "authorization": "Bearer x"}
+    carried = [("traceparent", parent), ("tracestate", "vendor=1")]
+    with tracing.rpc_server_span("/pkg.S/M", served):
+        with tracing.rpc_client_span("pkg.S", "Next", "127.0.0.1:1") as client_span:
+            assert list(client_span.inject([("x-request-id", "r")])) == [("x-request-id", "r"), *carried]
+        headers: dict[str, str] = {}
+        tracing.inject(headers)  # HTTP requests and messages
+        assert headers == dict(carried)
+        assert tracing.start_span("stream").inject([]) == carried
+    headers = {}
+    tracing.inject(headers)  # outside the served RPC nothing is carried
+    assert headers == {} and tracing.NO_SPAN.inject([]) == []
+    with tracing.rpc_server_span("/pkg.S/M", {"authorization": "Bearer x"}):
+        assert tracing.NO_SPAN.inject([]) == []  # a caller without a trace: nothing invented

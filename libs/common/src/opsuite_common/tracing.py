@@ -17,6 +17,10 @@ What creates spans:
 - :func:`span` around work inside a service (SQL, HTTP, scripts, workflow steps, ops phases and tool calls,
   cep ingestion, deliveries and schedule runs), :func:`start_span` for work that outlives one block.
 
+A service with tracing off still passes a caller's context on: the ``traceparent`` and ``tracestate`` an
+RPC arrived with go out unchanged on the calls, HTTP requests and messages its handler makes
+(:data:`_PASSTHROUGH`), so one hop without tracing does not split the trace of the hops around it.
+
 No span records an exception's message or stack: an error sets the span's status to ERROR with the error's
 reason (``OpsuiteError.reason``) or type, and ``error.type``; messages can quote what a tenant sent. Log lines
 carry ``trace_id`` and ``span_id`` of the current span (:func:`add_trace_ids`, a structlog processor).
@@ -28,6 +32,7 @@ import asyncio
 import contextlib
 import json
 from collections.abc import Iterator, Mapping, MutableMapping, Sequence
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from opsuite_common.errors import Code, OpsuiteError
@@ -96,14 +101,18 @@ class _NoSpan:
         """Ignored."""
 
     def inject(self, metadata: Sequence[tuple[str, str | bytes]]) -> list[tuple[str, str | bytes]]:
-        """``metadata`` as it is."""
-        return list(metadata)
+        """``metadata`` plus the context the RPC being served arrived with, unchanged (tracing off)."""
+        return [*metadata, *_PASSTHROUGH.get()]
 
     def end(self) -> None:
         """Nothing to end."""
 
 
 NO_SPAN = _NoSpan()
+
+#: Tracing off: the ``traceparent``/``tracestate`` of the RPC being served, passed on as they came.
+_PASSTHROUGH: ContextVar[tuple[tuple[str, str], ...]] = ContextVar("opsuite_trace_passthrough", default=())
+_PROPAGATED = ("traceparent", "tracestate")
 
 
 class _Tracing:
@@ -283,16 +292,19 @@ def mark_current_failed(why: str) -> None:
 
 
 def inject(headers: MutableMapping[str, str]) -> None:
-    """Add the current span's ``traceparent`` to outgoing HTTP headers or message headers (no-op when off)."""
+    """Add the current span's ``traceparent`` to outgoing HTTP headers or message headers (tracing off: the
+    served RPC's own, passed on)."""
     state = _STATE
     if state is not None:
         state.propagate.inject(headers)
+    else:
+        headers.update(_PASSTHROUGH.get())
 
 
 def carrier() -> str:
     """The current span's context as stored text (JSON of the propagators' headers, ``traceparent`` by default),
     for work that runs later from a stored row (an outbox entry): ``span(..., parent=json.loads(text))`` joins
-    it. ``""`` when tracing is off or nothing is traced."""
+    it. ``""`` when nothing is traced (nor, tracing off, carried from the RPC being served)."""
     headers: dict[str, str] = {}
     inject(headers)
     return json.dumps(headers, separators=(",", ":"), sort_keys=True) if headers else ""
@@ -341,9 +353,10 @@ class _RpcClientSpan:
         self._state, self._span = state, current
 
     def inject(self, metadata: Sequence[tuple[str, str | bytes]]) -> Sequence[tuple[str, str | bytes]]:
-        """``metadata`` plus the span's ``traceparent`` (``metadata`` itself when tracing is off)."""
+        """``metadata`` plus the span's ``traceparent`` (tracing off: the served RPC's own, passed on)."""
         if self._state is None:
-            return metadata
+            carried = _PASSTHROUGH.get()
+            return [*metadata, *carried] if carried else metadata
         carrier: dict[str, str] = {}
         self._state.propagate.inject(carrier)
         return [*metadata, *carrier.items()]
@@ -418,7 +431,15 @@ def rpc_server_span(full_method: str, metadata: Mapping[str, str]) -> Iterator[_
     (a new trace without one), current inside the block; call ``.finish(code)`` with the final status."""
     state = _STATE
     if state is None:
-        yield _NO_SERVER_SPAN
+        carried = tuple((k, metadata[k]) for k in _PROPAGATED if k in metadata)
+        if not carried:
+            yield _NO_SERVER_SPAN
+            return
+        token = _PASSTHROUGH.set(carried)
+        try:
+            yield _NO_SERVER_SPAN
+        finally:
+            _PASSTHROUGH.reset(token)
         return
     with state.tracer.start_as_current_span(
         full_method.lstrip("/"),
