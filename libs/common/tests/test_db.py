@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import io
+import sqlite3
+import threading
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -326,6 +329,47 @@ async def test_sqlite_locked_past_the_busy_timeout_is_unavailable(sqlite_url: st
     finally:
         await holder.dispose()
         await waiter.dispose()
+
+
+async def test_a_statement_cancelled_while_it_runs_leaves_the_write_lock_free(tmp_path: Path) -> None:
+    """A task cancelled while its transaction's statement runs (a service stopping its scheduler): SQLAlchemy
+    closes that connection, and the file's write lock is free at once, not when the cancelled task's cursor
+    is garbage-collected (a "database is locked" for the service's next start on the same file, seen in CI)."""
+    path = tmp_path / "cancel.db"
+    db = Database(create_engine(f"sqlite:///{path}"))
+    running, release = threading.Event(), threading.Event()
+
+    def hold() -> int:  # runs on aiosqlite's thread, inside the statement
+        running.set()
+        release.wait(60)
+        return 1
+
+    @event.listens_for(db.engine.sync_engine, "connect")
+    def _register(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.create_function("hold", 0, hold)
+
+    async def work() -> None:
+        async with db.session() as s:  # BEGIN IMMEDIATE: the write lock until the transaction ends
+            await s.execute(sa.text("SELECT hold()"))
+
+    try:
+        await create_tables(db)
+        task = asyncio.create_task(work())
+        await asyncio.to_thread(running.wait, 60)
+        task.cancel()  # while the statement runs
+        release.set()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        other = sqlite3.connect(path, timeout=0, isolation_level=None)  # another writer: no busy wait
+        try:
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("ROLLBACK")
+        finally:
+            other.close()
+        del task
+    finally:
+        release.set()
+        await db.dispose()
 
 
 async def test_ping_succeeds_on_a_live_database(database: Database) -> None:

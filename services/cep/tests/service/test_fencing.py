@@ -14,7 +14,7 @@ import contextlib
 import json
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ from sqlalchemy import func, select
 
 from opsuite_cep.adapters.partitions import Leases, PartitionStream, delete_namespace, lease_clock, namespace_names
 from opsuite_cep.app.engines import EngineHost, FencedError, Notifier, TenantEngine, rule_from_row
+from opsuite_cep.app.partition_ingest import Stream
 from opsuite_cep.app.partitions import PartitionCoordinator, PartitionedIngest, PartitionRunner
 from opsuite_cep.config import Settings
 from opsuite_cep.db import MIGRATIONS_DIR, VERSION_TABLE
@@ -110,13 +111,14 @@ class World:
         self.databases += [self.db, ref_db]
         self.reference = await self._runner(ref_db, self.ref, "reference")
 
-    async def runner(self, owner: str) -> PartitionRunner:
-        """A runner with a host and a database connection of its own, on the shared database."""
+    async def runner(self, owner: str, stream: Stream | None = None) -> PartitionRunner:
+        """A runner with a host and a database connection of its own, on the shared database (reading the
+        main stream, or ``stream``: a :class:`Tap` of it)."""
         db = Database.from_url(self.db_url)
         self.databases.append(db)
-        return await self._runner(db, self.main, owner)
+        return await self._runner(db, stream or self.main, owner)
 
-    async def _runner(self, db: Database, stream: PartitionStream, owner: str) -> PartitionRunner:
+    async def _runner(self, db: Database, stream: Stream, owner: str) -> PartitionRunner:
         runner = PartitionRunner(0, EngineHost(db, self.settings, Notifier()), stream, self.settings, owner=owner)
         await runner.start()
         self.runners.append(runner)
@@ -143,6 +145,32 @@ class World:
                 await runner.stop(checkpoint=False)
         for db in self.databases:
             await db.dispose()
+
+
+class Tap:
+    """A stream as one runner reads it: ``read`` is the last record its consumer took (and holds, while it
+    waits for the runner's lock)."""
+
+    def __init__(self, inner: PartitionStream) -> None:
+        self.inner, self.read = inner, 0
+
+    async def publish(self, partition: int, body: bytes, headers: dict[str, str] | None = None) -> int:
+        return await self.inner.publish(partition, body, headers)
+
+    async def publish_many(self, items: Sequence[tuple[int, bytes, dict[str, str] | None]]) -> list[int]:
+        return await self.inner.publish_many(items)
+
+    async def records(self, partition: int, after: int) -> AsyncIterator[tuple[int, bytes, dict[str, str]]]:
+        async with contextlib.aclosing(self.inner.records(partition, after)) as records:
+            async for seq, body, headers in records:
+                self.read = seq
+                yield seq, body, headers
+
+    async def purge_below(self, partition: int, seq: int) -> None:
+        await self.inner.purge_below(partition, seq)
+
+    async def close(self) -> None:
+        """The inner stream is the world's: the streams fixture closes it."""
 
 
 @pytest_asyncio.fixture
@@ -180,7 +208,8 @@ async def _same_history_as_the_reference(w: World) -> None:
 
 async def test_a_paused_owner_that_resumes_writes_nothing_and_is_fenced(world: World) -> None:
     w = world
-    a = await w.runner("a")
+    tap = Tap(w.main)
+    a = await w.runner("a", tap)
     await w.publish(1, 9)
     await w.caught_up(a)
     async with a.lock:
@@ -188,7 +217,13 @@ async def test_a_paused_owner_that_resumes_writes_nothing_and_is_fenced(world: W
     before = await w.positions()
 
     async with a.lock:  # a pauses (its lease runs out meanwhile); b takes the partition over
+        read = w.last
         await w.publish(10, 0)
+        # a pauses holding the batch's first record (the keyed one, with the resolutions), read and waiting
+        # for its lock: b's checkpoint below purges the batch from the stream, and a record a had not read
+        # by then it would never read, apply, nor be fenced by (a's poll of the stream loses that race under
+        # load).
+        await eventually(lambda: tap.read > read, timeout=20, what="a holding the batch's first record")
         b = await w.runner("b")
         await w.caught_up(b)
         async with b.lock:

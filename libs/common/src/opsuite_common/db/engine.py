@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from pathlib import Path
 from typing import Any, Literal
@@ -16,6 +17,7 @@ from opsuite_common.logging import get_logger
 
 __all__ = [
     "SQLITE_BEGIN_OPTION",
+    "SQLiteConnection",
     "create_engine",
     "is_sqlite",
     "normalize_url",
@@ -79,8 +81,9 @@ def create_engine(
     ``foreign_keys=ON``, ``busy_timeout``, ``synchronous=NORMAL`` and a high ``wal_autocheckpoint``
     (``Database`` checkpoints on a background thread, see ``opsuite_common.db.checkpointer``). Transactions start with
     ``BEGIN IMMEDIATE`` by default so that concurrent writers queue on the busy timeout instead of
-    failing on a read-to-write lock upgrade. PostgreSQL: ``pool_pre_ping`` and bounded pool sizes.
-    No connection is opened here; failures surface (translated) on first use.
+    failing on a read-to-write lock upgrade; a connection closed inside a transaction (a task cancelled
+    mid-statement) rolls it back first (:class:`SQLiteConnection`). PostgreSQL: ``pool_pre_ping`` and
+    bounded pool sizes. No connection is opened here; failures surface (translated) on first use.
     """
     u = normalize_url(url)
     if u.get_backend_name() == "sqlite":
@@ -104,14 +107,34 @@ def create_engine(
     return engine
 
 
+class SQLiteConnection(sqlite3.Connection):
+    """The engine's SQLite connections: :meth:`close` ends an open transaction first.
+
+    ``sqlite3.Connection.close`` leaves a connection with a statement still prepared (a cursor alive
+    somewhere) open as a "zombie" (``sqlite3_close_v2``) that keeps its transaction, and so the write
+    lock of a ``BEGIN IMMEDIATE``, until that cursor is garbage-collected. A task cancelled while aiosqlite
+    runs its statement is exactly that case: SQLAlchemy closes the connection, but the cursor lives on in the
+    cancelled task's traceback, and every other writer of the file (this process or another) waits its
+    busy timeout and fails with "database is locked" for as long as the task object lives (a stopped
+    service's scheduler task: until the process drops the service). Rolling back first releases the lock
+    at once; a closed connection's transaction is rolled back anyway.
+    """
+
+    def close(self) -> None:
+        if self.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                self.rollback()  # pending statements end with SQLITE_ABORT_ROLLBACK; none is used again
+        super().close()
+
+
 def _create_sqlite(u: URL, *, busy_timeout_ms: int, begin: str, echo: bool) -> AsyncEngine:
     database = u.database or ""
     in_memory = database in ("", ":memory:") or database.startswith("file::memory:")
-    kwargs: dict[str, Any] = {"echo": echo}
+    kwargs: dict[str, Any] = {"echo": echo, "connect_args": {"factory": SQLiteConnection}}
     if in_memory:
         # One shared connection, otherwise each checkout would see a different empty database.
         kwargs["poolclass"] = StaticPool
-        kwargs["connect_args"] = {"check_same_thread": False}
+        kwargs["connect_args"]["check_same_thread"] = False
     else:
         path = Path(database).expanduser()
         try:
