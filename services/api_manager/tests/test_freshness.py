@@ -114,4 +114,44 @@ async def test_postgresql_check_compares_id_and_version(pg_url: str) -> None:
         assert not await check.api_current("other-tenant", "", "q", row.id, 1)
         assert not await check.source_current("t", "missing", "id")
     finally:
+        await check.aclose()
+        await db.dispose()
+
+
+@pytest.mark.postgres
+async def test_postgresql_reads_a_sql_api_s_data_source_with_the_api_for_that_run_only(pg_url: str) -> None:
+    from sqlalchemy import text
+
+    from opsuite_api_manager.adapters.freshness import forget_source_reads
+    from opsuite_api_manager.db import DataSourceRow
+    from opsuite_common.db import utcnow
+
+    db = Database.from_url(pg_url)
+    await run_migrations(db.engine, MIGRATIONS_DIR, VERSION_TABLE)
+    check = PgVersionCheck(db)
+    try:
+        async with db.session() as s:
+            s.add(
+                DataSourceRow(
+                    id="ds-1", tenant="t", name="reports", url_encrypted="x", url_masked="x", dialect="sqlite",
+                    etag="e", created_at=utcnow(), updated_at=utcnow(),
+                )
+            )  # fmt: skip
+        spec = {"data_source": "reports", "statement": "SELECT 1"}
+        row = await ApiService(db, LIMITS, check).create(CALLER, ApiDefinition(name="q", kind="SQL", spec=spec))
+        api = (row.id, 1)
+        assert await check.api_current("t", "", "q", row.id, 1)
+        # Read with the API: answered without an awaited read, for that API version's run, once.
+        assert not await check.source_current("t", "reports", "another-id", api=(row.id, 2))  # not its: reads
+        assert check.source_current("t", "reports", "ds-1", api=api) is True
+        async with db.session() as s:
+            await s.execute(text("DELETE FROM am_data_sources WHERE id = 'ds-1'"))
+        assert not await check.source_current("t", "reports", "ds-1", api=api)  # used up: read again
+        assert await check.api_current("t", "", "q", row.id, 1)
+        assert check.source_current("t", "reports", "ds-1", api=api) is False  # the read saw it deleted
+        assert await check.api_current("t", "", "q", row.id, 1)
+        forget_source_reads()  # a new call: an earlier check's read no longer stands in
+        assert not await check.source_current("t", "reports", "ds-1", api=api)
+    finally:
+        await check.aclose()
         await db.dispose()

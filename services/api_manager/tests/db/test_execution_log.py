@@ -235,3 +235,66 @@ async def test_an_end_update_whose_running_row_is_missing_is_never_acknowledged(
     finally:
         await log.close()
         await db.dispose()
+
+
+async def test_an_end_queued_with_its_own_running_row_is_written_as_it_ended(db_url: str) -> None:
+    # A caller cancelled while its RUNNING insert waits in the queue: the end arrives in the same batch
+    # (on PostgreSQL folded into the insert, one statement; on SQLite insert then update, one transaction).
+    db = await _migrated(db_url)
+    log = ExecutionLog(db)
+    try:
+        running = _record(status="RUNNING")
+        ended = {**running, "status": "FAILED", "error_reason": "CANCELLED", "row_count": 2}
+        await asyncio.gather(log.write("tenant-a", running), log.write("tenant-a", ended, update=True))
+        assert await _status(db, running["id"]) == ("FAILED", "CANCELLED")
+    finally:
+        await log.close()
+        await db.dispose()
+
+
+async def test_an_end_whose_row_is_missing_fails_only_its_own_caller_in_a_batch(db_url: str) -> None:
+    db = await _migrated(db_url)
+    log = ExecutionLog(db)
+    try:
+        from sqlalchemy.exc import IntegrityError
+        from sqlalchemy.orm.exc import StaleDataError
+
+        running, other_tenant = _record(status="RUNNING"), _record(status="RUNNING")
+        await asyncio.gather(log.write("tenant-a", running), log.write("tenant-b", other_tenant))
+        fresh = _record()
+        results = await asyncio.gather(
+            log.write("tenant-a", {**running, "status": "SUCCEEDED"}, update=True),
+            log.write("tenant-a", _record(status="SUCCEEDED"), update=True),  # never inserted
+            log.write("tenant-a", fresh),
+            return_exceptions=True,
+        )
+        assert results[0] is None and results[2] is None
+        assert isinstance(results[1], IntegrityError | StaleDataError)
+        assert (await _status(db, running["id"]))[0] == "SUCCEEDED"
+        assert (await _status(db, fresh["id"]))[0] == "SUCCEEDED"
+        # An end is matched within its tenant: another tenant's row with that id is left as it was.
+        with pytest.raises((IntegrityError, StaleDataError)):
+            await log.write("tenant-a", {**other_tenant, "status": "SUCCEEDED"}, update=True)
+        async with db.session(readonly=True) as s:
+            assert (await ExecutionRepository(s, "tenant-b").get(other_tenant["id"])).status == "RUNNING"
+    finally:
+        await log.close()
+        await db.dispose()
+
+
+async def test_a_database_in_memory_matches_ends_within_their_tenant_too() -> None:
+    from sqlalchemy.orm.exc import StaleDataError
+
+    db = await _migrated("sqlite:///:memory:")
+    log = ExecutionLog(db)
+    try:
+        theirs = _record(status="RUNNING")
+        await log.write("tenant-b", theirs)
+        with pytest.raises(StaleDataError):
+            await log.write("tenant-a", {**theirs, "status": "SUCCEEDED"}, update=True)
+        await log.write("tenant-b", {**theirs, "status": "SUCCEEDED"}, update=True)
+        async with db.session(readonly=True) as s:
+            assert (await ExecutionRepository(s, "tenant-b").get(theirs["id"])).status == "SUCCEEDED"
+    finally:
+        await log.close()
+        await db.dispose()

@@ -9,9 +9,11 @@ loaded again.
 
 - **SQLite** (:class:`SqliteVersionCheck`): the read runs on a read-only ``sqlite3`` connection, inline on
   the event loop (about 5 µs: a WAL reader never waits for the writer).
-- **PostgreSQL** (:class:`PgVersionCheck`): the read is awaited, one statement in autocommit (no BEGIN or
-  ROLLBACK round trips). A database out of reach makes every hit stale: the load that follows reports the
-  failure as any load does.
+- **PostgreSQL** (:class:`PgVersionCheck`): the read is awaited, one statement in autocommit on a plain
+  psycopg connection (``db.pg_connections``: no pre-ping, BEGIN or ROLLBACK round trips). For a SQL API
+  the same statement reads its data source's id too, and the run that follows checks its cached data
+  source against that read instead of reading again: one round trip per call for both. A database out of
+  reach makes every hit stale: the load that follows reports the failure as any load does.
 
 Either way, once a write has answered, a call that starts afterwards on any replica runs what was written.
 (A PostgreSQL ``LISTEN/NOTIFY`` cannot give that: the notification reaches the other replica a moment after
@@ -24,13 +26,13 @@ so a number never means two definitions.
 
 from __future__ import annotations
 
+import contextvars
 import sqlite3
 from collections.abc import Awaitable, Iterable, Mapping
-from typing import Protocol
-
-from sqlalchemy import TextClause, text
+from typing import Any, Protocol
 
 from opsuite_api_manager.db import ApiRow, DataSourceRow
+from opsuite_api_manager.db.pg_connections import PgConnections
 from opsuite_common.db import Database
 from opsuite_common.metrics import counter
 
@@ -52,8 +54,11 @@ class Freshness(Protocol):
         """Whether ``tenant``'s live API ``ref_id`` (else ``ref_name``) is still ``api_id`` at ``version``."""
         ...
 
-    def source_current(self, tenant: str, name: str, source_id: str) -> bool | Awaitable[bool]:
-        """Whether ``tenant``'s data source ``name`` is still the one with id ``source_id``."""
+    def source_current(
+        self, tenant: str, name: str, source_id: str, *, api: tuple[str, int] | None = None
+    ) -> bool | Awaitable[bool]:
+        """Whether ``tenant``'s data source ``name`` is still the one with id ``source_id``; ``api``: the
+        ``(api_id, version)`` of the run asking (its API's check may have read the source already)."""
         ...
 
     async def start(self) -> None:
@@ -72,7 +77,9 @@ class Trusting:
         """Always: no other process writes."""
         return True
 
-    def source_current(self, tenant: str, name: str, source_id: str) -> bool | Awaitable[bool]:
+    def source_current(
+        self, tenant: str, name: str, source_id: str, *, api: tuple[str, int] | None = None
+    ) -> bool | Awaitable[bool]:
         """Always: no other process writes."""
         return True
 
@@ -83,7 +90,7 @@ class Trusting:
         """Nothing to close."""
 
 
-# Named parameters: sqlite3 and SQLAlchemy's text() both bind ``:t`` and ``:v``.
+# SQLite (sqlite3 binds ``:t`` and ``:v``).
 _API_BY_ID = f"SELECT id, version FROM {ApiRow.__tablename__} WHERE tenant = :t AND id = :v AND deleted_at IS NULL"
 _API_BY_NAME = f"SELECT id, version FROM {ApiRow.__tablename__} WHERE tenant = :t AND name = :v AND deleted_at IS NULL"
 _SOURCE = f"SELECT id FROM {DataSourceRow.__tablename__} WHERE tenant = :t AND name = :v"
@@ -138,37 +145,82 @@ class SqliteVersionCheck(Trusting):
         """The API's id and version, read now, are those cached."""
         return _current("api", self._row(*_api_query(tenant, ref_id, ref_name)), (api_id, version))
 
-    def source_current(self, tenant: str, name: str, source_id: str) -> bool:
+    def source_current(self, tenant: str, name: str, source_id: str, *, api: tuple[str, int] | None = None) -> bool:
         """The data source's id, read now, is the one cached (a source is never edited, only deleted)."""
         return _current("data_source", self._row(_SOURCE, {"t": tenant, "v": name}), (source_id,))
 
 
-_PG_QUERIES: dict[str, TextClause] = {sql: text(sql) for sql in (_API_BY_ID, _API_BY_NAME, _SOURCE)}
+# PostgreSQL: psycopg's named placeholders. The API's row also gives a SQL API's data source id (its name is
+# in the stored definition), so one round trip checks both.
+_PG_SOURCE = f"""
+    LEFT JOIN LATERAL (
+        SELECT CASE WHEN a.kind = 'SQL' THEN a.definition -> 'spec' ->> 'data_source' END AS name
+    ) AS s ON TRUE
+    LEFT JOIN {DataSourceRow.__tablename__} AS d ON d.tenant = a.tenant AND d.name = s.name"""
+_PG_API = f"SELECT a.id, a.version, s.name, d.id FROM {ApiRow.__tablename__} AS a {_PG_SOURCE}"
+_PG_API_BY_ID = f"{_PG_API} WHERE a.tenant = %(t)s AND a.id = %(v)s AND a.deleted_at IS NULL"
+_PG_API_BY_NAME = f"{_PG_API} WHERE a.tenant = %(t)s AND a.name = %(v)s AND a.deleted_at IS NULL"
+_PG_SOURCE_ONLY = f"SELECT id FROM {DataSourceRow.__tablename__} WHERE tenant = %(t)s AND name = %(v)s"
+
+#: What the last API check of this call read of its data source: (check, tenant, api_id, version, source name,
+#: source id or None). Task-local (a call's context), used once, by the run of that API version only.
+_SOURCE_READ: contextvars.ContextVar[tuple[Any, str, str, int, str, str | None] | None] = contextvars.ContextVar(
+    "opsuite_api_manager_source_read", default=None
+)
+
+
+def forget_source_reads() -> None:
+    """A new call starts (in this context): no earlier check's read of a data source stands in for its own."""
+    _SOURCE_READ.set(None)
 
 
 class PgVersionCheck(Trusting):
     """PostgreSQL: each cache hit is checked with one awaited read (see the module docstring)."""
 
-    def __init__(self, db: Database) -> None:
-        """Read from ``db``'s pool, each check one statement in autocommit."""
-        self._engine = db.engine.execution_options(isolation_level="AUTOCOMMIT")
+    def __init__(self, db: Database, *, max_connections: int = 2) -> None:
+        """Read from ``db`` on connections of the check's own, each check one statement in autocommit."""
+        self._connections = PgConnections(db.engine.url, max_size=max_connections, application_name="api_manager")
+
+    async def aclose(self) -> None:
+        """Close the connections."""
+        await self._connections.aclose()
 
     def api_current(self, tenant: str, ref_id: str, ref_name: str, api_id: str, version: int) -> Awaitable[bool]:
-        """The API's id and version, read now, are those cached."""
-        sql, params = _api_query(tenant, ref_id, ref_name)
-        return self._matches("api", sql, params, (api_id, version))
+        """The API's id and version, read now, are those cached (a SQL API's data source id is read too)."""
+        return self._api(tenant, ref_id, ref_name, api_id, version)
 
-    def source_current(self, tenant: str, name: str, source_id: str) -> Awaitable[bool]:
-        """The data source's id, read now, is the one cached (a source is never edited, only deleted)."""
-        return self._matches("data_source", _SOURCE, {"t": tenant, "v": name}, (source_id,))
+    def source_current(
+        self, tenant: str, name: str, source_id: str, *, api: tuple[str, int] | None = None
+    ) -> bool | Awaitable[bool]:
+        """The data source's id is the one cached (a source is never edited, only deleted): as read by the
+        check of ``api`` in this call, else read now."""
+        read = _SOURCE_READ.get()
+        if read is not None and api is not None and read[0] is self and read[1:5] == (tenant, *api, name):
+            _SOURCE_READ.set(None)
+            return _current("data_source", None if read[5] is None else (read[5],), (source_id,))
+        return self._source(tenant, name, source_id)
 
-    async def _matches(self, what: str, sql: str, params: dict[str, str], expected: tuple[object, ...]) -> bool:
+    async def _api(self, tenant: str, ref_id: str, ref_name: str, api_id: str, version: int) -> bool:
+        _SOURCE_READ.set(None)
+        sql, ref = (_PG_API_BY_ID, ref_id) if ref_id else (_PG_API_BY_NAME, ref_name)
+        row = await self._row(sql, {"t": tenant, "v": ref})
+        current = _current("api", None if row is None else row[:2], (api_id, version))
+        if current and row is not None and row[2] is not None:
+            _SOURCE_READ.set((self, tenant, api_id, version, str(row[2]), None if row[3] is None else str(row[3])))
+        return current
+
+    async def _source(self, tenant: str, name: str, source_id: str) -> bool:
+        return _current("data_source", await self._row(_PG_SOURCE_ONLY, {"t": tenant, "v": name}), (source_id,))
+
+    async def _row(self, sql: str, params: dict[str, str]) -> tuple[Any, ...] | None:
+        """The row, or None (no row, or the read failed: the load that follows reports a database failure)."""
         try:
-            async with self._engine.connect() as conn:
-                row = (await conn.execute(_PG_QUERIES[sql], params)).first()
-        except Exception:  # the load that follows reports a database failure properly
-            row = None
-        return _current(what, row, expected)
+            async with self._connections.connection() as conn:
+                cursor = await conn.execute(sql, params)
+                row = await cursor.fetchone()
+        except Exception:
+            return None
+        return None if row is None else tuple(row)
 
 
 def freshness_for(db: Database) -> Freshness:

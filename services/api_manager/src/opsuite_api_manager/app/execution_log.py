@@ -17,15 +17,20 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import contextvars
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, update
+from sqlalchemy import CursorResult, bindparam, insert, update
+from sqlalchemy.orm.exc import StaleDataError
 
 from opsuite_api_manager.db.execution_writer import EXECUTIONS_TABLE, SqliteExecutionWriter, complete_record
-from opsuite_api_manager.db.models import ExecutionRow
+from opsuite_api_manager.db.pg_execution_writer import PgExecutionWriter
 from opsuite_common.db import Database
 
 __all__ = ["ExecutionLog"]
+
+_UPDATE = update(EXECUTIONS_TABLE).where(
+    EXECUTIONS_TABLE.c.id == bindparam("b_id"), EXECUTIONS_TABLE.c.tenant == bindparam("b_tenant")
+)
 
 
 class ExecutionLog:
@@ -34,6 +39,7 @@ class ExecutionLog:
     def __init__(self, db: Database, *, max_batch: int = 256) -> None:
         self._db = db
         self._sqlite = SqliteExecutionWriter(db) if SqliteExecutionWriter.supports(db) else None
+        self._pg = PgExecutionWriter(db) if PgExecutionWriter.supports(db) else None
         self._max_batch = max_batch
         self._queue: list[_Item] = []
         self._wake = asyncio.Event()
@@ -72,39 +78,46 @@ class ExecutionLog:
 
     async def _commit(self, batch: list[_Item]) -> None:
         try:
-            await self._insert(batch)
+            missing = await self._insert(batch)
         except Exception as exc:
             if len(batch) == 1:
                 _settle(batch[0][2], exc)
                 return
             for item in batch:  # isolate the record that broke the batch
                 try:
-                    await self._insert([item])
+                    one_missing = await self._insert([item])
                 except Exception as one_exc:
                     _settle(item[2], one_exc)
-                else:
-                    _settle(item[2], None)  # written on its own: its caller must not wait forever
+                else:  # written on its own (or found missing): its caller must not wait forever
+                    _settle(item[2], _missing_error() if one_missing else None)
             return
-        for _, _, future, _ in batch:
-            _settle(future, None)
+        for _, row, future, is_update in batch:
+            _settle(future, _missing_error() if is_update and row.get("id") in missing else None)
 
-    async def _insert(self, batch: list[_Item]) -> None:
+    async def _insert(self, batch: list[_Item]) -> set[str]:
+        """Write the batch; the ids of end updates that matched no row (PostgreSQL: the rest is written)."""
         inserts: list[dict[str, Any]] = []
         updates: list[dict[str, Any]] = []
         for tenant, row, future, is_update in batch:
             if not future.done():
                 (updates if is_update else inserts).append(complete_record(row, tenant))
         if not inserts and not updates:
-            return
+            return set()
         if self._sqlite is not None:
             await self._sqlite.insert(inserts, updates)
-            return
-        async with self._db.session() as s:
+            return set()
+        if self._pg is not None:
+            return await self._pg.write(inserts, updates)
+        async with self._db.session() as s:  # a database in memory (one process, tests)
             if inserts:
                 await s.execute(insert(EXECUTIONS_TABLE), inserts)
             if updates:
-                # ORM bulk UPDATE by primary key: one executemany for the batch.
-                await s.execute(update(ExecutionRow), updates)
+                # One executemany, each end matched by id within its tenant; all or nothing, as on a file.
+                matched = [{**row, "b_id": row["id"], "b_tenant": row["tenant"]} for row in updates]
+                result = cast(CursorResult[Any], await s.execute(_UPDATE, matched))
+                if result.rowcount != len(matched):
+                    raise _missing_error()
+        return set()
 
     async def close(self) -> None:
         """Commit what is queued, then stop the writer."""
@@ -115,6 +128,13 @@ class ExecutionLog:
                 await self._task
         if self._sqlite is not None:
             await self._sqlite.close()
+        if self._pg is not None:
+            await self._pg.close()
+
+
+def _missing_error() -> Exception:
+    """An end whose RUNNING row is missing: never acknowledged as written."""
+    return StaleDataError("the execution end update matched no row")
 
 
 _Item = tuple[str, dict[str, Any], asyncio.Future[None], bool]

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from opsuite_api_manager.adapters.freshness import forget_source_reads
 from opsuite_api_manager.db import ExecutionRepository, ExecutionRow
 from opsuite_common.db import Database
 from opsuite_common.errors import ValidationError
@@ -50,6 +51,7 @@ class ExecutionService:
         self, caller: Caller, ref: ApiRef, params: dict[str, Any], input: Any, deadline_s: float | None
     ) -> Outcome:
         """Execute a saved API; every run is logged."""
+        forget_source_reads()  # only this call's own API check may stand in for its data source's
         target = await self.apis.load_target(caller, ref)
         return await self.executor.run(caller, target, params, input, outer_deadline=self._outer(deadline_s))
 
@@ -57,6 +59,7 @@ class ExecutionService:
         self, caller: Caller, ref: ApiRef, params: dict[str, Any], input: Any, deadline_s: float | None
     ) -> AsyncGenerator[StreamEvent, None]:
         """Streamed execution (SQL in batches): the executor's stream, for the caller to iterate and close."""
+        forget_source_reads()
         target = await self.apis.load_target(caller, ref)
         return self.executor.stream(caller, target, params, input, outer_deadline=self._outer(deadline_s))
 

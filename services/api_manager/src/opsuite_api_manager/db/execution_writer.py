@@ -58,13 +58,15 @@ class SqliteExecutionWriter:
             f"INSERT INTO {quote(_TABLE.name)} ({', '.join(quote(c.name) for c in columns)}) "
             f"VALUES ({', '.join('?' for _ in columns)})"
         )
-        keyed = [c for c in columns if not c.primary_key]
-        self._update_keys = [c.key for c in keyed] + [c.key for c in columns if c.primary_key]
+        # An end is matched by id within its tenant: never another tenant's row, whatever the id.
+        match = [_TABLE.c.id, _TABLE.c.tenant]
+        keyed = [c for c in columns if all(c is not m for m in match)]
+        self._update_keys = [c.key for c in keyed] + [c.key for c in match]
         by_key = dict(zip(self._keys, self._processors, strict=True))
         self._update_processors = [by_key[k] for k in self._update_keys]
         self._update_sql = (
             f"UPDATE {quote(_TABLE.name)} SET {', '.join(f'{quote(c.name)} = ?' for c in keyed)} "
-            f"WHERE {' AND '.join(f'{quote(c.name)} = ?' for c in columns if c.primary_key)}"
+            f"WHERE {' AND '.join(f'{quote(c.name)} = ?' for c in match)}"
         )
         self._held: Any = None  # the pool's proxy of the open connection, None until the first batch
 

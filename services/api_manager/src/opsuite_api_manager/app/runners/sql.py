@@ -89,11 +89,13 @@ class SqlRunner:
         """Drop cached data sources (called when one is deleted)."""
         self._sources.clear()
 
-    async def _data_source(self, caller: Caller, name: str) -> tuple[DataSource, float]:
+    async def _data_source(self, caller: Caller, name: str, api: tuple[str, int]) -> tuple[DataSource, float]:
+        """The decrypted data source ``name``; ``api``: the ``(api_id, version)`` of the run (on PostgreSQL,
+        its API's check in this call read the source's id already)."""
         loaded = await self._sources.get(
             (caller.tenant, name),
             lambda: self._load_data_source(caller, name),
-            lambda cached: self._freshness.source_current(caller.tenant, name, cached[0].id),
+            lambda cached: self._freshness.source_current(caller.tenant, name, cached[0].id, api=api),
         )
         # Where the decrypted URL enters this call (cached or not): its password is a secret of the call.
         for secret in loaded[0].secrets:
@@ -122,7 +124,8 @@ class SqlRunner:
 
     async def _setup(self, run: RunState, prepared: Prepared) -> tuple[DataSource, CheckedQuery, int, float]:
         d = run.target.definition
-        source, statement_timeout = await self._data_source(run.caller, str(d.spec.get("data_source")))
+        api = (run.target.api_id, run.target.version)
+        source, statement_timeout = await self._data_source(run.caller, str(d.spec.get("data_source")), api)
         query = prepared.query
         if query is None or query.dialect is not source.dialect:
             query = check_sql(str(d.spec.get("statement") or ""), SqlDialect(source.dialect), field="api.sql.statement")
