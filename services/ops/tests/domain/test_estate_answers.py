@@ -102,3 +102,9 @@ async def test_an_alert_investigation_names_the_onset(
     cat, now = estate
     result = await orchestrator(cat).run("investigate alert cpu-high on host=web-02", "", None, identity)
     assert f"onset of a rise at {clock(now - timedelta(minutes=40))}" in result.answer
+    # The alert's own labels (how urgent it is) are no part of the question: no "no tool reports critical".
+    labelled = await orchestrator(cat).run("investigate alert cpu-high on host=web-02, severity=critical", "", None,
+                                           identity)  # fmt: skip
+    assert labelled.completeness is not None
+    assert not any("critical" in r.detail for r in labelled.completeness.reasons)
+    assert labelled.completeness.status is result.completeness.status  # type: ignore[union-attr]

@@ -24,10 +24,11 @@ from typing import Any
 
 from opsuite_ops.domain.bm25 import tokenise
 from opsuite_ops.domain.coverage import asks_how_to, strong_tokens
-from opsuite_ops.domain.entities import is_empty
+from opsuite_ops.domain.entities import TICKET_ID, is_empty
 from opsuite_ops.domain.executor import RunState
 from opsuite_ops.domain.fill import is_search_param
 from opsuite_ops.domain.model import AnswerReason, AnswerStatusReason, Plan, PlanStep, Tool
+from opsuite_ops.domain.ranking import DEFAULT_SYNONYMS
 
 __all__ = [
     "MAX_NARROWER_CALLS",
@@ -134,11 +135,15 @@ def auxiliary_searches(
     question: str, plan_steps: Sequence[PlanStep], state: RunState, tools: Mapping[str, Tool]
 ) -> frozenset[str]:
     """The search steps of the main plan that only add to an answer other steps gave: the question names
-    nothing of their tool (name, tags, parameters, enum values) and another step, no search, returned data.
+    nothing of their tool (name, tags, parameters, enum values; with the ranking synonyms: "runbook" names a
+    ``document`` tool) and another step, no search (a search for a record id is a look-up), returned data.
     None in a how-to question: the documents are what it asks for."""
     if asks_how_to(question):
         return frozenset()
-    words = set(tokenise(question, keep_stop_words=True))
+    # (an id's letters, "DBA" of DBA-1042, name the record's kind, not the search tool of the same team)
+    words = set(tokenise(" ".join(w for w in question.split() if not TICKET_ID.fullmatch(w.strip("?.,!;:"))),
+                         keep_stop_words=True))  # fmt: skip
+    words |= {x for w in list(words) for extra in DEFAULT_SYNONYMS.get(w, ()) for x in tokenise(extra)}
     searches: list[PlanStep] = []
     answered = False
     for step in plan_steps:
@@ -146,8 +151,9 @@ def auxiliary_searches(
         rec = state.latest.get(step.id)
         if tool is None:
             continue
-        if _search_param(tool, step) is not None:
-            searches.append(step)
+        param = _search_param(tool, step)
+        if param is not None and not TICKET_ID.fullmatch(str(step.arguments[param])):
+            searches.append(step)  # (a search for a record's id is a look-up: "DBA-1042" found is an answer)
         elif rec is not None and rec.ok and not is_empty(rec.output):
             answered = True
     if not answered:

@@ -39,6 +39,15 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from opsuite_common.errors import OpsuiteError
+from opsuite_ops.domain.aggregate import (
+    Ranked,
+    asks_count,
+    asks_ranking,
+    count,
+    counted_by_name,
+    rank_column,
+    ranking,
+)
 from opsuite_ops.domain.chat import ChatModel
 from opsuite_ops.domain.model import (
     AnswerReason,
@@ -51,6 +60,7 @@ from opsuite_ops.domain.model import (
     SeriesPoint,
     Tool,
 )
+from opsuite_ops.domain.ranking import DEFAULT_SYNONYMS
 from opsuite_ops.domain.series import (
     MIN_POINTS,
     SeriesSummary,
@@ -62,7 +72,15 @@ from opsuite_ops.domain.series import (
     summarise_points,
     time_column,
 )
-from opsuite_ops.domain.timeline import ChangeEvent, Onset, Timeline, build_timeline, change_events, lists_changes
+from opsuite_ops.domain.timeline import (
+    ChangeEvent,
+    Onset,
+    Timeline,
+    build_timeline,
+    change_events,
+    lists_changes,
+    names_changes,
+)
 from opsuite_ops.domain.window_rows import asked_start
 
 __all__ = [
@@ -89,6 +107,8 @@ SERIES_TABLE_ROWS = 20
 MAX_SERIES = 10
 #: A series table with at most this many series also gets one TIMESERIES block (every point) per series.
 MAX_SERIES_BLOCKS = 4
+#: Groups of series described briefly (one line each) when a table has more than MAX_SERIES series.
+MAX_BRIEF_GROUPS = 40
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +201,11 @@ class _CallFacts:
     onsets: list[Onset] = field(default_factory=list)
     #: None when the call's output is not a change table.
     changes: list[ChangeEvent] | None = None
+    #: The rows the answer is about (those in the asked window) and their columns, for rankings and counts.
+    columns: list[str] = field(default_factory=list)
+    rows: list[Mapping[str, Any]] = field(default_factory=list)
+    #: The series the rows make, when they are a series table.
+    series: SeriesTable | None = None
 
 
 def _cut(call: CallRecord, detail: str) -> AnswerStatusReason:
@@ -219,19 +244,31 @@ def _series_table_facts(
         Block(BlockKind.TABLE, title=title + suffix, columns=tuple(columns), rows=_row_tuples(columns, shown),
               call_ids=ids)
     )  # fmt: skip
-    described = table.series[:MAX_SERIES]
-    if len(table.series) == 1:
-        fact = f"{title}: {total} rows; {described[0].describe()}"
-    else:
-        fact = f"{title}: {total} rows, {len(table.series)} series:" + "".join(
-            f"\n  - {s.describe()}" for s in described
-        )
     cuts: list[AnswerStatusReason] = []
-    if len(table.series) > len(described):
-        more = len(table.series) - len(described)
-        fact += f"\n  - (+{more} more series: {', '.join(s.name for s in table.series[len(described) :])})"
-        cuts.append(_cut(call, f"{title} returned {len(table.series)} series and the answer describes "
-                              f"{len(described)}; the run's trace keeps the call's whole output"))  # fmt: skip
+    if len(table.series) == 1:
+        fact = f"{title}: {total} rows; {table.series[0].describe()}"
+    elif len(table.series) <= MAX_SERIES:
+        fact = f"{title}: {total} rows, {len(table.series)} series:" + "".join(
+            f"\n  - {s.describe()}" for s in table.series
+        )
+    else:
+        # Many series: one brief line per group (latest, range, trend, onset of each of its series).
+        groups: dict[str, list[SeriesSummary]] = {}
+        for s in table.series:
+            groups.setdefault(s.group, []).append(s)
+        shown_groups = list(groups.items())[:MAX_BRIEF_GROUPS]
+        fact = (
+            f"{title}: {total} rows, {len(table.series)} series, briefly (latest, range, trend) per group:"
+            + "".join(
+                f"\n  - {group or 'all rows'}: " + "; ".join(s.brief() for s in members)
+                for group, members in shown_groups
+            )
+        )
+        if len(groups) > len(shown_groups):
+            left = list(groups)[len(shown_groups) :]
+            fact += f"\n  - (+{len(left)} more groups: {', '.join(left)})"
+            cuts.append(_cut(call, f"{title} returned {len(groups)} groups of series and the answer describes "
+                                  f"{len(shown_groups)}; the run's trace keeps the call's whole output"))  # fmt: skip
     if selection.note:
         fact += f"; {selection.note}" if len(table.series) == 1 else f"\n  - {selection.note}"
     if not table.covers_every_column and table.times:
@@ -244,7 +281,7 @@ def _series_table_facts(
                                f"their {', '.join(table.other_columns)}; the run's trace keeps the call's whole "
                                "output"))  # fmt: skip
     onsets = [Onset(_series_name(call, table, s), call.call_id, s.onset) for s in table.series if s.onset is not None]
-    return _CallFacts(blocks, fact, cuts, onsets)
+    return _CallFacts(blocks, fact, cuts, onsets, columns=columns, rows=rows, series=table)
 
 
 def _series_name(call: CallRecord, table: SeriesTable, s: SeriesSummary) -> str:
@@ -275,7 +312,10 @@ def _shown_table_facts(
     call: CallRecord, columns: list[str], rows: list[Mapping[str, Any]], tool: Tool | None
 ) -> _CallFacts:
     title, total = _title(call), len(rows)
-    changes = change_events(call.call_id, columns, rows)
+    changes = change_events(
+        call.call_id, columns, rows,
+        change_tool=tool is not None and names_changes(tool.name, tool.description, tool.tags),
+    )  # fmt: skip
     if changes is not None and tool is not None and not lists_changes(tool.name, tool.description, tool.tags):
         changes = []  # a snapshot shaped like changes (versions, last contact): shown as it is, on no timeline
         plain = True
@@ -300,7 +340,7 @@ def _shown_table_facts(
     fact = f"{title}: {summarise(block)}"
     if how:
         fact = f"{title}: {total} rows (the table shows the {how} {MAX_TABLE_ROWS})" + fact.split(" rows", 1)[1]
-    return _CallFacts([block], fact, cuts, changes=None if plain else changes)
+    return _CallFacts([block], fact, cuts, changes=None if plain else changes, columns=columns, rows=rows)
 
 
 def _analyse(call: CallRecord, tool: Tool | None = None, since: datetime | None = None) -> _CallFacts:
@@ -376,6 +416,98 @@ class _Facts:
     refs: list[Reference]
     cuts: list[AnswerStatusReason]
     timeline: Timeline | None = None
+    #: Facts computed over the rows of a tool's calls (a ranking, a count), with the call ids they are from.
+    derived: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
+
+
+def _name_args(call: CallRecord) -> str:
+    """The call's arguments that name things (``pool=linux-large``), to tell its rows from another call's."""
+    return ", ".join(f"{k}={v}" for k, v in call.arguments.items() if isinstance(v, str) and parse_time(v) is None)
+
+
+def _numeric_columns(columns: Sequence[str], rows: Sequence[Mapping[str, Any]]) -> list[str]:
+    out = []
+    for col in columns:
+        values = [r.get(col) for r in rows if r.get(col) is not None]
+        low = col.lower()
+        if values and all(_num(v) is not None for v in values) and not (low == "id" or low.endswith("_id")):
+            out.append(col)
+    return out
+
+
+def _row_label(columns: Sequence[str], rows: Sequence[Mapping[str, Any]], row: Mapping[str, Any]) -> str:
+    """What names a row among the others: its short string columns with a distinct value per row (at most 2),
+    else every short string column (at most 3)."""
+    short = [c for c in columns if all(isinstance(r.get(c), str) and " " not in str(r.get(c)) and parse_time(r.get(c))
+                                       is None for r in rows)]  # fmt: skip
+    distinct = [c for c in short if len({r.get(c) for r in rows}) == len(rows)]
+    return ", ".join(f"{c}={row.get(c)}" for c in (distinct[:2] or short[:3]))
+
+
+def _rankings(question: str, per_call: Sequence[tuple[CallRecord, _CallFacts]]) -> list[tuple[str, tuple[str, ...]]]:
+    """For a ranking question, the order over each tool's rows (see :mod:`aggregate`)."""
+    ask = asks_ranking(question, DEFAULT_SYNONYMS)
+    if ask is None:
+        return []
+    by_tool: dict[str, list[tuple[CallRecord, _CallFacts]]] = {}
+    for call, facts in per_call:
+        if facts.rows:
+            by_tool.setdefault(call.tool, []).append((call, facts))
+    out: list[tuple[str, tuple[str, ...]]] = []
+    for tool, items in by_tool.items():
+        several = len(items) > 1
+        candidates = list(
+            dict.fromkeys(
+                c
+                for _call, f in items
+                for c in (f.series.value_columns if f.series is not None else _numeric_columns(f.columns, f.rows))
+            )
+        )
+        column = rank_column(ask, candidates)
+        if column is None:
+            continue
+        entries: list[Ranked] = []
+        how = set()
+        for call, f in items:
+            prefix = _name_args(call) if several else ""
+            if f.series is not None:
+                how.add("the latest value of each series")
+                for s in f.series.series:
+                    if s.column == column:
+                        label = ", ".join(p for p in (prefix, s.group) if p) or s.name
+                        entries.append(Ranked(label, s.latest))
+            else:
+                how.add("each row")
+                for row in f.rows:
+                    if (v := _num(row.get(column))) is not None:
+                        label = ", ".join(p for p in (prefix, _row_label(f.columns, f.rows, row)) if p)
+                        entries.append(Ranked(label or column, v))
+        if any(isinstance(c.output, Mapping) and c.output.get("truncated") is True for c, _f in items):
+            how.add("over the rows that came back: the API cut the result at its row limit")
+        source = f"{tool}()" if several else _source(items[0][0])
+        text = ranking(
+            ask, column, entries, source + (f", {len(items)} calls" if several else ""), "; ".join(sorted(how))
+        )
+        if text:
+            out.append((text, tuple(call.call_id for call, _f in items)))
+    return out
+
+
+def _counts(question: str, per_call: Sequence[tuple[CallRecord, _CallFacts]]) -> list[tuple[str, tuple[str, ...]]]:
+    """For a "how many" question, the rows of each call that is no series table, in the asked window, of the
+    tools whose name is the word counted."""
+    if not asks_count(question):
+        return []
+    counted = [(c, f) for c, f in per_call if f.series is None and isinstance(c.output, (Mapping, list))]
+    # Only the calls of the tools whose name says what is counted ("how many backups": backup_runs): the rows
+    # of another tool ("how many origin servers" beside a property listing) count something else.
+    named = [(c, f) for c, f in counted if counted_by_name(question, c.tool)]
+    out: list[tuple[str, tuple[str, ...]]] = []
+    for call, facts in named:
+        n, how = count(question, facts.rows, call.arguments)
+        what = f" of {len(facts.rows)} rows of {_title(call)} have {how}" if how else f" (the rows of {_title(call)})"
+        out.append((f"Count: {n}{what}", (call.call_id,)))
+    return out
 
 
 def _facts(question: str, calls: Sequence[CallRecord], tools: Mapping[str, Tool] | None = None) -> _Facts:
@@ -383,11 +515,13 @@ def _facts(question: str, calls: Sequence[CallRecord], tools: Mapping[str, Tool]
     onsets: list[Onset] = []
     changes: list[ChangeEvent] = []
     sources: list[str] = []
+    per_call: list[tuple[CallRecord, _CallFacts]] = []
     for call in calls:
         if not call.ok:
             continue
         tool = (tools or {}).get(call.tool)
         facts = _analyse(call, tool, asked_start(question, call, tool))
+        per_call.append((call, facts))
         out.blocks.extend(facts.blocks)
         out.refs.append(Reference(call.tool, call.call_id, call.step_id, call.execution_id, facts.fact))
         out.cuts.extend(facts.cuts)
@@ -395,6 +529,7 @@ def _facts(question: str, calls: Sequence[CallRecord], tools: Mapping[str, Tool]
         if facts.changes is not None:
             changes.extend(facts.changes)
             sources.append(_title(call))
+    out.derived = [*_rankings(question, per_call), *_counts(question, per_call)]
     out.timeline = build_timeline(question, changes, onsets, sources)
     if out.timeline is not None:
         out.blocks.append(Block(BlockKind.MARKDOWN, title="Timeline", markdown=out.timeline.text))
@@ -428,6 +563,7 @@ class DeterministicComposer:
         facts = _facts(question, calls, tools)
         if facts.refs:
             lines = [f'For "{question}":']
+            lines.extend(f"- {text} [{', '.join(ids)}]" for text, ids in facts.derived)
             lines.extend(f"- {r.fact} [{r.call_id}]" for r in facts.refs)
             text = "\n".join(lines)
         else:
@@ -463,7 +599,8 @@ class LlmComposer:
         facts = _facts(question, calls, tools)
         if not facts.refs:
             return await self.fallback.compose(question, calls, gaps, tools=tools)
-        given = [{"ref": r.call_id, "fact": r.fact} for r in facts.refs]
+        given = [{"ref": ", ".join(ids), "fact": text} for text, ids in facts.derived]
+        given += [{"ref": r.call_id, "fact": r.fact} for r in facts.refs]
         if facts.timeline is not None:
             given.append({"ref": "timeline", "fact": facts.timeline.text})
         messages = [

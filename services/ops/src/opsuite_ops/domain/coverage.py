@@ -49,6 +49,7 @@ __all__ = [
     "MEASURE_WORDS",
     "NON_TOPIC_WORDS",
     "CoverageCheck",
+    "asks_for_documents",
     "asks_how_to",
     "enum_words",
     "is_topic",
@@ -62,11 +63,24 @@ __all__ = [
 
 #: "how do I ...", "how can we ...", "how to ...": a question asking for a procedure (English form only).
 _HOW_TO = re.compile(r"^\s*how\s+(?:(?:do|can|could|should|would|shall|must)\s+(?:i|we|you|one)\b|to\b)", re.I)
+#: "is there a runbook for ...", "any docs on ...", "find the playbook for ...": a question asking for documents.
+_DOCUMENTS = re.compile(
+    r"\b(?:is there|are there|do we have|have we got|any|find|where(?:'s| is| are)?)\s+(?:a|an|the|some|any)?\s*"
+    r"(?:runbooks?|playbooks?|docs?|documents?|documentation|wiki|guides?|articles?|how-?tos?|procedures?)\b",
+    re.I,
+)
+
+
+def asks_for_documents(question: str) -> bool:
+    """Whether ``question`` asks for documents by name ("is there a runbook for X", "any docs on Y"): only the
+    document searches answer it."""
+    return bool(_DOCUMENTS.search(question))
 
 
 def asks_how_to(question: str) -> bool:
-    """Whether ``question`` asks how to do something: documents (a runbook search) answer it, not a listing."""
-    return bool(_HOW_TO.search(question))
+    """Whether ``question`` asks how to do something, or for the documents themselves ("is there a runbook for
+    X"): documents (a runbook search) answer it, not a listing."""
+    return bool(_HOW_TO.search(question) or _DOCUMENTS.search(question))
 
 
 def enum_words(tool: Tool) -> set[str]:
@@ -148,6 +162,17 @@ def _enum_synonym(word: str, vocab: frozenset[str]) -> bool:
     return any(word in words and (value in vocab or stem(value) in vocab) for value, words in ENUM_SYNONYMS.items())
 
 
+def _kind_known(word: str, vocab: frozenset[str]) -> bool:
+    """Whether ``word`` names a kind of name ("node", "servers") whose kind the tools know by another of its
+    words ("instance", "host"): "which node is the primary" asks about the estate's instances."""
+    low = word.removesuffix("s")
+    for names in ENTITY_CONCEPTS.values():
+        words = {n for n in names if "_" not in n}
+        if low in words and {stem(n) for n in words} & vocab:
+            return True
+    return False
+
+
 def term_tokens(term: str, synonyms: Mapping[str, tuple[str, ...]]) -> set[str]:
     """A term's stem and its synonyms' tokens ("changed" -> chang, deploy, releas, change)."""
     s = stem(term)
@@ -195,7 +220,7 @@ class CoverageCheck:
         qualifiers = frozenset(qualifiers)
         strong = set().union(*(strong_tokens(t) for t in tools)) if tools else set()
         # Words of trouble ("jump", "spike", "rise") are what a series' onset reports, whatever the tool.
-        known = [bool(term_tokens(t, synonyms) & vocab) or is_trouble_word(t) for t in terms]
+        known = [bool(term_tokens(t, synonyms) & vocab) or is_trouble_word(t) or _kind_known(t, vocab) for t in terms]
         # A verb form followed by a word a tool knows acts on it ("seeing CRC errors"): that word is the topic.
         # A verb form qualifying a known subject says what it did ("maintenance planned", "5xx is X returning",
         # see :attr:`Entities.qualifiers`); "which hosts were rebooted" and "NotReady or cordoned" ask for the act.

@@ -32,6 +32,7 @@ from opsuite_ops.domain.bm25 import tokenise
 from opsuite_ops.domain.coverage import (
     CONCEPT_WORDS,
     CoverageCheck,
+    asks_for_documents,
     asks_how_to,
     known_by_synonym,
     searched,
@@ -50,6 +51,7 @@ from opsuite_ops.domain.fill import (
     param_concept,
 )
 from opsuite_ops.domain.investigate import CHANGES, SERIES, investigation_tools, is_investigation, role
+from opsuite_ops.domain.investigate import role as tool_role
 from opsuite_ops.domain.mapping import step_ref
 from opsuite_ops.domain.model import MODE_TAGS, AnswerReason, AnswerStatusReason, Plan, PlanStep, Tool
 from opsuite_ops.domain.planning import PlanOutcome, PlanRequest
@@ -76,6 +78,13 @@ class PlannerConfig:
 def _mode_filter(tools: Sequence[Tool], request: PlanRequest) -> list[Tool]:
     tags = MODE_TAGS[request.mode]
     return [t for t in tools if t.name not in request.exclude_tools and (not tags or t.tags & tags)]
+
+
+def _looks_up(tool: Tool, ids: Sequence[str]) -> bool:
+    """Whether ``tool`` says it holds records of the kind of one of ``ids``: its description writes ids with the
+    same letters ("DBA team tickets (DBA-nnnn)" for DBA-1042): the question names it through the id."""
+    text = tool.description.lower()
+    return any(f"{i.rsplit('-', 1)[0].lower()}-" in text for i in ids if "-" in i)
 
 
 def _no_tool(request: PlanRequest) -> str:
@@ -234,7 +243,10 @@ class DeterministicPlanner:
             found = [t for t in found if "document" in t.tags] or found
             searchers = {t.name for t in found}
             top = max([cfg.absolute_floor, *(sc for _t, sc in ranked)])
-            ranked = [(t, top) for t in found] + [(t, sc) for t, sc in ranked if t.name not in searchers]
+            others = [(t, sc) for t, sc in ranked if t.name not in searchers]
+            if found and asks_for_documents(request.question) and any("document" in t.tags for t in found):
+                others = []  # "is there a runbook for pool exhaustion": the documents, not the pools' series
+            ranked = [(t, top) for t in found] + others
         if not ranked or ranked[0][1] < cfg.absolute_floor:
             # "no tool reports X" helps when part of the question is known; for "favourite pizza" it is noise.
             # A named host or service also makes the rest known: "disk usage on db-7".
@@ -251,7 +263,9 @@ class DeterministicPlanner:
         if coverage.uncovered:
             spare = [(t, s) for t, s in spare if coverage.names(t)]
             # Tools matched only through their description answer another question than the one asked.
-            named = [(t, s) for t, s in chosen if coverage.names(t) or t.name in searchers]
+            named = [
+                (t, s) for t, s in chosen if coverage.names(t) or t.name in searchers or _looks_up(t, entities.ids)
+            ]
             if len(named) < len(chosen):
                 kept = {t.name for t, _s in named}
                 left = ", ".join(t.name for t, _s in chosen if t.name not in kept)
@@ -264,9 +278,11 @@ class DeterministicPlanner:
         if is_investigation(request.question, entities):
             # A cause is asked for: the subject's series (for an onset) and the change histories (for what
             # came before it), whatever words the question used; see :mod:`investigate`.
+            # Room for the tools the question names (those that are series or histories are added here anyway).
+            named_only = sum(1 for t, _s in chosen if tool_role(t) is None)
             for tool, score, role in investigation_tools(ranked):
-                if len(builder.steps) >= request.budget.max_steps - len(chosen):
-                    break  # room for the tools the question names
+                if len(builder.steps) >= request.budget.max_steps - named_only:
+                    break
                 # A series needs the whole window to show where the trouble starts ("the last N minutes"
                 # parameters too, not only their default).
                 if builder.add(tool, score, notes, optional=True, broad=role == CHANGES, windowed=role == SERIES):

@@ -24,6 +24,7 @@ from typing import Any
 
 from opsuite_ops.domain.bm25 import BM25Index, tokenise
 from opsuite_ops.domain.model import AnswerReason, AnswerStatusReason, CallRecord, Tool
+from opsuite_ops.domain.timerange import duration_value, time_bound
 
 __all__ = [
     "ENTITY_CONCEPTS",
@@ -441,6 +442,8 @@ def _names_a_thing(tool: Tool, param: str, value: Any, vouched: Inventory) -> bo
     words = {*tokenise(param, keep_stop_words=True), *tokenise(str(schema.get("description", "")))}
     if param.lower() in TEXT_PARAMS or words & {"text", "phrase", "query", "search", "pattern", "keyword"}:
         return False
+    if duration_value(param, schema, 60.0) is not None or time_bound(param, schema) is not None:
+        return False  # a window ("window" = "1d") or a bound in time: no name of a thing
     return isinstance(value, str) and vouched.lookup(value) is None and vouched.value(value) is None
 
 

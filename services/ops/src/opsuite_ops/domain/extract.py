@@ -33,7 +33,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from opsuite_ops.domain.bm25 import ON_CALL, STOP_WORDS, is_verb_or_adverb
+from opsuite_ops.domain.bm25 import ON_CALL, STOP_WORDS, is_verb_or_adverb, stem
 from opsuite_ops.domain.entities import (
     ENTITY_CONCEPTS,
     TICKET_ID,
@@ -45,6 +45,7 @@ from opsuite_ops.domain.reader import Reader
 from opsuite_ops.domain.shortnames import Reading
 from opsuite_ops.domain.timerange import DAY_RE, ISO_RE, REL_RE, TimeRange, human_duration
 from opsuite_ops.domain.timerange import time_range as parse_time_range
+from opsuite_ops.domain.typos import MIN_TYPO_LENGTH, typo_of
 from opsuite_ops.domain.values import asks_across, enclosing_values
 from opsuite_ops.domain.words import GENERIC_WORDS, NON_TOPIC_WORDS
 
@@ -91,6 +92,8 @@ _VERSION_SEP = re.compile(r"\d[._-]\d")
 _TRAILING_NUMBER = re.compile(r"[._-]\d+[a-z]?$", re.IGNORECASE)
 #: ``key=value`` labels (an alert's): the key says what the value is.
 _LABEL_RE = re.compile(r"(?<![\w.-])([A-Za-z_][\w.-]*)=([^\s,;]+)")
+#: Labels of an alert about the alert itself (Prometheus/Alertmanager conventions), not about its subject.
+_ALERT_LABELS = frozenset({"severity", "priority", "urgency", "alertname", "alertstate"})
 #: A rule's or alert's own name ("alert checkout-error-rate") is words, not a host or service.
 _RULE_NAME_RE = re.compile(
     r"\b(alert|alerts|rule|alarm|monitor|check|dashboard|job)\s+([A-Za-z][\w]*(?:[._-][\w]+)+)", re.IGNORECASE
@@ -136,6 +139,9 @@ class Entities:
     #: Terms not followed by another word of the subject (the question's end, "of", "on"...): "spend" in
     #: "spend on cdn" is a part of its own, unlike "high" in "high cpu".
     apart: tuple[str, ...] = ()
+    #: The question asks when something last happened ("when did ledger last fail over"), with no window: a
+    #: required look-back covers a long window (:data:`fill.LATEST_WINDOW`), not the default day.
+    latest_occurrence: bool = False
     #: The question asks across the values of a kind ("which pool is the slowest"), see :mod:`values`.
     across: bool = False
     #: Version strings ("2.31.0", "v1.9"): values the question gives (a search looks for them), never topics.
@@ -176,6 +182,8 @@ def _plain_labels(text: str) -> str:
 
     def label(m: re.Match[str]) -> str:
         key, value = m.group(1), m.group(2)
+        if key.lower() in _ALERT_LABELS:
+            return " "  # how urgent the alert is says nothing of what to look at ("severity=critical")
         concept = canonical_param(key)
         if concept in ("host", "service"):
             return f"{concept} {value}"
@@ -221,6 +229,10 @@ def extract_entities(
     """
     inv = (inventory or Inventory()).merged(known_hosts, known_services)
     text = ON_CALL.sub("oncall", text)  # one word: "on call" is a rota, not "call"
+    vocab = frozenset(vocabulary)
+    text = _compounds(text, vocab, inv)  # "fail over" is a failover where the tools say so
+    # "P1s": the plural of a code the tools know ("P1" of a severity enum) is that code.
+    text = _PLURAL_CODE.sub(lambda m: m.group(1) if m.group(1).lower() in vocab else m.group(0), text)
     time_range = parse_time_range(text, now)
     quoted = tuple(a or b for a, b in _QUOTED_RE.findall(text))
     masked = _plain_labels(_blank(_blank(_blank(_blank(text, _QUOTED_RE), ISO_RE), REL_RE), DAY_RE))
@@ -234,6 +246,7 @@ def extract_entities(
     gaps = [masked[matches[i].end() : matches[i + 1].start()] for i in range(len(matches) - 1)] + [""]
     consumed: list[tuple[int, int]] = []
     asked = _asked_verbs(lows, gaps)
+    fixes: dict[str, str] = {}
     last_entity = -10
     i = 0
     while i < len(tokens):
@@ -285,7 +298,12 @@ def extract_entities(
         ):
             # "the video property" where the estate lists its properties and none is called so: unknown.
             if not any(u.name == low for u in reader.unknown):
-                reader.unknown.append(UnknownName(low, cue, inv.closest_of_kind(low, cue)))
+                close = inv.closest_of_kind(low, cue)
+                # "the cellr room": one listed room is clearly the one meant; the answer is for it (still reported)
+                assumed = typo_of(low, close) if len(low) >= MIN_TYPO_LENGTH else ""
+                if assumed:
+                    reader.values.append((cue, assumed))
+                reader.unknown.append(UnknownName(low, cue, close, assumed))
         elif _SEPARATED.match(tok) and not _VERSION_RE.match(tok):
             guess = explicit or _shape_kind(tok)
             if (short := reader.shorts().typo(low)) is not None:
@@ -324,10 +342,19 @@ def extract_entities(
                 reader.terms.append(low)
                 i += 1
                 continue
+        elif (
+            not reader.is_word(low)
+            and len(low) >= MIN_TYPO_LENGTH
+            and low.isalpha()
+            and 0.8 <= inv.closest_value(low)[2] < 1.0
+            and reader.misspelt_value(low, None)
+        ):
+            pass  # "the catalgo replicas": a misspelt value of an inventory column (reported, read as it if clear)
         else:
             if not reader.is_word(low) and (fixed := reader.typo(low)) is not None:
                 if fixed:
                     reader.terms.append(fixed)  # "capacty" is "capacity"; "recnt" only a form word
+                    fixes[low] = fixed  # and an enum value it misspells is named ("faild" backups: failed)
             elif low not in GENERIC_WORDS:
                 reader.terms.append(low)
                 if (
@@ -361,7 +388,7 @@ def extract_entities(
     for start, end in consumed:
         free[start:end] = " " * (end - start)
     numbers = tuple(float(n) for n in _NUMBER_RE.findall("".join(free)))
-    words = tuple(w for w in lows if w not in STOP_WORDS and w != "&")
+    words = tuple(fixes.get(w, w) for w in lows if w not in STOP_WORDS and w != "&")
     return Entities(
         hosts=tuple(reader.hosts),
         services=tuple(reader.services),
@@ -370,6 +397,7 @@ def extract_entities(
         quoted=quoted,
         words=words,
         asks_whether=bool(lows) and lows[0] in _DO_SUPPORT,
+        latest_occurrence=time_range is None and bool(_LAST_TIME.search(text)),
         across=asks_across(lows),
         inventory=inv,
         keywords=" ".join(reader.terms),
@@ -416,6 +444,46 @@ def _asked_verbs(lows: list[str], gaps: list[str]) -> set[int]:
         elif asking and is_verb_or_adverb(word) and word.endswith(("ing", "ed")):
             out.add(k)
     return out
+
+
+_PLURAL_CODE = re.compile(r"\b([A-Za-z]{1,4}\d{1,3})s\b")
+#: "when did X last ...", "the last time", "most recent": the latest occurrence, whenever it was.
+_LAST_TIME = re.compile(
+    r"\bwhen\s+(?:did|was|were|has|have)\b[^?.;]*\blast\b(?!\s+(?:\d|an?\b|one|two|few|couple|hour|day|week|"
+    r"month|minute|night|year))|\blast\s+time\b|\bmost\s+recent(?:ly)?\b",
+    re.IGNORECASE,
+)
+_PAIR_RE = re.compile(r"[A-Za-z]+(?:[ -][A-Za-z]+)?")
+_WORD_RE = re.compile(r"[A-Za-z0-9]+")
+
+
+def _compounds(text: str, vocab: frozenset[str], inv: Inventory) -> str:
+    """``text`` with two words written apart joined where the tools know them as one ("fail over" and
+    "fail-over" are "failover", "back up" is "backup"): the joined word, or its stem, is a word of the tools'
+    vocabulary and no name the inventory knows. Both words are letters, the first at least 3."""
+    if not vocab:
+        return text
+    words = list(_WORD_RE.finditer(text))
+    out, last, k = [], 0, 0
+    while k < len(words) - 1:
+        a, b = words[k], words[k + 1]
+        gap = text[a.end() : b.start()]
+        joined = (a.group(0) + b.group(0)).lower()
+        if (
+            gap in (" ", "-")
+            and a.group(0).isalpha()
+            and b.group(0).isalpha()
+            and len(a.group(0)) >= 3
+            and (joined in vocab or stem(joined) in vocab)
+            and a.group(0).lower() not in STOP_WORDS
+            and inv.lookup(f"{a.group(0)}{gap}{b.group(0)}") is None
+        ):
+            out.append(text[last : a.start()] + a.group(0) + b.group(0))
+            last = b.end()
+            k += 2
+            continue
+        k += 1
+    return "".join(out) + text[last:]
 
 
 def _shape_kind(token: str) -> str:

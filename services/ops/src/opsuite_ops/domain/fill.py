@@ -138,6 +138,25 @@ def _enum_of(schema: Mapping[str, Any]) -> list[Any]:
     return [o for o in enum if o not in ("", None)] if isinstance(enum, list) else []
 
 
+#: Look-back of a required window for "when did X last ..." (kept within the parameter's maximum).
+LATEST_WINDOW = timedelta(days=90)
+#: Words of a boolean parameter's name that say how it filters, not on what ("open_only": "open").
+_FLAG_FORM = frozenset({"only", "include", "is", "show", "with", "has", "filter"})
+_FLAG_NEGATIVE = frozenset({"exclude", "hide", "skip", "no", "not", "without", "ignore"})
+
+
+def _flag(name: str, words: Sequence[str]) -> bool | None:
+    """True for a boolean filter the question names ("any open P1s": ``open_only``), else None (its default):
+    every word of its name but the form words (only, include...) is a word of the question; never a
+    negative one (``exclude_resolved``)."""
+    parts = [w for w in re.split(r"[^a-z0-9]+", re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()) if w]
+    if not parts or set(parts) & _FLAG_NEGATIVE:
+        return None
+    topic = [p for p in parts if p not in _FLAG_FORM]
+    said = set(words) | {stem(w) for w in words}
+    return True if topic and all(p in said or stem(p) in said for p in topic) else None
+
+
 def enum_choices(options: Sequence[Any], words: Sequence[str], *, asks_whether: bool = False) -> list[Any]:
     """Every option the question names, itself or through :data:`ENUM_SYNONYMS` ("degraded or down": both).
 
@@ -341,6 +360,8 @@ def fill_variants(
     none of them, each named entity is an alternative call of its own. Never empty: with nothing to vary,
     one set (perhaps with ``missing`` parameters).
     """
+    if entities.latest_occurrence:
+        default_window = max(default_window, LATEST_WINDOW)  # "when did X last fail over": whenever it was
     base: dict[str, Any] = {}
     sources: dict[str, str] = {}
     free_numbers = list(entities.numbers)
@@ -361,6 +382,8 @@ def fill_variants(
         window = entities.time_range.seconds if entities.time_range is not None else None
         if (options := _enum_of(schema)) and window is not None and (dv := enum_duration(options, window)):
             value, source = dv, entities.time_range.text if entities.time_range else ""  # "1h" for the last hour
+        elif typ == "boolean" and (flag := _flag(name, entities.words)) is not None:
+            value, source = flag, "a word of the question names the flag"
         elif options:
             chosen = enum_choices(options, entities.words, asks_whether=entities.asks_whether)
             enum_words.update(_naming_words(chosen, entities.words))

@@ -75,10 +75,13 @@ def role(tool: Tool) -> Role | None:
 
 
 def investigation_tools(ranked: Sequence[tuple[Tool, float]]) -> list[tuple[Tool, float, Role]]:
-    """The series and change tools among ``ranked`` (best first), with their role."""
+    """The series and change tools among ``ranked`` (best first), with their role; the best series first
+    whatever its rank (an onset is what the changes are placed against), so when the budget leaves room for
+    a few, a question matching every tool alike ("orders db is crawling") still gets a series."""
     out = []
     for tool, score in ranked:
         r = role(tool)
         if r is not None:
             out.append((tool, score, r))
-    return out
+    first = next((k for k, (_t, _s, r) in enumerate(out) if r == SERIES), 0)
+    return [out[first], *out[:first], *out[first + 1 :]] if out else out

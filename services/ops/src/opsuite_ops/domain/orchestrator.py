@@ -28,10 +28,10 @@ import asyncio
 import dataclasses
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager, asynccontextmanager, nullcontext
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from opsuite_common.auth import Identity
@@ -68,6 +68,7 @@ from opsuite_ops.domain.model import (
 )
 from opsuite_ops.domain.planning import Planner, PlanRequest
 from opsuite_ops.domain.recovery import RecoveryState, alternative_plan, failure_context, gaps, unresolved
+from opsuite_ops.domain.shorten import MAX_ROUNDS, cut_steps, is_cut, shorter_step
 from opsuite_ops.domain.validate import prune_plan, validate_plan
 
 __all__ = ["Emit", "Orchestrator", "PhaseSpan"]
@@ -280,6 +281,10 @@ class Orchestrator:
                 await run.event(EventKind.PLAN, plan=narrower, detail="narrower searches")
                 await executor.execute(narrower, run.state, recovery="narrower search")
                 ph.detail += f"; narrower searches: {len(narrower.steps)}"
+            superseded, shortened = await self._shorten(run, executor, plan, tools, budget, deadline)
+            if shortened:
+                ph.detail += f"; shorter windows: {len(shortened)}"
+            readings = (*readings, *shortened)
         not_covered.extend(unmatched_names(run.state.records, tools, inventory))
         not_covered.extend(empty_searches(plan.steps, run.state, tools, narrowing))
         not_covered.extend(empty_results(init.text, plan.steps, run.state, tools, not_covered))
@@ -290,8 +295,10 @@ class Orchestrator:
         if not plan.steps and not run.state.records:
             trace.warnings.append(plan.rationale or "no tool matched the question")
 
+        # A call asked again over a shorter window because it came back cut stands for it in the answer.
+        answered = [r for r in run.state.records if r.call_id not in superseded]
         async with run.phase(Phase.COMPOSE) as ph:
-            composition = await self.composer.compose(init.text, run.state.records, open_gaps, tools=tools)
+            composition = await self.composer.compose(init.text, answered, open_gaps, tools=tools)
             trace.composer = composition.composer
             if composition.note:
                 await run.warn(composition.note)
@@ -300,7 +307,7 @@ class Orchestrator:
             ph.detail = f"{len(composition.blocks)} blocks by {composition.composer}"
         trace.calls = list(run.state.records)
         partial = bool(open_gaps) or not composition.references
-        completeness = assess(plan, not_covered, run.state.records, open_gaps, composition.truncated)
+        completeness = assess(plan, not_covered, answered, open_gaps, composition.truncated)
         read = "".join(f"Note: {r}.\n" for r in readings)
         head = "".join(f"{p}\n\n" for p in (completeness.headline, read.strip()) if p)
         answer = head + composition.answer
@@ -309,6 +316,54 @@ class Orchestrator:
         )
         await run.event(EventKind.ANSWER, result=result)
         return result
+
+    async def _shorten(
+        self,
+        run: _Run,
+        executor: DagExecutor,
+        plan: Plan,
+        tools: Mapping[str, Tool],
+        budget: Budget,
+        deadline: float,
+    ) -> tuple[set[str], list[str]]:
+        """Ask the main-plan calls that came back cut at the API's row limit again over shorter windows (see
+        :mod:`shorten`); the call ids a whole shorter result supersedes, and a note per step for the answer."""
+        superseded: set[str] = set()
+        notes: dict[str, str] = {}
+        windows: dict[str, timedelta] = {}
+        pending = [(s.id, s) for s in cut_steps(plan.steps, run.state.latest)]
+        for round_no in range(1, MAX_ROUNDS + 1):
+            if not pending or time.monotonic() >= deadline:
+                break
+            made = [
+                (root, step, sh)
+                for root, step in pending
+                if (tool := tools.get(step.tool)) is not None
+                and (sh := shorter_step(step, tool, self._now(), round_no)) is not None
+            ]
+            if not made:
+                break
+            shorter = Plan(tuple(sh.step for _r, _s, sh in made), planner="shorter window",
+                           rationale="calls cut at the API's row limit, over shorter windows")  # fmt: skip
+            try:
+                validate_plan(shorter, tools, dataclasses.replace(budget, max_steps=len(shorter.steps)))
+            except ValidationError:
+                break
+            run.trace.plans.append(shorter)
+            await run.event(EventKind.PLAN, plan=shorter, detail="shorter windows")
+            await executor.execute(shorter, run.state, recovery="shorter window")
+            pending = []
+            for root, step, sh in made:
+                rec, old = run.state.latest.get(sh.step.id), run.state.latest.get(step.id)
+                if rec is None or not rec.ok or old is None:
+                    continue
+                superseded.add(old.call_id)
+                first = dataclasses.replace(sh, before=windows.setdefault(root, sh.before))  # the window asked first
+                notes[root] = first.note(step.tool)
+                run.trace.warnings.append(notes[root])
+                if is_cut(rec):
+                    pending.append((root, sh.step))
+        return superseded, list(notes.values())
 
     async def _invoke(self, identity: Identity, name: str, params: dict[str, Any], timeout: float) -> ToolResult:
         return await self.catalogue.invoke(identity, name, params, timeout)

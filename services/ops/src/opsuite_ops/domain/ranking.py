@@ -27,6 +27,8 @@ DEFAULT_SYNONYMS: Mapping[str, tuple[str, ...]] = {
     "outag": ("error", "incident"),
     "releas": ("deploy",),
     "memory": ("mem",),
+    "db": ("database",),  # the operator's short word for a database
+    "work": ("assignee", "owner"),  # "who's working on INC-12": whom it is assigned to
     "runbook": ("document",),
     "doc": ("document",),
     "depend": ("graph",),

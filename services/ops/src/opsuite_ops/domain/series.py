@@ -27,6 +27,7 @@ onset, with a sentence saying what was left out.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 import statistics
@@ -198,11 +199,18 @@ class SeriesSummary:
     column: str = ""
     #: Row positions (in the table) of the points, oldest first; empty for a points block.
     rows: tuple[int, ...] = ()
+    #: Columns of the series' state that change along it (a replica's ``apply_state``): per column, its runs of
+    #: one value, oldest first: (value, first time, last time).
+    states: tuple[tuple[str, tuple[tuple[str, datetime, datetime], ...]], ...] = ()
 
     @property
     def onset(self) -> ChangePoint | None:
         """The latest shift away from the usual level, if any."""
         return next((c for c in reversed(self.change_points) if c.onset), None)
+
+    def brief(self) -> str:
+        """One short phrase: ``used_pct latest 91 (min 89.3, max 91, rising)``, its onset if any."""
+        return _brief_of(self)
 
     def describe(self, unit: str = "") -> str:
         """``value: latest 95.2% at ...; min ...; max ...; mean ...; rising; onset of a rise at ...``."""
@@ -213,6 +221,7 @@ class SeriesSummary:
             f"max {fmt_num(self.maximum)}{u} at {fmt_time(self.max_at)}, mean {fmt_num(self.mean)}{u} "
             f"over {self.count} points from {fmt_time(self.first_at)}; trend {self.trend}"
         )
+        text += "".join(f"; {col}: {_state_runs(runs)}" for col, runs in self.states)
         onset = self.onset
         if onset is None:
             return text + ("; no onset of a spike" if self.change_points else "; no change point")
@@ -224,6 +233,37 @@ class SeriesSummary:
         if back:
             text += f", back to {fmt_num(back[-1].after)}{u} at {fmt_time(back[-1].at)}"
         return text
+
+
+def _brief_of(s: SeriesSummary) -> str:
+    if s.minimum == s.maximum:
+        text = f"{s.column or s.name} {fmt_num(s.latest)} (constant)"
+    else:
+        text = (f"{s.column or s.name} latest {fmt_num(s.latest)} (min {fmt_num(s.minimum)}, "
+                f"max {fmt_num(s.maximum)}, {s.trend})")  # fmt: skip
+    text += "".join(f", {col}: {_state_runs(runs)}" for col, runs in s.states)
+    onset = s.onset
+    if onset is not None:
+        text += (
+            f", onset of a {onset.direction} at {fmt_time(onset.at)} ({fmt_num(onset.before)} before, "
+            f"{fmt_num(onset.after)} after)"
+        )
+    return text
+
+
+def _state_runs(runs: Sequence[tuple[str, datetime, datetime]]) -> str:
+    """``streaming until 18:48Z, applying DDL 18:50Z..20:25Z, catching up since 20:27Z``."""
+    if len(runs) == 1:
+        return f"{runs[0][0]} throughout"
+    parts = []
+    for k, (value, first, last) in enumerate(runs):
+        if k == 0:
+            parts.append(f"{value} until {fmt_time(last)}")
+        elif k == len(runs) - 1:
+            parts.append(f"{value} since {fmt_time(first)}")
+        else:
+            parts.append(f"{value} {fmt_time(first)}..{fmt_time(last)}")
+    return ", ".join(parts)
 
 
 def trend(times: Sequence[datetime], values: Sequence[float]) -> str:
@@ -386,6 +426,71 @@ def _is_id(name: str) -> bool:
     return low == "id" or low.endswith(("_id", "-id")) or low == "uuid"
 
 
+#: Most runs of one value a state column may have in a series for the summary to list them all.
+MAX_STATE_RUNS = 6
+
+
+def _record_ids(columns: Sequence[str], rows: Sequence[Mapping[str, Any]], tcol: str) -> bool:
+    """Whether each row is a record of its own, named by an id (``bk-90054``, ``RD-64``: a string column with a
+    distinct value per row, letters and digits, no spaces): backups, drills or tickets are records to show,
+    not the samples of a measure."""
+    for col in columns:
+        if col == tcol:
+            continue
+        values = [r.get(col) for r in rows]
+        if (
+            all(isinstance(v, str) and v and " " not in v and len(v) <= 40 for v in values)
+            and len(set(values)) == len(values)
+            and all(any(ch.isdigit() for ch in str(v)) and any(ch.isalpha() for ch in str(v)) for v in values)
+        ):
+            return True
+    return False
+
+
+def _state_columns(rows: Sequence[Mapping[str, Any]], labels: Sequence[str], when: Sequence[datetime]) -> list[str]:
+    """The label columns that are a state of a series rather than a part of its name: without the column, the
+    other labels and the time still tell every row apart, and it takes several values within one series (a
+    replica's ``apply_state``: streaming, applying DDL, catching up). ``cluster`` beside ``instance`` is
+    constant per series (a label); ``instance`` beside ``cluster`` is needed to tell the rows apart. A state
+    holds for stretches (at most 3 runs of one value, or a quarter of the series' points): a ``job`` column
+    whose values alternate from row to row names interleaved series, not a state."""
+    kept, states = list(labels), []
+    changed = True
+    while changed:
+        changed = False
+        for col in kept:
+            rest = [c for c in kept if c != col]
+            keys = [(tuple(r.get(c) for c in rest), when[k]) for k, r in enumerate(rows)]
+            if len(set(keys)) < len(keys):
+                continue
+            seen: dict[tuple[Any, ...], list[tuple[datetime, Any]]] = {}
+            for k, r in enumerate(rows):
+                seen.setdefault(tuple(r.get(c) for c in rest), []).append((when[k], r.get(col)))
+            runs = [len(_runs(points)) for points in seen.values()]
+            # A state holds for stretches of its series (few runs); values that alternate from point to point
+            # (the jobs of a run history) name interleaved series instead.
+            if any(n > 1 for n in runs) and all(
+                n <= max(3, len(points) // 4) for n, points in zip(runs, seen.values(), strict=True)
+            ):
+                kept.remove(col)
+                states.append(col)
+                changed = True
+                break
+    return states
+
+
+def _runs(values: Sequence[tuple[datetime, Any]]) -> tuple[tuple[str, datetime, datetime], ...]:
+    """Runs of one value in time order: (value, first time, last time)."""
+    out: list[tuple[str, datetime, datetime]] = []
+    for at, value in sorted(values, key=lambda p: p[0]):
+        text = "" if value is None else str(value)
+        if out and out[-1][0] == text:
+            out[-1] = (text, out[-1][1], at)
+        else:
+            out.append((text, at, at))
+    return tuple(out)
+
+
 def analyse_table(columns: Sequence[str], rows: Sequence[Mapping[str, Any]]) -> SeriesTable | None:
     """The series in ``rows`` (dicts keyed by ``columns``), or None when they are not a series table."""
     if len(rows) < MIN_POINTS:
@@ -408,20 +513,28 @@ def analyse_table(columns: Sequence[str], rows: Sequence[Mapping[str, Any]]) -> 
             label_cols.append(col)
         elif values:
             other_cols.append(col)
-    if not value_cols:
+    if not value_cols or _record_ids(columns, rows, tcol):
         return None
+    state_cols = _state_columns(rows, label_cols, when)
+    label_cols = [c for c in label_cols if c not in state_cols]
     groups: dict[tuple[Any, ...], list[int]] = {}
     for k, r in enumerate(rows):
         groups.setdefault(tuple(r.get(c) for c in label_cols), []).append(k)
     series: list[SeriesSummary] = []
     for key, idx in groups.items():
         label = ", ".join(f"{c}={v}" for c, v in zip(label_cols, key, strict=True) if v is not None)
+        states = tuple((c, _runs([(when[k], rows[k].get(c)) for k in idx])) for c in state_cols)
+        if any(len(runs) > MAX_STATE_RUNS for _c, runs in states):
+            # A state that flips too often to list: its values are left to the rows (not covered).
+            other_cols.extend(c for c, runs in states if len(runs) > MAX_STATE_RUNS and c not in other_cols)
+        states = tuple((c, runs) for c, runs in states if len(runs) <= MAX_STATE_RUNS)
         for col in value_cols:
             pts = [(when[k], v, k) for k in idx if (v := _num(rows[k].get(col))) is not None]
             if len(pts) < MIN_POINTS:
                 continue
             name = f"{col} ({label})" if label else col
-            series.append(summarise_points(name, [(t, v) for t, v, _ in pts], [k for _, _, k in pts], label, col))
+            summary = summarise_points(name, [(t, v) for t, v, _ in pts], [k for _, _, k in pts], label, col)
+            series.append(dataclasses.replace(summary, states=states) if states else summary)
     if not series:
         return None
     return SeriesTable(tcol, tuple(value_cols), tuple(label_cols), tuple(other_cols), tuple(series), tuple(when))

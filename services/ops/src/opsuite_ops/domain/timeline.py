@@ -45,6 +45,7 @@ __all__ = [
     "is_change_table",
     "is_trouble_word",
     "lists_changes",
+    "names_changes",
 ]
 
 #: Changes listed on a timeline (the most recent ones; the rest are counted).
@@ -68,6 +69,8 @@ _TROUBLE = re.compile(
     r"degrad\w*|slow\w*|errors?|fail\w*|timeouts?|doubl\w*|tripl\w*|halv\w*)\b",
     re.IGNORECASE,
 )
+#: "when did X start", "when did it begin": the onset itself is asked for.
+_WHEN_STARTED = re.compile(r"\bwhen\s+(?:did|does|do|has|have)\b[^?.;]*\b(?:start\w*|began|begin\w*)\b", re.I)
 
 
 def is_trouble_word(word: str) -> bool:
@@ -83,7 +86,10 @@ _TROUBLE_SHAPE = re.compile(
 def asks_for_cause(question: str) -> bool:
     """Whether a question asks what caused some trouble ("why", "investigate", "what changed before the
     spike"): its answer then needs an onset and the changes before it. English question form only."""
-    return bool(_CAUSE.search(question) or (_WHEN.search(question) and _TROUBLE.search(question)))
+    return bool(
+        _CAUSE.search(question)
+        or (_WHEN.search(question) and (_TROUBLE.search(question) or _WHEN_STARTED.search(question)))
+    )
 
 
 #: Words (stems) of a tool's name or description saying that it lists changes: deploys, releases, rollouts,
@@ -117,14 +123,43 @@ def _numeric(rows: Sequence[Mapping[str, Any]], col: str) -> bool:
     return bool(values) and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)
 
 
-def is_change_table(columns: Sequence[str], rows: Sequence[Mapping[str, Any]]) -> str | None:
-    """The time column of a change table, or None when ``columns``/``rows`` do not look like one."""
+def names_changes(name: str, description: str, tags: frozenset[str]) -> bool:
+    """Whether a tool's own words (name, description, tags; not the bare ``history`` tag) say it lists changes
+    ("schema migrations", "parameter changes", a ``change`` tag): its records are changes whatever else they
+    measure (a migration's duration)."""
+    words = {*tokenise(name), *tokenise(description), *(w for tag in tags for w in tokenise(tag))}
+    return bool(words & _CHANGE_TOOL_WORDS)
+
+
+def _records(columns: Sequence[str], rows: Sequence[Mapping[str, Any]], tcol: str) -> bool:
+    """Rows that are records, one thing each: a column (besides the time) of distinct strings per row, ids
+    (with a digit: ``MIG-2207``) or texts (with spaces); a single row is one record. An aggregate (a day and a
+    count, a pool and its samples) is none."""
+    if len(rows) == 1:
+        return True
+    for col in columns:
+        values = [r.get(col) for r in rows]
+        if col == tcol or not all(isinstance(v, str) and v for v in values) or len(set(values)) < len(values):
+            continue
+        if all(any(ch.isdigit() for ch in str(v)) or " " in str(v) for v in values):
+            return True
+    return False
+
+
+def is_change_table(
+    columns: Sequence[str], rows: Sequence[Mapping[str, Any]], *, change_tool: bool = False
+) -> str | None:
+    """The time column of a change table, or None when ``columns``/``rows`` do not look like one. With
+    ``change_tool`` (the tool's own words say it lists changes, :func:`names_changes`), rows that are records
+    (:func:`_records`) are changes even beside measures ("duration_s" of a migration)."""
     tcol = time_column(columns, rows) if rows else next((c for c in columns if _is_time_name(c)), None)
     if tcol is None:
         return None
     others = [c for c in columns if c != tcol]
     words = {t for c in [*others, tcol] for t in _tokens(c)}
     if words & _STRONG:
+        return tcol
+    if change_tool and rows and _records(columns, rows, tcol):
         return tcol
     measures = [c for c in others if rows and _numeric(rows, c) and not c.lower().endswith("id")]
     if measures or words & _STATE:
@@ -188,9 +223,39 @@ def _kind(columns: Sequence[str], row: Mapping[str, Any]) -> str:
     return "change"
 
 
+#: Columns naming what a change was made to, for its label (more specific first).
+_LABEL_SUBJECT = (*_SUBJECT, "instance", "node", "database", "db", "cluster", "project", "repo", "repository")
+#: Longest text of a free-text column a label quotes.
+_LABEL_TEXT = 120
+
+
+def _record_id(columns: Sequence[str], row: Mapping[str, Any]) -> str:
+    """The row's own record id (``MIG-2207``), from an id column or by its shape; "" when it has none."""
+    for col in columns:
+        value = row.get(col)
+        if isinstance(value, str) and _RECORD_ID.match(value):
+            return value
+    for col in columns:
+        low = col.lower()
+        if (low == "id" or low.endswith("_id")) and row.get(col) not in (None, ""):
+            return str(row[col])
+    return ""
+
+
+def _free_text(columns: Sequence[str], row: Mapping[str, Any], used: set[str]) -> str:
+    """The longest free text of the row (words with spaces, such as a DDL statement or a note) that no other
+    part of the label states, cut to :data:`_LABEL_TEXT` characters."""
+    texts = [str(row[c]) for c in columns if isinstance(row.get(c), str) and " " in str(row[c]).strip()
+             and not _is_time_name(c) and str(row[c]) not in used]  # fmt: skip
+    if not texts:
+        return ""
+    text = max(texts, key=len).strip()
+    return text if len(text) <= _LABEL_TEXT else text[: _LABEL_TEXT - 1].rstrip() + "…"
+
+
 def _label(columns: Sequence[str], row: Mapping[str, Any], tcol: str) -> str:
     kind = _kind(columns, row)
-    subject = _field(row, columns, _SUBJECT)
+    subject = _field(row, columns, _LABEL_SUBJECT)
     parts = [f"{kind} of {subject}" if subject else kind]
     if version := _field(row, columns, ("version", "release", "commit")):
         parts.append(f"version {version}")
@@ -201,16 +266,24 @@ def _label(columns: Sequence[str], row: Mapping[str, Any], tcol: str) -> str:
     if key or change:
         parts.append(" ".join(p for p in (key, change) if p))
     text = _field(row, columns, _TEXT, skip=tcol)
+    rid = _record_id(columns, row)
+    if rid and rid != text:
+        parts.append(f"({rid})")
     if text and text not in (kind, version):
         parts.append(f"({text})")
+    if not text and (free := _free_text(columns, row, {kind, subject, version, key, rid})):
+        parts.append(f"({free})")  # what was done, when no column is named for it ("ddl", "command")
     if by := _field(row, columns, _BY):
         parts.append(f"by {by}")
     return " ".join(parts)
 
 
-def change_events(call_id: str, columns: Sequence[str], rows: Sequence[Mapping[str, Any]]) -> list[ChangeEvent] | None:
-    """The changes in a table (oldest first), or None when it is not a change table (see the module docstring)."""
-    tcol = is_change_table(columns, rows)
+def change_events(
+    call_id: str, columns: Sequence[str], rows: Sequence[Mapping[str, Any]], *, change_tool: bool = False
+) -> list[ChangeEvent] | None:
+    """The changes in a table (oldest first), or None when it is not a change table (see the module docstring;
+    ``change_tool``: see :func:`is_change_table`)."""
+    tcol = is_change_table(columns, rows, change_tool=change_tool)
     if tcol is None:
         return None
     out = []
@@ -304,7 +377,7 @@ def _conclusion(onsets: Sequence[Onset], changes: Sequence[ChangeEvent], sources
     )
     if len(before) > 1:
         prior = before[-2]
-        text += f" Before it: the {prior.label} at {fmt_time(prior.at)} [{prior.call_id}]."
+        text += f"\nBefore it: the {prior.label} at {fmt_time(prior.at)} [{prior.call_id}]."
     return f"{text} {inside}" if inside else text
 
 

@@ -29,8 +29,11 @@ __all__ = [
     "ISO_RE",
     "REL_RE",
     "TimeRange",
+    "duration_text",
+    "duration_unit",
     "duration_value",
     "enum_duration",
+    "enum_seconds",
     "human_duration",
     "time_bound",
     "time_range",
@@ -178,7 +181,7 @@ def duration_value(name: str, schema: Mapping[str, Any], seconds: float) -> Any 
         if name.lower() not in _DURATION_NAMES:
             return None
         if not numeric:
-            return f"{int(seconds)}s"
+            return duration_text(schema, seconds)
         unit = 1
     if not numeric:
         return None
@@ -193,8 +196,66 @@ def duration_value(name: str, schema: Mapping[str, Any], seconds: float) -> Any 
     return value
 
 
+#: Units a duration string may be written in, largest first: (seconds, letter, word, ISO 8601 designator).
+_TEXT_UNITS = ((604800, "w", "week", "W"), (86400, "d", "day", "D"), (3600, "h", "hour", "H"),
+               (60, "m", "minute", "M"), (1, "s", "second", "S"))  # fmt: skip
+#: A duration the description gives as an example ("e.g. 90m, 12h, 3d", "PT6H", "7 days").
+_EXAMPLE_DURATION = re.compile(r"(?<![\w.])(P[\dWDTHMS]+|\d+(?:\.\d+)?\s?[a-z]+)(?![\w])", re.IGNORECASE)
+
+
+def _text_forms(seconds: float) -> list[tuple[str, str]]:
+    """``seconds`` as duration strings, each with its style (``letter``: 12h, ``word``: 12 hours, ``iso``:
+    PT12H): exact forms first, largest unit first ("1d" before "24h"), then the smallest covering ones."""
+    exact: list[tuple[str, str]] = []
+    covering: list[tuple[str, str]] = []
+    for secs, letter, word, iso in _TEXT_UNITS:
+        n = max(1, math.ceil(seconds / secs - 1e-9))
+        forms = [(f"{n}{letter}", "letter"), (f"{n} {word}{'s' if n != 1 else ''}", "word"),
+                 (f"P{n}{iso}" if secs >= 86400 else f"PT{n}{iso}", "iso")]  # fmt: skip
+        (exact if abs(n * secs - seconds) < 1e-6 else covering).extend(forms)
+    covering.reverse()  # the smallest unit covers the window most closely
+    return exact + covering
+
+
+def duration_text(schema: Mapping[str, Any], seconds: float) -> str:
+    """``seconds`` as a string duration parameter wants it: a form its ``pattern`` accepts, else one written
+    like the durations its description gives as examples ("e.g. 90m, 12h, 3d": ``1d``; "PT6H": ``P1D``),
+    else seconds (``10800s``). Exact forms come first, in the largest unit ("1d", not "86400s")."""
+    forms = _text_forms(seconds)
+    pattern = schema.get("pattern")
+    if isinstance(pattern, str):
+        try:
+            rx = re.compile(pattern)
+        except re.error:
+            rx = None
+        limit = schema.get("maxLength")
+        fits = [f for f, _style in forms if rx is not None and rx.search(f)
+                and not (isinstance(limit, int) and len(f) > limit)]  # fmt: skip
+        if fits:
+            return fits[0]
+    styles = []
+    for m in _EXAMPLE_DURATION.finditer(str(schema.get("description", ""))):
+        if _enum_seconds(m.group(1)) is not None:
+            text = m.group(1)
+            styles.append("iso" if text[:1] in "Pp" else "word" if " " in text or len(text.lstrip("0123456789.")) > 1
+                          else "letter")  # fmt: skip
+    if styles:
+        return next(f for f, style in forms if style == styles[0])
+    return f"{int(seconds)}s"
+
+
 _DURATION_TEXT = re.compile(r"^(\d+(?:\.\d+)?)\s*([a-z]+)$", re.IGNORECASE)
 _ISO_DURATION = re.compile(r"^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$", re.IGNORECASE)
+
+
+def enum_seconds(option: Any) -> float | None:
+    """Seconds of a duration written as text ("1h", "15m", "7 days", "PT6H"), else None."""
+    return _enum_seconds(option)
+
+
+def duration_unit(name: str) -> float | None:
+    """Seconds of the unit a look-back parameter's name says (``lookback_hours``: 3600), else None."""
+    return _unit_seconds(name)
 
 
 def _enum_seconds(option: Any) -> float | None:

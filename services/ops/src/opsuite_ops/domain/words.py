@@ -28,7 +28,8 @@ GENERIC_WORDS = (
     issue issues doing anything something everything currently current right like see need know value values
     number data info information detail details overview summary compare comparison between vs versus
     than both each every same other others trend level why seem seems getting got going right now latest
-    current please thanks hi hello whats what's tell us it's is isn't are aren't start started starting begin
+    current please thanks hi hello whats what's whos who's wheres hows tell us it's is isn't are aren't start
+    started starting begin across throughout
     began begun few several roughly approximately around isn aren wasn weren doesn didn hasn haven hadn couldn
     shouldn wouldn""".split()  # noqa: SIM905
     )
@@ -41,5 +42,5 @@ NON_TOPIC_WORDS = frozenset(
     just up still yet already ever again also only even lately soon far roughly about around approximately
     most least top worst best highest lowest slowest fastest busiest biggest largest smallest hottest longest
     shortest heaviest noisiest closest nearest furthest farthest higher lower slower faster bigger larger
-    smaller closer nearer more less fewer big large small huge tiny high low forever""".split()  # noqa: SIM905
+    smaller closer nearer more less fewer big large small huge tiny high low long forever""".split()  # noqa: SIM905
 )

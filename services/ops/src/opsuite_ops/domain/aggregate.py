@@ -1,0 +1,203 @@
+"""Questions answered over the rows rather than by one of them: which thing ranks first, and how many.
+
+A *ranking* question ("which pool is closest to maxed out", "highest disk usage % across the fleet",
+"which cluster has gone longest without a restore test", "which replica is furthest behind") names a
+superlative; :func:`asks_ranking` reads its direction and what it measures, and :func:`ranking` computes
+the order over a tool's rows (a plain table: each row's value; a series table: each series' latest
+value), across every call of the tool, and states the first few: "Highest used_pct: 91 for
+instance=sessions-my-1; then 89 for instance=warehouse-pg-1, ...".
+
+The column ranked is the numeric column whose name shares most words with the question (stemmed, with the
+planner's synonyms: "behind" is ``lag``), helped by what the superlative itself implies:
+
+* "closest to" (or "nearest to") a limit ("maxed out", "full", "its quota", "capacity"), "%", "percent",
+  "utilisation": a ratio column (``used_pct``, ``utilisation_pct``), highest first; the limit's own word
+  ("maxed") does not pick the limit's column (``max_conns``);
+* "first", "soonest": a time-until column (``days_until_full``), lowest first;
+* "longest without", "longest since": an age column (``days_since_test``), highest first;
+* "longest", "slowest", "shortest", "fastest": a duration or latency column.
+
+No column sharing a word or a hint means no ranking: the rows are shown as they are. Nothing depends on a
+tool's or an estate's names: only the question's English form and the columns' own names.
+
+A *count* question ("how many backups failed in the last 7 days") is answered by :func:`count`: the rows a
+call returned in the asked window, or those of them whose value in some column is a state the question
+names ("failed" for ``status=failed``) when the call did not filter on it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from opsuite_ops.domain.bm25 import STOP_WORDS, stem
+
+__all__ = ["Ranked", "RankingAsk", "asks_count", "asks_ranking", "count", "counted_by_name", "rank_column", "ranking"]
+
+_HIGH = frozenset(
+    """highest most max maximum biggest largest longest furthest farthest heaviest busiest hottest fullest
+    greatest slowest""".split()  # noqa: SIM905
+)
+_LOW = frozenset("lowest least min minimum smallest shortest fewest fastest soonest first".split())  # noqa: SIM905
+_CLOSEST = frozenset({"closest", "nearest"})
+#: Words of a limit a thing gets close to ("closest to maxed out", "closest to its quota").
+_LIMITS = ("max", "full", "limit", "capacit", "quota", "cap", "saturat", "exhaust", "ceiling")
+#: Column-name parts of a ratio to a limit.
+_RATIO = ("pct", "percent", "util", "ratio", "usage", "saturat", "fill")
+#: Column-name parts of a time left until something.
+_UNTIL = ("until", "left", "remaining", "eta", "ttl", "expir")
+#: Column-name parts of an age, a time since something.
+_SINCE = ("since", "age", "ago", "stale")
+#: Column-name parts of a duration or a latency.
+_DURATION = ("time", "duration", "ms", "sec", "seconds", "s", "min", "minutes", "hours", "days", "wait", "latency",
+             "lag", "p95", "p99", "p50")  # fmt: skip
+#: Question words that also name a column's words ("usage" is ``used``).
+_WORD_FORMS = {"usage": ("used", "use", "util"), "used": ("usage",), "utilisation": ("util",),
+               "utilization": ("util",), "percent": ("pct",), "percentage": ("pct",)}  # fmt: skip
+_WORD = re.compile(r"[a-z0-9]+")
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+#: Entities a ranking line states (the first and the next ones).
+RANKED_SHOWN = 4
+
+
+@dataclass(frozen=True, slots=True)
+class RankingAsk:
+    """What a ranking question asks: the superlative, its direction, and column hints with their weight."""
+
+    word: str
+    highest: bool
+    words: frozenset[str]
+    hints: tuple[str, ...] = ()
+    hint_weight: int = 1
+    #: Only a column one of the hints names will do ("first" is no ranking without a time-until column).
+    needs_hint: bool = False
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(_CAMEL.sub(" ", text).lower())
+
+
+def asks_ranking(question: str, synonyms: Mapping[str, tuple[str, ...]] | None = None) -> RankingAsk | None:
+    """The ranking ``question`` asks for (see the module docstring), or None when it names no superlative."""
+    words = _words(question)
+    for k, word in enumerate(words):
+        after = words[k + 1 : k + 4]
+        if word in _CLOSEST and after[:1] in (["to"], ["of"]):
+            # "closest to maxed out", "closest to its quota": a ratio to a limit, highest first; "closest to
+            # expiry": the least time left.
+            limit = any(w.startswith(_LIMITS) for w in after[1:])
+            rest = [w for i, w in enumerate(words) if not (k < i <= k + 3)]
+            if limit:
+                return RankingAsk(word, True, _terms(rest, synonyms), _RATIO, 3, needs_hint=True)
+            return RankingAsk(word, False, _terms(rest, synonyms), _UNTIL, 3, needs_hint=True)
+        if word in _HIGH or word in _LOW:
+            highest = word in _HIGH
+            hints: tuple[str, ...] = ()
+            weight = 1
+            if word in ("first", "soonest"):
+                hints, weight = _UNTIL, 3
+            elif word in ("longest", "shortest") and ({"without", "since"} & set(words[k + 1 : k + 4])):
+                hints, weight = _SINCE, 3
+            elif word in ("longest", "shortest", "slowest", "fastest"):
+                hints = _DURATION
+            elif word in ("fullest",):
+                hints, weight = _RATIO, 3
+            if "%" in question or {"percent", "percentage", "pct"} & set(words):
+                hints, weight = (*hints, *_RATIO), 3
+            needs = word in ("first", "soonest")
+            return RankingAsk(word, highest, _terms(words, synonyms), hints, weight, needs_hint=needs)
+    return None
+
+
+def _terms(words: Sequence[str], synonyms: Mapping[str, tuple[str, ...]] | None) -> frozenset[str]:
+    out: set[str] = set()
+    for w in words:
+        if w in STOP_WORDS or w in _HIGH or w in _LOW or w in _CLOSEST or len(w) < 2 or w.isdigit():
+            continue
+        out.update({w, stem(w), *_WORD_FORMS.get(w, ())})
+        for extra in (synonyms or {}).get(stem(w), ()):
+            out.update(_words(extra))
+    return frozenset(out)
+
+
+def _matches(part: str, words: frozenset[str]) -> bool:
+    s = stem(part)
+    return part in words or s in words or any(len(w) >= 4 and len(s) >= 4 and (w.startswith(s) or s.startswith(w))
+                                              for w in words)  # fmt: skip
+
+
+def rank_column(ask: RankingAsk, columns: Sequence[str]) -> str | None:
+    """The numeric column (of ``columns``) the ranking is over: most words shared with the question (each
+    counts 2) plus the superlative's hints (each counts its weight); None when no column scores."""
+    best, best_score = None, 0
+    for col in columns:
+        parts = _words(col)
+        hinted = sum(any(p == h or (len(h) > 2 and p.startswith(h)) for h in ask.hints) for p in parts)
+        if ask.needs_hint and not hinted:
+            continue
+        score = 2 * sum(_matches(p, ask.words) for p in parts) + ask.hint_weight * hinted
+        if score > best_score:
+            best, best_score = col, score
+    return best
+
+
+@dataclass(frozen=True, slots=True)
+class Ranked:
+    """One entity's value in a ranking: its label (``pool=orders_app``) and value."""
+
+    label: str
+    value: float
+
+
+def ranking(ask: RankingAsk, column: str, entries: Sequence[Ranked], source: str, how: str) -> str:
+    """The sentence stating the order: "Highest used_pct of disk_daily() (latest of each of 14 series): 91 for
+    instance=sessions-my-1; then 89 for ..." (empty when fewer than two entities have a value)."""
+    if len(entries) < 2:
+        return ""
+    ordered = sorted(entries, key=lambda e: e.value, reverse=ask.highest)
+    top = [e for e in ordered if e.value == ordered[0].value]
+    rest = ordered[len(top) : len(top) + RANKED_SHOWN - 1]
+    head = " and ".join(e.label for e in top)
+    text = f"{'Highest' if ask.highest else 'Lowest'} {column} of {source} ({how}): {_fmt(top[0].value)} for {head}"
+    if rest:
+        text += "; then " + ", ".join(f"{_fmt(e.value)} for {e.label}" for e in rest)
+    return text
+
+
+def _fmt(value: float) -> str:
+    return f"{value:g}" if abs(value) < 1e6 else f"{value:,.0f}"
+
+
+_HOW_MANY = re.compile(r"\bhow\s+many\b|\bnumber\s+of\b|\bcount\s+(?:of|the)\b", re.IGNORECASE)
+
+
+def asks_count(question: str) -> bool:
+    """Whether ``question`` asks how many ("how many backups failed", "number of open tickets")."""
+    return bool(_HOW_MANY.search(question))
+
+
+def counted_by_name(question: str, tool: str) -> bool:
+    """Whether the word after "how many" ("backups") is a word of ``tool``'s name (``backup_runs``)."""
+    m = re.search(r"\bhow\s+many\s+([a-z][\w-]*)|\bnumber\s+of\s+([a-z][\w-]*)", question, re.IGNORECASE)
+    if m is None:
+        return False
+    word = stem((m.group(1) or m.group(2)).lower())
+    return any(stem(w) == word for w in _words(tool))
+
+
+def count(question: str, rows: Sequence[Mapping[str, Any]], arguments: Mapping[str, Any]) -> tuple[int, str]:
+    """How many of ``rows`` the question counts, and the filter it took (``status=failed``), "" for every row:
+    a column whose values include a state the question names ("failed", "open"), when the call's arguments
+    do not already filter on that value."""
+    words = {w for w in _words(question) if w not in STOP_WORDS}
+    stems = {stem(w) for w in words}
+    given = {str(v).lower() for v in arguments.values() if isinstance(v, str)}
+    for col in dict.fromkeys(c for r in rows for c in r):
+        values = {str(r.get(col)).lower() for r in rows if isinstance(r.get(col), str)}
+        named = [v for v in values if (v in words or stem(v) in stems) and v not in given]
+        if len(named) == 1 and len(values) > 1:
+            kept = [r for r in rows if str(r.get(col)).lower() == named[0]]
+            return len(kept), f"{col}={named[0]}"
+    return len(rows), ""
