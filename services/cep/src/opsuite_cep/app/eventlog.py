@@ -6,7 +6,8 @@ Each record carries the wall-clock time it was evaluated at, so replaying the re
 checkpoint's position reproduces the engine's state exactly (the engine is deterministic given its
 inputs and those times).
 
-- :class:`DatabaseLog` (``OPSUITE_CEP_EVENT_LOG=db``, the default): a table in cep's own database.
+- :class:`DatabaseLog` (``OPSUITE_CEP_EVENT_LOG=db``, the default): a table in cep's own database (on a
+  SQLite file, appended by :class:`~opsuite_cep.db.eventlog.SqliteLogWriter`: group commit on a thread).
 - :class:`NoLog` (``OPSUITE_CEP_EVENT_LOG=none``): nothing is logged, an acknowledged event survives
   only a graceful stop. The benchmarks' baseline; not for production.
 - ``opsuite_cep.adapters.natslog.JetStreamLog`` (``OPSUITE_CEP_EVENT_LOG=nats://...``): a NATS JetStream
@@ -17,9 +18,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Protocol
 
-from opsuite_cep.db.eventlog import EventLogRepository
+from opsuite_cep.db.eventlog import EventLogRepository, SqliteLogWriter
 from opsuite_cep.domain import Event
 from opsuite_cep.domain.logrecords import LogRecord, RecordKind
 from opsuite_common.db import Database
@@ -58,17 +60,31 @@ def _body(events: Sequence[Event]) -> str:
     return json.dumps([e.to_dict() for e in events], separators=(",", ":"))
 
 
+def _sqlite_file(db: Database) -> Path | None:
+    """The database's file if it is a SQLite file (None for PostgreSQL and in-memory SQLite)."""
+    name = db.engine.url.database or ""
+    if not db.is_sqlite or name in ("", ":memory:") or name.startswith("file:"):
+        return None
+    return Path(name).expanduser()
+
+
 class DatabaseLog:
-    """The embedded log: the table ``cep_event_log`` in cep's own database (one short transaction per
-    append, committed before the caller is acknowledged)."""
+    """The embedded log: the table ``cep_event_log`` in cep's own database, committed before the caller is
+    acknowledged. On a SQLite file the records are written by a :class:`SqliteLogWriter` (a thread with its
+    own connection that commits the records waiting together); on PostgreSQL by one short transaction per
+    append (concurrent appends do not wait for each other there)."""
 
     durable = True
 
     def __init__(self, db: Database) -> None:
         self.db = db
+        path = _sqlite_file(db)
+        self.writer = SqliteLogWriter(path) if path is not None else None
 
     async def append(self, tenant: str, kind: RecordKind, now: float, events: Sequence[Event] = ()) -> int:
         """Append and commit; returns the record's position."""
+        if self.writer is not None:
+            return await self.writer.append(tenant, kind, now, _body(events))
         async with self.db.session() as s:
             return await EventLogRepository(s, tenant).append(kind, now, _body(events))
 
@@ -97,7 +113,9 @@ class DatabaseLog:
             return await EventLogRepository.tenants(s)
 
     async def close(self) -> None:
-        """Nothing to release: the database is the app's."""
+        """Stop the SQLite writer's thread (the database itself is the app's)."""
+        if self.writer is not None:
+            await self.writer.close()
 
 
 class NoLog:

@@ -7,10 +7,21 @@ them. The use case that owns the session is :class:`opsuite_cep.app.eventlog.Dat
 The log cursor of an engine unit moves by compare-and-set (:meth:`LogCursorRepository.advance`): one
 ``INSERT .. ON CONFLICT DO UPDATE .. WHERE`` statement, atomic on SQLite and PostgreSQL alike (on
 PostgreSQL a concurrent writer of the same row waits for the first to commit, then sees its value).
+
+On a SQLite file the appends do not go through a session: :class:`SqliteLogWriter` commits them on a
+thread and connection of its own, the records waiting at that moment together (docs/architecture/cep.md,
+The event log).
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import queue
+import sqlite3
+import threading
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Table, delete, select
@@ -18,8 +29,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from opsuite_cep.db.models import EventLogRow, LogCursorRow
+from opsuite_common.db.checkpointer import FALLBACK_AUTOCHECKPOINT_PAGES
 
-__all__ = ["EventLogRepository", "LogCursorRepository", "upsert"]
+__all__ = ["EventLogRepository", "LogCursorRepository", "SqliteLogWriter", "upsert"]
 
 
 def upsert(session: AsyncSession, table: Table) -> Any:
@@ -88,3 +100,170 @@ class LogCursorRepository:
             where=table.c.applied < (position if first is None else first),
         ).returning(table.c.applied)
         return (await self.s.execute(stmt)).first() is not None
+
+
+#: One record for :class:`SqliteLogWriter`: (tenant, kind, now, body), the caller's loop and its future.
+_Queued = tuple[str, str, float, str, asyncio.AbstractEventLoop, "asyncio.Future[int]"]
+_STOP: Any = object()
+
+
+def _settle(done: list[tuple[asyncio.Future[int], int, BaseException | None]]) -> None:
+    """On the caller's loop: hand each future its position or the error of its commit."""
+    for fut, position, error in done:
+        if fut.done():  # the caller was cancelled meanwhile
+            continue
+        if error is None:
+            fut.set_result(position)
+        else:
+            fut.set_exception(error)
+
+
+class SqliteLogWriter:
+    """Appends to ``cep_event_log`` of a SQLite file from a thread with its own connection (group commit).
+
+    Why not a session per append: SQLite has one writer at a time, and a session's transaction holds the
+    write lock across the event loop's round trips to aiosqlite's thread (BEGIN, INSERT, COMMIT, each a hop
+    that waits for the loop), about 1 ms of loop CPU per append and several ms of lock under load. A second
+    writer meanwhile (another tenant's append) gets ``SQLITE_BUSY`` and SQLite's busy handler sleeps 1, 2,
+    5, 10, 15, 20 ... ms before it looks again, so a quiet tenant's one-event call paid for a noisy tenant's
+    appends in steps of 1-20 ms (bench/noisy_neighbour; docs/architecture/cep.md, The event log).
+
+    Here an append puts its record on a queue and waits for its future; the thread takes every record
+    waiting (first come, first served, at most ``max_records``) and writes them in **one** transaction
+    (``BEGIN IMMEDIATE``, one ``INSERT .. RETURNING seq`` each, ``COMMIT``), then settles their futures on
+    their loop. The loop's work per append is a queue put and a future; the write lock is held for the
+    microseconds of the transaction, in this thread. A record is acknowledged only after its COMMIT
+    (the connection's ``synchronous`` is the engine's ``NORMAL``, in WAL mode, as for every other write);
+    a failed transaction fails all of its records (nothing of it is written) and their callers may resend.
+    A tenant has at most one append in flight (its engine lock), so a commit carries at most one record per
+    tenant: the records of other tenants are never queued behind a busy tenant's backlog. A caller cancelled
+    while its record waits takes the record back; once the record's transaction has begun it is written.
+
+    The thread starts with the first append and ends after ``idle_s`` without one (or at :meth:`close`).
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        busy_timeout_ms: int = 5000,
+        max_records: int = 256,
+        idle_s: float = 5.0,
+        connect: Callable[[Path], sqlite3.Connection] | None = None,
+    ) -> None:
+        self.path = path
+        self._busy_timeout_ms = busy_timeout_ms
+        self._max = max_records
+        self._idle = idle_s
+        self._connect = connect or self._open
+        self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        #: Transactions committed (for tests and diagnostics).
+        self.commits = 0
+
+    async def append(self, tenant: str, kind: str, now: float, body: str) -> int:
+        """Queue the record and wait for its commit; returns its position (``seq``)."""
+        loop = asyncio.get_running_loop()
+        fut: asyncio.Future[int] = loop.create_future()
+        self._queue.put((tenant, kind, now, body, loop, fut))
+        with self._lock:
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name=f"event-log:{self.path.name}", daemon=True)
+                self._thread.start()
+        return await fut
+
+    async def close(self) -> None:
+        """Write what is queued, then stop the thread (it exits once idle anyway)."""
+        with self._lock:
+            thread = self._thread
+        if thread is None:
+            return
+        self._queue.put(_STOP)
+        await asyncio.get_running_loop().run_in_executor(None, thread.join, 10.0)
+
+    def _open(self, path: Path) -> sqlite3.Connection:
+        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        conn.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout_ms)}")
+        # As the engine's connections (opsuite_common.db.engine): background checkpoints, NORMAL sync in WAL.
+        conn.execute(f"PRAGMA wal_autocheckpoint = {FALLBACK_AUTOCHECKPOINT_PAGES}")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        return conn
+
+    def _next(self) -> Any:
+        """The next queued item; None once idle for ``idle_s`` with nothing queued (the thread then ends)."""
+        while True:
+            try:
+                return self._queue.get(timeout=self._idle)
+            except queue.Empty:
+                with self._lock:
+                    if self._queue.empty():
+                        self._thread = None  # an append from now on starts a new thread
+                        return None
+
+    def _run(self) -> None:
+        conn: sqlite3.Connection | None = None
+        table: Table = EventLogRow.__table__  # type: ignore[assignment]
+        c = table.c
+        sql = (
+            f"INSERT INTO {table.name} ({c.tenant.name}, {c.kind.name}, {c.now.name}, {c.body.name}) "
+            f"VALUES (?, ?, ?, ?) RETURNING {c.seq.name}"
+        )
+        try:
+            while (item := self._next()) is not None and item is not _STOP:
+                batch: list[_Queued] = [item]
+                stop = False
+                while len(batch) < self._max:
+                    try:
+                        more = self._queue.get_nowait()
+                    except queue.Empty:
+                        break
+                    if more is _STOP:
+                        stop = True
+                        break
+                    batch.append(more)
+                try:
+                    if conn is None:
+                        conn = self._connect(self.path)
+                    # A caller cancelled while its record waited takes it back (as a cancel before COMMIT
+                    # did); once its transaction has begun, the record is written whatever the caller does.
+                    batch = [b for b in batch if not b[5].cancelled()]
+                    if not batch:
+                        if stop:
+                            break
+                        continue
+                    conn.execute("BEGIN IMMEDIATE")
+                    try:
+                        positions = [int(conn.execute(sql, b[:4]).fetchone()[0]) for b in batch]
+                        conn.execute("COMMIT")
+                    except BaseException:
+                        with contextlib.suppress(sqlite3.Error):
+                            conn.execute("ROLLBACK")
+                        raise
+                    self.commits += 1
+                    self._hand_back(batch, positions, None)
+                except Exception as exc:
+                    if conn is not None:  # a fresh connection for the next batch (the file may have moved)
+                        with contextlib.suppress(sqlite3.Error):
+                            conn.close()
+                        conn = None
+                    self._hand_back(batch, [0] * len(batch), exc)
+                if stop:
+                    break
+        finally:
+            with self._lock:
+                if self._thread is threading.current_thread():
+                    self._thread = None
+            if conn is not None:
+                with contextlib.suppress(sqlite3.Error):
+                    conn.close()
+
+    @staticmethod
+    def _hand_back(batch: list[_Queued], positions: list[int], error: BaseException | None) -> None:
+        by_loop: dict[asyncio.AbstractEventLoop, list[tuple[asyncio.Future[int], int, BaseException | None]]] = {}
+        for b, position in zip(batch, positions, strict=True):
+            by_loop.setdefault(b[4], []).append((b[5], position, error))
+        for loop, done in by_loop.items():
+            with contextlib.suppress(RuntimeError):  # that loop is closed: nobody waits any more
+                loop.call_soon_threadsafe(_settle, done)
