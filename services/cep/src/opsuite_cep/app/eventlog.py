@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
 
+from opsuite_cep.app._session import read
 from opsuite_cep.db.eventlog import EventLogRepository, SqliteLogWriter
 from opsuite_cep.domain import Event
 from opsuite_cep.domain.logrecords import LogRecord, RecordKind
@@ -108,8 +109,8 @@ class DatabaseLog:
             return await EventLogRepository(s, tenant).trim(through)
 
     async def tenants(self) -> list[str]:
-        """Tenants with records."""
-        async with self.db.session() as s:
+        """Tenants with records (a read: no write lock taken)."""
+        async with read(self.db) as s:
             return await EventLogRepository.tenants(s)
 
     async def close(self) -> None:
