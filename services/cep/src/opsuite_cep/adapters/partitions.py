@@ -68,6 +68,7 @@ __all__ = [
     "key_unsafe",
     "lease_clock",
     "namespace_names",
+    "raise_if_cancel_lost",
 ]
 
 log = get_logger("opsuite.cep.partitions")
@@ -120,6 +121,20 @@ RETRY_MAX_S = 2.0
 
 _SAFE = re.compile(r"[A-Za-z0-9-]")
 _TOKEN = re.compile(r"_([0-9a-f]{2})|(.)", re.DOTALL)
+
+
+def raise_if_cancel_lost() -> None:
+    """Raise ``CancelledError`` if the current task was cancelled but the cancel never reached it.
+
+    A loop that polls NATS calls this at every turn. On Python 3.11 ``asyncio.wait_for`` (under every nats-py
+    request) returns the result of a future that completes as the cancel arrives and drops the cancel, and
+    nats-py's JetStream publish turns a cancel into ``TooManyStalledMsgsError``; either way the task is
+    still marked as cancelled (``Task.cancelling()``), but the loop would go on for good and whoever awaits
+    the task after cancelling it would wait forever.
+    """
+    task = asyncio.current_task()
+    if task is not None and task.cancelling():
+        raise asyncio.CancelledError
 
 
 def key_safe(replica_id: str) -> str:
@@ -241,7 +256,8 @@ class PartitionStream:
         (``STREAM.MSG.GET`` with ``next_by_subj``), so nothing is ever delivered to a request the client has
         given up on: a consumer without acknowledgements can lose a message that way. Polls every
         ``POLL_MIN_S`` to ``POLL_MAX_S`` while the partition is quiet. Waits until the generator is closed
-        (``aclose``), its task cancelled, or this stream closed (then it ends); retries while NATS is
+        (``aclose``), its task cancelled (also when the cancel was lost in a NATS request:
+        :func:`raise_if_cancel_lost`), or this stream closed (then it ends); retries while NATS is
         unreachable.
         """
         self.subject(partition)  # fail here, not at the first __anext__
@@ -251,6 +267,7 @@ class PartitionStream:
         last, pause, retry = after, POLL_MIN_S, 0.1
         subject = self.subject(partition)
         while not self._closed:
+            raise_if_cancel_lost()
             try:
                 js = await self._context()
                 msg = await js.get_msg(self.stream, seq=last + 1, subject=subject, next=True)

@@ -35,6 +35,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 from opsuite_cep.adapters.leaseclock import lease_clock
+from opsuite_cep.adapters.partitions import raise_if_cancel_lost
 from opsuite_cep.app._session import read
 from opsuite_cep.app.engines import EngineHost, FencedError, TenantEngine, rule_from_row, silence_from_row
 from opsuite_cep.app.expected_keys import apply_stored_lists, units_watching
@@ -49,7 +50,7 @@ from opsuite_cep.domain.partitioning import Scope, key_filter, scope_of
 from opsuite_common.errors import OpsuiteError, ServiceUnavailableError
 from opsuite_common.logging import get_logger
 
-__all__ = ["PartitionCoordinator", "PartitionRunner", "PartitionedIngest", "unit_name"]
+__all__ = ["PartitionCoordinator", "PartitionRunner", "PartitionedIngest", "cancel_and_wait", "unit_name"]
 
 log = get_logger("opsuite.cep.partitions")
 
@@ -143,12 +144,9 @@ class PartitionRunner:
 
     async def stop(self, *, checkpoint: bool) -> None:
         """Stop consuming; with ``checkpoint`` (a handover or a graceful stop) save every unit first."""
-        for task in self._tasks:
-            task.cancel()
-        if self._tasks:
-            done, pending = await asyncio.wait(self._tasks, timeout=self.settings.lease_ttl_s)
-            if pending:
-                log.warning("partition tasks did not stop in time", partition=self.partition, tasks=len(pending))
+        pending = await cancel_and_wait(self._tasks, self.settings.lease_ttl_s)
+        if pending:
+            log.warning("partition tasks did not stop in time", partition=self.partition, tasks=len(pending))
         writes = [te.writing for te in self.units.values() if te.writing is not None and not te.writing.done()]
         if writes:  # a shielded alert write still running finishes before the next owner reads the cursor
             await asyncio.wait(writes)
@@ -274,6 +272,7 @@ class PartitionRunner:
         last_refresh = time.monotonic()
         while not self.fenced:
             await asyncio.sleep(tick_s)
+            raise_if_cancel_lost()  # a cancel lost in the last round's NATS request ends the timer all the same
             if not self.lease_held():
                 continue
             try:
@@ -294,6 +293,7 @@ class PartitionRunner:
             except asyncio.CancelledError:
                 raise
             except Exception:
+                raise_if_cancel_lost()  # a cancel that nats-py turned into an error
                 log.exception("partition timer round failed; continuing", partition=self.partition)
 
     async def _ticks(self) -> None:
@@ -387,6 +387,31 @@ class PartitionRunner:
         return True
 
 
+#: How long :func:`cancel_and_wait` gives a cancelled task to end before cancelling it again.
+RECANCEL_S = 0.2
+
+
+async def cancel_and_wait(tasks: Sequence[asyncio.Task[Any]], timeout: float) -> set[asyncio.Task[Any]]:
+    """Cancel ``tasks`` and wait up to ``timeout`` s for them to end; returns those still running.
+
+    A task still running after ``RECANCEL_S`` is cancelled again: a cancel can be lost on the way (see
+    :func:`~opsuite_cep.adapters.partitions.raise_if_cancel_lost`, which the loops here call at every turn;
+    this bounds a stop in any case). Cancelled once and losing it, the ownership loop ran on for good,
+    renewing its leases, and a stop awaiting it never returned.
+    """
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    pending = {t for t in tasks if not t.done()}
+    while pending:
+        for task in pending:
+            task.cancel()
+        remaining = deadline - loop.time()
+        if remaining <= 0:
+            break
+        _, pending = await asyncio.wait(pending, timeout=min(RECANCEL_S, remaining))
+    return pending
+
+
 def _signature(rows: Sequence[Any]) -> tuple[Any, ...]:
     return tuple(sorted((r.id, r.revision, r.enabled) for r in rows))
 
@@ -414,7 +439,9 @@ class PartitionCoordinator:
             except asyncio.CancelledError:
                 raise
             except Exception:
+                raise_if_cancel_lost()  # a cancel that nats-py turned into an error
                 log.exception("partition ownership round failed; continuing")
+            raise_if_cancel_lost()  # a cancel lost in a NATS request of the round
             await asyncio.sleep(interval)
 
     def surely_held(self, partition: int) -> bool:
@@ -482,10 +509,8 @@ class PartitionCoordinator:
 
     async def stop(self) -> None:
         """Graceful stop: every partition checkpointed and handed back at once."""
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        if self._task is not None and await cancel_and_wait([self._task], self.settings.lease_ttl_s):
+            log.warning("partition ownership loop did not stop in time")
         for p in list(self.runners):
             await self.runners.pop(p).stop(checkpoint=True)
             with contextlib.suppress(Exception):
