@@ -40,7 +40,15 @@ from opsuite_common.server import ServerHandle
 from opsuite_common.settings import OutboundSettings
 from opsuite_common.testing.llm import FakeLlm
 from opsuite_common.testing.servers import TokenFactory, auth_settings_for_tests
-from tests.ops_eval import fifth_estate, fourth_estate, second_estate, seventh_estate, sixth_estate, third_estate
+from tests.ops_eval import (
+    eighth_estate,
+    fifth_estate,
+    fourth_estate,
+    second_estate,
+    seventh_estate,
+    sixth_estate,
+    third_estate,
+)
 from tests.ops_eval.questions import EvalContext, QuestionSet, load_set
 from tests.ops_eval.scoring import GOALS, AskOutcome, score_question, set_totals
 
@@ -52,7 +60,7 @@ __all__ = ["SETS_DIR", "run_evaluation", "write_results"]
 SETS_DIR = Path(__file__).resolve().parent
 REPO = SETS_DIR.parents[1]
 TENANTS = {"demo": "demo", "second": "ledgerco", "third": "clusterco", "fourth": "streamco", "fifth": "edgeco",
-           "sixth": "quillco", "seventh": "dbfleetco"}  # fmt: skip
+           "sixth": "quillco", "seventh": "dbfleetco", "eighth": "sendwaveco"}  # fmt: skip
 #: Questions in flight at once (ops runs them concurrently; each is one run).
 CONCURRENCY = 4
 ASK_TIMEOUT_S = 60.0
@@ -187,6 +195,7 @@ _SEEDERS: dict[str, Callable[[_Servers, Path, TokenFactory], Awaitable[datetime]
     "fifth": functools.partial(_seed_estate, fifth_estate, "edgeops.db", "fifth"),
     "sixth": functools.partial(_seed_estate, sixth_estate, "quillci.db", "sixth"),
     "seventh": functools.partial(_seed_estate, seventh_estate, "dbfleet.db", "seventh"),
+    "eighth": functools.partial(_seed_estate, eighth_estate, "mailops.db", "eighth"),
 }
 
 
