@@ -1,5 +1,5 @@
 """A stop of the partition ownership loop and of a runner's tasks ends them even when a cancel is lost on the
-way (``opsuite_cep.app.partitions.cancel_and_wait``).
+way (``opsuite_common.cancellation.cancel_and_wait``).
 
 On Python 3.11 ``asyncio.wait_for``, under every nats-py request, returns the result of a future that completes
 as the cancel arrives and drops the cancel; nats-py's JetStream publish turns a cancel into an error, which a
@@ -22,7 +22,8 @@ import pytest
 import pytest_asyncio
 
 from opsuite_cep.adapters.partitions import PartitionStream
-from opsuite_cep.app.partitions import PartitionCoordinator, cancel_and_wait
+from opsuite_cep.app.partitions import PartitionCoordinator
+from opsuite_common.cancellation import cancel_and_wait
 from opsuite_common.testing.eventually import eventually
 
 from .conftest import NATS_URL, make_settings

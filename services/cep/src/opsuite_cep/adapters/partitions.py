@@ -57,6 +57,7 @@ from nats.js.errors import (
 )
 
 from opsuite_cep.adapters.leaseclock import lease_clock
+from opsuite_common.cancellation import raise_if_cancel_lost
 from opsuite_common.logging import get_logger
 
 __all__ = [
@@ -68,7 +69,6 @@ __all__ = [
     "key_unsafe",
     "lease_clock",
     "namespace_names",
-    "raise_if_cancel_lost",
 ]
 
 log = get_logger("opsuite.cep.partitions")
@@ -121,20 +121,6 @@ RETRY_MAX_S = 2.0
 
 _SAFE = re.compile(r"[A-Za-z0-9-]")
 _TOKEN = re.compile(r"_([0-9a-f]{2})|(.)", re.DOTALL)
-
-
-def raise_if_cancel_lost() -> None:
-    """Raise ``CancelledError`` if the current task was cancelled but the cancel never reached it.
-
-    A loop that polls NATS calls this at every turn. On Python 3.11 ``asyncio.wait_for`` (under every nats-py
-    request) returns the result of a future that completes as the cancel arrives and drops the cancel, and
-    nats-py's JetStream publish turns a cancel into ``TooManyStalledMsgsError``; either way the task is
-    still marked as cancelled (``Task.cancelling()``), but the loop would go on for good and whoever awaits
-    the task after cancelling it would wait forever.
-    """
-    task = asyncio.current_task()
-    if task is not None and task.cancelling():
-        raise asyncio.CancelledError
 
 
 def key_safe(replica_id: str) -> str:
@@ -257,8 +243,8 @@ class PartitionStream:
         given up on: a consumer without acknowledgements can lose a message that way. Polls every
         ``POLL_MIN_S`` to ``POLL_MAX_S`` while the partition is quiet. Waits until the generator is closed
         (``aclose``), its task cancelled (also when the cancel was lost in a NATS request:
-        :func:`raise_if_cancel_lost`), or this stream closed (then it ends); retries while NATS is
-        unreachable.
+        :func:`~opsuite_common.cancellation.raise_if_cancel_lost`), or this stream closed (then it ends);
+        retries while NATS is unreachable.
         """
         self.subject(partition)  # fail here, not at the first __anext__
         return self._tail(partition, after)

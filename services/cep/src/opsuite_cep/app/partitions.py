@@ -35,7 +35,6 @@ from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 from opsuite_cep.adapters.leaseclock import lease_clock
-from opsuite_cep.adapters.partitions import raise_if_cancel_lost
 from opsuite_cep.app._session import read
 from opsuite_cep.app.engines import EngineHost, FencedError, TenantEngine, rule_from_row, silence_from_row
 from opsuite_cep.app.expected_keys import apply_stored_lists, units_watching
@@ -47,10 +46,11 @@ from opsuite_cep.db.repositories import CheckpointRepository, PartitionEpochs, R
 from opsuite_cep.db.routing import load_routing
 from opsuite_cep.domain import Event, IngestResult, Rule
 from opsuite_cep.domain.partitioning import Scope, key_filter, scope_of
+from opsuite_common.cancellation import cancel_and_wait, raise_if_cancel_lost
 from opsuite_common.errors import OpsuiteError, ServiceUnavailableError
 from opsuite_common.logging import get_logger
 
-__all__ = ["PartitionCoordinator", "PartitionRunner", "PartitionedIngest", "cancel_and_wait", "unit_name"]
+__all__ = ["PartitionCoordinator", "PartitionRunner", "PartitionedIngest", "unit_name"]
 
 log = get_logger("opsuite.cep.partitions")
 
@@ -385,31 +385,6 @@ class PartitionRunner:
         with contextlib.suppress(Exception):
             await self.stream.purge_below(self.partition, position + 1)
         return True
-
-
-#: How long :func:`cancel_and_wait` gives a cancelled task to end before cancelling it again.
-RECANCEL_S = 0.2
-
-
-async def cancel_and_wait(tasks: Sequence[asyncio.Task[Any]], timeout: float) -> set[asyncio.Task[Any]]:
-    """Cancel ``tasks`` and wait up to ``timeout`` s for them to end; returns those still running.
-
-    A task still running after ``RECANCEL_S`` is cancelled again: a cancel can be lost on the way (see
-    :func:`~opsuite_cep.adapters.partitions.raise_if_cancel_lost`, which the loops here call at every turn;
-    this bounds a stop in any case). Cancelled once and losing it, the ownership loop ran on for good,
-    renewing its leases, and a stop awaiting it never returned.
-    """
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    pending = {t for t in tasks if not t.done()}
-    while pending:
-        for task in pending:
-            task.cancel()
-        remaining = deadline - loop.time()
-        if remaining <= 0:
-            break
-        _, pending = await asyncio.wait(pending, timeout=min(RECANCEL_S, remaining))
-    return pending
 
 
 def _signature(rows: Sequence[Any]) -> tuple[Any, ...]:
