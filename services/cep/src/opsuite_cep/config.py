@@ -67,6 +67,9 @@ class Settings(ServiceSettings):
     max_batch_events: int = Field(10_000, ge=1)
     #: Largest serialized attributes of one event, bytes.
     max_attributes_bytes: int = Field(EVENT_ATTRIBUTES_BYTES, ge=256)
+    #: Samples a THRESHOLD rule's window functions (``rate(x[5m])``) keep, all windows and groups together (its
+    #: memory and its part of a checkpoint): a sample beyond it evicts the least recently updated groups.
+    max_window_samples_per_rule: int = Field(100_000, ge=1, le=100_000_000)
     #: Dispatcher: seconds between outbox scans when nothing woke it.
     dispatch_poll_s: float = Field(1.0, gt=0)
     #: Dispatcher: first and largest wait between delivery attempts of one notification.

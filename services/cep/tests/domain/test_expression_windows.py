@@ -153,3 +153,98 @@ def test_for_applies_to_window_conditions_too() -> None:
     engine = make_engine("rate(errors_total[1m]) > 1", **common)
     states = [(str(t.state), t.at) for t in engine.ingest([sample(0, 0), sample(10, 100), sample(40, 200)]).transitions]
     assert states == [("pending", 10), ("firing", 40)]
+
+
+# ------------------------------------------------------------------------------------------------ sample budget
+def held(engine: Engine) -> int:
+    """Samples in the rule's part of a checkpoint."""
+    [state] = [r for name, r in engine.snapshot()["rules"].items() if name == "errors"]
+    return sum(len(w) for _, _, windows in state["evaluator"]["series"] for w in windows)
+
+
+def test_the_rule_s_samples_have_a_total_budget_that_evicts_the_least_recently_updated_groups() -> None:
+    limits = Limits(max_window_samples=6, max_keys_per_rule=100)
+    engine = make_engine("count_over_time(errors_total[1h]) >= 3", limits)
+    engine.ingest([sample(float(t), 1, host) for t, host in enumerate(["web-1", "web-2", "web-3"] * 2)])
+    assert (engine.stats("errors").keys, held(engine), engine.stats("errors").evicted) == (3, 6, 0)
+    engine.ingest([sample(10, 1, "web-4")])  # a 7th sample: web-1, the least recently updated, goes
+    stats = engine.stats("errors")
+    assert (stats.keys, held(engine), stats.evicted, stats.dropped) == (3, 5, 1, 0)
+    # web-1 starts again from no samples (as a group evicted by max_keys_per_rule); web-3's third sample is
+    # the 7th again: web-2 goes, whole
+    result = engine.ingest([sample(11, 1, "web-1"), sample(12, 1, "web-3")])
+    assert [t.labels["host"] for t in result.transitions] == ["web-3"]
+    stats = engine.stats("errors")
+    assert (stats.keys, held(engine), stats.evicted) == (3, 5, 2)
+
+
+def test_a_group_holding_the_whole_budget_drops_its_oldest_samples() -> None:
+    engine = make_engine(
+        "count_over_time(errors_total[1h]) > 3 or sum_over_time(cpu[1h]) > 100", Limits(max_window_samples=4)
+    )
+    engine.ingest([sample(float(t), t, cpu=1) for t in range(5)])  # two windows: 10 samples wanted, 4 kept
+    stats = engine.stats("errors")
+    assert (held(engine), stats.dropped, stats.evicted, stats.matches) == (4, 6, 0, 0)
+
+
+def test_a_checkpoint_over_a_lowered_budget_keeps_the_most_recent_groups() -> None:
+    engine = make_engine("count_over_time(errors_total[1h]) >= 3")
+    engine.ingest([sample(float(t), 1, host) for t, host in enumerate(["web-1", "web-2", "web-3"] * 2)])
+    restored = make_engine("count_over_time(errors_total[1h]) >= 3", Limits(max_window_samples=4))
+    restored.restore(engine.snapshot())
+    assert (restored.stats("errors").keys, held(restored)) == (2, 4)
+    [fired] = restored.ingest([sample(10, 1, "web-3")]).transitions  # web-3 kept both of its samples
+    assert fired.labels["host"] == "web-3"
+
+
+def test_the_budget_is_an_operator_setting_with_a_default() -> None:
+    from opsuite_cep.config import Settings
+
+    assert Limits().max_window_samples == Settings().max_window_samples_per_rule == 100_000
+    assert Settings(max_window_samples_per_rule=50).max_window_samples_per_rule == 50
+    with pytest.raises(ValueError):
+        Settings(max_window_samples_per_rule=0)
+
+
+# ------------------------------------------------------------------------------------------------ quantiles in order
+def test_a_quantile_s_window_keeps_its_values_in_order_without_a_sort_per_event() -> None:
+    import math
+    import random
+
+    from opsuite_cep.domain.conditions import compile_condition
+    from opsuite_cep.domain.expr_eval import EvalFrame
+    from opsuite_cep.domain.expressions import parse_expression
+    from opsuite_cep.domain.series import SeriesStore, Window
+    from opsuite_cep.domain.stats import RuleStats
+
+    frame = EvalFrame()
+    compile_condition(
+        parse_expression("rate(y[1m]) > 0 and quantile_over_time(0.9, x[30s]) > 1", windows=True), frame=frame
+    )
+    assert frame.windows == [("y", 60.0), ("x", 30.0)] and frame.ordered == {1}  # only the quantile's window
+
+    rng = random.Random(7)
+    store = SeriesStore(frame.windows, Limits(max_window_values=50), RuleStats(), frame.ordered)
+    t = 0.0
+    for i in range(2_000):
+        t += rng.choice([0.0, 0.5, 1.0, 3.0])  # same instants (a replacement), and windows that empty
+        x = rng.choice([math.nan, rng.randint(0, 20), rng.uniform(-5, 5), math.inf, -math.inf])
+        _, xs = store.update("g", Event(f"e{i}", "m", t, attributes={"x": x, "y": i}))
+        assert isinstance(xs, Window) and xs.ordered is not None
+        values = [v for _, v in xs]
+        assert xs.ordered == sorted(v for v in values if not math.isnan(v))
+        assert xs.nans == sum(math.isnan(v) for v in values)
+        for q in (0.0, 0.3, 0.9, 1.0):
+            got = WINDOW_EVALUATORS["quantile_over_time"](xs, t - 30, t, 30, q)
+            plain = WINDOW_EVALUATORS["quantile_over_time"](list(xs), t - 30, t, 30, q)  # sorted on the spot
+            assert got == plain or (got is not None and plain is not None and math.isnan(got) and math.isnan(plain))
+    assert store.samples == sum(len(w) for w in store.update("g", Event("z", "m", t, attributes={})))
+
+
+def test_nan_orders_first_in_a_quantile_as_prometheus() -> None:
+    import math
+
+    samples = [(0.0, 2.0), (1.0, math.nan), (2.0, 1.0)]
+    assert math.isnan(WINDOW_EVALUATORS["quantile_over_time"](samples, 0, 2, 2, 0.0))  # type: ignore[arg-type]
+    assert WINDOW_EVALUATORS["quantile_over_time"](samples, 0, 2, 2, 1.0) == 2.0
+    assert WINDOW_EVALUATORS["quantile_over_time"](samples, 0, 2, 2, 0.75) == 1.5

@@ -263,3 +263,51 @@ def test_parsed_conditions_of_every_kind_and_both_syntaxes() -> None:
 def test_infinite_literals_and_huge_integers() -> None:
     assert "too large" in error("x > 1e999")
     assert holds("x * 2 > 1e300", x=10**400) is True  # a huge integer attribute is +Inf, not an error
+
+
+# ------------------------------------------------------------------------------------------------ strings
+NINES = "9" * 400
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        # parse_duration's ValueError inside the builder: a refusal at the duration, not lark's VisitError
+        (f"rate(x[{NINES}s]) > 1", "line 1, column 8: the window 999"),
+        # a lone surrogate cannot be encoded as UTF-8 (RE2 raised UnicodeEncodeError; == was accepted)
+        ('host =~ "\\ud800"', "line 1, column 10: '\\ud800' is half of a UTF-16 surrogate pair"),
+        ('host == "\\ud800"', "line 1, column 10: '\\ud800' is half of a UTF-16 surrogate pair"),
+        ('host == "a\\udc00"', "line 1, column 11: '\\udc00' is half of a UTF-16 surrogate pair"),
+        ('host == "\\ude00\\ud83d"', "line 1, column 10: '\\ude00' is half"),  # a pair in the wrong order
+        ("host == `\ud800`", "line 1, column 10: the string holds '\\ud800', which is not valid Unicode text"),
+        ("host == '\udfff'", "line 1, column 10: the string holds '\\udfff', which is not valid Unicode text"),
+    ],
+)
+def test_what_the_builder_cannot_take_is_an_expression_error_with_its_position(text: str, message: str) -> None:
+    assert error(text, windows=True).startswith(message)
+
+
+def test_any_error_inside_the_builder_is_an_expression_error_at_its_part(monkeypatch: pytest.MonkeyPatch) -> None:
+    from opsuite_cep.domain.expr_parser import Builder
+
+    def broken(self: Builder, children: list[Any]) -> Any:
+        raise OverflowError("cannot take this")
+
+    monkeypatch.setattr(Builder, "in_list", broken)
+    assert error("x > 1 and y in [1, 2]") == "line 1, column 11: cannot take this"
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ('"\\ud83d\\ude00"', "\U0001f600"),  # a surrogate pair is one code point, as in JSON
+        ("'\\uD83D\\uDE00'", "\U0001f600"),
+        ('"\\u00e9\\t\\"\\/\\\\"', 'é\t"/\\'),
+        ("'it\\'s'", "it's"),
+        ('"😀"', "\U0001f600"),
+    ],
+)
+def test_string_literals_decode_as_json(text: str, value: str) -> None:
+    assert holds(f"host == {text}", host=value) is True
+    assert parse_expression(f"host == {text}") == Comparison("host", "==", value)
+    assert canonical(f"host == {text}").encode()  # TestRule's text is valid UTF-8

@@ -78,12 +78,17 @@ def test_row19_dedup_while_firing() -> None:
 def test_row20_repeat_interval_renotifies_at_exactly_last_plus_interval() -> None:
     engine = make_engine(repeat_interval="10m")
     engine.ingest([cpu(0, 95)])
-    result = engine.ingest([cpu(599, 95), cpu(1300, 95)])
-    assert [(n.kind, n.at) for n in result.notifications] == [
-        (NotificationKind.REPEAT, 600),
-        (NotificationKind.REPEAT, 1200),
-    ]
+    result = engine.ingest([cpu(599, 95), cpu(600, 95)])
+    assert [(n.kind, n.at) for n in result.notifications] == [(NotificationKind.REPEAT, 600)]
     assert result.transitions == []
+    result = engine.ingest([cpu(1199, 95), cpu(1300, 95)])
+    assert [(n.kind, n.at) for n in result.notifications] == [(NotificationKind.REPEAT, 1200)]
+    # The watermark passes four repeat instants at once (1800 ... 3600): one repeat, at the latest of them,
+    # and the next at exactly 10m after it.
+    result = engine.ingest([cpu(4000, 95)])
+    assert [(n.kind, n.at) for n in result.notifications] == [(NotificationKind.REPEAT, 3600)]
+    result = engine.ingest([cpu(4200, 95)])
+    assert [(n.kind, n.at) for n in result.notifications] == [(NotificationKind.REPEAT, 4200)]
 
 
 def test_row20_send_resolved_false_records_but_does_not_notify() -> None:

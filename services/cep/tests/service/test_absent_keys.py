@@ -1,6 +1,7 @@
 """Absent keys on a real server (docs/cep-semantics.md, Absent keys #27-#28): a listed key that never reported
 fires by the clock, through a crash and a replay of the event log, and on the partitioned JetStream path; a
-static list over the limit is INVALID_ARGUMENT on its field; GetRuleStats shows the list."""
+static list over the limit, or a `within` below the minimum, is INVALID_ARGUMENT on its field; GetRuleStats shows
+the list."""
 
 from __future__ import annotations
 
@@ -102,6 +103,14 @@ async def test_a_static_list_over_the_limit_is_refused_on_its_field(cep_sqlite: 
         cep_pb2.ValidateRuleRequest(definition=struct(with_trigger)), metadata=cep_sqlite.md()
     )
     assert [v.field for v in reply.violations] == ["definition.spec.trigger"]
+    # each key's check repeats every `within`: below the minimum it is refused too
+    with pytest.raises(grpc.RpcError) as info:
+        await cep_sqlite.rule({**HOSTS, "spec": {**HOSTS["spec"], "within": "1ms"}})
+    assert info.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    err = from_grpc_error(info.value)
+    assert isinstance(err, ValidationError)
+    assert [v.field for v in err.field_violations] == ["definition.spec.within"]
+    assert "at least 10s" in err.field_violations[0].description
 
 
 async def test_testrule_fires_a_listed_key_that_sends_nothing(cep_sqlite: Cep) -> None:
@@ -135,7 +144,7 @@ async def test_on_partitions_each_key_fires_where_it_is_hashed_even_in_a_partiti
         partition_refresh_s=0.1,
         tenant_time={"tenant-a": {"idle_timeout_s": 2.0}},
     )
-    rule = {**HOSTS, "spec": {**HOSTS["spec"], "within": "6s", "expected_keys": {"keys": keys}}}
+    rule = {**HOSTS, "spec": {**HOSTS["spec"], "within": "10s", "expected_keys": {"keys": keys}}}
     await cep.rule(rule)
     await asyncio.sleep(0.5)  # the owner of every partition has taken it and loaded the rule's units
     await cep.publish([ev("a", "heartbeat", 0, key=reporting)])
@@ -147,10 +156,10 @@ async def test_on_partitions_each_key_fires_where_it_is_hashed_even_in_a_partiti
         clock.advance(0.5)
         await asyncio.sleep(0.15)
     assert sorted(fired) == sorted(keys)
-    # the reporting key's partition started at its event: every key there fired at exactly T0 + 6
+    # the reporting key's partition started at its event: every key there fired at exactly T0 + 10
     home = partition_of("tenant-a", reporting, 4)
     assert {k: t for k, t in fired.items() if partition_of("tenant-a", k, 4) == home} == dict.fromkeys(
-        [k for k in keys if partition_of("tenant-a", k, 4) == home], 6
+        [k for k in keys if partition_of("tenant-a", k, 4) == home], 10
     )
-    assert all(t >= 6 for t in fired.values())
+    assert all(t >= 10 for t in fired.values())
     assert len(await cep.alerts()) == len(keys)  # one alert per key: no partition fired another's key

@@ -4,6 +4,7 @@ annotations."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -60,6 +61,23 @@ async def test_a_one_line_rule_fires_on_published_events(cep: Cep) -> None:
             "definition.spec.condition",
             "invalid expression at line 1, column 6: the pattern",
         ),
+        # errors raised inside the builder (not its own refusals) were lark's VisitError: INTERNAL
+        (
+            "rate(x[" + "9" * 400 + "s]) > 1",
+            "definition.spec.condition",
+            "invalid expression at line 1, column 8: the window 999",
+        ),
+        (
+            'host =~ "\\ud800"',
+            "definition.spec.condition",
+            "invalid expression at line 1, column 10: '\\ud800' is half",
+        ),
+        # accepted before, and TestRule then failed building its reply (a lone surrogate is not UTF-8)
+        (
+            'host == "\\ud800"',
+            "definition.spec.condition",
+            "invalid expression at line 1, column 10: '\\ud800' is half",
+        ),
     ],
 )
 async def test_a_bad_expression_is_invalid_argument_with_the_field(
@@ -115,3 +133,40 @@ async def test_a_saved_one_line_rule_reads_back_as_written(cep_sqlite: Cep) -> N
     saved = await cep_sqlite.rule(rule("cpu*2>90"))
     got = await cep_sqlite.stub.GetRule(cep_pb2.GetRuleRequest(id=saved.meta.id), metadata=cep_sqlite.md())
     assert got.definition["spec"]["condition"] == "cpu*2>90"
+
+
+async def test_a_lone_surrogate_is_refused_by_test_rule_too(cep_sqlite: Cep) -> None:
+    err = await invalid_argument(
+        cep_sqlite.stub.TestRule(
+            cep_pb2.TestRuleRequest(definition=struct(rule('host == "\\ud800"')), events=[]),
+            metadata=cep_sqlite.md(),
+        )
+    )
+    assert [v.field for v in err.field_violations] == ["definition.spec.condition"]
+
+
+async def test_a_surrogate_pair_escape_is_the_character_as_in_json(cep_sqlite: Cep) -> None:
+    definition = rule('host == "\\ud83d\\ude00" and errors_total > 1')
+    reply = await cep_sqlite.stub.TestRule(
+        cep_pb2.TestRuleRequest(
+            definition=struct(definition), events=[ev("e1", "metric", 0, host="\U0001f600", errors_total=5)]
+        ),
+        metadata=cep_sqlite.md(),
+    )
+    assert dict(reply.parsed_conditions) == {"spec.condition": '((host == "\U0001f600") and (errors_total > 1))'}
+    [firing] = reply.transitions
+    assert firing.state == "firing" and firing.labels["host"] == "\U0001f600"
+
+
+async def test_the_operator_s_window_sample_budget_evicts_groups_visibly(
+    sqlite_url: str, start_cep: Callable[..., Any]
+) -> None:
+    cep = await start_cep(sqlite_url, max_window_samples_per_rule=4)
+    saved = await cep.rule(rule("count_over_time(errors_total[1h]) >= 3"))
+    hosts = ["web-1", "web-2", "web-3"]
+    reply = await cep.publish([ev(f"{h}-{t}", "metric", t, host=h, errors_total=1) for t in range(3) for h in hosts])
+    # 9 samples wanted, 4 kept: a sample beyond them evicts the least recently updated group, so only web-2
+    # (at t=1 and t=2 the second in line) reaches 3 samples; with the default budget all three fire
+    assert [a.labels["host"] for a in reply.alerts] == ["web-2"]
+    stats = await cep.stub.GetRuleStats(cep_pb2.GetRuleStatsRequest(rule_id=saved.meta.id), metadata=cep.md())
+    assert (stats.evicted, stats.keys) == (4, 2)

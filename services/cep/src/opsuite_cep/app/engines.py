@@ -40,7 +40,7 @@ from opsuite_cep.db.eventlog import LogCursorRepository
 from opsuite_cep.db.models import RuleRow
 from opsuite_cep.db.repositories import CheckpointRepository, RuleRepository, SilenceRepository
 from opsuite_cep.db.routing import load_routing
-from opsuite_cep.domain import Engine, Event, IngestResult, Rule, Silence, parse_rule, parse_silence
+from opsuite_cep.domain import Engine, Event, IngestResult, Limits, Rule, Silence, parse_rule, parse_silence
 from opsuite_cep.domain.engine import FUTURE_TIME, future_skew_description
 from opsuite_cep.domain.partitioning import partition_of, scope_of
 from opsuite_cep.domain.results import RefusedEvent
@@ -167,6 +167,7 @@ class EngineHost:
         policy = self.settings.time_policy(tenant)
         return Engine(
             rules,
+            limits=Limits(max_window_samples=self.settings.max_window_samples_per_rule),
             allowed_lateness=self.settings.allowed_lateness_s,
             silences=silences,
             idle_timeout=policy.idle_timeout,

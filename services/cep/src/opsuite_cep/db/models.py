@@ -137,7 +137,7 @@ class NotificationRow(Base):
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     #: The trace context of the work that queued it (``opsuite_common.tracing.carrier``: JSON of the
     #: ``traceparent`` headers), so its delivery joins that trace; "" when nothing was traced.
-    trace_context: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    trace_context: Mapped[str] = mapped_column(Text, nullable=False, default="", server_default="")
 
 
 class DeliveryRow(Base):

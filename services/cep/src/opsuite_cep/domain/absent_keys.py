@@ -11,7 +11,9 @@ Per listed key the evaluator keeps a deadline on event time:
   alert at ``t`` if it is firing.
 * At the deadline (a timer: it fires before events stamped with the same time, #4) the key's alert fires,
   stamped with the deadline; while the key stays silent the check repeats every ``within`` (a firing alert
-  is not notified again; one an operator resolved by hand fires again).
+  is not notified again; one an operator resolved by hand fires again). When the watermark passes several of
+  these instants at once, only the latest of them is checked (nothing but the key's own event, which moves
+  its deadline, changes its state in between), then the first one after the watermark.
 * A key that leaves the list is no longer watched; its firing alert resolves at the rule's next progress.
 
 The alerts are stateful, one per key (``for``, ``keep_firing_for`` and ``resolve_timeout`` do not apply).
@@ -31,7 +33,7 @@ from opsuite_cep.domain.results import IngestResult
 from opsuite_cep.domain.rules import AbsenceSpec
 from opsuite_cep.domain.sequences import _CompiledStep
 from opsuite_cep.domain.stats import StateSize
-from opsuite_cep.domain.timers import Timer
+from opsuite_cep.domain.timers import Timer, last_on_grid, next_on_grid
 
 __all__ = ["AbsentKeysEvaluator"]
 
@@ -141,7 +143,13 @@ class AbsentKeysEvaluator(Evaluator):
         if not self.alerts.has(fp):
             self.report_match(labels, timer.deadline, (), values, out, fp)
         self.alerts.evaluate(labels, True, timer.deadline, values, out, fp)
-        self._arm(key, watch, timer.deadline + self.within)
+        # The next check: the latest instant of this key's grid (deadline + k * within) the watermark has
+        # passed, so a long silence costs two checks, not one per ``within``; from there the first one after
+        # the watermark. None: ``within`` too small to move the deadline (a rule saved before the minimum).
+        latest = last_on_grid(timer.deadline, self.within, self.timers.horizon)
+        nxt = latest if latest > timer.deadline else next_on_grid(timer.deadline, self.within, self.timers.horizon)
+        if nxt is not None:
+            self._arm(key, watch, nxt)
 
     def state_size(self) -> StateSize:
         """Watched keys."""

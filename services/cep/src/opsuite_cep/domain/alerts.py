@@ -9,8 +9,9 @@ docs/cep-semantics.md rows implemented here (sections Threshold alerts and Alert
   resets it, the alert resolves once ``elapsed >= keep_firing_for``.
 * #19 dedup: further true evaluations or signals of a firing alert produce nothing; an active alert
   keeps its latest evaluation's values, so a resolved record carries the evaluation that resolved it.
-* #20 ``repeat_interval``: a ``REPEAT`` notification at exactly ``last + repeat_interval`` while firing;
-  resolution notifies when the rule has ``send_resolved``.
+* #20 ``repeat_interval``: a ``REPEAT`` notification at exactly ``last + repeat_interval`` while firing (when
+  the watermark passes several such instants at once, one, at the latest of them); resolution notifies when
+  the rule has ``send_resolved``.
 * #21 silences mute notifications only; the transition is recorded with ``silenced=True``.
 * #22 signal alerts fire at the signal and resolve ``resolve_timeout`` after the last signal.
 """
@@ -26,9 +27,9 @@ from typing import Any
 from opsuite_cep.domain.results import AlertState, AlertTransition, IngestResult, Notification, NotificationKind
 from opsuite_cep.domain.rules import Rule
 from opsuite_cep.domain.templates import alert_data, compile_map, render_all
-from opsuite_cep.domain.timers import Timer, TimerQueue
+from opsuite_cep.domain.timers import Timer, TimerQueue, last_on_grid, next_on_grid
 from opsuite_cep.domain.validation import Violations, join_path
-from opsuite_common.regex import RegexError, compile_regex
+from opsuite_common.regex import RegexError, TenantPattern, compile_regex
 
 __all__ = ["AlertTracker", "Matcher", "Silence", "alert_labels", "fingerprint", "parse_silence"]
 
@@ -47,26 +48,66 @@ def alert_labels(rule: Rule, group_labels: Mapping[str, str]) -> dict[str, str]:
     return {"alertname": rule.name, "severity": str(rule.severity), **rule.labels, **group_labels}
 
 
+class _NoMatch:
+    """The pattern of a regex RE2 refuses (refused at save; one stored before RE2): it matches nothing."""
+
+    def fullmatch(self, text: str) -> None:
+        return None
+
+    def search(self, text: str) -> None:
+        return None
+
+
+_NO_MATCH = _NoMatch()
+
+
 @dataclass(frozen=True, slots=True)
 class Matcher:
-    """A label matcher (Alertmanager): ``=``, ``!=``, ``=~``, ``!~``; regexes are fully anchored."""
+    """A label matcher (Alertmanager): ``=``, ``!=``, ``=~``, ``!~``; regexes are fully anchored.
+
+    A regex comes from the process-wide pattern cache at each match, unless the matcher was :meth:`compile`-d:
+    a routing config's matchers are, once, when it is parsed, so matching them neither compiles per match nor
+    evicts other tenants' patterns from that cache, however many patterns the config holds.
+    """
 
     name: str
     op: str
     value: str
+    _pattern: TenantPattern | None = field(default=None, init=False, repr=False, compare=False, hash=False)
+
+    def compile(self, patterns: dict[str, TenantPattern] | None = None) -> Matcher:
+        """This matcher with its regex compiled now and kept by it (``patterns``: the ones compiled already for
+        the same config, shared by the matchers that have the same regex)."""
+        if self.op not in ("=~", "!~"):
+            return self
+        seen = patterns if patterns is not None else {}
+        pattern = seen.get(self.value)
+        if pattern is None:
+            try:
+                pattern = compile_regex(self.value)
+            except RegexError:
+                pattern = _NO_MATCH
+            seen[self.value] = pattern
+        compiled = Matcher(self.name, self.op, self.value)
+        object.__setattr__(compiled, "_pattern", pattern)
+        return compiled
 
     def matches(self, labels: Mapping[str, str]) -> bool:
         """Whether ``labels`` satisfy this matcher; a missing label is the empty string."""
         actual = labels.get(self.name, "")
-        if self.op == "=":
+        op = self.op
+        if op == "=":
             return actual == self.value
-        if self.op == "!=":
+        if op == "!=":
             return actual != self.value
-        try:
-            found = compile_regex(self.value).fullmatch(actual) is not None
-        except RegexError:  # refused at save; a matcher stored before RE2 matches nothing
-            found = False
-        return found if self.op == "=~" else not found
+        pattern = self._pattern
+        if pattern is None:
+            try:
+                pattern = compile_regex(self.value)
+            except RegexError:  # refused at save; a matcher stored before RE2 matches nothing
+                pattern = _NO_MATCH
+        found = pattern.fullmatch(actual) is not None
+        return found if op == "=~" else not found
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,9 +311,16 @@ class AlertTracker:
             else:  # a later signal moved the deadline: one live timer per alert
                 self._timers.schedule(due, "resolve", timer.key, alert.last_true)
         elif timer.kind == "repeat" and alert.state is AlertState.FIRING and alert.fired_at == timer.token:
+            step = self.rule.repeat_interval
+            latest = last_on_grid(at, step, self._timers.horizon)
+            if latest > at:  # the watermark passed several repeats at once: one, at the latest of them (#20)
+                self._timers.schedule(latest, "repeat", timer.key, alert.fired_at)
+                return
             if not self._silenced(alert, at):
                 self._notify(timer.key, alert, NotificationKind.REPEAT, at, out)
-            self._timers.schedule(at + self.rule.repeat_interval, "repeat", timer.key, alert.fired_at)
+            nxt = next_on_grid(at, step, at)
+            if nxt is not None:  # None: an interval too small to move the time (a rule saved before the minimum)
+                self._timers.schedule(nxt, "repeat", timer.key, alert.fired_at)
 
     # ------------------------------------------------------------------------------------- outputs
     def _labels(self, alert: _Alert) -> dict[str, str]:

@@ -42,15 +42,16 @@ class EvalFrame:
     """What a THRESHOLD rule's compiled one-line leaves share.
 
     ``windows``: the ``(path, seconds)`` windows they read (registered while compiling); ``series``: the
-    evaluated group's samples, one sequence per window; ``now``: the evaluation's event time; ``results``:
-    what the evaluation computed (each window function by its text, ``value`` for ``$value``), reported with
-    the alert's values.
+    evaluated group's samples, one sequence per window; ``ordered``: the indexes of the windows a quantile reads
+    (their values are kept in order); ``now``: the evaluation's event time; ``results``: what the evaluation
+    computed (each window function by its text, ``value`` for ``$value``), reported with the alert's values.
     """
 
-    __slots__ = ("now", "results", "series", "windows")
+    __slots__ = ("now", "ordered", "results", "series", "windows")
 
     def __init__(self) -> None:
         self.windows: list[tuple[str, float]] = []
+        self.ordered: set[int] = set()
         self.series: Sequence[Sequence[Sample]] = ()
         self.now = 0.0
         self.results: dict[str, Any] = {}
@@ -182,6 +183,8 @@ def _window(node: Call, frame: EvalFrame | None) -> _Getter:
     assert isinstance(window, Range)
     q = node.args[0].value if isinstance(node.args[0], Lit) else 0.0
     index, seconds, text = frame.window(window.path, window.seconds), window.seconds, format_node(node)
+    if node.name == "quantile_over_time":
+        frame.ordered.add(index)
     evaluate, results = WINDOW_EVALUATORS[node.name], frame.results
 
     def over_window(_e: Event, _b: Bindings) -> Any:

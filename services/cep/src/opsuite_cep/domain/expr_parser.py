@@ -17,6 +17,7 @@ from functools import cache
 from typing import Any, Final
 
 from lark import Lark, Token, Transformer_NonRecursive
+from lark.exceptions import VisitError
 
 from opsuite_cep.domain.durations import parse_duration
 from opsuite_cep.domain.expr_ast import (
@@ -41,7 +42,7 @@ from opsuite_cep.domain.expr_ast import (
 )
 from opsuite_common.regex import RegexError, compile_regex
 
-__all__ = ["Builder", "ExpressionError", "grammar"]
+__all__ = ["Builder", "ExpressionError", "builder_error", "grammar"]
 
 _GRAMMAR: Final = r"""
 ?start: or_test
@@ -117,32 +118,67 @@ class ExpressionError(ValueError):
         super().__init__(f"{self.position}: {message}")
 
 
-_ESCAPES: Final = re.compile(r"\\(u[0-9a-fA-F]{4}|.)")
-_SIMPLE_ESCAPES: Final = {'"': '"', "'": "'", "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r"}
+_ESCAPES: Final = re.compile(r"\\(u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|.)")
+_SIMPLE_ESCAPES: Final = {
+    '"': '"',
+    "'": "'",
+    "\\": "\\",
+    "/": "/",
+    "b": "\b",
+    "f": "\f",
+    "n": "\n",
+    "r": "\r",
+    "t": "\t",
+}
+_SURROGATE: Final = re.compile("[\ud800-\udfff]")
 
 
 def _unquote(token: Token, source: str) -> str:
-    text = str(token)
-    if text.startswith("`"):
-        return text[1:-1]
+    """The text of a string literal: JSON's escapes (a surrogate pair ``\\ud83d\\ude00`` is one code point, as
+    ``json.loads`` reads it) plus ``\\'``; a raw string as written. Text that is not valid Unicode (a lone
+    surrogate, which UTF-8 cannot encode, so neither RE2 nor a reply could carry it) is refused."""
+    text, start = str(token), (token.start_pos or 0) + 1
     body = text[1:-1]
+    lone = _SURROGATE.search(body)
+    if lone is not None:  # only a source that was not UTF-8 (e.g. JSON text with "\\ud800") carries one
+        raise ExpressionError(
+            f"the string holds {_escaped(lone.group())}, which is not valid Unicode text", source, start + lone.start()
+        )
+    if text.startswith("`"):
+        return body
 
     def one(m: re.Match[str]) -> str:
         code = m.group(1)
+        if len(code) == 11:  # a high and a low surrogate: one code point
+            high, low = int(code[1:5], 16), int(code[7:], 16)
+            return chr(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))
         if code.startswith("u") and len(code) == 5:
-            return chr(int(code[1:], 16))
-        if code == "t":
-            return "\t"
+            point = int(code[1:], 16)
+            if 0xD800 <= point <= 0xDFFF:
+                raise ExpressionError(
+                    f"'\\{code}' is half of a UTF-16 surrogate pair: write both halves "
+                    "(\\ud83d\\ude00) or the character itself",
+                    source,
+                    start + m.start(),
+                )
+            return chr(point)
         if code not in _SIMPLE_ESCAPES:
-            at = (token.start_pos or 0) + 1 + m.start()
             raise ExpressionError(
                 f"unknown escape '\\{code}' in a string: write '\\\\{code}', or use a `raw string` for a regex",
                 source,
-                at,
+                start + m.start(),
             )
         return _SIMPLE_ESCAPES[code]
 
     return _ESCAPES.sub(one, body)
+
+
+def _escaped(char: str) -> str:
+    return f"'\\u{ord(char):04x}'"
+
+
+def _short(text: str, limit: int = 24) -> str:
+    return text if len(text) <= limit else text[:limit] + "..."
 
 
 class Builder(Transformer_NonRecursive[Token, Any]):
@@ -150,7 +186,9 @@ class Builder(Transformer_NonRecursive[Token, Any]):
 
     Raises :class:`ExpressionError` (wrapped by lark in ``VisitError``) at the first problem: a type mistake
     (``cpu and mem``), an unknown function, a bad regex or string, a window where none is allowed, or a bound
-    (``max_nodes``, ``max_depth``, ``max_regex``, ``max_range`` seconds).
+    (``max_nodes``, ``max_depth``, ``max_regex``, ``max_range`` seconds). Any other error raised while building
+    is a refusal too: :func:`builder_error` turns lark's ``VisitError`` into an :class:`ExpressionError` at the
+    part being built.
     """
 
     def __init__(
@@ -241,7 +279,10 @@ class Builder(Transformer_NonRecursive[Token, Any]):
 
     def window(self, children: list[Token]) -> Node:
         name, text = children
-        seconds = parse_duration(str(text))
+        try:
+            seconds = parse_duration(str(text))
+        except ValueError:  # the grammar took its shape, so only its size is wrong: more seconds than a float holds
+            raise self.fail(f"the window {_short(text)} is too long: at most {self.max_range:g}s", _at(text)) from None
         if seconds <= 0 or seconds > self.max_range:
             raise self.fail(f"a window is longer than 0s and at most {self.max_range:g}s, got {text}", _at(text))
         return self._made(Range(_at(name), self._path(name), seconds))
@@ -356,6 +397,25 @@ class Builder(Transformer_NonRecursive[Token, Any]):
     def _logic(self, op: str, children: list[Any]) -> Node:
         kids = tuple(self._condition(c, f"'{op}'") for c in children)
         return self._made(Logic(kids[0].pos, op, kids), *kids)
+
+
+def builder_error(exc: VisitError, source: str) -> ExpressionError:
+    """The refusal for an error raised while :class:`Builder` built a part of ``source``.
+
+    Its own :class:`ExpressionError` as it is; any other error (the builder's checks missed a case) at the
+    first character of the part being built, so that a tenant's text is always refused with a position and never
+    fails the call as an internal error.
+    """
+    orig = exc.orig_exc
+    if isinstance(orig, ExpressionError):
+        return orig
+    if isinstance(orig, MemoryError):  # the process's trouble, not the text's
+        raise orig
+    part = exc.obj
+    tokens = [part] if isinstance(part, Token) else list(part.scan_values(lambda v: isinstance(v, Token)))
+    at = min((_at(t) for t in tokens), default=0)
+    reason = str(orig) or type(orig).__name__
+    return ExpressionError(_short(reason, 200), source, at)
 
 
 def _is_ordered(value: object) -> bool:

@@ -49,7 +49,7 @@ from opsuite_cep.domain.expr_ast import (
     literal_text,
 )
 from opsuite_cep.domain.expr_eval import compile_test
-from opsuite_cep.domain.expr_parser import Builder, ExpressionError, grammar
+from opsuite_cep.domain.expr_parser import Builder, ExpressionError, builder_error, grammar
 from opsuite_cep.domain.rules import (
     AbsenceSpec,
     AnomalySpec,
@@ -140,10 +140,8 @@ def parse_expression(
     )
     try:
         node: Node = builder.transform(tree)
-    except VisitError as exc:
-        if isinstance(exc.orig_exc, ExpressionError):
-            raise exc.orig_exc from None
-        raise
+    except VisitError as exc:  # whatever the builder raised is a refusal of the text, with its position
+        raise builder_error(exc, text) from None
     if not is_condition(node):
         raise ExpressionError("this is a value, not a condition: compare it, e.g. 'cpu > 90'", text, node.pos)
     seen: dict[tuple[str, float], None] = {}

@@ -22,7 +22,10 @@ its ``group_by`` labels. A group is flushed ``group_wait`` after it was created 
 Timers follow the watermark and fire at their exact deadline, **after** the transitions stamped with the
 same instant (a flush at ``t`` carries every change up to ``t``). A flush that can change nothing (no
 transition since the last one) is skipped: the next one considered is the first ``group_interval`` tick at
-or after the next repeat or silence boundary, which is what the skipped ticks would have produced.
+or after the next repeat or silence boundary, which is what the skipped ticks would have produced. When the
+watermark (or the next transition) passes several ticks of a group at once and nothing changed since its last
+flush, only the latest of those ticks is flushed: a group quiet for a day sends one repeat when time jumps
+past that day (as Alertmanager on the wall clock would), not one per ``group_interval``.
 """
 
 from __future__ import annotations
@@ -45,7 +48,7 @@ from opsuite_cep.domain.results import (
     IngestResult,
     NotificationKind,
 )
-from opsuite_cep.domain.routing import Route, Routing
+from opsuite_cep.domain.routing import InhibitRule, Route, Routing
 
 __all__ = ["MAX_GROUPS", "Router"]
 
@@ -85,6 +88,64 @@ def _group_fingerprint(route_id: str, key: str) -> str:
     return "g" + hashlib.sha256(f"{route_id}\x00{key}".encode()).hexdigest()[:31]
 
 
+class _Inhibitor:
+    """The firing alerts that can inhibit, indexed per inhibition rule by their ``equal`` labels (a missing
+    label is ""), so that whether an alert is muted costs a dict lookup per rule whose target it matches,
+    however many alerts fire. Kept up to date as alerts fire and resolve (:meth:`add`, :meth:`remove`)."""
+
+    def __init__(self, rules: Sequence[InhibitRule]) -> None:
+        self.rules = tuple(rules)
+        #: Per rule: equal-label values -> [sources, sources that also match the rule's target].
+        self._counts: list[dict[tuple[str, ...], list[int]]] = [{} for _ in self.rules]
+        #: Per source alert: (rule index, equal-label values, also a target) for every rule it is a source of.
+        self._entries: dict[str, list[tuple[int, tuple[str, ...], bool]]] = {}
+
+    def add(self, fingerprint: str, labels: Mapping[str, str]) -> bool:
+        """A firing alert (again, maybe with other labels); whether it is a source of some rule."""
+        self.remove(fingerprint)
+        entries = []
+        for i, rule in enumerate(self.rules):
+            if _matches(rule.source, labels):
+                key = tuple(labels.get(n, "") for n in rule.equal)
+                both = _matches(rule.target, labels)
+                count = self._counts[i].setdefault(key, [0, 0])
+                count[0] += 1
+                count[1] += both
+                entries.append((i, key, both))
+        if entries:
+            self._entries[fingerprint] = entries
+        return bool(entries)
+
+    def remove(self, fingerprint: str) -> bool:
+        """An alert no longer fires; whether it was a source."""
+        entries = self._entries.pop(fingerprint, None)
+        if entries is None:
+            return False
+        for i, key, both in entries:
+            counts = self._counts[i]
+            count = counts[key]
+            count[0] -= 1
+            count[1] -= both
+            if count[0] == 0:
+                del counts[key]
+        return True
+
+    def inhibited(self, labels: Mapping[str, str]) -> bool:
+        """Whether a firing source mutes an alert with ``labels`` (Alertmanager's ``Inhibitor.Mutes``): it
+        matches a rule's target, a source of that rule has the same ``equal`` labels, and that source is not
+        itself a target when the alert matches the source side too (two-sided rules never mute both)."""
+        for i, rule in enumerate(self.rules):
+            counts = self._counts[i]
+            if not counts or not _matches(rule.target, labels):
+                continue
+            count = counts.get(tuple(labels.get(n, "") for n in rule.equal))
+            if count is None:
+                continue
+            if (count[0] - count[1] if _matches(rule.source, labels) else count[0]) > 0:
+                return True
+        return False
+
+
 class Router:
     """The routing tree, groups, inhibition and silences of one engine (one tenant, or one unit)."""
 
@@ -97,6 +158,7 @@ class Router:
         self.now = -math.inf
         #: Firing alerts by fingerprint: the sources of inhibition, and what a new config regroups.
         self._firing: dict[str, GroupAlert] = {}
+        self._inhibitor = _Inhibitor(routing.inhibit_rules if routing else ())
         self._groups: dict[str, _Group] = {}
         self._heap: list[tuple[float, int, str]] = []
         self._seq = 0
@@ -135,6 +197,7 @@ class Router:
     def seed(self, alerts: Iterable[GroupAlert]) -> None:
         """The firing alerts, before a first config (without one the router keeps nothing)."""
         self._firing = {a.fingerprint: a for a in alerts}
+        self._index_sources()
 
     def forget(self, fingerprint: str, at: float | None) -> None:
         """An operator resolved the alert by hand: its groups hear of it as resolved at ``at``."""
@@ -163,7 +226,9 @@ class Router:
         self._groups, self._heap = {}, []
         if routing is None:
             self._firing = {}
+            self._index_sources()
             return
+        self._index_sources()
         logs = {(g.key, old_receivers.get(g.route, "")): g.log for g in old.values() if g.log is not None}
         alerts = dict(self._firing)
         for g in old.values():
@@ -177,11 +242,15 @@ class Router:
 
     # ------------------------------------------------------------------------------------- groups
     def _apply(self, alert: GroupAlert, at: float, register: bool = True) -> None:
+        source = False
         if register:
             if alert.ends_at is None:
                 self._firing[alert.fingerprint] = alert
+                was = self._inhibitor.remove(alert.fingerprint)
+                source = self._inhibitor.add(alert.fingerprint, alert.labels) or was
             else:
                 self._firing.pop(alert.fingerprint, None)
+                source = self._inhibitor.remove(alert.fingerprint)
         if self.routing is None:
             return
         for route in self.routing.route.match(alert.labels):
@@ -204,7 +273,7 @@ class Router:
                     self._schedule(g, at)
             else:
                 self._wake(g, at)
-        if register and any(_matches(rule.source, alert.labels) for rule in self.routing.inhibit_rules):
+        if source:
             for g in self._groups.values():  # a source came or went: what it inhibits may change anywhere
                 if g.flushed_at is not None:
                     self._wake(g, at)
@@ -219,6 +288,19 @@ class Router:
             k += 1
             tick = g.origin + k * interval
         return tick
+
+    def _last_tick(self, g: _Group, until: float, inclusive: bool) -> float:
+        """The latest tick of ``g``'s grid before ``until`` (or at it, ``inclusive``); -inf if none is after
+        its first flush or ``until`` is not finite."""
+        interval = self._routes[g.route].group_interval
+        if not math.isfinite(until) or until <= g.origin:
+            return -math.inf
+        k = math.floor((until - g.origin) / interval)
+        tick = g.origin + k * interval
+        while k > 0 and (tick > until or (tick == until and not inclusive)):
+            k -= 1
+            tick = g.origin + k * interval
+        return tick if k > 0 else -math.inf
 
     def _wake(self, g: _Group, at: float) -> None:
         tick = self._tick_at_or_after(g, at, self._routes[g.route].group_interval)
@@ -237,31 +319,29 @@ class Router:
             g = self._groups.get(gid)
             if g is None or g.timer != seq:
                 continue  # stale: rescheduled or removed
+            if not g.dirty and g.flushed_at is not None:
+                # Nothing changed since the last flush, and nothing changes before ``until`` (transitions and
+                # silence changes come between calls): of the ticks up to it, only the latest is flushed.
+                latest = self._last_tick(g, until, inclusive)
+                if latest > at:
+                    self._schedule(g, latest)
+                    continue
             self.now = max(self.now, at)
             g.next_at = None
             self._flush(g, at, out)
 
     # ------------------------------------------------------------------------------------- flush
-    def _inhibited(self, labels: Mapping[str, str]) -> bool:
-        assert self.routing is not None
-        for rule in self.routing.inhibit_rules:
-            if not _matches(rule.target, labels):
-                continue
-            two_sided = _matches(rule.source, labels)
-            for src in self._firing.values():
-                if not _matches(rule.source, src.labels):
-                    continue
-                if any(src.labels.get(n, "") != labels.get(n, "") for n in rule.equal):
-                    continue
-                if two_sided and _matches(rule.target, src.labels):
-                    continue
-                return True
-        return False
+    def _index_sources(self) -> None:
+        """Index the firing alerts anew for the config's inhibition rules (a new config, a restore, a seed)."""
+        self._inhibitor = _Inhibitor(self.routing.inhibit_rules if self.routing else ())
+        if self._inhibitor.rules:
+            for fp, alert in self._firing.items():
+                self._inhibitor.add(fp, alert.labels)
 
     def _muted(self, alert: GroupAlert, at: float) -> bool:
         if any(s.mutes(alert.labels, at) for s in self._silences):
             return True
-        return bool(self.routing and self.routing.inhibit_rules) and self._inhibited(alert.labels)
+        return bool(self._inhibitor.rules) and self._inhibitor.inhibited(alert.labels)
 
     def _flush(self, g: _Group, at: float, out: IngestResult) -> None:
         assert self.routing is not None
@@ -385,6 +465,7 @@ class Router:
         if self.routing is None or data.get("revision") != self.routing.revision:
             self.reconfigure(self.routing, receivers)
             return
+        self._index_sources()
         for g in groups.values():
             if g.next_at is not None:
                 self._schedule(g, float(g.next_at))

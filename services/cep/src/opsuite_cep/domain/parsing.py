@@ -25,6 +25,7 @@ Kind-specific ``spec`` keys (``group_by`` / ``partition_by`` default to ``["key"
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import math
@@ -58,7 +59,7 @@ from opsuite_cep.domain.rules import (
     WindowType,
 )
 from opsuite_cep.domain.templates import template_problem
-from opsuite_cep.domain.validation import Violations, join_path
+from opsuite_cep.domain.validation import Violations, channel_names, join_path
 
 __all__ = ["COMPARATORS", "parse_rule", "validate_rule"]
 
@@ -243,9 +244,13 @@ def parse_rule(
 
     ``known_channels`` is the set of channel names that exist for the tenant; None skips that check.
     ``stored``: a definition saved before, loaded again. Its annotation templates are not judged (one saved
-    before the sandbox checked them renders as plain text), so a stored rule always loads.
+    before the sandbox checked them renders as plain text), nor the minimum ``repeat_interval`` and ``within``
+    of absent keys (one saved before those minimums still loads: its timers jump over the instants a
+    watermark passes at once, so its cost stays bounded), so a stored rule always loads.
     """
     limits = limits or Limits()
+    if stored:
+        limits = dataclasses.replace(limits, min_keys_within=0.0, min_repeat_interval=0.0)
     v = Violations()
     if not isinstance(data, Mapping):
         v.add("rule", "expected an object")
@@ -263,7 +268,7 @@ def parse_rule(
         if data.get("allowed_lateness") is not None
         else None
     )
-    channels = _channels(data.get("channels"), known_channels, v)
+    channels = channel_names(data.get("channels"), known_channels, v)
     spec: RuleSpec | None = None
     raw_spec = data.get("spec")
     if not isinstance(raw_spec, Mapping):
@@ -277,6 +282,9 @@ def parse_rule(
                 v.add(key, f"'{key}' applies to THRESHOLD and WINDOW rules only; {kind} rules fire per signal")
     if kind is RuleKind.SCHEDULE and data.get("event_type") is not None:
         v.add("event_type", "SCHEDULE rules are not fed by events; remove event_type")
+    repeat = r.duration("repeat_interval", 0.0) or 0.0
+    if 0 < repeat < limits.min_repeat_interval and not stored:
+        v.add("repeat_interval", f"must be 0 (off) or at least {limits.min_repeat_interval:g}s")
     annotations = r.string_map("annotations")
     for key, text in {} if stored else annotations.items():
         if (problem := template_problem(text)) is not None:
@@ -292,7 +300,7 @@ def parse_rule(
         annotations=annotations,
         for_=for_,
         keep_firing_for=keep,
-        repeat_interval=r.duration("repeat_interval", 0.0) or 0.0,
+        repeat_interval=repeat,
         resolve_timeout=r.duration("resolve_timeout", 300.0) or 0.0,
         allowed_lateness=lateness,
         channels=channels,
@@ -315,20 +323,6 @@ def validate_rule(
     except ValidationError as exc:
         return list(exc.field_violations)
     return []
-
-
-def _channels(value: object, known: Collection[str] | None, v: Violations) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    if not isinstance(value, list) or not all(isinstance(x, str) and x for x in value):
-        v.add("channels", "expected a list of channel names")
-        return ()
-    if known is not None:
-        for i, name in enumerate(value):
-            if name not in known:
-                hint = ", ".join(sorted(known)) or "none exist yet; create one first"
-                v.add(join_path("channels", i), f"unknown channel '{name}'; known channels: {hint}")
-    return tuple(value)
 
 
 def _threshold(r: _Reader) -> ThresholdSpec:
@@ -442,6 +436,8 @@ def _absence(r: _Reader) -> AbsenceSpec:
     within = r.duration("within", None, maximum=r.limits.max_within) or 0.0
     if "within" in r.data and within == 0:
         r.v.add(r.path("within"), "must be greater than zero")
+    elif keys is not None and 0 < within < r.limits.min_keys_within:  # each key's check repeats every within
+        r.v.add(r.path("within"), f"must be at least {r.limits.min_keys_within:g}s with expected_keys")
     return AbsenceSpec(
         trigger=trigger or (None if keys is not None else Step("")),
         expected=expected or Step(""),

@@ -147,6 +147,7 @@ class RuleProcessor:
         """Move the watermark forward and apply every due timer and buffered event in order."""
         if watermark > self.watermark:
             self.watermark = watermark
+        self.timers.horizon = self.watermark
         pending = self._pending
         if self.evaluator.pending and self.watermark > -math.inf:
             self._catch_up(out)

@@ -19,6 +19,8 @@ Parse one with :func:`parse_routing` (a dict, e.g. the ``spec`` of an ``AlertRou
         target_matchers: ['severity="warning"']
         equal: [host]
 
+Matchers' regexes are compiled once per config, when it is parsed (:meth:`Matcher.compile`).
+
 Alertmanager's meanings (``dispatch/route.go``): an alert enters the root; each node that matches tries
 its children in order, stops at the first child that matched unless that child has ``continue``, and is
 itself the match when no child matched. Matchers are ``=``, ``!=``, ``=~`` and ``!~``, regexes anchored
@@ -41,7 +43,7 @@ from opsuite_cep.domain.alerts import Matcher
 from opsuite_cep.domain.amcompat import matchers_string
 from opsuite_cep.domain.durations import parse_duration
 from opsuite_cep.domain.validation import Violations, join_path
-from opsuite_common.regex import RegexError, compile_regex
+from opsuite_common.regex import RegexError, TenantPattern, compile_regex
 
 __all__ = [
     "DEFAULT_GROUP_INTERVAL",
@@ -204,6 +206,8 @@ class _Parser:
 
     def __init__(self, limits: RoutingLimits, channels: Collection[str] | None) -> None:
         self.v, self.limits, self.channels = Violations(), limits, channels
+        #: The config's regexes, compiled once and shared by its matchers (:meth:`Matcher.compile`).
+        self.patterns: dict[str, TenantPattern] = {}
         self.count = 0
         self.receiver_refs: list[tuple[str, str]] = []  # (path, name)
 
@@ -264,7 +268,7 @@ class _Parser:
                     out.append(m)
         if len(out) > self.limits.max_matchers:
             self.v.add(join_path(path, key), f"has {len(out)} matchers; the limit is {self.limits.max_matchers}")
-        return tuple(out)
+        return tuple(m.compile(self.patterns) for m in out)
 
     def names(self, data: Mapping[str, Any], key: str, path: str, limit: int) -> tuple[str, ...] | None:
         value = data.get(key)

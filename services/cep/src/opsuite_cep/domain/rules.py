@@ -108,6 +108,8 @@ class Limits:
     max_keys_per_rule: int = 10_000
     max_open_windows: int = 100_000
     max_window_values: int = 10_000
+    #: Samples of a THRESHOLD rule's window functions, all its windows and groups together (series.py).
+    max_window_samples: int = 100_000
     max_mad_window: int = 1_000
     max_allowed_lateness: float = 3_600.0
     max_condition_nodes: int = 200
@@ -115,6 +117,11 @@ class Limits:
     max_regex_length: int = 512
     max_group_by: int = 10
     min_schedule_interval: float = 10.0
+    #: Shortest ``within`` of an ABSENCE rule with ``expected_keys`` (each listed key's check repeats every
+    #: ``within``) and shortest ``repeat_interval`` of a rule (each firing alert's re-notification): like
+    #: ``min_schedule_interval``, the shortest cadence of periodic work a tenant may ask for. Refused at save.
+    min_keys_within: float = 10.0
+    min_repeat_interval: float = 10.0
     dedup_retention: float = 3_600.0
     max_dedup_ids: int = 100_000
     max_expected_keys: int = 5_000

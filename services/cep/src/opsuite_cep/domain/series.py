@@ -24,16 +24,27 @@ values: ``avg`` the mean, ``stddev`` the population standard deviation, ``quanti
 the closest ranks (``φ·(n-1)``), as Prometheus. An empty window has no value (so no comparison holds: like
 PromQL, ``count_over_time(x[5m]) < 1`` never fires).
 
-Bounds: ``Limits.max_window_values`` samples per window and group (the oldest dropped, counted as dropped),
-``Limits.max_keys_per_rule`` groups (the least recently updated evicted, counted as evicted); a group with no
-event for the longest window is forgotten (its samples could not be read again).
+The values of a window ``quantile_over_time`` reads are also kept in order as they come and go (an insert
+and a removal by bisection), so a quantile costs no sort per event; NaN orders before every number, as
+Prometheus' ``quantile`` sorts them.
+
+Bounds, counted in the rule's stats (GetRuleStats): ``Limits.max_window_values`` samples per window and group
+(the oldest dropped, counted as dropped); ``Limits.max_keys_per_rule`` groups (the least recently updated
+evicted, counted as evicted); and ``Limits.max_window_samples`` samples in all the rule's windows of all its
+groups together (``OPSUITE_CEP_MAX_WINDOW_SAMPLES_PER_RULE``), which bounds the rule's memory and its part
+of the checkpoint: a sample that would pass it evicts the least recently updated groups first, whole, as a
+new group beyond ``max_keys_per_rule`` does (counted as evicted; such a group starts again from no samples,
+so its ``rate`` has no value until it has two); only when the event's own group holds the whole budget is
+its window's oldest sample dropped instead (counted as dropped). A group with no event for the longest window
+is forgotten (its samples could not be read again).
 """
 
 from __future__ import annotations
 
 import math
+from bisect import bisect_left, insort
 from collections import OrderedDict, deque
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeAlias
 
@@ -42,7 +53,7 @@ from opsuite_cep.domain.expr_ast import is_number
 from opsuite_cep.domain.rules import Limits
 from opsuite_cep.domain.stats import RuleStats
 
-__all__ = ["WINDOW_EVALUATORS", "Sample", "SeriesStore", "WindowFn", "extrapolated_rate", "number"]
+__all__ = ["WINDOW_EVALUATORS", "Sample", "SeriesStore", "Window", "WindowFn", "extrapolated_rate", "number"]
 
 Sample: TypeAlias = tuple[float, float]
 #: ``(samples, start, end, window seconds, parameter) -> value or None``.
@@ -108,12 +119,22 @@ def _stddev(samples: Sequence[Sample]) -> float | None:
 def _quantile(samples: Sequence[Sample], q: float) -> float | None:
     if not samples:
         return None
-    values = sorted(_values(samples))
-    rank = q * (len(values) - 1)
+    if isinstance(samples, Window) and samples.ordered is not None:
+        nans, ordered = samples.nans, samples.ordered
+    else:
+        values = _values(samples)
+        ordered = sorted(v for v in values if not math.isnan(v))
+        nans = len(values) - len(ordered)
+    n = nans + len(ordered)
+    rank = q * (n - 1)
     lower = max(0, math.floor(rank))
-    upper = min(len(values) - 1, lower + 1)
+    upper = min(n - 1, lower + 1)
     weight = rank - math.floor(rank)
-    return values[lower] * (1 - weight) + values[upper] * weight
+
+    def at(i: int) -> float:  # NaN first, as Prometheus sorts
+        return math.nan if i < nans else ordered[i - nans]
+
+    return at(lower) * (1 - weight) + at(upper) * weight
 
 
 WINDOW_EVALUATORS: Mapping[str, WindowFn] = {
@@ -130,25 +151,101 @@ WINDOW_EVALUATORS: Mapping[str, WindowFn] = {
 }
 
 
+class Window(deque[Sample]):
+    """The samples of one window of one group, oldest first; for a window a quantile reads, also its values in
+    order (``ordered``, NaN left out and counted in ``nans``), kept by :class:`SeriesStore` as samples come
+    and go."""
+
+    __slots__ = ("nans", "ordered")
+
+    def __init__(self, samples: Iterable[Sample] = (), *, ordered: bool = False) -> None:
+        super().__init__(samples)
+        self.nans = 0
+        self.ordered: list[float] | None = None
+        if ordered:
+            values = [v for _, v in self]
+            self.ordered = sorted(v for v in values if not math.isnan(v))
+            self.nans = len(values) - len(self.ordered)
+
+    def add(self, sample: Sample) -> None:
+        """Append the newest sample."""
+        self.append(sample)
+        if self.ordered is not None:
+            self._insert(sample[1])
+
+    def replace_last(self, sample: Sample) -> None:
+        """Replace the newest sample (one sample per instant)."""
+        old = self[-1]
+        self[-1] = sample
+        if self.ordered is not None:
+            self._remove(old[1])
+            self._insert(sample[1])
+
+    def drop_oldest(self) -> None:
+        """Remove the oldest sample."""
+        old = self.popleft()
+        if self.ordered is not None:
+            self._remove(old[1])
+
+    def _insert(self, value: float) -> None:
+        ordered = self.ordered
+        assert ordered is not None
+        if math.isnan(value):
+            self.nans += 1
+        else:
+            insort(ordered, value)
+
+    def _remove(self, value: float) -> None:
+        if math.isnan(value):
+            self.nans -= 1
+            return
+        ordered = self.ordered
+        assert ordered is not None
+        del ordered[bisect_left(ordered, value)]
+
+
 @dataclass(slots=True)
 class _Group:
     last: float
-    series: list[deque[Sample]]
+    series: list[Window]
+
+    def samples(self) -> int:
+        return sum(len(w) for w in self.series)
 
 
 class SeriesStore:
-    """Per group, the samples of each window a THRESHOLD condition reads (``windows``: ``(path, seconds)``)."""
+    """Per group, the samples of each window a THRESHOLD condition reads (``windows``: ``(path, seconds)``;
+    ``ordered``: the indexes of the windows whose values a quantile reads in order)."""
 
-    def __init__(self, windows: Sequence[tuple[str, float]], limits: Limits, stats: RuleStats) -> None:
+    def __init__(
+        self,
+        windows: Sequence[tuple[str, float]],
+        limits: Limits,
+        stats: RuleStats,
+        ordered: Collection[int] = (),
+    ) -> None:
         self._windows = [(compile_path(path), seconds) for path, seconds in windows]
+        self._ordered = [i in ordered for i in range(len(windows))]
         self._horizon = max(seconds for _, seconds in windows)
         self._max_keys, self._max_values, self._stats = limits.max_keys_per_rule, limits.max_window_values, stats
+        self._budget = limits.max_window_samples
         self._groups: OrderedDict[str, _Group] = OrderedDict()
+        #: Samples held in all windows of all groups (bounded by ``max_window_samples``).
+        self.samples = 0
 
     def __len__(self) -> int:
         return len(self._groups)
 
-    def update(self, key: str, event: Event) -> list[deque[Sample]]:
+    def _new_group(self, t: float, series: Iterable[Iterable[Sample]] | None = None) -> _Group:
+        windows = series if series is not None else ((),) * len(self._windows)
+        return _Group(t, [Window(s, ordered=o) for s, o in zip(windows, self._ordered, strict=True)])
+
+    def _forget_oldest(self) -> _Group:
+        _, group = self._groups.popitem(last=False)
+        self.samples -= group.samples()
+        return group
+
+    def update(self, key: str, event: Event) -> list[Window]:
         """Add the event's samples to its group's windows, drop those the windows left; the group's series."""
         t = event.time
         groups = self._groups
@@ -156,39 +253,61 @@ class SeriesStore:
             first = next(iter(groups.values()))
             if first.last >= t - self._horizon:
                 break
-            groups.popitem(last=False)
+            self._forget_oldest()
         group = groups.get(key)
         if group is None:
             if len(groups) >= self._max_keys:
-                groups.popitem(last=False)
+                self._forget_oldest()
                 self._stats.evicted += 1
-            group = groups[key] = _Group(t, [deque() for _ in self._windows])
+            group = groups[key] = self._new_group(t)
         else:
             groups.move_to_end(key)
             group.last = t
         for (get, seconds), samples in zip(self._windows, group.series, strict=True):
-            value = number(get(event))
-            if value is not None:
-                if samples and samples[-1][0] == t:
-                    samples[-1] = (t, value)
-                else:
-                    if len(samples) >= self._max_values:
-                        samples.popleft()
-                        self._stats.dropped += 1
-                    samples.append((t, value))
             start = t - seconds
             while samples and samples[0][0] < start:
-                samples.popleft()
+                samples.drop_oldest()
+                self.samples -= 1
+            value = number(get(event))
+            if value is None:
+                continue
+            if samples and samples[-1][0] == t:
+                samples.replace_last((t, value))
+                continue
+            if len(samples) >= self._max_values:
+                samples.drop_oldest()
+                self.samples -= 1
+                self._stats.dropped += 1
+            elif self.samples >= self._budget:
+                self._make_room(group, samples)
+            samples.add((t, value))
+            self.samples += 1
         return group.series
+
+    def _make_room(self, group: _Group, samples: Window) -> None:
+        """Free one sample of the rule's budget: the least recently updated other groups go first, whole (as
+        a group beyond ``max_keys_per_rule``); the event's own group only when it holds the whole budget."""
+        groups = self._groups
+        while self.samples >= self._budget and next(iter(groups.values())) is not group:
+            self._forget_oldest()
+            self._stats.evicted += 1
+        if self.samples >= self._budget:  # only this group is left: its oldest sample goes (of this window)
+            victim = samples if samples else max(group.series, key=len)
+            victim.drop_oldest()
+            self.samples -= 1
+            self._stats.dropped += 1
 
     def snapshot(self) -> list[Any]:
         """JSON-serialisable groups, least recently updated first."""
         return [[key, g.last, [[list(s) for s in samples] for samples in g.series]] for key, g in self._groups.items()]
 
     def restore(self, data: Sequence[Any]) -> None:
-        """Replace the groups from :meth:`snapshot`."""
+        """Replace the groups from :meth:`snapshot` (a snapshot over today's budget keeps its most recent groups)."""
         self._groups = OrderedDict(
-            (str(key), _Group(float(last), [deque((float(t), float(v)) for t, v in s) for s in series]))
+            (str(key), self._new_group(float(last), [((float(t), float(v)) for t, v in s) for s in series]))
             for key, last, series in data
             if len(series) == len(self._windows)
         )
+        self.samples = sum(g.samples() for g in self._groups.values())
+        while self.samples > self._budget and self._groups:  # a lowered budget (the stats are restored after)
+            self._forget_oldest()

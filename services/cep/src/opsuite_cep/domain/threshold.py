@@ -38,7 +38,8 @@ class ThresholdEvaluator(Evaluator):
         assert isinstance(spec, ThresholdSpec)
         self._frame = EvalFrame()  # one-line leaves: window samples in, computed values ($value, rate(...)) out
         self._condition = compile_condition(spec.condition, frame=self._frame)
-        self._series = SeriesStore(self._frame.windows, self.limits, self.stats) if self._frame.windows else None
+        frame = self._frame
+        self._series = SeriesStore(frame.windows, self.limits, self.stats, frame.ordered) if frame.windows else None
         self._groups = GroupKey(spec.group_by)
         self._value_paths = [(p, compile_path(p)) for p in referenced_paths(spec.condition)]
         # without group_by every event is in the same group: one fingerprint for the rule

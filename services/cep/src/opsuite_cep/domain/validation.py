@@ -7,7 +7,7 @@ from typing import Any
 
 from opsuite_common.errors import FieldViolation, ValidationError
 
-__all__ = ["Violations", "join_path"]
+__all__ = ["Violations", "channel_names", "join_path"]
 
 
 def join_path(prefix: str, name: str | int) -> str:
@@ -46,3 +46,18 @@ class Violations:
             raise ValidationError(
                 f"invalid {what}: {first.field}: {first.description}{more}", field_violations=self.items
             )
+
+
+def channel_names(value: object, known: Collection[str] | None, v: Violations) -> tuple[str, ...]:
+    """A rule's ``channels``: a list of names, each one of ``known`` when given (else a violation naming them)."""
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(x, str) and x for x in value):
+        v.add("channels", "expected a list of channel names")
+        return ()
+    if known is not None:
+        for i, name in enumerate(value):
+            if name not in known:
+                hint = ", ".join(sorted(known)) or "none exist yet; create one first"
+                v.add(join_path("channels", i), f"unknown channel '{name}'; known channels: {hint}")
+    return tuple(value)
