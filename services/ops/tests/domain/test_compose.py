@@ -2,7 +2,8 @@ import zlib
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from opsuite_ops.domain.compose import MAX_TABLE_ROWS, DeterministicComposer, blocks_for_call
+from opsuite_ops.domain.call_facts import MAX_TABLE_ROWS
+from opsuite_ops.domain.compose import DeterministicComposer, blocks_for_call
 from opsuite_ops.domain.model import AnswerReason, BlockKind, CallRecord, CallStatus, Gap
 
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from opsuite_ops.domain.coverage import CoverageCheck, asks_how_to, vocabulary
 from opsuite_ops.domain.entities import Inventory
 from opsuite_ops.domain.extract import extract_entities
-from opsuite_ops.domain.fill import enum_choices
+from opsuite_ops.domain.fill_words import enum_choices
 from opsuite_ops.domain.model import Tool
 
 NOW = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)

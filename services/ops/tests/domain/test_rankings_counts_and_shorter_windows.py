@@ -15,8 +15,9 @@ from typing import Any
 from opsuite_common.auth import Identity
 from opsuite_ops.domain.aggregate import asks_count, asks_ranking, count, rank_column
 from opsuite_ops.domain.broaden import auxiliary_searches
+from opsuite_ops.domain.call_facts import MAX_SERIES
 from opsuite_ops.domain.catalogue import CachedCatalogue
-from opsuite_ops.domain.compose import MAX_SERIES, DeterministicComposer
+from opsuite_ops.domain.compose import DeterministicComposer
 from opsuite_ops.domain.coverage import asks_for_documents
 from opsuite_ops.domain.deterministic_planner import DeterministicPlanner
 from opsuite_ops.domain.entities import inventory_from_outputs

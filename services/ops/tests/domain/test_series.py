@@ -6,15 +6,9 @@ import zlib
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from opsuite_ops.domain.series import (
-    analyse_table,
-    change_points,
-    fmt_duration,
-    fmt_num,
-    parse_time,
-    select_rows,
-    time_column,
-)
+from opsuite_ops.domain.series import analyse_table, change_points
+from opsuite_ops.domain.series_format import fmt_duration, fmt_num, parse_time, time_column
+from opsuite_ops.domain.series_rows import select_rows
 
 NOW = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
 

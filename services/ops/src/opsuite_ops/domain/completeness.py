@@ -13,7 +13,7 @@
   is ALL_FAILED (listed first, before each TOOL_FAILED);
 * truncation: a successful call's output marked ``"truncated": true`` (api_manager cut the SQL result at
   the API's row limit or cut cells; a workflow output cut to its size cap), and each table block the
-  composer cut to :data:`~opsuite_ops.domain.compose.MAX_TABLE_ROWS` rows, are TRUNCATED.
+  composer cut to :data:`~opsuite_ops.domain.call_facts.MAX_TABLE_ROWS` rows, are TRUNCATED.
 
 No successful call means UNANSWERED; any reason otherwise means PARTIAL; COMPLETE only when none applies.
 The :attr:`Completeness.headline` states the status and every reason in short words; the orchestrator

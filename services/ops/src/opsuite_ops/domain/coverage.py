@@ -26,7 +26,8 @@ from dataclasses import dataclass
 from opsuite_ops.domain.bm25 import stem, tokenise
 from opsuite_ops.domain.entities import ENTITY_CONCEPTS
 from opsuite_ops.domain.extract import Entities, canonical_param, is_verb_or_adverb
-from opsuite_ops.domain.fill import ENUM_SYNONYMS, TEXT_PARAMS
+from opsuite_ops.domain.fill import TEXT_PARAMS
+from opsuite_ops.domain.fill_words import ENUM_SYNONYMS
 from opsuite_ops.domain.model import PlanStep, Tool
 from opsuite_ops.domain.timeline import is_trouble_word
 from opsuite_ops.domain.timerange import time_bound
@@ -146,7 +147,7 @@ def _bases(word: str) -> set[str]:
 def is_topic(word: str, vocab: frozenset[str], *, cause: bool = False) -> bool:
     """Whether ``word`` could name what a question asks about (see :meth:`CoverageCheck.of`): not a time or
     function word (:data:`NON_TOPIC_WORDS`), nor a state word that names a value of some tool's enum through
-    :data:`fill.ENUM_SYNONYMS` ("down" for an enum holding ``offline``)."""
+    :data:`fill_words.ENUM_SYNONYMS` ("down" for an enum holding ``offline``)."""
     if word in NON_TOPIC_WORDS or _NUMBERISH.match(word) or _enum_synonym(word, vocab):
         return False
     if not is_verb_or_adverb(word):

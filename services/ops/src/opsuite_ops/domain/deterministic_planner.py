@@ -22,42 +22,28 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
 
 from opsuite_ops.domain.bm25 import tokenise
 from opsuite_ops.domain.coverage import (
-    CONCEPT_WORDS,
     CoverageCheck,
     asks_for_documents,
     asks_how_to,
     known_by_synonym,
     searched,
-    strong_tokens,
-    term_tokens,
     vocabulary,
 )
-from opsuite_ops.domain.extract import Entities, TimeRange, canonical_param, extract_entities, human_duration
-from opsuite_ops.domain.fill import (
-    FilledArguments,
-    fill_arguments,
-    fill_variants,
-    is_search_param,
-    name_kinds,
-    names_a_thing,
-    param_concept,
-)
-from opsuite_ops.domain.investigate import CHANGES, SERIES, investigation_tools, is_investigation, role
+from opsuite_ops.domain.extract import Entities, extract_entities, human_duration
+from opsuite_ops.domain.fill import is_search_param, name_kinds, param_concept
+from opsuite_ops.domain.investigate import CHANGES, SERIES, investigation_tools, is_investigation
 from opsuite_ops.domain.investigate import role as tool_role
-from opsuite_ops.domain.mapping import step_ref
 from opsuite_ops.domain.model import MODE_TAGS, AnswerReason, AnswerStatusReason, Plan, PlanStep, Tool
+from opsuite_ops.domain.plan_builder import PlanBuilder
 from opsuite_ops.domain.planning import PlanOutcome, PlanRequest
 from opsuite_ops.domain.ranking import DEFAULT_SYNONYMS, rank_tools, tool_tokens
 from opsuite_ops.domain.timeline import asks_for_cause
-from opsuite_ops.domain.validate import schema_violations
 
 __all__ = ["DEFAULT_SYNONYMS", "DeterministicPlanner", "PlannerConfig", "rank_tools", "tool_tokens"]
 
@@ -189,7 +175,7 @@ class DeterministicPlanner:
 
     def _plan(
         self, request: PlanRequest, vocab: frozenset[str] | None = None, entities: Entities | None = None
-    ) -> tuple[PlanOutcome, _PlanBuilder | None]:
+    ) -> tuple[PlanOutcome, PlanBuilder | None]:
         cfg = self.config
         candidates = _mode_filter(request.tools, request)
         vocab = vocab if vocab is not None else vocabulary(request.tools)
@@ -273,7 +259,7 @@ class DeterministicPlanner:
             elif not (coverage.measured or coverage.standalone):
                 missing_part = ""  # every tool is one the question names: the unknown word only qualifies it
             chosen = named
-        builder = _PlanBuilder(request, entities, cfg, ranked)
+        builder = PlanBuilder(request, entities, cfg, ranked)
         investigated: set[str] = set()
         if is_investigation(request.question, entities):
             # A cause is asked for: the subject's series (for an onset) and the change histories (for what
@@ -340,167 +326,3 @@ class DeterministicPlanner:
         readings = (*(r.sentence() for r in entities.readings), *builder.readings)
         outcome = PlanOutcome(plan, self.name, warnings=tuple(notes), not_covered=tuple(reasons), readings=readings)
         return outcome, builder
-
-
-class _PlanBuilder:
-    """Accumulates steps for one planning call (local state, discarded afterwards)."""
-
-    def __init__(
-        self,
-        request: PlanRequest,
-        entities: Entities,
-        cfg: PlannerConfig,
-        ranked: list[tuple[Tool, float]],
-    ) -> None:
-        self.request, self.entities, self.cfg, self.ranked = request, entities, cfg, ranked
-        self.steps: list[PlanStep] = []
-        #: Matching tools (or calls of them) left out of the plan, for the answer status.
-        self.dropped: list[AnswerStatusReason] = []
-        #: Tools left out for a parameter the question does not give: a missing part only if no step covers it.
-        self.unfilled: list[tuple[Tool, AnswerStatusReason]] = []
-        self._by_key: dict[tuple[str, str], str] = {}
-        #: Words read as listed values while filling arguments ("search" is the rotation search-core).
-        self.readings: list[str] = []
-
-    def _next_id(self) -> str:
-        return f"{self.request.step_prefix}{len(self.steps) + 1}"
-
-    def _append(self, tool: Tool, args: dict[str, Any], reason: str, deps: tuple[str, ...] = ()) -> str:
-        key = (tool.name, repr(sorted(args.items())))
-        if key in self._by_key:
-            return self._by_key[key]
-        sid = self._next_id()
-        self.steps.append(PlanStep(sid, tool.name, args, deps, reason))
-        self._by_key[key] = sid
-        return sid
-
-    def uncovered_parts(
-        self, steps: Sequence[PlanStep], coverage: CoverageCheck, notes: list[str]
-    ) -> list[AnswerStatusReason]:
-        """The unfilled tools that stand for a part of the question no planned step covers.
-
-        A step covers the words of its tool (name, tags, parameters, enums) and the key terms it searches
-        for: "runbook for high cpu" searches "high cpu", so ``cpu_by_host`` (no host given) misses nothing.
-        """
-        if not steps:
-            return [r for _t, r in self.unfilled]
-        tools = {t.name: t for t in self.request.tools}
-        covered: set[str] = set()
-        for step in steps:
-            if step.tool in tools:
-                covered |= strong_tokens(tools[step.tool])
-                if role(tools[step.tool]) == CHANGES:
-                    covered |= {"chang", "change"}  # a change history covers "what changed"
-            for value in step.arguments.values():
-                if isinstance(value, str) and not value.startswith("$steps."):
-                    covered.update(tokenise(value, keep_stop_words=True))
-        out = []
-        for tool, reason in self.unfilled:
-            mine = strong_tokens(tool)
-            # (a word that only names a kind of name, "service" or "nodes", is no part of its own)
-            parts = [t for t in coverage.terms if t not in CONCEPT_WORDS and term_tokens(t, coverage.synonyms) & mine]
-            if any(not term_tokens(t, coverage.synonyms) & covered for t in parts):
-                out.append(reason)
-            else:
-                notes.append(f"{tool.name} was not needed: the planned steps cover what it matched")
-        return out
-
-    def _drop(self, tool: Tool, detail: str) -> None:
-        if not any(r.tool == tool.name and r.detail == detail for r in self.dropped):
-            self.dropped.append(AnswerStatusReason(AnswerReason.NOT_COVERED, detail, tool.name))
-
-    def add(
-        self,
-        tool: Tool,
-        score: float,
-        notes: list[str],
-        *,
-        optional: bool = False,
-        broad: bool = False,
-        windowed: bool = False,
-    ) -> list[str]:
-        """Add one call of ``tool`` per argument set (and any producer it needs); the step ids added."""
-        entities = self.entities
-        if windowed and entities.time_range is None:
-            window = self.cfg.default_window
-            assumed = f"no time in the question; assumed the last {human_duration(window)}"
-            entities = dataclasses.replace(
-                entities, time_range=TimeRange(self.request.now - window, self.request.now, assumed)
-            )
-        variants = fill_variants(
-            tool,
-            entities,
-            now=self.request.now,
-            default_window=self.cfg.default_window,
-            synonyms=self.cfg.synonyms,
-            limit=self.request.budget.max_steps,
-        )
-        if optional and any(v.missing for v in variants):
-            return []
-        if broad:  # no optional name filter nor search text: every change in the window
-            variants = [
-                FilledArguments(
-                    {k: v for k, v in f.arguments.items() if k in tool.required
-                     or (not names_a_thing(tool, k, tool.properties.get(k, {}))
-                     and not is_search_param(tool, k, tool.properties.get(k, {})))},
-                    f.missing,
-                    f.sources,
-                )
-                for f in variants
-            ]  # fmt: skip
-            variants = list({repr(sorted(f.arguments.items())): f for f in variants}.values())
-        return [sid for filled in variants if (sid := self._add_one(tool, score, filled, notes)) is not None]
-
-    def _add_one(self, tool: Tool, score: float, filled: FilledArguments, notes: list[str]) -> str | None:
-        args = dict(filled.arguments)
-        deps: list[str] = []
-        why = [
-            f"{k} {('= ' + str(v)) if len(str(v)) < 40 else ''} ({filled.sources.get(k, '')})" for k, v in args.items()
-        ]
-        for param in filled.missing:
-            unknown = self.entities.unknown_of(param_concept(param, tool.properties.get(param, {})))
-            # A name the estate does not have is not replaced by whatever a producer returns.
-            producer = None if unknown else self._producer_for(tool, param)
-            if producer is None:
-                notes.append(f"skipped {tool.name}: needs {param!r}, which the question does not give")
-                if not unknown and all(t.name != tool.name for t, _r in self.unfilled):
-                    # (otherwise the unknown name's own reason says why)
-                    detail = (
-                        f"{tool.name} matched the question but was not run: it needs {param!r}, "
-                        "which the question does not give"
-                    )
-                    self.unfilled.append((tool, AnswerStatusReason(AnswerReason.NOT_COVERED, detail, tool.name)))
-                return None
-            ptool, path, pid = producer
-            args[param] = step_ref(pid, path)
-            deps.append(pid)
-            why.append(f"{param} from {ptool.name} output {path}")
-        bad = schema_violations(tool, args, "arguments")
-        if bad:
-            refused = "; ".join(f"{v.field.removeprefix('arguments.')}: {v.description}" for v in bad)
-            notes.append(f"skipped {tool.name}: its schema refuses the arguments ({refused})")
-            self._drop(
-                tool, f"{tool.name} matched the question but was not run: its arguments break its schema ({refused})"
-            )
-            return None
-        reason = f"BM25 {score:.2f}; " + "; ".join(w.replace("  ", " ") for w in why)
-        self.readings.extend(r for r in filled.readings if r not in self.readings)
-        return self._append(tool, args, reason, tuple(deps))
-
-    def _producer_for(self, consumer: Tool, param: str) -> tuple[Tool, str, str] | None:
-        concept = canonical_param(param)
-        for tool, _score in self.ranked:
-            if tool.name == consumer.name:
-                continue
-            path = tool.output_hints.get(param) or next(
-                (p for k, p in tool.output_hints.items() if canonical_param(k) == concept), None
-            )
-            if path is None:
-                continue
-            filled = fill_arguments(tool, self.entities, now=self.request.now, default_window=self.cfg.default_window)
-            if filled.missing or schema_violations(tool, filled.arguments, "arguments"):
-                continue
-            reason = f"produces {param} for {consumer.name}"
-            pid = self._append(tool, dict(filled.arguments), reason)
-            return tool, path, pid
-        return None

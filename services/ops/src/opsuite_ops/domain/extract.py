@@ -33,7 +33,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from opsuite_ops.domain.bm25 import ON_CALL, STOP_WORDS, is_verb_or_adverb, stem
+from opsuite_ops.domain.bm25 import ON_CALL, STOP_WORDS, is_verb_or_adverb
 from opsuite_ops.domain.entities import (
     ENTITY_CONCEPTS,
     TICKET_ID,
@@ -45,6 +45,19 @@ from opsuite_ops.domain.reader import Reader
 from opsuite_ops.domain.shortnames import Reading
 from opsuite_ops.domain.timerange import DAY_RE, ISO_RE, REL_RE, TimeRange, human_duration
 from opsuite_ops.domain.timerange import time_range as parse_time_range
+from opsuite_ops.domain.token_kinds import (
+    AUXILIARIES,
+    DO_SUPPORT,
+    SEPARATED,
+    VERSION_RE,
+    asked_verbs,
+    close_to_known,
+    compounds,
+    is_key,
+    kind_cue,
+    shape_kind,
+    value_of,
+)
 from opsuite_ops.domain.typos import MIN_TYPO_LENGTH, typo_of
 from opsuite_ops.domain.values import asks_across, enclosing_values
 from opsuite_ops.domain.words import GENERIC_WORDS, NON_TOPIC_WORDS
@@ -74,22 +87,13 @@ _HOST_CUES = frozenset({"host", "server", "node", "machine", "instance"})
 _SERVICE_CUES = frozenset({"service", "app", "application", "svc", "component"})
 _SERVICE_AFTER = frozenset({"service", "services", "app", "application"})
 _PLACE_CUES = frozenset({"on", "for", "of", "in", "about", "from", "run", "runs", "running", "serving", "to"})
-#: Auxiliaries opening a yes/no question whose main verb then stands bare ("did the load succeed").
-_DO_SUPPORT = frozenset({"did", "does", "do", "will", "can", "could", "would", "should"})
 _JOINERS = frozenset({"and", "or", "vs", "versus", "&", "with"})
-#: Forms of "be", "get" and "have" before a participle: "were rebooted" asks for the act itself.
-_AUXILIARIES = frozenset(
-    ["is", "are", "was", "were", "be", "been", "being", "get", "gets", "got", "gotten", "has", "have", "had"]
-)
 
 _NUMBER_RE = re.compile(r"(?<![\w.-])-?\d+(?:\.\d+)?(?![\w.-])")
 _QUOTED_RE = re.compile(r"\"([^\"]+)\"|'([^']{2,})'(?!\w)")
 _TOKEN_RE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?|&")
 _ID_RE = TICKET_ID
-_VERSION_RE = re.compile(r"^v?\d+(?:[._-]\d+)*[a-z]?$", re.IGNORECASE)
-_SEPARATED = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:[._-][A-Za-z0-9]+)+$")
 _VERSION_SEP = re.compile(r"\d[._-]\d")
-_TRAILING_NUMBER = re.compile(r"[._-]\d+[a-z]?$", re.IGNORECASE)
 #: ``key=value`` labels (an alert's): the key says what the value is.
 _LABEL_RE = re.compile(r"(?<![\w.-])([A-Za-z_][\w.-]*)=([^\s,;]+)")
 #: Labels of an alert about the alert itself (Prometheus/Alertmanager conventions), not about its subject.
@@ -128,7 +132,7 @@ class Entities:
     #: "billing"): (column, value), for a required parameter the question gives no other way.
     related: tuple[tuple[str, str], ...] = ()
     #: The question asks whether something happened ("did the job succeed?", "does it fail"): a bare verb
-    #: in it is what is asked, not a filter (see :func:`fill.enum_choices`).
+    #: in it is what is asked, not a filter (see :func:`fill_words.enum_choices`).
     asks_whether: bool = False
     #: Terms no tool's words include and that are no verb forms ("504s", "timeout"): what a log or ticket
     #: search looks for (a document search takes every key term).
@@ -230,7 +234,7 @@ def extract_entities(
     inv = (inventory or Inventory()).merged(known_hosts, known_services)
     text = ON_CALL.sub("oncall", text)  # one word: "on call" is a rota, not "call"
     vocab = frozenset(vocabulary)
-    text = _compounds(text, vocab, inv)  # "fail over" is a failover where the tools say so
+    text = compounds(text, vocab, inv)  # "fail over" is a failover where the tools say so
     # "P1s": the plural of a code the tools know ("P1" of a severity enum) is that code.
     text = _PLURAL_CODE.sub(lambda m: m.group(1) if m.group(1).lower() in vocab else m.group(0), text)
     time_range = parse_time_range(text, now)
@@ -245,7 +249,7 @@ def extract_entities(
     # A break ("|", where a time phrase or quote was) separates tokens: no bigram or cue across it.
     gaps = [masked[matches[i].end() : matches[i + 1].start()] for i in range(len(matches) - 1)] + [""]
     consumed: list[tuple[int, int]] = []
-    asked = _asked_verbs(lows, gaps)
+    asked = asked_verbs(lows, gaps)
     fixes: dict[str, str] = {}
     last_entity = -10
     i = 0
@@ -269,31 +273,31 @@ def extract_entities(
         elif _ID_RE.match(tok):
             if tok not in reader.ids:
                 reader.ids.append(tok)
-        elif _VERSION_RE.match(low) and _VERSION_SEP.search(low):
+        elif VERSION_RE.match(low) and _VERSION_SEP.search(low):
             reader.versions.append(tok)  # "2.31.0": a value the question gives, not a topic
-        elif (known := _value_of(tok, inv, not reader.is_word(low) or joined_cue)) is not None or _is_key(tok, inv):
+        elif (known := value_of(tok, inv, not reader.is_word(low) or joined_cue)) is not None or is_key(tok, inv):
             # A value of another inventory column ("zone-a-1", a zone) or a setting's key
             # ("pool.max_size"): what the question filters on or asks about, never a host or service.
             reader.values.append((known[0] if known else "", tok))
-        elif _SEPARATED.match(tok) and (short := reader.shorts().ending(tok)) is not None:
-            reader.short(tok, short, "whose name ends so", explicit or _shape_kind(tok))  # "billing-svc"
-        elif (cue := _kind_cue(prev, nxt, kind_words)) and (whole := inv.containing(low, cue)) is not None:
+        elif SEPARATED.match(tok) and (short := reader.shorts().ending(tok)) is not None:
+            reader.short(tok, short, "whose name ends so", explicit or shape_kind(tok))  # "billing-svc"
+        elif (cue := kind_cue(prev, nxt, kind_words)) and (whole := inv.containing(low, cue)) is not None:
             reader.values.append(whole)  # a part of one name of that kind: "the rollup job" -> nightly_rollup
         elif (
-            (cue := _kind_cue(prev, nxt, kind_words))
+            (cue := kind_cue(prev, nxt, kind_words))
             and (not reader.is_word(low) or low in names)
             and not inv.lists(cue)  # a kind the estate lists takes its known values (or parts of them) only
-            and not _VERSION_RE.match(low)
+            and not VERSION_RE.match(low)
             and not inv.closest_value(low)[1]
             and inv.best_ratio(low) < 0.6
         ):
             reader.values.append((cue, tok))  # "the dba team": a team, whether or not anything lists teams
         elif (
-            (cue := _kind_cue(prev, nxt, kind_words)) in (nxt, nxt.removesuffix("s"))
+            (cue := kind_cue(prev, nxt, kind_words)) in (nxt, nxt.removesuffix("s"))
             and inv.lists(cue)
             and not reader.is_word(low)
             and not inv.part_of(low, lows)
-            and not _VERSION_RE.match(low)
+            and not VERSION_RE.match(low)
             and reader.typo(low) is None
         ):
             # "the video property" where the estate lists its properties and none is called so: unknown.
@@ -304,8 +308,8 @@ def extract_entities(
                 if assumed:
                     reader.values.append((cue, assumed))
                 reader.unknown.append(UnknownName(low, cue, close, assumed))
-        elif _SEPARATED.match(tok) and not _VERSION_RE.match(tok):
-            guess = explicit or _shape_kind(tok)
+        elif SEPARATED.match(tok) and not VERSION_RE.match(tok):
+            guess = explicit or shape_kind(tok)
             if (short := reader.shorts().typo(low)) is not None:
                 # "serach-indexer": a misspelt last segment of one listed value; still reported, answered for it.
                 reader.unknown.append(UnknownName(low, short[0], (short[1],), short[1]))
@@ -332,11 +336,11 @@ def extract_entities(
             and (short := reader.shorts().part(low)) is not None
         ):
             reader.short(tok, short, "with it in its name", explicit or "service")  # "billing": quill/billing-svc
-        elif pointed and not reader.is_word(low) and not _VERSION_RE.match(low):
+        elif pointed and not reader.is_word(low) and not VERSION_RE.match(low):
             kind = explicit or ("host" if prev in _HOST_CUES else "service")
             if not inv.knows(kind):
                 reader.guess(kind, low)
-            elif explicit is not None or _close(low, inv):
+            elif explicit is not None or close_to_known(low, inv):
                 reader.add_unknown(low, explicit or "host or service")
             else:
                 reader.terms.append(low)
@@ -360,7 +364,7 @@ def extract_entities(
                 if (
                     is_verb_or_adverb(low)
                     and prev
-                    and prev not in _JOINERS | _AUXILIARIES
+                    and prev not in _JOINERS | AUXILIARIES
                     and i not in asked  # "what are those runners costing": the verb is what is asked
                 ):
                     reader.qualifiers.append(low)  # "maintenance planned", "is X returning", not "were rebooted"
@@ -368,7 +372,7 @@ def extract_entities(
                     reader.apart.append(low)  # "spend on cdn": no qualifier of the next word
                 if found is not None:
                     reader.ambiguous.append((low, found[0]))
-                elif (cue := _kind_cue(prev, nxt, kind_words)) and not nxt.endswith("s") and not inv.lists(cue):
+                elif (cue := kind_cue(prev, nxt, kind_words)) and not nxt.endswith("s") and not inv.lists(cue):
                     # A tool word before a kind may name one ("the warehouse area"); before a plural it only
                     # qualifies them ("kafka brokers").
                     reader.ambiguous.append((low, cue))
@@ -396,7 +400,7 @@ def extract_entities(
         numbers=numbers,
         quoted=quoted,
         words=words,
-        asks_whether=bool(lows) and lows[0] in _DO_SUPPORT,
+        asks_whether=bool(lows) and lows[0] in DO_SUPPORT,
         latest_occurrence=time_range is None and bool(_LAST_TIME.search(text)),
         across=asks_across(lows),
         inventory=inv,
@@ -424,28 +428,6 @@ def extract_entities(
     )
 
 
-#: Opening a clause that asks for a verb's object: "what are X costing", "how much is X using".
-_ASKING = frozenset({"what", "much"})
-_CLAUSE_BREAK = re.compile(r"[,;?.!|]")
-
-
-def _asked_verbs(lows: list[str], gaps: list[str]) -> set[int]:
-    """Positions of verb forms a clause asks for: in a clause opening with "what" or "how much" and an
-    auxiliary ("what are those runners costing us", "what's it doing"), the verb is the question's topic,
-    not what its subject did; "how many 502s is X returning" asks for the 502s."""
-    out: set[int] = set()
-    asking = False
-    for k, word in enumerate(lows):
-        if k and (_CLAUSE_BREAK.search(gaps[k - 1]) or word in ("and", "but", "also")):
-            asking = False
-        nxt = lows[k + 1] if k + 1 < len(lows) and not _CLAUSE_BREAK.search(gaps[k]) else ""
-        if word in _ASKING and (word == "what" or (k and lows[k - 1] == "how")):
-            asking = asking or nxt in _AUXILIARIES | _DO_SUPPORT | {"s", "re"}
-        elif asking and is_verb_or_adverb(word) and word.endswith(("ing", "ed")):
-            out.add(k)
-    return out
-
-
 _PLURAL_CODE = re.compile(r"\b([A-Za-z]{1,4}\d{1,3})s\b")
 #: "when did X last ...", "the last time", "most recent": the latest occurrence, whenever it was.
 _LAST_TIME = re.compile(
@@ -454,71 +436,3 @@ _LAST_TIME = re.compile(
     re.IGNORECASE,
 )
 _PAIR_RE = re.compile(r"[A-Za-z]+(?:[ -][A-Za-z]+)?")
-_WORD_RE = re.compile(r"[A-Za-z0-9]+")
-
-
-def _compounds(text: str, vocab: frozenset[str], inv: Inventory) -> str:
-    """``text`` with two words written apart joined where the tools know them as one ("fail over" and
-    "fail-over" are "failover", "back up" is "backup"): the joined word, or its stem, is a word of the tools'
-    vocabulary and no name the inventory knows. Both words are letters, the first at least 3."""
-    if not vocab:
-        return text
-    words = list(_WORD_RE.finditer(text))
-    out, last, k = [], 0, 0
-    while k < len(words) - 1:
-        a, b = words[k], words[k + 1]
-        gap = text[a.end() : b.start()]
-        joined = (a.group(0) + b.group(0)).lower()
-        if (
-            gap in (" ", "-")
-            and a.group(0).isalpha()
-            and b.group(0).isalpha()
-            and len(a.group(0)) >= 3
-            and (joined in vocab or stem(joined) in vocab)
-            and a.group(0).lower() not in STOP_WORDS
-            and inv.lookup(f"{a.group(0)}{gap}{b.group(0)}") is None
-        ):
-            out.append(text[last : a.start()] + a.group(0) + b.group(0))
-            last = b.end()
-            k += 2
-            continue
-        k += 1
-    return "".join(out) + text[last:]
-
-
-def _shape_kind(token: str) -> str:
-    """The kind a name's shape suggests where no inventory says: a trailing number makes a host ("pay-api-1")."""
-    return "host" if _TRAILING_NUMBER.search(token) else "service"
-
-
-def _kind_cue(prev: str, nxt: str, kinds: frozenset[str]) -> str:
-    """The kind word right after a token, when it names a kind ("dba team" -> "team"), or the last part of
-    exactly one compound kind ("warehouse area" -> "service_area")."""
-    for word in (nxt, nxt[:-1] if nxt.endswith("s") else ""):
-        if word and word in kinds:
-            return word
-        compound = [k for k in kinds if k.endswith(f"_{word}")] if word else []
-        if len(compound) == 1:
-            return compound[0]
-    return ""
-
-
-def _value_of(token: str, inv: Inventory, pointed: bool) -> tuple[str, str] | None:
-    """The inventory value a would-be name is (a separated token, or a pointed non-word: "in fra2")."""
-    if not (pointed or _SEPARATED.match(token)) or _VERSION_RE.match(token):
-        return None
-    return inv.value(token)
-
-
-def _is_key(token: str, inv: Inventory) -> bool:
-    """A dotted setting key ("pool.max_size", "agent.poll_s"): a dot and an underscore (no host
-    name has one), or a known name before the first dot that the whole token is not."""
-    if "." not in token or _VERSION_RE.match(token) or inv.lookup(token) is not None:
-        return False
-    return "_" in token or (inv.lookup(token.split(".", 1)[0]) is not None and not _TRAILING_NUMBER.search(token))
-
-
-def _close(word: str, inv: Inventory) -> bool:
-    """A plain word is taken for a misspelt name only when it is very close to one the estate has (a fuzzy
-    look-up of the reading's budget: once it is spent, nothing is close)."""
-    return inv.best_ratio(word) >= 0.8

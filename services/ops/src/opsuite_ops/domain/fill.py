@@ -30,7 +30,7 @@ logs or records (not of documents) only the terms no tool's words include ("504s
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from itertools import islice, product
@@ -38,7 +38,8 @@ from typing import Any
 
 from opsuite_ops.domain.bm25 import stem, tokenise
 from opsuite_ops.domain.entities import ENTITY_CONCEPTS, TEXT_PARAMS
-from opsuite_ops.domain.extract import Entities, canonical_param, human_duration, is_verb_or_adverb
+from opsuite_ops.domain.extract import Entities, canonical_param, human_duration
+from opsuite_ops.domain.fill_words import enum_choices, flag_value, key_terms, naming_words
 from opsuite_ops.domain.model import Tool
 from opsuite_ops.domain.timerange import duration_value, enum_duration, time_bound
 from opsuite_ops.domain.values import (
@@ -51,10 +52,8 @@ from opsuite_ops.domain.values import (
 )
 
 __all__ = [
-    "ENUM_SYNONYMS",
     "TEXT_PARAMS",
     "FilledArguments",
-    "enum_choices",
     "fill_arguments",
     "fill_variants",
     "format_time",
@@ -69,26 +68,11 @@ _SEARCH_TAGS = frozenset({"document", "search"})
 #: Words of a parameter's name or description that make a required string the text a tool searches for.
 _SEARCH_WORDS = frozenset({"search", "find", "phrase", "query", "look", "match", "matching", "contain", "contains"})
 _ENTITY_CONCEPTS = ("host", "service", "id", "entity")
-_NUMBER_PLURAL = re.compile(r"^(\d+)s$")
 #: Most calls one parameter fans out to over the values the estate lists ("which pool is the slowest").
 _FAN_OUT = 8
 _KNOWN_CONCEPTS = frozenset({"host", "service", "id", "since", "until"})
 #: How a source says a word of the question was read as a value (the answer states such readings).
 _READ_AS = "read: "
-
-#: Operator words for common status values; an enum value is used only if the tool's schema has it.
-ENUM_SYNONYMS: Mapping[str, tuple[str, ...]] = {
-    "offline": ("down",), "unreachable": ("down",), "dead": ("down",), "failed": ("down",),
-    "online": ("up",), "running": ("up",), "healthy": ("up", "ok", "healthy"),
-    "unhealthy": ("degraded", "down"), "impaired": ("degraded",), "degrading": ("degraded",),
-    "warning": ("warn", "warning"), "error": ("error", "err"), "critical": ("critical", "crit"),
-    "red": ("failed", "failing", "failure"), "green": ("success", "succeeded", "passed", "passing"),
-}  # fmt: skip
-
-
-#: Values of a health or status enum that mean all is well, and the words asking for every other value.
-_HEALTHY = frozenset({"healthy", "up", "ok", "running", "online", "green", "active", "available"})
-_NOT_HEALTHY = frozenset({"unhealthy", "unwell", "problematic"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,76 +124,6 @@ def _enum_of(schema: Mapping[str, Any]) -> list[Any]:
 
 #: Look-back of a required window for "when did X last ..." (kept within the parameter's maximum).
 LATEST_WINDOW = timedelta(days=90)
-#: Words of a boolean parameter's name that say how it filters, not on what ("open_only": "open").
-_FLAG_FORM = frozenset({"only", "include", "is", "show", "with", "has", "filter"})
-_FLAG_NEGATIVE = frozenset({"exclude", "hide", "skip", "no", "not", "without", "ignore"})
-
-
-def _flag(name: str, words: Sequence[str]) -> bool | None:
-    """True for a boolean filter the question names ("any open P1s": ``open_only``), else None (its default):
-    every word of its name but the form words (only, include...) is a word of the question; never a
-    negative one (``exclude_resolved``)."""
-    parts = [w for w in re.split(r"[^a-z0-9]+", re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()) if w]
-    if not parts or set(parts) & _FLAG_NEGATIVE:
-        return None
-    topic = [p for p in parts if p not in _FLAG_FORM]
-    said = set(words) | {stem(w) for w in words}
-    return True if topic and all(p in said or stem(p) in said for p in topic) else None
-
-
-def enum_choices(options: Sequence[Any], words: Sequence[str], *, asks_whether: bool = False) -> list[Any]:
-    """Every option the question names, itself or through :data:`ENUM_SYNONYMS` ("degraded or down": both).
-
-    In a yes/no question (``asks_whether``: "did the load succeed?") a bare verb naming an option only by
-    its stem ("succeed" for ``succeeded``) is what is asked, not a filter: it names no option.
-    """
-    if asks_whether:
-        own = {str(o).lower() for o in options}
-        stems = {stem(v) for v in own}
-        words = [w for w in words if w in own or not ({w, stem(w)} & stems)]
-    named = set(words) | {stem(w) for w in words}
-    for w in words:
-        named.update(ENUM_SYNONYMS.get(w, ()))
-    values = [str(o).lower() for o in options]
-    if named & _NOT_HEALTHY and any(v in _HEALTHY for v in values):
-        # "unhealthy" on a health enum: every value that is not a healthy one ("impaired", "offline").
-        named.update(v for v in values if v and v not in _HEALTHY)
-    chosen = [o for o in options if str(o).lower() in named or stem(str(o).lower()) in named]
-    return chosen
-
-
-def key_terms(
-    tool: Tool,
-    entities: Entities,
-    synonyms: Mapping[str, tuple[str, ...]] | None = None,
-    exclude: Iterable[str] = (),
-    *,
-    rare: bool = False,
-) -> str:
-    """The question's key terms for ``tool``'s search: no names, no form words, no words naming the tool,
-    none of ``exclude`` (the words that chose one of its enum values). With ``rare`` (a search of records or
-    logs, not of documents) only the terms no tool's words include (:attr:`Entities.rare`: "504s", not
-    "pops" or "status", which other tools answer)."""
-    synonyms = synonyms or {}
-    excluded = set(exclude)
-    own = {*tokenise(tool.name, keep_stop_words=True)}
-    for tag in tool.tags:
-        own.update(tokenise(tag, keep_stop_words=True))
-    # An unresolved name is what is looked for; in a log or ticket search only one shaped like an identifier.
-    out = [n for n in entities.guessed if n not in entities.terms and (not rare or identifier_like(n))]
-    out.extend(v for v in entities.versions if v not in out)  # "billing-svc 2.31.0": name and tag
-    for term in entities.rare if rare else entities.terms:
-        if is_verb_or_adverb(term) and not term.endswith(("ing", "ed")):
-            continue  # "safely", "went": how or that, never what a document is about
-        s = stem(term)
-        if (
-            term in excluded
-            or s in own
-            or any(x in own for extra in synonyms.get(s, ()) for x in tokenise(extra, keep_stop_words=True))
-        ):
-            continue
-        out.append(_NUMBER_PLURAL.sub(r"\1", term))  # "504s" is looked for as "504"
-    return " ".join(out)
 
 
 #: The words of a kind of name ("node", "app"); not "name" itself (of ``host_name``): any name has it.
@@ -245,13 +159,6 @@ def _takes_ids(tool: Tool, name: str, schema: Mapping[str, Any]) -> bool:
     words = {*tokenise(str(schema.get("description", "")), keep_stop_words=True), *tokenise(name, keep_stop_words=True)}
     words |= set(tokenise(tool.description, keep_stop_words=True))
     return bool(words & {"id", "ids", "identifier", "number", "key"})
-
-
-def _naming_words(chosen: Sequence[Any], words: Sequence[str]) -> set[str]:
-    """The question's words that named the chosen enum values (no search term then: "resolved tickets")."""
-    values = {str(o).lower() for o in chosen}
-    stems = {stem(v) for v in values}
-    return {w for w in words if w in values or stem(w) in stems}
 
 
 def _guessed_for(name: str, schema: Mapping[str, Any], entities: Entities, tool: Tool) -> str | None:
@@ -382,11 +289,11 @@ def fill_variants(
         window = entities.time_range.seconds if entities.time_range is not None else None
         if (options := _enum_of(schema)) and window is not None and (dv := enum_duration(options, window)):
             value, source = dv, entities.time_range.text if entities.time_range else ""  # "1h" for the last hour
-        elif typ == "boolean" and (flag := _flag(name, entities.words)) is not None:
+        elif typ == "boolean" and (flag := flag_value(name, entities.words)) is not None:
             value, source = flag, "a word of the question names the flag"
         elif options:
             chosen = enum_choices(options, entities.words, asks_whether=entities.asks_whether)
-            enum_words.update(_naming_words(chosen, entities.words))
+            enum_words.update(naming_words(chosen, entities.words))
             if chosen and typ == "array":
                 value, source = chosen, "values named in the question"
             elif chosen:

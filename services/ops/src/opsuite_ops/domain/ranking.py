@@ -33,7 +33,7 @@ DEFAULT_SYNONYMS: Mapping[str, tuple[str, ...]] = {
     "doc": ("document",),
     "depend": ("graph",),
     "healthy": ("health", "status"),
-    # Status words onto the usual enum values (a tool's schema decides which exist, see fill.ENUM_SYNONYMS).
+    # Status words onto the usual enum values (a tool's schema decides which exist, see fill_words.ENUM_SYNONYMS).
     "offlin": ("down",),
     "unreachabl": ("down",),
     "onlin": ("up",),

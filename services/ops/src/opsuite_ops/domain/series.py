@@ -21,20 +21,21 @@ change points:
   away from the whole series' median (a recovery moves back to it).
 
 The test is deterministic, pure Python, O(n x BASELINE_MAX) and needs no tuning per metric.
-:func:`select_rows` picks the rows a table shows: the newest first, plus those around each series' latest
-onset, with a sentence saying what was left out.
+:func:`~opsuite_ops.domain.series_rows.select_rows` picks the rows a table shows: the newest first, plus those
+around each series' latest onset, with a sentence saying what was left out.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import itertools
-import math
 import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
+
+from opsuite_ops.domain.series_format import finite_number, fmt_num, fmt_time, is_time_name, parse_time, time_column
 
 __all__ = [
     "BASELINE_MAX",
@@ -42,19 +43,12 @@ __all__ = [
     "K_MAD",
     "MIN_POINTS",
     "ChangePoint",
-    "RowSelection",
     "SeriesSummary",
     "SeriesTable",
     "analyse_table",
     "change_points",
-    "fmt_duration",
-    "fmt_num",
-    "fmt_time",
     "interval_span",
-    "parse_time",
-    "select_rows",
     "summarise_points",
-    "time_column",
     "trend",
 ]
 
@@ -72,87 +66,8 @@ K_MAD = 3.5
 PERSIST = 3
 #: |relative change over the window| below which a trend is flat.
 FLAT = 0.10
-#: Rows a series table shows around an onset that the newest rows do not reach (the rest are the newest).
-AROUND_ROWS = 10
-#: Fewest rows shown per series group when a table has many groups.
-MIN_GROUP_ROWS = 4
-
-_TIME_NAMES = frozenset({"t", "time", "ts", "timestamp", "at", "date", "datetime", "when", "period"})
-_TIME_SUFFIXES = ("_at", "_time", "_ts", "_timestamp", "_date")
 _MAD_SCALE = 1.4826
 _MEANAD_SCALE = 1.2533
-
-
-def _is_time_name(name: str) -> bool:
-    low = name.lower()
-    return low in _TIME_NAMES or low.endswith(_TIME_SUFFIXES)
-
-
-def _num(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return None
-    return float(value) if math.isfinite(value) else None
-
-
-def parse_time(value: Any, *, epoch: bool = False) -> datetime | None:
-    """A UTC datetime from an ISO-8601 string (naive means UTC) or, with ``epoch``, epoch s/ms; else None."""
-    if isinstance(value, str):
-        text = value.strip()
-        if len(text) < 10 or not text[:4].isdigit() or text[4] != "-":
-            return None
-        try:
-            dt = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
-        except ValueError:
-            return None
-        return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
-    n = _num(value)
-    if not epoch or n is None:
-        return None
-    if 1e12 <= abs(n) < 1e14:
-        n /= 1000.0  # milliseconds
-    if not 1e8 <= abs(n) < 1e11:
-        return None
-    return datetime.fromtimestamp(n, UTC)
-
-
-def time_column(columns: Sequence[str], rows: Sequence[Mapping[str, Any]]) -> str | None:
-    """The column whose every non-empty value is a time: a time-like name first, then ISO-8601 by value."""
-    named = [c for c in columns if _is_time_name(c)]
-    for col in [*named, *(c for c in columns if c not in named)]:
-        values = [r.get(col) for r in rows if r.get(col) not in (None, "")]
-        if values and all(parse_time(v, epoch=col in named) is not None for v in values):
-            return col
-    return None
-
-
-def fmt_num(value: float) -> str:
-    """A number with about 4 significant digits, never in exponent form."""
-    if value == 0 or not math.isfinite(value):
-        return "0" if value == 0 else str(value)
-    decimals = max(0, 3 - math.floor(math.log10(abs(value))))
-    text = f"{value:,.{decimals}f}" if abs(value) >= 10_000 else f"{value:.{decimals}f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
-def fmt_time(at: datetime) -> str:
-    """``2026-05-01 11:42Z`` (seconds only when not zero)."""
-    at = at.astimezone(UTC)
-    return at.strftime("%Y-%m-%d %H:%M:%SZ" if at.second else "%Y-%m-%d %H:%MZ")
-
-
-def fmt_duration(delta: timedelta) -> str:
-    """``8 min``, ``1 h 5 min``, ``2 d 3 h``, ``40 s``."""
-    secs = round(abs(delta.total_seconds()))
-    days, rest = divmod(secs, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes, seconds = divmod(rest, 60)
-    if days:
-        return f"{days} d {hours} h" if hours else f"{days} d"
-    if hours:
-        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
-    if minutes:
-        return f"{minutes} min"
-    return f"{seconds} s"
 
 
 @dataclass(frozen=True, slots=True)
@@ -498,7 +413,7 @@ def analyse_table(columns: Sequence[str], rows: Sequence[Mapping[str, Any]]) -> 
     tcol = time_column(columns, rows)
     if tcol is None:
         return None
-    times = [parse_time(r.get(tcol), epoch=_is_time_name(tcol)) for r in rows]
+    times = [parse_time(r.get(tcol), epoch=is_time_name(tcol)) for r in rows]
     if any(t is None for t in times):
         return None  # a row without a time cannot be placed on the series
     when = [t for t in times if t is not None]
@@ -507,7 +422,7 @@ def analyse_table(columns: Sequence[str], rows: Sequence[Mapping[str, Any]]) -> 
         if col == tcol:
             continue
         values = [r.get(col) for r in rows if r.get(col) is not None]
-        if values and not _is_id(col) and all(_num(v) is not None for v in values):
+        if values and not _is_id(col) and all(finite_number(v) is not None for v in values):
             value_cols.append(col)
         elif values and all(isinstance(v, str) for v in values) and len(set(values)) * MIN_POINTS <= len(rows):
             label_cols.append(col)
@@ -529,7 +444,7 @@ def analyse_table(columns: Sequence[str], rows: Sequence[Mapping[str, Any]]) -> 
             other_cols.extend(c for c, runs in states if len(runs) > MAX_STATE_RUNS and c not in other_cols)
         states = tuple((c, runs) for c, runs in states if len(runs) <= MAX_STATE_RUNS)
         for col in value_cols:
-            pts = [(when[k], v, k) for k in idx if (v := _num(rows[k].get(col))) is not None]
+            pts = [(when[k], v, k) for k in idx if (v := finite_number(rows[k].get(col))) is not None]
             if len(pts) < MIN_POINTS:
                 continue
             name = f"{col} ({label})" if label else col
@@ -538,57 +453,3 @@ def analyse_table(columns: Sequence[str], rows: Sequence[Mapping[str, Any]]) -> 
     if not series:
         return None
     return SeriesTable(tcol, tuple(value_cols), tuple(label_cols), tuple(other_cols), tuple(series), tuple(when))
-
-
-@dataclass(frozen=True, slots=True)
-class RowSelection:
-    """Which rows a table shows (positions, in display order) and a sentence saying what was left out."""
-
-    rows: tuple[int, ...]
-    note: str = ""
-
-
-def _pick(s: SeriesSummary, budget: int) -> tuple[list[int], str]:
-    """Positions into ``s.rows`` (newest first, at most ``budget``) and how they were chosen."""
-    n = len(s.rows)
-    budget = min(budget, n)
-    newest = set(range(n - budget, n))
-    onset = s.onset
-    if onset is None:
-        return sorted(newest, reverse=True), f"the newest {budget}"
-    around = min(AROUND_ROWS, budget // 2)
-    lo = max(0, onset.index - around // 2 + 1)
-    at = fmt_time(onset.at)
-    if lo >= n - budget:  # the newest rows reach back to a few before the onset
-        return sorted(
-            newest, reverse=True
-        ), f"the newest {budget}, back to {onset.index - (n - budget)} before the onset at {at}"
-    keep = set(range(n - (budget - around), n)) | set(range(lo, lo + around))
-    return sorted(keep, reverse=True), f"the newest {budget - around} and the {around} around the onset at {at}"
-
-
-def select_rows(table: SeriesTable, total: int, limit: int) -> RowSelection:
-    """The rows to show of a series table with ``total`` rows: all when they fit in ``limit``; otherwise, per
-    group, its share of ``limit``: the newest rows, reaching back past its latest onset when that is recent,
-    or else with the :data:`AROUND_ROWS` rows around the onset instead of the oldest of them (newest first),
-    and a note on what was left out."""
-    if total <= limit:
-        return RowSelection(tuple(range(total)))
-    # A group's rows carry one series per value column: choose by the one with an onset, else the first.
-    by_group: dict[str, SeriesSummary] = {}
-    for s in table.series:
-        if s.group not in by_group or (by_group[s.group].onset is None and s.onset is not None):
-            by_group[s.group] = s
-    groups = list(by_group.values())
-    budget = max(MIN_GROUP_ROWS, limit // len(groups))
-    chosen: list[int] = []
-    hows: list[str] = []
-    for s in groups:
-        positions, how = _pick(s, budget)
-        chosen.extend(s.rows[p] for p in positions if s.rows[p] not in chosen)
-        hows.append(how if len(groups) == 1 else f"{how} of {s.group or s.name}")
-    shown = chosen[:limit]
-    note = f"showing {len(shown)} of {total} rows, newest first: " + "; ".join(hows)
-    if len(shown) < len(chosen):
-        note += f" (cut to {limit})"
-    return RowSelection(tuple(shown), note)

@@ -26,7 +26,7 @@ from typing import Any
 
 from opsuite_ops.domain.fill import format_time, param_concept
 from opsuite_ops.domain.model import CallRecord, PlanStep, Tool
-from opsuite_ops.domain.series import fmt_duration, parse_time
+from opsuite_ops.domain.series_format import fmt_duration, parse_time
 from opsuite_ops.domain.timerange import duration_text, duration_unit, duration_value, enum_seconds, time_bound
 
 __all__ = ["MAX_ROUNDS", "MIN_WINDOW", "Shortened", "cut_steps", "is_cut", "shorter_step"]

@@ -1,7 +1,7 @@
 """Causal timelines: the changes a run found and the onsets of its series, in order, with the last change
 before each onset.
 
-A table is a *change table* when it has a time column (see :func:`~opsuite_ops.domain.series.time_column`;
+A table is a *change table* when it has a time column (see :func:`~opsuite_ops.domain.series_format.time_column`;
 an empty table is judged by its ``columns``, by name) and its column names say what changed: a strong word
 (``version``, ``change``/``changed``, ``deploy``/``deployed``/``deployment``, ``release``, ``commit``,
 ``rollout``, ``old``/``new``), or a weak one (``kind``, ``type``, ``event``, ``action``, ``key``,
@@ -25,14 +25,8 @@ from datetime import datetime
 from typing import Any
 
 from opsuite_ops.domain.bm25 import tokenise
-from opsuite_ops.domain.series import (
-    ChangePoint,
-    fmt_duration,
-    fmt_num,
-    fmt_time,
-    parse_time,
-    time_column,
-)
+from opsuite_ops.domain.series import ChangePoint
+from opsuite_ops.domain.series_format import fmt_duration, fmt_num, fmt_time, parse_time, time_column
 
 __all__ = [
     "MAX_TIMELINE_CHANGES",

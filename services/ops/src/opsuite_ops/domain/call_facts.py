@@ -1,0 +1,312 @@
+"""What one successful call contributes to the answer: its blocks, its fact line, its cuts, onsets and changes.
+
+The shape of a call's output decides its blocks (see :mod:`compose`); a series table is summarised per
+series (:mod:`series`) and shows at most :data:`SERIES_TABLE_ROWS` rows (:mod:`series_rows`), a change
+table gives changes (:mod:`timeline`), any other table keeps at most :data:`MAX_TABLE_ROWS` rows.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from opsuite_ops.domain.model import (
+    AnswerReason,
+    AnswerStatusReason,
+    Block,
+    BlockKind,
+    CallRecord,
+    SeriesPoint,
+    Tool,
+)
+from opsuite_ops.domain.series import MIN_POINTS, SeriesSummary, SeriesTable, analyse_table, summarise_points
+from opsuite_ops.domain.series_format import fmt_time, parse_time, time_column
+from opsuite_ops.domain.series_rows import select_rows
+from opsuite_ops.domain.timeline import ChangeEvent, Onset, change_events, lists_changes, names_changes
+
+__all__ = [
+    "MAX_BRIEF_GROUPS",
+    "MAX_SERIES",
+    "MAX_SERIES_BLOCKS",
+    "MAX_TABLE_ROWS",
+    "SERIES_TABLE_ROWS",
+    "TEXT_ROWS",
+    "CallFacts",
+    "analyse_call",
+    "call_source",
+    "call_title",
+    "plain_number",
+    "summarise",
+]
+
+
+#: Rows shown per table block; the trace keeps the full output.
+MAX_TABLE_ROWS = 50
+
+
+#: Rows of a table block the answer's text line states (the block itself holds up to MAX_TABLE_ROWS).
+TEXT_ROWS = 20
+
+
+#: Rows a series table shows when its summaries cover every column.
+SERIES_TABLE_ROWS = 20
+
+
+#: Series described per call; more are counted and reported as a cut.
+MAX_SERIES = 10
+
+
+#: A series table with at most this many series also gets one TIMESERIES block (every point) per series.
+MAX_SERIES_BLOCKS = 4
+
+
+#: Groups of series described briefly (one line each) when a table has more than MAX_SERIES series.
+MAX_BRIEF_GROUPS = 40
+
+
+def _fmt_args(args: Mapping[str, Any]) -> str:
+    return ", ".join(f"{k}={v}" for k, v in args.items())
+
+
+def call_title(call: CallRecord) -> str:
+    return f"{call.tool}({_fmt_args(call.arguments)})"
+
+
+def call_source(call: CallRecord) -> str:
+    """The call without its time arguments (``latency_by_service(service=checkout)``), to name a series."""
+    args = {k: v for k, v in call.arguments.items() if parse_time(v) is None}
+    return f"{call.tool}({_fmt_args(args)})"
+
+
+def plain_number(v: Any) -> float | None:
+    if isinstance(v, bool):
+        return None
+    if isinstance(v, (int, float)):
+        return float(v)
+    return None
+
+
+def _series(data: Any) -> list[SeriesPoint] | None:
+    points = data.get("series", data.get("points")) if isinstance(data, Mapping) else None
+    if not isinstance(points, list) or not points:
+        return None
+    out = []
+    for p in points:
+        if not isinstance(p, Mapping):
+            return None
+        t = p.get("t", p.get("time", p.get("ts")))
+        v = plain_number(p.get("v", p.get("value")))
+        if t is None or v is None:
+            return None
+        out.append(SeriesPoint(str(t), v))
+    return out
+
+
+def _dict_rows(data: Any) -> tuple[list[str], list[Mapping[str, Any]]] | None:
+    rows = data.get("rows") if isinstance(data, Mapping) else data
+    if not isinstance(rows, list) or not all(isinstance(r, Mapping) for r in rows):
+        return None
+    columns = [str(c) for c in (data.get("columns") or [])] if isinstance(data, Mapping) else []
+    for r in rows:
+        columns.extend(k for k in r if k not in columns)
+    return columns, rows
+
+
+def _row_tuples(columns: Sequence[str], rows: Sequence[Mapping[str, Any]]) -> tuple[tuple[Any, ...], ...]:
+    return tuple(tuple(r.get(c) for c in columns) for r in rows)
+
+
+@dataclass(slots=True)
+class CallFacts:
+    """What one successful call contributes: blocks, its fact sentence, a cut, onsets and changes."""
+
+    blocks: list[Block]
+    fact: str
+    cuts: list[AnswerStatusReason] = field(default_factory=list)
+    onsets: list[Onset] = field(default_factory=list)
+    #: None when the call's output is not a change table.
+    changes: list[ChangeEvent] | None = None
+    #: The rows the answer is about (those in the asked window) and their columns, for rankings and counts.
+    columns: list[str] = field(default_factory=list)
+    rows: list[Mapping[str, Any]] = field(default_factory=list)
+    #: The series the rows make, when they are a series table.
+    series: SeriesTable | None = None
+
+
+def _cut(call: CallRecord, detail: str) -> AnswerStatusReason:
+    return AnswerStatusReason(AnswerReason.TRUNCATED, detail, call.tool, call.step_id)
+
+
+def _points_facts(call: CallRecord, points: list[SeriesPoint], unit: str) -> CallFacts:
+    title = call_title(call)
+    block = Block(BlockKind.TIMESERIES, title=title, series=tuple(points), unit=unit, call_ids=(call.call_id,))
+    parsed = [(parse_time(p.t, epoch=True), p.v) for p in points]
+    timed = [(t, v) for t, v in parsed if t is not None]
+    if len(timed) < len(parsed) or len(timed) < MIN_POINTS:
+        return CallFacts([block], f"{title}: {summarise(block)}")
+    summary = summarise_points("value", timed)
+    onsets = [Onset(call_source(call), call.call_id, summary.onset)] if summary.onset is not None else []
+    return CallFacts([block], f"{title}: {summary.describe(unit)}", onsets=onsets)
+
+
+def _series_table_facts(
+    call: CallRecord, columns: list[str], rows: list[Mapping[str, Any]], table: SeriesTable
+) -> CallFacts:
+    title, ids, total = call_title(call), (call.call_id,), len(rows)
+    limit = SERIES_TABLE_ROWS if table.covers_every_column else MAX_TABLE_ROWS
+    selection = select_rows(table, total, limit)
+    blocks: list[Block] = []
+    if len(table.series) <= MAX_SERIES_BLOCKS:
+        for s in table.series:
+            col = s.column
+            pts = tuple(
+                SeriesPoint(table.times[k].isoformat().replace("+00:00", "Z"), float(rows[k][col])) for k in s.rows
+            )
+            blocks.append(Block(BlockKind.TIMESERIES, title=f"{title}: {s.name}", series=pts, call_ids=ids))
+    shown = [rows[k] for k in selection.rows]
+    suffix = f" ({selection.note})" if selection.note else ""
+    blocks.append(
+        Block(BlockKind.TABLE, title=title + suffix, columns=tuple(columns), rows=_row_tuples(columns, shown),
+              call_ids=ids)
+    )  # fmt: skip
+    cuts: list[AnswerStatusReason] = []
+    if len(table.series) == 1:
+        fact = f"{title}: {total} rows; {table.series[0].describe()}"
+    elif len(table.series) <= MAX_SERIES:
+        fact = f"{title}: {total} rows, {len(table.series)} series:" + "".join(
+            f"\n  - {s.describe()}" for s in table.series
+        )
+    else:
+        # Many series: one brief line per group (latest, range, trend, onset of each of its series).
+        groups: dict[str, list[SeriesSummary]] = {}
+        for s in table.series:
+            groups.setdefault(s.group, []).append(s)
+        shown_groups = list(groups.items())[:MAX_BRIEF_GROUPS]
+        fact = (
+            f"{title}: {total} rows, {len(table.series)} series, briefly (latest, range, trend) per group:"
+            + "".join(
+                f"\n  - {group or 'all rows'}: " + "; ".join(s.brief() for s in members)
+                for group, members in shown_groups
+            )
+        )
+        if len(groups) > len(shown_groups):
+            left = list(groups)[len(shown_groups) :]
+            fact += f"\n  - (+{len(left)} more groups: {', '.join(left)})"
+            cuts.append(_cut(call, f"{title} returned {len(groups)} groups of series and the answer describes "
+                                  f"{len(shown_groups)}; the run's trace keeps the call's whole output"))  # fmt: skip
+    if selection.note:
+        fact += f"; {selection.note}" if len(table.series) == 1 else f"\n  - {selection.note}"
+    if not table.covers_every_column and table.times:
+        # Columns no series summarises (a status, an error text) say what the newest record was.
+        k = max(range(len(table.times)), key=lambda i: table.times[i])
+        fact += "; newest row: " + ", ".join(f"{c}={rows[k][c]}" for c in columns if rows[k].get(c) not in (None, ""))
+    if len(selection.rows) < total and not table.covers_every_column:
+        cuts.append(_cut(call, f"the table from {title} has {total} rows and the answer shows {len(selection.rows)}; "
+                               f"the series are summarised over every row, but the rows left out are not shown with "
+                               f"their {', '.join(table.other_columns)}; the run's trace keeps the call's whole "
+                               "output"))  # fmt: skip
+    onsets = [Onset(_series_name(call, table, s), call.call_id, s.onset) for s in table.series if s.onset is not None]
+    return CallFacts(blocks, fact, cuts, onsets, columns=columns, rows=rows, series=table)
+
+
+def _series_name(call: CallRecord, table: SeriesTable, s: SeriesSummary) -> str:
+    """``cpu_by_host(host=web-02)``, ``metrics() for host=web-02``, ``error_pct of metrics() for service=x``."""
+    name = call_source(call) if len(table.value_columns) == 1 else f"{s.column} of {call_source(call)}"
+    return f"{name} for {s.group}" if s.group else name
+
+
+def _table_facts(
+    call: CallRecord,
+    columns: list[str],
+    rows: list[Mapping[str, Any]],
+    tool: Tool | None = None,
+    since: datetime | None = None,
+) -> CallFacts:
+    older = 0
+    if since is not None and (tcol := time_column(columns, rows)) is not None:
+        # The tool's window started on a whole day: rows before the asked window are no part of the answer.
+        kept = [r for r in rows if (t := parse_time(r.get(tcol), epoch=True)) is None or t >= since]
+        older, rows = len(rows) - len(kept), kept
+    facts = _shown_table_facts(call, columns, rows, tool)
+    if older and since is not None:
+        facts.fact += f" ({older} older rows left out: before the asked window, from {fmt_time(since)})"
+    return facts
+
+
+def _shown_table_facts(
+    call: CallRecord, columns: list[str], rows: list[Mapping[str, Any]], tool: Tool | None
+) -> CallFacts:
+    title, total = call_title(call), len(rows)
+    changes = change_events(
+        call.call_id, columns, rows,
+        change_tool=tool is not None and names_changes(tool.name, tool.description, tool.tags),
+    )  # fmt: skip
+    if changes is not None and tool is not None and not lists_changes(tool.name, tool.description, tool.tags):
+        changes = []  # a snapshot shaped like changes (versions, last contact): shown as it is, on no timeline
+        plain = True
+    else:
+        plain = False
+    if changes is None and (series := analyse_table(columns, rows)) is not None:
+        return _series_table_facts(call, columns, rows, series)
+    shown, cuts, how = rows, [], ""
+    if total > MAX_TABLE_ROWS:
+        tcol = time_column(columns, rows)
+        if tcol is not None:
+            when = [parse_time(r.get(tcol), epoch=True) for r in rows]
+            timed = sorted(((t, k) for k, t in enumerate(when) if t is not None), key=lambda p: p[0], reverse=True)
+            order = [k for _, k in timed] + [k for k, t in enumerate(when) if t is None]
+            shown, how = [rows[k] for k in order[:MAX_TABLE_ROWS]], "newest"
+        else:
+            shown, how = rows[:MAX_TABLE_ROWS], "first"
+        cuts.append(_cut(call, f"the table from {title} has {total} rows and the answer shows the {how} "
+                               f"{MAX_TABLE_ROWS}; the run's trace keeps the call's whole output"))  # fmt: skip
+    block = Block(BlockKind.TABLE, title=title, columns=tuple(columns), rows=_row_tuples(columns, shown),
+                  call_ids=(call.call_id,))  # fmt: skip
+    fact = f"{title}: {summarise(block)}"
+    if how:
+        fact = f"{title}: {total} rows (the table shows the {how} {MAX_TABLE_ROWS})" + fact.split(" rows", 1)[1]
+    return CallFacts([block], fact, cuts, changes=None if plain else changes, columns=columns, rows=rows)
+
+
+def analyse_call(call: CallRecord, tool: Tool | None = None, since: datetime | None = None) -> CallFacts:
+    data, title, ids = call.output, call_title(call), (call.call_id,)
+    unit = str(data.get("unit", "")) if isinstance(data, Mapping) else ""
+    if (points := _series(data)) is not None:
+        return _points_facts(call, points, unit)
+    if (table := _dict_rows(data)) is not None:
+        return _table_facts(call, *table, tool, since)
+    value = plain_number(data) if not isinstance(data, Mapping) else plain_number(data.get("value"))
+    if value is not None:
+        block = Block(BlockKind.NUMBER, title=title, value=value, unit=unit, call_ids=ids)
+    elif isinstance(data, str):
+        block = Block(BlockKind.MARKDOWN, title=title, markdown=data, call_ids=ids)
+    elif isinstance(data, Mapping):
+        rows2 = tuple(
+            (str(k), json.dumps(v, default=str) if isinstance(v, (dict, list)) else v) for k, v in data.items()
+        )
+        block = Block(BlockKind.TABLE, title=title, columns=("field", "value"), rows=rows2, call_ids=ids)
+    else:
+        block = Block(BlockKind.MARKDOWN, title=title, markdown=f"`{json.dumps(data, default=str)}`", call_ids=ids)
+    return CallFacts([block], f"{title}: {summarise(block) or 'no data'}")
+
+
+def summarise(block: Block) -> str:
+    """One line stating what a block shows."""
+    unit = f" {block.unit}" if block.unit else ""
+    if block.kind is BlockKind.TIMESERIES and block.series:
+        values = [p.v for p in block.series]
+        return (
+            f"{len(values)} points from {block.series[0].t} to {block.series[-1].t}; latest {values[-1]:g}{unit}, "
+            f"average {sum(values) / len(values):.4g}{unit}, max {max(values):g}{unit}"
+        )
+    if block.kind is BlockKind.NUMBER and block.value is not None:
+        return f"{block.value:g}{unit}"
+    if block.kind is BlockKind.TABLE:
+        shown = block.rows[:TEXT_ROWS]
+        head = "; ".join(", ".join(f"{c}={v}" for c, v in zip(block.columns, r, strict=False)) for r in shown)
+        more = f" (+{len(block.rows) - len(shown)} more in the table)" if len(block.rows) > len(shown) else ""
+        return f"{len(block.rows)} rows" + (f": {head}{more}" if head else "")
+    return block.markdown.strip().splitlines()[0][:200] if block.markdown.strip() else ""

@@ -1,0 +1,113 @@
+"""What the question's words choose among a tool's parameter values (see :mod:`fill`): the enum values it
+names (itself or through an operator synonym: "offline" is ``down``), the boolean filters it names, and the
+key terms a free-text search looks for."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from opsuite_ops.domain.bm25 import stem, tokenise
+from opsuite_ops.domain.extract import Entities, is_verb_or_adverb
+from opsuite_ops.domain.model import Tool
+from opsuite_ops.domain.values import identifier_like
+
+__all__ = ["ENUM_SYNONYMS", "enum_choices", "flag_value", "key_terms", "naming_words"]
+
+
+_NUMBER_PLURAL = re.compile(r"^(\d+)s$")
+
+
+#: Operator words for common status values; an enum value is used only if the tool's schema has it.
+ENUM_SYNONYMS: Mapping[str, tuple[str, ...]] = {
+    "offline": ("down",), "unreachable": ("down",), "dead": ("down",), "failed": ("down",),
+    "online": ("up",), "running": ("up",), "healthy": ("up", "ok", "healthy"),
+    "unhealthy": ("degraded", "down"), "impaired": ("degraded",), "degrading": ("degraded",),
+    "warning": ("warn", "warning"), "error": ("error", "err"), "critical": ("critical", "crit"),
+    "red": ("failed", "failing", "failure"), "green": ("success", "succeeded", "passed", "passing"),
+}  # fmt: skip
+
+
+#: Values of a health or status enum that mean all is well, and the words asking for every other value.
+_HEALTHY = frozenset({"healthy", "up", "ok", "running", "online", "green", "active", "available"})
+_NOT_HEALTHY = frozenset({"unhealthy", "unwell", "problematic"})
+
+
+#: Words of a boolean parameter's name that say how it filters, not on what ("open_only": "open").
+_FLAG_FORM = frozenset({"only", "include", "is", "show", "with", "has", "filter"})
+_FLAG_NEGATIVE = frozenset({"exclude", "hide", "skip", "no", "not", "without", "ignore"})
+
+
+def flag_value(name: str, words: Sequence[str]) -> bool | None:
+    """True for a boolean filter the question names ("any open P1s": ``open_only``), else None (its default):
+    every word of its name but the form words (only, include...) is a word of the question; never a
+    negative one (``exclude_resolved``)."""
+    parts = [w for w in re.split(r"[^a-z0-9]+", re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()) if w]
+    if not parts or set(parts) & _FLAG_NEGATIVE:
+        return None
+    topic = [p for p in parts if p not in _FLAG_FORM]
+    said = set(words) | {stem(w) for w in words}
+    return True if topic and all(p in said or stem(p) in said for p in topic) else None
+
+
+def enum_choices(options: Sequence[Any], words: Sequence[str], *, asks_whether: bool = False) -> list[Any]:
+    """Every option the question names, itself or through :data:`ENUM_SYNONYMS` ("degraded or down": both).
+
+    In a yes/no question (``asks_whether``: "did the load succeed?") a bare verb naming an option only by
+    its stem ("succeed" for ``succeeded``) is what is asked, not a filter: it names no option.
+    """
+    if asks_whether:
+        own = {str(o).lower() for o in options}
+        stems = {stem(v) for v in own}
+        words = [w for w in words if w in own or not ({w, stem(w)} & stems)]
+    named = set(words) | {stem(w) for w in words}
+    for w in words:
+        named.update(ENUM_SYNONYMS.get(w, ()))
+    values = [str(o).lower() for o in options]
+    if named & _NOT_HEALTHY and any(v in _HEALTHY for v in values):
+        # "unhealthy" on a health enum: every value that is not a healthy one ("impaired", "offline").
+        named.update(v for v in values if v and v not in _HEALTHY)
+    chosen = [o for o in options if str(o).lower() in named or stem(str(o).lower()) in named]
+    return chosen
+
+
+def key_terms(
+    tool: Tool,
+    entities: Entities,
+    synonyms: Mapping[str, tuple[str, ...]] | None = None,
+    exclude: Iterable[str] = (),
+    *,
+    rare: bool = False,
+) -> str:
+    """The question's key terms for ``tool``'s search: no names, no form words, no words naming the tool,
+    none of ``exclude`` (the words that chose one of its enum values). With ``rare`` (a search of records or
+    logs, not of documents) only the terms no tool's words include (:attr:`Entities.rare`: "504s", not
+    "pops" or "status", which other tools answer)."""
+    synonyms = synonyms or {}
+    excluded = set(exclude)
+    own = {*tokenise(tool.name, keep_stop_words=True)}
+    for tag in tool.tags:
+        own.update(tokenise(tag, keep_stop_words=True))
+    # An unresolved name is what is looked for; in a log or ticket search only one shaped like an identifier.
+    out = [n for n in entities.guessed if n not in entities.terms and (not rare or identifier_like(n))]
+    out.extend(v for v in entities.versions if v not in out)  # "billing-svc 2.31.0": name and tag
+    for term in entities.rare if rare else entities.terms:
+        if is_verb_or_adverb(term) and not term.endswith(("ing", "ed")):
+            continue  # "safely", "went": how or that, never what a document is about
+        s = stem(term)
+        if (
+            term in excluded
+            or s in own
+            or any(x in own for extra in synonyms.get(s, ()) for x in tokenise(extra, keep_stop_words=True))
+        ):
+            continue
+        out.append(_NUMBER_PLURAL.sub(r"\1", term))  # "504s" is looked for as "504"
+    return " ".join(out)
+
+
+def naming_words(chosen: Sequence[Any], words: Sequence[str]) -> set[str]:
+    """The question's words that named the chosen enum values (no search term then: "resolved tickets")."""
+    values = {str(o).lower() for o in chosen}
+    stems = {stem(v) for v in values}
+    return {w for w in words if w in values or stem(w) in stems}

@@ -1,0 +1,194 @@
+"""The steps of one deterministic plan: one call per argument set of each tool added, the producers the calls
+need, and the matching tools left out (see :mod:`deterministic_planner`)."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from opsuite_ops.domain.bm25 import tokenise
+from opsuite_ops.domain.coverage import CONCEPT_WORDS, CoverageCheck, strong_tokens, term_tokens
+from opsuite_ops.domain.extract import Entities, TimeRange, canonical_param, human_duration
+from opsuite_ops.domain.fill import (
+    FilledArguments,
+    fill_arguments,
+    fill_variants,
+    is_search_param,
+    names_a_thing,
+    param_concept,
+)
+from opsuite_ops.domain.investigate import CHANGES, role
+from opsuite_ops.domain.mapping import step_ref
+from opsuite_ops.domain.model import AnswerReason, AnswerStatusReason, PlanStep, Tool
+from opsuite_ops.domain.planning import PlanRequest
+from opsuite_ops.domain.validate import schema_violations
+
+if TYPE_CHECKING:
+    from opsuite_ops.domain.deterministic_planner import PlannerConfig
+
+__all__ = ["PlanBuilder"]
+
+
+class PlanBuilder:
+    """Accumulates steps for one planning call (local state, discarded afterwards)."""
+
+    def __init__(
+        self,
+        request: PlanRequest,
+        entities: Entities,
+        cfg: PlannerConfig,
+        ranked: list[tuple[Tool, float]],
+    ) -> None:
+        self.request, self.entities, self.cfg, self.ranked = request, entities, cfg, ranked
+        self.steps: list[PlanStep] = []
+        #: Matching tools (or calls of them) left out of the plan, for the answer status.
+        self.dropped: list[AnswerStatusReason] = []
+        #: Tools left out for a parameter the question does not give: a missing part only if no step covers it.
+        self.unfilled: list[tuple[Tool, AnswerStatusReason]] = []
+        self._by_key: dict[tuple[str, str], str] = {}
+        #: Words read as listed values while filling arguments ("search" is the rotation search-core).
+        self.readings: list[str] = []
+
+    def _next_id(self) -> str:
+        return f"{self.request.step_prefix}{len(self.steps) + 1}"
+
+    def _append(self, tool: Tool, args: dict[str, Any], reason: str, deps: tuple[str, ...] = ()) -> str:
+        key = (tool.name, repr(sorted(args.items())))
+        if key in self._by_key:
+            return self._by_key[key]
+        sid = self._next_id()
+        self.steps.append(PlanStep(sid, tool.name, args, deps, reason))
+        self._by_key[key] = sid
+        return sid
+
+    def uncovered_parts(
+        self, steps: Sequence[PlanStep], coverage: CoverageCheck, notes: list[str]
+    ) -> list[AnswerStatusReason]:
+        """The unfilled tools that stand for a part of the question no planned step covers.
+
+        A step covers the words of its tool (name, tags, parameters, enums) and the key terms it searches
+        for: "runbook for high cpu" searches "high cpu", so ``cpu_by_host`` (no host given) misses nothing.
+        """
+        if not steps:
+            return [r for _t, r in self.unfilled]
+        tools = {t.name: t for t in self.request.tools}
+        covered: set[str] = set()
+        for step in steps:
+            if step.tool in tools:
+                covered |= strong_tokens(tools[step.tool])
+                if role(tools[step.tool]) == CHANGES:
+                    covered |= {"chang", "change"}  # a change history covers "what changed"
+            for value in step.arguments.values():
+                if isinstance(value, str) and not value.startswith("$steps."):
+                    covered.update(tokenise(value, keep_stop_words=True))
+        out = []
+        for tool, reason in self.unfilled:
+            mine = strong_tokens(tool)
+            # (a word that only names a kind of name, "service" or "nodes", is no part of its own)
+            parts = [t for t in coverage.terms if t not in CONCEPT_WORDS and term_tokens(t, coverage.synonyms) & mine]
+            if any(not term_tokens(t, coverage.synonyms) & covered for t in parts):
+                out.append(reason)
+            else:
+                notes.append(f"{tool.name} was not needed: the planned steps cover what it matched")
+        return out
+
+    def _drop(self, tool: Tool, detail: str) -> None:
+        if not any(r.tool == tool.name and r.detail == detail for r in self.dropped):
+            self.dropped.append(AnswerStatusReason(AnswerReason.NOT_COVERED, detail, tool.name))
+
+    def add(
+        self,
+        tool: Tool,
+        score: float,
+        notes: list[str],
+        *,
+        optional: bool = False,
+        broad: bool = False,
+        windowed: bool = False,
+    ) -> list[str]:
+        """Add one call of ``tool`` per argument set (and any producer it needs); the step ids added."""
+        entities = self.entities
+        if windowed and entities.time_range is None:
+            window = self.cfg.default_window
+            assumed = f"no time in the question; assumed the last {human_duration(window)}"
+            entities = dataclasses.replace(
+                entities, time_range=TimeRange(self.request.now - window, self.request.now, assumed)
+            )
+        variants = fill_variants(
+            tool,
+            entities,
+            now=self.request.now,
+            default_window=self.cfg.default_window,
+            synonyms=self.cfg.synonyms,
+            limit=self.request.budget.max_steps,
+        )
+        if optional and any(v.missing for v in variants):
+            return []
+        if broad:  # no optional name filter nor search text: every change in the window
+            variants = [
+                FilledArguments(
+                    {k: v for k, v in f.arguments.items() if k in tool.required
+                     or (not names_a_thing(tool, k, tool.properties.get(k, {}))
+                     and not is_search_param(tool, k, tool.properties.get(k, {})))},
+                    f.missing,
+                    f.sources,
+                )
+                for f in variants
+            ]  # fmt: skip
+            variants = list({repr(sorted(f.arguments.items())): f for f in variants}.values())
+        return [sid for filled in variants if (sid := self._add_one(tool, score, filled, notes)) is not None]
+
+    def _add_one(self, tool: Tool, score: float, filled: FilledArguments, notes: list[str]) -> str | None:
+        args = dict(filled.arguments)
+        deps: list[str] = []
+        why = [
+            f"{k} {('= ' + str(v)) if len(str(v)) < 40 else ''} ({filled.sources.get(k, '')})" for k, v in args.items()
+        ]
+        for param in filled.missing:
+            unknown = self.entities.unknown_of(param_concept(param, tool.properties.get(param, {})))
+            # A name the estate does not have is not replaced by whatever a producer returns.
+            producer = None if unknown else self._producer_for(tool, param)
+            if producer is None:
+                notes.append(f"skipped {tool.name}: needs {param!r}, which the question does not give")
+                if not unknown and all(t.name != tool.name for t, _r in self.unfilled):
+                    # (otherwise the unknown name's own reason says why)
+                    detail = (
+                        f"{tool.name} matched the question but was not run: it needs {param!r}, "
+                        "which the question does not give"
+                    )
+                    self.unfilled.append((tool, AnswerStatusReason(AnswerReason.NOT_COVERED, detail, tool.name)))
+                return None
+            ptool, path, pid = producer
+            args[param] = step_ref(pid, path)
+            deps.append(pid)
+            why.append(f"{param} from {ptool.name} output {path}")
+        bad = schema_violations(tool, args, "arguments")
+        if bad:
+            refused = "; ".join(f"{v.field.removeprefix('arguments.')}: {v.description}" for v in bad)
+            notes.append(f"skipped {tool.name}: its schema refuses the arguments ({refused})")
+            self._drop(
+                tool, f"{tool.name} matched the question but was not run: its arguments break its schema ({refused})"
+            )
+            return None
+        reason = f"BM25 {score:.2f}; " + "; ".join(w.replace("  ", " ") for w in why)
+        self.readings.extend(r for r in filled.readings if r not in self.readings)
+        return self._append(tool, args, reason, tuple(deps))
+
+    def _producer_for(self, consumer: Tool, param: str) -> tuple[Tool, str, str] | None:
+        concept = canonical_param(param)
+        for tool, _score in self.ranked:
+            if tool.name == consumer.name:
+                continue
+            path = tool.output_hints.get(param) or next(
+                (p for k, p in tool.output_hints.items() if canonical_param(k) == concept), None
+            )
+            if path is None:
+                continue
+            filled = fill_arguments(tool, self.entities, now=self.request.now, default_window=self.cfg.default_window)
+            if filled.missing or schema_violations(tool, filled.arguments, "arguments"):
+                continue
+            reason = f"produces {param} for {consumer.name}"
+            pid = self._append(tool, dict(filled.arguments), reason)
+            return tool, path, pid
+        return None

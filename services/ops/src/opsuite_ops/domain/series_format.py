@@ -1,0 +1,87 @@
+"""Times and numbers in tool results: a time parsed from a value, the time column of rows, and numbers,
+times and durations written for an answer (used by :mod:`series` and the composer)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+__all__ = ["finite_number", "fmt_duration", "fmt_num", "fmt_time", "is_time_name", "parse_time", "time_column"]
+
+
+_TIME_NAMES = frozenset({"t", "time", "ts", "timestamp", "at", "date", "datetime", "when", "period"})
+_TIME_SUFFIXES = ("_at", "_time", "_ts", "_timestamp", "_date")
+
+
+def is_time_name(name: str) -> bool:
+    low = name.lower()
+    return low in _TIME_NAMES or low.endswith(_TIME_SUFFIXES)
+
+
+def finite_number(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value) if math.isfinite(value) else None
+
+
+def parse_time(value: Any, *, epoch: bool = False) -> datetime | None:
+    """A UTC datetime from an ISO-8601 string (naive means UTC) or, with ``epoch``, epoch s/ms; else None."""
+    if isinstance(value, str):
+        text = value.strip()
+        if len(text) < 10 or not text[:4].isdigit() or text[4] != "-":
+            return None
+        try:
+            dt = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+        except ValueError:
+            return None
+        return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
+    n = finite_number(value)
+    if not epoch or n is None:
+        return None
+    if 1e12 <= abs(n) < 1e14:
+        n /= 1000.0  # milliseconds
+    if not 1e8 <= abs(n) < 1e11:
+        return None
+    return datetime.fromtimestamp(n, UTC)
+
+
+def time_column(columns: Sequence[str], rows: Sequence[Mapping[str, Any]]) -> str | None:
+    """The column whose every non-empty value is a time: a time-like name first, then ISO-8601 by value."""
+    named = [c for c in columns if is_time_name(c)]
+    for col in [*named, *(c for c in columns if c not in named)]:
+        values = [r.get(col) for r in rows if r.get(col) not in (None, "")]
+        if values and all(parse_time(v, epoch=col in named) is not None for v in values):
+            return col
+    return None
+
+
+def fmt_num(value: float) -> str:
+    """A number with about 4 significant digits, never in exponent form."""
+    if value == 0 or not math.isfinite(value):
+        return "0" if value == 0 else str(value)
+    decimals = max(0, 3 - math.floor(math.log10(abs(value))))
+    text = f"{value:,.{decimals}f}" if abs(value) >= 10_000 else f"{value:.{decimals}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def fmt_time(at: datetime) -> str:
+    """``2026-05-01 11:42Z`` (seconds only when not zero)."""
+    at = at.astimezone(UTC)
+    return at.strftime("%Y-%m-%d %H:%M:%SZ" if at.second else "%Y-%m-%d %H:%MZ")
+
+
+def fmt_duration(delta: timedelta) -> str:
+    """``8 min``, ``1 h 5 min``, ``2 d 3 h``, ``40 s``."""
+    secs = round(abs(delta.total_seconds()))
+    days, rest = divmod(secs, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, seconds = divmod(rest, 60)
+    if days:
+        return f"{days} d {hours} h" if hours else f"{days} d"
+    if hours:
+        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+    if minutes:
+        return f"{minutes} min"
+    return f"{seconds} s"

@@ -1,0 +1,134 @@
+"""What a token of a question is, by its shape and its neighbours (the helpers of :mod:`extract`).
+
+Two words the tools know as one are joined before reading ("fail over" is a failover); a verb form a clause
+asks for ("what are those runners costing") is its topic; a name's shape suggests its kind where no
+inventory says (a trailing number makes a host); the kind word after a token names its kind ("dba team");
+a separated token may be an inventory value or a dotted setting key.
+"""
+
+from __future__ import annotations
+
+import re
+
+from opsuite_ops.domain.bm25 import STOP_WORDS, is_verb_or_adverb, stem
+from opsuite_ops.domain.entities import Inventory
+
+__all__ = [
+    "AUXILIARIES",
+    "DO_SUPPORT",
+    "SEPARATED",
+    "VERSION_RE",
+    "asked_verbs",
+    "close_to_known",
+    "compounds",
+    "is_key",
+    "kind_cue",
+    "shape_kind",
+    "value_of",
+]
+
+
+#: Auxiliaries opening a yes/no question whose main verb then stands bare ("did the load succeed").
+DO_SUPPORT = frozenset({"did", "does", "do", "will", "can", "could", "would", "should"})
+
+
+#: Forms of "be", "get" and "have" before a participle: "were rebooted" asks for the act itself.
+AUXILIARIES = frozenset(
+    ["is", "are", "was", "were", "be", "been", "being", "get", "gets", "got", "gotten", "has", "have", "had"]
+)
+
+VERSION_RE = re.compile(r"^v?\d+(?:[._-]\d+)*[a-z]?$", re.IGNORECASE)
+SEPARATED = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:[._-][A-Za-z0-9]+)+$")
+_TRAILING_NUMBER = re.compile(r"[._-]\d+[a-z]?$", re.IGNORECASE)
+
+
+#: Opening a clause that asks for a verb's object: "what are X costing", "how much is X using".
+_ASKING = frozenset({"what", "much"})
+_CLAUSE_BREAK = re.compile(r"[,;?.!|]")
+
+
+def asked_verbs(lows: list[str], gaps: list[str]) -> set[int]:
+    """Positions of verb forms a clause asks for: in a clause opening with "what" or "how much" and an
+    auxiliary ("what are those runners costing us", "what's it doing"), the verb is the question's topic,
+    not what its subject did; "how many 502s is X returning" asks for the 502s."""
+    out: set[int] = set()
+    asking = False
+    for k, word in enumerate(lows):
+        if k and (_CLAUSE_BREAK.search(gaps[k - 1]) or word in ("and", "but", "also")):
+            asking = False
+        nxt = lows[k + 1] if k + 1 < len(lows) and not _CLAUSE_BREAK.search(gaps[k]) else ""
+        if word in _ASKING and (word == "what" or (k and lows[k - 1] == "how")):
+            asking = asking or nxt in AUXILIARIES | DO_SUPPORT | {"s", "re"}
+        elif asking and is_verb_or_adverb(word) and word.endswith(("ing", "ed")):
+            out.add(k)
+    return out
+
+
+_WORD_RE = re.compile(r"[A-Za-z0-9]+")
+
+
+def compounds(text: str, vocab: frozenset[str], inv: Inventory) -> str:
+    """``text`` with two words written apart joined where the tools know them as one ("fail over" and
+    "fail-over" are "failover", "back up" is "backup"): the joined word, or its stem, is a word of the tools'
+    vocabulary and no name the inventory knows. Both words are letters, the first at least 3."""
+    if not vocab:
+        return text
+    words = list(_WORD_RE.finditer(text))
+    out, last, k = [], 0, 0
+    while k < len(words) - 1:
+        a, b = words[k], words[k + 1]
+        gap = text[a.end() : b.start()]
+        joined = (a.group(0) + b.group(0)).lower()
+        if (
+            gap in (" ", "-")
+            and a.group(0).isalpha()
+            and b.group(0).isalpha()
+            and len(a.group(0)) >= 3
+            and (joined in vocab or stem(joined) in vocab)
+            and a.group(0).lower() not in STOP_WORDS
+            and inv.lookup(f"{a.group(0)}{gap}{b.group(0)}") is None
+        ):
+            out.append(text[last : a.start()] + a.group(0) + b.group(0))
+            last = b.end()
+            k += 2
+            continue
+        k += 1
+    return "".join(out) + text[last:]
+
+
+def shape_kind(token: str) -> str:
+    """The kind a name's shape suggests where no inventory says: a trailing number makes a host ("pay-api-1")."""
+    return "host" if _TRAILING_NUMBER.search(token) else "service"
+
+
+def kind_cue(prev: str, nxt: str, kinds: frozenset[str]) -> str:
+    """The kind word right after a token, when it names a kind ("dba team" -> "team"), or the last part of
+    exactly one compound kind ("warehouse area" -> "service_area")."""
+    for word in (nxt, nxt[:-1] if nxt.endswith("s") else ""):
+        if word and word in kinds:
+            return word
+        compound = [k for k in kinds if k.endswith(f"_{word}")] if word else []
+        if len(compound) == 1:
+            return compound[0]
+    return ""
+
+
+def value_of(token: str, inv: Inventory, pointed: bool) -> tuple[str, str] | None:
+    """The inventory value a would-be name is (a separated token, or a pointed non-word: "in fra2")."""
+    if not (pointed or SEPARATED.match(token)) or VERSION_RE.match(token):
+        return None
+    return inv.value(token)
+
+
+def is_key(token: str, inv: Inventory) -> bool:
+    """A dotted setting key ("pool.max_size", "agent.poll_s"): a dot and an underscore (no host
+    name has one), or a known name before the first dot that the whole token is not."""
+    if "." not in token or VERSION_RE.match(token) or inv.lookup(token) is not None:
+        return False
+    return "_" in token or (inv.lookup(token.split(".", 1)[0]) is not None and not _TRAILING_NUMBER.search(token))
+
+
+def close_to_known(word: str, inv: Inventory) -> bool:
+    """A plain word is taken for a misspelt name only when it is very close to one the estate has (a fuzzy
+    look-up of the reading's budget: once it is spent, nothing is close)."""
+    return inv.best_ratio(word) >= 0.8
