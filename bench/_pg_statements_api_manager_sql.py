@@ -16,50 +16,19 @@ from __future__ import annotations
 
 import asyncio
 import collections
-import itertools
 import multiprocessing as mp
 import os
 import re
-import sqlite3
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+from bench._item_api import call_item_api, items_source, seed_item_api
 from bench.harness import UNLIMITED
 
 DEFAULT_LOG = "/var/log/postgresql/postgresql-15-main.log"
 _LINE = re.compile(r"^\S+ \S+ \S+ \[(\d+)\] \S*@(\S+) LOG:  (?:statement|execute [^:]*): (.*)$")
-
-
-def _load(port: int, calls: int, concurrency: int) -> None:
-    """``calls`` ExecuteApi calls in all, ``concurrency`` at a time."""
-    import grpc
-    from google.protobuf import struct_pb2
-
-    from opsuite.apimanager.v1 import api_manager_pb2 as pb
-    from opsuite.apimanager.v1 import api_manager_pb2_grpc
-    from opsuite_common.testing.servers import TokenFactory
-
-    md = TokenFactory().metadata(roles=["viewer"])
-    ids = itertools.cycle(range(1, 1001))
-
-    async def main() -> None:
-        left = calls
-        async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as ch:
-            stub = api_manager_pb2_grpc.ApiManagerServiceStub(ch)
-
-            async def worker() -> None:
-                nonlocal left
-                while left > 0:
-                    left -= 1
-                    params = struct_pb2.Struct()
-                    params.update({"id": next(ids)})
-                    await stub.ExecuteApi(pb.ExecuteApiRequest(name="item_by_id", params=params), metadata=md)
-
-            await asyncio.gather(*(worker() for _ in range(concurrency)))
-
-    asyncio.run(main())
 
 
 def _normalize(sql: str) -> str:
@@ -86,22 +55,15 @@ async def _main(calls: int, log: Path) -> None:
     from cryptography.fernet import Fernet
     from sqlalchemy import make_url
 
-    from opsuite_api_manager.app import ApiDefinition, Caller, DataSourceInput
     from opsuite_api_manager.config import Settings
     from opsuite_api_manager.server import create_server
-    from opsuite_common.auth import Identity, Role, identity_var
     from opsuite_common.logging import configure_logging
     from opsuite_common.testing.db import fresh_pg_database
     from opsuite_common.testing.servers import auth_settings_for_tests
 
     workdir = Path(tempfile.mkdtemp(prefix="pgstmt-am-"))
     configure_logging("bench", fmt="json", stream=open(os.devnull, "w"))  # noqa: SIM115
-    source = workdir / "reports.db"
-    db = sqlite3.connect(source)
-    db.execute("CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT, price NUMERIC)")
-    db.executemany("INSERT INTO items VALUES (?, ?, ?)", [(i, f"item-{i}", i * 1.5) for i in range(1, 1001)])
-    db.commit()
-    db.close()
+    source = items_source(workdir)
     with fresh_pg_database() as url:
         name = make_url(url).database or ""
         libpq = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
@@ -117,22 +79,11 @@ async def _main(calls: int, log: Path) -> None:
         )
         handle = await create_server(settings)
         try:
-            caller = Caller("tenant-a", "bench")
-            identity_var.set(Identity("bench", "tenant-a", frozenset({Role.ADMIN})))
-            await handle.app.data_sources.create(caller, DataSourceInput(name="reports", url=f"sqlite:///{source}"))
-            await handle.app.apis.create(
-                caller,
-                ApiDefinition(
-                    name="item_by_id",
-                    kind="SQL",
-                    spec={"data_source": "reports", "statement": "SELECT id, name, price FROM items WHERE id = :id"},
-                    param_schema={"type": "object", "properties": {"id": {"type": "integer"}}, "required": ["id"]},
-                ),
-            )
+            await seed_item_api(handle, source)
             ctx = mp.get_context("spawn")
 
             async def phase(n: int, concurrency: int) -> float:
-                proc = ctx.Process(target=_load, args=(handle.port, n, concurrency))
+                proc = ctx.Process(target=call_item_api, args=(handle.port, concurrency), kwargs={"calls": n})
                 cpu0 = time.process_time()
                 proc.start()
                 while proc.is_alive():

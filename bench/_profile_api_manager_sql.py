@@ -12,69 +12,30 @@ per call is printed only.
 from __future__ import annotations
 
 import asyncio
-import itertools
 import multiprocessing as mp
 import os
 import shutil
-import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+from bench._item_api import call_item_api, items_source, seed_item_api
 from bench.harness import UNLIMITED
-
-
-def _load(port: int, seconds: float, concurrency: int) -> None:
-    import grpc
-    from google.protobuf import struct_pb2
-
-    from opsuite.apimanager.v1 import api_manager_pb2 as pb
-    from opsuite.apimanager.v1 import api_manager_pb2_grpc
-    from opsuite_common.testing.servers import TokenFactory
-
-    md = TokenFactory().metadata(roles=["viewer"])
-    ids = itertools.cycle(range(1, 1001))
-
-    async def main() -> None:
-        calls = 0
-        async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as ch:
-            stub = api_manager_pb2_grpc.ApiManagerServiceStub(ch)
-            end = time.perf_counter() + seconds
-
-            async def worker() -> None:
-                nonlocal calls
-                while time.perf_counter() < end:
-                    params = struct_pb2.Struct()
-                    params.update({"id": next(ids)})
-                    await stub.ExecuteApi(pb.ExecuteApiRequest(name="item_by_id", params=params), metadata=md)
-                    calls += 1
-
-            await asyncio.gather(*(worker() for _ in range(concurrency)))
-        print(f"calls {calls} qps {calls / seconds:.0f}", flush=True)
-
-    asyncio.run(main())
 
 
 async def _serve(seconds: float, concurrency: int, out: Path) -> None:
     from cryptography.fernet import Fernet
 
-    from opsuite_api_manager.app import ApiDefinition, Caller, DataSourceInput
     from opsuite_api_manager.config import Settings
     from opsuite_api_manager.server import create_server
-    from opsuite_common.auth import Identity, Role, identity_var
     from opsuite_common.logging import configure_logging
     from opsuite_common.testing.servers import auth_settings_for_tests
 
     workdir = Path(tempfile.mkdtemp(prefix="prof-am-"))
     configure_logging("bench", fmt="json", stream=open(os.devnull, "w"))  # noqa: SIM115
-    source = workdir / "reports.db"
-    db = sqlite3.connect(source)
-    db.execute("CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT, price NUMERIC)")
-    db.executemany("INSERT INTO items VALUES (?, ?, ?)", [(i, f"item-{i}", i * 1.5) for i in range(1, 1001)])
-    db.commit()
-    db.close()
+    source = items_source(workdir)
     settings = Settings(
         port=0,
         database_url=f"sqlite:///{workdir}/am.db",
@@ -84,24 +45,13 @@ async def _serve(seconds: float, concurrency: int, out: Path) -> None:
         **UNLIMITED,
     )
     handle = await create_server(settings)
-    caller = Caller("tenant-a", "bench")
-    identity_var.set(Identity("bench", "tenant-a", frozenset({Role.ADMIN})))
-    await handle.app.data_sources.create(caller, DataSourceInput(name="reports", url=f"sqlite:///{source}"))
-    await handle.app.apis.create(
-        caller,
-        ApiDefinition(
-            name="item_by_id",
-            kind="SQL",
-            spec={"data_source": "reports", "statement": "SELECT id, name, price FROM items WHERE id = :id"},
-            param_schema={"type": "object", "properties": {"id": {"type": "integer"}}, "required": ["id"]},
-        ),
-    )
+    await seed_item_api(handle, source)
     ctx = mp.get_context("spawn")
-    warm = ctx.Process(target=_load, args=(handle.port, 1.0, concurrency))
+    warm = ctx.Process(target=call_item_api, args=(handle.port, concurrency), kwargs={"seconds": 1.0})
     warm.start()
     while warm.is_alive():
         await asyncio.sleep(0.05)
-    load = ctx.Process(target=_load, args=(handle.port, seconds, concurrency))
+    load = ctx.Process(target=call_item_api, args=(handle.port, concurrency), kwargs={"seconds": seconds})
     load.start()
     cpu0 = time.process_time()
     spy = shutil.which("py-spy") or shutil.which("py-spy", path=str(Path(sys.executable).parent))

@@ -9,11 +9,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import grpc
+import nats
 import pytest_asyncio
 from google.protobuf import struct_pb2, timestamp_pb2
 
 from opsuite.cep.v1 import cep_pb2, cep_pb2_grpc
-from opsuite_cep.adapters.partitions import delete_namespace
+from opsuite_cep.adapters.partitions import PartitionStream, delete_namespace
 from opsuite_cep.config import Settings
 from opsuite_cep.server import create_server
 from opsuite_common.server import ServerHandle
@@ -148,3 +149,18 @@ async def stream_namespace() -> AsyncIterator[str]:
     yield ns
     with contextlib.suppress(Exception):  # no NATS server: the test did not use it
         await delete_namespace(NATS_URL, ns)
+
+
+@contextlib.asynccontextmanager
+async def own_partition_stream(partitions: int) -> AsyncIterator[PartitionStream]:
+    """A partition stream of the caller's own on the NATS server of this machine, deleted at the end."""
+    name = uuid.uuid4().hex[:12]
+    ps = PartitionStream(NATS_URL, partitions, stream=f"TEST_{name}", prefix=f"test.{name}.part")
+    try:
+        yield ps
+    finally:
+        await ps.close()
+        nc = await nats.connect(NATS_URL)
+        with contextlib.suppress(Exception):
+            await nc.jetstream().delete_stream(ps.stream)
+        await nc.close()

@@ -13,11 +13,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sys
-import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
-import nats
 import pytest
 import pytest_asyncio
 
@@ -26,24 +24,16 @@ from opsuite_cep.app.partitions import PartitionCoordinator
 from opsuite_common.cancellation import cancel_and_wait
 from opsuite_common.testing.eventually import eventually
 
-from .conftest import NATS_URL, make_settings
+from .conftest import NATS_URL, make_settings, own_partition_stream
 
 pytestmark = pytest.mark.asyncio
 
 
 @pytest_asyncio.fixture
 async def stream() -> AsyncIterator[PartitionStream]:
-    """A partition stream of this test's own on the NATS server of this machine, deleted at the end."""
-    name = uuid.uuid4().hex[:12]
-    ps = PartitionStream(NATS_URL, 1, stream=f"TEST_{name}", prefix=f"test.{name}.part")
-    try:
+    """A partition stream of this test's own, deleted at the end."""
+    async with own_partition_stream(1) as ps:
         yield ps
-    finally:
-        await ps.close()
-        nc = await nats.connect(NATS_URL)
-        with contextlib.suppress(Exception):
-            await nc.jetstream().delete_stream(ps.stream)
-        await nc.close()
 
 
 async def test_a_tail_whose_task_lost_its_cancel_ends(stream: PartitionStream) -> None:

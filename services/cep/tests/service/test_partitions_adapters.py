@@ -20,22 +20,15 @@ from nats.js.errors import APIError
 from opsuite_cep.adapters.partitions import Leases, PartitionStream, key_safe, key_unsafe
 from opsuite_common.testing.eventually import eventually
 
-NATS_URL = "nats://127.0.0.1:4222"
+from .conftest import NATS_URL, own_partition_stream
+
 TTL = 1.5
 
 
 @pytest_asyncio.fixture
 async def stream() -> AsyncIterator[PartitionStream]:
-    name = uuid.uuid4().hex[:12]
-    ps = PartitionStream(NATS_URL, 3, stream=f"TEST_{name}", prefix=f"test.{name}.part")
-    try:
+    async with own_partition_stream(3) as ps:
         yield ps
-    finally:
-        await ps.close()
-        nc = await nats.connect(NATS_URL)
-        with contextlib.suppress(Exception):
-            await nc.jetstream().delete_stream(ps.stream)
-        await nc.close()
 
 
 @pytest_asyncio.fixture
