@@ -171,3 +171,23 @@ def test_with_tracing_off_a_served_rpcs_context_is_passed_on_unchanged():
     assert headers == {} and tracing.NO_SPAN.inject([]) == []
     with tracing.rpc_server_span("/pkg.S/M", {"authorization": "Bearer x"}):
         assert tracing.NO_SPAN.inject([]) == []  # a caller without a trace: nothing invented
+
+
+@pytest.mark.parametrize(
+    ("served", "carried"),
+    [
+        ({"traceparent": "not-a-traceparent"}, []),
+        ({"traceparent": "00-" + "0" * 32 + "-b7ad6b7169203331-01"}, []),  # an all-zero trace id is invalid
+        ({"traceparent": "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01" + "x" * 8000}, []),
+        (
+            {"traceparent": "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", "tracestate": "v=" + "x" * 8000},
+            [("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01")],
+        ),
+        ({"tracestate": "vendor=1"}, []),  # a tracestate without a traceparent
+    ],
+)
+def test_with_tracing_off_only_a_well_formed_context_is_passed_on(served, carried):
+    # What is passed on reaches other services, tenants' HTTP endpoints and stored outbox rows.
+    assert not tracing.enabled()
+    with tracing.rpc_server_span("/pkg.S/M", served):
+        assert tracing.NO_SPAN.inject([]) == carried

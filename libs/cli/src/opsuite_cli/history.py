@@ -27,7 +27,6 @@ executions_app = typer.Typer(help="Inspect api_manager's execution log.", no_arg
 
 RunStatus = Literal["succeeded", "partial", "failed", "running", "cancelled", "aborted"]
 ExecutionStatus = Literal["succeeded", "failed", "timed_out", "rejected", "running", "cancelled", "aborted"]
-#: Items asked for per call while paging.
 
 Since = Annotated[str | None, typer.Option(help="created at or after: ISO time or a duration ago (1h)")]
 Until = Annotated[str | None, typer.Option(help="created before: ISO time or a duration ago")]

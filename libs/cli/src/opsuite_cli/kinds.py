@@ -10,9 +10,9 @@ from google.protobuf import json_format
 
 from opsuite.apimanager.v1 import api_manager_pb2 as am
 from opsuite.cep.v1 import cep_pb2 as cep
-from opsuite.common.v1 import common_pb2
 from opsuite_cli.context import CliContext
 from opsuite_cli.documents import Document
+from opsuite_cli.listing import fetch
 from opsuite_common.errors import NotFoundError
 from opsuite_common.protoconv import dict_to_struct, struct_to_dict
 from opsuite_common.secretscope import mask_url
@@ -102,14 +102,8 @@ async def _get_apis(ctx: CliContext, name: str | None) -> list[dict[str, Any]]:
     client = ctx.api_manager_client().rpc
     if name:
         return [_dict(await client.GetApi(am.GetApiRequest(name=name)))]
-    out: list[dict[str, Any]] = []
-    token = ""
-    while True:
-        resp = await client.ListApis(am.ListApisRequest(page=common_pb2.PageRequest(page_size=200, page_token=token)))
-        out.extend(_dict(a) for a in resp.apis)
-        token = resp.page.next_page_token
-        if not token:
-            return out
+    apis, _ = await fetch(client.ListApis, am.ListApisRequest(), "apis", None)
+    return [_dict(a) for a in apis]
 
 
 async def _delete_api(ctx: CliContext, name: str) -> None:
@@ -142,10 +136,8 @@ async def _get_rules(ctx: CliContext, name: str | None) -> list[dict[str, Any]]:
     client = ctx.cep_client().rpc
     if name:
         return [_dict(await client.GetRule(cep.GetRuleRequest(name=name)))]
-    return [
-        _dict(r)
-        for r in (await client.ListRules(cep.ListRulesRequest(page=common_pb2.PageRequest(page_size=500)))).rules
-    ]
+    rules, _ = await fetch(client.ListRules, cep.ListRulesRequest(), "rules", None)  # every page
+    return [_dict(r) for r in rules]
 
 
 async def _delete_rule(ctx: CliContext, name: str) -> None:
@@ -187,12 +179,8 @@ async def _get_channels(ctx: CliContext, name: str | None) -> list[dict[str, Any
     client = ctx.cep_client().rpc
     if name:
         return [_dict(await client.GetChannel(cep.GetChannelRequest(name=name)))]
-    return [
-        _dict(c)
-        for c in (
-            await client.ListChannels(cep.ListChannelsRequest(page=common_pb2.PageRequest(page_size=500)))
-        ).channels
-    ]
+    channels, _ = await fetch(client.ListChannels, cep.ListChannelsRequest(), "channels", None)  # every page
+    return [_dict(c) for c in channels]
 
 
 async def _delete_channel(ctx: CliContext, name: str) -> None:

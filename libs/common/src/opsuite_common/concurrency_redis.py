@@ -114,6 +114,8 @@ class Lease:
     keys: tuple[str, ...] = ()
     member: str = ""
     local: bool = False
+    #: Whose slots (a Redis lease's local count is given back at close too).
+    tenant: str = ""
 
 
 class RedisConcurrencyLimiter:
@@ -177,7 +179,7 @@ class RedisConcurrencyLimiter:
         if self._skip_until and time.monotonic() < self._skip_until:
             return self._decide_locally(tenant, taken, method, None)
         keys = tuple(self.key(tenant, kind) for kind in taken)
-        lease = Lease(taken, keys, f"{self._me}:{next(self._seq)}")
+        lease = Lease(taken, keys, f"{self._me}:{next(self._seq)}", tenant=tenant)
         try:
             full = await self._script("acquire", keys, self._lease_ms, lease.member, *(self._caps[k] for k in taken))
         except (RedisError, OSError) as exc:
@@ -215,6 +217,7 @@ class RedisConcurrencyLimiter:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._renewer
         for lease in list(self._held.values()):
+            self.local.release(lease.tenant, lease.kinds)
             self._forget(lease)
         self._held.clear()
         if self._background:

@@ -31,6 +31,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import re
 from collections.abc import Iterator, Mapping, MutableMapping, Sequence
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, Literal, Protocol
@@ -112,7 +113,22 @@ NO_SPAN = _NoSpan()
 
 #: Tracing off: the ``traceparent``/``tracestate`` of the RPC being served, passed on as they came.
 _PASSTHROUGH: ContextVar[tuple[tuple[str, str], ...]] = ContextVar("opsuite_trace_passthrough", default=())
-_PROPAGATED = ("traceparent", "tracestate")
+#: W3C Trace Context: the version-00 ``traceparent`` and a ``tracestate`` of at most 32 members of 256 characters.
+_TRACEPARENT = re.compile(r"00-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}")
+_MAX_TRACESTATE = 512
+
+
+def _carried(metadata: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
+    """What a caller's metadata carries that is passed on with tracing off: a well-formed ``traceparent`` and,
+    beside it, a ``tracestate`` within its size (as the W3C propagator would keep them). Anything else a caller
+    sends is dropped: it would go out to other services, tenants' HTTP endpoints and stored outbox rows."""
+    parent = metadata.get("traceparent", "")
+    if not _TRACEPARENT.fullmatch(parent):
+        return ()
+    state = metadata.get("tracestate", "")
+    if state and len(state) <= _MAX_TRACESTATE and state.isascii() and state.isprintable():
+        return (("traceparent", parent), ("tracestate", state))
+    return (("traceparent", parent),)
 
 
 class _Tracing:
@@ -431,7 +447,7 @@ def rpc_server_span(full_method: str, metadata: Mapping[str, str]) -> Iterator[_
     (a new trace without one), current inside the block; call ``.finish(code)`` with the final status."""
     state = _STATE
     if state is None:
-        carried = tuple((k, metadata[k]) for k in _PROPAGATED if k in metadata)
+        carried = _carried(metadata)
         if not carried:
             yield _NO_SERVER_SPAN
             return
