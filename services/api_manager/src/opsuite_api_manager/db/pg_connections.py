@@ -5,7 +5,8 @@ Why not the SQLAlchemy pool: through it each statement of the execute path cost 
 one statement on a psycopg connection in autocommit is one round trip and about 0.08 ms. A statement in
 autocommit is its own transaction: a multi-row ``INSERT`` or an ``UPDATE`` with data-modifying ``WITH``
 parts commits whole or not at all, and is durable once answered (``synchronous_commit`` as the server has
-it, as for every other commit of the service).
+it), unless the owner sets it otherwise with ``settings=`` (the execution writer's connection for batches of
+RUNNING rows only runs with ``synchronous_commit = off``).
 
 Liveness without a ping per use: a connection idle for more than ``ping_after_s`` is pinged before it is
 handed out (a server restart or a proxy's idle cut is found there, as the pool's pre-ping finds it); one in

@@ -28,6 +28,7 @@ commit). On a disk where a flush takes milliseconds this halves the flushes Exec
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -56,7 +57,9 @@ class PgExecutionWriter:
         self._keys = [c.key for c in columns]
         self._processors = [c.type.dialect_impl(dialect).bind_processor(dialect) for c in columns]
         self._names = [quote(c.name) for c in columns]
-        self._casts = [c.type.compile(dialect=dialect) for c in columns]
+        # The VALUES rows are typed by casts; a sized cast (VARCHAR(64)) would cut an over-long value without an
+        # error, where the INSERT refuses it, so the casts drop the size.
+        self._casts = [re.sub(r"\(\d+\)$", "", c.type.compile(dialect=dialect)) for c in columns]
         self._table = quote(_TABLE.name)
         self._row = "(" + ", ".join("%s" for _ in columns) + ")"
         self._typed_row = "(" + ", ".join(f"%s::{cast}" for cast in self._casts) + ")"

@@ -138,8 +138,10 @@ class ParamSchema:
         self._has_secrets = _mentions(self.schema, _SECRET_KEYS)
         # A schema saved before its patterns were checked may hold one RE2 refuses, or unevaluatedProperties
         # beside patternProperties (which jsonschema matches with Python's backtracking ``re``): no call can be
-        # checked against it, and the fault is the API's, not the caller's.
-        self._refused = next(regex_problems(self.schema), None)
+        # checked against it, and the fault is the API's, not the caller's. Looked for at the first validate():
+        # a schema built only to redact (the execution log) never needs it.
+        self._refused: tuple[list[str | int], str] | None = None
+        self._refused_checked = False
 
     def _resolve(self, sub: Any) -> Any:
         """Follow local ``#/...`` refs so defaults and secrets inside ``$defs`` are honoured."""
@@ -173,6 +175,8 @@ class ParamSchema:
         """Return a copy of ``params`` with defaults applied; raise ValidationError listing every problem."""
         if params is not None and not isinstance(params, Mapping):
             raise ValidationError.for_field(root, f"must be an object (got {_json_type(params)})")
+        if not self._refused_checked:
+            self._refused, self._refused_checked = next(regex_problems(self.schema), None), True
         if self._refused is not None:
             where, why = self._refused
             raise FailedPreconditionError(
