@@ -230,6 +230,8 @@ def _counts(question: str, per_call: Sequence[tuple[CallRecord, CallFacts]]) -> 
             if how
             else f" (the rows of {call_title(call)})"
         )
+        if isinstance(call.output, Mapping) and call.output.get("truncated") is True:
+            what += " (at least: the API cut the result at its row limit)"  # a count over cut rows is a floor
         out.append((f"Count: {n}{what}", (call.call_id,)))
     return out
 

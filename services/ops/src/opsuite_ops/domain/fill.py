@@ -104,7 +104,7 @@ def format_time(dt: datetime, schema: Mapping[str, Any], name: str = "") -> Any:
     return dt.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-def _bound(concept: str, name: str, schema: Mapping[str, Any]) -> str | None:
+def window_bound(concept: str, name: str, schema: Mapping[str, Any]) -> str | None:
     """``since``/``until`` for a window's start/end parameter (a lone timestamp is a start), else None."""
     if concept in ("since", "until"):
         return concept
@@ -233,7 +233,7 @@ def names_a_thing(tool: Tool, name: str, schema: Mapping[str, Any]) -> bool:
     is no enum, timestamp, duration or free search text."""
     if _type_of(schema) != "string" or schema.get("enum") or schema.get("format"):
         return False
-    if _bound(param_concept(name, schema), name, schema) is not None or is_search_param(tool, name, schema):
+    if window_bound(param_concept(name, schema), name, schema) is not None or is_search_param(tool, name, schema):
         return False
     return duration_value(name, schema, 60.0) is None
 
@@ -302,7 +302,7 @@ def fill_variants(
             # A parameter named after an inventory column ("router", described as a "router hostname") takes
             # that column's values (below); otherwise the names of its concept.
             entity_params.setdefault(concept, []).append(name)
-        elif (bound := _bound(concept, name, schema)) == "since":
+        elif (bound := window_bound(concept, name, schema)) == "since":
             if entities.time_range is not None:
                 value, source = format_time(entities.time_range.since, schema, name), entities.time_range.text
             elif name in required:

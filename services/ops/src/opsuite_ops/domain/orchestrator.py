@@ -68,7 +68,7 @@ from opsuite_ops.domain.model import (
 )
 from opsuite_ops.domain.planning import Planner, PlanRequest
 from opsuite_ops.domain.recovery import RecoveryState, alternative_plan, failure_context, gaps, unresolved
-from opsuite_ops.domain.shorten import MAX_ROUNDS, cut_steps, is_cut, shorter_step
+from opsuite_ops.domain.shorten import MAX_ROUNDS, cut_steps, has_rows, is_cut, shorter_step
 from opsuite_ops.domain.validate import prune_plan, validate_plan
 
 __all__ = ["Emit", "Orchestrator", "PhaseSpan"]
@@ -346,7 +346,8 @@ class Orchestrator:
             shorter = Plan(tuple(sh.step for _r, _s, sh in made), planner="shorter window",
                            rationale="calls cut at the API's row limit, over shorter windows")  # fmt: skip
             try:
-                validate_plan(shorter, tools, dataclasses.replace(budget, max_steps=len(shorter.steps)))
+                ok_steps = [sid for sid, r in run.state.latest.items() if r.ok]  # a step may map an earlier output
+                validate_plan(shorter, tools, dataclasses.replace(budget, max_steps=len(shorter.steps)), done=ok_steps)
             except ValidationError:
                 break
             run.trace.plans.append(shorter)
@@ -355,8 +356,8 @@ class Orchestrator:
             pending = []
             for root, step, sh in made:
                 rec, old = run.state.latest.get(sh.step.id), run.state.latest.get(step.id)
-                if rec is None or not rec.ok or old is None:
-                    continue
+                if rec is None or not rec.ok or old is None or not has_rows(rec):
+                    continue  # an empty shorter window does not replace the rows the cut call did return
                 superseded.add(old.call_id)
                 first = dataclasses.replace(sh, before=windows.setdefault(root, sh.before))  # the window asked first
                 notes[root] = first.note(step.tool)

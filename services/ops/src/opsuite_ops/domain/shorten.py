@@ -2,7 +2,7 @@
 
 A series over a day of two-minute samples (720 rows per replica) passes an API's row limit, and the rows past
 it, the newest ones of the last groups when the API orders by name then time, are not in the answer: the
-latest values and any recent onset are lost, and the answer is only PARTIAL. :func:`shorter_plan` plans, for
+latest values and any recent onset are lost, and the answer is only PARTIAL. :func:`shorter_step` plans, for
 each main-plan step whose latest call succeeded with ``"truncated": true``, the same tool with its window
 shortened, read from the tool's schema alone (no tool names):
 
@@ -13,8 +13,9 @@ shortened, read from the tool's schema alone (no tool names):
   takes a quarter of its length (kept within the schema's bounds).
 
 A window is never shortened below :data:`MIN_WINDOW`, and a step at most :data:`MAX_ROUNDS` times. The
-orchestrator runs each round, and when the shorter call's result is whole, the cut call is superseded: the
-answer is composed from the shorter one, and a note says which window it covers (the trace keeps both).
+orchestrator runs each round, and when the shorter call succeeded with rows, the cut call is superseded: the
+answer is composed from the shorter one (asked again while it is cut too), and a note says which window it
+covers (the trace keeps both).
 """
 
 from __future__ import annotations
@@ -24,10 +25,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from opsuite_ops.domain.fill import format_time, param_concept
+from opsuite_ops.domain.fill import format_time, param_concept, window_bound
 from opsuite_ops.domain.model import CallRecord, PlanStep, Tool
 from opsuite_ops.domain.series_format import fmt_duration, parse_time
-from opsuite_ops.domain.timerange import duration_text, duration_unit, duration_value, enum_seconds, time_bound
+from opsuite_ops.domain.timerange import duration_text, duration_unit, duration_value, enum_seconds
 
 __all__ = ["MAX_ROUNDS", "MIN_WINDOW", "Shortened", "cut_steps", "is_cut", "shorter_step"]
 
@@ -60,6 +61,13 @@ def is_cut(record: CallRecord | None) -> bool:
     return record is not None and record.ok and isinstance(out, Mapping) and out.get("truncated") is True
 
 
+def has_rows(record: CallRecord) -> bool:
+    """Whether a call's output holds rows (a list of rows, or a mapping with a non-empty ``rows``)."""
+    out = record.output
+    rows = out.get("rows") if isinstance(out, Mapping) else out
+    return isinstance(rows, list) and bool(rows)
+
+
 def _since(value: Any, schema: Mapping[str, Any]) -> datetime | None:
     if isinstance(value, str):
         return parse_time(value)
@@ -76,10 +84,7 @@ def _shorter(name: str, schema: Mapping[str, Any], value: Any, now: datetime) ->
         smaller = [(s, o) for o in options if (s := enum_seconds(o)) is not None and s < current]
         fitting = [p for p in smaller if p[0] >= MIN_WINDOW.total_seconds()]
         return (max(fitting)[1], current, max(fitting)[0]) if fitting else None
-    bound = time_bound(name, schema)
-    if bound is None and schema.get("format") in ("date-time", "date"):
-        bound = "since"
-    if param_concept(name, schema) == "since" or bound == "since":
+    if window_bound(param_concept(name, schema), name, schema) == "since":
         since = _since(value, schema)
         if since is None or since >= now:
             return None
