@@ -197,6 +197,16 @@ def test_a_checkpoint_over_a_lowered_budget_keeps_the_most_recent_groups() -> No
     assert fired.labels["host"] == "web-3"
 
 
+def test_a_checkpoint_whose_newest_group_alone_is_over_a_lowered_budget_keeps_its_newest_samples() -> None:
+    engine = make_engine("count_over_time(errors_total[1h]) >= 3")
+    engine.ingest([sample(float(t), 1) for t in range(5)])  # one group, 5 samples
+    restored = make_engine("count_over_time(errors_total[1h]) >= 3", Limits(max_window_samples=3))
+    restored.restore(engine.snapshot())  # the group is not dropped: its 2 oldest samples are
+    assert (restored.stats("errors").keys, held(restored)) == (1, 3)
+    [state] = [r for name, r in restored.snapshot()["rules"].items() if name == "errors"]
+    assert [t for t, _ in state["evaluator"]["series"][0][2][0]] == [2.0, 3.0, 4.0]
+
+
 def test_the_budget_is_an_operator_setting_with_a_default() -> None:
     from opsuite_cep.config import Settings
 

@@ -146,6 +146,20 @@ async def test_the_thread_ends_when_idle_and_the_next_append_brings_it_back(
     assert writer._thread is None
 
 
+async def test_a_closed_writer_refuses_appends_and_strands_none(sqlite_url: str, start_cep: Callable[..., Any]) -> None:
+    _, path = await _migrated(sqlite_url, start_cep)
+    writer = SqliteLogWriter(path, idle_s=0.01)
+    await writer.append("a", "events", 1.0, "[]")
+    await eventually(lambda: writer._thread is None, what="the idle writer thread to end")
+    await writer.close()  # no thread: nothing to stop, but the writer is closed all the same
+    # Before, this append started a thread and was written (and had close() queued its stop meanwhile, that
+    # thread read the stop first and the append waited for ever): a closed writer fails it as a failed commit.
+    with pytest.raises(sqlite3.OperationalError, match="closed"):
+        await writer.append("a", "events", 2.0, "late")
+    assert writer._thread is None and all(body != "late" for _, _, body in _rows(path))
+    await writer.close()  # a second close is a no-op
+
+
 async def test_tenants_publishing_at_once_are_all_logged_and_survive_a_crash(
     sqlite_url: str, start_cep: Callable[..., Any]
 ) -> None:

@@ -139,7 +139,8 @@ class SqliteLogWriter:
     tenant: the records of other tenants are never queued behind a busy tenant's backlog. A caller cancelled
     while its record waits takes the record back; once the record's transaction has begun it is written.
 
-    The thread starts with the first append and ends after ``idle_s`` without one (or at :meth:`close`).
+    The thread starts with the first append and ends after ``idle_s`` without one (or at :meth:`close`,
+    after which an append fails with :class:`sqlite3.OperationalError`).
     """
 
     def __init__(
@@ -159,6 +160,7 @@ class SqliteLogWriter:
         self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
+        self._closed = False
         #: Transactions committed (for tests and diagnostics).
         self.commits = 0
 
@@ -166,20 +168,24 @@ class SqliteLogWriter:
         """Queue the record and wait for its commit; returns its position (``seq``)."""
         loop = asyncio.get_running_loop()
         fut: asyncio.Future[int] = loop.create_future()
-        self._queue.put((tenant, kind, now, body, loop, fut))
-        with self._lock:
+        with self._lock:  # queued under the lock: close() and the thread's exits see it (nothing strands)
+            if self._closed:
+                raise sqlite3.OperationalError("the event log writer is closed")
+            self._queue.put((tenant, kind, now, body, loop, fut))
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name=f"event-log:{self.path.name}", daemon=True)
                 self._thread.start()
         return await fut
 
     async def close(self) -> None:
-        """Write what is queued, then stop the thread (it exits once idle anyway)."""
+        """Write what is queued, then stop the thread (it exits once idle anyway); appends from now on fail."""
         with self._lock:
-            thread = self._thread
+            thread = None if self._closed else self._thread
+            self._closed = True
+            if thread is not None:  # under the lock: the thread cannot end idle before it reads _STOP
+                self._queue.put(_STOP)
         if thread is None:
             return
-        self._queue.put(_STOP)
         await asyncio.get_running_loop().run_in_executor(None, thread.join, 10.0)
 
     def _open(self, path: Path) -> sqlite3.Connection:
@@ -255,6 +261,18 @@ class SqliteLogWriter:
             with self._lock:
                 if self._thread is threading.current_thread():
                     self._thread = None
+                    # Stopped (or failed): nothing queued may wait for a thread that will not read it.
+                    left: list[_Queued] = []
+                    while True:
+                        try:
+                            more = self._queue.get_nowait()
+                        except queue.Empty:
+                            break
+                        if more is not _STOP:
+                            left.append(more)
+                    if left:
+                        error = sqlite3.OperationalError("the event log writer is closed")
+                        self._hand_back(left, [0] * len(left), error)
             if conn is not None:
                 with contextlib.suppress(sqlite3.Error):
                     conn.close()

@@ -49,6 +49,7 @@ from opsuite_cep.domain.results import (
     NotificationKind,
 )
 from opsuite_cep.domain.routing import InhibitRule, Route, Routing
+from opsuite_cep.domain.timers import last_on_grid, next_on_grid
 
 __all__ = ["MAX_GROUPS", "Router"]
 
@@ -280,27 +281,21 @@ class Router:
 
     def _tick_at_or_after(self, g: _Group, at: float, interval: float) -> float:
         """The first tick of ``g``'s grid (its first flush + k * group_interval) at or after ``at`` and after
-        its last flush."""
+        its last flush (inf if the grid cannot move the time: :func:`~opsuite_cep.domain.timers.next_on_grid`)."""
         assert g.flushed_at is not None
-        k = max(1, math.ceil((max(at, g.flushed_at) - g.origin) / interval))
-        tick = g.origin + k * interval
-        while tick <= g.flushed_at:
-            k += 1
-            tick = g.origin + k * interval
-        return tick
+        if at > g.flushed_at and at > g.origin and last_on_grid(g.origin, interval, at) == at:
+            return at  # ``at`` is a tick itself
+        tick = next_on_grid(g.origin, interval, max(at, g.flushed_at))
+        return math.inf if tick is None else tick
 
     def _last_tick(self, g: _Group, until: float, inclusive: bool) -> float:
         """The latest tick of ``g``'s grid before ``until`` (or at it, ``inclusive``); -inf if none is after
         its first flush or ``until`` is not finite."""
-        interval = self._routes[g.route].group_interval
-        if not math.isfinite(until) or until <= g.origin:
+        if not math.isfinite(until):
             return -math.inf
-        k = math.floor((until - g.origin) / interval)
-        tick = g.origin + k * interval
-        while k > 0 and (tick > until or (tick == until and not inclusive)):
-            k -= 1
-            tick = g.origin + k * interval
-        return tick if k > 0 else -math.inf
+        last = until if inclusive else math.nextafter(until, -math.inf)  # exclusive: at or before the float below
+        tick = last_on_grid(g.origin, self._routes[g.route].group_interval, last)
+        return tick if tick > g.origin else -math.inf
 
     def _wake(self, g: _Group, at: float) -> None:
         tick = self._tick_at_or_after(g, at, self._routes[g.route].group_interval)

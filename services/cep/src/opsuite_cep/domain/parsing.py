@@ -283,7 +283,7 @@ def parse_rule(
     if kind is RuleKind.SCHEDULE and data.get("event_type") is not None:
         v.add("event_type", "SCHEDULE rules are not fed by events; remove event_type")
     repeat = r.duration("repeat_interval", 0.0) or 0.0
-    if 0 < repeat < limits.min_repeat_interval and not stored:
+    if 0 < repeat < limits.min_repeat_interval:
         v.add("repeat_interval", f"must be 0 (off) or at least {limits.min_repeat_interval:g}s")
     annotations = r.string_map("annotations")
     for key, text in {} if stored else annotations.items():

@@ -302,12 +302,18 @@ class SeriesStore:
         return [[key, g.last, [[list(s) for s in samples] for samples in g.series]] for key, g in self._groups.items()]
 
     def restore(self, data: Sequence[Any]) -> None:
-        """Replace the groups from :meth:`snapshot` (a snapshot over today's budget keeps its most recent groups)."""
+        """Replace the groups from :meth:`snapshot`; a snapshot over today's budget keeps its most recent groups,
+        and the most recent alone over it its newest samples (as :meth:`_make_room` does)."""
         self._groups = OrderedDict(
             (str(key), self._new_group(float(last), [((float(t), float(v)) for t, v in s) for s in series]))
             for key, last, series in data
             if len(series) == len(self._windows)
         )
         self.samples = sum(g.samples() for g in self._groups.values())
-        while self.samples > self._budget and self._groups:  # a lowered budget (the stats are restored after)
+        while self.samples > self._budget and len(self._groups) > 1:  # a lowered budget (stats are restored after)
             self._forget_oldest()
+        if self.samples > self._budget:  # the newest group alone is over it: its oldest samples go
+            group = next(iter(self._groups.values()))
+            while self.samples > self._budget:
+                max(group.series, key=len).drop_oldest()
+                self.samples -= 1
