@@ -18,6 +18,7 @@ from opsuite_common.logging import get_logger
 __all__ = [
     "SQLITE_BEGIN_OPTION",
     "SQLiteConnection",
+    "apply_sqlite_pragmas",
     "create_engine",
     "is_sqlite",
     "normalize_url",
@@ -162,22 +163,28 @@ def _install_directory_check(engine: AsyncEngine, path: Path) -> None:
             raise sqlite3.OperationalError(f"unable to open database file: {exc.strerror}") from exc
 
 
+def apply_sqlite_pragmas(dbapi_conn: Any, *, busy_timeout_ms: int, wal: bool = True) -> None:
+    """The settings of every SQLite connection of the project, on a DBAPI connection (the engine's, and the
+    connections of the threads that write outside it): busy timeout, WAL with background checkpoints
+    (``db/checkpointer.py``; ``wal_autocheckpoint`` is the fallback), foreign keys, ``synchronous=NORMAL``."""
+    cur = dbapi_conn.cursor()
+    try:
+        cur.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+        if wal:
+            cur.execute("PRAGMA journal_mode = WAL")
+            cur.execute(f"PRAGMA wal_autocheckpoint = {FALLBACK_AUTOCHECKPOINT_PAGES}")
+        cur.execute("PRAGMA foreign_keys = ON")
+        cur.execute("PRAGMA synchronous = NORMAL")
+    finally:
+        cur.close()
+
+
 def _install_sqlite_pragmas(engine: AsyncEngine, *, busy_timeout_ms: int, begin: str, wal: bool) -> None:
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: ConnectionPoolEntry) -> None:
         # Take transaction control away from the driver so that "begin" below decides how to BEGIN.
         dbapi_conn.isolation_level = None
-        cur = dbapi_conn.cursor()
-        try:
-            cur.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
-            if wal:
-                cur.execute("PRAGMA journal_mode = WAL")
-                # Checkpoints run on a background thread (db/checkpointer.py); this is the fallback.
-                cur.execute(f"PRAGMA wal_autocheckpoint = {FALLBACK_AUTOCHECKPOINT_PAGES}")
-            cur.execute("PRAGMA foreign_keys = ON")
-            cur.execute("PRAGMA synchronous = NORMAL")
-        finally:
-            cur.close()
+        apply_sqlite_pragmas(dbapi_conn, busy_timeout_ms=busy_timeout_ms, wal=wal)
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn: Connection) -> None:

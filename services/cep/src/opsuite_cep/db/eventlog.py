@@ -29,7 +29,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from opsuite_cep.db.models import EventLogRow, LogCursorRow
-from opsuite_common.db.checkpointer import FALLBACK_AUTOCHECKPOINT_PAGES
+from opsuite_common.db.engine import apply_sqlite_pragmas
 
 __all__ = ["EventLogRepository", "LogCursorRepository", "SqliteLogWriter", "upsert"]
 
@@ -190,11 +190,7 @@ class SqliteLogWriter:
 
     def _open(self, path: Path) -> sqlite3.Connection:
         conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        conn.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout_ms)}")
-        # As the engine's connections (opsuite_common.db.engine): background checkpoints, NORMAL sync in WAL.
-        conn.execute(f"PRAGMA wal_autocheckpoint = {FALLBACK_AUTOCHECKPOINT_PAGES}")
-        conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute("PRAGMA synchronous = NORMAL")
+        apply_sqlite_pragmas(conn, busy_timeout_ms=self._busy_timeout_ms)  # as the engine's connections
         return conn
 
     def _next(self) -> Any:
