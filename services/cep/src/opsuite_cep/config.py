@@ -94,6 +94,13 @@ class Settings(ServiceSettings):
     #: the run is repeated. Keep it above the longest run (the ExecuteApi deadline ``delivery_timeout_s``
     #: with its retries, plus the alert commit) and the clock skew between replicas.
     schedule_claim_timeout_s: float = Field(60.0, gt=0, le=86_400)
+    #: Scheduler: SCHEDULE runs and key-list refreshes (each an ExecuteApi call) in flight at once, per tenant and
+    #: in all; a due run beyond either waits for a later tick, so one tenant's slow API holds back no other.
+    schedule_max_runs_per_tenant: int = Field(4, ge=1, le=1000)
+    schedule_max_runs: int = Field(64, ge=1, le=10_000)
+    #: Scheduler: how long one tick waits for the runs it started before idle progress and the next tick, seconds;
+    #: a slower run goes on in the background (holding its claim) and a later tick does not start it again.
+    schedule_round_wait_s: float = Field(1.0, gt=0, le=300)
     #: WatchAlerts: seconds between database polls (one per tenant with watchers, not per stream) for
     #: changes committed by other replicas; 0 never polls (one replica: local commits wake the feed).
     watch_poll_s: float = Field(1.0, ge=0)

@@ -17,6 +17,7 @@ rule is added) or the list an api_manager API returns. The API's list lives in `
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 from collections.abc import Awaitable, Callable, Iterable, Mapping
@@ -25,6 +26,7 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from opsuite_cep.app._session import read
+from opsuite_cep.app.background_runs import BackgroundRuns, fair_order
 from opsuite_cep.db.expected_keys import ExpectedKeysRepository
 from opsuite_cep.db.models import ExpectedKeysRow, RuleRow
 from opsuite_cep.domain import AbsenceSpec, Engine, Limits, Rule, parse_rule
@@ -173,21 +175,38 @@ class KeyListRefresher:
     """Refreshes the lists of API-listed rules of every tenant; the scheduler's loop calls :meth:`tick`."""
 
     def __init__(
-        self, db: Database, host: KeysHost, execute_api: ExecuteApi, *, partitioned: bool, limits: Limits | None = None
+        self,
+        db: Database,
+        host: KeysHost,
+        execute_api: ExecuteApi,
+        *,
+        partitioned: bool,
+        limits: Limits | None = None,
+        runs: BackgroundRuns | None = None,
     ) -> None:
         """``partitioned``: partition owners read changed lists themselves (nothing is pushed to an engine)."""
         self.db, self.host, self.execute_api = db, host, execute_api
         self.partitioned, self.limits = partitioned, limits or Limits()
+        #: Refreshes in flight; the wiring shares the scheduler's (both call tenants' APIs).
+        self.runs = runs or BackgroundRuns(4, 64, "cep-keys")
 
     async def tick(self, now: datetime) -> int:
-        """Refresh every due list this scheduler claims; returns how many refreshes it ran."""
+        """Refresh every due list this scheduler claims and wait for the refreshes; returns how many it ran."""
+        started = await self.start_due(now)
+        if started:
+            await asyncio.gather(*started)
+        return len(started)
+
+    async def start_due(self, now: datetime) -> list[asyncio.Task[Any]]:
+        """Start, as background runs within the tenants' share (:attr:`runs`), the due refreshes this
+        scheduler claims; returns the runs started."""
         async with read(self.db) as s:
             repo = ExpectedKeysRepository(s)
             rows = await repo.absence_rules()
             stored = await repo.lists()
         listed: list[str] = []
-        ran = 0
-        for row in rows:
+        started: list[asyncio.Task[Any]] = []
+        for row in fair_order(rows, lambda r: r.tenant):
             rule = _rule_of(row)
             spec = expected_keys_of(rule) if rule is not None else None
             if rule is None or spec is None or spec.api is None:
@@ -196,19 +215,21 @@ class KeyListRefresher:
             current, source = stored.get(row.id), source_of(spec)
             if current is None or current.source != source:  # new, or now reading another API: due at once
                 current = await self._plan(row, current, source, now)
-            if current is None or now < current.next_refresh_at:
+            key = f"keys:{row.id}"
+            if current is None or now < current.next_refresh_at or self.runs.busy(key):
                 continue
+            if not self.runs.has_room(row.tenant):
+                continue  # stays due: a later round refreshes it
             async with self.db.session() as s:
                 won = await ExpectedKeysRepository(s).claim(
                     row.id, current.next_refresh_at, now, now + timedelta(seconds=spec.refresh)
                 )
             if won:
-                ran += 1
-                await self._refresh(row, rule, spec, now)
+                started.append(self.runs.start(key, row.tenant, self._refresh(row, rule, spec, now)))
         if set(stored) - set(listed):
             async with self.db.session() as s:
                 await ExpectedKeysRepository(s).forget(listed)
-        return ran
+        return started
 
     async def _plan(
         self, row: RuleRow, seen: ExpectedKeysRow | None, source: str, now: datetime

@@ -41,6 +41,7 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from opsuite_cep.app._session import read
+from opsuite_cep.app.background_runs import BackgroundRuns, fair_order
 from opsuite_cep.app.engines import EngineHost, rule_from_row, silence_from_row
 from opsuite_cep.config import Settings
 from opsuite_cep.db import (
@@ -65,6 +66,7 @@ from opsuite_cep.domain import (
     result_matches,
 )
 from opsuite_cep.domain.templates import alert_data, compile_map, render_all
+from opsuite_common.cancellation import raise_if_cancel_lost
 from opsuite_common.db import Database, utcnow
 from opsuite_common.errors import OpsuiteError
 from opsuite_common.logging import get_logger
@@ -120,6 +122,8 @@ class Scheduler:
         #: Who holds a claim (``cep_schedule_state.claimed_by``): host, process and a random suffix.
         self.instance_id = f"{socket.gethostname()[:96]}:{os.getpid()}:{secrets.token_hex(4)}"
         self._task: asyncio.Task[None] | None = None
+        #: SCHEDULE runs and key-list refreshes in flight (the refresher shares them: both call tenants' APIs).
+        self.runs = BackgroundRuns(settings.schedule_max_runs_per_tenant, settings.schedule_max_runs, "cep-schedule")
         #: Refreshes the key lists of absent-key rules in each round (``KeyListRefresher``; set by the wiring).
         self.refresher: Any = None
 
@@ -133,24 +137,31 @@ class Scheduler:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
+        await self.runs.stop()
 
     async def _run(self) -> None:
-        # One loop, one sleeper on the clock: SCHEDULE rules, then idle progress of the loaded tenants
-        # (docs/cep-semantics.md, Time without events #24), both at the clock's time.
+        # One loop, one sleeper on the clock: start the due SCHEDULE runs and key-list refreshes, wait for them
+        # at most schedule_round_wait_s (a slow tenant API goes on in the background, holding its claim, and holds back
+        # no other tenant), then idle progress of the loaded tenants (docs/cep-semantics.md, Time without
+        # events #24), all at the clock's time.
         while True:
+            raise_if_cancel_lost()
+            started: list[asyncio.Task[Any]] = []
             try:
-                await self.tick()
+                started += await self.start_due(self.clock.now())
             except asyncio.CancelledError:
                 raise
             except Exception:
                 log.exception("scheduler tick failed; continuing")
             try:
                 if self.refresher is not None:
-                    await self.refresher.tick(self.clock.now())
+                    started += await self.refresher.start_due(self.clock.now())
             except asyncio.CancelledError:
                 raise
             except Exception:
                 log.exception("expected keys refresh failed; continuing")
+            if started:
+                await asyncio.wait(started, timeout=self.settings.schedule_round_wait_s)
             try:
                 await self.host.tick(self.clock.now().timestamp())
             except asyncio.CancelledError:
@@ -160,14 +171,22 @@ class Scheduler:
             await self.clock.sleep(self.settings.schedule_tick_s)
 
     async def tick(self, now: datetime | None = None) -> int:
-        """Run every due rule that this scheduler claims (at ``now``, by default the clock's time); returns how
-        many it ran."""
-        now = now or self.clock.now()
+        """Run every due rule that this scheduler claims (at ``now``, by default the clock's time) and wait for
+        the runs; returns how many it ran."""
+        started = await self.start_due(now or self.clock.now())
+        if started:
+            await asyncio.gather(*started)
+        return len(started)
+
+    async def start_due(self, now: datetime) -> list[asyncio.Task[Any]]:
+        """Start, as background runs, the due rules that this scheduler claims, within the tenants' share of
+        runs in flight (:class:`BackgroundRuns`); returns the runs started."""
         async with read(self.db) as s:
             plans = await ScheduleStateRepository(s).plans()  # before the rules: a plan's rule is among them
             rows = await ScheduleIndex(s).enabled_schedule_rules()
-        ran = 0
-        for row in rows:
+        started: list[asyncio.Task[Any]] = []
+        deferred: dict[str, int] = {}
+        for row in fair_order(rows, lambda r: r.tenant):
             try:
                 rule = rule_from_row(row)
             except OpsuiteError:
@@ -179,29 +198,46 @@ class Scheduler:
             if plan is None or plan.revision != row.revision:
                 continue  # deleted meanwhile, or planned for a revision newer than this read of the rule
             stats["next_run"] = plan.next_run_at
-            if now < plan.next_run_at or not await self._claim(plan, now):
+            key = f"schedule:{row.id}"
+            if now < plan.next_run_at or self.runs.busy(key):
                 continue
-            ran += 1
-            try:
-                # Each run starts a trace of its own; its ExecuteApi call carries it to api_manager.
-                with span("cep.schedule", {"opsuite.cep.rule": rule.name, "opsuite.cep.rule.id": row.id}):
-                    await self._run_rule(row.tenant, row.id, rule, now, stats)
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:  # e.g. the alert commit failed: free the claim, the next tick runs it again
-                stats["failures"] += 1
-                stats["last_error"] = f"{exc.reason}: {exc.message}" if isinstance(exc, OpsuiteError) else repr(exc)
-                log.exception("schedule rule run failed; retrying at the next tick", rule_id=row.id)
-                await self._complete(plan, plan.next_run_at)
+            if not self.runs.has_room(row.tenant):
+                deferred[row.tenant] = deferred.get(row.tenant, 0) + 1  # stays due: a later round runs it
                 continue
-            following = next_fire(rule, now)
-            if await self._complete(plan, following):
-                stats["next_run"] = following
+            if await self._claim(plan, now):
+                started.append(self.runs.start(key, row.tenant, self._run_claimed(row, rule, plan, now, stats)))
+        if deferred:
+            log.info(
+                "due schedule runs deferred: their tenant (or the process) is at its share of runs in flight",
+                deferred=deferred,
+                per_tenant=self.runs.per_tenant,
+                total=self.runs.total,
+            )
         gone = set(plans) - {row.id for row in rows}
         if gone:
             async with self.db.session() as s:
                 await ScheduleStateRepository(s).forget(gone)
-        return ran
+        return started
+
+    async def _run_claimed(
+        self, row: RuleRow, rule: Rule, plan: ScheduleStateRow, now: datetime, stats: dict[str, Any]
+    ) -> None:
+        """One claimed run: execute, fire or resolve, then store the next fire time and free the claim."""
+        try:
+            # Each run starts a trace of its own; its ExecuteApi call carries it to api_manager.
+            with span("cep.schedule", {"opsuite.cep.rule": rule.name, "opsuite.cep.rule.id": row.id}):
+                await self._run_rule(row.tenant, row.id, rule, now, stats)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # e.g. the alert commit failed: free the claim, the next tick runs it again
+            stats["failures"] += 1
+            stats["last_error"] = f"{exc.reason}: {exc.message}" if isinstance(exc, OpsuiteError) else repr(exc)
+            log.exception("schedule rule run failed; retrying at the next tick", rule_id=row.id)
+            await self._complete(plan, plan.next_run_at)
+            return
+        following = next_fire(rule, now)
+        if await self._complete(plan, following):
+            stats["next_run"] = following
 
     async def _plan(
         self, row: RuleRow, rule: Rule, seen: ScheduleStateRow | None, now: datetime

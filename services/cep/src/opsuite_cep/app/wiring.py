@@ -135,7 +135,9 @@ class App:
         )
         rules = RuleService(db, host, settings.allowed_lateness_s)
         scheduler = Scheduler(db, settings, host, api.execute, clock=wall)
-        scheduler.refresher = KeyListRefresher(db, host, api.execute, partitioned=bool(settings.partitions))
+        scheduler.refresher = KeyListRefresher(
+            db, host, api.execute, partitioned=bool(settings.partitions), runs=scheduler.runs
+        )
         feed = AlertFeed(db, notifier, poll_s=settings.watch_poll_s, queue_size=settings.watch_queue_size)
         rules.schedule_stats = scheduler.stats
         partitioned, coordinator = None, None
