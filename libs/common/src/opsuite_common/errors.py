@@ -15,7 +15,8 @@ into the same typed exception on the client.
     │   └── StaleEtagError            ABORTED             409  ETAG_MISMATCH
     ├── FailedPreconditionError       FAILED_PRECONDITION 400  FAILED_PRECONDITION
     ├── ResourceLimitError            RESOURCE_EXHAUSTED  413  RESOURCE_LIMIT
-    │   └── ResultTooLargeError       RESOURCE_EXHAUSTED  413  RESULT_TOO_LARGE
+    │   ├── ResultTooLargeError       RESOURCE_EXHAUSTED  413  RESULT_TOO_LARGE
+    │   └── QuotaExceededError        RESOURCE_EXHAUSTED  403  QUOTA_EXCEEDED      (+ QuotaFailure)
     ├── RateLimitedError              RESOURCE_EXHAUSTED  429  RATE_LIMITED        (+ RetryInfo)
     ├── ServiceUnavailableError       UNAVAILABLE         503  SERVICE_UNAVAILABLE (+ RetryInfo when known)
     │   ├── CircuitOpenError          UNAVAILABLE         503  CIRCUIT_OPEN
@@ -60,6 +61,7 @@ __all__ = [
     "NotFoundError",
     "OpsuiteError",
     "PermissionDeniedError",
+    "QuotaExceededError",
     "RateLimitedError",
     "ResourceLimitError",
     "ResultTooLargeError",
@@ -274,6 +276,19 @@ class ResultTooLargeError(ResourceLimitError):
 
     reason = "RESULT_TOO_LARGE"
     default_message = "the result is larger than the maximum message size"
+
+
+class QuotaExceededError(ResourceLimitError):
+    """The tenant already holds as many objects of a kind as the operator allows; nothing was created.
+
+    ``metadata`` carries ``quota`` (what is counted, e.g. ``rules per tenant``) and ``limit``; the status
+    also carries a ``google.rpc.QuotaFailure`` naming it. Not retryable as is: delete some, or ask the
+    operator to raise the limit.
+    """
+
+    http_status = 403
+    reason = "QUOTA_EXCEEDED"
+    default_message = "a quota was exceeded"
 
 
 class RateLimitedError(OpsuiteError):

@@ -21,6 +21,7 @@ from opsuite_common.errors import (
     Code,
     FieldViolation,
     OpsuiteError,
+    QuotaExceededError,
     error_class_for,
 )
 
@@ -70,6 +71,12 @@ def to_status(exc: OpsuiteError) -> grpc.Status:
                 )
             )
         status.details.add().Pack(error_details_pb2.BadRequest(field_violations=violations))
+    if isinstance(exc, QuotaExceededError):
+        violation = error_details_pb2.QuotaFailure.Violation(
+            subject=_clip(exc.metadata.get("quota", ""), MAX_FIELD_CHARS),
+            description=_clip(exc.message, MAX_FIELD_CHARS),
+        )
+        status.details.add().Pack(error_details_pb2.QuotaFailure(violations=[violation]))
     if exc.retry_after is not None:
         delay = duration_pb2.Duration()
         delay.FromNanoseconds(int(max(exc.retry_after, 0.0) * 1e9))

@@ -35,6 +35,10 @@ class Settings(ServiceSettings):
     default_row_limit: int = Field(1000, ge=1)
     #: Upper bound on any SQL API's row limit.
     max_row_limit: int = Field(100_000, ge=1)
+    #: Per-tenant quotas (0: none): live APIs and data sources one tenant may hold; a create beyond is
+    #: RESOURCE_EXHAUSTED, reason QUOTA_EXCEEDED.
+    max_apis_per_tenant: int = Field(1000, ge=0)
+    max_data_sources_per_tenant: int = Field(100, ge=0)
     #: Largest SQL cell returned, in bytes (JSON text; binary as base64); longer cells are cut to it and the
     #: result says ``truncated`` with a ``truncated_cells`` reference.
     max_cell_bytes: int = Field(1024 * 1024, ge=1024)

@@ -63,6 +63,13 @@ class Settings(ServiceSettings):
     #: Per-tenant overrides of the three settings above, JSON in the env var:
     #: ``{"tenant-a": {"idle_timeout_s": 120, "max_future_skew_s": 60}, "lab": {"idle_progress": false}}``.
     tenant_time: dict[str, TenantTime] = Field(default_factory=dict)
+    #: Per-tenant quotas (0: none): rules, channels and silences one tenant may hold; a create beyond is
+    #: RESOURCE_EXHAUSTED, reason QUOTA_EXCEEDED. Silences that ended more than ``silence_retention_s`` ago
+    #: are deleted when the tenant creates one (Alertmanager keeps expired silences 120 h by default too).
+    max_rules_per_tenant: int = Field(1000, ge=0)
+    max_channels_per_tenant: int = Field(100, ge=0)
+    max_silences_per_tenant: int = Field(1000, ge=0)
+    silence_retention_s: float = Field(120 * 3600.0, ge=0)
     #: Largest batch PublishEvents accepts.
     max_batch_events: int = Field(10_000, ge=1)
     #: Largest serialized attributes of one event, bytes.

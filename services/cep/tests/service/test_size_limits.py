@@ -5,6 +5,7 @@ The oversize-input test runs with the service's own store on SQLite and on Postg
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -34,8 +35,9 @@ HOOK = {"url": "http://127.0.0.1:9/x"}
 
 def _silence(**kw: Any) -> cep_pb2.CreateSilenceRequest:
     req = cep_pb2.CreateSilenceRequest(**kw)
-    req.starts_at.FromSeconds(1_700_000_000)
-    req.ends_at.FromSeconds(1_700_000_100)
+    now = int(time.time())  # an expired silence past its retention would be deleted by the next create
+    req.starts_at.FromSeconds(now)
+    req.ends_at.FromSeconds(now + 100)
     return req
 
 

@@ -16,6 +16,7 @@ from opsuite_common.db.columns import TimestampMixin, UTCDateTime, etag_column, 
 from opsuite_common.db.engine import SQLITE_BEGIN_OPTION, create_engine, is_sqlite, normalize_url, safe_url
 from opsuite_common.db.instance import InstanceInUseError, claim_instance, instance_owner, worker_instance_id
 from opsuite_common.db.migrations import advisory_lock_key, alembic_config, run_alembic_env, run_migrations
+from opsuite_common.db.quotas import enforce_quota
 from opsuite_common.db.session import (
     Database,
     is_foreign_key_violation,
@@ -33,6 +34,7 @@ __all__ = [
     "alembic_config",
     "claim_instance",
     "create_engine",
+    "enforce_quota",
     "etag_column",
     "instance_owner",
     "is_foreign_key_violation",

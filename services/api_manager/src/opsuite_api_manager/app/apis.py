@@ -17,7 +17,7 @@ from opsuite_api_manager.db import (
     DataSourceRepository,
 )
 from opsuite_api_manager.domain.sql_guard import SqlDialect
-from opsuite_common.db import Database, new_etag, utcnow
+from opsuite_common.db import Database, enforce_quota, new_etag, utcnow
 from opsuite_common.errors import NotFoundError, StaleEtagError
 from opsuite_common.paging import Page, decode_page_token, encode_page_token
 
@@ -114,6 +114,14 @@ class ApiService:
             )
             _apply(row, d)
             repo = ApiRepository(s, caller.tenant)
+            await enforce_quota(
+                s,
+                ApiRow,
+                [ApiRow.tenant == caller.tenant, ApiRow.deleted_at.is_(None)],
+                limit=self.limits.max_apis_per_tenant,
+                what="APIs",
+                setting="OPSUITE_API_MANAGER_MAX_APIS_PER_TENANT",
+            )
             self._targets.clear()
             await repo.add(row)
             await repo.add_version(self._snapshot(row, caller, "created"))

@@ -16,7 +16,7 @@ from opsuite_api_manager.adapters.sql_engine import ConnectionCheck, check_conne
 from opsuite_api_manager.db import DataSourceRepository, DataSourceRow
 from opsuite_api_manager.domain.source_policy import DataSourcePolicy
 from opsuite_api_manager.domain.sql_guard import dialect_for_url
-from opsuite_common.db import Database, new_etag, utcnow
+from opsuite_common.db import Database, enforce_quota, new_etag, utcnow
 from opsuite_common.errors import FieldViolation, ValidationError
 from opsuite_common.limits import DESCRIPTION_BYTES, NAME_CHARS, URL_BYTES, check_text
 from opsuite_common.paging import Page, decode_page_token, encode_page_token
@@ -61,12 +61,13 @@ class DataSourceService:
         on_change: Callable[[], None] = lambda: None,
         *,
         policy: DataSourcePolicy,
+        quota: int = 0,
     ) -> None:
         """Share the engine cache with the SQL engine so a deleted source's pool is closed;
         ``on_change`` drops the executor's cached copies (other replicas' caches check each hit against the
         database, ``adapters.freshness``); ``policy`` is the operator's data source policy."""
         self.db, self.box, self.engines, self.on_change = db, box, engines, on_change
-        self.policy = policy
+        self.policy, self.quota = policy, quota
 
     async def create(self, caller: Caller, data: DataSourceInput) -> DataSourceRow:
         """Validate and store a data source; the URL is encrypted before it touches the database."""
@@ -112,6 +113,14 @@ class DataSourceService:
             updated_at=now,
         )
         async with self.db.session() as s:
+            await enforce_quota(
+                s,
+                DataSourceRow,
+                [DataSourceRow.tenant == caller.tenant],
+                limit=self.quota,
+                what="data sources",
+                setting="OPSUITE_API_MANAGER_MAX_DATA_SOURCES_PER_TENANT",
+            )
             return await DataSourceRepository(s, caller.tenant).add(row)
 
     async def get(self, caller: Caller, ref: DataSourceRef) -> DataSourceRow:

@@ -122,6 +122,8 @@ class Limits:
     max_workflow_steps: int
     #: The operator's outbound policy, which HTTP URLs are judged against (narrowed by the API's list).
     network: NetworkPolicy = field(default_factory=NetworkPolicy)
+    #: Live APIs one tenant may hold (0: no quota).
+    max_apis_per_tenant: int = 0
 
 
 @dataclass(slots=True)

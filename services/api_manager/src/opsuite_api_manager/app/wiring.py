@@ -128,6 +128,7 @@ async def build_app(settings: Settings, *, sizer: ResultSizer, resolver: Resolve
         max_row_limit=settings.max_row_limit,
         max_workflow_steps=settings.max_workflow_steps,
         network=outbound,
+        max_apis_per_tenant=settings.max_apis_per_tenant,
     )
     apis = ApiService(db, limits, freshness)
     executor = Executor(
@@ -157,7 +158,9 @@ async def build_app(settings: Settings, *, sizer: ResultSizer, resolver: Resolve
         db=db,
         apis=apis,
         executions=ExecutionService(db, apis, executor),
-        data_sources=DataSourceService(db, box, engines, executor.forget_data_sources, policy=policy),
+        data_sources=DataSourceService(
+            db, box, engines, executor.forget_data_sources, policy=policy, quota=settings.max_data_sources_per_tenant
+        ),
         executor=executor,
         scripts=scripts,
         page_budget=list_budget(settings.max_message_bytes),

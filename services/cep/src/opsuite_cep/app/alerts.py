@@ -18,7 +18,7 @@ from opsuite_cep.db import AlertRepository, RuleRepository, RuleRow, SilenceRepo
 from opsuite_cep.db.alerts import ACTIVE_STATES, AlertChange, alert_view, dt, new_id
 from opsuite_cep.domain import parse_silence
 from opsuite_common.auth import Identity
-from opsuite_common.db import Database, utcnow
+from opsuite_common.db import Database, enforce_quota, utcnow
 from opsuite_common.errors import (
     FailedPreconditionError,
     FieldViolation,
@@ -84,11 +84,16 @@ class AlertService:
         feed: AlertFeed,
         *,
         partitioned: PartitionedIngest | None = None,
+        silence_quota: int = 0,
+        silence_retention_s: float = 120 * 3600.0,
     ) -> None:
         """``feed`` broadcasts committed changes to WatchAlerts streams (built by the wiring); ``partitioned``
-        is set when replicas share partitions (the engine state lives with each partition's owner)."""
+        is set when replicas share partitions (the engine state lives with each partition's owner);
+        ``silence_quota``: silences one tenant may hold (0: none), counting those that ended less than
+        ``silence_retention_s`` ago (older ones are deleted at the tenant's next create)."""
         self.db, self.host, self.notifier, self.feed = db, host, notifier, feed
         self.partitioned = partitioned
+        self.silence_quota, self.silence_retention_s = silence_quota, silence_retention_s
 
     async def list_alerts(
         self, tenant: str, flt: AlertFilter, *, start: datetime | None, end: datetime | None, size: int, token: str
@@ -233,7 +238,17 @@ class AlertService:
                 "matchers", "at least one matcher must not match the empty string (else it silences every alert)"
             )
         async with self.db.session() as s:
-            row = await SilenceRepository(s, who.tenant).add(
+            repo = SilenceRepository(s, who.tenant)
+            await repo.delete_ended_before(utcnow() - timedelta(seconds=self.silence_retention_s))
+            await enforce_quota(
+                s,
+                SilenceRow,
+                [SilenceRow.tenant == who.tenant],
+                limit=self.silence_quota,
+                what="silences (counting those ended within the retention)",
+                setting="OPSUITE_CEP_MAX_SILENCES_PER_TENANT",
+            )
+            row = await repo.add(
                 SilenceRow(
                     id=new_id(),
                     tenant=who.tenant,

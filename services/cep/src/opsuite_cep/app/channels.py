@@ -15,7 +15,7 @@ from opsuite_cep.db import ChannelRepository, ChannelRow, DeliveryRepository, De
 from opsuite_cep.db.alerts import new_id
 from opsuite_cep.db.routing import load_routing
 from opsuite_common.auth import Identity
-from opsuite_common.db import Database, new_etag, utcnow
+from opsuite_common.db import Database, enforce_quota, new_etag, utcnow
 from opsuite_common.errors import FailedPreconditionError, NotFoundError, OpsuiteError, ValidationError
 from opsuite_common.limits import CHANNEL_CONFIG_BYTES, NAME_CHARS, check_json, raise_violations
 from opsuite_common.netguard import check_url, parse_ip_literal
@@ -37,8 +37,9 @@ class TestOutcome:
 class ChannelService:
     """Channels of a tenant."""
 
-    def __init__(self, db: Database, sender: Sender, secrets: ChannelSecrets) -> None:
-        self.db, self.sender, self.secrets = db, sender, secrets
+    def __init__(self, db: Database, sender: Sender, secrets: ChannelSecrets, *, quota: int = 0) -> None:
+        """``quota``: channels one tenant may hold (0: none)."""
+        self.db, self.sender, self.secrets, self.quota = db, sender, secrets, quota
 
     async def create(self, who: Identity, name: str, kind: str, config: Mapping[str, Any]) -> ChannelRow:
         """Validate and store a channel (names are unique per tenant)."""
@@ -52,6 +53,14 @@ class ChannelService:
         self._validate(kind, config)
         now, channel_id = utcnow(), new_id()
         async with self.db.session() as s:
+            await enforce_quota(
+                s,
+                ChannelRow,
+                [ChannelRow.tenant == who.tenant],
+                limit=self.quota,
+                what="channels",
+                setting="OPSUITE_CEP_MAX_CHANNELS_PER_TENANT",
+            )
             return await ChannelRepository(s, who.tenant).add(
                 ChannelRow(
                     id=channel_id,

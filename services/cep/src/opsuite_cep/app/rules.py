@@ -17,7 +17,7 @@ from opsuite_cep.db import ChannelRepository, RuleRepository, RuleRow
 from opsuite_cep.db.alerts import new_id
 from opsuite_cep.domain import Event, IngestResult, Rule, RuleStatsSnapshot, parse_rule, validate_rule
 from opsuite_common.auth import Identity
-from opsuite_common.db import Database, new_etag, utcnow
+from opsuite_common.db import Database, enforce_quota, new_etag, utcnow
 from opsuite_common.errors import FailedPreconditionError, FieldViolation, ValidationError
 from opsuite_common.limits import (
     DESCRIPTION_BYTES,
@@ -80,8 +80,9 @@ class StatsView:
 class RuleService:
     """Rule CRUD; every write is applied to the tenant's engine after it commits."""
 
-    def __init__(self, db: Database, host: EngineHost, allowed_lateness: float = 0.0) -> None:
-        self.db, self.host, self.allowed_lateness = db, host, allowed_lateness
+    def __init__(self, db: Database, host: EngineHost, allowed_lateness: float = 0.0, *, quota: int = 0) -> None:
+        """``quota``: rules one tenant may hold (0: none)."""
+        self.db, self.host, self.allowed_lateness, self.quota = db, host, allowed_lateness, quota
         self.schedule_stats: Any = None  # set by the scheduler: rule id -> dict
         #: Replicas share partitions: engine counters are with each partition's owner (set by the wiring).
         self.partitioned = False
@@ -100,6 +101,14 @@ class RuleService:
         body, enabled = _definition(data)
         async with self.db.session() as s:
             rule = self._parse(body, enabled, await self._known_channels(s, who.tenant))
+            await enforce_quota(
+                s,
+                RuleRow,
+                [RuleRow.tenant == who.tenant],
+                limit=self.quota,
+                what="rules",
+                setting="OPSUITE_CEP_MAX_RULES_PER_TENANT",
+            )
             now = utcnow()
             row = RuleRow(
                 id=new_id(),

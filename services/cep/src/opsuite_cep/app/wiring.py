@@ -133,7 +133,7 @@ class App:
             clock=lambda: wall.now().timestamp(),
             log=open_event_log(settings, db),
         )
-        rules = RuleService(db, host, settings.allowed_lateness_s)
+        rules = RuleService(db, host, settings.allowed_lateness_s, quota=settings.max_rules_per_tenant)
         scheduler = Scheduler(db, settings, host, api.execute, clock=wall)
         scheduler.refresher = KeyListRefresher(
             db, host, api.execute, partitioned=bool(settings.partitions), runs=scheduler.runs
@@ -156,7 +156,15 @@ class App:
             leases = Leases(settings.event_log, replica, bucket=names.bucket, ttl_s=settings.lease_ttl_s)
             partitioned = PartitionedIngest(stream, settings, host.now)
             coordinator = PartitionCoordinator(host, stream, leases, settings, replica)
-        alerts = AlertService(db, host, notifier, feed, partitioned=partitioned)
+        alerts = AlertService(
+            db,
+            host,
+            notifier,
+            feed,
+            partitioned=partitioned,
+            silence_quota=settings.max_silences_per_tenant,
+            silence_retention_s=settings.silence_retention_s,
+        )
         rules.partitioned = partitioned is not None
         return cls(
             settings=settings,
@@ -164,7 +172,7 @@ class App:
             host=host,
             rules=rules,
             alerts=alerts,
-            channels=ChannelService(db, sender, secrets),
+            channels=ChannelService(db, sender, secrets, quota=settings.max_channels_per_tenant),
             dispatcher=dispatcher,
             scheduler=scheduler,
             api=api,

@@ -14,7 +14,7 @@ import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, Table, and_, func, or_, select, update
+from sqlalchemy import Select, Table, and_, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -181,6 +181,11 @@ class SilenceRepository(_TenantBound):
 
     def _ordered(self) -> Select[SilenceRow]:
         return select(SilenceRow).where(SilenceRow.tenant == self.tenant).order_by(SilenceRow.created_at, SilenceRow.id)
+
+    async def delete_ended_before(self, cutoff: datetime) -> int:
+        """Delete the tenant's silences that ended before ``cutoff`` (past their retention); returns how many."""
+        stmt = delete(SilenceRow).where(SilenceRow.tenant == self.tenant, SilenceRow.ends_at < cutoff)
+        return int(getattr(await self.s.execute(stmt), "rowcount", 0) or 0)
 
     async def delete(self, id: str) -> None:
         """Delete a silence; NotFoundError when absent or another tenant's."""
