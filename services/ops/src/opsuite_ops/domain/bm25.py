@@ -46,6 +46,8 @@ def is_verb_or_adverb(word: str) -> bool:
         return True
     if not low.isalpha():
         return False
+    if len(low) == 5 and low.endswith("ed") and not low.endswith("eed"):
+        return True  # "added", "moved", "fixed" (but "speed", "breed" are nouns)
     return (len(low) > 5 and low.endswith("ly")) or (len(low) > 5 and low.endswith(("ing", "ed")))
 
 

@@ -8,11 +8,12 @@ table gives changes (:mod:`timeline`), any other table keeps at most :data:`MAX_
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
+from opsuite_ops.domain.bm25 import tokenise
 from opsuite_ops.domain.model import (
     AnswerReason,
     AnswerStatusReason,
@@ -152,8 +153,24 @@ def _points_facts(call: CallRecord, points: list[SeriesPoint], unit: str) -> Cal
     return CallFacts([block], f"{title}: {summary.describe(unit)}", onsets=onsets)
 
 
+_T = TypeVar("_T")
+
+
+def _asked_first(items: Sequence[_T], text: Callable[[_T], str], words: frozenset[str]) -> list[_T]:
+    """``items`` with those whose text has more of the question's ``words`` first, else in their order: a group
+    the question names ("acme" of ``carrier=acme.net``), a measure it asks for ("refusal rate" of
+    ``refusal_pct``) is read first, not after every other."""
+    if not words:
+        return list(items)
+    return sorted(items, key=lambda it: -len(words & set(tokenise(text(it), keep_stop_words=True))))
+
+
 def _series_table_facts(
-    call: CallRecord, columns: list[str], rows: list[Mapping[str, Any]], table: SeriesTable
+    call: CallRecord,
+    columns: list[str],
+    rows: list[Mapping[str, Any]],
+    table: SeriesTable,
+    words: frozenset[str] = frozenset(),
 ) -> CallFacts:
     title, ids, total = call_title(call), (call.call_id,), len(rows)
     limit = SERIES_TABLE_ROWS if table.covers_every_column else MAX_TABLE_ROWS
@@ -177,13 +194,14 @@ def _series_table_facts(
         fact = f"{title}: {total} rows; {table.series[0].describe()}"
     elif len(table.series) <= MAX_SERIES:
         fact = f"{title}: {total} rows, {len(table.series)} series:" + "".join(
-            f"\n  - {s.describe()}" for s in table.series
+            f"\n  - {s.describe()}" for s in _asked_first(table.series, lambda s: f"{s.group} {s.column}", words)
         )
     else:
         # Many series: one brief line per group (latest, range, trend, onset of each of its series).
         groups: dict[str, list[SeriesSummary]] = {}
-        for s in table.series:
+        for s in _asked_first(table.series, lambda s: s.column, words):
             groups.setdefault(s.group, []).append(s)
+        groups = dict(_asked_first(list(groups.items()), lambda g: g[0], words))
         shown_groups = list(groups.items())[:MAX_BRIEF_GROUPS]
         fact = (
             f"{title}: {total} rows, {len(table.series)} series, briefly (latest, range, trend) per group:"
@@ -224,20 +242,21 @@ def _table_facts(
     rows: list[Mapping[str, Any]],
     tool: Tool | None = None,
     since: datetime | None = None,
+    words: frozenset[str] = frozenset(),
 ) -> CallFacts:
     older = 0
     if since is not None and (tcol := time_column(columns, rows)) is not None:
         # The tool's window started on a whole day: rows before the asked window are no part of the answer.
         kept = [r for r in rows if (t := parse_time(r.get(tcol), epoch=True)) is None or t >= since]
         older, rows = len(rows) - len(kept), kept
-    facts = _shown_table_facts(call, columns, rows, tool)
+    facts = _shown_table_facts(call, columns, rows, tool, words)
     if older and since is not None:
         facts.fact += f" ({older} older rows left out: before the asked window, from {fmt_time(since)})"
     return facts
 
 
 def _shown_table_facts(
-    call: CallRecord, columns: list[str], rows: list[Mapping[str, Any]], tool: Tool | None
+    call: CallRecord, columns: list[str], rows: list[Mapping[str, Any]], tool: Tool | None, words: frozenset[str]
 ) -> CallFacts:
     title, total = call_title(call), len(rows)
     changes = change_events(
@@ -250,7 +269,7 @@ def _shown_table_facts(
     else:
         plain = False
     if changes is None and (series := analyse_table(columns, rows)) is not None:
-        return _series_table_facts(call, columns, rows, series)
+        return _series_table_facts(call, columns, rows, series, words)
     shown, cuts, how = rows, [], ""
     if total > MAX_TABLE_ROWS:
         tcol = time_column(columns, rows)
@@ -271,13 +290,17 @@ def _shown_table_facts(
     return CallFacts([block], fact, cuts, changes=None if plain else changes, columns=columns, rows=rows)
 
 
-def analyse_call(call: CallRecord, tool: Tool | None = None, since: datetime | None = None) -> CallFacts:
+def analyse_call(
+    call: CallRecord, tool: Tool | None = None, since: datetime | None = None, question: str = ""
+) -> CallFacts:
+    """What one call's output says (blocks, the answer's line, cuts, onsets, changes); the series and groups of
+    a series table that the ``question``'s words name come first."""
     data, title, ids = call.output, call_title(call), (call.call_id,)
     unit = str(data.get("unit", "")) if isinstance(data, Mapping) else ""
     if (points := _series(data)) is not None:
         return _points_facts(call, points, unit)
     if (table := _dict_rows(data)) is not None:
-        return _table_facts(call, *table, tool, since)
+        return _table_facts(call, *table, tool, since, frozenset(tokenise(question)))
     value = plain_number(data) if not isinstance(data, Mapping) else plain_number(data.get("value"))
     if value is not None:
         block = Block(BlockKind.NUMBER, title=title, value=value, unit=unit, call_ids=ids)

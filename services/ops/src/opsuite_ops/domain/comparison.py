@@ -9,19 +9,30 @@ PARTIAL, never COMPLETE.
 The sides are the words right around "vs"/"versus" ("compared to/with"), or around the "and"/"with" after
 "compare"; a side matches a call's argument when it is the argument, its last path segment or a whole part
 of it ("billing" for ``quill/billing-svc``). English question form only; no tool or estate names.
+
+A side that is a plain word no tool knows and no inventory lists ("speedy vs rapid", where only the
+outcomes' rows name their recipient domains) is a thing compared, not a topic no tool reports
+(:func:`compared_words`): the tools are called without it, the answer reads first the groups whose values
+have it as a part, and :func:`unseen_sides` makes the answer PARTIAL when no call's arguments nor any output
+of the run names it.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
-from opsuite_ops.domain.bm25 import STOP_WORDS
+from opsuite_ops.domain.bm25 import STOP_WORDS, stem
 from opsuite_ops.domain.entities import is_empty, name_key
 from opsuite_ops.domain.executor import RunState
-from opsuite_ops.domain.model import AnswerReason, AnswerStatusReason, PlanStep, Tool
+from opsuite_ops.domain.model import AnswerReason, AnswerStatusReason, CallRecord, PlanStep, Tool
 
-__all__ = ["compared_sides", "one_sided"]
+if TYPE_CHECKING:
+    from opsuite_ops.domain.extract import Entities
+
+__all__ = ["compared_sides", "compared_words", "one_sided", "unseen_sides"]
 
 _TOKEN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._/:-]*[A-Za-z0-9])?")
 _VERSUS = frozenset({"vs", "versus"})
@@ -93,4 +104,55 @@ def one_sided(
                     tool,
                 )
             )
+    return out
+
+
+def compared_words(entities: Entities, question: str, vocab: frozenset[str]) -> Entities:
+    """``entities`` without the terms that are sides of a comparison and words of no tool (see the module
+    docstring): they name things to compare, which the rows will name, not a topic."""
+    sides = {s.lower() for s in compared_sides(question)}
+    drop = {t for t in entities.terms if t in sides and _plain(t, vocab)}
+    if not drop:
+        return entities
+    terms = tuple(t for t in entities.terms if t not in drop)
+    return dataclasses.replace(
+        entities,
+        terms=terms,
+        keywords=" ".join(terms),
+        rare=tuple(t for t in entities.rare if t not in drop),
+        apart=tuple(t for t in entities.apart if t not in drop),
+    )
+
+
+def _strings(value: Any, depth: int = 0) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif depth < 4 and isinstance(value, Mapping):
+        for v in value.values():
+            yield from _strings(v, depth + 1)
+    elif depth < 4 and isinstance(value, list):
+        for v in value[:10_000]:
+            yield from _strings(v, depth + 1)
+
+
+def _plain(side: str, vocab: frozenset[str]) -> bool:
+    """A plain word that no tool knows (not "cpu vs memory": those are what tools report)."""
+    low = side.lower()
+    return low.isalpha() and low not in vocab and stem(low) not in vocab
+
+
+def unseen_sides(question: str, records: Sequence[CallRecord], vocab: frozenset[str]) -> list[AnswerStatusReason]:
+    """NOT_COVERED for each side of a comparison that is a word of no tool (``vocab``), that no call was made
+    for and that no output of the run has as a value or a whole part of one: the answer compares nothing for
+    it."""
+    sides = compared_sides(question)
+    if len(sides) < 2:
+        return []
+    out: list[AnswerStatusReason] = []
+    for side in sides:
+        if not _plain(side, vocab) or any(_matches(side, v) for r in records for v in r.arguments.values()):
+            continue
+        if any(_matches(side, text) for r in records if r.ok for text in _strings(r.output)):
+            continue
+        out.append(AnswerStatusReason(AnswerReason.NOT_COVERED, f"no data of the run names {side}: nothing to compare"))
     return out

@@ -246,7 +246,7 @@ def _facts(question: str, calls: Sequence[CallRecord], tools: Mapping[str, Tool]
         if not call.ok:
             continue
         tool = (tools or {}).get(call.tool)
-        facts = analyse_call(call, tool, asked_start(question, call, tool))
+        facts = analyse_call(call, tool, asked_start(question, call, tool), question)
         per_call.append((call, facts))
         out.blocks.extend(facts.blocks)
         out.refs.append(Reference(call.tool, call.call_id, call.step_id, call.execution_id, facts.fact))

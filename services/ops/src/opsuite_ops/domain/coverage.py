@@ -207,6 +207,7 @@ class CoverageCheck:
         cause: bool = False,
         qualifiers: Iterable[str] = (),
         apart: Iterable[str] = (),
+        acted: Iterable[str] = (),
     ) -> CoverageCheck:
         """Check ``terms`` against the whole catalogue ``tools``.
 
@@ -215,13 +216,18 @@ class CoverageCheck:
         "restarted": restart) or that describes the trouble a ``cause`` question asks about ("why are the
         pods crashlooping": the investigation's series and changes answer it), nor a verb form followed by a
         word a tool knows ("seeing CRC errors": it acts on that word). "rebooted" in "which hosts were
-        rebooted" is a topic: no tool knowing "reboot", no tool reports it.
+        rebooted" is a topic: no tool knowing "reboot", no tool reports it. The words of an act asked about
+        and of the thing it was done to (``acted``, see :mod:`acts`) are known: a change history answers them.
         """
         vocab = vocab if vocab is not None else vocabulary(tools)
         qualifiers = frozenset(qualifiers)
         strong = set().union(*(strong_tokens(t) for t in tools)) if tools else set()
         # Words of trouble ("jump", "spike", "rise") are what a series' onset reports, whatever the tool.
-        known = [bool(term_tokens(t, synonyms) & vocab) or is_trouble_word(t) or _kind_known(t, vocab) for t in terms]
+        done = frozenset(acted)
+        known = [
+            t in done or bool(term_tokens(t, synonyms) & vocab) or is_trouble_word(t) or _kind_known(t, vocab)
+            for t in terms
+        ]
         # A verb form followed by a word a tool knows acts on it ("seeing CRC errors"): that word is the topic.
         # A verb form qualifying a known subject says what it did ("maintenance planned", "5xx is X returning",
         # see :attr:`Entities.qualifiers`); "which hosts were rebooted" and "NotReady or cordoned" ask for the act.

@@ -26,7 +26,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from opsuite_ops.domain.acts import acted_words
 from opsuite_ops.domain.bm25 import tokenise
+from opsuite_ops.domain.comparison import compared_words
 from opsuite_ops.domain.coverage import (
     CoverageCheck,
     asks_for_documents,
@@ -35,6 +37,7 @@ from opsuite_ops.domain.coverage import (
     searched,
     vocabulary,
 )
+from opsuite_ops.domain.example_names import names_by_example
 from opsuite_ops.domain.extract import Entities, extract_entities, human_duration
 from opsuite_ops.domain.fill import is_search_param, name_kinds, param_concept
 from opsuite_ops.domain.investigate import CHANGES, SERIES, investigation_tools, is_investigation
@@ -112,7 +115,7 @@ class DeterministicPlanner:
                 kinds=name_kinds(request.tools),
             )
 
-        first = known_by_synonym(read(), cfg.synonyms, vocab)
+        first = self._read_more(read(), request, vocab)
         if not first.ambiguous:
             return first
         ranked = [(t, sc) for t, sc in rank_tools(" ".join(first.terms), request.tools, cfg.synonyms) if sc > 0]
@@ -126,7 +129,27 @@ class DeterministicPlanner:
                 if not first.names(concept):  # the parameter's own name is a kind too ("the warehouse area")
                     needed.update(("host", "service") if concept == "entity" else (concept, param.lower()))
         names = [word for word, kind in first.ambiguous if kind in needed]
-        return known_by_synonym(read(names), cfg.synonyms, vocab) if names else first
+        return self._read_more(read(names), request, vocab) if names else first
+
+    def _read_more(self, entities: Entities, request: PlanRequest, vocab: frozenset[str]) -> Entities:
+        """``entities`` with names spelt like a parameter's example read as its values (:mod:`example_names`),
+        plain words compared ("speedy vs rapid") no topics (:mod:`comparison`), and the rare terms a synonym
+        makes known dropped."""
+        entities = compared_words(names_by_example(entities, request.tools), request.question, vocab)
+        return known_by_synonym(entities, self.config.synonyms, vocab)
+
+    def _coverage(self, request: PlanRequest, entities: Entities, vocab: frozenset[str]) -> CoverageCheck:
+        """Which of the question's terms the catalogue covers (:mod:`coverage`)."""
+        return CoverageCheck.of(
+            entities.terms,
+            request.tools,
+            self.config.synonyms,
+            vocab,
+            cause=asks_for_cause(request.question),
+            qualifiers=entities.qualifiers,
+            apart=entities.apart,
+            acted=acted_words(request.question, entities.terms, request.tools),
+        )
 
     def readings(self, request: PlanRequest) -> tuple[str, ...]:
         """How the question's words were read as values the estate lists (for another planner's answer)."""
@@ -146,15 +169,7 @@ class DeterministicPlanner:
         vocab = vocabulary(request.tools)
         entities = self.entities(request, vocab)
         reasons = [u.reason() for u in entities.unknown]
-        coverage = CoverageCheck.of(
-            entities.terms,
-            request.tools,
-            self.config.synonyms,
-            vocab,
-            cause=asks_for_cause(request.question),
-            qualifiers=entities.qualifiers,
-            apart=entities.apart,
-        )
+        coverage = self._coverage(request, entities, vocab)
         if coverage.phrase and not searched(steps, coverage.uncovered, request.tools):
             tools = {t.name: t for t in request.tools}
             named = any(coverage.names(tools[s.tool]) for s in steps if s.tool in tools)
@@ -195,15 +210,7 @@ class DeterministicPlanner:
         ranked = [(t, s) for t, s in rank_tools(query, request.tools, cfg.synonyms) if t.name in allowed]
         reasons = [u.reason() for u in entities.unknown]
         notes = [r.detail for r in reasons]
-        coverage = CoverageCheck.of(
-            entities.terms,
-            request.tools,
-            cfg.synonyms,
-            vocab,
-            cause=asks_for_cause(request.question),
-            qualifiers=entities.qualifiers,
-            apart=entities.apart,
-        )
+        coverage = self._coverage(request, entities, vocab)
         missing_part = f"no tool reports {coverage.phrase}" if coverage.phrase else ""
         searchers: set[str] = set()
         if MODE_TAGS[request.mode] and (not ranked or ranked[0][1] < cfg.absolute_floor):
@@ -250,7 +257,9 @@ class DeterministicPlanner:
             spare = [(t, s) for t, s in spare if coverage.names(t)]
             # Tools matched only through their description answer another question than the one asked.
             named = [
-                (t, s) for t, s in chosen if coverage.names(t) or t.name in searchers or _looks_up(t, entities.ids)
+                (t, s)
+                for t, s in chosen
+                if coverage.names(t) or t.name in searchers or _looks_up(t, entities.record_ids)
             ]
             if len(named) < len(chosen):
                 kept = {t.name for t, _s in named}

@@ -88,6 +88,8 @@ _SERVICE_CUES = frozenset({"service", "app", "application", "svc", "component"})
 _SERVICE_AFTER = frozenset({"service", "services", "app", "application"})
 _PLACE_CUES = frozenset({"on", "for", "of", "in", "about", "from", "run", "runs", "running", "serving", "to"})
 _JOINERS = frozenset({"and", "or", "vs", "versus", "&", "with"})
+#: Prepositions of a move: a verb form before one says where its subject went ("added to", "moved into").
+_TOWARDS = frozenset({"to", "into", "onto", "from"})
 
 _NUMBER_RE = re.compile(r"(?<![\w.-])-?\d+(?:\.\d+)?(?![\w.-])")
 _QUOTED_RE = re.compile(r"\"([^\"]+)\"|'([^']{2,})'(?!\w)")
@@ -154,6 +156,12 @@ class Entities:
     readings: tuple[Reading, ...] = ()
     #: The inventory the names were resolved against (its values fill parameters, see :mod:`values`).
     inventory: Inventory | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def record_ids(self) -> tuple[str, ...]:
+        """The ids of records the question names: those read as ids, and values of an inventory column of ids
+        ("case-0042" that a listing's ``case_id`` column holds)."""
+        return (*self.ids, *(v for c, v in self.values if c and canonical_param(c) == "id" and v not in self.ids))
 
     def names(self, concept: str) -> tuple[str, ...]:
         """The names filling parameters of ``concept`` (host, service, id)."""
@@ -354,6 +362,11 @@ def extract_entities(
             and reader.misspelt_value(low, None)
         ):
             pass  # "the catalgo replicas": a misspelt value of an inventory column (reported, read as it if clear)
+        elif lows[0] == "who" and low.endswith("ing") and is_verb_or_adverb(low) and nxt and inv.row_of(nxt):
+            # "who is running case-0042", "who is handling web-02": the gerund is the person's part in a record
+            # the estate lists; that record's row (its commander, owner) says who, not a tool reporting "running".
+            i += 1
+            continue
         else:
             if not reader.is_word(low) and (fixed := reader.typo(low)) is not None:
                 if fixed:
@@ -364,10 +377,12 @@ def extract_entities(
                 if (
                     is_verb_or_adverb(low)
                     and prev
-                    and prev not in _JOINERS | AUXILIARIES
+                    and (prev not in _JOINERS | AUXILIARIES or nxt in _TOWARDS)
                     and i not in asked  # "what are those runners costing": the verb is what is asked
                 ):
-                    reader.qualifiers.append(low)  # "maintenance planned", "is X returning", not "were rebooted"
+                    # "maintenance planned", "is X returning", not "were rebooted"; "were added to the pool" says
+                    # where its subject went: the listing of that pool (and since when) answers it.
+                    reader.qualifiers.append(low)
                 if not nxt or nxt in STOP_WORDS:
                     reader.apart.append(low)  # "spend on cdn": no qualifier of the next word
                 if found is not None:

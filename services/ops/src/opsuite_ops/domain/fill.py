@@ -352,12 +352,12 @@ def fill_variants(
         elif typ == "string" and free_quoted:
             value, source = free_quoted.pop(0), "quoted text in the question"
         elif is_search_param(tool, name, schema):
-            if entities.ids and _takes_ids(tool, name, schema):
+            if (ids := entities.record_ids) and _takes_ids(tool, name, schema):
                 # A record id ("INC-4211") is what a search "by id or words" looks for, not the other words.
-                if len(entities.ids) > 1:
-                    dims.append((name, list(entities.ids), "record id in the question"))
+                if len(ids) > 1:
+                    dims.append((name, list(ids), "record id in the question"))
                 else:
-                    value, source = entities.ids[0], "record id in the question"
+                    value, source = ids[0], "record id in the question"
             elif terms := key_terms(tool, entities, synonyms, exclude=enum_words, rare=not tool.tags & _SEARCH_TAGS):
                 value, source = terms, "key terms of the question"
         if value is not None:

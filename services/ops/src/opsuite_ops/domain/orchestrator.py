@@ -39,7 +39,7 @@ from opsuite_common.errors import OpsuiteError, ValidationError
 from opsuite_ops.domain.absence import empty_results
 from opsuite_ops.domain.broaden import Narrowing, auxiliary_searches, empty_searches, narrower_plan
 from opsuite_ops.domain.catalogue import CachedCatalogue
-from opsuite_ops.domain.comparison import one_sided
+from opsuite_ops.domain.comparison import one_sided, unseen_sides
 from opsuite_ops.domain.completeness import assess
 from opsuite_ops.domain.compose import Composer, DeterministicComposer
 from opsuite_ops.domain.coverage import vocabulary
@@ -289,6 +289,7 @@ class Orchestrator:
         not_covered.extend(empty_searches(plan.steps, run.state, tools, narrowing))
         not_covered.extend(empty_results(init.text, plan.steps, run.state, tools, not_covered))
         not_covered.extend(one_sided(init.text, plan.steps, run.state, tools))
+        not_covered.extend(unseen_sides(init.text, run.state.records, vocabulary(snap.tools)))
 
         open_gaps = unresolved(gaps(run.state, tools), run.state, tools)
         trace.gaps = open_gaps

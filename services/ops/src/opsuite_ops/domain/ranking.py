@@ -48,7 +48,8 @@ DEFAULT_SYNONYMS: Mapping[str, tuple[str, ...]] = {
     # A build or check that is "red" has failed; "green" passed (CI and dashboard slang).
     "red": ("failed",),
     "green": ("success", "passed"),
-    "error": ("failure", "exception"),  # "what error is the test throwing": its failure message
+    # "what error is the test throwing": its failure message; "smtp errors": the 4xx and 5xx replies
+    "error": ("failure", "exception", "4xx", "5xx"),
 }
 
 

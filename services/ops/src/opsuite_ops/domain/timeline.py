@@ -59,10 +59,12 @@ _CAUSE = re.compile(
 )
 _WHEN = re.compile(r"\b(before|after|led to|leading to|since when)\b", re.IGNORECASE)
 _TROUBLE = re.compile(
-    r"\b(spik\w*|onset|jump\w*|surg\w*|ris(?:e|es|ing)|increas\w*|drop\w*|alert\w*|incident\w*|outage\w*|"
+    r"\b(spik\w*|blips?|onset|jump\w*|surg\w*|ris(?:e|es|ing)|increas\w*|drop\w*|alert\w*|incident\w*|outage\w*|"
     r"degrad\w*|slow\w*|errors?|fail\w*|timeouts?|doubl\w*|tripl\w*|halv\w*)\b",
     re.IGNORECASE,
 )
+#: "had a blip earlier, what was it": what the trouble named was (its cause), not a value.
+_WHAT_WAS_IT = re.compile(r"\bwhat\s+(?:was|were|is)\s+(?:it|that|this|they)\b", re.IGNORECASE)
 #: "when did X start", "when did it begin": the onset itself is asked for.
 _WHEN_STARTED = re.compile(r"\bwhen\s+(?:did|does|do|has|have)\b[^?.;]*\b(?:start\w*|began|begin\w*)\b", re.I)
 
@@ -73,7 +75,8 @@ def is_trouble_word(word: str) -> bool:
 
 
 _TROUBLE_SHAPE = re.compile(
-    r"(spik\w*|onset|jump\w*|surg\w*|ris(?:e|es|ing)|rose|drop\w*|dip\w*|doubl\w*|tripl\w*|halv\w*)", re.IGNORECASE
+    r"(spik\w*|blips?|onset|jump\w*|surg\w*|ris(?:e|es|ing)|rose|drop\w*|dip\w*|doubl\w*|tripl\w*|halv\w*)",
+    re.IGNORECASE,
 )
 
 
@@ -83,6 +86,7 @@ def asks_for_cause(question: str) -> bool:
     return bool(
         _CAUSE.search(question)
         or (_WHEN.search(question) and (_TROUBLE.search(question) or _WHEN_STARTED.search(question)))
+        or (_WHAT_WAS_IT.search(question) and _TROUBLE.search(question))
     )
 
 

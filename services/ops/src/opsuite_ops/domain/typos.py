@@ -1,11 +1,11 @@
 """Typos: a question's misspelt word read as the word it misspells, a misspelt name as the name.
 
 :func:`misspelt` reads a word of five letters or more that no tool knows as the tool word it misspells
-("orgin" is "origin", "capacty" is "capacity"), or as a form word ("recnt"): one letter off, compared only
-with the words of its first letter and about its length, and a few words per question
-(:data:`MAX_TYPO_LOOKUPS`, counted by the reader of the question). :func:`typo_of` picks the known name an
-unknown one misspells: the same digits (another number is another thing), very close, and clearly closer
-than the next ("og-meida-eu" is "og-media-eu"; "rtr-ams-05" is no "rtr-ams-02").
+("orgin" is "origin", "capacty" is "capacity", "chnages" is "changes"), or as a form word ("recnt"): one
+letter off or two neighbours swapped, compared only with the words of its first letter and about its length,
+and a few words per question (:data:`MAX_TYPO_LOOKUPS`, counted by the reader of the question).
+:func:`typo_of` picks the known name an unknown one misspells: the same digits (another number is another
+thing), very close, and clearly closer than the next ("og-meida-eu" is "og-media-eu"; "rtr-ams-05" is no "rtr-ams-02").
 """
 
 from __future__ import annotations
@@ -34,10 +34,19 @@ def misspelt(word: str, vocabulary: Iterable[str], form_words: frozenset[str]) -
     forms = (word,) if is_verb_or_adverb(word) else (word, stem(word))
     for form in dict.fromkeys(forms):
         pool = [w for w in words if w[:1] == form[:1] and abs(len(w) - len(form)) <= 2 and w.isalpha()]
-        found = difflib.get_close_matches(form, pool, n=1, cutoff=0.85)
+        found = difflib.get_close_matches(form, pool, n=1, cutoff=0.85) or _transposed(form, pool)
         if found:
             return "" if found[0] in form_words else found[0]
     return None
+
+
+def _transposed(word: str, pool: Iterable[str]) -> list[str]:
+    """The words of ``pool`` that ``word`` spells with two neighbouring letters swapped ("chnages" for
+    "changes", "chnag" for the stem "chang"): one slip of the fingers, however short the word (a ratio
+    reads a swap in five letters as two letters off)."""
+    known = frozenset(pool)
+    swaps = (word[:k] + word[k + 1] + word[k] + word[k + 2 :] for k in range(len(word) - 1) if word[k] != word[k + 1])
+    return [w for w in dict.fromkeys(swaps) if w in known][:1]
 
 
 def typo_of(name: str, close: tuple[str, ...]) -> str:

@@ -1,0 +1,70 @@
+"""Acts asked about: "when did we last rotate the signing key", "when was the cert renewed".
+
+A question asking *when* something was done names an act ("rotate", "renewed") and the thing it was done to
+("the signing key"). An act is a change of that thing, so a change history answers it when its own words speak
+of the thing (a change log of "signing keys and routing rules"), even when no tool knows the act's verb or the
+thing's head noun: those name the record the history holds, not a metric no tool reports.
+
+:func:`acted_words` gives those words of the question's terms (the verb and the words of its object), when
+the catalogue has a change history (:func:`~opsuite_ops.domain.timeline.lists_changes`) knowing at least one
+word of the object; the coverage check then counts them as known and such a history as named by the
+question. English question form only; no tool or estate names.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from opsuite_ops.domain.bm25 import STOP_WORDS, stem, tokenise
+from opsuite_ops.domain.model import Tool
+from opsuite_ops.domain.timeline import lists_changes
+
+__all__ = ["acted_words", "change_tools"]
+
+#: "when did we (last) rotate X": a person's act on a thing.
+_WHEN_WE_DID = re.compile(
+    r"\bwhen\s+(?:did|do|does|have|has|had)\s+(?:we|i|you|they|someone|anyone|somebody|anybody)\s+"
+    r"(?:(?:last|first|ever)\s+)?(?P<act>[a-z]+)\s+(?P<thing>[^?.;!,]+)",
+    re.IGNORECASE,
+)
+#: "when was X (last) renewed", "when were the keys last rotated": the thing, then the act.
+_WHEN_WAS_DONE = re.compile(
+    r"\bwhen\s+(?:was|were|has|have|had)\s+(?P<thing>[^?.;!,]+?)\s+(?:(?:last|first|ever)\s+)?(?:been\s+)?"
+    r"(?P<act>[a-z]+ed)\b",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
+
+
+def change_tools(tools: Sequence[Tool]) -> list[Tool]:
+    """The change histories of the catalogue (by their own words and tags)."""
+    return [t for t in tools if lists_changes(t.name, t.description, t.tags)]
+
+
+def _history_words(tools: Sequence[Tool]) -> set[str]:
+    out: set[str] = set()
+    for tool in tools:
+        out.update(tokenise(tool.description, keep_stop_words=True))
+        out.update(tokenise(tool.name, keep_stop_words=True))
+    return out
+
+
+def acted_words(question: str, terms: Sequence[str], tools: Sequence[Tool]) -> frozenset[str]:
+    """The terms naming an act asked about and the thing it was done to, when a change history knows a word
+    of that thing (see the module docstring); empty otherwise."""
+    found = _WHEN_WE_DID.search(question) or _WHEN_WAS_DONE.search(question)
+    if found is None:
+        return frozenset()
+    histories = change_tools(tools)
+    if not histories:
+        return frozenset()
+    act = found.group("act").lower()
+    thing = [w.lower() for w in _WORD.findall(found.group("thing")) if w.lower() not in STOP_WORDS]
+    thing = [w for w in thing if w in terms]
+    if act not in terms or not thing:
+        return frozenset()  # an act with nothing it was done to
+    known = _history_words(histories)
+    if not any(stem(w) in known or w in known for w in thing):
+        return frozenset()
+    return frozenset((act, *thing))

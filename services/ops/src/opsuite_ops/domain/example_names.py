@@ -1,0 +1,107 @@
+"""Names the estate does not list but a tool's parameter describes: "parcelpost.net" for "carrier domain, e.g.
+example.net".
+
+The inventory holds the names the estate's listings return; a tool may still take names of a kind nothing
+lists (recipient domains, customer accounts): its parameter's description then often shows one ("e.g.
+example.org"). A name of the question that is no known host or service, close to none, and spelt like such an
+example (the same separators between the same number of parts, and matching the parameter's ``pattern``
+when it has one) is a value of that parameter's kind, not an unknown host (nor a host or service guessed by
+its shape, where no tool takes one): it fills the parameter, and when no output of the run mentions it, the
+answer says it may not exist (see :func:`~opsuite_ops.domain.entities.unmatched_names`). Read from the tools'
+schemas alone.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from opsuite_ops.domain.extract import Entities
+from opsuite_ops.domain.fill import is_search_param, param_concept, window_bound
+from opsuite_ops.domain.model import Tool
+
+__all__ = ["example_kind", "names_by_example"]
+
+_EXAMPLE = re.compile(r"\b(?:e\.g\.|eg\.|for example|such as)\s*([A-Za-z0-9][\w.:/@-]*[A-Za-z0-9])", re.IGNORECASE)
+_PARTS = re.compile(r"[^A-Za-z0-9]+")
+#: Kinds a name of an unknown kind may have been read as (a host or service the estate does not have).
+_NAME_KINDS = frozenset({"host", "service", "host or service"})
+
+
+def _shape(text: str) -> tuple[str, int]:
+    """The separators of a name and its number of parts ("example.org" -> (".", 2))."""
+    return "".join(c for c in text if not c.isalnum()), len([p for p in _PARTS.split(text) if p])
+
+
+def _pattern_ok(schema: Mapping[str, Any], name: str) -> bool:
+    pattern = schema.get("pattern")
+    if not isinstance(pattern, str):
+        return True
+    try:
+        return re.search(pattern, name) is not None
+    except re.error:
+        return False
+
+
+def example_kind(name: str, tools: Sequence[Tool], entities: Entities) -> str | None:
+    """The parameter whose example ``name`` is spelt like: a plain string naming a thing (no host, service,
+    id, time or search text, no enum) of a kind the inventory does not list; None when there is none."""
+    inv = entities.inventory
+    shape = _shape(name)
+    if not shape[0]:
+        return None  # a plain word is never a name by its spelling alone
+    for tool in tools:
+        for param, schema in tool.properties.items():
+            if schema.get("type", "string") != "string" or schema.get("enum") or schema.get("format"):
+                continue
+            concept = param_concept(param, schema)
+            if concept in ("host", "service", "id", "entity") or window_bound(concept, param, schema) is not None:
+                continue
+            if is_search_param(tool, param, schema) or (inv is not None and inv.lists(param)):
+                continue
+            example = _EXAMPLE.search(str(schema.get("description", "")))
+            if example is not None and _shape(example.group(1)) == shape and _pattern_ok(schema, name):
+                return param
+    return None
+
+
+def names_by_example(entities: Entities, tools: Sequence[Tool]) -> Entities:
+    """``entities`` with each unknown name that is close to no known name and spelt like a parameter's example
+    read as a value of that parameter's kind (see the module docstring)."""
+    moved: list[tuple[str, str]] = []
+    kept = []
+    for unknown in entities.unknown:
+        param = None
+        if unknown.kind in _NAME_KINDS and not unknown.suggestions and not unknown.assumed:
+            param = example_kind(unknown.name, tools, entities)
+        if param is None:
+            kept.append(unknown)
+        else:
+            moved.append((param, unknown.name))
+    # A name read by its shape alone as a host or service, where no tool takes a name of that kind: a value
+    # of the kind whose example it is spelt like, if any.
+    taken = {param_concept(p, sc) for t in tools for p, sc in t.properties.items()}
+    guessed = []
+    for name in entities.guessed:
+        kind = "host" if name in entities.hosts else "service" if name in entities.services else ""
+        param = None
+        if kind and not {kind, "entity"} & taken:
+            param = example_kind(name, tools, entities)
+        if param is None:
+            guessed.append(name)
+        else:
+            moved.append((param, name))
+    if not moved:
+        return entities
+    names = {n for _p, n in moved}
+    values = (*entities.values, *(m for m in moved if m not in entities.values))
+    return dataclasses.replace(
+        entities,
+        unknown=tuple(kept),
+        values=values,
+        guessed=tuple(guessed),
+        hosts=tuple(h for h in entities.hosts if h not in names),
+        services=tuple(s for s in entities.services if s not in names),
+    )
