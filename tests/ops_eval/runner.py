@@ -44,6 +44,7 @@ from tests.ops_eval import (
     eighth_estate,
     fifth_estate,
     fourth_estate,
+    ninth_estate,
     second_estate,
     seventh_estate,
     sixth_estate,
@@ -60,7 +61,7 @@ __all__ = ["SETS_DIR", "run_evaluation", "write_results"]
 SETS_DIR = Path(__file__).resolve().parent
 REPO = SETS_DIR.parents[1]
 TENANTS = {"demo": "demo", "second": "ledgerco", "third": "clusterco", "fourth": "streamco", "fifth": "edgeco",
-           "sixth": "quillco", "seventh": "dbfleetco", "eighth": "sendwaveco"}  # fmt: skip
+           "sixth": "quillco", "seventh": "dbfleetco", "eighth": "sendwaveco", "ninth": "haldenidco"}  # fmt: skip
 #: Questions in flight at once (ops runs them concurrently; each is one run).
 CONCURRENCY = 4
 ASK_TIMEOUT_S = 60.0
@@ -196,6 +197,7 @@ _SEEDERS: dict[str, Callable[[_Servers, Path, TokenFactory], Awaitable[datetime]
     "sixth": functools.partial(_seed_estate, sixth_estate, "quillci.db", "sixth"),
     "seventh": functools.partial(_seed_estate, seventh_estate, "dbfleet.db", "seventh"),
     "eighth": functools.partial(_seed_estate, eighth_estate, "mailops.db", "eighth"),
+    "ninth": functools.partial(_seed_estate, ninth_estate, "iamops.db", "ninth"),
 }
 
 
