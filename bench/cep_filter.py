@@ -14,7 +14,7 @@ import time
 import tracemalloc
 from typing import Any
 
-from bench.harness import UNLIMITED, write_result
+from bench.harness import CEP_UNLIMITED, write_result
 from opsuite_cep.domain import Engine, Event, parse_rule
 
 TYPES = ("metric", "log", "trace", "audit")
@@ -140,7 +140,7 @@ async def grpc_ingestion(batches: int, batch_size: int) -> dict[str, float]:
             database_url=f"sqlite:///{tmp}/cep.db",
             auth=auth_settings_for_tests(),
             background_tasks=False,
-            **UNLIMITED,
+            **CEP_UNLIMITED,
         )
         handle = await create_server(settings)
         md = TokenFactory().metadata("bench", ["editor"])

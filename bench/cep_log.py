@@ -34,7 +34,7 @@ import uuid
 from collections.abc import Iterator
 from typing import Any
 
-from bench.harness import UNLIMITED, percentile, write_result
+from bench.harness import CEP_UNLIMITED, percentile, write_result
 
 NATS_URL = "nats://127.0.0.1:4222"
 GOAL = "jetstream events/s >= 0.5 x memory"
@@ -173,7 +173,7 @@ class _Server:
             event_log=event_log,
             checkpoint_interval_s=3600.0,
             allowed_lateness_s=LATENESS_S,
-            **UNLIMITED,
+            **CEP_UNLIMITED,
         )
         handle = await create_server(settings)
         channel = grpc.aio.insecure_channel(f"127.0.0.1:{handle.port}")

@@ -18,11 +18,17 @@ RESULTS = Path(__file__).resolve().parent / "results"
 #: Settings that lift the per-tenant fair-sharing limits: a throughput benchmark drives one tenant
 #: far past a real team's rate on purpose (``noisy_neighbour`` measures those limits instead).
 UNLIMITED: dict[str, Any] = {"rate_limit_per_s": 0, "tenant_max_executions": 0, "tenant_max_streams": 0}
+#: cep's own limit on top: each tenant's share of the evaluation time (``tenant_engine_share``) lifted too.
+CEP_UNLIMITED: dict[str, Any] = {**UNLIMITED, "tenant_engine_share": 0}
 
 
 def unlimited_env(*prefixes: str) -> dict[str, str]:
     """:data:`UNLIMITED` as environment variables for services started as processes."""
-    return {f"{p}{k.upper()}": str(v) for p in prefixes for k, v in UNLIMITED.items()}
+    return {
+        f"{p}{k.upper()}": str(v)
+        for p in prefixes
+        for k, v in (CEP_UNLIMITED if p == "OPSUITE_CEP_" else UNLIMITED).items()
+    }
 
 
 @dataclass
@@ -90,8 +96,17 @@ async def closed_loop(
     )
 
 
-async def paced(label: str, call: Callable[[], Awaitable[Any]], *, rate: float, duration_s: float) -> LoadResult:
-    """One call every ``1/rate`` seconds (never two at once) for ``duration_s``: a steady, modest client."""
+async def paced(
+    label: str,
+    call: Callable[[], Awaitable[Any]],
+    *,
+    rate: float,
+    duration_s: float,
+    samples: list[float] | None = None,
+) -> LoadResult:
+    """One call every ``1/rate`` seconds (never two at once) for ``duration_s``: a steady, modest client.
+
+    ``samples``, when given, also receives every latency (seconds), to pool several runs' samples."""
     latencies: list[float] = []
     errors = 0
     interval = 1.0 / rate
@@ -108,6 +123,8 @@ async def paced(label: str, call: Callable[[], Awaitable[Any]], *, rate: float, 
         latencies.append(time.perf_counter() - t0)
         next_at += interval
     elapsed = time.perf_counter() - started
+    if samples is not None:
+        samples.extend(latencies)
     latencies.sort()
     return LoadResult(
         label=label,

@@ -297,7 +297,7 @@ class RateLimitedError(OpsuiteError):
     code = Code.RESOURCE_EXHAUSTED
     http_status = 429
     reason = "RATE_LIMITED"
-    also_reasons = ("CONCURRENCY_LIMITED", "SCRIPT_RUNNER_BUSY", "WATCHER_TOO_SLOW")
+    also_reasons = ("CONCURRENCY_LIMITED", "SCRIPT_RUNNER_BUSY", "WATCHER_TOO_SLOW", "ENGINE_BUDGET")
     default_message = "rate limit exceeded"
 
 

@@ -70,6 +70,11 @@ class Settings(ServiceSettings):
     max_channels_per_tenant: int = Field(100, ge=0)
     max_silences_per_tenant: int = Field(1000, ge=0)
     silence_retention_s: float = Field(120 * 3600.0, ge=0)
+    #: Each tenant's share of the event loop's evaluation time (app/engine_budget.py): a bucket of seconds
+    #: refilled at ``tenant_engine_share`` s per s, holding ``tenant_engine_burst_s``; each batch's evaluation
+    #: is taken out, and a tenant in debt is refused (RESOURCE_EXHAUSTED, ENGINE_BUDGET, RetryInfo). 0: none.
+    tenant_engine_share: float = Field(0.25, ge=0, le=1)
+    tenant_engine_burst_s: float = Field(1.0, gt=0, le=60)
     #: Largest batch PublishEvents accepts.
     max_batch_events: int = Field(10_000, ge=1)
     #: Largest serialized attributes of one event, bytes.

@@ -24,23 +24,24 @@ builds a private engine with the same policy, the tenant's silences and the same
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from opsuite_cep.app._rows import rule_from_row, silence_from_row
 from opsuite_cep.app._session import read
+from opsuite_cep.app.engine_budget import EngineBudget
 from opsuite_cep.app.eventlog import EventLog, NoLog, RecordKind
 from opsuite_cep.app.expected_keys import apply_stored_lists, expected_keys_of, tenants_watching
 from opsuite_cep.app.notifier import Notifier
 from opsuite_cep.config import Settings
-from opsuite_cep.db.alerts import AlertChange, AlertRepository, epoch
+from opsuite_cep.db.alerts import AlertChange, AlertRepository
 from opsuite_cep.db.eventlog import LogCursorRepository
 from opsuite_cep.db.models import RuleRow
 from opsuite_cep.db.repositories import CheckpointRepository, RuleRepository, SilenceRepository
 from opsuite_cep.db.routing import load_routing
-from opsuite_cep.domain import Engine, Event, IngestResult, Limits, Rule, Silence, parse_rule, parse_silence
+from opsuite_cep.domain import Engine, Event, IngestResult, Limits, Rule, Silence
 from opsuite_cep.domain.engine import FUTURE_TIME, future_skew_description
 from opsuite_cep.domain.partitioning import partition_of, scope_of
 from opsuite_cep.domain.results import RefusedEvent
@@ -55,24 +56,6 @@ __all__ = ["EngineHost", "FencedError", "Notifier", "TenantEngine", "rule_from_r
 log = get_logger("opsuite.cep.engines")
 
 _EVAL = histogram("opsuite_cep_evaluation_seconds", "Engine evaluation time of one batch of events.")
-
-
-def rule_from_row(row: RuleRow) -> Rule:
-    """The domain rule of a stored row (the row's enabled flag wins over the definition's)."""
-    return parse_rule({**json.loads(row.definition), "enabled": row.enabled}, stored=True)
-
-
-def silence_from_row(row: Any) -> Silence:
-    """The domain silence of a stored row."""
-    return parse_silence(
-        {
-            "id": row.id,
-            "matchers": json.loads(row.matchers),
-            "starts_at": epoch(row.starts_at),
-            "ends_at": epoch(row.ends_at),
-            "comment": row.comment,
-        }
-    )
 
 
 class FencedError(Exception):
@@ -136,6 +119,7 @@ class EngineHost:
         self._resumed = False  # tenants with a stored checkpoint are loaded at the first tick
         self._load_locks: dict[str, asyncio.Lock] = {}
         self._wake_dispatcher = wake_dispatcher or (lambda: None)
+        self.budget = EngineBudget(settings.tenant_engine_share, settings.tenant_engine_burst_s)
 
     def loaded(self, tenant: str) -> TenantEngine | None:
         """The tenant's engine if it is loaded."""
@@ -258,11 +242,14 @@ class EngineHost:
 
     async def _publish(self, te: TenantEngine, events: Sequence[Event]) -> tuple[IngestResult, list[AlertChange]]:
         async with te.lock:
+            self.budget.check(te.tenant)  # before the log: a refused batch leaves no trace
             now = self.now()
             position = await self.append(te, "events", now, events)
             started = time.perf_counter()
             result = te.engine.ingest(events, now=now)
-            _EVAL.observe(time.perf_counter() - started)
+            took = time.perf_counter() - started
+            _EVAL.observe(took)
+            self.budget.charge(te.tenant, took)
             te.position = position
             return result, await self.commit(te, result, position)
 
