@@ -10,12 +10,16 @@ with no data, except when the emptiness answers the question:
   matching the filter is the answer. A call of a time series (a ``metric`` tool taking a window) is never
   such a listing: an empty series is missing data;
 * another call of the plan returned data about the same named thing ("details of node X" came back, its
-  database connections did not): the empty call only adds to an answer that stands;
+  database connections did not), or rows that name it (a listing with a row for X): the empty call only adds
+  to an answer that stands;
 * the call's own name was already reported as unknown, or it is a free-text search (reported by
   :mod:`broaden` after its narrower searches).
 
-The thing a call asks about is read from its schema: the string arguments that are no enum, timestamp,
-duration or search text (``property=acme-img``, ``host=web-01``). No tool or estate names.
+:func:`reported_in_rows` is the other way round: a word no tool's name or description knows ("no tool
+reports canary") that the rows of the calls made do hold, as a word of their names or notes ("note=canary
+for 24.1"), of a listing (no change history) is reported by those rows: the data answer it, and the answer
+is no less complete for the catalogue not saying so. Only a topic of plain words (no measure such as
+"usage": a value the rows would have to measure).
 """
 
 from __future__ import annotations
@@ -30,8 +34,9 @@ from opsuite_ops.domain.fill import is_search_param, names_a_thing
 from opsuite_ops.domain.investigate import SERIES, role
 from opsuite_ops.domain.model import AnswerReason, AnswerStatusReason, CallRecord, PlanStep, Tool
 from opsuite_ops.domain.shortnames import last_segment
+from opsuite_ops.domain.timeline import lists_changes
 
-__all__ = ["asks_whether_any", "empty_results", "subject_values"]
+__all__ = ["asks_whether_any", "empty_results", "reported_in_rows", "subject_values"]
 
 #: "any", "is there", "are there any", "none": the question asks whether something exists (English form).
 _ANY = re.compile(r"\b(any|anything|anyone|anybody|none|is there|are there|was there|were there)\b", re.IGNORECASE)
@@ -51,6 +56,48 @@ def subject_values(tool: Tool, arguments: Mapping[str, Any]) -> set[str]:
         if isinstance(value, str) and value and value != schema.get("default") and names_a_thing(tool, name, schema):
             out.add(value.lower())
     return out
+
+
+def _row_values(data: Any) -> set[str]:
+    """The short text values of an output's rows (lower case): the names its rows are about."""
+    rows = data.get("rows") if isinstance(data, Mapping) else data
+    if not isinstance(rows, list):
+        return set()
+    return {
+        v.strip().lower()
+        for row in rows
+        if isinstance(row, Mapping)
+        for v in row.values()
+        if isinstance(v, str) and 0 < len(v.strip()) <= _NAME_LENGTH
+    }
+
+
+#: Longest text value read as a name a row is about (longer ones are notes and messages).
+_NAME_LENGTH = 80
+
+
+_NO_TOOL_REPORTS = "no tool reports "
+_MEASURES = frozenset({"usage", "rate", "size", "count", "percent", "level", "utilisation", "utilization"})
+
+
+def reported_in_rows(reason: AnswerStatusReason, records: Sequence[CallRecord], tools: Mapping[str, Tool]) -> bool:
+    """Whether ``reason`` is a "no tool reports X" whose every word the rows of the successful ``records`` of
+    listings hold as a word of a short text value (see the module docstring); a change history's rows are no
+    listing of what is: their summaries speak of anything ("cut idle spend")."""
+    if reason.reason is not AnswerReason.NOT_COVERED or not reason.detail.startswith(_NO_TOOL_REPORTS):
+        return False
+    words = set(re.findall(r"[a-z0-9]+", reason.detail.removeprefix(_NO_TOOL_REPORTS).lower())) - {"and"}
+    if not words or words & _MEASURES:
+        return False
+    held: set[str] = set()
+    for rec in records:
+        tool = tools.get(rec.tool)
+        if tool is None or lists_changes(tool.name, tool.description, tool.tags):
+            continue
+        if rec.ok and not is_empty(rec.output):
+            for value in _row_values(rec.output):
+                held.update(re.findall(r"[a-z0-9]+", value))
+    return words <= held
 
 
 def _latest_ok(state: RunState, step_id: str) -> CallRecord | None:
@@ -79,7 +126,7 @@ def empty_results(
             continue
         subjects = subject_values(tool, rec.arguments)
         if not is_empty(rec.output):
-            with_data |= subjects
+            with_data |= subjects | _row_values(rec.output)
             continue
         if step.id in done or any(
             is_search_param(tool, n, tool.properties.get(n, {})) and isinstance(v, str) and v

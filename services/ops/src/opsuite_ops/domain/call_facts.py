@@ -27,6 +27,7 @@ from opsuite_ops.domain.series import MIN_POINTS, SeriesSummary, SeriesTable, an
 from opsuite_ops.domain.series_format import fmt_time, parse_time, time_column
 from opsuite_ops.domain.series_rows import select_rows
 from opsuite_ops.domain.timeline import ChangeEvent, Onset, change_events, lists_changes, names_changes
+from opsuite_ops.domain.typos import MIN_TYPO_LENGTH, misspelt
 
 __all__ = [
     "MAX_BRIEF_GROUPS",
@@ -300,7 +301,7 @@ def analyse_call(
     if (points := _series(data)) is not None:
         return _points_facts(call, points, unit)
     if (table := _dict_rows(data)) is not None:
-        return _table_facts(call, *table, tool, since, frozenset(tokenise(question)))
+        return _table_facts(call, *table, tool, since, _question_words(question, table[0]))
     value = plain_number(data) if not isinstance(data, Mapping) else plain_number(data.get("value"))
     if value is not None:
         block = Block(BlockKind.NUMBER, title=title, value=value, unit=unit, call_ids=ids)
@@ -314,6 +315,17 @@ def analyse_call(
     else:
         block = Block(BlockKind.MARKDOWN, title=title, markdown=f"`{json.dumps(data, default=str)}`", call_ids=ids)
     return CallFacts([block], f"{title}: {summarise(block) or 'no data'}")
+
+
+def _question_words(question: str, columns: Sequence[str]) -> frozenset[str]:
+    """The question's (stemmed) words, with a misspelt one also read as the column word it misspells ("rejcts"
+    for ``reject_pct``), so the measure the question names comes first whatever the typo."""
+    words = set(tokenise(question))
+    known = {w for c in columns for w in tokenise(c, keep_stop_words=True)}
+    for word in words - known:
+        if len(word) >= MIN_TYPO_LENGTH and (fixed := misspelt(word, known, frozenset())):
+            words.add(fixed)
+    return frozenset(words)
 
 
 def summarise(block: Block) -> str:

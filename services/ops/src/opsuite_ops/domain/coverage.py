@@ -52,6 +52,7 @@ __all__ = [
     "CoverageCheck",
     "asks_for_documents",
     "asks_how_to",
+    "clipped",
     "enum_words",
     "is_topic",
     "known_by_synonym",
@@ -62,8 +63,12 @@ __all__ = [
 ]
 
 
-#: "how do I ...", "how can we ...", "how to ...": a question asking for a procedure (English form only).
-_HOW_TO = re.compile(r"^\s*how\s+(?:(?:do|can|could|should|would|shall|must)\s+(?:i|we|you|one)\b|to\b)", re.I)
+#: "how do I ...", "how can we ...", "how to ...", "how long do we keep ...": a question asking for a procedure or
+#: a practice (English form only).
+_HOW_TO = re.compile(
+    r"^\s*how\s+(?:long\s+|often\s+|soon\s+)?(?:(?:do|can|could|should|would|shall|must)\s+(?:i|we|you|one)\b|to\b)",
+    re.I,
+)
 #: "is there a runbook for ...", "any docs on ...", "find the playbook for ...": a question asking for documents.
 _DOCUMENTS = re.compile(
     r"\b(?:is there|are there|do we have|have we got|any|find|where(?:'s| is| are)?)\s+(?:a|an|the|some|any)?\s*"
@@ -121,15 +126,22 @@ def subject_params(tool: Tool) -> list[str]:
 
 
 def vocabulary(tools: Iterable[Tool]) -> frozenset[str]:
-    """Every (stemmed) word of the catalogue: names, descriptions, tags, parameters, enum values."""
+    """Every (stemmed) word of the catalogue: names, descriptions, tags, parameters, enum values, and the
+    hyphenated names the descriptions spell out (whole)."""
     out: set[str] = set()
     for tool in tools:
         out |= strong_tokens(tool)
         out.update(tokenise(tool.description, keep_stop_words=True))
+        # The hyphenated names the description spells out ("the sidecar-proxy on the edge nodes"): names the
+        # catalogue itself uses, not misspellings of some listed value.
+        out.update(_HYPHENATED.findall(tool.description.lower()))
         for param in tool.properties:
             if param.lower() not in TEXT_PARAMS:  # a window's "start_date" too: known words, if weak ones
                 out.update(tokenise(param, keep_stop_words=True))
     return frozenset(out)
+
+
+_HYPHENATED = re.compile(r"(?<![\w.-])[a-z][a-z0-9]*(?:-[a-z][a-z0-9]*)+(?![\w-])")
 
 
 def _bases(word: str) -> set[str]:
@@ -172,6 +184,24 @@ def _kind_known(word: str, vocab: frozenset[str]) -> bool:
         if low in words and {stem(n) for n in words} & vocab:
             return True
     return False
+
+
+#: Lengths of a clipped word ("cert" of certificate, "repl" of replication): shorter ones are words of their own.
+_CLIPPED_LENGTHS = range(4, 7)
+
+
+def clipped(word: str, vocab: frozenset[str]) -> bool:
+    """Whether ``word`` is the clipped form of a longer word of the catalogue ("cert" for certificates, "config"
+    for configuration): its first letters, at least three letters short of it; or another form of a word whose
+    stem is one letter short of it ("expire" of "expiry": the stems "expir" and "expiry")."""
+    if not word.isalpha():
+        return False
+    base = stem(word)
+    if len(base) >= 4 and any(len(v) == len(base) + 1 and v.isalpha() and v.startswith(base) for v in vocab):
+        return True
+    if len(word) not in _CLIPPED_LENGTHS or is_verb_or_adverb(word):
+        return False
+    return any(len(v) >= len(word) + 3 and v.isalpha() and v.startswith(word) for v in vocab)
 
 
 def term_tokens(term: str, synonyms: Mapping[str, tuple[str, ...]]) -> set[str]:
@@ -225,7 +255,11 @@ class CoverageCheck:
         # Words of trouble ("jump", "spike", "rise") are what a series' onset reports, whatever the tool.
         done = frozenset(acted)
         known = [
-            t in done or bool(term_tokens(t, synonyms) & vocab) or is_trouble_word(t) or _kind_known(t, vocab)
+            t in done
+            or bool(term_tokens(t, synonyms) & vocab)
+            or is_trouble_word(t)
+            or _kind_known(t, vocab)
+            or clipped(t, vocab)
             for t in terms
         ]
         # A verb form followed by a word a tool knows acts on it ("seeing CRC errors"): that word is the topic.

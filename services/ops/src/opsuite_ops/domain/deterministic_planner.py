@@ -213,6 +213,7 @@ class DeterministicPlanner:
         coverage = self._coverage(request, entities, vocab)
         missing_part = f"no tool reports {coverage.phrase}" if coverage.phrase else ""
         searchers: set[str] = set()
+        investigated = is_investigation(request.question, entities, request.tools, request.inventory)
         if MODE_TAGS[request.mode] and (not ranked or ranked[0][1] < cfg.absolute_floor):
             # A mode the caller chose ("document") whose tools share no word with the question: its search
             # tools still look for the question's key terms ("how do I handle high cpu": a runbook search).
@@ -222,7 +223,7 @@ class DeterministicPlanner:
         elif (
             asks_how_to(request.question)
             # "why isn't the cert renewing": with no named thing to investigate, the knowledge base answers it
-            or (asks_for_cause(request.question) and not is_investigation(request.question, entities))
+            or (asks_for_cause(request.question) and not investigated)
             or (
                 0 < len(coverage.uncovered) < len(coverage.terms)  # partly known: not "favourite pizza topping"
                 and not (entities.hosts or entities.services or entities.values or entities.ids or entities.unknown)
@@ -269,8 +270,8 @@ class DeterministicPlanner:
                 missing_part = ""  # every tool is one the question names: the unknown word only qualifies it
             chosen = named
         builder = PlanBuilder(request, entities, cfg, ranked)
-        investigated: set[str] = set()
-        if is_investigation(request.question, entities):
+        added: set[str] = set()
+        if investigated:
             # A cause is asked for: the subject's series (for an onset) and the change histories (for what
             # came before it), whatever words the question used; see :mod:`investigate`.
             # Room for the tools the question names (those that are series or histories are added here anyway).
@@ -281,11 +282,11 @@ class DeterministicPlanner:
                 # A series needs the whole window to show where the trouble starts ("the last N minutes"
                 # parameters too, not only their default).
                 if builder.add(tool, score, notes, optional=True, broad=role == CHANGES, windowed=role == SERIES):
-                    investigated.add(tool.name)
-            if investigated:
-                notes.append(f"an investigation: added the series and change histories {', '.join(investigated)}")
+                    added.add(tool.name)
+            if added:
+                notes.append(f"an investigation: added the series and change histories {', '.join(added)}")
         for tool, score in chosen:
-            if tool.name not in investigated:
+            if tool.name not in added:
                 builder.add(tool, score, notes)
         # Matching tools past the first few stand in for those the question cannot fill ("which hosts are in
         # zone-a-1": the lookups need a host, the listing needs nothing).

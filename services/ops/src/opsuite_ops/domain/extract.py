@@ -316,6 +316,9 @@ def extract_entities(
                 if assumed:
                     reader.values.append((cue, assumed))
                 reader.unknown.append(UnknownName(low, cue, close, assumed))
+        elif SEPARATED.match(tok) and low in reader.vocabulary and explicit is None:
+            # A name the tools' own descriptions spell out ("the sidecar-proxy"): its words are tool words.
+            reader.terms.extend(p for p in re.split(r"[-_.]+", low) if p and p not in STOP_WORDS)
         elif SEPARATED.match(tok) and not VERSION_RE.match(tok):
             guess = explicit or shape_kind(tok)
             if (short := reader.shorts().typo(low)) is not None:

@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from opsuite_ops.domain.bm25 import tokenise
+from opsuite_ops.domain.entities import Inventory
 from opsuite_ops.domain.extract import Entities, canonical_param
 from opsuite_ops.domain.model import Tool
 from opsuite_ops.domain.timeline import asks_for_cause
@@ -39,13 +40,36 @@ SERIES: Role = "series"
 CHANGES: Role = "changes"
 
 
-def is_investigation(question: str, entities: Entities) -> bool:
+def is_investigation(
+    question: str, entities: Entities, tools: Sequence[Tool] = (), inventory: Inventory | None = None
+) -> bool:
     """A question asking for the cause of something that happened to a named host, service or value of the
     estate's own kinds, or to a record the question names by id ("what caused INC-12": the incident alone
-    does not say what caused it)."""
-    if not (entities.hosts or entities.services or entities.ids or entities.values):
+    does not say what caused it). A word the question reads as a tool word names a thing too when it is both
+    a value some tool's parameter offers (an enum) and a value the estate's listings hold ("corp logins had
+    timeouts": ``corp`` is a realm the login series take and the registry lists)."""
+    if not (
+        entities.hosts
+        or entities.services
+        or entities.ids
+        or entities.values
+        or _names_listed(entities, tools, inventory)
+    ):
         return False
     return asks_for_cause(question)
+
+
+def _names_listed(entities: Entities, tools: Sequence[Tool], inventory: Inventory | None) -> bool:
+    if inventory is None or not tools:
+        return False
+    offered = {
+        str(v).lower()
+        for tool in tools
+        for schema in tool.properties.values()
+        for v in (schema.get("enum") or ())
+        if isinstance(v, str) and v
+    }
+    return any(t in offered and inventory.value(t) is not None for t in entities.terms)
 
 
 def _windowed(tool: Tool) -> bool:

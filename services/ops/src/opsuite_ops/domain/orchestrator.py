@@ -36,7 +36,7 @@ from typing import Any
 
 from opsuite_common.auth import Identity
 from opsuite_common.errors import OpsuiteError, ValidationError
-from opsuite_ops.domain.absence import empty_results
+from opsuite_ops.domain.absence import empty_results, reported_in_rows
 from opsuite_ops.domain.broaden import Narrowing, auxiliary_searches, empty_searches, narrower_plan
 from opsuite_ops.domain.catalogue import CachedCatalogue
 from opsuite_ops.domain.comparison import one_sided, unseen_sides
@@ -285,6 +285,7 @@ class Orchestrator:
             if shortened:
                 ph.detail += f"; shorter windows: {len(shortened)}"
             readings = (*readings, *shortened)
+        not_covered = [r for r in not_covered if not reported_in_rows(r, run.state.records, tools)]
         not_covered.extend(unmatched_names(run.state.records, tools, inventory))
         not_covered.extend(empty_searches(plan.steps, run.state, tools, narrowing))
         not_covered.extend(empty_results(init.text, plan.steps, run.state, tools, not_covered))

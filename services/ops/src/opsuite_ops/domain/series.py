@@ -417,6 +417,10 @@ def analyse_table(columns: Sequence[str], rows: Sequence[Mapping[str, Any]]) -> 
     if any(t is None for t in times):
         return None  # a row without a time cannot be placed on the series
     when = [t for t in times if t is not None]
+    if len(set(when)) < 2:
+        # Every row at one time ("failures by reason, first seen at 22:56"): a breakdown of one moment, whose
+        # rows are read as they are (ranked by the tool), not points of a series over time.
+        return None
     value_cols, label_cols, other_cols = [], [], []
     for col in columns:
         if col == tcol:

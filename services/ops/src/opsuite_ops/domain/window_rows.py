@@ -5,16 +5,33 @@
 gives the start of the window the question asks for when a call's window start was a day and the question's
 window starts within that day, so the composer leaves the older rows out of the answer and says how many
 (the trace keeps the call's whole output). Read from the tool's schema and the question only.
+
+A question without a time gets the planner's assumed window (:data:`ASSUMED_WINDOW`, the last 24 hours): when
+the call's day is the day that window starts on and the call returned more rows than an answer shows, the
+rows before the assumed window are the ones left out ("the active signing key" beside a run history taken from
+yesterday's date: its older rows, not an arbitrary cut that would make the answer partial). Fewer rows are
+shown whole: the tool's own window.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any
 
+from opsuite_ops.domain.call_facts import MAX_TABLE_ROWS
 from opsuite_ops.domain.model import CallRecord, Tool
 from opsuite_ops.domain.timerange import time_bound, time_range
 
-__all__ = ["asked_start"]
+__all__ = ["ASSUMED_WINDOW", "asked_start"]
+
+#: The window the deterministic planner assumes when a question gives none (its default ``default_window``).
+ASSUMED_WINDOW = timedelta(hours=24)
+
+
+def _rows(data: Any) -> int:
+    rows = data.get("rows") if isinstance(data, Mapping) else data
+    return len(rows) if isinstance(rows, list) else 0
 
 
 def asked_start(question: str, call: CallRecord, tool: Tool | None) -> datetime | None:
@@ -22,14 +39,23 @@ def asked_start(question: str, call: CallRecord, tool: Tool | None) -> datetime 
     that later start; None otherwise (no time in the question, or the tool's window is as fine as asked)."""
     if tool is None or call.started_at is None:
         return None
-    by_day = any(
-        isinstance(value, str)
+    days = [
+        value
+        for name, value in call.arguments.items()
+        if isinstance(value, str)
         and tool.properties.get(name, {}).get("format") == "date"
         and time_bound(name, tool.properties.get(name, {})) != "until"
-        for name, value in call.arguments.items()
-    )
-    window = time_range(question, call.started_at) if by_day else None
-    if window is None:
+    ]
+    if not days:
         return None
-    midnight = window.since.replace(hour=0, minute=0, second=0, microsecond=0)
-    return window.since if window.since > midnight else None
+    window = time_range(question, call.started_at)
+    if window is None:
+        # No time asked: the assumed window, when the call's day is the day it starts on (not a wider window
+        # the planner chose for "when did we last ...").
+        since = call.started_at - ASSUMED_WINDOW
+        if not any(day[:10] == since.date().isoformat() for day in days) or _rows(call.output) <= MAX_TABLE_ROWS:
+            return None
+    else:
+        since = window.since
+    midnight = since.replace(hour=0, minute=0, second=0, microsecond=0)
+    return since if since > midnight else None

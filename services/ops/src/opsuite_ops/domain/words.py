@@ -5,7 +5,8 @@
   metric, a name, or a search term.
 * :data:`NON_TOPIC_WORDS`: words that never name a measured thing or a topic, so no tool has to "report"
   them: parts of time expressions ("last night", "up to date"), function words ("just", "still"),
-  comparison, size, degree and age words ("slowest", "closest", "big", "forever", "the old version").
+  comparison, size, degree and age words ("slowest", "closest", "big", "forever", "the old version"), and "keep"
+  of "users keep getting 401s" (it says the trouble goes on, not what it is).
 
 Both are English only and kept short on purpose: a word missing here is at worst reported as a part of the
 question no tool covers (a PARTIAL answer), never taken for a name.
@@ -43,5 +44,5 @@ NON_TOPIC_WORDS = frozenset(
     most least top worst best highest lowest slowest fastest busiest biggest largest smallest hottest longest
     shortest heaviest noisiest closest nearest furthest farthest higher lower slower faster bigger larger
     smaller closer nearer more less fewer big large small huge tiny high low long forever new newer newest old older
-    oldest recent earlier later""".split()  # noqa: SIM905
+    oldest recent earlier later keep keeps kept""".split()  # noqa: SIM905
 )
