@@ -16,8 +16,8 @@ with no data, except when the emptiness answers the question:
   :mod:`broaden` after its narrower searches).
 
 :func:`reported_in_rows` is the other way round: a word no tool's name or description knows ("no tool
-reports canary") that the rows of the calls made do hold, as a word of their names or notes ("note=canary
-for 24.1"), of a listing (no change history) is reported by those rows: the data answer it, and the answer
+reports sourdough") that the rows of the calls made do hold, as a word of their names or notes
+("note=sourdough trial"), of a listing (no change history) is reported by those rows: the data answer it, and the answer
 is no less complete for the catalogue not saying so. Only a topic of plain words (no measure such as
 "usage": a value the rows would have to measure).
 """
