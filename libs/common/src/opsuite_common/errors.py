@@ -16,7 +16,7 @@ into the same typed exception on the client.
     ├── FailedPreconditionError       FAILED_PRECONDITION 400  FAILED_PRECONDITION
     ├── ResourceLimitError            RESOURCE_EXHAUSTED  413  RESOURCE_LIMIT
     │   ├── ResultTooLargeError       RESOURCE_EXHAUSTED  413  RESULT_TOO_LARGE
-    │   └── QuotaExceededError        RESOURCE_EXHAUSTED  403  QUOTA_EXCEEDED      (+ QuotaFailure)
+    │   └── QuotaExceededError        RESOURCE_EXHAUSTED  429  QUOTA_EXCEEDED      (+ QuotaFailure)
     ├── RateLimitedError              RESOURCE_EXHAUSTED  429  RATE_LIMITED        (+ RetryInfo)
     ├── ServiceUnavailableError       UNAVAILABLE         503  SERVICE_UNAVAILABLE (+ RetryInfo when known)
     │   ├── CircuitOpenError          UNAVAILABLE         503  CIRCUIT_OPEN
@@ -286,7 +286,7 @@ class QuotaExceededError(ResourceLimitError):
     operator to raise the limit.
     """
 
-    http_status = 403
+    http_status = 429
     reason = "QUOTA_EXCEEDED"
     default_message = "a quota was exceeded"
 

@@ -52,3 +52,33 @@ def test_the_bucket_refills_at_the_share_and_holds_at_most_the_burst() -> None:
     budget.check("t", now=2.0)  # back at zero
     assert budget.left("t", now=100.0) == 1.0  # never above the burst
     EngineBudget(0, 1.0).check("t")  # share 0: no budget
+
+
+async def _stream(cep: Any, batches: list[list[Any]], timeout: float) -> Any:
+    async def requests() -> Any:
+        for events in batches:
+            yield cep_pb2.PublishEventsRequest(events=events)
+
+    return await cep.stub.StreamEvents(requests(), metadata=cep.md(), timeout=timeout)
+
+
+async def test_a_stream_over_its_share_waits_and_goes_on(sqlite_url: str, start_cep: Callable[..., Any]) -> None:
+    # A full second per second: a big batch's debt is paid off in well under a second.
+    cep = await start_cep(sqlite_url, tenant_engine_share=1.0, tenant_engine_burst_s=0.0001)
+    await cep.rule(CPU)
+    batches = [[ev(f"{b}-{i}", "metric", b * 10 + i * 0.001, cpu=10, host="h1") for i in range(2000)] for b in range(3)]
+    reply = await _stream(cep, batches, timeout=60)
+    assert reply.batches == 3 and reply.accepted == 6000
+
+
+async def test_a_stream_whose_deadline_comes_first_ends_saying_what_was_applied(
+    sqlite_url: str, start_cep: Callable[..., Any]
+) -> None:
+    cep = await start_cep(sqlite_url, tenant_engine_share=0.000001, tenant_engine_burst_s=0.0001)
+    await cep.rule(CPU)
+    batches = [[ev(f"{b}-{i}", "metric", b * 10 + i * 0.001, cpu=10, host="h1") for i in range(2000)] for b in range(2)]
+    with pytest.raises(grpc.aio.AioRpcError) as refused:
+        await _stream(cep, batches, timeout=30)
+    err = from_grpc_error(refused.value)
+    assert isinstance(err, RateLimitedError) and err.reason == "ENGINE_BUDGET", err
+    assert err.metadata["method"] == "StreamEvents" and err.metadata["batches_applied"] == "1"

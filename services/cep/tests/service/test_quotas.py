@@ -55,7 +55,7 @@ async def test_rules_and_channels_past_the_quota_are_quota_exceeded_per_tenant(
     assert err.metadata["quota"] == "channels per tenant"
 
 
-async def test_silences_count_until_their_retention_ends(db_url: str, start_cep: Callable[..., Any]) -> None:
+async def test_ended_silences_give_way_and_active_ones_count(db_url: str, start_cep: Callable[..., Any]) -> None:
     cep = await start_cep(db_url, max_silences_per_tenant=2, silence_retention_s=3600)
 
     def silence(ended_ago_s: float) -> cep_pb2.CreateSilenceRequest:
@@ -67,7 +67,10 @@ async def test_silences_count_until_their_retention_ends(db_url: str, start_cep:
 
     await cep.stub.CreateSilence(silence(7200), metadata=cep.md())  # ended 2 h ago: past its retention
     await cep.stub.CreateSilence(silence(60), metadata=cep.md())  # ended a minute ago: within it
-    # The third create deletes the one past its retention, so it fits; a fourth does not.
+    listed = await cep.stub.ListSilences(cep_pb2.ListSilencesRequest(), metadata=cep.md())
+    assert len(listed.silences) == 1  # the second create deleted the one past its retention
+    await cep.stub.CreateSilence(silence(-3600), metadata=cep.md())  # active until an hour from now
+    # At the quota, the ended silence (within its retention) gives way to a new one; two active ones do not.
     await cep.stub.CreateSilence(silence(-3600), metadata=cep.md())
     listed = await cep.stub.ListSilences(cep_pb2.ListSilencesRequest(), metadata=cep.md())
     assert len(listed.silences) == 2

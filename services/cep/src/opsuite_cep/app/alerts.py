@@ -240,6 +240,8 @@ class AlertService:
         async with self.db.session() as s:
             repo = SilenceRepository(s, who.tenant)
             await repo.delete_ended_before(utcnow() - timedelta(seconds=self.silence_retention_s))
+            if self.silence_quota and await repo.count() >= self.silence_quota:
+                await repo.delete_ended_before(utcnow())  # at the quota, ended silences give way to a new one
             await enforce_quota(
                 s,
                 SilenceRow,

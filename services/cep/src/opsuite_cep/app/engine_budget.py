@@ -1,9 +1,10 @@
 """Each tenant's share of the event loop's evaluation time (PublishEvents on the embedded path).
 
 The rate limit counts calls, and a batch may hold up to ``max_batch_events`` events; evaluating one batch
-against a tenant's rules runs on the event loop in one piece (a 10,000-event batch against 20 rules took
-about 0.7 s on the bench machine). A tenant sending big batches at its call rate would so hold the loop
-most of the time, and every other tenant's calls would wait. :class:`EngineBudget` gives each tenant a
+against a tenant's rules takes the process's CPU (the GIL), whichever thread runs it (a 10,000-event batch
+against 20 rules took about 0.7 s on the bench machine; big batches run in a worker thread, see
+:mod:`opsuite_cep.app.evaluation`). A tenant sending big batches at its call rate would so take most of
+the process's time, and every other tenant's calls would wait. :class:`EngineBudget` gives each tenant a
 bucket of evaluation seconds that refills at ``share`` seconds per second (0.25: a quarter of the loop),
 holding at most ``burst_s``: each batch's measured evaluation time is taken out after it ran, and while a
 tenant's bucket is below zero its next PublishEvents is refused with RESOURCE_EXHAUSTED (reason
@@ -46,7 +47,7 @@ class EngineBudget:
         """Seconds of evaluation ``tenant`` has left (negative: in debt)."""
         return self._bucket(tenant, time.monotonic() if now is None else now)[0]
 
-    def check(self, tenant: str, now: float | None = None) -> None:
+    def check(self, tenant: str, method: str = "PublishEvents", now: float | None = None) -> None:
         """Refuse (RateLimitedError, reason ENGINE_BUDGET) while ``tenant``'s bucket is below zero."""
         if self.share <= 0:
             return
@@ -58,7 +59,7 @@ class EngineBudget:
             f"this tenant's events used more than its share of the evaluation time ({self.share:g} s per s, "
             f"bursts of {self.burst_s:g} s); retry in {wait:.2f}s, or send smaller batches less often",
             reason="ENGINE_BUDGET",
-            metadata={"method": "PublishEvents", "share": f"{self.share:g}"},
+            metadata={"method": method, "share": f"{self.share:g}"},
             retry_after=wait,
         )
 

@@ -32,6 +32,7 @@ from typing import Any
 from opsuite_cep.app._rows import rule_from_row, silence_from_row
 from opsuite_cep.app._session import read
 from opsuite_cep.app.engine_budget import EngineBudget
+from opsuite_cep.app.evaluation import evaluate, replay_page
 from opsuite_cep.app.eventlog import EventLog, NoLog, RecordKind
 from opsuite_cep.app.expected_keys import apply_stored_lists, expected_keys_of, tenants_watching
 from opsuite_cep.app.notifier import Notifier
@@ -201,15 +202,8 @@ class EngineHost:
         while more:
             records = await self.log.read(te.tenant, te.position, REPLAY_PAGE)
             more = len(records) == REPLAY_PAGE
-            for record in records:
-                if record.kind == "tick":
-                    result = engine.idle_advance(record.now)
-                else:
-                    result = engine.ingest(record.events, now=record.now)
-                if record.position > applied and (result.transitions or result.notifications):
-                    te.unwritten.append((result, record.position))
-                te.position = record.position
-                replayed += 1
+            # A page may hold up to REPLAY_PAGE full batches: applied in a worker thread (app/evaluation.py).
+            replayed += await asyncio.to_thread(replay_page, te, records, applied)
         engine.last_arrival = None
         if replayed:
             log.info("event log replayed", tenant=te.tenant, records=replayed, position=te.position)
@@ -246,7 +240,7 @@ class EngineHost:
             now = self.now()
             position = await self.append(te, "events", now, events)
             started = time.perf_counter()
-            result = te.engine.ingest(events, now=now)
+            result = await evaluate(te.engine, events, now)
             took = time.perf_counter() - started
             _EVAL.observe(took)
             self.budget.charge(te.tenant, took)
@@ -348,6 +342,16 @@ class EngineHost:
         partition by partition; the watermark is the slowest partition's).
         """
         silences = await self._silences(tenant)
+        self.budget.check(tenant, "TestRule")  # it evaluates as much as a PublishEvents batch
+        started = time.perf_counter()
+        try:
+            return await asyncio.to_thread(self._dry_run, tenant, rule, silences, events, advance_to)
+        finally:
+            self.budget.charge(tenant, time.perf_counter() - started)
+
+    def _dry_run(
+        self, tenant: str, rule: Rule, silences: list[Silence], events: Sequence[Event], advance_to: float | None
+    ) -> IngestResult:
         if self.settings.partitions and scope_of(rule) == "keyed" and expected_keys_of(rule) is None:
             return self._dry_run_partitioned(tenant, rule, silences, events, advance_to)
         engine = self.new_engine(tenant, [rule], silences)

@@ -172,7 +172,7 @@ def expected_keys_status(spec: ExpectedKeys, row: ExpectedKeysRow | None) -> dic
 
 
 class KeyListRefresher:
-    """Refreshes the lists of API-listed rules of every tenant; the scheduler's loop calls :meth:`tick`."""
+    """Refreshes the lists of API-listed rules of every tenant; the scheduler's loop calls :meth:`start_due`."""
 
     def __init__(
         self,
@@ -187,7 +187,7 @@ class KeyListRefresher:
         """``partitioned``: partition owners read changed lists themselves (nothing is pushed to an engine)."""
         self.db, self.host, self.execute_api = db, host, execute_api
         self.partitioned, self.limits = partitioned, limits or Limits()
-        #: Refreshes in flight; the wiring shares the scheduler's (both call tenants' APIs).
+        #: Refreshes in flight, apart from the scheduler's SCHEDULE runs (so slow runs cannot starve them).
         self.runs = runs or BackgroundRuns(4, 64, "cep-keys")
 
     async def tick(self, now: datetime) -> int:
@@ -206,7 +206,7 @@ class KeyListRefresher:
             stored = await repo.lists()
         listed: list[str] = []
         started: list[asyncio.Task[Any]] = []
-        for row in fair_order(rows, lambda r: r.tenant):
+        for row in fair_order(rows, lambda r: r.tenant, self.runs.next_turn()):
             rule = _rule_of(row)
             spec = expected_keys_of(rule) if rule is not None else None
             if rule is None or spec is None or spec.api is None:

@@ -122,7 +122,7 @@ class Scheduler:
         #: Who holds a claim (``cep_schedule_state.claimed_by``): host, process and a random suffix.
         self.instance_id = f"{socket.gethostname()[:96]}:{os.getpid()}:{secrets.token_hex(4)}"
         self._task: asyncio.Task[None] | None = None
-        #: SCHEDULE runs and key-list refreshes in flight (the refresher shares them: both call tenants' APIs).
+        #: SCHEDULE runs in flight (key-list refreshes have their own, ``KeyListRefresher.runs``).
         self.runs = BackgroundRuns(settings.schedule_max_runs_per_tenant, settings.schedule_max_runs, "cep-schedule")
         #: Refreshes the key lists of absent-key rules in each round (``KeyListRefresher``; set by the wiring).
         self.refresher: Any = None
@@ -138,6 +138,8 @@ class Scheduler:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
         await self.runs.stop()
+        if self.refresher is not None:
+            await self.refresher.runs.stop()
 
     async def _run(self) -> None:
         # One loop, one sleeper on the clock: start the due SCHEDULE runs and key-list refreshes, wait for them
@@ -186,7 +188,7 @@ class Scheduler:
             rows = await ScheduleIndex(s).enabled_schedule_rules()
         started: list[asyncio.Task[Any]] = []
         deferred: dict[str, int] = {}
-        for row in fair_order(rows, lambda r: r.tenant):
+        for row in fair_order(rows, lambda r: r.tenant, self.runs.next_turn()):
             try:
                 rule = rule_from_row(row)
             except OpsuiteError:
@@ -207,7 +209,7 @@ class Scheduler:
             if await self._claim(plan, now):
                 started.append(self.runs.start(key, row.tenant, self._run_claimed(row, rule, plan, now, stats)))
         if deferred:
-            log.info(
+            log.debug(
                 "due schedule runs deferred: their tenant (or the process) is at its share of runs in flight",
                 deferred=deferred,
                 per_tenant=self.runs.per_tenant,

@@ -182,6 +182,11 @@ class SilenceRepository(_TenantBound):
     def _ordered(self) -> Select[SilenceRow]:
         return select(SilenceRow).where(SilenceRow.tenant == self.tenant).order_by(SilenceRow.created_at, SilenceRow.id)
 
+    async def count(self) -> int:
+        """How many silences the tenant has (ended ones included)."""
+        stmt = select(func.count()).select_from(SilenceRow).where(SilenceRow.tenant == self.tenant)
+        return int((await self.s.execute(stmt)).scalar_one())
+
     async def delete_ended_before(self, cutoff: datetime) -> int:
         """Delete the tenant's silences that ended before ``cutoff`` (past their retention); returns how many."""
         stmt = delete(SilenceRow).where(SilenceRow.tenant == self.tenant, SilenceRow.ends_at < cutoff)

@@ -7,6 +7,7 @@ of its batch is processed.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -18,6 +19,7 @@ from opsuite_cep.app.wiring import App
 from opsuite_cep.domain import RefusedEvent
 from opsuite_cep.servicers.convert import alert_to_proto, events_from_proto, ts
 from opsuite_common.auth import Role, current_identity, requires
+from opsuite_common.errors import RateLimitedError
 
 __all__ = ["EventRpcs"]
 
@@ -69,6 +71,20 @@ class EventRpcs:
             return PublishOutcome(await self.app.partitioned.publish(tenant, events), [])
         return await publish(self.app.host, tenant, events)
 
+    async def _publish_waiting(
+        self, batch: cep_pb2.PublishEventsRequest, context: grpc.aio.ServicerContext[Any, Any], applied: int
+    ) -> PublishOutcome:
+        while True:
+            try:
+                return await self._publish(batch)
+            except RateLimitedError as exc:
+                left = context.time_remaining()
+                wait = exc.retry_after or 0.1
+                if exc.reason != "ENGINE_BUDGET" or (left is not None and wait >= left):
+                    exc.metadata.update(method="StreamEvents", batches_applied=str(applied))
+                    raise
+                await asyncio.sleep(wait)
+
     @requires(Role.EDITOR)
     async def PublishEvents(
         self, request: cep_pb2.PublishEventsRequest, context: grpc.aio.ServicerContext[Any, Any]
@@ -83,10 +99,13 @@ class EventRpcs:
         """Each batch is evaluated and committed as it arrives; the summary acknowledges them all.
 
         A bad batch fails the stream with INVALID_ARGUMENT; the batches before it were already applied
-        (the error names the batch index in its message)."""
+        (the error names the batch index in its message). A batch refused because the tenant is over its
+        share of the evaluation time waits as RetryInfo says and is sent again (backpressure on the stream);
+        only when the call's deadline would pass first does the stream end with that refusal, its metadata
+        saying how many batches were applied."""
         out = cep_pb2.StreamEventsResponse(evaluated=self.app.partitioned is None)
         async for batch in request_iterator:
-            outcome = await self._publish(batch)
+            outcome = await self._publish_waiting(batch, context, out.batches)
             r = outcome.result
             room = STREAM_REFUSED_LISTED - len(out.refused_events)
             out.refused_events.extend(refused_to_proto(x, out.batches) for x in r.refused[: max(room, 0)])
