@@ -39,6 +39,12 @@ class Settings(ServiceSettings):
     #: RESOURCE_EXHAUSTED, reason QUOTA_EXCEEDED.
     max_apis_per_tenant: int = Field(1000, ge=0)
     max_data_sources_per_tenant: int = Field(100, ge=0)
+    #: Retention: executions that ended more than this many seconds ago are deleted by a background sweep
+    #: (every 10 min, 1000 rows per transaction); RUNNING ones never. 0: kept for ever.
+    execution_retention_s: float = Field(30 * 86_400.0, ge=0, le=3_650 * 86_400.0)
+    #: Versions kept per API (the newest ones, the current one always among them); an update or rollback
+    #: deletes older ones in its own transaction. 0: all.
+    max_versions_per_api: int = Field(100, ge=0, le=1_000_000)
     #: Largest SQL cell returned, in bytes (JSON text; binary as base64); longer cells are cut to it and the
     #: result says ``truncated`` with a ``truncated_cells`` reference.
     max_cell_bytes: int = Field(1024 * 1024, ge=1024)

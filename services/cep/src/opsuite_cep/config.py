@@ -65,12 +65,18 @@ class Settings(ServiceSettings):
     tenant_time: dict[str, TenantTime] = Field(default_factory=dict)
     #: Per-tenant quotas (0: none): rules, channels and silences one tenant may hold; a create beyond is
     #: RESOURCE_EXHAUSTED, reason QUOTA_EXCEEDED. Silences that ended more than ``silence_retention_s`` ago
-    #: are deleted when the tenant creates one (Alertmanager keeps expired silences 120 h by default too).
+    #: are deleted when the tenant creates one (Alertmanager keeps expired silences 120 h by default too); at
+    #: the quota, all its ended silences are.
     max_rules_per_tenant: int = Field(1000, ge=0)
     max_channels_per_tenant: int = Field(100, ge=0)
     max_silences_per_tenant: int = Field(1000, ge=0)
     silence_retention_s: float = Field(120 * 3600.0, ge=0)
-    #: Each tenant's share of the event loop's evaluation time (app/engine_budget.py): a bucket of seconds
+    #: Retention of the history, seconds (0: kept for ever): delivered or failed notifications, delivery log
+    #: rows, resolved alerts and alert changes (WatchAlerts replay) older than this are deleted by a sweep
+    #: every 10 min (1000 rows per transaction; with ``background_tasks`` only). Pending and firing alerts and
+    #: notifications still to deliver are never deleted.
+    history_retention_s: float = Field(30 * 86_400.0, ge=0, le=3_650 * 86_400.0)
+    #: Each tenant's share of the process's evaluation time (app/engine_budget.py): a bucket of seconds
     #: refilled at ``tenant_engine_share`` s per s, holding ``tenant_engine_burst_s``; each batch's evaluation
     #: is taken out, and a tenant in debt is refused (RESOURCE_EXHAUSTED, ENGINE_BUDGET, RetryInfo). 0: none.
     tenant_engine_share: float = Field(0.25, ge=0, le=1)
@@ -106,8 +112,9 @@ class Settings(ServiceSettings):
     #: the run is repeated. Keep it above the longest run (the ExecuteApi deadline ``delivery_timeout_s``
     #: with its retries, plus the alert commit) and the clock skew between replicas.
     schedule_claim_timeout_s: float = Field(60.0, gt=0, le=86_400)
-    #: Scheduler: SCHEDULE runs and key-list refreshes (each an ExecuteApi call) in flight at once, per tenant and
-    #: in all; a due run beyond either waits for a later tick, so one tenant's slow API holds back no other.
+    #: Scheduler: SCHEDULE runs (and, counted apart, key-list refreshes), each an ExecuteApi call, in flight at once
+    #: per tenant and in all; a due run beyond either waits for a later tick, so one tenant's slow API holds back
+    #: no other.
     schedule_max_runs_per_tenant: int = Field(4, ge=1, le=1000)
     schedule_max_runs: int = Field(64, ge=1, le=10_000)
     #: Scheduler: how long one tick waits for the runs it started before idle progress and the next tick, seconds;

@@ -22,6 +22,10 @@ class Settings(ServiceSettings):
     #: ids (e.g. the pod name of a StatefulSet). Empty: the host name.
     instance_id: str = Field("", max_length=128)
     database_url: str = "sqlite:///./.run/ops.db"
+    #: Retention: runs that finished more than this many seconds ago are deleted (with their steps, calls
+    #: and trace) by a background sweep (every 10 min, 1000 rows per transaction); running ones never.
+    #: 0: kept for ever.
+    run_retention_s: float = Field(30 * 86_400.0, ge=0, le=3_650 * 86_400.0)
 
     #: Where api_manager listens (tools are its APIs marked "expose as tool").
     api_manager_target: str = "127.0.0.1:50051"

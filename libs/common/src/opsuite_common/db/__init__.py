@@ -17,6 +17,7 @@ from opsuite_common.db.engine import SQLITE_BEGIN_OPTION, create_engine, is_sqli
 from opsuite_common.db.instance import InstanceInUseError, claim_instance, instance_owner, worker_instance_id
 from opsuite_common.db.migrations import advisory_lock_key, alembic_config, run_alembic_env, run_migrations
 from opsuite_common.db.quotas import enforce_quota
+from opsuite_common.db.retention import Purge, RetentionSweeper, delete_batch_where
 from opsuite_common.db.session import (
     Database,
     is_foreign_key_violation,
@@ -28,12 +29,15 @@ __all__ = [
     "SQLITE_BEGIN_OPTION",
     "Database",
     "InstanceInUseError",
+    "Purge",
+    "RetentionSweeper",
     "TimestampMixin",
     "UTCDateTime",
     "advisory_lock_key",
     "alembic_config",
     "claim_instance",
     "create_engine",
+    "delete_batch_where",
     "enforce_quota",
     "etag_column",
     "instance_owner",

@@ -191,6 +191,9 @@ class ApiService:
         row.updated_at = utcnow()
         await repo.flush_rename(row)
         await repo.add_version(self._snapshot(row, caller, change))
+        # The version retention, in the save's own transaction (the API's row is locked): the newest
+        # ``max_versions_per_api`` stay, the current one among them.
+        await repo.prune_versions(row.id, row.version, self.limits.max_versions_per_api)
         return row
 
     async def delete(self, caller: Caller, api_id: str, etag: str) -> None:

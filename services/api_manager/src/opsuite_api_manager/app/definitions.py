@@ -124,6 +124,8 @@ class Limits:
     network: NetworkPolicy = field(default_factory=NetworkPolicy)
     #: Live APIs one tenant may hold (0: no quota).
     max_apis_per_tenant: int = 0
+    #: Versions kept per API, the newest (0: all); a save deletes older ones.
+    max_versions_per_api: int = 0
 
 
 @dataclass(slots=True)

@@ -4,9 +4,9 @@
 Start-up order: database engine and migrations, the instance id (held for the process's life), executions
 this instance left RUNNING marked ABORTED (see :mod:`.recording`), the encryption key, how the caches follow
 other replicas' writes (``adapters.freshness``), the engines (SQL, HTTP, workflow); ``App.start`` then starts
-the script fork server. ``App.aclose`` runs in reverse: runs the
-grace period cut off are recorded CANCELLED, the script runner, HTTP clients and data source pools close,
-the instance id is given up, then the metadata database.
+the script fork server and the retention sweep (``db.retention``). ``App.aclose`` runs in reverse: the
+sweep stops, runs the grace period cut off are recorded CANCELLED, the script runner, HTTP clients and data
+source pools close, the instance id is given up, then the metadata database.
 """
 
 from __future__ import annotations
@@ -29,9 +29,10 @@ from opsuite_api_manager.app.recording import abort_orphans
 from opsuite_api_manager.app.result_size import ResultLimit, ResultSizer, max_result_bytes
 from opsuite_api_manager.config import Settings
 from opsuite_api_manager.db import MIGRATIONS_DIR, VERSION_TABLE, data_source_box
+from opsuite_api_manager.db.retention import execution_purge
 from opsuite_api_manager.domain.source_policy import DataSourcePolicy
 from opsuite_api_manager.domain.workflow import WorkflowEngine
-from opsuite_common.db import Database, claim_instance, instance_owner, run_migrations
+from opsuite_common.db import Database, RetentionSweeper, claim_instance, instance_owner, run_migrations
 from opsuite_common.metrics import breaker_state_listener
 from opsuite_common.netguard import Resolver
 from opsuite_common.paging import list_budget
@@ -56,10 +57,14 @@ class App:
     #: Byte budget of one list page (below the max message size): a page stops early rather than overflow.
     page_budget: int
     close_engines: Callable[[], Awaitable[None]]
+    #: The execution log's retention sweep (``OPSUITE_API_MANAGER_EXECUTION_RETENTION_S``).
+    retention: RetentionSweeper | None = None
 
     async def start(self) -> None:
-        """Start the script fork server."""
+        """Start the script fork server and the retention sweep."""
         await self.scripts.start()
+        if self.retention is not None:
+            self.retention.start()
 
     def draining(self, grace_ends: float | None) -> None:
         """The server is stopping: executions cut off after ``grace_ends`` are recorded CANCELLED."""
@@ -68,6 +73,8 @@ class App:
     async def aclose(self) -> None:
         """Record what the grace cut off, then close the engines, the instance id and the database."""
         try:
+            if self.retention is not None:
+                await self.retention.stop()  # a batch in flight is rolled back
             await self.executor.recorder.stop()  # runs the grace cut off: CANCELLED; then the log closes
             await self.scripts.close()
         finally:
@@ -129,6 +136,7 @@ async def build_app(settings: Settings, *, sizer: ResultSizer, resolver: Resolve
         max_workflow_steps=settings.max_workflow_steps,
         network=outbound,
         max_apis_per_tenant=settings.max_apis_per_tenant,
+        max_versions_per_api=settings.max_versions_per_api,
     )
     apis = ApiService(db, limits, freshness)
     executor = Executor(
@@ -165,6 +173,7 @@ async def build_app(settings: Settings, *, sizer: ResultSizer, resolver: Resolve
         scripts=scripts,
         page_budget=list_budget(settings.max_message_bytes),
         close_engines=close_engines,
+        retention=RetentionSweeper(db, [execution_purge(settings.execution_retention_s)], name="api_manager"),
     )
 
 

@@ -101,6 +101,8 @@ class ExecutionRow(Base):
         Index("ix_am_executions_tenant_started", "tenant", "started_at", "id"),
         Index("ix_am_executions_tenant_api_started", "tenant", "api_id", "started_at", "id"),
         Index("ix_am_executions_owner_status", "owner", "status"),
+        # The retention sweep: old executions of every tenant.
+        Index("ix_am_executions_started", "started_at"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)

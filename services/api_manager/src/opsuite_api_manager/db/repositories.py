@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -145,14 +145,43 @@ class ApiRepository:
         await self.s.flush()
 
     async def get_version(self, api_id: str, version: int) -> ApiVersionRow:
-        """One snapshot; NotFoundError when absent."""
+        """One snapshot; NotFoundError when absent (saying so when the retention pruned it)."""
         q = select(ApiVersionRow).where(
             ApiVersionRow.tenant == self.tenant, ApiVersionRow.api_id == api_id, ApiVersionRow.version == version
         )
         row = (await self.s.execute(q)).scalar_one_or_none()
-        if row is None:
-            raise NotFoundError(f"API '{api_id}' has no version {version}", metadata={"resource": "api_version"})
-        return row
+        if row is not None:
+            return row
+        kept = select(func.min(ApiVersionRow.version), func.max(ApiVersionRow.version)).where(
+            ApiVersionRow.tenant == self.tenant, ApiVersionRow.api_id == api_id
+        )
+        oldest, newest = (await self.s.execute(kept)).one()
+        if oldest is not None and 1 <= version < oldest:
+            raise NotFoundError(
+                f"version {version} of API '{api_id}' was pruned by the version retention "
+                f"(OPSUITE_API_MANAGER_MAX_VERSIONS_PER_API keeps the newest versions); "
+                f"versions {oldest} to {newest} remain",
+                metadata={
+                    "resource": "api_version",
+                    "pruned": "true",
+                    "oldest_version": str(oldest),
+                    "newest_version": str(newest),
+                },
+            )
+        raise NotFoundError(f"API '{api_id}' has no version {version}", metadata={"resource": "api_version"})
+
+    async def prune_versions(self, api_id: str, current: int, keep: int) -> int:
+        """Delete the versions older than the newest ``keep`` (``current`` is the newest; 0: keep all)."""
+        if keep <= 0 or current <= keep:
+            return 0
+        result = await self.s.execute(
+            delete(ApiVersionRow).where(
+                ApiVersionRow.tenant == self.tenant,
+                ApiVersionRow.api_id == api_id,
+                ApiVersionRow.version <= current - keep,
+            )
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
 
     async def list_versions(self, api_id: str, limit: int, after: list[Any] | None) -> list[ApiVersionRow]:
         """Snapshots in version order."""

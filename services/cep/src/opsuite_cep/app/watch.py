@@ -12,6 +12,11 @@ replays what it missed from the database, and the other watchers never wait for 
 last watcher is dropped ends. A client that reads nothing at all is ended earlier by the server
 pipeline (``stream_write_timeout_s``, DEADLINE_EXCEEDED ``CLIENT_NOT_READING``).
 
+Changes older than the retention (``OPSUITE_CEP_HISTORY_RETENTION_S``) are deleted as a prefix of the
+tenant's history (``db.retention``). A replay from a cursor whose following changes are gone ends at once
+with OUT_OF_RANGE (reason ``CURSOR_PURGED``, the cursor to resume after once the alerts have been read
+again with ListAlerts), never with a silent gap; ``after_cursor`` 0 replays from the oldest change kept.
+
 When the server starts stopping, :meth:`AlertFeed.drain` ends every watcher at once with UNAVAILABLE
 (reason ``SHUTTING_DOWN``, the cursor to resume after), so open streams never hold the shutdown for
 the whole grace period.
@@ -27,13 +32,31 @@ from opsuite_cep.app._session import read
 from opsuite_cep.app.engines import Notifier
 from opsuite_cep.db.alerts import AlertChange, AlertRepository
 from opsuite_common.db import Database
-from opsuite_common.errors import RateLimitedError, ServiceUnavailableError
+from opsuite_common.errors import Code, OpsuiteError, RateLimitedError, ServiceUnavailableError
 from opsuite_common.logging import get_logger
 
-__all__ = ["AlertFeed", "Watcher", "watch_changes"]
+__all__ = ["AlertFeed", "CursorPurgedError", "Watcher", "watch_changes"]
 
 log = get_logger("opsuite.cep.watch")
 _BATCH = 500
+
+
+class CursorPurgedError(OpsuiteError):
+    """A replay was asked from a cursor whose following changes the retention has deleted."""
+
+    code = Code.OUT_OF_RANGE
+    http_status = 400
+    reason = "CURSOR_PURGED"
+    default_message = "the alert changes after this cursor were deleted by the retention"
+
+
+def _purged(after: int, purged: int) -> CursorPurgedError:
+    return CursorPurgedError(
+        f"the alert changes after cursor {after} up to cursor {purged} were deleted by the retention "
+        f"(OPSUITE_CEP_HISTORY_RETENTION_S); read the current alerts with ListAlerts, then watch again with "
+        f"after_cursor={purged}",
+        metadata={"after_cursor": str(purged), "purged_through": str(purged)},
+    )
 
 
 class Watcher:
@@ -226,7 +249,13 @@ async def watch_changes(db: Database, feed: AlertFeed, tenant: str, after: int) 
         # Subscribed first, so nothing committed during the replay is missed; duplicates are skipped.
         while True:
             async with read(db) as s:
-                batch = await AlertRepository(s, tenant).changes_after(cursor, _BATCH)
+                repo = AlertRepository(s, tenant)
+                batch = await repo.changes_after(cursor, _BATCH)
+                # Read after the batch: if no change after ``cursor`` had been deleted by then, the batch is
+                # whole (the retention deletes a prefix). 0 is "from the oldest change kept".
+                purged = await repo.purged_through() if cursor else 0
+            if cursor and purged > cursor:
+                raise _purged(cursor, purged)
             for change in batch:
                 cursor = change.cursor
                 yield change

@@ -2,8 +2,9 @@
 :class:`App` (every use-case object of one server), which the common skeleton starts and closes
 (:func:`opsuite_common.server.create_service_server`).
 
-Graceful stop: open WatchAlerts streams end as the drain starts (``draining``); after the grace
-period background tasks stop, every tenant engine is checkpointed (restored lazily at the tenant's
+Background tasks (with ``background_tasks``): the dispatcher, the scheduler and the history's retention sweep
+(``db.retention``). Graceful stop: open WatchAlerts streams end as the drain starts (``draining``); after the
+grace period background tasks stop, every tenant engine is checkpointed (restored lazily at the tenant's
 first call after the restart), the clients close, then the database.
 """
 
@@ -20,6 +21,7 @@ from opsuite_cep.adapters.opsclient import OpsCaller
 from opsuite_cep.adapters.senders import Sender, outbound_policy
 from opsuite_cep.adapters.tokens import ServiceTokens
 from opsuite_cep.app.alerts import AlertService
+from opsuite_cep.app.background_runs import BackgroundRuns
 from opsuite_cep.app.channel_secrets import ChannelSecrets, channel_box
 from opsuite_cep.app.channels import ChannelService
 from opsuite_cep.app.dispatcher import Dispatcher
@@ -34,7 +36,8 @@ from opsuite_cep.app.scheduler import Scheduler, SchedulerClock, SystemClock
 from opsuite_cep.app.watch import AlertFeed
 from opsuite_cep.config import Settings
 from opsuite_cep.db import MIGRATIONS_DIR, VERSION_TABLE
-from opsuite_common.db import Database, run_migrations
+from opsuite_cep.db.retention import history_purges
+from opsuite_common.db import Database, RetentionSweeper, run_migrations
 from opsuite_common.errors import FailedPreconditionError
 from opsuite_common.netguard import Resolver
 
@@ -103,6 +106,8 @@ class App:
     #: With partitions (``OPSUITE_CEP_PARTITIONS`` > 0): where PublishEvents appends, and the ownership loop.
     partitioned: PartitionedIngest | None = None
     coordinator: PartitionCoordinator | None = None
+    #: The history's retention sweep (``OPSUITE_CEP_HISTORY_RETENTION_S``), started with the background tasks.
+    retention: RetentionSweeper | None = None
 
     @classmethod
     def build(
@@ -136,7 +141,11 @@ class App:
         rules = RuleService(db, host, settings.allowed_lateness_s, quota=settings.max_rules_per_tenant)
         scheduler = Scheduler(db, settings, host, api.execute, clock=wall)
         scheduler.refresher = KeyListRefresher(
-            db, host, api.execute, partitioned=bool(settings.partitions), runs=scheduler.runs
+            db,
+            host,
+            api.execute,
+            partitioned=bool(settings.partitions),
+            runs=BackgroundRuns(settings.schedule_max_runs_per_tenant, settings.schedule_max_runs, "cep-keys"),
         )
         feed = AlertFeed(db, notifier, poll_s=settings.watch_poll_s, queue_size=settings.watch_queue_size)
         rules.schedule_stats = scheduler.stats
@@ -180,13 +189,16 @@ class App:
             routing=RoutingService(db, host),
             partitioned=partitioned,
             coordinator=coordinator,
+            retention=RetentionSweeper(db, history_purges(settings.history_retention_s), name="cep"),
         )
 
     async def start(self) -> None:
-        """Start the dispatcher and the scheduler (unless disabled in the settings)."""
+        """Start the dispatcher, the scheduler and the retention sweep (unless disabled in the settings)."""
         if self.settings.background_tasks:
             self.dispatcher.start()
             self.scheduler.start()
+            if self.retention is not None:
+                self.retention.start()
         if self.coordinator is not None:
             self.coordinator.start()
 
@@ -198,6 +210,8 @@ class App:
         """Background tasks, then every engine's checkpoint, then clients, then the database."""
         try:
             await self.alerts.feed.close()
+            if self.retention is not None:
+                await self.retention.stop()
             await self.scheduler.stop()
             await self.dispatcher.stop()
             if self.coordinator is not None:

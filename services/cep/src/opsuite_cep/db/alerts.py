@@ -14,7 +14,7 @@ from sqlalchemy import and_, func, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from opsuite_cep.db.groups import add_group_notification
-from opsuite_cep.db.models import AlertChangeRow, AlertRow, NotificationRow
+from opsuite_cep.db.models import AlertChangeRow, AlertRow, NotificationRow, SequenceRow
 from opsuite_cep.domain import AlertState, AlertTransition, Notification
 from opsuite_cep.domain.results import GroupNotification
 from opsuite_common.db import utcnow
@@ -170,8 +170,13 @@ class AlertRepository:
         return [AlertChange(r.seq, r.change, r.at.timestamp(), json.loads(r.snapshot)) for r in rows]
 
     async def last_cursor(self) -> int:
-        """The cursor of the latest change (0 when there is none)."""
+        """The cursor of the latest change kept (0 when there is none)."""
         stmt = select(func.max(AlertChangeRow.seq)).where(AlertChangeRow.tenant == self.tenant)
+        return int((await self.s.execute(stmt)).scalar() or 0)
+
+    async def purged_through(self) -> int:
+        """The last cursor whose change the retention deleted, with every earlier one (0: none)."""
+        stmt = select(SequenceRow.purged_through).where(SequenceRow.tenant == self.tenant)
         return int((await self.s.execute(stmt)).scalar() or 0)
 
     async def _next_seq(self) -> int:

@@ -68,6 +68,8 @@ class AlertRow(Base):
     __table_args__ = (
         Index("ix_cep_alerts_tenant_fp", "tenant", "fingerprint"),
         Index("ix_cep_alerts_tenant_starts", "tenant", "starts_at", "id"),
+        # The retention sweep: resolved alerts by their last change.
+        Index("ix_cep_alerts_state_updated", "state", "updated_at"),
     )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
@@ -100,6 +102,9 @@ class SequenceRow(Base):
 
     tenant: Mapped[str] = mapped_column(String(128), primary_key=True)
     last_seq: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+    #: The tenant's changes up to this cursor were deleted by the retention (0: none); a WatchAlerts resuming
+    #: from below it is refused (OUT_OF_RANGE, ``CURSOR_PURGED``) rather than replayed with a gap.
+    purged_through: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0, server_default="0")
 
 
 class AlertChangeRow(Base):
@@ -113,13 +118,19 @@ class AlertChangeRow(Base):
     change: Mapped[str] = mapped_column(String(32), nullable=False)
     at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
     snapshot: Mapped[str] = mapped_column(Text, nullable=False)
+    #: The wall clock when the change was recorded (``at`` is event time): the retention goes by it.
+    recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True, default=utcnow)
 
 
 class NotificationRow(Base):
     """The outbox: written with the alert change, delivered by the dispatcher exactly once on success."""
 
     __tablename__ = "cep_notifications"
-    __table_args__ = (Index("ix_cep_notifications_due", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_cep_notifications_due", "status", "next_attempt_at"),
+        # The retention sweep: delivered or failed notifications by age.
+        Index("ix_cep_notifications_status_created", "status", "created_at"),
+    )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     tenant: Mapped[str] = mapped_column(String(128), nullable=False)
@@ -144,6 +155,8 @@ class DeliveryRow(Base):
     """The delivery log: one row per attempt."""
 
     __tablename__ = "cep_deliveries"
+    # The retention sweep: delivery log rows by age.
+    __table_args__ = (Index("ix_cep_deliveries_at", "at"),)
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
     tenant: Mapped[str] = mapped_column(String(128), nullable=False)

@@ -2,7 +2,9 @@
 :class:`App` (the use cases of one server), which the common skeleton starts and closes
 (:func:`opsuite_common.server.create_service_server`).
 
-Graceful stop: runs the grace period cut off are recorded cancelled (``draining``, then the run log's
+Background work: the retention sweep of old runs (``db.retention``), started by ``App.start``.
+
+Graceful stop: the sweep stops; runs the grace period cut off are recorded cancelled (``draining``, then the run log's
 ``stop``) before the instance id is given up and the database closes.
 """
 
@@ -12,7 +14,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from opsuite_common.db import Database, claim_instance, instance_owner, run_migrations
+from opsuite_common.db import Database, RetentionSweeper, claim_instance, instance_owner, run_migrations
 from opsuite_common.logging import get_logger
 from opsuite_common.metrics import breaker_state_listener
 from opsuite_common.paging import list_budget
@@ -23,6 +25,7 @@ from opsuite_ops.app.run_log import RunLog, abort_orphans
 from opsuite_ops.app.runs import RunService
 from opsuite_ops.config import Settings
 from opsuite_ops.db import MIGRATIONS_DIR, VERSION_TABLE
+from opsuite_ops.db.retention import run_purge
 from opsuite_ops.domain import (
     Alias,
     Budget,
@@ -52,16 +55,22 @@ class App:
     #: Byte budget of one list page (half the max message size): a page stops early rather than overflow.
     page_budget: int
     closers: tuple[Callable[[], Awaitable[Any]], ...] = ()
+    #: The runs' retention sweep (``OPSUITE_OPS_RUN_RETENTION_S``), the one background task.
+    retention: RetentionSweeper | None = None
 
     async def start(self) -> None:
-        """Nothing runs in the background: the app is ready once built."""
+        """Start the retention sweep."""
+        if self.retention is not None:
+            self.retention.start()
 
     def draining(self, grace_ends: float | None) -> None:
         """The server is stopping: runs cut off after ``grace_ends`` are recorded cancelled."""
         self.runs.run_log.draining(grace_ends)
 
     async def aclose(self) -> None:
-        """Release clients and the database."""
+        """Stop the retention sweep, then release clients and the database."""
+        if self.retention is not None:
+            await self.retention.stop()
         for close in reversed(self.closers):
             try:
                 await close()
@@ -147,7 +156,12 @@ async def build_app(settings: Settings, *, breakers: BreakerRegistry | None = No
     # Runs the grace period cut off are recorded cancelled before the instance id and the database go.
     closers.insert(2, run_log.stop)
     runs = RunService(orchestrator, catalogue, db, default_budget, limits, run_log=run_log)
-    return App(runs, page_budget=list_budget(settings.max_message_bytes), closers=tuple(closers))
+    return App(
+        runs,
+        page_budget=list_budget(settings.max_message_bytes),
+        closers=tuple(closers),
+        retention=RetentionSweeper(db, [run_purge(settings.run_retention_s)], name="ops"),
+    )
 
 
 def _log_breaker(name: str, old: str, new: str) -> None:

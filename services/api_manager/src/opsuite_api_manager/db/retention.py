@@ -1,0 +1,42 @@
+"""Retention of the execution log: what the background sweep (``opsuite_common.db.retention``) deletes.
+
+An execution's steps and log lines are JSON columns of its own ``am_executions`` row, and a workflow's nested
+calls are executions of their own (``parent_id``), each ending before its parent; so one row is all there is
+to delete. An execution ended at ``started_at + duration_ms``; RUNNING rows are never deleted.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, func, literal, literal_column
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from opsuite_common.db import Purge, UTCDateTime, delete_batch_where
+
+from .models import ExecutionRow
+
+__all__ = ["execution_purge"]
+
+
+def _ended_before(cutoff: datetime, sqlite: bool) -> ColumnElement[bool]:
+    if sqlite:  # timestamps are UTC text there: compare Julian days
+        ended = func.julianday(ExecutionRow.started_at) + ExecutionRow.duration_ms / 86_400_000.0
+        return ended < func.julianday(literal(cutoff, UTCDateTime()))
+    ended_pg = ExecutionRow.started_at + literal_column("interval '1 millisecond'") * ExecutionRow.duration_ms
+    return ended_pg < literal(cutoff, UTCDateTime())
+
+
+def execution_purge(retention_s: float) -> Purge:
+    """Executions that ended more than ``retention_s`` ago (0: none)."""
+
+    async def delete(session: AsyncSession, cutoff: datetime, limit: int) -> int:
+        sqlite = session.get_bind().dialect.name == "sqlite"
+        where = [
+            ExecutionRow.started_at < cutoff,  # ix_am_executions_started narrows the scan to old rows
+            ExecutionRow.status != "RUNNING",
+            _ended_before(cutoff, sqlite),
+        ]
+        return await delete_batch_where(session, ExecutionRow, where, limit)
+
+    return Purge("am_executions", retention_s, delete)

@@ -1,0 +1,107 @@
+"""Retention of cep's history: what the background sweep (``opsuite_common.db.retention``) deletes once it is
+older than ``OPSUITE_CEP_HISTORY_RETENTION_S``.
+
+- Outbox notifications ``delivered`` or ``failed`` (never ``pending`` ones), with the alert list of a group
+  notification (``cep_notification_alerts``).
+- Delivery log rows (``cep_deliveries``), except those of a notification still pending.
+- ``resolved`` alerts whose last change is older (pending and firing ones never; ``inactive`` ones are
+  deleted as they happen).
+- The alert change history (``cep_alert_changes``, what WatchAlerts replays) is trimmed as a prefix per
+  tenant: the oldest changes up to the first one recorded within the retention. The tenant's
+  ``cep_sequences.purged_through`` is raised to the last cursor deleted, in the same transaction, so a
+  WatchAlerts resuming from a cursor below it is refused (``CURSOR_PURGED``), never replayed with a gap;
+  cursors are never reused (``last_seq`` keeps counting).
+
+Alert ids are random and never reused, a fingerprint's dedup looks at its pending/firing alert only, and the
+dispatcher reads only pending notifications: none of them needs the deleted rows.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, and_, delete, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from opsuite_common.db import Purge, delete_batch_where
+
+from .models import AlertChangeRow, AlertRow, DeliveryRow, NotificationAlertRow, NotificationRow, SequenceRow
+
+__all__ = ["history_purges"]
+
+_FINAL = ("delivered", "failed")
+
+
+def _count(result: Any) -> int:
+    count = cast(CursorResult[Any], result).rowcount
+    return max(0, count or 0)
+
+
+async def _notifications(session: AsyncSession, cutoff: datetime, limit: int) -> int:
+    where = [
+        NotificationRow.status.in_(_FINAL),
+        NotificationRow.created_at < cutoff,
+        NotificationRow.next_attempt_at < cutoff,
+        or_(NotificationRow.delivered_at.is_(None), NotificationRow.delivered_at < cutoff),
+    ]
+    ids = list((await session.execute(select(NotificationRow.id).where(*where).limit(limit))).scalars())
+    if not ids:
+        return 0
+    await session.execute(delete(NotificationAlertRow).where(NotificationAlertRow.notification_id.in_(ids)))
+    return _count(await session.execute(delete(NotificationRow).where(NotificationRow.id.in_(ids), *where)))
+
+
+async def _deliveries(session: AsyncSession, cutoff: datetime, limit: int) -> int:
+    pending = select(NotificationRow.id).where(NotificationRow.status == "pending")
+    where = [DeliveryRow.at < cutoff, DeliveryRow.notification_id.not_in(pending)]
+    return await delete_batch_where(session, DeliveryRow, where, limit)
+
+
+async def _alerts(session: AsyncSession, cutoff: datetime, limit: int) -> int:
+    where = [AlertRow.state == "resolved", AlertRow.updated_at < cutoff]
+    return await delete_batch_where(session, AlertRow, where, limit)
+
+
+async def _changes(session: AsyncSession, cutoff: datetime, limit: int) -> int:
+    """Trim each tenant's oldest changes recorded before ``cutoff``, at most ``limit`` rows in all."""
+    deleted = 0
+    tenants = list((await session.execute(select(SequenceRow.tenant).order_by(SequenceRow.tenant))).scalars())
+    for tenant in tenants:
+        room = limit - deleted
+        if room <= 0:
+            break
+        oldest = (
+            select(AlertChangeRow.seq, AlertChangeRow.recorded_at)
+            .where(AlertChangeRow.tenant == tenant)
+            .order_by(AlertChangeRow.seq)
+            .limit(room)
+        )
+        through = 0
+        for seq, recorded_at in (await session.execute(oldest)).all():
+            if recorded_at is None or recorded_at >= cutoff:
+                break  # a prefix only: what follows a change within the retention stays too
+            through = seq
+        if not through:
+            continue
+        # Raised first: the row lock orders this trim with concurrent sweeps of other replicas.
+        await session.execute(
+            update(SequenceRow)
+            .where(SequenceRow.tenant == tenant, SequenceRow.purged_through < through)
+            .values(purged_through=through)
+        )
+        result = await session.execute(
+            delete(AlertChangeRow).where(and_(AlertChangeRow.tenant == tenant, AlertChangeRow.seq <= through))
+        )
+        deleted += _count(result)
+    return deleted
+
+
+def history_purges(retention_s: float) -> list[Purge]:
+    """The sweep's rules for ``retention_s`` seconds (0: nothing is deleted)."""
+    return [
+        Purge("cep_notifications", retention_s, _notifications),
+        Purge("cep_deliveries", retention_s, _deliveries),
+        Purge("cep_alerts", retention_s, _alerts),
+        Purge("cep_alert_changes", retention_s, _changes),
+    ]
