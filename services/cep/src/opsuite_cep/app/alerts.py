@@ -247,7 +247,7 @@ class AlertService:
                 SilenceRow,
                 [SilenceRow.tenant == who.tenant],
                 limit=self.silence_quota,
-                what="silences (counting those ended within the retention)",
+                what="silences",
                 setting="OPSUITE_CEP_MAX_SILENCES_PER_TENANT",
             )
             row = await repo.add(

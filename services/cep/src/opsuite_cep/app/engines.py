@@ -24,6 +24,7 @@ builds a private engine with the same policy, the tenant's silences and the same
 from __future__ import annotations
 
 import asyncio
+import functools
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -32,7 +33,7 @@ from typing import Any
 from opsuite_cep.app._rows import rule_from_row, silence_from_row
 from opsuite_cep.app._session import read
 from opsuite_cep.app.engine_budget import EngineBudget
-from opsuite_cep.app.evaluation import evaluate, replay_page
+from opsuite_cep.app.evaluation import evaluate, replay_page, run_to_end
 from opsuite_cep.app.eventlog import EventLog, NoLog, RecordKind
 from opsuite_cep.app.expected_keys import apply_stored_lists, expected_keys_of, tenants_watching
 from opsuite_cep.app.notifier import Notifier
@@ -203,7 +204,7 @@ class EngineHost:
             records = await self.log.read(te.tenant, te.position, REPLAY_PAGE)
             more = len(records) == REPLAY_PAGE
             # A page may hold up to REPLAY_PAGE full batches: applied in a worker thread (app/evaluation.py).
-            replayed += await asyncio.to_thread(replay_page, te, records, applied)
+            replayed += await run_to_end(functools.partial(replay_page, te, records, applied))
         engine.last_arrival = None
         if replayed:
             log.info("event log replayed", tenant=te.tenant, records=replayed, position=te.position)
@@ -345,7 +346,7 @@ class EngineHost:
         self.budget.check(tenant, "TestRule")  # it evaluates as much as a PublishEvents batch
         started = time.perf_counter()
         try:
-            return await asyncio.to_thread(self._dry_run, tenant, rule, silences, events, advance_to)
+            return await run_to_end(functools.partial(self._dry_run, tenant, rule, silences, events, advance_to))
         finally:
             self.budget.charge(tenant, time.perf_counter() - started)
 

@@ -2,8 +2,10 @@
 
 ``Engine.ingest`` runs a batch in one piece (a 10,000-event batch against 20 rules: about 0.7 s). On the
 event loop that would hold every other tenant's calls for as long. In a worker thread the loop keeps
-serving them: the thread gives up the GIL at least every ``sys.getswitchinterval()`` (5 ms). The engine is
-only touched under its tenant's (or partition unit's) lock, which the caller holds across the await, and
+serving them: the thread gives up the GIL at least every ``sys.getswitchinterval()`` (5 ms). Used on the
+embedded path (PublishEvents, replay at load, TestRule); partition owners still evaluate a record on the loop,
+so that a partition's position and checkpoint never see half of one. The engine is only touched under its
+tenant's lock, which the caller holds across the await, and
 the evaluation is the same call either way, so live results and replays do not differ. Small batches stay
 on the loop: the hop to a thread costs more than evaluating them.
 """
@@ -11,12 +13,16 @@ on the loop: the hop to a thread costs more than evaluating them.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
-from typing import Any
+import contextlib
+import functools
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from opsuite_cep.domain import Engine, Event, IngestResult
 
-__all__ = ["INLINE_EVENTS", "evaluate", "replay_page"]
+__all__ = ["INLINE_EVENTS", "evaluate", "replay_page", "run_to_end"]
+
+T = TypeVar("T")
 
 #: Batches of up to this many events are evaluated on the event loop.
 INLINE_EVENTS = 64
@@ -26,7 +32,21 @@ async def evaluate(engine: Engine, events: Sequence[Event], now: float) -> Inges
     """``engine.ingest(events, now=now)``, in a worker thread when the batch is big; hold the engine's lock."""
     if len(events) <= INLINE_EVENTS:
         return engine.ingest(events, now=now)
-    return await asyncio.to_thread(engine.ingest, events, now=now)
+    return await run_to_end(functools.partial(engine.ingest, events, now=now))
+
+
+async def run_to_end(fn: Callable[[], T]) -> T:
+    """``fn()`` in a worker thread. A cancel of the caller waits for the thread to finish before it is raised:
+    the engine is never left half-applied while the caller's lock is given back (a checkpoint taken then
+    would save a batch in the middle)."""
+    fut = asyncio.get_running_loop().run_in_executor(None, fn)
+    try:
+        return await asyncio.shield(fut)
+    except asyncio.CancelledError:
+        while not fut.done():
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.wait({fut})
+        raise
 
 
 def replay_page(te: Any, records: Sequence[Any], applied: int) -> int:

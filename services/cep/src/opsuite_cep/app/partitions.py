@@ -37,7 +37,6 @@ from typing import Any, Protocol
 from opsuite_cep.adapters.leaseclock import lease_clock
 from opsuite_cep.app._session import read
 from opsuite_cep.app.engines import EngineHost, FencedError, TenantEngine, rule_from_row, silence_from_row
-from opsuite_cep.app.evaluation import evaluate
 from opsuite_cep.app.expected_keys import apply_stored_lists, units_watching
 from opsuite_cep.app.ingest import observe_watermark_lag
 from opsuite_cep.app.partition_ingest import PartitionedIngest, Stream, consumed, encode_record
@@ -253,7 +252,8 @@ class PartitionRunner:
             return  # included in the unit's checkpoint
         kind = record.get("kind")
         if kind == "events":
-            result = await evaluate(te.engine, [Event.from_dict(e) for e in record["events"]], float(record["now"]))
+            # On the loop, in one piece: a partition's position and its checkpoint must never see half a record.
+            result = te.engine.ingest([Event.from_dict(e) for e in record["events"]], now=float(record["now"]))
             observe_watermark_lag(self.host.now(), result.watermark)
         elif kind == "tick":
             self._tick_pending.discard((tenant, scope))
