@@ -23,6 +23,7 @@ into the same typed exception on the client.
     │   └── DatabaseUnavailableError  UNAVAILABLE         503  DATABASE_UNAVAILABLE
     ├── DeadlineExceededError         DEADLINE_EXCEEDED   504  DEADLINE_EXCEEDED
     ├── CancelledError                CANCELLED           499  CANCELLED
+    ├── CursorPurgedError             OUT_OF_RANGE        400  CURSOR_PURGED
     ├── UnimplementedError            UNIMPLEMENTED       501  UNIMPLEMENTED
     └── InternalError                 INTERNAL            500  INTERNAL
 
@@ -53,6 +54,7 @@ __all__ = [
     "CircuitOpenError",
     "Code",
     "ConflictError",
+    "CursorPurgedError",
     "DatabaseUnavailableError",
     "DeadlineExceededError",
     "FailedPreconditionError",
@@ -340,6 +342,16 @@ class CancelledError(OpsuiteError):
     http_status = 499
     reason = "CANCELLED"
     default_message = "cancelled"
+
+
+class CursorPurgedError(OpsuiteError):
+    """A replay was asked from a cursor whose following changes the retention has deleted (cep WatchAlerts);
+    declared here so that every client maps the reason back to this class."""
+
+    code = Code.OUT_OF_RANGE
+    http_status = 400
+    reason = "CURSOR_PURGED"
+    default_message = "the alert changes after this cursor were deleted by the retention"
 
 
 class UnimplementedError(OpsuiteError):

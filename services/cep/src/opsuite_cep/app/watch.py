@@ -32,22 +32,13 @@ from opsuite_cep.app._session import read
 from opsuite_cep.app.engines import Notifier
 from opsuite_cep.db.alerts import AlertChange, AlertRepository
 from opsuite_common.db import Database
-from opsuite_common.errors import Code, OpsuiteError, RateLimitedError, ServiceUnavailableError
+from opsuite_common.errors import CursorPurgedError, RateLimitedError, ServiceUnavailableError
 from opsuite_common.logging import get_logger
 
 __all__ = ["AlertFeed", "CursorPurgedError", "Watcher", "watch_changes"]
 
 log = get_logger("opsuite.cep.watch")
 _BATCH = 500
-
-
-class CursorPurgedError(OpsuiteError):
-    """A replay was asked from a cursor whose following changes the retention has deleted."""
-
-    code = Code.OUT_OF_RANGE
-    http_status = 400
-    reason = "CURSOR_PURGED"
-    default_message = "the alert changes after this cursor were deleted by the retention"
 
 
 def _purged(after: int, purged: int) -> CursorPurgedError:

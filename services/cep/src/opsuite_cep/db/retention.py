@@ -53,8 +53,11 @@ async def _notifications(session: AsyncSession, cutoff: datetime, limit: int) ->
 
 
 async def _deliveries(session: AsyncSession, cutoff: datetime, limit: int) -> int:
-    pending = select(NotificationRow.id).where(NotificationRow.status == "pending")
-    where = [DeliveryRow.at < cutoff, DeliveryRow.notification_id.not_in(pending)]
+    # NOT EXISTS, not NOT IN: with a large pending outbox (a channel down) it stays an anti-join on PostgreSQL.
+    pending = select(NotificationRow.id).where(
+        NotificationRow.id == DeliveryRow.notification_id, NotificationRow.status == "pending"
+    )
+    where = [DeliveryRow.at < cutoff, ~pending.exists()]
     return await delete_batch_where(session, DeliveryRow, where, limit)
 
 
