@@ -2,8 +2,9 @@
 
 ``bench/idle_memory.py`` measures the resident size of each service (goal <= 120 MB); this test keeps the
 cheap part of that from regressing: each service, started with its defaults in a fresh interpreter,
-has not imported openai (ops's LLM), nats-py (cep's JetStream log), redis (shared rate limits) or the
-OpenTelemetry SDK (tracing off without an endpoint).
+has not imported openai (ops's LLM), nats-py (cep's JetStream log), redis (shared rate limits), the
+OpenTelemetry SDK (tracing off without an endpoint), psycopg (a PostgreSQL store), or rich and pygments
+(installed with the CLI; structlog, httpx and alembic import them when present: opsuite_common._lean_imports).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-OPTIONAL = ("openai", "nats", "redis", "opentelemetry.sdk")
+OPTIONAL = ("openai", "nats", "redis", "opentelemetry.sdk", "psycopg", "rich", "pygments")
 
 _PROGRAM = """
 import asyncio, sys, tempfile

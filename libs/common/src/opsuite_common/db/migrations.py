@@ -30,8 +30,11 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
-from alembic import command, context
-from alembic.config import Config
+from opsuite_common._lean_imports import UNUSED_EXTRAS, without
+
+with without(*UNUSED_EXTRAS):  # alembic's templates import pygments for error pages (see _lean_imports)
+    from alembic import command, context
+    from alembic.config import Config
 from sqlalchemy import URL, MetaData, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine

@@ -32,7 +32,6 @@ from collections.abc import Awaitable, Iterable, Mapping
 from typing import Any, Protocol
 
 from opsuite_api_manager.db import ApiRow, DataSourceRow
-from opsuite_api_manager.db.pg_connections import PgConnections
 from opsuite_common.db import Database
 from opsuite_common.metrics import counter
 
@@ -179,6 +178,9 @@ class PgVersionCheck(Trusting):
 
     def __init__(self, db: Database, *, max_connections: int = 2) -> None:
         """Read from ``db`` on connections of the check's own, each check one statement in autocommit."""
+        # Imported here: psycopg (and libpq) is loaded only by a service whose store is PostgreSQL.
+        from opsuite_api_manager.db.pg_connections import PgConnections
+
         self._connections = PgConnections(db.engine.url, max_size=max_connections, application_name="api_manager")
 
     async def aclose(self) -> None:

@@ -17,14 +17,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import contextvars
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import CursorResult, bindparam, insert, update
 from sqlalchemy.orm.exc import StaleDataError
 
 from opsuite_api_manager.db.execution_writer import EXECUTIONS_TABLE, SqliteExecutionWriter, complete_record
-from opsuite_api_manager.db.pg_execution_writer import PgExecutionWriter
 from opsuite_common.db import Database
+
+if TYPE_CHECKING:
+    from opsuite_api_manager.db.pg_execution_writer import PgExecutionWriter
 
 __all__ = ["ExecutionLog"]
 
@@ -39,7 +41,12 @@ class ExecutionLog:
     def __init__(self, db: Database, *, max_batch: int = 256) -> None:
         self._db = db
         self._sqlite = SqliteExecutionWriter(db) if SqliteExecutionWriter.supports(db) else None
-        self._pg = PgExecutionWriter(db) if PgExecutionWriter.supports(db) else None
+        self._pg: PgExecutionWriter | None = None
+        if db.engine.dialect.name == "postgresql":
+            # Imported here: psycopg (and libpq) is loaded only by a service whose store is PostgreSQL.
+            from opsuite_api_manager.db.pg_execution_writer import PgExecutionWriter
+
+            self._pg = PgExecutionWriter(db)
         self._max_batch = max_batch
         self._queue: list[_Item] = []
         self._wake = asyncio.Event()

@@ -69,11 +69,6 @@ class PgExecutionWriter:
         )
         self._sql_cache: dict[tuple[int, int], str] = {}
 
-    @staticmethod
-    def supports(db: Database) -> bool:
-        """Whether ``db`` is PostgreSQL."""
-        return db.engine.dialect.name == "postgresql"
-
     def _sql(self, inserts: int, updates: int) -> str:
         sql = self._sql_cache.get((inserts, updates))
         if sql is not None:
