@@ -48,6 +48,7 @@ from tests.ops_eval import (
     second_estate,
     seventh_estate,
     sixth_estate,
+    tenth_estate,
     third_estate,
 )
 from tests.ops_eval.questions import EvalContext, QuestionSet, load_set
@@ -61,7 +62,8 @@ __all__ = ["SETS_DIR", "run_evaluation", "write_results"]
 SETS_DIR = Path(__file__).resolve().parent
 REPO = SETS_DIR.parents[1]
 TENANTS = {"demo": "demo", "second": "ledgerco", "third": "clusterco", "fourth": "streamco", "fifth": "edgeco",
-           "sixth": "quillco", "seventh": "dbfleetco", "eighth": "sendwaveco", "ninth": "haldenidco"}  # fmt: skip
+           "sixth": "quillco", "seventh": "dbfleetco", "eighth": "sendwaveco", "ninth": "haldenidco",
+           "tenth": "tarnvaultco"}  # fmt: skip
 #: Questions in flight at once (ops runs them concurrently; each is one run).
 CONCURRENCY = 4
 ASK_TIMEOUT_S = 60.0
@@ -198,6 +200,7 @@ _SEEDERS: dict[str, Callable[[_Servers, Path, TokenFactory], Awaitable[datetime]
     "seventh": functools.partial(_seed_estate, seventh_estate, "dbfleet.db", "seventh"),
     "eighth": functools.partial(_seed_estate, eighth_estate, "mailops.db", "eighth"),
     "ninth": functools.partial(_seed_estate, ninth_estate, "iamops.db", "ninth"),
+    "tenth": functools.partial(_seed_estate, tenth_estate, "vaultops.db", "tenth"),
 }
 
 
