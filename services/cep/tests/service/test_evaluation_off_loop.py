@@ -27,6 +27,7 @@ class _Held:
         self._engine, self.release, self.entered = engine, threading.Event(), threading.Event()
 
     def ingest(self, *args: Any, **kw: Any) -> Any:
+        self.entered_on = threading.current_thread().name.split("_")[0]
         self.entered.set()
         self.release.wait(20)
         return self._engine.ingest(*args, **kw)
@@ -56,6 +57,35 @@ async def test_another_tenants_batch_is_served_while_a_big_batch_is_evaluated(sq
         held.release.set()
         result, _ = await big
         assert result.accepted == INLINE_EVENTS + 1
+    finally:
+        held.release.set()
+        await host.log.close()
+        await db.engine.dispose()
+
+
+async def test_a_big_batch_runs_on_ceps_own_threads_and_is_charged_its_cpu_time_not_its_wait(
+    sqlite_url: str,
+) -> None:
+    # The held ingest waits 0.3 s for its release without using CPU: that wait (standing for a wait on a thread
+    # or the GIL that another tenant caused) must not be charged to the tenant; and it runs on a cep-eval thread.
+    settings = make_settings(sqlite_url, idle_progress=False, tenant_engine_share=0.0001, tenant_engine_burst_s=1.0)
+    db = Database.from_url(sqlite_url)
+    await run_migrations(db.engine, MIGRATIONS_DIR, VERSION_TABLE)
+    host = EngineHost(db, settings, Notifier(), log=open_event_log(settings, db))
+    threads: list[str] = []
+    try:
+        held = _Held((await host.get("big")).engine)
+        (await host.get("big")).engine = held  # type: ignore[assignment]
+        before = host.budget.left("big")
+        big = asyncio.create_task(host.publish("big", _batch("b", INLINE_EVENTS + 1)))
+        await asyncio.to_thread(held.entered.wait, 20)
+        threads.append(held.entered_on)
+        await asyncio.sleep(0.3)
+        held.release.set()
+        await big
+        charged = before - host.budget.left("big")
+        assert threads == ["cep-eval"], threads
+        assert 0 < charged < 0.2, charged  # its CPU time; the wall time around it was over 0.3 s
     finally:
         held.release.set()
         await host.log.close()

@@ -33,7 +33,7 @@ from typing import Any
 from opsuite_cep.app._rows import rule_from_row, silence_from_row
 from opsuite_cep.app._session import read
 from opsuite_cep.app.engine_budget import EngineBudget
-from opsuite_cep.app.evaluation import evaluate, replay_page, run_to_end
+from opsuite_cep.app.evaluation import CpuMeter, evaluate, replay_page, run_to_end
 from opsuite_cep.app.eventlog import EventLog, NoLog, RecordKind
 from opsuite_cep.app.expected_keys import apply_stored_lists, expected_keys_of, tenants_watching
 from opsuite_cep.app.notifier import Notifier
@@ -240,11 +240,10 @@ class EngineHost:
             self.budget.check(te.tenant)  # before the log: a refused batch leaves no trace
             now = self.now()
             position = await self.append(te, "events", now, events)
-            started = time.perf_counter()
-            result = await evaluate(te.engine, events, now)
-            took = time.perf_counter() - started
-            _EVAL.observe(took)
-            self.budget.charge(te.tenant, took)
+            started, meter = time.perf_counter(), CpuMeter()
+            result = await evaluate(te.engine, events, now, meter)
+            _EVAL.observe(time.perf_counter() - started)
+            self.budget.charge(te.tenant, meter.seconds)
             te.position = position
             return result, await self.commit(te, result, position)
 
@@ -344,11 +343,13 @@ class EngineHost:
         """
         silences = await self._silences(tenant)
         self.budget.check(tenant, "TestRule")  # it evaluates as much as a PublishEvents batch
-        started = time.perf_counter()
+        meter = CpuMeter()
         try:
-            return await run_to_end(functools.partial(self._dry_run, tenant, rule, silences, events, advance_to))
+            return await run_to_end(
+                meter.wrap(functools.partial(self._dry_run, tenant, rule, silences, events, advance_to))
+            )
         finally:
-            self.budget.charge(tenant, time.perf_counter() - started)
+            self.budget.charge(tenant, meter.seconds)
 
     def _dry_run(
         self, tenant: str, rule: Rule, silences: list[Silence], events: Sequence[Event], advance_to: float | None

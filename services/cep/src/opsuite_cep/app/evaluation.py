@@ -8,38 +8,84 @@ so that a partition's position and checkpoint never see half of one. The engine 
 tenant's lock, which the caller holds across the await, and
 the evaluation is the same call either way, so live results and replays do not differ. Small batches stay
 on the loop: the hop to a thread costs more than evaluating them.
+
+The worker threads are cep's own (``EVAL_THREADS``), not the loop's default executor: tenants' big batches
+queue there instead of taking every thread the loop lends to other work (DNS lookups of channel deliveries,
+file reads). A tenant is charged for its evaluation's CPU time (``CpuMeter``, the evaluating thread's clock),
+not the wall time around it, which counted the waits for a thread or the GIL that other tenants caused.
 """
 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import functools
+import threading
+import time
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from opsuite_cep.domain import Engine, Event, IngestResult
 
-__all__ = ["INLINE_EVENTS", "evaluate", "replay_page", "run_to_end"]
+__all__ = ["EVAL_THREADS", "INLINE_EVENTS", "CpuMeter", "evaluate", "replay_page", "run_to_end"]
 
 T = TypeVar("T")
 
 #: Batches of up to this many events are evaluated on the event loop.
 INLINE_EVENTS = 64
+#: Worker threads for evaluations off the loop, per process (evaluation holds the GIL: more would not run
+#: more of it at once, only let more tenants' batches interleave).
+EVAL_THREADS = 2
+
+_executor: concurrent.futures.ThreadPoolExecutor | None = None
+_executor_lock = threading.Lock()
 
 
-async def evaluate(engine: Engine, events: Sequence[Event], now: float) -> IngestResult:
-    """``engine.ingest(events, now=now)``, in a worker thread when the batch is big; hold the engine's lock."""
+def _eval_executor() -> concurrent.futures.ThreadPoolExecutor:
+    global _executor
+    with _executor_lock:
+        if _executor is None:
+            _executor = concurrent.futures.ThreadPoolExecutor(EVAL_THREADS, thread_name_prefix="cep-eval")
+        return _executor
+
+
+class CpuMeter:
+    """CPU seconds spent by the functions it wraps, on whichever thread ran them."""
+
+    __slots__ = ("seconds",)
+
+    def __init__(self) -> None:
+        """Nothing measured yet."""
+        self.seconds = 0.0
+
+    def wrap(self, fn: Callable[[], T]) -> Callable[[], T]:
+        """``fn``, adding its thread's CPU time to ``seconds`` however it ends."""
+
+        def run() -> T:
+            started = time.thread_time()
+            try:
+                return fn()
+            finally:
+                self.seconds += time.thread_time() - started
+
+        return run
+
+
+async def evaluate(engine: Engine, events: Sequence[Event], now: float, meter: CpuMeter) -> IngestResult:
+    """``engine.ingest(events, now=now)``, in a worker thread when the batch is big; hold the engine's lock.
+    Its CPU time is added to ``meter``."""
+    ingest = meter.wrap(functools.partial(engine.ingest, events, now=now))
     if len(events) <= INLINE_EVENTS:
-        return engine.ingest(events, now=now)
-    return await run_to_end(functools.partial(engine.ingest, events, now=now))
+        return ingest()
+    return await run_to_end(ingest)
 
 
 async def run_to_end(fn: Callable[[], T]) -> T:
-    """``fn()`` in a worker thread. A cancel of the caller waits for the thread to finish before it is raised:
-    the engine is never left half-applied while the caller's lock is given back (a checkpoint taken then
-    would save a batch in the middle)."""
-    fut = asyncio.get_running_loop().run_in_executor(None, fn)
+    """``fn()`` in one of cep's evaluation threads. A cancel of the caller waits for the thread to finish
+    before it is raised: the engine is never left half-applied while the caller's lock is given back (a
+    checkpoint taken then would save a batch in the middle)."""
+    fut = asyncio.get_running_loop().run_in_executor(_eval_executor(), fn)
     try:
         return await asyncio.shield(fut)
     except asyncio.CancelledError:
