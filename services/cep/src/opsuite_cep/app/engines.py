@@ -94,8 +94,7 @@ class TenantEngine:
     checkpointed_at: float = field(default_factory=time.monotonic)
     #: The last (shielded) write of alert changes, which outlives a cancelled caller.
     writing: asyncio.Future[list[AlertChange]] | None = None
-    #: A partition unit whose commit found its records already committed by another owner: it never writes
-    #: again (its runner stops).
+    #: A unit whose commit found its records committed by another owner: it never writes again (runner stops).
     fenced: bool = False
 
 
@@ -120,8 +119,14 @@ class EngineHost:
         self._engines: dict[str, TenantEngine] = {}
         self._resumed = False  # tenants with a stored checkpoint are loaded at the first tick
         self._load_locks: dict[str, asyncio.Lock] = {}
+        #: Rule and silence changes made while a tenant's engine was loading: that load is done again.
+        self._unloaded_changes: dict[str, int] = {}
         self._wake_dispatcher = wake_dispatcher or (lambda: None)
         self.budget = EngineBudget(settings.tenant_engine_share, settings.tenant_engine_burst_s)
+
+    def _changed_unloaded(self, tenant: str) -> None:
+        if (loading := self._load_locks.get(tenant)) is not None and loading.locked():
+            self._unloaded_changes[tenant] = self._unloaded_changes.get(tenant, 0) + 1
 
     def loaded(self, tenant: str) -> TenantEngine | None:
         """The tenant's engine if it is loaded."""
@@ -129,15 +134,15 @@ class EngineHost:
 
     async def get(self, tenant: str) -> TenantEngine:
         """The tenant's engine, loading its enabled rules, silences and checkpoint on first use."""
-        te = self._engines.get(tenant)
-        if te is not None:
+        if (te := self._engines.get(tenant)) is not None:
             return te
-        lock = self._load_locks.setdefault(tenant, asyncio.Lock())
-        async with lock:
-            te = self._engines.get(tenant)
-            if te is None:
-                te = await self._load(tenant)
-                self._engines[tenant] = te
+        async with self._load_locks.setdefault(tenant, asyncio.Lock()):
+            while (te := self._engines.get(tenant)) is None:
+                changes = self._unloaded_changes.get(tenant, 0)
+                loaded = await self._load(tenant)  # reads the rules and silences first, then replays
+                if self._unloaded_changes.get(tenant, 0) == changes:  # else one changed meanwhile: load again
+                    self._engines[tenant] = loaded
+                    self._unloaded_changes.pop(tenant, None)
             return te
 
     def new_engine(
@@ -254,6 +259,7 @@ class EngineHost:
         if te is None and row is not None and row.enabled and not self.settings.partitions:
             te = await self.get(tenant) if expected_keys_of(rule_from_row(row)) is not None else None
         if te is None:
+            self._changed_unloaded(tenant)
             return
         async with te.lock:
             if old_name is not None and (row is None or row.name != old_name):
@@ -269,6 +275,7 @@ class EngineHost:
         """Reload a loaded engine's silences."""
         te = self._engines.get(tenant)
         if te is None:
+            self._changed_unloaded(tenant)
             return
         silences = await self._silences(tenant)
         async with te.lock:

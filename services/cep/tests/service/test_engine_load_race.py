@@ -1,0 +1,73 @@
+"""A rule saved while its tenant's engine is loading (the rules read, the log still replaying) is in the
+engine that load installs: the load is done again, not left with the rules it read before the change."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from typing import Any
+
+import pytest
+
+from opsuite_cep.app.engines import EngineHost, Notifier
+from opsuite_cep.app.wiring import open_event_log
+from opsuite_cep.db import MIGRATIONS_DIR, VERSION_TABLE
+from opsuite_cep.db.models import RuleRow
+from opsuite_common.db import Database, run_migrations
+
+from .conftest import make_settings
+
+pytestmark = pytest.mark.asyncio
+
+RULE = {
+    "name": "errors-high",
+    "kind": "THRESHOLD",
+    "event_type": "metric",
+    "spec": {"condition": {"field": "errors", "op": ">", "value": 5}},
+}
+
+
+class _GatedLog:
+    """The real event log, whose reads wait for ``gate`` (the load then holds between its rule read and replay)."""
+
+    def __init__(self, log: Any) -> None:
+        self._log, self.gate, self.entered = log, asyncio.Event(), asyncio.Event()
+
+    async def read(self, *args: Any, **kw: Any) -> Any:
+        self.entered.set()
+        await self.gate.wait()
+        return await self._log.read(*args, **kw)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._log, name)
+
+
+@pytest.mark.parametrize("change", ["created", "deleted"])
+async def test_a_rule_changed_while_the_engine_loads_is_in_the_engine_it_loads(sqlite_url: str, change: str) -> None:
+    settings = make_settings(sqlite_url, idle_progress=False)
+    db = Database.from_url(sqlite_url)
+    await run_migrations(db.engine, MIGRATIONS_DIR, VERSION_TABLE)
+    row = RuleRow(id=uuid.uuid4().hex, tenant="t", name="errors-high", kind="THRESHOLD", definition=json.dumps(RULE))
+    if change == "deleted":
+        async with db.session() as s:
+            s.add(row)
+    log = _GatedLog(open_event_log(settings, db))
+    host = EngineHost(db, settings, Notifier(), log=log)  # type: ignore[arg-type]
+    try:
+        loading = asyncio.create_task(host.get("t"))
+        await asyncio.wait_for(log.entered.wait(), 20)  # the load has read the rules; it waits to replay
+        async with db.session() as s:
+            if change == "created":
+                s.add(row)
+            else:
+                await s.delete(await s.get(RuleRow, row.id))
+        await host.rule_changed("t", row if change == "created" else None, "errors-high")
+        log.gate.set()
+        te = await asyncio.wait_for(loading, 20)
+        names = [r.name for r in te.engine.rules]
+        assert names == (["errors-high"] if change == "created" else []), names
+    finally:
+        log.gate.set()
+        await log.close()
+        await db.engine.dispose()
