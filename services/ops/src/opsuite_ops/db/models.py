@@ -54,4 +54,6 @@ class RunRow(Base):
         Index("ix_ops_runs_tenant_created", "tenant", "created_at", "id"),
         Index("ix_ops_runs_tenant_status_created", "tenant", "status", "created_at"),
         Index("ix_ops_runs_owner_status", "owner", "status"),
+        # The retention sweep: old runs of every tenant.
+        Index("ix_ops_runs_finished", "finished_at"),
     )
