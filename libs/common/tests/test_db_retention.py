@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime, timedelta
 
+import pytest
 from sqlalchemy import Integer, MetaData, String, func, select
+from sqlalchemy import delete as sa_delete
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from opsuite_common.db import Database, Purge, RetentionSweeper, UTCDateTime, delete_batch_where
+from opsuite_common.db import Database, Purge, RetentionSweeper, UTCDateTime, create_engine, delete_batch_where
 
 
 class _Base(DeclarativeBase):
@@ -65,8 +67,9 @@ async def test_sweep_deletes_in_bounded_batches_and_keeps_the_rest(database: Dat
     calls: list[int] = []
     sweeper = RetentionSweeper(database, [_purge(calls)], name="test", batch_size=10, batch_pause_s=0, now=lambda: NOW)
     assert await sweeper.sweep() == {"retention_items": 25}
-    # 25 rows in batches of at most 10: 10, 10, 5 (the short batch ends the rule).
-    assert calls == [10, 10, 5]
+    # 25 rows in batches of at most 10: 10, 10, 5, then an empty one ends the rule (a short batch may be short
+    # because a replica deleted part of it meanwhile, so it does not end it).
+    assert calls == [10, 10, 5, 0]
     left = await _left(database)
     assert left.count(("running", False)) == 2  # old but still running: kept
     assert left.count(("done", True)) == 4  # within the retention: kept
@@ -128,3 +131,41 @@ async def test_periodic_task_sweeps_and_stops(database: Database) -> None:
     await sweeper.stop(timeout=5)
     assert sweeper._task is None
     assert len(await _left(database)) == 1
+
+
+@pytest.mark.postgres
+async def test_a_batch_cut_short_by_another_replica_does_not_end_the_sweep(pg_url: str) -> None:
+    # The first batch's rows are read, then another replica deletes 4 of them before this one does: the batch
+    # deletes 6 of 10 although 15 more are past the cutoff. The sweep goes on until a batch finds nothing.
+    # PostgreSQL only: on SQLite a sweep's batch holds the file's write lock, so no replica deletes in between.
+    database = Database(create_engine(pg_url))
+    try:
+        await _swept_past_a_short_batch(database)
+    finally:
+        await database.dispose()
+
+
+async def _swept_past_a_short_batch(database: Database) -> None:
+    await _fill(database, old=25, new=2)
+    calls: list[int] = []
+
+    async def racing_delete(s: AsyncSession, cutoff: datetime, limit: int) -> int:
+        where = [_Item.at < cutoff, _Item.state != "running"]
+        if calls:
+            n = await delete_batch_where(s, _Item, where, limit)
+        else:
+            ids = list((await s.execute(select(_Item.id).where(*where).order_by(_Item.id).limit(limit))).scalars())
+            async with database.session() as other:  # the other replica, committed before this batch deletes
+                await other.execute(sa_delete(_Item).where(_Item.id.in_(ids[:4])))
+            result = await s.execute(sa_delete(_Item).where(_Item.id.in_(ids), *where))
+            n = result.rowcount  # type: ignore[attr-defined]
+        calls.append(n)
+        return n
+
+    sweeper = RetentionSweeper(
+        database, [Purge("retention_items", 30 * DAY, racing_delete)], name="test", batch_size=10, batch_pause_s=0,
+        now=lambda: NOW,
+    )  # fmt: skip
+    assert await sweeper.sweep() == {"retention_items": 21}  # the other replica deleted the other 4
+    assert calls == [6, 10, 5, 0]
+    assert [fresh for _, fresh in await _left(database)] == [True, True]

@@ -120,7 +120,9 @@ class RetentionSweeper:
                 async with self.db.session() as s:
                     n = await purge.delete(s, cutoff, self.batch_size)
                 total += n
-                if n < self.batch_size:
+                if n == 0:
+                    # Not "fewer than a batch": a replica sweeping at the same time may have deleted part of
+                    # this batch's rows, and more past the cutoff may remain; one more (indexed) read ends it.
                     break
                 await asyncio.sleep(self.batch_pause_s)  # let other writers take the lock
             deleted[purge.table] = deleted.get(purge.table, 0) + total
