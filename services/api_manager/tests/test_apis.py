@@ -7,8 +7,11 @@ from typing import Any
 
 import grpc
 import pytest
+from sqlalchemy import func, select
 
 from opsuite.apimanager.v1 import api_manager_pb2 as pb
+from opsuite_api_manager.db import ApiRow, ApiVersionRow
+from opsuite_common.db import Database
 from opsuite_common.errors import (
     ConflictError,
     FailedPreconditionError,
@@ -121,11 +124,25 @@ async def test_update_with_stale_etag_is_aborted_and_versions_roll_back(client, 
     assert isinstance(err, StaleEtagError)
 
 
-async def test_soft_delete_hides_forbids_execution_and_frees_the_name(client, sqlite_source):
+async def test_delete_removes_the_api_and_its_versions_forbids_execution_and_frees_the_name(
+    client, sqlite_source, db_url
+):
     c = client
     await c.data_source("reports", sqlite_source)
     api = await c.create(sql_api(c, "item"))
+    api = await c.stub.UpdateApi(
+        pb.UpdateApiRequest(api=sql_api(c, "item"), etag=api.meta.etag, id=api.meta.id), metadata=c.md("editor")
+    )
     await c.stub.DeleteApi(pb.DeleteApiRequest(id=api.meta.id, etag=api.meta.etag), metadata=c.md("editor"))
+    # Nothing of it is kept (a tenant creating and deleting APIs in a loop must not grow the tables).
+    db = Database.from_url(db_url)
+    try:
+        async with db.session(readonly=True) as s:
+            for table in (ApiRow, ApiVersionRow):
+                column = table.id if table is ApiRow else table.api_id
+                assert (await s.execute(select(func.count()).where(column == api.meta.id))).scalar_one() == 0
+    finally:
+        await db.dispose()
     assert isinstance(await c.error(c.stub.GetApi(pb.GetApiRequest(id=api.meta.id), metadata=c.md())), NotFoundError)
     assert isinstance(await c.error(c.execute("item", {"id": 1})), NotFoundError)
     req = pb.ExecuteApiRequest(id=api.meta.id)

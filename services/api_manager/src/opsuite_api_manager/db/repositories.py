@@ -183,6 +183,13 @@ class ApiRepository:
         )
         return int(getattr(result, "rowcount", 0) or 0)
 
+    async def remove(self, row: ApiRow) -> None:
+        """Delete ``row`` (this tenant's) and all its versions."""
+        await self.s.execute(
+            delete(ApiVersionRow).where(ApiVersionRow.tenant == self.tenant, ApiVersionRow.api_id == row.id)
+        )
+        await self.s.delete(row)
+
     async def list_versions(self, api_id: str, limit: int, after: list[Any] | None) -> list[ApiVersionRow]:
         """Snapshots in version order."""
         q = select(ApiVersionRow).where(ApiVersionRow.tenant == self.tenant, ApiVersionRow.api_id == api_id)

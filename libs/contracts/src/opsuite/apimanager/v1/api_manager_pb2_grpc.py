@@ -208,7 +208,8 @@ class ApiManagerServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def DeleteApi(self, request, context):
-        """Soft delete: the API can never be executed again; its name becomes free.
+        """Deletes the API and all its versions: it can never be executed again; its name becomes free. Its
+        executions stay in the log (with its id and name) until their retention ends.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

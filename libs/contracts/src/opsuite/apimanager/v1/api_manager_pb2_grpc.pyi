@@ -50,7 +50,9 @@ class ApiManagerServiceStub:
     UpdateApi: _grpc.UnaryUnaryMultiCallable[_api_manager_pb2.UpdateApiRequest, _api_manager_pb2.Api]
     """Replaces the definition; records a new version. A stale etag gets ABORTED."""
     DeleteApi: _grpc.UnaryUnaryMultiCallable[_api_manager_pb2.DeleteApiRequest, _empty_pb2.Empty]
-    """Soft delete: the API can never be executed again; its name becomes free."""
+    """Deletes the API and all its versions: it can never be executed again; its name becomes free. Its
+    executions stay in the log (with its id and name) until their retention ends.
+    """
     ListApiVersions: _grpc.UnaryUnaryMultiCallable[_api_manager_pb2.ListApiVersionsRequest, _api_manager_pb2.ListApiVersionsResponse]
     GetApiVersion: _grpc.UnaryUnaryMultiCallable[_api_manager_pb2.GetApiVersionRequest, _api_manager_pb2.ApiVersion]
     RollbackApi: _grpc.UnaryUnaryMultiCallable[_api_manager_pb2.RollbackApiRequest, _api_manager_pb2.Api]
@@ -88,7 +90,9 @@ class ApiManagerServiceAsyncStub(ApiManagerServiceStub):
     UpdateApi: _aio.UnaryUnaryMultiCallable[_api_manager_pb2.UpdateApiRequest, _api_manager_pb2.Api]  # type: ignore[assignment]
     """Replaces the definition; records a new version. A stale etag gets ABORTED."""
     DeleteApi: _aio.UnaryUnaryMultiCallable[_api_manager_pb2.DeleteApiRequest, _empty_pb2.Empty]  # type: ignore[assignment]
-    """Soft delete: the API can never be executed again; its name becomes free."""
+    """Deletes the API and all its versions: it can never be executed again; its name becomes free. Its
+    executions stay in the log (with its id and name) until their retention ends.
+    """
     ListApiVersions: _aio.UnaryUnaryMultiCallable[_api_manager_pb2.ListApiVersionsRequest, _api_manager_pb2.ListApiVersionsResponse]  # type: ignore[assignment]
     GetApiVersion: _aio.UnaryUnaryMultiCallable[_api_manager_pb2.GetApiVersionRequest, _api_manager_pb2.ApiVersion]  # type: ignore[assignment]
     RollbackApi: _aio.UnaryUnaryMultiCallable[_api_manager_pb2.RollbackApiRequest, _api_manager_pb2.Api]  # type: ignore[assignment]
@@ -189,7 +193,9 @@ class ApiManagerServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _api_manager_pb2.DeleteApiRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_empty_pb2.Empty, _abc.Awaitable[_empty_pb2.Empty]]:
-        """Soft delete: the API can never be executed again; its name becomes free."""
+        """Deletes the API and all its versions: it can never be executed again; its name becomes free. Its
+        executions stay in the log (with its id and name) until their retention ends.
+        """
 
     @_abc_1.abstractmethod
     def ListApiVersions(
