@@ -20,7 +20,7 @@ from opsuite_ops.domain.bm25 import STOP_WORDS, stem, tokenise
 from opsuite_ops.domain.model import Tool
 from opsuite_ops.domain.timeline import lists_changes
 
-__all__ = ["acted_words", "change_tools"]
+__all__ = ["acted_words", "actor_acts", "change_tools"]
 
 #: "when did we (last) rotate X": a person's act on a thing.
 _WHEN_WE_DID = re.compile(
@@ -35,6 +35,19 @@ _WHEN_WAS_DONE = re.compile(
     re.IGNORECASE,
 )
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
+#: "who deleted X", "who has restarted Y", "which user dropped the table": the actor of an act is asked for.
+_WHO_DID = re.compile(
+    r"\b(?:who|whom|which\s+(?:user|person|account|principal|engineer|team)|what\s+(?:user|account|principal))"
+    r"\s+(?:(?:has|have|had|just|last|actually)\s+)?(?P<act>[a-z]+ed)\b",
+    re.IGNORECASE,
+)
+
+
+def actor_acts(question: str) -> frozenset[str]:
+    """The verbs of acts whose actor ``question`` asks for ("who deleted objects": "deleted"). Such a verb is
+    the topic itself, not a word acting on the next one: a tool must know the act (its record says who) for
+    the question to be covered (see :meth:`coverage.CoverageCheck.of`)."""
+    return frozenset(m.group("act").lower() for m in _WHO_DID.finditer(question))
 
 
 def change_tools(tools: Sequence[Tool]) -> list[Tool]:

@@ -39,6 +39,13 @@ MEASURE_WORDS = frozenset(
     capacity amount total count number value values metric metrics stat stats statistics""".split()  # noqa: SIM905
 )
 
+#: Degree words that only stress the next one ("so far behind", "too slow"): never a topic (kept in searches).
+INTENSIFIERS = frozenset({"so", "too", "very", "really", "quite", "pretty", "super"})
+
+#: Measure words (stems) and the forms tools publish them in: an error "rate" is reported as a percent or a
+#: ratio of the requests. Only for coverage: ranking keeps the question's own words.
+MEASURE_FORMS: dict[str, tuple[str, ...]] = {"rat": ("percent", "pct", "ratio")}
+
 #: A number with a plural or unit suffix ("504s", "5xx", "10k"): a value the question gives, never a topic.
 _NUMBERISH = re.compile(r"^\d+[a-z]{0,2}$|^\d[\dx]*$", re.IGNORECASE)
 
@@ -63,10 +70,13 @@ __all__ = [
 ]
 
 
-#: "how do I ...", "how can we ...", "how to ...", "how long do we keep ...": a question asking for a procedure or
-#: a practice (English form only).
+#: "how do I ...", "how can we ...", "how to ...", "how long do we keep ...", "how much notice do we need": a
+#: question asking for a procedure or a practice (English form only).
 _HOW_TO = re.compile(
-    r"^\s*how\s+(?:long\s+|often\s+|soon\s+)?(?:(?:do|can|could|should|would|shall|must)\s+(?:i|we|you|one)\b|to\b)",
+    r"^\s*how\s+(?:long\s+|often\s+|soon\s+)?(?:(?:do|can|could|should|would|shall|must)\s+(?:i|we|you|one)\b|to\b)"
+    # "how much notice do we need to ...", "how many approvals must we get": a practice's requirement
+    r"|^\s*how\s+(?:much|many)\s+[a-z]+\s+(?:do|should|must|would)\s+(?:i|we|you|one)\s+"
+    r"(?:need|give|allow|require|leave|get)\b",
     re.I,
 )
 #: "is there a runbook for ...", "any docs on ...", "find the playbook for ...": a question asking for documents.
@@ -160,7 +170,7 @@ def is_topic(word: str, vocab: frozenset[str], *, cause: bool = False) -> bool:
     """Whether ``word`` could name what a question asks about (see :meth:`CoverageCheck.of`): not a time or
     function word (:data:`NON_TOPIC_WORDS`), nor a state word that names a value of some tool's enum through
     :data:`fill_words.ENUM_SYNONYMS` ("down" for an enum holding ``offline``)."""
-    if word in NON_TOPIC_WORDS or _NUMBERISH.match(word) or _enum_synonym(word, vocab):
+    if word in NON_TOPIC_WORDS or word in INTENSIFIERS or _NUMBERISH.match(word) or _enum_synonym(word, vocab):
         return False
     if not is_verb_or_adverb(word):
         return True
@@ -238,6 +248,7 @@ class CoverageCheck:
         qualifiers: Iterable[str] = (),
         apart: Iterable[str] = (),
         acted: Iterable[str] = (),
+        actor_of: Iterable[str] = (),
     ) -> CoverageCheck:
         """Check ``terms`` against the whole catalogue ``tools``.
 
@@ -248,15 +259,19 @@ class CoverageCheck:
         word a tool knows ("seeing CRC errors": it acts on that word). "rebooted" in "which hosts were
         rebooted" is a topic: no tool knowing "reboot", no tool reports it. The words of an act asked about
         and of the thing it was done to (``acted``, see :mod:`acts`) are known: a change history answers them.
+        An act whose actor is asked (``actor_of``: "who deleted objects") is a topic whatever follows it: only a
+        tool knowing the act says who did it.
         """
         vocab = vocab if vocab is not None else vocabulary(tools)
         qualifiers = frozenset(qualifiers)
         strong = set().union(*(strong_tokens(t) for t in tools)) if tools else set()
         # Words of trouble ("jump", "spike", "rise") are what a series' onset reports, whatever the tool.
         done = frozenset(acted)
+        actors = frozenset(actor_of) - done
         known = [
             t in done
             or bool(term_tokens(t, synonyms) & vocab)
+            or bool(set(MEASURE_FORMS.get(stem(t), ())) & vocab)
             or is_trouble_word(t)
             or _kind_known(t, vocab)
             or clipped(t, vocab)
@@ -274,7 +289,12 @@ class CoverageCheck:
             for k, t in enumerate(terms)
             if not known[k]
             and is_topic(t, vocab, cause=cause)
-            and not (is_verb_or_adverb(t) and ((t in qualifiers and subject) or (k + 1 < len(terms) and known[k + 1])))
+            and (
+                t in actors
+                or not (
+                    is_verb_or_adverb(t) and ((t in qualifiers and subject) or (k + 1 < len(terms) and known[k + 1]))
+                )
+            )
         )
         missing = frozenset(uncovered)
         # The phrase names what is missing: each unknown word and the words after it that name no tool

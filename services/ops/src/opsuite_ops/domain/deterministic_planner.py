@@ -26,7 +26,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from opsuite_ops.domain.acts import acted_words
+from opsuite_ops.domain.acts import acted_words, actor_acts
 from opsuite_ops.domain.bm25 import tokenise
 from opsuite_ops.domain.comparison import compared_words
 from opsuite_ops.domain.coverage import (
@@ -74,6 +74,10 @@ def _looks_up(tool: Tool, ids: Sequence[str]) -> bool:
     same letters ("DBA team tickets (DBA-nnnn)" for DBA-1042): the question names it through the id."""
     text = tool.description.lower()
     return any(f"{i.rsplit('-', 1)[0].lower()}-" in text for i in ids if "-" in i)
+
+
+def _args(step: PlanStep) -> str:
+    return ", ".join(f"{k}={v}" for k, v in step.arguments.items())
 
 
 def _no_tool(request: PlanRequest) -> str:
@@ -149,6 +153,7 @@ class DeterministicPlanner:
             qualifiers=entities.qualifiers,
             apart=entities.apart,
             acted=acted_words(request.question, entities.terms, request.tools),
+            actor_of=actor_acts(request.question),
         )
 
     def readings(self, request: PlanRequest) -> tuple[str, ...]:
@@ -310,6 +315,9 @@ class DeterministicPlanner:
         if len(builder.steps) > len(steps):
             notes.append(f"plan trimmed to the budget's {request.budget.max_steps} steps")
             for cut in builder.steps[len(steps) :]:
+                if builder.covered_without(cut, steps, coverage):
+                    notes.append(f"{cut.tool}({_args(cut)}) was not needed: the planned steps cover what it matched")
+                    continue
                 builder.dropped.append(
                     AnswerStatusReason(
                         AnswerReason.NOT_COVERED,

@@ -41,6 +41,7 @@ from opsuite_ops.domain.entities import (
     UnknownName,
     column_concept,
 )
+from opsuite_ops.domain.negation import negated_words
 from opsuite_ops.domain.reader import Reader
 from opsuite_ops.domain.shortnames import Reading
 from opsuite_ops.domain.timerange import DAY_RE, ISO_RE, REL_RE, TimeRange, human_duration
@@ -118,6 +119,8 @@ class Entities:
     services: tuple[str, ...] = ()
     time_range: TimeRange | None = None
     numbers: tuple[float, ...] = ()
+    #: Numbers saying how many to show ("top 3", "first 10"): a limit, never a window or a threshold.
+    counts: tuple[float, ...] = ()
     quoted: tuple[str, ...] = ()
     words: tuple[str, ...] = ()
     keywords: str = ""
@@ -136,6 +139,8 @@ class Entities:
     #: The question asks whether something happened ("did the job succeed?", "does it fail"): a bare verb
     #: in it is what is asked, not a filter (see :func:`fill_words.enum_choices`).
     asks_whether: bool = False
+    #: Words the question negates ("aren't active"): a filter takes the other values (:mod:`negation`).
+    negated: frozenset[str] = frozenset()
     #: Terms no tool's words include and that are no verb forms ("504s", "timeout"): what a log or ticket
     #: search looks for (a document search takes every key term).
     rare: tuple[str, ...] = ()
@@ -304,6 +309,7 @@ def extract_entities(
             (cue := kind_cue(prev, nxt, kind_words)) in (nxt, nxt.removesuffix("s"))
             and inv.lists(cue)
             and not reader.is_word(low)
+            and low not in NON_TOPIC_WORDS  # "the biggest buckets": a degree, never a name
             and not inv.part_of(low, lows)
             and not VERSION_RE.match(low)
             and reader.typo(low) is None
@@ -416,9 +422,12 @@ def extract_entities(
         services=tuple(reader.services),
         time_range=time_range,
         numbers=numbers,
+        counts=tuple(float(n) for n in _COUNT_RE.findall(text)),
         quoted=quoted,
         words=words,
-        asks_whether=bool(lows) and lows[0] in DO_SUPPORT,
+        # "did any jobs fail": which ones did (a filter), unlike "did the job fail" (yes or no of one thing).
+        asks_whether=bool(lows) and lows[0] in DO_SUPPORT and lows[1:2] not in (["any"], ["anything"]),
+        negated=negated_words(text),
         latest_occurrence=time_range is None and bool(_LAST_TIME.search(text)),
         across=asks_across(lows),
         inventory=inv,
@@ -446,6 +455,7 @@ def extract_entities(
     )
 
 
+_COUNT_RE = re.compile(r"\b(?:top|first|bottom)\s+(\d+)\b", re.IGNORECASE)
 _PLURAL_CODE = re.compile(r"\b([A-Za-z]{1,4}\d{1,3})s\b")
 #: "when did X last ...", "the last time", "most recent": the latest occurrence, whenever it was.
 _LAST_TIME = re.compile(

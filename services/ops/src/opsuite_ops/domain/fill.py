@@ -289,10 +289,10 @@ def fill_variants(
         window = entities.time_range.seconds if entities.time_range is not None else None
         if (options := _enum_of(schema)) and window is not None and (dv := enum_duration(options, window)):
             value, source = dv, entities.time_range.text if entities.time_range else ""  # "1h" for the last hour
-        elif typ == "boolean" and (flag := flag_value(name, entities.words)) is not None:
+        elif typ == "boolean" and (flag := flag_value(name, entities.words, entities.negated)) is not None:
             value, source = flag, "a word of the question names the flag"
         elif options:
-            chosen = enum_choices(options, entities.words, asks_whether=entities.asks_whether)
+            chosen = enum_choices(options, entities.words, asks_whether=entities.asks_whether, negated=entities.negated)
             enum_words.update(naming_words(chosen, entities.words))
             if chosen and typ == "array":
                 value, source = chosen, "values named in the question"
@@ -327,7 +327,10 @@ def fill_variants(
             value = dv
             source = f"no time in the question; assumed the last {human_duration(default_window)}"
         elif typ in ("integer", "number") and free_numbers:
-            if name.lower() in _LIMIT_PARAMS or name in required or len(free_numbers) == 1:
+            limit_param = name.lower() in _LIMIT_PARAMS
+            if not limit_param and free_numbers[0] in entities.counts:
+                pass  # "top 3": how many to show, not a window or a threshold
+            elif limit_param or name in required or len(free_numbers) == 1:
                 raw = free_numbers.pop(0)
                 value = int(raw) if typ == "integer" else raw
                 source = "number in the question"

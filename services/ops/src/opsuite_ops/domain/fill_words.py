@@ -40,10 +40,11 @@ _FLAG_FORM = frozenset({"only", "include", "is", "show", "with", "has", "filter"
 _FLAG_NEGATIVE = frozenset({"exclude", "hide", "skip", "no", "not", "without", "ignore"})
 
 
-def flag_value(name: str, words: Sequence[str]) -> bool | None:
+def flag_value(name: str, words: Sequence[str], negated: Iterable[str] = ()) -> bool | None:
     """True for a boolean filter the question names ("any open P1s": ``open_only``), else None (its default):
     every word of its name but the form words (only, include...) is a word of the question; never a
-    negative one (``exclude_resolved``)."""
+    negative one (``exclude_resolved``), nor one the question negates ("tickets not open")."""
+    words = [w for w in words if w not in frozenset(negated)]
     parts = [w for w in re.split(r"[^a-z0-9]+", re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()) if w]
     if not parts or set(parts) & _FLAG_NEGATIVE:
         return None
@@ -52,12 +53,32 @@ def flag_value(name: str, words: Sequence[str]) -> bool | None:
     return True if topic and all(p in said or stem(p) in said for p in topic) else None
 
 
-def enum_choices(options: Sequence[Any], words: Sequence[str], *, asks_whether: bool = False) -> list[Any]:
+def enum_choices(
+    options: Sequence[Any],
+    words: Sequence[str],
+    *,
+    asks_whether: bool = False,
+    negated: Iterable[str] = (),
+) -> list[Any]:
     """Every option the question names, itself or through :data:`ENUM_SYNONYMS` ("degraded or down": both).
 
     In a yes/no question (``asks_whether``: "did the load succeed?") a bare verb naming an option only by
     its stem ("succeed" for ``succeeded``) is what is asked, not a filter: it names no option.
+    An option named only by a ``negated`` word ("nodes aren't active", see :mod:`negation`) is what the
+    question does not want: every other (non-empty) option is chosen instead.
     """
+    negative = frozenset(negated)
+    if negative:
+        shunned = _named(options, [w for w in words if w in negative])
+        wanted = _named(options, [w for w in words if w not in negative], asks_whether=asks_whether)
+        if shunned and not wanted:
+            return [o for o in options if str(o) and o not in shunned]
+        return [o for o in wanted if o not in shunned]
+    return _named(options, words, asks_whether=asks_whether)
+
+
+def _named(options: Sequence[Any], words: Sequence[str], *, asks_whether: bool = False) -> list[Any]:
+    """The options ``words`` name (see :func:`enum_choices`)."""
     if asks_whether:
         own = {str(o).lower() for o in options}
         stems = {stem(v) for v in own}

@@ -50,6 +50,9 @@ DEFAULT_SYNONYMS: Mapping[str, tuple[str, ...]] = {
     "green": ("success", "passed"),
     # "what error is the test throwing": its failure message; "smtp errors": the 4xx and 5xx replies
     "error": ("failure", "exception", "4xx", "5xx"),
+    # A DR "copy" of data is its replica; the "size" of a thing is what it stores.
+    "copy": ("replica",),
+    "siz": ("used", "stored", "capacity"),
 }
 
 

@@ -35,7 +35,15 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from opsuite_ops.domain.series_format import finite_number, fmt_num, fmt_time, is_time_name, parse_time, time_column
+from opsuite_ops.domain.series_format import (
+    finite_number,
+    fmt_duration,
+    fmt_num,
+    fmt_time,
+    is_time_name,
+    parse_time,
+    time_column,
+)
 
 __all__ = [
     "BASELINE_MAX",
@@ -117,6 +125,8 @@ class SeriesSummary:
     #: Columns of the series' state that change along it (a replica's ``apply_state``): per column, its runs of
     #: one value, oldest first: (value, first time, last time).
     states: tuple[tuple[str, tuple[tuple[str, datetime, datetime], ...]], ...] = ()
+    #: The oldest point's value (the growth over the window is ``latest - first``).
+    first: float | None = None
 
     @property
     def onset(self) -> ChangePoint | None:
@@ -137,6 +147,7 @@ class SeriesSummary:
             f"over {self.count} points from {fmt_time(self.first_at)}; trend {self.trend}"
         )
         text += "".join(f"; {col}: {_state_runs(runs)}" for col, runs in self.states)
+        text += self.growth(u)
         onset = self.onset
         if onset is None:
             return text + ("; no onset of a spike" if self.change_points else "; no change point")
@@ -148,6 +159,22 @@ class SeriesSummary:
         if back:
             text += f", back to {fmt_num(back[-1].after)}{u} at {fmt_time(back[-1].at)}"
         return text
+
+    def growth(self, unit: str = "") -> str:
+        """``; +16.9 over 14 d (about +1.21 a day)``: how much a steadily rising or falling series changed over
+        its window of a day or more, and per day (how fast a bucket or a table grows); else ""."""
+        span = self.last_at - self.first_at
+        if self.first is None or self.trend == "flat" or span < _DAY or self.onset is not None:
+            return ""
+        change = self.latest - self.first
+        daily = change / (span / _DAY)
+        return (
+            f"; {'+' if change >= 0 else ''}{fmt_num(change)}{unit} over {fmt_duration(span)} "
+            f"(about {'+' if daily >= 0 else ''}{fmt_num(daily)}{unit} a day)"
+        )
+
+
+_DAY = timedelta(days=1)
 
 
 def _brief_of(s: SeriesSummary) -> str:
@@ -315,6 +342,7 @@ def summarise_points(
         group=group,
         column=column,
         rows=tuple(rows[k] for k in order) if rows else (),
+        first=values[0],
     )
 
 

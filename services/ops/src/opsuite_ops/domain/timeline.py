@@ -55,12 +55,15 @@ _CAUSAL = re.compile(r"\b(before|after|since|caus\w*|why|led|lead|trigger\w*|roo
 
 
 _CAUSE = re.compile(
-    r"\b(investigat\w*|why|root cause|caus(?:e|ed|es|ing)|what happened|what went wrong)\b", re.IGNORECASE
+    # A remedy asked for ("what do we need to do to fix it") needs the cause first.
+    r"\b(investigat\w*|why|root cause|caus(?:e|ed|es|ing)|what happened|what went wrong|fix|fixing|remed(?:y|ies)|"
+    r"remediat\w*|mitigat\w*)\b",
+    re.IGNORECASE,
 )
 _WHEN = re.compile(r"\b(before|after|led to|leading to|since when)\b", re.IGNORECASE)
 _TROUBLE = re.compile(
     r"\b(spik\w*|blips?|onset|jump\w*|surg\w*|ris(?:e|es|ing)|increas\w*|drop\w*|alert\w*|incident\w*|outage\w*|"
-    r"degrad\w*|slow\w*|errors?|fail\w*|timeouts?|doubl\w*|tripl\w*|halv\w*)\b",
+    r"degrad\w*|slow\w*|errors?|fail\w*|timeouts?|doubl\w*|tripl\w*|halv\w*|[45](?:xx|\d\d)s?)\b",
     re.IGNORECASE,
 )
 #: "had a blip earlier, what was it": what the trouble named was (its cause), not a value.
@@ -75,7 +78,8 @@ def is_trouble_word(word: str) -> bool:
 
 
 _TROUBLE_SHAPE = re.compile(
-    r"(spik\w*|blips?|onset|jump\w*|surg\w*|ris(?:e|es|ing)|rose|drop\w*|dip\w*|doubl\w*|tripl\w*|halv\w*)",
+    r"(spik\w*|blips?|onset|jump\w*|surg\w*|ris(?:e|es|ing)|rose|drop\w*|dip\w*|doubl\w*|tripl\w*|halv\w*|"
+    r"grow\w*|grew|shrink\w*|shrank)",
     re.IGNORECASE,
 )
 

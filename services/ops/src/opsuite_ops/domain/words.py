@@ -5,8 +5,9 @@
   metric, a name, or a search term.
 * :data:`NON_TOPIC_WORDS`: words that never name a measured thing or a topic, so no tool has to "report"
   them: parts of time expressions ("last night", "up to date"), function words ("just", "still"),
-  comparison, size, degree and age words ("slowest", "closest", "big", "forever", "the old version"), and "keep"
-  of "users keep getting 401s" (it says the trouble goes on, not what it is).
+  comparison, size, degree and age words ("slowest", "closest", "big", "forever", "the old version"), "keep"
+  of "users keep getting 401s" (it says the trouble goes on, not what it is), words asking for anything odd
+  ("anything weird?": a series' change point answers them) and for a remedy ("fix": the cause answers it).
 
 Both are English only and kept short on purpose: a word missing here is at worst reported as a part of the
 question no tool covers (a PARTIAL answer), never taken for a name.
@@ -28,7 +29,8 @@ GENERIC_WORDS = (
         """happening happened happen going wrong look looks check ok okay fine problem problems
     issue issues doing anything something everything currently current right like see need know value values
     number data info information detail details overview summary compare comparison between vs versus
-    than both each every same other others trend level why seem seems getting got going right now latest
+    than both each every same other others rest different differs differ differing trend level why seem seems
+    getting got going right now latest
     current please thanks hi hello whats what's whos who's wheres hows tell us it's is isn't are aren't start
     started starting begin across throughout
     began begun few several roughly approximately around isn aren wasn weren doesn didn hasn haven hadn couldn
@@ -44,5 +46,7 @@ NON_TOPIC_WORDS = frozenset(
     most least top worst best highest lowest slowest fastest busiest biggest largest smallest hottest longest
     shortest heaviest noisiest closest nearest furthest farthest higher lower slower faster bigger larger
     smaller closer nearer more less fewer big large small huge tiny high low long forever new newer newest old older
-    oldest recent earlier later keep keeps kept""".split()  # noqa: SIM905
+    oldest recent earlier later keep keeps kept fast quick quickly
+    odd unusual weird strange abnormal anomalous
+    fix fixing remedy remediate mitigate""".split()  # noqa: SIM905
 )
