@@ -32,7 +32,9 @@ from typing import Any
 
 from opsuite_cep.app._rows import rule_from_row, silence_from_row
 from opsuite_cep.app._session import read
+from opsuite_cep.app.dry_run import dry_run_partitioned
 from opsuite_cep.app.engine_budget import EngineBudget
+from opsuite_cep.app.engine_refresh import refresh_from_store
 from opsuite_cep.app.evaluation import CpuMeter, evaluate, replay_page, run_to_end
 from opsuite_cep.app.eventlog import EventLog, NoLog, RecordKind
 from opsuite_cep.app.expected_keys import apply_stored_lists, expected_keys_of, tenants_watching
@@ -44,9 +46,7 @@ from opsuite_cep.db.models import RuleRow
 from opsuite_cep.db.repositories import CheckpointRepository, RuleRepository, SilenceRepository
 from opsuite_cep.db.routing import load_routing
 from opsuite_cep.domain import Engine, Event, IngestResult, Limits, Rule, Silence
-from opsuite_cep.domain.engine import FUTURE_TIME, future_skew_description
-from opsuite_cep.domain.partitioning import partition_of, scope_of
-from opsuite_cep.domain.results import RefusedEvent
+from opsuite_cep.domain.partitioning import scope_of
 from opsuite_cep.domain.routing import Routing
 from opsuite_common.db import Database
 from opsuite_common.errors import ServiceUnavailableError
@@ -119,12 +119,15 @@ class EngineHost:
         self._engines: dict[str, TenantEngine] = {}
         self._resumed = False  # tenants with a stored checkpoint are loaded at the first tick
         self._load_locks: dict[str, asyncio.Lock] = {}
-        #: Rule and silence changes made while a tenant's engine was loading: that load is done again.
+        self._dry_run_locks: dict[str, asyncio.Lock] = {}
+        #: Changes (rules, silences, routing) saved while a tenant's engine was loading.
         self._unloaded_changes: dict[str, int] = {}
         self._wake_dispatcher = wake_dispatcher or (lambda: None)
         self.budget = EngineBudget(settings.tenant_engine_share, settings.tenant_engine_burst_s)
 
-    def _changed_unloaded(self, tenant: str) -> None:
+    def changed_unloaded(self, tenant: str) -> None:
+        """A rule, silence or routing change found ``tenant``'s engine not loaded: if it is loading, the load
+        applies the stored state once more before its engine is used (``app/engine_refresh.py``)."""
         if (loading := self._load_locks.get(tenant)) is not None and loading.locked():
             self._unloaded_changes[tenant] = self._unloaded_changes.get(tenant, 0) + 1
 
@@ -137,12 +140,14 @@ class EngineHost:
         if (te := self._engines.get(tenant)) is not None:
             return te
         async with self._load_locks.setdefault(tenant, asyncio.Lock()):
-            while (te := self._engines.get(tenant)) is None:
-                changes = self._unloaded_changes.get(tenant, 0)
-                loaded = await self._load(tenant)  # reads the rules and silences first, then replays
-                if self._unloaded_changes.get(tenant, 0) == changes:  # else one changed meanwhile: load again
-                    self._engines[tenant] = loaded
-                    self._unloaded_changes.pop(tenant, None)
+            if (te := self._engines.get(tenant)) is None:
+                te = await self._load(tenant)  # reads the rules, silences and routing first, then replays
+                if not self._unloaded_changes.pop(tenant, 0):
+                    self._engines[tenant] = te
+                    return te
+                async with te.lock:  # changes saved during the load: later ones wait for this lock
+                    self._engines[tenant] = te
+                    await refresh_from_store(self, te)
             return te
 
     def new_engine(
@@ -259,7 +264,7 @@ class EngineHost:
         if te is None and row is not None and row.enabled and not self.settings.partitions:
             te = await self.get(tenant) if expected_keys_of(rule_from_row(row)) is not None else None
         if te is None:
-            self._changed_unloaded(tenant)
+            self.changed_unloaded(tenant)
             return
         async with te.lock:
             if old_name is not None and (row is None or row.name != old_name):
@@ -275,7 +280,7 @@ class EngineHost:
         """Reload a loaded engine's silences."""
         te = self._engines.get(tenant)
         if te is None:
-            self._changed_unloaded(tenant)
+            self.changed_unloaded(tenant)
             return
         silences = await self._silences(tenant)
         async with te.lock:
@@ -349,20 +354,22 @@ class EngineHost:
         partition by partition; the watermark is the slowest partition's).
         """
         silences = await self._silences(tenant)
-        self.budget.check(tenant, "TestRule")  # it evaluates as much as a PublishEvents batch
-        meter = CpuMeter()
-        try:
-            return await run_to_end(
-                meter.wrap(functools.partial(self._dry_run, tenant, rule, silences, events, advance_to))
-            )
-        finally:
-            self.budget.charge(tenant, meter.seconds)
+        # One at a time per tenant, each checked after the one before was charged (cep's 2 evaluation threads).
+        async with self._dry_run_locks.setdefault(tenant, asyncio.Lock()):
+            self.budget.check(tenant, "TestRule")  # it evaluates as much as a PublishEvents batch
+            meter = CpuMeter()
+            try:
+                return await run_to_end(
+                    meter.wrap(functools.partial(self._dry_run, tenant, rule, silences, events, advance_to))
+                )
+            finally:
+                self.budget.charge(tenant, meter.seconds)
 
     def _dry_run(
         self, tenant: str, rule: Rule, silences: list[Silence], events: Sequence[Event], advance_to: float | None
     ) -> IngestResult:
         if self.settings.partitions and scope_of(rule) == "keyed" and expected_keys_of(rule) is None:
-            return self._dry_run_partitioned(tenant, rule, silences, events, advance_to)
+            return dry_run_partitioned(self, tenant, rule, silences, events, advance_to)
         engine = self.new_engine(tenant, [rule], silences)
         wall = self.now()
         horizon = wall + (engine.max_future_skew or 0.0)
@@ -371,39 +378,6 @@ class EngineHost:
         if advance_to is not None:
             out.extend(engine.tick(advance_to))
         out.watermark = engine.rule_watermark(rule.name)
-        return out
-
-    def _dry_run_partitioned(
-        self, tenant: str, rule: Rule, silences: list[Silence], events: Sequence[Event], advance_to: float | None
-    ) -> IngestResult:
-        wall, n = self.now(), self.settings.partitions
-        skew = self.settings.time_policy(tenant).max_future_skew
-        out, groups = IngestResult(), dict[int, list[Event]]()
-        for i, e in enumerate(events):  # refused as PublishEvents refuses them, before the split
-            if skew is not None and e.time > wall + skew:
-                out.refused.append(RefusedEvent(i, e, FUTURE_TIME, future_skew_description(e.time - wall, skew)))
-            else:
-                groups.setdefault(partition_of(tenant, e.key, n), []).append(e)
-        arrival = max((e.time for group in groups.values() for e in group), default=None)
-        watermarks = []
-        for p in sorted(groups):
-            engine = self.new_engine(tenant, [rule], silences)
-            part = engine.ingest(groups[p], arrived_at=arrival)
-            if advance_to is not None:
-                part.extend(engine.tick(advance_to))
-            out.transitions += part.transitions
-            out.notifications += part.notifications
-            out.matches += part.matches
-            out.late_events += part.late_events
-            out.duplicate_events += part.duplicate_events
-            out.accepted, out.late, out.buffered = (
-                out.accepted + part.accepted,
-                out.late + part.late,
-                out.buffered + part.buffered,
-            )
-            if (w := engine.rule_watermark(rule.name)) is not None:
-                watermarks.append(w)
-        out.watermark = min(watermarks, default=None)
         return out
 
     async def commit(self, te: TenantEngine, result: IngestResult, position: int = 0) -> list[AlertChange]:

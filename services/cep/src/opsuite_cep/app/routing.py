@@ -82,7 +82,8 @@ class RoutingService:
     async def _apply(self, tenant: str, routing: Routing | None) -> None:
         te = self.host.loaded(tenant)
         if te is None:
-            return  # read from the database when the engine loads
+            self.host.changed_unloaded(tenant)  # read from the database when the engine loads
+            return
         async with te.lock:
             if te.engine.set_routing(routing):
                 await self.host.checkpoint(te)
