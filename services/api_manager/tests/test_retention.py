@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from opsuite.apimanager.v1 import api_manager_pb2 as pb
-from opsuite_api_manager.db import ExecutionRepository, ExecutionRow
+from opsuite_api_manager.db import ApiRow, ApiVersionRow, ExecutionRepository, ExecutionRow
 from opsuite_common.db import utcnow
 from opsuite_common.errors import NotFoundError
 
@@ -62,11 +62,28 @@ async def test_executions_that_ended_past_the_retention_are_deleted(start_lite, 
             await ExecutionRepository(s, tenant).add(row)
 
     deleted = await app.retention.sweep()
-    assert deleted == {"am_executions": 3}
+    assert deleted == {"am_executions": 3, "am_apis (deleted)": 0}
     async with app.db.session(readonly=True) as s:
         left = set((await s.execute(select(ExecutionRow.api_name))).scalars())
     assert left == {"old-running", "recent", "ended-late"}
-    assert await app.retention.sweep() == {"am_executions": 0}
+    assert await app.retention.sweep() == {"am_executions": 0, "am_apis (deleted)": 0}
+
+
+async def test_apis_an_older_replica_soft_deleted_are_removed_with_their_versions(start_lite, db_url, sqlite_source):
+    # DeleteApi deletes at once; a replica on the code before it marks ``deleted_at`` instead (rolling upgrade).
+    c = await start_lite(db_url=db_url, execution_retention_s=30 * DAY)
+    app = c.handle.app
+    await c.data_source("reports", sqlite_source)
+    ids = {name: (await c.create(_sql(c, name))).meta.id for name in ("old-tombstone", "new-tombstone", "live")}
+    async with app.db.session() as s:
+        for name, days in (("old-tombstone", 40), ("new-tombstone", 1)):
+            row = await s.get(ApiRow, ids[name])
+            row.deleted_at = utcnow() - timedelta(days=days)
+    assert (await app.retention.sweep())["am_apis (deleted)"] == 1
+    async with app.db.session(readonly=True) as s:
+        assert set((await s.execute(select(ApiRow.name))).scalars()) == {"new-tombstone", "live"}
+        versions = set((await s.execute(select(ApiVersionRow.api_id))).scalars())
+    assert versions == {ids["new-tombstone"], ids["live"]}
 
 
 async def test_zero_retention_keeps_executions_for_ever(start_lite, db_url):

@@ -49,7 +49,8 @@ BATCH_SIZE = 1000
 BATCH_PAUSE_S = 0.05
 
 #: ``delete(session, cutoff, limit)``: delete at most ``limit`` rows older than ``cutoff`` in the session's
-#: transaction and return how many; fewer than ``limit`` means there is nothing more to delete.
+#: transaction and return how many; 0 means there is nothing more to delete (fewer than ``limit`` does not: a
+#: replica sweeping at the same time may have deleted part of the batch).
 DeleteBatch = Callable[[AsyncSession, datetime, int], Awaitable[int]]
 
 

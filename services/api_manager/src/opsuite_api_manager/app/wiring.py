@@ -29,7 +29,7 @@ from opsuite_api_manager.app.recording import abort_orphans
 from opsuite_api_manager.app.result_size import ResultLimit, ResultSizer, max_result_bytes
 from opsuite_api_manager.config import Settings
 from opsuite_api_manager.db import MIGRATIONS_DIR, VERSION_TABLE, data_source_box
-from opsuite_api_manager.db.retention import execution_purge
+from opsuite_api_manager.db.retention import deleted_api_purge, execution_purge
 from opsuite_api_manager.domain.source_policy import DataSourcePolicy
 from opsuite_api_manager.domain.workflow import WorkflowEngine
 from opsuite_common.db import Database, RetentionSweeper, claim_instance, instance_owner, run_migrations
@@ -173,7 +173,11 @@ async def build_app(settings: Settings, *, sizer: ResultSizer, resolver: Resolve
         scripts=scripts,
         page_budget=list_budget(settings.max_message_bytes),
         close_engines=close_engines,
-        retention=RetentionSweeper(db, [execution_purge(settings.execution_retention_s)], name="api_manager"),
+        retention=RetentionSweeper(
+            db,
+            [execution_purge(settings.execution_retention_s), deleted_api_purge(settings.execution_retention_s)],
+            name="api_manager",
+        ),
     )
 
 

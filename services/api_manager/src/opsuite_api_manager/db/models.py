@@ -45,7 +45,8 @@ class DataSourceRow(Base):
 
 
 class ApiRow(Base):
-    """A dynamic API: its current definition (JSON) and version; ``deleted_at`` marks a soft delete."""
+    """A dynamic API: its current definition (JSON) and version. DeleteApi deletes the row (and its versions);
+    ``deleted_at`` is only set by the soft deletes of earlier versions (removed by migration 0004 and the sweep)."""
 
     __tablename__ = "am_apis"
     __table_args__ = (

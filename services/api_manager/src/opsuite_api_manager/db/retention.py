@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, func, literal, literal_column
+from sqlalchemy import ColumnElement, delete, func, literal, literal_column, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from opsuite_common.db import Purge, UTCDateTime, delete_batch_where
 
-from .models import ExecutionRow
+from .models import ApiRow, ApiVersionRow, ExecutionRow
 
-__all__ = ["execution_purge"]
+__all__ = ["deleted_api_purge", "execution_purge"]
 
 
 def _ended_before(cutoff: datetime, sqlite: bool) -> ColumnElement[bool]:
@@ -40,3 +40,19 @@ def execution_purge(retention_s: float) -> Purge:
         return await delete_batch_where(session, ExecutionRow, where, limit)
 
     return Purge("am_executions", retention_s, delete)
+
+
+def deleted_api_purge(retention_s: float) -> Purge:
+    """APIs soft-deleted (``deleted_at``) more than ``retention_s`` ago, with their versions. DeleteApi deletes
+    both at once since migration 0004; a replica still on the older code leaves such rows during a rolling
+    upgrade, and nothing reads them."""
+
+    async def delete_batch(session: AsyncSession, cutoff: datetime, limit: int) -> int:
+        ids = list((await session.execute(select(ApiRow.id).where(ApiRow.deleted_at < cutoff).limit(limit))).scalars())
+        if not ids:
+            return 0
+        await session.execute(delete(ApiVersionRow).where(ApiVersionRow.api_id.in_(ids)))
+        await session.execute(delete(ApiRow).where(ApiRow.id.in_(ids), ApiRow.deleted_at < cutoff))
+        return len(ids)
+
+    return Purge("am_apis (deleted)", retention_s, delete_batch)
