@@ -12,7 +12,11 @@ fair admission). "Beside" is the steady state: the first second after the noisy 
 spends its rate-limit burst (200 calls by default) at full speed, is measured and reported on its own
 ("onset"), not mixed into the steady-state figure. Each row alternates alone and beside ``ROUNDS`` times and
 takes each side's percentiles over all its rounds' samples: one short phase's p99 is its few slowest calls,
-and single phases moved the ratio by as much as half from run to run.
+and single phases moved the ratio by as much as half from run to run. It also reports each round's own ratio
+(beside p99 / alone p99 of that round, 4 s each, measured back to back) and their median: this machine's
+speed drifts by a third over minutes (the same server used 17% to 31% of a core for the same calls in
+runs minutes apart), and a paired ratio compares two phases under the same drift, where the pooled p99 of a
+side is set by its slowest stretch.
 
 Control rows ("noise on: other"): the same noisy tenant calls a second, separate server process with the
 same limits while the quiet tenant calls its own. The machine then does the same work, but the tenants
@@ -37,7 +41,7 @@ from typing import Any
 
 import grpc
 
-from bench.harness import UNLIMITED, host_servers, paced, percentile, write_result
+from bench.harness import UNLIMITED, host_servers, median, paced, percentile, write_result
 
 NOISY_CONCURRENCY = 16
 #: The quiet tenant: one call at a time, 80 a second (under the default 100/s per method).
@@ -45,8 +49,9 @@ QUIET_RATE = 80.0
 CEP_NOISY_BATCH = 20
 #: Seconds after the noisy tenant starts that are measured apart from its steady state (its burst).
 ONSET_S = 1.0
-#: Alone/beside rounds per row; each side's percentiles are over the samples of every round pooled.
-ROUNDS = 3
+#: Alone/beside rounds per row; each side's percentiles are over the samples of every round pooled, and each
+#: round's own beside/alone p99 ratio is kept too (their median is the paired figure).
+ROUNDS = 5
 #: Settings of each server set: limits lifted (fair admission too), the defaults without fair admission
 #: (the state before it, for a before/after in one run), and the defaults.
 SERVER_SETS: dict[str, dict[str, Any]] = {
@@ -282,6 +287,7 @@ async def run(duration_s: float) -> dict[str, Any]:
                     errors = 0
                     counts = {"ok": 0, "refused": 0, "other": 0}
                     elapsed = 0.0
+                    round_ratios: list[float] = []
                     # ROUNDS of alone, then beside: a p99 of one short phase is a handful of samples, and a
                     # lucky or unlucky phase moved the ratio by half; interleaving also spreads any drift of
                     # the machine over both sides.
@@ -305,6 +311,8 @@ async def run(duration_s: float) -> dict[str, Any]:
                             counts[key] += value
                         elapsed += time.perf_counter() - started
                         errors += alone.errors + onset.errors + beside.errors
+                        if alone.p99_ms:
+                            round_ratios.append(round(beside.p99_ms / alone.p99_ms, 2))
                 p50 = {k: round(percentile(sorted(v), 50) * 1000, 3) for k, v in pooled.items()}
                 p99 = {k: round(percentile(sorted(v), 99) * 1000, 3) for k, v in pooled.items()}
                 (rows if shared else controls).append(
@@ -319,6 +327,8 @@ async def run(duration_s: float) -> dict[str, Any]:
                         "quiet_beside_p50_ms": p50["beside"],
                         "quiet_beside_p99_ms": p99["beside"],
                         "p99_ratio": round(p99["beside"] / p99["alone"], 2) if p99["alone"] else None,
+                        "p99_ratio_per_round": round_ratios,
+                        "p99_ratio_median_of_rounds": median(round_ratios) if round_ratios else None,
                         "quiet_onset_p50_ms": p50["onset"],
                         "quiet_onset_p99_ms": p99["onset"],
                         "onset_p99_ratio": round(p99["onset"] / p99["alone"], 2) if p99["alone"] else None,
@@ -346,7 +356,8 @@ async def run(duration_s: float) -> dict[str, Any]:
             "rounds times: duration_s alone; then the noisy tenant starts: its first onset_s measured apart (it "
             "spends its rate-limit burst, 200 calls by default, at full speed), then duration_s of steady state, "
             "and the noisy tenant stops; percentiles over each side's samples of all rounds pooled (p99_ratio "
-            "of the steady state is the goal)"
+            "of the steady state is the goal); p99_ratio_per_round: each round's beside p99 / its alone p99, "
+            "and their median (the paired figure, robust to the machine's drift)"
         ),
         "rows": rows,
         # Not the goal's rows: the noise goes to a separate server, so these measure CPU contention alone.
@@ -364,7 +375,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     print(
         f"{'service':<12} {'limits':<9} {'fair':<4} {'noisy waits':<11} {'noise on':<8} {'alone p50/p99 ms':>17} "
         f"{'beside p50/p99 ms':>18} "
-        f"{'ratio':>6} {'onset p99 ms':>13} {'ratio':>6} {'noisy ok/refused per s':>23}"
+        f"{'ratio':>6} {'rounds':>6} {'onset p99 ms':>13} {'ratio':>6} {'noisy ok/refused per s':>23}"
     )
     for r in [*payload["rows"], *payload["controls"]]:
         waits = "RetryInfo" if r["noisy_honours_retry_info"] else "no"
@@ -373,6 +384,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             f"{r['service']:<12} {r['limits'][:9]:<9} {'on' if r['fair_share'] else 'off':<4} {waits:<11} {target:<8} "
             f"{r['quiet_alone_p50_ms']:>8.2f}/{r['quiet_alone_p99_ms']:<8.2f} "
             f"{r['quiet_beside_p50_ms']:>9.2f}/{r['quiet_beside_p99_ms']:<8.2f} {r['p99_ratio']:>6} "
+            f"{r['p99_ratio_median_of_rounds']:>6} "
             f"{r['quiet_onset_p99_ms']:>13.2f} {r['onset_p99_ratio']:>6} "
             f"{r['noisy_ok_per_s']:>11.0f}/{r['noisy_refused_per_s']:<11.0f}"
         )
