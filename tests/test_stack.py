@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -111,19 +112,29 @@ def test_dev_up_check_starts_and_stops_the_stack(tmp_path):
 
 
 def _free_base_port() -> int:
+    """A base port whose stack ports (base..base+3, metrics base+100/110/120) are free now, below the kernel's
+    ephemeral range: a port in that range can be taken by any outgoing connection between this check and
+    the stack's bind (seen under parallel tests: "Address already in use")."""
+    import random
     import socket
 
-    for base in range(52000, 60000, 7):
+    try:
+        low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        low = 32768
+    starts = list(range(20000, max(20001, low - 130), 7))
+    random.shuffle(starts)
+    for base in starts:
+        socks: list[socket.socket] = []
         try:
-            socks = []
-            for p in range(base, base + 3):
+            for p in (*range(base, base + 4), base + 100, base + 110, base + 120):
                 s = socket.socket()
-                s.bind(("127.0.0.1", p))
                 socks.append(s)
-            for s in socks:
-                s.close()
+                s.bind(("127.0.0.1", p))
             return base
         except OSError:
+            continue
+        finally:
             for s in socks:
                 s.close()
     raise RuntimeError("no free port range")

@@ -245,6 +245,9 @@ async def test_over_grpc_a_call_waiting_past_its_deadline_is_deadline_exceeded(t
         await eventually(lambda: gate.inside["busy"] == 1 and gate.inside["quiet"] == 1)
         with pytest.raises(errors.DeadlineExceededError):
             await late.rpc.Echo(echo_pb2.EchoRequest(message="late"))
+        # The server's deadline for the call ends a little after the client's (it counts from the call's
+        # arrival): only once the server has given the waiting call up is its place sure never to come.
+        await eventually(lambda: fair.waiting("busy") == 0)
         gate.open.set()
         await asyncio.gather(held, quiet_call)
         assert servicer.attempts["late"] == 0
