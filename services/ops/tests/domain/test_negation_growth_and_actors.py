@@ -2,7 +2,7 @@
 enum's other values; an HTTP error class is trouble whose "what was it" asks for its cause, and so does a fix;
 "who deleted X" asks for an actor no tool may know; a "rate" is what a percent reports; growth, oddness,
 degree and remedy words are no topics, and a rising series says how much it grows a day; "top 3" is a count,
-"biggest" no name; a fan-out over every value that the budget cuts is no gap when a listing of them is planned;
+"biggest" no name;
 "did any X fail" filters on the failure; "how much notice do we need" asks for a practice.
 
 The estate is made up (a harbour's vessels, gates and loading jobs); no estate's names.
@@ -162,7 +162,7 @@ def test_a_steadily_rising_series_says_how_much_it_grows_a_day() -> None:
     assert "a day" not in summarise_points("tonnes", short).describe()  # less than a day: no daily rate
 
 
-def test_top_n_is_a_count_and_a_cut_fan_out_is_covered_by_the_listing() -> None:
+def test_top_n_is_a_count_and_biggest_is_no_name() -> None:
     outcome = _plan("top 3 biggest vessels by tonnes", steps=8)
     assert not any(r.reason is AnswerReason.ENTITY_UNKNOWN for r in outcome.not_covered), _reasons(outcome)
     assert all("days" not in s.arguments for s in outcome.plan.steps)

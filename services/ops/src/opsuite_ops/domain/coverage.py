@@ -42,9 +42,21 @@ MEASURE_WORDS = frozenset(
 #: Degree words that only stress the next one ("so far behind", "too slow"): never a topic (kept in searches).
 INTENSIFIERS = frozenset({"so", "too", "very", "really", "quite", "pretty", "super"})
 
-#: Measure words (stems) and the forms tools publish them in: an error "rate" is reported as a percent or a
-#: ratio of the requests. Only for coverage: ranking keeps the question's own words.
-MEASURE_FORMS: dict[str, tuple[str, ...]] = {"rat": ("percent", "pct", "ratio")}
+#: Measure words and the forms tools publish them in: an error "rate" is reported as a percent or a ratio of
+#: the requests. Only for coverage, only next to a word of trouble the same tool knows (see :func:`_form_known`);
+#: ranking keeps the question's own words.
+MEASURE_FORMS: dict[str, tuple[str, ...]] = {"rate": ("percent", "pct", "ratio"), "rates": ("percent", "pct", "ratio")}
+#: Words of trouble a rate is of ("error rate", "5xx rate", "failure rate").
+_RATE_OF = re.compile(r"^(?:errors?|failures?|fail\w*|timeouts?|rejects?|rejections?|drops?|[45]xx|[45]\d\ds?)$", re.I)
+#: Words of a tool saying it records who did something (its actor): "who deleted X" needs one of them.
+ACTOR_WORDS = frozenset(
+    {
+        "user", "actor", "owner", "author", "principal", "implementer", "requester", "requestor", "initiator",
+        "operator", "username", "assignee", "committer", "creator", "submitter",
+    }
+)  # fmt: skip
+#: "deployed_by", "by whom", "what changed and who": a tool's words saying it records the actor.
+_BY_NAME = re.compile(r"[a-z]_by\b|\bby\s+whom\b|\bwho\b", re.I)
 
 #: A number with a plural or unit suffix ("504s", "5xx", "10k"): a value the question gives, never a topic.
 _NUMBERISH = re.compile(r"^\d+[a-z]{0,2}$|^\d[\dx]*$", re.IGNORECASE)
@@ -76,7 +88,7 @@ _HOW_TO = re.compile(
     r"^\s*how\s+(?:long\s+|often\s+|soon\s+)?(?:(?:do|can|could|should|would|shall|must)\s+(?:i|we|you|one)\b|to\b)"
     # "how much notice do we need to ...", "how many approvals must we get": a practice's requirement
     r"|^\s*how\s+(?:much|many)\s+[a-z]+\s+(?:do|should|must|would)\s+(?:i|we|you|one)\s+"
-    r"(?:need|give|allow|require|leave|get)\b",
+    r"(?:need|require|leave)\b",
     re.I,
 )
 #: "is there a runbook for ...", "any docs on ...", "find the playbook for ...": a question asking for documents.
@@ -236,6 +248,9 @@ class CoverageCheck:
     #: An unknown word is not followed by a word a tool knows ("error rate and who is oncall", "who owns the
     #: checkout service"): it is a part of the question of its own, not a qualifier of the next word ("high cpu").
     standalone: bool = False
+    #: Acts whose actor is asked ("who deleted X") that a tool knows but no tool knowing them says who did
+    #: them (:data:`ACTOR_WORDS`): a part of the question not covered.
+    actorless: tuple[str, ...] = ()
 
     @classmethod
     def of(
@@ -267,11 +282,11 @@ class CoverageCheck:
         strong = set().union(*(strong_tokens(t) for t in tools)) if tools else set()
         # Words of trouble ("jump", "spike", "rise") are what a series' onset reports, whatever the tool.
         done = frozenset(acted)
-        actors = frozenset(actor_of) - done
+        actors = frozenset(actor_of)
         known = [
-            t in done
+            (t not in actors and t in done)
             or bool(term_tokens(t, synonyms) & vocab)
-            or bool(set(MEASURE_FORMS.get(stem(t), ())) & vocab)
+            or _form_known(t, terms, tools, synonyms)
             or is_trouble_word(t)
             or _kind_known(t, vocab)
             or clipped(t, vocab)
@@ -288,11 +303,14 @@ class CoverageCheck:
             t
             for k, t in enumerate(terms)
             if not known[k]
-            and is_topic(t, vocab, cause=cause)
             and (
                 t in actors
-                or not (
-                    is_verb_or_adverb(t) and ((t in qualifiers and subject) or (k + 1 < len(terms) and known[k + 1]))
+                or (
+                    is_topic(t, vocab, cause=cause)
+                    and not (
+                        is_verb_or_adverb(t)
+                        and ((t in qualifiers and subject) or (k + 1 < len(terms) and known[k + 1]))
+                    )
                 )
             )
         )
@@ -335,7 +353,11 @@ class CoverageCheck:
             if nxt is None or nxt in CONCEPT_WORDS or not (named or term_tokens(nxt, synonyms) & strong):
                 standalone = True
                 break
-        return cls(tuple(terms), uncovered, phrase, synonyms, measured, standalone)
+        # A known act whose actor is asked: only a tool knowing the act and recording who did it answers it.
+        actorless = tuple(
+            t for k, t in enumerate(terms) if t in actors and known[k] and not _actor_known(t, tools, synonyms)
+        )
+        return cls(tuple(terms), uncovered, phrase, synonyms, measured, standalone, actorless)
 
     def names(self, tool: Tool) -> bool:
         """Whether the question names ``tool``: one of its terms, not a mere measure word ("usage"), is in the
@@ -346,6 +368,34 @@ class CoverageCheck:
             for t in self.terms
             if t not in MEASURE_WORDS and t not in CONCEPT_WORDS
         )
+
+
+def _actor_known(act: str, tools: Sequence[Tool], synonyms: Mapping[str, tuple[str, ...]]) -> bool:
+    """Whether a tool knows the act ("deleted") and records who did it (:data:`ACTOR_WORDS`, a ``*_by`` name,
+    or its description saying "who")."""
+    for tool in tools:
+        text = " ".join([tool.name, tool.description, *tool.properties, *tool.output_hints])
+        words = vocabulary([tool])
+        if not term_tokens(act, synonyms) & words:
+            continue
+        if words & ACTOR_WORDS or {stem(w) for w in ACTOR_WORDS} & words or _BY_NAME.search(text):
+            return True
+    return False
+
+
+def _form_known(
+    term: str, terms: Sequence[str], tools: Sequence[Tool], synonyms: Mapping[str, tuple[str, ...]]
+) -> bool:
+    """Whether a measure word is known in the form tools publish it (:data:`MEASURE_FORMS`): an "error rate" by
+    a tool knowing both the error and a percent. A rate of nothing ("rated", "the rate of change") is not."""
+    forms = set(MEASURE_FORMS.get(term, ()))
+    if not forms:
+        return False
+    troubles = [u for u in terms if u != term and _RATE_OF.match(u)]
+    return any(
+        forms & (words := vocabulary([tool])) and any(term_tokens(u, synonyms) & words for u in troubles)
+        for tool in tools
+    )
 
 
 def known_by_synonym(entities: Entities, synonyms: Mapping[str, tuple[str, ...]], vocab: frozenset[str]) -> Entities:

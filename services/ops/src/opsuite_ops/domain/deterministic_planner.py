@@ -46,7 +46,7 @@ from opsuite_ops.domain.model import MODE_TAGS, AnswerReason, AnswerStatusReason
 from opsuite_ops.domain.plan_builder import PlanBuilder
 from opsuite_ops.domain.planning import PlanOutcome, PlanRequest
 from opsuite_ops.domain.ranking import DEFAULT_SYNONYMS, rank_tools, tool_tokens
-from opsuite_ops.domain.timeline import asks_for_cause
+from opsuite_ops.domain.timeline import asks_for_cause, asks_for_remedy
 
 __all__ = ["DEFAULT_SYNONYMS", "DeterministicPlanner", "PlannerConfig", "rank_tools", "tool_tokens"]
 
@@ -76,8 +76,10 @@ def _looks_up(tool: Tool, ids: Sequence[str]) -> bool:
     return any(f"{i.rsplit('-', 1)[0].lower()}-" in text for i in ids if "-" in i)
 
 
-def _args(step: PlanStep) -> str:
-    return ", ".join(f"{k}={v}" for k, v in step.arguments.items())
+def _documented(steps: Sequence[PlanStep], tools: Sequence[Tool]) -> bool:
+    """Whether a step searches documents (a runbook says how to fix something)."""
+    documents = {t.name for t in tools if "document" in t.tags}
+    return any(s.tool in documents for s in steps)
 
 
 def _no_tool(request: PlanRequest) -> str:
@@ -311,13 +313,23 @@ class DeterministicPlanner:
                     continue
                 if builder.add(tool, score, notes, optional=True):
                     chosen.append((tool, score))
+        for act in coverage.actorless if builder.steps else ():
+            reasons.append(AnswerStatusReason(AnswerReason.NOT_COVERED, f"no tool says who {act} it"))
+        remedy = asks_for_remedy(request.question)
+        if remedy and builder.steps and not _documented(builder.steps, request.tools):
+            # "what do we need to do to fix it": the cause is a start, a runbook says how to fix it
+            documents = [t for t in candidates if "document" in t.tags]
+            for tool in documents:
+                if any(is_search_param(tool, n, p) for n, p in tool.properties.items()) and builder.add(
+                    tool, cfg.absolute_floor, notes, optional=True
+                ):
+                    break
         steps = builder.steps[: request.budget.max_steps]
+        if remedy and steps and not _documented(steps, request.tools):
+            reasons.append(AnswerStatusReason(AnswerReason.NOT_COVERED, "no tool says how to fix it"))
         if len(builder.steps) > len(steps):
             notes.append(f"plan trimmed to the budget's {request.budget.max_steps} steps")
             for cut in builder.steps[len(steps) :]:
-                if builder.covered_without(cut, steps, coverage):
-                    notes.append(f"{cut.tool}({_args(cut)}) was not needed: the planned steps cover what it matched")
-                    continue
                 builder.dropped.append(
                     AnswerStatusReason(
                         AnswerReason.NOT_COVERED,

@@ -41,7 +41,7 @@ from opsuite_ops.domain.entities import (
     UnknownName,
     column_concept,
 )
-from opsuite_ops.domain.negation import negated_words
+from opsuite_ops.domain.negation import mixed_or, negated_words
 from opsuite_ops.domain.reader import Reader
 from opsuite_ops.domain.shortnames import Reading
 from opsuite_ops.domain.timerange import DAY_RE, ISO_RE, REL_RE, TimeRange, human_duration
@@ -141,6 +141,8 @@ class Entities:
     asks_whether: bool = False
     #: Words the question negates ("aren't active"): a filter takes the other values (:mod:`negation`).
     negated: frozenset[str] = frozenset()
+    #: "or" joins a wanted and a negated phrase ("offline or not in maintenance"): no filter says that.
+    negation_mixed: bool = False
     #: Terms no tool's words include and that are no verb forms ("504s", "timeout"): what a log or ticket
     #: search looks for (a document search takes every key term).
     rare: tuple[str, ...] = ()
@@ -428,6 +430,7 @@ def extract_entities(
         # "did any jobs fail": which ones did (a filter), unlike "did the job fail" (yes or no of one thing).
         asks_whether=bool(lows) and lows[0] in DO_SUPPORT and lows[1:2] not in (["any"], ["anything"]),
         negated=negated_words(text),
+        negation_mixed=mixed_or(text),
         latest_occurrence=time_range is None and bool(_LAST_TIME.search(text)),
         across=asks_across(lows),
         inventory=inv,
@@ -455,7 +458,12 @@ def extract_entities(
     )
 
 
-_COUNT_RE = re.compile(r"\b(?:top|first|bottom)\s+(\d+)\b", re.IGNORECASE)
+#: "top 3 buckets", "the first 10 jobs": how many to show ("the first 30 minutes" is a window, not a count).
+_COUNT_RE = re.compile(
+    r"\b(?:top|first|bottom|last)\s+(\d+)\s+"
+    r"(?!(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|yrs?|[smhdw])\b)[a-z]",
+    re.IGNORECASE,
+)
 _PLURAL_CODE = re.compile(r"\b([A-Za-z]{1,4}\d{1,3})s\b")
 #: "when did X last ...", "the last time", "most recent": the latest occurrence, whenever it was.
 _LAST_TIME = re.compile(

@@ -39,7 +39,7 @@ from typing import Any
 from opsuite_ops.domain.bm25 import stem, tokenise
 from opsuite_ops.domain.entities import ENTITY_CONCEPTS, TEXT_PARAMS
 from opsuite_ops.domain.extract import Entities, canonical_param, human_duration
-from opsuite_ops.domain.fill_words import enum_choices, flag_value, key_terms, naming_words
+from opsuite_ops.domain.fill_words import choose_enum, flag_value, key_terms, naming_words
 from opsuite_ops.domain.model import Tool
 from opsuite_ops.domain.timerange import duration_value, enum_duration, time_bound
 from opsuite_ops.domain.values import (
@@ -85,6 +85,9 @@ class FilledArguments:
     #: Words of the question read as a value of the estate's ("search" is the rotation search-core), said in
     #: the answer.
     readings: tuple[str, ...] = ()
+    #: What the question excludes that these arguments cannot ("cannot exclude maintenance with hosts"): the
+    #: answer is partial (see :mod:`negation`).
+    unexpressed: tuple[str, ...] = ()
 
 
 def _type_of(schema: Mapping[str, Any]) -> str:
@@ -271,7 +274,12 @@ def fill_variants(
         default_window = max(default_window, LATEST_WINDOW)  # "when did X last fail over": whenever it was
     base: dict[str, Any] = {}
     sources: dict[str, str] = {}
+    # "top 3": how many to show, for a limit parameter only, never a window or a threshold ("top 3 buckets over
+    # 80% of quota": the 80 is the threshold).
+    counts = [c for c in entities.counts if c in entities.numbers]
     free_numbers = list(entities.numbers)
+    for c in counts:
+        free_numbers.remove(c)
     free_quoted = list(entities.quoted)
     required = set(tool.required)
     # Parameters taking one value per call (enum values, several names of a kind): (name, values, source).
@@ -279,6 +287,7 @@ def fill_variants(
     entity_params: dict[str, list[str]] = {}
     enum_words: set[str] = set()
     readings: list[str] = []
+    unexpressed: list[str] = []
     inv = entities.inventory
     for name, schema in tool.properties.items():
         concept = param_concept(name, schema)
@@ -286,14 +295,32 @@ def fill_variants(
         value: Any = None
         source = ""
         named = named_values(name, entities) if typ == "string" and not schema.get("format") else []
+        if shunned_names := [v for v in named if str(v).lower() in entities.negated]:
+            # "not on web-1": no call of this parameter leaves a value out
+            named = [v for v in named if v not in shunned_names]
+            unexpressed.append(f"cannot exclude {name} {', '.join(map(str, shunned_names))} with {tool.name}")
         window = entities.time_range.seconds if entities.time_range is not None else None
         if (options := _enum_of(schema)) and window is not None and (dv := enum_duration(options, window)):
             value, source = dv, entities.time_range.text if entities.time_range else ""  # "1h" for the last hour
         elif typ == "boolean" and (flag := flag_value(name, entities.words, entities.negated)) is not None:
             value, source = flag, "a word of the question names the flag"
+        elif typ == "boolean" and flag_value(name, entities.words) is not None:
+            unexpressed.append(f"cannot exclude {name} with {tool.name}: the question negates it")
         elif options:
-            chosen = enum_choices(options, entities.words, asks_whether=entities.asks_whether, negated=entities.negated)
-            enum_words.update(naming_words(chosen, entities.words))
+            chosen, shunned = choose_enum(
+                options,
+                entities.words,
+                asks_whether=entities.asks_whether,
+                negated=entities.negated,
+                mixed=entities.negation_mixed,
+                default=schema.get("default"),
+            )
+            enum_words.update(naming_words(chosen, entities.words) | naming_words(shunned, entities.words))
+            if shunned:
+                said = ", ".join(str(o) for o in shunned)
+                unexpressed.append(f"cannot exclude {name} {said} with {tool.name}: no other {name} to ask for")
+            elif len(chosen) > limit and typ != "array":
+                unexpressed.append(f"{tool.name} was called for {limit} of the {len(chosen)} values of {name} asked")
             if chosen and typ == "array":
                 value, source = chosen, "values named in the question"
             elif chosen:
@@ -326,10 +353,11 @@ def fill_variants(
         ):
             value = dv
             source = f"no time in the question; assumed the last {human_duration(default_window)}"
-        elif typ in ("integer", "number") and free_numbers:
+        elif typ in ("integer", "number") and (free_numbers or (counts and name.lower() in _LIMIT_PARAMS)):
             limit_param = name.lower() in _LIMIT_PARAMS
-            if not limit_param and free_numbers[0] in entities.counts:
-                pass  # "top 3": how many to show, not a window or a threshold
+            if limit_param and counts:
+                raw = counts.pop(0)
+                value, source = int(raw) if typ == "integer" else raw, "how many the question asks for"
             elif limit_param or name in required or len(free_numbers) == 1:
                 raw = free_numbers.pop(0)
                 value = int(raw) if typ == "integer" else raw
@@ -361,7 +389,7 @@ def fill_variants(
                     dims.append((name, list(ids), "record id in the question"))
                 else:
                     value, source = ids[0], "record id in the question"
-            elif terms := key_terms(tool, entities, synonyms, exclude=enum_words, rare=not tool.tags & _SEARCH_TAGS):
+            elif terms := _search_terms(tool, entities, synonyms, enum_words, unexpressed):
                 value, source = terms, "key terms of the question"
         if value is not None:
             base[name] = value
@@ -377,10 +405,32 @@ def fill_variants(
         args = {**base, **{k: v for k, (v, _s) in names.items()}, **enums}
         why = {**sources, **{k: s for k, (_v, s) in names.items()}}
         why.update({n: src for n, _v, src in dims})
-        out.append(FilledArguments(args, tuple(r for r in tool.required if r not in args), why, tuple(readings)))
+        missing = tuple(r for r in tool.required if r not in args)
+        out.append(FilledArguments(args, missing, why, tuple(readings), tuple(unexpressed)))
         if len(out) >= limit:
             break
     return out
+
+
+def _search_terms(
+    tool: Tool,
+    entities: Entities,
+    synonyms: Mapping[str, tuple[str, ...]] | None,
+    enum_words: set[str],
+    unexpressed: list[str],
+) -> str:
+    """The key terms a search looks for; a search of records or logs never looks for a negated word ("errors
+    not from the loader" must not find the loader's): the exclusion it cannot express is reported. A document
+    search keeps it ("node not booting" is what the runbook is about)."""
+    rare = not tool.tags & _SEARCH_TAGS
+    terms = key_terms(tool, entities, synonyms, exclude=enum_words, rare=rare)
+    if not rare or not entities.negated:
+        return terms
+    kept = key_terms(tool, entities, synonyms, exclude=enum_words | entities.negated, rare=rare)
+    if kept != terms:
+        dropped = sorted(set(terms.split()) - set(kept.split()))
+        unexpressed.append(f"cannot exclude {', '.join(dropped)} with {tool.name}: it only searches for words")
+    return kept
 
 
 def _entity_assignments(

@@ -14,7 +14,7 @@ from opsuite_ops.domain.model import Tool
 from opsuite_ops.domain.values import identifier_like
 from opsuite_ops.domain.words import NON_TOPIC_WORDS
 
-__all__ = ["ENUM_SYNONYMS", "enum_choices", "flag_value", "key_terms", "naming_words"]
+__all__ = ["ENUM_SYNONYMS", "choose_enum", "enum_choices", "flag_value", "key_terms", "naming_words"]
 
 
 _NUMBER_PLURAL = re.compile(r"^(\d+)s$")
@@ -59,22 +59,51 @@ def enum_choices(
     *,
     asks_whether: bool = False,
     negated: Iterable[str] = (),
+    mixed: bool = False,
+    default: Any = None,
 ) -> list[Any]:
-    """Every option the question names, itself or through :data:`ENUM_SYNONYMS` ("degraded or down": both).
+    """Every option the question names, itself or through :data:`ENUM_SYNONYMS` ("degraded or down": both);
+    the chosen options of :func:`choose_enum`."""
+    return choose_enum(options, words, asks_whether=asks_whether, negated=negated, mixed=mixed, default=default)[0]
+
+
+#: Values that stand for no filter at all ("all", "any", "*"): never one of the "other" values of a negation.
+_SENTINELS = frozenset({"", "all", "any", "*"})
+
+
+def choose_enum(
+    options: Sequence[Any],
+    words: Sequence[str],
+    *,
+    asks_whether: bool = False,
+    negated: Iterable[str] = (),
+    mixed: bool = False,
+    default: Any = None,
+) -> tuple[list[Any], list[Any]]:
+    """The options the question names, and the negated options the choice cannot exclude.
 
     In a yes/no question (``asks_whether``: "did the load succeed?") a bare verb naming an option only by
     its stem ("succeed" for ``succeeded``) is what is asked, not a filter: it names no option.
-    An option named only by a ``negated`` word ("nodes aren't active", see :mod:`negation`) is what the
-    question does not want: every other (non-empty) option is chosen instead.
+    An option named by a ``negated`` word ("nodes aren't active", see :mod:`negation`) is what the question
+    does not want: every other option is chosen instead, but no sentinel ("all", "any", "*", "") nor the
+    schema's ``default`` (both return the excluded rows too). When no other option is left, or a wanted and a
+    negated option are joined by "or" (``mixed``), no option is chosen and the negated ones are returned as
+    the exclusion no call can express (the caller reports it: the answer is partial).
     """
     negative = frozenset(negated)
-    if negative:
-        shunned = _named(options, [w for w in words if w in negative])
-        wanted = _named(options, [w for w in words if w not in negative], asks_whether=asks_whether)
-        if shunned and not wanted:
-            return [o for o in options if str(o) and o not in shunned]
-        return [o for o in wanted if o not in shunned]
-    return _named(options, words, asks_whether=asks_whether)
+    wanted = _named(options, [w for w in words if w not in negative], asks_whether=asks_whether)
+    shunned = _named(options, [w for w in words if w in negative], asks_whether=asks_whether) if negative else []
+    if not shunned:
+        return wanted, []
+    if wanted:
+        rest = [o for o in wanted if o not in shunned]
+        return ([], shunned) if mixed or not rest else (rest, [])
+    rest = [
+        o
+        for o in options
+        if str(o).strip().lower() not in _SENTINELS and o != default and o is not None and o not in shunned
+    ]
+    return (rest, []) if rest else ([], shunned)
 
 
 def _named(options: Sequence[Any], words: Sequence[str], *, asks_whether: bool = False) -> list[Any]:

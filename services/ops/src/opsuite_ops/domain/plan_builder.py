@@ -93,29 +93,6 @@ class PlanBuilder:
                 notes.append(f"{tool.name} was not needed: the planned steps cover what it matched")
         return out
 
-    def covered_without(self, cut: PlanStep, kept: Sequence[PlanStep], coverage: CoverageCheck) -> bool:
-        """Whether a step the budget cuts leaves nothing of the question uncovered: every question word its tool
-        matches is a word of a kept step's tool, and, when it is one call of a fan-out over the values of a kind
-        ("the biggest buckets": one history per bucket), a kept call of another tool, named after the
-        fanned-out parameter, names no value at all (the listing of every bucket answers across them)."""
-        tools = {t.name: t for t in self.request.tools}
-        tool = tools.get(cut.tool)
-        if tool is None:
-            return False
-        covered: set[str] = set()
-        for step in kept:
-            if step.tool in tools:
-                covered |= strong_tokens(tools[step.tool])
-        mine = strong_tokens(tool)
-        parts = [t for t in coverage.terms if t not in CONCEPT_WORDS and term_tokens(t, coverage.synonyms) & mine]
-        if any(not term_tokens(t, coverage.synonyms) & covered for t in parts):
-            return False
-        if not any(s.tool == cut.tool for s in kept):
-            return True
-        named = {w for k, v in cut.arguments.items() if k in tool.required and isinstance(v, str) for w in tokenise(k)}
-        listings = [tools[s.tool] for s in kept if s.tool in tools and s.tool != cut.tool and not s.arguments]
-        return bool(named) and any(not t.required and named <= strong_tokens(t) for t in listings)
-
     def _drop(self, tool: Tool, detail: str) -> None:
         if not any(r.tool == tool.name and r.detail == detail for r in self.dropped):
             self.dropped.append(AnswerStatusReason(AnswerReason.NOT_COVERED, detail, tool.name))
@@ -156,6 +133,8 @@ class PlanBuilder:
                      and not is_search_param(tool, k, tool.properties.get(k, {})))},
                     f.missing,
                     f.sources,
+                    f.readings,
+                    f.unexpressed,
                 )
                 for f in variants
             ]  # fmt: skip
@@ -196,6 +175,8 @@ class PlanBuilder:
             return None
         reason = f"BM25 {score:.2f}; " + "; ".join(w.replace("  ", " ") for w in why)
         self.readings.extend(r for r in filled.readings if r not in self.readings)
+        for detail in filled.unexpressed:  # an exclusion the call cannot make: its rows include what is not wanted
+            self._drop(tool, detail)
         return self._append(tool, args, reason, tuple(deps))
 
     def _producer_for(self, consumer: Tool, param: str) -> tuple[Tool, str, str] | None:

@@ -125,8 +125,8 @@ class SeriesSummary:
     #: Columns of the series' state that change along it (a replica's ``apply_state``): per column, its runs of
     #: one value, oldest first: (value, first time, last time).
     states: tuple[tuple[str, tuple[tuple[str, datetime, datetime], ...]], ...] = ()
-    #: The oldest point's value (the growth over the window is ``latest - first``).
-    first: float | None = None
+    #: The least-squares slope, per second (the growth over the window is ``slope`` x its span, as the trend).
+    slope: float | None = None
 
     @property
     def onset(self) -> ChangePoint | None:
@@ -164,10 +164,12 @@ class SeriesSummary:
         """``; +16.9 over 14 d (about +1.21 a day)``: how much a steadily rising or falling series changed over
         its window of a day or more, and per day (how fast a bucket or a table grows); else ""."""
         span = self.last_at - self.first_at
-        if self.first is None or self.trend == "flat" or span < _DAY or self.onset is not None:
+        if self.slope is None or self.trend == "flat" or span < _DAY or self.onset is not None:
             return ""
-        change = self.latest - self.first
+        change = self.slope * span.total_seconds()  # the least-squares change, as the trend reads it
         daily = change / (span / _DAY)
+        # a percent series grows by percentage points, not by a percent of itself
+        unit = " points" if unit.strip() in ("%", "percent", "pct") else unit
         return (
             f"; {'+' if change >= 0 else ''}{fmt_num(change)}{unit} over {fmt_duration(span)} "
             f"(about {'+' if daily >= 0 else ''}{fmt_num(daily)}{unit} a day)"
@@ -206,6 +208,16 @@ def _state_runs(runs: Sequence[tuple[str, datetime, datetime]]) -> str:
         else:
             parts.append(f"{value} {fmt_time(first)}..{fmt_time(last)}")
     return ", ".join(parts)
+
+
+def _slope(times: Sequence[datetime], values: Sequence[float]) -> float | None:
+    """The least-squares slope of ``values`` over ``times`` (per second), or None for fewer than two times."""
+    xs = [(t - times[0]).total_seconds() for t in times]
+    mx, my = statistics.fmean(xs), statistics.fmean(values)
+    sxx = sum((x - mx) ** 2 for x in xs)
+    if sxx == 0:
+        return None
+    return sum((x - mx) * (y - my) for x, y in zip(xs, values, strict=True)) / sxx
 
 
 def trend(times: Sequence[datetime], values: Sequence[float]) -> str:
@@ -342,7 +354,7 @@ def summarise_points(
         group=group,
         column=column,
         rows=tuple(rows[k] for k in order) if rows else (),
-        first=values[0],
+        slope=_slope(times, values),
     )
 
 

@@ -34,6 +34,7 @@ __all__ = [
     "Onset",
     "Timeline",
     "asks_for_cause",
+    "asks_for_remedy",
     "build_timeline",
     "change_events",
     "is_change_table",
@@ -54,16 +55,21 @@ _BY = ("by", "author", "user", "actor", "owner")
 _CAUSAL = re.compile(r"\b(before|after|since|caus\w*|why|led|lead|trigger\w*|root|chang\w*|investigat\w*)\b", re.I)
 
 
-_CAUSE = re.compile(
-    # A remedy asked for ("what do we need to do to fix it") needs the cause first.
-    r"\b(investigat\w*|why|root cause|caus(?:e|ed|es|ing)|what happened|what went wrong|fix|fixing|remed(?:y|ies)|"
-    r"remediat\w*|mitigat\w*)\b",
+#: A remedy asked for ("what do we need to do to fix it", "how do we fix this"): never a state ("mitigated").
+_REMEDY = re.compile(
+    r"\b(?:to\s+fix|fix(?:ing)?\s+(?:it|this|that|them)|how\s+(?:do|can|could|should|would)\s+(?:we|i|you)\s+fix|"
+    r"remed(?:y|ies))\b",
     re.IGNORECASE,
+)
+_CAUSE = re.compile(
+    r"\b(investigat\w*|why|root cause|caus(?:e|ed|es|ing)|what happened|what went wrong)\b", re.IGNORECASE
 )
 _WHEN = re.compile(r"\b(before|after|led to|leading to|since when)\b", re.IGNORECASE)
 _TROUBLE = re.compile(
     r"\b(spik\w*|blips?|onset|jump\w*|surg\w*|ris(?:e|es|ing)|increas\w*|drop\w*|alert\w*|incident\w*|outage\w*|"
-    r"degrad\w*|slow\w*|errors?|fail\w*|timeouts?|doubl\w*|tripl\w*|halv\w*|[45](?:xx|\d\d)s?)\b",
+    r"degrad\w*|slow\w*|errors?|fail\w*|timeouts?|doubl\w*|tripl\w*|halv\w*|[45]xxs?|[45]\d\ds)\b"
+    # "500 errors", "HTTP 503": a status code by an HTTP word, not a quantity ("500 GB", "400 at noon")
+    r"|\b[45]\d\d\s+(?:errors?|responses?|status(?:es)?|codes?)\b|\b(?:http|status|code|returning|returned)\s+[45]\d\d\b",
     re.IGNORECASE,
 )
 #: "had a blip earlier, what was it": what the trouble named was (its cause), not a value.
@@ -84,11 +90,19 @@ _TROUBLE_SHAPE = re.compile(
 )
 
 
+def asks_for_remedy(question: str) -> bool:
+    """Whether a question asks how to fix some trouble ("what do we need to do to fix it"): its cause is a
+    start, but only a runbook or document search says how to fix it. English question form only."""
+    return bool(_REMEDY.search(question))
+
+
 def asks_for_cause(question: str) -> bool:
     """Whether a question asks what caused some trouble ("why", "investigate", "what changed before the
-    spike"): its answer then needs an onset and the changes before it. English question form only."""
+    spike", or how to fix it: the cause first): its answer then needs an onset and the changes before it.
+    English question form only."""
     return bool(
         _CAUSE.search(question)
+        or _REMEDY.search(question)
         or (_WHEN.search(question) and (_TROUBLE.search(question) or _WHEN_STARTED.search(question)))
         or (_WHAT_WAS_IT.search(question) and _TROUBLE.search(question))
     )

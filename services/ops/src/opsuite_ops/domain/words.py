@@ -48,5 +48,5 @@ NON_TOPIC_WORDS = frozenset(
     smaller closer nearer more less fewer big large small huge tiny high low long forever new newer newest old older
     oldest recent earlier later keep keeps kept fast quick quickly
     odd unusual weird strange abnormal anomalous
-    fix fixing remedy remediate mitigate""".split()  # noqa: SIM905
+    fix fixing remedy""".split()  # noqa: SIM905
 )
