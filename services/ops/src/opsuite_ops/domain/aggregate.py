@@ -34,7 +34,17 @@ from typing import Any
 
 from opsuite_ops.domain.bm25 import STOP_WORDS, stem
 
-__all__ = ["Ranked", "RankingAsk", "asks_count", "asks_ranking", "count", "counted_by_name", "rank_column", "ranking"]
+__all__ = [
+    "Ranked",
+    "RankingAsk",
+    "asks_count",
+    "asks_ranking",
+    "count",
+    "counted_by_name",
+    "counted_words",
+    "rank_column",
+    "ranking",
+]
 
 _HIGH = frozenset(
     """highest most max maximum biggest largest longest furthest farthest heaviest busiest hottest fullest
@@ -185,6 +195,24 @@ def counted_by_name(question: str, tool: str) -> bool:
         return False
     word = stem((m.group(1) or m.group(2)).lower())
     return any(stem(w) == word for w in _words(tool))
+
+
+def counted_words(question: str) -> tuple[str, ...]:
+    """The words of what a "how many" question counts: those after "how many" up to the first stop word or
+    punctuation ("how many origin servers are in that pool" -> origin, servers), lower-case; () for no count, or
+    for a count of events ("how many times has it restarted": the rows of the act are counted)."""
+    m = re.search(r"\bhow\s+many\s+([^?,;.!]*)", question, re.IGNORECASE)
+    if m is None:
+        return ()
+    out: list[str] = []
+    words = m.group(1).lower().split()
+    if words[:1] == ["times"]:
+        return ()
+    for word in words[:4]:
+        if word in STOP_WORDS:
+            break
+        out.append(word)
+    return tuple(out)
 
 
 def count(question: str, rows: Sequence[Mapping[str, Any]], arguments: Mapping[str, Any]) -> tuple[int, str]:

@@ -27,18 +27,22 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from opsuite_ops.domain.acts import acted_words, actor_acts
+from opsuite_ops.domain.aggregate import counted_words
 from opsuite_ops.domain.bm25 import tokenise
 from opsuite_ops.domain.comparison import compared_words
 from opsuite_ops.domain.coverage import (
+    MEASURE_WORDS,
     CoverageCheck,
     asks_for_documents,
     asks_how_to,
+    is_topic,
     known_by_synonym,
     searched,
+    term_tokens,
     vocabulary,
 )
 from opsuite_ops.domain.example_names import names_by_example
-from opsuite_ops.domain.extract import Entities, extract_entities, human_duration
+from opsuite_ops.domain.extract import Entities, extract_entities, human_duration, is_verb_or_adverb
 from opsuite_ops.domain.fill import is_search_param, name_kinds, param_concept
 from opsuite_ops.domain.investigate import CHANGES, SERIES, investigation_tools, is_investigation
 from opsuite_ops.domain.investigate import role as tool_role
@@ -80,6 +84,38 @@ def _documented(steps: Sequence[PlanStep], tools: Sequence[Tool]) -> bool:
     """Whether a step searches documents (a runbook says how to fix something)."""
     documents = {t.name for t in tools if "document" in t.tags}
     return any(s.tool in documents for s in steps)
+
+
+def _budget_cut(tool: str, max_steps: int) -> AnswerStatusReason:
+    """The reason a matching tool the step budget left out gives: a part of the question not covered."""
+    steps = f"{max_steps} step{'' if max_steps == 1 else 's'}"
+    detail = f"{tool} matched the question but was left out: the budget allows {steps}"
+    return AnswerStatusReason(AnswerReason.NOT_COVERED, detail, tool)
+
+
+def _uncounted(
+    request: PlanRequest, entities: Entities, steps: Sequence[PlanStep], synonyms: Mapping[str, tuple[str, ...]]
+) -> AnswerStatusReason | None:
+    """A count no step can give: "how many origin servers are in that pool" when no planned tool's own words
+    (name, description, parameters, enums) know "servers" (a kind word is no match: a hostname column is not a
+    list of servers). Only topic words the question's reading kept count; "how many 504s" counts a value."""
+    counted = counted_words(request.question)
+    if not counted or not steps:
+        return None
+    vocab = vocabulary(request.tools)
+    known = vocabulary([t for t in request.tools if t.name in {s.tool for s in steps}])
+    unknown = [
+        w
+        for w in counted
+        if w in entities.terms
+        and w not in MEASURE_WORDS
+        and is_topic(w, vocab)
+        and not is_verb_or_adverb(w)
+        and not term_tokens(w, synonyms) & known
+    ]
+    if not unknown:
+        return None
+    return AnswerStatusReason(AnswerReason.NOT_COVERED, f"no tool counts {' '.join(counted)}")
 
 
 def _no_tool(request: PlanRequest) -> str:
@@ -183,6 +219,8 @@ class DeterministicPlanner:
             if coverage.measured or coverage.standalone or not named:
                 kind = AnswerReason.NOT_COVERED if steps else AnswerReason.NO_TOOL
                 reasons.append(AnswerStatusReason(kind, f"no tool reports {coverage.phrase}"))
+        if (uncounted := _uncounted(request, entities, steps, self.config.synonyms)) is not None:
+            reasons.append(uncounted)
         # A tool the question matches that needs what the question does not give stands for a part no step
         # of the other plan covers ("who is the network on-call": the rota needs a team): say so.
         builder = self._plan(request, vocab, entities)[1]
@@ -324,25 +362,33 @@ class DeterministicPlanner:
                     tool, cfg.absolute_floor, notes, optional=True
                 ):
                     break
+        if limit < cfg.max_tools:
+            # A step budget below the tool limit leaves out matching tools the default limit would have tried:
+            # each is a part not covered ("cargo and loading jobs of X" with one step runs one of the two).
+            planned = {st.tool for st in builder.steps}
+            for tool, _score in above[limit : cfg.max_tools]:
+                related = coverage.names(tool) or tool.name in searchers or _looks_up(tool, entities.record_ids)
+                if tool.name in planned or (coverage.uncovered and not related):
+                    continue
+                if all(r.tool != tool.name for r in builder.dropped):
+                    builder.dropped.append(_budget_cut(tool.name, request.budget.max_steps))
+        # (an investigation's change histories are wide on purpose: what changed anywhere before the onset)
+        if not investigated and (wider := builder.unrestricted(coverage.terms, cfg.synonyms, notes)):
+            builder.steps = [st for st in builder.steps if st not in wider]
         steps = builder.steps[: request.budget.max_steps]
         if remedy and steps and not _documented(steps, request.tools):
             reasons.append(AnswerStatusReason(AnswerReason.NOT_COVERED, "no tool says how to fix it"))
         if len(builder.steps) > len(steps):
             notes.append(f"plan trimmed to the budget's {request.budget.max_steps} steps")
             for cut in builder.steps[len(steps) :]:
-                builder.dropped.append(
-                    AnswerStatusReason(
-                        AnswerReason.NOT_COVERED,
-                        f"{cut.tool} matched the question but was left out: the budget allows "
-                        f"{request.budget.max_steps} steps",
-                        cut.tool,
-                    )
-                )
+                builder.dropped.append(_budget_cut(cut.tool, request.budget.max_steps))
         if missing_part and searched(steps, coverage.uncovered, request.tools):
             missing_part = ""  # a search step looks for those very words: its rows (or their absence) answer them
         if missing_part:
             kind = AnswerReason.NOT_COVERED if steps else AnswerReason.NO_TOOL
             reasons.append(AnswerStatusReason(kind, missing_part))
+        if (uncounted := _uncounted(request, entities, steps, cfg.synonyms)) is not None:
+            reasons.append(uncounted)
         reasons.extend(builder.dropped)
         reasons.extend(builder.uncovered_parts(steps, coverage, notes))
         if not steps and not reasons:

@@ -4,11 +4,11 @@ need, and the matching tools left out (see :mod:`deterministic_planner`)."""
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from opsuite_ops.domain.bm25 import tokenise
-from opsuite_ops.domain.coverage import CONCEPT_WORDS, CoverageCheck, strong_tokens, term_tokens
+from opsuite_ops.domain.coverage import CONCEPT_WORDS, CoverageCheck, strong_tokens, term_tokens, vocabulary
 from opsuite_ops.domain.extract import Entities, TimeRange, canonical_param, human_duration
 from opsuite_ops.domain.fill import (
     FilledArguments,
@@ -29,6 +29,15 @@ if TYPE_CHECKING:
 
 __all__ = ["PlanBuilder"]
 
+#: Sources of argument values the question names as a restriction (see :func:`fill.fill_variants`).
+_NAMED_VALUES = frozenset({"enum value named in the question", "values named in the question"})
+
+
+def _known_terms(tool: Tool, terms: Sequence[str], synonyms: Mapping[str, tuple[str, ...]]) -> set[str]:
+    """The question's terms ``tool``'s words know (name, description, tags, parameters, enum values)."""
+    words = vocabulary([tool])
+    return {t for t in terms if term_tokens(t, synonyms) & words}
+
 
 class PlanBuilder:
     """Accumulates steps for one planning call (local state, discarded afterwards)."""
@@ -46,6 +55,8 @@ class PlanBuilder:
         self.dropped: list[AnswerStatusReason] = []
         #: Tools left out for a parameter the question does not give: a missing part only if no step covers it.
         self.unfilled: list[tuple[Tool, AnswerStatusReason]] = []
+        #: Step id -> the parameters its call sets to a value the question names ("in APAC": region=apac).
+        self.restrictions: dict[str, dict[str, Any]] = {}
         self._by_key: dict[tuple[str, str], str] = {}
         #: Words read as listed values while filling arguments ("search" is the rotation search-core).
         self.readings: list[str] = []
@@ -177,7 +188,38 @@ class PlanBuilder:
         self.readings.extend(r for r in filled.readings if r not in self.readings)
         for detail in filled.unexpressed:  # an exclusion the call cannot make: its rows include what is not wanted
             self._drop(tool, detail)
-        return self._append(tool, args, reason, tuple(deps))
+        sid = self._append(tool, args, reason, tuple(deps))
+        named = {k: v for k, v in args.items() if filled.sources.get(k) in _NAMED_VALUES}
+        if named:
+            self.restrictions.setdefault(sid, {}).update(named)
+        return sid
+
+    def unrestricted(
+        self, terms: Sequence[str], synonyms: Mapping[str, tuple[str, ...]], notes: list[str]
+    ) -> list[PlanStep]:
+        """The steps to leave out: a call that takes nothing from the question, beside a step the question
+        restricts by a value ("which pops are in APAC": region=apac) that its tool cannot take, when every term
+        of the question its tool knows the restricted step's tool knows too. Its rows would be of every region:
+        an answer to a wider question than the one asked ("maintenance windows per PoP" lists EMEA's too)."""
+        tools = {t.name: t for t in self.request.tools}
+        by_id = {s.id: s for s in self.steps}
+        needed = {d for s in self.steps for d in s.depends_on}
+        out: list[PlanStep] = []
+        for step in self.steps:
+            tool = tools.get(step.tool)
+            if step.arguments or step.id in needed or tool is None or step.id in self.restrictions:
+                continue
+            mine = _known_terms(tool, terms, synonyms)
+            for sid, restricts in self.restrictions.items():
+                other = tools.get(by_id[sid].tool) if sid in by_id else None
+                if other is None or other.name == tool.name or set(restricts) & set(tool.properties):
+                    continue
+                if mine <= _known_terms(other, terms, synonyms):
+                    said = ", ".join(f"{k}={v}" for k, v in restricts.items())
+                    notes.append(f"left out {tool.name}: it cannot take {said}, so its rows answer a wider question")
+                    out.append(step)
+                    break
+        return out
 
     def _producer_for(self, consumer: Tool, param: str) -> tuple[Tool, str, str] | None:
         concept = canonical_param(param)
