@@ -42,6 +42,7 @@ from opsuite_common.testing.llm import FakeLlm
 from opsuite_common.testing.servers import TokenFactory, auth_settings_for_tests
 from tests.ops_eval import (
     eighth_estate,
+    eleventh_estate,
     fifth_estate,
     fourth_estate,
     ninth_estate,
@@ -63,7 +64,7 @@ SETS_DIR = Path(__file__).resolve().parent
 REPO = SETS_DIR.parents[1]
 TENANTS = {"demo": "demo", "second": "ledgerco", "third": "clusterco", "fourth": "streamco", "fifth": "edgeco",
            "sixth": "quillco", "seventh": "dbfleetco", "eighth": "sendwaveco", "ninth": "haldenidco",
-           "tenth": "tarnvaultco"}  # fmt: skip
+           "tenth": "tarnvaultco", "eleventh": "ostrelcallco"}  # fmt: skip
 #: Questions in flight at once (ops runs them concurrently; each is one run).
 CONCURRENCY = 4
 ASK_TIMEOUT_S = 60.0
@@ -201,6 +202,7 @@ _SEEDERS: dict[str, Callable[[_Servers, Path, TokenFactory], Awaitable[datetime]
     "eighth": functools.partial(_seed_estate, eighth_estate, "mailops.db", "eighth"),
     "ninth": functools.partial(_seed_estate, ninth_estate, "iamops.db", "ninth"),
     "tenth": functools.partial(_seed_estate, tenth_estate, "vaultops.db", "tenth"),
+    "eleventh": functools.partial(_seed_estate, eleventh_estate, "contactops.db", "eleventh"),
 }
 
 
