@@ -197,17 +197,27 @@ def counted_by_name(question: str, tool: str) -> bool:
     return any(stem(w) == word for w in _words(tool))
 
 
+_COUNTED = re.compile(
+    r"\bhow\s+many\s+([^?,;.!]*)|\b(?:number|count)\s+of\s+([^?,;.!]*)|\bcount\s+the\s+([^?,;.!]*)",
+    re.IGNORECASE,
+)
+_OF_THE = frozenset({"the", "our", "these", "those", "all"})
+
+
 def counted_words(question: str) -> tuple[str, ...]:
-    """The words of what a "how many" question counts: those after "how many" up to the first stop word or
-    punctuation ("how many origin servers are in that pool" -> origin, servers), lower-case; () for no count, or
-    for a count of events ("how many times has it restarted": the rows of the act are counted)."""
-    m = re.search(r"\bhow\s+many\s+([^?,;.!]*)", question, re.IGNORECASE)
+    """The words of what a "how many" (or "number of", "count of", "count the") question counts: those after
+    it up to the first stop word or punctuation ("how many origin servers are in that pool" -> origin,
+    servers; "how many of the origin-servers" too), lower-case; () for no count, or for a count of events
+    ("how many times has it restarted": the rows of the act are counted)."""
+    m = _COUNTED.search(question)
     if m is None:
         return ()
     out: list[str] = []
-    words = m.group(1).lower().split()
+    words = [w for w in re.split(r"[\s-]+", next(g for g in m.groups() if g is not None).lower()) if w]
     if words[:1] == ["times"]:
         return ()
+    if words[:1] == ["of"] and words[1:2] and words[1] in _OF_THE:
+        words = words[2:]  # "how many of the servers"
     for word in words[:4]:
         if word in STOP_WORDS:
             break

@@ -48,10 +48,11 @@ INTENSIFIERS = frozenset({"so", "too", "very", "really", "quite", "pretty", "sup
 MEASURE_FORMS: dict[str, tuple[str, ...]] = {"rate": ("percent", "pct", "ratio"), "rates": ("percent", "pct", "ratio")}
 #: Words of trouble a rate is of ("error rate", "5xx rate", "failure rate").
 _RATE_OF = re.compile(r"^(?:errors?|failures?|fail\w*|timeouts?|rejects?|rejections?|drops?|[45]xx|[45]\d\ds?)$", re.I)
-#: Words of a tool saying it records who did something (its actor): "who deleted X" needs one of them.
+#: Words of a tool saying it records who did something (its actor): "who deleted X" needs one of them ("owner"
+#: is not one: who owns a thing is not who acted on it; ``owned_by`` is a ``*_by`` name).
 ACTOR_WORDS = frozenset(
     {
-        "user", "actor", "owner", "author", "principal", "implementer", "requester", "requestor", "initiator",
+        "user", "actor", "author", "principal", "implementer", "requester", "requestor", "initiator",
         "operator", "username", "assignee", "committer", "creator", "submitter",
     }
 )  # fmt: skip
@@ -248,9 +249,9 @@ class CoverageCheck:
     #: An unknown word is not followed by a word a tool knows ("error rate and who is oncall", "who owns the
     #: checkout service"): it is a part of the question of its own, not a qualifier of the next word ("high cpu").
     standalone: bool = False
-    #: Acts whose actor is asked ("who deleted X") that a tool knows but no tool knowing them says who did
-    #: them (:data:`ACTOR_WORDS`): a part of the question not covered.
-    actorless: tuple[str, ...] = ()
+    #: Acts whose actor is asked ("who deleted X") that a tool knows: only a planned tool knowing the act and
+    #: saying who did it answers it (:meth:`actorless`).
+    actor_asked: tuple[str, ...] = ()
 
     @classmethod
     def of(
@@ -354,10 +355,13 @@ class CoverageCheck:
                 standalone = True
                 break
         # A known act whose actor is asked: only a tool knowing the act and recording who did it answers it.
-        actorless = tuple(
-            t for k, t in enumerate(terms) if t in actors and known[k] and not _actor_known(t, tools, synonyms)
-        )
-        return cls(tuple(terms), uncovered, phrase, synonyms, measured, standalone, actorless)
+        actor_asked = tuple(t for k, t in enumerate(terms) if t in actors and known[k])
+        return cls(tuple(terms), uncovered, phrase, synonyms, measured, standalone, actor_asked)
+
+    def actorless(self, planned: Sequence[Tool]) -> tuple[str, ...]:
+        """The acts whose actor is asked that no ``planned`` tool (the plan's, not the catalogue's) both knows
+        and says who did: a part of the question not covered."""
+        return tuple(t for t in self.actor_asked if not _actor_known(t, planned, self.synonyms))
 
     def names(self, tool: Tool) -> bool:
         """Whether the question names ``tool``: one of its terms, not a mere measure word ("usage"), is in the

@@ -38,6 +38,7 @@ from opsuite_ops.domain.coverage import (
     is_topic,
     known_by_synonym,
     searched,
+    strong_tokens,
     term_tokens,
     vocabulary,
 )
@@ -93,27 +94,51 @@ def _budget_cut(tool: str, max_steps: int) -> AnswerStatusReason:
     return AnswerStatusReason(AnswerReason.NOT_COVERED, detail, tool)
 
 
+def _reported(tool: Tool) -> set[str]:
+    """What ``tool`` reports: its strong words and the fields its description lists after a colon ("Berth
+    stats: p95, faults per minute"), not the prose before it (which may mention what other tools report); a
+    description without such a list is all it says of its fields ("CPU and under-replicated partitions of a
+    broker")."""
+    _prose, colon, fields = tool.description.partition(":")
+    return strong_tokens(tool) | set(tokenise(fields if colon else tool.description, keep_stop_words=True))
+
+
 def _uncounted(
     request: PlanRequest, entities: Entities, steps: Sequence[PlanStep], synonyms: Mapping[str, tuple[str, ...]]
 ) -> AnswerStatusReason | None:
     """A count no step can give: "how many origin servers are in that pool" when no planned tool's own words
-    (name, description, parameters, enums) know "servers" (a kind word is no match: a hostname column is not a
-    list of servers). Only topic words the question's reading kept count; "how many 504s" counts a value."""
+    (:func:`_reported`: a description's prose may only mention them) know "servers" (a kind word is no
+    match: a hostname column is not a list of servers). Only topic words the question's reading kept count;
+    "how many 504s" counts a value."""
     counted = counted_words(request.question)
     if not counted or not steps:
         return None
     vocab = vocabulary(request.tools)
-    known = vocabulary([t for t in request.tools if t.name in {s.tool for s in steps}])
+    planned = {s.tool for s in steps}
+    inv = entities.inventory
+    # "crane-servers" (no name the estate knows, perhaps read as a service's): crane, servers; not a name a step
+    # passes as an argument ("how many billing-worker replicas": deployment=billing-worker)
+    passed = {str(v).lower() for s in steps for v in s.arguments.values() if isinstance(v, str)}
+    spelt = [
+        w
+        for w in entities.words
+        if "-" in w and (inv is None or inv.lookup(w) is None) and not any(w in v for v in passed)
+    ]
+    terms = {p for t in (*entities.terms, *spelt) for p in (t, *t.split("-"))}
+    known = set().union(*(_reported(t) for t in request.tools if t.name in planned))
     unknown = [
         w
         for w in counted
-        if w in entities.terms
+        if w in terms
         and w not in MEASURE_WORDS
         and is_topic(w, vocab)
         and not is_verb_or_adverb(w)
         and not term_tokens(w, synonyms) & known
     ]
-    if not unknown:
+    # What is counted is the phrase's last noun ("billing-worker replicas": replicas); the words before it
+    # name which ones (a name the estate may not list).
+    nouns = [w for w in counted if not is_verb_or_adverb(w) and w not in MEASURE_WORDS]
+    if not unknown or not nouns or nouns[-1] not in unknown:
         return None
     return AnswerStatusReason(AnswerReason.NOT_COVERED, f"no tool counts {' '.join(counted)}")
 
@@ -351,7 +376,8 @@ class DeterministicPlanner:
                     continue
                 if builder.add(tool, score, notes, optional=True):
                     chosen.append((tool, score))
-        for act in coverage.actorless if builder.steps else ():
+        in_plan = {st.tool for st in builder.steps}
+        for act in coverage.actorless([t for t in request.tools if t.name in in_plan]) if in_plan else ():
             reasons.append(AnswerStatusReason(AnswerReason.NOT_COVERED, f"no tool says who {act} it"))
         remedy = asks_for_remedy(request.question)
         if remedy and builder.steps and not _documented(builder.steps, request.tools):

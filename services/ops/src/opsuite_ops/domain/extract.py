@@ -41,7 +41,7 @@ from opsuite_ops.domain.entities import (
     UnknownName,
     column_concept,
 )
-from opsuite_ops.domain.negation import mixed_or, negated_words
+from opsuite_ops.domain.negation import mixed_or, negated_words, unsure_words
 from opsuite_ops.domain.reader import Reader
 from opsuite_ops.domain.shortnames import Reading
 from opsuite_ops.domain.timerange import DAY_RE, ISO_RE, REL_RE, TimeRange, human_duration
@@ -143,6 +143,8 @@ class Entities:
     negated: frozenset[str] = frozenset()
     #: "or" joins a wanted and a negated phrase ("offline or not in maintenance"): no filter says that.
     negation_mixed: bool = False
+    #: Words after a negator in the same clause not read as negated: no filter takes them (:mod:`negation`).
+    unsure: frozenset[str] = frozenset()
     #: Terms no tool's words include and that are no verb forms ("504s", "timeout"): what a log or ticket
     #: search looks for (a document search takes every key term).
     rare: tuple[str, ...] = ()
@@ -431,6 +433,7 @@ def extract_entities(
         asks_whether=bool(lows) and lows[0] in DO_SUPPORT and lows[1:2] not in (["any"], ["anything"]),
         negated=negated_words(text),
         negation_mixed=mixed_or(text),
+        unsure=unsure_words(text),
         latest_occurrence=time_range is None and bool(_LAST_TIME.search(text)),
         across=asks_across(lows),
         inventory=inv,

@@ -34,6 +34,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from itertools import islice, product
+from math import prod
 from typing import Any
 
 from opsuite_ops.domain.bm25 import stem, tokenise
@@ -314,13 +315,12 @@ def fill_variants(
                 negated=entities.negated,
                 mixed=entities.negation_mixed,
                 default=schema.get("default"),
+                unsure=entities.unsure,
             )
             enum_words.update(naming_words(chosen, entities.words) | naming_words(shunned, entities.words))
             if shunned:
                 said = ", ".join(str(o) for o in shunned)
                 unexpressed.append(f"cannot exclude {name} {said} with {tool.name}: no other {name} to ask for")
-            elif len(chosen) > limit and typ != "array":
-                unexpressed.append(f"{tool.name} was called for {limit} of the {len(chosen)} values of {name} asked")
             if chosen and typ == "array":
                 value, source = chosen, "values named in the question"
             elif chosen:
@@ -395,7 +395,11 @@ def fill_variants(
             base[name] = value
             sources[name] = source
     # Lazily, at most ``limit`` of each: a question naming many values must not build their whole product.
-    assignments = _entity_assignments(entity_params, entities, required, limit)
+    assignments, total, varied = _entity_assignments(entity_params, entities, required, limit)
+    total *= prod(len(c) for _n, c, _s in dims)
+    if total > limit:  # every combination of names, enum values and assignments counts; the rest is not called
+        said = ", ".join([*varied, *(n for n, _c, _s in dims)])
+        unexpressed.append(f"{tool.name} was called for {limit} of {total} combinations of {said}")
     enum_sets = [
         dict(zip([n for n, _v, _s in dims], combo, strict=True))
         for combo in islice(product(*(c for _n, c, _s in dims)), limit)
@@ -435,10 +439,11 @@ def _search_terms(
 
 def _entity_assignments(
     params: Mapping[str, list[str]], entities: Entities, required: set[str], limit: int
-) -> list[dict[str, tuple[Any, str]]]:
-    """Per call: name parameter -> (value, source)."""
+) -> tuple[list[dict[str, tuple[Any, str]]], int, list[str]]:
+    """Per call (at most ``limit``): name parameter -> (value, source); how many there are in all, and the
+    parameters they vary."""
     if not params:
-        return [{}]
+        return [{}], 1, []
     # The parameter of each concept to fill: a required one first.
     pick = {c: next((p for p in ps if p in required), ps[0]) for c, ps in params.items()}
     needed = [c for c, ps in params.items() if any(p in required for p in ps)]
@@ -446,17 +451,17 @@ def _entity_assignments(
         lists = [[(pick[c], n) for n in entities.names(c)] for c in needed]
         if not all(lists):
             # The calls need a name the question does not give; the known ones still fill what they can.
-            return [
-                {p: (n, f"{canonical_param(p)} named in the question") for p, n in (lst[0] for lst in lists if lst)}
-            ]
-        return [
+            known = {p: (n, f"{canonical_param(p)} named in the question") for p, n in (lst[0] for lst in lists if lst)}
+            return [known], 1, []
+        combos = [
             {p: (n, f"{canonical_param(p)} named in the question") for p, n in combo}
             for combo in islice(product(*lists), limit)
         ]
+        return combos, prod(len(lst) for lst in lists), [pick[c] for c in needed]
     alternatives: list[dict[str, tuple[Any, str]]] = [
         {pick[c]: (n, f"{c} named in the question")} for c in params for n in entities.names(c)
     ]
-    return alternatives or [{}]
+    return (alternatives[:limit], len(alternatives), [pick[c] for c in params]) if alternatives else ([{}], 1, [])
 
 
 def fill_arguments(

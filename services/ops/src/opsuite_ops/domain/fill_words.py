@@ -79,6 +79,7 @@ def choose_enum(
     negated: Iterable[str] = (),
     mixed: bool = False,
     default: Any = None,
+    unsure: Iterable[str] = (),
 ) -> tuple[list[Any], list[Any]]:
     """The options the question names, and the negated options the choice cannot exclude.
 
@@ -88,9 +89,19 @@ def choose_enum(
     does not want: every other option is chosen instead, but no sentinel ("all", "any", "*", "") nor the
     schema's ``default`` (both return the excluded rows too). When no other option is left, or a wanted and a
     negated option are joined by "or" (``mixed``), no option is chosen and the negated ones are returned as
-    the exclusion no call can express (the caller reports it: the answer is partial).
+    the exclusion no call can express (the caller reports it: the answer is partial). An option named only by
+    an ``unsure`` word (after a negator but not read as negated, see :func:`negation.unsure_words`) is never
+    chosen: it is returned with the ones no call can exclude.
     """
     negative = frozenset(negated)
+    doubt = frozenset(unsure) - negative
+    if doubtful := _named(options, [w for w in words if w in doubt], asks_whether=asks_whether) if doubt else []:
+        if mixed:  # "not healthy or down": neither the wanted nor the negated values
+            negated_named = _named(options, [w for w in words if w in negative], asks_whether=asks_whether)
+            return [], negated_named + [o for o in doubtful if o not in negated_named]
+        sure = [w for w in words if w not in doubt]
+        chosen, shunned = choose_enum(options, sure, asks_whether=asks_whether, negated=negative, default=default)
+        return chosen, shunned + [o for o in doubtful if o not in chosen and o not in shunned]
     wanted = _named(options, [w for w in words if w not in negative], asks_whether=asks_whether)
     shunned = _named(options, [w for w in words if w in negative], asks_whether=asks_whether) if negative else []
     if not shunned:

@@ -6,44 +6,44 @@ the enum), never that value itself. Adverbs may stand in between ("aren't curren
 and a preposition with its article ("not in the maintenance state"). The negation carries across "or", "nor" and
 commas of the same phrase ("not in maintenance or rebuilding", "neither X nor Y": both are negated).
 
-A negator that negates the verb phrase, not a value, negates no word: one at the question's start or right
-after a wh-word ("why aren't the failed backups retried?", "isn't the primary cluster almost full?", "what
-isn't running"), or an inverted auxiliary followed by a determiner or a pronoun ("aren't the ...", "isn't
-it"): the question asks whether or why, the words after it name the subject. :func:`mixed_or` says when a
-negated phrase and a wanted one are joined by "or" ("offline or not in maintenance"): no filter expresses
-that. English question form only.
+A negator that negates the verb phrase, not a value, negates no word: one at the start of the question (or of
+one of its sentences), or right after "why", "how", "when" or "where" ("why aren't the failed backups
+retried?", "isn't the primary cluster almost full?"): the question asks whether or why, the words after it name
+the subject. After any other wh-word the negator negates the next word ("what isn't running", "who isn't
+healthy"); an article after it is filler ("which host isn't a replica": ``replica``), and so are verbs of
+reporting ("not reporting healthy", "not shown as healthy"). "excluding", "except" and "other than" negate
+like "not". :func:`unsure_words` gives the words that stand after a negator in the same clause but were not
+read as negated: a filter must not take them as wanted (the caller reports it cannot exclude them).
+:func:`mixed_or` says when a negated phrase and a wanted one are joined by "or" ("offline or not in
+maintenance"): no filter expresses that. English question form only.
 """
 
 from __future__ import annotations
 
 import re
 
-__all__ = ["mixed_or", "negated_words"]
+__all__ = ["mixed_or", "negated_words", "unsure_words"]
 
 #: Negators, with and without the apostrophe operators often leave out ("arent", "isnt", "dont").
 _AUX_NOT = r"(?:are|is|was|were|do|does|did|has|have|had|wo|ca|could|should|would)n'?t"
-_NEGATOR = rf"not|never|no\s+longer|non|neither|{_AUX_NOT}|cannot|aint"
+_VERB_NEGATOR = rf"not|never|cannot|aint|{_AUX_NOT}"
+_NEGATOR = rf"{_VERB_NEGATOR}|no\s+longer|non|neither|excluding|except(?:\s+for)?|other\s+than"
 #: Adverbs and prepositions (with an article) that may stand between a negator and the word it negates.
 _FILLER = (
-    r"(?:(?:currently|yet|even|really|fully|being|been|be|marked|set|as)\s+){0,2}"
-    r"(?:(?:in|at|on|under)\s+(?:(?:the|a|an)\s+)?)?"
+    r"(?:(?:currently|yet|even|really|fully|being|been|be|marked|set|as|reporting|reported|report|reports|"
+    r"showing|shown|shows|show|listed|flagged|labell?ed|tagged|seen|considered)\s+){0,3}"
+    r"(?:(?:in|at|on|under)\s+)?(?:(?:the|a|an)\s+)?"
 )
 _WORD = r"[a-z][a-z0-9_]*"
 _NEGATED = re.compile(rf"\b(?:{_NEGATOR})[\s-]+{_FILLER}({_WORD})", re.IGNORECASE)
-#: A negator negating the verb phrase: at the start (after a wh-word or not), or an inverted auxiliary before a
-#: determiner or a pronoun.
-_WH = r"(?:who|whom|what|which|why|when|where|how|whose)"
+#: A negator negating the verb phrase: at the start of the question or of a sentence, or right after "why",
+#: "how", "when" or "where" (after "what", "who" or "which" it negates the next word: "what isn't running").
 _VERB_PHRASE = re.compile(
-    rf"^\s*(?:{_WH}\s+)?(?:not|never|cannot|aint|{_AUX_NOT})\b"
-    rf"|\b{_AUX_NOT}\s+(?:the|a|an|any|all|some|these|those|this|that|our|my|your|their|its|his|her|"
-    r"we|they|it|you|i|he|she|there)\b",
+    rf"(?:^|[.?!;]\s)\s*(?:(?:why|how|when|where)\s+)?(?:{_VERB_NEGATOR})\b",
     re.IGNORECASE,
 )
 _DETERMINERS = frozenset(
     [
-        "the",
-        "a",
-        "an",
         "any",
         "all",
         "some",
@@ -83,6 +83,10 @@ _CLAUSE = frozenset(
         "might",
     ]
 )
+_CARRY_STOP = _CLAUSE | _DETERMINERS | {"the", "a", "an"}
+_NEGATOR_AT = re.compile(rf"\b(?:{_NEGATOR})(?=[\s-])", re.IGNORECASE)
+#: The end of a clause: a sentence mark or a conjunction starting another clause ("not down but degraded").
+_CLAUSE_END = re.compile(r"[;:.?!]|\b(?:and|but|while|whereas|though|although|also|then)\b", re.IGNORECASE)
 _OR_NOT = re.compile(rf"(\b{_WORD})\s*,?\s+or\s+(?:{_NEGATOR})\b", re.IGNORECASE)
 
 
@@ -102,10 +106,25 @@ def negated_words(question: str) -> frozenset[str]:
             continue
         out.add(word)
         end = m.end()
-        while (c := _CARRY.match(text, end)) and c.group(1).lower() not in _CLAUSE | _DETERMINERS:
+        while (c := _CARRY.match(text, end)) and c.group(1).lower() not in _CARRY_STOP:
             out.add(c.group(1).lower())
             end = c.end()
     return frozenset(out)
+
+
+def unsure_words(question: str) -> frozenset[str]:
+    """The (lower-case) words standing after a negator in the same clause that :func:`negated_words` did not
+    read as negated ("hosts not in any healthy state"): whether the question wants or excludes them is unsure.
+    A negator of the verb phrase ("why aren't the failed backups retried?") leaves its clause sure."""
+    text = _normal(question)
+    out: set[str] = set()
+    for m in _NEGATOR_AT.finditer(text):
+        if m.group(0).lower() == "non" or _starts_verb_phrase(text, m.start()):
+            continue  # ("non-" negates its own compound only)
+        end = m.end()
+        stop = _CLAUSE_END.search(text, end)
+        out.update(w.lower() for w in re.findall(_WORD, text[end : stop.start() if stop else len(text)], re.I))
+    return frozenset(out - negated_words(text))
 
 
 def _starts_verb_phrase(text: str, at: int) -> bool:

@@ -33,9 +33,12 @@ __all__ = ["PlanBuilder"]
 _NAMED_VALUES = frozenset({"enum value named in the question", "values named in the question"})
 
 
-def _known_terms(tool: Tool, terms: Sequence[str], synonyms: Mapping[str, tuple[str, ...]]) -> set[str]:
-    """The question's terms ``tool``'s words know (name, description, tags, parameters, enum values)."""
-    words = vocabulary([tool])
+def _known_terms(
+    tool: Tool, terms: Sequence[str], synonyms: Mapping[str, tuple[str, ...]], *, strong: bool = False
+) -> set[str]:
+    """The question's terms ``tool``'s words know (name, description, tags, parameters, enum values); with
+    ``strong``, its strong words only (no description: it may mention what another tool reports)."""
+    words = strong_tokens(tool) if strong else vocabulary([tool])
     return {t for t in terms if term_tokens(t, synonyms) & words}
 
 
@@ -199,7 +202,8 @@ class PlanBuilder:
     ) -> list[PlanStep]:
         """The steps to leave out: a call that takes nothing from the question, beside a step the question
         restricts by a value ("which pops are in APAC": region=apac) that its tool cannot take, when every term
-        of the question its tool knows the restricted step's tool knows too. Its rows would be of every region:
+        of the question its tool knows the restricted step's tool knows too by its strong words (name, tags,
+        parameters, enum values; never its description), and it knows some. Its rows would be of every region:
         an answer to a wider question than the one asked ("maintenance windows per PoP" lists EMEA's too)."""
         tools = {t.name: t for t in self.request.tools}
         by_id = {s.id: s for s in self.steps}
@@ -209,12 +213,13 @@ class PlanBuilder:
             tool = tools.get(step.tool)
             if step.arguments or step.id in needed or tool is None or step.id in self.restrictions:
                 continue
-            mine = _known_terms(tool, terms, synonyms)
+            if not (mine := _known_terms(tool, terms, synonyms)):
+                continue  # nothing to compare: it may be the only call answering a part of the question
             for sid, restricts in self.restrictions.items():
                 other = tools.get(by_id[sid].tool) if sid in by_id else None
                 if other is None or other.name == tool.name or set(restricts) & set(tool.properties):
                     continue
-                if mine <= _known_terms(other, terms, synonyms):
+                if mine <= _known_terms(other, terms, synonyms, strong=True):
                     said = ", ".join(f"{k}={v}" for k, v in restricts.items())
                     notes.append(f"left out {tool.name}: it cannot take {said}, so its rows answer a wider question")
                     out.append(step)
