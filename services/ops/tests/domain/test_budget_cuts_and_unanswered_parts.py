@@ -5,7 +5,6 @@ take the value the question restricts by ("pops in APAC") and matches nothing el
 The estate is made up (a harbour's vessels, cargo histories and loading jobs); no estate's names.
 """
 
-from datetime import UTC, datetime
 from typing import Any
 
 from opsuite_ops.domain.aggregate import counted_words
@@ -14,34 +13,8 @@ from opsuite_ops.domain.entities import inventory_from_outputs
 from opsuite_ops.domain.model import AnswerReason, Budget, Tool
 from opsuite_ops.domain.planning import PlanOutcome, PlanRequest
 
-NOW = datetime(2025, 11, 4, 9, 0, tzinfo=UTC)
+from .harbour import CARGO, LOADS, NOW, obj
 
-
-def _obj(props: dict[str, Any], required: tuple[str, ...] = ()) -> dict[str, Any]:
-    return {"type": "object", "properties": props, "required": list(required)}
-
-
-CARGO = Tool(
-    "vessel_cargo_history",
-    "Daily cargo snapshots of one vessel over the last N days: tonnes aboard and container count",
-    frozenset({"metric", "cargo"}),
-    input_schema=_obj(
-        {"vessel": {"type": "string"}, "days": {"type": "integer", "minimum": 1, "maximum": 30, "default": 14}},
-        ("vessel",),
-    ),
-)
-LOADS = Tool(
-    "loading_jobs",
-    "Loading jobs since a date: vessel, started, duration, status (success, warning, failed), error",
-    frozenset({"history", "cargo"}),
-    input_schema=_obj(
-        {
-            "since_date": {"type": "string", "format": "date"},
-            "status": {"type": "string", "enum": ["", "success", "warning", "failed"], "default": ""},
-        },
-        ("since_date",),
-    ),
-)
 HARBOUR = [CARGO, LOADS]
 VESSELS = inventory_from_outputs({"vessels": {"rows": [{"vessel": n} for n in ("aurora", "borealis")]}})
 
@@ -75,13 +48,13 @@ BERTH_STATS = Tool(
     "berth_latency",
     "Crane response time of a berth group: p95 (ms), faults per minute and lifts per minute, 5-minute buckets",
     frozenset({"metric", "crane"}),
-    input_schema=_obj({"group": {"type": "string", "description": "berth group, e.g. bg-north"}}, ("group",)),
+    input_schema=obj({"group": {"type": "string", "description": "berth group, e.g. bg-north"}}, ("group",)),
 )
 BERTHS = Tool(
     "berth_assignments",
     "Berth assignments: hostname of the gate, berth group, crane firmware version",
     frozenset({"config", "inventory"}),
-    input_schema=_obj({"host": {"type": "string", "default": "", "description": "part of a gate hostname"}}),
+    input_schema=obj({"host": {"type": "string", "default": "", "description": "part of a gate hostname"}}),
 )
 GROUPS = inventory_from_outputs(
     {"berth_assignments": {"rows": [{"berth_group": "bg-north"}, {"berth_group": "bg-south"}]}}
@@ -107,7 +80,7 @@ GATES = Tool(
     "harbour_gates",
     "Harbour gates: gate code, quay, zone, state and lanes",
     frozenset({"config", "inventory"}),
-    input_schema=_obj(
+    input_schema=obj(
         {
             "zone": {"type": "string", "enum": ["", "north", "south", "east"], "default": ""},
             "state": {"type": "string", "enum": ["", "open", "closed"], "default": ""},
@@ -118,7 +91,7 @@ GATE_WORKS = Tool(
     "gate_works",
     "Planned works (WK-nn) per gate: start, end, reason, owning crew",
     frozenset({"history", "config"}),
-    input_schema=_obj({"gate_code": {"type": "string", "default": "", "description": "gate code, empty for all"}}),
+    input_schema=obj({"gate_code": {"type": "string", "default": "", "description": "gate code, empty for all"}}),
 )
 
 

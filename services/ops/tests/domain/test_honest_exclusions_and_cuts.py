@@ -9,8 +9,7 @@ no HTTP error; "top 3" is a count that leaves the other numbers free; growth fol
 The estate is made up (a harbour's vessels, gates and loading jobs); no estate's names.
 """
 
-from datetime import UTC, datetime, timedelta
-from typing import Any
+from datetime import timedelta
 
 from opsuite_ops.domain.coverage import CoverageCheck, asks_how_to
 from opsuite_ops.domain.deterministic_planner import DeterministicPlanner
@@ -23,65 +22,39 @@ from opsuite_ops.domain.planning import PlanOutcome, PlanRequest
 from opsuite_ops.domain.series import summarise_points
 from opsuite_ops.domain.timeline import asks_for_cause, asks_for_remedy
 
-NOW = datetime(2025, 11, 4, 9, 0, tzinfo=UTC)
-
-
-def _obj(props: dict[str, Any], required: tuple[str, ...] = ()) -> dict[str, Any]:
-    return {"type": "object", "properties": props, "required": list(required)}
-
+from .harbour import CARGO, LOADS, NOW, obj
 
 STATES = ["sailing", "docked", "repair", "anchored", "towed", "laid-up", "scrapped", "chartered"]
 VESSELS = Tool(
     "vessels",
     "Vessels of the fleet: home port, state, engine firmware version, tonnes aboard",
     frozenset({"config", "inventory"}),
-    input_schema=_obj({"state": {"type": "string", "enum": ["all", *STATES], "default": "all"}}),
+    input_schema=obj({"state": {"type": "string", "enum": ["all", *STATES], "default": "all"}}),
     idempotent=True,
-)
-CARGO = Tool(
-    "vessel_cargo_history",
-    "Daily cargo snapshots of one vessel over the last N days: tonnes aboard and container count",
-    frozenset({"metric", "cargo"}),
-    input_schema=_obj(
-        {"vessel": {"type": "string"}, "days": {"type": "integer", "minimum": 1, "maximum": 30, "default": 14}},
-        ("vessel",),
-    ),
 )
 GATES = Tool(
     "gate_stats",
     "Gate API traffic of a port in 5-minute buckets: requests, 4xx and 5xx responses (count and percent)",
     frozenset({"metric", "http", "errors"}),
-    input_schema=_obj({"port": {"type": "string", "enum": ["north-pier", "south-pier"]}}, ("port",)),
-)
-LOADS = Tool(
-    "loading_jobs",
-    "Loading jobs since a date: vessel, started, duration, status (success, warning, failed), error",
-    frozenset({"history", "cargo"}),
-    input_schema=_obj(
-        {
-            "since_date": {"type": "string", "format": "date"},
-            "status": {"type": "string", "enum": ["", "success", "warning", "failed"], "default": ""},
-        },
-        ("since_date",),
-    ),
+    input_schema=obj({"port": {"type": "string", "enum": ["north-pier", "south-pier"]}}, ("port",)),
 )
 CRANES = Tool(
     "crane_usage",
     "Crane usage of a berth: lifts per hour, and the berths above a share of their quota",
     frozenset({"metric", "crane"}),
-    input_schema=_obj({"threshold_pct": {"type": "integer", "minimum": 0, "maximum": 100}}),
+    input_schema=obj({"threshold_pct": {"type": "integer", "minimum": 0, "maximum": 100}}),
 )
 DELETIONS = Tool(
     "manifest_deletions",
     "Manifest entries deleted from a vessel's store: entry key, size, time",
     frozenset({"audit"}),
-    input_schema=_obj({"vessel": {"type": "string"}}, ("vessel",)),
+    input_schema=obj({"vessel": {"type": "string"}}, ("vessel",)),
 )
 DOCS = Tool(
     "harbour_docs",
     "Search the harbour team's knowledge base (runbooks, procedures) for words",
     frozenset({"document"}),
-    input_schema=_obj({"terms": {"type": "string", "description": "a word or phrase to look for"}}, ("terms",)),
+    input_schema=obj({"terms": {"type": "string", "description": "a word or phrase to look for"}}, ("terms",)),
 )
 TOOLS = [VESSELS, CARGO, GATES, LOADS, CRANES, DELETIONS]
 INVENTORY = inventory_from_outputs({"vessels": {"rows": [{"vessel": n} for n in ("aurora", "borealis", "cygnus")]}})
@@ -140,7 +113,7 @@ def test_a_negation_takes_no_sentinel_and_says_what_it_cannot_exclude() -> None:
         "fleet",
         "Vessels of the fleet and their state",
         frozenset({"inventory"}),
-        input_schema=_obj({"state": {"type": "string", "enum": ["all", "sailing"], "default": "all"}}),
+        input_schema=obj({"state": {"type": "string", "enum": ["all", "sailing"], "default": "all"}}),
     )
     outcome = _plan("which vessels aren't sailing?", tools=[single])
     assert all("state" not in s.arguments for s in outcome.plan.steps)
@@ -162,7 +135,7 @@ def test_who_did_an_act_needs_a_tool_knowing_it_and_who() -> None:
         "manifest_deletions",
         "Manifest entries deleted from a vessel's store: entry key, size, time, deleted_by",
         frozenset({"audit"}),
-        input_schema=_obj({"vessel": {"type": "string"}}, ("vessel",)),
+        input_schema=obj({"vessel": {"type": "string"}}, ("vessel",)),
     )
     outcome = _plan("who deleted manifest entries from aurora yesterday?", tools=[VESSELS, audited])
     assert not _gaps(outcome), _gaps(outcome)

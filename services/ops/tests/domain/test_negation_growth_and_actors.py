@@ -8,8 +8,7 @@ degree and remedy words are no topics, and a rising series says how much it grow
 The estate is made up (a harbour's vessels, gates and loading jobs); no estate's names.
 """
 
-from datetime import UTC, datetime, timedelta
-from typing import Any
+from datetime import timedelta
 
 from opsuite_ops.domain.acts import actor_acts
 from opsuite_ops.domain.coverage import asks_how_to, is_topic, vocabulary
@@ -22,62 +21,36 @@ from opsuite_ops.domain.planning import PlanOutcome, PlanRequest
 from opsuite_ops.domain.series import summarise_points
 from opsuite_ops.domain.timeline import asks_for_cause, is_trouble_word
 
-NOW = datetime(2025, 11, 4, 9, 0, tzinfo=UTC)
-
-
-def _obj(props: dict[str, Any], required: tuple[str, ...] = ()) -> dict[str, Any]:
-    return {"type": "object", "properties": props, "required": list(required)}
-
+from .harbour import CARGO, LOADS, NOW, obj
 
 PORTS = ["north-pier", "south-pier"]
 VESSELS = Tool(
     "vessels",
     "Vessels of the fleet: home port, state (sailing, docked, repair), engine firmware version, tonnes aboard",
     frozenset({"config", "inventory"}),
-    input_schema=_obj({"state": {"type": "string", "enum": ["", "sailing", "docked", "repair"], "default": ""}}),
+    input_schema=obj({"state": {"type": "string", "enum": ["", "sailing", "docked", "repair"], "default": ""}}),
     idempotent=True,
-)
-CARGO = Tool(
-    "vessel_cargo_history",
-    "Daily cargo snapshots of one vessel over the last N days: tonnes aboard and container count",
-    frozenset({"metric", "cargo"}),
-    input_schema=_obj(
-        {"vessel": {"type": "string"}, "days": {"type": "integer", "minimum": 1, "maximum": 30, "default": 14}},
-        ("vessel",),
-    ),
 )
 GATES = Tool(
     "gate_stats",
     "Gate API traffic of a port in 5-minute buckets: requests, 4xx and 5xx responses (count and percent)",
     frozenset({"metric", "http", "errors"}),
-    input_schema=_obj(
+    input_schema=obj(
         {"port": {"type": "string", "enum": PORTS}, "from_epoch": {"type": "integer", "minimum": 0}},
         ("port", "from_epoch"),
-    ),
-)
-LOADS = Tool(
-    "loading_jobs",
-    "Loading jobs since a date: vessel, started, duration, status (success, warning, failed), error",
-    frozenset({"history", "cargo"}),
-    input_schema=_obj(
-        {
-            "since_date": {"type": "string", "format": "date"},
-            "status": {"type": "string", "enum": ["", "success", "warning", "failed"], "default": ""},
-        },
-        ("since_date",),
     ),
 )
 CHANGES = Tool(
     "port_changes",
     "Change requests applied to the port's systems since a time: category, target, summary, implementer",
     frozenset({"history", "change", "config"}),
-    input_schema=_obj({"since": {"type": "string", "format": "date-time"}}, ("since",)),
+    input_schema=obj({"since": {"type": "string", "format": "date-time"}}, ("since",)),
 )
 DOCS = Tool(
     "harbour_docs",
     "Search the harbour team's knowledge base (runbooks, procedures) for words",
     frozenset({"document"}),
-    input_schema=_obj({"terms": {"type": "string", "description": "a word or phrase to look for"}}, ("terms",)),
+    input_schema=obj({"terms": {"type": "string", "description": "a word or phrase to look for"}}, ("terms",)),
 )
 TOOLS = [VESSELS, CARGO, GATES, LOADS, CHANGES, DOCS]
 NAMES = ["aurora", "borealis", "cygnus", "draco", "eridanus", "fornax", "gemini", "hydra", "indus"]
