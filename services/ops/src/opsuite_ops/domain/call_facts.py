@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from opsuite_ops.domain.bm25 import tokenise
+from opsuite_ops.domain.cell_units import cell_text
 from opsuite_ops.domain.model import (
     AnswerReason,
     AnswerStatusReason,
@@ -245,14 +246,20 @@ def _table_facts(
     since: datetime | None = None,
     words: frozenset[str] = frozenset(),
 ) -> CallFacts:
-    older = 0
+    older, untimed = 0, False
     if since is not None and (tcol := time_column(columns, rows)) is not None:
-        # The tool's window started on a whole day: rows before the asked window are no part of the answer.
+        # The tool's window was wider than asked (a whole day, a coarser unit): older rows are no part of it.
         kept = [r for r in rows if (t := parse_time(r.get(tcol), epoch=True)) is None or t >= since]
         older, rows = len(rows) - len(kept), kept
+    elif since is not None and rows:
+        untimed = True
     facts = _shown_table_facts(call, columns, rows, tool, words)
     if older and since is not None:
         facts.fact += f" ({older} older rows left out: before the asked window, from {fmt_time(since)})"
+    if untimed and since is not None:
+        # No time column to keep the rows to the asked window: some may be older than asked.
+        facts.cuts.append(_cut(call, f"{call.tool} looked further back than asked and its rows carry no time, so "
+                                     f"some may be older than the asked window (from {fmt_time(since)})"))  # fmt: skip
     return facts
 
 
@@ -341,7 +348,9 @@ def summarise(block: Block) -> str:
         return f"{block.value:g}{unit}"
     if block.kind is BlockKind.TABLE:
         shown = block.rows[:TEXT_ROWS]
-        head = "; ".join(", ".join(f"{c}={v}" for c, v in zip(block.columns, r, strict=False)) for r in shown)
+        head = "; ".join(
+            ", ".join(f"{c}={cell_text(c, v)}" for c, v in zip(block.columns, r, strict=False)) for r in shown
+        )
         more = f" (+{len(block.rows) - len(shown)} more in the table)" if len(block.rows) > len(shown) else ""
         return f"{len(block.rows)} rows" + (f": {head}{more}" if head else "")
     return block.markdown.strip().splitlines()[0][:200] if block.markdown.strip() else ""

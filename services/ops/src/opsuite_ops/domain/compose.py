@@ -61,7 +61,7 @@ from opsuite_ops.domain.model import (
 )
 from opsuite_ops.domain.ranking import DEFAULT_SYNONYMS
 from opsuite_ops.domain.series_format import parse_time
-from opsuite_ops.domain.timeline import ChangeEvent, Onset, Timeline, build_timeline
+from opsuite_ops.domain.timeline import ChangeEvent, Onset, Timeline, asks_for_onset, build_timeline
 from opsuite_ops.domain.window_rows import asked_start
 
 __all__ = [
@@ -236,6 +236,10 @@ def _counts(question: str, per_call: Sequence[tuple[CallRecord, CallFacts]]) -> 
     return out
 
 
+#: The onset asked for ("when did that start") that no returned series shows.
+_NO_ONSET = "no series with an onset was returned: when it started is not known"
+
+
 def _facts(question: str, calls: Sequence[CallRecord], tools: Mapping[str, Tool] | None = None) -> _Facts:
     out = _Facts([], [], [])
     onsets: list[Onset] = []
@@ -261,6 +265,8 @@ def _facts(question: str, calls: Sequence[CallRecord], tools: Mapping[str, Tool]
         out.blocks.append(Block(BlockKind.MARKDOWN, title="Timeline", markdown=out.timeline.text))
         if out.timeline.missing:  # the cause asked for cannot be placed: not a complete answer
             out.cuts.append(AnswerStatusReason(AnswerReason.NOT_COVERED, out.timeline.missing))
+    if not onsets and asks_for_onset(question):  # "when did that start": no series says when
+        out.cuts.append(AnswerStatusReason(AnswerReason.NOT_COVERED, _NO_ONSET))
     return out
 
 

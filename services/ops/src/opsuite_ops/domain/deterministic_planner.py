@@ -45,6 +45,7 @@ from opsuite_ops.domain.coverage import (
 from opsuite_ops.domain.example_names import names_by_example
 from opsuite_ops.domain.extract import Entities, extract_entities, human_duration, is_verb_or_adverb
 from opsuite_ops.domain.fill import is_search_param, name_kinds, param_concept
+from opsuite_ops.domain.identifiers import search_cannot_answer, unlooked_identifiers
 from opsuite_ops.domain.investigate import CHANGES, SERIES, investigation_tools, is_investigation
 from opsuite_ops.domain.investigate import role as tool_role
 from opsuite_ops.domain.model import MODE_TAGS, AnswerReason, AnswerStatusReason, Plan, PlanStep, Tool
@@ -238,7 +239,8 @@ class DeterministicPlanner:
         entities = self.entities(request, vocab)
         reasons = [u.reason() for u in entities.unknown]
         coverage = self._coverage(request, entities, vocab)
-        if coverage.phrase and not searched(steps, coverage.uncovered, request.tools):
+        found = searched(steps, coverage.uncovered, request.tools) and not search_cannot_answer(request.question)
+        if coverage.phrase and not found:
             tools = {t.name: t for t in request.tools}
             named = any(coverage.names(tools[s.tool]) for s in steps if s.tool in tools)
             if coverage.measured or coverage.standalone or not named:
@@ -246,6 +248,7 @@ class DeterministicPlanner:
                 reasons.append(AnswerStatusReason(kind, f"no tool reports {coverage.phrase}"))
         if (uncounted := _uncounted(request, entities, steps, self.config.synonyms)) is not None:
             reasons.append(uncounted)
+        reasons.extend(unlooked_identifiers(request.question, steps))
         # A tool the question matches that needs what the question does not give stands for a part no step
         # of the other plan covers ("who is the network on-call": the rota needs a team): say so.
         builder = self._plan(request, vocab, entities)[1]
@@ -408,13 +411,18 @@ class DeterministicPlanner:
             notes.append(f"plan trimmed to the budget's {request.budget.max_steps} steps")
             for cut in builder.steps[len(steps) :]:
                 builder.dropped.append(_budget_cut(cut.tool, request.budget.max_steps))
-        if missing_part and searched(steps, coverage.uncovered, request.tools):
+        if (
+            missing_part
+            and searched(steps, coverage.uncovered, request.tools)
+            and not search_cannot_answer(request.question)
+        ):
             missing_part = ""  # a search step looks for those very words: its rows (or their absence) answer them
         if missing_part:
             kind = AnswerReason.NOT_COVERED if steps else AnswerReason.NO_TOOL
             reasons.append(AnswerStatusReason(kind, missing_part))
         if (uncounted := _uncounted(request, entities, steps, cfg.synonyms)) is not None:
             reasons.append(uncounted)
+        reasons.extend(unlooked_identifiers(request.question, steps))
         reasons.extend(builder.dropped)
         reasons.extend(builder.uncovered_parts(steps, coverage, notes))
         if not steps and not reasons:

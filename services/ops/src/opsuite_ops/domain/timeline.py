@@ -34,6 +34,7 @@ __all__ = [
     "Onset",
     "Timeline",
     "asks_for_cause",
+    "asks_for_onset",
     "asks_for_remedy",
     "build_timeline",
     "change_events",
@@ -94,6 +95,11 @@ def asks_for_remedy(question: str) -> bool:
     """Whether a question asks how to fix some trouble ("what do we need to do to fix it"): its cause is a
     start, but only a runbook or document search says how to fix it. English question form only."""
     return bool(_REMEDY.search(question))
+
+
+def asks_for_onset(question: str) -> bool:
+    """Whether a question asks when some trouble started ("when did that start", "when did it begin")."""
+    return bool(_WHEN_STARTED.search(question))
 
 
 def asks_for_cause(question: str) -> bool:

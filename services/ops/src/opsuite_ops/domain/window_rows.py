@@ -11,6 +11,10 @@ the call's day is the day that window starts on and the call returned more rows 
 rows before the assumed window are the ones left out ("the active signing key" beside a run history taken from
 yesterday's date: its older rows, not an arbitrary cut that would make the answer partial). Fewer rows are
 shown whole: the tool's own window.
+
+A numeric look-back in a coarser unit than asked, or held at its schema's minimum ("the last 3 hours" called
+as ``days=1``), is wider than the question's window the same way: the rows before the asked start are left
+out (a table without a time column cannot be: the composer says so and the answer is partial).
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from typing import Any
 
 from opsuite_ops.domain.call_facts import MAX_TABLE_ROWS
 from opsuite_ops.domain.model import CallRecord, Tool
-from opsuite_ops.domain.timerange import time_bound, time_range
+from opsuite_ops.domain.timerange import duration_unit, time_bound, time_range
 
 __all__ = ["ASSUMED_WINDOW", "asked_start"]
 
@@ -47,7 +51,7 @@ def asked_start(question: str, call: CallRecord, tool: Tool | None) -> datetime 
         and time_bound(name, tool.properties.get(name, {})) != "until"
     ]
     if not days:
-        return None
+        return _wider_span(question, call, tool)
     window = time_range(question, call.started_at)
     if window is None:
         # No time asked: the assumed window, when the call's day is the day it starts on (not a wider window
@@ -59,3 +63,27 @@ def asked_start(question: str, call: CallRecord, tool: Tool | None) -> datetime 
         since = window.since
     midnight = since.replace(hour=0, minute=0, second=0, microsecond=0)
     return since if since > midnight else None
+
+
+#: How much wider than asked a look-back must be before rows are left out (clock skew, a call's latency).
+_SLACK = timedelta(minutes=1)
+
+
+def _wider_span(question: str, call: CallRecord, tool: Tool) -> datetime | None:
+    """When ``call`` took a look-back in a coarser unit (or at a schema minimum) than the window the question
+    asks ("the last 3 hours" as ``days=1``), the start of the asked window; None otherwise."""
+    if call.started_at is None:
+        return None
+    spans = [
+        float(value) * unit
+        for name, value in call.arguments.items()
+        if isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and tool.properties.get(name, {}).get("type") in ("integer", "number")
+        and (unit := duration_unit(name)) is not None
+    ]
+    window = time_range(question, call.started_at)
+    if len(spans) != 1 or window is None:
+        return None
+    start = call.started_at - timedelta(seconds=spans[0])
+    return window.since if window.since - start > _SLACK else None
