@@ -35,6 +35,7 @@ from opsuite_ops.domain.coverage import (
     CoverageCheck,
     asks_for_documents,
     asks_how_to,
+    enum_words,
     is_topic,
     known_by_synonym,
     searched,
@@ -104,6 +105,35 @@ def _reported(tool: Tool) -> set[str]:
     return strong_tokens(tool) | set(tokenise(fields if colon else tool.description, keep_stop_words=True))
 
 
+_STATE_OR_TIME = frozenset(
+    [
+        "up",
+        "down",
+        "online",
+        "offline",
+        "healthy",
+        "unhealthy",
+        "degraded",
+        "failed",
+        "failing",
+        "running",
+        "stopped",
+        "active",
+        "inactive",
+        "idle",
+        "right",
+        "now",
+        "currently",
+        "today",
+        "yesterday",
+        "still",
+        "ever",
+        "overall",
+        "altogether",
+    ]
+)
+
+
 def _uncounted(
     request: PlanRequest, entities: Entities, steps: Sequence[PlanStep], synonyms: Mapping[str, tuple[str, ...]]
 ) -> AnswerStatusReason | None:
@@ -138,7 +168,17 @@ def _uncounted(
     ]
     # What is counted is the phrase's last noun ("billing-worker replicas": replicas); the words before it
     # name which ones (a name the estate may not list).
-    nouns = [w for w in counted if not is_verb_or_adverb(w) and w not in MEASURE_WORDS]
+    # A word naming a planned step's enum or argument value, a state or a time is no noun ("how many relay
+    # servers down?": servers).
+    values = set().union(*(enum_words(t) for t in request.tools if t.name in planned)) | passed
+    nouns = [
+        w
+        for w in counted
+        if not is_verb_or_adverb(w)
+        and w not in MEASURE_WORDS
+        and w not in _STATE_OR_TIME
+        and not (w in values or set(tokenise(w, keep_stop_words=True)) & values)
+    ]
     if not unknown or not nouns or nouns[-1] not in unknown:
         return None
     return AnswerStatusReason(AnswerReason.NOT_COVERED, f"no tool counts {' '.join(counted)}")

@@ -450,9 +450,10 @@ def _entity_assignments(
     if needed:
         lists = [[(pick[c], n) for n in entities.names(c)] for c in needed]
         if not all(lists):
-            # The calls need a name the question does not give; the known ones still fill what they can.
-            known = {p: (n, f"{canonical_param(p)} named in the question") for p, n in (lst[0] for lst in lists if lst)}
-            return [known], 1, []
+            # The calls need a name the question does not give; the known ones still fill what they can (each
+            # combination of them: "mx-1, mx-2 and mx-3" is three calls, or fewer of them in all).
+            needed = [c for c, lst in zip(needed, lists, strict=True) if lst]
+            lists = [lst for lst in lists if lst]
         combos = [
             {p: (n, f"{canonical_param(p)} named in the question") for p, n in combo}
             for combo in islice(product(*lists), limit)
