@@ -97,3 +97,18 @@ def test_a_named_list_without_the_other_required_name_calls_for_each_or_says_how
     hosts = _values(outcome, "hold_load", "host")
     assert len(hosts) > 1, outcome.plan.steps
     assert any("of 4 combinations" in g for g in _gaps(outcome)), _gaps(outcome)
+
+
+def test_exclude_as_a_verb_negates_the_value() -> None:
+    values = _values(_plan("list cranes but exclude working ones", [CRANES]), "list_cranes", "status")
+    assert "working" not in values and values - {None, ""}, values
+
+
+def test_a_trailing_excluded_negates_the_value_before_it() -> None:
+    values = _values(_plan("cranes, working ones excluded", [CRANES]), "list_cranes", "status")
+    assert "working" not in values and values - {None, ""}, values
+
+
+def test_without_in_the_middle_of_a_question_never_takes_the_value_as_wanted() -> None:
+    outcome = _plan("cranes without a working status", [CRANES])
+    assert "working" not in _values(outcome, "list_cranes", "status"), outcome.plan.steps

@@ -14,11 +14,13 @@ right after a bare "what" ("what aren't the replica nodes reporting?") its words
 the start negates the next word ("not healthy nodes?"). After any other wh-word the negator negates the next
 word ("what isn't running", "who isn't healthy"); an article after it is filler ("which host isn't a replica":
 ``replica``), and so are verbs of reporting ("not reporting healthy", "not shown as healthy"). "excluding",
-"except", "other than", "besides", "apart from", "anything but" (and "without" opening the question) negate like
-"not", and their negation carries across "and" too ("excluding healthy and down"); a comma's item ending in
+"except", "exclude(s)", "other than", "besides", "apart from", "anything but" (and "without" opening the question)
+negate like "not", and their negation carries across "and" too ("excluding healthy and down"); a comma's item ending in
 "only" is not carried into ("other than the primary, healthy ones only": unsure). :func:`unsure_words` gives
 the words that stand after a negator in the same clause but were not read as negated: a filter must not take
-them as wanted (the caller reports it cannot exclude them). :func:`mixed_or` says when a negated phrase and a
+them as wanted (the caller reports it cannot exclude them); "without" later in the question makes its clause's
+words unsure ("nodes without a healthy status"). "excluded" ending a clause negates the word before it ("nodes,
+healthy ones excluded"). :func:`mixed_or` says when a negated phrase and a
 wanted one are joined by "or" ("offline or not in maintenance"): no filter expresses that. English question form only.
 """
 
@@ -32,7 +34,10 @@ __all__ = ["mixed_or", "negated_words", "unsure_words"]
 _AUX_NOT = r"(?:are|is|was|were|do|does|did|has|have|had|wo|ca|could|should|would)n'?t"
 _VERB_NEGATOR = rf"not|never|cannot|aint|{_AUX_NOT}"
 #: List-style negators ("excluding X and Y"): the negation carries across "and" too.
-_LIST_NEGATOR = r"excluding|except(?:\s+for)?|other\s+than|besides|apart\s+from|anything\s+but|(?<![\s\S])\s*without"
+_LIST_NEGATOR = (
+    r"excluding|excludes?(?!\s+(?:from|by)\b)|except(?:\s+for)?|other\s+than|besides|apart\s+from|anything\s+but|"
+    r"(?<![\s\S])\s*without"
+)
 _NEGATOR = rf"{_VERB_NEGATOR}|no\s+longer|non|neither|{_LIST_NEGATOR}"
 _IS_LIST = re.compile(rf"\s*(?:{_LIST_NEGATOR})", re.IGNORECASE)
 #: Adverbs and prepositions (with an article) that may stand between a negator and the word it negates.
@@ -107,6 +112,12 @@ _CARRY_STOP = _CLAUSE | _DETERMINERS | {"the", "a", "an"}
 _NEGATOR_AT = re.compile(rf"\b(?:{_NEGATOR})(?=[\s-])", re.IGNORECASE)
 #: The end of a clause: a sentence mark or a conjunction starting another clause ("not down but degraded").
 _CLAUSE_END = re.compile(r"[;:.?!]|\b(?:and|but|while|whereas|though|although|also|then)\b", re.IGNORECASE)
+#: "excluded" ending a clause ("nodes, healthy ones excluded") negates the word before it (past "one(s)").
+_EXCLUDED_AFTER = re.compile(
+    rf"\b({_WORD})(?:\s+ones?)?\s+(?:excluded|omitted|left\s+out)\s*(?=[,;:.?!]|$)", re.IGNORECASE
+)
+#: "without" in the middle of a question ("nodes without a healthy status"): its clause's words are unsure.
+_WITHOUT_MID = re.compile(r"(?<=\S)\s+without(?=\s)", re.IGNORECASE)
 _OR_NOT = re.compile(rf"(\b{_WORD})\s*,?\s+or\s+(?:{_NEGATOR})\b", re.IGNORECASE)
 
 
@@ -132,6 +143,7 @@ def negated_words(question: str) -> frozenset[str]:
                 break  # "..., healthy ones only": wanted (the word stays unsure)
             out.add(c.group(1).lower())
             end = c.end()
+    out.update(m.group(1).lower() for m in _EXCLUDED_AFTER.finditer(text) if m.group(1).lower() not in _CARRY_STOP)
     return frozenset(out)
 
 
@@ -141,7 +153,7 @@ def unsure_words(question: str) -> frozenset[str]:
     A negator of the verb phrase ("why aren't the failed backups retried?") leaves its clause sure."""
     text = _normal(question)
     out: set[str] = set()
-    for m in _NEGATOR_AT.finditer(text):
+    for m in [*_NEGATOR_AT.finditer(text), *_WITHOUT_MID.finditer(text)]:
         if m.group(0).lower() == "non" or _starts_verb_phrase(text, m.start()):
             continue  # ("non-" negates its own compound only)
         end = m.end()
