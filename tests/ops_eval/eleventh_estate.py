@@ -43,13 +43,12 @@ api_manager's gRPC API, as a tenant's admin would.
 
 from __future__ import annotations
 
-import sqlite3
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tests.ops_eval.eleventh_apis import APIS
-from tests.ops_eval.estates import iso, noise, register_sql_estate
+from tests.ops_eval.estates import iso, new_estate_db, noise, register_sql_estate
 
 if TYPE_CHECKING:  # the async stubs exist only in the .pyi files
     from opsuite.apimanager.v1.api_manager_pb2_grpc import ApiManagerServiceAsyncStub
@@ -318,18 +317,8 @@ def _staffing(now: datetime) -> list[tuple[Any, ...]]:
 
 def build(path: Path, now: datetime | None = None) -> datetime:
     """Create (or replace) the estate's SQLite file at ``path``; returns the (minute-aligned) now it used."""
-    now = (now or datetime.now(UTC)).replace(second=0, microsecond=0)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.unlink(missing_ok=True)
-
-    def ago(minutes: float | None) -> str | None:
-        return None if minutes is None else iso(now - timedelta(minutes=minutes))
-
-    def epoch(minutes: float) -> int:
-        return int((now - timedelta(minutes=minutes)).timestamp())
-
-    db = sqlite3.connect(path)
-    db.executescript(_SCHEMA)
+    db, clock = new_estate_db(path, _SCHEMA, now)
+    now, ago, epoch = clock.now, clock.ago, clock.epoch
     db.executemany("INSERT INTO sbcs VALUES (?,?,?,?,?,?)", SBCS)
     db.executemany("INSERT INTO trunks VALUES (?,?,?,?,?,?,?,?)", [(*t[:7], t[9]) for t in TRUNKS])
     samples, failures = _trunks(now)

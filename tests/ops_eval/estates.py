@@ -4,9 +4,11 @@ tenant's admin would."""
 
 from __future__ import annotations
 
+import sqlite3
 import zlib
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,7 +18,7 @@ from opsuite_common.protoconv import dict_to_struct
 if TYPE_CHECKING:  # the async stubs exist only in the .pyi files
     from opsuite.apimanager.v1.api_manager_pb2_grpc import ApiManagerServiceAsyncStub
 
-__all__ = ["SqlApi", "iso", "noise", "obj", "register_sql_estate"]
+__all__ = ["EstateClock", "SqlApi", "iso", "new_estate_db", "noise", "obj", "register_sql_estate"]
 
 #: name -> (description, tags, statement, param schema)
 SqlApi = tuple[str, list[str], str, dict[str, Any]]
@@ -30,6 +32,31 @@ def iso(t: datetime) -> str:
 def noise(key: str, i: int) -> float:
     """A deterministic number in [0, 1) for (key, i)."""
     return (zlib.crc32(f"{key}:{i}".encode()) % 1000) / 1000.0
+
+
+@dataclass(frozen=True, slots=True)
+class EstateClock:
+    """An estate's minute-aligned "now" and the times its rows are stamped with, minutes before it."""
+
+    now: datetime
+
+    def ago(self, minutes: float | None) -> str | None:
+        """RFC 3339 time ``minutes`` before now (None for None)."""
+        return None if minutes is None else iso(self.now - timedelta(minutes=minutes))
+
+    def epoch(self, minutes: float) -> int:
+        """Epoch seconds ``minutes`` before now."""
+        return int((self.now - timedelta(minutes=minutes)).timestamp())
+
+
+def new_estate_db(path: Path, schema: str, now: datetime | None = None) -> tuple[sqlite3.Connection, EstateClock]:
+    """A fresh SQLite file at ``path`` (replacing any) with ``schema``, and the estate's clock (``now``, default
+    the wall clock, aligned to the minute)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.unlink(missing_ok=True)
+    db = sqlite3.connect(path)
+    db.executescript(schema)
+    return db, EstateClock((now or datetime.now(UTC)).replace(second=0, microsecond=0))
 
 
 def obj(props: dict[str, Any], required: Sequence[str] = ()) -> dict[str, Any]:
