@@ -180,21 +180,16 @@ def _fmt(value: float) -> str:
     return f"{value:g}" if abs(value) < 1e6 else f"{value:,.0f}"
 
 
-_HOW_MANY = re.compile(r"\bhow\s+many\b|\bnumber\s+of\b|\bcount\s+(?:of|the)\b", re.IGNORECASE)
-
-
 def asks_count(question: str) -> bool:
     """Whether ``question`` asks how many ("how many backups failed", "number of open tickets")."""
-    return bool(_HOW_MANY.search(question))
+    return _COUNTED.search(question) is not None
 
 
 def counted_by_name(question: str, tool: str) -> bool:
-    """Whether the word after "how many" ("backups") is a word of ``tool``'s name (``backup_runs``)."""
-    m = re.search(r"\bhow\s+many\s+([a-z][\w-]*)|\bnumber\s+of\s+([a-z][\w-]*)", question, re.IGNORECASE)
-    if m is None:
-        return False
-    word = stem((m.group(1) or m.group(2)).lower())
-    return any(stem(w) == word for w in _words(tool))
+    """Whether the first word of what is counted (:func:`counted_words`: "backups") is a word of ``tool``'s
+    name (``backup_runs``)."""
+    counted = counted_words(question)
+    return bool(counted) and any(stem(w) == stem(counted[0]) for w in _words(tool))
 
 
 _COUNTED = re.compile(
@@ -206,8 +201,8 @@ _OF_THE = frozenset({"the", "our", "these", "those", "all"})
 
 def counted_words(question: str) -> tuple[str, ...]:
     """The words of what a "how many" (or "number of", "count of", "count the") question counts: those after
-    it up to the first stop word or punctuation ("how many origin servers are in that pool" -> origin,
-    servers; "how many of the origin-servers" too), lower-case; () for no count, or for a count of events
+    it up to the first stop word or punctuation ("how many relay hosts are in that group" -> relay,
+    hosts; "how many of the relay-hosts" too), lower-case; () for no count, or for a count of events
     ("how many times has it restarted": the rows of the act are counted)."""
     m = _COUNTED.search(question)
     if m is None:

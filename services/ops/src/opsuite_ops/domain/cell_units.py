@@ -1,7 +1,7 @@
 """A table cell stated with the unit its column's name carries: ``wait_seconds=15.0`` reads "15 s".
 
 A column named for a duration in seconds or milliseconds (``wait_seconds``, ``max_wait_s``, ``p99_ms``) holds
-a number in that unit; the answer's row line says it with the unit ("wait_seconds=15 s") so that "within 15 s"
+a number in that unit; the answer's row line says it with the unit ("wait_seconds=15 s") so that a duration
 is what the answer states, not a bare 15.0. Read from the column's name only; any other cell is left as is.
 """
 

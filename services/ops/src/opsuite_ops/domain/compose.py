@@ -220,7 +220,7 @@ def _counts(question: str, per_call: Sequence[tuple[CallRecord, CallFacts]]) -> 
         return []
     counted = [(c, f) for c, f in per_call if f.series is None and isinstance(c.output, (Mapping, list))]
     # Only the calls of the tools whose name says what is counted ("how many backups": backup_runs): the rows
-    # of another tool ("how many origin servers" beside a property listing) count something else.
+    # of another tool ("how many relay hosts" beside a group listing) count something else.
     named = [(c, f) for c, f in counted if counted_by_name(question, c.tool)]
     out: list[tuple[str, tuple[str, ...]]] = []
     for call, facts in named:
@@ -236,7 +236,7 @@ def _counts(question: str, per_call: Sequence[tuple[CallRecord, CallFacts]]) -> 
     return out
 
 
-#: The onset asked for ("when did that start") that no returned series shows.
+#: The onset asked for ("since when has it been failing") that no returned series shows.
 _NO_ONSET = "no series with an onset was returned: when it started is not known"
 
 
@@ -265,7 +265,7 @@ def _facts(question: str, calls: Sequence[CallRecord], tools: Mapping[str, Tool]
         out.blocks.append(Block(BlockKind.MARKDOWN, title="Timeline", markdown=out.timeline.text))
         if out.timeline.missing:  # the cause asked for cannot be placed: not a complete answer
             out.cuts.append(AnswerStatusReason(AnswerReason.NOT_COVERED, out.timeline.missing))
-    if not onsets and asks_for_onset(question):  # "when did that start": no series says when
+    if not onsets and asks_for_onset(question):  # the start asked for: no series says when
         out.cuts.append(AnswerStatusReason(AnswerReason.NOT_COVERED, _NO_ONSET))
     return out
 

@@ -122,10 +122,7 @@ _STATE_OR_TIME = frozenset(
         "inactive",
         "idle",
         "right",
-        "now",
         "currently",
-        "today",
-        "yesterday",
         "still",
         "ever",
         "overall",
@@ -135,20 +132,23 @@ _STATE_OR_TIME = frozenset(
 
 
 def _uncounted(
-    request: PlanRequest, entities: Entities, steps: Sequence[PlanStep], synonyms: Mapping[str, tuple[str, ...]]
+    request: PlanRequest,
+    entities: Entities,
+    steps: Sequence[PlanStep],
+    synonyms: Mapping[str, tuple[str, ...]],
+    vocab: frozenset[str],
 ) -> AnswerStatusReason | None:
-    """A count no step can give: "how many origin servers are in that pool" when no planned tool's own words
+    """A count no step can give: "how many relay hosts are in that group" when no planned tool's own words
     (:func:`_reported`: a description's prose may only mention them) know "servers" (a kind word is no
     match: a hostname column is not a list of servers). Only topic words the question's reading kept count;
     "how many 504s" counts a value."""
     counted = counted_words(request.question)
     if not counted or not steps:
         return None
-    vocab = vocabulary(request.tools)
-    planned = {s.tool for s in steps}
+    planned = [t for t in request.tools if t.name in {s.tool for s in steps}]
     inv = entities.inventory
     # "crane-servers" (no name the estate knows, perhaps read as a service's): crane, servers; not a name a step
-    # passes as an argument ("how many billing-worker replicas": deployment=billing-worker)
+    # passes as an argument ("how many api-gw replicas": deployment=api-gw)
     passed = {str(v).lower() for s in steps for v in s.arguments.values() if isinstance(v, str)}
     spelt = [
         w
@@ -156,7 +156,7 @@ def _uncounted(
         if "-" in w and (inv is None or inv.lookup(w) is None) and not any(w in v for v in passed)
     ]
     terms = {p for t in (*entities.terms, *spelt) for p in (t, *t.split("-"))}
-    known = set().union(*(_reported(t) for t in request.tools if t.name in planned))
+    known = set().union(*(_reported(t) for t in planned))
     unknown = [
         w
         for w in counted
@@ -166,11 +166,11 @@ def _uncounted(
         and not is_verb_or_adverb(w)
         and not term_tokens(w, synonyms) & known
     ]
-    # What is counted is the phrase's last noun ("billing-worker replicas": replicas); the words before it
+    # What is counted is the phrase's last noun ("api-gw replicas": replicas); the words before it
     # name which ones (a name the estate may not list).
     # A word naming a planned step's enum or argument value, a state or a time is no noun ("how many relay
     # servers down?": servers).
-    values = set().union(*(enum_words(t) for t in request.tools if t.name in planned)) | passed
+    values = set().union(*(enum_words(t) for t in planned)) | passed
     nouns = [
         w
         for w in counted
@@ -286,7 +286,7 @@ class DeterministicPlanner:
             if coverage.measured or coverage.standalone or not named:
                 kind = AnswerReason.NOT_COVERED if steps else AnswerReason.NO_TOOL
                 reasons.append(AnswerStatusReason(kind, f"no tool reports {coverage.phrase}"))
-        if (uncounted := _uncounted(request, entities, steps, self.config.synonyms)) is not None:
+        if (uncounted := _uncounted(request, entities, steps, self.config.synonyms, vocab)) is not None:
             reasons.append(uncounted)
         reasons.extend(unlooked_identifiers(request.question, steps))
         # A tool the question matches that needs what the question does not give stands for a part no step
@@ -460,7 +460,7 @@ class DeterministicPlanner:
         if missing_part:
             kind = AnswerReason.NOT_COVERED if steps else AnswerReason.NO_TOOL
             reasons.append(AnswerStatusReason(kind, missing_part))
-        if (uncounted := _uncounted(request, entities, steps, cfg.synonyms)) is not None:
+        if (uncounted := _uncounted(request, entities, steps, cfg.synonyms, vocab)) is not None:
             reasons.append(uncounted)
         reasons.extend(unlooked_identifiers(request.question, steps))
         reasons.extend(builder.dropped)

@@ -98,7 +98,7 @@ def asks_for_remedy(question: str) -> bool:
 
 
 def asks_for_onset(question: str) -> bool:
-    """Whether a question asks when some trouble started ("when did that start", "when did it begin")."""
+    """Whether a question asks when some trouble started ("since when has it been failing", "when did it begin")."""
     return bool(_WHEN_STARTED.search(question))
 
 

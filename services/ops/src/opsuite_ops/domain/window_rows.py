@@ -8,13 +8,14 @@ window starts within that day, so the composer leaves the older rows out of the 
 
 A question without a time gets the planner's assumed window (:data:`ASSUMED_WINDOW`, the last 24 hours): when
 the call's day is the day that window starts on and the call returned more rows than an answer shows, the
-rows before the assumed window are the ones left out ("the active signing key" beside a run history taken from
+rows before the assumed window are the ones left out ("the current config" beside a run history taken from
 yesterday's date: its older rows, not an arbitrary cut that would make the answer partial). Fewer rows are
 shown whole: the tool's own window.
 
 A numeric look-back in a coarser unit than asked, or held at its schema's minimum ("the last 3 hours" called
 as ``days=1``), is wider than the question's window the same way: the rows before the asked start are left
-out (a table without a time column cannot be: the composer says so and the answer is partial).
+out. Whichever of these gives the start, a table without a time column cannot be cut to it: the composer
+says so and the answer is partial.
 """
 
 from __future__ import annotations
