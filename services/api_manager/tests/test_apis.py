@@ -1,5 +1,5 @@
 """API lifecycle over a real channel, on SQLite and PostgreSQL metadata stores: CRUD, etags, versions,
-rollback, soft delete, listing, validation, SQL execution and the execution log."""
+rollback, delete, listing, validation, SQL execution and the execution log."""
 
 from __future__ import annotations
 

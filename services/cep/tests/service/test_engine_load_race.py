@@ -75,3 +75,25 @@ async def test_a_rule_changed_while_the_engine_loads_is_in_the_engine_it_loads(s
         log.gate.set()
         await log.close()
         await db.engine.dispose()
+
+
+async def test_a_caller_cancelled_while_the_engine_loads_does_not_cut_the_load_short(sqlite_url: str) -> None:
+    settings = make_settings(sqlite_url, idle_progress=False)
+    db = Database.from_url(sqlite_url)
+    await run_migrations(db.engine, MIGRATIONS_DIR, VERSION_TABLE)
+    log = _GatedLog(open_event_log(settings, db))
+    host = EngineHost(db, settings, Notifier(), log=log)  # type: ignore[arg-type]
+    try:
+        first = asyncio.create_task(host.get("t"))
+        await asyncio.wait_for(log.entered.wait(), 20)
+        first.cancel()  # the caller's deadline passes while the log replays
+        with pytest.raises(asyncio.CancelledError):
+            await first
+        log.gate.set()
+        te = await asyncio.wait_for(host.get("t"), 20)
+        assert host.loaded("t") is te
+        assert log.reads == 1  # the load the cancelled caller started went on and was installed; no second one
+    finally:
+        log.gate.set()
+        await log.close()
+        await db.engine.dispose()

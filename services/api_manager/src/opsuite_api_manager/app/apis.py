@@ -1,4 +1,4 @@
-"""API definition use cases: validate, CRUD with etags, soft delete, versions, rollback, and the live target."""
+"""API definition use cases: validate, CRUD with etags (delete takes the versions), rollback, the live target."""
 
 from __future__ import annotations
 

@@ -187,7 +187,7 @@ class Handlers(api_manager_pb2_grpc.ApiManagerServiceServicer):
     async def DeleteApi(
         self, request: pb.DeleteApiRequest, context: grpc.aio.ServicerContext[Any, Any]
     ) -> empty_pb2.Empty:
-        """Soft delete."""
+        """Delete the API and its versions."""
         await self.s.apis.delete(_caller(), _required(request.id, "id"), request.etag)
         return empty_pb2.Empty()
 

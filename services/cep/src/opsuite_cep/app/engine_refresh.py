@@ -3,10 +3,11 @@
 A tenant's engine loads in steps that await: the rules, silences and routing are read first, then the event
 log is replayed after the checkpoint (a worker thread, maybe seconds). A rule, silence or routing change
 saved meanwhile found no engine to apply to (``EngineHost.loaded`` was None) and was counted instead; the
-host then calls :func:`refresh_from_store` once, with the engine's lock held and the engine installed, so any
-later change waits for the lock and is applied after it. It is the same change a loaded engine gets from
-``rule_changed`` / ``silences_changed`` / routing's apply, read from the store in one go: no second load
-and no second replay, however many changes come in.
+load (one shared task per tenant, shielded from its callers' cancels) then calls :func:`refresh_from_store`
+once, with the engine's lock held and the engine installed, so any later change waits for the lock and is
+applied after it. It is the same change a loaded engine gets from ``rule_changed`` / ``silences_changed`` /
+routing's apply, read from the store in one go: no second load and no second replay, however many changes
+come in. If the refresh fails, the engine is taken out again and the next caller loads anew.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from opsuite_cep.app._rows import rule_from_row, silence_from_row
+from opsuite_cep.app._session import read
 from opsuite_cep.app.expected_keys import apply_stored_lists
 from opsuite_cep.db.repositories import RuleRepository, SilenceRepository
 from opsuite_cep.db.routing import load_routing
@@ -29,7 +31,7 @@ log = get_logger(__name__)
 
 async def refresh_from_store(host: EngineHost, te: TenantEngine) -> None:
     """Apply the stored rules, silences and routing to ``te`` (its lock held), then checkpoint it."""
-    async with host.db.session() as s:
+    async with read(host.db) as s:
         rows = await RuleRepository(s, te.tenant).all_rules(enabled_only=True)
         silences = [silence_from_row(r) for r in await SilenceRepository(s, te.tenant).all_silences()]
         routing = await load_routing(s, te.tenant)

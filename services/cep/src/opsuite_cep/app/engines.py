@@ -118,7 +118,8 @@ class EngineHost:
         self.now = clock
         self._engines: dict[str, TenantEngine] = {}
         self._resumed = False  # tenants with a stored checkpoint are loaded at the first tick
-        self._load_locks: dict[str, asyncio.Lock] = {}
+        #: Loads in progress, one shared task per tenant (a caller's cancel never cuts one short).
+        self._loading: dict[str, asyncio.Future[TenantEngine]] = {}
         self._dry_run_locks: dict[str, asyncio.Lock] = {}
         #: Changes (rules, silences, routing) saved while a tenant's engine was loading.
         self._unloaded_changes: dict[str, int] = {}
@@ -128,7 +129,7 @@ class EngineHost:
     def changed_unloaded(self, tenant: str) -> None:
         """A rule, silence or routing change found ``tenant``'s engine not loaded: if it is loading, the load
         applies the stored state once more before its engine is used (``app/engine_refresh.py``)."""
-        if (loading := self._load_locks.get(tenant)) is not None and loading.locked():
+        if tenant in self._loading:
             self._unloaded_changes[tenant] = self._unloaded_changes.get(tenant, 0) + 1
 
     def loaded(self, tenant: str) -> TenantEngine | None:
@@ -139,16 +140,26 @@ class EngineHost:
         """The tenant's engine, loading its enabled rules, silences and checkpoint on first use."""
         if (te := self._engines.get(tenant)) is not None:
             return te
-        async with self._load_locks.setdefault(tenant, asyncio.Lock()):
-            if (te := self._engines.get(tenant)) is None:
-                te = await self._load(tenant)  # reads the rules, silences and routing first, then replays
-                if not self._unloaded_changes.pop(tenant, 0):
-                    self._engines[tenant] = te
-                    return te
-                async with te.lock:  # changes saved during the load: later ones wait for this lock
-                    self._engines[tenant] = te
-                    await refresh_from_store(self, te)
+        loading = self._loading.get(tenant)
+        if loading is None:
+            loading = self._loading[tenant] = asyncio.ensure_future(self._install(tenant))
+            loading.add_done_callback(lambda _: self._loading.pop(tenant, None))
+        return await asyncio.shield(loading)
+
+    async def _install(self, tenant: str) -> TenantEngine:
+        te = await self._load(tenant)  # reads the rules, silences and routing first, then replays
+        if not self._unloaded_changes.pop(tenant, 0):
+            self._engines[tenant] = te
             return te
+        async with te.lock:  # changes saved during the load: later ones wait for this lock
+            self._engines[tenant] = te
+            try:
+                await refresh_from_store(self, te)
+            except BaseException:
+                # Not left in place with the rules it read before the change: the next caller loads again.
+                self._engines.pop(tenant, None)
+                raise
+        return te
 
     def new_engine(
         self,
