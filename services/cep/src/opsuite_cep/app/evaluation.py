@@ -3,9 +3,10 @@
 ``Engine.ingest`` runs a batch in one piece (a 10,000-event batch against 20 rules: about 0.7 s). On the
 event loop that would hold every other tenant's calls for as long. In a worker thread the loop keeps
 serving them: the thread gives up the GIL at least every ``sys.getswitchinterval()`` (5 ms). Used on the
-embedded path (PublishEvents, replay at load, TestRule); partition owners still evaluate a record on the loop,
-so that a partition's position and checkpoint never see half of one. The engine is only touched under its
-tenant's lock, which the caller holds across the await, and
+embedded path (PublishEvents, replay at load, TestRule) and by partition owners, whose whole record step
+(evaluation, position, commit) runs to its end once started (:func:`run_whole`), so that a partition's
+position and checkpoint never see half of a record. The engine is only touched under its tenant's lock (a
+partition runner's lock), which the caller holds across the await, and
 the evaluation is the same call either way, so live results and replays do not differ. Small batches stay
 on the loop: the hop to a thread costs more than evaluating them.
 
@@ -23,12 +24,12 @@ import contextlib
 import functools
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
 from opsuite_cep.domain import Engine, Event, IngestResult
 
-__all__ = ["EVAL_THREADS", "INLINE_EVENTS", "CpuMeter", "evaluate", "replay_page", "run_to_end"]
+__all__ = ["EVAL_THREADS", "INLINE_EVENTS", "CpuMeter", "evaluate", "replay_page", "run_to_end", "run_whole"]
 
 T = TypeVar("T")
 
@@ -85,7 +86,13 @@ async def run_to_end(fn: Callable[[], T]) -> T:
     """``fn()`` in one of cep's evaluation threads. A cancel of the caller waits for the thread to finish
     before it is raised: the engine is never left half-applied while the caller's lock is given back (a
     checkpoint taken then would save a batch in the middle)."""
-    fut = asyncio.get_running_loop().run_in_executor(_eval_executor(), fn)
+    return await run_whole(asyncio.get_running_loop().run_in_executor(_eval_executor(), fn))
+
+
+async def run_whole(step: Awaitable[T]) -> T:
+    """Await ``step`` (a coroutine or future) to its end: a cancel of the caller is raised only once the step
+    finished (or failed), never in its middle."""
+    fut = asyncio.ensure_future(step)
     try:
         return await asyncio.shield(fut)
     except asyncio.CancelledError:

@@ -15,6 +15,7 @@ import json
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Protocol
 
+from opsuite_cep.app.engine_budget import EngineBudget
 from opsuite_cep.config import Settings
 from opsuite_cep.domain import Event, IngestResult, Rule
 from opsuite_cep.domain.engine import FUTURE_TIME, future_skew_description
@@ -74,12 +75,19 @@ def consumed(headers: dict[str, str], partition: int, seq: int) -> Iterator[Span
 class PartitionedIngest:
     """PublishEvents and manual resolutions when replicas share partitions: append, do not evaluate."""
 
-    def __init__(self, stream: Stream, settings: Settings, clock: Callable[[], float]) -> None:
+    def __init__(
+        self, stream: Stream, settings: Settings, clock: Callable[[], float], budget: EngineBudget | None = None
+    ) -> None:
         self.stream, self.settings, self.now = stream, settings, clock
         self.partitions = settings.partitions
+        #: This replica's tenants' evaluation buckets, charged by the partitions this replica owns.
+        self.budget = budget
 
     async def publish(self, tenant: str, events: Sequence[Event]) -> IngestResult:
-        """Refuse events too far ahead of the clock, append the rest; returns once JetStream stored them."""
+        """Refuse the batch while the tenant is over its share of this replica's evaluation time; refuse events
+        too far ahead of the clock, append the rest; returns once JetStream stored them."""
+        if self.budget is not None:
+            self.budget.check(tenant)  # before the stream: a refused batch leaves no trace
         now = self.now()
         skew = self.settings.time_policy(tenant).max_future_skew
         out = IngestResult()

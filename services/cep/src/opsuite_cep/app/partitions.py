@@ -7,13 +7,13 @@ docs/architecture/cep.md, Replicas and partitions).
   heartbeats, takes free partitions up to its fair share of the live replicas, renews what it holds, and
   hands back partitions beyond its share (checkpointed first). A dead replica's leases expire after the
   lease TTL; the survivors take its partitions at their next round.
-- **Evaluation** (:class:`PartitionRunner`, one per owned partition): the records of the partition are
-  applied in stream order to one engine per (tenant, scope): a unit. A unit is restored from its
-  checkpoint; records at or before its position are skipped, so taking a partition over is restoring its
-  checkpoints and replaying what follows them. Alert changes commit with the unit's log cursor (never
-  written twice). Idle progress and manual resolutions are records of the partition too, so a replay
-  reproduces them. Rule and silence changes are picked up from the database every ``partition_refresh_s``
-  and followed by a checkpoint.
+- **Evaluation** (:class:`PartitionRunner`, one per owned partition): records are applied in stream order
+  to one engine per (tenant, scope), a unit; big batches off the loop, charged to the tenant's evaluation
+  budget on this replica. A unit is restored from its checkpoint; records at or before its position are
+  skipped, so taking a partition over is restoring its checkpoints and replaying what follows them. Alert
+  changes commit with the unit's log cursor (never written twice). Idle progress and manual resolutions are
+  records too, so a replay reproduces them. Rule and silence changes are picked up from the database every
+  ``partition_refresh_s`` and followed by a checkpoint.
 - **Fencing** (the database decides, where the side effects land): a runner applies a record only while
   its lease surely holds (it waits otherwise, and is stopped once the lease is lost). Its alert changes
   commit only if the unit's log cursor is still below their records (compare-and-set), and its checkpoints
@@ -37,6 +37,7 @@ from typing import Any, Protocol
 from opsuite_cep.adapters.leaseclock import lease_clock
 from opsuite_cep.app._session import read
 from opsuite_cep.app.engines import EngineHost, FencedError, TenantEngine, rule_from_row, silence_from_row
+from opsuite_cep.app.evaluation import CpuMeter, evaluate, run_whole
 from opsuite_cep.app.expected_keys import apply_stored_lists, units_watching
 from opsuite_cep.app.ingest import observe_watermark_lag
 from opsuite_cep.app.partition_ingest import PartitionedIngest, Stream, consumed, encode_record
@@ -233,8 +234,8 @@ class PartitionRunner:
 
     async def _apply_held(self, seq: int, body: bytes) -> None:
         """Apply one record with the lock and the lease held; fenced if its changes were committed already."""
-        try:
-            await self._apply(seq, json.loads(body))
+        try:  # once started, to its end: a stop waits for it (the engine never holds half a record)
+            await run_whole(self._apply(seq, json.loads(body)))
         except FencedError as exc:
             self._fence(ALREADY_COMMITTED, tenant=exc.tenant, unit=exc.unit, seq=seq, first=exc.first)
         except ServiceUnavailableError:
@@ -251,9 +252,10 @@ class PartitionRunner:
         if seq <= te.position:
             return  # included in the unit's checkpoint
         kind = record.get("kind")
-        if kind == "events":
-            # On the loop, in one piece: a partition's position and its checkpoint must never see half a record.
-            result = te.engine.ingest([Event.from_dict(e) for e in record["events"]], now=float(record["now"]))
+        if kind == "events":  # big batches in cep's evaluation threads; the tenant is charged its CPU time
+            events, meter = [Event.from_dict(e) for e in record["events"]], CpuMeter()
+            result = await evaluate(te.engine, events, float(record["now"]), meter)
+            self.host.budget.charge(tenant, meter.seconds)
             observe_watermark_lag(self.host.now(), result.watermark)
         elif kind == "tick":
             self._tick_pending.discard((tenant, scope))

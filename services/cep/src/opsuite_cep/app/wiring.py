@@ -163,7 +163,7 @@ class App:
             )
             replica = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
             leases = Leases(settings.event_log, replica, bucket=names.bucket, ttl_s=settings.lease_ttl_s)
-            partitioned = PartitionedIngest(stream, settings, host.now)
+            partitioned = PartitionedIngest(stream, settings, host.now, host.budget)
             coordinator = PartitionCoordinator(host, stream, leases, settings, replica)
         alerts = AlertService(
             db,
