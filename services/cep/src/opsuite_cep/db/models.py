@@ -121,6 +121,8 @@ class AlertChangeRow(Base):
     #: The wall clock when the change was recorded (``at`` is event time): the retention goes by it.
     recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True, default=utcnow)
 
+    __table_args__ = (Index("ix_cep_alert_changes_recorded", "recorded_at"),)
+
 
 class NotificationRow(Base):
     """The outbox: written with the alert change, delivered by the dispatcher exactly once on success."""

@@ -10,10 +10,10 @@ older than ``OPSUITE_CEP_HISTORY_RETENTION_S``.
   tenant: the oldest changes up to the first one recorded within the retention. The tenant's
   ``cep_sequences.purged_through`` is raised to the last cursor deleted, in the same transaction, so a
   WatchAlerts resuming from a cursor below it is refused (``CURSOR_PURGED``), never replayed with a gap;
-  cursors are never reused (``last_seq`` keeps counting). A batch visits at most ``TENANTS_PER_BATCH``
-  tenants, going on from the last one the batch before visited (round robin, across sweeps too): each read
-  runs inside the batch's write transaction, and on a SQLite file a pass over every tenant held the write
-  lock (and every tenant's event log appends) for as long as thousands of tenants took.
+  cursors are never reused (``last_seq`` keeps counting). A batch trims the tenants of the oldest changes
+  before the cutoff (at most ``TENANTS_PER_BATCH``), found through an index on ``recorded_at``: tenants with
+  nothing to trim cost nothing (a walk over every tenant ran inside the batch's write transaction, which on a
+  SQLite file held the write lock, and every tenant's event log appends, for as long as thousands took).
 
 Alert ids are random and never reused, a fingerprint's dedup looks at its pending/firing alert only, and the
 dispatcher reads only pending notifications: none of them needs the deleted rows.
@@ -28,7 +28,6 @@ from sqlalchemy import CursorResult, and_, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from opsuite_common.db import Purge, delete_batch_where
-from opsuite_common.db.retention import DeleteBatch
 
 from .models import AlertChangeRow, AlertRow, DeliveryRow, NotificationAlertRow, NotificationRow, SequenceRow
 
@@ -70,59 +69,51 @@ async def _alerts(session: AsyncSession, cutoff: datetime, limit: int) -> int:
     return await delete_batch_where(session, AlertRow, where, limit)
 
 
-#: Tenants whose change history one batch trims at most.
+#: Tenants whose change history one batch trims at most (those of the oldest changes first).
 TENANTS_PER_BATCH = 200
 
 
-def _changes_purge() -> DeleteBatch:
-    after = [""]  # the last tenant visited: the next batch goes on from it, round robin
-
-    async def _changes(session: AsyncSession, cutoff: datetime, limit: int) -> int:
-        """Trim the oldest changes recorded before ``cutoff`` of the next tenants, at most ``limit`` rows."""
-
-        def following(start: str) -> Any:
-            return (
-                select(SequenceRow.tenant)
-                .where(SequenceRow.tenant > start)
-                .order_by(SequenceRow.tenant)
-                .limit(TENANTS_PER_BATCH)
-            )
-
-        tenants = list((await session.execute(following(after[0]))).scalars())
-        if not tenants and after[0]:  # past the last tenant: from the first again
-            tenants = list((await session.execute(following(""))).scalars())
-        deleted = 0
-        for tenant in tenants:
-            room = limit - deleted
-            if room <= 0:
-                break
-            after[0] = tenant
-            oldest = (
-                select(AlertChangeRow.seq, AlertChangeRow.recorded_at)
-                .where(AlertChangeRow.tenant == tenant)
-                .order_by(AlertChangeRow.seq)
-                .limit(room)
-            )
-            through = 0
-            for seq, recorded_at in (await session.execute(oldest)).all():
-                if recorded_at is None or recorded_at >= cutoff:
-                    break  # a prefix only: what follows a change within the retention stays too
-                through = seq
-            if not through:
-                continue
-            # Raised first: the row lock orders this trim with concurrent sweeps of other replicas.
-            await session.execute(
-                update(SequenceRow)
-                .where(SequenceRow.tenant == tenant, SequenceRow.purged_through < through)
-                .values(purged_through=through)
-            )
-            result = await session.execute(
-                delete(AlertChangeRow).where(and_(AlertChangeRow.tenant == tenant, AlertChangeRow.seq <= through))
-            )
-            deleted += _count(result)
-        return deleted
-
-    return _changes
+async def _changes(session: AsyncSession, cutoff: datetime, limit: int) -> int:
+    """Trim the oldest changes recorded before ``cutoff``, at most ``limit`` rows: the tenants of the oldest
+    such changes first (found through ``ix_cep_alert_changes_recorded``), each as a prefix of its history."""
+    oldest = (
+        select(AlertChangeRow.tenant)
+        .where(AlertChangeRow.recorded_at < cutoff)
+        .order_by(AlertChangeRow.recorded_at)
+        .limit(TENANTS_PER_BATCH)
+    )
+    tenants = list(dict.fromkeys((await session.execute(oldest)).scalars()))
+    deleted = 0
+    for tenant in tenants:
+        room = limit - deleted
+        if room <= 0:
+            break
+        prefix = (
+            select(AlertChangeRow.seq, AlertChangeRow.recorded_at)
+            .where(AlertChangeRow.tenant == tenant)
+            .order_by(AlertChangeRow.seq)
+            .limit(room)
+        )
+        through = 0
+        for seq, recorded_at in (await session.execute(prefix)).all():
+            if recorded_at is None:
+                continue  # no clock (none is written without one): older than the old change after it, if any
+            if recorded_at >= cutoff:
+                break  # a prefix only: what follows a change within the retention stays too
+            through = seq
+        if not through:
+            continue
+        # Raised first: the row lock orders this trim with concurrent sweeps of other replicas.
+        await session.execute(
+            update(SequenceRow)
+            .where(SequenceRow.tenant == tenant, SequenceRow.purged_through < through)
+            .values(purged_through=through)
+        )
+        result = await session.execute(
+            delete(AlertChangeRow).where(and_(AlertChangeRow.tenant == tenant, AlertChangeRow.seq <= through))
+        )
+        deleted += _count(result)
+    return deleted
 
 
 def history_purges(retention_s: float) -> list[Purge]:
@@ -131,5 +122,5 @@ def history_purges(retention_s: float) -> list[Purge]:
         Purge("cep_notifications", retention_s, _notifications),
         Purge("cep_deliveries", retention_s, _deliveries),
         Purge("cep_alerts", retention_s, _alerts),
-        Purge("cep_alert_changes", retention_s, _changes_purge()),
+        Purge("cep_alert_changes", retention_s, _changes),
     ]
