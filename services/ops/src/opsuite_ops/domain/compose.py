@@ -62,6 +62,7 @@ from opsuite_ops.domain.model import (
 from opsuite_ops.domain.ranking import DEFAULT_SYNONYMS
 from opsuite_ops.domain.series_format import parse_time
 from opsuite_ops.domain.timeline import ChangeEvent, Onset, Timeline, asks_for_onset, build_timeline
+from opsuite_ops.domain.totals import column_totals
 from opsuite_ops.domain.window_rows import asked_start
 
 __all__ = [
@@ -224,6 +225,9 @@ def _counts(question: str, per_call: Sequence[tuple[CallRecord, CallFacts]]) -> 
     named = [(c, f) for c, f in counted if counted_by_name(question, c.tool)]
     out: list[tuple[str, tuple[str, ...]]] = []
     for call, facts in named:
+        if (totals := column_totals(question, facts.rows, call.tool, call_title(call))) is not None:
+            out.append((totals, (call.call_id,)))  # "how many nodes" over a listing of pools: their columns
+            continue
         n, how = count(question, facts.rows, call.arguments)
         what = (
             f" of {len(facts.rows)} rows of {call_title(call)} have {how}"

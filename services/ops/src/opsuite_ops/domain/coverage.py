@@ -39,13 +39,17 @@ MEASURE_WORDS = frozenset(
     capacity amount total count number value values metric metrics stat stats statistics""".split()  # noqa: SIM905
 )
 
-#: Degree words that only stress the next one ("so far behind", "too slow"): never a topic (kept in searches).
-INTENSIFIERS = frozenset({"so", "too", "very", "really", "quite", "pretty", "super"})
+#: Degree words that only stress the next one ("so far behind", "too slow"), and judgements of a measure asked
+#: ("how bad did the lag get": how high): never a topic (kept in searches).
+INTENSIFIERS = frozenset({"so", "too", "very", "really", "quite", "pretty", "super", "bad", "worse", "worst"})
 
 #: Measure words and the forms tools publish them in: an error "rate" is reported as a percent or a ratio of
 #: the requests. Only for coverage, only next to a word of trouble the same tool knows (see :func:`_form_known`);
 #: ranking keeps the question's own words.
 MEASURE_FORMS: dict[str, tuple[str, ...]] = {"rate": ("percent", "pct", "ratio"), "rates": ("percent", "pct", "ratio")}
+#: Words of a tool saying it counts per interval ("in 1-minute samples", "per second"): a count per interval is a
+#: rate ("request rate"). Stems, as in the vocabulary.
+_PER_INTERVAL = frozenset({"sampl", "minut", "second", "per", "rps", "qps", "throughput"})
 #: Words of trouble a rate is of ("error rate", "5xx rate", "failure rate").
 _RATE_OF = re.compile(r"^(?:errors?|failures?|fail\w*|timeouts?|rejects?|rejections?|drops?|[45]xx|[45]\d\ds?)$", re.I)
 #: Words of a tool saying it records who did something (its actor): "who deleted X" needs one of them ("owner"
@@ -215,8 +219,9 @@ _CLIPPED_LENGTHS = range(4, 7)
 
 def clipped(word: str, vocab: frozenset[str]) -> bool:
     """Whether ``word`` is the clipped form of a longer word of the catalogue ("cert" for certificates, "config"
-    for configuration): its first letters, at least three letters short of it; or another form of a word whose
-    stem is one letter short of it ("expire" of "expiry": the stems "expir" and "expiry")."""
+    for configuration, "util" for utilization): its first letters, at least two letters short of a stem; or
+    another form of a word whose stem is one letter short of it ("expire" of "expiry": the stems "expir" and
+    "expiry")."""
     if not word.isalpha():
         return False
     base = stem(word)
@@ -224,7 +229,8 @@ def clipped(word: str, vocab: frozenset[str]) -> bool:
         return True
     if len(word) not in _CLIPPED_LENGTHS or is_verb_or_adverb(word):
         return False
-    return any(len(v) >= len(word) + 3 and v.isalpha() and v.startswith(word) for v in vocab)
+    # The vocabulary holds stems: "util" of utilization ("utiliz", two letters longer) is clipped too.
+    return any(len(v) >= len(word) + 2 and v.isalpha() and v.startswith(word) for v in vocab)
 
 
 def term_tokens(term: str, synonyms: Mapping[str, tuple[str, ...]]) -> set[str]:
@@ -391,14 +397,22 @@ def _form_known(
     term: str, terms: Sequence[str], tools: Sequence[Tool], synonyms: Mapping[str, tuple[str, ...]]
 ) -> bool:
     """Whether a measure word is known in the form tools publish it (:data:`MEASURE_FORMS`): an "error rate" by
-    a tool knowing both the error and a percent. A rate of nothing ("rated", "the rate of change") is not."""
+    a tool knowing both the error and a percent, a "request rate" by a tool counting requests per interval
+    (:data:`_PER_INTERVAL`). A rate of nothing ("rated", "the rate of change") is not."""
     forms = set(MEASURE_FORMS.get(term, ()))
     if not forms:
         return False
     troubles = [u for u in terms if u != term and _RATE_OF.match(u)]
-    return any(
+    if any(
         forms & (words := vocabulary([tool])) and any(term_tokens(u, synonyms) & words for u in troubles)
         for tool in tools
+    ):
+        return True
+    # "request rate": the word before it counted per interval by a tool ("requests in 1-minute samples").
+    k = terms.index(term)
+    counted = terms[k - 1] if k > 0 else ""
+    return bool(counted) and any(
+        _PER_INTERVAL & (words := vocabulary([tool])) and term_tokens(counted, synonyms) & words for tool in tools
     )
 
 

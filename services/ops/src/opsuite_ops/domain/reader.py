@@ -15,8 +15,11 @@ from dataclasses import dataclass, field
 from opsuite_ops.domain.bm25 import STOP_WORDS, is_verb_or_adverb, stem
 from opsuite_ops.domain.entities import Inventory, UnknownName
 from opsuite_ops.domain.shortnames import Reading, ShortNames, last_segment
-from opsuite_ops.domain.typos import MAX_TYPO_LOOKUPS, MIN_TYPO_LENGTH, misspelt, typo_of
-from opsuite_ops.domain.words import GENERIC_WORDS
+from opsuite_ops.domain.typos import MAX_TYPO_LOOKUPS, MIN_TYPO_LENGTH, dropped_double, misspelt, typo_of
+from opsuite_ops.domain.words import GENERIC_WORDS, NON_TOPIC_WORDS
+
+#: Words of a question's form (never a topic, never a name): what a short slip of the fingers is read as.
+_FORM_WORDS = STOP_WORDS | GENERIC_WORDS | NON_TOPIC_WORDS
 
 __all__ = ["Reader", "shape_parts"]
 
@@ -84,10 +87,18 @@ class Reader:
 
     def typo(self, word: str) -> str | None:
         """The tool word (or form word: then "") ``word`` misspells, or None (see :func:`typos.misspelt`)."""
-        if self.typos_left <= 0 or len(word) < MIN_TYPO_LENGTH or not word.isalpha():
+        if self.typos_left <= 0 or not word.isalpha():
             return None
+        if word.endswith("in") and len(word) >= 6 and self._known_base(word[:-2]):
+            return word + "g"  # "trendin", "workin": a gerund with its g dropped, read as the gerund
+        if len(word) < MIN_TYPO_LENGTH:  # "stil": only a form word with a doubled letter typed once
+            return "" if len(word) >= 3 and dropped_double(word, _FORM_WORDS) else None
         self.typos_left -= 1
         return misspelt(word, self.vocabulary, STOP_WORDS | GENERIC_WORDS)
+
+    def _known_base(self, base: str) -> bool:
+        """Whether ``base`` is a word of the tools or of the question's form ("trend"), as a gerund's base."""
+        return base in _FORM_WORDS or base in self.vocabulary or stem(base) in self.vocabulary
 
     def add(self, kind: str, name: str) -> None:
         target = self.hosts if kind == "host" else self.services

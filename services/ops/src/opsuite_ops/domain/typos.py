@@ -2,7 +2,8 @@
 
 :func:`misspelt` reads a word of five letters or more that no tool knows as the tool word it misspells
 ("orgin" is "origin", "capacty" is "capacity", "chnages" is "changes"), or as a form word ("recnt"): one
-letter off or two neighbours swapped, compared only with the words of its first letter and about its length,
+letter off or two neighbours swapped (a shorter word only as a form word with a doubled letter typed once:
+"stil", :func:`dropped_double`), compared only with the words of its first letter and about its length,
 and a few words per question (:data:`MAX_TYPO_LOOKUPS`, counted by the reader of the question).
 :func:`typo_of` picks the known name an unknown one misspells: the same digits (another number is another
 thing), very close, and clearly closer than the next ("og-meida-eu" is "og-media-eu"; "rtr-ams-05" is no "rtr-ams-02").
@@ -17,7 +18,7 @@ from collections.abc import Iterable
 from opsuite_ops.domain.bm25 import is_verb_or_adverb, stem
 from opsuite_ops.domain.entities import name_key
 
-__all__ = ["MAX_TYPO_LOOKUPS", "MIN_TYPO_LENGTH", "misspelt", "typo_of"]
+__all__ = ["MAX_TYPO_LOOKUPS", "MIN_TYPO_LENGTH", "dropped_double", "misspelt", "typo_of"]
 
 #: Words of one question looked up as possible typos of the tools' words.
 MAX_TYPO_LOOKUPS = 16
@@ -37,6 +38,16 @@ def misspelt(word: str, vocabulary: Iterable[str], form_words: frozenset[str]) -
         found = difflib.get_close_matches(form, pool, n=1, cutoff=0.85) or _transposed(form, pool)
         if found:
             return "" if found[0] in form_words else found[0]
+    return None
+
+
+def dropped_double(word: str, words: frozenset[str]) -> str | None:
+    """The word of ``words`` that ``word`` spells with one of its doubled letters typed once ("stil" for
+    "still", "wil" for "will"): a slip short words make too, which :func:`misspelt` leaves to longer ones."""
+    for k in range(len(word)):
+        whole = word[: k + 1] + word[k] + word[k + 1 :]
+        if whole in words:
+            return whole
     return None
 
 

@@ -1,0 +1,119 @@
+"""Causes from the blind twelfth estate (an ML inference platform), made general: a clipped word against a
+stemmed vocabulary ("util" of utilization), a rate of a count per interval ("request rate"), short slips of
+the fingers ("stil", "trendin"), "how bad" as a degree, and "how many X" over rows that are not X but hold
+columns counting X ("how many gpu nodes" over node pools).
+
+The tools are made up (a bakery's ovens and lines); no estate's names.
+"""
+
+from datetime import UTC, datetime
+from typing import Any
+
+from opsuite_ops.domain.compose import DeterministicComposer
+from opsuite_ops.domain.deterministic_planner import DeterministicPlanner
+from opsuite_ops.domain.model import Budget, CallRecord, CallStatus, Tool
+from opsuite_ops.domain.planning import PlanRequest
+from opsuite_ops.domain.totals import column_totals, counted_head
+from opsuite_ops.domain.typos import dropped_double
+
+NOW = datetime(2025, 6, 2, 10, 0, tzinfo=UTC)
+
+
+def _obj(props: dict[str, Any], required: tuple[str, ...] = ()) -> dict[str, Any]:
+    return {"type": "object", "properties": props, "required": list(required)}
+
+
+OVEN_HEAT = Tool(
+    "oven_heat_utilization",
+    "Heat utilization (percent of the element's rating) of one oven line in 5-minute samples since a time",
+    frozenset({"metric"}),
+    input_schema=_obj(
+        {
+            "line": {"type": "string", "enum": ["line-a", "line-b"]},
+            "since": {"type": "string", "format": "date-time"},
+        },
+        ("line", "since"),
+    ),
+)
+LOAVES = Tool(
+    "line_output",
+    "Batches out of each oven line in 1-minute samples over the last N minutes",
+    frozenset({"metric"}),
+    input_schema=_obj({"minutes": {"type": "integer", "minimum": 5, "maximum": 240, "default": 60}}),
+)
+JAMS = Tool(
+    "jam_reports",
+    "Conveyor jam reports: line, state (open, cleared), opened",
+    frozenset({"history", "incident"}),
+    input_schema=_obj({"state": {"type": "string", "enum": ["", "open", "cleared"], "default": ""}}),
+)
+DOUGH = Tool(
+    "proofing_lag",
+    "Proofing cabinets' lag behind the schedule in minutes, in 5-minute samples over the last N hours",
+    frozenset({"metric"}),
+    input_schema=_obj({"hours": {"type": "integer", "minimum": 1, "maximum": 24, "default": 6}}),
+)
+TOOLS = [OVEN_HEAT, LOAVES, JAMS, DOUGH]
+
+
+def plan(question: str) -> Any:
+    return DeterministicPlanner().plan_sync(PlanRequest(question, TOOLS, Budget(), NOW))
+
+
+def uncovered(question: str) -> list[str]:
+    return [r.detail for r in plan(question).not_covered]
+
+
+def test_a_clipped_word_of_a_stemmed_word_is_known() -> None:
+    # "utilization" is the stem "utiliz" in the vocabulary: "util" is two letters short of it
+    assert uncovered("heat util on line-a right now") == []
+    assert [s.tool for s in plan("heat util on line-a right now").plan.steps] == ["oven_heat_utilization"]
+
+
+def test_a_rate_of_a_count_per_interval_is_known() -> None:
+    assert uncovered("batch rate of the lines in the last hour") == []
+    # a rate of nothing the tools count is still not covered
+    assert uncovered("what is the tax rate on batches") != []
+
+
+def test_short_slips_of_the_fingers() -> None:
+    assert dropped_double("stil", frozenset({"still"})) == "still"
+    assert dropped_double("stil", frozenset({"stall"})) is None
+    assert uncovered("any open jams stil?") == []
+    steps = plan("any open jams stil?").plan.steps
+    assert [(s.tool, s.arguments) for s in steps] == [("jam_reports", {"state": "open"})]
+    # a gerund with its g dropped ("trendin") is the gerund, not a topic no tool reports
+    assert uncovered("hows the proofing lag trendin today") == []
+
+
+def test_how_bad_is_a_degree_not_a_topic() -> None:
+    assert uncovered("how bad did the proofing lag get in the last 6 hours") == []
+
+
+POOLS = [
+    {"pool": "cpu-pool-x", "nodes_total": 12.0, "nodes_ready": 12.0, "max_nodes": 20.0},
+    {"pool": "gpu-pool-y", "nodes_total": 8.0, "nodes_ready": 7.0, "max_nodes": 12.0},
+    {"pool": "gpu-pool-z", "nodes_total": 4.0, "nodes_ready": 4.0, "max_nodes": 4.0},
+]
+
+
+def test_a_count_of_things_held_in_columns_adds_the_columns_up() -> None:
+    q = "how many gpu nodes do we have and how many are ready?"
+    assert counted_head(q) == ("nodes", ("gpu",))
+    line = column_totals(q, POOLS, "node_pools", "node_pools()")
+    assert line is not None
+    assert "nodes_total 12" in line and "nodes_ready 11" in line and "max_nodes" not in line
+    assert "2 rows with gpu in pool (of 3)" in line
+    # the rows are the things counted: no totals (the rows are counted)
+    assert column_totals("how many pools are there", POOLS, "node_pools", "node_pools()") is None
+    assert counted_head("how many backups failed last week") == ("backups", ())
+
+
+async def test_the_composed_answer_gives_the_totals_not_the_number_of_rows() -> None:
+    call = CallRecord(
+        call_id="c1", step_id="s1", tool="gpu_node_pools", arguments={}, status=CallStatus.OK,
+        output={"rows": POOLS}, attempts=1,
+    )  # fmt: skip
+    answer = await DeterministicComposer().compose("how many gpu nodes are there?", [call], [])
+    assert "nodes_total 12" in answer.answer
+    assert "Count: 3" not in answer.answer
