@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
 
+from opsuite_ops.domain.anchors import Anchor
 from opsuite_ops.domain.bm25 import tokenise
 from opsuite_ops.domain.cell_units import cell_text
 from opsuite_ops.domain.model import (
@@ -27,7 +28,14 @@ from opsuite_ops.domain.model import (
 from opsuite_ops.domain.series import MIN_POINTS, SeriesSummary, SeriesTable, analyse_table, summarise_points
 from opsuite_ops.domain.series_format import fmt_time, parse_time, time_column
 from opsuite_ops.domain.series_rows import select_rows
-from opsuite_ops.domain.timeline import ChangeEvent, Onset, change_events, lists_changes, names_changes
+from opsuite_ops.domain.timeline import (
+    ChangeEvent,
+    Onset,
+    change_events,
+    is_change_table,
+    lists_changes,
+    names_changes,
+)
 from opsuite_ops.domain.typos import MIN_TYPO_LENGTH, misspelt
 
 __all__ = [
@@ -245,6 +253,7 @@ def _table_facts(
     tool: Tool | None = None,
     since: datetime | None = None,
     words: frozenset[str] = frozenset(),
+    anchor: Anchor | None = None,
 ) -> CallFacts:
     older, untimed = 0, False
     if since is not None and (tcol := time_column(columns, rows)) is not None:
@@ -253,7 +262,7 @@ def _table_facts(
         older, rows = len(rows) - len(kept), kept
     elif since is not None and rows:
         untimed = True
-    facts = _shown_table_facts(call, columns, rows, tool, words)
+    facts = _shown_table_facts(call, columns, rows, tool, words, anchor)
     if older and since is not None:
         facts.fact += f" ({older} older rows left out: before the asked window, from {fmt_time(since)})"
     if untimed and since is not None:
@@ -264,19 +273,31 @@ def _table_facts(
 
 
 def _shown_table_facts(
-    call: CallRecord, columns: list[str], rows: list[Mapping[str, Any]], tool: Tool | None, words: frozenset[str]
+    call: CallRecord,
+    columns: list[str],
+    rows: list[Mapping[str, Any]],
+    tool: Tool | None,
+    words: frozenset[str],
+    anchor: Anchor | None = None,
 ) -> CallFacts:
-    title, total = call_title(call), len(rows)
-    changes = change_events(
-        call.call_id, columns, rows,
-        change_tool=tool is not None and names_changes(tool.name, tool.description, tool.tags),
-    )  # fmt: skip
+    change_tool = tool is not None and names_changes(tool.name, tool.description, tool.tags)
+    changes = change_events(call.call_id, columns, rows, change_tool=change_tool)
     if changes is not None and tool is not None and not lists_changes(tool.name, tool.description, tool.tags):
         changes = []  # a snapshot shaped like changes (versions, last contact): shown as it is, on no timeline
         plain = True
     else:
         plain = False
-    if changes is None and (series := analyse_table(columns, rows)) is not None:
+    outside = 0
+    tcol = is_change_table(columns, rows, change_tool=change_tool) if changes and not plain else None
+    if anchor is not None and tcol is not None and changes is not None:
+        # "what changed in the 2 hours before INC-4411 was opened": the changes of that window only
+        kept = [r for r in rows if (at := parse_time(r.get(tcol), epoch=True)) is None or anchor.keeps(at)]
+        outside, rows = len(rows) - len(kept), kept
+        changes = [c for c in changes if anchor.keeps(c.at)]
+    title, total = call_title(call), len(rows)
+    # A table shaped like changes whose tool lists none (requests per ``app_version`` in 5-minute samples) is
+    # read as what it is: a series table when its rows make series, else a plain table.
+    if (changes is None or plain) and (series := analyse_table(columns, rows)) is not None:
         return _series_table_facts(call, columns, rows, series, words)
     shown, cuts, how = rows, [], ""
     if total > MAX_TABLE_ROWS:
@@ -295,20 +316,27 @@ def _shown_table_facts(
     fact = f"{title}: {summarise(block)}"
     if how:
         fact = f"{title}: {total} rows (the table shows the {how} {MAX_TABLE_ROWS})" + fact.split(" rows", 1)[1]
+    if outside and anchor is not None:
+        fact += f" ({outside} other changes left out: not in {anchor.window})"
     return CallFacts([block], fact, cuts, changes=None if plain else changes, columns=columns, rows=rows)
 
 
 def analyse_call(
-    call: CallRecord, tool: Tool | None = None, since: datetime | None = None, question: str = ""
+    call: CallRecord,
+    tool: Tool | None = None,
+    since: datetime | None = None,
+    question: str = "",
+    anchor: Anchor | None = None,
 ) -> CallFacts:
     """What one call's output says (blocks, the answer's line, cuts, onsets, changes); the series and groups of
-    a series table that the ``question``'s words name come first."""
+    a series table that the ``question``'s words name come first; a change table keeps the changes in the window
+    before the ``anchor`` the question names ("the 2 hours before INC-4411 was opened"), see :mod:`anchors`."""
     data, title, ids = call.output, call_title(call), (call.call_id,)
     unit = str(data.get("unit", "")) if isinstance(data, Mapping) else ""
     if (points := _series(data)) is not None:
         return _points_facts(call, points, unit)
     if (table := _dict_rows(data)) is not None:
-        return _table_facts(call, *table, tool, since, _question_words(question, table[0]))
+        return _table_facts(call, *table, tool, since, _question_words(question, table[0]), anchor)
     value = plain_number(data) if not isinstance(data, Mapping) else plain_number(data.get("value"))
     if value is not None:
         block = Block(BlockKind.NUMBER, title=title, value=value, unit=unit, call_ids=ids)

@@ -47,6 +47,7 @@ from opsuite_ops.domain.aggregate import (
     rank_column,
     ranking,
 )
+from opsuite_ops.domain.anchors import anchored_timeline, find_anchor
 from opsuite_ops.domain.call_facts import CallFacts, analyse_call, call_source, call_title, plain_number, summarise
 from opsuite_ops.domain.chat import ChatModel
 from opsuite_ops.domain.model import (
@@ -250,11 +251,12 @@ def _facts(question: str, calls: Sequence[CallRecord], tools: Mapping[str, Tool]
     changes: list[ChangeEvent] = []
     sources: list[str] = []
     per_call: list[tuple[CallRecord, CallFacts]] = []
+    anchor = find_anchor(question, calls)  # "before IR-1 was opened": that record's time
     for call in calls:
         if not call.ok:
             continue
         tool = (tools or {}).get(call.tool)
-        facts = analyse_call(call, tool, asked_start(question, call, tool), question)
+        facts = analyse_call(call, tool, asked_start(question, call, tool), question, anchor)
         per_call.append((call, facts))
         out.blocks.extend(facts.blocks)
         out.refs.append(Reference(call.tool, call.call_id, call.step_id, call.execution_id, facts.fact))
@@ -264,7 +266,10 @@ def _facts(question: str, calls: Sequence[CallRecord], tools: Mapping[str, Tool]
             changes.extend(facts.changes)
             sources.append(call_title(call))
     out.derived = [*_rankings(question, per_call), *_counts(question, per_call)]
-    out.timeline = build_timeline(question, changes, onsets, sources)
+    # "what changed before IR-1 was opened": the record's own time is the onset (anchors.py)
+    out.timeline = anchored_timeline(question, changes, onsets, sources, anchor) or build_timeline(
+        question, changes, onsets, sources
+    )
     if out.timeline is not None:
         out.blocks.append(Block(BlockKind.MARKDOWN, title="Timeline", markdown=out.timeline.text))
         if out.timeline.missing:  # the cause asked for cannot be placed: not a complete answer

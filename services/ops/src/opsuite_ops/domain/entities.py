@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from opsuite_ops.domain.bm25 import BM25Index, tokenise
+from opsuite_ops.domain.bm25 import STOP_WORDS, BM25Index, tokenise
 from opsuite_ops.domain.model import AnswerReason, AnswerStatusReason, CallRecord, Tool
 from opsuite_ops.domain.timerange import duration_value, time_bound
 
@@ -275,7 +275,7 @@ class Inventory:
         columns = {col for col, _spelt in self._parts.get(low, ())}
         if len(low) < 2 or not columns:
             return False
-        named = {w.removesuffix("s") for w in words} | set(words)
+        named = ({w.removesuffix("s") for w in words} | set(words)) - STOP_WORDS  # "to" names no ``overflow_to``
         return any({kind_of(c), kind_of(c).rsplit("_", 1)[-1]} & named for c in columns)
 
     def _kinds(self, kind: str) -> list[str]:

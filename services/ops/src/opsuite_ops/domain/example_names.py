@@ -8,7 +8,7 @@ example (the same separators between the same number of parts, and matching the 
 when it has one) is a value of that parameter's kind, not an unknown host (nor a host or service guessed by
 its shape, where no tool takes one): it fills the parameter, and when no output of the run mentions it, the
 answer says it may not exist (see :func:`~opsuite_ops.domain.entities.unmatched_names`). Read from the tools'
-schemas alone.
+schemas alone, after the names a parameter's enum declares (:mod:`enum_names`).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from opsuite_ops.domain.enum_names import names_by_enum
 from opsuite_ops.domain.extract import Entities
 from opsuite_ops.domain.fill import is_search_param, param_concept, window_bound
 from opsuite_ops.domain.model import Tool
@@ -69,7 +70,9 @@ def example_kind(name: str, tools: Sequence[Tool], entities: Entities) -> str | 
 
 def names_by_example(entities: Entities, tools: Sequence[Tool]) -> Entities:
     """``entities`` with each unknown name that is close to no known name and spelt like a parameter's example
-    read as a value of that parameter's kind (see the module docstring)."""
+    read as a value of that parameter's kind (see the module docstring), once the names the tools' enums
+    declare are read as theirs."""
+    entities = names_by_enum(entities, tools)
     moved: list[tuple[str, str]] = []
     kept = []
     for unknown in entities.unknown:

@@ -38,7 +38,7 @@ from math import prod
 from typing import Any
 
 from opsuite_ops.domain.bm25 import stem, tokenise
-from opsuite_ops.domain.entities import ENTITY_CONCEPTS, TEXT_PARAMS
+from opsuite_ops.domain.entities import ENTITY_CONCEPTS, TEXT_PARAMS, name_key
 from opsuite_ops.domain.extract import Entities, canonical_param, human_duration
 from opsuite_ops.domain.fill_words import choose_enum, flag_value, key_terms, naming_words
 from opsuite_ops.domain.model import Tool
@@ -318,6 +318,11 @@ def fill_variants(
                 unsure=entities.unsure,
             )
             enum_words.update(naming_words(chosen, entities.words) | naming_words(shunned, entities.words))
+            if not chosen and not shunned and named:
+                # A value of the parameter's kind read from the question ("the fraud endpoint" is ep_fraud_score)
+                # that the enum allows.
+                allowed = {name_key(str(o)): o for o in options}
+                chosen = list(dict.fromkeys(allowed[k] for v in named if (k := name_key(str(v))) in allowed))
             if shunned:
                 said = ", ".join(str(o) for o in shunned)
                 unexpressed.append(f"cannot exclude {name} {said} with {tool.name}: no other {name} to ask for")

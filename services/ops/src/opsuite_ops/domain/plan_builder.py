@@ -18,11 +18,12 @@ from opsuite_ops.domain.fill import (
     names_a_thing,
     param_concept,
 )
-from opsuite_ops.domain.investigate import CHANGES, role
+from opsuite_ops.domain.investigate import CHANGES, SERIES, role
 from opsuite_ops.domain.mapping import step_ref
 from opsuite_ops.domain.model import AnswerReason, AnswerStatusReason, PlanStep, Tool
 from opsuite_ops.domain.planning import PlanRequest
 from opsuite_ops.domain.validate import schema_violations
+from opsuite_ops.domain.window_rows import onset_window
 
 if TYPE_CHECKING:
     from opsuite_ops.domain.deterministic_planner import PlannerConfig
@@ -123,7 +124,11 @@ class PlanBuilder:
     ) -> list[str]:
         """Add one call of ``tool`` per argument set (and any producer it needs); the step ids added."""
         entities = self.entities
-        if windowed and entities.time_range is None:
+        wide = onset_window(self.request.question, entities.time_range, self.request.now, self.cfg.default_window)
+        if wide is not None and role(tool) == SERIES:
+            # "when did it start": the series from before the trouble, not only the tool's default look-back
+            entities = dataclasses.replace(entities, time_range=wide)
+        elif windowed and entities.time_range is None:
             window = self.cfg.default_window
             assumed = f"no time in the question; assumed the last {human_duration(window)}"
             entities = dataclasses.replace(

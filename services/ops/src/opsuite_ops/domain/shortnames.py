@@ -30,6 +30,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from opsuite_ops.domain.bm25 import STOP_WORDS
 from opsuite_ops.domain.entities import MAX_FUZZY_COMPARISONS, Inventory, kind_of, name_key
 from opsuite_ops.domain.typos import typo_of
 
@@ -105,12 +106,14 @@ class ShortNames:
 
     def implied(self, parts: Iterable[str], words: Iterable[str]) -> tuple[str, str] | None:
         """The one value of a kind ``words`` name ("pool") having the most of ``parts`` as whole parts ("large",
-        "linux" -> ``linux-large``); None when no value has any, or two tie."""
-        named = {w.removesuffix("s") for w in words} | set(words)
+        "linux" -> ``linux-large``); None when no value has any, or two tie. The kind's own word is no such part
+        ("the a100 pool" is not ``cpu-pool-c3`` for its "pool": the word says which kind, not which one)."""
+        named = ({w.removesuffix("s") for w in words} | set(words)) - STOP_WORDS  # "to" names no ``overflow_to``
         hits: dict[tuple[str, str], int] = {}
         for part in dict.fromkeys(p.lower() for p in parts):
             for column, spelt in self._parts.get(part, ()):
-                if {kind_of(column), kind_of(column).rsplit("_", 1)[-1]} & named:
+                kinds = {kind_of(column), kind_of(column).rsplit("_", 1)[-1]}
+                if kinds & named and part.removesuffix("s") not in kinds:
                     hits[(column, spelt)] = hits.get((column, spelt), 0) + 1
         if not hits:
             return None

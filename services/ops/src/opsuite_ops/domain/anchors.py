@@ -1,0 +1,221 @@
+"""The record a question's "before" is anchored on: "what changed in the 2 hours before INC-4411 was opened?".
+
+Such a question asks for the changes before a moment that a record holds, not before now: the incident's
+opening. :func:`asked_anchor` reads the question's form (English words only, no estate's vocabulary): a record
+id after ``before`` (``INC-4411``, ``CHG-2024-109``: letters, then numbers joined by hyphens), the verb saying
+which of its moments (``was opened``, ``started``, ``got declared``) and the span before it ("the 2 hours",
+"30 min"), if any. :func:`find_anchor` finds that moment in the run's calls: a row naming the record in one of
+its own columns (an id column, or its first one; a change that merely cites the record, a ``ticket`` of a
+change, is no such row), and in it the time column whose name the verb names (``opened_at`` for "opened"),
+else its earliest time (a record's start).
+
+The composer then keeps a change table's rows to the window before the anchor, saying how many it left out
+(:mod:`call_facts`), and :func:`anchored_timeline` puts the anchor on the timeline and names the last change
+before it, with the time between them. When no call returned the record's time, the changes cannot be placed
+before it: the timeline says so and the answer is not complete.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from opsuite_ops.domain.bm25 import tokenise
+from opsuite_ops.domain.model import CallRecord
+from opsuite_ops.domain.series_format import fmt_duration, fmt_time, is_time_name, parse_time
+from opsuite_ops.domain.timeline import MAX_TIMELINE_CHANGES, ChangeEvent, Onset, Timeline, build_timeline
+
+__all__ = ["Anchor", "AskedAnchor", "anchored_timeline", "asked_anchor", "find_anchor"]
+
+_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+            "eight": 8, "nine": 9, "ten": 10, "twelve": 12, "fifteen": 15, "thirty": 30, "few": 3,
+            "couple": 2}  # fmt: skip
+_UNITS = {"s": 1, "sec": 1, "second": 1, "m": 60, "min": 60, "minute": 60, "h": 3600, "hr": 3600, "hour": 3600,
+          "d": 86400, "day": 86400, "w": 604800, "week": 604800}  # fmt: skip
+_ID = r"[A-Za-z]{2,}[A-Za-z0-9]*(?:-\d+)+"
+#: "[in the 2 hours] before [the incident] INC-4411 [was opened]".
+_BEFORE = re.compile(
+    r"(?:\b(?P<n>\d+(?:\.\d+)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|thirty|few|"
+    r"couple(?:\s+of)?)\s*(?P<u>seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|[smhdw])\s+)?"
+    r"\bbefore\s+(?:(?:the|an?|our|incident|ticket|alert|change|case|issue|record)\s+){0,3}"
+    r"(?P<ref>" + _ID + r")\b"
+    r"(?:\s+(?:was|were|is|got|had\s+been|has\s+been|been)?\s*(?P<verb>[a-z]+(?:ed|en)|began|went|came|fired))?",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class AskedAnchor:
+    """The anchor a question asks about: the record, the verb naming its moment ("opened"), the span before it."""
+
+    ref: str
+    verb: str = ""
+    span: timedelta | None = None
+
+    @property
+    def moment(self) -> str:
+        """``INC-4411 was opened`` (``INC-4411`` when no verb says which moment)."""
+        return f"{self.ref} was {self.verb}" if self.verb else self.ref
+
+
+def asked_anchor(question: str) -> AskedAnchor | None:
+    """The record a question's "before" names (see the module docstring), or None."""
+    m = _BEFORE.search(question)
+    if m is None:
+        return None
+    span = None
+    if m.group("u"):
+        raw = m.group("n").lower().removesuffix(" of").split()[0]
+        n = float(raw) if raw[0].isdigit() else _NUMBERS.get(raw, 1)
+        unit = m.group("u").lower()
+        secs = _UNITS.get(unit) or _UNITS.get(unit.rstrip("s")) or _UNITS.get(unit[:3]) or 3600
+        span = timedelta(seconds=n * secs)
+    return AskedAnchor(m.group("ref").upper(), (m.group("verb") or "").lower(), span)
+
+
+@dataclass(frozen=True, slots=True)
+class Anchor:
+    """The moment a question's "before" names, found in a call's row: when, which column, which call."""
+
+    asked: AskedAnchor
+    at: datetime
+    column: str
+    call_id: str
+
+    @property
+    def since(self) -> datetime | None:
+        """The start of the window asked before the anchor ("the 2 hours before"), None for any time before."""
+        return None if self.asked.span is None else self.at - self.asked.span
+
+    def keeps(self, at: datetime) -> bool:
+        """Whether a change at ``at`` is in the asked window: at or before the anchor, and not before its span."""
+        since = self.since
+        return at <= self.at and (since is None or at >= since)
+
+    @property
+    def window(self) -> str:
+        """``the 2 h before INC-4411 was opened at 2026-12-06 04:09Z`` (or ``before ...``)."""
+        head = f"the {fmt_duration(self.asked.span)} before" if self.asked.span is not None else "before"
+        return f"{head} {self.asked.moment} at {fmt_time(self.at)}"
+
+
+def _rows(data: Any) -> list[Mapping[str, Any]]:
+    rows = data.get("rows") if isinstance(data, Mapping) else data
+    return [r for r in rows if isinstance(r, Mapping)] if isinstance(rows, list) else []
+
+
+def _own_column(row: Mapping[str, Any], ref: str) -> str | None:
+    """The column holding ``ref`` as the row's own id (an ``id``/``*_id`` column, or the first), else None."""
+    cols = list(row)
+    for k, col in enumerate(cols):
+        value = row.get(col)
+        if not isinstance(value, str) or value.strip().upper() != ref:
+            continue
+        low = col.lower()
+        if k == 0 or low == "id" or low.endswith(("_id", "-id")) or col.endswith("Id"):
+            return col
+    return None
+
+
+def _moment(row: Mapping[str, Any], verb: str) -> tuple[str, datetime] | None:
+    """The row's time the verb names (``opened_at`` for "opened"), else its earliest time."""
+    times = []
+    for col, value in row.items():
+        at = parse_time(value, epoch=is_time_name(col))
+        if at is not None:
+            times.append((col, at))
+    if not times:
+        return None
+    stems = set(tokenise(verb)) if verb else set()
+    named = [(c, t) for c, t in times if stems & set(tokenise(c))]
+    return named[0] if named else min(times, key=lambda p: p[1])
+
+
+def find_anchor(question: str, calls: Sequence[CallRecord]) -> Anchor | None:
+    """The moment the question's "before" names, from the first successful call whose row is that record; None
+    when the question names none or no call returned the record with a time."""
+    asked = asked_anchor(question)
+    if asked is None:
+        return None
+    for call in calls:
+        if not call.ok:
+            continue
+        for row in _rows(call.output):
+            if _own_column(row, asked.ref) is None:
+                continue
+            if (moment := _moment(row, asked.verb)) is not None:
+                return Anchor(asked, moment[1], moment[0], call.call_id)
+    return None
+
+
+#: Words asking what changed (the changes a timeline orders), whatever returned them.
+_ASKS_CHANGES = re.compile(r"\b(?:chang\w*|deploy\w*|releas\w*|rollouts?|rolled\s+out|modif\w*)\b", re.IGNORECASE)
+
+
+def _change_line(c: ChangeEvent) -> str:
+    return f"- {fmt_time(c.at)} {c.label} [{c.call_id}]"
+
+
+def anchored_timeline(
+    question: str,
+    changes: Sequence[ChangeEvent],
+    onsets: Sequence[Onset],
+    change_sources: Sequence[str],
+    anchor: Anchor | None,
+) -> Timeline | None:
+    """The timeline of a question whose "before" names a record (None when it names none, or when neither the
+    question asks what changed nor a change history was returned): the changes in the asked window before the
+    ``anchor`` and the anchor itself in order, the last change before it and the time
+    between them; any series onsets too, with their own conclusions (see :func:`timeline.build_timeline`)."""
+    asked = asked_anchor(question)
+    if asked is None or not (change_sources or _ASKS_CHANGES.search(question)):
+        return None  # no anchor, or one no change is asked before ("the error rate before INC-4411")
+    around = build_timeline(question, changes, onsets, change_sources) if onsets else None
+    extra = around.conclusions if around is not None else ()
+    if anchor is None:
+        listed = tuple(_change_line(c) for c in sorted(changes, key=lambda c: c.at)[-MAX_TIMELINE_CHANGES:])
+        what = f"when {asked.moment}"
+        return Timeline(
+            listed,
+            (f"{what[0].upper()}{what[1:]} is not known: no tool returned {asked.ref} with its time, so no change can "
+             f"be placed before it.", *extra),
+            f"{what} is not known: no change can be placed before it",
+        )  # fmt: skip
+    kept = sorted((c for c in changes if anchor.keeps(c.at)), key=lambda c: c.at)
+    shown = kept[-MAX_TIMELINE_CHANGES:]
+    items = [(c.at, 0, _change_line(c)) for c in shown]
+    items.append((anchor.at, 1, f"- {fmt_time(anchor.at)} {asked.moment} ({anchor.column}) [{anchor.call_id}]"))
+    items += [(line_at, 2, line) for line_at, line in _onset_lines(onsets)]
+    lines = [line for _at, _k, line in sorted(items, key=lambda i: (i[0], i[1]))]
+    if len(kept) > len(shown):
+        lines.append(f"- ({len(kept) - len(shown)} earlier changes in the window not listed; they are in the tables)")
+    if not change_sources:
+        return Timeline(
+            tuple(lines),
+            (f"No change history was returned, so no change can be placed {anchor.window}.", *extra),
+            f"no change history: nothing can be placed before {asked.moment}",
+        )
+    if not kept:
+        searched = ", ".join(change_sources)
+        return Timeline(tuple(lines), (f"Nothing changed in {anchor.window}: {searched} returned no change in "
+                                       "that window.", *extra))  # fmt: skip
+    last = kept[-1]
+    gap = "at the same time as" if last.at == anchor.at else f"{fmt_duration(anchor.at - last.at)} before"
+    text = (
+        f"Last change before {asked.moment}: the {last.label} at {fmt_time(last.at)}, {gap} it "
+        f"({fmt_time(anchor.at)}) [{last.call_id}]."
+    )
+    if len(kept) > 1:
+        text += f"\n{len(kept)} changes in {anchor.window}, from {fmt_time(kept[0].at)}."
+    return Timeline(tuple(lines), (text, *extra))
+
+
+def _onset_lines(onsets: Sequence[Onset]) -> list[tuple[datetime, str]]:
+    out = []
+    for o in onsets:
+        p = o.point
+        out.append((p.at, f"- {fmt_time(p.at)} onset of a {p.direction} in {o.series} [{o.call_id}]"))
+    return out
