@@ -83,6 +83,17 @@ def _looks_up(tool: Tool, ids: Sequence[str]) -> bool:
     return any(f"{i.rsplit('-', 1)[0].lower()}-" in text for i in ids if "-" in i)
 
 
+def _takes_named(tool: Tool, entities: Entities) -> bool:
+    """Whether an enum parameter of ``tool`` takes a name the question gives ("p99 on ep_search_rank" for a
+    latency tool whose ``endpoint`` lists it): the question names the tool through that name."""
+    named = {n.lower() for n in (*entities.hosts, *entities.services, *(v for _c, v in entities.values))}
+    return any(
+        str(v).lower() in named
+        for schema in tool.properties.values()
+        for v in (schema.get("enum") or (schema.get("items") or {}).get("enum") or ())
+    )
+
+
 def _documented(steps: Sequence[PlanStep], tools: Sequence[Tool]) -> bool:
     """Whether a step searches documents (a runbook says how to fix something)."""
     documents = {t.name for t in tools if "document" in t.tags}
@@ -370,16 +381,19 @@ class DeterministicPlanner:
         if coverage.uncovered:
             spare = [(t, s) for t, s in spare if coverage.names(t)]
             # Tools matched only through their description answer another question than the one asked.
-            named = [
+            topical = [
                 (t, s)
                 for t, s in chosen
                 if coverage.names(t) or t.name in searchers or _looks_up(t, entities.record_ids)
             ]
+            # A tool taking a name the question gives answers about that thing, not the unknown word: kept, and
+            # the unknown word stays a part not covered ("the prompts sent to ep_x": no tool reports prompts).
+            named = [(t, s) for t, s in chosen if (t, s) in topical or _takes_named(t, entities)]
             if len(named) < len(chosen):
                 kept = {t.name for t, _s in named}
                 left = ", ".join(t.name for t, _s in chosen if t.name not in kept)
                 notes.append(f"{missing_part}; left out {left}, which only share words with the question")
-            elif not (coverage.measured or coverage.standalone):
+            elif len(topical) == len(chosen) and not (coverage.measured or coverage.standalone):
                 missing_part = ""  # every tool is one the question names: the unknown word only qualifies it
             chosen = named
         builder = PlanBuilder(request, entities, cfg, ranked)
