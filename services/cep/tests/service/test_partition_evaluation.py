@@ -94,7 +94,7 @@ async def test_a_big_record_is_evaluated_off_the_loop_and_charged(sqlite_url: st
         last = await stream.last_sequence(0)
         await eventually(lambda: te.position >= last - 1, timeout=20, what="the big record applied")
         # 0.2 s of CPU charged against a 0.05 s burst: the tenant's next batch is refused before the stream
-        assert runner.host.budget.left("big") < 0
+        assert -0.05 - 1e-6 <= runner.host.budget.left("big") < 0  # debt held at minus the burst
         with pytest.raises(RateLimitedError) as refused:
             await ingest.publish("big", _batch(1))
         assert refused.value.reason == "ENGINE_BUDGET"

@@ -57,3 +57,29 @@ async def test_each_batch_trims_the_tenants_of_the_oldest_changes(db_url: str, m
         assert await sweeper.sweep() == {"cep_alert_changes": 0}
     finally:
         await db.dispose()
+
+
+async def test_a_tenant_whose_prefix_cannot_be_trimmed_does_not_stall_the_others(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cep_retention, "TENANTS_PER_BATCH", 1)
+    db = Database.from_url(db_url)
+    await run_migrations(db.engine, MIGRATIONS_DIR, VERSION_TABLE)
+    old = utcnow() - timedelta(days=40)
+    async with db.session() as s:
+        # "skewed": its first change was recorded by a clock ahead of the second's, so its old change is no prefix
+        for tenant, stamps in (("skewed", [utcnow(), old - timedelta(days=1)]), ("plain", [old, utcnow()])):
+            s.add(SequenceRow(tenant=tenant, last_seq=2, purged_through=0))
+            for seq, at in enumerate(stamps, start=1):
+                row = {"tenant": tenant, "seq": seq, "alert_id": "a", "change": "FIRED", "snapshot": "{}"}
+                await s.execute(insert(AlertChangeRow).values(**row, at=at, recorded_at=at))
+    sweeper = RetentionSweeper(
+        db, [p for p in cep_retention.history_purges(30 * DAY) if p.table == "cep_alert_changes"],
+        name="cep", batch_pause_s=0,
+    )  # fmt: skip
+    try:
+        # The oldest row is the skewed tenant's (nothing of it can go): the batch goes on to the next page.
+        assert await sweeper.sweep() == {"cep_alert_changes": 1}
+        assert await _changes(db) == {"skewed": 2, "plain": 1}
+    finally:
+        await db.dispose()

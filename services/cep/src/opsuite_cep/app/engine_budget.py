@@ -1,4 +1,4 @@
-"""Each tenant's share of the event loop's evaluation time (PublishEvents on the embedded path).
+"""Each tenant's share of the process's evaluation time (PublishEvents, TestRule, partition owners' records).
 
 The rate limit counts calls, and a batch may hold up to ``max_batch_events`` events; evaluating one batch
 against a tenant's rules takes the process's CPU (the GIL), whichever thread runs it (a 10,000-event batch
@@ -11,6 +11,11 @@ tenant's bucket is below zero its next PublishEvents is refused with RESOURCE_EX
 ``ENGINE_BUDGET``) and RetryInfo saying when it is back above zero. Nothing of a refused batch is logged or
 applied. A batch already admitted is never cut; the most one tenant can take in a row is one batch past
 its burst, then it waits its debt off.
+
+With ``OPSUITE_CEP_PARTITIONS``, the partition owners charge the records they evaluate (PublishEvents only
+appends them, so many batches may be admitted before any is charged): their debt is held at minus the burst,
+so a tenant's burst of admitted batches costs it at most ``2 * burst_s / share`` seconds of refusals, not
+minutes; records replayed after a takeover are charged again (their CPU is spent again).
 
 Buckets are this process's (one per replica), like :class:`opsuite_common.ratelimit.RateLimiter`.
 """
@@ -63,8 +68,11 @@ class EngineBudget:
             retry_after=wait,
         )
 
-    def charge(self, tenant: str, seconds: float, now: float | None = None) -> None:
-        """Take ``seconds`` of evaluation out of ``tenant``'s bucket."""
+    def charge(self, tenant: str, seconds: float, now: float | None = None, *, floor: float | None = None) -> None:
+        """Take ``seconds`` of evaluation out of ``tenant``'s bucket (not below ``floor``, when given)."""
         if self.share <= 0:
             return
-        self._bucket(tenant, time.monotonic() if now is None else now)[0] -= seconds
+        bucket = self._bucket(tenant, time.monotonic() if now is None else now)
+        bucket[0] -= seconds
+        if floor is not None and bucket[0] < floor:
+            bucket[0] = floor

@@ -99,6 +99,8 @@ async def run_whole(step: Awaitable[T]) -> T:
         while not fut.done():
             with contextlib.suppress(asyncio.CancelledError):
                 await asyncio.wait({fut})
+        if not fut.cancelled():
+            fut.exception()  # retrieved (never "never retrieved"); the caller's cancel is what it sees
         raise
 
 

@@ -234,8 +234,11 @@ class PartitionRunner:
 
     async def _apply_held(self, seq: int, body: bytes) -> None:
         """Apply one record with the lock and the lease held; fenced if its changes were committed already."""
-        try:  # once started, to its end: a stop waits for it (the engine never holds half a record)
-            await run_whole(self._apply(seq, json.loads(body)))
+        record = json.loads(body)
+        scope: Scope = "tenant" if record.get("scope") == "tenant" else "keyed"
+        try:  # the unit's load may be cut by a stop; once applying, to its end (never half a record)
+            te = await self._unit(str(record["tenant"]), scope)
+            await run_whole(self._apply(seq, record, te, scope))
         except FencedError as exc:
             self._fence(ALREADY_COMMITTED, tenant=exc.tenant, unit=exc.unit, seq=seq, first=exc.first)
         except ServiceUnavailableError:
@@ -244,18 +247,15 @@ class PartitionRunner:
             log.exception("partition record failed", partition=self.partition, seq=seq)
             raise
 
-    async def _apply(self, seq: int, record: dict[str, Any]) -> None:
-        scope: Scope = "tenant" if record.get("scope") == "tenant" else "keyed"
-        tenant = str(record["tenant"])
-        te = await self._unit(tenant, scope)
-        self.position = max(self.position, seq)
+    async def _apply(self, seq: int, record: dict[str, Any], te: TenantEngine, scope: Scope) -> None:
+        tenant, self.position = te.tenant, max(self.position, seq)
         if seq <= te.position:
             return  # included in the unit's checkpoint
         kind = record.get("kind")
         if kind == "events":  # big batches in cep's evaluation threads; the tenant is charged its CPU time
             events, meter = [Event.from_dict(e) for e in record["events"]], CpuMeter()
             result = await evaluate(te.engine, events, float(record["now"]), meter)
-            self.host.budget.charge(tenant, meter.seconds)
+            self.host.budget.charge(tenant, meter.seconds, floor=-self.host.budget.burst_s)  # admitted before
             observe_watermark_lag(self.host.now(), result.watermark)
         elif kind == "tick":
             self._tick_pending.discard((tenant, scope))

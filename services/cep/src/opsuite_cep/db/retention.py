@@ -69,51 +69,64 @@ async def _alerts(session: AsyncSession, cutoff: datetime, limit: int) -> int:
     return await delete_batch_where(session, AlertRow, where, limit)
 
 
-#: Tenants whose change history one batch trims at most (those of the oldest changes first).
+#: Rows of the oldest changes one page reads for their tenants (the tenants one batch trims, oldest first).
 TENANTS_PER_BATCH = 200
+#: Pages of tenants one batch reads at most when those of a page could not be trimmed.
+PAGES_PER_BATCH = 10
 
 
 async def _changes(session: AsyncSession, cutoff: datetime, limit: int) -> int:
     """Trim the oldest changes recorded before ``cutoff``, at most ``limit`` rows: the tenants of the oldest
-    such changes first (found through ``ix_cep_alert_changes_recorded``), each as a prefix of its history."""
-    oldest = (
-        select(AlertChangeRow.tenant)
-        .where(AlertChangeRow.recorded_at < cutoff)
-        .order_by(AlertChangeRow.recorded_at)
-        .limit(TENANTS_PER_BATCH)
-    )
-    tenants = list(dict.fromkeys((await session.execute(oldest)).scalars()))
-    deleted = 0
-    for tenant in tenants:
-        room = limit - deleted
-        if room <= 0:
+    such changes first (found through ``ix_cep_alert_changes_recorded``), each as a prefix of its history.
+    A page of tenants none of which can be trimmed (an earlier change of theirs is within the retention: a
+    replica's clock behind the others') is passed over for the next, up to ``PAGES_PER_BATCH`` pages."""
+    deleted, seen, after = 0, set(), None
+    for _page in range(PAGES_PER_BATCH):
+        oldest = select(AlertChangeRow.tenant, AlertChangeRow.recorded_at).where(AlertChangeRow.recorded_at < cutoff)
+        if after is not None:
+            oldest = oldest.where(AlertChangeRow.recorded_at > after)
+        rows = (await session.execute(oldest.order_by(AlertChangeRow.recorded_at).limit(TENANTS_PER_BATCH))).all()
+        if not rows:
             break
-        prefix = (
-            select(AlertChangeRow.seq, AlertChangeRow.recorded_at)
-            .where(AlertChangeRow.tenant == tenant)
-            .order_by(AlertChangeRow.seq)
-            .limit(room)
-        )
-        through = 0
-        for seq, recorded_at in (await session.execute(prefix)).all():
-            if recorded_at is None:
-                continue  # no clock (none is written without one): older than the old change after it, if any
-            if recorded_at >= cutoff:
-                break  # a prefix only: what follows a change within the retention stays too
-            through = seq
-        if not through:
-            continue
-        # Raised first: the row lock orders this trim with concurrent sweeps of other replicas.
-        await session.execute(
-            update(SequenceRow)
-            .where(SequenceRow.tenant == tenant, SequenceRow.purged_through < through)
-            .values(purged_through=through)
-        )
-        result = await session.execute(
-            delete(AlertChangeRow).where(and_(AlertChangeRow.tenant == tenant, AlertChangeRow.seq <= through))
-        )
-        deleted += _count(result)
+        after = rows[-1][1]
+        for tenant in dict.fromkeys(t for t, _at in rows):
+            room = limit - deleted
+            if room <= 0 or tenant in seen:
+                continue
+            seen.add(tenant)
+            deleted += await _trim_prefix(session, tenant, cutoff, room)
+        if deleted:
+            break
     return deleted
+
+
+async def _trim_prefix(session: AsyncSession, tenant: str, cutoff: datetime, room: int) -> int:
+    """Delete ``tenant``'s oldest changes up to the first recorded within the retention (at most ``room``)."""
+    prefix = (
+        select(AlertChangeRow.seq, AlertChangeRow.recorded_at)
+        .where(AlertChangeRow.tenant == tenant)
+        .order_by(AlertChangeRow.seq)
+        .limit(room)
+    )
+    through = 0
+    for seq, recorded_at in (await session.execute(prefix)).all():
+        if recorded_at is None:
+            continue  # no clock (none is written without one): older than the old change after it, if any
+        if recorded_at >= cutoff:
+            break  # a prefix only: what follows a change within the retention stays too
+        through = seq
+    if not through:
+        return 0
+    # Raised first: the row lock orders this trim with concurrent sweeps of other replicas.
+    await session.execute(
+        update(SequenceRow)
+        .where(SequenceRow.tenant == tenant, SequenceRow.purged_through < through)
+        .values(purged_through=through)
+    )
+    result = await session.execute(
+        delete(AlertChangeRow).where(and_(AlertChangeRow.tenant == tenant, AlertChangeRow.seq <= through))
+    )
+    return _count(result)
 
 
 def history_purges(retention_s: float) -> list[Purge]:
