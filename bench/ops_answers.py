@@ -8,10 +8,10 @@ deterministic planner (no LLM, no host or service names configured). ``--llm`` a
 the OpenAI-compatible planner path against the loopback fake server (it replays the deterministic plans),
 ``--set=demo`` (or ``second``, ``third``) runs one set; ``--set=fourth`` runs the held-out fourth estate, written
 blind after the planner's general fixes and kept out of the default sets and the goal test; ``--set=fifth``
-..``--set=eleventh`` and ``--set=twelfth`` run the later held-out estates the same way (``eighth``: an email
+..``--set=twelfth`` and ``--set=thirteenth`` run the later held-out estates the same way (``eighth``: an email
 delivery platform, ``ninth``: an identity / SSO platform, ``tenth``: an object storage and backup platform,
-``eleventh``: a telephony and contact-centre platform, ``twelfth``: an ML inference platform, all five written
-blind).
+``eleventh``: a telephony and contact-centre platform, ``twelfth``: an ML inference platform, ``thirteenth``:
+warehouse robotics and conveyor automation, all six written blind).
 
 Goals, per set: at least 95% of the expected facts in the answers; no answer marked COMPLETE that misses a
 fact or states a forbidden one; every unanswerable question PARTIAL or UNANSWERED.

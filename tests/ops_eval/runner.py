@@ -51,6 +51,7 @@ from tests.ops_eval import (
     sixth_estate,
     tenth_estate,
     third_estate,
+    thirteenth_estate,
     twelfth_estate,
 )
 from tests.ops_eval.questions import EvalContext, QuestionSet, load_set
@@ -65,7 +66,8 @@ SETS_DIR = Path(__file__).resolve().parent
 REPO = SETS_DIR.parents[1]
 TENANTS = {"demo": "demo", "second": "ledgerco", "third": "clusterco", "fourth": "streamco", "fifth": "edgeco",
            "sixth": "quillco", "seventh": "dbfleetco", "eighth": "sendwaveco", "ninth": "haldenidco",
-           "tenth": "tarnvaultco", "eleventh": "ostrelcallco", "twelfth": "wrenfieldmlco"}  # fmt: skip
+           "tenth": "tarnvaultco", "eleventh": "ostrelcallco", "twelfth": "wrenfieldmlco",
+           "thirteenth": "harlowvanedcco"}  # fmt: skip
 #: Questions in flight at once (ops runs them concurrently; each is one run).
 CONCURRENCY = 4
 ASK_TIMEOUT_S = 60.0
@@ -205,6 +207,7 @@ _SEEDERS: dict[str, Callable[[_Servers, Path, TokenFactory], Awaitable[datetime]
     "tenth": functools.partial(_seed_estate, tenth_estate, "vaultops.db", "tenth"),
     "eleventh": functools.partial(_seed_estate, eleventh_estate, "contactops.db", "eleventh"),
     "twelfth": functools.partial(_seed_estate, twelfth_estate, "inferops.db", "twelfth"),
+    "thirteenth": functools.partial(_seed_estate, thirteenth_estate, "dcrobotics.db", "thirteenth"),
 }
 
 
