@@ -130,3 +130,42 @@ def test_a_tool_taking_a_named_value_stays_beside_an_uncovered_part() -> None:
     out = plan("p99 on line-b now, and what is the flour costing us?")
     assert ("probe_readings", {"line": "line-b"}) in [(s.tool, s.arguments) for s in out.plan.steps]
     assert any("costing" in r.detail for r in out.not_covered)  # still a part not covered
+
+
+def test_what_the_review_found_the_rules_must_not_read() -> None:
+    from opsuite_ops.domain.coverage import clipped
+
+    # a word two letters short of a stem that is another word is not clipped ("head" of "header")
+    assert not clipped("head", frozenset({"header"}))
+    assert clipped("util", frozenset({"utiliz"}))
+    # short names are no slips of form words ("ben" is not "been")
+    assert any("ben" in d for d in uncovered("open jams reported by ben"))
+    # a judgement is no topic only right after "how"
+    assert uncovered("how bad did the proofing lag get in the last 6 hours") == []
+    assert any("bad" in d for d in uncovered("bad batches out of line-a in the last hour"))
+
+
+HITS = Tool(
+    "cache_hits",
+    "Cache hits of the recipe cache in 1-minute samples over the last N minutes",
+    frozenset({"metric"}),
+    input_schema=_obj({"minutes": {"type": "integer", "minimum": 5, "maximum": 240, "default": 60}}),
+)
+
+
+def test_a_hit_rate_is_a_ratio_no_count_per_minute_gives() -> None:
+    out = DeterministicPlanner().plan_sync(PlanRequest("recipe cache hit rate right now", [HITS], Budget(), NOW))
+    assert any("rate" in r.detail for r in out.not_covered)
+
+
+def test_a_possessive_is_a_thing_of_its_own_not_a_qualifier() -> None:
+    assert any("bakers" in d for d in uncovered("which bakers' jams are still open?"))
+
+
+def test_names_written_with_slashes_are_kept_whole() -> None:
+    from opsuite_ops.domain.extract import extract_entities
+
+    e = extract_entities("any jams on SRT/C/9 or on model-x/v3 since noon?", now=NOW)
+    assert {"srt/c/9", "model-x/v3"} <= {*e.services, *e.hosts, *e.guessed}
+    words = extract_entities("p50/p99 latency and/or cpu/memory of line-a", now=NOW)
+    assert {"p50", "p99", "cpu", "memory"} <= set(words.terms)

@@ -39,9 +39,9 @@ MEASURE_WORDS = frozenset(
     capacity amount total count number value values metric metrics stat stats statistics""".split()  # noqa: SIM905
 )
 
-#: Degree words that only stress the next one ("so far behind", "too slow"), and judgements of a measure asked
-#: ("how bad did the lag get": how high): never a topic (kept in searches).
-INTENSIFIERS = frozenset({"so", "too", "very", "really", "quite", "pretty", "super", "bad", "worse", "worst"})
+#: Degree words that only stress the next one ("so far behind", "too slow"): never a topic (kept in searches).
+#: ("how bad did the lag get": the reader drops a judgement right after "how", see :mod:`extract`.)
+INTENSIFIERS = frozenset({"so", "too", "very", "really", "quite", "pretty", "super"})
 
 #: Measure words and the forms tools publish them in: an error "rate" is reported as a percent or a ratio of
 #: the requests. Only for coverage, only next to a word of trouble the same tool knows (see :func:`_form_known`);
@@ -50,6 +50,12 @@ MEASURE_FORMS: dict[str, tuple[str, ...]] = {"rate": ("percent", "pct", "ratio")
 #: Words of a tool saying it counts per interval ("in 1-minute samples", "per second"): a count per interval is a
 #: rate ("request rate"). Stems, as in the vocabulary.
 _PER_INTERVAL = frozenset({"sampl", "minut", "second", "per", "rps", "qps", "throughput"})
+#: Things that flow, whose rate is a count per interval (stems).
+_FLOWS = frozenset(
+    stem(w)
+    for w in """request call query message event transaction packet order pick parcel job write read connection
+    login upload download page view delivery shipment""".split()  # noqa: SIM905
+)
 #: Words of trouble a rate is of ("error rate", "5xx rate", "failure rate").
 _RATE_OF = re.compile(r"^(?:errors?|failures?|fail\w*|timeouts?|rejects?|rejections?|drops?|[45]xx|[45]\d\ds?)$", re.I)
 #: Words of a tool saying it records who did something (its actor): "who deleted X" needs one of them ("owner"
@@ -213,6 +219,8 @@ def _kind_known(word: str, vocab: frozenset[str]) -> bool:
     return False
 
 
+#: Two-letter ends of a stem where a longer word was cut by the stemmer ("utiliz" of utilization).
+_DERIVED = frozenset({"iz", "is", "at", "ic"})
 #: Lengths of a clipped word ("cert" of certificate, "repl" of replication): shorter ones are words of their own.
 _CLIPPED_LENGTHS = range(4, 7)
 
@@ -229,8 +237,13 @@ def clipped(word: str, vocab: frozenset[str]) -> bool:
         return True
     if len(word) not in _CLIPPED_LENGTHS or is_verb_or_adverb(word):
         return False
-    # The vocabulary holds stems: "util" of utilization ("utiliz", two letters longer) is clipped too.
-    return any(len(v) >= len(word) + 2 and v.isalpha() and v.startswith(word) for v in vocab)
+    # The vocabulary holds stems: "util" of utilization ("utiliz", two letters longer in a derivational stem) is
+    # clipped too; "head" of "header", "port" of "portal" are other words.
+    return any(
+        v.isalpha() and v.startswith(word) and (len(v) >= len(word) + 3 or v[len(word) :] in _DERIVED)
+        for v in vocab
+        if len(v) >= len(word) + 2
+    )
 
 
 def term_tokens(term: str, synonyms: Mapping[str, tuple[str, ...]]) -> set[str]:
@@ -398,7 +411,8 @@ def _form_known(
 ) -> bool:
     """Whether a measure word is known in the form tools publish it (:data:`MEASURE_FORMS`): an "error rate" by
     a tool knowing both the error and a percent, a "request rate" by a tool counting requests per interval
-    (:data:`_PER_INTERVAL`). A rate of nothing ("rated", "the rate of change") is not."""
+    (:data:`_PER_INTERVAL`), an "abandon rate" by a tool knowing abandons and a percent. A rate of nothing
+    ("rated", "the rate of change") is not, nor a "hit rate" by a tool giving only hits per minute."""
     forms = set(MEASURE_FORMS.get(term, ()))
     if not forms:
         return False
@@ -408,11 +422,18 @@ def _form_known(
         for tool in tools
     ):
         return True
-    # "request rate": the word before it counted per interval by a tool ("requests in 1-minute samples").
+    # "request rate": the word before it, a flow of things, counted per interval by a tool ("requests in
+    # 1-minute samples"); a "hit rate" is a ratio, which a count of hits per minute does not give.
+    # An "abandon rate" by a tool knowing abandons and publishing a percent or a ratio (of what it counts).
     k = terms.index(term)
     counted = terms[k - 1] if k > 0 else ""
-    return bool(counted) and any(
-        _PER_INTERVAL & (words := vocabulary([tool])) and term_tokens(counted, synonyms) & words for tool in tools
+    if not counted:
+        return False
+    of_counted = term_tokens(counted, synonyms)
+    return any(
+        of_counted & (words := vocabulary([tool]))
+        and (forms & words or (stem(counted) in _FLOWS and _PER_INTERVAL & words))
+        for tool in tools
     )
 
 

@@ -84,7 +84,7 @@ def _looks_up(tool: Tool, ids: Sequence[str]) -> bool:
 
 
 def _takes_named(tool: Tool, entities: Entities) -> bool:
-    """Whether an enum parameter of ``tool`` takes a name the question gives ("p99 on ep_search_rank" for a
+    """Whether an enum parameter of ``tool`` takes a name the question gives ("p99 on ep_dough_mix" for a
     latency tool whose ``endpoint`` lists it): the question names the tool through that name."""
     named = {n.lower() for n in (*entities.hosts, *entities.services, *(v for _c, v in entities.values))}
     return any(

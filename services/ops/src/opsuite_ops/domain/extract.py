@@ -57,6 +57,7 @@ from opsuite_ops.domain.token_kinds import (
     is_key,
     kind_cue,
     shape_kind,
+    slash_names,
     value_of,
 )
 from opsuite_ops.domain.typos import MIN_TYPO_LENGTH, typo_of
@@ -94,6 +95,8 @@ _TOWARDS = frozenset({"to", "into", "onto", "from"})
 
 _NUMBER_RE = re.compile(r"(?<![\w.-])-?\d+(?:\.\d+)?(?![\w.-])")
 _QUOTED_RE = re.compile(r"\"([^\"]+)\"|'([^']{2,})'(?!\w)")
+#: "how bad did the lag get": a judgement of the measure asked (how high), no topic of its own.
+_HOW_BAD = frozenset({("how", "bad"), ("how", "good")})
 _TOKEN_RE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?|&")
 _ID_RE = TICKET_ID
 _VERSION_SEP = re.compile(r"\d[._-]\d")
@@ -260,7 +263,7 @@ def extract_entities(
     reader = Reader(inv, frozenset(vocabulary), [], [], [], [], [])
     names = frozenset(n.lower() for n in as_names)
     kind_words = frozenset(k.lower() for k in kinds) | frozenset(c.lower() for c, _s in inv.values.values())
-    matches = list(_TOKEN_RE.finditer(masked))
+    matches = slash_names(masked, list(_TOKEN_RE.finditer(masked)))
     tokens = [m.group(0) for m in matches]
     lows = [t.lower() for t in tokens]
     # A break ("|", where a time phrase or quote was) separates tokens: no bigram or cue across it.
@@ -343,7 +346,7 @@ def extract_entities(
                 reader.add_unknown(low, "host or service")
             else:
                 reader.add_unknown(low, guess)
-        elif len(low) < 2 or low.isdigit() or low in STOP_WORDS or low in _JOINERS:
+        elif len(low) < 2 or low.isdigit() or low in STOP_WORDS or low in _JOINERS or (prev, low) in _HOW_BAD:
             i += 1
             continue
         elif explicit is None and not reader.is_word(low) and inv.part_of(low, lows):
@@ -396,8 +399,9 @@ def extract_entities(
                     # "maintenance planned", "is X returning", not "were rebooted"; "were added to the pool" says
                     # where its subject went: the listing of that pool (and since when) answers it.
                     reader.qualifiers.append(low)
-                if not nxt or nxt in STOP_WORDS:
-                    reader.apart.append(low)  # "spend on cdn": no qualifier of the next word
+                if not nxt or nxt in STOP_WORDS or gaps[i].startswith(("'", "’")):
+                    # "spend on cdn": no qualifier of the next word; "customers' orders": a thing of its own
+                    reader.apart.append(low)
                 if found is not None:
                     reader.ambiguous.append((low, found[0]))
                 elif (cue := kind_cue(prev, nxt, kind_words)) and not nxt.endswith("s") and not inv.lists(cue):

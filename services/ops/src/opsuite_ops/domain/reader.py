@@ -89,10 +89,11 @@ class Reader:
         """The tool word (or form word: then "") ``word`` misspells, or None (see :func:`typos.misspelt`)."""
         if self.typos_left <= 0 or not word.isalpha():
             return None
-        if word.endswith("in") and len(word) >= 6 and self._known_base(word[:-2]):
+        if word.endswith("in") and len(word) >= 6 and word[:-2] not in STOP_WORDS and self._known_base(word[:-2]):
             return word + "g"  # "trendin", "workin": a gerund with its g dropped, read as the gerund
-        if len(word) < MIN_TYPO_LENGTH:  # "stil": only a form word with a doubled letter typed once
-            return "" if len(word) >= 3 and dropped_double(word, _FORM_WORDS) else None
+        if len(word) < MIN_TYPO_LENGTH:  # "stil": only a form word with a doubled letter typed once; shorter
+            # ones are names as often ("ben", "ned", "son" are no "been", "need", "soon")
+            return "" if len(word) >= 4 and dropped_double(word, _FORM_WORDS) else None
         self.typos_left -= 1
         return misspelt(word, self.vocabulary, STOP_WORDS | GENERIC_WORDS)
 

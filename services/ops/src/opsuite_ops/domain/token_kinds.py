@@ -9,6 +9,7 @@ a separated token may be an inventory value or a dotted setting key.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from opsuite_ops.domain.bm25 import STOP_WORDS, is_verb_or_adverb, stem
 from opsuite_ops.domain.entities import Inventory
@@ -24,6 +25,7 @@ __all__ = [
     "is_key",
     "kind_cue",
     "shape_kind",
+    "slash_names",
     "value_of",
 ]
 
@@ -38,7 +40,7 @@ AUXILIARIES = frozenset(
 )
 
 VERSION_RE = re.compile(r"^v?\d+(?:[._-]\d+)*[a-z]?$", re.IGNORECASE)
-SEPARATED = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:[._-][A-Za-z0-9]+)+$")
+SEPARATED = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:[._/-][A-Za-z0-9]+)+$")
 _TRAILING_NUMBER = re.compile(r"[._-]\d+[a-z]?$", re.IGNORECASE)
 
 
@@ -132,3 +134,47 @@ def close_to_known(word: str, inv: Inventory) -> bool:
     """A plain word is taken for a misspelt name only when it is very close to one the estate has (a fuzzy
     look-up of the reading's budget: once it is spent, nothing is close)."""
     return inv.best_ratio(word) >= 0.8
+
+
+_ALPHA = re.compile(r"^[A-Za-z]+$")
+
+
+class _Span:
+    """Tokens joined by "/" into one name (``SRT/C/9``, ``model-x/v3``): a match's ``group``, ``start``, ``end``."""
+
+    __slots__ = ("_end", "_start", "_text")
+
+    def __init__(self, text: str, start: int, end: int) -> None:
+        self._text, self._start, self._end = text, start, end
+
+    def group(self, _n: int = 0) -> str:
+        return self._text
+
+    def start(self) -> int:
+        return self._start
+
+    def end(self) -> int:
+        return self._end
+
+
+def slash_names(text: str, matches: list[Any]) -> list[Any]:
+    """``matches`` with runs of tokens joined by single slashes kept whole where the run is a name: a part has a
+    separator ("model-x/v3", "docs/how-to"), or a part is all letters and another has a digit ("SRT/C/9",
+    "tcp/443"). "and/or", "cpu/memory" and "p50/p99" stay apart: words, or values of one kind."""
+    out: list[Any] = []
+    i = 0
+    while i < len(matches):
+        j = i
+        while j + 1 < len(matches) and text[matches[j].end() : matches[j + 1].start()] == "/":
+            j += 1
+        parts = [m.group(0) for m in matches[i : j + 1]]
+        joined = "/".join(parts)
+        if j > i and (
+            any(re.search(r"[._-]", p) for p in parts)
+            or (any(_ALPHA.match(p) for p in parts) and any(re.search(r"\d", p) for p in parts))
+        ):
+            out.append(_Span(joined, matches[i].start(), matches[j].end()))
+        else:
+            out.extend(matches[i : j + 1])
+        i = j + 1
+    return out
