@@ -110,20 +110,20 @@ def test_samples_per_version_are_series_summarised_not_changes_cut_to_a_table() 
     assert analyse_call(call(deploys, history), deploys).changes
 
 
-def test_an_onset_question_looks_back_a_day_when_it_gives_no_window_or_a_young_today() -> None:
+def test_an_onset_question_looks_back_a_day_when_it_gives_no_window() -> None:
     asked = "when did tap-north pour time start going up?"
     wide = onset_window(asked, None, NOW)
     assert wide is not None and wide.since == NOW - timedelta(hours=24)
     today = "tap-north went flat earlier today, when did that start?"
     window = time_range(today, NOW)
     assert window is not None and window.since == NOW.replace(hour=0, minute=0)
-    assert (wider := onset_window(today, window, NOW)) is not None and wider.since == NOW - timedelta(hours=24)
+    assert onset_window(today, window, NOW) is None  # a stated "today" is the answer's window: left as stated
     stated = "when did tap-north pour time start going up in the last hour?"
     assert onset_window(stated, time_range(stated, NOW), NOW) is None  # a window the question states
     assert onset_window("pour time on tap-north today", time_range("today", NOW), NOW) is None  # no onset asked
-    # The rows of yesterday evening stay: the trouble may have started before today's midnight.
+    # The rows of yesterday evening are left out: the question stated "today".
     lookback = call(POUR_TIME, {"rows": []}, args={"tap": "tap-north", "window_minutes": 720})
-    assert asked_start(today, lookback, POUR_TIME) is None
+    assert asked_start(today, lookback, POUR_TIME) == NOW.replace(hour=0, minute=0)
     assert asked_start("pour time on tap-north today", lookback, POUR_TIME) == NOW.replace(hour=0, minute=0)
 
 

@@ -24,11 +24,19 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from opsuite_ops.domain.bm25 import tokenise
-from opsuite_ops.domain.model import CallRecord
+from opsuite_ops.domain.model import CallRecord, Tool
 from opsuite_ops.domain.series_format import fmt_duration, fmt_time, is_time_name, parse_time
-from opsuite_ops.domain.timeline import MAX_TIMELINE_CHANGES, ChangeEvent, Onset, Timeline, build_timeline
+from opsuite_ops.domain.timeline import (
+    MAX_TIMELINE_CHANGES,
+    ChangeEvent,
+    Onset,
+    Timeline,
+    build_timeline,
+    lists_changes,
+)
+from opsuite_ops.domain.timerange import duration_unit, time_bound
 
-__all__ = ["Anchor", "AskedAnchor", "anchored_timeline", "asked_anchor", "find_anchor"]
+__all__ = ["Anchor", "AskedAnchor", "anchored_timeline", "asked_anchor", "find_anchor", "read_from"]
 
 _NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
             "eight": 8, "nine": 9, "ten": 10, "twelve": 12, "fifteen": 15, "thirty": 30, "few": 3,
@@ -37,12 +45,17 @@ _UNITS = {"s": 1, "sec": 1, "second": 1, "m": 60, "min": 60, "minute": 60, "h": 
           "d": 86400, "day": 86400, "w": 604800, "week": 604800}  # fmt: skip
 _ID = r"[A-Za-z]{2,}[A-Za-z0-9]*(?:-\d+)+"
 #: "[in the 2 hours] before [the incident] INC-4411 [was opened]".
+_WORD_UNITS = r"(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?)\b"
+#: "the 2 hours", "30m", "an hour", "the hour" (one unit) before; a one-letter unit only after digits ("and").
 _BEFORE = re.compile(
-    r"(?:\b(?P<n>\d+(?:\.\d+)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|thirty|few|"
-    r"couple(?:\s+of)?)\s*(?P<u>seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|[smhdw])\s+)?"
+    r"(?:(?:\b(?P<n>\d+(?:\.\d+)?)\s*(?P<u>" + _WORD_UNITS + r"|[smhdw]\b)"
+    r"|\b(?P<wn>an?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|thirty|few|couple(?:\s+of)?)"
+    r"\s+(?P<wu>" + _WORD_UNITS + r")"
+    r"|\bthe\s+(?P<tu>" + _WORD_UNITS + r"))\s+)?"
     r"\bbefore\s+(?:(?:the|an?|our|incident|ticket|alert|change|case|issue|record)\s+){0,3}"
     r"(?P<ref>" + _ID + r")\b"
-    r"(?:\s+(?:was|were|is|got|had\s+been|has\s+been|been)?\s*(?P<verb>[a-z]+(?:ed|en)|began|went|came|fired))?",
+    r"(?:\s+(?:was|were|is|got|had\s+been|has\s+been|been)?\s*"
+    r"(?P<verb>began|went|came|fired|[a-z]+(?:ed|en))\b)?",
     re.IGNORECASE,
 )
 
@@ -67,10 +80,9 @@ def asked_anchor(question: str) -> AskedAnchor | None:
     if m is None:
         return None
     span = None
-    if m.group("u"):
-        raw = m.group("n").lower().removesuffix(" of").split()[0]
-        n = float(raw) if raw[0].isdigit() else _NUMBERS.get(raw, 1)
-        unit = m.group("u").lower()
+    if unit := (m.group("u") or m.group("wu") or m.group("tu") or "").lower():
+        raw = (m.group("n") or m.group("wn") or "one").lower().removesuffix(" of").split()[0]
+        n = float(raw) if raw[0].isdigit() else _NUMBERS.get(raw, 1)  # "the hour": one
         secs = _UNITS.get(unit) or _UNITS.get(unit.rstrip("s")) or _UNITS.get(unit[:3]) or 3600
         span = timedelta(seconds=n * secs)
     return AskedAnchor(m.group("ref").upper(), (m.group("verb") or "").lower(), span)
@@ -107,48 +119,125 @@ def _rows(data: Any) -> list[Mapping[str, Any]]:
     return [r for r in rows if isinstance(r, Mapping)] if isinstance(rows, list) else []
 
 
-def _own_column(row: Mapping[str, Any], ref: str) -> str | None:
-    """The column holding ``ref`` as the row's own id (an ``id``/``*_id`` column, or the first), else None."""
-    cols = list(row)
-    for k, col in enumerate(cols):
+_ID_SUFFIX = re.compile(r"(?:[_-]id|Id|ID)$")
+
+
+def _letters(ref: str) -> str:
+    m = re.match(r"[A-Za-z]+", ref)
+    return m.group(0).lower() if m else ""
+
+
+def _names_kind(prefix: str, ref: str, entity: tuple[str, ...]) -> bool:
+    """Whether an id column's prefix (``incident`` of ``incident_id``) names the kind of record ``ref`` is (its
+    letters: ``inc``, or their initials) or the kind of thing the tool's rows are (``entity``: its name's words)."""
+    words = tokenise(prefix)
+    if not words:
+        return False
+    letters, joined = _letters(ref), "".join(words)
+    if letters and (joined.startswith(letters) or letters.startswith(joined)):
+        return True
+    if letters and "".join(w[0] for w in words) == letters:
+        return True
+    return all(w in entity for w in words)
+
+
+def _own_column(row: Mapping[str, Any], ref: str, entity: tuple[str, ...] = ()) -> str | None:
+    """The column holding ``ref`` as the row's own id, else None: a column named ``id``, or ``<kind>_id`` where
+    the kind is the record's (``incident_id`` for ``INC-4411``) or the tool's rows' (``entity``), or the first
+    column holding an id. A row citing the record from another id column (a change's ``incident_id`` beside its
+    own ``id``) is no such row: when the row's own id columns disagree, None."""
+    own: list[tuple[str, str]] = []
+    for k, col in enumerate(row):
         value = row.get(col)
-        if not isinstance(value, str) or value.strip().upper() != ref:
+        if not isinstance(value, str) or not value.strip():
             continue
         low = col.lower()
-        if k == 0 or low == "id" or low.endswith(("_id", "-id")) or col.endswith("Id"):
-            return col
-    return None
+        suffixed = _ID_SUFFIX.search(col)
+        named = low == "id" or bool(suffixed and _names_kind(col[: suffixed.start()], ref, entity))
+        if named or (k == 0 and re.fullmatch(_ID, value.strip())):  # (a first column holding an id)
+            own.append((col, value.strip().upper()))
+    mine = [col for col, value in own if value == ref]
+    if not mine or any(value != ref for _col, value in own):
+        return None
+    return mine[0]
 
 
 def _moment(row: Mapping[str, Any], verb: str) -> tuple[str, datetime] | None:
-    """The row's time the verb names (``opened_at`` for "opened"), else its earliest time."""
+    """The row's time the verb names (``opened_at`` for "opened"), else its earliest time; None when the column
+    the verb names is there but holds no time (a ``resolved_at`` still empty: not resolved yet)."""
     times = []
+    stems = set(tokenise(verb)) if verb else set()
+    named_empty = False
     for col, value in row.items():
         at = parse_time(value, epoch=is_time_name(col))
         if at is not None:
             times.append((col, at))
-    if not times:
-        return None
-    stems = set(tokenise(verb)) if verb else set()
+        elif stems & set(tokenise(col)) and is_time_name(col):
+            named_empty = True
     named = [(c, t) for c, t in times if stems & set(tokenise(c))]
-    return named[0] if named else min(times, key=lambda p: p[1])
+    if named:
+        return named[0]
+    if named_empty or not times:
+        return None
+    return min(times, key=lambda p: p[1])
 
 
-def find_anchor(question: str, calls: Sequence[CallRecord]) -> Anchor | None:
+def _entity(tool: Tool | None, call: CallRecord) -> tuple[str, ...]:
+    """The words of a tool's name: the kind of thing its rows are (``incident_reviews``: incident, review)."""
+    return tuple(tokenise(tool.name if tool is not None else call.tool))
+
+
+def _lists_other_changes(tool: Tool | None, ref: str) -> bool:
+    """Whether ``tool`` lists changes and not records of ``ref``'s kind (its words never name the letters of
+    ``INC-4411``, nor are its name's initials those letters): a change citing a record is none of its rows."""
+    if tool is None or not lists_changes(tool.name, tool.description, tool.tags):
+        return False
+    letters = _letters(ref)
+    said = set(re.findall(r"[a-z]+", f"{tool.name} {tool.description}".lower().replace("_", " ")))
+    return letters not in said and "".join(w[0] for w in tokenise(tool.name)) != letters
+
+
+def find_anchor(question: str, calls: Sequence[CallRecord], tools: Mapping[str, Tool] | None = None) -> Anchor | None:
     """The moment the question's "before" names, from the first successful call whose row is that record; None
-    when the question names none or no call returned the record with a time."""
+    when the question names none or no call returned the record with a time. Rows of a tool listing changes
+    are no record's own row (a change citing an incident)."""
     asked = asked_anchor(question)
     if asked is None:
         return None
     for call in calls:
-        if not call.ok:
+        tool = (tools or {}).get(call.tool)
+        if not call.ok or _lists_other_changes(tool, asked.ref):
             continue
+        entity = _entity(tool, call)
         for row in _rows(call.output):
-            if _own_column(row, asked.ref) is None:
+            if _own_column(row, asked.ref, entity) is None:
                 continue
             if (moment := _moment(row, asked.verb)) is not None:
                 return Anchor(asked, moment[1], moment[0], call.call_id)
     return None
+
+
+def read_from(call: CallRecord, tool: Tool | None) -> datetime | None:
+    """The start of the window a change tool was read over: its window-start argument (``since``), else a
+    look-back (``hours=6``: that long before the call), else its earliest row's time; None when none is known."""
+    props = tool.properties if tool is not None else {}
+    starts: list[datetime] = []
+    for name, value in call.arguments.items():
+        schema = props.get(name, {})
+        if time_bound(name, schema) == "since" and (at := parse_time(value, epoch=True)) is not None:
+            starts.append(at)
+        elif (
+            isinstance(value, int | float)
+            and not isinstance(value, bool)
+            and call.started_at is not None
+            and (unit := duration_unit(name)) is not None
+        ):
+            starts.append(call.started_at - timedelta(seconds=float(value) * unit))
+    if starts:
+        return max(starts)
+    times = [at for row in _rows(call.output) for col, v in row.items() if is_time_name(col)
+             if (at := parse_time(v, epoch=True)) is not None]  # fmt: skip
+    return min(times) if times else None
 
 
 #: Words asking what changed (the changes a timeline orders), whatever returned them.
@@ -165,11 +254,14 @@ def anchored_timeline(
     onsets: Sequence[Onset],
     change_sources: Sequence[str],
     anchor: Anchor | None,
+    read: Sequence[tuple[str, datetime]] = (),
 ) -> Timeline | None:
     """The timeline of a question whose "before" names a record (None when it names none, or when neither the
     question asks what changed nor a change history was returned): the changes in the asked window before the
     ``anchor`` and the anchor itself in order, the last change before it and the time
-    between them; any series onsets too, with their own conclusions (see :func:`timeline.build_timeline`)."""
+    between them; any series onsets too, with their own conclusions (see :func:`timeline.build_timeline`).
+    ``read`` holds each change source's window start (:func:`read_from`): one later than the asked window's
+    start cannot say what changed before it, and the timeline says what it lacks."""
     asked = asked_anchor(question)
     if asked is None or not (change_sources or _ASKS_CHANGES.search(question)):
         return None  # no anchor, or one no change is asked before ("the error rate before INC-4411")
@@ -198,6 +290,17 @@ def anchored_timeline(
             (f"No change history was returned, so no change can be placed {anchor.window}.", *extra),
             f"no change history: nothing can be placed before {asked.moment}",
         )
+    start = anchor.since or anchor.at
+    late = [(source, at) for source, at in read if at > start]
+    if late:
+        short = "; ".join(f"{source} only from {fmt_time(at)}" for source, at in late)
+        said = "no change was returned" if not kept else "the changes listed are the ones returned"
+        return Timeline(
+            tuple(lines),
+            (f"The changes were read {short}, after the start of {anchor.window}: {said}, and what changed "
+             f"before that is not known.", *extra),
+            f"the changes were read only from {fmt_time(max(at for _s, at in late))}, not over {anchor.window}",
+        )  # fmt: skip
     if not kept:
         searched = ", ".join(change_sources)
         return Timeline(tuple(lines), (f"Nothing changed in {anchor.window}: {searched} returned no change in "

@@ -241,7 +241,7 @@ def _series_table_facts(
 
 
 def _series_name(call: CallRecord, table: SeriesTable, s: SeriesSummary) -> str:
-    """``cpu_by_host(host=web-02)``, ``metrics() for host=web-02``, ``error_pct of metrics() for service=x``."""
+    """``cpu_by_host(host=web-02)``, ``metrics() for host=web-02``, ``burnt_pct of metrics() for service=x``."""
     name = call_source(call) if len(table.value_columns) == 1 else f"{s.column} of {call_source(call)}"
     return f"{name} for {s.group}" if s.group else name
 
@@ -295,7 +295,7 @@ def _shown_table_facts(
         outside, rows = len(rows) - len(kept), kept
         changes = [c for c in changes if anchor.keeps(c.at)]
     title, total = call_title(call), len(rows)
-    # A table shaped like changes whose tool lists none (requests per ``app_version`` in 5-minute samples) is
+    # A table shaped like changes whose tool lists none (requests per ``recipe_version`` in 5-minute samples) is
     # read as what it is: a series table when its rows make series, else a plain table.
     if (changes is None or plain) and (series := analyse_table(columns, rows)) is not None:
         return _series_table_facts(call, columns, rows, series, words)

@@ -35,6 +35,7 @@ import dataclasses
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Protocol
 
 from opsuite_common.errors import OpsuiteError
@@ -47,7 +48,7 @@ from opsuite_ops.domain.aggregate import (
     rank_column,
     ranking,
 )
-from opsuite_ops.domain.anchors import anchored_timeline, find_anchor
+from opsuite_ops.domain.anchors import anchored_timeline, find_anchor, read_from
 from opsuite_ops.domain.call_facts import CallFacts, analyse_call, call_source, call_title, plain_number, summarise
 from opsuite_ops.domain.chat import ChatModel
 from opsuite_ops.domain.model import (
@@ -251,7 +252,8 @@ def _facts(question: str, calls: Sequence[CallRecord], tools: Mapping[str, Tool]
     changes: list[ChangeEvent] = []
     sources: list[str] = []
     per_call: list[tuple[CallRecord, CallFacts]] = []
-    anchor = find_anchor(question, calls)  # "before IR-1 was opened": that record's time
+    read: list[tuple[str, datetime]] = []  # each change source's window start
+    anchor = find_anchor(question, calls, tools)  # "before IR-1 was opened": that record's time
     for call in calls:
         if not call.ok:
             continue
@@ -265,9 +267,11 @@ def _facts(question: str, calls: Sequence[CallRecord], tools: Mapping[str, Tool]
         if facts.changes is not None:
             changes.extend(facts.changes)
             sources.append(call_title(call))
+            if anchor is not None and (start := read_from(call, tool)) is not None:
+                read.append((call_title(call), start))
     out.derived = [*_rankings(question, per_call), *_counts(question, per_call)]
     # "what changed before IR-1 was opened": the record's own time is the onset (anchors.py)
-    out.timeline = anchored_timeline(question, changes, onsets, sources, anchor) or build_timeline(
+    out.timeline = anchored_timeline(question, changes, onsets, sources, anchor, read) or build_timeline(
         question, changes, onsets, sources
     )
     if out.timeline is not None:

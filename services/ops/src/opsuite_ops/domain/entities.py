@@ -275,7 +275,7 @@ class Inventory:
         columns = {col for col, _spelt in self._parts.get(low, ())}
         if len(low) < 2 or not columns:
             return False
-        named = ({w.removesuffix("s") for w in words} | set(words)) - STOP_WORDS  # "to" names no ``overflow_to``
+        named = ({w.removesuffix("s") for w in words} | set(words)) - STOP_WORDS  # "to" names no ``spill_to``
         return any({kind_of(c), kind_of(c).rsplit("_", 1)[-1]} & named for c in columns)
 
     def _kinds(self, kind: str) -> list[str]:

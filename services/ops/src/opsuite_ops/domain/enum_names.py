@@ -10,14 +10,14 @@ names of the parameter's kind (``pool``: its pools, ``endpoint``: its endpoints)
   shape;
 * a name read by its shape alone, or unknown and close to no known name, that is spelt like the values of an
   enum (the same separators between as many parts, and the parts all those values have in place: "ep_" of
-  every endpoint for "ep_credit_limit", "gpu-pool-" of the pools for "gpu-pool-a10g-apse1", never a node
-  "gpu-h100-use1-n03"; when one value alone has its shape, a word of it in place and as close as a
+  every endpoint for "ep_glaze_level", "oven-pool-" of the pools for "oven-pool-z9-east", never a node
+  "oven-m4-south-n03"; when one value alone has its shape, a word of it in place and as close as a
   misspelling) is a name of that kind the estate does not have: ENTITY_UNKNOWN, with the enum's closest
   values; a misspelling clearly closest to one value (the same digits) is answered for it, and still
   reported;
 * an unknown name of an enum's kind gets that enum's close values among its suggestions;
 * the words of a kind the question names, where it names no value of that kind, are read as the one value of
-  that kind's enum having the most of them as whole parts ("the a100 pool": ``gpu-pool-a100-euw4``; the kind's
+  that kind's enum having the most of them as whole parts ("the x1 pool": ``oven-pool-x1-north``; the kind's
   own word is none of them), and the answer says so.
 
 Enums of durations ("1h", "PT6H") and of time bounds name no things; the values are read from the tools'
@@ -77,8 +77,27 @@ def declared_names(tools: Sequence[Tool]) -> dict[str, tuple[str, ...]]:
     return {param: tuple(values) for param, values in out.items()}
 
 
+def _free_text(tools: Sequence[Tool]) -> tuple[str, ...]:
+    """Parameter names (lower case) of plain strings: no enum, no format (``service: string``). A kind some tool
+    takes as free text has no closed list of names, whatever another tool's enum of it allows."""
+    out: dict[str, None] = {}
+    for tool in tools:
+        for param, schema in tool.properties.items():
+            if not isinstance(schema, dict) or schema.get("type") != "string":
+                continue
+            if _strings(schema) or schema.get("format") or schema.get("pattern"):
+                continue
+            out[param.lower()] = None
+    return tuple(out)
+
+
+def _open_kind(kind: str, free: Sequence[str]) -> bool:
+    """Whether a tool takes names of ``kind`` as free text (see :func:`_free_text`)."""
+    return any(same_kind(f, kind) or canonical_param(f) == canonical_param(kind) for f in free)
+
+
 def _shape(name: str) -> tuple[str, tuple[str, ...]]:
-    """The separators of a name and its parts in lower case ("ep_fraud_score" -> ("__", (ep, fraud, score)))."""
+    """The separators of a name and its parts in lower case ("ep_crust_color" -> ("__", (ep, crust, color)))."""
     return "".join(c for c in name if not c.isalnum()), tuple(p.lower() for p in _PARTS.split(name) if p)
 
 
@@ -88,8 +107,8 @@ def _word(part: str) -> bool:
 
 def _likeness(shape: tuple[str, tuple[str, ...]], same: Sequence[tuple[str, ...]]) -> int:
     """How many parts ``shape`` has in the places every value of its shape (``same``: their parts) has them:
-    the kind's fixed parts ("ep" of ``ep_fraud_score`` and ``ep_reco_home``; "gpu" and "pool" of
-    ``gpu-pool-a100-euw4`` and ``gpu-pool-l4-use1``); 0 when it lacks one of them, or when those values share
+    the kind's fixed parts ("ep" of ``ep_crust_color`` and ``ep_bake_time``; "oven" and "pool" of
+    ``oven-pool-x1-north`` and ``oven-pool-m4-south``); 0 when it lacks one of them, or when those values share
     none. One value of its shape alone fixes none: then the words the two share in place count."""
     parts = shape[1]
     if len(same) == 1:
@@ -157,6 +176,7 @@ def names_by_enum(entities: Entities, tools: Sequence[Tool]) -> Entities:
     for kind, values in declared.items():
         for v in values:
             index.setdefault(name_key(v), (kind, v))
+    free = _free_text(tools)  # kinds a tool takes as free text: a name outside the enum may still be one
     budget = _Budget()
     read = _Read(list(entities.values), list(entities.hosts), list(entities.services))
     dropped: set[str] = set()  # names no longer read as guessed hosts or services
@@ -166,11 +186,14 @@ def names_by_enum(entities: Entities, tools: Sequence[Tool]) -> Entities:
         if (found := index.get(name_key(u.name))) is not None:
             if u.assumed:
                 read.drop(u.assumed)  # not the listed name it was taken to misspell
-            read.add(*found)  # "gpu-pool-a100-euw4" is a pool, whatever a listing showed
+            read.add(*found)  # "oven-pool-x1-north" is a pool, whatever a listing showed
             continue
         if looked < _MAX_NAMES and u.kind in _NAME_KINDS and not u.suggestions and not u.assumed:
             looked += 1
             kind, close = _spelt_like(u.name, declared, budget)
+            if kind and _open_kind(kind, free):
+                unknown.append(u)  # the enum is no closed list of that kind: as it was read
+                continue
             if kind:
                 unknown.append(_unknown(u.name, kind, close, read))
                 continue
@@ -183,7 +206,7 @@ def names_by_enum(entities: Entities, tools: Sequence[Tool]) -> Entities:
         elif looked < _MAX_NAMES:
             looked += 1
             kind, close = _spelt_like(name, declared, budget)
-            if kind:
+            if kind and not _open_kind(kind, free):
                 read.drop(name)
                 unknown.append(_unknown(name, kind, close, read))
                 dropped.add(name)
@@ -231,11 +254,12 @@ class _Read:
 
 def _by_parts(entities: Entities, declared: dict[str, tuple[str, ...]]) -> Entities:
     """``entities`` with the words of a kind the question names read as the one value of that kind's enum having
-    the most of them as whole parts ("the a100 pool": ``gpu-pool-a100-euw4``, "the fraud endpoint":
-    ``ep_fraud_score``), when the question names no value of that kind; the reading is said in the answer.
+    the most of them as whole parts ("the x1 pool": ``oven-pool-x1-north``, "the crust endpoint":
+    ``ep_crust_color``), when the question names no value of that kind; the reading is said in the answer.
     The kind's own word is no such part, and two values having as many leave the words as they are."""
-    said = ({w.removesuffix("s") for w in entities.words} | set(entities.words)) - STOP_WORDS  # "to": no overflow_to
-    terms = [t for t in dict.fromkeys(entities.terms) if len(t) > 1]
+    said = ({w.removesuffix("s") for w in entities.words} | set(entities.words)) - STOP_WORDS  # "to": no spill_to
+    negated = {w.lower() for w in entities.negated}  # "every pool except the k80 pool": not the k80 one
+    terms = [t for t in dict.fromkeys(entities.terms) if len(t) > 1 and t.lower() not in negated]
     added: list[tuple[str, str, str]] = []
     named = [k for k in declared if {kind_of(k), kind_of(k).rsplit("_", 1)[-1]} & said]
     for kind in named[:_MAX_NAMES]:
@@ -250,6 +274,12 @@ def _by_parts(entities: Entities, declared: dict[str, tuple[str, ...]]) -> Entit
             if found and len(found) < len(_shape(value)[1]):  # (a whole value is the enum's own choice)
                 hits[value] = found
         if not hits:
+            continue
+        # a word naming one value alone names it ("t4 pool or the k80 pool": both), else the one value with most
+        alone = [t for t in terms if sum(t in f for f in hits.values()) == 1]
+        named_by = [next(v for v, f in hits.items() if t in f) for t in alone]
+        if named_by:
+            added.extend((kind, v, " ".join(hits[v])) for v in dict.fromkeys(named_by))
             continue
         best = max(len(f) for f in hits.values())
         top = [v for v, f in hits.items() if len(f) == best]

@@ -8,7 +8,7 @@ enum values: "offline" is ``down``).
 Times follow the parameter's schema (``format: date-time`` is RFC 3339, ``format: date`` a day, integers
 epoch seconds); a window's start and end parameters (``from_ts``/``to_ts``, see :mod:`timerange`) get both
 ends of the window (a required end with no time in the question is now), and a look-back in its own unit
-(``days_back``, ``lookback_hours``, ``minutes``) the window's length, or the default window's when it is
+(``days_back``, ``hours_back``, ``minutes``) the window's length, or the default window's when it is
 required and the question gives none.
 
 A parameter of one of the estate's kinds (:mod:`values`) takes the values of that kind the question names,
@@ -319,7 +319,7 @@ def fill_variants(
             )
             enum_words.update(naming_words(chosen, entities.words) | naming_words(shunned, entities.words))
             if not chosen and not shunned and named:
-                # A value of the parameter's kind read from the question ("the fraud endpoint" is ep_fraud_score)
+                # A value of the parameter's kind read from the question ("the crust endpoint" is ep_crust_color)
                 # that the enum allows.
                 allowed = {name_key(str(o)): o for o in options}
                 chosen = list(dict.fromkeys(allowed[k] for v in named if (k := name_key(str(v))) in allowed))

@@ -107,8 +107,8 @@ class ShortNames:
     def implied(self, parts: Iterable[str], words: Iterable[str]) -> tuple[str, str] | None:
         """The one value of a kind ``words`` name ("pool") having the most of ``parts`` as whole parts ("large",
         "linux" -> ``linux-large``); None when no value has any, or two tie. The kind's own word is no such part
-        ("the a100 pool" is not ``cpu-pool-c3`` for its "pool": the word says which kind, not which one)."""
-        named = ({w.removesuffix("s") for w in words} | set(words)) - STOP_WORDS  # "to" names no ``overflow_to``
+        ("the x1 pool" is not ``rack-pool-r3`` for its "pool": the word says which kind, not which one)."""
+        named = ({w.removesuffix("s") for w in words} | set(words)) - STOP_WORDS  # "to" names no ``spill_to``
         hits: dict[tuple[str, str], int] = {}
         for part in dict.fromkeys(p.lower() for p in parts):
             for column, spelt in self._parts.get(part, ()):

@@ -1,12 +1,12 @@
-"""A count whose things are a column, not the rows: "how many gpu nodes do we have" over a listing of node pools.
+"""A count whose things are a column, not the rows: "how many oven trays do we have" over a listing of tray pools.
 
-:func:`counted_words` says what a "how many" question counts ("gpu", "nodes"); its head is the last of those
-words that is no verb form ("nodes"). When a tool's rows are other things (its name ends in another word:
-``gpu_node_pools`` lists pools), the number of rows answers nothing asked: the things counted are in the
-numeric columns named by the head (``nodes_total``, ``nodes_ready``; not a bound such as ``max_nodes``), and
+:func:`counted_words` says what a "how many" question counts ("oven", "trays"); its head is the last of those
+words that is no verb form ("trays"). When a tool's rows are other things (its name ends in another word:
+``oven_tray_pools`` lists pools), the number of rows answers nothing asked: the things counted are in the
+numeric columns named by the head (``trays_total``, ``trays_ready``; not a bound such as ``max_trays``), and
 :func:`column_totals` adds them up. The other counted words narrow the rows when they are a whole part of
-the values of one text column for some rows but not all ("gpu" in ``pool=gpu-pool-a100-euw4``, not in
-``cpu-pool-c3-euw4``). Nothing depends on a tool's or an estate's names: only the question's words and the
+the values of one text column for some rows but not all ("oven" in ``pool=oven-pool-x1-north``, not in
+``rack-pool-r3-north``). Nothing depends on a tool's or an estate's names: only the question's words and the
 rows' own columns and values.
 """
 
@@ -26,6 +26,13 @@ _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _SEGMENTS = re.compile(r"[\s._/:-]+")
 #: Column-name parts of a bound or a setting, not of a number of things there are.
 _BOUNDS = frozenset({"min", "max", "minimum", "maximum", "limit", "cap", "quota", "target", "desired", "slo"})
+#: Column-name parts of an identifier, an address or a proportion: never a number of things to add up.
+_NOT_COUNTS = frozenset({"id", "ids", "port", "pct", "percent", "percentage", "rate", "ratio", "fraction", "share"})
+#: Parts a count-shaped name may have beside its head: ``nodes_total``, ``num_nodes``, ``nodes_ready``.
+_COUNT_PARTS = frozenset({"total", "count", "ready", "available", "healthy", "unhealthy", "running", "active",
+                          "up", "down", "free", "used", "online", "offline", "allocated", "idle", "busy", "num",
+                          "n", "number", "of", "current", "live"})  # fmt: skip
+_WORDS = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")
 
 
 def _parts(name: str) -> list[str]:
@@ -33,7 +40,7 @@ def _parts(name: str) -> list[str]:
 
 
 def counted_head(question: str) -> tuple[str, tuple[str, ...]]:
-    """The head of what ``question`` counts ("nodes") and the words before it ("gpu",); ("", ()) for none."""
+    """The head of what ``question`` counts ("trays") and the words before it ("oven",); ("", ()) for none."""
     words = [w for w in counted_words(question) if w.isalnum()]
     while words and is_verb_or_adverb(words[-1]):
         words.pop()  # "how many backups failed": the act, not the thing
@@ -50,20 +57,54 @@ def _number(value: Any) -> float | None:
     return None
 
 
-def _narrowed(rows: Sequence[Mapping[str, Any]], words: Sequence[str]) -> tuple[list[Mapping[str, Any]], str]:
-    """The rows that each of ``words`` names through a whole part of one text column's values, and how."""
+def _narrowed(
+    rows: Sequence[Mapping[str, Any]], words: Sequence[str]
+) -> tuple[list[Mapping[str, Any]], str, list[str]]:
+    """The rows that each of ``words`` names through a whole part of one text column's values, how, and the
+    words naming no row at all (the rows are not narrowed by those)."""
     kept: list[Mapping[str, Any]] = list(rows)
     how: list[str] = []
+    unmatched: list[str] = []
     for word in words:
+        anywhere = False
         for col in dict.fromkeys(c for r in kept for c in r):
             texts = [r.get(col) for r in kept]
             if not all(isinstance(t, str) for t in texts):
                 continue
             hits = [r for r in kept if word in _SEGMENTS.split(str(r.get(col)).lower())]
+            anywhere = anywhere or bool(hits)
             if 0 < len(hits) < len(kept):
                 kept, how = hits, [*how, f"{word} in {col}"]
                 break
-    return kept, ", ".join(how)
+        if not anywhere:
+            unmatched.append(word)
+    return kept, ", ".join(how), unmatched
+
+
+def _counts_head(col: str, key: str, before: Sequence[str]) -> bool:
+    """Whether a column's name is shaped like a count of the head (``nodes``, ``nodes_total``, ``num_nodes``,
+    ``gpu_nodes_ready``), not an id, a port, a rate or a bound that merely has the head in it."""
+    parts = _parts(col)
+    if key not in {stem(p) for p in parts} or (_BOUNDS | _NOT_COUNTS) & set(parts):
+        return False
+    narrowing = {stem(w) for w in before}
+    return all(stem(p) == key or p in _COUNT_PARTS or stem(p) in narrowing for p in parts)
+
+
+def _rows_are_head(rows: Sequence[Mapping[str, Any]], key: str) -> bool:
+    """Whether a text column names the head (``node``, ``node_name``, ``pod``): the rows are the things counted."""
+    for col in dict.fromkeys(c for r in rows for c in r):
+        parts = _parts(col)
+        named = len(parts) == 1 or (len(parts) == 2 and parts[1] in {"name", "id", "hostname", "host", "key"})
+        if parts and named and stem(parts[0]) == key and any(isinstance(r.get(col), str) for r in rows):
+            return True
+    return False
+
+
+def _names_state(question: str, rows: Sequence[Mapping[str, Any]], skip: set[str]) -> bool:
+    """Whether the question names a whole value of a text column ("notready" of ``status``): a count of rows."""
+    said = set(_WORDS.findall(question.lower())) - skip
+    return any(isinstance(v, str) and v.strip().lower() in said for r in rows for v in r.values())
 
 
 def column_totals(question: str, rows: Sequence[Mapping[str, Any]], tool: str, source: str) -> str | None:
@@ -76,20 +117,24 @@ def column_totals(question: str, rows: Sequence[Mapping[str, Any]], tool: str, s
     if name and stem(name[-1]) == stem(head):
         return None  # the rows are the things counted
     key = stem(head)
+    if _rows_are_head(rows, key) or _names_state(question, rows, {head, *before}):
+        return None  # the rows are the things counted, or the question counts the rows in a state: count()
     columns = [
         col
         for col in dict.fromkeys(c for r in rows for c in r)
-        if key in {stem(p) for p in _parts(col)}
-        and not _BOUNDS & set(_parts(col))
+        if _counts_head(col, key, before)
         and all(_number(r.get(col)) is not None for r in rows if r.get(col) is not None)
         and any(_number(r.get(col)) is not None for r in rows)
     ]
     if not columns:
         return None
-    kept, how = _narrowed(rows, before)
+    kept, how, unmatched = _narrowed(rows, before)
     sums = []
     for col in columns:
         total = sum(n for r in kept if (n := _number(r.get(col))) is not None)
         sums.append(f"{col} {int(total) if total == int(total) else round(total, 2):,}")
     which = f"the {len(kept)} rows with {how} (of {len(rows)})" if how else f"the {len(rows)} rows"
+    if unmatched:
+        said = ", ".join(f'"{w}"' for w in unmatched)
+        which += f" (no row's values have {said}: not narrowed to {'them' if len(unmatched) > 1 else 'it'})"
     return f"Totals over {which} of {source}: {'; '.join(sums)} (the rows are no {head}: their columns count them)"

@@ -19,9 +19,8 @@ says so and the answer is partial.
 
 A question asking when some trouble started ("when did latency start going up", "it went stale earlier today,
 when did that start") needs its series from before the trouble: :func:`onset_window` gives the window its
-series tools are called over, at least :data:`ASSUMED_WINDOW` back from now when the question gives no window
-or only today's (a UTC day begun a few hours ago, maybe not yet the asker's), and the rows before today are
-then kept: where the trouble starts may be before the asked day's midnight.
+series tools are called over, :data:`ASSUMED_WINDOW` back from now when the question gives no window. A window
+the question states ("today") is left as stated: it is the window the whole answer is about.
 """
 
 from __future__ import annotations
@@ -46,35 +45,24 @@ def _rows(data: Any) -> int:
     return len(rows) if isinstance(rows, list) else 0
 
 
-#: Words of a question's window that name a calendar day begun at midnight (see :func:`timerange.time_range`).
-_TODAY = "today"
-
-
 def onset_window(
     question: str, window: TimeRange | None, now: datetime, default: timedelta = ASSUMED_WINDOW
 ) -> TimeRange | None:
     """The window a series is asked for when the question asks when some trouble started: ``default`` back from
-    ``now`` when the question gives no window, or only today's and that is shorter; None otherwise (no onset
-    asked for, or a window the question states: "in the last hour")."""
+    ``now`` when the question gives no window; None otherwise (no onset asked for, or a window the question
+    states: "in the last hour", "today": the window the whole answer is about, left as stated)."""
     if not asks_for_onset(question):
         return None
     if window is None:
         return TimeRange(now - default, now, f"no time in the question; assumed the last {human_duration(default)}")
-    if window.text.lower() == _TODAY and window.until >= now and now - window.since < default:
-        text = f"today, looked back the last {human_duration(default)} for where it started"
-        return TimeRange(now - default, now, text)
     return None
 
 
 def asked_start(question: str, call: CallRecord, tool: Tool | None) -> datetime | None:
     """When ``call`` took its window's start as a day but the question's window starts later in that day,
-    that later start; None otherwise (no time in the question, or the tool's window is as fine as asked, or a
-    question asking when the trouble started today: see :func:`onset_window`)."""
+    that later start; None otherwise (no time in the question, or the tool's window is as fine as asked)."""
     if tool is None or call.started_at is None:
         return None
-    asked = time_range(question, call.started_at)
-    if asked is not None and onset_window(question, asked, call.started_at) is not None:
-        return None  # the rows before today's midnight may hold where the trouble started
     days = [
         value
         for name, value in call.arguments.items()
