@@ -82,3 +82,15 @@ async def test_a_stream_whose_deadline_comes_first_ends_saying_what_was_applied(
     err = from_grpc_error(refused.value)
     assert isinstance(err, RateLimitedError) and err.reason == "ENGINE_BUDGET", err
     assert err.metadata["method"] == "StreamEvents" and err.metadata["batches_applied"] == "1"
+
+
+def test_a_floor_bounds_one_charge_and_keeps_a_deeper_debt() -> None:
+    from opsuite_cep.app.engine_budget import EngineBudget
+
+    budget = EngineBudget(0.25, 0.05)
+    budget.charge("t", 5.0, now=100.0)  # a TestRule's charge: no floor
+    budget.charge("t", 0.01, now=100.0, floor=-0.05)  # an owner's charge must not wipe that debt
+    assert budget.left("t", now=100.0) < -4.9
+    fresh = EngineBudget(0.25, 0.05)
+    fresh.charge("u", 5.0, now=100.0, floor=-0.05)
+    assert fresh.left("u", now=100.0) == -0.05

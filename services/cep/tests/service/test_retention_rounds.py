@@ -68,8 +68,9 @@ async def test_a_tenant_whose_prefix_cannot_be_trimmed_does_not_stall_the_others
     old = utcnow() - timedelta(days=40)
     async with db.session() as s:
         # "skewed": its first change was recorded by a clock ahead of the second's, so its old change is no prefix
-        for tenant, stamps in (("skewed", [utcnow(), old - timedelta(days=1)]), ("plain", [old, utcnow()])):
-            s.add(SequenceRow(tenant=tenant, last_seq=2, purged_through=0))
+        skewed = [utcnow(), *(old - timedelta(days=1, minutes=k) for k in range(12))]  # more old rows than 10 pages
+        for tenant, stamps in (("skewed", skewed), ("plain", [old, utcnow()])):
+            s.add(SequenceRow(tenant=tenant, last_seq=len(stamps), purged_through=0))
             for seq, at in enumerate(stamps, start=1):
                 row = {"tenant": tenant, "seq": seq, "alert_id": "a", "change": "FIRED", "snapshot": "{}"}
                 await s.execute(insert(AlertChangeRow).values(**row, at=at, recorded_at=at))
@@ -80,6 +81,6 @@ async def test_a_tenant_whose_prefix_cannot_be_trimmed_does_not_stall_the_others
     try:
         # The oldest row is the skewed tenant's (nothing of it can go): the batch goes on to the next page.
         assert await sweeper.sweep() == {"cep_alert_changes": 1}
-        assert await _changes(db) == {"skewed": 2, "plain": 1}
+        assert await _changes(db) == {"skewed": 13, "plain": 1}
     finally:
         await db.dispose()

@@ -169,3 +169,31 @@ def test_names_written_with_slashes_are_kept_whole() -> None:
     assert {"srt/c/9", "model-x/v3"} <= {*e.services, *e.hosts, *e.guessed}
     words = extract_entities("p50/p99 latency and/or cpu/memory of line-a", now=NOW)
     assert {"p50", "p99", "cpu", "memory"} <= set(words.terms)
+
+
+def test_slash_pairs_of_one_kind_and_plain_pairs_stay_apart() -> None:
+    from opsuite_ops.domain.extract import extract_entities
+
+    e = extract_entities("compare heat on oven-01/oven-02 over HTTP/2 at 100/s", now=NOW)
+    names = {*e.services, *e.hosts, *e.guessed}
+    assert {"oven-01", "oven-02"} <= names
+    assert not any("/" in n for n in names)
+
+
+def test_column_totals_narrowed_by_a_value_of_another_column_not_counted_as_rows() -> None:
+    rows = [
+        {"pool": "p1", "region": "north", "nodes_total": 12.0},
+        {"pool": "p2", "region": "north", "nodes_total": 8.0},
+        {"pool": "p3", "region": "south", "nodes_total": 4.0},
+    ]
+    line = column_totals("how many nodes are there in north?", rows, "node_pools", "node_pools()")
+    assert line is not None and "nodes_total 20" in line and "north in region" in line
+    states = [{"node_id": "n1", "status": "ready", "cpus": 4}, {"node_id": "n2", "status": "notready", "cpus": 4}]
+    assert column_totals("how many nodes are notready?", states, "list_nodes_v2", "x()") is None
+
+
+def test_config_and_getting_worse_are_known() -> None:
+    from opsuite_ops.domain.coverage import clipped
+
+    assert clipped("config", frozenset({"configur"}))
+    assert uncovered("is the proofing lag getting worse?") == []

@@ -13,9 +13,10 @@ applied. A batch already admitted is never cut; the most one tenant can take in 
 its burst, then it waits its debt off.
 
 With ``OPSUITE_CEP_PARTITIONS``, the partition owners charge the records they evaluate (PublishEvents only
-appends them, so many batches may be admitted before any is charged): their debt is held at minus the burst,
-so a tenant's burst of admitted batches costs it at most ``2 * burst_s / share`` seconds of refusals, not
-minutes; records replayed after a takeover are charged again (their CPU is spent again).
+appends them, so many batches may be admitted before any is charged): their charges take a tenant's debt no
+lower than minus the burst, so once the admitted backlog is evaluated the tenant is refused for about
+``burst_s / share`` seconds more, not minutes; records replayed after a takeover are charged again (their CPU is
+spent again).
 
 Buckets are this process's (one per replica), like :class:`opsuite_common.ratelimit.RateLimiter`.
 """
@@ -73,6 +74,5 @@ class EngineBudget:
         if self.share <= 0:
             return
         bucket = self._bucket(tenant, time.monotonic() if now is None else now)
-        bucket[0] -= seconds
-        if floor is not None and bucket[0] < floor:
-            bucket[0] = floor
+        # A floor bounds this charge only: a debt already below it (a TestRule's, say) stays.
+        bucket[0] = bucket[0] - seconds if floor is None else max(bucket[0] - seconds, min(bucket[0], floor))

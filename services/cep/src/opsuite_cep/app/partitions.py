@@ -234,9 +234,9 @@ class PartitionRunner:
 
     async def _apply_held(self, seq: int, body: bytes) -> None:
         """Apply one record with the lock and the lease held; fenced if its changes were committed already."""
-        record = json.loads(body)
-        scope: Scope = "tenant" if record.get("scope") == "tenant" else "keyed"
         try:  # the unit's load may be cut by a stop; once applying, to its end (never half a record)
+            record = json.loads(body)
+            scope: Scope = "tenant" if record.get("scope") == "tenant" else "keyed"
             te = await self._unit(str(record["tenant"]), scope)
             await run_whole(self._apply(seq, record, te, scope))
         except FencedError as exc:

@@ -11,7 +11,8 @@ older than ``OPSUITE_CEP_HISTORY_RETENTION_S``.
   ``cep_sequences.purged_through`` is raised to the last cursor deleted, in the same transaction, so a
   WatchAlerts resuming from a cursor below it is refused (``CURSOR_PURGED``), never replayed with a gap;
   cursors are never reused (``last_seq`` keeps counting). A batch trims the tenants of the oldest changes
-  before the cutoff (at most ``TENANTS_PER_BATCH``), found through an index on ``recorded_at``: tenants with
+  before the cutoff (a page of at most ``TENANTS_PER_BATCH``; the next page, of other tenants, only when none of
+  a page's could be trimmed, up to ``PAGES_PER_BATCH``), found through an index on ``recorded_at``: tenants with
   nothing to trim cost nothing (a walk over every tenant ran inside the batch's write transaction, which on a
   SQLite file held the write lock, and every tenant's event log appends, for as long as thousands took).
 
@@ -71,7 +72,7 @@ async def _alerts(session: AsyncSession, cutoff: datetime, limit: int) -> int:
 
 #: Rows of the oldest changes one page reads for their tenants (the tenants one batch trims, oldest first).
 TENANTS_PER_BATCH = 200
-#: Pages of tenants one batch reads at most when those of a page could not be trimmed.
+#: Pages of tenants one batch reads at most when those of a page could not be trimmed (each page other tenants').
 PAGES_PER_BATCH = 10
 
 
@@ -80,19 +81,18 @@ async def _changes(session: AsyncSession, cutoff: datetime, limit: int) -> int:
     such changes first (found through ``ix_cep_alert_changes_recorded``), each as a prefix of its history.
     A page of tenants none of which can be trimmed (an earlier change of theirs is within the retention: a
     replica's clock behind the others') is passed over for the next, up to ``PAGES_PER_BATCH`` pages."""
-    deleted, seen, after = 0, set(), None
+    deleted, seen = 0, set[str]()
     for _page in range(PAGES_PER_BATCH):
-        oldest = select(AlertChangeRow.tenant, AlertChangeRow.recorded_at).where(AlertChangeRow.recorded_at < cutoff)
-        if after is not None:
-            oldest = oldest.where(AlertChangeRow.recorded_at > after)
+        oldest = select(AlertChangeRow.tenant).where(AlertChangeRow.recorded_at < cutoff)
+        if seen:  # the next page is other tenants': one tenant's many old rows never fill every page
+            oldest = oldest.where(AlertChangeRow.tenant.not_in(seen))
         rows = (await session.execute(oldest.order_by(AlertChangeRow.recorded_at).limit(TENANTS_PER_BATCH))).all()
         if not rows:
             break
-        after = rows[-1][1]
-        for tenant in dict.fromkeys(t for t, _at in rows):
+        for tenant in dict.fromkeys(t for (t,) in rows):
             room = limit - deleted
-            if room <= 0 or tenant in seen:
-                continue
+            if room <= 0:
+                break
             seen.add(tenant)
             deleted += await _trim_prefix(session, tenant, cutoff, room)
         if deleted:

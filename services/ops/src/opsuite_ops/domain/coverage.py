@@ -39,9 +39,10 @@ MEASURE_WORDS = frozenset(
     capacity amount total count number value values metric metrics stat stats statistics""".split()  # noqa: SIM905
 )
 
-#: Degree words that only stress the next one ("so far behind", "too slow"): never a topic (kept in searches).
+#: Degree words that only stress the next one ("so far behind", "too slow"), and comparisons of a measure with
+#: itself ("is the lag getting worse"): never a topic (kept in searches).
 #: ("how bad did the lag get": the reader drops a judgement right after "how", see :mod:`extract`.)
-INTENSIFIERS = frozenset({"so", "too", "very", "really", "quite", "pretty", "super"})
+INTENSIFIERS = frozenset({"so", "too", "very", "really", "quite", "pretty", "super", "worse", "worst"})
 
 #: Measure words and the forms tools publish them in: an error "rate" is reported as a percent or a ratio of
 #: the requests. Only for coverage, only next to a word of trouble the same tool knows (see :func:`_form_known`);
@@ -220,7 +221,7 @@ def _kind_known(word: str, vocab: frozenset[str]) -> bool:
 
 
 #: Two-letter ends of a stem where a longer word was cut by the stemmer ("utiliz" of utilization).
-_DERIVED = frozenset({"iz", "is", "at", "ic"})
+_DERIVED = frozenset({"iz", "is", "at", "ic", "ur"})  # "utiliz", "configur"
 #: Lengths of a clipped word ("cert" of certificate, "repl" of replication): shorter ones are words of their own.
 _CLIPPED_LENGTHS = range(4, 7)
 

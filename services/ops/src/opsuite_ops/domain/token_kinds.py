@@ -157,10 +157,25 @@ class _Span:
         return self._end
 
 
+def _shape(part: str) -> str:
+    return re.sub(r"[a-z]+", "a", re.sub(r"\d+", "9", part.lower()))
+
+
+def _one_name(parts: list[str]) -> bool:
+    """Whether slash-joined ``parts`` are one name: not all of one shape (values of one kind: "web-01/web-02",
+    "and/or", "p50/p99", "2.31.0/2.32.0"), and a part has a separator ("model-x/v3", "docs/how-to") or there are
+    three parts or more with letters and digits ("SRT/C/9"); two plain parts are a pair ("HTTP/2", "100/s",
+    "build/v2")."""
+    if len({_shape(p) for p in parts}) == 1:
+        return False
+    if any(re.search(r"[._-]", p) for p in parts):
+        return True
+    return len(parts) >= 3 and any(_ALPHA.match(p) for p in parts) and any(re.search(r"\d", p) for p in parts)
+
+
 def slash_names(text: str, matches: list[Any]) -> list[Any]:
-    """``matches`` with runs of tokens joined by single slashes kept whole where the run is a name: a part has a
-    separator ("model-x/v3", "docs/how-to"), or a part is all letters and another has a digit ("SRT/C/9",
-    "tcp/443"). "and/or", "cpu/memory" and "p50/p99" stay apart: words, or values of one kind."""
+    """``matches`` with runs of tokens joined by single slashes kept whole where the run is one name
+    (:func:`_one_name`)."""
     out: list[Any] = []
     i = 0
     while i < len(matches):
@@ -169,10 +184,7 @@ def slash_names(text: str, matches: list[Any]) -> list[Any]:
             j += 1
         parts = [m.group(0) for m in matches[i : j + 1]]
         joined = "/".join(parts)
-        if j > i and (
-            any(re.search(r"[._-]", p) for p in parts)
-            or (any(_ALPHA.match(p) for p in parts) and any(re.search(r"\d", p) for p in parts))
-        ):
+        if j > i and _one_name(parts):
             out.append(_Span(joined, matches[i].start(), matches[j].end()))
         else:
             out.extend(matches[i : j + 1])

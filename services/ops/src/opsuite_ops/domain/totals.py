@@ -101,10 +101,19 @@ def _rows_are_head(rows: Sequence[Mapping[str, Any]], key: str) -> bool:
     return False
 
 
+#: Column-name parts of a state ("status", "node_state", "phase"): a value of one is a state of the rows.
+_STATE_PARTS = frozenset({"status", "state", "phase", "condition", "health"})
+
+
 def _names_state(question: str, rows: Sequence[Mapping[str, Any]], skip: set[str]) -> bool:
-    """Whether the question names a whole value of a text column ("notready" of ``status``): a count of rows."""
+    """Whether the question names a whole value of a state column ("notready" of ``status``): a count of rows
+    in that state. A value of another column ("north" of ``region``) narrows the rows instead."""
     said = set(_WORDS.findall(question.lower())) - skip
-    return any(isinstance(v, str) and v.strip().lower() in said for r in rows for v in r.values())
+    return any(
+        isinstance(v, str) and v.strip().lower() in said and _STATE_PARTS & set(_parts(str(c)))
+        for r in rows
+        for c, v in r.items()
+    )
 
 
 def column_totals(question: str, rows: Sequence[Mapping[str, Any]], tool: str, source: str) -> str | None:
@@ -128,7 +137,10 @@ def column_totals(question: str, rows: Sequence[Mapping[str, Any]], tool: str, s
     ]
     if not columns:
         return None
-    kept, how, unmatched = _narrowed(rows, before)
+    # Other words of the question that are a whole value of the rows ("in north" of ``region``) narrow them too.
+    values = {v.strip().lower() for r in rows for v in r.values() if isinstance(v, str)}
+    valued = [w for w in dict.fromkeys(_WORDS.findall(question.lower())) if w in values and w not in before]
+    kept, how, unmatched = _narrowed(rows, [*before, *valued])
     sums = []
     for col in columns:
         total = sum(n for r in kept if (n := _number(r.get(col))) is not None)
