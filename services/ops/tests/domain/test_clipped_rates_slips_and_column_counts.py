@@ -197,3 +197,14 @@ def test_config_and_getting_worse_are_known() -> None:
 
     assert clipped("config", frozenset({"configur"}))
     assert uncovered("is the proofing lag getting worse?") == []
+
+
+def test_half_an_hour_next_and_a_plummet() -> None:
+    from opsuite_ops.domain.timeline import is_trouble_word
+    from opsuite_ops.domain.timerange import time_range
+
+    for said in ("over the last half hour", "in the past half an hour"):
+        window = time_range(said, NOW)
+        assert window is not None and window.seconds == 1800
+    assert is_trouble_word("tanked") and is_trouble_word("plummeted") and not is_trouble_word("tank")
+    assert all("next" not in d for d in uncovered("when is the next jam report due on line-a"))

@@ -86,7 +86,7 @@ def is_trouble_word(word: str) -> bool:
 
 _TROUBLE_SHAPE = re.compile(
     r"(spik\w*|blips?|onset|jump\w*|surg\w*|ris(?:e|es|ing)|rose|drop\w*|dip\w*|doubl\w*|tripl\w*|halv\w*|"
-    r"grow\w*|grew|shrink\w*|shrank)",
+    r"grow\w*|grew|shrink\w*|shrank|tanked|tanking|plummet\w*|plung\w*|nosediv\w*|collaps\w*)",
     re.IGNORECASE,
 )
 

@@ -48,8 +48,8 @@ _UNITS = {
 }  # fmt: skip
 _WORD_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
                  "eight": 8, "nine": 9, "ten": 10, "twelve": 12, "fifteen": 15, "thirty": 30, "few": 3,
-                 "couple": 2}  # fmt: skip
-_N = r"\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|thirty|few|couple(?: of)?"
+                 "couple": 2, "half": 0.5}  # fmt: skip
+_N = r"\d+|half(?: an?)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|thirty|few|couple(?: of)?"
 _UNIT_ALT = r"(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|[smhdw])"
 #: Back from now ("the last 3 hours", "2 days ago") or forward ("the next two weeks", "within 10 days").
 REL_RE = re.compile(
@@ -80,6 +80,7 @@ def time_range(text: str, now: datetime) -> TimeRange | None:
     m = REL_RE.search(text)
     if m:
         raw_n = (m.group("n") or m.group("n2") or m.group("n3") or "1").lower().removesuffix(" of")
+        raw_n = "half" if raw_n.startswith("half") else raw_n  # "the last half hour", "half an hour"
         n = int(raw_n) if raw_n.isdigit() else _WORD_NUMBERS.get(raw_n, 1)
         unit = (m.group("u") or m.group("u2") or m.group("u3") or "h").lower()
         key = unit if unit in _UNITS else unit.rstrip("s")

@@ -46,7 +46,7 @@ NON_TOPIC_WORDS = frozenset(
     most least top worst best highest lowest slowest fastest busiest biggest largest smallest hottest longest
     shortest heaviest noisiest closest nearest furthest farthest higher lower slower faster bigger larger
     smaller closer nearer more less fewer big large small huge tiny high low long forever new newer newest old older
-    oldest recent earlier later keep keeps kept fast quick quickly
+    oldest recent earlier later next upcoming previous keep keeps kept fast quick quickly
     odd unusual weird strange abnormal anomalous
     fix fixing remedy""".split()  # noqa: SIM905
 )
