@@ -44,6 +44,7 @@ from tests.ops_eval import (
     eighth_estate,
     eleventh_estate,
     fifth_estate,
+    fourteenth_estate,
     fourth_estate,
     ninth_estate,
     second_estate,
@@ -67,7 +68,7 @@ REPO = SETS_DIR.parents[1]
 TENANTS = {"demo": "demo", "second": "ledgerco", "third": "clusterco", "fourth": "streamco", "fifth": "edgeco",
            "sixth": "quillco", "seventh": "dbfleetco", "eighth": "sendwaveco", "ninth": "haldenidco",
            "tenth": "tarnvaultco", "eleventh": "ostrelcallco", "twelfth": "wrenfieldmlco",
-           "thirteenth": "harlowvanedcco"}  # fmt: skip
+           "thirteenth": "harlowvanedcco", "fourteenth": "vellmerewaterco"}  # fmt: skip
 #: Questions in flight at once (ops runs them concurrently; each is one run).
 CONCURRENCY = 4
 ASK_TIMEOUT_S = 60.0
@@ -208,6 +209,7 @@ _SEEDERS: dict[str, Callable[[_Servers, Path, TokenFactory], Awaitable[datetime]
     "eleventh": functools.partial(_seed_estate, eleventh_estate, "contactops.db", "eleventh"),
     "twelfth": functools.partial(_seed_estate, twelfth_estate, "inferops.db", "twelfth"),
     "thirteenth": functools.partial(_seed_estate, thirteenth_estate, "dcrobotics.db", "thirteenth"),
+    "fourteenth": functools.partial(_seed_estate, fourteenth_estate, "waterscada.db", "fourteenth"),
 }
 
 
