@@ -208,3 +208,27 @@ def test_half_an_hour_next_and_a_plummet() -> None:
         assert window is not None and window.seconds == 1800
     assert is_trouble_word("tanked") and is_trouble_word("plummeted") and not is_trouble_word("tank")
     assert all("next" not in d for d in uncovered("when is the next jam report due on line-a"))
+
+
+ZONES = Tool(
+    "zone_temps",
+    "Air temperature of one oven zone between two UTC dates (inclusive)",
+    frozenset({"metric"}),
+    input_schema=_obj(
+        {
+            "zone": {"type": "string", "enum": ["OV 12C", "OV 07A", "OV 21D"]},
+            "start_date": {"type": "string", "pattern": "^\\d{4}-\\d{2}-\\d{2}$"},
+            "end_date": {"type": "string", "pattern": "^\\d{4}-\\d{2}-\\d{2}$"},
+        },
+        ("zone", "start_date", "end_date"),
+    ),
+)
+
+
+def test_enum_names_written_with_a_space_and_date_only_patterns() -> None:
+    out = DeterministicPlanner().plan_sync(PlanRequest("temperature in OV 12C right now?", [ZONES], Budget(), NOW))
+    assert [(s.tool, s.arguments) for s in out.plan.steps] == [
+        ("zone_temps", {"zone": "OV 12C", "start_date": "2025-06-01", "end_date": "2025-06-02"})
+    ]
+    other = DeterministicPlanner().plan_sync(PlanRequest("temperature in OV 30F now?", [ZONES], Budget(), NOW))
+    assert any(r.detail.startswith("no zone named OV 30F") for r in other.not_covered)

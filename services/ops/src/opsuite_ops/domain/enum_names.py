@@ -38,6 +38,7 @@ from opsuite_ops.domain.extract import Entities, canonical_param
 from opsuite_ops.domain.fill import param_concept, window_bound
 from opsuite_ops.domain.model import Tool
 from opsuite_ops.domain.shortnames import Reading
+from opsuite_ops.domain.spaced_names import spaced_names
 from opsuite_ops.domain.timerange import enum_seconds
 from opsuite_ops.domain.typos import typo_of
 
@@ -169,7 +170,7 @@ def names_by_enum(entities: Entities, tools: Sequence[Tool]) -> Entities:
     declared = declared_names(tools)
     if not declared:
         return entities
-    entities = _by_parts(entities, declared)
+    entities = spaced_names(_by_parts(entities, declared), declared)  # "OV 12C": a value written with a space
     if not (entities.unknown or entities.guessed):
         return entities
     index: dict[str, tuple[str, str]] = {}

@@ -103,9 +103,20 @@ def format_time(dt: datetime, schema: Mapping[str, Any], name: str = "") -> Any:
     if _type_of(schema) in ("integer", "number"):
         millis = name.lower().endswith("_ms") or "millisecond" in str(schema.get("description", "")).lower()
         return int(dt.timestamp() * 1000) if millis else int(dt.timestamp())
-    if schema.get("format") == "date":
-        return dt.astimezone(UTC).date().isoformat()
+    if schema.get("format") == "date" or _pattern_is_date(schema):
+        return dt.astimezone(UTC).date().isoformat()  # a date, or a string whose pattern only a date matches
     return dt.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def _pattern_is_date(schema: Mapping[str, Any]) -> bool:
+    """Whether the schema's ``pattern`` takes a date ("2026-01-31") but not a timestamp."""
+    pattern = schema.get("pattern")
+    if not isinstance(pattern, str):
+        return False
+    try:
+        return bool(re.search(pattern, "2026-01-31")) and not re.search(pattern, "2026-01-31T10:00:00Z")
+    except re.error:
+        return False
 
 
 def window_bound(concept: str, name: str, schema: Mapping[str, Any]) -> str | None:
