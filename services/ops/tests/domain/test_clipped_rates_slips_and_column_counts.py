@@ -232,3 +232,10 @@ def test_enum_names_written_with_a_space_and_date_only_patterns() -> None:
     ]
     other = DeterministicPlanner().plan_sync(PlanRequest("temperature in OV 30F now?", [ZONES], Budget(), NOW))
     assert any(r.detail.startswith("no zone named OV 30F") for r in other.not_covered)
+
+
+def test_the_words_of_a_spaced_name_are_no_terms() -> None:
+    out = DeterministicPlanner().plan_sync(
+        PlanRequest("how many bakers r at OV 12C right now?", [ZONES], Budget(), NOW)
+    )
+    assert any("bakers" in r.detail for r in out.not_covered)  # "12c" no longer makes every zone tool "named"

@@ -63,4 +63,15 @@ def spaced_names(entities: Entities, declared: Mapping[str, Sequence[str]]) -> E
                 unknown.append(UnknownName(name, kind, close, ""))
     if values == list(entities.values) and unknown == list(entities.unknown):
         return entities
-    return dataclasses.replace(entities, values=tuple(values), unknown=tuple(unknown))
+    # The words of a value read (or of an unknown name of the scheme) are that name, no terms nor names of their own.
+    written = {p.lower() for _k, v in values for p in v.split()} | {p.lower() for u in unknown for p in u.name.split()}
+    return dataclasses.replace(
+        entities,
+        values=tuple(values),
+        unknown=tuple(unknown),
+        terms=tuple(t for t in entities.terms if t not in written),
+        rare=tuple(t for t in entities.rare if t not in written),
+        guessed=tuple(g for g in entities.guessed if g not in written),
+        services=tuple(n for n in entities.services if n not in written),
+        hosts=tuple(n for n in entities.hosts if n not in written),
+    )
