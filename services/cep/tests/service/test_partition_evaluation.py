@@ -74,7 +74,7 @@ def _batch(n: int) -> list[Event]:
 
 
 async def test_a_big_record_is_evaluated_off_the_loop_and_charged(sqlite_url: str, stream: PartitionStream) -> None:
-    runner, db = await _runner(sqlite_url, stream, tenant_engine_share=0.25, tenant_engine_burst_s=0.05)
+    runner, db = await _runner(sqlite_url, stream, tenant_engine_share=0.01, tenant_engine_burst_s=0.05)
     ingest = PartitionedIngest(stream, runner.settings, lambda: T0 + 1_000, runner.host.budget)
     try:
         te = await runner._unit("big", "keyed")

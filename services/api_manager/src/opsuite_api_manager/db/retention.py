@@ -8,8 +8,9 @@ to delete. An execution ended at ``started_at + duration_ms``; RUNNING rows are 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, delete, func, literal, literal_column, select
+from sqlalchemy import ColumnElement, CursorResult, delete, func, literal, literal_column, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from opsuite_common.db import Purge, UTCDateTime, delete_batch_where
@@ -52,7 +53,7 @@ def deleted_api_purge(retention_s: float) -> Purge:
         if not ids:
             return 0
         await session.execute(delete(ApiVersionRow).where(ApiVersionRow.api_id.in_(ids)))
-        await session.execute(delete(ApiRow).where(ApiRow.id.in_(ids), ApiRow.deleted_at < cutoff))
-        return len(ids)
+        result = await session.execute(delete(ApiRow).where(ApiRow.id.in_(ids), ApiRow.deleted_at < cutoff))
+        return max(0, cast(CursorResult[Any], result).rowcount or 0)  # a concurrent sweep's rows are not counted
 
     return Purge("am_apis (deleted)", retention_s, delete_batch)

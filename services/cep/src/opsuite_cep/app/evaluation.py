@@ -28,10 +28,12 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
 from opsuite_cep.domain import Engine, Event, IngestResult
+from opsuite_common.logging import get_logger
 
 __all__ = ["EVAL_THREADS", "INLINE_EVENTS", "CpuMeter", "evaluate", "replay_page", "run_to_end", "run_whole"]
 
 T = TypeVar("T")
+log = get_logger("opsuite.cep.evaluation")
 
 #: Batches of up to this many events are evaluated on the event loop.
 INLINE_EVENTS = 64
@@ -99,8 +101,9 @@ async def run_whole(step: Awaitable[T]) -> T:
         while not fut.done():
             with contextlib.suppress(asyncio.CancelledError):
                 await asyncio.wait({fut})
-        if not fut.cancelled():
-            fut.exception()  # retrieved (never "never retrieved"); the caller's cancel is what it sees
+        if not fut.cancelled() and (error := fut.exception()) is not None:
+            # the caller's cancel is what it sees; the step's own failure is logged, not lost
+            log.warning("a step finished with an error after its caller was cancelled", error=repr(error))
         raise
 
 

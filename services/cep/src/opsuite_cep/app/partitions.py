@@ -122,7 +122,7 @@ class PartitionRunner:
         self.position = 0
         self.checkpointed = 0
         self.lock = asyncio.Lock()
-        self._rules_seen: dict[str, tuple[Any, ...]] = {}
+        self._rules_seen: dict[tuple[str, Scope], tuple[Any, ...]] = {}  # per unit: each loads on its own
         self._lists_seen: dict[tuple[str, Scope], tuple[Any, ...]] = {}  # absent keys' stored lists
         self._tick_pending: set[tuple[str, Scope]] = set()
         self._tasks: list[asyncio.Task[None]] = []
@@ -180,7 +180,7 @@ class PartitionRunner:
             except (ValueError, KeyError, TypeError):
                 log.exception("unit checkpoint could not be restored; empty state", tenant=tenant, unit=name)
         self._lists_seen[(tenant, scope)] = await apply_stored_lists(self.host.db, tenant, te.engine, te.rule_ids)
-        self._rules_seen[tenant] = _signature(rows)
+        self._rules_seen[(tenant, scope)] = _signature(rows)
         self.units[(tenant, scope)] = te
         self.applied[(tenant, scope)] = applied
         return te
@@ -335,7 +335,7 @@ class PartitionRunner:
                     continue
                 te.engine.set_silences(silences)
                 changed = te.engine.set_routing(routing) or changed
-                if signature != self._rules_seen.get(tenant):
+                if signature != self._rules_seen.get((tenant, scope)):
                     wanted = self._rules_of(rows, scope)
                     for rule in te.engine.rules:
                         if rule.name not in wanted:
@@ -347,7 +347,7 @@ class PartitionRunner:
                 lists = await apply_stored_lists(self.host.db, tenant, te.engine, te.rule_ids)
                 changed = changed or lists != self._lists_seen.get((tenant, scope))
                 self._lists_seen[(tenant, scope)] = lists
-            self._rules_seen[tenant] = signature
+                self._rules_seen[(tenant, scope)] = signature
         if changed:
             await self.checkpoint()
 
