@@ -239,3 +239,43 @@ def test_the_words_of_a_spaced_name_are_no_terms() -> None:
         PlanRequest("how many bakers r at OV 12C right now?", [ZONES], Budget(), NOW)
     )
     assert any("bakers" in r.detail for r in out.not_covered)  # "12c" no longer makes every zone tool "named"
+
+
+def test_final_review_mends() -> None:
+    import math
+
+    from opsuite_ops.domain.anchors import asked_anchor
+    from opsuite_ops.domain.cell_units import cell_text
+    from opsuite_ops.domain.extract import extract_entities
+    from opsuite_ops.domain.spaced_names import MAX_UNKNOWN, spaced_names
+
+    # a NaN or an infinite cell is no number to add up
+    rows = [{"pool": "p1", "nodes_total": math.nan}, {"pool": "p2", "nodes_total": 4.0}]
+    line = column_totals("how many nodes are there?", rows, "node_pools", "x()")  # raised ValueError before
+    assert line is None or "nan" not in line
+    # a rate is no duration
+    assert cell_text("requests_per_s", 120) == "120"
+    # a host name is no record id; "when" is no verb
+    assert asked_anchor("what changed before web-01 crashed") is None
+    anchor = asked_anchor("what changed before INC-12 when it fired")
+    assert anchor is not None and anchor.verb == ""
+    # a spaced value written twice is read, never reported unknown; a long question of scheme-like names is
+    # bounded (at most MAX_UNKNOWN names scored)
+    declared = {"zone": tuple(f"OV {n}C" for n in range(10, 2000))}
+    twice = spaced_names(extract_entities("OV 12C today vs OV 12C yesterday", now=NOW), declared)
+    assert ("zone", "OV 12C") in twice.values and not twice.unknown
+    many = spaced_names(extract_entities("ov 9z " * 600, now=NOW), {"zone": ("OV 1A", "OV 2B")})
+    assert len(many.unknown) <= MAX_UNKNOWN
+
+
+def test_each_rate_is_judged_by_its_own_word() -> None:
+    tool = Tool(
+        "cache_flow",
+        "Requests and cache hits per minute in 1-minute samples over the last N minutes",
+        frozenset({"metric"}),
+        input_schema=_obj({"minutes": {"type": "integer", "minimum": 5, "maximum": 240, "default": 60}}),
+    )
+    out = DeterministicPlanner().plan_sync(
+        PlanRequest("what is the request rate and the hit rate of the recipe cache", [tool], Budget(), NOW)
+    )
+    assert any("rate" in r.detail for r in out.not_covered)  # the hit rate is a ratio no tool gives

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from opsuite_ops.domain.bm25 import tokenise
+from opsuite_ops.domain.bm25 import STOP_WORDS, tokenise
 from opsuite_ops.domain.model import CallRecord, Tool
 from opsuite_ops.domain.series_format import fmt_duration, fmt_time, is_time_name, parse_time
 from opsuite_ops.domain.timeline import (
@@ -43,7 +43,11 @@ _NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 
             "couple": 2}  # fmt: skip
 _UNITS = {"s": 1, "sec": 1, "second": 1, "m": 60, "min": 60, "minute": 60, "h": 3600, "hr": 3600, "hour": 3600,
           "d": 86400, "day": 86400, "w": 604800, "week": 604800}  # fmt: skip
-_ID = r"[A-Za-z]{2,}[A-Za-z0-9]*(?:-\d+)+"
+#: Words ending like a participle that are none ("when", "then", "seven").
+_NOT_VERBS = frozenset({"when", "then", "seven", "even", "often", "eleven", "ten", "hen", "open"})
+#: A record id: upper-case letters and numbers ("INC-4411"), or any case with two numbers ("inc-2026-7");
+#: "web-01" is a host, no record.
+_ID = r"(?:(?-i:[A-Z]{2,}[A-Z0-9]*)(?:-\d+)+|[A-Za-z]{2,}[A-Za-z0-9]*(?:-\d+){2,})"
 #: "[in the 2 hours] before [the incident] INC-4411 [was opened]".
 _WORD_UNITS = r"(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?)\b"
 #: "the 2 hours", "30m", "an hour", "the hour" (one unit) before; a one-letter unit only after digits ("and").
@@ -85,7 +89,9 @@ def asked_anchor(question: str) -> AskedAnchor | None:
         n = float(raw) if raw[0].isdigit() else _NUMBERS.get(raw, 1)  # "the hour": one
         secs = _UNITS.get(unit) or _UNITS.get(unit.rstrip("s")) or _UNITS.get(unit[:3]) or 3600
         span = timedelta(seconds=n * secs)
-    return AskedAnchor(m.group("ref").upper(), (m.group("verb") or "").lower(), span)
+    verb = (m.group("verb") or "").lower()
+    verb = "" if verb in STOP_WORDS or verb in _NOT_VERBS else verb  # "before INC-1 when ..." names no moment
+    return AskedAnchor(m.group("ref").upper(), verb, span)
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,7 +189,7 @@ def _moment(row: Mapping[str, Any], verb: str) -> tuple[str, datetime] | None:
 
 
 def _entity(tool: Tool | None, call: CallRecord) -> tuple[str, ...]:
-    """The words of a tool's name: the kind of thing its rows are (``incident_reviews``: incident, review)."""
+    """The words of a tool's name: the kind of thing its rows are (``incident_log``: incident, review)."""
     return tuple(tokenise(tool.name if tool is not None else call.tool))
 
 

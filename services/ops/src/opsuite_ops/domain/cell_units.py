@@ -1,6 +1,6 @@
 """A table cell stated with the unit its column's name carries: ``wait_seconds=15.0`` reads "15 s".
 
-A column named for a duration in seconds or milliseconds (``wait_seconds``, ``max_wait_s``, ``p99_ms``) holds
+A column named for a duration in seconds or milliseconds (``wait_seconds``, ``oven_wait_s``, ``p99_ms``) holds
 a number in that unit; the answer's row line says it with the unit ("wait_seconds=15 s") so that a duration
 is what the answer states, not a bare 15.0. Read from the column's name only; any other cell is left as is.
 """
@@ -19,7 +19,7 @@ _UNITS = {"seconds": "s", "secs": "s", "sec": "s", "s": "s", "ms": "ms", "millis
 
 def _unit(column: str) -> str | None:
     words = re.findall(r"[a-z0-9]+", _CAMEL.sub(" ", column).lower())
-    if len(words) < 2:  # a bare "s" or "seconds" column: no named measure to attach the unit to
+    if len(words) < 2 or words[-2] == "per":  # a bare "s" column; "requests_per_s" is a rate, not a duration
         return None
     return _UNITS.get(words[-1])
 

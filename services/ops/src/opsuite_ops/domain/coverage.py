@@ -307,11 +307,11 @@ class CoverageCheck:
         known = [
             (t not in actors and t in done)
             or bool(term_tokens(t, synonyms) & vocab)
-            or _form_known(t, terms, tools, synonyms)
+            or _form_known(k, terms, tools, synonyms)
             or is_trouble_word(t)
             or _kind_known(t, vocab)
             or clipped(t, vocab)
-            for t in terms
+            for k, t in enumerate(terms)
         ]
         # A verb form followed by a word a tool knows acts on it ("seeing CRC errors"): that word is the topic.
         # A verb form qualifying a known subject says what it did ("maintenance planned", "5xx is X returning",
@@ -407,13 +407,12 @@ def _actor_known(act: str, tools: Sequence[Tool], synonyms: Mapping[str, tuple[s
     return False
 
 
-def _form_known(
-    term: str, terms: Sequence[str], tools: Sequence[Tool], synonyms: Mapping[str, tuple[str, ...]]
-) -> bool:
+def _form_known(k: int, terms: Sequence[str], tools: Sequence[Tool], synonyms: Mapping[str, tuple[str, ...]]) -> bool:
     """Whether a measure word is known in the form tools publish it (:data:`MEASURE_FORMS`): an "error rate" by
     a tool knowing both the error and a percent, a "request rate" by a tool counting requests per interval
     (:data:`_PER_INTERVAL`), an "abandon rate" by a tool knowing abandons and a percent. A rate of nothing
     ("rated", "the rate of change") is not, nor a "hit rate" by a tool giving only hits per minute."""
+    term = terms[k]  # by position: "the request rate and the hit rate" judges each rate by its own word
     forms = set(MEASURE_FORMS.get(term, ()))
     if not forms:
         return False
@@ -426,7 +425,6 @@ def _form_known(
     # "request rate": the word before it, a flow of things, counted per interval by a tool ("requests in
     # 1-minute samples"); a "hit rate" is a ratio, which a count of hits per minute does not give.
     # An "abandon rate" by a tool knowing abandons and publishing a percent or a ratio (of what it counts).
-    k = terms.index(term)
     counted = terms[k - 1] if k > 0 else ""
     if not counted:
         return False

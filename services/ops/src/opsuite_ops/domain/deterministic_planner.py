@@ -110,8 +110,8 @@ def _budget_cut(tool: str, max_steps: int) -> AnswerStatusReason:
 def _reported(tool: Tool) -> set[str]:
     """What ``tool`` reports: its strong words and the fields its description lists after a colon ("Berth
     stats: p95, faults per minute"), not the prose before it (which may mention what other tools report); a
-    description without such a list is all it says of its fields ("CPU and under-replicated partitions of a
-    broker")."""
+    description without such a list is all it says of its fields ("Heat and
+    burnt loaves of a line")."""
     _prose, colon, fields = tool.description.partition(":")
     return strong_tokens(tool) | set(tokenise(fields if colon else tool.description, keep_stop_words=True))
 
@@ -464,7 +464,8 @@ class DeterministicPlanner:
         if len(builder.steps) > len(steps):
             notes.append(f"plan trimmed to the budget's {request.budget.max_steps} steps")
             for cut in builder.steps[len(steps) :]:
-                builder.dropped.append(_budget_cut(cut.tool, request.budget.max_steps))
+                if all(r.tool != cut.tool for r in builder.dropped):  # one reason per tool, however many calls
+                    builder.dropped.append(_budget_cut(cut.tool, request.budget.max_steps))
         if (
             missing_part
             and searched(steps, coverage.uncovered, request.tools)

@@ -58,6 +58,7 @@ __all__ = [
     "fill_arguments",
     "fill_variants",
     "format_time",
+    "is_date_param",
     "is_search_param",
     "name_kinds",
     "names_a_thing",
@@ -103,13 +104,16 @@ def format_time(dt: datetime, schema: Mapping[str, Any], name: str = "") -> Any:
     if _type_of(schema) in ("integer", "number"):
         millis = name.lower().endswith("_ms") or "millisecond" in str(schema.get("description", "")).lower()
         return int(dt.timestamp() * 1000) if millis else int(dt.timestamp())
-    if schema.get("format") == "date" or _pattern_is_date(schema):
+    if is_date_param(schema):
         return dt.astimezone(UTC).date().isoformat()  # a date, or a string whose pattern only a date matches
     return dt.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-def _pattern_is_date(schema: Mapping[str, Any]) -> bool:
-    """Whether the schema's ``pattern`` takes a date ("2026-01-31") but not a timestamp."""
+def is_date_param(schema: Mapping[str, Any]) -> bool:
+    """Whether a parameter takes a date, not a timestamp: ``format: date``, or a ``pattern`` that takes
+    "2026-01-31" but not "2026-01-31T10:00:00Z"."""
+    if schema.get("format") == "date":
+        return True
     pattern = schema.get("pattern")
     if not isinstance(pattern, str):
         return False

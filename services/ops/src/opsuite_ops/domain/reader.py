@@ -51,7 +51,7 @@ class Reader:
     versions: list[str] = field(default_factory=list)
     #: Words read as one listed value they stand for ("billing" -> quill/billing-svc), see :mod:`shortnames`.
     readings: list[Reading] = field(default_factory=list)
-    #: Words that are parts of values of a kind the question names ("large", "linux" of "the large linux pool").
+    #: Words that are parts of values of a kind the question names ("large", "rye" of "the large rye pool").
     part_words: list[str] = field(default_factory=list)
     #: Typo look-ups left for this question (each compares a word with the vocabulary's words of its length).
     typos_left: int = MAX_TYPO_LOOKUPS
@@ -90,7 +90,7 @@ class Reader:
         if self.typos_left <= 0 or not word.isalpha():
             return None
         if word.endswith("in") and len(word) >= 6 and word[:-2] not in STOP_WORDS and self._known_base(word[:-2]):
-            return word + "g"  # "trendin", "workin": a gerund with its g dropped, read as the gerund
+            return word + "g"  # "bakin", "workin": a gerund with its g dropped, read as the gerund
         if len(word) < MIN_TYPO_LENGTH:  # "stil": only a form word with a doubled letter typed once; shorter
             # ones are names as often ("ben", "ned", "son" are no "been", "need", "soon")
             return "" if len(word) >= 4 and dropped_double(word, _FORM_WORDS) else None

@@ -1,7 +1,7 @@
 """Short names: a name in the question that stands for one value an inventory lists under a longer name.
 
 Inventories list things by their full identifiers (a project ``quill/billing-svc``, a team
-``search-core``); operators type a short form ("billing-svc", "billing", "the large linux pool").
+``search-core``); operators type a short form ("billing-svc", "billing", "the large rye pool").
 :class:`ShortNames` indexes the inventory's values (:attr:`Inventory.values`; free text with spaces, a
 ticket's title or an operator's note, names nothing and is left out) so that a word of the question is
 read as the one value it stands for:
@@ -11,7 +11,7 @@ read as the one value it stands for:
 * by a **whole part** (split at ``/ : . _ -``) no other listed value has: "billing" is
   ``quill/billing-svc`` (:meth:`ShortNames.part`; the extractor never asks for a word of the tools'
   vocabulary, a form word or a size word: "search", "large" stay words);
-* by **the words of a kind the question names**: "the large linux pool" is ``linux-large``, the one pool
+* by **the words of a kind the question names**: "the large rye pool" is ``rye-large``, the one pool
   having the most of those words as parts (:meth:`ShortNames.implied`);
 * by a **misspelt last segment**: "serach-indexer" is ``quill/search-indexer`` under the rules of
   :func:`typos.typo_of` (the same digits, very close, clearly closer than the next), still reported as an
@@ -106,7 +106,7 @@ class ShortNames:
 
     def implied(self, parts: Iterable[str], words: Iterable[str]) -> tuple[str, str] | None:
         """The one value of a kind ``words`` name ("pool") having the most of ``parts`` as whole parts ("large",
-        "linux" -> ``linux-large``); None when no value has any, or two tie. The kind's own word is no such part
+        "rye" -> ``rye-large``); None when no value has any, or two tie. The kind's own word is no such part
         ("the x1 pool" is not ``rack-pool-r3`` for its "pool": the word says which kind, not which one)."""
         named = ({w.removesuffix("s") for w in words} | set(words)) - STOP_WORDS  # "to" names no ``spill_to``
         hits: dict[tuple[str, str], int] = {}

@@ -6,25 +6,28 @@ the question as values of that parameter's kind. When the values of a kind all s
 have the same number of words (a naming scheme: "OV 12C", "OV 07A"), that first word followed by words of the
 same shape that are no value ("OV 30F") is a name of that kind the estate does not have: it is reported as
 unknown, with the closest values. Nothing depends on a tool's or an estate's names: only the enums' values.
+The work is bounded whatever the question and the enums: values are looked up by their words (no scan of
+values per word), at most :data:`MAX_SPACED_VALUES` values are read per enum and :data:`MAX_UNKNOWN` unknown
+names are scored, each once.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import difflib
-import re
 from collections.abc import Mapping, Sequence
 
 from opsuite_ops.domain.entities import UnknownName
 from opsuite_ops.domain.extract import Entities
+from opsuite_ops.domain.token_kinds import word_shape
 
-__all__ = ["spaced_names"]
+__all__ = ["MAX_SPACED_VALUES", "MAX_UNKNOWN", "spaced_names"]
 
 _CLOSE = 0.6
-
-
-def _shape(word: str) -> str:
-    return re.sub(r"[a-z]+", "a", re.sub(r"\d+", "9", word.lower()))
+#: Spaced values of one enum read at most (a longer enum's others are not looked for).
+MAX_SPACED_VALUES = 500
+#: Unknown names of a scheme reported (and compared with the values) per question at most.
+MAX_UNKNOWN = 3
 
 
 def spaced_names(entities: Entities, declared: Mapping[str, Sequence[str]]) -> Entities:
@@ -33,38 +36,41 @@ def spaced_names(entities: Entities, declared: Mapping[str, Sequence[str]]) -> E
     words = [w.lower() for w in entities.words]
     values = list(entities.values)
     unknown = list(entities.unknown)
-    taken: set[int] = set()
+    written: set[str] = set()  # the words of the names this reading found (no terms of their own)
+    found = 0
     for kind, declared_values in declared.items():
-        spaced = [v for v in declared_values if len(v.split()) > 1]
+        spaced = [v for v in declared_values if len(v.split()) > 1][:MAX_SPACED_VALUES]
         if not spaced:
             continue
-        for v in spaced:
-            parts = v.lower().split()
-            for i in range(len(words) - len(parts) + 1):
-                if words[i : i + len(parts)] == parts and (kind, v) not in values:
-                    values.append((kind, v))
-                    taken.update(range(i, i + len(parts)))
-        heads = {v.split()[0].lower() for v in spaced}
-        sizes = {len(v.split()) for v in spaced}
+        by_words = {tuple(v.lower().split()): v for v in spaced}
+        sizes = {len(k) for k in by_words}
+        taken: set[int] = set()
+        for i in range(len(words)):
+            for size in sizes:
+                value = by_words.get(tuple(words[i : i + size]))
+                if value is not None:
+                    taken.update(range(i, i + size))
+                    written.update(value.lower().split())
+                    if (kind, value) not in values:
+                        values.append((kind, value))
+        heads = {k[0] for k in by_words}
         if len(spaced) < 2 or len(heads) != 1 or len(sizes) != 1:
             continue
         head, size = heads.pop(), sizes.pop()
-        tails = {tuple(_shape(p) for p in v.split()[1:]) for v in spaced}
+        tails = {tuple(word_shape(p) for p in k[1:]) for k in by_words}
         for i, w in enumerate(words):
             said = words[i : i + size]
-            if w != head or i in taken or len(said) < size or tuple(_shape(p) for p in said[1:]) not in tails:
+            if w != head or i in taken or len(said) < size or tuple(word_shape(p) for p in said[1:]) not in tails:
                 continue
             name = " ".join(said).upper() if all(v == v.upper() for v in spaced) else " ".join(said)
-            scored = sorted(spaced, key=lambda v: -difflib.SequenceMatcher(None, v.lower(), name.lower()).ratio())
-            close = tuple(
-                v for v in scored[:3] if difflib.SequenceMatcher(None, v.lower(), name.lower()).ratio() >= _CLOSE
-            )
-            if not any(u.name.lower() == name.lower() for u in unknown):
-                unknown.append(UnknownName(name, kind, close, ""))
+            written.update(said)
+            if found >= MAX_UNKNOWN or any(u.name.lower() == name.lower() for u in unknown):
+                continue
+            found += 1
+            close = tuple(difflib.get_close_matches(name, spaced, n=3, cutoff=_CLOSE))
+            unknown.append(UnknownName(name, kind, close, ""))
     if values == list(entities.values) and unknown == list(entities.unknown):
         return entities
-    # The words of a value read (or of an unknown name of the scheme) are that name, no terms nor names of their own.
-    written = {p.lower() for _k, v in values for p in v.split()} | {p.lower() for u in unknown for p in u.name.split()}
     return dataclasses.replace(
         entities,
         values=tuple(values),

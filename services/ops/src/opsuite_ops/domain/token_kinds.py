@@ -27,6 +27,7 @@ __all__ = [
     "shape_kind",
     "slash_names",
     "value_of",
+    "word_shape",
 ]
 
 
@@ -140,7 +141,7 @@ _ALPHA = re.compile(r"^[A-Za-z]+$")
 
 
 class _Span:
-    """Tokens joined by "/" into one name (``SRT/C/9``, ``model-x/v3``): a match's ``group``, ``start``, ``end``."""
+    """Tokens joined by "/" into one name (``BAY/K/4``, ``model-x/v3``): a match's ``group``, ``start``, ``end``."""
 
     __slots__ = ("_end", "_start", "_text")
 
@@ -157,16 +158,17 @@ class _Span:
         return self._end
 
 
-def _shape(part: str) -> str:
+def word_shape(part: str) -> str:
+    """A word's shape: runs of digits as 9, of letters as a ("12c" -> "9a", "oven-01" -> "a-9")."""
     return re.sub(r"[a-z]+", "a", re.sub(r"\d+", "9", part.lower()))
 
 
 def _one_name(parts: list[str]) -> bool:
     """Whether slash-joined ``parts`` are one name: not all of one shape (values of one kind: "web-01/web-02",
     "and/or", "p50/p99", "2.31.0/2.32.0"), and a part has a separator ("model-x/v3", "docs/how-to") or there are
-    three parts or more with letters and digits ("SRT/C/9"); two plain parts are a pair ("HTTP/2", "100/s",
+    three parts or more with letters and digits ("BAY/K/4"); two plain parts are a pair ("HTTP/2", "100/s",
     "build/v2")."""
-    if len({_shape(p) for p in parts}) == 1:
+    if len({word_shape(p) for p in parts}) == 1:
         return False
     if any(re.search(r"[._-]", p) for p in parts):
         return True

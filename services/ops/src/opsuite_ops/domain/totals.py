@@ -18,6 +18,7 @@ from typing import Any
 
 from opsuite_ops.domain.aggregate import counted_words
 from opsuite_ops.domain.bm25 import is_verb_or_adverb, stem
+from opsuite_ops.domain.series_format import finite_number
 
 __all__ = ["column_totals", "counted_head"]
 
@@ -28,7 +29,7 @@ _SEGMENTS = re.compile(r"[\s._/:-]+")
 _BOUNDS = frozenset({"min", "max", "minimum", "maximum", "limit", "cap", "quota", "target", "desired", "slo"})
 #: Column-name parts of an identifier, an address or a proportion: never a number of things to add up.
 _NOT_COUNTS = frozenset({"id", "ids", "port", "pct", "percent", "percentage", "rate", "ratio", "fraction", "share"})
-#: Parts a count-shaped name may have beside its head: ``nodes_total``, ``num_nodes``, ``nodes_ready``.
+#: Parts a count-shaped name may have beside its head: ``trays_total``, ``num_trays``, ``trays_ready``.
 _COUNT_PARTS = frozenset({"total", "count", "ready", "available", "healthy", "unhealthy", "running", "active",
                           "up", "down", "free", "used", "online", "offline", "allocated", "idle", "busy", "num",
                           "n", "number", "of", "current", "live"})  # fmt: skip
@@ -47,14 +48,6 @@ def counted_head(question: str) -> tuple[str, tuple[str, ...]]:
     if not words:
         return "", ()
     return words[-1], tuple(words[:-1])
-
-
-def _number(value: Any) -> float | None:
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, (int, float)):
-        return float(value)
-    return None
 
 
 def _narrowed(
@@ -82,8 +75,8 @@ def _narrowed(
 
 
 def _counts_head(col: str, key: str, before: Sequence[str]) -> bool:
-    """Whether a column's name is shaped like a count of the head (``nodes``, ``nodes_total``, ``num_nodes``,
-    ``gpu_nodes_ready``), not an id, a port, a rate or a bound that merely has the head in it."""
+    """Whether a column's name is shaped like a count of the head (``trays``, ``trays_total``, ``num_trays``,
+    ``oven_trays_ready``), not an id, a port, a rate or a bound that merely has the head in it."""
     parts = _parts(col)
     if key not in {stem(p) for p in parts} or (_BOUNDS | _NOT_COUNTS) & set(parts):
         return False
@@ -132,8 +125,8 @@ def column_totals(question: str, rows: Sequence[Mapping[str, Any]], tool: str, s
         col
         for col in dict.fromkeys(c for r in rows for c in r)
         if _counts_head(col, key, before)
-        and all(_number(r.get(col)) is not None for r in rows if r.get(col) is not None)
-        and any(_number(r.get(col)) is not None for r in rows)
+        and all(finite_number(r.get(col)) is not None for r in rows if r.get(col) is not None)
+        and any(finite_number(r.get(col)) is not None for r in rows)
     ]
     if not columns:
         return None
@@ -143,7 +136,7 @@ def column_totals(question: str, rows: Sequence[Mapping[str, Any]], tool: str, s
     kept, how, unmatched = _narrowed(rows, [*before, *valued])
     sums = []
     for col in columns:
-        total = sum(n for r in kept if (n := _number(r.get(col))) is not None)
+        total = sum(n for r in kept if (n := finite_number(r.get(col))) is not None)
         sums.append(f"{col} {int(total) if total == int(total) else round(total, 2):,}")
     which = f"the {len(kept)} rows with {how} (of {len(rows)})" if how else f"the {len(rows)} rows"
     if unmatched:

@@ -30,6 +30,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from opsuite_ops.domain.call_facts import MAX_TABLE_ROWS
+from opsuite_ops.domain.fill import is_date_param
 from opsuite_ops.domain.model import CallRecord, Tool
 from opsuite_ops.domain.timeline import asks_for_onset
 from opsuite_ops.domain.timerange import TimeRange, duration_unit, human_duration, time_bound, time_range
@@ -67,7 +68,7 @@ def asked_start(question: str, call: CallRecord, tool: Tool | None) -> datetime 
         value
         for name, value in call.arguments.items()
         if isinstance(value, str)
-        and tool.properties.get(name, {}).get("format") == "date"
+        and is_date_param(tool.properties.get(name, {}))
         and time_bound(name, tool.properties.get(name, {})) != "until"
     ]
     if not days:
