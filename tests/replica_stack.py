@@ -74,7 +74,8 @@ class ReplicaStack:
 
     def wait(self, name: str) -> None:
         """Wait until one replica serves; fail with its log if it exited."""
-        wait_serving(self.ports[name], self.procs[name], self.log(name), timeout=60)
+        service = SERVICES[name.rsplit("-", 1)[0]].proto_service
+        wait_serving(self.ports[name], self.procs[name], self.log(name), timeout=60, service=service)
 
     def kill(self, name: str) -> None:
         """SIGKILL one replica and reap it."""

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from opsuite_common.testing.processes import free_port, wait_serving
+from opsuite_common.testing.processes import free_base_port, free_port, wait_serving
 from opsuite_common.testing.servers import TEST_SECRET, TokenFactory
 
 from .conftest import GRPCURL, SERVICES
@@ -91,10 +91,9 @@ def test_sigterm_stops_cleanly_within_grace(tmp_path):
 
 def test_dev_up_check_starts_and_stops_the_stack(tmp_path):
     """The README's run command, in check mode, on free ports and a temporary state folder."""
-    from pathlib import Path
 
     root = Path(__file__).resolve().parent.parent
-    base = _free_base_port()
+    base = free_base_port(24000, 26000)  # a range no other process test uses, below the ephemeral ports
     env = dict(os.environ, OPSUITE_BASE_PORT=str(base))
     r = subprocess.run(
         [sys.executable, str(root / "tools" / "devstack.py"), "--check", "--run-dir", str(tmp_path)],
@@ -109,32 +108,3 @@ def test_dev_up_check_starts_and_stops_the_stack(tmp_path):
     assert f"api_manager http://127.0.0.1:{base + 100}/metrics" in r.stdout  # metrics are on by default
     assert "export TOKEN=" in r.stdout
     assert "stopped (api_manager=0, cep=0, ops=0)" in r.stdout
-
-
-def _free_base_port() -> int:
-    """A base port whose stack ports (base..base+3, metrics base+100/110/120) are free now, below the kernel's
-    ephemeral range: a port in that range can be taken by any outgoing connection between this check and
-    the stack's bind (seen under parallel tests: "Address already in use")."""
-    import random
-    import socket
-
-    try:
-        low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
-    except (OSError, ValueError, IndexError):
-        low = 32768
-    starts = list(range(20000, max(20001, low - 130), 7))
-    random.shuffle(starts)
-    for base in starts:
-        socks: list[socket.socket] = []
-        try:
-            for p in (*range(base, base + 4), base + 100, base + 110, base + 120):
-                s = socket.socket()
-                socks.append(s)
-                s.bind(("127.0.0.1", p))
-            return base
-        except OSError:
-            continue
-        finally:
-            for s in socks:
-                s.close()
-    raise RuntimeError("no free port range")

@@ -13,6 +13,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -91,18 +92,37 @@ def free_port() -> int:
 STACK_PORT_OFFSETS = (0, 1, 2, 3, 100, 110, 120)
 
 
+#: Ports :func:`free_base_port` handed out lately in this process (never handed out twice while remembered).
+_HANDED: deque[int] = deque(maxlen=512)
+
+
 def free_base_port(low: int, high: int, offsets: Iterable[int] = STACK_PORT_OFFSETS) -> int:
     """A base port in ``[low, high)`` whose ``base + offset`` ports are all free now, tried in random order:
     parallel test workers scanning one range in order would race to the same base. Keep the range below
-    the ephemeral ports (32768) so no port-0 server takes one meanwhile."""
+    the ephemeral ports (32768) so no port-0 server takes one meanwhile.
+
+    A free port is free only until someone binds it, and gRPC servers bind with SO_REUSEPORT: two servers
+    given one port both start and share its calls (one answers UNIMPLEMENTED for the other's methods). So
+    under pytest-xdist each worker draws from its own slice of the range, and a port this process handed out
+    lately is not handed out again (the replicas of one stack are given their ports before any starts)."""
     wanted = tuple(offsets)
-    for base in random.sample(range(low, high), min(400, high - low)):
+    worker, count = os.environ.get("PYTEST_XDIST_WORKER", ""), os.environ.get("PYTEST_XDIST_WORKER_COUNT", "")
+    if worker[:2] == "gw" and worker[2:].isdigit() and count.isdigit() and int(count) > 1:
+        span = (high - low) // int(count)
+        low += int(worker[2:]) % int(count) * span
+        high = low + span
+    top = high - max(wanted, default=0)
+    for base in random.sample(range(low, top), min(400, top - low)):
+        ports = [base + offset for offset in wanted]
+        if any(p in _HANDED for p in ports):
+            continue
         socks: list[socket.socket] = []
         try:
-            for offset in wanted:
+            for port in ports:
                 s = socket.socket()
                 socks.append(s)
-                s.bind(("127.0.0.1", base + offset))
+                s.bind(("127.0.0.1", port))
+            _HANDED.extend(ports)
             return base
         except OSError:
             continue
@@ -118,8 +138,10 @@ def wait_serving(
     log: Path | None = None,
     timeout: float = 40,
     tls: ClientSettings | None = None,
+    service: str = "",
 ) -> None:
-    """Wait until the server on ``port`` reports SERVING; fail early (with its log) if the process died.
+    """Wait until the server on ``port`` reports SERVING (for ``service``, a proto service name, when given:
+    another server answering on the port does not count); fail early (with its log) if the process died.
     ``tls``: client settings for a server that serves TLS."""
     deadline = time.monotonic() + timeout
     with sync_channel(f"127.0.0.1:{port}", tls, options=_FAST_RECONNECT) as channel:
@@ -129,7 +151,7 @@ def wait_serving(
                 out = log.read_text()[-3000:] if log and log.exists() else ""
                 raise RuntimeError(f"server on port {port} exited early ({proc.returncode}): {out}")
             try:
-                resp = stub.Check(health_pb2.HealthCheckRequest(), timeout=1)
+                resp = stub.Check(health_pb2.HealthCheckRequest(service=service), timeout=1)
                 if resp.status == health_pb2.HealthCheckResponse.SERVING:
                     return
             except grpc.RpcError:
@@ -178,7 +200,9 @@ class Stack:
 
     def wait(self, name: str) -> None:
         """Wait until a launched service serves; fail with its log if it exited."""
-        wait_serving(self.ports[name], self.procs[name], self.log(name), tls=self.tls)
+        wait_serving(
+            self.ports[name], self.procs[name], self.log(name), tls=self.tls, service=self.services[name].proto_service
+        )
 
     def start(self, name: str) -> subprocess.Popen[bytes]:
         """(Re)start one service process and wait until it serves."""
