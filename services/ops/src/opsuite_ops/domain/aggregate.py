@@ -32,7 +32,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from opsuite_ops.domain.bm25 import STOP_WORDS, stem
+from opsuite_ops.domain.bm25 import STOP_WORDS, stem, value_stem
 
 __all__ = [
     "Ranked",
@@ -43,7 +43,9 @@ __all__ = [
     "counted_by_name",
     "counted_words",
     "rank_column",
+    "ranked_key",
     "ranking",
+    "summed_per",
 ]
 
 _HIGH = frozenset(
@@ -134,8 +136,21 @@ def _terms(words: Sequence[str], synonyms: Mapping[str, tuple[str, ...]] | None)
 
 def _matches(part: str, words: frozenset[str]) -> bool:
     s = stem(part)
-    return part in words or s in words or any(len(w) >= 4 and len(s) >= 4 and (w.startswith(s) or s.startswith(w))
-                                              for w in words)  # fmt: skip
+    if part in words or s in words:
+        return True
+    return any((len(w) >= 4 and len(s) >= 4 and (w.startswith(s) or s.startswith(w))) or _one_off(w, part)
+               for w in words)  # fmt: skip
+
+
+def _one_off(word: str, part: str) -> bool:
+    """Whether ``word`` misspells ``part`` by one letter left out, added or changed ("complants": complaints), for
+    words of six letters or more with the same first letter."""
+    if min(len(word), len(part)) < 6 or word[0] != part[0] or abs(len(word) - len(part)) > 1 or word == part:
+        return False
+    short, long_ = sorted((word, part), key=len)
+    if len(short) == len(long_):
+        return sum(a != b for a, b in zip(short, long_, strict=True)) == 1
+    return any(long_[:k] + long_[k + 1 :] == short for k in range(len(long_)))
 
 
 def rank_column(ask: RankingAsk, columns: Sequence[str]) -> str | None:
@@ -174,6 +189,35 @@ def ranking(ask: RankingAsk, column: str, entries: Sequence[Ranked], source: str
     if rest:
         text += "; then " + ", ".join(f"{_fmt(e.value)} for {e.label}" for e in rest)
     return text
+
+
+_WHICH = re.compile(r"\b(?:which|what)\s+([a-z][\w-]*)", re.IGNORECASE)
+#: Column-name parts of a measure that does not add up over rows (a mean, a ratio, a percentile, an extreme).
+_NOT_ADDITIVE = ("pct", "percent", "ratio", "avg", "mean", "rate", "median", "min", "max", "p50", "p90", "p95",
+                 "p99", "util", "score", "level")  # fmt: skip
+
+
+def ranked_key(question: str, columns: Sequence[str]) -> str | None:
+    """The column of the thing a ranking asks for ("which zone has had the most complaints": ``zone``), or None."""
+    m = _WHICH.search(question)
+    word = stem(m.group(1).lower()) if m is not None else ""
+    return next((c for c in columns if word and word in {stem(p) for p in _words(c)}), None)
+
+
+def summed_per(key: str, column: str, rows: Sequence[Mapping[str, Any]]) -> list[Ranked] | None:
+    """Per value of ``key``, the sum of ``column`` over its rows, when ``key`` repeats across rows (a zone's rows,
+    one per category) and ``column`` is a count (whole numbers, no mean, ratio, percentile or extreme in its
+    name): "which zone has had the most complaints" ranks zones, not their rows. None otherwise."""
+    keys = [r.get(key) for r in rows]
+    values = [float(v) for r in rows if isinstance(v := r.get(column), (int, float)) and not isinstance(v, bool)]
+    if len(set(keys)) == len(keys) or any(any(p.startswith(n) for n in _NOT_ADDITIVE) for p in _words(column)):
+        return None
+    if len(values) < len(rows) or not all(v.is_integer() for v in values):
+        return None
+    sums: dict[Any, float] = {}
+    for k, v in zip(keys, values, strict=True):
+        sums[k] = sums.get(k, 0.0) + v
+    return [Ranked(f"{key}={k}", v) for k, v in sums.items()]
 
 
 def _fmt(value: float) -> str:
@@ -225,7 +269,7 @@ def count(question: str, rows: Sequence[Mapping[str, Any]], arguments: Mapping[s
     a column whose values include a state the question names ("failed", "open"), when the call's arguments
     do not already filter on that value."""
     words = {w for w in _words(question) if w not in STOP_WORDS}
-    stems = {stem(w) for w in words}
+    stems = {stem(w) for w in words} | {value_stem(w) for w in words}
     given = {str(v).lower() for v in arguments.values() if isinstance(v, str)}
     for col in dict.fromkeys(c for r in rows for c in r):
         values = {str(r.get(col)).lower() for r in rows if isinstance(r.get(col), str)}

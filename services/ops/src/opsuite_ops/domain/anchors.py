@@ -2,8 +2,8 @@
 
 Such a question asks for the changes before a moment that a record holds, not before now: the incident's
 opening. :func:`asked_anchor` reads the question's form (English words only, no estate's vocabulary): a record
-id after ``before`` (``INC-4411``, ``CHG-2024-109``: letters, then numbers joined by hyphens), the verb saying
-which of its moments (``was opened``, ``started``, ``got declared``) and the span before it ("the 2 hours",
+id after ``before`` (``INC-4411``, ``INC/2026/0042``: letters, then numbers joined by hyphens or slashes), the verb
+saying which of its moments (``was opened``, ``started``, ``got declared``) and the span before it ("the 2 hours",
 "30 min"), if any. :func:`find_anchor` finds that moment in the run's calls: a row naming the record in one of
 its own columns (an id column, or its first one; a change that merely cites the record, a ``ticket`` of a
 change, is no such row), and in it the time column whose name the verb names (``opened_at`` for "opened"),
@@ -45,9 +45,9 @@ _UNITS = {"s": 1, "sec": 1, "second": 1, "m": 60, "min": 60, "minute": 60, "h": 
           "d": 86400, "day": 86400, "w": 604800, "week": 604800}  # fmt: skip
 #: Words ending like a participle that are none ("when", "then", "seven").
 _NOT_VERBS = frozenset({"when", "then", "seven", "even", "often", "eleven", "ten", "hen", "open"})
-#: A record id: upper-case letters and numbers ("INC-4411"), or any case with two numbers ("inc-2026-7");
-#: "web-01" is a host, no record.
-_ID = r"(?:(?-i:[A-Z]{2,}[A-Z0-9]*)(?:-\d+)+|[A-Za-z]{2,}[A-Za-z0-9]*(?:-\d+){2,})"
+#: A record id: upper-case letters and numbers ("INC-4411", "INC/2026/0042"), or any case with two numbers
+#: ("inc-2026-7"); "web-01" is a host, no record.
+_ID = r"(?:(?-i:[A-Z]{2,}[A-Z0-9]*)(?:[-/]\d+)+|[A-Za-z]{2,}[A-Za-z0-9]*(?:[-/]\d+){2,})"
 #: "[in the 2 hours] before [the incident] INC-4411 [was opened]".
 _WORD_UNITS = r"(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?)\b"
 #: "the 2 hours", "30m", "an hour", "the hour" (one unit) before; a one-letter unit only after digits ("and").

@@ -11,7 +11,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-__all__ = ["ON_CALL", "STOP_WORDS", "BM25Index", "is_verb_or_adverb", "stem", "tokenise"]
+__all__ = ["ON_CALL", "STOP_WORDS", "BM25Index", "is_verb_or_adverb", "stem", "tokenise", "value_stem"]
 
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _WORD = re.compile(r"[a-z0-9]+")
@@ -63,6 +63,17 @@ def stem(word: str) -> str:
     if word.endswith("e") and len(word) > 3:
         word = word[:-1]
     return word
+
+
+def value_stem(word: str) -> str:
+    """:func:`stem`, and then, as in Porter's step 1b, a double consonant left by "-ed" or "-ing" undone
+    ("tripped", "stopping": trip, stop; not "spilled", "passed"): for matching a word of the question to a value
+    a column or an enum holds (``trip``), not for ranking tools (where "running" must not find "the service it
+    runs")."""
+    s = stem(word)
+    if word.endswith(("ed", "ing", "ings")) and len(s) > 3 and s[-1] == s[-2] and s[-1] not in "aeiouylsz":
+        return s[:-1]
+    return s
 
 
 def tokenise(text: str, *, keep_stop_words: bool = False) -> list[str]:

@@ -46,7 +46,9 @@ from opsuite_ops.domain.aggregate import (
     count,
     counted_by_name,
     rank_column,
+    ranked_key,
     ranking,
+    summed_per,
 )
 from opsuite_ops.domain.anchors import anchored_timeline, find_anchor, read_from
 from opsuite_ops.domain.call_facts import CallFacts, analyse_call, call_source, call_title, plain_number, summarise
@@ -159,10 +161,10 @@ def _numeric_columns(columns: Sequence[str], rows: Sequence[Mapping[str, Any]]) 
 
 
 def _row_label(columns: Sequence[str], rows: Sequence[Mapping[str, Any]], row: Mapping[str, Any]) -> str:
-    """What names a row among the others: its short string columns with a distinct value per row (at most 2),
-    else every short string column (at most 3)."""
-    short = [c for c in columns if all(isinstance(r.get(c), str) and " " not in str(r.get(c)) and parse_time(r.get(c))
-                                       is None for r in rows)]  # fmt: skip
+    """What names a row among the others: its short string columns (names such as "Blue 4", not text) with a
+    distinct value per row (at most 2), else every short string column (at most 3)."""
+    short = [c for c in columns if all(isinstance(v := r.get(c), str) and 0 < len(v) <= 40 and v.count(" ") < 3
+                                       and parse_time(v) is None for r in rows)]  # fmt: skip
     distinct = [c for c in short if len({r.get(c) for r in rows}) == len(rows)]
     return ", ".join(f"{c}={row.get(c)}" for c in (distinct[:2] or short[:3]))
 
@@ -199,6 +201,9 @@ def _rankings(question: str, per_call: Sequence[tuple[CallRecord, CallFacts]]) -
                     if s.column == column:
                         label = ", ".join(p for p in (prefix, s.group) if p) or s.name
                         entries.append(Ranked(label, s.latest))
+            elif (key := ranked_key(question, f.columns)) and (sums := summed_per(key, column, f.rows)) is not None:
+                how.add(f"{column} summed per {key}")
+                entries.extend(Ranked(", ".join(p for p in (prefix, e.label) if p), e.value) for e in sums)
             else:
                 how.add("each row")
                 for row in f.rows:

@@ -28,6 +28,7 @@ from datetime import timedelta
 
 from opsuite_ops.domain.acts import acted_words, actor_acts
 from opsuite_ops.domain.aggregate import counted_words
+from opsuite_ops.domain.anchors import asked_anchor
 from opsuite_ops.domain.bm25 import tokenise
 from opsuite_ops.domain.comparison import compared_words
 from opsuite_ops.domain.coverage import (
@@ -46,7 +47,7 @@ from opsuite_ops.domain.coverage import (
 from opsuite_ops.domain.example_names import names_by_example
 from opsuite_ops.domain.extract import Entities, extract_entities, human_duration, is_verb_or_adverb
 from opsuite_ops.domain.fill import is_search_param, name_kinds, param_concept
-from opsuite_ops.domain.identifiers import search_cannot_answer, unlooked_identifiers
+from opsuite_ops.domain.identifiers import looks_up, search_cannot_answer, takes_named, unlooked_identifiers
 from opsuite_ops.domain.investigate import CHANGES, SERIES, investigation_tools, is_investigation
 from opsuite_ops.domain.investigate import role as tool_role
 from opsuite_ops.domain.model import MODE_TAGS, AnswerReason, AnswerStatusReason, Plan, PlanStep, Tool
@@ -74,24 +75,6 @@ class PlannerConfig:
 def _mode_filter(tools: Sequence[Tool], request: PlanRequest) -> list[Tool]:
     tags = MODE_TAGS[request.mode]
     return [t for t in tools if t.name not in request.exclude_tools and (not tags or t.tags & tags)]
-
-
-def _looks_up(tool: Tool, ids: Sequence[str]) -> bool:
-    """Whether ``tool`` says it holds records of the kind of one of ``ids``: its description writes ids with the
-    same letters ("DBA team tickets (DBA-nnnn)" for DBA-1042): the question names it through the id."""
-    text = tool.description.lower()
-    return any(f"{i.rsplit('-', 1)[0].lower()}-" in text for i in ids if "-" in i)
-
-
-def _takes_named(tool: Tool, entities: Entities) -> bool:
-    """Whether an enum parameter of ``tool`` takes a name the question gives ("p99 on ep_dough_mix" for a
-    latency tool whose ``endpoint`` lists it): the question names the tool through that name."""
-    named = {n.lower() for n in (*entities.hosts, *entities.services, *(v for _c, v in entities.values))}
-    return any(
-        str(v).lower() in named
-        for schema in tool.properties.values()
-        for v in (schema.get("enum") or (schema.get("items") or {}).get("enum") or ())
-    )
 
 
 def _documented(steps: Sequence[PlanStep], tools: Sequence[Tool]) -> bool:
@@ -384,11 +367,11 @@ class DeterministicPlanner:
             topical = [
                 (t, s)
                 for t, s in chosen
-                if coverage.names(t) or t.name in searchers or _looks_up(t, entities.record_ids)
+                if coverage.names(t) or t.name in searchers or looks_up(t, entities.record_ids)
             ]
             # A tool taking a name the question gives answers about that thing, not the unknown word: kept, and
             # the unknown word stays a part not covered ("the prompts sent to ep_x": no tool reports prompts).
-            named = [(t, s) for t, s in chosen if (t, s) in topical or _takes_named(t, entities)]
+            named = [(t, s) for t, s in chosen if (t, s) in topical or takes_named(t, entities)]
             if len(named) < len(chosen):
                 kept = {t.name for t, _s in named}
                 left = ", ".join(t.name for t, _s in chosen if t.name not in kept)
@@ -445,12 +428,19 @@ class DeterministicPlanner:
                     tool, cfg.absolute_floor, notes, optional=True
                 ):
                     break
+        asked = asked_anchor(request.question)
+        lookups = [t for t in candidates if asked is not None and looks_up(t, (asked.ref,))]
+        if lookups and not {t.name for t in lookups} & {st.tool for st in builder.steps}:
+            # "the 2 hours before INC/2026/42 was raised": only that record's own time places the changes
+            for tool in lookups:
+                if builder.add(tool, cfg.absolute_floor, notes, optional=True):
+                    break
         if limit < cfg.max_tools:
             # A step budget below the tool limit leaves out matching tools the default limit would have tried:
             # each is a part not covered ("cargo and loading jobs of X" with one step runs one of the two).
             planned = {st.tool for st in builder.steps}
             for tool, _score in above[limit : cfg.max_tools]:
-                related = coverage.names(tool) or tool.name in searchers or _looks_up(tool, entities.record_ids)
+                related = coverage.names(tool) or tool.name in searchers or looks_up(tool, entities.record_ids)
                 if tool.name in planned or (coverage.uncovered and not related):
                     continue
                 if all(r.tool != tool.name for r in builder.dropped):

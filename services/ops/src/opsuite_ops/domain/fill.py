@@ -17,7 +17,8 @@ media eu pool"), or every value when it asks across the kind ("which pool is the
 of a kind no inventory lists takes a name no inventory knows, but a plain word only when nothing lists
 that kind ("europe" is no pool where the estate lists its pools), else the one listed value spelt like
 its compound example with a word of the question in it ("e.g. data-eng": "search" is ``search-core``).
-An enum of durations (``1h | 6h | 24h``) takes the smallest covering the window asked.
+An enum of durations (``1h | 6h | 24h``) takes the smallest covering the window asked; in a tool whose window
+other parameters give, it is the series' step (``5min | hour | day``): see :func:`timerange.step_enum`.
 
 A free-text search parameter (``query``/``q``/``text``..., or a required string of a search-like tool:
 tagged ``document``/``search``, or speaking of search/find/phrase) gets a record id when it looks records
@@ -32,7 +33,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from itertools import islice, product
 from math import prod
 from typing import Any
@@ -42,7 +43,13 @@ from opsuite_ops.domain.entities import ENTITY_CONCEPTS, TEXT_PARAMS, name_key
 from opsuite_ops.domain.extract import Entities, canonical_param, human_duration
 from opsuite_ops.domain.fill_words import choose_enum, flag_value, key_terms, naming_words
 from opsuite_ops.domain.model import Tool
-from opsuite_ops.domain.timerange import duration_value, enum_duration, time_bound
+from opsuite_ops.domain.timerange import (
+    duration_value,
+    enum_duration,
+    format_time,
+    step_enum,
+    time_bound,
+)
 from opsuite_ops.domain.values import (
     every_value,
     example_value,
@@ -57,8 +64,6 @@ __all__ = [
     "FilledArguments",
     "fill_arguments",
     "fill_variants",
-    "format_time",
-    "is_date_param",
     "is_search_param",
     "name_kinds",
     "names_a_thing",
@@ -97,30 +102,6 @@ def _type_of(schema: Mapping[str, Any]) -> str:
     if isinstance(t, list):
         t = next((x for x in t if x != "null"), "string")
     return str(t)
-
-
-def format_time(dt: datetime, schema: Mapping[str, Any], name: str = "") -> Any:
-    """``dt`` as the parameter's schema wants it: RFC 3339 (UTC, "Z"), a date, or epoch (milli)seconds."""
-    if _type_of(schema) in ("integer", "number"):
-        millis = name.lower().endswith("_ms") or "millisecond" in str(schema.get("description", "")).lower()
-        return int(dt.timestamp() * 1000) if millis else int(dt.timestamp())
-    if is_date_param(schema):
-        return dt.astimezone(UTC).date().isoformat()  # a date, or a string whose pattern only a date matches
-    return dt.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-
-
-def is_date_param(schema: Mapping[str, Any]) -> bool:
-    """Whether a parameter takes a date, not a timestamp: ``format: date``, or a ``pattern`` that takes
-    "2026-01-31" but not "2026-01-31T10:00:00Z"."""
-    if schema.get("format") == "date":
-        return True
-    pattern = schema.get("pattern")
-    if not isinstance(pattern, str):
-        return False
-    try:
-        return bool(re.search(pattern, "2026-01-31")) and not re.search(pattern, "2026-01-31T10:00:00Z")
-    except re.error:
-        return False
 
 
 def window_bound(concept: str, name: str, schema: Mapping[str, Any]) -> str | None:
@@ -305,6 +286,8 @@ def fill_variants(
     readings: list[str] = []
     unexpressed: list[str] = []
     inv = entities.inventory
+    windowed = any(window_bound(param_concept(n, s), n, s) or duration_value(n, s, 1) is not None
+                   for n, s in tool.properties.items() if not _enum_of(s))  # fmt: skip
     for name, schema in tool.properties.items():
         concept = param_concept(name, schema)
         typ = _type_of(schema)
@@ -316,7 +299,10 @@ def fill_variants(
             named = [v for v in named if v not in shunned_names]
             unexpressed.append(f"cannot exclude {name} {', '.join(map(str, shunned_names))} with {tool.name}")
         window = entities.time_range.seconds if entities.time_range is not None else None
-        if (options := _enum_of(schema)) and window is not None and (dv := enum_duration(options, window)):
+        options = _enum_of(schema)
+        if windowed and (dv := step_enum(options, window or default_window.total_seconds(), entities.words)):
+            value, source = dv, "the finest step that keeps the window's series short"
+        elif options and window is not None and (dv := enum_duration(options, window)):
             value, source = dv, entities.time_range.text if entities.time_range else ""  # "1h" for the last hour
         elif typ == "boolean" and (flag := flag_value(name, entities.words, entities.negated)) is not None:
             value, source = flag, "a word of the question names the flag"

@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from opsuite_ops.domain.bm25 import stem, tokenise
+from opsuite_ops.domain.bm25 import stem, tokenise, value_stem
 from opsuite_ops.domain.extract import Entities, is_verb_or_adverb
 from opsuite_ops.domain.model import Tool
 from opsuite_ops.domain.values import identifier_like
@@ -33,6 +33,12 @@ ENUM_SYNONYMS: Mapping[str, tuple[str, ...]] = {
 #: Values of a health or status enum that mean all is well, and the words asking for every other value.
 _HEALTHY = frozenset({"healthy", "up", "ok", "running", "online", "green", "active", "available"})
 _NOT_HEALTHY = frozenset({"unhealthy", "unwell", "problematic"})
+#: Values of a lifecycle enum that end it, and the words asking for every value before its end: "unresolved",
+#: "outstanding", and "open" where no value is literally open or the question says "still open" (an incident
+#: still open may be investigating or monitoring; one in status ``open`` has only just been raised).
+_ENDED = frozenset({"resolved", "closed", "done", "completed", "complete", "cancelled", "canceled", "finished",
+                    "fixed", "rejected"})  # fmt: skip
+_NOT_ENDED = frozenset({"unresolved", "outstanding", "ongoing", "unfinished", "unclosed"})
 
 
 #: Words of a boolean parameter's name that say how it filters, not on what ("open_only": "open").
@@ -123,13 +129,17 @@ def _named(options: Sequence[Any], words: Sequence[str], *, asks_whether: bool =
         own = {str(o).lower() for o in options}
         stems = {stem(v) for v in own}
         words = [w for w in words if w in own or not ({w, stem(w)} & stems)]
-    named = set(words) | {stem(w) for w in words}
+    named = set(words) | {stem(w) for w in words} | {value_stem(w) for w in words}
     for w in words:
         named.update(ENUM_SYNONYMS.get(w, ()))
     values = [str(o).lower() for o in options]
     if named & _NOT_HEALTHY and any(v in _HEALTHY for v in values):
         # "unhealthy" on a health enum: every value that is not a healthy one ("impaired", "offline").
         named.update(v for v in values if v and v not in _HEALTHY)
+    if any(v in _ENDED for v in values) and (
+        named & _NOT_ENDED or ("open" in words and ("still" in words or "open" not in values))
+    ):
+        named.update(v for v in values if v not in _ENDED and v not in _SENTINELS)
     chosen = [o for o in options if str(o).lower() in named or stem(str(o).lower()) in named]
     return chosen
 
@@ -172,4 +182,4 @@ def naming_words(chosen: Sequence[Any], words: Sequence[str]) -> set[str]:
     """The question's words that named the chosen enum values (no search term then: "resolved tickets")."""
     values = {str(o).lower() for o in chosen}
     stems = {stem(v) for v in values}
-    return {w for w in words if w in values or stem(w) in stems}
+    return {w for w in words if w in values or stem(w) in stems or value_stem(w) in stems}

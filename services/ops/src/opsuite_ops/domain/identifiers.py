@@ -16,9 +16,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from opsuite_ops.domain.aggregate import asks_count, asks_ranking
-from opsuite_ops.domain.model import AnswerReason, AnswerStatusReason, PlanStep
+from opsuite_ops.domain.extract import Entities
+from opsuite_ops.domain.model import AnswerReason, AnswerStatusReason, PlanStep, Tool
 
-__all__ = ["phone_numbers", "search_cannot_answer", "unlooked_identifiers"]
+__all__ = ["looks_up", "phone_numbers", "search_cannot_answer", "takes_named", "unlooked_identifiers"]
 
 # A phone number: an optional "+", then digit groups split by spaces, dots, dashes or brackets, 7-15 digits.
 _PHONE = re.compile(r"(?<![\w.])(\+\d[\d ().-]{5,}\d|\(?\d{2,5}\)?[ .-]\d{3,4}[ .-]\d{3,6})(?![\w.])")
@@ -60,3 +61,27 @@ def unlooked_identifiers(question: str, steps: Sequence[PlanStep]) -> list[Answe
 def search_cannot_answer(question: str) -> bool:
     """Whether ``question`` asks for a ranking or a count: a document search's hits do not answer it."""
     return asks_ranking(question) is not None or asks_count(question)
+
+
+#: The letters an id starts with, before its first number (``DBA`` of DBA-1042, ``INC`` of INC/2026/0042).
+_ID_PREFIX = re.compile(r"[A-Za-z][A-Za-z0-9]*?(?=[-/]\d)")
+
+
+def looks_up(tool: Tool, ids: Sequence[str]) -> bool:
+    """Whether ``tool`` says it holds records of the kind of one of ``ids``: its description writes ids with the
+    same letters ("DBA team tickets (DBA-nnnn)" for DBA-1042, "(INC/yyyy/nnnn)" for INC/2026/0042): the question
+    names it through the id."""
+    text = tool.description.lower()
+    prefixes = {m.group(0).lower() for i in ids if (m := _ID_PREFIX.match(i)) is not None}
+    return any(f"{p}{sep}" in text for p in prefixes for sep in "-/")
+
+
+def takes_named(tool: Tool, entities: Entities) -> bool:
+    """Whether an enum parameter of ``tool`` takes a name the question gives ("p99 on ep_dough_mix" for a
+    latency tool whose ``endpoint`` lists it): the question names the tool through that name."""
+    named = {n.lower() for n in (*entities.hosts, *entities.services, *(v for _c, v in entities.values))}
+    return any(
+        str(v).lower() in named
+        for schema in tool.properties.values()
+        for v in (schema.get("enum") or (schema.get("items") or {}).get("enum") or ())
+    )

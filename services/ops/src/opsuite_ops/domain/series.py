@@ -41,6 +41,7 @@ from opsuite_ops.domain.series_format import (
     fmt_num,
     fmt_time,
     is_time_name,
+    keyed_breakdown,
     parse_time,
     time_column,
 )
@@ -472,7 +473,7 @@ def analyse_table(columns: Sequence[str], rows: Sequence[Mapping[str, Any]]) -> 
             label_cols.append(col)
         elif values:
             other_cols.append(col)
-    if not value_cols or _record_ids(columns, rows, tcol):
+    if not value_cols or _record_ids(columns, rows, tcol) or keyed_breakdown(rows, [*label_cols, *other_cols]):
         return None
     state_cols = _state_columns(rows, label_cols, when)
     label_cols = [c for c in label_cols if c not in state_cols]

@@ -8,7 +8,16 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-__all__ = ["finite_number", "fmt_duration", "fmt_num", "fmt_time", "is_time_name", "parse_time", "time_column"]
+__all__ = [
+    "finite_number",
+    "fmt_duration",
+    "fmt_num",
+    "fmt_time",
+    "is_time_name",
+    "keyed_breakdown",
+    "parse_time",
+    "time_column",
+]
 
 
 _TIME_NAMES = frozenset({"t", "time", "ts", "timestamp", "at", "date", "datetime", "when", "period"})
@@ -85,3 +94,13 @@ def fmt_duration(delta: timedelta) -> str:
     if minutes:
         return f"{minutes} min"
     return f"{seconds} s"
+
+
+def keyed_breakdown(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> bool:
+    """Whether short string ``columns`` (names, not text) that each repeat values together name every row once
+    (``zone`` and ``category`` of complaint counts): each row is a thing of its own, not a point of a series,
+    whatever time it carries (the latest complaint of each)."""
+    short = [c for c in columns if all(isinstance(v := r.get(c), str) and 0 < len(v) <= 40 and v.count(" ") < 3
+                                       for r in rows)]  # fmt: skip
+    short = [c for c in short if len({r.get(c) for r in rows}) < len(rows)]
+    return bool(short) and len({tuple(r.get(c) for c in short) for r in rows}) == len(rows)

@@ -25,10 +25,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from opsuite_ops.domain.fill import format_time, param_concept, window_bound
+from opsuite_ops.domain.fill import param_concept, window_bound
 from opsuite_ops.domain.model import CallRecord, PlanStep, Tool
 from opsuite_ops.domain.series_format import fmt_duration, parse_time
-from opsuite_ops.domain.timerange import duration_text, duration_unit, duration_value, enum_seconds
+from opsuite_ops.domain.timerange import duration_text, duration_unit, duration_value, enum_seconds, format_time
 
 __all__ = ["MAX_ROUNDS", "MIN_WINDOW", "Shortened", "cut_steps", "is_cut", "shorter_step"]
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -34,7 +34,10 @@ __all__ = [
     "duration_value",
     "enum_duration",
     "enum_seconds",
+    "format_time",
     "human_duration",
+    "is_date_param",
+    "step_enum",
     "time_bound",
     "time_range",
 ]
@@ -131,6 +134,8 @@ _ALONE = frozenset({"since", "until", "till", "from", "to", "after", "before", "
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 #: Words of a name that make it a timestamp ("from_ts", "start_epoch", "created_at").
 _TIME_WORDS = frozenset({"ts", "time", "timestamp", "date", "datetime", "at", "epoch", "t"})
+#: Words of a description that make a parameter a timestamp.
+_TIMESTAMP_WORDS = frozenset({"timestamp", "datetime", "iso", "rfc3339"})
 
 
 def _words(text: str) -> set[str]:
@@ -142,7 +147,10 @@ def time_bound(name: str, schema: Mapping[str, Any]) -> str | None:
     """``since`` or ``until`` when the parameter is a window's start or end (by its name, else by its
     description); None when it is no timestamp, or one whose role neither says."""
     words = _words(name)
+    description = str(schema.get("description", ""))
     timed = schema.get("format") in ("date-time", "date") or bool(words & _TIME_WORDS)
+    # "changed_after", described as an "ISO timestamp, e.g. 2026-03-01T08:00:00Z": a time by its description
+    timed = timed or bool(_words(description) & _TIMESTAMP_WORDS) or ISO_RE.search(description) is not None
     start, end = bool(words & _START), bool(words & _END)
     if len(words) == 1 and words & _ALONE:
         timed = True  # "since", "until", "after", "to": a bound by its name alone (not "max" or "last")
@@ -150,7 +158,7 @@ def time_bound(name: str, schema: Mapping[str, Any]) -> str | None:
         return None
     if start != end:
         return "since" if start else "until"
-    described = _words(str(schema.get("description", "")))
+    described = _words(description)
     start, end = bool(described & _START), bool(described & _END)
     if start != end:
         return "since" if start else "until"
@@ -282,3 +290,50 @@ def enum_duration(options: list[Any], seconds: float) -> Any | None:
         return None
     covering = [p for p in parsed if p[0] >= seconds - 1e-6]
     return min(covering)[2] if covering else max(parsed)[2]
+
+
+#: A series step written as a bare unit ("hour", "daily") in a step parameter's enum.
+_STEP_WORDS = {"minute": 60, "minutely": 60, "hour": 3600, "hourly": 3600, "day": 86400, "daily": 86400,
+               "week": 604800, "weekly": 604800}  # fmt: skip
+#: Points one series may hold when ops picks its step: a day of 5-minute samples fits, two days do not.
+MAX_STEP_POINTS = 400
+
+
+def step_enum(options: list[Any], seconds: float, words: Iterable[str] = ()) -> Any | None:
+    """The enum value of a step parameter (a series' bucket, ``5min | hour | day``, of a tool whose window other
+    parameters give) for a window of ``seconds``: the step the question names ("hourly", "daily"), else the finest
+    that keeps the window within :data:`MAX_STEP_POINTS` points (the coarsest when none does): the latest value and
+    the time of a peak or trough are those of a sample, not of an hour's average. None when the options are no
+    durations."""
+    parsed = [(secs, o) for o in options if (secs := _enum_seconds(o) or _STEP_WORDS.get(str(o).strip().lower()))]
+    if not parsed or len(parsed) < len(options):
+        return None
+    if named := [o for secs, o in parsed if any(_STEP_WORDS.get(w) == secs for w in words if w.endswith("ly"))]:
+        return named[0]
+    fitting = [p for p in parsed if seconds / p[0] <= MAX_STEP_POINTS]
+    return (min(fitting, key=lambda p: p[0]) if fitting else max(parsed, key=lambda p: p[0]))[1]
+
+
+def format_time(dt: datetime, schema: Mapping[str, Any], name: str = "") -> Any:
+    """``dt`` as the parameter's schema wants it: RFC 3339 (UTC, "Z"), a date, or epoch (milli)seconds."""
+    typ = schema.get("type", "string")
+    if (next((x for x in typ if x != "null"), "string") if isinstance(typ, list) else typ) in ("integer", "number"):
+        millis = name.lower().endswith("_ms") or "millisecond" in str(schema.get("description", "")).lower()
+        return int(dt.timestamp() * 1000) if millis else int(dt.timestamp())
+    if is_date_param(schema):
+        return dt.astimezone(UTC).date().isoformat()  # a date, or a string whose pattern only a date matches
+    return dt.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def is_date_param(schema: Mapping[str, Any]) -> bool:
+    """Whether a parameter takes a date, not a timestamp: ``format: date``, or a ``pattern`` that takes
+    "2026-01-31" but not "2026-01-31T10:00:00Z"."""
+    if schema.get("format") == "date":
+        return True
+    pattern = schema.get("pattern")
+    if not isinstance(pattern, str):
+        return False
+    try:
+        return bool(re.search(pattern, "2026-01-31")) and not re.search(pattern, "2026-01-31T10:00:00Z")
+    except re.error:
+        return False

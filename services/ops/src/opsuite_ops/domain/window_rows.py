@@ -30,10 +30,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from opsuite_ops.domain.call_facts import MAX_TABLE_ROWS
-from opsuite_ops.domain.fill import is_date_param
 from opsuite_ops.domain.model import CallRecord, Tool
 from opsuite_ops.domain.timeline import asks_for_onset
-from opsuite_ops.domain.timerange import TimeRange, duration_unit, human_duration, time_bound, time_range
+from opsuite_ops.domain.timerange import TimeRange, duration_unit, human_duration, is_date_param, time_bound, time_range
 
 __all__ = ["ASSUMED_WINDOW", "asked_start", "onset_window"]
 
