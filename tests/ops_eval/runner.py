@@ -43,6 +43,7 @@ from opsuite_common.testing.servers import TokenFactory, auth_settings_for_tests
 from tests.ops_eval import (
     eighth_estate,
     eleventh_estate,
+    fifteenth_estate,
     fifth_estate,
     fourteenth_estate,
     fourth_estate,
@@ -68,7 +69,7 @@ REPO = SETS_DIR.parents[1]
 TENANTS = {"demo": "demo", "second": "ledgerco", "third": "clusterco", "fourth": "streamco", "fifth": "edgeco",
            "sixth": "quillco", "seventh": "dbfleetco", "eighth": "sendwaveco", "ninth": "haldenidco",
            "tenth": "tarnvaultco", "eleventh": "ostrelcallco", "twelfth": "wrenfieldmlco",
-           "thirteenth": "harlowvanedcco", "fourteenth": "vellmerewaterco"}  # fmt: skip
+           "thirteenth": "harlowvanedcco", "fourteenth": "vellmerewaterco", "fifteenth": "kestrelfibreco"}  # fmt: skip
 #: Questions in flight at once (ops runs them concurrently; each is one run).
 CONCURRENCY = 4
 ASK_TIMEOUT_S = 60.0
@@ -210,6 +211,7 @@ _SEEDERS: dict[str, Callable[[_Servers, Path, TokenFactory], Awaitable[datetime]
     "twelfth": functools.partial(_seed_estate, twelfth_estate, "inferops.db", "twelfth"),
     "thirteenth": functools.partial(_seed_estate, thirteenth_estate, "dcrobotics.db", "thirteenth"),
     "fourteenth": functools.partial(_seed_estate, fourteenth_estate, "waterscada.db", "fourteenth"),
+    "fifteenth": functools.partial(_seed_estate, fifteenth_estate, "fibreaccess.db", "fifteenth"),
 }
 
 
