@@ -18,8 +18,9 @@ with no data, except when the emptiness answers the question:
 :func:`reported_in_rows` is the other way round: a word no tool's name or description knows ("no tool
 reports sourdough") that the rows of the calls made do hold, as a word of their names or notes
 ("note=sourdough trial"), of a listing (no change history) is reported by those rows: the data answer it, and the answer
-is no less complete for the catalogue not saying so. Only a topic of plain words (no measure such as
-"usage": a value the rows would have to measure).
+is no less complete for the catalogue not saying so; so is a word of the names of the rows' columns of numbers ("avg rx"
+by an ``avg_rx_dbm`` column). Only a topic of plain words (no measure such as "usage": a value the rows would have to
+measure); only the words no tool knows need be held, not the known ones the phrase quotes beside them.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from opsuite_ops.domain.bm25 import stem, tokenise
 from opsuite_ops.domain.entities import is_empty
 from opsuite_ops.domain.executor import RunState
 from opsuite_ops.domain.fill import is_search_param, names_a_thing
@@ -86,9 +88,10 @@ def reported_in_rows(reason: AnswerStatusReason, records: Sequence[CallRecord], 
     listing of what is: their summaries speak of anything ("cut idle spend")."""
     if reason.reason is not AnswerReason.NOT_COVERED or not reason.detail.startswith(_NO_TOOL_REPORTS):
         return False
-    words = set(re.findall(r"[a-z0-9]+", reason.detail.removeprefix(_NO_TOOL_REPORTS).lower())) - {"and"}
-    if not words or words & _MEASURES:
+    phrase = set(re.findall(r"[a-z0-9]+", reason.detail.removeprefix(_NO_TOOL_REPORTS).lower())) - {"and"}
+    if not phrase or phrase & _MEASURES:
         return False
+    words = {t.lower() for t in reason.terms} or phrase
     held: set[str] = set()
     for rec in records:
         tool = tools.get(rec.tool)
@@ -97,7 +100,25 @@ def reported_in_rows(reason: AnswerStatusReason, records: Sequence[CallRecord], 
         if rec.ok and not is_empty(rec.output):
             for value in _row_values(rec.output):
                 held.update(re.findall(r"[a-z0-9]+", value))
-    return words <= held
+            held.update(_column_words(rec.output))
+    return all(w in held or stem(w) in held for w in words)
+
+
+def _column_words(data: Any) -> set[str]:
+    """The words of an output's measure columns' names ("avg_rx_dbm": avg, rx, dbm): what its tool measures,
+    if its description does not say so. Only columns of numbers: a text column's name ("name") says what its
+    values are of, not which thing's (the customer's name is no POP's)."""
+    rows = data.get("rows") if isinstance(data, Mapping) else data
+    if not isinstance(rows, list):
+        return set()
+    columns = {
+        k
+        for row in rows[:50]
+        if isinstance(row, Mapping)
+        for k, v in row.items()
+        if isinstance(k, str) and isinstance(v, int | float) and not isinstance(v, bool)
+    }
+    return {w for c in columns for w in tokenise(c, keep_stop_words=True)} | {c.lower() for c in columns}
 
 
 def _latest_ok(state: RunState, step_id: str) -> CallRecord | None:

@@ -45,9 +45,12 @@ _UNITS = {"s": 1, "sec": 1, "second": 1, "m": 60, "min": 60, "minute": 60, "h": 
           "d": 86400, "day": 86400, "w": 604800, "week": 604800}  # fmt: skip
 #: Words ending like a participle that are none ("when", "then", "seven").
 _NOT_VERBS = frozenset({"when", "then", "seven", "even", "often", "eleven", "ten", "hen", "open"})
-#: A record id: upper-case letters and numbers ("INC-4411", "INC/2026/0042"), or any case with two numbers
-#: ("inc-2026-7"); "web-01" is a host, no record.
-_ID = r"(?:(?-i:[A-Z]{2,}[A-Z0-9]*)(?:[-/]\d+)+|[A-Za-z]{2,}[A-Za-z0-9]*(?:[-/]\d+){2,})"
+#: A record id: upper-case letters and numbers ("INC-4411", "INC/2026/0042", "MI0107": a zero-padded or long number
+#: written on), or any case with two numbers ("inc-2026-7"); "web-01" is a host, no record.
+_ID = (
+    r"(?:(?-i:[A-Z]{2,}[A-Z0-9]*)(?:[-/]\d+)+|[A-Za-z]{2,}[A-Za-z0-9]*(?:[-/]\d+){2,}"
+    r"|(?-i:[A-Z]{2,4})(?:0\d{2,}|\d{4,}))"
+)
 #: "[in the 2 hours] before [the incident] INC-4411 [was opened]".
 _WORD_UNITS = r"(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?)\b"
 #: "the 2 hours", "30m", "an hour", "the hour" (one unit) before; a one-letter unit only after digits ("and").

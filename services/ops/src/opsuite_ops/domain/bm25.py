@@ -24,14 +24,14 @@ STOP_WORDS = frozenset(
     why when where there this that these those it its me my i we our you your do does did show tell give
     get list find over last past since before after during until about any all some much many per hour
     hours minute minutes day days week weeks ago today yesterday now recent recently please can could
-    would should has have had than then into out""".split()  # noqa: SIM905
+    would should has have had than then into out they them their theirs he him his she her hers""".split()  # noqa: SIM905
 )
 
 #: Common irregular verb forms ("went", "ran"): what happened, never a topic or a name.
 _IRREGULAR_VERBS = frozenset(
     """went gone ran run runs done did does made make makes took taken came come comes gave given got gotten
     broke broken fell fallen kept left lost put set sent seen saw shown showed told thought brought bought
-    became become began begun held meant spent stood understood wrote written""".split()  # noqa: SIM905
+    became become began begun held meant spent stood understood wrote written found say says said""".split()  # noqa: SIM905
 )
 
 

@@ -8,7 +8,9 @@ order: "covers error spike", "error spike deployment"), in one round. The orches
 asks for the next (one word fewer again) only for the searches whose every narrower call still found
 nothing; at most :data:`MAX_NARROWER_CALLS` calls per search and :data:`MAX_NARROWER_CALLS_PER_RUN` per run
 in all. A search that finds nothing at any width is reported by :func:`empty_searches` (the answer is then
-not complete: nothing was found).
+not complete: nothing was found); so are the names of a search (words in capitals or with digits) that only its
+narrower searches found rows for and that none of those rows holds (a search for "microsoft SNDS" that found a
+page on Microsoft only: nothing on SNDS).
 
 An *auxiliary* search (:func:`auxiliary_searches`) is neither narrowed nor reported: one the question does
 not name (no word of it is in the search tool's name, tags or parameters) while another step of the main
@@ -18,6 +20,8 @@ are. "who's on call for search" answered by the rota is complete, whatever a pla
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -67,6 +71,22 @@ def _found(state: RunState, step_ids: Sequence[str]) -> bool:
     return any((rec := state.latest.get(s)) is not None and rec.ok and not is_empty(rec.output) for s in step_ids)
 
 
+#: A word written as a name: capitals ("SNDS", "MI0107") or digits ("198.51.100.41", "0039486").
+_NAME_LIKE = re.compile(r"^(?:[A-Z][A-Z0-9]+|[\w.-]*\d[\w.-]*)$")
+
+
+def _words_unfound(searched: str, state: RunState, step_ids: Sequence[str]) -> list[str]:
+    """The words of an empty search ``searched`` that no row its narrower searches found holds (as a word)."""
+    held: set[str] = set()
+    for s in step_ids:
+        rec = state.latest.get(s)
+        if rec is not None and rec.ok and not is_empty(rec.output):
+            text = json.dumps(rec.output, default=str).lower()
+            held.update(re.findall(r"[\w.-]+", text))
+            held.update(tokenise(text, keep_stop_words=True))
+    return [w for w in searched.split() if w.lower() not in held and not set(tokenise(w, keep_stop_words=True)) <= held]
+
+
 def narrower_plan(
     plan_steps: Sequence[PlanStep], state: RunState, tools: Mapping[str, Tool], narrowing: Narrowing, max_steps: int
 ) -> Plan | None:
@@ -105,9 +125,16 @@ def narrower_plan(
 
 
 def empty_searches(
-    plan_steps: Sequence[PlanStep], state: RunState, tools: Mapping[str, Tool], narrowing: Narrowing
+    plan_steps: Sequence[PlanStep],
+    state: RunState,
+    tools: Mapping[str, Tool],
+    narrowing: Narrowing,
+    question: str = "",
 ) -> list[AnswerStatusReason]:
-    """NOT_COVERED for each search of the plan that found nothing, with all its narrower searches."""
+    """NOT_COVERED for each search of the plan that found nothing, with all its narrower searches; and for the
+    names of ``question`` (written in capitals or with digits: "SNDS", "198.51.100.41") that an empty search
+    looked for and no row of its narrower searches holds."""
+    names = {w.lower() for w in re.findall(r"[\w.-]+", question[:2000]) if _NAME_LIKE.match(w)}
     out = []
     for step in plan_steps:
         tool = tools.get(step.tool)
@@ -118,6 +145,17 @@ def empty_searches(
             continue
         tried = [step.id, *(s for r in narrowing.rounds.get(step.id, []) for s in r)]
         if _found(state, tried):
+            if unfound := [w for w in _words_unfound(str(step.arguments[param]), state, tried) if w.lower() in names]:
+                # "microsoft snds 198.51.100.41" found only "microsoft": the rest is in no document found.
+                out.append(
+                    AnswerStatusReason(
+                        AnswerReason.NOT_COVERED,
+                        f"the search {step.tool}({param}={step.arguments[param]}) found nothing on "
+                        f"{', '.join(unfound)}: only narrower searches found rows, and none of them mentions it",
+                        step.tool,
+                        step.id,
+                    )
+                )
             continue
         narrower = " (nor did any narrower search)" if len(tried) > 1 else ""
         out.append(

@@ -31,6 +31,7 @@ from opsuite_ops.domain.fill_words import ENUM_SYNONYMS
 from opsuite_ops.domain.model import PlanStep, Tool
 from opsuite_ops.domain.timeline import is_trouble_word
 from opsuite_ops.domain.timerange import time_bound
+from opsuite_ops.domain.token_kinds import PORT_PATH
 from opsuite_ops.domain.words import GENERIC_WORDS, NON_TOPIC_WORDS
 
 #: Words that measure something rather than name it: "disk usage" is not answered by a tool named ``mem_usage``.
@@ -194,7 +195,9 @@ def is_topic(word: str, vocab: frozenset[str], *, cause: bool = False) -> bool:
     """Whether ``word`` could name what a question asks about (see :meth:`CoverageCheck.of`): not a time or
     function word (:data:`NON_TOPIC_WORDS`), nor a state word that names a value of some tool's enum through
     :data:`fill_words.ENUM_SYNONYMS` ("down" for an enum holding ``offline``)."""
-    if word in NON_TOPIC_WORDS or word in INTENSIFIERS or _NUMBERISH.match(word) or _enum_synonym(word, vocab):
+    if word in NON_TOPIC_WORDS or word in INTENSIFIERS or _NUMBERISH.match(word) or PORT_PATH.match(word):
+        return False
+    if _enum_synonym(word, vocab):
         return False
     if not is_verb_or_adverb(word):
         return True

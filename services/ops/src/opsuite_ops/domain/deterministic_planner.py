@@ -47,7 +47,13 @@ from opsuite_ops.domain.coverage import (
 from opsuite_ops.domain.example_names import names_by_example
 from opsuite_ops.domain.extract import Entities, extract_entities, human_duration, is_verb_or_adverb
 from opsuite_ops.domain.fill import is_search_param, name_kinds, param_concept
-from opsuite_ops.domain.identifiers import looks_up, search_cannot_answer, takes_named, unlooked_identifiers
+from opsuite_ops.domain.identifiers import (
+    id_letters,
+    looks_up,
+    search_cannot_answer,
+    takes_named,
+    unlooked_identifiers,
+)
 from opsuite_ops.domain.investigate import CHANGES, SERIES, investigation_tools, is_investigation
 from opsuite_ops.domain.investigate import role as tool_role
 from opsuite_ops.domain.model import MODE_TAGS, AnswerReason, AnswerStatusReason, Plan, PlanStep, Tool
@@ -279,7 +285,7 @@ class DeterministicPlanner:
             named = any(coverage.names(tools[s.tool]) for s in steps if s.tool in tools)
             if coverage.measured or coverage.standalone or not named:
                 kind = AnswerReason.NOT_COVERED if steps else AnswerReason.NO_TOOL
-                reasons.append(AnswerStatusReason(kind, f"no tool reports {coverage.phrase}"))
+                reasons.append(AnswerStatusReason(kind, f"no tool reports {coverage.phrase}", terms=coverage.uncovered))
         if (uncounted := _uncounted(request, entities, steps, self.config.synonyms, vocab)) is not None:
             reasons.append(uncounted)
         reasons.extend(unlooked_identifiers(request.question, steps))
@@ -304,7 +310,7 @@ class DeterministicPlanner:
         entities = entities if entities is not None else self.entities(request, vocab)
         # An id's letters ("INC" of INC-4211) name the kind of record it is: tools whose words carry them
         # ("One incident ticket (INC-nnnn)") are the ones that look such ids up.
-        id_words = [w for i in entities.ids for w in tokenise(i.rsplit("-", 1)[0], keep_stop_words=True)]
+        id_words = [w for i in entities.ids for w in tokenise(id_letters(i), keep_stop_words=True)]
         # A value of an inventory column ("zone-a-1") is looked for by the tools that speak of that column.
         columns = [c for c, _v in entities.values if c]
         query = " ".join([*entities.terms, *id_words, *columns])
@@ -464,7 +470,7 @@ class DeterministicPlanner:
             missing_part = ""  # a search step looks for those very words: its rows (or their absence) answer them
         if missing_part:
             kind = AnswerReason.NOT_COVERED if steps else AnswerReason.NO_TOOL
-            reasons.append(AnswerStatusReason(kind, missing_part))
+            reasons.append(AnswerStatusReason(kind, missing_part, terms=coverage.uncovered))
         if (uncounted := _uncounted(request, entities, steps, cfg.synonyms, vocab)) is not None:
             reasons.append(uncounted)
         reasons.extend(unlooked_identifiers(request.question, steps))

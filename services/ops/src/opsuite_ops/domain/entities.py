@@ -39,6 +39,7 @@ __all__ = [
     "inventory_from_outputs",
     "is_empty",
     "kind_of",
+    "mentions",
     "name_key",
     "same_kind",
     "unmatched_names",
@@ -60,7 +61,9 @@ MAX_INVENTORY_CALLS = 4
 _LISTS = frozenset({"inventory", "config", "history"})
 _KIND_WORDS = {"id": "record"}
 #: A record id such as a ticket or change number (``INC-4211``): an id, never a host.
-TICKET_ID = re.compile(r"^[A-Z]{2,}[A-Z0-9]*-\d+$")
+#: A record id: upper-case letters, a dash and a number ("INC-4211"), or a few letters and a zero-padded or long
+#: number written together ("MI0107", "CHG0004475").
+TICKET_ID = re.compile(r"^[A-Z]{2,}[A-Z0-9]*-\d+$|^[A-Z]{2,4}(?:0\d{2,}|\d{4,})$")
 _SEPARATORS = re.compile(r"[\s._-]+")
 _DIGITS = re.compile(r"\d+")
 
@@ -401,14 +404,14 @@ def inventory_from_outputs(outputs: Mapping[str, Any]) -> Inventory:
     return Inventory(frozenset(hosts), frozenset(services), tuple(sources), kept, rows, listed)
 
 
-def _mentions(data: Any, key: str) -> bool:
+def mentions(data: Any, key: str) -> bool:
     """Whether any string in ``data`` is the name with ``key`` (or contains it as a word)."""
     if isinstance(data, str):
         return name_key(data) == key or key in {name_key(w) for w in re.findall(r"[\w.-]+", data)}
     if isinstance(data, Mapping):
-        return any(_mentions(v, key) for v in data.values())
+        return any(mentions(v, key) for v in data.values())
     if isinstance(data, list):
-        return any(_mentions(v, key) for v in data)
+        return any(mentions(v, key) for v in data)
     return False
 
 
@@ -476,7 +479,7 @@ def unmatched_names(
         succeeded = [r for r in recs if r.ok]
         if not succeeded or not all(_empty(r.output) for r in succeeded):
             continue
-        if any(_mentions(r.output, key) for r in ok):
+        if any(mentions(r.output, key) for r in ok):
             continue
         tools_used = ", ".join(dict.fromkeys(r.tool for r in succeeded))
         out.append(

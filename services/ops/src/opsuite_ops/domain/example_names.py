@@ -22,6 +22,7 @@ from opsuite_ops.domain.enum_names import names_by_enum
 from opsuite_ops.domain.extract import Entities
 from opsuite_ops.domain.fill import is_search_param, param_concept, window_bound
 from opsuite_ops.domain.model import Tool
+from opsuite_ops.domain.token_kinds import PORT_PATH
 
 __all__ = ["example_kind", "names_by_example"]
 
@@ -96,12 +97,16 @@ def names_by_example(entities: Entities, tools: Sequence[Tool]) -> Entities:
             guessed.append(name)
         else:
             moved.append((param, name))
+    # A port's path ("0/2/5") no listing names, spelt like a parameter's example ("e.g. 1/0/12").
+    ports = [(param, t) for t in entities.terms if PORT_PATH.match(t) and (param := example_kind(t, tools, entities))]
+    moved.extend(ports)
     if not moved:
         return entities
     names = {n for _p, n in moved}
     values = (*entities.values, *(m for m in moved if m not in entities.values))
     return dataclasses.replace(
         entities,
+        terms=tuple(t for t in entities.terms if t not in names),
         unknown=tuple(kept),
         values=values,
         guessed=tuple(guessed),

@@ -49,6 +49,7 @@ from opsuite_ops.domain.timerange import time_range as parse_time_range
 from opsuite_ops.domain.token_kinds import (
     AUXILIARIES,
     DO_SUPPORT,
+    PORT_PATH,
     SEPARATED,
     VERSION_RE,
     asked_verbs,
@@ -99,6 +100,8 @@ _QUOTED_RE = re.compile(r"\"([^\"]+)\"|'([^']{2,})'(?!\w)")
 _HOW_BAD = frozenset({("how", "bad"), ("how", "good")})
 _TOKEN_RE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?|&")
 _ID_RE = TICKET_ID
+#: A number written with leading zeros ("acct 0039486"): an account or record number, never a quantity.
+_PADDED_NUMBER = re.compile(r"^0\d{4,}$")
 _VERSION_SEP = re.compile(r"\d[._-]\d")
 #: ``key=value`` labels (an alert's): the key says what the value is.
 _LABEL_RE = re.compile(r"(?<![\w.-])([A-Za-z_][\w.-]*)=([^\s,;]+)")
@@ -290,7 +293,7 @@ def extract_entities(
         explicit = _cue_kind(prev, nxt)
         if (found is not None and not (reader.is_word(low) and not pointed)) or (found is not None and low in names):
             reader.add(*found)
-        elif _ID_RE.match(tok):
+        elif _ID_RE.match(tok) or _PADDED_NUMBER.match(tok):
             if tok not in reader.ids:
                 reader.ids.append(tok)
         elif VERSION_RE.match(low) and _VERSION_SEP.search(low):
@@ -299,6 +302,13 @@ def extract_entities(
             # A value of another inventory column ("zone-a-1", a zone) or a setting's key
             # ("pool.max_size"): what the question filters on or asks about, never a host or service.
             reader.values.append((known[0] if known else "", tok))
+        elif PORT_PATH.match(tok):
+            # "0/1/9" where a listing's column holds ports ("0/1/1"...): no such port; else a port whose
+            # parameter's example may name it (never three numbers).
+            if (port := next((c for c, v in inv.values.values() if PORT_PATH.match(v)), None)) is not None:
+                reader.unknown.append(UnknownName(tok, port, inv.closest_of_kind(tok, port)))
+            else:
+                reader.terms.append(tok)
         elif SEPARATED.match(tok) and (short := reader.shorts().ending(tok)) is not None:
             reader.short(tok, short, "whose name ends so", explicit or shape_kind(tok))  # "billing-svc"
         elif (cue := kind_cue(prev, nxt, kind_words)) and (whole := inv.containing(low, cue)) is not None:

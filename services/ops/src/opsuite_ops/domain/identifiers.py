@@ -5,6 +5,8 @@ Two honesty checks on a plan, whatever the estate:
 * :func:`unlooked_identifiers`: a question naming an identifier of its own shape (a phone number
   "+1 555 010 0199") asks about that one thing; when no planned step takes it as an argument, the rows the
   steps return are about everything else, so that part is NOT_COVERED ("no tool looks up +1 555 010 0199").
+* :func:`unmentioned_ids`: a record id the question names ("who implemented CHG0004480") that no output of
+  the run mentions: the rows are about other records, so that one may not exist (ENTITY_UNKNOWN).
 * :func:`search_cannot_answer`: a document search for the words of a ranking or a count ("which operator had
   the longest session time", "how many calls") returns documents, not the measure: its hits never cover it.
 """
@@ -16,10 +18,19 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from opsuite_ops.domain.aggregate import asks_count, asks_ranking
+from opsuite_ops.domain.entities import TICKET_ID, mentions, name_key
 from opsuite_ops.domain.extract import Entities
-from opsuite_ops.domain.model import AnswerReason, AnswerStatusReason, PlanStep, Tool
+from opsuite_ops.domain.model import AnswerReason, AnswerStatusReason, CallRecord, PlanStep, Tool
 
-__all__ = ["looks_up", "phone_numbers", "search_cannot_answer", "takes_named", "unlooked_identifiers"]
+__all__ = [
+    "id_letters",
+    "looks_up",
+    "phone_numbers",
+    "search_cannot_answer",
+    "takes_named",
+    "unlooked_identifiers",
+    "unmentioned_ids",
+]
 
 # A phone number: an optional "+", then digit groups split by spaces, dots, dashes or brackets, 7-15 digits.
 _PHONE = re.compile(r"(?<![\w.])(\+\d[\d ().-]{5,}\d|\(?\d{2,5}\)?[ .-]\d{3,4}[ .-]\d{3,6})(?![\w.])")
@@ -58,22 +69,63 @@ def unlooked_identifiers(question: str, steps: Sequence[PlanStep]) -> list[Answe
     return reasons
 
 
+#: A word of a question that is a record id or a zero-padded record number ("acct 0039486").
+_RECORD = re.compile(r"^(?:[A-Z]{2,}[A-Z0-9]*(?:[-/]\d+)+|[A-Z]{2,4}(?:0\d{2,}|\d{4,})|0\d{4,})$")
+
+
+def unmentioned_ids(
+    question: str, records: Sequence[CallRecord], reported: Sequence[AnswerStatusReason]
+) -> list[AnswerStatusReason]:
+    """ENTITY_UNKNOWN for each record id of ``question`` that no successful call's output mentions (none when no
+    call succeeded: the failures say why); ``reported`` are the reasons already given (an id they name is not
+    reported again)."""
+    ok = [r for r in records if r.ok]
+    if not ok:
+        return []
+    said = " ".join(r.detail for r in reported)
+    out = []
+    for word in dict.fromkeys(w.strip("?.,!;:()'\"") for w in question[:2000].split()):
+        if not (_RECORD.match(word) or TICKET_ID.match(word)) or word in said:
+            continue
+        if not any(mentions(r.output, name_key(word)) for r in ok):
+            tools = ", ".join(dict.fromkeys(r.tool for r in ok))
+            out.append(
+                AnswerStatusReason(
+                    AnswerReason.ENTITY_UNKNOWN,
+                    f"no data names {word}: {tools} returned no record of it, so it may not exist",
+                )
+            )
+    return out
+
+
 def search_cannot_answer(question: str) -> bool:
     """Whether ``question`` asks for a ranking or a count: a document search's hits do not answer it."""
     return asks_ranking(question) is not None or asks_count(question)
 
 
 #: The letters an id starts with, before its first number (``DBA`` of DBA-1042, ``INC`` of INC/2026/0042).
-_ID_PREFIX = re.compile(r"[A-Za-z][A-Za-z0-9]*?(?=[-/]\d)")
+_ID_PREFIX = re.compile(r"[A-Za-z][A-Za-z0-9]*?(?=[-/]\d)|[A-Za-z]{2,4}(?=\d{3,}$)")
+
+
+_ID_NUMBER = re.compile(r"[-/]?\d+(?:[-/]\d+)*$")
+
+
+def id_letters(record_id: str) -> str:
+    """The letters of a record id that name its kind ("INC" of INC-4211, INC/2026/0042 and "MI" of MI0107)."""
+    return _ID_NUMBER.sub("", record_id)
 
 
 def looks_up(tool: Tool, ids: Sequence[str]) -> bool:
     """Whether ``tool`` says it holds records of the kind of one of ``ids``: its description writes ids with the
-    same letters ("DBA team tickets (DBA-nnnn)" for DBA-1042, "(INC/yyyy/nnnn)" for INC/2026/0042): the question
+    same letters ("DBA team tickets (DBA-nnnn)" for DBA-1042, "(INC/yyyy/nnnn)" for INC/2026/0042, "(MInnnn)" for
+    MI0107): the question
     names it through the id."""
     text = tool.description.lower()
     prefixes = {m.group(0).lower() for i in ids if (m := _ID_PREFIX.match(i)) is not None}
-    return any(f"{p}{sep}" in text for p in prefixes for sep in "-/")
+    # "(MInnnn)", "CHG0001234": letters written on to the number (or its placeholder).
+    return any(f"{p}{sep}" in text for p in prefixes for sep in "-/") or any(
+        re.search(rf"\b{re.escape(p)}(?:n{{3,}}|\d{{3,}})\b", text) for p in prefixes
+    )
 
 
 def takes_named(tool: Tool, entities: Entities) -> bool:

@@ -361,6 +361,9 @@ class AnswerStatusReason:
     detail: str
     tool: str = ""
     step_id: str = ""
+    #: For a part no tool covers ("no tool reports avg rx"): the question's words no tool knows (``avg``, ``rx``),
+    #: which the rows of the run may still hold (:func:`~opsuite_ops.domain.absence.reported_in_rows`).
+    terms: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -46,6 +46,7 @@ from opsuite_ops.domain.coverage import vocabulary
 from opsuite_ops.domain.entities import Inventory, inventory_candidates, inventory_from_outputs, unmatched_names
 from opsuite_ops.domain.executor import DagExecutor, RunState
 from opsuite_ops.domain.extract import extract_entities
+from opsuite_ops.domain.identifiers import unmentioned_ids
 from opsuite_ops.domain.initialise import Alias, initialise
 from opsuite_ops.domain.mapping import references_in
 from opsuite_ops.domain.model import (
@@ -287,10 +288,11 @@ class Orchestrator:
             readings = (*readings, *shortened)
         not_covered = [r for r in not_covered if not reported_in_rows(r, run.state.records, tools)]
         not_covered.extend(unmatched_names(run.state.records, tools, inventory))
-        not_covered.extend(empty_searches(plan.steps, run.state, tools, narrowing))
+        not_covered.extend(empty_searches(plan.steps, run.state, tools, narrowing, init.text))
         not_covered.extend(empty_results(init.text, plan.steps, run.state, tools, not_covered))
         not_covered.extend(one_sided(init.text, plan.steps, run.state, tools))
         not_covered.extend(unseen_sides(init.text, run.state.records, vocabulary(snap.tools)))
+        not_covered.extend(unmentioned_ids(init.text, run.state.records, not_covered))
 
         open_gaps = unresolved(gaps(run.state, tools), run.state, tools)
         trace.gaps = open_gaps

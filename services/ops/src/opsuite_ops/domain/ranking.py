@@ -53,6 +53,19 @@ DEFAULT_SYNONYMS: Mapping[str, tuple[str, ...]] = {
     # A DR "copy" of data is its replica; the "size" of a thing is what it stores.
     "copy": ("replica",),
     "siz": ("used", "stored", "capacity"),
+    # Operators' abbreviations ("avg rx on port 3", "acct 0012345", "pwr").
+    "avg": ("average", "mean"),
+    "acct": ("account",),
+    "rx": ("receive", "received"),
+    "tx": ("transmit", "transmitted"),
+    "pwr": ("power",),
+    "qty": ("quantity",),
+    "msg": ("message",),
+    "cfg": ("config",),
+    "conn": ("connection",),
+    "req": ("request",),
+    "perf": ("performance",),
+    "mgmt": ("management",),
 }
 
 

@@ -17,6 +17,7 @@ from opsuite_ops.domain.entities import Inventory
 __all__ = [
     "AUXILIARIES",
     "DO_SUPPORT",
+    "PORT_PATH",
     "SEPARATED",
     "VERSION_RE",
     "asked_verbs",
@@ -163,11 +164,17 @@ def word_shape(part: str) -> str:
     return re.sub(r"[a-z]+", "a", re.sub(r"\d+", "9", part.lower()))
 
 
+#: A port's frame/slot/port path ("0/2/5", "1/0/24"): numbers, the first a single digit, three parts or more.
+PORT_PATH = re.compile(r"^\d(?:/\d{1,3}){2,}$")
+
+
 def _one_name(parts: list[str]) -> bool:
-    """Whether slash-joined ``parts`` are one name: not all of one shape (values of one kind: "web-01/web-02",
-    "and/or", "p50/p99", "2.31.0/2.32.0"), and a part has a separator ("model-x/v3", "docs/how-to") or there are
-    three parts or more with letters and digits ("BAY/K/4"); two plain parts are a pair ("HTTP/2", "100/s",
-    "build/v2")."""
+    """Whether slash-joined ``parts`` are one name: a port's path ("0/2/5"); else not all of one shape (values of
+    one kind: "web-01/web-02", "and/or", "p50/p99", "2.31.0/2.32.0"), and a part has a separator ("model-x/v3",
+    "docs/how-to") or there are three parts or more with letters and digits ("BAY/K/4"); two plain parts are a pair
+    ("HTTP/2", "100/s", "build/v2")."""
+    if PORT_PATH.match("/".join(parts)):
+        return True
     if len({word_shape(p) for p in parts}) == 1:
         return False
     if any(re.search(r"[._-]", p) for p in parts):

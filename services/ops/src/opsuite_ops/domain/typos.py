@@ -33,12 +33,25 @@ def misspelt(word: str, vocabulary: Iterable[str], form_words: frozenset[str]) -
     form's is not ("running" is no typo of "run")."""
     words = (*vocabulary, *form_words)
     forms = (word,) if is_verb_or_adverb(word) else (word, stem(word))
+    # A stem spelt out whole as well ("utilis" as "utilisation", "receiv" as "receiver"): a misspelt word keeps
+    # its suffix ("utilisaton", "reciever"), which its stem alone is too short to be compared with.
+    whole = {w + end: w for w in vocabulary if len(w) >= 4 and w.isalpha() for end in _ENDINGS}
     for form in dict.fromkeys(forms):
-        pool = [w for w in words if w[:1] == form[:1] and abs(len(w) - len(form)) <= 2 and w.isalpha()]
+        # A word of four letters or more: "phone" (its stem "phon") is no typo of "pon".
+        pool = [w for w in words if w[:1] == form[:1] and abs(len(w) - len(form)) <= 2 and len(w) >= 4 and w.isalpha()]
         found = difflib.get_close_matches(form, pool, n=1, cutoff=0.85) or _transposed(form, pool)
+        if not found and len(form) >= 7:
+            spelt = [w for w in whole if w[:1] == form[:1] and abs(len(w) - len(form)) <= 1]
+            found = [
+                whole[w] for w in difflib.get_close_matches(form, spelt, n=1, cutoff=0.9) or _transposed(form, spelt)
+            ]
         if found:
             return "" if found[0] in form_words else found[0]
     return None
+
+
+#: Suffixes a stem is spelt out with to compare a long misspelt word whole (see :func:`misspelt`).
+_ENDINGS = ("ation", "ion", "er", "ers", "e", "es", "ing", "ment")
 
 
 def dropped_double(word: str, words: frozenset[str]) -> str | None:

@@ -19,7 +19,7 @@ __all__ = ["CHAT_WORDS", "GENERIC_WORDS", "NON_TOPIC_WORDS"]
 
 #: Chat abbreviations and informal fillers ("any runners offline rn?", "taking forever", "for ages").
 CHAT_WORDS = frozenset(
-    """rn atm asap pls plz thx ty btw fyi tbh imo imho iirc afaik lol hey yo ur u ya forever ages
+    """rn atm asap pls plz thx ty btw fyi tbh imo imho iirc afaik lol hey yo ur u r ya forever ages
     kinda sorta gonna wanna""".split()  # noqa: SIM905
 )
 
