@@ -4,7 +4,9 @@ a number ("WO0318") are a record id, anchored and looked up like "WO-318", and o
 exist; pronouns and verbs of saying or finding name no topic; a long misspelt word keeps its suffix ("utilisaton",
 "reciever"), a short stem is no typo of a shorter word; abbreviations ("avg", "acct") are their words; a column of
 numbers says what its tool measures ("avg rx" by ``avg_rx_dbm``), a text column does not ("name"); a search whose
-narrower searches found rows that never mention a name it asked for ("SNDS") says so.
+narrower searches found rows that never mention a name it asked for ("SNDS") says so; two letters swapped still
+name a ranked column; stress words ("so") are never searched for; a part "swapped" is a change, one "booked" is
+scheduled; a question asking why, answered by documents alone, is partial.
 
 The estate is made up (a harbour's cranes, berths and work orders); no estate's names.
 """
@@ -13,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from opsuite_ops.domain.absence import reported_in_rows
+from opsuite_ops.domain.aggregate import asks_ranking, rank_column
 from opsuite_ops.domain.anchors import asked_anchor
 from opsuite_ops.domain.broaden import Narrowing, empty_searches
 from opsuite_ops.domain.coverage import CoverageCheck, vocabulary
@@ -20,7 +23,9 @@ from opsuite_ops.domain.deterministic_planner import DeterministicPlanner
 from opsuite_ops.domain.entities import TICKET_ID, inventory_from_outputs
 from opsuite_ops.domain.executor import RunState
 from opsuite_ops.domain.extract import extract_entities
+from opsuite_ops.domain.fill_words import key_terms
 from opsuite_ops.domain.identifiers import id_letters, looks_up, unmentioned_ids
+from opsuite_ops.domain.investigate import documents_only
 from opsuite_ops.domain.model import AnswerReason, AnswerStatusReason, Budget, CallRecord, CallStatus, PlanStep, Tool
 from opsuite_ops.domain.planning import PlanRequest
 from opsuite_ops.domain.ranking import DEFAULT_SYNONYMS
@@ -75,6 +80,13 @@ CRANES = Tool(
     idempotent=True,
 )
 TOOLS = (LINKS, HAULIERS, GATE, ORDERS, CRANES)
+CHANGES = Tool(
+    "crane_changes",
+    "Crane change records since an ISO timestamp: title, crane, status (scheduled, done), start",
+    frozenset({"history", "change"}),
+    input_schema=_obj({"since": {"type": "string", "format": "date-time"}}, ("since",)),
+    idempotent=True,
+)
 
 
 def _ok(tool: str, rows: list[dict[str, Any]], step: str = "s1") -> CallRecord:
@@ -183,3 +195,35 @@ def test_a_name_only_narrower_searches_missed_is_reported() -> None:
     # Plain words the rows do not hold ("handle") are no names: a runbook found for the rest answers it.
     step2 = PlanStep("s1", "harbour_docs", {"q": "handle crane lockout"})
     assert empty_searches([step2], state, tools, narrowing, "how do I handle a crane lockout") == []
+
+
+def test_two_letters_swapped_still_name_the_ranked_column() -> None:
+    ask = asks_ranking("which berth has had the most complaitns today?")
+    assert ask is not None and rank_column(ask, ["complaints", "berth_id"]) == "complaints"
+    assert rank_column(ask, ["compliance"]) is None
+
+
+def test_stress_words_are_never_searched_for() -> None:
+    entities = extract_entities("whos on the crane and what have they found so far?", now=NOW)
+    assert "so" not in key_terms(ORDERS, entities).split()
+
+
+def test_a_swap_booked_is_a_scheduled_change() -> None:
+    vocab = vocabulary((*TOOLS, CHANGES))
+    terms = extract_entities("when is the spreader swap on QC2 booked for?", now=NOW, vocabulary=vocab).terms
+    check = CoverageCheck.of(terms, (*TOOLS, CHANGES), DEFAULT_SYNONYMS, vocabulary((*TOOLS, CHANGES)))
+    assert not {"swap", "booked"} & set(check.uncovered)
+    request = PlanRequest("when is the spreader swap on QC2 booked for?", (*TOOLS, CHANGES), Budget(max_steps=6), NOW)
+    assert "crane_changes" in {s.tool for s in DeterministicPlanner().plan_sync(request).plan.steps}
+
+
+def test_a_cause_answered_by_documents_alone_is_partial() -> None:
+    docs = Tool("harbour_docs", "Search the harbour's procedures", frozenset({"document"}), idempotent=True)
+    tools = {"harbour_docs": docs, "work_orders": ORDERS}
+    found = CallRecord("c1", "s1", "harbour_docs", {}, CallStatus.OK, output={"rows": [{"doc": "P-7"}]})
+    (reason,) = documents_only("why is crane QC2 so slow?", [found], tools)
+    assert reason.reason is AnswerReason.NOT_COVERED and "harbour_docs" in reason.detail
+    assert documents_only("which runbook covers a slow crane?", [found], tools) == []  # documents are asked for
+    assert documents_only("how do I fix a slow crane?", [found], tools) == []
+    data = _ok("work_orders", [{"order": "WO0320", "status": "open"}], "s2")
+    assert documents_only("why is crane QC2 so slow?", [found, data], tools) == []

@@ -143,13 +143,17 @@ def _matches(part: str, words: frozenset[str]) -> bool:
 
 
 def _one_off(word: str, part: str) -> bool:
-    """Whether ``word`` misspells ``part`` by one letter left out, added or changed ("complants": complaints), for
-    words of six letters or more with the same first letter."""
+    """Whether ``word`` misspells ``part`` by one letter left out, added or changed ("complants": complaints) or two
+    neighbours swapped ("ticekts": tickets), for words of six letters or more with the same first letter."""
     if min(len(word), len(part)) < 6 or word[0] != part[0] or abs(len(word) - len(part)) > 1 or word == part:
         return False
     short, long_ = sorted((word, part), key=len)
     if len(short) == len(long_):
-        return sum(a != b for a, b in zip(short, long_, strict=True)) == 1
+        off = [k for k, (a, b) in enumerate(zip(short, long_, strict=True)) if a != b]
+        swapped = (
+            len(off) == 2 and off[1] == off[0] + 1 and short[off[0]] == long_[off[1]] and short[off[1]] == long_[off[0]]
+        )
+        return len(off) == 1 or swapped
     return any(long_[:k] + long_[k + 1 :] == short for k in range(len(long_)))
 
 

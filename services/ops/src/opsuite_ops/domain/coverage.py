@@ -32,7 +32,7 @@ from opsuite_ops.domain.model import PlanStep, Tool
 from opsuite_ops.domain.timeline import is_trouble_word
 from opsuite_ops.domain.timerange import time_bound
 from opsuite_ops.domain.token_kinds import PORT_PATH
-from opsuite_ops.domain.words import GENERIC_WORDS, NON_TOPIC_WORDS
+from opsuite_ops.domain.words import GENERIC_WORDS, INTENSIFIERS, NON_TOPIC_WORDS
 
 #: Words that measure something rather than name it: "disk usage" is not answered by a tool named ``mem_usage``.
 MEASURE_WORDS = frozenset(
@@ -40,10 +40,6 @@ MEASURE_WORDS = frozenset(
     capacity amount total count number value values metric metrics stat stats statistics""".split()  # noqa: SIM905
 )
 
-#: Degree words that only stress the next one ("so far behind", "too slow"), and comparisons of a measure with
-#: itself ("is the lag getting worse"): never a topic (kept in searches).
-#: ("how bad did the lag get": the reader drops a judgement right after "how", see :mod:`extract`.)
-INTENSIFIERS = frozenset({"so", "too", "very", "really", "quite", "pretty", "super", "worse", "worst"})
 
 #: Measure words and the forms tools publish them in: an error "rate" is reported as a percent or a ratio of
 #: the requests. Only for coverage, only next to a word of trouble the same tool knows (see :func:`_form_known`);

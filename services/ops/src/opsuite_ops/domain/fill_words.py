@@ -12,7 +12,7 @@ from opsuite_ops.domain.bm25 import stem, tokenise, value_stem
 from opsuite_ops.domain.extract import Entities, is_verb_or_adverb
 from opsuite_ops.domain.model import Tool
 from opsuite_ops.domain.values import identifier_like
-from opsuite_ops.domain.words import NON_TOPIC_WORDS
+from opsuite_ops.domain.words import NON_TOPIC_WORDS, STRESS_WORDS
 
 __all__ = ["ENUM_SYNONYMS", "choose_enum", "enum_choices", "flag_value", "key_terms", "naming_words"]
 
@@ -166,7 +166,7 @@ def key_terms(
     out = [n for n in entities.guessed if n not in entities.terms and (not rare or identifier_like(n))]
     out.extend(v for v in entities.versions if v not in out)  # "billing-svc 2.31.0": name and tag
     for term in entities.rare if rare else entities.terms:
-        if (is_verb_or_adverb(term) and not term.endswith(("ing", "ed"))) or term in NON_TOPIC_WORDS:
+        if (is_verb_or_adverb(term) and not term.endswith(("ing", "ed"))) or term in NON_TOPIC_WORDS | STRESS_WORDS:
             continue  # "safely", "went", "how long do we keep": how or that, never what a document is about
         s = stem(term)
         if (

@@ -14,22 +14,27 @@ from the catalogue's own schemas and tags (no tool names):
   depends on (the database behind an application), and the timeline names the last change before the
   onset whatever it touched.
 
+:func:`documents_only`: a question asking why, answered by documents alone (a playbook a search found), is told
+what can cause such trouble, not what caused it here: NOT_COVERED, unless it asks how to fix or do something.
+
 :func:`is_investigation` reads the question's form only (English words of asking for a cause), never any
 estate's vocabulary.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
 
 from opsuite_ops.domain.bm25 import tokenise
-from opsuite_ops.domain.entities import Inventory
+from opsuite_ops.domain.coverage import asks_how_to
+from opsuite_ops.domain.entities import Inventory, is_empty
 from opsuite_ops.domain.extract import Entities, canonical_param
-from opsuite_ops.domain.model import Tool
-from opsuite_ops.domain.timeline import asks_for_cause
+from opsuite_ops.domain.model import AnswerReason, AnswerStatusReason, CallRecord, Tool
+from opsuite_ops.domain.timeline import asks_for_cause, asks_for_remedy
 from opsuite_ops.domain.timerange import time_bound
 
-__all__ = ["CHANGES", "SERIES", "Role", "investigation_tools", "is_investigation", "role"]
+__all__ = ["CHANGES", "SERIES", "Role", "documents_only", "investigation_tools", "is_investigation", "role"]
 
 _DURATION_WORDS = ("second", "minute", "hour", "day")
 _DURATION_NAMES = frozenset({"window", "duration", "lookback", "period", "range", "interval"})
@@ -109,3 +114,29 @@ def investigation_tools(ranked: Sequence[tuple[Tool, float]]) -> list[tuple[Tool
             out.append((tool, score, r))
     first = next((k for k, (_t, _s, r) in enumerate(out) if r == SERIES), 0)
     return [out[first], *out[:first], *out[first + 1 :]] if out else out
+
+
+#: Words asking for documents themselves ("which runbook covers ...").
+_DOCUMENT_WORDS = re.compile(
+    r"\b(?:runbooks?|playbooks?|docs?|documents?|documentation|wiki|guides?|articles?|procedures?|kb|sops?)\b",
+    re.IGNORECASE,
+)
+
+
+def documents_only(question: str, records: Sequence[CallRecord], tools: Mapping[str, Tool]) -> list[AnswerStatusReason]:
+    """NOT_COVERED when ``question`` asks for a cause (not how to do or fix something) and every call that returned
+    data is a document search: the documents say what can cause it, no data says what did."""
+    if not asks_for_cause(question) or asks_for_remedy(question) or asks_how_to(question):
+        return []
+    if _DOCUMENT_WORDS.search(question):
+        return []  # "which runbook covers an error spike": the documents are what it asks for
+    found = [r for r in records if r.ok and not is_empty(r.output)]
+    if not found or not all("document" in getattr(tools.get(r.tool), "tags", ()) for r in found):
+        return []
+    names = ", ".join(dict.fromkeys(r.tool for r in found))
+    return [
+        AnswerStatusReason(
+            AnswerReason.NOT_COVERED,
+            f"only documents answer it ({names}): they say what can cause such trouble, no data shows what caused it",
+        )
+    ]

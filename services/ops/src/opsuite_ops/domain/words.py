@@ -15,7 +15,7 @@ question no tool covers (a PARTIAL answer), never taken for a name.
 
 from __future__ import annotations
 
-__all__ = ["CHAT_WORDS", "GENERIC_WORDS", "NON_TOPIC_WORDS"]
+__all__ = ["CHAT_WORDS", "GENERIC_WORDS", "INTENSIFIERS", "NON_TOPIC_WORDS", "STRESS_WORDS"]
 
 #: Chat abbreviations and informal fillers ("any runners offline rn?", "taking forever", "for ages").
 CHAT_WORDS = frozenset(
@@ -50,3 +50,11 @@ NON_TOPIC_WORDS = frozenset(
     odd unusual weird strange abnormal anomalous
     fix fixing remedy""".split()  # noqa: SIM905
 )
+
+#: Degree words that only stress the next one ("so far behind", "too slow"), and comparisons of a measure with
+#: itself ("is the lag getting worse"): never a topic; a search for documents keeps "worse" and "worst", never
+#: the bare stress words ("so", "very").
+#: ("how bad did the lag get": the reader drops a judgement right after "how", see :mod:`extract`.)
+INTENSIFIERS = frozenset({"so", "too", "very", "really", "quite", "pretty", "super", "worse", "worst"})
+#: The stress words among them: never a search term either.
+STRESS_WORDS = frozenset({"so", "too", "very", "really", "quite", "pretty", "super"})
