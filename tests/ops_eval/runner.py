@@ -50,6 +50,7 @@ from tests.ops_eval import (
     ninth_estate,
     second_estate,
     seventh_estate,
+    sixteenth_estate,
     sixth_estate,
     tenth_estate,
     third_estate,
@@ -69,7 +70,8 @@ REPO = SETS_DIR.parents[1]
 TENANTS = {"demo": "demo", "second": "ledgerco", "third": "clusterco", "fourth": "streamco", "fifth": "edgeco",
            "sixth": "quillco", "seventh": "dbfleetco", "eighth": "sendwaveco", "ninth": "haldenidco",
            "tenth": "tarnvaultco", "eleventh": "ostrelcallco", "twelfth": "wrenfieldmlco",
-           "thirteenth": "harlowvanedcco", "fourteenth": "vellmerewaterco", "fifteenth": "kestrelfibreco"}  # fmt: skip
+           "thirteenth": "harlowvanedcco", "fourteenth": "vellmerewaterco", "fifteenth": "kestrelfibreco",
+           "sixteenth": "fenmarshrailco"}  # fmt: skip
 #: Questions in flight at once (ops runs them concurrently; each is one run).
 CONCURRENCY = 4
 ASK_TIMEOUT_S = 60.0
@@ -212,6 +214,7 @@ _SEEDERS: dict[str, Callable[[_Servers, Path, TokenFactory], Awaitable[datetime]
     "thirteenth": functools.partial(_seed_estate, thirteenth_estate, "dcrobotics.db", "thirteenth"),
     "fourteenth": functools.partial(_seed_estate, fourteenth_estate, "waterscada.db", "fourteenth"),
     "fifteenth": functools.partial(_seed_estate, fifteenth_estate, "fibreaccess.db", "fifteenth"),
+    "sixteenth": functools.partial(_seed_estate, sixteenth_estate, "signalling.db", "sixteenth"),
 }
 
 
