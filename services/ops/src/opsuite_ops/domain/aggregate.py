@@ -27,6 +27,7 @@ names ("failed" for ``status=failed``) when the call did not filter on it.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -43,6 +44,7 @@ __all__ = [
     "counted_by_name",
     "counted_words",
     "rank_column",
+    "rank_score",
     "ranked_key",
     "ranking",
     "summed_per",
@@ -85,6 +87,20 @@ class RankingAsk:
     hint_weight: int = 1
     #: Only a column one of the hints names will do ("first" is no ranking without a time-until column).
     needs_hint: bool = False
+    #: Initials of three or four words of the question in a row ("soh" of "state of health", see :func:`_acronyms`).
+    acronyms: frozenset[str] = frozenset()
+
+
+def _acronyms(words: Sequence[str]) -> set[str]:
+    """The initials of three or four words in a row ("state of health": ``soh``, "round trip time": ``rtt``), which
+    columns are often named by; fewer words' initials ("ts", "id") are too often other words."""
+    out = set()
+    for n in (3, 4):
+        for k in range(len(words) - n + 1):
+            run = words[k : k + n]
+            if all(w.isalpha() for w in run) and run[0] not in STOP_WORDS and run[-1] not in STOP_WORDS:
+                out.add("".join(w[0] for w in run))
+    return out
 
 
 def _words(text: str) -> list[str]:
@@ -93,6 +109,11 @@ def _words(text: str) -> list[str]:
 
 def asks_ranking(question: str, synonyms: Mapping[str, tuple[str, ...]] | None = None) -> RankingAsk | None:
     """The ranking ``question`` asks for (see the module docstring), or None when it names no superlative."""
+    ask = _asks_ranking(question, synonyms)
+    return None if ask is None else dataclasses.replace(ask, acronyms=frozenset(_acronyms(_words(question))))
+
+
+def _asks_ranking(question: str, synonyms: Mapping[str, tuple[str, ...]] | None) -> RankingAsk | None:
     words = _words(question)
     for k, word in enumerate(words):
         after = words[k + 1 : k + 4]
@@ -162,14 +183,21 @@ def rank_column(ask: RankingAsk, columns: Sequence[str]) -> str | None:
     counts 2) plus the superlative's hints (each counts its weight); None when no column scores."""
     best, best_score = None, 0
     for col in columns:
-        parts = _words(col)
-        hinted = sum(any(p == h or (len(h) > 2 and p.startswith(h)) for h in ask.hints) for p in parts)
-        if ask.needs_hint and not hinted:
-            continue
-        score = 2 * sum(_matches(p, ask.words) for p in parts) + ask.hint_weight * hinted
+        score = rank_score(ask, col)
         if score > best_score:
             best, best_score = col, score
     return best
+
+
+def rank_score(ask: RankingAsk, column: str) -> int:
+    """How well ``column`` names what the ranking is over (0: not at all; see :func:`rank_column`)."""
+    parts = _words(column)
+    hinted = sum(any(p == h or (len(h) > 2 and p.startswith(h)) for h in ask.hints) for p in parts)
+    if ask.needs_hint and not hinted:
+        return 0
+    # A part the question spells out ("soh": "state of health") counts as the words it stands for.
+    spelt = sum(2 * len(p) for p in parts if p in ask.acronyms)
+    return 2 * sum(_matches(p, ask.words) for p in parts) + spelt + ask.hint_weight * hinted
 
 
 @dataclass(frozen=True, slots=True)

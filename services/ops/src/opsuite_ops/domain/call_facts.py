@@ -265,11 +265,41 @@ def _table_facts(
     facts = _shown_table_facts(call, columns, rows, tool, words, anchor)
     if older and since is not None:
         facts.fact += f" ({older} older rows left out: before the asked window, from {fmt_time(since)})"
+        if not rows and _names_a_thing(call, tool):
+            # every row is older than asked ("the last 2 hours" of a tool with a row a day): no data on the thing
+            # named (a listing with nothing named has nothing in the window: that is its answer)
+            facts.cuts.append(
+                AnswerStatusReason(
+                    AnswerReason.NOT_COVERED,
+                    f"{call_title(call)} has no rows in the asked window (from {fmt_time(since)}): its {older} rows "
+                    "are all older",
+                    call.tool,
+                    call.step_id,
+                )
+            )
     if untimed and since is not None:
         # No time column to keep the rows to the asked window: some may be older than asked.
         facts.cuts.append(_cut(call, f"{call.tool} looked further back than asked and its rows carry no time, so "
                                      f"some may be older than the asked window (from {fmt_time(since)})"))  # fmt: skip
     return facts
+
+
+def _names_a_thing(call: CallRecord, tool: Tool | None) -> bool:
+    """Whether ``call`` asks about a named thing: a string argument of a parameter with no enum, format or
+    default that names it (``point=P2131B``), not a window, a state or free text."""
+    if tool is None:
+        return False
+    for name, value in call.arguments.items():
+        schema = tool.properties.get(name, {})
+        if not isinstance(value, str) or not value or value == schema.get("default") or name.lower() in NO_THING_PARAMS:
+            continue
+        if not schema.get("enum") and not schema.get("format"):
+            return True
+    return False
+
+
+#: Parameters whose text names no thing: a search's words, a window.
+NO_THING_PARAMS = frozenset({"q", "query", "text", "search", "keywords", "terms", "window", "since", "until"})
 
 
 def _shown_table_facts(

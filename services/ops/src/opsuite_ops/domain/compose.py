@@ -26,7 +26,8 @@ Tables are read before they are shown (:mod:`call_facts` reads each call's outpu
 
 Each cut (a table showing fewer rows than its call returned with facts left out, or more series than
 :data:`~opsuite_ops.domain.call_facts.MAX_SERIES` described) is reported in ``Composition.truncated`` (a
-TRUNCATED reason for the answer status); the trace keeps the call's whole output.
+TRUNCATED reason for the answer status), except a table whose every row a ranking read ("the lowest battery
+across all sites": the rows left out hold no part of the answer); the trace keeps the call's whole output.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ from opsuite_ops.domain.aggregate import (
     count,
     counted_by_name,
     rank_column,
+    rank_score,
     ranked_key,
     ranking,
     summed_per,
@@ -179,8 +181,8 @@ def _rankings(question: str, per_call: Sequence[tuple[CallRecord, CallFacts]]) -
         if facts.rows:
             by_tool.setdefault(call.tool, []).append((call, facts))
     out: list[tuple[str, tuple[str, ...]]] = []
+    columns: dict[str, str] = {}
     for tool, items in by_tool.items():
-        several = len(items) > 1
         candidates = list(
             dict.fromkeys(
                 c
@@ -188,8 +190,14 @@ def _rankings(question: str, per_call: Sequence[tuple[CallRecord, CallFacts]]) -
                 for c in (f.series.value_columns if f.series is not None else _numeric_columns(f.columns, f.rows))
             )
         )
-        column = rank_column(ask, candidates)
-        if column is None:
+        if (column := rank_column(ask, candidates)) is not None:
+            columns[tool] = column
+    # Only the tools whose column names the measure best ("state of health" is sohPct, not another batteryPct).
+    top = max((rank_score(ask, c) for c in columns.values()), default=0)
+    for tool, items in by_tool.items():
+        several = len(items) > 1
+        column = columns.get(tool)
+        if column is None or rank_score(ask, column) < top:
             continue
         entries: list[Ranked] = []
         how = set()
@@ -247,6 +255,10 @@ def _counts(question: str, per_call: Sequence[tuple[CallRecord, CallFacts]]) -> 
     return out
 
 
+#: How a call whose rows are all older than the asked window is reported (:mod:`call_facts`).
+_NO_ROWS_IN_WINDOW = "has no rows in the asked window"
+#: How a table's rows cut to the answer's size are reported (:mod:`call_facts`).
+_TABLE_CUT = "the table from "
 #: The onset asked for ("since when has it been failing") that no returned series shows.
 _NO_ONSET = "no series with an onset was returned: when it started is not known"
 
@@ -274,7 +286,16 @@ def _facts(question: str, calls: Sequence[CallRecord], tools: Mapping[str, Tool]
             sources.append(call_title(call))
             if anchor is not None and (start := read_from(call, tool)) is not None:
                 read.append((call_title(call), start))
-    out.derived = [*_rankings(question, per_call), *_counts(question, per_call)]
+    rankings = _rankings(question, per_call)
+    out.derived = [*rankings, *_counts(question, per_call)]
+    # A ranking read every row its calls returned: the rows a table of those calls leaves out hold no part of
+    # the answer asked for ("the lowest battery across all sites"), and the trace keeps them.
+    ranked = {c.step_id for c, _f in per_call if any(c.call_id in ids for _t, ids in rankings)}
+    out.cuts = [c for c in out.cuts if not (c.step_id in ranked and c.detail.startswith(_TABLE_CUT))]
+    # A call with no rows in the asked window adds nothing to another call's rows on the same thing.
+    answered = {str(v) for c, f in per_call if f.rows for v in c.arguments.values() if isinstance(v, str) and v}
+    empty = {c.step_id for c, f in per_call if not f.rows and {str(v) for v in c.arguments.values()} & answered}
+    out.cuts = [c for c in out.cuts if not (c.step_id in empty and _NO_ROWS_IN_WINDOW in c.detail)]
     # "what changed before IR-1 was opened": the record's own time is the onset (anchors.py)
     out.timeline = anchored_timeline(question, changes, onsets, sources, anchor, read) or build_timeline(
         question, changes, onsets, sources

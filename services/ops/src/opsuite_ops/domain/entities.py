@@ -60,10 +60,12 @@ MAX_INVENTORY_CALLS = 4
 #: Tags of tools that list what the estate has (routers, deployments): their rows name things of other kinds.
 _LISTS = frozenset({"inventory", "config", "history"})
 _KIND_WORDS = {"id": "record"}
-#: A record id such as a ticket or change number (``INC-4211``): an id, never a host.
-#: A record id: upper-case letters, a dash and a number ("INC-4211"), or a few letters and a zero-padded or long
-#: number written together ("MI0107", "CHG0004475").
-TICKET_ID = re.compile(r"^[A-Z]{2,}[A-Z0-9]*-\d+$|^[A-Z]{2,4}(?:0\d{2,}|\d{4,})$")
+#: A record id such as a ticket or change number, an id, never a host: upper-case letters, a dash and a number
+#: ("INC-4211"), letters of any case and two numbers or more after slashes ("FMS/26/04417", "fms/26/04417"), or a
+#: few letters and a zero-padded or long number written together ("MI0107", "CHG0004475").
+TICKET_ID = re.compile(
+    r"^[A-Z]{2,}[A-Z0-9]*-\d+$|^[A-Za-z]{2,}[A-Za-z0-9]*(?:/\d+){2,}$|^[A-Z]{2,4}(?:0\d{2,}|\d{4,})$"
+)
 _SEPARATORS = re.compile(r"[\s._-]+")
 _DIGITS = re.compile(r"\d+")
 

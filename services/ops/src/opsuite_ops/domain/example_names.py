@@ -22,7 +22,7 @@ from opsuite_ops.domain.enum_names import names_by_enum
 from opsuite_ops.domain.extract import Entities
 from opsuite_ops.domain.fill import is_search_param, param_concept, window_bound
 from opsuite_ops.domain.model import Tool
-from opsuite_ops.domain.token_kinds import PORT_PATH
+from opsuite_ops.domain.token_kinds import PORT_PATH, word_shape
 
 __all__ = ["example_kind", "names_by_example"]
 
@@ -69,6 +69,34 @@ def example_kind(name: str, tools: Sequence[Tool], entities: Entities) -> str | 
     return None
 
 
+_LETTERS = re.compile(r"^[A-Za-z]{1,3}(?=\d)")
+
+
+def prefixed_example(word: str, tools: Sequence[Tool]) -> tuple[str, str] | None:
+    """``(parameter, name)`` when ``word`` ("2131b") with the letters a parameter's example starts with ("P" of
+    "e.g. P2131B") is spelt like that example (letters and digits in the same places, the same length, and
+    matching the parameter's ``pattern``): the name written without its kind's letters. None otherwise, or when
+    two parameters would take different names."""
+    if not word[:1].isdigit() or not any(c.isalpha() for c in word):
+        return None
+    found: set[tuple[str, str]] = set()
+    for tool in tools:
+        for param, schema in tool.properties.items():
+            if schema.get("type", "string") != "string" or schema.get("enum") or schema.get("format"):
+                continue
+            example = _EXAMPLE.search(str(schema.get("description", "")))
+            letters = _LETTERS.match(example.group(1)) if example is not None else None
+            if example is None or letters is None:
+                continue
+            spelt = example.group(1)
+            name = letters.group(0) + (
+                word.upper() if spelt[len(letters.group(0)) :].isupper() or spelt.isupper() else word
+            )
+            if len(name) == len(spelt) and word_shape(name) == word_shape(spelt) and _pattern_ok(schema, name):
+                found.add((param, name))
+    return found.pop() if len({n for _p, n in found}) == 1 and len(found) == 1 else None
+
+
 def names_by_example(entities: Entities, tools: Sequence[Tool]) -> Entities:
     """``entities`` with each unknown name that is close to no known name and spelt like a parameter's example
     read as a value of that parameter's kind (see the module docstring), once the names the tools' enums
@@ -100,13 +128,17 @@ def names_by_example(entities: Entities, tools: Sequence[Tool]) -> Entities:
     # A port's path ("0/2/5") no listing names, spelt like a parameter's example ("e.g. 1/0/12").
     ports = [(param, t) for t in entities.terms if PORT_PATH.match(t) and (param := example_kind(t, tools, entities))]
     moved.extend(ports)
+    # "2131B" for a parameter whose example is "P2131B": the name without the letters its kind is written with.
+    prefixed = [(t, found) for t in entities.terms if (found := prefixed_example(t, tools)) is not None]
+    moved.extend(found for _t, found in prefixed)
     if not moved:
         return entities
     names = {n for _p, n in moved}
     values = (*entities.values, *(m for m in moved if m not in entities.values))
+    bare = {t for t, _found in prefixed}
     return dataclasses.replace(
         entities,
-        terms=tuple(t for t in entities.terms if t not in names),
+        terms=tuple(t for t in entities.terms if t not in names and t not in bare),
         unknown=tuple(kept),
         values=values,
         guessed=tuple(guessed),

@@ -41,9 +41,10 @@ from typing import Any
 from opsuite_ops.domain.bm25 import stem, tokenise
 from opsuite_ops.domain.entities import ENTITY_CONCEPTS, TEXT_PARAMS, name_key
 from opsuite_ops.domain.extract import Entities, canonical_param, human_duration
-from opsuite_ops.domain.fill_words import choose_enum, flag_value, key_terms, naming_words
+from opsuite_ops.domain.fill_words import asks_not_ended, choose_enum, flag_value, key_terms, naming_words
 from opsuite_ops.domain.model import Tool
 from opsuite_ops.domain.timerange import (
+    beyond_maximum,
     duration_value,
     enum_duration,
     format_time,
@@ -51,6 +52,7 @@ from opsuite_ops.domain.timerange import (
     time_bound,
 )
 from opsuite_ops.domain.values import (
+    asks_each,
     every_value,
     example_value,
     identifier_like,
@@ -77,6 +79,9 @@ _SEARCH_WORDS = frozenset({"search", "find", "phrase", "query", "look", "match",
 _ENTITY_CONCEPTS = ("host", "service", "id", "entity")
 #: Most calls one parameter fans out to over the values the estate lists ("which pool is the slowest").
 _FAN_OUT = 8
+#: Words asking for every value a tool takes ("across all sites", "each zone"); a superlative alone ("which queue
+#: is the worst") ranks what a listing returns, and does not call a tool once per value of its enum.
+_EVERY = frozenset({"each", "every", "across"})
 _KNOWN_CONCEPTS = frozenset({"host", "service", "id", "since", "until"})
 #: How a source says a word of the question was read as a value (the answer states such readings).
 _READ_AS = "read: "
@@ -267,8 +272,9 @@ def fill_variants(
     none of them, each named entity is an alternative call of its own. Never empty: with nothing to vary,
     one set (perhaps with ``missing`` parameters).
     """
-    if entities.latest_occurrence:
-        default_window = max(default_window, LATEST_WINDOW)  # "when did X last fail over": whenever it was
+    if entities.latest_occurrence or asks_not_ended(entities.words):
+        # "when did X last fail over", "which faults are still open": whenever it was
+        default_window = max(default_window, LATEST_WINDOW)
     base: dict[str, Any] = {}
     sources: dict[str, str] = {}
     # "top 3": how many to show, for a limit parameter only, never a window or a threshold ("top 3 buckets over
@@ -327,7 +333,12 @@ def fill_variants(
             if shunned:
                 said = ", ".join(str(o) for o in shunned)
                 unexpressed.append(f"cannot exclude {name} {said} with {tool.name}: no other {name} to ask for")
-            if chosen and typ == "array":
+            if not chosen and not shunned and name in required and asks_each(name, entities, _EVERY):
+                # "the lowest battery across all sites" of a tool taking one site: one call per site it takes.
+                every = [o for o in options if str(o).strip() and str(o).lower() not in ("all", "any", "*")]
+                if 1 < len(every) <= _FAN_OUT:
+                    dims.append((name, every, f"every {name} the tool takes"))
+            elif chosen and typ == "array":
                 value, source = chosen, "values named in the question"
             elif chosen:
                 dims.append((name, chosen, "enum value named in the question"))
@@ -352,6 +363,12 @@ def fill_variants(
             and (dv := duration_value(name, schema, entities.time_range.seconds)) is not None
         ):
             value, source = dv, entities.time_range.text
+            asked = not entities.time_range.text.startswith("no time in the question")
+            if asked and (reach := beyond_maximum(name, schema, entities.time_range.seconds)):
+                # "3 wks ago" of a tool keeping 14 days: none of its rows is of the time asked (a part not
+                # covered); "the last 30 days" of one keeping a day: its rows are of the last day (said).
+                said = f"{tool.name} reaches back {reach} at most, not {entities.time_range.text}"
+                (unexpressed if " ago" in entities.time_range.text else readings).append(said)
         elif (
             name in required
             and entities.time_range is None

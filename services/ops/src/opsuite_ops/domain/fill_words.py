@@ -14,7 +14,7 @@ from opsuite_ops.domain.model import Tool
 from opsuite_ops.domain.values import identifier_like
 from opsuite_ops.domain.words import NON_TOPIC_WORDS, STRESS_WORDS
 
-__all__ = ["ENUM_SYNONYMS", "choose_enum", "enum_choices", "flag_value", "key_terms", "naming_words"]
+__all__ = ["ENUM_SYNONYMS", "asks_not_ended", "choose_enum", "enum_choices", "flag_value", "key_terms", "naming_words"]
 
 
 _NUMBER_PLURAL = re.compile(r"^(\d+)s$")
@@ -38,7 +38,7 @@ _NOT_HEALTHY = frozenset({"unhealthy", "unwell", "problematic"})
 #: "outstanding", and "open" where no value is literally open or the question says "still open" (an incident
 #: still open may be investigating or monitoring; one in status ``open`` has only just been raised).
 _ENDED = frozenset({"resolved", "closed", "done", "completed", "complete", "cancelled", "canceled", "finished",
-                    "fixed", "rejected"})  # fmt: skip
+                    "fixed", "rejected", "cleared", "restored", "recovered"})  # fmt: skip
 _NOT_ENDED = frozenset({"unresolved", "outstanding", "ongoing", "unfinished", "unclosed"})
 
 
@@ -143,6 +143,12 @@ def _named(options: Sequence[Any], words: Sequence[str], *, asks_whether: bool =
         named.update(v for v in values if v not in _ENDED and v not in _SENTINELS)
     chosen = [o for o in options if str(o).lower() in named or stem(str(o).lower()) in named]
     return chosen
+
+
+def asks_not_ended(words: Sequence[str]) -> bool:
+    """Whether the question asks for what is still open ("still open", "unresolved", "which faults are open"):
+    whenever it was opened, so a window the question does not give reaches back far."""
+    return bool(set(words) & (_NOT_ENDED | {"open"}))
 
 
 def key_terms(

@@ -66,6 +66,8 @@ DEFAULT_SYNONYMS: Mapping[str, tuple[str, ...]] = {
     "req": ("request",),
     "perf": ("performance",),
     "mgmt": ("management",),
+    "jn": ("junction",),
+    "jct": ("junction",),
     # A job "booked" is scheduled; a part "swapped" is replaced (a change or a job that plans it).
     "book": ("scheduled", "planned"),
     "swap": ("replace", "change"),

@@ -29,6 +29,7 @@ __all__ = [
     "ISO_RE",
     "REL_RE",
     "TimeRange",
+    "beyond_maximum",
     "duration_text",
     "duration_unit",
     "duration_value",
@@ -47,13 +48,14 @@ ISO_RE = re.compile(
 )
 _UNITS = {
     "s": 1, "sec": 1, "second": 1, "m": 60, "min": 60, "minute": 60, "h": 3600, "hr": 3600,
-    "hour": 3600, "d": 86400, "day": 86400, "w": 604800, "week": 604800, "month": 2592000, "mo": 2592000,
+    "hour": 3600, "d": 86400, "day": 86400, "w": 604800, "week": 604800, "wk": 604800, "month": 2592000,
+    "mo": 2592000,
 }  # fmt: skip
 _WORD_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
                  "eight": 8, "nine": 9, "ten": 10, "twelve": 12, "fifteen": 15, "thirty": 30, "few": 3,
                  "couple": 2, "half": 0.5}  # fmt: skip
 _N = r"\d+|half(?: an?)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|thirty|few|couple(?: of)?"
-_UNIT_ALT = r"(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|[smhdw])"
+_UNIT_ALT = r"(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|wks?|months?|[smhdw])"
 #: Back from now ("the last 3 hours", "2 days ago") or forward ("the next two weeks", "within 10 days").
 REL_RE = re.compile(
     r"\b(?:(?:last|past|previous|in the last|over the last)\s+(?:(?P<n>" + _N + r")\s*)?(?P<u>" + _UNIT_ALT + r")\b"
@@ -203,6 +205,20 @@ def duration_value(name: str, schema: Mapping[str, Any], seconds: float) -> Any 
     if isinstance(high, int | float) and value > high:
         value = high
     return value
+
+
+def beyond_maximum(name: str, schema: Mapping[str, Any], seconds: float) -> str:
+    """How far back a look-back parameter reaches at most ("14 days"), when ``seconds`` is further than its
+    schema's ``maximum`` allows (the value :func:`duration_value` gives is cut to it); else ""."""
+    typ = schema.get("type", "string")
+    high = schema.get("maximum")
+    unit = _unit_seconds(name) or (1.0 if name.lower() in _DURATION_NAMES else None)
+    if typ not in ("integer", "number") or not isinstance(high, int | float) or unit is None:
+        return ""
+    if seconds / unit <= high + 1e-9:
+        return ""
+    words = {1.0: "seconds", 60.0: "minutes", 3600.0: "hours", 86400.0: "days", 604800.0: "weeks"}
+    return f"{high:g} {words.get(float(unit), name)}"
 
 
 #: Units a duration string may be written in, largest first: (seconds, letter, word, ISO 8601 designator).

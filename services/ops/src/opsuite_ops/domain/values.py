@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "asks_across",
+    "asks_each",
+    "asks_every",
     "enclosing_values",
     "every_value",
     "example_value",
@@ -119,14 +121,32 @@ def part_value(param: str, entities: Entities, inventory: Inventory | None) -> s
     return top[0] if len(top) == 1 else None
 
 
+def asks_every(param: str, entities: Entities) -> bool:
+    """Whether the question asks across every value of ``param``'s kind: its kind word and an "across" word
+    ("which pool is the slowest", "the lowest battery across all sites")."""
+    if not entities.across:
+        return False
+    kind = kind_of(param)
+    kinds = {kind, kind.rsplit("_", 1)[-1]}
+    return any(w in kinds or w.removesuffix("s") in kinds for w in entities.words[:_MAX_WORDS])
+
+
+def asks_each(param: str, entities: Entities, every: frozenset[str]) -> bool:
+    """Whether a word of ``every`` ("each", "across") comes right before ``param``'s kind word ("across all sites",
+    "each zone"): the question asks for every value of that kind ("what zone does each one feed" does not)."""
+    kind = kind_of(param)
+    kinds = {kind, kind.rsplit("_", 1)[-1]}
+    words = entities.words[:_MAX_WORDS]
+    return any(
+        w in every and any(x in kinds or x.removesuffix("s") in kinds for x in words[k + 1 : k + 3])
+        for k, w in enumerate(words)
+    )
+
+
 def every_value(param: str, entities: Entities, inventory: Inventory | None, limit: int) -> list[str]:
     """Every known value of ``param``'s kind, when the question asks across that kind ("which pool is the
     slowest": its kind word and an "across" word) and names none; empty when they are more than ``limit``."""
-    if inventory is None or not entities.across:
-        return []
-    kind = kind_of(param)
-    kinds = {kind, kind.rsplit("_", 1)[-1]}
-    if not any(w in kinds or w.removesuffix("s") in kinds for w in entities.words[:_MAX_WORDS]):
+    if inventory is None or not asks_every(param, entities):
         return []
     values = inventory.values_of(param)
     return values if 1 < len(values) <= limit else []

@@ -48,7 +48,7 @@ NON_TOPIC_WORDS = frozenset(
     smaller closer nearer more less fewer big large small huge tiny high low long forever new newer newest old older
     oldest recent earlier later next upcoming previous keep keeps kept fast quick quickly
     odd unusual weird strange abnormal anomalous
-    fix fixing remedy""".split()  # noqa: SIM905
+    fix fixing remedy hr hrs wk wks mins secs""".split()  # noqa: SIM905
 )
 
 #: Degree words that only stress the next one ("so far behind", "too slow"), and comparisons of a measure with

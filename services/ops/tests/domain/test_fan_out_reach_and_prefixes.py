@@ -1,0 +1,138 @@
+"""Honest answers (issue 13, the blind railway and robotics estates' causes): "across all X" calls a tool taking one
+X once per value its enum allows ("each one" does not); a ranking's column can be spelt by initials ("state of
+health": ``soh``) and only the tools whose column names the measure best are ranked; a table every row of which a
+ranking read is no cut answer; record ids with slashes in any case ("fms/26/04417") and six-digit numbers after a
+word ("trust 884377") are ids, a ``*_ref`` parameter takes them; a look-back cut to its schema's maximum says so (a
+part not covered for "3 wks ago", a note for "the last 30 days"); "2131B" is the "P2131B" a parameter's example
+spells; a call on a named thing whose rows are all older than asked is no answer; "still open" reaches back far, and
+"cleared" ends a lifecycle.
+
+The estate is made up (a ferry operator's vessels, berths and defects); no estate's names.
+"""
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from opsuite_ops.domain.aggregate import asks_ranking, rank_column
+from opsuite_ops.domain.call_facts import analyse_call
+from opsuite_ops.domain.compose import DeterministicComposer
+from opsuite_ops.domain.entities import TICKET_ID
+from opsuite_ops.domain.example_names import prefixed_example
+from opsuite_ops.domain.extract import canonical_param, extract_entities
+from opsuite_ops.domain.fill import LATEST_WINDOW, fill_variants
+from opsuite_ops.domain.fill_words import choose_enum
+from opsuite_ops.domain.model import AnswerReason, CallRecord, CallStatus, Tool
+
+NOW = datetime(2033, 8, 9, 12, 0, tzinfo=UTC)
+
+
+def _obj(props: dict[str, Any], required: tuple[str, ...] = ()) -> dict[str, Any]:
+    return {"type": "object", "properties": props, "required": list(required)}
+
+
+VESSELS = ["MV Corran", "MV Lismore", "MV Tiree"]
+ENGINE_HEALTH = Tool(
+    "engine_health",
+    "Daily engine readings of one vessel: state of health (%), running hours, oil temperature",
+    frozenset({"metric", "engine"}),
+    input_schema=_obj(
+        {
+            "vessel": {"type": "string", "enum": VESSELS},
+            "days": {"type": "integer", "minimum": 1, "maximum": 14, "default": 1},
+        },
+        ("vessel",),
+    ),
+    idempotent=True,
+)
+SENSORS = Tool(
+    "sensor_log",
+    "Every reading of one hull sensor over the last N hours: strain, temperature",
+    frozenset({"metric", "sensor"}),
+    input_schema=_obj(
+        {
+            "sensor": {"type": "string", "pattern": "^[Hh]\\d{3}[AB]?$", "description": "sensor id, e.g. H204A"},
+            "hours": {"type": "integer", "minimum": 1, "maximum": 24, "default": 2},
+        },
+        ("sensor",),
+    ),
+    idempotent=True,
+)
+DEFECTS = Tool(
+    "defects",
+    "Defects (DEF/yy/nnnn) reported on or after a UTC date: vessel, status (open, attended, cleared)",
+    frozenset({"history", "defect"}),
+    input_schema=_obj(
+        {
+            "since_date": {"type": "string", "pattern": "^\\d{4}-\\d{2}-\\d{2}$"},
+            "status": {"type": "string", "enum": ["", "open", "attended", "cleared"], "default": ""},
+        },
+        ("since_date",),
+    ),
+    idempotent=True,
+)
+
+
+def _variants(tool: Tool, question: str) -> list[dict[str, Any]]:
+    return [v.arguments for v in fill_variants(tool, extract_entities(question, now=NOW), now=NOW)]
+
+
+def test_across_all_of_a_kind_calls_once_per_value_and_each_one_does_not() -> None:
+    calls = _variants(ENGINE_HEALTH, "which engine has the lowest state of health across all vessels?")
+    assert sorted(c["vessel"] for c in calls) == VESSELS
+    assert all("vessel" not in c for c in _variants(ENGINE_HEALTH, "which vessels do we run and where is each one?"))
+
+
+def test_initials_name_a_column_and_the_best_named_tool_is_ranked() -> None:
+    ask = asks_ranking("which vessel has the lowest engine state of health?")
+    assert ask is not None and rank_column(ask, ["enginePct", "sohPct"]) == "sohPct"
+
+
+async def test_a_ranking_over_every_row_leaves_no_cut_and_ranks_the_best_named_column() -> None:
+    health = [{"vessel": f"V{k}", "day": "2033-08-09", "sohPct": 90 - k} for k in range(60)]
+    charge = [{"vessel": f"V{k}", "enginePct": 50 + k} for k in range(60)]
+    calls = [
+        CallRecord("c1", "s1", "engine_health", {}, CallStatus.OK, output={"rows": health}),
+        CallRecord("c2", "s2", "engine_charge", {}, CallStatus.OK, output={"rows": charge}),
+    ]
+    out = await DeterministicComposer().compose("which vessel has the lowest engine state of health?", calls, [])
+    assert "Lowest sohPct" in out.answer and "Lowest enginePct" not in out.answer
+    assert not [r for r in out.truncated if r.step_id == "s1"]  # every row was ranked
+    assert [r for r in out.truncated if r.step_id == "s2"]  # the other table is still cut
+
+
+def test_ids_with_slashes_in_any_case_and_long_numbers_after_a_word() -> None:
+    assert TICKET_ID.match("DEF/33/0412") and TICKET_ID.match("def/33/0412") and not TICKET_ID.match("tcp/443")
+    assert extract_entities("whats def/33/0412 n its status", now=NOW).ids == ("def/33/0412",)
+    assert extract_entities("incident 884377, how long so far", now=NOW).ids == ("884377",)
+    over = extract_entities("vessels with over 250000 running hours", now=NOW)
+    assert not over.ids and 250000.0 in over.numbers
+    assert canonical_param("trust_ref") == "id" and canonical_param("reference") == "reference"
+
+
+def test_a_look_back_past_the_maximum_says_so() -> None:
+    (ago,) = fill_variants(ENGINE_HEALTH, extract_entities("MV Tiree soh 3 wks ago", now=NOW), now=NOW)
+    assert ago.arguments["days"] == 14 and any("14 days at most" in u for u in ago.unexpressed)
+    (last,) = fill_variants(ENGINE_HEALTH, extract_entities("MV Tiree soh in the last 30 days", now=NOW), now=NOW)
+    assert not last.unexpressed and any("14 days at most" in r for r in last.readings)
+
+
+def test_a_name_without_its_kinds_letters_is_the_examples_spelling() -> None:
+    assert prefixed_example("204a", (SENSORS,)) == ("sensor", "H204A")
+    assert prefixed_example("2041", (SENSORS,)) is None  # no letter: a number
+    assert prefixed_example("20a", (SENSORS,)) is None  # not spelt like the example
+
+
+def test_a_named_call_whose_rows_are_all_older_than_asked_is_no_answer() -> None:
+    rows = [{"sensor": "H204A", "ts": "2033-08-09T06:00:00Z", "strain": 4.1}]
+    named = CallRecord("c1", "s1", "sensor_log", {"sensor": "H204A"}, CallStatus.OK, output={"rows": rows})
+    facts = analyse_call(named, SENSORS, since=NOW - timedelta(hours=2))
+    assert [c.reason for c in facts.cuts] == [AnswerReason.NOT_COVERED]
+    listing = CallRecord("c2", "s2", "sensor_log", {}, CallStatus.OK, output={"rows": rows})
+    assert analyse_call(listing, SENSORS, since=NOW - timedelta(hours=2)).cuts == []
+
+
+def test_still_open_reaches_back_far_and_cleared_ends_a_lifecycle() -> None:
+    calls = _variants(DEFECTS, "which defects are still open?")
+    assert {c["status"] for c in calls} == {"open", "attended"}  # every state before the lifecycle's end
+    assert {c["since_date"] for c in calls} == {(NOW - LATEST_WINDOW).strftime("%Y-%m-%d")}
+    assert choose_enum(["", "open", "attended", "cleared"], ["defects", "still", "open"])[0] == ["open", "attended"]
