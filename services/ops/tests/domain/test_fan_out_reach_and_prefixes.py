@@ -5,7 +5,7 @@ ranking read is no cut answer; record ids with slashes in any case ("fms/26/0441
 word ("trust 884377") are ids, a ``*_ref`` parameter takes them; a look-back cut to its schema's maximum says so (a
 part not covered for "3 wks ago", a note for "the last 30 days"); "2131B" is the "P2131B" a parameter's example
 spells; a call on a named thing whose rows are all older than asked is no answer; "still open" reaches back far, and
-"cleared" ends a lifecycle.
+"cleared" ends a lifecycle; "who" looks for the tools naming people; "the most X this past week" adds a count up.
 
 The estate is made up (a ferry operator's vessels, berths and defects); no estate's names.
 """
@@ -13,9 +13,10 @@ The estate is made up (a ferry operator's vessels, berths and defects); no estat
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from opsuite_ops.domain.aggregate import asks_ranking, rank_column
+from opsuite_ops.domain.aggregate import asks_ranking, rank_column, summed_over_window
 from opsuite_ops.domain.call_facts import analyse_call
 from opsuite_ops.domain.compose import DeterministicComposer
+from opsuite_ops.domain.coverage import asks_who
 from opsuite_ops.domain.entities import TICKET_ID
 from opsuite_ops.domain.example_names import prefixed_example
 from opsuite_ops.domain.extract import canonical_param, extract_entities
@@ -136,3 +137,16 @@ def test_still_open_reaches_back_far_and_cleared_ends_a_lifecycle() -> None:
     assert {c["status"] for c in calls} == {"open", "attended"}  # every state before the lifecycle's end
     assert {c["since_date"] for c in calls} == {(NOW - LATEST_WINDOW).strftime("%Y-%m-%d")}
     assert choose_enum(["", "open", "attended", "cleared"], ["defects", "still", "open"])[0] == ["open", "attended"]
+
+
+def test_who_looks_for_the_tools_naming_people() -> None:
+    assert "technician" in asks_who("whos on site at the ferry port?") and asks_who("who's on call") != ()
+    assert asks_who("which vessel is the oldest?") == () and asks_who("whoever") == ()
+
+
+def test_the_most_of_a_count_over_a_window_sums_each_series() -> None:
+    rows = [{"vessel": "A", "day": "2033-08-0" + str(d), "alarms": n} for d, n in ((7, 3), (8, 0), (9, 1))]
+    assert summed_over_window("which vessel had the most alarms this past week?", "alarms", rows)
+    assert not summed_over_window("which vessel has the most alarms?", "alarms", rows)  # no window: the latest
+    pct = [{**r, "alarm_pct": 1.5} for r in rows]
+    assert not summed_over_window("which vessel had the most alarms this past week?", "alarm_pct", pct)

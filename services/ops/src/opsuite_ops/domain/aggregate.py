@@ -47,6 +47,7 @@ __all__ = [
     "rank_score",
     "ranked_key",
     "ranking",
+    "summed_over_window",
     "summed_per",
 ]
 
@@ -227,6 +228,29 @@ _WHICH = re.compile(r"\b(?:which|what)\s+([a-z][\w-]*)", re.IGNORECASE)
 #: Column-name parts of a measure that does not add up over rows (a mean, a ratio, a percentile, an extreme).
 _NOT_ADDITIVE = ("pct", "percent", "ratio", "avg", "mean", "rate", "median", "min", "max", "p50", "p90", "p95",
                  "p99", "util", "score", "level")  # fmt: skip
+
+
+#: A window the question asks about ("this past week", "in the last 2 hours", "today").
+_WINDOW = re.compile(
+    r"\b(?:(?:this|past|last|previous)\s+(?:\d+\s*)?(?:hours?|hrs?|days?|weeks?|wks?|months?|minutes?|mins?)"
+    r"|today|yesterday|this\s+(?:week|month|morning)|in\s+the\s+last\b)",
+    re.IGNORECASE,
+)
+
+
+def summed_over_window(question: str, column: str, rows: Sequence[Mapping[str, Any]]) -> bool:
+    """Whether "the most X this past week" sums ``column`` over each series' points: a count (whole numbers, no
+    mean, ratio, percentile or extreme in its name) and a window the question asks about. "the highest cpu" and
+    a count asked with no window ("most failures") rank the latest value."""
+    if not _WINDOW.search(question) or any(any(p.startswith(n) for n in _NOT_ADDITIVE) for p in _words(column)):
+        return False
+    values = [row.get(column) for row in rows]
+    numbers = [v for v in values if isinstance(v, int | float) and not isinstance(v, bool)]
+    return (
+        bool(numbers)
+        and len(numbers) == len([v for v in values if v is not None])
+        and all(float(v).is_integer() for v in numbers)
+    )
 
 
 def ranked_key(question: str, columns: Sequence[str]) -> str | None:

@@ -50,6 +50,7 @@ from opsuite_ops.domain.aggregate import (
     rank_score,
     ranked_key,
     ranking,
+    summed_over_window,
     summed_per,
 )
 from opsuite_ops.domain.anchors import anchored_timeline, find_anchor, read_from
@@ -204,11 +205,13 @@ def _rankings(question: str, per_call: Sequence[tuple[CallRecord, CallFacts]]) -
         for call, f in items:
             prefix = _name_args(call) if several else ""
             if f.series is not None:
-                how.add("the latest value of each series")
+                # "the most detection failures this past week": a count added up over the window, per series
+                total = summed_over_window(question, column, f.rows)
+                how.add(f"{column} summed over each series" if total else "the latest value of each series")
                 for s in f.series.series:
                     if s.column == column:
                         label = ", ".join(p for p in (prefix, s.group) if p) or s.name
-                        entries.append(Ranked(label, s.latest))
+                        entries.append(Ranked(label, round(s.mean * s.count, 6) if total else s.latest))
             elif (key := ranked_key(question, f.columns)) and (sums := summed_per(key, column, f.rows)) is not None:
                 how.add(f"{column} summed per {key}")
                 entries.extend(Ranked(", ".join(p for p in (prefix, e.label) if p), e.value) for e in sums)

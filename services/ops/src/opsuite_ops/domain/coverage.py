@@ -80,6 +80,7 @@ __all__ = [
     "CoverageCheck",
     "asks_for_documents",
     "asks_how_to",
+    "asks_who",
     "clipped",
     "enum_words",
     "is_topic",
@@ -106,6 +107,17 @@ _DOCUMENTS = re.compile(
     r"(?:runbooks?|playbooks?|docs?|documents?|documentation|wiki|guides?|articles?|how-?tos?|procedures?)\b",
     re.I,
 )
+
+
+#: "who's on site", "who is handling X": a question asking for a person.
+_WHO = re.compile(r"^\s*who(?:'?s|\s+is|\s+are|\s+was)?\b", re.IGNORECASE)
+#: Words a tool's description names people by (what a "who" question looks for beside its own words).
+_PERSON_WORDS = ("technician", "engineer", "assignee", "owner", "implementer", "lead", "operator", "oncall")
+
+
+def asks_who(question: str) -> tuple[str, ...]:
+    """The words of the tools that name people, when ``question`` asks who ("whos on site at X"); else none."""
+    return _PERSON_WORDS if _WHO.match(question) else ()
 
 
 def asks_for_documents(question: str) -> bool:

@@ -36,6 +36,7 @@ from opsuite_ops.domain.coverage import (
     CoverageCheck,
     asks_for_documents,
     asks_how_to,
+    asks_who,
     enum_words,
     is_topic,
     known_by_synonym,
@@ -313,7 +314,7 @@ class DeterministicPlanner:
         id_words = [w for i in entities.ids for w in tokenise(id_letters(i), keep_stop_words=True)]
         # A value of an inventory column ("zone-a-1") is looked for by the tools that speak of that column.
         columns = [c for c, _v in entities.values if c]
-        query = " ".join([*entities.terms, *id_words, *columns])
+        query = " ".join([*entities.terms, *id_words, *columns, *asks_who(request.question)])
         if request.failure is not None:
             # A replan looks for other tools covering the same gaps: search their wording too.
             query += " " + " ".join(g.what for g in request.failure.gaps)
