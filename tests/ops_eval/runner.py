@@ -49,6 +49,7 @@ from tests.ops_eval import (
     fourth_estate,
     ninth_estate,
     second_estate,
+    seventeenth_estate,
     seventh_estate,
     sixteenth_estate,
     sixth_estate,
@@ -71,7 +72,7 @@ TENANTS = {"demo": "demo", "second": "ledgerco", "third": "clusterco", "fourth":
            "sixth": "quillco", "seventh": "dbfleetco", "eighth": "sendwaveco", "ninth": "haldenidco",
            "tenth": "tarnvaultco", "eleventh": "ostrelcallco", "twelfth": "wrenfieldmlco",
            "thirteenth": "harlowvanedcco", "fourteenth": "vellmerewaterco", "fifteenth": "kestrelfibreco",
-           "sixteenth": "fenmarshrailco"}  # fmt: skip
+           "sixteenth": "fenmarshrailco", "seventeenth": "harthillwindco"}  # fmt: skip
 #: Questions in flight at once (ops runs them concurrently; each is one run).
 CONCURRENCY = 4
 ASK_TIMEOUT_S = 60.0
@@ -215,6 +216,7 @@ _SEEDERS: dict[str, Callable[[_Servers, Path, TokenFactory], Awaitable[datetime]
     "fourteenth": functools.partial(_seed_estate, fourteenth_estate, "waterscada.db", "fourteenth"),
     "fifteenth": functools.partial(_seed_estate, fifteenth_estate, "fibreaccess.db", "fifteenth"),
     "sixteenth": functools.partial(_seed_estate, sixteenth_estate, "signalling.db", "sixteenth"),
+    "seventeenth": functools.partial(_seed_estate, seventeenth_estate, "windfarm.db", "seventeenth"),
 }
 
 
