@@ -5,7 +5,9 @@ ranking read is no cut answer; record ids with slashes in any case ("fms/26/0441
 word ("trust 884377") are ids, a ``*_ref`` parameter takes them; a look-back cut to its schema's maximum says so (a
 part not covered for "3 wks ago", a note for "the last 30 days"); "2131B" is the "P2131B" a parameter's example
 spells; a call on a named thing whose rows are all older than asked is no answer; "still open" reaches back far, and
-"cleared" ends a lifecycle; "who" looks for the tools naming people; "the most X this past week" adds a count up.
+"cleared" ends a lifecycle; "who" looks for the tools naming people; "the most X this past week" adds a count up; an
+enum value is named by the label its description writes ("FSP/HJ/01 Harbour Junction"); a search for a word no other
+tool knows is never auxiliary.
 
 The estate is made up (a ferry operator's vessels, berths and defects); no estate's names.
 """
@@ -14,15 +16,18 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from opsuite_ops.domain.aggregate import asks_ranking, rank_column, summed_over_window
+from opsuite_ops.domain.broaden import auxiliary_searches
 from opsuite_ops.domain.call_facts import analyse_call
 from opsuite_ops.domain.compose import DeterministicComposer
 from opsuite_ops.domain.coverage import asks_who
 from opsuite_ops.domain.entities import TICKET_ID
+from opsuite_ops.domain.enum_labels import described_values
 from opsuite_ops.domain.example_names import prefixed_example
+from opsuite_ops.domain.executor import RunState
 from opsuite_ops.domain.extract import canonical_param, extract_entities
 from opsuite_ops.domain.fill import LATEST_WINDOW, fill_variants
 from opsuite_ops.domain.fill_words import choose_enum
-from opsuite_ops.domain.model import AnswerReason, CallRecord, CallStatus, Tool
+from opsuite_ops.domain.model import AnswerReason, CallRecord, CallStatus, PlanStep, Tool
 
 NOW = datetime(2033, 8, 9, 12, 0, tzinfo=UTC)
 
@@ -150,3 +155,27 @@ def test_the_most_of_a_count_over_a_window_sums_each_series() -> None:
     assert not summed_over_window("which vessel has the most alarms?", "alarms", rows)  # no window: the latest
     pct = [{**r, "alarm_pct": 1.5} for r in rows]
     assert not summed_over_window("which vessel had the most alarms this past week?", "alarm_pct", pct)
+
+
+def test_an_enum_value_is_named_by_the_label_its_description_writes() -> None:
+    feeders = "FDR/PT/01 Port Terminal, FDR/NQ/02 North Quay; empty: all"
+    assert described_values(["", "FDR/PT/01", "FDR/NQ/02"], feeders, ["load", "north", "quay"]) == ["FDR/NQ/02"]
+    assert described_values(["PT", "NQ"], "berth: PT (Port Terminal), NQ (North Quay)", ["port", "terminal"]) == ["PT"]
+    assert described_values(["PT1"], "Port Terminal (PT1)", ["terminal"]) == []  # every word of the label
+    assert described_values(["J1"], "J1 Harbour Junction", ["harbour", "jn"]) == ["J1"]  # an abbreviation
+
+
+def test_a_search_for_a_word_no_other_tool_knows_is_never_auxiliary() -> None:
+    docs = Tool("docs", "Search the port's procedures", frozenset({"document"}), idempotent=True,
+                input_schema=_obj({"q": {"type": "string"}}, ("q",)))  # fmt: skip
+    tools = {"docs": docs, "engine_health": ENGINE_HEALTH}
+    state = RunState()
+    search = PlanStep("s1", "docs", {"q": "engine dark"})
+    data = PlanStep("s2", "engine_health", {"vessel": "MV Tiree"})
+    state.latest["s1"] = CallRecord("c1", "s1", "docs", {"q": "engine dark"}, CallStatus.OK, output={"rows": []})
+    rows = {"rows": [{"day": "2033-08-09", "sohPct": 80}]}
+    state.latest["s2"] = CallRecord("c2", "s2", "engine_health", {}, CallStatus.OK, output=rows)
+    assert auxiliary_searches("how long was the engine dark on MV Tiree?", [search, data], state, tools) == set()
+    state.latest["s1"] = CallRecord("c1", "s1", "docs", {"q": "engine"}, CallStatus.OK, output={"rows": []})
+    plain = PlanStep("s1", "docs", {"q": "engine"})
+    assert auxiliary_searches("engine soh on MV Tiree?", [plain, data], state, tools) == {"s1"}

@@ -15,7 +15,8 @@ page on Microsoft only: nothing on SNDS).
 An *auxiliary* search (:func:`auxiliary_searches`) is neither narrowed nor reported: one the question does
 not name (no word of it is in the search tool's name, tags or parameters) while another step of the main
 plan, no search, returned data; a how-to question asks for the documents themselves, so its searches never
-are. "who's on call for search" answered by the rota is complete, whatever a playbook search found.
+are, nor is one searching for a word no other tool knows ("how long were the signals dark": only it could say).
+"who's on call for search" answered by the rota is complete, whatever a playbook search found.
 """
 
 from __future__ import annotations
@@ -26,8 +27,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from opsuite_ops.domain.bm25 import tokenise
-from opsuite_ops.domain.coverage import asks_how_to, strong_tokens
+from opsuite_ops.domain.bm25 import is_verb_or_adverb, stem, tokenise
+from opsuite_ops.domain.coverage import asks_how_to, strong_tokens, vocabulary
 from opsuite_ops.domain.entities import TICKET_ID, is_empty
 from opsuite_ops.domain.executor import RunState
 from opsuite_ops.domain.fill import is_search_param
@@ -196,4 +197,28 @@ def auxiliary_searches(
             answered = True
     if not answered:
         return frozenset()
-    return frozenset(s.id for s in searches if not strong_tokens(tools[s.tool]) & words)
+    # A search for a word no other tool knows ("how long were the signals dark": "dark") is the only step that
+    # could answer that part: never auxiliary.
+    vocab = vocabulary([t for t in tools.values() if t.name not in {s.tool for s in searches}])
+    # (a name another step takes, "deck" of pool=deck, is what that step answers about)
+    vocab |= {str(v).lower() for st in plan_steps if st not in searches for v in st.arguments.values()}
+    return frozenset(
+        s.id
+        for s in searches
+        if not strong_tokens(tools[s.tool]) & words and not _only_searched(s, tools[s.tool], vocab)
+    )
+
+
+def _only_searched(step: PlanStep, tool: Tool, vocab: frozenset[str]) -> bool:
+    """Whether ``step`` searches for a word (of four letters or more) no other tool's vocabulary holds."""
+    param = _search_param(tool, step)
+    text = str(step.arguments[param]) if param is not None else ""
+    return any(
+        len(w) >= 4
+        and w.isalpha()
+        and not is_verb_or_adverb(w)  # "who's working on X": how, not what a document would say
+        and stem(w) not in vocab
+        and w not in vocab
+        and stem(w) not in DEFAULT_SYNONYMS
+        for w in text.lower().split()
+    )

@@ -323,6 +323,7 @@ def fill_variants(
                 mixed=entities.negation_mixed,
                 default=schema.get("default"),
                 unsure=entities.unsure,
+                description=str(schema.get("description", "")),
             )
             enum_words.update(naming_words(chosen, entities.words) | naming_words(shunned, entities.words))
             if not chosen and not shunned and named:

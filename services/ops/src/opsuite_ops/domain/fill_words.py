@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from opsuite_ops.domain.bm25 import stem, tokenise, value_stem
+from opsuite_ops.domain.enum_labels import described_values
 from opsuite_ops.domain.extract import Entities, is_verb_or_adverb
 from opsuite_ops.domain.model import Tool
 from opsuite_ops.domain.values import identifier_like
@@ -87,6 +88,7 @@ def choose_enum(
     mixed: bool = False,
     default: Any = None,
     unsure: Iterable[str] = (),
+    description: str = "",
 ) -> tuple[list[Any], list[Any]]:
     """The options the question names, and the negated options the choice cannot exclude.
 
@@ -96,7 +98,8 @@ def choose_enum(
     does not want: every other option is chosen instead, but no sentinel ("all", "any", "*", "") nor the
     schema's ``default`` (both return the excluded rows too). When no other option is left, or a wanted and a
     negated option are joined by "or" (``mixed``), no option is chosen and the negated ones are returned as
-    the exclusion no call can express (the caller reports it: the answer is partial). An option named only by
+    the exclusion no call can express (the caller reports it: the answer is partial). With none named, an option
+    whose label the ``description`` writes is named by that label's words (:mod:`enum_labels`). An option named only by
     an ``unsure`` word (after a negator but not read as negated, see :func:`negation.unsure_words`) is never
     chosen: it is returned with the ones no call can exclude.
     """
@@ -112,7 +115,8 @@ def choose_enum(
     wanted = _named(options, [w for w in words if w not in negative], asks_whether=asks_whether)
     shunned = _named(options, [w for w in words if w in negative], asks_whether=asks_whether) if negative else []
     if not shunned:
-        return wanted, []
+        # "harbour jn" for "FSP/HJ/01 Harbour Junction" in the parameter's description (enum_labels)
+        return wanted or described_values(options, description, [w for w in words if w not in negative]), []
     if wanted:
         rest = [o for o in wanted if o not in shunned]
         return ([], shunned) if mixed or not rest else (rest, [])

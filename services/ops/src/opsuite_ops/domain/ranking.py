@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from opsuite_ops.domain.bm25 import BM25Index, tokenise
 from opsuite_ops.domain.coverage import enum_words, subject_params
 from opsuite_ops.domain.model import Tool
+from opsuite_ops.domain.words import ABBREVIATIONS
 
 __all__ = ["DEFAULT_SYNONYMS", "rank_tools", "tool_tokens"]
 
@@ -53,21 +54,8 @@ DEFAULT_SYNONYMS: Mapping[str, tuple[str, ...]] = {
     # A DR "copy" of data is its replica; the "size" of a thing is what it stores.
     "copy": ("replica",),
     "siz": ("used", "stored", "capacity"),
-    # Operators' abbreviations ("avg rx on port 3", "acct 0012345", "pwr").
-    "avg": ("average", "mean"),
-    "acct": ("account",),
-    "rx": ("receive", "received"),
-    "tx": ("transmit", "transmitted"),
-    "pwr": ("power",),
-    "qty": ("quantity",),
-    "msg": ("message",),
-    "cfg": ("config",),
-    "conn": ("connection",),
-    "req": ("request",),
-    "perf": ("performance",),
-    "mgmt": ("management",),
-    "jn": ("junction",),
-    "jct": ("junction",),
+    # Operators' abbreviations ("avg rx on port 3", "acct 0012345", "pwr"): see words.ABBREVIATIONS.
+    **ABBREVIATIONS,
     # A job "booked" is scheduled; a part "swapped" is replaced (a change or a job that plans it).
     "book": ("scheduled", "planned"),
     "swap": ("replace", "change"),

@@ -15,7 +15,7 @@ question no tool covers (a PARTIAL answer), never taken for a name.
 
 from __future__ import annotations
 
-__all__ = ["CHAT_WORDS", "GENERIC_WORDS", "INTENSIFIERS", "NON_TOPIC_WORDS", "STRESS_WORDS"]
+__all__ = ["ABBREVIATIONS", "CHAT_WORDS", "GENERIC_WORDS", "INTENSIFIERS", "NON_TOPIC_WORDS", "STRESS_WORDS"]
 
 #: Chat abbreviations and informal fillers ("any runners offline rn?", "taking forever", "for ages").
 CHAT_WORDS = frozenset(
@@ -58,3 +58,24 @@ NON_TOPIC_WORDS = frozenset(
 INTENSIFIERS = frozenset({"so", "too", "very", "really", "quite", "pretty", "super", "worse", "worst"})
 #: The stress words among them: never a search term either.
 STRESS_WORDS = frozenset({"so", "too", "very", "really", "quite", "pretty", "super"})
+
+#: Operators' abbreviations and the words they stand for ("avg rx on port 3", "acct 0012345", "harbour jn").
+ABBREVIATIONS: dict[str, tuple[str, ...]] = {
+    "avg": ("average", "mean"),
+    "acct": ("account",),
+    "rx": ("receive", "received"),
+    "tx": ("transmit", "transmitted"),
+    "pwr": ("power",),
+    "qty": ("quantity",),
+    "msg": ("message",),
+    "cfg": ("config",),
+    "conn": ("connection",),
+    "req": ("request",),
+    "perf": ("performance",),
+    "mgmt": ("management",),
+    "jn": ("junction",),
+    "jct": ("junction",),
+    "st": ("street", "station"),
+    "rd": ("road",),
+    "stn": ("station",),
+}
