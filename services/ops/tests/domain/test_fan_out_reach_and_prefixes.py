@@ -7,7 +7,8 @@ part not covered for "3 wks ago", a note for "the last 30 days"); "2131B" is the
 spells; a call on a named thing whose rows are all older than asked is no answer; "still open" reaches back far, and
 "cleared" ends a lifecycle; "who" looks for the tools naming people; "the most X this past week" adds a count up; an
 enum value is named by the label its description writes ("FSP/HJ/01 Harbour Junction"); a search for a word no other
-tool knows is never auxiliary.
+tool knows is never auxiliary; a column naming what other rows refer to (an alarm's asset) is no full list of its kind,
+and a name no output mentions and no call returning rows took may not exist.
 
 The estate is made up (a ferry operator's vessels, berths and defects); no estate's names.
 """
@@ -20,13 +21,14 @@ from opsuite_ops.domain.broaden import auxiliary_searches
 from opsuite_ops.domain.call_facts import analyse_call
 from opsuite_ops.domain.compose import DeterministicComposer
 from opsuite_ops.domain.coverage import asks_who
-from opsuite_ops.domain.entities import TICKET_ID
+from opsuite_ops.domain.entities import TICKET_ID, inventory_from_outputs
 from opsuite_ops.domain.enum_labels import described_values
 from opsuite_ops.domain.example_names import prefixed_example
 from opsuite_ops.domain.executor import RunState
 from opsuite_ops.domain.extract import canonical_param, extract_entities
 from opsuite_ops.domain.fill import LATEST_WINDOW, fill_variants
 from opsuite_ops.domain.fill_words import choose_enum
+from opsuite_ops.domain.identifiers import unmentioned_ids
 from opsuite_ops.domain.model import AnswerReason, CallRecord, CallStatus, PlanStep, Tool
 
 NOW = datetime(2033, 8, 9, 12, 0, tzinfo=UTC)
@@ -179,3 +181,25 @@ def test_a_search_for_a_word_no_other_tool_knows_is_never_auxiliary() -> None:
     state.latest["s1"] = CallRecord("c1", "s1", "docs", {"q": "engine"}, CallStatus.OK, output={"rows": []})
     plain = PlanStep("s1", "docs", {"q": "engine"})
     assert auxiliary_searches("engine soh on MV Tiree?", [plain, data], state, tools) == {"s1"}
+
+
+def test_a_column_naming_what_other_rows_refer_to_lists_no_unknown_name() -> None:
+    register = {"rows": [{"vessel": "MV Corran", "berth": "B1"}, {"vessel": "MV Tiree", "berth": "B2"}]}
+    alarms = {"rows": [{"alarm": "A1", "asset": "eng-01"}, {"alarm": "A2", "asset": "eng-03"}]}
+    inventory = inventory_from_outputs({"vessel_register": register, "alarm_log": alarms})
+    assert inventory.subjects == {"vessel", "alarm"}
+    # "eng-02" is spelt like the assets the alarms named, but that column lists only those: no unknown claim...
+    assert extract_entities("is eng-02 ok?", now=NOW, inventory=inventory).unknown == ()
+    # ...while a near miss of a listing's own subject column stays unknown.
+    listed = inventory_from_outputs({"engine_register": {"rows": [{"engine": "eng-01"}, {"engine": "eng-03"}]}})
+    assert [u.name for u in extract_entities("is eng-02 ok?", now=NOW, inventory=listed).unknown] == ["eng-02"]
+
+
+def test_a_name_no_output_mentions_and_no_call_took_may_not_exist() -> None:
+    rows = [{"vessel": "MV Corran", "state": "sailing"}]
+    ok = CallRecord("c1", "s1", "fleet_status", {}, CallStatus.OK, output={"rows": rows})
+    (reason,) = unmentioned_ids("is eng-15 running ok?", [ok], [])
+    assert reason.reason is AnswerReason.ENTITY_UNKNOWN and "eng-15" in reason.detail
+    took = CallRecord("c2", "s2", "engine_health", {"engine": "eng-15"}, CallStatus.OK, output={"rows": [{"x": 1}]})
+    assert unmentioned_ids("is eng-15 running ok?", [ok, took], []) == []  # a call about it returned rows
+    assert unmentioned_ids("version 2.31.0 anywhere?", [ok], []) == []  # a version is no name

@@ -23,8 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from opsuite_ops.domain.bm25 import STOP_WORDS, BM25Index, tokenise
-from opsuite_ops.domain.model import AnswerReason, AnswerStatusReason, CallRecord, Tool
-from opsuite_ops.domain.timerange import duration_value, time_bound
+from opsuite_ops.domain.model import AnswerReason, AnswerStatusReason, Tool
 
 __all__ = [
     "ENTITY_CONCEPTS",
@@ -42,7 +41,6 @@ __all__ = [
     "mentions",
     "name_key",
     "same_kind",
-    "unmatched_names",
 ]
 
 #: Parameter / column names per entity concept (kept in sync with :mod:`extract`'s parameter concepts).
@@ -59,7 +57,6 @@ TEXT_PARAMS = frozenset({"query", "q", "text", "search", "pattern", "keyword", "
 MAX_INVENTORY_CALLS = 4
 #: Tags of tools that list what the estate has (routers, deployments): their rows name things of other kinds.
 _LISTS = frozenset({"inventory", "config", "history"})
-_KIND_WORDS = {"id": "record"}
 #: A record id such as a ticket or change number, an id, never a host: upper-case letters, a dash and a number
 #: ("INC-4211"), letters of any case and two numbers or more after slashes ("FMS/26/04417", "fms/26/04417"), or a
 #: few letters and a zero-padded or long number written together ("MI0107", "CHG0004475").
@@ -167,6 +164,9 @@ class Inventory:
     rows: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
     #: Every column that listed each value, by name_key ("arm64" is a pool and an architecture).
     kinds: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: The columns some listing's rows are about (their first column: a register's ``turbine``); a column naming
+    #: the things other rows refer to (an alarm's ``asset``) lists only those it refers to, not every one.
+    subjects: frozenset[str] = frozenset()
     _keys: dict[str, tuple[str, str]] = field(init=False, repr=False, compare=False)
     #: Fuzzy look-ups left to this instance (one reading of a question): each compares a word with every
     #: known name, so a question of many odd words cannot make the planner's work grow without bound.
@@ -239,6 +239,7 @@ class Inventory:
             self.values,
             self.rows,
             self.kinds,
+            self.subjects,
         )
 
     def row_of(self, name: str) -> tuple[tuple[str, str], ...]:
@@ -372,7 +373,9 @@ def inventory_from_outputs(outputs: Mapping[str, Any]) -> Inventory:
     values: dict[str, tuple[str, str]] = {}
     kinds: dict[str, set[str]] = {}
     rows: dict[str, tuple[tuple[str, str], ...]] = {}
+    subjects: set[str] = set()
     for tool, data in outputs.items():
+        subjects.update(str(next(iter(row), "")) for row in _rows(data)[:1])
         found: dict[str, set[str]] = {"host": set(), "service": set()}
         others: dict[str, tuple[str, str]] = {}
         mine: dict[str, set[tuple[tuple[str, str], ...]]] = {}
@@ -403,7 +406,7 @@ def inventory_from_outputs(outputs: Mapping[str, Any]) -> Inventory:
     name_keys = {name_key(n) for n in hosts | services}
     kept = {k: v for k, v in values.items() if k not in name_keys}
     listed = {k: tuple(sorted(kinds[k])) for k in kept if len(kinds.get(k, ())) > 1}
-    return Inventory(frozenset(hosts), frozenset(services), tuple(sources), kept, rows, listed)
+    return Inventory(frozenset(hosts), frozenset(services), tuple(sources), kept, rows, listed, frozenset(subjects))
 
 
 def mentions(data: Any, key: str) -> bool:
@@ -433,64 +436,3 @@ def _empty(data: Any) -> bool:
         if isinstance(series, list) and not series and len(data) <= 2:
             return True
     return False
-
-
-def _names_a_thing(tool: Tool, param: str, value: Any, vouched: Inventory) -> bool:
-    """A plain string parameter (no enum, format, or free text), required or a filter the question set,
-    holding a word no inventory vouches for: the name of a thing, which may not exist when nothing comes back
-    for it ("job" = "rollup" where the job is "nightly_rollup")."""
-    schema = tool.properties.get(param, {})
-    if schema.get("type", "string") != "string" or value == schema.get("default"):
-        return False
-    if schema.get("enum") or schema.get("format") or tool.tags & {"document", "search"}:
-        return False
-    words = {*tokenise(param, keep_stop_words=True), *tokenise(str(schema.get("description", "")))}
-    if param.lower() in TEXT_PARAMS or words & {"text", "phrase", "query", "search", "pattern", "keyword"}:
-        return False
-    if duration_value(param, schema, 60.0) is not None or time_bound(param, schema) is not None:
-        return False  # a window ("window" = "1d") or a bound in time: no name of a thing
-    return isinstance(value, str) and vouched.lookup(value) is None and vouched.value(value) is None
-
-
-def unmatched_names(
-    records: Sequence[CallRecord], tools: Mapping[str, Tool], vouched: Inventory | None = None
-) -> list[AnswerStatusReason]:
-    """ENTITY_UNKNOWN for each host/service argument that matched nothing anywhere.
-
-    For the kinds of name no inventory vouched for (``vouched`` lists the estate's names; the planner
-    already refused the unknown ones): a name every successful call with it returned no data for, and that
-    no output of the run mentions, may not exist; "0 rows" is then not a complete answer.
-    """
-    vouched = vouched or Inventory()
-    used: dict[str, tuple[str, str, list[CallRecord]]] = {}
-    for rec in records:
-        tool = tools.get(rec.tool)
-        for param, value in rec.arguments.items():
-            concept = column_concept(param) if tool is None or param in tool.properties else None
-            if concept is None and isinstance(value, str) and TICKET_ID.match(value):
-                concept = "id"  # a record id (INC-9999): no inventory vouches for those
-            elif concept is None and tool is not None and _names_a_thing(tool, param, value, vouched):
-                concept = param  # "team" = "dba": a name of a kind no inventory lists
-            if concept and vouched.knows(concept):
-                continue
-            if concept and isinstance(value, str) and value and not value.startswith("$steps."):
-                used.setdefault(name_key(value), (value, concept, []))[2].append(rec)
-    out: list[AnswerStatusReason] = []
-    ok = [r for r in records if r.ok]
-    for key, (name, concept, recs) in used.items():
-        succeeded = [r for r in recs if r.ok]
-        if not succeeded or not all(_empty(r.output) for r in succeeded):
-            continue
-        if any(mentions(r.output, key) for r in ok):
-            continue
-        tools_used = ", ".join(dict.fromkeys(r.tool for r in succeeded))
-        out.append(
-            AnswerStatusReason(
-                AnswerReason.ENTITY_UNKNOWN,
-                f"no data names the {_KIND_WORDS.get(concept, concept)} {name}: {tools_used} returned nothing "
-                "for it, so it may not exist",
-                succeeded[0].tool,
-                succeeded[0].step_id,
-            )
-        )
-    return out

@@ -7,7 +7,7 @@ example.org"). A name of the question that is no known host or service, close to
 example (the same separators between the same number of parts, and matching the parameter's ``pattern``
 when it has one) is a value of that parameter's kind, not an unknown host (nor a host or service guessed by
 its shape, where no tool takes one): it fills the parameter, and when no output of the run mentions it, the
-answer says it may not exist (see :func:`~opsuite_ops.domain.entities.unmatched_names`). Read from the tools'
+answer says it may not exist (see :func:`~opsuite_ops.domain.unmatched.unmatched_names`). Read from the tools'
 schemas alone, after the names a parameter's enum declares (:mod:`enum_names`).
 """
 

@@ -5,8 +5,9 @@ Two honesty checks on a plan, whatever the estate:
 * :func:`unlooked_identifiers`: a question naming an identifier of its own shape (a phone number
   "+1 555 010 0199") asks about that one thing; when no planned step takes it as an argument, the rows the
   steps return are about everything else, so that part is NOT_COVERED ("no tool looks up +1 555 010 0199").
-* :func:`unmentioned_ids`: a record id the question names ("who implemented CHG0004480") that no output of
-  the run mentions: the rows are about other records, so that one may not exist (ENTITY_UNKNOWN).
+* :func:`unmentioned_ids`: a record id or a name of letters and digits the question names ("who implemented
+  CHG0004480", "is wtg-15 ok") that no output of the run mentions and no call returning rows took: the rows are
+  about other things, so that one may not exist (ENTITY_UNKNOWN).
 * :func:`search_cannot_answer`: a document search for the words of a ranking or a count ("which operator had
   the longest session time", "how many calls") returns documents, not the measure: its hits never cover it.
 """
@@ -18,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from opsuite_ops.domain.aggregate import asks_count, asks_ranking
-from opsuite_ops.domain.entities import TICKET_ID, mentions, name_key
+from opsuite_ops.domain.entities import TICKET_ID, is_empty, mentions, name_key
 from opsuite_ops.domain.extract import Entities
 from opsuite_ops.domain.model import AnswerReason, AnswerStatusReason, CallRecord, PlanStep, Tool
 
@@ -69,6 +70,8 @@ def unlooked_identifiers(question: str, steps: Sequence[PlanStep]) -> list[Answe
     return reasons
 
 
+#: A name of letters and digits with a separator ("wtg-15", "amr.rtm2.0999", "SRT/C/9"): a thing's name.
+_NAME = re.compile(r"^(?=[^\s]*[A-Za-z])(?=[^\s]*\d)[A-Za-z0-9]+(?:[-./:][A-Za-z0-9]+)+$")
 #: A word of a question that is a record id or a zero-padded record number ("acct 0039486").
 _RECORD = re.compile(r"^(?:[A-Z]{2,}[A-Z0-9]*(?:[-/]\d+)+|[A-Z]{2,4}(?:0\d{2,}|\d{4,})|0\d{4,})$")
 
@@ -82,12 +85,15 @@ def unmentioned_ids(
     ok = [r for r in records if r.ok]
     if not ok:
         return []
-    said = " ".join(r.detail for r in reported)
+    said = " ".join(r.detail for r in reported).lower()
     out = []
     for word in dict.fromkeys(w.strip("?.,!;:()'\"") for w in question[:2000].split()):
-        if not (_RECORD.match(word) or TICKET_ID.match(word)) or word in said:
+        if not (_RECORD.match(word) or TICKET_ID.match(word) or _NAME.match(word)) or word.lower() in said:
             continue
-        if not any(mentions(r.output, name_key(word)) for r in ok):
+        key = name_key(word)
+        # a call that took the name and returned rows is about it, whether or not its rows repeat it
+        taken = any(not is_empty(r.output) and key in {name_key(str(v)) for v in r.arguments.values()} for r in ok)
+        if not taken and not any(mentions(r.output, key) for r in ok):
             tools = ", ".join(dict.fromkeys(r.tool for r in ok))
             out.append(
                 AnswerStatusReason(

@@ -43,7 +43,7 @@ from opsuite_ops.domain.comparison import one_sided, unseen_sides
 from opsuite_ops.domain.completeness import assess
 from opsuite_ops.domain.compose import Composer, DeterministicComposer
 from opsuite_ops.domain.coverage import vocabulary
-from opsuite_ops.domain.entities import Inventory, inventory_candidates, inventory_from_outputs, unmatched_names
+from opsuite_ops.domain.entities import Inventory, inventory_candidates, inventory_from_outputs
 from opsuite_ops.domain.executor import DagExecutor, RunState
 from opsuite_ops.domain.extract import extract_entities
 from opsuite_ops.domain.identifiers import unmentioned_ids
@@ -71,6 +71,7 @@ from opsuite_ops.domain.model import (
 from opsuite_ops.domain.planning import Planner, PlanRequest
 from opsuite_ops.domain.recovery import RecoveryState, alternative_plan, failure_context, gaps, unresolved
 from opsuite_ops.domain.shorten import MAX_ROUNDS, cut_steps, has_rows, is_cut, shorter_step
+from opsuite_ops.domain.unmatched import unmatched_names
 from opsuite_ops.domain.validate import prune_plan, validate_plan
 
 __all__ = ["Emit", "Orchestrator", "PhaseSpan"]

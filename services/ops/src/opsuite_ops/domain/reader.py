@@ -122,6 +122,11 @@ class Reader:
         close = tuple(c for c in close if shape_parts(c) == shape_parts(name))
         if not close or ratio <= self.inventory.best_ratio(name, kind):
             return False
+        partial = bool(self.inventory.subjects) and column not in self.inventory.subjects
+        if partial and not typo_of(name, close):
+            # "wtg-09" beside an alarm log's assets: that column lists the assets alarms named, not every asset,
+            # so it is read as any other name (an output that never names it says so: identifiers.unmentioned_ids)
+            return False
         if not any(u.name == name for u in self.unknown):
             assumed = typo_of(name, close)
             if assumed:
