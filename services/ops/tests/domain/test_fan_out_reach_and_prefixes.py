@@ -8,7 +8,9 @@ spells; a call on a named thing whose rows are all older than asked is no answer
 "cleared" ends a lifecycle; "who" looks for the tools naming people; "the most X this past week" adds a count up; an
 enum value is named by the label its description writes ("FSP/HJ/01 Harbour Junction"); a search for a word no other
 tool knows is never auxiliary; a column naming what other rows refer to (an alarm's asset) is no full list of its kind,
-and a name no output mentions and no call returning rows took may not exist.
+and a name no output mentions and no call returning rows took may not exist; "AL 3130" is one id when a tool writes
+ids so; "this wk" is the last seven days, and "the most hrs lost" ranks a duration summed per thing; "when did X
+first go over 80" names each series' first point past 80, or says none went past it; "whats it costing" asks the verb.
 
 The estate is made up (a ferry operator's vessels, berths and defects); no estate's names.
 """
@@ -16,11 +18,11 @@ The estate is made up (a ferry operator's vessels, berths and defects); no estat
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from opsuite_ops.domain.aggregate import asks_ranking, rank_column, summed_over_window
+from opsuite_ops.domain.aggregate import asks_ranking, rank_column, summed_over_window, summed_per
 from opsuite_ops.domain.broaden import auxiliary_searches
 from opsuite_ops.domain.call_facts import analyse_call
 from opsuite_ops.domain.compose import DeterministicComposer
-from opsuite_ops.domain.coverage import asks_who
+from opsuite_ops.domain.coverage import CoverageCheck, asks_who, vocabulary
 from opsuite_ops.domain.entities import TICKET_ID, inventory_from_outputs
 from opsuite_ops.domain.enum_labels import described_values
 from opsuite_ops.domain.example_names import prefixed_example
@@ -28,8 +30,9 @@ from opsuite_ops.domain.executor import RunState
 from opsuite_ops.domain.extract import canonical_param, extract_entities
 from opsuite_ops.domain.fill import LATEST_WINDOW, fill_variants
 from opsuite_ops.domain.fill_words import choose_enum
-from opsuite_ops.domain.identifiers import unmentioned_ids
+from opsuite_ops.domain.identifiers import spaced_ids, unmentioned_ids
 from opsuite_ops.domain.model import AnswerReason, CallRecord, CallStatus, PlanStep, Tool
+from opsuite_ops.domain.ranking import DEFAULT_SYNONYMS
 
 NOW = datetime(2033, 8, 9, 12, 0, tzinfo=UTC)
 
@@ -203,3 +206,49 @@ def test_a_name_no_output_mentions_and_no_call_took_may_not_exist() -> None:
     took = CallRecord("c2", "s2", "engine_health", {"engine": "eng-15"}, CallStatus.OK, output={"rows": [{"x": 1}]})
     assert unmentioned_ids("is eng-15 running ok?", [ok, took], []) == []  # a call about it returned rows
     assert unmentioned_ids("version 2.31.0 anywhere?", [ok], []) == []  # a version is no name
+
+
+CODES = Tool(
+    "alarm_code",
+    "What one alarm code means (e.g. AL 3130 or 3130): text, severity, first action",
+    frozenset({"lookup", "alarm", "document"}),
+    input_schema=_obj({"code": {"type": "string", "description": "alarm code"}}, ("code",)),
+    idempotent=True,
+)
+
+
+def test_letters_a_space_and_a_number_are_one_id_when_a_tool_writes_them_so() -> None:
+    read = spaced_ids(extract_entities("what does AL 3130 mean?", now=NOW), "what does AL 3130 mean?", (CODES,))
+    assert read.ids == ("AL 3130",) and 3130.0 not in read.numbers and "al" not in read.terms
+    assert [v.arguments for v in fill_variants(CODES, read, now=NOW)] == [{"code": "AL 3130"}]
+    other = spaced_ids(extract_entities("top 10 3130 hosts", now=NOW), "top 10 3130 hosts", (CODES,))
+    assert other.ids == ()
+
+
+def test_this_week_is_the_last_seven_days_and_hours_lost_rank_a_duration() -> None:
+    window = extract_entities("stops this wk", now=NOW).time_range
+    assert window is not None and window.since == NOW - timedelta(days=7)
+    ask = asks_ranking("which vessel lost the most hrs to stops this wk?")
+    assert ask is not None and rank_column(ask, ["lost_mwh", "duration_min"]) == "duration_min"
+    rows = [{"vessel": v, "duration_min": d} for v, d in (("A", 130), ("A", 40), ("A", None), ("B", 20), ("B", 5))]
+    summed = summed_per("vessel", "duration_min", rows) or []
+    assert [(r.label, r.value) for r in summed] == [("vessel=A", 170.0), ("vessel=B", 25.0)]
+
+
+async def test_when_a_series_first_went_past_a_level_or_says_none_did() -> None:
+    rows = [
+        {"vessel": v, "ts": f"2033-08-09T0{h}:00:00Z", "oil_temp": t}
+        for v, temps in (("A", (70, 78, 83, 91)), ("B", (60, 61, 62, 63)))
+        for h, t in enumerate(temps)
+    ]
+    call = CallRecord("c1", "s1", "engine_temps", {}, CallStatus.OK, output={"rows": rows})
+    out = await DeterministicComposer().compose("when did the oil temp first go over 80?", [call], [])
+    assert "First above 80: oil_temp, vessel=A: 83 at 2033-08-09 02:00Z" in out.answer
+    none = await DeterministicComposer().compose("when did the oil temp first go over 95?", [call], [])
+    assert any("no series returned goes above 95" in r.detail for r in none.truncated)
+
+
+def test_whats_holds_its_auxiliary_so_its_verb_is_asked() -> None:
+    vocab = vocabulary((ENGINE_HEALTH, SENSORS))
+    terms = extract_entities("engine soh now, n whats it costing us?", now=NOW, vocabulary=vocab).terms
+    assert "costing" in CoverageCheck.of(terms, (ENGINE_HEALTH, SENSORS), DEFAULT_SYNONYMS, vocab).uncovered

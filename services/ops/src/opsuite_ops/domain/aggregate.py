@@ -40,6 +40,7 @@ __all__ = [
     "RankingAsk",
     "asks_count",
     "asks_ranking",
+    "asks_sum",
     "count",
     "counted_by_name",
     "counted_words",
@@ -68,6 +69,8 @@ _SINCE = ("since", "age", "ago", "stale")
 #: Column-name parts of a duration or a latency.
 _DURATION = ("time", "duration", "ms", "sec", "seconds", "s", "min", "minutes", "hours", "days", "wait", "latency",
              "lag", "p95", "p99", "p50")  # fmt: skip
+#: Units of time a ranking question counts in ("the most hrs of downtime").
+_TIME_UNITS = frozenset({"hrs", "hr", "hours", "hour", "minutes", "mins", "min", "seconds", "secs", "downtime"})
 #: Question words that also name a column's words ("usage" is ``used``).
 _WORD_FORMS = {"usage": ("used", "use", "util"), "used": ("usage",), "utilisation": ("util",),
                "utilization": ("util",), "percent": ("pct",), "percentage": ("pct",)}  # fmt: skip
@@ -140,6 +143,8 @@ def _asks_ranking(question: str, synonyms: Mapping[str, tuple[str, ...]] | None)
                 hints, weight = _RATIO, 3
             if "%" in question or {"percent", "percentage", "pct"} & set(words):
                 hints, weight = (*hints, *_RATIO), 3
+            elif _TIME_UNITS & set(words):  # "lost the most hrs to stops": a duration column
+                hints, weight = (*hints, *_DURATION), max(weight, 2)
             needs = word in ("first", "soonest")
             return RankingAsk(word, highest, _terms(words, synonyms), hints, weight, needs_hint=needs)
     return None
@@ -242,7 +247,7 @@ def summed_over_window(question: str, column: str, rows: Sequence[Mapping[str, A
     """Whether "the most X this past week" sums ``column`` over each series' points: a count (whole numbers, no
     mean, ratio, percentile or extreme in its name) and a window the question asks about. "the highest cpu" and
     a count asked with no window ("most failures") rank the latest value."""
-    if not _WINDOW.search(question) or any(any(p.startswith(n) for n in _NOT_ADDITIVE) for p in _words(column)):
+    if not _WINDOW.search(question) or _not_additive(column):
         return False
     values = [row.get(column) for row in rows]
     numbers = [v for v in values if isinstance(v, int | float) and not isinstance(v, bool)]
@@ -250,6 +255,21 @@ def summed_over_window(question: str, column: str, rows: Sequence[Mapping[str, A
         bool(numbers)
         and len(numbers) == len([v for v in values if v is not None])
         and all(float(v).is_integer() for v in numbers)
+    )
+
+
+def asks_sum(question: str) -> bool:
+    """Whether a ranking question asks about a window ("this wk", "in the last 24h"): its counts add up over it."""
+    return _WINDOW.search(question) is not None
+
+
+def _not_additive(column: str) -> bool:
+    """Whether ``column`` holds values that do not add up (a mean, ratio, percentile, extreme); a last part "min"
+    after another word is minutes ("duration_min"), not a minimum ("min_rx_dbm")."""
+    parts = _words(column)
+    return any(
+        any(p.startswith(n) for n in _NOT_ADDITIVE) and not (p == "min" and k == len(parts) - 1 and k > 0)
+        for k, p in enumerate(parts)
     )
 
 
@@ -264,11 +284,12 @@ def summed_per(key: str, column: str, rows: Sequence[Mapping[str, Any]]) -> list
     """Per value of ``key``, the sum of ``column`` over its rows, when ``key`` repeats across rows (a zone's rows,
     one per category) and ``column`` is a count (whole numbers, no mean, ratio, percentile or extreme in its
     name): "which zone has had the most complaints" ranks zones, not their rows. None otherwise."""
+    rows = [r for r in rows if r.get(column) is not None]  # (a stop still going has no duration yet)
     keys = [r.get(key) for r in rows]
     values = [float(v) for r in rows if isinstance(v := r.get(column), (int, float)) and not isinstance(v, bool)]
-    if len(set(keys)) == len(keys) or any(any(p.startswith(n) for n in _NOT_ADDITIVE) for p in _words(column)):
+    if len(set(keys)) == len(keys) or _not_additive(column):
         return None
-    if len(values) < len(rows) or not all(v.is_integer() for v in values):
+    if not values or len(values) < len(rows) or not all(v.is_integer() for v in values):
         return None
     sums: dict[Any, float] = {}
     for k, v in zip(keys, values, strict=True):

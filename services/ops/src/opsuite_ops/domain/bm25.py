@@ -31,7 +31,8 @@ STOP_WORDS = frozenset(
 _IRREGULAR_VERBS = frozenset(
     """went gone ran run runs done did does made make makes took taken came come comes gave given got gotten
     broke broken fell fallen kept left lost put set sent seen saw shown showed told thought brought bought
-    became become began begun held meant spent stood understood wrote written found say says said""".split()  # noqa: SIM905
+    became become began begun held meant spent stood understood wrote written found say says said threw thrown
+    go goes""".split()  # noqa: SIM905
 )
 
 

@@ -44,6 +44,7 @@ from opsuite_ops.domain.aggregate import (
     Ranked,
     asks_count,
     asks_ranking,
+    asks_sum,
     count,
     counted_by_name,
     rank_column,
@@ -56,6 +57,7 @@ from opsuite_ops.domain.aggregate import (
 from opsuite_ops.domain.anchors import anchored_timeline, find_anchor, read_from
 from opsuite_ops.domain.call_facts import CallFacts, analyse_call, call_source, call_title, plain_number, summarise
 from opsuite_ops.domain.chat import ChatModel
+from opsuite_ops.domain.crossing import first_crossings
 from opsuite_ops.domain.model import (
     AnswerReason,
     AnswerStatusReason,
@@ -204,7 +206,13 @@ def _rankings(question: str, per_call: Sequence[tuple[CallRecord, CallFacts]]) -
         how = set()
         for call, f in items:
             prefix = _name_args(call) if several else ""
-            if f.series is not None:
+            key = ranked_key(question, f.columns)
+            # "which turbine lost the most hours": summed per the thing asked, whatever series the rows make
+            summed = summed_per(key, column, f.rows) if key and (f.series is None or asks_sum(question)) else None
+            if summed is not None:
+                how.add(f"{column} summed per {key}")
+                entries.extend(Ranked(", ".join(p for p in (prefix, e.label) if p), e.value) for e in summed)
+            elif f.series is not None:
                 # "the most detection failures this past week": a count added up over the window, per series
                 total = summed_over_window(question, column, f.rows)
                 how.add(f"{column} summed over each series" if total else "the latest value of each series")
@@ -212,9 +220,6 @@ def _rankings(question: str, per_call: Sequence[tuple[CallRecord, CallFacts]]) -
                     if s.column == column:
                         label = ", ".join(p for p in (prefix, s.group) if p) or s.name
                         entries.append(Ranked(label, round(s.mean * s.count, 6) if total else s.latest))
-            elif (key := ranked_key(question, f.columns)) and (sums := summed_per(key, column, f.rows)) is not None:
-                how.add(f"{column} summed per {key}")
-                entries.extend(Ranked(", ".join(p for p in (prefix, e.label) if p), e.value) for e in sums)
             else:
                 how.add("each row")
                 for row in f.rows:
@@ -290,7 +295,9 @@ def _facts(question: str, calls: Sequence[CallRecord], tools: Mapping[str, Tool]
             if anchor is not None and (start := read_from(call, tool)) is not None:
                 read.append((call_title(call), start))
     rankings = _rankings(question, per_call)
-    out.derived = [*rankings, *_counts(question, per_call)]
+    crossed, unseen = first_crossings(question, [(c, f.series, f.rows) for c, f in per_call if f.series is not None])
+    out.derived = [*rankings, *_counts(question, per_call), *crossed]
+    out.cuts.extend(unseen)
     # A ranking read every row its calls returned: the rows a table of those calls leaves out hold no part of
     # the answer asked for ("the lowest battery across all sites"), and the trace keeps them.
     ranked = {c.step_id for c, _f in per_call if any(c.call_id in ids for _t, ids in rankings)}

@@ -52,6 +52,7 @@ from opsuite_ops.domain.identifiers import (
     id_letters,
     looks_up,
     search_cannot_answer,
+    spaced_ids,
     takes_named,
     unlooked_identifiers,
 )
@@ -244,7 +245,8 @@ class DeterministicPlanner:
         """``entities`` with names spelt like a parameter's example read as its values (:mod:`example_names`),
         plain words compared ("speedy vs rapid") no topics (:mod:`comparison`), and the rare terms a synonym
         makes known dropped."""
-        entities = compared_words(names_by_example(entities, request.tools), request.question, vocab)
+        entities = spaced_ids(names_by_example(entities, request.tools), request.question, request.tools)
+        entities = compared_words(entities, request.question, vocab)
         return known_by_synonym(entities, self.config.synonyms, vocab)
 
     def _coverage(self, request: PlanRequest, entities: Entities, vocab: frozenset[str]) -> CoverageCheck:

@@ -163,7 +163,7 @@ def _takes_ids(tool: Tool, name: str, schema: Mapping[str, Any]) -> bool:
     """Whether a search parameter looks records up by id: its description, or its tool's, speaks of ids."""
     words = {*tokenise(str(schema.get("description", "")), keep_stop_words=True), *tokenise(name, keep_stop_words=True)}
     words |= set(tokenise(tool.description, keep_stop_words=True))
-    return bool(words & {"id", "ids", "identifier", "number", "key"})
+    return bool(words & {"id", "ids", "identifier", "number", "key", "cod", "code", "ref", "referenc", "reference"})
 
 
 def _guessed_for(name: str, schema: Mapping[str, Any], entities: Entities, tool: Tool) -> str | None:

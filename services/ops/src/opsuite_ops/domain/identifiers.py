@@ -14,6 +14,7 @@ Two honesty checks on a plan, whatever the estate:
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -28,6 +29,7 @@ __all__ = [
     "looks_up",
     "phone_numbers",
     "search_cannot_answer",
+    "spaced_ids",
     "takes_named",
     "unlooked_identifiers",
     "unmentioned_ids",
@@ -102,6 +104,36 @@ def unmentioned_ids(
                 )
             )
     return out
+
+
+#: A word of letters and a number after a space ("EV 3130", "CASE 2026-0113", "boa 77312").
+_SPACED = re.compile(r"\b([A-Za-z]{2,5})\s+(\d[\d-]{2,}\d)\b")
+
+
+def spaced_ids(entities: Entities, question: str, tools: Sequence[Tool]) -> Entities:
+    """``entities`` with each id written as letters, a space and a number ("EV 3130", "CASE 2026-0113") read as one
+    record id, when a tool writes ids of those letters so ("alarm code (e.g. EV 3130)", "(BOA nnnnn)"): its
+    number is then no quantity and its letters no topic."""
+    found: list[tuple[str, str, str]] = []
+    for m in _SPACED.finditer(question[:2000]):
+        letters, number = m.group(1), m.group(2)
+        written = re.compile(rf"\b{re.escape(letters)}\s+(?:n{{2,}}|\d)", re.IGNORECASE)
+        texts = [t.description for t in tools] + [
+            str(sc.get("description", "")) for t in tools for sc in t.properties.values()
+        ]
+        if any(written.search(x) for x in texts):
+            found.append((f"{letters.upper()} {number}", letters.lower(), number))
+    if not found:
+        return entities
+    ids = (*entities.ids, *(i for i, _l, _n in found if i not in entities.ids))
+    letters = {lt for _i, lt, _n in found}
+    numbers = {float(n) for _i, _l, n in found if n.isdigit()}
+    return dataclasses.replace(
+        entities,
+        ids=ids,
+        terms=tuple(t for t in entities.terms if t not in letters),
+        numbers=tuple(n for n in entities.numbers if n not in numbers),
+    )
 
 
 def search_cannot_answer(question: str) -> bool:

@@ -58,7 +58,11 @@ _N = r"\d+|half(?: an?)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|t
 _UNIT_ALT = r"(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|wks?|months?|[smhdw])"
 #: Back from now ("the last 3 hours", "2 days ago") or forward ("the next two weeks", "within 10 days").
 REL_RE = re.compile(
-    r"\b(?:(?:last|past|previous|in the last|over the last)\s+(?:(?P<n>" + _N + r")\s*)?(?P<u>" + _UNIT_ALT + r")\b"
+    r"\b(?:(?:last|past|previous|this|in the last|over the last)\s+(?:(?P<n>"
+    + _N
+    + r")\s*)?(?P<u>"
+    + _UNIT_ALT
+    + r")\b"
     r"|(?P<n2>\d+)\s*(?P<u2>" + _UNIT_ALT + r")\s+ago\b"
     r"|(?:next|coming|upcoming|within(?: the next)?)\s+(?:(?P<n3>" + _N + r")\s*)?(?P<u3>" + _UNIT_ALT + r")\b)",
     re.IGNORECASE,

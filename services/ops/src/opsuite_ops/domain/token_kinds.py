@@ -61,7 +61,9 @@ def asked_verbs(lows: list[str], gaps: list[str]) -> set[int]:
         if k and (_CLAUSE_BREAK.search(gaps[k - 1]) or word in ("and", "but", "also")):
             asking = False
         nxt = lows[k + 1] if k + 1 < len(lows) and not _CLAUSE_BREAK.search(gaps[k]) else ""
-        if word in _ASKING and (word == "what" or (k and lows[k - 1] == "how")):
+        if word in ("whats", "wats"):  # "whats it costing us": the auxiliary is in the word
+            asking = True
+        elif word in _ASKING and (word == "what" or (k and lows[k - 1] == "how")):
             asking = asking or nxt in AUXILIARIES | DO_SUPPORT | {"s", "re"}
         elif asking and is_verb_or_adverb(word) and word.endswith(("ing", "ed")):
             out.add(k)

@@ -1,0 +1,62 @@
+"""When a series first crossed a level the question names: "when did wtg 7 first go over 80 on the bearing".
+
+A question asking when (``when``, ``what time``) with a level ("over 80", "above 95", "below -28") is answered by
+the first point of each returned series past that level, after a point that was not (a series already past it
+at its first point crossed it earlier than the window shows, and says so). When no returned series crosses the
+level, the time asked is not known: the part is NOT_COVERED, never answered with another fact.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from opsuite_ops.domain.model import AnswerReason, AnswerStatusReason, CallRecord
+from opsuite_ops.domain.series import SeriesTable
+from opsuite_ops.domain.series_format import fmt_time
+
+__all__ = ["first_crossings"]
+
+_WHEN = re.compile(r"\b(?:when|what\s+time|since\s+when)\b", re.IGNORECASE)
+_LEVEL = re.compile(
+    r"\b(?P<dir>over|above|exceed(?:ed|s)?|past|beyond|under|below)\s+(?P<n>-?\d+(?:\.\d+)?)",
+    re.IGNORECASE,
+)
+#: Most crossings stated (the first ones in time).
+_SHOWN = 6
+
+
+def first_crossings(
+    question: str, tables: Sequence[tuple[CallRecord, SeriesTable, Sequence[Mapping[str, Any]]]]
+) -> tuple[list[tuple[str, tuple[str, ...]]], list[AnswerStatusReason]]:
+    """The sentences of the first crossings (with their call ids), or the NOT_COVERED reason of none."""
+    m = _LEVEL.search(question[:2000])
+    if m is None or not _WHEN.search(question[:2000]) or not tables:
+        return [], []
+    level, above = float(m.group("n")), m.group("dir").lower() not in ("under", "below")
+    found: list[tuple[Any, str, str]] = []
+    for call, table, rows in tables:
+        for s in table.series:
+            points = sorted(
+                (table.times[i], float(v))
+                for i in s.rows
+                if i < len(rows) and isinstance(v := rows[i].get(s.column), int | float) and not isinstance(v, bool)
+            )
+            past = [k for k, (_t, v) in enumerate(points) if (v > level if above else v < level)]
+            if not past:
+                continue
+            k = past[0]
+            at, value = points[k]
+            label = ", ".join(p for p in (s.column, s.group) if p)
+            already = " (already past it at the first point returned)" if k == 0 else ""
+            found.append((at, f"{label}: {value:g} at {fmt_time(at)}{already}", call.call_id))
+    word = "above" if above else "below"
+    if not found:
+        reason = f"no series returned goes {word} {level:g}: when it first did is not known"
+        return [], [AnswerStatusReason(AnswerReason.NOT_COVERED, reason)]
+    found.sort(key=lambda f: f[0])
+    shown = found[:_SHOWN]
+    more = f" (+{len(found) - len(shown)} more series)" if len(found) > len(shown) else ""
+    text = f"First {word} {level:g}: " + "; ".join(t for _a, t, _c in shown) + more
+    return [(text, tuple(dict.fromkeys(c for _a, _t, c in shown)))], []
