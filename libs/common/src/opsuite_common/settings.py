@@ -191,6 +191,11 @@ class ServiceSettings(FileSecretSettings):
     #: the share also holds back a tenant's I/O-bound calls (a fan-out waiting on upstreams) while the
     #: process is idle; 4 is the value measured in bench/noisy_neighbour.
     tenant_fair_share: int = Field(0, ge=0)
+    #: The interpreter's thread switch interval (``sys.setswitchinterval``), in ms, set when the server is built.
+    #: A thread holding the GIL keeps it this long before another may run: at CPython's 5 ms a quiet tenant's
+    #: call waits up to a whole slice behind a busy tenant's thread; 1 ms is the value bench/noisy_neighbour
+    #: measured (it is process-wide).
+    gil_switch_interval_ms: float = Field(1.0, ge=0.1, le=100)
     #: HTTP port for Prometheus metrics at /metrics (0 disables; -1 picks a free port, for tests).
     metrics_port: int = Field(0, ge=-1, le=65535)
     #: Server processes sharing the port through SO_REUSEPORT (``--workers`` overrides it); see

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import signal
+import sys
 import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -109,6 +110,8 @@ async def build_server(
 ) -> ServerHandle:
     """Create, bind and start a grpc.aio server with health, reflection and the standard pipeline."""
     tls = server_tls(settings)  # read first (nothing to undo if a file is wrong), in each worker process
+    # Process-wide: a busy thread yields the GIL after this long (a quiet call waits less behind it).
+    sys.setswitchinterval(settings.gil_switch_interval_ms / 1000)
     limiter: RateLimiter | SharedRateLimiter | None = None
     shared: SharedRateLimiter | None = None
     shared_caps: SharedConcurrencyLimiter | None = None
