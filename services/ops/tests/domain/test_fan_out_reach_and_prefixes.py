@@ -114,9 +114,12 @@ async def test_a_ranking_over_every_row_leaves_no_cut_and_ranks_the_best_named_c
 def test_ids_with_slashes_in_any_case_and_long_numbers_after_a_word() -> None:
     assert TICKET_ID.match("DEF/33/0412") and TICKET_ID.match("def/33/0412") and not TICKET_ID.match("tcp/443")
     assert extract_entities("whats def/33/0412 n its status", now=NOW).ids == ("def/33/0412",)
-    assert extract_entities("incident 884377, how long so far", now=NOW).ids == ("884377",)
-    over = extract_entities("vessels with over 250000 running hours", now=NOW)
+    known = frozenset({"incident"})
+    assert extract_entities("incident 884377, how long so far", now=NOW, vocabulary=known).ids == ("884377",)
+    over = extract_entities("vessels with over 250000 running hours", now=NOW, vocabulary=known)
     assert not over.ids and 250000.0 in over.numbers
+    plural = extract_entities("incident 1000000 messages", now=NOW, vocabulary=known)  # a quantity of messages
+    assert not plural.ids and 1000000.0 in plural.numbers
     assert canonical_param("trust_ref") == "id" and canonical_param("reference") == "reference"
 
 
@@ -146,6 +149,8 @@ def test_still_open_reaches_back_far_and_cleared_ends_a_lifecycle() -> None:
     calls = _variants(DEFECTS, "which defects are still open?")
     assert {c["status"] for c in calls} == {"open", "attended"}  # every state before the lifecycle's end
     assert {c["since_date"] for c in calls} == {(NOW - LATEST_WINDOW).strftime("%Y-%m-%d")}
+    (plain,) = _variants(DEFECTS, "how many defects with open hatches today?")  # "open" alone: no lifecycle
+    assert plain["since_date"] == NOW.strftime("%Y-%m-%d")
     assert choose_enum(["", "open", "attended", "cleared"], ["defects", "still", "open"])[0] == ["open", "attended"]
 
 
@@ -221,8 +226,10 @@ def test_letters_a_space_and_a_number_are_one_id_when_a_tool_writes_them_so() ->
     read = spaced_ids(extract_entities("what does AL 3130 mean?", now=NOW), "what does AL 3130 mean?", (CODES,))
     assert read.ids == ("AL 3130",) and 3130.0 not in read.numbers and "al" not in read.terms
     assert [v.arguments for v in fill_variants(CODES, read, now=NOW)] == [{"code": "AL 3130"}]
-    other = spaced_ids(extract_entities("top 10 3130 hosts", now=NOW), "top 10 3130 hosts", (CODES,))
-    assert other.ids == ()
+    question = "what does BX 3130 mean?"  # no tool writes ids with "BX"
+    assert spaced_ids(extract_entities(question, now=NOW), question, (CODES,)).ids == ()
+    quantity = "hosts logged 2000 or 5000 errors"  # "or" is no id's letters, though "AL 3130 or 3130" is written
+    assert spaced_ids(extract_entities(quantity, now=NOW), quantity, (CODES,)).ids == ()
 
 
 def test_this_week_is_the_last_seven_days_and_hours_lost_rank_a_duration() -> None:
@@ -244,6 +251,13 @@ async def test_when_a_series_first_went_past_a_level_or_says_none_did() -> None:
     call = CallRecord("c1", "s1", "engine_temps", {}, CallStatus.OK, output={"rows": rows})
     out = await DeterministicComposer().compose("when did the oil temp first go over 80?", [call], [])
     assert "First above 80: oil_temp, vessel=A: 83 at 2033-08-09 02:00Z" in out.answer
+    # Only the measure asked: no other column's crossing; "over 2 hours" is a span, no level.
+    rpm = [{**r, "rpm": 900} for r in rows]
+    call_rpm = CallRecord("c1", "s1", "engine_temps", {}, CallStatus.OK, output={"rows": rpm})
+    other = await DeterministicComposer().compose("when did the oil temp first go over 95?", [call_rpm], [])
+    assert "First above" not in other.answer and any("above 95" in r.detail for r in other.truncated)
+    span = await DeterministicComposer().compose("when did the oil temp rise over 2 hours?", [call], [])
+    assert "First above" not in span.answer
     none = await DeterministicComposer().compose("when did the oil temp first go over 95?", [call], [])
     assert any("no series returned goes above 95" in r.detail for r in none.truncated)
 

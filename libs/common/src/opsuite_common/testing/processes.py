@@ -112,6 +112,8 @@ def free_base_port(low: int, high: int, offsets: Iterable[int] = STACK_PORT_OFFS
         low += int(worker[2:]) % int(count) * span
         high = low + span
     top = high - max(wanted, default=0)
+    if top <= low:
+        raise RuntimeError(f"no room for ports {wanted} in [{low}, {high}): give the range more ports")
     for base in random.sample(range(low, top), min(400, top - low)):
         ports = [base + offset for offset in wanted]
         if any(p in _HANDED for p in ports):

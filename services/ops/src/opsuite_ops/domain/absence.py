@@ -104,6 +104,14 @@ def reported_in_rows(reason: AnswerStatusReason, records: Sequence[CallRecord], 
     return all(w in held or stem(w) in held for w in words)
 
 
+#: Parts of a numeric column's name that make it an id, not a measure ("billing_account", "order_no").
+_ID_PARTS = frozenset({"id", "ref", "no", "num", "number", "account", "code", "key"})
+
+
+def _parts(column: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", column).lower())
+
+
 def _column_words(data: Any) -> set[str]:
     """The words of an output's measure columns' names ("avg_rx_dbm": avg, rx, dbm): what its tool measures,
     if its description does not say so. Only columns of numbers: a text column's name ("name") says what its
@@ -116,7 +124,10 @@ def _column_words(data: Any) -> set[str]:
         for row in rows[:50]
         if isinstance(row, Mapping)
         for k, v in row.items()
-        if isinstance(k, str) and isinstance(v, int | float) and not isinstance(v, bool)
+        if isinstance(k, str)
+        and isinstance(v, int | float)
+        and not isinstance(v, bool)
+        and not _ID_PARTS & set(_parts(k))
     }
     return {w for c in columns for w in tokenise(c, keep_stop_words=True)} | {c.lower() for c in columns}
 

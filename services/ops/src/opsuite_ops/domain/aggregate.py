@@ -28,12 +28,14 @@ names ("failed" for ``status=failed``) when the call did not filter on it.
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from opsuite_ops.domain.bm25 import STOP_WORDS, stem, value_stem
+from opsuite_ops.domain.timerange import REL_RE
 
 __all__ = [
     "Ranked",
@@ -229,25 +231,23 @@ def ranking(ask: RankingAsk, column: str, entries: Sequence[Ranked], source: str
     return text
 
 
-_WHICH = re.compile(r"\b(?:which|what)\s+([a-z][\w-]*)", re.IGNORECASE)
+_WHICH = re.compile(
+    r"\b(?:which|what)\s+(?:(?:is|are|was|were|s|has|had)\s+)?(?:(?:the|a|an)\s+)?([a-z][\w-]*)", re.IGNORECASE
+)
 #: Column-name parts of a measure that does not add up over rows (a mean, a ratio, a percentile, an extreme).
 _NOT_ADDITIVE = ("pct", "percent", "ratio", "avg", "mean", "rate", "median", "min", "max", "p50", "p90", "p95",
                  "p99", "util", "score", "level")  # fmt: skip
 
 
-#: A window the question asks about ("this past week", "in the last 2 hours", "today").
-_WINDOW = re.compile(
-    r"\b(?:(?:this|past|last|previous)\s+(?:\d+\s*)?(?:hours?|hrs?|days?|weeks?|wks?|months?|minutes?|mins?)"
-    r"|today|yesterday|this\s+(?:week|month|morning)|in\s+the\s+last\b)",
-    re.IGNORECASE,
-)
+#: A window the question asks about besides :data:`~opsuite_ops.domain.timerange.REL_RE`'s ("today").
+_WINDOW = re.compile(r"\b(?:today|yesterday|this\s+morning)\b", re.IGNORECASE)
 
 
 def summed_over_window(question: str, column: str, rows: Sequence[Mapping[str, Any]]) -> bool:
     """Whether "the most X this past week" sums ``column`` over each series' points: a count (whole numbers, no
     mean, ratio, percentile or extreme in its name) and a window the question asks about. "the highest cpu" and
     a count asked with no window ("most failures") rank the latest value."""
-    if not _WINDOW.search(question) or _not_additive(column):
+    if not asks_sum(question) or _not_additive(column):
         return False
     values = [row.get(column) for row in rows]
     numbers = [v for v in values if isinstance(v, int | float) and not isinstance(v, bool)]
@@ -260,7 +260,12 @@ def summed_over_window(question: str, column: str, rows: Sequence[Mapping[str, A
 
 def asks_sum(question: str) -> bool:
     """Whether a ranking question asks about a window ("this wk", "in the last 24h"): its counts add up over it."""
-    return _WINDOW.search(question) is not None
+    return REL_RE.search(question) is not None or _WINDOW.search(question) is not None
+
+
+def _hashable(value: Any) -> Any:
+    """A key cell as something a set holds (an object cell as its JSON text)."""
+    return value if isinstance(value, str | int | float | bool) or value is None else json.dumps(value, default=str)
 
 
 def _not_additive(column: str) -> bool:
@@ -285,7 +290,7 @@ def summed_per(key: str, column: str, rows: Sequence[Mapping[str, Any]]) -> list
     one per category) and ``column`` is a count (whole numbers, no mean, ratio, percentile or extreme in its
     name): "which zone has had the most complaints" ranks zones, not their rows. None otherwise."""
     rows = [r for r in rows if r.get(column) is not None]  # (a stop still going has no duration yet)
-    keys = [r.get(key) for r in rows]
+    keys = [_hashable(r.get(key)) for r in rows]
     values = [float(v) for r in rows if isinstance(v := r.get(column), (int, float)) and not isinstance(v, bool)]
     if len(set(keys)) == len(keys) or _not_additive(column):
         return None

@@ -36,6 +36,7 @@ from opsuite_ops.domain.timeline import (
     lists_changes,
     names_changes,
 )
+from opsuite_ops.domain.timerange import ISO_RE, time_bound
 from opsuite_ops.domain.typos import MIN_TYPO_LENGTH, misspelt
 
 __all__ = [
@@ -51,6 +52,7 @@ __all__ = [
     "call_title",
     "plain_number",
     "summarise",
+    "thing_names",
 ]
 
 
@@ -285,17 +287,24 @@ def _table_facts(
 
 
 def _names_a_thing(call: CallRecord, tool: Tool | None) -> bool:
-    """Whether ``call`` asks about a named thing: a string argument of a parameter with no enum, format or
-    default that names it (``point=P2131B``), not a window, a state or free text."""
+    """Whether ``call`` asks about a named thing (see :func:`thing_names`)."""
+    return bool(thing_names(call, tool))
+
+
+def thing_names(call: CallRecord, tool: Tool | None) -> set[str]:
+    """The things ``call`` asks about by name: string arguments of parameters with no enum or format, not left
+    at their default, that are no window bound, time or free text (``point=P2131B``; not ``since_date``)."""
     if tool is None:
-        return False
+        return set()
+    out = set()
     for name, value in call.arguments.items():
         schema = tool.properties.get(name, {})
         if not isinstance(value, str) or not value or value == schema.get("default") or name.lower() in NO_THING_PARAMS:
             continue
-        if not schema.get("enum") and not schema.get("format"):
-            return True
-    return False
+        if schema.get("enum") or schema.get("format") or time_bound(name, schema) is not None or ISO_RE.match(value):
+            continue
+        out.add(value.lower())
+    return out
 
 
 #: Parameters whose text names no thing: a search's words, a window.

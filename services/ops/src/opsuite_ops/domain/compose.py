@@ -55,7 +55,15 @@ from opsuite_ops.domain.aggregate import (
     summed_per,
 )
 from opsuite_ops.domain.anchors import anchored_timeline, find_anchor, read_from
-from opsuite_ops.domain.call_facts import CallFacts, analyse_call, call_source, call_title, plain_number, summarise
+from opsuite_ops.domain.call_facts import (
+    CallFacts,
+    analyse_call,
+    call_source,
+    call_title,
+    plain_number,
+    summarise,
+    thing_names,
+)
 from opsuite_ops.domain.chat import ChatModel
 from opsuite_ops.domain.crossing import first_crossings
 from opsuite_ops.domain.model import (
@@ -303,8 +311,9 @@ def _facts(question: str, calls: Sequence[CallRecord], tools: Mapping[str, Tool]
     ranked = {c.step_id for c, _f in per_call if any(c.call_id in ids for _t, ids in rankings)}
     out.cuts = [c for c in out.cuts if not (c.step_id in ranked and c.detail.startswith(_TABLE_CUT))]
     # A call with no rows in the asked window adds nothing to another call's rows on the same thing.
-    answered = {str(v) for c, f in per_call if f.rows for v in c.arguments.values() if isinstance(v, str) and v}
-    empty = {c.step_id for c, f in per_call if not f.rows and {str(v) for v in c.arguments.values()} & answered}
+    named = {c.call_id: thing_names(c, (tools or {}).get(c.tool)) for c, _f in per_call}
+    answered = {v for c, f in per_call if f.rows for v in named[c.call_id]}
+    empty = {c.step_id for c, f in per_call if not f.rows and named[c.call_id] & answered}
     out.cuts = [c for c in out.cuts if not (c.step_id in empty and _NO_ROWS_IN_WINDOW in c.detail)]
     # "what changed before IR-1 was opened": the record's own time is the onset (anchors.py)
     out.timeline = anchored_timeline(question, changes, onsets, sources, anchor, read) or build_timeline(

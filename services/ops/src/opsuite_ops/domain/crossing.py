@@ -1,9 +1,10 @@
 """When a series first crossed a level the question names: "when did wtg 7 first go over 80 on the bearing".
 
-A question asking when (``when``, ``what time``) with a level ("over 80", "above 95", "below -28") is answered by
-the first point of each returned series past that level, after a point that was not (a series already past it
-at its first point crossed it earlier than the window shows, and says so). When no returned series crosses the
-level, the time asked is not known: the part is NOT_COVERED, never answered with another fact.
+A question asking when (``when``, ``what time``) with a level ("over 80", "above 1,000", "below -28"; not "over 24
+hours") is answered by the first point past that level, after a point that was not, of each returned series whose
+column a word of the question names ("the bearing temp": ``gbx_bearing_temp_c``, never another measure's column);
+a series already past it at its first point crossed it earlier than the window shows, and says so. When no such
+series crosses the level, the time asked is not known: the part is NOT_COVERED, never answered with another fact.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from opsuite_ops.domain.bm25 import stem, tokenise
 from opsuite_ops.domain.model import AnswerReason, AnswerStatusReason, CallRecord
 from opsuite_ops.domain.series import SeriesTable
 from opsuite_ops.domain.series_format import fmt_time
@@ -20,9 +22,11 @@ __all__ = ["first_crossings"]
 
 _WHEN = re.compile(r"\b(?:when|what\s+time|since\s+when)\b", re.IGNORECASE)
 _LEVEL = re.compile(
-    r"\b(?P<dir>over|above|exceed(?:ed|s)?|past|beyond|under|below)\s+(?P<n>-?\d+(?:\.\d+)?)",
+    r"\b(?P<dir>over|above|exceed(?:ed|s)?|beyond|under|below)\s+(?P<n>-?\d[\d,]*(?:\.\d+)?)"
+    r"(?!\s*(?:s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|wks?|weeks?|months?)\b)",
     re.IGNORECASE,
 )
+_WORDS = re.compile(r"[a-z0-9]+")
 #: Most crossings stated (the first ones in time).
 _SHOWN = 6
 
@@ -34,24 +38,34 @@ def first_crossings(
     m = _LEVEL.search(question[:2000])
     if m is None or not _WHEN.search(question[:2000]) or not tables:
         return [], []
-    level, above = float(m.group("n")), m.group("dir").lower() not in ("under", "below")
-    found: list[tuple[Any, str, str]] = []
-    for call, table, rows in tables:
-        for s in table.series:
-            points = sorted(
-                (table.times[i], float(v))
-                for i in s.rows
-                if i < len(rows) and isinstance(v := rows[i].get(s.column), int | float) and not isinstance(v, bool)
-            )
-            past = [k for k, (_t, v) in enumerate(points) if (v > level if above else v < level)]
-            if not past:
-                continue
-            k = past[0]
-            at, value = points[k]
-            label = ", ".join(p for p in (s.column, s.group) if p)
-            already = " (already past it at the first point returned)" if k == 0 else ""
-            found.append((at, f"{label}: {value:g} at {fmt_time(at)}{already}", call.call_id))
+    level, above = float(m.group("n").replace(",", "")), m.group("dir").lower() not in ("under", "below")
+    asked = {stem(w) for w in _WORDS.findall(question.lower())}
+    # Only the series of the measure asked ("the bearing temp"), when a column names it: not every column.
+    named = [
+        (call, s, table, rows)
+        for call, table, rows in tables
+        for s in table.series
+        if {stem(w) for w in tokenise(s.column, keep_stop_words=True)} & asked
+    ]
     word = "above" if above else "below"
+    if not named:  # the series returned are of other measures: the crossing asked is not known
+        reason = f"no series returned is of what goes {word} {level:g}: when it first did is not known"
+        return [], [AnswerStatusReason(AnswerReason.NOT_COVERED, reason)]
+    found: list[tuple[Any, str, str]] = []
+    for call, s, table, rows in named:
+        points = sorted(
+            (table.times[i], float(v))
+            for i in s.rows
+            if i < len(rows) and isinstance(v := rows[i].get(s.column), int | float) and not isinstance(v, bool)
+        )
+        past = [k for k, (_t, v) in enumerate(points) if (v > level if above else v < level)]
+        if not past:
+            continue
+        k = past[0]
+        at, value = points[k]
+        label = ", ".join(p for p in (s.column, s.group) if p)
+        already = " (already past it at the first point returned)" if k == 0 else ""
+        found.append((at, f"{label}: {value:g} at {fmt_time(at)}{already}", call.call_id))
     if not found:
         reason = f"no series returned goes {word} {level:g}: when it first did is not known"
         return [], [AnswerStatusReason(AnswerReason.NOT_COVERED, reason)]

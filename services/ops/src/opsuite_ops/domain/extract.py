@@ -57,6 +57,7 @@ from opsuite_ops.domain.token_kinds import (
     compounds,
     is_key,
     kind_cue,
+    record_number,
     shape_kind,
     slash_names,
     value_of,
@@ -102,11 +103,6 @@ _TOKEN_RE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?|&")
 _ID_RE = TICKET_ID
 #: A number written with leading zeros ("acct 0039486"): an account or record number, never a quantity.
 _PADDED_NUMBER = re.compile(r"^0\d{4,}$")
-#: Six digits or more after a word ("trust 884377", "for 884512"): a record number, unless the word bounds a
-#: quantity ("over 100000", "the last 250000").
-_LONG_NUMBER = re.compile(r"^\d{6,}$")
-_BOUNDS = frozenset({"than", "over", "under", "above", "below", "about", "around", "top", "first", "last", "next",
-                     "past", "least", "most", "to", "from", "between", "and", "or", "by", "x", "times"})  # fmt: skip
 _VERSION_SEP = re.compile(r"\d[._-]\d")
 #: ``key=value`` labels (an alert's): the key says what the value is.
 _LABEL_RE = re.compile(r"(?<![\w.-])([A-Za-z_][\w.-]*)=([^\s,;]+)")
@@ -298,9 +294,7 @@ def extract_entities(
         explicit = _cue_kind(prev, nxt)
         if (found is not None and not (reader.is_word(low) and not pointed)) or (found is not None and low in names):
             reader.add(*found)
-        elif (
-            _ID_RE.match(tok) or _PADDED_NUMBER.match(tok) or (_LONG_NUMBER.match(tok) and prev and prev not in _BOUNDS)
-        ):
+        elif _ID_RE.match(tok) or _PADDED_NUMBER.match(tok) or record_number(tok, prev, nxt, vocab):
             if tok not in reader.ids:
                 reader.ids.append(tok)
         elif VERSION_RE.match(low) and _VERSION_SEP.search(low):

@@ -150,9 +150,10 @@ def _named(options: Sequence[Any], words: Sequence[str], *, asks_whether: bool =
 
 
 def asks_not_ended(words: Sequence[str]) -> bool:
-    """Whether the question asks for what is still open ("still open", "unresolved", "which faults are open"):
-    whenever it was opened, so a window the question does not give reaches back far."""
-    return bool(set(words) & (_NOT_ENDED | {"open"}))
+    """Whether the question asks for what is still open ("still open", "unresolved", "outstanding"): whenever it
+    was opened, so a window the question does not give reaches back far ("open connections" is no lifecycle)."""
+    said = set(words)
+    return bool(said & _NOT_ENDED) or {"still", "open"} <= said
 
 
 def key_terms(

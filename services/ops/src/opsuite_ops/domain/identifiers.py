@@ -20,9 +20,12 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from opsuite_ops.domain.aggregate import asks_count, asks_ranking
-from opsuite_ops.domain.entities import TICKET_ID, is_empty, mentions, name_key
+from opsuite_ops.domain.bm25 import STOP_WORDS
+from opsuite_ops.domain.entities import TICKET_ID, Inventory, is_empty, name_key
 from opsuite_ops.domain.extract import Entities
 from opsuite_ops.domain.model import AnswerReason, AnswerStatusReason, CallRecord, PlanStep, Tool
+from opsuite_ops.domain.timerange import ISO_RE
+from opsuite_ops.domain.token_kinds import VERSION_RE
 
 __all__ = [
     "id_letters",
@@ -79,23 +82,35 @@ _RECORD = re.compile(r"^(?:[A-Z]{2,}[A-Z0-9]*(?:[-/]\d+)+|[A-Z]{2,4}(?:0\d{2,}|\
 
 
 def unmentioned_ids(
-    question: str, records: Sequence[CallRecord], reported: Sequence[AnswerStatusReason]
+    question: str,
+    records: Sequence[CallRecord],
+    reported: Sequence[AnswerStatusReason],
+    inventory: Inventory | None = None,
 ) -> list[AnswerStatusReason]:
-    """ENTITY_UNKNOWN for each record id of ``question`` that no successful call's output mentions (none when no
-    call succeeded: the failures say why); ``reported`` are the reasons already given (an id they name is not
-    reported again)."""
+    """ENTITY_UNKNOWN for each record id or name of ``question`` that no successful call's output mentions and no
+    call returning rows took (none when no call succeeded: the failures say why); ``reported`` are the reasons
+    already given (a name they hold is not reported again), and a name the ``inventory`` lists exists."""
     ok = [r for r in records if r.ok]
     if not ok:
         return []
     said = " ".join(r.detail for r in reported).lower()
+    words = [w.strip("?.,!;:()'\"") for w in question[:2000].split()]
+    asked = [w for w in dict.fromkeys(words) if _asks_about(w) and w.lower() not in said]
+    if inventory is not None:
+        asked = [w for w in asked if inventory.lookup(w) is None and inventory.value(w) is None]
+    if not asked:
+        return []
+    # Every name the outputs hold, once (not once per word of the question): as entities.mentions reads them.
+    held: set[str] = set()
+    for r in ok:
+        for text in _strings(r.output):
+            held.add(name_key(text))
+            held.update(name_key(w) for w in _TOKENS.findall(text))
+    took = {name_key(str(v)) for r in ok if not is_empty(r.output) for v in r.arguments.values()}
     out = []
-    for word in dict.fromkeys(w.strip("?.,!;:()'\"") for w in question[:2000].split()):
-        if not (_RECORD.match(word) or TICKET_ID.match(word) or _NAME.match(word)) or word.lower() in said:
-            continue
+    for word in asked:
         key = name_key(word)
-        # a call that took the name and returned rows is about it, whether or not its rows repeat it
-        taken = any(not is_empty(r.output) and key in {name_key(str(v)) for v in r.arguments.values()} for r in ok)
-        if not taken and not any(mentions(r.output, key) for r in ok):
+        if key not in held and key not in took:
             tools = ", ".join(dict.fromkeys(r.tool for r in ok))
             out.append(
                 AnswerStatusReason(
@@ -104,6 +119,33 @@ def unmentioned_ids(
                 )
             )
     return out
+
+
+def _asks_about(word: str) -> bool:
+    """Whether ``word`` is a record id or a thing's name, not a time, a date, a version or a pair ("HTTP/2")."""
+    if not (_RECORD.match(word) or TICKET_ID.match(word) or _NAME.match(word)):
+        return False
+    return not (ISO_RE.match(word) or _CLOCK.match(word) or VERSION_RE.match(word) or _PAIR.match(word))
+
+
+#: "10:30am", "09:15": a time of day.
+_CLOCK = re.compile(r"^\d{1,2}:\d{2}(?::\d{2})?(?:am|pm)?$", re.IGNORECASE)
+#: "HTTP/2", "p95/p99": two parts of a pair, no name.
+_PAIR = re.compile(r"^[A-Za-z]+/\d{1,2}$|^[A-Za-z]\d+/[A-Za-z]\d+$")
+_TOKENS = re.compile(r"[\w.-]+")
+
+
+def _strings(data: object, depth: int = 0) -> list[str]:
+    """The text values of an output (nested at most 6 deep)."""
+    if isinstance(data, str):
+        return [data]
+    if depth > 6:
+        return []
+    if isinstance(data, dict):
+        return [t for v in data.values() for t in _strings(v, depth + 1)]
+    if isinstance(data, list):
+        return [t for v in data for t in _strings(v, depth + 1)]
+    return []
 
 
 #: A word of letters and a number after a space ("EV 3130", "CASE 2026-0113", "boa 77312").
@@ -115,12 +157,15 @@ def spaced_ids(entities: Entities, question: str, tools: Sequence[Tool]) -> Enti
     record id, when a tool writes ids of those letters so ("alarm code (e.g. EV 3130)", "(BOA nnnnn)"): its
     number is then no quantity and its letters no topic."""
     found: list[tuple[str, str, str]] = []
+    texts = [t.description for t in tools] + [
+        str(sc.get("description", "")) for t in tools for sc in t.properties.values()
+    ]
     for m in _SPACED.finditer(question[:2000]):
         letters, number = m.group(1), m.group(2)
-        written = re.compile(rf"\b{re.escape(letters)}\s+(?:n{{2,}}|\d)", re.IGNORECASE)
-        texts = [t.description for t in tools] + [
-            str(sc.get("description", "")) for t in tools for sc in t.properties.values()
-        ]
+        if letters.lower() in STOP_WORDS:
+            continue  # "or 5000", "over 10000": a quantity
+        # The tool writes the letters in capitals before a number or its placeholder ("EV 3130", "BOA nnnnn").
+        written = re.compile(rf"\b{re.escape(letters.upper())}\s+(?:n{{2,}}|\d)")
         if any(written.search(x) for x in texts):
             found.append((f"{letters.upper()} {number}", letters.lower(), number))
     if not found:
@@ -161,7 +206,7 @@ def looks_up(tool: Tool, ids: Sequence[str]) -> bool:
     text = tool.description.lower()
     prefixes = {m.group(0).lower() for i in ids if (m := _ID_PREFIX.match(i)) is not None}
     # "(MInnnn)", "CHG0001234": letters written on to the number (or its placeholder).
-    return any(f"{p}{sep}" in text for p in prefixes for sep in "-/") or any(
+    return any(re.search(rf"\b{re.escape(p)}[-/]", text) for p in prefixes) or any(
         re.search(rf"\b{re.escape(p)}(?:n{{3,}}|\d{{3,}})\b", text) for p in prefixes
     )
 

@@ -294,7 +294,7 @@ class Orchestrator:
         not_covered.extend(empty_results(init.text, plan.steps, run.state, tools, not_covered))
         not_covered.extend(one_sided(init.text, plan.steps, run.state, tools))
         not_covered.extend(unseen_sides(init.text, run.state.records, vocabulary(snap.tools)))
-        not_covered.extend(unmentioned_ids(init.text, run.state.records, not_covered))
+        not_covered.extend(unmentioned_ids(init.text, run.state.records, not_covered, inventory))
         not_covered.extend(documents_only(init.text, run.state.records, tools))
 
         open_gaps = unresolved(gaps(run.state, tools), run.state, tools)

@@ -58,11 +58,8 @@ _N = r"\d+|half(?: an?)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|t
 _UNIT_ALT = r"(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|wks?|months?|[smhdw])"
 #: Back from now ("the last 3 hours", "2 days ago") or forward ("the next two weeks", "within 10 days").
 REL_RE = re.compile(
-    r"\b(?:(?:last|past|previous|this|in the last|over the last)\s+(?:(?P<n>"
-    + _N
-    + r")\s*)?(?P<u>"
-    + _UNIT_ALT
-    + r")\b"
+    r"\b(?:(?:last|past|previous|in the last|over the last)\s+(?:(?P<n>" + _N + r")\s*)?(?P<u>" + _UNIT_ALT + r")\b"
+    r"|this\s+(?P<u4>weeks?|wks?|months?|day|hour|minute)\b"
     r"|(?P<n2>\d+)\s*(?P<u2>" + _UNIT_ALT + r")\s+ago\b"
     r"|(?:next|coming|upcoming|within(?: the next)?)\s+(?:(?P<n3>" + _N + r")\s*)?(?P<u3>" + _UNIT_ALT + r")\b)",
     re.IGNORECASE,
@@ -91,7 +88,7 @@ def time_range(text: str, now: datetime) -> TimeRange | None:
         raw_n = (m.group("n") or m.group("n2") or m.group("n3") or "1").lower().removesuffix(" of")
         raw_n = "half" if raw_n.startswith("half") else raw_n  # "the last half hour", "half an hour"
         n = int(raw_n) if raw_n.isdigit() else _WORD_NUMBERS.get(raw_n, 1)
-        unit = (m.group("u") or m.group("u2") or m.group("u3") or "h").lower()
+        unit = (m.group("u") or m.group("u2") or m.group("u3") or m.group("u4") or "h").lower()
         key = unit if unit in _UNITS else unit.rstrip("s")
         span = timedelta(seconds=n * _UNITS.get(key, _UNITS.get(key[:3], 3600)))
         if m.group("u3"):

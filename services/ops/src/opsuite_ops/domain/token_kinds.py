@@ -25,6 +25,7 @@ __all__ = [
     "compounds",
     "is_key",
     "kind_cue",
+    "record_number",
     "shape_kind",
     "slash_names",
     "value_of",
@@ -117,6 +118,21 @@ def kind_cue(prev: str, nxt: str, kinds: frozenset[str]) -> str:
         if len(compound) == 1:
             return compound[0]
     return ""
+
+
+#: Six digits or more ("trust 884377", "incident 884512"): a record number after a word the tools know.
+_LONG_NUMBER = re.compile(r"^\d{6,}$")
+#: Words before a number that make it a quantity ("over 100000", "the last 250000").
+_BOUNDS = frozenset({"than", "over", "under", "above", "below", "about", "around", "top", "first", "last", "next",
+                     "past", "least", "most", "to", "from", "between", "and", "or", "by", "x", "times"})  # fmt: skip
+
+
+def record_number(tok: str, prev: str, nxt: str, vocab: frozenset[str]) -> bool:
+    """Whether ``tok`` is a record number: six digits or more after a word the tools know ("trust 884377") that
+    bounds no quantity, followed by no plural ("hit 1000000 messages")."""
+    if not _LONG_NUMBER.match(tok) or not prev or prev in _BOUNDS or nxt.endswith("s"):
+        return False
+    return prev in vocab or stem(prev) in vocab
 
 
 def value_of(token: str, inv: Inventory, pointed: bool) -> tuple[str, str] | None:
