@@ -34,11 +34,9 @@ from opsuite_ops.domain.identifiers import spaced_ids, unmentioned_ids
 from opsuite_ops.domain.model import AnswerReason, CallRecord, CallStatus, PlanStep, Tool
 from opsuite_ops.domain.ranking import DEFAULT_SYNONYMS
 
+from .harbour import obj
+
 NOW = datetime(2033, 8, 9, 12, 0, tzinfo=UTC)
-
-
-def _obj(props: dict[str, Any], required: tuple[str, ...] = ()) -> dict[str, Any]:
-    return {"type": "object", "properties": props, "required": list(required)}
 
 
 VESSELS = ["MV Corran", "MV Lismore", "MV Tiree"]
@@ -46,7 +44,7 @@ ENGINE_HEALTH = Tool(
     "engine_health",
     "Daily engine readings of one vessel: state of health (%), running hours, oil temperature",
     frozenset({"metric", "engine"}),
-    input_schema=_obj(
+    input_schema=obj(
         {
             "vessel": {"type": "string", "enum": VESSELS},
             "days": {"type": "integer", "minimum": 1, "maximum": 14, "default": 1},
@@ -59,7 +57,7 @@ SENSORS = Tool(
     "sensor_log",
     "Every reading of one hull sensor over the last N hours: strain, temperature",
     frozenset({"metric", "sensor"}),
-    input_schema=_obj(
+    input_schema=obj(
         {
             "sensor": {"type": "string", "pattern": "^[Hh]\\d{3}[AB]?$", "description": "sensor id, e.g. H204A"},
             "hours": {"type": "integer", "minimum": 1, "maximum": 24, "default": 2},
@@ -72,7 +70,7 @@ DEFECTS = Tool(
     "defects",
     "Defects (DEF/yy/nnnn) reported on or after a UTC date: vessel, status (open, attended, cleared)",
     frozenset({"history", "defect"}),
-    input_schema=_obj(
+    input_schema=obj(
         {
             "since_date": {"type": "string", "pattern": "^\\d{4}-\\d{2}-\\d{2}$"},
             "status": {"type": "string", "enum": ["", "open", "attended", "cleared"], "default": ""},
@@ -177,7 +175,7 @@ def test_an_enum_value_is_named_by_the_label_its_description_writes() -> None:
 
 def test_a_search_for_a_word_no_other_tool_knows_is_never_auxiliary() -> None:
     docs = Tool("docs", "Search the port's procedures", frozenset({"document"}), idempotent=True,
-                input_schema=_obj({"q": {"type": "string"}}, ("q",)))  # fmt: skip
+                input_schema=obj({"q": {"type": "string"}}, ("q",)))  # fmt: skip
     tools = {"docs": docs, "engine_health": ENGINE_HEALTH}
     state = RunState()
     search = PlanStep("s1", "docs", {"q": "engine dark"})
@@ -217,7 +215,7 @@ CODES = Tool(
     "alarm_code",
     "What one alarm code means (e.g. AL 3130 or 3130): text, severity, first action",
     frozenset({"lookup", "alarm", "document"}),
-    input_schema=_obj({"code": {"type": "string", "description": "alarm code"}}, ("code",)),
+    input_schema=obj({"code": {"type": "string", "description": "alarm code"}}, ("code",)),
     idempotent=True,
 )
 

@@ -31,18 +31,16 @@ from opsuite_ops.domain.planning import PlanRequest
 from opsuite_ops.domain.ranking import DEFAULT_SYNONYMS
 from opsuite_ops.domain.typos import misspelt
 
+from .harbour import obj
+
 NOW = datetime(2032, 5, 6, 10, 0, tzinfo=UTC)
-
-
-def _obj(props: dict[str, Any], required: tuple[str, ...] = ()) -> dict[str, Any]:
-    return {"type": "object", "properties": props, "required": list(required)}
 
 
 LINKS = Tool(
     "crane_link_optics",
     "Optical links of one crane controller in 5-minute samples: average and lowest receive power (dBm)",
     frozenset({"metric", "optical"}),
-    input_schema=_obj(
+    input_schema=obj(
         {
             "controller": {"type": "string", "enum": ["qc1.ctl", "qc2.ctl"]},
             "port": {"type": "string", "default": "", "description": "controller port frame/slot/port, e.g. 1/0/12"},
@@ -55,28 +53,28 @@ HAULIERS = Tool(
     "haulier_lookup",
     "Look up a haulier by account number (7 digits, e.g. 0040001): company, trucks booked, credit status",
     frozenset({"customer", "account"}),
-    input_schema=_obj({"q": {"type": "string", "description": "account number"}}, ("q",)),
+    input_schema=obj({"q": {"type": "string", "description": "account number"}}, ("q",)),
     idempotent=True,
 )
 GATE = Tool(
     "gate_queue",
     "Trucks queued at the gate since N hours ago, per lane, most first",
     frozenset({"metric", "ranking"}),
-    input_schema=_obj({"since_hours": {"type": "integer", "minimum": 1, "maximum": 72, "default": 24}}),
+    input_schema=obj({"since_hours": {"type": "integer", "minimum": 1, "maximum": 72, "default": 24}}),
     idempotent=True,
 )
 ORDERS = Tool(
     "work_orders",
     "Maintenance work orders (WOnnnn): crane, status (open, done), opened, closed, engineer",
     frozenset({"history", "maintenance"}),
-    input_schema=_obj({"status": {"type": "string", "enum": ["", "open", "done"], "default": ""}}),
+    input_schema=obj({"status": {"type": "string", "enum": ["", "open", "done"], "default": ""}}),
     idempotent=True,
 )
 CRANES = Tool(
     "crane_inventory",
     "Quay cranes: name, berth, utilisation this shift, running software release",
     frozenset({"inventory", "crane"}),
-    input_schema=_obj({}),
+    input_schema=obj({}),
     idempotent=True,
 )
 TOOLS = (LINKS, HAULIERS, GATE, ORDERS, CRANES)
@@ -84,7 +82,7 @@ CHANGES = Tool(
     "crane_changes",
     "Crane change records since an ISO timestamp: title, crane, status (scheduled, done), start",
     frozenset({"history", "change"}),
-    input_schema=_obj({"since": {"type": "string", "format": "date-time"}}, ("since",)),
+    input_schema=obj({"since": {"type": "string", "format": "date-time"}}, ("since",)),
     idempotent=True,
 )
 
@@ -178,7 +176,7 @@ def test_a_name_only_narrower_searches_missed_is_reported() -> None:
         "harbour_docs",
         "Free-text search of the harbour's procedures",
         frozenset({"document"}),
-        input_schema=_obj({"q": {"type": "string"}}, ("q",)),
+        input_schema=obj({"q": {"type": "string"}}, ("q",)),
         idempotent=True,
     )
     tools = {"harbour_docs": docs}
