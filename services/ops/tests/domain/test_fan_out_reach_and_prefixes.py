@@ -161,7 +161,7 @@ def test_the_most_of_a_count_over_a_window_sums_each_series() -> None:
     rows = [{"vessel": "A", "day": "2033-08-0" + str(d), "alarms": n} for d, n in ((7, 3), (8, 0), (9, 1))]
     assert summed_over_window("which vessel had the most alarms this past week?", "alarms", rows)
     assert not summed_over_window("which vessel has the most alarms?", "alarms", rows)  # no window: the latest
-    pct = [{**r, "alarm_pct": 1.5} for r in rows]
+    pct = [{**r, "alarm_pct": r["alarms"]} for r in rows]  # whole numbers: only the name says it does not add up
     assert not summed_over_window("which vessel had the most alarms this past week?", "alarm_pct", pct)
 
 
