@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
 
+from opsuite_ops.domain.absence import subject_values
 from opsuite_ops.domain.anchors import Anchor
 from opsuite_ops.domain.bm25 import tokenise
 from opsuite_ops.domain.cell_units import cell_text
@@ -36,7 +37,6 @@ from opsuite_ops.domain.timeline import (
     lists_changes,
     names_changes,
 )
-from opsuite_ops.domain.timerange import ISO_RE, time_bound
 from opsuite_ops.domain.typos import MIN_TYPO_LENGTH, misspelt
 
 __all__ = [
@@ -44,7 +44,9 @@ __all__ = [
     "MAX_SERIES",
     "MAX_SERIES_BLOCKS",
     "MAX_TABLE_ROWS",
+    "NO_ROWS_IN_WINDOW",
     "SERIES_TABLE_ROWS",
+    "TABLE_CUT",
     "TEXT_ROWS",
     "CallFacts",
     "analyse_call",
@@ -149,6 +151,12 @@ class CallFacts:
     series: SeriesTable | None = None
 
 
+#: How a table cut to the answer's size is reported (a ranking over all its rows lifts it, see :mod:`compose`).
+TABLE_CUT = "the table from "
+#: How a call on a named thing whose rows are all older than the asked window is reported.
+NO_ROWS_IN_WINDOW = "has no rows in the asked window"
+
+
 def _cut(call: CallRecord, detail: str) -> AnswerStatusReason:
     return AnswerStatusReason(AnswerReason.TRUNCATED, detail, call.tool, call.step_id)
 
@@ -234,7 +242,7 @@ def _series_table_facts(
         k = max(range(len(table.times)), key=lambda i: table.times[i])
         fact += "; newest row: " + ", ".join(f"{c}={rows[k][c]}" for c in columns if rows[k].get(c) not in (None, ""))
     if len(selection.rows) < total and not table.covers_every_column:
-        cuts.append(_cut(call, f"the table from {title} has {total} rows and the answer shows {len(selection.rows)}; "
+        cuts.append(_cut(call, f"{TABLE_CUT}{title} has {total} rows and the answer shows {len(selection.rows)}; "
                                f"the series are summarised over every row, but the rows left out are not shown with "
                                f"their {', '.join(table.other_columns)}; the run's trace keeps the call's whole "
                                "output"))  # fmt: skip
@@ -267,14 +275,13 @@ def _table_facts(
     facts = _shown_table_facts(call, columns, rows, tool, words, anchor)
     if older and since is not None:
         facts.fact += f" ({older} older rows left out: before the asked window, from {fmt_time(since)})"
-        if not rows and _names_a_thing(call, tool):
+        if not rows and thing_names(call, tool):
             # every row is older than asked ("the last 2 hours" of a tool with a row a day): no data on the thing
             # named (a listing with nothing named has nothing in the window: that is its answer)
             facts.cuts.append(
                 AnswerStatusReason(
                     AnswerReason.NOT_COVERED,
-                    f"{call_title(call)} has no rows in the asked window (from {fmt_time(since)}): its {older} rows "
-                    "are all older",
+                    f"{call_title(call)} {NO_ROWS_IN_WINDOW} (from {fmt_time(since)}): its {older} rows are all older",
                     call.tool,
                     call.step_id,
                 )
@@ -286,29 +293,10 @@ def _table_facts(
     return facts
 
 
-def _names_a_thing(call: CallRecord, tool: Tool | None) -> bool:
-    """Whether ``call`` asks about a named thing (see :func:`thing_names`)."""
-    return bool(thing_names(call, tool))
-
-
 def thing_names(call: CallRecord, tool: Tool | None) -> set[str]:
-    """The things ``call`` asks about by name: string arguments of parameters with no enum or format, not left
-    at their default, that are no window bound, time or free text (``point=P2131B``; not ``since_date``)."""
-    if tool is None:
-        return set()
-    out = set()
-    for name, value in call.arguments.items():
-        schema = tool.properties.get(name, {})
-        if not isinstance(value, str) or not value or value == schema.get("default") or name.lower() in NO_THING_PARAMS:
-            continue
-        if schema.get("enum") or schema.get("format") or time_bound(name, schema) is not None or ISO_RE.match(value):
-            continue
-        out.add(value.lower())
-    return out
-
-
-#: Parameters whose text names no thing: a search's words, a window.
-NO_THING_PARAMS = frozenset({"q", "query", "text", "search", "keywords", "terms", "window", "since", "until"})
+    """The things ``call`` asks about by name (``point=P2131B``; not ``since_date``): see
+    :func:`~opsuite_ops.domain.absence.subject_values`."""
+    return subject_values(tool, call.arguments) if tool is not None else set()
 
 
 def _shown_table_facts(
@@ -348,7 +336,7 @@ def _shown_table_facts(
             shown, how = [rows[k] for k in order[:MAX_TABLE_ROWS]], "newest"
         else:
             shown, how = rows[:MAX_TABLE_ROWS], "first"
-        cuts.append(_cut(call, f"the table from {title} has {total} rows and the answer shows the {how} "
+        cuts.append(_cut(call, f"{TABLE_CUT}{title} has {total} rows and the answer shows the {how} "
                                f"{MAX_TABLE_ROWS}; the run's trace keeps the call's whole output"))  # fmt: skip
     block = Block(BlockKind.TABLE, title=title, columns=tuple(columns), rows=_row_tuples(columns, shown),
                   call_ids=(call.call_id,))  # fmt: skip

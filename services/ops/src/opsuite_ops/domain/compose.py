@@ -56,6 +56,8 @@ from opsuite_ops.domain.aggregate import (
 )
 from opsuite_ops.domain.anchors import anchored_timeline, find_anchor, read_from
 from opsuite_ops.domain.call_facts import (
+    NO_ROWS_IN_WINDOW,
+    TABLE_CUT,
     CallFacts,
     analyse_call,
     call_source,
@@ -271,10 +273,6 @@ def _counts(question: str, per_call: Sequence[tuple[CallRecord, CallFacts]]) -> 
     return out
 
 
-#: How a call whose rows are all older than the asked window is reported (:mod:`call_facts`).
-_NO_ROWS_IN_WINDOW = "has no rows in the asked window"
-#: How a table's rows cut to the answer's size are reported (:mod:`call_facts`).
-_TABLE_CUT = "the table from "
 #: The onset asked for ("since when has it been failing") that no returned series shows.
 _NO_ONSET = "no series with an onset was returned: when it started is not known"
 
@@ -309,12 +307,12 @@ def _facts(question: str, calls: Sequence[CallRecord], tools: Mapping[str, Tool]
     # A ranking read every row its calls returned: the rows a table of those calls leaves out hold no part of
     # the answer asked for ("the lowest battery across all sites"), and the trace keeps them.
     ranked = {c.step_id for c, _f in per_call if any(c.call_id in ids for _t, ids in rankings)}
-    out.cuts = [c for c in out.cuts if not (c.step_id in ranked and c.detail.startswith(_TABLE_CUT))]
+    out.cuts = [c for c in out.cuts if not (c.step_id in ranked and c.detail.startswith(TABLE_CUT))]
     # A call with no rows in the asked window adds nothing to another call's rows on the same thing.
     named = {c.call_id: thing_names(c, (tools or {}).get(c.tool)) for c, _f in per_call}
     answered = {v for c, f in per_call if f.rows for v in named[c.call_id]}
     empty = {c.step_id for c, f in per_call if not f.rows and named[c.call_id] & answered}
-    out.cuts = [c for c in out.cuts if not (c.step_id in empty and _NO_ROWS_IN_WINDOW in c.detail)]
+    out.cuts = [c for c in out.cuts if not (c.step_id in empty and NO_ROWS_IN_WINDOW in c.detail)]
     # "what changed before IR-1 was opened": the record's own time is the onset (anchors.py)
     out.timeline = anchored_timeline(question, changes, onsets, sources, anchor, read) or build_timeline(
         question, changes, onsets, sources

@@ -29,6 +29,7 @@ __all__ = [
     "ENTITY_CONCEPTS",
     "MAX_FUZZY_COMPARISONS",
     "MAX_FUZZY_LOOKUPS",
+    "PADDED_NUMBER",
     "TEXT_PARAMS",
     "TICKET_ID",
     "Inventory",
@@ -57,6 +58,8 @@ TEXT_PARAMS = frozenset({"query", "q", "text", "search", "pattern", "keyword", "
 MAX_INVENTORY_CALLS = 4
 #: Tags of tools that list what the estate has (routers, deployments): their rows name things of other kinds.
 _LISTS = frozenset({"inventory", "config", "history"})
+#: A number written with leading zeros ("acct 0039486"): an account or record number, never a quantity.
+PADDED_NUMBER = re.compile(r"^0\d{4,}$")
 #: A record id such as a ticket or change number, an id, never a host: upper-case letters, a dash and a number
 #: ("INC-4211"), letters of any case and two numbers or more after slashes ("FMS/26/04417", "fms/26/04417"), or a
 #: few letters and a zero-padded or long number written together ("MI0107", "CHG0004475").

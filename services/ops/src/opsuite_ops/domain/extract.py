@@ -36,6 +36,7 @@ from datetime import datetime
 from opsuite_ops.domain.bm25 import ON_CALL, STOP_WORDS, is_verb_or_adverb
 from opsuite_ops.domain.entities import (
     ENTITY_CONCEPTS,
+    PADDED_NUMBER,
     TICKET_ID,
     Inventory,
     UnknownName,
@@ -101,8 +102,6 @@ _QUOTED_RE = re.compile(r"\"([^\"]+)\"|'([^']{2,})'(?!\w)")
 _HOW_BAD = frozenset({("how", "bad"), ("how", "good")})
 _TOKEN_RE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?|&")
 _ID_RE = TICKET_ID
-#: A number written with leading zeros ("acct 0039486"): an account or record number, never a quantity.
-_PADDED_NUMBER = re.compile(r"^0\d{4,}$")
 _VERSION_SEP = re.compile(r"\d[._-]\d")
 #: ``key=value`` labels (an alert's): the key says what the value is.
 _LABEL_RE = re.compile(r"(?<![\w.-])([A-Za-z_][\w.-]*)=([^\s,;]+)")
@@ -294,7 +293,7 @@ def extract_entities(
         explicit = _cue_kind(prev, nxt)
         if (found is not None and not (reader.is_word(low) and not pointed)) or (found is not None and low in names):
             reader.add(*found)
-        elif _ID_RE.match(tok) or _PADDED_NUMBER.match(tok) or record_number(tok, prev, nxt, vocab):
+        elif _ID_RE.match(tok) or PADDED_NUMBER.match(tok) or record_number(tok, prev, nxt, vocab):
             if tok not in reader.ids:
                 reader.ids.append(tok)
         elif VERSION_RE.match(low) and _VERSION_SEP.search(low):

@@ -21,7 +21,7 @@ from typing import Any
 
 from opsuite_ops.domain.aggregate import asks_count, asks_ranking
 from opsuite_ops.domain.bm25 import STOP_WORDS
-from opsuite_ops.domain.entities import TICKET_ID, Inventory, is_empty, name_key
+from opsuite_ops.domain.entities import PADDED_NUMBER, TICKET_ID, Inventory, is_empty, name_key
 from opsuite_ops.domain.extract import Entities
 from opsuite_ops.domain.model import AnswerReason, AnswerStatusReason, CallRecord, PlanStep, Tool
 from opsuite_ops.domain.timerange import ISO_RE
@@ -77,8 +77,6 @@ def unlooked_identifiers(question: str, steps: Sequence[PlanStep]) -> list[Answe
 
 #: A name of letters and digits with a separator ("wtg-15", "amr.rtm2.0999", "SRT/C/9"): a thing's name.
 _NAME = re.compile(r"^(?=[^\s]*[A-Za-z])(?=[^\s]*\d)[A-Za-z0-9]+(?:[-./:][A-Za-z0-9]+)+$")
-#: A word of a question that is a record id or a zero-padded record number ("acct 0039486").
-_RECORD = re.compile(r"^(?:[A-Z]{2,}[A-Z0-9]*(?:[-/]\d+)+|[A-Z]{2,4}(?:0\d{2,}|\d{4,})|0\d{4,})$")
 
 
 def unmentioned_ids(
@@ -108,10 +106,10 @@ def unmentioned_ids(
             held.update(name_key(w) for w in _TOKENS.findall(text))
     took = {name_key(str(v)) for r in ok if not is_empty(r.output) for v in r.arguments.values()}
     out = []
+    tools = ", ".join(dict.fromkeys(r.tool for r in ok))
     for word in asked:
         key = name_key(word)
         if key not in held and key not in took:
-            tools = ", ".join(dict.fromkeys(r.tool for r in ok))
             out.append(
                 AnswerStatusReason(
                     AnswerReason.ENTITY_UNKNOWN,
@@ -123,7 +121,7 @@ def unmentioned_ids(
 
 def _asks_about(word: str) -> bool:
     """Whether ``word`` is a record id or a thing's name, not a time, a date, a version or a pair ("HTTP/2")."""
-    if not (_RECORD.match(word) or TICKET_ID.match(word) or _NAME.match(word)):
+    if not (TICKET_ID.match(word) or PADDED_NUMBER.match(word) or _NAME.match(word)):
         return False
     return not (ISO_RE.match(word) or _CLOCK.match(word) or VERSION_RE.match(word) or _PAIR.match(word))
 
@@ -186,10 +184,7 @@ def search_cannot_answer(question: str) -> bool:
     return asks_ranking(question) is not None or asks_count(question)
 
 
-#: The letters an id starts with, before its first number (``DBA`` of DBA-1042, ``INC`` of INC/2026/0042).
-_ID_PREFIX = re.compile(r"[A-Za-z][A-Za-z0-9]*?(?=[-/]\d)|[A-Za-z]{2,4}(?=\d{3,}$)")
-
-
+#: The number an id ends with (and the numbers before it): what :func:`id_letters` takes off.
 _ID_NUMBER = re.compile(r"[-/]?\d+(?:[-/]\d+)*$")
 
 
@@ -204,7 +199,7 @@ def looks_up(tool: Tool, ids: Sequence[str]) -> bool:
     MI0107): the question
     names it through the id."""
     text = tool.description.lower()
-    prefixes = {m.group(0).lower() for i in ids if (m := _ID_PREFIX.match(i)) is not None}
+    prefixes = {p for i in ids if (p := id_letters(i).strip().lower()) and p[0].isalpha()}
     # "(MInnnn)", "CHG0001234": letters written on to the number (or its placeholder).
     return any(re.search(rf"\b{re.escape(p)}[-/]", text) for p in prefixes) or any(
         re.search(rf"\b{re.escape(p)}(?:n{{3,}}|\d{{3,}})\b", text) for p in prefixes

@@ -31,17 +31,19 @@ def misspelt(word: str, vocabulary: Iterable[str], form_words: frozenset[str]) -
     """The word of ``vocabulary`` (or of ``form_words``: then "") that ``word`` misspells, or None. The
     vocabulary holds stems ("pipelin"), so a plural's stem is compared too ("pipleines": "piplein"); a verb
     form's is not ("running" is no typo of "run")."""
-    words = (*vocabulary, *form_words)
+    vocab = tuple(vocabulary)
+    words = (*vocab, *form_words)
     forms = (word,) if is_verb_or_adverb(word) else (word, stem(word))
-    # A stem spelt out whole as well ("utilis" as "utilisation", "receiv" as "receiver"): a misspelt word keeps
-    # its suffix ("utilisaton", "reciever"), which its stem alone is too short to be compared with.
-    whole = {w + end: w for w in vocabulary if len(w) >= 4 and w.isalpha() for end in _ENDINGS}
     for form in dict.fromkeys(forms):
         # A word of four letters or more: "phone" (its stem "phon") is no typo of "pon".
         pool = [w for w in words if w[:1] == form[:1] and abs(len(w) - len(form)) <= 2 and len(w) >= 4 and w.isalpha()]
         found = difflib.get_close_matches(form, pool, n=1, cutoff=0.85) or _transposed(form, pool)
         if not found and len(form) >= 7:
-            spelt = [w for w in whole if w[:1] == form[:1] and abs(len(w) - len(form)) <= 1]
+            # A stem spelt out whole as well ("utilis" as "utilisation", "receiv" as "receiver"): a misspelt word
+            # keeps its suffix ("utilisaton", "reciever"), which its stem alone is too short to be compared with.
+            stems = [w for w in vocab if w[:1] == form[:1] and 4 <= len(w) < len(form) and w.isalpha()]
+            whole = {w + end: w for w in stems for end in _ENDINGS}
+            spelt = [w for w in whole if abs(len(w) - len(form)) <= 1]
             found = [
                 whole[w] for w in difflib.get_close_matches(form, spelt, n=1, cutoff=0.9) or _transposed(form, spelt)
             ]

@@ -124,23 +124,21 @@ def part_value(param: str, entities: Entities, inventory: Inventory | None) -> s
 def asks_every(param: str, entities: Entities) -> bool:
     """Whether the question asks across every value of ``param``'s kind: its kind word and an "across" word
     ("which pool is the slowest", "the lowest battery across all sites")."""
-    if not entities.across:
-        return False
-    kind = kind_of(param)
-    kinds = {kind, kind.rsplit("_", 1)[-1]}
-    return any(w in kinds or w.removesuffix("s") in kinds for w in entities.words[:_MAX_WORDS])
+    return entities.across and any(_names_kind(w, param) for w in entities.words[:_MAX_WORDS])
 
 
 def asks_each(param: str, entities: Entities, every: frozenset[str]) -> bool:
-    """Whether a word of ``every`` ("each", "across") comes right before ``param``'s kind word ("across all sites",
-    "each zone"): the question asks for every value of that kind ("what zone does each one feed" does not)."""
-    kind = kind_of(param)
-    kinds = {kind, kind.rsplit("_", 1)[-1]}
+    """Whether a word of ``every`` ("each", "across") comes one or two words before ``param``'s kind word ("across
+    all sites", "each zone"): the question asks for every value of that kind ("what zone does each one feed" does
+    not)."""
     words = entities.words[:_MAX_WORDS]
-    return any(
-        w in every and any(x in kinds or x.removesuffix("s") in kinds for x in words[k + 1 : k + 3])
-        for k, w in enumerate(words)
-    )
+    return any(w in every and any(_names_kind(x, param) for x in words[k + 1 : k + 3]) for k, w in enumerate(words))
+
+
+def _names_kind(word: str, param: str) -> bool:
+    """Whether ``word`` ("sites") names the kind ``param`` takes (``site``, ``origin_pool``'s ``pool``)."""
+    kind = kind_of(param)
+    return bool({word, word.removesuffix("s")} & {kind, kind.rsplit("_", 1)[-1]})
 
 
 def every_value(param: str, entities: Entities, inventory: Inventory | None, limit: int) -> list[str]:
