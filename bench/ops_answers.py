@@ -14,9 +14,10 @@ delivery platform, ``ninth``: an identity / SSO platform, ``tenth``: an object s
 warehouse robotics and conveyor automation, all six written blind); ``--set=fourteenth`` runs ``fourteenth``, a water
 utility's SCADA and network operations, ``--set=fifteenth`` ``fifteenth``, a fibre broadband access network
 (OLTs, PON ports, ONTs), ``--set=sixteenth`` ``sixteenth``, a regional railway's signalling maintenance and
-control (interlockings, points, track sections, delay attribution), and ``--set=seventeenth`` ``seventeenth``, an
-onshore wind farm's operations (turbine SCADA, condition monitoring, substation, permits to work), all four written
-blind too.
+control (interlockings, points, track sections, delay attribution), ``--set=seventeenth`` ``seventeenth``, an
+onshore wind farm's operations (turbine SCADA, condition monitoring, substation, permits to work), and
+``--set=eighteenth`` ``eighteenth``, a hospital's clinical engineering (infusion pumps, device alarms, MRI helium,
+medical gases, field safety notices), all five written blind too.
 
 Goals, per set: at least 95% of the expected facts in the answers; no answer marked COMPLETE that misses a
 fact or states a forbidden one; every unanswerable question PARTIAL or UNANSWERED.

@@ -41,6 +41,7 @@ from opsuite_common.settings import OutboundSettings
 from opsuite_common.testing.llm import FakeLlm
 from opsuite_common.testing.servers import TokenFactory, auth_settings_for_tests
 from tests.ops_eval import (
+    eighteenth_estate,
     eighth_estate,
     eleventh_estate,
     fifteenth_estate,
@@ -72,7 +73,7 @@ TENANTS = {"demo": "demo", "second": "ledgerco", "third": "clusterco", "fourth":
            "sixth": "quillco", "seventh": "dbfleetco", "eighth": "sendwaveco", "ninth": "haldenidco",
            "tenth": "tarnvaultco", "eleventh": "ostrelcallco", "twelfth": "wrenfieldmlco",
            "thirteenth": "harlowvanedcco", "fourteenth": "vellmerewaterco", "fifteenth": "kestrelfibreco",
-           "sixteenth": "fenmarshrailco", "seventeenth": "harthillwindco"}  # fmt: skip
+           "sixteenth": "fenmarshrailco", "seventeenth": "harthillwindco", "eighteenth": "ashcombeebmeco"}  # fmt: skip
 #: Questions in flight at once (ops runs them concurrently; each is one run).
 CONCURRENCY = 4
 ASK_TIMEOUT_S = 60.0
@@ -217,6 +218,7 @@ _SEEDERS: dict[str, Callable[[_Servers, Path, TokenFactory], Awaitable[datetime]
     "fifteenth": functools.partial(_seed_estate, fifteenth_estate, "fibreaccess.db", "fifteenth"),
     "sixteenth": functools.partial(_seed_estate, sixteenth_estate, "signalling.db", "sixteenth"),
     "seventeenth": functools.partial(_seed_estate, seventeenth_estate, "windfarm.db", "seventeenth"),
+    "eighteenth": functools.partial(_seed_estate, eighteenth_estate, "clineng.db", "eighteenth"),
 }
 
 
