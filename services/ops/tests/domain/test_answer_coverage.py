@@ -16,10 +16,10 @@ from opsuite_ops.domain.deterministic_planner import DeterministicPlanner
 from opsuite_ops.domain.entities import Inventory, column_concept, inventory_from_outputs
 from opsuite_ops.domain.executor import RunState
 from opsuite_ops.domain.extract import extract_entities
-from opsuite_ops.domain.fill import param_concept
 from opsuite_ops.domain.fill_words import enum_choices
 from opsuite_ops.domain.llm_planner import LlmPlanner
 from opsuite_ops.domain.model import AnswerReason, Budget, CallRecord, CallStatus, PlanStep, Tool
+from opsuite_ops.domain.param_kinds import param_concept
 from opsuite_ops.domain.planning import PlanOutcome, PlanRequest
 from opsuite_ops.domain.series import change_points
 

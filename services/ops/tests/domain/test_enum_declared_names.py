@@ -16,8 +16,8 @@ from opsuite_ops.domain.coverage import vocabulary
 from opsuite_ops.domain.deterministic_planner import DeterministicPlanner
 from opsuite_ops.domain.entities import inventory_from_outputs
 from opsuite_ops.domain.extract import extract_entities
-from opsuite_ops.domain.fill import name_kinds
 from opsuite_ops.domain.model import AnswerReason, Budget, Tool
+from opsuite_ops.domain.param_kinds import name_kinds
 from opsuite_ops.domain.planning import PlanOutcome, PlanRequest
 
 NOW = datetime(2025, 11, 4, 9, 0, tzinfo=UTC)

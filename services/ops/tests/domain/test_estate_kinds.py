@@ -13,8 +13,9 @@ from opsuite_ops.domain.coverage import CoverageCheck, is_topic, vocabulary
 from opsuite_ops.domain.deterministic_planner import DeterministicPlanner
 from opsuite_ops.domain.entities import inventory_candidates, inventory_from_outputs
 from opsuite_ops.domain.extract import extract_entities
-from opsuite_ops.domain.fill import fill_arguments, is_search_param, name_kinds
+from opsuite_ops.domain.fill import fill_arguments
 from opsuite_ops.domain.model import AnswerReason, Budget, Tool
+from opsuite_ops.domain.param_kinds import is_search_param, name_kinds
 from opsuite_ops.domain.planning import PlanRequest
 from opsuite_ops.domain.timeline import change_events, is_change_table
 

@@ -16,10 +16,11 @@ from opsuite_ops.domain.coverage import CoverageCheck, vocabulary
 from opsuite_ops.domain.deterministic_planner import DeterministicPlanner
 from opsuite_ops.domain.entities import Inventory, inventory_from_outputs
 from opsuite_ops.domain.extract import extract_entities
-from opsuite_ops.domain.fill import fill_arguments, name_kinds
+from opsuite_ops.domain.fill import fill_arguments
 from opsuite_ops.domain.in_memory import InMemoryCatalogue
 from opsuite_ops.domain.model import AnswerStatus, Budget, Tool
 from opsuite_ops.domain.orchestrator import Orchestrator
+from opsuite_ops.domain.param_kinds import name_kinds
 from opsuite_ops.domain.planning import PlanRequest
 from opsuite_ops.domain.shortnames import ShortNames, last_segment
 from opsuite_ops.domain.values import example_value, named_values

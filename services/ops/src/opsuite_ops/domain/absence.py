@@ -32,9 +32,9 @@ from typing import Any
 from opsuite_ops.domain.bm25 import stem, tokenise
 from opsuite_ops.domain.entities import is_empty
 from opsuite_ops.domain.executor import RunState
-from opsuite_ops.domain.fill import is_search_param, names_a_thing
 from opsuite_ops.domain.investigate import SERIES, role
 from opsuite_ops.domain.model import AnswerReason, AnswerStatusReason, CallRecord, PlanStep, Tool
+from opsuite_ops.domain.param_kinds import is_search_param, names_a_thing
 from opsuite_ops.domain.shortnames import last_segment
 from opsuite_ops.domain.timeline import lists_changes
 

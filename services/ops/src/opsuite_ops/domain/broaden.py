@@ -31,9 +31,10 @@ from opsuite_ops.domain.bm25 import is_verb_or_adverb, stem, tokenise
 from opsuite_ops.domain.coverage import asks_how_to, strong_tokens, vocabulary
 from opsuite_ops.domain.entities import TICKET_ID, is_empty
 from opsuite_ops.domain.executor import RunState
-from opsuite_ops.domain.fill import is_search_param
 from opsuite_ops.domain.model import AnswerReason, AnswerStatusReason, Plan, PlanStep, Tool
+from opsuite_ops.domain.param_kinds import is_search_param
 from opsuite_ops.domain.ranking import DEFAULT_SYNONYMS
+from opsuite_ops.domain.typos import typo_of
 
 __all__ = [
     "MAX_NARROWER_CALLS",
@@ -205,8 +206,15 @@ def auxiliary_searches(
     return frozenset(
         s.id
         for s in searches
-        if not strong_tokens(tools[s.tool]) & words and not _only_searched(s, tools[s.tool], vocab)
+        if not _named(strong_tokens(tools[s.tool]), words) and not _only_searched(s, tools[s.tool], vocab)
     )
+
+
+def _named(tokens: frozenset[str] | set[str], words: set[str]) -> bool:
+    """Whether ``words`` hold one of ``tokens``, or a misspelling of a long one ("proceedure": procedures)."""
+    if tokens & words:
+        return True
+    return any(len(w) >= 6 and typo_of(w, (t,)) for w in words for t in tokens if len(t) >= 6 and w[0] == t[0])
 
 
 def _only_searched(step: PlanStep, tool: Tool, vocab: frozenset[str]) -> bool:

@@ -47,7 +47,6 @@ from opsuite_ops.domain.coverage import (
 )
 from opsuite_ops.domain.example_names import names_by_example
 from opsuite_ops.domain.extract import Entities, extract_entities, human_duration, is_verb_or_adverb
-from opsuite_ops.domain.fill import is_search_param, name_kinds, param_concept
 from opsuite_ops.domain.identifiers import (
     id_letters,
     looks_up,
@@ -59,6 +58,7 @@ from opsuite_ops.domain.identifiers import (
 from opsuite_ops.domain.investigate import CHANGES, SERIES, investigation_tools, is_investigation
 from opsuite_ops.domain.investigate import role as tool_role
 from opsuite_ops.domain.model import MODE_TAGS, AnswerReason, AnswerStatusReason, Plan, PlanStep, Tool
+from opsuite_ops.domain.param_kinds import is_search_param, name_kinds, param_concept
 from opsuite_ops.domain.plan_builder import PlanBuilder
 from opsuite_ops.domain.planning import PlanOutcome, PlanRequest
 from opsuite_ops.domain.ranking import DEFAULT_SYNONYMS, rank_tools, tool_tokens
@@ -316,7 +316,9 @@ class DeterministicPlanner:
         id_words = [w for i in entities.ids for w in tokenise(id_letters(i), keep_stop_words=True)]
         # A value of an inventory column ("zone-a-1") is looked for by the tools that speak of that column.
         columns = [c for c, _v in entities.values if c]
-        query = " ".join([*entities.terms, *id_words, *columns, *asks_who(request.question)])
+        # A misspelt value read as the one it is closest to ("firmwear" is the category firmware) is a topic too.
+        fixed = [u.assumed for u in entities.unknown if u.assumed]
+        query = " ".join([*entities.terms, *id_words, *columns, *fixed, *asks_who(request.question)])
         if request.failure is not None:
             # A replan looks for other tools covering the same gaps: search their wording too.
             query += " " + " ".join(g.what for g in request.failure.gaps)

@@ -35,8 +35,8 @@ from typing import Any
 from opsuite_ops.domain.bm25 import STOP_WORDS
 from opsuite_ops.domain.entities import UnknownName, kind_of, name_key, same_kind
 from opsuite_ops.domain.extract import Entities, canonical_param
-from opsuite_ops.domain.fill import param_concept, window_bound
 from opsuite_ops.domain.model import Tool
+from opsuite_ops.domain.param_kinds import param_concept, window_bound
 from opsuite_ops.domain.shortnames import Reading
 from opsuite_ops.domain.spaced_names import spaced_names
 from opsuite_ops.domain.timerange import enum_seconds

@@ -20,8 +20,8 @@ from typing import Any
 
 from opsuite_ops.domain.enum_names import names_by_enum
 from opsuite_ops.domain.extract import Entities
-from opsuite_ops.domain.fill import is_search_param, param_concept, window_bound
 from opsuite_ops.domain.model import Tool
+from opsuite_ops.domain.param_kinds import is_search_param, param_concept, window_bound
 from opsuite_ops.domain.token_kinds import PORT_PATH, word_shape
 
 __all__ = ["example_kind", "names_by_example"]

@@ -171,6 +171,8 @@ class Entities:
     readings: tuple[Reading, ...] = ()
     #: The inventory the names were resolved against (its values fill parameters, see :mod:`values`).
     inventory: Inventory | None = field(default=None, compare=False, repr=False)
+    #: The question as written (its capitals: a key "OCC-DN" is written so, see :mod:`param_kinds`).
+    question: str = field(default="", compare=False, repr=False)
 
     @property
     def record_ids(self) -> tuple[str, ...]:
@@ -285,6 +287,13 @@ def extract_entities(
         # "web 1" -> the estate's "web-01": a word and a number, joined, when the estate has that name.
         if nxt.isdigit() and tok.isalpha() and (found := inv.lookup(f"{tok}-{nxt}")) is not None:
             reader.add(*found)
+            consumed.append((matches[i].start(), matches[i + 1].end()))
+            last_entity = i + 1
+            i += 2
+            continue
+        # "icu b" -> the one listed "L2.ICU-B": a word and a letter or two, joined, ending one listed value.
+        if 0 < len(nxt) <= 2 and nxt.isalnum() and tok.isalpha() and (end := reader.shorts().ending(f"{tok}-{nxt}")):
+            reader.short(f"{tok} {tokens[i + 1]}", end, "whose name ends so", "service")
             consumed.append((matches[i].start(), matches[i + 1].end()))
             last_entity = i + 1
             i += 2
@@ -451,6 +460,7 @@ def extract_entities(
         latest_occurrence=time_range is None and bool(_LAST_TIME.search(text)),
         across=asks_across(lows),
         inventory=inv,
+        question=text,
         keywords=" ".join(reader.terms),
         ids=tuple(reader.ids),
         unknown=tuple(reader.unknown),

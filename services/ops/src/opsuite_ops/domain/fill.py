@@ -30,26 +30,38 @@ logs or records (not of documents) only the terms no tool's words include ("504s
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import islice, product
 from math import prod
 from typing import Any
 
-from opsuite_ops.domain.bm25 import stem, tokenise
-from opsuite_ops.domain.entities import ENTITY_CONCEPTS, TEXT_PARAMS, name_key
+from opsuite_ops.domain.entities import TEXT_PARAMS, name_key
 from opsuite_ops.domain.extract import Entities, canonical_param, human_duration
 from opsuite_ops.domain.fill_words import asks_not_ended, choose_enum, flag_value, key_terms, naming_words
 from opsuite_ops.domain.model import Tool
+from opsuite_ops.domain.param_kinds import (
+    KNOWN_CONCEPTS,
+    SEARCH_TAGS,
+    example_separators,
+    ids_like_example,
+    is_search_param,
+    key_example,
+    keys_like_example,
+    lookup_example,
+    param_concept,
+    schema_type,
+    separated_within,
+    takes_ids,
+    window_bound,
+)
 from opsuite_ops.domain.timerange import (
     beyond_maximum,
     duration_value,
     enum_duration,
     format_time,
     step_enum,
-    time_bound,
 )
 from opsuite_ops.domain.values import (
     asks_each,
@@ -66,23 +78,15 @@ __all__ = [
     "FilledArguments",
     "fill_arguments",
     "fill_variants",
-    "is_search_param",
-    "name_kinds",
-    "names_a_thing",
-    "param_concept",
 ]
 
 _LIMIT_PARAMS = frozenset({"limit", "top", "n", "count", "max_rows", "size"})
-_SEARCH_TAGS = frozenset({"document", "search"})
-#: Words of a parameter's name or description that make a required string the text a tool searches for.
-_SEARCH_WORDS = frozenset({"search", "find", "phrase", "query", "look", "match", "matching", "contain", "contains"})
 _ENTITY_CONCEPTS = ("host", "service", "id", "entity")
 #: Most calls one parameter fans out to over the values the estate lists ("which pool is the slowest").
 _FAN_OUT = 8
 #: Words asking for every value a tool takes ("across all sites", "each zone"); a superlative alone ("which queue
 #: is the worst") ranks what a listing returns, and does not call a tool once per value of its enum.
 _EVERY = frozenset({"each", "every", "across"})
-_KNOWN_CONCEPTS = frozenset({"host", "service", "id", "since", "until"})
 #: How a source says a word of the question was read as a value (the answer states such readings).
 _READ_AS = "read: "
 
@@ -102,40 +106,16 @@ class FilledArguments:
     unexpressed: tuple[str, ...] = ()
 
 
-def _type_of(schema: Mapping[str, Any]) -> str:
-    t = schema.get("type", "string")
-    if isinstance(t, list):
-        t = next((x for x in t if x != "null"), "string")
-    return str(t)
-
-
-def window_bound(concept: str, name: str, schema: Mapping[str, Any]) -> str | None:
-    """``since``/``until`` for a window's start/end parameter (a lone timestamp is a start), else None."""
-    if concept in ("since", "until"):
-        return concept
-    bound = time_bound(name, schema)
-    if bound is None and schema.get("format") in ("date-time", "date"):
-        return "since"
-    return bound
-
-
 def _enum_of(schema: Mapping[str, Any]) -> list[Any]:
     enum = schema.get("enum")
     if not isinstance(enum, list):
         items = schema.get("items")
-        enum = items.get("enum") if isinstance(items, Mapping) and _type_of(schema) == "array" else None
+        enum = items.get("enum") if isinstance(items, Mapping) and schema_type(schema) == "array" else None
     return [o for o in enum if o not in ("", None)] if isinstance(enum, list) else []
 
 
 #: Look-back of a required window for "when did X last ..." (kept within the parameter's maximum).
 LATEST_WINDOW = timedelta(days=90)
-
-
-#: The words of a kind of name ("node", "app"); not "name" itself (of ``host_name``): any name has it.
-_HOST_WORDS = frozenset(t for n in ENTITY_CONCEPTS["host"] if "_" not in n for t in tokenise(n, keep_stop_words=True))
-_SERVICE_WORDS = frozenset(
-    t for n in ENTITY_CONCEPTS["service"] if "_" not in n for t in tokenise(n, keep_stop_words=True)
-)
 
 
 def _required_name(
@@ -145,6 +125,8 @@ def _required_name(
     inventory rows of its names, the one known value having its words as parts, every known value when it
     asks across the kind (a list: one call each), a name of a kind nothing lists, else the one listed value
     (of any column) spelt like the parameter's example with a word of the question in it."""
+    if ids := ids_like_example(schema, entities):
+        return (ids if len(ids) > 1 else ids[0]), f"a record id of the question spelt like the {name}'s example"
     if (given := related_value(name, entities)) is not None:
         return given, f"the {name} the estate lists with a name in the question"
     if (given := part_value(name, entities, entities.inventory)) is not None:
@@ -159,22 +141,15 @@ def _required_name(
     return None
 
 
-def _takes_ids(tool: Tool, name: str, schema: Mapping[str, Any]) -> bool:
-    """Whether a search parameter looks records up by id: its description, or its tool's, speaks of ids."""
-    words = {*tokenise(str(schema.get("description", "")), keep_stop_words=True), *tokenise(name, keep_stop_words=True)}
-    words |= set(tokenise(tool.description, keep_stop_words=True))
-    return bool(words & {"id", "ids", "identifier", "number", "key", "cod", "code", "ref", "referenc", "reference"})
-
-
 def _guessed_for(name: str, schema: Mapping[str, Any], entities: Entities, tool: Tool) -> str | None:
     """A required name of a kind nothing lists ("team") takes a name the question gives that no inventory
     knows ("billing-sre"): the only thing the question can mean by it. Not a name spelt like the example of
     another parameter of the tool and unlike this one's ("orders.v2" is a topic like "e.g. events.v1", not a
     group like "e.g. cg-payments"): it is of that other kind."""
-    if schema.get("enum") or schema.get("format") or param_concept(name, schema) in _KNOWN_CONCEPTS:
+    if schema.get("enum") or schema.get("format") or param_concept(name, schema) in KNOWN_CONCEPTS:
         return None
-    mine = _example_separators(schema)
-    others = {_example_separators(s) for p, s in tool.properties.items() if p != name} - {None, mine}
+    mine = example_separators(schema)
+    others = {example_separators(s) for p, s in tool.properties.items() if p != name} - {None, mine}
     listed = entities.inventory is not None and entities.inventory.lists(name)
     for guess in entities.guessed:
         if listed and not identifier_like(guess):
@@ -183,78 +158,6 @@ def _guessed_for(name: str, schema: Mapping[str, Any], entities: Entities, tool:
         if mine is None or spelt == mine or spelt not in others:
             return guess
     return None
-
-
-_EXAMPLE = re.compile(r"\b(?:e\.g\.|eg\.|such as|for example|like)\s*[\w.:/-]+", re.IGNORECASE)
-
-
-def _example_separators(schema: Mapping[str, Any]) -> str | None:
-    """The punctuation of the example a parameter's description gives ("e.g. cg-payments" -> "-"), or None."""
-    found = re.search(r"\be\.g\.\s*([A-Za-z0-9][\w.:/-]*[A-Za-z0-9])", str(schema.get("description", "")))
-    return "".join(c for c in found.group(1) if not c.isalnum()) if found else None
-
-
-def param_concept(name: str, schema: Mapping[str, Any]) -> str:
-    """The concept of a parameter: by its name (:func:`canonical_param`), else by its description.
-
-    A plain string parameter whose name says nothing ("target") but whose description speaks of hosts
-    ("node or application") takes names of the kinds it speaks of: ``host``, ``service``, or ``entity``
-    (either). Search parameters, enums and formatted strings never do.
-    """
-    concept = canonical_param(name)
-    if concept in _KNOWN_CONCEPTS or _type_of(schema) != "string" or schema.get("enum") or schema.get("format"):
-        return concept
-    if name.lower() in TEXT_PARAMS:
-        return concept
-    # (not the words of its example: "origin pool, e.g. og-app-us" speaks of pools, not of apps)
-    words = set(tokenise(_EXAMPLE.sub(" ", str(schema.get("description", ""))), keep_stop_words=True))
-    host, service = bool(words & _HOST_WORDS), bool(words & _SERVICE_WORDS)
-    if host and service:
-        return "entity"
-    return "host" if host else "service" if service else concept
-
-
-def is_search_param(tool: Tool, name: str, schema: Mapping[str, Any]) -> bool:
-    """A free-text parameter: named so (``query``), or a required plain string of a search-like tool (tagged
-    ``document``/``search``, or whose name, description or the parameter's own words speak of searching)."""
-    if _type_of(schema) != "string" or schema.get("enum") or schema.get("format"):
-        return False
-    if name.lower() in TEXT_PARAMS:
-        return True
-    if name not in tool.required:
-        return False
-    if tool.tags & _SEARCH_TAGS:
-        return True
-    words = {*tokenise(tool.name, keep_stop_words=True), *tokenise(tool.description, keep_stop_words=True)}
-    words |= {
-        *tokenise(name, keep_stop_words=True),
-        *tokenise(str(schema.get("description", "")), keep_stop_words=True),
-    }
-    return bool(words & {stem(w) for w in _SEARCH_WORDS})
-
-
-def names_a_thing(tool: Tool, name: str, schema: Mapping[str, Any]) -> bool:
-    """Whether a parameter takes the name of a thing (``property``, ``host``, ``pop``): a plain string that
-    is no enum, timestamp, duration or free search text."""
-    if _type_of(schema) != "string" or schema.get("enum") or schema.get("format"):
-        return False
-    if window_bound(param_concept(name, schema), name, schema) is not None or is_search_param(tool, name, schema):
-        return False
-    return duration_value(name, schema, 60.0) is None
-
-
-def name_kinds(tools: Sequence[Tool]) -> frozenset[str]:
-    """The kinds of thing the tools take by name: plain string parameters that are no host, service, id,
-    time or search text ("team", "site", "namespace"); a word of the question next to one is a value of it."""
-    out: set[str] = set()
-    for tool in tools:
-        for name, schema in tool.properties.items():
-            if _type_of(schema) != "string" or schema.get("enum") or schema.get("format"):
-                continue
-            if canonical_param(name) in _KNOWN_CONCEPTS or is_search_param(tool, name, schema):
-                continue
-            out.add(name.lower())
-    return frozenset(out)
 
 
 def fill_variants(
@@ -296,10 +199,12 @@ def fill_variants(
                    for n, s in tool.properties.items() if not _enum_of(s))  # fmt: skip
     for name, schema in tool.properties.items():
         concept = param_concept(name, schema)
-        typ = _type_of(schema)
+        typ = schema_type(schema)
         value: Any = None
         source = ""
         named = named_values(name, entities) if typ == "string" and not schema.get("format") else []
+        if named and (key := key_example(schema)) is not None:
+            named = [v for v in named if separated_within(v, key)]  # "e.g. OCC-DN": "L2.ICU-B" is no alarm code
         if shunned_names := [v for v in named if str(v).lower() in entities.negated]:
             # "not on web-1": no call of this parameter leaves a value out
             named = [v for v in named if v not in shunned_names]
@@ -407,7 +312,11 @@ def fill_variants(
         elif typ == "string" and free_quoted:
             value, source = free_quoted.pop(0), "quoted text in the question"
         elif is_search_param(tool, name, schema):
-            if (ids := entities.record_ids) and _takes_ids(tool, name, schema):
+            if (key := lookup_example(tool, name, schema)) is not None:
+                # One record by its key ("e.g. OCC-DN"): a word written so, never key terms (no key equals them).
+                if keys := keys_like_example(key, schema, entities):
+                    dims.append((name, keys, f"a {name} written like its example"))
+            elif (ids := entities.record_ids) and takes_ids(tool, name, schema):
                 # A record id ("INC-4211") is what a search "by id or words" looks for, not the other words.
                 if len(ids) > 1:
                     dims.append((name, list(ids), "record id in the question"))
@@ -450,7 +359,7 @@ def _search_terms(
     """The key terms a search looks for; a search of records or logs never looks for a negated word ("errors
     not from the loader" must not find the loader's): the exclusion it cannot express is reported. A document
     search keeps it ("node not booting" is what the runbook is about)."""
-    rare = not tool.tags & _SEARCH_TAGS
+    rare = not tool.tags & SEARCH_TAGS
     terms = key_terms(tool, entities, synonyms, exclude=enum_words, rare=rare)
     if not rare or not entities.negated:
         return terms

@@ -10,17 +10,11 @@ from typing import TYPE_CHECKING, Any
 from opsuite_ops.domain.bm25 import tokenise
 from opsuite_ops.domain.coverage import CONCEPT_WORDS, CoverageCheck, strong_tokens, term_tokens, vocabulary
 from opsuite_ops.domain.extract import Entities, TimeRange, canonical_param, human_duration
-from opsuite_ops.domain.fill import (
-    FilledArguments,
-    fill_arguments,
-    fill_variants,
-    is_search_param,
-    names_a_thing,
-    param_concept,
-)
+from opsuite_ops.domain.fill import FilledArguments, fill_arguments, fill_variants
 from opsuite_ops.domain.investigate import CHANGES, SERIES, role
 from opsuite_ops.domain.mapping import step_ref
 from opsuite_ops.domain.model import AnswerReason, AnswerStatusReason, PlanStep, Tool
+from opsuite_ops.domain.param_kinds import is_search_param, names_a_thing, param_concept
 from opsuite_ops.domain.planning import PlanRequest
 from opsuite_ops.domain.validate import schema_violations
 from opsuite_ops.domain.window_rows import onset_window

@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from opsuite_ops.domain.fill import param_concept, window_bound
 from opsuite_ops.domain.model import CallRecord, PlanStep, Tool
+from opsuite_ops.domain.param_kinds import param_concept, window_bound
 from opsuite_ops.domain.series_format import fmt_duration, parse_time
 from opsuite_ops.domain.timerange import duration_text, duration_unit, duration_value, enum_seconds, format_time
 

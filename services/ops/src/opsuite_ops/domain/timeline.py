@@ -118,14 +118,19 @@ def asks_for_cause(question: str) -> bool:
 #: config edits, merges, migrations, upgrades, activations, audits.
 _CHANGE_TOOL_WORDS = frozenset({"chang", "deploy", "releas", "rollout", "revision", "commit", "merg", "edit",
                                 "migr", "upgrad", "activ", "audit"})  # fmt: skip
+#: "active" (an alarm, a session) is a state, not an activation: stems alike ("activ"), so left out first.
+_ACTIVE = re.compile(r"\b(?:in)?active\b", re.IGNORECASE)
+
+
+def _own_words(name: str, description: str) -> set[str]:
+    return {*tokenise(name), *tokenise(_ACTIVE.sub(" ", description))}
 
 
 def lists_changes(name: str, description: str, tags: frozenset[str]) -> bool:
     """Whether a tool is a change history by its own words: tagged ``history``, or its name or description
     speaks of changes, deployments, releases, config edits... A status snapshot (a runner's agent version
     and last contact) or a log of failed tests is no change, whatever its columns."""
-    words = {*tokenise(name), *tokenise(description)}
-    return "history" in tags or bool(words & _CHANGE_TOOL_WORDS)
+    return "history" in tags or bool(_own_words(name, description) & _CHANGE_TOOL_WORDS)
 
 
 def _tokens(name: str) -> list[str]:
@@ -149,7 +154,7 @@ def names_changes(name: str, description: str, tags: frozenset[str]) -> bool:
     """Whether a tool's own words (name, description, tags; not the bare ``history`` tag) say it lists changes
     ("schema migrations", "parameter changes", a ``change`` tag): its records are changes whatever else they
     measure (a migration's duration)."""
-    words = {*tokenise(name), *tokenise(description), *(w for tag in tags for w in tokenise(tag))}
+    words = {*_own_words(name, description), *(w for tag in tags for w in tokenise(tag))}
     return bool(words & _CHANGE_TOOL_WORDS)
 
 

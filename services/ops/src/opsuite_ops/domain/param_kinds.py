@@ -1,0 +1,227 @@
+"""What kind of value a tool's parameter takes, read from its name and JSON schema alone.
+
+A parameter is a window's start or end (:func:`window_bound`), a name of a concept (:func:`param_concept`:
+host, service, id, or a kind the estate names, "team", "site"), or the free text a search looks for
+(:func:`is_search_param`). A search parameter whose description gives one key as its example and speaks of
+no free text ("alarm code, e.g. OCC-DN") looks one record up by that key (:func:`lookup_example`): it takes
+a word of the question written like the example ("OCC-DN"), never the question's key terms, which no key
+equals. A required name whose example a record id of the question is spelt like ("asset tag, e.g.
+CE-004123": "CE-003314") takes that id (:func:`ids_like_example`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from opsuite_ops.domain.bm25 import stem, tokenise
+from opsuite_ops.domain.entities import ENTITY_CONCEPTS, TEXT_PARAMS
+from opsuite_ops.domain.extract import Entities, canonical_param
+from opsuite_ops.domain.model import Tool
+from opsuite_ops.domain.timerange import duration_value, time_bound
+from opsuite_ops.domain.token_kinds import word_shape
+
+__all__ = [
+    "KNOWN_CONCEPTS",
+    "SEARCH_TAGS",
+    "example_separators",
+    "ids_like_example",
+    "is_search_param",
+    "key_example",
+    "keys_like_example",
+    "lookup_example",
+    "name_kinds",
+    "names_a_thing",
+    "param_concept",
+    "schema_type",
+    "separated_within",
+    "takes_ids",
+    "window_bound",
+]
+
+SEARCH_TAGS = frozenset({"document", "search"})
+#: Words of a parameter's name or description that make a required string the text a tool searches for.
+_SEARCH_WORDS = frozenset({"search", "find", "phrase", "query", "look", "match", "matching", "contain", "contains"})
+KNOWN_CONCEPTS = frozenset({"host", "service", "id", "since", "until"})
+
+
+def schema_type(schema: Mapping[str, Any]) -> str:
+    t = schema.get("type", "string")
+    if isinstance(t, list):
+        t = next((x for x in t if x != "null"), "string")
+    return str(t)
+
+
+def window_bound(concept: str, name: str, schema: Mapping[str, Any]) -> str | None:
+    """``since``/``until`` for a window's start/end parameter (a lone timestamp is a start), else None."""
+    if concept in ("since", "until"):
+        return concept
+    bound = time_bound(name, schema)
+    if bound is None and schema.get("format") in ("date-time", "date"):
+        return "since"
+    return bound
+
+
+#: The words of a kind of name ("node", "app"); not "name" itself (of ``host_name``): any name has it.
+_HOST_WORDS = frozenset(t for n in ENTITY_CONCEPTS["host"] if "_" not in n for t in tokenise(n, keep_stop_words=True))
+_SERVICE_WORDS = frozenset(
+    t for n in ENTITY_CONCEPTS["service"] if "_" not in n for t in tokenise(n, keep_stop_words=True)
+)
+
+
+def takes_ids(tool: Tool, name: str, schema: Mapping[str, Any]) -> bool:
+    """Whether a search parameter looks records up by id: its description, or its tool's, speaks of ids."""
+    words = {*tokenise(str(schema.get("description", "")), keep_stop_words=True), *tokenise(name, keep_stop_words=True)}
+    words |= set(tokenise(tool.description, keep_stop_words=True))
+    return bool(words & {"id", "ids", "identifier", "number", "key", "cod", "code", "ref", "referenc", "reference"})
+
+
+_EXAMPLE = re.compile(r"\b(?:e\.g\.|eg\.|such as|for example|like)\s*[\w.:/-]+", re.IGNORECASE)
+
+
+def example_separators(schema: Mapping[str, Any]) -> str | None:
+    """The punctuation of the example a parameter's description gives ("e.g. cg-payments" -> "-"), or None."""
+    found = re.search(r"\be\.g\.\s*([A-Za-z0-9][\w.:/-]*[A-Za-z0-9])", str(schema.get("description", "")))
+    return "".join(c for c in found.group(1) if not c.isalnum()) if found else None
+
+
+def param_concept(name: str, schema: Mapping[str, Any]) -> str:
+    """The concept of a parameter: by its name (:func:`canonical_param`), else by its description.
+
+    A plain string parameter whose name says nothing ("target") but whose description speaks of hosts
+    ("node or application") takes names of the kinds it speaks of: ``host``, ``service``, or ``entity``
+    (either). Search parameters, enums and formatted strings never do.
+    """
+    concept = canonical_param(name)
+    if concept in KNOWN_CONCEPTS or schema_type(schema) != "string" or schema.get("enum") or schema.get("format"):
+        return concept
+    if name.lower() in TEXT_PARAMS:
+        return concept
+    # (not the words of its example: "origin pool, e.g. og-app-us" speaks of pools, not of apps)
+    words = set(tokenise(_EXAMPLE.sub(" ", str(schema.get("description", ""))), keep_stop_words=True))
+    host, service = bool(words & _HOST_WORDS), bool(words & _SERVICE_WORDS)
+    if host and service:
+        return "entity"
+    return "host" if host else "service" if service else concept
+
+
+def is_search_param(tool: Tool, name: str, schema: Mapping[str, Any]) -> bool:
+    """A free-text parameter: named so (``query``), or a required plain string of a search-like tool (tagged
+    ``document``/``search``, or whose name, description or the parameter's own words speak of searching)."""
+    if schema_type(schema) != "string" or schema.get("enum") or schema.get("format"):
+        return False
+    if name.lower() in TEXT_PARAMS:
+        return True
+    if name not in tool.required:
+        return False
+    if tool.tags & SEARCH_TAGS:
+        return True
+    words = {*tokenise(tool.name, keep_stop_words=True), *tokenise(tool.description, keep_stop_words=True)}
+    words |= {
+        *tokenise(name, keep_stop_words=True),
+        *tokenise(str(schema.get("description", "")), keep_stop_words=True),
+    }
+    return bool(words & {stem(w) for w in _SEARCH_WORDS})
+
+
+def names_a_thing(tool: Tool, name: str, schema: Mapping[str, Any]) -> bool:
+    """Whether a parameter takes the name of a thing (``property``, ``host``, ``pop``): a plain string that
+    is no enum, timestamp, duration or free search text."""
+    if schema_type(schema) != "string" or schema.get("enum") or schema.get("format"):
+        return False
+    if window_bound(param_concept(name, schema), name, schema) is not None or is_search_param(tool, name, schema):
+        return False
+    return duration_value(name, schema, 60.0) is None
+
+
+def name_kinds(tools: Sequence[Tool]) -> frozenset[str]:
+    """The kinds of thing the tools take by name: plain string parameters that are no host, service, id,
+    time or search text ("team", "site", "namespace"); a word of the question next to one is a value of it."""
+    out: set[str] = set()
+    for tool in tools:
+        for name, schema in tool.properties.items():
+            if schema_type(schema) != "string" or schema.get("enum") or schema.get("format"):
+                continue
+            if canonical_param(name) in KNOWN_CONCEPTS or is_search_param(tool, name, schema):
+                continue
+            out.add(name.lower())
+    return frozenset(out)
+
+
+#: Words of a parameter's description saying it takes free text (words of a title, a phrase), not one key.
+_FREE_TEXT = frozenset({"word", "words", "phrase", "text", "keyword", "keywords", "term", "terms", "title", "free"})
+#: One example key: letters and digits in parts joined by "-", "/", "." or ":", in capitals where it has letters.
+_KEY = re.compile(r"\be\.g\.\s*([A-Z0-9]+(?:[-/.:][A-Z0-9]+)+)(?![\w/-])")
+_TOKEN = re.compile(r"[A-Za-z0-9]+(?:[-/.:][A-Za-z0-9]+)*")
+
+
+def _spelt_like(word: str, example: str) -> bool:
+    """Whether ``word`` is written like ``example``: the same separators between parts of the same kinds
+    (letters, digits), and in capitals where the example has letters ("OCC-DN" like "OCC-DN", not "icu-b")."""
+    parts, shape = re.split(r"[-/.:]", word), re.split(r"[-/.:]", example)
+    if len(parts) != len(shape) or re.sub(r"[A-Za-z0-9]", "", word) != re.sub(r"[A-Za-z0-9]", "", example):
+        return False
+    if any(word_shape(p) != word_shape(s) for p, s in zip(parts, shape, strict=True)):
+        return False
+    return word.upper() == word or not any(c.isalpha() for c in example)
+
+
+def _pattern_ok(schema: Mapping[str, Any], value: str) -> bool:
+    pattern = schema.get("pattern")
+    if not isinstance(pattern, str):
+        return True
+    try:
+        return re.search(pattern, value) is not None
+    except re.error:
+        return False
+
+
+def key_example(schema: Mapping[str, Any]) -> str | None:
+    """The key a parameter's description gives as its example ("alarm code, e.g. OCC-DN"), None when it gives
+    none or speaks of free text."""
+    description = str(schema.get("description", ""))
+    found = _KEY.search(description)
+    if found is None or set(tokenise(description, keep_stop_words=True)) & {stem(w) for w in _FREE_TEXT}:
+        return None
+    return found.group(1)
+
+
+def separated_within(value: str, example: str) -> bool:
+    """Whether ``value`` has no separator its parameter's ``example`` lacks: "L4.W17" may be a location like
+    "L2.ICU-B", "L2.ICU-B" (a location a listing calls its code) is no alarm code like "OCC-DN"."""
+    return set(re.sub(r"[A-Za-z0-9]", "", value)) <= set(re.sub(r"[A-Za-z0-9]", "", example))
+
+
+def lookup_example(tool: Tool, name: str, schema: Mapping[str, Any]) -> str | None:
+    """The example key of a search parameter that looks one record up by its key (see the module docstring),
+    None for any other parameter."""
+    return key_example(schema) if is_search_param(tool, name, schema) else None
+
+
+def keys_like_example(example: str, schema: Mapping[str, Any], entities: Entities) -> list[str]:
+    """The words of the question written like ``example`` (a key's) that no inventory lists as a name."""
+    inv = entities.inventory
+    found = [
+        w
+        for w in _TOKEN.findall(entities.question)
+        if _spelt_like(w, example) and _pattern_ok(schema, w) and (inv is None or inv.lookup(w) is None)
+    ]
+    return list(dict.fromkeys(found))
+
+
+def ids_like_example(schema: Mapping[str, Any], entities: Entities) -> list[str]:
+    """The record ids of the question spelt like the parameter's example (or matching its ``pattern``, when
+    it gives no example): "CE-003314" for "asset tag, e.g. CE-004123"."""
+    found = re.search(r"\be\.g\.\s*([A-Za-z0-9]+(?:[-/.: ][A-Za-z0-9]+)+)", str(schema.get("description", "")))
+    if found is None and not isinstance(schema.get("pattern"), str):
+        return []
+    example = found.group(1) if found else ""
+
+    def alike(record: str) -> bool:
+        if not example:
+            return True
+        ours, theirs = re.split(r"[^A-Za-z0-9]+", record), re.split(r"[^A-Za-z0-9]+", example)
+        return [word_shape(p) for p in ours] == [word_shape(p) for p in theirs]
+
+    return [i for i in entities.record_ids if alike(i) and _pattern_ok(schema, i)]

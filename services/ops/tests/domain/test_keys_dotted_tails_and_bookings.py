@@ -1,0 +1,163 @@
+"""Keys, dotted tails, bookings and states (issue 13, the eighteenth estate written blind): a look-up by key takes a
+word written like its example and never the question's key terms; a record id spelt like a required name's
+example fills it; "bay-c" and "bay c" name the one listed "F2.BAY-C"; a listed value with another separator is
+no value of a parameter whose example has none of it; "booked" reaches back as "still open" does; "active" is
+no activation; a misspelt enum value still ranks its tool; a misspelt search tool's name still names it.
+
+The estate is made up (a greenhouse's climate bays and irrigation valves); no estate's names.
+"""
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from opsuite_ops.domain.broaden import auxiliary_searches
+from opsuite_ops.domain.deterministic_planner import DeterministicPlanner
+from opsuite_ops.domain.entities import Inventory
+from opsuite_ops.domain.executor import RunState
+from opsuite_ops.domain.extract import extract_entities
+from opsuite_ops.domain.fill import fill_arguments, fill_variants
+from opsuite_ops.domain.fill_words import asks_not_ended
+from opsuite_ops.domain.model import Budget, CallRecord, CallStatus, PlanStep, Tool
+from opsuite_ops.domain.param_kinds import ids_like_example, key_example, lookup_example, separated_within
+from opsuite_ops.domain.planning import PlanRequest
+from opsuite_ops.domain.timeline import lists_changes, names_changes
+
+NOW = datetime(2025, 4, 2, 9, 0, tzinfo=UTC)
+
+
+def _obj(props: dict[str, Any], required: tuple[str, ...] = ()) -> dict[str, Any]:
+    return {"type": "object", "properties": props, "required": list(required)}
+
+
+FAULT_CODE = Tool(
+    "fault_code",
+    "What one controller fault code means, per model: text and the first action",
+    frozenset({"lookup", "fault", "document"}),
+    input_schema=_obj({"code": {"type": "string", "description": "fault code, e.g. HUM-HI"}}, ("code",)),
+    idempotent=True,
+)
+VALVE_TAG = Tool(
+    "valve_locate",
+    "Where one valve's tag was last seen",
+    frozenset({"location", "lookup"}),
+    input_schema=_obj(
+        {"valve": {"type": "string", "pattern": "^[Vv][Xx]-?\\d{5}$", "description": "valve tag, e.g. VX-01234"}},
+        ("valve",),
+    ),
+    idempotent=True,
+)
+BAY_CLIMATE = Tool(
+    "bay_climate",
+    "Climate readings of the greenhouse bays",
+    frozenset({"metric", "climate"}),
+    input_schema=_obj(
+        {
+            "bay": {"type": "string", "enum": ["", "F1.BAY-A", "F2.BAY-C", "F2.W07"], "default": ""},
+            "code": {"type": "string", "default": "", "description": "fault code, e.g. HUM-HI; empty: all"},
+        }
+    ),
+    idempotent=True,
+)
+BAYS = Inventory(values={"f1baya": ("bay", "F1.BAY-A"), "f2bayc": ("bay", "F2.BAY-C"), "f2w07": ("bay", "F2.W07")})
+
+
+def _entities(question: str, inventory: Inventory | None = None, tools: tuple[Tool, ...] = ()) -> Any:
+    planner = DeterministicPlanner()
+    request = PlanRequest(question=question, tools=list(tools), budget=Budget(), now=NOW, inventory=inventory)
+    return planner.entities(request)
+
+
+def test_a_look_up_by_key_takes_a_word_written_like_its_example_never_key_terms() -> None:
+    assert lookup_example(FAULT_CODE, "code", FAULT_CODE.properties["code"]) == "HUM-HI"
+    asked = fill_arguments(FAULT_CODE, _entities("what does TMP-LO mean on the misters?", tools=(FAULT_CODE,)), now=NOW)
+    assert asked.arguments == {"code": "TMP-LO"}
+    # "the misters" written in lower case, or no code at all: nothing to look up (not "misters" or "tmp lo")
+    for question in ("why are the misters faulting so much?", "what does tmp-lo mean?"):
+        filled = fill_arguments(FAULT_CODE, _entities(question, tools=(FAULT_CODE,)), now=NOW)
+        assert filled.arguments == {} and filled.missing == ("code",)
+    # free text stays free text: a search "by words of the title, e.g. HUM-HI" is no look-up by key
+    words = {"type": "string", "description": "words of the title, e.g. HUM-HI"}
+    assert key_example(words) is None
+
+
+def test_a_record_id_spelt_like_a_required_names_example_fills_it() -> None:
+    entities = _entities("whats VX-00417 n where was it last seen?", tools=(VALVE_TAG,))
+    assert ids_like_example(VALVE_TAG.properties["valve"], entities) == ["VX-00417"]
+    assert fill_arguments(VALVE_TAG, entities, now=NOW).arguments == {"valve": "VX-00417"}
+    other = _entities("whats PO-2291 about?", tools=(VALVE_TAG,))  # an id of another shape
+    assert fill_arguments(VALVE_TAG, other, now=NOW).missing == ("valve",)
+
+
+def test_a_dotted_values_tail_names_it_hyphenated_or_spaced() -> None:
+    for question in ("humidity on bay-c over the last hour", "humidity on bay c over the last hour"):
+        entities = extract_entities(question, now=NOW, inventory=BAYS)
+        assert ("bay", "F2.BAY-C") in entities.values
+        assert [r.value for r in entities.readings] == ["F2.BAY-C"]
+    # a domain's last part is no name of its own ("org" of example.org), nor a tail two values share
+    hosts = Inventory(values={"apiexampleorg": ("host", "api.example.org")})
+    assert extract_entities("errors on org", now=NOW, inventory=hosts).values == ()
+
+
+def test_a_listed_value_with_a_separator_the_example_lacks_is_no_value_of_it() -> None:
+    assert separated_within("F2.W07", "F1.BAY-A") and not separated_within("F2.BAY-C", "HUM-HI")
+    # the listing calls its bay column "code": a bay is still no fault code like "HUM-HI"
+    inventory = Inventory(values={"f2bayc": ("code", "F2.BAY-C")})
+    entities = extract_entities("humidity on bay-c", now=NOW, inventory=inventory)
+    assert fill_variants(BAY_CLIMATE, entities, now=NOW)[0].arguments.get("code") is None
+
+
+def test_booked_and_upcoming_reach_back_like_still_open() -> None:
+    assert asks_not_ended(["has", "the", "vendor", "booked", "anything"]) and asks_not_ended(["upcoming", "work"])
+    assert not asks_not_ended(["planned", "maintenance"])
+    jobs = Tool(
+        "jobs",
+        "Work orders created after a day",
+        frozenset({"history"}),
+        input_schema=_obj({"from_date": {"type": "string", "format": "date"}}, ("from_date",)),
+    )
+    booked = fill_arguments(jobs, _entities("has the vendor booked anything?", tools=(jobs,)), now=NOW)
+    done = fill_arguments(jobs, _entities("what did the vendor do?", tools=(jobs,)), now=NOW)
+    assert booked.arguments["from_date"] < (NOW - timedelta(days=30)).date().isoformat()
+    assert done.arguments["from_date"] == (NOW - timedelta(days=1)).date().isoformat()
+
+
+def test_an_active_alarm_is_a_state_not_an_activation() -> None:
+    snapshot = "Valves as the controller sees them now: state, active alarm code, firmware version"
+    assert not names_changes("valve_fleet", snapshot, frozenset({"state"}))
+    assert not lists_changes("valve_fleet", snapshot, frozenset({"state"}))
+    assert names_changes("flag_log", "Feature flag activations", frozenset())
+
+
+def test_a_misspelt_enum_value_still_ranks_its_tool() -> None:
+    changes = Tool(
+        "change_requests",
+        "Change requests of the last N days: title, category, implemented by",
+        frozenset({"change", "history"}),
+        input_schema=_obj({"category": {"type": "string", "enum": ["", "firmware", "network"], "default": ""}}),
+        idempotent=True,
+    )
+    request = PlanRequest(
+        question="who pushed the new firmwear to bay-c?",
+        tools=[changes, BAY_CLIMATE],
+        budget=Budget(),
+        now=NOW,
+        inventory=BAYS,
+    )
+    steps = DeterministicPlanner().plan_sync(request).plan.steps
+    assert ("change_requests", {"category": "firmware"}) in [(s.tool, s.arguments) for s in steps]
+
+
+def test_a_misspelt_search_tool_name_still_names_the_search() -> None:
+    docs = Tool(
+        "procedures_search",
+        "Free-text search of the procedures",
+        frozenset({"document"}),
+        input_schema=_obj({"q": {"type": "string"}}, ("q",)),
+    )
+    tools = {"procedures_search": docs, "bay_climate": BAY_CLIMATE}
+    steps = [PlanStep("s1", "bay_climate", {}), PlanStep("s2", "procedures_search", {"q": "climate"})]
+    state = RunState()
+    state.latest["s1"] = CallRecord("c1", "s1", "bay_climate", {}, CallStatus.OK, output={"rows": [{"bay": "F1"}]})
+    state.latest["s2"] = CallRecord("c2", "s2", "procedures_search", {"q": "climate"}, CallStatus.OK, output=[])
+    assert auxiliary_searches("proceedure for the climate on bay a?", steps, state, tools) == frozenset()
+    assert auxiliary_searches("the climate on bay a?", steps, state, tools) == frozenset({"s2"})
