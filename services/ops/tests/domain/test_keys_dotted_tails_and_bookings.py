@@ -161,3 +161,55 @@ def test_a_misspelt_search_tool_name_still_names_the_search() -> None:
     state.latest["s2"] = CallRecord("c2", "s2", "procedures_search", {"q": "climate"}, CallStatus.OK, output=[])
     assert auxiliary_searches("proceedure for the climate on bay a?", steps, state, tools) == frozenset()
     assert auxiliary_searches("the climate on bay a?", steps, state, tools) == frozenset({"s2"})
+
+
+def test_the_most_events_are_a_logs_rows_counted_per_the_thing_asked() -> None:
+    from opsuite_ops.domain.aggregate import asks_ranking
+    from opsuite_ops.domain.row_counts import counted_rows, rows_named
+
+    question = "which valve threw the most pressure faults this wk?"
+    assert rows_named(question, "fault_log") == ("faults", ("pressure",))
+    assert rows_named("which valve has the most fault code text?", "fault_log") is None  # no plural counted
+    ask = asks_ranking(question)
+    assert ask is not None
+    log = [
+        {"tag": "VX-00001", "text": "pressure low"},
+        {"tag": "VX-00001", "text": "pressure low"},
+        {"tag": "VX-00002", "text": "pressure high"},
+        {"tag": "VX-00002", "text": "sensor lost"},
+        {"tag": "VX-00002", "text": "sensor lost"},
+    ]
+    fleet = [{"valve": "VX-00001", "bay": "F1"}, {"valve": "VX-00002", "bay": "F2"}]
+    calls = [("valve_fleet", ("c1",), ["valve", "bay"], fleet), ("fault_log", ("c2",), ["tag", "text"], log)]
+    (text, ids), *rest = counted_rows(question, ask, calls)
+    assert not rest and ids == ("c2",)
+    # the tags are the valves valve_fleet listed; only the pressure faults count (VX-00002 has 3 faults, 1 of them)
+    assert (
+        'rows counted per tag, those with "pressure"' in text and "2 for tag=VX-00001; then 1 for tag=VX-00002" in text
+    )
+    # without a listing of valves (nor a "valve" column) nothing says which column holds them
+    assert counted_rows(question, ask, calls[1:]) == []
+    # a tool already ranked by a column of its own is not counted again
+    assert counted_rows(question, ask, calls, ranked=frozenset({"fault_log"})) == []
+
+
+def test_an_enum_value_is_named_by_the_quantities_its_tools_description_lists_for_it() -> None:
+    from opsuite_ops.domain.enum_labels import quantity_values
+
+    readings = Tool(
+        "plant_readings",
+        "Hourly readings of one plant item, narrow rows: PMP1 feed pump (flow_lps, motor_temp_c), TK-2 buffer tank "
+        "(level_pct, inlet_lps), valves VX.A/B (position_pct)",
+        frozenset({"metric"}),
+        input_schema=_obj({"item": {"type": "string", "enum": ["PMP1", "TK-2", "VX.A", "VX.B"]}}, ("item",)),
+    )
+    options = ["PMP1", "TK-2", "VX.A", "VX.B"]
+    assert quantity_values(options, readings.description, ["whats", "the", "tank", "level"]) == ["TK-2"]
+    assert quantity_values(options, readings.description, ["motor", "hot"]) == ["PMP1"]
+    assert quantity_values(options, readings.description, ["inlet", "flow"]) == []  # two items list a flow
+    assert fill_arguments(readings, _entities("hows the level rn?", tools=(readings,)), now=NOW).arguments == {
+        "item": "TK-2"
+    }
+    # a name the estate may not have ("VX.C") is never answered by another item's quantity
+    unknown = fill_arguments(readings, _entities("whats the position of VX.C rn?", tools=(readings,)), now=NOW)
+    assert unknown.missing == ("item",)

@@ -79,6 +79,7 @@ from opsuite_ops.domain.model import (
     Tool,
 )
 from opsuite_ops.domain.ranking import DEFAULT_SYNONYMS
+from opsuite_ops.domain.row_counts import counted_rows
 from opsuite_ops.domain.series_format import parse_time
 from opsuite_ops.domain.timeline import ChangeEvent, Onset, Timeline, asks_for_onset, build_timeline
 from opsuite_ops.domain.totals import column_totals
@@ -244,6 +245,9 @@ def _rankings(question: str, per_call: Sequence[tuple[CallRecord, CallFacts]]) -
         )
         if text:
             out.append((text, tuple(call.call_id for call, _f in items)))
+    # "which pump threw the most alarms": an event log's rows counted per pump (no column of its measures them)
+    calls = [(c.tool, (c.call_id,), f.columns, f.rows) for c, f in per_call if f.rows]
+    out.extend(counted_rows(question, ask, calls, ranked=frozenset(columns)))
     return out
 
 

@@ -16,7 +16,7 @@ from typing import Any
 from opsuite_ops.domain.bm25 import STOP_WORDS, stem
 from opsuite_ops.domain.words import ABBREVIATIONS
 
-__all__ = ["described_values"]
+__all__ = ["described_values", "quantity_values"]
 
 _LABEL = r"([A-Za-z][A-Za-z .'&-]{1,40}?)"
 _WORD = re.compile(r"[a-z]{2,}")
@@ -52,3 +52,29 @@ def described_values(options: Sequence[Any], description: str, words: Sequence[s
                 chosen.append(option)
                 break
     return chosen
+
+
+_LIST = re.compile(r"\(([^()]{1,200})\)")
+
+
+def quantity_values(options: Sequence[Any], description: str, words: Sequence[str]) -> list[Any]:
+    """The one option whose quantities a tool's ``description`` lists after it and the question names ("GRID-132
+    point of connection (export_mw, voltage_kv)" for "what is the farm exporting": ``export_mw`` is GRID-132's);
+    none when no option, or more than one, lists a quantity the question names. A quantity is named by the first
+    word of its name ("export" of ``export_mw``), a word of four letters or more that is no stop word."""
+    said = {w.lower() for w in words} | {stem(w.lower()) for w in words}
+    chosen = []
+    for option in options:
+        value = str(option)
+        start = description.find(value) if value.strip() else -1
+        if start < 0:
+            continue
+        rest = description[start + len(value) :]
+        ends = [i for o in options if str(o).strip() and (i := rest.find(str(o))) > 0]
+        found = _LIST.search(rest[: min(ends, default=len(rest))])
+        if found is None:
+            continue
+        firsts = {re.split(r"[_\s]+", q.strip().lower())[0] for q in found.group(1).split(",")}
+        if any(len(f) >= 4 and f not in STOP_WORDS and (f in said or stem(f) in said) for f in firsts):
+            chosen.append(option)
+    return chosen if len(chosen) == 1 else []

@@ -38,6 +38,7 @@ from math import prod
 from typing import Any
 
 from opsuite_ops.domain.entities import TEXT_PARAMS, name_key
+from opsuite_ops.domain.enum_labels import quantity_values
 from opsuite_ops.domain.extract import Entities, canonical_param, human_duration
 from opsuite_ops.domain.fill_words import asks_not_ended, choose_enum, flag_value, key_terms, naming_words
 from opsuite_ops.domain.model import Tool
@@ -236,6 +237,9 @@ def fill_variants(
                 # that the enum allows.
                 allowed = {name_key(str(o)): o for o in options}
                 chosen = list(dict.fromkeys(allowed[k] for v in named if (k := name_key(str(v))) in allowed))
+            if not chosen and not shunned and name in required and not (entities.unknown or entities.guessed):
+                # "what is the farm exporting": GRID-132's export_mw (never for a name the estate may not have)
+                chosen = quantity_values(options, tool.description, entities.words)
             if shunned:
                 said = ", ".join(str(o) for o in shunned)
                 unexpressed.append(f"cannot exclude {name} {said} with {tool.name}: no other {name} to ask for")

@@ -1,0 +1,125 @@
+"""Rankings by how many rows: "which pump threw the most occlusion alarms", where each row of a log is one alarm.
+
+A ranking over a column (:mod:`aggregate`) needs a column measuring what is asked. An event log has none: each of
+its rows is one of the things counted. :func:`counted_rows` answers "which X ... the most Ys" from the calls of a
+tool whose name says what its rows are (``alarm_log`` for "alarms"), by counting its rows per X:
+
+* X is the column named so ("which site": ``site``), else the column whose values are the things another call of
+  the run listed under a tool named after X ("which pump": the ``asset`` column, whose values ``pump_fleet``
+  listed; "which turbine": the ``asset`` column of ``turbine_status``'s turbines);
+* the words between "most" and the counted noun ("the most *occlusion* alarms") keep the rows whose text holds
+  them, when some rows do and others do not: the rows counted are those of that kind.
+
+The order is stated like any ranking ("Highest alarms of alarm_log(...) (rows counted per asset, those with
+"occlusion"): 14 for asset=CE-004123; then ..."). Nothing depends on a tool's or an estate's names: only the
+question's form, the tools' names and the rows.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from opsuite_ops.domain.aggregate import Ranked, RankingAsk, ranking
+from opsuite_ops.domain.bm25 import STOP_WORDS, stem
+
+__all__ = ["counted_rows", "rows_named"]
+
+_MOST = re.compile(r"\bmost\s+((?:[a-z][\w-]*\s+){0,2}[a-z][\w-]*)", re.IGNORECASE)
+_WHICH = re.compile(r"\b(?:which|what)\s+(?:(?:the|a|an)\s+)?([a-z][\w-]*)", re.IGNORECASE)
+_PARTS = re.compile(r"[a-z]+")
+
+#: (tool, call ids, columns, rows) of the calls of one tool.
+Calls = Sequence[tuple[str, tuple[str, ...], Sequence[str], Sequence[Mapping[str, Any]]]]
+
+
+def _stems(text: str) -> set[str]:
+    return {stem(p) for p in _PARTS.findall(text.lower())}
+
+
+def rows_named(question: str, tool: str) -> tuple[str, tuple[str, ...]] | None:
+    """(the counted noun, the words before it) when "the most ..." counts the rows of ``tool`` ("the most
+    occlusion alarms": ``alarm_log``'s rows, of kind "occlusion"), else None."""
+    m = _MOST.search(question)
+    if m is None:
+        return None
+    words = m.group(1).lower().split()
+    own = _stems(tool)
+    for k, word in enumerate(words):
+        if stem(word) in own and word.endswith("s"):  # a plural: the things counted ("alarms", not "alarm code")
+            return word, tuple(w for w in words[:k] if w not in STOP_WORDS)
+    return None
+
+
+def _key(which: str, tool: str, columns: Sequence[str], rows: Sequence[Mapping[str, Any]], others: Calls) -> str:
+    """The column of the thing asked (see the module docstring), "" when none."""
+    asked = stem(which)
+    named = next((c for c in columns if asked in _stems(c)), "")
+    if named:
+        return named
+    listed: set[str] = set()
+    for other, _ids, _cols, other_rows in others:
+        if other != tool and asked in _stems(other):
+            listed.update(str(v) for r in other_rows for v in r.values() if isinstance(v, str))
+    if not listed:
+        return ""
+    for col in columns:
+        values = {r.get(col) for r in rows if isinstance(r.get(col), str)}
+        if values and len(values) < len(rows) and len(values & listed) * 2 >= len(values):
+            return col
+    return ""
+
+
+def _of_kind(kind: Sequence[str], rows: Sequence[Mapping[str, Any]]) -> tuple[list[Mapping[str, Any]], str]:
+    """The rows whose text holds every word of ``kind`` ("occlusion"), when some do and others do not."""
+    if not kind:
+        return list(rows), ""
+    patterns = [re.compile(rf"\b{re.escape(w)}", re.IGNORECASE) for w in kind]
+
+    def holds(row: Mapping[str, Any]) -> bool:
+        text = " ".join(str(v) for v in row.values() if isinstance(v, str))
+        return all(p.search(text) for p in patterns)
+
+    kept = [r for r in rows if holds(r)]
+    return (kept, " ".join(kind)) if 0 < len(kept) < len(rows) else (list(rows), "")
+
+
+def counted_rows(
+    question: str, ask: RankingAsk, calls: Calls, *, ranked: frozenset[str] = frozenset()
+) -> list[tuple[str, tuple[str, ...]]]:
+    """For "which X ... the most Ys", the rows of each tool whose rows are Ys counted per X (see the module
+    docstring; not the ``ranked`` tools, which a column of theirs ranks): the sentence and the calls it read."""
+    which = _WHICH.search(question)
+    if which is None or not ask.highest:
+        return []
+    out: list[tuple[str, tuple[str, ...]]] = []
+    for tool in dict.fromkeys(t for t, _i, _c, _r in calls):
+        counted = rows_named(question, tool)
+        if counted is None or tool in ranked or stem(which.group(1)) in _stems(tool):
+            continue
+        noun, kind = counted
+        mine = [c for c in calls if c[0] == tool]
+        sums: dict[str, float] = {}
+        keys, filters, ids = set(), set(), []
+        for _tool, call_ids, columns, rows in mine:
+            key = _key(which.group(1), tool, columns, rows, calls)
+            if not key:
+                continue
+            kept, said = _of_kind(kind, rows)
+            keys.add(key)
+            filters.add(said)
+            ids.extend(call_ids)
+            for row in kept:
+                if isinstance(value := row.get(key), str) and value:
+                    label = f"{key}={value}"
+                    sums[label] = sums.get(label, 0.0) + 1
+        if not sums:
+            continue
+        how = f"rows counted per {', '.join(sorted(keys))}"
+        if said := " ".join(sorted(f for f in filters if f)):
+            how += f', those with "{said}"'
+        text = ranking(ask, noun, [Ranked(k, v) for k, v in sums.items()], f"{tool}()", how)
+        if text:
+            out.append((text, tuple(ids)))
+    return out
