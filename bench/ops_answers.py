@@ -17,7 +17,8 @@ utility's SCADA and network operations, ``--set=fifteenth`` ``fifteenth``, a fib
 control (interlockings, points, track sections, delay attribution), ``--set=seventeenth`` ``seventeenth``, an
 onshore wind farm's operations (turbine SCADA, condition monitoring, substation, permits to work), and
 ``--set=eighteenth`` ``eighteenth``, a hospital's clinical engineering (infusion pumps, device alarms, MRI helium,
-medical gases, field safety notices), all five written blind too.
+medical gases, field safety notices), and ``--set=nineteenth`` ``nineteenth``, an airport terminal's baggage handling
+system (tag readers, manual coding, sorters, hold baggage screening, short-shipped bags), all six written blind too.
 
 Goals, per set: at least 95% of the expected facts in the answers; no answer marked COMPLETE that misses a
 fact or states a forbidden one; every unanswerable question PARTIAL or UNANSWERED.

@@ -48,6 +48,7 @@ from tests.ops_eval import (
     fifth_estate,
     fourteenth_estate,
     fourth_estate,
+    nineteenth_estate,
     ninth_estate,
     second_estate,
     seventeenth_estate,
@@ -73,7 +74,8 @@ TENANTS = {"demo": "demo", "second": "ledgerco", "third": "clusterco", "fourth":
            "sixth": "quillco", "seventh": "dbfleetco", "eighth": "sendwaveco", "ninth": "haldenidco",
            "tenth": "tarnvaultco", "eleventh": "ostrelcallco", "twelfth": "wrenfieldmlco",
            "thirteenth": "harlowvanedcco", "fourteenth": "vellmerewaterco", "fifteenth": "kestrelfibreco",
-           "sixteenth": "fenmarshrailco", "seventeenth": "harthillwindco", "eighteenth": "ashcombeebmeco"}  # fmt: skip
+           "sixteenth": "fenmarshrailco", "seventeenth": "harthillwindco", "eighteenth": "ashcombeebmeco",
+           "nineteenth": "kingsmerebhsco"}  # fmt: skip
 #: Questions in flight at once (ops runs them concurrently; each is one run).
 CONCURRENCY = 4
 ASK_TIMEOUT_S = 60.0
@@ -219,6 +221,7 @@ _SEEDERS: dict[str, Callable[[_Servers, Path, TokenFactory], Awaitable[datetime]
     "sixteenth": functools.partial(_seed_estate, sixteenth_estate, "signalling.db", "sixteenth"),
     "seventeenth": functools.partial(_seed_estate, seventeenth_estate, "windfarm.db", "seventeenth"),
     "eighteenth": functools.partial(_seed_estate, eighteenth_estate, "clineng.db", "eighteenth"),
+    "nineteenth": functools.partial(_seed_estate, nineteenth_estate, "baggage.db", "nineteenth"),
 }
 
 
