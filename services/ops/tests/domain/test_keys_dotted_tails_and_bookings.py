@@ -180,7 +180,7 @@ def test_the_most_events_are_a_logs_rows_counted_per_the_thing_asked() -> None:
         {"tag": "VX-00002", "text": "sensor lost"},
     ]
     fleet = [{"valve": "VX-00001", "bay": "F1"}, {"valve": "VX-00002", "bay": "F2"}]
-    calls = [("valve_fleet", ("c1",), ["valve", "bay"], fleet), ("fault_log", ("c2",), ["tag", "text"], log)]
+    calls = [("valve_fleet", ("c1",), ["valve", "bay"], fleet, {}), ("fault_log", ("c2",), ["tag", "text"], log, {})]
     (text, ids), *rest = counted_rows(question, ask, calls)
     assert not rest and ids == ("c2",)
     # the tags are the valves valve_fleet listed; only the pressure faults count (VX-00002 has 3 faults, 1 of them)
@@ -213,3 +213,95 @@ def test_an_enum_value_is_named_by_the_quantities_its_tools_description_lists_fo
     # a name the estate may not have ("VX.C") is never answered by another item's quantity
     unknown = fill_arguments(readings, _entities("whats the position of VX.C rn?", tools=(readings,)), now=NOW)
     assert unknown.missing == ("item",)
+
+
+def test_a_verb_before_the_most_counts_an_event_logs_rows_saying_it() -> None:
+    from opsuite_ops.domain.aggregate import asks_ranking
+    from opsuite_ops.domain.row_counts import counted_rows, rows_named
+
+    question = "which valve has jammed the most this wk?"
+    assert rows_named(question, "fault_log") == ("jammed", ("jam",))
+    assert rows_named(question, "valve_register") is None  # no event tool: a verb counts none of its rows
+    ask = asks_ranking(question)
+    assert ask is not None
+    log = [
+        {"unit": "VX-00001", "code": "JAM"},
+        {"unit": "VX-00001", "code": "JAM"},
+        {"unit": "VX-00002", "code": "JAM"},
+    ]
+    log += [{"unit": "VX-00002", "code": "PE-BLK"}, {"unit": "VX-00002", "code": "MTR-OL"}]
+    # the register listed the valves under kind=valve (its name says nothing of valves)
+    register = [{"unit": "VX-00001", "kind": "valve"}, {"unit": "VX-00002", "kind": "valve"}]
+    calls = [
+        ("equipment", ("c1",), ["unit", "kind"], register, {"kind": "valve"}),
+        ("fault_log", ("c2",), ["unit", "code"], log, {}),
+    ]
+    (text, _ids), *rest = counted_rows(question, ask, calls)
+    assert (
+        not rest and "Highest jams of fault_log()" in text and "2 for unit=VX-00001; then 1 for unit=VX-00002" in text
+    )
+    # rows none of which says it: no count of every row instead
+    quiet = [(*calls[0][:3], calls[0][3], {"kind": "valve"}), ("fault_log", ("c2",), ["unit", "code"], log[3:], {})]
+    assert counted_rows(question, ask, quiet) == []
+
+
+def test_a_guessed_name_spelt_like_an_id_parameters_example_is_a_record_id() -> None:
+    ticket = Tool(
+        "supplier_ticket",
+        "One supplier support ticket by its reference",
+        frozenset({"lookup", "ticket"}),
+        input_schema=_obj({"ref": {"type": "string", "description": "ticket reference, e.g. GRW-CS-20417"}}, ("ref",)),
+        idempotent=True,
+    )
+    entities = _entities("whats GRW-CS-31008 about?", tools=(ticket,))
+    assert entities.ids == ("GRW-CS-31008",) and not entities.guessed
+    assert fill_arguments(ticket, entities, now=NOW).arguments == {"ref": "GRW-CS-31008"}
+    # a host-like name of another length is no such id ("web-99" is no "GRW-CS-20417")
+    assert _entities("cpu on web-99", tools=(ticket,)).ids == ()
+
+
+def test_a_past_tense_the_tools_only_write_undoubled_still_ranks_their_tool() -> None:
+    faults = Tool(
+        "fault_log",
+        "Fault log between two times: unit, fault code (JAM, ESTOP), raised",
+        frozenset({"fault", "history"}),
+        input_schema=_obj({"start": {"type": "string", "format": "date-time"}}, ("start",)),
+    )
+    register = Tool(
+        "valve_register", "Valves: tag, bay", frozenset({"inventory"}), input_schema=_obj({}), idempotent=True
+    )
+    request = PlanRequest(
+        question="which valve has jammed the most this wk?", tools=[register, faults], budget=Budget(), now=NOW
+    )
+    assert "fault_log" in {s.tool for s in DeterministicPlanner().plan_sync(request).plan.steps}
+
+
+def test_a_status_snapshot_of_named_units_is_records_with_the_asked_states_first() -> None:
+    from opsuite_ops.domain.call_facts import analyse_call
+    from opsuite_ops.domain.series import analyse_table
+
+    units = [f"VX-{i:05d}" for i in range(8)] + ["PMP 1", "BOILER"]
+    rows = [
+        {
+            "unit": u,
+            "state": "degraded" if u == "PMP 1" else "running",
+            "since": f"2025-04-0{1 + i % 2}T08:00:00Z",
+            "queue": i,
+        }
+        for i, u in enumerate(units)
+    ]
+    assert analyse_table(["unit", "state", "since", "queue"], rows) is None  # one row per unit: no series
+    call = CallRecord("c1", "s1", "unit_status", {}, CallStatus.OK, output={"rows": rows})
+    facts = analyse_call(call, None, None, "is anything degraded rn?")
+    assert facts.fact.split(": ", 1)[1].startswith("10 rows: unit=PMP 1, state=degraded")
+
+
+def test_a_count_series_says_its_total_over_an_asked_window() -> None:
+    from opsuite_ops.domain.call_facts import analyse_call
+
+    rows = [{"machine": "M1", "measure": m, "value": v, "hour_end": f"2025-04-02T0{h}:00:00Z"}
+            for h in range(1, 7) for m, v in (("bags", 100 + h), ("alarm_pct", 1.5))]  # fmt: skip
+    call = CallRecord("c1", "s1", "hourly", {}, CallStatus.OK, output={"rows": rows})
+    asked = analyse_call(call, None, None, "bags in the last 6 hrs on m1?").fact
+    assert "621 in all over those 6 points" in asked and asked.count("in all") == 1  # not the percent
+    assert "in all" not in analyse_call(call, None, None, "bags on m1?").fact  # no window asked

@@ -46,6 +46,7 @@ __all__ = [
     "count",
     "counted_by_name",
     "counted_words",
+    "not_additive",
     "rank_column",
     "rank_score",
     "ranked_key",
@@ -247,7 +248,7 @@ def summed_over_window(question: str, column: str, rows: Sequence[Mapping[str, A
     """Whether "the most X this past week" sums ``column`` over each series' points: a count (whole numbers, no
     mean, ratio, percentile or extreme in its name) and a window the question asks about. "the highest cpu" and
     a count asked with no window ("most failures") rank the latest value."""
-    if not asks_sum(question) or _not_additive(column):
+    if not asks_sum(question) or not_additive(column):
         return False
     values = [row.get(column) for row in rows]
     numbers = [v for v in values if isinstance(v, int | float) and not isinstance(v, bool)]
@@ -268,7 +269,7 @@ def _hashable(value: Any) -> Any:
     return value if isinstance(value, str | int | float | bool) or value is None else json.dumps(value, default=str)
 
 
-def _not_additive(column: str) -> bool:
+def not_additive(column: str) -> bool:
     """Whether ``column`` holds values that do not add up (a mean, ratio, percentile, extreme); a last part "min"
     after another word is minutes ("duration_min"), not a minimum ("min_rx_dbm")."""
     parts = _words(column)
@@ -292,7 +293,7 @@ def summed_per(key: str, column: str, rows: Sequence[Mapping[str, Any]]) -> list
     rows = [r for r in rows if r.get(column) is not None]  # (a stop still going has no duration yet)
     keys = [_hashable(r.get(key)) for r in rows]
     values = [float(v) for r in rows if isinstance(v := r.get(column), (int, float)) and not isinstance(v, bool)]
-    if len(set(keys)) == len(keys) or _not_additive(column):
+    if len(set(keys)) == len(keys) or not_additive(column):
         return None
     if not values or len(values) < len(rows) or not all(v.is_integer() for v in values):
         return None

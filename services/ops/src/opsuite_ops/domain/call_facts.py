@@ -14,8 +14,9 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from opsuite_ops.domain.absence import subject_values
+from opsuite_ops.domain.aggregate import asks_sum, not_additive
 from opsuite_ops.domain.anchors import Anchor
-from opsuite_ops.domain.bm25 import tokenise
+from opsuite_ops.domain.bm25 import stem, tokenise, value_stem
 from opsuite_ops.domain.cell_units import cell_text
 from opsuite_ops.domain.model import (
     AnswerReason,
@@ -27,7 +28,7 @@ from opsuite_ops.domain.model import (
     Tool,
 )
 from opsuite_ops.domain.series import MIN_POINTS, SeriesSummary, SeriesTable, analyse_table, summarise_points
-from opsuite_ops.domain.series_format import fmt_time, parse_time, time_column
+from opsuite_ops.domain.series_format import fmt_num, fmt_time, parse_time, time_column
 from opsuite_ops.domain.series_rows import select_rows
 from opsuite_ops.domain.timeline import (
     ChangeEvent,
@@ -191,6 +192,7 @@ def _series_table_facts(
     rows: list[Mapping[str, Any]],
     table: SeriesTable,
     words: frozenset[str] = frozenset(),
+    summed: bool = False,
 ) -> CallFacts:
     title, ids, total = call_title(call), (call.call_id,), len(rows)
     limit = SERIES_TABLE_ROWS if table.covers_every_column else MAX_TABLE_ROWS
@@ -211,10 +213,11 @@ def _series_table_facts(
     )  # fmt: skip
     cuts: list[AnswerStatusReason] = []
     if len(table.series) == 1:
-        fact = f"{title}: {total} rows; {table.series[0].describe()}"
+        fact = f"{title}: {total} rows; {table.series[0].describe()}{_total(table.series[0], rows, summed)}"
     elif len(table.series) <= MAX_SERIES:
         fact = f"{title}: {total} rows, {len(table.series)} series:" + "".join(
-            f"\n  - {s.describe()}" for s in _asked_first(table.series, lambda s: f"{s.group} {s.column}", words)
+            f"\n  - {s.describe()}{_total(s, rows, summed)}"
+            for s in _asked_first(table.series, lambda s: f"{s.group} {s.column}", words)
         )
     else:
         # Many series: one brief line per group (latest, range, trend, onset of each of its series).
@@ -264,6 +267,7 @@ def _table_facts(
     since: datetime | None = None,
     words: frozenset[str] = frozenset(),
     anchor: Anchor | None = None,
+    summed: bool = False,
 ) -> CallFacts:
     older, untimed = 0, False
     if since is not None and (tcol := time_column(columns, rows)) is not None:
@@ -272,7 +276,7 @@ def _table_facts(
         older, rows = len(rows) - len(kept), kept
     elif since is not None and rows:
         untimed = True
-    facts = _shown_table_facts(call, columns, rows, tool, words, anchor)
+    facts = _shown_table_facts(call, columns, rows, tool, words, anchor, summed)
     if older and since is not None:
         facts.fact += f" ({older} older rows left out: before the asked window, from {fmt_time(since)})"
         if not rows and thing_names(call, tool):
@@ -306,6 +310,7 @@ def _shown_table_facts(
     tool: Tool | None,
     words: frozenset[str],
     anchor: Anchor | None = None,
+    summed: bool = False,
 ) -> CallFacts:
     change_tool = tool is not None and names_changes(tool.name, tool.description, tool.tags)
     changes = change_events(call.call_id, columns, rows, change_tool=change_tool)
@@ -325,8 +330,8 @@ def _shown_table_facts(
     # A table shaped like changes whose tool lists none (requests per ``recipe_version`` in 5-minute samples) is
     # read as what it is: a series table when its rows make series, else a plain table.
     if (changes is None or plain) and (series := analyse_table(columns, rows)) is not None:
-        return _series_table_facts(call, columns, rows, series, words)
-    shown, cuts, how = rows, [], ""
+        return _series_table_facts(call, columns, rows, series, words, summed)
+    shown, cuts, how = _named_first(rows, words), [], ""
     if total > MAX_TABLE_ROWS:
         tcol = time_column(columns, rows)
         if tcol is not None:
@@ -363,7 +368,8 @@ def analyse_call(
     if (points := _series(data)) is not None:
         return _points_facts(call, points, unit)
     if (table := _dict_rows(data)) is not None:
-        return _table_facts(call, *table, tool, since, _question_words(question, table[0]), anchor)
+        words = _question_words(question, table[0])
+        return _table_facts(call, *table, tool, since, words, anchor, asks_sum(question))
     value = plain_number(data) if not isinstance(data, Mapping) else plain_number(data.get("value"))
     if value is not None:
         block = Block(BlockKind.NUMBER, title=title, value=value, unit=unit, call_ids=ids)
@@ -377,6 +383,31 @@ def analyse_call(
     else:
         block = Block(BlockKind.MARKDOWN, title=title, markdown=f"`{json.dumps(data, default=str)}`", call_ids=ids)
     return CallFacts([block], f"{title}: {summarise(block) or 'no data'}")
+
+
+def _total(series: SeriesSummary, rows: Sequence[Mapping[str, Any]], summed: bool) -> str:
+    """``; 1216 in all over those 6 points`` for a series of counts (whole numbers, no mean, ratio or percentile in
+    its column's or group's name) when the question asks about a window ("bags screened in the last 6 hrs")."""
+    values = [rows[k].get(series.column) for k in series.rows]
+    if not summed or not values or not_additive(series.column) or not_additive(series.group.replace("=", " ")):
+        return ""
+    if not all(isinstance(v, int | float) and not isinstance(v, bool) and float(v).is_integer() for v in values):
+        return ""
+    return f"; {fmt_num(sum(float(v) for v in values))} in all over those {len(values)} points"
+
+
+def _named_first(rows: list[Mapping[str, Any]], words: frozenset[str]) -> list[Mapping[str, Any]]:
+    """``rows`` with those holding a value the question names first ("is anything degraded or stopped": the rows in
+    state degraded or stopped, which the answer's line then shows), when some do and others do not."""
+    if not words:
+        return rows
+
+    def named(row: Mapping[str, Any]) -> bool:
+        cells = [v.lower() for v in row.values() if isinstance(v, str) and 0 < len(v) <= 40 and v.count(" ") < 3]
+        return any(stem(c) in words or value_stem(c) in words for c in cells)
+
+    first = [r for r in rows if named(r)]
+    return [*first, *(r for r in rows if not named(r))] if 0 < len(first) < len(rows) else rows
 
 
 def _question_words(question: str, columns: Sequence[str]) -> frozenset[str]:

@@ -246,7 +246,7 @@ def _rankings(question: str, per_call: Sequence[tuple[CallRecord, CallFacts]]) -
         if text:
             out.append((text, tuple(call.call_id for call, _f in items)))
     # "which pump threw the most alarms": an event log's rows counted per pump (no column of its measures them)
-    calls = [(c.tool, (c.call_id,), f.columns, f.rows) for c, f in per_call if f.rows]
+    calls = [(c.tool, (c.call_id,), f.columns, f.rows, c.arguments) for c, f in per_call if f.rows]
     out.extend(counted_rows(question, ask, calls, ranked=frozenset(columns)))
     return out
 

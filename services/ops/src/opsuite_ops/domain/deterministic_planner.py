@@ -29,7 +29,7 @@ from datetime import timedelta
 from opsuite_ops.domain.acts import acted_words, actor_acts
 from opsuite_ops.domain.aggregate import counted_words
 from opsuite_ops.domain.anchors import asked_anchor
-from opsuite_ops.domain.bm25 import tokenise
+from opsuite_ops.domain.bm25 import stem, tokenise, value_stem
 from opsuite_ops.domain.comparison import compared_words
 from opsuite_ops.domain.coverage import (
     MEASURE_WORDS,
@@ -45,7 +45,7 @@ from opsuite_ops.domain.coverage import (
     term_tokens,
     vocabulary,
 )
-from opsuite_ops.domain.example_names import names_by_example
+from opsuite_ops.domain.example_names import ids_by_example, names_by_example
 from opsuite_ops.domain.extract import Entities, extract_entities, human_duration, is_verb_or_adverb
 from opsuite_ops.domain.identifiers import (
     id_letters,
@@ -245,7 +245,8 @@ class DeterministicPlanner:
         """``entities`` with names spelt like a parameter's example read as its values (:mod:`example_names`),
         plain words compared ("speedy vs rapid") no topics (:mod:`comparison`), and the rare terms a synonym
         makes known dropped."""
-        entities = spaced_ids(names_by_example(entities, request.tools), request.question, request.tools)
+        entities = ids_by_example(names_by_example(entities, request.tools), request.tools)
+        entities = spaced_ids(entities, request.question, request.tools)
         entities = compared_words(entities, request.question, vocab)
         return known_by_synonym(entities, self.config.synonyms, vocab)
 
@@ -318,6 +319,9 @@ class DeterministicPlanner:
         columns = [c for c, _v in entities.values if c]
         # A misspelt value read as the one it is closest to ("firmwear" is the category firmware) is a topic too.
         fixed = [u.assumed for u in entities.unknown if u.assumed]
+        # "jammed" where the tools say "jam" (and never "jammed"): undoubled, as a value's is (not "running": "runs")
+        past = [t for t in entities.terms if t.endswith("ed") and stem(t) not in vocab]
+        fixed += [v for t in past if (v := value_stem(t)) in vocab]
         query = " ".join([*entities.terms, *id_words, *columns, *fixed, *asks_who(request.question)])
         if request.failure is not None:
             # A replan looks for other tools covering the same gaps: search their wording too.

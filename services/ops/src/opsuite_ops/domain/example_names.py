@@ -24,7 +24,7 @@ from opsuite_ops.domain.model import Tool
 from opsuite_ops.domain.param_kinds import is_search_param, param_concept, window_bound
 from opsuite_ops.domain.token_kinds import PORT_PATH, word_shape
 
-__all__ = ["example_kind", "names_by_example"]
+__all__ = ["example_kind", "ids_by_example", "names_by_example"]
 
 _EXAMPLE = re.compile(r"\b(?:e\.g\.|eg\.|for example|such as)\s*([A-Za-z0-9][\w.:/@-]*[A-Za-z0-9])", re.IGNORECASE)
 _PARTS = re.compile(r"[^A-Za-z0-9]+")
@@ -144,4 +144,33 @@ def names_by_example(entities: Entities, tools: Sequence[Tool]) -> Entities:
         guessed=tuple(guessed),
         hosts=tuple(h for h in entities.hosts if h not in names),
         services=tuple(s for s in entities.services if s not in names),
+    )
+
+
+def _characters(name: str) -> str:
+    """Each letter as "a", each digit as "9" ("LMS-CS-20417" -> "aaa-aa-99999")."""
+    return re.sub(r"[A-Za-z]", "a", re.sub(r"\d", "9", name))
+
+
+def ids_by_example(entities: Entities, tools: Sequence[Tool]) -> Entities:
+    """``entities`` with each name read by its shape alone (a guessed host or service) that has digits and is spelt
+    like the example of a parameter taking ids ("ticket reference, e.g. LMS-CS-20417": "LMS-CS-20417", a letter or a
+    digit in each place of the example's, the same separators) read as a record id, as the question writes it."""
+    examples = [
+        _characters(found.group(1))
+        for tool in tools
+        for param, schema in tool.properties.items()
+        if param_concept(param, schema) == "id" and (found := _EXAMPLE.search(str(schema.get("description", ""))))
+    ]
+    moved = [g for g in entities.guessed if any(c.isdigit() for c in g) and _characters(g) in examples]
+    if not moved:
+        return entities
+    spelt = {m.group(0).lower(): m.group(0) for m in re.finditer(r"[\w./:-]+", entities.question)}
+    ids = [spelt.get(g, g) for g in moved]
+    return dataclasses.replace(
+        entities,
+        ids=(*entities.ids, *(i for i in ids if i not in entities.ids)),
+        guessed=tuple(g for g in entities.guessed if g not in moved),
+        hosts=tuple(h for h in entities.hosts if h not in moved),
+        services=tuple(s for s in entities.services if s not in moved),
     )

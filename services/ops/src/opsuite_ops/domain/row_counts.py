@@ -8,7 +8,10 @@ tool whose name says what its rows are (``alarm_log`` for "alarms"), by counting
   the run listed under a tool named after X ("which pump": the ``asset`` column, whose values ``pump_fleet``
   listed; "which turbine": the ``asset`` column of ``turbine_status``'s turbines);
 * the words between "most" and the counted noun ("the most *occlusion* alarms") keep the rows whose text holds
-  them, when some rows do and others do not: the rows counted are those of that kind.
+  them, when some rows do and others do not: the rows counted are those of that kind;
+* with no noun, a verb right before "the most" ("which conveyor has *jammed* the most") counts the rows of an
+  event tool (a log, faults, alarms, errors, incidents by its name) saying it ("jam"), when some do and others do
+  not; a listing of the kind asked ("kind=conveyor") names the column too.
 
 The order is stated like any ranking ("Highest alarms of alarm_log(...) (rows counted per asset, those with
 "occlusion"): 14 for asset=CE-004123; then ..."). Nothing depends on a tool's or an estate's names: only the
@@ -22,7 +25,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from opsuite_ops.domain.aggregate import Ranked, RankingAsk, ranking
-from opsuite_ops.domain.bm25 import STOP_WORDS, stem
+from opsuite_ops.domain.bm25 import STOP_WORDS, stem, value_stem
 
 __all__ = ["counted_rows", "rows_named"]
 
@@ -30,8 +33,12 @@ _MOST = re.compile(r"\bmost\s+((?:[a-z][\w-]*\s+){0,2}[a-z][\w-]*)", re.IGNORECA
 _WHICH = re.compile(r"\b(?:which|what)\s+(?:(?:the|a|an)\s+)?([a-z][\w-]*)", re.IGNORECASE)
 _PARTS = re.compile(r"[a-z]+")
 
-#: (tool, call ids, columns, rows) of the calls of one tool.
-Calls = Sequence[tuple[str, tuple[str, ...], Sequence[str], Sequence[Mapping[str, Any]]]]
+#: (tool, call ids, columns, rows, arguments) of each call.
+Calls = Sequence[tuple[str, tuple[str, ...], Sequence[str], Sequence[Mapping[str, Any]], Mapping[str, Any]]]
+#: "which unit has jammed the most": a verb of what happened, right before "the most".
+_VERB_MOST = re.compile(r"\b([a-z]{3,}ed)\s+(?:the\s+)?most\b", re.IGNORECASE)
+#: Words of a tool's name saying its rows are events (a verb counts them: "jammed" the rows saying "jam").
+_EVENT_TOOLS = frozenset({"log", "event", "fault", "alarm", "error", "incident"})
 
 
 def _stems(text: str) -> set[str]:
@@ -41,14 +48,15 @@ def _stems(text: str) -> set[str]:
 def rows_named(question: str, tool: str) -> tuple[str, tuple[str, ...]] | None:
     """(the counted noun, the words before it) when "the most ..." counts the rows of ``tool`` ("the most
     occlusion alarms": ``alarm_log``'s rows, of kind "occlusion"), else None."""
-    m = _MOST.search(question)
-    if m is None:
-        return None
-    words = m.group(1).lower().split()
     own = _stems(tool)
+    m = _MOST.search(question)
+    words = m.group(1).lower().split() if m is not None else []
     for k, word in enumerate(words):
         if stem(word) in own and word.endswith("s"):  # a plural: the things counted ("alarms", not "alarm code")
             return word, tuple(w for w in words[:k] if w not in STOP_WORDS)
+    verb = _VERB_MOST.search(question)
+    if verb is not None and own & {stem(w) for w in _EVENT_TOOLS}:
+        return verb.group(1).lower(), (value_stem(verb.group(1).lower()),)  # "jammed": the rows saying "jam"
     return None
 
 
@@ -59,8 +67,9 @@ def _key(which: str, tool: str, columns: Sequence[str], rows: Sequence[Mapping[s
     if named:
         return named
     listed: set[str] = set()
-    for other, _ids, _cols, other_rows in others:
-        if other != tool and asked in _stems(other):
+    for other, _ids, _cols, other_rows, arguments in others:
+        given = {stem(str(v).lower()) for v in arguments.values() if isinstance(v, str)}
+        if other != tool and (asked in _stems(other) or asked in given):  # pump_fleet, or a listing of kind=pump
             listed.update(str(v) for r in other_rows for v in r.values() if isinstance(v, str))
     if not listed:
         return ""
@@ -94,19 +103,22 @@ def counted_rows(
     if which is None or not ask.highest:
         return []
     out: list[tuple[str, tuple[str, ...]]] = []
-    for tool in dict.fromkeys(t for t, _i, _c, _r in calls):
+    for tool in dict.fromkeys(c[0] for c in calls):
         counted = rows_named(question, tool)
         if counted is None or tool in ranked or stem(which.group(1)) in _stems(tool):
             continue
         noun, kind = counted
+        verb_counted = noun.endswith("ed")
         mine = [c for c in calls if c[0] == tool]
         sums: dict[str, float] = {}
         keys, filters, ids = set(), set(), []
-        for _tool, call_ids, columns, rows in mine:
+        for _tool, call_ids, columns, rows, _arguments in mine:
             key = _key(which.group(1), tool, columns, rows, calls)
             if not key:
                 continue
             kept, said = _of_kind(kind, rows)
+            if kind and not said and verb_counted:
+                continue  # a verb counts the rows saying it, never every row
             keys.add(key)
             filters.add(said)
             ids.extend(call_ids)
@@ -119,7 +131,8 @@ def counted_rows(
         how = f"rows counted per {', '.join(sorted(keys))}"
         if said := " ".join(sorted(f for f in filters if f)):
             how += f', those with "{said}"'
-        text = ranking(ask, noun, [Ranked(k, v) for k, v in sums.items()], f"{tool}()", how)
+        label = f"{kind[0]}s" if verb_counted else noun  # "jammed": the jams
+        text = ranking(ask, label, [Ranked(k, v) for k, v in sums.items()], f"{tool}()", how)
         if text:
             out.append((text, tuple(ids)))
     return out

@@ -387,17 +387,17 @@ MAX_STATE_RUNS = 6
 
 
 def _record_ids(columns: Sequence[str], rows: Sequence[Mapping[str, Any]], tcol: str) -> bool:
-    """Whether each row is a record of its own, named by an id (``bk-90054``, ``RD-64``: a string column with a
-    distinct value per row, letters and digits, no spaces): backups, drills or tickets are records to show,
-    not the samples of a measure."""
+    """Whether each row is a record of its own, named by an id (``bk-90054``, ``RD-64``, ``MCS 2``: a string column
+    with a distinct value per row, letters, digits in four of five, a space at most): backups, drills, tickets or
+    the units of a status snapshot are records to show, not the samples of a measure."""
     for col in columns:
         if col == tcol:
             continue
         values = [r.get(col) for r in rows]
         if (
-            all(isinstance(v, str) and v and " " not in v and len(v) <= 40 for v in values)
+            all(isinstance(v, str) and v.count(" ") <= 1 and len(v) <= 40 and v.upper() != v.lower() for v in values)
             and len(set(values)) == len(values)
-            and all(any(ch.isdigit() for ch in str(v)) and any(ch.isalpha() for ch in str(v)) for v in values)
+            and sum(" " not in v and any(ch.isdigit() for ch in v) for v in values) * 5 >= len(values) * 4
         ):
             return True
     return False
