@@ -305,3 +305,40 @@ def test_a_count_series_says_its_total_over_an_asked_window() -> None:
     asked = analyse_call(call, None, None, "bags in the last 6 hrs on m1?").fact
     assert "621 in all over those 6 points" in asked and asked.count("in all") == 1  # not the percent
     assert "in all" not in analyse_call(call, None, None, "bags on m1?").fact  # no window asked
+
+
+def test_a_hyphenated_word_is_searched_as_written_and_upgrades_and_jobs_rank_changes_and_work_orders() -> None:
+    from opsuite_ops.domain.fill_words import key_terms
+
+    docs = Tool(
+        "procedures_search",
+        "Free-text search of the procedures",
+        frozenset({"document"}),
+        input_schema=_obj({"q": {"type": "string"}}, ("q",)),
+    )
+    reads = Tool("read_stats", "Tag reads per reader: no-read rate (%)", frozenset({"metric"}), input_schema=_obj({}))
+    entities = _entities("procedure for a high no-read rate after a firmware update?", tools=(docs, reads))
+    assert "no-read" not in entities.guessed  # a word the tools write: its words are tool words
+    assert "no-read rate" in key_terms(docs, entities) and "no read" not in key_terms(docs, entities)
+    changes = Tool(
+        "change_records",
+        "Change records of the last N days: title, units, implemented by",
+        frozenset({"change", "history"}),
+        input_schema=_obj({}),
+        idempotent=True,
+    )
+    orders = Tool(
+        "work_orders",
+        "Maintenance work orders: unit, technician, notes",
+        frozenset({"maintenance"}),
+        input_schema=_obj({}),
+        idempotent=True,
+    )
+    planner = DeterministicPlanner()
+
+    def planned(question: str) -> set[str]:
+        request = PlanRequest(question=question, tools=[changes, orders, BAY_CLIMATE], budget=Budget(), now=NOW)
+        return {s.tool for s in planner.plan_sync(request).plan.steps}
+
+    assert "change_records" in planned("who did the controller upgrade on bay a?")
+    assert "work_orders" in planned("whos the tech on the bay a job?")

@@ -388,12 +388,13 @@ def analyse_call(
 def _total(series: SeriesSummary, rows: Sequence[Mapping[str, Any]], summed: bool) -> str:
     """``; 1216 in all over those 6 points`` for a series of counts (whole numbers, no mean, ratio or percentile in
     its column's or group's name) when the question asks about a window ("bags screened in the last 6 hrs")."""
-    values = [rows[k].get(series.column) for k in series.rows]
+    cells = [rows[k].get(series.column) for k in series.rows]
+    values = [float(v) for v in cells if isinstance(v, int | float) and not isinstance(v, bool)]
     if not summed or not values or not_additive(series.column) or not_additive(series.group.replace("=", " ")):
         return ""
-    if not all(isinstance(v, int | float) and not isinstance(v, bool) and float(v).is_integer() for v in values):
+    if len(values) < len(cells) or not all(v.is_integer() for v in values):
         return ""
-    return f"; {fmt_num(sum(float(v) for v in values))} in all over those {len(values)} points"
+    return f"; {fmt_num(sum(values))} in all over those {len(values)} points"
 
 
 def _named_first(rows: list[Mapping[str, Any]], words: frozenset[str]) -> list[Mapping[str, Any]]:

@@ -292,8 +292,8 @@ def extract_entities(
             i += 2
             continue
         # "icu b" -> the one listed "L2.ICU-B": a word and a letter or two, joined, ending one listed value.
-        if 0 < len(nxt) <= 2 and nxt.isalnum() and tok.isalpha() and (end := reader.shorts().ending(f"{tok}-{nxt}")):
-            reader.short(f"{tok} {tokens[i + 1]}", end, "whose name ends so", "service")
+        if 0 < len(nxt) <= 2 and nxt.isalnum() and tok.isalpha() and (tail := reader.shorts().ending(f"{tok}-{nxt}")):
+            reader.short(f"{tok} {tokens[i + 1]}", tail, "whose name ends so", "service")
             consumed.append((matches[i].start(), matches[i + 1].end()))
             last_entity = i + 1
             i += 2

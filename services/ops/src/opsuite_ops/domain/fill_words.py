@@ -190,7 +190,11 @@ def key_terms(
         ):
             continue
         out.append(_NUMBER_PLURAL.sub(r"\1", term))  # "504s" is looked for as "504"
-    return " ".join(out)
+    text = f" {' '.join(out)} "
+    for word in entities.words:  # "no-read" is looked for as the question writes it, not "no read"
+        if "-" in word and f" {word.replace('-', ' ')} " in text:
+            text = text.replace(f" {word.replace('-', ' ')} ", f" {word} ")
+    return text.strip()
 
 
 def naming_words(chosen: Sequence[Any], words: Sequence[str]) -> set[str]:

@@ -59,6 +59,9 @@ DEFAULT_SYNONYMS: Mapping[str, tuple[str, ...]] = {
     # A job "booked" is scheduled; a part "swapped" is replaced (a change or a job that plans it).
     "book": ("scheduled", "planned"),
     "swap": ("replace", "change"),
+    # An "upgrade" is a change; a maintenance "job" is a work order.
+    "upgrad": ("change", "deploy"),
+    "job": ("work",),
 }
 
 

@@ -111,7 +111,9 @@ def counted_rows(
         verb_counted = noun.endswith("ed")
         mine = [c for c in calls if c[0] == tool]
         sums: dict[str, float] = {}
-        keys, filters, ids = set(), set(), []
+        keys: set[str] = set()
+        filters: set[str] = set()
+        ids: list[str] = []
         for _tool, call_ids, columns, rows, _arguments in mine:
             key = _key(which.group(1), tool, columns, rows, calls)
             if not key:

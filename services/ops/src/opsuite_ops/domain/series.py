@@ -397,7 +397,7 @@ def _record_ids(columns: Sequence[str], rows: Sequence[Mapping[str, Any]], tcol:
         if (
             all(isinstance(v, str) and v.count(" ") <= 1 and len(v) <= 40 and v.upper() != v.lower() for v in values)
             and len(set(values)) == len(values)
-            and sum(" " not in v and any(ch.isdigit() for ch in v) for v in values) * 5 >= len(values) * 4
+            and sum(" " not in str(v) and any(ch.isdigit() for ch in str(v)) for v in values) * 5 >= len(values) * 4
         ):
             return True
     return False
