@@ -15,10 +15,12 @@ warehouse robotics and conveyor automation, all six written blind); ``--set=four
 utility's SCADA and network operations, ``--set=fifteenth`` ``fifteenth``, a fibre broadband access network
 (OLTs, PON ports, ONTs), ``--set=sixteenth`` ``sixteenth``, a regional railway's signalling maintenance and
 control (interlockings, points, track sections, delay attribution), ``--set=seventeenth`` ``seventeenth``, an
-onshore wind farm's operations (turbine SCADA, condition monitoring, substation, permits to work), and
+onshore wind farm's operations (turbine SCADA, condition monitoring, substation, permits to work),
 ``--set=eighteenth`` ``eighteenth``, a hospital's clinical engineering (infusion pumps, device alarms, MRI helium,
-medical gases, field safety notices), and ``--set=nineteenth`` ``nineteenth``, an airport terminal's baggage handling
-system (tag readers, manual coding, sorters, hold baggage screening, short-shipped bags), all six written blind too.
+medical gases, field safety notices), ``--set=nineteenth`` ``nineteenth``, an airport terminal's baggage handling
+system (tag readers, manual coding, sorters, hold baggage screening, short-shipped bags), and ``--set=twentieth``
+``twentieth``, a colocation data centre's critical facilities (CRAH units, rack inlet temperatures, chillers, UPS
+battery strings, generators, customers' cages and tickets), all seven written blind too.
 
 Goals, per set: at least 95% of the expected facts in the answers; no answer marked COMPLETE that misses a
 fact or states a forbidden one; every unanswerable question PARTIAL or UNANSWERED.
