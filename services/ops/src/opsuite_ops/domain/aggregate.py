@@ -44,7 +44,9 @@ __all__ = [
     "asks_ranking",
     "asks_sum",
     "count",
+    "counted_about",
     "counted_by_name",
+    "counted_named",
     "counted_words",
     "not_additive",
     "rank_column",
@@ -317,6 +319,22 @@ def counted_by_name(question: str, tool: str) -> bool:
     name (``backup_runs``)."""
     counted = counted_words(question)
     return bool(counted) and any(stem(w) == stem(counted[0]) for w in _words(tool))
+
+
+def counted_named(question: str, tool: str) -> set[str]:
+    """The words of what is counted (:func:`counted_words`) that ``tool``'s name has ("customer tickets":
+    ``customer_tickets`` has both, ``customer_cages`` one)."""
+    own = {stem(w) for w in _words(tool)}
+    return {w for w in counted_words(question) if stem(w) in own}
+
+
+_ABOUT = re.compile(r"\b(?:about|regarding|concerning)\s+(?:the\s+|our\s+)?([a-z][\w-]*)", re.IGNORECASE)
+
+
+def counted_about(question: str) -> str:
+    """What a count asks its rows to be about ("how many tickets about temps": temps), "" for none."""
+    m = _ABOUT.search(question) if asks_count(question) else None
+    return m.group(1).lower() if m is not None else ""
 
 
 _COUNTED = re.compile(

@@ -133,9 +133,10 @@ def empty_searches(
     narrowing: Narrowing,
     question: str = "",
 ) -> list[AnswerStatusReason]:
-    """NOT_COVERED for each search of the plan that found nothing, with all its narrower searches; and for the
-    names of ``question`` (written in capitals or with digits: "SNDS", "198.51.100.41") that an empty search
-    looked for and no row of its narrower searches holds."""
+    """NOT_COVERED for each search of the plan that found nothing, with all its narrower searches; for the names
+    of ``question`` (written in capitals or with digits: "SNDS", "198.51.100.41") that an empty search looked for
+    and no row of its narrower searches holds; and for the words of an empty search, when the rows its narrower
+    searches found hold fewer than half of them ("sla credit owe helix render" answered by a page on "sla")."""
     names = {w.lower() for w in re.findall(r"[\w.-]+", question[:2000]) if _NAME_LIKE.match(w)}
     out = []
     for step in plan_steps:
@@ -147,7 +148,11 @@ def empty_searches(
             continue
         tried = [step.id, *(s for r in narrowing.rounds.get(step.id, []) for s in r)]
         if _found(state, tried):
-            if unfound := [w for w in _words_unfound(str(step.arguments[param]), state, tried) if w.lower() in names]:
+            searched = str(step.arguments[param]).split()
+            unfound = _words_unfound(" ".join(searched), state, tried)
+            if 2 * len(unfound) <= len(searched):  # most of its words found: only its names must all be
+                unfound = [w for w in unfound if w.lower() in names]
+            if unfound:
                 # "microsoft snds 198.51.100.41" found only "microsoft": the rest is in no document found.
                 out.append(
                     AnswerStatusReason(

@@ -46,7 +46,9 @@ from opsuite_ops.domain.aggregate import (
     asks_ranking,
     asks_sum,
     count,
+    counted_about,
     counted_by_name,
+    counted_named,
     rank_column,
     rank_score,
     ranked_key,
@@ -260,6 +262,9 @@ def _counts(question: str, per_call: Sequence[tuple[CallRecord, CallFacts]]) -> 
     # Only the calls of the tools whose name says what is counted ("how many backups": backup_runs): the rows
     # of another tool ("how many relay hosts" beside a group listing) count something else.
     named = [(c, f) for c, f in counted if counted_by_name(question, c.tool)]
+    # "how many customer tickets": customer_tickets, not customer_cages (the tools naming more of the words)
+    most = max((len(counted_named(question, c.tool)) for c, _f in named), default=0)
+    named = [(c, f) for c, f in named if len(counted_named(question, c.tool)) == most]
     out: list[tuple[str, tuple[str, ...]]] = []
     for call, facts in named:
         if (totals := column_totals(question, facts.rows, call.tool, call_title(call))) is not None:
@@ -306,7 +311,12 @@ def _facts(question: str, calls: Sequence[CallRecord], tools: Mapping[str, Tool]
                 read.append((call_title(call), start))
     rankings = _rankings(question, per_call)
     crossed, unseen = first_crossings(question, [(c, f.series, f.rows) for c, f in per_call if f.series is not None])
-    out.derived = [*rankings, *_counts(question, per_call), *crossed]
+    counts = _counts(question, per_call)
+    out.derived = [*rankings, *counts, *crossed]
+    if (topic := counted_about(question)) and any(" have " not in text for text, _ids in counts):
+        # "how many tickets about temps": no column says which rows are about it; the count is of them all
+        out.cuts.append(AnswerStatusReason(AnswerReason.NOT_COVERED, f'which of the rows counted are about "{topic}" '
+                                           "no column of theirs says: the count is of them all"))  # fmt: skip
     out.cuts.extend(unseen)
     # A ranking read every row its calls returned: the rows a table of those calls leaves out hold no part of
     # the answer asked for ("the lowest battery across all sites"), and the trace keeps them.

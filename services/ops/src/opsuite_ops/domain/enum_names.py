@@ -137,13 +137,30 @@ def _ratio(a: str, b: str) -> float:
     return difflib.SequenceMatcher(None, name_key(a), name_key(b)).ratio()
 
 
+_NUMBERED = re.compile(r"^([a-z]+)(\d+)$")
+
+
+def _numbered(name: str, declared: dict[str, tuple[str, ...]]) -> tuple[str, tuple[str, ...]]:
+    """``(kind, its closest values)`` of the enum whose values are all its letters and as many digits ("dh5" of
+    DH1, DH2, DH3: a hall the estate does not have), ``("", ())`` when none is."""
+    m = _NUMBERED.match(name.lower())
+    if m is None:
+        return "", ()
+    for kind, values in declared.items():
+        numbered = [_NUMBERED.match(v.lower()) for v in values]
+        if len(values) > 1 and all(x and x.group(1) == m.group(1) and len(x.group(2)) == len(m.group(2))
+                                   for x in numbered):  # fmt: skip
+            return kind, tuple(sorted(values, key=lambda v: (-_ratio(name, v), v))[:3])
+    return "", ()
+
+
 def _spelt_like(name: str, declared: dict[str, tuple[str, ...]], budget: _Budget) -> tuple[str, tuple[str, ...]]:
     """``(kind, its closest values)`` of the enum whose values ``name`` is spelt like (:func:`_likeness`; when
     one value alone has its shape, also as close as a misspelling); ``("", ())`` when none is (or when the
     values of two kinds are equally like it)."""
     shape = _shape(name)
     if not shape[0]:
-        return "", ()  # a plain word is never a name by its spelling alone
+        return _numbered(name, declared)  # a plain word is never a name by its spelling alone; "dh5" may be
     scored: list[tuple[int, float, str]] = []
     for kind, values in declared.items():
         if not budget.take(len(values)):

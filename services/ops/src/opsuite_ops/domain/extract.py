@@ -284,15 +284,7 @@ def extract_entities(
         nxt = lows[i + 1] if i + 1 < len(tokens) and "|" not in gaps[i] else ""
         joined_cue = prev in _JOINERS and last_entity == i - 2
         pointed = prev in _PLACE_CUES or _cue_kind(prev, nxt) is not None or joined_cue
-        # "web 1" -> the estate's "web-01": a word and a number, joined, when the estate has that name; "icu b" ->
-        # the one listed "L2.ICU-B": a word and a letter or two, joined, ending one listed value.
-        found = inv.lookup(f"{tok}-{nxt}") if nxt.isdigit() and tok.isalpha() else None
-        tail = reader.shorts().ending(f"{tok}-{nxt}") if 0 < len(nxt) <= 2 and nxt.isalnum() and tok.isalpha() else None
-        if found is not None:
-            reader.add(*found)
-        elif tail is not None:
-            reader.short(f"{tok} {tokens[i + 1]}", tail, "whose name ends so", "service")
-        if found is not None or tail is not None:
+        if nxt and reader.joined_pair(tok, tokens[i + 1]):  # "web 1", "icu b", "GEN 2": one listed name
             consumed.append((matches[i].start(), matches[i + 1].end()))
             last_entity, i = i + 1, i + 2
             continue

@@ -75,6 +75,22 @@ class Reader:
         if guess_as is not None and not self.inventory.knows(guess_as):
             self.guess(guess_as, last_segment(value[1]).lower())
 
+    def joined_pair(self, word: str, after: str) -> bool:
+        """Read a word and the one after it as one listed name, and say whether it did: a word and a number joined
+        by "-" the estate has ("web 1": web-01), written with a space as a listed value ("GEN 2"), or a word and a
+        letter or two, joined by "-", ending one listed value ("icu b": the one L2.ICU-B)."""
+        if not word.isalpha() or not after.isalnum() or (not after.isdigit() and len(after) > 2):
+            return False
+        if after.isdigit() and (found := self.inventory.lookup(f"{word}-{after}")) is not None:
+            self.add(*found)
+        elif after.isdigit() and (listed := self.inventory.value(f"{word} {after}")) is not None and " " in listed[1]:
+            self.values.append(listed)
+        elif (tail := self.shorts().ending(f"{word}-{after}")) is not None:
+            self.short(f"{word} {after}", tail, "whose name ends so", "service")
+        else:
+            return False
+        return True
+
     def is_word(self, low: str) -> bool:
         """A word of the tools' vocabulary or of the question's form (never taken for a name on its own)."""
         return (

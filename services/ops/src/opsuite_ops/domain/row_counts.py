@@ -56,7 +56,9 @@ def rows_named(question: str, tool: str) -> tuple[str, tuple[str, ...]] | None:
             return word, tuple(w for w in words[:k] if w not in STOP_WORDS)
     verb = _VERB_MOST.search(question)
     if verb is not None and own & {stem(w) for w in _EVENT_TOOLS}:
-        return verb.group(1).lower(), (value_stem(verb.group(1).lower()),)  # "jammed": the rows saying "jam"
+        done = value_stem(verb.group(1).lower())
+        # "jammed": the rows saying "jam"; "alarmed" of an alarm log: every row is one
+        return verb.group(1).lower(), (() if done in own else (done,))
     return None
 
 
@@ -105,7 +107,7 @@ def counted_rows(
     out: list[tuple[str, tuple[str, ...]]] = []
     for tool in dict.fromkeys(c[0] for c in calls):
         counted = rows_named(question, tool)
-        if counted is None or tool in ranked or stem(which.group(1)) in _stems(tool):
+        if counted is None or tool in ranked:
             continue
         noun, kind = counted
         verb_counted = noun.endswith("ed")
@@ -133,7 +135,7 @@ def counted_rows(
         how = f"rows counted per {', '.join(sorted(keys))}"
         if said := " ".join(sorted(f for f in filters if f)):
             how += f', those with "{said}"'
-        label = f"{kind[0]}s" if verb_counted else noun  # "jammed": the jams
+        label = f"{kind[0] if kind else stem(noun)}s" if verb_counted else noun  # "jammed": the jams
         text = ranking(ask, label, [Ranked(k, v) for k, v in sums.items()], f"{tool}()", how)
         if text:
             out.append((text, tuple(ids)))

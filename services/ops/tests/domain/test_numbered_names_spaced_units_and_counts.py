@@ -1,0 +1,136 @@
+"""Numbered names, spaced units, counts and thin search hits (issue 13, the twentieth estate written blind): "dh5"
+beside enum halls DH1..DH3 is a hall the estate does not have; "GEN 2" is the listed unit written with a space; a
+search answered only by a page holding few of its words found nothing on the rest; "which crah has alarmed the
+most" counts every row of an alarm log; "how many customer tickets" counts the tickets, not the customer cages, and
+a count "about temps" no column says is partial; a machine's "output" is its power, a "trip" a stop.
+
+The estate is made up (a brewery's tanks, packaging lines and boilers); no estate's names.
+"""
+
+from datetime import UTC, datetime
+from typing import Any
+
+from opsuite_ops.domain.aggregate import asks_ranking, counted_about, counted_named
+from opsuite_ops.domain.broaden import Narrowing, empty_searches
+from opsuite_ops.domain.compose import DeterministicComposer
+from opsuite_ops.domain.deterministic_planner import DeterministicPlanner
+from opsuite_ops.domain.entities import Inventory
+from opsuite_ops.domain.executor import RunState
+from opsuite_ops.domain.extract import extract_entities
+from opsuite_ops.domain.model import AnswerReason, Budget, CallRecord, CallStatus, PlanStep, Tool
+from opsuite_ops.domain.planning import PlanRequest
+from opsuite_ops.domain.row_counts import counted_rows, rows_named
+
+NOW = datetime(2025, 6, 3, 7, 0, tzinfo=UTC)
+
+
+def _obj(props: dict[str, Any], required: tuple[str, ...] = ()) -> dict[str, Any]:
+    return {"type": "object", "properties": props, "required": list(required)}
+
+
+TANK_TEMPS = Tool(
+    "tank_temps",
+    "Fermentation tank temperatures per cellar",
+    frozenset({"metric"}),
+    input_schema=_obj({"cellar": {"type": "string", "enum": ["", "FC1", "FC2", "FC3"], "default": ""}}),
+    idempotent=True,
+)
+
+
+def _plan(question: str, tools: list[Tool], inventory: Inventory | None = None) -> Any:
+    request = PlanRequest(question=question, tools=tools, budget=Budget(), now=NOW, inventory=inventory)
+    return DeterministicPlanner().plan_sync(request)
+
+
+def test_a_numbered_name_beside_an_enum_of_numbered_values_is_unknown_with_the_closest() -> None:
+    outcome = _plan("whats the warmest tank in FC5 atm?", [TANK_TEMPS])
+    unknown = [r.detail for r in outcome.not_covered if r.reason is AnswerReason.ENTITY_UNKNOWN]
+    assert unknown == ["no cellar named fc5 (did you mean FC1, FC2 or FC3?)"]
+    assert not [r for r in _plan("whats the warmest tank in FC2 atm?", [TANK_TEMPS]).not_covered]
+    # other letters ("line5") or another number of digits ("fc12") are no cellar by their spelling
+    for question in ("whats the warmest tank by line5?", "whats the warmest tank in fc12?"):
+        assert not [r for r in _plan(question, [TANK_TEMPS]).not_covered if r.reason is AnswerReason.ENTITY_UNKNOWN]
+
+
+def test_a_unit_written_with_a_space_is_the_listed_value() -> None:
+    inventory = Inventory(values={"boiler2": ("unit", "BOILER 2"), "boiler1": ("unit", "BOILER 1")})
+    entities = extract_entities("why is BOILER 2 out of service?", now=NOW, inventory=inventory)
+    assert ("unit", "BOILER 2") in entities.values and "2" not in entities.words[-1:]
+
+
+def _search_run(found: dict[str, list[dict[str, str]]]) -> tuple[list[PlanStep], RunState, Narrowing]:
+    steps = [PlanStep("s1", "docs_search", {"q": "sla credit owe hopworks"})]
+    state, narrowing = RunState(), Narrowing()
+    state.latest["s1"] = CallRecord("c1", "s1", "docs_search", {"q": "sla credit owe hopworks"}, CallStatus.OK, [])
+    narrowing.rounds["s1"] = [[]]
+    for k, (q, rows) in enumerate(found.items(), start=2):
+        sid = f"s{k}"
+        state.latest[sid] = CallRecord(f"c{k}", sid, "docs_search", {"q": q}, CallStatus.OK, rows)
+        narrowing.rounds["s1"][0].append(sid)
+    return steps, state, narrowing
+
+
+def test_a_search_answered_by_a_page_holding_few_of_its_words_found_nothing_on_the_rest() -> None:
+    docs = Tool("docs_search", "Search the procedures", frozenset({"document"}), input_schema=_obj({"q": {}}, ("q",)))
+    tools = {"docs_search": docs}
+    thin = _search_run({"sla": [{"doc": "SOP-1", "body": "the SLA is 4 hours"}]})
+    (reason,) = empty_searches(*thin[:2], tools, thin[2], "how much sla credit do we owe hopworks?")
+    assert "found nothing on credit, owe, hopworks" in reason.detail
+    # most of its words found: an answer (only a name the question writes in capitals must be found too)
+    rich = _search_run({"sla credit owe": [{"doc": "SOP-2", "body": "the SLA credit we owe is 5%"}]})
+    assert empty_searches(*rich[:2], tools, rich[2], "how much sla credit do we owe hopworks?") == []
+
+
+def test_an_alarm_log_counts_every_row_for_alarmed_and_the_counted_words_choose_the_tool() -> None:
+    question = "which boiler has alarmed the most this wk?"
+    assert rows_named(question, "alarm_log") == ("alarmed", ())
+    ask = asks_ranking(question)
+    assert ask is not None
+    log = [{"source": "BLR/01", "code": c} for c in ("HI-T", "LO-P", "HI-T")] + [{"source": "BLR/02", "code": "HI-T"}]
+    boilers = [{"unit": "BLR/01"}, {"unit": "BLR/02"}]
+    calls = [
+        ("plant", ("c1",), ["unit"], boilers, {"kind": "boiler"}),
+        ("alarm_log", ("c2",), ["source", "code"], log, {}),
+    ]
+    ((text, _ids),) = counted_rows(question, ask, calls)
+    assert text.startswith("Highest alarms of alarm_log()") and "3 for source=BLR/01; then 1 for source=BLR/02" in text
+    # a tool named after the thing asked is counted too ("which customer ... the most tickets": customer_tickets)
+    tickets = [{"customer": "Hopworks"}, {"customer": "Hopworks"}, {"customer": "Maltings"}]
+    ask2 = asks_ranking("which customer raised the most tickets?")
+    assert ask2 is not None
+    ((text2, _),) = counted_rows(
+        "which customer raised the most tickets?", ask2, [("customer_tickets", ("c3",), ["customer"], tickets, {})]
+    )
+    assert "2 for customer=Hopworks" in text2
+    assert counted_named("how many customer tickets this wk?", "customer_tickets") == {"customer", "tickets"}
+    assert counted_named("how many customer tickets this wk?", "customer_cages") == {"customer"}
+
+
+async def test_a_count_about_a_topic_no_column_says_is_partial() -> None:
+    assert counted_about("how many customer tickets about temps since yesterday?") == "temps"
+    assert counted_about("tell me about temps") == ""  # no count
+    rows = [{"ticket": f"CS-{i}", "subject": s} for i, s in enumerate(("Tank too warm", "Invoice query"))]
+    call = CallRecord("c1", "s1", "customer_tickets", {}, CallStatus.OK, output={"rows": rows})
+    composer = DeterministicComposer()
+    about = await composer.compose("how many customer tickets about temps since yesterday?", [call], [])
+    assert any('about "temps"' in r.detail for r in about.truncated)
+    assert not (await composer.compose("how many customer tickets since yesterday?", [call], [])).truncated
+
+
+def test_a_machines_output_is_its_power_and_a_trip_is_a_stop() -> None:
+    status = Tool(
+        "press_status",
+        "Every press now: state, active power (kW), since when",
+        frozenset({"state", "power"}),
+        input_schema=_obj({}),
+        idempotent=True,
+    )
+    stops = Tool(
+        "press_stops",
+        "Press stops of the last N days: press, reason, duration",
+        frozenset({"history", "stop"}),
+        input_schema=_obj({"days": {"type": "integer", "default": 7}}),
+        idempotent=True,
+    )
+    assert "press_status" in {s.tool for s in _plan("whats the output on the presses rn?", [status, stops]).plan.steps}
+    assert "press_stops" in {s.tool for s in _plan("when did a press last trip?", [status, stops]).plan.steps}
