@@ -134,3 +134,32 @@ def test_a_machines_output_is_its_power_and_a_trip_is_a_stop() -> None:
     )
     assert "press_status" in {s.tool for s in _plan("whats the output on the presses rn?", [status, stops]).plan.steps}
     assert "press_stops" in {s.tool for s in _plan("when did a press last trip?", [status, stops]).plan.steps}
+
+
+def test_two_words_making_one_enum_value_are_that_value_and_a_number_out_of_bounds_is_no_argument() -> None:
+    from opsuite_ops.domain.fill import fill_arguments
+
+    strings = Tool(
+        "cell_strings",
+        "Battery strings of the packaging line UPS: internal resistance per day over the last N days",
+        frozenset({"metric", "trend"}),
+        input_schema=_obj(
+            {
+                "string": {"type": "string", "enum": ["UPS-P1:STR1", "UPS-P1:STR2", "UPS-P2:STR1"]},
+                "days": {"type": "integer", "minimum": 1, "maximum": 60, "default": 14},
+            },
+            ("string",),
+        ),
+        idempotent=True,
+    )
+    steps = _plan("ups-p1 str2 resistance over the last month?", [strings]).plan.steps
+    assert [(s.tool, dict(s.arguments)) for s in steps] == [("cell_strings", {"string": "UPS-P1:STR2", "days": 30})]
+    temps = Tool(
+        "aisle_temps",
+        "Cellar temperatures per aisle over the last N minutes",
+        frozenset({"metric"}),
+        input_schema=_obj({"lookback_minutes": {"type": "integer", "minimum": 15, "maximum": 2880, "default": 180}}),
+    )
+    request = PlanRequest(question="how warm is cellar aisle 1 rn?", tools=[temps], budget=Budget(), now=NOW)
+    entities = DeterministicPlanner().entities(request)
+    assert fill_arguments(temps, entities, now=NOW).arguments.get("lookback_minutes") != 1  # "aisle 1": no look-back

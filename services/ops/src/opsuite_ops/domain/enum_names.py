@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import itertools
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -188,6 +189,7 @@ def names_by_enum(entities: Entities, tools: Sequence[Tool]) -> Entities:
     if not declared:
         return entities
     entities = spaced_names(_by_parts(entities, declared), declared)  # "OV 12C": a value written with a space
+    entities = _joined(entities, declared)  # "ups-b2 str2": UPS-B2:STR2
     if not (entities.unknown or entities.guessed):
         return entities
     index: dict[str, tuple[str, str]] = {}
@@ -242,6 +244,31 @@ def names_by_enum(entities: Entities, tools: Sequence[Tool]) -> Entities:
         hosts=tuple(read.hosts),
         services=tuple(read.services),
         guessed=tuple(g for g in entities.guessed if g not in dropped),
+    )
+
+
+def _alnum(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+def _joined(entities: Entities, declared: dict[str, tuple[str, ...]]) -> Entities:
+    """``entities`` with two words in a row that make one enum value, separators aside ("ups-b2 str2": the string
+    UPS-B2:STR2), read as that value instead of a name and a word."""
+    index = {_alnum(v): (kind, v) for kind, values in declared.items() for v in values[:_MAX_PARTS_VALUES]}
+    words = entities.words[: _MAX_NAMES * 2]
+    pairs = [(a, b, index[key]) for a, b in itertools.pairwise(words)
+             if any(c.isdigit() for c in a + b) and (key := _alnum(a + b)) in index]  # fmt: skip
+    if not pairs:
+        return entities
+    parts = {w for a, b, _found in pairs for w in (a, b)}
+    return dataclasses.replace(
+        entities,
+        values=(*(v for v in entities.values if v[1].lower() not in parts), *(found for _a, _b, found in pairs)),
+        terms=tuple(t for t in entities.terms if t not in parts),
+        guessed=tuple(g for g in entities.guessed if g not in parts),
+        hosts=tuple(h for h in entities.hosts if h not in parts),
+        services=tuple(x for x in entities.services if x not in parts),
+        unknown=tuple(u for u in entities.unknown if u.name not in parts),
     )
 
 

@@ -161,6 +161,12 @@ def _guessed_for(name: str, schema: Mapping[str, Any], entities: Entities, tool:
     return None
 
 
+def _within(number: float, schema: Mapping[str, Any]) -> bool:
+    """Whether ``number`` is within the parameter's ``minimum`` and ``maximum``."""
+    low, high = schema.get("minimum"), schema.get("maximum")
+    return not (isinstance(low, int | float) and number < low) and not (isinstance(high, int | float) and number > high)
+
+
 def fill_variants(
     tool: Tool,
     entities: Entities,
@@ -291,8 +297,8 @@ def fill_variants(
             if limit_param and counts:
                 raw = counts.pop(0)
                 value, source = int(raw) if typ == "integer" else raw, "how many the question asks for"
-            elif limit_param or name in required or len(free_numbers) == 1:
-                raw = free_numbers.pop(0)
+            elif (limit_param or name in required or len(free_numbers) == 1) and _within(free_numbers[0], schema):
+                raw = free_numbers.pop(0)  # ("aisle 1" gives no look-back of at least 15 minutes)
                 value = int(raw) if typ == "integer" else raw
                 source = "number in the question"
         elif named:
