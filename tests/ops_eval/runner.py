@@ -60,6 +60,7 @@ from tests.ops_eval import (
     thirteenth_estate,
     twelfth_estate,
     twentieth_estate,
+    twentyfirst_estate,
 )
 from tests.ops_eval.questions import EvalContext, QuestionSet, load_set
 from tests.ops_eval.scoring import GOALS, AskOutcome, score_question, set_totals
@@ -76,7 +77,8 @@ TENANTS = {"demo": "demo", "second": "ledgerco", "third": "clusterco", "fourth":
            "tenth": "tarnvaultco", "eleventh": "ostrelcallco", "twelfth": "wrenfieldmlco",
            "thirteenth": "harlowvanedcco", "fourteenth": "vellmerewaterco", "fifteenth": "kestrelfibreco",
            "sixteenth": "fenmarshrailco", "seventeenth": "harthillwindco", "eighteenth": "ashcombeebmeco",
-           "nineteenth": "kingsmerebhsco", "twentieth": "brackenmoordcco"}  # fmt: skip
+           "nineteenth": "kingsmerebhsco", "twentieth": "brackenmoordcco",
+           "twentyfirst": "callowayportco"}  # fmt: skip
 #: Questions in flight at once (ops runs them concurrently; each is one run).
 CONCURRENCY = 4
 ASK_TIMEOUT_S = 60.0
@@ -224,6 +226,7 @@ _SEEDERS: dict[str, Callable[[_Servers, Path, TokenFactory], Awaitable[datetime]
     "eighteenth": functools.partial(_seed_estate, eighteenth_estate, "clineng.db", "eighteenth"),
     "nineteenth": functools.partial(_seed_estate, nineteenth_estate, "baggage.db", "nineteenth"),
     "twentieth": functools.partial(_seed_estate, twentieth_estate, "dcfacility.db", "twentieth"),
+    "twentyfirst": functools.partial(_seed_estate, twentyfirst_estate, "terminalops.db", "twentyfirst"),
 }
 
 
