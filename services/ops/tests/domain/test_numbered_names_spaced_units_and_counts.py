@@ -163,3 +163,28 @@ def test_two_words_making_one_enum_value_are_that_value_and_a_number_out_of_boun
     request = PlanRequest(question="how warm is cellar aisle 1 rn?", tools=[temps], budget=Budget(), now=NOW)
     entities = DeterministicPlanner().entities(request)
     assert fill_arguments(temps, entities, now=NOW).arguments.get("lookback_minutes") != 1  # "aisle 1": no look-back
+
+
+def test_hash_ids_numbered_units_snapshots_amounts_and_first_jumps() -> None:
+    from opsuite_ops.domain.absence import reported_in_rows
+    from opsuite_ops.domain.model import AnswerStatusReason
+    from opsuite_ops.domain.series_format import record_ids
+    from opsuite_ops.domain.timeline import asks_for_onset
+
+    assert extract_entities("whats HB#22817 about?", now=NOW).ids == ("HB#22817",)
+    units = Inventory(values={f"fv{i}": ("unit", f"FV {i:02d}") for i in range(1, 9)})
+    entities = extract_entities("what is FV 21 doing?", now=NOW, inventory=units)
+    (unknown,) = entities.unknown
+    assert (unknown.name, unknown.kind, unknown.suggestions[0]) == ("FV 21", "unit", "FV 08")
+    assert ("unit", "FV 03") in extract_entities("what is FV 03 doing?", now=NOW, inventory=units).values
+    snapshot = [{"unit": f"FV {i:02d}", "since": f"2025-06-0{1 + i % 2}T00:00:00Z"} for i in range(1, 9)]
+    assert record_ids(["unit", "since"], snapshot, "since")
+    assert not record_ids(["msg", "since"], [{"msg": f"req {i}"} for i in range(8)], "since")  # messages
+    rows = [{"unit": "FV 01", "model": "FV-6 (diesel-electric)"}]
+    call = CallRecord("c1", "s1", "fleet", {}, CallStatus.OK, output={"rows": rows})
+    reason = AnswerStatusReason(AnswerReason.NOT_COVERED, "no tool reports diesel", terms=("diesel",))
+    tools = {"fleet": Tool("fleet", "Vehicles", frozenset({"inventory"}))}
+    assert reported_in_rows(reason, [call], tools, "which trucks are diesel?")
+    assert not reported_in_rows(reason, [call], tools, "how much diesel is left in the trucks?")
+    assert asks_for_onset("when did fermenter temps first jump?") and asks_for_onset("what time did it kick off?")
+    assert not asks_for_onset("when did fv 7 first go over 20?")  # a crossing, asked on its own

@@ -80,16 +80,24 @@ _NAME_LENGTH = 80
 
 _NO_TOOL_REPORTS = "no tool reports "
 _MEASURES = frozenset({"usage", "rate", "size", "count", "percent", "level", "utilisation", "utilization"})
+#: "how much diesel", "how many spare pumps": the words of an amount asked for.
+_AMOUNT = re.compile(r"\bhow\s+(?:much|many)\s+((?:[a-z][\w-]*\s+){0,1}[a-z][\w-]*)", re.IGNORECASE)
 
 
-def reported_in_rows(reason: AnswerStatusReason, records: Sequence[CallRecord], tools: Mapping[str, Tool]) -> bool:
+def reported_in_rows(
+    reason: AnswerStatusReason, records: Sequence[CallRecord], tools: Mapping[str, Tool], question: str = ""
+) -> bool:
     """Whether ``reason`` is a "no tool reports X" whose every word the rows of the successful ``records`` of
     listings hold as a word of a short text value (see the module docstring); a change history's rows are no
-    listing of what is: their summaries speak of anything ("cut idle spend")."""
+    listing of what is: their summaries speak of anything ("cut idle spend"). Never an amount the ``question``
+    asks for ("how much diesel is left": a model "diesel-electric" says no amount of diesel)."""
     if reason.reason is not AnswerReason.NOT_COVERED or not reason.detail.startswith(_NO_TOOL_REPORTS):
         return False
     phrase = set(re.findall(r"[a-z0-9]+", reason.detail.removeprefix(_NO_TOOL_REPORTS).lower())) - {"and"}
     if not phrase or phrase & _MEASURES:
+        return False
+    amount = _AMOUNT.search(question)
+    if amount is not None and set(amount.group(1).lower().split()) & phrase:
         return False
     words = {t.lower() for t in reason.terms} or phrase
     held: set[str] = set()

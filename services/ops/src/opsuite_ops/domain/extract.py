@@ -100,7 +100,7 @@ _NUMBER_RE = re.compile(r"(?<![\w.-])-?\d+(?:\.\d+)?(?![\w.-])")
 _QUOTED_RE = re.compile(r"\"([^\"]+)\"|'([^']{2,})'(?!\w)")
 #: "how bad did the lag get": a judgement of the measure asked (how high), no topic of its own.
 _HOW_BAD = frozenset({("how", "bad"), ("how", "good")})
-_TOKEN_RE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?|&")
+_TOKEN_RE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?(?:#\d+)?|&")
 _ID_RE = TICKET_ID
 _VERSION_SEP = re.compile(r"\d[._-]\d")
 #: ``key=value`` labels (an alert's): the key says what the value is.
@@ -292,7 +292,7 @@ def extract_entities(
         explicit = _cue_kind(prev, nxt)
         if (found is not None and not (reader.is_word(low) and not pointed)) or (found is not None and low in names):
             reader.add(*found)
-        elif _ID_RE.match(tok) or PADDED_NUMBER.match(tok) or record_number(tok, prev, nxt, vocab):
+        elif _ID_RE.match(tok) or "#" in tok or PADDED_NUMBER.match(tok) or record_number(tok, prev, nxt, vocab):
             if tok not in reader.ids:
                 reader.ids.append(tok)
         elif VERSION_RE.match(low) and _VERSION_SEP.search(low):

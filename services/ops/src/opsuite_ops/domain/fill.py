@@ -57,6 +57,7 @@ from opsuite_ops.domain.param_kinds import (
     takes_ids,
     window_bound,
 )
+from opsuite_ops.domain.timeline import asks_for_onset
 from opsuite_ops.domain.timerange import (
     beyond_maximum,
     duration_value,
@@ -286,7 +287,7 @@ def fill_variants(
                 said = f"{tool.name} reaches back {reach} at most, not {entities.time_range.text}"
                 (unexpressed if " ago" in entities.time_range.text else readings).append(said)
         elif (
-            name in required
+            (name in required or asks_for_onset(entities.question))  # "when did it first jump": some history
             and entities.time_range is None
             and (dv := duration_value(name, schema, default_window.total_seconds())) is not None
         ):

@@ -288,7 +288,7 @@ class Orchestrator:
             if shortened:
                 ph.detail += f"; shorter windows: {len(shortened)}"
             readings = (*readings, *shortened)
-        not_covered = [r for r in not_covered if not reported_in_rows(r, run.state.records, tools)]
+        not_covered = [r for r in not_covered if not reported_in_rows(r, run.state.records, tools, init.text)]
         not_covered.extend(unmatched_names(run.state.records, tools, inventory))
         not_covered.extend(empty_searches(plan.steps, run.state, tools, narrowing, init.text))
         not_covered.extend(empty_results(init.text, plan.steps, run.state, tools, not_covered))

@@ -31,6 +31,10 @@ def shape_parts(name: str) -> int:
     return len([p for p in _SEPARATORS_RE.split(name) if p])
 
 
+#: Inventory values looked at for the names of a numbered kind ("RTG 01" ...), at most.
+_MAX_SCANNED = 5000
+
+
 @dataclass(slots=True)
 class Reader:
     """One pass over the question's tokens (local state of :func:`extract_entities`)."""
@@ -87,9 +91,23 @@ class Reader:
             self.values.append(listed)
         elif (tail := self.shorts().ending(f"{word}-{after}")) is not None:
             self.short(f"{word} {after}", tail, "whose name ends so", "service")
+        elif after.isdigit() and (numbered := self._numbered(word, after)):
+            column, close = numbered  # "RTG 21" where the estate lists RTG 01 .. RTG 16: no such unit
+            self.unknown.append(UnknownName(f"{word} {after}".upper(), column, close))
         else:
             return False
         return True
+
+    def _numbered(self, word: str, number: str) -> tuple[str, tuple[str, ...]] | None:
+        """``(column, closest values)`` when the inventory lists several values written as ``word``, a space and
+        as many digits ("RTG 01", "RTG 16"), none of them this one; else None."""
+        pattern = re.compile(rf"^{re.escape(word)} \d{{{len(number)}}}$", re.IGNORECASE)
+        found = [(c, v) for c, v in list(self.inventory.values.values())[:_MAX_SCANNED] if pattern.match(v)]
+        if len(found) < 2:
+            return None
+        closest = sorted(found, key=lambda cv: (abs(int(cv[1].split()[-1]) - int(number)), cv[1]))[:3]
+        columns = [c for c, _v in found]
+        return min(set(columns), key=lambda c: (-columns.count(c), len(c), c)), tuple(v for _c, v in closest)
 
     def is_word(self, low: str) -> bool:
         """A word of the tools' vocabulary or of the question's form (never taken for a name on its own)."""

@@ -43,6 +43,7 @@ from opsuite_ops.domain.series_format import (
     is_time_name,
     keyed_breakdown,
     parse_time,
+    record_ids,
     time_column,
 )
 
@@ -386,23 +387,6 @@ def _is_id(name: str) -> bool:
 MAX_STATE_RUNS = 6
 
 
-def _record_ids(columns: Sequence[str], rows: Sequence[Mapping[str, Any]], tcol: str) -> bool:
-    """Whether each row is a record of its own, named by an id (``bk-90054``, ``RD-64``, ``MCS 2``: a string column
-    with a distinct value per row, letters, digits in four of five, a space at most): backups, drills, tickets or
-    the units of a status snapshot are records to show, not the samples of a measure."""
-    for col in columns:
-        if col == tcol:
-            continue
-        values = [r.get(col) for r in rows]
-        if (
-            all(isinstance(v, str) and v.count(" ") <= 1 and len(v) <= 40 and v.upper() != v.lower() for v in values)
-            and len(set(values)) == len(values)
-            and sum(" " not in str(v) and any(ch.isdigit() for ch in str(v)) for v in values) * 5 >= len(values) * 4
-        ):
-            return True
-    return False
-
-
 def _state_columns(rows: Sequence[Mapping[str, Any]], labels: Sequence[str], when: Sequence[datetime]) -> list[str]:
     """The label columns that are a state of a series rather than a part of its name: without the column, the
     other labels and the time still tell every row apart, and it takes several values within one series (a
@@ -473,7 +457,7 @@ def analyse_table(columns: Sequence[str], rows: Sequence[Mapping[str, Any]]) -> 
             label_cols.append(col)
         elif values:
             other_cols.append(col)
-    if not value_cols or _record_ids(columns, rows, tcol) or keyed_breakdown(rows, [*label_cols, *other_cols]):
+    if not value_cols or record_ids(columns, rows, tcol) or keyed_breakdown(rows, [*label_cols, *other_cols]):
         return None
     state_cols = _state_columns(rows, label_cols, when)
     label_cols = [c for c in label_cols if c not in state_cols]

@@ -4,6 +4,7 @@ times and durations written for an answer (used by :mod:`series` and the compose
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -16,6 +17,7 @@ __all__ = [
     "is_time_name",
     "keyed_breakdown",
     "parse_time",
+    "record_ids",
     "time_column",
 ]
 
@@ -104,3 +106,25 @@ def keyed_breakdown(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -
                                        for r in rows)]  # fmt: skip
     short = [c for c in short if len({r.get(c) for r in rows}) < len(rows)]
     return bool(short) and len({tuple(r.get(c) for c in short) for r in rows}) == len(rows)
+
+
+#: A name of one record: no space and a digit ("bk-90054", "EDS-02"), or capitals and a number ("MCS 2", "RTG 09").
+_RECORD_NAME = re.compile(r"^(?:(?=\S*\d)\S+|[A-Z]{2,} \d+)$")
+
+
+def record_ids(columns: Sequence[str], rows: Sequence[Mapping[str, Any]], tcol: str) -> bool:
+    """Whether each row is a record of its own, named by an id (``bk-90054``, ``RD-64``, ``MCS 2``: a string column
+    with a distinct value per row, each with letters, four in five of them a record's name, see
+    :data:`_RECORD_NAME`): backups, drills, tickets or the units of a status snapshot are records to show, not the
+    samples of a measure."""
+    for col in columns:
+        if col == tcol:
+            continue
+        values = [r.get(col) for r in rows]
+        if (
+            all(isinstance(v, str) and v.count(" ") <= 1 and len(v) <= 40 and v.upper() != v.lower() for v in values)
+            and len(set(values)) == len(values)
+            and sum(bool(_RECORD_NAME.match(str(v))) for v in values) * 5 >= len(values) * 4
+        ):
+            return True
+    return False

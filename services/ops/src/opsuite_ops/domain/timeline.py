@@ -76,7 +76,12 @@ _TROUBLE = re.compile(
 #: "had a blip earlier, what was it": what the trouble named was (its cause), not a value.
 _WHAT_WAS_IT = re.compile(r"\bwhat\s+(?:was|were|is)\s+(?:it|that|this|they)\b", re.IGNORECASE)
 #: "when did X start", "when did it begin": the onset itself is asked for.
-_WHEN_STARTED = re.compile(r"\bwhen\s+(?:did|does|do|has|have)\b[^?.;]*\b(?:start\w*|began|begin\w*)\b", re.I)
+_WHEN_STARTED = re.compile(
+    r"\b(?:when|what\s+time)\s+(?:did|does|do|has|have)\b[^?.;]*\b(?:start\w*|began|begin\w*|kick\w*\s+off|"
+    r"first\s+(?:jump|spik|"
+    r"ris|climb|surg|drop|fall|fell|shot)\w*)",
+    re.I,
+)
 
 
 def is_trouble_word(word: str) -> bool:
