@@ -1,7 +1,7 @@
 """A quiet tenant's latency alone, then beside a noisy tenant calling at full speed (api_manager and cep).
 
 One child process hosts the servers: api_manager and cep with the default fair-sharing limits plus fair
-admission between tenants with a share of 4 (``tenant_fair_share``, off by default), the same two with
+admission between tenants with a share of 2 (``tenant_fair_share``, off by default), the same two with
 the defaults alone (no fair admission), and the same two with the limits lifted
 (``bench.harness.UNLIMITED``, fair admission off too), so "before" and "after" are measured in one run.
 The quiet tenant calls one at a time, 80 calls a second, from this process (api_manager: a SQL point
@@ -57,9 +57,9 @@ ROUNDS = 5
 SERVER_SETS: dict[str, dict[str, Any]] = {
     "unlimited": {**UNLIMITED, "tenant_fair_share": 0},
     "nofair": {"tenant_fair_share": 0},
-    "limited": {"tenant_fair_share": 4},
+    "limited": {"tenant_fair_share": 2},
 }
-LIMITS_LABEL = {"unlimited": "off", "nofair": "defaults, fair share off", "limited": "defaults, fair share 4"}
+LIMITS_LABEL = {"unlimited": "off", "nofair": "defaults, fair share off", "limited": "defaults, fair share 2"}
 #: (server set, noisy tenant honours RetryInfo, noisy tenant calls the quiet tenant's server) per service.
 ROWS = (
     ("unlimited", False, True),
@@ -347,7 +347,7 @@ async def run(duration_s: float) -> dict[str, Any]:
         server.join(15)
         other.join(15)
     return {
-        "goal": "quiet p99 beside the noisy tenant <= 2x quiet p99 alone (default limits, fair share 4)",
+        "goal": "quiet p99 beside the noisy tenant <= 2x quiet p99 alone (default limits, fair share 2)",
         "noisy": f"{NOISY_CONCURRENCY} callers back to back; cep batches of {CEP_NOISY_BATCH} events",
         "duration_s": duration_s,
         "onset_s": ONSET_S,

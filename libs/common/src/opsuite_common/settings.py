@@ -189,7 +189,8 @@ class ServiceSettings(FileSecretSettings):
     #: are present; beyond it its calls wait their turn, handed out round robin (see
     #: ``opsuite_common.fairness``). A tenant alone is not limited. 0 (the default): no fair admission, since
     #: the share also holds back a tenant's I/O-bound calls (a fan-out waiting on upstreams) while the
-    #: process is idle; 4 is the value measured in bench/noisy_neighbour.
+    #: process is idle; 2 is the value bench/noisy_neighbour measures (beside 4 and 1 in one run: a quiet tenant's
+    #: p99 beside a CPU-heavy one was 2.25x, 1.80x, 1.45x its p99 alone at 4, 2, 1).
     tenant_fair_share: int = Field(0, ge=0)
     #: The interpreter's thread switch interval (``sys.setswitchinterval``), in ms, set when the server is built.
     #: A thread holding the GIL keeps it this long before another may run: at CPython's 5 ms a quiet tenant's
