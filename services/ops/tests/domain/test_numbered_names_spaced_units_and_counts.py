@@ -188,3 +188,14 @@ def test_hash_ids_numbered_units_snapshots_amounts_and_first_jumps() -> None:
     assert not reported_in_rows(reason, [call], tools, "how much diesel is left in the trucks?")
     assert asks_for_onset("when did fermenter temps first jump?") and asks_for_onset("what time did it kick off?")
     assert not asks_for_onset("when did fv 7 first go over 20?")  # a crossing, asked on its own
+
+
+def test_a_tenants_parameter_pattern_runs_on_re2() -> None:
+    from opsuite_ops.domain.param_kinds import pattern_ok
+    from opsuite_ops.domain.timerange import duration_text
+
+    evil = {"type": "string", "pattern": "^(a+)+$"}  # exponential on a backtracking engine
+    assert not pattern_ok(evil, "a" * 40 + "!")  # returns at once on RE2 (Python's re would not)
+    assert pattern_ok({"pattern": "^[Vv][Xx]-?\\d{5}$"}, "VX-00417") and pattern_ok({}, "anything")
+    assert not pattern_ok({"pattern": "(?<=x)y"}, "xy")  # a pattern RE2 refuses matches nothing
+    assert duration_text({"type": "string", "pattern": "^(\\d+)+[dh]$"}, 86400) == "1d"

@@ -15,13 +15,12 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 from opsuite_ops.domain.enum_names import names_by_enum
 from opsuite_ops.domain.extract import Entities
 from opsuite_ops.domain.model import Tool
-from opsuite_ops.domain.param_kinds import is_search_param, param_concept, window_bound
+from opsuite_ops.domain.param_kinds import is_search_param, param_concept, pattern_ok, window_bound
 from opsuite_ops.domain.token_kinds import PORT_PATH, word_shape
 
 __all__ = ["example_kind", "ids_by_example", "names_by_example"]
@@ -35,16 +34,6 @@ _NAME_KINDS = frozenset({"host", "service", "host or service"})
 def _shape(text: str) -> tuple[str, int]:
     """The separators of a name and its number of parts ("example.org" -> (".", 2))."""
     return "".join(c for c in text if not c.isalnum()), len([p for p in _PARTS.split(text) if p])
-
-
-def _pattern_ok(schema: Mapping[str, Any], name: str) -> bool:
-    pattern = schema.get("pattern")
-    if not isinstance(pattern, str):
-        return True
-    try:
-        return re.search(pattern, name) is not None
-    except re.error:
-        return False
 
 
 def example_kind(name: str, tools: Sequence[Tool], entities: Entities) -> str | None:
@@ -64,7 +53,7 @@ def example_kind(name: str, tools: Sequence[Tool], entities: Entities) -> str | 
             if is_search_param(tool, param, schema) or (inv is not None and inv.lists(param)):
                 continue
             example = _EXAMPLE.search(str(schema.get("description", "")))
-            if example is not None and _shape(example.group(1)) == shape and _pattern_ok(schema, name):
+            if example is not None and _shape(example.group(1)) == shape and pattern_ok(schema, name):
                 return param
     return None
 
@@ -92,7 +81,7 @@ def prefixed_example(word: str, tools: Sequence[Tool]) -> tuple[str, str] | None
             name = letters.group(0) + (
                 word.upper() if spelt[len(letters.group(0)) :].isupper() or spelt.isupper() else word
             )
-            if len(name) == len(spelt) and word_shape(name) == word_shape(spelt) and _pattern_ok(schema, name):
+            if len(name) == len(spelt) and word_shape(name) == word_shape(spelt) and pattern_ok(schema, name):
                 found.add((param, name))
     return found.pop() if len({n for _p, n in found}) == 1 and len(found) == 1 else None
 

@@ -15,6 +15,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from opsuite_common.regex import RegexError, compile_regex
 from opsuite_ops.domain.bm25 import stem, tokenise
 from opsuite_ops.domain.entities import ENTITY_CONCEPTS, TEXT_PARAMS
 from opsuite_ops.domain.extract import Entities, canonical_param
@@ -34,6 +35,7 @@ __all__ = [
     "name_kinds",
     "names_a_thing",
     "param_concept",
+    "pattern_ok",
     "schema_type",
     "separated_within",
     "takes_ids",
@@ -167,13 +169,15 @@ def _spelt_like(word: str, example: str) -> bool:
     return word.upper() == word or not any(c.isalpha() for c in example)
 
 
-def _pattern_ok(schema: Mapping[str, Any], value: str) -> bool:
+def pattern_ok(schema: Mapping[str, Any], value: str) -> bool:
+    """Whether ``value`` matches the parameter's ``pattern`` (true without one; false for one RE2 refuses). The
+    pattern is the tenant's: it runs on RE2 (``opsuite_common.regex``), in linear time whatever it says."""
     pattern = schema.get("pattern")
     if not isinstance(pattern, str):
         return True
     try:
-        return re.search(pattern, value) is not None
-    except re.error:
+        return compile_regex(pattern).search(value) is not None
+    except RegexError:
         return False
 
 
@@ -205,7 +209,7 @@ def keys_like_example(example: str, schema: Mapping[str, Any], entities: Entitie
     found = [
         w
         for w in _TOKEN.findall(entities.question)
-        if _spelt_like(w, example) and _pattern_ok(schema, w) and (inv is None or inv.lookup(w) is None)
+        if _spelt_like(w, example) and pattern_ok(schema, w) and (inv is None or inv.lookup(w) is None)
     ]
     return list(dict.fromkeys(found))
 
@@ -224,4 +228,4 @@ def ids_like_example(schema: Mapping[str, Any], entities: Entities) -> list[str]
         ours, theirs = re.split(r"[^A-Za-z0-9]+", record), re.split(r"[^A-Za-z0-9]+", example)
         return [word_shape(p) for p in ours] == [word_shape(p) for p in theirs]
 
-    return [i for i in entities.record_ids if alike(i) and _pattern_ok(schema, i)]
+    return [i for i in entities.record_ids if alike(i) and pattern_ok(schema, i)]

@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from opsuite_common.regex import RegexError, TenantPattern, compile_regex
+
 __all__ = [
     "DAY_RE",
     "ISO_RE",
@@ -251,8 +253,8 @@ def duration_text(schema: Mapping[str, Any], seconds: float) -> str:
     pattern = schema.get("pattern")
     if isinstance(pattern, str):
         try:
-            rx = re.compile(pattern)
-        except re.error:
+            rx: TenantPattern | None = compile_regex(pattern)  # the tenant's pattern: RE2, linear time
+        except RegexError:
             rx = None
         limit = schema.get("maxLength")
         fits = [f for f, _style in forms if rx is not None and rx.search(f)
@@ -351,6 +353,7 @@ def is_date_param(schema: Mapping[str, Any]) -> bool:
     if not isinstance(pattern, str):
         return False
     try:
-        return bool(re.search(pattern, "2026-01-31")) and not re.search(pattern, "2026-01-31T10:00:00Z")
-    except re.error:
+        rx = compile_regex(pattern)  # the tenant's pattern: RE2, linear time
+    except RegexError:
         return False
+    return bool(rx.search("2026-01-31")) and not rx.search("2026-01-31T10:00:00Z")
