@@ -100,15 +100,15 @@ def test_a_dotted_values_tail_names_it_hyphenated_or_spaced() -> None:
 
 def test_a_listed_value_with_a_separator_the_example_lacks_is_no_value_of_it() -> None:
     assert separated_within("F2.W07", "F1.BAY-A") and not separated_within("F2.BAY-C", "HUM-HI")
-    # the listing calls its bay column "code": a bay is still no fault code like "HUM-HI"
-    inventory = Inventory(values={"f2bayc": ("code", "F2.BAY-C")})
+    # the listing calls its bay column "code" (a bay the tool's bay parameter takes): no fault code like "HUM-HI"
+    inventory = Inventory(values={"f2bayc": ("code", "F2.BAY-C")}, kinds={"f2bayc": {"code", "bay"}})
     entities = extract_entities("humidity on bay-c", now=NOW, inventory=inventory)
     assert fill_variants(BAY_CLIMATE, entities, now=NOW)[0].arguments.get("code") is None
 
 
 def test_booked_and_upcoming_reach_back_like_still_open() -> None:
-    assert asks_not_ended(["has", "the", "vendor", "booked", "anything"]) and asks_not_ended(["upcoming", "work"])
-    assert not asks_not_ended(["planned", "maintenance"])
+    assert asks_not_ended(["has", "the", "vendor", "booked", "anything"])
+    assert not asks_not_ended(["planned", "maintenance"]) and not asks_not_ended(["upcoming", "work"])
     jobs = Tool(
         "jobs",
         "Work orders created after a day",
@@ -179,10 +179,11 @@ def test_the_most_events_are_a_logs_rows_counted_per_the_thing_asked() -> None:
         {"tag": "VX-00002", "text": "sensor lost"},
         {"tag": "VX-00002", "text": "sensor lost"},
     ]
+    # the same rows from a second call count once
     fleet = [{"valve": "VX-00001", "bay": "F1"}, {"valve": "VX-00002", "bay": "F2"}]
     calls = [("valve_fleet", ("c1",), ["valve", "bay"], fleet, {}), ("fault_log", ("c2",), ["tag", "text"], log, {})]
-    (text, ids), *rest = counted_rows(question, ask, calls)
-    assert not rest and ids == ("c2",)
+    (text, ids), *rest = counted_rows(question, ask, [*calls, ("fault_log", ("c3",), ["tag", "text"], log, {})])
+    assert not rest and ids == ("c2", "c3")
     # the tags are the valves valve_fleet listed; only the pressure faults count (VX-00002 has 3 faults, 1 of them)
     assert (
         'rows counted per tag, those with "pressure"' in text and "2 for tag=VX-00001; then 1 for tag=VX-00002" in text
@@ -300,10 +301,10 @@ def test_a_count_series_says_its_total_over_an_asked_window() -> None:
     from opsuite_ops.domain.call_facts import analyse_call
 
     rows = [{"machine": "M1", "measure": m, "value": v, "hour_end": f"2025-04-02T0{h}:00:00Z"}
-            for h in range(1, 7) for m, v in (("bags", 100 + h), ("alarm_pct", 1.5))]  # fmt: skip
+            for h in range(1, 7) for m, v in (("bags_screened", 100 + h), ("alarm_pct", 2), ("queue", 3))]  # fmt: skip
     call = CallRecord("c1", "s1", "hourly", {}, CallStatus.OK, output={"rows": rows})
     asked = analyse_call(call, None, None, "bags in the last 6 hrs on m1?").fact
-    assert "621 in all over those 6 points" in asked and asked.count("in all") == 1  # not the percent
+    assert "621 in all over those 6 points" in asked and asked.count("in all") == 1  # not the percent nor a gauge
     assert "in all" not in analyse_call(call, None, None, "bags on m1?").fact  # no window asked
 
 

@@ -2,7 +2,7 @@
 beside enum halls DH1..DH3 is a hall the estate does not have; "GEN 2" is the listed unit written with a space; a
 search answered only by a page holding few of its words found nothing on the rest; "which crah has alarmed the
 most" counts every row of an alarm log; "how many customer tickets" counts the tickets, not the customer cages, and
-a count "about temps" no column says is partial; a machine's "output" is its power, a "trip" a stop.
+a count "about temps" no column says is partial.
 
 The estate is made up (a brewery's tanks, packaging lines and boilers); no estate's names.
 """
@@ -117,25 +117,6 @@ async def test_a_count_about_a_topic_no_column_says_is_partial() -> None:
     assert not (await composer.compose("how many customer tickets since yesterday?", [call], [])).truncated
 
 
-def test_a_machines_output_is_its_power_and_a_trip_is_a_stop() -> None:
-    status = Tool(
-        "press_status",
-        "Every press now: state, active power (kW), since when",
-        frozenset({"state", "power"}),
-        input_schema=_obj({}),
-        idempotent=True,
-    )
-    stops = Tool(
-        "press_stops",
-        "Press stops of the last N days: press, reason, duration",
-        frozenset({"history", "stop"}),
-        input_schema=_obj({"days": {"type": "integer", "default": 7}}),
-        idempotent=True,
-    )
-    assert "press_status" in {s.tool for s in _plan("whats the output on the presses rn?", [status, stops]).plan.steps}
-    assert "press_stops" in {s.tool for s in _plan("when did a press last trip?", [status, stops]).plan.steps}
-
-
 def test_two_words_making_one_enum_value_are_that_value_and_a_number_out_of_bounds_is_no_argument() -> None:
     from opsuite_ops.domain.fill import fill_arguments
 
@@ -199,3 +180,48 @@ def test_a_tenants_parameter_pattern_runs_on_re2() -> None:
     assert pattern_ok({"pattern": "^[Vv][Xx]-?\\d{5}$"}, "VX-00417") and pattern_ok({}, "anything")
     assert not pattern_ok({"pattern": "(?<=x)y"}, "xy")  # a pattern RE2 refuses matches nothing
     assert duration_text({"type": "string", "pattern": "^(\\d+)+[dh]$"}, 86400) == "1d"
+
+
+def test_review_mends_filters_kept_bounds_reported_and_ids_of_their_kind() -> None:
+    from opsuite_ops.domain.fill import fill_arguments
+    from opsuite_ops.domain.param_kinds import id_like, lookup_example
+
+    # a listed port spelt unlike the example ("ge-0/0/1", "e.g. 1/0/24") still filters: no other parameter names it
+    ports = Tool("port_alarms", "Alarms per port", frozenset({"alarm"}),
+                 input_schema=_obj({"port": {"type": "string", "description": "port, e.g. 1/0/24"}}))  # fmt: skip
+    inventory = Inventory(values={"ge001": ("port", "ge-0/0/1")})
+    entities = extract_entities("how many port alarms on ge-0/0/1 today?", now=NOW, inventory=inventory)
+    assert fill_arguments(ports, entities, now=NOW).arguments == {"port": "ge-0/0/1"}
+    # a threshold outside the schema's bounds is still given (the call is refused and reported), not dropped
+    slow = Tool("slow_queries", "Queries slower than a threshold", frozenset({"metric"}),
+                input_schema=_obj({"min_ms": {"type": "integer", "minimum": 100, "default": 1000}}))  # fmt: skip
+    request = PlanRequest(question="which queries were slower than 50 ms?", tools=[slow], budget=Budget(), now=NOW)
+    assert fill_arguments(slow, DeterministicPlanner().entities(request), now=NOW).arguments == {"min_ms": 50}
+    # ids of another kind or case: no value of an id parameter
+    assert id_like("CE-003314", "CE-004123") and not id_like("SR-88123", "CE-004123")
+    assert not id_like("srv-1002", "INC-4211") and not id_like("PO-2291", "CE-004123")
+    # a "query" stays free text whatever its example
+    query = {"query": {"type": "string", "description": "e.g. INC-4211"}}
+    tickets = Tool("ticket_search", "Tickets by id", frozenset({"search"}), input_schema=_obj(query, ("query",)))
+    assert lookup_example(tickets, "query", tickets.properties["query"]) is None
+    # a host's dotted region is no level code: "eu-west-1" is not read as the host db.eu-west-1
+    hosts = Inventory(values={"dbeuwest1": ("host", "db.eu-west-1"), "apiuseast1": ("host", "api.us-east-1")})
+    assert extract_entities("latency in eu-west-1", now=NOW, inventory=hosts).readings == ()
+
+
+def test_review_mends_rankings_need_rows_of_the_kind_and_a_thing_per_row() -> None:
+    question = "which pump threw the most occlusion alarms this week?"
+    ask = asks_ranking(question)
+    assert ask is not None
+    log = [{"asset": "P1", "code": "AIR-IN"}, {"asset": "P1", "code": "AIR-IN"}, {"asset": "P2", "code": "OCC-DN"}]
+    pumps = ("pump_fleet", ("c1",), ["asset"], [{"asset": "P1"}, {"asset": "P2"}], {})
+    assert counted_rows(question, ask, [pumps, ("alarm_log", ("c2",), ["asset", "code"], log, {})]) == []
+    # one row per pump (a summary): no count of its rows
+    summary = [{"pump": "P1", "total": 4}, {"pump": "P2", "total": 40}]
+    ask2 = asks_ranking("which pump threw the most alarms?")
+    assert ask2 is not None
+    assert counted_rows("which pump threw the most alarms?", ask2, [("alarm_summary", ("c3",), ["pump", "total"],
+                                                                      summary, {})]) == []  # fmt: skip
+    # "logged the most errors": the errors are counted, not every row of a log
+    assert rows_named("which host has logged the most errors today?", "app_log") is None
+    assert counted_about("how many tickets came in about an hour ago?") == ""

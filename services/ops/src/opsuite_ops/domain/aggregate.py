@@ -328,7 +328,7 @@ def counted_named(question: str, tool: str) -> set[str]:
     return {w for w in counted_words(question) if stem(w) in own}
 
 
-_ABOUT = re.compile(r"\b(?:about|regarding|concerning)\s+(?:the\s+|our\s+)?([a-z][\w-]*)", re.IGNORECASE)
+_ABOUT = re.compile(r"\b(?:about|regarding|concerning)\s+(?:the\s+|our\s+)?(?!an?\b)([a-z][\w-]*)", re.IGNORECASE)
 
 
 def counted_about(question: str) -> str:

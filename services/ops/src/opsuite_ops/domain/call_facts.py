@@ -8,6 +8,7 @@ table gives changes (:mod:`timeline`), any other table keeps at most :data:`MAX_
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -385,6 +386,10 @@ def analyse_call(
     return CallFacts([block], f"{title}: {summarise(block) or 'no data'}")
 
 
+#: Names of a count per interval: a past participle ("bags_screened", "l3_referred") or a count word.
+_COUNTED = re.compile(r"(?i)(?:[a-z]{3,}ed|count|total|num|number)(?![a-z])")
+
+
 def _total(series: SeriesSummary, rows: Sequence[Mapping[str, Any]], summed: bool) -> str:
     """``; 1216 in all over those 6 points`` for a series of counts (whole numbers, no mean, ratio or percentile in
     its column's or group's name) when the question asks about a window ("bags screened in the last 6 hrs")."""
@@ -392,6 +397,8 @@ def _total(series: SeriesSummary, rows: Sequence[Mapping[str, Any]], summed: boo
     values = [float(v) for v in cells if isinstance(v, int | float) and not isinstance(v, bool)]
     if not summed or not values or not_additive(series.column) or not_additive(series.group.replace("=", " ")):
         return ""
+    if not _COUNTED.search(f"{series.column} {series.group}"):
+        return ""  # a gauge (a temperature, a queue's depth, connections open) adds up to nothing
     if len(values) < len(cells) or not all(v.is_integer() for v in values):
         return ""
     return f"; {fmt_num(sum(values))} in all over those {len(values)} points"

@@ -57,6 +57,7 @@ from opsuite_ops.domain.aggregate import (
     summed_per,
 )
 from opsuite_ops.domain.anchors import anchored_timeline, find_anchor, read_from
+from opsuite_ops.domain.bm25 import stem
 from opsuite_ops.domain.call_facts import (
     NO_ROWS_IN_WINDOW,
     TABLE_CUT,
@@ -81,7 +82,7 @@ from opsuite_ops.domain.model import (
     Tool,
 )
 from opsuite_ops.domain.ranking import DEFAULT_SYNONYMS
-from opsuite_ops.domain.row_counts import counted_rows
+from opsuite_ops.domain.row_counts import asks_most_of, counted_rows
 from opsuite_ops.domain.series_format import parse_time
 from opsuite_ops.domain.timeline import ChangeEvent, Onset, Timeline, asks_for_onset, build_timeline
 from opsuite_ops.domain.totals import column_totals
@@ -282,6 +283,9 @@ def _counts(question: str, per_call: Sequence[tuple[CallRecord, CallFacts]]) -> 
     return out
 
 
+#: A "which ... the most Ys" whose rows no column measures and no count of them ranks.
+_UNRANKED = "which one has the most is not worked out: no column of the rows measures it and no count of them ranks it"
+
 #: The onset asked for ("since when has it been failing") that no returned series shows.
 _NO_ONSET = "no series with an onset was returned: when it started is not known"
 
@@ -311,12 +315,15 @@ def _facts(question: str, calls: Sequence[CallRecord], tools: Mapping[str, Tool]
                 read.append((call_title(call), start))
     rankings = _rankings(question, per_call)
     crossed, unseen = first_crossings(question, [(c, f.series, f.rows) for c, f in per_call if f.series is not None])
+    if not rankings and asks_most_of(question) and any(f.rows for _c, f in per_call):
+        # "which pump threw the most occlusion alarms": rows came back, but nothing counted or ranked them
+        out.cuts.append(AnswerStatusReason(AnswerReason.NOT_COVERED, _UNRANKED))
     counts = _counts(question, per_call)
     out.derived = [*rankings, *counts, *crossed]
-    if (topic := counted_about(question)) and any(" have " not in text for text, _ids in counts):
-        # "how many tickets about temps": no column says which rows are about it; the count is of them all
-        out.cuts.append(AnswerStatusReason(AnswerReason.NOT_COVERED, f'which of the rows counted are about "{topic}" '
-                                           "no column of theirs says: the count is of them all"))  # fmt: skip
+    if (topic := counted_about(question)) and not any(stem(topic) in text.lower() for text, _ids in counts):
+        # "how many tickets about temps": no count filtered on it (no column says which rows are about it)
+        out.cuts.append(AnswerStatusReason(AnswerReason.NOT_COVERED, f'how many of the rows are about "{topic}" no '
+                                           "count worked out: no column of theirs says"))  # fmt: skip
     out.cuts.extend(unseen)
     # A ranking read every row its calls returned: the rows a table of those calls leaves out hold no part of
     # the answer asked for ("the lowest battery across all sites"), and the trace keeps them.

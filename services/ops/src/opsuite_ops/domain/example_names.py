@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from opsuite_ops.domain.enum_names import names_by_enum
 from opsuite_ops.domain.extract import Entities
 from opsuite_ops.domain.model import Tool
-from opsuite_ops.domain.param_kinds import is_search_param, param_concept, pattern_ok, window_bound
+from opsuite_ops.domain.param_kinds import id_like, is_search_param, param_concept, pattern_ok, window_bound
 from opsuite_ops.domain.token_kinds import PORT_PATH, word_shape
 
 __all__ = ["example_kind", "ids_by_example", "names_by_example"]
@@ -136,25 +136,23 @@ def names_by_example(entities: Entities, tools: Sequence[Tool]) -> Entities:
     )
 
 
-def _characters(name: str) -> str:
-    """Each letter as "a", each digit as "9" ("LMS-CS-20417" -> "aaa-aa-99999")."""
-    return re.sub(r"[A-Za-z]", "a", re.sub(r"\d", "9", name))
-
-
 def ids_by_example(entities: Entities, tools: Sequence[Tool]) -> Entities:
-    """``entities`` with each name read by its shape alone (a guessed host or service) that has digits and is spelt
-    like the example of a parameter taking ids ("ticket reference, e.g. LMS-CS-20417": "LMS-CS-20417", a letter or a
-    digit in each place of the example's, the same separators) read as a record id, as the question writes it."""
+    """``entities`` with each name read by its shape alone (a guessed host or service) that has digits and is
+    written like the example of a parameter taking ids (:func:`param_kinds.id_like`: "LMS-CS-20417" for "ticket
+    reference, e.g. LMS-CS-20417") read as a record id, as the question writes it."""
     examples = [
-        _characters(found.group(1))
+        found.group(1)
         for tool in tools
         for param, schema in tool.properties.items()
         if param_concept(param, schema) == "id" and (found := _EXAMPLE.search(str(schema.get("description", ""))))
     ]
-    moved = [g for g in entities.guessed if any(c.isdigit() for c in g) and _characters(g) in examples]
+    if not examples or not entities.guessed:
+        return entities
+    spelt = {m.group(0).lower(): m.group(0) for m in re.finditer(r"[\w./:#-]+", entities.question)}
+    moved = [g for g in entities.guessed if any(c.isdigit() for c in g)
+             and any(id_like(spelt.get(g, g), e) for e in examples)]  # fmt: skip
     if not moved:
         return entities
-    spelt = {m.group(0).lower(): m.group(0) for m in re.finditer(r"[\w./:-]+", entities.question)}
     ids = [spelt.get(g, g) for g in moved]
     return dataclasses.replace(
         entities,

@@ -162,6 +162,16 @@ def _guessed_for(name: str, schema: Mapping[str, Any], entities: Entities, tool:
     return None
 
 
+def _onset_narrower(name: str, schema: Mapping[str, Any], entities: Entities) -> bool:
+    """Whether the window is one assumed for an onset question ("when did it first jump", no time given) that is
+    shorter than the look-back parameter's own default: the tool's longer default reaches further before it."""
+    window = entities.time_range
+    if window is None or not window.text.startswith("no time in the question") or not asks_for_onset(entities.question):
+        return False
+    default, mine = schema.get("default"), duration_value(name, schema, window.seconds)
+    return isinstance(default, int | float) and isinstance(mine, int | float) and mine < default
+
+
 def _within(number: float, schema: Mapping[str, Any]) -> bool:
     """Whether ``number`` is within the parameter's ``minimum`` and ``maximum``."""
     low, high = schema.get("minimum"), schema.get("maximum")
@@ -212,7 +222,9 @@ def fill_variants(
         source = ""
         named = named_values(name, entities) if typ == "string" and not schema.get("format") else []
         if named and (key := key_example(schema)) is not None:
-            named = [v for v in named if separated_within(v, key)]  # "e.g. OCC-DN": "L2.ICU-B" is no alarm code
+            # "e.g. OCC-DN": "L2.ICU-B", which the tool's location parameter names, is no alarm code
+            others = {v for p in tool.properties if p != name for v in named_values(p, entities)}
+            named = [v for v in named if separated_within(v, key) or v not in others]
         if shunned_names := [v for v in named if str(v).lower() in entities.negated]:
             # "not on web-1": no call of this parameter leaves a value out
             named = [v for v in named if v not in shunned_names]
@@ -244,7 +256,8 @@ def fill_variants(
                 # that the enum allows.
                 allowed = {name_key(str(o)): o for o in options}
                 chosen = list(dict.fromkeys(allowed[k] for v in named if (k := name_key(str(v))) in allowed))
-            if not chosen and not shunned and name in required and not (entities.unknown or entities.guessed):
+            names = entities.unknown or entities.guessed or entities.values or entities.ids
+            if not chosen and not shunned and name in required and not names:
                 # "what is the farm exporting": GRID-132's export_mw (never for a name the estate may not have)
                 chosen = quantity_values(options, tool.description, entities.words)
             if shunned:
@@ -278,6 +291,7 @@ def fill_variants(
         elif (
             entities.time_range is not None
             and (dv := duration_value(name, schema, entities.time_range.seconds)) is not None
+            and not _onset_narrower(name, schema, entities)  # "when did it first jump": never less than its own
         ):
             value, source = dv, entities.time_range.text
             asked = not entities.time_range.text.startswith("no time in the question")
@@ -287,7 +301,7 @@ def fill_variants(
                 said = f"{tool.name} reaches back {reach} at most, not {entities.time_range.text}"
                 (unexpressed if " ago" in entities.time_range.text else readings).append(said)
         elif (
-            (name in required or asks_for_onset(entities.question))  # "when did it first jump": some history
+            name in required
             and entities.time_range is None
             and (dv := duration_value(name, schema, default_window.total_seconds())) is not None
         ):
@@ -298,7 +312,9 @@ def fill_variants(
             if limit_param and counts:
                 raw = counts.pop(0)
                 value, source = int(raw) if typ == "integer" else raw, "how many the question asks for"
-            elif (limit_param or name in required or len(free_numbers) == 1) and _within(free_numbers[0], schema):
+            elif (limit_param or name in required or len(free_numbers) == 1) and (
+                _within(free_numbers[0], schema) or duration_value(name, schema, 60.0) is None
+            ):
                 raw = free_numbers.pop(0)  # ("aisle 1" gives no look-back of at least 15 minutes)
                 value = int(raw) if typ == "integer" else raw
                 source = "number in the question"

@@ -41,8 +41,8 @@ _NOT_HEALTHY = frozenset({"unhealthy", "unwell", "problematic"})
 _ENDED = frozenset({"resolved", "closed", "done", "completed", "complete", "cancelled", "canceled", "finished",
                     "fixed", "rejected", "cleared", "restored", "recovered"})  # fmt: skip
 _NOT_ENDED = frozenset({"unresolved", "outstanding", "ongoing", "unfinished", "unclosed"})
-#: Words of things not begun yet ("booked", "upcoming"): booked whenever, like what is still open.
-_NOT_BEGUN = frozenset({"booked", "upcoming", "pending"})
+#: Words of things not begun yet ("booked"): booked whenever, like what is still open.
+_NOT_BEGUN = frozenset({"booked"})
 
 
 #: Words of a boolean parameter's name that say how it filters, not on what ("open_only": "open").
@@ -153,7 +153,7 @@ def _named(options: Sequence[Any], words: Sequence[str], *, asks_whether: bool =
 
 def asks_not_ended(words: Sequence[str]) -> bool:
     """Whether the question asks for what is still open ("still open", "unresolved", "outstanding") or not begun
-    ("booked", "upcoming"): whenever it was opened, so a window the question does not give reaches back far ("open
+    ("booked"): whenever it was opened, so a window the question does not give reaches back far ("open
     connections" is no lifecycle)."""
     said = set(words)
     return bool(said & (_NOT_ENDED | _NOT_BEGUN)) or {"still", "open"} <= said

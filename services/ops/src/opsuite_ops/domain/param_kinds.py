@@ -27,6 +27,7 @@ __all__ = [
     "KNOWN_CONCEPTS",
     "SEARCH_TAGS",
     "example_separators",
+    "id_like",
     "ids_like_example",
     "is_search_param",
     "key_example",
@@ -153,6 +154,8 @@ def name_kinds(tools: Sequence[Tool]) -> frozenset[str]:
 
 #: Words of a parameter's description saying it takes free text (words of a title, a phrase), not one key.
 _FREE_TEXT = frozenset({"word", "words", "phrase", "text", "keyword", "keywords", "term", "terms", "title", "free"})
+#: Words of a tool's description saying it searches words, not one key ("by id or words of the title").
+_WORDS_SEARCHED = frozenset({"word", "words", "keyword", "keywords", "phrase", "free"})
 #: One example key: letters and digits in parts joined by "-", "/", "." or ":", in capitals where it has letters.
 _KEY = re.compile(r"\be\.g\.\s*([A-Z0-9]+(?:[-/.:][A-Z0-9]+)+)(?![\w/-])")
 _TOKEN = re.compile(r"[A-Za-z0-9]+(?:[-/.:][A-Za-z0-9]+)*")
@@ -167,6 +170,18 @@ def _spelt_like(word: str, example: str) -> bool:
     if any(word_shape(p) != word_shape(s) for p, s in zip(parts, shape, strict=True)):
         return False
     return word.upper() == word or not any(c.isalpha() for c in example)
+
+
+def id_like(name: str, example: str) -> bool:
+    """Whether ``name`` is an id of the kind ``example`` is: its leading letters the same ("CE-" of CE-004123, not
+    "SR-88123"), then a letter or a digit in each place of the example's ("LMS-CS-20417": aaa-aa-99999), in
+    capitals where the example has them ("srv-1002" is no "INC-4211")."""
+    lead = re.match(r"[A-Za-z]*", example)
+    if lead is None or not name.upper().startswith(lead.group(0).upper()) or len(name) != len(example):
+        return False
+    if any(c.isupper() for c in example) and name.upper() != name:
+        return False
+    return re.sub(r"[A-Za-z]", "a", re.sub(r"\d", "9", name)) == re.sub(r"[A-Za-z]", "a", re.sub(r"\d", "9", example))
 
 
 def pattern_ok(schema: Mapping[str, Any], value: str) -> bool:
@@ -200,7 +215,11 @@ def separated_within(value: str, example: str) -> bool:
 def lookup_example(tool: Tool, name: str, schema: Mapping[str, Any]) -> str | None:
     """The example key of a search parameter that looks one record up by its key (see the module docstring),
     None for any other parameter."""
-    return key_example(schema) if is_search_param(tool, name, schema) else None
+    if not is_search_param(tool, name, schema) or name.lower() in TEXT_PARAMS:
+        return None  # a "query" is free text, whatever its example
+    if set(tokenise(tool.description, keep_stop_words=True)) & {stem(w) for w in _WORDS_SEARCHED}:
+        return None  # "by id or words of the title": words too
+    return key_example(schema)
 
 
 def keys_like_example(example: str, schema: Mapping[str, Any], entities: Entities) -> list[str]:
@@ -222,10 +241,7 @@ def ids_like_example(schema: Mapping[str, Any], entities: Entities) -> list[str]
         return []
     example = found.group(1) if found else ""
 
-    def alike(record: str) -> bool:
-        if not example:
-            return True
-        ours, theirs = re.split(r"[^A-Za-z0-9]+", record), re.split(r"[^A-Za-z0-9]+", example)
-        return [word_shape(p) for p in ours] == [word_shape(p) for p in theirs]
+    def alike(record: str) -> bool:  # the example's letters first, then a letter or a digit in each of its places
+        return not example or id_like(record, example)
 
     return [i for i in entities.record_ids if alike(i) and pattern_ok(schema, i)]

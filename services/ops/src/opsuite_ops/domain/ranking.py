@@ -62,9 +62,6 @@ DEFAULT_SYNONYMS: Mapping[str, tuple[str, ...]] = {
     # An "upgrade" is a change; a maintenance "job" is a work order.
     "upgrad": ("change", "deploy"),
     "job": ("work",),
-    # A machine's "output" is the power or product it makes; a unit that "tripped" has stopped.
-    "output": ("power", "production"),
-    "trip": ("stop",),
 }
 
 

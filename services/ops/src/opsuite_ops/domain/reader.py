@@ -9,6 +9,7 @@ cannot make the work grow without bound).
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -102,7 +103,7 @@ class Reader:
         """``(column, closest values)`` when the inventory lists several values written as ``word``, a space and
         as many digits ("RTG 01", "RTG 16"), none of them this one; else None."""
         pattern = re.compile(rf"^{re.escape(word)} \d{{{len(number)}}}$", re.IGNORECASE)
-        found = [(c, v) for c, v in list(self.inventory.values.values())[:_MAX_SCANNED] if pattern.match(v)]
+        found = [(c, v) for c, v in itertools.islice(self.inventory.values.values(), _MAX_SCANNED) if pattern.match(v)]
         if len(found) < 2:
             return None
         closest = sorted(found, key=lambda cv: (abs(int(cv[1].split()[-1]) - int(number)), cv[1]))[:3]

@@ -20,6 +20,7 @@ question's form, the tools' names and the rows.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -27,7 +28,7 @@ from typing import Any
 from opsuite_ops.domain.aggregate import Ranked, RankingAsk, ranking
 from opsuite_ops.domain.bm25 import STOP_WORDS, stem, value_stem
 
-__all__ = ["counted_rows", "rows_named"]
+__all__ = ["asks_most_of", "counted_rows", "rows_named"]
 
 _MOST = re.compile(r"\bmost\s+((?:[a-z][\w-]*\s+){0,2}[a-z][\w-]*)", re.IGNORECASE)
 _WHICH = re.compile(r"\b(?:which|what)\s+(?:(?:the|a|an)\s+)?([a-z][\w-]*)", re.IGNORECASE)
@@ -39,10 +40,23 @@ Calls = Sequence[tuple[str, tuple[str, ...], Sequence[str], Sequence[Mapping[str
 _VERB_MOST = re.compile(r"\b([a-z]{3,}ed)\s+(?:the\s+)?most\b", re.IGNORECASE)
 #: Words of a tool's name saying its rows are events (a verb counts them: "jammed" the rows saying "jam").
 _EVENT_TOOLS = frozenset({"log", "event", "fault", "alarm", "error", "incident"})
+#: Parts after the thing's own word in the name of its column ("pump_id", "unit_name"); not "pump_state".
+_KEY_PARTS = frozenset({"id", "name", "tag", "no", "ref", "code"})
+#: "what time / which day had the most errors": a time, not a thing to count rows per.
+_TIME_WORDS = frozenset({"time", "day", "hour", "date", "week", "month", "minute", "when"})
 
 
 def _stems(text: str) -> set[str]:
     return {stem(p) for p in _PARTS.findall(text.lower())}
+
+
+def asks_most_of(question: str) -> bool:
+    """Whether ``question`` asks which thing has the most of some things ("which pump threw the most alarms",
+    "which conveyor has jammed the most"): a count per thing, not the highest value of a measure."""
+    m = _MOST.search(question)
+    words = m.group(1).lower().split() if m is not None else []
+    plural = any(len(w) > 3 and w.endswith("s") and w not in STOP_WORDS for w in words)
+    return _WHICH.search(question) is not None and (plural or _VERB_MOST.search(question) is not None)
 
 
 def rows_named(question: str, tool: str) -> tuple[str, tuple[str, ...]] | None:
@@ -54,6 +68,8 @@ def rows_named(question: str, tool: str) -> tuple[str, tuple[str, ...]] | None:
     for k, word in enumerate(words):
         if stem(word) in own and word.endswith("s"):  # a plural: the things counted ("alarms", not "alarm code")
             return word, tuple(w for w in words[:k] if w not in STOP_WORDS)
+    if words and words[0].endswith("s") and words[0] not in STOP_WORDS:
+        return None  # "logged the most errors": errors are counted, which this tool's name does not say
     verb = _VERB_MOST.search(question)
     if verb is not None and own & {stem(w) for w in _EVENT_TOOLS}:
         done = value_stem(verb.group(1).lower())
@@ -62,12 +78,20 @@ def rows_named(question: str, tool: str) -> tuple[str, tuple[str, ...]] | None:
     return None
 
 
+def _repeats(rows: Sequence[Mapping[str, Any]], col: str) -> bool:
+    """Whether some value of ``col`` stands in two rows or more (a log's rows per thing, not one row each)."""
+    values = [r.get(col) for r in rows if isinstance(r.get(col), str)]
+    return len(set(values)) < len(values)
+
+
 def _key(which: str, tool: str, columns: Sequence[str], rows: Sequence[Mapping[str, Any]], others: Calls) -> str:
-    """The column of the thing asked (see the module docstring), "" when none."""
+    """The column of the thing asked (see the module docstring), "" when none: a column named so (``pump``,
+    ``pump_id``; not ``pump_state``), else one whose values another call listed, repeating across rows."""
     asked = stem(which)
-    named = next((c for c in columns if asked in _stems(c)), "")
-    if named:
-        return named
+    for col in columns:
+        parts = [stem(p) for p in _PARTS.findall(col.lower())]
+        if parts[:1] == [asked] and all(p in _KEY_PARTS for p in parts[1:]):
+            return col if _repeats(rows, col) else ""
     listed: set[str] = set()
     for other, _ids, _cols, other_rows, arguments in others:
         given = {stem(str(v).lower()) for v in arguments.values() if isinstance(v, str)}
@@ -77,32 +101,34 @@ def _key(which: str, tool: str, columns: Sequence[str], rows: Sequence[Mapping[s
         return ""
     for col in columns:
         values = {r.get(col) for r in rows if isinstance(r.get(col), str)}
-        if values and len(values) < len(rows) and len(values & listed) * 2 >= len(values):
+        if values and _repeats(rows, col) and len(values & listed) * 2 >= len(values):
             return col
     return ""
 
 
 def _of_kind(kind: Sequence[str], rows: Sequence[Mapping[str, Any]]) -> tuple[list[Mapping[str, Any]], str]:
-    """The rows whose text holds every word of ``kind`` ("occlusion"), when some do and others do not."""
+    """The rows whose text holds every word of ``kind`` ("occlusion"; not "non-critical" for "critical"), with the
+    words said; every row when ``kind`` is empty or every row holds it; none when no row does."""
     if not kind:
         return list(rows), ""
-    patterns = [re.compile(rf"\b{re.escape(w)}", re.IGNORECASE) for w in kind]
+    patterns = [re.compile(rf"(?<![\w-]){re.escape(w)}", re.IGNORECASE) for w in kind]
 
     def holds(row: Mapping[str, Any]) -> bool:
         text = " ".join(str(v) for v in row.values() if isinstance(v, str))
         return all(p.search(text) for p in patterns)
 
     kept = [r for r in rows if holds(r)]
-    return (kept, " ".join(kind)) if 0 < len(kept) < len(rows) else (list(rows), "")
+    return (kept, " ".join(kind)) if len(kept) < len(rows) else (list(rows), "")
 
 
 def counted_rows(
     question: str, ask: RankingAsk, calls: Calls, *, ranked: frozenset[str] = frozenset()
 ) -> list[tuple[str, tuple[str, ...]]]:
     """For "which X ... the most Ys", the rows of each tool whose rows are Ys counted per X (see the module
-    docstring; not the ``ranked`` tools, which a column of theirs ranks): the sentence and the calls it read."""
+    docstring; not the ``ranked`` tools, which a column of theirs ranks): the sentence and the calls it read.
+    Rows several calls of a tool returned count once; no rows of the kind asked mean no ranking."""
     which = _WHICH.search(question)
-    if which is None or not ask.highest:
+    if which is None or not ask.highest or which.group(1).lower() in _TIME_WORDS:
         return []
     out: list[tuple[str, tuple[str, ...]]] = []
     for tool in dict.fromkeys(c[0] for c in calls):
@@ -111,25 +137,24 @@ def counted_rows(
             continue
         noun, kind = counted
         verb_counted = noun.endswith("ed")
-        mine = [c for c in calls if c[0] == tool]
         sums: dict[str, float] = {}
         keys: set[str] = set()
         filters: set[str] = set()
         ids: list[str] = []
-        for _tool, call_ids, columns, rows, _arguments in mine:
+        seen: set[str] = set()  # the rows of the calls before (a row two calls of the tool returned counts once)
+        for _tool, call_ids, columns, rows, _arguments in (c for c in calls if c[0] == tool):
             key = _key(which.group(1), tool, columns, rows, calls)
-            if not key:
-                continue
             kept, said = _of_kind(kind, rows)
-            if kind and not said and verb_counted:
-                continue  # a verb counts the rows saying it, never every row
+            if not key or (kind and not said):
+                continue  # no column of the thing asked, or no row of the kind asked
             keys.add(key)
             filters.add(said)
             ids.extend(call_ids)
-            for row in kept:
-                if isinstance(value := row.get(key), str) and value:
-                    label = f"{key}={value}"
-                    sums[label] = sums.get(label, 0.0) + 1
+            marks = [json.dumps(row, sort_keys=True, default=str) for row in kept]
+            for row, mark in zip(kept, marks, strict=True):
+                if mark not in seen and isinstance(value := row.get(key), str) and value:
+                    sums[f"{key}={value}"] = sums.get(f"{key}={value}", 0.0) + 1
+            seen.update(marks)
         if not sums:
             continue
         how = f"rows counted per {', '.join(sorted(keys))}"

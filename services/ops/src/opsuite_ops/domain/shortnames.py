@@ -42,8 +42,9 @@ MAX_SHORT_TYPOS = 8
 _PATH = re.compile(r"[/:]")
 _PARTS = re.compile(r"[/:._-]+")
 _SPACE = re.compile(r"\s")
-#: A dotted value's last part that is a name of its own: letters with a "-" or digits ("L4.W17", "L2.ICU-B").
-_DOTTED_TAIL = re.compile(r"\.(?=[^.]*[A-Za-z])(?=[^.]*[-\d])[A-Za-z0-9-]+$")
+#: A dotted value of a short code with digits (a level, a site: "L2", "BMR1") and a name of its own, letters with a
+#: "-" or digits ("L4.W17", "L2.ICU-B"); not a host "db.eu-west-1" nor "db-01.dc-2".
+_DOTTED_TAIL = re.compile(r"^[A-Za-z]{0,4}\d{1,3}\.(?=[^.]*[A-Za-z])(?=[^.]*[-\d])[A-Za-z0-9-]+$")
 
 
 def last_segment(value: str) -> str:
@@ -81,7 +82,7 @@ class ShortNames:
             segments = _PATH.split(spelt)
             if len(segments) > 1 and segments[-1]:
                 self._ends.setdefault(name_key(segments[-1]), set()).add((column, spelt))
-            elif _DOTTED_TAIL.search(spelt):  # "L2.ICU-B": the area "ICU-B" on its level L2 (no "org" of a domain)
+            elif _DOTTED_TAIL.match(spelt):  # "L2.ICU-B": the area "ICU-B" on its level L2 (no "org" of a domain)
                 self._ends.setdefault(name_key(spelt.rsplit(".", 1)[-1]), set()).add((column, spelt))
             low = spelt.lower()
             for part in _PARTS.split(low):
