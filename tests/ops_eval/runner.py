@@ -61,6 +61,7 @@ from tests.ops_eval import (
     twelfth_estate,
     twentieth_estate,
     twentyfirst_estate,
+    twentysecond_estate,
 )
 from tests.ops_eval.questions import EvalContext, QuestionSet, load_set
 from tests.ops_eval.scoring import GOALS, AskOutcome, score_question, set_totals
@@ -78,7 +79,7 @@ TENANTS = {"demo": "demo", "second": "ledgerco", "third": "clusterco", "fourth":
            "thirteenth": "harlowvanedcco", "fourteenth": "vellmerewaterco", "fifteenth": "kestrelfibreco",
            "sixteenth": "fenmarshrailco", "seventeenth": "harthillwindco", "eighteenth": "ashcombeebmeco",
            "nineteenth": "kingsmerebhsco", "twentieth": "brackenmoordcco",
-           "twentyfirst": "callowayportco"}  # fmt: skip
+           "twentyfirst": "callowayportco", "twentysecond": "dunsfordutcco"}  # fmt: skip
 #: Questions in flight at once (ops runs them concurrently; each is one run).
 CONCURRENCY = 4
 ASK_TIMEOUT_S = 60.0
@@ -227,6 +228,7 @@ _SEEDERS: dict[str, Callable[[_Servers, Path, TokenFactory], Awaitable[datetime]
     "nineteenth": functools.partial(_seed_estate, nineteenth_estate, "baggage.db", "nineteenth"),
     "twentieth": functools.partial(_seed_estate, twentieth_estate, "dcfacility.db", "twentieth"),
     "twentyfirst": functools.partial(_seed_estate, twentyfirst_estate, "terminalops.db", "twentyfirst"),
+    "twentysecond": functools.partial(_seed_estate, twentysecond_estate, "trafficsignals.db", "twentysecond"),
 }
 
 
