@@ -59,10 +59,12 @@ from opsuite_ops.domain.param_kinds import (
 )
 from opsuite_ops.domain.timeline import asks_for_onset
 from opsuite_ops.domain.timerange import (
+    TimeRange,
     beyond_maximum,
     duration_value,
     enum_duration,
     format_time,
+    reach_seconds,
     step_enum,
 )
 from opsuite_ops.domain.values import (
@@ -160,6 +162,11 @@ def _guessed_for(name: str, schema: Mapping[str, Any], entities: Entities, tool:
         if mine is None or spelt == mine or spelt not in others:
             return guess
     return None
+
+
+def _back(window: TimeRange, now: datetime) -> float:
+    """How far back a look-back must reach for ``window``: to its start ("on 2026-11-15" ends weeks ago)."""
+    return max(window.seconds, (now - window.since).total_seconds())
 
 
 def _onset_narrower(name: str, schema: Mapping[str, Any], entities: Entities) -> bool:
@@ -290,16 +297,18 @@ def fill_variants(
                 value, source = format_time(now, schema, name), "no time in the question; the window ends now"
         elif (
             entities.time_range is not None
-            and (dv := duration_value(name, schema, entities.time_range.seconds)) is not None
+            and (dv := duration_value(name, schema, _back(entities.time_range, now))) is not None
             and not _onset_narrower(name, schema, entities)  # "when did it first jump": never less than its own
         ):
             value, source = dv, entities.time_range.text
             asked = not entities.time_range.text.startswith("no time in the question")
-            if asked and (reach := beyond_maximum(name, schema, entities.time_range.seconds)):
+            if asked and (reach := beyond_maximum(name, schema, _back(entities.time_range, now))):
                 # "3 wks ago" of a tool keeping 14 days: none of its rows is of the time asked (a part not
                 # covered); "the last 30 days" of one keeping a day: its rows are of the last day (said).
                 said = f"{tool.name} reaches back {reach} at most, not {entities.time_range.text}"
-                (unexpressed if " ago" in entities.time_range.text else readings).append(said)
+                far = reach_seconds(name, schema) or 0.0  # "on 2026-11-15": the whole day is further back
+                older = (now - entities.time_range.until).total_seconds() >= far
+                (unexpressed if " ago" in entities.time_range.text or older else readings).append(said)
         elif (
             name in required
             and entities.time_range is None

@@ -40,6 +40,7 @@ __all__ = [
     "format_time",
     "human_duration",
     "is_date_param",
+    "reach_seconds",
     "step_enum",
     "time_bound",
     "time_range",
@@ -100,6 +101,8 @@ def time_range(text: str, now: datetime) -> TimeRange | None:
     if isos:
         stamps = [_parse_iso(s) for s in isos]
         valid = [s for s in stamps if s is not None]
+        if len(valid) == 1 and len(isos[0]) == 10 and re.search(rf"\bon\s+{re.escape(isos[0])}", text, re.I):
+            return TimeRange(valid[0], min(valid[0] + timedelta(days=1), now), f"on {isos[0]}")  # that day
         if valid:
             return TimeRange(valid[0], valid[1] if len(valid) > 1 else now, " .. ".join(isos[:2]))
     m = DAY_RE.search(text)
@@ -208,6 +211,14 @@ def duration_value(name: str, schema: Mapping[str, Any], seconds: float) -> Any 
     if isinstance(high, int | float) and value > high:
         value = high
     return value
+
+
+def reach_seconds(name: str, schema: Mapping[str, Any]) -> float | None:
+    """How far back a look-back parameter reaches at most, in seconds (its schema's ``maximum`` in its unit), or
+    None when it has no maximum or is no look-back."""
+    high = schema.get("maximum")
+    unit = _unit_seconds(name) or (1.0 if name.lower() in _DURATION_NAMES else None)
+    return float(high) * unit if isinstance(high, int | float) and unit is not None else None
 
 
 def beyond_maximum(name: str, schema: Mapping[str, Any], seconds: float) -> str:
