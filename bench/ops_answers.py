@@ -22,9 +22,11 @@ system (tag readers, manual coding, sorters, hold baggage screening, short-shipp
 ``twentieth``, a colocation data centre's critical facilities (CRAH units, rack inlet temperatures, chillers, UPS
 battery strings, generators, customers' cages and tickets), ``--set=twentyfirst`` ``twentyfirst``, a container
 terminal's crane and yard operations (quay cranes and their spreaders, RTGs, hoist ropes, vessel calls, truck gate,
-shipping lines' cases), and ``--set=twentysecond`` ``twentysecond``, a city's urban traffic control (signal
-controllers, detector loops, corridor journey times, bus punctuality, street works, public reports), all nine written
-blind too.
+shipping lines' cases), ``--set=twentysecond`` ``twentysecond``, a city's urban traffic control (signal
+controllers, detector loops, corridor journey times, bus punctuality, street works, public reports), and
+``--set=twentythird`` ``twentythird``, a satellite ground station network's operations (antennas and their control
+units, downlink frame loss, modems, gearbox health, customer missions' passes, launch support campaigns), all ten
+written blind too.
 
 Goals, per set: at least 95% of the expected facts in the answers; no answer marked COMPLETE that misses a
 fact or states a forbidden one; every unanswerable question PARTIAL or UNANSWERED.

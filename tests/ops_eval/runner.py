@@ -62,6 +62,7 @@ from tests.ops_eval import (
     twentieth_estate,
     twentyfirst_estate,
     twentysecond_estate,
+    twentythird_estate,
 )
 from tests.ops_eval.questions import EvalContext, QuestionSet, load_set
 from tests.ops_eval.scoring import GOALS, AskOutcome, score_question, set_totals
@@ -79,7 +80,7 @@ TENANTS = {"demo": "demo", "second": "ledgerco", "third": "clusterco", "fourth":
            "thirteenth": "harlowvanedcco", "fourteenth": "vellmerewaterco", "fifteenth": "kestrelfibreco",
            "sixteenth": "fenmarshrailco", "seventeenth": "harthillwindco", "eighteenth": "ashcombeebmeco",
            "nineteenth": "kingsmerebhsco", "twentieth": "brackenmoordcco",
-           "twentyfirst": "callowayportco", "twentysecond": "dunsfordutcco"}  # fmt: skip
+           "twentyfirst": "callowayportco", "twentysecond": "dunsfordutcco", "twentythird": "halvardgsnco"}  # fmt: skip
 #: Questions in flight at once (ops runs them concurrently; each is one run).
 CONCURRENCY = 4
 ASK_TIMEOUT_S = 60.0
@@ -229,6 +230,7 @@ _SEEDERS: dict[str, Callable[[_Servers, Path, TokenFactory], Awaitable[datetime]
     "twentieth": functools.partial(_seed_estate, twentieth_estate, "dcfacility.db", "twentieth"),
     "twentyfirst": functools.partial(_seed_estate, twentyfirst_estate, "terminalops.db", "twentyfirst"),
     "twentysecond": functools.partial(_seed_estate, twentysecond_estate, "trafficsignals.db", "twentysecond"),
+    "twentythird": functools.partial(_seed_estate, twentythird_estate, "groundstations.db", "twentythird"),
 }
 
 
