@@ -193,7 +193,7 @@ def _series_table_facts(
     rows: list[Mapping[str, Any]],
     table: SeriesTable,
     words: frozenset[str] = frozenset(),
-    summed: bool = False,
+    summed: str = "",
 ) -> CallFacts:
     title, ids, total = call_title(call), (call.call_id,), len(rows)
     limit = SERIES_TABLE_ROWS if table.covers_every_column else MAX_TABLE_ROWS
@@ -268,7 +268,7 @@ def _table_facts(
     since: datetime | None = None,
     words: frozenset[str] = frozenset(),
     anchor: Anchor | None = None,
-    summed: bool = False,
+    summed: str = "",
 ) -> CallFacts:
     older, untimed = 0, False
     if since is not None and (tcol := time_column(columns, rows)) is not None:
@@ -311,7 +311,7 @@ def _shown_table_facts(
     tool: Tool | None,
     words: frozenset[str],
     anchor: Anchor | None = None,
-    summed: bool = False,
+    summed: str = "",
 ) -> CallFacts:
     change_tool = tool is not None and names_changes(tool.name, tool.description, tool.tags)
     changes = change_events(call.call_id, columns, rows, change_tool=change_tool)
@@ -370,7 +370,7 @@ def analyse_call(
         return _points_facts(call, points, unit)
     if (table := _dict_rows(data)) is not None:
         words = _question_words(question, table[0])
-        return _table_facts(call, *table, tool, since, words, anchor, asks_sum(question))
+        return _table_facts(call, *table, tool, since, words, anchor, question if asks_sum(question) else "")
     value = plain_number(data) if not isinstance(data, Mapping) else plain_number(data.get("value"))
     if value is not None:
         block = Block(BlockKind.NUMBER, title=title, value=value, unit=unit, call_ids=ids)
@@ -387,17 +387,21 @@ def analyse_call(
 
 
 #: Names of a count per interval: a past participle ("bags_screened", "l3_referred") or a count word.
-_COUNTED = re.compile(r"(?i)(?:[a-z]{3,}ed|count|total|num|number)(?![a-z])")
+_COUNTED = re.compile(r"(?i)(?<![a-z])(?:count|total|num|number)(?![a-z])")
 
 
-def _total(series: SeriesSummary, rows: Sequence[Mapping[str, Any]], summed: bool) -> str:
+def _total(series: SeriesSummary, rows: Sequence[Mapping[str, Any]], summed: str) -> str:
     """``; 1216 in all over those 6 points`` for a series of counts (whole numbers, no mean, ratio or percentile in
-    its column's or group's name) when the question asks about a window ("bags screened in the last 6 hrs")."""
+    its column's or group's name) when the question (``summed``, empty when it asks about no window) asks about a
+    window: a count by its name (count, total, num), or things the question names as the series does, a plural
+    and what was done to them ("bags screened in the last 6 hrs": ``bags_screened``)."""
     cells = [rows[k].get(series.column) for k in series.rows]
     values = [float(v) for v in cells if isinstance(v, int | float) and not isinstance(v, bool)]
     if not summed or not values or not_additive(series.column) or not_additive(series.group.replace("=", " ")):
         return ""
-    if not _COUNTED.search(f"{series.column} {series.group}"):
+    names = [series.column, *(g.split("=", 1)[-1] for g in series.group.split(", "))]
+    done = [n.replace("_", " ").lower() for n in names if re.fullmatch(r"[a-z]+s_[a-z]+ed", n.lower())]
+    if not _COUNTED.search(" ".join(names)) and not any(d in summed.lower() for d in done):
         return ""  # a gauge (a temperature, a queue's depth, connections open) adds up to nothing
     if len(values) < len(cells) or not all(v.is_integer() for v in values):
         return ""

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -320,7 +321,10 @@ def _facts(question: str, calls: Sequence[CallRecord], tools: Mapping[str, Tool]
         out.cuts.append(AnswerStatusReason(AnswerReason.NOT_COVERED, _UNRANKED))
     counts = _counts(question, per_call)
     out.derived = [*rankings, *counts, *crossed]
-    if (topic := counted_about(question)) and not any(stem(topic) in text.lower() for text, _ids in counts):
+    filtered = [text.split(" have ", 1)[1] for text, _ids in counts if " have " in text]
+    if (topic := counted_about(question)) and not any(
+        re.search(rf"(?<![\w-]){re.escape(stem(topic))}", f, re.IGNORECASE) for f in filtered
+    ):
         # "how many tickets about temps": no count filtered on it (no column says which rows are about it)
         out.cuts.append(AnswerStatusReason(AnswerReason.NOT_COVERED, f'how many of the rows are about "{topic}" no '
                                            "count worked out: no column of theirs says"))  # fmt: skip

@@ -215,8 +215,15 @@ def is_topic(word: str, vocab: frozenset[str], *, cause: bool = False) -> bool:
     return not (cause or any(b in vocab or stem(b) in vocab or b in GENERIC_WORDS for b in bases))
 
 
+#: State words a tool reporting these states covers (not enum synonyms: "down" chooses no ``fault`` value).
+_STATES_COVERING = {"down": ("fault", "stopped", "stop")}
+
+
 def _enum_synonym(word: str, vocab: frozenset[str]) -> bool:
-    """Whether ``word`` is a state word that some enum value of the catalogue (in ``vocab``) stands for."""
+    """Whether ``word`` is a state word that some enum value of the catalogue (in ``vocab``) stands for, or that a
+    tool reporting a fault or stopped state covers ("is anything down")."""
+    if any(s in vocab or stem(s) in vocab for s in _STATES_COVERING.get(word, ())):
+        return True
     return any(word in words and (value in vocab or stem(value) in vocab) for value, words in ENUM_SYNONYMS.items())
 
 

@@ -30,6 +30,7 @@ logs or records (not of documents) only the terms no tool's words include ("504s
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -59,7 +60,6 @@ from opsuite_ops.domain.param_kinds import (
 )
 from opsuite_ops.domain.timeline import asks_for_onset
 from opsuite_ops.domain.timerange import (
-    TimeRange,
     beyond_maximum,
     duration_value,
     enum_duration,
@@ -164,11 +164,6 @@ def _guessed_for(name: str, schema: Mapping[str, Any], entities: Entities, tool:
     return None
 
 
-def _back(window: TimeRange, now: datetime) -> float:
-    """How far back a look-back must reach for ``window``: to its start ("on 2026-11-15" ends weeks ago)."""
-    return max(window.seconds, (now - window.since).total_seconds())
-
-
 def _onset_narrower(name: str, schema: Mapping[str, Any], entities: Entities) -> bool:
     """Whether the window is one assumed for an onset question ("when did it first jump", no time given) that is
     shorter than the look-back parameter's own default: the tool's longer default reaches further before it."""
@@ -231,7 +226,9 @@ def fill_variants(
         if named and (key := key_example(schema)) is not None:
             # "e.g. OCC-DN": "L2.ICU-B", which the tool's location parameter names, is no alarm code
             others = {v for p in tool.properties if p != name for v in named_values(p, entities)}
-            named = [v for v in named if separated_within(v, key) or v not in others]
+            spelt = [k for p, sc in tool.properties.items() if p != name and (k := key_example(sc)) is not None]
+            named = [v for v in named if separated_within(v, key)
+                     or (v not in others and not any(separated_within(v, k) for k in spelt))]  # fmt: skip
         if shunned_names := [v for v in named if str(v).lower() in entities.negated]:
             # "not on web-1": no call of this parameter leaves a value out
             named = [v for v in named if v not in shunned_names]
@@ -295,19 +292,21 @@ def fill_variants(
                 value, source = format_time(entities.time_range.until, schema, name), entities.time_range.text
             elif name in required:
                 value, source = format_time(now, schema, name), "no time in the question; the window ends now"
+        elif entities.time_range is not None and _onset_narrower(name, schema, entities):
+            pass  # "when did it first jump": the tool's own look-back reaches further than the day assumed
         elif (
             entities.time_range is not None
-            and (dv := duration_value(name, schema, _back(entities.time_range, now))) is not None
-            and not _onset_narrower(name, schema, entities)  # "when did it first jump": never less than its own
+            and (dv := duration_value(name, schema, entities.time_range.seconds)) is not None
         ):
             value, source = dv, entities.time_range.text
             asked = not entities.time_range.text.startswith("no time in the question")
-            if asked and (reach := beyond_maximum(name, schema, _back(entities.time_range, now))):
+            if asked and (reach := beyond_maximum(name, schema, entities.time_range.seconds)):
                 # "3 wks ago" of a tool keeping 14 days: none of its rows is of the time asked (a part not
                 # covered); "the last 30 days" of one keeping a day: its rows are of the last day (said).
                 said = f"{tool.name} reaches back {reach} at most, not {entities.time_range.text}"
-                far = reach_seconds(name, schema) or 0.0  # "on 2026-11-15": the whole day is further back
-                older = (now - entities.time_range.until).total_seconds() >= far
+                far = reach_seconds(name, schema) or 0.0  # "on 2026-11-15": that day is further back
+                day = re.search(rf"\bon\s+{re.escape(entities.time_range.text)}\b", entities.question)
+                older = day is not None and (now - entities.time_range.since).total_seconds() - 86400 >= far
                 (unexpressed if " ago" in entities.time_range.text or older else readings).append(said)
         elif (
             name in required

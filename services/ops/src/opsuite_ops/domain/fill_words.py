@@ -23,8 +23,7 @@ _NUMBER_PLURAL = re.compile(r"^(\d+)s$")
 
 #: Operator words for common status values; an enum value is used only if the tool's schema has it.
 ENUM_SYNONYMS: Mapping[str, tuple[str, ...]] = {
-    "offline": ("down",), "unreachable": ("down",), "dead": ("down",), "failed": ("down",), "fault": ("down",),
-    "stopped": ("down",),
+    "offline": ("down",), "unreachable": ("down",), "dead": ("down",), "failed": ("down",),
     "online": ("up",), "running": ("up",), "healthy": ("up", "ok", "healthy"),
     "unhealthy": ("degraded", "down"), "impaired": ("degraded",), "degrading": ("degraded",),
     "warning": ("warn", "warning"), "error": ("error", "err"), "critical": ("critical", "crit"),

@@ -155,7 +155,7 @@ def name_kinds(tools: Sequence[Tool]) -> frozenset[str]:
 #: Words of a parameter's description saying it takes free text (words of a title, a phrase), not one key.
 _FREE_TEXT = frozenset({"word", "words", "phrase", "text", "keyword", "keywords", "term", "terms", "title", "free"})
 #: Words of a tool's description saying it searches words, not one key ("by id or words of the title").
-_WORDS_SEARCHED = frozenset({"word", "words", "keyword", "keywords", "phrase", "free"})
+_WORDS_SEARCHED = frozenset({"words", "keywords", "phrase"})
 #: One example key: letters and digits in parts joined by "-", "/", "." or ":", in capitals where it has letters.
 _KEY = re.compile(r"\be\.g\.\s*([A-Z0-9]+(?:[-/.:][A-Z0-9]+)+)(?![\w/-])")
 _TOKEN = re.compile(r"[A-Za-z0-9]+(?:[-/.:][A-Za-z0-9]+)*")

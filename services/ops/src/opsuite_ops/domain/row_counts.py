@@ -33,6 +33,12 @@ __all__ = ["asks_most_of", "counted_rows", "rows_named"]
 _MOST = re.compile(r"\bmost\s+((?:[a-z][\w-]*\s+){0,2}[a-z][\w-]*)", re.IGNORECASE)
 _WHICH = re.compile(r"\b(?:which|what)\s+(?:(?:the|a|an)\s+)?([a-z][\w-]*)", re.IGNORECASE)
 _PARTS = re.compile(r"[a-z]+")
+#: "which pump threw the most alarms", "which conveyor has jammed the most": which one, a verb, "the most".
+_MOST_OF = re.compile(r"\bwhich\s+[a-z][\w-]*\s+(?:[a-z][\w-]*\s+){1,2}the\s+most\b(?:\s+([a-z]+)(?:\s+[a-z]+){0,2})?",
+                      re.IGNORECASE)  # fmt: skip
+#: Words after "most" that make a degree, not a count ("the most recent", "the most severe").
+_DEGREES = frozenset({"recent", "recently", "common", "severe", "frequent", "frequently", "important", "likely",
+                      "critical", "urgent", "affected", "used", "popular"})  # fmt: skip
 
 #: (tool, call ids, columns, rows, arguments) of each call.
 Calls = Sequence[tuple[str, tuple[str, ...], Sequence[str], Sequence[Mapping[str, Any]], Mapping[str, Any]]]
@@ -53,10 +59,12 @@ def _stems(text: str) -> set[str]:
 def asks_most_of(question: str) -> bool:
     """Whether ``question`` asks which thing has the most of some things ("which pump threw the most alarms",
     "which conveyor has jammed the most"): a count per thing, not the highest value of a measure."""
-    m = _MOST.search(question)
-    words = m.group(1).lower().split() if m is not None else []
+    m = _MOST_OF.search(question)
+    if m is None or m.group(1).lower() in _DEGREES:
+        return False  # "what are the most recent alarms": no count per thing
+    words = m.group(0).lower().split()[-3:]
     plural = any(len(w) > 3 and w.endswith("s") and w not in STOP_WORDS for w in words)
-    return _WHICH.search(question) is not None and (plural or _VERB_MOST.search(question) is not None)
+    return plural or bool(_VERB_MOST.search(question))
 
 
 def rows_named(question: str, tool: str) -> tuple[str, tuple[str, ...]] | None:
@@ -68,7 +76,7 @@ def rows_named(question: str, tool: str) -> tuple[str, tuple[str, ...]] | None:
     for k, word in enumerate(words):
         if stem(word) in own and word.endswith("s"):  # a plural: the things counted ("alarms", not "alarm code")
             return word, tuple(w for w in words[:k] if w not in STOP_WORDS)
-    if words and words[0].endswith("s") and words[0] not in STOP_WORDS:
+    if words and words[0].endswith("s") and words[0] not in STOP_WORDS and words[0] != "times":
         return None  # "logged the most errors": errors are counted, which this tool's name does not say
     verb = _VERB_MOST.search(question)
     if verb is not None and own & {stem(w) for w in _EVENT_TOOLS}:
@@ -90,8 +98,8 @@ def _key(which: str, tool: str, columns: Sequence[str], rows: Sequence[Mapping[s
     asked = stem(which)
     for col in columns:
         parts = [stem(p) for p in _PARTS.findall(col.lower())]
-        if parts[:1] == [asked] and all(p in _KEY_PARTS for p in parts[1:]):
-            return col if _repeats(rows, col) else ""
+        if parts[:1] == [asked] and all(p in _KEY_PARTS for p in parts[1:]) and _repeats(rows, col):
+            return col
     listed: set[str] = set()
     for other, _ids, _cols, other_rows, arguments in others:
         given = {stem(str(v).lower()) for v in arguments.values() if isinstance(v, str)}
@@ -108,7 +116,7 @@ def _key(which: str, tool: str, columns: Sequence[str], rows: Sequence[Mapping[s
 
 def _of_kind(kind: Sequence[str], rows: Sequence[Mapping[str, Any]]) -> tuple[list[Mapping[str, Any]], str]:
     """The rows whose text holds every word of ``kind`` ("occlusion"; not "non-critical" for "critical"), with the
-    words said; every row when ``kind`` is empty or every row holds it; none when no row does."""
+    words said (every row when ``kind`` is empty); none when no row does."""
     if not kind:
         return list(rows), ""
     patterns = [re.compile(rf"(?<![\w-]){re.escape(w)}", re.IGNORECASE) for w in kind]
@@ -118,7 +126,7 @@ def _of_kind(kind: Sequence[str], rows: Sequence[Mapping[str, Any]]) -> tuple[li
         return all(p.search(text) for p in patterns)
 
     kept = [r for r in rows if holds(r)]
-    return (kept, " ".join(kind)) if len(kept) < len(rows) else (list(rows), "")
+    return (kept, " ".join(kind)) if kept else ([], "")
 
 
 def counted_rows(
@@ -126,7 +134,7 @@ def counted_rows(
 ) -> list[tuple[str, tuple[str, ...]]]:
     """For "which X ... the most Ys", the rows of each tool whose rows are Ys counted per X (see the module
     docstring; not the ``ranked`` tools, which a column of theirs ranks): the sentence and the calls it read.
-    Rows several calls of a tool returned count once; no rows of the kind asked mean no ranking."""
+    A call repeated with the same arguments counts once; no rows of the kind asked mean no ranking."""
     which = _WHICH.search(question)
     if which is None or not ask.highest or which.group(1).lower() in _TIME_WORDS:
         return []
@@ -141,8 +149,11 @@ def counted_rows(
         keys: set[str] = set()
         filters: set[str] = set()
         ids: list[str] = []
-        seen: set[str] = set()  # the rows of the calls before (a row two calls of the tool returned counts once)
-        for _tool, call_ids, columns, rows, _arguments in (c for c in calls if c[0] == tool):
+        seen: set[str] = set()  # the arguments of the calls before: a call repeated with the same ones counts once
+        for _tool, call_ids, columns, rows, arguments in (c for c in calls if c[0] == tool):
+            if (asked := json.dumps(arguments, sort_keys=True, default=str)) in seen:
+                continue
+            seen.add(asked)
             key = _key(which.group(1), tool, columns, rows, calls)
             kept, said = _of_kind(kind, rows)
             if not key or (kind and not said):
@@ -150,11 +161,9 @@ def counted_rows(
             keys.add(key)
             filters.add(said)
             ids.extend(call_ids)
-            marks = [json.dumps(row, sort_keys=True, default=str) for row in kept]
-            for row, mark in zip(kept, marks, strict=True):
-                if mark not in seen and isinstance(value := row.get(key), str) and value:
+            for row in kept:
+                if isinstance(value := row.get(key), str) and value:
                     sums[f"{key}={value}"] = sums.get(f"{key}={value}", 0.0) + 1
-            seen.update(marks)
         if not sums:
             continue
         how = f"rows counted per {', '.join(sorted(keys))}"

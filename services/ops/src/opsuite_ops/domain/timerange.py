@@ -101,8 +101,6 @@ def time_range(text: str, now: datetime) -> TimeRange | None:
     if isos:
         stamps = [_parse_iso(s) for s in isos]
         valid = [s for s in stamps if s is not None]
-        if len(valid) == 1 and len(isos[0]) == 10 and re.search(rf"\bon\s+{re.escape(isos[0])}", text, re.I):
-            return TimeRange(valid[0], min(valid[0] + timedelta(days=1), now), f"on {isos[0]}")  # that day
         if valid:
             return TimeRange(valid[0], valid[1] if len(valid) > 1 else now, " .. ".join(isos[:2]))
     m = DAY_RE.search(text)
