@@ -242,3 +242,45 @@ def test_a_past_day_out_of_reach_is_not_covered_and_down_is_covered_by_a_fault_s
     assert filled.unexpressed == ("journey_times reaches back 2880 minutes at most, not 2025-05-20",)
     # "is anything down": a word for a unit in fault or stopped, which a tool reporting those states covers
     assert not is_topic("down", frozenset({"fault"})) and not is_topic("down", frozenset({"stopp"}))  # "stopped"
+
+
+async def test_second_review_mends_each_rule_can_fail() -> None:
+    from opsuite_ops.domain.fill import fill_arguments
+    from opsuite_ops.domain.fill_words import enum_choices
+    from opsuite_ops.domain.param_kinds import id_like
+    from opsuite_ops.domain.row_counts import asks_most_of
+
+    assert id_like("INC-4212", "INC-4211") and not id_like("inc-4212", "INC-4211")  # written in capitals
+    depth = Tool("queue_depth", "Hourly queue depth per queue over the last N hours", frozenset({"metric"}),
+                 input_schema=_obj({"hours": {"type": "integer", "default": 168, "maximum": 720}}))  # fmt: skip
+    request = PlanRequest(question="when did the queue depth first jump past 30?", tools=[depth], budget=Budget(),
+                          now=NOW)  # fmt: skip
+    plan = DeterministicPlanner().plan_sync(request).plan
+    assert [dict(s.arguments) for s in plan.steps] == [{}]  # its own 168 h, neither 24 h nor the threshold 30
+    ask = asks_ranking("which valve logged the most critical faults?")
+    assert ask is not None
+    log = [{"unit": "V1", "text": "non-critical drift"}] * 3 + [{"unit": "V2", "text": "critical leak"}] * 2
+    log += [{"unit": "V1", "text": "critical seal"}]
+    valves = ("valve_list", ("c0",), ["unit"], [{"unit": "V1"}, {"unit": "V2"}], {})
+    ((text, _),) = counted_rows("which valve logged the most critical faults?", ask,
+                                [valves, ("fault_log", ("c1",), ["unit", "text"], log, {})])  # fmt: skip
+    assert "2 for unit=V2; then 1 for unit=V1" in text  # "non-critical" is no critical fault
+    times = asks_ranking("what time had the most faults?")
+    faults = ("fault_log", ("c1",), ["unit", "text"], log, {})
+    assert times is not None and counted_rows("what time had the most faults?", times, [valves, faults]) == []
+    assert asks_most_of("which pump threw the most alarms?") and not asks_most_of("which alarms are the most severe?")
+    assert not asks_most_of("what are the most recent alarms?")
+    rows = [{"asset": "P1", "code": "A"}, {"asset": "P1", "code": "B"}, {"asset": "P2", "code": "A"}]
+    call = CallRecord("c1", "s1", "alarm_log", {}, CallStatus.OK, output={"rows": rows})
+    unranked = await DeterministicComposer().compose("which pump threw the most occlusion alarms?", [call], [])
+    assert any("most is not worked out" in r.detail for r in unranked.truncated)
+    tickets = [{"ticket": f"T{i}", "kind": k} for i, k in enumerate(("network", "power", "network"))]
+    tcall = CallRecord("c2", "s2", "tickets", {}, CallStatus.OK, output={"rows": tickets})
+    about = await DeterministicComposer().compose("how many tickets about network since yesterday?", [tcall], [])
+    assert not any("about" in r.detail for r in about.truncated)  # the count filtered on it (kind=network)
+    assert enum_choices(["running", "stopped", "down"], ["stopped"]) == ["stopped"]  # "stopped" chooses no "down"
+    assert fill_arguments(depth, _entities_of("queue depth on 2025-05-01?", [depth]), now=NOW).unexpressed
+
+
+def _entities_of(question: str, tools: list[Tool]) -> Any:
+    return DeterministicPlanner().entities(PlanRequest(question=question, tools=tools, budget=Budget(), now=NOW))
