@@ -266,7 +266,8 @@ async def test_second_review_mends_each_rule_can_fail() -> None:
                                 [valves, ("fault_log", ("c1",), ["unit", "text"], log, {})])  # fmt: skip
     assert "2 for unit=V2; then 1 for unit=V1" in text  # "non-critical" is no critical fault
     times = asks_ranking("what time had the most faults?")
-    faults = ("fault_log", ("c1",), ["unit", "text"], log, {})
+    timed = [{"unit": "V1", "time": t, "text": "fault"} for t in ("10:00", "10:00", "11:00")]
+    faults = ("fault_log", ("c1",), ["unit", "time", "text"], timed, {})
     assert times is not None and counted_rows("what time had the most faults?", times, [valves, faults]) == []
     assert asks_most_of("which pump threw the most alarms?") and not asks_most_of("which alarms are the most severe?")
     assert not asks_most_of("what are the most recent alarms?")
