@@ -265,8 +265,8 @@ def _counts(question: str, per_call: Sequence[tuple[CallRecord, CallFacts]]) -> 
     # of another tool ("how many relay hosts" beside a group listing) count something else.
     named = [(c, f) for c, f in counted if counted_by_name(question, c.tool)]
     # "how many customer tickets": customer_tickets, not customer_cages (the tools naming more of the words)
-    most = max((len(counted_named(question, c.tool)) for c, _f in named), default=0)
-    named = [(c, f) for c, f in named if len(counted_named(question, c.tool)) == most]
+    naming = {c.tool: len(counted_named(question, c.tool)) for c, _f in named}
+    named = [(c, f) for c, f in named if naming[c.tool] == max(naming.values())]
     out: list[tuple[str, tuple[str, ...]]] = []
     for call, facts in named:
         if (totals := column_totals(question, facts.rows, call.tool, call_title(call))) is not None:

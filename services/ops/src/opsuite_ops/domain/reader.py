@@ -34,6 +34,7 @@ def shape_parts(name: str) -> int:
 
 #: Inventory values looked at for the names of a numbered kind ("RTG 01" ...), at most.
 _MAX_SCANNED = 5000
+_NUMBERED = re.compile(r"^([A-Za-z]+) (\d+)$")
 
 
 @dataclass(slots=True)
@@ -61,6 +62,8 @@ class Reader:
     #: Typo look-ups left for this question (each compares a word with the vocabulary's words of its length).
     typos_left: int = MAX_TYPO_LOOKUPS
     short_names: ShortNames | None = None
+    #: The inventory's values written as a word, a space and digits ("RTG 01"), by (word, number of digits).
+    numbered_names: dict[tuple[str, int], list[tuple[str, str]]] | None = None
 
     def shorts(self) -> ShortNames:
         """The inventory's values by short name (built on first use, once per reading)."""
@@ -102,8 +105,12 @@ class Reader:
     def _numbered(self, word: str, number: str) -> tuple[str, tuple[str, ...]] | None:
         """``(column, closest values)`` when the inventory lists several values written as ``word``, a space and
         as many digits ("RTG 01", "RTG 16"), none of them this one; else None."""
-        pattern = re.compile(rf"^{re.escape(word)} \d{{{len(number)}}}$", re.IGNORECASE)
-        found = [(c, v) for c, v in itertools.islice(self.inventory.values.values(), _MAX_SCANNED) if pattern.match(v)]
+        if self.numbered_names is None:  # built once per reading, whatever the number of pairs in the question
+            self.numbered_names = {}
+            for column, value in itertools.islice(self.inventory.values.values(), _MAX_SCANNED):
+                if (m := _NUMBERED.match(value)) is not None:
+                    self.numbered_names.setdefault((m.group(1).lower(), len(m.group(2))), []).append((column, value))
+        found = self.numbered_names.get((word.lower(), len(number)), [])
         if len(found) < 2:
             return None
         closest = sorted(found, key=lambda cv: (abs(int(cv[1].split()[-1]) - int(number)), cv[1]))[:3]
