@@ -58,7 +58,6 @@ from opsuite_ops.domain.param_kinds import (
     takes_ids,
     window_bound,
 )
-from opsuite_ops.domain.timeline import asks_for_onset
 from opsuite_ops.domain.timerange import (
     beyond_maximum,
     duration_value,
@@ -164,20 +163,9 @@ def _guessed_for(name: str, schema: Mapping[str, Any], entities: Entities, tool:
     return None
 
 
-def _onset_narrower(name: str, schema: Mapping[str, Any], entities: Entities) -> bool:
-    """Whether the window is one assumed for an onset question ("when did it first jump", no time given) that is
-    shorter than the look-back parameter's own default: the tool's longer default reaches further before it."""
-    window = entities.time_range
-    if window is None or not window.text.startswith("no time in the question") or not asks_for_onset(entities.question):
-        return False
-    default, mine = schema.get("default"), duration_value(name, schema, window.seconds)
-    return isinstance(default, int | float) and isinstance(mine, int | float) and mine < default
-
-
-def _within(number: float, schema: Mapping[str, Any]) -> bool:
-    """Whether ``number`` is within the parameter's ``minimum`` and ``maximum``."""
-    low, high = schema.get("minimum"), schema.get("maximum")
-    return not (isinstance(low, int | float) and number < low) and not (isinstance(high, int | float) and number > high)
+def _look_back(name: str, schema: Mapping[str, Any]) -> bool:
+    """Whether a parameter is a look-back ("hours", "lookback_minutes"): its value comes from a time phrase."""
+    return duration_value(name, schema, 60.0) is not None
 
 
 def fill_variants(
@@ -292,8 +280,6 @@ def fill_variants(
                 value, source = format_time(entities.time_range.until, schema, name), entities.time_range.text
             elif name in required:
                 value, source = format_time(now, schema, name), "no time in the question; the window ends now"
-        elif entities.time_range is not None and _onset_narrower(name, schema, entities):
-            pass  # "when did it first jump": the tool's own look-back reaches further than the day assumed
         elif (
             entities.time_range is not None
             and (dv := duration_value(name, schema, entities.time_range.seconds)) is not None
@@ -320,10 +306,8 @@ def fill_variants(
             if limit_param and counts:
                 raw = counts.pop(0)
                 value, source = int(raw) if typ == "integer" else raw, "how many the question asks for"
-            elif (limit_param or name in required or len(free_numbers) == 1) and (
-                _within(free_numbers[0], schema) or duration_value(name, schema, 60.0) is None
-            ):
-                raw = free_numbers.pop(0)  # ("aisle 1" gives no look-back of at least 15 minutes)
+            elif (limit_param or name in required or len(free_numbers) == 1) and not _look_back(name, schema):
+                raw = free_numbers.pop(0)  # (a look-back comes from a time phrase: "aisle 1", "past 30" give none)
                 value = int(raw) if typ == "integer" else raw
                 source = "number in the question"
         elif named:

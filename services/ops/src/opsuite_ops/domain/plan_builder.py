@@ -16,6 +16,7 @@ from opsuite_ops.domain.mapping import step_ref
 from opsuite_ops.domain.model import AnswerReason, AnswerStatusReason, PlanStep, Tool
 from opsuite_ops.domain.param_kinds import is_search_param, names_a_thing, param_concept
 from opsuite_ops.domain.planning import PlanRequest
+from opsuite_ops.domain.timerange import duration_value
 from opsuite_ops.domain.validate import schema_violations
 from opsuite_ops.domain.window_rows import onset_window
 
@@ -120,8 +121,10 @@ class PlanBuilder:
         entities = self.entities
         wide = onset_window(self.request.question, entities.time_range, self.request.now, self.cfg.default_window)
         if wide is not None and role(tool) == SERIES:
-            # "when did it start": the series from before the trouble, not only the tool's default look-back
-            entities = dataclasses.replace(entities, time_range=wide)
+            # "when did it start": the series from before the trouble, not only the tool's default look-back (unless
+            # that default reaches further back than the window assumed: then it is kept)
+            if not _reaches_further(tool, wide):
+                entities = dataclasses.replace(entities, time_range=wide)
         elif windowed and entities.time_range is None:
             window = self.cfg.default_window
             assumed = f"no time in the question; assumed the last {human_duration(window)}"
@@ -242,3 +245,13 @@ class PlanBuilder:
             pid = self._append(tool, dict(filled.arguments), reason)
             return tool, path, pid
         return None
+
+
+def _reaches_further(tool: Tool, window: TimeRange) -> bool:
+    """Whether a look-back parameter of ``tool`` has a default longer than ``window`` ("when did the depth first
+    jump": a tool keeping 168 hours by default is asked for those, not for the day an onset question assumes)."""
+    for name, schema in tool.properties.items():
+        default, mine = schema.get("default"), duration_value(name, schema, window.seconds)
+        if isinstance(default, int | float) and isinstance(mine, int | float) and mine < default:
+            return True
+    return False
