@@ -17,7 +17,12 @@ RESULTS = Path(__file__).resolve().parent / "results"
 
 #: Settings that lift the per-tenant fair-sharing limits: a throughput benchmark drives one tenant
 #: far past a real team's rate on purpose (``noisy_neighbour`` measures those limits instead).
-UNLIMITED: dict[str, Any] = {"rate_limit_per_s": 0, "tenant_max_executions": 0, "tenant_max_streams": 0}
+UNLIMITED: dict[str, Any] = {
+    "rate_limit_per_s": 0,
+    "tenant_max_executions": 0,
+    "tenant_max_streams": 0,
+    "tenant_fair_share": 0,
+}
 #: cep's own limit on top: each tenant's share of the evaluation time (``tenant_engine_share``) lifted too.
 CEP_UNLIMITED: dict[str, Any] = {**UNLIMITED, "tenant_engine_share": 0}
 

@@ -1,7 +1,7 @@
 """A quiet tenant's latency alone, then beside a noisy tenant calling at full speed (api_manager and cep).
 
 One child process hosts the servers: api_manager and cep with the default fair-sharing limits plus fair
-admission between tenants with a share of 2 (``tenant_fair_share``, off by default), the same two with
+admission between tenants with a share of 2 (``tenant_fair_share``, the default), the same two with
 the defaults alone (no fair admission), and the same two with the limits lifted
 (``bench.harness.UNLIMITED``, fair admission off too), so "before" and "after" are measured in one run.
 The quiet tenant calls one at a time, 80 calls a second, from this process (api_manager: a SQL point
@@ -17,6 +17,13 @@ and single phases moved the ratio by as much as half from run to run. It also re
 speed drifts by a third over minutes (the same server used 17% to 31% of a core for the same calls in
 runs minutes apart), and a paired ratio compares two phases under the same drift, where the pooled p99 of a
 side is set by its slowest stretch.
+
+Fan-out rows: the cost of fair admission to a tenant whose calls wait on something else. Tenant "fan" makes
+16 calls at once to an HTTP API whose loopback upstream takes 0.1 s to answer, while the quiet tenant calls as
+above; the wall time of the 16 is measured on the server without fair admission and on the one with it. A
+call hands its place back while it waits on the upstream (``opsuite_common.fairness.waiting_elsewhere``), so
+the two should match; before that, the share held the 16 to a few at a time (409 ms instead of 106 ms at a
+share of 4, echo server, 15 rounds).
 
 Control rows ("noise on: other"): the same noisy tenant calls a second, separate server process with the
 same limits while the quiet tenant calls its own. The machine then does the same work, but the tenants
@@ -35,7 +42,9 @@ import random
 import sqlite3
 import sys
 import tempfile
+import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +61,10 @@ ONSET_S = 1.0
 #: Alone/beside rounds per row; each side's percentiles are over the samples of every round pooled, and each
 #: round's own beside/alone p99 ratio is kept too (their median is the paired figure).
 ROUNDS = 5
+#: The fan-out rows: FAN_CALLS calls at once, each waiting FAN_UPSTREAM_S on the upstream, FAN_ROUNDS times.
+FAN_CALLS = 16
+FAN_UPSTREAM_S = 0.1
+FAN_ROUNDS = 7
 #: Settings of each server set: limits lifted (fair admission too), the defaults without fair admission
 #: (the state before it, for a before/after in one run), and the defaults.
 SERVER_SETS: dict[str, dict[str, Any]] = {
@@ -80,6 +93,7 @@ def _serve(conn: Any, workdir: str) -> None:
         from opsuite_api_manager.server import create_server as create_am
         from opsuite_cep.config import Settings as CepSettings
         from opsuite_cep.server import create_server as create_cep
+        from opsuite_common.settings import OutboundSettings
         from opsuite_common.testing.servers import auth_settings_for_tests
 
         handles = {}
@@ -91,6 +105,7 @@ def _serve(conn: Any, workdir: str) -> None:
                     auth=auth_settings_for_tests(),
                     secret_key=Fernet.generate_key().decode(),
                     sqlite_roots=[workdir],
+                    outbound=OutboundSettings(allow=("127.0.0.1",)),  # the fan-out rows' upstream
                     **extra,
                 )
             )
@@ -200,6 +215,64 @@ def _noise(conn: Any) -> None:
     asyncio.run(main())
 
 
+def _slow_upstream() -> tuple[ThreadingHTTPServer, str]:
+    """A loopback HTTP server answering every GET after FAN_UPSTREAM_S; returns it and its URL."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            time.sleep(FAN_UPSTREAM_S)
+            body = b'{"ok": true}'
+            self.send_response(200)
+            self.send_header("content-type", "application/json")
+            self.send_header("content-length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: Any) -> None:
+            return
+
+    class Server(ThreadingHTTPServer):
+        request_queue_size = 128  # 16 connections at once: the default backlog of 5 drops SYNs (1 s retries)
+        daemon_threads = True
+
+    server = Server(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/slow"
+
+
+async def _fan_out(port: int, upstream: str, quiet: Any) -> list[float]:
+    """FAN_ROUNDS times, FAN_CALLS calls of tenant "fan" at once to an API on ``upstream`` while the quiet tenant
+    calls at QUIET_RATE; the wall time of each round's calls, in ms."""
+    from opsuite.apimanager.v1 import api_manager_pb2 as pb
+    from opsuite.apimanager.v1 import api_manager_pb2_grpc
+    from opsuite_common.testing.servers import TokenFactory
+
+    tokens = TokenFactory()
+    times: list[float] = []
+    async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as ch:
+        stub = api_manager_pb2_grpc.ApiManagerServiceStub(ch)
+        d = pb.ApiDefinition(name="slow_upstream", kind=pb.HTTP, enabled=True)
+        d.http.method, d.http.url = "GET", upstream
+        d.policy.network_allow_list.append("127.0.0.1")
+        await stub.CreateApi(pb.CreateApiRequest(api=d), metadata=tokens.metadata("fan", ["admin"]))
+        md = tokens.metadata("fan", ["viewer"])
+        background = asyncio.create_task(paced("quiet", quiet, rate=QUIET_RATE, duration_s=3600))
+        try:
+            for _ in range(FAN_ROUNDS):
+                await asyncio.sleep(0.3)  # the quiet tenant is present (its calls every 12.5 ms)
+                started = time.perf_counter()
+                calls = (
+                    stub.ExecuteApi(pb.ExecuteApiRequest(name="slow_upstream"), metadata=md, timeout=30)
+                    for _ in range(FAN_CALLS)
+                )
+                await asyncio.gather(*calls)
+                times.append(round((time.perf_counter() - started) * 1000, 1))
+        finally:
+            background.cancel()
+            await asyncio.gather(background, return_exceptions=True)
+    return times
+
+
 async def _seed(ports: dict[str, int], workdir: str) -> None:
     from google.protobuf import struct_pb2
 
@@ -270,6 +343,8 @@ async def run(duration_s: float) -> dict[str, Any]:
     md = TokenFactory().metadata("quiet", ["viewer", "editor"])
     rows: list[dict[str, Any]] = []
     controls: list[dict[str, Any]] = []
+    fan_rows: list[dict[str, Any]] = []
+    upstream, upstream_url = _slow_upstream()
     try:
         await _seed(ports, workdir)
         await _seed(other_ports, str(other_dir))
@@ -339,7 +414,13 @@ async def run(duration_s: float) -> dict[str, Any]:
                         "noisy_other_errors": counts["other"],
                     }
                 )
+        for label in ("nofair", "limited"):
+            async with grpc.aio.insecure_channel(f"127.0.0.1:{ports[f'am_{label}']}") as ch:
+                quiet = _am_call(api_manager_pb2_grpc.ApiManagerServiceStub(ch), md)
+                times = await _fan_out(ports[f"am_{label}"], upstream_url, quiet)
+            fan_rows.append({"limits": LIMITS_LABEL[label], "fan_out_ms": times, "median_ms": median(times)})
     finally:
+        upstream.shutdown()
         noise_conn.send("exit")
         server_conn.send("stop")
         other_conn.send("stop")
@@ -360,6 +441,13 @@ async def run(duration_s: float) -> dict[str, Any]:
             "and their median (the paired figure, robust to the machine's drift)"
         ),
         "rows": rows,
+        "fan_out": {
+            "measured": (
+                f"{FAN_CALLS} calls of one tenant at once, each waiting {FAN_UPSTREAM_S} s on a loopback upstream, "
+                f"while the quiet tenant calls {QUIET_RATE:.0f}/s; wall time of the {FAN_CALLS}, {FAN_ROUNDS} rounds"
+            ),
+            "rows": fan_rows,
+        },
         # Not the goal's rows: the noise goes to a separate server, so these measure CPU contention alone.
         "controls": controls,
     }
@@ -387,6 +475,11 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             f"{r['p99_ratio_median_of_rounds']:>6} "
             f"{r['quiet_onset_p99_ms']:>13.2f} {r['onset_p99_ratio']:>6} "
             f"{r['noisy_ok_per_s']:>11.0f}/{r['noisy_refused_per_s']:<11.0f}"
+        )
+    for f in payload["fan_out"]["rows"]:
+        print(
+            f"fan-out of {FAN_CALLS} upstream waits, {f['limits']}: "
+            f"median {f['median_ms']} ms, rounds {f['fan_out_ms']}"
         )
     print(f"written to {path}")
     return payload

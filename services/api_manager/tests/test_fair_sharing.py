@@ -122,3 +122,41 @@ async def test_open_stream_cap_per_tenant(start_lite, gate):
         pass
     chunks = [ch async for ch in c.stub.ExecuteApiStream(pb.ExecuteApiRequest(name="fast"), metadata=c.md("viewer"))]
     assert chunks and chunks[-1].HasField("summary")
+
+
+async def test_under_fair_share_calls_waiting_on_an_upstream_give_their_place_back(start_lite, gate):
+    # Share 1: while tenant-b is present, tenant-a may run one call at a time on the event loop. A call
+    # waiting on its upstream is not running here: tenant-a's four calls all reach the upstream at once.
+    c = await start_lite(tenant_fair_share=1, outbound=LOOPBACK)
+    fair = c.handle.resources["fair_share"]
+    await _apis(c, gate, "tenant-a")
+    await _apis(c, gate, "tenant-b")
+    other = asyncio.ensure_future(c.execute("slow", tenant="tenant-b"))
+    await eventually(lambda: gate.waiting == 1, what="tenant-b's call at the upstream")
+    fan = [asyncio.ensure_future(c.execute("slow")) for _ in range(4)]
+    await eventually(lambda: gate.waiting == 5, what="all four of tenant-a's calls at the upstream together")
+    # Each holds no place while it waits there, and none waits for one.
+    assert fair.running("tenant-a") == 0 and fair.waiting("tenant-a") == 0
+    assert fair.running("tenant-b") == 0
+    gate.release()
+    replies = await asyncio.gather(other, *fan)
+    assert [c.json(r)["status"] for r in replies] == [200] * 5
+    assert fair.totals() == (0, 0)
+
+
+async def test_under_fair_share_a_call_still_waits_for_a_place_before_its_own_work(start_lite, gate):
+    # Giving the place back is for the wait only: a call needs one to start at all. With another tenant
+    # present and tenant-a at its share (both taken here, as two calls in progress would), tenant-a's
+    # next call waits until a place is free.
+    c = await start_lite(tenant_fair_share=1, outbound=LOOPBACK)
+    fair = c.handle.resources["fair_share"]
+    await _apis(c, gate, "tenant-a")
+    await fair.acquire("tenant-b", "/x/Y")
+    await fair.acquire("tenant-a", "/x/Y")
+    pending = asyncio.ensure_future(c.execute("fast"))
+    await eventually(lambda: fair.waiting("tenant-a") == 1, what="tenant-a's call waiting for a place")
+    assert not pending.done() and gate.waiting == 0
+    fair.release("tenant-a")
+    assert c.json(await pending)["status"] == 200
+    fair.release("tenant-b")
+    assert fair.totals() == (0, 0)

@@ -57,6 +57,7 @@ from google.protobuf import descriptor_pb2
 from opsuite_common.auth import identity_var
 from opsuite_common.context import REQUEST_ID_HEADER, current_request_id, new_request_id
 from opsuite_common.errors import Code, DeadlineExceededError, OpsuiteError, ServiceUnavailableError
+from opsuite_common.fairness import waiting_elsewhere
 from opsuite_common.logging import get_logger
 from opsuite_common.metrics import breaker_state_listener
 from opsuite_common.resilience import AsyncCircuitBreaker, BreakerRegistry
@@ -210,7 +211,8 @@ class ServiceClient(Generic[StubT]):
 
                 async def once() -> Any:
                     try:
-                        return await rpc(request, timeout=remaining, metadata=sent, **options)
+                        async with waiting_elsewhere():  # a call of this server's hands back its fair-share place
+                            return await rpc(request, timeout=remaining, metadata=sent, **options)
                     except grpc.RpcError as exc:
                         raise _typed(exc, self.target, self.peer) from exc
 
@@ -240,7 +242,8 @@ class ServiceClient(Generic[StubT]):
 
             async def once() -> Any:
                 try:
-                    return await rpc(requests, timeout=self._timeout(timeout), metadata=sent, **options)
+                    async with waiting_elsewhere():
+                        return await rpc(requests, timeout=self._timeout(timeout), metadata=sent, **options)
                 except grpc.RpcError as exc:
                     raise _typed(exc, self.target, self.peer) from exc
 

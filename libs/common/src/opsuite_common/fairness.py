@@ -18,6 +18,14 @@ only calls in progress counted, the busy tenant would get back all of its places
 tenant's calls, and each quiet call would arrive behind a full set of them. With the linger, a
 tenant that called within the last ``linger_s`` still counts as present.
 
+A place is leave to run on the event loop, not to exist: a call that waits on something outside the
+process (an upstream HTTP server, a data source's query, a script's sandbox, another service's RPC) hands
+its place back for the wait, inside :func:`waiting_elsewhere`, and takes it back, ahead of its tenant's
+queue, when the wait ends. So a tenant fanning out calls that each spend most of their time waiting keeps
+its parallelism whatever the share, and the share bounds what competes with other tenants: the calls of a
+tenant running on the process's one event loop at once. A wait that ends in cancellation does not take the
+place back (the call is being torn down); the server pipeline's stage releases only a place still held.
+
 The state is this process's (one per replica), like :class:`~opsuite_common.ratelimit.ConcurrencyLimiter`.
 """
 
@@ -27,10 +35,13 @@ import asyncio
 import random
 import time
 from collections import deque
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from contextvars import ContextVar, Token
 
 from opsuite_common.errors import DeadlineExceededError, RateLimitedError
 
-__all__ = ["FairShare"]
+__all__ = ["FairShare", "Place", "back_at_work", "waiting_elsewhere"]
 
 
 class FairShare:
@@ -102,6 +113,27 @@ class FairShare:
 
     def _may_run(self, tenant: str, now: float) -> bool:
         return self._running.get(tenant, 0) < self._share or not self._others_present(tenant, now)
+
+    async def take_back(self, tenant: str) -> None:
+        """Take a place again for a call of ``tenant`` that gave its own back for a wait elsewhere
+        (:func:`waiting_elsewhere`): at once when the tenant may run, else first in its tenant's queue
+        (the call is already under way), whatever the queue's length. No deadline of its own: the
+        call's deadline cancels the wait."""
+        now = time.monotonic()
+        if self._may_run(tenant, now):
+            self._running[tenant] = self._running.get(tenant, 0) + 1
+            self._recent.pop(tenant, None)
+            return
+        fut: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        queue = self._waiting.get(tenant)
+        if queue is None:
+            queue = self._waiting[tenant] = deque()
+        queue.appendleft(fut)
+        try:
+            await fut
+        except BaseException:
+            self._give_up(tenant, fut)
+            raise
 
     async def acquire(self, tenant: str, method: str = "", time_remaining: float | None = None) -> None:
         """Take a place for one call of ``tenant``, waiting for it when the tenant is over its share.
@@ -203,3 +235,100 @@ class FairShare:
                 self._recent.pop(tenant, None)
                 fut.set_result(None)
                 progressed = True
+
+
+class Place:
+    """One call's place under a :class:`FairShare`, made current for the call's tasks by :meth:`enter`.
+
+    ``held``: whether the call holds its place now (it gives it back while all of its tasks that wait
+    elsewhere are waiting, see :func:`waiting_elsewhere`); ``away``: how many of its tasks are waiting
+    elsewhere now.
+    """
+
+    __slots__ = ("_fair", "_tenant", "away", "ended", "held", "taking")
+
+    def __init__(self, fair: FairShare, tenant: str) -> None:
+        self._fair, self._tenant = fair, tenant
+        self.held, self.taking, self.ended, self.away = True, False, False, 0
+
+    @classmethod
+    async def enter(
+        cls, fair: FairShare, tenant: str, method: str = "", time_remaining: float | None = None
+    ) -> tuple[Place, Token[Place | None]]:
+        """Acquire a place for a call of ``tenant`` and make it the current one; returns it and the token
+        that :meth:`leave` needs."""
+        await fair.acquire(tenant, method, time_remaining)
+        place = cls(fair, tenant)
+        return place, _current.set(place)
+
+    def leave(self, token: Token[Place | None]) -> None:
+        """The call ended: give back its place if it holds it, and forget it as the current one."""
+        _current.reset(token)
+        self.ended = True
+        if self.held:
+            self.held = False
+            self._fair.release(self._tenant)
+
+    def _step_out(self) -> None:
+        self.away += 1
+        if self.away == 1 and self.held:
+            self.held = False
+            self._fair.release(self._tenant)
+
+    async def _step_in(self, *, wait: bool) -> None:
+        self.away -= 1
+        if self.away or self.held or self.taking or not wait:
+            return  # another task still waits elsewhere, or is already taking the place back
+        self.taking = True
+        try:
+            await self._fair.take_back(self._tenant)
+        finally:
+            self.taking = False
+        self.held = True
+        if self.away or self.ended:  # another task went off to wait meanwhile, or the call is over
+            self.held = False
+            self._fair.release(self._tenant)
+
+
+_current: ContextVar[Place | None] = ContextVar("opsuite_fair_place", default=None)
+
+
+@asynccontextmanager
+async def waiting_elsewhere() -> AsyncIterator[None]:
+    """Around a wait on something outside the process: the current call's place (if it has one) is given
+    back for the wait and taken back after it (see the module docstring). Nested or concurrent waits of one
+    call give the place back once and take it back when the last of them ends; after a cancelled wait the
+    call goes on without its place."""
+    place = _current.get()
+    if place is None:
+        yield
+        return
+    place._step_out()
+    try:
+        yield
+    except asyncio.CancelledError:
+        await place._step_in(wait=False)
+        raise
+    except BaseException:
+        await place._step_in(wait=True)
+        raise
+    await place._step_in(wait=True)
+
+
+@asynccontextmanager
+async def back_at_work() -> AsyncIterator[None]:
+    """Inside :func:`waiting_elsewhere`, around work this process does for the call after all (a script's
+    sandbox calling back into its host): the place is taken back for it and given back after."""
+    place = _current.get()
+    if place is None or place.away == 0:
+        yield
+        return
+    try:
+        await place._step_in(wait=True)
+    except BaseException:
+        place.away += 1  # still inside the enclosing wait, which will step in itself
+        raise
+    try:
+        yield
+    finally:
+        place._step_out()

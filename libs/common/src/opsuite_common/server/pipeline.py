@@ -18,8 +18,8 @@ the outermost. The default order (see
 4. authentication: bearer JWT -> Identity; role check against the handler's ``@requires``;
 5. rate limit: per-tenant token bucket;
 6. concurrency: per-tenant caps on calls in progress, for handlers that declare slots;
-7. fair share (off by default): while other tenants are present, a tenant's unary calls beyond
-   its share wait their turn (:mod:`opsuite_common.fairness`).
+7. fair share (share 2 by default): while other tenants are present, a tenant's unary calls beyond
+   its share wait their turn; a call waiting elsewhere gives its place back (:mod:`opsuite_common.fairness`).
 
 Streaming responses are driven inside the chain (``context.write`` per item), so every stage sees
 a streaming RPC as one awaitable, errors raised mid-stream included. A client that stops reading

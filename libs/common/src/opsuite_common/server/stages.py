@@ -20,7 +20,7 @@ from opsuite_common.errors import (
     PermissionDeniedError,
     RateLimitedError,
 )
-from opsuite_common.fairness import FairShare
+from opsuite_common.fairness import FairShare, Place
 from opsuite_common.logging import access_log, get_logger
 from opsuite_common.ratelimit import (
     STREAM,
@@ -373,7 +373,7 @@ class FairShareStage:
         if ident is None or self._is_stream(call.handler):
             return await proceed()
         try:
-            await self._fair.acquire(ident.tenant, call.method, _time_remaining(call))
+            place, token = await Place.enter(self._fair, ident.tenant, call.method, _time_remaining(call))
         except RateLimitedError as exc:
             if self._pause is not None:
                 await self._pause.pause(exc, ident.tenant, _time_remaining(call))
@@ -381,7 +381,7 @@ class FairShareStage:
         try:
             return await proceed()
         finally:
-            self._fair.release(ident.tenant)
+            place.leave(token)
 
 
 def _takes_request_stream(handler: Callable[..., Any]) -> bool:

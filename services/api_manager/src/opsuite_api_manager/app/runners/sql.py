@@ -21,6 +21,7 @@ from opsuite_api_manager.db import DataSourceRepository
 from opsuite_api_manager.domain.sql_guard import CheckedQuery, SqlDialect, check_sql
 from opsuite_common.db import Database
 from opsuite_common.errors import FailedPreconditionError, NotFoundError, OpsuiteError
+from opsuite_common.fairness import waiting_elsewhere
 from opsuite_common.secretbox import SecretBox
 from opsuite_common.secretscope import register_secret, url_secrets
 from opsuite_common.tracing import AttributeValue, span, start_span
@@ -145,14 +146,15 @@ class SqlRunner:
         name, attributes = _db_span(source, query)
         try:
             with span(name, attributes, kind="client") as traced:
-                result = await self.sql.execute(
-                    source,
-                    query,
-                    params,
-                    row_limit=row_limit,
-                    timeout=timeout,
-                    max_cell_bytes=self.runtime.max_cell_bytes,
-                )
+                async with waiting_elsewhere():  # the data source does the work: the fair-share place goes back
+                    result = await self.sql.execute(
+                        source,
+                        query,
+                        params,
+                        row_limit=row_limit,
+                        timeout=timeout,
+                        max_cell_bytes=self.runtime.max_cell_bytes,
+                    )
                 traced.set_attribute("db.response.returned_rows", len(result.rows))
         except OpsuiteError as exc:
             exc.blame_dependency(run.waiting_on)
