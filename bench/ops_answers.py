@@ -23,9 +23,11 @@ system (tag readers, manual coding, sorters, hold baggage screening, short-shipp
 battery strings, generators, customers' cages and tickets), ``--set=twentyfirst`` ``twentyfirst``, a container
 terminal's crane and yard operations (quay cranes and their spreaders, RTGs, hoist ropes, vessel calls, truck gate,
 shipping lines' cases), ``--set=twentysecond`` ``twentysecond``, a city's urban traffic control (signal
-controllers, detector loops, corridor journey times, bus punctuality, street works, public reports), and
+controllers, detector loops, corridor journey times, bus punctuality, street works, public reports),
 ``--set=twentythird`` ``twentythird``, a satellite ground station network's operations (antennas and their control
-units, downlink frame loss, modems, gearbox health, customer missions' passes, launch support campaigns), all ten
+units, downlink frame loss, modems, gearbox health, customer missions' passes, launch support campaigns), and
+``--set=twentyfourth`` ``twentyfourth``, a ski resort's lift operations (lifts and their lift controls, gate-scanner
+queues, wind stops, safety line trips, haul rope stretch, piste opening, race events, guest feedback), all eleven
 written blind too.
 
 Goals, per set: at least 95% of the expected facts in the answers; no answer marked COMPLETE that misses a

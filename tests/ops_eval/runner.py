@@ -61,6 +61,7 @@ from tests.ops_eval import (
     twelfth_estate,
     twentieth_estate,
     twentyfirst_estate,
+    twentyfourth_estate,
     twentysecond_estate,
     twentythird_estate,
 )
@@ -80,7 +81,8 @@ TENANTS = {"demo": "demo", "second": "ledgerco", "third": "clusterco", "fourth":
            "thirteenth": "harlowvanedcco", "fourteenth": "vellmerewaterco", "fifteenth": "kestrelfibreco",
            "sixteenth": "fenmarshrailco", "seventeenth": "harthillwindco", "eighteenth": "ashcombeebmeco",
            "nineteenth": "kingsmerebhsco", "twentieth": "brackenmoordcco",
-           "twentyfirst": "callowayportco", "twentysecond": "dunsfordutcco", "twentythird": "halvardgsnco"}  # fmt: skip
+           "twentyfirst": "callowayportco", "twentysecond": "dunsfordutcco", "twentythird": "halvardgsnco",
+           "twentyfourth": "aurenfelsliftco"}  # fmt: skip
 #: Questions in flight at once (ops runs them concurrently; each is one run).
 CONCURRENCY = 4
 ASK_TIMEOUT_S = 60.0
@@ -231,6 +233,7 @@ _SEEDERS: dict[str, Callable[[_Servers, Path, TokenFactory], Awaitable[datetime]
     "twentyfirst": functools.partial(_seed_estate, twentyfirst_estate, "terminalops.db", "twentyfirst"),
     "twentysecond": functools.partial(_seed_estate, twentysecond_estate, "trafficsignals.db", "twentysecond"),
     "twentythird": functools.partial(_seed_estate, twentythird_estate, "groundstations.db", "twentythird"),
+    "twentyfourth": functools.partial(_seed_estate, twentyfourth_estate, "liftops.db", "twentyfourth"),
 }
 
 
