@@ -160,3 +160,22 @@ async def test_under_fair_share_a_call_still_waits_for_a_place_before_its_own_wo
     assert c.json(await pending)["status"] == 200
     fair.release("tenant-b")
     assert fair.totals() == (0, 0)
+
+
+@pytest.mark.parametrize(
+    ("url", "gives_back"),
+    [("sqlite:////tmp/x.db", False), ("postgresql://u@127.0.0.1/test", True), ("mysql://u@127.0.0.1/db", True)],
+)
+async def test_a_query_gives_the_place_back_only_when_a_database_server_runs_it(url, gives_back):
+    # A SQLite file is read by this process's own threads (its GIL): that call keeps its place.
+    from opsuite_api_manager.adapters.datasources import DataSource
+    from opsuite_api_manager.app.runners.sql import _data_source_wait
+    from opsuite_common.fairness import FairShare, Place
+
+    fair = FairShare(1, linger_s=0)
+    place, token = await Place.enter(fair, "tenant-a", "/x/Y")
+    async with _data_source_wait(DataSource(id="d", name="d", url=url)):
+        assert place.held is not gives_back and fair.running("tenant-a") == (0 if gives_back else 1)
+    assert place.held
+    place.leave(token)
+    assert fair.totals() == (0, 0)

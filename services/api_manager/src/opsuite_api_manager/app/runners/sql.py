@@ -8,7 +8,7 @@ delete is caught by ``adapters.freshness``).
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
-from contextlib import aclosing
+from contextlib import AbstractAsyncContextManager, aclosing, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -72,6 +72,12 @@ class StreamTally:
 
     columns: tuple[Column, ...] = field(default=())
     truncated: bool = False
+
+
+def _data_source_wait(source: DataSource) -> AbstractAsyncContextManager[None]:
+    """Around a query: a server's query (PostgreSQL, MySQL) is a wait elsewhere, so the call's fair-share place
+    goes back for it; a SQLite file is read by this process's own threads (and GIL), so the place is kept."""
+    return nullcontext() if source.dialect is SqlDialect.SQLITE else waiting_elsewhere()
 
 
 class SqlRunner:
@@ -146,7 +152,7 @@ class SqlRunner:
         name, attributes = _db_span(source, query)
         try:
             with span(name, attributes, kind="client") as traced:
-                async with waiting_elsewhere():  # the data source does the work: the fair-share place goes back
+                async with _data_source_wait(source):
                     result = await self.sql.execute(
                         source,
                         query,
