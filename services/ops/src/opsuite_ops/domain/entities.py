@@ -277,6 +277,13 @@ class Inventory:
         found = {spelt for col, spelt in self._parts.get(low, ()) if col in kinds}
         return (column, found.pop()) if len(found) == 1 else None
 
+    def only_value_with(self, word: str) -> tuple[str, str] | None:
+        """``(column, spelling)`` of the one listed value that has ``word`` as a whole part ("sonnblick" of the
+        sender "Hotel Sonnblick"); None when no value or several do. Free text (a log line, more than three
+        words) names nothing."""
+        found = [(col, spelt) for col, spelt in self._parts.get(word.lower(), ()) if len(spelt.split()) <= 3]
+        return found[0] if len(found) == 1 else None
+
     def part_of(self, word: str, words: Iterable[str]) -> bool:
         """Whether ``word`` is a whole part of a known value ("media" of "og-media-eu") of a kind one of
         ``words`` names ("pool" or "pools" for a column ``origin_pool``)."""

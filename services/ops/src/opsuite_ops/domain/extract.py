@@ -362,6 +362,8 @@ def extract_entities(
             reader.part_words.append(low)  # a part of a known value ("the media eu pool"): it names that value
             i += 1
             continue
+        elif explicit is None and len(low) > 3 and not reader.is_word(low) and (one := inv.only_value_with(low)):
+            reader.values.append(one)  # no word of the tools, part of one listed value: "sonnblick" (Hotel Sonnblick)
         elif (
             not reader.is_word(low)
             and low not in NON_TOPIC_WORDS
