@@ -1,6 +1,7 @@
-"""A word no tool uses that is a whole part of exactly one listed value names that value (issue 13, the twenty-fourth
-estate written blind): "have brackwater been on to us" asks about the sender "Brackwater Inn" of a feedback log, so
-the log is what answers, not a search of the procedures for the word.
+"""A word no tool uses that is a whole part of exactly one listed value names that value, and "shut" is a state
+word (issue 13, the twenty-fourth estate written blind): "have brackwater been on to us" asks about the sender
+"Brackwater Inn" of a feedback log, so the log is what answers, not a search of the procedures for the word; "anything
+down or shut" is answered by the status listing.
 
 The estate is made up (a marina's berths and its guests); no estate's names.
 """
@@ -70,3 +71,21 @@ def test_the_log_that_lists_the_value_answers_not_a_search_for_the_word() -> Non
     )
     steps = DeterministicPlanner().plan_sync(request).plan.steps
     assert [s.tool for s in steps] == ["guest_messages"]
+
+
+def test_shut_is_covered_by_a_tool_reporting_closed_states_so_the_status_listing_answers() -> None:
+    from opsuite_ops.domain.coverage import is_topic
+
+    assert not is_topic("shut", frozenset({"closed"})) and is_topic("shut", frozenset({"berth"}))
+    berths = Tool(
+        "berth_status",
+        "Every berth now: state (occupied, free, down, closed) and since when",
+        frozenset({"status"}),
+        input_schema={"type": "object", "properties": {"pontoon": {"type": "string", "default": ""}}},
+        idempotent=True,
+    )
+    request = PlanRequest(
+        question="anything down or shut rn?", tools=[berths, PROCEDURES], budget=Budget(), now=NOW, inventory=None
+    )
+    steps = DeterministicPlanner().plan_sync(request).plan.steps
+    assert [s.tool for s in steps] == ["berth_status"]  # not a procedures search for "down shut"

@@ -216,7 +216,7 @@ def is_topic(word: str, vocab: frozenset[str], *, cause: bool = False) -> bool:
 
 
 #: State words a tool reporting these states covers (not enum synonyms: "down" chooses no ``fault`` value).
-_STATES_COVERING = {"down": ("fault", "stopped", "stop")}
+_STATES_COVERING = {"down": ("fault", "stopped", "stop"), "shut": ("closed", "stopped", "shutdown")}
 
 
 def _enum_synonym(word: str, vocab: frozenset[str]) -> bool:
