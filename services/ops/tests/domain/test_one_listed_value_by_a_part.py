@@ -89,3 +89,19 @@ def test_shut_is_covered_by_a_tool_reporting_closed_states_so_the_status_listing
     )
     steps = DeterministicPlanner().plan_sync(request).plan.steps
     assert [s.tool for s in steps] == ["berth_status"]  # not a procedures search for "down shut"
+
+
+def test_fillers_name_nothing_and_shut_ranks_the_tools_of_closed_states() -> None:
+    entities = extract_entities("any race stuff on pontoon c this wk? rope stretch wise?", now=NOW)
+    assert "stuff" not in entities.terms and "wise" not in entities.terms and "race" in entities.terms
+    berths = Tool(
+        "berth_status",
+        "Every mooring now: state (occupied, free, closed) and since when",
+        frozenset({"status"}),
+        input_schema={"type": "object", "properties": {"pontoon": {"type": "string", "default": ""}}},
+        idempotent=True,
+    )
+    from opsuite_ops.domain.ranking import DEFAULT_SYNONYMS, rank_tools
+
+    ranked = dict((t.name, score) for t, score in rank_tools("shut", [berths, PROCEDURES], DEFAULT_SYNONYMS))
+    assert ranked["berth_status"] > 0 and ranked["procedures_search"] == 0  # "shut": its closed state

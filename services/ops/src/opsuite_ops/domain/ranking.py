@@ -39,6 +39,7 @@ DEFAULT_SYNONYMS: Mapping[str, tuple[str, ...]] = {
     "unreachabl": ("down",),
     "onlin": ("up",),
     "unhealthy": ("degraded", "down", "status", "health"),
+    "shut": ("closed", "stopped", "state"),  # "why is X shut": its state (see coverage._STATES_COVERING)
     "pag": ("escalation", "oncall"),  # operator words for whom to call: "who do I page"
     "behind": ("lag",),  # "falling behind": a consumer's or a replica's lag
     "traffic": ("egress", "ingress", "bandwidth", "throughput", "requests"),

@@ -17,10 +17,11 @@ from __future__ import annotations
 
 __all__ = ["ABBREVIATIONS", "CHAT_WORDS", "GENERIC_WORDS", "INTENSIFIERS", "NON_TOPIC_WORDS", "STRESS_WORDS"]
 
-#: Chat abbreviations and informal fillers ("any runners offline rn?", "taking forever", "for ages").
+#: Chat abbreviations and informal fillers ("any runners offline rn?", "taking forever", "for ages", "any race
+#: stuff", "rope stretch wise": the "-wise" of "as regards").
 CHAT_WORDS = frozenset(
     """rn atm asap pls plz thx ty btw fyi tbh imo imho iirc afaik lol hey yo ur u r ya forever ages
-    kinda sorta gonna wanna""".split()  # noqa: SIM905
+    kinda sorta gonna wanna stuff wise""".split()  # noqa: SIM905
 )
 
 #: Words of a question's form, not of its subject: never a metric, a name, or a search term.
