@@ -211,20 +211,21 @@ class ServiceClient(Generic[StubT]):
 
                 async def once() -> Any:
                     try:
-                        async with waiting_elsewhere():  # a call of this server's hands back its fair-share place
-                            return await rpc(request, timeout=remaining, metadata=sent, **options)
+                        return await rpc(request, timeout=remaining, metadata=sent, **options)
                     except grpc.RpcError as exc:
                         raise _typed(exc, self.target, self.peer) from exc
 
                 return await self.breaker.call(once)
 
-        if not self.is_idempotent(method):
-            return await attempt()
-
         def on_retry(n: int, exc: BaseException, sleep: float) -> None:
             log.info("retrying call", target=self.target, rpc=method, attempt=n, error=repr(exc), sleep_s=sleep)
 
-        return await self._retry.run(attempt, deadline=deadline, on_retry=on_retry)
+        # The whole call (its retries, backoff and breaker too) is a wait elsewhere: a handler of this server
+        # calling out hands back its fair-share place, and takes it back once the call is over, outside them.
+        async with waiting_elsewhere():
+            if not self.is_idempotent(method):
+                return await attempt()
+            return await self._retry.run(attempt, deadline=deadline, on_retry=on_retry)
 
     async def _client_stream(
         self,
@@ -242,12 +243,12 @@ class ServiceClient(Generic[StubT]):
 
             async def once() -> Any:
                 try:
-                    async with waiting_elsewhere():
-                        return await rpc(requests, timeout=self._timeout(timeout), metadata=sent, **options)
+                    return await rpc(requests, timeout=self._timeout(timeout), metadata=sent, **options)
                 except grpc.RpcError as exc:
                     raise _typed(exc, self.target, self.peer) from exc
 
-            return await self.breaker.call(once)
+            async with waiting_elsewhere():
+                return await self.breaker.call(once)
 
     async def close(self, grace: float | None = None) -> None:
         """Close the channel."""

@@ -23,8 +23,12 @@ process (an upstream HTTP server, a data source's query, a script's sandbox, ano
 its place back for the wait, inside :func:`waiting_elsewhere`, and takes it back, ahead of its tenant's
 queue, when the wait ends. So a tenant fanning out calls that each spend most of their time waiting keeps
 its parallelism whatever the share, and the share bounds what competes with other tenants: the calls of a
-tenant running on the process's one event loop at once. A wait that ends in cancellation does not take the
-place back (the call is being torn down); the server pipeline's stage releases only a place still held.
+tenant running on the process's one event loop at once. A wait that ends in cancellation takes the place back
+at once, over the share if need be; the server pipeline's stage releases only a place still held. The waits
+marked so: an HTTP API's request, an outbound call through ``ServiceClient`` (ops calling api_manager), ops' LLM
+calls and a SQL API's query on a database server. Not marked: a script's sandbox run (the sandbox's slots are
+shared and few: the place bounds how many a tenant holds), SQLite queries (this process's threads), and cep's
+JetStream publishes (made under the tenant's engine lock).
 
 The state is this process's (one per replica), like :class:`~opsuite_common.ratelimit.ConcurrencyLimiter`.
 """
@@ -41,7 +45,7 @@ from contextvars import ContextVar, Token
 
 from opsuite_common.errors import DeadlineExceededError, RateLimitedError
 
-__all__ = ["FairShare", "Place", "back_at_work", "waiting_elsewhere"]
+__all__ = ["FairShare", "Place", "waiting_elsewhere"]
 
 
 class FairShare:
@@ -114,11 +118,21 @@ class FairShare:
     def _may_run(self, tenant: str, now: float) -> bool:
         return self._running.get(tenant, 0) < self._share or not self._others_present(tenant, now)
 
+    def take_now(self, tenant: str) -> None:
+        """Take a place for a call of ``tenant`` at once, whatever the share (a call coming back from a cancelled
+        wait, which cannot wait again)."""
+        if self._share <= 0:
+            return
+        self._running[tenant] = self._running.get(tenant, 0) + 1
+        self._recent.pop(tenant, None)
+
     async def take_back(self, tenant: str) -> None:
         """Take a place again for a call of ``tenant`` that gave its own back for a wait elsewhere
         (:func:`waiting_elsewhere`): at once when the tenant may run, else first in its tenant's queue
         (the call is already under way), whatever the queue's length. No deadline of its own: the
         call's deadline cancels the wait."""
+        if self._share <= 0:
+            return
         now = time.monotonic()
         if self._may_run(tenant, now):
             self._running[tenant] = self._running.get(tenant, 0) + 1
@@ -242,7 +256,8 @@ class Place:
 
     ``held``: whether the call holds its place now (it gives it back while all of its tasks that wait
     elsewhere are waiting, see :func:`waiting_elsewhere`); ``away``: how many of its tasks are waiting
-    elsewhere now.
+    elsewhere now. While one task of a call waits elsewhere, its other tasks (a workflow's parallel steps) run
+    without the place: a limit of this scheme, bounded by the per-tenant cap on executions.
     """
 
     __slots__ = ("_fair", "_tenant", "away", "ended", "held", "taking")
@@ -263,11 +278,13 @@ class Place:
 
     def leave(self, token: Token[Place | None]) -> None:
         """The call ended: give back its place if it holds it, and forget it as the current one."""
-        _current.reset(token)
         self.ended = True
-        if self.held:
-            self.held = False
-            self._fair.release(self._tenant)
+        try:
+            if self.held:
+                self.held = False
+                self._fair.release(self._tenant)
+        finally:
+            _current.reset(token)
 
     def _step_out(self) -> None:
         self.away += 1
@@ -277,8 +294,14 @@ class Place:
 
     async def _step_in(self, *, wait: bool) -> None:
         self.away -= 1
-        if self.away or self.held or self.taking or not wait:
-            return  # another task still waits elsewhere, or is already taking the place back
+        if self.away or self.held or self.taking or self.ended:
+            return  # another task still waits elsewhere or is taking the place back, or the call is over
+        if not wait:
+            # A cancelled wait: the call may still go on (a timeout caught as such), so it takes its place back at
+            # once, over the share if need be, rather than run on unaccounted; its end gives it back.
+            self._fair.take_now(self._tenant)
+            self.held = True
+            return
         self.taking = True
         try:
             await self._fair.take_back(self._tenant)
@@ -298,7 +321,11 @@ async def waiting_elsewhere() -> AsyncIterator[None]:
     """Around a wait on something outside the process: the current call's place (if it has one) is given
     back for the wait and taken back after it (see the module docstring). Nested or concurrent waits of one
     call give the place back once and take it back when the last of them ends; after a cancelled wait the
-    call goes on without its place."""
+    place is taken back at once, over the share if need be (the call may go on: a timeout caught as such).
+
+    Put it around the whole wait, outside the caller's own timeout, breaker and retries (the wait for a place
+    must not count as the upstream's time), and never inside a lock that the tenant's other calls wait for
+    while holding their places (they would wait for each other)."""
     place = _current.get()
     if place is None:
         yield
@@ -313,22 +340,3 @@ async def waiting_elsewhere() -> AsyncIterator[None]:
         await place._step_in(wait=True)
         raise
     await place._step_in(wait=True)
-
-
-@asynccontextmanager
-async def back_at_work() -> AsyncIterator[None]:
-    """Inside :func:`waiting_elsewhere`, around work this process does for the call after all (a script's
-    sandbox calling back into its host): the place is taken back for it and given back after."""
-    place = _current.get()
-    if place is None or place.away == 0:
-        yield
-        return
-    try:
-        await place._step_in(wait=True)
-    except BaseException:
-        place.away += 1  # still inside the enclosing wait, which will step in itself
-        raise
-    try:
-        yield
-    finally:
-        place._step_out()

@@ -187,11 +187,11 @@ class ServiceSettings(FileSecretSettings):
     tenant_slot_lease_s: float = Field(30.0, ge=1, le=3600)
     #: Calls in progress (unary calls, not streams) a tenant may have running on this process's event loop
     #: while other tenants are present; beyond it its calls wait their turn, handed out round robin (see
-    #: ``opsuite_common.fairness``). A call waiting on something else (an upstream, a data source, a sandbox,
-    #: another service) gives its place back for the wait, so a fan-out of such calls is not held back. A
-    #: tenant alone is not limited. 0: no fair admission. 2 (the default) is the value bench/noisy_neighbour
-    #: measures (beside 4 and 1 in one run: a quiet tenant's p99 beside a CPU-heavy one was 2.25x, 1.80x,
-    #: 1.45x its p99 alone at 4, 2, 1).
+    #: ``opsuite_common.fairness``). A call waiting on something else (an HTTP upstream, a database server,
+    #: another service, an LLM) gives its place back for the wait, so a fan-out of such calls is not held back.
+    #: A tenant alone is not limited. 0: no fair admission. 2 (the default) is the value bench/noisy_neighbour
+    #: measures (an A/B before waits gave places back: a quiet tenant's p99 beside a CPU-heavy one was 2.25x,
+    #: 1.80x, 1.45x its p99 alone at 4, 2, 1; the last full run, at 2: 2.28x).
     tenant_fair_share: int = Field(2, ge=0)
     #: The interpreter's thread switch interval (``sys.setswitchinterval``), in ms, set when the server is built.
     #: A thread holding the GIL keeps it this long before another may run: at CPython's 5 ms a quiet tenant's

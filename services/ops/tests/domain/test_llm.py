@@ -100,3 +100,27 @@ async def test_summary_falls_back_to_deterministic_text_when_the_llm_fails(
     result = await orch.run("error rate of checkout", None, None, identity)
     assert result.trace.composer == "deterministic" and "error_rate" in result.answer
     assert any("LLM summary failed" in w for w in result.trace.warnings)
+
+
+async def test_an_llm_call_hands_back_the_asks_fair_share_place_for_its_wait(fake_llm: FakeLlm) -> None:
+    import asyncio
+
+    from opsuite_common.fairness import FairShare, Place
+
+    fair = FairShare(1, linger_s=0)
+    await fair.acquire("other", "/s/M")  # another tenant present: tenant-a is held to 1 place
+    place, token = await Place.enter(fair, "tenant-a", "/s/M")
+    fake_llm.behaviour, fake_llm.delay_s = "slow", 0.5
+    llm = client(fake_llm, timeout=5.0)
+    call = asyncio.ensure_future(llm.chat([{"role": "user", "content": "hi"}]))
+    while not fake_llm.requests:
+        await asyncio.sleep(0.01)
+    assert not place.held and fair.running("tenant-a") == 0  # the vendor is working: the place is free
+    await fair.acquire("tenant-a", "/s/M")  # so another Ask of the tenant runs meanwhile
+    fair.release("tenant-a")
+    await asyncio.gather(call, return_exceptions=True)
+    assert place.held and fair.running("tenant-a") == 1
+    place.leave(token)
+    fair.release("other")
+    assert fair.totals() == (0, 0)
+    await llm.aclose()

@@ -16,7 +16,6 @@ from opsuite_common.errors import (
     FailedPreconditionError,
     ValidationError,
 )
-from opsuite_common.fairness import waiting_elsewhere
 from opsuite_common.netguard.policy import IPAddress, NetworkPolicy, Resolver, check_url, parse_ip_literal, resolve
 
 __all__ = [
@@ -109,12 +108,6 @@ class GuardedTransport(httpx.AsyncHTTPTransport):
             keepalive_expiry=5.0,
             network_backend=self.backend,
         )
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        """Send ``request``; the wait for the upstream's answer hands back the calling RPC's fair-share place
-        (see :func:`opsuite_common.fairness.waiting_elsewhere`)."""
-        async with waiting_elsewhere():
-            return await super().handle_async_request(request)
 
 
 #: AsyncClient arguments that would route requests around the guarded transport.

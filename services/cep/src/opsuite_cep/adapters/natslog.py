@@ -25,7 +25,6 @@ from nats.js.errors import NotFoundError
 
 from opsuite_cep.domain import Event
 from opsuite_cep.domain.logrecords import LogRecord, RecordKind
-from opsuite_common.fairness import waiting_elsewhere
 from opsuite_common.logging import get_logger
 
 __all__ = ["JetStreamLog"]
@@ -82,8 +81,7 @@ class JetStreamLog:
         """Publish and wait for JetStream's acknowledgement; returns the stream sequence."""
         js = await self._context()
         body = json.dumps({"kind": kind, "now": now, "events": [e.to_dict() for e in events]}, separators=(",", ":"))
-        async with waiting_elsewhere():  # JetStream stores it: the calling RPC's fair-share place goes back
-            ack = await js.publish(self.subject(tenant), body.encode(), timeout=self.timeout_s, stream=STREAM)
+        ack = await js.publish(self.subject(tenant), body.encode(), timeout=self.timeout_s, stream=STREAM)
         return int(ack.seq)
 
     async def read(self, tenant: str, after: int, limit: int) -> list[LogRecord]:

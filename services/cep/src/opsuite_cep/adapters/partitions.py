@@ -58,7 +58,6 @@ from nats.js.errors import (
 
 from opsuite_cep.adapters.leaseclock import lease_clock
 from opsuite_common.cancellation import raise_if_cancel_lost
-from opsuite_common.fairness import waiting_elsewhere
 from opsuite_common.logging import get_logger
 
 __all__ = [
@@ -202,10 +201,7 @@ class PartitionStream:
         """Publish to a partition and wait for JetStream's acknowledgement; returns the stream sequence."""
         js = await self._context()
         hdrs = dict(headers) if headers else None  # nats-py adds its own headers to the dict it is given
-        async with waiting_elsewhere():  # JetStream stores it: the calling RPC's fair-share place goes back
-            ack = await js.publish(
-                self.subject(partition), body, timeout=self.timeout_s, stream=self.stream, headers=hdrs
-            )
+        ack = await js.publish(self.subject(partition), body, timeout=self.timeout_s, stream=self.stream, headers=hdrs)
         return int(ack.seq)
 
     async def publish_many(self, items: Sequence[tuple[int, bytes, dict[str, str] | None]]) -> list[int]:

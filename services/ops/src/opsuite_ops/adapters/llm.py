@@ -22,6 +22,7 @@ from opsuite_common.errors import (
     OpsuiteError,
     ServiceUnavailableError,
 )
+from opsuite_common.fairness import waiting_elsewhere
 from opsuite_common.resilience import AsyncCircuitBreaker, RetryPolicy
 
 __all__ = ["LlmClient", "LlmSettings"]
@@ -110,7 +111,10 @@ class LlmClient:
         async def guarded() -> ChatCompletion:
             return await self.breaker.call(once)
 
-        return await self.retry.run(guarded)
+        # The vendor's answer (and the retries' backoff) is a wait elsewhere: the Ask's fair-share place goes back,
+        # taken back once the whole call is over (outside its timeout, breaker and retries).
+        async with waiting_elsewhere():
+            return await self.retry.run(guarded)
 
     async def aclose(self) -> None:
         """Close the HTTP connections."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from opsuite_api_manager.adapters.http_engine import HttpEngine, HttpSpec
+from opsuite_common.fairness import waiting_elsewhere
 
 from ..admission import Prepared, Runtime
 from ..definitions import ALLOW_LIST_FIELD
@@ -30,14 +31,17 @@ class HttpRunner:
             headers=dict(d.spec.get("headers") or {}),
             body=d.spec.get("body") or None,
         )
-        result = await self.http.execute(
-            spec,
-            params,
-            policy=self.http.policy.narrowed(d.policy.network_allow_list, name=ALLOW_LIST_FIELD),
-            timeout=run.remaining,
-            max_response_bytes=d.policy.output_cap_bytes or self.runtime.default_output_cap_bytes,
-            secrets=prepared.schema.secret_values(params),
-            breaker_scope=run.caller.tenant,
-        )
+        # The upstream does the work: the fair-share place goes back for the whole request (retries and body
+        # read included) and is taken back after it, outside the engine's timeout and breaker.
+        async with waiting_elsewhere():
+            result = await self.http.execute(
+                spec,
+                params,
+                policy=self.http.policy.narrowed(d.policy.network_allow_list, name=ALLOW_LIST_FIELD),
+                timeout=run.remaining,
+                max_response_bytes=d.policy.output_cap_bytes or self.runtime.default_output_cap_bytes,
+                secrets=prepared.schema.secret_values(params),
+                breaker_scope=run.caller.tenant,
+            )
         run.references.append(Reference("url", result.reference.url, result.reference.method))
         return run.outcome(json={"status": result.status, "headers": result.headers, "body": result.body})

@@ -8,7 +8,6 @@ from opsuite_api_manager.adapters.http_engine import HttpEngine, HttpSpec
 from opsuite_api_manager.adapters.script import ScriptRunner
 from opsuite_api_manager.domain.script import ScriptPolicy, log_records, script_logs_dropped_of, script_logs_of
 from opsuite_common.errors import DeadlineExceededError, OpsuiteError
-from opsuite_common.fairness import back_at_work, waiting_elsewhere
 from opsuite_common.tracing import AttributeValue, span
 
 from ..admission import Prepared, Runtime
@@ -35,23 +34,21 @@ class _Host:
         remaining = self._run.remaining
         if remaining <= 0:
             raise DeadlineExceededError("the script's time is up; no time left for ctx.http")
-        async with back_at_work():  # the host's own work counts against the tenant's fair share
-            result = await self._http.execute(
-                HttpSpec(url=url, method=method, headers=headers, body=body),
-                {},
-                policy=self._network,
-                timeout=remaining,
-                max_response_bytes=self._cap,
-                breaker_scope=self._run.caller.tenant,
-            )
+        result = await self._http.execute(
+            HttpSpec(url=url, method=method, headers=headers, body=body),
+            {},
+            policy=self._network,
+            timeout=remaining,
+            max_response_bytes=self._cap,
+            breaker_scope=self._run.caller.tenant,
+        )
         self._run.references.append(Reference("url", result.reference.url, result.reference.method))
         text = result.body if isinstance(result.body, str) else None
         return {"status": result.status, "headers": result.headers, "body": text, "json": None if text else result.body}
 
     async def call_api(self, name: str, params: dict[str, Any]) -> Any:
         """Run another API of the same tenant one level deeper, logged like any execution."""
-        async with back_at_work():  # runs here, on this process: under the tenant's fair share again
-            return await self._call_nested(self._run, name, params, self._run.deadline, self._run.depth + 1)
+        return await self._call_nested(self._run, name, params, self._run.deadline, self._run.depth + 1)
 
 
 class ScriptApiRunner:
@@ -77,8 +74,7 @@ class ScriptApiRunner:
         }
         try:
             with span("script.run", attributes):
-                async with waiting_elsewhere():  # the sandbox's process runs it (host calls: _Host)
-                    result = await self.scripts.run(str(d.spec.get("source") or ""), params, input, policy, host)
+                result = await self.scripts.run(str(d.spec.get("source") or ""), params, input, policy, host)
         except OpsuiteError as exc:
             run.logs.extend(log_records(script_logs_of(exc), script_logs_dropped_of(exc)))
             raise
