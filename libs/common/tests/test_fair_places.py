@@ -169,3 +169,32 @@ async def test_a_place_granted_after_the_call_ended_is_passed_on():
     assert fair.running("a") == 0
     fair.release("b")
     assert fair.totals() == (0, 0)
+
+
+async def test_calls_coming_back_are_served_in_the_order_they_came_back():
+    fair = FairShare(1, linger_s=0)
+    await fair.acquire("b", "/s/M")
+    await fair.acquire("a", "/s/M")  # tenant-a at its share: whatever comes back waits
+    order: list[str] = []
+
+    async def back(label: str) -> None:
+        await fair.take_back("a")
+        order.append(label)
+
+    async def new() -> None:
+        await fair.acquire("a", "/s/M")
+        order.append("new")
+
+    tasks = [asyncio.create_task(new())]
+    await _settle()
+    for label in ("first", "second", "third"):
+        tasks.append(asyncio.create_task(back(label)))
+        await _settle()
+    for _ in range(4):
+        fair.release("a")
+        await _settle()
+    assert order == ["first", "second", "third", "new"]  # ahead of the new call, in the order they came back
+    fair.release("a")
+    fair.release("b")
+    assert fair.totals() == (0, 0)
+    await asyncio.gather(*tasks)

@@ -70,6 +70,8 @@ class FairShare:
         self._running: dict[str, int] = {}
         #: Waiting calls per tenant; the dict's order is the round-robin order.
         self._waiting: dict[str, deque[asyncio.Future[None]]] = {}
+        #: Waiting calls coming back from a wait elsewhere (:meth:`take_back`): at the head of their queues.
+        self._resuming: set[asyncio.Future[None]] = set()
         #: When each tenant's last call ended (tenants with none in progress), oldest first.
         self._recent: dict[str, float] = {}
 
@@ -142,7 +144,12 @@ class FairShare:
         queue = self._waiting.get(tenant)
         if queue is None:
             queue = self._waiting[tenant] = deque()
-        queue.appendleft(fut)
+        # First in its tenant's queue, after the calls already coming back (they came back first).
+        at = 0
+        while at < len(queue) and queue[at] in self._resuming:
+            at += 1
+        queue.insert(at, fut)
+        self._resuming.add(fut)
         try:
             await fut
         except BaseException:
@@ -200,6 +207,7 @@ class FairShare:
             self.release(tenant)
             return
         fut.cancel()
+        self._resuming.discard(fut)
         queue = self._waiting.get(tenant)
         if queue is not None:
             try:
@@ -239,8 +247,10 @@ class FairShare:
                     continue
                 queue = self._waiting.pop(tenant)
                 fut = queue.popleft()
+                self._resuming.discard(fut)
                 while fut.done() and queue:  # cancelled, its task not yet resumed to leave the queue
                     fut = queue.popleft()
+                    self._resuming.discard(fut)
                 if queue:
                     self._waiting[tenant] = queue  # to the back of the round
                 if fut.done():
