@@ -120,13 +120,17 @@ class FairShare:
     def _may_run(self, tenant: str, now: float) -> bool:
         return self._running.get(tenant, 0) < self._share or not self._others_present(tenant, now)
 
+    def _admit(self, tenant: str) -> None:
+        """Count one more call of ``tenant`` in progress (it is no longer only lingering)."""
+        self._running[tenant] = self._running.get(tenant, 0) + 1
+        self._recent.pop(tenant, None)
+
     def take_now(self, tenant: str) -> None:
         """Take a place for a call of ``tenant`` at once, whatever the share (a call coming back from a cancelled
         wait, which cannot wait again)."""
         if self._share <= 0:
             return
-        self._running[tenant] = self._running.get(tenant, 0) + 1
-        self._recent.pop(tenant, None)
+        self._admit(tenant)
 
     async def take_back(self, tenant: str) -> None:
         """Take a place again for a call of ``tenant`` that gave its own back for a wait elsewhere
@@ -137,13 +141,10 @@ class FairShare:
             return
         now = time.monotonic()
         if self._may_run(tenant, now):
-            self._running[tenant] = self._running.get(tenant, 0) + 1
-            self._recent.pop(tenant, None)
+            self._admit(tenant)
             return
         fut: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        queue = self._waiting.get(tenant)
-        if queue is None:
-            queue = self._waiting[tenant] = deque()
+        queue = self._waiting.setdefault(tenant, deque())
         # First in its tenant's queue, after the calls already coming back (they came back first).
         at = 0
         while at < len(queue) and queue[at] in self._resuming:
@@ -166,8 +167,7 @@ class FairShare:
             return
         now = time.monotonic()
         if tenant not in self._waiting and self._may_run(tenant, now):
-            self._running[tenant] = self._running.get(tenant, 0) + 1
-            self._recent.pop(tenant, None)
+            self._admit(tenant)
             return
         queue = self._waiting.get(tenant)
         if queue is None:
@@ -255,8 +255,7 @@ class FairShare:
                     self._waiting[tenant] = queue  # to the back of the round
                 if fut.done():
                     continue
-                self._running[tenant] = self._running.get(tenant, 0) + 1
-                self._recent.pop(tenant, None)
+                self._admit(tenant)
                 fut.set_result(None)
                 progressed = True
 
