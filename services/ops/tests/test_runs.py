@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import grpc
@@ -120,6 +121,26 @@ async def test_the_callers_deadline_bounds_the_run(fake_am, start_ops, tokens) -
     assert resp.partial and resp.gaps[0].tool == "cpu_by_host"
     assert resp.trace.budget.total_timeout.ToNanoseconds() < 2_000_000_000
     assert resp.trace.calls[0].status == ops_pb2.CALL_TIMEOUT
+
+
+async def test_the_deadline_counts_from_the_call_not_from_after_the_run_row(
+    fake_am, start_ops, tokens, monkeypatch
+) -> None:
+    # The run row's insert takes 0.8 s (a loaded disk): the run's time budget still counts from when the
+    # caller's deadline was read, so the partial answer arrives inside the 2 s deadline, not after it.
+    fake_am.catalogue.script("cpu_by_host", Script(delay_s=5.0))
+    ops = await start_ops(fake_am.target)
+    run_log = ops.app.runs.run_log
+    begin = run_log.begin
+
+    async def slow_begin(base: dict[str, object]) -> None:
+        await asyncio.sleep(0.8)
+        await begin(base)
+
+    monkeypatch.setattr(run_log, "begin", slow_begin)
+    resp = await ops.stub.Ask(ops_pb2.AskRequest(question=CPU_Q), metadata=tokens.metadata(TENANT, ["viewer"]),
+                              timeout=2.0)  # fmt: skip
+    assert resp.partial and resp.trace.calls[0].status == ops_pb2.CALL_TIMEOUT
 
 
 async def test_bad_mode_question_and_roles(fake_am, start_ops, tokens) -> None:

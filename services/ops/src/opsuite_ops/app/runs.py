@@ -137,11 +137,13 @@ class RunService:
         *,
         emit: Emit | None = None,
         request_id: str = "",
+        started: float | None = None,
     ) -> tuple[RunResult, RunRow]:
         """Run the question through the orchestrator and persist the run (also when it fails).
 
         The run is stored ``running`` before the orchestrator starts (see ``run_log``), then updated.
-        Caller mistakes (ValidationError) are raised without persisting anything.
+        Caller mistakes (ValidationError) are raised without persisting anything. ``started`` is when the
+        budget's time began to count (see :meth:`budget`); the orchestrator's deadline counts from it.
         """
         parsed = Mode.parse(mode)
         run_id = uuid.uuid4().hex
@@ -159,7 +161,9 @@ class RunService:
             await self.run_log.begin(base)
             # The run's span: its phases (and their tool calls) hang under it; it ends with the answer's status.
             with span("ops.run", {"opsuite.run.id": run_id, "opsuite.run.mode": parsed.value}) as traced:
-                result = await self.orchestrator.run(question, parsed, budget, identity, emit, run_id=run_id)
+                result = await self.orchestrator.run(
+                    question, parsed, budget, identity, emit, run_id=run_id, started=started
+                )
                 if result.completeness is not None:
                     traced.set_attribute("opsuite.answer.status", result.completeness.status.value)
         except ValidationError:

@@ -189,12 +189,18 @@ class Orchestrator:
         emit: Emit | None = None,
         *,
         run_id: str | None = None,
+        started: float | None = None,
     ) -> RunResult:
-        """Answer ``question`` as ``identity``, emitting events through ``emit``; see the module docstring."""
+        """Answer ``question`` as ``identity``, emitting events through ``emit``; see the module docstring.
+
+        ``started`` (``time.monotonic()``) is when the budget's time began to count, if before this call: a
+        budget fitted to a caller's deadline counts from when that deadline was read, not from after the
+        run row was written.
+        """
         mode = mode if isinstance(mode, Mode) else Mode.parse(mode)
         budget = budget or Budget()
         budget.check(self.limits)
-        deadline = time.monotonic() + budget.total_timeout_s
+        deadline = (time.monotonic() if started is None else started) + budget.total_timeout_s
         run = _Run(
             Trace(run_id or uuid.uuid4().hex, question, mode=mode, budget=budget),
             emit or _ignore,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -37,14 +38,20 @@ class OpsServicer(ops_pb2_grpc.OpsServiceServicer):
     def __init__(self, app: App) -> None:
         self.app = app
 
-    def _budget(self, request: ops_pb2.AskRequest, context: grpc.aio.ServicerContext[Any, Any]) -> Budget:
+    def _budget(
+        self, request: ops_pb2.AskRequest, context: grpc.aio.ServicerContext[Any, Any]
+    ) -> tuple[Budget, float]:
+        """The run's budget and when its time began to count (``time.monotonic()``, read with the deadline:
+        the run's own bookkeeping before the orchestrator starts is inside the budget, not after it)."""
         b = request.budget
-        return self.app.runs.budget(
+        started = time.monotonic()
+        budget = self.app.runs.budget(
             max_steps=b.max_steps or None,
             max_parallelism=b.max_parallelism or None,
             total_timeout_s=duration_to_seconds(b.total_timeout) if b.HasField("total_timeout") else None,
             time_remaining_s=context.time_remaining(),
         )
+        return budget, started
 
     @staticmethod
     def _mode(request: ops_pb2.AskRequest) -> str:
@@ -56,9 +63,14 @@ class OpsServicer(ops_pb2_grpc.OpsServiceServicer):
         self, request: ops_pb2.AskRequest, context: grpc.aio.ServicerContext[Any, Any]
     ) -> ops_pb2.AskResponse:
         """Answer the question and persist the run."""
-        budget = self._budget(request, context)
+        budget, started = self._budget(request, context)
         result, _ = await self.app.runs.ask(
-            current_identity(), request.question, self._mode(request), budget, request_id=current_request_id() or ""
+            current_identity(),
+            request.question,
+            self._mode(request),
+            budget,
+            request_id=current_request_id() or "",
+            started=started,
         )
         return result_to_proto(result)
 
@@ -68,7 +80,7 @@ class OpsServicer(ops_pb2_grpc.OpsServiceServicer):
         self, request: ops_pb2.AskRequest, context: grpc.aio.ServicerContext[Any, Any]
     ) -> AsyncIterator[ops_pb2.RunEvent]:
         """Stream the run's events as they happen; the final answer is sent once the run is persisted."""
-        budget = self._budget(request, context)
+        budget, started = self._budget(request, context)
         queue: asyncio.Queue[Any] = asyncio.Queue()
 
         async def emit(event: RunEvent) -> None:
@@ -83,6 +95,7 @@ class OpsServicer(ops_pb2_grpc.OpsServiceServicer):
                     budget,
                     emit=emit,
                     request_id=current_request_id() or "",
+                    started=started,
                 )
             finally:
                 queue.put_nowait(_DONE)
