@@ -25,10 +25,13 @@ terminal's crane and yard operations (quay cranes and their spreaders, RTGs, hoi
 shipping lines' cases), ``--set=twentysecond`` ``twentysecond``, a city's urban traffic control (signal
 controllers, detector loops, corridor journey times, bus punctuality, street works, public reports),
 ``--set=twentythird`` ``twentythird``, a satellite ground station network's operations (antennas and their control
-units, downlink frame loss, modems, gearbox health, customer missions' passes, launch support campaigns), and
+units, downlink frame loss, modems, gearbox health, customer missions' passes, launch support campaigns),
 ``--set=twentyfourth`` ``twentyfourth``, a ski resort's lift operations (lifts and their lift controls, gate-scanner
-queues, wind stops, safety line trips, haul rope stretch, piste opening, race events, guest feedback), all eleven
-written blind too.
+queues, wind stops, safety line trips, haul rope stretch, piste opening, race events, guest feedback), and
+``--set=twentyfifth`` ``twentyfifth``, a regional TV and radio broadcaster's network operations centre (transmitters
+and their forward and reflected power and VSWR, playout channels and servers, encoders and multiplexers, contribution
+links' packet loss and jitter, off-air, silence and black-frame incidents, carriers' planned works, vendor cases, the
+on-call rota), all twelve written blind too.
 
 Goals, per set: at least 95% of the expected facts in the answers; no answer marked COMPLETE that misses a
 fact or states a forbidden one; every unanswerable question PARTIAL or UNANSWERED.

@@ -60,6 +60,7 @@ from tests.ops_eval import (
     thirteenth_estate,
     twelfth_estate,
     twentieth_estate,
+    twentyfifth_estate,
     twentyfirst_estate,
     twentyfourth_estate,
     twentysecond_estate,
@@ -82,7 +83,7 @@ TENANTS = {"demo": "demo", "second": "ledgerco", "third": "clusterco", "fourth":
            "sixteenth": "fenmarshrailco", "seventeenth": "harthillwindco", "eighteenth": "ashcombeebmeco",
            "nineteenth": "kingsmerebhsco", "twentieth": "brackenmoordcco",
            "twentyfirst": "callowayportco", "twentysecond": "dunsfordutcco", "twentythird": "halvardgsnco",
-           "twentyfourth": "aurenfelsliftco"}  # fmt: skip
+           "twentyfourth": "aurenfelsliftco", "twentyfifth": "carrowmerebcco"}  # fmt: skip
 #: Questions in flight at once (ops runs them concurrently; each is one run).
 CONCURRENCY = 4
 ASK_TIMEOUT_S = 60.0
@@ -234,6 +235,7 @@ _SEEDERS: dict[str, Callable[[_Servers, Path, TokenFactory], Awaitable[datetime]
     "twentysecond": functools.partial(_seed_estate, twentysecond_estate, "trafficsignals.db", "twentysecond"),
     "twentythird": functools.partial(_seed_estate, twentythird_estate, "groundstations.db", "twentythird"),
     "twentyfourth": functools.partial(_seed_estate, twentyfourth_estate, "liftops.db", "twentyfourth"),
+    "twentyfifth": functools.partial(_seed_estate, twentyfifth_estate, "broadcastnoc.db", "twentyfifth"),
 }
 
 
