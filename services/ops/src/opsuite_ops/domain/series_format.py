@@ -108,8 +108,9 @@ def keyed_breakdown(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -
     return bool(short) and len({tuple(r.get(c) for c in short) for r in rows}) == len(rows)
 
 
-#: A name of one record: no space and a digit ("bk-90054", "EDS-02"), or capitals and a number ("MCS 2", "RTG 09").
-_RECORD_NAME = re.compile(r"^(?:(?=\S*\d)\S+|[A-Z]{2,} \d+)$")
+#: A name of one record: no space and a digit ("bk-90054", "EDS-02"), capitals and a number ("MCS 2", "RTG 09"), or
+#: a code of capitals in parts joined by "/", "-", "_", "." or ":" ("KNK/DTT-B", "SLC/FM-WAVE").
+_RECORD_NAME = re.compile(r"^(?:(?=\S*\d)\S+|[A-Z]{2,} \d+|[A-Z][A-Z0-9]*(?:[-/_.:][A-Z0-9]+)+)$")
 
 
 def record_ids(columns: Sequence[str], rows: Sequence[Mapping[str, Any]], tcol: str) -> bool:

@@ -342,6 +342,10 @@ def step_enum(options: list[Any], seconds: float, words: Iterable[str] = ()) -> 
     return (min(fitting, key=lambda p: p[0]) if fitting else max(parsed, key=lambda p: p[0]))[1]
 
 
+#: A description's day layout not followed by a time of day ("YYYY-MM-DD", "yyyy-mm-dd"; not "YYYY-MM-DDThh").
+_DAY_LAYOUT = re.compile(r"\byyyy-mm-dd\b(?![t ]*hh)", re.IGNORECASE)
+
+
 def format_time(dt: datetime, schema: Mapping[str, Any], name: str = "") -> Any:
     """``dt`` as the parameter's schema wants it: RFC 3339 (UTC, "Z"), a date, or epoch (milli)seconds."""
     typ = schema.get("type", "string")
@@ -354,9 +358,12 @@ def format_time(dt: datetime, schema: Mapping[str, Any], name: str = "") -> Any:
 
 
 def is_date_param(schema: Mapping[str, Any]) -> bool:
-    """Whether a parameter takes a date, not a timestamp: ``format: date``, or a ``pattern`` that takes
-    "2026-01-31" but not "2026-01-31T10:00:00Z"."""
+    """Whether a parameter takes a date, not a timestamp: ``format: date``, a ``pattern`` that takes
+    "2026-01-31" but not "2026-01-31T10:00:00Z", or a description that gives the day's layout alone ("first
+    day, YYYY-MM-DD"; not "YYYY-MM-DDTHH:MM:SSZ" nor "YYYY-MM-DD hh:mm")."""
     if schema.get("format") == "date":
+        return True
+    if schema.get("format") is None and _DAY_LAYOUT.search(str(schema.get("description", ""))):
         return True
     pattern = schema.get("pattern")
     if not isinstance(pattern, str):
