@@ -38,9 +38,7 @@ class OpsServicer(ops_pb2_grpc.OpsServiceServicer):
     def __init__(self, app: App) -> None:
         self.app = app
 
-    def _budget(
-        self, request: ops_pb2.AskRequest, context: grpc.aio.ServicerContext[Any, Any]
-    ) -> tuple[Budget, float]:
+    def _budget(self, request: ops_pb2.AskRequest, context: grpc.aio.ServicerContext[Any, Any]) -> tuple[Budget, float]:
         """The run's budget and when its time began to count (``time.monotonic()``, read with the deadline:
         the run's own bookkeeping before the orchestrator starts is inside the budget, not after it)."""
         b = request.budget
