@@ -29,6 +29,7 @@ from opsuite_ops.domain.extract import Entities, canonical_param, is_verb_or_adv
 from opsuite_ops.domain.fill import TEXT_PARAMS
 from opsuite_ops.domain.fill_words import ENUM_SYNONYMS
 from opsuite_ops.domain.model import PlanStep, Tool
+from opsuite_ops.domain.people import asks_who, names_people
 from opsuite_ops.domain.timeline import is_trouble_word
 from opsuite_ops.domain.timerange import time_bound
 from opsuite_ops.domain.token_kinds import PORT_PATH
@@ -107,17 +108,6 @@ _DOCUMENTS = re.compile(
     r"(?:runbooks?|playbooks?|docs?|documents?|documentation|wiki|guides?|articles?|how-?tos?|procedures?)\b",
     re.I,
 )
-
-
-#: "who's on site", "who is handling X": a question asking for a person.
-_WHO = re.compile(r"^\s*who(?:'?s|\s+is|\s+are|\s+was)?\b", re.IGNORECASE)
-#: Words a tool's description names people by (what a "who" question looks for beside its own words).
-_PERSON_WORDS = ("technician", "engineer", "assignee", "owner", "implementer", "lead", "operator", "oncall")
-
-
-def asks_who(question: str) -> tuple[str, ...]:
-    """The words of the tools that name people, when ``question`` asks who ("whos on site at X"); else none."""
-    return _PERSON_WORDS if _WHO.match(question) else ()
 
 
 def asks_for_documents(question: str) -> bool:
@@ -400,6 +390,18 @@ class CoverageCheck:
         """The acts whose actor is asked that no ``planned`` tool (the plan's, not the catalogue's) both knows
         and says who did: a part of the question not covered."""
         return tuple(t for t in self.actor_asked if not _actor_known(t, planned, self.synonyms))
+
+    def people_missing(self, question: str, planned: Sequence[Tool]) -> list[str]:
+        """The parts asking for people that no ``planned`` tool answers: the acts whose actor is asked
+        (:meth:`actorless`), and a question asking who ("whos on the dunmore feed problem") when no planned tool
+        names people at all (a procedures search names nobody): the answer cannot say who."""
+        if not planned:
+            return []
+        acts = self.actorless(planned)
+        out = [f"no tool says who {act} it" for act in acts]
+        if not acts and asks_who(question) and not any(names_people(t) for t in planned):
+            out.append("no tool says who: none of those run names people")
+        return out
 
     def names(self, tool: Tool) -> bool:
         """Whether the question names ``tool``: one of its terms, not a mere measure word ("usage"), is in the

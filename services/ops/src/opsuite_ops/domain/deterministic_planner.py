@@ -432,8 +432,8 @@ class DeterministicPlanner:
                 if builder.add(tool, score, notes, optional=True):
                     chosen.append((tool, score))
         in_plan = {st.tool for st in builder.steps}
-        for act in coverage.actorless([t for t in request.tools if t.name in in_plan]) if in_plan else ():
-            reasons.append(AnswerStatusReason(AnswerReason.NOT_COVERED, f"no tool says who {act} it"))
+        for missing in coverage.people_missing(request.question, [t for t in request.tools if t.name in in_plan]):
+            reasons.append(AnswerStatusReason(AnswerReason.NOT_COVERED, missing))
         remedy = asks_for_remedy(request.question)
         if remedy and builder.steps and not _documented(builder.steps, request.tools):
             # "what do we need to do to fix it": the cause is a start, a runbook says how to fix it

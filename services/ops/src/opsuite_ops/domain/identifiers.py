@@ -30,6 +30,7 @@ from opsuite_ops.domain.token_kinds import VERSION_RE
 __all__ = [
     "id_letters",
     "looks_up",
+    "output_strings",
     "phone_numbers",
     "search_cannot_answer",
     "spaced_ids",
@@ -101,7 +102,7 @@ def unmentioned_ids(
     # Every name the outputs hold, once (not once per word of the question): as entities.mentions reads them.
     held: set[str] = set()
     for r in ok:
-        for text in _strings(r.output):
+        for text in output_strings(r.output):
             held.add(name_key(text))
             held.update(name_key(w) for w in _TOKENS.findall(text))
     took = {name_key(str(v)) for r in ok if not is_empty(r.output) for v in r.arguments.values()}
@@ -133,16 +134,16 @@ _PAIR = re.compile(r"^[A-Za-z]+/\d{1,2}$|^[A-Za-z]\d+/[A-Za-z]\d+$")
 _TOKENS = re.compile(r"[\w.-]+")
 
 
-def _strings(data: object, depth: int = 0) -> list[str]:
+def output_strings(data: object, depth: int = 0) -> list[str]:
     """The text values of an output (nested at most 6 deep)."""
     if isinstance(data, str):
         return [data]
     if depth > 6:
         return []
     if isinstance(data, dict):
-        return [t for v in data.values() for t in _strings(v, depth + 1)]
+        return [t for v in data.values() for t in output_strings(v, depth + 1)]
     if isinstance(data, list):
-        return [t for v in data for t in _strings(v, depth + 1)]
+        return [t for v in data for t in output_strings(v, depth + 1)]
     return []
 
 

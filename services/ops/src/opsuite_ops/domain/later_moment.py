@@ -1,0 +1,69 @@
+"""A question about a moment later than now: "whats on puffin at 7pm tonight", "who's on at 9am tmrw".
+
+Most tools report now and the past (a status, a series up to now); some hold what is planned (a rota's
+shifts, planned works with their start and end). A question naming a clock time later than now, today
+("tonight", "this evening", "later today", "today") or tomorrow ("tomorrow", "tmrw"), is answered only by data
+reaching that moment: a successful call whose output holds a time at or after it, or that was asked about a
+time at or after it. Otherwise what the run shows is the present, not the moment asked: NOT_COVERED (the
+answer is partial, never complete on a status of now). Clock times are read in UTC, as every time in opsuite;
+a clock time without a day word, or one already past, asks nothing of the kind.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from opsuite_ops.domain.identifiers import output_strings
+from opsuite_ops.domain.model import AnswerReason, AnswerStatusReason, CallRecord
+from opsuite_ops.domain.series_format import fmt_time, parse_time
+
+__all__ = ["asked_moment", "later_moment"]
+
+#: "7pm", "7 pm", "7:30pm", "at 19:00" (not a time inside an ISO timestamp: no word boundary after its "T").
+_CLOCK = re.compile(r"\b(\d{1,2})(?::([0-5]\d))?\s*([ap]\.?m)\b\.?|\b([01]?\d|2[0-3]):([0-5]\d)\b", re.IGNORECASE)
+_TODAY = re.compile(r"\b(?:tonight|tonite|this\s+evening|later\s+today|today)\b", re.IGNORECASE)
+_TOMORROW = re.compile(r"\b(?:tomorrow|tmrw|tmr|tomoz)\b", re.IGNORECASE)
+
+
+def asked_moment(question: str, now: datetime) -> tuple[datetime, str] | None:
+    """The later moment ``question`` asks about, and its words ("7pm tonight"), or None."""
+    clock = _CLOCK.search(question)
+    day = _TOMORROW.search(question) or _TODAY.search(question)
+    if clock is None or day is None:
+        return None
+    if clock.group(1) is not None:
+        hour, minute = int(clock.group(1)), int(clock.group(2) or 0)
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if clock.group(3).lower().startswith("p") else 0)
+    else:
+        hour, minute = int(clock.group(4)), int(clock.group(5))
+    days = 1 if _TOMORROW.match(day.group(0)) else 0
+    at = (now + timedelta(days=days)).replace(hour=hour, minute=minute, second=0, microsecond=0)
+    if at <= now:
+        return None
+    return at, f"{clock.group(0).strip()} {day.group(0)}"
+
+
+def later_moment(question: str, now: datetime, records: Sequence[CallRecord]) -> list[AnswerStatusReason]:
+    """NOT_COVERED when ``question`` asks about a later moment (:func:`asked_moment`) that no successful call's
+    output or arguments reach (none when no call succeeded: the failures say why)."""
+    asked = asked_moment(question, now)
+    ok = [r for r in records if r.ok]
+    if asked is None or not ok:
+        return []
+    at, words = asked
+    for r in ok:
+        for text in [*output_strings(r.output), *(v for v in r.arguments.values() if isinstance(v, str))]:
+            if (t := parse_time(text)) is not None and t >= at:
+                return []
+    tools = ", ".join(dict.fromkeys(r.tool for r in ok))
+    return [
+        AnswerStatusReason(
+            AnswerReason.NOT_COVERED,
+            f"the question asks about {words} ({fmt_time(at)}); no data of the run ({tools}) reaches it: "
+            "what it shows is up to now",
+        )
+    ]

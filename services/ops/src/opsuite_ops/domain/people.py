@@ -1,0 +1,37 @@
+"""Questions asking who, and the tools that can say who: a person's words in a question and in a tool.
+
+"whos on site at X", "who is handling Y" ask for a person (:func:`asks_who`): the ranking looks for the words tools
+name people by beside the question's own, and an answer whose tools name nobody cannot say who
+(:func:`names_people`, used by :meth:`coverage.CoverageCheck.people_missing`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from opsuite_ops.domain.model import Tool
+
+__all__ = ["asks_who", "names_people"]
+
+#: "who's on site", "who is handling X": a question asking for a person.
+_WHO = re.compile(r"^\s*who(?:'?s|\s+is|\s+are|\s+was)?\b", re.IGNORECASE)
+#: Words a tool's description names people by (what a "who" question looks for beside its own words).
+_PERSON_WORDS = ("technician", "engineer", "assignee", "owner", "implementer", "lead", "operator", "oncall")
+#: A tool's words naming people: an actor (``*_by``, "who", the coverage's actor words), a role or a rota.
+_PEOPLE = re.compile(
+    r"[a-z]_by\b|\bby\s+whom\b|\bwho\b|\b(?:technicians?|engineers?|assignees?|owners?|implementers?|leads?|"
+    r"operators?|on[-_ ]?call|contacts?|coordinators?|managers?|supervisors?|staff|people|persons?|users?|"
+    r"actors?|authors?|request[eo]rs?|approvers?|initiators?|committers?|creators?|submitters?|crews?|teams?|"
+    r"rotas?|rosters?|shifts?|inspectors?|agents?|reporters?|reported|raised|signed)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_who(question: str) -> tuple[str, ...]:
+    """The words of the tools that name people, when ``question`` asks who ("whos on site at X"); else none."""
+    return _PERSON_WORDS if _WHO.match(question) else ()
+
+
+def names_people(tool: Tool) -> bool:
+    """Whether ``tool`` says who: its name, description, parameters or output hints name people (:data:`_PEOPLE`)."""
+    return bool(_PEOPLE.search(" ".join([tool.name, tool.description, *tool.properties, *tool.output_hints])))

@@ -1,0 +1,86 @@
+"""Who, doers and later moments (issue 13, the twenty-fifth estate written blind; docs/architecture/ops.md):
+
+* a question asking who, answered only by tools that name nobody (a procedures search), is not complete;
+* a participle names its doer among an enum's values ("encoded at" the ``encoder``), so a question naming
+  an encoder's work and a mux asks both kinds, not the mux alone;
+* a question about a clock time later than now ("at 7pm tonight") is not answered by data of now.
+
+The estate is made up (a printing works: presses, binders, its shifts); no estate's names.
+"""
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from opsuite_ops.domain.deterministic_planner import DeterministicPlanner
+from opsuite_ops.domain.fill_words import choose_enum
+from opsuite_ops.domain.later_moment import asked_moment, later_moment
+from opsuite_ops.domain.model import AnswerReason, Budget, CallRecord, CallStatus, Tool
+from opsuite_ops.domain.planning import PlanRequest
+
+NOW = datetime(2025, 6, 3, 7, 0, tzinfo=UTC)
+
+MANUALS = Tool(
+    "manuals_search",
+    "Search the works' procedures and machine manuals for a word or phrase",
+    frozenset({"document", "runbook"}),
+    input_schema={"type": "object", "properties": {"q": {"type": "string"}}, "required": ["q"]},
+    idempotent=True,
+)
+SHIFTS = Tool(
+    "shift_notes",
+    "Shift notes of the print floor: time, author, press, note",
+    frozenset({"log"}),
+    input_schema={"type": "object", "properties": {"hours": {"type": "integer", "default": 12}}},
+    idempotent=True,
+)
+
+
+def _plan(question: str, tools: list[Tool]) -> Any:
+    return DeterministicPlanner().plan_sync(PlanRequest(question, tools, Budget(), NOW, inventory=None))
+
+
+def test_who_answered_by_tools_naming_nobody_is_not_covered() -> None:
+    outcome = _plan("whos on the press 4 smearing problem n what have they found?", [MANUALS])
+    assert [s.tool for s in outcome.plan.steps] == ["manuals_search"]
+    assert any(r.reason is AnswerReason.NOT_COVERED and "says who" in r.detail for r in outcome.not_covered)
+    # A tool that names people (its author) may answer it: nothing is said against the plan then.
+    outcome = _plan("whos on the press 4 smearing problem n what have they found?", [MANUALS, SHIFTS])
+    assert "shift_notes" in {s.tool for s in outcome.plan.steps}
+    assert not any("says who" in r.detail for r in outcome.not_covered)
+
+
+def test_a_participle_names_its_doer_among_the_enum_values() -> None:
+    kinds = ["", "encoder", "mux", "fm_processor"]
+    chosen, _ = choose_enum(kinds, ["whats", "channel", "encoded", "at", "which", "mux", "is", "it", "on"])
+    assert chosen == ["encoder", "mux"]
+    assert choose_enum(kinds, ["which", "mux", "is", "it", "on"])[0] == ["mux"]
+    # A stem too short to name anything ("used", "fed") names no doer.
+    assert choose_enum(["", "user", "feeder"], ["used", "fed"])[0] == []
+
+
+def _record(rows: list[dict[str, Any]], **arguments: Any) -> CallRecord:
+    return CallRecord("c1", "s1", "press_status", dict(arguments), CallStatus.OK, {"rows": rows})
+
+
+def test_a_later_moment_is_answered_only_by_data_reaching_it() -> None:
+    at = asked_moment("what will press 4 be running at 7pm tonight?", NOW)
+    assert at is not None and at[0] == NOW.replace(hour=19) and at[1] == "7pm tonight"
+    assert asked_moment("what will press 4 be running at 9:30am tmrw", NOW) == (
+        (NOW + timedelta(days=1)).replace(hour=9, minute=30),
+        "9:30am tmrw",
+    )
+    # No day word, a past clock time, or a day word alone: no later moment.
+    assert asked_moment("what was press 4 running at 7pm", NOW) is None
+    assert asked_moment("what failed at 5am today", NOW) is None
+    assert asked_moment("whos on shift tonight", NOW) is None
+
+    question = "what will press 4 be running at 7pm tonight?"
+    now_rows = [{"press": "P4", "job": "catalogue 88", "since": "2025-06-03T05:10:00Z"}]
+    (reason,) = later_moment(question, NOW, [_record(now_rows)])
+    assert reason.reason is AnswerReason.NOT_COVERED and "7pm tonight" in reason.detail
+    planned = [*now_rows, {"press": "P4", "job": "brochure 12", "since": "2025-06-03T18:30:00Z",
+                           "until": "2025-06-03T21:00:00Z"}]  # fmt: skip
+    assert later_moment(question, NOW, [_record(planned)]) == []  # the schedule reaches 19:00
+    assert later_moment(question, NOW, [_record(now_rows, until="2025-06-03T20:00:00Z")]) == []
+    failed = CallRecord("c1", "s1", "press_status", {}, CallStatus.FAILED, None)
+    assert later_moment(question, NOW, [failed]) == []  # the failure says why
