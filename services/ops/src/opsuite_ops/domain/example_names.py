@@ -59,6 +59,9 @@ def example_kind(name: str, tools: Sequence[Tool], entities: Entities) -> str | 
 
 
 _LETTERS = re.compile(r"^[A-Za-z]{1,3}(?=\d)")
+#: A reference written as a template: capitals, then "n" (or a year "yy"/"yyyy") for its digits ("VTX-CS-nnnnn").
+_TEMPLATE = re.compile(r"\b[A-Z][A-Z0-9]*(?:[-/][A-Z0-9]+)*[-/](?:y{2}(?:y{2})?[-/])?n{2,}\b")
+_TEMPLATE_DIGITS = re.compile(r"(?<=[-/])(?:y+|n+)")
 
 
 def prefixed_example(word: str, tools: Sequence[Tool]) -> tuple[str, str] | None:
@@ -137,19 +140,28 @@ def names_by_example(entities: Entities, tools: Sequence[Tool]) -> Entities:
 
 
 def ids_by_example(entities: Entities, tools: Sequence[Tool]) -> Entities:
-    """``entities`` with each name read by its shape alone (a guessed host or service) that has digits and is
-    written like the example of a parameter taking ids (:func:`param_kinds.id_like`: "LMS-CS-20417" for "ticket
-    reference, e.g. LMS-CS-20417") read as a record id, as the question writes it."""
+    """``entities`` with each name read by its shape alone (a guessed host or service), or unknown as a host or
+    service and close to no known name, that has digits and is written like the example of a parameter taking
+    ids (:func:`param_kinds.id_like`: "LMS-CS-20417" for "ticket reference, e.g. LMS-CS-20417") read as a record
+    id, as the question writes it: a supplier's case the listings of hosts never hold is no unknown host."""
     examples = [
         found.group(1)
         for tool in tools
         for param, schema in tool.properties.items()
         if param_concept(param, schema) == "id" and (found := _EXAMPLE.search(str(schema.get("description", ""))))
     ]
-    if not examples or not entities.guessed:
+    # The references a tool taking ids writes as templates ("Veltrix VTX-CS-nnnnn", "CVN/yyyy/nnn"): digits there.
+    examples += [
+        _TEMPLATE_DIGITS.sub(lambda m: "9" * len(m.group(0)), found.group(0))
+        for tool in tools
+        if any(param_concept(p, sc) == "id" for p, sc in tool.properties.items())
+        for found in _TEMPLATE.finditer(tool.description)
+    ]
+    unknown = [u.name for u in entities.unknown if u.kind in _NAME_KINDS and not u.suggestions and not u.assumed]
+    if not examples or not (entities.guessed or unknown):
         return entities
     spelt = {m.group(0).lower(): m.group(0) for m in re.finditer(r"[\w./:#-]+", entities.question)}
-    moved = [g for g in entities.guessed if any(c.isdigit() for c in g)
+    moved = [g for g in (*entities.guessed, *unknown) if any(c.isdigit() for c in g)
              and any(id_like(spelt.get(g, g), e) for e in examples)]  # fmt: skip
     if not moved:
         return entities
@@ -158,6 +170,7 @@ def ids_by_example(entities: Entities, tools: Sequence[Tool]) -> Entities:
         entities,
         ids=(*entities.ids, *(i for i in ids if i not in entities.ids)),
         guessed=tuple(g for g in entities.guessed if g not in moved),
+        unknown=tuple(u for u in entities.unknown if u.name not in moved),
         hosts=tuple(h for h in entities.hosts if h not in moved),
         services=tuple(s for s in entities.services if s not in moved),
     )

@@ -34,7 +34,8 @@ GENERIC_WORDS = (
     getting got going right now latest
     current please thanks hi hello whats what's whos who's wheres hows tell us it's is isn't are aren't start
     started starting begin across throughout
-    began begun few several roughly approximately around isn aren wasn weren doesn didn hasn haven hadn couldn
+    began begun few several roughly approximately around say says saying want wants
+    isn aren wasn weren doesn didn hasn haven hadn couldn
     shouldn wouldn""".split()  # noqa: SIM905
     )
     | CHAT_WORDS
@@ -65,7 +66,8 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "avg": ("average", "mean"),
     "acct": ("account",),
     "rx": ("receive", "received"),
-    "tx": ("transmit", "transmitted"),
+    "tx": ("transmit", "transmitted", "transmitter"),
+    "txs": ("transmitters", "transmitter"),
     "pwr": ("power",),
     "qty": ("quantity",),
     "msg": ("message",),
