@@ -84,3 +84,17 @@ def test_a_later_moment_is_answered_only_by_data_reaching_it() -> None:
     assert later_moment(question, NOW, [_record(now_rows, until="2025-06-03T20:00:00Z")]) == []
     failed = CallRecord("c1", "s1", "press_status", {}, CallStatus.FAILED, None)
     assert later_moment(question, NOW, [failed]) == []  # the failure says why
+
+
+def test_a_count_about_a_name_counts_the_rows_naming_it_in_any_text() -> None:
+    from opsuite_ops.domain.aggregate import count
+
+    rows = [
+        {"ticket": "T-1", "reference": "Keelby", "subject": "Jam on press 4 at Keelby"},
+        {"ticket": "T-2", "reference": "P4.B02", "subject": "Keelby run late again"},
+        {"ticket": "T-3", "reference": "Ashdown", "subject": "Ink delivery"},
+    ]
+    # "about keelby": the rows whose texts name it, not only the one whose reference is the name alone
+    assert count("how many tickets about keelby since yesterday?", rows, {}) == (2, "'keelby' in any column")
+    # without "about" the column holding the name alone filters, as before
+    assert count("how many keelby tickets since yesterday?", rows, {}) == (1, "reference=keelby")

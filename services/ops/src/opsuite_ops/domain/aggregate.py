@@ -376,6 +376,12 @@ def count(question: str, rows: Sequence[Mapping[str, Any]], arguments: Mapping[s
         values = {str(r.get(col)).lower() for r in rows if isinstance(r.get(col), str)}
         named = [v for v in values if (v in words or stem(v) in stems) and v not in given]
         if len(named) == 1 and len(values) > 1:
+            if re.search(rf"\babout\s+{re.escape(named[0])}\b", question, re.IGNORECASE):
+                # "tickets about vardenes": a row is about it when any of its texts names it (a subject "data loss
+                # at Vardenes"), not only the one whose column holds it alone
+                said = re.compile(rf"\b{re.escape(named[0])}\b", re.IGNORECASE)
+                kept = [r for r in rows if any(isinstance(v, str) and said.search(v) for v in r.values())]
+                return len(kept), f"'{named[0]}' in any column"
             kept = [r for r in rows if str(r.get(col)).lower() == named[0]]
             return len(kept), f"{col}={named[0]}"
     return len(rows), ""
