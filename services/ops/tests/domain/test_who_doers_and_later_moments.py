@@ -98,3 +98,15 @@ def test_a_count_about_a_name_counts_the_rows_naming_it_in_any_text() -> None:
     assert count("how many tickets about keelby since yesterday?", rows, {}) == (2, "'keelby' in any column")
     # without "about" the column holding the name alone filters, as before
     assert count("how many keelby tickets since yesterday?", rows, {}) == (1, "reference=keelby")
+
+
+def test_a_document_search_with_no_word_but_a_name_searches_the_name() -> None:
+    manuals = Tool(
+        "manuals_search",
+        "Search the works' procedures and machine manuals for a word or phrase",
+        frozenset({"document", "runbook"}),
+        input_schema={"type": "object", "properties": {"terms": {"type": "string"}}, "required": ["terms"]},
+        idempotent=True,
+    )
+    outcome = _plan("how do we fix PRESS-04? is there a runbook for this", [manuals])
+    assert [(s.tool, dict(s.arguments)) for s in outcome.plan.steps] == [("manuals_search", {"terms": "PRESS-04"})]

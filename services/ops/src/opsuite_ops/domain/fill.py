@@ -380,6 +380,10 @@ def _search_terms(
     search keeps it ("node not booting" is what the runbook is about)."""
     rare = not tool.tags & SEARCH_TAGS
     terms = key_terms(tool, entities, synonyms, exclude=enum_words, rare=rare)
+    if not rare and not terms:
+        # "how do we fix ep_fraud_score? is there a runbook for this": no word but the thing it names
+        named = [*entities.ids, *entities.hosts, *entities.services, *(v for _c, v in entities.values)]
+        return str(named[0]) if named else ""
     if not rare or not entities.negated:
         return terms
     kept = key_terms(tool, entities, synonyms, exclude=enum_words | entities.negated, rare=rare)
