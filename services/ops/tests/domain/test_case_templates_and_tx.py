@@ -72,6 +72,24 @@ def test_an_unknown_name_spelt_like_an_id_example_or_a_template_is_a_case_refere
     assert [s.tool for s in outcome.plan.steps] == ["vessel_list"]
 
 
+def test_a_reference_template_alone_makes_an_unknown_name_a_case() -> None:
+    # No "e.g." anywhere: only the description's templates say what a reference looks like, and the listings'
+    # names leave "MRL-SR-51230" an unknown name before the templates are read.
+    cases = Tool(
+        "supplier_case",
+        "Look up a supplier case by reference (Marlin Radio MRL-SR-nnnnn, Halyard Engines HYE/yyyy/nnn)",
+        frozenset({"lookup", "vendor"}),
+        input_schema=_obj({"ref": {"type": "string", "description": "the case reference"}}, ("ref",)),
+        idempotent=True,
+    )
+    outcome = _plan("whats marlin saying on MRL-SR-51230?", [cases, VESSELS, MANUALS])
+    assert [(s.tool, dict(s.arguments)) for s in outcome.plan.steps][:1] == [("supplier_case", {"ref": "MRL-SR-51230"})]
+    assert not any(r.reason.value == "entity_unknown" for r in outcome.not_covered)
+    # A description of thousands of parts is read in linear time (the templates' pattern does not restart).
+    long = Tool("supplier_case", "A-" * 20_000 + "A", frozenset(), input_schema=cases.input_schema, idempotent=True)
+    assert _plan("whats marlin saying on MRL-SR-51230?", [long, VESSELS]).plan is not None
+
+
 def test_tx_and_txs_are_transmitters() -> None:
     outcome = _plan("any txs down rn?", [RADIOS, MANUALS], with_inventory=False)
     assert [s.tool for s in outcome.plan.steps] == ["radio_status"] and not outcome.not_covered

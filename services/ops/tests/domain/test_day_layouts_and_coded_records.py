@@ -17,11 +17,13 @@ def test_a_description_giving_the_day_layout_alone_makes_a_date_parameter() -> N
     assert is_date_param(day) and format_time(AT, day) == "2026-12-07"
     assert is_date_param({"type": "string", "description": "last day (yyyy-mm-dd); empty: open-ended"})
     # A layout with a time of day, or none at all, is a timestamp.
-    for description in ("start, YYYY-MM-DDTHH:MM:SSZ", "start, YYYY-MM-DD hh:mm UTC", "first day"):
+    for description in ("start, YYYY-MM-DDTHH:MM:SSZ", "start, YYYY-MM-DD hh:mm UTC", "first day",
+                        "start, yyyy-MM-dd'T'HH:mm:ss", "YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ"):  # fmt: skip
         schema = {"type": "string", "description": description}
         assert not is_date_param(schema) and format_time(AT, schema) == "2026-12-07T04:10:55Z"
-    # The schema's own format wins over the description.
+    # The schema's own format or pattern wins over the description.
     assert not is_date_param({"type": "string", "format": "date-time", "description": "YYYY-MM-DD"})
+    assert not is_date_param({"type": "string", "pattern": "^\\d{4}-\\d{2}-\\d{2}T", "description": "YYYY-MM-DD"})
 
 
 def _status_rows(names: list[str]) -> list[dict[str, Any]]:

@@ -47,6 +47,16 @@ def test_who_answered_by_tools_naming_nobody_is_not_covered() -> None:
     outcome = _plan("whos on the press 4 smearing problem n what have they found?", [MANUALS, SHIFTS])
     assert "shift_notes" in {s.tool for s in outcome.plan.steps}
     assert not any("says who" in r.detail for r in outcome.not_covered)
+    # "whos down rn" asks which presses: a data tool answers it, whatever names no person
+    presses = Tool(
+        "press_status",
+        "Every press now: state (running, down, setup), job",
+        frozenset({"status"}),
+        input_schema={"type": "object", "properties": {}},
+        idempotent=True,
+    )
+    outcome = _plan("whos down rn?", [presses, MANUALS])
+    assert [s.tool for s in outcome.plan.steps] == ["press_status"] and not outcome.not_covered
 
 
 def test_a_participle_names_its_doer_among_the_enum_values() -> None:
@@ -54,8 +64,10 @@ def test_a_participle_names_its_doer_among_the_enum_values() -> None:
     chosen, _ = choose_enum(kinds, ["whats", "channel", "encoded", "at", "which", "mux", "is", "it", "on"])
     assert chosen == ["encoder", "mux"]
     assert choose_enum(kinds, ["which", "mux", "is", "it", "on"])[0] == ["mux"]
-    # A stem too short to name anything ("used", "fed") names no doer.
-    assert choose_enum(["", "user", "feeder"], ["used", "fed"])[0] == []
+    # A stem too short to name anything ("used", "fed"), a word that is no participle ("feed") or a present
+    # participle (what a thing does: "routing") names no doer.
+    assert choose_enum(["", "user", "feeder"], ["used", "fed", "feed"])[0] == []
+    assert choose_enum(["", "router", "switch"], ["which", "firewall", "is", "routing", "traffic"])[0] == []
 
 
 def _record(rows: list[dict[str, Any]], **arguments: Any) -> CallRecord:
@@ -73,6 +85,9 @@ def test_a_later_moment_is_answered_only_by_data_reaching_it() -> None:
     assert asked_moment("what was press 4 running at 7pm", NOW) is None
     assert asked_moment("what failed at 5am today", NOW) is None
     assert asked_moment("whos on shift tonight", NOW) is None
+    # Not a part of an address or a version; the small hours of "tonight" are after midnight.
+    assert asked_moment("is 10.0.0.1:22 reachable today", NOW) is None
+    assert asked_moment("what runs at 1am tonight", NOW) == (NOW.replace(hour=1) + timedelta(days=1), "1am tonight")
 
     question = "what will press 4 be running at 7pm tonight?"
     now_rows = [{"press": "P4", "job": "catalogue 88", "since": "2025-06-03T05:10:00Z"}]
@@ -82,6 +97,8 @@ def test_a_later_moment_is_answered_only_by_data_reaching_it() -> None:
                            "until": "2025-06-03T21:00:00Z"}]  # fmt: skip
     assert later_moment(question, NOW, [_record(planned)]) == []  # the schedule reaches 19:00
     assert later_moment(question, NOW, [_record(now_rows, until="2025-06-03T20:00:00Z")]) == []
+    assert later_moment(question, NOW, [_record(now_rows, day="2025-06-03")]) == []  # a date: its whole day
+    assert later_moment(question, NOW, [_record(now_rows, day="2025-06-02")]) != []
     failed = CallRecord("c1", "s1", "press_status", {}, CallStatus.FAILED, None)
     assert later_moment(question, NOW, [failed]) == []  # the failure says why
 

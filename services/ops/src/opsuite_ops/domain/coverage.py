@@ -29,6 +29,7 @@ from opsuite_ops.domain.extract import Entities, canonical_param, is_verb_or_adv
 from opsuite_ops.domain.fill import TEXT_PARAMS
 from opsuite_ops.domain.fill_words import ENUM_SYNONYMS
 from opsuite_ops.domain.model import PlanStep, Tool
+from opsuite_ops.domain.param_kinds import SEARCH_TAGS
 from opsuite_ops.domain.people import asks_who, names_people
 from opsuite_ops.domain.timeline import is_trouble_word
 from opsuite_ops.domain.timerange import time_bound
@@ -393,13 +394,15 @@ class CoverageCheck:
 
     def people_missing(self, question: str, planned: Sequence[Tool]) -> list[str]:
         """The parts asking for people that no ``planned`` tool answers: the acts whose actor is asked
-        (:meth:`actorless`), and a question asking who ("whos on the dunmore feed problem") when no planned tool
-        names people at all (a procedures search names nobody): the answer cannot say who."""
+        (:meth:`actorless`), and a question asking who ("whos on the dunmore feed problem") when every planned
+        tool is a document search naming nobody (a procedures search): the answer cannot say who. Data tools
+        are left alone: "whos down rn" asks which hosts, "who is affected" which customers."""
         if not planned:
             return []
         acts = self.actorless(planned)
         out = [f"no tool says who {act} it" for act in acts]
-        if not acts and asks_who(question) and not any(names_people(t) for t in planned):
+        documents = all(t.tags & SEARCH_TAGS for t in planned)
+        if not acts and documents and asks_who(question) and not any(names_people(t) for t in planned):
             out.append("no tool says who: none of those run names people")
         return out
 

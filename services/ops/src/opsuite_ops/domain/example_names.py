@@ -60,7 +60,7 @@ def example_kind(name: str, tools: Sequence[Tool], entities: Entities) -> str | 
 
 _LETTERS = re.compile(r"^[A-Za-z]{1,3}(?=\d)")
 #: A reference written as a template: capitals, then "n" (or a year "yy"/"yyyy") for its digits ("VTX-CS-nnnnn").
-_TEMPLATE = re.compile(r"\b[A-Z][A-Z0-9]*(?:[-/][A-Z0-9]+)*[-/](?:y{2}(?:y{2})?[-/])?n{2,}\b")
+_TEMPLATE = re.compile(r"(?<![-/A-Za-z0-9])[A-Z][A-Z0-9]*(?:[-/][A-Z0-9]+)*[-/](?:y{2}(?:y{2})?[-/])?n{2,}\b")
 _TEMPLATE_DIGITS = re.compile(r"(?<=[-/])(?:y+|n+)")
 
 
@@ -150,6 +150,9 @@ def ids_by_example(entities: Entities, tools: Sequence[Tool]) -> Entities:
         for param, schema in tool.properties.items()
         if param_concept(param, schema) == "id" and (found := _EXAMPLE.search(str(schema.get("description", ""))))
     ]
+    unknown = [u.name for u in entities.unknown if u.kind in _NAME_KINDS and not u.suggestions and not u.assumed]
+    if not entities.guessed and not unknown:
+        return entities
     # The references a tool taking ids writes as templates ("Veltrix VTX-CS-nnnnn", "CVN/yyyy/nnn"): digits there.
     examples += [
         _TEMPLATE_DIGITS.sub(lambda m: "9" * len(m.group(0)), found.group(0))
@@ -157,8 +160,7 @@ def ids_by_example(entities: Entities, tools: Sequence[Tool]) -> Entities:
         if any(param_concept(p, sc) == "id" for p, sc in tool.properties.items())
         for found in _TEMPLATE.finditer(tool.description)
     ]
-    unknown = [u.name for u in entities.unknown if u.kind in _NAME_KINDS and not u.suggestions and not u.assumed]
-    if not examples or not (entities.guessed or unknown):
+    if not examples:
         return entities
     spelt = {m.group(0).lower(): m.group(0) for m in re.finditer(r"[\w./:#-]+", entities.question)}
     moved = [g for g in (*entities.guessed, *unknown) if any(c.isdigit() for c in g)

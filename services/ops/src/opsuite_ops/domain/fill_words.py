@@ -139,8 +139,9 @@ def _named(options: Sequence[Any], words: Sequence[str], *, asks_whether: bool =
     named = set(words) | {stem(w) for w in words} | {value_stem(w) for w in words}
     for w in words:
         named.update(ENUM_SYNONYMS.get(w, ()))
-        if w.endswith(("ed", "ing")) and len(root := stem(w)) >= 4:
-            # a participle names its doer: "encoded at" asks the ``encoder``, "processed" the ``processor``
+        if w.endswith("ed") and len(root := stem(w)) >= 4 and root != w:
+            # a past participle names its doer: "encoded at" asks the ``encoder``, "processed" the ``processor``
+            # (not "feed", no participle; nor "routing": a verb of what a thing does, not its kind)
             named.update((f"{root}er", f"{root}or"))
     values = [str(o).lower() for o in options]
     if named & _NOT_HEALTHY and any(v in _HEALTHY for v in values):

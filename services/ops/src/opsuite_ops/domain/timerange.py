@@ -342,8 +342,9 @@ def step_enum(options: list[Any], seconds: float, words: Iterable[str] = ()) -> 
     return (min(fitting, key=lambda p: p[0]) if fitting else max(parsed, key=lambda p: p[0]))[1]
 
 
-#: A description's day layout not followed by a time of day ("YYYY-MM-DD", "yyyy-mm-dd"; not "YYYY-MM-DDThh").
-_DAY_LAYOUT = re.compile(r"\byyyy-mm-dd\b(?![t ]*hh)", re.IGNORECASE)
+#: A description's day layout ("YYYY-MM-DD", "yyyy-mm-dd"); with an hour anywhere ("hh", "HH:mm") it is a timestamp.
+_DAY_LAYOUT = re.compile(r"\byyyy-mm-dd\b", re.IGNORECASE)
+_HOURS = re.compile(r"hh", re.IGNORECASE)
 
 
 def format_time(dt: datetime, schema: Mapping[str, Any], name: str = "") -> Any:
@@ -359,15 +360,15 @@ def format_time(dt: datetime, schema: Mapping[str, Any], name: str = "") -> Any:
 
 def is_date_param(schema: Mapping[str, Any]) -> bool:
     """Whether a parameter takes a date, not a timestamp: ``format: date``, a ``pattern`` that takes
-    "2026-01-31" but not "2026-01-31T10:00:00Z", or a description that gives the day's layout alone ("first
-    day, YYYY-MM-DD"; not "YYYY-MM-DDTHH:MM:SSZ" nor "YYYY-MM-DD hh:mm")."""
+    "2026-01-31" but not "2026-01-31T10:00:00Z", or (no pattern, no format) a description that gives the day's
+    layout and no hour ("first day, YYYY-MM-DD"; not "YYYY-MM-DDTHH:MM:SSZ", "yyyy-MM-dd'T'HH:mm" nor
+    "YYYY-MM-DD or YYYY-MM-DD hh:mm")."""
     if schema.get("format") == "date":
-        return True
-    if schema.get("format") is None and _DAY_LAYOUT.search(str(schema.get("description", ""))):
         return True
     pattern = schema.get("pattern")
     if not isinstance(pattern, str):
-        return False
+        described = str(schema.get("description", ""))
+        return schema.get("format") is None and bool(_DAY_LAYOUT.search(described)) and not _HOURS.search(described)
     try:
         rx = compile_regex(pattern)  # the tenant's pattern: RE2, linear time
     except RegexError:

@@ -67,7 +67,7 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "acct": ("account",),
     "rx": ("receive", "received"),
     "tx": ("transmit", "transmitted", "transmitter"),
-    "txs": ("transmitters", "transmitter"),
+    "txs": ("transmitters", "transmitter", "transactions", "transaction"),
     "pwr": ("power",),
     "qty": ("quantity",),
     "msg": ("message",),
