@@ -27,11 +27,14 @@ controllers, detector loops, corridor journey times, bus punctuality, street wor
 ``--set=twentythird`` ``twentythird``, a satellite ground station network's operations (antennas and their control
 units, downlink frame loss, modems, gearbox health, customer missions' passes, launch support campaigns),
 ``--set=twentyfourth`` ``twentyfourth``, a ski resort's lift operations (lifts and their lift controls, gate-scanner
-queues, wind stops, safety line trips, haul rope stretch, piste opening, race events, guest feedback), and
+queues, wind stops, safety line trips, haul rope stretch, piste opening, race events, guest feedback),
 ``--set=twentyfifth`` ``twentyfifth``, a regional TV and radio broadcaster's network operations centre (transmitters
 and their forward and reflected power and VSWR, playout channels and servers, encoders and multiplexers, contribution
 links' packet loss and jitter, off-air, silence and black-frame incidents, carriers' planned works, vendor cases, the
-on-call rota), all twelve written blind too.
+on-call rota), and ``--set=twentysixth`` ``twentysixth``, a national parcel carrier's sortation hubs and linehaul
+network (sorters and their scan tunnels' read rates, parcel volumes, missorts and no-reads, conveyor faults, sorter
+chain wear, trunk departures and delays, reefer trailer temperatures, work orders, supplier tickets, on-call and shift
+managers), all thirteen written blind too.
 
 Goals, per set: at least 95% of the expected facts in the answers; no answer marked COMPLETE that misses a
 fact or states a forbidden one; every unanswerable question PARTIAL or UNANSWERED.

@@ -64,6 +64,7 @@ from tests.ops_eval import (
     twentyfirst_estate,
     twentyfourth_estate,
     twentysecond_estate,
+    twentysixth_estate,
     twentythird_estate,
 )
 from tests.ops_eval.questions import EvalContext, QuestionSet, load_set
@@ -83,7 +84,8 @@ TENANTS = {"demo": "demo", "second": "ledgerco", "third": "clusterco", "fourth":
            "sixteenth": "fenmarshrailco", "seventeenth": "harthillwindco", "eighteenth": "ashcombeebmeco",
            "nineteenth": "kingsmerebhsco", "twentieth": "brackenmoordcco",
            "twentyfirst": "callowayportco", "twentysecond": "dunsfordutcco", "twentythird": "halvardgsnco",
-           "twentyfourth": "aurenfelsliftco", "twentyfifth": "carrowmerebcco"}  # fmt: skip
+           "twentyfourth": "aurenfelsliftco", "twentyfifth": "carrowmerebcco",
+           "twentysixth": "pellmoorparcelco"}  # fmt: skip
 #: Questions in flight at once (ops runs them concurrently; each is one run).
 CONCURRENCY = 4
 ASK_TIMEOUT_S = 60.0
@@ -236,6 +238,7 @@ _SEEDERS: dict[str, Callable[[_Servers, Path, TokenFactory], Awaitable[datetime]
     "twentythird": functools.partial(_seed_estate, twentythird_estate, "groundstations.db", "twentythird"),
     "twentyfourth": functools.partial(_seed_estate, twentyfourth_estate, "liftops.db", "twentyfourth"),
     "twentyfifth": functools.partial(_seed_estate, twentyfifth_estate, "broadcastnoc.db", "twentyfifth"),
+    "twentysixth": functools.partial(_seed_estate, twentysixth_estate, "parcelhubs.db", "twentysixth"),
 }
 
 
