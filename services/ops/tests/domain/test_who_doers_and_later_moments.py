@@ -85,6 +85,9 @@ def test_a_later_moment_is_answered_only_by_data_reaching_it() -> None:
     assert asked_moment("what was press 4 running at 7pm", NOW) is None
     assert asked_moment("what failed at 5am today", NOW) is None
     assert asked_moment("whos on shift tonight", NOW) is None
+    # Tomorrow alone asks from its first minute.
+    tomorrow = (NOW + timedelta(days=1)).replace(hour=0)
+    assert asked_moment("whats the volume forecast for tmrw", NOW) == (tomorrow, "tmrw")
     # Not a part of an address or a version; the small hours of "tonight" are after midnight.
     assert asked_moment("is 10.0.0.1:22 reachable today", NOW) is None
     assert asked_moment("what runs at 1am tonight", NOW) == (NOW.replace(hour=1) + timedelta(days=1), "1am tonight")
