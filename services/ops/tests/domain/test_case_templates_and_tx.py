@@ -93,3 +93,25 @@ def test_a_reference_template_alone_makes_an_unknown_name_a_case() -> None:
 def test_tx_and_txs_are_transmitters() -> None:
     outcome = _plan("any txs down rn?", [RADIOS, MANUALS], with_inventory=False)
     assert [s.tool for s in outcome.plan.steps] == ["radio_status"] and not outcome.not_covered
+
+
+def test_day_words_name_nothing_and_thru_sets_a_word_apart() -> None:
+    from opsuite_ops.domain.extract import extract_entities
+
+    for question in (
+        "whats the load forecast for tomorrow?",
+        "whats the load forecast for tmrw?",
+        "whos on for tonight",
+    ):
+        entities = extract_entities(question, now=NOW)
+        assert not entities.services and not entities.hosts and not entities.guessed  # no service "tomorrow"
+    # "forecast thru X": the word before "thru" is a part of its own, not a qualifier of X (no tool forecasts)
+    volumes = Tool(
+        "hub_volumes",
+        "Parcels inducted per hub per hour",
+        frozenset({"metric"}),
+        input_schema=_obj({"hub": {"type": "string", "default": ""}}),
+        idempotent=True,
+    )
+    outcome = _plan("whats the volume forecast thru hub for tmrw?", [volumes], with_inventory=False)
+    assert any("forecast" in r.detail for r in outcome.not_covered)
