@@ -130,3 +130,19 @@ def test_a_document_search_with_no_word_but_a_name_searches_the_name() -> None:
     )
     outcome = _plan("how do we fix PRESS-04? is there a runbook for this", [manuals])
     assert [(s.tool, dict(s.arguments)) for s in outcome.plan.steps] == [("manuals_search", {"terms": "PRESS-04"})]
+
+
+def test_what_they_found_ranks_the_tools_keeping_notes() -> None:
+    from opsuite_ops.domain.people import asks_findings
+
+    assert asks_findings("whos looking at press 4 n what have they found?")
+    assert asks_findings("any update on the press 4 jam?") and not asks_findings("whats jammed on press 4")
+    handover = Tool(
+        "floor_log",
+        "Print floor control log: entries, author, role, text; last N hours",
+        frozenset({"history", "handover", "notes"}),
+        input_schema={"type": "object", "properties": {"hours": {"type": "integer", "default": 12}}},
+        idempotent=True,
+    )
+    outcome = _plan("whos looking at the press 4 smearing n what have they found?", [SHIFTS, handover, MANUALS])
+    assert "floor_log" in {s.tool for s in outcome.plan.steps}

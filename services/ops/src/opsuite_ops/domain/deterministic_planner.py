@@ -59,6 +59,7 @@ from opsuite_ops.domain.investigate import CHANGES, SERIES, investigation_tools,
 from opsuite_ops.domain.investigate import role as tool_role
 from opsuite_ops.domain.model import MODE_TAGS, AnswerReason, AnswerStatusReason, Plan, PlanStep, Tool
 from opsuite_ops.domain.param_kinds import is_search_param, name_kinds, param_concept
+from opsuite_ops.domain.people import asks_findings
 from opsuite_ops.domain.plan_builder import PlanBuilder
 from opsuite_ops.domain.planning import PlanOutcome, PlanRequest
 from opsuite_ops.domain.ranking import DEFAULT_SYNONYMS, rank_tools, tool_tokens
@@ -322,7 +323,8 @@ class DeterministicPlanner:
         # "jammed" where the tools say "jam" (and never "jammed"): undoubled, as a value's is (not "running": "runs")
         past = [t for t in entities.terms if t.endswith("ed") and stem(t) not in vocab]
         fixed += [v for t in past if (v := value_stem(t)) in vocab]
-        query = " ".join([*entities.terms, *id_words, *columns, *fixed, *asks_who(request.question)])
+        person_words = (*asks_who(request.question), *asks_findings(request.question))
+        query = " ".join([*entities.terms, *id_words, *columns, *fixed, *person_words])
         if request.failure is not None:
             # A replan looks for other tools covering the same gaps: search their wording too.
             query += " " + " ".join(g.what for g in request.failure.gaps)

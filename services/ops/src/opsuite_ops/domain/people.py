@@ -2,7 +2,8 @@
 
 "whos on site at X", "who is handling Y" ask for a person (:func:`asks_who`): the ranking looks for the words tools
 name people by beside the question's own, and an answer whose tools name nobody cannot say who
-(:func:`names_people`, used by :meth:`coverage.CoverageCheck.people_missing`).
+(:func:`names_people`, used by :meth:`coverage.CoverageCheck.people_missing`). "what have they found" asks what
+those people noted (:func:`asks_findings`): the ranking looks for the tools keeping notes (a shift log) too.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import re
 
 from opsuite_ops.domain.model import Tool
 
-__all__ = ["asks_who", "names_people"]
+__all__ = ["asks_findings", "asks_who", "names_people"]
 
 #: "who's on site", "who is handling X": a question asking for a person.
 _WHO = re.compile(r"^\s*who(?:'?s|\s+is|\s+are|\s+was)?\b", re.IGNORECASE)
@@ -25,6 +26,20 @@ _PEOPLE = re.compile(
     r"rotas?|rosters?|shifts?|inspectors?|agents?|reporters?|reported|raised|signed)\b",
     re.IGNORECASE,
 )
+
+
+#: "what have they found", "what did ops find", "any findings", "any update on X": what people working on it noted.
+_FINDINGS = re.compile(
+    r"\bwhat\s+(?:have|has|did)\s+(?:they|he|she|you|we|\w+)\s+(?:found|find)\b|\bfindings\b|\bany\s+updates?\s+on\b",
+    re.IGNORECASE,
+)
+#: Words of the tools that keep what people noted (a shift log, handover notes).
+_NOTES_WORDS = ("notes", "handover", "findings")
+
+
+def asks_findings(question: str) -> tuple[str, ...]:
+    """The words of the tools keeping people's notes, when ``question`` asks what was found; else none."""
+    return _NOTES_WORDS if _FINDINGS.search(question) else ()
 
 
 def asks_who(question: str) -> tuple[str, ...]:
