@@ -31,10 +31,14 @@ queues, wind stops, safety line trips, haul rope stretch, piste opening, race ev
 ``--set=twentyfifth`` ``twentyfifth``, a regional TV and radio broadcaster's network operations centre (transmitters
 and their forward and reflected power and VSWR, playout channels and servers, encoders and multiplexers, contribution
 links' packet loss and jitter, off-air, silence and black-frame incidents, carriers' planned works, vendor cases, the
-on-call rota), and ``--set=twentysixth`` ``twentysixth``, a national parcel carrier's sortation hubs and linehaul
+on-call rota), ``--set=twentysixth`` ``twentysixth``, a national parcel carrier's sortation hubs and linehaul
 network (sorters and their scan tunnels' read rates, parcel volumes, missorts and no-reads, conveyor faults, sorter
 chain wear, trunk departures and delays, reefer trailer temperatures, work orders, supplier tickets, on-call and shift
-managers), all thirteen written blind too.
+managers), and ``--set=twentyseventh`` ``twentyseventh``, a city's district heating network (energy centres' CHP
+engines, heat pumps, electrode boiler and thermal stores, pumping stations and zones' index pressures and temperatures,
+leak detection wires and make-up water, customer substations, heat meters and comfort complaints, SCADA alarms, planned
+works, control strategy changes, supplier tickets, on-call and control room shift leads), all fourteen written blind
+too.
 
 Goals, per set: at least 95% of the expected facts in the answers; no answer marked COMPLETE that misses a
 fact or states a forbidden one; every unanswerable question PARTIAL or UNANSWERED.

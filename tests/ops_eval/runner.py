@@ -64,6 +64,7 @@ from tests.ops_eval import (
     twentyfirst_estate,
     twentyfourth_estate,
     twentysecond_estate,
+    twentyseventh_estate,
     twentysixth_estate,
     twentythird_estate,
 )
@@ -85,7 +86,7 @@ TENANTS = {"demo": "demo", "second": "ledgerco", "third": "clusterco", "fourth":
            "nineteenth": "kingsmerebhsco", "twentieth": "brackenmoordcco",
            "twentyfirst": "callowayportco", "twentysecond": "dunsfordutcco", "twentythird": "halvardgsnco",
            "twentyfourth": "aurenfelsliftco", "twentyfifth": "carrowmerebcco",
-           "twentysixth": "pellmoorparcelco"}  # fmt: skip
+           "twentysixth": "pellmoorparcelco", "twentyseventh": "hollinsfordheatco"}  # fmt: skip
 #: Questions in flight at once (ops runs them concurrently; each is one run).
 CONCURRENCY = 4
 ASK_TIMEOUT_S = 60.0
@@ -239,6 +240,7 @@ _SEEDERS: dict[str, Callable[[_Servers, Path, TokenFactory], Awaitable[datetime]
     "twentyfourth": functools.partial(_seed_estate, twentyfourth_estate, "liftops.db", "twentyfourth"),
     "twentyfifth": functools.partial(_seed_estate, twentyfifth_estate, "broadcastnoc.db", "twentyfifth"),
     "twentysixth": functools.partial(_seed_estate, twentysixth_estate, "parcelhubs.db", "twentysixth"),
+    "twentyseventh": functools.partial(_seed_estate, twentyseventh_estate, "districtheat.db", "twentyseventh"),
 }
 
 
