@@ -146,3 +146,12 @@ def test_what_they_found_ranks_the_tools_keeping_notes() -> None:
     )
     outcome = _plan("whos looking at the press 4 smearing n what have they found?", [SHIFTS, handover, MANUALS])
     assert "floor_log" in {s.tool for s in outcome.plan.steps}
+
+
+def test_a_count_is_named_by_its_head_noun_too() -> None:
+    from opsuite_ops.domain.aggregate import counted_by_name
+
+    # "heating complaints": the log of complaints counts them, whatever the qualifier before the noun
+    assert counted_by_name("how many heating complaints have come in over the last 6 hrs?", "comfort_complaints")
+    assert counted_by_name("how many backups failed last night?", "backup_runs")
+    assert not counted_by_name("how many heating complaints came in?", "plant_output")

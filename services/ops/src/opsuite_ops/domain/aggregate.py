@@ -315,10 +315,11 @@ def asks_count(question: str) -> bool:
 
 
 def counted_by_name(question: str, tool: str) -> bool:
-    """Whether the first word of what is counted (:func:`counted_words`: "backups") is a word of ``tool``'s
-    name (``backup_runs``)."""
+    """Whether the first word of what is counted (:func:`counted_words`: "backups") or its last, the noun a
+    qualifier comes before ("heating *complaints*": ``comfort_complaints``), is a word of ``tool``'s name
+    (``backup_runs``)."""
     counted = counted_words(question)
-    return bool(counted) and any(stem(w) == stem(counted[0]) for w in _words(tool))
+    return bool(counted) and any(stem(w) in {stem(counted[0]), stem(counted[-1])} for w in _words(tool))
 
 
 def counted_named(question: str, tool: str) -> set[str]:
