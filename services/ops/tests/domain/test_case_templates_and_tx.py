@@ -115,3 +115,17 @@ def test_day_words_name_nothing_and_thru_sets_a_word_apart() -> None:
     )
     outcome = _plan("whats the volume forecast thru hub for tmrw?", [volumes], with_inventory=False)
     assert any("forecast" in r.detail for r in outcome.not_covered)
+
+
+def test_through_stays_a_value_a_question_can_choose() -> None:
+    queues = Tool(
+        "approach_queues",
+        "Queue length per approach and movement",
+        frozenset({"metric"}),
+        input_schema=_obj(
+            {"movement": {"type": "string", "enum": ["all", "left", "through", "right"], "default": "all"}}
+        ),
+        idempotent=True,
+    )
+    outcome = _plan("whats the queue for the through movement", [queues], with_inventory=False)
+    assert [dict(s.arguments) for s in outcome.plan.steps] == [{"movement": "through"}]

@@ -34,8 +34,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from opsuite_ops.domain.bm25 import STOP_WORDS, stem, value_stem
+from opsuite_ops.domain.bm25 import STOP_WORDS, is_verb_or_adverb, stem, value_stem
 from opsuite_ops.domain.timerange import REL_RE
+from opsuite_ops.domain.words import NON_TOPIC_WORDS
 
 __all__ = [
     "Ranked",
@@ -315,10 +316,12 @@ def asks_count(question: str) -> bool:
 
 
 def counted_by_name(question: str, tool: str) -> bool:
-    """Whether the first word of what is counted (:func:`counted_words`: "backups") or its last, the noun a
-    qualifier comes before ("heating *complaints*": ``comfort_complaints``), is a word of ``tool``'s name
-    (``backup_runs``)."""
-    counted = counted_words(question)
+    """Whether the first word of what is counted (:func:`counted_words`: "backups") or its head, the last before
+    any verb or time word after it ("heating *complaints* came in": ``comfort_complaints``), is a word of
+    ``tool``'s name (``backup_runs``)."""
+    counted = [w for w in counted_words(question) if w.isalnum()]
+    while counted and (is_verb_or_adverb(counted[-1]) or counted[-1] in NON_TOPIC_WORDS):
+        counted.pop()  # "how many orders failed overnight": the act and the time, not the thing
     return bool(counted) and any(stem(w) in {stem(counted[0]), stem(counted[-1])} for w in _words(tool))
 
 

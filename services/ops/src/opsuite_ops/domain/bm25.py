@@ -24,7 +24,7 @@ STOP_WORDS = frozenset(
     why when where there this that these those it its me my i we our you your do does did show tell give
     get list find over last past since before after during until about any all some much many per hour
     hours minute minutes day days week weeks ago today yesterday now recent recently please can could
-    would should has have had than then into out through thru they them their theirs he him his she her hers""".split()  # noqa: SIM905
+    would should has have had than then into out they them their theirs he him his she her hers""".split()  # noqa: SIM905
 )
 
 #: Common irregular verb forms ("went", "ran"): what happened, never a topic or a name.

@@ -67,6 +67,10 @@ from opsuite_ops.domain.typos import MIN_TYPO_LENGTH, typo_of
 from opsuite_ops.domain.values import asks_across, enclosing_values
 from opsuite_ops.domain.words import GENERIC_WORDS, NON_TOPIC_WORDS
 
+#: Words after which the word before stands apart, like before a stop word ("forecast thru DAV": not a forecast of
+#: DAV); not stop words themselves: "through" may be a value ("the through movement").
+_APART_AFTER = frozenset({"through", "thru"})
+
 __all__ = [
     "GENERIC_WORDS",
     "HOST_PARAMS",
@@ -410,7 +414,7 @@ def extract_entities(
                     # "maintenance planned", "is X returning", not "were rebooted"; "were added to the pool" says
                     # where its subject went: the listing of that pool (and since when) answers it.
                     reader.qualifiers.append(low)
-                if not nxt or nxt in STOP_WORDS or gaps[i].startswith(("'", "’")):
+                if not nxt or nxt in STOP_WORDS or nxt in _APART_AFTER or gaps[i].startswith(("'", "’")):
                     # "spend on cdn": no qualifier of the next word; "customers' orders": a thing of its own
                     reader.apart.append(low)
                 if found is not None:

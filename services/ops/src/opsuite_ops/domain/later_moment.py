@@ -2,10 +2,9 @@
 
 Most tools report now and the past (a status, a series up to now); some hold what is planned (a rota's
 shifts, planned works with their start and end). A question naming a clock time later than now, today
-("tonight", "this evening", "later today", "today") or tomorrow ("tomorrow", "tmrw"), or tomorrow alone (from its
-first minute: "the volume forecast for tmrw"), is answered only by data reaching that moment: a successful call
-whose output holds a time at or after it (a date alone stands for its whole day), or that was asked about a time
-at or after it. Otherwise what the run shows is the present, not the
+("tonight", "this evening", "later today", "today") or tomorrow ("tomorrow", "tmrw"), is answered only by data
+reaching that moment: a successful call whose output holds a time at or after it (a date alone stands for its
+whole day), or that was asked about a time at or after it. Otherwise what the run shows is the present, not the
 moment asked: NOT_COVERED (the answer is partial, never complete on a status of now). Clock times are read in
 UTC, as every time in opsuite ("1am tonight" is after midnight); a clock time without a day word, or one already
 past, asks nothing of the kind. Times as epoch numbers are not read.
@@ -30,7 +29,7 @@ _CLOCK = re.compile(
 )
 _TODAY = re.compile(r"\b(?:tonight|tonite|this\s+evening|later\s+today|today)\b", re.IGNORECASE)
 _TONIGHT = re.compile(r"\b(?:tonight|tonite)\b", re.IGNORECASE)
-_TOMORROW = re.compile(r"\b(?:tomorrow|tmrw|tmr|tomoz)\b", re.IGNORECASE)
+_TOMORROW = re.compile(r"\b(?:tomorrow|tmrw|tomoz)\b", re.IGNORECASE)
 #: Before this hour, "tonight" is the night after midnight ("1am tonight": tomorrow at 01:00).
 _SMALL_HOURS = 6
 
@@ -59,8 +58,6 @@ def asked_moment(question: str, now: datetime) -> tuple[datetime, str] | None:
         at = (now + timedelta(days=days)).replace(hour=hour, minute=minute, second=0, microsecond=0)
         if at > now:
             return at, f"{m.group(0).strip()} {day.group(0)}"
-    if tomorrow:  # "the volume forecast for tmrw": tomorrow from its first minute
-        return (now + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0), day.group(0)
     return None
 
 

@@ -28,11 +28,8 @@ _PEOPLE = re.compile(
 )
 
 
-#: "what have they found", "what did ops find", "any findings", "any update on X": what people working on it noted.
-_FINDINGS = re.compile(
-    r"\bwhat\s+(?:have|has|did)\s+(?:they|he|she|you|we|\w+)\s+(?:found|find)\b|\bfindings\b|\bany\s+updates?\s+on\b",
-    re.IGNORECASE,
-)
+#: "what have they found", "what did the night shift find": what the people working on it noted.
+_FINDINGS = re.compile(r"\bwhat\s+(?:have|has|did)\s+(?:\w+\s+){1,3}?(?:found|find)\b", re.IGNORECASE)
 #: Words of the tools that keep what people noted (a shift log, handover notes).
 _NOTES_WORDS = ("notes", "handover", "findings")
 
