@@ -18,7 +18,7 @@ from opsuite_common.protoconv import dict_to_struct
 if TYPE_CHECKING:  # the async stubs exist only in the .pyi files
     from opsuite.apimanager.v1.api_manager_pb2_grpc import ApiManagerServiceAsyncStub
 
-__all__ = ["EstateClock", "SqlApi", "iso", "new_estate_db", "noise", "obj", "register_sql_estate"]
+__all__ = ["EstateClock", "SqlApi", "iso", "new_estate_db", "noise", "obj", "register_sql_estate", "weekly_rota"]
 
 #: name -> (description, tags, statement, param schema)
 SqlApi = tuple[str, list[str], str, dict[str, Any]]
@@ -57,6 +57,26 @@ def new_estate_db(path: Path, schema: str, now: datetime | None = None) -> tuple
     db = sqlite3.connect(path)
     db.executescript(schema)
     return db, EstateClock((now or datetime.now(UTC)).replace(second=0, microsecond=0))
+
+
+def weekly_rota(
+    now: datetime, rotas: Mapping[str, Sequence[tuple[str, Sequence[str]]]], mobiles: Mapping[str, str], hour: int
+) -> list[tuple[Any, ...]]:
+    """On-call rows of weekly shifts from Monday ``hour``:00 UTC: last week, this week (the one running now) and the
+    next ones, one person per week of each level of each rota: (rota, level, person, mobile, start, start epoch,
+    end, end epoch)."""
+    monday = (now - timedelta(days=now.weekday())).replace(hour=hour, minute=0)
+    if monday > now:
+        monday -= timedelta(days=7)
+    rows = []
+    for rota, levels in rotas.items():
+        for level, people in levels:
+            for w, person in enumerate(people):
+                start = monday + timedelta(days=7 * (w - 1))
+                end = start + timedelta(days=7)
+                rows.append((rota, level, person, mobiles[person], iso(start), int(start.timestamp()), iso(end),
+                             int(end.timestamp())))  # fmt: skip
+    return rows
 
 
 def obj(props: dict[str, Any], required: Sequence[str] = ()) -> dict[str, Any]:

@@ -78,7 +78,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tests.ops_eval.estates import iso, new_estate_db, noise, register_sql_estate
+from tests.ops_eval.estates import iso, new_estate_db, noise, register_sql_estate, weekly_rota
 from tests.ops_eval.twentysixth_apis import APIS
 
 if TYPE_CHECKING:  # the async stubs exist only in the .pyi files
@@ -645,18 +645,7 @@ def _reefer_readings(now: datetime) -> list[tuple[Any, ...]]:
 
 def _oncall(now: datetime) -> list[tuple[Any, ...]]:
     """Weekly shifts from Monday 06:00 UTC: last week, this week (the one running now) and the next two."""
-    monday = (now - timedelta(days=now.weekday())).replace(hour=6, minute=0)
-    if monday > now:
-        monday -= timedelta(days=7)
-    rows = []
-    for rota, levels in ROTAS.items():
-        for level, people in levels:
-            for w, person in enumerate(people):
-                start = monday + timedelta(days=7 * (w - 1))
-                end = start + timedelta(days=7)
-                rows.append((rota, level, person, MOBILES[person], iso(start), int(start.timestamp()), iso(end),
-                             int(end.timestamp())))  # fmt: skip
-    return rows
+    return weekly_rota(now, ROTAS, MOBILES, 6)
 
 
 def _shifts(now: datetime) -> list[tuple[Any, ...]]:
