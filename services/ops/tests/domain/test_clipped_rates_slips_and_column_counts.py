@@ -10,11 +10,12 @@ taking a name the question gives stays in the plan ("p99 on line-b, and what is 
 from datetime import UTC, datetime
 from typing import Any
 
+from opsuite_ops.domain.aggregate import counted_head
 from opsuite_ops.domain.compose import DeterministicComposer
 from opsuite_ops.domain.deterministic_planner import DeterministicPlanner
 from opsuite_ops.domain.model import Budget, CallRecord, CallStatus, Tool
 from opsuite_ops.domain.planning import PlanRequest
-from opsuite_ops.domain.totals import column_totals, counted_head
+from opsuite_ops.domain.totals import column_totals
 from opsuite_ops.domain.typos import dropped_double
 
 NOW = datetime(2025, 6, 2, 10, 0, tzinfo=UTC)

@@ -47,6 +47,7 @@ __all__ = [
     "count",
     "counted_about",
     "counted_by_name",
+    "counted_head",
     "counted_named",
     "counted_words",
     "not_additive",
@@ -315,14 +316,24 @@ def asks_count(question: str) -> bool:
     return _COUNTED.search(question) is not None
 
 
+def counted_head(question: str) -> tuple[str, tuple[str, ...]]:
+    """The head of what ``question`` counts ("trays") and the words before it ("oven",); ("", ()) for none. A
+    verb or a time word after the thing is no head ("how many backups failed overnight": backups)."""
+    words = [w for w in counted_words(question) if w.isalnum()]
+    while words and (is_verb_or_adverb(words[-1]) or words[-1] in NON_TOPIC_WORDS):
+        words.pop()
+    if not words:
+        return "", ()
+    return words[-1], tuple(words[:-1])
+
+
 def counted_by_name(question: str, tool: str) -> bool:
-    """Whether the first word of what is counted (:func:`counted_words`: "backups") or its head, the last before
-    any verb or time word after it ("heating *complaints* came in": ``comfort_complaints``), is a word of
-    ``tool``'s name (``backup_runs``)."""
-    counted = [w for w in counted_words(question) if w.isalnum()]
-    while counted and (is_verb_or_adverb(counted[-1]) or counted[-1] in NON_TOPIC_WORDS):
-        counted.pop()  # "how many orders failed overnight": the act and the time, not the thing
-    return bool(counted) and any(stem(w) in {stem(counted[0]), stem(counted[-1])} for w in _words(tool))
+    """Whether the first word of what is counted (:func:`counted_words`: "backups") or its head
+    (:func:`counted_head`: "heating *complaints* came in": ``comfort_complaints``) is a word of ``tool``'s name
+    (``backup_runs``)."""
+    head, before = counted_head(question)
+    first = before[0] if before else head
+    return bool(head) and any(stem(w) in {stem(first), stem(head)} for w in _words(tool))
 
 
 def counted_named(question: str, tool: str) -> set[str]:
@@ -380,7 +391,7 @@ def count(question: str, rows: Sequence[Mapping[str, Any]], arguments: Mapping[s
         values = {str(r.get(col)).lower() for r in rows if isinstance(r.get(col), str)}
         named = [v for v in values if (v in words or stem(v) in stems) and v not in given]
         if len(named) == 1 and len(values) > 1:
-            if re.search(rf"\babout\s+{re.escape(named[0])}\b", question, re.IGNORECASE):
+            if (about := counted_about(question)) and named[0].split()[0] == about:
                 # "tickets about vardenes": a row is about it when any of its texts names it (a subject "data loss
                 # at Vardenes"), not only the one whose column holds it alone
                 said = re.compile(rf"\b{re.escape(named[0])}\b", re.IGNORECASE)

@@ -16,11 +16,11 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from opsuite_ops.domain.aggregate import counted_words
-from opsuite_ops.domain.bm25 import is_verb_or_adverb, stem
+from opsuite_ops.domain.aggregate import counted_head
+from opsuite_ops.domain.bm25 import stem
 from opsuite_ops.domain.series_format import finite_number
 
-__all__ = ["column_totals", "counted_head"]
+__all__ = ["column_totals"]
 
 _PARTS = re.compile(r"[a-z0-9]+")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
@@ -38,16 +38,6 @@ _WORDS = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")
 
 def _parts(name: str) -> list[str]:
     return _PARTS.findall(_CAMEL.sub(" ", name).lower())
-
-
-def counted_head(question: str) -> tuple[str, tuple[str, ...]]:
-    """The head of what ``question`` counts ("trays") and the words before it ("oven",); ("", ()) for none."""
-    words = [w for w in counted_words(question) if w.isalnum()]
-    while words and is_verb_or_adverb(words[-1]):
-        words.pop()  # "how many backups failed": the act, not the thing
-    if not words:
-        return "", ()
-    return words[-1], tuple(words[:-1])
 
 
 def _narrowed(
