@@ -87,6 +87,17 @@ def _batches(t0: float, keys: list[str]) -> list[list[cep_pb2.Event]]:
     return out
 
 
+def _partition_log(tmp_path: Path) -> str:
+    """The partitions' warnings, errors and ownership lines of both replicas' logs (the last 60)."""
+    lines = []
+    for name in ("cep.log", "cep-b.log"):
+        path = tmp_path / name
+        for line in path.read_text(errors="replace").splitlines() if path.exists() else ():
+            if "opsuite.cep.partitions" in line or '"level": "error"' in line:
+                lines.append(f"{name}: {line}")
+    return "\n".join(lines[-60:])
+
+
 def test_kill_9_of_a_replica_mid_stream_loses_and_doubles_nothing(tmp_path: Path) -> None:
     ns = f"r{uuid.uuid4().hex[:10]}"
     env = {
@@ -146,7 +157,10 @@ def test_kill_9_of_a_replica_mid_stream_loses_and_doubles_nothing(tmp_path: Path
                 page = a.ListAlerts(cep_pb2.ListAlertsRequest(labels={"host": "marker"}), metadata=_md(tenant))
                 return sum(1 for x in page.alerts if x.state == cep_pb2.FIRING) == len(keys)
 
-            eventually_sync(lambda: markers_fired(crashed) and markers_fired(reference), timeout=60, what="markers")
+            try:
+                eventually_sync(lambda: markers_fired(crashed) and markers_fired(reference), timeout=60, what="markers")
+            except AssertionError as exc:  # the replicas' own account of the partitions, for whoever reads CI
+                raise AssertionError(f"{exc}\n{_partition_log(tmp_path)}") from None
             got, want = sorted(_history(a, crashed)), sorted(_history(a, reference))
     finally:
         stop_stack(stack)

@@ -1,16 +1,20 @@
 """Fencing of partition runners, continued (test_fencing.py): a coordinator's round after one of its runners was
-fenced, and the clock lease times are read on."""
+fenced or ended on an error, and the clock lease times are read on."""
 
 from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 
 from opsuite_cep.adapters.partitions import Leases, PartitionStream, delete_namespace, lease_clock, namespace_names
 from opsuite_cep.app.engines import EngineHost, Notifier
-from opsuite_cep.app.partitions import PartitionCoordinator, PartitionRunner
+from opsuite_cep.app.ownership import PartitionCoordinator
+from opsuite_cep.app.partitions import PartitionRunner
+from opsuite_common.testing.eventually import eventually
 
 from .conftest import make_settings
 from .test_fencing import NATS_URL, _database
@@ -57,6 +61,51 @@ async def test_a_fenced_runners_partition_is_restarted_or_handed_back_in_the_sam
             await other.stop(checkpoint=False)
         await coordinator.stop()
         await leases[1].close()
+        await db.dispose()
+        await delete_namespace(NATS_URL, namespace)
+
+
+class FailingOnce(PartitionStream):
+    """A partition stream whose first read of partition 0 fails, as a unit's database read can under load."""
+
+    failed = False
+
+    def records(self, partition: int, after: int) -> Any:
+        if partition == 0 and not self.failed:
+            self.failed = True
+            return self._fail()
+        return super().records(partition, after)
+
+    @staticmethod
+    async def _fail() -> AsyncIterator[tuple[int, bytes, dict[str, str]]]:
+        raise RuntimeError("database is locked")
+        yield  # an async generator
+
+
+async def test_a_runner_whose_work_ended_on_an_error_is_replaced_in_the_next_round(sqlite_url: str) -> None:
+    """Before, the runner's consuming task died with the error and the coordinator kept renewing the lease
+    of a partition nobody read: no alert of that partition until the process restarted."""
+    namespace = f"fail{uuid.uuid4().hex[:10]}"
+    names = namespace_names(namespace)
+    settings = make_settings(sqlite_url, event_log=NATS_URL, partitions=1, idle_progress=False, lease_ttl_s=120)
+    db = await _database(sqlite_url)
+    stream = FailingOnce(NATS_URL, 1, stream=names.stream, prefix=names.prefix)
+    leases = Leases(NATS_URL, "a", bucket=names.bucket, ttl_s=settings.lease_ttl_s)
+    coordinator = PartitionCoordinator(EngineHost(db, settings, Notifier()), stream, leases, settings, "a")
+    try:
+        await coordinator.round()
+        broken = coordinator.runners[0]
+        failure = await eventually(broken.failure, what="the runner's work to end on the read's error")
+        assert "database is locked" in repr(failure)
+
+        await coordinator.round()
+        fresh = coordinator.runners[0]
+        assert fresh is not broken and fresh.failure() is None
+        assert fresh.epoch == broken.epoch + 1  # claimed the partition again: restored from the checkpoints
+        seq = await stream.publish(0, b'{"tenant": "t1", "scope": "keyed", "kind": "tick", "now": 1.0}')
+        await eventually(lambda: fresh.position == seq, what="the fresh runner to read the partition")
+    finally:
+        await coordinator.stop()
         await db.dispose()
         await delete_namespace(NATS_URL, namespace)
 

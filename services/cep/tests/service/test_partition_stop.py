@@ -20,7 +20,7 @@ import pytest
 import pytest_asyncio
 
 from opsuite_cep.adapters.partitions import PartitionStream
-from opsuite_cep.app.partitions import PartitionCoordinator
+from opsuite_cep.app.ownership import PartitionCoordinator
 from opsuite_common.cancellation import cancel_and_wait
 from opsuite_common.testing.eventually import eventually
 

@@ -3,10 +3,11 @@ docs/architecture/cep.md, Replicas and partitions).
 
 - **Publishing** (any replica, :mod:`opsuite_cep.app.partition_ingest`): events are appended to their
   partitions, for keyed and for tenant-wide rules; nothing is evaluated on the way.
-- **Ownership** (:class:`PartitionCoordinator`): leases in a JetStream key-value bucket. Every replica
+- **Ownership** (:mod:`opsuite_cep.app.ownership`): leases in a JetStream key-value bucket. Every replica
   heartbeats, takes free partitions up to its fair share of the live replicas, renews what it holds, and
   hands back partitions beyond its share (checkpointed first). A dead replica's leases expire after the
-  lease TTL; the survivors take its partitions at their next round.
+  lease TTL; the survivors take its partitions at their next round. A runner whose work ended on an error
+  is replaced from the checkpoints at the next round.
 - **Evaluation** (:class:`PartitionRunner`, one per owned partition): records are applied in stream order
   to one engine per (tenant, scope), a unit; big batches off the loop, charged to the tenant's evaluation
   budget on this replica. A unit is restored from its checkpoint; records at or before its position are
@@ -26,15 +27,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import json
-import math
 import time
-import zlib
 from collections.abc import Callable, Sequence
-from typing import Any, Protocol
+from typing import Any
 
-from opsuite_cep.adapters.leaseclock import lease_clock
 from opsuite_cep.app._session import read
 from opsuite_cep.app.engines import EngineHost, FencedError, TenantEngine, rule_from_row, silence_from_row
 from opsuite_cep.app.evaluation import CpuMeter, evaluate, run_whole
@@ -51,7 +48,7 @@ from opsuite_common.cancellation import cancel_and_wait, raise_if_cancel_lost
 from opsuite_common.errors import OpsuiteError, ServiceUnavailableError
 from opsuite_common.logging import get_logger
 
-__all__ = ["PartitionCoordinator", "PartitionRunner", "PartitionedIngest", "unit_name"]
+__all__ = ["PartitionRunner", "PartitionedIngest", "unit_name"]
 
 log = get_logger("opsuite.cep.partitions")
 
@@ -67,24 +64,6 @@ ALREADY_COMMITTED = (
 
 class _Superseded(Exception):
     """Raised inside a checkpoint's transaction (rolling it back) when another runner claimed the partition."""
-
-
-class LeaseStore(Protocol):
-    """Ownership leases (``opsuite_cep.adapters.partitions.Leases``)."""
-
-    async def heartbeat(self) -> None: ...
-
-    def expires_at(self, partition: int) -> float | None: ...
-
-    async def live_replicas(self) -> list[str]: ...
-
-    async def acquire(self, partition: int) -> bool: ...
-
-    async def renew(self, partition: int) -> bool: ...
-
-    async def release(self, partition: int) -> None: ...
-
-    async def close(self) -> None: ...
 
 
 def unit_name(partition: int, scope: Scope) -> str:
@@ -142,6 +121,20 @@ class PartitionRunner:
             asyncio.create_task(self._periodic(), name=f"cep-partition-{self.partition}-timer"),
         ]
         log.info("partition taken", partition=self.partition, position=self.position, epoch=self.epoch)
+
+    def failure(self) -> BaseException | None:
+        """Why this runner's work ended early: a task that stopped on an error (a database read that failed
+        while loading a unit, say) or ended while the runner was neither fenced nor stopped; None while it
+        runs. Such a runner applies nothing more: the coordinator replaces it from the checkpoints."""
+        for task in self._tasks:
+            if not task.done() or task.cancelled():
+                continue
+            exc = task.exception()  # retrieved here, so asyncio does not report it again at collection
+            if exc is not None:
+                return exc
+            if not self.fenced:
+                return RuntimeError(f"{task.get_name()} ended")
+        return None
 
     async def stop(self, *, checkpoint: bool) -> None:
         """Stop consuming; with ``checkpoint`` (a handover or a graceful stop) save every unit first."""
@@ -392,109 +385,3 @@ class PartitionRunner:
 
 def _signature(rows: Sequence[Any]) -> tuple[Any, ...]:
     return tuple(sorted((r.id, r.revision, r.enabled) for r in rows))
-
-
-class PartitionCoordinator:
-    """Holds this replica's fair share of the partitions through leases, and a runner for each."""
-
-    def __init__(
-        self, host: EngineHost, stream: Stream, leases: LeaseStore, settings: Settings, replica_id: str
-    ) -> None:
-        self.host, self.stream, self.leases, self.settings = host, stream, leases, settings
-        self.replica_id = replica_id
-        self.runners: dict[int, PartitionRunner] = {}
-        self._task: asyncio.Task[None] | None = None
-
-    def start(self) -> None:
-        """Start the ownership loop."""
-        self._task = asyncio.create_task(self._loop(), name="cep-partitions")
-
-    async def _loop(self) -> None:
-        interval = self.settings.lease_ttl_s / 3
-        while True:
-            try:
-                await self.round()
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                raise_if_cancel_lost()  # a cancel that nats-py turned into an error
-                log.exception("partition ownership round failed; continuing")
-            raise_if_cancel_lost()  # a cancel lost in a NATS request of the round
-            await asyncio.sleep(interval)
-
-    def surely_held(self, partition: int) -> bool:
-        """Whether this replica's lease of ``partition`` holds for at least another TTL/3 (its local expiry
-        is never later than the server's): the margin covers a record being applied and committed."""
-        expires = self.leases.expires_at(partition)
-        return expires is not None and lease_clock() < expires - self.settings.lease_ttl_s / 3
-
-    def _order(self) -> list[int]:
-        n = self.settings.partitions
-        start = zlib.crc32(self.replica_id.encode()) % n
-        return [(start + i) % n for i in range(n)]
-
-    async def round(self) -> None:
-        """Heartbeat, renew, take free partitions up to the fair share, hand back what is beyond it."""
-        await self.leases.heartbeat()
-        live = await self.leases.live_replicas()
-        target = math.ceil(self.settings.partitions / max(1, len(live)))
-        for p in list(self.runners):
-            if self.runners[p].fenced:  # replaced at once by a fresh runner if the lease is still ours
-                await self.runners.pop(p).stop(checkpoint=False)
-                await self._restart(p)
-                continue
-            try:
-                kept = await self.leases.renew(p)
-            except Exception as exc:  # NATS slow or away: keep going while the lease surely holds
-                kept = self.surely_held(p)
-                log.warning("partition lease not renewed", partition=p, error=repr(exc), still_held=kept)
-            if not kept:
-                log.warning("partition lease lost; its runner stops", partition=p)
-                await self.runners.pop(p).stop(checkpoint=False)
-        for p in self._order():
-            if len(self.runners) >= target:
-                break
-            if p not in self.runners and await self.leases.acquire(p):
-                await self._start_runner(p)
-        while len(self.runners) > target:
-            p = max(self.runners)
-            await self.runners.pop(p).stop(checkpoint=True)
-            await self.leases.release(p)
-
-    async def _start_runner(self, p: int) -> None:
-        runner = PartitionRunner(
-            p,
-            self.host,
-            self.stream,
-            self.settings,
-            owner=self.replica_id,
-            lease_held=functools.partial(self.surely_held, p),
-        )
-        await runner.start()
-        self.runners[p] = runner
-
-    async def _restart(self, p: int) -> None:
-        """After a fenced runner of ``p``: a fresh runner if the lease is still ours, else the lease handed
-        back (a partition held without a runner would sit idle until its lease expired)."""
-        try:
-            if await self.leases.renew(p):
-                await self._start_runner(p)
-                return
-        except Exception as exc:
-            log.warning("fenced partition not restarted; lease handed back", partition=p, error=repr(exc))
-        with contextlib.suppress(Exception):
-            await self.leases.release(p)
-
-    async def stop(self) -> None:
-        """Graceful stop: every partition checkpointed and handed back at once."""
-        if self._task is not None and await cancel_and_wait([self._task], self.settings.lease_ttl_s):
-            log.warning("partition ownership loop did not stop in time")
-        for p in list(self.runners):
-            await self.runners.pop(p).stop(checkpoint=True)
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(self.leases.release(p), self.settings.lease_ttl_s)
-        for close in (self.leases.close, self.stream.close):  # a NATS drain must not hold the stop forever
-            try:
-                await asyncio.wait_for(close(), self.settings.lease_ttl_s)
-            except Exception as exc:
-                log.warning("NATS connection not closed cleanly", error=repr(exc))

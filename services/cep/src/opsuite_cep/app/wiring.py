@@ -29,7 +29,8 @@ from opsuite_cep.app.engines import EngineHost, Notifier
 from opsuite_cep.app.eventlog import DatabaseLog, EventLog, NoLog
 from opsuite_cep.app.expected_keys import KeyListRefresher
 from opsuite_cep.app.investigations import Investigator
-from opsuite_cep.app.partitions import PartitionCoordinator, PartitionedIngest
+from opsuite_cep.app.ownership import PartitionCoordinator
+from opsuite_cep.app.partitions import PartitionedIngest
 from opsuite_cep.app.routing import RoutingService
 from opsuite_cep.app.rules import RuleService
 from opsuite_cep.app.scheduler import Scheduler, SchedulerClock, SystemClock
