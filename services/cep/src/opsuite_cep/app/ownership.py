@@ -83,10 +83,20 @@ class PartitionCoordinator:
         return [(start + i) % n for i in range(n)]
 
     async def round(self) -> None:
-        """Heartbeat, renew, take free partitions up to the fair share, hand back what is beyond it."""
-        await self.leases.heartbeat()
-        live = await self.leases.live_replicas()
-        target = math.ceil(self.settings.partitions / max(1, len(live)))
+        """Renew what is held, replace fenced or failed runners, heartbeat, take free partitions up to the
+        fair share, hand back what is beyond it. Renewals come first: a lease's time runs out by the clock,
+        and the rest of a round (listing the live replicas, a runner's start) can take long on a loaded host."""
+        for p in list(self.runners):
+            if self.runners[p].fenced:
+                continue  # replaced below
+            try:
+                kept = await self.leases.renew(p)
+            except Exception as exc:  # NATS slow or away: keep going while the lease surely holds
+                kept = self.surely_held(p)
+                log.warning("partition lease not renewed", partition=p, error=repr(exc), still_held=kept)
+            if not kept:
+                log.warning("partition lease lost; its runner stops", partition=p)
+                await self.runners.pop(p).stop(checkpoint=False)
         for p in list(self.runners):
             runner = self.runners[p]
             failure = None if runner.fenced else runner.failure()
@@ -99,15 +109,9 @@ class PartitionCoordinator:
             if runner.fenced or failure is not None:  # replaced at once if the lease is still ours
                 await self.runners.pop(p).stop(checkpoint=False)
                 await self._restart(p)
-                continue
-            try:
-                kept = await self.leases.renew(p)
-            except Exception as exc:  # NATS slow or away: keep going while the lease surely holds
-                kept = self.surely_held(p)
-                log.warning("partition lease not renewed", partition=p, error=repr(exc), still_held=kept)
-            if not kept:
-                log.warning("partition lease lost; its runner stops", partition=p)
-                await self.runners.pop(p).stop(checkpoint=False)
+        await self.leases.heartbeat()
+        live = await self.leases.live_replicas()
+        target = math.ceil(self.settings.partitions / max(1, len(live)))
         for p in self._order():
             if len(self.runners) >= target:
                 break
