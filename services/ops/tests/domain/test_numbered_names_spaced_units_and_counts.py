@@ -279,6 +279,7 @@ async def test_second_review_mends_each_rule_can_fail() -> None:
     tcall = CallRecord("c2", "s2", "tickets", {}, CallStatus.OK, output={"rows": tickets})
     about = await DeterministicComposer().compose("how many tickets about network since yesterday?", [tcall], [])
     assert not any("about" in r.detail for r in about.truncated)  # the count filtered on it (kind=network)
+    assert "Count: 2 (of the 3 rows of tickets(), those with 'network' in any column)" in about.answer
     assert enum_choices(["running", "stopped", "down"], ["stopped"]) == ["stopped"]  # "stopped" chooses no "down"
     assert fill_arguments(depth, _entities_of("queue depth on 2025-05-01?", [depth]), now=NOW).unexpressed
 

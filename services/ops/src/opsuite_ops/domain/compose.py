@@ -274,7 +274,7 @@ def _counts(question: str, per_call: Sequence[tuple[CallRecord, CallFacts]]) -> 
             continue
         n, how = count(question, facts.rows, call.arguments)
         what = (
-            f" of {len(facts.rows)} rows of {call_title(call)} have {how}"
+            f" (of the {len(facts.rows)} rows of {call_title(call)}, those with {how})"
             if how
             else f" (the rows of {call_title(call)})"
         )
@@ -321,7 +321,7 @@ def _facts(question: str, calls: Sequence[CallRecord], tools: Mapping[str, Tool]
         out.cuts.append(AnswerStatusReason(AnswerReason.NOT_COVERED, _UNRANKED))
     counts = _counts(question, per_call)
     out.derived = [*rankings, *counts, *crossed]
-    filtered = [text.split(" have ", 1)[1] for text, _ids in counts if " have " in text]
+    filtered = [text.split(", those with ", 1)[1] for text, _ids in counts if ", those with " in text]
     if (topic := counted_about(question)) and not any(
         re.search(rf"(?<![\w-]){re.escape(stem(topic))}", f, re.IGNORECASE) for f in filtered
     ):
