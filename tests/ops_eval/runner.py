@@ -60,6 +60,7 @@ from tests.ops_eval import (
     thirteenth_estate,
     twelfth_estate,
     twentieth_estate,
+    twentyeighth_estate,
     twentyfifth_estate,
     twentyfirst_estate,
     twentyfourth_estate,
@@ -86,7 +87,8 @@ TENANTS = {"demo": "demo", "second": "ledgerco", "third": "clusterco", "fourth":
            "nineteenth": "kingsmerebhsco", "twentieth": "brackenmoordcco",
            "twentyfirst": "callowayportco", "twentysecond": "dunsfordutcco", "twentythird": "halvardgsnco",
            "twentyfourth": "aurenfelsliftco", "twentyfifth": "carrowmerebcco",
-           "twentysixth": "pellmoorparcelco", "twentyseventh": "hollinsfordheatco"}  # fmt: skip
+           "twentysixth": "pellmoorparcelco", "twentyseventh": "hollinsfordheatco",
+           "twentyeighth": "tallowmerechargeco"}  # fmt: skip
 #: Questions in flight at once (ops runs them concurrently; each is one run).
 CONCURRENCY = 4
 ASK_TIMEOUT_S = 60.0
@@ -241,6 +243,7 @@ _SEEDERS: dict[str, Callable[[_Servers, Path, TokenFactory], Awaitable[datetime]
     "twentyfifth": functools.partial(_seed_estate, twentyfifth_estate, "broadcastnoc.db", "twentyfifth"),
     "twentysixth": functools.partial(_seed_estate, twentysixth_estate, "parcelhubs.db", "twentysixth"),
     "twentyseventh": functools.partial(_seed_estate, twentyseventh_estate, "districtheat.db", "twentyseventh"),
+    "twentyeighth": functools.partial(_seed_estate, twentyeighth_estate, "chargenet.db", "twentyeighth"),
 }
 
 
