@@ -8,7 +8,8 @@ PARTIAL, never COMPLETE.
 
 The sides are the words right around "vs"/"versus" ("compared to/with"), or around the "and"/"with" after
 "compare"; a side matches a call's argument when it is the argument, its last path segment or a whole part
-of it ("billing" for ``quill/billing-svc``). English question form only; no tool or estate names.
+of it ("billing" for ``quill/billing-svc``); a chat word ("rn") is no side. English question form only; no
+tool or estate names.
 
 A side that is a plain word no tool knows and no inventory lists ("speedy vs rapid", where only the
 outcomes' rows name their recipient domains) is a thing compared, not a topic no tool reports
@@ -28,6 +29,7 @@ from opsuite_ops.domain.bm25 import STOP_WORDS, stem
 from opsuite_ops.domain.entities import is_empty, name_key
 from opsuite_ops.domain.executor import RunState
 from opsuite_ops.domain.model import AnswerReason, AnswerStatusReason, CallRecord, PlanStep, Tool
+from opsuite_ops.domain.words import CHAT_WORDS
 
 if TYPE_CHECKING:
     from opsuite_ops.domain.extract import Entities
@@ -59,7 +61,8 @@ def compared_sides(question: str) -> list[str]:
             continue
         after = next((tokens[j] for j in range(k + 1, len(tokens)) if lows[j] not in STOP_WORDS), "")
         for side in (tokens[before] if before >= 0 else "", after):
-            if side and side.lower() not in STOP_WORDS and side not in sides:
+            # a chat word ("pulling rn vs its limit": right now) is no thing compared
+            if side and side.lower() not in STOP_WORDS | CHAT_WORDS and side not in sides:
                 sides.append(side)
     return sides
 

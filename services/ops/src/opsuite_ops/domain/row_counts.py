@@ -25,7 +25,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from opsuite_ops.domain.aggregate import Ranked, RankingAsk, ranking
+from opsuite_ops.domain.aggregate import Ranked, RankingAsk, counted_head, ranking
 from opsuite_ops.domain.bm25 import STOP_WORDS, stem, value_stem
 
 __all__ = ["asks_most_of", "counted_rows", "rows_named"]
@@ -60,8 +60,10 @@ def asks_most_of(question: str) -> bool:
     """Whether ``question`` asks which thing has the most of some things ("which pump threw the most alarms",
     "which conveyor has jammed the most"): a count per thing, not the highest value of a measure."""
     m = _MOST_OF.search(question)
-    if m is None or m.group(1).lower() in _DEGREES:
+    if m is None or (m.group(1) or "").lower() in _DEGREES:
         return False  # "what are the most recent alarms": no count per thing
+    if m.group(1) is None and counted_head(question)[0]:
+        return True  # "how many complaints this week and which site got the most?": the most of those counted
     words = m.group(0).lower().split()[-3:]
     plural = any(len(w) > 3 and w.endswith("s") and w not in STOP_WORDS for w in words)
     return plural or bool(_VERB_MOST.search(question))
@@ -73,9 +75,12 @@ def rows_named(question: str, tool: str) -> tuple[str, tuple[str, ...]] | None:
     own = _stems(tool)
     m = _MOST.search(question)
     words = m.group(1).lower().split() if m is not None else []
+    if not words and (head := counted_head(question))[0] and _MOST_OF.search(question):
+        words = [*head[1], head[0]]  # "how many driver complaints ... which site got the most": those counted
     for k, word in enumerate(words):
         if stem(word) in own and word.endswith("s"):  # a plural: the things counted ("alarms", not "alarm code")
-            return word, tuple(w for w in words[:k] if w not in STOP_WORDS)
+            # the words before it that the tool's name has say what the rows are, not a kind of them
+            return word, tuple(w for w in words[:k] if w not in STOP_WORDS and stem(w) not in own)
     if words and words[0].endswith("s") and words[0] not in STOP_WORDS and words[0] != "times":
         return None  # "logged the most errors": errors are counted, which this tool's name does not say
     verb = _VERB_MOST.search(question)

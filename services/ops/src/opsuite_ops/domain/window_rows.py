@@ -14,8 +14,10 @@ shown whole: the tool's own window.
 
 A numeric look-back in a coarser unit than asked, or held at its schema's minimum ("the last 3 hours" called
 as ``days=1``), is wider than the question's window the same way: the rows before the asked start are left
-out. Whichever of these gives the start, a table without a time column cannot be cut to it: the composer
-says so and the answer is partial.
+out. So is a change history whose tool takes no window at all (a firmware rollout list, every campaign it
+ever ran) when the question states one ("what changes went in over the last 24 hrs"): its rows from before
+the window are no answer to it. Whichever of these gives the start, a table without a time column cannot be
+cut to it: the composer says so and the answer is partial.
 
 A question asking when some trouble started ("when did latency start going up", "it went stale earlier today,
 when did that start") needs its series from before the trouble: :func:`onset_window` gives the window its
@@ -31,7 +33,8 @@ from typing import Any
 
 from opsuite_ops.domain.call_facts import MAX_TABLE_ROWS
 from opsuite_ops.domain.model import CallRecord, Tool
-from opsuite_ops.domain.timeline import asks_for_onset
+from opsuite_ops.domain.series_format import time_column
+from opsuite_ops.domain.timeline import asks_for_onset, names_changes
 from opsuite_ops.domain.timerange import TimeRange, duration_unit, human_duration, is_date_param, time_bound, time_range
 
 __all__ = ["ASSUMED_WINDOW", "asked_start", "onset_window"]
@@ -71,7 +74,7 @@ def asked_start(question: str, call: CallRecord, tool: Tool | None) -> datetime 
         and time_bound(name, tool.properties.get(name, {})) != "until"
     ]
     if not days:
-        return _wider_span(question, call, tool)
+        return _wider_span(question, call, tool) or _whole_history(question, call, tool)
     window = time_range(question, call.started_at)
     if window is None:
         # No time asked: the assumed window, when the call's day is the day it starts on (not a wider window
@@ -107,3 +110,21 @@ def _wider_span(question: str, call: CallRecord, tool: Tool) -> datetime | None:
         return None
     start = call.started_at - timedelta(seconds=spans[0])
     return window.since if window.since - start > _SLACK else None
+
+
+def _whole_history(question: str, call: CallRecord, tool: Tool) -> datetime | None:
+    """When ``call``'s tool says it lists changes, takes no window (no time bound, no look-back) and returned
+    timed rows, and the question states a window, the start of that window; None otherwise (a snapshot's rows,
+    an incident register's, or rows with no time are no change history to cut)."""
+    if call.started_at is None or not names_changes(tool.name, tool.description, tool.tags):
+        return None
+    if any(time_bound(n, s) or duration_unit(n) for n, s in tool.properties.items()):
+        return None  # the tool's own window, taken as the planner filled it
+    data = call.output
+    rows = data.get("rows") if isinstance(data, Mapping) else data
+    if not isinstance(rows, list) or not rows or not all(isinstance(r, Mapping) for r in rows):
+        return None
+    if time_column(list(rows[0]), rows) is None:
+        return None
+    window = time_range(question, call.started_at)
+    return window.since if window is not None else None
