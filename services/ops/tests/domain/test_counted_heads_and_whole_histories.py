@@ -2,14 +2,19 @@
 vessels, ports and skippers' complaints): "how many X and which Y got the most" counts the X per Y, the words
 of the tool's own name are no kind of the rows counted, and a change history whose tool takes no window is
 kept to the window the question states, saying how many older rows it left out (not an incident register,
-nor rows without a time).
+nor rows without a time); a timestamp parameter gets the layout its pattern takes; a listing called for neither
+side of "A vs B" whose rows hold A and not B says it has none for B.
 """
 
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from opsuite_ops.domain.absence import empty_results
 from opsuite_ops.domain.call_facts import analyse_call
-from opsuite_ops.domain.model import CallRecord, CallStatus, Tool
+from opsuite_ops.domain.comparison import absent_sides, none_in_listings
+from opsuite_ops.domain.entities import name_key
+from opsuite_ops.domain.executor import RunState
+from opsuite_ops.domain.model import CallRecord, CallStatus, PlanStep, Tool
 from opsuite_ops.domain.row_counts import asks_most_of, rows_named
 from opsuite_ops.domain.window_rows import asked_start
 
@@ -71,8 +76,8 @@ def _call(tool: Tool, rows: list[dict[str, Any]], **arguments: Any) -> CallRecor
 
 def test_a_change_history_without_a_window_keeps_to_the_window_asked() -> None:
     rows = [
-        {"rollout": "ESR-12", "version": "4.1.0", "targets": "MV Skerry", "starts": (NOW - timedelta(hours=3))},
-        {"rollout": "ESR-11", "version": "4.0.2", "targets": "MV Holm", "starts": (NOW - timedelta(days=6))},
+        {"rollout": "ESR-12", "version": "4.1.0", "targets": "mv-skerry", "starts": (NOW - timedelta(hours=3))},
+        {"rollout": "ESR-11", "version": "4.0.2", "targets": "mv-holm", "starts": (NOW - timedelta(days=6))},
         {"rollout": "ESR-10", "version": "4.0.1", "targets": "every vessel", "starts": (NOW - timedelta(days=40))},
     ]
     rows = [{**r, "starts": r["starts"].isoformat()} for r in rows]
@@ -95,5 +100,53 @@ def test_a_change_history_without_a_window_keeps_to_the_window_asked() -> None:
     opened = [{"incident": "INC-7", "opened": (NOW - timedelta(days=3)).isoformat(), "resolved": None}]
     assert asked_start("what happened in the last 24 hrs?", _call(INCIDENTS, opened), INCIDENTS) is None
     # a snapshot is no history: its dates (commissioned) are not the window's
-    fleet = [{"vessel": "MV Holm", "commissioned": "2019-04-02"}]
+    fleet = [{"vessel": "mv-holm", "commissioned": "2019-04-02"}]
     assert asked_start("which ferries are running in the last 24 hrs?", _call(FLEET, fleet), FLEET) is None
+
+
+def test_a_listing_for_neither_side_that_holds_one_says_it_has_none_for_the_other() -> None:
+    question = "delays on mv-holm vs mv-skerry in the last 3 hrs?"
+    rows = [{"vessel": "mv-holm", "delays": 3}, {"vessel": "mv-ferran", "delays": 1}]
+    listing = _call(ROLLOUTS, rows, since_hours=3)
+    (text, ids), *rest = absent_sides(question, [(listing, "delays(since_hours=3)", ["vessel", "delays"], rows)])
+    assert not rest and ids == ("c1",)
+    assert text == "delays(since_hours=3) has no row for vessel=mv-skerry (it has rows for mv-holm)"
+    # so a call made for mv-skerry that found nothing adds to an answer that stands (absence.empty_results)
+    assert none_in_listings(question, [listing]) == {name_key("mv-skerry")}
+    # a call made for a side answers for that side alone (one_sided's concern), a listing holding neither
+    # side says nothing of them, and one the API cut at its row limit may hold the other side in what it left out
+    for_one = _call(ROLLOUTS, rows, vessel="mv-holm")
+    cut = CallRecord("c2", "s2", "delays", {}, CallStatus.OK, {"rows": rows, "truncated": True}, started_at=NOW)
+    neither = [{"vessel": "mv-ferran", "delays": 1}]
+    tables = [(for_one, "t", ["vessel"], rows), (cut, "t", ["vessel"], rows), (listing, "t", ["vessel"], neither)]
+    assert absent_sides(question, tables) == []
+    assert none_in_listings(question, [for_one, cut]) == set()
+    assert absent_sides("delays on mv-holm in the last 3 hrs?", [(listing, "t", ["vessel"], rows)]) == []
+
+
+def test_an_empty_call_for_the_side_a_listing_has_none_of_is_no_gap() -> None:
+    log = Tool(
+        "fault_log",
+        "Engine faults of a vessel: vessel, code, raised",
+        frozenset({"fault"}),
+        input_schema=_obj({"vessel": {"type": "string", "description": "vessel id, e.g. mv-holm"}}),
+        idempotent=True,
+    )
+    question = "delays on mv-holm vs mv-skerry in the last 3 hrs?"
+    rows = [{"vessel": "mv-holm", "delays": 3}]
+    state = RunState()
+    steps = [PlanStep("s1", "delays", {}), PlanStep("s2", "fault_log", {"vessel": "mv-skerry"})]
+    listing = CallRecord("c1", "s1", "delays", {}, CallStatus.OK, {"rows": rows}, started_at=NOW)
+    empty = CallRecord("c2", "s2", "fault_log", {"vessel": "mv-skerry"}, CallStatus.OK, {"rows": []}, started_at=NOW)
+    for rec in (listing, empty):
+        state.latest[rec.step_id] = rec
+        state.records.append(rec)
+    delays = Tool("delays", "Delays per vessel", frozenset({"delay"}), input_schema=_obj({}), idempotent=True)
+    tools = {"delays": delays, "fault_log": log}
+    assert empty_results(question, steps, state, tools) == []
+    # without the listing's rows holding the other side, the empty call is a gap as before
+    state.records[0] = state.latest["s1"] = CallRecord(
+        "c1", "s1", "delays", {}, CallStatus.OK, {"rows": [{"vessel": "mv-ferran", "delays": 1}]}, started_at=NOW
+    )
+    (reason,) = empty_results(question, steps, state, tools)
+    assert "returned no data for mv-skerry" in reason.detail

@@ -26,6 +26,16 @@ def test_a_description_giving_the_day_layout_alone_makes_a_date_parameter() -> N
     assert not is_date_param({"type": "string", "pattern": "^\\d{4}-\\d{2}-\\d{2}T", "description": "YYYY-MM-DD"})
 
 
+def test_a_timestamp_takes_the_first_layout_its_pattern_takes() -> None:
+    spaced = {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}(:[0-9]{2})?$"}
+    assert format_time(AT, spaced) == "2026-12-07 04:10:55"  # not RFC 3339, which the pattern refuses
+    minutes = {"type": "string", "pattern": "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}$"}
+    assert format_time(AT, minutes) == "2026-12-07T04:10"
+    # a pattern RFC 3339 meets, or none that any layout meets (the validation says so before any call), or none
+    for schema in ({"type": "string", "pattern": "Z$"}, {"type": "string", "pattern": "^at "}, {"type": "string"}):
+        assert format_time(AT, schema) == "2026-12-07T04:10:55Z"
+
+
 def _status_rows(names: list[str]) -> list[dict[str, Any]]:
     rows = []
     for k, name in enumerate(names):

@@ -9,6 +9,8 @@ with no data, except when the emptiness answers the question:
 * the call lists or filters with nothing named ("hosts with status=down", "changes since T"): no row
   matching the filter is the answer. A call of a time series (a ``metric`` tool taking a window) is never
   such a listing: an empty series is missing data;
+* the question compares named things ("A vs B") and a listing of the run holds A and not B (:mod:`comparison`):
+  the call for B found none, as the listing did;
 * another call of the plan returned data about the same named thing ("details of node X" came back, its
   database connections did not), or rows that name it (a listing with a row for X): the empty call only adds
   to an answer that stands;
@@ -30,7 +32,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from opsuite_ops.domain.bm25 import stem, tokenise
-from opsuite_ops.domain.entities import is_empty
+from opsuite_ops.domain.comparison import none_in_listings
+from opsuite_ops.domain.entities import is_empty, name_key
 from opsuite_ops.domain.executor import RunState
 from opsuite_ops.domain.investigate import SERIES, role
 from opsuite_ops.domain.model import AnswerReason, AnswerStatusReason, CallRecord, PlanStep, Tool
@@ -175,9 +178,12 @@ def empty_results(
             continue
         empty.append((step, rec, tool, subjects))
     out = []
+    none_of = none_in_listings(question, state.records) if empty else set()
     for step, rec, tool, subjects in empty:
         if not subjects and role(tool) != SERIES:
             continue  # a listing: no row matches its filters, which is the answer
+        if subjects and {name_key(s) for s in subjects} <= none_of:
+            continue  # "A vs B": a listing holding A and not B says B has none, and so does this call
         if {last_segment(s) for s in subjects} & {last_segment(s) for s in with_data}:
             continue  # another call answered about the same thing (quill/billing-svc is billing-svc)
         args = ", ".join(f"{k}={v}" for k, v in rec.arguments.items())

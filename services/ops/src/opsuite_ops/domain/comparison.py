@@ -34,7 +34,7 @@ from opsuite_ops.domain.words import CHAT_WORDS
 if TYPE_CHECKING:
     from opsuite_ops.domain.extract import Entities
 
-__all__ = ["compared_sides", "compared_words", "one_sided", "unseen_sides"]
+__all__ = ["absent_sides", "compared_sides", "compared_words", "none_in_listings", "one_sided", "unseen_sides"]
 
 _TOKEN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._/:-]*[A-Za-z0-9])?")
 _VERSUS = frozenset({"vs", "versus"})
@@ -78,7 +78,12 @@ def _matches(side: str, value: object) -> bool:
 def one_sided(
     question: str, plan_steps: Sequence[PlanStep], state: RunState, tools: Mapping[str, Tool]
 ) -> list[AnswerStatusReason]:
-    """NOT_COVERED for each side of a comparison that a tool answered for another side but not for it."""
+    """NOT_COVERED for each side of a comparison that a tool answered for another side but not for it.
+
+    A listing called for neither side ("failed starts on frt_dc03 vs frt_dc05": failures per charger over the last
+    3 hours) whose rows hold one side in a column and not the other answers the other too: it has none.
+    :func:`absent_sides` says so, for a listing the API did not cut at its row limit.
+    """
     sides = compared_sides(question)
     if len(sides) < 2:
         return []
@@ -158,4 +163,50 @@ def unseen_sides(question: str, records: Sequence[CallRecord], vocab: frozenset[
         if any(_matches(side, text) for r in records if r.ok for text in _strings(r.output)):
             continue
         out.append(AnswerStatusReason(AnswerReason.NOT_COVERED, f"no data of the run names {side}: nothing to compare"))
+    return out
+
+
+def _absent(
+    sides: Sequence[str], call: CallRecord, columns: Sequence[str], rows: Sequence[Mapping[str, Any]]
+) -> tuple[str, list[str], list[str]] | None:
+    """The column of ``rows`` holding some ``sides`` and not the others, those held and those not; None when
+    the call was made for a side, was cut at the API's row limit, or no column holds some sides and not all."""
+    if not rows or any(_matches(s, v) for s in sides for v in call.arguments.values()):
+        return None
+    if isinstance(call.output, Mapping) and call.output.get("truncated") is True:
+        return None  # cut at the API's row limit: a side may be in the rows left out
+    for col in columns:
+        held = [s for s in sides if any(_matches(s, r.get(col)) for r in rows)]
+        if held and len(held) < len(sides):
+            return col, held, [s for s in sides if s not in held]
+    return None
+
+
+def absent_sides(
+    question: str, tables: Sequence[tuple[CallRecord, str, Sequence[str], Sequence[Mapping[str, Any]]]]
+) -> list[tuple[str, tuple[str, ...]]]:
+    """For each listing (call, title, columns, rows) called for no side of the comparison, whose rows hold some
+    sides in a column and not the others, the line saying it has no row for those (see the module docstring)."""
+    sides = compared_sides(question)
+    out: list[tuple[str, tuple[str, ...]]] = []
+    for call, title, columns, rows in tables if len(sides) > 1 else ():
+        if (found := _absent(sides, call, columns, rows)) is not None:
+            col, held, missing = found
+            none = ", ".join(f"{col}={s}" for s in missing)
+            out.append((f"{title} has no row for {none} (it has rows for {', '.join(held)})", (call.call_id,)))
+    return out
+
+
+def none_in_listings(question: str, records: Sequence[CallRecord]) -> set[str]:
+    """The sides of the comparison (as :func:`~opsuite_ops.domain.entities.name_key` keys) that a listing of
+    ``records`` answers with none (:func:`absent_sides`): an empty call for such a side adds to an answer that
+    stands."""
+    sides = compared_sides(question)
+    out: set[str] = set()
+    for rec in records if len(sides) > 1 else ():
+        rows = rec.output.get("rows") if isinstance(rec.output, Mapping) else rec.output
+        if not rec.ok or not isinstance(rows, list) or not rows or not all(isinstance(r, Mapping) for r in rows):
+            continue
+        if (found := _absent(sides, rec, list(rows[0]), rows)) is not None:
+            out |= {name_key(s) for s in found[2]}
     return out

@@ -71,6 +71,7 @@ from opsuite_ops.domain.call_facts import (
     thing_names,
 )
 from opsuite_ops.domain.chat import ChatModel
+from opsuite_ops.domain.comparison import absent_sides
 from opsuite_ops.domain.crossing import first_crossings
 from opsuite_ops.domain.model import (
     AnswerReason,
@@ -320,7 +321,8 @@ def _facts(question: str, calls: Sequence[CallRecord], tools: Mapping[str, Tool]
         # "which pump threw the most occlusion alarms": rows came back, but nothing counted or ranked them
         out.cuts.append(AnswerStatusReason(AnswerReason.NOT_COVERED, _UNRANKED))
     counts = _counts(question, per_call)
-    out.derived = [*rankings, *counts, *crossed]
+    absent = absent_sides(question, [(c, call_title(c), f.columns, f.rows) for c, f in per_call])
+    out.derived = [*rankings, *counts, *crossed, *absent]
     filtered = [text.split(", those with ", 1)[1] for text, _ids in counts if ", those with " in text]
     if (topic := counted_about(question)) and not any(
         re.search(rf"(?<![\w-]){re.escape(stem(topic))}", f, re.IGNORECASE) for f in filtered

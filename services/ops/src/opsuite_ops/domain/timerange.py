@@ -348,14 +348,35 @@ _HOURS = re.compile(r"hh", re.IGNORECASE)
 
 
 def format_time(dt: datetime, schema: Mapping[str, Any], name: str = "") -> Any:
-    """``dt`` as the parameter's schema wants it: RFC 3339 (UTC, "Z"), a date, or epoch (milli)seconds."""
+    """``dt`` as the parameter's schema wants it: RFC 3339 (UTC, "Z") or the first layout its ``pattern`` takes
+    (:data:`_LAYOUTS`), a date, or epoch (milli)seconds."""
     typ = schema.get("type", "string")
     if (next((x for x in typ if x != "null"), "string") if isinstance(typ, list) else typ) in ("integer", "number"):
         millis = name.lower().endswith("_ms") or "millisecond" in str(schema.get("description", "")).lower()
         return int(dt.timestamp() * 1000) if millis else int(dt.timestamp())
     if is_date_param(schema):
         return dt.astimezone(UTC).date().isoformat()  # a date, or a string whose pattern only a date matches
-    return dt.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    utc = dt.astimezone(UTC).replace(microsecond=0)
+    layouts = [f for f in _LAYOUTS if _takes(schema, utc.strftime(f))]
+    return utc.strftime(layouts[0]) if layouts else utc.isoformat().replace("+00:00", "Z")
+
+
+#: Timestamp layouts a string parameter may want, RFC 3339 first: the first its ``pattern`` takes is used
+#: ("2026-05-14 09:30:00" for ``^[0-9]{4}-...-[0-9]{2} [0-9]{2}:[0-9]{2}(:[0-9]{2})?$``). Without a pattern, RFC
+#: 3339: a layout only a description writes is no contract (a string column compared with it as text may hold
+#: RFC 3339 times).
+_LAYOUTS = ("%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M")
+
+
+def _takes(schema: Mapping[str, Any], text: str) -> bool:
+    """Whether a string parameter takes ``text``: its ``pattern`` matches it; with no pattern, RFC 3339 only."""
+    pattern = schema.get("pattern")
+    if not isinstance(pattern, str):
+        return text.endswith("Z")
+    try:
+        return bool(compile_regex(pattern).search(text))  # the tenant's pattern: RE2, linear time
+    except RegexError:
+        return False
 
 
 def is_date_param(schema: Mapping[str, Any]) -> bool:
