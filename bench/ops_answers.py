@@ -37,12 +37,16 @@ chain wear, trunk departures and delays, reefer trailer temperatures, work order
 managers), ``--set=twentyseventh`` ``twentyseventh``, a city's district heating network (energy centres' CHP engines,
 heat pumps, electrode boiler and thermal stores, pumping stations and zones' index pressures and temperatures, leak
 detection wires and make-up water, customer substations, heat meters and comfort complaints, SCADA alarms, planned
-works, control strategy changes, supplier tickets, on-call and control room shift leads), and ``--set=twentyeighth``
+works, control strategy changes, supplier tickets, on-call and control room shift leads), ``--set=twentyeighth``
 ``twentyeighth``, an EV charge point operator's public charging network (motorway hubs, retail car parks and a depot,
 DC rapid and AC chargers and their CCS2, CHAdeMO and Type 2 connectors, charge sessions and failed starts with their
 OCPP error codes, uptime, power cabinets' temperatures and derating, grid connections and site power limits, payment
 terminal faults, OCPP messages and heartbeats, firmware rollouts, change records, field jobs, supplier cases, driver
-complaints, the DNO's planned interruptions, on-call and NOC shift leads), all fifteen written blind too.
+complaints, the DNO's planned interruptions, on-call and NOC shift leads), and ``--set=twentyninth`` ``twentyninth``,
+a semiconductor fab's equipment and process operations (etch, deposition, lithography, CMP and wet tools and their
+chambers, E10 tool states and availability, lot runs and holds, post-etch particle checks, SPC rule violations, chamber
+RF hours and wet cleans, recipe versions, cleanroom particle monitors, gas cabinets and slurry supply, maintenance work
+orders, engineering change orders, vendor field-service cases, on-call and shift leads), all sixteen written blind too.
 
 Goals, per set: at least 95% of the expected facts in the answers; no answer marked COMPLETE that misses a
 fact or states a forbidden one; every unanswerable question PARTIAL or UNANSWERED.

@@ -64,6 +64,7 @@ from tests.ops_eval import (
     twentyfifth_estate,
     twentyfirst_estate,
     twentyfourth_estate,
+    twentyninth_estate,
     twentysecond_estate,
     twentyseventh_estate,
     twentysixth_estate,
@@ -88,7 +89,7 @@ TENANTS = {"demo": "demo", "second": "ledgerco", "third": "clusterco", "fourth":
            "twentyfirst": "callowayportco", "twentysecond": "dunsfordutcco", "twentythird": "halvardgsnco",
            "twentyfourth": "aurenfelsliftco", "twentyfifth": "carrowmerebcco",
            "twentysixth": "pellmoorparcelco", "twentyseventh": "hollinsfordheatco",
-           "twentyeighth": "tallowmerechargeco"}  # fmt: skip
+           "twentyeighth": "tallowmerechargeco", "twentyninth": "vantmoorfabco"}  # fmt: skip
 #: Questions in flight at once (ops runs them concurrently; each is one run).
 CONCURRENCY = 4
 ASK_TIMEOUT_S = 60.0
@@ -244,6 +245,7 @@ _SEEDERS: dict[str, Callable[[_Servers, Path, TokenFactory], Awaitable[datetime]
     "twentysixth": functools.partial(_seed_estate, twentysixth_estate, "parcelhubs.db", "twentysixth"),
     "twentyseventh": functools.partial(_seed_estate, twentyseventh_estate, "districtheat.db", "twentyseventh"),
     "twentyeighth": functools.partial(_seed_estate, twentyeighth_estate, "chargenet.db", "twentyeighth"),
+    "twentyninth": functools.partial(_seed_estate, twentyninth_estate, "fabops.db", "twentyninth"),
 }
 
 
