@@ -150,3 +150,27 @@ def test_an_empty_call_for_the_side_a_listing_has_none_of_is_no_gap() -> None:
     )
     (reason,) = empty_results(question, steps, state, tools)
     assert "returned no data for mv-skerry" in reason.detail
+
+
+def test_a_topic_word_read_as_a_name_no_step_took_is_reported_uncovered() -> None:
+    from opsuite_ops.domain.deterministic_planner import DeterministicPlanner
+    from opsuite_ops.domain.model import Budget
+    from opsuite_ops.domain.planning import PlanRequest
+
+    holds = Tool(
+        "lot_holds",
+        "Lots on hold: lot, vessel, reason, held by, since",
+        frozenset({"lot", "hold"}),
+        input_schema=_obj({"vessel": {"type": "string", "default": "", "description": "vessel id, e.g. mv-holm"}}),
+        idempotent=True,
+    )
+
+    def reasons(question: str) -> list[str]:
+        request = PlanRequest(question, [holds, ROLLOUTS], Budget(max_steps=4), NOW)
+        return [r.detail for r in DeterministicPlanner().plan_sync(request).not_covered]
+
+    # "in scrap" reads as a service no inventory lists; no step takes it, and no tool knows the word
+    assert "no tool reports scrap" in reasons("how much are we looking at in scrap on the mv-holm holds?")
+    # a verb's object or a phrase after "of" is no topic put in that place ("out of service", "running hot")
+    assert not [r for r in reasons("which holds are running hot on mv-holm?") if "hot" in r]
+    assert not [r for r in reasons("which lots are out of service on mv-holm?") if "service" in r]

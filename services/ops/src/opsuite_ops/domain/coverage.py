@@ -13,7 +13,9 @@ that say what happened or how ("went", "safely", "running") are not, nor compari
 maintenance planned", "5xx is the pool returning"; but "which hosts were rebooted" asks for the act).
 A free-text parameter's name ("query") names no subject: "dns queries" is not covered by a search tool.
 Each clause counts: in "..., and what are those runners costing us", the verb form is the topic asked
-(see :mod:`extract`), so "costing" is uncovered. The word lists are in :mod:`words`.
+(see :mod:`extract`), so "costing" is uncovered. A plain word read as a name of a kind no inventory lists
+after "in", "on" or "about" ("in scrap") that no step took is checked too (:mod:`guessed_topics`). The word lists
+are in :mod:`words`.
 """
 
 from __future__ import annotations
