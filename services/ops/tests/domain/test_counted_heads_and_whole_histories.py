@@ -174,3 +174,54 @@ def test_a_topic_word_read_as_a_name_no_step_took_is_reported_uncovered() -> Non
     # a verb's object or a phrase after "of" is no topic put in that place ("out of service", "running hot")
     assert not [r for r in reasons("which holds are running hot on mv-holm?") if "hot" in r]
     assert not [r for r in reasons("which lots are out of service on mv-holm?") if "service" in r]
+
+
+def test_an_id_a_listing_holds_fills_that_columns_parameter_and_bracketed_ids_are_examples() -> None:
+    from opsuite_ops.domain.entities import inventory_from_outputs
+    from opsuite_ops.domain.extract import extract_entities
+    from opsuite_ops.domain.fill import fill_variants
+    from opsuite_ops.domain.param_kinds import ids_like_example
+
+    vessels = [{"vessel": "MV-07", "route": "north"}, {"vessel": "MV-12", "route": "south"}]
+    inventory = inventory_from_outputs({"vessel_fleet": {"rows": vessels}})
+    entities = extract_entities("engine faults on MV-07 over the last 6 hrs?", now=NOW, inventory=inventory)
+    assert entities.ids == ("MV-07",)  # an id, and a value of the listing's vessel column
+    faults = Tool(
+        "engine_faults",
+        "Engine faults since from_ts: vessel, code, raised",
+        frozenset({"fault"}),
+        input_schema=_obj(
+            {
+                "from_ts": {"type": "string", "format": "date-time"},
+                "vessel": {"type": "string", "default": "", "description": "empty: all"},
+            }
+        ),
+        idempotent=True,
+    )
+    (filled, *_rest) = fill_variants(faults, entities, now=NOW)
+    assert filled.arguments["vessel"] == "MV-07"  # not every vessel's faults
+    # "a vessel (MV-07) or an engine (MV-07.P)": ids in brackets are the parameter's examples
+    target = {"type": "string", "description": "a vessel (MV-07) or an engine (MV-07.P)"}
+    assert ids_like_example(target, entities) == ["MV-07"]
+    assert ids_like_example({"type": "string", "description": "a vessel (see the fleet)"}, entities) == []
+
+
+def test_anything_off_says_which_series_shift_or_that_none_does() -> None:
+    from opsuite_ops.domain.oddities import asks_anything_odd, oddities
+    from opsuite_ops.domain.series import analyse_table
+
+    assert asks_anything_odd("bay C particle counts last 12 hrs, anything off?")
+    assert asks_anything_odd("any readings unusual on the north deck?")
+    assert not asks_anything_odd("particle counts in bay C over the last 12 hrs")
+    steady = [{"at": (NOW - timedelta(hours=k)).isoformat(), "deck": "north", "count": 20 + k % 3} for k in range(12)]
+    table = analyse_table(["at", "deck", "count"], steady)
+    assert table is not None
+    (text, ids), *rest = oddities("anything off?", [("c1", "deck_counts(hours=12)", table)])
+    assert not rest and ids == ("c1",)
+    assert text.startswith("Anything off: nothing stands out by change points: none of the 1 series")
+    jumped = [{**r, "count": r["count"] + (200 if k < 4 else 0)} for k, r in enumerate(steady)]  # the newest 4
+    shifted = analyse_table(["at", "deck", "count"], jumped)
+    assert shifted is not None
+    ((text, _ids),) = oddities("anything odd?", [("c2", "deck_counts(hours=12)", shifted)])
+    assert "1 of the 1 series returned have a level shift: count (deck=north) of deck_counts(hours=12): a rise" in text
+    assert oddities("what are the counts?", [("c1", "deck_counts(hours=12)", table)]) == []

@@ -83,6 +83,7 @@ from opsuite_ops.domain.model import (
     Reference,
     Tool,
 )
+from opsuite_ops.domain.oddities import oddities
 from opsuite_ops.domain.ranking import DEFAULT_SYNONYMS
 from opsuite_ops.domain.row_counts import asks_most_of, counted_rows
 from opsuite_ops.domain.series_format import parse_time
@@ -322,7 +323,8 @@ def _facts(question: str, calls: Sequence[CallRecord], tools: Mapping[str, Tool]
         out.cuts.append(AnswerStatusReason(AnswerReason.NOT_COVERED, _UNRANKED))
     counts = _counts(question, per_call)
     absent = absent_sides(question, [(c, call_title(c), f.columns, f.rows) for c, f in per_call])
-    out.derived = [*rankings, *counts, *crossed, *absent]
+    odd = oddities(question, [(c.call_id, call_title(c), f.series) for c, f in per_call if f.series is not None])
+    out.derived = [*rankings, *counts, *crossed, *absent, *odd]
     filtered = [text.split(", those with ", 1)[1] for text, _ids in counts if ", those with " in text]
     if (topic := counted_about(question)) and not any(
         re.search(rf"(?<![\w-]){re.escape(stem(topic))}", f, re.IGNORECASE) for f in filtered

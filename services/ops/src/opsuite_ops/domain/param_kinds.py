@@ -233,15 +233,21 @@ def keys_like_example(example: str, schema: Mapping[str, Any], entities: Entitie
     return list(dict.fromkeys(found))
 
 
+#: An id in brackets in a description, letters and digits with a separator: "(CVD-11)", "(CVD-11.B)".
+_BRACKETED_ID = re.compile(r"\(((?=[A-Za-z0-9./-]*[A-Za-z])(?=[A-Za-z0-9./-]*\d)[A-Za-z0-9]+(?:[-/.][A-Za-z0-9]+)+)\)")
+
+
 def ids_like_example(schema: Mapping[str, Any], entities: Entities) -> list[str]:
     """The record ids of the question spelt like the parameter's example (or matching its ``pattern``, when
-    it gives no example): "CE-003314" for "asset tag, e.g. CE-004123"."""
-    found = re.search(r"\be\.g\.\s*([A-Za-z0-9]+(?:[-/.: ][A-Za-z0-9]+)+)", str(schema.get("description", "")))
-    if found is None and not isinstance(schema.get("pattern"), str):
+    it gives no example): "CE-003314" for "asset tag, e.g. CE-004123"; ids in brackets are examples too ("a
+    tool (CVD-11) or a chamber (CVD-11.B)")."""
+    description = str(schema.get("description", ""))
+    found = re.search(r"\be\.g\.\s*([A-Za-z0-9]+(?:[-/.: ][A-Za-z0-9]+)+)", description)
+    examples = [found.group(1)] if found else _BRACKETED_ID.findall(description)
+    if not examples and not isinstance(schema.get("pattern"), str):
         return []
-    example = found.group(1) if found else ""
 
     def alike(record: str) -> bool:  # the example's letters first, then a letter or a digit in each of its places
-        return not example or id_like(record, example)
+        return not examples or any(id_like(record, example) for example in examples)
 
     return [i for i in entities.record_ids if alike(i) and pattern_ok(schema, i)]

@@ -68,14 +68,16 @@ def asks_across(words: list[str]) -> bool:
 
 def named_values(param: str, entities: Entities) -> list[str]:
     """The values of ``param``'s kind the question names, in its order (a value several columns list is of
-    each of their kinds: "arm64" is a pool as well as an architecture)."""
+    each of their kinds: "arm64" is a pool as well as an architecture); a record id a listing's column of that
+    kind holds is one too ("DRE-04" of a ``tool`` column, for a ``tool`` parameter)."""
     inv = entities.inventory
 
     def of_kind(column: str, value: str) -> bool:
         columns = inv.columns_of(value) if inv is not None else ()
         return any(same_kind(c, param) for c in (column, *columns) if c)
 
-    return list(dict.fromkeys(v for c, v in entities.values if c and of_kind(c, v)))
+    listed = [found for i in entities.ids if inv is not None and (found := inv.value(i)) is not None]
+    return list(dict.fromkeys(v for c, v in (*entities.values, *listed) if c and of_kind(c, v)))
 
 
 def related_value(param: str, entities: Entities) -> str | None:

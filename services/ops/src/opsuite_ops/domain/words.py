@@ -7,7 +7,8 @@
   them: parts of time expressions ("last night", "up to date"), function words ("just", "still"),
   comparison, size, degree and age words ("slowest", "closest", "big", "forever", "the old version"), "keep"
   of "users keep getting 401s" (it says the trouble goes on, not what it is), words asking for anything odd
-  ("anything weird?": a series' change point answers them) and for a remedy ("fix": the cause answers it).
+  ("anything weird?", "anything off?": a series' change point answers them) and for a remedy ("fix": the cause
+  answers it).
 
 Both are English only and kept short on purpose: a word missing here is at worst reported as a part of the
 question no tool covers (a PARTIAL answer), never taken for a name.
@@ -50,7 +51,7 @@ NON_TOPIC_WORDS = frozenset(
     shortest heaviest noisiest closest nearest furthest farthest higher lower slower faster bigger larger
     smaller closer nearer more less fewer big large small huge tiny high low long forever new newer newest old older
     oldest recent earlier later next upcoming previous keep keeps kept fast quick quickly
-    odd unusual weird strange abnormal anomalous
+    odd off unusual weird strange abnormal anomalous
     fix fixing remedy hr hrs wk wks mins secs""".split()  # noqa: SIM905
 )
 
