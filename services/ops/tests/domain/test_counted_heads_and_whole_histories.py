@@ -225,3 +225,17 @@ def test_anything_off_says_which_series_shift_or_that_none_does() -> None:
     ((text, _ids),) = oddities("anything odd?", [("c2", "deck_counts(hours=12)", shifted)])
     assert "1 of the 1 series returned have a level shift: count (deck=north) of deck_counts(hours=12): a rise" in text
     assert oddities("what are the counts?", [("c1", "deck_counts(hours=12)", table)]) == []
+
+
+def test_a_small_steady_drift_is_a_trend_and_small_noise_is_not() -> None:
+    from opsuite_ops.domain.series import trend
+
+    days = [NOW - timedelta(days=59 - k) for k in range(60)]
+    wobble = [((k * 7) % 5 - 2) * 0.4 for k in range(60)]  # +-0.8 around the line
+    drifting = [412 - 15.6 * k / 59 + w for k, w in enumerate(wobble)]  # 4% down over two months, day by day
+    assert trend(days, drifting) == "falling"
+    assert trend(days, [404 + w for w in wobble]) == "flat"  # no drift, only the wobble
+    # a change of 2%, however steady, is too small to call; 12% is a trend however noisy
+    assert trend(days, [400 + 8 * k / 59 for k in range(60)]) == "flat"
+    noisy = [400 + 48 * k / 59 + (30 if k % 2 else -30) for k in range(60)]
+    assert trend(days, noisy) == "rising"

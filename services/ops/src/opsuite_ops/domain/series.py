@@ -9,7 +9,9 @@ Per series (:class:`SeriesSummary`): the latest value and its time, min, max, me
 change points:
 
 * **trend**: the least-squares slope over time times the window's length, relative to the mean level
-  (or, for a mean near zero, half the range): above +10% rising, below -10% falling, otherwise flat;
+  (or, for a mean near zero, half the range): above +10% rising, below -10% falling; a smaller change of at
+  least 3% is a trend too when the series drifts steadily (the line explains at least 60% of its variance, R
+  squared: a deposition rate losing 4% over two months, day by day); otherwise flat;
 * **change points**: a robust level-shift test (the Hampel identifier / modified z-score of Iglewicz and
   Hoaglin, 1993, with the median absolute deviation as recommended by Leys et al., 2013). Point ``i``
   starts a shift when it and the next :data:`PERSIST` - 1 points (every point left if fewer, but at least
@@ -74,8 +76,11 @@ BASELINE_MAX = 24
 K_MAD = 3.5
 #: Consecutive departing points that make a shift (fewer when the series ends, but at least 2).
 PERSIST = 3
-#: |relative change over the window| below which a trend is flat.
+#: |relative change over the window| below which a trend is flat, unless the series drifts steadily...
 FLAT = 0.10
+#: ...by at least this much, the straight line explaining at least this share of its variance (R squared).
+MIN_DRIFT = 0.03
+STEADY_R2 = 0.6
 _MAD_SCALE = 1.4826
 _MEANAD_SCALE = 1.2533
 
@@ -237,7 +242,13 @@ def trend(times: Sequence[datetime], values: Sequence[float]) -> str:
     if level == 0:
         return "flat"
     relative = slope * span / level
-    return "rising" if relative > FLAT else "falling" if relative < -FLAT else "flat"
+    if abs(relative) < FLAT:
+        # a small change is a trend when the series drifts steadily: the line explains most of its variance
+        total = sum((y - my) ** 2 for y in values)
+        residual = sum((y - (my + slope * (x - mx))) ** 2 for x, y in zip(xs, values, strict=True))
+        steady = total > 0 and 1 - residual / total >= STEADY_R2
+        return ("rising" if relative > 0 else "falling") if steady and abs(relative) >= MIN_DRIFT else "flat"
+    return "rising" if relative > 0 else "falling"
 
 
 def _scale(window: Sequence[float], median: float) -> float:
