@@ -239,3 +239,57 @@ def test_a_small_steady_drift_is_a_trend_and_small_noise_is_not() -> None:
     assert trend(days, [400 + 8 * k / 59 for k in range(60)]) == "flat"
     noisy = [400 + 48 * k / 59 + (30 if k % 2 else -30) for k in range(60)]
     assert trend(days, noisy) == "rising"
+
+
+def test_a_required_parameter_takes_the_names_of_the_kind_its_description_says() -> None:
+    from opsuite_ops.domain.entities import inventory_from_outputs
+    from opsuite_ops.domain.extract import extract_entities
+    from opsuite_ops.domain.fill import fill_variants
+
+    vessels = [{"vessel": "FX-07", "route": "north"}, {"vessel": "GR-12", "route": "south"}]
+    inventory = inventory_from_outputs({"vessel_fleet": {"rows": vessels}})
+    daily = Tool(
+        "engine_daily",
+        "Daily summary per engine of ONE vessel or engine: hours, fuel burn",
+        frozenset({"metric", "daily"}),
+        input_schema={
+            "type": "object",
+            "properties": {"target": {"type": "string", "description": "a vessel (AB-01) or an engine (AB-01.P)"}},
+            "required": ["target"],
+        },
+        idempotent=True,
+    )
+    entities = extract_entities("fuel burn of GR-12 vs FX-07 this wk?", now=NOW, inventory=inventory)
+    filled = fill_variants(daily, entities, now=NOW)
+    # the vessels the question names, one call each, though neither is spelt like the example
+    assert sorted(f.arguments.get("target") for f in filled) == ["FX-07", "GR-12"]
+
+
+def test_a_column_naming_the_moment_of_each_check_is_no_group_of_the_series() -> None:
+    from opsuite_ops.domain.series import analyse_table
+
+    rows = []
+    for k in range(30):  # a check every 20 minutes; each names the sailing it measured on both decks at once
+        at = (NOW - timedelta(minutes=20 * (29 - k))).isoformat()
+        for deck in ("upper", "lower"):
+            rows.append({"deck": deck, "sailing": f"S{1000 + k}", "noise_db": 60 + (25 if k >= 24 else 0), "at": at})
+    table = analyse_table(["deck", "sailing", "noise_db", "at"], rows)
+    assert table is not None  # not a breakdown of (deck, sailing) pairs, nor 30 series of one point each
+    assert table.label_columns == ("deck",) and "sailing" in table.other_columns
+    assert [s.onset is not None for s in table.series] == [True, True]  # the rise at the 25th check, per deck
+
+
+def test_ch_is_a_chamber() -> None:
+    from opsuite_ops.domain.coverage import CoverageCheck, vocabulary
+    from opsuite_ops.domain.ranking import DEFAULT_SYNONYMS
+
+    chambers = Tool(
+        "chamber_checks",
+        "Particle checks per process chamber: adders, measured",
+        frozenset({"metric", "chamber"}),
+        input_schema=_obj({}),
+        idempotent=True,
+    )
+    vocab = vocabulary([chambers])
+    assert CoverageCheck.of(("adders", "ch"), [chambers], DEFAULT_SYNONYMS, vocab).uncovered == ()
+    assert CoverageCheck.of(("adders", "cx"), [chambers], DEFAULT_SYNONYMS, vocab).uncovered == ("cx",)

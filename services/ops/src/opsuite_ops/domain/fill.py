@@ -68,6 +68,7 @@ from opsuite_ops.domain.timerange import (
 )
 from opsuite_ops.domain.values import (
     asks_each,
+    described_values,
     every_value,
     example_value,
     identifier_like,
@@ -132,6 +133,11 @@ def _required_name(
         return (ids if len(ids) > 1 else ids[0]), f"a record id of the question spelt like the {name}'s example"
     if (given := related_value(name, entities)) is not None:
         return given, f"the {name} the estate lists with a name in the question"
+    if described := described_values(name, schema, entities):
+        # "a tool (CVD-11) or a chamber": the tools the question names, one call each
+        return (
+            described if len(described) > 1 else described[0]
+        ), f"the names of the kind the {name}'s description says"
     if (given := part_value(name, entities, entities.inventory)) is not None:
         return given, f"the one {name} the estate lists with words of the question in its name"
     if every := every_value(name, entities, entities.inventory, _FAN_OUT):

@@ -44,6 +44,7 @@ from opsuite_ops.domain.series_format import (
     fmt_time,
     is_time_name,
     keyed_breakdown,
+    moment_column,
     parse_time,
     record_ids,
     time_column,
@@ -465,10 +466,10 @@ def analyse_table(columns: Sequence[str], rows: Sequence[Mapping[str, Any]]) -> 
         if values and not _is_id(col) and all(finite_number(v) is not None for v in values):
             value_cols.append(col)
         elif values and all(isinstance(v, str) for v in values) and len(set(values)) * MIN_POINTS <= len(rows):
-            label_cols.append(col)
+            (other_cols if moment_column(rows, col, tcol) else label_cols).append(col)  # a lot measured: no group
         elif values:
             other_cols.append(col)
-    if not value_cols or record_ids(columns, rows, tcol) or keyed_breakdown(rows, [*label_cols, *other_cols]):
+    if not value_cols or record_ids(columns, rows, tcol) or keyed_breakdown(rows, [*label_cols, *other_cols], tcol):
         return None
     state_cols = _state_columns(rows, label_cols, when)
     label_cols = [c for c in label_cols if c not in state_cols]

@@ -16,6 +16,7 @@ __all__ = [
     "fmt_time",
     "is_time_name",
     "keyed_breakdown",
+    "moment_column",
     "parse_time",
     "record_ids",
     "time_column",
@@ -98,14 +99,25 @@ def fmt_duration(delta: timedelta) -> str:
     return f"{seconds} s"
 
 
-def keyed_breakdown(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> bool:
+def keyed_breakdown(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], tcol: str = "") -> bool:
     """Whether short string ``columns`` (names, not text) that each repeat values together name every row once
     (``zone`` and ``category`` of complaint counts): each row is a thing of its own, not a point of a series,
-    whatever time it carries (the latest complaint of each)."""
+    whatever time it carries (the latest complaint of each). A column naming moments of ``tcol``
+    (:func:`moment_column`) names no thing: the rows it tells apart are points of the series of each chamber."""
     short = [c for c in columns if all(isinstance(v := r.get(c), str) and 0 < len(v) <= 40 and v.count(" ") < 3
                                        for r in rows)]  # fmt: skip
-    short = [c for c in short if len({r.get(c) for r in rows}) < len(rows)]
+    short = [c for c in short if len({r.get(c) for r in rows}) < len(rows) and not moment_column(rows, c, tcol)]
     return bool(short) and len({tuple(r.get(c) for c in short) for r in rows}) == len(rows)
+
+
+def moment_column(rows: Sequence[Mapping[str, Any]], col: str, tcol: str) -> bool:
+    """Whether ``col`` names moments, not things: at least 3 values, each coming at one time of ``tcol`` (a few
+    at two: a lot measured again), as the lot a particle check measured names the check of each chamber."""
+    if not tcol:
+        return False
+    pairs = {(r.get(col), r.get(tcol)) for r in rows}
+    values = {v for v, _t in pairs}
+    return len(values) >= 3 and len(pairs) * 4 <= len(values) * 5
 
 
 #: A name of one record: no space and a digit ("bk-90054", "EDS-02"), capitals and a number ("MCS 2", "RTG 09"), or

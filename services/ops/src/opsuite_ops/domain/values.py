@@ -25,8 +25,10 @@ a part of one, or a word shaped like an identifier (digits, separators, inner ca
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
+from opsuite_ops.domain.bm25 import stem, tokenise
 from opsuite_ops.domain.entities import Inventory, kind_of, same_kind
 
 if TYPE_CHECKING:
@@ -36,6 +38,7 @@ __all__ = [
     "asks_across",
     "asks_each",
     "asks_every",
+    "described_values",
     "enclosing_values",
     "every_value",
     "example_value",
@@ -78,6 +81,18 @@ def named_values(param: str, entities: Entities) -> list[str]:
 
     listed = [found for i in entities.ids if inv is not None and (found := inv.value(i)) is not None]
     return list(dict.fromkeys(v for c, v in (*entities.values, *listed) if c and of_kind(c, v)))
+
+
+def described_values(param: str, schema: Mapping[str, Any], entities: Entities) -> list[str]:
+    """The values the question names (or record ids a listing holds) of a column whose kind ``param``'s
+    description names: "a tool (CVD-11) or a chamber" takes the tools "CMP-42" and "CMP-41" a listing's
+    ``tool`` column holds."""
+    inv = entities.inventory
+    said = set(tokenise(str(schema.get("description", "")), keep_stop_words=True))
+    if inv is None or not said:
+        return []
+    listed = [found for i in entities.ids if (found := inv.value(i)) is not None]
+    return list(dict.fromkeys(v for c, v in (*entities.values, *listed) if c and stem(c.lower()) in said))
 
 
 def related_value(param: str, entities: Entities) -> str | None:

@@ -83,4 +83,5 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "st": ("street", "station"),
     "rd": ("road",),
     "stn": ("station",),
+    "ch": ("chamber", "channel"),
 }
