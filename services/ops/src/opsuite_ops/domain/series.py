@@ -458,7 +458,9 @@ def analyse_table(columns: Sequence[str], rows: Sequence[Mapping[str, Any]]) -> 
         # Every row at one time ("failures by reason, first seen at 22:56"): a breakdown of one moment, whose
         # rows are read as they are (ranked by the tool), not points of a series over time.
         return None
-    value_cols, label_cols, other_cols = [], [], []
+    value_cols: list[str] = []
+    label_cols: list[str] = []
+    other_cols: list[str] = []
     for col in columns:
         if col == tcol:
             continue
