@@ -293,3 +293,14 @@ def test_ch_is_a_chamber() -> None:
     vocab = vocabulary([chambers])
     assert CoverageCheck.of(("adders", "ch"), [chambers], DEFAULT_SYNONYMS, vocab).uncovered == ()
     assert CoverageCheck.of(("adders", "cx"), [chambers], DEFAULT_SYNONYMS, vocab).uncovered == ("cx",)
+
+
+def test_an_enum_word_in_a_phrase_of_the_tools_own_prose_names_its_subject_not_a_value() -> None:
+    from opsuite_ops.domain.fill_words import names_the_subject
+
+    description = "Harbour network change requests (HNC-nnnn): title, category (engines, network, deck), state"
+    words = ["changes", "harbour", "network"]
+    assert names_the_subject("network", words, "what changes went in on the harbour network today?", description)
+    # the word alone, or beside a word the prose does not put with it, is the category
+    assert not names_the_subject("network", ["network", "changes"], "any network changes today?", description)
+    assert not names_the_subject("network", ["changes", "network"], "changes to the network?", description)

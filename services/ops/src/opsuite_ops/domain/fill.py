@@ -41,7 +41,14 @@ from typing import Any
 from opsuite_ops.domain.entities import TEXT_PARAMS, name_key
 from opsuite_ops.domain.enum_labels import quantity_values
 from opsuite_ops.domain.extract import Entities, canonical_param, human_duration
-from opsuite_ops.domain.fill_words import asks_not_ended, choose_enum, flag_value, key_terms, naming_words
+from opsuite_ops.domain.fill_words import (
+    asks_not_ended,
+    choose_enum,
+    flag_value,
+    key_terms,
+    names_the_subject,
+    naming_words,
+)
 from opsuite_ops.domain.model import Tool
 from opsuite_ops.domain.param_kinds import (
     KNOWN_CONCEPTS,
@@ -248,6 +255,10 @@ def fill_variants(
                 unsure=entities.unsure,
                 description=str(schema.get("description", "")),
             )
+            # "the ground network" of "Ground network change requests": what the tool is about, no category
+            chosen = [
+                o for o in chosen if not names_the_subject(o, entities.words, entities.question, tool.description)
+            ]
             enum_words.update(naming_words(chosen, entities.words) | naming_words(shunned, entities.words))
             if not chosen and not shunned and named:
                 # A value of the parameter's kind read from the question ("the crust endpoint" is ep_crust_color)

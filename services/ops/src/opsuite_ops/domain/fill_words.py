@@ -8,14 +8,23 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from opsuite_ops.domain.bm25 import stem, tokenise, value_stem
+from opsuite_ops.domain.bm25 import STOP_WORDS, stem, tokenise, value_stem
 from opsuite_ops.domain.enum_labels import described_values
 from opsuite_ops.domain.extract import Entities, is_verb_or_adverb
 from opsuite_ops.domain.model import Tool
 from opsuite_ops.domain.values import identifier_like
 from opsuite_ops.domain.words import NON_TOPIC_WORDS, STRESS_WORDS
 
-__all__ = ["ENUM_SYNONYMS", "asks_not_ended", "choose_enum", "enum_choices", "flag_value", "key_terms", "naming_words"]
+__all__ = [
+    "ENUM_SYNONYMS",
+    "asks_not_ended",
+    "choose_enum",
+    "enum_choices",
+    "flag_value",
+    "key_terms",
+    "names_the_subject",
+    "naming_words",
+]
 
 
 _NUMBER_PLURAL = re.compile(r"^(\d+)s$")
@@ -206,3 +215,19 @@ def naming_words(chosen: Sequence[Any], words: Sequence[str]) -> set[str]:
     values = {str(o).lower() for o in chosen}
     stems = {stem(v) for v in values}
     return {w for w in words if w in values or stem(w) in stems or value_stem(w) in stems}
+
+
+def names_the_subject(option: Any, words: Sequence[str], question: str, description: str) -> bool:
+    """Whether the question's word naming ``option`` is part of a phrase of the tool's own prose (its description
+    without what it puts in brackets, where enum values are listed): "changes on the ground network" of "Ground
+    network change requests (...) category (..., network, ...)" names what the tool is about, not a category."""
+    prose = re.sub(r"\([^()]*\)", " ", description.lower())
+    tokens = re.findall(r"[a-z0-9]+", question[:2000].lower())
+    for k, token in enumerate(tokens):
+        if token not in naming_words([option], words):
+            continue
+        pairs = [(tokens[k - 1], token)] if k else []
+        pairs += [(token, tokens[k + 1])] if k + 1 < len(tokens) else []
+        if any(a not in STOP_WORDS and b not in STOP_WORDS and re.search(rf"\b{a} {b}\b", prose) for a, b in pairs):
+            return True
+    return False
