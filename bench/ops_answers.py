@@ -42,11 +42,17 @@ works, control strategy changes, supplier tickets, on-call and control room shif
 DC rapid and AC chargers and their CCS2, CHAdeMO and Type 2 connectors, charge sessions and failed starts with their
 OCPP error codes, uptime, power cabinets' temperatures and derating, grid connections and site power limits, payment
 terminal faults, OCPP messages and heartbeats, firmware rollouts, change records, field jobs, supplier cases, driver
-complaints, the DNO's planned interruptions, on-call and NOC shift leads), and ``--set=twentyninth`` ``twentyninth``,
-a semiconductor fab's equipment and process operations (etch, deposition, lithography, CMP and wet tools and their
+complaints, the DNO's planned interruptions, on-call and NOC shift leads), ``--set=twentyninth`` ``twentyninth``, a
+semiconductor fab's equipment and process operations (etch, deposition, lithography, CMP and wet tools and their
 chambers, E10 tool states and availability, lot runs and holds, post-etch particle checks, SPC rule violations, chamber
 RF hours and wet cleans, recipe versions, cleanroom particle monitors, gas cabinets and slurry supply, maintenance work
-orders, engineering change orders, vendor field-service cases, on-call and shift leads), all sixteen written blind too.
+orders, engineering change orders, vendor field-service cases, on-call and shift leads), and ``--set=thirtieth``
+``thirtieth``, a borough council's waste collection fleet and materials recovery facility (refuse collection vehicles
+and their telematics: lift counts, bin-lift hydraulic pressure and engine fault codes; collection rounds and residents'
+missed bin reports; the MRF's trommel, ballistic separator, optical sorters with air-jet ejectors, eddy current
+separator and balers, line throughput, sorter recipes and the output grades' contamination; thermal cameras and fire
+detection, weighbridge tickets, bale stock and offtake collections, maintenance work orders, supplier cases, change
+records, health and safety incidents, on-call and shift supervisors), all seventeen written blind too.
 
 Goals, per set: at least 95% of the expected facts in the answers; no answer marked COMPLETE that misses a
 fact or states a forbidden one; every unanswerable question PARTIAL or UNANSWERED.

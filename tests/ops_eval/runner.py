@@ -58,6 +58,7 @@ from tests.ops_eval import (
     tenth_estate,
     third_estate,
     thirteenth_estate,
+    thirtieth_estate,
     twelfth_estate,
     twentieth_estate,
     twentyeighth_estate,
@@ -89,7 +90,8 @@ TENANTS = {"demo": "demo", "second": "ledgerco", "third": "clusterco", "fourth":
            "twentyfirst": "callowayportco", "twentysecond": "dunsfordutcco", "twentythird": "halvardgsnco",
            "twentyfourth": "aurenfelsliftco", "twentyfifth": "carrowmerebcco",
            "twentysixth": "pellmoorparcelco", "twentyseventh": "hollinsfordheatco",
-           "twentyeighth": "tallowmerechargeco", "twentyninth": "vantmoorfabco"}  # fmt: skip
+           "twentyeighth": "tallowmerechargeco", "twentyninth": "vantmoorfabco",
+           "thirtieth": "cradleighwasteco"}  # fmt: skip
 #: Questions in flight at once (ops runs them concurrently; each is one run).
 CONCURRENCY = 4
 ASK_TIMEOUT_S = 60.0
@@ -246,6 +248,7 @@ _SEEDERS: dict[str, Callable[[_Servers, Path, TokenFactory], Awaitable[datetime]
     "twentyseventh": functools.partial(_seed_estate, twentyseventh_estate, "districtheat.db", "twentyseventh"),
     "twentyeighth": functools.partial(_seed_estate, twentyeighth_estate, "chargenet.db", "twentyeighth"),
     "twentyninth": functools.partial(_seed_estate, twentyninth_estate, "fabops.db", "twentyninth"),
+    "thirtieth": functools.partial(_seed_estate, thirtieth_estate, "wasteops.db", "thirtieth"),
 }
 
 
