@@ -304,3 +304,32 @@ def test_an_enum_word_in_a_phrase_of_the_tools_own_prose_names_its_subject_not_a
     # the word alone, or beside a word the prose does not put with it, is the category
     assert not names_the_subject("network", ["network", "changes"], "any network changes today?", description)
     assert not names_the_subject("network", ["changes", "network"], "changes to the network?", description)
+
+
+def test_what_have_they_found_plans_the_log_people_write_findings_in() -> None:
+    from opsuite_ops.domain.deterministic_planner import DeterministicPlanner
+    from opsuite_ops.domain.model import Budget
+    from opsuite_ops.domain.planning import PlanRequest
+
+    def tool(name: str, description: str, tags: set[str]) -> Tool:
+        return Tool(name, description, frozenset(tags), input_schema=_obj({}), idempotent=True)
+
+    tools = [
+        tool("work_orders", "Work orders on the ferries' engines: asset, kind, status, assignee", {"maintenance"}),
+        tool("oncall_rota", "On-call rota: rota, person, mobile, on now", {"oncall", "contact"}),
+        tool("fuel_samples", "Fuel quality samples: contamination, water, sampled by", {"quality", "fuel"}),
+        tool("bunker_tickets", "Fuel bunkering tickets: vessel, litres, supplier, sampled", {"fuel"}),
+        tool("fuel_tanks", "Fuel tanks: level, water, contamination alarm, issue raised", {"fuel", "tank"}),
+        tool("fuel_filters", "Fuel filter changes and their contamination findings per engine", {"fuel"}),
+        tool("fuel_suppliers", "Fuel suppliers: contamination issue contacts, working hours", {"fuel", "contact"}),
+        tool("crew_hours", "Crew working hours: engineer, lead, operator, technician", {"crew"}),
+        tool("fuel_issues", "Fuel contamination issues: raised, engineer working it, owner", {"fuel", "issue"}),
+        tool("bridge_log", "Bridge and engine room log entries, newest first", {"log", "handover"}),
+    ]
+
+    def planned(question: str) -> set[str]:
+        request = PlanRequest(question, tools, Budget(max_steps=8), NOW)
+        return {s.tool for s in DeterministicPlanner().plan_sync(request).plan.steps}
+
+    assert "bridge_log" in planned("whos working the fuel contamination issue n what have they found?")
+    assert "bridge_log" not in planned("whos working the fuel contamination issue?")

@@ -60,7 +60,7 @@ from opsuite_ops.domain.investigate import CHANGES, SERIES, investigation_tools,
 from opsuite_ops.domain.investigate import role as tool_role
 from opsuite_ops.domain.model import MODE_TAGS, AnswerReason, AnswerStatusReason, Plan, PlanStep, Tool
 from opsuite_ops.domain.param_kinds import is_search_param, name_kinds, param_concept
-from opsuite_ops.domain.people import asks_findings
+from opsuite_ops.domain.people import asks_findings, keeps_notes
 from opsuite_ops.domain.plan_builder import PlanBuilder
 from opsuite_ops.domain.planning import PlanOutcome, PlanRequest
 from opsuite_ops.domain.ranking import DEFAULT_SYNONYMS, rank_tools, tool_tokens
@@ -428,6 +428,11 @@ class DeterministicPlanner:
                 if any(is_search_param(tool, n, p) for n, p in tool.properties.items()) and builder.add(
                     tool, cfg.absolute_floor, notes, optional=True
                 ):
+                    break
+        if asks_findings(request.question) and not any(keeps_notes(t) for t in request.tools if t.name in in_plan):
+            # "whos on it n what have they found": the log people write their findings in, however it ranks
+            for tool in (t for t, _sc in ranked if keeps_notes(t)):
+                if builder.add(tool, cfg.absolute_floor, notes, optional=True):
                     break
         asked = asked_anchor(request.question)
         lookups = [t for t in candidates if asked is not None and looks_up(t, (asked.ref,))]

@@ -3,7 +3,8 @@
 "whos on site at X", "who is handling Y" ask for a person (:func:`asks_who`): the ranking looks for the words tools
 name people by beside the question's own, and an answer whose tools name nobody cannot say who
 (:func:`names_people`, used by :meth:`coverage.CoverageCheck.people_missing`). "what have they found" asks what
-those people noted (:func:`asks_findings`): the ranking looks for the tools keeping notes (a shift log) too.
+those people noted (:func:`asks_findings`): the ranking looks for the tools keeping notes (a shift log) too, and
+the plan has one of them (:func:`keeps_notes`) however the question's other words rank it.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import re
 
 from opsuite_ops.domain.model import Tool
 
-__all__ = ["asks_findings", "asks_who", "names_people"]
+__all__ = ["asks_findings", "asks_who", "keeps_notes", "names_people"]
 
 #: "who's on site", "who is handling X": a question asking for a person.
 _WHO = re.compile(r"^\s*who(?:'?s|\s+is|\s+are|\s+was)?\b", re.IGNORECASE)
@@ -32,6 +33,11 @@ _PEOPLE = re.compile(
 _FINDINGS = re.compile(r"\bwhat\s+(?:have|has|did)\s+(?:\w+\s+){1,3}?(?:found|find)\b", re.IGNORECASE)
 #: Words of the tools that keep what people noted (a shift log, handover notes).
 _NOTES_WORDS = ("notes", "handover", "findings")
+
+
+def keeps_notes(tool: Tool) -> bool:
+    """Whether ``tool`` keeps what people noted: tagged or named for notes, a handover or findings."""
+    return bool(set(tool.tags) & set(_NOTES_WORDS)) or any(w in tool.name.lower() for w in _NOTES_WORDS)
 
 
 def asks_findings(question: str) -> tuple[str, ...]:
