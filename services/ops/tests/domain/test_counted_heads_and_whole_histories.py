@@ -333,3 +333,18 @@ def test_what_have_they_found_plans_the_log_people_write_findings_in() -> None:
 
     assert "bridge_log" in planned("whos working the fuel contamination issue n what have they found?")
     assert "bridge_log" not in planned("whos working the fuel contamination issue?")
+
+
+def test_records_named_by_ids_carry_the_measure_the_question_names_over_time() -> None:
+    rows = [
+        {"sample": f"FS-{5000 + k}", "sampled": (NOW - timedelta(minutes=30 * (15 - k))).isoformat(),
+         "water_ppm": 40 + (160 if k >= 10 else 0) + k % 3}
+        for k in range(16)
+    ]  # fmt: skip
+    call = CallRecord("c1", "s1", "fuel_samples", {"hours_back": 8}, CallStatus.OK, {"rows": rows}, started_at=NOW)
+    fact = analyse_call(call, None, None, "water in the fuel samples over the last 8 hrs?").fact
+    assert "FS-5015" in fact  # the records, each with its id
+    assert "over time: water_ppm latest" in fact and "rising), onset of a rise at" in fact
+    # a count is of the records; a measure no word of the question names is not summarised
+    assert "over time" not in analyse_call(call, None, None, "how many fuel samples over the last 8 hrs?").fact
+    assert "over time" not in analyse_call(call, None, None, "fuel samples over the last 8 hrs?").fact

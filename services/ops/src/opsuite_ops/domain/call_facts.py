@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from opsuite_ops.domain.absence import subject_values
-from opsuite_ops.domain.aggregate import asks_sum, not_additive
+from opsuite_ops.domain.aggregate import asks_count, asks_sum, not_additive
 from opsuite_ops.domain.anchors import Anchor
 from opsuite_ops.domain.bm25 import stem, tokenise, value_stem
 from opsuite_ops.domain.cell_units import cell_text
@@ -370,7 +370,10 @@ def analyse_call(
         return _points_facts(call, points, unit)
     if (table := _dict_rows(data)) is not None:
         words = _question_words(question, table[0])
-        return _table_facts(call, *table, tool, since, words, anchor, question if asks_sum(question) else "")
+        facts = _table_facts(call, *table, tool, since, words, anchor, question if asks_sum(question) else "")
+        if facts.series is None and facts.changes is None and not asks_count(question):
+            facts.fact += _measured(facts.columns, facts.rows, words)
+        return facts
     value = plain_number(data) if not isinstance(data, Mapping) else plain_number(data.get("value"))
     if value is not None:
         block = Block(BlockKind.NUMBER, title=title, value=value, unit=unit, call_ids=ids)
@@ -420,6 +423,22 @@ def _named_first(rows: list[Mapping[str, Any]], words: frozenset[str]) -> list[M
 
     first = [r for r in rows if named(r)]
     return [*first, *(r for r in rows if not named(r))] if 0 < len(first) < len(rows) else rows
+
+
+def _measured(columns: Sequence[str], rows: Sequence[Mapping[str, Any]], words: frozenset[str]) -> str:
+    """``; over time: contamination_pct (grade=PET) latest 14.9 (min 2.6, max 15.1, rising), onset of a rise at
+    ...``: the measure the question names that records named by ids carry over time (quality samples, each with
+    its id), which the rows alone leave to the reader; "" when they carry none the question names."""
+    table = analyse_table(columns, rows, records=True) if words else None
+    named = [s for s in table.series if words & set(tokenise(s.column, keep_stop_words=True))] if table else []
+    briefs = []
+    for s in named[:3]:
+        text = f"{s.name} latest {fmt_num(s.latest)} (min {fmt_num(s.minimum)}, max {fmt_num(s.maximum)}, {s.trend})"
+        if (onset := s.onset) is not None:
+            text += f", onset of a {onset.direction} at {fmt_time(onset.at)} ({fmt_num(onset.before)} before, "
+            text += f"{fmt_num(onset.after)} after)"
+        briefs.append(text)
+    return "; over time: " + "; ".join(briefs) if briefs else ""
 
 
 def _question_words(question: str, columns: Sequence[str]) -> frozenset[str]:

@@ -9,9 +9,8 @@ Per series (:class:`SeriesSummary`): the latest value and its time, min, max, me
 change points:
 
 * **trend**: the least-squares slope over time times the window's length, relative to the mean level
-  (or, for a mean near zero, half the range): above +10% rising, below -10% falling; a smaller change of at
-  least 3% is a trend too when the series drifts steadily (the line explains at least 60% of its variance, R
-  squared: a deposition rate losing 4% over two months, day by day); otherwise flat;
+  (or, for a mean near zero, half the range): above +10% rising, below -10% falling; a change of 3% or more
+  is a trend too when the line explains 60% of the series' variance (a steady drift); otherwise flat;
 * **change points**: a robust level-shift test (the Hampel identifier / modified z-score of Iglewicz and
   Hoaglin, 1993, with the median absolute deviation as recommended by Leys et al., 2013). Point ``i``
   starts a shift when it and the next :data:`PERSIST` - 1 points (every point left if fewer, but at least
@@ -77,9 +76,8 @@ BASELINE_MAX = 24
 K_MAD = 3.5
 #: Consecutive departing points that make a shift (fewer when the series ends, but at least 2).
 PERSIST = 3
-#: |relative change over the window| below which a trend is flat, unless the series drifts steadily...
+#: |relative change| below which a trend is flat, unless at least MIN_DRIFT with R squared >= STEADY_R2.
 FLAT = 0.10
-#: ...by at least this much, the straight line explaining at least this share of its variance (R squared).
 MIN_DRIFT = 0.03
 STEADY_R2 = 0.6
 _MAD_SCALE = 1.4826
@@ -443,8 +441,10 @@ def _runs(values: Sequence[tuple[datetime, Any]]) -> tuple[tuple[str, datetime, 
     return tuple(out)
 
 
-def analyse_table(columns: Sequence[str], rows: Sequence[Mapping[str, Any]]) -> SeriesTable | None:
-    """The series in ``rows`` (dicts keyed by ``columns``), or None when they are not a series table."""
+def analyse_table(
+    columns: Sequence[str], rows: Sequence[Mapping[str, Any]], *, records: bool = False
+) -> SeriesTable | None:
+    """The series in ``rows`` (dicts keyed by ``columns``), or None; ``records``: also of records named by ids."""
     if len(rows) < MIN_POINTS:
         return None
     tcol = time_column(columns, rows)
@@ -458,9 +458,7 @@ def analyse_table(columns: Sequence[str], rows: Sequence[Mapping[str, Any]]) -> 
         # Every row at one time ("failures by reason, first seen at 22:56"): a breakdown of one moment, whose
         # rows are read as they are (ranked by the tool), not points of a series over time.
         return None
-    value_cols: list[str] = []
-    label_cols: list[str] = []
-    other_cols: list[str] = []
+    value_cols, label_cols, other_cols = list[str](), list[str](), list[str]()
     for col in columns:
         if col == tcol:
             continue
@@ -471,7 +469,11 @@ def analyse_table(columns: Sequence[str], rows: Sequence[Mapping[str, Any]]) -> 
             (other_cols if moment_column(rows, col, tcol) else label_cols).append(col)  # a lot measured: no group
         elif values:
             other_cols.append(col)
-    if not value_cols or record_ids(columns, rows, tcol) or keyed_breakdown(rows, [*label_cols, *other_cols], tcol):
+    if (
+        not value_cols
+        or (not records and record_ids(columns, rows, tcol))
+        or keyed_breakdown(rows, [*label_cols, *other_cols], tcol)
+    ):
         return None
     state_cols = _state_columns(rows, label_cols, when)
     label_cols = [c for c in label_cols if c not in state_cols]
