@@ -213,6 +213,7 @@ def test_anything_off_says_which_series_shift_or_that_none_does() -> None:
     assert asks_anything_odd("bay C particle counts last 12 hrs, anything off?")
     assert asks_anything_odd("any readings unusual on the north deck?")
     assert not asks_anything_odd("particle counts in bay C over the last 12 hrs")
+    assert not asks_anything_odd("did we turn any alarms off on deck 3?")
     steady = [{"at": (NOW - timedelta(hours=k)).isoformat(), "deck": "north", "count": 20 + k % 3} for k in range(12)]
     table = analyse_table(["at", "deck", "count"], steady)
     assert table is not None
@@ -299,11 +300,16 @@ def test_an_enum_word_in_a_phrase_of_the_tools_own_prose_names_its_subject_not_a
     from opsuite_ops.domain.fill_words import names_the_subject
 
     description = "Harbour network change requests (HNC-nnnn): title, category (engines, network, deck), state"
+    options = ["engines", "network", "deck"]
     words = ["changes", "harbour", "network"]
-    assert names_the_subject("network", words, "what changes went in on the harbour network today?", description)
+    question = "what changes went in on the harbour network today?"
+    assert names_the_subject("network", options, words, question, description)
     # the word alone, or beside a word the prose does not put with it, is the category
-    assert not names_the_subject("network", ["network", "changes"], "any network changes today?", description)
-    assert not names_the_subject("network", ["changes", "network"], "changes to the network?", description)
+    assert not names_the_subject("network", options, ["network", "changes"], "any network changes?", description)
+    assert not names_the_subject("network", options, ["changes", "network"], "changes to the network?", description)
+    # prose naming the other options too offers a choice: "open incidents" there is status=open
+    listing = "Lists open incidents and closed incidents of the port: status (open, closed)"
+    assert not names_the_subject("open", ["open", "closed"], ["open", "incidents"], "open incidents?", listing)
 
 
 def test_what_have_they_found_plans_the_log_people_write_findings_in() -> None:
@@ -333,6 +339,9 @@ def test_what_have_they_found_plans_the_log_people_write_findings_in() -> None:
 
     assert "bridge_log" in planned("whos working the fuel contamination issue n what have they found?")
     assert "bridge_log" not in planned("whos working the fuel contamination issue?")
+    from opsuite_ops.domain.people import keeps_notes
+
+    assert not keeps_notes(tool("release_notes", "Release notes of the ticketing app", {"release"}))
 
 
 def test_records_named_by_ids_carry_the_measure_the_question_names_over_time() -> None:
@@ -348,3 +357,24 @@ def test_records_named_by_ids_carry_the_measure_the_question_names_over_time() -
     # a count is of the records; a measure no word of the question names is not summarised
     assert "over time" not in analyse_call(call, None, None, "how many fuel samples over the last 8 hrs?").fact
     assert "over time" not in analyse_call(call, None, None, "fuel samples over the last 8 hrs?").fact
+
+
+def test_huge_numbers_and_capped_or_split_listings_claim_nothing() -> None:
+    from opsuite_ops.domain.compose import _facts
+    from opsuite_ops.domain.series import analyse_table
+
+    times = [(NOW - timedelta(minutes=12 - k)).isoformat() for k in range(12)]
+    swinging = [{"time": t, "v": (1e160 if k % 4 in (0, 3) else -1e160)} for k, t in enumerate(times)]
+    assert analyse_table(["time", "v"], swinging) is not None  # no OverflowError from the trend's squares
+    huge = [{"time": t, "v": 1.7e308} for t in times]  # too large even to average: the answer says so
+    facts = _facts("v over the last hour?", [CallRecord("c1", "s1", "meter", {}, CallStatus.OK, {"rows": huge})])
+    assert [c.detail for c in facts.cuts] == [
+        "meter() returned numbers too large to summarise; the run's trace keeps its output"
+    ]
+    question = "delays on mv-holm vs mv-skerry?"
+    rows = [{"vessel": "mv-holm", "delays": 3}, {"vessel": "mv-ferran", "delays": 1}]
+    top = CallRecord("c1", "s1", "delays", {"top": 2}, CallStatus.OK, {"rows": rows}, started_at=NOW)
+    assert absent_sides(question, [(top, "delays(top=2)", ["vessel", "delays"], rows)]) == []  # skerry may be third
+    split = [{"vessel": "mv-holm", "relief": "mv-skerry", "delays": 3}]
+    call = CallRecord("c2", "s2", "delays", {}, CallStatus.OK, {"rows": split}, started_at=NOW)
+    assert absent_sides(question, [(call, "delays()", ["vessel", "relief", "delays"], split)]) == []  # in relief

@@ -166,20 +166,48 @@ def unseen_sides(question: str, records: Sequence[CallRecord], vocab: frozenset[
     return out
 
 
+#: Sides of a comparison a listing is checked for (a question comparing more is checked for its first ones).
+_MAX_SIDES = 8
+#: Arguments that cap how many rows a listing returns ("top 5"): a listing that many rows long may leave a side out.
+_LIMITS = frozenset({"limit", "top", "n", "count", "max_rows", "size", "page_size"})
+
+
+def _keys(values: Iterator[Any]) -> tuple[set[str], set[str]]:
+    """The name keys (whole value, last path segment) and the lower-case parts of ``values``, as :func:`_matches`
+    reads each, so each side is looked up once per column."""
+    keys: set[str] = set()
+    parts: set[str] = set()
+    for value in values:
+        if isinstance(value, str) and value:
+            keys.update((name_key(value), name_key(re.split(r"[/:]", value)[-1])))
+            parts.update(p for p in _PARTS.split(value.lower()) if p)
+    return keys, parts
+
+
 def _absent(
     sides: Sequence[str], call: CallRecord, columns: Sequence[str], rows: Sequence[Mapping[str, Any]]
 ) -> tuple[str, list[str], list[str]] | None:
-    """The column of ``rows`` holding some ``sides`` and not the others, those held and those not; None when
-    the call was made for a side, was cut at the API's row limit, or no column holds some sides and not all."""
+    """The column of ``rows`` holding some ``sides``, those it holds and those no column holds; None when the call
+    was made for a side, was cut at the API's row limit or at a limit it was asked for, or holds every side or none."""
     if not rows or any(_matches(s, v) for s in sides for v in call.arguments.values()):
         return None
     if isinstance(call.output, Mapping) and call.output.get("truncated") is True:
         return None  # cut at the API's row limit: a side may be in the rows left out
+    limits = [v for k, v in call.arguments.items() if k.lower() in _LIMITS and isinstance(v, int | float)]
+    if any(len(rows) >= v for v in limits):
+        return None  # "the top 5": a side may be the sixth
+    found: dict[str, list[str]] = {}
     for col in columns:
-        held = [s for s in sides if any(_matches(s, r.get(col)) for r in rows)]
-        if held and len(held) < len(sides):
-            return col, held, [s for s in sides if s not in held]
-    return None
+        keys, parts = _keys(r.get(col) for r in rows)
+        held = [s for s in sides if name_key(s) in keys or s.lower() in parts]
+        if held:
+            found[col] = held
+    anywhere = {s for held in found.values() for s in held}
+    missing = [s for s in sides if s not in anywhere]
+    if not anywhere or not missing:
+        return None
+    col = next(c for c, held in found.items() if held)
+    return col, found[col], missing
 
 
 def absent_sides(
@@ -187,7 +215,7 @@ def absent_sides(
 ) -> list[tuple[str, tuple[str, ...]]]:
     """For each listing (call, title, columns, rows) called for no side of the comparison, whose rows hold some
     sides in a column and not the others, the line saying it has no row for those (see the module docstring)."""
-    sides = compared_sides(question)
+    sides = compared_sides(question)[:_MAX_SIDES]
     out: list[tuple[str, tuple[str, ...]]] = []
     for call, title, columns, rows in tables if len(sides) > 1 else ():
         if (found := _absent(sides, call, columns, rows)) is not None:
@@ -201,7 +229,7 @@ def none_in_listings(question: str, records: Sequence[CallRecord]) -> set[str]:
     """The sides of the comparison (as :func:`~opsuite_ops.domain.entities.name_key` keys) that a listing of
     ``records`` answers with none (:func:`absent_sides`): an empty call for such a side adds to an answer that
     stands."""
-    sides = compared_sides(question)
+    sides = compared_sides(question)[:_MAX_SIDES]
     out: set[str] = set()
     for rec in records if len(sides) > 1 else ():
         rows = rec.output.get("rows") if isinstance(rec.output, Mapping) else rec.output

@@ -35,6 +35,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -305,7 +306,11 @@ def _facts(question: str, calls: Sequence[CallRecord], tools: Mapping[str, Tool]
         if not call.ok:
             continue
         tool = (tools or {}).get(call.tool)
-        facts = analyse_call(call, tool, asked_start(question, call, tool), question, anchor)
+        try:
+            facts = analyse_call(call, tool, asked_start(question, call, tool), question, anchor)
+        except (ArithmeticError, statistics.StatisticsError):  # a tenant's numbers too large to summarise
+            why = f"{call_title(call)} returned numbers too large to summarise; the run's trace keeps its output"
+            facts = CallFacts([], why, [AnswerStatusReason(AnswerReason.NOT_COVERED, why, call.tool, call.step_id)])
         per_call.append((call, facts))
         out.blocks.extend(facts.blocks)
         out.refs.append(Reference(call.tool, call.call_id, call.step_id, call.execution_id, facts.fact))
@@ -323,7 +328,8 @@ def _facts(question: str, calls: Sequence[CallRecord], tools: Mapping[str, Tool]
         out.cuts.append(AnswerStatusReason(AnswerReason.NOT_COVERED, _UNRANKED))
     counts = _counts(question, per_call)
     absent = absent_sides(question, [(c, call_title(c), f.columns, f.rows) for c, f in per_call])
-    odd = oddities(question, [(c.call_id, call_title(c), f.series) for c, f in per_call if f.series is not None])
+    tables = [(c.call_id, call_title(c), f.series) for c, f in per_call if f.series is not None]
+    odd = oddities(question, tables, any(f.series is None and f.onsets for _c, f in per_call))
     out.derived = [*rankings, *counts, *crossed, *absent, *odd]
     filtered = [text.split(", those with ", 1)[1] for text, _ids in counts if ", those with " in text]
     if (topic := counted_about(question)) and not any(

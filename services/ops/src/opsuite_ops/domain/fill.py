@@ -140,7 +140,7 @@ def _required_name(
         return (ids if len(ids) > 1 else ids[0]), f"a record id of the question spelt like the {name}'s example"
     if (given := related_value(name, entities)) is not None:
         return given, f"the {name} the estate lists with a name in the question"
-    if described := described_values(name, schema, entities):
+    if described := described_values(name, schema, entities)[:_FAN_OUT]:
         # "a tool (CVD-11) or a chamber": the tools the question names, one call each
         return (
             described if len(described) > 1 else described[0]
@@ -257,7 +257,9 @@ def fill_variants(
             )
             # "the ground network" of "Ground network change requests": what the tool is about, no category
             chosen = [
-                o for o in chosen if not names_the_subject(o, entities.words, entities.question, tool.description)
+                o
+                for o in chosen
+                if not names_the_subject(o, options, entities.words, entities.question, tool.description)
             ]
             enum_words.update(naming_words(chosen, entities.words) | naming_words(shunned, entities.words))
             if not chosen and not shunned and named:

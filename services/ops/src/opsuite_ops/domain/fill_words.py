@@ -217,14 +217,20 @@ def naming_words(chosen: Sequence[Any], words: Sequence[str]) -> set[str]:
     return {w for w in words if w in values or stem(w) in stems or value_stem(w) in stems}
 
 
-def names_the_subject(option: Any, words: Sequence[str], question: str, description: str) -> bool:
+def names_the_subject(
+    option: Any, options: Sequence[Any], words: Sequence[str], question: str, description: str
+) -> bool:
     """Whether the question's word naming ``option`` is part of a phrase of the tool's own prose (its description
     without what it puts in brackets, where enum values are listed): "changes on the ground network" of "Ground
-    network change requests (...) category (..., network, ...)" names what the tool is about, not a category."""
-    prose = re.sub(r"\([^()]*\)", " ", description.lower())
+    network change requests (...) category (..., network, ...)" names what the tool is about, not a category.
+    Not when the prose names another of the ``options`` too ("open incidents and closed incidents": a choice)."""
+    prose = re.sub(r"\([^()]*\)", " ", description[:4000].lower())
+    if any(o != option and str(o).strip() and re.search(rf"\b{re.escape(str(o).lower())}\b", prose) for o in options):
+        return False
+    naming = naming_words([option], words)
     tokens = re.findall(r"[a-z0-9]+", question[:2000].lower())
     for k, token in enumerate(tokens):
-        if token not in naming_words([option], words):
+        if token not in naming:
             continue
         pairs = [(tokens[k - 1], token)] if k else []
         pairs += [(token, tokens[k + 1])] if k + 1 < len(tokens) else []

@@ -36,8 +36,9 @@ _NOTES_WORDS = ("notes", "handover", "findings")
 
 
 def keeps_notes(tool: Tool) -> bool:
-    """Whether ``tool`` keeps what people noted: tagged or named for notes, a handover or findings."""
-    return bool(set(tool.tags) & set(_NOTES_WORDS)) or any(w in tool.name.lower() for w in _NOTES_WORDS)
+    """Whether ``tool`` keeps what people noted: tagged for notes, a handover or findings, or named for a handover
+    (not ``release_notes``: notes of another kind)."""
+    return bool(set(tool.tags) & set(_NOTES_WORDS) or set(re.split(r"[^a-z]+", tool.name.lower())) & {"handover"})
 
 
 def asks_findings(question: str) -> tuple[str, ...]:

@@ -243,9 +243,9 @@ def trend(times: Sequence[datetime], values: Sequence[float]) -> str:
     relative = slope * span / level
     if abs(relative) < FLAT:
         # a small change is a trend when the series drifts steadily: the line explains most of its variance
-        total = sum((y - my) ** 2 for y in values)
-        residual = sum((y - (my + slope * (x - mx))) ** 2 for x, y in zip(xs, values, strict=True))
-        steady = total > 0 and 1 - residual / total >= STEADY_R2
+        total = sum((y - my) * (y - my) for y in values)  # (float ** 2 raises on overflow; * gives inf)
+        residual = sum((d := y - (my + slope * (x - mx))) * d for x, y in zip(xs, values, strict=True))
+        steady = 0 < total < float("inf") and 1 - residual / total >= STEADY_R2
         return ("rising" if relative > 0 else "falling") if steady and abs(relative) >= MIN_DRIFT else "flat"
     return "rising" if relative > 0 else "falling"
 

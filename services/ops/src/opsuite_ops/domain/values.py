@@ -92,7 +92,15 @@ def described_values(param: str, schema: Mapping[str, Any], entities: Entities) 
     if inv is None or not said:
         return []
     listed = [found for i in entities.ids if (found := inv.value(i)) is not None]
-    return list(dict.fromkeys(v for c, v in (*entities.values, *listed) if c and stem(c.lower()) in said))
+    return list(
+        dict.fromkeys(
+            v for c, v in (*entities.values, *listed) if c and c.lower() not in _GENERIC and stem(c.lower()) in said
+        )
+    )
+
+
+#: Column names too general to be the kind a description speaks of ("the status to show" names no status).
+_GENERIC = frozenset({"name", "status", "state", "type", "kind", "id", "value", "key", "code", "description"})
 
 
 def related_value(param: str, entities: Entities) -> str | None:
