@@ -90,3 +90,22 @@ def test_dev_token_cli_mints_a_verifiable_token(tmp_path):
         env={"PATH": "/usr/bin:/bin"},
     )
     assert missing.returncode != 0 and "./dev up" in missing.stderr
+
+
+async def test_a_stuck_cleanup_is_left_after_its_bound_and_the_others_still_run(monkeypatch):
+    from opsuite_common.server import bootstrap
+
+    monkeypatch.setattr(bootstrap, "CLEANUP_TIMEOUT_S", 0.2)
+    ran: list[str] = []
+
+    async def stuck() -> None:
+        await asyncio.Event().wait()  # a pool that never closes
+
+    async def closes() -> None:
+        ran.append("closed")
+
+    async with running_echo_server() as (handle, _servicer):
+        handle.on_stop(closes)  # runs last: cleanups run in reverse order
+        handle.on_stop(stuck)
+        await asyncio.wait_for(handle.stop(0), timeout=10)  # no hang: the stuck one is left after 0.2 s
+    assert ran == ["closed"]

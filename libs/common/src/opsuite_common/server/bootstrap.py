@@ -47,6 +47,14 @@ class ServiceRegistration:
     add: Callable[[grpc.aio.Server], None]
 
 
+#: How long one cleanup may take when a server stops (closing a pool, flushing a log) before it is left.
+CLEANUP_TIMEOUT_S = 30.0
+
+
+def _name(fn: Callable[..., Any]) -> str:
+    return str(getattr(fn, "__qualname__", None) or fn)
+
+
 @dataclass
 class ServerHandle:
     """A started server: its port, health servicer and cleanups to run after it stops."""
@@ -95,7 +103,10 @@ class ServerHandle:
         await self.server.stop(grace)
         for fn in reversed(self.cleanups):
             try:
-                await fn()
+                async with asyncio.timeout(CLEANUP_TIMEOUT_S):
+                    await fn()
+            except TimeoutError:  # one stuck cleanup must not keep the process from stopping, nor the others
+                log.error("cleanup did not finish during shutdown; left", cleanup=_name(fn), seconds=CLEANUP_TIMEOUT_S)
             except Exception:
                 log.exception("cleanup failed during shutdown")
 

@@ -182,6 +182,18 @@ async def test_wall_clock_timeout_keeps_logs(runner: ScriptRunner) -> None:
     await assert_still_serves(runner)
 
 
+async def test_a_timeout_partly_spent_waiting_for_a_slot_is_named_as_the_api_set_it(runner: ScriptRunner) -> None:
+    source = "import time\ndef main(p, i, ctx):\n    time.sleep(60)\n"
+    slots = runner._slots  # every sandbox slot taken for a moment: the script waits for one
+    held = [await slots.acquire() for _ in range(runner._max_concurrency)]
+    asyncio.get_running_loop().call_later(0.2, lambda: [slots.release() for _ in held])
+    with pytest.raises(DeadlineExceededError) as caught:
+        await runner.run(source, {}, None, ScriptPolicy(timeout_s=1.0))
+    message = caught.value.message
+    assert "within its 1 s timeout (0." in message and "s of it spent waiting for a sandbox slot)" in message
+    await assert_still_serves(runner)
+
+
 async def test_cpu_rlimit_stops_a_busy_loop_before_the_wall_clock(runner: ScriptRunner) -> None:
     source = "def main(p, i, c):\n    while True:\n        pass\n"
     with pytest.raises(DeadlineExceededError) as caught:

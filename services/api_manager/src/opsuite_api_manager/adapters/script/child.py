@@ -68,7 +68,8 @@ class ChildExecution:
         except TimeoutError:
             raise self._fail(
                 DeadlineExceededError(
-                    f"the script did not finish within its {self.policy.timeout_s:g} s timeout and was killed",
+                    f"the script did not finish within its {self.policy.stated_timeout_s or self.policy.timeout_s:g} "
+                    f"s timeout{_waited(self.policy)} and was killed",
                     reason="SCRIPT_TIMEOUT",
                 )
             ) from None
@@ -233,3 +234,10 @@ def _host_error(reason: str, message: str) -> dict[str, Any]:
 
 def _violation(what: str, metadata: dict[str, Any] | None = None) -> PermissionDeniedError:
     return PermissionDeniedError(f"script tried to {what}", reason="SCRIPT_SANDBOX_VIOLATION", metadata=metadata)
+
+
+def _waited(policy: ScriptPolicy) -> str:
+    """`` (0.002 s of it spent waiting for a sandbox slot)`` when the wait for a slot took part of the timeout."""
+    if policy.stated_timeout_s is None:
+        return ""
+    return f" ({policy.stated_timeout_s - policy.timeout_s:.3g} s of it spent waiting for a sandbox slot)"

@@ -213,4 +213,5 @@ class ScriptRunner:
         waited = time.monotonic() - started
         if waited < 0.001:
             return policy
-        return dataclasses.replace(policy, timeout_s=max(policy.timeout_s - waited, 0.001))
+        left = max(policy.timeout_s - waited, 0.001)
+        return dataclasses.replace(policy, timeout_s=left, stated_timeout_s=policy.stated_timeout_s or policy.timeout_s)

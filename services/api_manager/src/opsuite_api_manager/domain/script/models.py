@@ -28,6 +28,9 @@ class ScriptPolicy:
     max_host_calls: int = 20
     max_host_request_bytes: int = 256_000
     max_host_reply_bytes: int = 2_000_000
+    #: The API's own timeout when part of it went on waiting for a sandbox slot (``timeout_s`` is what was left):
+    #: the one a timeout's message names.
+    stated_timeout_s: float | None = None
 
     def __post_init__(self) -> None:
         problems = [
