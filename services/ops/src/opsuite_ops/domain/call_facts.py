@@ -54,6 +54,7 @@ __all__ = [
     "analyse_call",
     "call_source",
     "call_title",
+    "dict_rows",
     "plain_number",
     "summarise",
     "thing_names",
@@ -122,7 +123,8 @@ def _series(data: Any) -> list[SeriesPoint] | None:
     return out
 
 
-def _dict_rows(data: Any) -> tuple[list[str], list[Mapping[str, Any]]] | None:
+def dict_rows(data: Any) -> tuple[list[str], list[Mapping[str, Any]]] | None:
+    """A call output's ``(columns, rows)`` when its rows are dicts (``{"rows": [...]}`` or a list), else None."""
     rows = data.get("rows") if isinstance(data, Mapping) else data
     if not isinstance(rows, list) or not all(isinstance(r, Mapping) for r in rows):
         return None
@@ -368,7 +370,7 @@ def analyse_call(
     unit = str(data.get("unit", "")) if isinstance(data, Mapping) else ""
     if (points := _series(data)) is not None:
         return _points_facts(call, points, unit)
-    if (table := _dict_rows(data)) is not None:
+    if (table := dict_rows(data)) is not None:
         words = _question_words(question, table[0])
         facts = _table_facts(call, *table, tool, since, words, anchor, question if asks_sum(question) else "")
         if facts.series is None and facts.changes is None and not asks_count(question):
@@ -429,7 +431,9 @@ def _measured(columns: Sequence[str], rows: Sequence[Mapping[str, Any]], words: 
     """``; over time: contamination_pct (grade=PET) latest 14.9 (min 2.6, max 15.1, rising), onset of a rise at
     ...``: the measure the question names that records named by ids carry over time (quality samples, each with
     its id), which the rows alone leave to the reader; "" when they carry none the question names."""
-    table = analyse_table(columns, rows, records=True) if words else None
+    if not any(words & set(tokenise(c, keep_stop_words=True)) for c in columns):
+        return ""  # no measure the question names: no second reading of the rows
+    table = analyse_table(columns, rows, records=True)
     named = [s for s in table.series if words & set(tokenise(s.column, keep_stop_words=True))] if table else []
     briefs = []
     for s in named[:3]:

@@ -16,6 +16,11 @@ outcomes' rows name their recipient domains) is a thing compared, not a topic no
 (:func:`compared_words`): the tools are called without it, the answer reads first the groups whose values
 have it as a part, and :func:`unseen_sides` makes the answer PARTIAL when no call's arguments nor any output
 of the run names it.
+
+A listing called for neither side ("failed starts on frt_dc03 vs frt_dc05": failures per charger over the last
+3 hours) whose rows hold one side and not the other answers the other too: it has none. :func:`absent_sides`
+says so, and :func:`none_in_listings` lets an empty call for that side stand (:mod:`absence`); never for a
+listing cut at the API's row limit or at a limit it was asked for ("the top 5").
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from opsuite_ops.domain.bm25 import STOP_WORDS, stem
 from opsuite_ops.domain.entities import is_empty, name_key
 from opsuite_ops.domain.executor import RunState
 from opsuite_ops.domain.model import AnswerReason, AnswerStatusReason, CallRecord, PlanStep, Tool
+from opsuite_ops.domain.param_kinds import LIMIT_PARAMS
 from opsuite_ops.domain.words import CHAT_WORDS
 
 if TYPE_CHECKING:
@@ -78,12 +84,7 @@ def _matches(side: str, value: object) -> bool:
 def one_sided(
     question: str, plan_steps: Sequence[PlanStep], state: RunState, tools: Mapping[str, Tool]
 ) -> list[AnswerStatusReason]:
-    """NOT_COVERED for each side of a comparison that a tool answered for another side but not for it.
-
-    A listing called for neither side ("failed starts on frt_dc03 vs frt_dc05": failures per charger over the last
-    3 hours) whose rows hold one side in a column and not the other answers the other too: it has none.
-    :func:`absent_sides` says so, for a listing the API did not cut at its row limit.
-    """
+    """NOT_COVERED for each side of a comparison that a tool answered for another side but not for it."""
     sides = compared_sides(question)
     if len(sides) < 2:
         return []
@@ -168,8 +169,6 @@ def unseen_sides(question: str, records: Sequence[CallRecord], vocab: frozenset[
 
 #: Sides of a comparison a listing is checked for (a question comparing more is checked for its first ones).
 _MAX_SIDES = 8
-#: Arguments that cap how many rows a listing returns ("top 5"): a listing that many rows long may leave a side out.
-_LIMITS = frozenset({"limit", "top", "n", "count", "max_rows", "size", "page_size"})
 
 
 def _keys(values: Iterator[Any]) -> tuple[set[str], set[str]]:
@@ -193,7 +192,7 @@ def _absent(
         return None
     if isinstance(call.output, Mapping) and call.output.get("truncated") is True:
         return None  # cut at the API's row limit: a side may be in the rows left out
-    limits = [v for k, v in call.arguments.items() if k.lower() in _LIMITS and isinstance(v, int | float)]
+    limits = [v for k, v in call.arguments.items() if k.lower() in LIMIT_PARAMS and isinstance(v, int | float)]
     if any(len(rows) >= v for v in limits):
         return None  # "the top 5": a side may be the sixth
     found: dict[str, list[str]] = {}
@@ -206,8 +205,8 @@ def _absent(
     missing = [s for s in sides if s not in anywhere]
     if not anywhere or not missing:
         return None
-    col = next(c for c, held in found.items() if held)
-    return col, found[col], missing
+    col, held = next(iter(found.items()))
+    return col, held, missing
 
 
 def absent_sides(

@@ -52,6 +52,7 @@ from opsuite_ops.domain.fill_words import (
 from opsuite_ops.domain.model import Tool
 from opsuite_ops.domain.param_kinds import (
     KNOWN_CONCEPTS,
+    LIMIT_PARAMS,
     SEARCH_TAGS,
     example_separators,
     ids_like_example,
@@ -91,7 +92,6 @@ __all__ = [
     "fill_variants",
 ]
 
-_LIMIT_PARAMS = frozenset({"limit", "top", "n", "count", "max_rows", "size"})
 _ENTITY_CONCEPTS = ("host", "service", "id", "entity")
 #: Most calls one parameter fans out to over the values the estate lists ("which pool is the slowest").
 _FAN_OUT = 8
@@ -320,8 +320,8 @@ def fill_variants(
         ):
             value = dv
             source = f"no time in the question; assumed the last {human_duration(default_window)}"
-        elif typ in ("integer", "number") and (free_numbers or (counts and name.lower() in _LIMIT_PARAMS)):
-            limit_param = name.lower() in _LIMIT_PARAMS
+        elif typ in ("integer", "number") and (free_numbers or (counts and name.lower() in LIMIT_PARAMS)):
+            limit_param = name.lower() in LIMIT_PARAMS
             if limit_param and counts:
                 raw = counts.pop(0)
                 value, source = int(raw) if typ == "integer" else raw, "how many the question asks for"

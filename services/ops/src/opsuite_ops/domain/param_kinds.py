@@ -25,6 +25,7 @@ from opsuite_ops.domain.token_kinds import word_shape
 
 __all__ = [
     "KNOWN_CONCEPTS",
+    "LIMIT_PARAMS",
     "SEARCH_TAGS",
     "example_separators",
     "id_like",
@@ -231,6 +232,10 @@ def keys_like_example(example: str, schema: Mapping[str, Any], entities: Entitie
         if _spelt_like(w, example) and pattern_ok(schema, w) and (inv is None or inv.lookup(w) is None)
     ]
     return list(dict.fromkeys(found))
+
+
+#: Parameters that cap how many rows a tool returns ("top 5", ``limit``): a count, never a window or a name.
+LIMIT_PARAMS = frozenset({"limit", "top", "n", "count", "max_rows", "size", "page_size"})
 
 
 #: An id in brackets in a description, letters and digits with a separator: "(CVD-11)", "(CVD-11.B)".

@@ -79,8 +79,13 @@ def named_values(param: str, entities: Entities) -> list[str]:
         columns = inv.columns_of(value) if inv is not None else ()
         return any(same_kind(c, param) for c in (column, *columns) if c)
 
-    listed = [found for i in entities.ids if inv is not None and (found := inv.value(i)) is not None]
-    return list(dict.fromkeys(v for c, v in (*entities.values, *listed) if c and of_kind(c, v)))
+    return list(dict.fromkeys(v for c, v in (*entities.values, *_listed_ids(entities)) if c and of_kind(c, v)))
+
+
+def _listed_ids(entities: Entities) -> list[tuple[str, str]]:
+    """``(column, value)`` of each record id of the question a listing's column holds ("DRE-04" of ``tool``)."""
+    inv = entities.inventory
+    return [found for i in entities.ids if inv is not None and (found := inv.value(i)) is not None]
 
 
 def described_values(param: str, schema: Mapping[str, Any], entities: Entities) -> list[str]:
@@ -91,12 +96,8 @@ def described_values(param: str, schema: Mapping[str, Any], entities: Entities) 
     said = set(tokenise(str(schema.get("description", "")), keep_stop_words=True))
     if inv is None or not said:
         return []
-    listed = [found for i in entities.ids if (found := inv.value(i)) is not None]
-    return list(
-        dict.fromkeys(
-            v for c, v in (*entities.values, *listed) if c and c.lower() not in _GENERIC and stem(c.lower()) in said
-        )
-    )
+    named = (*entities.values, *_listed_ids(entities))
+    return list(dict.fromkeys(v for c, v in named if c and c.lower() not in _GENERIC and stem(c.lower()) in said))
 
 
 #: Column names too general to be the kind a description speaks of ("the status to show" names no status).

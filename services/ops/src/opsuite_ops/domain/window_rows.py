@@ -31,7 +31,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from opsuite_ops.domain.call_facts import MAX_TABLE_ROWS
+from opsuite_ops.domain.call_facts import MAX_TABLE_ROWS, dict_rows
 from opsuite_ops.domain.model import CallRecord, Tool
 from opsuite_ops.domain.series_format import time_column
 from opsuite_ops.domain.timeline import asks_for_onset, names_changes
@@ -120,11 +120,7 @@ def _whole_history(question: str, call: CallRecord, tool: Tool) -> datetime | No
         return None
     if any(time_bound(n, s) or duration_unit(n) for n, s in tool.properties.items()):
         return None  # the tool's own window, taken as the planner filled it
-    data = call.output
-    rows = data.get("rows") if isinstance(data, Mapping) else data
-    if not isinstance(rows, list) or not rows or not all(isinstance(r, Mapping) for r in rows):
-        return None
-    if time_column(list(rows[0]), rows) is None:
+    if (table := dict_rows(call.output)) is None or not table[1] or time_column(*table) is None:
         return None
     window = time_range(question, call.started_at)
     return window.since if window is not None else None
