@@ -393,17 +393,22 @@ def analyse_call(
 
 #: Names of a count per interval: a past participle ("bags_screened", "l3_referred") or a count word.
 _COUNTED = re.compile(r"(?i)(?<![a-z])(?:count|total|num|number)(?![a-z])")
+#: Names of an amount of energy (``heat_mwh``, ``energy_kwh``), unlike a level or a rate (``power_kw``).
+_ENERGY = re.compile(r"(?i)(?<![a-z])(?:[kmgt]?wh|[mg]j)(?![a-z])")
 
 
 def _total(series: SeriesSummary, rows: Sequence[Mapping[str, Any]], summed: str) -> str:
     """``; 1216 in all over those 6 points`` for a series of counts (whole numbers, no mean, ratio or percentile in
     its column's or group's name) when the question (``summed``, empty when it asks about no window) asks about a
     window: a count by its name (count, total, num), or things the question names as the series does, a plural
-    and what was done to them ("bags screened in the last 6 hrs": ``bags_screened``)."""
+    and what was done to them ("bags screened in the last 6 hrs": ``bags_screened``); or an amount of energy,
+    which each interval's row adds to (``heat_mwh``: "heat output over the last 24 hrs" is their sum)."""
     cells = [rows[k].get(series.column) for k in series.rows]
     values = [float(v) for v in cells if isinstance(v, int | float) and not isinstance(v, bool)]
     if not summed or not values or not_additive(series.column) or not_additive(series.group.replace("=", " ")):
         return ""
+    if _ENERGY.search(series.column) and len(values) == len(cells) > 1:
+        return f"; {fmt_num(sum(values))} in all over those {len(values)} points"
     names = [series.column, *(g.split("=", 1)[-1] for g in series.group.split(", "))]
     done = [n.replace("_", " ").lower() for n in names if re.fullmatch(r"[a-z]+s_[a-z]+ed", n.lower())]
     if not _COUNTED.search(" ".join(names)) and not any(d in summed.lower() for d in done):

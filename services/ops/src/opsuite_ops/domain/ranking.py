@@ -63,6 +63,10 @@ DEFAULT_SYNONYMS: Mapping[str, tuple[str, ...]] = {
     # An "upgrade" is a change; a maintenance "job" is a work order.
     "upgrad": ("change", "deploy"),
     "job": ("work",),
+    # What a plant, a turbine or a line "outputs" is its power, production or throughput.
+    "output": ("power", "production", "throughput"),
+    # British for equipment: "is any plant kit down", "which kit is alarming".
+    "kit": ("equipment", "asset", "device"),
 }
 
 
