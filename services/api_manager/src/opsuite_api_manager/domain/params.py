@@ -156,20 +156,29 @@ class ParamSchema:
             sub = target
         return sub if isinstance(sub, Mapping) else {}
 
-    def _apply_defaults(self, schema: Any, instance: Any) -> None:
+    def _apply_defaults(
+        self,
+        schema: Any,
+        instance: Any,
+        path: tuple[str | int, ...] = (),
+        filled: set[tuple[str | int, ...]] | None = None,
+    ) -> None:
+        """Fill ``default`` values in, recording the path of each value filled in ``filled``."""
         schema = self._resolve(schema)
         for part in schema.get("allOf", ()):
-            self._apply_defaults(part, instance)
+            self._apply_defaults(part, instance, path, filled)
         if isinstance(instance, dict):
             for name, sub in (schema.get("properties") or {}).items():
                 sub_r = self._resolve(sub)
                 if name not in instance and "default" in sub_r:
                     instance[name] = copy.deepcopy(sub_r["default"])
+                    if filled is not None:
+                        filled.add((*path, name))
                 if name in instance:
-                    self._apply_defaults(sub_r, instance[name])
+                    self._apply_defaults(sub_r, instance[name], (*path, name), filled)
         elif isinstance(instance, list) and isinstance(schema.get("items"), Mapping):
-            for item in instance:
-                self._apply_defaults(schema["items"], item)
+            for i, item in enumerate(instance):
+                self._apply_defaults(schema["items"], item, (*path, i), filled)
 
     def validate(self, params: Mapping[str, Any] | None, *, root: str = "params") -> dict[str, Any]:
         """Return a copy of ``params`` with defaults applied; raise ValidationError listing every problem."""
@@ -185,8 +194,12 @@ class ParamSchema:
                 reason="PARAMETER_SCHEMA_UNSUPPORTED",
             )
         instance: dict[str, Any] = _copy_json(dict(params or {}))
+        # A default is the API author's own value, an annotation that JSON Schema does not validate ("default": ""
+        # for an optional date the statement reads with NULLIF): a value filled in from one is never the caller's
+        # mistake, so it is passed as it is, not refused (the caller's own values are all checked).
+        filled: set[tuple[str | int, ...]] = set()
         if self._has_defaults:
-            self._apply_defaults(self.schema, instance)
+            self._apply_defaults(self.schema, instance, (), filled)
         if self._has_secrets:
             # Before the checks: a violation's description may quote the value it refused.
             secrets = self.secret_values(instance)
@@ -205,6 +218,8 @@ class ParamSchema:
                 "parameter_schema", f"cannot resolve reference {exc}; only local '#/$defs/...' refs work"
             ) from None
         for error in errors:
+            if any(tuple(error.absolute_path)[: len(f)] == f for f in filled):
+                continue  # within a value a default filled in
             for path, description in _describe(error):
                 key = (format_path(root, path), description)
                 if key not in seen:

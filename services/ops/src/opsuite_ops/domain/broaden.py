@@ -150,8 +150,10 @@ def empty_searches(
         if _found(state, tried):
             searched = str(step.arguments[param]).split()
             unfound = _words_unfound(" ".join(searched), state, tried)
-            if 2 * len(unfound) <= len(searched):  # most of its words found: only its names must all be
-                unfound = [w for w in unfound if w.lower() in names]
+            if 2 * len(unfound) <= len(searched):  # most of its words found: only its names must all be, in the
+                # rows of this search or of another step ("NOC" of "castellane towers NOC number" in the directory's)
+                others = [s for s in state.latest if s not in tried]
+                unfound = [w for w in unfound if w.lower() in names and _words_unfound(w, state, others)]
             if unfound:
                 # "microsoft snds 198.51.100.41" found only "microsoft": the rest is in no document found.
                 out.append(

@@ -418,15 +418,20 @@ def _total(series: SeriesSummary, rows: Sequence[Mapping[str, Any]], summed: str
     return f"; {fmt_num(sum(values))} in all over those {len(values)} points"
 
 
+_CODE_PARTS = re.compile(r"[-_./:]")
+
+
 def _named_first(rows: list[Mapping[str, Any]], words: frozenset[str]) -> list[Mapping[str, Any]]:
     """``rows`` with those holding a value the question names first ("is anything degraded or stopped": the rows in
-    state degraded or stopped, which the answer's line then shows), when some do and others do not."""
+    state degraded or stopped, which the answer's line then shows), when some do and others do not; a value named
+    by a part of its code counts ("phx" of ``s3-phx``: "which buckets replicate to phx")."""
     if not words:
         return rows
 
     def named(row: Mapping[str, Any]) -> bool:
         cells = [v.lower() for v in row.values() if isinstance(v, str) and 0 < len(v) <= 40 and v.count(" ") < 3]
-        return any(stem(c) in words or value_stem(c) in words for c in cells)
+        parts = {p for c in cells if " " not in c for p in _CODE_PARTS.split(c) if len(p) >= 3 and p != c}
+        return any(stem(c) in words or value_stem(c) in words for c in cells) or bool(parts & words)
 
     first = [r for r in rows if named(r)]
     return [*first, *(r for r in rows if not named(r))] if 0 < len(first) < len(rows) else rows

@@ -294,6 +294,12 @@ _UNRANKED = "which one has the most is not worked out: no column of the rows mea
 _NO_ONSET = "no series with an onset was returned: when it started is not known"
 
 
+def _gives_reasons(columns: Sequence[str], rows: Sequence[Mapping[str, Any]]) -> bool:
+    """Whether rows carry their own reason (a ``reason`` or ``cause`` column, filled in every row)."""
+    cols = [c for c in columns if c.lower() in ("reason", "cause", "root_cause", "why")]
+    return bool(rows) and any(all(isinstance(r.get(c), str) and r.get(c) for r in rows) for c in cols)
+
+
 def _facts(question: str, calls: Sequence[CallRecord], tools: Mapping[str, Tool] | None = None) -> _Facts:
     out = _Facts([], [], [])
     onsets: list[Onset] = []
@@ -354,7 +360,9 @@ def _facts(question: str, calls: Sequence[CallRecord], tools: Mapping[str, Tool]
     )
     if out.timeline is not None:
         out.blocks.append(Block(BlockKind.MARKDOWN, title="Timeline", markdown=out.timeline.text))
-        if out.timeline.missing:  # the cause asked for cannot be placed: not a complete answer
+        # the cause asked for cannot be placed: not a complete answer, unless the rows say their own reasons
+        # ("which lots are on hold and why": each hold's reason)
+        if out.timeline.missing and not any(_gives_reasons(f.columns, f.rows) for _c, f in per_call):
             out.cuts.append(AnswerStatusReason(AnswerReason.NOT_COVERED, out.timeline.missing))
     if not onsets and asks_for_onset(question):  # the start asked for: no series says when
         out.cuts.append(AnswerStatusReason(AnswerReason.NOT_COVERED, _NO_ONSET))

@@ -85,6 +85,7 @@ __all__ = [
     "asks_for_documents",
     "asks_how_to",
     "asks_who",
+    "ate_forms",
     "clipped",
     "enum_words",
     "is_topic",
@@ -237,16 +238,28 @@ _DERIVED = frozenset({"iz", "is", "at", "ic", "ur"})  # "utiliz", "configur"
 _CLIPPED_LENGTHS = range(4, 7)
 
 
+def ate_forms(base: str) -> set[str]:
+    """The other stem of an "-ate" verb's family: "escalat" (escalate) -> "escal" (escalation), and back; the
+    stemmer cuts "-ation" whole but keeps the "at" of "-ate". Long stems only ("format" is no "form")."""
+    if not base.isalpha():
+        return set()
+    if base.endswith("at") and len(base) >= 7:
+        return {base[:-2]}
+    return {base + "at"} if len(base) >= 5 else set()
+
+
 def clipped(word: str, vocab: frozenset[str]) -> bool:
     """Whether ``word`` is the clipped form of a longer word of the catalogue ("cert" for certificates, "config"
     for configuration, "util" for utilization): its first letters, at least two letters short of a stem; or
     another form of a word whose stem is one letter short of it ("expire" of "expiry": the stems "expir" and
-    "expiry")."""
+    "expiry"); or the "-ate" verb of an "-ation" noun or the other way round (:func:`ate_forms`)."""
     if not word.isalpha():
         return False
     base = stem(word)
     if len(base) >= 4 and any(len(v) == len(base) + 1 and v.isalpha() and v.startswith(base) for v in vocab):
         return True
+    if ate_forms(base) & vocab:
+        return True  # "escalate" of "escalation" (the stems "escalat" and "escal")
     if len(word) not in _CLIPPED_LENGTHS or is_verb_or_adverb(word):
         return False
     # The vocabulary holds stems: "util" of utilization ("utiliz", two letters longer in a derivational stem) is

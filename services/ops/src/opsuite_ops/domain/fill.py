@@ -176,6 +176,26 @@ def _guessed_for(name: str, schema: Mapping[str, Any], entities: Entities, tool:
     return None
 
 
+#: First words of a yes/no question ("is HTST-2 up", "did the backup of db-01 fail", "has OS-22 stopped").
+_YES_NO = frozenset({"is", "are", "was", "were", "has", "have", "had", "did", "does", "do", "isnt", "isn't"})
+
+
+def _names_its_thing(tool: Tool, param: str, entities: Entities) -> bool:
+    """Whether the question names, for another free-text parameter of ``tool``, the one thing it is about (an id,
+    a host): a yes/no question about it is answered by its row, not by filtering ``param`` on the state asked."""
+    first = entities.question.lstrip().split(" ", 2)[:2]
+    if not first or first[0].lower() not in _YES_NO or first[1:2] in (["any"], ["anything"], ["there"]):
+        return False  # not a yes/no question about one thing ("is anything stopped": which are)
+    states = {str(o).lower() for o in _enum_of(tool.properties.get(param, {}))}  # "stopped" is no thing named
+    things = {*entities.ids, *entities.hosts, *entities.services, *(v for _c, v in entities.values)}
+    things = {t for t in things if str(t).lower() not in states}
+    return len(things) == 1 and any(
+        p != param and not _enum_of(sc) and schema_type(sc) == "string" and not sc.get("format")
+        and not is_search_param(tool, p, sc) and window_bound(param_concept(p, sc), p, sc) is None
+        for p, sc in tool.properties.items()
+    )  # fmt: skip
+
+
 def _look_back(name: str, schema: Mapping[str, Any]) -> bool:
     """Whether a parameter is a look-back ("hours", "lookback_minutes"): its value comes from a time phrase."""
     return duration_value(name, schema, 60.0) is not None
@@ -244,6 +264,10 @@ def fill_variants(
             value, source = flag, "a word of the question names the flag"
         elif typ == "boolean" and flag_value(name, entities.words) is not None:
             unexpressed.append(f"cannot exclude {name} with {tool.name}: the question negates it")
+        elif options and _names_its_thing(tool, name, entities):
+            # "is HTST-2 up or has it stopped?": the row of HTST-2 says its state; a filter on "stopped" would
+            # return nothing for a running HTST-2, an empty answer to the question
+            source = ""  # left at its default
         elif options:
             chosen, shunned = choose_enum(
                 options,
@@ -254,6 +278,7 @@ def fill_variants(
                 default=schema.get("default"),
                 unsure=entities.unsure,
                 description=str(schema.get("description", "")),
+                question=entities.question,
             )
             # "the ground network" of "Ground network change requests": what the tool is about, no category
             chosen = [

@@ -100,6 +100,7 @@ def choose_enum(
     default: Any = None,
     unsure: Iterable[str] = (),
     description: str = "",
+    question: str = "",
 ) -> tuple[list[Any], list[Any]]:
     """The options the question names, and the negated options the choice cannot exclude.
 
@@ -124,6 +125,7 @@ def choose_enum(
         chosen, shunned = choose_enum(options, sure, asks_whether=asks_whether, negated=negative, default=default)
         return chosen, shunned + [o for o in doubtful if o not in chosen and o not in shunned]
     wanted = _named(options, [w for w in words if w not in negative], asks_whether=asks_whether)
+    wanted += [o for o in _phrased(options, question, negative) if o not in wanted]  # "on hold": ``on_hold``
     shunned = _named(options, [w for w in words if w in negative], asks_whether=asks_whether) if negative else []
     if not shunned:
         # "harbour jn" for "FSP/HJ/01 Harbour Junction" in the parameter's description (enum_labels)
@@ -137,6 +139,23 @@ def choose_enum(
         if str(o).strip().lower() not in _SENTINELS and o != default and o is not None and o not in shunned
     ]
     return (rest, []) if rest else ([], shunned)
+
+
+def _phrased(options: Sequence[Any], question: str, negative: frozenset[str]) -> list[Any]:
+    """The options of two words or more led by a preposition, which no single word of the question names, that
+    ``question`` writes as a phrase ("lots on hold": ``on_hold``, "in progress": ``IN_PROGRESS``, "en route"), none
+    of whose words it negates (not "off air": ``off_air`` is one of the states of what is off air)."""
+    out = []
+    for o in options:
+        parts = [p for p in re.split(r"[\s_-]+", str(o).lower()) if p]
+        if len(parts) < 2 or parts[0] not in _LEADING or not all(p.isalpha() for p in parts) or negative & set(parts):
+            continue
+        if re.search(r"\b" + r"[\s_-]+".join(map(re.escape, parts)) + r"\b", question, re.IGNORECASE):
+            out.append(o)
+    return out
+
+
+_LEADING = frozenset({"on", "in", "at", "out", "en", "under", "awaiting"})
 
 
 def _named(options: Sequence[Any], words: Sequence[str], *, asks_whether: bool = False) -> list[Any]:

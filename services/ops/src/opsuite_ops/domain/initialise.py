@@ -24,6 +24,17 @@ MAX_QUESTION_CHARS = QUESTION_CHARS
 
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'"})
 _SPACES = re.compile(r"\s+")
+#: Chat spellings of plain words ("how long b4 it trips", "2moro") and the "-wise" of "as regards" written as one
+#: word with what it qualifies ("what went in change-wise": the changes), which would otherwise read as a name.
+_CHAT_SPELLINGS = {"b4": "before", "2day": "today", "2nite": "tonight", "2moro": "tomorrow", "2morrow": "tomorrow"}
+_CHAT_RE = re.compile(r"\b(?:" + "|".join(_CHAT_SPELLINGS) + r")\b", re.IGNORECASE)
+_WISE_RE = re.compile(r"\b([A-Za-z]{3,})-wise\b", re.IGNORECASE)
+#: A number to call ("the NOC number", "their support no."): a phone number, not a count or an id ("case number").
+_CALL_NUMBER_RE = re.compile(
+    r"\b(noc|support|help ?desk|service desk|desk|contact|emergency|escalation|office|mobile|hotline|duty|"
+    r"call-?out|oncall|on-call|their|his|her)\s+(number|no\.|no\b(?=\s*(?:[?!,;]|$))|#)(?!\s*of\b)",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,13 +74,16 @@ class InitialisedQuestion:
 
 
 def initialise(question: str, aliases: Iterable[Alias] = ()) -> InitialisedQuestion:
-    """Normalise ``question`` (Unicode NFKC, ASCII quotes, single spaces) and apply ``aliases`` in order."""
+    """Normalise ``question`` (Unicode NFKC, ASCII quotes, single spaces, chat spellings, a number to call as a phone
+    number) and apply ``aliases`` in order."""
     if not question or not question.strip():
         raise ValidationError.for_field("question", "must not be empty; ask something like 'cpu on web-01'")
     if len(question) > MAX_QUESTION_CHARS:
         raise ValidationError.for_field("question", f"must be at most {MAX_QUESTION_CHARS} characters")
     text = unicodedata.normalize("NFKC", question).translate(_QUOTES)
     text = _SPACES.sub(" ", text).strip()
+    text = _WISE_RE.sub(r"\1", _CHAT_RE.sub(lambda m: _CHAT_SPELLINGS[m.group(0).lower()], text))
+    text = _CALL_NUMBER_RE.sub(r"\1 phone \2", text)
     applied: list[str] = []
     for alias in aliases:
         text, n = alias.apply(text)

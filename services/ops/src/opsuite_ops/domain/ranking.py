@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from opsuite_ops.domain.bm25 import BM25Index, tokenise
-from opsuite_ops.domain.coverage import enum_words, subject_params
+from opsuite_ops.domain.coverage import ate_forms, enum_words, subject_params
 from opsuite_ops.domain.model import Tool
 from opsuite_ops.domain.words import ABBREVIATIONS
 
@@ -67,6 +67,9 @@ DEFAULT_SYNONYMS: Mapping[str, tuple[str, ...]] = {
     "output": ("power", "production", "throughput"),
     # British for equipment: "is any plant kit down", "which kit is alarming".
     "kit": ("equipment", "asset", "device"),
+    # A "genny" is a standby generator, and what one is "low on" is its diesel: fuel.
+    "genny": ("generator", "genset"),
+    "diesel": ("fuel",),
 }
 
 
@@ -93,6 +96,7 @@ def rank_tools(
     for tok in list(query):
         for extra in synonyms.get(tok, ()):
             query.extend(tokenise(extra, keep_stop_words=True))
+        query.extend(ate_forms(tok))  # "escalate" finds the tool that speaks of escalation
     index = BM25Index([tool_tokens(t) for t in tools])
     scores = index.scores(query)
     return sorted(zip(tools, scores, strict=True), key=lambda p: (-p[1], p[0].name))

@@ -52,6 +52,26 @@ _KEY_PARTS = frozenset({"id", "name", "tag", "no", "ref", "code"})
 _TIME_WORDS = frozenset({"time", "day", "hour", "date", "week", "month", "minute", "when"})
 
 
+#: "which tx has gone off air the most", "which line was down the most": a state a thing was in, counted per thing.
+_STATE_MOST = re.compile(r"\bwhich\s+[a-z][\w-]*\s+(?:has|have|had|is|was|were|got)\s+(?:been\s+|gone\s+|went\s+)?"
+                         r"((?:[a-z]+\s+){1,3}?)the\s+most\b(?:\s+([a-z]+))?", re.IGNORECASE)  # fmt: skip
+
+
+def _state_phrase(question: str) -> tuple[str, ...]:
+    """The words of the state "which X has been <state> the most" counts ("off", "air"), or () when "the most" is
+    followed by the things counted ("which site has had the most alarms") or the phrase is no state."""
+    m = _STATE_MOST.search(question)
+    if m is None or (m.group(2) or "").lower() in _DEGREES:
+        return ()
+    after = (m.group(2) or "").lower()
+    if len(after) > 3 and after.endswith("s") and after not in STOP_WORDS:
+        return ()  # "the most alarms": a noun counted, see rows_named
+    words = tuple(w for w in m.group(1).lower().split() if w not in STOP_WORDS or w in ("off", "down", "out"))
+    if not words or not all(w.isalpha() for w in words) or any(w.endswith("ed") for w in words):
+        return ()  # "which conveyor has jammed the most": a verb of what happened (_VERB_MOST)
+    return words
+
+
 def _stems(text: str) -> set[str]:
     return {stem(p) for p in _PARTS.findall(text.lower())}
 
@@ -59,6 +79,8 @@ def _stems(text: str) -> set[str]:
 def asks_most_of(question: str) -> bool:
     """Whether ``question`` asks which thing has the most of some things ("which pump threw the most alarms",
     "which conveyor has jammed the most"): a count per thing, not the highest value of a measure."""
+    if _state_phrase(question):
+        return True  # "which tx has gone off air the most": the times each was
     m = _MOST_OF.search(question)
     if m is None or (m.group(1) or "").lower() in _DEGREES:
         return False  # "what are the most recent alarms": no count per thing
@@ -83,6 +105,9 @@ def rows_named(question: str, tool: str) -> tuple[str, tuple[str, ...]] | None:
             return word, tuple(w for w in words[:k] if w not in STOP_WORDS and stem(w) not in own)
     if words and words[0].endswith("s") and words[0] not in STOP_WORDS and words[0] != "times":
         return None  # "logged the most errors": errors are counted, which this tool's name does not say
+    state = _state_phrase(question)
+    if state and own & {stem(w) for w in _EVENT_TOOLS}:
+        return " ".join(state), state  # "gone off air": the rows of the tool saying "off" and "air"
     verb = _VERB_MOST.search(question)
     if verb is not None and own & {stem(w) for w in _EVENT_TOOLS}:
         done = value_stem(verb.group(1).lower())
@@ -124,7 +149,7 @@ def _of_kind(kind: Sequence[str], rows: Sequence[Mapping[str, Any]]) -> tuple[li
     words said (every row when ``kind`` is empty); none when no row does."""
     if not kind:
         return list(rows), ""
-    patterns = [re.compile(rf"(?<![\w-]){re.escape(w)}", re.IGNORECASE) for w in kind]
+    patterns = [re.compile(rf"(?<![a-z0-9-]){re.escape(w)}", re.IGNORECASE) for w in kind]  # "air" of off_air
 
     def holds(row: Mapping[str, Any]) -> bool:
         text = " ".join(str(v) for v in row.values() if isinstance(v, str))
@@ -159,8 +184,10 @@ def counted_rows(
             if (asked := json.dumps(arguments, sort_keys=True, default=str)) in seen:
                 continue
             seen.add(asked)
-            key = _key(which.group(1), tool, columns, rows, calls)
             kept, said = _of_kind(kind, rows)
+            # the column of the thing asked, else that among the rows of the kind asked (an incident log's targets
+            # are channels and links too; those off air are transmitters)
+            key = _key(which.group(1), tool, columns, rows, calls) or _key(which.group(1), tool, columns, kept, calls)
             if not key or (kind and not said):
                 continue  # no column of the thing asked, or no row of the kind asked
             keys.add(key)

@@ -177,12 +177,19 @@ _ABBREVIATIONS = {"secs": 1, "sec": 1, "mins": 60, "hrs": 3600, "hr": 3600}
 _DURATION_NAMES = frozenset({"window", "duration", "lookback", "period", "range", "interval", "span", "age"})
 
 
+#: Words that make "min" of a name minutes, not a minimum: "lookback_min", "window_min", "min_back".
+_MINUTES_WITH = frozenset({"lookback", "back", "window", "ago", "last"})
+
+
 def _unit_seconds(name: str) -> float | None:
     low = name.lower()
     for unit, secs in _DURATION_UNITS:
         if unit in low:
             return secs
-    return next((float(s) for w in _words(name) if (s := _ABBREVIATIONS.get(w)) is not None), None)
+    words = _words(name)
+    if "min" in words and words & _MINUTES_WITH:
+        return 60.0
+    return next((float(s) for w in words if (s := _ABBREVIATIONS.get(w)) is not None), None)
 
 
 def duration_value(name: str, schema: Mapping[str, Any], seconds: float) -> Any | None:

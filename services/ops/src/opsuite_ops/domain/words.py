@@ -33,7 +33,7 @@ GENERIC_WORDS = (
     number data info information detail details overview summary compare comparison between vs versus
     than both each every same other others rest different differs differ differing trend level why seem seems
     getting got going right now latest
-    current please thanks hi hello whats what's whos who's wheres hows tell us it's is isn't are aren't start
+    current please thanks hi hello whats what's whos who's wheres whens hows tell us it's is isn't are aren't start
     started starting begin across throughout
     began begun few several roughly approximately around say says saying want wants
     tonight tonite tomorrow tmrw tomoz thru

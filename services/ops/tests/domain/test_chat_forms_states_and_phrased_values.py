@@ -1,0 +1,122 @@
+"""Honest answers (issue 13, the blind dairy and mobile-network estates' causes), on a made-up estate (a ferry
+terminal's ramps, gangways and standby generators): chat spellings ("b4", "change-wise") and a number to call
+("their desk no?") read as meant; "escalate" finds what speaks of escalation, misspelt too; "lookback_min" is
+minutes; a yes/no question about one named thing reads its state from its row instead of filtering on the state
+asked; an enum value of words led by a preposition ("on hold") is named by the phrase; "which X has been <state>
+the most" counts an event log's rows of that state per X; rows that give their own reason answer "why"; a list's
+rows holding a part of a value the question names ("phx" of ``s3-phx``) come first.
+"""
+
+from datetime import UTC, datetime
+from typing import Any
+
+from opsuite_ops.domain.aggregate import asks_ranking
+from opsuite_ops.domain.call_facts import analyse_call
+from opsuite_ops.domain.coverage import CoverageCheck, ate_forms, vocabulary
+from opsuite_ops.domain.entities import inventory_from_outputs
+from opsuite_ops.domain.extract import extract_entities
+from opsuite_ops.domain.fill import fill_variants
+from opsuite_ops.domain.fill_words import choose_enum
+from opsuite_ops.domain.initialise import initialise
+from opsuite_ops.domain.model import CallRecord, CallStatus, Tool
+from opsuite_ops.domain.ranking import DEFAULT_SYNONYMS, rank_tools
+from opsuite_ops.domain.row_counts import asks_most_of, counted_rows, rows_named
+from opsuite_ops.domain.timerange import duration_value
+from opsuite_ops.domain.typos import misspelt
+
+NOW = datetime(2026, 5, 14, 10, 0, tzinfo=UTC)
+
+
+def _obj(props: dict[str, Any], required: list[str] | None = None) -> dict[str, Any]:
+    return {"type": "object", "properties": props, "required": required or []}
+
+
+def _tool(name: str, description: str, props: dict[str, Any], tags: tuple[str, ...] = ()) -> Tool:
+    return Tool(name, description, frozenset(tags), input_schema=_obj(props), idempotent=True)
+
+
+def test_chat_spellings_a_wise_suffix_and_a_number_to_call_are_read_as_meant() -> None:
+    assert initialise("how long b4 RMP-2 trips?").text == "how long before RMP-2 trips?"
+    assert initialise("what went in change-wise 2moro").text == "what went in change tomorrow"
+    assert initialise("whats their service desk no?").text == "whats their service desk phone no?"
+    assert initialise("the NOC number pls").text == "the NOC phone number pls"
+    # a count, an id or a plain "no" stay as they are
+    for text in ("the number of ramps", "their number of cases", "ticket number TK-1", "desk no more", "no of bays"):
+        assert initialise(text).text == text
+
+
+def test_escalate_finds_what_speaks_of_escalation_and_its_misspelling_too() -> None:
+    assert ate_forms("escalat") == {"escal"} and ate_forms("escal") == {"escalat"}
+    assert "form" not in ate_forms("format")  # "format" is no "form"
+    directory = _tool("supplier_directory", "Suppliers: phone, hours, escalation contact", {})
+    rota = _tool("ramp_rota", "Ramp operators on shift", {})
+    vocab = vocabulary([directory, rota])
+    assert CoverageCheck.of(("escalate",), [directory, rota], DEFAULT_SYNONYMS, vocab).uncovered == ()
+    assert rank_tools("who do I escalate to", [rota, directory])[0][0] is directory
+    assert misspelt("escallate", vocab, frozenset()) == "escal"
+
+
+def test_lookback_min_is_minutes_and_min_alone_a_minimum() -> None:
+    schema = {"type": "integer", "minimum": 15, "maximum": 2880}
+    assert duration_value("lookback_min", schema, 8 * 3600) == 480
+    assert duration_value("window_min", schema, 3600) == 60
+    assert duration_value("min_load", schema, 3600) is None
+
+
+def test_a_yes_no_question_about_one_named_thing_reads_its_state_from_its_row() -> None:
+    board = _tool(
+        "ramp_board",
+        "Every ramp and gangway now: state (RUNNING, STOPPED, FAULT) and since when",
+        {
+            "ramp": {"type": "string", "default": "", "description": "e.g. RMP-2"},
+            "state": {"type": "string", "enum": ["", "RUNNING", "STOPPED", "FAULT"], "default": ""},
+        },
+    )
+
+    rows = [{"ramp": r, "state": s} for r, s in (("RMP-1", "STOPPED"), ("RMP-2", "RUNNING"), ("GW-7", "FAULT"))]
+    inventory = inventory_from_outputs({"ramp_board": {"rows": rows}})
+
+    def args(question: str) -> dict[str, Any]:
+        entities = extract_entities(question, now=NOW, inventory=inventory)
+        return fill_variants(board, entities, now=NOW)[0].arguments
+
+    assert args("is RMP-2 up rn or has it stopped?") == {"ramp": "RMP-2"}  # its row says RUNNING or STOPPED
+    assert args("which ramps are stopped?")["state"] == "STOPPED"  # which ones: a filter
+    assert args("is anything stopped?")["state"] == "STOPPED"
+
+
+def test_an_enum_value_led_by_a_preposition_is_named_by_the_phrase() -> None:
+    options = ["", "on_hold", "released", "rejected"]
+    assert choose_enum(options, ["lots", "hold"], question="which lots r on hold rn?") == (["on_hold"], [])
+    assert choose_enum(options, ["lots", "hold"], question="lots not on hold", negated=["hold"]) == ([], [])
+    assert choose_enum(["", "off_air", "on_air"], ["off", "air"], question="anything off air?") == ([], [])
+
+
+def test_which_thing_has_been_in_a_state_the_most_counts_the_logs_rows_of_that_state() -> None:
+    question = "which ramp has gone out of service the most this wk?"
+    assert asks_most_of(question)
+    assert rows_named(question, "incident_log") == ("out service", ("out", "service"))
+    assert rows_named("which ramp has jammed the most?", "incident_log") == ("jammed", ("jam",))  # a verb's rows
+    ask = asks_ranking(question, DEFAULT_SYNONYMS)
+    assert ask is not None
+    log = [{"target": t, "kind": k} for t, k in [("RMP-2", "out_of_service")] * 3
+           + [("RMP-1", "out_of_service"), ("GW-7", "out_of_service"), ("GW-7", "slow"), ("GW-7", "slow"),
+              ("LNK-9", "slow"), ("LNK-9", "slow"), ("BAY-3", "slow"), ("BAY-3", "slow")]]  # fmt: skip
+    ramps = [{"ramp": r, "berth": "B1"} for r in ("RMP-1", "RMP-2")]
+    calls = [
+        ("ramp_board", ("c1",), ["ramp", "berth"], ramps, {}),
+        ("incident_log", ("c2",), ["target", "kind"], log, {}),
+    ]
+    (text, ids), *rest = counted_rows(question, ask, calls)
+    # the targets of every row are mostly no ramps; those out of service are: counted per target
+    assert not rest and ids == ("c2",) and "3 for target=RMP-2; then 1 for target=RMP-1, 1 for target=GW-7" in text
+
+
+def test_rows_holding_a_part_of_a_value_the_question_names_come_first() -> None:
+    rules = [
+        {"rule": f"rr-{src}-{dst}-0{i}", "bucket": b, "dest": f"s3-{dst}"}
+        for i, (src, dst, b) in enumerate([("ash", "den", "audit"), ("ash", "phx", "wal"), ("ash", "phx", "crm")])
+    ]
+    call = CallRecord("c1", "s1", "replication_rules", {}, CallStatus.OK, output={"rows": rules})
+    fact = analyse_call(call, None, None, "which buckets replicate to phx?").fact
+    assert fact.index("bucket=wal") < fact.index("bucket=crm") < fact.index("bucket=audit")
