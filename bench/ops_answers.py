@@ -46,13 +46,20 @@ complaints, the DNO's planned interruptions, on-call and NOC shift leads), ``--s
 semiconductor fab's equipment and process operations (etch, deposition, lithography, CMP and wet tools and their
 chambers, E10 tool states and availability, lot runs and holds, post-etch particle checks, SPC rule violations, chamber
 RF hours and wet cleans, recipe versions, cleanroom particle monitors, gas cabinets and slurry supply, maintenance work
-orders, engineering change orders, vendor field-service cases, on-call and shift leads), and ``--set=thirtieth``
+orders, engineering change orders, vendor field-service cases, on-call and shift leads), ``--set=thirtieth``
 ``thirtieth``, a borough council's waste collection fleet and materials recovery facility (refuse collection vehicles
 and their telematics: lift counts, bin-lift hydraulic pressure and engine fault codes; collection rounds and residents'
 missed bin reports; the MRF's trommel, ballistic separator, optical sorters with air-jet ejectors, eddy current
 separator and balers, line throughput, sorter recipes and the output grades' contamination; thermal cameras and fire
 detection, weighbridge tickets, bale stock and offtake collections, maintenance work orders, supplier cases, change
-records, health and safety incidents, on-call and shift supervisors), all seventeen written blind too.
+records, health and safety incidents, on-call and shift supervisors), ``--set=thirtyfirst`` ``thirtyfirst``, a dairy's
+milk processing site (tanker intakes and antibiotic tests, raw silos, HTST and UHT pasteurisers and their flow
+diversion valves, CIP cycles, HACCP critical control points, lab results, lot genealogy and product holds, cold
+stores, utilities, work orders, change records, vendor cases, on-call, shift managers, the shift log and SOPs), and
+``--set=thirtysecond`` ``thirtysecond``, a mobile operator's radio access network (cell sites, LTE and NR cells and
+their 15-minute and daily KPIs, OSS alarms, microwave and fibre backhaul, site power with batteries and generators,
+rollouts and change records, field dispatches and access permits, vendor and tower-company cases, the power
+company's planned outages, on-call, NOC shift leads, the NOC log and MOPs), all nineteen written blind too.
 
 Goals, per set: at least 95% of the expected facts in the answers; no answer marked COMPLETE that misses a
 fact or states a forbidden one; every unanswerable question PARTIAL or UNANSWERED.

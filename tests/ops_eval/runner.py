@@ -59,6 +59,8 @@ from tests.ops_eval import (
     third_estate,
     thirteenth_estate,
     thirtieth_estate,
+    thirtyfirst_estate,
+    thirtysecond_estate,
     twelfth_estate,
     twentieth_estate,
     twentyeighth_estate,
@@ -91,7 +93,8 @@ TENANTS = {"demo": "demo", "second": "ledgerco", "third": "clusterco", "fourth":
            "twentyfourth": "aurenfelsliftco", "twentyfifth": "carrowmerebcco",
            "twentysixth": "pellmoorparcelco", "twentyseventh": "hollinsfordheatco",
            "twentyeighth": "tallowmerechargeco", "twentyninth": "vantmoorfabco",
-           "thirtieth": "cradleighwasteco"}  # fmt: skip
+           "thirtieth": "cradleighwasteco", "thirtyfirst": "brakenholmedairyco",
+           "thirtysecond": "orrinvalemobileco"}  # fmt: skip
 #: Questions in flight at once (ops runs them concurrently; each is one run).
 CONCURRENCY = 4
 ASK_TIMEOUT_S = 60.0
@@ -249,6 +252,8 @@ _SEEDERS: dict[str, Callable[[_Servers, Path, TokenFactory], Awaitable[datetime]
     "twentyeighth": functools.partial(_seed_estate, twentyeighth_estate, "chargenet.db", "twentyeighth"),
     "twentyninth": functools.partial(_seed_estate, twentyninth_estate, "fabops.db", "twentyninth"),
     "thirtieth": functools.partial(_seed_estate, thirtieth_estate, "wasteops.db", "thirtieth"),
+    "thirtyfirst": functools.partial(_seed_estate, thirtyfirst_estate, "dairyops.db", "thirtyfirst"),
+    "thirtysecond": functools.partial(_seed_estate, thirtysecond_estate, "ranops.db", "thirtysecond"),
 }
 
 
