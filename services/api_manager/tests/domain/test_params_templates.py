@@ -49,9 +49,9 @@ def test_defaults_are_applied_including_nested_objects() -> None:
 
 def test_a_default_the_schema_itself_gives_is_passed_unchecked_and_the_callers_own_value_is_checked() -> None:
     # "default": "" for an optional date the statement reads with NULLIF: JSON Schema does not validate a default
+    window = {"type": "object", "default": {"days": 0}, "properties": {"days": {"type": "integer", "minimum": 1}}}
     schema = {"type": "object", "properties": {"from_date": {"type": "string", "format": "date", "default": ""},
-                                               "window": {"type": "object", "default": {"days": 0},
-                                                          "properties": {"days": {"type": "integer", "minimum": 1}}}}}  # fmt: skip
+                                               "window": window}}  # fmt: skip
     assert validate_params(schema, {}) == {"from_date": "", "window": {"days": 0}}
     with pytest.raises(ValidationError) as info:
         validate_params(schema, {"from_date": "", "window": {"days": 0}})  # the same values, given by the caller
