@@ -120,3 +120,36 @@ def test_rows_holding_a_part_of_a_value_the_question_names_come_first() -> None:
     call = CallRecord("c1", "s1", "replication_rules", {}, CallStatus.OK, output={"rows": rules})
     fact = analyse_call(call, None, None, "which buckets replicate to phx?").fact
     assert fact.index("bucket=wal") < fact.index("bucket=crm") < fact.index("bucket=audit")
+
+
+def test_the_backup_of_a_primary_is_its_secondary_and_a_money_value_is_a_measure() -> None:
+    assert initialise("ramp on call this wk - primary n backup?").text == "ramp on call this wk - primary n secondary?"
+    assert initialise("when did the backup run").text == "when did the backup run"
+    assert "value" in extract_entities("whats their stock value?", now=NOW).terms  # no tool may report it
+    assert "value" not in extract_entities("whats the value of the ramp angle?", now=NOW).terms  # a form word
+    assert "kicked" not in extract_entities("when did the ramp alarms kick off", now=NOW).terms
+
+
+def test_a_count_of_the_things_a_tool_has_one_row_per_counts_its_rows() -> None:
+    from opsuite_ops.domain.aggregate import counted_head
+    from opsuite_ops.domain.compose import _one_row_per
+
+    holds = _tool("vehicle_holds", "Vehicle holds at the gate, one row per trailer: reason, placed, status", {})
+    assert counted_head("how many trailers r on hold n why?") == ("trailers", ())  # "r" is "are", no head
+    assert _one_row_per("how many trailers r on hold?", holds)
+    assert not _one_row_per("how many gates r there?", holds)
+
+
+def test_daily_measures_tagged_history_are_series_and_a_log_search_for_a_person_answers_what_they_found() -> None:
+    from opsuite_ops.domain.coverage import searched
+    from opsuite_ops.domain.investigate import CHANGES, SERIES, role
+    from opsuite_ops.domain.model import PlanStep
+
+    window = {"from_date": {"type": "string", "format": "date", "default": ""}}
+    daily = _tool("ramp_kpi_daily", "Daily ramp cycles and faults, kept 14 days", window, ("metric", "history"))
+    rollouts = _tool("ramp_rollouts", "Controller software rollouts and config changes", window, ("metric", "history"))
+    assert role(daily) == SERIES and role(rollouts) == CHANGES
+    log = _tool("terminal_log", "Duty log of the terminal: author, entry", {"search": {"type": "string"}}, ("log",))
+    steps = [PlanStep("s1", "terminal_log", {"search": "leontine"})]
+    assert not searched(steps, ["leontine"], [log])  # a log search says who wrote, not what was found
+    assert searched(steps, ["leontine"], [log], also=["terminal_log"])  # ... unless it is the log of findings

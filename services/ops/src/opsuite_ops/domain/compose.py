@@ -50,6 +50,7 @@ from opsuite_ops.domain.aggregate import (
     count,
     counted_about,
     counted_by_name,
+    counted_head,
     counted_named,
     rank_column,
     rank_score,
@@ -258,15 +259,18 @@ def _rankings(question: str, per_call: Sequence[tuple[CallRecord, CallFacts]]) -
     return out
 
 
-def _counts(question: str, per_call: Sequence[tuple[CallRecord, CallFacts]]) -> list[tuple[str, tuple[str, ...]]]:
+def _counts(
+    question: str, per_call: Sequence[tuple[CallRecord, CallFacts]], tools: Mapping[str, Tool] | None = None
+) -> list[tuple[str, tuple[str, ...]]]:
     """For a "how many" question, the rows of each call that is no series table, in the asked window, of the
-    tools whose name is the word counted."""
+    tools whose name is the word counted (or whose description says it has one row per such thing)."""
     if not asks_count(question):
         return []
     counted = [(c, f) for c, f in per_call if f.series is None and isinstance(c.output, (Mapping, list))]
     # Only the calls of the tools whose name says what is counted ("how many backups": backup_runs): the rows
     # of another tool ("how many relay hosts" beside a group listing) count something else.
-    named = [(c, f) for c, f in counted if counted_by_name(question, c.tool)]
+    named = [(c, f) for c, f in counted
+             if counted_by_name(question, c.tool) or _one_row_per(question, (tools or {}).get(c.tool))]  # fmt: skip
     # "how many customer tickets": customer_tickets, not customer_cages (the tools naming more of the words)
     naming = {c.tool: len(counted_named(question, c.tool)) for c, _f in named}
     named = [(c, f) for c, f in named if naming[c.tool] == max(naming.values())]
@@ -285,6 +289,17 @@ def _counts(question: str, per_call: Sequence[tuple[CallRecord, CallFacts]]) -> 
             what += " (at least: the API cut the result at its row limit)"  # a count over cut rows is a floor
         out.append((f"Count: {n}{what}", (call.call_id,)))
     return out
+
+
+_ROW_PER = re.compile(r"\bone row (?:per|for each|for every|a|an|each) ([a-z]+)", re.IGNORECASE)
+
+
+def _one_row_per(question: str, tool: Tool | None) -> bool:
+    """Whether ``tool``'s description says it has one row per thing counted ("Product holds, one row per lot" for
+    "how many lots are on hold")."""
+    head = counted_head(question)[0]
+    m = _ROW_PER.search(tool.description) if tool is not None and head else None
+    return m is not None and stem(m.group(1).lower()) == stem(head.lower())
 
 
 #: A "which ... the most Ys" whose rows no column measures and no count of them ranks.
@@ -332,7 +347,7 @@ def _facts(question: str, calls: Sequence[CallRecord], tools: Mapping[str, Tool]
     if not rankings and asks_most_of(question) and any(f.rows for _c, f in per_call):
         # "which pump threw the most occlusion alarms": rows came back, but nothing counted or ranked them
         out.cuts.append(AnswerStatusReason(AnswerReason.NOT_COVERED, _UNRANKED))
-    counts = _counts(question, per_call)
+    counts = _counts(question, per_call, tools)
     absent = absent_sides(question, [(c, call_title(c), f.columns, f.rows) for c, f in per_call])
     tables = [(c.call_id, call_title(c), f.series) for c, f in per_call if f.series is not None]
     odd = oddities(question, tables, any(f.series is None and f.onsets for _c, f in per_call))

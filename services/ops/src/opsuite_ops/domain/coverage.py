@@ -481,10 +481,11 @@ def known_by_synonym(entities: Entities, synonyms: Mapping[str, tuple[str, ...]]
     return entities if rare == entities.rare else dataclasses.replace(entities, rare=rare)
 
 
-def searched(steps: Sequence[PlanStep], words: Sequence[str], tools: Sequence[Tool]) -> bool:
+def searched(steps: Sequence[PlanStep], words: Sequence[str], tools: Sequence[Tool], also: Iterable[str] = ()) -> bool:
     """Whether every word is in a free-text argument of a document search step (a search for "missing
-    heartbeat"; a log search for "spend" does not say what was spent)."""
-    documents = {t.name for t in tools if t.tags & {"document", "search"}}
+    heartbeat"; a log search for "spend" does not say what was spent), or of the tools ``also`` names (the log
+    people write findings in, for "what has leontine found": a search for leontine)."""
+    documents = {t.name for t in tools if t.tags & {"document", "search"}} | set(also)
     searched: set[str] = set()
     for step in steps:
         if step.tool not in documents:

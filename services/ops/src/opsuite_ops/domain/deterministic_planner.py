@@ -462,9 +462,10 @@ class DeterministicPlanner:
             for cut in builder.steps[len(steps) :]:
                 if all(r.tool != cut.tool for r in builder.dropped):  # one reason per tool, however many calls
                     builder.dropped.append(_budget_cut(cut.tool, request.budget.max_steps))
+        notebooks = [t.name for t in request.tools if keeps_notes(t)] if asks_findings(request.question) else []
         if (
             missing_part
-            and searched(steps, coverage.uncovered, request.tools)
+            and searched(steps, coverage.uncovered, request.tools, notebooks)
             and not search_cannot_answer(request.question)
         ):
             missing_part = ""  # a search step looks for those very words: its rows (or their absence) answer them

@@ -65,7 +65,7 @@ from opsuite_ops.domain.token_kinds import (
 )
 from opsuite_ops.domain.typos import MIN_TYPO_LENGTH, typo_of
 from opsuite_ops.domain.values import asks_across, enclosing_values
-from opsuite_ops.domain.words import GENERIC_WORDS, NON_TOPIC_WORDS
+from opsuite_ops.domain.words import GENERIC_WORDS, NON_TOPIC_WORDS, WORTH_WORDS
 
 #: Words after which the word before stands apart, like before a stop word ("forecast thru DAV": not a forecast of
 #: DAV); not stop words themselves: "through" may be a value ("the through movement").
@@ -403,7 +403,7 @@ def extract_entities(
                 if fixed:
                     reader.terms.append(fixed)  # "capacty" is "capacity"; "recnt" only a form word
                     fixes[low] = fixed  # and an enum value it misspells is named ("faild" backups: failed)
-            elif low not in GENERIC_WORDS:
+            elif low not in GENERIC_WORDS or (low in ("value", "values") and prev in WORTH_WORDS):  # "stock value"
                 reader.terms.append(low)
                 if (
                     is_verb_or_adverb(low)

@@ -29,6 +29,8 @@ _SPACES = re.compile(r"\s+")
 _CHAT_SPELLINGS = {"b4": "before", "2day": "today", "2nite": "tonight", "2moro": "tomorrow", "2morrow": "tomorrow"}
 _CHAT_RE = re.compile(r"\b(?:" + "|".join(_CHAT_SPELLINGS) + r")\b", re.IGNORECASE)
 _WISE_RE = re.compile(r"\b([A-Za-z]{3,})-wise\b", re.IGNORECASE)
+#: The "backup" of a "primary" is its secondary ("on call this wk - primary n backup?"), not a backup of data.
+_PRIMARY_BACKUP_RE = re.compile(r"(\bprimary\s*(?:and|n|&|\+|/|or)\s*)back-?up\b", re.IGNORECASE)
 #: A number to call ("the NOC number", "their support no."): a phone number, not a count or an id ("case number").
 _CALL_NUMBER_RE = re.compile(
     r"\b(noc|support|help ?desk|service desk|desk|contact|emergency|escalation|office|mobile|hotline|duty|"
@@ -84,6 +86,7 @@ def initialise(question: str, aliases: Iterable[Alias] = ()) -> InitialisedQuest
     text = _SPACES.sub(" ", text).strip()
     text = _WISE_RE.sub(r"\1", _CHAT_RE.sub(lambda m: _CHAT_SPELLINGS[m.group(0).lower()], text))
     text = _CALL_NUMBER_RE.sub(r"\1 phone \2", text)
+    text = _PRIMARY_BACKUP_RE.sub(r"\1secondary", text)
     applied: list[str] = []
     for alias in aliases:
         text, n = alias.apply(text)

@@ -96,11 +96,17 @@ def role(tool: Tool) -> Role | None:
     if not _windowed(tool):
         return CHANGES if history and not tool.required and tool.properties else None
     words = {*tokenise(tool.name), *tokenise(tool.description)}
+    if "metric" in tool.tags and history and not words & _CHANGE_WORDS:
+        return SERIES  # daily KPIs "kept 14 days" tagged history too: measures over time, no change in them
     if history or ("config" in tool.tags and "chang" in words):
         return CHANGES
     if "metric" in tool.tags:
         return SERIES
     return None
+
+
+#: Stems of a description of changes ("rollouts", "deployments", "config changes").
+_CHANGE_WORDS = frozenset({"chang", "deploy", "releas", "rollout", "upgrad", "config", "configur", "patch"})
 
 
 def investigation_tools(ranked: Sequence[tuple[Tool, float]]) -> list[tuple[Tool, float, Role]]:

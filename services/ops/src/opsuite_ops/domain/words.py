@@ -16,7 +16,15 @@ question no tool covers (a PARTIAL answer), never taken for a name.
 
 from __future__ import annotations
 
-__all__ = ["ABBREVIATIONS", "CHAT_WORDS", "GENERIC_WORDS", "INTENSIFIERS", "NON_TOPIC_WORDS", "STRESS_WORDS"]
+__all__ = [
+    "ABBREVIATIONS",
+    "CHAT_WORDS",
+    "GENERIC_WORDS",
+    "INTENSIFIERS",
+    "NON_TOPIC_WORDS",
+    "STRESS_WORDS",
+    "WORTH_WORDS",
+]
 
 #: Chat abbreviations and informal fillers ("any runners offline rn?", "taking forever", "for ages", "any race
 #: stuff", "rope stretch wise": the "-wise" of "as regards").
@@ -36,12 +44,17 @@ GENERIC_WORDS = (
     current please thanks hi hello whats what's whos who's wheres whens hows tell us it's is isn't are aren't start
     started starting begin across throughout
     began begun few several roughly approximately around say says saying want wants
-    tonight tonite tomorrow tmrw tomoz thru
+    tonight tonite tomorrow tmrw tomoz thru kick kicks kicked kicking
     isn aren wasn weren doesn didn hasn haven hadn couldn
     shouldn wouldn""".split()  # noqa: SIM905
     )
     | CHAT_WORDS
 )
+
+#: Words before "value" that make it an amount of money, a measure to report ("their stock value"), not the form
+#: word of "what value does X have".
+WORTH_WORDS = frozenset({"stock", "inventory", "market", "book", "resale", "replacement", "contract", "order",
+                         "invoice", "insured", "sales", "cash", "monetary", "financial", "dollar"})  # fmt: skip
 
 #: Words that never name a measured thing or a topic (see the module docstring).
 NON_TOPIC_WORDS = frozenset(
