@@ -52,7 +52,10 @@ def test_a_default_the_schema_itself_gives_is_passed_unchecked_and_the_callers_o
     window = {"type": "object", "default": {"days": 0}, "properties": {"days": {"type": "integer", "minimum": 1}}}
     schema = {"type": "object", "properties": {"from_date": {"type": "string", "format": "date", "default": ""},
                                                "window": window}}  # fmt: skip
-    assert validate_params(schema, {}) == {"from_date": "", "window": {"days": 0}}
+    with pytest.raises(ValidationError) as info:
+        validate_params(schema, {})  # only a default's format goes unchecked: its minimum still applies
+    assert {(v.field, v.description) for v in info.value.field_violations} == {("params.window.days", "must be >= 1")}
+    assert validate_params(schema, {"window": {"days": 2}}) == {"from_date": "", "window": {"days": 2}}
     with pytest.raises(ValidationError) as info:
         validate_params(schema, {"from_date": "", "window": {"days": 0}})  # the same values, given by the caller
     got = {(v.field, v.description) for v in info.value.field_violations}

@@ -31,6 +31,11 @@ def test_an_energy_series_says_its_total_over_the_asked_window_and_a_rate_or_lev
     assert f"{total:g} in all over those 24 points" in asked
     assert asked.count("in all") == 1  # not the power (kW, a rate) nor the head (a level)
     assert "in all" not in analyse_call(call, None, None, "TG-1 energy?").fact  # no window asked: no sum
+    # a price per MWh, an intensity, a meter's register that only counts up: never added up
+    odd = [{"unit": "TG-1", "hour_start": r["hour_start"], "price_eur_mwh": 80.0 + h % 3, "kwh_per_tonne": 9.0 + h % 2,
+            "meter_kwh": 1000.0 + 10 * h} for h, r in enumerate(_hourly("TG-1"))]  # fmt: skip
+    call = CallRecord("c2", "s1", "unit_prices", {}, CallStatus.OK, output={"rows": odd})
+    assert "in all" not in analyse_call(call, None, None, "TG-1 over the last 24 hrs?").fact
 
 
 def test_output_is_power_production_or_throughput_and_kit_is_equipment() -> None:

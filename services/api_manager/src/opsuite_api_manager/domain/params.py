@@ -2,7 +2,9 @@
 
 ``ParamSchema(schema)`` compiles once (the service may keep one per API version); ``validate(params)``
 returns a new dict with ``default`` values filled in (nested objects too) and raises ``ValidationError``
-with one ``FieldViolation`` per problem, e.g. ``FieldViolation("params.limit", "must be <= 100")``.
+with one ``FieldViolation`` per problem, e.g. ``FieldViolation("params.limit", "must be <= 100")``; a value filled
+in from the schema's own ``default`` is not checked against its ``format`` (a default is an annotation in JSON
+Schema: ``"default": ""`` for an optional date), every other keyword still applies to it.
 ``check_parameter_schema`` is the save-time check that a schema is itself valid. ``redact`` replaces
 fields marked ``"x-secret": true`` or ``"writeOnly": true`` with ``"***"`` in a copy meant for logs.
 ``validate`` is where a secret parameter enters the service: it registers every secret value with the
@@ -194,9 +196,10 @@ class ParamSchema:
                 reason="PARAMETER_SCHEMA_UNSUPPORTED",
             )
         instance: dict[str, Any] = _copy_json(dict(params or {}))
-        # A default is the API author's own value, an annotation that JSON Schema does not validate ("default": ""
-        # for an optional date the statement reads with NULLIF): a value filled in from one is never the caller's
-        # mistake, so it is passed as it is, not refused (the caller's own values are all checked).
+        # A default is the API author's own value, an annotation that JSON Schema does not validate: a value filled
+        # in from one is not refused for its *format* ("default": "" for an optional date the statement reads with
+        # NULLIF); every other check (type, length, enum...) still applies to it, and the caller's values are all
+        # checked.
         filled: set[tuple[str | int, ...]] = set()
         if self._has_defaults:
             self._apply_defaults(self.schema, instance, (), filled)
@@ -218,8 +221,9 @@ class ParamSchema:
                 "parameter_schema", f"cannot resolve reference {exc}; only local '#/$defs/...' refs work"
             ) from None
         for error in errors:
-            if any(tuple(error.absolute_path)[: len(f)] == f for f in filled):
-                continue  # within a value a default filled in
+            where = tuple(error.absolute_path)
+            if error.validator == "format" and any(where[:k] in filled for k in range(1, len(where) + 1)):
+                continue  # the format of a value a default filled in (a set look-up per prefix: path depth, not N)
             for path, description in _describe(error):
                 key = (format_path(root, path), description)
                 if key not in seen:

@@ -36,7 +36,7 @@ from typing import Any
 
 from opsuite_ops.domain.bm25 import STOP_WORDS, is_verb_or_adverb, stem, value_stem
 from opsuite_ops.domain.timerange import REL_RE
-from opsuite_ops.domain.words import CHAT_WORDS, NON_TOPIC_WORDS
+from opsuite_ops.domain.words import NON_TOPIC_WORDS
 
 __all__ = [
     "Ranked",
@@ -368,13 +368,14 @@ def counted_words(question: str) -> tuple[str, ...]:
     if m is None:
         return ()
     out: list[str] = []
-    words = [w for w in re.split(r"[\s-]+", next(g for g in m.groups() if g is not None).lower()) if w]
+    raw = [w for w in re.split(r"[\s-]+", next(g for g in m.groups() if g is not None)) if w]
+    words = [w.lower() for w in raw]
     if words[:1] == ["times"]:
         return ()
     if words[:1] == ["of"] and words[1:2] and words[1] in _OF_THE:
-        words = words[2:]  # "how many of the servers"
-    for word in words[:4]:
-        if word in STOP_WORDS or word in CHAT_WORDS:  # "how many lots r on hold": "r" is "are"
+        words, raw = words[2:], raw[2:]  # "how many of the servers"
+    for word, spelt in zip(words[:4], raw, strict=False):
+        if word in STOP_WORDS or spelt == "r":  # "how many lots r on hold": "r" is "are" (not "R jobs")
             break
         out.append(word)
     return tuple(out)

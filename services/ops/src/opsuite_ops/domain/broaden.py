@@ -135,8 +135,9 @@ def empty_searches(
 ) -> list[AnswerStatusReason]:
     """NOT_COVERED for each search of the plan that found nothing, with all its narrower searches; for the names
     of ``question`` (written in capitals or with digits: "SNDS", "198.51.100.41") that an empty search looked for
-    and no row of its narrower searches holds; and for the words of an empty search, when the rows its narrower
-    searches found hold fewer than half of them ("sla credit owe helix render" answered by a page on "sla")."""
+    and no row of its narrower searches nor of another step holds; and for the words of an empty search, when the
+    rows its narrower searches found hold fewer than half of them ("sla credit owe helix render" answered by a page
+    on "sla")."""
     names = {w.lower() for w in re.findall(r"[\w.-]+", question[:2000]) if _NAME_LIKE.match(w)}
     out = []
     for step in plan_steps:
@@ -151,9 +152,12 @@ def empty_searches(
             searched = str(step.arguments[param]).split()
             unfound = _words_unfound(" ".join(searched), state, tried)
             if 2 * len(unfound) <= len(searched):  # most of its words found: only its names must all be, in the
-                # rows of this search or of another step ("NOC" of "castellane towers NOC number" in the directory's)
+                # rows of this search or of another step ("NOC" of "castellane towers NOC number" in the directory's;
+                # not a short number, which any time or count holds), read once for all of them
+                unfound = [w for w in unfound if w.lower() in names]
                 others = [s for s in state.latest if s not in tried]
-                unfound = [w for w in unfound if w.lower() in names and _words_unfound(w, state, others)]
+                held = set(_words_unfound(" ".join(unfound), state, others)) if unfound else set()
+                unfound = [w for w in unfound if w in held or (w.isdigit() and len(w) <= 4)]
             if unfound:
                 # "microsoft snds 198.51.100.41" found only "microsoft": the rest is in no document found.
                 out.append(

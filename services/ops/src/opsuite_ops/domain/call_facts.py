@@ -7,6 +7,7 @@ table gives changes (:mod:`timeline`), any other table keeps at most :data:`MAX_
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -393,8 +394,11 @@ def analyse_call(
 
 #: Names of a count per interval: a past participle ("bags_screened", "l3_referred") or a count word.
 _COUNTED = re.compile(r"(?i)(?<![a-z])(?:count|total|num|number)(?![a-z])")
-#: Names of an amount of energy (``heat_mwh``, ``energy_kwh``), unlike a level or a rate (``power_kw``).
-_ENERGY = re.compile(r"(?i)(?<![a-z])(?:[kmgt]?wh|[mg]j)(?![a-z])")
+#: Names of an amount of energy per interval, the unit last (``heat_mwh``, ``energy_kwh``), unlike a level or a rate
+#: (``power_kw``), a price or an intensity (``price_eur_mwh``, ``kwh_per_tonne``) or a meter's reading (``meter_kwh``).
+_ENERGY = re.compile(r"(?i)(?<![a-z])(?:[kmgt]?wh|[mg]j)$")
+_NOT_ENERGY = re.compile(r"(?i)(?<![a-z])(?:per|price|cost|eur|gbp|usd|tariff|rate|meter|reading|register|cumulative|"
+                         r"total|counter|index|intensity)(?![a-z])")  # fmt: skip
 
 
 def _total(series: SeriesSummary, rows: Sequence[Mapping[str, Any]], summed: str) -> str:
@@ -407,7 +411,9 @@ def _total(series: SeriesSummary, rows: Sequence[Mapping[str, Any]], summed: str
     values = [float(v) for v in cells if isinstance(v, int | float) and not isinstance(v, bool)]
     if not summed or not values or not_additive(series.column) or not_additive(series.group.replace("=", " ")):
         return ""
-    if _ENERGY.search(series.column) and len(values) == len(cells) > 1:
+    rising = all(b >= a for a, b in itertools.pairwise(values))  # a register that only counts up: a reading
+    if _ENERGY.search(series.column) and not _NOT_ENERGY.search(series.column) and len(values) == len(cells) > 1 \
+            and not (rising and values[-1] > values[0]):  # fmt: skip
         return f"; {fmt_num(sum(values))} in all over those {len(values)} points"
     names = [series.column, *(g.split("=", 1)[-1] for g in series.group.split(", "))]
     done = [n.replace("_", " ").lower() for n in names if re.fullmatch(r"[a-z]+s_[a-z]+ed", n.lower())]

@@ -312,7 +312,12 @@ _NO_ONSET = "no series with an onset was returned: when it started is not known"
 def _gives_reasons(columns: Sequence[str], rows: Sequence[Mapping[str, Any]]) -> bool:
     """Whether rows carry their own reason (a ``reason`` or ``cause`` column, filled in every row)."""
     cols = [c for c in columns if c.lower() in ("reason", "cause", "root_cause", "why")]
-    return bool(rows) and any(all(isinstance(r.get(c), str) and r.get(c) for r in rows) for c in cols)
+    said = [[str(r.get(c) or "").strip().lower() for r in rows] for c in cols]
+    return bool(rows) and any(all(v and v not in _PLACEHOLDERS for v in values) for values in said)
+
+
+#: Values that give no reason at all.
+_PLACEHOLDERS = frozenset({"unknown", "n/a", "na", "-", "none", "null", "tbc", "tbd", "?", "pending"})
 
 
 def _facts(question: str, calls: Sequence[CallRecord], tools: Mapping[str, Tool] | None = None) -> _Facts:

@@ -3,7 +3,10 @@
 :func:`fill_variants` gives one argument set per side of a comparison or an "or": "cpu on pay-api-1 vs
 pay-api-2" is two calls, and so is "acme-www vs acme-static" for a parameter of the estate's own kinds;
 "degraded or down hosts" calls a ``status`` enum with each named value (a few operator synonyms map onto
-enum values: "offline" is ``down``).
+enum values: "offline" is ``down``; a value of words led by a preposition is named by the phrase, "on hold").
+A yes/no question about one named thing ("is HTST-2 up or has it stopped?") leaves a state enum open: the
+thing's row says its state, where a filter on the state asked returns nothing for a thing in another; not when
+the state qualifies other rows ("does HTST-2 have critical alarms") or the question asks about any.
 
 Times follow the parameter's schema (``format: date-time`` is RFC 3339, ``format: date`` a day, integers
 epoch seconds); a window's start and end parameters (``from_ts``/``to_ts``, see :mod:`timerange`) get both
@@ -38,6 +41,7 @@ from itertools import islice, product
 from math import prod
 from typing import Any
 
+from opsuite_ops.domain.bm25 import STOP_WORDS
 from opsuite_ops.domain.entities import TEXT_PARAMS, name_key
 from opsuite_ops.domain.enum_labels import quantity_values
 from opsuite_ops.domain.extract import Entities, canonical_param, human_duration
@@ -84,6 +88,7 @@ from opsuite_ops.domain.values import (
     part_value,
     related_value,
 )
+from opsuite_ops.domain.words import CHAT_WORDS
 
 __all__ = [
     "TEXT_PARAMS",
@@ -183,10 +188,14 @@ _YES_NO = frozenset({"is", "are", "was", "were", "has", "have", "had", "did", "d
 def _names_its_thing(tool: Tool, param: str, entities: Entities) -> bool:
     """Whether the question names, for another free-text parameter of ``tool``, the one thing it is about (an id,
     a host): a yes/no question about it is answered by its row, not by filtering ``param`` on the state asked."""
-    first = entities.question.lstrip().split(" ", 2)[:2]
-    if not first or first[0].lower() not in _YES_NO or first[1:2] in (["any"], ["anything"], ["there"]):
-        return False  # not a yes/no question about one thing ("is anything stopped": which are)
+    words = re.findall(r"[a-z0-9'-]+", entities.question.lower()[:2000])
+    if not words or words[0] not in _YES_NO or {"any", "anything", "there", "some"} & set(words):
+        return False  # not a yes/no question about one thing ("is anything stopped", "any failed backups": which)
     states = {str(o).lower() for o in _enum_of(tool.properties.get(param, {}))}  # "stopped" is no thing named
+    for k, word in enumerate(words[:-1]):
+        nxt = words[k + 1]
+        if word in states and nxt not in STOP_WORDS and nxt not in CHAT_WORDS and nxt.isalpha():
+            return False  # the state qualifies other rows ("does HTST-2 have critical alarms"): a filter
     things = {*entities.ids, *entities.hosts, *entities.services, *(v for _c, v in entities.values)}
     things = {t for t in things if str(t).lower() not in states}
     return len(things) == 1 and any(

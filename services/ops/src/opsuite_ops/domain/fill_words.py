@@ -111,7 +111,8 @@ def choose_enum(
     schema's ``default`` (both return the excluded rows too). When no other option is left, or a wanted and a
     negated option are joined by "or" (``mixed``), no option is chosen and the negated ones are returned as
     the exclusion no call can express (the caller reports it: the answer is partial). With none named, an option
-    whose label the ``description`` writes is named by that label's words (:mod:`enum_labels`). An option named only by
+    whose label the ``description`` writes is named by that label's words (:mod:`enum_labels`); an option of words led
+    by a preposition is named by the phrase the ``question`` writes ("on hold": ``on_hold``). An option named only by
     an ``unsure`` word (after a negator but not read as negated, see :func:`negation.unsure_words`) is never
     chosen: it is returned with the ones no call can exclude.
     """
@@ -122,11 +123,15 @@ def choose_enum(
             negated_named = _named(options, [w for w in words if w in negative], asks_whether=asks_whether)
             return [], negated_named + [o for o in doubtful if o not in negated_named]
         sure = [w for w in words if w not in doubt]
-        chosen, shunned = choose_enum(options, sure, asks_whether=asks_whether, negated=negative, default=default)
+        chosen, shunned = choose_enum(
+            options, sure, asks_whether=asks_whether, negated=negative, default=default, question=question
+        )
         return chosen, shunned + [o for o in doubtful if o not in chosen and o not in shunned]
     wanted = _named(options, [w for w in words if w not in negative], asks_whether=asks_whether)
-    wanted += [o for o in _phrased(options, question, negative) if o not in wanted]  # "on hold": ``on_hold``
+    phrased = _phrased(options, question, doubt)  # "on hold": ``on_hold``; "not on hold": every other value
+    wanted += [o for o in phrased if o not in wanted and not negative & set(_parts(o))]
     shunned = _named(options, [w for w in words if w in negative], asks_whether=asks_whether) if negative else []
+    shunned += [o for o in phrased if o not in shunned and negative & set(_parts(o))]
     if not shunned:
         # "harbour jn" for "FSP/HJ/01 Harbour Junction" in the parameter's description (enum_labels)
         return wanted or described_values(options, description, [w for w in words if w not in negative]), []
@@ -141,15 +146,21 @@ def choose_enum(
     return (rest, []) if rest else ([], shunned)
 
 
-def _phrased(options: Sequence[Any], question: str, negative: frozenset[str]) -> list[Any]:
+def _parts(option: Any) -> list[str]:
+    return [p for p in re.split(r"[\s_-]+", str(option).lower()[:80]) if p]
+
+
+def _phrased(options: Sequence[Any], question: str, unsure: frozenset[str]) -> list[Any]:
     """The options of two words or more led by a preposition, which no single word of the question names, that
     ``question`` writes as a phrase ("lots on hold": ``on_hold``, "in progress": ``IN_PROGRESS``, "en route"), none
-    of whose words it negates (not "off air": ``off_air`` is one of the states of what is off air)."""
+    of whose words is ``unsure``; not "off air" ("off" leads no such phrase: ``off_air`` is one of the states of
+    what is off air)."""
+    said = set(re.findall(r"[a-z]+", question.lower()))
     out = []
     for o in options:
-        parts = [p for p in re.split(r"[\s_-]+", str(o).lower()) if p]
-        if len(parts) < 2 or parts[0] not in _LEADING or not all(p.isalpha() for p in parts) or negative & set(parts):
-            continue
+        parts = _parts(o)
+        if len(parts) < 2 or parts[0] not in _LEADING or not set(parts) <= said or unsure & set(parts):
+            continue  # (a set test first: one regex per option only for those whose words are all there)
         if re.search(r"\b" + r"[\s_-]+".join(map(re.escape, parts)) + r"\b", question, re.IGNORECASE):
             out.append(o)
     return out

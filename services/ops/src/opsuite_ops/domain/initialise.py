@@ -1,4 +1,5 @@
-"""Phase 1, initialise: normalise the question and apply the operator's aliases (none by default).
+"""Phase 1, initialise: normalise the question, apply the operator's aliases (none by default), then read a few chat
+forms as meant ("b4", "change-wise", "kicked off", "the NOC number", "primary n backup": see :func:`initialise`).
 
 ops knows no estate's naming: names are resolved against the names the estate's own tools list (see
 :mod:`entities`), where "web 1", "WEB_01" and "web-01" already meet. An operator can still add rewrite
@@ -24,19 +25,42 @@ MAX_QUESTION_CHARS = QUESTION_CHARS
 
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'"})
 _SPACES = re.compile(r"\s+")
-#: Chat spellings of plain words ("how long b4 it trips", "2moro") and the "-wise" of "as regards" written as one
-#: word with what it qualifies ("what went in change-wise": the changes), which would otherwise read as a name.
+#: Chat spellings of plain words ("how long b4 it trips", "2moro"), in lower case and not after a word naming a place
+#: ("bay b4", "level B4": a name); the "-wise" of "as regards" written as one word with what it qualifies ("what went
+#: in change-wise": the changes), which would otherwise read as a name; "kick in" / "kicked off" is starting.
 _CHAT_SPELLINGS = {"b4": "before", "2day": "today", "2nite": "tonight", "2moro": "tomorrow", "2morrow": "tomorrow"}
-_CHAT_RE = re.compile(r"\b(?:" + "|".join(_CHAT_SPELLINGS) + r")\b", re.IGNORECASE)
-_WISE_RE = re.compile(r"\b([A-Za-z]{3,})-wise\b", re.IGNORECASE)
-#: The "backup" of a "primary" is its secondary ("on call this wk - primary n backup?"), not a backup of data.
-_PRIMARY_BACKUP_RE = re.compile(r"(\bprimary\s*(?:and|n|&|\+|/|or)\s*)back-?up\b", re.IGNORECASE)
-#: A number to call ("the NOC number", "their support no."): a phone number, not a count or an id ("case number").
+_CHAT_RE = re.compile(r"(\w+\s+)?\b(" + "|".join(_CHAT_SPELLINGS) + r")\b(?![-/.]\w)")
+_PLACES = frozenset(
+    {"bay", "level", "block", "building", "floor", "room", "row", "rack", "gate", "zone", "unit", "aisle", "stand",
+     "hall", "site", "lot", "cell", "grid", "ward", "pier", "dock", "platform"}
+)  # fmt: skip
+_WISE_RE = re.compile(r"\b([A-Za-z]{3,})-wise\b(?![-\w])", re.IGNORECASE)
+_KICK_RE = re.compile(r"\bkick(s|ed|ing)?\s+(?:in|off)\b", re.IGNORECASE)
+#: The "backup" of a "primary" at the end of a clause is its secondary ("on call this wk - primary n backup?"), not
+#: a backup of data ("the primary and backup jobs").
+_PRIMARY_BACKUP_RE = re.compile(r"(\bprimary\s*(?:and|n|&|\+|/|or)\s*)back-?up\b(?=\s*(?:[?.!,;)]|$))", re.IGNORECASE)
+#: A number to call ("the NOC number", "their support no."): a phone number, not a count ("number of"), an id
+#: ("support number 12345", "escalation number ESC-9") nor a desk's or a room's number.
 _CALL_NUMBER_RE = re.compile(
-    r"\b(noc|support|help ?desk|service desk|desk|contact|emergency|escalation|office|mobile|hotline|duty|"
-    r"call-?out|oncall|on-call|their|his|her)\s+(number|no\.|no\b(?=\s*(?:[?!,;]|$))|#)(?!\s*of\b)",
+    r"\b(noc|support|help ?desk|service desk|contact|emergency|escalation|mobile|hotline|duty|call-?out|oncall|"
+    r"on-call)\s+(number|no\.|no\b(?=\s*(?:[?!,;]|$))|#)(?!\s*(?:of\b|[#:]?\s*[A-Za-z]*-?\d))",
     re.IGNORECASE,
 )
+
+
+def _chat(text: str) -> str:
+    """``text`` with the chat forms above read as meant (see :func:`initialise`)."""
+
+    def spelt(m: re.Match[str]) -> str:
+        before = m.group(1) or ""
+        if before.strip().lower() in _PLACES:
+            return m.group(0)
+        return before + _CHAT_SPELLINGS[m.group(2)]
+
+    text = _WISE_RE.sub(r"\1", _CHAT_RE.sub(spelt, text))
+    text = _KICK_RE.sub(lambda m: "start" + {"s": "s", "ed": "ed", "ing": "ing"}.get(m.group(1) or "", ""), text)
+    text = _CALL_NUMBER_RE.sub(r"\1 phone \2", text)
+    return _PRIMARY_BACKUP_RE.sub(r"\1secondary", text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,20 +100,20 @@ class InitialisedQuestion:
 
 
 def initialise(question: str, aliases: Iterable[Alias] = ()) -> InitialisedQuestion:
-    """Normalise ``question`` (Unicode NFKC, ASCII quotes, single spaces, chat spellings, a number to call as a phone
-    number) and apply ``aliases`` in order."""
+    """Normalise ``question`` (Unicode NFKC, ASCII quotes, single spaces), apply ``aliases`` in order, then read its
+    chat forms as meant (``b4``, ``change-wise``, "kicked off", a number to call as a phone number, a primary's
+    backup); when those would make the text longer than :data:`MAX_QUESTION_CHARS`, they are left out."""
     if not question or not question.strip():
         raise ValidationError.for_field("question", "must not be empty; ask something like 'cpu on web-01'")
     if len(question) > MAX_QUESTION_CHARS:
         raise ValidationError.for_field("question", f"must be at most {MAX_QUESTION_CHARS} characters")
     text = unicodedata.normalize("NFKC", question).translate(_QUOTES)
     text = _SPACES.sub(" ", text).strip()
-    text = _WISE_RE.sub(r"\1", _CHAT_RE.sub(lambda m: _CHAT_SPELLINGS[m.group(0).lower()], text))
-    text = _CALL_NUMBER_RE.sub(r"\1 phone \2", text)
-    text = _PRIMARY_BACKUP_RE.sub(r"\1secondary", text)
     applied: list[str] = []
     for alias in aliases:
         text, n = alias.apply(text)
         if n:
             applied.append(alias.pattern)
+    if len(read := _chat(text)) <= MAX_QUESTION_CHARS:
+        text = read
     return InitialisedQuestion(original=question, text=text, aliases_applied=tuple(applied))

@@ -91,7 +91,8 @@ def _windowed(tool: Tool) -> bool:
 
 def role(tool: Tool) -> Role | None:
     """Whether ``tool`` gives an investigation a series, a change history, or nothing. A history that takes no
-    window but needs no argument either lists its whole (recent) history: a change history too."""
+    window but needs no argument either lists its whole (recent) history: a change history too. A ``metric`` tool
+    tagged ``history`` too is a series unless its words are of changes (:data:`_CHANGE_WORDS`)."""
     history = "history" in tool.tags
     if not _windowed(tool):
         return CHANGES if history and not tool.required and tool.properties else None
@@ -106,7 +107,9 @@ def role(tool: Tool) -> Role | None:
 
 
 #: Stems of a description of changes ("rollouts", "deployments", "config changes").
-_CHANGE_WORDS = frozenset({"chang", "deploy", "releas", "rollout", "upgrad", "config", "configur", "patch"})
+_CHANGE_WORDS = frozenset({"chang", "deploy", "releas", "rollout", "upgrad", "updat", "config", "configur", "patch",
+                           "modif", "modifi", "edit", "migrat", "install", "replac", "replacement", "maintenanc",
+                           "intervention"})  # fmt: skip
 
 
 def investigation_tools(ranked: Sequence[tuple[Tool, float]]) -> list[tuple[Tool, float, Role]]:

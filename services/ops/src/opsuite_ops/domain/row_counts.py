@@ -11,7 +11,10 @@ tool whose name says what its rows are (``alarm_log`` for "alarms"), by counting
   them, when some rows do and others do not: the rows counted are those of that kind;
 * with no noun, a verb right before "the most" ("which conveyor has *jammed* the most") counts the rows of an
   event tool (a log, faults, alarms, errors, incidents by its name) saying it ("jam"), when some do and others do
-  not; a listing of the kind asked ("kind=conveyor") names the column too.
+  not; a listing of the kind asked ("kind=conveyor") names the column too;
+* a state instead ("which tx has gone *off air* the most", a closed list of state words) counts the rows saying
+  its words whole (``off_air``; "up" is no "update"); when no column of all the rows holds the things asked (an
+  incident log's targets are channels and links too), the column is looked for among the rows of that state.
 
 The order is stated like any ranking ("Highest alarms of alarm_log(...) (rows counted per asset, those with
 "occlusion"): 14 for asset=CE-004123; then ..."). Nothing depends on a tool's or an estate's names: only the
@@ -67,9 +70,15 @@ def _state_phrase(question: str) -> tuple[str, ...]:
     if len(after) > 3 and after.endswith("s") and after not in STOP_WORDS:
         return ()  # "the most alarms": a noun counted, see rows_named
     words = tuple(w for w in m.group(1).lower().split() if w not in STOP_WORDS or w in ("off", "down", "out"))
-    if not words or not all(w.isalpha() for w in words) or any(w.endswith("ed") for w in words):
-        return ()  # "which conveyor has jammed the most": a verb of what happened (_VERB_MOST)
+    if not words or not all(w.isalpha() for w in words) or not set(words) & _STATE_WORDS:
+        return ()  # "which customer has spent the most": a measure; "has jammed the most": a verb (_VERB_MOST)
     return words
+
+
+#: Words of a state a thing is in ("off air", "down", "out of service", "in alarm"): a closed list, so a verb of a
+#: measure ("spent", "grown", "sold", "run") is never read as one.
+_STATE_WORDS = frozenset({"off", "down", "out", "offline", "unavailable", "unreachable", "idle", "stuck", "faulty",
+                          "alarm", "alarming", "faulting", "failing", "broken"})  # fmt: skip
 
 
 def _stems(text: str) -> set[str]:
@@ -107,7 +116,7 @@ def rows_named(question: str, tool: str) -> tuple[str, tuple[str, ...]] | None:
         return None  # "logged the most errors": errors are counted, which this tool's name does not say
     state = _state_phrase(question)
     if state and own & {stem(w) for w in _EVENT_TOOLS}:
-        return " ".join(state), state  # "gone off air": the rows of the tool saying "off" and "air"
+        return " ".join(state), state  # "gone off air": the rows of the tool saying "off" and "air", as words
     verb = _VERB_MOST.search(question)
     if verb is not None and own & {stem(w) for w in _EVENT_TOOLS}:
         done = value_stem(verb.group(1).lower())
@@ -144,12 +153,15 @@ def _key(which: str, tool: str, columns: Sequence[str], rows: Sequence[Mapping[s
     return ""
 
 
-def _of_kind(kind: Sequence[str], rows: Sequence[Mapping[str, Any]]) -> tuple[list[Mapping[str, Any]], str]:
+def _of_kind(
+    kind: Sequence[str], rows: Sequence[Mapping[str, Any]], *, whole: bool = False
+) -> tuple[list[Mapping[str, Any]], str]:
     """The rows whose text holds every word of ``kind`` ("occlusion"; not "non-critical" for "critical"), with the
     words said (every row when ``kind`` is empty); none when no row does."""
     if not kind:
         return list(rows), ""
-    patterns = [re.compile(rf"(?<![a-z0-9-]){re.escape(w)}", re.IGNORECASE) for w in kind]  # "air" of off_air
+    end = r"(?![a-z0-9])" if whole else ""  # a state's "up" is no "update"; a verb's "jam" is "jammed" too
+    patterns = [re.compile(rf"(?<![a-z0-9-]){re.escape(w)}{end}", re.IGNORECASE) for w in kind]  # "air" of off_air
 
     def holds(row: Mapping[str, Any]) -> bool:
         text = " ".join(str(v) for v in row.values() if isinstance(v, str))
@@ -184,7 +196,7 @@ def counted_rows(
             if (asked := json.dumps(arguments, sort_keys=True, default=str)) in seen:
                 continue
             seen.add(asked)
-            kept, said = _of_kind(kind, rows)
+            kept, said = _of_kind(kind, rows, whole=noun == " ".join(kind))  # a state's words whole: no "update"
             # the column of the thing asked, else that among the rows of the kind asked (an incident log's targets
             # are channels and links too; those off air are transmitters)
             key = _key(which.group(1), tool, columns, rows, calls) or _key(which.group(1), tool, columns, kept, calls)

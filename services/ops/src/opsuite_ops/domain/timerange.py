@@ -187,8 +187,9 @@ def _unit_seconds(name: str) -> float | None:
         if unit in low:
             return secs
     words = _words(name)
-    if "min" in words and words & _MINUTES_WITH:
-        return 60.0
+    parts = re.findall(r"[a-z0-9]+", _CAMEL.sub(" ", name).lower())
+    if parts[-1:] == ["min"] and set(parts[:-1]) & _MINUTES_WITH:
+        return 60.0  # "lookback_min" (as aggregate.not_additive reads a last "min": minutes, not "min_window")
     return next((float(s) for w in words if (s := _ABBREVIATIONS.get(w)) is not None), None)
 
 

@@ -44,7 +44,7 @@ GENERIC_WORDS = (
     current please thanks hi hello whats what's whos who's wheres whens hows tell us it's is isn't are aren't start
     started starting begin across throughout
     began begun few several roughly approximately around say says saying want wants
-    tonight tonite tomorrow tmrw tomoz thru kick kicks kicked kicking
+    tonight tonite tomorrow tmrw tomoz thru
     isn aren wasn weren doesn didn hasn haven hadn couldn
     shouldn wouldn""".split()  # noqa: SIM905
     )
