@@ -62,6 +62,18 @@ def test_a_default_the_schema_itself_gives_is_passed_unchecked_and_the_callers_o
     assert got == {("params.from_date", "must be a valid date"), ("params.window.days", "must be >= 1")}
 
 
+def test_a_default_that_refers_to_itself_fills_a_bounded_depth_not_a_recursion_error() -> None:
+    from opsuite_api_manager.domain.params import DEFAULTS_DEPTH
+
+    node = {"type": "object", "default": {}, "properties": {"child": {"$ref": "#/$defs/n"}}}
+    schema = {"type": "object", "$defs": {"n": node}, "properties": {"x": {"$ref": "#/$defs/n"}}}
+    check_parameter_schema(schema)  # a valid schema: nothing refuses it at save
+    value, depth = validate_params(schema, {})["x"], 1
+    while "child" in value:
+        value, depth = value["child"], depth + 1
+    assert depth == DEFAULTS_DEPTH
+
+
 def test_every_problem_becomes_a_field_violation() -> None:
     with pytest.raises(ValidationError) as info:
         validate_params(

@@ -166,3 +166,10 @@ def test_daily_measures_tagged_history_are_series_and_a_log_search_for_a_person_
     steps = [PlanStep("s1", "terminal_log", {"search": "leontine"})]
     assert not searched(steps, ["leontine"], [log])  # a log search says who wrote, not what was found
     assert searched(steps, ["leontine"], [log], also=["terminal_log"])  # ... unless it is the log of findings
+
+
+def test_a_boolean_subschema_a_tenant_may_write_reads_as_any_value() -> None:
+    tool = Tool("ramp_cpu", "CPU of a ramp controller", frozenset({"metric"}),
+                input_schema={"type": "object", "properties": {"extra": True, "ramp": {"type": "string"}}})  # fmt: skip
+    assert tool.properties["extra"] == {}
+    assert "extra" not in fill_variants(tool, extract_entities("cpu on RMP-2", now=NOW), now=NOW)[0].arguments

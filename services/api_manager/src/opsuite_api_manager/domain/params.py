@@ -30,7 +30,18 @@ from opsuite_common import limits
 from opsuite_common.errors import FailedPreconditionError, FieldViolation, ValidationError
 from opsuite_common.secretscope import REDACTED, register_secret
 
-__all__ = ["REDACTED", "ParamSchema", "check_parameter_schema", "format_path", "redact", "validate_params"]
+#: How deep defaults are filled into nested objects and lists.
+DEFAULTS_DEPTH = 32
+
+__all__ = [
+    "DEFAULTS_DEPTH",
+    "REDACTED",
+    "ParamSchema",
+    "check_parameter_schema",
+    "format_path",
+    "redact",
+    "validate_params",
+]
 
 _SECRET_KEYS = ("x-secret", "writeOnly")
 
@@ -165,7 +176,10 @@ class ParamSchema:
         path: tuple[str | int, ...] = (),
         filled: set[tuple[str | int, ...]] | None = None,
     ) -> None:
-        """Fill ``default`` values in, recording the path of each value filled in ``filled``."""
+        """Fill ``default`` values in, recording the path of each value filled in ``filled``; no deeper than
+        :data:`DEFAULTS_DEPTH` (a ``$ref`` to itself with an object default would fill without end)."""
+        if len(path) >= DEFAULTS_DEPTH:
+            return
         schema = self._resolve(schema)
         for part in schema.get("allOf", ()):
             self._apply_defaults(part, instance, path, filled)
@@ -221,8 +235,8 @@ class ParamSchema:
                 "parameter_schema", f"cannot resolve reference {exc}; only local '#/$defs/...' refs work"
             ) from None
         for error in errors:
-            where = tuple(error.absolute_path)
-            if error.validator == "format" and any(where[:k] in filled for k in range(1, len(where) + 1)):
+            at = tuple(error.absolute_path)
+            if error.validator == "format" and any(at[:k] in filled for k in range(1, len(at) + 1)):
                 continue  # the format of a value a default filled in (a set look-up per prefix: path depth, not N)
             for path, description in _describe(error):
                 key = (format_path(root, path), description)

@@ -99,9 +99,14 @@ class Tool:
 
     @property
     def properties(self) -> Mapping[str, Mapping[str, Any]]:
-        """The JSON-schema ``properties`` of the input (parameter name -> schema)."""
+        """The JSON-schema ``properties`` of the input (parameter name -> schema); a boolean subschema (``"a": true``,
+        valid JSON Schema that a tenant may write) reads as ``{}``: any value."""
         props = self.input_schema.get("properties") or {}
-        return props if isinstance(props, Mapping) else {}
+        if not isinstance(props, Mapping):
+            return {}
+        if all(isinstance(v, Mapping) for v in props.values()):
+            return props
+        return {str(k): (v if isinstance(v, Mapping) else {}) for k, v in props.items()}
 
     @property
     def required(self) -> tuple[str, ...]:
