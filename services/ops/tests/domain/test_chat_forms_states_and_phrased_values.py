@@ -18,7 +18,7 @@ from opsuite_ops.domain.extract import extract_entities
 from opsuite_ops.domain.fill import fill_variants
 from opsuite_ops.domain.fill_words import choose_enum
 from opsuite_ops.domain.initialise import initialise
-from opsuite_ops.domain.model import CallRecord, CallStatus, Tool
+from opsuite_ops.domain.model import Block, BlockKind, CallRecord, CallStatus, Tool
 from opsuite_ops.domain.ranking import DEFAULT_SYNONYMS, rank_tools
 from opsuite_ops.domain.row_counts import asks_most_of, counted_rows, rows_named
 from opsuite_ops.domain.timerange import duration_value
@@ -173,3 +173,24 @@ def test_a_boolean_subschema_a_tenant_may_write_reads_as_any_value() -> None:
                 input_schema={"type": "object", "properties": {"extra": True, "ramp": {"type": "string"}}})  # fmt: skip
     assert tool.properties["extra"] == {}
     assert "extra" not in fill_variants(tool, extract_entities("cpu on RMP-2", now=NOW), now=NOW)[0].arguments
+
+
+def test_a_cut_of_rows_that_hold_nothing_the_question_names_is_no_partial_answer() -> None:
+    from opsuite_ops.domain.asked_rows import asked_ids, off_subject_cuts
+    from opsuite_ops.domain.model import AnswerReason, AnswerStatusReason
+
+    assert asked_ids("hows MWL-4431's RSL over the last 24hrs, vs 5G cells?") == {"mwl4431"}  # no "24hrs", no "5g"
+    rows = [{"cell": f"HLM-0{k:02d}-L1", "dcr_pct": 1.0} for k in range(60)]
+    cut = AnswerStatusReason(
+        AnswerReason.TRUNCATED, "the table from kpi() has 60 rows and the answer shows the first 50"
+    )
+    api = AnswerStatusReason(AnswerReason.TRUNCATED, "kpi() came back cut at the API's row limit")
+    shown = [
+        Block(
+            BlockKind.TABLE, title="kpi()", columns=("cell", "dcr_pct"), rows=tuple((r["cell"], 1.0) for r in rows[:50])
+        )
+    ]
+    assert off_subject_cuts("hows MWL-4431 trending?", rows, shown, [cut, api]) == [api]  # no row is about it
+    assert off_subject_cuts("HLM-003-L1 dcr?", rows, shown, [cut]) == []  # its row is shown
+    assert off_subject_cuts("HLM-055-L1 dcr?", rows, shown, [cut]) == [cut]  # its row is left out
+    assert off_subject_cuts("worst cells for dcr?", rows, shown, [cut]) == [cut]  # naming nothing: any row may be

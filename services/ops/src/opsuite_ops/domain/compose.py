@@ -60,6 +60,7 @@ from opsuite_ops.domain.aggregate import (
     summed_per,
 )
 from opsuite_ops.domain.anchors import anchored_timeline, find_anchor, read_from
+from opsuite_ops.domain.asked_rows import off_subject_cuts
 from opsuite_ops.domain.bm25 import stem
 from opsuite_ops.domain.call_facts import (
     NO_ROWS_IN_WINDOW,
@@ -340,7 +341,7 @@ def _facts(question: str, calls: Sequence[CallRecord], tools: Mapping[str, Tool]
         per_call.append((call, facts))
         out.blocks.extend(facts.blocks)
         out.refs.append(Reference(call.tool, call.call_id, call.step_id, call.execution_id, facts.fact))
-        out.cuts.extend(facts.cuts)
+        out.cuts.extend(off_subject_cuts(question, facts.rows, facts.blocks, facts.cuts))
         onsets.extend(facts.onsets)
         if facts.changes is not None:
             changes.extend(facts.changes)
