@@ -194,3 +194,15 @@ def test_a_cut_of_rows_that_hold_nothing_the_question_names_is_no_partial_answer
     assert off_subject_cuts("HLM-003-L1 dcr?", rows, shown, [cut]) == []  # its row is shown
     assert off_subject_cuts("HLM-055-L1 dcr?", rows, shown, [cut]) == [cut]  # its row is left out
     assert off_subject_cuts("worst cells for dcr?", rows, shown, [cut]) == [cut]  # naming nothing: any row may be
+
+
+def test_a_time_left_is_also_the_moment_it_ends() -> None:
+    from opsuite_ops.domain.time_left import moments_left
+
+    rows = [{"ramp": "RMP-2", "est_min_to_lvd": 42.0, "min_load": 3.0}, {"ramp": "RMP-1", "est_min_to_lvd": None}]
+    at = NOW.replace(second=31)
+    assert moments_left(["ramp", "est_min_to_lvd", "min_load"], rows, at) == (
+        "; est_min_to_lvd=42 ends about 2026-05-14 10:42Z (ramp=RMP-2)"
+    )  # not the minimum load (no "to"/"left"), not a missing value
+    assert moments_left(["ramp", "est_min_to_lvd"], rows, None) == ""
+    assert "11:30Z" in moments_left(["unit", "hours_remaining"], [{"unit": "GEN-1", "hours_remaining": 1.5}], NOW)

@@ -32,6 +32,7 @@ from opsuite_ops.domain.model import (
 from opsuite_ops.domain.series import MIN_POINTS, SeriesSummary, SeriesTable, analyse_table, summarise_points
 from opsuite_ops.domain.series_format import fmt_num, fmt_time, parse_time, time_column
 from opsuite_ops.domain.series_rows import select_rows
+from opsuite_ops.domain.time_left import MAX_MOMENTS, moments_left
 from opsuite_ops.domain.timeline import (
     ChangeEvent,
     Onset,
@@ -349,7 +350,7 @@ def _shown_table_facts(
                                f"{MAX_TABLE_ROWS}; the run's trace keeps the call's whole output"))  # fmt: skip
     block = Block(BlockKind.TABLE, title=title, columns=tuple(columns), rows=_row_tuples(columns, shown),
                   call_ids=(call.call_id,))  # fmt: skip
-    fact = f"{title}: {summarise(block)}"
+    fact = f"{title}: {summarise(block)}" + moments_left(columns, shown[:MAX_MOMENTS], call.finished_at)
     if how:
         fact = f"{title}: {total} rows (the table shows the {how} {MAX_TABLE_ROWS})" + fact.split(" rows", 1)[1]
     if outside and anchor is not None:
