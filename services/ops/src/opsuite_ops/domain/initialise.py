@@ -29,12 +29,12 @@ _SPACES = re.compile(r"\s+")
 #: ("bay b4", "level B4": a name); the "-wise" of "as regards" written as one word with what it qualifies ("what went
 #: in change-wise": the changes), which would otherwise read as a name; "kick in" / "kicked off" is starting.
 _CHAT_SPELLINGS = {"b4": "before", "2day": "today", "2nite": "tonight", "2moro": "tomorrow", "2morrow": "tomorrow"}
-_CHAT_RE = re.compile(r"(\w+\s+)?\b(" + "|".join(_CHAT_SPELLINGS) + r")\b(?![-/.]\w)")
+_CHAT_RE = re.compile(r"\b(" + "|".join(_CHAT_SPELLINGS) + r")\b(?![-/.]\w)")
 _PLACES = frozenset(
     {"bay", "level", "block", "building", "floor", "room", "row", "rack", "gate", "zone", "unit", "aisle", "stand",
      "hall", "site", "lot", "cell", "grid", "ward", "pier", "dock", "platform"}
 )  # fmt: skip
-_WISE_RE = re.compile(r"\b([A-Za-z]{3,})-wise\b(?![-\w])", re.IGNORECASE)
+_WISE_RE = re.compile(r"\b([A-Za-z]{3,40})-wise\b(?![-\w])", re.IGNORECASE)
 _KICK_RE = re.compile(r"\bkick(s|ed|ing)?\s+(?:in|off)\b", re.IGNORECASE)
 #: The "backup" of a "primary" at the end of a clause is its secondary ("on call this wk - primary n backup?"), not
 #: a backup of data ("the primary and backup jobs").
@@ -52,10 +52,8 @@ def _chat(text: str) -> str:
     """``text`` with the chat forms above read as meant (see :func:`initialise`)."""
 
     def spelt(m: re.Match[str]) -> str:
-        before = m.group(1) or ""
-        if before.strip().lower() in _PLACES:
-            return m.group(0)
-        return before + _CHAT_SPELLINGS[m.group(2)]
+        before = text[max(0, m.start() - 41) : m.start()].split()[-1:]  # the word before it (bounded: no rescan)
+        return m.group(0) if before and before[0].lower() in _PLACES else _CHAT_SPELLINGS[m.group(1)]
 
     text = _WISE_RE.sub(r"\1", _CHAT_RE.sub(spelt, text))
     text = _KICK_RE.sub(lambda m: "start" + {"s": "s", "ed": "ed", "ing": "ing"}.get(m.group(1) or "", ""), text)
