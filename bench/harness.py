@@ -191,7 +191,10 @@ def host_servers(conn: Any, build: Callable[[], Awaitable[dict[str, Any]]]) -> N
         from opsuite_common.logging import configure_logging
 
         configure_logging("bench", fmt="json", stream=open(os.devnull, "w"))  # noqa: SIM115
+        from opsuite_common.server.bootstrap import freeze_startup_heap
+
         handles = await build()
+        freeze_startup_heap()  # as a service's own process does once its server is built (serve)
         conn.send({name: handle.port for name, handle in handles.items()})
         await asyncio.get_running_loop().run_in_executor(None, conn.recv)
         for handle in handles.values():

@@ -80,9 +80,9 @@ def _refusal(delay: float) -> errors.RateLimitedError:
     return errors.RateLimitedError(f"over the limit; retry in {delay:.2f}s", retry_after=delay)
 
 
-def test_a_refusal_is_held_for_half_its_delay_within_the_bounds():
+def test_a_refusal_is_held_for_its_delay_within_the_bounds():
     pause = RefusalPause(max_hold_s=0.25, max_held_per_tenant=2)
-    assert pause.hold_for(_refusal(0.2), "t", None) == pytest.approx(0.1)
+    assert pause.hold_for(_refusal(0.2), "t", None) == pytest.approx(0.18)  # nine tenths: announces the rest
     assert pause.hold_for(_refusal(3.0), "t", None) == pytest.approx(0.25)  # at most max_hold_s
     assert pause.hold_for(_refusal(3.0), "t", 0.3) == pytest.approx(0.15)  # half the time left to the deadline
     assert pause.hold_for(_refusal(3.0), "t", 0.0) == 0.0

@@ -12,12 +12,13 @@ points at the same server: :class:`opsuite_common.ratelimit_redis.RedisRateLimit
 :class:`opsuite_common.concurrency_redis.RedisConcurrencyLimiter` the slots, as leases that expire when a
 replica dies (behind :class:`SharedConcurrencyLimiter`).
 
-A refusal is not answered at once: :class:`RefusalPause` holds it for half its RetryInfo delay (at
+A refusal is not answered at once: :class:`RefusalPause` holds it for nine tenths of its RetryInfo delay (at
 most a quarter of a second, never past half the call's time left) and announces only the rest. A caller that
 honours RetryInfo waits as long as before; one that ignores it (a runaway script retrying in a tight
 loop) can no longer turn refusals into a flood that keeps the server's event loop busy, and so slow
-every other tenant's calls: each of its callers is refused at most a few times a second (up to 256 held
-refusals per tenant; beyond that, refusals are answered at once).
+every other tenant's calls: each of its callers is refused at most a few times a second, barely more often than
+a caller that honours RetryInfo (up to 256 held refusals per tenant; beyond that, refusals are answered at
+once).
 """
 
 from __future__ import annotations
@@ -248,12 +249,19 @@ class ConcurrencyLimiter:
 _RETRY_IN = re.compile(r"retry in [0-9.]+s$")
 
 
+#: The part of a refusal's RetryInfo delay that :class:`RefusalPause` holds it (within its bounds).
+HOLD_FRACTION = 0.9
+
+
 class RefusalPause:
-    """Holds refused calls for part of their RetryInfo delay before they are answered.
+    """Holds refused calls for most of their RetryInfo delay, within bounds, before they are answered.
 
     A refusal held ``h`` seconds of a ``d``-second delay announces ``d - h``: a caller that honours
-    RetryInfo comes back when it would have anyway. The hold is half the delay (so a delay is still
-    announced), at most ``max_hold_s`` and half the time the call has left before its deadline. A
+    RetryInfo comes back when it would have anyway. The hold is nine tenths of the delay (``HOLD_FRACTION``:
+    a caller that ignores RetryInfo comes back barely sooner than one that honours it, and the answer still
+    announces a delay; until 2026-12-07 it was half, and such a caller made nearly twice the refusals, each
+    costing the server nearly a cheap call's CPU), at most ``max_hold_s`` and half the time the call has left
+    before its deadline. A
     tenant with ``max_held_per_tenant`` refusals already held is answered at once (a held refusal
     costs a timer and an open stream, not CPU).
     """
@@ -272,7 +280,7 @@ class RefusalPause:
         delay = exc.retry_after or 0.0
         if self._max_hold <= 0 or delay <= 0 or self._held.get(tenant, 0) >= self._max_held:
             return 0.0
-        hold = min(delay / 2, self._max_hold)
+        hold = min(delay * HOLD_FRACTION, self._max_hold)
         if time_remaining is not None:
             hold = min(hold, time_remaining / 2)
         return max(hold, 0.0)

@@ -43,7 +43,7 @@ from multiprocessing.process import BaseProcess
 from typing import Any, Generic, TypeVar
 
 from opsuite_common.logging import configure_logging, get_logger
-from opsuite_common.server.bootstrap import ServerHandle
+from opsuite_common.server.bootstrap import ServerHandle, freeze_startup_heap
 from opsuite_common.settings import ServiceSettings
 
 __all__ = ["RESTART_INITIAL_S", "RESTART_MAX_S", "describe_exit", "reserve_port", "run_workers"]
@@ -150,6 +150,7 @@ async def _serve_worker(spec: _WorkerSpec[Any], conn: Connection) -> None:
 
     loop.add_reader(conn.fileno(), parent_gone)
     handle = await spec.create(spec.settings)
+    freeze_startup_heap()
     try:
         conn.send(("ready", handle.port))
     except OSError:
