@@ -85,6 +85,23 @@ async def test_a_tenant_that_called_lately_still_counts_as_present():
     assert fair.totals() == (0, 0)
 
 
+async def test_when_the_other_tenants_linger_ends_the_waiting_call_runs_without_any_call_ending():
+    # The busy tenant's one running call may last minutes: its waiting call must not wait for it once the
+    # quiet tenant, present only by its linger, has gone.
+    fair = FairShare(1, linger_s=0.05)
+    await fair.acquire("quiet", "/s/M")
+    fair.release("quiet")
+    await fair.acquire("busy", "/s/M")  # long-running
+    waiter = _start(fair, "busy")
+    await _settle()
+    assert fair.waiting("busy") == 1 and not waiter.done()  # the quiet tenant still counts as present
+    await asyncio.wait_for(waiter, timeout=5)
+    assert fair.running("busy") == 2 and fair.present() == ["busy"]
+    fair.release("busy")
+    fair.release("busy")
+    assert fair.totals() == (0, 0)
+
+
 async def test_waiting_calls_are_admitted_in_arrival_order_and_tenants_in_turn():
     fair = FairShare(1, linger_s=0)
     order: list[str] = []

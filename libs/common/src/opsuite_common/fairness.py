@@ -16,7 +16,9 @@ long queue cannot take them all.
 Why the linger: a quiet tenant calling one call at a time is between two calls most of the time. If
 only calls in progress counted, the busy tenant would get back all of its places between the quiet
 tenant's calls, and each quiet call would arrive behind a full set of them. With the linger, a
-tenant that called within the last ``linger_s`` still counts as present.
+tenant that called within the last ``linger_s`` still counts as present. When that linger ends while
+another tenant's calls wait, a timer admits them: none of the waiting tenant's own calls need end first
+(its one running call may take minutes).
 
 A place is leave to run on the event loop, not to exist: a call that waits on something outside the
 process (an upstream HTTP server, a data source's query, a script's sandbox, another service's RPC) hands
@@ -74,6 +76,8 @@ class FairShare:
         self._resuming: set[asyncio.Future[None]] = set()
         #: When each tenant's last call ended (tenants with none in progress), oldest first.
         self._recent: dict[str, float] = {}
+        #: A dispatch due when the oldest lingering tenant stops counting as present (see :meth:`_arm`).
+        self._linger_timer: asyncio.TimerHandle | None = None
 
     @property
     def share(self) -> int:
@@ -151,6 +155,7 @@ class FairShare:
             at += 1
         queue.insert(at, fut)
         self._resuming.add(fut)
+        self._arm()
         try:
             await fut
         except BaseException:
@@ -184,6 +189,7 @@ class FairShare:
             )
         fut: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         queue.append(fut)
+        self._arm()
         try:
             if time_remaining is None:
                 await fut
@@ -219,6 +225,7 @@ class FairShare:
         if self._waiting:
             # A tenant leaving the queue may end the contention that held the others back.
             self._dispatch(time.monotonic())
+            self._arm()
 
     def release(self, tenant: str) -> None:
         """Give back a place taken by :meth:`acquire` and hand the free places to waiting tenants in turn."""
@@ -236,6 +243,30 @@ class FairShare:
                 self._recent[tenant] = now
         if self._waiting:
             self._dispatch(now)
+            self._arm()
+
+    def _arm(self) -> None:
+        """While calls wait and some tenant counts as present only by its linger, make sure a dispatch runs
+        when that linger ends: no call of the waiting tenant may end to trigger one (its one running call may
+        take minutes), and the tenant must not stay held back by a tenant that has gone."""
+        if self._linger_timer is not None or not self._waiting:
+            return
+        now = time.monotonic()
+        self._forget_old(now)  # what is left ends its linger in the future: the timer cannot spin
+        if not self._recent:
+            return
+        oldest = next(iter(self._recent.values()))
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # released outside the loop (never in the server): the next call's end dispatches
+            return
+        self._linger_timer = loop.call_later(oldest + self._linger - now + 0.001, self._linger_ended)
+
+    def _linger_ended(self) -> None:
+        self._linger_timer = None
+        if self._waiting:
+            self._dispatch(time.monotonic())
+            self._arm()
 
     def _dispatch(self, now: float) -> None:
         """Admit waiting calls, one per tenant per round, in round-robin order, while any may run."""

@@ -189,10 +189,11 @@ class ServiceSettings(FileSecretSettings):
     #: while other tenants are present; beyond it its calls wait their turn, handed out round robin (see
     #: ``opsuite_common.fairness``). A call waiting on something else (an HTTP upstream, a database server,
     #: another service, an LLM) gives its place back for the wait, so a fan-out of such calls is not held back.
-    #: A tenant alone is not limited. 0: no fair admission. 2 (the default) is the value bench/noisy_neighbour
-    #: measures (an A/B before waits gave places back: a quiet tenant's p99 beside a CPU-heavy one was 2.25x,
-    #: 1.80x, 1.45x its p99 alone at 4, 2, 1; the last full run, at 2: 2.28x).
-    tenant_fair_share: int = Field(2, ge=0)
+    #: A tenant alone is not limited. 0: no fair admission. 1 (the default since 2026-12-07) is the value
+    #: bench/noisy_neighbour measures: a quiet tenant's p99 beside a CPU-heavy tenant, over its p99 alone, was
+    #: 2.25x, 1.80x, 1.45x at 4, 2, 1 (an A/B before waits gave places back), and 2.52x / 2.41x at 2 against
+    #: 2.05x / 1.64x at 1 (api_manager, the neighbour ignoring / honouring RetryInfo; one run, 5 rounds a row).
+    tenant_fair_share: int = Field(1, ge=0)
     #: The interpreter's thread switch interval (``sys.setswitchinterval``), in ms, set when the server is built.
     #: A thread holding the GIL keeps it this long before another may run: at CPython's 5 ms a quiet tenant's
     #: call waits up to a whole slice behind a busy tenant's thread; 1 ms is the value bench/noisy_neighbour
