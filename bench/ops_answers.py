@@ -59,7 +59,11 @@ stores, utilities, work orders, change records, vendor cases, on-call, shift man
 ``--set=thirtysecond`` ``thirtysecond``, a mobile operator's radio access network (cell sites, LTE and NR cells and
 their 15-minute and daily KPIs, OSS alarms, microwave and fibre backhaul, site power with batteries and generators,
 rollouts and change records, field dispatches and access permits, vendor and tower-company cases, the power
-company's planned outages, on-call, NOC shift leads, the NOC log and MOPs), all nineteen written blind too.
+company's planned outages, on-call, NOC shift leads, the NOC log and MOPs), and ``--set=thirtythird``
+``thirtythird``, an airline's line maintenance and technical operations (aircraft and their tech log entries by
+ATA chapter, MEL deferrals, AOG events, component removals by part and serial number, work packages, engine trend
+monitoring's EGT margins and oil uptake, APU starts, bird strikes, repeat defects, scheduled checks, line stations,
+change records, OEM and vendor cases, on-call engineers and shift leads), all twenty written blind too.
 
 Goals, per set: at least 95% of the expected facts in the answers; no answer marked COMPLETE that misses a
 fact or states a forbidden one; every unanswerable question PARTIAL or UNANSWERED.

@@ -61,6 +61,7 @@ from tests.ops_eval import (
     thirtieth_estate,
     thirtyfirst_estate,
     thirtysecond_estate,
+    thirtythird_estate,
     twelfth_estate,
     twentieth_estate,
     twentyeighth_estate,
@@ -94,7 +95,7 @@ TENANTS = {"demo": "demo", "second": "ledgerco", "third": "clusterco", "fourth":
            "twentysixth": "pellmoorparcelco", "twentyseventh": "hollinsfordheatco",
            "twentyeighth": "tallowmerechargeco", "twentyninth": "vantmoorfabco",
            "thirtieth": "cradleighwasteco", "thirtyfirst": "brakenholmedairyco",
-           "thirtysecond": "orrinvalemobileco"}  # fmt: skip
+           "thirtysecond": "orrinvalemobileco", "thirtythird": "tarnhollowairco"}  # fmt: skip
 #: Questions in flight at once (ops runs them concurrently; each is one run).
 CONCURRENCY = 4
 ASK_TIMEOUT_S = 60.0
@@ -254,6 +255,7 @@ _SEEDERS: dict[str, Callable[[_Servers, Path, TokenFactory], Awaitable[datetime]
     "thirtieth": functools.partial(_seed_estate, thirtieth_estate, "wasteops.db", "thirtieth"),
     "thirtyfirst": functools.partial(_seed_estate, thirtyfirst_estate, "dairyops.db", "thirtyfirst"),
     "thirtysecond": functools.partial(_seed_estate, thirtysecond_estate, "ranops.db", "thirtysecond"),
+    "thirtythird": functools.partial(_seed_estate, thirtythird_estate, "lineops.db", "thirtythird"),
 }
 
 
