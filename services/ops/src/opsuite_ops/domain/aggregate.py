@@ -333,13 +333,21 @@ def counted_by_name(question: str, tool: str) -> bool:
     (``backup_runs``)."""
     head, before = counted_head(question)
     first = before[0] if before else head
-    return bool(head) and any(stem(w) in {stem(first), stem(head)} for w in _words(tool))
+    return bool(head) and any(stem(w) in {stem(first), stem(head)} for w in _row_words(tool))
+
+
+def _row_words(tool: str) -> list[str]:
+    """The words of ``tool``'s name that say what its rows are: after its last "by"/"per" (``defects_by_ata`` has a
+    row per ATA chapter, not per defect)."""
+    words = _words(tool)
+    cut = max((k for k, w in enumerate(words) if w in ("by", "per")), default=-1)
+    return words[cut + 1 :]
 
 
 def counted_named(question: str, tool: str) -> set[str]:
     """The words of what is counted (:func:`counted_words`) that ``tool``'s name has ("customer tickets":
     ``customer_tickets`` has both, ``customer_cages`` one)."""
-    own = {stem(w) for w in _words(tool)}
+    own = {stem(w) for w in _row_words(tool)}
     return {w for w in counted_words(question) if stem(w) in own}
 
 
@@ -359,6 +367,10 @@ _COUNTED = re.compile(
 _OF_THE = frozenset({"the", "our", "these", "those", "all"})
 
 
+#: Prepositions no stop word list holds that end what is counted ("how many open defects across the fleet").
+_ENDS_COUNTED = frozenset({"across", "throughout", "among", "amongst", "within", "between", "during", "per", "via"})
+
+
 def counted_words(question: str) -> tuple[str, ...]:
     """The words of what a "how many" (or "number of", "count of", "count the") question counts: those after
     it up to the first stop word or punctuation ("how many relay hosts are in that group" -> relay,
@@ -375,7 +387,7 @@ def counted_words(question: str) -> tuple[str, ...]:
     if words[:1] == ["of"] and words[1:2] and words[1] in _OF_THE:
         words, raw = words[2:], raw[2:]  # "how many of the servers"
     for word, spelt in zip(words[:4], raw, strict=False):
-        if word in STOP_WORDS or spelt == "r":  # "how many lots r on hold": "r" is "are" (not "R jobs")
+        if word in STOP_WORDS or word in _ENDS_COUNTED or spelt == "r":  # "how many lots r on hold": "r" is "are"
             break
         out.append(word)
     return tuple(out)

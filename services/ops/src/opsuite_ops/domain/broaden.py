@@ -170,6 +170,8 @@ def empty_searches(
                     )
                 )
             continue
+        if _told_elsewhere(str(step.arguments[param]), state, tried, tools, plan_steps):
+            continue
         narrower = " (nor did any narrower search)" if len(tried) > 1 else ""
         out.append(
             AnswerStatusReason(
@@ -180,6 +182,26 @@ def empty_searches(
             )
         )
     return out
+
+
+def _told_elsewhere(
+    text: str, state: RunState, tried: Sequence[str], tools: Mapping[str, Tool], plan_steps: Sequence[PlanStep]
+) -> bool:
+    """Whether every word an empty search looked for is a word of another step's tool that returned rows ("which
+    ATA chapter had the most tech log entries": the tech log searched for "chapter", the count per chapter
+    answered; "whats open on the repeat defect list": the repeat defect list answered "repeat"). Such a search
+    asked for what the tool's filters or the other tools are about, not for something only its text holds."""
+    by_id = {st.id: st.tool for st in plan_steps}
+    answering = [
+        tools[name]
+        for sid, rec in state.latest.items()
+        if sid not in tried and rec.ok and not is_empty(rec.output) and (name := by_id.get(sid, "")) in tools
+    ]
+    words = tokenise(text, keep_stop_words=False)
+    if not answering or not words:
+        return False
+    vocab = vocabulary(answering)
+    return all(w in vocab or stem(w) in vocab for w in words)
 
 
 def auxiliary_searches(

@@ -65,7 +65,10 @@ def compared_sides(question: str) -> list[str]:
             before = k - 1  # "compare X and Y"
         else:
             continue
-        after = next((tokens[j] for j in range(k + 1, len(tokens)) if lows[j] not in STOP_WORDS), "")
+        j = next((j for j in range(k + 1, len(tokens)) if lows[j] not in STOP_WORDS), len(tokens))
+        after = tokens[j] if j < len(tokens) else ""
+        if before >= 1 and j + 1 < len(tokens) and lows[j] == lows[before - 1] and lows[j] != lows[before]:
+            after = tokens[j + 1]  # "eng 1 vs eng 2": the sides are 1 and 2, of the word both repeat
         for side in (tokens[before] if before >= 0 else "", after):
             # a chat word ("pulling rn vs its limit": right now) is no thing compared
             if side and side.lower() not in STOP_WORDS | CHAT_WORDS and side not in sides:
@@ -99,10 +102,13 @@ def one_sided(
                 called.setdefault(step.tool, set()).add(side)
                 if rec.ok and not is_empty(rec.output):
                     with_data.setdefault(step.tool, set()).add(side)
+    # A tool that answered for every side answered the comparison: another's empty rows for one side (no vendor
+    # cases of G-TRNA beside G-TRNB's) say it has none, not that the side is missing.
+    compared = any(len(answered) == len(sides) for answered in with_data.values())
     out: list[AnswerStatusReason] = []
     for tool, answered in with_data.items():
         for side in sides:
-            if side in answered:
+            if side in answered or (compared and side in called.get(tool, set())):
                 continue
             got = ", ".join(s for s in sides if s in answered)
             why = "returned no data for it" if side in called.get(tool, set()) else "was not called for it"

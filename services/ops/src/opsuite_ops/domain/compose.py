@@ -272,6 +272,9 @@ def _counts(
     # of another tool ("how many relay hosts" beside a group listing) count something else.
     named = [(c, f) for c, f in counted
              if counted_by_name(question, c.tool) or _one_row_per(question, (tools or {}).get(c.tool))]  # fmt: skip
+    if not named:
+        # "how many robots across all the DCs" over a listing of sites: their ``robots`` column counts them
+        return [(t, (c.call_id,)) for c, f in counted if (t := column_totals(question, f.rows, c.tool, call_title(c)))]
     # "how many customer tickets": customer_tickets, not customer_cages (the tools naming more of the words)
     naming = {c.tool: len(counted_named(question, c.tool)) for c, _f in named}
     named = [(c, f) for c, f in named if naming[c.tool] == max(naming.values())]
@@ -300,7 +303,16 @@ def _one_row_per(question: str, tool: Tool | None) -> bool:
     "how many lots are on hold")."""
     head = counted_head(question)[0]
     m = _ROW_PER.search(tool.description) if tool is not None and head else None
+    if m is None and tool is not None and head:
+        m = _ROWS_ARE.match(tool.description)  # "MEL deferred defects (DDL-nnnn): aircraft, ..." for "how many defects"
     return m is not None and stem(m.group(1).lower()) == stem(head.lower())
+
+
+#: A description opening with what its rows are, then its columns: "MEL deferred defects (DDL-nnnn): aircraft, ...".
+_ROWS_ARE = re.compile(
+    r"\s*(?:(?!(?:per|by|for|of|in|on|at|from|with)\b)[A-Za-z][\w-]*\s+){0,4}?"
+    r"(?!(?:per|by|for|of|in|on|at|from|with)\b)([A-Za-z]+)\s*(?:\([^()]{0,40}\))?\s*:"
+)
 
 
 #: A "which ... the most Ys" whose rows no column measures and no count of them ranks.

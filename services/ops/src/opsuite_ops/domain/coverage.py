@@ -106,10 +106,12 @@ _HOW_TO = re.compile(
     r"(?:need|require|leave)\b",
     re.I,
 )
-#: "is there a runbook for ...", "any docs on ...", "find the playbook for ...": a question asking for documents.
+#: "is there a runbook for ...", "any docs on ...", "find the playbook for ...", "whats the procedure after ...": a
+#: question asking for documents.
 _DOCUMENTS = re.compile(
-    r"\b(?:is there|are there|do we have|have we got|any|find|where(?:'s| is| are)?)\s+(?:a|an|the|some|any)?\s*"
-    r"(?:runbooks?|playbooks?|docs?|documents?|documentation|wiki|guides?|articles?|how-?tos?|procedures?)\b",
+    r"\b(?:is there|are there|do we have|have we got|any|find|where(?:'s| is| are)?|what(?:'?s| is| are))\s+"
+    r"(?:a|an|the|some|any|our)?\s*"
+    r"(?:runbooks?|playbooks?|docs?|documents?|documentation|wiki|guides?|articles?|how-?tos?|procedures?|sops?)\b",
     re.I,
 )
 

@@ -43,6 +43,7 @@ from opsuite_ops.domain.entities import (
     column_concept,
 )
 from opsuite_ops.domain.negation import mixed_or, negated_words, unsure_words
+from opsuite_ops.domain.people import row_names_people
 from opsuite_ops.domain.reader import Reader
 from opsuite_ops.domain.shortnames import Reading
 from opsuite_ops.domain.timerange import DAY_RE, ISO_RE, REL_RE, TimeRange, human_duration
@@ -393,9 +394,10 @@ def extract_entities(
             and reader.misspelt_value(low, None)
         ):
             pass  # "the catalgo replicas": a misspelt value of an inventory column (reported, read as it if clear)
-        elif lows[0] == "who" and low.endswith("ing") and is_verb_or_adverb(low) and nxt and inv.row_of(nxt):
+        elif lows[0] == "who" and low.endswith("ing") and is_verb_or_adverb(low) and row_names_people(inv.row_of(nxt)):
             # "who is running case-0042", "who is handling web-02": the gerund is the person's part in a record
             # the estate lists; that record's row (its commander, owner) says who, not a tool reporting "running".
+            # A row naming nobody ("who's captaining G-TRNE", an aircraft's row) keeps the gerund as asked.
             i += 1
             continue
         else:

@@ -116,6 +116,8 @@ def choose_enum(
     an ``unsure`` word (after a negator but not read as negated, see :func:`negation.unsure_words`) is never
     chosen: it is returned with the ones no call can exclude.
     """
+    if question and any(len(str(o)) == 1 for o in options):
+        words = [w for w in words if len(w) != 1] + single_letters(question)
     negative = frozenset(negated)
     doubt = frozenset(unsure) - negative
     if doubtful := _named(options, [w for w in words if w in doubt], asks_whether=asks_whether) if doubt else []:
@@ -144,6 +146,24 @@ def choose_enum(
         if str(o).strip().lower() not in _SENTINELS and o != default and o is not None and o not in shunned
     ]
     return (rest, []) if rest else ([], shunned)
+
+
+#: A letter standing alone ("cat A", "A-check", "cat b"), not part of "a/c", "w/o", "G-TRNG's", "G-TRNG".
+_LETTER = re.compile(r"(?<![\w/&'’.-])([A-Za-z])(?![\w/&'’])(?!-[A-Z0-9])")
+#: Lowercase letters that are words of their own (an article, a pronoun, chat: "n" and, "u" you, "r" are).
+_LETTER_WORDS = frozenset("ainurykc")
+
+
+def single_letters(question: str) -> list[str]:
+    """The single letters ``question`` writes as codes, lowercased: a capital standing alone or before a hyphen
+    ("cat A", "A-check"), a small one standing alone that is no word of its own ("cat b"; not "a", "n", "u"), never
+    a letter of "a/c" or "w/o". What names an enum of letters (MEL categories A-D, checks A and C)."""
+    out = []
+    for m in _LETTER.finditer(question[:4000]):
+        letter = m.group(1)
+        if letter.isupper() or letter not in _LETTER_WORDS:
+            out.append(letter.lower())
+    return out
 
 
 def _parts(option: Any) -> list[str]:

@@ -1,5 +1,6 @@
 """Phase 1, initialise: normalise the question, apply the operator's aliases (none by default), then read a few chat
-forms as meant ("b4", "change-wise", "kicked off", "the NOC number", "primary n backup": see :func:`initialise`).
+forms as meant ("b4", "change-wise", "kicked off", "the NOC number", "primary n backup", "WPs": see
+:func:`initialise`).
 
 ops knows no estate's naming: names are resolved against the names the estate's own tools list (see
 :mod:`entities`), where "web 1", "WEB_01" and "web-01" already meet. An operator can still add rewrite
@@ -36,6 +37,10 @@ _PLACES = frozenset(
 )  # fmt: skip
 _WISE_RE = re.compile(r"\b([A-Za-z]{3,40})-wise\b(?![-\w])", re.IGNORECASE)
 _KICK_RE = re.compile(r"\bkick(s|ed|ing)?\s+(?:in|off)\b", re.IGNORECASE)
+#: "no.2", "No. 3": a number's ordinal mark, written as "#2" (the form a position or a unit number takes).
+_NUMBERED_RE = re.compile(r"\b[Nn]o\.\s?(\d{1,3})\b(?![-./]\d)")
+#: The plural of a short capitalised abbreviation ("which WPs", "the DDs", "VMs"): its "s" is no letter of it.
+_ABBREVIATED_PLURAL_RE = re.compile(r"\b([A-Z]{2,4})s\b(?![-/.']\w)")
 #: The "backup" of a "primary" at the end of a clause is its secondary ("on call this wk - primary n backup?"), not
 #: a backup of data ("the primary and backup jobs").
 _PRIMARY_BACKUP_RE = re.compile(r"(\bprimary\s*(?:and|n|&|\+|/|or)\s*)back-?up\b(?=\s*(?:[?.!,;)]|$))", re.IGNORECASE)
@@ -57,6 +62,7 @@ def _chat(text: str) -> str:
 
     text = _WISE_RE.sub(r"\1", _CHAT_RE.sub(spelt, text))
     text = _KICK_RE.sub(lambda m: "start" + {"s": "s", "ed": "ed", "ing": "ing"}.get(m.group(1) or "", ""), text)
+    text = _ABBREVIATED_PLURAL_RE.sub(r"\1", _NUMBERED_RE.sub(r"#\1", text))
     text = _CALL_NUMBER_RE.sub(r"\1 phone \2", text)
     return _PRIMARY_BACKUP_RE.sub(r"\1secondary", text)
 
@@ -100,7 +106,8 @@ class InitialisedQuestion:
 def initialise(question: str, aliases: Iterable[Alias] = ()) -> InitialisedQuestion:
     """Normalise ``question`` (Unicode NFKC, ASCII quotes, single spaces), apply ``aliases`` in order, then read its
     chat forms as meant (``b4``, ``change-wise``, "kicked off", a number to call as a phone number, a primary's
-    backup); when those would make the text longer than :data:`MAX_QUESTION_CHARS`, they are left out."""
+    backup, the plural of an abbreviation: "WPs" is "WP", "no.2" is "#2"); when those would make the text longer than
+    :data:`MAX_QUESTION_CHARS`, they are left out."""
     if not question or not question.strip():
         raise ValidationError.for_field("question", "must not be empty; ask something like 'cpu on web-01'")
     if len(question) > MAX_QUESTION_CHARS:

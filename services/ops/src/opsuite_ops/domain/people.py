@@ -13,7 +13,7 @@ import re
 
 from opsuite_ops.domain.model import Tool
 
-__all__ = ["asks_findings", "asks_who", "keeps_notes", "names_people"]
+__all__ = ["asks_findings", "asks_who", "keeps_notes", "names_people", "row_names_people"]
 
 #: "who's on site", "who is handling X": a question asking for a person.
 _WHO = re.compile(r"^\s*who(?:'?s|\s+is|\s+are|\s+was)?\b", re.IGNORECASE)
@@ -49,6 +49,17 @@ def asks_findings(question: str) -> tuple[str, ...]:
 def asks_who(question: str) -> tuple[str, ...]:
     """The words of the tools that name people, when ``question`` asks who ("whos on site at X"); else none."""
     return _PERSON_WORDS if _WHO.match(question) else ()
+
+
+#: A column of a record naming the person in a part ("commander" of an incident) beside :data:`_PEOPLE`'s words.
+_ROLE_COLUMN = re.compile(r"(?:^|_)(?:commanders?|handlers?|responders?|captains?|pilots?|drivers?|leaders?)(?:_|$)")
+
+
+def row_names_people(row: tuple[tuple[str, str], ...]) -> bool:
+    """Whether a listed record's ``(column, value)`` pairs name a person in some part: an ``owner``, a
+    ``commander``, an ``assigned_to`` (so "who is handling cs-0042" is answered by its row; "who's captaining
+    G-TRNE" is not, when the aircraft's row names nobody)."""
+    return any(_PEOPLE.search(column.replace("_", " ")) or _ROLE_COLUMN.search(column.lower()) for column, _v in row)
 
 
 def names_people(tool: Tool) -> bool:

@@ -68,7 +68,8 @@ _CAUSE = re.compile(
 _WHEN = re.compile(r"\b(before|after|led to|leading to|since when)\b", re.IGNORECASE)
 _TROUBLE = re.compile(
     r"\b(spik\w*|blips?|onset|jump\w*|surg\w*|ris(?:e|es|ing)|increas\w*|drop\w*|alert\w*|incident\w*|outage\w*|"
-    r"degrad\w*|slow\w*|errors?|fail\w*|timeouts?|doubl\w*|tripl\w*|halv\w*|[45]xxs?|[45]\d\ds)\b"
+    r"degrad\w*|slow\w*|errors?|fail\w*|timeouts?|doubl\w*|tripl\w*|halv\w*|[45]xxs?|[45]\d\ds|declin\w*|"
+    r"deteriorat\w*|worsen\w*|fell|falling|(?:went|gone|going|goes)\s+down)\b"
     # "500 errors", "HTTP 503": a status code by an HTTP word, not a quantity ("500 GB", "400 at noon")
     r"|\b[45]\d\d\s+(?:errors?|responses?|status(?:es)?|codes?)\b|\b(?:http|status|code|returning|returned)\s+[45]\d\d\b",
     re.IGNORECASE,

@@ -106,8 +106,8 @@ def _wider_span(question: str, call: CallRecord, tool: Tool) -> datetime | None:
         and (unit := duration_unit(name)) is not None
     ]
     window = time_range(question, call.started_at)
-    if len(spans) != 1 or window is None:
-        return None
+    if len(spans) != 1 or window is None or window.since >= call.started_at - _SLACK:
+        return None  # a window from now on ("due in the next 12 hrs" as due_within_hours=12) looks ahead, not back
     start = call.started_at - timedelta(seconds=spans[0])
     return window.since if window.since - start > _SLACK else None
 

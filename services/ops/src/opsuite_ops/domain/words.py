@@ -97,4 +97,6 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "rd": ("road",),
     "stn": ("station",),
     "ch": ("chamber", "channel"),
+    "cat": ("category",),
+    "eng": ("engine",),
 }
