@@ -78,6 +78,7 @@ class FairShare:
         self._recent: dict[str, float] = {}
         #: A dispatch due when the oldest lingering tenant stops counting as present (see :meth:`_arm`).
         self._linger_timer: asyncio.TimerHandle | None = None
+        self._linger_loop: asyncio.AbstractEventLoop | None = None
 
     @property
     def share(self) -> int:
@@ -249,7 +250,9 @@ class FairShare:
         """While calls wait and some tenant counts as present only by its linger, make sure a dispatch runs
         when that linger ends: no call of the waiting tenant may end to trigger one (its one running call may
         take minutes), and the tenant must not stay held back by a tenant that has gone."""
-        if self._linger_timer is not None or not self._waiting:
+        if self._linger_timer is not None and not self._linger_loop_closed():
+            return  # armed (a loop closed before its timer ran, in tests reusing this object, leaves it to re-arm)
+        if not self._waiting:
             return
         now = time.monotonic()
         self._forget_old(now)  # what is left ends its linger in the future: the timer cannot spin
@@ -261,6 +264,10 @@ class FairShare:
         except RuntimeError:  # released outside the loop (never in the server): the next call's end dispatches
             return
         self._linger_timer = loop.call_later(oldest + self._linger - now + 0.001, self._linger_ended)
+        self._linger_loop = loop
+
+    def _linger_loop_closed(self) -> bool:
+        return self._linger_loop is None or self._linger_loop.is_closed()
 
     def _linger_ended(self) -> None:
         self._linger_timer = None

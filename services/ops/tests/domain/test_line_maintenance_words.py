@@ -57,13 +57,17 @@ def test_letters_name_an_enum_of_letters_but_not_the_letters_of_an_abbreviation(
     assert choose_enum(checks, words, question=question) == (["A"], [])  # not the "c" of "a/c"
     categories = ["A", "B", "C", "D"]
     assert choose_enum(categories, ["open", "cat", "cat", "b"], question="any open cat A or cat B?")[0] == ["A", "B"]
-    # Options of words keep their reading by words ("open" is no letter).
+    # Options of words keep their reading by words ("open" is no letter), and digits stay digits.
     assert choose_enum(["open", "closed"], ["open", "a"], question="open a items")[0] == ["open"]
+    assert choose_enum([1, 2, 3, 4], ["sev", "1", "incidents"], question="sev 1 incidents")[0] == [1]
+    assert single_letters("A list of open items, e.g. cat B in 3 d") == ["b"]  # an article, "e.g.", a unit
+    assert single_letters("A-check due on G-TRNJ?") == ["a"]
 
 
 def test_a_who_gerund_is_the_part_in_a_record_only_when_the_row_names_someone() -> None:
     assert row_names_people((("state", "open"), ("owner", "ines")))
     assert row_names_people((("severity", "SEV2"), ("commander", "noor")))
+    assert all(row_names_people(((c, "x"),)) for c in ("assigned_to", "handled_by", "opened_by"))
     assert not row_names_people((("fleet", "A320neo"), ("status", "SERVICEABLE"), ("location", "QKE")))
 
 
@@ -71,6 +75,7 @@ def test_whats_the_procedure_asks_for_documents() -> None:
     assert asks_for_documents("whats the procedure after a bird strike with engine ingestion?")
     assert asks_for_documents("what's the SOP for a hot brake?")
     assert not asks_for_documents("what's the EGT margin on G-TRNC?")
+    assert not asks_for_documents("what are the procedures booked in theatre 2 today?")
 
 
 def test_a_window_from_now_on_is_no_look_back_to_cut_rows_before() -> None:
@@ -107,10 +112,16 @@ def test_an_empty_search_for_words_other_tools_answered_is_no_gap() -> None:
     )
     reasons = empty_searches(steps, state, tools, Narrowing(), "any smoke in the tech log?")
     assert [r.reason for r in reasons] == [AnswerReason.NOT_COVERED]
+    # A how-to question asks for the documents: their empty search stays a gap whatever else answered.
+    state, steps = _state(
+        _rec("s1", "techlog_entries", {"text": "chapter"}, []),
+        _rec("s2", "defects_by_ata", {}, [{"ata_chapter": 21, "entries": 8}]),
+    )
+    assert empty_searches(steps, state, tools, Narrowing(), "how do I log a chapter 21 defect?")
 
 
 def test_a_comparison_of_numbered_things_and_a_tool_answering_every_side() -> None:
-    assert compared_sides("EGT margin on G-TRNC eng 1 vs eng 2 atm?") == ["1", "2"]
+    assert compared_sides("EGT margin on G-TRNC eng 1 vs eng 2 atm?") == ["eng 1", "eng 2"]
     assert compared_sides("cpu of web-03 vs web-02") == ["web-03", "web-02"]
     apu = Tool("apu_status", "APU hours and starts", frozenset(), input_schema=_obj({"reg": {"type": "string"}}))
     cases = Tool("vendor_cases", "Vendor cases", frozenset(), input_schema=_obj({"reg": {"type": "string"}}))
@@ -146,6 +157,7 @@ def test_what_a_count_counts_and_which_rows_are_those_things() -> None:
     assert counted_head("how many open deferred defects across the fleet?") == ("defects", ("open", "deferred"))
     assert not counted_by_name("how many open deferred defects across the fleet?", "defects_by_ata")
     assert counted_by_name("how many defects are open?", "open_defects")
+    assert counted_by_name("how many devices are at site ams1?", "find_devices_by_site")  # a look-up by site
     mel = Tool("mel_deferrals", "MEL deferred defects (DDL-nnnn): aircraft, MEL item, category", frozenset())
     assert _one_row_per("how many open deferred defects across the fleet?", mel)
     checks = Tool("check_forecast", "Scheduled checks per aircraft: A-check and C-check", frozenset())

@@ -232,10 +232,11 @@ def freeze_startup_heap() -> int:
     garbage collector's reach (``gc.freeze``), after one last collection; returns how many were frozen.
 
     A server process holds some 150,000 such objects, and CPython's oldest-generation collection walked all
-    of them: a pause of 35-80 ms on this machine, during which no call on the process moved (every caller's
-    tail latency, and a quiet tenant's most of all beside a busy one, whose allocations bring the collection
-    round more often). After the freeze the same collection walks what was allocated since: 1-8 ms
-    (bench/noisy_neighbour). Called once a process has built its servers, before it serves (:func:`serve`,
+    of them: a pause of 35-100 ms on this machine (66-79 ms in bench/noisy_neighbour's measured phases), during
+    which no call on the process moved (every caller's tail latency, and a quiet tenant's most of all beside a
+    busy one, whose allocations bring the collection round more often). After the freeze the same collection
+    walks what was allocated since: 6-12 ms. Cyclic start-up objects released later (a replaced cache) are never
+    collected: a one-off cost. Called once a process has built its servers, before it serves (:func:`serve`,
     each worker, the benchmarks' server processes); not in test processes that build many servers.
     """
     gc.collect()

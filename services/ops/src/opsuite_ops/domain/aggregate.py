@@ -338,10 +338,16 @@ def counted_by_name(question: str, tool: str) -> bool:
 
 def _row_words(tool: str) -> list[str]:
     """The words of ``tool``'s name that say what its rows are: after its last "by"/"per" (``defects_by_ata`` has a
-    row per ATA chapter, not per defect)."""
+    row per ATA chapter, not per defect), unless the name opens with a look-up verb."""
     words = _words(tool)
+    if words[:1] and words[0] in _LOOKUP_VERBS:
+        return words  # ``find_devices_by_site``: devices looked up by their site, a row per device
     cut = max((k for k, w in enumerate(words) if w in ("by", "per")), default=-1)
     return words[cut + 1 :]
+
+
+#: A tool name's first word saying it looks rows up ("find_devices_by_site"), not that it groups them.
+_LOOKUP_VERBS = frozenset({"find", "list", "get", "search", "lookup", "fetch", "show", "query", "read", "select"})
 
 
 def counted_named(question: str, tool: str) -> set[str]:

@@ -170,7 +170,11 @@ def empty_searches(
                     )
                 )
             continue
-        if _told_elsewhere(str(step.arguments[param]), state, tried, tools, plan_steps):
+        if (
+            "document" not in tool.tags
+            and not asks_how_to(question)
+            and _told_elsewhere(str(step.arguments[param]), state, tried, tools, plan_steps)
+        ):
             continue
         narrower = " (nor did any narrower search)" if len(tried) > 1 else ""
         out.append(
@@ -187,21 +191,24 @@ def empty_searches(
 def _told_elsewhere(
     text: str, state: RunState, tried: Sequence[str], tools: Mapping[str, Tool], plan_steps: Sequence[PlanStep]
 ) -> bool:
-    """Whether every word an empty search looked for is a word of another step's tool that returned rows ("which
-    ATA chapter had the most tech log entries": the tech log searched for "chapter", the count per chapter
-    answered; "whats open on the repeat defect list": the repeat defect list answered "repeat"). Such a search
-    asked for what the tool's filters or the other tools are about, not for something only its text holds."""
+    """Whether every word an empty search of records looked for names another step's tool that returned rows (its
+    name, parameters, enum values) or a column of those rows ("which ATA chapter had the most tech log entries": the
+    tech log searched for "chapter", the count per ``ata_chapter`` answered; "whats open on the repeat defect list":
+    ``repeat_defects`` answered "repeat"). Such a search asked for what the other tools are about, not for something
+    only its text holds. Never for a document search or a how-to question (the caller's): there the documents are
+    what is asked."""
     by_id = {st.id: st.tool for st in plan_steps}
-    answering = [
-        tools[name]
-        for sid, rec in state.latest.items()
-        if sid not in tried and rec.ok and not is_empty(rec.output) and (name := by_id.get(sid, "")) in tools
-    ]
+    vocab: set[str] = set()
+    for sid, rec in state.latest.items():
+        if sid in tried or not rec.ok or is_empty(rec.output) or (name := by_id.get(sid, "")) not in tools:
+            continue
+        vocab |= strong_tokens(tools[name])
+        rows = rec.output.get("rows") if isinstance(rec.output, Mapping) else rec.output
+        for row in (rows if isinstance(rows, list) else [])[:50]:
+            if isinstance(row, Mapping):
+                vocab.update(tokenise(" ".join(map(str, row)), keep_stop_words=True))
     words = tokenise(text, keep_stop_words=False)
-    if not answering or not words:
-        return False
-    vocab = vocabulary(answering)
-    return all(w in vocab or stem(w) in vocab for w in words)
+    return bool(vocab and words) and all(w in vocab or stem(w) in vocab for w in words)
 
 
 def auxiliary_searches(

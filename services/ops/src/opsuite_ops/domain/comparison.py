@@ -67,9 +67,11 @@ def compared_sides(question: str) -> list[str]:
             continue
         j = next((j for j in range(k + 1, len(tokens)) if lows[j] not in STOP_WORDS), len(tokens))
         after = tokens[j] if j < len(tokens) else ""
+        first = tokens[before] if before >= 0 else ""
         if before >= 1 and j + 1 < len(tokens) and lows[j] == lows[before - 1] and lows[j] != lows[before]:
-            after = tokens[j + 1]  # "eng 1 vs eng 2": the sides are 1 and 2, of the word both repeat
-        for side in (tokens[before] if before >= 0 else "", after):
+            # "eng 1 vs eng 2": the sides are eng 1 and eng 2, the word both repeat with each one's number
+            first, after = f"{tokens[before - 1]} {first}", f"{tokens[j]} {tokens[j + 1]}"
+        for side in (first, after):
             # a chat word ("pulling rn vs its limit": right now) is no thing compared
             if side and side.lower() not in STOP_WORDS | CHAT_WORDS and side not in sides:
                 sides.append(side)

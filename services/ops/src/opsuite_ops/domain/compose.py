@@ -264,7 +264,8 @@ def _counts(
     question: str, per_call: Sequence[tuple[CallRecord, CallFacts]], tools: Mapping[str, Tool] | None = None
 ) -> list[tuple[str, tuple[str, ...]]]:
     """For a "how many" question, the rows of each call that is no series table, in the asked window, of the
-    tools whose name is the word counted (or whose description says it has one row per such thing)."""
+    tools whose name is the word counted (or whose description says it has one row per such thing); with no
+    such tool, the column totals of the calls whose rows have a column of the things counted."""
     if not asks_count(question):
         return []
     counted = [(c, f) for c, f in per_call if f.series is None and isinstance(c.output, (Mapping, list))]
@@ -311,7 +312,7 @@ def _one_row_per(question: str, tool: Tool | None) -> bool:
 #: A description opening with what its rows are, then its columns: "MEL deferred defects (DDL-nnnn): aircraft, ...".
 _ROWS_ARE = re.compile(
     r"\s*(?:(?!(?:per|by|for|of|in|on|at|from|with)\b)[A-Za-z][\w-]*\s+){0,4}?"
-    r"(?!(?:per|by|for|of|in|on|at|from|with)\b)([A-Za-z]+)\s*(?:\([^()]{0,40}\))?\s*:"
+    r"(?!(?:per|by|for|of|in|on|at|from|with)\b)([A-Za-z]+)(?:\s*\([^()]{0,40}\))?\s*:"
 )
 
 

@@ -109,9 +109,11 @@ _HOW_TO = re.compile(
 #: "is there a runbook for ...", "any docs on ...", "find the playbook for ...", "whats the procedure after ...": a
 #: question asking for documents.
 _DOCUMENTS = re.compile(
-    r"\b(?:is there|are there|do we have|have we got|any|find|where(?:'s| is| are)?|what(?:'?s| is| are))\s+"
-    r"(?:a|an|the|some|any|our)?\s*"
-    r"(?:runbooks?|playbooks?|docs?|documents?|documentation|wiki|guides?|articles?|how-?tos?|procedures?|sops?)\b",
+    r"\b(?:is there|are there|do we have|have we got|any|find|where(?:'s| is| are)?)\s+"
+    r"(?:(?:a|an|the|some|any|our)\s+)?(?:runbooks?|playbooks?|docs?|documents?|documentation|wiki|guides?|articles?|how-?tos?|procedures?|sops?)\b"
+    # "whats the procedure after ...", "what's the SOP for ...": one document (not "what are the procedures")
+    r"|\bwhat(?:'?s| is)\s+(?:(?:the|our)\s+)?(?:runbook|playbook|procedure|sop|guide|process)\s+"
+    r"(?:for|after|when|if|on|to)\b",
     re.I,
 )
 

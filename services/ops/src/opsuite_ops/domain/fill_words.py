@@ -117,7 +117,7 @@ def choose_enum(
     chosen: it is returned with the ones no call can exclude.
     """
     if question and any(len(str(o)) == 1 for o in options):
-        words = [w for w in words if len(w) != 1] + single_letters(question)
+        words = [w for w in words if len(w) != 1 or not w.isalpha()] + single_letters(question)
     negative = frozenset(negated)
     doubt = frozenset(unsure) - negative
     if doubtful := _named(options, [w for w in words if w in doubt], asks_whether=asks_whether) if doubt else []:
@@ -149,7 +149,9 @@ def choose_enum(
 
 
 #: A letter standing alone ("cat A", "A-check", "cat b"), not part of "a/c", "w/o", "G-TRNG's", "G-TRNG".
-_LETTER = re.compile(r"(?<![\w/&'’.-])([A-Za-z])(?![\w/&'’])(?!-[A-Z0-9])")
+_LETTER = re.compile(r"(?<![\w/&'’.-])(?<!\d\s)([A-Za-z])(?![\w/&'’])(?!-[A-Z0-9])(?!\.\w)")
+#: Where a sentence starts: its first letter "A" or "I" is a word ("A list of open items", "I need cat B").
+_SENTENCE_START = re.compile(r"(?:^|[.!?;:]\s+)\s*$")
 #: Lowercase letters that are words of their own (an article, a pronoun, chat: "n" and, "u" you, "r" are).
 _LETTER_WORDS = frozenset("ainurykc")
 
@@ -157,10 +159,17 @@ _LETTER_WORDS = frozenset("ainurykc")
 def single_letters(question: str) -> list[str]:
     """The single letters ``question`` writes as codes, lowercased: a capital standing alone or before a hyphen
     ("cat A", "A-check"), a small one standing alone that is no word of its own ("cat b"; not "a", "n", "u"), never
-    a letter of "a/c" or "w/o". What names an enum of letters (MEL categories A-D, checks A and C)."""
+    a letter of "a/c", "w/o", "e.g." or a unit after a number ("3 d"), nor "I" or a sentence's opening "A". What
+    names an enum of letters (MEL categories A-D, checks A and C)."""
     out = []
     for m in _LETTER.finditer(question[:4000]):
         letter = m.group(1)
+        opening = (
+            _SENTENCE_START.search(question[max(0, m.start() - 4) : m.start()])
+            and question[m.end() : m.end() + 1] != "-"
+        )
+        if letter == "I" or (letter == "A" and opening):
+            continue  # "I", or "A" opening a sentence: a word (not "A-check due?")
         if letter.isupper() or letter not in _LETTER_WORDS:
             out.append(letter.lower())
     return out

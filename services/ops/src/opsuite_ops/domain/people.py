@@ -52,14 +52,19 @@ def asks_who(question: str) -> tuple[str, ...]:
 
 
 #: A column of a record naming the person in a part ("commander" of an incident) beside :data:`_PEOPLE`'s words.
-_ROLE_COLUMN = re.compile(r"(?:^|_)(?:commanders?|handlers?|responders?|captains?|pilots?|drivers?|leaders?)(?:_|$)")
+_ROLE_COLUMN = re.compile(
+    r"(?:^|_)(?:commanders?|handlers?|handled|responders?|captains?|pilots?|drivers?|leaders?|assigned)(?:_|$)"
+)
 
 
 def row_names_people(row: tuple[tuple[str, str], ...]) -> bool:
     """Whether a listed record's ``(column, value)`` pairs name a person in some part: an ``owner``, a
     ``commander``, an ``assigned_to`` (so "who is handling cs-0042" is answered by its row; "who's captaining
     G-TRNE" is not, when the aircraft's row names nobody)."""
-    return any(_PEOPLE.search(column.replace("_", " ")) or _ROLE_COLUMN.search(column.lower()) for column, _v in row)
+    return any(
+        _PEOPLE.search(column) or _PEOPLE.search(column.replace("_", " ")) or _ROLE_COLUMN.search(column.lower())
+        for column, _v in row
+    )
 
 
 def names_people(tool: Tool) -> bool:

@@ -98,5 +98,5 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "stn": ("station",),
     "ch": ("chamber", "channel"),
     "cat": ("category",),
-    "eng": ("engine",),
+    "eng": ("engine", "engineer", "engineering"),
 }
