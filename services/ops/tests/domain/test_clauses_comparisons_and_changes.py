@@ -22,15 +22,16 @@ from opsuite_ops.domain.compose import DeterministicComposer
 from opsuite_ops.domain.coverage import CoverageCheck, vocabulary
 from opsuite_ops.domain.deterministic_planner import DeterministicPlanner
 from opsuite_ops.domain.entities import inventory_from_outputs
-from opsuite_ops.domain.executor import RunState
 from opsuite_ops.domain.extract import extract_entities
 from opsuite_ops.domain.fill import fill_arguments
-from opsuite_ops.domain.model import AnswerReason, Budget, CallRecord, CallStatus, PlanStep, Tool
+from opsuite_ops.domain.model import AnswerReason, Budget, CallRecord, CallStatus, Tool
 from opsuite_ops.domain.planning import PlanRequest
 from opsuite_ops.domain.series import ChangePoint, interval_span
 from opsuite_ops.domain.timeline import Onset, build_timeline, change_events, lists_changes
 from opsuite_ops.domain.timerange import enum_duration
 from opsuite_ops.domain.typos import misspelt
+
+from .run_state import run_of
 
 NOW = datetime(2025, 9, 3, 8, 0, tzinfo=UTC)
 
@@ -83,14 +84,6 @@ def plan(question: str) -> Any:
     return DeterministicPlanner().plan_sync(PlanRequest(question, TOOLS, Budget(), NOW, inventory=INVENTORY))
 
 
-def _state(*records: CallRecord) -> tuple[RunState, list[PlanStep]]:
-    state = RunState()
-    for rec in records:
-        state.latest[rec.step_id] = rec
-        state.records.append(rec)
-    return state, [PlanStep(r.step_id, r.tool, dict(r.arguments)) for r in records]
-
-
 def _rec(step: str, tool: str, args: dict[str, Any], rows: list[dict[str, Any]]) -> CallRecord:
     return CallRecord(f"c-{step}", step, tool, args, CallStatus.OK, {"rows": rows}, started_at=NOW)
 
@@ -129,17 +122,17 @@ def test_a_comparison_one_side_of_which_is_missing_is_no_complete_answer() -> No
     assert compared_sides("deck compared to rack") == ["deck", "rack"] and compared_sides("wait on deck") == []
     tools = {t.name: t for t in TOOLS}
     deck = _rec("s1", "oven_wait", {"pool": "deck"}, [{"ts": "2025-09-03T07:55:00Z", "wait": 3.0}])
-    state, steps = _state(deck)
+    state, steps = run_of(deck)
     (reason,) = one_sided("oven wait deck vs rack", steps, state, tools)
     assert reason.reason is AnswerReason.NOT_COVERED and reason.tool == "oven_wait"
     assert reason.detail == (
         "the comparison is one-sided: oven_wait answered for deck but was not called for it, so rack is missing"
     )
     rack = _rec("s2", "oven_wait", {"pool": "rack"}, [])
-    state, steps = _state(deck, rack)
+    state, steps = run_of(deck, rack)
     assert "returned no data for it" in one_sided("oven wait deck vs rack", steps, state, tools)[0].detail
     full = _rec("s2", "oven_wait", {"pool": "rack"}, [{"ts": "2025-09-03T07:55:00Z", "wait": 9.0}])
-    state, steps = _state(deck, full)
+    state, steps = run_of(deck, full)
     assert one_sided("oven wait deck vs rack", steps, state, tools) == []
     # Both sides through one planned call each: the planner asks for both.
     assert [s.arguments["pool"] for s in plan("oven wait deck vs rack").plan.steps if s.tool == "oven_wait"] == [
@@ -152,7 +145,7 @@ def test_an_empty_search_that_only_adds_to_other_answers_neither_narrows_nor_dow
     tools = {t.name: t for t in TOOLS}
     search = _rec("s1", "recipe_search", {"query": "deck wait jumped"}, [])
     wait = _rec("s2", "oven_wait", {"pool": "deck"}, [{"ts": "2025-09-03T07:55:00Z", "wait": 3.0}])
-    state, steps = _state(search, wait)
+    state, steps = run_of(search, wait)
     aux = auxiliary_searches("why did the deck wait jump", steps, state, tools)
     assert aux == {"s1"}
     narrowing = Narrowing(auxiliary=aux)
@@ -161,7 +154,7 @@ def test_an_empty_search_that_only_adds_to_other_answers_neither_narrows_nor_dow
     # The question names the search tool, or asks how to do something, or nothing else answered: it counts.
     assert auxiliary_searches("any recipe for the deck wait", steps, state, tools) == frozenset()
     assert auxiliary_searches("how do we cut the deck wait", steps, state, tools) == frozenset()
-    alone, only = _state(search)
+    alone, only = run_of(search)
     assert auxiliary_searches("why did the deck wait jump", only, alone, tools) == frozenset()
     assert len(empty_searches(only, alone, tools, Narrowing())) == 1
 
@@ -169,7 +162,7 @@ def test_an_empty_search_that_only_adds_to_other_answers_neither_narrows_nor_dow
 def test_narrower_searches_are_bounded_per_run_whatever_the_number_of_searches() -> None:
     tools = {t.name: t for t in TOOLS}
     searches = [_rec(f"s{k}", "recipe_search", {"query": "one two three four five six"}, []) for k in range(5)]
-    state, steps = _state(*searches)
+    state, steps = run_of(*searches)
     narrowing, planned = Narrowing(), 0
     while (narrower := narrower_plan(steps, state, tools, narrowing, 50)) is not None:
         planned += len(narrower.steps)

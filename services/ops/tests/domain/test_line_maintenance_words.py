@@ -17,13 +17,14 @@ from opsuite_ops.domain.call_facts import analyse_call
 from opsuite_ops.domain.comparison import compared_sides, one_sided
 from opsuite_ops.domain.compose import _counts, _one_row_per
 from opsuite_ops.domain.coverage import asks_for_documents
-from opsuite_ops.domain.executor import RunState
 from opsuite_ops.domain.fill_words import choose_enum, single_letters
 from opsuite_ops.domain.initialise import initialise
-from opsuite_ops.domain.model import AnswerReason, CallRecord, CallStatus, PlanStep, Tool
+from opsuite_ops.domain.model import AnswerReason, CallRecord, CallStatus, Tool
 from opsuite_ops.domain.people import row_names_people
 from opsuite_ops.domain.timeline import asks_for_cause
 from opsuite_ops.domain.window_rows import asked_start
+
+from .run_state import run_of
 
 NOW = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
 
@@ -34,14 +35,6 @@ def _obj(props: dict[str, Any]) -> dict[str, Any]:
 
 def _rec(step: str, tool: str, args: dict[str, Any], rows: list[dict[str, Any]]) -> CallRecord:
     return CallRecord(f"c-{step}", step, tool, args, CallStatus.OK, {"rows": rows}, started_at=NOW)
-
-
-def _state(*records: CallRecord) -> tuple[RunState, list[PlanStep]]:
-    state = RunState()
-    for rec in records:
-        state.latest[rec.step_id] = rec
-        state.records.append(rec)
-    return state, [PlanStep(r.step_id, r.tool, dict(r.arguments)) for r in records]
 
 
 def test_letters_name_an_enum_of_letters_but_not_the_letters_of_an_abbreviation() -> None:
@@ -99,21 +92,21 @@ def test_an_empty_search_for_words_other_tools_answered_is_no_gap() -> None:
         "defects_by_ata", "Tech log entries per ATA chapter, most first", frozenset(), input_schema=_obj({})
     )
     tools = {t.name: t for t in (log, per_chapter)}
-    state, steps = _state(
+    state, steps = run_of(
         _rec("s1", "techlog_entries", {"text": "chapter"}, []),
         _rec("s2", "defects_by_ata", {}, [{"ata_chapter": 21, "entries": 8}]),
     )
     question = "which ATA chapter had the most tech log entries?"
     assert empty_searches(steps, state, tools, Narrowing(), question) == []
     # A word only the search could find stays a gap.
-    state, steps = _state(
+    state, steps = run_of(
         _rec("s1", "techlog_entries", {"text": "smoke"}, []),
         _rec("s2", "defects_by_ata", {}, [{"ata_chapter": 21, "entries": 8}]),
     )
     reasons = empty_searches(steps, state, tools, Narrowing(), "any smoke in the tech log?")
     assert [r.reason for r in reasons] == [AnswerReason.NOT_COVERED]
     # A how-to question asks for the documents: their empty search stays a gap whatever else answered.
-    state, steps = _state(
+    state, steps = run_of(
         _rec("s1", "techlog_entries", {"text": "chapter"}, []),
         _rec("s2", "defects_by_ata", {}, [{"ata_chapter": 21, "entries": 8}]),
     )
@@ -126,14 +119,14 @@ def test_a_comparison_of_numbered_things_and_a_tool_answering_every_side() -> No
     apu = Tool("apu_status", "APU hours and starts", frozenset(), input_schema=_obj({"reg": {"type": "string"}}))
     cases = Tool("vendor_cases", "Vendor cases", frozenset(), input_schema=_obj({"reg": {"type": "string"}}))
     tools = {t.name: t for t in (apu, cases)}
-    state, steps = _state(
+    state, steps = run_of(
         _rec("s1", "apu_status", {"reg": "G-TRNA"}, [{"reg": "G-TRNA", "starts": 7410}]),
         _rec("s2", "apu_status", {"reg": "G-TRNB"}, [{"reg": "G-TRNB", "starts": 6583}]),
         _rec("s3", "vendor_cases", {"reg": "G-TRNA"}, []),
         _rec("s4", "vendor_cases", {"reg": "G-TRNB"}, [{"case": "AAS-3390"}]),
     )
     assert one_sided("APU hrs and starts, G-TRNA vs G-TRNB", steps, state, tools) == []  # G-TRNA has no cases
-    state, steps = _state(
+    state, steps = run_of(
         _rec("s1", "apu_status", {"reg": "G-TRNA"}, []),
         _rec("s2", "apu_status", {"reg": "G-TRNB"}, [{"reg": "G-TRNB", "starts": 6583}]),
     )
