@@ -63,7 +63,10 @@ company's planned outages, on-call, NOC shift leads, the NOC log and MOPs), and 
 ``thirtythird``, an airline's line maintenance and technical operations (aircraft and their tech log entries by
 ATA chapter, MEL deferrals, AOG events, component removals by part and serial number, work packages, engine trend
 monitoring's EGT margins and oil uptake, APU starts, bird strikes, repeat defects, scheduled checks, line stations,
-change records, OEM and vendor cases, on-call engineers and shift leads), all twenty written blind too.
+change records, OEM and vendor cases, on-call engineers and shift leads), and ``--set=thirtyfourth``
+``thirtyfourth``, an online game studio's live operations (game server fleets and hosts, matchmaking queues, CCU,
+client crashes by build and signature, phased rollouts and feature flags, anti-cheat, DDoS, payment failures,
+on-call and shift leads), all twenty-one written blind too.
 
 Goals, per set: at least 95% of the expected facts in the answers; no answer marked COMPLETE that misses a
 fact or states a forbidden one; every unanswerable question PARTIAL or UNANSWERED.

@@ -60,6 +60,7 @@ from tests.ops_eval import (
     thirteenth_estate,
     thirtieth_estate,
     thirtyfirst_estate,
+    thirtyfourth_estate,
     thirtysecond_estate,
     thirtythird_estate,
     twelfth_estate,
@@ -95,7 +96,8 @@ TENANTS = {"demo": "demo", "second": "ledgerco", "third": "clusterco", "fourth":
            "twentysixth": "pellmoorparcelco", "twentyseventh": "hollinsfordheatco",
            "twentyeighth": "tallowmerechargeco", "twentyninth": "vantmoorfabco",
            "thirtieth": "cradleighwasteco", "thirtyfirst": "brakenholmedairyco",
-           "thirtysecond": "orrinvalemobileco", "thirtythird": "tarnhollowairco"}  # fmt: skip
+           "thirtysecond": "orrinvalemobileco", "thirtythird": "tarnhollowairco",
+           "thirtyfourth": "tessalinegamesco"}  # fmt: skip
 #: Questions in flight at once (ops runs them concurrently; each is one run).
 CONCURRENCY = 4
 ASK_TIMEOUT_S = 60.0
@@ -256,6 +258,7 @@ _SEEDERS: dict[str, Callable[[_Servers, Path, TokenFactory], Awaitable[datetime]
     "thirtyfirst": functools.partial(_seed_estate, thirtyfirst_estate, "dairyops.db", "thirtyfirst"),
     "thirtysecond": functools.partial(_seed_estate, thirtysecond_estate, "ranops.db", "thirtysecond"),
     "thirtythird": functools.partial(_seed_estate, thirtythird_estate, "lineops.db", "thirtythird"),
+    "thirtyfourth": functools.partial(_seed_estate, thirtyfourth_estate, "gameliveops.db", "thirtyfourth"),
 }
 
 
