@@ -163,6 +163,24 @@ def test_a_misspelt_segment_is_reported_and_the_answer_is_for_the_value_it_missp
     assert shorts.typo("ry-bagel") is None  # too far from any segment
 
 
+def test_a_code_and_its_number_run_together_read_as_the_one_value_having_them_side_by_side() -> None:
+    sites = [{"site": s} for s in ("BK-NTH-02", "BK-STH-01", "BK-STH-11", "mx-3")]
+    shorts = ShortNames(inventory_from_outputs({"sites": {"rows": sites}}))
+    assert shorts.squeezed("nth2") == ("site", "BK-NTH-02") and shorts.squeezed("NTH02") == ("site", "BK-NTH-02")
+    assert shorts.squeezed("sth11") == ("site", "BK-STH-11") and shorts.squeezed("mx3") == ("site", "mx-3")
+    assert shorts.squeezed("sth2") is None and shorts.squeezed("bk2") is None  # no such number; "bk" not beside it
+    assert shorts.squeezed("nth") is None and shorts.squeezed("2") is None
+    found = extract_entities("hows the dough backlog at nth2 looking?", now=NOW, inventory=shorts_inventory())
+    assert ("site", "BK-NTH-02") in found.values
+    assert found.readings[0].sentence() == (
+        '"nth2" is read as BK-NTH-02, the one site with its code and number; the answer is for BK-NTH-02'
+    )
+
+
+def shorts_inventory() -> Inventory:
+    return inventory_from_outputs({"sites": {"rows": [{"site": "BK-NTH-02"}, {"site": "BK-STH-01"}]}})
+
+
 def test_words_of_a_kind_the_question_names_read_as_the_one_value_having_them() -> None:
     found = read("when did the wait on the large deck pool jump?")
     assert ("oven_pool", "deck-large") in found.values or ("pool", "deck-large") in found.values

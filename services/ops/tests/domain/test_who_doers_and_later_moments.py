@@ -85,6 +85,10 @@ def test_a_later_moment_is_answered_only_by_data_reaching_it() -> None:
     assert asked_moment("what was press 4 running at 7pm", NOW) is None
     assert asked_moment("what failed at 5am today", NOW) is None
     assert asked_moment("whos on shift tonight", NOW) is None
+    # "tonight" looks forward: 7pm tonight asked at 20:50 UTC is still to come in the asker's zone.
+    late = NOW.replace(hour=20, minute=50)
+    assert asked_moment("what will press 4 be running at 7pm tonight?", late) == (late, "7pm tonight")
+    assert asked_moment("what failed at 7pm today", late) is None
     # A day word without a clock time, or an acronym, asks no moment ("TMR" is a triple modular redundancy).
     assert asked_moment("anything to hand over for tomorrow morning shift?", NOW) is None
     assert asked_moment("is the TMR logic solver healthy at 9am?", NOW) is None

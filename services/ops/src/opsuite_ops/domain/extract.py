@@ -315,6 +315,8 @@ def extract_entities(
                 reader.terms.append(tok)
         elif SEPARATED.match(tok) and (short := reader.shorts().ending(tok)) is not None:
             reader.short(tok, short, "whose name ends so", explicit or shape_kind(tok))  # "billing-svc"
+        elif not reader.is_word(low) and (short := reader.shorts().squeezed(low)) is not None:
+            reader.short(tok, short, "with its code and number", explicit)  # "rtm2": DC-RTM-02
         elif (cue := kind_cue(prev, nxt, kind_words)) and (whole := inv.containing(low, cue)) is not None:
             reader.values.append(whole)  # a part of one name of that kind: "the rollup job" -> nightly_rollup
         elif (

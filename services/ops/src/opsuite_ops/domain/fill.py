@@ -50,6 +50,7 @@ from opsuite_ops.domain.fill_words import (
     choose_enum,
     flag_value,
     key_terms,
+    looks_ahead,
     names_the_subject,
     naming_words,
 )
@@ -132,6 +133,9 @@ def _enum_of(schema: Mapping[str, Any]) -> list[Any]:
 
 #: Look-back of a required window for "when did X last ..." (kept within the parameter's maximum).
 LATEST_WINDOW = timedelta(days=90)
+#: A required window the question gives no time for, when it asks what comes next ("whens the next collection"):
+#: from now, this far ahead.
+AHEAD_WINDOW = timedelta(days=7)
 
 
 def _required_name(
@@ -245,6 +249,7 @@ def fill_variants(
     readings: list[str] = []
     unexpressed: list[str] = []
     inv = entities.inventory
+    ahead = looks_ahead(entities.question, tool) and f"the next {human_duration(AHEAD_WINDOW)}: it asks what comes next"
     windowed = any(window_bound(param_concept(n, s), n, s) or duration_value(n, s, 1) is not None
                    for n, s in tool.properties.items() if not _enum_of(s))  # fmt: skip
     for name, schema in tool.properties.items():
@@ -324,6 +329,8 @@ def fill_variants(
         elif (bound := window_bound(concept, name, schema)) == "since":
             if entities.time_range is not None:
                 value, source = format_time(entities.time_range.since, schema, name), entities.time_range.text
+            elif name in required and ahead:
+                value, source = format_time(now, schema, name), f"no time in the question; {ahead}"
             elif name in required:
                 value = format_time(now - default_window, schema, name)
                 source = f"no time in the question; assumed the last {human_duration(default_window)}"
@@ -331,6 +338,8 @@ def fill_variants(
             # The end of a window: the question's, else now (a required end never repeats the start).
             if entities.time_range is not None:
                 value, source = format_time(entities.time_range.until, schema, name), entities.time_range.text
+            elif name in required and ahead:
+                value, source = format_time(now + AHEAD_WINDOW, schema, name), f"no time in the question; {ahead}"
             elif name in required:
                 value, source = format_time(now, schema, name), "no time in the question; the window ends now"
         elif (

@@ -231,6 +231,22 @@ def asks_not_ended(words: Sequence[str]) -> bool:
     return bool(said & (_NOT_ENDED | _NOT_BEGUN)) or {"still", "open"} <= said
 
 
+#: Words asking what comes next ("whens the next collection", "upcoming works", "tmrw"); "next to" is a place.
+_AHEAD = re.compile(r"\b(?:next(?!\s+to\b)|upcoming|tomorrow|tmrw|tomoz|tonight)\b", re.IGNORECASE)
+
+
+#: A tool of things booked ahead ("collections scheduled between two dates"), whose window can lie in the future;
+#: readings and logs are of the past whatever the question asks next.
+_BOOKED = re.compile(r"\b(?:schedul\w*|planned|booked|upcoming|ahead|due|roster\w*|rota|calendar)\b", re.IGNORECASE)
+
+
+def looks_ahead(question: str, tool: Tool) -> bool:
+    """Whether the question asks what comes next of a tool of things booked ahead (a window the question gives no
+    time for then runs forward from now)."""
+    about = " ".join((tool.description, *tool.tags))
+    return _AHEAD.search(question) is not None and _BOOKED.search(about) is not None
+
+
 def key_terms(
     tool: Tool,
     entities: Entities,

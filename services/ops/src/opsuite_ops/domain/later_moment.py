@@ -6,8 +6,10 @@ shifts, planned works with their start and end). A question naming a clock time 
 reaching that moment: a successful call whose output holds a time at or after it (a date alone stands for its
 whole day), or that was asked about a time at or after it. Otherwise what the run shows is the present, not the
 moment asked: NOT_COVERED (the answer is partial, never complete on a status of now). Clock times are read in
-UTC, as every time in opsuite ("1am tonight" is after midnight); a clock time without a day word, or one already
-past, asks nothing of the kind. Times as epoch numbers are not read.
+UTC, as every time in opsuite ("1am tonight" is after midnight); a clock time without a day word asks nothing of the
+kind, nor does one already past today ("at 5am today") or tomorrow's; but "tonight", "this evening" and "later
+today" always look forward: "7pm tonight" asked at 20:50 UTC is an evening in the asker's own zone, still to come,
+so the data must reach past now. Times as epoch numbers are not read.
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ _CLOCK = re.compile(
 )
 _TODAY = re.compile(r"\b(?:tonight|tonite|this\s+evening|later\s+today|today)\b", re.IGNORECASE)
 _TONIGHT = re.compile(r"\b(?:tonight|tonite)\b", re.IGNORECASE)
+#: Day words that only ever look forward, whatever the clock time with them.
+_FORWARD = re.compile(r"\b(?:tonight|tonite|this\s+evening|later\s+today)\b", re.IGNORECASE)
 _TOMORROW = re.compile(r"\b(?:tomorrow|tmrw|tomoz)\b", re.IGNORECASE)
 #: Before this hour, "tonight" is the night after midnight ("1am tonight": tomorrow at 01:00).
 _SMALL_HOURS = 6
@@ -58,6 +62,8 @@ def asked_moment(question: str, now: datetime) -> tuple[datetime, str] | None:
         at = (now + timedelta(days=days)).replace(hour=hour, minute=minute, second=0, microsecond=0)
         if at > now:
             return at, f"{m.group(0).strip()} {day.group(0)}"
+        if _FORWARD.match(day.group(0)):  # already past in UTC: a later moment in the asker's zone
+            return now, f"{m.group(0).strip()} {day.group(0)}"
     return None
 
 
@@ -87,7 +93,8 @@ def later_moment(question: str, now: datetime, records: Sequence[CallRecord]) ->
     return [
         AnswerStatusReason(
             AnswerReason.NOT_COVERED,
-            f"the question asks about {words} ({fmt_time(at)}); no data of the run ({tools}) reaches it: "
+            f"the question asks about {words} ({'later than ' if at == now else ''}{fmt_time(at)}); no data of the "
+            f"run ({tools}) reaches it: "
             "what it shows is up to now",
         )
     ]

@@ -13,6 +13,8 @@ read as the one value it stands for:
   vocabulary, a form word or a size word: "search", "large" stay words);
 * by **the words of a kind the question names**: "the large rye pool" is ``rye-large``, the one pool
   having the most of those words as parts (:meth:`ShortNames.implied`);
+* by **a code and its number run together**: "rtm2" is ``DC-RTM-02`` when exactly one listed value has the
+  parts ``rtm`` and ``02`` side by side (the number's leading zeros dropped; :meth:`ShortNames.squeezed`);
 * by a **misspelt last segment**: "serach-indexer" is ``quill/search-indexer`` under the rules of
   :func:`typos.typo_of` (the same digits, very close, clearly closer than the next), still reported as an
   unknown name (:meth:`ShortNames.typo`).
@@ -26,6 +28,7 @@ built once per reading of a question; each fuzzy look-up is counted (:data:`MAX_
 from __future__ import annotations
 
 import difflib
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -42,6 +45,8 @@ MAX_SHORT_TYPOS = 8
 _PATH = re.compile(r"[/:]")
 _PARTS = re.compile(r"[/:._-]+")
 _SPACE = re.compile(r"\s")
+#: A code and its number run together ("rtm2", "lej01"): letters, then digits.
+SQUEEZED = re.compile(r"^([a-z]{2,6})0*(\d{1,4})$", re.IGNORECASE)
 #: A dotted value of a short code with digits (a level, a site: "L2", "BMR1") and a name of its own, letters with a
 #: "-" or digits ("L4.W17", "L2.ICU-B"); not a host "db.eu-west-1" nor "db-01.dc-2".
 _DOTTED_TAIL = re.compile(r"^[A-Za-z]{0,4}\d{1,3}\.(?=[^.]*[A-Za-z])(?=[^.]*[-\d])[A-Za-z0-9-]+$")
@@ -74,6 +79,7 @@ class ShortNames:
     def __init__(self, inventory: Inventory) -> None:
         self._ends: dict[str, set[tuple[str, str]]] = {}
         self._parts: dict[str, set[tuple[str, str]]] = {}
+        self._squeezed: dict[str, set[tuple[str, str]]] = {}
         self._typos_left = MAX_SHORT_TYPOS
         self._comparisons_left = MAX_FUZZY_COMPARISONS
         for column, spelt in inventory.values.values():
@@ -85,9 +91,13 @@ class ShortNames:
             elif _DOTTED_TAIL.match(spelt):  # "L2.ICU-B": the area "ICU-B" on its level L2 (no "org" of a domain)
                 self._ends.setdefault(name_key(spelt.rsplit(".", 1)[-1]), set()).add((column, spelt))
             low = spelt.lower()
-            for part in _PARTS.split(low):
+            parts = _PARTS.split(low)
+            for part in parts:
                 if part and part != low:
                     self._parts.setdefault(part, set()).add((column, spelt))
+            for code, number in itertools.pairwise(parts):
+                if code.isalpha() and number.isdigit():
+                    self._squeezed.setdefault(f"{code}{int(number)}", set()).add((column, spelt))
 
     @staticmethod
     def _one(found: Iterable[tuple[str, str]]) -> tuple[str, str] | None:
@@ -108,6 +118,12 @@ class ShortNames:
     def part(self, word: str) -> tuple[str, str] | None:
         """``(column, value)`` of the one listed value having ``word`` as a whole part, else None."""
         return self._one(self._parts.get(word.lower(), ()))
+
+    def squeezed(self, token: str) -> tuple[str, str] | None:
+        """``(column, value)`` of the one listed value having ``token``'s letters and number as two parts side by
+        side ("rtm2": ``DC-RTM-02``), else None."""
+        m = SQUEEZED.match(token)
+        return self._one(self._squeezed.get(f"{m.group(1).lower()}{int(m.group(2))}", ())) if m else None
 
     def implied(self, parts: Iterable[str], words: Iterable[str]) -> tuple[str, str] | None:
         """The one value of a kind ``words`` name ("pool") having the most of ``parts`` as whole parts ("large",
