@@ -41,7 +41,6 @@ from itertools import islice, product
 from math import prod
 from typing import Any
 
-from opsuite_ops.domain.bm25 import STOP_WORDS
 from opsuite_ops.domain.entities import TEXT_PARAMS, name_key
 from opsuite_ops.domain.enum_labels import quantity_values
 from opsuite_ops.domain.extract import Entities, canonical_param, human_duration
@@ -54,17 +53,20 @@ from opsuite_ops.domain.fill_words import (
     names_the_subject,
     naming_words,
 )
+from opsuite_ops.domain.listed_codes import codes_named, option_of_members
 from opsuite_ops.domain.model import Tool
 from opsuite_ops.domain.param_kinds import (
     KNOWN_CONCEPTS,
     LIMIT_PARAMS,
     SEARCH_TAGS,
+    enum_of,
     example_separators,
     ids_like_example,
     is_search_param,
     key_example,
     keys_like_example,
     lookup_example,
+    names_its_thing,
     param_concept,
     schema_type,
     separated_within,
@@ -89,7 +91,6 @@ from opsuite_ops.domain.values import (
     part_value,
     related_value,
 )
-from opsuite_ops.domain.words import CHAT_WORDS
 
 __all__ = [
     "TEXT_PARAMS",
@@ -121,14 +122,6 @@ class FilledArguments:
     #: What the question excludes that these arguments cannot ("cannot exclude maintenance with hosts"): the
     #: answer is partial (see :mod:`negation`).
     unexpressed: tuple[str, ...] = ()
-
-
-def _enum_of(schema: Mapping[str, Any]) -> list[Any]:
-    enum = schema.get("enum")
-    if not isinstance(enum, list):
-        items = schema.get("items")
-        enum = items.get("enum") if isinstance(items, Mapping) and schema_type(schema) == "array" else None
-    return [o for o in enum if o not in ("", None)] if isinstance(enum, list) else []
 
 
 #: Look-back of a required window for "when did X last ..." (kept within the parameter's maximum).
@@ -185,30 +178,6 @@ def _guessed_for(name: str, schema: Mapping[str, Any], entities: Entities, tool:
     return None
 
 
-#: First words of a yes/no question ("is HTST-2 up", "did the backup of db-01 fail", "has OS-22 stopped").
-_YES_NO = frozenset({"is", "are", "was", "were", "has", "have", "had", "did", "does", "do", "isnt", "isn't"})
-
-
-def _names_its_thing(tool: Tool, param: str, entities: Entities) -> bool:
-    """Whether the question names, for another free-text parameter of ``tool``, the one thing it is about (an id,
-    a host): a yes/no question about it is answered by its row, not by filtering ``param`` on the state asked."""
-    words = re.findall(r"[a-z0-9'-]+", entities.question.lower()[:2000])
-    if not words or words[0] not in _YES_NO or {"any", "anything", "there", "some"} & set(words):
-        return False  # not a yes/no question about one thing ("is anything stopped", "any failed backups": which)
-    states = {str(o).lower() for o in _enum_of(tool.properties.get(param, {}))}  # "stopped" is no thing named
-    for k, word in enumerate(words[:-1]):
-        nxt = words[k + 1]
-        if word in states and nxt not in STOP_WORDS and nxt not in CHAT_WORDS and nxt.isalpha():
-            return False  # the state qualifies other rows ("does HTST-2 have critical alarms"): a filter
-    things = {*entities.ids, *entities.hosts, *entities.services, *(v for _c, v in entities.values)}
-    things = {t for t in things if str(t).lower() not in states}
-    return len(things) == 1 and any(
-        p != param and not _enum_of(sc) and schema_type(sc) == "string" and not sc.get("format")
-        and not is_search_param(tool, p, sc) and window_bound(param_concept(p, sc), p, sc) is None
-        for p, sc in tool.properties.items()
-    )  # fmt: skip
-
-
 def _look_back(name: str, schema: Mapping[str, Any]) -> bool:
     """Whether a parameter is a look-back ("hours", "lookback_minutes"): its value comes from a time phrase."""
     return duration_value(name, schema, 60.0) is not None
@@ -251,7 +220,7 @@ def fill_variants(
     inv = entities.inventory
     ahead = looks_ahead(entities.question, tool) and f"the next {human_duration(AHEAD_WINDOW)}: it asks what comes next"
     windowed = any(window_bound(param_concept(n, s), n, s) or duration_value(n, s, 1) is not None
-                   for n, s in tool.properties.items() if not _enum_of(s))  # fmt: skip
+                   for n, s in tool.properties.items() if not enum_of(s))  # fmt: skip
     for name, schema in tool.properties.items():
         concept = param_concept(name, schema)
         typ = schema_type(schema)
@@ -269,7 +238,7 @@ def fill_variants(
             named = [v for v in named if v not in shunned_names]
             unexpressed.append(f"cannot exclude {name} {', '.join(map(str, shunned_names))} with {tool.name}")
         window = entities.time_range.seconds if entities.time_range is not None else None
-        options = _enum_of(schema)
+        options = enum_of(schema)
         if windowed and (dv := step_enum(options, window or default_window.total_seconds(), entities.words)):
             value, source = dv, "the finest step that keeps the window's series short"
         elif options and window is not None and (dv := enum_duration(options, window)):
@@ -278,7 +247,7 @@ def fill_variants(
             value, source = flag, "a word of the question names the flag"
         elif typ == "boolean" and flag_value(name, entities.words) is not None:
             unexpressed.append(f"cannot exclude {name} with {tool.name}: the question negates it")
-        elif options and _names_its_thing(tool, name, entities):
+        elif options and names_its_thing(tool, name, entities):
             # "is HTST-2 up or has it stopped?": the row of HTST-2 says its state; a filter on "stopped" would
             # return nothing for a running HTST-2, an empty answer to the question
             source = ""  # left at its default
@@ -306,6 +275,9 @@ def fill_variants(
                 # that the enum allows.
                 allowed = {name_key(str(o)): o for o in options}
                 chosen = list(dict.fromkeys(allowed[k] for v in named if (k := name_key(str(v))) in allowed))
+            member = None if chosen or shunned else option_of_members(options, tool.description, entities.question)
+            if member is not None:
+                chosen = [member]  # "EU vs NA" of a tool "summed by ... region group (NA, EU, APAC, SA)"
             names = entities.unknown or entities.guessed or entities.values or entities.ids
             if not chosen and not shunned and name in required and not names:
                 # "what is the farm exporting": GRID-132's export_mw (never for a name the estate may not have)
@@ -390,6 +362,18 @@ def fill_variants(
                 value = given
                 if source.startswith(_READ_AS):  # a word read as a listed value: the answer says so
                     readings.append(f"{source.removeprefix(_READ_AS)}; the answer is for {given}")
+        elif (
+            typ == "string"
+            and not named
+            and not schema.get("format")
+            and not is_search_param(tool, name, schema)
+            and (codes := codes_named(str(schema.get("description", "")), entities.question)[:_FAN_OUT])
+        ):
+            # "CCU EU vs NA" of a region "name or group (NA, EU, APAC, SA)": one call per code
+            if len(codes) > 1:
+                dims.append((name, codes, f"codes the {name}'s description lists"))
+            else:
+                value, source = codes[0], f"a code the {name}'s description lists"
         elif typ == "string" and free_quoted:
             value, source = free_quoted.pop(0), "quoted text in the question"
         elif is_search_param(tool, name, schema):

@@ -37,7 +37,7 @@ ENUM_SYNONYMS: Mapping[str, tuple[str, ...]] = {
     "unhealthy": ("degraded", "down"), "impaired": ("degraded",), "degrading": ("degraded",),
     "warning": ("warn", "warning"), "error": ("error", "err"), "critical": ("critical", "crit"),
     "red": ("failed", "failing", "failure"), "green": ("success", "succeeded", "passed", "passing"),
-    "booked": ("scheduled", "planned"),
+    "booked": ("scheduled", "planned"), "down": ("offline",),
 }  # fmt: skip
 
 

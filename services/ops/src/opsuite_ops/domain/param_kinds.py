@@ -16,17 +16,19 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from opsuite_common.regex import RegexError, compile_regex
-from opsuite_ops.domain.bm25 import stem, tokenise
+from opsuite_ops.domain.bm25 import STOP_WORDS, stem, tokenise
 from opsuite_ops.domain.entities import ENTITY_CONCEPTS, TEXT_PARAMS
 from opsuite_ops.domain.extract import Entities, canonical_param
 from opsuite_ops.domain.model import Tool
 from opsuite_ops.domain.timerange import duration_value, time_bound
 from opsuite_ops.domain.token_kinds import word_shape
+from opsuite_ops.domain.words import CHAT_WORDS
 
 __all__ = [
     "KNOWN_CONCEPTS",
     "LIMIT_PARAMS",
     "SEARCH_TAGS",
+    "enum_of",
     "example_separators",
     "id_like",
     "ids_like_example",
@@ -36,6 +38,7 @@ __all__ = [
     "lookup_example",
     "name_kinds",
     "names_a_thing",
+    "names_its_thing",
     "param_concept",
     "pattern_ok",
     "schema_type",
@@ -256,3 +259,36 @@ def ids_like_example(schema: Mapping[str, Any], entities: Entities) -> list[str]
         return not examples or any(id_like(record, example) for example in examples)
 
     return [i for i in entities.record_ids if alike(i) and pattern_ok(schema, i)]
+
+
+def enum_of(schema: Mapping[str, Any]) -> list[Any]:
+    """The options of an enum parameter (or of an array of enums), without the empty sentinel."""
+    enum = schema.get("enum")
+    if not isinstance(enum, list):
+        items = schema.get("items")
+        enum = items.get("enum") if isinstance(items, Mapping) and schema_type(schema) == "array" else None
+    return [o for o in enum if o not in ("", None)] if isinstance(enum, list) else []
+
+
+#: First words of a yes/no question ("is HTST-2 up", "did the backup of db-01 fail", "has OS-22 stopped").
+_YES_NO = frozenset({"is", "are", "was", "were", "has", "have", "had", "did", "does", "do", "isnt", "isn't"})
+
+
+def names_its_thing(tool: Tool, param: str, entities: Entities) -> bool:
+    """Whether the question names, for another free-text parameter of ``tool``, the one thing it is about (an id,
+    a host): a yes/no question about it is answered by its row, not by filtering ``param`` on the state asked."""
+    words = re.findall(r"[a-z0-9'-]+", entities.question.lower()[:2000])
+    if not words or words[0] not in _YES_NO or {"any", "anything", "there", "some"} & set(words):
+        return False  # not a yes/no question about one thing ("is anything stopped", "any failed backups": which)
+    states = {str(o).lower() for o in enum_of(tool.properties.get(param, {}))}  # "stopped" is no thing named
+    for k, word in enumerate(words[:-1]):
+        nxt = words[k + 1]
+        if word in states and nxt not in STOP_WORDS and nxt not in CHAT_WORDS and nxt.isalpha():
+            return False  # the state qualifies other rows ("does HTST-2 have critical alarms"): a filter
+    things = {*entities.ids, *entities.hosts, *entities.services, *(v for _c, v in entities.values)}
+    things = {t for t in things if str(t).lower() not in states}
+    return len(things) == 1 and any(
+        p != param and not enum_of(sc) and schema_type(sc) == "string" and not sc.get("format")
+        and not is_search_param(tool, p, sc) and window_bound(param_concept(p, sc), p, sc) is None
+        for p, sc in tool.properties.items()
+    )  # fmt: skip
