@@ -30,12 +30,13 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from opsuite_ops.domain.bm25 import STOP_WORDS, is_verb_or_adverb, stem, value_stem
 from opsuite_ops.domain.timerange import REL_RE
+from opsuite_ops.domain.typos import misspelt
 from opsuite_ops.domain.words import NON_TOPIC_WORDS
 
 __all__ = [
@@ -57,6 +58,7 @@ __all__ = [
     "ranking",
     "summed_over_window",
     "summed_per",
+    "uncounted",
 ]
 
 _HIGH = frozenset(
@@ -325,6 +327,21 @@ def counted_head(question: str) -> tuple[str, tuple[str, ...]]:
     if not words:
         return "", ()
     return words[-1], tuple(words[:-1])
+
+
+def uncounted(question: str, said: Iterable[str]) -> str | None:
+    """For a "how many" question that no count, total or ranking answered: what is not worked out, when no word
+    ``said`` of the run's calls (their tools' names, descriptions and tags, their rows' columns) is the thing
+    counted, nor spelt nearly so ("turbnes": turbines), and it is no value ("504s"): "how many pages have they had"
+    over an on-call rota's rows. None when one is, or nothing is counted."""
+    head, before = counted_head(question)
+    low = head.lower()
+    if not low or any(c.isdigit() for c in low):
+        return None
+    stems = {stem(w) for text in said for w in re.findall(r"[a-z]+", text.lower()[:2000])}
+    if stem(low) in stems or misspelt(low, stems, frozenset()) is not None:  # "pipleines": pipelin
+        return None
+    return f"how many {' '.join((*before, head))} is not worked out: no tool of the run reports them"
 
 
 def counted_by_name(question: str, tool: str) -> bool:

@@ -234,7 +234,8 @@ def _series_table_facts(
         fact = (
             f"{title}: {total} rows, {len(table.series)} series, briefly (latest, range, trend) per group:"
             + "".join(
-                f"\n  - {group or 'all rows'}: " + "; ".join(s.brief() for s in members)
+                f"\n  - {group or 'all rows'}: "
+                + "; ".join(s.brief() + (f" ({t[2:]})" if (t := _total(s, rows, summed)) else "") for s in members)
                 for group, members in shown_groups
             )
         )
@@ -418,6 +419,8 @@ def _total(series: SeriesSummary, rows: Sequence[Mapping[str, Any]], summed: str
         return f"; {fmt_num(sum(values))} in all over those {len(values)} points"
     names = [series.column, *(g.split("=", 1)[-1] for g in series.group.split(", "))]
     done = [n.replace("_", " ").lower() for n in names if re.fullmatch(r"[a-z]+s_[a-z]+ed", n.lower())]
+    if re.fullmatch(r"[a-z]{3,}ed", series.column.lower()) and asks_count(summed):
+        done.append(series.column.lower())  # "how many purchases failed in the last 6 hrs": ``failed`` per interval
     if not _COUNTED.search(" ".join(names)) and not any(d in summed.lower() for d in done):
         return ""  # a gauge (a temperature, a queue's depth, connections open) adds up to nothing
     if len(values) < len(cells) or not all(v.is_integer() for v in values):

@@ -58,6 +58,7 @@ from opsuite_ops.domain.aggregate import (
     ranking,
     summed_over_window,
     summed_per,
+    uncounted,
 )
 from opsuite_ops.domain.anchors import anchored_timeline, find_anchor, read_from
 from opsuite_ops.domain.asked_rows import off_subject_cuts
@@ -367,6 +368,9 @@ def _facts(question: str, calls: Sequence[CallRecord], tools: Mapping[str, Tool]
         # "which pump threw the most occlusion alarms": rows came back, but nothing counted or ranked them
         out.cuts.append(AnswerStatusReason(AnswerReason.NOT_COVERED, _UNRANKED))
     counts = _counts(question, per_call, tools)
+    said = [w for c, f in per_call for w in (c.tool.replace("_", " "), *f.columns, *_about(tools, c.tool))]
+    if asks_count(question) and not counts and not rankings and (lacking := uncounted(question, said)):
+        out.cuts.append(AnswerStatusReason(AnswerReason.NOT_COVERED, lacking))  # "how many pages" of a rota
     absent = absent_sides(question, [(c, call_title(c), f.columns, f.rows) for c, f in per_call])
     tables = [(c.call_id, call_title(c), f.series) for c, f in per_call if f.series is not None]
     odd = oddities(question, tables, any(f.series is None and f.onsets for _c, f in per_call))
@@ -401,6 +405,11 @@ def _facts(question: str, calls: Sequence[CallRecord], tools: Mapping[str, Tool]
     if not onsets and asks_for_onset(question):  # the start asked for: no series says when
         out.cuts.append(AnswerStatusReason(AnswerReason.NOT_COVERED, _NO_ONSET))
     return out
+
+
+def _about(tools: Mapping[str, Tool] | None, name: str) -> tuple[str, ...]:
+    tool = (tools or {}).get(name)
+    return (tool.description, *tool.tags) if tool is not None else ()
 
 
 def _tail(facts: _Facts, gaps: Sequence[Gap]) -> str:
