@@ -17,13 +17,12 @@ to :mod:`values`; a misspelt word of the tools ("capacty") is read as the word i
 question, each compared with the vocabulary's words of its length and first letter).
 
 A short name of one listed value (its last path segment, "billing-svc" for ``quill/billing-svc``; a part
-no other value has, "billing"; a misspelt segment) is read as that value and the reading kept for the
-answer (:mod:`shortnames`); a version string ("2.31.0") is a value, never a term; chat words ("rn") are
-form words (:mod:`words`). In a clause opening "what are ..." the verb form is asked for, not a qualifier.
-
-When no tool listed names of a kind, that kind falls back to generic shapes (no estate's naming): a
-hyphenated name ending in digits is a host, a name after "service"/"on"/"for"... is a service.
-:mod:`fill` then fills each tool's parameters from the result.
+no other value has, "billing"; a code and its number run together, "rtm2" for ``DC-RTM-02``; a misspelt
+segment) is read as that value and the reading kept for the answer (:mod:`shortnames`); a version string
+("2.31.0") is a value, never a term; chat words ("rn") are form words (:mod:`words`). In a clause opening "what
+are ..." the verb form is asked for, not a qualifier. When no tool listed names of a kind, that kind falls back
+to generic shapes (no estate's naming): a hyphenated name ending in digits is a host, a name after
+"service"/"on"/"for"... is a service. :mod:`fill` then fills each tool's parameters from the result.
 """
 
 from __future__ import annotations
