@@ -45,10 +45,20 @@ _TOOL_CALLS = counter(
 )
 
 
+def _in_order(value: Any) -> Any:
+    """``value`` with every object's keys sorted: a protobuf Struct keeps no order (its map iterates in an order
+    that differs from process to process), and a plan must not depend on it."""
+    if isinstance(value, Mapping):
+        return {k: _in_order(value[k]) for k in sorted(value, key=str)}
+    if isinstance(value, list):
+        return [_in_order(v) for v in value]
+    return value
+
+
 def tool_from_api(api: am.Api) -> Tool:
-    """The tool an api_manager API exposes."""
+    """The tool an api_manager API exposes (its schema's keys in one order, whatever process reads it)."""
     d = api.definition
-    schema = struct_to_dict(d.param_schema) if d.HasField("param_schema") else {}
+    schema = _in_order(struct_to_dict(d.param_schema)) if d.HasField("param_schema") else {}
     hints = schema.pop(OUTPUT_HINTS_KEY, None)
     kind = am.ApiKind.Name(d.kind).lower() if d.kind else "sql"
     return Tool(

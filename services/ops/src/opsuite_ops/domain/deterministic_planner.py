@@ -47,7 +47,7 @@ from opsuite_ops.domain.coverage import (
 )
 from opsuite_ops.domain.example_names import ids_by_example, names_by_example
 from opsuite_ops.domain.extract import Entities, extract_entities, human_duration, is_verb_or_adverb
-from opsuite_ops.domain.guessed_topics import unused_guesses
+from opsuite_ops.domain.guessed_topics import unhonoured_places, unused_guesses
 from opsuite_ops.domain.identifiers import (
     id_letters,
     looks_up,
@@ -278,6 +278,7 @@ class DeterministicPlanner:
         reasons.extend(
             unused_guesses(request.question, entities.guessed, steps, request.tools, self.config.synonyms, vocab)
         )
+        reasons.extend(unhonoured_places(request.question, steps, request.tools, self.config.synonyms, vocab))
         # A tool the question matches that needs what the question does not give stands for a part no step
         # of the other plan covers ("who is the network on-call": the rota needs a team): say so.
         builder = self._plan(request, vocab, entities)[1]
@@ -476,6 +477,7 @@ class DeterministicPlanner:
             reasons.append(uncounted)
         reasons.extend(unlooked_identifiers(request.question, steps))
         reasons.extend(unused_guesses(request.question, entities.guessed, steps, request.tools, cfg.synonyms, vocab))
+        reasons.extend(unhonoured_places(request.question, steps, request.tools, cfg.synonyms, vocab))
         reasons.extend(builder.dropped)
         reasons.extend(builder.uncovered_parts(steps, coverage, notes))
         if not steps and not reasons:

@@ -221,7 +221,9 @@ def fill_variants(
     ahead = looks_ahead(entities.question, tool) and f"the next {human_duration(AHEAD_WINDOW)}: it asks what comes next"
     windowed = any(window_bound(param_concept(n, s), n, s) or duration_value(n, s, 1) is not None
                    for n, s in tool.properties.items() if not enum_of(s))  # fmt: skip
-    for name, schema in tool.properties.items():
+    # Search parameters last: their key terms leave out the words an enum value took ("crash" of category=crash),
+    # whatever order the schema's properties come in (a protobuf Struct keeps none).
+    for name, schema in sorted(tool.properties.items(), key=lambda p: is_search_param(tool, p[0], p[1])):
         concept = param_concept(name, schema)
         typ = schema_type(schema)
         value: Any = None

@@ -7,6 +7,11 @@ takes it in an argument, the reading served nothing, and the word may be the top
 tool reports scrap" when no tool's words know it. A row holding the word lifts the reason, as any
 (:func:`~opsuite_ops.domain.absence.reported_in_rows`). Not a verb's object ("serving traffic", "running hot")
 nor a word after "of" or "to" ("out of service", "up to date"): those are phrases, not topics. English only.
+
+:func:`unhonoured_places`: "hows CCU on mobile rn?" where the tools reporting CCU know no "mobile" and only
+another planned tool does (an on-call rota's ``mobile``, a phone number): the place qualifies the thing asked,
+and no tool reports that thing there ("no tool reports ccu on mobile"). Not when a step takes the word in an
+argument, nor when a tool reporting the thing knows it too.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from opsuite_ops.domain.coverage import CoverageCheck, is_topic
 from opsuite_ops.domain.model import AnswerReason, AnswerStatusReason, PlanStep, Tool
 from opsuite_ops.domain.words import GENERIC_WORDS
 
-__all__ = ["unused_guesses"]
+__all__ = ["unhonoured_places", "unused_guesses"]
 
 #: A word after "in", "on" or "about" (and "the" or "our").
 _TOPIC_PLACE = re.compile(r"\b(?:in|on|about)\s+(?:the\s+|our\s+)?([a-z]+)\b")
@@ -53,3 +58,38 @@ def unused_guesses(
     if check is None or not check.uncovered:
         return []
     return [AnswerStatusReason(AnswerReason.NOT_COVERED, f"no tool reports {check.phrase}", terms=check.uncovered)]
+
+
+#: A word, then "in" or "on" and a plain word: not a part of a name ("cpu on web-02") nor a kind word before one
+#: ("milk in lot l4 6128").
+_QUALIFIED = re.compile(r"\b([a-z][a-z0-9]+)\s+(in|on)\s+(?:the\s+|our\s+)?([a-z]+)\b(?![\w-])(?!\s+[\w-]*\d)")
+
+
+def unhonoured_places(
+    question: str,
+    steps: Sequence[PlanStep],
+    tools: Sequence[Tool],
+    synonyms: Mapping[str, tuple[str, ...]],
+    vocab: frozenset[str],
+) -> list[AnswerStatusReason]:
+    """NOT_COVERED ("no tool reports ccu on mobile") for a thing asked "on" or "in" a plain word that no planned
+    tool reporting the thing knows, though another planned tool does (see the module docstring)."""
+    planned = [t for t in tools if t.name in {s.tool for s in steps}]
+    taken = {w for st in steps for v in st.arguments.values() for w in re.findall(r"[a-z0-9]+", str(v).lower())}
+    out = []
+    for thing, prep, place in _QUALIFIED.findall(question[:2000].lower()):
+        if place in taken or {thing, place} & (STOP_WORDS | GENERIC_WORDS) or not is_topic(place, vocab):
+            continue
+        if not is_topic(thing, vocab):
+            continue
+        knows = {t.name: (_knows(t, thing, synonyms), _knows(t, place, synonyms)) for t in planned}
+        reporting = [name for name, (of_thing, _p) in knows.items() if of_thing]
+        if reporting and not any(knows[n][1] for n in reporting) and any(p for _t, p in knows.values()):
+            detail = f"no tool reports {thing} {prep} {place}"
+            out.append(AnswerStatusReason(AnswerReason.NOT_COVERED, detail, terms=(place,)))
+    return out
+
+
+def _knows(tool: Tool, word: str, synonyms: Mapping[str, tuple[str, ...]]) -> bool:
+    """Whether ``tool``'s own words know ``word`` (not the catalogue's: the whole vocabulary knows every word)."""
+    return not CoverageCheck.of((word,), [tool], synonyms).uncovered

@@ -30,6 +30,7 @@ from opsuite_ops.domain.bm25 import tokenise
 from opsuite_ops.domain.coverage import asks_how_to
 from opsuite_ops.domain.entities import Inventory, is_empty
 from opsuite_ops.domain.extract import Entities, canonical_param
+from opsuite_ops.domain.listed_codes import codes_named
 from opsuite_ops.domain.model import AnswerReason, AnswerStatusReason, CallRecord, Tool
 from opsuite_ops.domain.timeline import asks_for_cause, asks_for_remedy
 from opsuite_ops.domain.timerange import time_bound
@@ -49,19 +50,32 @@ def is_investigation(
     question: str, entities: Entities, tools: Sequence[Tool] = (), inventory: Inventory | None = None
 ) -> bool:
     """A question asking for the cause of something that happened to a named host, service or value of the
-    estate's own kinds, or to a record the question names by id ("what caused INC-12": the incident alone
-    does not say what caused it). A word the question reads as a tool word names a thing too when it is both
-    a value some tool's parameter offers (an enum) and a value the estate's listings hold ("corp logins had
-    timeouts": ``corp`` is a realm the login series take and the registry lists)."""
+    estate's own kinds, to a record the question names by id ("what caused INC-12": the incident alone does not
+    say what caused it), or to a code a parameter's description lists ("APAC"). A word the question reads as a
+    tool word names a thing too when it is both a value some tool's parameter offers (an enum) and a value the
+    estate's listings hold ("corp logins had timeouts": ``corp`` is a realm the login series take and the
+    registry lists)."""
     if not (
         entities.hosts
         or entities.services
         or entities.ids
         or entities.values
         or _names_listed(entities, tools, inventory)
+        or _codes_offered(question, tools)
     ):
         return False
     return asks_for_cause(question)
+
+
+def _codes_offered(question: str, tools: Sequence[Tool]) -> bool:
+    """Whether the question writes a code a parameter's description lists ("queues so long in APAC": a region "name
+    or group (NA, EU, APAC, SA)"), a thing of the estate's as much as a listed value (:mod:`listed_codes`)."""
+    return any(
+        codes_named(str(schema.get("description", "")), question)
+        for tool in tools
+        for schema in tool.properties.values()
+        if isinstance(schema, Mapping) and schema.get("description") and not schema.get("enum")
+    )
 
 
 def _names_listed(entities: Entities, tools: Sequence[Tool], inventory: Inventory | None) -> bool:
