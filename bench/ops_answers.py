@@ -66,7 +66,10 @@ monitoring's EGT margins and oil uptake, APU starts, bird strikes, repeat defect
 change records, OEM and vendor cases, on-call engineers and shift leads), and ``--set=thirtyfourth``
 ``thirtyfourth``, an online game studio's live operations (game server fleets and hosts, matchmaking queues, CCU,
 client crashes by build and signature, phased rollouts and feature flags, anti-cheat, DDoS, payment failures,
-on-call and shift leads), all twenty-one written blind too.
+on-call and shift leads), and ``--set=thirtyfifth`` ``thirtyfifth``, an offshore oil and gas platform's operations
+(wells, gas compressors and their anti-surge control, historian trends, trips, F&G inhibits, ESDV tests, SCE
+deferrals, permits, MOC, flights, POB, vessels, weather, on-call, the OIM and CRO shifts), all twenty-two written
+blind too.
 
 Goals, per set: at least 95% of the expected facts in the answers; no answer marked COMPLETE that misses a
 fact or states a forbidden one; every unanswerable question PARTIAL or UNANSWERED.

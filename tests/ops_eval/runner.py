@@ -59,6 +59,7 @@ from tests.ops_eval import (
     third_estate,
     thirteenth_estate,
     thirtieth_estate,
+    thirtyfifth_estate,
     thirtyfirst_estate,
     thirtyfourth_estate,
     thirtysecond_estate,
@@ -97,7 +98,7 @@ TENANTS = {"demo": "demo", "second": "ledgerco", "third": "clusterco", "fourth":
            "twentyeighth": "tallowmerechargeco", "twentyninth": "vantmoorfabco",
            "thirtieth": "cradleighwasteco", "thirtyfirst": "brakenholmedairyco",
            "thirtysecond": "orrinvalemobileco", "thirtythird": "tarnhollowairco",
-           "thirtyfourth": "tessalinegamesco"}  # fmt: skip
+           "thirtyfourth": "tessalinegamesco", "thirtyfifth": "tarranalphaco"}  # fmt: skip
 #: Questions in flight at once (ops runs them concurrently; each is one run).
 CONCURRENCY = 4
 ASK_TIMEOUT_S = 60.0
@@ -259,6 +260,7 @@ _SEEDERS: dict[str, Callable[[_Servers, Path, TokenFactory], Awaitable[datetime]
     "thirtysecond": functools.partial(_seed_estate, thirtysecond_estate, "ranops.db", "thirtysecond"),
     "thirtythird": functools.partial(_seed_estate, thirtythird_estate, "lineops.db", "thirtythird"),
     "thirtyfourth": functools.partial(_seed_estate, thirtyfourth_estate, "gameliveops.db", "thirtyfourth"),
+    "thirtyfifth": functools.partial(_seed_estate, thirtyfifth_estate, "platformops.db", "thirtyfifth"),
 }
 
 
