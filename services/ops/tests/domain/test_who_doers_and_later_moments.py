@@ -91,6 +91,9 @@ def test_a_later_moment_is_answered_only_by_data_reaching_it() -> None:
     assert asked_moment("what failed at 7pm today", late) is None
     # A day word without a clock time, or an acronym, asks no moment ("TMR" is a triple modular redundancy).
     assert asked_moment("anything to hand over for tomorrow morning shift?", NOW) is None
+    # "tomorrow" alone (not "for tomorrow"): tomorrow from its start.
+    midnight = (NOW + timedelta(days=1)).replace(hour=0, minute=0)
+    assert asked_moment("is the weather gonna shut the press hall tmrw?", NOW) == (midnight, "tmrw")
     assert asked_moment("is the TMR logic solver healthy at 9am?", NOW) is None
     # Not a part of an address or a version; the small hours of "tonight" are after midnight.
     assert asked_moment("is 10.0.0.1:22 reachable today", NOW) is None

@@ -6,7 +6,8 @@ shifts, planned works with their start and end). A question naming a clock time 
 reaching that moment: a successful call whose output holds a time at or after it (a date alone stands for its
 whole day), or that was asked about a time at or after it. Otherwise what the run shows is the present, not the
 moment asked: NOT_COVERED (the answer is partial, never complete on a status of now). Clock times are read in
-UTC, as every time in opsuite ("1am tonight" is after midnight); a clock time without a day word asks nothing of the
+UTC, as every time in opsuite ("1am tonight" is after midnight); "tomorrow" without a clock time asks about
+tomorrow from its start (not "for tomorrow", a handover asked now); a clock time without a day word asks nothing of the
 kind, nor does one already past today ("at 5am today") or tomorrow's; but "tonight", "this evening" and "later
 today" always look forward: "7pm tonight" asked at 20:50 UTC is an evening in the asker's own zone, still to come,
 so the data must reach past now. Times as epoch numbers are not read.
@@ -64,6 +65,10 @@ def asked_moment(question: str, now: datetime) -> tuple[datetime, str] | None:
             return at, f"{m.group(0).strip()} {day.group(0)}"
         if _FORWARD.match(day.group(0)):  # already past in UTC: a later moment in the asker's zone
             return now, f"{m.group(0).strip()} {day.group(0)}"
+    if tomorrow and not re.search(r"\bfor\s+(?:the\s+)?$", question[: day.start()], re.IGNORECASE):
+        # "is the weather gonna shut the helideck tmrw": tomorrow from its start (not "for tomorrow's shift", a
+        # handover asked now)
+        return (now + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0), day.group(0)
     return None
 
 

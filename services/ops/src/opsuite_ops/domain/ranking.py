@@ -70,6 +70,8 @@ DEFAULT_SYNONYMS: Mapping[str, tuple[str, ...]] = {
     # A "genny" is a standby generator, and what one is "low on" is its diesel: fuel.
     "genny": ("generator", "genset"),
     "diesel": ("fuel",),
+    # A supply "boat" is a vessel.
+    "boat": ("vessel", "ship"),
 }
 
 

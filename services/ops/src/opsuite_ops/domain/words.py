@@ -65,7 +65,7 @@ NON_TOPIC_WORDS = frozenset(
     smaller closer nearer more less fewer big large small huge tiny high low long forever new newer newest old older
     oldest recent earlier later next upcoming previous keep keeps kept fast quick quickly
     odd off unusual weird strange abnormal anomalous
-    fix fixing remedy hr hrs wk wks mins secs""".split()  # noqa: SIM905
+    fix fixing remedy hr hrs wk wks mins secs under below above beneath ones""".split()  # noqa: SIM905
 )
 
 #: Degree words that only stress the next one ("so far behind", "too slow"), and comparisons of a measure with
@@ -99,4 +99,9 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "ch": ("chamber", "channel"),
     "cat": ("category",),
     "eng": ("engine", "engineer", "engineering"),
+    "vib": ("vibration",),
+    "vibs": ("vibration",),
+    "chopper": ("helicopter", "flight"),
+    "heli": ("helicopter", "flight"),
+    "whp": ("wellhead", "pressure"),
 }
