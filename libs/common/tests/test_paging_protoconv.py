@@ -63,3 +63,12 @@ def test_a_timestamp_outside_the_timestamp_range_is_a_field_violation_not_an_int
     assert info.value.field_violations[0].field == "until" and "9999-12-31" in info.value.message + str(
         info.value.field_violations
     )
+
+
+def test_a_structs_keys_come_back_sorted_whatever_the_maps_order():
+    # A Struct's map iterates in an order that differs from process to process: what is read from one is sorted.
+    data = {"zeta": 1, "alpha": {"q": 1, "category": 2, "b": [{"y": 1, "x": 2}]}, "mid": None}
+    out = struct_to_dict(dict_to_struct(data))
+    assert list(out) == ["alpha", "mid", "zeta"] and list(out["alpha"]) == ["b", "category", "q"]
+    assert list(out["alpha"]["b"][0]) == ["x", "y"]
+    assert list(value_to_py(py_to_value(data))) == ["alpha", "mid", "zeta"]

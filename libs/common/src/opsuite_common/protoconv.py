@@ -29,11 +29,23 @@ __all__ = [
 ]
 
 
+def _in_order(value: Any) -> Any:
+    """``value`` with every object's keys sorted: a Struct keeps no order (its map iterates in an order that differs
+    from process to process), and nothing read from one may depend on it (ops planned differently run to run)."""
+    if isinstance(value, dict):
+        return {k: _in_order(value[k]) for k in sorted(value)}
+    if isinstance(value, list):
+        return [_in_order(v) for v in value]
+    return value
+
+
 def struct_to_dict(struct: struct_pb2.Struct | None) -> dict[str, Any]:
-    """A Struct as a dict (integral floats stay floats: JSON has one number type)."""
+    """A Struct as a dict, its keys (and its objects' keys) sorted (integral floats stay floats: JSON has one
+    number type)."""
     if struct is None:
         return {}
-    return json_format.MessageToDict(struct)
+    out: dict[str, Any] = _in_order(json_format.MessageToDict(struct))
+    return out
 
 
 def _finite(value: Any, field: str) -> Any:
@@ -55,10 +67,10 @@ def dict_to_struct(data: Mapping[str, Any] | None, field: str = "value") -> stru
 
 
 def value_to_py(value: struct_pb2.Value | None) -> Any:
-    """A Value as a Python JSON value (None when unset)."""
+    """A Value as a Python JSON value (None when unset), its objects' keys sorted (see :func:`struct_to_dict`)."""
     if value is None or value.WhichOneof("kind") is None:
         return None
-    return json_format.MessageToDict(value)
+    return _in_order(json_format.MessageToDict(value))
 
 
 def py_to_value(data: Any, field: str = "value") -> struct_pb2.Value:

@@ -1,8 +1,8 @@
 """One plan whatever the process (issue 13, found on the thirty-fourth estate): a protobuf Struct keeps no key
 order, so a tool's parameters came in an order that differed from process to process, and a search's key terms
-kept or dropped a word an enum value took by that order ("crash" of ``category=crash``); the catalogue sorts a
-schema's keys and the search is filled last. And a thing asked "on" a word that only another tool knows ("CCU on
-mobile" beside an on-call rota's ``mobile`` phone column) is no part covered.
+kept or dropped a word an enum value took by that order ("crash" of ``category=crash``); what is read from a Struct
+has its keys sorted (``protoconv``) and the search is filled last. And a thing asked "on" a word that only another
+tool knows ("CCU on mobile" beside an on-call rota's ``mobile`` phone column) is no part covered.
 
 The estate is made up (a theatre's box office); no estate's names.
 """

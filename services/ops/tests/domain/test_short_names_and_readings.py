@@ -170,6 +170,9 @@ def test_a_code_and_its_number_run_together_read_as_the_one_value_having_them_si
     assert shorts.squeezed("sth11") == ("site", "BK-STH-11") and shorts.squeezed("mx3") == ("site", "mx-3")
     assert shorts.squeezed("sth2") is None and shorts.squeezed("bk2") is None  # no such number; "bk" not beside it
     assert shorts.squeezed("nth") is None and shorts.squeezed("2") is None
+    # A tenant's run of digits past int()'s limit (4300) is no crash, in a listed value or in a name compared.
+    long = ShortNames(inventory_from_outputs({"sites": {"rows": [{"site": "BK-" + "9" * 5000}, *sites]}}))
+    assert long.squeezed("nth2") == ("site", "BK-NTH-02") and long.squeezed("bk9") is None
     found = extract_entities("hows the dough backlog at nth2 looking?", now=NOW, inventory=shorts_inventory())
     assert ("site", "BK-NTH-02") in found.values
     assert found.readings[0].sentence() == (

@@ -45,20 +45,10 @@ _TOOL_CALLS = counter(
 )
 
 
-def _in_order(value: Any) -> Any:
-    """``value`` with every object's keys sorted: a protobuf Struct keeps no order (its map iterates in an order
-    that differs from process to process), and a plan must not depend on it."""
-    if isinstance(value, Mapping):
-        return {k: _in_order(value[k]) for k in sorted(value, key=str)}
-    if isinstance(value, list):
-        return [_in_order(v) for v in value]
-    return value
-
-
 def tool_from_api(api: am.Api) -> Tool:
-    """The tool an api_manager API exposes (its schema's keys in one order, whatever process reads it)."""
+    """The tool an api_manager API exposes (its schema's keys sorted, as :func:`struct_to_dict` gives them)."""
     d = api.definition
-    schema = _in_order(struct_to_dict(d.param_schema)) if d.HasField("param_schema") else {}
+    schema = struct_to_dict(d.param_schema) if d.HasField("param_schema") else {}
     hints = schema.pop(OUTPUT_HINTS_KEY, None)
     kind = am.ApiKind.Name(d.kind).lower() if d.kind else "sql"
     return Tool(

@@ -368,9 +368,10 @@ def _facts(question: str, calls: Sequence[CallRecord], tools: Mapping[str, Tool]
         # "which pump threw the most occlusion alarms": rows came back, but nothing counted or ranked them
         out.cuts.append(AnswerStatusReason(AnswerReason.NOT_COVERED, _UNRANKED))
     counts = _counts(question, per_call, tools)
-    said = [w for c, f in per_call for w in (c.tool.replace("_", " "), *f.columns, *_about(tools, c.tool))]
-    if asks_count(question) and not counts and not rankings and (lacking := uncounted(question, said)):
-        out.cuts.append(AnswerStatusReason(AnswerReason.NOT_COVERED, lacking))  # "how many pages" of a rota
+    if asks_count(question) and not counts and not rankings:  # "how many pages" over an on-call rota's rows
+        said = [w for c, f in per_call for w in (c.tool.replace("_", " "), *f.columns, *_about(tools, c.tool))]
+        if lacking := uncounted(question, said):
+            out.cuts.append(AnswerStatusReason(AnswerReason.NOT_COVERED, lacking))
     absent = absent_sides(question, [(c, call_title(c), f.columns, f.rows) for c, f in per_call])
     tables = [(c.call_id, call_title(c), f.series) for c, f in per_call if f.series is not None]
     odd = oddities(question, tables, any(f.series is None and f.onsets for _c, f in per_call))

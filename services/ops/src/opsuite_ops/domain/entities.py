@@ -72,7 +72,13 @@ _DIGITS = re.compile(r"\d+")
 
 def name_key(name: str) -> str:
     """How names compare: lower case, no separators, no leading zeros ("WEB_001" -> "web1")."""
-    return _DIGITS.sub(lambda m: str(int(m.group())), _SEPARATORS.sub("", name.lower()))
+    return _DIGITS.sub(_unpadded, _SEPARATORS.sub("", name.lower()))
+
+
+def _unpadded(m: re.Match[str]) -> str:
+    """A number without its leading zeros; a tenant's run of digits past int()'s limit (4300) is stripped as text."""
+    digits = m.group()
+    return str(int(digits)) if len(digits) < 4000 else digits.lstrip("0") or "0"
 
 
 #: Suffixes that make a column the key or name of the entity its first part names (``node_id`` is a node).

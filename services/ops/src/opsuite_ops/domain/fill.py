@@ -218,7 +218,11 @@ def fill_variants(
     readings: list[str] = []
     unexpressed: list[str] = []
     inv = entities.inventory
-    ahead = looks_ahead(entities.question, tool) and f"the next {human_duration(AHEAD_WINDOW)}: it asks what comes next"
+    ahead = (
+        f"the next {human_duration(AHEAD_WINDOW)}: it asks what comes next"
+        if looks_ahead(entities.question, tool)
+        else ""
+    )
     windowed = any(window_bound(param_concept(n, s), n, s) or duration_value(n, s, 1) is not None
                    for n, s in tool.properties.items() if not enum_of(s))  # fmt: skip
     # Search parameters last: their key terms leave out the words an enum value took ("crash" of category=crash),

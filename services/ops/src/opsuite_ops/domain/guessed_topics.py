@@ -65,6 +65,10 @@ def unused_guesses(
 _QUALIFIED = re.compile(r"\b([a-z][a-z0-9]+)\s+(in|on)\s+(?:the\s+|our\s+)?([a-z]+)\b(?![\w-])(?!\s+[\w-]*\d)")
 
 
+#: Qualified pairs ("ccu on mobile") checked per question.
+_MAX_PLACES = 8
+
+
 def unhonoured_places(
     question: str,
     steps: Sequence[PlanStep],
@@ -77,7 +81,8 @@ def unhonoured_places(
     planned = [t for t in tools if t.name in {s.tool for s in steps}]
     taken = {w for st in steps for v in st.arguments.values() for w in re.findall(r"[a-z0-9]+", str(v).lower())}
     out = []
-    for thing, prep, place in _QUALIFIED.findall(question[:2000].lower()):
+    # Each pair once, and a few at most: each is checked against every planned tool's words.
+    for thing, prep, place in list(dict.fromkeys(_QUALIFIED.findall(question[:2000].lower())))[:_MAX_PLACES]:
         if place in taken or {thing, place} & (STOP_WORDS | GENERIC_WORDS) or not is_topic(place, vocab):
             continue
         if not is_topic(thing, vocab):

@@ -55,16 +55,16 @@ def is_investigation(
     tool word names a thing too when it is both a value some tool's parameter offers (an enum) and a value the
     estate's listings hold ("corp logins had timeouts": ``corp`` is a realm the login series take and the
     registry lists)."""
-    if not (
+    if not asks_for_cause(question):
+        return False  # (first: the checks below read every tool's schema)
+    return bool(
         entities.hosts
         or entities.services
         or entities.ids
         or entities.values
         or _names_listed(entities, tools, inventory)
         or _codes_offered(question, tools)
-    ):
-        return False
-    return asks_for_cause(question)
+    )
 
 
 def _codes_offered(question: str, tools: Sequence[Tool]) -> bool:

@@ -7,8 +7,8 @@ reaching that moment: a successful call whose output holds a time at or after it
 whole day), or that was asked about a time at or after it. Otherwise what the run shows is the present, not the
 moment asked: NOT_COVERED (the answer is partial, never complete on a status of now). Clock times are read in
 UTC, as every time in opsuite ("1am tonight" is after midnight); "tomorrow" without a clock time asks about
-tomorrow from its start (not "for tomorrow", a handover asked now); a clock time without a day word asks nothing of the
-kind, nor does one already past today ("at 5am today") or tomorrow's; but "tonight", "this evening" and "later
+tomorrow from its start (not "for tomorrow", a handover asked now); a clock time without a day word asks nothing
+of the kind, nor does one already past today ("at 5am today") or tomorrow's; but "tonight", "this evening" and "later
 today" always look forward: "7pm tonight" asked at 20:50 UTC is an evening in the asker's own zone, still to come,
 so the data must reach past now. Times as epoch numbers are not read.
 """

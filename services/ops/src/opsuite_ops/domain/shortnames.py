@@ -96,8 +96,8 @@ class ShortNames:
                 if part and part != low:
                     self._parts.setdefault(part, set()).add((column, spelt))
             for code, number in itertools.pairwise(parts):
-                if code.isalpha() and number.isdigit():
-                    self._squeezed.setdefault(f"{code}{int(number)}", set()).add((column, spelt))
+                if code.isalpha() and number.isdigit():  # (no int(): a tenant's digits may be any length)
+                    self._squeezed.setdefault(f"{code}{number.lstrip('0') or '0'}", set()).add((column, spelt))
 
     @staticmethod
     def _one(found: Iterable[tuple[str, str]]) -> tuple[str, str] | None:
@@ -123,7 +123,7 @@ class ShortNames:
         """``(column, value)`` of the one listed value having ``token``'s letters and number as two parts side by
         side ("rtm2": ``DC-RTM-02``), else None."""
         m = SQUEEZED.match(token)
-        return self._one(self._squeezed.get(f"{m.group(1).lower()}{int(m.group(2))}", ())) if m else None
+        return self._one(self._squeezed.get(f"{m.group(1).lower()}{m.group(2).lstrip('0') or '0'}", ())) if m else None
 
     def implied(self, parts: Iterable[str], words: Iterable[str]) -> tuple[str, str] | None:
         """The one value of a kind ``words`` name ("pool") having the most of ``parts`` as whole parts ("large",
