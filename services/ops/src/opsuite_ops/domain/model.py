@@ -369,6 +369,9 @@ class AnswerStatusReason:
     #: For a part no tool covers ("no tool reports avg rx"): the question's words no tool knows (``avg``, ``rx``),
     #: which the rows of the run may still hold (:func:`~opsuite_ops.domain.absence.reported_in_rows`).
     terms: tuple[str, ...] = ()
+    #: For a tool left out for a required parameter the question does not give: that parameter (the rows of a
+    #: look-up of the run may still give it, :mod:`~opsuite_ops.domain.looked_up`).
+    param: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import functools
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
@@ -43,6 +44,7 @@ from opsuite_ops.domain.comparison import one_sided, unseen_sides
 from opsuite_ops.domain.completeness import assess
 from opsuite_ops.domain.compose import Composer, DeterministicComposer
 from opsuite_ops.domain.coverage import vocabulary
+from opsuite_ops.domain.deterministic_planner import DeterministicPlanner
 from opsuite_ops.domain.entities import Inventory, inventory_candidates, inventory_from_outputs
 from opsuite_ops.domain.executor import DagExecutor, RunState
 from opsuite_ops.domain.extract import extract_entities
@@ -50,6 +52,7 @@ from opsuite_ops.domain.identifiers import unmentioned_ids
 from opsuite_ops.domain.initialise import Alias, initialise
 from opsuite_ops.domain.investigate import documents_only
 from opsuite_ops.domain.later_moment import later_moment
+from opsuite_ops.domain.looked_up import follow_up
 from opsuite_ops.domain.mapping import references_in
 from opsuite_ops.domain.model import (
     AnswerReason,
@@ -171,8 +174,11 @@ class Orchestrator:
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
         retry_backoff_s: float = 0.05,
         phase_span: PhaseSpan = _no_span,
+        looker: DeterministicPlanner | None = None,
     ) -> None:
         self.catalogue = catalogue
+        fallback = getattr(planner, "fallback", None)
+        self.looker = looker or next((p for p in (planner, fallback) if isinstance(p, DeterministicPlanner)), None)
         self.phase_span = phase_span
         self.planner = planner
         self.composer: Composer = composer or DeterministicComposer()
@@ -291,6 +297,14 @@ class Orchestrator:
                 await run.event(EventKind.PLAN, plan=narrower, detail="narrower searches")
                 await executor.execute(narrower, run.state, recovery="narrower search")
                 ph.detail += f"; narrower searches: {len(narrower.steps)}"
+            if self.looker is not None and time.monotonic() < deadline:
+                looked, asked, guessed = await follow_up(init.text, not_covered, lambda: run.state.records, tools,
+                    self.looker, PlanRequest(init.text, snap.tools, budget, self._now(), mode, step_prefix="look",
+                                             inventory=inventory),
+                    functools.partial(self._run_more, run, executor, tools, budget, "look-up"))  # fmt: skip
+                not_covered = [r for r in not_covered if not (r.param and r.tool in asked)]
+                narrowing.auxiliary |= guessed
+                readings = (*readings, *looked)
             superseded, shortened = await self._shorten(run, executor, plan, tools, budget, deadline)
             if shortened:
                 ph.detail += f"; shorter windows: {len(shortened)}"
@@ -380,6 +394,20 @@ class Orchestrator:
                 if is_cut(rec):
                     pending.append((root, sh.step))
         return superseded, list(notes.values())
+
+    @staticmethod
+    async def _run_more(run: _Run, executor: DagExecutor, tools: Mapping[str, Tool], budget: Budget, what: str,
+                        plan: Plan) -> None:  # fmt: skip
+        """Validate and run a follow-up ``plan`` (its steps may map outputs of the run's earlier steps)."""
+        ok_steps = [sid for sid, r in run.state.latest.items() if r.ok]
+        try:
+            validate_plan(plan, tools, dataclasses.replace(budget, max_steps=len(plan.steps)), done=ok_steps)
+        except ValidationError as exc:
+            await run.warn(f"the {what} plan was rejected: {exc.message}")
+            return
+        run.trace.plans.append(plan)
+        await run.event(EventKind.PLAN, plan=plan, detail=what)
+        await executor.execute(plan, run.state, recovery=what)
 
     async def _invoke(self, identity: Identity, name: str, params: dict[str, Any], timeout: float) -> ToolResult:
         return await self.catalogue.invoke(identity, name, params, timeout)

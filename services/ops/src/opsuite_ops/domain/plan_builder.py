@@ -116,8 +116,10 @@ class PlanBuilder:
         optional: bool = False,
         broad: bool = False,
         windowed: bool = False,
+        given: Mapping[str, Any] | None = None,
     ) -> list[str]:
-        """Add one call of ``tool`` per argument set (and any producer it needs); the step ids added."""
+        """Add one call of ``tool`` per argument set (and any producer it needs); the step ids added. ``given``
+        sets parameters the question does not give (a value a look-up's rows gave, :mod:`looked_up`)."""
         entities = self.entities
         wide = onset_window(self.request.question, entities.time_range, self.request.now, self.cfg.default_window)
         if wide is not None and role(tool) == SERIES:
@@ -139,6 +141,12 @@ class PlanBuilder:
             synonyms=self.cfg.synonyms,
             limit=self.request.budget.max_steps,
         )
+        if given:
+            variants = [
+                dataclasses.replace(f, arguments={**f.arguments, **given}, missing=tuple(m for m in f.missing
+                                    if m not in given), sources={**f.sources, **dict.fromkeys(given, "looked up")})
+                for f in variants
+            ]  # fmt: skip
         if optional and any(v.missing for v in variants):
             return []
         if broad:  # no optional name filter nor search text: every change in the window
@@ -175,7 +183,8 @@ class PlanBuilder:
                         f"{tool.name} matched the question but was not run: it needs {param!r}, "
                         "which the question does not give"
                     )
-                    self.unfilled.append((tool, AnswerStatusReason(AnswerReason.NOT_COVERED, detail, tool.name)))
+                    given = AnswerStatusReason(AnswerReason.NOT_COVERED, detail, tool.name, param=param)
+                    self.unfilled.append((tool, given))
                 return None
             ptool, path, pid = producer
             args[param] = step_ref(pid, path)
