@@ -68,8 +68,12 @@ change records, OEM and vendor cases, on-call engineers and shift leads), and ``
 client crashes by build and signature, phased rollouts and feature flags, anti-cheat, DDoS, payment failures,
 on-call and shift leads), and ``--set=thirtyfifth`` ``thirtyfifth``, an offshore oil and gas platform's operations
 (wells, gas compressors and their anti-surge control, historian trends, trips, F&G inhibits, ESDV tests, SCE
-deferrals, permits, MOC, flights, POB, vessels, weather, on-call, the OIM and CRO shifts), all twenty-two written
-blind too.
+deferrals, permits, MOC, flights, POB, vessels, weather, on-call, the OIM and CRO shifts), and ``--set=thirtysixth``
+``thirtysixth``, a cloud provider's S3-compatible object storage (regions and availability zones, storage nodes and
+their disks' serials and SMART history, erasure sets and the repair queue, rebalancing, endpoint latency and 503
+SlowDown throttling per account, cross-region replication lag, bucket quotas, lifecycle and GC runs, firmware and
+software rollouts, change records, incidents, support tickets, remote hands jobs, runbooks, on-call and NOC shift
+leads), all twenty-three written blind too.
 
 Goals, per set: at least 95% of the expected facts in the answers; no answer marked COMPLETE that misses a
 fact or states a forbidden one; every unanswerable question PARTIAL or UNANSWERED.

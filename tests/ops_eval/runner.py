@@ -63,6 +63,7 @@ from tests.ops_eval import (
     thirtyfirst_estate,
     thirtyfourth_estate,
     thirtysecond_estate,
+    thirtysixth_estate,
     thirtythird_estate,
     twelfth_estate,
     twentieth_estate,
@@ -98,7 +99,8 @@ TENANTS = {"demo": "demo", "second": "ledgerco", "third": "clusterco", "fourth":
            "twentyeighth": "tallowmerechargeco", "twentyninth": "vantmoorfabco",
            "thirtieth": "cradleighwasteco", "thirtyfirst": "brakenholmedairyco",
            "thirtysecond": "orrinvalemobileco", "thirtythird": "tarnhollowairco",
-           "thirtyfourth": "tessalinegamesco", "thirtyfifth": "tarranalphaco"}  # fmt: skip
+           "thirtyfourth": "tessalinegamesco", "thirtyfifth": "tarranalphaco",
+           "thirtysixth": "skellanstoreco"}  # fmt: skip
 #: Questions in flight at once (ops runs them concurrently; each is one run).
 CONCURRENCY = 4
 ASK_TIMEOUT_S = 60.0
@@ -261,6 +263,7 @@ _SEEDERS: dict[str, Callable[[_Servers, Path, TokenFactory], Awaitable[datetime]
     "thirtythird": functools.partial(_seed_estate, thirtythird_estate, "lineops.db", "thirtythird"),
     "thirtyfourth": functools.partial(_seed_estate, thirtyfourth_estate, "gameliveops.db", "thirtyfourth"),
     "thirtyfifth": functools.partial(_seed_estate, thirtyfifth_estate, "platformops.db", "thirtyfifth"),
+    "thirtysixth": functools.partial(_seed_estate, thirtysixth_estate, "objstore.db", "thirtysixth"),
 }
 
 
