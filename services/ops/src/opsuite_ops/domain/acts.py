@@ -14,13 +14,14 @@ question. English question form only; no tool or estate names.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from opsuite_ops.domain.bm25 import STOP_WORDS, stem, tokenise
-from opsuite_ops.domain.model import Tool
+from opsuite_ops.domain.coverage import clipped, term_tokens
+from opsuite_ops.domain.model import AnswerReason, AnswerStatusReason, Tool
 from opsuite_ops.domain.timeline import lists_changes
 
-__all__ = ["acted_words", "actor_acts", "change_tools"]
+__all__ = ["acted_words", "actor_acts", "change_tools", "unknown_acts"]
 
 #: "when did we (last) rotate X": a person's act on a thing.
 _WHEN_WE_DID = re.compile(
@@ -81,3 +82,28 @@ def acted_words(question: str, terms: Sequence[str], tools: Sequence[Tool]) -> f
     if not any(stem(w) in known or w in known for w in thing):
         return frozenset()
     return frozenset((act, *thing))
+
+
+#: "have they acked the page yet", "has anyone rebooted it yet": whether an act was done, asked with "yet".
+_YET = re.compile(r"\b(?:have|has|had|did)\s+(?:[a-z]+\s+){0,3}?(?P<act>[a-z]{3,}ed)\b(?=[^?.!;]{0,60}\byet\b)", re.I)
+#: Acts a state or a status says (a job "finished", an incident "resolved"): a state column answers them.
+_STATE_ACTS = frozenset(
+    """finished completed started stopped resolved fixed closed recovered restarted deployed merged landed shipped
+    cleared drained healed synced caught failed succeeded passed ended opened approved rolled reverted
+    replaced swapped installed updated upgraded applied released scheduled paused resumed""".split()  # noqa: SIM905
+)
+
+
+def unknown_acts(
+    question: str, vocab: frozenset[str], synonyms: Mapping[str, tuple[str, ...]]
+) -> list[AnswerStatusReason]:
+    """NOT_COVERED for an act asked with "yet" ("have they acked the page yet") that no tool knows by its verb,
+    its synonyms or a clipped form: whether it was done is in no tool's data. A state's act ("has it finished
+    yet") is answered by a state or status column and is never reported."""
+    out: list[AnswerStatusReason] = []
+    for m in _YET.finditer(question[:2000]):
+        act = m.group("act").lower()
+        if act in _STATE_ACTS or term_tokens(act, synonyms) & vocab or clipped(act, vocab):
+            continue
+        out.append(AnswerStatusReason(AnswerReason.NOT_COVERED, f"no tool reports {act}", terms=(act,)))
+    return out

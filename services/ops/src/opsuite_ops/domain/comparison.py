@@ -31,7 +31,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from opsuite_ops.domain.bm25 import STOP_WORDS, stem
-from opsuite_ops.domain.entities import is_empty, name_key
+from opsuite_ops.domain.entities import ENTITY_CONCEPTS, is_empty, name_key
 from opsuite_ops.domain.executor import RunState
 from opsuite_ops.domain.model import AnswerReason, AnswerStatusReason, CallRecord, PlanStep, Tool
 from opsuite_ops.domain.param_kinds import LIMIT_PARAMS
@@ -44,6 +44,8 @@ __all__ = ["absent_sides", "compared_sides", "compared_words", "none_in_listings
 
 _TOKEN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._/:-]*[A-Za-z0-9])?")
 _VERSUS = frozenset({"vs", "versus"})
+#: Kind words after a name ("lds1-b nodes vs lhr2-b"): the side is the name before them.
+_KIND_WORDS = frozenset(w for names in ENTITY_CONCEPTS.values() for n in names for w in (n, f"{n}s") if "_" not in n)
 _PARTS = re.compile(r"[/:._-]+")
 #: Words of a question looked at for its sides (a question is bounded; this keeps the work small).
 _MAX_TOKENS = 200
@@ -65,6 +67,8 @@ def compared_sides(question: str) -> list[str]:
             before = k - 1  # "compare X and Y"
         else:
             continue
+        while before >= 1 and lows[before] in _KIND_WORDS and any(c.isdigit() or c == "-" for c in lows[before - 1]):
+            before -= 1  # "lds1-b nodes vs lhr2-b": the side is lds1-b
         j = next((j for j in range(k + 1, len(tokens)) if lows[j] not in STOP_WORDS), len(tokens))
         after = tokens[j] if j < len(tokens) else ""
         first = tokens[before] if before >= 0 else ""

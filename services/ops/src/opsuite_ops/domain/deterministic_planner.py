@@ -26,7 +26,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from opsuite_ops.domain.acts import acted_words, actor_acts
+from opsuite_ops.domain.acts import acted_words, actor_acts, unknown_acts
 from opsuite_ops.domain.aggregate import counted_words
 from opsuite_ops.domain.anchors import asked_anchor
 from opsuite_ops.domain.bm25 import stem, tokenise, value_stem
@@ -275,6 +275,7 @@ class DeterministicPlanner:
         if (uncounted := _uncounted(request, entities, steps, self.config.synonyms, vocab)) is not None:
             reasons.append(uncounted)
         reasons.extend(unlooked_identifiers(request.question, steps))
+        reasons.extend(unknown_acts(request.question, vocab, self.config.synonyms))
         reasons.extend(
             unused_guesses(request.question, entities.guessed, steps, request.tools, self.config.synonyms, vocab)
         )
@@ -476,6 +477,7 @@ class DeterministicPlanner:
         if (uncounted := _uncounted(request, entities, steps, cfg.synonyms, vocab)) is not None:
             reasons.append(uncounted)
         reasons.extend(unlooked_identifiers(request.question, steps))
+        reasons.extend(unknown_acts(request.question, vocab, cfg.synonyms))
         reasons.extend(unused_guesses(request.question, entities.guessed, steps, request.tools, cfg.synonyms, vocab))
         reasons.extend(unhonoured_places(request.question, steps, request.tools, cfg.synonyms, vocab))
         reasons.extend(builder.dropped)

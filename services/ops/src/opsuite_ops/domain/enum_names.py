@@ -15,6 +15,8 @@ names of the parameter's kind (``pool``: its pools, ``endpoint``: its endpoints)
   misspelling) is a name of that kind the estate does not have: ENTITY_UNKNOWN, with the enum's closest
   values; a misspelling clearly closest to one value (the same digits) is answered for it, and still
   reported;
+* a code of letters then digits is of the enum whose values all have its letters and as many digits ("dh5" of
+  DH1, DH2, DH3) or, three letters or more, as many letters and digits ("fra1" of lds1, lhr2, ams3);
 * an unknown name of an enum's kind gets that enum's close values among its suggestions;
 * the words of a kind the question names, where it names no value of that kind, are read as the one value of
   that kind's enum having the most of them as whole parts ("the x1 pool": ``oven-pool-x1-north``; the kind's
@@ -143,15 +145,25 @@ _NUMBERED = re.compile(r"^([a-z]+)(\d+)$")
 
 def _numbered(name: str, declared: dict[str, tuple[str, ...]]) -> tuple[str, tuple[str, ...]]:
     """``(kind, its closest values)`` of the enum whose values are all its letters and as many digits ("dh5" of
-    DH1, DH2, DH3: a hall the estate does not have), ``("", ())`` when none is."""
+    DH1, DH2, DH3: a hall the estate does not have), or, for a code of three letters or more, of the enum of
+    three or more such codes all as many letters and digits as it, beside one plain word at most ("fra1" of
+    lds1, lhr2, ams3 and global: a region the estate does not have); ``("", ())`` when none is."""
     m = _NUMBERED.match(name.lower())
     if m is None:
         return "", ()
+    letters, digits = m.group(1), len(m.group(2))
+    coded = ""
     for kind, values in declared.items():
         numbered = [_NUMBERED.match(v.lower()) for v in values]
-        if len(values) > 1 and all(x and x.group(1) == m.group(1) and len(x.group(2)) == len(m.group(2))
-                                   for x in numbered):  # fmt: skip
+        if len(values) > 1 and all(x and x.group(1) == letters and len(x.group(2)) == digits for x in numbered):
             return kind, tuple(sorted(values, key=lambda v: (-_ratio(name, v), v))[:3])
+        codes = [x for x in numbered if x]  # (besides one plain word at most: "global" beside the regions)
+        same = all(len(x.group(1)) == len(letters) and len(x.group(2)) == digits for x in codes)
+        if len(codes) > 2 and len(values) - len(codes) <= 1 and len(letters) >= 3 and same:
+            coded = coded or kind
+    if coded:  # (its closest codes; the plain word is no suggestion)
+        near = [v for v in declared[coded] if _NUMBERED.match(v.lower())]
+        return coded, tuple(sorted(near, key=lambda v: (-_ratio(name, v), v))[:3])
     return "", ()
 
 

@@ -163,7 +163,8 @@ def _guessed_for(name: str, schema: Mapping[str, Any], entities: Entities, tool:
     """A required name of a kind nothing lists ("team") takes a name the question gives that no inventory
     knows ("billing-sre"): the only thing the question can mean by it. Not a name spelt like the example of
     another parameter of the tool and unlike this one's ("orders.v2" is a topic like "e.g. events.v1", not a
-    group like "e.g. cg-payments"): it is of that other kind."""
+    group like "e.g. cg-payments"): it is of that other kind; nor one spelt unlike an example that is a code
+    ("stn-lhr2-b-006" is no serial like "e.g. ZHX4KQ2M")."""
     if schema.get("enum") or schema.get("format") or param_concept(name, schema) in KNOWN_CONCEPTS:
         return None
     mine = example_separators(schema)
@@ -173,9 +174,16 @@ def _guessed_for(name: str, schema: Mapping[str, Any], entities: Entities, tool:
         if listed and not identifier_like(guess):
             continue  # the estate lists this kind: a plain word ("europe") is none of its values
         spelt = "".join(c for c in guess if not c.isalnum())
-        if mine is None or spelt == mine or spelt not in others:
+        if mine is None or spelt == mine or (spelt not in others and not _coded_example(schema)):
             return guess
     return None
+
+
+def _coded_example(schema: Mapping[str, Any]) -> bool:
+    """Whether the parameter's example is a code with digits ("e.g. ZHX4KQ2M"): a name spelt otherwise ("a node
+    stn-lhr2-b-006") is none of its kind."""
+    found = re.search(r"\be\.g\.\s*([A-Za-z0-9][\w.:/-]*[A-Za-z0-9])", str(schema.get("description", ""))[:2000])
+    return found is not None and any(c.isdigit() for c in found.group(1))
 
 
 def _look_back(name: str, schema: Mapping[str, Any]) -> bool:

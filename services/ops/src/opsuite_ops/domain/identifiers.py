@@ -105,6 +105,9 @@ def unmentioned_ids(
         for text in output_strings(r.output):
             held.add(name_key(text))
             held.update(name_key(w) for w in _TOKENS.findall(text))
+            if "." in text and len(text) <= 255:  # "s3.lds1" of s3.lds1.skellan.cloud: a dotted name's short form
+                parts = text.split(".")[:8]
+                held.update(name_key(".".join(parts[:k])) for k in range(2, len(parts)))
     took = {name_key(str(v)) for r in ok if not is_empty(r.output) for v in r.arguments.values()}
     out = []
     tools = ", ".join(dict.fromkeys(r.tool for r in ok))

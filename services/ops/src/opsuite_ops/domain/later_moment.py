@@ -11,19 +11,31 @@ tomorrow from its start (not "for tomorrow", a handover asked now); a clock time
 of the kind, nor does one already past today ("at 5am today") or tomorrow's; but "tonight", "this evening" and "later
 today" always look forward: "7pm tonight" asked at 20:50 UTC is an evening in the asker's own zone, still to come,
 so the data must reach past now. Times as epoch numbers are not read.
+
+The other way round (:func:`unreached_start`): a series asked from the start of the window the question names
+("lds1 get p99 on 2026-11-17") whose rows start long after it (the tool keeps 24 hours) holds nothing of the
+time asked; when no series of the run reaches that start, the answer is about a later time, not the one asked:
+NOT_COVERED. "Long" is more than a quarter of the window up to now, at least 2 hours and two sampling periods
+(a daily KPI's one row a day); a series asked over a look-back number its schema caps ("hours" at most 12) says
+so in a reading instead, and is not judged here. Any output of the run with a time near that start, or of
+another tool with a time in the window (the disk failures of those days beside a log kept 24 hours), answers
+for it.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
 from opsuite_ops.domain.identifiers import output_strings
-from opsuite_ops.domain.model import AnswerReason, AnswerStatusReason, CallRecord
-from opsuite_ops.domain.series_format import fmt_time, parse_time
+from opsuite_ops.domain.investigate import SERIES, role
+from opsuite_ops.domain.model import AnswerReason, AnswerStatusReason, CallRecord, Tool
+from opsuite_ops.domain.series_format import fmt_duration, fmt_time, parse_time
+from opsuite_ops.domain.timerange import time_range
 
-__all__ = ["asked_moment", "later_moment"]
+__all__ = ["asked_moment", "later_moment", "unreached_moments", "unreached_start"]
 
 #: "7pm", "7 pm", "7:30pm", "at 19:00" (not a part of an address, a version or an ISO time: "10.0.0.1:22", "04:10:55").
 _CLOCK = re.compile(
@@ -103,3 +115,59 @@ def later_moment(question: str, now: datetime, records: Sequence[CallRecord]) ->
             "what it shows is up to now",
         )
     ]
+
+
+def _row_times(output: object) -> list[datetime]:
+    """The times (not dates alone) an output holds, at most the first 5,000 strings read."""
+    return [t for text in output_strings(output)[:5000] if len(text) > 10 and (t := parse_time(text)) is not None]
+
+
+_MINUTE = timedelta(minutes=1)
+
+
+def _step(times: Sequence[datetime]) -> timedelta:
+    """The median interval between distinct ``times`` (sorted): a series' sampling period."""
+    gaps = sorted(b - a for a, b in itertools.pairwise(times) if b > a)
+    return gaps[len(gaps) // 2] if gaps else timedelta(0)
+
+
+def unreached_start(
+    question: str, now: datetime, records: Sequence[CallRecord], tools: Mapping[str, Tool]
+) -> list[AnswerStatusReason]:
+    """NOT_COVERED when the series asked from the start of the question's window all start long after it (see
+    the module docstring)."""
+    asked = time_range(question[:2000], now)
+    if asked is None:
+        return []
+    slack = max(timedelta(hours=2), (now - asked.since) / 4)
+    late: list[tuple[str, datetime]] = []
+    within = False  # another output has a time in the window asked (the events of those days)
+    for r in records:
+        tool = tools.get(r.tool)
+        times = sorted(_row_times(r.output)) if r.ok else []
+        if times and times[0] <= asked.since + max(slack, _step(times) * 2):
+            return []  # data of the run (a series of daily samples, or a list of jobs) reaches the start asked
+        starts = [t for v in r.arguments.values() if isinstance(v, str) and (t := parse_time(v)) is not None]
+        if times and tool is not None and role(tool) == SERIES and starts and min(starts) <= asked.since + _MINUTE:
+            late.append((r.tool, times[0]))
+        elif any(asked.since <= t <= asked.until for t in times):
+            within = True
+    if not late or within:
+        return []
+    name, first = min(late, key=lambda x: x[1])
+    gap = fmt_duration(first - asked.since)
+    return [
+        AnswerStatusReason(
+            AnswerReason.NOT_COVERED,
+            f"the question asks about {asked.text} (from {fmt_time(asked.since)}); {name} was asked from then but "
+            f"its rows start at {fmt_time(first)}, {gap} later: it keeps no data that old",
+            name,
+        )
+    ]
+
+
+def unreached_moments(
+    question: str, now: datetime, records: Sequence[CallRecord], tools: Mapping[str, Tool]
+) -> list[AnswerStatusReason]:
+    """:func:`later_moment` and :func:`unreached_start`: a moment asked that the run's data does not reach."""
+    return [*later_moment(question, now, records), *unreached_start(question, now, records, tools)]

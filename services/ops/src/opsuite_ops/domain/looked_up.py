@@ -6,8 +6,9 @@ matching tool was left out of the plan for such a parameter (its reason carries 
 returned a column of that name, the rows whose values the question's words match best give the value:
 
 * a row scores one point per word of the question its values hold (stems, with the planner's synonyms: "vib" is
-  vibration), a code typed whole ("23-KA-201") as one word, plus one per pair of adjacent words it holds as they
-  were typed ("compressor a" is not "compressor b"); bare numbers ("8 hrs") count for nothing;
+  vibration; clipped: "realloc" of "reallocated"), a code typed whole ("23-KA-201") as one word, plus one per
+  pair of adjacent words it holds as they were typed ("compressor a" is not "compressor b"); bare numbers ("8
+  hrs") count for nothing;
 * the rows of the best score give one call each, only when they are few (:data:`MAX_PICKS` values at most) and
   the best score is above zero: otherwise the question does not single a row out and the reason stands; a
   comparison ("wave vs cfm vswr") picks for each side, without the other sides' words, among the rows holding it,
@@ -29,7 +30,7 @@ from typing import Any
 
 from opsuite_ops.domain.bm25 import STOP_WORDS, stem
 from opsuite_ops.domain.comparison import compared_sides
-from opsuite_ops.domain.coverage import term_tokens, vocabulary
+from opsuite_ops.domain.coverage import clipped, term_tokens, vocabulary
 from opsuite_ops.domain.deterministic_planner import DeterministicPlanner
 from opsuite_ops.domain.model import AnswerStatusReason, CallRecord, Plan, PlanStep, Tool
 from opsuite_ops.domain.param_kinds import is_search_param
@@ -130,8 +131,9 @@ def row_score(
     cells = [str(v)[:_MAX_ROW_CHARS] for v in row.values() if v is not None and not isinstance(v, bool)]
     held = [(cell, set(_terms(cell, parts=True)), " ".join(_WORD.findall(cell.lower()))) for cell in cells]
     score, matched = 0, []
-    for _term, forms in terms:
-        hit = next((cell for cell, mine, _plain in held if forms & mine), None)
+    for term, forms in terms:
+        # (a word clipped as operators clip them counts too: "realloc" of "reallocated")
+        hit = next((cell for cell, mine, _plain in held if forms & mine or clipped(term, frozenset(mine))), None)
         if hit is not None:
             score += 1
             matched.append(hit)

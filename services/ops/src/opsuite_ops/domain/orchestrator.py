@@ -51,7 +51,7 @@ from opsuite_ops.domain.extract import extract_entities
 from opsuite_ops.domain.identifiers import unmentioned_ids
 from opsuite_ops.domain.initialise import Alias, initialise
 from opsuite_ops.domain.investigate import documents_only
-from opsuite_ops.domain.later_moment import later_moment
+from opsuite_ops.domain.later_moment import unreached_moments
 from opsuite_ops.domain.looked_up import follow_up
 from opsuite_ops.domain.mapping import references_in
 from opsuite_ops.domain.model import (
@@ -317,7 +317,7 @@ class Orchestrator:
         not_covered.extend(unseen_sides(init.text, run.state.records, vocabulary(snap.tools)))
         not_covered.extend(unmentioned_ids(init.text, run.state.records, not_covered, inventory))
         not_covered.extend(documents_only(init.text, run.state.records, tools))
-        not_covered.extend(later_moment(init.text, self._now(), run.state.records))
+        not_covered.extend(unreached_moments(init.text, self._now(), run.state.records, tools))
 
         open_gaps = unresolved(gaps(run.state, tools), run.state, tools)
         trace.gaps = open_gaps

@@ -7,8 +7,17 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from opsuite_ops.domain.bm25 import tokenise
-from opsuite_ops.domain.coverage import CONCEPT_WORDS, CoverageCheck, strong_tokens, term_tokens, vocabulary
+from opsuite_ops.domain.bm25 import is_verb_or_adverb, tokenise
+from opsuite_ops.domain.coverage import (
+    CONCEPT_WORDS,
+    MEASURE_FORMS,
+    MEASURE_WORDS,
+    CoverageCheck,
+    is_topic,
+    strong_tokens,
+    term_tokens,
+    vocabulary,
+)
 from opsuite_ops.domain.extract import Entities, TimeRange, canonical_param, human_duration
 from opsuite_ops.domain.fill import FilledArguments, fill_arguments, fill_variants
 from opsuite_ops.domain.investigate import CHANGES, SERIES, role
@@ -59,6 +68,7 @@ class PlanBuilder:
         self._by_key: dict[tuple[str, str], str] = {}
         #: Words read as listed values while filling arguments ("search" is the rotation search-core).
         self.readings: list[str] = []
+        self._vocabularies: dict[str, frozenset[str]] | None = None
 
     def _next_id(self) -> str:
         return f"{self.request.step_prefix}{len(self.steps) + 1}"
@@ -92,16 +102,30 @@ class PlanBuilder:
             for value in step.arguments.values():
                 if isinstance(value, str) and not value.startswith("$steps."):
                     covered.update(tokenise(value, keep_stop_words=True))
+        known = vocabulary(tools[s.tool] for s in steps if s.tool in tools) | covered
         out = []
         for tool, reason in self.unfilled:
             mine = strong_tokens(tool)
             # (a word that only names a kind of name, "service" or "nodes", is no part of its own)
             parts = [t for t in coverage.terms if t not in CONCEPT_WORDS and term_tokens(t, coverage.synonyms) & mine]
-            if any(not term_tokens(t, coverage.synonyms) & covered for t in parts):
+            # Two words or more no other tool of the catalogue knows ("realloc sectors": a disk's SMART history,
+            # beside disk I/O and hardware events) are a part only it answers (not one: "update", a common word).
+            told = vocabulary([tool])
+            only = [t for t in coverage.terms if t not in CONCEPT_WORDS and t not in MEASURE_WORDS
+                    and t not in MEASURE_FORMS and is_topic(t, told) and not is_verb_or_adverb(t)
+                    and (forms := term_tokens(t, coverage.synonyms)) & told and not forms & known
+                    and self._known_by_it_alone(tool, forms)]  # fmt: skip
+            if len(only) > 1 or any(not term_tokens(t, coverage.synonyms) & covered for t in parts):
                 out.append(reason)
             else:
                 notes.append(f"{tool.name} was not needed: the planned steps cover what it matched")
         return out
+
+    def _known_by_it_alone(self, tool: Tool, forms: set[str]) -> bool:
+        """Whether no tool of the catalogue but ``tool`` knows a word of ``forms``."""
+        if self._vocabularies is None:
+            self._vocabularies = {t.name: vocabulary([t]) for t in self.request.tools}
+        return not any(forms & words for name, words in self._vocabularies.items() if name != tool.name)
 
     def _drop(self, tool: Tool, detail: str) -> None:
         if not any(r.tool == tool.name and r.detail == detail for r in self.dropped):

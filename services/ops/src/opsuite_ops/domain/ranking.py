@@ -72,6 +72,13 @@ DEFAULT_SYNONYMS: Mapping[str, tuple[str, ...]] = {
     "diesel": ("fuel",),
     # A supply "boat" is a vessel.
     "boat": ("vessel", "ship"),
+    # A disk or a node that "died" or is "dead" has failed; one "looking dodgy" is failing or predicted to.
+    "dead": ("failed", "failure", "down"),
+    "died": ("failed", "failure", "down"),
+    "die": ("failed", "failure", "down"),
+    "dodgy": ("failing", "failure", "predicted", "degraded", "warning"),
+    # "how far along is the rebalance": its progress.
+    "along": ("progress",),
 }
 
 

@@ -53,7 +53,7 @@ def misspelt(word: str, vocabulary: Iterable[str], form_words: frozenset[str]) -
 
 
 #: Suffixes a stem is spelt out with to compare a long misspelt word whole (see :func:`misspelt`).
-_ENDINGS = ("ation", "ion", "ate", "er", "ers", "e", "es", "ing", "ment")
+_ENDINGS = ("ation", "ion", "ate", "er", "ers", "e", "es", "ed", "ing", "ment")
 
 
 def dropped_double(word: str, words: frozenset[str]) -> str | None:

@@ -104,4 +104,5 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "chopper": ("helicopter", "flight"),
     "heli": ("helicopter", "flight"),
     "whp": ("wellhead", "pressure"),
+    "ic": ("incident", "commander"),
 }
