@@ -13,6 +13,7 @@ from opsuite_ops.domain.acts import unknown_acts
 from opsuite_ops.domain.bm25 import stem
 from opsuite_ops.domain.comparison import compared_sides
 from opsuite_ops.domain.deterministic_planner import DeterministicPlanner
+from opsuite_ops.domain.guessed_topics import unmeasured_things
 from opsuite_ops.domain.identifiers import unmentioned_ids
 from opsuite_ops.domain.later_moment import unreached_start
 from opsuite_ops.domain.model import AnswerReason, AnswerStatusReason, Budget, CallRecord, CallStatus, Tool
@@ -134,3 +135,13 @@ def test_a_kind_word_after_a_name_is_no_side_and_a_dotted_name_holds_its_short_f
 def test_a_name_spelt_unlike_a_coded_example_is_not_taken_for_it() -> None:
     steps = _plan("engine oil of stn-ams3-a-003").plan.steps
     assert all(s.arguments.get("serial") != "stn-ams3-a-003" for s in steps)
+
+
+def test_a_use_of_a_thing_needs_a_tool_knowing_both() -> None:
+    links = Tool("link_tickets", "Tickets and their linked incidents", frozenset({"ticket"}))
+    cpu = Tool("cpu_by_terminal", "CPU percent of the terminal servers", frozenset({"metric", "cpu"}))
+    tools = [*TOOLS, links, cpu]
+    (reason,) = unmeasured_things("inter-terminal link utilisation last hr?", tools, {}, [])
+    assert (reason.reason, reason.detail) == (AnswerReason.NOT_COVERED, "no tool reports link utilisation")
+    assert unmeasured_things("cpu usage of the terminal servers", tools, {}, []) == []  # a percent of cpu
+    assert unmeasured_things("inter-terminal link utilisation", tools, {}, [reason]) == []  # said already

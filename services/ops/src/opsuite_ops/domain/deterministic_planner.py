@@ -47,7 +47,7 @@ from opsuite_ops.domain.coverage import (
 )
 from opsuite_ops.domain.example_names import ids_by_example, names_by_example
 from opsuite_ops.domain.extract import Entities, extract_entities, human_duration, is_verb_or_adverb
-from opsuite_ops.domain.guessed_topics import unhonoured_places, unused_guesses
+from opsuite_ops.domain.guessed_topics import unhonoured_places, unmeasured_things, unused_guesses
 from opsuite_ops.domain.identifiers import (
     id_letters,
     looks_up,
@@ -276,6 +276,7 @@ class DeterministicPlanner:
             reasons.append(uncounted)
         reasons.extend(unlooked_identifiers(request.question, steps))
         reasons.extend(unknown_acts(request.question, vocab, self.config.synonyms))
+        reasons.extend(unmeasured_things(request.question, request.tools, self.config.synonyms, reasons))
         reasons.extend(
             unused_guesses(request.question, entities.guessed, steps, request.tools, self.config.synonyms, vocab)
         )
@@ -478,6 +479,7 @@ class DeterministicPlanner:
             reasons.append(uncounted)
         reasons.extend(unlooked_identifiers(request.question, steps))
         reasons.extend(unknown_acts(request.question, vocab, cfg.synonyms))
+        reasons.extend(unmeasured_things(request.question, request.tools, cfg.synonyms, reasons))
         reasons.extend(unused_guesses(request.question, entities.guessed, steps, request.tools, cfg.synonyms, vocab))
         reasons.extend(unhonoured_places(request.question, steps, request.tools, cfg.synonyms, vocab))
         reasons.extend(builder.dropped)

@@ -12,6 +12,10 @@ nor a word after "of" or "to" ("out of service", "up to date"): those are phrase
 another planned tool does (an on-call rota's ``mobile``, a phone number): the place qualifies the thing asked,
 and no tool reports that thing there ("no tool reports ccu on mobile"). Not when a step takes the word in an
 argument, nor when a tool reporting the thing knows it too.
+
+:func:`unmeasured_things`: "inter-az link utilisation" where one tool knows utilisation (of disks) and another
+knows a "link" (a ticket's linked incident): a utilisation or usage is of the word before it, and only a tool
+knowing both reports it ("no tool reports link utilisation").
 """
 
 from __future__ import annotations
@@ -20,11 +24,11 @@ import re
 from collections.abc import Mapping, Sequence
 
 from opsuite_ops.domain.bm25 import STOP_WORDS
-from opsuite_ops.domain.coverage import CoverageCheck, is_topic
+from opsuite_ops.domain.coverage import CONCEPT_WORDS, CoverageCheck, clipped, is_topic, term_tokens, vocabulary
 from opsuite_ops.domain.model import AnswerReason, AnswerStatusReason, PlanStep, Tool
 from opsuite_ops.domain.words import GENERIC_WORDS
 
-__all__ = ["unhonoured_places", "unused_guesses"]
+__all__ = ["unhonoured_places", "unmeasured_things", "unused_guesses"]
 
 #: A word after "in", "on" or "about" (and "the" or "our").
 _TOPIC_PLACE = re.compile(r"\b(?:in|on|about)\s+(?:the\s+|our\s+)?([a-z]+)\b")
@@ -98,3 +102,30 @@ def unhonoured_places(
 def _knows(tool: Tool, word: str, synonyms: Mapping[str, tuple[str, ...]]) -> bool:
     """Whether ``tool``'s own words know ``word`` (not the catalogue's: the whole vocabulary knows every word)."""
     return not CoverageCheck.of((word,), [tool], synonyms).uncovered
+
+
+#: A thing, then the measure of it ("link utilisation", "disk usage").
+_MEASURED = re.compile(r"\b([a-z]{3,})\s+(utili[sz]ation|usage|util)\b")
+#: The forms a tool publishes a use in (stems): "cpu usage" is a percent of cpu used, its utilisation or load.
+_USE_FORMS = frozenset({"usag", "use", "used", "util", "utilis", "utiliz", "percent", "pct", "load", "busy"})
+
+
+def unmeasured_things(
+    question: str, tools: Sequence[Tool], synonyms: Mapping[str, tuple[str, ...]], said: Sequence[AnswerStatusReason]
+) -> list[AnswerStatusReason]:
+    """NOT_COVERED ("no tool reports link utilisation") for a utilisation or usage of a thing that no tool of the
+    catalogue knows both words of (see the module docstring), unless ``said`` already holds that sentence; at most 4
+    such pairs are looked at."""
+    out: list[AnswerStatusReason] = []
+    already = {r.detail for r in said}
+    words: list[frozenset[str]] | None = None
+    for m in list(_MEASURED.finditer(question[:2000].lower()))[:4]:
+        thing, measure = m.group(1), m.group(2)
+        if thing in STOP_WORDS or thing in GENERIC_WORDS or thing in CONCEPT_WORDS or not is_topic(thing, frozenset()):
+            continue
+        words = words if words is not None else [vocabulary([t]) for t in tools]
+        forms, measured = term_tokens(thing, synonyms), term_tokens(measure, synonyms) | _USE_FORMS
+        detail = f"no tool reports {thing} {measure}"
+        if detail not in already and not any(forms & w and (measured & w or clipped(measure, w)) for w in words):
+            out.append(AnswerStatusReason(AnswerReason.NOT_COVERED, detail, terms=(thing,)))
+    return out

@@ -24,7 +24,7 @@ DEFAULT_SYNONYMS: Mapping[str, tuple[str, ...]] = {
     "load": ("cpu",),
     "fail": ("error",),
     "spik": ("error", "anomaly"),
-    "broken": ("error",),
+    "broken": ("error", "fault", "failed", "state"),  # a thing "still broken": its fault, its state
     "outag": ("error", "incident"),
     "releas": ("deploy",),
     "memory": ("mem",),
