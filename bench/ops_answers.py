@@ -73,7 +73,11 @@ deferrals, permits, MOC, flights, POB, vessels, weather, on-call, the OIM and CR
 their disks' serials and SMART history, erasure sets and the repair queue, rebalancing, endpoint latency and 503
 SlowDown throttling per account, cross-region replication lag, bucket quotas, lifecycle and GC runs, firmware and
 software rollouts, change records, incidents, support tickets, remote hands jobs, runbooks, on-call and NOC shift
-leads), all twenty-three written blind too.
+leads), and ``--set=thirtyseventh`` ``thirtyseventh``, a regional hospital group's clinical IT and medical devices (EHR
+app servers and response times per site, HL7 and FHIR interface engine channels with their queues and NACKs, PACS
+modalities and study transfer backlogs, infusion pumps' drug libraries and alarms, beds and nurse call, WAN links,
+CAB changes, downtime procedures, service desk tickets, vendor cases, on-call and command centre shift leads), all
+twenty-four written blind too.
 
 Goals, per set: at least 95% of the expected facts in the answers; no answer marked COMPLETE that misses a
 fact or states a forbidden one; every unanswerable question PARTIAL or UNANSWERED.

@@ -63,6 +63,7 @@ from tests.ops_eval import (
     thirtyfirst_estate,
     thirtyfourth_estate,
     thirtysecond_estate,
+    thirtyseventh_estate,
     thirtysixth_estate,
     thirtythird_estate,
     twelfth_estate,
@@ -100,7 +101,7 @@ TENANTS = {"demo": "demo", "second": "ledgerco", "third": "clusterco", "fourth":
            "thirtieth": "cradleighwasteco", "thirtyfirst": "brakenholmedairyco",
            "thirtysecond": "orrinvalemobileco", "thirtythird": "tarnhollowairco",
            "thirtyfourth": "tessalinegamesco", "thirtyfifth": "tarranalphaco",
-           "thirtysixth": "skellanstoreco"}  # fmt: skip
+           "thirtysixth": "skellanstoreco", "thirtyseventh": "harrowdenhealthco"}  # fmt: skip
 #: Questions in flight at once (ops runs them concurrently; each is one run).
 CONCURRENCY = 4
 ASK_TIMEOUT_S = 60.0
@@ -264,6 +265,7 @@ _SEEDERS: dict[str, Callable[[_Servers, Path, TokenFactory], Awaitable[datetime]
     "thirtyfourth": functools.partial(_seed_estate, thirtyfourth_estate, "gameliveops.db", "thirtyfourth"),
     "thirtyfifth": functools.partial(_seed_estate, thirtyfifth_estate, "platformops.db", "thirtyfifth"),
     "thirtysixth": functools.partial(_seed_estate, thirtysixth_estate, "objstore.db", "thirtysixth"),
+    "thirtyseventh": functools.partial(_seed_estate, thirtyseventh_estate, "clinicalit.db", "thirtyseventh"),
 }
 
 
