@@ -15,15 +15,23 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from opsuite_ops.domain.enum_names import names_by_enum
 from opsuite_ops.domain.extract import Entities
 from opsuite_ops.domain.model import Tool
-from opsuite_ops.domain.param_kinds import id_like, is_search_param, param_concept, pattern_ok, window_bound
+from opsuite_ops.domain.param_kinds import (
+    id_like,
+    ids_like_example,
+    is_search_param,
+    param_concept,
+    pattern_ok,
+    window_bound,
+)
 from opsuite_ops.domain.token_kinds import PORT_PATH, word_shape
 
-__all__ = ["example_kind", "ids_by_example", "names_by_example"]
+__all__ = ["example_kind", "ids_by_example", "names_by_example", "spelt_like_example"]
 
 _EXAMPLE = re.compile(r"\b(?:e\.g\.|eg\.|for example|such as)\s*([A-Za-z0-9][\w.:/@-]*[A-Za-z0-9])", re.IGNORECASE)
 _PARTS = re.compile(r"[^A-Za-z0-9]+")
@@ -176,3 +184,27 @@ def ids_by_example(entities: Entities, tools: Sequence[Tool]) -> Entities:
         hosts=tuple(h for h in entities.hosts if h not in moved),
         services=tuple(s for s in entities.services if s not in moved),
     )
+
+
+def _mask(word: str) -> str:
+    return re.sub(r"[a-z]", "a", re.sub(r"\d", "9", word.lower()))
+
+
+def spelt_like_example(schema: Mapping[str, Any], entities: Entities) -> list[str]:
+    """Names of the question a filter parameter takes by its example: record ids spelt like it ("IP-00233" for
+    "e.g. IP-00207", :func:`~opsuite_ops.domain.param_kinds.ids_like_example`), else names read by their shape
+    alone, or terms of letters and digits, that have them in the very places of an example having digits ("DL41"
+    for "e.g. DL41", "DL40" too; never "DLX1")."""
+    if ids := ids_like_example(schema, entities):
+        return ids
+    found = _EXAMPLE.search(str(schema.get("description", ""))[:2000])
+    if found is None or not any(c.isdigit() for c in found.group(1)):
+        return []
+    mask, out = _mask(found.group(1)), []
+    coded = [t for t in entities.terms if any(c.isdigit() for c in t) and any(c.isalpha() for c in t)]
+    for word in dict.fromkeys([*entities.guessed, *coded]):  # (a code the inventory's reading left a plain term)
+        typed = re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", entities.question, re.IGNORECASE)
+        name = typed.group(0) if typed else word  # as the question writes it ("DL41", not "dl41")
+        if _mask(name) == mask and pattern_ok(schema, name):
+            out.append(name)
+    return out

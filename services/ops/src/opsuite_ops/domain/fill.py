@@ -43,6 +43,7 @@ from typing import Any
 
 from opsuite_ops.domain.entities import TEXT_PARAMS, name_key
 from opsuite_ops.domain.enum_labels import quantity_values
+from opsuite_ops.domain.example_names import spelt_like_example
 from opsuite_ops.domain.extract import Entities, canonical_param, human_duration
 from opsuite_ops.domain.fill_words import (
     asks_not_ended,
@@ -388,6 +389,12 @@ def fill_variants(
                 dims.append((name, codes, f"codes the {name}'s description lists"))
             else:
                 value, source = codes[0], f"a code the {name}'s description lists"
+        elif (
+            typ == "string"
+            and not is_search_param(tool, name, schema)
+            and (like := spelt_like_example(schema, entities))
+        ):
+            dims.append((name, like, f"a {name} of the question spelt like its example"))  # one call each
         elif typ == "string" and free_quoted:
             value, source = free_quoted.pop(0), "quoted text in the question"
         elif is_search_param(tool, name, schema):

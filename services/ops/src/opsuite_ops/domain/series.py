@@ -3,7 +3,8 @@
 A table is a *series table* when one column holds times (ISO-8601 strings, or epoch seconds/milliseconds
 in a column named like ``time``/``ts``/``timestamp``/``at``/``date`` or ``*_at``/``*_time``) and at least
 one other column holds numbers; its string columns with few distinct values (``host``, ``service``) group
-the rows into one series per label combination. Each numeric column of each group is one series.
+the rows into one series per label combination, mostly at distinct times (not a row per ward, all updated at
+00:04). Each numeric column of each group is one series.
 
 Per series (:class:`SeriesSummary`): the latest value and its time, min, max, mean, a trend and the
 change points:
@@ -21,9 +22,8 @@ change points:
   after each shift, so a spike and its recovery are both found; a shift is an **onset** when it moves
   away from the whole series' median (a recovery moves back to it).
 
-The test is deterministic, pure Python, O(n x BASELINE_MAX) and needs no tuning per metric.
-:func:`~opsuite_ops.domain.series_rows.select_rows` picks the rows a table shows: the newest first, plus those
-around each series' latest onset, with a sentence saying what was left out.
+The test is deterministic, pure Python, O(n x BASELINE_MAX) and needs no tuning per metric. The rows a table shows
+(the newest, and those around the latest onset) are :func:`~opsuite_ops.domain.series_rows.select_rows`'s.
 """
 
 from __future__ import annotations
@@ -455,9 +455,7 @@ def analyse_table(
         return None  # a row without a time cannot be placed on the series
     when = [t for t in times if t is not None]
     if len(set(when)) < 2:
-        # Every row at one time ("failures by reason, first seen at 22:56"): a breakdown of one moment, whose
-        # rows are read as they are (ranked by the tool), not points of a series over time.
-        return None
+        return None  # every row at one time ("failures by reason at 22:56"): one moment's rows, not a series
     value_cols, label_cols, other_cols = list[str](), list[str](), list[str]()
     for col in columns:
         if col == tcol:
@@ -480,6 +478,8 @@ def analyse_table(
     groups: dict[tuple[Any, ...], list[int]] = {}
     for k, r in enumerate(rows):
         groups.setdefault(tuple(r.get(c) for c in label_cols), []).append(k)
+    if any(len({when[k] for k in idx}) * 2 < len(idx) for idx in groups.values() if len(idx) >= MIN_POINTS):
+        return None  # a row per thing at one moment ("a board of wards, each updated at 00:04"), not a series
     series: list[SeriesSummary] = []
     for key, idx in groups.items():
         label = ", ".join(f"{c}={v}" for c, v in zip(label_cols, key, strict=True) if v is not None)

@@ -1,0 +1,73 @@
+"""A board of things at one moment is rows, not a series; a filter takes a name spelt like its example (issue
+13, the thirty-seventh estate written blind: a hospital group's clinical IT).
+
+The estate is made up (a zoo's enclosures, feeders and keepers); no estate's names.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from opsuite_ops.domain.deterministic_planner import DeterministicPlanner
+from opsuite_ops.domain.model import Budget, Tool
+from opsuite_ops.domain.planning import PlanRequest
+from opsuite_ops.domain.series import analyse_table
+
+NOW = datetime(2025, 7, 1, 9, 0, tzinfo=UTC)
+
+FEEDERS = Tool(
+    "feeders.list",
+    "Automatic feeders: feeder FD-nnnnn, enclosure, diet plan version (DP7 is current), hopper %, status",
+    frozenset({"inventory", "feeder", "fleet"}),
+    input_schema={
+        "type": "object",
+        "properties": {
+            "feeder": {"type": "string", "default": "", "description": "e.g. FD-00107"},
+            "diet_plan": {"type": "string", "default": "", "description": "e.g. DP6"},
+        },
+    },
+)
+JAMS = Tool(
+    "feeders.jam_counts",
+    "Feeder jams over the last N days, counted per feeder or per enclosure, most first",
+    frozenset({"metric", "feeder", "count", "ranking"}),
+    input_schema={
+        "type": "object",
+        "properties": {
+            "days": {"type": "integer", "minimum": 1, "maximum": 14, "default": 7},
+            "by": {"type": "string", "enum": ["feeder", "enclosure"], "default": "feeder", "description": "count per"},
+        },
+    },
+)
+KEEPERS = Tool("keepers.rota", "Keepers on shift per enclosure", frozenset({"rota", "who"}))
+TOOLS = [FEEDERS, JAMS, KEEPERS]
+
+
+def _plan(question: str) -> Any:
+    return DeterministicPlanner().plan_sync(PlanRequest(question, TOOLS, Budget(), NOW))
+
+
+def test_a_board_of_things_updated_at_one_moment_is_no_series() -> None:
+    rows = [
+        {"enclosure": f"E-{k}", "visitors": 10 + k, "zone": "north", "updated": "2025-07-01T08:55:00Z"}
+        for k in range(6)
+    ]
+    rows.append({"enclosure": "E-9", "visitors": 3, "zone": "north", "updated": "2025-07-01T08:40:00Z"})
+    assert analyse_table(["enclosure", "visitors", "zone", "updated"], rows) is None
+    # A series of one group at distinct times still is one.
+    series = [{"zone": "north", "visitors": 10 + k, "at": f"2025-07-01T0{k}:00:00Z"} for k in range(6)]
+    assert analyse_table(["zone", "visitors", "at"], series) is not None
+
+
+def test_a_filter_takes_a_name_spelt_like_its_example() -> None:
+    steps = {s.tool: s.arguments for s in _plan("whats going on with feeder FD-00233").plan.steps}
+    # The feeder it names is the list's filter: the list is asked for that feeder alone.
+    assert steps[FEEDERS.name] == {"feeder": "FD-00233"}
+    steps = {s.tool: s.arguments for s in _plan("how many feeders r on DP6 still?").plan.steps}
+    assert steps[FEEDERS.name] == {"diet_plan": "DP6"}  # as the question writes it
+    # Another pattern of letters and digits is no value of it.
+    assert all(
+        a.get("diet_plan") != "DPX6"
+        for a in {s.tool: s.arguments for s in _plan("feeders on DPX6").plan.steps}.values()
+    )
