@@ -146,3 +146,20 @@ def test_a_comparison_picks_a_row_for_each_side_and_a_code_holds_its_parts() -> 
     assert sorted(p.value for p in got) == ["TT-3101", "TT-4101", "TT-4201"]
     # A side no row holds leaves the comparison unasked: one side alone compares nothing.
     assert picks("FV-03 vs FV-09 temperature", READINGS, "sensor_id", calls, {}) == []
+
+
+def test_a_thing_named_with_a_number_must_be_the_rows_own() -> None:
+    calls = [_directory_call(SENSORS)]
+    # No fermenter 5: no row is singled out, though fermenters 2 and 3 share every other word.
+    assert picks("how is fermenter 5 temperature over the last 6 hrs?", READINGS, "sensor_id", calls, {}) == []
+    # One side no row holds leaves the comparison unasked, whatever words the sides share.
+    assert picks("fermenter 3 vs fermenter 9 temperature", READINGS, "sensor_id", calls, {}) == []
+    # A number with its leading zeros is the same number; a time or a count is no thing.
+    assert [p.value for p in picks("bbt 01 temperature, last 6 hrs", READINGS, "sensor_id", calls, {})] == ["TT-4101"]
+
+
+def test_reading_rows_is_bounded_whatever_their_size() -> None:
+    wide = [{"sensor_id": f"TT-{k}", **{f"c{j}": "fermenter wort " * 150 for j in range(60)}} for k in range(500)]
+    question = " ".join(f"word{k} fermenter" for k in range(400))
+    # Rows past 200,000 characters of a call are not read, and a part of them singles out no row.
+    assert picks(question, READINGS, "sensor_id", [_directory_call(wide)], {}) == []

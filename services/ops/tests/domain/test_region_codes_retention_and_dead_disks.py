@@ -145,3 +145,15 @@ def test_a_use_of_a_thing_needs_a_tool_knowing_both() -> None:
     assert (reason.reason, reason.detail) == (AnswerReason.NOT_COVERED, "no tool reports link utilisation")
     assert unmeasured_things("cpu usage of the terminal servers", tools, {}, []) == []  # a percent of cpu
     assert unmeasured_things("inter-terminal link utilisation", tools, {}, [reason]) == []  # said already
+
+
+def test_sentinel_times_in_rows_neither_raise_nor_count() -> None:
+    tools = {t.name: t for t in TOOLS}
+    day = datetime(2025, 2, 20, tzinfo=UTC)
+    rows = [
+        {"valid_from": "0001-01-01T00:00:00Z", "valid_to": "9999-12-31T23:59:59Z"},
+        {"valid_from": "0001-01-01T00:00:00+01:00", "valid_to": "9999-12-31T23:59:59-01:00"},
+    ]
+    odd = CallRecord("c3", "s3", BERTHS.name, {}, CallStatus.OK, {"rows": rows})
+    late = _series(day, NOW - timedelta(hours=24))
+    assert len(unreached_start("dvr1 delays on 2025-02-20?", NOW, [late, odd], tools)) == 1

@@ -71,3 +71,24 @@ def test_a_filter_takes_a_name_spelt_like_its_example() -> None:
         a.get("diet_plan") != "DPX6"
         for a in {s.tool: s.arguments for s in _plan("feeders on DPX6").plan.steps}.values()
     )
+
+
+def test_a_value_an_enum_takes_or_a_short_example_fills_no_filter() -> None:
+    incidents = Tool(
+        "incidents.list",
+        "Incidents of the zoo: id, severity, shard, keeper badge, opened",
+        frozenset({"incident", "history"}),
+        input_schema={
+            "type": "object",
+            "properties": {
+                "severity": {"type": "string", "enum": ["", "p1", "p2", "p3"], "default": ""},
+                "shard": {"type": "string", "default": "", "description": "e.g. s3"},
+                "badge": {"type": "string", "default": "", "description": "keeper badge, e.g. KB12"},
+            },
+        },
+    )
+    plan = DeterministicPlanner().plan_sync(
+        PlanRequest("any p1 incidents for KB07?", [*TOOLS, incidents], Budget(), NOW)
+    )
+    (args,) = [s.arguments for s in plan.plan.steps if s.tool == incidents.name]
+    assert args == {"severity": "p1", "badge": "KB07"}

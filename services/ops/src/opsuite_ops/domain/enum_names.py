@@ -152,7 +152,7 @@ def _numbered(name: str, declared: dict[str, tuple[str, ...]]) -> tuple[str, tup
     if m is None:
         return "", ()
     letters, digits = m.group(1), len(m.group(2))
-    coded = ""
+    coded: list[str] = []
     for kind, values in declared.items():
         numbered = [_NUMBERED.match(v.lower()) for v in values]
         if len(values) > 1 and all(x and x.group(1) == letters and len(x.group(2)) == digits for x in numbered):
@@ -160,10 +160,10 @@ def _numbered(name: str, declared: dict[str, tuple[str, ...]]) -> tuple[str, tup
         codes = [x for x in numbered if x]  # (besides one plain word at most: "global" beside the regions)
         same = all(len(x.group(1)) == len(letters) and len(x.group(2)) == digits for x in codes)
         if len(codes) > 2 and len(values) - len(codes) <= 1 and len(letters) >= 3 and same:
-            coded = coded or kind
-    if coded:  # (its closest codes; the plain word is no suggestion)
-        near = [v for v in declared[coded] if _NUMBERED.match(v.lower())]
-        return coded, tuple(sorted(near, key=lambda v: (-_ratio(name, v), v))[:3])
+            coded.append(kind)
+    if len(coded) == 1:  # (as like the codes of two kinds: say nothing of either; the plain word is no suggestion)
+        near = [v for v in declared[coded[0]] if _NUMBERED.match(v.lower())]
+        return coded[0], tuple(sorted(near, key=lambda v: (-_ratio(name, v), v))[:3])
     return "", ()
 
 

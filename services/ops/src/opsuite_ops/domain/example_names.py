@@ -190,21 +190,23 @@ def _mask(word: str) -> str:
     return re.sub(r"[a-z]", "a", re.sub(r"\d", "9", word.lower()))
 
 
-def spelt_like_example(schema: Mapping[str, Any], entities: Entities) -> list[str]:
+def spelt_like_example(schema: Mapping[str, Any], entities: Entities, tool: Tool | None = None) -> list[str]:
     """Names of the question a filter parameter takes by its example: record ids spelt like it ("IP-00233" for
     "e.g. IP-00207", :func:`~opsuite_ops.domain.param_kinds.ids_like_example`), else names read by their shape
     alone, or terms of letters and digits, that have them in the very places of an example having digits ("DL41"
-    for "e.g. DL41", "DL40" too; never "DLX1")."""
+    for "e.g. DL41", "DL40" too; never "DLX1"), an example of three characters or more, and no value an enum of the
+    tool takes ("p1" of a severity is no shard like "e.g. s3p1")."""
     if ids := ids_like_example(schema, entities):
         return ids
     found = _EXAMPLE.search(str(schema.get("description", ""))[:2000])
-    if found is None or not any(c.isdigit() for c in found.group(1)):
-        return []
+    if found is None or len(found.group(1)) < 3 or not any(c.isdigit() for c in found.group(1)):
+        return []  # ("e.g. s3": two characters say too little of a spelling)
+    taken = {str(v).lower() for sc in (tool.properties.values() if tool else ()) for v in sc.get("enum") or ()}
     mask, out = _mask(found.group(1)), []
     coded = [t for t in entities.terms if any(c.isdigit() for c in t) and any(c.isalpha() for c in t)]
     for word in dict.fromkeys([*entities.guessed, *coded]):  # (a code the inventory's reading left a plain term)
         typed = re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", entities.question, re.IGNORECASE)
         name = typed.group(0) if typed else word  # as the question writes it ("DL41", not "dl41")
-        if _mask(name) == mask and pattern_ok(schema, name):
+        if _mask(name) == mask and pattern_ok(schema, name) and name.lower() not in taken:  # (not "p1" of a severity)
             out.append(name)
     return out

@@ -392,7 +392,7 @@ def fill_variants(
         elif (
             typ == "string"
             and not is_search_param(tool, name, schema)
-            and (like := spelt_like_example(schema, entities))
+            and (like := spelt_like_example(schema, entities, tool))
         ):
             dims.append((name, like, f"a {name} of the question spelt like its example"))  # one call each
         elif typ == "string" and free_quoted:

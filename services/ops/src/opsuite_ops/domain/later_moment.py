@@ -27,7 +27,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Mapping, Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from opsuite_ops.domain.identifiers import output_strings
 from opsuite_ops.domain.investigate import SERIES, role
@@ -118,11 +118,24 @@ def later_moment(question: str, now: datetime, records: Sequence[CallRecord]) ->
 
 
 def _row_times(output: object) -> list[datetime]:
-    """The times (not dates alone) an output holds, at most the first 5,000 strings read."""
-    return [t for text in output_strings(output)[:5000] if len(text) > 10 and (t := parse_time(text)) is not None]
+    """The times (not dates alone) an output holds, at most the first 5,000 strings read; one past what a
+    datetime holds ("9999-12-31T23:59:59-01:00") is none."""
+    out = []
+    for text in output_strings(output)[:5000]:
+        try:
+            t = parse_time(text) if 10 < len(text) <= 64 else None
+        except (OverflowError, ValueError):
+            continue
+        if t is not None and _EARLIEST < t < _LATEST:
+            out.append(t)
+    return out
 
 
 _MINUTE = timedelta(minutes=1)
+#: Times outside these ("0001-01-01", a "never" of 9999) are no moments of the data: sentinels.
+_EARLIEST = datetime(1971, 1, 1, tzinfo=UTC)
+_LONGEST_STEP = timedelta(days=62)
+_LATEST = datetime(9000, 1, 1, tzinfo=UTC)
 
 
 def _step(times: Sequence[datetime]) -> timedelta:
@@ -145,7 +158,7 @@ def unreached_start(
     for r in records:
         tool = tools.get(r.tool)
         times = sorted(_row_times(r.output)) if r.ok else []
-        if times and times[0] <= asked.since + max(slack, _step(times) * 2):
+        if times and times[0] <= asked.since + max(slack, min(_step(times) * 2, _LONGEST_STEP)):
             return []  # data of the run (a series of daily samples, or a list of jobs) reaches the start asked
         starts = [t for v in r.arguments.values() if isinstance(v, str) and (t := parse_time(v)) is not None]
         if times and tool is not None and role(tool) == SERIES and starts and min(starts) <= asked.since + _MINUTE:

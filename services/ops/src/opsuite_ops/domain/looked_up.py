@@ -8,7 +8,7 @@ returned a column of that name, the rows whose values the question's words match
 * a row scores one point per word of the question its values hold (stems, with the planner's synonyms: "vib" is
   vibration; clipped: "realloc" of "reallocated"), a code typed whole ("23-KA-201") as one word, plus one per
   pair of adjacent words it holds as they were typed ("compressor a" is not "compressor b"); bare numbers ("8
-  hrs") count for nothing;
+  hrs") count for nothing, but a thing the question names with a number ("fermenter 5") must be the row's own;
 * the rows of the best score give one call each, only when they are few (:data:`MAX_PICKS` values at most) and
   the best score is above zero: otherwise the question does not single a row out and the reason stands; a
   comparison ("wave vs cfm vswr") picks for each side, without the other sides' words, among the rows holding it,
@@ -17,7 +17,9 @@ returned a column of that name, the rows whose values the question's words match
   is asked once more with no arguments (the whole list, as capped by its API).
 
 Nothing here knows a tool or a column by name: the parameter's own name is the column looked for. The answer
-says which value was taken from which row (a reading), so a wrong pick is visible.
+says which value was taken from which row (a reading), so a wrong pick is visible. The work is bounded: at most
+500 rows and 200,000 characters of a call are read (a call with more singles out no row), 40 cells of a row,
+24 words and pairs of the question, and the calls made stay within the budget's ``max_steps``.
 """
 
 from __future__ import annotations
@@ -37,16 +39,36 @@ from opsuite_ops.domain.param_kinds import is_search_param
 from opsuite_ops.domain.plan_builder import PlanBuilder
 from opsuite_ops.domain.planning import PlanRequest
 
-__all__ = ["MAX_PICKS", "Pick", "awaited", "follow_up", "picks", "question_terms", "row_score", "typed_pairs"]
+__all__ = [
+    "MAX_PICKS",
+    "FollowUp",
+    "Pick",
+    "awaited",
+    "follow_up",
+    "numbered",
+    "picks",
+    "question_terms",
+    "row_score",
+    "typed_pairs",
+]
 
 #: Most values (calls) one left-out tool gets from a look-up's rows.
 MAX_PICKS = 3
 #: Rows of one call read, and characters of one row.
 _MAX_ROWS = 500
 _MAX_ROW_CHARS = 2000
+_MAX_CELLS = 40
+#: Characters of one call's rows read, and words (and pairs) of the question looked for.
+_MAX_CHARS = 200_000
+_MAX_WORDS = 24
 _MAX_QUESTION = 2000
 _TERM = re.compile(r"[a-z0-9]+(?:[-/][a-z0-9]+)*")
 _WORD = re.compile(r"[a-z0-9]+")
+#: A thing and its number ("fermenter 5"), not a time or a count ("6 hrs", "top 5").
+_NUMBERED = re.compile(
+    r"\b([a-z][a-z-]*)\s+(\d+)\b(?!\s*(?:h|hrs?|hours?|m|mins?|minutes?|d|days?|w|wks?|weeks?|s|secs?|ms|%)\b)"
+)
+_NOT_A_THING = frozenset({"last", "past", "next", "over", "within", "top", "first", "every", "since", "about"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,10 +83,23 @@ class Pick:
 
     def sentence(self) -> str:
         said = ", ".join(self.matched)
+        value = " ".join(str(self.value)[:200].split())  # (a row's text: no line breaks into the answer)
         return (
-            f"{self.tool} was asked for {self.param}={self.value}, from the row of {self.source} "
+            f"{self.tool} was asked for {self.param}={value}, from the row of {self.source} "
             f"the question's words match best ({said})"
         )
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUp:
+    """What :func:`follow_up` did: the readings to state, the tools asked (their "not given" reasons no longer
+    stand), the steps of the searches whose whole list gave a value (what they searched for was the planner's
+    guess, not a part of the question), and what the calls made could not express (reasons of their own)."""
+
+    readings: tuple[str, ...] = ()
+    asked: frozenset[str] = frozenset()
+    searches: frozenset[str] = frozenset()
+    reasons: tuple[AnswerStatusReason, ...] = ()
 
 
 def _squash(name: str) -> str:
@@ -109,40 +144,79 @@ def _terms(text: str, *, parts: bool = False) -> list[str]:
     return out
 
 
+def _words(text: str) -> list[str]:
+    """The words of ``text`` in lower case, numbers without their leading zeros ("BBT-01" holds "bbt 1")."""
+    return [(w.lstrip("0") or "0") if w.isdigit() else w for w in _WORD.findall(text.lower())]
+
+
 def question_terms(question: str, synonyms: Mapping[str, tuple[str, ...]]) -> list[tuple[str, set[str]]]:
     """Each word (or whole code) of ``question`` with the forms a row may hold it in (its synonyms' too)."""
     seen: dict[str, set[str]] = {}
     for term in _terms(question[:_MAX_QUESTION]):
-        seen.setdefault(term, term_tokens(term, synonyms) | {term})
+        if len(seen) < _MAX_WORDS:
+            seen.setdefault(term, term_tokens(term, synonyms) | {term})
     return list(seen.items())
 
 
 def typed_pairs(question: str) -> list[str]:
     """Adjacent words of ``question`` as typed ("compressor a"), but for pairs of stop words."""
-    words = _WORD.findall(question[:_MAX_QUESTION].lower())
-    pairs = (f"{a} {b}" for a, b in itertools.pairwise(words))
-    return list(dict.fromkeys(p for p in pairs if not all(w in STOP_WORDS for w in p.split())))
+    pairs = (f"{a} {b}" for a, b in itertools.pairwise(_words(question[:_MAX_QUESTION])))
+    return list(dict.fromkeys(p for p in pairs if not all(w in STOP_WORDS for w in p.split())))[:_MAX_WORDS]
+
+
+def numbered(text: str) -> list[str]:
+    """The things ``text`` names with a number ("fermenter 5", "tank 7"; not "last 6 hrs", "top 5"): a row singled
+    out must hold each as typed."""
+    out = [
+        f"{m.group(1)} {m.group(2).lstrip('0') or '0'}"
+        for m in _NUMBERED.finditer(text[:_MAX_QUESTION].lower())
+        if m.group(1) not in STOP_WORDS and m.group(1) not in _NOT_A_THING
+    ]
+    return list(dict.fromkeys(out))[:_MAX_WORDS]
+
+
+@dataclass(frozen=True, slots=True)
+class _Cells:
+    """One row read once: its cells, each cell's terms and adjacent word pairs, and all its terms."""
+
+    cells: tuple[str, ...]
+    terms: tuple[frozenset[str], ...]
+    pairs: tuple[frozenset[str], ...]
+    words: frozenset[str]
+
+    @classmethod
+    def of(cls, row: Mapping[str, Any]) -> _Cells:
+        cells = tuple(str(v)[:_MAX_ROW_CHARS] for v in list(row.values())[:_MAX_CELLS] if v is not None)
+        terms = tuple(frozenset(_terms(c, parts=True)) for c in cells)
+        pairs = tuple(frozenset(f"{a} {b}" for a, b in itertools.pairwise(_words(c))) for c in cells)
+        return cls(cells, terms, pairs, frozenset().union(*terms))
 
 
 def row_score(
-    row: Mapping[str, Any], terms: Sequence[tuple[str, set[str]]], pairs: Sequence[str]
+    row: Mapping[str, Any] | _Cells,
+    terms: Sequence[tuple[str, set[str]]],
+    pairs: Sequence[str],
+    required: Sequence[str] = (),
 ) -> tuple[int, tuple[str, ...]]:
-    """How many of the question's words and typed pairs ``row`` holds, and the cells that held them."""
-    cells = [str(v)[:_MAX_ROW_CHARS] for v in row.values() if v is not None and not isinstance(v, bool)]
-    held = [(cell, set(_terms(cell, parts=True)), " ".join(_WORD.findall(cell.lower()))) for cell in cells]
+    """How many of the question's words and typed pairs ``row`` holds, and the cells that held them; 0 when it
+    lacks a thing of ``required`` (see :func:`numbered`)."""
+    read = row if isinstance(row, _Cells) else _Cells.of(row)
+    if any(all(need not in mine for mine in read.pairs) for need in required):
+        return 0, ()
     score, matched = 0, []
     for term, forms in terms:
         # (a word clipped as operators clip them counts too: "realloc" of "reallocated")
-        hit = next((cell for cell, mine, _plain in held if forms & mine or clipped(term, frozenset(mine))), None)
-        if hit is not None:
-            score += 1
-            matched.append(hit)
+        if not (forms & read.words or (len(term) >= 4 and clipped(term, read.words))):
+            continue
+        score += 1
+        cells = zip(read.cells, read.terms, strict=True)
+        matched.append(next((c for c, mine in cells if forms & mine or any(w.startswith(term) for w in mine)), ""))
     for pair in pairs:
-        hit = next((cell for cell, _mine, plain in held if re.search(rf"\b{re.escape(pair)}\b", plain)), None)
-        if hit is not None:
+        k = next((k for k, mine in enumerate(read.pairs) if pair in mine), None)
+        if k is not None:
             score += 1
-            matched.append(hit)
-    return score, tuple(dict.fromkeys(m[:60] for m in matched))
+            matched.append(read.cells[k])
+    return score, tuple(dict.fromkeys(" ".join(m[:60].split()) for m in matched))
 
 
 def picks(
@@ -151,16 +225,18 @@ def picks(
     """The values of ``param`` the question singles out in the rows of the run's calls (see the module); for a
     comparison ("wave vs cfm"), those of each side (read without the other sides' words) that hold that side."""
     terms = question_terms(question, synonyms)
-    sides = [{t for t, _f in question_terms(side, synonyms)} for side in compared_sides(question)]
+    said = compared_sides(question)
+    sides = [{t for t, _f in question_terms(side, synonyms)} for side in said]
     pairs = typed_pairs(question)
+    rows = _read(tool, param, records)
     if len(sides) < 2:
-        return _best(tool, param, records, terms, pairs, set())
+        return _best(rows, tool, param, terms, pairs, set(), numbered(question))
     out: dict[str, Pick] = {}
     for k, side in enumerate(sides):
         others = set().union(*(o for j, o in enumerate(sides) if j != k)) - side
         mine = [t for t in terms if t[0] not in others]
         apart = [p for p in pairs if not {stem(w) for w in p.split()} & others]
-        found = _best(tool, param, records, mine, apart, side)
+        found = _best(rows, tool, param, mine, apart, side, numbered(said[k]))
         if not found:
             return []  # one side alone would compare nothing: the reason stands
         for pick in found:
@@ -168,30 +244,46 @@ def picks(
     return list(out.values())
 
 
-def _best(
-    tool: Tool,
-    param: str,
-    records: Sequence[CallRecord],
-    terms: Sequence[tuple[str, set[str]]],
-    pairs: Sequence[str],
-    side: set[str],
-) -> list[Pick]:
-    forms = {f for t, f_ in terms if t in side for f in f_}
-    best: dict[str, tuple[int, Pick]] = {}
+def _read(tool: Tool, param: str, records: Sequence[CallRecord]) -> list[tuple[str, Any, _Cells]]:
+    """(producer, value, the row read) of every row of the run's calls holding ``param``'s column; a call whose
+    rows hold more than :data:`_MAX_CHARS` characters gives none."""
+    out: list[tuple[str, Any, _Cells]] = []
     for rec in records:
         column = _column(rec.output, param) if rec.ok and rec.tool != tool.name else None
         if column is None:
             continue
+        budget, mine = _MAX_CHARS, []
         for row in _rows(rec.output):
             value = row.get(column)
             if value is None or value == "" or isinstance(value, bool | dict | list):
                 continue
-            if side and not any(forms & set(_terms(str(v), parts=True)) for v in row.values() if v is not None):
-                continue  # a row of a comparison's side holds that side
-            score, matched = row_score(row, terms, pairs)
-            key = str(value)
-            if score > 0 and score > best.get(key, (0, None))[0]:
-                best[key] = (score, Pick(tool.name, param, value, rec.tool, matched))
+            read = _Cells.of(row)
+            budget -= sum(len(c) for c in read.cells)
+            if budget < 0:
+                break  # rows too large to read whole: no row of the call is singled out from a part of them
+            mine.append((rec.tool, value, read))
+        out.extend(mine if budget >= 0 else [])
+    return out
+
+
+def _best(
+    rows: Sequence[tuple[str, Any, _Cells]],
+    tool: Tool,
+    param: str,
+    terms: Sequence[tuple[str, set[str]]],
+    pairs: Sequence[str],
+    side: set[str],
+    required: Sequence[str],
+) -> list[Pick]:
+    forms = {f for t, f_ in terms if t in side for f in f_}
+    best: dict[str, tuple[int, Pick]] = {}
+    for source, value, read in rows:
+        if side and not forms & read.words:
+            continue  # a row of a comparison's side holds that side
+        score, matched = row_score(read, terms, pairs, required)
+        key = str(value)
+        if score > 0 and score > best.get(key, (0, None))[0]:
+            best[key] = (score, Pick(tool.name, param, value, source, matched))
     if not best:
         return []
     top = max(score for score, _p in best.values())
@@ -222,29 +314,33 @@ async def follow_up(
     planner: DeterministicPlanner,
     request: PlanRequest,
     run: Callable[[Plan], Awaitable[None]],
-) -> tuple[list[str], set[str], set[str]]:
-    """Ask the left-out tools with the values the run's look-ups give (``run`` executes a plan): the readings to
-    state, the tools asked (their "not given" reasons no longer stand) and the steps of the searches whose whole
-    list gave a value (what they searched for was the planner's guess, not a part of the question)."""
+) -> FollowUp:
+    """Ask the left-out tools with the values the run's look-ups give (``run`` validates and executes a plan);
+    at most the budget's ``max_steps`` calls in all."""
     waiting = awaited(reasons, tools, records())
     if not waiting:
-        return [], set(), set()
-    synonyms = planner.config.synonyms
+        return FollowUp()
+    synonyms, limit = planner.config.synonyms, request.budget.max_steps
     chosen = {(t.name, p): picks(question, t, p, records(), synonyms) for t, p in waiting}
     again = {s.tool: s for t, p in waiting if not chosen[(t.name, p)] for s in _again(t, p, records(), tools)}
     if again:
-        await run(Plan(tuple(again.values()), planner="look-up", rationale="whole lists"))
+        await run(Plan(tuple(again.values())[:limit], planner="look-up", rationale="whole lists"))
         chosen = {(t.name, p): chosen[(t.name, p)] or picks(question, t, p, records(), synonyms) for t, p in waiting}
     entities = planner.entities(request, vocabulary(request.tools))
     builder = PlanBuilder(request, entities, planner.config, [(t, 0.0) for t, _p in waiting])
     made: list[Pick] = []
     for tool, param in waiting:
         for pick in chosen[(tool.name, param)]:
-            if builder.add(tool, 0.0, [], given={param: pick.value}):
+            if len(builder.steps) < limit and builder.add(tool, 0.0, [], given={param: pick.value}):
                 made.append(pick)
-    if not builder.steps:
-        return [], set(), set()
-    await run(Plan(tuple(builder.steps), planner="look-up", rationale="values from the run's look-ups"))
+    steps = builder.steps[:limit]
+    if not steps:
+        return FollowUp()
+    await run(Plan(tuple(steps), planner="look-up", rationale="values from the run's look-ups"))
+    ran = {s.id for s in steps} & {r.step_id for r in records()}  # (a plan the validation refused ran nothing)
+    asked = frozenset(s.tool for s in steps if s.id in ran)
+    made = [p for p in made if p.tool in asked]
     sources = {p.source for p in made}
-    searches = {s.id.removesuffix("-all") for s in again.values() if s.tool in sources}
-    return [p.sentence() for p in made], {s.tool for s in builder.steps}, searches
+    searches = frozenset(s.id.removesuffix("-all") for s in again.values() if s.tool in sources)
+    said = (*(p.sentence() for p in made), *builder.readings)
+    return FollowUp(said, asked, searches, tuple(r for r in builder.dropped if r.tool in asked))

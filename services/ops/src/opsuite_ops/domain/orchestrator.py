@@ -298,13 +298,13 @@ class Orchestrator:
                 await executor.execute(narrower, run.state, recovery="narrower search")
                 ph.detail += f"; narrower searches: {len(narrower.steps)}"
             if self.looker is not None and time.monotonic() < deadline:
-                looked, asked, guessed = await follow_up(init.text, not_covered, lambda: run.state.records, tools,
+                looked = await follow_up(init.text, not_covered, lambda: run.state.records, tools,
                     self.looker, PlanRequest(init.text, snap.tools, budget, self._now(), mode, step_prefix="look",
                                              inventory=inventory),
                     functools.partial(self._run_more, run, executor, tools, budget, "look-up"))  # fmt: skip
-                not_covered = [r for r in not_covered if not (r.param and r.tool in asked)]
-                narrowing.auxiliary |= guessed
-                readings = (*readings, *looked)
+                not_covered = [r for r in not_covered if not (r.param and r.tool in looked.asked)] + [*looked.reasons]
+                narrowing.auxiliary |= looked.searches
+                readings = (*readings, *looked.readings)
             superseded, shortened = await self._shorten(run, executor, plan, tools, budget, deadline)
             if shortened:
                 ph.detail += f"; shorter windows: {len(shortened)}"
