@@ -9,10 +9,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from opsuite_ops.domain.broaden import Narrowing, empty_searches
 from opsuite_ops.domain.deterministic_planner import DeterministicPlanner
-from opsuite_ops.domain.model import Budget, Tool
+from opsuite_ops.domain.model import Budget, CallRecord, CallStatus, Tool
 from opsuite_ops.domain.planning import PlanRequest
 from opsuite_ops.domain.series import analyse_table
+
+from .run_state import run_of
 
 NOW = datetime(2025, 7, 1, 9, 0, tzinfo=UTC)
 
@@ -92,3 +95,26 @@ def test_a_value_an_enum_takes_or_a_short_example_fills_no_filter() -> None:
     )
     (args,) = [s.arguments for s in plan.plan.steps if s.tool == incidents.name]
     assert args == {"severity": "p1", "badge": "KB07"}
+
+
+def test_a_search_for_what_another_step_looked_up_and_found_is_no_missing_part() -> None:
+    cases = Tool(
+        "vendor.cases",
+        "Vendor cases by ref",
+        frozenset({"vendor"}),
+        input_schema={"type": "object", "properties": {"ref": {"type": "string"}}, "required": ["ref"]},
+    )
+    log = Tool(
+        "keeper.log",
+        "Search the keepers' log for a word",
+        frozenset({"log", "search"}),
+        input_schema={"type": "object", "properties": {"q": {"type": "string", "description": "text to look for"}}},
+    )
+    found = CallRecord("c1", "s1", cases.name, {"ref": "ZV-00412"}, CallStatus.OK, {"rows": [{"ref": "ZV-00412"}]})
+    empty = CallRecord("c2", "s2", log.name, {"q": "ZV-00412"}, CallStatus.OK, {"rows": []})
+    tools = {t.name: t for t in (cases, log)}
+    state, steps = run_of(found, empty)
+    assert empty_searches(steps, state, tools, Narrowing()) == []
+    # Without the look-up, the empty search is a part not found.
+    state, steps = run_of(empty)
+    assert len(empty_searches(steps, state, tools, Narrowing())) == 1

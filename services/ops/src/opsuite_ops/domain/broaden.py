@@ -29,7 +29,7 @@ from typing import Any
 
 from opsuite_ops.domain.bm25 import is_verb_or_adverb, stem, tokenise
 from opsuite_ops.domain.coverage import asks_how_to, strong_tokens, vocabulary
-from opsuite_ops.domain.entities import TICKET_ID, is_empty
+from opsuite_ops.domain.entities import TICKET_ID, is_empty, name_key
 from opsuite_ops.domain.executor import RunState
 from opsuite_ops.domain.model import AnswerReason, AnswerStatusReason, Plan, PlanStep, Tool
 from opsuite_ops.domain.param_kinds import is_search_param
@@ -196,8 +196,14 @@ def _told_elsewhere(
     tech log searched for "chapter", the count per ``ata_chapter`` answered; "whats open on the repeat defect list":
     ``repeat_defects`` answered "repeat"). Such a search asked for what the other tools are about, not for something
     only its text holds. Never for a document search or a how-to question (the caller's): there the documents are
-    what is asked."""
+    what is asked. A search for what another step looked up whole and found ("latest on CVX-00318822": the vendor
+    case asked by that ref) is told by that step."""
     by_id = {st.id: st.tool for st in plan_steps}
+    key = name_key(text.strip())
+    for sid, rec in state.latest.items():
+        took = any(isinstance(v, str) and name_key(v.strip()) == key for v in rec.arguments.values())
+        if key and took and sid not in tried and rec.ok and not is_empty(rec.output):
+            return True
     vocab: set[str] = set()
     for sid, rec in state.latest.items():
         if sid in tried or not rec.ok or is_empty(rec.output) or (name := by_id.get(sid, "")) not in tools:
