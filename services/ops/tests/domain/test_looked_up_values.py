@@ -13,9 +13,19 @@ from opsuite_common.auth import Identity, Role
 from opsuite_ops.domain.catalogue import CachedCatalogue
 from opsuite_ops.domain.deterministic_planner import DeterministicPlanner
 from opsuite_ops.domain.in_memory import InMemoryCatalogue
-from opsuite_ops.domain.looked_up import picks, question_terms, row_score, typed_pairs
-from opsuite_ops.domain.model import AnswerStatus, CallRecord, CallStatus, Tool
+from opsuite_ops.domain.looked_up import FollowUp, follow_up, picks, question_terms, row_score, typed_pairs
+from opsuite_ops.domain.model import (
+    AnswerReason,
+    AnswerStatus,
+    AnswerStatusReason,
+    Budget,
+    CallRecord,
+    CallStatus,
+    Plan,
+    Tool,
+)
 from opsuite_ops.domain.orchestrator import Orchestrator
+from opsuite_ops.domain.planning import PlanRequest
 
 NOW = datetime(2025, 5, 6, 12, 0, tzinfo=UTC)
 IDENTITY = Identity(subject="op", tenant="t1", roles=frozenset({Role.VIEWER}))
@@ -163,3 +173,42 @@ def test_reading_rows_is_bounded_whatever_their_size() -> None:
     question = " ".join(f"word{k} fermenter" for k in range(400))
     # Rows past 200,000 characters of a call are not read, and a part of them singles out no row.
     assert picks(question, READINGS, "sensor_id", [_directory_call(wide)], {}) == []
+
+
+async def _follow(question: str, spare: AnswerStatusReason) -> tuple[FollowUp, list[CallRecord]]:
+    calls = [_directory_call(SENSORS)]
+
+    async def run(plan: Plan) -> None:
+        for st in plan.steps:
+            calls.append(CallRecord(f"c{len(calls) + 1}", st.id, st.tool, dict(st.arguments), CallStatus.OK, {}))
+
+    tools = [DIRECTORY, READINGS, *OTHERS]
+    request = PlanRequest(question, tools, Budget(), NOW, step_prefix="look")
+    by_name = {t.name: t for t in tools}
+    done = await follow_up(question, [], [spare], lambda: calls, by_name, DeterministicPlanner(), request, run)
+    return done, calls[1:]
+
+
+async def test_a_tool_left_out_though_not_needed_is_asked_only_for_one_clear_value() -> None:
+    spare = AnswerStatusReason(AnswerReason.NOT_COVERED, "not needed", READINGS.name, param="sensor_id")
+    done, asked = await _follow("fermenter 3 temperature over the last 6 hrs", spare)
+    assert [c.arguments["sensor_id"] for c in asked] == ["TT-3101"] and done.asked == {READINGS.name}
+    # Two bright tanks match as well: a spare tool is not asked for either.
+    done, asked = await _follow("bright tank temperature over the last 6 hrs", spare)
+    assert asked == [] and done == FollowUp()
+
+
+async def test_a_call_of_step_12_cut_at_the_row_limit_is_asked_over_a_shorter_window() -> None:
+    async def cut_when_long(params: dict[str, Any]) -> dict[str, Any]:
+        out = await _readings(params)
+        since = datetime.fromisoformat(str(params["since"]).replace("Z", "+00:00"))
+        return {**out, "truncated": NOW - since > timedelta(hours=3)}
+
+    cat = InMemoryCatalogue([(DIRECTORY, _directory), (READINGS, cut_when_long), *((t, None) for t in OTHERS)])
+    run = await Orchestrator(CachedCatalogue(cat), DeterministicPlanner(), now=lambda: NOW).run(
+        "fermenter 3 temperature over the last 6 hrs?", None, None, IDENTITY
+    )
+    asked = [p["since"] for name, p in cat.calls if name == READINGS.name]
+    assert asked == ["2025-05-06T06:00:00Z", "2025-05-06T10:30:00Z"]  # then a quarter of the way back
+    assert run.completeness.status is AnswerStatus.COMPLETE
+    assert "get_sensor_readings came back cut at the API's row limit" in run.answer

@@ -493,5 +493,5 @@ class DeterministicPlanner:
             rationale = missing_part or _no_tool(request)
         plan = Plan(tuple(steps), planner=self.name, rationale=rationale, notes=tuple(notes))
         readings = (*(r.sentence() for r in entities.readings), *builder.readings)
-        outcome = PlanOutcome(plan, self.name, warnings=tuple(notes), not_covered=tuple(reasons), readings=readings)
-        return outcome, builder
+        unneeded = tuple(r for _t, r in builder.unfilled if r not in reasons)  # (not needed: step 12 may ask)
+        return PlanOutcome(plan, self.name, "", tuple(notes), tuple(reasons), readings, unneeded), builder

@@ -220,7 +220,12 @@ def row_score(
 
 
 def picks(
-    question: str, tool: Tool, param: str, records: Sequence[CallRecord], synonyms: Mapping[str, tuple[str, ...]]
+    question: str,
+    tool: Tool,
+    param: str,
+    records: Sequence[CallRecord],
+    synonyms: Mapping[str, tuple[str, ...]],
+    least: int = 1,
 ) -> list[Pick]:
     """The values of ``param`` the question singles out in the rows of the run's calls (see the module); for a
     comparison ("wave vs cfm"), those of each side (read without the other sides' words) that hold that side."""
@@ -230,13 +235,13 @@ def picks(
     pairs = typed_pairs(question)
     rows = _read(tool, param, records)
     if len(sides) < 2:
-        return _best(rows, tool, param, terms, pairs, set(), numbered(question))
+        return _best(rows, tool, param, terms, pairs, set(), numbered(question), least)
     out: dict[str, Pick] = {}
     for k, side in enumerate(sides):
         others = set().union(*(o for j, o in enumerate(sides) if j != k)) - side
         mine = [t for t in terms if t[0] not in others]
         apart = [p for p in pairs if not {stem(w) for w in p.split()} & others]
-        found = _best(rows, tool, param, mine, apart, side, numbered(said[k]))
+        found = _best(rows, tool, param, mine, apart, side, numbered(said[k]), least)
         if not found:
             return []  # one side alone would compare nothing: the reason stands
         for pick in found:
@@ -274,6 +279,7 @@ def _best(
     pairs: Sequence[str],
     side: set[str],
     required: Sequence[str],
+    least: int = 1,
 ) -> list[Pick]:
     forms = {f for t, f_ in terms if t in side for f in f_}
     best: dict[str, tuple[int, Pick]] = {}
@@ -282,7 +288,7 @@ def _best(
             continue  # a row of a comparison's side holds that side
         score, matched = row_score(read, terms, pairs, required)
         key = str(value)
-        if score > 0 and score > best.get(key, (0, None))[0]:
+        if score >= least and score > best.get(key, (0, None))[0]:
             best[key] = (score, Pick(tool.name, param, value, source, matched))
     if not best:
         return []
@@ -309,6 +315,7 @@ def _again(tool: Tool, param: str, records: Sequence[CallRecord], tools: Mapping
 async def follow_up(
     question: str,
     reasons: Sequence[AnswerStatusReason],
+    spare: Sequence[AnswerStatusReason],
     records: Callable[[], Sequence[CallRecord]],
     tools: Mapping[str, Tool],
     planner: DeterministicPlanner,
@@ -316,12 +323,18 @@ async def follow_up(
     run: Callable[[Plan], Awaitable[None]],
 ) -> FollowUp:
     """Ask the left-out tools with the values the run's look-ups give (``run`` validates and executes a plan);
-    at most the budget's ``max_steps`` calls in all."""
+    at most the budget's ``max_steps`` calls in all. A ``spare`` tool (left out, but no part of the question
+    missing for it) is asked only for the one value the rows single out clearly (two points or more)."""
     waiting = awaited(reasons, tools, records())
-    if not waiting:
+    extra = [w for w in awaited(spare, tools, records()) if w not in waiting]
+    if not waiting and not extra:
         return FollowUp()
     synonyms, limit = planner.config.synonyms, request.budget.max_steps
     chosen = {(t.name, p): picks(question, t, p, records(), synonyms) for t, p in waiting}
+    for t, p in extra:
+        clear = picks(question, t, p, records(), synonyms, least=2)
+        chosen[(t.name, p)] = clear if len(clear) == 1 else []
+    waiting = [*waiting, *extra]
     again = {s.tool: s for t, p in waiting if not chosen[(t.name, p)] for s in _again(t, p, records(), tools)}
     if again:
         await run(Plan(tuple(again.values())[:limit], planner="look-up", rationale="whole lists"))

@@ -1,25 +1,23 @@
 """Phase runner: initialise, discover, plan, validate, execute, recover, compose, emitting RunEvents.
 
-``Orchestrator.run`` is what the Ask / AskStream servicers call. Every piece of run state (the
-trace, outputs, recovery bookkeeping, event sequence) lives in a :class:`_Run` created per call;
-the orchestrator itself only holds shared, run-independent collaborators (catalogue cache,
-planner, composer), so concurrent runs never share locks or state.
+``Orchestrator.run`` is what the Ask / AskStream servicers call. Every piece of run state (the trace, outputs,
+recovery bookkeeping, event sequence) lives in a :class:`_Run` created per call; the orchestrator itself only holds
+shared, run-independent collaborators (catalogue cache, planner, composer), so concurrent runs never share locks or
+state.
 
-Before planning, the estate's names are read from its own tools (:mod:`entities`: the idempotent,
-argument-free tools that list hosts or services, called once per run as the caller) when the question
-has a word no tool knows; the planner resolves the question's names against them. A step whose tool
-or arguments the catalogue refuses is taken out of the plan (NOT_COVERED) and the rest runs; after the
-calls, a name no inventory vouched for and no output mentions is ENTITY_UNKNOWN. A search that found
-nothing is asked again with fewer words (:mod:`broaden`); one that never finds anything is NOT_COVERED,
-unless it only added to what other steps answered. A comparison one side of which came back empty is
-NOT_COVERED (:mod:`comparison`). How the planner read words of the question as values the estate lists
-("billing" is quill/billing-svc) is said at the top of the answer.
+Before planning, the estate's names are read from its own tools (:mod:`entities`: the idempotent, argument-free
+tools that list hosts or services, called once per run as the caller) when the question has a word no tool knows;
+the planner resolves the question's names against them. A step whose tool or arguments the catalogue refuses is
+taken out of the plan (NOT_COVERED) and the rest runs; after the calls, a name no inventory vouched for and no
+output mentions is ENTITY_UNKNOWN. A search that found nothing is asked again with fewer words (:mod:`broaden`); one
+that never finds anything is NOT_COVERED, unless it only added to what other steps answered. A comparison one side
+of which came back empty is NOT_COVERED (:mod:`comparison`). How the planner read words of the question as values
+the estate lists ("billing" is quill/billing-svc) is said at the top of the answer.
 
-Raises only for the caller's input (ValidationError on question, mode, budget or a plan whose structure
-is broken) and for a missing catalogue (ServiceUnavailableError TOOL_CATALOGUE_UNAVAILABLE); failed tools
-give a partial RunResult instead. Every result carries its :class:`Completeness` (see
-:mod:`completeness`), computed from the main plan, the calls, the open gaps and the composer's cuts;
-an incomplete answer's text starts with its headline.
+Raises only for the caller's input (ValidationError on question, mode, budget or a plan whose structure is broken)
+and for a missing catalogue (ServiceUnavailableError TOOL_CATALOGUE_UNAVAILABLE); failed tools give a partial
+RunResult instead. Every result carries its :class:`Completeness` (see :mod:`completeness`), computed from the main
+plan, the calls, the open gaps and the composer's cuts; an incomplete answer's text starts with its headline.
 """
 
 from __future__ import annotations
@@ -106,6 +104,7 @@ class _Run:
     state: RunState = field(default_factory=RunState)
     recovery: RecoveryState = field(default_factory=RecoveryState)
     seq: int = 0
+    extra: list[PlanStep] = field(default_factory=list)  # steps of step 12: shortened as the main plan's are
 
     async def event(self, kind: EventKind, **fields: Any) -> None:
         self.seq += 1
@@ -298,7 +297,7 @@ class Orchestrator:
                 await executor.execute(narrower, run.state, recovery="narrower search")
                 ph.detail += f"; narrower searches: {len(narrower.steps)}"
             if self.looker is not None and time.monotonic() < deadline:
-                looked = await follow_up(init.text, not_covered, lambda: run.state.records, tools,
+                looked = await follow_up(init.text, not_covered, outcome.spare, lambda: run.state.records, tools,
                     self.looker, PlanRequest(init.text, snap.tools, budget, self._now(), mode, step_prefix="look",
                                              inventory=inventory),
                     functools.partial(self._run_more, run, executor, tools, budget, "look-up"))  # fmt: skip
@@ -360,7 +359,7 @@ class Orchestrator:
         superseded: set[str] = set()
         notes: dict[str, str] = {}
         windows: dict[str, timedelta] = {}
-        pending = [(s.id, s) for s in cut_steps(plan.steps, run.state.latest)]
+        pending = [(s.id, s) for s in cut_steps((*plan.steps, *run.extra), run.state.latest)]
         for round_no in range(1, MAX_ROUNDS + 1):
             if not pending or time.monotonic() >= deadline:
                 break
@@ -408,6 +407,7 @@ class Orchestrator:
         run.trace.plans.append(plan)
         await run.event(EventKind.PLAN, plan=plan, detail=what)
         await executor.execute(plan, run.state, recovery=what)
+        run.extra.extend(plan.steps)
 
     async def _invoke(self, identity: Identity, name: str, params: dict[str, Any], timeout: float) -> ToolResult:
         return await self.catalogue.invoke(identity, name, params, timeout)

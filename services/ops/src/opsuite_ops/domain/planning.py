@@ -61,6 +61,9 @@ class PlanOutcome:
     #: How words of the question were read as values the estate lists ("billing" is quill/billing-svc): the
     #: answer states each, so a wrong reading is visible.
     readings: tuple[str, ...] = ()
+    #: Tools left out for a required parameter the question does not give, whose words the planned steps cover:
+    #: no missing part, but step 12 may still ask one with a value a look-up's rows single out (:mod:`looked_up`).
+    spare: tuple[AnswerStatusReason, ...] = ()
 
 
 class Planner(Protocol):
