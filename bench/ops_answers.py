@@ -76,8 +76,12 @@ software rollouts, change records, incidents, support tickets, remote hands jobs
 leads), and ``--set=thirtyseventh`` ``thirtyseventh``, a regional hospital group's clinical IT and medical devices (EHR
 app servers and response times per site, HL7 and FHIR interface engine channels with their queues and NACKs, PACS
 modalities and study transfer backlogs, infusion pumps' drug libraries and alarms, beds and nurse call, WAN links,
-CAB changes, downtime procedures, service desk tickets, vendor cases, on-call and command centre shift leads), all
-twenty-four written blind too.
+CAB changes, downtime procedures, service desk tickets, vendor cases, on-call and command centre shift leads), and
+``--set=thirtyeighth`` ``thirtyeighth``, an online retailer's e-commerce platform and fulfilment (storefront, checkout
+and address lookup services' latency and error rates, payment gateways' authorisation rates and declines by reason,
+search and recommendation KPIs, inventory sync with the warehouses, warehouses' pick, pack and ship backlogs and
+carrier handovers, CDN and bot traffic, promotions, deploys and feature flags, change records, incidents and their
+timelines, support contacts by reason, runbooks, on-call and duty managers), all twenty-five written blind too.
 
 Goals, per set: at least 95% of the expected facts in the answers; no answer marked COMPLETE that misses a
 fact or states a forbidden one; every unanswerable question PARTIAL or UNANSWERED.

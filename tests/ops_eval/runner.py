@@ -59,6 +59,7 @@ from tests.ops_eval import (
     third_estate,
     thirteenth_estate,
     thirtieth_estate,
+    thirtyeighth_estate,
     thirtyfifth_estate,
     thirtyfirst_estate,
     thirtyfourth_estate,
@@ -101,7 +102,8 @@ TENANTS = {"demo": "demo", "second": "ledgerco", "third": "clusterco", "fourth":
            "thirtieth": "cradleighwasteco", "thirtyfirst": "brakenholmedairyco",
            "thirtysecond": "orrinvalemobileco", "thirtythird": "tarnhollowairco",
            "thirtyfourth": "tessalinegamesco", "thirtyfifth": "tarranalphaco",
-           "thirtysixth": "skellanstoreco", "thirtyseventh": "harrowdenhealthco"}  # fmt: skip
+           "thirtysixth": "skellanstoreco", "thirtyseventh": "harrowdenhealthco",
+           "thirtyeighth": "halcomberetailco"}  # fmt: skip
 #: Questions in flight at once (ops runs them concurrently; each is one run).
 CONCURRENCY = 4
 ASK_TIMEOUT_S = 60.0
@@ -266,6 +268,7 @@ _SEEDERS: dict[str, Callable[[_Servers, Path, TokenFactory], Awaitable[datetime]
     "thirtyfifth": functools.partial(_seed_estate, thirtyfifth_estate, "platformops.db", "thirtyfifth"),
     "thirtysixth": functools.partial(_seed_estate, thirtysixth_estate, "objstore.db", "thirtysixth"),
     "thirtyseventh": functools.partial(_seed_estate, thirtyseventh_estate, "clinicalit.db", "thirtyseventh"),
+    "thirtyeighth": functools.partial(_seed_estate, thirtyeighth_estate, "shopops.db", "thirtyeighth"),
 }
 
 
