@@ -11,8 +11,13 @@ from typing import Any
 
 from opsuite_ops.domain.broaden import Narrowing, empty_searches
 from opsuite_ops.domain.deterministic_planner import DeterministicPlanner
+from opsuite_ops.domain.entities import UnknownName
+from opsuite_ops.domain.example_names import names_by_example
+from opsuite_ops.domain.extract import Entities
+from opsuite_ops.domain.fill_words import choose_enum
 from opsuite_ops.domain.model import Budget, CallRecord, CallStatus, Tool
 from opsuite_ops.domain.planning import PlanRequest
+from opsuite_ops.domain.ranking import DEFAULT_SYNONYMS
 from opsuite_ops.domain.series import analyse_table
 
 from .run_state import run_of
@@ -118,3 +123,15 @@ def test_a_search_for_what_another_step_looked_up_and_found_is_no_missing_part()
     # Without the look-up, the empty search is a part not found.
     state, steps = run_of(empty)
     assert len(empty_searches(steps, state, tools, Narrowing())) == 1
+
+
+def test_is_it_ok_filters_nothing_and_a_name_that_is_the_example_is_of_its_kind() -> None:
+    assert choose_enum(["", "ok", "failed"], ["sync", "ok"], question="is inventory sync ok?") == ([], [])
+    assert choose_enum(["", "ok", "failed"], ["failed", "syncs"], question="is any sync failed?") == (["failed"], [])
+    assert choose_enum(["", "ok", "failed"], ["ok", "syncs"], question="which syncs went ok") == (["ok"], [])
+    tools = [Tool("psp.rate", "Auth rate per PSP", frozenset({"metric"}), input_schema={"type": "object",
+             "properties": {"psp": {"type": "string", "description": "PSP code, e.g. PayNora-EU"}}})]  # fmt: skip
+    unknown = UnknownName("paynora-eu", "service", ("pay-orch",))
+    read = names_by_example(Entities(question="paynora-eu rate", unknown=(unknown,)), tools)
+    assert read.unknown == () and ("psp", "paynora-eu") in read.values
+    assert DEFAULT_SYNONYMS["flip"] and DEFAULT_SYNONYMS["pickup"]

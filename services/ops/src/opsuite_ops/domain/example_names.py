@@ -97,6 +97,18 @@ def prefixed_example(word: str, tools: Sequence[Tool]) -> tuple[str, str] | None
     return found.pop() if len({n for _p, n in found}) == 1 and len(found) == 1 else None
 
 
+def _example_itself(name: str, tools: Sequence[Tool]) -> str | None:
+    """The one parameter whose example is ``name`` itself, case aside ("paynora-eu" for "PSP code, e.g.
+    PayNora-EU"): a name of that kind, however close to a listed host or service it is."""
+    found = {
+        param
+        for tool in tools
+        for param, schema in tool.properties.items()
+        if (ex := _EXAMPLE.search(str(schema.get("description", ""))[:2000])) and ex.group(1).lower() == name.lower()
+    }
+    return found.pop() if len(found) == 1 else None
+
+
 def names_by_example(entities: Entities, tools: Sequence[Tool]) -> Entities:
     """``entities`` with each unknown name that is close to no known name and spelt like a parameter's example
     read as a value of that parameter's kind (see the module docstring), once the names the tools' enums
@@ -105,8 +117,8 @@ def names_by_example(entities: Entities, tools: Sequence[Tool]) -> Entities:
     moved: list[tuple[str, str]] = []
     kept = []
     for unknown in entities.unknown:
-        param = None
-        if unknown.kind in _NAME_KINDS and not unknown.suggestions and not unknown.assumed:
+        param = _example_itself(unknown.name, tools) if unknown.kind in _NAME_KINDS else None
+        if param is None and unknown.kind in _NAME_KINDS and not unknown.suggestions and not unknown.assumed:
             param = example_kind(unknown.name, tools, entities)
         if param is None:
             kept.append(unknown)

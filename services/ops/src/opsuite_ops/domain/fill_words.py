@@ -44,6 +44,8 @@ ENUM_SYNONYMS: Mapping[str, tuple[str, ...]] = {
 #: Values of a health or status enum that mean all is well, and the words asking for every other value.
 _HEALTHY = frozenset({"healthy", "up", "ok", "running", "online", "green", "active", "available"})
 _NOT_HEALTHY = frozenset({"unhealthy", "unwell", "problematic"})
+#: "is X ok?", "are the syncs healthy?": a yes/no question of health.
+_IS_IT = re.compile(r"\s*(?:is|are|isn'?t|aren'?t)\b", re.IGNORECASE)
 #: Values of a lifecycle enum that end it, and the words asking for every value before its end: "unresolved",
 #: "outstanding", and "open" where no value is literally open or the question says "still open" (an incident
 #: still open may be investigating or monitoring; one in status ``open`` has only just been raised).
@@ -105,7 +107,8 @@ def choose_enum(
     """The options the question names, and the negated options the choice cannot exclude.
 
     In a yes/no question (``asks_whether``: "did the load succeed?") a bare verb naming an option only by
-    its stem ("succeed" for ``succeeded``) is what is asked, not a filter: it names no option.
+    its stem ("succeed" for ``succeeded``) is what is asked, not a filter: it names no option; nor, in an "is ...?"
+    question, does a word of health ("is inventory sync ok?": ``ok`` is what is asked, every state answers it).
     An option named by a ``negated`` word ("nodes aren't active", see :mod:`negation`) is what the question
     does not want: every other option is chosen instead, but no sentinel ("all", "any", "*", "") nor the
     schema's ``default`` (both return the excluded rows too). When no other option is left, or a wanted and a
@@ -116,6 +119,8 @@ def choose_enum(
     an ``unsure`` word (after a negator but not read as negated, see :func:`negation.unsure_words`) is never
     chosen: it is returned with the ones no call can exclude.
     """
+    if _IS_IT.match(question[:200]) and not re.search(r"\b(?:any|anything|there|which|what)\b", question[:200], re.I):
+        words = [w for w in words if w not in _HEALTHY]  # "is inventory sync ok?": whether it is ok is asked
     if question and any(len(str(o)) == 1 for o in options):
         words = [w for w in words if len(w) != 1 or not w.isalpha()] + single_letters(question)
     negative = frozenset(negated)

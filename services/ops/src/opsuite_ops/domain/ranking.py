@@ -79,6 +79,10 @@ DEFAULT_SYNONYMS: Mapping[str, tuple[str, ...]] = {
     "dodgy": ("failing", "failure", "predicted", "degraded", "warning"),
     # "how far along is the rebalance": its progress.
     "along": ("progress",),
+    # A feature flag "flipped" is changed; a carrier's "pickup" is its collection (a handover).
+    "flip": ("change", "toggle"),
+    "flipp": ("change", "toggle"),
+    "pickup": ("collection", "handover"),
 }
 
 
