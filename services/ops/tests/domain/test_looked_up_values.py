@@ -212,3 +212,28 @@ async def test_a_call_of_step_12_cut_at_the_row_limit_is_asked_over_a_shorter_wi
     assert asked == ["2025-05-06T06:00:00Z", "2025-05-06T10:30:00Z"]  # then a quarter of the way back
     assert run.completeness.status is AnswerStatus.COMPLETE
     assert "get_sensor_readings came back cut at the API's row limit" in run.answer
+
+
+async def test_a_spare_tool_stays_strict_after_a_look_up_is_asked_for_its_whole_list() -> None:
+    spare = AnswerStatusReason(AnswerReason.NOT_COVERED, "not needed", READINGS.name, param="sensor_id")
+    tools = [DIRECTORY, READINGS, *OTHERS]
+    by_name = {t.name: t for t in tools}
+
+    async def follow(question: str) -> list[CallRecord]:
+        searched = CallRecord(
+            "c1", "s1", DIRECTORY.name, {"q": "spikes"}, CallStatus.OK, await _directory({"q": "spikes"})
+        )
+        calls = [searched]
+
+        async def run(plan: Plan) -> None:
+            for st in plan.steps:
+                out = await _directory(dict(st.arguments)) if st.tool == DIRECTORY.name else {}
+                calls.append(CallRecord(f"c{len(calls) + 1}", st.id, st.tool, dict(st.arguments), CallStatus.OK, out))
+
+        request = PlanRequest(question, tools, Budget(), NOW, step_prefix="look")
+        await follow_up(question, [], [spare], lambda: calls, by_name, DeterministicPlanner(), request, run)
+        return [c for c in calls if c.tool == READINGS.name]
+
+    # The whole directory is read, and two bright tanks match as well: the spare tool is asked for neither.
+    assert await follow("bright tank temperature, any spikes?") == []
+    assert [c.arguments["sensor_id"] for c in await follow("bright tank 2 temperature, any spikes?")] == ["TT-4201"]

@@ -34,6 +34,7 @@ from opsuite_ops.domain.bm25 import STOP_WORDS, stem
 from opsuite_ops.domain.comparison import compared_sides
 from opsuite_ops.domain.coverage import clipped, term_tokens, vocabulary
 from opsuite_ops.domain.deterministic_planner import DeterministicPlanner
+from opsuite_ops.domain.entities import name_key
 from opsuite_ops.domain.model import AnswerStatusReason, CallRecord, Plan, PlanStep, Tool
 from opsuite_ops.domain.param_kinds import is_search_param
 from opsuite_ops.domain.plan_builder import PlanBuilder
@@ -102,10 +103,6 @@ class FollowUp:
     reasons: tuple[AnswerStatusReason, ...] = ()
 
 
-def _squash(name: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", name.lower())
-
-
 def awaited(
     reasons: Sequence[AnswerStatusReason], tools: Mapping[str, Tool], records: Sequence[CallRecord]
 ) -> list[tuple[Tool, str]]:
@@ -122,8 +119,8 @@ def awaited(
 def _column(data: Any, param: str) -> str | None:
     if not isinstance(data, Mapping) or not isinstance(data.get("columns"), list):
         return None
-    want = _squash(param)
-    return next((c for c in data["columns"] if isinstance(c, str) and _squash(c) == want), None)
+    want = name_key(param)
+    return next((c for c in data["columns"] if isinstance(c, str) and name_key(c) == want), None)
 
 
 def _rows(data: Mapping[str, Any]) -> list[Mapping[str, Any]]:
@@ -226,14 +223,16 @@ def picks(
     records: Sequence[CallRecord],
     synonyms: Mapping[str, tuple[str, ...]],
     least: int = 1,
+    read: dict[str, list[tuple[Mapping[str, Any], _Cells]]] | None = None,
 ) -> list[Pick]:
     """The values of ``param`` the question singles out in the rows of the run's calls (see the module); for a
-    comparison ("wave vs cfm"), those of each side (read without the other sides' words) that hold that side."""
+    comparison ("wave vs cfm"), those of each side (read without the other sides' words) that hold that side.
+    ``read`` keeps each call's rows once read (call id -> rows), for the next tool or parameter looked for."""
     terms = question_terms(question, synonyms)
     said = compared_sides(question)
     sides = [{t for t, _f in question_terms(side, synonyms)} for side in said]
     pairs = typed_pairs(question)
-    rows = _read(tool, param, records)
+    rows = _read(tool, param, records, {} if read is None else read)
     if len(sides) < 2:
         return _best(rows, tool, param, terms, pairs, set(), numbered(question), least)
     out: dict[str, Pick] = {}
@@ -249,7 +248,9 @@ def picks(
     return list(out.values())
 
 
-def _read(tool: Tool, param: str, records: Sequence[CallRecord]) -> list[tuple[str, Any, _Cells]]:
+def _read(
+    tool: Tool, param: str, records: Sequence[CallRecord], read: dict[str, list[tuple[Mapping[str, Any], _Cells]]]
+) -> list[tuple[str, Any, _Cells]]:
     """(producer, value, the row read) of every row of the run's calls holding ``param``'s column; a call whose
     rows hold more than :data:`_MAX_CHARS` characters gives none."""
     out: list[tuple[str, Any, _Cells]] = []
@@ -257,17 +258,25 @@ def _read(tool: Tool, param: str, records: Sequence[CallRecord]) -> list[tuple[s
         column = _column(rec.output, param) if rec.ok and rec.tool != tool.name else None
         if column is None:
             continue
-        budget, mine = _MAX_CHARS, []
-        for row in _rows(rec.output):
+        if rec.call_id not in read:
+            read[rec.call_id] = _rows_read(rec.output)
+        for row, cells in read[rec.call_id]:
             value = row.get(column)
-            if value is None or value == "" or isinstance(value, bool | dict | list):
-                continue
-            read = _Cells.of(row)
-            budget -= sum(len(c) for c in read.cells)
-            if budget < 0:
-                break  # rows too large to read whole: no row of the call is singled out from a part of them
-            mine.append((rec.tool, value, read))
-        out.extend(mine if budget >= 0 else [])
+            if not (value is None or value == "" or isinstance(value, bool | dict | list)):
+                out.append((rec.tool, value, cells))
+    return out
+
+
+def _rows_read(output: Mapping[str, Any]) -> list[tuple[Mapping[str, Any], _Cells]]:
+    """Each row of a call's output read once; none when they hold more than :data:`_MAX_CHARS` characters (no row
+    is singled out from a part of them)."""
+    budget, out = _MAX_CHARS, []
+    for row in _rows(output):
+        cells = _Cells.of(row)
+        budget -= sum(len(c) for c in cells.cells)
+        if budget < 0:
+            return []
+        out.append((row, cells))
     return out
 
 
@@ -330,15 +339,20 @@ async def follow_up(
     if not waiting and not extra:
         return FollowUp()
     synonyms, limit = planner.config.synonyms, request.budget.max_steps
-    chosen = {(t.name, p): picks(question, t, p, records(), synonyms) for t, p in waiting}
-    for t, p in extra:
-        clear = picks(question, t, p, records(), synonyms, least=2)
-        chosen[(t.name, p)] = clear if len(clear) == 1 else []
+    read: dict[str, list[tuple[Mapping[str, Any], _Cells]]] = {}  # (each call's rows read once for every tool)
+
+    def choose(tool: Tool, param: str) -> list[Pick]:
+        if (tool, param) not in extra:
+            return picks(question, tool, param, records(), synonyms, read=read)
+        clear = picks(question, tool, param, records(), synonyms, least=2, read=read)
+        return clear if len(clear) == 1 else []
+
     waiting = [*waiting, *extra]
+    chosen = {(t.name, p): choose(t, p) for t, p in waiting}
     again = {s.tool: s for t, p in waiting if not chosen[(t.name, p)] for s in _again(t, p, records(), tools)}
     if again:
         await run(Plan(tuple(again.values())[:limit], planner="look-up", rationale="whole lists"))
-        chosen = {(t.name, p): chosen[(t.name, p)] or picks(question, t, p, records(), synonyms) for t, p in waiting}
+        chosen = {(t.name, p): chosen[(t.name, p)] or choose(t, p) for t, p in waiting}
     entities = planner.entities(request, vocabulary(request.tools))
     builder = PlanBuilder(request, entities, planner.config, [(t, 0.0) for t, _p in waiting])
     made: list[Pick] = []

@@ -207,8 +207,8 @@ class PlanBuilder:
                         f"{tool.name} matched the question but was not run: it needs {param!r}, "
                         "which the question does not give"
                     )
-                    given = AnswerStatusReason(AnswerReason.NOT_COVERED, detail, tool.name, param=param)
-                    self.unfilled.append((tool, given))
+                    left_out = AnswerStatusReason(AnswerReason.NOT_COVERED, detail, tool.name, param=param)
+                    self.unfilled.append((tool, left_out))
                 return None
             ptool, path, pid = producer
             args[param] = step_ref(pid, path)
