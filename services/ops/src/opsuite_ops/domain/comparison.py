@@ -71,6 +71,7 @@ def compared_sides(question: str) -> list[str]:
             before -= 1  # "lds1-b nodes vs lhr2-b": the side is lds1-b
         j = next((j for j in range(k + 1, len(tokens)) if lows[j] not in STOP_WORDS), len(tokens))
         after = tokens[j] if j < len(tokens) else ""
+        before = _like_side(lows, before, after)
         first = tokens[before] if before >= 0 else ""
         if before >= 1 and j + 1 < len(tokens) and lows[j] == lows[before - 1] and lows[j] != lows[before]:
             # "eng 1 vs eng 2": the sides are eng 1 and eng 2, the word both repeat with each one's number
@@ -80,6 +81,25 @@ def compared_sides(question: str) -> list[str]:
             if side and side.lower() not in STOP_WORDS | CHAT_WORDS and side not in sides:
                 sides.append(side)
     return sides
+
+
+#: Words back from "vs" looked at for a name spelt like the other side's.
+_SIDE_REACH = 5
+_DATE_LIKE = re.compile(r"^\d{4}-\d{2}")
+
+
+def _like_side(lows: Sequence[str], before: int, after: str) -> int:
+    """Where the side before "vs" is: the word right before it, unless the side after is a hyphenated name
+    and that word is not while one a few words back is ("addr-lookup p95 vs cart-svc", "paynora-eu auth rate
+    last hr vs cardex-uk": what is compared of each, or the window, sits between)."""
+    if before < 1 or "-" not in after or _DATE_LIKE.match(after) or "-" in lows[before]:
+        return before
+    for k in range(before - 1, max(-1, before - 1 - _SIDE_REACH), -1):
+        if lows[k] in _VERSUS or lows[k] in ("and", "or", "with", "to"):
+            break
+        if "-" in lows[k] and not _DATE_LIKE.match(lows[k]):
+            return k
+    return before
 
 
 def _matches(side: str, value: object) -> bool:
@@ -157,9 +177,10 @@ def _strings(value: Any, depth: int = 0) -> Iterator[str]:
 
 
 def _plain(side: str, vocab: frozenset[str]) -> bool:
-    """A plain word that no tool knows (not "cpu vs memory": those are what tools report)."""
+    """A plain word or code that no tool knows ("g729 vs pcma"; not "cpu vs memory": those are what tools
+    report)."""
     low = side.lower()
-    return low.isalpha() and low not in vocab and stem(low) not in vocab
+    return low.isalnum() and not low.isdigit() and low not in vocab and stem(low) not in vocab
 
 
 def unseen_sides(question: str, records: Sequence[CallRecord], vocab: frozenset[str]) -> list[AnswerStatusReason]:

@@ -135,11 +135,10 @@ def enum_words(tool: Tool) -> set[str]:
     out: set[str] = set()
     for schema in tool.properties.values():
         for source in (schema.get("enum"), (schema.get("items") or {}).get("enum")):
-            if isinstance(source, list):
-                for v in source:
-                    out.update(tokenise(str(v), keep_stop_words=True))
-                    if str(v).isalnum():
-                        out.update({str(v).lower(), stem(str(v).lower())})  # "NotReady" is also one word
+            for v in source if isinstance(source, list) else ():
+                out.update(tokenise(str(v), keep_stop_words=True))
+                if str(v).isalnum():
+                    out.update({str(v).lower(), stem(str(v).lower())})  # "NotReady" is also one word
     return out
 
 
@@ -214,7 +213,8 @@ def is_topic(word: str, vocab: frozenset[str], *, cause: bool = False) -> bool:
 
 
 #: State words a tool reporting these states covers (not enum synonyms: "down" chooses no ``fault`` value).
-_STATES_COVERING = {"down": ("fault", "stopped", "stop"), "shut": ("closed", "stopped", "shutdown")}
+_STATES_COVERING = {"down": ("fault", "stopped", "stop"), "shut": ("closed", "stopped", "shutdown"),
+                     "stuck": ("error", "blocked", "stalled", "hung", "paused", "queued")}  # fmt: skip
 
 
 def _enum_synonym(word: str, vocab: frozenset[str]) -> bool:

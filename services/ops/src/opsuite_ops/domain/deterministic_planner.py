@@ -65,6 +65,7 @@ from opsuite_ops.domain.plan_builder import PlanBuilder
 from opsuite_ops.domain.planning import PlanOutcome, PlanRequest
 from opsuite_ops.domain.ranking import DEFAULT_SYNONYMS, rank_tools, tool_tokens
 from opsuite_ops.domain.timeline import asks_for_cause, asks_for_remedy
+from opsuite_ops.domain.values import value_kinds
 
 __all__ = ["DEFAULT_SYNONYMS", "DeterministicPlanner", "PlannerConfig", "rank_tools", "tool_tokens"]
 
@@ -304,7 +305,7 @@ class DeterministicPlanner:
         # ("One incident ticket (INC-nnnn)") are the ones that look such ids up.
         id_words = [w for i in entities.ids for w in tokenise(id_letters(i), keep_stop_words=True)]
         # A value of an inventory column ("zone-a-1") is looked for by the tools that speak of that column.
-        columns = [c for c, _v in entities.values if c]
+        columns = value_kinds(entities)
         # A misspelt value read as the one it is closest to ("firmwear" is the category firmware) is a topic too.
         fixed = [u.assumed for u in entities.unknown if u.assumed]
         # "jammed" where the tools say "jam" (and never "jammed"): undoubled, as a value's is (not "running": "runs")

@@ -37,6 +37,7 @@ __all__ = [
     "column_concept",
     "inventory_candidates",
     "inventory_from_outputs",
+    "inventory_pool",
     "is_empty",
     "kind_of",
     "mentions",
@@ -67,6 +68,8 @@ TICKET_ID = re.compile(
     r"^[A-Z]{2,}[A-Z0-9]*-\d+$|^[A-Za-z]{2,}[A-Za-z0-9]*(?:/\d+){2,}$|^[A-Z]{2,4}(?:0\d{2,}|\d{4,})$"
 )
 _SEPARATORS = re.compile(r"[\s._-]+")
+#: What splits a listed value into its whole parts: separators, and the commas of a list ("Parcelion, SwiftRoute").
+_PART_SEPARATORS = re.compile(r"[\s._,;-]+")
 _DIGITS = re.compile(r"\d+")
 
 
@@ -176,6 +179,9 @@ class Inventory:
     #: The columns some listing's rows are about (their first column: a register's ``turbine``); a column naming
     #: the things other rows refer to (an alarm's ``asset``) lists only those it refers to, not every one.
     subjects: frozenset[str] = frozenset()
+    #: Columns other than host or service ones that listed a host or service name, by name_key (a warehouse
+    #: ``WH-Mid02`` an incident's ``service`` names, listed under ``wh`` by the backlogs): its other kinds.
+    name_columns: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     _keys: dict[str, tuple[str, str]] = field(init=False, repr=False, compare=False)
     #: Fuzzy look-ups left to this instance (one reading of a question): each compares a word with every
     #: known name, so a question of many odd words cannot make the planner's work grow without bound.
@@ -199,7 +205,7 @@ class Inventory:
         object.__setattr__(self, "_columns", {col: tuple((v[s], s) for s in sorted(v)) for col, v in columns.items()})
         parts: dict[str, set[tuple[str, str]]] = {}
         for col, spelt in self.values.values():
-            for part in _SEPARATORS.split(spelt.lower()):
+            for part in _PART_SEPARATORS.split(spelt.lower()):
                 if part:
                     parts.setdefault(part, set()).add((col, spelt))
         object.__setattr__(self, "_parts", {p: frozenset(found) for p, found in parts.items()})
@@ -249,6 +255,7 @@ class Inventory:
             self.rows,
             self.kinds,
             self.subjects,
+            self.name_columns,
         )
 
     def row_of(self, name: str) -> tuple[tuple[str, str], ...]:
@@ -289,6 +296,10 @@ class Inventory:
         words) names nothing."""
         found = [(col, spelt) for col, spelt in self._parts.get(word.lower(), ()) if len(spelt.split()) <= 3]
         return found[0] if len(found) == 1 else None
+
+    def has_part(self, word: str) -> bool:
+        """Whether ``word`` is a listed value's whole part ("yatewell" of "Yatewell 3PL")."""
+        return word.lower() in self._parts
 
     def part_of(self, word: str, words: Iterable[str]) -> bool:
         """Whether ``word`` is a whole part of a known value ("media" of "og-media-eu") of a kind one of
@@ -341,12 +352,18 @@ def _speaks_of_entities(tool: Tool) -> bool:
     return bool(words & _CONCEPT_WORDS)
 
 
+def inventory_pool(tools: Sequence[Tool]) -> list[Tool]:
+    """Tools that may list what the estate has: idempotent, no required argument, about hosts or services or
+    tagged as a listing (``inventory``, ``config``, ``history``)."""
+    return [t for t in tools if t.idempotent and not t.required and (_speaks_of_entities(t) or _LISTS & t.tags)]
+
+
 def inventory_candidates(tools: Sequence[Tool]) -> list[Tool]:
     """Tools that may list the estate's hosts/services: idempotent, no required argument, about hosts or services.
 
     Ranked by how much they speak of listing hosts and services, at most :data:`MAX_INVENTORY_CALLS`.
     """
-    pool = [t for t in tools if t.idempotent and not t.required and (_speaks_of_entities(t) or _LISTS & t.tags)]
+    pool = inventory_pool(tools)
     if not pool:
         return []
     docs = [
@@ -422,7 +439,10 @@ def inventory_from_outputs(outputs: Mapping[str, Any]) -> Inventory:
     name_keys = {name_key(n) for n in hosts | services}
     kept = {k: v for k, v in values.items() if k not in name_keys}
     listed = {k: tuple(sorted(kinds[k])) for k in kept if len(kinds.get(k, ())) > 1}
-    return Inventory(frozenset(hosts), frozenset(services), tuple(sources), kept, rows, listed, frozenset(subjects))
+    named = {k: tuple(sorted(kinds[k])) for k in name_keys if kinds.get(k)}
+    return Inventory(
+        frozenset(hosts), frozenset(services), tuple(sources), kept, rows, listed, frozenset(subjects), named
+    )
 
 
 def mentions(data: Any, key: str) -> bool:

@@ -264,8 +264,7 @@ def extract_entities(
     text = ON_CALL.sub("oncall", text)  # one word: "on call" is a rota, not "call"
     vocab = frozenset(vocabulary)
     text = compounds(text, vocab, inv)  # "fail over" is a failover where the tools say so
-    # "P1s": the plural of a code the tools know ("P1" of a severity enum) is that code.
-    text = _PLURAL_CODE.sub(lambda m: m.group(1) if m.group(1).lower() in vocab else m.group(0), text)
+    text = _PLURAL_CODE.sub(lambda m: m.group(1) if m.group(1).lower() in vocab else m.group(0), text)  # P1s: P1
     time_range = parse_time_range(text, now)
     quoted = tuple(a or b for a, b in _QUOTED_RE.findall(text))
     masked = _plain_labels(_blank(_blank(_blank(_blank(text, _QUOTED_RE), ISO_RE), REL_RE), DAY_RE))
@@ -275,13 +274,10 @@ def extract_entities(
     matches = slash_names(masked, list(_TOKEN_RE.finditer(masked)))
     tokens = [m.group(0) for m in matches]
     lows = [t.lower() for t in tokens]
-    # A break ("|", where a time phrase or quote was) separates tokens: no bigram or cue across it.
+    # (a break "|", where a time phrase or quote was, separates tokens: no bigram or cue across it)
     gaps = [masked[matches[i].end() : matches[i + 1].start()] for i in range(len(matches) - 1)] + [""]
     consumed: list[tuple[int, int]] = []
-    asked = asked_verbs(lows, gaps)
-    fixes: dict[str, str] = {}
-    last_entity = -10
-    i = 0
+    asked, fixes, last_entity, i = asked_verbs(lows, gaps), dict[str, str](), -10, 0
     while i < len(tokens):
         tok, low = tokens[i], lows[i]
         prev = lows[i - 1] if i and "|" not in gaps[i - 1] else ""
@@ -435,6 +431,9 @@ def extract_entities(
     if parts and (implied := reader.shorts().implied(parts, lows)) is not None and implied not in reader.values:
         said = " ".join(p for p in parts if p in re.split(r"[/:._-]+", implied[1].lower()))
         reader.short(said or implied[1], implied, "having those words in its name", None)
+    read_parts = {w for _c, v in reader.values for w in re.split(r"[\s/:._+-]+", v.lower())}
+    # parts of no value read ("battery" of "mains + battery", "battery 2h"): words again
+    reader.terms.extend(p for p in dict.fromkeys(reader.part_words) if p not in read_parts and p not in reader.terms)
     for tok in dict.fromkeys(t for t in tokens if "." in t):
         # A dotted name names the known values it ends with: "api.example.org" is in the zone "example.org".
         reader.values.extend(v for v in enclosing_values(tok, inv) if v not in reader.values)

@@ -84,6 +84,7 @@ from opsuite_ops.domain.timerange import (
 )
 from opsuite_ops.domain.values import (
     asks_each,
+    coded_example,
     described_values,
     every_value,
     example_value,
@@ -91,6 +92,8 @@ from opsuite_ops.domain.values import (
     named_values,
     part_value,
     related_value,
+    row_value,
+    searched_value,
 )
 
 __all__ = [
@@ -175,16 +178,9 @@ def _guessed_for(name: str, schema: Mapping[str, Any], entities: Entities, tool:
         if listed and not identifier_like(guess):
             continue  # the estate lists this kind: a plain word ("europe") is none of its values
         spelt = "".join(c for c in guess if not c.isalnum())
-        if mine is None or spelt == mine or (spelt not in others and not _coded_example(schema)):
+        if mine is None or spelt == mine or (spelt not in others and not coded_example(schema)):
             return guess
     return None
-
-
-def _coded_example(schema: Mapping[str, Any]) -> bool:
-    """Whether the parameter's example is a code with digits ("e.g. ZHX4KQ2M"): a name spelt otherwise ("a node
-    stn-lhr2-b-006") is none of its kind."""
-    found = re.search(r"\be\.g\.\s*([A-Za-z0-9][\w.:/-]*[A-Za-z0-9])", str(schema.get("description", ""))[:2000])
-    return found is not None and any(c.isdigit() for c in found.group(1))
 
 
 def _look_back(name: str, schema: Mapping[str, Any]) -> bool:
@@ -364,6 +360,8 @@ def fill_variants(
                 dims.append((name, named, f"a {name} named in the question"))
             else:
                 value, source = named[0], f"a {name} named in the question"
+        elif typ == "string" and (listed := row_value(name, entities, tool.properties)) is not None:
+            value, source = listed, f"the {name} the estate lists with a name in the question"
         elif (
             typ == "string"
             and name in required
@@ -446,6 +444,8 @@ def _search_terms(
     not from the loader" must not find the loader's): the exclusion it cannot express is reported. A document
     search keeps it ("node not booting" is what the runbook is about)."""
     rare = not tool.tags & SEARCH_TAGS
+    if rare and (by_name := searched_value(tool, entities)) is not None:
+        return by_name  # "is ORM_O01_OUT_RIS ok": the listing searched by the name it lists, not by "ok"
     terms = key_terms(tool, entities, synonyms, exclude=enum_words, rare=rare)
     if not rare and not terms:
         # "how do we fix ep_fraud_score? is there a runbook for this": no word but the thing it names

@@ -43,11 +43,11 @@ from opsuite_ops.domain.completeness import assess
 from opsuite_ops.domain.compose import Composer, DeterministicComposer
 from opsuite_ops.domain.coverage import vocabulary
 from opsuite_ops.domain.deterministic_planner import DeterministicPlanner
-from opsuite_ops.domain.entities import Inventory, inventory_candidates, inventory_from_outputs
+from opsuite_ops.domain.entities import Inventory
 from opsuite_ops.domain.executor import DagExecutor, RunState
-from opsuite_ops.domain.extract import extract_entities
 from opsuite_ops.domain.identifiers import unmentioned_ids
 from opsuite_ops.domain.initialise import Alias, initialise
+from opsuite_ops.domain.inventory_reads import read_inventory
 from opsuite_ops.domain.investigate import documents_only
 from opsuite_ops.domain.later_moment import unreached_moments
 from opsuite_ops.domain.looked_up import follow_up
@@ -415,17 +415,8 @@ class Orchestrator:
     async def _inventory(
         self, identity: Identity, question: str, tools: Sequence[Tool], budget: Budget, deadline: float
     ) -> Inventory | None:
-        """The names the estate's own tools list, when the question has a word no tool knows (else None).
-
-        Read once per run (the replan reuses it); a candidate that fails or lists nothing is ignored.
-        """
-        candidates = inventory_candidates(tools)
-        if not candidates:
-            return None
-        vocab = vocabulary(tools)
-        seen = extract_entities(question, now=self._now(), vocabulary=vocab)
-        if not (seen.hosts or seen.services or seen.unknown or seen.ids or seen.terms):
-            return None  # nothing that could be a name (a service may be called "search": any word may be one)
+        """The names the estate's own tools list (:mod:`inventory_reads`); read once per run (the replan reuses
+        it)."""
         timeout = max(0.05, min(budget.call_timeout_s, deadline - time.monotonic()))
 
         async def call(tool: Tool) -> tuple[str, Any]:
@@ -436,9 +427,7 @@ class Orchestrator:
                 return tool.name, None
             return tool.name, result.data if result.success else None
 
-        outputs = dict(await asyncio.gather(*(call(t) for t in candidates)))
-        found = inventory_from_outputs({k: v for k, v in outputs.items() if v is not None})
-        return found if found else None
+        return await read_inventory(question, tools, self._now(), call)
 
     @staticmethod
     async def _call_event(run: _Run, kind: EventKind, rec: CallRecord) -> None:

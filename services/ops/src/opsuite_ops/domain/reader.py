@@ -76,7 +76,9 @@ class Reader:
         of the kind ``guess_as`` (host or service), the value's last path segment is also a name of that kind
         guessed by its shape, as the word itself would have been (a release history takes "billing-svc" for
         the project quill/billing-svc)."""
-        if value not in self.values:
+        if (found := self.inventory.lookup(value[1])) is not None and found[0] == value[0]:
+            self.add(*found)  # a host or service by a coded part of its name ("mid02": WH-Mid02)
+        elif value not in self.values:
             self.values.append(value)
         if not any(r.value == value[1] for r in self.readings) and said.lower() != value[1].lower():
             self.readings.append(Reading(said, value[1], value[0], how))

@@ -45,6 +45,8 @@ MAX_SHORT_TYPOS = 8
 _PATH = re.compile(r"[/:]")
 _PARTS = re.compile(r"[/:._-]+")
 _SPACE = re.compile(r"\s")
+#: A part of a name that is a code: letters and digits, three characters or more ("mid02", "r3x").
+_CODE = re.compile(r"^(?=[a-z0-9]*[a-z])(?=[a-z0-9]*\d)[a-z0-9]{3,}$")
 #: A code and its number run together ("rtm2", "lej01"): letters, then digits.
 SQUEEZED = re.compile(r"^([a-z]{2,6})0*(\d{1,4})$", re.IGNORECASE)
 #: A dotted value of a short code with digits (a level, a site: "L2", "BMR1") and a name of its own, letters with a
@@ -98,6 +100,12 @@ class ShortNames:
             for code, number in itertools.pairwise(parts):
                 if code.isalpha() and number.isdigit():  # (no int(): a tenant's digits may be any length)
                     self._squeezed.setdefault(f"{code}{number.lstrip('0') or '0'}", set()).add((column, spelt))
+
+        for kind, names in (("host", inventory.hosts), ("service", inventory.services)):
+            for name in names:  # a coded part of a host or service name ("mid02" of WH-Mid02) stands for it
+                for part in _PARTS.split(name.lower()):
+                    if part != name.lower() and _CODE.match(part):
+                        self._parts.setdefault(part, set()).add((kind, name))
 
     @staticmethod
     def _one(found: Iterable[tuple[str, str]]) -> tuple[str, str] | None:

@@ -43,6 +43,8 @@ def misspelt(word: str, vocabulary: Iterable[str], form_words: frozenset[str]) -
             # keeps its suffix ("utilisaton", "reciever"), which its stem alone is too short to be compared with.
             stems = [w for w in vocab if w[:1] == form[:1] and 4 <= len(w) < len(form) and w.isalpha()]
             whole = {w + end: w for w in stems for end in _ENDINGS}
+            if form in whole or stem(form) in whole:
+                continue  # a word spelt exactly so is a word of its own the stemmer keeps apart: pickers, not picks
             spelt = [w for w in whole if abs(len(w) - len(form)) <= 1]
             found = [
                 whole[w] for w in difflib.get_close_matches(form, spelt, n=1, cutoff=0.9) or _transposed(form, spelt)

@@ -14,6 +14,9 @@ holds pools, ``pop_code`` PoPs, ``zone`` DNS zones. A parameter takes values of 
   having that part);
 * :func:`every_value`: a question across a kind ("which pool is the slowest", "each zone") with no value of
   it asks about every value the estate lists (when they fit in the budget);
+* :func:`row_value`: a thing the question names by a value of another column of its listed row ("yatewell",
+  the town of the warehouse ``WH-Sth03``) gives an optional parameter of a kind that row lists (``wh``) that
+  row's value, when no parameter of the tool takes the named value itself;
 * :func:`example_value`: a required name of a kind no inventory lists ("rotation name, e.g. data-eng") takes
   the one listed value of any column spelt like the parameter's example (the same separators) that has a
   word of the question as a whole part ("who's on call for search": the team ``search-core``).
@@ -29,15 +32,17 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from opsuite_ops.domain.bm25 import stem, tokenise
-from opsuite_ops.domain.entities import Inventory, kind_of, same_kind
+from opsuite_ops.domain.entities import Inventory, kind_of, name_key, same_kind
 
 if TYPE_CHECKING:
     from opsuite_ops.domain.extract import Entities
+    from opsuite_ops.domain.model import Tool
 
 __all__ = [
     "asks_across",
     "asks_each",
     "asks_every",
+    "coded_example",
     "described_values",
     "enclosing_values",
     "every_value",
@@ -46,6 +51,9 @@ __all__ = [
     "named_values",
     "part_value",
     "related_value",
+    "row_value",
+    "searched_value",
+    "value_kinds",
 ]
 
 _PARTS = re.compile(r"[._:/-]+")
@@ -76,10 +84,14 @@ def named_values(param: str, entities: Entities) -> list[str]:
     inv = entities.inventory
 
     def of_kind(column: str, value: str) -> bool:
-        columns = inv.columns_of(value) if inv is not None else ()
-        return any(same_kind(c, param) for c in (column, *columns) if c)
+        columns = (*inv.columns_of(value), *inv.name_columns.get(name_key(value), ())) if inv is not None else ()
+        # (a display name's column says no kind: a channel's ``name`` is no vendor's ``name``)
+        return any(same_kind(c, param) for c in (column, *columns) if c and c.lower() not in _DISPLAY)
 
-    return list(dict.fromkeys(v for c, v in (*entities.values, *_listed_ids(entities)) if c and of_kind(c, v)))
+    found = [v for c, v in (*entities.values, *_listed_ids(entities)) if c and of_kind(c, v)]
+    if inv is not None:  # a host or service some listing also lists under this kind (the warehouse WH-Mid02)
+        found += [n for n in (*entities.hosts, *entities.services) if of_kind("", n)]
+    return list(dict.fromkeys(found))
 
 
 def _listed_ids(entities: Entities) -> list[tuple[str, str]]:
@@ -100,6 +112,8 @@ def described_values(param: str, schema: Mapping[str, Any], entities: Entities) 
     return list(dict.fromkeys(v for c, v in named if c and c.lower() not in _GENERIC and stem(c.lower()) in said))
 
 
+#: Columns of a listing's display names: each listing's ``name`` is of its own kind of thing.
+_DISPLAY = frozenset({"name", "title", "label", "display_name", "description"})
 #: Column names too general to be the kind a description speaks of ("the status to show" names no status).
 _GENERIC = frozenset({"name", "status", "state", "type", "kind", "id", "value", "key", "code", "description"})
 
@@ -108,6 +122,53 @@ def related_value(param: str, entities: Entities) -> str | None:
     """The one value of ``param``'s kind in the inventory rows of the question's names (none if several)."""
     found = {v for c, v in entities.related if same_kind(c, param)}
     return found.pop() if len(found) == 1 else None
+
+
+def row_value(param: str, entities: Entities, tool_params: Mapping[str, Any]) -> str | None:
+    """The one value of ``param``'s kind in the listed rows of the values the question names by another of
+    their columns (see the module docstring); None when a parameter of the tool takes such a value itself,
+    or when the rows give none or several."""
+    inv = entities.inventory
+    if inv is None or not entities.values:
+        return None
+    found: set[str] = set()
+    for column, value in entities.values:
+        if any(same_kind(column, p) for p in tool_params):
+            return None  # the tool takes the named thing as it is named
+        if value.lower() not in entities.question.lower():
+            continue  # a part of a value ("cabin" of a defect's title) names no one thing
+        found.update(v for c, v in inv.row_of(value) if same_kind(c, param))
+    return found.pop() if len(found) == 1 else None
+
+
+def value_kinds(entities: Entities) -> list[str]:
+    """The kinds of the values the question names, as ranking words: each value's column, or for a display name
+    (a channel's ``name``) the kind its row's key names (``channel_id``: channel)."""
+    inv = entities.inventory
+    out = []
+    for column, value in entities.values:
+        if column.lower() not in _DISPLAY or inv is None:
+            out.append(column)
+            continue
+        out += [kind_of(c) for c, _v in inv.row_of(value) if kind_of(c) != c.lower()]
+    return [c for c in out if c]
+
+
+def coded_example(schema: Mapping[str, Any]) -> bool:
+    """Whether the parameter's example is a code with digits ("e.g. ZHX4KQ2M"): a name spelt otherwise ("a node
+    stn-lhr2-b-006") is none of its kind."""
+    found = re.search(r"\be\.g\.\s*([A-Za-z0-9][\w.:/-]*[A-Za-z0-9])", str(schema.get("description", ""))[:2000])
+    return found is not None and any(c.isdigit() for c in found.group(1))
+
+
+def searched_value(tool: Tool, entities: Entities) -> str | None:
+    """The one listed value the question names whose column the tool's description speaks of ("channel id,
+    name (ADT_A01_OUT_PACS, ...) ... q matches part of the name"): what a search of that listing looks for."""
+    if len(entities.values) != 1:
+        return None
+    column, value = entities.values[0]
+    said = set(tokenise(tool.description[:2000], keep_stop_words=True))
+    return value if column and set(tokenise(kind_of(column), keep_stop_words=True)) <= said else None
 
 
 def enclosing_values(token: str, inventory: Inventory) -> list[tuple[str, str]]:

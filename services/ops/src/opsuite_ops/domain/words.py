@@ -63,9 +63,10 @@ NON_TOPIC_WORDS = frozenset(
     most least top worst best highest lowest slowest fastest busiest biggest largest smallest hottest longest
     shortest heaviest noisiest closest nearest furthest farthest higher lower slower faster bigger larger
     smaller closer nearer more less fewer big large small huge tiny high low long forever new newer newest old older
+    longer shorter greater hotter colder warmer cooler
     oldest recent earlier later next upcoming previous keep keeps kept fast quick quickly
     odd off unusual weird strange abnormal anomalous
-    fix fixing remedy hr hrs wk wks mins secs under below above beneath ones""".split()  # noqa: SIM905
+    fix fixing remedy hr hrs wk wks mins secs under below above beneath ones as""".split()  # noqa: SIM905
 )
 
 #: Degree words that only stress the next one ("so far behind", "too slow"), and comparisons of a measure with
