@@ -81,7 +81,21 @@ CAB changes, downtime procedures, service desk tickets, vendor cases, on-call an
 and address lookup services' latency and error rates, payment gateways' authorisation rates and declines by reason,
 search and recommendation KPIs, inventory sync with the warehouses, warehouses' pick, pack and ship backlogs and
 carrier handovers, CDN and bot traffic, promotions, deploys and feature flags, change records, incidents and their
-timelines, support contacts by reason, runbooks, on-call and duty managers), all twenty-five written blind too.
+timelines, support contacts by reason, runbooks, on-call and duty managers), and ``--set=thirtyninth``
+``thirtyninth``, an electricity distribution network operator's control room in a storm (primary and secondary
+substations, 11 kV and 33 kV feeders and their circuit breakers' trips, auto-reclose and lockouts, fault passage
+indicators, SCADA alarms, primary transformers' load, top oil temperature and dissolved gas analysis, faults and
+outages with customers interrupted and customer minutes lost, restoration stages, smart meter last gasp and
+power-restored alerts, priority services register households, field crews and dispatches, mobile generators, planned
+outages, switching schedules, permits to work, network change records, weather and lightning, customer calls by
+reason, vendor cases, on-call and control engineers' shifts), and ``--set=fortieth`` ``fortieth``, a
+card issuer and processor's payments platform (the authorisation service's approval rates and latency per region,
+declines by response code, card scheme links with their late responses and the schemes' stand-in (STIP) approvals,
+HSMs and their key operations, fraud rules and their hit rates, 3-D Secure ACS challenges, BIN ranges, card
+production batches at the bureaux, clearing and settlement files and their reconciliation breaks, chargebacks, wallet
+token provisioning, customer app logins, deploys and feature flags, change records, incidents and their timelines,
+customer contacts by reason, runbooks, scheme and vendor cases, on-call and payments operations shift leads), all
+twenty-seven written blind too.
 
 Goals, per set: at least 95% of the expected facts in the answers; no answer marked COMPLETE that misses a
 fact or states a forbidden one; every unanswerable question PARTIAL or UNANSWERED.

@@ -46,6 +46,7 @@ from tests.ops_eval import (
     eleventh_estate,
     fifteenth_estate,
     fifth_estate,
+    fortieth_estate,
     fourteenth_estate,
     fourth_estate,
     nineteenth_estate,
@@ -63,6 +64,7 @@ from tests.ops_eval import (
     thirtyfifth_estate,
     thirtyfirst_estate,
     thirtyfourth_estate,
+    thirtyninth_estate,
     thirtysecond_estate,
     thirtyseventh_estate,
     thirtysixth_estate,
@@ -103,7 +105,8 @@ TENANTS = {"demo": "demo", "second": "ledgerco", "third": "clusterco", "fourth":
            "thirtysecond": "orrinvalemobileco", "thirtythird": "tarnhollowairco",
            "thirtyfourth": "tessalinegamesco", "thirtyfifth": "tarranalphaco",
            "thirtysixth": "skellanstoreco", "thirtyseventh": "harrowdenhealthco",
-           "thirtyeighth": "halcomberetailco"}  # fmt: skip
+           "thirtyeighth": "halcomberetailco", "thirtyninth": "askerdalednoco",
+           "fortieth": "larkhavenpayco"}  # fmt: skip
 #: Questions in flight at once (ops runs them concurrently; each is one run).
 CONCURRENCY = 4
 ASK_TIMEOUT_S = 60.0
@@ -269,6 +272,8 @@ _SEEDERS: dict[str, Callable[[_Servers, Path, TokenFactory], Awaitable[datetime]
     "thirtysixth": functools.partial(_seed_estate, thirtysixth_estate, "objstore.db", "thirtysixth"),
     "thirtyseventh": functools.partial(_seed_estate, thirtyseventh_estate, "clinicalit.db", "thirtyseventh"),
     "thirtyeighth": functools.partial(_seed_estate, thirtyeighth_estate, "shopops.db", "thirtyeighth"),
+    "thirtyninth": functools.partial(_seed_estate, thirtyninth_estate, "gridops.db", "thirtyninth"),
+    "fortieth": functools.partial(_seed_estate, fortieth_estate, "cardops.db", "fortieth"),
 }
 
 
