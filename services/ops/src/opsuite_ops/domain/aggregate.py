@@ -388,6 +388,9 @@ _COUNTED = re.compile(
     re.IGNORECASE,
 )
 _OF_THE = frozenset({"the", "our", "these", "those", "all"})
+_TIME_AFTER_LAST = frozenset(
+    """few couple hour hours hr hrs day days week weeks wk wks month months year night time""".split()  # noqa: SIM905
+)
 
 
 #: Prepositions no stop word list holds that end what is counted ("how many open defects across the fleet").
@@ -409,7 +412,10 @@ def counted_words(question: str) -> tuple[str, ...]:
         return ()
     if words[:1] == ["of"] and words[1:2] and words[1] in _OF_THE:
         words, raw = words[2:], raw[2:]  # "how many of the servers"
-    for word, spelt in zip(words[:4], raw, strict=False):
+    for k, (word, spelt) in enumerate(zip(words[:4], raw, strict=False)):
+        if k == 0 and word == "last" and words[1:2] and words[1] not in _TIME_AFTER_LAST and not words[1].isdigit():
+            out.append(word)  # "how many last gasps": a thing so called, not "in the last 6 hours"
+            continue
         if word in STOP_WORDS or word in _ENDS_COUNTED or spelt == "r":  # "how many lots r on hold": "r" is "are"
             break
         out.append(word)

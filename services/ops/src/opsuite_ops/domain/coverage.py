@@ -36,14 +36,7 @@ from opsuite_ops.domain.people import asks_who, names_people
 from opsuite_ops.domain.timeline import is_trouble_word
 from opsuite_ops.domain.timerange import time_bound
 from opsuite_ops.domain.token_kinds import PORT_PATH
-from opsuite_ops.domain.words import GENERIC_WORDS, INTENSIFIERS, NON_TOPIC_WORDS
-
-#: Words that measure something rather than name it: "disk usage" is not answered by a tool named ``mem_usage``.
-MEASURE_WORDS = frozenset(
-    """usage use used utilisation utilization free space size level levels percent percentage consumption
-    capacity amount total count number value values metric metrics stat stats statistics""".split()  # noqa: SIM905
-)
-
+from opsuite_ops.domain.words import GENERIC_WORDS, INTENSIFIERS, MEASURE_WORDS, NON_TOPIC_WORDS, measures
 
 #: Measure words and the forms tools publish them in: an error "rate" is reported as a percent or a ratio of
 #: the requests. Only for coverage, only next to a word of trouble the same tool knows (see :func:`_form_known`);
@@ -119,14 +112,12 @@ _DOCUMENTS = re.compile(
 
 
 def asks_for_documents(question: str) -> bool:
-    """Whether ``question`` asks for documents by name ("is there a runbook for X", "any docs on Y"): only the
-    document searches answer it."""
+    """Whether ``question`` asks for documents by name ("any docs on Y"): only the document searches answer it."""
     return bool(_DOCUMENTS.search(question))
 
 
 def asks_how_to(question: str) -> bool:
-    """Whether ``question`` asks how to do something, or for the documents themselves ("is there a runbook for
-    X"): documents (a runbook search) answer it, not a listing."""
+    """Whether ``question`` asks how to do something, or for documents: a runbook search answers it, no listing."""
     return bool(_HOW_TO.search(question) or _DOCUMENTS.search(question))
 
 
@@ -375,12 +366,14 @@ class CoverageCheck:
                 else:
                     runs.append([t])
                 open_run = True
-            elif open_run and not is_trouble_word(t) and (t in MEASURE_WORDS or not term_tokens(t, synonyms) & strong):
+            elif (
+                open_run and not is_trouble_word(t) and (measures(t, runs[-1]) or not term_tokens(t, synonyms) & strong)
+            ):
                 runs[-1].append(t)
             else:
                 open_run = False
         phrase = " and ".join(dict.fromkeys(" ".join(dict.fromkeys(run)) for run in runs))
-        measured = any(t in MEASURE_WORDS for run in runs for t in run)
+        measured = any(measures(t, run[:k]) for run in runs for k, t in enumerate(run))
         standalone = False
         alone = frozenset(apart)
         # The first covered term after each position (one pass from the end: a long question stays linear).

@@ -51,6 +51,8 @@ _IS_IT = re.compile(r"\s*(?:is|are|isn'?t|aren'?t)\b", re.IGNORECASE)
 #: still open may be investigating or monitoring; one in status ``open`` has only just been raised).
 _ENDED = frozenset({"resolved", "closed", "done", "completed", "complete", "cancelled", "canceled", "finished",
                     "fixed", "rejected", "cleared", "restored", "recovered"})  # fmt: skip
+#: "so far", "yet": what has been done of something still going on (its end is no filter: it has not come).
+_SO_FAR = re.compile(r"\b(?:been|got)\s+\w+(?:ed|en)\b[^?.;]*\bso\s+far\b", re.IGNORECASE)
 _NOT_ENDED = frozenset({"unresolved", "outstanding", "ongoing", "unfinished", "unclosed"})
 #: Words of things not begun yet ("booked"): booked whenever, like what is still open.
 _NOT_BEGUN = frozenset({"booked"})
@@ -121,6 +123,8 @@ def choose_enum(
     """
     if _IS_IT.match(question[:200]) and not re.search(r"\b(?:any|anything|there|which|what)\b", question[:200], re.I):
         words = [w for w in words if w not in _HEALTHY]  # "is inventory sync ok?": whether it is ok is asked
+    if _SO_FAR.search(question[:2000]):
+        words = [w for w in words if w not in _ENDED]  # "whats been restored so far": the progress of what goes on
     if question and any(len(str(o)) == 1 for o in options):
         words = [w for w in words if len(w) != 1 or not w.isalpha()] + single_letters(question)
     negative = frozenset(negated)

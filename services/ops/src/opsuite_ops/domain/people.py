@@ -30,7 +30,11 @@ _PEOPLE = re.compile(
 
 
 #: "what have they found", "what did the night shift find": what the people working on it noted.
-_FINDINGS = re.compile(r"\bwhat\s+(?:have|has|did)\s+(?:\w+\s+){1,3}?(?:found|find)\b", re.IGNORECASE)
+_FINDINGS = re.compile(
+    r"\bwhat(?:\s+(?:have|has|did)\s+(?:\w+\s+){1,3}?|(?:['’]?s|\s+(?:has|have|was|were|is))\s+been\s+|\s+was\s+)"
+    r"(?:found|find)\b",
+    re.IGNORECASE,
+)
 #: Words of the tools that keep what people noted (a shift log, handover notes).
 _NOTES_WORDS = ("notes", "handover", "findings")
 

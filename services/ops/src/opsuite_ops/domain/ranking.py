@@ -46,6 +46,8 @@ DEFAULT_SYNONYMS: Mapping[str, tuple[str, ...]] = {
     "statu": ("state",),  # "status" and "state" are one word to an operator
     "stat": ("status",),
     "slowest": ("latency",),
+    "hot": ("temperature", "temp"),  # a transformer "running hot": its temperatures
+    "cold": ("temperature", "temp"),
     "slower": ("latency",),
     # A build or check that is "red" has failed; "green" passed (CI and dashboard slang).
     "red": ("failed",),

@@ -106,8 +106,20 @@ def keyed_breakdown(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], t
     (:func:`moment_column`) names no thing: the rows it tells apart are points of the series of each chamber."""
     short = [c for c in columns if all(isinstance(v := r.get(c), str) and 0 < len(v) <= 40 and v.count(" ") < 3
                                        for r in rows)]  # fmt: skip
+    one_each = [c for c in short if len({r.get(c) for r in rows}) == len(rows)]
+    if one_each and _spanned(rows, tcol):
+        return True  # a row per reason with its first and last contact: things with their spans, not samples
     short = [c for c in short if len({r.get(c) for r in rows}) < len(rows) and not moment_column(rows, c, tcol)]
     return bool(short) and len({tuple(r.get(c) for c in short) for r in rows}) == len(rows)
+
+
+_ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+
+
+def _spanned(rows: Sequence[Mapping[str, Any]], tcol: str) -> bool:
+    """Whether a column besides ``tcol`` holds a time in every row (a first and a last time of each thing)."""
+    columns = dict.fromkeys(c for r in rows for c in r if c != tcol)
+    return any(all(isinstance(v := r.get(c), str) and _ISO_TIME.match(v) for r in rows) for c in columns)
 
 
 def moment_column(rows: Sequence[Mapping[str, Any]], col: str, tcol: str) -> bool:

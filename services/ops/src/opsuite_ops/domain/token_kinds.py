@@ -74,10 +74,27 @@ def asked_verbs(lows: list[str], gaps: list[str]) -> set[int]:
 _WORD_RE = re.compile(r"[A-Za-z0-9]+")
 
 
+_SLIP_RE = re.compile(r"\b[a-z]{3,5}\b")
+
+
+def _unslipped(word: str, vocab: frozenset[str], inv: Inventory) -> str:
+    """The form word ``word`` types with two neighbouring letters swapped ("teh", "adn", "waht"), else ``word``
+    (never a word of the tools or a name the inventory knows)."""
+    if word in STOP_WORDS or word in vocab or inv.lookup(word) is not None or inv.value(word) is not None:
+        return word
+    for k in range(len(word) - 1):
+        swapped = word[:k] + word[k + 1] + word[k] + word[k + 2 :]
+        if swapped != word and swapped in STOP_WORDS:
+            return swapped
+    return word
+
+
 def compounds(text: str, vocab: frozenset[str], inv: Inventory) -> str:
     """``text`` with two words written apart joined where the tools know them as one ("fail over" and
     "fail-over" are "failover", "back up" is "backup"): the joined word, or its stem, is a word of the tools'
-    vocabulary and no name the inventory knows. Both words are letters, the first at least 3."""
+    vocabulary and no name the inventory knows. Both words are letters, the first at least 3. First, a form
+    word typed with two letters swapped is read as itself ("on teh hsms": the hsms)."""
+    text = _SLIP_RE.sub(lambda m: _unslipped(m.group(0), vocab, inv), text)
     if not vocab:
         return text
     words = list(_WORD_RE.finditer(text))

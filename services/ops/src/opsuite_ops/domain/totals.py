@@ -54,7 +54,7 @@ def _narrowed(
             texts = [r.get(col) for r in kept]
             if not all(isinstance(t, str) for t in texts):
                 continue
-            hits = [r for r in kept if word in _SEGMENTS.split(str(r.get(col)).lower())]
+            hits = [r for r in kept if word in (low := str(r.get(col)).lower(), *_SEGMENTS.split(low))]
             anywhere = anywhere or bool(hits)
             if 0 < len(hits) < len(kept):
                 kept, how = hits, [*how, f"{word} in {col}"]
@@ -123,7 +123,8 @@ def column_totals(question: str, rows: Sequence[Mapping[str, Any]], tool: str, s
     # Other words of the question that are a whole value of the rows ("in north" of ``region``) narrow them too.
     values = {v.strip().lower() for r in rows for v in r.values() if isinstance(v, str)}
     valued = [w for w in dict.fromkeys(_WORDS.findall(question.lower())) if w in values and w not in before]
-    kept, how, unmatched = _narrowed(rows, [*before, *valued])
+    named = {stem(p) for col in columns for p in _parts(col)}  # ("last" of ``last_gasps`` names, not narrows)
+    kept, how, unmatched = _narrowed(rows, [*(w for w in before if stem(w) not in named), *valued])
     sums = []
     for col in columns:
         total = sum(n for r in kept if (n := finite_number(r.get(col))) is not None)

@@ -16,14 +16,18 @@ question no tool covers (a PARTIAL answer), never taken for a name.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 __all__ = [
     "ABBREVIATIONS",
     "CHAT_WORDS",
     "GENERIC_WORDS",
     "INTENSIFIERS",
+    "MEASURE_WORDS",
     "NON_TOPIC_WORDS",
     "STRESS_WORDS",
     "WORTH_WORDS",
+    "measures",
 ]
 
 #: Chat abbreviations and informal fillers ("any runners offline rn?", "taking forever", "for ages", "any race
@@ -66,7 +70,7 @@ NON_TOPIC_WORDS = frozenset(
     longer shorter greater hotter colder warmer cooler
     oldest recent earlier later next upcoming previous keep keeps kept fast quick quickly
     odd off unusual weird strange abnormal anomalous
-    fix fixing remedy hr hrs wk wks mins secs under below above beneath ones as""".split()  # noqa: SIM905
+    fix fixing remedy hr hrs wk wks mins secs under below above beneath ones as sort sorts peak peaks fully""".split()  # noqa: SIM905
 )
 
 #: Degree words that only stress the next one ("so far behind", "too slow"), and comparisons of a measure with
@@ -106,4 +110,18 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "heli": ("helicopter", "flight"),
     "whp": ("wellhead", "pressure"),
     "ic": ("incident", "commander"),
+    "cust": ("customer",),
+    "custs": ("customers", "customer"),
 }
+
+
+#: Words that measure something rather than name it: "disk usage" is not answered by a tool named ``mem_usage``.
+MEASURE_WORDS = frozenset(
+    """usage use used utilisation utilization free space size level levels percent percentage consumption
+    capacity amount total count number value values metric metrics stat stats statistics""".split()  # noqa: SIM905
+)
+
+
+def measures(word: str, before: Sequence[str]) -> bool:
+    """A measure word, or a rate of two unknown words or more ("false positive rate": a metric of its own)."""
+    return word in MEASURE_WORDS or (word in ("rate", "rates", "ratio") and len(before) >= 2)

@@ -1,0 +1,137 @@
+"""What has been found, a rate of unknown words, a forecast, and a count named with "last" (issue 13, the
+thirty-ninth and fortieth estates written blind: a power distribution network and a card issuer).
+
+The estate is made up (a bakery chain's ovens, deliveries and incidents); no estate's names.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from opsuite_ops.domain.acts import unknown_acts
+from opsuite_ops.domain.aggregate import counted_head
+from opsuite_ops.domain.coverage import CoverageCheck, vocabulary
+from opsuite_ops.domain.deterministic_planner import DeterministicPlanner
+from opsuite_ops.domain.model import AnswerReason, Budget, Tool
+from opsuite_ops.domain.people import asks_findings
+from opsuite_ops.domain.planning import PlanRequest
+from opsuite_ops.domain.ranking import DEFAULT_SYNONYMS
+from opsuite_ops.domain.totals import column_totals
+
+NOW = datetime(2025, 7, 1, 9, 0, tzinfo=UTC)
+
+HITS = Tool(
+    "oven_rule_hits",
+    "Oven safety rules and how often each fired over the last N hours: rule, evaluated, hits, hit rate %",
+    frozenset({"rule", "oven", "metric"}),
+    input_schema={"type": "object", "properties": {"rule": {"type": "string", "default": ""}}},
+)
+TIMELINE = Tool(
+    "incident_timeline",
+    "The timeline of ONE incident, oldest first: time, who, kind (detected, update, finding, action), entry",
+    frozenset({"incident", "timeline", "history", "investigation"}),
+    input_schema={
+        "type": "object",
+        "properties": {"incident": {"type": "string", "description": "e.g. INC-2041"}},
+        "required": ["incident"],
+    },
+)
+INCIDENTS = Tool(
+    "incidents",
+    "Incidents: incident, title, severity, status, started",
+    frozenset({"incident", "history"}),
+)
+TOOLS = [HITS, TIMELINE, INCIDENTS]
+
+
+def _plan(question: str) -> Any:
+    return DeterministicPlanner().plan_sync(PlanRequest(question, TOOLS, Budget(), NOW))
+
+
+def test_what_has_been_found_on_an_incident_reads_its_timeline() -> None:
+    for question in ("whats been found so far on INC-2041?", "what was found on INC-2041", "what have they found"):
+        assert asks_findings(question)
+    assert not asks_findings("what is found in the oven")
+    steps = {s.tool: dict(s.arguments) for s in _plan("whats been found so far on INC-2041?").plan.steps}
+    assert steps[TIMELINE.name] == {"incident": "INC-2041"}
+
+
+def test_a_rate_of_two_words_no_tool_knows_is_a_metric_no_tool_reports() -> None:
+    vocab = vocabulary(TOOLS)
+    check = CoverageCheck.of(("hit", "rate", "false", "positive", "rate"), TOOLS, DEFAULT_SYNONYMS, vocab)
+    assert check.phrase == "false positive rate" and check.measured
+    # One unknown word before a known one only qualifies it ("high cpu").
+    assert not CoverageCheck.of(("crusty", "hit", "rate"), TOOLS, DEFAULT_SYNONYMS, vocab).measured
+    outcome = _plan("oven rule r-7 hit rate in the last hr n whats its false positive rate?")
+    assert any(r.detail == "no tool reports false positive rate" for r in outcome.not_covered)
+
+
+def test_a_quantity_asked_of_the_future_is_a_forecast_no_tool_makes() -> None:
+    vocab = vocabulary(TOOLS)
+    for question in ("how many loaves r we expecting this weekend?", "when will customers actually get them?"):
+        reasons = unknown_acts(question, vocab, DEFAULT_SYNONYMS)
+        assert [r.reason for r in reasons] == [AnswerReason.NOT_COVERED], question
+        assert reasons[0].detail.startswith("no tool forecasts")
+    # A tool that estimates answers it; a question of the past asks no forecast.
+    assert not unknown_acts("when will the oven get fixed?", vocab | {"estim"}, DEFAULT_SYNONYMS)
+    assert not unknown_acts("how many loaves did we bake this weekend?", vocab, DEFAULT_SYNONYMS)
+
+
+def test_a_count_named_with_last_is_counted_and_totalled() -> None:
+    question = "how many last bakes have we had off OV-2 in the last 6 hrs?"
+    assert counted_head(question) == ("bakes", ("last",))
+    assert counted_head("how many in the last hour") == ("", ())
+    assert counted_head("how many last week") == ("", ())
+    rows = [{"line": "L-1", "oven": "OV-2", "last_bakes": 40}, {"line": "L-2", "oven": "OV-2", "last_bakes": 2}]
+    line = column_totals(question, rows, "oven_alerts", "oven_alerts()")
+    assert line is not None and "last_bakes 42" in line and "no row's values" not in line
+
+
+def test_a_row_per_reason_with_its_first_and_last_time_is_rows_not_a_series() -> None:
+    from opsuite_ops.domain.series import analyse_table
+
+    reasons = ["burnt", "late", "wrong_order", "missing_item", "cold", "squashed"]
+    rows = [
+        {"reason": r, "complaints": 90 - 10 * k, "first": f"2025-07-01T0{k}:10:00Z", "last": "2025-07-01T08:55:00Z"}
+        for k, r in enumerate(reasons)
+    ]
+    assert analyse_table(["reason", "complaints", "first", "last"], rows) is None
+    # Without a last time, each reason's one time is a point of a series (what the rows say is then read as one).
+    firsts = [{k: v for k, v in r.items() if k != "last"} for r in rows]
+    assert analyse_table(["reason", "complaints", "first"], firsts) is not None
+
+
+def test_a_form_word_typed_with_two_letters_swapped_is_itself() -> None:
+    from opsuite_ops.domain.entities import Inventory
+    from opsuite_ops.domain.token_kinds import compounds
+
+    inv = Inventory(services=frozenset({"hte"}))
+    assert compounds("what was done on teh ovens adn the vans", frozenset({"oven"}), inv) == (
+        "what was done on the ovens and the vans"
+    )
+    # A name the estate lists, a tool's word and capitals stay as written.
+    assert compounds("is hte up", frozenset(), inv) == "is hte up"
+    assert compounds("TEH ovens", frozenset(), Inventory()) == "TEH ovens"
+    steps = {s.tool: dict(s.arguments) for s in _plan("what rule hits were there on teh ovens?").plan.steps}
+    assert HITS.name in steps and not any("teh" in str(v) for a in steps.values() for v in a.values())
+
+
+def test_form_and_degree_words_and_operator_abbreviations_name_no_topic() -> None:
+    vocab = vocabulary(TOOLS) | {"customer", "temperatur", "temp"}
+    for terms in (("sort", "hit"), ("peak", "hit"), ("fully", "hit"), ("custs", "hit"), ("hot", "hit")):
+        assert CoverageCheck.of(terms, TOOLS, DEFAULT_SYNONYMS, vocab).uncovered == (), terms
+
+
+def test_what_has_been_done_so_far_filters_on_no_end_state() -> None:
+    from opsuite_ops.domain.fill_words import choose_enum
+
+    options = ["", "open", "restored", "closed"]
+    question = "whats been restored on the oven fault so far n when?"
+    assert choose_enum(options, ["restored", "oven", "fault"], question=question) == ([], [])
+    assert choose_enum(options, ["restored", "faults"], question="which faults were restored today?") == (
+        ["restored"],
+        [],
+    )
+    reasons = unknown_acts("how cold is it supposed to get tonite?", vocabulary(TOOLS), DEFAULT_SYNONYMS)
+    assert [r.detail for r in reasons] == ['no tool forecasts ("supposed to get"): the tools report what has happened']
