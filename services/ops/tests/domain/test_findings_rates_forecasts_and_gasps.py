@@ -73,9 +73,14 @@ def test_a_quantity_asked_of_the_future_is_a_forecast_no_tool_makes() -> None:
         reasons = unknown_acts(question, vocab, DEFAULT_SYNONYMS)
         assert [r.reason for r in reasons] == [AnswerReason.NOT_COVERED], question
         assert reasons[0].detail.startswith("no tool forecasts")
-    # A tool that estimates answers it; a question of the past asks no forecast.
-    assert not unknown_acts("when will the oven get fixed?", vocab | {"estim"}, DEFAULT_SYNONYMS)
+    # A tool that estimates answers it; a question of the past asks no forecast, nor one of how a thing should be.
+    faults = Tool("oven_faults", "Oven faults with their estimated restoration time", frozenset({"fault"}))
+    assert not unknown_acts("when will the oven get fixed?", vocabulary([*TOOLS, faults]), DEFAULT_SYNONYMS)
     assert not unknown_acts("how many loaves did we bake this weekend?", vocab, DEFAULT_SYNONYMS)
+    assert not unknown_acts("which recipe is oven 2 supposed to be on?", vocab, DEFAULT_SYNONYMS)
+    # Words of projects name no forecast ("project" of a CI tool).
+    ci = Tool("ci_projects", "CI projects and their pipelines", frozenset({"ci"}))
+    assert unknown_acts("when will customers actually get them?", vocabulary([ci]), DEFAULT_SYNONYMS)
 
 
 def test_a_count_named_with_last_is_counted_and_totalled() -> None:
@@ -113,6 +118,10 @@ def test_a_form_word_typed_with_two_letters_swapped_is_itself() -> None:
     # A name the estate lists, a tool's word and capitals stay as written.
     assert compounds("is hte up", frozenset(), inv) == "is hte up"
     assert compounds("TEH ovens", frozenset(), Inventory()) == "TEH ovens"
+    # Swaps that are words of their own are left alone ("aws", "form", "dose").
+    assert compounds("logs for aws throttling on the form dose", frozenset(), Inventory()) == (
+        "logs for aws throttling on the form dose"
+    )
     steps = {s.tool: dict(s.arguments) for s in _plan("what rule hits were there on teh ovens?").plan.steps}
     assert HITS.name in steps and not any("teh" in str(v) for a in steps.values() for v in a.values())
 
@@ -133,5 +142,29 @@ def test_what_has_been_done_so_far_filters_on_no_end_state() -> None:
         ["restored"],
         [],
     )
+    # "how many were closed so far" counts the closed ones.
+    question = "how many faults have been closed so far this week?"
+    assert choose_enum(options, ["faults", "closed"], question=question) == (["closed"], [])
     reasons = unknown_acts("how cold is it supposed to get tonite?", vocabulary(TOOLS), DEFAULT_SYNONYMS)
     assert [r.detail for r in reasons] == ['no tool forecasts ("supposed to get"): the tools report what has happened']
+
+
+def test_a_week_compared_with_the_week_before_is_beyond_a_two_day_reach() -> None:
+    from opsuite_ops.domain.timerange import compares_earlier, duration_value
+
+    schema = {"type": "integer", "minimum": 1, "maximum": 48, "default": 24}
+    assert duration_value("window_h", schema, 7 * 86400) == 48  # hours, cut to its maximum
+    assert duration_value("lookback_d", {"type": "integer"}, 2 * 86400) == 2
+    assert compares_earlier("bot traffic this wk vs last wk?") and compares_earlier("errors today than yesterday")
+    assert not compares_earlier("bot traffic over the last wk")
+    traffic = Tool(
+        "oven_traffic",
+        "Orders per hour (kept 48 hours), oldest first: orders, bot share %",
+        frozenset({"orders", "bot", "metric", "time series"}),
+        input_schema={"type": "object", "properties": {"window_h": schema}},
+    )
+    outcome = DeterministicPlanner().plan_sync(PlanRequest("bot share this wk vs last wk?", [traffic], Budget(), NOW))
+    assert [s.arguments for s in outcome.plan.steps] == [{"window_h": 48}]
+    assert any("reaches back 48 hours at most" in r.detail for r in outcome.not_covered)
+    outcome = DeterministicPlanner().plan_sync(PlanRequest("bot share this wk?", [traffic], Budget(), NOW))
+    assert not any("reaches back" in r.detail for r in outcome.not_covered)  # said, but the week's rows are there

@@ -100,6 +100,17 @@ def test_a_thing_named_by_its_town_filters_by_its_code() -> None:
     inv = _inventory(depots_list=DEPOT_ROWS, bakes_runs=BAKE_ROWS)
     steps = _steps("when did ormsby last bake ok?", inv, [DEPOTS, BAKES])
     assert steps[BAKES.name]["depot"] == "DP-Sth03"
+    # A row that merely mentions a depot (a van's home depot) is no depot's row: no depot is taken from it.
+    vans = [{"van": "Bluebell", "home_depot": "DP-Nth01", "tier": "gold"}]
+    home = _inventory(vans_list=vans, depots_list=DEPOT_ROWS)
+    late = Tool(
+        "deliveries.late",
+        "Late deliveries per depot",
+        frozenset({"delivery"}),
+        input_schema={"type": "object", "properties": {"home_depot": {"type": "string", "default": ""}}},
+    )
+    assert [c for c, _v in extract_entities("late deliveries for bluebell", now=NOW, inventory=home).values] == ["van"]
+    assert _steps("how many late deliveries for bluebell today?", home, [late]).get(late.name, {}) == {}
     # Two towns name two depots: no one depot is taken for them.
     steps = _steps("bake runs at ormsby and kelverton", inv, [DEPOTS, BAKES])
     assert "depot" not in steps[BAKES.name]
@@ -124,6 +135,9 @@ def test_the_side_before_vs_is_the_name_spelt_like_the_other_side() -> None:
     assert compared_sides("queue wait linux-small vs arm64") == ["linux-small", "arm64"]
     assert compared_sides("errors on 2025-06-17 vs 2025-06-18") == ["2025-06-17", "2025-06-18"]
     assert compared_sides("oven-ctl cpu vs memory") == ["cpu", "memory"]
+    # A preposition stops the look back: the side is the place compared, not the service of both.
+    assert compared_sides("oven-ctl p95 in eu vs us-east") == ["eu", "us-east"]
+    assert compared_sides("van-api errors in prod vs pre-prod") == ["prod", "pre-prod"]
 
 
 def test_a_word_spelt_as_a_tool_stem_and_an_ending_is_a_word_of_its_own() -> None:
@@ -174,5 +188,38 @@ def test_a_line_named_by_its_display_name_is_searched_and_filtered_by_its_key_no
     # The listing is searched for the line it lists, not for "stuck"; the stats take the line's key.
     assert steps[LINES.name].get("q") == "CROISSANT_A_OUT"
     assert steps[LINE_STATS.name] == {"line": "LN-11"}
+    # A search said to match another column keeps its key terms, and a negated name is never searched for.
+    errors = Tool(
+        "errors.search",
+        "Line errors: time, line name, oven, message. q matches words of the message",
+        frozenset({"logs", "error"}),
+        input_schema={"type": "object", "properties": {"q": {"type": "string", "default": ""}}},
+        idempotent=True,
+    )
+    steps = _steps("proofer timeout errors on CROISSANT_A_OUT", inv, [errors])
+    assert steps[errors.name].get("q") != "CROISSANT_A_OUT"
+    steps = _steps("is anything stuck but not CROISSANT_A_OUT?", inv, [LINES])
+    assert steps.get(LINES.name, {}).get("q") != "CROISSANT_A_OUT"
     # A display name is no supplier's name: the suppliers are not asked for it.
     assert steps.get(SUPPLIERS.name, {}).get("name") != "CROISSANT_A_OUT"
+
+
+def test_codes_compared_are_columns_too_and_second_round_rows_bring_only_what_was_looked_for() -> None:
+    from opsuite_ops.domain.comparison import unseen_sides
+    from opsuite_ops.domain.inventory_reads import _rows_with
+    from opsuite_ops.domain.model import CallRecord, CallStatus
+
+    rec = CallRecord(
+        call_id="c1",
+        step_id="s1",
+        tool="bakes.latency",
+        arguments={},
+        status=CallStatus.OK,
+        output={"rows": [{"oven": "OV-2", "p50_ms": 12, "p99_ms": 90}]},
+    )
+    assert unseen_sides("bake latency p50 vs p99 last hour", [rec], frozenset({"bake", "latenc"})) == []
+    # A listing's other keys and rows not holding the word are left out; a bare list of records is read too.
+    data = {"rows": DEPOT_ROWS, "hosts": [f"h{k}" for k in range(1000)]}
+    assert _rows_with(data, {"ormsby"}) == {"rows": [DEPOT_ROWS[1]]}
+    assert _rows_with(DEPOT_ROWS, {"kelverton"}) == {"rows": [DEPOT_ROWS[0]]}
+    assert _rows_with({"rows": DEPOT_ROWS}, {"pontefract"}) is None

@@ -106,19 +106,20 @@ def unknown_acts(
         if act in _STATE_ACTS or term_tokens(act, synonyms) & vocab or clipped(act, vocab):
             continue
         out.append(AnswerStatusReason(AnswerReason.NOT_COVERED, f"no tool reports {act}", terms=(act,)))
-    if (ahead := _FORECAST.search(question[:2000])) is not None and not _FORECASTS & vocab:
+    forecasts = any(v.startswith(_FORECAST_STEMS) or v in ("eta", "etr") for v in vocab)
+    if (ahead := _FORECAST.search(question[:2000])) is not None and not forecasts:
         said = f'no tool forecasts ("{ahead.group(0).lower()}"): the tools report what has happened'
         out.append(AnswerStatusReason(AnswerReason.NOT_COVERED, said))
     return out
 
 
 #: Stems of the words of a tool that forecasts or estimates ("forecast", "ETA", "estimated restoration").
-_FORECASTS = frozenset({"forecast", "predict", "project", "estim", "eta", "etr"})
+_FORECAST_STEMS = ("forecast", "predict", "estimat", "projected", "projection")
 #: A quantity or a time asked of the future ("how many auths r we expecting this weekend", "when will customers
 #: actually get them", "how cold is it supposed to get tonite"): a forecast, which only a tool that forecasts (its
 #: words say so) answers. Things booked ahead ("the next collection") are no forecast: their schedules answer them.
 _FORECAST = re.compile(
     r"\b(?:are|r)\s+we\s+expecting\b|\bwill\s+(?:\w+\s+){1,3}?(?:get|receive|arrive|reach)\b|\bforecast\w*\b|"
-    r"\bpredict\w*\b|\bprojected\b|\bsupposed\s+to\s+(?:get|be)\b",
+    r"\bpredict\w*\b|\bprojected\b|\bsupposed\s+to\s+get\b",
     re.IGNORECASE,
 )

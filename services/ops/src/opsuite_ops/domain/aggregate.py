@@ -389,7 +389,9 @@ _COUNTED = re.compile(
 )
 _OF_THE = frozenset({"the", "our", "these", "those", "all"})
 _TIME_AFTER_LAST = frozenset(
-    """few couple hour hours hr hrs day days week weeks wk wks month months year night time""".split()  # noqa: SIM905
+    """few couple hour hours hr hrs h day days d week weeks wk wks month months year years night nights time
+    weekend minute minutes min mins shift shifts monday tuesday wednesday thursday friday saturday sunday
+    quarter run cycle""".split()  # noqa: SIM905
 )
 
 
@@ -413,7 +415,7 @@ def counted_words(question: str) -> tuple[str, ...]:
     if words[:1] == ["of"] and words[1:2] and words[1] in _OF_THE:
         words, raw = words[2:], raw[2:]  # "how many of the servers"
     for k, (word, spelt) in enumerate(zip(words[:4], raw, strict=False)):
-        if k == 0 and word == "last" and words[1:2] and words[1] not in _TIME_AFTER_LAST and not words[1].isdigit():
+        if k == 0 and word == "last" and words[1:2] and words[1].isalpha() and words[1] not in _TIME_AFTER_LAST:
             out.append(word)  # "how many last gasps": a thing so called, not "in the last 6 hours"
             continue
         if word in STOP_WORDS or word in _ENDS_COUNTED or spelt == "r":  # "how many lots r on hold": "r" is "are"

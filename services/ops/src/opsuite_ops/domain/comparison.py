@@ -86,6 +86,7 @@ def compared_sides(question: str) -> list[str]:
 #: Words back from "vs" looked at for a name spelt like the other side's.
 _SIDE_REACH = 5
 _DATE_LIKE = re.compile(r"^\d{4}-\d{2}")
+_SIDE_STOPS = frozenset({"and", "or", "with", "to", "in", "on", "at", "for", "from", "of", "across", "between"})
 
 
 def _like_side(lows: Sequence[str], before: int, after: str) -> int:
@@ -95,8 +96,8 @@ def _like_side(lows: Sequence[str], before: int, after: str) -> int:
     if before < 1 or "-" not in after or _DATE_LIKE.match(after) or "-" in lows[before]:
         return before
     for k in range(before - 1, max(-1, before - 1 - _SIDE_REACH), -1):
-        if lows[k] in _VERSUS or lows[k] in ("and", "or", "with", "to"):
-            break
+        if lows[k] in _VERSUS or lows[k] in _SIDE_STOPS:
+            break  # ("checkout-svc p95 in eu vs us-east": eu is the side, the service what both are of)
         if "-" in lows[k] and not _DATE_LIKE.match(lows[k]):
             return k
     return before
@@ -169,7 +170,9 @@ def _strings(value: Any, depth: int = 0) -> Iterator[str]:
     if isinstance(value, str):
         yield value
     elif depth < 4 and isinstance(value, Mapping):
-        for v in value.values():
+        for k, v in value.items():
+            if isinstance(k, str):
+                yield k  # a column names a side too ("p50 vs p99" of ``p50_ms`` and ``p99_ms``)
             yield from _strings(v, depth + 1)
     elif depth < 4 and isinstance(value, list):
         for v in value[:10_000]:

@@ -38,6 +38,7 @@ __all__ = [
     "inventory_candidates",
     "inventory_from_outputs",
     "inventory_pool",
+    "inventory_rows",
     "is_empty",
     "kind_of",
     "mentions",
@@ -375,7 +376,8 @@ def inventory_candidates(tools: Sequence[Tool]) -> list[Tool]:
     return [t for t, _s in ranked[:MAX_INVENTORY_CALLS]]
 
 
-def _rows(data: Any) -> list[Mapping[str, Any]]:
+def inventory_rows(data: Any) -> list[Mapping[str, Any]]:
+    """The records of a listing's output: a table's rows, a list under a usual key, or a bare list of records."""
     if isinstance(data, Mapping):
         for key in ("rows", "items", "results", "data", "hosts", "services"):
             inner = data.get(key)
@@ -408,11 +410,11 @@ def inventory_from_outputs(outputs: Mapping[str, Any]) -> Inventory:
     rows: dict[str, tuple[tuple[str, str], ...]] = {}
     subjects: set[str] = set()
     for tool, data in outputs.items():
-        subjects.update(str(next(iter(row), "")) for row in _rows(data)[:1])
+        subjects.update(str(next(iter(row), "")) for row in inventory_rows(data)[:1])
         found: dict[str, set[str]] = {"host": set(), "service": set()}
         others: dict[str, tuple[str, str]] = {}
         mine: dict[str, set[tuple[tuple[str, str], ...]]] = {}
-        for row in _rows(data):
+        for row in inventory_rows(data):
             texts = [(str(c), v.strip()) for c, v in row.items() if isinstance(v, str) and v.strip()]
             for col, value in texts:
                 mine.setdefault(name_key(value), set()).add(tuple((c, v) for c, v in texts if c != col))

@@ -76,6 +76,7 @@ from opsuite_ops.domain.param_kinds import (
 )
 from opsuite_ops.domain.timerange import (
     beyond_maximum,
+    compares_earlier,
     duration_value,
     enum_duration,
     format_time,
@@ -208,8 +209,7 @@ def fill_variants(
         default_window = max(default_window, LATEST_WINDOW)
     base: dict[str, Any] = {}
     sources: dict[str, str] = {}
-    # "top 3": how many to show, for a limit parameter only, never a window or a threshold ("top 3 buckets over
-    # 80% of quota": the 80 is the threshold).
+    # "top 3": how many to show, for a limit only, never a window or a threshold ("top 3 over 80%": 80 is one).
     counts = [c for c in entities.counts if c in entities.numbers]
     free_numbers = list(entities.numbers)
     for c in counts:
@@ -230,8 +230,7 @@ def fill_variants(
     )
     windowed = any(window_bound(param_concept(n, s), n, s) or duration_value(n, s, 1) is not None
                    for n, s in tool.properties.items() if not enum_of(s))  # fmt: skip
-    # Search parameters last: their key terms leave out the words an enum value took ("crash" of category=crash),
-    # whatever order the schema's properties come in (a protobuf Struct keeps none).
+    # Search parameters last, whatever the schema's order: their key terms leave out what an enum value took.
     for name, schema in sorted(tool.properties.items(), key=lambda p: is_search_param(tool, p[0], p[1])):
         concept = param_concept(name, schema)
         typ = schema_type(schema)
@@ -338,6 +337,7 @@ def fill_variants(
                 far = reach_seconds(name, schema) or 0.0  # "on 2026-11-15": that day is further back
                 day = re.search(rf"\bon\s+{re.escape(entities.time_range.text)}\b", entities.question)
                 older = day is not None and (now - entities.time_range.since).total_seconds() - 86400 >= far
+                older = older or compares_earlier(entities.question)  # "this wk vs last wk": that week is further
                 (unexpressed if " ago" in entities.time_range.text or older else readings).append(said)
         elif (
             name in required
@@ -406,7 +406,7 @@ def fill_variants(
                     dims.append((name, list(ids), "record id in the question"))
                 else:
                     value, source = ids[0], "record id in the question"
-            elif terms := _search_terms(tool, entities, synonyms, enum_words, unexpressed):
+            elif terms := _search_terms(tool, name, entities, synonyms, enum_words, unexpressed):
                 value, source = terms, "key terms of the question"
         if value is not None:
             base[name] = value
@@ -435,6 +435,7 @@ def fill_variants(
 
 def _search_terms(
     tool: Tool,
+    param: str,
     entities: Entities,
     synonyms: Mapping[str, tuple[str, ...]] | None,
     enum_words: set[str],
@@ -444,7 +445,7 @@ def _search_terms(
     not from the loader" must not find the loader's): the exclusion it cannot express is reported. A document
     search keeps it ("node not booting" is what the runbook is about)."""
     rare = not tool.tags & SEARCH_TAGS
-    if rare and (by_name := searched_value(tool, entities)) is not None:
+    if rare and (by_name := searched_value(tool, param, entities)) is not None:
         return by_name  # "is ORM_O01_OUT_RIS ok": the listing searched by the name it lists, not by "ok"
     terms = key_terms(tool, entities, synonyms, exclude=enum_words, rare=rare)
     if not rare and not terms:

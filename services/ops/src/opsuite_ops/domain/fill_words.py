@@ -51,8 +51,11 @@ _IS_IT = re.compile(r"\s*(?:is|are|isn'?t|aren'?t)\b", re.IGNORECASE)
 #: still open may be investigating or monitoring; one in status ``open`` has only just been raised).
 _ENDED = frozenset({"resolved", "closed", "done", "completed", "complete", "cancelled", "canceled", "finished",
                     "fixed", "rejected", "cleared", "restored", "recovered"})  # fmt: skip
-#: "so far", "yet": what has been done of something still going on (its end is no filter: it has not come).
-_SO_FAR = re.compile(r"\b(?:been|got)\s+\w+(?:ed|en)\b[^?.;]*\bso\s+far\b", re.IGNORECASE)
+#: "whats been restored so far": what has been done of something still going on (its end is no filter: it has not
+#: come); "how many were closed so far" counts the closed ones.
+_SO_FAR = re.compile(
+    r"\bwhat(?:['’]?s|\s+(?:has|have))\s+(?:been|got)\s+\w+(?:ed|en)\b[^?.;]*\bso\s+far\b", re.IGNORECASE
+)
 _NOT_ENDED = frozenset({"unresolved", "outstanding", "ongoing", "unfinished", "unclosed"})
 #: Words of things not begun yet ("booked"): booked whenever, like what is still open.
 _NOT_BEGUN = frozenset({"booked"})

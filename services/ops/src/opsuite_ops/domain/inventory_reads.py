@@ -28,6 +28,7 @@ from opsuite_ops.domain.entities import (
     inventory_candidates,
     inventory_from_outputs,
     inventory_pool,
+    inventory_rows,
     name_key,
 )
 from opsuite_ops.domain.extract import extract_entities
@@ -41,6 +42,7 @@ CallListing = Callable[[Tool], Awaitable[tuple[str, Any]]]
 _LISTING_TAGS = frozenset({"inventory", "config"})
 #: Rows of a second-round listing looked at, and what splits a cell into its parts.
 _MAX_ROWS = 5000
+_MAX_CELL = 2000
 _PARTS = re.compile(r"[\s/:._,;()+-]+")
 #: Shortest word looked for in a second round (shorter ones are abbreviations, not names).
 _MIN_WORD = 4
@@ -73,17 +75,16 @@ def unlisted_names(names: Sequence[str], inventory: Inventory | None) -> list[st
 
 
 def _rows_with(data: Any, wanted: set[str]) -> Any:
-    """The rows of a second-round listing that hold a word or name looked for (as a value, or a whole word or
-    part of one); the others name nothing the question asks about and are left out of the inventory."""
-    if not isinstance(data, dict) or not isinstance(data.get("rows"), list):
-        return None
+    """The rows of a second-round listing (a table's rows or a list of records, as :func:`entities.inventory_rows`
+    reads them) that hold a word or name looked for (as a value, or a whole word or part of one), as a table of
+    those rows alone; the others name nothing the question asks about and are left out of the inventory."""
     kept = []
-    for row in data["rows"][:_MAX_ROWS]:
-        cells = [v for v in row.values() if isinstance(v, str)] if isinstance(row, dict) else []
+    for row in inventory_rows(data)[:_MAX_ROWS]:
+        cells = [v[:_MAX_CELL] for v in row.values() if isinstance(v, str)]
         parts = {p for v in cells for p in (name_key(v), *_PARTS.split(v.lower())) if p}
         if parts & wanted:
             kept.append(row)
-    return {**data, "rows": kept}
+    return {"rows": kept} if kept else None
 
 
 def _second_round(tools: Sequence[Tool], first: Sequence[Tool]) -> list[Tool]:

@@ -417,9 +417,12 @@ class Orchestrator:
     ) -> Inventory | None:
         """The names the estate's own tools list (:mod:`inventory_reads`); read once per run (the replan reuses
         it)."""
-        timeout = max(0.05, min(budget.call_timeout_s, deadline - time.monotonic()))
 
         async def call(tool: Tool) -> tuple[str, Any]:
+            left = deadline - time.monotonic()  # (a second round has what the first left of the run's time)
+            if left < 0.05:
+                return tool.name, None
+            timeout = min(budget.call_timeout_s, left)
             try:
                 async with asyncio.timeout(timeout):
                     result = await self._invoke(identity, tool.name, {}, timeout)

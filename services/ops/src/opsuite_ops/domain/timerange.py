@@ -32,6 +32,7 @@ __all__ = [
     "REL_RE",
     "TimeRange",
     "beyond_maximum",
+    "compares_earlier",
     "duration_text",
     "duration_unit",
     "duration_value",
@@ -190,6 +191,8 @@ def _unit_seconds(name: str) -> float | None:
     parts = re.findall(r"[a-z0-9]+", _CAMEL.sub(" ", name).lower())
     if parts[-1:] == ["min"] and set(parts[:-1]) & _MINUTES_WITH:
         return 60.0  # "lookback_min" (as aggregate.not_additive reads a last "min": minutes, not "min_window")
+    if parts[-1:] in (["h"], ["d"]) and set(parts[:-1]) & _MINUTES_WITH:
+        return 3600.0 if parts[-1] == "h" else 86400.0  # "window_h", "lookback_d"
     return next((float(s) for w in words if (s := _ABBREVIATIONS.get(w)) is not None), None)
 
 
@@ -217,6 +220,20 @@ def duration_value(name: str, schema: Mapping[str, Any], seconds: float) -> Any 
     if isinstance(high, int | float) and value > high:
         value = high
     return value
+
+
+#: A comparison with the period before the one asked ("this wk vs last wk", "today than yesterday").
+_EARLIER = re.compile(
+    r"\b(?:vs\.?|versus|than|compared\s+(?:to|with))\s+(?:the\s+)?(?:(?:last|previous|prior)\s+(?:wk|week|month|"
+    r"day|year|quarter)|yesterday|the\s+(?:week|month|day)\s+before)\b",
+    re.IGNORECASE,
+)
+
+
+def compares_earlier(question: str) -> bool:
+    """Whether ``question`` compares the period it asks about with the one before ("bot traffic this wk vs last wk"):
+    a tool reaching back less than the period asked has none of that earlier one."""
+    return _EARLIER.search(question[:2000]) is not None
 
 
 def reach_seconds(name: str, schema: Mapping[str, Any]) -> float | None:

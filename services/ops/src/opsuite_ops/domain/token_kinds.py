@@ -74,19 +74,19 @@ def asked_verbs(lows: list[str], gaps: list[str]) -> set[int]:
 _WORD_RE = re.compile(r"[A-Za-z0-9]+")
 
 
-_SLIP_RE = re.compile(r"\b[a-z]{3,5}\b")
+#: Form words typed with two neighbouring letters swapped ("on teh hsms"), read as themselves; a list, as most
+#: swaps of a short word are words of their own ("aws", "form", "dose").
+_SLIPS = {"teh": "the", "hte": "the", "adn": "and", "nad": "and", "waht": "what", "whta": "what", "taht": "that",
+          "wiht": "with", "wehn": "when", "whne": "when", "hwo": "how", "thier": "their", "tehre": "there",
+          "thsi": "this", "jsut": "just"}  # fmt: skip
+_SLIP_RE = re.compile(r"\b(?:" + "|".join(sorted(_SLIPS, key=len, reverse=True)) + r")\b")
 
 
 def _unslipped(word: str, vocab: frozenset[str], inv: Inventory) -> str:
-    """The form word ``word`` types with two neighbouring letters swapped ("teh", "adn", "waht"), else ``word``
-    (never a word of the tools or a name the inventory knows)."""
-    if word in STOP_WORDS or word in vocab or inv.lookup(word) is not None or inv.value(word) is not None:
+    """The form word a slip in :data:`_SLIPS` stands for, unless a tool or the inventory knows the word as typed."""
+    if word in vocab or inv.lookup(word) is not None or inv.value(word) is not None:
         return word
-    for k in range(len(word) - 1):
-        swapped = word[:k] + word[k + 1] + word[k] + word[k + 2 :]
-        if swapped != word and swapped in STOP_WORDS:
-            return swapped
-    return word
+    return _SLIPS[word]
 
 
 def compounds(text: str, vocab: frozenset[str], inv: Inventory) -> str:

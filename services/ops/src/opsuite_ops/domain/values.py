@@ -137,7 +137,9 @@ def row_value(param: str, entities: Entities, tool_params: Mapping[str, Any]) ->
             return None  # the tool takes the named thing as it is named
         if value.lower() not in entities.question.lower():
             continue  # a part of a value ("cabin" of a defect's title) names no one thing
-        found.update(v for c, v in inv.row_of(value) if same_kind(c, param))
+        # only a row about things of that kind (a listing's first column: the warehouses' ``wh``), not one that
+        # merely mentions one (a carrier's home warehouse)
+        found.update(v for c, v in inv.row_of(value) if same_kind(c, param) and c in inv.subjects)
     return found.pop() if len(found) == 1 else None
 
 
@@ -161,14 +163,20 @@ def coded_example(schema: Mapping[str, Any]) -> bool:
     return found is not None and any(c.isdigit() for c in found.group(1))
 
 
-def searched_value(tool: Tool, entities: Entities) -> str | None:
-    """The one listed value the question names whose column the tool's description speaks of ("channel id,
-    name (ADT_A01_OUT_PACS, ...) ... q matches part of the name"): what a search of that listing looks for."""
+def searched_value(tool: Tool, param: str, entities: Entities) -> str | None:
+    """The one listed value the question names (not negated) whose column the search ``param`` is said to match,
+    in its description or the tool's sentence naming it ("q matches part of the name or a system"): what a search
+    of that listing looks for ("is ORM_O01_OUT_RIS ok"). None otherwise (a log search "q matches words of the
+    message" keeps its key terms whatever zone the question names)."""
     if len(entities.values) != 1:
         return None
     column, value = entities.values[0]
-    said = set(tokenise(tool.description[:2000], keep_stop_words=True))
-    return value if column and set(tokenise(kind_of(column), keep_stop_words=True)) <= said else None
+    if not column or value.lower() in entities.negated:
+        return None
+    own = str((tool.properties.get(param) or {}).get("description", ""))[:500]
+    sentences = [t for t in re.split(r"[.;:]\s+", tool.description[:2000]) if param in re.findall(r"\w+", t)]
+    said = set(tokenise(" ".join([own, *sentences]), keep_stop_words=True))
+    return value if set(tokenise(kind_of(column), keep_stop_words=True)) <= said else None
 
 
 def enclosing_values(token: str, inventory: Inventory) -> list[tuple[str, str]]:
