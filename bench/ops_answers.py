@@ -94,8 +94,14 @@ declines by response code, card scheme links with their late responses and the s
 HSMs and their key operations, fraud rules and their hit rates, 3-D Secure ACS challenges, BIN ranges, card
 production batches at the bureaux, clearing and settlement files and their reconciliation breaks, chargebacks, wallet
 token provisioning, customer app logins, deploys and feature flags, change records, incidents and their timelines,
-customer contacts by reason, runbooks, scheme and vendor cases, on-call and payments operations shift leads), all
-twenty-seven written blind too.
+customer contacts by reason, runbooks, scheme and vendor cases, on-call and payments operations shift leads), and
+``--set=fortyfirst`` ``fortyfirst``, a stock exchange's trading platform operations (market segments and their
+capacity in orders per second, matching engine partitions and their round-trip latency percentiles, FIX and binary
+order entry gateways, member sessions with their logons, disconnects and throttle rejects, drop copies, multicast A/B
+market data lines with their gaps and retransmission requests, trading halts and volatility interruptions per
+instrument, auctions, reference data loads, the post-trade feeds to the CCP, kill switches, deploys and config
+changes, change records, incidents and their timelines, member support tickets, runbooks, vendor and network carrier
+cases, on-call and market operations shift supervisors), all twenty-eight written blind too.
 
 Goals, per set: at least 95% of the expected facts in the answers; no answer marked COMPLETE that misses a
 fact or states a forbidden one; every unanswerable question PARTIAL or UNANSWERED.

@@ -47,6 +47,7 @@ from tests.ops_eval import (
     fifteenth_estate,
     fifth_estate,
     fortieth_estate,
+    fortyfirst_estate,
     fourteenth_estate,
     fourth_estate,
     nineteenth_estate,
@@ -106,7 +107,7 @@ TENANTS = {"demo": "demo", "second": "ledgerco", "third": "clusterco", "fourth":
            "thirtyfourth": "tessalinegamesco", "thirtyfifth": "tarranalphaco",
            "thirtysixth": "skellanstoreco", "thirtyseventh": "harrowdenhealthco",
            "thirtyeighth": "halcomberetailco", "thirtyninth": "askerdalednoco",
-           "fortieth": "larkhavenpayco"}  # fmt: skip
+           "fortieth": "larkhavenpayco", "fortyfirst": "harrowgatexchco"}  # fmt: skip
 #: Questions in flight at once (ops runs them concurrently; each is one run).
 CONCURRENCY = 4
 ASK_TIMEOUT_S = 60.0
@@ -274,6 +275,7 @@ _SEEDERS: dict[str, Callable[[_Servers, Path, TokenFactory], Awaitable[datetime]
     "thirtyeighth": functools.partial(_seed_estate, thirtyeighth_estate, "shopops.db", "thirtyeighth"),
     "thirtyninth": functools.partial(_seed_estate, thirtyninth_estate, "gridops.db", "thirtyninth"),
     "fortieth": functools.partial(_seed_estate, fortieth_estate, "cardops.db", "fortieth"),
+    "fortyfirst": functools.partial(_seed_estate, fortyfirst_estate, "exchangeops.db", "fortyfirst"),
 }
 
 
