@@ -168,3 +168,46 @@ def test_a_week_compared_with_the_week_before_is_beyond_a_two_day_reach() -> Non
     assert any("reaches back 48 hours at most" in r.detail for r in outcome.not_covered)
     outcome = DeterministicPlanner().plan_sync(PlanRequest("bot share this wk?", [traffic], Budget(), NOW))
     assert not any("reaches back" in r.detail for r in outcome.not_covered)  # said, but the week's rows are there
+
+
+def test_an_act_of_a_person_no_tool_knows_is_not_covered() -> None:
+    vocab = vocabulary(TOOLS)
+    reasons = unknown_acts("whos on call for ovens and did they ack the page?", vocab, DEFAULT_SYNONYMS)
+    assert [r.detail for r in reasons] == ["no tool reports ack"]
+    # A state's act ("did they close it") is answered by a state; a known act by its tool.
+    assert not unknown_acts("did they close the incident?", vocab, DEFAULT_SYNONYMS)
+    assert not unknown_acts("did they detect the fault?", vocab, DEFAULT_SYNONYMS)  # "detected" of the timeline
+
+
+def test_when_it_started_is_the_earliest_first_time_of_rows_no_series_makes() -> None:
+    from datetime import timedelta
+
+    from opsuite_ops.domain.anchors import first_times
+    from opsuite_ops.domain.model import CallRecord, CallStatus
+
+    rows = [
+        {"line": "L2", "jams": 40, "first_jam_bucket": "2025-07-01T08:10:00Z", "last_jam": "2025-07-01T08:55:00Z"},
+        {"line": "L3", "jams": 4, "first_jam_bucket": "2025-07-01T08:40:00Z", "last_jam": "2025-07-01T08:50:00Z"},
+    ]
+    columns = ["line", "jams", "first_jam_bucket", "last_jam"]
+    summary = Tool(
+        "jam_summary",
+        "Jams per line over the last N minutes",
+        frozenset({"jam"}),
+        input_schema={"type": "object", "properties": {"window_minutes": {"type": "integer", "default": 60}}},
+    )
+
+    def call(**arguments: Any) -> CallRecord:
+        return CallRecord(call_id="c1", step_id="s1", tool=summary.name, arguments=arguments, status=CallStatus.OK,
+                          started_at=NOW)  # fmt: skip
+
+    assert first_times([("jam_summary(window_minutes=120)", call(window_minutes=120), summary, columns, rows)]) == (
+        "The earliest first_jam_bucket in jam_summary(window_minutes=120): 2025-07-01 08:10Z (line=L2)",
+        ("c1",),
+    )
+    # Over the default 60 minutes the first rows begin at the window's start (08:00): the start lies further back.
+    assert first_times([("jam_summary()", call(), summary, columns, rows)]) is None
+    assert (
+        first_times([("jam_summary()", call(window_minutes=120), summary, ["line", "jams", "last_jam"], rows)]) is None
+    )
+    assert NOW - timedelta(minutes=60) == datetime(2025, 7, 1, 8, 0, tzinfo=UTC)

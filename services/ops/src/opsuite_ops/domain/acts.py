@@ -86,6 +86,11 @@ def acted_words(question: str, terms: Sequence[str], tools: Sequence[Tool]) -> f
 
 #: "have they acked the page yet", "has anyone rebooted it yet": whether an act was done, asked with "yet".
 _YET = re.compile(r"\b(?:have|has|had|did)\s+(?:[a-z]+\s+){0,3}?(?P<act>[a-z]{3,}ed)\b(?=[^?.!;]{0,60}\byet\b)", re.I)
+#: "did they ack the page", "did anyone restart it": whether a person did an act to a thing.
+_DID_THEY = re.compile(
+    r"\bdid\s+(?:they|he|she|we|anyone|someone|somebody|anybody|you|u)\s+(?P<act>[a-z]{3,})\s+(?:the|a|an|it)\b",
+    re.IGNORECASE,
+)
 #: Acts a state or a status says (a job "finished", an incident "resolved"): a state column answers them.
 _STATE_ACTS = frozenset(
     """finished completed started stopped resolved fixed closed recovered restarted deployed merged landed shipped
@@ -97,13 +102,14 @@ _STATE_ACTS = frozenset(
 def unknown_acts(
     question: str, vocab: frozenset[str], synonyms: Mapping[str, tuple[str, ...]]
 ) -> list[AnswerStatusReason]:
-    """NOT_COVERED for an act asked with "yet" ("have they acked the page yet") that no tool knows by its verb,
+    """NOT_COVERED for an act asked with "yet" ("have they acked the page yet") or of a person ("did they ack the
+    page") that no tool knows by its verb,
     its synonyms or a clipped form: whether it was done is in no tool's data. A state's act ("has it finished
     yet") is answered by a state or status column and is never reported."""
     out: list[AnswerStatusReason] = []
-    for m in _YET.finditer(question[:2000]):
+    for m in (*_YET.finditer(question[:2000]), *_DID_THEY.finditer(question[:2000])):
         act = m.group("act").lower()
-        if act in _STATE_ACTS or term_tokens(act, synonyms) & vocab or clipped(act, vocab):
+        if {act, f"{act}ed", f"{act}d"} & _STATE_ACTS or term_tokens(act, synonyms) & vocab or clipped(act, vocab):
             continue
         out.append(AnswerStatusReason(AnswerReason.NOT_COVERED, f"no tool reports {act}", terms=(act,)))
     forecasts = any(v.startswith(_FORECAST_STEMS) or v in ("eta", "etr") for v in vocab)

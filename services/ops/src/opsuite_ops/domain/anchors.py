@@ -331,3 +331,49 @@ def _onset_lines(onsets: Sequence[Onset]) -> list[tuple[datetime, str]]:
         p = o.point
         out.append((p.at, f"- {fmt_time(p.at)} onset of a {p.direction} in {o.series} [{o.call_id}]"))
     return out
+
+
+#: A column of when each row's trouble first came ("first_gap_bucket", "first_seen", "earliest_alarm").
+_FIRST_COLUMN = re.compile(r"^(?:first|earliest)(?:_|$)|_first$", re.IGNORECASE)
+
+
+def first_times(
+    listings: Sequence[tuple[str, CallRecord, Tool | None, Sequence[str], Sequence[Mapping[str, Any]]]],
+) -> tuple[str, tuple[str, ...]] | None:
+    """For a "when did it start" no series answers: the earliest time of a column saying when each row's trouble
+    first came (``first_gap_bucket`` of gaps per channel), with its row and the listing's title, and the call it is
+    from; None for none, or when that time lies at the start of the window the call read (its own or its schema's
+    default look-back): the trouble may have begun before it. ``listings``: (title, call, tool, columns, rows) of
+    the run's tables that are no series."""
+    best: tuple[datetime, str, str, str, Mapping[str, Any], datetime | None] | None = None
+    for title, call, tool, columns, rows in listings:
+        for col in (c for c in columns if _FIRST_COLUMN.search(c)):
+            for row in rows[:10_000]:
+                at = parse_time(row.get(col), epoch=is_time_name(col))
+                if at is not None and (best is None or at < best[0]):
+                    best = (at, title, call.call_id, col, row, _window_start(call, tool))
+    if best is None:
+        return None
+    at, title, call_id, col, row, start = best
+    if start is not None and at - start <= _EDGE:
+        return None  # the rows begin where the window does: when it started lies further back
+    label = next((f"{c}={v}" for c, v in row.items() if isinstance(v, str) and c != col and v.strip()), "")
+    return f"The earliest {col} in {title}: {fmt_time(at)}" + (f" ({label})" if label else ""), (call_id,)
+
+
+#: How close to a window's start a first time is taken for the window's edge, not for when the trouble began.
+_EDGE = timedelta(minutes=15)
+
+
+def _window_start(call: CallRecord, tool: Tool | None) -> datetime | None:
+    """The start of the window ``call`` read: a window-start or look-back argument, else its schema's default
+    look-back; None when neither is known."""
+    props = tool.properties if tool is not None else {}
+    starts: list[datetime] = []
+    for name, schema in props.items():
+        value = call.arguments.get(name, schema.get("default"))
+        if time_bound(name, schema) == "since" and (at := parse_time(value, epoch=True)) is not None:
+            starts.append(at)
+        elif isinstance(value, int | float) and not isinstance(value, bool) and (unit := duration_unit(name)):
+            starts.extend([call.started_at - timedelta(seconds=float(value) * unit)] if call.started_at else [])
+    return max(starts) if starts else None

@@ -60,7 +60,7 @@ from opsuite_ops.domain.aggregate import (
     summed_per,
     uncounted,
 )
-from opsuite_ops.domain.anchors import anchored_timeline, find_anchor, read_from
+from opsuite_ops.domain.anchors import anchored_timeline, find_anchor, first_times, read_from
 from opsuite_ops.domain.asked_rows import off_subject_cuts
 from opsuite_ops.domain.bm25 import stem
 from opsuite_ops.domain.call_facts import (
@@ -270,8 +270,7 @@ def _counts(
     if not asks_count(question):
         return []
     counted = [(c, f) for c, f in per_call if f.series is None and isinstance(c.output, (Mapping, list))]
-    # Only the calls of the tools whose name says what is counted ("how many backups": backup_runs): the rows
-    # of another tool ("how many relay hosts" beside a group listing) count something else.
+    # Only the calls of the tools whose name says what is counted ("how many backups": backup_runs).
     named = [(c, f) for c, f in counted
              if counted_by_name(question, c.tool) or _one_row_per(question, (tools or {}).get(c.tool))]  # fmt: skip
     if not named:
@@ -384,8 +383,7 @@ def _facts(question: str, calls: Sequence[CallRecord], tools: Mapping[str, Tool]
         out.cuts.append(AnswerStatusReason(AnswerReason.NOT_COVERED, f'how many of the rows are about "{topic}" no '
                                            "count worked out: no column of theirs says"))  # fmt: skip
     out.cuts.extend(unseen)
-    # A ranking read every row its calls returned: the rows a table of those calls leaves out hold no part of
-    # the answer asked for ("the lowest battery across all sites"), and the trace keeps them.
+    # A ranking read every row its calls returned: the rows a table leaves out hold no part of the answer asked.
     ranked = {c.step_id for c, _f in per_call if any(c.call_id in ids for _t, ids in rankings)}
     out.cuts = [c for c in out.cuts if not (c.step_id in ranked and c.detail.startswith(TABLE_CUT))]
     # A call with no rows in the asked window adds nothing to another call's rows on the same thing.
@@ -403,8 +401,11 @@ def _facts(question: str, calls: Sequence[CallRecord], tools: Mapping[str, Tool]
         # ("which lots are on hold and why": each hold's reason)
         if out.timeline.missing and not any(_gives_reasons(f.columns, f.rows) for _c, f in per_call):
             out.cuts.append(AnswerStatusReason(AnswerReason.NOT_COVERED, out.timeline.missing))
-    if not onsets and asks_for_onset(question):  # the start asked for: no series says when
-        out.cuts.append(AnswerStatusReason(AnswerReason.NOT_COVERED, _NO_ONSET))
+    tabled = [(call_title(c), c, (tools or {}).get(c.tool), f.columns, f.rows) for c, f in per_call if not f.series]
+    if not onsets and asks_for_onset(question):  # the start asked for: no series says when, unless rows' first times
+        first = first_times(tabled)
+        out.derived.extend([first] if first else [])
+        out.cuts.extend([] if first else [AnswerStatusReason(AnswerReason.NOT_COVERED, _NO_ONSET)])
     return out
 
 

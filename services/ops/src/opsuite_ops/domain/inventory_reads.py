@@ -6,7 +6,8 @@ A question may name a thing by a word only a listing of another kind holds ("whe
 warehouse's town in the warehouses' list, while the best candidates list services and sync runs). When a plain
 word of the question is known to no tool, or a name read by its shape ("ORM_O01_OUT_RIS") is known to no value
 of the first round's rows, a second round calls the
-next candidates (listings tagged ``inventory`` or ``config`` first), at most as many again; of their rows only
+next candidates (those the question's words rank best first, then listings tagged ``inventory`` or ``config``),
+at most as many again; of their rows only
 those holding such a word or name (as a value or a whole part of one) join the inventory, so that a listing called
 for one word brings no other names. A word any tool knows, a verb ("climbing") or a word the first round found
 calls nothing more.
@@ -33,6 +34,7 @@ from opsuite_ops.domain.entities import (
 )
 from opsuite_ops.domain.extract import extract_entities
 from opsuite_ops.domain.model import Tool
+from opsuite_ops.domain.ranking import rank_tools
 
 __all__ = ["read_inventory", "unlisted_names", "unlisted_words"]
 
@@ -87,10 +89,15 @@ def _rows_with(data: Any, wanted: set[str]) -> Any:
     return {"rows": kept} if kept else None
 
 
-def _second_round(tools: Sequence[Tool], first: Sequence[Tool]) -> list[Tool]:
+def _second_round(tools: Sequence[Tool], first: Sequence[Tool], question: str) -> list[Tool]:
+    """The next listings: those the question's words rank best first ("brwk's drop copy": the member sessions),
+    then those tagged as listings of what the estate has, then the fewest parameters."""
     taken = {t.name for t in first}
     rest = [t for t in inventory_pool(tools) if t.name not in taken]
-    rest.sort(key=lambda t: (not (_LISTING_TAGS & t.tags), len(t.properties), t.name))
+    score = {t.name: s for t, s in rank_tools(question, rest)}
+    rest.sort(
+        key=lambda t: (-round(score.get(t.name, 0.0), 6), not (_LISTING_TAGS & t.tags), len(t.properties), t.name)
+    )
     return rest[:MAX_INVENTORY_CALLS]
 
 
@@ -109,7 +116,7 @@ async def read_inventory(question: str, tools: Sequence[Tool], now: datetime, ca
     words = unlisted_words(seen.terms, vocab, found or None)
     names = unlisted_names([*seen.hosts, *seen.services, *(u.name for u in seen.unknown)], found or None)
     if words or names:
-        more = _second_round(tools, candidates)
+        more = _second_round(tools, candidates, question)
         wanted = {*words, *(name_key(n) for n in names)}
         if more:
             extra = dict(await asyncio.gather(*(call(t) for t in more)))

@@ -47,6 +47,7 @@ DEFAULT_SYNONYMS: Mapping[str, tuple[str, ...]] = {
     "stat": ("status",),
     "slowest": ("latency",),
     "hot": ("temperature", "temp"),  # a transformer "running hot": its temperatures
+    "stock": ("instrument", "symbol", "share", "equity"),  # a listed company's stock (or a warehouse's: its own word)
     "cold": ("temperature", "temp"),
     "slower": ("latency",),
     # A build or check that is "red" has failed; "green" passed (CI and dashboard slang).

@@ -69,8 +69,8 @@ NON_TOPIC_WORDS = frozenset(
     smaller closer nearer more less fewer big large small huge tiny high low long forever new newer newest old older
     longer shorter greater hotter colder warmer cooler
     oldest recent earlier later next upcoming previous keep keeps kept fast quick quickly
-    odd off unusual weird strange abnormal anomalous
-    fix fixing remedy hr hrs wk wks mins secs under below above beneath ones as sort sorts peak peaks fully""".split()  # noqa: SIM905
+    odd off unusual weird strange abnormal anomalous sort sorts peak peaks fully
+    fix fixing remedy hr hrs wk wks mins secs sec under below above beneath ones as""".split()  # noqa: SIM905
 )
 
 #: Degree words that only stress the next one ("so far behind", "too slow"), and comparisons of a measure with
