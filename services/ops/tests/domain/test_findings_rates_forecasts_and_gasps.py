@@ -211,3 +211,13 @@ def test_when_it_started_is_the_earliest_first_time_of_rows_no_series_makes() ->
         first_times([("jam_summary()", call(window_minutes=120), summary, ["line", "jams", "last_jam"], rows)]) is None
     )
     assert NOW - timedelta(minutes=60) == datetime(2025, 7, 1, 8, 0, tzinfo=UTC)
+
+
+def test_things_counted_by_the_initials_of_a_value_are_those_rows() -> None:
+    from opsuite_ops.domain.aggregate import count, counts_initials
+
+    rows = [{"stop": f"ST-{k}", "kind": "OVEN_INTERLOCK" if k % 3 else "DOOR_OPEN"} for k in range(9)]
+    question = "how many OIs have we had on line 2 today?"
+    assert counts_initials(question, rows)
+    assert count(question, rows, {}) == (6, "kind=oven_interlock")
+    assert not counts_initials("how many stops have we had today?", rows)

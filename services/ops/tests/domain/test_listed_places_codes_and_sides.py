@@ -223,3 +223,45 @@ def test_codes_compared_are_columns_too_and_second_round_rows_bring_only_what_wa
     assert _rows_with(data, {"ormsby"}) == {"rows": [DEPOT_ROWS[1]]}
     assert _rows_with(DEPOT_ROWS, {"kelverton"}) == {"rows": [DEPOT_ROWS[0]]}
     assert _rows_with({"rows": DEPOT_ROWS}, {"pontefract"}) is None
+
+
+def test_a_proper_name_a_tools_description_lists_for_a_kind_is_a_value_of_that_kind() -> None:
+    from opsuite_ops.domain.listed_codes import described_names
+
+    cases = Tool(
+        "supplier_cases",
+        "Cases with suppliers and hauliers: Brindle Flour Mills (BFM-nnnnn), Ottery Yeast (OY-nnnn). Look one up by "
+        "reference, or list by supplier: subject, status, latest update",
+        frozenset({"supplier", "case", "ticket"}),
+        input_schema={
+            "type": "object",
+            "properties": {"ref": {"type": "string", "default": ""}, "supplier": {"type": "string", "default": ""}},
+        },
+        idempotent=True,
+    )
+    question = "whats brindle said about the flour shortage?"
+    assert described_names(cases, "supplier", question) == ["Brindle Flour Mills"]
+    assert described_names(cases, "ref", question) == []  # the sentence of the names speaks of suppliers
+    # A name's later word ("flour") or the opening word of a sentence ("Cases") names nothing.
+    assert described_names(cases, "supplier", "any flour cases open?") == []
+    steps = _steps(question, _inventory(), [cases, BAKES])
+    assert steps[cases.name] == {"supplier": "Brindle Flour Mills"}
+
+
+def test_a_described_name_is_no_filter_beside_a_record_id_and_no_lone_capitalised_word_is_one() -> None:
+    from opsuite_ops.domain.listed_codes import described_names
+
+    cases = Tool(
+        "supplier_cases",
+        "Cases with suppliers: Brindle Flour Mills (BFM-nnnnn), Ottery Yeast (OY-nnnn). List by supplier or ref",
+        frozenset({"supplier", "case"}),
+        input_schema={
+            "type": "object",
+            "properties": {"ref": {"type": "string", "default": ""}, "supplier": {"type": "string", "default": ""}},
+        },
+        idempotent=True,
+    )
+    steps = _steps("brindle case BFM-20417 - what did they come back with?", _inventory(), [cases])
+    assert "supplier" not in steps[cases.name]
+    pools = Tool("pools", "GPU node pools: pool, accelerator (Ready nodes of Kafka clusters), nodes", frozenset())
+    assert described_names(pools, "accelerator", "how many are ready on kafka?") == []

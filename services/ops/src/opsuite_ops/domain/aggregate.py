@@ -51,6 +51,7 @@ __all__ = [
     "counted_head",
     "counted_named",
     "counted_words",
+    "counts_initials",
     "not_additive",
     "rank_column",
     "rank_score",
@@ -424,6 +425,24 @@ def counted_words(question: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _initials(value: str) -> str:
+    """The initials of a value of two words or more ("volatility_interruption": vi); "" for one word."""
+    parts = [p for p in re.split(r"[\s_-]+", value.lower()) if p]
+    return "".join(p[0] for p in parts) if len(parts) > 1 and all(p.isalpha() for p in parts) else ""
+
+
+def _initialisms(question: str) -> set[str]:
+    """The counted words that may be initials ("VIs": vi), in lower case."""
+    return {w.lower().removesuffix("s") for w in counted_words(question) if 2 <= len(w) <= 6 and w.isalpha()}
+
+
+def counts_initials(question: str, rows: Sequence[Mapping[str, Any]]) -> bool:
+    """Whether a "how many" question counts things by the initials of a value the rows hold ("how many VIs" over
+    halts whose ``kind`` is ``VOLATILITY_INTERRUPTION``): those rows are the things counted."""
+    short = _initialisms(question)
+    return bool(short) and any(isinstance(v, str) and _initials(v) in short for r in rows[:10_000] for v in r.values())
+
+
 def count(question: str, rows: Sequence[Mapping[str, Any]], arguments: Mapping[str, Any]) -> tuple[int, str]:
     """How many of ``rows`` the question counts, and the filter it took (``status=failed``), "" for every row:
     a column whose values include a state the question names ("failed", "open"), when the call's arguments
@@ -431,9 +450,10 @@ def count(question: str, rows: Sequence[Mapping[str, Any]], arguments: Mapping[s
     words = {w for w in _words(question) if w not in STOP_WORDS}
     stems = {stem(w) for w in words} | {value_stem(w) for w in words}
     given = {str(v).lower() for v in arguments.values() if isinstance(v, str)}
+    short = _initialisms(question)
     for col in dict.fromkeys(c for r in rows for c in r):
         values = {str(r.get(col)).lower() for r in rows if isinstance(r.get(col), str)}
-        named = [v for v in values if (v in words or stem(v) in stems) and v not in given]
+        named = [v for v in values if (v in words or stem(v) in stems or _initials(v) in short) and v not in given]
         if len(named) == 1 and len(values) > 1:
             if (about := counted_about(question)) and named[0].split()[0] == about:
                 # "tickets about vardenes": a row is about it when any of its texts names it (a subject "data loss

@@ -52,6 +52,7 @@ from opsuite_ops.domain.aggregate import (
     counted_by_name,
     counted_head,
     counted_named,
+    counts_initials,
     rank_column,
     rank_score,
     ranked_key,
@@ -272,7 +273,8 @@ def _counts(
     counted = [(c, f) for c, f in per_call if f.series is None and isinstance(c.output, (Mapping, list))]
     # Only the calls of the tools whose name says what is counted ("how many backups": backup_runs).
     named = [(c, f) for c, f in counted
-             if counted_by_name(question, c.tool) or _one_row_per(question, (tools or {}).get(c.tool))]  # fmt: skip
+             if counted_by_name(question, c.tool) or _one_row_per(question, (tools or {}).get(c.tool))
+             or counts_initials(question, f.rows)]  # fmt: skip
     if not named:
         # "how many robots across all the DCs" over a listing of sites: their ``robots`` column counts them
         return [(t, (c.call_id,)) for c, f in counted if (t := column_totals(question, f.rows, c.tool, call_title(c)))]
@@ -285,11 +287,8 @@ def _counts(
             out.append((totals, (call.call_id,)))  # "how many nodes" over a listing of pools: their columns
             continue
         n, how = count(question, facts.rows, call.arguments)
-        what = (
-            f" (of the {len(facts.rows)} rows of {call_title(call)}, those with {how})"
-            if how
-            else f" (the rows of {call_title(call)})"
-        )
+        rows_of = f"of the {len(facts.rows)} rows of {call_title(call)}, those with {how}" if how else ""
+        what = f" ({rows_of or f'the rows of {call_title(call)}'})"
         if isinstance(call.output, Mapping) and call.output.get("truncated") is True:
             what += " (at least: the API cut the result at its row limit)"  # a count over cut rows is a floor
         out.append((f"Count: {n}{what}", (call.call_id,)))

@@ -54,7 +54,7 @@ from opsuite_ops.domain.fill_words import (
     names_the_subject,
     naming_words,
 )
-from opsuite_ops.domain.listed_codes import codes_named, option_of_members
+from opsuite_ops.domain.listed_codes import codes_named, described_names, option_of_members
 from opsuite_ops.domain.model import Tool
 from opsuite_ops.domain.param_kinds import (
     KNOWN_CONCEPTS,
@@ -182,11 +182,6 @@ def _guessed_for(name: str, schema: Mapping[str, Any], entities: Entities, tool:
         if mine is None or spelt == mine or (spelt not in others and not coded_example(schema)):
             return guess
     return None
-
-
-def _look_back(name: str, schema: Mapping[str, Any]) -> bool:
-    """Whether a parameter is a look-back ("hours", "lookback_minutes"): its value comes from a time phrase."""
-    return duration_value(name, schema, 60.0) is not None
 
 
 def fill_variants(
@@ -351,7 +346,7 @@ def fill_variants(
             if limit_param and counts:
                 raw = counts.pop(0)
                 value, source = int(raw) if typ == "integer" else raw, "how many the question asks for"
-            elif (limit_param or name in required or len(free_numbers) == 1) and not _look_back(name, schema):
+            elif (limit_param or name in required or len(free_numbers) == 1) and not duration_value(name, schema, 60):
                 raw = free_numbers.pop(0)  # (a look-back comes from a time phrase: "aisle 1", "past 30" give none)
                 value = int(raw) if typ == "integer" else raw
                 source = "number in the question"
@@ -362,6 +357,8 @@ def fill_variants(
                 value, source = named[0], f"a {name} named in the question"
         elif typ == "string" and (listed := row_value(name, entities, tool.properties)) is not None:
             value, source = listed, f"the {name} the estate lists with a name in the question"
+        elif typ == "string" and not entities.ids and (proper := described_names(tool, name, entities.question)[:8]):
+            dims.append((name, proper, f"a {name} the tool's description names, named in the question"))
         elif (
             typ == "string"
             and name in required

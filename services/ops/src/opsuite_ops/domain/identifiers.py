@@ -23,6 +23,7 @@ from opsuite_ops.domain.aggregate import asks_count, asks_ranking
 from opsuite_ops.domain.bm25 import STOP_WORDS
 from opsuite_ops.domain.entities import PADDED_NUMBER, TICKET_ID, Inventory, is_empty, name_key
 from opsuite_ops.domain.extract import Entities
+from opsuite_ops.domain.listed_codes import described_names
 from opsuite_ops.domain.model import AnswerReason, AnswerStatusReason, CallRecord, PlanStep, Tool
 from opsuite_ops.domain.timerange import ISO_RE
 from opsuite_ops.domain.token_kinds import VERSION_RE
@@ -218,4 +219,4 @@ def takes_named(tool: Tool, entities: Entities) -> bool:
         str(v).lower() in named
         for schema in tool.properties.values()
         for v in (schema.get("enum") or (schema.get("items") or {}).get("enum") or ())
-    )
+    ) or any(described_names(tool, p, entities.question) for p in tool.properties)

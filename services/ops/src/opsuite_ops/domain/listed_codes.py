@@ -8,6 +8,10 @@ APAC, SA)"). A question writing one of those codes ("CCU EU vs NA") names it:
 * :func:`option_of_members`: the one enum option whose label the tool's description follows with a bracketed list
   holding a code the question writes (``by`` = ``region_group`` for "EU vs NA").
 
+* :func:`described_names`: the proper names a tool's description lists in the sentence speaking of a parameter's kind
+  ("Cases with vendors and network carriers: Kestrel Metro Networks (KMN-TT-nnnnnn), Northway Fibre ...") that the
+  question names by their first word ("whats kestrel said about the line b fault": vendor=Kestrel Metro Networks).
+
 A code is a list item written in capitals (or with a digit): "EU", "APAC", "L2"; lowercase items are words as often as
 codes and are left alone. The question writes a code of two letters as the description does (capitals: "EU", not
 "eu"), a longer one in any case. A bracket holding one item, or prose, lists nothing. Read from the schema alone.
@@ -19,7 +23,10 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-__all__ = ["codes_named", "option_of_members"]
+from opsuite_ops.domain.bm25 import stem, tokenise
+from opsuite_ops.domain.model import Tool
+
+__all__ = ["codes_named", "described_names", "option_of_members"]
 
 _BRACKETS = re.compile(r"\(([^()]{1,200})\)")
 _ITEM_SPLIT = re.compile(r"\s*(?:,|;|\bor\b|\band\b)\s*")
@@ -64,3 +71,28 @@ def option_of_members(options: Sequence[Any], description: str, question: str) -
                 chosen.append(option)
                 break
     return chosen[0] if len(chosen) == 1 else None
+
+
+#: A proper name: two capitalised words or more in a row ("Kestrel Metro Networks", "Caldermoor Transformers").
+_PROPER = re.compile(r"(?<![\w(])[A-Z][a-z]{3,}(?:\s+[A-Z][A-Za-z]+)+")
+_SENTENCE = re.compile(r"(?<=[.;])\s+")
+
+
+def described_names(tool: Tool, param: str, question: str) -> list[str]:
+    """The proper names (two capitalised words or more, two names or more listed) the sentences of ``tool``'s
+    description speaking of ``param``'s kind (the stem of its name: "vendors" for ``vendor``) list, that ``question``
+    names by their first word (distinctive: "kestrel" of Kestrel Metro Networks, never a sentence's opening word);
+    in the description's order."""
+    said = {w.lower() for w in re.findall(r"[A-Za-z]{4,}", question[:2000])}
+    kind = stem(param.lower())
+    out: list[str] = []
+    for sentence in _SENTENCE.split(tool.description[:2000]):
+        if kind not in {stem(w) for w in tokenise(sentence, keep_stop_words=True)}:
+            continue
+        names = [m for m in _PROPER.finditer(sentence) if m.start() > 0]
+        if len(names) < 2:
+            continue  # a list of names of that kind, not one phrase in capitals ("Kafka Connect")
+        for m in names:
+            if m.group(0).split()[0].lower() in said and m.group(0) not in out:
+                out.append(m.group(0))
+    return out
