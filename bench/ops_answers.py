@@ -101,7 +101,13 @@ order entry gateways, member sessions with their logons, disconnects and throttl
 market data lines with their gaps and retransmission requests, trading halts and volatility interruptions per
 instrument, auctions, reference data loads, the post-trade feeds to the CCP, kill switches, deploys and config
 changes, change records, incidents and their timelines, member support tickets, runbooks, vendor and network carrier
-cases, on-call and market operations shift supervisors), all twenty-eight written blind too.
+cases, on-call and market operations shift supervisors), and ``--set=fortysecond`` ``fortysecond``, a mobile
+operator's 5G / 4G packet core (AMF, SMF, UPF, AUSF, UDM, PCF, NRF, MME and SGW / PGW instances per data centre and
+their load, registered UEs and PDU sessions, registration and attach success per region, PDU session setup failures
+by 5GSM cause code, the UPFs' throughput and packet loss, signalling storms, roaming partners' SCCP, Diameter and SEPP
+interconnects and their error rates, DNS resolvers, VoLTE and VoNR call setup success, network slices, software
+upgrades and config pushes, change records, incidents and their timelines, OSS alarms, customer complaints by region
+and reason, vendor cases, runbooks, on-call and NOC shift leads), all twenty-nine written blind too.
 
 Goals, per set: at least 95% of the expected facts in the answers; no answer marked COMPLETE that misses a
 fact or states a forbidden one; every unanswerable question PARTIAL or UNANSWERED.

@@ -48,6 +48,7 @@ from tests.ops_eval import (
     fifth_estate,
     fortieth_estate,
     fortyfirst_estate,
+    fortysecond_estate,
     fourteenth_estate,
     fourth_estate,
     nineteenth_estate,
@@ -107,7 +108,8 @@ TENANTS = {"demo": "demo", "second": "ledgerco", "third": "clusterco", "fourth":
            "thirtyfourth": "tessalinegamesco", "thirtyfifth": "tarranalphaco",
            "thirtysixth": "skellanstoreco", "thirtyseventh": "harrowdenhealthco",
            "thirtyeighth": "halcomberetailco", "thirtyninth": "askerdalednoco",
-           "fortieth": "larkhavenpayco", "fortyfirst": "harrowgatexchco"}  # fmt: skip
+           "fortieth": "larkhavenpayco", "fortyfirst": "harrowgatexchco",
+           "fortysecond": "fellgatecoreco"}  # fmt: skip
 #: Questions in flight at once (ops runs them concurrently; each is one run).
 CONCURRENCY = 4
 ASK_TIMEOUT_S = 60.0
@@ -276,6 +278,7 @@ _SEEDERS: dict[str, Callable[[_Servers, Path, TokenFactory], Awaitable[datetime]
     "thirtyninth": functools.partial(_seed_estate, thirtyninth_estate, "gridops.db", "thirtyninth"),
     "fortieth": functools.partial(_seed_estate, fortieth_estate, "cardops.db", "fortieth"),
     "fortyfirst": functools.partial(_seed_estate, fortyfirst_estate, "exchangeops.db", "fortyfirst"),
+    "fortysecond": functools.partial(_seed_estate, fortysecond_estate, "coreops.db", "fortysecond"),
 }
 
 
