@@ -265,3 +265,27 @@ def test_a_described_name_is_no_filter_beside_a_record_id_and_no_lone_capitalise
     assert "supplier" not in steps[cases.name]
     pools = Tool("pools", "GPU node pools: pool, accelerator (Ready nodes of Kafka clusters), nodes", frozenset())
     assert described_names(pools, "accelerator", "how many are ready on kafka?") == []
+
+
+def test_a_listed_name_of_a_name_column_fills_a_name_parameter_whose_example_is_spelt_as_it() -> None:
+    ovens_load = Tool(
+        "oven_load",
+        "Oven load samples per instance. Filter by oven instance",
+        frozenset({"metric", "load"}),
+        input_schema={
+            "type": "object",
+            "properties": {"name": {"type": "string", "default": "", "description": "oven instance, e.g. ovn-man-01"}},
+        },
+        idempotent=True,
+    )
+    suppliers = Tool(
+        "supplier_contacts",
+        "Suppliers: name, phone",
+        frozenset({"contact"}),
+        input_schema={"type": "object", "properties": {"name": {"type": "string", "default": ""}}},
+        idempotent=True,
+    )
+    inv = _inventory(ovens_list=[{"name": "ovn-man-01", "site": "MAN"}, {"name": "ovn-man-02", "site": "MAN"}])
+    steps = _steps("ovn-man-01 load rn?", inv, [ovens_load, suppliers])
+    assert steps[ovens_load.name] == {"name": "ovn-man-01"}
+    assert steps.get(suppliers.name, {}).get("name") is None  # no example: a name of another listing's kind

@@ -231,7 +231,7 @@ def fill_variants(
         typ = schema_type(schema)
         value: Any = None
         source = ""
-        named = named_values(name, entities) if typ == "string" and not schema.get("format") else []
+        named = named_values(name, entities, schema) if typ == "string" and not schema.get("format") else []
         if named and (key := key_example(schema)) is not None:
             # "e.g. OCC-DN": "L2.ICU-B", which the tool's location parameter names, is no alarm code
             others = {v for p in tool.properties if p != name for v in named_values(p, entities)}

@@ -77,7 +77,7 @@ def asks_across(words: list[str]) -> bool:
     return any(w in _ACROSS for w in words[:_MAX_WORDS])
 
 
-def named_values(param: str, entities: Entities) -> list[str]:
+def named_values(param: str, entities: Entities, schema: Mapping[str, Any] | None = None) -> list[str]:
     """The values of ``param``'s kind the question names, in its order (a value several columns list is of
     each of their kinds: "arm64" is a pool as well as an architecture); a record id a listing's column of that
     kind holds is one too ("DRE-04" of a ``tool`` column, for a ``tool`` parameter)."""
@@ -85,13 +85,22 @@ def named_values(param: str, entities: Entities) -> list[str]:
 
     def of_kind(column: str, value: str) -> bool:
         columns = (*inv.columns_of(value), *inv.name_columns.get(name_key(value), ())) if inv is not None else ()
-        # (a display name's column says no kind: a channel's ``name`` is no vendor's ``name``)
-        return any(same_kind(c, param) for c in (column, *columns) if c and c.lower() not in _DISPLAY)
+        # (a display name's column says no kind: a channel's ``name`` is no vendor's ``name``, unless the parameter's
+        # example is spelt as the value is: "NF instance, e.g. amf-man-01" takes the listed name upf-man-01)
+        spelt = _example_spelt(value, schema)
+        return any(same_kind(c, param) for c in (column, *columns) if c and (c.lower() not in _DISPLAY or spelt))
 
     found = [v for c, v in (*entities.values, *_listed_ids(entities)) if c and of_kind(c, v)]
     if inv is not None:  # a host or service some listing also lists under this kind (the warehouse WH-Mid02)
         found += [n for n in (*entities.hosts, *entities.services) if of_kind("", n)]
     return list(dict.fromkeys(found))
+
+
+def _example_spelt(value: str, schema: Mapping[str, Any] | None) -> bool:
+    """Whether ``value`` has the punctuation of the example ``schema``'s description gives, and one at least."""
+    found = re.search(r"\be\.g\.\s*([A-Za-z0-9][\w.:/-]*[A-Za-z0-9])", str((schema or {}).get("description", ""))[:500])
+    marks = "".join(c for c in value if not c.isalnum())
+    return found is not None and bool(marks) and marks == "".join(c for c in found.group(1) if not c.isalnum())
 
 
 def _listed_ids(entities: Entities) -> list[tuple[str, str]]:
