@@ -221,3 +221,15 @@ def test_things_counted_by_the_initials_of_a_value_are_those_rows() -> None:
     assert counts_initials(question, rows)
     assert count(question, rows, {}) == (6, "kind=oven_interlock")
     assert not counts_initials("how many stops have we had today?", rows)
+
+
+def test_a_look_back_beyond_any_date_places_no_window_start() -> None:
+    from opsuite_ops.domain.anchors import first_times, read_from
+    from opsuite_ops.domain.model import CallRecord, CallStatus
+
+    rows = [{"line": "L2", "first_jam": "2025-07-01T08:10:00Z", "ts": "2025-07-01T08:10:00Z"}]
+    for hours in (10**30, float("1e300"), -(10**30)):
+        call = CallRecord(call_id="c1", step_id="s1", tool="jams", arguments={"hours": hours}, status=CallStatus.OK,
+                          started_at=NOW, output={"rows": rows})  # fmt: skip
+        assert first_times([("jams()", call, None, ["line", "first_jam"], rows)]) is not None
+        assert read_from(call, None) == datetime(2025, 7, 1, 8, 10, tzinfo=UTC)  # its earliest row's time

@@ -112,8 +112,8 @@ def unknown_acts(
         if {act, f"{act}ed", f"{act}d"} & _STATE_ACTS or term_tokens(act, synonyms) & vocab or clipped(act, vocab):
             continue
         out.append(AnswerStatusReason(AnswerReason.NOT_COVERED, f"no tool reports {act}", terms=(act,)))
-    forecasts = any(v.startswith(_FORECAST_STEMS) or v in ("eta", "etr") for v in vocab)
-    if (ahead := _FORECAST.search(question[:2000])) is not None and not forecasts:
+    ahead = _FORECAST.search(question[:2000])
+    if ahead is not None and not any(v.startswith(_FORECAST_STEMS) or v in ("eta", "etr") for v in vocab):
         said = f'no tool forecasts ("{ahead.group(0).lower()}"): the tools report what has happened'
         out.append(AnswerStatusReason(AnswerReason.NOT_COVERED, said))
     return out

@@ -229,24 +229,31 @@ def find_anchor(question: str, calls: Sequence[CallRecord], tools: Mapping[str, 
 def read_from(call: CallRecord, tool: Tool | None) -> datetime | None:
     """The start of the window a change tool was read over: its window-start argument (``since``), else a
     look-back (``hours=6``: that long before the call), else its earliest row's time; None when none is known."""
-    props = tool.properties if tool is not None else {}
-    starts: list[datetime] = []
-    for name, value in call.arguments.items():
-        schema = props.get(name, {})
-        if time_bound(name, schema) == "since" and (at := parse_time(value, epoch=True)) is not None:
-            starts.append(at)
-        elif (
-            isinstance(value, int | float)
-            and not isinstance(value, bool)
-            and call.started_at is not None
-            and (unit := duration_unit(name)) is not None
-        ):
-            starts.append(call.started_at - timedelta(seconds=float(value) * unit))
-    if starts:
-        return max(starts)
+    if (start := _window_start(call, tool, defaults=False)) is not None:
+        return start
     times = [at for row in _rows(call.output) for col, v in row.items() if is_time_name(col)
              if (at := parse_time(v, epoch=True)) is not None]  # fmt: skip
     return min(times) if times else None
+
+
+def _window_start(call: CallRecord, tool: Tool | None, *, defaults: bool = True) -> datetime | None:
+    """The start of the window ``call`` read: a window-start argument (``since``) or a look-back (``hours=6``: that
+    long before the call), with ``defaults`` also the schema's default of one the call did not give; None when
+    none is known."""
+    props = tool.properties if tool is not None else {}
+    given = dict(call.arguments)
+    if defaults:
+        given.update({n: s["default"] for n, s in props.items() if n not in given and "default" in s})
+    starts: list[datetime] = []
+    for name, value in given.items():
+        if time_bound(name, props.get(name, {})) == "since" and (at := parse_time(value, epoch=True)) is not None:
+            starts.append(at)
+        elif isinstance(value, int | float) and not isinstance(value, bool) and (unit := duration_unit(name)):
+            try:  # (a tenant's look-back of 1e30 hours reaches before any date: no start to place)
+                starts.extend([call.started_at - timedelta(seconds=float(value) * unit)] if call.started_at else [])
+            except (OverflowError, ValueError):
+                continue
+    return max(starts) if starts else None
 
 
 #: Words asking what changed (the changes a timeline orders), whatever returned them.
@@ -347,11 +354,12 @@ def first_times(
     the run's tables that are no series."""
     best: tuple[datetime, str, str, str, Mapping[str, Any], datetime | None] | None = None
     for title, call, tool, columns, rows in listings:
+        start = _window_start(call, tool) if any(_FIRST_COLUMN.search(c) for c in columns) else None
         for col in (c for c in columns if _FIRST_COLUMN.search(c)):
             for row in rows[:10_000]:
                 at = parse_time(row.get(col), epoch=is_time_name(col))
                 if at is not None and (best is None or at < best[0]):
-                    best = (at, title, call.call_id, col, row, _window_start(call, tool))
+                    best = (at, title, call.call_id, col, row, start)
     if best is None:
         return None
     at, title, call_id, col, row, start = best
@@ -363,17 +371,3 @@ def first_times(
 
 #: How close to a window's start a first time is taken for the window's edge, not for when the trouble began.
 _EDGE = timedelta(minutes=15)
-
-
-def _window_start(call: CallRecord, tool: Tool | None) -> datetime | None:
-    """The start of the window ``call`` read: a window-start or look-back argument, else its schema's default
-    look-back; None when neither is known."""
-    props = tool.properties if tool is not None else {}
-    starts: list[datetime] = []
-    for name, schema in props.items():
-        value = call.arguments.get(name, schema.get("default"))
-        if time_bound(name, schema) == "since" and (at := parse_time(value, epoch=True)) is not None:
-            starts.append(at)
-        elif isinstance(value, int | float) and not isinstance(value, bool) and (unit := duration_unit(name)):
-            starts.extend([call.started_at - timedelta(seconds=float(value) * unit)] if call.started_at else [])
-    return max(starts) if starts else None

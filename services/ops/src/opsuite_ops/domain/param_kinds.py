@@ -29,7 +29,6 @@ __all__ = [
     "LIMIT_PARAMS",
     "SEARCH_TAGS",
     "enum_of",
-    "example_separators",
     "id_like",
     "ids_like_example",
     "is_search_param",
@@ -85,12 +84,6 @@ def takes_ids(tool: Tool, name: str, schema: Mapping[str, Any]) -> bool:
 
 
 _EXAMPLE = re.compile(r"\b(?:e\.g\.|eg\.|such as|for example|like)\s*[\w.:/-]+", re.IGNORECASE)
-
-
-def example_separators(schema: Mapping[str, Any]) -> str | None:
-    """The punctuation of the example a parameter's description gives ("e.g. cg-payments" -> "-"), or None."""
-    found = re.search(r"\be\.g\.\s*([A-Za-z0-9][\w.:/-]*[A-Za-z0-9])", str(schema.get("description", "")))
-    return "".join(c for c in found.group(1) if not c.isalnum()) if found else None
 
 
 def param_concept(name: str, schema: Mapping[str, Any]) -> str:

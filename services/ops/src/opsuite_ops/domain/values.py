@@ -46,9 +46,11 @@ __all__ = [
     "described_values",
     "enclosing_values",
     "every_value",
+    "example_separators",
     "example_value",
     "identifier_like",
     "named_values",
+    "parameter_example",
     "part_value",
     "related_value",
     "row_value",
@@ -57,6 +59,8 @@ __all__ = [
 ]
 
 _PARTS = re.compile(r"[._:/-]+")
+#: The example a parameter's description gives: "e.g." and a name ("e.g. cg-payments", "e.g. ZHX4KQ2M").
+_E_G = re.compile(r"\be\.g\.\s*([A-Za-z0-9][\w.:/-]*[A-Za-z0-9])")
 #: Words asking about every value of a kind: "which pool", "each zone", "the slowest pool", "compare all".
 _ACROSS = frozenset(
     """each every across compare most least top worst best highest lowest slowest fastest busiest
@@ -98,9 +102,8 @@ def named_values(param: str, entities: Entities, schema: Mapping[str, Any] | Non
 
 def _example_spelt(value: str, schema: Mapping[str, Any] | None) -> bool:
     """Whether ``value`` has the punctuation of the example ``schema``'s description gives, and one at least."""
-    found = re.search(r"\be\.g\.\s*([A-Za-z0-9][\w.:/-]*[A-Za-z0-9])", str((schema or {}).get("description", ""))[:500])
     marks = "".join(c for c in value if not c.isalnum())
-    return found is not None and bool(marks) and marks == "".join(c for c in found.group(1) if not c.isalnum())
+    return bool(marks) and marks == example_separators(schema or {})
 
 
 def _listed_ids(entities: Entities) -> list[tuple[str, str]]:
@@ -165,11 +168,23 @@ def value_kinds(entities: Entities) -> list[str]:
     return [c for c in out if c]
 
 
+def parameter_example(schema: Mapping[str, Any]) -> str | None:
+    """The example a parameter's description gives ("e.g. cg-payments" -> ``cg-payments``), or None."""
+    found = _E_G.search(str(schema.get("description", ""))[:2000])
+    return found.group(1) if found else None
+
+
+def example_separators(schema: Mapping[str, Any]) -> str | None:
+    """The punctuation of the example a parameter's description gives ("e.g. cg-payments" -> "-"), or None."""
+    example = parameter_example(schema)
+    return "".join(c for c in example if not c.isalnum()) if example is not None else None
+
+
 def coded_example(schema: Mapping[str, Any]) -> bool:
     """Whether the parameter's example is a code with digits ("e.g. ZHX4KQ2M"): a name spelt otherwise ("a node
     stn-lhr2-b-006") is none of its kind."""
-    found = re.search(r"\be\.g\.\s*([A-Za-z0-9][\w.:/-]*[A-Za-z0-9])", str(schema.get("description", ""))[:2000])
-    return found is not None and any(c.isdigit() for c in found.group(1))
+    example = parameter_example(schema)
+    return example is not None and any(c.isdigit() for c in example)
 
 
 def searched_value(tool: Tool, param: str, entities: Entities) -> str | None:
